@@ -1,0 +1,129 @@
+/* arch/x86_64/arch.h — everything that touches an x86_64 register: port I/O, MSRs, control registers, the
+ * trap/syscall register frame shared with the assembly stubs, the per-CPU block, CPU features. */
+#ifndef SKIFF_ARCH_H
+#define SKIFF_ARCH_H
+
+#include "../../kernel/kernel.h"
+
+/* Segment selectors. SYSCALL loads CS=STAR[47:32], SS=+8; 64-bit SYSRET loads CS=STAR[63:48]+16,
+ * SS=STAR[63:48]+8; so the user data descriptor must sit just below user code. */
+#define SEL_KCODE 0x08
+#define SEL_KDATA 0x10
+#define SEL_UDATA (0x18 | 3)
+#define SEL_UCODE (0x20 | 3)
+#define SEL_TSS 0x28
+#define STAR_VALUE (((u64)(SEL_KDATA | 3) << 48) | ((u64)SEL_KCODE << 32))
+_Static_assert(((STAR_VALUE >> 48) + 16) == SEL_UCODE, "SYSRET CS must be the user code selector");
+_Static_assert(((STAR_VALUE >> 48) + 8) == SEL_UDATA, "SYSRET SS must be the user data selector");
+_Static_assert(((STAR_VALUE >> 32) & 0xffff) + 8 == SEL_KDATA, "SYSCALL SS must be the kernel data selector");
+
+/* The register frame built by trap.asm and syscall.asm, lowest address first. */
+struct regs {
+    u64 r15, r14, r13, r12, r11, r10, r9, r8;
+    u64 rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    u64 vector, error;          /* vector SYSCALL_VECTOR for syscalls */
+    u64 rip, cs, rflags, rsp, ss; /* the hardware interrupt frame */
+};
+#define SYSCALL_VECTOR 256
+_Static_assert(offsetof(struct regs, rax) == 14 * 8, "frame: rax slot used by trap.asm");
+_Static_assert(offsetof(struct regs, vector) == 15 * 8, "frame: vector slot used by trap.asm");
+_Static_assert(offsetof(struct regs, rip) == 17 * 8, "frame: rip slot used by trap.asm");
+_Static_assert(offsetof(struct regs, cs) == 18 * 8, "frame: cs slot used by trap.asm");
+_Static_assert(offsetof(struct regs, rsp) == 20 * 8, "frame: rsp slot used by syscall.asm");
+_Static_assert(sizeof(struct regs) == 22 * 8, "frame size used by trap.asm");
+
+static inline bool regs_user(const struct regs *r) { return (r->cs & 3) == 3; }
+
+/* Per-CPU block, reached through GS in the kernel (swapgs on every entry from ring 3). */
+struct task;
+struct percpu {
+    struct percpu *self;
+    u64 user_rsp;       /* scratch: the user rsp while syscall.asm switches stacks */
+    u64 kstack_top;     /* the current task's kernel stack top (also TSS.RSP0) */
+    struct task *current;
+};
+#define PERCPU_USER_RSP 8
+#define PERCPU_KSTACK_TOP 16
+_Static_assert(offsetof(struct percpu, user_rsp) == PERCPU_USER_RSP, "syscall.asm uses this offset");
+_Static_assert(offsetof(struct percpu, kstack_top) == PERCPU_KSTACK_TOP, "syscall.asm uses this offset");
+extern struct percpu cpu0;
+
+/* CPU features, filled by cpu_init. */
+struct cpu_features {
+    bool nx, xsave, avx, smep, smap, rdrand, rdseed, fsgsbase, pge, invariant_tsc;
+    u32 hwcap;            /* CPUID.1:EDX, as Linux reports AT_HWCAP on x86_64 */
+    u32 xsave_size;       /* bytes XSAVE needs for the enabled components */
+    u64 xcr0;
+};
+extern struct cpu_features cpu;
+extern u8 cpu_has_smap;   /* read by copy_user.asm to decide on stac/clac */
+
+static inline void outb(u16 port, u8 v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
+static inline void outw(u16 port, u16 v) { __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port)); }
+static inline void outl(u16 port, u32 v) { __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port)); }
+static inline u8 inb(u16 port) { u8 v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port)); return v; }
+static inline u32 inl(u16 port) { u32 v; __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port)); return v; }
+
+static inline u64 rdmsr(u32 msr)
+{
+    u32 lo, hi;
+    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+    return ((u64)hi << 32) | lo;
+}
+static inline void wrmsr(u32 msr, u64 v)
+{
+    __asm__ volatile("wrmsr" : : "c"(msr), "a"((u32)v), "d"((u32)(v >> 32)));
+}
+#define MSR_EFER 0xC0000080
+#define MSR_STAR 0xC0000081
+#define MSR_LSTAR 0xC0000082
+#define MSR_FMASK 0xC0000084
+#define MSR_FS_BASE 0xC0000100
+#define MSR_GS_BASE 0xC0000101
+#define MSR_KERNEL_GS_BASE 0xC0000102
+
+static inline u64 rdtsc(void)
+{
+    u32 lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((u64)hi << 32) | lo;
+}
+static inline void cpuid(u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c, u32 *d)
+{
+    __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(sub));
+}
+static inline u64 read_cr2(void) { u64 v; __asm__ volatile("mov %%cr2, %0" : "=r"(v)); return v; }
+static inline u64 read_cr3(void) { u64 v; __asm__ volatile("mov %%cr3, %0" : "=r"(v)); return v; }
+static inline void write_cr3(u64 v) { __asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory"); }
+static inline void invlpg(u64 va) { __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory"); }
+static inline noreturn void cpu_halt_forever(void) { for (;;) __asm__ volatile("cli; hlt"); }
+static inline void cpu_relax(void) { __asm__ volatile("pause"); }
+
+/* cpu.c, gdt.c, idt.c */
+void cpu_init(void);
+void gdt_init(void);
+void idt_init(void);
+void syscall_msr_init(void);
+void arch_set_kstack(u64 top);
+bool cpu_random64(u64 *out);
+void arch_user_fpu_init(void); /* a clean x87/SSE state (FCW 0x37f, MXCSR 0x1f80) for a new program */   /* RDSEED, else RDRAND; false when the CPU has neither */
+
+/* Enter ring 3 at rip with rsp, never returning (trap.asm). */
+noreturn void arch_enter_user(struct regs *frame);
+noreturn void arch_return_to_user(struct regs *frame);
+
+/* copy_user.asm: only these touch user memory; a fault inside them returns -EFAULT (the extable). */
+long arch_copy_user(void *dst, const void *src, size_t n);
+long arch_strncpy_user(char *dst, const char *src, size_t max);
+struct extable_entry { u64 insn, fixup; };
+u64 extable_fixup(u64 rip);
+
+/* trap.c */
+void trap_handler(struct regs *r);
+void regs_dump(const struct regs *r);
+noreturn void panic_regs_at(const char *file, int line, const char *func, const struct regs *r, const char *fmt,
+                            ...) __attribute__((format(printf, 5, 6)));
+#define panic_regs(r, ...) panic_regs_at(__FILE__, __LINE__, __func__, r, __VA_ARGS__)
+void backtrace_dump(u64 rbp);
+
+#endif

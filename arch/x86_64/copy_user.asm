@@ -1,0 +1,66 @@
+; arch/x86_64/copy_user.asm — the only code that dereferences user pointers.
+; Callers (kernel/uaccess.c) have already checked that the range lies in user space; a page fault here that
+; the VM cannot resolve makes trap_handler jump to the fixup address from .extable, which returns -EFAULT.
+; With SMAP, stac/clac open and close the window in which supervisor code may touch user pages.
+
+global arch_copy_user, arch_strncpy_user
+extern cpu_has_smap
+
+EFAULT equ 14
+
+%macro USER_OPEN 0
+    cmp byte [rel cpu_has_smap], 0
+    je %%skip
+    stac                                ; allow supervisor access to user pages
+%%skip:
+%endmacro
+%macro USER_CLOSE 0
+    cmp byte [rel cpu_has_smap], 0
+    je %%skip
+    clac
+%%skip:
+%endmacro
+
+section .text
+bits 64
+; long arch_copy_user(rdi = dst, rsi = src, rdx = n): 0, or -EFAULT
+arch_copy_user:
+    mov rcx, rdx                        ; rcx = byte count for rep movsb
+    USER_OPEN
+.copy:
+    rep movsb
+    USER_CLOSE
+    xor eax, eax
+    ret
+.fault:
+    USER_CLOSE
+    mov rax, -EFAULT
+    ret
+
+; long arch_strncpy_user(rdi = dst, rsi = src, rdx = max): length without the NUL (max when none was found
+; within max bytes), or -EFAULT. dst receives the bytes copied, NUL included when found.
+arch_strncpy_user:
+    xor eax, eax                        ; rax = bytes copied so far
+    USER_OPEN
+.loop:
+    cmp rax, rdx
+    jae .done
+.load:
+    mov cl, [rsi + rax]                 ; cl = next user byte (may fault)
+    mov [rdi + rax], cl
+    test cl, cl
+    jz .done
+    inc rax
+    jmp .loop
+.done:
+    USER_CLOSE
+    ret
+.fault:
+    USER_CLOSE
+    mov rax, -EFAULT
+    ret
+
+section .extable
+align 8
+    dq arch_copy_user.copy, arch_copy_user.fault
+    dq arch_strncpy_user.load, arch_strncpy_user.fault

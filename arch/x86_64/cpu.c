@@ -1,0 +1,129 @@
+/* arch/x86_64/cpu.c — CPU state that Linux programs expect: NX, SSE and XSAVE/AVX state (glibc chooses its
+ * string functions from CPUID, and AVX code faults unless OSXSAVE and XCR0 enable it), SMEP/SMAP, global
+ * pages, and the SYSCALL MSRs. */
+#include "arch.h"
+
+struct cpu_features cpu;
+struct percpu cpu0 = { .self = &cpu0 };
+u8 cpu_has_smap;
+
+#define CR0_MP (1ull << 1)
+#define CR0_EM (1ull << 2)
+#define CR0_NE (1ull << 5)
+#define CR4_PGE (1ull << 7)
+#define CR4_OSFXSR (1ull << 9)
+#define CR4_OSXMMEXCPT (1ull << 10)
+#define CR4_OSXSAVE (1ull << 18)
+#define CR4_SMEP (1ull << 20)
+#define CR4_SMAP (1ull << 21)
+/* XCR0 components a Linux program may use: x87, SSE, AVX, and the three AVX-512 parts (all or none). */
+#define XCR0_WANTED 0xe7ull
+
+static void cpu_detect(void)
+{
+    u32 a, b, c, d, max;
+    cpuid(0, 0, &max, &b, &c, &d);
+    cpuid(1, 0, &a, &b, &c, &d);
+    cpu.hwcap = d;
+    cpu.pge = d & (1u << 13);
+    cpu.xsave = c & (1u << 26);
+    cpu.avx = c & (1u << 28);
+    cpu.rdrand = c & (1u << 30);
+    if (max >= 7) {
+        cpuid(7, 0, &a, &b, &c, &d);
+        cpu.fsgsbase = b & (1u << 0);
+        cpu.smep = b & (1u << 7);
+        cpu.rdseed = b & (1u << 18);
+        cpu.smap = b & (1u << 20);
+    }
+    cpuid(0x80000000, 0, &max, &b, &c, &d);
+    if (max >= 0x80000001) {
+        cpuid(0x80000001, 0, &a, &b, &c, &d);
+        cpu.nx = d & (1u << 20);
+    }
+    if (max >= 0x80000007) {
+        cpuid(0x80000007, 0, &a, &b, &c, &d);
+        cpu.invariant_tsc = d & (1u << 8);
+    }
+}
+
+static u64 read_cr0(void) { u64 v; __asm__ volatile("mov %%cr0, %0" : "=r"(v)); return v; }
+static u64 read_cr4(void) { u64 v; __asm__ volatile("mov %%cr4, %0" : "=r"(v)); return v; }
+static void write_cr0(u64 v) { __asm__ volatile("mov %0, %%cr0" : : "r"(v)); }
+static void write_cr4(u64 v) { __asm__ volatile("mov %0, %%cr4" : : "r"(v)); }
+
+static void cpu_enable_xsave(void)
+{
+    u32 a, b, c, d;
+    cpuid(0xd, 0, &a, &b, &c, &d);
+    u64 supported = ((u64)d << 32) | a;
+    u64 xcr0 = supported & XCR0_WANTED;
+    if ((xcr0 & 0xe0) != 0xe0)
+        xcr0 &= ~0xe0ull; /* AVX-512 only when the CPU has all of its state */
+    __asm__ volatile("xsetbv" : : "c"(0), "a"((u32)xcr0), "d"((u32)(xcr0 >> 32)));
+    cpuid(0xd, 0, &a, &b, &c, &d);
+    cpu.xcr0 = xcr0;
+    cpu.xsave_size = b; /* size for the components now enabled */
+}
+
+static void cpu_enable_features(void)
+{
+    write_cr0((read_cr0() & ~CR0_EM) | CR0_MP | CR0_NE);
+    u64 cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
+    if (cpu.pge) cr4 |= CR4_PGE;
+    if (cpu.xsave) cr4 |= CR4_OSXSAVE;
+    if (cpu.smep) cr4 |= CR4_SMEP;
+    if (cpu.smap) cr4 |= CR4_SMAP;
+    write_cr4(cr4);
+    cpu_has_smap = cpu.smap;
+    if (cpu.xsave)
+        cpu_enable_xsave();
+    else
+        cpu.xsave_size = 512; /* FXSAVE area */
+    if (cpu.nx)
+        wrmsr(MSR_EFER, rdmsr(MSR_EFER) | (1ull << 11));
+}
+
+extern char syscall_entry[];
+
+void syscall_msr_init(void)
+{
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | 1); /* EFER.SCE: SYSCALL/SYSRET enabled */
+    wrmsr(MSR_STAR, STAR_VALUE);
+    wrmsr(MSR_LSTAR, (u64)syscall_entry);
+    /* Cleared on entry: TF, IF, DF, NT, AC (AC so that SMAP is in force inside the kernel). */
+    wrmsr(MSR_FMASK, (1u << 8) | (1u << 9) | (1u << 10) | (1u << 14) | (1u << 18));
+}
+
+void cpu_init(void)
+{
+    cpu_detect();
+    cpu_enable_features();
+    gdt_init();
+    idt_init();
+    wrmsr(MSR_GS_BASE, (u64)&cpu0);   /* kernel GS while in ring 0 */
+    wrmsr(MSR_KERNEL_GS_BASE, 0);     /* the user's GS, swapped in on the way out */
+    syscall_msr_init();
+}
+
+bool cpu_random64(u64 *out)
+{
+    for (int tries = 0; tries < 16; tries++) {
+        u8 ok;
+        if (cpu.rdseed)
+            __asm__ volatile("rdseed %0; setc %1" : "=r"(*out), "=qm"(ok));
+        else if (cpu.rdrand)
+            __asm__ volatile("rdrand %0; setc %1" : "=r"(*out), "=qm"(ok));
+        else
+            return false;
+        if (ok)
+            return true;
+    }
+    return false;
+}
+
+void arch_user_fpu_init(void)
+{
+    u32 mxcsr = 0x1f80;
+    __asm__ volatile("fninit; ldmxcsr %0" : : "m"(mxcsr));
+}

@@ -1,0 +1,41 @@
+/* arch/x86_64/idt.c — the IDT: the 32 exception vectors, each to its stub in trap.asm. Double fault, NMI and
+ * machine check run on their own IST stacks. The legacy PICs are masked: no device interrupts yet. */
+#include "arch.h"
+
+struct idt_gate {
+    u16 off_lo, sel;
+    u8 ist, type;
+    u16 off_mid;
+    u32 off_hi, zero;
+} __attribute__((packed));
+_Static_assert(sizeof(struct idt_gate) == 16, "64-bit IDT gate");
+
+extern const u64 isr_table[32];
+static struct idt_gate idt[256];
+
+static void idt_set(int v, u64 handler, int ist)
+{
+    idt[v] = (struct idt_gate){
+        .off_lo = handler & 0xffff, .sel = SEL_KCODE, .ist = ist,
+        .type = 0x8e, /* present, DPL 0, 64-bit interrupt gate (IF cleared on entry) */
+        .off_mid = (handler >> 16) & 0xffff, .off_hi = handler >> 32,
+    };
+}
+
+static void pic_mask_all(void)
+{
+    outb(0x21, 0xff);
+    outb(0xa1, 0xff);
+}
+
+void idt_init(void)
+{
+    for (int v = 0; v < 32; v++)
+        idt_set(v, isr_table[v], 0);
+    idt[2].ist = 2;  /* NMI */
+    idt[8].ist = 1;  /* double fault */
+    idt[18].ist = 3; /* machine check */
+    struct { u16 limit; u64 base; } __attribute__((packed)) ptr = { sizeof(idt) - 1, (u64)idt };
+    __asm__ volatile("lidt %0" : : "m"(ptr));
+    pic_mask_all();
+}

@@ -1,0 +1,107 @@
+/* arch/x86_64/paging.c — the kernel's own page tables, replacing the boot stub's: a direct map of all
+ * physical memory (and the low 4 GiB of MMIO) at DIRECT_MAP with 2 MiB pages, no-execute; the kernel image at
+ * KERNEL_VMA with 4 KiB pages and the permissions of each section (text RX, rodata R, data RW), supervisor
+ * only. The identity map is gone afterwards: the lower half belongs to the program. */
+#include "arch.h"
+#include "../../kernel/mm.h"
+
+u64 pte_nx;
+static u64 *kernel_pml4;
+
+extern char __text_start[], __text_end[], __rodata_end[], __kernel_end[];
+
+static u64 *table_alloc(void)
+{
+    u64 pa = pmm_alloc_zero();
+    if (!pa)
+        panic("out of memory for page tables");
+    return phys_to_virt(pa);
+}
+
+static u64 *next_level(u64 *table, int idx, bool create, u64 flags)
+{
+    if (!(table[idx] & PTE_P)) {
+        if (!create)
+            return NULL;
+        u64 pa = pmm_alloc_zero();
+        if (!pa)
+            return NULL;
+        table[idx] = pa | flags;
+    }
+    return phys_to_virt(table[idx] & PTE_ADDR);
+}
+
+u64 *pt_walk(u64 *pml4, u64 va, bool create)
+{
+    u64 flags = PTE_P | PTE_W | (va < USER_TOP ? PTE_U : 0);
+    u64 *t = pml4;
+    for (int shift = 39; shift > 12; shift -= 9) {
+        t = next_level(t, (va >> shift) & 511, create, flags);
+        if (!t)
+            return NULL;
+    }
+    return &t[(va >> 12) & 511];
+}
+
+static void map_direct(u64 end)
+{
+    for (u64 pa = 0; pa < end; pa += 2ull << 20) {
+        u64 va = DIRECT_MAP + pa;
+        u64 *pdpt = next_level(kernel_pml4, (va >> 39) & 511, true, PTE_P | PTE_W);
+        u64 *pd = next_level(pdpt, (va >> 30) & 511, true, PTE_P | PTE_W);
+        KASSERT(pd);
+        pd[(va >> 21) & 511] = pa | PTE_P | PTE_W | PTE_PS | PTE_G | pte_nx;
+    }
+}
+
+static void map_image(void)
+{
+    for (u64 va = (u64)__text_start; va < (u64)__kernel_end; va += PAGE_SIZE) {
+        u64 flags = PTE_P | PTE_G;
+        if (va >= (u64)__text_end)
+            flags |= pte_nx;       /* only .text executes */
+        if (va >= (u64)__rodata_end)
+            flags |= PTE_W;        /* .data and .bss */
+        u64 *pte = pt_walk(kernel_pml4, va, true);
+        KASSERT(pte);
+        *pte = (va - KERNEL_VMA) | flags;
+    }
+}
+
+void paging_init(void)
+{
+    pte_nx = cpu.nx ? PTE_NX : 0;
+    kernel_pml4 = table_alloc();
+    map_direct(MAX(4ull << 30, ALIGN_UP(pmm_max_phys(), 2ull << 20)));
+    map_image();
+    write_cr3(virt_to_phys(kernel_pml4));
+}
+
+u64 *paging_kernel_pml4(void)
+{
+    return kernel_pml4;
+}
+
+static void free_level(u64 *table, int level)
+{
+    for (int i = 0; i < 512; i++) {
+        if (!(table[i] & PTE_P))
+            continue;
+        u64 pa = table[i] & PTE_ADDR;
+        if (level > 1)
+            free_level(phys_to_virt(pa), level - 1);
+        else
+            pmm_free(pa);
+        table[i] = 0;
+    }
+    pmm_free(virt_to_phys(table));
+}
+
+void pt_free_user(u64 *pml4)
+{
+    for (int i = 0; i < 256; i++) {
+        if (pml4[i] & PTE_P)
+            free_level(phys_to_virt(pml4[i] & PTE_ADDR), 3);
+        pml4[i] = 0;
+    }
+}

@@ -1,0 +1,120 @@
+; arch/x86_64/trap.asm — exception entry stubs and the return path to ring 3.
+; Each stub makes the stack hold a struct regs (arch.h): it pushes a zero error code when the CPU does not,
+; then the vector; trap_common swaps GS when we came from ring 3, pushes rax..r15 and calls
+; trap_handler(rdi = frame). The frame is 22 qwords (176 bytes), so rsp stays 16-byte aligned at the call.
+
+extern trap_handler
+global trap_return, arch_enter_user, arch_return_to_user, isr_table
+
+%define FRAME_CS 18 * 8                 ; offsetof(struct regs, cs)
+
+%macro ISR_NOERR 1
+isr%1:
+    push qword 0                        ; error: none for this vector
+    push qword %1                       ; vector
+    jmp trap_common
+%endmacro
+%macro ISR_ERR 1
+isr%1:
+    push qword %1                       ; vector (the CPU pushed the error code)
+    jmp trap_common
+%endmacro
+
+section .text
+bits 64
+ISR_NOERR 0
+ISR_NOERR 1
+ISR_NOERR 2
+ISR_NOERR 3
+ISR_NOERR 4
+ISR_NOERR 5
+ISR_NOERR 6
+ISR_NOERR 7
+ISR_ERR   8
+ISR_NOERR 9
+ISR_ERR   10
+ISR_ERR   11
+ISR_ERR   12
+ISR_ERR   13
+ISR_ERR   14
+ISR_NOERR 15
+ISR_NOERR 16
+ISR_ERR   17
+ISR_NOERR 18
+ISR_NOERR 19
+ISR_NOERR 20
+ISR_ERR   21
+%assign v 22
+%rep 10
+ISR_NOERR v
+%assign v v + 1
+%endrep
+
+%macro PUSH_GPRS 0
+    push rax
+    push rbx
+    push rcx
+    push rdx
+    push rsi
+    push rdi
+    push rbp
+    push r8
+    push r9
+    push r10
+    push r11
+    push r12
+    push r13
+    push r14
+    push r15
+%endmacro
+%macro POP_GPRS 0
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop r11
+    pop r10
+    pop r9
+    pop r8
+    pop rbp
+    pop rdi
+    pop rsi
+    pop rdx
+    pop rcx
+    pop rbx
+    pop rax
+%endmacro
+
+trap_common:
+    test byte [rsp + 24], 3             ; [rsp+24] = saved cs (vector, error, rip below it)
+    jz .from_kernel
+    swapgs                              ; gs = the kernel's per-CPU block
+.from_kernel:
+    PUSH_GPRS
+    cld
+    mov rdi, rsp                        ; rdi = struct regs *
+    call trap_handler
+trap_return:                            ; rsp = struct regs * to restore
+    POP_GPRS
+    test byte [rsp + 24], 3             ; returning to ring 3?
+    jz .to_kernel
+    swapgs                              ; gs = the user's again
+.to_kernel:
+    add rsp, 16                         ; drop vector and error code
+    iretq
+
+; noreturn arch_enter_user(rdi = struct regs *): restore a whole user frame through iretq.
+; Used for the first entry into a program and whenever a syscall cannot leave through SYSRET.
+arch_enter_user:
+arch_return_to_user:
+    mov rsp, rdi                        ; rsp = the frame (it lives on this task's kernel stack)
+    jmp trap_return
+
+section .rodata
+align 8
+isr_table:                              ; isr_table[v] = address of the stub for vector v
+%assign v 0
+%rep 32
+    dq isr %+ v
+%assign v v + 1
+%endrep

@@ -1,0 +1,15 @@
+/* drivers/console.h — the program's stdio as devices: stdout and stderr write to their serial ports, stdin
+ * reads from COM1; each is a terminal to the program when the host says so (`tty=` on the command line). */
+#ifndef SKIFF_CONSOLE_H
+#define SKIFF_CONSOLE_H
+#include "../fs/vfs.h"
+
+enum console_stream { CONSOLE_STDIN, CONSOLE_STDOUT, CONSOLE_STDERR };
+
+void console_init(void);
+struct file *console_open(enum console_stream s);
+void console_write_kernel(enum console_stream s, const char *buf, size_t n);
+void console_flush(void);
+extern const struct file_ops console_ops;
+
+#endif

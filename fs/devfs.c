@@ -1,0 +1,87 @@
+/* fs/devfs.c — /dev: character devices as ramfs nodes whose open() gives the driver's file ops. */
+#include "vfs.h"
+#include "../kernel/errno.h"
+#include "../kernel/mm.h"
+#include "../kernel/boot.h"
+#include "../drivers/console.h"
+
+static struct inode *dev_dir(void)
+{
+    struct inode *d = ramfs_lookup(vfs_root, "dev", 3);
+    int err;
+    if (!d)
+        d = ramfs_mkdir(vfs_root, "dev", 0755, &err);
+    if (!d || !S_ISDIR(d->mode))
+        panic("cannot create /dev");
+    return d;
+}
+
+struct inode *devfs_add(const char *name, u32 mode, u64 rdev, const struct file_ops *ops, void *priv)
+{
+    struct inode *dir = dev_dir();
+    ramfs_unlink(dir, name, false); /* a node packed in the initrd gives way to the real device */
+    struct inode *ino = ramfs_new_inode(S_IFCHR | (mode & 07777));
+    if (!ino || ramfs_link(dir, name, ino))
+        panic("cannot create /dev/%s", name);
+    ino->rdev = rdev;
+    ino->fops = ops;
+    ino->priv = priv;
+    return ino;
+}
+
+static ssize_t null_read(struct file *f, void *ubuf, size_t n, u64 *off)
+{
+    (void)f, (void)ubuf, (void)n, (void)off;
+    return 0;
+}
+
+static ssize_t sink_write(struct file *f, const void *ubuf, size_t n, u64 *off)
+{
+    (void)f, (void)ubuf, (void)off;
+    return n;
+}
+
+static ssize_t full_write(struct file *f, const void *ubuf, size_t n, u64 *off)
+{
+    (void)f, (void)ubuf, (void)n, (void)off;
+    return -ENOSPC;
+}
+
+static ssize_t zero_read(struct file *f, void *ubuf, size_t n, u64 *off)
+{
+    (void)f, (void)off;
+    return clear_user(ubuf, n) ? -EFAULT : (ssize_t)n;
+}
+
+static ssize_t random_read(struct file *f, void *ubuf, size_t n, u64 *off)
+{
+    (void)f, (void)off;
+    u8 chunk[256];
+    size_t done = 0;
+    while (done < n) {
+        size_t c = MIN(n - done, sizeof(chunk));
+        random_fill(chunk, c);
+        if (copy_to_user((u8 *)ubuf + done, chunk, c))
+            return done ? (ssize_t)done : -EFAULT;
+        done += c;
+    }
+    return done;
+}
+
+static const struct file_ops null_ops = { .read = null_read, .write = sink_write };
+static const struct file_ops zero_ops = { .read = zero_read, .write = sink_write };
+static const struct file_ops full_ops = { .read = zero_read, .write = full_write };
+static const struct file_ops random_ops = { .read = random_read, .write = sink_write };
+
+#define MKDEV(ma, mi) (((u64)(ma) << 8) | (mi))
+
+void devfs_init(void)
+{
+    devfs_add("null", 0666, MKDEV(1, 3), &null_ops, NULL);
+    devfs_add("zero", 0666, MKDEV(1, 5), &zero_ops, NULL);
+    devfs_add("full", 0666, MKDEV(1, 7), &full_ops, NULL);
+    devfs_add("random", 0666, MKDEV(1, 8), &random_ops, NULL);
+    devfs_add("urandom", 0666, MKDEV(1, 9), &random_ops, NULL);
+    devfs_add("tty", 0666, MKDEV(5, 0), &console_ops, (void *)(u64)CONSOLE_STDOUT);
+    devfs_add("console", 0600, MKDEV(5, 1), &console_ops, (void *)(u64)CONSOLE_STDOUT);
+}

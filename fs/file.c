@@ -1,0 +1,149 @@
+/* fs/file.c — open file objects and the fd table. A file is shared by every fd dup'ed from it (one offset,
+ * one set of status flags), as on Linux; close-on-exec belongs to the fd. Also the ramfs read/write ops, which
+ * copy straight between file pages and user memory. */
+#include "vfs.h"
+#include "../kernel/errno.h"
+#include "../kernel/mm.h"
+#include "../kernel/boot.h"
+
+struct timespec64 vfs_now(void)
+{
+    u64 ns = clock_realtime_coarse_ns();
+    return (struct timespec64){ (i64)(ns / 1000000000u), (i64)(ns % 1000000000u) };
+}
+
+struct file *file_new(const struct file_ops *ops, u32 flags, void *priv)
+{
+    struct file *f = kzalloc(sizeof(*f));
+    if (!f)
+        return NULL;
+    f->refs = 1;
+    f->flags = flags;
+    f->ops = ops;
+    f->priv = priv;
+    return f;
+}
+
+struct file *file_open_inode(struct inode *ino, u32 flags)
+{
+    struct file *f = file_new(ino->fops, flags, ino->priv);
+    if (!f)
+        return NULL;
+    f->inode = ino;
+    inode_get(ino);
+    return f;
+}
+
+void file_get(struct file *f)
+{
+    f->refs++;
+}
+
+void file_put(struct file *f)
+{
+    if (--f->refs > 0)
+        return;
+    if (f->ops && f->ops->release)
+        f->ops->release(f);
+    if (f->inode)
+        inode_put(f->inode);
+    kfree(f);
+}
+
+struct fdtable *fdtable_create(void)
+{
+    return kzalloc(sizeof(struct fdtable));
+}
+
+int fd_install(struct fdtable *t, struct file *f, int min, bool cloexec)
+{
+    for (int fd = min; fd < FD_MAX; fd++) {
+        if (!t->files[fd]) {
+            t->files[fd] = f;
+            t->cloexec[fd] = cloexec;
+            return fd;
+        }
+    }
+    return -EMFILE;
+}
+
+struct file *fd_get(struct fdtable *t, int fd)
+{
+    if (fd < 0 || fd >= FD_MAX)
+        return NULL;
+    return t->files[fd];
+}
+
+int fd_close(struct fdtable *t, int fd)
+{
+    struct file *f = fd_get(t, fd);
+    if (!f)
+        return -EBADF;
+    t->files[fd] = NULL;
+    t->cloexec[fd] = 0;
+    file_put(f);
+    return 0;
+}
+
+static ssize_t ramfs_read(struct file *f, void *ubuf, size_t n, u64 *off)
+{
+    static const u8 zero_page[4096];
+    struct inode *ino = f->inode;
+    if (*off >= ino->size)
+        return 0;
+    n = MIN(n, ino->size - *off);
+    size_t done = 0;
+    while (done < n) {
+        u64 pos = *off + done, in = pos % PAGE_SIZE;
+        size_t c = MIN(n - done, PAGE_SIZE - in);
+        u64 idx = pos / PAGE_SIZE;
+        u8 *page = idx < ino->npages ? ino->pages[idx] : NULL; /* NULL: a hole */
+        if (copy_to_user((u8 *)ubuf + done, (page ? page : zero_page) + in, c))
+            break;
+        done += c;
+    }
+    if (!done)
+        return -EFAULT;
+    *off += done;
+    ino->atime = vfs_now();
+    return done;
+}
+
+static ssize_t ramfs_write(struct file *f, const void *ubuf, size_t n, u64 *off)
+{
+    struct inode *ino = f->inode;
+    if (f->flags & O_APPEND)
+        *off = ino->size;
+    size_t done = 0;
+    int err = 0;
+    while (done < n) {
+        u64 pos = *off + done, in = pos % PAGE_SIZE;
+        size_t c = MIN(n - done, PAGE_SIZE - in);
+        u8 *page = ramfs_page(ino, pos);
+        if (!page) {
+            err = -ENOSPC;
+            break;
+        }
+        if (copy_from_user(page + in, (const u8 *)ubuf + done, c)) {
+            err = -EFAULT;
+            break;
+        }
+        done += c;
+    }
+    if (!done)
+        return n ? err : 0;
+    *off += done;
+    if (*off > ino->size)
+        ino->size = *off;
+    ino->mtime = ino->ctime = vfs_now();
+    return done;
+}
+
+static ssize_t dir_read(struct file *f, void *ubuf, size_t n, u64 *off)
+{
+    (void)f, (void)ubuf, (void)n, (void)off;
+    return -EISDIR;
+}
+
+const struct file_ops ramfs_file_ops = { .read = ramfs_read, .write = ramfs_write };
+const struct file_ops ramfs_dir_ops = { .read = dir_read };

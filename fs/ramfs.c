@@ -1,0 +1,323 @@
+/* fs/ramfs.c — the root filesystem: directories as lists of named entries, regular files as arrays of 4 KiB
+ * pages (so files grow without copying and, later, map into programs page by page), symlinks as strings.
+ * Pure data structures: this file also builds on the host for the unit tests. */
+#include "vfs.h"
+#include "../kernel/errno.h"
+
+#define PG 4096ull
+
+struct inode *vfs_root;
+static u64 next_ino = 1;
+
+struct inode *ramfs_new_inode(u32 mode)
+{
+    struct inode *ino = kzalloc(sizeof(*ino));
+    if (!ino)
+        return NULL;
+    ino->ino = next_ino++;
+    ino->mode = mode;
+    ino->atime = ino->mtime = ino->ctime = vfs_now();
+    if (S_ISDIR(mode))
+        ino->fops = &ramfs_dir_ops;
+    else if (S_ISREG(mode))
+        ino->fops = &ramfs_file_ops;
+    return ino;
+}
+
+void ramfs_init(void)
+{
+    vfs_root = ramfs_new_inode(S_IFDIR | 0755);
+    vfs_root->nlink = 2;
+    vfs_root->parent = vfs_root;
+}
+
+static void inode_free(struct inode *ino)
+{
+    for (u64 i = 0; i < ino->npages; i++)
+        if (ino->pages[i])
+            page_free(ino->pages[i]);
+    kfree(ino->pages);
+    kfree(ino->target);
+    kfree(ino);
+}
+
+void inode_get(struct inode *ino)
+{
+    ino->refs++;
+}
+
+/* An inode lives while it has a name (nlink) or a user (refs). */
+void inode_put(struct inode *ino)
+{
+    if (--ino->refs == 0 && ino->nlink == 0)
+        inode_free(ino);
+}
+
+struct inode *ramfs_lookup(struct inode *dir, const char *name, size_t len)
+{
+    for (struct dirent_node *d = dir->children; d; d = d->next)
+        if (strlen(d->name) == len && memcmp(d->name, name, len) == 0)
+            return d->inode;
+    return NULL;
+}
+
+static void attach(struct inode *dir, struct dirent_node *d, struct inode *child)
+{
+    d->inode = child;
+    d->next = NULL;
+    if (dir->last_child)
+        dir->last_child->next = d;
+    else
+        dir->children = d;
+    dir->last_child = d;
+    dir->nchildren++;
+    child->nlink++;
+    if (S_ISDIR(child->mode)) {
+        child->parent = dir;
+        child->nlink++; /* its own "." */
+        dir->nlink++;   /* its ".." */
+    }
+    dir->mtime = dir->ctime = vfs_now();
+}
+
+static struct dirent_node *dirent_alloc(const char *name)
+{
+    struct dirent_node *d = kmalloc(sizeof(*d));
+    char *copy = kstrdup(name);
+    if (!d || !copy) {
+        kfree(d);
+        kfree(copy);
+        return NULL;
+    }
+    d->name = copy;
+    return d;
+}
+
+int ramfs_link(struct inode *dir, const char *name, struct inode *child)
+{
+    struct dirent_node *d = dirent_alloc(name);
+    if (!d)
+        return -ENOSPC;
+    attach(dir, d, child);
+    return 0;
+}
+
+/* Removes the entry only; the caller has checked the rules (directory empty, kinds match). */
+static void detach(struct inode *dir, struct dirent_node *prev, struct dirent_node *d)
+{
+    if (prev)
+        prev->next = d->next;
+    else
+        dir->children = d->next;
+    if (dir->last_child == d)
+        dir->last_child = prev;
+    dir->nchildren--;
+    struct inode *child = d->inode;
+    child->nlink--;
+    if (S_ISDIR(child->mode)) {
+        child->nlink--;
+        dir->nlink--;
+    }
+    child->ctime = dir->mtime = dir->ctime = vfs_now();
+    kfree(d->name);
+    kfree(d);
+    if (child->nlink == 0 && child->refs == 0)
+        inode_free(child);
+}
+
+static struct dirent_node *find_entry(struct inode *dir, const char *name, struct dirent_node **prev)
+{
+    *prev = NULL;
+    for (struct dirent_node *d = dir->children; d; *prev = d, d = d->next)
+        if (strcmp(d->name, name) == 0)
+            return d;
+    return NULL;
+}
+
+int ramfs_unlink(struct inode *dir, const char *name, bool want_dir)
+{
+    struct dirent_node *prev, *d = find_entry(dir, name, &prev);
+    if (!d)
+        return -ENOENT;
+    bool is_dir = S_ISDIR(d->inode->mode);
+    if (want_dir && !is_dir)
+        return -ENOTDIR;
+    if (!want_dir && is_dir)
+        return -EISDIR;
+    if (is_dir && d->inode->nchildren)
+        return -ENOTEMPTY;
+    detach(dir, prev, d);
+    return 0;
+}
+
+static bool is_ancestor(struct inode *a, struct inode *b)
+{
+    for (struct inode *p = b;; p = p->parent) {
+        if (p == a)
+            return true;
+        if (p == p->parent)
+            return false;
+    }
+}
+
+#define RENAME_NOREPLACE 1
+
+int ramfs_rename(struct inode *odir, const char *oname, struct inode *ndir, const char *nname, unsigned flags)
+{
+    struct dirent_node *oprev, *od = find_entry(odir, oname, &oprev);
+    if (!od)
+        return -ENOENT;
+    struct inode *src = od->inode;
+    struct dirent_node *nprev, *nd = find_entry(ndir, nname, &nprev);
+    if (nd && nd->inode == src)
+        return 0;
+    if (nd && (flags & RENAME_NOREPLACE))
+        return -EEXIST;
+    if (S_ISDIR(src->mode) && is_ancestor(src, ndir))
+        return -EINVAL;
+    if (nd) {
+        bool ndir_is = S_ISDIR(nd->inode->mode);
+        if (S_ISDIR(src->mode) && !ndir_is)
+            return -ENOTDIR;
+        if (!S_ISDIR(src->mode) && ndir_is)
+            return -EISDIR;
+        if (ndir_is && nd->inode->nchildren)
+            return -ENOTEMPTY;
+    }
+    struct dirent_node *fresh = dirent_alloc(nname); /* allocate first: nothing below can fail */
+    if (!fresh)
+        return -ENOSPC;
+    inode_get(src); /* keep it alive while it has no name */
+    if (nd)
+        detach(ndir, nprev, nd);
+    od = find_entry(odir, oname, &oprev);
+    detach(odir, oprev, od);
+    attach(ndir, fresh, src);
+    src->refs--;
+    return 0;
+}
+
+static struct inode *create_node(struct inode *dir, const char *name, u32 mode, int *err)
+{
+    if (ramfs_lookup(dir, name, strlen(name))) {
+        *err = -EEXIST;
+        return NULL;
+    }
+    struct inode *ino = ramfs_new_inode(mode);
+    if (!ino) {
+        *err = -ENOSPC;
+        return NULL;
+    }
+    *err = ramfs_link(dir, name, ino);
+    if (*err) {
+        inode_free(ino);
+        return NULL;
+    }
+    return ino;
+}
+
+struct inode *ramfs_create(struct inode *dir, const char *name, u32 mode, int *err)
+{
+    return create_node(dir, name, S_IFREG | (mode & 07777), err);
+}
+
+struct inode *ramfs_mkdir(struct inode *dir, const char *name, u32 mode, int *err)
+{
+    return create_node(dir, name, S_IFDIR | (mode & 07777), err);
+}
+
+struct inode *ramfs_symlink(struct inode *dir, const char *name, const char *target, int *err)
+{
+    char *t = kstrdup(target);
+    if (!t) {
+        *err = -ENOSPC;
+        return NULL;
+    }
+    struct inode *ino = create_node(dir, name, S_IFLNK | 0777, err);
+    if (!ino) {
+        kfree(t);
+        return NULL;
+    }
+    ino->target = t;
+    ino->size = strlen(t);
+    return ino;
+}
+
+ssize_t ramfs_pread(struct inode *ino, void *kbuf, size_t n, u64 off)
+{
+    if (off >= ino->size)
+        return 0;
+    n = MIN(n, ino->size - off);
+    for (size_t done = 0; done < n;) {
+        u64 pos = off + done, idx = pos / PG, in = pos % PG;
+        size_t c = MIN(n - done, PG - in);
+        if (idx < ino->npages && ino->pages[idx])
+            memcpy((u8 *)kbuf + done, ino->pages[idx] + in, c);
+        else
+            memset((u8 *)kbuf + done, 0, c);
+        done += c;
+    }
+    return n;
+}
+
+static int ensure_capacity(struct inode *ino, u64 pages)
+{
+    if (pages <= ino->npages)
+        return 0;
+    u64 cap = MAX(pages, ino->npages * 2);
+    u8 **p = kzalloc(cap * sizeof(*p));
+    if (!p)
+        return -ENOSPC;
+    if (ino->pages)
+        memcpy(p, ino->pages, ino->npages * sizeof(*p));
+    kfree(ino->pages);
+    ino->pages = p;
+    ino->npages = cap;
+    return 0;
+}
+
+/* The page holding file offset pos, allocated (zeroed) if it was a hole. */
+u8 *ramfs_page(struct inode *ino, u64 pos)
+{
+    u64 idx = pos / PG;
+    if (ensure_capacity(ino, idx + 1))
+        return NULL;
+    if (!ino->pages[idx])
+        ino->pages[idx] = page_alloc();
+    return ino->pages[idx];
+}
+
+ssize_t ramfs_pwrite(struct inode *ino, const void *kbuf, size_t n, u64 off)
+{
+    size_t done = 0;
+    while (done < n) {
+        u64 pos = off + done, in = pos % PG;
+        size_t c = MIN(n - done, PG - in);
+        u8 *page = ramfs_page(ino, pos);
+        if (!page)
+            break;
+        memcpy(page + in, (const u8 *)kbuf + done, c);
+        done += c;
+    }
+    if (off + done > ino->size)
+        ino->size = off + done;
+    if (done)
+        ino->mtime = ino->ctime = vfs_now();
+    return done ? (ssize_t)done : (n ? -ENOSPC : 0);
+}
+
+int ramfs_truncate(struct inode *ino, u64 size)
+{
+    u64 keep = (size + PG - 1) / PG;
+    for (u64 i = keep; i < ino->npages; i++) {
+        if (ino->pages[i]) {
+            page_free(ino->pages[i]);
+            ino->pages[i] = NULL;
+        }
+    }
+    if (size % PG && keep <= ino->npages && ino->pages[keep - 1])
+        memset(ino->pages[keep - 1] + size % PG, 0, PG - size % PG); /* a later extension reads zeros */
+    ino->size = size;
+    ino->mtime = ino->ctime = vfs_now();
+    return 0;
+}

@@ -1,0 +1,152 @@
+/* fs/vfs.h — files and the namespace: inodes (ramfs nodes, device nodes, synthetic files), open file
+ * objects with ops, the per-process fd table, and path lookup. */
+#ifndef SKIFF_VFS_H
+#define SKIFF_VFS_H
+
+#include "../kernel/kernel.h"
+
+#define S_IFMT 0170000
+#define S_IFSOCK 0140000
+#define S_IFLNK 0120000
+#define S_IFREG 0100000
+#define S_IFBLK 0060000
+#define S_IFDIR 0040000
+#define S_IFCHR 0020000
+#define S_IFIFO 0010000
+#define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
+#define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
+#define S_ISLNK(m) (((m) & S_IFMT) == S_IFLNK)
+#define S_ISCHR(m) (((m) & S_IFMT) == S_IFCHR)
+
+#define O_ACCMODE 3
+#define O_RDONLY 0
+#define O_WRONLY 1
+#define O_RDWR 2
+#define O_CREAT 0100
+#define O_EXCL 0200
+#define O_NOCTTY 0400
+#define O_TRUNC 01000
+#define O_APPEND 02000
+#define O_NONBLOCK 04000
+#define O_DIRECTORY 0200000
+#define O_NOFOLLOW 0400000
+#define O_CLOEXEC 02000000
+#define O_PATH 010000000
+#define O_TMPFILE (020000000 | O_DIRECTORY)
+
+#define NAME_MAX 255
+#define PATH_MAX 4096
+#define SYMLOOP_MAX 40
+
+struct timespec64 { i64 sec; i64 nsec; };
+
+struct file;
+struct inode;
+
+struct file_ops {
+    /* ubuf is a user pointer; *off is the file position to use and advance. */
+    ssize_t (*read)(struct file *f, void *ubuf, size_t n, u64 *off);
+    ssize_t (*write)(struct file *f, const void *ubuf, size_t n, u64 *off);
+    long (*ioctl)(struct file *f, unsigned cmd, u64 arg);
+    void (*release)(struct file *f);
+};
+
+struct dirent_node {
+    char *name;
+    struct inode *inode;
+    struct dirent_node *next;
+};
+
+struct inode {
+    u64 ino;
+    u32 mode, nlink, uid, gid;
+    u64 size, rdev;
+    struct timespec64 atime, mtime, ctime;
+    int refs;                       /* open files and the cwd; the namespace holds it through nlink */
+    const struct file_ops *fops;    /* what open() gives: ramfs ops for files, a driver's for devices */
+    struct inode *parent;           /* directories: for ".." */
+    struct dirent_node *children;   /* directories, in creation order */
+    struct dirent_node *last_child;
+    u64 nchildren;
+    u8 **pages;                     /* regular files: one kernel page per 4 KiB, NULL for holes */
+    u64 npages;                     /* capacity of pages[] */
+    char *target;                   /* symlinks */
+    void *priv;                     /* devices */
+};
+
+struct file {
+    int refs;
+    u32 flags;                      /* O_ACCMODE | O_APPEND | O_NONBLOCK ... as given to open */
+    u64 off;
+    struct inode *inode;
+    const struct file_ops *ops;
+    void *priv;
+};
+
+/* ramfs.c — the in-memory filesystem that is the root. */
+extern struct inode *vfs_root;
+void ramfs_init(void);
+struct inode *ramfs_new_inode(u32 mode);
+void inode_get(struct inode *ino);
+void inode_put(struct inode *ino);
+struct inode *ramfs_lookup(struct inode *dir, const char *name, size_t len);
+int ramfs_link(struct inode *dir, const char *name, struct inode *child);
+int ramfs_unlink(struct inode *dir, const char *name, bool want_dir);
+int ramfs_rename(struct inode *odir, const char *oname, struct inode *ndir, const char *nname, unsigned flags);
+struct inode *ramfs_create(struct inode *dir, const char *name, u32 mode, int *err);
+struct inode *ramfs_mkdir(struct inode *dir, const char *name, u32 mode, int *err);
+struct inode *ramfs_symlink(struct inode *dir, const char *name, const char *target, int *err);
+ssize_t ramfs_pread(struct inode *ino, void *kbuf, size_t n, u64 off); /* kernel buffer */
+ssize_t ramfs_pwrite(struct inode *ino, const void *kbuf, size_t n, u64 off);
+int ramfs_truncate(struct inode *ino, u64 size);
+u8 *ramfs_page(struct inode *ino, u64 pos);   /* the page at pos, allocated if it was a hole */
+extern const struct file_ops ramfs_file_ops;
+extern const struct file_ops ramfs_dir_ops;
+struct timespec64 vfs_now(void);
+
+/* namei.c — path lookup. */
+#define WALK_FOLLOW 1         /* follow a symlink in the last component */
+struct walk {
+    struct inode *dir;        /* the directory holding the last component */
+    struct inode *node;       /* the last component itself, NULL when it does not exist */
+    char name[NAME_MAX + 1];  /* the last component's name */
+    bool trailing_slash;
+};
+int vfs_walk(struct inode *cwd, const char *path, unsigned flags, struct walk *w);
+int vfs_lookup(struct inode *cwd, const char *path, unsigned flags, struct inode **out);
+int vfs_path_of(struct inode *dir, char *buf, size_t size); /* absolute path of a directory */
+
+/* cpio.c — unpack a newc archive into the ramfs. */
+struct cpio_entry {
+    const char *name;         /* not NUL-terminated: namelen bytes */
+    size_t namelen;
+    u32 mode, uid, gid, nlink;
+    u64 mtime;
+    const u8 *data;
+    size_t size;
+};
+/* Calls fn for each entry; returns 0 at the trailer, or -1 with *err set to a reason. */
+int cpio_parse(const u8 *buf, size_t len, int (*fn)(const struct cpio_entry *, void *), void *ctx,
+               const char **err);
+int cpio_unpack(const u8 *buf, size_t len, const char **err);
+
+/* file.c — open files and fd tables. */
+#define FD_MAX 1024
+struct fdtable {
+    struct file *files[FD_MAX];
+    u8 cloexec[FD_MAX];
+};
+struct file *file_open_inode(struct inode *ino, u32 flags);
+struct file *file_new(const struct file_ops *ops, u32 flags, void *priv);
+void file_get(struct file *f);
+void file_put(struct file *f);
+struct fdtable *fdtable_create(void);
+int fd_install(struct fdtable *t, struct file *f, int min, bool cloexec);  /* lowest free fd >= min */
+struct file *fd_get(struct fdtable *t, int fd);                           /* borrowed, NULL if bad */
+int fd_close(struct fdtable *t, int fd);
+
+/* devfs.c — /dev. */
+void devfs_init(void);
+struct inode *devfs_add(const char *name, u32 mode, u64 rdev, const struct file_ops *ops, void *priv);
+
+#endif

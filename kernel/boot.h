@@ -1,0 +1,34 @@
+/* kernel/boot.h — what the boot loader told us (multiboot v1), copied out before memory is reused. */
+#ifndef SKIFF_BOOT_H
+#define SKIFF_BOOT_H
+#include "kernel.h"
+
+struct boot_mmap_entry { u64 base, len; u32 type; };
+
+struct boot_info {
+    char cmdline[2048];
+    u64 initrd_start, initrd_end;   /* physical; 0/0 without a module */
+    struct boot_mmap_entry mmap[64];
+    int nmmap;
+    u64 boot_tsc;                   /* TSC at the kernel's first C instruction */
+    u64 user_entry_tsc;             /* TSC just before the program's first instruction */
+};
+extern struct boot_info boot;
+
+void boot_parse(u32 magic, u32 mbi_phys);
+void mm_init(void);
+const char *boot_arg(const char *key);  /* "key=value" on the command line: value (static copy) or NULL */
+bool boot_flag(const char *word);       /* a bare word on the command line */
+
+/* clock.c */
+void clock_init(void);
+u64 clock_monotonic_ns(void);
+u64 clock_realtime_ns(void);
+u64 clock_realtime_coarse_ns(void);
+u64 clock_tsc_to_ns(u64 ticks);
+void clock_sleep_ns(u64 ns);
+
+/* random.c */
+void random_fill(void *buf, size_t n);
+
+#endif

@@ -1,0 +1,67 @@
+/* kernel/log.c — the kernel log and panic. The log goes to COM3 (the host keeps it unless asked to show
+ * it); panic prints the reason, file:line, registers and a backtrace, then powers off with status 125. */
+#include "kernel.h"
+#include "../drivers/serial.h"
+#include "../arch/x86_64/arch.h"
+
+bool klog_verbose;
+
+void klog_write(const char *s, size_t n)
+{
+    serial_write(SERIAL_LOG, s, n);
+}
+
+static void vlog(const char *fmt, va_list ap)
+{
+    char buf[512];
+    int n = kvsnprintf(buf, sizeof(buf), fmt, ap);
+    klog_write(buf, MIN((size_t)n, sizeof(buf) - 1));
+}
+
+void klog(const char *fmt, ...)
+{
+    if (!klog_verbose)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vlog(fmt, ap);
+    va_end(ap);
+}
+
+void kerr(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vlog(fmt, ap);
+    va_end(ap);
+}
+
+static void panic_header(const char *file, int line, const char *func, const char *fmt, va_list ap)
+{
+    __asm__ volatile("cli");
+    kerr("\nskiff: kernel panic: ");
+    vlog(fmt, ap);
+    kerr("\n  at %s:%d (%s)\n", file, line, func);
+}
+
+noreturn void panic_at(const char *file, int line, const char *func, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    panic_header(file, line, func, fmt, ap);
+    va_end(ap);
+    backtrace_dump((u64)__builtin_frame_address(0));
+    power_off(EXIT_PANIC);
+}
+
+noreturn void panic_regs_at(const char *file, int line, const char *func, const struct regs *r, const char *fmt,
+                            ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    panic_header(file, line, func, fmt, ap);
+    va_end(ap);
+    regs_dump(r);
+    backtrace_dump(r->rbp);
+    power_off(EXIT_PANIC);
+}

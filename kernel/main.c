@@ -1,0 +1,46 @@
+/* kernel/main.c — kmain: the boot sequence, one init call per step. Entered from boot/boot.asm on the boot
+ * stack with the multiboot magic and the physical address of the multiboot information. */
+#include "kernel.h"
+#include "boot.h"
+#include "mm.h"
+#include "proc.h"
+#include "../arch/x86_64/arch.h"
+#include "../drivers/serial.h"
+#include "../drivers/console.h"
+#include "../fs/vfs.h"
+#include "../syscalls/syscalls.h"
+
+u8 boot_kstack[16384] __attribute__((aligned(16)));
+_Static_assert(sizeof(boot_kstack) == 16384, "boot/boot.asm sets rsp to boot_kstack + 16384");
+
+/* The initrd: unpacked into the ramfs, then its pages go back to the allocator. */
+static void initrd_unpack(void)
+{
+    if (!boot.initrd_end) {
+        klog("skiff: no initrd module: the root is empty\n");
+        return;
+    }
+    const char *err = NULL;
+    size_t len = boot.initrd_end - boot.initrd_start;
+    if (cpio_unpack(phys_to_virt(boot.initrd_start), len, &err))
+        panic("initrd: %s", err);
+    pmm_free_range(ALIGN_UP(boot.initrd_start, PAGE_SIZE), ALIGN_DOWN(boot.initrd_end, PAGE_SIZE));
+    klog("skiff: initrd: %lu KiB unpacked\n", len / 1024);
+}
+
+noreturn void kmain(u32 magic, u32 mbi)
+{
+    boot.boot_tsc = rdtsc();  /* the boot-time figure starts here */
+    serial_init();            /* COM1-4: stdout, stderr, kernel log, control */
+    cpu_init();               /* CPU features, GDT/TSS, IDT, SYSCALL MSRs */
+    boot_parse(magic, mbi);   /* command line, memory map, initrd location */
+    mm_init();                /* page allocator, the kernel's page tables */
+    clock_init();             /* wall clock from the CMOS RTC */
+    ramfs_init();             /* the root filesystem */
+    initrd_unpack();          /* the host's files into the root */
+    devfs_init();             /* /dev */
+    console_init();           /* stdio devices */
+    strace_init();            /* `strace` on the command line */
+    proc_start_init();        /* load the program and enter ring 3 */
+    panic("proc_start_init returned");
+}

@@ -1,0 +1,95 @@
+/* kernel/mm.h — memory: physical pages (pmm.c), the kernel's page tables and the direct map (paging.c),
+ * user address spaces (vm.c). */
+#ifndef SKIFF_MM_H
+#define SKIFF_MM_H
+
+#include "kernel.h"
+
+#define PAGE_SIZE 4096ull
+#define KERNEL_VMA 0xffffffff80000000ull
+#define DIRECT_MAP 0xffff800000000000ull   /* all physical memory is mapped here */
+#define USER_TOP 0x0000800000000000ull     /* user space is [PAGE_SIZE, USER_TOP) */
+#define USER_STACK_TOP 0x00007ffffffff000ull
+#define USER_STACK_SIZE (8ull << 20)       /* RLIMIT_STACK's usual soft limit */
+#define USER_MMAP_TOP 0x00007ffff7fff000ull /* mmap hands out addresses downwards from here */
+#define USER_PIE_BASE 0x0000555555554000ull /* where ET_DYN programs go, as on Linux */
+
+static inline void *phys_to_virt(u64 pa) { return (void *)(pa + DIRECT_MAP); }
+static inline u64 virt_to_phys(const void *va)
+{
+    u64 v = (u64)va;
+    return v >= KERNEL_VMA ? v - KERNEL_VMA : v - DIRECT_MAP;
+}
+
+/* Physical pages. */
+u64 pmm_bitmap_bytes(u64 max_phys);
+void pmm_init(u64 max_phys, void *bitmap_mem);
+void pmm_add_range(u64 start, u64 end);      /* usable RAM from the memory map */
+void pmm_reserve_range(u64 start, u64 end);  /* in use: kernel image, initrd, ... */
+void pmm_free_range(u64 start, u64 end);     /* give a reserved range back (the initrd after unpacking) */
+u64 pmm_alloc(void);                         /* one page (physical address), 0 when out of memory */
+u64 pmm_alloc_zero(void);
+u64 pmm_alloc_contig(size_t pages);
+void pmm_free(u64 pa);
+void pmm_free_contig(u64 pa, size_t pages);
+u64 pmm_total_pages(void);
+u64 pmm_free_pages(void);
+u64 pmm_max_phys(void);
+
+/* Page tables. PTE bits as the hardware defines them. */
+#define PTE_P (1ull << 0)
+#define PTE_W (1ull << 1)
+#define PTE_U (1ull << 2)
+#define PTE_PS (1ull << 7)
+#define PTE_G (1ull << 8)
+#define PTE_NX (1ull << 63)
+#define PTE_ADDR 0x000ffffffffff000ull
+extern u64 pte_nx;   /* PTE_NX when the CPU has NX, else 0 */
+
+void paging_init(void);                      /* the kernel's final tables: direct map + image */
+u64 *paging_kernel_pml4(void);
+u64 *pt_walk(u64 *pml4, u64 va, bool create); /* the 4 KiB PTE for va, NULL if absent (or out of memory) */
+void pt_free_user(u64 *pml4);                /* free the user half's tables and the pages they map */
+
+/* User address spaces. */
+#define VM_READ 1
+#define VM_WRITE 2
+#define VM_EXEC 4
+#define VM_PROT_MASK 7
+#define VM_STACK 0x100    /* the initial stack */
+#define VM_HEAP 0x200     /* brk */
+
+struct vm_area {
+    u64 start, end;       /* page aligned, end exclusive */
+    u32 flags;            /* VM_READ|VM_WRITE|VM_EXEC|VM_STACK|VM_HEAP */
+    struct vm_area *next; /* sorted by start */
+};
+
+struct vm_space {
+    u64 *pml4;            /* kernel virtual address of the top table */
+    struct vm_area *areas;
+    u64 brk_start, brk;   /* the heap: [brk_start, brk) */
+    u64 mmap_top;
+};
+
+struct vm_space *vm_space_create(void);
+void vm_space_destroy(struct vm_space *vs);
+void vm_activate(struct vm_space *vs);
+int vm_map(struct vm_space *vs, u64 start, u64 len, u32 flags);    /* replaces what was there */
+int vm_unmap(struct vm_space *vs, u64 start, u64 len);
+int vm_protect(struct vm_space *vs, u64 start, u64 len, u32 prot);
+u64 vm_find_free(struct vm_space *vs, u64 len, u64 hint);          /* 0 when none */
+struct vm_area *vm_find(struct vm_space *vs, u64 addr);
+int vm_fault(struct vm_space *vs, u64 addr, int access, const char **why);
+int vm_map_page(struct vm_space *vs, u64 va, u64 pa, u32 flags);   /* install a given page */
+void vm_discard(struct vm_space *vs, u64 start, u64 end);           /* drop pages, keep the areas */
+int vm_zero_range(struct vm_space *vs, u64 start, u64 end);         /* zero already-present pages */
+bool vm_range_ok(u64 addr, u64 len);                                /* within user space, no wrap */
+
+/* User memory access (uaccess.c): the only way handlers touch user pointers. */
+long copy_from_user(void *dst, const void *usrc, size_t n);
+long copy_to_user(void *udst, const void *src, size_t n);
+long strncpy_from_user(char *dst, const char *usrc, size_t max); /* -ENAMETOOLONG if no NUL within max */
+long clear_user(void *udst, size_t n);
+
+#endif

@@ -1,0 +1,157 @@
+/* kernel/proc.c — the first (and for now only) process: reading what the host asked for from /.skiff
+ * (docs/host-interface.md), wiring stdio, loading the program and entering ring 3; and process exit. */
+#include "proc.h"
+#include "boot.h"
+#include "errno.h"
+#include "../arch/x86_64/arch.h"
+#include "../drivers/console.h"
+#include "../syscalls/syscalls.h"
+
+struct task *current;
+#define KSTACK_PAGES 4
+
+struct vm_space *current_vm(void)
+{
+    return current ? current->proc->vm : NULL;
+}
+
+/* Reads a whole ramfs file into a kernel buffer (NUL-terminated) and removes it from the namespace. */
+static char *take_file(const char *path, size_t *len)
+{
+    struct walk w;
+    if (vfs_walk(vfs_root, path, 0, &w) || !w.node || !S_ISREG(w.node->mode))
+        return NULL;
+    char *buf = kmalloc(w.node->size + 1);
+    if (!buf)
+        panic("out of memory reading %s", path);
+    *len = ramfs_pread(w.node, buf, w.node->size, 0);
+    buf[*len] = 0;
+    ramfs_unlink(w.dir, w.name, false);
+    return buf;
+}
+
+/* Splits NUL-terminated strings into a NULL-terminated vector (pointing into buf). */
+static char **split_nul(char *buf, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += buf[i] == 0;
+    char **v = kzalloc((n + 1) * sizeof(char *));
+    size_t k = 0;
+    for (size_t i = 0; i < len && k < n; k++) {
+        v[k] = buf + i;
+        i += strlen(buf + i) + 1;
+    }
+    return v;
+}
+
+static char *default_env[] = {
+    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/", "TERM=linux", NULL,
+};
+
+static struct task *proc_create_init(void)
+{
+    struct proc *p = kzalloc(sizeof(*p));
+    struct task *t = kzalloc(sizeof(*t));
+    u64 kstack = pmm_alloc_contig(KSTACK_PAGES);
+    if (!p || !t || !kstack || !(p->fdt = fdtable_create()))
+        panic("out of memory creating the first process");
+    p->pid = p->pgid = p->sid = 1;
+    p->umask = 022;
+    p->cwd = vfs_root;
+    inode_get(vfs_root);
+    for (int i = 0; i < RLIM_NLIMITS; i++)
+        p->rlimits[i] = (struct rlimit64){ ~0ull, ~0ull };
+    p->rlimits[3] = (struct rlimit64){ USER_STACK_SIZE, ~0ull };   /* RLIMIT_STACK */
+    p->rlimits[7] = (struct rlimit64){ FD_MAX, FD_MAX };           /* RLIMIT_NOFILE */
+    t->proc = p;
+    t->tid = 1;
+    t->kstack_top = (u64)phys_to_virt(kstack) + KSTACK_PAGES * PAGE_SIZE;
+    return t;
+}
+
+/* fd 0 is /.skiff/stdin when the host packed one (its stdin was a file or a pipe), else the console. */
+static void open_stdio(struct proc *p, struct inode *stdin_file)
+{
+    struct file *in = stdin_file ? file_open_inode(stdin_file, O_RDONLY) : console_open(CONSOLE_STDIN);
+    struct file *out = console_open(CONSOLE_STDOUT), *err = console_open(CONSOLE_STDERR);
+    if (!in || !out || !err)
+        panic("out of memory opening stdio");
+    fd_install(p->fdt, in, 0, false);
+    fd_install(p->fdt, out, 1, false);
+    fd_install(p->fdt, err, 2, false);
+}
+
+static struct inode *take_stdin(void)
+{
+    struct walk w;
+    if (vfs_walk(vfs_root, "/.skiff/stdin", 0, &w) || !w.node)
+        return NULL;
+    struct inode *ino = w.node;
+    inode_get(ino);                        /* it lives on as fd 0 after losing its name */
+    ramfs_unlink(w.dir, w.name, false);
+    return ino;
+}
+
+/* Diagnostics for the user go to the program's stderr, where a shell would print them. */
+void proc_diag(const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = kvsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    console_write_kernel(CONSOLE_STDERR, buf, MIN((size_t)n, sizeof(buf) - 1));
+}
+
+static noreturn void proc_run_first(struct task *t, char **argv, char **envp)
+{
+    current = t;
+    cpu0.current = t;
+    arch_set_kstack(t->kstack_top);
+    struct regs *frame = (struct regs *)(t->kstack_top - sizeof(struct regs));
+    const char *why = "";
+    int rc = exec_load(t->proc, argv[0], argv, envp, frame, &why);
+    if (rc == -ENOENT || rc == -ENOTDIR) {
+        proc_diag("skiff: %s: No such file or directory\n", argv[0]);
+        power_off(EXIT_NOENT);
+    }
+    if (rc) {
+        proc_diag("skiff: %s: cannot execute: %s\n", argv[0], why);
+        power_off(EXIT_NOEXEC);
+    }
+    t->proc->exe = kstrdup(argv[0]);
+    klog("skiff: starting %s (entry %lx)\n", argv[0], frame->rip);
+    arch_user_fpu_init();
+    wrmsr(MSR_FS_BASE, 0);
+    boot.user_entry_tsc = rdtsc();
+    arch_enter_user(frame);
+}
+
+noreturn void proc_exit(int status)
+{
+    if (strace_on)
+        klog_write(" = ?\n", 5);
+    klog("skiff: program exited with status %d\n", status & 0xff);
+    console_flush();
+    power_off(status & 0xff);
+}
+
+void proc_start_init(void)
+{
+    struct task *t = proc_create_init();
+    struct proc *p = t->proc;
+    size_t alen = 0, elen = 0;
+    char *abuf = take_file("/.skiff/argv", &alen), *ebuf = take_file("/.skiff/env", &elen);
+    char *init_argv[] = { (char *)(boot_arg("init") ? boot_arg("init") : "/init"), NULL };
+    char **argv = abuf && alen ? split_nul(abuf, alen) : init_argv;
+    char **envp = ebuf ? split_nul(ebuf, elen) : default_env;
+    struct inode *stdin_file = take_stdin();
+    struct walk w;
+    if (!vfs_walk(vfs_root, "/.skiff", 0, &w) && w.node)
+        ramfs_unlink(w.dir, w.name, true);
+    open_stdio(p, stdin_file);
+    if (stdin_file)
+        inode_put(stdin_file);
+    proc_run_first(t, argv, envp);
+}

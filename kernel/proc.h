@@ -1,0 +1,98 @@
+/* kernel/proc.h — processes, tasks and signals. Today there is one process with one task; the split already
+ * matches what threads (tasks sharing a proc) and fork (procs with their own vm_space) will need. */
+#ifndef SKIFF_PROC_H
+#define SKIFF_PROC_H
+
+#include "kernel.h"
+#include "mm.h"
+#include "../fs/vfs.h"
+
+#define SIGHUP 1
+#define SIGINT 2
+#define SIGQUIT 3
+#define SIGILL 4
+#define SIGTRAP 5
+#define SIGABRT 6
+#define SIGBUS 7
+#define SIGFPE 8
+#define SIGKILL 9
+#define SIGUSR1 10
+#define SIGSEGV 11
+#define SIGUSR2 12
+#define SIGPIPE 13
+#define SIGALRM 14
+#define SIGTERM 15
+#define SIGCHLD 17
+#define SIGCONT 18
+#define SIGSTOP 19
+#define SIGTSTP 20
+#define SIGTTIN 21
+#define SIGTTOU 22
+#define SIGURG 23
+#define SIGWINCH 28
+#define NSIG 64
+
+#define SIG_DFL 0
+#define SIG_IGN 1
+
+struct k_sigaction {         /* the layout rt_sigaction uses on x86_64 */
+    u64 handler;
+    u64 flags;
+    u64 restorer;
+    u64 mask;
+};
+_Static_assert(sizeof(struct k_sigaction) == 32, "rt_sigaction's struct sigaction");
+
+struct k_stack {             /* stack_t */
+    u64 sp;
+    i32 flags;
+    i32 pad;
+    u64 size;
+};
+_Static_assert(sizeof(struct k_stack) == 24, "sigaltstack's stack_t");
+
+struct rlimit64 { u64 cur, max; };
+#define RLIM_NLIMITS 16
+
+struct proc {
+    int pid, ppid, pgid, sid;
+    struct vm_space *vm;
+    struct fdtable *fdt;
+    struct inode *cwd;
+    u32 umask;
+    char *exe;                      /* path of the running program */
+    struct k_sigaction sigactions[NSIG + 1];
+    u64 sig_pending;                /* bit (sig - 1) */
+    struct rlimit64 rlimits[RLIM_NLIMITS];
+};
+
+struct task {
+    struct proc *proc;
+    int tid;
+    u64 kstack_top;
+    u64 fs_base;
+    u64 sig_blocked;                /* the signal mask is per thread */
+    struct k_stack altstack;
+    u64 clear_child_tid;
+    u64 robust_list, robust_len;
+    struct regs *frame;             /* the user frame of the syscall in progress */
+};
+
+extern struct task *current;
+static inline struct proc *current_proc(void) { return current->proc; }
+struct vm_space *current_vm(void);
+
+void proc_start_init(void);         /* loads the program named by the initrd and enters it */
+noreturn void proc_exit(int status);
+void proc_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* signal.c */
+int signal_send(struct task *t, int sig);                     /* kill/tgkill: act on it now */
+noreturn void signal_fault(struct regs *r, int sig, u64 addr, int access, const char *what);
+const char *signal_name(int sig);
+
+/* exec.c */
+int exec_load(struct proc *p, const char *path, char *const argv[], char *const envp[], struct regs *frame,
+              const char **why);
+
+#endif

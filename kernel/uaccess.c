@@ -1,0 +1,50 @@
+/* kernel/uaccess.c — checked access to user memory. The range check keeps kernel addresses out (EFAULT, as
+ * Linux); the copy itself runs in copy_user.asm, where a fault becomes -EFAULT instead of a panic. */
+#include "mm.h"
+#include "errno.h"
+#include "../arch/x86_64/arch.h"
+
+long copy_from_user(void *dst, const void *usrc, size_t n)
+{
+    if (!vm_range_ok((u64)usrc, n))
+        return -EFAULT;
+    return n ? arch_copy_user(dst, usrc, n) : 0;
+}
+
+long copy_to_user(void *udst, const void *src, size_t n)
+{
+    if (!vm_range_ok((u64)udst, n))
+        return -EFAULT;
+    return n ? arch_copy_user(udst, src, n) : 0;
+}
+
+long strncpy_from_user(char *dst, const char *usrc, size_t max)
+{
+    u64 at = (u64)usrc;
+    if (at >= USER_TOP)
+        return -EFAULT;
+    size_t lim = MIN(max, USER_TOP - at);
+    long n = arch_strncpy_user(dst, usrc, lim);
+    if (n < 0)
+        return n;
+    if ((size_t)n == max)
+        return -ENAMETOOLONG;
+    if ((size_t)n == lim)
+        return -EFAULT; /* ran into the end of user space without a NUL */
+    return n;
+}
+
+long clear_user(void *udst, size_t n)
+{
+    static const u8 zeros[256];
+    u8 *p = udst;
+    while (n) {
+        size_t c = MIN(n, sizeof(zeros));
+        long rc = copy_to_user(p, zeros, c);
+        if (rc)
+            return rc;
+        p += c;
+        n -= c;
+    }
+    return 0;
+}

@@ -1,0 +1,281 @@
+/* kernel/vm.c — user address spaces. An address space is a page table plus a sorted list of areas (what the
+ * program asked to have mapped, with its protection); pages appear on first touch (vm_fault), so mmap of a
+ * large region costs nothing until it is used. The upper half of every address space shares the kernel's
+ * tables. */
+#include "mm.h"
+#include "errno.h"
+#include "../arch/x86_64/arch.h"
+
+#define PTE_SOFT_NONE (1ull << 9)   /* page kept while its area is PROT_NONE; P is clear */
+#define MMAP_MIN 0x10000ull         /* as Linux's vm.mmap_min_addr */
+
+static struct vm_space *active;
+
+static u64 prot_pte(u32 flags)
+{
+    if (!(flags & VM_PROT_MASK))
+        return PTE_SOFT_NONE;
+    return PTE_P | PTE_U | ((flags & VM_WRITE) ? PTE_W : 0) | ((flags & VM_EXEC) ? 0 : pte_nx);
+}
+
+static void tlb_flush_page(struct vm_space *vs, u64 va)
+{
+    if (vs == active)
+        invlpg(va);
+}
+
+bool vm_range_ok(u64 addr, u64 len)
+{
+    return addr + len >= addr && addr + len <= USER_TOP;
+}
+
+struct vm_space *vm_space_create(void)
+{
+    struct vm_space *vs = kzalloc(sizeof(*vs));
+    u64 pa = vs ? pmm_alloc_zero() : 0;
+    if (!pa) {
+        kfree(vs);
+        return NULL;
+    }
+    vs->pml4 = phys_to_virt(pa);
+    memcpy(vs->pml4 + 256, paging_kernel_pml4() + 256, 256 * sizeof(u64));
+    vs->mmap_top = USER_MMAP_TOP;
+    return vs;
+}
+
+void vm_activate(struct vm_space *vs)
+{
+    active = vs;
+    write_cr3(virt_to_phys(vs ? vs->pml4 : paging_kernel_pml4()));
+}
+
+void vm_space_destroy(struct vm_space *vs)
+{
+    if (vs == active)
+        vm_activate(NULL);
+    pt_free_user(vs->pml4);
+    pmm_free(virt_to_phys(vs->pml4));
+    while (vs->areas) {
+        struct vm_area *a = vs->areas;
+        vs->areas = a->next;
+        kfree(a);
+    }
+    kfree(vs);
+}
+
+struct vm_area *vm_find(struct vm_space *vs, u64 addr)
+{
+    for (struct vm_area *a = vs->areas; a && a->start <= addr; a = a->next)
+        if (addr < a->end)
+            return a;
+    return NULL;
+}
+
+/* Makes addr an area boundary if an area straddles it. */
+static int split_at(struct vm_space *vs, u64 addr)
+{
+    struct vm_area *a = vm_find(vs, addr);
+    if (!a || a->start == addr)
+        return 0;
+    struct vm_area *b = kmalloc(sizeof(*b));
+    if (!b)
+        return -ENOMEM;
+    *b = *a;
+    b->start = addr;
+    a->end = addr;
+    a->next = b;
+    return 0;
+}
+
+void vm_discard(struct vm_space *vs, u64 start, u64 end)
+{
+    for (u64 va = start; va < end; va += PAGE_SIZE) {
+        u64 *pte = pt_walk(vs->pml4, va, false);
+        if (!pte || !*pte)
+            continue;
+        pmm_free(*pte & PTE_ADDR);
+        *pte = 0;
+        tlb_flush_page(vs, va);
+    }
+}
+
+int vm_unmap(struct vm_space *vs, u64 start, u64 len)
+{
+    u64 end = start + len;
+    if (split_at(vs, start) || split_at(vs, end))
+        return -ENOMEM;
+    struct vm_area **pp = &vs->areas;
+    while (*pp) {
+        struct vm_area *a = *pp;
+        if (a->start >= start && a->end <= end) {
+            vm_discard(vs, a->start, a->end);
+            *pp = a->next;
+            kfree(a);
+        } else {
+            pp = &a->next;
+        }
+    }
+    return 0;
+}
+
+static void merge_neighbours(struct vm_space *vs)
+{
+    for (struct vm_area *a = vs->areas; a && a->next;) {
+        struct vm_area *b = a->next;
+        if (a->end == b->start && a->flags == b->flags) {
+            a->end = b->end;
+            a->next = b->next;
+            kfree(b);
+        } else {
+            a = b;
+        }
+    }
+}
+
+int vm_map(struct vm_space *vs, u64 start, u64 len, u32 flags)
+{
+    KASSERT(start % PAGE_SIZE == 0 && len % PAGE_SIZE == 0 && len);
+    if (!vm_range_ok(start, len))
+        return -ENOMEM;
+    int rc = vm_unmap(vs, start, len);
+    if (rc)
+        return rc;
+    struct vm_area *n = kmalloc(sizeof(*n));
+    if (!n)
+        return -ENOMEM;
+    *n = (struct vm_area){ start, start + len, flags, NULL };
+    struct vm_area **pp = &vs->areas;
+    while (*pp && (*pp)->start < start)
+        pp = &(*pp)->next;
+    n->next = *pp;
+    *pp = n;
+    merge_neighbours(vs);
+    return 0;
+}
+
+/* Linux's mprotect fails with ENOMEM unless the whole range is mapped. */
+static bool fully_mapped(struct vm_space *vs, u64 start, u64 end)
+{
+    u64 at = start;
+    for (struct vm_area *a = vs->areas; a && at < end; a = a->next) {
+        if (a->end <= at)
+            continue;
+        if (a->start > at)
+            return false;
+        at = a->end;
+    }
+    return at >= end;
+}
+
+int vm_protect(struct vm_space *vs, u64 start, u64 len, u32 prot)
+{
+    u64 end = start + len;
+    if (!vm_range_ok(start, len) || !fully_mapped(vs, start, end))
+        return -ENOMEM;
+    if (split_at(vs, start) || split_at(vs, end))
+        return -ENOMEM;
+    for (struct vm_area *a = vs->areas; a && a->start < end; a = a->next) {
+        if (a->start < start)
+            continue;
+        a->flags = (a->flags & ~VM_PROT_MASK) | (prot & VM_PROT_MASK);
+        for (u64 va = a->start; va < a->end; va += PAGE_SIZE) {
+            u64 *pte = pt_walk(vs->pml4, va, false);
+            if (!pte || !*pte)
+                continue;
+            *pte = (*pte & PTE_ADDR) | prot_pte(a->flags);
+            tlb_flush_page(vs, va);
+        }
+    }
+    merge_neighbours(vs);
+    return 0;
+}
+
+static bool range_free(struct vm_space *vs, u64 start, u64 end)
+{
+    for (struct vm_area *a = vs->areas; a && a->start < end; a = a->next)
+        if (a->end > start)
+            return false;
+    return true;
+}
+
+u64 vm_find_free(struct vm_space *vs, u64 len, u64 hint)
+{
+    if (hint >= MMAP_MIN && vm_range_ok(hint, len) && range_free(vs, hint, hint + len))
+        return hint;
+    u64 cand = vs->mmap_top - len;
+    while (cand >= MMAP_MIN && cand < vs->mmap_top) {
+        struct vm_area *clash = NULL;
+        for (struct vm_area *a = vs->areas; a && a->start < cand + len; a = a->next)
+            if (a->end > cand)
+                clash = a;
+        if (!clash)
+            return cand;
+        cand = clash->start - len;
+    }
+    return 0;
+}
+
+static bool access_allowed(u32 flags, int access)
+{
+    if (access & VM_WRITE)
+        return flags & VM_WRITE;
+    if (access & VM_EXEC)
+        return flags & VM_EXEC;
+    return flags & VM_PROT_MASK; /* x86 cannot map write- or exec-only: both imply read */
+}
+
+int vm_fault(struct vm_space *vs, u64 addr, int access, const char **why)
+{
+    struct vm_area *a = vs ? vm_find(vs, addr) : NULL;
+    if (!a) {
+        *why = "not mapped";
+        return -EFAULT;
+    }
+    if (!access_allowed(a->flags, access)) {
+        *why = "permission denied";
+        return -EFAULT;
+    }
+    u64 va = ALIGN_DOWN(addr, PAGE_SIZE);
+    u64 *pte = pt_walk(vs->pml4, va, true);
+    if (!pte) {
+        *why = "out of memory";
+        return -ENOMEM;
+    }
+    if (*pte) {
+        /* Present already (another path mapped it) or kept under PROT_NONE: refresh the permissions. */
+        *pte = (*pte & PTE_ADDR) | prot_pte(a->flags);
+        tlb_flush_page(vs, va);
+        return 0;
+    }
+    u64 pa = pmm_alloc_zero();
+    if (!pa) {
+        *why = "out of memory";
+        return -ENOMEM;
+    }
+    *pte = pa | prot_pte(a->flags);
+    return 0;
+}
+
+int vm_map_page(struct vm_space *vs, u64 va, u64 pa, u32 flags)
+{
+    u64 *pte = pt_walk(vs->pml4, va, true);
+    if (!pte)
+        return -ENOMEM;
+    if (*pte)
+        pmm_free(*pte & PTE_ADDR);
+    *pte = pa | prot_pte(flags);
+    tlb_flush_page(vs, va);
+    return 0;
+}
+
+int vm_zero_range(struct vm_space *vs, u64 start, u64 end)
+{
+    for (u64 va = start; va < end;) {
+        u64 next = MIN(ALIGN_DOWN(va, PAGE_SIZE) + PAGE_SIZE, end);
+        u64 *pte = pt_walk(vs->pml4, va, false);
+        if (pte && *pte)
+            memset((u8 *)phys_to_virt(*pte & PTE_ADDR) + (va % PAGE_SIZE), 0, next - va);
+        va = next;
+    }
+    return 0;
+}

@@ -1,0 +1,222 @@
+/* loader/exec.c — replacing a process's program: validate the ELF, build a new address space with each
+ * PT_LOAD at its address (ET_EXEC) or at USER_PIE_BASE (ET_DYN), with its own permissions, the heap after it
+ * and the stack at the top, then lay out argc/argv/envp/auxv as the System V ABI says. The old address space
+ * is dropped only once the new one is complete, so a failed exec leaves the caller intact. */
+#include "elf.h"
+#include "../kernel/proc.h"
+#include "../kernel/boot.h"
+#include "../kernel/errno.h"
+#include "../arch/x86_64/arch.h"
+
+#define AT_NULL 0
+#define AT_PHDR 3
+#define AT_PHENT 4
+#define AT_PHNUM 5
+#define AT_PAGESZ 6
+#define AT_BASE 7
+#define AT_FLAGS 8
+#define AT_ENTRY 9
+#define AT_UID 11
+#define AT_EUID 12
+#define AT_GID 13
+#define AT_EGID 14
+#define AT_PLATFORM 15
+#define AT_HWCAP 16
+#define AT_CLKTCK 17
+#define AT_SECURE 23
+#define AT_RANDOM 25
+#define AT_HWCAP2 26
+#define AT_EXECFN 31
+#define AT_MINSIGSTKSZ 51
+#define MAX_ARG_BYTES (256 * 1024)
+
+static u32 seg_flags(u32 pf)
+{
+    return ((pf & PF_R) ? VM_READ : 0) | ((pf & PF_W) ? VM_WRITE : 0) | ((pf & PF_X) ? VM_EXEC : 0);
+}
+
+/* Maps one PT_LOAD: file bytes copied into fresh pages, the rest of the span zero-filled on demand. */
+static int load_segment(struct vm_space *vs, struct inode *ino, const Elf64_Phdr *ph, u64 base, u64 *prev_end)
+{
+    u64 start = ALIGN_DOWN(base + ph->vaddr, PAGE_SIZE);
+    u64 end = ALIGN_UP(base + ph->vaddr + ph->memsz, PAGE_SIZE);
+    u32 flags = seg_flags(ph->flags);
+    u64 map_from = MAX(start, *prev_end);
+    if (map_from > start) /* shares its first page with the previous segment: that page gets both rights */
+        vm_protect(vs, start, PAGE_SIZE, (vm_find(vs, start)->flags | flags) & VM_PROT_MASK);
+    if (end > map_from && vm_map(vs, map_from, end - map_from, flags))
+        return -ENOMEM;
+    *prev_end = MAX(*prev_end, end);
+    u64 file_lo = base + ph->vaddr, file_hi = file_lo + ph->filesz;
+    for (u64 va = ALIGN_DOWN(file_lo, PAGE_SIZE); va < file_hi; va += PAGE_SIZE) {
+        u64 *pte = pt_walk(vs->pml4, va, true);
+        if (!pte)
+            return -ENOMEM;
+        if (!*pte) {
+            u64 pa = pmm_alloc_zero();
+            if (!pa || vm_map_page(vs, va, pa, vm_find(vs, va)->flags))
+                return -ENOMEM;
+        }
+        u8 *page = phys_to_virt(*pte & PTE_ADDR);
+        u64 lo = MAX(va, file_lo), hi = MIN(va + PAGE_SIZE, file_hi);
+        if (ramfs_pread(ino, page + (lo - va), hi - lo, ph->offset + (lo - file_lo)) != (ssize_t)(hi - lo))
+            return -EIO;
+    }
+    return 0;
+}
+
+struct ustack {
+    u64 sp;      /* grows down from the top of the stack area */
+    int err;
+};
+
+static u64 push_bytes(struct ustack *s, const void *p, size_t n)
+{
+    s->sp -= n;
+    if (copy_to_user((void *)s->sp, p, n))
+        s->err = -EFAULT;
+    return s->sp;
+}
+
+static int count_strings(char *const v[], size_t *bytes)
+{
+    int n = 0;
+    for (; v && v[n]; n++)
+        *bytes += strlen(v[n]) + 1;
+    return n;
+}
+
+/* The initial stack, from the top: execfn, strings, platform, random bytes; then 16-byte aligned
+ * auxv, envp, argv and argc, with rsp pointing at argc. */
+static int build_stack(struct vm_space *vs, const struct elf_info *ei, u64 base, u64 interp_base, const char *path,
+                       char *const argv[], char *const envp[], u64 *rsp)
+{
+    (void)vs;
+    size_t bytes = 0;
+    int argc = count_strings(argv, &bytes), envc = count_strings(envp, &bytes);
+    if (bytes > MAX_ARG_BYTES)
+        return -E2BIG;
+    struct ustack s = { USER_STACK_TOP - 8, 0 };
+    u64 execfn = push_bytes(&s, path, strlen(path) + 1);
+    u64 *argp = kmalloc((argc + envc + 2) * sizeof(u64));
+    if (!argp)
+        return -ENOMEM;
+    for (int i = envc - 1; i >= 0; i--)
+        argp[argc + 1 + i] = push_bytes(&s, envp[i], strlen(envp[i]) + 1);
+    for (int i = argc - 1; i >= 0; i--)
+        argp[i] = push_bytes(&s, argv[i], strlen(argv[i]) + 1);
+    argp[argc] = 0;
+    argp[argc + 1 + envc] = 0;
+    u64 platform = push_bytes(&s, "x86_64", 7);
+    u8 rnd[16];
+    random_fill(rnd, sizeof(rnd));
+    u64 random = push_bytes(&s, rnd, sizeof(rnd));
+
+    u64 auxv[][2] = {
+        { AT_PHDR, base + ei->phdr_vaddr }, { AT_PHENT, sizeof(Elf64_Phdr) }, { AT_PHNUM, ei->phnum },
+        { AT_PAGESZ, PAGE_SIZE }, { AT_BASE, interp_base }, { AT_FLAGS, 0 }, { AT_ENTRY, base + ei->entry },
+        { AT_UID, 0 }, { AT_EUID, 0 }, { AT_GID, 0 }, { AT_EGID, 0 }, { AT_SECURE, 0 },
+        { AT_RANDOM, random }, { AT_HWCAP, cpu.hwcap }, { AT_HWCAP2, 0 }, { AT_CLKTCK, 100 },
+        { AT_PLATFORM, platform }, { AT_EXECFN, execfn }, { AT_MINSIGSTKSZ, cpu.xsave_size + 1024 },
+        { AT_NULL, 0 },
+    };
+    size_t words = 1 + (argc + 1) + (envc + 1) + ARRAY_SIZE(auxv) * 2;
+    s.sp = ALIGN_DOWN(s.sp - words * 8, 16) + words * 8; /* so that rsp ends 16-byte aligned */
+    push_bytes(&s, auxv, sizeof(auxv));
+    push_bytes(&s, argp + argc + 1, (envc + 1) * sizeof(u64));
+    push_bytes(&s, argp, (argc + 1) * sizeof(u64));
+    u64 argc64 = argc;
+    push_bytes(&s, &argc64, sizeof(argc64));
+    kfree(argp);
+    *rsp = s.sp;
+    return s.err;
+}
+
+static int read_header(struct inode *ino, struct elf_info *ei, const char **why)
+{
+    u8 *buf = kmalloc(PAGE_SIZE);
+    if (!buf)
+        return -ENOMEM;
+    ssize_t n = ramfs_pread(ino, buf, PAGE_SIZE, 0);
+    int rc = elf_parse(buf, n < 0 ? 0 : n, ino->size, ei, why) ? -ENOEXEC : 0;
+    kfree(buf);
+    return rc;
+}
+
+static int load_image(struct vm_space *vs, struct inode *ino, const struct elf_info *ei, u64 base)
+{
+    u64 prev_end = 0;
+    for (int i = 0; i < ei->phnum; i++) {
+        const Elf64_Phdr *ph = &ei->phdrs[i];
+        if (ph->type != PT_LOAD || ph->memsz == 0)
+            continue;
+        int rc = load_segment(vs, ino, ph, base, &prev_end);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+int exec_load(struct proc *p, const char *path, char *const argv[], char *const envp[], struct regs *frame,
+              const char **why)
+{
+    struct inode *ino;
+    int rc = vfs_lookup(p->cwd, path, WALK_FOLLOW, &ino);
+    if (rc)
+        return *why = "no such file", rc;
+    if (S_ISDIR(ino->mode))
+        return *why = "is a directory", -EACCES;
+    if (!S_ISREG(ino->mode))
+        return *why = "not a regular file", -EACCES;
+    if (!(ino->mode & 0111))
+        return *why = "not executable (no x permission)", -EACCES;
+    struct elf_info *ei = kmalloc(sizeof(*ei));
+    if (!ei)
+        return -ENOMEM;
+    rc = read_header(ino, ei, why);
+    if (!rc && ei->has_interp) {
+        *why = "dynamically linked (PT_INTERP): not supported yet, link it statically";
+        rc = -ENOEXEC;
+    }
+    struct vm_space *vs = rc ? NULL : vm_space_create();
+    if (!rc && !vs)
+        rc = -ENOMEM;
+    u64 base = (!rc && ei->type == ET_DYN) ? USER_PIE_BASE - ei->lo : 0;
+    if (!rc)
+        rc = load_image(vs, ino, ei, base);
+    if (!rc)
+        rc = vm_map(vs, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE,
+                    VM_READ | VM_WRITE | VM_STACK | (ei->exec_stack ? VM_EXEC : 0));
+    u64 rsp = 0;
+    struct vm_space *old = p->vm;
+    if (!rc) {
+        p->vm = vs; /* the stack is written through page faults, which resolve against p->vm */
+        vm_activate(vs);
+        rc = build_stack(vs, ei, base, 0, path, argv, envp, &rsp);
+        if (rc) {
+            *why = "argument list too long or no memory for the stack";
+            p->vm = old;
+            vm_activate(old);
+        }
+    }
+    if (rc) {
+        if (vs)
+            vm_space_destroy(vs);
+        kfree(ei);
+        if (rc == -ENOMEM)
+            *why = "out of memory";
+        return rc;
+    }
+    p->vm = vs;
+    if (old)
+        vm_space_destroy(old);
+    vs->brk_start = vs->brk = base + ei->hi;
+    memset(frame, 0, sizeof(*frame));
+    frame->rip = base + ei->entry;
+    frame->rsp = rsp;
+    frame->rflags = 0x202; /* IF set */
+    frame->cs = SEL_UCODE;
+    frame->ss = SEL_UDATA;
+    kfree(ei);
+    return 0;
+}

@@ -1,0 +1,41 @@
+/* syscalls/dispatch.c — the C side of the SYSCALL entry: run the handler the generated switch picks, log a
+ * missing one once by name, trace when asked, and tell syscall.asm whether SYSRET may be used. */
+#include "syscalls.h"
+#include "../arch/x86_64/arch.h"
+
+static u64 enosys_seen[8]; /* one bit per syscall number below 512 */
+
+static void log_enosys(u64 nr)
+{
+    if (nr < 512) {
+        if (enosys_seen[nr / 64] & (1ull << (nr % 64)))
+            return;
+        enosys_seen[nr / 64] |= 1ull << (nr % 64);
+    }
+    const char *name = nr < syscall_count && syscall_names[nr] ? syscall_names[nr] : "(unknown)";
+    kerr("skiff: syscall %s (%lu) is not implemented: returned ENOSYS\n", name, nr);
+}
+
+/* SYSRET restores rip from rcx and rflags from r11, and faults in ring 0 on a non-canonical rip: only take it
+ * when the frame still looks exactly as SYSCALL left it. */
+static int sysret_ok(const struct regs *r)
+{
+    return r->rip < USER_TOP && r->rcx == r->rip && r->r11 == r->rflags && r->cs == SEL_UCODE &&
+           r->ss == SEL_UDATA;
+}
+
+int syscall_dispatch(struct regs *r)
+{
+    u64 nr = r->rax;
+    current->frame = r;
+    if (strace_on)
+        strace_enter(nr, r);
+    bool known;
+    long ret = syscall_invoke(nr, r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9, &known);
+    if (!known)
+        log_enosys(nr);
+    r->rax = ret;
+    if (strace_on)
+        strace_exit(nr, ret);
+    return sysret_ok(r);
+}

@@ -1,0 +1,273 @@
+/* syscalls/fd.c — reading, writing and managing file descriptors: read/write and their p- and v- forms,
+ * lseek, close, dup/dup2/dup3, fcntl, ioctl. */
+#include "syscalls.h"
+#include "../drivers/console.h"
+
+#define MAX_RW 0x7ffff000ul   /* Linux caps one read or write at this many bytes */
+#define IOV_MAX 1024
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+#define SEEK_DATA 3
+#define SEEK_HOLE 4
+#define O_LARGEFILE 0100000
+
+struct iovec_k { u64 base, len; };
+
+static struct file *readable(int fd, long *err)
+{
+    struct file *f = fd_file(fd);
+    *err = -EBADF;
+    if (!f || (f->flags & O_ACCMODE) == O_WRONLY || (f->flags & O_PATH))
+        return NULL;
+    *err = -EINVAL;
+    return f->ops && f->ops->read ? f : NULL;
+}
+
+static struct file *writable(int fd, long *err)
+{
+    struct file *f = fd_file(fd);
+    *err = -EBADF;
+    if (!f || (f->flags & O_ACCMODE) == O_RDONLY || (f->flags & O_PATH))
+        return NULL;
+    *err = -EINVAL;
+    return f->ops && f->ops->write ? f : NULL;
+}
+
+static bool seekable(struct file *f)
+{
+    return f->inode && (S_ISREG(f->inode->mode) || S_ISDIR(f->inode->mode));
+}
+
+SYSCALL(read)
+{
+    long err;
+    struct file *f = readable((int)a0, &err);
+    return f ? f->ops->read(f, (void *)a1, MIN(a2, MAX_RW), &f->off) : err;
+}
+
+SYSCALL(write)
+{
+    long err;
+    struct file *f = writable((int)a0, &err);
+    return f ? f->ops->write(f, (const void *)a1, MIN(a2, MAX_RW), &f->off) : err;
+}
+
+SYSCALL(pread64)
+{
+    long err;
+    struct file *f = readable((int)a0, &err);
+    if (!f)
+        return err;
+    if (!seekable(f))
+        return -ESPIPE;
+    if ((i64)a3 < 0)
+        return -EINVAL;
+    u64 off = a3;
+    return f->ops->read(f, (void *)a1, MIN(a2, MAX_RW), &off);
+}
+
+SYSCALL(pwrite64)
+{
+    long err;
+    struct file *f = writable((int)a0, &err);
+    if (!f)
+        return err;
+    if (!seekable(f))
+        return -ESPIPE;
+    if ((i64)a3 < 0)
+        return -EINVAL;
+    u64 off = a3; /* with O_APPEND the write still goes to the end, as on Linux (pwrite(2), BUGS) */
+    return f->ops->write(f, (const void *)a1, MIN(a2, MAX_RW), &off);
+}
+
+/* readv/writev: one op per iovec, stopping at the first short transfer, as Linux's semantics allow. */
+static long do_iov(int fd, const struct iovec_k *uiov, int cnt, bool is_write)
+{
+    long err;
+    struct file *f = is_write ? writable(fd, &err) : readable(fd, &err);
+    if (!f)
+        return err;
+    if (cnt < 0 || cnt > IOV_MAX)
+        return -EINVAL;
+    long total = 0;
+    for (int i = 0; i < cnt; i++) {
+        struct iovec_k v;
+        if (copy_from_user(&v, &uiov[i], sizeof(v)))
+            return total ? total : -EFAULT;
+        if ((i64)v.len < 0)
+            return -EINVAL;
+        if (!v.len)
+            continue;
+        long n = is_write ? f->ops->write(f, (const void *)v.base, v.len, &f->off)
+                          : f->ops->read(f, (void *)v.base, v.len, &f->off);
+        if (n < 0)
+            return total ? total : n;
+        total += n;
+        if ((u64)n < v.len)
+            break;
+    }
+    return total;
+}
+
+SYSCALL(readv)
+{
+    return do_iov((int)a0, (const struct iovec_k *)a1, (int)a2, false);
+}
+
+SYSCALL(writev)
+{
+    return do_iov((int)a0, (const struct iovec_k *)a1, (int)a2, true);
+}
+
+SYSCALL(lseek)
+{
+    struct file *f = fd_file((int)a0);
+    if (!f)
+        return -EBADF;
+    if (!f->inode || S_ISCHR(f->inode->mode))
+        return f->ops == &console_ops ? -ESPIPE : 0; /* devices: the tty cannot seek, others ignore it */
+    i64 off = (i64)a1, size = (i64)f->inode->size, pos;
+    switch ((int)a2) {
+    case SEEK_SET: pos = off; break;
+    case SEEK_CUR: pos = (i64)f->off + off; break;
+    case SEEK_END: pos = size + off; break;
+    case SEEK_DATA:
+        if (off >= size) return -ENXIO;
+        pos = off;
+        break;
+    case SEEK_HOLE:
+        if (off >= size) return -ENXIO;
+        pos = size;
+        break;
+    default: return -EINVAL;
+    }
+    if (pos < 0)
+        return -EINVAL;
+    f->off = pos;
+    return pos;
+}
+
+SYSCALL(close)
+{
+    return fd_close(current_proc()->fdt, (int)a0);
+}
+
+SYSCALL(dup)
+{
+    struct file *f = fd_file((int)a0);
+    if (!f)
+        return -EBADF;
+    int fd = fd_install(current_proc()->fdt, f, 0, false);
+    if (fd >= 0)
+        file_get(f);
+    return fd;
+}
+
+static long dup_to(int oldfd, int newfd, bool cloexec)
+{
+    struct fdtable *t = current_proc()->fdt;
+    struct file *f = fd_file(oldfd);
+    if (!f || newfd < 0 || newfd >= FD_MAX)
+        return -EBADF;
+    file_get(f);
+    if (t->files[newfd])
+        fd_close(t, newfd);
+    t->files[newfd] = f;
+    t->cloexec[newfd] = cloexec;
+    return newfd;
+}
+
+SYSCALL(dup2)
+{
+    if ((int)a0 == (int)a1)
+        return fd_file((int)a0) ? (long)(int)a1 : -EBADF;
+    return dup_to((int)a0, (int)a1, false);
+}
+
+SYSCALL(dup3)
+{
+    if (a2 & ~(u64)O_CLOEXEC)
+        return -EINVAL;
+    if ((int)a0 == (int)a1)
+        return -EINVAL;
+    return dup_to((int)a0, (int)a1, a2 & O_CLOEXEC);
+}
+
+#define F_DUPFD 0
+#define F_GETFD 1
+#define F_SETFD 2
+#define F_GETFL 3
+#define F_SETFL 4
+#define F_GETLK 5
+#define F_SETLK 6
+#define F_SETLKW 7
+#define F_DUPFD_CLOEXEC 1030
+#define FD_CLOEXEC 1
+#define F_UNLCK 2
+#define SETFL_MASK (O_APPEND | O_NONBLOCK | 020000 /* O_ASYNC */ | 040000 /* O_DIRECT */ | 01000000 /* O_NOATIME */)
+
+SYSCALL(fcntl)
+{
+    struct fdtable *t = current_proc()->fdt;
+    int fd = (int)a0;
+    struct file *f = fd_file(fd);
+    if (!f)
+        return -EBADF;
+    switch ((int)a1) {
+    case F_DUPFD:
+    case F_DUPFD_CLOEXEC: {
+        if ((i64)a2 < 0 || (i64)a2 >= FD_MAX)
+            return -EINVAL;
+        int nfd = fd_install(t, f, (int)a2, (int)a1 == F_DUPFD_CLOEXEC);
+        if (nfd >= 0)
+            file_get(f);
+        return nfd;
+    }
+    case F_GETFD:
+        return t->cloexec[fd] ? FD_CLOEXEC : 0;
+    case F_SETFD:
+        t->cloexec[fd] = a2 & FD_CLOEXEC;
+        return 0;
+    case F_GETFL:
+        return f->flags;
+    case F_SETFL:
+        f->flags = (f->flags & ~SETFL_MASK) | (a2 & SETFL_MASK);
+        return 0;
+    case F_GETLK: {
+        /* One process: its own locks never conflict, so every range reads as unlocked. */
+        short type = F_UNLCK;
+        return copy_to_user((void *)a2, &type, sizeof(type));
+    }
+    case F_SETLK:
+    case F_SETLKW:
+        return 0;
+    default:
+        kerr("skiff: fcntl command %d is not implemented: EINVAL\n", (int)a1);
+        return -EINVAL;
+    }
+}
+
+#define FIONCLEX 0x5450
+#define FIOCLEX 0x5451
+#define FIONBIO 0x5421
+
+SYSCALL(ioctl)
+{
+    int fd = (int)a0;
+    struct file *f = fd_file(fd);
+    if (!f)
+        return -EBADF;
+    switch ((unsigned)a1) {
+    case FIOCLEX: current_proc()->fdt->cloexec[fd] = 1; return 0;
+    case FIONCLEX: current_proc()->fdt->cloexec[fd] = 0; return 0;
+    case FIONBIO: {
+        int on;
+        if (copy_from_user(&on, (void *)a2, sizeof(on)))
+            return -EFAULT;
+        f->flags = on ? (f->flags | O_NONBLOCK) : (f->flags & ~O_NONBLOCK);
+        return 0;
+    }
+    }
+    return f->ops && f->ops->ioctl ? f->ops->ioctl(f, (unsigned)a1, a2) : -ENOTTY;
+}

@@ -1,0 +1,253 @@
+/* syscalls/fs.c — the namespace: open/openat, mkdir, unlink/rmdir, rename, readlink, access, getcwd, chdir,
+ * umask. stat and getdents live in stat.c. */
+#include "syscalls.h"
+
+#define O_LARGEFILE 0100000
+#define OPEN_KEEP (O_ACCMODE | O_APPEND | O_NONBLOCK | O_DIRECTORY | O_NOFOLLOW | O_PATH | 020000 | 040000 | \
+                   01000000 | 04000000 /* O_ASYNC O_DIRECT O_NOATIME O_DSYNC|O_SYNC */)
+
+static long open_existing(struct walk *w, u32 flags)
+{
+    struct inode *ino = w->node;
+    if ((flags & O_CREAT) && (flags & O_EXCL))
+        return -EEXIST;
+    if (S_ISLNK(ino->mode) && !(flags & O_PATH))
+        return -ELOOP; /* only reached with O_NOFOLLOW */
+    if ((flags & O_DIRECTORY) && !S_ISDIR(ino->mode))
+        return -ENOTDIR;
+    if (S_ISDIR(ino->mode) && !(flags & O_PATH) && ((flags & O_ACCMODE) != O_RDONLY || (flags & O_CREAT)))
+        return -EISDIR;
+    if ((flags & O_TRUNC) && S_ISREG(ino->mode) && (flags & O_ACCMODE) != O_RDONLY)
+        ramfs_truncate(ino, 0);
+    return 0;
+}
+
+static long do_openat(int dirfd, const char *upath, u32 flags, u32 mode)
+{
+    if ((flags & O_TMPFILE) == O_TMPFILE)
+        return -EOPNOTSUPP; /* not implemented: glibc falls back to a named file */
+    char *kpath = kmalloc(PATH_MAX);
+    if (!kpath)
+        return -ENOMEM;
+    bool follow = !(flags & O_NOFOLLOW) && !((flags & O_CREAT) && (flags & O_EXCL));
+    struct walk w;
+    long rc = at_walk(dirfd, upath, follow ? WALK_FOLLOW : 0, &w, kpath);
+    kfree(kpath);
+    if (rc)
+        return rc;
+    struct proc *p = current_proc();
+    if (!w.node) {
+        if (!(flags & O_CREAT))
+            return -ENOENT;
+        if (w.trailing_slash)
+            return -EISDIR;
+        int err;
+        w.node = ramfs_create(w.dir, w.name, mode & ~p->umask & 07777, &err);
+        if (!w.node)
+            return err;
+    } else if ((rc = open_existing(&w, flags))) {
+        return rc;
+    }
+    struct file *f = file_open_inode(w.node, (flags & OPEN_KEEP) | O_LARGEFILE);
+    if (!f)
+        return -ENOMEM;
+    if (flags & O_PATH)
+        f->ops = NULL;
+    int fd = fd_install(p->fdt, f, 0, flags & O_CLOEXEC);
+    if (fd < 0)
+        file_put(f);
+    return fd;
+}
+
+SYSCALL(open)
+{
+    return do_openat(AT_FDCWD, (const char *)a0, (u32)a1, (u32)a2);
+}
+
+SYSCALL(openat)
+{
+    return do_openat((int)a0, (const char *)a1, (u32)a2, (u32)a3);
+}
+
+static long do_mkdirat(int dirfd, const char *upath, u32 mode)
+{
+    char *kpath = kmalloc(PATH_MAX);
+    if (!kpath)
+        return -ENOMEM;
+    struct walk w;
+    long rc = at_walk(dirfd, upath, 0, &w, kpath);
+    kfree(kpath);
+    if (rc)
+        return rc;
+    if (w.node)
+        return -EEXIST;
+    int err;
+    return ramfs_mkdir(w.dir, w.name, mode & ~current_proc()->umask & 07777, &err) ? 0 : err;
+}
+
+SYSCALL(mkdir) { return do_mkdirat(AT_FDCWD, (const char *)a0, (u32)a1); }
+SYSCALL(mkdirat) { return do_mkdirat((int)a0, (const char *)a1, (u32)a2); }
+
+static long do_unlinkat(int dirfd, const char *upath, bool rmdir)
+{
+    char *kpath = kmalloc(PATH_MAX);
+    if (!kpath)
+        return -ENOMEM;
+    struct walk w;
+    long rc = at_walk(dirfd, upath, 0, &w, kpath);
+    kfree(kpath);
+    if (rc)
+        return rc;
+    if (!w.node)
+        return -ENOENT;
+    if (rmdir) {
+        if (!strcmp(w.name, "."))
+            return -EINVAL;
+        if (!strcmp(w.name, ".."))
+            return -ENOTEMPTY;
+        if (w.node == vfs_root)
+            return -EBUSY;
+        return ramfs_unlink(w.dir, w.name, true);
+    }
+    if (S_ISDIR(w.node->mode))
+        return -EISDIR;
+    if (w.trailing_slash)
+        return -ENOTDIR;
+    return ramfs_unlink(w.dir, w.name, false);
+}
+
+SYSCALL(unlink) { return do_unlinkat(AT_FDCWD, (const char *)a0, false); }
+SYSCALL(rmdir) { return do_unlinkat(AT_FDCWD, (const char *)a0, true); }
+
+SYSCALL(unlinkat)
+{
+    if (a2 & ~(u64)AT_REMOVEDIR)
+        return -EINVAL;
+    return do_unlinkat((int)a0, (const char *)a1, a2 & AT_REMOVEDIR);
+}
+
+#define RENAME_NOREPLACE 1
+#define RENAME_EXCHANGE 2
+#define RENAME_WHITEOUT 4
+
+static long do_renameat2(int olddir, const char *uold, int newdir, const char *unew, unsigned flags)
+{
+    if (flags & ~(unsigned)(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT))
+        return -EINVAL;
+    if (flags & (RENAME_EXCHANGE | RENAME_WHITEOUT)) {
+        kerr("skiff: renameat2 RENAME_EXCHANGE/RENAME_WHITEOUT are not implemented: EINVAL\n");
+        return -EINVAL;
+    }
+    char *kpath = kmalloc(PATH_MAX);
+    struct walk *wo = kmalloc(sizeof(*wo)), *wn = kmalloc(sizeof(*wn));
+    long rc = kpath && wo && wn ? 0 : -ENOMEM;
+    if (!rc)
+        rc = at_walk(olddir, uold, 0, wo, kpath);
+    if (!rc)
+        rc = at_walk(newdir, unew, 0, wn, kpath);
+    if (!rc && !wo->node)
+        rc = -ENOENT;
+    if (!rc && (!strcmp(wo->name, ".") || !strcmp(wo->name, "..") || !strcmp(wn->name, ".") ||
+                !strcmp(wn->name, "..") || wo->node == vfs_root || wn->node == vfs_root))
+        rc = -EBUSY;
+    if (!rc && wn->trailing_slash && !S_ISDIR(wo->node->mode))
+        rc = -ENOTDIR;
+    if (!rc)
+        rc = ramfs_rename(wo->dir, wo->name, wn->dir, wn->name, flags);
+    kfree(kpath);
+    kfree(wo);
+    kfree(wn);
+    return rc;
+}
+
+SYSCALL(rename) { return do_renameat2(AT_FDCWD, (const char *)a0, AT_FDCWD, (const char *)a1, 0); }
+SYSCALL(renameat) { return do_renameat2((int)a0, (const char *)a1, (int)a2, (const char *)a3, 0); }
+SYSCALL(renameat2) { return do_renameat2((int)a0, (const char *)a1, (int)a2, (const char *)a3, (unsigned)a4); }
+
+static long do_readlinkat(int dirfd, const char *upath, char *ubuf, i64 size)
+{
+    struct inode *ino;
+    long rc = at_lookup(dirfd, upath, 0, &ino);
+    if (rc)
+        return rc;
+    if (!S_ISLNK(ino->mode))
+        return -EINVAL;
+    if (size <= 0)
+        return -EINVAL;
+    size_t n = MIN((u64)size, strlen(ino->target));
+    return copy_to_user(ubuf, ino->target, n) ? -EFAULT : (long)n;
+}
+
+SYSCALL(readlink) { return do_readlinkat(AT_FDCWD, (const char *)a0, (char *)a1, (i64)a2); }
+SYSCALL(readlinkat) { return do_readlinkat((int)a0, (const char *)a1, (char *)a2, (i64)a3); }
+
+#define X_OK 1
+
+/* We run as root: read and write are always granted, execute needs an x bit on something not a directory. */
+static long do_faccessat(int dirfd, const char *upath, u32 mode, u32 flags)
+{
+    if (mode & ~7u)
+        return -EINVAL;
+    if (flags & ~(u32)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    struct inode *ino;
+    long rc = at_lookup(dirfd, upath, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW, &ino);
+    if (rc)
+        return rc;
+    if ((mode & X_OK) && !S_ISDIR(ino->mode) && !(ino->mode & 0111))
+        return -EACCES;
+    return 0;
+}
+
+SYSCALL(access) { return do_faccessat(AT_FDCWD, (const char *)a0, (u32)a1, 0); }
+SYSCALL(faccessat) { return do_faccessat((int)a0, (const char *)a1, (u32)a2, 0); }
+SYSCALL(faccessat2) { return do_faccessat((int)a0, (const char *)a1, (u32)a2, (u32)a3); }
+
+SYSCALL(getcwd)
+{
+    char *buf = kmalloc(PATH_MAX);
+    if (!buf)
+        return -ENOMEM;
+    int n = vfs_path_of(current_proc()->cwd, buf, PATH_MAX);
+    long rc = n;
+    if (n >= 0 && (u64)n > a1)
+        rc = -ERANGE;
+    else if (n >= 0 && copy_to_user((void *)a0, buf, n))
+        rc = -EFAULT;
+    kfree(buf);
+    return rc;
+}
+
+static long set_cwd(struct inode *ino)
+{
+    if (!S_ISDIR(ino->mode))
+        return -ENOTDIR;
+    struct proc *p = current_proc();
+    inode_get(ino);
+    inode_put(p->cwd);
+    p->cwd = ino;
+    return 0;
+}
+
+SYSCALL(chdir)
+{
+    struct inode *ino;
+    long rc = at_lookup(AT_FDCWD, (const char *)a0, WALK_FOLLOW, &ino);
+    return rc ? rc : set_cwd(ino);
+}
+
+SYSCALL(fchdir)
+{
+    struct file *f = fd_file((int)a0);
+    if (!f)
+        return -EBADF;
+    return f->inode ? set_cwd(f->inode) : -ENOTDIR;
+}
+
+SYSCALL(umask)
+{
+    struct proc *p = current_proc();
+    u32 old = p->umask;
+    p->umask = a0 & 0777;
+    return old;
+}

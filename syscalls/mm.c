@@ -1,0 +1,150 @@
+/* syscalls/mm.c — the program's memory: brk, mmap, munmap, mprotect, madvise. Anonymous memory is given on
+ * first touch; a private file mapping is filled from the file when it is made (a copy, so later writes to
+ * the file do not show through). Shared writable file mappings are not implemented yet. */
+#include "syscalls.h"
+
+#define PROT_READ 1
+#define PROT_WRITE 2
+#define PROT_EXEC 4
+#define PROT_GROWSDOWN 0x01000000
+#define PROT_GROWSUP 0x02000000
+#define MAP_SHARED 0x01
+#define MAP_PRIVATE 0x02
+#define MAP_SHARED_VALIDATE 0x03
+#define MAP_TYPE 0x0f
+#define MAP_FIXED 0x10
+#define MAP_ANONYMOUS 0x20
+#define MAP_FIXED_NOREPLACE 0x100000
+#define MADV_DONTNEED 4
+
+SYSCALL(brk)
+{
+    struct vm_space *vs = current_vm();
+    u64 want = a0;
+    if (want < vs->brk_start)
+        return vs->brk;
+    u64 old_end = ALIGN_UP(vs->brk, PAGE_SIZE), new_end = ALIGN_UP(want, PAGE_SIZE);
+    if (new_end > old_end) {
+        if (!vm_range_ok(old_end, new_end - old_end) || vm_find_free(vs, new_end - old_end, old_end) != old_end)
+            return vs->brk; /* something is mapped in the way: brk fails by returning the old break */
+        if (vm_map(vs, old_end, new_end - old_end, VM_READ | VM_WRITE | VM_HEAP))
+            return vs->brk;
+    } else if (new_end < old_end) {
+        vm_unmap(vs, new_end, old_end - new_end);
+    }
+    vs->brk = want;
+    return want;
+}
+
+/* Copies the file's bytes into the freshly mapped range, page by page. */
+static long fill_from_file(struct vm_space *vs, struct inode *ino, u64 addr, u64 len, u64 off, u32 flags)
+{
+    for (u64 done = 0; done < len && off + done < ino->size; done += PAGE_SIZE) {
+        u64 pa = pmm_alloc_zero();
+        if (!pa)
+            return -ENOMEM;
+        size_t n = MIN(PAGE_SIZE, ino->size - (off + done));
+        ramfs_pread(ino, phys_to_virt(pa), n, off + done);
+        if (vm_map_page(vs, addr + done, pa, flags)) {
+            pmm_free(pa);
+            return -ENOMEM;
+        }
+    }
+    return 0;
+}
+
+static long check_file_map(struct file *f, u32 type, u32 prot)
+{
+    if (!f)
+        return -EBADF;
+    if (!f->inode || !S_ISREG(f->inode->mode))
+        return -ENODEV;
+    if ((f->flags & O_ACCMODE) == O_WRONLY)
+        return -EACCES;
+    if (type != MAP_PRIVATE && (prot & PROT_WRITE)) {
+        kerr("skiff: mmap: shared writable file mappings are not implemented: ENODEV\n");
+        return -ENODEV;
+    }
+    return 0;
+}
+
+SYSCALL(mmap)
+{
+    u64 addr = a0, len = a1, off = a5;
+    u32 prot = (u32)a2, flags = (u32)a3, type = flags & MAP_TYPE;
+    struct vm_space *vs = current_vm();
+    if (!len || (off % PAGE_SIZE) || (prot & ~(u32)(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP)))
+        return -EINVAL;
+    if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
+        return -EINVAL;
+    if (len > USER_TOP)
+        return -ENOMEM;
+    len = ALIGN_UP(len, PAGE_SIZE);
+    struct file *f = NULL;
+    if (!(flags & MAP_ANONYMOUS)) {
+        f = fd_file((int)a4);
+        long rc = check_file_map(f, type == MAP_SHARED_VALIDATE ? MAP_SHARED : type, prot);
+        if (rc)
+            return rc;
+    }
+    bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
+    if (fixed && (addr % PAGE_SIZE))
+        return -EINVAL;
+    if (fixed && !vm_range_ok(addr, len))
+        return -ENOMEM;
+    if ((flags & MAP_FIXED_NOREPLACE) && !(flags & MAP_FIXED) && vm_find_free(vs, len, addr) != addr)
+        return -EEXIST;
+    if (!fixed) {
+        addr = vm_find_free(vs, len, ALIGN_DOWN(addr, PAGE_SIZE));
+        if (!addr)
+            return -ENOMEM;
+    }
+    u32 vmflags = prot & VM_PROT_MASK;
+    long rc = vm_map(vs, addr, len, vmflags);
+    if (!rc && f)
+        rc = fill_from_file(vs, f->inode, addr, len, off, vmflags);
+    if (rc) {
+        vm_unmap(vs, addr, len);
+        return rc;
+    }
+    return addr;
+}
+
+SYSCALL(munmap)
+{
+    if ((a0 % PAGE_SIZE) || !a1 || !vm_range_ok(a0, ALIGN_UP(a1, PAGE_SIZE)))
+        return -EINVAL;
+    return vm_unmap(current_vm(), a0, ALIGN_UP(a1, PAGE_SIZE));
+}
+
+SYSCALL(mprotect)
+{
+    u32 prot = (u32)a2;
+    if ((a0 % PAGE_SIZE) || (prot & ~(u32)(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP)))
+        return -EINVAL;
+    u64 len = ALIGN_UP(a1, PAGE_SIZE);
+    if (len < a1)
+        return -ENOMEM;
+    if (!len)
+        return 0;
+    return vm_protect(current_vm(), a0, len, prot & VM_PROT_MASK);
+}
+
+SYSCALL(madvise)
+{
+    if (a0 % PAGE_SIZE)
+        return -EINVAL;
+    u64 len = ALIGN_UP(a1, PAGE_SIZE);
+    if (len < a1 || !vm_range_ok(a0, len))
+        return -EINVAL;
+    switch ((int)a2) {
+    case 0: case 1: case 2: case 3: case 8: case 9: case 10: case 11: case 12: case 13: case 14: case 15:
+    case 16: case 17: case 18: case 19: case 20: case 21:
+        return 0; /* advice only: nothing to do for an in-memory kernel without swap or huge pages */
+    case MADV_DONTNEED:
+        vm_discard(current_vm(), a0, a0 + len); /* anonymous pages read back as zeros, as on Linux */
+        return 0;
+    default:
+        return -EINVAL;
+    }
+}

@@ -1,0 +1,143 @@
+/* syscalls/proc.c — the process as it sees itself: identity, limits, uname, getrandom, thread-area setup
+ * (arch_prctl, set_tid_address, set_robust_list), scheduling queries, and exit. */
+#include "syscalls.h"
+#include "../kernel/boot.h"
+#include "../arch/x86_64/arch.h"
+
+SYSCALL(getpid) { return current_proc()->pid; }
+SYSCALL(getppid) { return current_proc()->ppid; }
+SYSCALL(gettid) { return current->tid; }
+SYSCALL(getuid) { return 0; }
+SYSCALL(geteuid) { return 0; }
+SYSCALL(getgid) { return 0; }
+SYSCALL(getegid) { return 0; }
+SYSCALL(sched_yield) { return 0; }
+
+SYSCALL(exit_group)
+{
+    proc_exit((int)a0);
+}
+
+SYSCALL(exit)
+{
+    proc_exit((int)a0); /* the only thread: its exit ends the process */
+}
+
+struct utsname_k { char f[6][65]; };
+
+SYSCALL(uname)
+{
+    struct utsname_k u;
+    memset(&u, 0, sizeof(u));
+    const char *host = boot_arg("hostname");
+    const char *fields[6] = { "Linux", host ? host : "skiff", "6.1.0-skiff", "#1 SMP skiff", "x86_64", "(none)" };
+    for (int i = 0; i < 6; i++)
+        memcpy(u.f[i], fields[i], MIN(strlen(fields[i]), 64));
+    return copy_to_user((void *)a0, &u, sizeof(u));
+}
+
+#define GRND_NONBLOCK 1
+#define GRND_RANDOM 2
+#define GRND_INSECURE 4
+
+SYSCALL(getrandom)
+{
+    u32 flags = (u32)a2;
+    if ((flags & ~(u32)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE)) ||
+        ((flags & GRND_RANDOM) && (flags & GRND_INSECURE)))
+        return -EINVAL;
+    size_t n = MIN(a1, 0x1ffffffu), done = 0;
+    u8 chunk[256];
+    while (done < n) {
+        size_t c = MIN(n - done, sizeof(chunk));
+        random_fill(chunk, c);
+        if (copy_to_user((u8 *)a0 + done, chunk, c))
+            return done ? (long)done : -EFAULT;
+        done += c;
+    }
+    return done;
+}
+
+static long rlimit_rw(int pid, unsigned res, const struct rlimit64 *unew, struct rlimit64 *uold)
+{
+    struct proc *p = current_proc();
+    if (pid != 0 && pid != p->pid)
+        return -ESRCH;
+    if (res >= RLIM_NLIMITS)
+        return -EINVAL;
+    struct rlimit64 n;
+    if (unew) {
+        if (copy_from_user(&n, unew, sizeof(n)))
+            return -EFAULT;
+        if (n.cur > n.max)
+            return -EINVAL;
+    }
+    if (uold && copy_to_user(uold, &p->rlimits[res], sizeof(*uold)))
+        return -EFAULT;
+    if (unew)
+        p->rlimits[res] = n;
+    return 0;
+}
+
+SYSCALL(prlimit64) { return rlimit_rw((int)a0, (unsigned)a1, (const void *)a2, (void *)a3); }
+SYSCALL(getrlimit) { return rlimit_rw(0, (unsigned)a0, NULL, (void *)a1); }
+SYSCALL(setrlimit) { return rlimit_rw(0, (unsigned)a0, (const void *)a1, NULL); }
+
+#define ARCH_SET_GS 0x1001
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+#define ARCH_GET_GS 0x1004
+#define ARCH_GET_CPUID 0x1011
+
+SYSCALL(arch_prctl)
+{
+    u64 v;
+    switch ((int)a0) {
+    case ARCH_SET_FS:
+        if (a1 >= USER_TOP)
+            return -EPERM;
+        current->fs_base = a1;
+        wrmsr(MSR_FS_BASE, a1);
+        return 0;
+    case ARCH_GET_FS:
+        return copy_to_user((void *)a1, &current->fs_base, sizeof(u64));
+    case ARCH_SET_GS:
+        if (a1 >= USER_TOP)
+            return -EPERM;
+        wrmsr(MSR_KERNEL_GS_BASE, a1); /* the user's GS base while we run on the kernel's */
+        return 0;
+    case ARCH_GET_GS:
+        v = rdmsr(MSR_KERNEL_GS_BASE);
+        return copy_to_user((void *)a1, &v, sizeof(v));
+    case ARCH_GET_CPUID:
+        return 1;
+    default:
+        return -EINVAL;
+    }
+}
+
+SYSCALL(set_tid_address)
+{
+    current->clear_child_tid = a0;
+    return current->tid;
+}
+
+SYSCALL(set_robust_list)
+{
+    if (a1 != 24) /* sizeof(struct robust_list_head) */
+        return -EINVAL;
+    current->robust_list = a0;
+    current->robust_len = a1;
+    return 0;
+}
+
+SYSCALL(sched_getaffinity)
+{
+    int pid = (int)a0;
+    if (pid != 0 && pid != current->tid)
+        return -ESRCH;
+    if (a1 < 8 || (a1 & 7))
+        return -EINVAL;
+    u64 mask = 1; /* one CPU */
+    return copy_to_user((void *)a2, &mask, sizeof(mask)) ? -EFAULT : 8;
+}

@@ -1,0 +1,209 @@
+/* syscalls/stat.c — stat, fstat, lstat, newfstatat, statx and getdents64. */
+#include "syscalls.h"
+
+#define RAMFS_DEV 0x15           /* st_dev of the root filesystem (an anonymous device, as tmpfs has) */
+#define CONSOLE_RDEV ((136 << 8) | 0)
+
+struct stat_k {                  /* struct stat on x86_64 */
+    u64 dev, ino, nlink;
+    u32 mode, uid, gid, pad0;
+    u64 rdev;
+    i64 size, blksize, blocks;
+    i64 atime, atime_ns, mtime, mtime_ns, ctime, ctime_ns;
+    i64 reserved[3];
+};
+_Static_assert(sizeof(struct stat_k) == 144, "x86_64 struct stat");
+
+struct statx_ts { i64 sec; u32 nsec; i32 pad; };
+struct statx_k {
+    u32 mask, blksize;
+    u64 attributes;
+    u32 nlink, uid, gid;
+    u16 mode, pad1;
+    u64 ino, size, blocks, attributes_mask;
+    struct statx_ts atime, btime, ctime, mtime;
+    u32 rdev_major, rdev_minor, dev_major, dev_minor;
+    u64 spare[14];
+};
+_Static_assert(sizeof(struct statx_k) == 256, "struct statx");
+_Static_assert(offsetof(struct statx_k, rdev_major) == 128, "struct statx layout");
+
+/* An open file without an inode is the console: a character device, as a terminal is. */
+static void fill_stat(const struct inode *ino, struct stat_k *st)
+{
+    memset(st, 0, sizeof(*st));
+    st->blksize = 4096;
+    if (!ino) {
+        st->mode = S_IFCHR | 0620;
+        st->nlink = 1;
+        st->rdev = CONSOLE_RDEV;
+        st->dev = 0x5;
+        return;
+    }
+    st->dev = RAMFS_DEV;
+    st->ino = ino->ino;
+    st->nlink = ino->nlink;
+    st->mode = ino->mode;
+    st->uid = ino->uid;
+    st->gid = ino->gid;
+    st->rdev = ino->rdev;
+    st->size = S_ISDIR(ino->mode) ? 40 * (i64)(ino->nchildren + 2) : (i64)ino->size; /* tmpfs-like */
+    st->blocks = S_ISREG(ino->mode) ? (i64)ALIGN_UP(ino->size, 4096) / 512 : 0;
+    st->atime = ino->atime.sec, st->atime_ns = ino->atime.nsec;
+    st->mtime = ino->mtime.sec, st->mtime_ns = ino->mtime.nsec;
+    st->ctime = ino->ctime.sec, st->ctime_ns = ino->ctime.nsec;
+}
+
+static long stat_at(int dirfd, const char *upath, u32 flags, struct stat_k *st)
+{
+    if (flags & ~(u32)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 /* AT_NO_AUTOMOUNT */))
+        return -EINVAL;
+    if (flags & AT_EMPTY_PATH) {
+        char c;
+        long n = strncpy_from_user(&c, upath, 1);
+        if (n == -ENAMETOOLONG || n > 0) {
+            /* not empty: an ordinary lookup below */
+        } else if (n < 0) {
+            return n;
+        } else {
+            struct file *f = dirfd == AT_FDCWD ? NULL : fd_file(dirfd);
+            if (dirfd != AT_FDCWD && !f)
+                return -EBADF;
+            fill_stat(f ? f->inode : current_proc()->cwd, st);
+            return 0;
+        }
+    }
+    struct inode *ino;
+    long rc = at_lookup(dirfd, upath, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW, &ino);
+    if (rc)
+        return rc;
+    fill_stat(ino, st);
+    return 0;
+}
+
+static long put_stat(void *ubuf, long rc, const struct stat_k *st)
+{
+    if (rc)
+        return rc;
+    return copy_to_user(ubuf, st, sizeof(*st));
+}
+
+SYSCALL(stat)
+{
+    struct stat_k st;
+    return put_stat((void *)a1, stat_at(AT_FDCWD, (const char *)a0, 0, &st), &st);
+}
+
+SYSCALL(lstat)
+{
+    struct stat_k st;
+    return put_stat((void *)a1, stat_at(AT_FDCWD, (const char *)a0, AT_SYMLINK_NOFOLLOW, &st), &st);
+}
+
+SYSCALL(newfstatat)
+{
+    struct stat_k st;
+    return put_stat((void *)a2, stat_at((int)a0, (const char *)a1, (u32)a3, &st), &st);
+}
+
+SYSCALL(fstat)
+{
+    struct file *f = fd_file((int)a0);
+    if (!f)
+        return -EBADF;
+    struct stat_k st;
+    fill_stat(f->inode, &st);
+    return copy_to_user((void *)a1, &st, sizeof(st));
+}
+
+#define STATX_BASIC_STATS 0x7ff
+#define AT_STATX_SYNC_TYPE 0x6000
+
+static struct statx_ts ts(i64 sec, i64 nsec) { return (struct statx_ts){ sec, (u32)nsec, 0 }; }
+
+SYSCALL(statx)
+{
+    u32 flags = (u32)a2;
+    if (a3 & 0x80000000u) /* STATX__RESERVED */
+        return -EINVAL;
+    struct stat_k st;
+    long rc = stat_at((int)a0, (const char *)a1, flags & ~(u32)AT_STATX_SYNC_TYPE, &st);
+    if (rc)
+        return rc;
+    struct statx_k sx;
+    memset(&sx, 0, sizeof(sx));
+    sx.mask = STATX_BASIC_STATS;
+    sx.blksize = st.blksize;
+    sx.nlink = st.nlink;
+    sx.uid = st.uid;
+    sx.gid = st.gid;
+    sx.mode = st.mode;
+    sx.ino = st.ino;
+    sx.size = st.size;
+    sx.blocks = st.blocks;
+    sx.atime = ts(st.atime, st.atime_ns);
+    sx.mtime = ts(st.mtime, st.mtime_ns);
+    sx.ctime = ts(st.ctime, st.ctime_ns);
+    sx.rdev_major = st.rdev >> 8;
+    sx.rdev_minor = st.rdev & 0xff;
+    sx.dev_major = st.dev >> 8;
+    sx.dev_minor = st.dev & 0xff;
+    return copy_to_user((void *)a4, &sx, sizeof(sx));
+}
+
+#define DT_CHR 2
+#define DT_DIR 4
+#define DT_REG 8
+#define DT_LNK 10
+
+static u8 dtype(u32 mode)
+{
+    return S_ISDIR(mode) ? DT_DIR : S_ISREG(mode) ? DT_REG : S_ISLNK(mode) ? DT_LNK : S_ISCHR(mode) ? DT_CHR : 0;
+}
+
+/* Positions: 0 is ".", 1 is "..", 2 + i is the i-th entry; f->off holds the next position. */
+SYSCALL(getdents64)
+{
+    struct file *f = fd_file((int)a0);
+    if (!f)
+        return -EBADF;
+    if (!f->inode || !S_ISDIR(f->inode->mode))
+        return -ENOTDIR;
+    struct inode *dir = f->inode;
+    u8 *ubuf = (u8 *)a1;
+    size_t cap = a2, used = 0;
+    struct dirent_node *d = dir->children;
+    for (u64 i = 2; d && i < f->off; i++)
+        d = d->next;
+    for (;; f->off++) {
+        const char *name;
+        struct inode *ino;
+        if (f->off == 0)
+            name = ".", ino = dir;
+        else if (f->off == 1)
+            name = "..", ino = dir->parent;
+        else if (d)
+            name = d->name, ino = d->inode, d = d->next;
+        else
+            break;
+        size_t nlen = strlen(name), reclen = ALIGN_UP(19 + nlen + 1, 8);
+        if (used + reclen > cap) {
+            if (!used)
+                return -EINVAL;
+            break;
+        }
+        u8 rec[19 + NAME_MAX + 1 + 8];
+        memset(rec, 0, reclen);
+        u64 next = f->off + 1;
+        u16 rl = reclen;
+        memcpy(rec, &ino->ino, 8);
+        memcpy(rec + 8, &next, 8);
+        memcpy(rec + 16, &rl, 2);
+        rec[18] = dtype(ino->mode);
+        memcpy(rec + 19, name, nlen);
+        if (copy_to_user(ubuf + used, rec, reclen))
+            return -EFAULT;
+        used += reclen;
+    }
+    return used;
+}

@@ -1,0 +1,42 @@
+/* syscalls/syscalls.h — what every syscall handler file includes. Handlers are generated into one switch from
+ * syscalls/syscall_64.tbl; each receives the six raw argument registers and returns a value or -errno. */
+#ifndef SKIFF_SYSCALLS_H
+#define SKIFF_SYSCALLS_H
+
+#include "../kernel/kernel.h"
+#include "../kernel/errno.h"
+#include "../kernel/proc.h"
+#include "../kernel/mm.h"
+#include "../fs/vfs.h"
+
+#define SYSCALL(name) \
+    long sys_##name(u64 a0 unused, u64 a1 unused, u64 a2 unused, u64 a3 unused, u64 a4 unused, u64 a5 unused)
+
+#define AT_FDCWD (-100)
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_REMOVEDIR 0x200
+#define AT_SYMLINK_FOLLOW 0x400
+#define AT_EACCESS 0x200
+#define AT_EMPTY_PATH 0x1000
+
+extern const unsigned syscall_count;
+extern const char *const syscall_names[];
+extern const char *const syscall_argfmt[];
+long syscall_invoke(u64 nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5, bool *known);
+int syscall_dispatch(struct regs *r);
+
+/* Shared helpers (syscalls/path.c). */
+struct file *fd_file(int fd);                             /* borrowed; NULL when fd is not open */
+int user_path(const char *upath, char *kpath);            /* kpath has PATH_MAX bytes */
+int dirfd_inode(int dirfd, const char *path, struct inode **dir); /* where a relative path starts */
+int at_walk(int dirfd, const char *upath, unsigned walk_flags, struct walk *w, char *kpath);
+int at_lookup(int dirfd, const char *upath, unsigned walk_flags, struct inode **out);
+
+/* strace (syscalls/strace.c) */
+extern bool strace_on;
+void strace_init(void);
+void strace_enter(u64 nr, const struct regs *r);
+void strace_exit(u64 nr, long ret);
+const char *errno_name(long e);
+
+#endif

@@ -1,0 +1,126 @@
+/* syscalls/time.c — clocks and sleeping: clock_gettime, clock_getres, gettimeofday, time, nanosleep,
+ * clock_nanosleep. The CPU-time clocks read the time since boot: with one process and no other work that is
+ * what the program has used, less time spent waiting. */
+#include "syscalls.h"
+#include "../kernel/boot.h"
+
+#define CLOCK_REALTIME 0
+#define CLOCK_MONOTONIC 1
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID 3
+#define CLOCK_MONOTONIC_RAW 4
+#define CLOCK_REALTIME_COARSE 5
+#define CLOCK_MONOTONIC_COARSE 6
+#define CLOCK_BOOTTIME 7
+#define CLOCK_TAI 11
+#define TIMER_ABSTIME 1
+#define NSEC 1000000000ll
+
+struct timespec_k { i64 sec, nsec; };
+struct timeval_k { i64 sec, usec; };
+
+static long clock_read(int clk, u64 *ns)
+{
+    switch (clk) {
+    case CLOCK_REALTIME: case CLOCK_REALTIME_COARSE: case CLOCK_TAI:
+        *ns = clock_realtime_ns();
+        return 0;
+    case CLOCK_MONOTONIC: case CLOCK_MONOTONIC_RAW: case CLOCK_MONOTONIC_COARSE: case CLOCK_BOOTTIME:
+    case CLOCK_PROCESS_CPUTIME_ID: case CLOCK_THREAD_CPUTIME_ID:
+        *ns = clock_monotonic_ns();
+        return 0;
+    default:
+        return -EINVAL;
+    }
+}
+
+static struct timespec_k to_ts(u64 ns) { return (struct timespec_k){ ns / NSEC, ns % NSEC }; }
+
+SYSCALL(clock_gettime)
+{
+    u64 ns;
+    long rc = clock_read((int)a0, &ns);
+    if (rc)
+        return rc;
+    struct timespec_k ts = to_ts(ns);
+    return copy_to_user((void *)a1, &ts, sizeof(ts));
+}
+
+SYSCALL(clock_getres)
+{
+    u64 ns;
+    int clk = (int)a0;
+    long rc = clock_read(clk, &ns);
+    if (rc)
+        return rc;
+    bool coarse = clk == CLOCK_REALTIME_COARSE || clk == CLOCK_MONOTONIC_COARSE;
+    struct timespec_k res = { 0, coarse ? 4000000 : 1 };
+    return a1 ? copy_to_user((void *)a1, &res, sizeof(res)) : 0;
+}
+
+SYSCALL(gettimeofday)
+{
+    if (a0) {
+        u64 ns = clock_realtime_ns();
+        struct timeval_k tv = { ns / NSEC, (ns % NSEC) / 1000 };
+        if (copy_to_user((void *)a0, &tv, sizeof(tv)))
+            return -EFAULT;
+    }
+    if (a1) {
+        int tz[2] = { 0, 0 }; /* UTC, no DST */
+        if (copy_to_user((void *)a1, tz, sizeof(tz)))
+            return -EFAULT;
+    }
+    return 0;
+}
+
+SYSCALL(time)
+{
+    i64 t = clock_realtime_ns() / NSEC;
+    if (a0 && copy_to_user((void *)a0, &t, sizeof(t)))
+        return -EFAULT;
+    return t;
+}
+
+static long read_ts(const void *u, struct timespec_k *ts)
+{
+    if (copy_from_user(ts, u, sizeof(*ts)))
+        return -EFAULT;
+    if (ts->sec < 0 || ts->nsec < 0 || ts->nsec >= NSEC)
+        return -EINVAL;
+    return 0;
+}
+
+static u64 ts_ns(const struct timespec_k *ts)
+{
+    return (u64)ts->sec > (~0ull / NSEC) - 1 ? ~0ull : (u64)ts->sec * NSEC + ts->nsec;
+}
+
+SYSCALL(nanosleep)
+{
+    struct timespec_k req;
+    long rc = read_ts((const void *)a0, &req);
+    if (rc)
+        return rc;
+    clock_sleep_ns(ts_ns(&req));
+    return 0; /* no signal can interrupt it yet, so *rem is never written */
+}
+
+SYSCALL(clock_nanosleep)
+{
+    int clk = (int)a0;
+    u64 now;
+    if (clk == CLOCK_THREAD_CPUTIME_ID || clock_read(clk, &now))
+        return -EINVAL;
+    if (a1 & ~(u64)TIMER_ABSTIME)
+        return -EINVAL;
+    struct timespec_k req;
+    long rc = read_ts((const void *)a2, &req);
+    if (rc)
+        return rc;
+    u64 want = ts_ns(&req);
+    if (a1 & TIMER_ABSTIME)
+        want = want > now ? want - now : 0;
+    clock_sleep_ns(want);
+    return 0;
+}

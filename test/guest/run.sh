@@ -1,0 +1,342 @@
+#!/bin/sh
+# test/guest/run.sh: end-to-end tests of skiff, booting real guests under
+# QEMU through tools/skiff and checking what reaches the host.
+#
+# Prints TAP and ends with one line "N passed, N failed, N skipped"; exits
+# non-zero if any test failed.
+#
+# Environment:
+#   SKIFF           the CLI to test (default: tools/skiff)
+#   SKIFF_KERNEL    kernel image passed as --kernel (default: the CLI's own)
+#   SKIFF_TEST_BIN  where the test programs were built (default: build/progs):
+#                   hello argv_env-glibc argv_env-musl segv abort spin
+#   BUSYBOX         a static busybox (default: /bin/busybox, from Debian's
+#                   busybox-static package)
+
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd -P)
+. "$top/test/lib/tap.sh"
+
+SKIFF=${SKIFF:-$top/tools/skiff}
+BIN=${SKIFF_TEST_BIN:-$top/build/progs}
+BUSYBOX=${BUSYBOX:-/bin/busybox}
+QEMU=${SKIFF_QEMU:-qemu-system-x86_64}
+# Generous: TCG is slow on a loaded CI machine, but nothing may hang.
+TIMEOUT=60
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/skiff-test.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------- helpers
+
+# sk ARGS...: `skiff run --timeout 60 ARGS` with stdin from /dev/null (so a
+# test never eats the runner's stdin); sets $st, fills $tmp/out, $tmp/err.
+sk() {
+	if [ -n "${SKIFF_KERNEL:-}" ]; then
+		set -- --kernel "$SKIFF_KERNEL" "$@"
+	fi
+	"$SKIFF" run --timeout "$TIMEOUT" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
+	st=$?
+}
+
+pass() {
+	tap_ok "$name"
+}
+
+# fail REASON: a failed result, then the run's output as diagnostics.
+fail() {
+	tap_not_ok "$name" "$1"
+	if [ -s "$tmp/out" ]; then
+		echo "# stdout:"
+		head -n 30 "$tmp/out" | tap_diag
+	fi
+	if [ -s "$tmp/err" ]; then
+		echo "# stderr:"
+		tail -n 30 "$tmp/err" | tap_diag
+	fi
+	return 1
+}
+
+skip() {
+	tap_skip "$name" "$1"
+}
+
+expect_status() {
+	[ "$st" -eq "$1" ] || fail "exit status $st, expected $1"
+}
+
+# expect_out_has TEXT: a line of stdout contains TEXT (fixed string).
+expect_out_has() {
+	grep -qF -- "$1" "$tmp/out" || fail "stdout lacks '$1'"
+}
+
+expect_err_has() {
+	grep -qF -- "$1" "$tmp/err" || fail "stderr lacks '$1'"
+}
+
+# expect_out_is FILE: stdout is exactly the contents of FILE.
+expect_out_is() {
+	if ! cmp -s "$1" "$tmp/out"; then
+		fail "stdout differs from the expected output"
+		echo "# diff expected actual:"
+		diff "$1" "$tmp/out" | head -n 30 | tap_diag
+		return 1
+	fi
+}
+
+# need_bin NAME: the test program exists, else the test fails (the build
+# is broken: that is not a reason to skip).
+need_bin() {
+	if [ ! -x "$BIN/$1" ]; then
+		: >"$tmp/out"
+		: >"$tmp/err"
+		fail "$BIN/$1 is missing (build the test programs first)"
+		return 1
+	fi
+}
+
+# native ARGS...: busybox run natively the way the guest runs it: same
+# environment, C locale, and UTC (the guest has no /etc/localtime).
+native() {
+	env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+		HOME=/ TERM=linux TZ=UTC LC_ALL=C "$BUSYBOX" "$@"
+}
+
+# ---------------------------------------------------------------- fixtures
+
+# $data: a copy of test/guest/data plus a generated larger file, with fixed
+# mtimes (a git checkout sets them to "now", and ls -l shows them). It goes
+# into the guest at the same absolute path (--add's default), so commands
+# and their output are byte-identical on the host and in the guest.
+data=$tmp/data
+make_data() {
+	mkdir -p "$data" &&
+		cp "$top"/test/guest/data/* "$data/" &&
+		i=1 &&
+		while [ "$i" -le 3000 ]; do
+			printf 'line %d of a generated file, long enough to need several reads\n' "$i"
+			i=$((i + 1))
+		done >"$data/big.txt" &&
+		chmod 644 "$data"/* &&
+		touch -t 202001020304.05 "$data"/*
+}
+
+# ---------------------------------------------------------------- tests
+
+t_demo() {
+	name="demo: hello exits 0, greets, shows argv and auxv"
+	need_bin hello || return
+	sk "$BIN/hello" first second
+	expect_status 0 &&
+		expect_out_has "Hello from skiff!" &&
+		expect_out_has 'argv[1] = "first"' &&
+		expect_out_has "AT_PHDR = 0x" &&
+		expect_out_has "AT_PAGESZ = 0x1000" &&
+		expect_out_has "AT_ENTRY = 0x" &&
+		expect_out_has "AT_RANDOM = 0x" &&
+		expect_out_has "bye" &&
+		pass
+}
+
+t_echo() {
+	name="busybox echo hello"
+	sk "$BUSYBOX" echo hello
+	printf 'hello\n' >"$tmp/expected"
+	expect_status 0 && expect_out_is "$tmp/expected" && pass
+}
+
+t_false() {
+	name="busybox false exits 1"
+	sk "$BUSYBOX" false
+	expect_status 1 && pass
+}
+
+t_stdin() {
+	name="host stdin reaches the program (busybox cat)"
+	printf 'piped line 1\npiped line 2\n' >"$tmp/expected"
+	if [ -n "${SKIFF_KERNEL:-}" ]; then
+		set -- --kernel "$SKIFF_KERNEL"
+	fi
+	"$SKIFF" run --timeout "$TIMEOUT" "$@" "$BUSYBOX" cat \
+		<"$tmp/expected" >"$tmp/out" 2>"$tmp/err"
+	st=$?
+	expect_status 0 && expect_out_is "$tmp/expected" && pass
+}
+
+# compare_applet NAME ARGS...: busybox ARGS in the guest prints exactly
+# what it prints natively.
+compare_applet() {
+	name=$1
+	shift
+	native "$@" >"$tmp/expected" 2>/dev/null
+	nst=$?
+	sk --add "$data" "$BUSYBOX" "$@"
+	expect_status "$nst" && expect_out_is "$tmp/expected" && pass
+}
+
+t_ls() {
+	# -n, not -l: user and group names need /etc/passwd and /etc/group,
+	# which the guest lacks, so compare the numeric ids cpio recorded.
+	# The "total" line is dropped: it sums st_blocks, which depends on the
+	# filesystem holding the files, so host and guest may rightly differ.
+	name="busybox ls -ln DIR matches native"
+	native ls -ln "$data" | grep -v '^total ' >"$tmp/expected"
+	sk --add "$data" "$BUSYBOX" ls -ln "$data"
+	grep -v '^total ' "$tmp/out" >"$tmp/out.ls"
+	mv "$tmp/out.ls" "$tmp/out"
+	expect_status 0 && expect_out_is "$tmp/expected" && pass
+}
+
+t_cat() { compare_applet "busybox cat FILE matches native" cat "$data/poem.txt" "$data/partial.txt"; }
+t_wc() { compare_applet "busybox wc FILE matches native" wc "$data/lines.txt" "$data/big.txt"; }
+t_sha() { compare_applet "busybox sha256sum FILE matches native" sha256sum "$data/big.txt" "$data/poem.txt"; }
+t_sort() { compare_applet "busybox sort FILE matches native" sort "$data/lines.txt"; }
+
+# argv_env NAME BIN: a static-PIE program gets its argv and environment.
+argv_env() {
+	name=$1
+	need_bin "$2" || return
+	prog=$BIN/$2
+	sk --env SKIFF_TEST=yes --env 'SPACED=a b  c' "$prog" one "two words" ""
+	{
+		printf 'argc=4\n'
+		printf 'argv[0]=%s\n' "$prog"
+		printf 'argv[1]=one\nargv[2]=two words\nargv[3]=\n'
+		printf 'env=PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n'
+		printf 'env=HOME=/\nenv=TERM=linux\nenv=SKIFF_TEST=yes\nenv=SPACED=a b  c\n'
+	} >"$tmp/expected"
+	expect_status 42 && expect_out_is "$tmp/expected" && pass
+}
+
+t_argv_glibc() { argv_env "static-pie glibc argv_env exits 42 with its argv and env" argv_env-glibc; }
+t_argv_musl() { argv_env "static-pie musl argv_env exits 42 with its argv and env" argv_env-musl; }
+
+t_segv() {
+	name="NULL dereference exits 139 with a one-line diagnostic"
+	need_bin segv || return
+	sk "$BIN/segv"
+	expect_status 139 && expect_out_has "about to fault" || return
+	lines=$(grep -c . "$tmp/err")
+	[ "$lines" -eq 1 ] || { fail "$lines non-empty lines on stderr, expected 1"; return; }
+	pass
+}
+
+t_abort() {
+	name="abort() exits 134"
+	need_bin abort || return
+	sk "$BIN/abort"
+	expect_status 134 && expect_out_has "about to abort" && pass
+}
+
+t_notelf() {
+	name="a text file as PROGRAM exits 126 with a message"
+	printf 'this is not an ELF file\n' >"$tmp/notelf.txt"
+	chmod +x "$tmp/notelf.txt"
+	sk "$tmp/notelf.txt"
+	expect_status 126 || return
+	[ -s "$tmp/err" ] || { fail "nothing on stderr"; return; }
+	pass
+}
+
+t_missing_rootfs() {
+	name="a PROGRAM missing from --rootfs exits 127"
+	mkdir -p "$tmp/rootfs/bin"
+	cp "$BUSYBOX" "$tmp/rootfs/bin/busybox"
+	sk --rootfs "$tmp/rootfs" /bin/no-such-program
+	expect_status 127 && pass
+}
+
+t_rootfs() {
+	name="--rootfs: a program inside the root runs"
+	mkdir -p "$tmp/rootfs/bin"
+	cp "$BUSYBOX" "$tmp/rootfs/bin/busybox"
+	sk --rootfs "$tmp/rootfs" /bin/busybox echo from-rootfs
+	printf 'from-rootfs\n' >"$tmp/expected"
+	expect_status 0 && expect_out_is "$tmp/expected" && pass
+}
+
+t_missing_host() {
+	# Pure CLI behaviour, no VM: like a shell, 127 and the shell's message.
+	name="a PROGRAM missing on the host exits 127 (CLI)"
+	sk "$tmp/no-such-program"
+	expect_status 127 &&
+		expect_err_has "$tmp/no-such-program: No such file or directory" &&
+		pass
+}
+
+t_usage() {
+	name="a usage error exits 125 (CLI)"
+	sk --no-such-option "$BUSYBOX" true
+	expect_status 125 && expect_err_has "unknown option" && pass
+}
+
+t_strace() {
+	name="--strace names syscalls on stderr"
+	sk --strace "$BUSYBOX" true
+	expect_status 0 && expect_err_has "exit_group" && pass
+}
+
+t_timeout() {
+	name="--timeout 1 stops a program that spins forever: 124"
+	need_bin spin || return
+	if [ -n "${SKIFF_KERNEL:-}" ]; then
+		set -- --kernel "$SKIFF_KERNEL"
+	fi
+	start=$(date +%s)
+	"$SKIFF" run --timeout 1 "$@" "$BIN/spin" </dev/null >"$tmp/out" 2>"$tmp/err"
+	st=$?
+	took=$(($(date +%s) - start))
+	expect_status 124 || return
+	# 1 s plus the initrd packing; far more means the kill did not work.
+	[ "$took" -le 20 ] || { fail "took ${took}s"; return; }
+	pass
+}
+
+t_iso() {
+	name="--iso: boots through GRUB and runs busybox echo"
+	sk --iso "$BUSYBOX" echo hello-from-iso
+	printf 'hello-from-iso\n' >"$tmp/expected"
+	expect_status 0 && expect_out_is "$tmp/expected" && pass
+}
+
+t_kvm() {
+	name="kvm"
+	if [ ! -e /dev/kvm ]; then
+		skip "/dev/kvm is absent"
+		return
+	fi
+	# A VM with no machine at all: proves KVM itself works here, so a
+	# failure of the real run below is skiff's, not the host's.
+	if ! echo quit | timeout 30 "$QEMU" -M none -accel kvm -nodefaults \
+		-display none -monitor stdio >/dev/null 2>&1; then
+		skip "KVM does not work on this host"
+		return
+	fi
+	sk --accel kvm "$BUSYBOX" echo hello-kvm
+	printf 'hello-kvm\n' >"$tmp/expected"
+	expect_status 0 && expect_out_is "$tmp/expected" && pass
+}
+
+TESTS="t_missing_host t_usage t_demo t_echo t_false t_stdin t_ls t_cat t_wc
+t_sha t_sort t_argv_glibc t_argv_musl t_segv t_abort t_notelf t_rootfs
+t_missing_rootfs t_strace t_timeout t_iso t_kvm"
+
+main() {
+	# shellcheck disable=SC2086 # split the list into words on purpose
+	set -- $TESTS
+	tap_plan $#
+	make_data || {
+		echo "Bail out! cannot create the test data in $data"
+		printf '0 passed, %d failed, 0 skipped\n' $#
+		exit 1
+	}
+	for t in $TESTS; do
+		"$t"
+	done
+	tap_done
+}
+
+main

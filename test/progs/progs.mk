@@ -1,0 +1,25 @@
+# test/progs/progs.mk — the demo and the test programs: ordinary Linux binaries built on the host, in the
+# three shapes skiff loads: static (ET_EXEC), static-PIE with glibc, static-PIE with musl (linked by hand:
+# Debian's musl-gcc -static-pie produces a dynamically linked binary).
+PROGS_DIR := $(BUILD)/progs
+MUSL_LIB  := /usr/lib/x86_64-linux-musl
+PCFLAGS   := -O2 -Wall -Wextra
+
+PROGS := $(PROGS_DIR)/hello $(PROGS_DIR)/segv $(PROGS_DIR)/abort $(PROGS_DIR)/spin \
+         $(PROGS_DIR)/argv_env-glibc $(PROGS_DIR)/argv_env-musl
+
+progs: $(PROGS)
+
+$(PROGS_DIR)/%: test/progs/%.c | deps-build
+	@mkdir -p $(PROGS_DIR)
+	$(CC) -static $(PCFLAGS) -o $@ $<
+
+$(PROGS_DIR)/argv_env-glibc: test/progs/argv_env.c | deps-build
+	@mkdir -p $(PROGS_DIR)
+	$(CC) -static-pie -fPIE $(PCFLAGS) -o $@ $<
+
+$(PROGS_DIR)/argv_env-musl: test/progs/argv_env.c | deps-build deps-test
+	@mkdir -p $(PROGS_DIR)
+	musl-gcc -fPIE $(PCFLAGS) -c -o $@.o $<
+	$(LD) -static -pie --no-dynamic-linker -z text -o $@ $(MUSL_LIB)/rcrt1.o $(MUSL_LIB)/crti.o $@.o \
+	    -L$(MUSL_LIB) -lc $(MUSL_LIB)/crtn.o
