@@ -21,7 +21,8 @@ KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -mno-red-zone -mcm
            -Wall -Wextra -Werror -MMD -MP
 LDFLAGS := -T linker.ld -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -nostdlib --fatal-warnings
 
-.PHONY: all kernel run iso test unit-test guest-test progs clean deps-build deps-run deps-test
+# deps-* check for tools (and install them as root): see tools/need.sh
+.PHONY: all kernel run iso test deps-iso unit-test guest-test progs clean deps-build deps-run deps-test
 all: kernel progs
 
 kernel: $(BUILD)/skiff.elf
@@ -66,8 +67,14 @@ else
 	tools/skiff run $(APP) $(ARGS)
 endif
 
-iso: kernel deps-iso
-	sh tools/mkiso.sh $(BUILD)/skiff.elf $(BUILD)/skiff.iso
+# The ISO boots the demo: its initrd holds build/progs/hello as /init.
+iso: $(BUILD)/skiff.iso
+$(BUILD)/skiff.iso: $(BUILD)/skiff.elf $(BUILD)/demo-initrd.cpio tools/mkiso.sh | deps-iso
+	sh tools/mkiso.sh $(BUILD)/skiff.elf $(BUILD)/demo-initrd.cpio $@ "init=/init"
+$(BUILD)/demo-initrd.cpio: $(PROGS_DIR)/hello | deps-run
+	rm -rf $(BUILD)/demo-root && mkdir -p $(BUILD)/demo-root
+	cp $(PROGS_DIR)/hello $(BUILD)/demo-root/init
+	cd $(BUILD)/demo-root && find . | cpio -o -H newc --quiet > ../demo-initrd.cpio
 
 # ---- tests ----
 include test/unit/unit.mk

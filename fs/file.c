@@ -31,6 +31,13 @@ struct file *file_open_inode(struct inode *ino, u32 flags)
         return NULL;
     f->inode = ino;
     inode_get(ino);
+    if (f->ops && f->ops->open) {
+        int rc = f->ops->open(f);
+        if (rc) {
+            file_put(f);
+            return NULL;
+        }
+    }
     return f;
 }
 

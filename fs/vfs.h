@@ -44,6 +44,7 @@ struct file;
 struct inode;
 
 struct file_ops {
+    int (*open)(struct file *f);    /* optional: runs when the file is opened */
     /* ubuf is a user pointer; *off is the file position to use and advance. */
     ssize_t (*read)(struct file *f, void *ubuf, size_t n, u64 *off);
     ssize_t (*write)(struct file *f, const void *ubuf, size_t n, u64 *off);
@@ -144,6 +145,9 @@ struct fdtable *fdtable_create(void);
 int fd_install(struct fdtable *t, struct file *f, int min, bool cloexec);  /* lowest free fd >= min */
 struct file *fd_get(struct fdtable *t, int fd);                           /* borrowed, NULL if bad */
 int fd_close(struct fdtable *t, int fd);
+
+/* procfs.c — /proc: files whose text is generated when they are opened. */
+void procfs_init(void);
 
 /* devfs.c — /dev. */
 void devfs_init(void);

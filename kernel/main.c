@@ -39,6 +39,7 @@ noreturn void kmain(u32 magic, u32 mbi)
     ramfs_init();             /* the root filesystem */
     initrd_unpack();          /* the host's files into the root */
     devfs_init();             /* /dev */
+    procfs_init();            /* /proc */
     console_init();           /* stdio devices */
     strace_init();            /* `strace` on the command line */
     proc_start_init();        /* load the program and enter ring 3 */

@@ -1,0 +1,27 @@
+#!/bin/sh
+# test/unit/run.sh — runs the host-built unit tests; prints their TAP and one line `N passed, N failed`.
+set -u
+B=${BUILD:-build}
+pass=0
+fail=0
+run() {
+    out=$("$@" 2>&1)
+    status=$?
+    printf '%s\n' "$out" | grep -v -E '^[0-9]+ passed, [0-9]+ failed'
+    p=$(printf '%s\n' "$out" | grep -c '^ok ')
+    f=$(printf '%s\n' "$out" | grep -c '^not ok ')
+    if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+        echo "not ok - $1 exited with status $status"
+        f=1
+    fi
+    pass=$((pass + p))
+    fail=$((fail + f))
+}
+echo "# unit: ELF validation"
+run "$B/unit/test_elf" "$B/progs/hello" "$B/progs/argv_env-glibc"
+echo "# unit: cpio"
+run "$B/unit/test_cpio"
+echo "# unit: ramfs and path lookup"
+run "$B/unit/test_namei"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

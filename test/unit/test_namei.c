@@ -1,0 +1,103 @@
+/* test/unit/test_namei.c — path lookup and ramfs namespace operations, with Linux's errors. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "unit.h"
+#include "../../fs/vfs.h"
+#include "../../kernel/errno.h"
+
+static struct inode *look(const char *path, unsigned flags, int *rc)
+{
+    struct inode *out = NULL;
+    *rc = vfs_lookup(vfs_root, path, flags, &out);
+    return *rc ? NULL : out;
+}
+
+int main(void)
+{
+    int rc, err;
+    ramfs_init();
+    struct inode *usr = ramfs_mkdir(vfs_root, "usr", 0755, &err);
+    struct inode *bin = ramfs_mkdir(usr, "bin", 0755, &err);
+    struct inode *prog = ramfs_create(bin, "prog", 0755, &err);
+    ramfs_symlink(vfs_root, "bin", "usr/bin", &err);
+    ramfs_symlink(vfs_root, "loop", "loop", &err);
+    ramfs_symlink(vfs_root, "dangling", "/nowhere", &err);
+    ramfs_symlink(bin, "up", "../..", &err);
+
+    CHECK(look("/usr/bin/prog", 0, &rc) == prog, "absolute path");
+    CHECK(look("/bin/prog", 0, &rc) == prog, "through a symlinked directory (merged /usr)");
+    CHECK(look("usr/./bin/../bin/prog", 0, &rc) == prog, "relative path with . and ..");
+    CHECK(look("/..", 0, &rc) == vfs_root, "/.. is /");
+    CHECK(look("//usr///bin//", 0, &rc) == bin, "repeated slashes");
+    CHECK(look("/usr/bin/up/usr", WALK_FOLLOW, &rc) == usr, "relative symlink resolved from its directory");
+    struct inode *l = look("/bin", 0, &rc);
+    CHECK(l && S_ISLNK(l->mode), "last component not followed without WALK_FOLLOW");
+    CHECK(look("/bin", WALK_FOLLOW, &rc) == bin, "last component followed with WALK_FOLLOW");
+    CHECK(look("/bin/", 0, &rc) == bin, "a trailing slash follows the symlink");
+    look("/missing/x", 0, &rc);
+    CHECK(rc == -ENOENT, "missing directory: ENOENT (got %d)", rc);
+    look("/usr/bin/prog/x", 0, &rc);
+    CHECK(rc == -ENOTDIR, "file used as a directory: ENOTDIR (got %d)", rc);
+    look("/usr/bin/prog/", 0, &rc);
+    CHECK(rc == -ENOTDIR, "trailing slash on a file: ENOTDIR (got %d)", rc);
+    look("/loop", WALK_FOLLOW, &rc);
+    CHECK(rc == -ELOOP, "symlink loop: ELOOP (got %d)", rc);
+    look("/dangling", WALK_FOLLOW, &rc);
+    CHECK(rc == -ENOENT, "dangling symlink: ENOENT (got %d)", rc);
+    look("", 0, &rc);
+    CHECK(rc == -ENOENT, "empty path: ENOENT (got %d)", rc);
+    char longname[300];
+    memset(longname, 'a', 299);
+    longname[299] = 0;
+    look(longname, 0, &rc);
+    CHECK(rc == -ENAMETOOLONG, "component over 255 bytes: ENAMETOOLONG (got %d)", rc);
+    char *longpath = malloc(5000);
+    memset(longpath, '/', 4999);
+    longpath[4999] = 0;
+    look(longpath, 0, &rc);
+    CHECK(rc == -ENAMETOOLONG, "path over PATH_MAX: ENAMETOOLONG (got %d)", rc);
+    free(longpath);
+
+    struct walk w;
+    rc = vfs_walk(vfs_root, "/usr/bin/new", 0, &w);
+    CHECK(rc == 0 && w.node == NULL && w.dir == bin && !strcmp(w.name, "new"), "walk to a missing last component");
+
+    char path[4096];
+    CHECK(vfs_path_of(bin, path, sizeof(path)) > 0 && !strcmp(path, "/usr/bin"), "path of a directory: %s", path);
+    CHECK(vfs_path_of(vfs_root, path, sizeof(path)) == 2 && !strcmp(path, "/"), "path of the root");
+    CHECK(vfs_path_of(bin, path, 4) == -ERANGE, "path into a short buffer: ERANGE");
+
+    CHECK(ramfs_mkdir(usr, "bin", 0755, &err) == NULL && err == -EEXIST, "mkdir of an existing name: EEXIST");
+    CHECK(ramfs_unlink(vfs_root, "usr", true) == -ENOTEMPTY, "rmdir of a non-empty directory: ENOTEMPTY");
+    CHECK(ramfs_unlink(bin, "prog", true) == -ENOTDIR, "rmdir of a file: ENOTDIR");
+    CHECK(ramfs_unlink(usr, "bin", false) == -EISDIR, "unlink of a directory: EISDIR");
+    CHECK(ramfs_rename(bin, "prog", vfs_root, "moved", 0) == 0 && look("/moved", 0, &rc) == prog, "rename a file");
+    CHECK(look("/usr/bin/prog", 0, &rc) == NULL && rc == -ENOENT, "the old name is gone");
+    CHECK(ramfs_rename(vfs_root, "usr", bin, "x", 0) == -EINVAL, "rename a directory into itself: EINVAL");
+    ramfs_create(vfs_root, "other", 0644, &err);
+    CHECK(ramfs_rename(vfs_root, "moved", vfs_root, "other", 1) == -EEXIST, "RENAME_NOREPLACE onto a file: EEXIST");
+    CHECK(ramfs_rename(vfs_root, "moved", vfs_root, "other", 0) == 0 && look("/other", 0, &rc) == prog,
+          "rename replaces the target");
+    CHECK(prog->nlink == 1, "nlink stays 1 after rename (got %u)", prog->nlink);
+    unsigned before = usr->nlink;
+    ramfs_mkdir(usr, "d2", 0755, &err);
+    CHECK(usr->nlink == before + 1, "a subdirectory adds a link to its parent");
+    CHECK(ramfs_unlink(usr, "d2", true) == 0 && usr->nlink == before, "rmdir removes it again");
+
+    struct inode *f = ramfs_create(vfs_root, "data", 0644, &err);
+    char buf[10000];
+    memset(buf, 'x', sizeof(buf));
+    CHECK(ramfs_pwrite(f, buf, sizeof(buf), 5000) == (ssize_t)sizeof(buf) && f->size == 15000,
+          "write past the end extends the file");
+    char back[16];
+    CHECK(ramfs_pread(f, back, 16, 4990) == 16 && back[0] == 0 && back[9] == 0 && back[10] == 'x',
+          "the gap reads as zeros");
+    CHECK(ramfs_pread(f, back, 16, 15000) == 0, "read at the end returns 0");
+    ramfs_truncate(f, 4);
+    CHECK(f->size == 4 && ramfs_pread(f, back, 16, 0) == 4, "truncate shrinks");
+    ramfs_truncate(f, 8192);
+    CHECK(ramfs_pread(f, back, 16, 4) == 16 && back[0] == 0, "truncate then extend reads zeros");
+    return unit_done();
+}
