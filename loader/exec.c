@@ -29,6 +29,7 @@
 #define AT_EXECFN 31
 #define AT_MINSIGSTKSZ 51
 #define MAX_ARG_BYTES (256 * 1024)
+#define PATH_MAX_INTERP 256
 
 static u32 seg_flags(u32 pf)
 {
@@ -157,6 +158,52 @@ static int load_image(struct vm_space *vs, struct inode *ino, const struct elf_i
     return 0;
 }
 
+static int check_file(struct inode *ino, const char **why)
+{
+    if (S_ISDIR(ino->mode))
+        return *why = "is a directory", -EACCES;
+    if (!S_ISREG(ino->mode))
+        return *why = "not a regular file", -EACCES;
+    return 0;
+}
+
+/* Loads the program's interpreter (glibc's or musl's ld.so, named by PT_INTERP) as an ET_DYN image of its
+ * own, top-down in the mmap area as Linux does; the program starts there, with AT_BASE telling it where. */
+static int load_interp(struct vm_space *vs, struct inode *prog, const struct elf_info *pei, u64 *ibase, u64 *ientry,
+                       const char **why)
+{
+    char path[PATH_MAX_INTERP];
+    size_t n = MIN(pei->interp_len, sizeof(path) - 1);
+    if (ramfs_pread(prog, path, n, pei->interp_off) != (ssize_t)n)
+        return *why = "cannot read PT_INTERP", -EIO;
+    path[n] = 0;
+    struct inode *ino;
+    if (vfs_lookup(vfs_root, path, WALK_FOLLOW, &ino)) {
+        static char msg[PATH_MAX_INTERP + 64];
+        ksnprintf(msg, sizeof(msg), "its interpreter %s is not in the image", path);
+        return *why = msg, -ENOEXEC;
+    }
+    int rc = check_file(ino, why);
+    struct elf_info *ei = rc ? NULL : kmalloc(sizeof(*ei));
+    if (!rc && !ei)
+        rc = -ENOMEM;
+    if (!rc)
+        rc = read_header(ino, ei, why);
+    if (!rc && (ei->type != ET_DYN || ei->has_interp))
+        rc = (*why = "its interpreter is not a shared object", -ENOEXEC);
+    u64 at = rc ? 0 : vm_find_free(vs, ei->hi - ei->lo, 0);
+    if (!rc && !at)
+        rc = -ENOMEM;
+    if (!rc) {
+        *ibase = at - ei->lo;
+        *ientry = *ibase + ei->entry;
+        rc = load_image(vs, ino, ei, *ibase);
+    }
+    kfree(ei);
+    return rc;
+}
+
+/* Builds the complete new address space; p->vm is replaced only when everything succeeded. */
 int exec_load(struct proc *p, const char *path, char *const argv[], char *const envp[], struct regs *frame,
               const char **why)
 {
@@ -164,26 +211,24 @@ int exec_load(struct proc *p, const char *path, char *const argv[], char *const 
     int rc = vfs_lookup(p->cwd, path, WALK_FOLLOW, &ino);
     if (rc)
         return *why = "no such file", rc;
-    if (S_ISDIR(ino->mode))
-        return *why = "is a directory", -EACCES;
-    if (!S_ISREG(ino->mode))
-        return *why = "not a regular file", -EACCES;
+    if ((rc = check_file(ino, why)))
+        return rc;
     if (!(ino->mode & 0111))
         return *why = "not executable (no x permission)", -EACCES;
     struct elf_info *ei = kmalloc(sizeof(*ei));
     if (!ei)
         return -ENOMEM;
     rc = read_header(ino, ei, why);
-    if (!rc && ei->has_interp) {
-        *why = "dynamically linked (PT_INTERP): not supported yet, link it statically";
-        rc = -ENOEXEC;
-    }
     struct vm_space *vs = rc ? NULL : vm_space_create();
     if (!rc && !vs)
         rc = -ENOMEM;
-    u64 base = (!rc && ei->type == ET_DYN) ? USER_PIE_BASE - ei->lo : 0;
+    u64 base = (!rc && ei->type == ET_DYN) ? USER_PIE_BASE - ei->lo : 0, ibase = 0, entry = 0;
     if (!rc)
         rc = load_image(vs, ino, ei, base);
+    if (!rc)
+        entry = base + ei->entry;
+    if (!rc && ei->has_interp)
+        rc = load_interp(vs, ino, ei, &ibase, &entry, why);
     if (!rc)
         rc = vm_map(vs, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE,
                     VM_READ | VM_WRITE | VM_STACK | (ei->exec_stack ? VM_EXEC : 0));
@@ -192,7 +237,7 @@ int exec_load(struct proc *p, const char *path, char *const argv[], char *const 
     if (!rc) {
         p->vm = vs; /* the stack is written through page faults, which resolve against p->vm */
         vm_activate(vs);
-        rc = build_stack(vs, ei, base, 0, path, argv, envp, &rsp);
+        rc = build_stack(vs, ei, base, ibase, path, argv, envp, &rsp);
         if (rc) {
             *why = "argument list too long or no memory for the stack";
             p->vm = old;
@@ -207,12 +252,11 @@ int exec_load(struct proc *p, const char *path, char *const argv[], char *const 
             *why = "out of memory";
         return rc;
     }
-    p->vm = vs;
     if (old)
         vm_space_destroy(old);
     vs->brk_start = vs->brk = base + ei->hi;
     memset(frame, 0, sizeof(*frame));
-    frame->rip = base + ei->entry;
+    frame->rip = entry;
     frame->rsp = rsp;
     frame->rflags = 0x202; /* IF set */
     frame->cs = SEL_UCODE;
