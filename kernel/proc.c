@@ -111,7 +111,7 @@ static noreturn void proc_run_first(struct task *t, char **argv, char **envp)
     arch_set_kstack(t->kstack_top);
     struct regs *frame = (struct regs *)(t->kstack_top - sizeof(struct regs));
     const char *why = "";
-    int rc = exec_load(t->proc, argv[0], argv, envp, frame, &why);
+    int rc = exec_program(t->proc, argv[0], argv, envp, frame, &why);
     if (rc == -ENOENT || rc == -ENOTDIR) {
         proc_diag("skiff: %s: No such file or directory\n", argv[0]);
         power_off(EXIT_NOENT);

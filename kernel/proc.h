@@ -92,6 +92,8 @@ noreturn void signal_fault(struct regs *r, int sig, u64 addr, int access, const 
 const char *signal_name(int sig);
 
 /* exec.c */
+int exec_program(struct proc *p, const char *path, char *const argv[], char *const envp[], struct regs *frame,
+                 const char **why);
 int exec_load(struct proc *p, const char *path, char *const argv[], char *const envp[], struct regs *frame,
               const char **why);
 

@@ -264,3 +264,69 @@ int exec_load(struct proc *p, const char *path, char *const argv[], char *const 
     kfree(ei);
     return 0;
 }
+
+#define SHEBANG_MAX 256
+#define SCRIPT_DEPTH 4
+
+/* "#!interp [arg]": returns 1 and fills interp/arg when the file is a script, 0 when not. */
+static int parse_shebang(const char *path, struct proc *p, char *interp, char **arg)
+{
+    struct inode *ino;
+    char line[SHEBANG_MAX];
+    if (vfs_lookup(p->cwd, path, WALK_FOLLOW, &ino) || !S_ISREG(ino->mode))
+        return 0;
+    ssize_t n = ramfs_pread(ino, line, sizeof(line) - 1, 0);
+    if (n < 2 || line[0] != '#' || line[1] != '!')
+        return 0;
+    line[n] = 0;
+    char *end = strchr(line, '\n');
+    if (end)
+        *end = 0;
+    char *s = line + 2;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    char *e = s;
+    while (*e && *e != ' ' && *e != '\t')
+        e++;
+    if (e == s)
+        return 0;
+    memcpy(interp, s, e - s);
+    interp[e - s] = 0;
+    while (*e == ' ' || *e == '\t')
+        e++;
+    size_t alen = strlen(e);
+    while (alen && (e[alen - 1] == ' ' || e[alen - 1] == '\t' || e[alen - 1] == '\r'))
+        alen--;
+    *arg = alen ? kstrndup(e, alen) : NULL;
+    return 1;
+}
+
+/* exec_load plus "#!" scripts: the interpreter runs with [interp, arg?, script, argv[1..]]. */
+int exec_program(struct proc *p, const char *path, char *const argv[], char *const envp[], struct regs *frame,
+                 const char **why)
+{
+    char interp[SHEBANG_MAX], *arg = NULL;
+    int argc = 0;
+    while (argv && argv[argc])
+        argc++;
+    for (int depth = 0; depth < SCRIPT_DEPTH; depth++) {
+        if (!parse_shebang(path, p, interp, &arg))
+            return exec_load(p, path, argv, envp, frame, why);
+        char **nargv = kmalloc((argc + 4) * sizeof(char *));
+        if (!nargv)
+            return -ENOMEM;
+        int k = 0;
+        nargv[k++] = kstrdup(interp);
+        if (arg)
+            nargv[k++] = arg;
+        nargv[k++] = kstrdup(path);
+        for (int i = 1; i < argc; i++)
+            nargv[k++] = argv[i];
+        nargv[k] = NULL;
+        argv = nargv; /* the strings stay allocated: exec either succeeds or ends the caller's request */
+        argc = k;
+        path = nargv[0];
+    }
+    *why = "too many levels of #! interpreters";
+    return -ELOOP;
+}

@@ -1,0 +1,112 @@
+/* syscalls/exec.c — execve and execveat: the program is replaced in place (same pid, same fds less the
+ * close-on-exec ones); handled signals return to their default, ignored ones stay ignored. */
+#include "syscalls.h"
+#include "../arch/x86_64/arch.h"
+
+#define ARG_MAX_BYTES (2u << 20)
+#define ARG_MAX_COUNT 65536
+
+/* Copies a NULL-terminated vector of user strings into one kernel allocation. */
+static long copy_strv(char *const *uv, char ***out)
+{
+    size_t count = 0, bytes = 0;
+    char *tmp = kmalloc(PAGE_SIZE);
+    if (!tmp)
+        return -ENOMEM;
+    for (;; count++) {
+        u64 up;
+        if (!uv)
+            break;
+        if (count >= ARG_MAX_COUNT || copy_from_user(&up, &uv[count], sizeof(up)))
+            return kfree(tmp), count >= ARG_MAX_COUNT ? -E2BIG : -EFAULT;
+        if (!up)
+            break;
+        long n = strncpy_from_user(tmp, (const char *)up, PAGE_SIZE);
+        if (n < 0)
+            return kfree(tmp), n == -ENAMETOOLONG ? -E2BIG : n;
+        bytes += n + 1;
+        if (bytes > ARG_MAX_BYTES)
+            return kfree(tmp), -E2BIG;
+    }
+    kfree(tmp);
+    char **v = kmalloc((count + 1) * sizeof(char *) + bytes);
+    if (!v)
+        return -ENOMEM;
+    char *pool = (char *)(v + count + 1);
+    for (size_t i = 0; i < count; i++) {
+        u64 up;
+        if (copy_from_user(&up, &uv[i], sizeof(up)))
+            return kfree(v), -EFAULT;
+        long n = strncpy_from_user(pool, (const char *)up, bytes);
+        if (n < 0)
+            return kfree(v), n;
+        v[i] = pool;
+        pool += n + 1;
+        bytes -= n + 1;
+    }
+    v[count] = NULL;
+    *out = v;
+    return 0;
+}
+
+static void after_exec(struct proc *p, const char *path)
+{
+    struct fdtable *t = p->fdt;
+    for (int fd = 0; fd < FD_MAX; fd++)
+        if (t->files[fd] && t->cloexec[fd])
+            fd_close(t, fd);
+    for (int sig = 1; sig <= NSIG; sig++)
+        if (p->sigactions[sig].handler != SIG_IGN)
+            p->sigactions[sig] = (struct k_sigaction){ 0 };
+    current->altstack = (struct k_stack){ 0 };
+    current->fs_base = 0;
+    wrmsr(MSR_FS_BASE, 0);
+    arch_user_fpu_init();
+    kfree(p->exe);
+    p->exe = kstrdup(path);
+}
+
+static long do_execveat(int dirfd, const char *upath, char *const *uargv, char *const *uenvp, u32 flags)
+{
+    if (flags & ~(u32)(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+        return -EINVAL;
+    char *kpath = kmalloc(PATH_MAX);
+    if (!kpath)
+        return -ENOMEM;
+    long rc = user_path(upath, kpath);
+    if (!rc && !kpath[0])
+        rc = -ENOENT;
+    if (!rc && dirfd != AT_FDCWD && kpath[0] != '/') {
+        kerr("skiff: execveat relative to a directory fd is not implemented: EINVAL\n");
+        rc = -EINVAL;
+    }
+    char **argv = NULL, **envp = NULL;
+    if (!rc)
+        rc = copy_strv(uargv, &argv);
+    if (!rc)
+        rc = copy_strv(uenvp, &envp);
+    const char *why = "";
+    struct proc *p = current_proc();
+    if (!rc) {
+        char *empty[] = { kpath, NULL };
+        rc = exec_program(p, kpath, argv[0] ? argv : empty, envp, current->frame, &why);
+        if (rc)
+            klog("skiff: execve %s: %s\n", kpath, why);
+    }
+    if (!rc)
+        after_exec(p, kpath);
+    kfree(argv);
+    kfree(envp);
+    kfree(kpath);
+    return rc;
+}
+
+SYSCALL(execve)
+{
+    return do_execveat(AT_FDCWD, (const char *)a0, (char *const *)a1, (char *const *)a2, 0);
+}
+
+SYSCALL(execveat)
+{
+    return do_execveat((int)a0, (const char *)a1, (char *const *)a2, (char *const *)a3, (u32)a4);
+}
