@@ -136,7 +136,15 @@ static long con_ioctl(struct file *f, unsigned cmd, u64 arg)
     }
 }
 
-const struct file_ops console_ops = { .read = con_read, .write = con_write, .ioctl = con_ioctl };
+static unsigned con_poll(struct file *f)
+{
+    enum console_stream s = (enum console_stream)(u64)f->priv;
+    if (s != CONSOLE_STDIN)
+        return POLLOUT;
+    return (serial_ready(SERIAL_STDOUT) ? POLLIN : 0) | POLLOUT;
+}
+
+const struct file_ops console_ops = { .read = con_read, .write = con_write, .ioctl = con_ioctl, .poll = con_poll };
 
 struct file *console_open(enum console_stream s)
 {

@@ -81,3 +81,9 @@ int serial_getc(enum serial_role role)
     u16 base = port_base[r];
     return (inb(base + REG_LSR) & LSR_DATA_READY) ? inb(base + REG_DATA) : -1;
 }
+
+bool serial_ready(enum serial_role role)
+{
+    int r = route(role);
+    return r >= 0 && (inb(port_base[r] + REG_LSR) & LSR_DATA_READY);
+}

@@ -49,8 +49,15 @@ struct file_ops {
     ssize_t (*read)(struct file *f, void *ubuf, size_t n, u64 *off);
     ssize_t (*write)(struct file *f, const void *ubuf, size_t n, u64 *off);
     long (*ioctl)(struct file *f, unsigned cmd, u64 arg);
+    unsigned (*poll)(struct file *f);  /* POLLIN/POLLOUT/POLLHUP/POLLERR now; absent: always ready */
     void (*release)(struct file *f);
 };
+#define POLLIN 0x001
+#define POLLPRI 0x002
+#define POLLOUT 0x004
+#define POLLERR 0x008
+#define POLLHUP 0x010
+#define POLLNVAL 0x020
 
 struct dirent_node {
     char *name;
@@ -145,6 +152,9 @@ struct fdtable *fdtable_create(void);
 int fd_install(struct fdtable *t, struct file *f, int min, bool cloexec);  /* lowest free fd >= min */
 struct file *fd_get(struct fdtable *t, int fd);                           /* borrowed, NULL if bad */
 int fd_close(struct fdtable *t, int fd);
+
+/* pipe.c — pipes: a 64 KiB ring shared by a read end and a write end. */
+int pipe_create(struct file **rd, struct file **wr, u32 flags);
 
 /* procfs.c — /proc: files whose text is generated when they are opened. */
 void procfs_init(void);

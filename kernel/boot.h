@@ -26,6 +26,8 @@ u64 clock_monotonic_ns(void);
 u64 clock_realtime_ns(void);
 u64 clock_realtime_coarse_ns(void);
 u64 clock_tsc_to_ns(u64 ticks);
+u64 rdtsc_now(void);
+void cpu_relax_now(void);   /* a pause while polling (portable code cannot name the instruction) */
 void clock_sleep_ns(u64 ns);
 
 /* random.c */

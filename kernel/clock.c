@@ -114,3 +114,13 @@ void clock_sleep_ns(u64 ns)
     while (clock_monotonic_ns() < end)
         cpu_relax();
 }
+
+u64 rdtsc_now(void)
+{
+    return rdtsc();
+}
+
+void cpu_relax_now(void)
+{
+    cpu_relax();
+}

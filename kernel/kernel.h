@@ -62,6 +62,8 @@ void kfree(void *p);
 void *krealloc(void *p, size_t n);
 void *page_alloc(void);      /* one zeroed 4 KiB page, kernel virtual address */
 void page_free(void *page);
+void *page_alloc_n(size_t n);  /* n contiguous zeroed pages */
+void page_free_n(void *pages, size_t n);
 
 /* Powers the VM off with this exit status (kernel/power.c). */
 noreturn void power_off(int status);

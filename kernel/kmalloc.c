@@ -121,3 +121,17 @@ void page_free(void *page)
 {
     pmm_free(virt_to_phys(page));
 }
+
+void *page_alloc_n(size_t n)
+{
+    u64 pa = pmm_alloc_contig(n);
+    if (!pa)
+        return NULL;
+    memset(phys_to_virt(pa), 0, n * PAGE_SIZE);
+    return phys_to_virt(pa);
+}
+
+void page_free_n(void *pages, size_t n)
+{
+    pmm_free_contig(virt_to_phys(pages), n);
+}

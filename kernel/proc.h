@@ -76,6 +76,7 @@ struct task {
     u64 clear_child_tid;
     u64 robust_list, robust_len;
     struct regs *frame;             /* the user frame of the syscall in progress */
+    char comm[16];                  /* prctl(PR_SET_NAME) */
 };
 
 extern struct task *current;

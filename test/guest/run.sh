@@ -308,14 +308,20 @@ t_kvm() {
 		skip "/dev/kvm is absent"
 		return
 	fi
-	# A VM with no machine at all: proves KVM itself works here, so a
-	# failure of the real run below is skiff's, not the host's.
+	# A VM with no machine at all: proves KVM itself opens and runs here.
 	if ! echo quit | timeout 30 "$QEMU" -M none -accel kvm -nodefaults \
 		-display none -monitor stdio >/dev/null 2>&1; then
 		skip "KVM does not work on this host"
 		return
 	fi
 	sk --accel kvm "$BUSYBOX" echo hello-kvm
+	# QEMU reports an instruction KVM could not emulate (seen under nested
+	# virtualization: STAC in the kernel's user copy): the host's limit,
+	# not a wrong result; any other failure is a real one.
+	if [ "$st" -ne 0 ] && grep -q "KVM internal error" "$tmp/err"; then
+		skip "KVM internal error on this host: $(grep -m1 -o "emulation failure\|Suberror: [0-9]*" "$tmp/err")"
+		return
+	fi
 	printf 'hello-kvm\n' >"$tmp/expected"
 	expect_status 0 && expect_out_is "$tmp/expected" && pass
 }

@@ -1,0 +1,128 @@
+/* fs/pipe.c — pipes. A 64 KiB ring buffer shared by a read file and a write file. Reading an empty pipe
+ * whose write end is still open would wait for another thread or process to write; skiff has only one
+ * today, so that wait could never end: the read reports EAGAIN with O_NONBLOCK and otherwise ends with a
+ * diagnostic (EDEADLK) rather than hanging the VM. The same holds for writing to a full pipe. */
+#include "vfs.h"
+#include "../kernel/errno.h"
+#include "../kernel/mm.h"
+#include "../kernel/proc.h"
+
+#define PIPE_SIZE (64 * 1024)
+
+struct pipe {
+    u8 *buf;
+    size_t head, len;          /* data is [head, head + len) modulo PIPE_SIZE */
+    int readers, writers;
+};
+
+static long would_block(struct file *f, const char *what)
+{
+    if (f->flags & O_NONBLOCK)
+        return -EAGAIN;
+    kerr("skiff: %s would wait forever (no other thread or process exists): EDEADLK\n", what);
+    return -EDEADLK;
+}
+
+static ssize_t pipe_read(struct file *f, void *ubuf, size_t n, u64 *off)
+{
+    (void)off;
+    struct pipe *p = f->priv;
+    if (!n)
+        return 0;
+    if (!p->len)
+        return p->writers ? would_block(f, "read from an empty pipe") : 0;
+    size_t done = 0;
+    while (done < n && p->len) {
+        size_t c = MIN(MIN(n - done, p->len), PIPE_SIZE - p->head);
+        if (copy_to_user((u8 *)ubuf + done, p->buf + p->head, c))
+            return done ? (ssize_t)done : -EFAULT;
+        p->head = (p->head + c) % PIPE_SIZE;
+        p->len -= c;
+        done += c;
+    }
+    return done;
+}
+
+static ssize_t pipe_write(struct file *f, const void *ubuf, size_t n, u64 *off)
+{
+    (void)off;
+    struct pipe *p = f->priv;
+    if (!p->readers) {
+        signal_send(current, SIGPIPE);
+        return -EPIPE;
+    }
+    if (!n)
+        return 0;
+    if (p->len == PIPE_SIZE)
+        return would_block(f, "write to a full pipe");
+    size_t done = 0;
+    while (done < n && p->len < PIPE_SIZE) {
+        size_t tail = (p->head + p->len) % PIPE_SIZE;
+        size_t c = MIN(MIN(n - done, PIPE_SIZE - p->len), PIPE_SIZE - tail);
+        if (copy_from_user(p->buf + tail, (const u8 *)ubuf + done, c))
+            return done ? (ssize_t)done : -EFAULT;
+        p->len += c;
+        done += c;
+    }
+    return done;
+}
+
+static unsigned pipe_poll_read(struct file *f)
+{
+    struct pipe *p = f->priv;
+    return (p->len ? POLLIN : 0) | (p->writers ? 0 : POLLHUP);
+}
+
+static unsigned pipe_poll_write(struct file *f)
+{
+    struct pipe *p = f->priv;
+    return p->readers ? (p->len < PIPE_SIZE ? POLLOUT : 0) : POLLERR;
+}
+
+static void pipe_drop(struct pipe *p)
+{
+    if (p->readers || p->writers)
+        return;
+    page_free_n(p->buf, PIPE_SIZE / PAGE_SIZE);
+    kfree(p);
+}
+
+static void pipe_release_read(struct file *f)
+{
+    struct pipe *p = f->priv;
+    p->readers--;
+    pipe_drop(p);
+}
+
+static void pipe_release_write(struct file *f)
+{
+    struct pipe *p = f->priv;
+    p->writers--;
+    pipe_drop(p);
+}
+
+static const struct file_ops pipe_read_ops = { .read = pipe_read, .poll = pipe_poll_read, .release = pipe_release_read };
+static const struct file_ops pipe_write_ops = { .write = pipe_write, .poll = pipe_poll_write,
+                                                .release = pipe_release_write };
+
+int pipe_create(struct file **rd, struct file **wr, u32 flags)
+{
+    struct pipe *p = kzalloc(sizeof(*p));
+    u8 *buf = p ? page_alloc_n(PIPE_SIZE / PAGE_SIZE) : NULL;
+    if (!buf) {
+        kfree(p);
+        return -ENOMEM;
+    }
+    p->buf = buf;
+    p->readers = p->writers = 1;
+    *rd = file_new(&pipe_read_ops, O_RDONLY | (flags & O_NONBLOCK), p);
+    *wr = file_new(&pipe_write_ops, O_WRONLY | (flags & O_NONBLOCK), p);
+    if (!*rd || !*wr) {
+        kfree(*rd);
+        kfree(*wr);
+        page_free_n(buf, PIPE_SIZE / PAGE_SIZE);
+        kfree(p);
+        return -ENOMEM;
+    }
+    return 0;
+}

@@ -1,0 +1,228 @@
+/* syscalls/attr.c — changing what stat reports: chmod and chown (recorded: there is one user, root),
+ * utimensat, truncate; links and symlinks; extended attributes (none are stored: reads say ENODATA, lists
+ * are empty, writes are refused with EOPNOTSUPP); fsync and friends (everything is already in memory). */
+#include "syscalls.h"
+
+static long fd_inode(int fd, struct inode **out)
+{
+    struct file *f = fd_file(fd);
+    if (!f)
+        return -EBADF;
+    if (!f->inode)
+        return -EBADF; /* the console: nothing to change */
+    *out = f->inode;
+    return 0;
+}
+
+static long set_mode(struct inode *ino, u32 mode)
+{
+    ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
+    ino->ctime = vfs_now();
+    return 0;
+}
+
+SYSCALL(chmod)
+{
+    struct inode *ino;
+    long rc = at_lookup(AT_FDCWD, (const char *)a0, WALK_FOLLOW, &ino);
+    return rc ? rc : set_mode(ino, (u32)a1);
+}
+
+SYSCALL(fchmod)
+{
+    struct inode *ino;
+    long rc = fd_inode((int)a0, &ino);
+    return rc ? rc : set_mode(ino, (u32)a1);
+}
+
+SYSCALL(fchmodat)
+{
+    struct inode *ino;
+    long rc = at_lookup((int)a0, (const char *)a1, WALK_FOLLOW, &ino);
+    return rc ? rc : set_mode(ino, (u32)a2);
+}
+
+static long set_owner(struct inode *ino, u32 uid, u32 gid)
+{
+    if (uid != (u32)-1)
+        ino->uid = uid;
+    if (gid != (u32)-1)
+        ino->gid = gid;
+    ino->ctime = vfs_now();
+    return 0;
+}
+
+SYSCALL(chown)
+{
+    struct inode *ino;
+    long rc = at_lookup(AT_FDCWD, (const char *)a0, WALK_FOLLOW, &ino);
+    return rc ? rc : set_owner(ino, (u32)a1, (u32)a2);
+}
+
+SYSCALL(lchown)
+{
+    struct inode *ino;
+    long rc = at_lookup(AT_FDCWD, (const char *)a0, 0, &ino);
+    return rc ? rc : set_owner(ino, (u32)a1, (u32)a2);
+}
+
+SYSCALL(fchown)
+{
+    struct inode *ino;
+    long rc = fd_inode((int)a0, &ino);
+    return rc ? rc : set_owner(ino, (u32)a1, (u32)a2);
+}
+
+SYSCALL(fchownat)
+{
+    if (a4 & ~(u64)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    struct inode *ino;
+    long rc = at_lookup((int)a0, (const char *)a1, (a4 & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW, &ino);
+    return rc ? rc : set_owner(ino, (u32)a2, (u32)a3);
+}
+
+#define UTIME_NOW ((1l << 30) - 1)
+#define UTIME_OMIT ((1l << 30) - 2)
+
+static long check_time(const struct timespec64 *t)
+{
+    if (t->nsec == UTIME_NOW || t->nsec == UTIME_OMIT)
+        return 0;
+    return t->nsec < 0 || t->nsec >= 1000000000 ? -EINVAL : 0;
+}
+
+static void apply_time(struct timespec64 *dst, const struct timespec64 *t, struct timespec64 now)
+{
+    if (t->nsec == UTIME_OMIT)
+        return;
+    *dst = t->nsec == UTIME_NOW ? now : *t;
+}
+
+SYSCALL(utimensat)
+{
+    int dirfd = (int)a0;
+    u32 flags = (u32)a3;
+    if (flags & ~(u32)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    struct timespec64 t[2] = { { 0, UTIME_NOW }, { 0, UTIME_NOW } };
+    if (a2 && copy_from_user(t, (const void *)a2, sizeof(t)))
+        return -EFAULT;
+    if (check_time(&t[0]) || check_time(&t[1]))
+        return -EINVAL;
+    struct inode *ino;
+    long rc = a1 ? at_lookup(dirfd, (const char *)a1, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW, &ino)
+                 : fd_inode(dirfd, &ino); /* futimens: utimensat(fd, NULL, ...) */
+    if (rc)
+        return rc;
+    struct timespec64 now = vfs_now();
+    apply_time(&ino->atime, &t[0], now);
+    apply_time(&ino->mtime, &t[1], now);
+    ino->ctime = now;
+    return 0;
+}
+
+static long do_truncate(struct inode *ino, i64 len)
+{
+    if (len < 0)
+        return -EINVAL;
+    if (S_ISDIR(ino->mode))
+        return -EISDIR;
+    if (!S_ISREG(ino->mode))
+        return -EINVAL;
+    return ramfs_truncate(ino, (u64)len);
+}
+
+SYSCALL(truncate)
+{
+    struct inode *ino;
+    long rc = at_lookup(AT_FDCWD, (const char *)a0, WALK_FOLLOW, &ino);
+    return rc ? rc : do_truncate(ino, (i64)a1);
+}
+
+SYSCALL(ftruncate)
+{
+    struct file *f = fd_file((int)a0);
+    if (!f)
+        return -EBADF;
+    if (!f->inode || (f->flags & O_ACCMODE) == O_RDONLY || !S_ISREG(f->inode->mode))
+        return -EINVAL;
+    return do_truncate(f->inode, (i64)a1);
+}
+
+SYSCALL(fsync) { return fd_file((int)a0) ? 0 : -EBADF; }
+SYSCALL(fdatasync) { return fd_file((int)a0) ? 0 : -EBADF; }
+SYSCALL(syncfs) { return fd_file((int)a0) ? 0 : -EBADF; }
+SYSCALL(sync) { return 0; }
+
+static long do_symlinkat(const char *utarget, int dirfd, const char *upath)
+{
+    char *target = kmalloc(PATH_MAX), *kpath = kmalloc(PATH_MAX);
+    struct walk w;
+    long rc = target && kpath ? user_path(utarget, target) : -ENOMEM;
+    if (!rc && !target[0])
+        rc = -ENOENT;
+    if (!rc)
+        rc = at_walk(dirfd, upath, 0, &w, kpath);
+    if (!rc && w.node)
+        rc = -EEXIST;
+    int err = 0;
+    if (!rc && !ramfs_symlink(w.dir, w.name, target, &err))
+        rc = err;
+    kfree(target);
+    kfree(kpath);
+    return rc;
+}
+
+SYSCALL(symlink) { return do_symlinkat((const char *)a0, AT_FDCWD, (const char *)a1); }
+SYSCALL(symlinkat) { return do_symlinkat((const char *)a0, (int)a1, (const char *)a2); }
+
+static long do_linkat(int olddir, const char *uold, int newdir, const char *unew, u32 flags)
+{
+    if (flags & ~(u32)(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    struct inode *src;
+    long rc = at_lookup(olddir, uold, (flags & AT_SYMLINK_FOLLOW) ? WALK_FOLLOW : 0, &src);
+    if (rc)
+        return rc;
+    if (S_ISDIR(src->mode))
+        return -EPERM;
+    char *kpath = kmalloc(PATH_MAX);
+    struct walk w;
+    rc = kpath ? at_walk(newdir, unew, 0, &w, kpath) : -ENOMEM;
+    kfree(kpath);
+    if (rc)
+        return rc;
+    if (w.node)
+        return -EEXIST;
+    return ramfs_link(w.dir, w.name, src);
+}
+
+SYSCALL(link) { return do_linkat(AT_FDCWD, (const char *)a0, AT_FDCWD, (const char *)a1, 0); }
+SYSCALL(linkat) { return do_linkat((int)a0, (const char *)a1, (int)a2, (const char *)a3, (u32)a4); }
+
+/* Extended attributes: the ramfs stores none. */
+static long xattr_get(long lookup_rc) { return lookup_rc ? lookup_rc : -ENODATA; }
+static long xattr_list(long lookup_rc) { return lookup_rc ? lookup_rc : 0; }
+static long xattr_set(long lookup_rc) { return lookup_rc ? lookup_rc : -EOPNOTSUPP; }
+
+static long path_ok(const char *upath, bool follow)
+{
+    struct inode *ino;
+    return at_lookup(AT_FDCWD, upath, follow ? WALK_FOLLOW : 0, &ino);
+}
+
+static long fd_ok(int fd) { return fd_file(fd) ? 0 : -EBADF; }
+
+SYSCALL(getxattr) { return xattr_get(path_ok((const char *)a0, true)); }
+SYSCALL(lgetxattr) { return xattr_get(path_ok((const char *)a0, false)); }
+SYSCALL(fgetxattr) { return xattr_get(fd_ok((int)a0)); }
+SYSCALL(listxattr) { return xattr_list(path_ok((const char *)a0, true)); }
+SYSCALL(llistxattr) { return xattr_list(path_ok((const char *)a0, false)); }
+SYSCALL(flistxattr) { return xattr_list(fd_ok((int)a0)); }
+SYSCALL(setxattr) { return xattr_set(path_ok((const char *)a0, true)); }
+SYSCALL(lsetxattr) { return xattr_set(path_ok((const char *)a0, false)); }
+SYSCALL(fsetxattr) { return xattr_set(fd_ok((int)a0)); }
+SYSCALL(removexattr) { return xattr_get(path_ok((const char *)a0, true)); }
+SYSCALL(lremovexattr) { return xattr_get(path_ok((const char *)a0, false)); }
+SYSCALL(fremovexattr) { return xattr_get(fd_ok((int)a0)); }

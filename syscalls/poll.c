@@ -1,0 +1,177 @@
+/* syscalls/poll.c — pipe/pipe2 and waiting for readiness: poll, ppoll, select, pselect6. Until device
+ * interrupts and wait queues arrive, a wait re-checks every file and relaxes the CPU between checks. */
+#include "syscalls.h"
+#include "../kernel/boot.h"
+
+SYSCALL(pipe2)
+{
+    u32 flags = (u32)a1;
+    if (flags & ~(u32)(O_CLOEXEC | O_NONBLOCK | 040000 /* O_DIRECT */))
+        return -EINVAL;
+    struct file *rd, *wr;
+    long rc = pipe_create(&rd, &wr, flags);
+    if (rc)
+        return rc;
+    struct fdtable *t = current_proc()->fdt;
+    int fds[2] = { fd_install(t, rd, 0, flags & O_CLOEXEC), -1 };
+    if (fds[0] >= 0)
+        fds[1] = fd_install(t, wr, 0, flags & O_CLOEXEC);
+    if (fds[1] < 0) {
+        if (fds[0] >= 0)
+            t->files[fds[0]] = NULL;
+        file_put(rd);
+        file_put(wr);
+        return -EMFILE;
+    }
+    if (copy_to_user((void *)a0, fds, sizeof(fds))) {
+        fd_close(t, fds[0]);
+        fd_close(t, fds[1]);
+        return -EFAULT;
+    }
+    return 0;
+}
+
+SYSCALL(pipe)
+{
+    return sys_pipe2(a0, 0, 0, 0, 0, 0);
+}
+
+static unsigned file_ready(struct file *f)
+{
+    return f->ops && f->ops->poll ? f->ops->poll(f) : (POLLIN | POLLOUT);
+}
+
+struct pollfd_k { i32 fd; i16 events, revents; };
+
+/* One pass over the set: fills revents, returns how many are ready. */
+static int poll_pass(struct pollfd_k *pfd, u64 n)
+{
+    int ready = 0;
+    for (u64 i = 0; i < n; i++) {
+        pfd[i].revents = 0;
+        if (pfd[i].fd < 0)
+            continue;
+        struct file *f = fd_file(pfd[i].fd);
+        unsigned r = f ? file_ready(f) : POLLNVAL;
+        pfd[i].revents = r & ((u16)pfd[i].events | POLLERR | POLLHUP | POLLNVAL);
+        ready += pfd[i].revents != 0;
+    }
+    return ready;
+}
+
+/* timeout_ns: ~0 waits without end. */
+static long do_poll(struct pollfd_k *upfd, u64 n, u64 timeout_ns)
+{
+    if (n > FD_MAX)
+        return -EINVAL;
+    struct pollfd_k *pfd = kmalloc(n * sizeof(*pfd) + 1);
+    if (!pfd)
+        return -ENOMEM;
+    long rc = copy_from_user(pfd, upfd, n * sizeof(*pfd));
+    u64 deadline = timeout_ns == ~0ull ? ~0ull : clock_monotonic_ns() + timeout_ns;
+    while (!rc) {
+        rc = poll_pass(pfd, n);
+        if (rc || clock_monotonic_ns() >= deadline)
+            break;
+        cpu_relax_now();
+    }
+    if (rc >= 0 && copy_to_user(upfd, pfd, n * sizeof(*pfd)))
+        rc = -EFAULT;
+    kfree(pfd);
+    return rc;
+}
+
+SYSCALL(poll)
+{
+    int ms = (int)a2;
+    return do_poll((struct pollfd_k *)a0, a1, ms < 0 ? ~0ull : (u64)ms * 1000000);
+}
+
+struct timespec_k { i64 sec, nsec; };
+
+static long timeout_of(const void *uts, u64 *ns)
+{
+    *ns = ~0ull;
+    if (!uts)
+        return 0;
+    struct timespec_k ts;
+    if (copy_from_user(&ts, uts, sizeof(ts)))
+        return -EFAULT;
+    if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
+        return -EINVAL;
+    *ns = (u64)ts.sec * 1000000000 + ts.nsec;
+    return 0;
+}
+
+SYSCALL(ppoll)
+{
+    u64 ns;
+    long rc = timeout_of((const void *)a2, &ns);
+    if (rc)
+        return rc;
+    if (a3 && a4 != 8)
+        return -EINVAL; /* the signal mask would only matter with signal handlers, which do not run yet */
+    return do_poll((struct pollfd_k *)a0, a1, ns);
+}
+
+/* select: the three fd sets become a poll set and back. */
+static long do_select(int nfds, u64 *ur, u64 *uw, u64 *ue, u64 timeout_ns)
+{
+    if (nfds < 0 || nfds > FD_MAX)
+        return -EINVAL;
+    size_t words = (nfds + 63) / 64, bytes = words * 8;
+    u64 in[3][FD_MAX / 64] = { { 0 } }, out[3][FD_MAX / 64] = { { 0 } };
+    u64 *user[3] = { ur, uw, ue };
+    for (int s = 0; s < 3; s++)
+        if (user[s] && copy_from_user(in[s], user[s], bytes))
+            return -EFAULT;
+    u64 deadline = timeout_ns == ~0ull ? ~0ull : clock_monotonic_ns() + timeout_ns;
+    int ready;
+    for (;;) {
+        ready = 0;
+        for (int fd = 0; fd < nfds; fd++) {
+            u64 bit = 1ull << (fd % 64);
+            bool want = (in[0][fd / 64] | in[1][fd / 64] | in[2][fd / 64]) & bit;
+            if (!want)
+                continue;
+            struct file *f = fd_file(fd);
+            if (!f)
+                return -EBADF;
+            unsigned r = file_ready(f);
+            if ((in[0][fd / 64] & bit) && (r & (POLLIN | POLLHUP | POLLERR)))
+                out[0][fd / 64] |= bit, ready++;
+            if ((in[1][fd / 64] & bit) && (r & (POLLOUT | POLLERR)))
+                out[1][fd / 64] |= bit, ready++;
+        }
+        if (ready || clock_monotonic_ns() >= deadline)
+            break;
+        cpu_relax_now();
+    }
+    for (int s = 0; s < 3; s++)
+        if (user[s] && copy_to_user(user[s], out[s], bytes))
+            return -EFAULT;
+    return ready;
+}
+
+struct timeval_k { i64 sec, usec; };
+
+SYSCALL(select)
+{
+    u64 ns = ~0ull;
+    if (a4) {
+        struct timeval_k tv;
+        if (copy_from_user(&tv, (const void *)a4, sizeof(tv)))
+            return -EFAULT;
+        if (tv.sec < 0 || tv.usec < 0 || tv.usec >= 1000000)
+            return -EINVAL;
+        ns = (u64)tv.sec * 1000000000 + tv.usec * 1000;
+    }
+    return do_select((int)a0, (u64 *)a1, (u64 *)a2, (u64 *)a3, ns);
+}
+
+SYSCALL(pselect6)
+{
+    u64 ns;
+    long rc = timeout_of((const void *)a4, &ns);
+    return rc ? rc : do_select((int)a0, (u64 *)a1, (u64 *)a2, (u64 *)a3, ns);
+}

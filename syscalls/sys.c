@@ -1,0 +1,218 @@
+/* syscalls/sys.c — whole-system and accounting queries: sysinfo, statfs/fstatfs, getrusage, times,
+ * process groups and sessions as a single process sees them, prctl's thread name, priorities and the
+ * scheduler queries, group lists and set*id as root. */
+#include "syscalls.h"
+#include "../kernel/boot.h"
+
+struct sysinfo_k {
+    i64 uptime;
+    u64 loads[3], totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+    u16 procs, pad;
+    u32 pad2;
+    u64 totalhigh, freehigh;
+    u32 mem_unit;
+    char pad3[4];
+};
+_Static_assert(sizeof(struct sysinfo_k) == 112, "x86_64 struct sysinfo");
+
+SYSCALL(sysinfo)
+{
+    struct sysinfo_k si;
+    memset(&si, 0, sizeof(si));
+    si.uptime = clock_monotonic_ns() / 1000000000;
+    si.totalram = pmm_total_pages() * PAGE_SIZE;
+    si.freeram = pmm_free_pages() * PAGE_SIZE;
+    si.procs = 1;
+    si.mem_unit = 1;
+    return copy_to_user((void *)a0, &si, sizeof(si));
+}
+
+struct statfs_k {
+    i64 type, bsize;
+    u64 blocks, bfree, bavail, files, ffree;
+    i32 fsid[2];
+    i64 namelen, frsize, flags, spare[4];
+};
+_Static_assert(sizeof(struct statfs_k) == 120, "x86_64 struct statfs");
+#define TMPFS_MAGIC 0x01021994
+#define PROC_SUPER_MAGIC 0x9fa0
+
+static long fill_statfs(void *ubuf)
+{
+    struct statfs_k st;
+    memset(&st, 0, sizeof(st));
+    st.type = TMPFS_MAGIC; /* the ramfs behaves as tmpfs does: memory-backed, no disk */
+    st.bsize = st.frsize = PAGE_SIZE;
+    st.blocks = pmm_total_pages();
+    st.bfree = st.bavail = pmm_free_pages();
+    st.files = st.ffree = pmm_free_pages();
+    st.namelen = NAME_MAX;
+    st.flags = 0x1020; /* ST_VALID | ST_RELATIME, as Linux reports for tmpfs */
+    return copy_to_user(ubuf, &st, sizeof(st));
+}
+
+SYSCALL(statfs)
+{
+    struct inode *ino;
+    long rc = at_lookup(AT_FDCWD, (const char *)a0, WALK_FOLLOW, &ino);
+    return rc ? rc : fill_statfs((void *)a1);
+}
+
+SYSCALL(fstatfs)
+{
+    return fd_file((int)a0) ? fill_statfs((void *)a1) : -EBADF;
+}
+
+struct rusage_k {
+    i64 utime_sec, utime_usec, stime_sec, stime_usec;
+    i64 maxrss, ixrss, idrss, isrss, minflt, majflt, nswap, inblock, oublock, msgsnd, msgrcv, nsignals, nvcsw,
+        nivcsw;
+};
+_Static_assert(sizeof(struct rusage_k) == 144, "struct rusage");
+
+/* The program's CPU time is the time since it started: there is nothing else to run. */
+static u64 run_ns(void)
+{
+    return clock_tsc_to_ns(rdtsc_now() - boot.user_entry_tsc);
+}
+
+SYSCALL(getrusage)
+{
+    int who = (int)a0;
+    if (who != 0 && who != -1 && who != 1) /* SELF, CHILDREN, THREAD */
+        return -EINVAL;
+    struct rusage_k ru;
+    memset(&ru, 0, sizeof(ru));
+    if (who != -1) {
+        u64 ns = run_ns();
+        ru.utime_sec = ns / 1000000000;
+        ru.utime_usec = ns % 1000000000 / 1000;
+        ru.maxrss = (pmm_total_pages() - pmm_free_pages()) * 4; /* KiB in use: an upper bound */
+    }
+    return copy_to_user((void *)a1, &ru, sizeof(ru));
+}
+
+SYSCALL(times)
+{
+    u64 ticks = run_ns() / 10000000; /* clock ticks at 100 Hz (AT_CLKTCK) */
+    u64 tms[4] = { ticks, 0, 0, 0 };
+    if (a0 && copy_to_user((void *)a0, tms, sizeof(tms)))
+        return -EFAULT;
+    return clock_monotonic_ns() / 10000000;
+}
+
+static bool is_self(int pid) { return pid == 0 || pid == current_proc()->pid; }
+
+SYSCALL(getpgid) { return is_self((int)a0) ? current_proc()->pgid : -ESRCH; }
+SYSCALL(getpgrp) { return current_proc()->pgid; }
+SYSCALL(getsid) { return is_self((int)a0) ? current_proc()->sid : -ESRCH; }
+
+SYSCALL(setpgid)
+{
+    int pid = (int)a0, pgid = (int)a1;
+    if (pgid < 0)
+        return -EINVAL;
+    if (!is_self(pid))
+        return -ESRCH;
+    struct proc *p = current_proc();
+    if (p->sid == p->pid)
+        return -EPERM; /* a session leader cannot change its group */
+    p->pgid = pgid ? pgid : p->pid;
+    return 0;
+}
+
+SYSCALL(setsid)
+{
+    struct proc *p = current_proc();
+    if (p->pgid == p->pid)
+        return -EPERM; /* already a process group leader, as Linux's init is */
+    p->sid = p->pgid = p->pid;
+    return p->sid;
+}
+
+#define PR_SET_NAME 15
+#define PR_GET_NAME 16
+#define PR_SET_PDEATHSIG 1
+#define PR_GET_PDEATHSIG 2
+#define PR_GET_DUMPABLE 3
+#define PR_SET_DUMPABLE 4
+
+SYSCALL(prctl)
+{
+    switch ((int)a0) {
+    case PR_SET_NAME: {
+        char name[16];
+        long n = strncpy_from_user(name, (const char *)a1, sizeof(name));
+        if (n < 0 && n != -ENAMETOOLONG)
+            return n;
+        name[15] = 0;
+        memcpy(current->comm, name, sizeof(name));
+        return 0;
+    }
+    case PR_GET_NAME:
+        return copy_to_user((void *)a1, current->comm, sizeof(current->comm));
+    case PR_SET_PDEATHSIG:
+        return a1 <= NSIG ? 0 : -EINVAL;
+    case PR_GET_PDEATHSIG: {
+        int zero = 0;
+        return copy_to_user((void *)a1, &zero, sizeof(zero));
+    }
+    case PR_GET_DUMPABLE:
+        return 1;
+    case PR_SET_DUMPABLE:
+        return a1 <= 1 ? 0 : -EINVAL;
+    default:
+        kerr("skiff: prctl option %d is not implemented: EINVAL\n", (int)a0);
+        return -EINVAL;
+    }
+}
+
+SYSCALL(getpriority) { return (int)a0 >= 0 && (int)a0 <= 2 ? 20 : -EINVAL; } /* 20 - nice 0, as Linux returns */
+SYSCALL(setpriority) { return (int)a0 >= 0 && (int)a0 <= 2 ? 0 : -EINVAL; }
+SYSCALL(sched_getscheduler) { return is_self((int)a0) ? 0 : -ESRCH; } /* SCHED_OTHER */
+
+SYSCALL(sched_getparam)
+{
+    if (!is_self((int)a0))
+        return -ESRCH;
+    int prio = 0;
+    return copy_to_user((void *)a1, &prio, sizeof(prio));
+}
+
+SYSCALL(sched_setaffinity) { return is_self((int)a0) ? 0 : -ESRCH; }
+
+SYSCALL(getcpu)
+{
+    unsigned zero = 0;
+    if (a0 && copy_to_user((void *)a0, &zero, sizeof(zero)))
+        return -EFAULT;
+    if (a1 && copy_to_user((void *)a1, &zero, sizeof(zero)))
+        return -EFAULT;
+    return 0;
+}
+
+SYSCALL(getgroups)
+{
+    if ((int)a0 < 0)
+        return -EINVAL;
+    return 0; /* root belongs to no supplementary groups */
+}
+
+SYSCALL(setgroups) { return (i64)a0 < 0 || a0 > 65536 ? -EINVAL : 0; }
+SYSCALL(setuid) { return 0; }
+SYSCALL(setgid) { return 0; }
+SYSCALL(setreuid) { return 0; }
+SYSCALL(setregid) { return 0; }
+SYSCALL(setresuid) { return 0; }
+SYSCALL(setresgid) { return 0; }
+
+static long put_ids(u64 a, u64 b, u64 c)
+{
+    u32 zero = 0;
+    if (copy_to_user((void *)a, &zero, 4) || copy_to_user((void *)b, &zero, 4) || copy_to_user((void *)c, &zero, 4))
+        return -EFAULT;
+    return 0;
+}
+
+SYSCALL(getresuid) { return put_ids(a0, a1, a2); }
+SYSCALL(getresgid) { return put_ids(a0, a1, a2); }

@@ -1,0 +1,154 @@
+/* test/conformance/tap.h — the conformance suite's TAP harness (header-only; glibc and musl).
+ *
+ * Every result line names the syscall under test as its first word (the runner and docs/syscalls.md rely on
+ * this): `ok 3 lseek SEEK_END+0 gives the size`. Error-path checks end with `-> ENAME`, which is how the
+ * coverage report tells success tests from error tests. Diagnostics of a failure follow ` # `:
+ *   not ok 4 lseek SEEK_END+0 gives the size # got 0 (errno 0), expected 4097
+ * Each program ends with the plan line `1..N` and exits 0 when every check passed, 1 otherwise.
+ *
+ *   T_OK(name, expr, want)    expr (a long: a raw syscall result) == want, errno ignored unless it fails
+ *   T_ERR(name, expr, err)    expr == -1 and errno == err (err is an E-constant, named in the output)
+ *   T_TRUE(name, cond)        a state check; T_EQ(name, got, want) compares two longs
+ *   T_SKIP(name, reason)
+ */
+#ifndef CONFORMANCE_TAP_H
+#define CONFORMANCE_TAP_H
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <sys/syscall.h>
+#include <sys/stat.h>
+
+static int tap_n, tap_failed;
+
+/* A kernel address: never a valid user pointer. */
+#define KADDR ((void *)0xffff800000000000ul)
+#define KADDR2 ((void *)0xffffffff81000000ul)
+/* A user address nothing is mapped at (below the usual mmap_min_addr). */
+#define BADUPTR ((void *)0x1000ul)
+#define PAGE 4096l
+
+static const char *tap_errname(int e)
+{
+    switch (e) {
+#define E(x) case x: return #x;
+    E(EPERM) E(ENOENT) E(ESRCH) E(EINTR) E(EIO) E(ENXIO) E(E2BIG) E(ENOEXEC) E(EBADF) E(ECHILD) E(EAGAIN)
+    E(ENOMEM) E(EACCES) E(EFAULT) E(EBUSY) E(EEXIST) E(EXDEV) E(ENODEV) E(ENOTDIR) E(EISDIR) E(EINVAL)
+    E(ENFILE) E(EMFILE) E(ENOTTY) E(EFBIG) E(ENOSPC) E(ESPIPE) E(EROFS) E(EMLINK) E(EPIPE) E(ERANGE)
+    E(ENAMETOOLONG) E(ENOSYS) E(ENOTEMPTY) E(ELOOP) E(EOVERFLOW) E(EOPNOTSUPP) E(ETIMEDOUT)
+#undef E
+    case 0: return "0";
+    default: return "E?";
+    }
+}
+
+static void tap_result(int ok, const char *name, const char *diag)
+{
+    tap_n++;
+    if (!ok)
+        tap_failed++;
+    printf("%s %d %s%s%s\n", ok ? "ok" : "not ok", tap_n, name, diag && !ok ? " # " : "", diag && !ok ? diag : "");
+    fflush(stdout);
+}
+
+static void tap_ok_check(const char *name, long got, int err, long want)
+{
+    char d[200];
+    snprintf(d, sizeof d, "got %ld (errno %s), expected %ld", got, tap_errname(err), want);
+    tap_result(got == want, name, d);
+}
+
+static void tap_err_check(const char *name, long got, int err, int want, const char *wname)
+{
+    char n[300], d[200];
+    snprintf(n, sizeof n, "%s -> %s", name, wname);
+    snprintf(d, sizeof d, "got %ld (errno %s), expected -1 (errno %s)", got, tap_errname(err), wname);
+    tap_result(got == -1 && err == want, n, d);
+}
+
+#define T_OK(name, expr, want) do { errno = 0; long r_ = (long)(expr); int e_ = errno; \
+        tap_ok_check((name), r_, e_, (long)(want)); } while (0)
+#define T_ERR(name, expr, err) do { errno = 0; long r_ = (long)(expr); int e_ = errno; \
+        tap_err_check((name), r_, e_, (err), #err); } while (0)
+#define T_EQ(name, got, want) do { long g_ = (long)(got), w_ = (long)(want); char d_[120]; \
+        snprintf(d_, sizeof d_, "got %ld, expected %ld", g_, w_); tap_result(g_ == w_, (name), d_); } while (0)
+#define T_TRUE(name, cond) tap_result(!!(cond), (name), "condition false: " #cond)
+#define T_SKIP(name, reason) do { tap_n++; printf("ok %d %s # SKIP %s\n", tap_n, (name), (reason)); \
+        fflush(stdout); } while (0)
+
+static int tap_done(void)
+{
+    printf("1..%d\n", tap_n);
+    fflush(stdout);
+    return tap_failed ? 1 : 0;
+}
+
+/* A private scratch directory under /tmp (made if missing: skiff's root may not have /tmp); the program
+ * chdirs into it. Names never appear in test output, so the pid in the name is harmless. */
+static char tap_dir[256];
+static void tap_cleanup_dir(const char *path);
+static void tap_scratch(const char *family)
+{
+    mkdir("/tmp", 01777);
+    snprintf(tap_dir, sizeof tap_dir, "/tmp/skiff-conf-%s-%d", family, (int)getpid());
+    tap_cleanup_dir(tap_dir);
+    if (mkdir(tap_dir, 0755) || chdir(tap_dir)) {
+        printf("Bail out! cannot make scratch directory %s\n", tap_dir);
+        exit(2);
+    }
+}
+
+#include <dirent.h>
+/* rm -r without libc's nftw (kept simple: our trees are small). */
+static void tap_cleanup_dir(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d) {
+        unlink(path);
+        return;
+    }
+    struct dirent *e;
+    char sub[1024];
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+        struct stat st;
+        if (!lstat(sub, &st) && S_ISDIR(st.st_mode))
+            tap_cleanup_dir(sub);
+        else
+            unlink(sub);
+    }
+    closedir(d);
+    rmdir(path);
+}
+
+static void tap_finish_dir(void)
+{
+    if (chdir("/") == 0 && tap_dir[0])
+        tap_cleanup_dir(tap_dir);
+}
+
+/* Helpers for files: write a whole file, read it back. */
+static int put_file(const char *path, const void *buf, size_t n)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0)
+        return -1;
+    ssize_t w = n ? write(fd, buf, n) : 0;
+    close(fd);
+    return w == (ssize_t)n ? 0 : -1;
+}
+
+static long file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) ? -1 : (long)st.st_size;
+}
+
+#define SYS(...) syscall(__VA_ARGS__)
+#endif
