@@ -44,8 +44,28 @@ static unsigned parse_uint(const char **p)
     return v;
 }
 
+/* One inode per stream, so stdio can be stat'ed and reopened through /proc/self/fd like any file:
+ * stdout's is /dev/console and /dev/tty; stdin's and stderr's have no name. */
+static struct inode *stream_inode[3];
+
+static struct inode *stream_new(enum console_stream s)
+{
+    struct inode *ino = ramfs_new_inode(S_IFCHR | 0620);
+    if (!ino)
+        panic("out of memory for the console");
+    ino->rdev = (136 << 8) | 0; /* a pseudo-terminal's major, as a program in a terminal sees */
+    ino->fops = &console_ops;
+    ino->priv = (void *)(u64)s;
+    ino->refs = 1;              /* held by the console: never freed */
+    return ino;
+}
+
 void console_init(void)
 {
+    stream_inode[CONSOLE_STDIN] = stream_new(CONSOLE_STDIN);
+    stream_inode[CONSOLE_STDERR] = stream_new(CONSOLE_STDERR);
+    stream_inode[CONSOLE_STDOUT] = devfs_add("console", 0620, (5 << 8) | 1, &console_ops, (void *)CONSOLE_STDOUT);
+    devfs_add("tty", 0666, (5 << 8) | 0, &console_ops, (void *)CONSOLE_STDOUT);
     const char *t = boot_arg("tty");
     if (t) {
         for (int i = 0; i < 3; i++)
@@ -148,6 +168,5 @@ const struct file_ops console_ops = { .read = con_read, .write = con_write, .ioc
 
 struct file *console_open(enum console_stream s)
 {
-    u32 flags = s == CONSOLE_STDIN ? O_RDONLY : O_WRONLY;
-    return file_new(&console_ops, flags, (void *)(u64)s);
+    return file_open_inode(stream_inode[s], O_RDWR | 0100000 /* O_LARGEFILE */);
 }

@@ -3,7 +3,6 @@
 #include "../kernel/errno.h"
 #include "../kernel/mm.h"
 #include "../kernel/boot.h"
-#include "../drivers/console.h"
 
 static struct inode *dev_dir(void)
 {
@@ -82,6 +81,14 @@ void devfs_init(void)
     devfs_add("full", 0666, MKDEV(1, 7), &full_ops, NULL);
     devfs_add("random", 0666, MKDEV(1, 8), &random_ops, NULL);
     devfs_add("urandom", 0666, MKDEV(1, 9), &random_ops, NULL);
-    devfs_add("tty", 0666, MKDEV(5, 0), &console_ops, (void *)(u64)CONSOLE_STDOUT);
-    devfs_add("console", 0600, MKDEV(5, 1), &console_ops, (void *)(u64)CONSOLE_STDOUT);
+    /* /dev/console and /dev/tty come from the console driver (console_init). */
+    struct inode *dev = dev_dir();
+    const char *links[][2] = { { "stdin", "/proc/self/fd/0" }, { "stdout", "/proc/self/fd/1" },
+                               { "stderr", "/proc/self/fd/2" }, { "fd", "/proc/self/fd" } };
+    for (size_t i = 0; i < ARRAY_SIZE(links); i++) {
+        int err;
+        ramfs_unlink(dev, links[i][0], false);
+        if (!ramfs_symlink(dev, links[i][0], links[i][1], &err))
+            panic("cannot create /dev/%s", links[i][0]);
+    }
 }

@@ -54,6 +54,7 @@ void file_put(struct file *f)
         f->ops->release(f);
     if (f->inode)
         inode_put(f->inode);
+    kfree(f->path);
     kfree(f);
 }
 

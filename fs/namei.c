@@ -10,6 +10,12 @@ static int follow(struct inode *dir, struct inode *link, int *links, struct inod
 {
     if (++*links > SYMLOOP_MAX)
         return -ELOOP;
+    if (link->resolve) {
+        *out = link->resolve(link);
+        return *out ? 0 : -ENOENT;
+    }
+    if (link->refresh)
+        link->refresh(link);
     struct walk t;
     int rc = walk_rel(dir, link->target, WALK_FOLLOW, links, &t);
     if (rc)
@@ -22,6 +28,8 @@ static int follow(struct inode *dir, struct inode *link, int *links, struct inod
 
 static struct inode *step(struct inode *dir, const char *c, size_t len)
 {
+    if (dir->refresh)
+        dir->refresh(dir);
     if (len == 1 && c[0] == '.')
         return dir;
     if (len == 2 && c[0] == '.' && c[1] == '.')
@@ -61,8 +69,14 @@ static int walk_rel(struct inode *dir, const char *p, unsigned flags, int *links
             w->name[len] = 0;
             w->trailing_slash = slash;
             if (child && S_ISLNK(child->mode) && ((flags & WALK_FOLLOW) || slash)) {
+                if (child->resolve) {
+                    int rc = follow(dir, child, links, &w->node);
+                    return rc ? rc : (slash && !S_ISDIR(w->node->mode)) ? -ENOTDIR : 0;
+                }
                 if (++*links > SYMLOOP_MAX)
                     return -ELOOP;
+                if (child->refresh)
+                    child->refresh(child);
                 return walk_rel(dir, child->target, flags | WALK_FOLLOW, links, w);
             }
             if (slash && child && !S_ISDIR(child->mode))
@@ -130,3 +144,21 @@ int vfs_path_of(struct inode *dir, char *buf, size_t size)
     memcpy(buf, tmp + at, n + 1);
     return (int)(n + 1);
 }
+
+/* The absolute path of what a walk found, for /proc/self/fd (NULL when it cannot be told). */
+char *vfs_walk_path(const struct walk *w)
+{
+    if (S_ISDIR(w->node->mode) && w->node == w->dir)
+        return NULL;
+    char *buf = kmalloc(PATH_MAX);
+    int n = buf ? vfs_path_of(w->dir, buf, PATH_MAX) : -1;
+    if (n < 0 || (size_t)n + strlen(w->name) + 1 >= PATH_MAX) {
+        kfree(buf);
+        return NULL;
+    }
+    if (n > 2)
+        strcat_k(buf, "/");
+    strcat_k(buf, w->name);
+    return buf;
+}
+

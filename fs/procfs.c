@@ -1,10 +1,14 @@
-/* fs/procfs.c — a small /proc. Each file's text is generated when it is opened (so a read sees one
- * consistent snapshot) and then read like a regular file. Today: uptime, meminfo, and skiff/boot_us (the
- * kernel's own measure of the time from its first instruction to the program's first instruction). */
+/* fs/procfs.c — /proc. Each file's text is generated when it is opened (so a read sees one consistent
+ * snapshot) and then read like a regular file; /proc/self and the process's links are regenerated before
+ * each lookup. Besides what Linux programs read (self/exe, maps, fd/, stat, status, cmdline, cpuinfo,
+ * meminfo, sys/kernel/...), skiff/boot_us holds the kernel's own measure of the time from its first
+ * instruction to the program's first instruction. */
 #include "vfs.h"
 #include "../kernel/errno.h"
 #include "../kernel/mm.h"
 #include "../kernel/boot.h"
+#include "../kernel/proc.h"
+#include "../arch/x86_64/arch.h"
 
 struct gen_text {
     char *buf;
@@ -20,6 +24,78 @@ static int gen_uptime(char *buf, size_t size)
                      ns / 1000000000, ns / 10000000 % 100);
 }
 
+#define OUT(...) (n += ksnprintf(buf + n, n < size ? size - n : 0, __VA_ARGS__))
+
+static int gen_loadavg(char *buf, size_t size)
+{
+    return ksnprintf(buf, size, "0.00 0.00 0.00 1/1 %d\n", current_proc()->pid);
+}
+
+static int gen_version(char *buf, size_t size)
+{
+    return ksnprintf(buf, size, "Linux version 6.1.0-skiff (skiff) #1 SMP skiff\n");
+}
+
+static int gen_mounts(char *buf, size_t size)
+{
+    return ksnprintf(buf, size, "rootfs / tmpfs rw 0 0\nproc /proc proc rw 0 0\ndevtmpfs /dev devtmpfs rw 0 0\n");
+}
+
+static int gen_filesystems(char *buf, size_t size)
+{
+    return ksnprintf(buf, size, "nodev\ttmpfs\nnodev\tproc\nnodev\tdevtmpfs\n");
+}
+
+static const char *const cpu_flag_names[32] = {
+    "fpu", "vme", "de", "pse", "tsc", "msr", "pae", "mce", "cx8", "apic", NULL, "sep", "mtrr", "pge", "mca",
+    "cmov", "pat", "pse36", NULL, "clflush", NULL, NULL, NULL, "mmx", "fxsr", "sse", "sse2", "ss", "ht", NULL, NULL,
+    NULL,
+};
+static const char *const cpu_flag_names_ecx[32] = {
+    "pni", "pclmulqdq", NULL, NULL, NULL, "vmx", NULL, NULL, NULL, "ssse3", NULL, NULL, "fma", "cx16", NULL, NULL,
+    NULL, "pcid", NULL, "sse4_1", "sse4_2", "x2apic", "movbe", "popcnt", NULL, "aes", "xsave", NULL, "avx", "f16c",
+    "rdrand", "hypervisor",
+};
+
+static int gen_cpuinfo(char *buf, size_t size)
+{
+    u32 a, b, c, d, vendor[3];
+    size_t n = 0;
+    cpuid(0, 0, &a, &vendor[0], &vendor[2], &vendor[1]);
+    cpuid(1, 0, &a, &b, &c, &d);
+    char brand[49] = "unknown";
+    u32 max_ext, *bp = (u32 *)brand;
+    cpuid(0x80000000, 0, &max_ext, &b, &c, &d);
+    if (max_ext >= 0x80000004) {
+        for (u32 leaf = 0; leaf < 3; leaf++)
+            cpuid(0x80000002 + leaf, 0, &bp[leaf * 4], &bp[leaf * 4 + 1], &bp[leaf * 4 + 2], &bp[leaf * 4 + 3]);
+        brand[48] = 0;
+    }
+    cpuid(1, 0, &a, &b, &c, &d);
+    OUT("processor\t: 0\nvendor_id\t: %.12s\ncpu family\t: %u\nmodel\t\t: %u\nmodel name\t: %s\n",
+        (const char *)vendor, ((a >> 8) & 0xf) + ((a >> 20) & 0xff), ((a >> 4) & 0xf) | ((a >> 12) & 0xf0), brand);
+    OUT("stepping\t: %u\ncpu MHz\t\t: %lu.000\ncache size\t: 512 KB\nphysical id\t: 0\nsiblings\t: 1\n"
+        "core id\t\t: 0\ncpu cores\t: 1\napicid\t\t: 0\nfpu\t\t: yes\ncpuid level\t: 13\nwp\t\t: yes\nflags\t\t:",
+        a & 0xf, clock_tsc_hz() / 1000000);
+    for (int i = 0; i < 32; i++)
+        if ((d >> i & 1) && cpu_flag_names[i])
+            OUT(" %s", cpu_flag_names[i]);
+    OUT(" syscall nx lm");
+    for (int i = 0; i < 32; i++)
+        if ((c >> i & 1) && cpu_flag_names_ecx[i])
+            OUT(" %s", cpu_flag_names_ecx[i]);
+    cpuid(7, 0, &a, &b, &c, &d);
+    if (b & (1u << 5)) OUT(" avx2");
+    if (b & (1u << 3)) OUT(" bmi1");
+    if (b & (1u << 8)) OUT(" bmi2");
+    if (b & (1u << 16)) OUT(" avx512f");
+    if (b & (1u << 18)) OUT(" rdseed");
+    if (b & (1u << 7)) OUT(" smep");
+    if (b & (1u << 20)) OUT(" smap");
+    OUT("\nbogomips\t: 4000.00\nclflush size\t: 64\ncache_alignment\t: 64\naddress sizes\t: 40 bits physical, 48 bits virtual\n\n");
+    return (int)n;
+}
+
 static int gen_meminfo(char *buf, size_t size)
 {
     u64 total = pmm_total_pages() * 4, free = pmm_free_pages() * 4;
@@ -32,18 +108,20 @@ static int gen_boot_us(char *buf, size_t size)
     return ksnprintf(buf, size, "%lu\n", clock_tsc_to_ns(boot.user_entry_tsc - boot.boot_tsc) / 1000);
 }
 
+#define GEN_SIZE (16 * PAGE_SIZE)
+
 static int proc_open(struct file *f)
 {
     proc_gen gen = (proc_gen)f->inode->priv;
     struct gen_text *t = kzalloc(sizeof(*t));
-    char *buf = kmalloc(PAGE_SIZE);
+    char *buf = kmalloc(GEN_SIZE);
     if (!t || !buf) {
         kfree(t);
         kfree(buf);
         return -ENOMEM;
     }
-    int n = gen(buf, PAGE_SIZE);
-    *t = (struct gen_text){ buf, (size_t)MIN(n, (int)PAGE_SIZE - 1) };
+    int n = gen(buf, GEN_SIZE);
+    *t = (struct gen_text){ buf, (size_t)MIN(n, (int)GEN_SIZE - 1) };
     f->priv = t;
     return 0;
 }
@@ -71,6 +149,148 @@ static void proc_release(struct file *f)
 
 static const struct file_ops proc_ops = { .open = proc_open, .read = proc_read, .release = proc_release };
 
+/* ---- the process: /proc/<pid> ---- */
+
+static int gen_maps(char *buf, size_t size)
+{
+    size_t n = 0;
+    for (struct vm_area *a = current_vm()->areas; a; a = a->next) {
+        OUT("%08lx-%08lx %c%c%cp 00000000 00:00 0", a->start, a->end, (a->flags & VM_READ) ? 'r' : '-',
+            (a->flags & VM_WRITE) ? 'w' : '-', (a->flags & VM_EXEC) ? 'x' : '-');
+        if (a->flags & VM_STACK)
+            OUT("                          [stack]");
+        else if (a->flags & VM_HEAP)
+            OUT("                          [heap]");
+        OUT("\n");
+    }
+    return (int)n;
+}
+
+static u64 rss_pages(void)
+{
+    return pmm_total_pages() - pmm_free_pages();
+}
+
+static int gen_stat(char *buf, size_t size)
+{
+    struct proc *p = current_proc();
+    u64 ticks = clock_tsc_to_ns(rdtsc_now() - boot.user_entry_tsc) / 10000000;
+    u64 vsize = 0;
+    for (struct vm_area *a = p->vm->areas; a; a = a->next)
+        vsize += a->end - a->start;
+    return ksnprintf(buf, size,
+                     "%d (%s) R %d %d %d 0 -1 4194560 0 0 0 0 %lu 0 0 0 20 0 1 0 %lu %lu %lu 18446744073709551615 "
+                     "0 0 %lu 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
+                     p->pid, current->comm[0] ? current->comm : "skiff", p->ppid, p->pgid, p->sid, ticks,
+                     (u64)0 /* started at boot */, vsize, rss_pages(), (u64)USER_STACK_TOP);
+}
+
+static int gen_status(char *buf, size_t size)
+{
+    struct proc *p = current_proc();
+    return ksnprintf(buf, size,
+                     "Name:\t%s\nUmask:\t%04o\nState:\tR (running)\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n"
+                     "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t%d\nGroups:\t\nVmRSS:\t%8lu kB\n"
+                     "Threads:\t1\nSigBlk:\t%016lx\nCpus_allowed:\t1\nCpus_allowed_list:\t0\n",
+                     current->comm[0] ? current->comm : "skiff", p->umask, p->pid, p->pid, p->ppid, FD_MAX,
+                     rss_pages() * 4, current->sig_blocked);
+}
+
+static int gen_cmdline(char *buf, size_t size)
+{
+    struct proc *p = current_proc();
+    size_t n = MIN(p->cmdline_len, size);
+    memcpy(buf, p->cmdline, n);
+    return (int)n;
+}
+
+static int gen_environ(char *buf, size_t size)
+{
+    (void)buf, (void)size;
+    return 0; /* not kept: Linux too shows it only to the process's owner; an empty file is honest */
+}
+
+static struct inode *resolve_exe(struct inode *link)
+{
+    (void)link;
+    struct inode *ino;
+    const char *exe = current_proc()->exe;
+    return exe && !vfs_lookup(vfs_root, exe, WALK_FOLLOW, &ino) ? ino : NULL;
+}
+
+static void refresh_exe(struct inode *link)
+{
+    kfree(link->target);
+    const char *exe = current_proc()->exe;
+    link->target = kstrdup(exe ? exe : "/");
+    link->size = strlen(link->target);
+}
+
+static struct inode *resolve_cwd(struct inode *link)
+{
+    (void)link;
+    return current_proc()->cwd;
+}
+
+static void refresh_cwd(struct inode *link)
+{
+    char *buf = kmalloc(PATH_MAX);
+    if (!buf)
+        return;
+    if (vfs_path_of(current_proc()->cwd, buf, PATH_MAX) < 0)
+        strcat_k(strcpy_k(buf, ""), "/");
+    kfree(link->target);
+    link->target = buf;
+    link->size = strlen(buf);
+}
+
+static struct inode *resolve_root(struct inode *link)
+{
+    (void)link;
+    return vfs_root;
+}
+
+static struct inode *resolve_fd(struct inode *link)
+{
+    struct file *f = fd_get(current_proc()->fdt, (int)(u64)link->priv);
+    return f ? f->inode : NULL;
+}
+
+static struct inode *magic_link(struct inode *dir, const char *name, const char *target,
+                                struct inode *(*resolve)(struct inode *), void (*refresh)(struct inode *))
+{
+    int err;
+    struct inode *ino = ramfs_symlink(dir, name, target, &err);
+    if (!ino)
+        panic("cannot create a /proc link %s", name);
+    ino->resolve = resolve;
+    ino->refresh = refresh;
+    return ino;
+}
+
+/* /proc/<pid>/fd: rebuilt from the fd table before every lookup or listing. */
+static void refresh_fd_dir(struct inode *dir)
+{
+    while (dir->children)
+        ramfs_unlink(dir, dir->children->name, false);
+    struct fdtable *t = current_proc()->fdt;
+    for (int fd = 0; fd < FD_MAX; fd++) {
+        struct file *f = t->files[fd];
+        if (!f)
+            continue;
+        char name[16], target[48];
+        ksnprintf(name, sizeof(name), "%d", fd);
+        if (!f->path)
+            ksnprintf(target, sizeof(target), f->inode ? (S_ISCHR(f->inode->mode) ? "/dev/pts/0" : "anon_inode:[%lu]")
+                                                       : "pipe:[%lu]", (u64)(f->inode ? f->inode->ino : (u64)f->priv & 0xffff));
+        struct inode *l = magic_link(dir, name, f->path ? f->path : target, resolve_fd, NULL);
+        l->priv = (void *)(u64)fd;
+        l->mode = S_IFLNK | 0700;
+    }
+}
+
+static struct inode *proc_mkdir_(struct inode *dir, const char *name, u32 mode);
+
 static void proc_add(struct inode *dir, const char *name, proc_gen gen)
 {
     struct inode *ino = ramfs_new_inode(S_IFREG | 0444);
@@ -80,15 +300,83 @@ static void proc_add(struct inode *dir, const char *name, proc_gen gen)
     ino->priv = (void *)gen;
 }
 
-static struct inode *proc_mkdir(struct inode *dir, const char *name)
+static struct inode *proc_mkdir_(struct inode *dir, const char *name, u32 mode)
 {
     struct inode *d = ramfs_lookup(dir, name, strlen(name));
     int err;
     if (!d)
-        d = ramfs_mkdir(dir, name, 0555, &err);
+        d = ramfs_mkdir(dir, name, mode, &err);
     if (!d || !S_ISDIR(d->mode))
         panic("cannot create /proc/%s", name);
     return d;
+}
+
+static struct inode *proc_mkdir(struct inode *dir, const char *name)
+{
+    return proc_mkdir_(dir, name, 0555);
+}
+
+static void make_pid_dir(struct inode *proc, int pid)
+{
+    char name[16];
+    ksnprintf(name, sizeof(name), "%d", pid);
+    struct inode *d = proc_mkdir(proc, name);
+    magic_link(d, "exe", "/", resolve_exe, refresh_exe);
+    magic_link(d, "cwd", "/", resolve_cwd, refresh_cwd);
+    magic_link(d, "root", "/", resolve_root, NULL);
+    struct inode *fd = proc_mkdir_(d, "fd", 0500);
+    fd->refresh = refresh_fd_dir;
+    proc_add(d, "maps", gen_maps);
+    proc_add(d, "stat", gen_stat);
+    proc_add(d, "status", gen_status);
+    proc_add(d, "cmdline", gen_cmdline);
+    proc_add(d, "environ", gen_environ);
+    proc_add(d, "mounts", gen_mounts);
+}
+
+static void refresh_self(struct inode *link)
+{
+    char pid[16];
+    ksnprintf(pid, sizeof(pid), "%d", current_proc()->pid);
+    kfree(link->target);
+    link->target = kstrdup(pid);
+    link->size = strlen(pid);
+}
+
+static struct inode *sys_dir(struct inode *proc, const char *path)
+{
+    struct inode *d = proc;
+    char part[32];
+    while (*path) {
+        size_t n = 0;
+        while (path[n] && path[n] != '/')
+            n++;
+        memcpy(part, path, n);
+        part[n] = 0;
+        d = proc_mkdir(d, part);
+        path += n + (path[n] == '/');
+    }
+    return d;
+}
+
+static int gen_osrelease(char *buf, size_t size) { return ksnprintf(buf, size, "6.1.0-skiff\n"); }
+static int gen_ostype(char *buf, size_t size) { return ksnprintf(buf, size, "Linux\n"); }
+static int gen_hostname(char *buf, size_t size)
+{
+    const char *h = boot_arg("hostname");
+    return ksnprintf(buf, size, "%s\n", h ? h : "skiff");
+}
+static int gen_pid_max(char *buf, size_t size) { return ksnprintf(buf, size, "4194304\n"); }
+static int gen_zero(char *buf, size_t size) { return ksnprintf(buf, size, "0\n"); }
+static int gen_ngroups(char *buf, size_t size) { return ksnprintf(buf, size, "65536\n"); }
+static int gen_uuid(char *buf, size_t size)
+{
+    u8 r[16];
+    random_fill(r, sizeof(r));
+    r[6] = (r[6] & 0x0f) | 0x40;
+    r[8] = (r[8] & 0x3f) | 0x80;
+    return ksnprintf(buf, size, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x\n", r[0], r[1],
+                     r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15]);
 }
 
 void procfs_init(void)
@@ -96,5 +384,22 @@ void procfs_init(void)
     struct inode *proc = proc_mkdir(vfs_root, "proc");
     proc_add(proc, "uptime", gen_uptime);
     proc_add(proc, "meminfo", gen_meminfo);
+    proc_add(proc, "cpuinfo", gen_cpuinfo);
+    proc_add(proc, "loadavg", gen_loadavg);
+    proc_add(proc, "version", gen_version);
+    proc_add(proc, "mounts", gen_mounts);
+    proc_add(proc, "filesystems", gen_filesystems);
     proc_add(proc_mkdir(proc, "skiff"), "boot_us", gen_boot_us);
+    make_pid_dir(proc, 1);
+    magic_link(proc, "self", "1", NULL, refresh_self);
+    magic_link(proc, "thread-self", "1", NULL, refresh_self);
+    struct inode *k = sys_dir(proc, "sys/kernel");
+    proc_add(k, "osrelease", gen_osrelease);
+    proc_add(k, "ostype", gen_ostype);
+    proc_add(k, "hostname", gen_hostname);
+    proc_add(k, "pid_max", gen_pid_max);
+    proc_add(k, "ngroups_max", gen_ngroups);
+    proc_add(sys_dir(proc, "sys/kernel/random"), "uuid", gen_uuid);
+    proc_add(sys_dir(proc, "sys/kernel/random"), "boot_id", gen_uuid);
+    proc_add(sys_dir(proc, "sys/vm"), "overcommit_memory", gen_zero);
 }

@@ -79,11 +79,16 @@ struct inode {
     u8 **pages;                     /* regular files: one kernel page per 4 KiB, NULL for holes */
     u64 npages;                     /* capacity of pages[] */
     char *target;                   /* symlinks */
-    void *priv;                     /* devices */
+    void *priv;                     /* devices, /proc entries */
+    /* Synthetic nodes (/proc): refresh regenerates a directory's entries or a symlink's text before use;
+     * resolve makes a "magic" symlink lead straight to an inode (/proc/self/fd/N, even when unnamed). */
+    void (*refresh)(struct inode *ino);
+    struct inode *(*resolve)(struct inode *link);
 };
 
 struct file {
     int refs;
+    char *path;                     /* as opened (absolute), for /proc/self/fd; NULL for devices */
     u32 flags;                      /* O_ACCMODE | O_APPEND | O_NONBLOCK ... as given to open */
     u64 off;
     struct inode *inode;
@@ -123,6 +128,7 @@ struct walk {
 int vfs_walk(struct inode *cwd, const char *path, unsigned flags, struct walk *w);
 int vfs_lookup(struct inode *cwd, const char *path, unsigned flags, struct inode **out);
 int vfs_path_of(struct inode *dir, char *buf, size_t size); /* absolute path of a directory */
+char *vfs_walk_path(const struct walk *w); /* kmalloc'ed absolute path of what a walk found, or NULL */
 
 /* cpio.c — unpack a newc archive into the ramfs. */
 struct cpio_entry {

@@ -124,3 +124,9 @@ void cpu_relax_now(void)
 {
     cpu_relax();
 }
+
+u64 clock_tsc_hz(void)
+{
+    clock_tsc_to_ns(0); /* calibrates when needed */
+    return tsc_hz;
+}

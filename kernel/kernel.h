@@ -52,6 +52,8 @@ size_t strnlen(const char *s, size_t max);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
+char *strcat_k(char *d, const char *s);
+char *strcpy_k(char *d, const char *s);
 char *kstrdup(const char *s);
 char *kstrndup(const char *s, size_t n);
 

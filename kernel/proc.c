@@ -120,7 +120,6 @@ static noreturn void proc_run_first(struct task *t, char **argv, char **envp)
         proc_diag("skiff: %s: cannot execute: %s\n", argv[0], why);
         power_off(EXIT_NOEXEC);
     }
-    t->proc->exe = kstrdup(argv[0]);
     klog("skiff: starting %s (entry %lx)\n", argv[0], frame->rip);
     arch_user_fpu_init();
     wrmsr(MSR_FS_BASE, 0);

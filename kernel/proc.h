@@ -60,7 +60,9 @@ struct proc {
     struct fdtable *fdt;
     struct inode *cwd;
     u32 umask;
-    char *exe;                      /* path of the running program */
+    char *exe;                      /* absolute path of the running program */
+    char *cmdline;                  /* argv, NUL-separated, for /proc/self/cmdline */
+    size_t cmdline_len;
     struct k_sigaction sigactions[NSIG + 1];
     u64 sig_pending;                /* bit (sig - 1) */
     struct rlimit64 rlimits[RLIM_NLIMITS];

@@ -93,3 +93,15 @@ char *kstrdup(const char *s)
 {
     return kstrndup(s, strlen(s));
 }
+
+char *strcat_k(char *d, const char *s)
+{
+    memcpy(d + strlen(d), s, strlen(s) + 1);
+    return d;
+}
+
+char *strcpy_k(char *d, const char *s)
+{
+    memcpy(d, s, strlen(s) + 1);
+    return d;
+}

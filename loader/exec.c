@@ -203,6 +203,29 @@ static int load_interp(struct vm_space *vs, struct inode *prog, const struct elf
     return rc;
 }
 
+/* What /proc/self/exe and /proc/self/cmdline report. */
+static void record_program(struct proc *p, const char *path, char *const argv[])
+{
+    struct walk w;
+    char *abs = NULL;
+    if (!vfs_walk(p->cwd, path, WALK_FOLLOW, &w) && w.node)
+        abs = vfs_walk_path(&w);
+    kfree(p->exe);
+    p->exe = abs ? abs : kstrdup(path);
+    size_t len = 0;
+    for (int i = 0; argv && argv[i]; i++)
+        len += strlen(argv[i]) + 1;
+    char *c = kmalloc(len + 1);
+    kfree(p->cmdline);
+    p->cmdline = c;
+    p->cmdline_len = c ? len : 0;
+    for (int i = 0; c && argv && argv[i]; i++) {
+        size_t n = strlen(argv[i]) + 1;
+        memcpy(c, argv[i], n);
+        c += n;
+    }
+}
+
 /* Builds the complete new address space; p->vm is replaced only when everything succeeded. */
 int exec_load(struct proc *p, const char *path, char *const argv[], char *const envp[], struct regs *frame,
               const char **why)
@@ -254,6 +277,7 @@ int exec_load(struct proc *p, const char *path, char *const argv[], char *const 
     }
     if (old)
         vm_space_destroy(old);
+    record_program(p, path, argv);
     vs->brk_start = vs->brk = base + ei->hi;
     memset(frame, 0, sizeof(*frame));
     frame->rip = entry;

@@ -49,7 +49,7 @@ static long copy_strv(char *const *uv, char ***out)
     return 0;
 }
 
-static void after_exec(struct proc *p, const char *path)
+static void after_exec(struct proc *p)
 {
     struct fdtable *t = p->fdt;
     for (int fd = 0; fd < FD_MAX; fd++)
@@ -62,8 +62,6 @@ static void after_exec(struct proc *p, const char *path)
     current->fs_base = 0;
     wrmsr(MSR_FS_BASE, 0);
     arch_user_fpu_init();
-    kfree(p->exe);
-    p->exe = kstrdup(path);
 }
 
 static long do_execveat(int dirfd, const char *upath, char *const *uargv, char *const *uenvp, u32 flags)
@@ -94,7 +92,7 @@ static long do_execveat(int dirfd, const char *upath, char *const *uargv, char *
             klog("skiff: execve %s: %s\n", kpath, why);
     }
     if (!rc)
-        after_exec(p, kpath);
+        after_exec(p);
     kfree(argv);
     kfree(envp);
     kfree(kpath);

@@ -51,6 +51,7 @@ static long do_openat(int dirfd, const char *upath, u32 flags, u32 mode)
     struct file *f = file_open_inode(w.node, (flags & OPEN_KEEP) | O_LARGEFILE);
     if (!f)
         return -ENOMEM;
+    f->path = vfs_walk_path(&w);
     if (flags & O_PATH)
         f->ops = NULL;
     int fd = fd_install(p->fdt, f, 0, flags & O_CLOEXEC);
@@ -174,6 +175,8 @@ static long do_readlinkat(int dirfd, const char *upath, char *ubuf, i64 size)
         return -EINVAL;
     if (size <= 0)
         return -EINVAL;
+    if (ino->refresh)
+        ino->refresh(ino);
     size_t n = MIN((u64)size, strlen(ino->target));
     return copy_to_user(ubuf, ino->target, n) ? -EFAULT : (long)n;
 }

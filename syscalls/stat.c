@@ -2,7 +2,7 @@
 #include "syscalls.h"
 
 #define RAMFS_DEV 0x15           /* st_dev of the root filesystem (an anonymous device, as tmpfs has) */
-#define CONSOLE_RDEV ((136 << 8) | 0)
+#define PIPEFS_DEV 0xd
 
 struct stat_k {                  /* struct stat on x86_64 */
     u64 dev, ino, nlink;
@@ -28,16 +28,15 @@ struct statx_k {
 _Static_assert(sizeof(struct statx_k) == 256, "struct statx");
 _Static_assert(offsetof(struct statx_k, rdev_major) == 128, "struct statx layout");
 
-/* An open file without an inode is the console: a character device, as a terminal is. */
+/* An open file without an inode is a pipe. */
 static void fill_stat(const struct inode *ino, struct stat_k *st)
 {
     memset(st, 0, sizeof(*st));
     st->blksize = 4096;
     if (!ino) {
-        st->mode = S_IFCHR | 0620;
+        st->mode = S_IFIFO | 0600;
         st->nlink = 1;
-        st->rdev = CONSOLE_RDEV;
-        st->dev = 0x5;
+        st->dev = PIPEFS_DEV;
         return;
     }
     st->dev = RAMFS_DEV;
@@ -170,6 +169,8 @@ SYSCALL(getdents64)
     if (!f->inode || !S_ISDIR(f->inode->mode))
         return -ENOTDIR;
     struct inode *dir = f->inode;
+    if (dir->refresh)
+        dir->refresh(dir);
     u8 *ubuf = (u8 *)a1;
     size_t cap = a2, used = 0;
     struct dirent_node *d = dir->children;

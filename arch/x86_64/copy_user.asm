@@ -1,23 +1,31 @@
 ; arch/x86_64/copy_user.asm — the only code that dereferences user pointers.
 ; Callers (kernel/uaccess.c) have already checked that the range lies in user space; a page fault here that
 ; the VM cannot resolve makes trap_handler jump to the fixup address from .extable, which returns -EFAULT.
-; With SMAP, stac/clac open and close the window in which supervisor code may touch user pages.
+; With SMAP, setting and clearing RFLAGS.AC opens and closes the window in which supervisor code may touch user
+; pages. We do it with pushf/popf rather than stac/clac: nested KVM was seen to fail emulating stac
+; ("emulation failure"), while popf is handled everywhere.
 
 global arch_copy_user, arch_strncpy_user
 extern cpu_has_smap
 
 EFAULT equ 14
 
+AC_BIT equ 1 << 18                      ; RFLAGS.AC
+
 %macro USER_OPEN 0
     cmp byte [rel cpu_has_smap], 0
     je %%skip
-    stac                                ; allow supervisor access to user pages
+    pushfq
+    or qword [rsp], AC_BIT              ; AC = 1: supervisor access to user pages allowed
+    popfq
 %%skip:
 %endmacro
 %macro USER_CLOSE 0
     cmp byte [rel cpu_has_smap], 0
     je %%skip
-    clac
+    pushfq
+    and qword [rsp], ~AC_BIT            ; AC = 0: SMAP in force again
+    popfq
 %%skip:
 %endmacro
 

@@ -134,7 +134,7 @@ static void tap_finish_dir(void)
 }
 
 /* Helpers for files: write a whole file, read it back. */
-static int put_file(const char *path, const void *buf, size_t n)
+static __attribute__((unused)) int put_file(const char *path, const void *buf, size_t n)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd < 0)
@@ -144,7 +144,7 @@ static int put_file(const char *path, const void *buf, size_t n)
     return w == (ssize_t)n ? 0 : -1;
 }
 
-static long file_size(const char *path)
+static __attribute__((unused)) long file_size(const char *path)
 {
     struct stat st;
     return stat(path, &st) ? -1 : (long)st.st_size;

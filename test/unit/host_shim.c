@@ -12,6 +12,7 @@ void *page_alloc(void) { return calloc(1, 4096); }
 void page_free(void *p) { free(p); }
 char *kstrndup(const char *s, size_t n) { return strndup(s, n); }
 char *kstrdup(const char *s) { return strdup(s); }
+char *strcat_k(char *d, const char *s) { return strcat(d, s); }
 struct timespec64 vfs_now(void) { return (struct timespec64){ 1000, 0 }; }
 const struct file_ops ramfs_file_ops, ramfs_dir_ops; /* open() is not exercised on the host */
 

@@ -1,0 +1,161 @@
+/* test/conformance/mm.c — mmap, munmap, mprotect, madvise, brk. Accessibility is probed without faulting:
+ * write(2) from a page fails with EFAULT when the page is not readable, read(2) into it when it is not
+ * writable. Addresses the kernel picks are not compared with Linux's, only their properties. */
+/* covers: mmap munmap mprotect madvise brk */
+#include "tap.h"
+#include <sys/mman.h>
+#include <stdint.h>
+
+static int probe_fd;
+
+static int readable(void *p)
+{
+    return SYS(SYS_pwrite64, probe_fd, p, 1, 0) == 1;
+}
+
+#define writable(p) (SYS(SYS_pread64, probe_fd, (p), 1, 0) == 1)
+
+int main(void)
+{
+    tap_scratch("mm");
+    probe_fd = open("probe", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    write(probe_fd, "P", 1);
+
+    /* anonymous mappings */
+    char *p = (char *)SYS(SYS_mmap, 0, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    T_TRUE("mmap anonymous 3 pages", p != MAP_FAILED && ((uintptr_t)p & (PAGE - 1)) == 0);
+    T_TRUE("mmap anonymous: below the top of user space", (uintptr_t)p < 0x800000000000ul);
+    int z = 1;
+    for (long i = 0; i < 3 * PAGE; i++)
+        z &= p[i] == 0;
+    T_TRUE("mmap anonymous: zero-filled", z);
+    p[0] = 1, p[3 * PAGE - 1] = 2;
+    T_TRUE("mmap anonymous: writable", readable(p) && writable(p + 2 * PAGE));
+    char *q = (char *)SYS(SYS_mmap, 0, 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    T_TRUE("mmap 1 byte maps a whole page", q != MAP_FAILED && writable(q + PAGE - 1));
+    T_TRUE("mmap: a second mapping does not overlap the first", q + PAGE <= p || q >= p + 3 * PAGE);
+    T_OK("munmap 1 byte unmaps the page", SYS(SYS_munmap, q, 1), 0);
+    T_TRUE("munmap: the page is gone", !readable(q));
+
+    T_ERR("mmap length 0", SYS(SYS_mmap, 0, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), EINVAL);
+    T_ERR("mmap neither private nor shared", SYS(SYS_mmap, 0, PAGE, PROT_READ, MAP_ANONYMOUS, -1, 0), EINVAL);
+    T_ERR("mmap MAP_FIXED unaligned", SYS(SYS_mmap, p + 1, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+          -1, 0), EINVAL);
+    T_ERR("mmap length -1", SYS(SYS_mmap, 0, (long)-1, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), ENOMEM);
+    T_ERR("mmap length 1 << 47", SYS(SYS_mmap, 0, 1ul << 47, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+          ENOMEM);
+    T_ERR("mmap MAP_FIXED at a kernel address",
+          SYS(SYS_mmap, KADDR, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0), ENOMEM);
+    T_ERR("mmap MAP_FIXED straddling the top of user space",
+          SYS(SYS_mmap, 0x7ffffffff000ul, 2 * PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0),
+          ENOMEM);
+    T_ERR("mmap a bad fd", SYS(SYS_mmap, 0, PAGE, PROT_READ, MAP_PRIVATE, 999, 0), EBADF);
+    T_ERR("mmap unaligned offset", SYS(SYS_mmap, 0, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 100), EINVAL);
+
+    /* MAP_FIXED replaces; MAP_FIXED_NOREPLACE refuses */
+    char *r = (char *)SYS(SYS_mmap, p + PAGE, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+                          -1, 0);
+    T_TRUE("mmap MAP_FIXED over an existing mapping returns the address", r == p + PAGE);
+    T_TRUE("mmap MAP_FIXED: the replaced page reads zeros", r[0] == 0 && p[0] == 1 && p[3 * PAGE - 1] == 2);
+    T_ERR("mmap MAP_FIXED_NOREPLACE over an existing mapping",
+          SYS(SYS_mmap, p, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0), EEXIST);
+    T_TRUE("mmap MAP_FIXED_NOREPLACE failure leaves the mapping", p[0] == 1);
+
+    /* file mappings */
+    static char data[2 * 4096 + 100];
+    for (unsigned i = 0; i < sizeof data; i++)
+        data[i] = (char)(i % 251);
+    put_file("m", data, sizeof data);
+    int fd = open("m", O_RDONLY);
+    char *f = (char *)SYS(SYS_mmap, 0, sizeof data, PROT_READ, MAP_PRIVATE, fd, 0);
+    T_TRUE("mmap a file privately", f != MAP_FAILED);
+    T_TRUE("mmap a file: contents", f != MAP_FAILED && memcmp(f, data, sizeof data) == 0);
+    int tailz = 1;
+    for (long i = sizeof data; i < 3 * PAGE; i++)
+        tailz &= f[i] == 0;
+    T_TRUE("mmap a file: the last page is zero past the end", tailz);
+    T_OK("munmap the file mapping", SYS(SYS_munmap, f, sizeof data), 0);
+    f = (char *)SYS(SYS_mmap, 0, PAGE, PROT_READ, MAP_PRIVATE, fd, PAGE);
+    T_TRUE("mmap a file at offset one page", f != MAP_FAILED && memcmp(f, data + PAGE, PAGE) == 0);
+    munmap(f, PAGE);
+    f = (char *)SYS(SYS_mmap, 0, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    T_TRUE("mmap PROT_WRITE|MAP_PRIVATE of an O_RDONLY file", f != MAP_FAILED);
+    f[0] = 'W';
+    char c;
+    pread(fd, &c, 1, 0);
+    T_TRUE("mmap MAP_PRIVATE: writes do not reach the file", c == data[0] && f[0] == 'W');
+    munmap(f, PAGE);
+    f = (char *)SYS(SYS_mmap, 0, PAGE, PROT_READ, MAP_SHARED, fd, 0);
+    T_TRUE("mmap MAP_SHARED PROT_READ of a file", f != MAP_FAILED && f[5] == data[5]);
+    munmap(f, PAGE);
+    T_ERR("mmap MAP_SHARED PROT_WRITE of an O_RDONLY file",
+          SYS(SYS_mmap, 0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), EACCES);
+    int wfd = open("m", O_WRONLY);
+    T_ERR("mmap an O_WRONLY file", SYS(SYS_mmap, 0, PAGE, PROT_READ, MAP_PRIVATE, wfd, 0), EACCES);
+    int dfd = open(".", O_RDONLY | O_DIRECTORY);
+    T_ERR("mmap a directory", SYS(SYS_mmap, 0, PAGE, PROT_READ, MAP_PRIVATE, dfd, 0), ENODEV);
+    close(wfd), close(dfd), close(fd);
+
+    /* mprotect */
+    T_OK("mprotect PROT_READ", SYS(SYS_mprotect, p, PAGE, PROT_READ), 0);
+    T_TRUE("mprotect PROT_READ: readable, not writable", readable(p) && !writable(p));
+    T_TRUE("mprotect: the next page keeps its protection", writable(p + PAGE));
+    T_OK("mprotect PROT_NONE", SYS(SYS_mprotect, p, PAGE, PROT_NONE), 0);
+    T_TRUE("mprotect PROT_NONE: not readable", !readable(p));
+    T_OK("mprotect back to read/write", SYS(SYS_mprotect, p, PAGE, PROT_READ | PROT_WRITE), 0);
+    T_TRUE("mprotect back: contents kept", p[0] == 1 && writable(p));
+    T_OK("mprotect length 0", SYS(SYS_mprotect, p, 0, PROT_READ), 0);
+    T_OK("mprotect an unaligned length rounds up", SYS(SYS_mprotect, p, 1, PROT_READ | PROT_WRITE), 0);
+    T_ERR("mprotect unaligned address", SYS(SYS_mprotect, p + 1, PAGE, PROT_READ), EINVAL);
+    T_ERR("mprotect unknown prot bit", SYS(SYS_mprotect, p, PAGE, 0x40), EINVAL);
+    T_ERR("mprotect an unmapped range", SYS(SYS_mprotect, q, PAGE, PROT_READ), ENOMEM);
+    char *g = mmap(NULL, 4 * PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    munmap(g + 3 * PAGE, PAGE);
+    T_ERR("mprotect a range running past a mapping", SYS(SYS_mprotect, g, 4 * PAGE, PROT_READ), ENOMEM);
+    munmap(g, 3 * PAGE);
+    T_ERR("mprotect a kernel address", SYS(SYS_mprotect, KADDR, PAGE, PROT_READ), ENOMEM);
+
+    /* madvise */
+    p[2 * PAGE] = 9;
+    T_OK("madvise MADV_DONTNEED", SYS(SYS_madvise, p + 2 * PAGE, PAGE, MADV_DONTNEED), 0);
+    T_TRUE("madvise MADV_DONTNEED: anonymous page reads zeros", p[2 * PAGE] == 0 && p[3 * PAGE - 1] == 0);
+    T_TRUE("madvise MADV_DONTNEED: other pages kept", p[0] == 1);
+    T_OK("madvise MADV_NORMAL", SYS(SYS_madvise, p, 3 * PAGE, MADV_NORMAL), 0);
+    T_OK("madvise MADV_WILLNEED", SYS(SYS_madvise, p, PAGE, MADV_WILLNEED), 0);
+    T_OK("madvise length 0", SYS(SYS_madvise, p, 0, MADV_NORMAL), 0);
+    T_ERR("madvise unaligned address", SYS(SYS_madvise, p + 1, PAGE, MADV_NORMAL), EINVAL);
+    T_ERR("madvise unknown advice", SYS(SYS_madvise, p, PAGE, 999), EINVAL);
+    T_ERR("madvise an unmapped range", SYS(SYS_madvise, q, PAGE, MADV_NORMAL), ENOMEM);
+    T_ERR("madvise MADV_DONTNEED on an unmapped range", SYS(SYS_madvise, q, PAGE, MADV_DONTNEED), ENOMEM);
+
+    /* munmap */
+    T_OK("munmap the middle page", SYS(SYS_munmap, p + PAGE, PAGE), 0);
+    T_TRUE("munmap the middle: neighbours stay", readable(p) && readable(p + 2 * PAGE) && !readable(p + PAGE));
+    T_OK("munmap an already unmapped range", SYS(SYS_munmap, p + PAGE, PAGE), 0);
+    T_ERR("munmap unaligned", SYS(SYS_munmap, p + 1, PAGE), EINVAL);
+    T_ERR("munmap length 0", SYS(SYS_munmap, p, 0), EINVAL);
+    T_ERR("munmap a kernel address", SYS(SYS_munmap, KADDR, PAGE), EINVAL);
+    T_OK("munmap across a hole", SYS(SYS_munmap, p, 3 * PAGE), 0);
+    T_TRUE("munmap across a hole: all gone", !readable(p) && !readable(p + 2 * PAGE));
+
+    /* brk */
+    long b0 = SYS(SYS_brk, 0);
+    T_TRUE("brk(0) returns the current break", b0 > 0);
+    T_OK("brk(0) again: unchanged", SYS(SYS_brk, 0), b0);
+    long b1 = SYS(SYS_brk, b0 + 3 * PAGE + 5);
+    T_EQ("brk grow by 3 pages + 5", b1, b0 + 3 * PAGE + 5);
+    char *h = (char *)b0;
+    h[0] = 1, h[3 * PAGE + 4] = 2;
+    T_TRUE("brk: the new memory is writable", writable(h + 3 * PAGE));
+    T_OK("brk shrink", SYS(SYS_brk, b0 + PAGE), b0 + PAGE);
+    T_TRUE("brk shrink: memory above is gone", !readable((char *)((b0 + 2 * PAGE + PAGE - 1) & -PAGE)));
+    T_OK("brk below the start fails, returning the break", SYS(SYS_brk, 4096), b0 + PAGE);
+    T_OK("brk to a kernel address fails, returning the break", SYS(SYS_brk, KADDR), b0 + PAGE);
+    T_OK("brk grow again", SYS(SYS_brk, b0 + 2 * PAGE), b0 + 2 * PAGE);
+    T_TRUE("brk grow again: fresh memory reads zeros", h[PAGE + 8] == 0);
+    SYS(SYS_brk, b0);
+
+    close(probe_fd);
+    tap_finish_dir();
+    return tap_done();
+}
