@@ -91,7 +91,7 @@ static int tap_done(void)
  * chdirs into it. Names never appear in test output, so the pid in the name is harmless. */
 static char tap_dir[256];
 static void tap_cleanup_dir(const char *path);
-static void tap_scratch(const char *family)
+static __attribute__((unused)) void tap_scratch(const char *family)
 {
     mkdir("/tmp", 01777);
     snprintf(tap_dir, sizeof tap_dir, "/tmp/skiff-conf-%s-%d", family, (int)getpid());
@@ -127,7 +127,7 @@ static void tap_cleanup_dir(const char *path)
     rmdir(path);
 }
 
-static void tap_finish_dir(void)
+static __attribute__((unused)) void tap_finish_dir(void)
 {
     if (chdir("/") == 0 && tap_dir[0])
         tap_cleanup_dir(tap_dir);
