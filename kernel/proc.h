@@ -51,6 +51,25 @@ struct k_stack {             /* stack_t */
 };
 _Static_assert(sizeof(struct k_stack) == 24, "sigaltstack's stack_t");
 
+#define SA_NOCLDSTOP 0x00000001
+#define SA_SIGINFO 0x00000004
+#define SA_ONSTACK 0x08000000
+#define SA_RESTART 0x10000000
+#define SA_NODEFER 0x40000000
+#define SA_RESETHAND 0x80000000
+#define SA_RESTORER 0x04000000
+#define SI_USER 0
+#define SI_TKILL (-6)
+#define SEGV_MAPERR 1
+
+/* What the kernel knows about a pending signal; written to the handler's siginfo_t. */
+struct k_siginfo {
+    int signo, code;
+    int pid, uid;          /* kill, tgkill */
+    u64 addr;              /* faults: the address */
+    u64 trapno, error;     /* faults: the exception, for the handler's sigcontext */
+};
+
 struct rlimit64 { u64 cur, max; };
 #define RLIM_NLIMITS 16
 
@@ -65,6 +84,7 @@ struct proc {
     size_t cmdline_len;
     struct k_sigaction sigactions[NSIG + 1];
     u64 sig_pending;                /* bit (sig - 1) */
+    struct k_siginfo sig_info[NSIG + 1];
     struct rlimit64 rlimits[RLIM_NLIMITS];
 };
 
@@ -90,8 +110,17 @@ noreturn void proc_exit(int status);
 void proc_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* signal.c */
-int signal_send(struct task *t, int sig);                     /* kill/tgkill: act on it now */
-noreturn void signal_fault(struct regs *r, int sig, u64 addr, int access, const char *what);
+int signal_send(struct task *t, int sig);                     /* kill: queue it (SI_USER) */
+int signal_send_code(struct task *t, int sig, int code);      /* tgkill/tkill: SI_TKILL */
+void signal_fault(struct regs *r, int sig, u64 addr, int access, const char *what); /* may return: handler */
+void signal_deliver(struct regs *r);                           /* on every return to ring 3 */
+static inline bool signal_pending(void)
+{
+    return current && (current->proc->sig_pending & ~current->sig_blocked);
+}
+/* arch/x86_64/sigframe.c */
+int sigframe_setup(struct regs *r, int sig, const struct k_sigaction *act, const struct k_siginfo *info, u64 oldmask);
+long sigframe_return(struct regs *r);
 const char *signal_name(int sig);
 
 /* exec.c */

@@ -1,7 +1,7 @@
 /* kernel/signal.c — signals sent to the program. Dispositions and masks are recorded (rt_sigaction,
  * rt_sigprocmask); a signal whose action is the default acts as on Linux: ignored (SIGCHLD, SIGURG, SIGWINCH,
- * SIGCONT) or the end of the program with status 128+N and one line on stderr. Running user handlers needs
- * signal frames, which come with threads: until then such a signal stays pending and the log says so. */
+ * SIGCONT) or the end of the program with status 128+N and one line on stderr; a handler runs in a signal
+ * frame on the user stack and returns through rt_sigreturn. */
 #include "proc.h"
 #include "errno.h"
 #include "../arch/x86_64/arch.h"
@@ -45,7 +45,19 @@ static noreturn void terminate(int sig)
     proc_exit(128 + sig);
 }
 
+/* Queues sig for t with its siginfo; it acts on the way back to ring 3 (signal_deliver). */
+static void queue(struct task *t, int sig, const struct k_siginfo *info)
+{
+    t->proc->sig_pending |= 1ull << (sig - 1);
+    t->proc->sig_info[sig] = *info;
+}
+
 int signal_send(struct task *t, int sig)
+{
+    return signal_send_code(t, sig, SI_USER);
+}
+
+int signal_send_code(struct task *t, int sig, int code)
 {
     if (sig < 0 || sig > NSIG)
         return -EINVAL;
@@ -61,17 +73,51 @@ int signal_send(struct task *t, int sig)
     }
     if (handler == SIG_IGN || (handler == SIG_DFL && default_ignored(sig)))
         return 0;
-    if ((t->sig_blocked >> (sig - 1)) & 1 || handler != SIG_DFL) {
-        p->sig_pending |= 1ull << (sig - 1);
-        if (handler != SIG_DFL)
-            kerr("skiff: %s left pending: running signal handlers is not implemented yet\n", signal_name(sig));
-        return 0;
-    }
-    terminate(sig);
+    struct k_siginfo info = { .signo = sig, .code = code, .pid = p->pid, .uid = 0 };
+    queue(t, sig, &info);
+    return 0;
 }
 
-noreturn void signal_fault(struct regs *r, int sig, u64 addr, int access, const char *what)
+/* What happens on the way back to ring 3: each pending, unblocked signal either runs its handler (a frame on
+ * the user stack, arch/x86_64/sigframe.c) or takes its default action. One handler frame per return, as
+ * Linux does; the next pending signal is taken when that handler's sigreturn comes back. */
+void signal_deliver(struct regs *r)
 {
+    struct proc *p = current->proc;
+    u64 ready = p->sig_pending & ~current->sig_blocked;
+    for (int sig = 1; ready && sig <= NSIG; sig++) {
+        if (!(ready & (1ull << (sig - 1))))
+            continue;
+        p->sig_pending &= ~(1ull << (sig - 1));
+        struct k_sigaction *act = &p->sigactions[sig];
+        if (act->handler == SIG_IGN || (act->handler == SIG_DFL && default_ignored(sig)))
+            continue;
+        if (act->handler == SIG_DFL)
+            terminate(sig);
+        if (sigframe_setup(r, sig, act, &p->sig_info[sig], current->sig_blocked) != 0) {
+            proc_diag("skiff: %s: could not write the %s frame on the stack: SIGSEGV\n", prog_name(),
+                      signal_name(sig));
+            proc_exit(128 + SIGSEGV);
+        }
+        current->sig_blocked |= act->mask | ((act->flags & SA_NODEFER) ? 0 : 1ull << (sig - 1));
+        if (act->flags & SA_RESETHAND)
+            *act = (struct k_sigaction){ 0 };
+        return;
+    }
+}
+
+/* A synchronous fault: the program's handler runs if it has one and the signal is neither blocked nor
+ * ignored (otherwise Linux forces the default, and so do we); the default ends the program with one line. */
+void signal_fault(struct regs *r, int sig, u64 addr, int access, const char *what)
+{
+    struct k_sigaction *act = current ? &current->proc->sigactions[sig] : NULL;
+    bool blocked = current && ((current->sig_blocked >> (sig - 1)) & 1);
+    if (act && act->handler > SIG_IGN && !blocked) {
+        struct k_siginfo info = { .signo = sig, .code = access ? SEGV_MAPERR : 1, .addr = addr,
+                                  .trapno = r->vector, .error = r->error };
+        queue(current, sig, &info);
+        return; /* delivered by the trap return path */
+    }
     if (sig == SIGSEGV && access) {
         const char *kind = access == VM_WRITE ? "write" : access == VM_EXEC ? "exec" : "read";
         proc_diag("skiff: %s: SIGSEGV: %s at address %#lx, rip %#lx (%s)\n", prog_name(), kind, addr, r->rip,
@@ -79,8 +125,5 @@ noreturn void signal_fault(struct regs *r, int sig, u64 addr, int access, const 
     } else {
         proc_diag("skiff: %s: %s: %s at rip %#lx\n", prog_name(), signal_name(sig), what, r->rip);
     }
-    if (current && current->proc->sigactions[sig].handler > SIG_IGN)
-        kerr("skiff: the program's %s handler was not run: signal handlers are not implemented yet\n",
-             signal_name(sig));
     proc_exit(128 + sig);
 }

@@ -31,18 +31,6 @@ SYSCALL(rt_sigaction)
     return 0;
 }
 
-/* A signal that was blocked when it was sent acts once it is unblocked. */
-static void run_unblocked(void)
-{
-    u64 ready = current_proc()->sig_pending & ~current->sig_blocked;
-    for (int sig = 1; ready && sig <= NSIG; sig++) {
-        if (!(ready & (1ull << (sig - 1))) || current_proc()->sigactions[sig].handler != SIG_DFL)
-            continue;
-        current_proc()->sig_pending &= ~(1ull << (sig - 1));
-        signal_send(current, sig);
-    }
-}
-
 SYSCALL(rt_sigprocmask)
 {
     if (a3 != 8)
@@ -61,8 +49,7 @@ SYSCALL(rt_sigprocmask)
     }
     if (a2 && copy_to_user((void *)a2, &old, sizeof(old)))
         return -EFAULT;
-    run_unblocked();
-    return 0;
+    return 0; /* signals it unblocked are delivered on the way out (signal_deliver) */
 }
 
 SYSCALL(sigaltstack)
@@ -103,7 +90,7 @@ SYSCALL(tkill)
 {
     if ((int)a0 <= 0)
         return -EINVAL;
-    return (int)a0 == current->tid ? signal_send(current, (int)a1) : -ESRCH;
+    return (int)a0 == current->tid ? signal_send_code(current, (int)a1, SI_TKILL) : -ESRCH;
 }
 
 SYSCALL(tgkill)
@@ -112,5 +99,10 @@ SYSCALL(tgkill)
         return -EINVAL;
     if ((int)a0 != current_proc()->pid || (int)a1 != current->tid)
         return -ESRCH;
-    return signal_send(current, (int)a2);
+    return signal_send_code(current, (int)a2, SI_TKILL);
+}
+
+SYSCALL(rt_sigreturn)
+{
+    return sigframe_return(current->frame);
 }

@@ -70,15 +70,19 @@ static void page_fault(struct regs *r)
         const char *why = NULL;
         if (vm_fault(current_vm(), addr, access, &why) == 0)
             return;
-        if (user)
+        if (user) {
             signal_fault(r, SIGSEGV, addr, access, why);
+            return;
+        }
     }
     if (fixup) {
         r->rip = fixup;
         return;
     }
-    if (user)
+    if (user) {
         signal_fault(r, SIGSEGV, addr, VM_READ, "kernel address");
+        return;
+    }
     kernel_fault(r);
 }
 
@@ -93,7 +97,7 @@ static int exc_signal(u64 vector)
     }
 }
 
-void trap_handler(struct regs *r)
+static void trap_dispatch(struct regs *r)
 {
     if (r->vector == 14) {
         page_fault(r);
@@ -108,4 +112,11 @@ void trap_handler(struct regs *r)
         return;
     }
     kernel_fault(r);
+}
+
+void trap_handler(struct regs *r)
+{
+    trap_dispatch(r);
+    if (regs_user(r) && signal_pending())
+        signal_deliver(r);
 }

@@ -3,7 +3,20 @@
  * consistency between calls is checked. */
 /* covers: stat fstat lstat newfstatat statx access faccessat faccessat2 */
 #include "tap.h"
-#include <linux/stat.h>
+#include <stdint.h>
+/* struct statx as in <linux/stat.h>, spelled out: musl does not ship the kernel headers */
+struct sx_ts { int64_t tv_sec; uint32_t tv_nsec; int32_t pad; };
+struct sx {
+    uint32_t stx_mask, stx_blksize;
+    uint64_t stx_attributes;
+    uint32_t stx_nlink, stx_uid, stx_gid;
+    uint16_t stx_mode, pad1;
+    uint64_t stx_ino, stx_size, stx_blocks, stx_attributes_mask;
+    struct sx_ts stx_atime, stx_btime, stx_ctime, stx_mtime;
+    uint32_t stx_rdev_major, stx_rdev_minor, stx_dev_major, stx_dev_minor;
+    uint64_t spare[14];
+};
+#define STATX_BASIC_STATS_ 0x7ffu
 #include <sys/sysmacros.h>
 
 #ifndef AT_STATX_FORCE_SYNC
@@ -102,10 +115,10 @@ int main(void)
     T_ERR("newfstatat into kernel address", SYS(SYS_newfstatat, AT_FDCWD, "f", KADDR, 0), EFAULT);
     T_ERR("newfstatat missing", SYS(SYS_newfstatat, dfd, "nope", &st2, 0), ENOENT);
 
-    struct statx sx;
+    struct sx sx;
     memset(&sx, 0xa5, sizeof sx);
-    T_OK("statx a file", SYS(SYS_statx, AT_FDCWD, "f", 0, STATX_BASIC_STATS, &sx), 0);
-    T_EQ("statx: basic stats in the mask", sx.stx_mask & STATX_BASIC_STATS, STATX_BASIC_STATS);
+    T_OK("statx a file", SYS(SYS_statx, AT_FDCWD, "f", 0, STATX_BASIC_STATS_, &sx), 0);
+    T_EQ("statx: basic stats in the mask", sx.stx_mask & STATX_BASIC_STATS_, STATX_BASIC_STATS_);
     T_EQ("statx: size", sx.stx_size, PAGE + 3);
     T_EQ("statx: mode", sx.stx_mode, S_IFREG | 0640);
     T_EQ("statx: nlink", sx.stx_nlink, 1);
@@ -114,19 +127,19 @@ int main(void)
     SYS(SYS_fstat, fd, &st2);
     T_TRUE("statx: mtime as fstat", sx.stx_mtime.tv_sec == st2.st_mtim.tv_sec &&
            sx.stx_mtime.tv_nsec == st2.st_mtim.tv_nsec);
-    T_OK("statx AT_EMPTY_PATH on a fd", SYS(SYS_statx, fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &sx), 0);
+    T_OK("statx AT_EMPTY_PATH on a fd", SYS(SYS_statx, fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS_, &sx), 0);
     T_EQ("statx AT_EMPTY_PATH: the fd's inode", sx.stx_ino, st.st_ino);
-    T_OK("statx a directory relative to dirfd", SYS(SYS_statx, dfd, "sub", 0, STATX_BASIC_STATS, &sx), 0);
+    T_OK("statx a directory relative to dirfd", SYS(SYS_statx, dfd, "sub", 0, STATX_BASIC_STATS_, &sx), 0);
     T_EQ("statx directory: mode", sx.stx_mode, S_IFDIR | 0700);
-    T_OK("statx AT_STATX_DONT_SYNC", SYS(SYS_statx, AT_FDCWD, "f", AT_STATX_DONT_SYNC, STATX_BASIC_STATS, &sx), 0);
+    T_OK("statx AT_STATX_DONT_SYNC", SYS(SYS_statx, AT_FDCWD, "f", AT_STATX_DONT_SYNC, STATX_BASIC_STATS_, &sx), 0);
     T_ERR("statx FORCE_SYNC|DONT_SYNC together",
-          SYS(SYS_statx, AT_FDCWD, "f", AT_STATX_FORCE_SYNC | AT_STATX_DONT_SYNC, STATX_BASIC_STATS, &sx), EINVAL);
+          SYS(SYS_statx, AT_FDCWD, "f", AT_STATX_FORCE_SYNC | AT_STATX_DONT_SYNC, STATX_BASIC_STATS_, &sx), EINVAL);
     T_ERR("statx reserved mask bit", SYS(SYS_statx, AT_FDCWD, "f", 0, 0x80000000u, &sx), EINVAL);
-    T_ERR("statx unknown flag", SYS(SYS_statx, AT_FDCWD, "f", 0x1, STATX_BASIC_STATS, &sx), EINVAL);
-    T_ERR("statx missing", SYS(SYS_statx, AT_FDCWD, "nope", 0, STATX_BASIC_STATS, &sx), ENOENT);
-    T_ERR("statx bad dirfd", SYS(SYS_statx, 999, "f", 0, STATX_BASIC_STATS, &sx), EBADF);
-    T_ERR("statx into kernel address", SYS(SYS_statx, AT_FDCWD, "f", 0, STATX_BASIC_STATS, KADDR), EFAULT);
-    T_ERR("statx kernel-address path", SYS(SYS_statx, AT_FDCWD, KADDR, 0, STATX_BASIC_STATS, &sx), EFAULT);
+    T_ERR("statx unknown flag", SYS(SYS_statx, AT_FDCWD, "f", 0x1, STATX_BASIC_STATS_, &sx), EINVAL);
+    T_ERR("statx missing", SYS(SYS_statx, AT_FDCWD, "nope", 0, STATX_BASIC_STATS_, &sx), ENOENT);
+    T_ERR("statx bad dirfd", SYS(SYS_statx, 999, "f", 0, STATX_BASIC_STATS_, &sx), EBADF);
+    T_ERR("statx into kernel address", SYS(SYS_statx, AT_FDCWD, "f", 0, STATX_BASIC_STATS_, KADDR), EFAULT);
+    T_ERR("statx kernel-address path", SYS(SYS_statx, AT_FDCWD, KADDR, 0, STATX_BASIC_STATS_, &sx), EFAULT);
 
     T_OK("access F_OK existing", SYS(SYS_access, "f", F_OK), 0);
     T_OK("access R_OK|W_OK as root", SYS(SYS_access, "f", R_OK | W_OK), 0);

@@ -1,0 +1,201 @@
+#!/bin/sh
+# test/conformance/run.sh — the differential syscall conformance runner (issue 3).
+#
+#   sh test/conformance/run.sh [--build DIR] [--kernel FILE] [--jobs N] [NAME...]
+#
+# Runs every test program of DIR (default build/conformance: static/, pie/, musl/ builds of each
+# test/conformance/*.c) natively and under skiff (tools/skiff run --timeout 120, one boot per program, N boots
+# at a time, default 2), compares the TAP lines, prints a table per program, one line per divergence naming the
+# syscall (the first word of the test name) and the difference, writes docs/syscalls.md, and ends with exactly
+# one line `N passed, N failed, N skipped`. A test that fails natively is a broken test (counted as failed).
+# Divergences listed in test/conformance/allowlist are counted apart, not as failures.
+# Exit status: 0 when nothing failed.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd -P)
+cd "$top" || exit 2
+BUILD=build/conformance
+KERNEL=
+JOBS=2
+while [ $# -gt 0 ]; do
+    case $1 in
+    --build) BUILD=$2; shift 2 ;;
+    --kernel) KERNEL=$2; shift 2 ;;
+    --jobs) JOBS=$2; shift 2 ;;
+    --) shift; break ;;
+    -*) echo "usage: run.sh [--build DIR] [--kernel FILE] [--jobs N] [NAME...]" >&2; exit 2 ;;
+    *) break ;;
+    esac
+done
+SKIFF=${SKIFF:-tools/skiff}
+ALLOW=test/conformance/allowlist
+BUILDS="static pie musl"
+
+names=$*
+if [ -z "$names" ]; then
+    for f in test/conformance/*.c; do
+        n=${f##*/}
+        names="$names ${n%.c}"
+    done
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/skiff-conformance.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# The programs, as build/name pairs; a missing binary is a failure of its own.
+progs=
+missing=0
+for n in $names; do
+    for b in $BUILDS; do
+        if [ -x "$BUILD/$b/$n" ]; then
+            progs="$progs $b/$n"
+        else
+            echo "not ok - $BUILD/$b/$n was not built (make conformance-bin)"
+            missing=$((missing + 1))
+        fi
+    done
+done
+
+# Natively first, one at a time (each program works in its own /tmp directory, so they could overlap, but
+# they are quick), then under skiff: the programs dealt round-robin to JOBS lanes that boot one after another.
+for p in $progs; do
+    key=$(echo "$p" | tr / _)
+    "$BUILD/$p" </dev/null >"$tmp/$key.native" 2>"$tmp/$key.native.err"
+    echo $? >"$tmp/$key.native.rc"
+done
+
+lane() {
+    for p in "$@"; do
+        key=$(echo "$p" | tr / _)
+        if [ -n "$KERNEL" ]; then
+            "$SKIFF" run --timeout 120 --kernel "$KERNEL" "$BUILD/$p" </dev/null >"$tmp/$key.skiff" 2>"$tmp/$key.skiff.err"
+        else
+            "$SKIFF" run --timeout 120 "$BUILD/$p" </dev/null >"$tmp/$key.skiff" 2>"$tmp/$key.skiff.err"
+        fi
+        echo $? >"$tmp/$key.skiff.rc"
+    done
+}
+i=0
+pids=
+while [ $i -lt "$JOBS" ]; do
+    set --
+    j=0
+    for p in $progs; do
+        [ $((j % JOBS)) -eq $i ] && set -- "$@" "$p"
+        j=$((j + 1))
+    done
+    if [ $# -gt 0 ]; then
+        lane "$@" &
+        pids="$pids $!"
+    fi
+    i=$((i + 1))
+done
+for pid in $pids; do
+    wait "$pid"
+done
+
+# Compare: one awk pass per program prints its divergences and a counts line "COUNTS p f a s".
+compare() {
+    prog=$1 key=$2
+    awk -v prog="$prog" -v nrc="$(cat "$tmp/$key.native.rc")" -v src="$(cat "$tmp/$key.skiff.rc")" \
+        -v allowfile="$ALLOW" '
+    function tname(line,   s, k) {
+        s = line
+        sub(/^(not )?ok [0-9]+ /, "", s)
+        k = index(s, " # ")
+        return k ? substr(s, 1, k - 1) : s
+    }
+    function diag(line,   k) { k = index(line, " # "); return k ? substr(line, k + 3) : "" }
+    function num(line,   s) { s = line; sub(/^(not )?ok /, "", s); sub(/ .*/, "", s); return s + 0 }
+    function syscall_of(name,   s) { s = name; sub(/ .*/, "", s); return s }
+    BEGIN {
+        split(prog, pb, "/"); fam = pb[2]
+        while ((getline l < allowfile) > 0) {
+            if (l ~ /^[ \t]*(#|$)/) continue
+            n = split(l, fld, / \| /)
+            if (n < 3) continue
+            gsub(/^[ \t]+|[ \t]+$/, "", fld[1]); gsub(/^[ \t]+|[ \t]+$/, "", fld[2])
+            if (fld[1] == fam || fld[1] == "*") allow[fld[2]] = fld[3]
+        }
+    }
+    FILENAME == ARGV[1] && /^(not )?ok [0-9]+ / { nat[num($0)] = $0; if (num($0) > nmax) nmax = num($0); next }
+    FILENAME == ARGV[1] && /^1\.\.[0-9]+$/ { nplan = $0; next }
+    FILENAME == ARGV[2] && /^(not )?ok [0-9]+ / { sk[num($0)] = $0; next }
+    FILENAME == ARGV[2] && /^1\.\.[0-9]+$/ { splan = $0; next }
+    END {
+        p = f = a = s = 0
+        if (nmax == 0 || nplan == "") {
+            printf "BROKEN %s: no TAP plan natively (exit status %d)\n", prog, nrc; f++
+        }
+        for (i = 1; i <= nmax; i++) {
+            if (!(i in nat)) { printf "BROKEN %s: test %d missing natively\n", prog, i; f++; continue }
+            nl = nat[i]; name = tname(nl); sc = syscall_of(name)
+            if (nl ~ /^not ok/) { printf "BROKEN %s #%d %s: fails natively: %s # %s\n", prog, i, sc, name, diag(nl); f++; continue }
+            if (!(i in sk)) {
+                if (!stopped) printf "DIVERGE %s #%d %s: %s: no result under skiff: the program stopped here (skiff exit status %d)\n", prog, i, sc, name, src
+                stopped = 1; f++; continue
+            }
+            sl = sk[i]
+            if (sl == nl) { if (nl ~ / # SKIP/) s++; else p++; continue }
+            what = (tname(sl) != name) ? "test sequence differs: skiff ran \"" tname(sl) "\"" : \
+                   (sl ~ /^not ok/ ? diag(sl) : "skiff: \"" sl "\", Linux: \"" nl "\"")
+            if (name in allow) { a++; used[name] = 1; printf "ALLOWED %s #%d %s: %s: %s\n", prog, i, sc, name, what; continue }
+            printf "DIVERGE %s #%d %s: %s: %s\n", prog, i, sc, name, what; f++
+        }
+        if (nrc != 0 && f == 0) { printf "BROKEN %s: exits with status %d natively\n", prog, nrc; f++ }
+        if (src > 1 && !stopped) { printf "DIVERGE %s: skiff exit status %d (124 timeout, 125 panic, 128+N signal)\n", prog, src; f++ }
+        if (splan != nplan && !stopped && src <= 1) { printf "DIVERGE %s: plan \"%s\" under skiff, \"%s\" natively\n", prog, splan, nplan; f++ }
+        for (k in allow) if (!(k in used)) printf "STALE %s: allowlist entry matched no divergence: %s\n", prog, k
+        printf "COUNTS %d %d %d %d\n", p, f, a, s
+    }' "$tmp/$key.native" "$tmp/$key.skiff"
+}
+
+tp=0 tf=$missing ta=0 ts=0
+: >"$tmp/report"
+: >"$tmp/stale"
+printf '%-8s %-7s %6s %6s %6s %6s  %s\n' program build passed failed allowed skipped status >"$tmp/table"
+for p in $progs; do
+    key=$(echo "$p" | tr / _)
+    compare "$p" "$key" >"$tmp/$key.cmp"
+    set -- $(grep '^COUNTS ' "$tmp/$key.cmp")
+    cp=$2 cf=$3 ca=$4 cs=$5
+    grep -E '^(DIVERGE|BROKEN|ALLOWED) ' "$tmp/$key.cmp" >>"$tmp/report"
+    grep '^STALE ' "$tmp/$key.cmp" >>"$tmp/stale"
+    st=ok
+    [ "$cf" -gt 0 ] && st=FAIL
+    grep -q '^BROKEN ' "$tmp/$key.cmp" && st=BROKEN
+    printf '%-8s %-7s %6d %6d %6d %6d  %s\n' "${p#*/}" "${p%%/*}" "$cp" "$cf" "$ca" "$cs" "$st" >>"$tmp/table"
+    tp=$((tp + cp)) tf=$((tf + cf)) ta=$((ta + ca)) ts=$((ts + cs))
+done
+
+echo "# skiff syscall conformance: each program natively and under skiff, TAP compared line by line"
+cat "$tmp/table"
+if grep -q '^ALLOWED ' "$tmp/report"; then
+    echo "# allowlisted divergences (test/conformance/allowlist):"
+    grep '^ALLOWED ' "$tmp/report" | sed 's/^ALLOWED [a-z]*\///' | sort | uniq -c |
+        awk '{ n = $1; $1 = ""; printf "#  %s (%d build%s)\n", $0, n, (n > 1 ? "s" : "") }'
+fi
+# An allowlist entry is stale only if no build of its program used it.
+if [ -s "$tmp/stale" ]; then
+    sed 's/^STALE [a-z]*\/\([^:]*\): /\1: /' "$tmp/stale" | sort | uniq -c | awk -v nb=$(echo $BUILDS | wc -w) \
+        '$1 == nb { $1 = ""; print "# note: allowlist entry no longer needed:" $0 }'
+fi
+if grep -qE '^(DIVERGE|BROKEN) ' "$tmp/report"; then
+    echo "# failures:"
+    grep -E '^(DIVERGE|BROKEN) ' "$tmp/report"
+    echo "# divergences by syscall:"
+    grep -E '^(DIVERGE|BROKEN) .*#[0-9]+ ' "$tmp/report" | sed 's/^[A-Z]* [^ ]* #[0-9]* \([a-z0-9_]*\):.*/\1/' |
+        sort | uniq -c | awk '{ printf "#   %s: %d\n", $2, $1 }'
+fi
+
+# docs/syscalls.md, from the syscall table, the covers: lines and the native TAP of the static builds.
+mkdir -p "$tmp/tap"
+for n in $names; do
+    [ -f "$tmp/static_$n.native" ] && cp "$tmp/static_$n.native" "$tmp/tap/$n.tap"
+done
+untested=$(sh test/conformance/gendoc.sh syscalls/syscall_64.tbl test/conformance docs/syscalls.md "$tmp/tap")
+echo "# docs/syscalls.md written; implemented syscalls without a success and an error-path test: ${untested:-?}"
+echo "# $ta allowlisted divergences (not counted as failures)"
+echo "$tp passed, $tf failed, $ts skipped"
+[ "$tf" -eq 0 ]
