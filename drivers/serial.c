@@ -87,3 +87,14 @@ bool serial_ready(enum serial_role role)
     int r = route(role);
     return r >= 0 && (inb(port_base[r] + REG_LSR) & LSR_DATA_READY);
 }
+
+/* Receive interrupts (IRQ 4 for COM1): IER bit 0, and OUT2, which gates the UART's IRQ line on PCs. */
+bool serial_enable_rx_irq(enum serial_role role)
+{
+    if (!present[role])
+        return false;
+    u16 base = port_base[role];
+    outb(base + REG_MCR, 0x0b); /* DTR, RTS, OUT2 */
+    outb(base + REG_IER, 0x01); /* data available */
+    return true;
+}

@@ -12,5 +12,6 @@ bool serial_present(enum serial_role role);
 void serial_write(enum serial_role role, const char *s, size_t n);
 int serial_getc(enum serial_role role); /* a byte if one is waiting, else -1 */
 bool serial_ready(enum serial_role role); /* a byte is waiting */
+bool serial_enable_rx_irq(enum serial_role role);
 
 #endif

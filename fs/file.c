@@ -5,6 +5,7 @@
 #include "../kernel/errno.h"
 #include "../kernel/mm.h"
 #include "../kernel/boot.h"
+#include "../kernel/proc.h"
 
 struct timespec64 vfs_now(void)
 {
@@ -63,9 +64,20 @@ struct fdtable *fdtable_create(void)
     return kzalloc(sizeof(struct fdtable));
 }
 
+/* RLIMIT_NOFILE of the process owning t (its soft limit, at most FD_MAX): fds are below it. */
+int fd_limit(struct fdtable *t)
+{
+    struct proc *p = current ? current->proc : NULL;
+    if (!p || p->fdt != t)
+        return FD_MAX;
+    u64 cur = p->rlimits[RLIMIT_NOFILE].cur;
+    return cur < FD_MAX ? (int)cur : FD_MAX;
+}
+
 int fd_install(struct fdtable *t, struct file *f, int min, bool cloexec)
 {
-    for (int fd = min; fd < FD_MAX; fd++) {
+    int lim = fd_limit(t);
+    for (int fd = min; fd < lim; fd++) {
         if (!t->files[fd]) {
             t->files[fd] = f;
             t->cloexec[fd] = cloexec;
@@ -97,7 +109,7 @@ static ssize_t ramfs_read(struct file *f, void *ubuf, size_t n, u64 *off)
 {
     static const u8 zero_page[4096];
     struct inode *ino = f->inode;
-    if (*off >= ino->size)
+    if (!n || *off >= ino->size)
         return 0;
     n = MIN(n, ino->size - *off);
     size_t done = 0;
@@ -106,9 +118,10 @@ static ssize_t ramfs_read(struct file *f, void *ubuf, size_t n, u64 *off)
         size_t c = MIN(n - done, PAGE_SIZE - in);
         u64 idx = pos / PAGE_SIZE;
         u8 *page = idx < ino->npages ? ino->pages[idx] : NULL; /* NULL: a hole */
-        if (copy_to_user((u8 *)ubuf + done, (page ? page : zero_page) + in, c))
-            break;
-        done += c;
+        size_t got = copy_to_user_partial((u8 *)ubuf + done, (page ? page : zero_page) + in, c);
+        done += got;
+        if (got < c)
+            break; /* a fault: the bytes up to it count, as on Linux */
     }
     if (!done)
         return -EFAULT;
@@ -132,11 +145,12 @@ static ssize_t ramfs_write(struct file *f, const void *ubuf, size_t n, u64 *off)
             err = -ENOSPC;
             break;
         }
-        if (copy_from_user(page + in, (const u8 *)ubuf + done, c)) {
-            err = -EFAULT;
+        size_t got = copy_from_user_partial(page + in, (const u8 *)ubuf + done, c);
+        done += got;
+        if (got < c) {
+            err = -EFAULT; /* a fault: the bytes up to it were written, as on Linux */
             break;
         }
-        done += c;
     }
     if (!done)
         return n ? err : 0;

@@ -169,10 +169,10 @@ int ramfs_rename(struct inode *odir, const char *oname, struct inode *ndir, cons
         return -ENOENT;
     struct inode *src = od->inode;
     struct dirent_node *nprev, *nd = find_entry(ndir, nname, &nprev);
+    if (nd && (flags & RENAME_NOREPLACE))
+        return -EEXIST; /* even when both names are links to one inode, as Linux */
     if (nd && nd->inode == src)
         return 0;
-    if (nd && (flags & RENAME_NOREPLACE))
-        return -EEXIST;
     if (S_ISDIR(src->mode) && is_ancestor(src, ndir))
         return -EINVAL;
     if (nd) {

@@ -146,6 +146,7 @@ int cpio_unpack(const u8 *buf, size_t len, const char **err);
 
 /* file.c — open files and fd tables. */
 #define FD_MAX 1024
+#define RLIMIT_NOFILE 7 /* index into proc->rlimits */
 struct fdtable {
     struct file *files[FD_MAX];
     u8 cloexec[FD_MAX];
@@ -155,7 +156,8 @@ struct file *file_new(const struct file_ops *ops, u32 flags, void *priv);
 void file_get(struct file *f);
 void file_put(struct file *f);
 struct fdtable *fdtable_create(void);
-int fd_install(struct fdtable *t, struct file *f, int min, bool cloexec);  /* lowest free fd >= min */
+int fd_install(struct fdtable *t, struct file *f, int min, bool cloexec);  /* lowest free fd >= min, EMFILE */
+int fd_limit(struct fdtable *t);           /* RLIMIT_NOFILE (at most FD_MAX): every fd is below it */
 struct file *fd_get(struct fdtable *t, int fd);                           /* borrowed, NULL if bad */
 int fd_close(struct fdtable *t, int fd);
 

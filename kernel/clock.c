@@ -107,12 +107,13 @@ u64 clock_realtime_ns(void)
     return rtc_boot_sec * 1000000000ull + clock_monotonic_ns();
 }
 
-/* No timer interrupt yet, so sleeping spins on the TSC; a wait queue on the timer replaces this. */
+/* Sleeping halts the CPU until the PIT's one-shot interrupt (at most ~50 ms at a time) or any other
+ * interrupt; the TSC says when the time is up. */
 void clock_sleep_ns(u64 ns)
 {
     u64 end = clock_monotonic_ns() + ns;
-    while (clock_monotonic_ns() < end)
-        cpu_relax();
+    for (u64 now = clock_monotonic_ns(); now < end; now = clock_monotonic_ns())
+        irq_wait(MIN(end - now, 50000000ull));
 }
 
 u64 rdtsc_now(void)

@@ -7,6 +7,7 @@
 #include "../arch/x86_64/arch.h"
 #include "../drivers/serial.h"
 #include "../drivers/console.h"
+#include "../drivers/pci.h"
 #include "../fs/vfs.h"
 #include "../syscalls/syscalls.h"
 
@@ -33,14 +34,17 @@ noreturn void kmain(u32 magic, u32 mbi)
     boot.boot_tsc = rdtsc();  /* the boot-time figure starts here */
     serial_init();            /* COM1-4: stdout, stderr, kernel log, control */
     cpu_init();               /* CPU features, GDT/TSS, IDT, SYSCALL MSRs */
+    irq_init();               /* device interrupts: the PICs, remapped */
     boot_parse(magic, mbi);   /* command line, memory map, initrd location */
     mm_init();                /* page allocator, the kernel's page tables */
     clock_init();             /* wall clock from the CMOS RTC */
+    timer_init();             /* the PIT ends sleeps */
     ramfs_init();             /* the root filesystem */
     initrd_unpack();          /* the host's files into the root */
     devfs_init();             /* /dev */
     procfs_init();            /* /proc */
-    console_init();           /* stdio devices */
+    pci_init();               /* PCI devices and their drivers (virtio-console) */
+    console_init();           /* stdio: virtio-console ports or the serial line */
     strace_init();            /* `strace` on the command line */
     proc_start_init();        /* load the program and enter ring 3 */
     panic("proc_start_init returned");

@@ -40,6 +40,8 @@ u64 pmm_max_phys(void);
 #define PTE_P (1ull << 0)
 #define PTE_W (1ull << 1)
 #define PTE_U (1ull << 2)
+#define PTE_PWT (1ull << 3)
+#define PTE_PCD (1ull << 4)
 #define PTE_PS (1ull << 7)
 #define PTE_G (1ull << 8)
 #define PTE_NX (1ull << 63)
@@ -48,6 +50,7 @@ extern u64 pte_nx;   /* PTE_NX when the CPU has NX, else 0 */
 
 void paging_init(void);                      /* the kernel's final tables: direct map + image */
 u64 *paging_kernel_pml4(void);
+int paging_map_mmio(u64 pa, u64 len);         /* make device memory reachable through the direct map */
 u64 *pt_walk(u64 *pml4, u64 va, bool create); /* the 4 KiB PTE for va, NULL if absent (or out of memory) */
 void pt_free_user(u64 *pml4);                /* free the user half's tables and the pages they map */
 
@@ -85,10 +88,14 @@ int vm_map_page(struct vm_space *vs, u64 va, u64 pa, u32 flags);   /* install a 
 void vm_discard(struct vm_space *vs, u64 start, u64 end);           /* drop pages, keep the areas */
 int vm_zero_range(struct vm_space *vs, u64 start, u64 end);         /* zero already-present pages */
 bool vm_range_ok(u64 addr, u64 len);                                /* within user space, no wrap */
+bool vm_fully_mapped(struct vm_space *vs, u64 start, u64 end);      /* [start, end) covered by areas */
 
 /* User memory access (uaccess.c): the only way handlers touch user pointers. */
 long copy_from_user(void *dst, const void *usrc, size_t n);
 long copy_to_user(void *udst, const void *src, size_t n);
+/* Bytes copied before the first fault (n when all were, 0 for a range outside user space). */
+size_t copy_from_user_partial(void *dst, const void *usrc, size_t n);
+size_t copy_to_user_partial(void *udst, const void *src, size_t n);
 long strncpy_from_user(char *dst, const char *usrc, size_t max); /* -ENAMETOOLONG if no NUL within max */
 long clear_user(void *udst, size_t n);
 

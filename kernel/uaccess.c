@@ -1,5 +1,7 @@
 /* kernel/uaccess.c — checked access to user memory. The range check keeps kernel addresses out (EFAULT, as
- * Linux); the copy itself runs in copy_user.asm, where a fault becomes -EFAULT instead of a panic. */
+ * Linux); the copy itself runs in copy_user.asm, where a fault stops the copy instead of panicking and
+ * arch_copy_user returns the bytes left uncopied. copy_{from,to}_user are all-or-nothing (0 or -EFAULT);
+ * the _partial variants return how many bytes were copied before a fault (read/write return that count). */
 #include "mm.h"
 #include "errno.h"
 #include "../arch/x86_64/arch.h"
@@ -8,14 +10,28 @@ long copy_from_user(void *dst, const void *usrc, size_t n)
 {
     if (!vm_range_ok((u64)usrc, n))
         return -EFAULT;
-    return n ? arch_copy_user(dst, usrc, n) : 0;
+    return n && arch_copy_user(dst, usrc, n) ? -EFAULT : 0;
 }
 
 long copy_to_user(void *udst, const void *src, size_t n)
 {
     if (!vm_range_ok((u64)udst, n))
         return -EFAULT;
-    return n ? arch_copy_user(udst, src, n) : 0;
+    return n && arch_copy_user(udst, src, n) ? -EFAULT : 0;
+}
+
+size_t copy_from_user_partial(void *dst, const void *usrc, size_t n)
+{
+    if (!n || !vm_range_ok((u64)usrc, n))
+        return 0;
+    return n - (size_t)arch_copy_user(dst, usrc, n);
+}
+
+size_t copy_to_user_partial(void *udst, const void *src, size_t n)
+{
+    if (!n || !vm_range_ok((u64)udst, n))
+        return 0;
+    return n - (size_t)arch_copy_user(udst, src, n);
 }
 
 long strncpy_from_user(char *dst, const char *usrc, size_t max)

@@ -154,7 +154,7 @@ int vm_map(struct vm_space *vs, u64 start, u64 len, u32 flags)
 }
 
 /* Linux's mprotect fails with ENOMEM unless the whole range is mapped. */
-static bool fully_mapped(struct vm_space *vs, u64 start, u64 end)
+bool vm_fully_mapped(struct vm_space *vs, u64 start, u64 end)
 {
     u64 at = start;
     for (struct vm_area *a = vs->areas; a && at < end; a = a->next) {
@@ -170,7 +170,7 @@ static bool fully_mapped(struct vm_space *vs, u64 start, u64 end)
 int vm_protect(struct vm_space *vs, u64 start, u64 len, u32 prot)
 {
     u64 end = start + len;
-    if (!vm_range_ok(start, len) || !fully_mapped(vs, start, end))
+    if (!vm_range_ok(start, len) || !vm_fully_mapped(vs, start, end))
         return -ENOMEM;
     if (split_at(vs, start) || split_at(vs, end))
         return -ENOMEM;

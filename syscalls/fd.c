@@ -81,7 +81,9 @@ SYSCALL(pwrite64)
     return f->ops->write(f, (const void *)a1, MIN(a2, MAX_RW), &off);
 }
 
-/* readv/writev: one op per iovec, stopping at the first short transfer, as Linux's semantics allow. */
+/* readv/writev: as Linux's import_iovec, every iovec is copied in and checked first (a negative length:
+ * EINVAL; a base outside user space, even with length 0: EFAULT) so that a bad one fails the call before
+ * anything moves; the total is capped at MAX_RW. Then one op per iovec, stopping at the first short one. */
 static long do_iov(int fd, const struct iovec_k *uiov, int cnt, bool is_write)
 {
     long err;
@@ -90,24 +92,39 @@ static long do_iov(int fd, const struct iovec_k *uiov, int cnt, bool is_write)
         return err;
     if (cnt < 0 || cnt > IOV_MAX)
         return -EINVAL;
+    if (!cnt)
+        return 0;
+    struct iovec_k *iov = kmalloc(cnt * sizeof(*iov));
+    if (!iov)
+        return -ENOMEM;
+    long rc = copy_from_user(iov, uiov, cnt * sizeof(*iov));
+    u64 room = MAX_RW;
+    for (int i = 0; !rc && i < cnt; i++) {
+        if ((i64)iov[i].len < 0)
+            rc = -EINVAL;
+        iov[i].len = MIN(iov[i].len, room);
+        room -= iov[i].len;
+    }
+    for (int i = 0; !rc && i < cnt; i++)
+        if (!vm_range_ok(iov[i].base, iov[i].len))
+            rc = -EFAULT;
     long total = 0;
-    for (int i = 0; i < cnt; i++) {
-        struct iovec_k v;
-        if (copy_from_user(&v, &uiov[i], sizeof(v)))
-            return total ? total : -EFAULT;
-        if ((i64)v.len < 0)
-            return -EINVAL;
-        if (!v.len)
+    for (int i = 0; !rc && i < cnt; i++) {
+        if (!iov[i].len)
             continue;
-        long n = is_write ? f->ops->write(f, (const void *)v.base, v.len, &f->off)
-                          : f->ops->read(f, (void *)v.base, v.len, &f->off);
-        if (n < 0)
-            return total ? total : n;
+        long n = is_write ? f->ops->write(f, (const void *)iov[i].base, iov[i].len, &f->off)
+                          : f->ops->read(f, (void *)iov[i].base, iov[i].len, &f->off);
+        if (n < 0) {
+            if (!total)
+                rc = n;
+            break;
+        }
         total += n;
-        if ((u64)n < v.len)
+        if ((u64)n < iov[i].len)
             break;
     }
-    return total;
+    kfree(iov);
+    return rc ? rc : total;
 }
 
 SYSCALL(readv)
@@ -125,7 +142,9 @@ SYSCALL(lseek)
     struct file *f = fd_file((int)a0);
     if (!f)
         return -EBADF;
-    if (!f->inode || S_ISCHR(f->inode->mode))
+    if (!f->inode)
+        return -ESPIPE; /* a pipe */
+    if (S_ISCHR(f->inode->mode))
         return f->ops == &console_ops ? -ESPIPE : 0; /* devices: the tty cannot seek, others ignore it */
     i64 off = (i64)a1, size = (i64)f->inode->size, pos;
     switch ((int)a2) {
@@ -168,7 +187,7 @@ static long dup_to(int oldfd, int newfd, bool cloexec)
 {
     struct fdtable *t = current_proc()->fdt;
     struct file *f = fd_file(oldfd);
-    if (!f || newfd < 0 || newfd >= FD_MAX)
+    if (!f || newfd < 0 || newfd >= fd_limit(t)) /* at or above RLIMIT_NOFILE: EBADF, as Linux */
         return -EBADF;
     file_get(f);
     if (t->files[newfd])
@@ -204,8 +223,44 @@ SYSCALL(dup3)
 #define F_SETLKW 7
 #define F_DUPFD_CLOEXEC 1030
 #define FD_CLOEXEC 1
+#define F_RDLCK 0
+#define F_WRLCK 1
 #define F_UNLCK 2
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | 020000 /* O_ASYNC */ | 040000 /* O_DIRECT */ | 01000000 /* O_NOATIME */)
+
+struct flock_k { i16 type, whence; i64 start, len; i32 pid; i32 pad; };
+_Static_assert(sizeof(struct flock_k) == 32, "struct flock");
+
+/* Record locks, validated as Linux does. One process: its own locks never conflict, so F_SETLK(W) always
+ * succeeds and F_GETLK always reports F_UNLCK (the rest of the struct is left as given). */
+static long record_lock(struct file *f, int cmd, struct flock_k *ul)
+{
+    struct flock_k l;
+    if (copy_from_user(&l, ul, sizeof(l)))
+        return -EFAULT;
+    if (cmd == F_GETLK && l.type != F_RDLCK && l.type != F_WRLCK)
+        return -EINVAL;
+    i64 base;
+    switch (l.whence) {
+    case SEEK_SET: base = 0; break;
+    case SEEK_CUR: base = (i64)f->off; break;
+    case SEEK_END: base = f->inode ? (i64)f->inode->size : 0; break;
+    default: return -EINVAL;
+    }
+    i64 start = base + l.start;
+    if (start < 0 || (l.len < 0 && start + l.len < 0))
+        return -EINVAL;
+    if (l.type != F_RDLCK && l.type != F_WRLCK && l.type != F_UNLCK)
+        return -EINVAL;
+    if (cmd == F_GETLK) {
+        l.type = F_UNLCK;
+        return copy_to_user(ul, &l, sizeof(l));
+    }
+    u32 acc = f->flags & O_ACCMODE;
+    if ((l.type == F_RDLCK && acc == O_WRONLY) || (l.type == F_WRLCK && acc == O_RDONLY))
+        return -EBADF;
+    return 0;
+}
 
 SYSCALL(fcntl)
 {
@@ -214,10 +269,14 @@ SYSCALL(fcntl)
     struct file *f = fd_file(fd);
     if (!f)
         return -EBADF;
-    switch ((int)a1) {
+    int cmd = (int)a1;
+    if ((f->flags & O_PATH) && cmd != F_DUPFD && cmd != F_DUPFD_CLOEXEC && cmd != F_GETFD && cmd != F_SETFD &&
+        cmd != F_GETFL)
+        return -EBADF; /* an O_PATH fd allows only these */
+    switch (cmd) {
     case F_DUPFD:
     case F_DUPFD_CLOEXEC: {
-        if ((i64)a2 < 0 || (i64)a2 >= FD_MAX)
+        if (a2 >= (u64)fd_limit(t)) /* unsigned, as Linux: a negative minimum is EINVAL too */
             return -EINVAL;
         int nfd = fd_install(t, f, (int)a2, (int)a1 == F_DUPFD_CLOEXEC);
         if (nfd >= 0)
@@ -234,14 +293,10 @@ SYSCALL(fcntl)
     case F_SETFL:
         f->flags = (f->flags & ~SETFL_MASK) | (a2 & SETFL_MASK);
         return 0;
-    case F_GETLK: {
-        /* One process: its own locks never conflict, so every range reads as unlocked. */
-        short type = F_UNLCK;
-        return copy_to_user((void *)a2, &type, sizeof(type));
-    }
+    case F_GETLK:
     case F_SETLK:
     case F_SETLKW:
-        return 0;
+        return record_lock(f, cmd, (void *)a2);
     default:
         kerr("skiff: fcntl command %d is not implemented: EINVAL\n", (int)a1);
         return -EINVAL;

@@ -17,8 +17,8 @@ static long open_existing(struct walk *w, u32 flags)
         return -ENOTDIR;
     if (S_ISDIR(ino->mode) && !(flags & O_PATH) && ((flags & O_ACCMODE) != O_RDONLY || (flags & O_CREAT)))
         return -EISDIR;
-    if ((flags & O_TRUNC) && S_ISREG(ino->mode) && (flags & O_ACCMODE) != O_RDONLY)
-        ramfs_truncate(ino, 0);
+    if ((flags & O_TRUNC) && S_ISREG(ino->mode) && !(flags & O_PATH))
+        ramfs_truncate(ino, 0); /* even with O_RDONLY, as Linux does (write permission is all it needs) */
     return 0;
 }
 
@@ -167,13 +167,13 @@ SYSCALL(renameat2) { return do_renameat2((int)a0, (const char *)a1, (int)a2, (co
 
 static long do_readlinkat(int dirfd, const char *upath, char *ubuf, i64 size)
 {
+    if (size <= 0)
+        return -EINVAL; /* Linux checks bufsiz before the lookup */
     struct inode *ino;
     long rc = at_lookup(dirfd, upath, 0, &ino);
     if (rc)
         return rc;
     if (!S_ISLNK(ino->mode))
-        return -EINVAL;
-    if (size <= 0)
         return -EINVAL;
     if (ino->refresh)
         ino->refresh(ino);
@@ -194,10 +194,11 @@ static long do_faccessat(int dirfd, const char *upath, u32 mode, u32 flags)
     if (flags & ~(u32)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
         return -EINVAL;
     struct inode *ino;
-    long rc = at_lookup(dirfd, upath, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW, &ino);
+    long rc = at_lookup_flags(dirfd, upath, flags, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW, &ino);
     if (rc)
         return rc;
-    if ((mode & X_OK) && !S_ISDIR(ino->mode) && !(ino->mode & 0111))
+    u32 m = ino ? ino->mode : S_IFIFO | 0600; /* no inode: a pipe */
+    if ((mode & X_OK) && !S_ISDIR(m) && !(m & 0111))
         return -EACCES;
     return 0;
 }

@@ -57,10 +57,15 @@ static long check_file_map(struct file *f, u32 type, u32 prot)
 {
     if (!f)
         return -EBADF;
+    /* Linux's order: the access mode first (a shared writable mapping needs a writable fd, every mapping a
+     * readable one), then whether the file can be mapped at all */
+    u32 acc = f->flags & O_ACCMODE;
+    if (type != MAP_PRIVATE && (prot & PROT_WRITE) && acc == O_RDONLY)
+        return -EACCES;
+    if (acc == O_WRONLY)
+        return -EACCES;
     if (!f->inode || !S_ISREG(f->inode->mode))
         return -ENODEV;
-    if ((f->flags & O_ACCMODE) == O_WRONLY)
-        return -EACCES;
     if (type != MAP_PRIVATE && (prot & PROT_WRITE)) {
         kerr("skiff: mmap: shared writable file mappings are not implemented: ENODEV\n");
         return -ENODEV;
@@ -140,11 +145,17 @@ SYSCALL(madvise)
     switch ((int)a2) {
     case 0: case 1: case 2: case 3: case 8: case 9: case 10: case 11: case 12: case 13: case 14: case 15:
     case 16: case 17: case 18: case 19: case 20: case 21:
-        return 0; /* advice only: nothing to do for an in-memory kernel without swap or huge pages */
     case MADV_DONTNEED:
-        vm_discard(current_vm(), a0, a0 + len); /* anonymous pages read back as zeros, as on Linux */
-        return 0;
+        break;
     default:
         return -EINVAL;
     }
+    if (!len)
+        return 0;
+    struct vm_space *vs = current_vm();
+    if ((int)a2 == MADV_DONTNEED)
+        vm_discard(vs, a0, a0 + len); /* anonymous pages read back as zeros, as on Linux */
+    /* advice only otherwise: nothing to do for an in-memory kernel without swap or huge pages. As Linux, the
+     * mapped parts get the advice and a hole anywhere in the range makes the call fail with ENOMEM. */
+    return vm_fully_mapped(vs, a0, a0 + len) ? 0 : -ENOMEM;
 }

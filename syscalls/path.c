@@ -34,6 +34,8 @@ int at_walk(int dirfd, const char *upath, unsigned walk_flags, struct walk *w, c
     int rc = user_path(upath, kpath);
     if (rc)
         return rc;
+    if (!kpath[0])
+        return -ENOENT; /* as Linux's getname: before the dirfd is looked at */
     struct inode *dir;
     rc = dirfd_inode(dirfd, kpath, &dir);
     if (rc)
@@ -55,4 +57,26 @@ int at_lookup(int dirfd, const char *upath, unsigned walk_flags, struct inode **
         return -ENOENT;
     *out = w.node;
     return 0;
+}
+
+int at_lookup_flags(int dirfd, const char *upath, u32 at_flags, unsigned walk_flags, struct inode **out)
+{
+    if (at_flags & AT_EMPTY_PATH) {
+        char c;
+        long n = strncpy_from_user(&c, upath, 1); /* 0: empty; -ENAMETOOLONG: not empty */
+        if (n == 0) {
+            if (dirfd == AT_FDCWD) {
+                *out = current_proc()->cwd;
+                return 0;
+            }
+            struct file *f = fd_file(dirfd);
+            if (!f)
+                return -EBADF;
+            *out = f->inode;
+            return 0;
+        }
+        if (n < 0 && n != -ENAMETOOLONG)
+            return (int)n;
+    }
+    return at_lookup(dirfd, upath, walk_flags, out);
 }

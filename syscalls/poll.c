@@ -162,8 +162,10 @@ SYSCALL(select)
         struct timeval_k tv;
         if (copy_from_user(&tv, (const void *)a4, sizeof(tv)))
             return -EFAULT;
-        if (tv.sec < 0 || tv.usec < 0 || tv.usec >= 1000000)
+        if (tv.sec < 0 || tv.usec < 0)
             return -EINVAL;
+        tv.sec += tv.usec / 1000000; /* Linux carries whole seconds out of tv_usec */
+        tv.usec %= 1000000;
         ns = (u64)tv.sec * 1000000000 + tv.usec * 1000;
     }
     return do_select((int)a0, (u64 *)a1, (u64 *)a2, (u64 *)a3, ns);

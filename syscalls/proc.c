@@ -58,30 +58,45 @@ SYSCALL(getrandom)
     return done;
 }
 
+#define NR_OPEN 1048576 /* Linux's default fs.nr_open: RLIMIT_NOFILE's hard limit may not exceed it */
+
+/* Linux's prlimit64 order: copy the new limit in (EFAULT), find the process (ESRCH), check the resource and
+ * the limit (EINVAL, EPERM), apply it, and only then copy the old one out (EFAULT, the new one stays). */
 static long rlimit_rw(int pid, unsigned res, const struct rlimit64 *unew, struct rlimit64 *uold)
 {
     struct proc *p = current_proc();
+    struct rlimit64 n;
+    if (unew && copy_from_user(&n, unew, sizeof(n)))
+        return -EFAULT;
     if (pid != 0 && pid != p->pid)
         return -ESRCH;
     if (res >= RLIM_NLIMITS)
         return -EINVAL;
-    struct rlimit64 n;
-    if (unew) {
-        if (copy_from_user(&n, unew, sizeof(n)))
-            return -EFAULT;
-        if (n.cur > n.max)
-            return -EINVAL;
-    }
-    if (uold && copy_to_user(uold, &p->rlimits[res], sizeof(*uold)))
-        return -EFAULT;
+    if (unew && n.cur > n.max)
+        return -EINVAL;
+    if (unew && res == RLIMIT_NOFILE && n.max > NR_OPEN)
+        return -EPERM;
+    struct rlimit64 old = p->rlimits[res];
     if (unew)
-        p->rlimits[res] = n;
+        p->rlimits[res] = n; /* RLIMIT_NOFILE takes effect in fd_install/fd_limit (at most FD_MAX fds) */
+    if (uold && copy_to_user(uold, &old, sizeof(old)))
+        return -EFAULT;
     return 0;
 }
 
 SYSCALL(prlimit64) { return rlimit_rw((int)a0, (unsigned)a1, (const void *)a2, (void *)a3); }
-SYSCALL(getrlimit) { return rlimit_rw(0, (unsigned)a0, NULL, (void *)a1); }
-SYSCALL(setrlimit) { return rlimit_rw(0, (unsigned)a0, (const void *)a1, NULL); }
+
+SYSCALL(getrlimit)
+{
+    if ((unsigned)a0 >= RLIM_NLIMITS)
+        return -EINVAL;
+    return a1 ? rlimit_rw(0, (unsigned)a0, NULL, (void *)a1) : -EFAULT; /* NULL is a bad pointer here */
+}
+
+SYSCALL(setrlimit)
+{
+    return a1 ? rlimit_rw(0, (unsigned)a0, (const void *)a1, NULL) : -EFAULT;
+}
 
 #define ARCH_SET_GS 0x1001
 #define ARCH_SET_FS 0x1002

@@ -125,6 +125,8 @@ SYSCALL(statx)
     u32 flags = (u32)a2;
     if (a3 & 0x80000000u) /* STATX__RESERVED */
         return -EINVAL;
+    if ((flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE) /* FORCE_SYNC and DONT_SYNC together */
+        return -EINVAL;
     struct stat_k st;
     long rc = stat_at((int)a0, (const char *)a1, flags & ~(u32)AT_STATX_SYNC_TYPE, &st);
     if (rc)

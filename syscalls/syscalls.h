@@ -31,6 +31,9 @@ int user_path(const char *upath, char *kpath);            /* kpath has PATH_MAX 
 int dirfd_inode(int dirfd, const char *path, struct inode **dir); /* where a relative path starts */
 int at_walk(int dirfd, const char *upath, unsigned walk_flags, struct walk *w, char *kpath);
 int at_lookup(int dirfd, const char *upath, unsigned walk_flags, struct inode **out);
+/* at_lookup honouring AT_EMPTY_PATH in at_flags: an empty path names dirfd itself (the cwd for AT_FDCWD);
+ * *out is NULL for an open file without an inode (a pipe). */
+int at_lookup_flags(int dirfd, const char *upath, u32 at_flags, unsigned walk_flags, struct inode **out);
 
 /* strace (syscalls/strace.c) */
 extern bool strace_on;

@@ -112,8 +112,7 @@ SYSCALL(clock_nanosleep)
     u64 now;
     if (clk == CLOCK_THREAD_CPUTIME_ID || clock_read(clk, &now))
         return -EINVAL;
-    if (a1 & ~(u64)TIMER_ABSTIME)
-        return -EINVAL;
+    /* flag bits other than TIMER_ABSTIME are ignored, as on Linux */
     struct timespec_k req;
     long rc = read_ts((const void *)a2, &req);
     if (rc)

@@ -108,6 +108,14 @@ void arch_set_kstack(u64 top);
 bool cpu_random64(u64 *out);
 void arch_user_fpu_init(void); /* a clean x87/SSE state (FCW 0x37f, MXCSR 0x1f80) for a new program */   /* RDSEED, else RDRAND; false when the CPU has neither */
 
+/* irq.c: legacy PIC interrupts and the PIT as a one-shot timer. */
+void idt_set_gate(int vector, u64 handler);
+void irq_init(void);
+void timer_init(void);
+void irq_register(int irq, void (*fn)(void *), void *ctx);
+void irq_wait(u64 ns);               /* halt until an interrupt or ~ns pass (~0: no timer) */
+void irq_return_check(struct regs *r); /* trap.c: deliver signals when an IRQ interrupted ring 3 */
+
 /* Enter ring 3 at rip with rsp, never returning (trap.asm). */
 noreturn void arch_enter_user(struct regs *frame);
 noreturn void arch_return_to_user(struct regs *frame);

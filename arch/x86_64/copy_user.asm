@@ -1,6 +1,7 @@
 ; arch/x86_64/copy_user.asm — the only code that dereferences user pointers.
 ; Callers (kernel/uaccess.c) have already checked that the range lies in user space; a page fault here that
-; the VM cannot resolve makes trap_handler jump to the fixup address from .extable, which returns -EFAULT.
+; the VM cannot resolve makes trap_handler jump to the fixup address from .extable: arch_copy_user then returns
+; the number of bytes left uncopied (as Linux's raw copy does), arch_strncpy_user -EFAULT.
 ; With SMAP, setting and clearing RFLAGS.AC opens and closes the window in which supervisor code may touch user
 ; pages. We do it with pushf/popf rather than stac/clac: nested KVM was seen to fail emulating stac
 ; ("emulation failure"), while popf is handled everywhere.
@@ -31,7 +32,9 @@ AC_BIT equ 1 << 18                      ; RFLAGS.AC
 
 section .text
 bits 64
-; long arch_copy_user(rdi = dst, rsi = src, rdx = n): 0, or -EFAULT
+; long arch_copy_user(rdi = dst, rsi = src, rdx = n): the number of bytes NOT copied: 0 when all n were.
+; rep movsb faults precisely: the bytes before the faulting one have been moved and rcx counts the rest, which
+; the fixup returns (the trap frame restores every register but rip).
 arch_copy_user:
     mov rcx, rdx                        ; rcx = byte count for rep movsb
     USER_OPEN
@@ -42,7 +45,7 @@ arch_copy_user:
     ret
 .fault:
     USER_CLOSE
-    mov rax, -EFAULT
+    mov rax, rcx                        ; bytes left uncopied
     ret
 
 ; long arch_strncpy_user(rdi = dst, rsi = src, rdx = max): length without the NUL (max when none was found

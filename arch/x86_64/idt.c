@@ -1,5 +1,5 @@
 /* arch/x86_64/idt.c — the IDT: the 32 exception vectors, each to its stub in trap.asm. Double fault, NMI and
- * machine check run on their own IST stacks. The legacy PICs are masked: no device interrupts yet. */
+ * machine check run on their own IST stacks. Device interrupts (vectors 32-47) are set up by irq.c. */
 #include "arch.h"
 
 struct idt_gate {
@@ -28,6 +28,11 @@ static void pic_mask_all(void)
     outb(0xa1, 0xff);
 }
 
+void idt_set_gate(int v, u64 handler)
+{
+    idt_set(v, handler, 0);
+}
+
 void idt_init(void)
 {
     for (int v = 0; v < 32; v++)
@@ -37,5 +42,5 @@ void idt_init(void)
     idt[18].ist = 3; /* machine check */
     struct { u16 limit; u64 base; } __attribute__((packed)) ptr = { sizeof(idt) - 1, (u64)idt };
     __asm__ volatile("lidt %0" : : "m"(ptr));
-    pic_mask_all();
+    pic_mask_all(); /* until irq_init remaps them away from the exception vectors */
 }

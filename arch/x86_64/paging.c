@@ -105,3 +105,21 @@ void pt_free_user(u64 *pml4)
         pml4[i] = 0;
     }
 }
+
+/* Device memory (a PCI BAR) reached through the direct map: RAM and the low 4 GiB are mapped at boot; a BAR
+ * above them gets 2 MiB uncached pages of its own here. */
+int paging_map_mmio(u64 pa, u64 len)
+{
+    for (u64 p = ALIGN_DOWN(pa, 2ull << 20); p < pa + len; p += 2ull << 20) {
+        u64 va = DIRECT_MAP + p;
+        u64 *pdpt = next_level(kernel_pml4, (va >> 39) & 511, true, PTE_P | PTE_W);
+        u64 *pd = pdpt ? next_level(pdpt, (va >> 30) & 511, true, PTE_P | PTE_W) : NULL;
+        if (!pd)
+            return -1;
+        if (!(pd[(va >> 21) & 511] & PTE_P)) {
+            pd[(va >> 21) & 511] = p | PTE_P | PTE_W | PTE_PS | PTE_G | PTE_PCD | PTE_PWT | pte_nx;
+            invlpg(va);
+        }
+    }
+    return 0;
+}

@@ -3,8 +3,8 @@
 ; then the vector; trap_common swaps GS when we came from ring 3, pushes rax..r15 and calls
 ; trap_handler(rdi = frame). The frame is 22 qwords (176 bytes), so rsp stays 16-byte aligned at the call.
 
-extern trap_handler
-global trap_return, arch_enter_user, arch_return_to_user, isr_table
+extern trap_handler, irq_dispatch, irq_return_check
+global trap_return, arch_enter_user, arch_return_to_user, isr_table, irq_stubs
 
 %define FRAME_CS 18 * 8                 ; offsetof(struct regs, cs)
 
@@ -85,6 +85,30 @@ ISR_NOERR v
     pop rax
 %endmacro
 
+; Device interrupts: the same frame (vector = 32 + IRQ), then irq_dispatch(rdi = IRQ).
+%assign n 0
+%rep 16
+irqstub %+ n:
+    push qword 0                        ; error: none
+    push qword 32 + n                   ; vector
+    jmp irq_common
+%assign n n + 1
+%endrep
+
+irq_common:
+    test byte [rsp + 24], 3             ; from ring 3?
+    jz .from_kernel
+    swapgs
+.from_kernel:
+    PUSH_GPRS
+    cld
+    mov rdi, [rsp + 15 * 8]             ; rdi = vector
+    sub rdi, 32                         ; rdi = IRQ number
+    call irq_dispatch
+    mov rdi, rsp                        ; rdi = struct regs *: signals raised by the IRQ (^C) act on the way out
+    call irq_return_check
+    jmp trap_return
+
 trap_common:
     test byte [rsp + 24], 3             ; [rsp+24] = saved cs (vector, error, rip below it)
     jz .from_kernel
@@ -112,6 +136,12 @@ arch_return_to_user:
 
 section .rodata
 align 8
+irq_stubs:                              ; irq_stubs[i] = address of the stub for IRQ i
+%assign n 0
+%rep 16
+    dq irqstub %+ n
+%assign n n + 1
+%endrep
 isr_table:                              ; isr_table[v] = address of the stub for vector v
 %assign v 0
 %rep 32

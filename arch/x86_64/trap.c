@@ -120,3 +120,9 @@ void trap_handler(struct regs *r)
     if (regs_user(r) && signal_pending())
         signal_deliver(r);
 }
+
+void irq_return_check(struct regs *r)
+{
+    if (regs_user(r) && signal_pending())
+        signal_deliver(r);
+}

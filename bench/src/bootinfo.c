@@ -3,7 +3,7 @@
  *   B: CLOCK_BOOTTIME at main() (Linux: time since its clock started early in boot; skiff: since its clock start);
  *   K: /proc/skiff/boot_us (skiff's own TSC measure, kernel first instruction to program first instruction);
  *   M: the Linux printk timestamp of "Run /... as init process" (read from /dev/kmsg; needs devtmpfs).
- * As PID 1 (Linux rdinit=/bootinfo) it then powers off through isa-debug-exit. */
+ * As PID 1 of a Linux guest (rdinit=/bootinfo) it then powers off through isa-debug-exit. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
@@ -31,7 +31,7 @@ int main(void)
         }
         close(fd);
     }
-    if (getpid() == 1) {
+    if (skiff_us < 0 && getpid() == 1) {
         mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
         fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
         ssize_t n;
@@ -48,7 +48,7 @@ int main(void)
     }
     printf("bootinfo: boottime_us=%lld skiff_boot_us=%lld kmsg_init_us=%lld\n", boottime_us, skiff_us, kmsg_us);
     fflush(stdout);
-    if (getpid() == 1) {
+    if (skiff_us < 0 && getpid() == 1) {
         if (ioperm(0xf4, 4, 1) == 0)
             outb(0, 0xf4);
         reboot(RB_POWER_OFF);

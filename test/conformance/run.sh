@@ -74,6 +74,8 @@ lane() {
             "$SKIFF" run --timeout 120 "$BUILD/$p" </dev/null >"$tmp/$key.skiff" 2>"$tmp/$key.skiff.err"
         fi
         echo $? >"$tmp/$key.skiff.rc"
+        # the guest's console is a terminal (ONLCR): its lines end in CR LF, Linux's into a file in LF
+        tr -d '\r' <"$tmp/$key.skiff" >"$tmp/$key.skiff.lf" && mv "$tmp/$key.skiff.lf" "$tmp/$key.skiff"
     done
 }
 i=0

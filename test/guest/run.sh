@@ -178,8 +178,8 @@ compare_applet() {
 }
 
 t_ls() {
-	# -n, not -l: user and group names need /etc/passwd and /etc/group,
-	# which the guest lacks, so compare the numeric ids cpio recorded.
+	# -n, not -l: user and group names come from /etc/passwd and
+	# /etc/group, the guest's own, so compare the numeric ids cpio recorded.
 	# The "total" line is dropped: it sums st_blocks, which depends on the
 	# filesystem holding the files, so host and guest may rightly differ.
 	name="busybox ls -ln DIR matches native"
@@ -206,7 +206,8 @@ argv_env() {
 		printf 'argv[0]=%s\n' "$prog"
 		printf 'argv[1]=one\nargv[2]=two words\nargv[3]=\n'
 		printf 'env=PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n'
-		printf 'env=HOME=/\nenv=TERM=linux\nenv=SKIFF_TEST=yes\nenv=SPACED=a b  c\n'
+		printf 'env=HOME=/root\nenv=TERM=linux\nenv=LANG=C.UTF-8\n'
+		printf 'env=SKIFF_TEST=yes\nenv=SPACED=a b  c\n'
 	} >"$tmp/expected"
 	expect_status 42 && expect_out_is "$tmp/expected" && pass
 }

@@ -1,0 +1,99 @@
+/* arch/x86_64/irq.c — device interrupts through the legacy 8259 PICs, remapped to vectors 32-47 (the PCI
+ * INTx lines that the BIOS routed to ISA IRQs arrive here), and the PIT's one-shot mode as the timer that
+ * ends a sleep. The kernel runs with interrupts off except while it waits in irq_wait (sti; hlt). */
+#include "arch.h"
+
+#define PIC1_CMD 0x20
+#define PIC1_DATA 0x21
+#define PIC2_CMD 0xa0
+#define PIC2_DATA 0xa1
+#define IRQ_BASE 32
+#define PIT_HZ 1193182u
+
+extern const u64 irq_stubs[16];
+static void (*handlers[16])(void *);
+static void *handler_ctx[16];
+static u16 mask = 0xffff & ~(1u << 2); /* everything masked but the cascade */
+
+static void pic_write_mask(void)
+{
+    outb(PIC1_DATA, mask & 0xff);
+    outb(PIC2_DATA, mask >> 8);
+}
+
+void irq_init(void)
+{
+    outb(PIC1_CMD, 0x11);         /* ICW1: edge, cascade, ICW4 follows */
+    outb(PIC2_CMD, 0x11);
+    outb(PIC1_DATA, IRQ_BASE);    /* ICW2: vector offsets */
+    outb(PIC2_DATA, IRQ_BASE + 8);
+    outb(PIC1_DATA, 4);           /* ICW3: slave on IRQ2 */
+    outb(PIC2_DATA, 2);
+    outb(PIC1_DATA, 1);           /* ICW4: 8086 mode */
+    outb(PIC2_DATA, 1);
+    pic_write_mask();
+    for (int i = 0; i < 16; i++)
+        idt_set_gate(IRQ_BASE + i, irq_stubs[i]);
+}
+
+void irq_register(int irq, void (*fn)(void *), void *ctx)
+{
+    KASSERT(irq >= 0 && irq < 16);
+    handlers[irq] = fn;
+    handler_ctx[irq] = ctx;
+    mask &= ~(1u << irq);
+    pic_write_mask();
+}
+
+/* Called from trap.asm's irq stubs with the IRQ number; PCI lines are level-triggered and shared. */
+void irq_dispatch(u64 irq)
+{
+    if (irq == 7 || irq == 15) {
+        /* A spurious IRQ has no in-service bit: it must not be acknowledged (or, on the slave, only on the master). */
+        u8 isr;
+        outb(irq == 7 ? PIC1_CMD : PIC2_CMD, 0x0b);
+        isr = inb(irq == 7 ? PIC1_CMD : PIC2_CMD);
+        if (!(isr & 0x80)) {
+            if (irq == 15)
+                outb(PIC1_CMD, 0x20);
+            return;
+        }
+    }
+    if (handlers[irq])
+        handlers[irq](handler_ctx[irq]);
+    if (irq >= 8)
+        outb(PIC2_CMD, 0x20);
+    outb(PIC1_CMD, 0x20);
+}
+
+/* Arms the PIT for one interrupt (IRQ 0) after at most ns (capped by the 16-bit counter: ~55 ms). */
+static void pit_oneshot(u64 ns)
+{
+    u64 count = ns * PIT_HZ / 1000000000u;
+    if (count < 2)
+        count = 2;
+    if (count > 0xffff)
+        count = 0xffff;
+    outb(0x43, 0x30);             /* channel 0, lobyte/hibyte, mode 0: interrupt on terminal count */
+    outb(0x40, count & 0xff);
+    outb(0x40, count >> 8);
+}
+
+static void timer_tick(void *ctx)
+{
+    (void)ctx;
+}
+
+void timer_init(void)
+{
+    irq_register(0, timer_tick, NULL);
+}
+
+/* Sleeps until an interrupt arrives or about ns have passed. Interrupts are enabled only inside the
+ * sti;hlt pair, whose one-instruction shadow closes the race between checking a condition and halting. */
+void irq_wait(u64 ns)
+{
+    if (ns != ~0ull)
+        pit_oneshot(ns);
+    __asm__ volatile("sti; hlt; cli" ::: "memory");
+}

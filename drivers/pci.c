@@ -1,0 +1,124 @@
+/* drivers/pci.c — PCI enumeration through configuration mechanism #1 (ports 0xcf8/0xcfc): every function on
+ * every bus reached from bus 0 through PCI-to-PCI bridges; memory BARs are sized, bus mastering and memory
+ * decoding enabled for the devices a driver takes. */
+#include "pci.h"
+#include "../arch/x86_64/arch.h"
+#include "../kernel/mm.h"
+
+extern const struct pci_driver virtio_console_driver, virtio_console_modern_driver;
+static const struct pci_driver *const drivers[] = { &virtio_console_driver, &virtio_console_modern_driver };
+
+static u32 cfg_addr(const struct pci_dev *d, u8 off)
+{
+    return 0x80000000u | ((u32)d->bus << 16) | ((u32)d->dev << 11) | ((u32)d->fn << 8) | (off & 0xfc);
+}
+
+u32 pci_read32(const struct pci_dev *d, u8 off)
+{
+    outl(0xcf8, cfg_addr(d, off));
+    return inl(0xcfc);
+}
+
+u16 pci_read16(const struct pci_dev *d, u8 off) { return (u16)(pci_read32(d, off) >> ((off & 2) * 8)); }
+u8 pci_read8(const struct pci_dev *d, u8 off) { return (u8)(pci_read32(d, off) >> ((off & 3) * 8)); }
+
+static void pci_write32(const struct pci_dev *d, u8 off, u32 v)
+{
+    outl(0xcf8, cfg_addr(d, off));
+    outl(0xcfc, v);
+}
+
+void pci_write16(const struct pci_dev *d, u8 off, u16 v)
+{
+    u32 old = pci_read32(d, off & 0xfc);
+    int sh = (off & 2) * 8;
+    pci_write32(d, off & 0xfc, (old & ~(0xffffu << sh)) | ((u32)v << sh));
+}
+
+u8 pci_find_cap(const struct pci_dev *d, u8 id, u8 start)
+{
+    if (!(pci_read16(d, 0x06) & (1u << 4))) /* status: capability list present */
+        return 0;
+    u8 off = start ? pci_read8(d, start + 1) : pci_read8(d, 0x34);
+    for (int guard = 0; off && guard < 48; guard++) {
+        if (pci_read8(d, off) == id)
+            return off;
+        off = pci_read8(d, off + 1);
+    }
+    return 0;
+}
+
+/* Sizes each memory BAR by writing all ones, as the PCI spec describes; decoding is off meanwhile. */
+static void read_bars(struct pci_dev *d)
+{
+    u16 cmd = pci_read16(d, 0x04);
+    pci_write16(d, 0x04, cmd & ~3u);
+    for (int i = 0; i < 6; i++) {
+        u8 off = 0x10 + 4 * i;
+        u32 lo = pci_read32(d, off);
+        if (lo & 1)
+            continue; /* I/O space */
+        bool is64 = ((lo >> 1) & 3) == 2;
+        pci_write32(d, off, ~0u);
+        u32 szlo = pci_read32(d, off);
+        pci_write32(d, off, lo);
+        u64 base = lo & ~0xfull, size = ~(u64)(szlo & ~0xfu) + 1;
+        if (is64) {
+            u32 hi = pci_read32(d, off + 4);
+            pci_write32(d, off + 4, ~0u);
+            u32 szhi = pci_read32(d, off + 4);
+            pci_write32(d, off + 4, hi);
+            base |= (u64)hi << 32;
+            size = ~(((u64)szhi << 32) | (szlo & ~0xfu)) + 1;
+        }
+        d->bar[i] = base;
+        d->bar_len[i] = base ? size : 0;
+        if (is64)
+            i++;
+    }
+    pci_write16(d, 0x04, cmd);
+}
+
+static void probe(struct pci_dev *d)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(drivers); i++) {
+        if (drivers[i]->vendor != d->vendor || drivers[i]->device != d->device)
+            continue;
+        read_bars(d);
+        d->irq_line = pci_read8(d, 0x3c);
+        pci_write16(d, 0x04, pci_read16(d, 0x04) | 0x6); /* memory space + bus master */
+        klog("skiff: pci %02x:%02x.%x %04x:%04x: %s\n", d->bus, d->dev, d->fn, d->vendor, d->device,
+             drivers[i]->name);
+        if (drivers[i]->probe(d))
+            klog("skiff: %s: probe failed\n", drivers[i]->name);
+    }
+}
+
+static void scan_bus(u8 bus, int depth)
+{
+    for (u8 dev = 0; dev < 32; dev++) {
+        for (u8 fn = 0; fn < 8; fn++) {
+            struct pci_dev d = { .bus = bus, .dev = dev, .fn = fn };
+            u32 id = pci_read32(&d, 0);
+            if ((id & 0xffff) == 0xffff) {
+                if (fn == 0)
+                    break;
+                continue;
+            }
+            d.vendor = id & 0xffff;
+            d.device = id >> 16;
+            u8 htype = pci_read8(&d, 0x0e);
+            if ((htype & 0x7f) == 1 && depth < 8)
+                scan_bus(pci_read8(&d, 0x19), depth + 1); /* bridge: its secondary bus */
+            else
+                probe(&d);
+            if (fn == 0 && !(htype & 0x80))
+                break; /* single-function device */
+        }
+    }
+}
+
+void pci_init(void)
+{
+    scan_bus(0, 0);
+}

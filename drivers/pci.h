@@ -1,0 +1,28 @@
+/* drivers/pci.h — PCI configuration space (mechanism #1), BARs, capabilities, and a driver registry:
+ * a driver names the vendor/device IDs it takes and is probed for each matching function. */
+#ifndef SKIFF_PCI_H
+#define SKIFF_PCI_H
+#include "../kernel/kernel.h"
+
+struct pci_dev {
+    u8 bus, dev, fn;
+    u16 vendor, device;
+    u8 irq_line;          /* the ISA IRQ the BIOS routed INTx to */
+    u64 bar[6];           /* physical base of each memory BAR (0 when absent or I/O) */
+    u64 bar_len[6];
+};
+
+struct pci_driver {
+    const char *name;
+    u16 vendor, device;
+    int (*probe)(struct pci_dev *d);
+};
+
+u32 pci_read32(const struct pci_dev *d, u8 off);
+u16 pci_read16(const struct pci_dev *d, u8 off);
+u8 pci_read8(const struct pci_dev *d, u8 off);
+void pci_write16(const struct pci_dev *d, u8 off, u16 v);
+u8 pci_find_cap(const struct pci_dev *d, u8 id, u8 start); /* offset of the next capability id after start */
+void pci_init(void);                                       /* enumerate and probe every registered driver */
+
+#endif

@@ -1,0 +1,12 @@
+/* drivers/vcon.h — the virtio-console ports the console uses, by role. */
+#ifndef SKIFF_VCON_H
+#define SKIFF_VCON_H
+#include "../kernel/kernel.h"
+
+enum vcon_role { VCON_STDIN, VCON_STDOUT, VCON_STDERR, VCON_ROLES, VCON_NONE = VCON_ROLES };
+
+bool vcon_has(enum vcon_role r);
+void vcon_write(enum vcon_role r, const char *s, size_t n);
+void vcon_poll_input(void);     /* take what arrived without waiting for the interrupt */
+
+#endif
