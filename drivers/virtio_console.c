@@ -1,5 +1,6 @@
 /* drivers/virtio_console.c — virtio-console with MULTIPORT (virtio spec 1.1, section 5.3): named ports carry
- * the program's stdin, stdout and stderr. The host names them skiff.stdin, skiff.stdout and skiff.stderr.
+ * the program's stdin, stdout and stderr. The host names them skiff.stdin, skiff.stdout and skiff.stderr, or
+ * skiff.tty for a terminal that carries stdin and stdout both.
  * QEMU flags: -device virtio-serial-pci,max_ports=4 -chardev ...,id=o -device virtserialport,chardev=o,
  * name=skiff.stdout (and the same for skiff.stderr and skiff.stdin). Receive is interrupt-driven (INTx);
  * transmit waits for the device to take each buffer, so output is never lost at power-off. */
@@ -28,6 +29,7 @@ struct port {
     struct virtq rx, tx;
     u8 *rx_page;                  /* RX_BUFS buffers of RX_BUF bytes */
     u8 *tx_page;
+    bool opened;                  /* we sent PORT_OPEN */
 };
 
 static struct virtio_dev vdev;
@@ -63,6 +65,12 @@ static void name_port(struct port *p, const char *name, u32 len)
 {
     while (len && name[len - 1] == 0)
         len--; /* QEMU sends the name with its NUL */
+    if (len == 9 && memcmp(name, "skiff.tty", 9) == 0) {
+        /* A terminal: one port carries both directions (QEMU's stdio chardev cannot be split in two). */
+        by_role[VCON_STDIN] = by_role[VCON_STDOUT] = p;
+        p->role = VCON_STDOUT;
+        return;
+    }
     static const char *const names[VCON_ROLES] = { "skiff.stdin", "skiff.stdout", "skiff.stderr" };
     for (int r = 0; r < VCON_ROLES; r++) {
         if (strlen(names[r]) == len && memcmp(names[r], name, len) == 0) {
@@ -90,7 +98,7 @@ static void handle_ctrl(const u8 *buf, u32 len)
         name_port(p, (const char *)(m + 1), len - sizeof(*m));
         break;
     case CTRL_PORT_OPEN:
-        if (!m->value && p->role == VCON_STDIN)
+        if (!m->value && p == by_role[VCON_STDIN])
             tty_host_eof(); /* the host's stdin ended */
         break;
     }
@@ -175,7 +183,9 @@ static int vcon_probe(struct pci_dev *d)
         u32 id = (u32)(p - ports);
         if (r == VCON_STDIN)
             post_rx(&p->rx, p->rx_page, RX_BUF, RX_BUFS);
-        ctrl_send(id, CTRL_PORT_OPEN, 1);
+        if (!p->opened)
+            ctrl_send(id, CTRL_PORT_OPEN, 1);
+        p->opened = true;
     }
     irq_register(d->irq_line & 15, vcon_irq, NULL);
     tty_set_source_poll(vcon_poll_input);

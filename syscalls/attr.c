@@ -78,8 +78,10 @@ SYSCALL(fchownat)
     if (a4 & ~(u64)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
         return -EINVAL;
     struct inode *ino;
-    long rc = at_lookup((int)a0, (const char *)a1, (a4 & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW, &ino);
-    return rc ? rc : set_owner(ino, (u32)a2, (u32)a3);
+    long rc = at_lookup_flags((int)a0, (const char *)a1, (u32)a4, (a4 & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW, &ino);
+    if (rc)
+        return rc;
+    return ino ? set_owner(ino, (u32)a2, (u32)a3) : 0; /* no inode: a pipe, nothing recorded */
 }
 
 #define UTIME_NOW ((1l << 30) - 1)

@@ -167,19 +167,52 @@ SYSCALL(prctl)
     }
 }
 
-SYSCALL(getpriority) { return (int)a0 >= 0 && (int)a0 <= 2 ? 20 : -EINVAL; } /* 20 - nice 0, as Linux returns */
-SYSCALL(setpriority) { return (int)a0 >= 0 && (int)a0 <= 2 ? 0 : -EINVAL; }
-SYSCALL(sched_getscheduler) { return is_self((int)a0) ? 0 : -ESRCH; } /* SCHED_OTHER */
+/* which: PRIO_PROCESS, PRIO_PGRP, PRIO_USER; who 0 is the caller (its group, its uid: root). Anything else
+ * names no process: ESRCH, as Linux when nothing matches. */
+static long prio_target(u64 which, u64 who)
+{
+    struct proc *p = current_proc();
+    switch ((int)which) {
+    case 0: return is_self((int)who) ? 0 : -ESRCH;
+    case 1: return (int)who == 0 || (int)who == p->pgid ? 0 : -ESRCH;
+    case 2: return (u32)who == 0 ? 0 : -ESRCH;
+    default: return -EINVAL;
+    }
+}
+
+SYSCALL(getpriority) { long rc = prio_target(a0, a1); return rc ? rc : 20; } /* 20 - nice 0, as Linux returns */
+SYSCALL(setpriority) { return prio_target(a0, a1); }
+
+SYSCALL(sched_getscheduler)
+{
+    if ((int)a0 < 0)
+        return -EINVAL;
+    return is_self((int)a0) ? 0 : -ESRCH; /* SCHED_OTHER */
+}
 
 SYSCALL(sched_getparam)
 {
+    if (!a1 || (int)a0 < 0)
+        return -EINVAL;
     if (!is_self((int)a0))
         return -ESRCH;
     int prio = 0;
     return copy_to_user((void *)a1, &prio, sizeof(prio));
 }
 
-SYSCALL(sched_setaffinity) { return is_self((int)a0) ? 0 : -ESRCH; }
+/* Linux's order: read the mask (EFAULT; a short one is zero-extended), find the task (ESRCH), then EINVAL
+ * when the mask holds none of the CPUs there are: here just CPU 0. */
+SYSCALL(sched_setaffinity)
+{
+    u64 mask = 0;
+    if (a1 >= 8 && copy_from_user(&mask, (const void *)a2, 8))
+        return -EFAULT;
+    if ((int)a0 < 0)
+        return -ESRCH;
+    if (!is_self((int)a0))
+        return -ESRCH;
+    return (mask & 1) ? 0 : -EINVAL;
+}
 
 SYSCALL(getcpu)
 {
@@ -199,8 +232,9 @@ SYSCALL(getgroups)
 }
 
 SYSCALL(setgroups) { return (i64)a0 < 0 || a0 > 65536 ? -EINVAL : 0; }
-SYSCALL(setuid) { return 0; }
-SYSCALL(setgid) { return 0; }
+/* There is one user, root: every change is allowed and changes nothing. -1 is no valid id (EINVAL). */
+SYSCALL(setuid) { return (u32)a0 == (u32)-1 ? -EINVAL : 0; }
+SYSCALL(setgid) { return (u32)a0 == (u32)-1 ? -EINVAL : 0; }
 SYSCALL(setreuid) { return 0; }
 SYSCALL(setregid) { return 0; }
 SYSCALL(setresuid) { return 0; }

@@ -116,13 +116,13 @@ int main(void)
     memset(buf, 'x', sizeof buf);
     pread(fd, buf, 8, 4);
     T_TRUE("truncate: the grown part reads as zeros", !memcmp(buf, "\0\0\0\0\0\0\0\0", 8));
-    T_ERR("truncate negative length", SYS(SYS_truncate, "f", -1), EINVAL);
+    T_ERR("truncate negative length", SYS(SYS_truncate, "f", -1L), EINVAL);
     T_ERR("truncate a missing file", SYS(SYS_truncate, "missing", 0), ENOENT);
     T_ERR("truncate a directory", SYS(SYS_truncate, "d", 0), EISDIR);
     T_ERR("truncate path at a kernel address", SYS(SYS_truncate, KADDR, 0), EFAULT);
     T_OK("ftruncate to 3", SYS(SYS_ftruncate, fd, 3), 0);
     T_EQ("ftruncate: the size is 3", file_size("f"), 3);
-    T_ERR("ftruncate negative length", SYS(SYS_ftruncate, fd, -1), EINVAL);
+    T_ERR("ftruncate negative length", SYS(SYS_ftruncate, fd, -1L), EINVAL);
     int ro = open("f", O_RDONLY);
     T_ERR("ftruncate an O_RDONLY fd", SYS(SYS_ftruncate, ro, 0), EINVAL);
     T_ERR("ftruncate a directory fd", SYS(SYS_ftruncate, dfd, 0), EINVAL);
