@@ -88,6 +88,7 @@ int vm_map_page(struct vm_space *vs, u64 va, u64 pa, u32 flags);   /* install a 
 void vm_discard(struct vm_space *vs, u64 start, u64 end);           /* drop pages, keep the areas */
 int vm_zero_range(struct vm_space *vs, u64 start, u64 end);         /* zero already-present pages */
 bool vm_range_ok(u64 addr, u64 len);                                /* within user space, no wrap */
+int vm_move_pages(struct vm_space *vs, u64 from, u64 to, u64 len);  /* vm_remap.c: PTEs move, pages stay */
 bool vm_fully_mapped(struct vm_space *vs, u64 start, u64 end);      /* [start, end) covered by areas */
 
 /* User memory access (uaccess.c): the only way handlers touch user pointers. */
