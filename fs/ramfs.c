@@ -311,7 +311,8 @@ int ramfs_truncate(struct inode *ino, u64 size)
     u64 keep = (size + PG - 1) / PG;
     for (u64 i = keep; i < ino->npages; i++) {
         if (ino->pages[i]) {
-            page_free(ino->pages[i]);
+            if (!ino->mapcount)
+                page_free(ino->pages[i]); /* mapped pages stay alive (leaked) rather than dangle */
             ino->pages[i] = NULL;
         }
     }

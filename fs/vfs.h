@@ -71,6 +71,7 @@ struct inode {
     u64 size, rdev;
     struct timespec64 atime, mtime, ctime;
     int refs;                       /* open files and the cwd; the namespace holds it through nlink */
+    int mapcount;                   /* shared mappings of its pages (truncate must not free them) */
     const struct file_ops *fops;    /* what open() gives: ramfs ops for files, a driver's for devices */
     struct inode *parent;           /* directories: for ".." */
     struct dirent_node *children;   /* directories, in creation order */

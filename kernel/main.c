@@ -29,6 +29,19 @@ static void initrd_unpack(void)
     klog("skiff: initrd: %lu KiB unpacked\n", len / 1024);
 }
 
+/* `selftest=panic` or `selftest=fault` on the command line: prove that a kernel panic and a kernel page
+ * fault both end in a report and power-off with status 125 (test/guest/run.sh checks it). */
+static void selftest(void)
+{
+    const char *t = boot_arg("selftest");
+    if (!t)
+        return;
+    if (!strcmp(t, "panic"))
+        panic("selftest: a deliberate panic");
+    if (!strcmp(t, "fault"))
+        *(volatile u64 *)0xffff9000deadbeefull = 1; /* unmapped kernel address */
+}
+
 noreturn void kmain(u32 magic, u32 mbi)
 {
     boot.boot_tsc = rdtsc();  /* the boot-time figure starts here */
@@ -46,6 +59,7 @@ noreturn void kmain(u32 magic, u32 mbi)
     pci_init();               /* PCI devices and their drivers (virtio-console) */
     console_init();           /* stdio: virtio-console ports or the serial line */
     strace_init();            /* `strace` on the command line */
+    selftest();               /* `selftest=panic|fault`: the failure paths, on demand */
     proc_start_init();        /* load the program and enter ring 3 */
     panic("proc_start_init returned");
 }

@@ -61,10 +61,15 @@ void pt_free_user(u64 *pml4);                /* free the user half's tables and 
 #define VM_PROT_MASK 7
 #define VM_STACK 0x100    /* the initial stack */
 #define VM_HEAP 0x200     /* brk */
+#define VM_SHARED 0x400   /* a shared file mapping (area->file) */
+#define PTE_SOFT_SHARED (1ull << 10) /* the page belongs to a file: unmapping must not free it */
 
+struct inode;
 struct vm_area {
     u64 start, end;       /* page aligned, end exclusive */
-    u32 flags;            /* VM_READ|VM_WRITE|VM_EXEC|VM_STACK|VM_HEAP */
+    u32 flags;            /* VM_READ|VM_WRITE|VM_EXEC|VM_STACK|VM_HEAP|VM_SHARED */
+    struct inode *file;   /* MAP_SHARED of a file: its pages are mapped, not copied */
+    u64 file_off;         /* file offset of start */
     struct vm_area *next; /* sorted by start */
 };
 
@@ -79,6 +84,7 @@ struct vm_space *vm_space_create(void);
 void vm_space_destroy(struct vm_space *vs);
 void vm_activate(struct vm_space *vs);
 int vm_map(struct vm_space *vs, u64 start, u64 len, u32 flags);    /* replaces what was there */
+int vm_map_file_shared(struct vm_space *vs, u64 start, u64 len, u32 prot, struct inode *ino, u64 off);
 int vm_unmap(struct vm_space *vs, u64 start, u64 len);
 int vm_protect(struct vm_space *vs, u64 start, u64 len, u32 prot);
 u64 vm_find_free(struct vm_space *vs, u64 len, u64 hint);          /* 0 when none */

@@ -5,11 +5,13 @@
 #include "mm.h"
 #include "errno.h"
 #include "../arch/x86_64/arch.h"
+#include "../fs/vfs.h"
 
 #define PTE_SOFT_NONE (1ull << 9)   /* page kept while its area is PROT_NONE; P is clear */
 #define MMAP_MIN 0x10000ull         /* as Linux's vm.mmap_min_addr */
 
 static struct vm_space *active;
+static void area_free(struct vm_area *a);
 
 static u64 prot_pte(u32 flags)
 {
@@ -58,7 +60,7 @@ void vm_space_destroy(struct vm_space *vs)
     while (vs->areas) {
         struct vm_area *a = vs->areas;
         vs->areas = a->next;
-        kfree(a);
+        area_free(a);
     }
     kfree(vs);
 }
@@ -82,6 +84,11 @@ static int split_at(struct vm_space *vs, u64 addr)
         return -ENOMEM;
     *b = *a;
     b->start = addr;
+    if (b->file) {
+        b->file_off += addr - a->start;
+        inode_get(b->file);
+        b->file->mapcount++;
+    }
     a->end = addr;
     a->next = b;
     return 0;
@@ -93,7 +100,8 @@ void vm_discard(struct vm_space *vs, u64 start, u64 end)
         u64 *pte = pt_walk(vs->pml4, va, false);
         if (!pte || !*pte)
             continue;
-        pmm_free(*pte & PTE_ADDR);
+        if (!(*pte & PTE_SOFT_SHARED))
+            pmm_free(*pte & PTE_ADDR); /* a file's page stays with the file */
         *pte = 0;
         tlb_flush_page(vs, va);
     }
@@ -110,7 +118,7 @@ int vm_unmap(struct vm_space *vs, u64 start, u64 len)
         if (a->start >= start && a->end <= end) {
             vm_discard(vs, a->start, a->end);
             *pp = a->next;
-            kfree(a);
+            area_free(a);
         } else {
             pp = &a->next;
         }
@@ -118,11 +126,20 @@ int vm_unmap(struct vm_space *vs, u64 start, u64 len)
     return 0;
 }
 
+static void area_free(struct vm_area *a)
+{
+    if (a->file) {
+        a->file->mapcount--;
+        inode_put(a->file);
+    }
+    kfree(a);
+}
+
 static void merge_neighbours(struct vm_space *vs)
 {
     for (struct vm_area *a = vs->areas; a && a->next;) {
         struct vm_area *b = a->next;
-        if (a->end == b->start && a->flags == b->flags) {
+        if (a->end == b->start && a->flags == b->flags && !a->file && !b->file) {
             a->end = b->end;
             a->next = b->next;
             kfree(b);
@@ -143,13 +160,26 @@ int vm_map(struct vm_space *vs, u64 start, u64 len, u32 flags)
     struct vm_area *n = kmalloc(sizeof(*n));
     if (!n)
         return -ENOMEM;
-    *n = (struct vm_area){ start, start + len, flags, NULL };
+    *n = (struct vm_area){ .start = start, .end = start + len, .flags = flags };
     struct vm_area **pp = &vs->areas;
     while (*pp && (*pp)->start < start)
         pp = &(*pp)->next;
     n->next = *pp;
     *pp = n;
     merge_neighbours(vs);
+    return 0;
+}
+
+int vm_map_file_shared(struct vm_space *vs, u64 start, u64 len, u32 prot, struct inode *ino, u64 off)
+{
+    int rc = vm_map(vs, start, len, (prot & VM_PROT_MASK) | VM_SHARED);
+    if (rc)
+        return rc;
+    struct vm_area *a = vm_find(vs, start);
+    a->file = ino;
+    a->file_off = off;
+    inode_get(ino);
+    ino->mapcount++;
     return 0;
 }
 
@@ -182,7 +212,7 @@ int vm_protect(struct vm_space *vs, u64 start, u64 len, u32 prot)
             u64 *pte = pt_walk(vs->pml4, va, false);
             if (!pte || !*pte)
                 continue;
-            *pte = (*pte & PTE_ADDR) | prot_pte(a->flags);
+            *pte = (*pte & (PTE_ADDR | PTE_SOFT_SHARED)) | prot_pte(a->flags);
             tlb_flush_page(vs, va);
         }
     }
@@ -243,8 +273,17 @@ int vm_fault(struct vm_space *vs, u64 addr, int access, const char **why)
     }
     if (*pte) {
         /* Present already (another path mapped it) or kept under PROT_NONE: refresh the permissions. */
-        *pte = (*pte & PTE_ADDR) | prot_pte(a->flags);
+        *pte = (*pte & (PTE_ADDR | PTE_SOFT_SHARED)) | prot_pte(a->flags);
         tlb_flush_page(vs, va);
+        return 0;
+    }
+    if (a->file) {
+        u8 *page = ramfs_page(a->file, a->file_off + (va - a->start));
+        if (!page) {
+            *why = "out of memory";
+            return -ENOMEM;
+        }
+        *pte = virt_to_phys(page) | prot_pte(a->flags) | PTE_SOFT_SHARED;
         return 0;
     }
     u64 pa = pmm_alloc_zero();
@@ -261,7 +300,7 @@ int vm_map_page(struct vm_space *vs, u64 va, u64 pa, u32 flags)
     u64 *pte = pt_walk(vs->pml4, va, true);
     if (!pte)
         return -ENOMEM;
-    if (*pte)
+    if (*pte && !(*pte & PTE_SOFT_SHARED))
         pmm_free(*pte & PTE_ADDR);
     *pte = pa | prot_pte(flags);
     tlb_flush_page(vs, va);

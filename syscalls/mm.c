@@ -1,6 +1,7 @@
 /* syscalls/mm.c — the program's memory: brk, mmap, munmap, mprotect, madvise. Anonymous memory is given on
  * first touch; a private file mapping is filled from the file when it is made (a copy, so later writes to
- * the file do not show through). Shared writable file mappings are not implemented yet. */
+ * the file do not show through); a shared one maps the file's own pages on first touch, so writes through
+ * it are the file's contents. */
 #include "syscalls.h"
 
 #define PROT_READ 1
@@ -66,10 +67,6 @@ static long check_file_map(struct file *f, u32 type, u32 prot)
         return -EACCES;
     if (!f->inode || !S_ISREG(f->inode->mode))
         return -ENODEV;
-    if (type != MAP_PRIVATE && (prot & PROT_WRITE)) {
-        kerr("skiff: mmap: shared writable file mappings are not implemented: ENODEV\n");
-        return -ENODEV;
-    }
     return 0;
 }
 
@@ -105,9 +102,14 @@ SYSCALL(mmap)
             return -ENOMEM;
     }
     u32 vmflags = prot & VM_PROT_MASK;
-    long rc = vm_map(vs, addr, len, vmflags);
-    if (!rc && f)
-        rc = fill_from_file(vs, f->inode, addr, len, off, vmflags);
+    long rc;
+    if (f && type != MAP_PRIVATE) {
+        rc = vm_map_file_shared(vs, addr, len, vmflags, f->inode, off); /* the file's own pages */
+    } else {
+        rc = vm_map(vs, addr, len, vmflags);
+        if (!rc && f)
+            rc = fill_from_file(vs, f->inode, addr, len, off, vmflags);
+    }
     if (rc) {
         vm_unmap(vs, addr, len);
         return rc;

@@ -44,6 +44,10 @@ SYSCALL(mremap)
     struct vm_area *a = vm_find(vs, old);
     if (!a || old + old_len > a->end)
         return -EFAULT; /* the old range must lie within one mapping */
+    if (a->file) {
+        kerr("skiff: mremap of a shared file mapping is not implemented: EINVAL\n");
+        return -EINVAL;
+    }
     if (flags & MREMAP_FIXED) {
         if ((to % PAGE_SIZE) || !vm_range_ok(to, new_len) || (to < old + old_len && old < to + new_len))
             return -EINVAL;

@@ -90,8 +90,8 @@ static void free_level(u64 *table, int level)
         u64 pa = table[i] & PTE_ADDR;
         if (level > 1)
             free_level(phys_to_virt(pa), level - 1);
-        else
-            pmm_free(pa);
+        else if (!(table[i] & PTE_SOFT_SHARED))
+            pmm_free(pa); /* a shared file page stays with its file */
         table[i] = 0;
     }
     pmm_free(virt_to_phys(table));
