@@ -62,7 +62,7 @@ static void read_bars(struct pci_dev *d)
         pci_write32(d, off, ~0u);
         u32 szlo = pci_read32(d, off);
         pci_write32(d, off, lo);
-        u64 base = lo & ~0xfull, size = ~(u64)(szlo & ~0xfu) + 1;
+        u64 base = lo & ~0xfull, size = (u32)(~(szlo & ~0xfu) + 1);
         if (is64) {
             u32 hi = pci_read32(d, off + 4);
             pci_write32(d, off + 4, ~0u);
@@ -121,4 +121,39 @@ static void scan_bus(u8 bus, int depth)
 void pci_init(void)
 {
     scan_bus(0, 0);
+}
+
+#define CAP_MSIX 0x11
+
+/* Enables MSI-X with one vector per entry in fns (entry i raises fns[i]); every other entry stays masked.
+ * Returns the number of entries programmed, or -1 when the device has no MSI-X or no vector is free. */
+int pci_msix_enable(struct pci_dev *d, int n, void (*const fns[])(void *), void *ctx)
+{
+    u8 cap = pci_find_cap(d, CAP_MSIX, 0);
+    if (!cap)
+        return -1;
+    u16 ctl = pci_read16(d, cap + 2);
+    int size = (ctl & 0x7ff) + 1;
+    u32 table = pci_read32(d, cap + 4);
+    u8 bir = table & 7;
+    if (n > size || bir > 5 || !d->bar[bir] || paging_map_mmio(d->bar[bir], d->bar_len[bir])) {
+        return -1;
+    }
+    volatile u32 *t = (volatile u32 *)((u8 *)phys_to_virt(d->bar[bir]) + (table & ~7u));
+    pci_write16(d, cap + 2, ctl | (1u << 14));            /* function mask while programming */
+    for (int i = 0; i < size; i++)
+        t[i * 4 + 3] = 1;                                  /* masked */
+    for (int i = 0; i < n; i++) {
+        u64 addr;
+        u32 data;
+        if (irq_alloc_msi(fns[i], ctx, &addr, &data) < 0)
+            return -1;
+        t[i * 4 + 0] = (u32)addr;
+        t[i * 4 + 1] = (u32)(addr >> 32);
+        t[i * 4 + 2] = data;
+        t[i * 4 + 3] = 0;                                  /* unmasked */
+    }
+    pci_write16(d, cap + 2, (ctl | (1u << 15)) & ~(1u << 14)); /* enable, unmask the function */
+    pci_write16(d, 0x04, pci_read16(d, 0x04) | (1u << 10)); /* INTx off */
+    return n;
 }

@@ -119,7 +119,9 @@ int virtio_queue_setup(struct virtio_dev *v, struct virtq *q, u16 index)
     for (u16 i = 0; i < size; i++)
         q->desc[i].next = i + 1;
     w16(v->common, C_QSIZE, size);
-    w16(v->common, C_QMSIX, 0xffff); /* no MSI-X vector: INTx */
+    w16(v->common, C_QMSIX, v->msix ? 0 : 0xffff); /* MSI-X entry 0, or none: INTx */
+    if (v->msix && r16(v->common, C_QMSIX) != 0)
+        return -1; /* the device refused the vector */
     w64(v->common, C_QDESC, virt_to_phys(q->desc));
     w64(v->common, C_QDRIVER, virt_to_phys((void *)q->avail));
     w64(v->common, C_QDEVICE, virt_to_phys((void *)q->used));

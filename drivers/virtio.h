@@ -27,6 +27,7 @@ struct virtio_dev {
     volatile u8 *common, *isr, *device, *notify_base;
     u32 notify_mult;
     u64 features;
+    bool msix;                   /* queues signal MSI-X entry 0 instead of INTx */
 };
 
 int virtio_pci_init(struct virtio_dev *v, const struct pci_dev *d, u64 wanted);   /* reset..FEATURES_OK */

@@ -2,7 +2,8 @@
  * the program's stdin, stdout and stderr. The host names them skiff.stdin, skiff.stdout and skiff.stderr, or
  * skiff.tty for a terminal that carries stdin and stdout both.
  * QEMU flags: -device virtio-serial-pci,max_ports=4 -chardev ...,id=o -device virtserialport,chardev=o,
- * name=skiff.stdout (and the same for skiff.stderr and skiff.stdin). Receive is interrupt-driven (INTx);
+ * name=skiff.stdout (and the same for skiff.stderr and skiff.stdin). Receive is interrupt-driven (MSI-X, or
+ * INTx when the device has no MSI-X);
  * transmit waits for the device to take each buffer, so output is never lost at power-off. */
 #include "virtio.h"
 #include "vcon.h"
@@ -141,6 +142,13 @@ static void vcon_irq(void *ctx)
     poll_stdin();
 }
 
+static void vcon_msi(void *ctx)
+{
+    (void)ctx; /* MSI-X is never shared and needs no ISR read */
+    poll_ctrl();
+    poll_stdin();
+}
+
 static int setup_port_queues(u32 id)
 {
     struct port *p = &ports[id];
@@ -157,6 +165,8 @@ static int vcon_probe(struct pci_dev *d)
         return -1;
     if (!(vdev.features & F_MULTIPORT))
         return -1;
+    static void (*const msi_fns[1])(void *) = { vcon_msi };
+    vdev.msix = pci_msix_enable(&vdev.pci, 1, msi_fns, NULL) == 1;
     u32 max_ports = *(volatile u32 *)(vdev.device + 4);
     u32 nports = MIN(max_ports, (u32)MAX_PORTS);
     for (u32 id = 0; id < nports; id++)
@@ -187,11 +197,12 @@ static int vcon_probe(struct pci_dev *d)
             ctrl_send(id, CTRL_PORT_OPEN, 1);
         p->opened = true;
     }
-    irq_register(d->irq_line & 15, vcon_irq, NULL);
+    if (!vdev.msix)
+        irq_register(d->irq_line & 15, vcon_irq, NULL);
     tty_set_source_poll(vcon_poll_input);
     ready = true;
-    klog("skiff: virtio-console: stdin %s, stdout %s, stderr %s\n", by_role[VCON_STDIN] ? "yes" : "no",
-         by_role[VCON_STDOUT] ? "yes" : "no", by_role[VCON_STDERR] ? "yes" : "no");
+    klog("skiff: virtio-console: stdin %s, stdout %s, stderr %s, %s\n", by_role[VCON_STDIN] ? "yes" : "no",
+         by_role[VCON_STDOUT] ? "yes" : "no", by_role[VCON_STDERR] ? "yes" : "no", vdev.msix ? "MSI-X" : "INTx");
     return 0;
 }
 

@@ -113,6 +113,7 @@ void idt_set_gate(int vector, u64 handler);
 void irq_init(void);
 void timer_init(void);
 void irq_register(int irq, void (*fn)(void *), void *ctx);
+int irq_alloc_msi(void (*fn)(void *), void *ctx, u64 *addr, u32 *data); /* -1 without a local APIC */
 void irq_wait(u64 ns);               /* halt until an interrupt or ~ns pass (~0: no timer) */
 void irq_return_check(struct regs *r); /* trap.c: deliver signals when an IRQ interrupted ring 3 */
 

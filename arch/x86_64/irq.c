@@ -1,7 +1,9 @@
-/* arch/x86_64/irq.c — device interrupts through the legacy 8259 PICs, remapped to vectors 32-47 (the PCI
- * INTx lines that the BIOS routed to ISA IRQs arrive here), and the PIT's one-shot mode as the timer that
- * ends a sleep. The kernel runs with interrupts off except while it waits in irq_wait (sti; hlt). */
+/* arch/x86_64/irq.c — device interrupts: the legacy 8259 PICs remapped to vectors 32-47 (the PCI INTx
+ * lines that the BIOS routed to ISA IRQs arrive here), MSI-X vectors 48-63 through the local APIC, and the
+ * PIT's one-shot mode as the timer that ends a sleep. The kernel runs with interrupts off except while it waits in irq_wait (sti; hlt). */
 #include "arch.h"
+#include "../../kernel/mm.h"
+#define DIRECT_MAP_BASE DIRECT_MAP
 
 #define PIC1_CMD 0x20
 #define PIC1_DATA 0x21
@@ -10,9 +12,17 @@
 #define IRQ_BASE 32
 #define PIT_HZ 1193182u
 
-extern const u64 irq_stubs[16];
-static void (*handlers[16])(void *);
-static void *handler_ctx[16];
+#define NIRQ 32                  /* 0-15 PIC lines, 16-31 MSI vectors */
+#define MSI_FIRST 16
+#define LAPIC_BASE 0xfee00000ull
+#define LAPIC_EOI 0xb0
+#define LAPIC_SVR 0xf0
+
+extern const u64 irq_stubs[NIRQ];
+static void (*handlers[NIRQ])(void *);
+static void *handler_ctx[NIRQ];
+static int next_msi = MSI_FIRST;
+static volatile u32 *lapic;
 static u16 mask = 0xffff & ~(1u << 2); /* everything masked but the cascade */
 
 static void pic_write_mask(void)
@@ -32,8 +42,38 @@ void irq_init(void)
     outb(PIC1_DATA, 1);           /* ICW4: 8086 mode */
     outb(PIC2_DATA, 1);
     pic_write_mask();
-    for (int i = 0; i < 16; i++)
+    for (int i = 0; i < NIRQ; i++)
         idt_set_gate(IRQ_BASE + i, irq_stubs[i]);
+}
+
+/* The local APIC, for MSI-X: software-enabled with a spurious vector; LINT0 keeps the BIOS's virtual-wire
+ * setting, so the PICs' interrupts still arrive. */
+static bool lapic_init(void)
+{
+    u32 a, b, c, d;
+    cpuid(1, 0, &a, &b, &c, &d);
+    if (!(d & (1u << 9)))
+        return false;
+    if (!lapic) {
+        if (paging_map_mmio(LAPIC_BASE, 4096))
+            return false;
+        lapic = (volatile u32 *)(DIRECT_MAP_BASE + LAPIC_BASE);
+        lapic[LAPIC_SVR / 4] = 0x100 | 0xff; /* enabled, spurious vector 255 */
+    }
+    return true;
+}
+
+/* An MSI vector for fn; the address/data pair a device writes to raise it goes to *addr and *data. */
+int irq_alloc_msi(void (*fn)(void *), void *ctx, u64 *addr, u32 *data)
+{
+    if (next_msi >= NIRQ || !lapic_init())
+        return -1;
+    int irq = next_msi++;
+    handlers[irq] = fn;
+    handler_ctx[irq] = ctx;
+    *addr = LAPIC_BASE;         /* destination: APIC 0, fixed delivery */
+    *data = IRQ_BASE + irq;
+    return irq;
 }
 
 void irq_register(int irq, void (*fn)(void *), void *ctx)
@@ -48,6 +88,12 @@ void irq_register(int irq, void (*fn)(void *), void *ctx)
 /* Called from trap.asm's irq stubs with the IRQ number; PCI lines are level-triggered and shared. */
 void irq_dispatch(u64 irq)
 {
+    if (irq >= MSI_FIRST) {
+        if (handlers[irq])
+            handlers[irq](handler_ctx[irq]);
+        lapic[LAPIC_EOI / 4] = 0;
+        return;
+    }
     if (irq == 7 || irq == 15) {
         /* A spurious IRQ has no in-service bit: it must not be acknowledged (or, on the slave, only on the master). */
         u8 isr;

@@ -85,9 +85,10 @@ ISR_NOERR v
     pop rax
 %endmacro
 
-; Device interrupts: the same frame (vector = 32 + IRQ), then irq_dispatch(rdi = IRQ).
+; Device interrupts: the same frame (vector = 32 + IRQ), then irq_dispatch(rdi = IRQ). IRQs 0-15 come from
+; the PICs (vectors 32-47), 16-31 are MSI-X vectors 48-63 delivered by the local APIC.
 %assign n 0
-%rep 16
+%rep 32
 irqstub %+ n:
     push qword 0                        ; error: none
     push qword 32 + n                   ; vector
@@ -138,7 +139,7 @@ section .rodata
 align 8
 irq_stubs:                              ; irq_stubs[i] = address of the stub for IRQ i
 %assign n 0
-%rep 16
+%rep 32
     dq irqstub %+ n
 %assign n n + 1
 %endrep
