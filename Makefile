@@ -34,7 +34,8 @@ deps-run:
 deps-iso:
 	@$(NEED) grub-pc-bin:/usr/lib/grub/i386-pc/multiboot.mod grub-common:grub-mkrescue xorriso:xorriso mtools:mformat
 deps-test: deps-run deps-iso
-	@$(NEED) busybox-static:/bin/busybox musl-tools:musl-gcc file:file
+	@$(NEED) busybox-static:/bin/busybox musl-tools:musl-gcc file:file sqlite3:sqlite3 lua5.4:lua5.4 bc:bc \
+	    xz-utils:xz bzip2:bzip2 python3:/usr/bin/python3 perl:perl tmux:tmux
 
 $(BUILD)/skiff.elf: $(KERNEL_OBJS) linker.ld | deps-build
 	$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS)
@@ -56,6 +57,9 @@ $(BUILD)/%.asm.o: %.asm | deps-build
 
 # ---- test and demo programs (host-built Linux binaries) ----
 include test/progs/progs.mk
+include test/apps/apps.mk
+include test/conformance/conformance.mk
+include bench/bench.mk
 
 # ---- running ----
 APP  ?=
@@ -79,7 +83,7 @@ $(BUILD)/demo-initrd.cpio: $(PROGS_DIR)/hello | deps-run
 # ---- tests ----
 include test/unit/unit.mk
 
-test: kernel progs unit-bin deps-test
+test: kernel progs unit-bin apps-bin conformance-bin deps-test
 	sh test/run-all.sh
 
 unit-test: unit-bin

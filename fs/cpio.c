@@ -26,6 +26,12 @@ static size_t pad4(size_t x) { return (x + 3) & ~(size_t)3; }
 int cpio_parse(const u8 *buf, size_t len, int (*fn)(const struct cpio_entry *, void *), void *ctx,
                const char **err)
 {
+    return cpio_parse_progress(buf, len, fn, ctx, err, NULL);
+}
+
+int cpio_parse_progress(const u8 *buf, size_t len, int (*fn)(const struct cpio_entry *, void *), void *ctx,
+                        const char **err, void (*done_upto)(size_t off))
+{
     size_t off = 0;
     for (;;) {
         if (len - off < HDR_LEN) {
@@ -70,6 +76,8 @@ int cpio_parse(const u8 *buf, size_t len, int (*fn)(const struct cpio_entry *, v
             *err = "truncated archive";
             return -1;
         }
+        if (done_upto)
+            done_upto(off); /* everything before off has been consumed */
     }
 }
 
@@ -164,10 +172,10 @@ static int unpack_one(const struct cpio_entry *e, void *ctx)
     return 0;
 }
 
-int cpio_unpack(const u8 *buf, size_t len, const char **err)
+int cpio_unpack(const u8 *buf, size_t len, const char **err, void (*done_upto)(size_t off))
 {
     struct dir_time *times = NULL;
-    int rc = cpio_parse(buf, len, unpack_one, &times, err);
+    int rc = cpio_parse_progress(buf, len, unpack_one, &times, err, done_upto);
     while (times) {
         struct dir_time *t = times;
         t->dir->mtime = t->dir->ctime = t->dir->atime = (struct timespec64){ t->mtime, 0 };

@@ -213,9 +213,16 @@ static int gen_environ(char *buf, size_t size)
 static struct inode *resolve_exe(struct inode *link)
 {
     (void)link;
-    struct inode *ino;
+    static int depth; /* an exe path that leads back into /proc must not recurse without end */
+    struct inode *ino = NULL;
     const char *exe = current_proc()->exe;
-    return exe && !vfs_lookup(vfs_root, exe, WALK_FOLLOW, &ino) ? ino : NULL;
+    if (exe && depth == 0) {
+        depth++;
+        if (vfs_lookup(vfs_root, exe, WALK_FOLLOW, &ino))
+            ino = NULL;
+        depth--;
+    }
+    return ino;
 }
 
 static void refresh_exe(struct inode *link)

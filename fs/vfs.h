@@ -143,7 +143,10 @@ struct cpio_entry {
 /* Calls fn for each entry; returns 0 at the trailer, or -1 with *err set to a reason. */
 int cpio_parse(const u8 *buf, size_t len, int (*fn)(const struct cpio_entry *, void *), void *ctx,
                const char **err);
-int cpio_unpack(const u8 *buf, size_t len, const char **err);
+int cpio_parse_progress(const u8 *buf, size_t len, int (*fn)(const struct cpio_entry *, void *), void *ctx,
+                        const char **err, void (*done_upto)(size_t off));
+/* Unpacks into the ramfs; done_upto (optional) hears how much of the archive is no longer needed. */
+int cpio_unpack(const u8 *buf, size_t len, const char **err, void (*done_upto)(size_t off));
 
 /* file.c — open files and fd tables. */
 #define FD_MAX 1024

@@ -14,7 +14,19 @@
 u8 boot_kstack[16384] __attribute__((aligned(16)));
 _Static_assert(sizeof(boot_kstack) == 16384, "boot/boot.asm sets rsp to boot_kstack + 16384");
 
-/* The initrd: unpacked into the ramfs, then its pages go back to the allocator. */
+/* The initrd is unpacked into the ramfs and its pages go back to the allocator as the unpacking passes them,
+ * so a root needs little more than its own size in memory. */
+static u64 initrd_freed; /* physical address up to which the archive's pages were freed */
+
+static void initrd_consumed(size_t off)
+{
+    u64 upto = ALIGN_DOWN(boot.initrd_start + off, PAGE_SIZE);
+    if (upto > initrd_freed) {
+        pmm_free_range(initrd_freed, upto);
+        initrd_freed = upto;
+    }
+}
+
 static void initrd_unpack(void)
 {
     if (!boot.initrd_end) {
@@ -23,9 +35,16 @@ static void initrd_unpack(void)
     }
     const char *err = NULL;
     size_t len = boot.initrd_end - boot.initrd_start;
-    if (cpio_unpack(phys_to_virt(boot.initrd_start), len, &err))
+    initrd_freed = ALIGN_UP(boot.initrd_start, PAGE_SIZE);
+    if (cpio_unpack(phys_to_virt(boot.initrd_start), len, &err, initrd_consumed)) {
+        if (pmm_free_pages() < 64) {
+            kerr("skiff: the root filesystem (%lu MiB packed) does not fit in this VM's memory: "
+                 "give it more (tools/skiff run --mem)\n", len >> 20);
+            power_off(EXIT_PANIC);
+        }
         panic("initrd: %s", err);
-    pmm_free_range(ALIGN_UP(boot.initrd_start, PAGE_SIZE), ALIGN_DOWN(boot.initrd_end, PAGE_SIZE));
+    }
+    initrd_consumed(len);
     klog("skiff: initrd: %lu KiB unpacked\n", len / 1024);
 }
 

@@ -70,6 +70,20 @@ static struct task *proc_create_init(void)
     return t;
 }
 
+/* --workdir: the program starts in this directory. */
+static void set_workdir(struct proc *p, const char *path)
+{
+    struct inode *dir;
+    int rc = vfs_lookup(vfs_root, path, WALK_FOLLOW, &dir);
+    if (rc || !S_ISDIR(dir->mode)) {
+        proc_diag("skiff: working directory %s: %s\n", path, rc ? "No such file or directory" : "Not a directory");
+        power_off(EXIT_PANIC);
+    }
+    inode_get(dir);
+    inode_put(p->cwd);
+    p->cwd = dir;
+}
+
 /* fd 0 is /.skiff/stdin when the host packed one (its stdin was a file or a pipe), else the console. */
 static void open_stdio(struct proc *p, struct inode *stdin_file)
 {
@@ -146,6 +160,10 @@ void proc_start_init(void)
     char **argv = abuf && alen ? split_nul(abuf, alen) : init_argv;
     char **envp = ebuf ? split_nul(ebuf, elen) : default_env;
     struct inode *stdin_file = take_stdin();
+    size_t clen = 0;
+    char *cwd = take_file("/.skiff/cwd", &clen);
+    if (cwd && clen)
+        set_workdir(p, cwd);
     struct walk w;
     if (!vfs_walk(vfs_root, "/.skiff", 0, &w) && w.node)
         ramfs_unlink(w.dir, w.name, true);

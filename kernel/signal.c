@@ -79,16 +79,16 @@ int signal_send_code(struct task *t, int sig, int code)
 }
 
 /* What happens on the way back to ring 3: each pending, unblocked signal either runs its handler (a frame on
- * the user stack, arch/x86_64/sigframe.c) or takes its default action. One handler frame per return, as
- * Linux does; the next pending signal is taken when that handler's sigreturn comes back. */
+ * the user stack, arch/x86_64/sigframe.c) or takes its default action. As on Linux, every deliverable signal
+ * gets its frame now, each on top of the last, so the last one set up runs first. */
 void signal_deliver(struct regs *r)
 {
     struct proc *p = current->proc;
-    u64 ready = p->sig_pending & ~current->sig_blocked;
-    for (int sig = 1; ready && sig <= NSIG; sig++) {
-        if (!(ready & (1ull << (sig - 1))))
+    for (int sig = 1; sig <= NSIG; sig++) {
+        u64 bit = 1ull << (sig - 1);
+        if (!(p->sig_pending & ~current->sig_blocked & bit))
             continue;
-        p->sig_pending &= ~(1ull << (sig - 1));
+        p->sig_pending &= ~bit;
         struct k_sigaction *act = &p->sigactions[sig];
         if (act->handler == SIG_IGN || (act->handler == SIG_DFL && default_ignored(sig)))
             continue;
@@ -99,10 +99,10 @@ void signal_deliver(struct regs *r)
                       signal_name(sig));
             proc_exit(128 + SIGSEGV);
         }
-        current->sig_blocked |= act->mask | ((act->flags & SA_NODEFER) ? 0 : 1ull << (sig - 1));
+        current->sig_blocked |= act->mask | ((act->flags & SA_NODEFER) ? 0 : bit);
         if (act->flags & SA_RESETHAND)
             *act = (struct k_sigaction){ 0 };
-        return;
+        sig = 0; /* frames stack as on Linux: another deliverable signal's handler runs first */
     }
 }
 

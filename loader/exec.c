@@ -210,8 +210,12 @@ static void record_program(struct proc *p, const char *path, char *const argv[])
     char *abs = NULL;
     if (!vfs_walk(p->cwd, path, WALK_FOLLOW, &w) && w.node)
         abs = vfs_walk_path(&w);
-    kfree(p->exe);
-    p->exe = abs ? abs : kstrdup(path);
+    if (abs && !strncmp(abs, "/proc/", 6) && p->exe) {
+        kfree(abs); /* reached through /proc/self/exe: the program's real path stays what it was */
+    } else {
+        kfree(p->exe);
+        p->exe = abs ? abs : kstrdup(path);
+    }
     size_t len = 0;
     for (int i = 0; argv && argv[i]; i++)
         len += strlen(argv[i]) + 1;

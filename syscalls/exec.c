@@ -78,6 +78,13 @@ static long do_execveat(int dirfd, const char *upath, char *const *uargv, char *
         kerr("skiff: execveat relative to a directory fd is not implemented: EINVAL\n");
         rc = -EINVAL;
     }
+    if (!rc) {
+        /* as Linux's do_open_execat, before argv is read: a regular file with an x bit (we are root) */
+        struct inode *ino;
+        rc = vfs_lookup(current_proc()->cwd, kpath, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW, &ino);
+        if (!rc && (!S_ISREG(ino->mode) || !(ino->mode & 0111)))
+            rc = -EACCES;
+    }
     char **argv = NULL, **envp = NULL;
     if (!rc)
         rc = copy_strv(uargv, &argv);

@@ -1,5 +1,6 @@
 #!/bin/sh
-# test/run-all.sh — `make test`: every suite in turn (host unit tests, then guest tests under QEMU/TCG), their
+# test/run-all.sh — `make test`: every suite in turn (host unit tests; guest tests, the syscall conformance
+# suite against Linux and the application tests, all under QEMU/TCG), their
 # TAP as they run, and one closing line `N passed, N failed, N skipped` over all of them.
 set -u
 cd "$(dirname "$0")/.."
@@ -18,9 +19,20 @@ suite() {
     rc=$?
     # The suite's own closing line is replaced by ours; everything else is shown.
     grep -v -E '^[0-9]+ passed, [0-9]+ failed' "$log"
-    p=$(grep -c '^ok ' "$log")
-    s=$(grep -c '^ok .*# SKIP' "$log")
-    f=$(grep -c '^not ok ' "$log")
+    # A suite's own closing line counts when it has one (the conformance suite prints a table, not TAP);
+    # otherwise its TAP lines are counted.
+    summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+    if [ -n "$summary" ]; then
+        p=$(echo "$summary" | sed -E 's/^([0-9]+) passed.*/\1/')
+        f=$(echo "$summary" | sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/')
+        s=$(echo "$summary" | sed -nE 's/.*, ([0-9]+) skipped.*/\1/p')
+        s=${s:-0}
+        p=$((p + s)) # p below counts skips among the passes, as for TAP
+    else
+        p=$(grep -c '^ok ' "$log")
+        s=$(grep -c '^ok .*# SKIP' "$log")
+        f=$(grep -c '^not ok ' "$log")
+    fi
     if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
         echo "not ok - suite $name exited with status $rc"
         f=1
@@ -33,5 +45,7 @@ suite() {
 
 suite unit sh test/unit/run.sh
 suite guest sh test/guest/run.sh
+suite conformance sh test/conformance/run.sh
+suite apps sh test/apps/run.sh
 echo "$pass passed, $fail failed, $skip skipped"
 exit $status

@@ -18,7 +18,7 @@
 #define LAPIC_EOI 0xb0
 #define LAPIC_SVR 0xf0
 
-extern const u64 irq_stubs[NIRQ];
+extern const u64 irq_stubs[NIRQ + 192];
 static void (*handlers[NIRQ])(void *);
 static void *handler_ctx[NIRQ];
 static int next_msi = MSI_FIRST;
@@ -42,7 +42,7 @@ void irq_init(void)
     outb(PIC1_DATA, 1);           /* ICW4: 8086 mode */
     outb(PIC2_DATA, 1);
     pic_write_mask();
-    for (int i = 0; i < NIRQ; i++)
+    for (int i = 0; i < NIRQ + 192; i++)
         idt_set_gate(IRQ_BASE + i, irq_stubs[i]);
 }
 
@@ -88,6 +88,15 @@ void irq_register(int irq, void (*fn)(void *), void *ctx)
 /* Called from trap.asm's irq stubs with the IRQ number; PCI lines are level-triggered and shared. */
 void irq_dispatch(u64 irq)
 {
+    if (irq >= NIRQ) {
+        static bool said;
+        if (!said)
+            kerr("skiff: unexpected interrupt vector %lu, ignored\n", irq + IRQ_BASE);
+        said = true;
+        if (irq + IRQ_BASE != 255 && lapic)
+            lapic[LAPIC_EOI / 4] = 0; /* the spurious vector alone takes no EOI */
+        return;
+    }
     if (irq >= MSI_FIRST) {
         if (handlers[irq])
             handlers[irq](handler_ctx[irq]);

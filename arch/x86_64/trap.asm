@@ -96,6 +96,16 @@ irqstub %+ n:
 %assign n n + 1
 %endrep
 
+; Vectors nothing should raise (64-255, e.g. a local APIC spurious interrupt): logged, acknowledged, ignored.
+%assign n 64
+%rep 192
+vecstub %+ n:
+    push qword 0                        ; error: none
+    push qword n                        ; vector
+    jmp irq_common
+%assign n n + 1
+%endrep
+
 irq_common:
     test byte [rsp + 24], 3             ; from ring 3?
     jz .from_kernel
@@ -137,10 +147,15 @@ arch_return_to_user:
 
 section .rodata
 align 8
-irq_stubs:                              ; irq_stubs[i] = address of the stub for IRQ i
+irq_stubs:                              ; irq_stubs[i] = address of the stub for IRQ i (vector 32 + i)
 %assign n 0
 %rep 32
     dq irqstub %+ n
+%assign n n + 1
+%endrep
+%assign n 64
+%rep 192
+    dq vecstub %+ n
 %assign n n + 1
 %endrep
 isr_table:                              ; isr_table[v] = address of the stub for vector v

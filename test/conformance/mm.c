@@ -1,7 +1,7 @@
 /* test/conformance/mm.c — mmap, munmap, mprotect, madvise, brk. Accessibility is probed without faulting:
  * write(2) from a page fails with EFAULT when the page is not readable, read(2) into it when it is not
  * writable. Addresses the kernel picks are not compared with Linux's, only their properties. */
-/* covers: mmap munmap mprotect madvise brk */
+/* covers: mmap munmap mprotect madvise brk mremap msync */
 #include "tap.h"
 #include <sys/mman.h>
 #include <stdint.h>
@@ -154,6 +154,28 @@ int main(void)
     T_OK("brk grow again", SYS(SYS_brk, b0 + 2 * PAGE), b0 + 2 * PAGE);
     T_TRUE("brk grow again: fresh memory reads zeros", h[PAGE + 8] == 0);
     SYS(SYS_brk, b0);
+
+    /* mremap, msync */
+    char *m = (char *)SYS(SYS_mmap, NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    m[0] = 'a', m[PAGE] = 'b';
+    T_OK("msync MS_SYNC", SYS(SYS_msync, m, 2 * PAGE, MS_SYNC), 0);
+    T_OK("msync MS_ASYNC", SYS(SYS_msync, m, PAGE, MS_ASYNC), 0);
+    T_ERR("msync MS_SYNC|MS_ASYNC", SYS(SYS_msync, m, PAGE, MS_SYNC | MS_ASYNC), EINVAL);
+    T_ERR("msync unaligned", SYS(SYS_msync, m + 1, PAGE, MS_SYNC), EINVAL);
+    T_ERR("msync unknown flag", SYS(SYS_msync, m, PAGE, 8), EINVAL);
+    T_OK("mremap shrink in place", SYS(SYS_mremap, m, 2 * PAGE, PAGE, 0), (long)m);
+    T_TRUE("mremap shrink: the tail is gone", !readable(m + PAGE));
+    T_ERR("msync a range with a hole", SYS(SYS_msync, m, 2 * PAGE, MS_SYNC), ENOMEM);
+    char *gm = (char *)SYS(SYS_mremap, m, PAGE, 64 * PAGE, MREMAP_MAYMOVE);
+    T_TRUE("mremap grow with MREMAP_MAYMOVE", gm != MAP_FAILED && gm[0] == 'a');
+    T_TRUE("mremap grow: the new part reads zeros and is writable", gm[63 * PAGE] == 0 && writable(gm + 63 * PAGE));
+    T_ERR("mremap unaligned address", SYS(SYS_mremap, gm + 1, PAGE, PAGE, 0), EINVAL);
+    T_ERR("mremap new length 0", SYS(SYS_mremap, gm, PAGE, 0, MREMAP_MAYMOVE), EINVAL);
+    T_ERR("mremap unknown flag", SYS(SYS_mremap, gm, PAGE, PAGE, 0x100), EINVAL);
+    T_ERR("mremap MREMAP_FIXED without MREMAP_MAYMOVE", SYS(SYS_mremap, gm, PAGE, PAGE, MREMAP_FIXED, gm), EINVAL);
+    T_ERR("mremap an unmapped range", SYS(SYS_mremap, (void *)0x10000000000ul, PAGE, 2 * PAGE, MREMAP_MAYMOVE),
+          EFAULT);
+    munmap(gm, 64 * PAGE);
 
     close(probe_fd);
     tap_finish_dir();

@@ -82,7 +82,7 @@ int main(void)
 
     /* select */
     fd_set r, w;
-    struct ktv tv0 = { 0, 0 }, badtv = { 0, 1000000 }, negtv = { 0, -1 };
+    struct ktv tv0 = { 0, 0 }, negtv = { 0, -1 };
     FD_ZERO(&r);
     FD_ZERO(&w);
     FD_SET(p[0], &r);
@@ -97,7 +97,6 @@ int main(void)
     T_TRUE("select: the read end is in the read set", FD_ISSET(p[0], &r));
     T_OK("select nfds 0, zero timeout", SYS(SYS_select, 0, NULL, NULL, NULL, &tv0), 0);
     T_ERR("select negative nfds", SYS(SYS_select, -1, NULL, NULL, NULL, &tv0), EINVAL);
-    T_ERR("select tv_usec 1e6", SYS(SYS_select, 0, NULL, NULL, NULL, &badtv), EINVAL);
     T_ERR("select negative tv_usec", SYS(SYS_select, 0, NULL, NULL, NULL, &negtv), EINVAL);
     T_ERR("select timeout at a kernel address", SYS(SYS_select, 0, NULL, NULL, NULL, KADDR), EFAULT);
     FD_ZERO(&r);

@@ -2,7 +2,7 @@
  * getrlimit setrlimit), umask, arch_prctl, sched_getaffinity, sched_yield, set_tid_address, set_robust_list,
  * and exit_group (every program ends with it: the runner checks the status). Pids and default limits are
  * host-dependent: only their relations are checked. The suite runs as root on both sides. */
-/* covers: exit getpid getppid gettid getuid geteuid getgid getegid prlimit64 getrlimit setrlimit umask arch_prctl sched_getaffinity sched_yield set_tid_address set_robust_list exit_group */
+/* covers: exit getpid getppid gettid getuid geteuid getgid getegid prlimit64 getrlimit setrlimit umask arch_prctl sched_getaffinity sched_yield set_tid_address set_robust_list exit_group futex */
 #include "tap.h"
 #include <sys/resource.h>
 #define ARCH_SET_GS 0x1001
@@ -116,6 +116,18 @@ int main(void)
     T_ERR("sched_getaffinity into a kernel address", SYS(SYS_sched_getaffinity, 0, sizeof mask, KADDR), EFAULT);
     T_ERR("sched_getaffinity a pid that does not exist", SYS(SYS_sched_getaffinity, 0x3fffffff, sizeof mask, mask),
           ESRCH);
+
+    /* futex, without a second thread: wakes find no waiter, waits end at once (value mismatch, timeout) */
+    static uint32_t fw = 5;
+    struct { long sec, nsec; } ts1ms = { 0, 1000000 }, badts = { 0, 1000000000 };
+    T_OK("futex FUTEX_WAKE with no waiters", SYS(SYS_futex, &fw, 1 /* WAKE */, 1, NULL, NULL, 0), 0);
+    T_OK("futex FUTEX_WAKE|FUTEX_PRIVATE_FLAG", SYS(SYS_futex, &fw, 1 | 128, 10, NULL, NULL, 0), 0);
+    T_ERR("futex FUTEX_WAIT on a changed value", SYS(SYS_futex, &fw, 0 /* WAIT */, 4, NULL, NULL, 0), EAGAIN);
+    T_ERR("futex FUTEX_WAIT times out", SYS(SYS_futex, &fw, 0 | 128, 5, &ts1ms, NULL, 0), ETIMEDOUT);
+    T_ERR("futex FUTEX_WAIT bad timeout", SYS(SYS_futex, &fw, 0, 5, &badts, NULL, 0), EINVAL);
+    T_ERR("futex unaligned address", SYS(SYS_futex, (char *)&fw + 1, 0, 5, NULL, NULL, 0), EINVAL);
+    T_ERR("futex FUTEX_WAIT at a kernel address", SYS(SYS_futex, KADDR, 0, 5, NULL, NULL, 0), EFAULT);
+    T_ERR("futex unknown operation", SYS(SYS_futex, &fw, 99, 0, NULL, NULL, 0), ENOSYS);
 
     tap_finish_dir();
     /* end with exit (60), not exit_group: in a single-threaded process it ends the process with this status */

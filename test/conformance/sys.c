@@ -72,11 +72,11 @@ int main(void)
     T_OK("getpgrp equals getpgid(0)", SYS(SYS_getpgrp), SYS(SYS_getpgid, 0));
     T_OK("getpgid of ourselves by pid", SYS(SYS_getpgid, pid), SYS(SYS_getpgid, 0));
     T_ERR("getpgid of no process", SYS(SYS_getpgid, NOPID), ESRCH);
-    T_TRUE("getsid(0) is a pid", SYS(SYS_getsid, 0) > 0);
+    T_TRUE("getsid of ourselves is a pid", SYS(SYS_getsid, 0) > 0);
     T_ERR("getsid of no process", SYS(SYS_getsid, NOPID), ESRCH);
-    T_OK("setpgid(0, 0) outside a session leader", SYS(SYS_setpgid, 0, 0), 0);
+    T_OK("setpgid into our own group outside a session leader", SYS(SYS_setpgid, 0, SYS(SYS_getpgid, 0)), 0);
     SYS(SYS_setsid); /* natively a new session; under skiff already one (EPERM) */
-    T_TRUE("setsid: afterwards we lead our session and group",
+    T_TRUE("setsid leaves us leading our session and group",
            SYS(SYS_getsid, 0) == pid && SYS(SYS_getpgid, 0) == pid && SYS(SYS_getpgrp) == pid);
     T_ERR("setsid as a process group leader", SYS(SYS_setsid), EPERM);
     T_ERR("setpgid as a session leader", SYS(SYS_setpgid, 0, 0), EPERM);
@@ -109,10 +109,12 @@ int main(void)
     T_ERR("setpriority of no process", SYS(SYS_setpriority, PRIO_PROCESS, NOPID, 0), ESRCH);
 
     /* scheduler */
-    T_OK("sched_getscheduler: SCHED_OTHER", SYS(SYS_sched_getscheduler, 0), SCHED_OTHER);
+    T_OK("sched_getscheduler is SCHED_OTHER", SYS(SYS_sched_getscheduler, 0), SCHED_OTHER);
     T_ERR("sched_getscheduler of no process", SYS(SYS_sched_getscheduler, NOPID), ESRCH);
     T_ERR("sched_getscheduler negative pid", SYS(SYS_sched_getscheduler, -1), EINVAL);
-    struct sched_param sp = { 99 };
+    struct sched_param sp;
+    memset(&sp, 0, sizeof sp);
+    sp.sched_priority = 99;
     T_OK("sched_getparam", SYS(SYS_sched_getparam, 0, &sp), 0);
     T_EQ("sched_getparam: priority 0 for SCHED_OTHER", sp.sched_priority, 0);
     T_ERR("sched_getparam NULL", SYS(SYS_sched_getparam, 0, NULL), EINVAL);

@@ -1,0 +1,164 @@
+#!/bin/sh
+# bench/report.sh WORKDIR OUTDIR — turn WORKDIR/raw.txt ("KEY SYSTEM VALUE" samples) and WORKDIR/facts.txt into
+# OUTDIR/latest.md (tables: median, min–max, skiff/Linux ratio) and OUTDIR/latest.json. Called by bench/run.sh.
+set -u
+W=$1
+OUT=$2
+RAW=$W/raw.txt
+FACTS=$W/facts.txt
+NOTYET="not yet: skiff needs dynamic binaries (issue 4)"
+
+# stats: KEY SYSTEM MEDIAN MIN MAX N
+sort -k1,1 -k2,2 -k3,3g "$RAW" | awk '
+function flush() {
+    if (n == 0) return
+    med = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+    printf "%s %s %s %s %s %d\n", k, s, med, v[1], v[n], n
+}
+{
+    if ($1 != k || $2 != s) { flush(); k = $1; s = $2; n = 0 }
+    v[++n] = $3
+}
+END { flush() }' >"$W/stats.txt"
+
+# The rows: ID|LABEL|UNIT|SCALE (divide by)|NOTE when skiff has no figure|TARGET
+rows() {
+	cat <<'EOF'
+#Boot (wall time on the host; QEMU start = just before fork/exec of QEMU)
+boot.hello.first|static hello: QEMU start → program's first output|ms|1||
+boot.hello.exit|static hello: QEMU start → QEMU exit|ms|1||skiff ≤ 0.1 × Linux
+boot.dynhello.first|dynamic hello: QEMU start → first output|ms|1|NOTYET|
+boot.dynhello.exit|dynamic hello: QEMU start → QEMU exit|ms|1|NOTYET|
+boot.inguest|in guest: kernel's first instruction → program's first instruction|ms|1||skiff < 2 ms
+boot.kmsg_init|Linux only: printk time of "Run /bootinfo as init process"|ms|1|-|
+boot.hello.qboot.exit|static hello with -bios qboot.rom: start → exit|ms|1||
+boot.hello.microvm.exit|static hello with -M microvm: start → exit|ms|1||
+boot.hello.bzimage.exit|Linux booted from the compressed vmlinuz (bzImage), SeaBIOS: start → exit|ms|1|-|
+boot.hello.cli.exit|skiff only: `tools/skiff run hello`, the whole CLI|ms|1||
+#Syscalls (in guest, ns per call, median of 5 loops per boot, median over boots)
+sys.getppid|null syscall: getppid|ns|1||skiff ≤ 0.6 × Linux
+sys.write_null|write 1 byte to /dev/null|ns|1||
+sys.pread_4k|read 4 KiB (pread) from a RAM file-system file|ns|1||
+sys.open_close|openat + close|ns|1||
+sys.fstat|fstat|ns|1||
+sys.clock_gettime|clock_gettime(MONOTONIC) through libc (vDSO on Linux)|ns|1||
+sys.clock_gettime_sys|clock_gettime as a real syscall|ns|1||
+sys.mmap_touch_munmap|mmap 64 KiB + touch 16 pages + munmap|ns|1||
+sys.page_fault|first-touch page fault (4 MiB anonymous mapping, per page)|ns|1||skiff ≤ Linux
+#Memory (smallest -m that still runs the program correctly, bisection)
+mem.hello|static hello|MiB|1||skiff ≤ 4 MiB
+mem.dynhello|dynamic hello|MiB|1|NOTYET|
+mem.python|python3 -c 'print(1)'|MiB|1|NOTYET|skiff < 0.5 × Linux
+mem.sqlite|sqlite3 workload (static)|MiB|1||
+#Size
+size.kernel|kernel: skiff.elf / vmlinux (uncompressed ELF)|KiB|1024||
+size.kernel_stripped|kernel stripped|KiB|1024||skiff < 512 KiB
+size.kernel_compressed|Linux only: vmlinuz (bzImage)|KiB|1024|-|
+size.iso|skiff only: bootable ISO (make iso: GRUB + kernel + demo initrd)|KiB|1024||
+size.initrd.hello|initrd, static hello (uncompressed cpio)|KiB|1024||
+size.initrd_gz.hello|Linux only: that initramfs gzip -9|KiB|1024|-|
+size.image.hello|boot image for hello: stripped skiff.elf + initrd / vmlinuz + initramfs.gz|KiB|1024||
+size.initrd.dynhello|initrd, dynamic hello|KiB|1024|NOTYET|
+size.initrd.sqlite|initrd, sqlite3 workload|KiB|1024||
+size.initrd.lua|initrd, lua workload|KiB|1024||
+size.initrd.gzip|initrd, gzip workload (with its input)|KiB|1024||
+size.initrd.python|initrd, python3 + the modules it imports|KiB|1024|NOTYET|
+#Programs (wall time QEMU start → exit, boot included; "in guest" = Linux's own fork→wait time)
+prog.sqlite|sqlite3: 100,000 inserts in a transaction + GROUP BY|ms|1||
+prog.sqlite.inguest|  the same, Linux in guest (no boot)|ms|1|-|
+prog.python|python3 -c 'pass'|ms|1|NOTYET|
+prog.python.inguest|  the same, Linux in guest|ms|1|-|
+prog.lua|lua 5.4 numeric loop (3,000,000 iterations)|ms|1||
+prog.lua.inguest|  the same, Linux in guest|ms|1|-|
+prog.gzip|busybox gzip of 20 MiB|ms|1||
+prog.gzip.inguest|  the same, Linux in guest|ms|1|-|
+EOF
+}
+
+fmt() { # fmt VALUE SCALE: number for the table
+	awk -v v="$1" -v s="$2" 'BEGIN { x = v / s; if (x >= 100) printf "%.0f", x; else if (x >= 10) printf "%.1f", x; else printf "%.2f", x }'
+}
+stat_of() { awk -v k="$1" -v s="$2" '$1 == k && $2 == s { print; exit }' "$W/stats.txt"; }
+cell() { # cell KEY SYSTEM SCALE: "median (min–max)" or ""
+	line=$(stat_of "$1" "$2")
+	[ -z "$line" ] && return
+	set -- $line "$3"
+	if [ "$6" -gt 1 ]; then
+		echo "$(fmt "$3" "$7") ($(fmt "$4" "$7")–$(fmt "$5" "$7"))"
+	else
+		fmt "$3" "$7"
+	fi
+}
+median() { stat_of "$1" "$2" | awk '{ print $3 }'; }
+fact() { sed -n "s/^$1=//p" "$FACTS" | head -n 1; }
+mem_note() { sed -n "s/^$1 $2 //p" "$W/mem.txt" 2>/dev/null | head -n 1; }
+
+{
+	echo "# skiff vs Linux: latest bench run"
+	echo
+	echo "Written by \`make bench\` (bench/run.sh); method and discussion in docs/performance.md."
+	echo
+	echo "| machine | |"
+	echo "| --- | --- |"
+	for f in date cpu cores host_mem_mb host qemu accel cpu_model machine guest_mem linux_kernel linux_cmdline \
+		vdso_skiff vdso_linux kvm_skiff kvm_linux skiff_commit mode bench_seconds; do
+		v=$(fact "$f")
+		[ -n "$v" ] && echo "| $f | $v |"
+	done
+	section=
+	rows | while IFS='|' read -r id label unit scale nofig target; do
+		case $id in
+		'#'*)
+			echo
+			echo "## ${id#\#}"
+			echo
+			echo "| figure | unit | skiff | Linux | skiff/Linux | target |"
+			echo "| --- | --- | --- | --- | --- | --- |"
+			continue ;;
+		esac
+		s=$(cell "$id" skiff "$scale")
+		l=$(cell "$id" linux "$scale")
+		[ -z "$s" ] && [ -z "$l" ] && continue
+		if [ -z "$s" ]; then
+			case $nofig in
+			NOTYET) s=$NOTYET ;;
+			-) s="—" ;;
+			*) s=$(mem_note "$id" skiff); s=${s:-"failed"} ;;
+			esac
+		fi
+		[ -z "$l" ] && { l=$(mem_note "$id" linux); l=${l:-"—"}; }
+		ms=$(median "$id" skiff)
+		ml=$(median "$id" linux)
+		r="—"
+		[ -n "$ms" ] && [ -n "$ml" ] && r=$(awk -v a="$ms" -v b="$ml" 'BEGIN { if (b > 0) printf "%.3f", a / b }')
+		echo "| $label | $unit | $s | $l | $r | $target |"
+	done
+	echo
+	echo "## QEMU's floor (a 50-byte multiboot stub that writes one byte to COM1 and then to isa-debug-exit)"
+	echo
+	echo "| firmware / machine | start → first output (ms) | start → exit (ms) |"
+	echo "| --- | --- | --- |"
+	echo "| -M pc, SeaBIOS (skiff's default) | $(cell boot.floor.pc.first floor 1) | $(cell boot.floor.pc.exit floor 1) |"
+	q=$(cell boot.floor.qboot.exit floor 1)
+	[ -n "$q" ] && echo "| -M pc -bios qboot.rom | | $q |"
+	q=$(cell boot.floor.microvm.exit floor 1)
+	[ -n "$q" ] && echo "| -M microvm (qboot) | | $q |"
+	echo
+	echo "Cells: median (min–max) over the runs; ratio = skiff median / Linux median."
+} >"$OUT/latest.md"
+
+# JSON: machine facts, then every stat
+{
+	echo "{"
+	echo '  "machine": {'
+	awk -F= 'NF >= 2 { k = $1; sub(/^[^=]*=/, ""); gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); printf "%s    \"%s\": \"%s\"", (n++ ? ",\n" : ""), k, $0 } END { print "" }' "$FACTS"
+	echo '  },'
+	echo '  "figures": ['
+	awk '{ printf "%s    {\"id\": \"%s\", \"system\": \"%s\", \"median\": %s, \"min\": %s, \"max\": %s, \"n\": %d}", (n++ ? ",\n" : ""), $1, $2, $3, $4, $5, $6 } END { print "" }' "$W/stats.txt"
+	echo '  ],'
+	echo '  "memory_notes": ['
+	awk '{ printf "%s    \"%s\"", (n++ ? ",\n" : ""), $0 } END { print "" }' "$W/mem.txt" 2>/dev/null
+	echo '  ],'
+	echo "  \"units\": {\"boot\": \"ms\", \"sys\": \"ns\", \"mem\": \"MiB\", \"size\": \"bytes\", \"prog\": \"ms\"}"
+	echo "}"
+} >"$OUT/latest.json"

@@ -1,0 +1,468 @@
+#!/bin/sh
+# bench/run.sh [--smoke] — skiff against a Debian Linux guest, side by side, under the same QEMU (issue 6).
+#
+# Run by `make bench` (full run, writes bench/results/latest.md and latest.json) and `make bench-smoke` (every
+# step once with tiny counts, results under build/bench/smoke; prints TAP). Needs what bench/bench.mk builds
+# into build/bench. Environment: SKIFF_QEMU (QEMU binary), BENCH_ACCEL (tcg, the default, or kvm),
+# BENCH_MEM (guest memory of the timed runs, default 128M, skiff's own default), BENCH_REPS (boots per figure).
+# Every figure alternates the two systems run by run (skiff, Linux, skiff, Linux ...); see docs/performance.md.
+set -u
+cd "$(dirname -- "$0")/.." || exit 2
+
+MODE=full
+[ "${1:-}" = --smoke ] && MODE=smoke
+B=build/bench
+BIN=$B/bin
+QEMU=${SKIFF_QEMU:-qemu-system-x86_64}
+ACCEL=${BENCH_ACCEL:-tcg}
+MEM=${BENCH_MEM:-128M}
+case $ACCEL in
+kvm) ACCFLAGS="-accel kvm -cpu host,-arch-capabilities" ;; # as tools/skiff does
+*) ACCEL=tcg; ACCFLAGS="-accel tcg -cpu max" ;;
+esac
+# the bits of tools/skiff's QEMU line that are not about serial ports or the kernel
+BASEFLAGS="-nodefaults -no-reboot -display none -monitor none -device isa-debug-exit,iobase=0xf4,iosize=0x04"
+LINUX_CMDLINE="console=ttyS0 quiet panic=-1"
+
+if [ "$MODE" = smoke ]; then
+	W=$B/smoke OUT=$W REPS=${BENCH_REPS:-1} SYS_REPS=1
+	SYS_SCALE=0.01 SQL_ROWS=1000 LUA_N=10000 GZ_MB=1
+else
+	W=$B/run OUT=bench/results REPS=${BENCH_REPS:-5} SYS_REPS=3
+	SYS_SCALE=0.25 SQL_ROWS=100000 LUA_N=3000000 GZ_MB=20
+fi
+SYS_INNER=5 # repetitions inside one sysbench run
+
+rm -rf "$W/log" "$W/root" "$W/initrd"
+mkdir -p "$W/log" "$W/root" "$W/initrd" "$OUT" || exit 2
+RAW=$W/raw.txt
+: >"$RAW"
+for f in hello bootinfo linit sysbench sqlbench luabench hello-dyn tstamp floor.bin; do
+	[ -e "$BIN/$f" ] || { echo "bench: $BIN/$f missing: run make bench-build" >&2; exit 2; }
+done
+[ -e "$B/vmlinux" ] && [ -e build/skiff.elf ] || { echo "bench: run make bench-build first" >&2; exit 2; }
+# a snapshot: build/skiff.elf may be rebuilt while we run
+cp build/skiff.elf "$W/skiff.elf"
+KERNEL=$W/skiff.elf
+
+# ------------------------------------------------------------------ reporting
+npass=0 nfail=0 ntest=0
+check() { # check OK DESCRIPTION: one TAP line
+	ntest=$((ntest + 1))
+	if [ "$1" = 0 ]; then
+		npass=$((npass + 1))
+		echo "ok $ntest - $2"
+	else
+		nfail=$((nfail + 1))
+		echo "not ok $ntest - $2"
+	fi
+}
+note() { [ "$MODE" = full ] && echo "# $*"; :; }
+sample() { echo "$1 $2 $3" >>"$RAW"; } # sample KEY SYSTEM VALUE
+us2ms() { awk -v u="$1" 'BEGIN { printf "%.3f", u / 1000 }'; }
+
+# ------------------------------------------------------------------ running one VM
+# run_vm LABEL MARKER TIMEOUT QEMU-ARGS...: boots, sets T_FIRST T_MARK T_EXIT (µs) and T_STATUS; true when QEMU
+# exited through isa-debug-exit with guest status 0 (QEMU status 1) and MARKER was printed.
+run_vm() {
+	rv_label=$1 rv_marker=$2 rv_to=$3
+	shift 3
+	if [ -n "$rv_marker" ]; then
+		"$BIN/tstamp" -m "$rv_marker" -t "$rv_to" -- "$QEMU" "$@" </dev/null >"$W/log/$rv_label.out" \
+			2>"$W/log/$rv_label.t"
+	else # no marker: success is the exit status alone
+		"$BIN/tstamp" -t "$rv_to" -- "$QEMU" "$@" </dev/null >"$W/log/$rv_label.out" 2>"$W/log/$rv_label.t"
+	fi
+	rv_line=$(grep '^tstamp ' "$W/log/$rv_label.t" | tail -n 1)
+	T_FIRST=$(echo "$rv_line" | sed -n 's/.*first_us=\(-*[0-9]*\).*/\1/p')
+	T_MARK=$(echo "$rv_line" | sed -n 's/.*marker_us=\(-*[0-9]*\).*/\1/p')
+	T_EXIT=$(echo "$rv_line" | sed -n 's/.*exit_us=\(-*[0-9]*\).*/\1/p')
+	T_STATUS=$(echo "$rv_line" | sed -n 's/.*status=\([0-9]*\).*/\1/p')
+	[ "${T_STATUS:-x}" = 1 ] && { [ -z "$rv_marker" ] || [ "${T_MARK:--1}" -ge 0 ] 2>/dev/null; }
+}
+# skiff_vm LABEL MARKER TIMEOUT MEM INITRD [QEMU-ARGS...]; MACH (default pc) picks the machine type
+skiff_vm() {
+	sv_l=$1 sv_m=$2 sv_t=$3 sv_mem=$4 sv_i=$5
+	shift 5
+	# shellcheck disable=SC2086
+	run_vm "$sv_l" "$sv_m" "$sv_t" -M "${MACH:-pc}" -m "$sv_mem" $ACCFLAGS $BASEFLAGS "$@" \
+		-serial stdio -serial "file:$W/log/$sv_l.err" -serial "file:$W/log/$sv_l.klog" \
+		-kernel "$KERNEL" -initrd "$sv_i"
+}
+# linux_vm LABEL MARKER TIMEOUT MEM INITRD CMDLINE-TAIL [QEMU-ARGS...]; LKERNEL (default the PVH vmlinux)
+linux_vm() {
+	lv_l=$1 lv_m=$2 lv_t=$3 lv_mem=$4 lv_i=$5 lv_tail=$6
+	shift 6
+	# shellcheck disable=SC2086
+	run_vm "$lv_l" "$lv_m" "$lv_t" -M "${MACH:-pc}" -m "$lv_mem" $ACCFLAGS $BASEFLAGS "$@" -serial stdio \
+		-kernel "${LKERNEL:-$B/vmlinux}" -initrd "$lv_i" -append "$LINUX_CMDLINE $lv_tail"
+}
+# linit's "run_us=" (the program's wall time inside the Linux guest)
+linux_run_us() { sed -n 's/.*linit: .*run_us=\([0-9]*\).*/\1/p' "$W/log/$1.out" | tail -n 1; }
+
+# ------------------------------------------------------------------ guest trees and initrds
+pack() { # pack DIR NAME: newc cpio (uncompressed, for both systems) at $W/initrd/NAME.cpio
+	(cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) >"$W/initrd/$2.cpio"
+}
+# skiff_tree NAME GUESTPROG ARGS...: a skiff root holding /.skiff/argv; the caller puts the files in
+skiff_tree() {
+	st_d=$W/root/skiff-$1
+	shift
+	mkdir -p "$st_d/.skiff" "$st_d/tmp"
+	: >"$st_d/.skiff/argv"
+	for a in "$@"; do printf '%s\0' "$a" >>"$st_d/.skiff/argv"; done
+	echo "$st_d"
+}
+# linux_tree NAME: the minimal Linux root: /linit (the C init that runs the program and powers off), an /init
+# script for interactive use, busybox-static, /dev/console; the caller adds the program
+linux_tree() {
+	lt_d=$W/root/linux-$1
+	mkdir -p "$lt_d/bin" "$lt_d/dev" "$lt_d/proc" "$lt_d/sys" "$lt_d/tmp"
+	cp "$BIN/linit" "$lt_d/linit"
+	cp -L /bin/busybox "$lt_d/bin/busybox"
+	ln -sf busybox "$lt_d/bin/sh"
+	ln -sf busybox "$lt_d/bin/poweroff"
+	cat >"$lt_d/init" <<'EOF'
+#!/bin/sh
+# Interactive use only (the bench boots rdinit=/linit): run the command line's program, then power off.
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t devtmpfs dev /dev
+"$@"
+/bin/busybox poweroff -f
+EOF
+	chmod +x "$lt_d/init"
+	mknod "$lt_d/dev/console" c 5 1 2>/dev/null || :
+	echo "$lt_d"
+}
+# copy_libs ROOT BINARY: the shared libraries BINARY needs, at their paths
+copy_libs() {
+	for lib in $(ldd "$2" | awk '/=> \// { print $3 } /^[ \t]*\// { print $1 }'); do
+		mkdir -p "$1$(dirname "$lib")"
+		cp -L "$lib" "$1$lib"
+	done
+}
+
+data_file() { # a 64 KiB file for the read benchmarks, the same bytes each run
+	mkdir -p "$1/bench"
+	seq -f 'bench data line %06g ...................................' 1 2000 | head -c 65536 >"$1/bench/data64k"
+}
+gz_input() { # GZ_MB MiB of compressible text, the same bytes each run
+	mkdir -p "$1/data"
+	seq -f 'line %g of the skiff bench data set: words to compress, words to compress again' 1 400000 |
+		head -c $((GZ_MB * 1048576)) >"$1/data/in"
+}
+
+build_initrds() {
+	# static hello
+	d=$(skiff_tree hello /hello) && cp "$BIN/hello" "$d/hello" && pack "$d" skiff-hello
+	d=$(linux_tree hello) && cp "$BIN/hello" "$d/hello" && pack "$d" linux-hello
+	# dynamic hello (Linux only for now)
+	d=$(linux_tree dynhello) && cp "$BIN/hello-dyn" "$d/hello-dyn" && copy_libs "$d" "$BIN/hello-dyn" &&
+		pack "$d" linux-dynhello
+	# the in-guest boot figure
+	d=$(skiff_tree bootinfo /bootinfo) && cp "$BIN/bootinfo" "$d/bootinfo" && pack "$d" skiff-bootinfo
+	d=$(linux_tree bootinfo) && cp "$BIN/bootinfo" "$d/bootinfo" && pack "$d" linux-bootinfo
+	# syscalls
+	d=$(skiff_tree sys /sysbench "$SYS_SCALE" "$SYS_INNER") && cp "$BIN/sysbench" "$d/sysbench" && data_file "$d" &&
+		pack "$d" skiff-sys
+	d=$(linux_tree sys) && cp "$BIN/sysbench" "$d/sysbench" && data_file "$d" && pack "$d" linux-sys
+	# sqlite3 (static, Debian's libsqlite3.a)
+	d=$(skiff_tree sqlite /sqlbench "$SQL_ROWS" /tmp/bench.db) && cp "$BIN/sqlbench" "$d/sqlbench" &&
+		pack "$d" skiff-sqlite
+	d=$(linux_tree sqlite) && cp "$BIN/sqlbench" "$d/sqlbench" && pack "$d" linux-sqlite
+	# lua 5.4 (static, Debian's liblua5.4.a)
+	d=$(skiff_tree lua /luabench "$LUA_N") && cp "$BIN/luabench" "$d/luabench" && pack "$d" skiff-lua
+	d=$(linux_tree lua) && cp "$BIN/luabench" "$d/luabench" && pack "$d" linux-lua
+	# gzip: busybox-static's applet; -k -f writes /data/in.gz beside its input (skiff has no shell to
+	# redirect stdout to /dev/null, and COM1 is far too slow for 20 MB)
+	d=$(skiff_tree gzip /bin/busybox gzip -k -f /data/in) && mkdir -p "$d/bin" &&
+		cp -L /bin/busybox "$d/bin/busybox" && gz_input "$d" && pack "$d" skiff-gzip
+	d=$(linux_tree gzip) && gz_input "$d" && pack "$d" linux-gzip
+	# python3 (Debian's, dynamic: Linux only for now) with just the modules its start-up imports
+	d=$(linux_tree python)
+	copy_libs "$d" /usr/bin/python3
+	mkdir -p "$d/usr/bin" && cp -L /usr/bin/python3 "$d/usr/bin/python3"
+	/usr/bin/python3 -c 'import sys
+for m in list(sys.modules.values()):
+    f = getattr(m, "__file__", None)
+    if f: print(f)
+c = getattr(sys.modules.get("encodings"), "__path__", [None])[0]
+if c: print(c + "/__init__.py")' | while read -r f; do
+		mkdir -p "$d$(dirname "$f")/__pycache__"
+		cp -L "$f" "$d$f"
+		pyc=$(/usr/bin/python3 -c 'import importlib.util, sys; print(importlib.util.cache_from_source(sys.argv[1]))' "$f")
+		[ -e "$pyc" ] && cp -L "$pyc" "$d$pyc"
+	done
+	pylib=$(/usr/bin/python3 -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')
+	mkdir -p "$d$pylib/lib-dynload"
+	pack "$d" linux-python
+}
+
+# ------------------------------------------------------------------ the machine
+facts() {
+	{
+		echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+		echo "host=$(uname -sr)"
+		echo "cpu=$(sed -n 's/^model name[ \t]*: //p' /proc/cpuinfo | head -n 1)"
+		echo "cores=$(nproc)"
+		echo "host_mem_mb=$(awk '/MemTotal/ { printf "%d", $2 / 1024 }' /proc/meminfo)"
+		echo "qemu=$($QEMU --version | head -n 1)"
+		echo "accel=$ACCEL"
+		echo "cpu_model=$(echo "$ACCFLAGS" | sed 's/.*-cpu //')"
+		echo "machine=pc (SeaBIOS)"
+		echo "guest_mem=$MEM"
+		echo "linux_kernel=$(basename "$(readlink -f /vmlinuz)") (Debian linux-image-amd64), uncompressed vmlinux via PVH entry"
+		echo "linux_cmdline=$LINUX_CMDLINE rdinit=/linit -- PROGRAM"
+		echo "skiff_commit=$(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD -- 2>/dev/null || echo +dirty)"
+		echo "mode=$MODE reps=$REPS"
+	} >"$W/facts.txt"
+}
+
+# ------------------------------------------------------------------ the steps
+step_floor() {
+	for i in $(seq "$REPS"); do
+		run_vm "floor-pc-$i" '!' 20 -M pc -m "$MEM" $ACCFLAGS $BASEFLAGS -serial stdio -kernel "$BIN/floor.bin" &&
+			sample boot.floor.pc.first floor "$(us2ms "$T_FIRST")" && sample boot.floor.pc.exit floor "$(us2ms "$T_EXIT")"
+		run_vm "floor-qboot-$i" '!' 20 -M pc -m "$MEM" $ACCFLAGS $BASEFLAGS -bios qboot.rom -serial stdio \
+			-kernel "$BIN/floor.bin" && sample boot.floor.qboot.exit floor "$(us2ms "$T_EXIT")"
+		run_vm "floor-microvm-$i" '!' 20 -M microvm -m "$MEM" $ACCFLAGS $BASEFLAGS -serial stdio \
+			-kernel "$BIN/floor.bin" && sample boot.floor.microvm.exit floor "$(us2ms "$T_EXIT")"
+	done
+	grep -q '^boot.floor.pc.exit' "$RAW"
+	check $? "QEMU floor: multiboot stub that powers off at once"
+}
+
+step_boot() {
+	ok_s=1 ok_l=1 ok_d=1 ok_bs=1 ok_bl=1
+	for i in $(seq "$REPS"); do
+		if skiff_vm "hello-skiff-$i" "hello from" 20 "$MEM" "$W/initrd/skiff-hello.cpio"; then
+			ok_s=0
+			sample boot.hello.first skiff "$(us2ms "$T_MARK")"
+			sample boot.hello.exit skiff "$(us2ms "$T_EXIT")"
+		fi
+		if linux_vm "hello-linux-$i" "hello from" 120 "$MEM" "$W/initrd/linux-hello.cpio" "rdinit=/linit -- /hello"; then
+			ok_l=0
+			sample boot.hello.first linux "$(us2ms "$T_MARK")"
+			sample boot.hello.exit linux "$(us2ms "$T_EXIT")"
+		fi
+		if linux_vm "dynhello-linux-$i" "hello from" 120 "$MEM" "$W/initrd/linux-dynhello.cpio" \
+			"rdinit=/linit -- /hello-dyn"; then
+			ok_d=0
+			sample boot.dynhello.first linux "$(us2ms "$T_MARK")"
+			sample boot.dynhello.exit linux "$(us2ms "$T_EXIT")"
+		fi
+		if skiff_vm "bootinfo-skiff-$i" "bootinfo:" 20 "$MEM" "$W/initrd/skiff-bootinfo.cpio"; then
+			v=$(sed -n 's/.*skiff_boot_us=\([0-9]*\).*/\1/p' "$W/log/bootinfo-skiff-$i.out")
+			[ -n "$v" ] && ok_bs=0 && sample boot.inguest skiff "$(us2ms "$v")"
+		fi
+		if linux_vm "bootinfo-linux-$i" "bootinfo:" 120 "$MEM" "$W/initrd/linux-bootinfo.cpio" "rdinit=/bootinfo"; then
+			v=$(sed -n 's/.*boottime_us=\([0-9]*\).*/\1/p' "$W/log/bootinfo-linux-$i.out")
+			k=$(sed -n 's/.*kmsg_init_us=\([0-9]*\).*/\1/p' "$W/log/bootinfo-linux-$i.out")
+			[ -n "$v" ] && ok_bl=0 && sample boot.inguest linux "$(us2ms "$v")"
+			[ -n "$k" ] && sample boot.kmsg_init linux "$(us2ms "$k")"
+		fi
+	done
+	check $ok_s "skiff: static hello boots"
+	check $ok_l "Linux: static hello boots"
+	check $ok_d "Linux: dynamic hello boots"
+	check $ok_bs "skiff: /proc/skiff/boot_us read"
+	check $ok_bl "Linux: in-guest boot time read"
+}
+
+# firmware and machine variants, and the CLI's own cost (fewer runs: they explain, they are not the targets)
+step_variants() {
+	n=$(( REPS > 3 ? 3 : REPS ))
+	for i in $(seq "$n"); do
+		skiff_vm "hello-skiff-qboot-$i" "hello from" 20 "$MEM" "$W/initrd/skiff-hello.cpio" -bios qboot.rom &&
+			sample boot.hello.qboot.exit skiff "$(us2ms "$T_EXIT")"
+		linux_vm "hello-linux-qboot-$i" "hello from" 120 "$MEM" "$W/initrd/linux-hello.cpio" \
+			"rdinit=/linit -- /hello" -bios qboot.rom && sample boot.hello.qboot.exit linux "$(us2ms "$T_EXIT")"
+		MACH=microvm skiff_vm "hello-skiff-microvm-$i" "hello from" 20 "$MEM" "$W/initrd/skiff-hello.cpio" &&
+			sample boot.hello.microvm.exit skiff "$(us2ms "$T_EXIT")"
+		MACH=microvm linux_vm "hello-linux-microvm-$i" "hello from" 120 "$MEM" "$W/initrd/linux-hello.cpio" \
+			"rdinit=/linit -- /hello" && sample boot.hello.microvm.exit linux "$(us2ms "$T_EXIT")"
+		LKERNEL=/vmlinuz linux_vm "hello-linux-bzimage-$i" "hello from" 120 "$MEM" "$W/initrd/linux-hello.cpio" \
+			"rdinit=/linit -- /hello" && sample boot.hello.bzimage.exit linux "$(us2ms "$T_EXIT")"
+		t0=$(date +%s%N)
+		if tools/skiff run --kernel "$KERNEL" --mem "$MEM" --accel "$ACCEL" "$BIN/hello" >/dev/null 2>&1; then
+			t1=$(date +%s%N)
+			sample boot.hello.cli.exit skiff "$(us2ms $(((t1 - t0) / 1000)))"
+		fi
+	done
+	grep -q '^boot.hello.qboot.exit skiff' "$RAW"
+	check $? "variants: qboot, microvm, bzImage, tools/skiff"
+}
+
+step_sys() {
+	ok_s=1 ok_l=1
+	for i in $(seq "$SYS_REPS"); do
+		skiff_vm "sys-skiff-$i" "sysbench done" 300 "$MEM" "$W/initrd/skiff-sys.cpio" && ok_s=0 &&
+			awk '$1 == "sys" && $2 != "vdso" { print "sys." $2, "skiff", $3 }' "$W/log/sys-skiff-$i.out" >>"$RAW"
+		linux_vm "sys-linux-$i" "sysbench done" 600 "$MEM" "$W/initrd/linux-sys.cpio" \
+			"rdinit=/linit -- /sysbench $SYS_SCALE $SYS_INNER" && ok_l=0 &&
+			awk '$1 == "sys" && $2 != "vdso" { print "sys." $2, "linux", $3 }' "$W/log/sys-linux-$i.out" >>"$RAW"
+	done
+	VDSO_SKIFF=$(awk '$2 == "vdso" { print $3 }' "$W/log/sys-skiff-1.out" 2>/dev/null)
+	VDSO_LINUX=$(awk '$2 == "vdso" { print $3 }' "$W/log/sys-linux-1.out" 2>/dev/null)
+	echo "vdso_skiff=${VDSO_SKIFF:-?}" >>"$W/facts.txt"
+	echo "vdso_linux=${VDSO_LINUX:-?}" >>"$W/facts.txt"
+	check $ok_s "skiff: sysbench"
+	check $ok_l "Linux: sysbench"
+}
+
+step_programs() {
+	ok=""
+	for i in $(seq "$REPS"); do
+		[ "$MODE" = full ] && [ "$i" -gt 3 ] && break # three runs each keep the whole bench in time
+		for w in sqlite lua gzip python; do
+			case $w in
+			sqlite) mark="sqlbench rows" ; largs="/sqlbench $SQL_ROWS /tmp/bench.db" ;;
+			lua) mark="luabench n" ; largs="/luabench $LUA_N" ;;
+			gzip) mark="linit: " ; largs="/bin/busybox gzip -k -f /data/in" ;;
+			python) mark="linit: " ; largs="/usr/bin/python3 -c pass" ;;
+			esac
+			if [ "$w" != python ]; then
+				smark=$mark
+				[ "$w" = gzip ] && smark=""
+				# skiff's gzip prints nothing: the marker is QEMU's exit, checked by the status
+				if skiff_vm "$w-skiff-$i" "$smark" 300 "$MEM" "$W/initrd/skiff-$w.cpio"; then
+					sample "prog.$w" skiff "$(us2ms "$T_EXIT")"
+				else
+					ok="$ok skiff-$w"
+				fi
+			fi
+			if linux_vm "$w-linux-$i" "$mark" 600 "$MEM" "$W/initrd/linux-$w.cpio" "rdinit=/linit -- $largs" &&
+				grep -q 'linit: .*status=0' "$W/log/$w-linux-$i.out"; then
+				sample "prog.$w" linux "$(us2ms "$T_EXIT")"
+				sample "prog.$w.inguest" linux "$(us2ms "$(linux_run_us "$w-linux-$i")")"
+			else
+				ok="$ok linux-$w"
+			fi
+		done
+	done
+	[ -z "$ok" ]
+	check $? "programs: sqlite3, lua, gzip, python3 (failed:${ok:- none})"
+}
+
+# ------------------------------------------------------------------ memory bisection
+# probe_mem SYSTEM WORKLOAD MIB: does WORKLOAD still run correctly in MIB MiB?
+probe_mem() {
+	case $1-$2 in
+	skiff-hello) skiff_vm "mem-$1-$2-$3" "hello from" 15 "$3M" "$W/initrd/skiff-hello.cpio" ;;
+	skiff-sqlite) skiff_vm "mem-$1-$2-$3" "sqlbench rows" 120 "$3M" "$W/initrd/skiff-sqlite.cpio" ;;
+	linux-hello) linux_vm "mem-$1-$2-$3" "hello from" 60 "$3M" "$W/initrd/linux-hello.cpio" "rdinit=/linit -- /hello" ;;
+	linux-dynhello) linux_vm "mem-$1-$2-$3" "hello from" 60 "$3M" "$W/initrd/linux-dynhello.cpio" \
+		"rdinit=/linit -- /hello-dyn" ;;
+	linux-python) linux_vm "mem-$1-$2-$3" "linit: " 60 "$3M" "$W/initrd/linux-python.cpio" \
+		"rdinit=/linit -- /usr/bin/python3 -c print(1)" &&
+		grep -q '^1' "$W/log/mem-$1-$2-$3.out" && grep -q 'linit: .*status=0' "$W/log/mem-$1-$2-$3.out" ;;
+	linux-sqlite) linux_vm "mem-$1-$2-$3" "sqlbench rows" 120 "$3M" "$W/initrd/linux-sqlite.cpio" \
+		"rdinit=/linit -- /sqlbench $SQL_ROWS /tmp/bench.db" ;;
+	esac
+}
+# bisect SYSTEM WORKLOAD LO HI STEP: the smallest MiB in (LO, HI] that works, to STEP MiB; LO is assumed to fail
+# (it is probed: if it works, the answer is "<= LO")
+bisect() {
+	lo=$3 hi=$4
+	if ! probe_mem "$1" "$2" "$hi"; then
+		echo "mem.$2 $1 >$hi" >>"$W/mem.txt"
+		return 1
+	fi
+	if probe_mem "$1" "$2" "$lo"; then
+		echo "mem.$2 $1 <=$lo" >>"$W/mem.txt"
+		sample "mem.$2" "$1" "$lo"
+		return 0
+	fi
+	while [ $((hi - lo)) -gt "$5" ]; do
+		mid=$(((lo + hi) / 2))
+		if probe_mem "$1" "$2" "$mid"; then hi=$mid; else lo=$mid; fi
+	done
+	sample "mem.$2" "$1" "$hi"
+}
+step_mem() {
+	: >"$W/mem.txt"
+	if [ "$MODE" = smoke ]; then
+		probe_mem skiff hello 16 && sample mem.hello skiff 16
+		check $? "memory probe: skiff hello in 16 MiB"
+		probe_mem linux hello 256 && sample mem.hello linux 256
+		check $? "memory probe: Linux hello in 256 MiB"
+		return
+	fi
+	bisect skiff hello 1 64 1
+	bisect linux hello 16 256 2
+	bisect skiff sqlite 2 128 1
+	bisect linux sqlite 16 256 2
+	bisect linux dynhello 16 256 2
+	bisect linux python 16 256 2
+	grep -q '^mem.hello skiff' "$RAW" && grep -q '^mem.hello linux' "$RAW"
+	check $? "memory bisection"
+}
+
+# ------------------------------------------------------------------ KVM: does it work here?
+step_kvm() {
+	if [ ! -w /dev/kvm ]; then
+		echo "kvm=no /dev/kvm" >>"$W/facts.txt"
+		return
+	fi
+	k="-accel kvm -cpu host,-arch-capabilities"
+	ks=fails kl=fails
+	run_vm kvm-skiff "hello from" 15 -M pc -m "$MEM" $k $BASEFLAGS -serial stdio -serial null -serial null \
+		-kernel "$KERNEL" -initrd "$W/initrd/skiff-hello.cpio" && ks="works ($(us2ms "$T_EXIT") ms)"
+	[ "$ks" = fails ] && ks="fails ($(grep -m1 -o 'KVM internal error.*\|emulation failure' "$W/log/kvm-skiff.t" "$W/log/kvm-skiff.out" 2>/dev/null | head -n 1 | sed 's/^[^:]*://'); timeout or error)"
+	run_vm kvm-linux "hello from" 30 -M pc -m "$MEM" $k $BASEFLAGS -serial stdio -kernel "$B/vmlinux" \
+		-initrd "$W/initrd/linux-hello.cpio" -append "$LINUX_CMDLINE rdinit=/linit -- /hello" &&
+		kl="works ($(us2ms "$T_EXIT") ms)"
+	[ "$kl" = fails ] && kl="fails (no output within 30 s)"
+	echo "kvm_skiff=$ks" >>"$W/facts.txt"
+	echo "kvm_linux=$kl" >>"$W/facts.txt"
+}
+
+# ------------------------------------------------------------------ sizes (bytes)
+fsize() { wc -c <"$1" | tr -d ' '; }
+step_sizes() {
+	strip -o "$W/skiff.stripped" "$KERNEL"
+	strip -o "$W/vmlinux.stripped" "$B/vmlinux" 2>/dev/null
+	{
+		echo "size.kernel skiff $(fsize "$KERNEL")"
+		echo "size.kernel linux $(fsize "$B/vmlinux")"
+		echo "size.kernel_stripped skiff $(fsize "$W/skiff.stripped")"
+		echo "size.kernel_stripped linux $(fsize "$W/vmlinux.stripped")"
+		echo "size.kernel_compressed linux $(fsize /vmlinuz)"
+		[ -e build/skiff.iso ] && echo "size.iso skiff $(fsize build/skiff.iso)"
+		for w in hello sqlite lua gzip; do
+			echo "size.initrd.$w skiff $(fsize "$W/initrd/skiff-$w.cpio")"
+			echo "size.initrd.$w linux $(fsize "$W/initrd/linux-$w.cpio")"
+		done
+		echo "size.initrd.dynhello linux $(fsize "$W/initrd/linux-dynhello.cpio")"
+		echo "size.initrd.python linux $(fsize "$W/initrd/linux-python.cpio")"
+		gzip -9 -c "$W/initrd/linux-hello.cpio" >"$W/linux-hello.cpio.gz"
+		echo "size.initrd_gz.hello linux $(fsize "$W/linux-hello.cpio.gz")"
+		echo "size.image.hello skiff $(($(fsize "$W/skiff.stripped") + $(fsize "$W/initrd/skiff-hello.cpio")))"
+		echo "size.image.hello linux $(($(fsize /vmlinuz) + $(fsize "$W/linux-hello.cpio.gz")))"
+	} >>"$RAW"
+	check 0 "sizes"
+}
+
+# ------------------------------------------------------------------ main
+T_START=$(date +%s)
+facts
+build_initrds
+for f in skiff-hello linux-hello linux-dynhello skiff-sys linux-sys skiff-sqlite linux-python; do
+	[ -s "$W/initrd/$f.cpio" ] || { check 1 "initrd $f"; }
+done
+check 0 "initrds built"
+note "floor";      step_floor
+note "boot";       step_boot
+note "variants";   [ "$MODE" = full ] && step_variants
+note "syscalls";   step_sys
+note "programs";   step_programs
+note "memory";     step_mem
+note "kvm";        [ "$MODE" = full ] && step_kvm
+step_sizes
+echo "bench_seconds=$(( $(date +%s) - T_START ))" >>"$W/facts.txt"
+sh bench/report.sh "$W" "$OUT"
+check $? "report written to $OUT/latest.md and latest.json"
+[ "$MODE" = full ] && cat "$OUT/latest.md"
+echo "1..$ntest"
+echo "$npass passed, $nfail failed"
+[ "$nfail" = 0 ]

@@ -1,0 +1,409 @@
+#!/bin/sh
+# test/apps/run.sh: unmodified Debian programs (dynamically linked, with
+# their shared libraries packed by tools/skiff) run under skiff exactly as
+# they run natively: each case runs the same command on the host and in the
+# guest and compares stdout and the exit status.
+#
+# Prints TAP and ends with one line "N passed, N failed, N skipped"; exits
+# non-zero if any case failed. A case is skipped when the host lacks the
+# program (.ci/run installs them all), or, with the reason, when it needs a
+# kernel feature skiff does not have yet (fork, threads, signal handlers,
+# sockets, mremap); any other difference is a failure.
+#
+# Environment:
+#   SKIFF           the CLI to test (default: tools/skiff)
+#   SKIFF_KERNEL    kernel image passed as --kernel (default: the CLI's own)
+#   SKIFF_APPS_BIN  where test/apps/apps.mk built its programs (build/apps)
+#   BUSYBOX         a static busybox, used as /bin/sh (default: /bin/busybox)
+#   APPS            the cases to run, by function name (default: all)
+
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd -P)
+. "$top/test/lib/tap.sh"
+
+SKIFF=${SKIFF:-$top/tools/skiff}
+BIN=${SKIFF_APPS_BIN:-$top/build/apps}
+BUSYBOX=${BUSYBOX:-/bin/busybox}
+TIMEOUT=120
+# Debian's own python3 (not a pyenv or venv one found first on PATH).
+PYTHON=/usr/bin/python3
+ENV_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/skiff-apps.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------- helpers
+
+# sk SKIFF-OPTIONS... -- PROGRAM ARGS...: run in the guest, stdin from
+# /dev/null; sets $st, fills $tmp/out and $tmp/err.
+sk() {
+	if [ -n "${SKIFF_KERNEL:-}" ]; then
+		set -- --kernel "$SKIFF_KERNEL" "$@"
+	fi
+	"$SKIFF" run --timeout "$TIMEOUT" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
+	st=$?
+}
+
+# native PROGRAM ARGS...: the same on the host, in the environment the
+# guest gets (tools/skiff's defaults); sets $nst, fills $tmp/expected.
+native() {
+	env -i PATH="$ENV_PATH" HOME=/root TERM=linux LANG=C.UTF-8 "$@" \
+		</dev/null >"$tmp/expected" 2>"$tmp/native.err"
+	nst=$?
+}
+
+pass() {
+	tap_ok "$name"
+}
+
+# fail REASON: a failed case, then the guest's output as diagnostics.
+fail() {
+	tap_not_ok "$name" "$1"
+	if [ -s "$tmp/out" ]; then
+		echo "# stdout:"
+		head -n 20 "$tmp/out" | cut -c1-200 | tap_diag
+	fi
+	if [ -s "$tmp/err" ]; then
+		echo "# stderr:"
+		tail -n 20 "$tmp/err" | cut -c1-200 | tap_diag
+	fi
+	return 1
+}
+
+skip() {
+	tap_skip "$name" "$1"
+}
+
+# need PROGRAM...: the host has them all, else the case is skipped.
+need() {
+	for n_p in "$@"; do
+		if [ ! -x "$n_p" ]; then
+			skip "$n_p is not installed on this host"
+			return 1
+		fi
+	done
+}
+
+need_bin() {
+	if [ ! -x "$BIN/$1" ]; then
+		: >"$tmp/out"
+		: >"$tmp/err"
+		fail "$BIN/$1 is missing (make apps-bin)"
+		return 1
+	fi
+}
+
+# known_missing: the guest stopped on a kernel feature that is known not to
+# exist yet; prints the reason. Only those make a case a skip.
+known_missing() {
+	if grep -q "can't fork\|fork: Function not implemented\|Cannot fork" "$tmp/err"; then
+		echo "kernel: fork/clone not implemented yet"
+	elif grep -q "pthread_create\|can't start new thread" "$tmp/err"; then
+		echo "kernel: threads (clone) not implemented yet"
+	else
+		return 1
+	fi
+}
+
+# judge: compare the guest's run with the native one.
+judge() {
+	if [ "$st" -ne "$nst" ] || ! cmp -s "$tmp/expected" "$tmp/out"; then
+		if why=$(known_missing); then
+			skip "$why"
+			return 0
+		fi
+		if [ "$st" -ne "$nst" ]; then
+			fail "exit status $st, native $nst"
+		else
+			fail "stdout differs from the native run"
+		fi
+		echo "# diff native guest:"
+		diff "$tmp/expected" "$tmp/out" | head -n 20 | cut -c1-200 | tap_diag
+		return 1
+	fi
+	pass
+}
+
+# compare NAME SKIFF-OPTIONS... -- PROGRAM ARGS...: the whole case.
+compare() {
+	name=$1
+	shift
+	c_opts=
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		c_opts="$c_opts $(quote "$1")"
+		shift
+	done
+	shift
+	native "$@"
+	eval "sk $c_opts \"\$@\""
+	judge
+}
+
+# quote WORD: WORD single-quoted for eval.
+quote() {
+	printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"
+}
+
+# ---------------------------------------------------------------- fixtures
+
+# $data: files with fixed mtimes, added to the guest at the same absolute
+# path so that a command and its output are the same on both sides.
+data=$tmp/data
+make_data() {
+	mkdir -p "$data" || return 1
+	i=1
+	while [ "$i" -le 2000 ]; do
+		printf 'line %d: the quick brown fox jumps over the lazy dog %d times\n' "$i" $((i * 7 % 13))
+		i=$((i + 1))
+	done >"$data/big.txt"
+	i=1
+	while [ "$i" -le 300 ]; do
+		printf '%d\n' $(((i * 7919) % 1009 - 500))
+		i=$((i + 1))
+	done >"$data/numbers.txt"
+	printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' 'daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin' \
+		'nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin' 'chroot:x:1000:1000::/home/chroot:/bin/sh' \
+		>"$data/passwd"
+	printf '%s\n' 'scale=20' '4*a(1)' 'e(1)' 'l(10)/l(2)' 's(1)^2+c(1)^2' 'sqrt(2)' '2^100' \
+		'define f(n) { if (n < 2) return n; return f(n-1) + f(n-2); }' 'f(20)' >"$data/expr.bc"
+	{
+		echo 'create table t(id integer primary key, name text, v integer);'
+		echo 'with recursive c(x) as (select 1 union all select x+1 from c where x < 10000)'
+		echo "  insert into t(name, v) select 'n' || (x % 97), (x * 7919) % 10007 from c;"
+		echo 'select count(*), sum(v), min(v), max(v), round(avg(v), 3) from t;'
+		echo 'select name, count(*), sum(v) from t group by name order by sum(v) desc limit 5;'
+		echo 'create index t_v on t(v);'
+		echo 'select count(*) from t where v between 100 and 2000;'
+	} >"$data/t.sql"
+	cat >"$data/builtins.sh" <<'EOF'
+#!/bin/sh
+# Shell builtins only: no fork, no exec.
+i=0
+total=0
+while [ "$i" -lt 50 ]; do
+	i=$((i + 1))
+	case $((i % 3)) in
+	0) total=$((total + i)) ;;
+	*) total=$((total - 1)) ;;
+	esac
+done
+printf 'total=%d\n' "$total"
+for w in alpha beta gamma; do
+	printf '%s:%s\n' "$w" "${#w}"
+done
+set -- one two three
+echo "args: $# last: $3"
+x=hello.world.txt
+echo "${x%%.*} ${x#*.} ${x%.txt}"
+read -r first rest <<EOT
+first line of a here-document
+EOT
+echo "$first|$rest"
+exit 3
+EOF
+	chmod 755 "$data/builtins.sh"
+	cat >"$data/files.py" <<'EOF'
+import os, json
+p = "/tmp/skiff-apps-test.json"
+with open(p, "w") as f:
+    json.dump({"squares": [i * i for i in range(20)], "name": "skiff"}, f)
+with open(p) as f:
+    d = json.load(f)
+print(sum(d["squares"]), d["name"], os.path.getsize(p))
+os.rename(p, p + ".old")
+print(sorted(n for n in os.listdir("/tmp") if n.startswith("skiff-apps-test")))
+os.unlink(p + ".old")
+print(os.path.exists(p), os.path.exists(p + ".old"))
+EOF
+	chmod 644 "$data"/*.txt "$data/passwd" "$data"/*.bc "$data"/*.sql "$data"/*.py
+	touch -t 202001020304.05 "$data"/* "$data"
+}
+
+# ---------------------------------------------------------------- cases
+
+a_ls() {
+	# Numeric ids (the guest has its own /etc/passwd), times as seconds;
+	# "total" (st_blocks) and the directories' own sizes depend on the
+	# filesystem, so they are left out.
+	name="coreutils ls -lan DIR"
+	native /usr/bin/ls -lan --time-style=+%s "$data"
+	sk --add "$data" /usr/bin/ls -lan --time-style=+%s "$data"
+	for f in expected out; do
+		grep -v -e '^total ' -e ' \.$' -e ' \.\.$' "$tmp/$f" >"$tmp/$f.f"
+		mv "$tmp/$f.f" "$tmp/$f"
+	done
+	judge
+}
+
+a_ls_etc() {
+	# ls -la /etc of the guest's own /etc: what the packer put there.
+	name="coreutils ls -la /etc shows the packed passwd, group, hostname, hosts, localtime"
+	sk /usr/bin/ls -la /etc
+	for f in passwd group hostname hosts localtime; do
+		grep -q " $f\$" "$tmp/out" || { fail "no /etc/$f"; return; }
+	done
+	[ "$st" -eq 0 ] || { fail "exit status $st"; return; }
+	pass
+}
+
+a_cat() { compare "coreutils cat" --add "$data" -- /usr/bin/cat "$data/passwd" "$data/numbers.txt"; }
+a_head() { compare "coreutils head -n 5" --add "$data" -- /usr/bin/head -n 5 "$data/big.txt"; }
+a_sort() { compare "coreutils sort -n" --add "$data" -- /usr/bin/sort -n "$data/numbers.txt"; }
+a_wc() { compare "coreutils wc" --add "$data" -- /usr/bin/wc "$data/big.txt" "$data/numbers.txt"; }
+a_sha() { compare "coreutils sha256sum" --add "$data" -- /usr/bin/sha256sum "$data/big.txt" "$data/passwd"; }
+a_date() { compare "coreutils date -u -d @0" -- /usr/bin/date -u -d @0; }
+a_grep() { compare "grep -c root" --add "$data" -- /usr/bin/grep -c root "$data/passwd"; }
+
+a_grep_etc() {
+	name="grep -c root /etc/passwd (the guest's passwd has one root line)"
+	sk /usr/bin/grep -c root /etc/passwd
+	printf '1\n' >"$tmp/expected"
+	nst=0
+	judge
+}
+
+a_gzip() {
+	name="gzip -c FILE, then gzip -dc of the result"
+	need /usr/bin/gzip || return
+	native /usr/bin/gzip -c "$data/big.txt"
+	sk --add "$data" /usr/bin/gzip -c "$data/big.txt"
+	if [ "$st" -ne "$nst" ] || ! cmp -s "$tmp/expected" "$tmp/out"; then
+		judge
+		return
+	fi
+	cp "$tmp/out" "$data/big.txt.gz"
+	native /usr/bin/gzip -dc "$data/big.txt.gz"
+	sk --add "$data" /usr/bin/gzip -dc "$data/big.txt.gz"
+	cmp -s "$tmp/expected" "$data/big.txt" || { fail "native gzip -dc does not give the file back"; return; }
+	judge
+}
+
+a_bzip2() {
+	name="bzip2 -c"
+	need /usr/bin/bzip2 || return
+	compare "bzip2 -c FILE" --add "$data" -- /usr/bin/bzip2 -c "$data/big.txt"
+}
+
+a_xz() {
+	name="xz -c"
+	need /usr/bin/xz || return
+	compare "xz -c FILE" --add "$data" -- /usr/bin/xz -c "$data/big.txt"
+}
+
+a_sqlite() {
+	name="sqlite3"
+	need /usr/bin/sqlite3 || return
+	compare "sqlite3 :memory: (create, insert 10,000 rows, aggregate)" --add "$data" -- \
+		/usr/bin/sqlite3 :memory: ".read $data/t.sql"
+}
+
+a_lua() {
+	name="lua5.4"
+	need /usr/bin/lua5.4 || return
+	compare "lua5.4 -e (numeric loop, string library)" -- /usr/bin/lua5.4 -e '
+		local s = 0
+		for i = 1, 100000 do s = s + i % 7 end
+		local t = {}
+		for w in string.gmatch("the quick brown fox", "%a+") do t[#t + 1] = string.upper(w) end
+		print(s, table.concat(t, "-"), string.format("%5.2f|%x", math.pi, 48879))
+		print(string.rep("ab", 3, ","), ("skiff"):reverse(), #"unikernel")
+		os.exit(5)'
+}
+
+a_perl() {
+	name="perl"
+	need /usr/bin/perl || return
+	compare "perl -e (regexes, hashes)" -- /usr/bin/perl -e '
+		my %h; my $text = "the cat sat on the mat with the hat";
+		$h{$_}++ for split /\s+/, $text;
+		print join(",", map { "$_=$h{$_}" } sort keys %h), "\n";
+		(my $t = $text) =~ s/(\w)at\b/${1}og/g; print "$t\n";
+		my @m = ($text =~ /\b(\w{3})\b/g); print scalar(@m), " @m[0..2]\n";
+		printf "%.6f %s\n", atan2(1, 1) * 4, join("", reverse split //, "skiff");
+		exit 4;'
+}
+
+python_opts() {
+	py_lib=$("$PYTHON" -c 'import sysconfig; print(sysconfig.get_path("stdlib"))' 2>/dev/null)
+	[ -d "$py_lib" ] || return 1
+	# The standard library is large: the initrd and the unpacked files.
+	echo "--mem 512M --add $py_lib"
+}
+
+a_python() {
+	name="python3 -c"
+	need "$PYTHON" || return
+	py_opts=$(python_opts) || { skip "no python standard library found"; return; }
+	# shellcheck disable=SC2086 # the options are words without spaces
+	compare "python3 -c (json, re, math, hashlib, collections, datetime); python3 is ET_EXEC" \
+		$py_opts -- "$PYTHON" -c '
+import json, re, math, hashlib, collections, datetime
+c = collections.Counter(re.findall(r"\w+", "a b a c b a"))
+print(json.dumps({"counts": c, "pi": round(math.pi, 6)}, sort_keys=True))
+print(hashlib.sha256(b"skiff").hexdigest(), hashlib.md5(b"skiff").hexdigest())
+print(datetime.datetime(2024, 2, 29, 12, 0, tzinfo=datetime.timezone.utc) + datetime.timedelta(days=1))
+print(math.factorial(30), math.gcd(1071, 462), collections.OrderedDict(a=1))
+raise SystemExit(6)'
+}
+
+a_python_files() {
+	name="python3 script"
+	need "$PYTHON" || return
+	py_opts=$(python_opts) || { skip "no python standard library found"; return; }
+	# shellcheck disable=SC2086
+	compare "python3 script reading and writing a file under /tmp" \
+		$py_opts --add "$data" -- "$PYTHON" "$data/files.py"
+}
+
+a_bc() {
+	name="bc -l"
+	need /usr/bin/bc || return
+	compare "bc -l on an expression file" --add "$data" -- /usr/bin/bc -l "$data/expr.bc"
+}
+
+a_musl() {
+	name="musl"
+	need_bin hello_musl || return
+	compare "a dynamically linked musl program (musl-gcc)" -- "$BIN/hello_musl" 3 two
+}
+
+a_shell() {
+	name="#!/bin/sh script of builtins, busybox as /bin/sh"
+	[ -x "$BUSYBOX" ] || { skip "$BUSYBOX (busybox-static) is not installed"; return; }
+	native "$data/builtins.sh"
+	sk --add "$BUSYBOX:/bin/sh" --add "$data" "$data/builtins.sh"
+	judge
+}
+
+a_exec() {
+	name="execve chain: exec_a (PIE) execs exec_b"
+	need_bin exec_a || return
+	need_bin exec_b || return
+	native "$BIN/exec_a" "$BIN/exec_b" x "y z"
+	sk --add "$BIN/exec_b" "$BIN/exec_a" "$BIN/exec_b" x "y z"
+	judge
+}
+
+APPS_ALL="a_ls a_ls_etc a_cat a_head a_sort a_wc a_sha a_date a_grep a_grep_etc a_gzip a_bzip2
+a_xz a_sqlite a_lua a_perl a_python a_python_files a_bc a_musl a_shell a_exec"
+
+main() {
+	# shellcheck disable=SC2086 # split the lists into words on purpose
+	set -- ${APPS:-$APPS_ALL}
+	n=$#
+	tap_plan "$n"
+	make_data || {
+		echo "Bail out! cannot create the test data in $data"
+		printf '0 passed, %d failed, 0 skipped\n' "$n"
+		exit 1
+	}
+	for t in "$@"; do
+		"$t"
+	done
+	tap_done
+}
+
+main
