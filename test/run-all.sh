@@ -45,6 +45,7 @@ suite() {
 
 suite unit sh test/unit/run.sh
 suite guest sh test/guest/run.sh
+suite stdio sh test/stdio/run.sh
 suite conformance sh test/conformance/run.sh
 suite apps sh test/apps/run.sh
 echo "$pass passed, $fail failed, $skip skipped"

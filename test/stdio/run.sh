@@ -1,0 +1,119 @@
+#!/bin/sh
+# test/stdio/run.sh — the program's standard streams (issue 5), under QEMU/TCG: stdout and stderr kept apart,
+# piped stdin with end-of-file, poll on stdin, 10 MB through cat intact, the kernel log only with --verbose,
+# and, through a pseudo-terminal (tmux), a terminal: the host's size, an interactive prompt, ^C and ^D,
+# and the host terminal left as it was. Prints TAP and ends with `N passed, N failed, N skipped`.
+set -u
+cd "$(dirname "$0")/../.."
+. test/lib/tap.sh
+SKIFF=tools/skiff
+B=build/progs
+T=$(mktemp -d)
+trap 'tmux -L skifftest kill-server 2>/dev/null; rm -rf "$T"' EXIT INT TERM
+tap_plan 12
+
+# check NAME CONDITION-STATUS REASON
+check() {
+    if [ "$2" -eq 0 ]; then tap_ok "$1"; else tap_not_ok "$1" "$3"; fi
+}
+
+# 1-2: stdout and stderr apart, each exactly as natively
+"$B/streams" 100 </dev/null >"$T/n.out" 2>"$T/n.err"
+nstatus=$?
+$SKIFF run --timeout 60 "$B/streams" 100 </dev/null >"$T/s.out" 2>"$T/s.err"
+sstatus=$?
+cmp -s "$T/n.out" "$T/s.out" && [ "$sstatus" = "$nstatus" ]
+check "stdout holds exactly what the native run writes there (status $sstatus)" $? "$(head -c 200 "$T/s.out")"
+cmp -s "$T/n.err" "$T/s.err"
+check "stderr holds exactly what the native run writes there" $? "$(head -c 200 "$T/s.err")"
+
+# 3: piped input reaches poll and read, then EOF
+printf 'hello\n' | $SKIFF run --timeout 60 "$B/streams" 5000 >"$T/p.out" 2>/dev/null
+grep -q '^poll readable$' "$T/p.out" && grep -q '^read 6: hello$' "$T/p.out"
+check "poll reports piped stdin readable and read returns it" $? "$(cat "$T/p.out")"
+
+# 4: a pipe that stays empty: poll times out as natively
+(sleep 4) | $SKIFF run --timeout 60 "$B/streams" 300 >"$T/t.out" 2>/dev/null
+grep -q '^poll timeout$' "$T/t.out"
+check "poll on an empty pipe times out" $? "$(cat "$T/t.out")"
+
+# 5: bc reads an expression from a pipe and exits at its end
+if command -v bc >/dev/null 2>&1; then
+    out=$(printf '2+3\n' | $SKIFF run --timeout 120 /usr/bin/bc -q 2>&1)
+    st=$?
+    [ "$out" = 5 ] && [ "$st" = 0 ]
+    check "printf '2+3\\n' | skiff run bc -q prints 5 and exits 0" $? "got '$out', status $st"
+else
+    tap_skip "bc from a pipe" "bc is not installed"
+fi
+
+# 6: sort < file equals the native sort
+seq 1 300 | sort -R > "$T/unsorted"
+sort < "$T/unsorted" > "$T/sorted.native"
+$SKIFF run --timeout 120 /usr/bin/sort < "$T/unsorted" > "$T/sorted.skiff" 2>"$T/sort.err"
+cmp -s "$T/sorted.native" "$T/sorted.skiff"
+check "skiff run sort < file equals native sort < file" $? "$(head -c 200 "$T/sort.err")"
+
+# 7: 10 MB through cat arrives intact
+head -c 10000000 /dev/urandom > "$T/big"
+want=$(sha256sum < "$T/big")
+got=$($SKIFF run --timeout 300 /bin/busybox cat < "$T/big" | sha256sum)
+[ "$want" = "$got" ]
+check "10 MB piped through busybox cat arrives intact" $? "checksum differs"
+
+# 8: the kernel log stays off stderr unless --verbose
+$SKIFF run --timeout 60 /bin/busybox true 2>"$T/quiet.err"
+$SKIFF run --timeout 60 --verbose /bin/busybox true 2>"$T/verbose.err"
+! grep -q 'skiff: memory' "$T/quiet.err" && grep -q 'skiff: memory' "$T/verbose.err"
+check "the kernel log reaches stderr with --verbose and only then" $? "quiet: $(head -c 100 "$T/quiet.err")"
+
+# 9-12: a terminal, through tmux
+if ! command -v tmux >/dev/null 2>&1; then
+    for n in "host terminal size" "interactive prompt" "^C" "terminal restored"; do tap_skip "$n" "tmux is not installed"; done
+    tap_done
+    exit $?
+fi
+TM="tmux -L skifftest"
+# pane WAIT-FOR-REGEX SECONDS: wait until the pane shows it
+pane_wait() {
+    i=0
+    while [ $i -lt $(($2 * 5)) ]; do
+        $TM capture-pane -t s -p > "$T/pane" 2>/dev/null
+        grep -q -- "$1" "$T/pane" && return 0
+        sleep 0.2
+        i=$((i + 1))
+    done
+    return 1
+}
+start_pane() {
+    $TM kill-server 2>/dev/null
+    $TM new-session -d -s s -x 100 -y 30 "sh -c 'stty -g > $T/stty.before; $*; echo EXIT=\$?; stty -g > $T/stty.after; sleep 30'"
+}
+
+start_pane "$SKIFF run --timeout 60 /bin/busybox stty size"
+pane_wait 'EXIT=' 60
+grep -q '^30 100' "$T/pane" && grep -q 'EXIT=0' "$T/pane"
+check "busybox stty size prints the host terminal's size (30 100)" $? "$(grep -v '^$' "$T/pane" | head -3 | tr '\n' '|')"
+
+if [ -d /usr/lib/python3.11 ]; then
+    start_pane "$SKIFF run --timeout 180 --mem 512M --add /usr/lib/python3.11 /usr/bin/python3"
+    pane_wait '>>>' 150 && $TM send-keys -t s 'print(6*7)' Enter && pane_wait '^42' 30 &&
+        $TM send-keys -t s C-d && pane_wait 'EXIT=0' 30
+    check "python3 at a terminal: >>> prompt, print(6*7) gives 42, ^D exits 0" $? "$(grep -v '^$' "$T/pane" | tail -4 | tr '\n' '|')"
+else
+    tap_skip "python3 at a terminal" "python3.11's standard library is not installed"
+fi
+
+start_pane "$SKIFF run --timeout 60 /bin/busybox cat"
+pane_wait 'xyz' 1 >/dev/null 2>&1
+sleep 3
+$TM send-keys -t s 'xyz' Enter
+pane_wait '^xyz' 30 && $TM send-keys -t s C-c && pane_wait 'EXIT=130' 30
+check "^C at a terminal ends the program with SIGINT (status 130)" $? "$(grep -v '^$' "$T/pane" | tail -3 | tr '\n' '|')"
+
+pane_wait 'EXIT' 1
+sleep 1
+cmp -s "$T/stty.before" "$T/stty.after"
+check "the host terminal's settings are as before the run" $? "stty -g differs"
+
+tap_done
