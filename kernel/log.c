@@ -5,10 +5,14 @@
 #include "../arch/x86_64/arch.h"
 
 bool klog_verbose;
+static bool panicking;
 
+/* The log has a port of its own (COM3). Without it the log would fall back onto COM1, the program's stdout:
+ * then only a panic, or a boot with `verbose`, writes there. */
 void klog_write(const char *s, size_t n)
 {
-    serial_write(SERIAL_LOG, s, n);
+    if (serial_present(SERIAL_LOG) || klog_verbose || panicking)
+        serial_write(SERIAL_LOG, s, n);
 }
 
 static void vlog(const char *fmt, va_list ap)
@@ -39,6 +43,7 @@ void kerr(const char *fmt, ...)
 static void panic_header(const char *file, int line, const char *func, const char *fmt, va_list ap)
 {
     __asm__ volatile("cli");
+    panicking = true;
     kerr("\nskiff: kernel panic: ");
     vlog(fmt, ap);
     kerr("\n  at %s:%d (%s)\n", file, line, func);

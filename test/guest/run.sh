@@ -303,6 +303,32 @@ t_iso() {
 	expect_status 0 && expect_out_is "$tmp/expected" && pass
 }
 
+t_panic() {
+	name="a kernel panic reports file:line and registers, and ends with 125"
+	sk --kernel-arg selftest=panic "$BUSYBOX" true
+	expect_status 125 || return
+	grep -q "kernel panic: selftest" "$tmp/err" && grep -q "at kernel/main.c:[0-9]" "$tmp/err" ||
+		{ fail "no panic report on stderr"; return; }
+	pass
+}
+
+t_kfault() {
+	name="a page fault in the kernel panics with a register dump and 125"
+	sk --kernel-arg selftest=fault "$BUSYBOX" true
+	expect_status 125 || return
+	grep -q "page fault (vector 14) in the kernel" "$tmp/err" && grep -q "rip [0-9a-f]" "$tmp/err" ||
+		{ fail "no fault report on stderr"; return; }
+	pass
+}
+
+t_sighandler() {
+	name="a program's own SIGSEGV handler runs (and recovers with siglongjmp)"
+	sk "$BIN/sighandler"
+	expect_status 7 || return
+	grep -q "^recovered$" "$tmp/out" || { fail "handler did not recover: $(head -c 200 "$tmp/out")"; return; }
+	pass
+}
+
 t_kvm() {
 	name="kvm"
 	if [ ! -e /dev/kvm ]; then
@@ -329,7 +355,7 @@ t_kvm() {
 
 TESTS="t_missing_host t_usage t_demo t_echo t_false t_stdin t_ls t_cat t_wc
 t_sha t_sort t_argv_glibc t_argv_musl t_segv t_abort t_notelf t_rootfs
-t_missing_rootfs t_strace t_timeout t_iso t_kvm"
+t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_kvm"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose
