@@ -122,8 +122,10 @@ bool cpu_random64(u64 *out)
     return false;
 }
 
+/* The default MXCSR lives in .rodata: nested KVM was seen failing to emulate ldmxcsr on a stack operand. */
+static const u32 mxcsr_default = 0x1f80;
+
 void arch_user_fpu_init(void)
 {
-    u32 mxcsr = 0x1f80;
-    __asm__ volatile("fninit; ldmxcsr %0" : : "m"(mxcsr));
+    __asm__ volatile("fninit; ldmxcsr %0" : : "m"(mxcsr_default));
 }
