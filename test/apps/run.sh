@@ -21,6 +21,7 @@ set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd -P)
 . "$top/test/lib/tap.sh"
+. "$top/test/lib/guest.sh"
 
 SKIFF=${SKIFF:-$top/tools/skiff}
 BIN=${SKIFF_APPS_BIN:-$top/build/apps}
@@ -37,44 +38,12 @@ trap 'exit 143' TERM
 
 # ---------------------------------------------------------------- helpers
 
-# sk SKIFF-OPTIONS... -- PROGRAM ARGS...: run in the guest, stdin from
-# /dev/null; sets $st, fills $tmp/out and $tmp/err.
-sk() {
-	if [ -n "${SKIFF_KERNEL:-}" ]; then
-		set -- --kernel "$SKIFF_KERNEL" "$@"
-	fi
-	"$SKIFF" run --timeout "$TIMEOUT" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
-	st=$?
-}
-
 # native PROGRAM ARGS...: the same on the host, in the environment the
 # guest gets (tools/skiff's defaults); sets $nst, fills $tmp/expected.
 native() {
 	env -i PATH="$ENV_PATH" HOME=/root TERM=linux LANG=C.UTF-8 "$@" \
 		</dev/null >"$tmp/expected" 2>"$tmp/native.err"
 	nst=$?
-}
-
-pass() {
-	tap_ok "$name"
-}
-
-# fail REASON: a failed case, then the guest's output as diagnostics.
-fail() {
-	tap_not_ok "$name" "$1"
-	if [ -s "$tmp/out" ]; then
-		echo "# stdout:"
-		head -n 20 "$tmp/out" | cut -c1-200 | tap_diag
-	fi
-	if [ -s "$tmp/err" ]; then
-		echo "# stderr:"
-		tail -n 20 "$tmp/err" | cut -c1-200 | tap_diag
-	fi
-	return 1
-}
-
-skip() {
-	tap_skip "$name" "$1"
 }
 
 # need PROGRAM...: the host has them all, else the case is skipped.

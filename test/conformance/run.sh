@@ -1,10 +1,11 @@
 #!/bin/sh
 # test/conformance/run.sh — the differential syscall conformance runner (issue 3).
 #
-#   sh test/conformance/run.sh [--build DIR] [--kernel FILE] [--jobs N] [NAME...]
+#   sh test/conformance/run.sh [--build DIR] [--kernel FILE] [--jobs N] [--builds "B..."] [NAME...]
 #
-# Runs every test program of DIR (default build/conformance: static/, pie/, musl/ builds of each
-# test/conformance/*.c) natively and under skiff (tools/skiff run --timeout 120, one boot per program, N boots
+# Runs every test program of DIR (default build/conformance: the static/ (static glibc), pie/ (static-PIE
+# glibc), musl/ (static-PIE musl), dyn/ (dynamic glibc PIE, through ld.so) and dynmusl/ (dynamic musl PIE)
+# builds of each test/conformance/*.c; --builds picks some of them) natively and under skiff (tools/skiff run --timeout 120, one boot per program, N boots
 # at a time, default 2), compares the TAP lines, prints a table per program, one line per divergence naming the
 # syscall (the first word of the test name) and the difference, writes docs/syscalls.md, and ends with exactly
 # one line `N passed, N failed, N skipped`. A test that fails natively is a broken test (counted as failed).
@@ -16,19 +17,20 @@ cd "$top" || exit 2
 BUILD=build/conformance
 KERNEL=
 JOBS=2
+BUILDS="static pie musl dyn dynmusl"
 while [ $# -gt 0 ]; do
     case $1 in
     --build) BUILD=$2; shift 2 ;;
     --kernel) KERNEL=$2; shift 2 ;;
     --jobs) JOBS=$2; shift 2 ;;
+    --builds) BUILDS=$2; shift 2 ;;
     --) shift; break ;;
-    -*) echo "usage: run.sh [--build DIR] [--kernel FILE] [--jobs N] [NAME...]" >&2; exit 2 ;;
+    -*) echo "usage: run.sh [--build DIR] [--kernel FILE] [--jobs N] [--builds \"B...\"] [NAME...]" >&2; exit 2 ;;
     *) break ;;
     esac
 done
 SKIFF=${SKIFF:-tools/skiff}
 ALLOW=test/conformance/allowlist
-BUILDS="static pie musl"
 
 names=$*
 if [ -z "$names" ]; then

@@ -17,6 +17,7 @@ set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd -P)
 . "$top/test/lib/tap.sh"
+. "$top/test/lib/guest.sh"
 
 SKIFF=${SKIFF:-$top/tools/skiff}
 BIN=${SKIFF_TEST_BIN:-$top/build/progs}
@@ -32,37 +33,6 @@ trap 'exit 143' TERM
 
 # ---------------------------------------------------------------- helpers
 
-# sk ARGS...: `skiff run --timeout 60 ARGS` with stdin from /dev/null (so a
-# test never eats the runner's stdin); sets $st, fills $tmp/out, $tmp/err.
-sk() {
-	if [ -n "${SKIFF_KERNEL:-}" ]; then
-		set -- --kernel "$SKIFF_KERNEL" "$@"
-	fi
-	"$SKIFF" run --timeout "$TIMEOUT" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
-	st=$?
-}
-
-pass() {
-	tap_ok "$name"
-}
-
-# fail REASON: a failed result, then the run's output as diagnostics.
-fail() {
-	tap_not_ok "$name" "$1"
-	if [ -s "$tmp/out" ]; then
-		echo "# stdout:"
-		head -n 30 "$tmp/out" | tap_diag
-	fi
-	if [ -s "$tmp/err" ]; then
-		echo "# stderr:"
-		tail -n 30 "$tmp/err" | tap_diag
-	fi
-	return 1
-}
-
-skip() {
-	tap_skip "$name" "$1"
-}
 
 expect_status() {
 	[ "$st" -eq "$1" ] || fail "exit status $st, expected $1"

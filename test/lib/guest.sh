@@ -1,0 +1,34 @@
+# test/lib/guest.sh: what the guest test scripts share (sourced after tap.sh, with $SKIFF, $TIMEOUT and $tmp
+# set): running a program in skiff, and reporting a named case with the run's output as diagnostics.
+
+# sk ARGS...: `skiff run --timeout $TIMEOUT ARGS` with stdin from /dev/null (so a test never eats the
+# runner's stdin); sets $st, fills $tmp/out and $tmp/err. SKIFF_KERNEL picks another kernel image.
+sk() {
+	if [ -n "${SKIFF_KERNEL:-}" ]; then
+		set -- --kernel "$SKIFF_KERNEL" "$@"
+	fi
+	"$SKIFF" run --timeout "$TIMEOUT" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
+	st=$?
+}
+
+pass() {
+	tap_ok "$name"
+}
+
+# fail REASON: a failed case, then the guest's output (cut to fit) as diagnostics.
+fail() {
+	tap_not_ok "$name" "$1"
+	if [ -s "$tmp/out" ]; then
+		echo "# stdout:"
+		head -n 30 "$tmp/out" | cut -c1-200 | tap_diag
+	fi
+	if [ -s "$tmp/err" ]; then
+		echo "# stderr:"
+		tail -n 30 "$tmp/err" | cut -c1-200 | tap_diag
+	fi
+	return 1
+}
+
+skip() {
+	tap_skip "$name" "$1"
+}
