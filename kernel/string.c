@@ -1,11 +1,14 @@
 /* kernel/string.c — the C string and memory functions the kernel needs (gcc may also emit calls to the
- * mem* ones). rep movsb/stosb are fast on every CPU with ERMSB and fine elsewhere. */
+ * mem* ones). Bulk work goes by qwords (rep movsq/stosq): as fast as byte strings on CPUs with ERMSB and
+ * eight times fewer iterations where rep is emulated element by element, as under QEMU's TCG. */
 #include "kernel.h"
 
 void *memcpy(void *d, const void *s, size_t n)
 {
     void *ret = d;
-    __asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+    size_t q = n / 8, b = n % 8;
+    __asm__ volatile("rep movsq" : "+D"(d), "+S"(s), "+c"(q) : : "memory");
+    __asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(b) : : "memory");
     return ret;
 }
 
@@ -24,7 +27,10 @@ void *memmove(void *d, const void *s, size_t n)
 void *memset(void *d, int c, size_t n)
 {
     void *ret = d;
-    __asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+    size_t q = n / 8, b = n % 8;
+    u64 v = 0x0101010101010101ull * (u8)c;
+    __asm__ volatile("rep stosq" : "+D"(d), "+c"(q) : "a"(v) : "memory");
+    __asm__ volatile("rep stosb" : "+D"(d), "+c"(b) : "a"(v) : "memory");
     return ret;
 }
 
