@@ -78,7 +78,9 @@ run_vm() {
 	T_MARK=$(echo "$rv_line" | sed -n 's/.*marker_us=\(-*[0-9]*\).*/\1/p')
 	T_EXIT=$(echo "$rv_line" | sed -n 's/.*exit_us=\(-*[0-9]*\).*/\1/p')
 	T_STATUS=$(echo "$rv_line" | sed -n 's/.*status=\([0-9]*\).*/\1/p')
-	[ "${T_STATUS:-x}" = 1 ] && { [ -z "$rv_marker" ] || [ "${T_MARK:--1}" -ge 0 ] 2>/dev/null; }
+	# QEMU also exits 1 when it fails to start: then it has written to stderr (the .t file)
+	[ "${T_STATUS:-x}" = 1 ] && ! grep -qv '^tstamp ' "$W/log/$rv_label.t" &&
+		{ [ -z "$rv_marker" ] || [ "${T_MARK:--1}" -ge 0 ] 2>/dev/null; }
 }
 # skiff_vm LABEL MARKER TIMEOUT MEM INITRD [QEMU-ARGS...]; MACH (default pc) picks the machine type
 skiff_vm() {
@@ -279,8 +281,10 @@ step_variants() {
 			"rdinit=/linit -- /hello" -bios qboot.rom && sample boot.hello.qboot.exit linux "$(us2ms "$T_EXIT")"
 		MACH=microvm skiff_vm "hello-skiff-microvm-$i" "hello from" 20 "$MEM" "$W/initrd/skiff-hello.cpio" &&
 			sample boot.hello.microvm.exit skiff "$(us2ms "$T_EXIT")"
-		MACH=microvm linux_vm "hello-linux-microvm-$i" "hello from" 120 "$MEM" "$W/initrd/linux-hello.cpio" \
-			"rdinit=/linit -- /hello" && sample boot.hello.microvm.exit linux "$(us2ms "$T_EXIT")"
+		# Debian's kernel printed nothing within minutes on -M microvm: tried once, briefly
+		[ "$i" = 1 ] && MACH=microvm linux_vm "hello-linux-microvm-$i" "hello from" 20 "$MEM" \
+			"$W/initrd/linux-hello.cpio" "rdinit=/linit -- /hello" &&
+			sample boot.hello.microvm.exit linux "$(us2ms "$T_EXIT")"
 		LKERNEL=/vmlinuz linux_vm "hello-linux-bzimage-$i" "hello from" 120 "$MEM" "$W/initrd/linux-hello.cpio" \
 			"rdinit=/linit -- /hello" && sample boot.hello.bzimage.exit linux "$(us2ms "$T_EXIT")"
 		t0=$(date +%s%N)
@@ -350,18 +354,19 @@ probe_mem() {
 	case $1-$2 in
 	skiff-hello) skiff_vm "mem-$1-$2-$3" "hello from" 15 "$3M" "$W/initrd/skiff-hello.cpio" ;;
 	skiff-sqlite) skiff_vm "mem-$1-$2-$3" "sqlbench rows" 120 "$3M" "$W/initrd/skiff-sqlite.cpio" ;;
-	linux-hello) linux_vm "mem-$1-$2-$3" "hello from" 60 "$3M" "$W/initrd/linux-hello.cpio" "rdinit=/linit -- /hello" ;;
-	linux-dynhello) linux_vm "mem-$1-$2-$3" "hello from" 60 "$3M" "$W/initrd/linux-dynhello.cpio" \
+	linux-hello) linux_vm "mem-$1-$2-$3" "hello from" 30 "$3M" "$W/initrd/linux-hello.cpio" "rdinit=/linit -- /hello" ;;
+	linux-dynhello) linux_vm "mem-$1-$2-$3" "hello from" 30 "$3M" "$W/initrd/linux-dynhello.cpio" \
 		"rdinit=/linit -- /hello-dyn" ;;
-	linux-python) linux_vm "mem-$1-$2-$3" "linit: " 60 "$3M" "$W/initrd/linux-python.cpio" \
+	linux-python) linux_vm "mem-$1-$2-$3" "linit: " 30 "$3M" "$W/initrd/linux-python.cpio" \
 		"rdinit=/linit -- /usr/bin/python3 -c print(1)" &&
 		grep -q '^1' "$W/log/mem-$1-$2-$3.out" && grep -q 'linit: .*status=0' "$W/log/mem-$1-$2-$3.out" ;;
-	linux-sqlite) linux_vm "mem-$1-$2-$3" "sqlbench rows" 120 "$3M" "$W/initrd/linux-sqlite.cpio" \
+	linux-sqlite) linux_vm "mem-$1-$2-$3" "sqlbench rows" 40 "$3M" "$W/initrd/linux-sqlite.cpio" \
 		"rdinit=/linit -- /sqlbench $SQL_ROWS /tmp/bench.db" ;;
 	esac
 }
 # bisect SYSTEM WORKLOAD LO HI STEP: the smallest MiB in (LO, HI] that works, to STEP MiB; LO is assumed to fail
-# (it is probed: if it works, the answer is "<= LO")
+# (it is probed: if it works, the answer is "<= LO"). Linux starved of memory often hangs instead of
+# panicking, so the probe timeouts are short: a hang is a failure.
 bisect() {
 	lo=$3 hi=$4
 	if ! probe_mem "$1" "$2" "$hi"; then

@@ -9,7 +9,7 @@
 #include "../arch/x86_64/arch.h"
 
 static u64 clock_ns(void) { return clock_monotonic_ns(); }
-static void tty_wait(u64 ns) { irq_wait(ns == ~0ull ? ~0ull : MIN(ns, 50000000ull)); }
+static void tty_wait(u64 ns) { sched_wait(ns); }
 
 #define IGNCR 0000200
 #define ICRNL 0000400

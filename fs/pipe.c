@@ -1,7 +1,7 @@
 /* fs/pipe.c — pipes. A 64 KiB ring buffer shared by a read file and a write file. Reading an empty pipe
- * whose write end is still open would wait for another thread or process to write; skiff has only one
- * today, so that wait could never end: the read reports EAGAIN with O_NONBLOCK and otherwise ends with a
- * diagnostic (EDEADLK) rather than hanging the VM. The same holds for writing to a full pipe. */
+ * whose write end is open waits for another thread to write (EAGAIN with O_NONBLOCK); when the caller is
+ * the only thread there is nobody who could, so instead of hanging the VM the read ends with a diagnostic
+ * (EDEADLK). The same holds for writing to a full pipe. */
 #include "vfs.h"
 #include "../kernel/errno.h"
 #include "../kernel/mm.h"
@@ -15,10 +15,15 @@ struct pipe {
     int readers, writers;
 };
 
+/* 0 when the caller may wait and try again, else the error to return. */
 static long would_block(struct file *f, const char *what)
 {
     if (f->flags & O_NONBLOCK)
         return -EAGAIN;
+    if (current->proc->nthreads > 1) {
+        sched_wait(~0ull); /* woken by the other end (sched_kick_io) or a signal */
+        return signal_pending() ? -EINTR : 0;
+    }
     kerr("skiff: %s would wait forever (no other thread or process exists): EDEADLK\n", what);
     return -EDEADLK;
 }
@@ -29,8 +34,13 @@ static ssize_t pipe_read(struct file *f, void *ubuf, size_t n, u64 *off)
     struct pipe *p = f->priv;
     if (!n)
         return 0;
-    if (!p->len)
-        return p->writers ? would_block(f, "read from an empty pipe") : 0;
+    while (!p->len) {
+        if (!p->writers)
+            return 0;
+        long rc = would_block(f, "read from an empty pipe");
+        if (rc)
+            return rc;
+    }
     size_t done = 0;
     while (done < n && p->len) {
         size_t c = MIN(MIN(n - done, p->len), PIPE_SIZE - p->head);
@@ -40,6 +50,7 @@ static ssize_t pipe_read(struct file *f, void *ubuf, size_t n, u64 *off)
         p->len -= c;
         done += c;
     }
+    sched_kick_io(); /* a writer waiting for room */
     return done;
 }
 
@@ -53,8 +64,15 @@ static ssize_t pipe_write(struct file *f, const void *ubuf, size_t n, u64 *off)
     }
     if (!n)
         return 0;
-    if (p->len == PIPE_SIZE)
-        return would_block(f, "write to a full pipe");
+    while (p->len == PIPE_SIZE) {
+        long rc = would_block(f, "write to a full pipe");
+        if (rc)
+            return rc;
+        if (!p->readers) {
+            signal_send(current, SIGPIPE);
+            return -EPIPE;
+        }
+    }
     size_t done = 0;
     while (done < n && p->len < PIPE_SIZE) {
         size_t tail = (p->head + p->len) % PIPE_SIZE;
@@ -64,6 +82,7 @@ static ssize_t pipe_write(struct file *f, const void *ubuf, size_t n, u64 *off)
         p->len += c;
         done += c;
     }
+    sched_kick_io(); /* a reader waiting for data */
     return done;
 }
 
@@ -81,6 +100,7 @@ static unsigned pipe_poll_write(struct file *f)
 
 static void pipe_drop(struct pipe *p)
 {
+    sched_kick_io(); /* the other end sees EOF or EPIPE */
     if (p->readers || p->writers)
         return;
     page_free_n(p->buf, PIPE_SIZE / PAGE_SIZE);

@@ -29,7 +29,7 @@ u64 clock_tsc_to_ns(u64 ticks);
 u64 rdtsc_now(void);
 u64 clock_tsc_hz(void);
 void cpu_relax_now(void);   /* a pause while polling (portable code cannot name the instruction) */
-void clock_sleep_ns(u64 ns);
+u64 clock_sleep_ns(u64 ns);   /* the time left if a signal ended it early */
 
 /* random.c */
 void random_fill(void *buf, size_t n);

@@ -3,6 +3,7 @@
  * that programs which never ask the time never pay for it. Wall time is the CMOS RTC read at boot plus the
  * monotonic clock. */
 #include "boot.h"
+#include "proc.h"
 #include "../arch/x86_64/arch.h"
 
 static u64 tsc_hz;
@@ -107,13 +108,17 @@ u64 clock_realtime_ns(void)
     return rtc_boot_sec * 1000000000ull + clock_monotonic_ns();
 }
 
-/* Sleeping halts the CPU until the PIT's one-shot interrupt (at most ~50 ms at a time) or any other
- * interrupt; the TSC says when the time is up. */
-void clock_sleep_ns(u64 ns)
+/* Sleeping blocks the task (others run; alone, the CPU halts until the timer). Returns the time left when a
+ * signal cut it short, else 0. */
+u64 clock_sleep_ns(u64 ns)
 {
     u64 end = clock_monotonic_ns() + ns;
-    for (u64 now = clock_monotonic_ns(); now < end; now = clock_monotonic_ns())
-        irq_wait(MIN(end - now, 50000000ull));
+    for (u64 now = clock_monotonic_ns(); now < end; now = clock_monotonic_ns()) {
+        if (signal_pending())
+            return end - now;
+        sched_wait(end - now);
+    }
+    return 0;
 }
 
 u64 rdtsc_now(void)

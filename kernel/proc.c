@@ -8,7 +8,6 @@
 #include "../syscalls/syscalls.h"
 
 struct task *current;
-#define KSTACK_PAGES 4
 
 struct vm_space *current_vm(void)
 {
@@ -54,8 +53,11 @@ static struct task *proc_create_init(void)
     struct proc *p = kzalloc(sizeof(*p));
     struct task *t = kzalloc(sizeof(*t));
     u64 kstack = pmm_alloc_contig(KSTACK_PAGES);
-    if (!p || !t || !kstack || !(p->fdt = fdtable_create()))
+    u8 *fpu = page_alloc();
+    if (!p || !t || !kstack || !fpu || !(p->fdt = fdtable_create()))
         panic("out of memory creating the first process");
+    t->kstack_base = kstack;
+    t->fpu = fpu;
     p->pid = p->pgid = p->sid = 1;
     p->umask = 022;
     p->cwd = vfs_root;
@@ -122,6 +124,7 @@ static noreturn void proc_run_first(struct task *t, char **argv, char **envp)
 {
     current = t;
     cpu0.current = t;
+    sched_init(t);
     arch_set_kstack(t->kstack_top);
     struct regs *frame = (struct regs *)(t->kstack_top - sizeof(struct regs));
     const char *why = "";

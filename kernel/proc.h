@@ -75,6 +75,7 @@ struct rlimit64 { u64 cur, max; };
 
 struct proc {
     int pid, ppid, pgid, sid;
+    int nthreads;                   /* live tasks */
     struct vm_space *vm;
     struct fdtable *fdt;
     struct inode *cwd;
@@ -88,10 +89,22 @@ struct proc {
     struct rlimit64 rlimits[RLIM_NLIMITS];
 };
 
+enum task_state { TASK_RUNNABLE, TASK_BLOCKED, TASK_DEAD };
+
 struct task {
     struct proc *proc;
     int tid;
+    enum task_state state;
     u64 kstack_top;
+    u64 kstack_base;                /* KSTACK_PAGES pages */
+    u64 ksp;                        /* saved kernel rsp while switched out (switch.asm) */
+    u8 *fpu;                        /* XSAVE/FXSAVE image while switched out (64-byte aligned) */
+    u64 wait_key;                   /* futex address this task sleeps on (0: an I/O wait) */
+    u64 wake_deadline;              /* a blocked task runs again at this time (~0: only when woken) */
+    u32 wait_bitset;
+    bool woken;                     /* set by the waker: the wait ended by a wake, not a timeout */
+    u64 sig_pending_task;           /* signals sent to this thread (tgkill) */
+    struct task *next;              /* all tasks, in creation order (the run queue walks it) */
     u64 fs_base;
     u64 sig_blocked;                /* the signal mask is per thread */
     struct k_stack altstack;
@@ -101,7 +114,25 @@ struct task {
     char comm[16];                  /* prctl(PR_SET_NAME) */
 };
 
+#define KSTACK_PAGES 4
 extern struct task *current;
+extern struct task *task_list;
+
+/* sched.c — round-robin between the runnable tasks; the kernel itself is never preempted. */
+void sched_init(struct task *first);
+void schedule(void);                     /* run another task if one is runnable */
+void sched_add(struct task *t);
+void sched_wait(u64 ns);                 /* block up to ns (~0: until woken), letting other tasks run */
+void sched_wait_key(u64 ns, u64 key);    /* the same, woken only by sched_wake (futexes) */
+void sched_kick_io(void);                /* I/O happened: I/O waiters re-check */
+void sched_prepare(struct task *t, struct regs *frame);
+long futex_wake_addr(u64 uaddr, int n);
+void sched_wake(struct task *t);
+bool sched_others_runnable(void);
+void sched_tick(void);                   /* timer interrupt: time slice over */
+void sched_preempt_point(struct regs *r);/* on the way back to ring 3 */
+struct task *task_by_tid(int tid);
+noreturn void task_exit(void);           /* this thread ends; the last one ends the process */
 static inline struct proc *current_proc(void) { return current->proc; }
 struct vm_space *current_vm(void);
 
@@ -111,12 +142,13 @@ void proc_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* signal.c */
 int signal_send(struct task *t, int sig);                     /* kill: queue it (SI_USER) */
-int signal_send_code(struct task *t, int sig, int code);      /* tgkill/tkill: SI_TKILL */
+int signal_send_code(struct task *t, int sig, int code);      /* tgkill/tkill: SI_TKILL, to that thread */
+int signal_send_to(struct task *t, int sig, int code, bool thread);
 void signal_fault(struct regs *r, int sig, u64 addr, int access, const char *what); /* may return: handler */
 void signal_deliver(struct regs *r);                           /* on every return to ring 3 */
 static inline bool signal_pending(void)
 {
-    return current && (current->proc->sig_pending & ~current->sig_blocked);
+    return current && ((current->proc->sig_pending | current->sig_pending_task) & ~current->sig_blocked);
 }
 /* arch/x86_64/sigframe.c */
 int sigframe_setup(struct regs *r, int sig, const struct k_sigaction *act, const struct k_siginfo *info, u64 oldmask);

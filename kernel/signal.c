@@ -45,11 +45,27 @@ static noreturn void terminate(int sig)
     proc_exit(128 + sig);
 }
 
-/* Queues sig for t with its siginfo; it acts on the way back to ring 3 (signal_deliver). */
+/* Queues sig with its siginfo, for thread t alone (tkill/tgkill, faults) or for the whole process (kill);
+ * it acts on the way back to ring 3 (signal_deliver). A sleeping task that could take it wakes up. */
+static void queue_to(struct task *t, int sig, const struct k_siginfo *info, bool thread)
+{
+    u64 bit = 1ull << (sig - 1);
+    if (thread)
+        t->sig_pending_task |= bit;
+    else
+        t->proc->sig_pending |= bit;
+    t->proc->sig_info[sig] = *info;
+    for (struct task *w = thread ? t : task_list; w; w = thread ? NULL : w->next) {
+        if (w->proc == t->proc && w->state == TASK_BLOCKED && !(w->sig_blocked & bit)) {
+            sched_wake(w);
+            break;
+        }
+    }
+}
+
 static void queue(struct task *t, int sig, const struct k_siginfo *info)
 {
-    t->proc->sig_pending |= 1ull << (sig - 1);
-    t->proc->sig_info[sig] = *info;
+    queue_to(t, sig, info, true);
 }
 
 int signal_send(struct task *t, int sig)
@@ -58,6 +74,11 @@ int signal_send(struct task *t, int sig)
 }
 
 int signal_send_code(struct task *t, int sig, int code)
+{
+    return signal_send_to(t, sig, code, code == SI_TKILL);
+}
+
+int signal_send_to(struct task *t, int sig, int code, bool thread)
 {
     if (sig < 0 || sig > NSIG)
         return -EINVAL;
@@ -74,7 +95,7 @@ int signal_send_code(struct task *t, int sig, int code)
     if (handler == SIG_IGN || (handler == SIG_DFL && default_ignored(sig)))
         return 0;
     struct k_siginfo info = { .signo = sig, .code = code, .pid = p->pid, .uid = 0 };
-    queue(t, sig, &info);
+    queue_to(t, sig, &info, thread);
     return 0;
 }
 
@@ -86,9 +107,12 @@ void signal_deliver(struct regs *r)
     struct proc *p = current->proc;
     for (int sig = 1; sig <= NSIG; sig++) {
         u64 bit = 1ull << (sig - 1);
-        if (!(p->sig_pending & ~current->sig_blocked & bit))
+        if (!((p->sig_pending | current->sig_pending_task) & ~current->sig_blocked & bit))
             continue;
-        p->sig_pending &= ~bit;
+        if (current->sig_pending_task & bit)
+            current->sig_pending_task &= ~bit; /* the thread's own first */
+        else
+            p->sig_pending &= ~bit;
         struct k_sigaction *act = &p->sigactions[sig];
         if (act->handler == SIG_IGN || (act->handler == SIG_DFL && default_ignored(sig)))
             continue;

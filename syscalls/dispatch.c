@@ -37,6 +37,7 @@ int syscall_dispatch(struct regs *r)
     r->rax = ret;
     if (strace_on)
         strace_exit(nr, ret);
+    sched_preempt_point(r);
     if (signal_pending())
         signal_deliver(r);
     return sysret_ok(r);

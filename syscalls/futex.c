@@ -1,8 +1,6 @@
-/* syscalls/futex.c — futex for a process with one thread. No other thread can ever wake a waiter, so a wait
- * whose value matches sleeps until its timeout or a signal (as it would on Linux with no waker); wakes find
- * nobody (0). The operations that change memory (WAKE_OP, the PI lock words) do change it, since glibc relies
- * on that even single-threaded (pthread_once ends with FUTEX_WAKE; ENOSYS there aborts the program). When
- * threads arrive, waiters go on wait queues keyed by address and these become real wakes. */
+/* syscalls/futex.c — futexes: a waiter blocks with its futex address as its wait key (kernel/sched.c) and a
+ * wake makes up to N such tasks runnable. There is one address space, so the user address is the key. A wait
+ * whose value matches, with no other thread alive, sleeps until its timeout or a signal (as on Linux). */
 #include "syscalls.h"
 #include "../kernel/boot.h"
 #include "../arch/x86_64/arch.h"
@@ -33,17 +31,52 @@ static long get_word(u32 *uaddr, u32 *val)
     return copy_from_user(val, uaddr, sizeof(*val));
 }
 
-/* Sleeps until deadline_ns on the given clock (~0: forever) or until a signal is pending. */
-static long futex_sleep(u64 deadline_ns, bool realtime)
+/* Blocks on uaddr until woken (0), the deadline (ETIMEDOUT) or a signal (EINTR). */
+static long futex_block(u32 *uaddr, u64 deadline_ns, bool realtime, u32 bitset)
 {
+    current->wait_bitset = bitset;
     for (;;) {
         if (signal_pending())
             return -EINTR;
         u64 now = realtime ? clock_realtime_ns() : clock_monotonic_ns();
         if (now >= deadline_ns)
             return -ETIMEDOUT;
-        irq_wait(deadline_ns == ~0ull ? ~0ull : MIN(deadline_ns - now, 50000000ull));
+        sched_wait_key(deadline_ns == ~0ull ? ~0ull : deadline_ns - now, (u64)uaddr);
+        if (current->woken)
+            return 0;
     }
+}
+
+static long futex_wake_bits(u64 uaddr, int n, u32 bitset);
+
+long futex_wake_addr(u64 uaddr, int n)
+{
+    return futex_wake_bits(uaddr, n, ~0u);
+}
+
+static long futex_wake_bits(u64 uaddr, int n, u32 bitset)
+{
+    int woken = 0;
+    for (struct task *t = task_list; t && woken < n; t = t->next) {
+        if (t->state == TASK_BLOCKED && t->wait_key == uaddr && (t->wait_bitset & bitset)) {
+            sched_wake(t);
+            woken++;
+        }
+    }
+    return woken;
+}
+
+/* Moves up to n waiters from uaddr to uaddr2 (they are woken by uaddr2's wakes from now on). */
+static long futex_requeue(u64 uaddr, u64 uaddr2, int n)
+{
+    int moved = 0;
+    for (struct task *t = task_list; t && moved < n; t = t->next) {
+        if (t->state == TASK_BLOCKED && t->wait_key == uaddr) {
+            t->wait_key = uaddr2;
+            moved++;
+        }
+    }
+    return moved;
 }
 
 static long futex_wait(u32 *uaddr, u32 val, const void *utimeout, bool absolute, bool realtime, u32 bitset)
@@ -66,7 +99,7 @@ static long futex_wait(u32 *uaddr, u32 val, const void *utimeout, bool absolute,
     }
     if (cur != val)
         return -EAGAIN;
-    return futex_sleep(deadline, realtime);
+    return futex_block(uaddr, deadline, realtime, bitset);
 }
 
 static bool cmp_op(unsigned cmp, u32 a, u32 b)
@@ -82,7 +115,8 @@ static bool cmp_op(unsigned cmp, u32 a, u32 b)
     }
 }
 
-/* FUTEX_WAKE_OP: *uaddr2 = old OP oparg; the comparison only decides whom to wake, and nobody waits. */
+/* FUTEX_WAKE_OP: *uaddr2 = old OP oparg; the comparison of old with cmparg decides whether uaddr2's
+ * waiters are woken too. */
 static long futex_wake_op(u32 *uaddr2, u32 val3)
 {
     unsigned op = (val3 >> 28) & 7, cmp = (val3 >> 24) & 15;
@@ -104,22 +138,38 @@ static long futex_wake_op(u32 *uaddr2, u32 val3)
     }
     if (cmp > 5)
         return -ENOSYS;
-    (void)cmp_op(cmp, old, (u32)(val3 & 0xfff));
-    return copy_to_user(uaddr2, &nv, sizeof(nv));
+    if (copy_to_user(uaddr2, &nv, sizeof(nv)))
+        return -EFAULT;
+    return cmp_op(cmp, old, (u32)(val3 & 0xfff)) ? 1 : 0; /* 1: wake uaddr2's waiters too */
 }
 
+#define FUTEX_WAITERS 0x80000000u
+
+/* A priority-inheritance lock word: 0 or the owner's tid (| FUTEX_WAITERS). Without priorities to inherit
+ * it is a plain sleeping lock: the kernel takes it for the caller, or marks it contended and waits. */
 static long futex_lock_pi(u32 *uaddr, bool try)
 {
-    u32 cur, tid = (u32)current->tid;
-    long rc = get_word(uaddr, &cur);
-    if (rc)
-        return rc;
-    if ((cur & FUTEX_TID_MASK) == tid)
-        return -EDEADLK;
-    if (cur & FUTEX_TID_MASK)
-        return try ? -EAGAIN : futex_sleep(~0ull, false); /* held by a thread that does not exist */
-    u32 nv = tid | (cur & ~FUTEX_TID_MASK);
-    return copy_to_user(uaddr, &nv, sizeof(nv));
+    u32 tid = (u32)current->tid;
+    for (;;) {
+        u32 cur;
+        long rc = get_word(uaddr, &cur);
+        if (rc)
+            return rc;
+        if ((cur & FUTEX_TID_MASK) == tid)
+            return -EDEADLK;
+        if (!(cur & FUTEX_TID_MASK) || !task_by_tid((int)(cur & FUTEX_TID_MASK))) {
+            u32 nv = tid | (cur & FUTEX_WAITERS); /* free, or its owner is gone */
+            return copy_to_user(uaddr, &nv, sizeof(nv));
+        }
+        if (try)
+            return -EAGAIN;
+        u32 nv = cur | FUTEX_WAITERS;
+        if (copy_to_user(uaddr, &nv, sizeof(nv)))
+            return -EFAULT;
+        rc = futex_block(uaddr, ~0ull, false, ~0u);
+        if (rc)
+            return rc;
+    }
 }
 
 static long futex_unlock_pi(u32 *uaddr)
@@ -131,7 +181,10 @@ static long futex_unlock_pi(u32 *uaddr)
     if ((cur & FUTEX_TID_MASK) != (u32)current->tid)
         return -EPERM;
     u32 zero = 0;
-    return copy_to_user(uaddr, &zero, sizeof(zero));
+    if (copy_to_user(uaddr, &zero, sizeof(zero)))
+        return -EFAULT;
+    futex_wake_addr((u64)uaddr, 1); /* a waiter retries the lock */
+    return 0;
 }
 
 SYSCALL(futex)
@@ -146,17 +199,25 @@ SYSCALL(futex)
     case FUTEX_WAIT_BITSET:
         return futex_wait(uaddr, val, (const void *)a3, true, realtime, val3);
     case FUTEX_WAKE:
-        return get_word(uaddr, &dummy) == -EINVAL ? -EINVAL : 0;
+        return ((u64)uaddr & 3) ? -EINVAL : futex_wake_bits((u64)uaddr, (int)val, ~0u);
     case FUTEX_WAKE_BITSET:
-        return val3 ? 0 : -EINVAL;
+        return val3 ? futex_wake_bits((u64)uaddr, (int)val, val3) : -EINVAL;
     case FUTEX_REQUEUE:
-        return 0;
+        return futex_wake_bits((u64)uaddr, (int)val, ~0u) + futex_requeue((u64)uaddr, a4, (int)a3);
     case FUTEX_CMP_REQUEUE: {
         long rc = get_word(uaddr, &dummy);
-        return rc ? rc : dummy != val3 ? -EAGAIN : 0;
+        if (rc)
+            return rc;
+        if (dummy != val3)
+            return -EAGAIN;
+        return futex_wake_bits((u64)uaddr, (int)val, ~0u) + futex_requeue((u64)uaddr, a4, (int)a3);
     }
-    case FUTEX_WAKE_OP:
-        return futex_wake_op((u32 *)a4, val3);
+    case FUTEX_WAKE_OP: {
+        long rc = futex_wake_op((u32 *)a4, val3);
+        if (rc < 0)
+            return rc;
+        return futex_wake_bits((u64)uaddr, (int)val, ~0u) + (rc ? futex_wake_bits(a4, (int)a3, ~0u) : 0);
+    }
     case FUTEX_LOCK_PI:
     case FUTEX_LOCK_PI2:
         return futex_lock_pi(uaddr, false);

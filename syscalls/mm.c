@@ -17,6 +17,11 @@
 #define MAP_ANONYMOUS 0x20
 #define MAP_FIXED_NOREPLACE 0x100000
 #define MADV_DONTNEED 4
+/* What MAP_SHARED_VALIDATE accepts without checking (Linux's LEGACY_MAP_MASK). */
+#define MAP_LEGACY_FLAGS (0x0f | MAP_FIXED | MAP_ANONYMOUS | 0x40 /* 32BIT */ | 0x100 /* GROWSDOWN */ | \
+                          0x800 /* DENYWRITE */ | 0x1000 /* EXECUTABLE */ | 0x2000 /* LOCKED */ | \
+                          0x4000 /* NORESERVE */ | 0x8000 /* POPULATE */ | 0x10000 /* NONBLOCK */ | \
+                          0x20000 /* STACK */ | 0x40000 /* HUGETLB */ | MAP_FIXED_NOREPLACE | 0xfc000000u)
 
 SYSCALL(brk)
 {
@@ -79,6 +84,8 @@ SYSCALL(mmap)
         return -EINVAL;
     if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
         return -EINVAL;
+    if (type == MAP_SHARED_VALIDATE && (flags & ~(u32)MAP_LEGACY_FLAGS))
+        return -EOPNOTSUPP; /* flags it would have to honour (MAP_SYNC...), which skiff does not */
     if (len > USER_TOP)
         return -ENOMEM;
     len = ALIGN_UP(len, PAGE_SIZE);

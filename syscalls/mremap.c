@@ -44,9 +44,9 @@ SYSCALL(mremap)
     struct vm_area *a = vm_find(vs, old);
     if (!a || old + old_len > a->end)
         return -EFAULT; /* the old range must lie within one mapping */
-    if (a->file) {
-        kerr("skiff: mremap of a shared file mapping is not implemented: EINVAL\n");
-        return -EINVAL;
+    if (a->file && !(new_len <= old_len && !(flags & MREMAP_FIXED))) {
+        kerr("skiff: mremap growing or moving a shared file mapping is not implemented: EINVAL\n");
+        return -EINVAL; /* shrinking it (below) is fine */
     }
     if (flags & MREMAP_FIXED) {
         if ((to % PAGE_SIZE) || !vm_range_ok(to, new_len) || (to < old + old_len && old < to + new_len))

@@ -71,9 +71,14 @@ static long do_poll(struct pollfd_k *upfd, u64 n, u64 timeout_ns)
     u64 deadline = timeout_ns == ~0ull ? ~0ull : clock_monotonic_ns() + timeout_ns;
     while (!rc) {
         rc = poll_pass(pfd, n);
-        if (rc || clock_monotonic_ns() >= deadline)
+        u64 now = clock_monotonic_ns();
+        if (rc || now >= deadline)
             break;
-        cpu_relax_now();
+        if (signal_pending()) {
+            rc = -EINTR;
+            break;
+        }
+        sched_wait(deadline == ~0ull ? ~0ull : deadline - now); /* any I/O event wakes us to look again */
     }
     if (rc >= 0 && copy_to_user(upfd, pfd, n * sizeof(*pfd)))
         rc = -EFAULT;
@@ -143,9 +148,12 @@ static long do_select(int nfds, u64 *ur, u64 *uw, u64 *ue, u64 timeout_ns)
             if ((in[1][fd / 64] & bit) && (r & (POLLOUT | POLLERR)))
                 out[1][fd / 64] |= bit, ready++;
         }
-        if (ready || clock_monotonic_ns() >= deadline)
+        u64 now = clock_monotonic_ns();
+        if (ready || now >= deadline)
             break;
-        cpu_relax_now();
+        if (signal_pending())
+            return -EINTR;
+        sched_wait(deadline == ~0ull ? ~0ull : deadline - now);
     }
     for (int s = 0; s < 3; s++)
         if (user[s] && copy_to_user(user[s], out[s], bytes))

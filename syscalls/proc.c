@@ -11,7 +11,7 @@ SYSCALL(getuid) { return 0; }
 SYSCALL(geteuid) { return 0; }
 SYSCALL(getgid) { return 0; }
 SYSCALL(getegid) { return 0; }
-SYSCALL(sched_yield) { return 0; }
+SYSCALL(sched_yield) { schedule(); return 0; } /* another runnable thread goes first */
 
 SYSCALL(exit_group)
 {
@@ -20,7 +20,9 @@ SYSCALL(exit_group)
 
 SYSCALL(exit)
 {
-    proc_exit((int)a0); /* the only thread: its exit ends the process */
+    if (current->proc->nthreads > 1)
+        task_exit(); /* this thread only; the last one's exit ends the process */
+    proc_exit((int)a0);
 }
 
 struct utsname_k { char f[6][65]; };

@@ -90,16 +90,18 @@ SYSCALL(tkill)
 {
     if ((int)a0 <= 0)
         return -EINVAL;
-    return (int)a0 == current->tid ? signal_send_code(current, (int)a1, SI_TKILL) : -ESRCH;
+    struct task *t = task_by_tid((int)a0);
+    return t ? signal_send_code(t, (int)a1, SI_TKILL) : -ESRCH;
 }
 
 SYSCALL(tgkill)
 {
     if ((int)a0 <= 0 || (int)a1 <= 0)
         return -EINVAL;
-    if ((int)a0 != current_proc()->pid || (int)a1 != current->tid)
+    struct task *t = task_by_tid((int)a1);
+    if ((int)a0 != current_proc()->pid || !t)
         return -ESRCH;
-    return signal_send_code(current, (int)a2, SI_TKILL);
+    return signal_send_code(t, (int)a2, SI_TKILL);
 }
 
 SYSCALL(rt_sigreturn)

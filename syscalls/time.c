@@ -96,14 +96,24 @@ static u64 ts_ns(const struct timespec_k *ts)
     return (u64)ts->sec > (~0ull / NSEC) - 1 ? ~0ull : (u64)ts->sec * NSEC + ts->nsec;
 }
 
+/* A sleep a signal cut short: -EINTR, and the time left in *urem when given. */
+static long sleep_rem(u64 left, void *urem)
+{
+    if (!left)
+        return 0;
+    struct timespec_k rem = to_ts(left);
+    if (urem && copy_to_user(urem, &rem, sizeof(rem)))
+        return -EFAULT;
+    return -EINTR;
+}
+
 SYSCALL(nanosleep)
 {
     struct timespec_k req;
     long rc = read_ts((const void *)a0, &req);
     if (rc)
         return rc;
-    clock_sleep_ns(ts_ns(&req));
-    return 0; /* no signal can interrupt it yet, so *rem is never written */
+    return sleep_rem(clock_sleep_ns(ts_ns(&req)), (void *)a1);
 }
 
 SYSCALL(clock_nanosleep)
@@ -120,6 +130,6 @@ SYSCALL(clock_nanosleep)
     u64 want = ts_ns(&req);
     if (a1 & TIMER_ABSTIME)
         want = want > now ? want - now : 0;
-    clock_sleep_ns(want);
-    return 0;
+    u64 left = clock_sleep_ns(want);
+    return (a1 & TIMER_ABSTIME) ? (left ? -EINTR : 0) : sleep_rem(left, (void *)a3);
 }

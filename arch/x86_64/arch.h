@@ -106,7 +106,10 @@ void idt_init(void);
 void syscall_msr_init(void);
 void arch_set_kstack(u64 top);
 bool cpu_random64(u64 *out);
-void arch_user_fpu_init(void); /* a clean x87/SSE state (FCW 0x37f, MXCSR 0x1f80) for a new program */   /* RDSEED, else RDRAND; false when the CPU has neither */
+void arch_user_fpu_init(void); /* a clean x87/SSE state (FCW 0x37f, MXCSR 0x1f80) for a new program */
+void arch_fpu_save(u8 *area);  /* XSAVE (or FXSAVE) into a 64-byte aligned area of cpu.xsave_size */
+void arch_fpu_restore(const u8 *area);
+void timer_set_periodic(bool on); /* a 1 kHz scheduler tick while several tasks may run */   /* RDSEED, else RDRAND; false when the CPU has neither */
 
 /* irq.c: legacy PIC interrupts and the PIT as a one-shot timer. */
 void idt_set_gate(int vector, u64 handler);

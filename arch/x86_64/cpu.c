@@ -129,3 +129,19 @@ void arch_user_fpu_init(void)
 {
     __asm__ volatile("fninit; ldmxcsr %0" : : "m"(mxcsr_default));
 }
+
+void arch_fpu_save(u8 *area)
+{
+    if (cpu.xsave)
+        __asm__ volatile("xsave (%0)" : : "r"(area), "a"((u32)cpu.xcr0), "d"((u32)(cpu.xcr0 >> 32)) : "memory");
+    else
+        __asm__ volatile("fxsave (%0)" : : "r"(area) : "memory");
+}
+
+void arch_fpu_restore(const u8 *area)
+{
+    if (cpu.xsave)
+        __asm__ volatile("xrstor (%0)" : : "r"(area), "a"((u32)cpu.xcr0), "d"((u32)(cpu.xcr0 >> 32)) : "memory");
+    else
+        __asm__ volatile("fxrstor (%0)" : : "r"(area) : "memory");
+}

@@ -3,6 +3,7 @@
  * PIT's one-shot mode as the timer that ends a sleep. The kernel runs with interrupts off except while it waits in irq_wait (sti; hlt). */
 #include "arch.h"
 #include "../../kernel/mm.h"
+#include "../../kernel/proc.h"
 #define DIRECT_MAP_BASE DIRECT_MAP
 
 #define PIC1_CMD 0x20
@@ -121,9 +122,28 @@ void irq_dispatch(u64 irq)
     outb(PIC1_CMD, 0x20);
 }
 
+static bool periodic;
+
+/* While several tasks may run, the PIT ticks at 1 kHz (mode 2) and each tick ends a time slice; otherwise it
+ * only ever fires once, to end a wait. */
+void timer_set_periodic(bool on)
+{
+    if (on == periodic)
+        return;
+    periodic = on;
+    if (on) {
+        u32 count = PIT_HZ / 1000;
+        outb(0x43, 0x34);         /* channel 0, lobyte/hibyte, mode 2: rate generator */
+        outb(0x40, count & 0xff);
+        outb(0x40, count >> 8);
+    }
+}
+
 /* Arms the PIT for one interrupt (IRQ 0) after at most ns (capped by the 16-bit counter: ~55 ms). */
 static void pit_oneshot(u64 ns)
 {
+    if (periodic)
+        return; /* the tick will come within a millisecond anyway */
     u64 count = ns * PIT_HZ / 1000000000u;
     if (count < 2)
         count = 2;
@@ -137,6 +157,8 @@ static void pit_oneshot(u64 ns)
 static void timer_tick(void *ctx)
 {
     (void)ctx;
+    if (periodic)
+        sched_tick();
 }
 
 void timer_init(void)

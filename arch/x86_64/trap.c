@@ -121,8 +121,16 @@ void trap_handler(struct regs *r)
         signal_deliver(r);
 }
 
+/* After every device interrupt: tasks waiting for I/O look again; from ring 3, a finished time slice
+ * switches tasks, and signals (^C) act. */
 void irq_return_check(struct regs *r)
 {
-    if (regs_user(r) && signal_pending())
+    if (!current)
+        return;
+    sched_kick_io();
+    if (!regs_user(r))
+        return;
+    sched_preempt_point(r);
+    if (signal_pending())
         signal_deliver(r);
 }

@@ -30,7 +30,7 @@ BEGIN {
     n = split(taps, t, "\n")
     for (i = 1; i <= n; i++) {
         s = t[i]; sub(/^ok [0-9]+ /, "", s); sc = s; sub(/ .*/, "", sc)
-        if (s ~ / -> E[A-Z]/) err[sc]++; else ok[sc]++
+        if (s ~ / -> E[A-Z0-9]/) err[sc]++; else ok[sc]++
     }
     while ((getline l < partialfile) > 0) {
         if (l ~ /^[ \t]*(#|$)/) continue

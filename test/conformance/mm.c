@@ -176,6 +176,76 @@ int main(void)
     T_ERR("mremap an unmapped range", SYS(SYS_mremap, (void *)0x10000000000ul, PAGE, 2 * PAGE, MREMAP_MAYMOVE),
           EFAULT);
     munmap(gm, 64 * PAGE);
+    /* grow in place when the pages after are free; refuse to move without MREMAP_MAYMOVE */
+    m = (char *)SYS(SYS_mmap, NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    m[0] = 'c', m[PAGE] = 'd';
+    munmap(m + 2 * PAGE, 2 * PAGE);
+    T_OK("mremap grow in place into free pages", SYS(SYS_mremap, m, 2 * PAGE, 3 * PAGE, 0), (long)m);
+    T_TRUE("mremap grow in place: contents kept, the new page reads zeros and is writable",
+           m[0] == 'c' && m[PAGE] == 'd' && m[2 * PAGE] == 0 && writable(m + 2 * PAGE));
+    T_TRUE("mremap grow in place: the page after is still unmapped", !readable(m + 3 * PAGE));
+    T_ERR("mremap grow into a mapped page without MREMAP_MAYMOVE", SYS(SYS_mremap, m, PAGE, 2 * PAGE, 0), ENOMEM);
+    T_TRUE("mremap ENOMEM leaves the mapping", m[0] == 'c' && m[PAGE] == 'd');
+    T_ERR("mremap an old range running past its mapping", SYS(SYS_mremap, m, 4 * PAGE, 5 * PAGE, MREMAP_MAYMOVE),
+          EFAULT);
+    char *to = (char *)SYS(SYS_mmap, NULL, 2 * PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    T_OK("mremap MREMAP_FIXED over another mapping", SYS(SYS_mremap, m + PAGE, PAGE, 2 * PAGE,
+         MREMAP_MAYMOVE | MREMAP_FIXED, to), (long)to);
+    T_TRUE("mremap MREMAP_FIXED: the page moved, with the old protection, the rest zeros",
+           to[0] == 'd' && to[PAGE] == 0 && writable(to) && writable(to + PAGE));
+    T_TRUE("mremap MREMAP_FIXED: the old page is gone, its neighbours stay",
+           !readable(m + PAGE) && m[0] == 'c' && readable(m + 2 * PAGE));
+    T_ERR("mremap MREMAP_FIXED onto an overlapping range",
+          SYS(SYS_mremap, to, 2 * PAGE, 2 * PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, to + PAGE), EINVAL);
+    T_ERR("mremap MREMAP_FIXED to an unaligned address",
+          SYS(SYS_mremap, to, PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, to + 2 * PAGE + 1), EINVAL);
+    T_OK("mremap shrink to the same size is a no-op", SYS(SYS_mremap, to, 2 * PAGE, 2 * PAGE, 0), (long)to);
+    munmap(m, 3 * PAGE), munmap(to, 2 * PAGE);
+
+    /* shared file mappings: the mapping is the file */
+    int sfd = open("s", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    write(sfd, data, 2 * PAGE);
+    char *sh = (char *)SYS(SYS_mmap, 0, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, sfd, 0);
+    T_TRUE("mmap MAP_SHARED PROT_WRITE of an O_RDWR file", sh != MAP_FAILED && sh[5] == data[5]);
+    if (sh == MAP_FAILED)
+        sh = (char *)SYS(SYS_mmap, 0, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    sh[10] = 'X', sh[PAGE + 1] = 'Y';
+    char c2[2] = { 0, 0 };
+    pread(sfd, c2, 1, 10), pread(sfd, c2 + 1, 1, PAGE + 1);
+    T_TRUE("mmap MAP_SHARED: stores reach the file", c2[0] == 'X' && c2[1] == 'Y');
+    pwrite(sfd, "Z", 1, 20);
+    T_TRUE("mmap MAP_SHARED: write(2) to the file shows in the mapping", sh[20] == 'Z');
+    T_EQ("mmap MAP_SHARED: stores do not change the file size", file_size("s"), 2 * PAGE);
+    char *sh2 = (char *)SYS(SYS_mmap, 0, PAGE, PROT_READ, MAP_SHARED, sfd, PAGE);
+    T_TRUE("mmap MAP_SHARED twice: the second mapping sees the first one's stores", sh2 != MAP_FAILED && sh2[1] == 'Y');
+    munmap(sh2, PAGE);
+    char *shv = (char *)SYS(SYS_mmap, 0, PAGE, PROT_READ, MAP_SHARED_VALIDATE, sfd, 0);
+    T_TRUE("mmap MAP_SHARED_VALIDATE of a file", shv != MAP_FAILED && shv[10] == 'X');
+    munmap(shv, PAGE);
+    /* the address a wrongful success returns is not printed (it differs between runs): 0 stands for it */
+    long sy = SYS(SYS_mmap, 0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED_VALIDATE | 0x80000 /* MAP_SYNC */, sfd, 0);
+    int sy_errno = sy == -1 ? errno : 0;
+    if (sy != -1)
+        munmap((void *)sy, PAGE);
+    T_ERR("mmap MAP_SHARED_VALIDATE with MAP_SYNC on a file that is not DAX", (errno = sy_errno, sy == -1 ? -1 : 0),
+          EOPNOTSUPP);
+    char *sh3 = (char *)SYS(SYS_mmap, 0, 2 * PAGE, PROT_READ, MAP_SHARED, sfd, 0);
+    T_TRUE("mremap shrink a shared file mapping", SYS(SYS_mremap, sh3, 2 * PAGE, PAGE, 0) == (long)sh3);
+    T_TRUE("mremap shrink a shared file mapping: the first page stays, the second is gone",
+           sh3[10] == 'X' && !readable(sh3 + PAGE));
+    munmap(sh3, 2 * PAGE);
+    T_OK("msync MS_SYNC a shared file mapping", SYS(SYS_msync, sh, 2 * PAGE, MS_SYNC), 0);
+    T_OK("msync MS_INVALIDATE", SYS(SYS_msync, sh, PAGE, MS_INVALIDATE), 0);
+    T_OK("msync length 0", SYS(SYS_msync, sh, 0, MS_SYNC), 0);
+    T_OK("msync an unaligned length rounds up", SYS(SYS_msync, sh, 1, MS_ASYNC), 0);
+    T_OK("munmap the second page of a shared file mapping", SYS(SYS_munmap, sh + PAGE, PAGE), 0);
+    c2[1] = 0;
+    pread(sfd, c2 + 1, 1, PAGE + 1);
+    T_TRUE("munmap of part of a shared mapping: the file keeps its stores, the first page stays",
+           c2[1] == 'Y' && sh[10] == 'X' && !readable(sh + PAGE));
+    T_ERR("msync a range running into the unmapped page", SYS(SYS_msync, sh, 2 * PAGE, MS_SYNC), ENOMEM);
+    munmap(sh, PAGE);
+    close(sfd);
 
     close(probe_fd);
     tap_finish_dir();

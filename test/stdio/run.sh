@@ -85,9 +85,18 @@ pane_wait() {
     done
     return 1
 }
+# start_pane COMMAND: runs COMMAND (one shell command line) in a fresh 30x100 terminal, recording the
+# terminal's settings before and after and the exit status.
 start_pane() {
-    $TM kill-server 2>/dev/null
-    $TM new-session -d -s s -x 100 -y 30 "sh -c 'stty -g > $T/stty.before; $*; echo EXIT=\$?; stty -g > $T/stty.after; sleep 30'"
+    $TM kill-session -t s 2>/dev/null
+    cat > "$T/pane.sh" <<PANE
+stty -g > $T/stty.before
+$*
+echo EXIT=\$?
+stty -g > $T/stty.after
+sleep 60
+PANE
+    $TM new-session -d -s s -x 100 -y 30 "sh $T/pane.sh"
 }
 
 start_pane "$SKIFF run --timeout 60 /bin/busybox stty size"
@@ -104,9 +113,8 @@ else
     tap_skip "python3 at a terminal" "python3.11's standard library is not installed"
 fi
 
-start_pane "$SKIFF run --timeout 60 /bin/busybox cat"
-pane_wait 'xyz' 1 >/dev/null 2>&1
-sleep 3
+start_pane "$SKIFF run --timeout 90 /bin/busybox sh -c 'echo ready; exec /bin/busybox cat'" 
+pane_wait '^ready' 60
 $TM send-keys -t s 'xyz' Enter
 pane_wait '^xyz' 30 && $TM send-keys -t s C-c && pane_wait 'EXIT=130' 30
 check "^C at a terminal ends the program with SIGINT (status 130)" $? "$(grep -v '^$' "$T/pane" | tail -3 | tr '\n' '|')"

@@ -1,0 +1,217 @@
+/* kernel/sched.c — tasks and the scheduler. Round-robin over every runnable task; the kernel is never
+ * preempted (it runs with interrupts off), so a switch happens only where the kernel chooses: on the way back
+ * to ring 3 when the time slice is over (the timer ticks only while two or more tasks can run), or when a
+ * task waits. Each task has its own kernel stack, FS base and FPU state, switched here. */
+#include "proc.h"
+#include "boot.h"
+#include "errno.h"
+#include "../arch/x86_64/arch.h"
+
+struct task *task_list;
+static bool need_resched;
+static struct task *reap;   /* a dead task whose stack is freed once we are off it */
+static struct task *current_next; /* the task a switch goes to (task_start_c picks it up) */
+
+void switch_stacks(u64 *save_ksp, u64 new_ksp);
+extern char task_start[];
+
+void sched_init(struct task *first)
+{
+    task_list = first;
+    first->state = TASK_RUNNABLE;
+    first->proc->nthreads = 1;
+}
+
+void sched_add(struct task *t)
+{
+    struct task **pp = &task_list;
+    while (*pp)
+        pp = &(*pp)->next;
+    t->next = NULL;
+    *pp = t;
+    t->state = TASK_RUNNABLE;
+    t->proc->nthreads++;
+    timer_set_periodic(true);
+}
+
+struct task *task_by_tid(int tid)
+{
+    for (struct task *t = task_list; t; t = t->next)
+        if (t->tid == tid && t->state != TASK_DEAD)
+            return t;
+    return NULL;
+}
+
+bool sched_others_runnable(void)
+{
+    for (struct task *t = task_list; t; t = t->next)
+        if (t != current && t->state == TASK_RUNNABLE)
+            return true;
+    return false;
+}
+
+/* Blocked tasks whose time is up become runnable again. */
+static void expire_waits(void)
+{
+    u64 now = clock_monotonic_ns();
+    for (struct task *t = task_list; t; t = t->next)
+        if (t->state == TASK_BLOCKED && t->wake_deadline <= now)
+            t->state = TASK_RUNNABLE;
+}
+
+static u64 next_deadline(void)
+{
+    u64 d = ~0ull;
+    for (struct task *t = task_list; t; t = t->next)
+        if (t->state == TASK_BLOCKED && t->wake_deadline < d)
+            d = t->wake_deadline;
+    return d;
+}
+
+static struct task *pick_next(void)
+{
+    expire_waits();
+    if (current->state != TASK_DEAD)
+        for (struct task *t = current->next; t; t = t->next)
+            if (t->state == TASK_RUNNABLE)
+                return t;
+    for (struct task *t = task_list; t; t = t->next)
+        if (t->state == TASK_RUNNABLE)
+            return t;
+    return NULL;
+}
+
+static void free_reaped(void)
+{
+    if (!reap || reap == current)
+        return;
+    pmm_free_contig(reap->kstack_base, KSTACK_PAGES);
+    page_free(reap->fpu);
+    kfree(reap);
+    reap = NULL;
+}
+
+/* The part of a switch that the new task runs: its stack for ring-3 entries, its FS base, its FPU state. */
+static void switch_in(struct task *t)
+{
+    current = t;
+    cpu0.current = t;
+    arch_set_kstack(t->kstack_top);
+    wrmsr(MSR_FS_BASE, t->fs_base);
+    arch_fpu_restore(t->fpu);
+    free_reaped();
+}
+
+void schedule(void)
+{
+    need_resched = false;
+    struct task *next;
+    while (!(next = pick_next())) {
+        /* Every task waits: halt until an interrupt (which wakes I/O waiters) or the next deadline. */
+        u64 d = next_deadline(), now = clock_monotonic_ns();
+        irq_wait(d == ~0ull ? ~0ull : d > now ? MIN(d - now, 50000000ull) : 0);
+    }
+    if (next == current)
+        return;
+    struct task *prev = current;
+    arch_fpu_save(prev->fpu);
+    current_next = next;
+    switch_stacks(&prev->ksp, next->ksp);
+    switch_in(prev); /* back on prev's stack: prev runs again */
+}
+
+/* A new task's first moments: it came here through switch_stacks from schedule(), so it finishes that
+ * switch (stack, FS, FPU) as schedule's other half would, then enters ring 3. */
+void task_start_c(struct regs *frame)
+{
+    switch_in(current_next);
+    arch_return_to_user(frame);
+}
+
+/* Builds a new task's kernel stack so that its first switch_stacks returns into task_start. */
+void sched_prepare(struct task *t, struct regs *frame)
+{
+    u64 *sp = (u64 *)((u64)frame);
+    *--sp = (u64)task_start;   /* switch_stacks' ret */
+    *--sp = 0;                 /* rbp */
+    *--sp = 0;                 /* rbx */
+    *--sp = (u64)frame;        /* r12: the frame task_start enters */
+    *--sp = 0;                 /* r13 */
+    *--sp = 0;                 /* r14 */
+    *--sp = 0;                 /* r15 */
+    t->ksp = (u64)sp;
+}
+
+void sched_wake(struct task *t)
+{
+    if (t->state == TASK_BLOCKED) {
+        t->state = TASK_RUNNABLE;
+        t->woken = true;
+        t->wait_key = 0;
+    }
+}
+
+/* Something happened (a device interrupt, data in a pipe): tasks waiting for I/O look at their condition
+ * again. Futex waiters (wait_key set) wait for their own wake. */
+void sched_kick_io(void)
+{
+    for (struct task *t = task_list; t; t = t->next)
+        if (t->state == TASK_BLOCKED && !t->wait_key)
+            t->state = TASK_RUNNABLE;
+}
+
+/* Blocks the current task for up to ns (~0: without limit) or until sched_wake, a signal, or (for an I/O
+ * wait, key 0) any I/O event; callers re-check what they wait for. */
+void sched_wait_key(u64 ns, u64 key)
+{
+    if (signal_pending())
+        return;
+    current->wake_deadline = ns == ~0ull ? ~0ull : clock_monotonic_ns() + ns;
+    current->wait_key = key;
+    current->woken = false;
+    current->state = TASK_BLOCKED;
+    schedule();
+    current->state = TASK_RUNNABLE;
+    current->wait_key = 0;
+}
+
+void sched_wait(u64 ns)
+{
+    sched_wait_key(ns, 0);
+}
+
+void sched_tick(void)
+{
+    need_resched = true;
+}
+
+void sched_preempt_point(struct regs *r)
+{
+    (void)r;
+    if (need_resched && sched_others_runnable())
+        schedule();
+}
+
+noreturn void task_exit(void)
+{
+    struct task *t = current;
+    struct proc *p = t->proc;
+    if (--p->nthreads == 0)
+        proc_exit(0);
+    if (t->clear_child_tid) {
+        u32 zero = 0;
+        copy_to_user((void *)t->clear_child_tid, &zero, sizeof(zero)); /* and wake a joiner */
+        futex_wake_addr(t->clear_child_tid, 1);
+    }
+    t->state = TASK_DEAD;
+    struct task **pp = &task_list;
+    while (*pp != t)
+        pp = &(*pp)->next;
+    *pp = t->next;
+    t->next = task_list; /* pick_next starts from here: any task */
+    reap = t;
+    if (p->nthreads == 1)
+        timer_set_periodic(false);
+    schedule();
+    panic("a dead task was scheduled");
+}

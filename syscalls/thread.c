@@ -1,0 +1,131 @@
+/* syscalls/thread.c — threads: clone and clone3 for new threads in this process (CLONE_VM | CLONE_THREAD
+ * and friends, as pthread_create asks), exit of one thread, exit_group of all. A clone that asks for a new
+ * process (fork, vfork, a new address space) returns ENOSYS and says so in the log: processes come later. */
+#include "syscalls.h"
+#include "../arch/x86_64/arch.h"
+
+#define CLONE_VM 0x00000100
+#define CLONE_FS 0x00000200
+#define CLONE_FILES 0x00000400
+#define CLONE_SIGHAND 0x00000800
+#define CLONE_PIDFD 0x00001000
+#define CLONE_VFORK 0x00004000
+#define CLONE_THREAD 0x00010000
+#define CLONE_SYSVSEM 0x00040000
+#define CLONE_SETTLS 0x00080000
+#define CLONE_PARENT_SETTID 0x00100000
+#define CLONE_CHILD_CLEARTID 0x00200000
+#define CLONE_DETACHED 0x00400000
+#define CLONE_CHILD_SETTID 0x01000000
+#define THREAD_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD)
+#define KNOWN_FLAGS (THREAD_FLAGS | CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | \
+                     CLONE_DETACHED | CLONE_CHILD_SETTID)
+
+static int next_tid = 2;
+
+static struct task *task_alloc(void)
+{
+    struct task *t = kzalloc(sizeof(*t));
+    u64 kstack = t ? pmm_alloc_contig(KSTACK_PAGES) : 0;
+    u8 *fpu = kstack ? page_alloc() : NULL;
+    if (!fpu) {
+        if (kstack)
+            pmm_free_contig(kstack, KSTACK_PAGES);
+        kfree(t);
+        return NULL;
+    }
+    t->kstack_base = kstack;
+    t->kstack_top = (u64)phys_to_virt(kstack) + KSTACK_PAGES * PAGE_SIZE;
+    t->fpu = fpu;
+    return t;
+}
+
+#define CLONE_NEWNS 0x00020000
+
+/* The combinations Linux refuses outright (EINVAL), checked before anything else. */
+static bool flags_invalid(u64 flags)
+{
+    if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
+        return true;
+    if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
+        return true;
+    if ((flags & CLONE_NEWNS) && (flags & CLONE_FS))
+        return true;
+    return false;
+}
+
+static long do_clone(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
+{
+    if (flags_invalid(flags))
+        return -EINVAL;
+    if ((flags & THREAD_FLAGS) != THREAD_FLAGS) {
+        kerr("skiff: clone without CLONE_VM|CLONE_THREAD (a new process) is not implemented: ENOSYS\n");
+        return -ENOSYS;
+    }
+    if (flags & ~(u64)(KNOWN_FLAGS | 0xff))
+        return -EINVAL;
+    if (flags & 0xff)
+        return -EINVAL; /* a thread sends no exit signal */
+    struct task *t = task_alloc();
+    if (!t)
+        return -ENOMEM;
+    t->proc = current->proc;
+    t->tid = next_tid++;
+    t->fs_base = (flags & CLONE_SETTLS) ? tls : current->fs_base;
+    t->sig_blocked = current->sig_blocked;
+    memcpy(t->comm, current->comm, sizeof(t->comm));
+    if (flags & CLONE_CHILD_CLEARTID)
+        t->clear_child_tid = ctid;
+    int tid = t->tid;
+    if (((flags & CLONE_PARENT_SETTID) && copy_to_user((void *)ptid, &tid, sizeof(tid))) ||
+        ((flags & CLONE_CHILD_SETTID) && copy_to_user((void *)ctid, &tid, sizeof(tid)))) {
+        pmm_free_contig(t->kstack_base, KSTACK_PAGES);
+        page_free(t->fpu);
+        kfree(t);
+        return -EFAULT;
+    }
+    arch_fpu_save(t->fpu); /* the new thread starts with a copy of our FPU and SSE state */
+    struct regs *frame = (struct regs *)(t->kstack_top - sizeof(struct regs));
+    *frame = *current->frame;
+    frame->rax = 0; /* clone returns 0 in the child */
+    if (stack)
+        frame->rsp = stack;
+    sched_prepare(t, frame);
+    sched_add(t);
+    return tid;
+}
+
+SYSCALL(clone)
+{
+    return do_clone(a0, a1, a2, a3, a4); /* x86_64: flags, stack, parent_tid, child_tid, tls */
+}
+
+struct clone_args_k {
+    u64 flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size, cgroup;
+};
+
+SYSCALL(clone3)
+{
+    struct clone_args_k ca;
+    memset(&ca, 0, sizeof(ca));
+    if (a1 > PAGE_SIZE)
+        return -E2BIG;
+    if (a1 < 64)
+        return -EINVAL;
+    if (copy_from_user(&ca, (const void *)a0, MIN(a1, sizeof(ca))))
+        return -EFAULT;
+    for (u64 off = sizeof(ca); off < a1; off++) { /* a newer caller's fields: only zeros are understood */
+        u8 b;
+        if (copy_from_user(&b, (const u8 *)a0 + off, 1))
+            return -EFAULT;
+        if (b)
+            return -E2BIG;
+    }
+    if (flags_invalid(ca.flags))
+        return -EINVAL;
+    if (ca.exit_signal || ca.set_tid || ca.set_tid_size || (ca.flags & CLONE_PIDFD))
+        return (ca.flags & THREAD_FLAGS) == THREAD_FLAGS ? -EINVAL : -ENOSYS;
+    if ((ca.stack == 0) != (ca.stack_size == 0))
+        return -EINVAL;
+    return do_clone(ca.flags, ca.stack ? ca.stack + ca.stack_size : 0, ca.parent_tid, ca.child_tid, ca.tls);
+}
