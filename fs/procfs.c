@@ -110,6 +110,20 @@ static int gen_boot_us(char *buf, size_t size)
 
 #define GEN_SIZE (16 * PAGE_SIZE)
 
+/* Where the boot time went: each init step of kmain, then loading the program, in microseconds. */
+static int gen_boot_phases(char *buf, size_t size)
+{
+    size_t n = 0;
+    u64 prev = boot.boot_tsc;
+    for (int i = 0; i < boot.nphases; i++) {
+        OUT("%-28s %6lu\n", boot.phase_name[i], clock_tsc_to_ns(boot.phase_tsc[i] - prev) / 1000);
+        prev = boot.phase_tsc[i];
+    }
+    OUT("%-28s %6lu\n", "load the program", clock_tsc_to_ns(boot.user_entry_tsc - prev) / 1000);
+    OUT("%-28s %6lu\n", "total", clock_tsc_to_ns(boot.user_entry_tsc - boot.boot_tsc) / 1000);
+    return (int)n;
+}
+
 static int proc_open(struct file *f)
 {
     proc_gen gen = (proc_gen)f->inode->priv;
@@ -397,6 +411,7 @@ void procfs_init(void)
     proc_add(proc, "mounts", gen_mounts);
     proc_add(proc, "filesystems", gen_filesystems);
     proc_add(proc_mkdir(proc, "skiff"), "boot_us", gen_boot_us);
+    proc_add(proc_mkdir(proc, "skiff"), "boot_phases", gen_boot_phases);
     make_pid_dir(proc, 1);
     magic_link(proc, "self", "1", NULL, refresh_self);
     magic_link(proc, "thread-self", "1", NULL, refresh_self);

@@ -12,6 +12,9 @@ struct boot_info {
     int nmmap;
     u64 boot_tsc;                   /* TSC at the kernel's first C instruction */
     u64 user_entry_tsc;             /* TSC just before the program's first instruction */
+    const char *phase_name[24];     /* kmain's init steps and the TSC when each ended */
+    u64 phase_tsc[24];
+    int nphases;
 };
 extern struct boot_info boot;
 

@@ -61,24 +61,34 @@ static void selftest(void)
         *(volatile u64 *)0xffff9000deadbeefull = 1; /* unmapped kernel address */
 }
 
+/* Runs one init step and notes when it ended (/proc/skiff/boot_phases lists the steps' times). */
+#define BOOT_STEP(call)                                                            \
+    do {                                                                           \
+        call;                                                                      \
+        if (boot.nphases < (int)ARRAY_SIZE(boot.phase_tsc)) {                      \
+            boot.phase_name[boot.nphases] = #call;                                 \
+            boot.phase_tsc[boot.nphases++] = rdtsc();                              \
+        }                                                                          \
+    } while (0)
+
 noreturn void kmain(u32 magic, u32 mbi)
 {
     boot.boot_tsc = rdtsc();  /* the boot-time figure starts here */
-    serial_init();            /* COM1-4: stdout, stderr, kernel log, control */
-    cpu_init();               /* CPU features, GDT/TSS, IDT, SYSCALL MSRs */
-    irq_init();               /* device interrupts: the PICs, remapped */
-    boot_parse(magic, mbi);   /* command line, memory map, initrd location */
-    mm_init();                /* page allocator, the kernel's page tables */
-    clock_init();             /* wall clock from the CMOS RTC */
-    timer_init();             /* the PIT ends sleeps */
-    ramfs_init();             /* the root filesystem */
-    initrd_unpack();          /* the host's files into the root */
-    devfs_init();             /* /dev */
-    procfs_init();            /* /proc */
-    pci_init();               /* PCI devices and their drivers (virtio-console) */
-    console_init();           /* stdio: virtio-console ports or the serial line */
-    strace_init();            /* `strace` on the command line */
-    selftest();               /* `selftest=panic|fault`: the failure paths, on demand */
+    BOOT_STEP(serial_init());            /* COM1-4: stdout, stderr, kernel log, control */
+    BOOT_STEP(cpu_init());               /* CPU features, GDT/TSS, IDT, SYSCALL MSRs */
+    BOOT_STEP(irq_init());               /* device interrupts: the PICs, remapped */
+    BOOT_STEP(boot_parse(magic, mbi));   /* command line, memory map, initrd location */
+    BOOT_STEP(mm_init());                /* page allocator, the kernel's page tables */
+    BOOT_STEP(clock_init());             /* wall clock from the CMOS RTC */
+    BOOT_STEP(timer_init());             /* the PIT ends sleeps */
+    BOOT_STEP(ramfs_init());             /* the root filesystem */
+    BOOT_STEP(initrd_unpack());          /* the host's files into the root */
+    BOOT_STEP(devfs_init());             /* /dev */
+    BOOT_STEP(procfs_init());            /* /proc */
+    BOOT_STEP(pci_init());               /* PCI devices and their drivers (virtio-console) */
+    BOOT_STEP(console_init());           /* stdio: virtio-console ports or the serial line */
+    BOOT_STEP(strace_init());            /* `strace` on the command line */
+    BOOT_STEP(selftest());               /* `selftest=panic|fault`: the failure paths, on demand */
     proc_start_init();        /* load the program and enter ring 3 */
     panic("proc_start_init returned");
 }
