@@ -25,10 +25,10 @@ BASEFLAGS="-nodefaults -no-reboot -display none -monitor none -device isa-debug-
 LINUX_CMDLINE="console=ttyS0 quiet panic=-1"
 
 if [ "$MODE" = smoke ]; then
-	W=$B/smoke OUT=$W REPS=${BENCH_REPS:-1} SYS_REPS=1
+	W=$B/smoke OUT=$W REPS=${BENCH_REPS:-1} SYS_REPS=1 PROG_REPS=1
 	SYS_SCALE=0.01 SQL_ROWS=1000 LUA_N=10000 GZ_MB=1
 else
-	W=$B/run OUT=bench/results REPS=${BENCH_REPS:-5} SYS_REPS=3
+	W=$B/run OUT=bench/results REPS=${BENCH_REPS:-5} SYS_REPS=3 PROG_REPS=3
 	SYS_SCALE=0.25 SQL_ROWS=100000 LUA_N=3000000 GZ_MB=20
 fi
 SYS_INNER=5 # repetitions inside one sysbench run
@@ -37,10 +37,13 @@ rm -rf "$W/log" "$W/root" "$W/initrd"
 mkdir -p "$W/log" "$W/root" "$W/initrd" "$OUT" || exit 2
 RAW=$W/raw.txt
 : >"$RAW"
-for f in hello bootinfo linit sysbench sqlbench luabench hello-dyn tstamp floor.bin; do
+for f in hello bootinfo linit sysbench hello-dyn tstamp floor.bin; do
 	[ -e "$BIN/$f" ] || { echo "bench: $BIN/$f missing: run make bench-build" >&2; exit 2; }
 done
 [ -e "$B/vmlinux" ] && [ -e build/skiff.elf ] || { echo "bench: run make bench-build first" >&2; exit 2; }
+for f in /usr/bin/sqlite3 /usr/bin/lua5.4 /usr/bin/gzip /usr/bin/python3; do
+	[ -x "$f" ] || { echo "bench: $f missing: run make bench-deps" >&2; exit 2; }
+done
 # a snapshot: build/skiff.elf may be rebuilt while we run
 cp build/skiff.elf "$W/skiff.elf"
 KERNEL=$W/skiff.elf
@@ -82,13 +85,28 @@ run_vm() {
 	[ "${T_STATUS:-x}" = 1 ] && ! grep -qv '^tstamp ' "$W/log/$rv_label.t" &&
 		{ [ -z "$rv_marker" ] || [ "${T_MARK:--1}" -ge 0 ] 2>/dev/null; }
 }
-# skiff_vm LABEL MARKER TIMEOUT MEM INITRD [QEMU-ARGS...]; MACH (default pc) picks the machine type
+# skiff_vm LABEL MARKER TIMEOUT MEM INITRD [QEMU-ARGS...]: tools/skiff's QEMU line: COM1-COM4 (what the
+# kernel says before virtio is up, stderr, kernel log, control) and the program's stdout and stderr on the
+# virtio-console ports skiff.stdout (QEMU's stdout, read by the stopwatch, or the file SKOUT) and skiff.stderr.
+# MACH (default pc) picks the machine type; SKSERIAL=1 leaves virtio-serial out (stdout then on COM1).
 skiff_vm() {
 	sv_l=$1 sv_m=$2 sv_t=$3 sv_mem=$4 sv_i=$5
 	shift 5
+	if [ -n "${SKSERIAL:-}" ]; then
+		set -- "$@" -serial stdio
+	else
+		set -- "$@" -serial "file:$W/log/$sv_l.com1" -device virtio-serial-pci,max_ports=4 \
+			-chardev "file,id=v2,path=$W/log/$sv_l.err" -device virtserialport,chardev=v2,name=skiff.stderr,nr=2
+		if [ -n "${SKOUT:-}" ]; then
+			set -- "$@" -chardev "file,id=v1,path=$SKOUT"
+		else
+			set -- "$@" -chardev stdio,id=v1
+		fi
+		set -- "$@" -device virtserialport,chardev=v1,name=skiff.stdout,nr=1
+	fi
 	# shellcheck disable=SC2086
 	run_vm "$sv_l" "$sv_m" "$sv_t" -M "${MACH:-pc}" -m "$sv_mem" $ACCFLAGS $BASEFLAGS "$@" \
-		-serial stdio -serial "file:$W/log/$sv_l.err" -serial "file:$W/log/$sv_l.klog" \
+		-serial "file:$W/log/$sv_l.err2" -serial "file:$W/log/$sv_l.klog" -serial "file:$W/log/$sv_l.ctl" \
 		-kernel "$KERNEL" -initrd "$sv_i"
 }
 # linux_vm LABEL MARKER TIMEOUT MEM INITRD CMDLINE-TAIL [QEMU-ARGS...]; LKERNEL (default the PVH vmlinux)
@@ -115,10 +133,47 @@ skiff_tree() {
 	for a in "$@"; do printf '%s\0' "$a" >>"$st_d/.skiff/argv"; done
 	echo "$st_d"
 }
+# dyn_base NAME PROGRAM [FILE...]: the root of a dynamic program as `tools/skiff rootfs` packs it (PROGRAM, its
+# ELF interpreter and shared libraries, glibc's C.utf8 locale, /etc basics), plus FILEs at their host paths:
+# the one root both guests get for that program
+dyn_base() {
+	db_d=$W/root/base-$1 db_p=$2
+	shift 2
+	rm -rf "$db_d"
+	tools/skiff rootfs "$db_d" "$db_p" >"$W/log/rootfs-$(basename "$db_d").log" 2>&1 || return 1
+	for f in "$@"; do
+		mkdir -p "$db_d$(dirname "$f")" && cp -L "$f" "$db_d$f" || return 1
+	done
+	echo "$db_d"
+}
+# dyn_pair BASE NAME ARGV...: skiff-NAME.cpio (BASE + /.skiff/argv and /.skiff/env, as tools/skiff writes them)
+# and linux-NAME.cpio (BASE + the Linux extras of linux_tree + the same /.skiff files, which linit runs with
+# `@/.skiff/argv`): the same files and the same command line in both guests
+dyn_pair() {
+	dp_b=$1 dp_n=$2
+	shift 2
+	for dp_s in skiff linux; do
+		dp_d=$W/root/$dp_s-$dp_n
+		rm -rf "$dp_d"
+		cp -a "$dp_b" "$dp_d" || return 1
+		mkdir -p "$dp_d/.skiff"
+		: >"$dp_d/.skiff/argv"
+		for a in "$@"; do printf '%s\0' "$a" >>"$dp_d/.skiff/argv"; done
+		printf '%s\0' "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" HOME=/root TERM=linux \
+			LANG=C.UTF-8 >"$dp_d/.skiff/env"
+		[ "$dp_s" = linux ] && linux_extras "$dp_d"
+		pack "$dp_d" "$dp_s-$dp_n"
+	done
+}
 # linux_tree NAME: the minimal Linux root: /linit (the C init that runs the program and powers off), an /init
 # script for interactive use, busybox-static, /dev/console; the caller adds the program
 linux_tree() {
 	lt_d=$W/root/linux-$1
+	linux_extras "$lt_d"
+	echo "$lt_d"
+}
+linux_extras() {
+	lt_d=$1
 	mkdir -p "$lt_d/bin" "$lt_d/dev" "$lt_d/proc" "$lt_d/sys" "$lt_d/tmp"
 	cp "$BIN/linit" "$lt_d/linit"
 	cp -L /bin/busybox "$lt_d/bin/busybox"
@@ -134,14 +189,6 @@ linux_tree() {
 EOF
 	chmod +x "$lt_d/init"
 	mknod "$lt_d/dev/console" c 5 1 2>/dev/null || :
-	echo "$lt_d"
-}
-# copy_libs ROOT BINARY: the shared libraries BINARY needs, at their paths
-copy_libs() {
-	for lib in $(ldd "$2" | awk '/=> \// { print $3 } /^[ \t]*\// { print $1 }'); do
-		mkdir -p "$1$(dirname "$lib")"
-		cp -L "$lib" "$1$lib"
-	done
 }
 
 data_file() { # a 64 KiB file for the read benchmarks, the same bytes each run
@@ -154,13 +201,47 @@ gz_input() { # GZ_MB MiB of compressible text, the same bytes each run
 		head -c $((GZ_MB * 1048576)) >"$1/data/in"
 }
 
+# the sqlite3 workload, for Debian's sqlite3 shell: ROWS inserts in one transaction (one INSERT ... SELECT over a
+# recursive CTE), then a GROUP BY over 1000 keys; prints "sqlbench rows=N groups=G". Database file in the RAM
+# file system, journal in memory, synchronous=OFF (no fsync).
+sql_script() {
+	echo "PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF;
+CREATE TABLE t(id INTEGER PRIMARY KEY, k INTEGER, v TEXT);
+BEGIN;
+WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i < $SQL_ROWS - 1)
+INSERT INTO t(k, v) SELECT i * 7919 % 1000, printf('row %d value %d', i, i * 2654435761 % 1000003) FROM c;
+COMMIT;
+SELECT 'sqlbench rows=' || sum(n) || ' groups=' || count(*) FROM
+ (SELECT k, count(*) AS n, sum(id), avg(length(v)) FROM t GROUP BY k);"
+}
+# the Lua workload, for Debian's lua5.4: a numeric loop
+lua_script() {
+	echo "local s = 0 for i = 1, $LUA_N do s = s + (i % 7) * 0.5 + math.sqrt(i) end print(string.format('luabench n=$LUA_N s=%.3f', s))"
+}
+# python_modules: the standard-library files Debian's python3 imports at start-up (and their .pyc)
+python_modules() {
+	/usr/bin/python3 -c 'import sys, importlib.util
+seen = set()
+for m in list(sys.modules.values()):
+    f = getattr(m, "__file__", None)
+    if f: seen.add(f)
+c = getattr(sys.modules.get("encodings"), "__path__", [None])[0]
+if c: seen.add(c + "/__init__.py")
+for f in sorted(seen):
+    print(f)
+    if f.endswith(".py"):
+        try:
+            pyc = importlib.util.cache_from_source(f)
+        except Exception:
+            continue
+        import os
+        if os.path.exists(pyc): print(pyc)'
+}
+
 build_initrds() {
 	# static hello
 	d=$(skiff_tree hello /hello) && cp "$BIN/hello" "$d/hello" && pack "$d" skiff-hello
 	d=$(linux_tree hello) && cp "$BIN/hello" "$d/hello" && pack "$d" linux-hello
-	# dynamic hello (Linux only for now)
-	d=$(linux_tree dynhello) && cp "$BIN/hello-dyn" "$d/hello-dyn" && copy_libs "$d" "$BIN/hello-dyn" &&
-		pack "$d" linux-dynhello
 	# the in-guest boot figure
 	d=$(skiff_tree bootinfo /bootinfo) && cp "$BIN/bootinfo" "$d/bootinfo" && pack "$d" skiff-bootinfo
 	d=$(linux_tree bootinfo) && cp "$BIN/bootinfo" "$d/bootinfo" && pack "$d" linux-bootinfo
@@ -168,36 +249,18 @@ build_initrds() {
 	d=$(skiff_tree sys /sysbench "$SYS_SCALE" "$SYS_INNER") && cp "$BIN/sysbench" "$d/sysbench" && data_file "$d" &&
 		pack "$d" skiff-sys
 	d=$(linux_tree sys) && cp "$BIN/sysbench" "$d/sysbench" && data_file "$d" && pack "$d" linux-sys
-	# sqlite3 (static, Debian's libsqlite3.a)
-	d=$(skiff_tree sqlite /sqlbench "$SQL_ROWS" /tmp/bench.db) && cp "$BIN/sqlbench" "$d/sqlbench" &&
-		pack "$d" skiff-sqlite
-	d=$(linux_tree sqlite) && cp "$BIN/sqlbench" "$d/sqlbench" && pack "$d" linux-sqlite
-	# lua 5.4 (static, Debian's liblua5.4.a)
-	d=$(skiff_tree lua /luabench "$LUA_N") && cp "$BIN/luabench" "$d/luabench" && pack "$d" skiff-lua
-	d=$(linux_tree lua) && cp "$BIN/luabench" "$d/luabench" && pack "$d" linux-lua
-	# gzip: busybox-static's applet; -k -f writes /data/in.gz beside its input (skiff has no shell to
-	# redirect stdout to /dev/null, and COM1 is far too slow for 20 MB)
-	d=$(skiff_tree gzip /bin/busybox gzip -k -f /data/in) && mkdir -p "$d/bin" &&
-		cp -L /bin/busybox "$d/bin/busybox" && gz_input "$d" && pack "$d" skiff-gzip
-	d=$(linux_tree gzip) && gz_input "$d" && pack "$d" linux-gzip
-	# python3 (Debian's, dynamic: Linux only for now) with just the modules its start-up imports
-	d=$(linux_tree python)
-	copy_libs "$d" /usr/bin/python3
-	mkdir -p "$d/usr/bin" && cp -L /usr/bin/python3 "$d/usr/bin/python3"
-	/usr/bin/python3 -c 'import sys
-for m in list(sys.modules.values()):
-    f = getattr(m, "__file__", None)
-    if f: print(f)
-c = getattr(sys.modules.get("encodings"), "__path__", [None])[0]
-if c: print(c + "/__init__.py")' | while read -r f; do
-		mkdir -p "$d$(dirname "$f")/__pycache__"
-		cp -L "$f" "$d$f"
-		pyc=$(/usr/bin/python3 -c 'import importlib.util, sys; print(importlib.util.cache_from_source(sys.argv[1]))' "$f")
-		[ -e "$pyc" ] && cp -L "$pyc" "$d$pyc"
-	done
-	pylib=$(/usr/bin/python3 -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')
-	mkdir -p "$d$pylib/lib-dynload"
-	pack "$d" linux-python
+	# the dynamic programs: Debian's own binaries, rooted by tools/skiff rootfs, the same root in both guests
+	hd=$(pwd)/$BIN/hello-dyn
+	b=$(dyn_base dynhello "$hd") && dyn_pair "$b" dynhello "$hd"
+	b=$(dyn_base sqlite /usr/bin/sqlite3) && dyn_pair "$b" sqlite /usr/bin/sqlite3 /tmp/bench.db "$(sql_script)"
+	b=$(dyn_base lua /usr/bin/lua5.4) && dyn_pair "$b" lua /usr/bin/lua5.4 -e "$(lua_script)"
+	# gzip -c FILE, stdout to /dev/null (skiff: a virtio-console port on /dev/null; Linux: linit -o /dev/null)
+	b=$(dyn_base gzip /usr/bin/gzip) && gz_input "$b" && dyn_pair "$b" gzip /usr/bin/gzip -c /data/in
+	# python3 with just the modules its start-up imports
+	# shellcheck disable=SC2046
+	b=$(dyn_base python /usr/bin/python3 $(python_modules)) &&
+		mkdir -p "$b$(/usr/bin/python3 -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')/lib-dynload" &&
+		dyn_pair "$b" python /usr/bin/python3 -c pass && dyn_pair "$b" pyprint /usr/bin/python3 -c 'print(1)'
 }
 
 # ------------------------------------------------------------------ the machine
@@ -216,7 +279,9 @@ facts() {
 		echo "linux_kernel=$(basename "$(readlink -f /vmlinuz)") (Debian linux-image-amd64), uncompressed vmlinux via PVH entry"
 		echo "linux_cmdline=$LINUX_CMDLINE rdinit=/linit -- PROGRAM"
 		echo "skiff_commit=$(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD -- 2>/dev/null || echo +dirty)"
-		echo "mode=$MODE reps=$REPS"
+		echo "mode=$MODE reps=$REPS (boot figures), $SYS_REPS (syscalls), $PROG_REPS (programs)"
+		echo "skiff_qemu_extra=-serial file (COM1) -device virtio-serial-pci,max_ports=4, ports skiff.stdout skiff.stderr; -serial file x3 (COM2-4), as tools/skiff run"
+		echo "programs=Debian's dynamic hello (gcc), sqlite3 $(dpkg-query -W -f '${Version}' sqlite3 2>/dev/null), lua5.4 $(dpkg-query -W -f '${Version}' lua5.4 2>/dev/null), gzip $(dpkg-query -W -f '${Version}' gzip 2>/dev/null), python3 $(/usr/bin/python3 -c 'import platform; print(platform.python_version())')"
 	} >"$W/facts.txt"
 }
 

@@ -68,8 +68,9 @@ struct inode;
 struct vm_area {
     u64 start, end;       /* page aligned, end exclusive */
     u32 flags;            /* VM_READ|VM_WRITE|VM_EXEC|VM_STACK|VM_HEAP|VM_SHARED */
-    struct inode *file;   /* MAP_SHARED of a file: its pages are mapped, not copied */
+    struct inode *file;   /* a file mapping: its pages appear on first touch */
     u64 file_off;         /* file offset of start */
+    u64 file_end;         /* private mappings: file bytes at or past this offset read as zeros */
     struct vm_area *next; /* sorted by start */
 };
 
@@ -84,7 +85,10 @@ struct vm_space *vm_space_create(void);
 void vm_space_destroy(struct vm_space *vs);
 void vm_activate(struct vm_space *vs);
 int vm_map(struct vm_space *vs, u64 start, u64 len, u32 flags);    /* replaces what was there */
-int vm_map_file_shared(struct vm_space *vs, u64 start, u64 len, u32 prot, struct inode *ino, u64 off);
+/* A file mapping. Shared: the file's own pages, writes reach the file. Private: read-only pages that lie
+ * wholly inside [off, file_end) are the file's own (no copy); anything else is a copy made on first touch. */
+int vm_map_file(struct vm_space *vs, u64 start, u64 len, u32 prot, struct inode *ino, u64 off, u64 file_end,
+                bool shared);
 int vm_unmap(struct vm_space *vs, u64 start, u64 len);
 int vm_protect(struct vm_space *vs, u64 start, u64 len, u32 prot);
 u64 vm_find_free(struct vm_space *vs, u64 len, u64 hint);          /* 0 when none */

@@ -149,8 +149,10 @@ static void merge_neighbours(struct vm_space *vs)
     }
 }
 
-int vm_map(struct vm_space *vs, u64 start, u64 len, u32 flags)
+/* Installs an area (the template's start, end, flags and file fields), replacing what was there. */
+static int map_area(struct vm_space *vs, const struct vm_area *tmpl)
 {
+    u64 start = tmpl->start, len = tmpl->end - tmpl->start;
     KASSERT(start % PAGE_SIZE == 0 && len % PAGE_SIZE == 0 && len);
     if (!vm_range_ok(start, len))
         return -ENOMEM;
@@ -160,7 +162,11 @@ int vm_map(struct vm_space *vs, u64 start, u64 len, u32 flags)
     struct vm_area *n = kmalloc(sizeof(*n));
     if (!n)
         return -ENOMEM;
-    *n = (struct vm_area){ .start = start, .end = start + len, .flags = flags };
+    *n = *tmpl;
+    if (n->file) {
+        inode_get(n->file);
+        n->file->mapcount++;
+    }
     struct vm_area **pp = &vs->areas;
     while (*pp && (*pp)->start < start)
         pp = &(*pp)->next;
@@ -170,17 +176,18 @@ int vm_map(struct vm_space *vs, u64 start, u64 len, u32 flags)
     return 0;
 }
 
-int vm_map_file_shared(struct vm_space *vs, u64 start, u64 len, u32 prot, struct inode *ino, u64 off)
+int vm_map(struct vm_space *vs, u64 start, u64 len, u32 flags)
 {
-    int rc = vm_map(vs, start, len, (prot & VM_PROT_MASK) | VM_SHARED);
-    if (rc)
-        return rc;
-    struct vm_area *a = vm_find(vs, start);
-    a->file = ino;
-    a->file_off = off;
-    inode_get(ino);
-    ino->mapcount++;
-    return 0;
+    struct vm_area a = { .start = start, .end = start + len, .flags = flags };
+    return map_area(vs, &a);
+}
+
+int vm_map_file(struct vm_space *vs, u64 start, u64 len, u32 prot, struct inode *ino, u64 off, u64 file_end,
+                bool shared)
+{
+    struct vm_area a = { .start = start, .end = start + len, .flags = (prot & VM_PROT_MASK) | (shared ? VM_SHARED : 0),
+                         .file = ino, .file_off = off, .file_end = file_end };
+    return map_area(vs, &a);
 }
 
 /* Linux's mprotect fails with ENOMEM unless the whole range is mapped. */
@@ -212,7 +219,10 @@ int vm_protect(struct vm_space *vs, u64 start, u64 len, u32 prot)
             u64 *pte = pt_walk(vs->pml4, va, false);
             if (!pte || !*pte)
                 continue;
-            *pte = (*pte & (PTE_ADDR | PTE_SOFT_SHARED)) | prot_pte(a->flags);
+            if ((*pte & PTE_SOFT_SHARED) && !(a->flags & VM_SHARED) && (a->flags & VM_WRITE))
+                *pte = 0; /* the file's page: the next touch makes the private copy (vm_fault) */
+            else
+                *pte = (*pte & (PTE_ADDR | PTE_SOFT_SHARED)) | prot_pte(a->flags);
             tlb_flush_page(vs, va);
         }
     }
@@ -254,6 +264,31 @@ static bool access_allowed(u32 flags, int access)
     return flags & VM_PROT_MASK; /* x86 cannot map write- or exec-only: both imply read */
 }
 
+/* A private file page: the file's own page when the area is read-only and the page lies wholly within the
+ * file (program text, shared libraries: no copy); otherwise a copy of the valid bytes, zeros after them. */
+static int fault_private_file(struct vm_space *vs, struct vm_area *a, u64 va, u64 *pte, const char **why)
+{
+    (void)vs;
+    u64 off = a->file_off + (va - a->start);
+    u64 end = MIN(a->file_end, a->file->size);
+    u64 valid = end > off ? MIN(end - off, PAGE_SIZE) : 0;
+    u64 idx = off / PAGE_SIZE;
+    u8 *fpage = idx < a->file->npages ? a->file->pages[idx] : NULL;
+    if (!(a->flags & VM_WRITE) && valid == PAGE_SIZE && fpage) {
+        *pte = virt_to_phys(fpage) | prot_pte(a->flags) | PTE_SOFT_SHARED;
+        return 0;
+    }
+    u64 pa = pmm_alloc_zero();
+    if (!pa) {
+        *why = "out of memory";
+        return -ENOMEM;
+    }
+    if (valid && fpage)
+        memcpy(phys_to_virt(pa), fpage, valid);
+    *pte = pa | prot_pte(a->flags);
+    return 0;
+}
+
 int vm_fault(struct vm_space *vs, u64 addr, int access, const char **why)
 {
     struct vm_area *a = vs ? vm_find(vs, addr) : NULL;
@@ -277,7 +312,7 @@ int vm_fault(struct vm_space *vs, u64 addr, int access, const char **why)
         tlb_flush_page(vs, va);
         return 0;
     }
-    if (a->file) {
+    if (a->file && (a->flags & VM_SHARED)) {
         u8 *page = ramfs_page(a->file, a->file_off + (va - a->start));
         if (!page) {
             *why = "out of memory";
@@ -286,6 +321,8 @@ int vm_fault(struct vm_space *vs, u64 addr, int access, const char **why)
         *pte = virt_to_phys(page) | prot_pte(a->flags) | PTE_SOFT_SHARED;
         return 0;
     }
+    if (a->file)
+        return fault_private_file(vs, a, va, pte, why);
     u64 pa = pmm_alloc_zero();
     if (!pa) {
         *why = "out of memory";

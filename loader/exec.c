@@ -36,12 +36,19 @@ static u32 seg_flags(u32 pf)
     return ((pf & PF_R) ? VM_READ : 0) | ((pf & PF_W) ? VM_WRITE : 0) | ((pf & PF_X) ? VM_EXEC : 0);
 }
 
-/* Maps one PT_LOAD: file bytes copied into fresh pages, the rest of the span zero-filled on demand. */
+/* Maps one PT_LOAD as a private file mapping of its span; bytes past p_filesz read as zeros (the bss).
+ * A segment that shares its first page with the previous one is copied in at once instead. */
 static int load_segment(struct vm_space *vs, struct inode *ino, const Elf64_Phdr *ph, u64 base, u64 *prev_end)
 {
     u64 start = ALIGN_DOWN(base + ph->vaddr, PAGE_SIZE);
     u64 end = ALIGN_UP(base + ph->vaddr + ph->memsz, PAGE_SIZE);
     u32 flags = seg_flags(ph->flags);
+    if (start >= *prev_end) {
+        /* The usual case: pages come from the file on first touch (text straight from the file's pages). */
+        *prev_end = end;
+        u64 file_off = ph->offset - ((base + ph->vaddr) - start);
+        return vm_map_file(vs, start, end - start, flags, ino, file_off, ph->offset + ph->filesz, false);
+    }
     u64 map_from = MAX(start, *prev_end);
     if (map_from > start) /* shares its first page with the previous segment: that page gets both rights */
         vm_protect(vs, start, PAGE_SIZE, (vm_find(vs, start)->flags | flags) & VM_PROT_MASK);

@@ -1,7 +1,6 @@
-/* syscalls/mm.c — the program's memory: brk, mmap, munmap, mprotect, madvise. Anonymous memory is given on
- * first touch; a private file mapping is filled from the file when it is made (a copy, so later writes to
- * the file do not show through); a shared one maps the file's own pages on first touch, so writes through
- * it are the file's contents. */
+/* syscalls/mm.c — the program's memory: brk, mmap, munmap, mprotect, madvise. Pages appear on first touch:
+ * anonymous ones zeroed; a shared file mapping's are the file's own (writes through it are the file's
+ * contents); a private one's are the file's own while read-only, else copies (kernel/vm.c). */
 #include "syscalls.h"
 
 #define PROT_READ 1
@@ -40,23 +39,6 @@ SYSCALL(brk)
     }
     vs->brk = want;
     return want;
-}
-
-/* Copies the file's bytes into the freshly mapped range, page by page. */
-static long fill_from_file(struct vm_space *vs, struct inode *ino, u64 addr, u64 len, u64 off, u32 flags)
-{
-    for (u64 done = 0; done < len && off + done < ino->size; done += PAGE_SIZE) {
-        u64 pa = pmm_alloc_zero();
-        if (!pa)
-            return -ENOMEM;
-        size_t n = MIN(PAGE_SIZE, ino->size - (off + done));
-        ramfs_pread(ino, phys_to_virt(pa), n, off + done);
-        if (vm_map_page(vs, addr + done, pa, flags)) {
-            pmm_free(pa);
-            return -ENOMEM;
-        }
-    }
-    return 0;
 }
 
 static long check_file_map(struct file *f, u32 type, u32 prot)
@@ -110,13 +92,10 @@ SYSCALL(mmap)
     }
     u32 vmflags = prot & VM_PROT_MASK;
     long rc;
-    if (f && type != MAP_PRIVATE) {
-        rc = vm_map_file_shared(vs, addr, len, vmflags, f->inode, off); /* the file's own pages */
-    } else {
+    if (f)
+        rc = vm_map_file(vs, addr, len, vmflags, f->inode, off, ~0ull, type != MAP_PRIVATE);
+    else
         rc = vm_map(vs, addr, len, vmflags);
-        if (!rc && f)
-            rc = fill_from_file(vs, f->inode, addr, len, off, vmflags);
-    }
     if (rc) {
         vm_unmap(vs, addr, len);
         return rc;

@@ -45,7 +45,7 @@ SYSCALL(mremap)
     if (!a || old + old_len > a->end)
         return -EFAULT; /* the old range must lie within one mapping */
     if (a->file && !(new_len <= old_len && !(flags & MREMAP_FIXED))) {
-        kerr("skiff: mremap growing or moving a shared file mapping is not implemented: EINVAL\n");
+        kerr("skiff: mremap growing or moving a file mapping is not implemented: EINVAL\n");
         return -EINVAL; /* shrinking it (below) is fine */
     }
     if (flags & MREMAP_FIXED) {

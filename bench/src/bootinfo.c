@@ -3,6 +3,8 @@
  *   B: CLOCK_BOOTTIME at main() (Linux: time since its clock started early in boot; skiff: since its clock start);
  *   K: /proc/skiff/boot_us (skiff's own TSC measure, kernel first instruction to program first instruction);
  *   M: the Linux printk timestamp of "Run /... as init process" (read from /dev/kmsg; needs devtmpfs).
+ * On skiff it then copies /proc/skiff/boot_phases, one "bootphase NAME US" line per init step (NAME without
+ * its call's arguments, spaces as '_').
  * As PID 1 of a Linux guest (rdinit=/bootinfo) it then powers off through isa-debug-exit. */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -47,6 +49,32 @@ int main(void)
         }
     }
     printf("bootinfo: boottime_us=%lld skiff_boot_us=%lld kmsg_init_us=%lld\n", boottime_us, skiff_us, kmsg_us);
+    fd = open("/proc/skiff/boot_phases", O_RDONLY);
+    if (fd >= 0) {
+        ssize_t n = read(fd, buf, sizeof buf - 1);
+        close(fd);
+        buf[n > 0 ? n : 0] = 0;
+        for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+            char *end = line + strlen(line);
+            while (end > line && end[-1] == ' ')
+                end--;
+            char *num = end;
+            while (num > line && num[-1] >= '0' && num[-1] <= '9')
+                num--;
+            char *name_end = num;
+            while (name_end > line && name_end[-1] == ' ')
+                name_end--;
+            *name_end = 0;
+            char *paren = strchr(line, '(');
+            if (paren)
+                *paren = 0;
+            for (char *p = line; *p; p++)
+                if (*p == ' ')
+                    *p = '_';
+            *end = 0;
+            printf("bootphase %s %s\n", line, num);
+        }
+    }
     fflush(stdout);
     if (skiff_us < 0 && getpid() == 1) {
         if (ioperm(0xf4, 4, 1) == 0)
