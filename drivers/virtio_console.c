@@ -39,6 +39,7 @@ static struct virtq ctrl_rx, ctrl_tx;
 static u8 *ctrl_rx_page, *ctrl_tx_page;
 static struct port ports[MAX_PORTS];
 static struct port *by_role[VCON_ROLES];
+static int ports_added, ports_named;
 
 static u16 rx_queue(u32 id) { return id == 0 ? 0 : (u16)(2 * id + 2); }
 
@@ -91,11 +92,13 @@ static void handle_ctrl(const u8 *buf, u32 len)
     struct port *p = &ports[m->id];
     switch (m->event) {
     case CTRL_DEVICE_ADD:
+        ports_added++;
         p->present = true;
         p->role = VCON_NONE;
         ctrl_send(m->id, CTRL_PORT_READY, 1);
         break;
     case CTRL_PORT_NAME:
+        ports_named++;
         name_port(p, (const char *)(m + 1), len - sizeof(*m));
         break;
     case CTRL_PORT_OPEN:
@@ -181,8 +184,9 @@ static int vcon_probe(struct pci_dev *d)
     virtio_driver_ok(&vdev);
     post_rx(&ctrl_rx, ctrl_rx_page, RX_BUF, RX_BUFS);
     ctrl_send(0, CTRL_DEVICE_READY, 1);
-    /* QEMU answers DEVICE_READY with DEVICE_ADD for each port, and PORT_READY with its name, at once. */
-    for (int round = 0; round < 64; round++) {
+    /* QEMU answers DEVICE_READY with DEVICE_ADD for each port, and PORT_READY with its name, at once; a
+     * device that takes longer gets a few more rounds. */
+    for (int round = 0; round < 64 && (!ports_added || ports_named < ports_added); round++) {
         poll_ctrl();
         cpu_relax();
     }
