@@ -4,9 +4,11 @@
 set -u
 W=$1
 OUT=$2
-RAW=$W/raw.txt
-FACTS=$W/facts.txt
-NOTYET="not yet: skiff needs dynamic binaries (issue 4)"
+# the Linux guest's console ends lines with \r: dropped from every sample and fact
+tr -d '\r' <"$W/raw.txt" >"$W/raw.clean"
+tr -d '\r' <"$W/facts.txt" >"$W/facts.clean"
+RAW=$W/raw.clean
+FACTS=$W/facts.clean
 
 # stats: KEY SYSTEM MEDIAN MIN MAX N
 sort -k1,1 -k2,2 -k3,3g "$RAW" | awk '
@@ -27,14 +29,17 @@ rows() {
 #Boot (wall time on the host; QEMU start = just before fork/exec of QEMU)
 boot.hello.first|static hello: QEMU start → program's first output|ms|1||
 boot.hello.exit|static hello: QEMU start → QEMU exit|ms|1||skiff ≤ 0.1 × Linux
-boot.dynhello.first|dynamic hello: QEMU start → first output|ms|1|NOTYET|
-boot.dynhello.exit|dynamic hello: QEMU start → QEMU exit|ms|1|NOTYET|
+boot.dynhello.first|dynamic hello (glibc ld.so): QEMU start → first output|ms|1||
+boot.dynhello.exit|dynamic hello: QEMU start → QEMU exit|ms|1||
 boot.inguest|in guest: kernel's first instruction → program's first instruction|ms|1||skiff < 2 ms
+boot.inguest.serial|skiff only: the same without virtio-serial-pci (stdio on COM1)|ms|1||
 boot.kmsg_init|Linux only: printk time of "Run /bootinfo as init process"|ms|1|-|
 boot.hello.qboot.exit|static hello with -bios qboot.rom: start → exit|ms|1||
 boot.hello.microvm.exit|static hello with -M microvm: start → exit|ms|1||
+boot.hello.serial.exit|skiff only: static hello without virtio-serial-pci: start → exit|ms|1||
 boot.hello.bzimage.exit|Linux booted from the compressed vmlinuz (bzImage), SeaBIOS: start → exit|ms|1|-|
 boot.hello.cli.exit|skiff only: `tools/skiff run hello`, the whole CLI|ms|1||
+boot.dynhello.cli.exit|skiff only: `tools/skiff run hello-dyn`, the whole CLI|ms|1||
 #Syscalls (in guest, ns per call, median of 5 loops per boot, median over boots)
 sys.getppid|null syscall: getppid|ns|1||skiff ≤ 0.6 × Linux
 sys.write_null|write 1 byte to /dev/null|ns|1||
@@ -47,9 +52,9 @@ sys.mmap_touch_munmap|mmap 64 KiB + touch 16 pages + munmap|ns|1||
 sys.page_fault|first-touch page fault (4 MiB anonymous mapping, per page)|ns|1||skiff ≤ Linux
 #Memory (smallest -m that still runs the program correctly, bisection)
 mem.hello|static hello|MiB|1||skiff ≤ 4 MiB
-mem.dynhello|dynamic hello|MiB|1|NOTYET|
-mem.python|python3 -c 'print(1)'|MiB|1|NOTYET|skiff < 0.5 × Linux
-mem.sqlite|sqlite3 workload (static)|MiB|1||
+mem.dynhello|dynamic hello|MiB|1||
+mem.pyprint|python3 -c 'print(1)'|MiB|1||skiff < 0.5 × Linux
+mem.sqlite|sqlite3 workload (Debian's sqlite3, 100,000 rows)|MiB|1||
 #Size
 size.kernel|kernel: skiff.elf / vmlinux (uncompressed ELF)|KiB|1024||
 size.kernel_stripped|kernel stripped|KiB|1024||skiff < 512 KiB
@@ -58,19 +63,19 @@ size.iso|skiff only: bootable ISO (make iso: GRUB + kernel + demo initrd)|KiB|10
 size.initrd.hello|initrd, static hello (uncompressed cpio)|KiB|1024||
 size.initrd_gz.hello|Linux only: that initramfs gzip -9|KiB|1024|-|
 size.image.hello|boot image for hello: stripped skiff.elf + initrd / vmlinuz + initramfs.gz|KiB|1024||
-size.initrd.dynhello|initrd, dynamic hello|KiB|1024|NOTYET|
+size.initrd.dynhello|initrd, dynamic hello (+ ld.so, libc, C.utf8 locale)|KiB|1024||
 size.initrd.sqlite|initrd, sqlite3 workload|KiB|1024||
 size.initrd.lua|initrd, lua workload|KiB|1024||
 size.initrd.gzip|initrd, gzip workload (with its input)|KiB|1024||
-size.initrd.python|initrd, python3 + the modules it imports|KiB|1024|NOTYET|
-#Programs (wall time QEMU start → exit, boot included; "in guest" = Linux's own fork→wait time)
+size.initrd.python|initrd, python3 + the modules it imports|KiB|1024||
+#Programs (Debian's dynamic binaries; wall time QEMU start → exit, boot included; "in guest" = Linux's own fork→wait time)
 prog.sqlite|sqlite3: 100,000 inserts in a transaction + GROUP BY|ms|1||
 prog.sqlite.inguest|  the same, Linux in guest (no boot)|ms|1|-|
-prog.python|python3 -c 'pass'|ms|1|NOTYET|
+prog.python|python3 -c 'pass'|ms|1||
 prog.python.inguest|  the same, Linux in guest|ms|1|-|
-prog.lua|lua 5.4 numeric loop (3,000,000 iterations)|ms|1||
+prog.lua|lua5.4 numeric loop (3,000,000 iterations)|ms|1||
 prog.lua.inguest|  the same, Linux in guest|ms|1|-|
-prog.gzip|busybox gzip of 20 MiB|ms|1||
+prog.gzip|gzip -c of 20 MiB to /dev/null|ms|1||
 prog.gzip.inguest|  the same, Linux in guest|ms|1|-|
 EOF
 }
@@ -100,8 +105,9 @@ mem_note() { sed -n "s/^$1 $2 //p" "$W/mem.txt" 2>/dev/null | head -n 1; }
 	echo
 	echo "| machine | |"
 	echo "| --- | --- |"
-	for f in date cpu cores host_mem_mb host qemu accel cpu_model machine guest_mem linux_kernel linux_cmdline \
-		vdso_skiff vdso_linux kvm_skiff kvm_linux skiff_commit mode bench_seconds; do
+	for f in date cpu cores host_mem_mb host loadavg_start host_load qemu accel cpu_model machine skiff_qemu_extra \
+		guest_mem linux_kernel linux_cmdline programs vdso_skiff vdso_linux kvm_skiff kvm_linux skiff_qboot \
+		skiff_commit skiff_elf_sha256 mode bench_seconds; do
 		v=$(fact "$f")
 		[ -n "$v" ] && echo "| $f | $v |"
 	done
@@ -121,7 +127,6 @@ mem_note() { sed -n "s/^$1 $2 //p" "$W/mem.txt" 2>/dev/null | head -n 1; }
 		[ -z "$s" ] && [ -z "$l" ] && continue
 		if [ -z "$s" ]; then
 			case $nofig in
-			NOTYET) s=$NOTYET ;;
 			-) s="—" ;;
 			*) s=$(mem_note "$id" skiff); s=${s:-"failed"} ;;
 			esac
@@ -143,6 +148,19 @@ mem_note() { sed -n "s/^$1 $2 //p" "$W/mem.txt" 2>/dev/null | head -n 1; }
 	[ -n "$q" ] && echo "| -M pc -bios qboot.rom | | $q |"
 	q=$(cell boot.floor.microvm.exit floor 1)
 	[ -n "$q" ] && echo "| -M microvm (qboot) | | $q |"
+	echo
+	echo "## skiff's boot phases (/proc/skiff/boot_phases: µs per init step, read by bootinfo, tools/skiff's QEMU line)"
+	echo
+	echo "| step | µs: median (min–max) | share of the median total |"
+	echo "| --- | --- | --- |"
+	tot=$(median phase.total skiff)
+	awk '$1 ~ /^phase\./ && $2 == "skiff" { print $1 }' "$RAW" | awk '!seen[$0]++' | while read -r id; do
+		[ "$id" = phase.total ] && continue
+		m=$(median "$id" skiff)
+		share=$(awk -v a="$m" -v b="${tot:-0}" 'BEGIN { if (b > 0) printf "%.0f %%", 100 * a / b }')
+		echo "| ${id#phase.} | $(cell "$id" skiff 1) | $share |"
+	done
+	[ -n "$tot" ] && echo "| total (= /proc/skiff/boot_us) | $(cell phase.total skiff 1) | |"
 	echo
 	echo "Cells: median (min–max) over the runs; ratio = skiff median / Linux median."
 } >"$OUT/latest.md"

@@ -1,6 +1,6 @@
 /* fs/pipe.c — pipes. A 64 KiB ring buffer shared by a read file and a write file. Reading an empty pipe
- * whose write end is open waits for another thread to write (EAGAIN with O_NONBLOCK); when the caller is
- * the only thread there is nobody who could, so instead of hanging the VM the read ends with a diagnostic
+ * whose write end is open waits for another task to write (EAGAIN with O_NONBLOCK); when the caller is the
+ * only task left there is nobody who could, so instead of hanging the VM the read ends with a diagnostic
  * (EDEADLK). The same holds for writing to a full pipe. */
 #include "vfs.h"
 #include "../kernel/errno.h"
@@ -20,7 +20,7 @@ static long would_block(struct file *f, const char *what)
 {
     if (f->flags & O_NONBLOCK)
         return -EAGAIN;
-    if (current->proc->nthreads > 1) {
+    if (!sched_alone()) {
         sched_wait(~0ull); /* woken by the other end (sched_kick_io) or a signal */
         return signal_pending() ? -EINTR : 0;
     }

@@ -75,6 +75,7 @@ struct vm_area {
 };
 
 struct vm_space {
+    int refs;             /* processes using it (a CLONE_VM child shares its parent's) */
     u64 *pml4;            /* kernel virtual address of the top table */
     struct vm_area *areas;
     u64 brk_start, brk;   /* the heap: [brk_start, brk) */
@@ -83,6 +84,10 @@ struct vm_space {
 
 struct vm_space *vm_space_create(void);
 void vm_space_destroy(struct vm_space *vs);
+void vm_space_put(struct vm_space *vs);        /* drop a reference; the last one destroys */
+struct vm_space *vm_space_fork(struct vm_space *parent); /* a copy: private pages copied, file pages shared */
+int vm_poke(struct vm_space *vs, u64 addr, const void *src, size_t n); /* write into another address space */
+int pt_copy_user(u64 *dst_pml4, u64 *src_pml4);  /* paging.c: the user half, page by page */
 void vm_activate(struct vm_space *vs);
 int vm_map(struct vm_space *vs, u64 start, u64 len, u32 flags);    /* replaces what was there */
 /* A file mapping. Shared: the file's own pages, writes reach the file. Private: read-only pages that lie

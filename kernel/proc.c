@@ -124,6 +124,7 @@ static noreturn void proc_run_first(struct task *t, char **argv, char **envp)
 {
     current = t;
     cpu0.current = t;
+    proc_list = t->proc;
     sched_init(t);
     arch_set_kstack(t->kstack_top);
     struct regs *frame = (struct regs *)(t->kstack_top - sizeof(struct regs));
@@ -144,14 +145,6 @@ static noreturn void proc_run_first(struct task *t, char **argv, char **envp)
     arch_enter_user(frame);
 }
 
-noreturn void proc_exit(int status)
-{
-    if (strace_on)
-        klog_write(" = ?\n", 5);
-    klog("skiff: program exited with status %d\n", status & 0xff);
-    console_flush();
-    power_off(status & 0xff);
-}
 
 void proc_start_init(void)
 {

@@ -76,6 +76,11 @@ struct rlimit64 { u64 cur, max; };
 struct proc {
     int pid, ppid, pgid, sid;
     int nthreads;                   /* live tasks */
+    struct proc *parent;            /* NULL for the first process */
+    struct proc *next_proc;         /* every process, for wait4 and kill */
+    bool zombie;                    /* exited, waiting for its parent's wait4 */
+    int exit_code, term_sig;
+    bool vfork_done;                /* the vfork child exec'ed or exited: its parent may go on */
     struct vm_space *vm;
     struct fdtable *fdt;
     struct inode *cwd;
@@ -88,6 +93,7 @@ struct proc {
     struct k_siginfo sig_info[NSIG + 1];
     struct rlimit64 rlimits[RLIM_NLIMITS];
 };
+extern struct proc *proc_list;
 
 enum task_state { TASK_RUNNABLE, TASK_BLOCKED, TASK_DEAD };
 
@@ -104,6 +110,8 @@ struct task {
     u32 wait_bitset;
     bool woken;                     /* set by the waker: the wait ended by a wake, not a timeout */
     u64 sig_pending_task;           /* signals sent to this thread (tgkill) */
+    u64 suspend_mask;               /* the mask sigsuspend replaced, restored after the handler */
+    bool suspend_active;
     struct task *next;              /* all tasks, in creation order (the run queue walks it) */
     u64 fs_base;
     u64 sig_blocked;                /* the signal mask is per thread */
@@ -129,15 +137,26 @@ void sched_prepare(struct task *t, struct regs *frame);
 long futex_wake_addr(u64 uaddr, int n);
 void sched_wake(struct task *t);
 bool sched_others_runnable(void);
+bool sched_alone(void);                  /* no other task exists (a wait could never end) */
 void sched_tick(void);                   /* timer interrupt: time slice over */
 void sched_preempt_point(struct regs *r);/* on the way back to ring 3 */
 struct task *task_by_tid(int tid);
-noreturn void task_exit(void);           /* this thread ends; the last one ends the process */
+noreturn void task_exit(int code);       /* this thread ends; the last one ends the process (with code) */
+void sched_remove(struct task *t);       /* off the task list (not the current task) */
+noreturn void sched_exit_current(void);  /* the current task is gone: run another */
 static inline struct proc *current_proc(void) { return current->proc; }
 struct vm_space *current_vm(void);
 
 void proc_start_init(void);         /* loads the program named by the initrd and enters it */
-noreturn void proc_exit(int status);
+noreturn void proc_exit(int status);          /* exit_group: the whole process ends with this status */
+noreturn void proc_die(int sig);              /* a signal ended it */
+int id_alloc(void);                           /* a new pid/tid */
+struct proc *proc_by_pid(int pid);
+struct task *proc_first_task(struct proc *p);
+struct task *task_alloc(void);
+void task_free(struct task *t);
+long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls);
+void proc_reap(struct proc *z);
 void proc_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* signal.c */

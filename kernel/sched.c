@@ -42,6 +42,11 @@ struct task *task_by_tid(int tid)
     return NULL;
 }
 
+bool sched_alone(void)
+{
+    return task_list == current && !current->next;
+}
+
 bool sched_others_runnable(void)
 {
     for (struct task *t = task_list; t; t = t->next)
@@ -85,15 +90,15 @@ static void free_reaped(void)
 {
     if (!reap || reap == current)
         return;
-    pmm_free_contig(reap->kstack_base, KSTACK_PAGES);
-    page_free(reap->fpu);
-    kfree(reap);
+    task_free(reap);
     reap = NULL;
 }
 
 /* The part of a switch that the new task runs: its stack for ring-3 entries, its FS base, its FPU state. */
 static void switch_in(struct task *t)
 {
+    if (!current || current->state == TASK_DEAD || current->proc->vm != t->proc->vm)
+        vm_activate(t->proc->vm); /* another process: its address space */
     current = t;
     cpu0.current = t;
     arch_set_kstack(t->kstack_top);
@@ -192,25 +197,44 @@ void sched_preempt_point(struct regs *r)
         schedule();
 }
 
-noreturn void task_exit(void)
+void sched_remove(struct task *t)
+{
+    struct task **pp = &task_list;
+    while (*pp && *pp != t)
+        pp = &(*pp)->next;
+    if (*pp)
+        *pp = t->next;
+}
+
+/* The current thread ends: its tid word is cleared and a joiner woken (CLONE_CHILD_CLEARTID); the last
+ * thread of a process ends the process with code. Its stack is freed by the next task to run. */
+noreturn void task_exit(int code)
 {
     struct task *t = current;
     struct proc *p = t->proc;
-    if (--p->nthreads == 0)
-        proc_exit(0);
+    if (p->nthreads == 1)
+        proc_exit(code);
+    p->nthreads--;
     if (t->clear_child_tid) {
         u32 zero = 0;
-        copy_to_user((void *)t->clear_child_tid, &zero, sizeof(zero)); /* and wake a joiner */
+        copy_to_user((void *)t->clear_child_tid, &zero, sizeof(zero));
         futex_wake_addr(t->clear_child_tid, 1);
     }
+    sched_exit_current();
+}
+
+/* Takes the current task off the CPU for good (its process is gone or going on without it). */
+noreturn void sched_exit_current(void)
+{
+    struct task *t = current;
     t->state = TASK_DEAD;
-    struct task **pp = &task_list;
-    while (*pp != t)
-        pp = &(*pp)->next;
-    *pp = t->next;
+    sched_remove(t);
     t->next = task_list; /* pick_next starts from here: any task */
     reap = t;
-    if (p->nthreads == 1)
+    int live = 0;
+    for (struct task *o = task_list; o; o = o->next)
+        live++;
+    if (live <= 1)
         timer_set_periodic(false);
     schedule();
     panic("a dead task was scheduled");

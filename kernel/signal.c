@@ -41,8 +41,9 @@ static const char *prog_name(void)
 
 static noreturn void terminate(int sig)
 {
-    proc_diag("skiff: %s: killed by %s\n", prog_name(), signal_name(sig));
-    proc_exit(128 + sig);
+    if (current->proc->pid == 1) /* a child's death is its parent's (the shell's) to report */
+        proc_diag("skiff: %s: killed by %s\n", prog_name(), signal_name(sig));
+    proc_die(sig);
 }
 
 /* Queues sig with its siginfo, for thread t alone (tkill/tgkill, faults) or for the whole process (kill);
@@ -118,10 +119,13 @@ void signal_deliver(struct regs *r)
             continue;
         if (act->handler == SIG_DFL)
             terminate(sig);
-        if (sigframe_setup(r, sig, act, &p->sig_info[sig], current->sig_blocked) != 0) {
+        /* After sigsuspend the handler's return restores the mask from before it, not the temporary one. */
+        u64 restore = current->suspend_active ? current->suspend_mask : current->sig_blocked;
+        current->suspend_active = false;
+        if (sigframe_setup(r, sig, act, &p->sig_info[sig], restore) != 0) {
             proc_diag("skiff: %s: could not write the %s frame on the stack: SIGSEGV\n", prog_name(),
                       signal_name(sig));
-            proc_exit(128 + SIGSEGV);
+            proc_die(SIGSEGV);
         }
         current->sig_blocked |= act->mask | ((act->flags & SA_NODEFER) ? 0 : bit);
         if (act->flags & SA_RESETHAND)
@@ -142,12 +146,14 @@ void signal_fault(struct regs *r, int sig, u64 addr, int access, const char *wha
         queue(current, sig, &info);
         return; /* delivered by the trap return path */
     }
-    if (sig == SIGSEGV && access) {
+    if (current->proc->pid != 1) {
+        /* a child's crash is its parent's to report, as a shell does */
+    } else if (sig == SIGSEGV && access) {
         const char *kind = access == VM_WRITE ? "write" : access == VM_EXEC ? "exec" : "read";
         proc_diag("skiff: %s: SIGSEGV: %s at address %#lx, rip %#lx (%s)\n", prog_name(), kind, addr, r->rip,
                   what);
     } else {
         proc_diag("skiff: %s: %s: %s at rip %#lx\n", prog_name(), signal_name(sig), what, r->rip);
     }
-    proc_exit(128 + sig);
+    proc_die(sig);
 }

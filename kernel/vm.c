@@ -42,7 +42,68 @@ struct vm_space *vm_space_create(void)
     vs->pml4 = phys_to_virt(pa);
     memcpy(vs->pml4 + 256, paging_kernel_pml4() + 256, 256 * sizeof(u64));
     vs->mmap_top = USER_MMAP_TOP;
+    vs->refs = 1;
     return vs;
+}
+
+void vm_space_put(struct vm_space *vs)
+{
+    if (vs && --vs->refs == 0)
+        vm_space_destroy(vs);
+}
+
+/* fork: the same areas, the pages copied (file pages shared). Copying at once keeps it simple; copy-on-write
+ * is the obvious next step if fork-heavy programs need it. */
+struct vm_space *vm_space_fork(struct vm_space *parent)
+{
+    struct vm_space *c = vm_space_create();
+    if (!c)
+        return NULL;
+    c->brk_start = parent->brk_start;
+    c->brk = parent->brk;
+    c->mmap_top = parent->mmap_top;
+    struct vm_area **tail = &c->areas;
+    for (struct vm_area *a = parent->areas; a; a = a->next) {
+        struct vm_area *n = kmalloc(sizeof(*n));
+        if (!n) {
+            vm_space_destroy(c);
+            return NULL;
+        }
+        *n = *a;
+        n->next = NULL;
+        if (n->file) {
+            inode_get(n->file);
+            n->file->mapcount++;
+        }
+        *tail = n;
+        tail = &n->next;
+    }
+    if (pt_copy_user(c->pml4, parent->pml4)) {
+        vm_space_destroy(c);
+        return NULL;
+    }
+    return c;
+}
+
+int vm_poke(struct vm_space *vs, u64 addr, const void *src, size_t n)
+{
+    const u8 *s = src;
+    while (n) {
+        u64 va = ALIGN_DOWN(addr, PAGE_SIZE);
+        size_t c = MIN(n, va + PAGE_SIZE - addr);
+        u64 *pte = pt_walk(vs->pml4, va, false);
+        const char *why;
+        if ((!pte || !*pte) && vm_fault(vs, addr, VM_WRITE, &why))
+            return -EFAULT;
+        pte = pt_walk(vs->pml4, va, false);
+        if (!pte || !(*pte & PTE_W))
+            return -EFAULT;
+        memcpy((u8 *)phys_to_virt(*pte & PTE_ADDR) + (addr - va), s, c);
+        addr += c;
+        s += c;
+        n -= c;
+    }
+    return 0;
 }
 
 void vm_activate(struct vm_space *vs)

@@ -286,8 +286,7 @@ int exec_load(struct proc *p, const char *path, char *const argv[], char *const 
             *why = "out of memory";
         return rc;
     }
-    if (old)
-        vm_space_destroy(old);
+    vm_space_put(old); /* a vfork parent may still share it */
     record_program(p, path, argv);
     vs->brk_start = vs->brk = base + ei->hi;
     memset(frame, 0, sizeof(*frame));

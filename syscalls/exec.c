@@ -98,8 +98,11 @@ static long do_execveat(int dirfd, const char *upath, char *const *uargv, char *
         if (rc)
             klog("skiff: execve %s: %s\n", kpath, why);
     }
-    if (!rc)
+    if (!rc) {
         after_exec(p);
+        p->vfork_done = true; /* a vfork parent goes on */
+        sched_kick_io();
+    }
     kfree(argv);
     kfree(envp);
     kfree(kpath);

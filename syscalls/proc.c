@@ -20,9 +20,7 @@ SYSCALL(exit_group)
 
 SYSCALL(exit)
 {
-    if (current->proc->nthreads > 1)
-        task_exit(); /* this thread only; the last one's exit ends the process */
-    proc_exit((int)a0);
+    task_exit((int)a0); /* this thread only; the last one's exit ends the process */
 }
 
 struct utsname_k { char f[6][65]; };

@@ -1,6 +1,7 @@
 /* syscalls/signal.c — signal state (rt_sigaction, rt_sigprocmask, sigaltstack) and sending signals to
  * ourselves (kill, tkill, tgkill). What a signal then does is kernel/signal.c's business. */
 #include "syscalls.h"
+#include "../kernel/boot.h"
 
 #define SIG_BLOCK 0
 #define SIG_UNBLOCK 1
@@ -78,12 +79,28 @@ SYSCALL(sigaltstack)
     return 0;
 }
 
+/* kill: a pid, a process group (0: ours, -N: group N), or everyone but the first process and the caller
+ * (-1). */
 SYSCALL(kill)
 {
-    int pid = (int)a0;
-    if (pid == current_proc()->pid || pid == 0 || pid == -current_proc()->pgid)
-        return signal_send(current, (int)a1);
-    return -ESRCH; /* no other process exists (kill(-1) has no one to signal either) */
+    int pid = (int)a0, sig = (int)a1;
+    if (sig < 0 || sig > NSIG)
+        return -EINVAL;
+    struct proc *me = current_proc();
+    if (pid > 0) {
+        struct proc *p = proc_by_pid(pid);
+        struct task *t = p && !p->zombie ? (p == me ? current : proc_first_task(p)) : NULL;
+        return t ? signal_send_to(t, sig, SI_USER, false) : -ESRCH;
+    }
+    int group = pid == 0 ? me->pgid : -pid, sent = 0;
+    for (struct proc *p = proc_list; p; p = p->next_proc) {
+        if (p->zombie || (pid == -1 ? p->pid == 1 || p == me : p->pgid != group))
+            continue;
+        struct task *t = p == me ? current : proc_first_task(p);
+        if (t && signal_send_to(t, sig, SI_USER, false) == 0)
+            sent++;
+    }
+    return sent ? 0 : -ESRCH;
 }
 
 SYSCALL(tkill)
@@ -107,4 +124,87 @@ SYSCALL(tgkill)
 SYSCALL(rt_sigreturn)
 {
     return sigframe_return(current->frame);
+}
+
+#define UNBLOCKABLE_MASK ((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)))
+
+/* Waits until a signal that is not blocked arrives; it returns EINTR once the handler has run (on the
+ * way out). Signals whose action is to be ignored never arrive, as on Linux. */
+static long wait_for_signal(void)
+{
+    while (!signal_pending())
+        sched_wait(~0ull);
+    return -EINTR;
+}
+
+SYSCALL(rt_sigsuspend)
+{
+    u64 mask;
+    if (a1 != 8)
+        return -EINVAL;
+    if (copy_from_user(&mask, (const void *)a0, sizeof(mask)))
+        return -EFAULT;
+    current->suspend_mask = current->sig_blocked;
+    current->suspend_active = true;
+    current->sig_blocked = mask & ~UNBLOCKABLE_MASK;
+    return wait_for_signal(); /* the handler's frame then carries the mask from before (signal_deliver) */
+}
+
+SYSCALL(pause)
+{
+    return wait_for_signal();
+}
+
+SYSCALL(rt_sigpending)
+{
+    if (a1 != 8)
+        return -EINVAL;
+    u64 set = (current_proc()->sig_pending | current->sig_pending_task) & current->sig_blocked;
+    return copy_to_user((void *)a0, &set, sizeof(set));
+}
+
+struct siginfo_min { i32 signo, errnum, code, pad; i32 pid; u32 uid; u8 rest[104]; };
+
+/* rt_sigtimedwait: takes one of the (blocked) signals in the set, without running a handler. */
+SYSCALL(rt_sigtimedwait)
+{
+    u64 set;
+    if (a3 != 8)
+        return -EINVAL;
+    if (copy_from_user(&set, (const void *)a0, sizeof(set)))
+        return -EFAULT;
+    set &= ~UNBLOCKABLE_MASK;
+    u64 deadline = ~0ull;
+    if (a2) {
+        i64 ts[2];
+        if (copy_from_user(ts, (const void *)a2, sizeof(ts)))
+            return -EFAULT;
+        if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000)
+            return -EINVAL;
+        deadline = clock_monotonic_ns() + (u64)ts[0] * 1000000000 + (u64)ts[1];
+    }
+    struct proc *p = current_proc();
+    for (;;) {
+        u64 ready = (p->sig_pending | current->sig_pending_task) & set;
+        if (ready) {
+            int sig = __builtin_ctzll(ready) + 1;
+            u64 bit = 1ull << (sig - 1);
+            if (current->sig_pending_task & bit)
+                current->sig_pending_task &= ~bit;
+            else
+                p->sig_pending &= ~bit;
+            if (a1) {
+                struct siginfo_min si = { .signo = sig, .code = p->sig_info[sig].code, .pid = p->sig_info[sig].pid };
+                if (copy_to_user((void *)a1, &si, sizeof(si)))
+                    return -EFAULT;
+            }
+            return sig;
+        }
+        if (signal_pending())
+            return -EINTR; /* another, unblocked signal: its handler runs */
+        u64 now = clock_monotonic_ns();
+        if (now >= deadline)
+            return -EAGAIN;
+        sched_wait(deadline == ~0ull ? ~0ull : deadline - now);
+    }
 }

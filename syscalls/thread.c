@@ -1,6 +1,6 @@
-/* syscalls/thread.c — threads: clone and clone3 for new threads in this process (CLONE_VM | CLONE_THREAD
- * and friends, as pthread_create asks), exit of one thread, exit_group of all. A clone that asks for a new
- * process (fork, vfork, a new address space) returns ENOSYS and says so in the log: processes come later. */
+/* syscalls/thread.c — clone and clone3: a new thread of this process (CLONE_THREAD with CLONE_VM and
+ * friends, as pthread_create asks), or a new process (kernel/fork.c); fork and vfork are clone's old names;
+ * wait4 collects an ended child. */
 #include "syscalls.h"
 #include "../arch/x86_64/arch.h"
 
@@ -21,25 +21,6 @@
 #define KNOWN_FLAGS (THREAD_FLAGS | CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | \
                      CLONE_DETACHED | CLONE_CHILD_SETTID)
 
-static int next_tid = 2;
-
-static struct task *task_alloc(void)
-{
-    struct task *t = kzalloc(sizeof(*t));
-    u64 kstack = t ? pmm_alloc_contig(KSTACK_PAGES) : 0;
-    u8 *fpu = kstack ? page_alloc() : NULL;
-    if (!fpu) {
-        if (kstack)
-            pmm_free_contig(kstack, KSTACK_PAGES);
-        kfree(t);
-        return NULL;
-    }
-    t->kstack_base = kstack;
-    t->kstack_top = (u64)phys_to_virt(kstack) + KSTACK_PAGES * PAGE_SIZE;
-    t->fpu = fpu;
-    return t;
-}
-
 #define CLONE_NEWNS 0x00020000
 
 /* The combinations Linux refuses outright (EINVAL), checked before anything else. */
@@ -58,10 +39,10 @@ static long do_clone(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
 {
     if (flags_invalid(flags))
         return -EINVAL;
-    if ((flags & THREAD_FLAGS) != THREAD_FLAGS) {
-        kerr("skiff: clone without CLONE_VM|CLONE_THREAD (a new process) is not implemented: ENOSYS\n");
-        return -ENOSYS;
-    }
+    if (!(flags & CLONE_THREAD))
+        return proc_fork(flags, stack, ptid, ctid, tls); /* a new process */
+    if ((flags & THREAD_FLAGS) != THREAD_FLAGS)
+        return -EINVAL;
     if (flags & ~(u64)(KNOWN_FLAGS | 0xff))
         return -EINVAL;
     if (flags & 0xff)
@@ -70,7 +51,7 @@ static long do_clone(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
     if (!t)
         return -ENOMEM;
     t->proc = current->proc;
-    t->tid = next_tid++;
+    t->tid = id_alloc();
     t->fs_base = (flags & CLONE_SETTLS) ? tls : current->fs_base;
     t->sig_blocked = current->sig_blocked;
     memcpy(t->comm, current->comm, sizeof(t->comm));
@@ -79,9 +60,7 @@ static long do_clone(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
     int tid = t->tid;
     if (((flags & CLONE_PARENT_SETTID) && copy_to_user((void *)ptid, &tid, sizeof(tid))) ||
         ((flags & CLONE_CHILD_SETTID) && copy_to_user((void *)ctid, &tid, sizeof(tid)))) {
-        pmm_free_contig(t->kstack_base, KSTACK_PAGES);
-        page_free(t->fpu);
-        kfree(t);
+        task_free(t);
         return -EFAULT;
     }
     arch_fpu_save(t->fpu); /* the new thread starts with a copy of our FPU and SSE state */
@@ -123,9 +102,78 @@ SYSCALL(clone3)
     }
     if (flags_invalid(ca.flags))
         return -EINVAL;
-    if (ca.exit_signal || ca.set_tid || ca.set_tid_size || (ca.flags & CLONE_PIDFD))
-        return (ca.flags & THREAD_FLAGS) == THREAD_FLAGS ? -EINVAL : -ENOSYS;
+    if ((ca.exit_signal && (ca.flags & CLONE_THREAD)) || ca.exit_signal > 64)
+        return -EINVAL;
+    if (ca.set_tid || ca.set_tid_size || (ca.flags & CLONE_PIDFD)) {
+        kerr("skiff: clone3 set_tid and CLONE_PIDFD are not implemented: EINVAL\n");
+        return -EINVAL;
+    }
     if ((ca.stack == 0) != (ca.stack_size == 0))
         return -EINVAL;
-    return do_clone(ca.flags, ca.stack ? ca.stack + ca.stack_size : 0, ca.parent_tid, ca.child_tid, ca.tls);
+    return do_clone(ca.flags | (ca.exit_signal & 0xff), ca.stack ? ca.stack + ca.stack_size : 0, ca.parent_tid,
+                    ca.child_tid, ca.tls);
+}
+
+SYSCALL(fork)
+{
+    return proc_fork(17 /* SIGCHLD */, 0, 0, 0, 0);
+}
+
+SYSCALL(vfork)
+{
+    return proc_fork(CLONE_VM | CLONE_VFORK | 17, 0, 0, 0, 0);
+}
+
+#define WNOHANG 1
+#define WUNTRACED 2
+#define WCONTINUED 8
+#define WNOTHREAD 0x20000000
+#define WALL 0x40000000
+#define WCLONE 0x80000000u
+
+static bool wait_matches(struct proc *me, struct proc *c, int pid)
+{
+    if (c->parent != me)
+        return false;
+    if (pid > 0)
+        return c->pid == pid;
+    if (pid == 0)
+        return c->pgid == me->pgid;
+    if (pid < -1)
+        return c->pgid == -pid;
+    return true;
+}
+
+SYSCALL(wait4)
+{
+    int pid = (int)a0;
+    u32 options = (u32)a2;
+    if (options & ~(u32)(WNOHANG | WUNTRACED | WCONTINUED | WNOTHREAD | WALL | WCLONE))
+        return -EINVAL;
+    struct proc *me = current->proc;
+    for (;;) {
+        bool have = false;
+        for (struct proc *c = proc_list; c; c = c->next_proc) {
+            if (!wait_matches(me, c, pid))
+                continue;
+            have = true;
+            if (!c->zombie)
+                continue;
+            int status = c->term_sig ? c->term_sig : (c->exit_code & 0xff) << 8;
+            if (a1 && copy_to_user((void *)a1, &status, sizeof(status)))
+                return -EFAULT;
+            if (a3 && clear_user((void *)a3, 144 /* struct rusage */))
+                return -EFAULT;
+            int cpid = c->pid;
+            proc_reap(c);
+            return cpid;
+        }
+        if (!have)
+            return -ECHILD;
+        if (options & WNOHANG)
+            return 0;
+        if (signal_pending())
+            return -EINTR;
+        sched_wait(~0ull); /* a child's end kicks every waiter */
+    }
 }

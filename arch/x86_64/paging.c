@@ -123,3 +123,45 @@ int paging_map_mmio(u64 pa, u64 len)
     }
     return 0;
 }
+
+/* Copies the user half of one address space's tables into another's: a private page is copied, a page that
+ * belongs to a file (PTE_SOFT_SHARED) is shared. Used by fork. */
+static int copy_level(u64 *dst, const u64 *src, int level)
+{
+    for (int i = 0; i < 512; i++) {
+        if (!src[i])
+            continue;
+        if (level > 1) {
+            u64 pa = pmm_alloc_zero();
+            if (!pa)
+                return -1;
+            dst[i] = pa | (src[i] & ~PTE_ADDR);
+            if (copy_level(phys_to_virt(pa), phys_to_virt(src[i] & PTE_ADDR), level - 1))
+                return -1;
+        } else if (src[i] & PTE_SOFT_SHARED) {
+            dst[i] = src[i];
+        } else {
+            u64 pa = pmm_alloc();
+            if (!pa)
+                return -1;
+            memcpy(phys_to_virt(pa), phys_to_virt(src[i] & PTE_ADDR), PAGE_SIZE);
+            dst[i] = pa | (src[i] & ~PTE_ADDR);
+        }
+    }
+    return 0;
+}
+
+int pt_copy_user(u64 *dst_pml4, u64 *src_pml4)
+{
+    for (int i = 0; i < 256; i++) {
+        if (!(src_pml4[i] & PTE_P))
+            continue;
+        u64 pa = pmm_alloc_zero();
+        if (!pa)
+            return -1;
+        dst_pml4[i] = pa | (src_pml4[i] & ~PTE_ADDR);
+        if (copy_level(phys_to_virt(pa), phys_to_virt(src_pml4[i] & PTE_ADDR), 3))
+            return -1;
+    }
+    return 0;
+}

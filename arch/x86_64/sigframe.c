@@ -177,5 +177,5 @@ long sigframe_return(struct regs *r)
     return mc->rax;
 bad:
     proc_diag("skiff: %s: rt_sigreturn with a bad frame: SIGSEGV\n", current->proc->exe ? current->proc->exe : "");
-    proc_exit(128 + SIGSEGV);
+    proc_die(SIGSEGV);
 }

@@ -1,0 +1,235 @@
+/* kernel/fork.c — processes: creating one (fork, vfork, clone without CLONE_THREAD), its end (exit_group or a
+ * fatal signal: a zombie until its parent's wait4), and the ids they share with threads. The first process is
+ * the program the host asked for: when it ends, the VM powers off with its status, whatever else runs. */
+#include "proc.h"
+#include "errno.h"
+#include "../arch/x86_64/arch.h"
+#include "../drivers/console.h"
+#include "../syscalls/syscalls.h"
+
+struct proc *proc_list;
+static int next_id = 2;
+
+int id_alloc(void)
+{
+    return next_id++;
+}
+
+struct proc *proc_by_pid(int pid)
+{
+    for (struct proc *p = proc_list; p; p = p->next_proc)
+        if (p->pid == pid)
+            return p;
+    return NULL;
+}
+
+struct task *proc_first_task(struct proc *p)
+{
+    for (struct task *t = task_list; t; t = t->next)
+        if (t->proc == p && t->state != TASK_DEAD)
+            return t;
+    return NULL;
+}
+
+struct task *task_alloc(void)
+{
+    struct task *t = kzalloc(sizeof(*t));
+    u64 kstack = t ? pmm_alloc_contig(KSTACK_PAGES) : 0;
+    u8 *fpu = kstack ? page_alloc() : NULL;
+    if (!fpu) {
+        if (kstack)
+            pmm_free_contig(kstack, KSTACK_PAGES);
+        kfree(t);
+        return NULL;
+    }
+    t->kstack_base = kstack;
+    t->kstack_top = (u64)phys_to_virt(kstack) + KSTACK_PAGES * PAGE_SIZE;
+    t->fpu = fpu;
+    return t;
+}
+
+void task_free(struct task *t)
+{
+    pmm_free_contig(t->kstack_base, KSTACK_PAGES);
+    page_free(t->fpu);
+    kfree(t);
+}
+
+static struct fdtable *fdtable_dup(struct fdtable *src)
+{
+    struct fdtable *t = fdtable_create();
+    if (!t)
+        return NULL;
+    for (int fd = 0; fd < FD_MAX; fd++) {
+        if (src->files[fd]) {
+            t->files[fd] = src->files[fd];
+            t->cloexec[fd] = src->cloexec[fd];
+            file_get(t->files[fd]);
+        }
+    }
+    return t;
+}
+
+static void fdtable_close_all(struct fdtable *t)
+{
+    for (int fd = 0; fd < FD_MAX; fd++)
+        if (t->files[fd])
+            fd_close(t, fd);
+}
+
+static struct proc *proc_copy(struct proc *parent, bool share_vm)
+{
+    struct proc *p = kzalloc(sizeof(*p));
+    if (!p)
+        return NULL;
+    *p = *parent;
+    p->pid = id_alloc();
+    p->ppid = parent->pid;
+    p->parent = parent;
+    p->nthreads = 0;
+    p->zombie = p->vfork_done = false;
+    p->sig_pending = 0;
+    p->exe = parent->exe ? kstrdup(parent->exe) : NULL;
+    p->cmdline = parent->cmdline ? kstrndup(parent->cmdline, parent->cmdline_len) : NULL;
+    inode_get(p->cwd);
+    p->fdt = fdtable_dup(parent->fdt);
+    if (share_vm) {
+        p->vm = parent->vm;
+        p->vm->refs++;
+    } else {
+        p->vm = vm_space_fork(parent->vm);
+    }
+    if (!p->fdt || !p->vm) {
+        if (p->fdt) {
+            fdtable_close_all(p->fdt);
+            kfree(p->fdt);
+        }
+        if (p->vm && !share_vm)
+            vm_space_destroy(p->vm);
+        inode_put(p->cwd);
+        kfree(p->exe);
+        kfree(p->cmdline);
+        kfree(p);
+        return NULL;
+    }
+    p->next_proc = proc_list;
+    proc_list = p;
+    return p;
+}
+
+#define CLONE_VM 0x00000100
+#define CLONE_VFORK 0x00004000
+#define CLONE_SETTLS 0x00080000
+#define CLONE_PARENT_SETTID 0x00100000
+#define CLONE_CHILD_CLEARTID 0x00200000
+#define CLONE_CHILD_SETTID 0x01000000
+
+/* fork, vfork, and clone without CLONE_THREAD: a new process whose one task resumes the caller's
+ * user frame with rax = 0. With CLONE_VM it shares the caller's memory (posix_spawn's vfork); with
+ * CLONE_VFORK the caller waits until the child execs or exits. */
+long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
+{
+    struct proc *parent = current->proc;
+    struct proc *p = proc_copy(parent, flags & CLONE_VM);
+    struct task *t = p ? task_alloc() : NULL;
+    if (!t) {
+        if (p) {
+            proc_list = p->next_proc;
+            p->nthreads = 0;
+        }
+        return -ENOMEM; /* (a half-made process is leaked rather than half-freed) */
+    }
+    t->proc = p;
+    t->tid = p->pid;
+    t->fs_base = (flags & CLONE_SETTLS) ? tls : current->fs_base;
+    t->sig_blocked = current->sig_blocked;
+    t->altstack = current->altstack;
+    memcpy(t->comm, current->comm, sizeof(t->comm));
+    if (flags & CLONE_CHILD_CLEARTID)
+        t->clear_child_tid = ctid;
+    int pid = p->pid;
+    if ((flags & CLONE_PARENT_SETTID) && copy_to_user((void *)ptid, &pid, sizeof(pid)))
+        return -EFAULT;
+    if ((flags & CLONE_CHILD_SETTID) && vm_poke(p->vm, ctid, &pid, sizeof(pid)))
+        return -EFAULT;
+    arch_fpu_save(t->fpu);
+    struct regs *frame = (struct regs *)(t->kstack_top - sizeof(struct regs));
+    *frame = *current->frame;
+    frame->rax = 0;
+    if (stack)
+        frame->rsp = stack;
+    sched_prepare(t, frame);
+    sched_add(t);
+    if (flags & CLONE_VFORK)
+        while (!p->vfork_done && !signal_pending())
+            sched_wait(~0ull);
+    return pid;
+}
+
+/* The process ends: its threads, files and memory go; it stays as a zombie for its parent's wait4. The
+ * first process powers the VM off instead, with its status (128+N for signal N). */
+static noreturn void proc_end(int code, int sig)
+{
+    struct proc *p = current->proc;
+    if (p->pid == 1) {
+        if (strace_on)
+            klog_write(" = ?\n", 5);
+        int status = sig ? 128 + sig : code & 0xff;
+        klog("skiff: program exited with status %d\n", status);
+        console_flush();
+        power_off(status);
+    }
+    for (struct task *t = task_list, *n; t; t = n) {
+        n = t->next;
+        if (t->proc == p && t != current) {
+            sched_remove(t);
+            task_free(t);
+        }
+    }
+    p->nthreads = 0;
+    fdtable_close_all(p->fdt);
+    kfree(p->fdt);
+    p->fdt = NULL;
+    inode_put(p->cwd);
+    vm_activate(NULL);
+    vm_space_put(p->vm);
+    p->vm = NULL;
+    for (struct proc *c = proc_list; c; c = c->next_proc) {
+        if (c->parent == p) {
+            c->parent = proc_by_pid(1); /* orphans go to the first process, as to init */
+            c->ppid = 1;
+        }
+    }
+    p->exit_code = code;
+    p->term_sig = sig;
+    p->zombie = true;
+    p->vfork_done = true;
+    struct task *pt = p->parent ? proc_first_task(p->parent) : NULL;
+    if (pt)
+        signal_send_to(pt, SIGCHLD, 1 /* CLD_EXITED */, false);
+    sched_kick_io(); /* a parent in wait4 (or vfork) looks again */
+    sched_exit_current();
+}
+
+noreturn void proc_exit(int status)
+{
+    proc_end(status & 0xff, 0);
+}
+
+noreturn void proc_die(int sig)
+{
+    proc_end(0, sig);
+}
+
+/* Frees a zombie once its parent has collected it. */
+void proc_reap(struct proc *z)
+{
+    struct proc **pp = &proc_list;
+    while (*pp && *pp != z)
+        pp = &(*pp)->next_proc;
+    if (*pp)
+        *pp = z->next_proc;
+    kfree(z->exe);
+    kfree(z->cmdline);
+    kfree(z);
+}
