@@ -157,10 +157,10 @@ SYSCALL(pause)
 
 SYSCALL(rt_sigpending)
 {
-    if (a1 != 8)
-        return -EINVAL;
+    if (a1 > 8)
+        return -EINVAL; /* a smaller size copies that many bytes, as Linux does */
     u64 set = (current_proc()->sig_pending | current->sig_pending_task) & current->sig_blocked;
-    return copy_to_user((void *)a0, &set, sizeof(set));
+    return copy_to_user((void *)a0, &set, a1);
 }
 
 struct siginfo_min { i32 signo, errnum, code, pad; i32 pid; u32 uid; u8 rest[104]; };

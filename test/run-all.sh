@@ -48,5 +48,6 @@ suite guest sh test/guest/run.sh
 suite stdio sh test/stdio/run.sh
 suite conformance sh test/conformance/run.sh
 suite apps sh test/apps/run.sh
+suite bench-smoke make -s bench-smoke
 echo "$pass passed, $fail failed, $skip skipped"
 exit $status

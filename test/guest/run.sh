@@ -299,6 +299,14 @@ t_sighandler() {
 	pass
 }
 
+t_processes() {
+	name="busybox sh runs commands as processes: pipelines, \$(...), exit statuses, background jobs, wait"
+	script='for i in 3 1 2; do /bin/busybox echo $i; done | /bin/busybox sort; x=$(/bin/busybox echo sub); echo "$x"; /bin/busybox sh -c "exit 7"; echo rc=$?; /bin/busybox sleep 0.1 & wait; echo waited; /bin/busybox echo piped | /bin/busybox tr a-z A-Z; echo end'
+	"$BUSYBOX" sh -c "$script" </dev/null >"$tmp/expected" 2>&1
+	sk "$BUSYBOX" sh -c "$script"
+	expect_status 0 && expect_out_is "$tmp/expected" && pass
+}
+
 t_kvm() {
 	name="kvm"
 	if [ ! -e /dev/kvm ]; then
@@ -325,7 +333,7 @@ t_kvm() {
 
 TESTS="t_missing_host t_usage t_demo t_echo t_false t_stdin t_ls t_cat t_wc
 t_sha t_sort t_argv_glibc t_argv_musl t_segv t_abort t_notelf t_rootfs
-t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_kvm"
+t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_kvm"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose
