@@ -38,8 +38,8 @@ static void initrd_unpack(void)
     initrd_freed = ALIGN_UP(boot.initrd_start, PAGE_SIZE);
     if (cpio_unpack(phys_to_virt(boot.initrd_start), len, &err, initrd_consumed)) {
         if (pmm_free_pages() < 64) {
-            kerr("skiff: the root filesystem (%lu MiB packed) does not fit in this VM's memory: "
-                 "give it more (tools/skiff run --mem)\n", len >> 20);
+            kerr("skiff: the root filesystem (%lu KiB packed) does not fit in this VM's memory: "
+                 "give it more (tools/skiff run --mem)\n", len >> 10);
             power_off(EXIT_PANIC);
         }
         panic("initrd: %s", err);
