@@ -400,9 +400,41 @@ static int gen_uuid(char *buf, size_t size)
                      r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15]);
 }
 
+static struct inode *proc_root;
+
+/* /proc/<pid> for a new process, and away again when it is reaped. Their files describe the process that
+ * reads them (they are generated for current): enough for /proc/self, which is what programs read. */
+void procfs_add_pid(int pid)
+{
+    if (proc_root)
+        make_pid_dir(proc_root, pid);
+}
+
+static void remove_tree(struct inode *dir, const char *name)
+{
+    struct inode *d = ramfs_lookup(dir, name, strlen(name));
+    if (!d)
+        return;
+    if (S_ISDIR(d->mode)) {
+        d->refresh = NULL;
+        while (d->children)
+            remove_tree(d, d->children->name);
+    }
+    ramfs_unlink(dir, name, S_ISDIR(d->mode));
+}
+
+void procfs_remove_pid(int pid)
+{
+    char name[16];
+    ksnprintf(name, sizeof(name), "%d", pid);
+    if (proc_root)
+        remove_tree(proc_root, name);
+}
+
 void procfs_init(void)
 {
     struct inode *proc = proc_mkdir(vfs_root, "proc");
+    proc_root = proc;
     proc_add(proc, "uptime", gen_uptime);
     proc_add(proc, "meminfo", gen_meminfo);
     proc_add(proc, "cpuinfo", gen_cpuinfo);

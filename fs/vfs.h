@@ -170,6 +170,8 @@ int pipe_create(struct file **rd, struct file **wr, u32 flags);
 
 /* procfs.c — /proc: files whose text is generated when they are opened. */
 void procfs_init(void);
+void procfs_add_pid(int pid);
+void procfs_remove_pid(int pid);
 
 /* devfs.c — /dev. */
 void devfs_init(void);

@@ -160,6 +160,7 @@ long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
         frame->rsp = stack;
     sched_prepare(t, frame);
     sched_add(t);
+    procfs_add_pid(pid);
     if (flags & CLONE_VFORK)
         while (!p->vfork_done && !signal_pending())
             sched_wait(~0ull);
@@ -224,6 +225,7 @@ noreturn void proc_die(int sig)
 /* Frees a zombie once its parent has collected it. */
 void proc_reap(struct proc *z)
 {
+    procfs_remove_pid(z->pid);
     struct proc **pp = &proc_list;
     while (*pp && *pp != z)
         pp = &(*pp)->next_proc;

@@ -223,6 +223,12 @@ static void record_program(struct proc *p, const char *path, char *const argv[])
         kfree(p->exe);
         p->exe = abs ? abs : kstrdup(path);
     }
+    const char *base = path;
+    for (const char *c = path; *c; c++)
+        if (*c == '/')
+            base = c + 1;
+    memset(current->comm, 0, sizeof(current->comm)); /* as Linux: the file name, cut to 15 bytes */
+    memcpy(current->comm, base, MIN(strlen(base), sizeof(current->comm) - 1));
     size_t len = 0;
     for (int i = 0; argv && argv[i]; i++)
         len += strlen(argv[i]) + 1;
