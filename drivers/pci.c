@@ -48,6 +48,21 @@ u8 pci_find_cap(const struct pci_dev *d, u8 id, u8 start)
     return 0;
 }
 
+/* Memory BARs the firmware left unassigned (qboot assigns none) get addresses of ours from the 32-bit PCI
+ * hole that QEMU's pc machine decodes below the I/O APIC. */
+#define PCI_WINDOW_START 0xe0000000ull
+#define PCI_WINDOW_END 0xfec00000ull
+static u64 window_next = PCI_WINDOW_START;
+
+static u64 assign_bar(u64 size)
+{
+    u64 at = ALIGN_UP(window_next, MAX(size, 16ull));
+    if (at + size > PCI_WINDOW_END)
+        return 0;
+    window_next = at + size;
+    return at;
+}
+
 /* Sizes each memory BAR by writing all ones, as the PCI spec describes; decoding is off meanwhile. */
 static void read_bars(struct pci_dev *d)
 {
@@ -70,6 +85,11 @@ static void read_bars(struct pci_dev *d)
             pci_write32(d, off + 4, hi);
             base |= (u64)hi << 32;
             size = ~(((u64)szhi << 32) | (szlo & ~0xfu)) + 1;
+        }
+        if (!base && size && (base = assign_bar(size))) {
+            pci_write32(d, off, (u32)base | (lo & 0xf));
+            if (is64)
+                pci_write32(d, off + 4, (u32)(base >> 32));
         }
         d->bar[i] = base;
         d->bar_len[i] = base ? size : 0;

@@ -18,6 +18,8 @@
 #define LAPIC_BASE 0xfee00000ull
 #define LAPIC_EOI 0xb0
 #define LAPIC_SVR 0xf0
+#define LAPIC_LVT0 0x350
+#define LAPIC_LVT1 0x360
 
 extern const u64 irq_stubs[NIRQ + 192];
 static void (*handlers[NIRQ])(void *);
@@ -47,8 +49,8 @@ void irq_init(void)
         idt_set_gate(IRQ_BASE + i, irq_stubs[i]);
 }
 
-/* The local APIC, for MSI-X: software-enabled with a spurious vector; LINT0 keeps the BIOS's virtual-wire
- * setting, so the PICs' interrupts still arrive. */
+/* The local APIC, for MSI-X: software-enabled with a spurious vector, in virtual-wire mode so that the PICs'
+ * interrupts still arrive. */
 static bool lapic_init(void)
 {
     u32 a, b, c, d;
@@ -59,6 +61,10 @@ static bool lapic_init(void)
         if (paging_map_mmio(LAPIC_BASE, 4096))
             return false;
         lapic = (volatile u32 *)(DIRECT_MAP_BASE + LAPIC_BASE);
+        /* Virtual-wire mode: the PICs' interrupts come in through LINT0 as ExtINT, NMIs through LINT1.
+         * SeaBIOS sets this up, qboot does not; without it an enabled APIC drops the PIT's ticks. */
+        lapic[LAPIC_LVT0 / 4] = 0x700;
+        lapic[LAPIC_LVT1 / 4] = 0x400;
         lapic[LAPIC_SVR / 4] = 0x100 | 0xff; /* enabled, spurious vector 255 */
     }
     return true;

@@ -307,6 +307,20 @@ t_processes() {
 	expect_status 0 && expect_out_is "$tmp/expected" && pass
 }
 
+t_firmware() {
+	name="--firmware seabios and qboot both boot (qboot is the default when installed)"
+	sk --firmware seabios "$BUSYBOX" echo via-seabios
+	printf 'via-seabios\n' >"$tmp/expected"
+	expect_status 0 && expect_out_is "$tmp/expected" || return
+	if [ ! -r /usr/share/qemu/qboot.rom ]; then
+		skip "qboot.rom is not installed"
+		return
+	fi
+	sk --firmware qboot "$BUSYBOX" echo via-qboot
+	printf 'via-qboot\n' >"$tmp/expected"
+	expect_status 0 && expect_out_is "$tmp/expected" && pass
+}
+
 t_kvm() {
 	name="kvm"
 	if [ ! -e /dev/kvm ]; then
@@ -333,7 +347,7 @@ t_kvm() {
 
 TESTS="t_missing_host t_usage t_demo t_echo t_false t_stdin t_ls t_cat t_wc
 t_sha t_sort t_argv_glibc t_argv_musl t_segv t_abort t_notelf t_rootfs
-t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_kvm"
+t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_firmware t_kvm"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose
