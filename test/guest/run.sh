@@ -321,6 +321,17 @@ t_firmware() {
 	expect_status 0 && expect_out_is "$tmp/expected" && pass
 }
 
+t_fuzz() {
+	name="80,000 syscalls with awkward arguments (bad and kernel pointers, huge sizes): no panic"
+	for seed in 1 2 3 4; do
+		sk --mem 256M "$BIN/fuzz" 20000 "$seed"
+		# Only the kernel is under test: the program may scribble its own output (it writes random bytes to
+		# whatever its fds became), but it must end normally and the kernel must not panic (125).
+		[ "$st" -eq 0 ] || { fail "seed $seed: exit status $st"; return; }
+	done
+	pass
+}
+
 t_kvm() {
 	name="kvm"
 	if [ ! -e /dev/kvm ]; then
@@ -347,7 +358,7 @@ t_kvm() {
 
 TESTS="t_missing_host t_usage t_demo t_echo t_false t_stdin t_ls t_cat t_wc
 t_sha t_sort t_argv_glibc t_argv_musl t_segv t_abort t_notelf t_rootfs
-t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_firmware t_kvm"
+t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_firmware t_fuzz t_kvm"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose
