@@ -89,6 +89,7 @@ static struct proc *proc_copy(struct proc *parent, bool share_vm)
     p->nthreads = 0;
     p->zombie = p->vfork_done = false;
     p->sig_pending = 0;
+    p->alarm_at = p->alarm_interval = 0; /* alarms are not inherited */
     p->exe = parent->exe ? kstrdup(parent->exe) : NULL;
     p->cmdline = parent->cmdline ? kstrndup(parent->cmdline, parent->cmdline_len) : NULL;
     inode_get(p->cwd);

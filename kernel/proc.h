@@ -81,6 +81,7 @@ struct proc {
     bool zombie;                    /* exited, waiting for its parent's wait4 */
     int exit_code, term_sig;
     bool vfork_done;                /* the vfork child exec'ed or exited: its parent may go on */
+    u64 alarm_at, alarm_interval;   /* ITIMER_REAL: monotonic ns of the next SIGALRM (0: none) */
     struct vm_space *vm;
     struct fdtable *fdt;
     struct inode *cwd;
@@ -139,6 +140,8 @@ void sched_wake(struct task *t);
 bool sched_others_runnable(void);
 bool sched_alone(void);                  /* no other task exists (a wait could never end) */
 void sched_tick(void);                   /* timer interrupt: time slice over */
+void timer_check_needed(void);           /* the tick runs while 2+ tasks exist or an alarm is armed */
+void alarms_fire(void);                  /* SIGALRM for every process whose alarm is due */
 void sched_preempt_point(struct regs *r);/* on the way back to ring 3 */
 struct task *task_by_tid(int tid);
 noreturn void task_exit(int code);       /* this thread ends; the last one ends the process (with code) */

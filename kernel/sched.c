@@ -31,7 +31,7 @@ void sched_add(struct task *t)
     *pp = t;
     t->state = TASK_RUNNABLE;
     t->proc->nthreads++;
-    timer_set_periodic(true);
+    timer_check_needed();
 }
 
 struct task *task_by_tid(int tid)
@@ -188,6 +188,34 @@ void sched_wait(u64 ns)
 void sched_tick(void)
 {
     need_resched = true;
+    alarms_fire();
+}
+
+void alarms_fire(void)
+{
+    u64 now = clock_monotonic_ns();
+    bool armed = false;
+    for (struct proc *p = proc_list; p; p = p->next_proc) {
+        if (!p->alarm_at || p->zombie)
+            continue;
+        if (p->alarm_at <= now) {
+            p->alarm_at = p->alarm_interval ? now + p->alarm_interval : 0;
+            struct task *t = proc_first_task(p);
+            if (t)
+                signal_send_to(t, SIGALRM, 0x80 /* SI_KERNEL */, false);
+        }
+        armed |= p->alarm_at != 0;
+    }
+    if (!armed)
+        timer_check_needed();
+}
+
+void timer_check_needed(void)
+{
+    bool alarm = false;
+    for (struct proc *p = proc_list; p; p = p->next_proc)
+        alarm |= p->alarm_at != 0 && !p->zombie;
+    timer_set_periodic(alarm || (task_list && task_list->next));
 }
 
 void sched_preempt_point(struct regs *r)
@@ -231,11 +259,7 @@ noreturn void sched_exit_current(void)
     sched_remove(t);
     t->next = task_list; /* pick_next starts from here: any task */
     reap = t;
-    int live = 0;
-    for (struct task *o = task_list; o; o = o->next)
-        live++;
-    if (live <= 1)
-        timer_set_periodic(false);
+    timer_check_needed();
     schedule();
     panic("a dead task was scheduled");
 }

@@ -142,6 +142,10 @@ void timer_set_periodic(bool on)
         outb(0x43, 0x34);         /* channel 0, lobyte/hibyte, mode 2: rate generator */
         outb(0x40, count & 0xff);
         outb(0x40, count >> 8);
+    } else {
+        outb(0x43, 0x30);         /* back to mode 0: one last interrupt, then quiet until re-armed */
+        outb(0x40, 0xff);
+        outb(0x40, 0xff);
     }
 }
 
@@ -165,6 +169,8 @@ static void timer_tick(void *ctx)
     (void)ctx;
     if (periodic)
         sched_tick();
+    else
+        alarms_fire(); /* a one-shot that ended a sleep: an alarm may be due too */
 }
 
 void timer_init(void)
