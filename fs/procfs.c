@@ -431,29 +431,27 @@ void procfs_remove_pid(int pid)
         remove_tree(proc_root, name);
 }
 
+/* The files of /proc that do not belong to a process: directory (under /proc), name, generator. */
+static const struct { const char *dir, *name; proc_gen gen; } proc_files[] = {
+    { "", "uptime", gen_uptime },           { "", "meminfo", gen_meminfo },
+    { "", "cpuinfo", gen_cpuinfo },         { "", "loadavg", gen_loadavg },
+    { "", "version", gen_version },         { "", "mounts", gen_mounts },
+    { "", "filesystems", gen_filesystems }, { "skiff", "boot_us", gen_boot_us },
+    { "skiff", "boot_phases", gen_boot_phases },
+    { "sys/kernel", "osrelease", gen_osrelease }, { "sys/kernel", "ostype", gen_ostype },
+    { "sys/kernel", "hostname", gen_hostname },   { "sys/kernel", "pid_max", gen_pid_max },
+    { "sys/kernel", "ngroups_max", gen_ngroups },
+    { "sys/kernel/random", "uuid", gen_uuid },    { "sys/kernel/random", "boot_id", gen_uuid },
+    { "sys/vm", "overcommit_memory", gen_zero },
+};
+
 void procfs_init(void)
 {
     struct inode *proc = proc_mkdir(vfs_root, "proc");
     proc_root = proc;
-    proc_add(proc, "uptime", gen_uptime);
-    proc_add(proc, "meminfo", gen_meminfo);
-    proc_add(proc, "cpuinfo", gen_cpuinfo);
-    proc_add(proc, "loadavg", gen_loadavg);
-    proc_add(proc, "version", gen_version);
-    proc_add(proc, "mounts", gen_mounts);
-    proc_add(proc, "filesystems", gen_filesystems);
-    proc_add(proc_mkdir(proc, "skiff"), "boot_us", gen_boot_us);
-    proc_add(proc_mkdir(proc, "skiff"), "boot_phases", gen_boot_phases);
+    for (size_t i = 0; i < ARRAY_SIZE(proc_files); i++)
+        proc_add(sys_dir(proc, proc_files[i].dir), proc_files[i].name, proc_files[i].gen);
     make_pid_dir(proc, 1);
     magic_link(proc, "self", "1", NULL, refresh_self);
     magic_link(proc, "thread-self", "1", NULL, refresh_self);
-    struct inode *k = sys_dir(proc, "sys/kernel");
-    proc_add(k, "osrelease", gen_osrelease);
-    proc_add(k, "ostype", gen_ostype);
-    proc_add(k, "hostname", gen_hostname);
-    proc_add(k, "pid_max", gen_pid_max);
-    proc_add(k, "ngroups_max", gen_ngroups);
-    proc_add(sys_dir(proc, "sys/kernel/random"), "uuid", gen_uuid);
-    proc_add(sys_dir(proc, "sys/kernel/random"), "boot_id", gen_uuid);
-    proc_add(sys_dir(proc, "sys/vm"), "overcommit_memory", gen_zero);
 }
