@@ -8,7 +8,8 @@ initrd=$2
 out=$3
 cmdline=${4:-}
 dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT INT TERM
+log=$(mktemp) # outside $dir: grub-mkrescue packs all of $dir, and a growing log in it fails the build
+trap 'rm -rf "$dir" "$log"' EXIT INT TERM
 mkdir -p "$dir/boot/grub"
 cp "$kernel" "$dir/boot/skiff.elf"
 cp "$initrd" "$dir/boot/initrd.cpio"
@@ -21,8 +22,8 @@ menuentry "skiff" {
     boot
 }
 CFG
-if ! grub-mkrescue -o "$out" "$dir" >"$dir/log" 2>&1; then
-    cat "$dir/log" >&2
+if ! grub-mkrescue -o "$out" "$dir" >"$log" 2>&1; then
+    cat "$log" >&2
     echo "mkiso: grub-mkrescue failed" >&2
     exit 1
 fi
