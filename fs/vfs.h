@@ -168,6 +168,13 @@ int fd_close(struct fdtable *t, int fd);
 /* pipe.c — pipes: a 64 KiB ring shared by a read end and a write end. */
 int pipe_create(struct file **rd, struct file **wr, u32 flags);
 
+/* eventfd.c, epoll.c */
+struct file *eventfd_create(u64 initval, u32 flags);
+extern const struct file_ops epoll_ops;
+struct file *epoll_create_file(u32 flags);
+long epoll_control(struct file *epf, int op, int fd, struct file *target, u32 events, u64 data);
+int epoll_collect(struct file *epf, u32 *ev, u64 *data, int max);
+
 /* procfs.c — /proc: files whose text is generated when they are opened. */
 void procfs_init(void);
 void procfs_add_pid(int pid);

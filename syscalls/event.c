@@ -1,0 +1,119 @@
+/* syscalls/event.c — eventfd and epoll (fs/eventfd.c, fs/epoll.c hold the file objects). */
+#include "syscalls.h"
+#include "../kernel/boot.h"
+
+#define EFD_SEMAPHORE 1
+#define EPOLL_CLOEXEC O_CLOEXEC
+
+static long install(struct file *f, bool cloexec)
+{
+    if (!f)
+        return -ENOMEM;
+    int fd = fd_install(current_proc()->fdt, f, 0, cloexec);
+    if (fd < 0)
+        file_put(f);
+    return fd;
+}
+
+SYSCALL(eventfd2)
+{
+    u32 flags = (u32)a1;
+    if (flags & ~(u32)(EFD_SEMAPHORE | O_NONBLOCK | O_CLOEXEC))
+        return -EINVAL;
+    return install(eventfd_create((u32)a0, flags), flags & O_CLOEXEC);
+}
+
+SYSCALL(eventfd)
+{
+    return install(eventfd_create((u32)a0, 0), false);
+}
+
+SYSCALL(epoll_create1)
+{
+    if (a0 & ~(u64)EPOLL_CLOEXEC)
+        return -EINVAL;
+    return install(epoll_create_file(0), a0 & EPOLL_CLOEXEC);
+}
+
+SYSCALL(epoll_create)
+{
+    if ((int)a0 <= 0)
+        return -EINVAL;
+    return install(epoll_create_file(0), false);
+}
+
+struct epoll_event_k {
+    u32 events;
+    u64 data;
+} __attribute__((packed));
+_Static_assert(sizeof(struct epoll_event_k) == 12, "x86_64 struct epoll_event is packed");
+
+static struct file *epoll_file(int epfd, long *err)
+{
+    struct file *f = fd_file(epfd);
+    *err = -EBADF;
+    if (!f)
+        return NULL;
+    *err = -EINVAL;
+    return f->ops == &epoll_ops ? f : NULL;
+}
+
+SYSCALL(epoll_ctl)
+{
+    int epfd = (int)a0, op = (int)a1, fd = (int)a2;
+    long err;
+    struct file *ep = fd_file(epfd), *target = fd_file(fd);
+    if (!ep || !target)
+        return -EBADF;
+    if (!(ep = epoll_file(epfd, &err)))
+        return err;
+    if (target == ep)
+        return -EINVAL;
+    if (!target->ops || !target->ops->poll)
+        return -EPERM; /* regular files and directories are always ready: Linux refuses them */
+    struct epoll_event_k ev = { 0, 0 };
+    if (op != 2 /* DEL */ && copy_from_user(&ev, (const void *)a3, sizeof(ev)))
+        return -EFAULT;
+    return epoll_control(ep, op, fd, target, ev.events, ev.data);
+}
+
+static long do_epoll_wait(int epfd, struct epoll_event_k *uev, int max, int timeout_ms)
+{
+    long err;
+    struct file *ep = epoll_file(epfd, &err);
+    if (!ep)
+        return err;
+    if (max <= 0 || max > 4096)
+        return -EINVAL;
+    u32 evs[64];
+    u64 data[64];
+    u64 deadline = timeout_ms < 0 ? ~0ull : clock_monotonic_ns() + (u64)timeout_ms * 1000000;
+    for (;;) {
+        int n = epoll_collect(ep, evs, data, MIN(max, 64));
+        for (int i = 0; i < n; i++) {
+            struct epoll_event_k e = { evs[i], data[i] };
+            if (copy_to_user(&uev[i], &e, sizeof(e)))
+                return -EFAULT;
+        }
+        if (n)
+            return n;
+        u64 now = clock_monotonic_ns();
+        if (now >= deadline)
+            return 0;
+        if (signal_pending())
+            return -EINTR;
+        sched_wait(deadline == ~0ull ? ~0ull : deadline - now);
+    }
+}
+
+SYSCALL(epoll_wait)
+{
+    return do_epoll_wait((int)a0, (struct epoll_event_k *)a1, (int)a2, (int)a3);
+}
+
+SYSCALL(epoll_pwait)
+{
+    if (a4 && a5 != 8)
+        return -EINVAL; /* the temporary signal mask is not applied (handlers run on return either way) */
+    return do_epoll_wait((int)a0, (struct epoll_event_k *)a1, (int)a2, (int)a3);
+}
