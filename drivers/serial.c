@@ -82,12 +82,6 @@ int serial_getc(enum serial_role role)
     return (inb(base + REG_LSR) & LSR_DATA_READY) ? inb(base + REG_DATA) : -1;
 }
 
-bool serial_ready(enum serial_role role)
-{
-    int r = route(role);
-    return r >= 0 && (inb(port_base[r] + REG_LSR) & LSR_DATA_READY);
-}
-
 /* Receive interrupts (IRQ 4 for COM1): IER bit 0, and OUT2, which gates the UART's IRQ line on PCs. */
 bool serial_enable_rx_irq(enum serial_role role)
 {

@@ -11,7 +11,6 @@ bool serial_present(enum serial_role role);
 /* Writes to the port for role, or to its fallback (COM1) when that port is absent; CONTROL has none. */
 void serial_write(enum serial_role role, const char *s, size_t n);
 int serial_getc(enum serial_role role); /* a byte if one is waiting, else -1 */
-bool serial_ready(enum serial_role role); /* a byte is waiting */
 bool serial_enable_rx_irq(enum serial_role role);
 
 #endif

@@ -8,8 +8,6 @@
 #include "../kernel/boot.h"
 #include "../arch/x86_64/arch.h"
 
-static u64 clock_ns(void) { return clock_monotonic_ns(); }
-static void tty_wait(u64 ns) { sched_wait(ns); }
 
 #define IGNCR 0000200
 #define ICRNL 0000400
@@ -215,7 +213,7 @@ ssize_t tty_read(void *ubuf, size_t n, bool nonblock)
         return 0;
     bool canon = tty_termios.lflag & ICANON;
     u8 vmin = tty_termios.cc[VMIN], vtime = tty_termios.cc[VTIME];
-    u64 deadline = (!canon && vtime) ? clock_ns() + (u64)vtime * 100000000 : ~0ull;
+    u64 deadline = (!canon && vtime) ? clock_monotonic_ns() + (u64)vtime * 100000000 : ~0ull;
     for (;;) {
         if (source_poll)
             source_poll(); /* input the device held back while the queue was full */
@@ -230,15 +228,15 @@ ssize_t tty_read(void *ubuf, size_t n, bool nonblock)
             return avail ? take(ubuf, n) : 0;
         if (!canon && !vmin && !vtime)
             return avail ? take(ubuf, n) : 0;
-        if (!canon && avail && vtime && clock_ns() >= deadline)
+        if (!canon && avail && vtime && clock_monotonic_ns() >= deadline)
             return take(ubuf, n);
-        if (!canon && !vmin && clock_ns() >= deadline)
+        if (!canon && !vmin && clock_monotonic_ns() >= deadline)
             return 0;
         if (nonblock)
             return -EAGAIN;
         if (signal_pending())
             return -EINTR;
-        tty_wait(deadline == ~0ull ? ~0ull : deadline - MIN(deadline, clock_ns()));
+        sched_wait(deadline == ~0ull ? ~0ull : deadline - MIN(deadline, clock_monotonic_ns()));
     }
 }
 

@@ -24,11 +24,6 @@ struct epoll {
     struct ep_item *items;
 };
 
-static unsigned ready_of(struct file *f)
-{
-    return f->ops && f->ops->poll ? f->ops->poll(f) : (POLLIN | POLLOUT);
-}
-
 /* Drops entries whose fd was closed or now names another file. */
 static void prune(struct epoll *ep)
 {
@@ -49,7 +44,7 @@ static unsigned ep_poll(struct file *f)
     struct epoll *ep = f->priv;
     prune(ep);
     for (struct ep_item *it = ep->items; it; it = it->next)
-        if (!it->disabled && (ready_of(it->file) & (it->events | POLLERR | POLLHUP)))
+        if (!it->disabled && (file_poll(it->file) & (it->events | POLLERR | POLLHUP)))
             return POLLIN;
     return 0;
 }
@@ -137,7 +132,7 @@ int epoll_collect(struct file *epf, u32 *ev, u64 *data, int max)
     for (struct ep_item *it = ep->items; it && n < max; it = it->next) {
         if (it->disabled)
             continue;
-        unsigned r = ready_of(it->file) & (it->events | POLLERR | POLLHUP);
+        unsigned r = file_poll(it->file) & (it->events | POLLERR | POLLHUP);
         if (!r)
             continue;
         ev[n] = r;

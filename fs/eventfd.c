@@ -14,17 +14,6 @@ struct eventfd {
     bool semaphore;
 };
 
-static long wait_turn(struct file *f, const char *what)
-{
-    if (f->flags & O_NONBLOCK)
-        return -EAGAIN;
-    if (sched_alone()) {
-        kerr("skiff: %s would wait forever (no other thread or process exists): EDEADLK\n", what);
-        return -EDEADLK;
-    }
-    sched_wait(~0ull);
-    return signal_pending() ? -EINTR : 0;
-}
 
 static ssize_t efd_read(struct file *f, void *ubuf, size_t n, u64 *off)
 {
@@ -33,7 +22,7 @@ static ssize_t efd_read(struct file *f, void *ubuf, size_t n, u64 *off)
     if (n < 8)
         return -EINVAL;
     while (!e->count) {
-        long rc = wait_turn(f, "read from an eventfd at zero");
+        long rc = sched_wait_io(f->flags & O_NONBLOCK, "read from an eventfd at zero");
         if (rc)
             return rc;
     }
@@ -57,7 +46,7 @@ static ssize_t efd_write(struct file *f, const void *ubuf, size_t n, u64 *off)
     if (v == ~0ull)
         return -EINVAL;
     while (COUNT_MAX - e->count < v) {
-        long rc = wait_turn(f, "write to a full eventfd");
+        long rc = sched_wait_io(f->flags & O_NONBLOCK, "write to a full eventfd");
         if (rc)
             return rc;
     }

@@ -42,6 +42,12 @@ struct file *file_open_inode(struct inode *ino, u32 flags)
     return f;
 }
 
+/* What poll reports for f now; a file without a poll op (ramfs files) is always ready, as on Linux. */
+unsigned file_poll(struct file *f)
+{
+    return f->ops && f->ops->poll ? f->ops->poll(f) : (POLLIN | POLLOUT);
+}
+
 void file_get(struct file *f)
 {
     f->refs++;

@@ -15,18 +15,6 @@ struct pipe {
     int readers, writers;
 };
 
-/* 0 when the caller may wait and try again, else the error to return. */
-static long would_block(struct file *f, const char *what)
-{
-    if (f->flags & O_NONBLOCK)
-        return -EAGAIN;
-    if (!sched_alone()) {
-        sched_wait(~0ull); /* woken by the other end (sched_kick_io) or a signal */
-        return signal_pending() ? -EINTR : 0;
-    }
-    kerr("skiff: %s would wait forever (no other thread or process exists): EDEADLK\n", what);
-    return -EDEADLK;
-}
 
 static ssize_t pipe_read(struct file *f, void *ubuf, size_t n, u64 *off)
 {
@@ -37,7 +25,7 @@ static ssize_t pipe_read(struct file *f, void *ubuf, size_t n, u64 *off)
     while (!p->len) {
         if (!p->writers)
             return 0;
-        long rc = would_block(f, "read from an empty pipe");
+        long rc = sched_wait_io(f->flags & O_NONBLOCK, "read from an empty pipe");
         if (rc)
             return rc;
     }
@@ -65,7 +53,7 @@ static ssize_t pipe_write(struct file *f, const void *ubuf, size_t n, u64 *off)
     if (!n)
         return 0;
     while (p->len == PIPE_SIZE) {
-        long rc = would_block(f, "write to a full pipe");
+        long rc = sched_wait_io(f->flags & O_NONBLOCK, "write to a full pipe");
         if (rc)
             return rc;
         if (!p->readers) {

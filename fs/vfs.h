@@ -158,6 +158,7 @@ struct fdtable {
 struct file *file_open_inode(struct inode *ino, u32 flags);
 struct file *file_new(const struct file_ops *ops, u32 flags, void *priv);
 void file_get(struct file *f);
+unsigned file_poll(struct file *f);  /* POLL* bits ready now */
 void file_put(struct file *f);
 struct fdtable *fdtable_create(void);
 int fd_install(struct fdtable *t, struct file *f, int min, bool cloexec);  /* lowest free fd >= min, EMFILE */

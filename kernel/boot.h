@@ -31,7 +31,6 @@ u64 clock_realtime_coarse_ns(void);
 u64 clock_tsc_to_ns(u64 ticks);
 u64 rdtsc_now(void);
 u64 clock_tsc_hz(void);
-void cpu_relax_now(void);   /* a pause while polling (portable code cannot name the instruction) */
 u64 clock_sleep_ns(u64 ns);   /* the time left if a signal ended it early */
 
 /* random.c */

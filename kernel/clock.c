@@ -126,11 +126,6 @@ u64 rdtsc_now(void)
     return rdtsc();
 }
 
-void cpu_relax_now(void)
-{
-    cpu_relax();
-}
-
 u64 clock_tsc_hz(void)
 {
     clock_tsc_to_ns(0); /* calibrates when needed */

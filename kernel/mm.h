@@ -101,7 +101,6 @@ struct vm_area *vm_find(struct vm_space *vs, u64 addr);
 int vm_fault(struct vm_space *vs, u64 addr, int access, const char **why);
 int vm_map_page(struct vm_space *vs, u64 va, u64 pa, u32 flags);   /* install a given page */
 void vm_discard(struct vm_space *vs, u64 start, u64 end);           /* drop pages, keep the areas */
-int vm_zero_range(struct vm_space *vs, u64 start, u64 end);         /* zero already-present pages */
 bool vm_range_ok(u64 addr, u64 len);                                /* within user space, no wrap */
 int vm_move_pages(struct vm_space *vs, u64 from, u64 to, u64 len);  /* vm_remap.c: PTEs move, pages stay */
 bool vm_fully_mapped(struct vm_space *vs, u64 start, u64 end);      /* [start, end) covered by areas */

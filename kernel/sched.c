@@ -185,6 +185,21 @@ void sched_wait(u64 ns)
     sched_wait_key(ns, 0);
 }
 
+/* One wait for "the other end" of a pipe or an eventfd: 0 when the caller should look again, EAGAIN for a
+ * non-blocking file, EINTR for a signal, and EDEADLK (with a log line) when no other task exists that could
+ * ever change what the caller waits for: the VM would hang where Linux would too. */
+long sched_wait_io(bool nonblock, const char *what)
+{
+    if (nonblock)
+        return -EAGAIN;
+    if (sched_alone()) {
+        kerr("skiff: %s would wait forever (no other thread or process exists): EDEADLK\n", what);
+        return -EDEADLK;
+    }
+    sched_wait(~0ull);
+    return signal_pending() ? -EINTR : 0;
+}
+
 void sched_tick(void)
 {
     need_resched = true;

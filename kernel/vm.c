@@ -404,15 +404,3 @@ int vm_map_page(struct vm_space *vs, u64 va, u64 pa, u32 flags)
     tlb_flush_page(vs, va);
     return 0;
 }
-
-int vm_zero_range(struct vm_space *vs, u64 start, u64 end)
-{
-    for (u64 va = start; va < end;) {
-        u64 next = MIN(ALIGN_DOWN(va, PAGE_SIZE) + PAGE_SIZE, end);
-        u64 *pte = pt_walk(vs->pml4, va, false);
-        if (pte && *pte)
-            memset((u8 *)phys_to_virt(*pte & PTE_ADDR) + (va % PAGE_SIZE), 0, next - va);
-        va = next;
-    }
-    return 0;
-}

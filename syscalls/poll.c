@@ -36,11 +36,6 @@ SYSCALL(pipe)
     return sys_pipe2(a0, 0, 0, 0, 0, 0);
 }
 
-static unsigned file_ready(struct file *f)
-{
-    return f->ops && f->ops->poll ? f->ops->poll(f) : (POLLIN | POLLOUT);
-}
-
 struct pollfd_k { i32 fd; i16 events, revents; };
 
 /* One pass over the set: fills revents, returns how many are ready. */
@@ -52,7 +47,7 @@ static int poll_pass(struct pollfd_k *pfd, u64 n)
         if (pfd[i].fd < 0)
             continue;
         struct file *f = fd_file(pfd[i].fd);
-        unsigned r = f ? file_ready(f) : POLLNVAL;
+        unsigned r = f ? file_poll(f) : POLLNVAL;
         pfd[i].revents = r & ((u16)pfd[i].events | POLLERR | POLLHUP | POLLNVAL);
         ready += pfd[i].revents != 0;
     }
@@ -142,7 +137,7 @@ static long do_select(int nfds, u64 *ur, u64 *uw, u64 *ue, u64 timeout_ns)
             struct file *f = fd_file(fd);
             if (!f)
                 return -EBADF;
-            unsigned r = file_ready(f);
+            unsigned r = file_poll(f);
             if ((in[0][fd / 64] & bit) && (r & (POLLIN | POLLHUP | POLLERR)))
                 out[0][fd / 64] |= bit, ready++;
             if ((in[1][fd / 64] & bit) && (r & (POLLOUT | POLLERR)))
