@@ -9,7 +9,8 @@ fail=0
 skip=0
 status=0
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT INT TERM
+failures=$(mktemp)
+trap 'rm -f "$log" "$failures"' EXIT INT TERM
 
 suite() {
     name=$1
@@ -35,8 +36,11 @@ suite() {
     fi
     if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
         echo "not ok - suite $name exited with status $rc"
+        echo "not ok - suite $name exited with status $rc" >>"$log"
         f=1
     fi
+    # Remember what failed, to repeat it at the very end: CI shows only the tail of a long log.
+    grep -E '^(not ok|DIVERGE|BROKEN)' "$log" | sed "s/^/[$name] /" | cut -c1-240 >>"$failures"
     pass=$((pass + p - s))
     skip=$((skip + s))
     fail=$((fail + f))
@@ -49,5 +53,9 @@ suite stdio sh test/stdio/run.sh
 suite conformance sh test/conformance/run.sh
 suite apps sh test/apps/run.sh
 suite bench-smoke make -s bench-smoke
+if [ -s "$failures" ]; then
+    echo "# what failed ($(wc -l <"$failures") lines; the first 15):"
+    head -n 15 "$failures" | sed 's/^/#   /'
+fi
 echo "$pass passed, $fail failed, $skip skipped"
 exit $status

@@ -65,7 +65,11 @@ done
 # they are quick), then under skiff: the programs dealt round-robin to JOBS lanes that boot one after another.
 for p in $progs; do
     key=$(echo "$p" | tr / _)
-    "$BUILD/$p" </dev/null >"$tmp/$key.native" 2>"$tmp/$key.native.err"
+    # setsid: under skiff the program leads its own session (pid 1); natively it does too, so the results do
+    # not depend on the session or process group the runner was started in (a CI job, a terminal, make).
+    # umask 022 and a plain environment: what tools/skiff gives the guest.
+    (umask 022 && exec env -i PATH=/usr/bin:/bin HOME=/root LANG=C.UTF-8 setsid -w "$BUILD/$p") </dev/null \
+        >"$tmp/$key.native" 2>"$tmp/$key.native.err"
     echo $? >"$tmp/$key.native.rc"
 done
 
