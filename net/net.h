@@ -1,0 +1,81 @@
+/* net/net.h — skiff's own TCP/IP stack: one Ethernet interface (virtio-net), IPv4, ARP, ICMP echo, UDP, TCP,
+ * and a DHCP client that configures the interface at boot (RFC 791, 826, 792, 768, 793, 2131).
+ *
+ * Layering, bottom up: a driver hands each received frame to eth_input(); eth_input() passes ARP to arp_input()
+ * and IPv4 to ip_input(), which checks the header and passes the payload to icmp_input(), udp_input() or
+ * tcp_input(). Going down, a transport calls ip_output(), which resolves the next hop with ARP (queueing the
+ * packet until the reply) and hands a frame to the driver through net_if.xmit.
+ *
+ * Addresses and ports are kept in network byte order everywhere (ip4_t, the u16 ports in headers and in the
+ * socket addresses a program passes); host order only inside arithmetic. Nothing here touches user memory:
+ * the socket layer copies in and out. Everything runs with interrupts off (the kernel is not preemptible), so
+ * the stack takes no locks. */
+#pragma once
+#include "../kernel/kernel.h"
+
+typedef u32 ip4_t; /* an IPv4 address, network byte order */
+
+static inline u16 net_htons(u16 x) { return (u16)((x << 8) | (x >> 8)); }
+static inline u16 net_ntohs(u16 x) { return net_htons(x); }
+static inline u32 net_htonl(u32 x) { return __builtin_bswap32(x); }
+static inline u32 net_ntohl(u32 x) { return __builtin_bswap32(x); }
+#define NET_IP4(a, b, c, d) ((ip4_t)((u32)(a) | (u32)(b) << 8 | (u32)(c) << 16 | (u32)(d) << 24))
+
+#define IPPROTO_ICMP 1
+#define IPPROTO_TCP 6
+#define IPPROTO_UDP 17
+
+/* The one interface. Addresses are 0 until DHCP (or the kernel command line) configures them. */
+struct netif {
+    bool present;       /* a driver took a device */
+    bool up;            /* addressed: DHCP finished */
+    u8 mac[6];
+    u16 mtu;            /* IP MTU: 1500 */
+    ip4_t addr, mask, gw, dns;
+    int (*xmit)(const void *frame, size_t len); /* the driver: queue one Ethernet frame; 0 or -errno */
+};
+extern struct netif net_if;
+
+/* Checksums (RFC 1071): the ones' complement sum, folded and complemented by net_csum_fold. */
+u32 net_csum_add(u32 sum, const void *data, size_t len);
+u16 net_csum_fold(u32 sum);
+/* The TCP/UDP checksum over the pseudo-header and the segment (header + data, checksum field included). */
+u16 ip_pseudo_csum(ip4_t src, ip4_t dst, u8 proto, const void *seg, size_t len);
+
+/* Input, from the driver (interrupt context) down the layers. */
+void eth_input(const u8 *frame, size_t len);
+void arp_input(const u8 *pkt, size_t len);
+void ip_input(const u8 *pkt, size_t len);
+void icmp_input(ip4_t src, ip4_t dst, const u8 *msg, size_t len);
+void udp_input(ip4_t src, ip4_t dst, const u8 *seg, size_t len);
+void tcp_input(ip4_t src, ip4_t dst, const u8 *seg, size_t len);
+
+/* Output: an IPv4 packet from addr (0: the interface's) to dst carrying payload (copied). 0 or -errno
+ * (-ENETUNREACH when the interface is down, -EMSGSIZE beyond the MTU: skiff does not fragment). */
+int ip_output(ip4_t src, ip4_t dst, u8 proto, const void *payload, size_t len);
+
+/* Time: net_timer runs every NET_TICK_MS while net_timer_needed() says so (retransmissions, ARP, DHCP). */
+#define NET_TICK_MS 10
+void net_timer(u64 now_ns);
+bool net_timer_needed(void);
+
+/* Boot: find the device (drivers/virtio_net.c registers through pci), then configure it by DHCP. */
+void net_init(void);
+
+/* ---- TCP (net/tcp.c), for the socket layer. A pcb is one connection or one listener. Calls never block:
+ * they return -EAGAIN and the socket layer waits (sched_wait_io) and retries; the stack calls
+ * sched_kick_io() whenever a pcb's readiness may have changed. */
+struct tcp_pcb;
+struct tcp_pcb *tcp_new(void);
+int tcp_bind(struct tcp_pcb *pcb, ip4_t addr, u16 port);      /* port 0: an ephemeral one */
+int tcp_listen(struct tcp_pcb *pcb, int backlog);
+struct tcp_pcb *tcp_accept(struct tcp_pcb *listener, int *err); /* a new established pcb, or NULL + -EAGAIN */
+int tcp_connect(struct tcp_pcb *pcb, ip4_t addr, u16 port);   /* -EINPROGRESS; tcp_poll says when done */
+ssize_t tcp_send(struct tcp_pcb *pcb, const void *kbuf, size_t n); /* bytes queued, or -EAGAIN/-EPIPE/... */
+ssize_t tcp_recv(struct tcp_pcb *pcb, void *kbuf, size_t n, bool peek); /* 0 at end of stream */
+int tcp_shutdown(struct tcp_pcb *pcb, int how);               /* SHUT_RD 0, SHUT_WR 1, SHUT_RDWR 2 */
+void tcp_close(struct tcp_pcb *pcb);                           /* the socket is gone; the pcb finishes alone */
+unsigned tcp_poll(const struct tcp_pcb *pcb);                  /* POLLIN/POLLOUT/POLLHUP/POLLERR */
+int tcp_error(struct tcp_pcb *pcb);                            /* pending error (-ECONNREFUSED...), cleared */
+void tcp_local(const struct tcp_pcb *pcb, ip4_t *addr, u16 *port);
+void tcp_remote(const struct tcp_pcb *pcb, ip4_t *addr, u16 *port);
