@@ -1,0 +1,90 @@
+/* net/socket.h — the socket layer. A socket is a file (its struct file's ops are the socket file ops, priv a
+ * struct socket), so read/write/close/poll/epoll/dup/fork work on it as on any file. The syscalls
+ * (syscalls/socket.c) check and copy the user's arguments (addresses, iovecs, option values) to and from
+ * kernel memory and call the family's ops with kernel pointers only; an op that would block returns -EAGAIN,
+ * and the generic code waits (unless O_NONBLOCK / MSG_DONTWAIT, or SO_RCVTIMEO/SO_SNDTIMEO expire) and calls
+ * it again.
+ *
+ * Families: AF_UNIX (net/unix.c: stream, datagram and seqpacket, path and abstract names, socketpair) and
+ * AF_INET (net/inet.c, over net/net.h's UDP and TCP). Any other family is EAFNOSUPPORT. */
+#pragma once
+#include "../fs/vfs.h"
+
+#define AF_UNSPEC 0
+#define AF_UNIX 1
+#define AF_INET 2
+#define AF_INET6 10
+#define AF_NETLINK 16
+
+#define SOCK_STREAM 1
+#define SOCK_DGRAM 2
+#define SOCK_RAW 3
+#define SOCK_SEQPACKET 5
+#define SOCK_TYPE_MASK 0xf
+#define SOCK_NONBLOCK 04000
+#define SOCK_CLOEXEC 02000000
+
+#define MSG_OOB 0x1
+#define MSG_PEEK 0x2
+#define MSG_TRUNC 0x20
+#define MSG_DONTWAIT 0x40
+#define MSG_EOR 0x80
+#define MSG_WAITALL 0x100
+#define MSG_NOSIGNAL 0x4000
+#define MSG_CMSG_CLOEXEC 0x40000000
+
+struct socket;
+
+struct sock_ops {
+    /* kaddr/alen: the sockaddr as the program passed it, copied into the kernel (alen <= 128). */
+    int (*bind)(struct socket *s, const void *kaddr, u32 alen);
+    int (*connect)(struct socket *s, const void *kaddr, u32 alen); /* -EINPROGRESS: poll for POLLOUT */
+    int (*listen)(struct socket *s, int backlog);
+    int (*accept)(struct socket *s, struct socket *newsock);       /* fills newsock, or -EAGAIN */
+    /* Stream: bytes taken (a short count is fine), -EAGAIN when none fit, -EPIPE (the generic code sends
+     * SIGPIPE unless MSG_NOSIGNAL). Datagram: the whole datagram or an error. kaddr NULL: no address given. */
+    ssize_t (*send)(struct socket *s, const void *kbuf, size_t n, const void *kaddr, u32 alen, int flags);
+    /* Into kbuf; *full gets a datagram's whole length (for MSG_TRUNC); the sender's address into kaddr
+     * (room *alen, set to its length; 0 when there is none). 0 at the end of a stream; -EAGAIN when empty. */
+    ssize_t (*recv)(struct socket *s, void *kbuf, size_t n, void *kaddr, u32 *alen, int flags, size_t *full);
+    unsigned (*poll)(struct socket *s);                            /* POLLIN/POLLOUT/POLLHUP/POLLERR/POLLRDHUP */
+    int (*shutdown)(struct socket *s, int how);
+    int (*getname)(struct socket *s, void *kaddr, u32 *alen, bool peer);
+    /* Options the generic code does not keep itself (SOL_SOCKET ones it does: see socket.c); -ENOPROTOOPT
+     * for the rest. */
+    int (*setsockopt)(struct socket *s, int level, int name, const void *kval, u32 len);
+    int (*getsockopt)(struct socket *s, int level, int name, void *kval, u32 *len);
+    int (*pair)(struct socket *a, struct socket *b);               /* socketpair; NULL: EOPNOTSUPP */
+    void (*release)(struct socket *s);                             /* the last file reference is gone */
+};
+
+struct socket {
+    int family, type, protocol;     /* type without SOCK_NONBLOCK/SOCK_CLOEXEC */
+    const struct sock_ops *ops;
+    void *priv;                     /* the family's state */
+    struct file *file;              /* the file this socket is */
+    bool remote;                    /* the other end may be outside the VM (AF_INET): a lone task may wait */
+    bool listening;
+    int so_error;                   /* SO_ERROR: the family may set it; reading clears it */
+    u64 rcvtimeo_ns, sndtimeo_ns;   /* SO_RCVTIMEO/SO_SNDTIMEO, 0: none */
+    int rcvbuf, sndbuf;             /* SO_RCVBUF/SO_SNDBUF as reported */
+    u32 opts;                       /* SO_REUSEADDR, SO_KEEPALIVE, ... bits the generic code records */
+};
+
+struct sock_family {
+    int family;
+    /* type is SOCK_STREAM/DGRAM/SEQPACKET/...: fill s->ops and s->priv, or -ESOCKTNOSUPPORT/-EPROTONOSUPPORT */
+    int (*create)(struct socket *s, int type, int protocol);
+};
+extern const struct sock_family unix_family;
+extern const struct sock_family inet_family;
+
+/* socket.c */
+extern const struct file_ops sock_file_ops;
+struct socket *sock_of(struct file *f);                 /* NULL unless f is a socket */
+/* A new socket of family/type/protocol (type may carry SOCK_NONBLOCK), wrapped in a new file. */
+int sock_create(int family, int type, int protocol, struct socket **out);
+/* The generic wait for an op that said -EAGAIN: 0 to try again, or -EAGAIN/-EINTR/-ETIMEDOUT(->EAGAIN)/
+ * -EDEADLK (nobody else could ever make progress: a lone task waiting on a socket whose other end is in
+ * this VM). */
+long sock_wait(struct socket *s, bool nonblock, u64 deadline_ns, const char *what);
