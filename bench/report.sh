@@ -34,7 +34,7 @@ boot.dynhello.exit|dynamic hello: QEMU start → QEMU exit|ms|1||
 boot.inguest|in guest: kernel's first instruction → program's first instruction|ms|1||skiff < 2 ms
 boot.inguest.serial|skiff only: the same without virtio-serial-pci (stdio on COM1)|ms|1||
 boot.kmsg_init|Linux only: printk time of "Run /bootinfo as init process"|ms|1|-|
-boot.hello.qboot.exit|static hello with -bios qboot.rom: start → exit|ms|1||
+boot.hello.qboot.exit|static hello with -bios qboot.rom (tools/skiff run's default firmware): start → exit|ms|1||
 boot.hello.microvm.exit|static hello with -M microvm: start → exit|ms|1||
 boot.hello.serial.exit|skiff only: static hello without virtio-serial-pci: start → exit|ms|1||
 boot.hello.bzimage.exit|Linux booted from the compressed vmlinuz (bzImage), SeaBIOS: start → exit|ms|1|-|
@@ -106,7 +106,7 @@ mem_note() { sed -n "s/^$1 $2 //p" "$W/mem.txt" 2>/dev/null | head -n 1; }
 	echo "| machine | |"
 	echo "| --- | --- |"
 	for f in date cpu cores host_mem_mb host loadavg_start host_load qemu accel cpu_model machine skiff_qemu_extra \
-		guest_mem linux_kernel linux_cmdline programs vdso_skiff vdso_linux kvm_skiff kvm_linux skiff_qboot \
+		guest_mem linux_kernel linux_cmdline programs vdso_skiff vdso_linux kvm_skiff kvm_linux \
 		skiff_commit skiff_elf_sha256 mode bench_seconds; do
 		v=$(fact "$f")
 		[ -n "$v" ] && echo "| $f | $v |"
@@ -143,9 +143,9 @@ mem_note() { sed -n "s/^$1 $2 //p" "$W/mem.txt" 2>/dev/null | head -n 1; }
 	echo
 	echo "| firmware / machine | start → first output (ms) | start → exit (ms) |"
 	echo "| --- | --- | --- |"
-	echo "| -M pc, SeaBIOS (skiff's default) | $(cell boot.floor.pc.first floor 1) | $(cell boot.floor.pc.exit floor 1) |"
+	echo "| -M pc, SeaBIOS (the main rows' firmware) | $(cell boot.floor.pc.first floor 1) | $(cell boot.floor.pc.exit floor 1) |"
 	q=$(cell boot.floor.qboot.exit floor 1)
-	[ -n "$q" ] && echo "| -M pc -bios qboot.rom | | $q |"
+	[ -n "$q" ] && echo "| -M pc -bios qboot.rom (tools/skiff run's default) | | $q |"
 	q=$(cell boot.floor.microvm.exit floor 1)
 	[ -n "$q" ] && echo "| -M microvm (qboot) | | $q |"
 	echo
