@@ -30,7 +30,9 @@ void pmm_free_range(u64 start, u64 end);     /* give a reserved range back (the 
 u64 pmm_alloc(void);                         /* one page (physical address), 0 when out of memory */
 u64 pmm_alloc_zero(void);
 u64 pmm_alloc_contig(size_t pages);
-void pmm_free(u64 pa);
+void pmm_free(u64 pa);                       /* drops one reference; the last one frees the page */
+void pmm_share(u64 pa);                      /* one more owner (fork's copy-on-write sharing) */
+bool pmm_shared(u64 pa);                     /* more than one owner */
 void pmm_free_contig(u64 pa, size_t pages);
 u64 pmm_total_pages(void);
 u64 pmm_free_pages(void);
@@ -63,6 +65,7 @@ void pt_free_user(u64 *pml4);                /* free the user half's tables and 
 #define VM_HEAP 0x200     /* brk */
 #define VM_SHARED 0x400   /* a shared file mapping (area->file) */
 #define PTE_SOFT_SHARED (1ull << 10) /* the page belongs to a file: unmapping must not free it */
+#define PTE_SOFT_COW (1ull << 11)    /* a private page fork may have shared: W stays clear until a write copies it */
 
 struct inode;
 struct vm_area {

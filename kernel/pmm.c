@@ -4,6 +4,7 @@
 #include "mm.h"
 
 static u64 *bitmap;        /* placed by the boot code in free RAM: max_pfn bits */
+static u16 *extra_refs;    /* after the bitmap: owners beyond the first, per page (fork's shared pages) */
 static u64 bitmap_pfns;    /* pages the bitmap covers */
 static u64 total_pages, free_pages, max_pfn, hint;
 
@@ -13,7 +14,8 @@ static void bit_clear(u64 pfn) { bitmap[pfn / 64] &= ~(1ull << (pfn % 64)); }
 
 u64 pmm_bitmap_bytes(u64 max_phys)
 {
-    return ALIGN_UP(max_phys / PAGE_SIZE, 64) / 8;
+    u64 pfns = ALIGN_UP(max_phys / PAGE_SIZE, 64);
+    return pfns / 8 + pfns * sizeof(u16);
 }
 
 void pmm_init(u64 max_phys, void *mem)
@@ -21,6 +23,8 @@ void pmm_init(u64 max_phys, void *mem)
     bitmap = mem;
     bitmap_pfns = ALIGN_UP(max_phys / PAGE_SIZE, 64);
     memset(bitmap, 0xff, bitmap_pfns / 8);
+    extra_refs = (u16 *)((u8 *)mem + bitmap_pfns / 8);
+    memset(extra_refs, 0, bitmap_pfns * sizeof(u16));
 }
 
 void pmm_add_range(u64 start, u64 end)
@@ -102,10 +106,26 @@ void pmm_free(u64 pa)
     KASSERT(pa % PAGE_SIZE == 0 && pfn < max_pfn);
     if (!bit_used(pfn))
         panic("double free of physical page %lx", pa);
+    if (extra_refs[pfn]) {
+        extra_refs[pfn]--; /* another address space still maps it */
+        return;
+    }
     bit_clear(pfn);
     free_pages++;
     if (pfn < hint)
         hint = pfn;
+}
+
+void pmm_share(u64 pa)
+{
+    u64 pfn = pa / PAGE_SIZE;
+    KASSERT(pfn < max_pfn && bit_used(pfn) && extra_refs[pfn] < 0xffff);
+    extra_refs[pfn]++;
+}
+
+bool pmm_shared(u64 pa)
+{
+    return extra_refs[pa / PAGE_SIZE] != 0;
 }
 
 void pmm_free_contig(u64 pa, size_t n)

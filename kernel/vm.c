@@ -20,6 +20,14 @@ static u64 prot_pte(u32 flags)
     return PTE_P | PTE_U | ((flags & VM_WRITE) ? PTE_W : 0) | ((flags & VM_EXEC) ? 0 : pte_nx);
 }
 
+/* An existing page's entry with new permissions: it stays the same page, a file's (SOFT_SHARED) or one fork
+ * shares (SOFT_COW: never writable until vm_fault has made it ours alone). */
+static u64 pte_reprotect(u64 pte, u32 flags)
+{
+    u64 n = (pte & (PTE_ADDR | PTE_SOFT_SHARED | PTE_SOFT_COW)) | prot_pte(flags);
+    return (n & PTE_SOFT_COW) ? n & ~PTE_W : n;
+}
+
 static void tlb_flush_page(struct vm_space *vs, u64 va)
 {
     if (vs == active)
@@ -52,8 +60,7 @@ void vm_space_put(struct vm_space *vs)
         vm_space_destroy(vs);
 }
 
-/* fork: the same areas, the pages copied (file pages shared). Copying at once keeps it simple; copy-on-write
- * is the obvious next step if fork-heavy programs need it. */
+/* fork: the same areas; file pages shared, private pages shared copy-on-write (see copy_level). */
 struct vm_space *vm_space_fork(struct vm_space *parent)
 {
     struct vm_space *c = vm_space_create();
@@ -78,7 +85,10 @@ struct vm_space *vm_space_fork(struct vm_space *parent)
         *tail = n;
         tail = &n->next;
     }
-    if (pt_copy_user(c->pml4, parent->pml4)) {
+    int rc = pt_copy_user(c->pml4, parent->pml4);
+    if (parent == active)
+        vm_activate(parent); /* the parent's entries lost W: drop what the TLB cached */
+    if (rc) {
         vm_space_destroy(c);
         return NULL;
     }
@@ -93,8 +103,8 @@ int vm_poke(struct vm_space *vs, u64 addr, const void *src, size_t n)
         size_t c = MIN(n, va + PAGE_SIZE - addr);
         u64 *pte = pt_walk(vs->pml4, va, false);
         const char *why;
-        if ((!pte || !*pte) && vm_fault(vs, addr, VM_WRITE, &why))
-            return -EFAULT;
+        if ((!pte || !(*pte & PTE_W)) && vm_fault(vs, addr, VM_WRITE, &why))
+            return -EFAULT; /* not there yet, or shared copy-on-write: the fault makes it ours */
         pte = pt_walk(vs->pml4, va, false);
         if (!pte || !(*pte & PTE_W))
             return -EFAULT;
@@ -283,7 +293,7 @@ int vm_protect(struct vm_space *vs, u64 start, u64 len, u32 prot)
             if ((*pte & PTE_SOFT_SHARED) && !(a->flags & VM_SHARED) && (a->flags & VM_WRITE))
                 *pte = 0; /* the file's page: the next touch makes the private copy (vm_fault) */
             else
-                *pte = (*pte & (PTE_ADDR | PTE_SOFT_SHARED)) | prot_pte(a->flags);
+                *pte = pte_reprotect(*pte, a->flags);
             tlb_flush_page(vs, va);
         }
     }
@@ -350,6 +360,24 @@ static int fault_private_file(struct vm_space *vs, struct vm_area *a, u64 va, u6
     return 0;
 }
 
+/* A write to a page fork shared: copy it unless every other owner has gone (then it is ours to write). */
+static int cow_break(struct vm_space *vs, u64 va, u64 *pte, u32 flags, const char **why)
+{
+    u64 old = *pte & PTE_ADDR, pa = old;
+    if (pmm_shared(old)) {
+        pa = pmm_alloc();
+        if (!pa) {
+            *why = "out of memory";
+            return -ENOMEM;
+        }
+        memcpy(phys_to_virt(pa), phys_to_virt(old), PAGE_SIZE);
+        pmm_free(old); /* our reference to the shared page */
+    }
+    *pte = pa | prot_pte(flags);
+    tlb_flush_page(vs, va);
+    return 0;
+}
+
 int vm_fault(struct vm_space *vs, u64 addr, int access, const char **why)
 {
     struct vm_area *a = vs ? vm_find(vs, addr) : NULL;
@@ -367,9 +395,11 @@ int vm_fault(struct vm_space *vs, u64 addr, int access, const char **why)
         *why = "out of memory";
         return -ENOMEM;
     }
+    if (*pte && (*pte & PTE_SOFT_COW) && (access & VM_WRITE))
+        return cow_break(vs, va, pte, a->flags, why);
     if (*pte) {
         /* Present already (another path mapped it) or kept under PROT_NONE: refresh the permissions. */
-        *pte = (*pte & (PTE_ADDR | PTE_SOFT_SHARED)) | prot_pte(a->flags);
+        *pte = pte_reprotect(*pte, a->flags);
         tlb_flush_page(vs, va);
         return 0;
     }

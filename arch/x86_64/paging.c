@@ -124,9 +124,10 @@ int paging_map_mmio(u64 pa, u64 len)
     return 0;
 }
 
-/* Copies the user half of one address space's tables into another's: a private page is copied, a page that
- * belongs to a file (PTE_SOFT_SHARED) is shared. Used by fork. */
-static int copy_level(u64 *dst, const u64 *src, int level)
+/* Copies the user half of one address space's tables into another's for fork: a page that belongs to a file
+ * (PTE_SOFT_SHARED) is shared as it is; a private page is shared copy-on-write: both entries lose W and get
+ * PTE_SOFT_COW, and the first write on either side copies it (vm_fault). The caller flushes the source's TLB. */
+static int copy_level(u64 *dst, u64 *src, int level)
 {
     for (int i = 0; i < 512; i++) {
         if (!src[i])
@@ -141,11 +142,9 @@ static int copy_level(u64 *dst, const u64 *src, int level)
         } else if (src[i] & PTE_SOFT_SHARED) {
             dst[i] = src[i];
         } else {
-            u64 pa = pmm_alloc();
-            if (!pa)
-                return -1;
-            memcpy(phys_to_virt(pa), phys_to_virt(src[i] & PTE_ADDR), PAGE_SIZE);
-            dst[i] = pa | (src[i] & ~PTE_ADDR);
+            src[i] = (src[i] & ~PTE_W) | PTE_SOFT_COW;
+            pmm_share(src[i] & PTE_ADDR);
+            dst[i] = src[i];
         }
     }
     return 0;

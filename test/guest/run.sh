@@ -307,6 +307,14 @@ t_processes() {
 	expect_status 0 && expect_out_is "$tmp/expected" && pass
 }
 
+t_cow() {
+	name="fork shares memory copy-on-write: each side sees its own writes; a 32 MiB fork costs < 16 MiB"
+	sk --mem 128M "$BIN/cow"
+	[ "$st" -eq 0 ] || { fail "exit status $st: $(grep -v '^ok' "$tmp/out" | head -n 3 | tr '\n' ' ')"; return; }
+	[ "$(grep -c '^ok ' "$tmp/out")" -eq 7 ] || { fail "expected 7 checks: $(tr '\n' ' ' <"$tmp/out")"; return; }
+	pass
+}
+
 t_firmware() {
 	name="--firmware seabios and qboot both boot (qboot is the default when installed)"
 	sk --firmware seabios "$BUSYBOX" echo via-seabios
@@ -358,7 +366,7 @@ t_kvm() {
 
 TESTS="t_missing_host t_usage t_demo t_echo t_false t_stdin t_ls t_cat t_wc
 t_sha t_sort t_argv_glibc t_argv_musl t_segv t_abort t_notelf t_rootfs
-t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_firmware t_fuzz t_kvm"
+t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_firmware t_fuzz t_kvm"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose
