@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 #define FUTEX_WAIT_PRIVATE 128 /* linux/futex.h, which musl's headers lack */
 #define FUTEX_WAKE_PRIVATE 129
 
@@ -80,6 +81,23 @@ static long raw_clone3(uint64_t *ca, size_t size)
     return ret;
 }
 
+/* Waits (up to 10 s, yielding and then sleeping) for a thread to set *flag: a loaded host may take a while to
+ * run a new thread, so a fixed number of yields is not enough. */
+static void wait_flag(atomic_int *flag)
+{
+    struct timespec t0, now, ms = { 0, 1000000 };
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (int i = 0; !atomic_load(flag); i++) {
+        if (i < 1000)
+            sched_yield();
+        else
+            nanosleep(&ms, NULL);
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (now.tv_sec - t0.tv_sec > 10)
+            break;
+    }
+}
+
 int main(void)
 {
     pthread_t t[4];
@@ -114,8 +132,7 @@ int main(void)
     int flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM;
     long tid = clone(raw_thread, stack + 65536, flags, NULL);
     T_TRUE("clone (raw) of a thread returns its tid", tid > 0);
-    for (int i = 0; i < 1000 && !atomic_load(&raw_done); i++)
-        sched_yield();
+    wait_flag(&raw_done);
     T_EQ("clone: the raw thread ran and exited alone", atomic_load(&raw_done), 1);
     uint64_t ca[11] = { 0 };
     char *stack3 = malloc(65536);
@@ -123,8 +140,7 @@ int main(void)
     ca[5] = (uint64_t)stack3, ca[6] = 65536;
     long tid3 = raw_clone3(ca, 88);
     T_TRUE("clone3 (raw) of a thread returns its tid", tid3 > 0);
-    for (int i = 0; i < 1000 && !atomic_load(&raw3_done); i++)
-        sched_yield();
+    wait_flag(&raw3_done);
     T_EQ("clone3: the raw thread ran and exited alone", atomic_load(&raw3_done), 1);
     uint32_t word = 5;
     T_ERR("futex WAIT on a changed value", syscall(SYS_futex, &word, FUTEX_WAIT_PRIVATE, 4, NULL, NULL, 0), EAGAIN);
