@@ -161,11 +161,13 @@ void tty_input(u8 c)
         push(c);
         echo_char(c);
     }
+    sched_kick_io(); /* input is an I/O event (edge-triggered epoll counts them) */
 }
 
 void tty_host_eof(void)
 {
     host_eof = true;
+    sched_kick_io();
 }
 
 /* How many bytes a read may take now: canonical mode, what is left of the first finished line. */

@@ -1,6 +1,12 @@
 /* fs/epoll.c — epoll: an interest list of (fd, file, events, data), checked against each file's poll op
- * when asked. Every wait is level-triggered: EPOLLET is accepted and treated as level (a program written for
- * edge triggering reads until EAGAIN, which works the same). EPOLLONESHOT disables an entry once reported.
+ * when asked. Level-triggered entries are reported whenever ready. Edge-triggered ones (EPOLLET) are
+ * reported when a condition appears that was absent at the last look (a rising edge: empty -> readable), or,
+ * while ready, when an I/O event (sched_kick_io: data, room, input) happened anywhere since the entry was last
+ * reported: more data may have arrived, or room appeared and went, unseen between two looks (Linux reports
+ * each such change). The second rule can report an entry that got nothing new, which an edge-triggered
+ * program tolerates (it reads or writes until EAGAIN); it never misses a change. An entry that stays ready
+ * with nothing happening is not reported again, so a program that keeps idle sockets registered for EPOLLOUT
+ * (nginx) sleeps rather than spins. EPOLLONESHOT disables an entry once reported.
  * The list holds no references: an entry whose fd no longer names the same file is dropped, as Linux drops
  * entries when the file is closed. */
 #include "vfs.h"
@@ -17,8 +23,26 @@ struct ep_item {
     u32 events;
     u64 data;
     bool disabled;
+    unsigned seen;       /* EPOLLET: the conditions at the last look */
+    u64 seen_events;     /* EPOLLET: sched_io_events() when last reported */
     struct ep_item *next;
 };
+
+/* What an entry reports now (0: nothing). consume: this look reports to the program, so an edge-triggered
+ * entry remembers what it saw. */
+static unsigned item_ready(struct ep_item *it, bool consume)
+{
+    unsigned r = file_poll(it->file) & (it->events | POLLERR | POLLHUP);
+    if (!(it->events & EPOLLET))
+        return r;
+    bool report = (r & ~it->seen) || (r && it->seen_events != sched_io_events());
+    if (consume) {
+        it->seen = r;
+        if (report)
+            it->seen_events = sched_io_events();
+    }
+    return report ? r : 0;
+}
 
 struct epoll {
     struct ep_item *items;
@@ -44,7 +68,7 @@ static unsigned ep_poll(struct file *f)
     struct epoll *ep = f->priv;
     prune(ep);
     for (struct ep_item *it = ep->items; it; it = it->next)
-        if (!it->disabled && (file_poll(it->file) & (it->events | POLLERR | POLLHUP)))
+        if (!it->disabled && item_ready(it, false))
             return POLLIN;
     return 0;
 }
@@ -97,7 +121,7 @@ long epoll_control(struct file *epf, int op, int fd, struct file *target, u32 ev
         it = kzalloc(sizeof(*it));
         if (!it)
             return -ENOMEM;
-        *it = (struct ep_item){ fd, target, events, data, false, ep->items };
+        *it = (struct ep_item){ .fd = fd, .file = target, .events = events, .data = data, .next = ep->items };
         ep->items = it;
         return 0;
     case EPOLL_CTL_MOD:
@@ -106,6 +130,7 @@ long epoll_control(struct file *epf, int op, int fd, struct file *target, u32 ev
         it->events = events;
         it->data = data;
         it->disabled = false;
+        it->seen = 0; /* as on Linux, a MOD re-arms: what is ready now is reported */
         return 0;
     case EPOLL_CTL_DEL:
         if (!it)
@@ -132,7 +157,7 @@ int epoll_collect(struct file *epf, u32 *ev, u64 *data, int max)
     for (struct ep_item *it = ep->items; it && n < max; it = it->next) {
         if (it->disabled)
             continue;
-        unsigned r = file_poll(it->file) & (it->events | POLLERR | POLLHUP);
+        unsigned r = item_ready(it, true);
         if (!r)
             continue;
         ev[n] = r;

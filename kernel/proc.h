@@ -134,6 +134,8 @@ void sched_add(struct task *t);
 void sched_wait(u64 ns);                 /* block up to ns (~0: until woken), letting other tasks run */
 void sched_wait_key(u64 ns, u64 key);    /* the same, woken only by sched_wake (futexes) */
 void sched_kick_io(void);                /* I/O happened: I/O waiters re-check */
+void sched_wake_io_waiters(void);        /* the same without counting an I/O event (any interrupt) */
+u64 sched_io_events(void);               /* how many sched_kick_io calls so far (edge-triggered epoll) */
 long sched_wait_io(bool nonblock, const char *what); /* wait for the other end, or why not */
 void sched_prepare(struct task *t, struct regs *frame);
 long futex_wake_addr(u64 uaddr, int n);

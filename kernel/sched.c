@@ -156,13 +156,27 @@ void sched_wake(struct task *t)
     }
 }
 
-/* Something happened (a device interrupt, data in a pipe): tasks waiting for I/O look at their condition
- * again. Futex waiters (wait_key set) wait for their own wake. */
-void sched_kick_io(void)
+static u64 io_events; /* counts sched_kick_io calls: what edge-triggered epoll compares against */
+
+/* Tasks waiting for I/O look at their condition again. Futex waiters (wait_key set) wait for their own wake. */
+void sched_wake_io_waiters(void)
 {
     for (struct task *t = task_list; t; t = t->next)
         if (t->state == TASK_BLOCKED && !t->wait_key)
             t->state = TASK_RUNNABLE;
+}
+
+/* Something happened to a file (data in a pipe, room in a socket, input at the console): I/O waiters look
+ * again, and the event count moves on. */
+void sched_kick_io(void)
+{
+    io_events++;
+    sched_wake_io_waiters();
+}
+
+u64 sched_io_events(void)
+{
+    return io_events;
 }
 
 /* Blocks the current task for up to ns (~0: without limit) or until sched_wake, a signal, or (for an I/O

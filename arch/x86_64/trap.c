@@ -127,7 +127,7 @@ void irq_return_check(struct regs *r)
 {
     if (!current)
         return;
-    sched_kick_io();
+    sched_wake_io_waiters(); /* a device's own handler counted any I/O event it made (sched_kick_io) */
     if (!regs_user(r))
         return;
     sched_preempt_point(r);

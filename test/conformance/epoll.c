@@ -1,10 +1,65 @@
 /* test/conformance/epoll.c — eventfd (counter, semaphore mode, EAGAIN at zero) and epoll on a pipe and an
- * eventfd: readiness, data, EPOLLONESHOT, MOD and DEL, and the error paths. */
+ * eventfd: readiness, data, EPOLLONESHOT, MOD and DEL, edge triggering (EPOLLET), and the error paths. */
 /* covers: eventfd eventfd2 epoll_create epoll_create1 epoll_ctl epoll_wait epoll_pwait */
 #include "tap.h"
 #include <stdint.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+
+/* EPOLLET: a report per change, not per look. */
+static void edge_triggered(void)
+{
+    int ep = epoll_create1(0), p[2], e = eventfd(0, EFD_NONBLOCK);
+    pipe2(p, O_NONBLOCK);
+    struct epoll_event ev = { .events = EPOLLIN | EPOLLET, .data.u64 = 1 }, out[4];
+    T_OK("epoll_ctl ADD EPOLLIN|EPOLLET", epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev), 0);
+    T_OK("EPOLLET: nothing on an empty pipe", epoll_wait(ep, out, 4, 0), 0);
+    write(p[1], "a", 1);
+    T_OK("EPOLLET: a write is reported", epoll_wait(ep, out, 4, 1000), 1);
+    T_OK("EPOLLET: not again while nothing new arrives", epoll_wait(ep, out, 4, 0), 0);
+    write(p[1], "b", 1);
+    T_OK("EPOLLET: more data while unread data waits is reported", epoll_wait(ep, out, 4, 1000), 1);
+    T_OK("EPOLLET: and then not again", epoll_wait(ep, out, 4, 0), 0);
+    T_OK("EPOLL_CTL_MOD re-arms an edge-triggered entry", epoll_ctl(ep, EPOLL_CTL_MOD, p[0], &ev), 0);
+    T_OK("EPOLLET: after MOD the ready pipe is reported", epoll_wait(ep, out, 4, 0), 1);
+    char buf[65536];
+    while (read(p[0], buf, sizeof buf) > 0)
+        ;
+    T_OK("EPOLLET: a drained pipe reports nothing", epoll_wait(ep, out, 4, 0), 0);
+    write(p[1], "c", 1);
+    T_OK("EPOLLET: empty -> readable is reported", epoll_wait(ep, out, 4, 1000), 1);
+
+    ev = (struct epoll_event){ .events = EPOLLOUT | EPOLLET, .data.u64 = 2 };
+    T_OK("epoll_ctl ADD EPOLLOUT|EPOLLET on the write end", epoll_ctl(ep, EPOLL_CTL_ADD, p[1], &ev), 0);
+    read(p[0], buf, sizeof buf);
+    int n = epoll_wait(ep, out, 4, 1000);
+    T_TRUE("EPOLLET: the writable end is reported once", n == 1 && out[0].data.u64 == 2 && (out[0].events & EPOLLOUT));
+    T_OK("EPOLLET: a writable end that stays writable is not reported again", epoll_wait(ep, out, 4, 0), 0);
+    while (write(p[1], buf, sizeof buf) > 0)
+        ;
+    n = epoll_wait(ep, out, 4, 0); /* the read end has news; the write end must not be among them */
+    T_TRUE("EPOLLET: a full pipe does not report its write end",
+           n >= 0 && !(n >= 1 && out[0].data.u64 == 2) && !(n >= 2 && out[1].data.u64 == 2));
+    while (read(p[0], buf, sizeof buf) > 0)
+        ;
+    n = epoll_wait(ep, out, 4, 1000);
+    T_TRUE("EPOLLET: room after full is reported (EPOLLOUT)", n == 1 && out[0].data.u64 == 2);
+    T_OK("epoll_ctl DEL the write end", epoll_ctl(ep, EPOLL_CTL_DEL, p[1], NULL), 0);
+    T_OK("epoll_ctl DEL the read end", epoll_ctl(ep, EPOLL_CTL_DEL, p[0], NULL), 0);
+
+    ev = (struct epoll_event){ .events = EPOLLIN | EPOLLET, .data.u64 = 3 };
+    T_OK("epoll_ctl ADD an eventfd EPOLLET", epoll_ctl(ep, EPOLL_CTL_ADD, e, &ev), 0);
+    uint64_t one = 1;
+    write(e, &one, 8);
+    T_OK("EPOLLET eventfd: a write is reported", epoll_wait(ep, out, 4, 1000), 1);
+    T_OK("EPOLLET eventfd: not again", epoll_wait(ep, out, 4, 0), 0);
+    write(e, &one, 8);
+    T_OK("EPOLLET eventfd: another write is reported", epoll_wait(ep, out, 4, 1000), 1);
+    close(e);
+    close(p[0]);
+    close(p[1]);
+    close(ep);
+}
 
 int main(void)
 {
@@ -65,5 +120,6 @@ int main(void)
     T_ERR("epoll_wait on a non-epoll fd", epoll_wait(p[0], out, 4, 0), EINVAL);
     T_ERR("epoll_wait into a kernel address", SYS(SYS_epoll_wait, ep, KADDR, 4, 0), EFAULT);
     T_ERR("epoll_pwait with a bad sigset size", SYS(SYS_epoll_pwait, ep, out, 4, 0, &ev, 4), EINVAL);
+    edge_triggered();
     return tap_done();
 }
