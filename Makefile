@@ -53,7 +53,21 @@ $(BUILD)/%.o: %.c | deps-build
 
 $(BUILD)/%.asm.o: %.asm | deps-build
 	@mkdir -p $(dir $@)
-	$(NASM) -f elf64 -g -F dwarf -w+all -o $@ $<
+	$(NASM) -f elf64 -g -F dwarf -w+all -DVDSO_SO='"$(VDSO_SO)"' -o $@ $<
+
+# The vDSO: a small shared object of user-mode code, linked by its own script, then included in the kernel as
+# bytes (arch/x86_64/vdso_image.asm). It must have no relocations: nothing ever relocates it.
+VDSO_SO := $(BUILD)/vdso/vdso.so
+VDSO_CFLAGS := -std=gnu11 -O2 -fPIC -ffreestanding -fno-stack-protector -fcf-protection=none \
+               -fno-asynchronous-unwind-tables -Wall -Wextra -Werror -MMD -MP
+$(VDSO_SO): arch/x86_64/vdso/vdso.c arch/x86_64/vdso/vdso.lds | deps-build
+	@mkdir -p $(dir $@)
+	$(CC) $(VDSO_CFLAGS) -nostdlib -shared -Wl,-T,arch/x86_64/vdso/vdso.lds -Wl,--hash-style=both \
+	    -Wl,-soname,linux-vdso.so.1 -Wl,--no-undefined -Wl,-z,noexecstack -Wl,--build-id=none \
+	    -o $@ arch/x86_64/vdso/vdso.c
+	@if readelf -rW $@ | grep -q 'Relocation section'; then echo "$@: the vDSO has relocations" >&2; rm -f $@; exit 1; fi
+	@test "$$(stat -c %s $@)" -le 8192 || { echo "$@: larger than its two pages" >&2; rm -f $@; exit 1; }
+$(BUILD)/arch/x86_64/vdso_image.asm.o: $(VDSO_SO)
 
 # ---- test and demo programs (host-built Linux binaries) ----
 include test/progs/progs.mk

@@ -175,6 +175,10 @@ static int gen_maps(char *buf, size_t size)
             OUT("                          [stack]");
         else if (a->flags & VM_HEAP)
             OUT("                          [heap]");
+        else if (a->flags & VM_VDSO)
+            OUT("                          [vdso]");
+        else if (a->flags & VM_VVAR)
+            OUT("                          [vvar]");
         OUT("\n");
     }
     return (int)n;

@@ -85,6 +85,7 @@ u64 clock_tsc_to_ns(u64 ticks)
         if (!tsc_hz)
             calibrate();
         ns_mult = (1000000000ull << 32) / tsc_hz;
+        vdso_clock_ready(boot.boot_tsc, ns_mult, rtc_boot_sec * 1000000000ull);
     }
     return (u64)(((unsigned __int128)ticks * ns_mult) >> 32);
 }

@@ -85,6 +85,7 @@ noreturn void kmain(u32 magic, u32 mbi)
     BOOT_STEP(initrd_unpack());          /* the host's files into the root */
     BOOT_STEP(devfs_init());             /* /dev */
     BOOT_STEP(procfs_init());            /* /proc */
+    BOOT_STEP(vdso_init());              /* the vDSO's pages, mapped into every program */
     BOOT_STEP(pci_init());               /* PCI devices and their drivers (virtio-console) */
     BOOT_STEP(console_init());           /* stdio: virtio-console ports or the serial line */
     BOOT_STEP(strace_init());            /* `strace` on the command line */

@@ -64,6 +64,8 @@ void pt_free_user(u64 *pml4);                /* free the user half's tables and 
 #define VM_STACK 0x100    /* the initial stack */
 #define VM_HEAP 0x200     /* brk */
 #define VM_SHARED 0x400   /* a shared file mapping (area->file) */
+#define VM_VDSO 0x800     /* the vDSO's image (arch/x86_64/vdso.c): shared read-only kernel pages */
+#define VM_VVAR 0x1000    /* the vDSO's data page */
 #define PTE_SOFT_SHARED (1ull << 10) /* the page belongs to a file: unmapping must not free it */
 #define PTE_SOFT_COW (1ull << 11)    /* a private page fork may have shared: W stays clear until a write copies it */
 
@@ -83,6 +85,7 @@ struct vm_space {
     struct vm_area *areas;
     u64 brk_start, brk;   /* the heap: [brk_start, brk) */
     u64 mmap_top;
+    u64 vdso_base;        /* where the vDSO is mapped (0: none) */
 };
 
 struct vm_space *vm_space_create(void);

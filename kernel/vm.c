@@ -69,6 +69,7 @@ struct vm_space *vm_space_fork(struct vm_space *parent)
     c->brk_start = parent->brk_start;
     c->brk = parent->brk;
     c->mmap_top = parent->mmap_top;
+    c->vdso_base = parent->vdso_base;
     struct vm_area **tail = &c->areas;
     for (struct vm_area *a = parent->areas; a; a = a->next) {
         struct vm_area *n = kmalloc(sizeof(*n));
@@ -414,6 +415,14 @@ int vm_fault(struct vm_space *vs, u64 addr, int access, const char **why)
     }
     if (a->file)
         return fault_private_file(vs, a, va, pte, why);
+    if (a->flags & (VM_VDSO | VM_VVAR)) {
+        if (access & VM_WRITE) {
+            *why = "the vDSO is read-only";
+            return -EFAULT;
+        }
+        *pte = vdso_page(va - vs->vdso_base) | prot_pte(a->flags & ~VM_WRITE) | PTE_SOFT_SHARED;
+        return 0;
+    }
     u64 pa = pmm_alloc_zero();
     if (!pa) {
         *why = "out of memory";

@@ -9,6 +9,7 @@
 #include "../arch/x86_64/arch.h"
 
 #define AT_NULL 0
+#define AT_IGNORE 1
 #define AT_PHDR 3
 #define AT_PHENT 4
 #define AT_PHNUM 5
@@ -27,6 +28,7 @@
 #define AT_RANDOM 25
 #define AT_HWCAP2 26
 #define AT_EXECFN 31
+#define AT_SYSINFO_EHDR 33
 #define AT_MINSIGSTKSZ 51
 #define MAX_ARG_BYTES (256 * 1024)
 #define PATH_MAX_INTERP 256
@@ -126,7 +128,7 @@ static int build_stack(struct vm_space *vs, const struct elf_info *ei, u64 base,
         { AT_UID, 0 }, { AT_EUID, 0 }, { AT_GID, 0 }, { AT_EGID, 0 }, { AT_SECURE, 0 },
         { AT_RANDOM, random }, { AT_HWCAP, cpu.hwcap }, { AT_HWCAP2, 0 }, { AT_CLKTCK, 100 },
         { AT_PLATFORM, platform }, { AT_EXECFN, execfn }, { AT_MINSIGSTKSZ, cpu.xsave_size + 1024 },
-        { AT_NULL, 0 },
+        { vs->vdso_base ? AT_SYSINFO_EHDR : AT_IGNORE, vs->vdso_base }, { AT_NULL, 0 },
     };
     size_t words = 1 + (argc + 1) + (envc + 1) + ARRAY_SIZE(auxv) * 2;
     s.sp = ALIGN_DOWN(s.sp - words * 8, 16) + words * 8; /* so that rsp ends 16-byte aligned */
@@ -272,6 +274,8 @@ int exec_load(struct proc *p, const char *path, char *const argv[], char *const 
     if (!rc)
         rc = vm_map(vs, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE,
                     VM_READ | VM_WRITE | VM_STACK | (ei->exec_stack ? VM_EXEC : 0));
+    if (!rc)
+        vdso_map(vs); /* without one (novdso, no room) programs make real syscalls */
     u64 rsp = 0;
     struct vm_space *old = p->vm;
     if (!rc) {

@@ -138,4 +138,11 @@ noreturn void panic_regs_at(const char *file, int line, const char *func, const 
 #define panic_regs(r, ...) panic_regs_at(__FILE__, __LINE__, __func__, r, __VA_ARGS__)
 void backtrace_dump(u64 rbp);
 
+/* vdso.c: the vDSO (clock_gettime and friends without a syscall) */
+struct vm_space;
+void vdso_init(void);
+void vdso_clock_ready(u64 boot_tsc, u64 ns_mult, u64 realtime_base_ns);
+u64 vdso_map(struct vm_space *vs);   /* into a new program's space: the image's address, 0 without */
+u64 vdso_page(u64 off);              /* the physical page at offset off of the vDSO's region */
+
 #endif

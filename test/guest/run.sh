@@ -315,6 +315,20 @@ t_cow() {
 	pass
 }
 
+t_vdso() {
+	name="the vDSO: libc's clock reads make no syscall and agree with the syscalls; novdso turns it off"
+	sk --strace "$BIN/vdso" 100
+	[ "$st" -eq 0 ] && grep -q '^vdso: yes' "$tmp/out" || { fail "status $st: $(tr '\n' ' ' <"$tmp/out")"; return; }
+	# 100 raw syscalls in the loop, and at most a few from libc (the first read calibrates the clock)
+	n=$(grep -c '^clock_gettime(' "$tmp/err")
+	[ "$n" -ge 100 ] && [ "$n" -le 105 ] || { fail "$n clock_gettime syscalls with the vDSO (expected 100-105)"; return; }
+	sk --strace --kernel-arg novdso "$BIN/vdso" 100
+	[ "$st" -eq 0 ] && grep -q '^vdso: no' "$tmp/out" || { fail "novdso: status $st: $(tr '\n' ' ' <"$tmp/out")"; return; }
+	n=$(grep -c '^clock_gettime(' "$tmp/err")
+	[ "$n" -ge 300 ] || { fail "novdso: only $n clock_gettime syscalls (expected >= 300)"; return; }
+	pass
+}
+
 t_firmware() {
 	name="--firmware seabios and qboot both boot (qboot is the default when installed)"
 	sk --firmware seabios "$BUSYBOX" echo via-seabios
@@ -366,7 +380,7 @@ t_kvm() {
 
 TESTS="t_missing_host t_usage t_demo t_echo t_false t_stdin t_ls t_cat t_wc
 t_sha t_sort t_argv_glibc t_argv_musl t_segv t_abort t_notelf t_rootfs
-t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_firmware t_fuzz t_kvm"
+t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_firmware t_fuzz t_kvm"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose
