@@ -60,10 +60,14 @@ static u64 place_bitmap(u64 bytes)
         const struct boot_mmap_entry *m = &boot.mmap[i];
         if (m->type != MMAP_AVAILABLE)
             continue;
-        u64 cands[3] = { ALIGN_UP(m->base, PAGE_SIZE), kend, iend };
-        for (int c = 0; c < 3; c++) {
+        /* the region's start, just past the kernel or the initrd, just below the initrd or the region's end:
+         * a large initrd may leave room only in one of these gaps */
+        u64 top = ALIGN_DOWN(m->base + m->len, PAGE_SIZE), istart = ALIGN_DOWN(boot.initrd_start, PAGE_SIZE);
+        u64 cands[5] = { ALIGN_UP(m->base, PAGE_SIZE), kend, iend, istart - ALIGN_UP(bytes, PAGE_SIZE),
+                         top - ALIGN_UP(bytes, PAGE_SIZE) };
+        for (int c = 0; c < 5; c++) {
             u64 s = MAX(cands[c], 0x100000ull), e = s + bytes;
-            if (s < m->base || e > m->base + m->len || e > (4ull << 30))
+            if (e < s || s < m->base || e > m->base + m->len || e > (4ull << 30)) /* e < s: wrapped */
                 continue;
             if (overlaps(s, e, 0x100000, kend) || overlaps(s, e, boot.initrd_start, iend))
                 continue;

@@ -329,6 +329,18 @@ t_vdso() {
 	pass
 }
 
+t_bigroot() {
+	name="a root that fills most of memory: runs with enough, a clear message (not a crash) without"
+	mkdir -p "$tmp/big" && head -c 40000000 /dev/zero >"$tmp/big/blob"
+	sk --mem 96M --add "$tmp/big" "$BUSYBOX" wc -c "$tmp/big/blob"
+	[ "$st" -eq 0 ] && grep -q '^40000000 ' "$tmp/out" || { fail "96M: status $st: $(head -c 300 "$tmp/err")"; return; }
+	sk --mem 48M --add "$tmp/big" "$BUSYBOX" true
+	[ "$st" -eq 125 ] && grep -q 'does not fit in this VM' "$tmp/err" ||
+		{ fail "48M: status $st: $(head -c 300 "$tmp/err")"; return; }
+	rm -rf "$tmp/big"
+	pass
+}
+
 t_firmware() {
 	name="--firmware seabios and qboot both boot (qboot is the default when installed)"
 	sk --firmware seabios "$BUSYBOX" echo via-seabios
@@ -380,7 +392,7 @@ t_kvm() {
 
 TESTS="t_missing_host t_usage t_demo t_echo t_false t_stdin t_ls t_cat t_wc
 t_sha t_sort t_argv_glibc t_argv_musl t_segv t_abort t_notelf t_rootfs
-t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_firmware t_fuzz t_kvm"
+t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_firmware t_fuzz t_kvm"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose
