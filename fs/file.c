@@ -48,6 +48,24 @@ unsigned file_poll(struct file *f)
     return f->ops && f->ops->poll ? f->ops->poll(f) : (POLLIN | POLLOUT);
 }
 
+ssize_t file_kernel_read(struct file *f, void *kbuf, size_t n, u64 *off)
+{
+    bool was = current->uaccess_kernel;
+    current->uaccess_kernel = true;
+    ssize_t rc = f->ops->read(f, kbuf, n, off);
+    current->uaccess_kernel = was;
+    return rc;
+}
+
+ssize_t file_kernel_write(struct file *f, const void *kbuf, size_t n, u64 *off)
+{
+    bool was = current->uaccess_kernel;
+    current->uaccess_kernel = true;
+    ssize_t rc = f->ops->write(f, kbuf, n, off);
+    current->uaccess_kernel = was;
+    return rc;
+}
+
 void file_get(struct file *f)
 {
     f->refs++;

@@ -159,6 +159,9 @@ struct file *file_open_inode(struct inode *ino, u32 flags);
 struct file *file_new(const struct file_ops *ops, u32 flags, void *priv);
 void file_get(struct file *f);
 unsigned file_poll(struct file *f);  /* POLL* bits ready now */
+/* A file's read/write op on a kernel buffer (the ops take user pointers): sendfile, copy_file_range. */
+ssize_t file_kernel_read(struct file *f, void *kbuf, size_t n, u64 *off);
+ssize_t file_kernel_write(struct file *f, const void *kbuf, size_t n, u64 *off);
 void file_put(struct file *f);
 struct fdtable *fdtable_create(void);
 int fd_install(struct fdtable *t, struct file *f, int min, bool cloexec);  /* lowest free fd >= min, EMFILE */

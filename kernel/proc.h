@@ -86,6 +86,7 @@ struct proc {
     struct fdtable *fdt;
     struct inode *cwd;
     u32 umask;
+    u32 persona;                    /* personality(2) */
     char *exe;                      /* absolute path of the running program */
     char *cmdline;                  /* argv, NUL-separated, for /proc/self/cmdline */
     size_t cmdline_len;
@@ -121,6 +122,7 @@ struct task {
     u64 robust_list, robust_len;
     struct regs *frame;             /* the user frame of the syscall in progress */
     char comm[16];                  /* prctl(PR_SET_NAME) */
+    bool uaccess_kernel;            /* file_kernel_read/write: copy_*_user also takes kernel buffers */
 };
 
 #define KSTACK_PAGES 4

@@ -4,32 +4,40 @@
  * the _partial variants return how many bytes were copied before a fault (read/write return that count). */
 #include "mm.h"
 #include "errno.h"
+#include "proc.h"
 #include "../arch/x86_64/arch.h"
+
+/* A user range, or any range while the kernel moves its own buffers through a file's ops (sendfile):
+ * per task, since such a write may block and let other tasks run. */
+static bool range_ok(const void *p, size_t n)
+{
+    return vm_range_ok((u64)p, n) || (current && current->uaccess_kernel);
+}
 
 long copy_from_user(void *dst, const void *usrc, size_t n)
 {
-    if (!vm_range_ok((u64)usrc, n))
+    if (!range_ok(usrc, n))
         return -EFAULT;
     return n && arch_copy_user(dst, usrc, n) ? -EFAULT : 0;
 }
 
 long copy_to_user(void *udst, const void *src, size_t n)
 {
-    if (!vm_range_ok((u64)udst, n))
+    if (!range_ok(udst, n))
         return -EFAULT;
     return n && arch_copy_user(udst, src, n) ? -EFAULT : 0;
 }
 
 size_t copy_from_user_partial(void *dst, const void *usrc, size_t n)
 {
-    if (!n || !vm_range_ok((u64)usrc, n))
+    if (!n || !range_ok(usrc, n))
         return 0;
     return n - (size_t)arch_copy_user(dst, usrc, n);
 }
 
 size_t copy_to_user_partial(void *udst, const void *src, size_t n)
 {
-    if (!n || !vm_range_ok((u64)udst, n))
+    if (!n || !range_ok(udst, n))
         return 0;
     return n - (size_t)arch_copy_user(udst, src, n);
 }

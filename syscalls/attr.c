@@ -101,20 +101,14 @@ static void apply_time(struct timespec64 *dst, const struct timespec64 *t, struc
     *dst = t->nsec == UTIME_NOW ? now : *t;
 }
 
-SYSCALL(utimensat)
+/* Sets the times of what (dirfd, upath) names, or of dirfd's file when upath is NULL (futimens, futimesat). */
+static long do_utimes(int dirfd, const char *upath, const struct timespec64 t[2], u32 flags)
 {
-    int dirfd = (int)a0;
-    u32 flags = (u32)a3;
-    if (flags & ~(u32)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
-        return -EINVAL;
-    struct timespec64 t[2] = { { 0, UTIME_NOW }, { 0, UTIME_NOW } };
-    if (a2 && copy_from_user(t, (const void *)a2, sizeof(t)))
-        return -EFAULT;
     if (check_time(&t[0]) || check_time(&t[1]))
         return -EINVAL;
     struct inode *ino;
-    long rc = a1 ? at_lookup(dirfd, (const char *)a1, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW, &ino)
-                 : fd_inode(dirfd, &ino); /* futimens: utimensat(fd, NULL, ...) */
+    long rc = upath ? at_lookup(dirfd, upath, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW, &ino)
+                    : fd_inode(dirfd, &ino);
     if (rc)
         return rc;
     struct timespec64 now = vfs_now();
@@ -122,6 +116,60 @@ SYSCALL(utimensat)
     apply_time(&ino->mtime, &t[1], now);
     ino->ctime = now;
     return 0;
+}
+
+SYSCALL(utimensat)
+{
+    u32 flags = (u32)a3;
+    if (flags & ~(u32)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    struct timespec64 t[2] = { { 0, UTIME_NOW }, { 0, UTIME_NOW } };
+    if (a2 && copy_from_user(t, (const void *)a2, sizeof(t)))
+        return -EFAULT;
+    return do_utimes((int)a0, (const char *)a1, t, flags);
+}
+
+/* utimes and futimesat take struct timeval (microseconds, which must be below a second); NULL: now. */
+static long timevals(u64 utv, struct timespec64 t[2])
+{
+    if (!utv)
+        return 0; /* t holds UTIME_NOW */
+    i64 tv[4];
+    if (copy_from_user(tv, (const void *)utv, sizeof(tv)))
+        return -EFAULT;
+    for (int i = 0; i < 2; i++) {
+        if (tv[2 * i + 1] < 0 || tv[2 * i + 1] >= 1000000)
+            return -EINVAL;
+        t[i] = (struct timespec64){ tv[2 * i], tv[2 * i + 1] * 1000 };
+    }
+    return 0;
+}
+
+SYSCALL(utimes) /* (path, struct timeval[2]) */
+{
+    struct timespec64 t[2] = { { 0, UTIME_NOW }, { 0, UTIME_NOW } };
+    long rc = timevals(a1, t);
+    return rc ? rc : do_utimes(AT_FDCWD, (const char *)a0, t, 0);
+}
+
+SYSCALL(futimesat) /* (dirfd, path, struct timeval[2]) */
+{
+    struct timespec64 t[2] = { { 0, UTIME_NOW }, { 0, UTIME_NOW } };
+    long rc = timevals(a2, t);
+    return rc ? rc : do_utimes((int)a0, (const char *)a1, t, 0);
+}
+
+SYSCALL(utime) /* (path, struct utimbuf { actime, modtime }) */
+{
+    struct timespec64 t[2] = { { 0, UTIME_NOW }, { 0, UTIME_NOW } };
+    if (a1) {
+        i64 ub[2];
+        if (copy_from_user(ub, (const void *)a1, sizeof(ub)))
+            return -EFAULT;
+        t[0] = (struct timespec64){ ub[0], 0 };
+        t[1] = (struct timespec64){ ub[1], 0 };
+    }
+    return do_utimes(AT_FDCWD, (const char *)a0, t, 0);
 }
 
 static long do_truncate(struct inode *ino, i64 len)
@@ -184,9 +232,11 @@ static long do_linkat(int olddir, const char *uold, int newdir, const char *unew
     if (flags & ~(u32)(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
         return -EINVAL;
     struct inode *src;
-    long rc = at_lookup(olddir, uold, (flags & AT_SYMLINK_FOLLOW) ? WALK_FOLLOW : 0, &src);
+    long rc = at_lookup_flags(olddir, uold, flags, (flags & AT_SYMLINK_FOLLOW) ? WALK_FOLLOW : 0, &src);
     if (rc)
         return rc;
+    if (!src)
+        return -ENOENT; /* an fd without a file behind it (a pipe) */
     if (S_ISDIR(src->mode))
         return -EPERM;
     char *kpath = kmalloc(PATH_MAX);

@@ -117,3 +117,21 @@ SYSCALL(epoll_pwait)
         return -EINVAL; /* the temporary signal mask is not applied (handlers run on return either way) */
     return do_epoll_wait((int)a0, (struct epoll_event_k *)a1, (int)a2, (int)a3);
 }
+
+/* epoll_pwait2: the timeout as a timespec (NULL: none), to the millisecond here. */
+SYSCALL(epoll_pwait2) /* (epfd, events, maxevents, const struct timespec *timeout, sigmask, sigsetsize) */
+{
+    int ms = -1;
+    if (a3) {
+        i64 ts[2];
+        if (copy_from_user(ts, (const void *)a3, sizeof(ts)))
+            return -EFAULT;
+        if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000)
+            return -EINVAL;
+        u64 total = (u64)ts[0] * 1000 + (u64)(ts[1] + 999999) / 1000000;
+        ms = ts[0] > 2000000 ? 0x7fffffff : (int)MIN(total, 0x7fffffffull);
+    }
+    if (a4 && a5 != 8)
+        return -EINVAL; /* as epoll_pwait, the temporary signal mask is not applied */
+    return do_epoll_wait((int)a0, (struct epoll_event_k *)a1, (int)a2, ms);
+}

@@ -81,17 +81,39 @@ SYSCALL(pwrite64)
     return f->ops->write(f, (const void *)a1, MIN(a2, MAX_RW), &off);
 }
 
-/* readv/writev: as Linux's import_iovec, every iovec is copied in and checked first (a negative length:
- * EINVAL; a base outside user space, even with length 0: EFAULT) so that a bad one fails the call before
- * anything moves; the total is capped at MAX_RW. Then one op per iovec, stopping at the first short one. */
-static long do_iov(int fd, const struct iovec_k *uiov, int cnt, bool is_write)
+#define RWF_HIPRI 1
+#define RWF_DSYNC 2
+#define RWF_SYNC 4
+#define RWF_NOWAIT 8
+#define RWF_APPEND 0x10
+#define RWF_KNOWN (RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_NOWAIT | RWF_APPEND)
+#define POS_FILE (-1)   /* do_iov: at the file's position, which moves (readv, preadv2 with offset -1) */
+
+/* readv/writev and the p- forms: as Linux's import_iovec, every iovec is copied in and checked first (a
+ * negative length: EINVAL; a base outside user space, even with length 0: EFAULT) so that a bad one fails the
+ * call before anything moves; the total is capped at MAX_RW. Then one op per iovec, stopping at the first
+ * short one. pos: an offset (the file position stays), or POS_FILE. rwf: preadv2/pwritev2's flags; the RAM
+ * file system never blocks and has nothing to sync, so HIPRI, DSYNC, SYNC and NOWAIT change nothing. */
+static long do_iov(int fd, const struct iovec_k *uiov, int cnt, bool is_write, i64 pos, u32 rwf)
 {
     long err;
-    struct file *f = is_write ? writable(fd, &err) : readable(fd, &err);
+    if (pos < POS_FILE)
+        return -EINVAL;
+    struct file *f = fd_file(fd);
+    if (!f)
+        return -EBADF;
+    if (pos != POS_FILE && !seekable(f))
+        return -ESPIPE;
+    f = is_write ? writable(fd, &err) : readable(fd, &err);
     if (!f)
         return err;
     if (cnt < 0 || cnt > IOV_MAX)
         return -EINVAL;
+    if (rwf & ~(u32)RWF_KNOWN)
+        return -EOPNOTSUPP;
+    u64 at = pos == POS_FILE ? 0 : (u64)pos, *off = pos == POS_FILE ? &f->off : &at;
+    if (is_write && (rwf & RWF_APPEND) && f->inode)
+        off = &at, at = f->inode->size;
     if (!cnt)
         return 0;
     struct iovec_k *iov = kmalloc(cnt * sizeof(*iov));
@@ -112,8 +134,8 @@ static long do_iov(int fd, const struct iovec_k *uiov, int cnt, bool is_write)
     for (int i = 0; !rc && i < cnt; i++) {
         if (!iov[i].len)
             continue;
-        long n = is_write ? f->ops->write(f, (const void *)iov[i].base, iov[i].len, &f->off)
-                          : f->ops->read(f, (void *)iov[i].base, iov[i].len, &f->off);
+        long n = is_write ? f->ops->write(f, (const void *)iov[i].base, iov[i].len, off)
+                          : f->ops->read(f, (void *)iov[i].base, iov[i].len, off);
         if (n < 0) {
             if (!total)
                 rc = n;
@@ -129,12 +151,34 @@ static long do_iov(int fd, const struct iovec_k *uiov, int cnt, bool is_write)
 
 SYSCALL(readv)
 {
-    return do_iov((int)a0, (const struct iovec_k *)a1, (int)a2, false);
+    return do_iov((int)a0, (const struct iovec_k *)a1, (int)a2, false, POS_FILE, 0);
 }
 
 SYSCALL(writev)
 {
-    return do_iov((int)a0, (const struct iovec_k *)a1, (int)a2, true);
+    return do_iov((int)a0, (const struct iovec_k *)a1, (int)a2, true, POS_FILE, 0);
+}
+
+/* (fd, iov, cnt, pos_l, pos_h[, flags]): on x86_64 pos_l is the whole offset. A negative one is EINVAL,
+ * except preadv2/pwritev2's -1: the file position. */
+SYSCALL(preadv)
+{
+    return do_iov((int)a0, (const struct iovec_k *)a1, (int)a2, false, (i64)a3 < 0 ? -2 : (i64)a3, 0);
+}
+
+SYSCALL(pwritev)
+{
+    return do_iov((int)a0, (const struct iovec_k *)a1, (int)a2, true, (i64)a3 < 0 ? -2 : (i64)a3, 0);
+}
+
+SYSCALL(preadv2)
+{
+    return do_iov((int)a0, (const struct iovec_k *)a1, (int)a2, false, (i64)a3 < -1 ? -2 : (i64)a3, (u32)a5);
+}
+
+SYSCALL(pwritev2)
+{
+    return do_iov((int)a0, (const struct iovec_k *)a1, (int)a2, true, (i64)a3 < -1 ? -2 : (i64)a3, (u32)a5);
 }
 
 SYSCALL(lseek)
@@ -170,6 +214,30 @@ SYSCALL(lseek)
 SYSCALL(close)
 {
     return fd_close(current_proc()->fdt, (int)a0);
+}
+
+#define CLOSE_RANGE_UNSHARE 2
+#define CLOSE_RANGE_CLOEXEC 4
+
+/* close_range: every open fd in [first, last] closed, or marked close-on-exec. Processes never share an fd
+ * table here (threads of one process do), so UNSHARE has nothing to unshare for a single-threaded caller. */
+SYSCALL(close_range) /* (first, last, flags) */
+{
+    u32 first = (u32)a0, last = (u32)a1, flags = (u32)a2;
+    if ((flags & ~(u32)(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) || first > last)
+        return -EINVAL;
+    struct proc *p = current_proc();
+    if ((flags & CLOSE_RANGE_UNSHARE) && p->nthreads > 1)
+        kerr("skiff: close_range CLOSE_RANGE_UNSHARE with threads: the table stays shared by the threads\n");
+    for (u32 fd = first; fd <= last && fd < FD_MAX; fd++) {
+        if (!fd_get(p->fdt, (int)fd))
+            continue;
+        if (flags & CLOSE_RANGE_CLOEXEC)
+            p->fdt->cloexec[fd] = 1;
+        else
+            fd_close(p->fdt, (int)fd);
+    }
+    return 0;
 }
 
 SYSCALL(dup)

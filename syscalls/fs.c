@@ -22,10 +22,63 @@ static long open_existing(struct walk *w, u32 flags)
     return 0;
 }
 
+/* A regular file with no name (O_TMPFILE, memfd_create): it lives while a descriptor holds it. path is what
+ * /proc/self/fd shows (kmalloc'ed or NULL). */
+static long open_unnamed(u32 mode, u32 flags, char *path, bool cloexec)
+{
+    struct inode *ino = ramfs_new_inode(S_IFREG | (mode & 07777));
+    if (!ino) {
+        kfree(path);
+        return -ENOMEM;
+    }
+    inode_get(ino); /* held across the open: a failed open then frees it */
+    struct file *f = file_open_inode(ino, flags);
+    inode_put(ino);
+    if (!f) {
+        kfree(path);
+        return -ENOMEM;
+    }
+    f->path = path;
+    int fd = fd_install(current_proc()->fdt, f, 0, cloexec);
+    if (fd < 0)
+        file_put(f);
+    return fd;
+}
+
+static char *tmpfile_path(const struct walk *w)
+{
+    char *dir = vfs_walk_path(w), *p = kmalloc(PATH_MAX);
+    if (dir && p)
+        ksnprintf(p, PATH_MAX, "%s/#%lu (deleted)", strcmp(dir, "/") ? dir : "", (unsigned long)w->node->ino);
+    kfree(dir);
+    return p;
+}
+
+/* O_TMPFILE: an unnamed file in a directory's filesystem, to be named later with linkat (unless O_EXCL). */
+static long open_tmpfile(int dirfd, const char *upath, u32 flags, u32 mode)
+{
+    if ((flags & O_ACCMODE) == O_RDONLY)
+        return -EINVAL;
+    char *kpath = kmalloc(PATH_MAX);
+    if (!kpath)
+        return -ENOMEM;
+    struct walk w;
+    long rc = at_walk(dirfd, upath, WALK_FOLLOW, &w, kpath);
+    kfree(kpath);
+    if (rc)
+        return rc;
+    if (!w.node)
+        return -ENOENT;
+    if (!S_ISDIR(w.node->mode))
+        return -ENOTDIR;
+    u32 keep = (flags & OPEN_KEEP & ~O_DIRECTORY) | O_LARGEFILE;
+    return open_unnamed(mode & ~current_proc()->umask, keep, tmpfile_path(&w), flags & O_CLOEXEC);
+}
+
 static long do_openat(int dirfd, const char *upath, u32 flags, u32 mode)
 {
     if ((flags & O_TMPFILE) == O_TMPFILE)
-        return -EOPNOTSUPP; /* not implemented: glibc falls back to a named file */
+        return open_tmpfile(dirfd, upath, flags, mode);
     char *kpath = kmalloc(PATH_MAX);
     if (!kpath)
         return -ENOMEM;
@@ -68,6 +121,42 @@ SYSCALL(open)
 SYSCALL(openat)
 {
     return do_openat((int)a0, (const char *)a1, (u32)a2, (u32)a3);
+}
+
+SYSCALL(creat)
+{
+    return do_openat(AT_FDCWD, (const char *)a0, O_CREAT | O_WRONLY | O_TRUNC, (u32)a1);
+}
+
+#define MFD_CLOEXEC 1
+#define MFD_ALLOW_SEALING 2
+#define MFD_HUGETLB 4
+#define MFD_NOEXEC_SEAL 8
+#define MFD_EXEC 0x10
+#define MFD_NAME_MAX 249 /* NAME_MAX less "memfd:" */
+
+/* memfd_create: an unnamed RAM file, read-write. File seals (F_ADD_SEALS) are not implemented: fcntl
+ * refuses them, so MFD_ALLOW_SEALING is accepted but no seal can be added. */
+SYSCALL(memfd_create) /* (name, flags) */
+{
+    u32 flags = (u32)a1;
+    if (flags & ~(u32)(MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB | MFD_NOEXEC_SEAL | MFD_EXEC))
+        return -EINVAL;
+    if ((flags & MFD_NOEXEC_SEAL) && (flags & MFD_EXEC))
+        return -EINVAL;
+    if (flags & MFD_HUGETLB)
+        return -EINVAL; /* no huge pages */
+    char name[MFD_NAME_MAX + 2];
+    long n = strncpy_from_user(name, (const char *)a0, sizeof(name));
+    if (n == -ENAMETOOLONG || n > MFD_NAME_MAX)
+        return -EINVAL;
+    if (n < 0)
+        return n;
+    char *path = kmalloc(PATH_MAX);
+    if (path)
+        ksnprintf(path, PATH_MAX, "/memfd:%s (deleted)", name);
+    u32 mode = (flags & MFD_NOEXEC_SEAL) ? 0666 : 0777;
+    return open_unnamed(mode, O_RDWR | O_LARGEFILE, path, flags & MFD_CLOEXEC);
 }
 
 static long do_mkdirat(int dirfd, const char *upath, u32 mode)

@@ -147,3 +147,78 @@ SYSCALL(madvise)
      * mapped parts get the advice and a hole anywhere in the range makes the call fail with ENOMEM. */
     return vm_fully_mapped(vs, a0, a0 + len) ? 0 : -ENOMEM;
 }
+
+/* mincore: a byte per page, 1 when the page is in memory. A touched page is; an untouched anonymous one is
+ * not (it would read as zeros); a file's page is, within the file (the RAM file system holds it all). */
+SYSCALL(mincore) /* (addr, len, vec) */
+{
+    if (a0 % PAGE_SIZE)
+        return -EINVAL;
+    u64 len = ALIGN_UP(a1, PAGE_SIZE);
+    if (len < a1 || !vm_range_ok(a0, len))
+        return -ENOMEM;
+    struct vm_space *vs = current_vm();
+    u64 pages = len / PAGE_SIZE;
+    if (!vm_range_ok(a2, pages))
+        return -EFAULT;
+    for (u64 i = 0; i < pages; i++) {
+        u64 va = a0 + i * PAGE_SIZE;
+        struct vm_area *a = vm_find(vs, va);
+        if (!a)
+            return -ENOMEM;
+        u64 *pte = pt_walk(vs->pml4, va, false);
+        u8 in = (pte && (*pte & PTE_P)) ||
+                (a->file && a->file_off + (va - a->start) < a->file->size);
+        if (copy_to_user((u8 *)a2 + i, &in, 1))
+            return -EFAULT;
+    }
+    return 0;
+}
+
+/* mlock and friends: nothing is ever swapped out, so locking only has to bring the pages in (as Linux
+ * populates a locked range); a hole in the range is ENOMEM, as for mprotect. */
+static long lock_range(u64 addr, u64 len, bool populate)
+{
+    u64 start = ALIGN_DOWN(addr, PAGE_SIZE), end = ALIGN_UP(addr + len, PAGE_SIZE);
+    if (addr + len < addr || !vm_range_ok(start, end - start))
+        return -ENOMEM;
+    struct vm_space *vs = current_vm();
+    if (start == end)
+        return 0;
+    if (!vm_fully_mapped(vs, start, end))
+        return -ENOMEM;
+    for (u64 va = start; populate && va < end; va += PAGE_SIZE) {
+        struct vm_area *a = vm_find(vs, va);
+        const char *why;
+        if (a->flags & VM_PROT_MASK)
+            vm_fault(vs, va, (a->flags & VM_WRITE) && !(a->flags & VM_SHARED) ? VM_WRITE : VM_READ, &why);
+    }
+    return 0;
+}
+
+#define MLOCK_ONFAULT 1
+#define MCL_CURRENT 1
+#define MCL_FUTURE 2
+#define MCL_ONFAULT 4
+
+SYSCALL(mlock) { return lock_range(a0, a1, true); }
+SYSCALL(munlock) { return lock_range(a0, a1, false); }
+
+SYSCALL(mlock2) /* (addr, len, flags) */
+{
+    if (a2 & ~(u64)MLOCK_ONFAULT)
+        return -EINVAL;
+    return lock_range(a0, a1, !(a2 & MLOCK_ONFAULT));
+}
+
+/* mlockall: nothing is swapped; current pages stay lazy (Linux would bring them in now: only the memory use
+ * differs) and future ones need no locking. */
+SYSCALL(mlockall) /* (flags) */
+{
+    u32 f = (u32)a0;
+    if (!f || (f & ~(u32)(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) || f == MCL_ONFAULT)
+        return -EINVAL;
+    return 0;
+}
+
+SYSCALL(munlockall) { return 0; }

@@ -116,8 +116,8 @@ SYSCALL(tgkill)
     if ((int)a0 <= 0 || (int)a1 <= 0)
         return -EINVAL;
     struct task *t = task_by_tid((int)a1);
-    if ((int)a0 != current_proc()->pid || !t)
-        return -ESRCH;
+    if (!t || t->proc->pid != (int)a0 || t->proc->zombie)
+        return -ESRCH; /* no such thread in that thread group */
     return signal_send_code(t, (int)a2, SI_TKILL);
 }
 

@@ -101,23 +101,44 @@ SYSCALL(times)
     return clock_monotonic_ns() / 10000000;
 }
 
-static bool is_self(int pid) { return pid == 0 || pid == current_proc()->pid; }
+/* The process pid names (0: the caller), or NULL. */
+static struct proc *target(int pid)
+{
+    return pid == 0 ? current_proc() : pid > 0 ? proc_by_pid(pid) : NULL;
+}
 
-SYSCALL(getpgid) { return is_self((int)a0) ? current_proc()->pgid : -ESRCH; }
+static bool exists(int pid) { return target(pid) != NULL; }
+
+SYSCALL(getpgid) { struct proc *p = target((int)a0); return p ? p->pgid : -ESRCH; }
 SYSCALL(getpgrp) { return current_proc()->pgid; }
-SYSCALL(getsid) { return is_self((int)a0) ? current_proc()->sid : -ESRCH; }
+SYSCALL(getsid) { struct proc *p = target((int)a0); return p ? p->sid : -ESRCH; }
 
+static bool group_in_session(int pgid, int sid)
+{
+    for (struct proc *q = proc_list; q; q = q->next_proc)
+        if (q->pgid == pgid && q->sid == sid && !q->zombie)
+            return true;
+    return false;
+}
+
+/* setpgid: the caller or one of its children (a shell putting a job in its own group); into a new group
+ * named after the process, or an existing group of the caller's session. */
 SYSCALL(setpgid)
 {
     int pid = (int)a0, pgid = (int)a1;
     if (pgid < 0)
         return -EINVAL;
-    if (!is_self(pid))
+    struct proc *self = current_proc(), *p = target(pid);
+    if (!p || (p != self && p->parent != self))
         return -ESRCH;
-    struct proc *p = current_proc();
+    if (p->sid != self->sid)
+        return -EPERM;
     if (p->sid == p->pid)
         return -EPERM; /* a session leader cannot change its group */
-    p->pgid = pgid ? pgid : p->pid;
+    int want = pgid ? pgid : p->pid;
+    if (want != p->pid && !group_in_session(want, self->sid))
+        return -EPERM;
+    p->pgid = want;
     return 0;
 }
 
@@ -173,8 +194,8 @@ static long prio_target(u64 which, u64 who)
 {
     struct proc *p = current_proc();
     switch ((int)which) {
-    case 0: return is_self((int)who) ? 0 : -ESRCH;
-    case 1: return (int)who == 0 || (int)who == p->pgid ? 0 : -ESRCH;
+    case 0: return exists((int)who) ? 0 : -ESRCH;
+    case 1: return (int)who == 0 || group_in_session((int)who, p->sid) ? 0 : -ESRCH;
     case 2: return (u32)who == 0 ? 0 : -ESRCH;
     default: return -EINVAL;
     }
@@ -183,18 +204,55 @@ static long prio_target(u64 which, u64 who)
 SYSCALL(getpriority) { long rc = prio_target(a0, a1); return rc ? rc : 20; } /* 20 - nice 0, as Linux returns */
 SYSCALL(setpriority) { return prio_target(a0, a1); }
 
+#define SCHED_FIFO 1
+#define SCHED_RR 2
+
+SYSCALL(sched_get_priority_max) /* (policy): real-time ones 1..99, the others 0 */
+{
+    int pol = (int)a0;
+    return pol == SCHED_FIFO || pol == SCHED_RR ? 99 : (pol == 0 || pol == 3 || pol == 5 || pol == 6) ? 0 : -EINVAL;
+}
+
+SYSCALL(sched_get_priority_min)
+{
+    int pol = (int)a0;
+    return pol == SCHED_FIFO || pol == SCHED_RR ? 1 : (pol == 0 || pol == 3 || pol == 5 || pol == 6) ? 0 : -EINVAL;
+}
+
+/* The time slice: the scheduler's 1 ms tick (sched.c) while other tasks want the CPU. */
+SYSCALL(sched_rr_get_interval) /* (pid, struct timespec *) */
+{
+    if ((int)a0 < 0)
+        return -EINVAL;
+    if (!exists((int)a0))
+        return -ESRCH;
+    i64 ts[2] = { 0, 1000000 };
+    return copy_to_user((void *)a1, ts, sizeof(ts));
+}
+
+/* personality: kept per process and inherited; skiff has no execution domains, so a persona changes
+ * nothing else (ADDR_NO_RANDOMIZE, the one programs set, holds anyway: skiff does not randomize). */
+SYSCALL(personality)
+{
+    struct proc *p = current_proc();
+    u32 old = p->persona;
+    if ((u32)a0 != 0xffffffffu)
+        p->persona = (u32)a0;
+    return old;
+}
+
 SYSCALL(sched_getscheduler)
 {
     if ((int)a0 < 0)
         return -EINVAL;
-    return is_self((int)a0) ? 0 : -ESRCH; /* SCHED_OTHER */
+    return exists((int)a0) ? 0 : -ESRCH; /* SCHED_OTHER */
 }
 
 SYSCALL(sched_getparam)
 {
     if (!a1 || (int)a0 < 0)
         return -EINVAL;
-    if (!is_self((int)a0))
+    if (!exists((int)a0))
         return -ESRCH;
     int prio = 0;
     return copy_to_user((void *)a1, &prio, sizeof(prio));
@@ -209,7 +267,7 @@ SYSCALL(sched_setaffinity)
         return -EFAULT;
     if ((int)a0 < 0)
         return -ESRCH;
-    if (!is_self((int)a0))
+    if (!exists((int)a0))
         return -ESRCH;
     return (mask & 1) ? 0 : -EINVAL;
 }
