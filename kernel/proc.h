@@ -173,6 +173,9 @@ int signal_send_code(struct task *t, int sig, int code);      /* tgkill/tkill: S
 int signal_send_to(struct task *t, int sig, int code, bool thread);
 void signal_fault(struct regs *r, int sig, u64 addr, int access, const char *what); /* may return: handler */
 void signal_deliver(struct regs *r);                           /* on every return to ring 3 */
+/* pselect6, ppoll, epoll_pwait: a temporary signal mask while the call waits (see signal.c) */
+void signal_mask_push(u64 mask);
+void signal_mask_pop(long rc);
 static inline bool signal_pending(void)
 {
     return current && ((current->proc->sig_pending | current->sig_pending_task) & ~current->sig_blocked);

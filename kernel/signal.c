@@ -132,6 +132,30 @@ void signal_deliver(struct regs *r)
             *act = (struct k_sigaction){ 0 };
         sig = 0; /* frames stack as on Linux: another deliverable signal's handler runs first */
     }
+    if (current->suspend_active) {
+        current->sig_blocked = current->suspend_mask; /* no handler ran: the wait's temporary mask ends here */
+        current->suspend_active = false;
+    }
+}
+
+#define UNBLOCKABLE ((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)))
+
+/* A wait with a temporary signal mask (pselect6, ppoll, epoll_pwait; sigsuspend is the same idea): the mask
+ * is in force while the call waits. When a signal ends the wait (EINTR), the handler's frame carries the
+ * caller's own mask, restored when the handler returns, as after sigsuspend; otherwise it is back at once. */
+void signal_mask_push(u64 mask)
+{
+    current->suspend_mask = current->sig_blocked;
+    current->suspend_active = true;
+    current->sig_blocked = mask & ~UNBLOCKABLE;
+}
+
+void signal_mask_pop(long rc)
+{
+    if (!current->suspend_active || (rc == -EINTR && signal_pending()))
+        return; /* signal_deliver restores it, through the handler's frame */
+    current->sig_blocked = current->suspend_mask;
+    current->suspend_active = false;
 }
 
 /* A synchronous fault: the program's handler runs if it has one and the signal is neither blocked nor

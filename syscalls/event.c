@@ -111,11 +111,25 @@ SYSCALL(epoll_wait)
     return do_epoll_wait((int)a0, (struct epoll_event_k *)a1, (int)a2, (int)a3);
 }
 
+/* The temporary signal mask of epoll_pwait and epoll_pwait2 (NULL: none). */
+static long pwait_masked(int epfd, u64 uev, int max, int ms, u64 umask, u64 size)
+{
+    u64 mask;
+    if (umask && size != 8)
+        return -EINVAL;
+    if (umask && copy_from_user(&mask, (const void *)umask, 8))
+        return -EFAULT;
+    if (umask)
+        signal_mask_push(mask);
+    long rc = do_epoll_wait(epfd, (struct epoll_event_k *)uev, max, ms);
+    if (umask)
+        signal_mask_pop(rc);
+    return rc;
+}
+
 SYSCALL(epoll_pwait)
 {
-    if (a4 && a5 != 8)
-        return -EINVAL; /* the temporary signal mask is not applied (handlers run on return either way) */
-    return do_epoll_wait((int)a0, (struct epoll_event_k *)a1, (int)a2, (int)a3);
+    return pwait_masked((int)a0, a1, (int)a2, (int)a3, a4, a5);
 }
 
 /* epoll_pwait2: the timeout as a timespec (NULL: none), to the millisecond here. */
@@ -131,7 +145,5 @@ SYSCALL(epoll_pwait2) /* (epfd, events, maxevents, const struct timespec *timeou
         u64 total = (u64)ts[0] * 1000 + (u64)(ts[1] + 999999) / 1000000;
         ms = ts[0] > 2000000 ? 0x7fffffff : (int)MIN(total, 0x7fffffffull);
     }
-    if (a4 && a5 != 8)
-        return -EINVAL; /* as epoll_pwait, the temporary signal mask is not applied */
-    return do_epoll_wait((int)a0, (struct epoll_event_k *)a1, (int)a2, ms);
+    return pwait_masked((int)a0, a1, (int)a2, ms, a4, a5);
 }

@@ -109,9 +109,17 @@ SYSCALL(ppoll)
     long rc = timeout_of((const void *)a2, &ns);
     if (rc)
         return rc;
+    u64 mask;
     if (a3 && a4 != 8)
-        return -EINVAL; /* the signal mask would only matter with signal handlers, which do not run yet */
-    return do_poll((struct pollfd_k *)a0, a1, ns);
+        return -EINVAL;
+    if (a3 && copy_from_user(&mask, (const void *)a3, 8))
+        return -EFAULT;
+    if (a3)
+        signal_mask_push(mask);
+    rc = do_poll((struct pollfd_k *)a0, a1, ns);
+    if (a3)
+        signal_mask_pop(rc);
+    return rc;
 }
 
 /* select: the three fd sets become a poll set and back. */
@@ -174,9 +182,23 @@ SYSCALL(select)
     return do_select((int)a0, (u64 *)a1, (u64 *)a2, (u64 *)a3, ns);
 }
 
+/* pselect6's sixth argument: { const sigset_t *set; size_t size }; a NULL set leaves the mask alone. */
 SYSCALL(pselect6)
 {
-    u64 ns;
+    u64 ns, sig[2] = { 0, 0 }, mask;
     long rc = timeout_of((const void *)a4, &ns);
-    return rc ? rc : do_select((int)a0, (u64 *)a1, (u64 *)a2, (u64 *)a3, ns);
+    if (rc)
+        return rc;
+    if (a5 && copy_from_user(sig, (const void *)a5, sizeof(sig)))
+        return -EFAULT;
+    if (sig[0] && sig[1] != 8)
+        return -EINVAL;
+    if (sig[0] && copy_from_user(&mask, (const void *)sig[0], 8))
+        return -EFAULT;
+    if (sig[0])
+        signal_mask_push(mask);
+    rc = do_select((int)a0, (u64 *)a1, (u64 *)a2, (u64 *)a3, ns);
+    if (sig[0])
+        signal_mask_pop(rc);
+    return rc;
 }

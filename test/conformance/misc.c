@@ -77,14 +77,14 @@ static void epoll2(void)
     struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 5 }, out[2];
     epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev);
     struct timespec zero = { 0, 0 }, ten_ms = { 0, 10000000 }, bad = { 0, 1000000000 };
-    T_OK("epoll_pwait2 with a zero timeout on an empty pipe", SYS(SYS_epoll_pwait2, ep, out, 2, &zero, NULL, 8), 0);
-    T_OK("epoll_pwait2 with a 10 ms timeout times out", SYS(SYS_epoll_pwait2, ep, out, 2, &ten_ms, NULL, 8), 0);
+    T_OK("epoll_pwait2 with a zero timeout on an empty pipe", SYS(SYS_epoll_pwait2, ep, out, 2, &zero, NULL, 8L), 0);
+    T_OK("epoll_pwait2 with a 10 ms timeout times out", SYS(SYS_epoll_pwait2, ep, out, 2, &ten_ms, NULL, 8L), 0);
     write(p[1], "x", 1);
-    T_OK("epoll_pwait2 with no timeout sees the data", SYS(SYS_epoll_pwait2, ep, out, 2, NULL, NULL, 8), 1);
+    T_OK("epoll_pwait2 with no timeout sees the data", SYS(SYS_epoll_pwait2, ep, out, 2, NULL, NULL, 8L), 1);
     T_EQ("epoll_pwait2: the data given at ADD", (long)out[0].data.u64, 5);
-    T_ERR("epoll_pwait2 with a bad timespec", SYS(SYS_epoll_pwait2, ep, out, 2, &bad, NULL, 8), EINVAL);
-    T_ERR("epoll_pwait2 timeout at a kernel address", SYS(SYS_epoll_pwait2, ep, out, 2, KADDR, NULL, 8), EFAULT);
-    T_ERR("epoll_pwait2 on a closed fd", SYS(SYS_epoll_pwait2, 999, out, 2, &zero, NULL, 8), EBADF);
+    T_ERR("epoll_pwait2 with a bad timespec", SYS(SYS_epoll_pwait2, ep, out, 2, &bad, NULL, 8L), EINVAL);
+    T_ERR("epoll_pwait2 timeout at a kernel address", SYS(SYS_epoll_pwait2, ep, out, 2, KADDR, NULL, 8L), EFAULT);
+    T_ERR("epoll_pwait2 on a closed fd", SYS(SYS_epoll_pwait2, 999, out, 2, &zero, NULL, 8L), EBADF);
     close(ep), close(p[0]), close(p[1]);
 }
 

@@ -1,12 +1,15 @@
 /* test/conformance/sigwait.c — waiting for signals: rt_sigpending, rt_sigtimedwait, rt_sigsuspend, pause
  * (woken by a thread that signals the main one), and wait4's error paths (this process has no children:
- * the suite never forks). */
-/* covers: rt_sigpending rt_sigtimedwait rt_sigsuspend pause wait4 */
+ * the suite never forks); the temporary signal masks of ppoll, pselect6 and epoll_pwait. */
+/* covers: rt_sigpending rt_sigtimedwait rt_sigsuspend pause wait4 ppoll pselect6 epoll_pwait */
 #include "tap.h"
 #include <pthread.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
 
 static volatile sig_atomic_t got;
 static pthread_t main_thread;
@@ -68,6 +71,46 @@ int main(void)
     T_ERR("pause returns EINTR once a handled signal arrives", SYS(SYS_pause), EINTR);
     T_EQ("pause: the handler ran", got, SIGUSR2);
     pthread_join(t, NULL);
+
+    /* the temporary masks of ppoll, pselect6 and epoll_pwait: SIGUSR1 is blocked, raised, then let in only
+     * while the call waits */
+    int p[2], ep = epoll_create1(0);
+    pipe(p);
+    struct pollfd pfd = { p[0], POLLIN, 0 };
+    struct timespec ten_ms = { 0, 10000000 };
+    struct epoll_event ev = { .events = EPOLLIN }, evs[1];
+    epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev);
+    raise(SIGUSR1);
+    got = 0;
+    T_OK("ppoll with a mask that keeps SIGUSR1 blocked times out", SYS(SYS_ppoll, &pfd, 1, &ten_ms, &set, 8), 0);
+    T_EQ("ppoll: the blocked signal stays pending, unhandled", got, 0);
+    T_ERR("ppoll with a mask that lets SIGUSR1 in: EINTR", SYS(SYS_ppoll, &pfd, 1, &ten_ms, &none, 8), EINTR);
+    T_EQ("ppoll: the handler ran", got, SIGUSR1);
+    sigprocmask(SIG_SETMASK, NULL, &now);
+    T_TRUE("ppoll: the caller's mask is back afterwards", sigismember(&now, SIGUSR1));
+    raise(SIGUSR1);
+    got = 0;
+    fd_set rd;
+    FD_ZERO(&rd);
+    FD_SET(p[0], &rd);
+    struct { const sigset_t *ss; size_t len; } sm = { &none, 8 }, smb = { &none, 4 };
+    T_ERR("pselect6 with a mask that lets SIGUSR1 in: EINTR", SYS(SYS_pselect6, p[0] + 1, &rd, NULL, NULL, &ten_ms,
+                                                                   &sm), EINTR);
+    T_EQ("pselect6: the handler ran", got, SIGUSR1);
+    sigprocmask(SIG_SETMASK, NULL, &now);
+    T_TRUE("pselect6: the caller's mask is back afterwards", sigismember(&now, SIGUSR1));
+    T_ERR("pselect6 with a bad mask size", SYS(SYS_pselect6, p[0] + 1, &rd, NULL, NULL, &ten_ms, &smb), EINVAL);
+    raise(SIGUSR1);
+    got = 0;
+    T_ERR("epoll_pwait with a mask that lets SIGUSR1 in: EINTR", SYS(SYS_epoll_pwait, ep, evs, 1, 10, &none, 8L), EINTR);
+    T_EQ("epoll_pwait: the handler ran", got, SIGUSR1);
+    sigprocmask(SIG_SETMASK, NULL, &now);
+    T_TRUE("epoll_pwait: the caller's mask is back afterwards", sigismember(&now, SIGUSR1));
+    write(p[1], "x", 1);
+    T_OK("ppoll with a mask and a ready fd", SYS(SYS_ppoll, &pfd, 1, &ten_ms, &none, 8), 1);
+    sigprocmask(SIG_SETMASK, NULL, &now);
+    T_TRUE("ppoll with a ready fd: the caller's mask is back", sigismember(&now, SIGUSR1));
+    close(p[0]), close(p[1]), close(ep);
 
     int status;
     T_ERR("wait4 with no children", SYS(SYS_wait4, -1, &status, 0, NULL), ECHILD);

@@ -133,25 +133,25 @@ static void transfers(void)
 
     loff_t oin = 100, oout = 0;
     int cp = open("cp", O_RDWR | O_CREAT | O_TRUNC, 0644);
-    T_OK("copy_file_range 300 bytes", SYS(SYS_copy_file_range, src, &oin, cp, &oout, 300, 0), 300);
+    T_OK("copy_file_range 300 bytes", SYS(SYS_copy_file_range, src, &oin, cp, &oout, 300, 0L), 300);
     T_TRUE("copy_file_range: both offsets moved", oin == 400 && oout == 300);
     pread(cp, got, 200, 0);
     T_TRUE("copy_file_range: the right bytes", !memcmp(got, buf + 100, 200));
     lseek(src, 4900, SEEK_SET);
     T_OK("copy_file_range from the file positions, stopping at the end", SYS(SYS_copy_file_range, src, NULL, cp, NULL,
-                                                                             500, 0), 100);
+                                                                             500, 0L), 100);
     T_EQ("copy_file_range: the source position moved", lseek(src, 0, SEEK_CUR), 5000);
-    T_OK("copy_file_range at the end of the source", SYS(SYS_copy_file_range, src, NULL, cp, NULL, 10, 0), 0);
-    T_ERR("copy_file_range with flags", SYS(SYS_copy_file_range, src, NULL, cp, NULL, 10, 1), EINVAL);
-    T_ERR("copy_file_range into an O_APPEND file", SYS(SYS_copy_file_range, src, NULL, app, NULL, 10, 0), EBADF);
-    T_ERR("copy_file_range from a write-only fd", SYS(SYS_copy_file_range, wo, NULL, cp, NULL, 10, 0), EBADF);
-    T_ERR("copy_file_range into a pipe", SYS(SYS_copy_file_range, src, NULL, p[1], NULL, 10, 0), EINVAL);
+    T_OK("copy_file_range at the end of the source", SYS(SYS_copy_file_range, src, NULL, cp, NULL, 10, 0L), 0);
+    T_ERR("copy_file_range with flags", SYS(SYS_copy_file_range, src, NULL, cp, NULL, 10, 1L), EINVAL);
+    T_ERR("copy_file_range into an O_APPEND file", SYS(SYS_copy_file_range, src, NULL, app, NULL, 10, 0L), EBADF);
+    T_ERR("copy_file_range from a write-only fd", SYS(SYS_copy_file_range, wo, NULL, cp, NULL, 10, 0L), EBADF);
+    T_ERR("copy_file_range into a pipe", SYS(SYS_copy_file_range, src, NULL, p[1], NULL, 10, 0L), EINVAL);
     int dfd = open("d", O_RDONLY | O_DIRECTORY);
-    T_ERR("copy_file_range from a directory", SYS(SYS_copy_file_range, dfd, NULL, cp, NULL, 10, 0), EISDIR);
+    T_ERR("copy_file_range from a directory", SYS(SYS_copy_file_range, dfd, NULL, cp, NULL, 10, 0L), EISDIR);
     oin = 0, oout = 10;
     T_ERR("copy_file_range between overlapping ranges of one file", SYS(SYS_copy_file_range, cp, &oin, cp, &oout,
-                                                                        100, 0), EINVAL);
-    T_ERR("copy_file_range offset at a kernel address", SYS(SYS_copy_file_range, src, KADDR, cp, NULL, 10, 0), EFAULT);
+                                                                        100, 0L), EINVAL);
+    T_ERR("copy_file_range offset at a kernel address", SYS(SYS_copy_file_range, src, KADDR, cp, NULL, 10, 0L), EFAULT);
     close(cp), close(dst), close(wo), close(app), close(dfd), close(p[0]), close(p[1]), close(src);
 }
 
@@ -218,16 +218,16 @@ static void vectors(void)
     T_ERR("pwritev on a closed fd", SYS(SYS_pwritev, 999, w, 2, 0, 0), EBADF);
     T_ERR("preadv iovec at a kernel address", SYS(SYS_preadv, fd, KADDR, 2, 0, 0), EFAULT);
     lseek(fd, 5, SEEK_SET);
-    T_OK("preadv2 at offset -1 reads at the file position", SYS(SYS_preadv2, fd, iov, 1, -1L, 0, 0), 4);
+    T_OK("preadv2 at offset -1 reads at the file position", SYS(SYS_preadv2, fd, iov, 1, -1L, 0, (long)0), 4);
     T_TRUE("preadv2 -1: the bytes at 5", !memcmp(a, "5678", 4));
     T_EQ("preadv2 -1 moves the file position", lseek(fd, 0, SEEK_CUR), 9);
-    T_OK("preadv2 at an offset", SYS(SYS_preadv2, fd, iov, 1, 0, 0, 0), 4);
-    T_ERR("preadv2 with an unknown flag", SYS(SYS_preadv2, fd, iov, 1, 0, 0, 0x4000), EOPNOTSUPP);
-    T_ERR("preadv2 offset -2", SYS(SYS_preadv2, fd, iov, 1, -2L, 0, 0), EINVAL);
+    T_OK("preadv2 at an offset", SYS(SYS_preadv2, fd, iov, 1, 0, 0, (long)0), 4);
+    T_ERR("preadv2 with an unknown flag", SYS(SYS_preadv2, fd, iov, 1, 0, 0, (long)0x4000), EOPNOTSUPP);
+    T_ERR("preadv2 offset -2", SYS(SYS_preadv2, fd, iov, 1, -2L, 0, (long)0), EINVAL);
     struct iovec end[1] = { { "!", 1 } };
-    T_OK("pwritev2 RWF_APPEND writes at the end", SYS(SYS_pwritev2, fd, end, 1, 0, 0, RWF_APPEND), 1);
+    T_OK("pwritev2 RWF_APPEND writes at the end", SYS(SYS_pwritev2, fd, end, 1, 0, 0, (long)RWF_APPEND), 1);
     T_EQ("pwritev2 RWF_APPEND: the file grew by one", file_size("v"), 22);
-    T_ERR("pwritev2 on a closed fd", SYS(SYS_pwritev2, 999, end, 1, 0, 0, 0), EBADF);
+    T_ERR("pwritev2 on a closed fd", SYS(SYS_pwritev2, 999, end, 1, 0, 0, (long)0), EBADF);
     close(fd), close(p[0]), close(p[1]);
 }
 
