@@ -356,8 +356,25 @@ a_exec() {
 	judge
 }
 
+a_make() {
+	name="GNU make -j2: parallel jobs, each recipe a /bin/sh child, SIGCHLD through pselect6's mask"
+	need /usr/bin/make || return
+	[ -x "$BUSYBOX" ] || { skip "$BUSYBOX (busybox-static) is not installed"; return; }
+	for d in "$tmp/mk-native" "$data/mk"; do
+		mkdir -p "$d"
+		# recipes of shell builtins only: the guest's /bin/sh is busybox and it has no other programs
+		printf '%s\n' 'all: a.out b.out c.out d.out' \
+			'	@for f in $^; do while read l; do echo "$$f: $$l"; done < $$f; done' \
+			'%.out:' \
+			'	@i=0; while [ $$i -lt 3 ]; do echo "$@ $$i" >> $@; i=$$((i+1)); done' >"$d/Makefile"
+	done
+	native /usr/bin/make -s -j2 -C "$tmp/mk-native" all
+	sk --add "$BUSYBOX:/bin/sh" --add "$data" /usr/bin/make -s -j2 -C "$data/mk" all
+	judge
+}
+
 APPS_ALL="a_ls a_ls_etc a_cat a_head a_sort a_wc a_sha a_date a_grep a_grep_etc a_gzip a_bzip2
-a_xz a_sqlite a_lua a_perl a_python a_python_files a_bc a_musl a_shell a_exec"
+a_xz a_sqlite a_lua a_perl a_python a_python_files a_bc a_musl a_shell a_exec a_make"
 
 main() {
 	# shellcheck disable=SC2086 # split the lists into words on purpose
