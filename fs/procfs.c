@@ -163,12 +163,37 @@ static void proc_release(struct file *f)
 
 static const struct file_ops proc_ops = { .open = proc_open, .read = proc_read, .release = proc_release };
 
-/* ---- the process: /proc/<pid> ---- */
+/* ---- the process: /proc/<pid> ----
+ * Every file and link under /proc/<pid> knows its pid (in its inode's priv: PID_PRIV), so it describes that
+ * process whoever reads it; once the process is gone its files say ESRCH, as on Linux. */
 
-static int gen_maps(char *buf, size_t size)
+#define PID_PRIV(pid, low) ((void *)(((u64)(u32)(pid) << 32) | (u32)(low)))
+static int priv_pid(const struct inode *ino) { return (int)((u64)ino->priv >> 32); }
+static u32 priv_low(const struct inode *ino) { return (u32)(u64)ino->priv; }
+
+static struct proc *ino_proc(const struct inode *ino)
+{
+    struct proc *p = proc_by_pid(priv_pid(ino));
+    return p && !p->zombie ? p : NULL;
+}
+
+/* Its first thread speaks for a process (name, signal mask), as Linux's /proc/<pid> shows the leader. */
+static struct task *leader(struct proc *p)
+{
+    struct task *t = proc_first_task(p);
+    return t ? t : current;
+}
+
+static const char *proc_comm(struct proc *p)
+{
+    struct task *t = leader(p);
+    return t->comm[0] ? t->comm : "skiff";
+}
+
+static int gen_maps(struct proc *p, char *buf, size_t size)
 {
     size_t n = 0;
-    for (struct vm_area *a = current_vm()->areas; a; a = a->next) {
+    for (struct vm_area *a = p->vm ? p->vm->areas : NULL; a; a = a->next) {
         OUT("%08lx-%08lx %c%c%cp 00000000 00:00 0", a->start, a->end, (a->flags & VM_READ) ? 'r' : '-',
             (a->flags & VM_WRITE) ? 'w' : '-', (a->flags & VM_EXEC) ? 'x' : '-');
         if (a->flags & VM_STACK)
@@ -189,51 +214,81 @@ static u64 rss_pages(void)
     return pmm_total_pages() - pmm_free_pages();
 }
 
-static int gen_stat(char *buf, size_t size)
+static int gen_stat(struct proc *p, char *buf, size_t size)
 {
-    struct proc *p = current_proc();
     u64 ticks = clock_tsc_to_ns(rdtsc_now() - boot.user_entry_tsc) / 10000000;
     u64 vsize = 0;
-    for (struct vm_area *a = p->vm->areas; a; a = a->next)
+    for (struct vm_area *a = p->vm ? p->vm->areas : NULL; a; a = a->next)
         vsize += a->end - a->start;
     return ksnprintf(buf, size,
-                     "%d (%s) R %d %d %d 0 -1 4194560 0 0 0 0 %lu 0 0 0 20 0 1 0 %lu %lu %lu 18446744073709551615 "
+                     "%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 %lu 0 0 0 20 0 %d 0 %lu %lu %lu 18446744073709551615 "
                      "0 0 %lu 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
-                     p->pid, current->comm[0] ? current->comm : "skiff", p->ppid, p->pgid, p->sid, ticks,
-                     (u64)0 /* started at boot */, vsize, rss_pages(), (u64)USER_STACK_TOP);
+                     p->pid, proc_comm(p), p == current_proc() ? 'R' : 'S', p->ppid, p->pgid, p->sid, ticks,
+                     MAX(p->nthreads, 1), (u64)0 /* started at boot */, vsize, rss_pages(), (u64)USER_STACK_TOP);
 }
 
-static int gen_status(char *buf, size_t size)
+static int gen_status(struct proc *p, char *buf, size_t size)
 {
-    struct proc *p = current_proc();
     return ksnprintf(buf, size,
-                     "Name:\t%s\nUmask:\t%04o\nState:\tR (running)\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n"
+                     "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n"
                      "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t%d\nGroups:\t\nVmRSS:\t%8lu kB\n"
-                     "Threads:\t1\nSigBlk:\t%016lx\nCpus_allowed:\t1\nCpus_allowed_list:\t0\n",
-                     current->comm[0] ? current->comm : "skiff", p->umask, p->pid, p->pid, p->ppid, FD_MAX,
-                     rss_pages() * 4, current->sig_blocked);
+                     "Threads:\t%d\nSigBlk:\t%016lx\nCpus_allowed:\t1\nCpus_allowed_list:\t0\n",
+                     proc_comm(p), p->umask, p == current_proc() ? "R (running)" : "S (sleeping)", p->pid, p->pid,
+                     p->ppid, FD_MAX, rss_pages() * 4, MAX(p->nthreads, 1), leader(p)->sig_blocked);
 }
 
-static int gen_cmdline(char *buf, size_t size)
+static int gen_cmdline(struct proc *p, char *buf, size_t size)
 {
-    struct proc *p = current_proc();
     size_t n = MIN(p->cmdline_len, size);
     memcpy(buf, p->cmdline, n);
     return (int)n;
 }
 
-static int gen_environ(char *buf, size_t size)
+static int gen_environ(struct proc *p, char *buf, size_t size)
 {
-    (void)buf, (void)size;
+    (void)p, (void)buf, (void)size;
     return 0; /* not kept: Linux too shows it only to the process's owner; an empty file is honest */
 }
 
+static int gen_pid_mounts(struct proc *p, char *buf, size_t size)
+{
+    (void)p;
+    return gen_mounts(buf, size);
+}
+
+typedef int (*pid_gen)(struct proc *p, char *buf, size_t size);
+static const struct { const char *name; pid_gen gen; } pid_files[] = {
+    { "maps", gen_maps },       { "stat", gen_stat },       { "status", gen_status },
+    { "cmdline", gen_cmdline }, { "environ", gen_environ }, { "mounts", gen_pid_mounts },
+};
+
+static int pid_open(struct file *f)
+{
+    struct proc *p = ino_proc(f->inode);
+    u32 idx = priv_low(f->inode);
+    if (!p)
+        return -ESRCH;
+    struct gen_text *t = kzalloc(sizeof(*t));
+    char *buf = kmalloc(GEN_SIZE);
+    if (!t || !buf) {
+        kfree(t);
+        kfree(buf);
+        return -ENOMEM;
+    }
+    int n = pid_files[idx].gen(p, buf, GEN_SIZE);
+    *t = (struct gen_text){ buf, (size_t)MIN(n, (int)GEN_SIZE - 1) };
+    f->priv = t;
+    return 0;
+}
+
+static const struct file_ops pid_ops = { .open = pid_open, .read = proc_read, .release = proc_release };
+
 static struct inode *resolve_exe(struct inode *link)
 {
-    (void)link;
     static int depth; /* an exe path that leads back into /proc must not recurse without end */
+    struct proc *p = ino_proc(link);
     struct inode *ino = NULL;
-    const char *exe = current_proc()->exe;
+    const char *exe = p ? p->exe : NULL;
     if (exe && depth == 0) {
         depth++;
         if (vfs_lookup(vfs_root, exe, WALK_FOLLOW, &ino))
@@ -243,30 +298,34 @@ static struct inode *resolve_exe(struct inode *link)
     return ino;
 }
 
+static void set_target(struct inode *link, char *text)
+{
+    if (!text)
+        return;
+    kfree(link->target);
+    link->target = text;
+    link->size = strlen(text);
+}
+
 static void refresh_exe(struct inode *link)
 {
-    kfree(link->target);
-    const char *exe = current_proc()->exe;
-    link->target = kstrdup(exe ? exe : "/");
-    link->size = strlen(link->target);
+    struct proc *p = ino_proc(link);
+    set_target(link, kstrdup(p && p->exe ? p->exe : "/"));
 }
 
 static struct inode *resolve_cwd(struct inode *link)
 {
-    (void)link;
-    return current_proc()->cwd;
+    struct proc *p = ino_proc(link);
+    return p ? p->cwd : NULL;
 }
 
 static void refresh_cwd(struct inode *link)
 {
+    struct proc *p = ino_proc(link);
     char *buf = kmalloc(PATH_MAX);
-    if (!buf)
-        return;
-    if (vfs_path_of(current_proc()->cwd, buf, PATH_MAX) < 0)
-        strcat_k(strcpy_k(buf, ""), "/");
-    kfree(link->target);
-    link->target = buf;
-    link->size = strlen(buf);
+    if (buf && (!p || vfs_path_of(p->cwd, buf, PATH_MAX) < 0))
+        strcpy_k(buf, "/");
+    set_target(link, buf);
 }
 
 static struct inode *resolve_root(struct inode *link)
@@ -277,7 +336,8 @@ static struct inode *resolve_root(struct inode *link)
 
 static struct inode *resolve_fd(struct inode *link)
 {
-    struct file *f = fd_get(current_proc()->fdt, (int)(u64)link->priv);
+    struct proc *p = ino_proc(link);
+    struct file *f = p ? fd_get(p->fdt, (int)priv_low(link)) : NULL;
     return f ? f->inode : NULL;
 }
 
@@ -293,13 +353,14 @@ static struct inode *magic_link(struct inode *dir, const char *name, const char 
     return ino;
 }
 
-/* /proc/<pid>/fd: rebuilt from the fd table before every lookup or listing. */
+/* /proc/<pid>/fd: rebuilt from that process's fd table before every lookup or listing. */
 static void refresh_fd_dir(struct inode *dir)
 {
     while (dir->children)
         ramfs_unlink(dir, dir->children->name, false);
-    struct fdtable *t = current_proc()->fdt;
-    for (int fd = 0; fd < FD_MAX; fd++) {
+    struct proc *p = ino_proc(dir);
+    struct fdtable *t = p ? p->fdt : NULL;
+    for (int fd = 0; t && fd < FD_MAX; fd++) {
         struct file *f = t->files[fd];
         if (!f)
             continue;
@@ -309,7 +370,7 @@ static void refresh_fd_dir(struct inode *dir)
             ksnprintf(target, sizeof(target), f->inode ? (S_ISCHR(f->inode->mode) ? "/dev/pts/0" : "anon_inode:[%lu]")
                                                        : "pipe:[%lu]", (u64)(f->inode ? f->inode->ino : (u64)f->priv & 0xffff));
         struct inode *l = magic_link(dir, name, f->path ? f->path : target, resolve_fd, NULL);
-        l->priv = (void *)(u64)fd;
+        l->priv = PID_PRIV(p->pid, fd);
         l->mode = S_IFLNK | 0700;
     }
 }
@@ -346,17 +407,19 @@ static void make_pid_dir(struct inode *proc, int pid)
     char name[16];
     ksnprintf(name, sizeof(name), "%d", pid);
     struct inode *d = proc_mkdir(proc, name);
-    magic_link(d, "exe", "/", resolve_exe, refresh_exe);
-    magic_link(d, "cwd", "/", resolve_cwd, refresh_cwd);
+    magic_link(d, "exe", "/", resolve_exe, refresh_exe)->priv = PID_PRIV(pid, 0);
+    magic_link(d, "cwd", "/", resolve_cwd, refresh_cwd)->priv = PID_PRIV(pid, 0);
     magic_link(d, "root", "/", resolve_root, NULL);
     struct inode *fd = proc_mkdir_(d, "fd", 0500);
     fd->refresh = refresh_fd_dir;
-    proc_add(d, "maps", gen_maps);
-    proc_add(d, "stat", gen_stat);
-    proc_add(d, "status", gen_status);
-    proc_add(d, "cmdline", gen_cmdline);
-    proc_add(d, "environ", gen_environ);
-    proc_add(d, "mounts", gen_mounts);
+    fd->priv = PID_PRIV(pid, 0);
+    for (u32 i = 0; i < ARRAY_SIZE(pid_files); i++) {
+        struct inode *ino = ramfs_new_inode(S_IFREG | 0444);
+        if (!ino || ramfs_link(d, pid_files[i].name, ino))
+            panic("cannot create /proc/%d/%s", pid, pid_files[i].name);
+        ino->fops = &pid_ops;
+        ino->priv = PID_PRIV(pid, i);
+    }
 }
 
 static void refresh_self(struct inode *link)
@@ -406,8 +469,7 @@ static int gen_uuid(char *buf, size_t size)
 
 static struct inode *proc_root;
 
-/* /proc/<pid> for a new process, and away again when it is reaped. Their files describe the process that
- * reads them (they are generated for current): enough for /proc/self, which is what programs read. */
+/* /proc/<pid> for a new process, and away again when it is reaped. */
 void procfs_add_pid(int pid)
 {
     if (proc_root)

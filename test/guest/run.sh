@@ -348,6 +348,13 @@ t_pgrp() {
 	pass
 }
 
+t_procpid() {
+	name="/proc/<pid> of another process describes it (stat, status, cwd, fd), and goes when it is reaped"
+	sk "$BIN/procpid"
+	[ "$st" -eq 0 ] && grep -q '^0 failed' "$tmp/out" || { fail "status $st: $(tr '\n' ' ' <"$tmp/out")"; return; }
+	pass
+}
+
 t_firmware() {
 	name="--firmware seabios and qboot both boot (qboot is the default when installed)"
 	sk --firmware seabios "$BUSYBOX" echo via-seabios
@@ -399,7 +406,7 @@ t_kvm() {
 
 TESTS="t_missing_host t_usage t_demo t_echo t_false t_stdin t_ls t_cat t_wc
 t_sha t_sort t_argv_glibc t_argv_musl t_segv t_abort t_notelf t_rootfs
-t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_firmware t_fuzz t_kvm"
+t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_procpid t_firmware t_fuzz t_kvm"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose
