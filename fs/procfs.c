@@ -124,20 +124,24 @@ static int gen_boot_phases(char *buf, size_t size)
     return (int)n;
 }
 
-static int proc_open(struct file *f)
+/* Keeps n bytes of generated text (in buf, GEN_SIZE long, now owned here) for the reads of f. */
+static int keep_text(struct file *f, char *buf, int n)
 {
-    proc_gen gen = (proc_gen)f->inode->priv;
     struct gen_text *t = kzalloc(sizeof(*t));
-    char *buf = kmalloc(GEN_SIZE);
-    if (!t || !buf) {
-        kfree(t);
+    if (!t) {
         kfree(buf);
         return -ENOMEM;
     }
-    int n = gen(buf, GEN_SIZE);
-    *t = (struct gen_text){ buf, (size_t)MIN(n, (int)GEN_SIZE - 1) };
+    *t = (struct gen_text){ buf, (size_t)MAX(0, MIN(n, (int)GEN_SIZE - 1)) };
     f->priv = t;
     return 0;
+}
+
+static int proc_open(struct file *f)
+{
+    proc_gen gen = (proc_gen)f->inode->priv;
+    char *buf = kmalloc(GEN_SIZE);
+    return buf ? keep_text(f, buf, gen(buf, GEN_SIZE)) : -ENOMEM;
 }
 
 static ssize_t proc_read(struct file *f, void *ubuf, size_t n, u64 *off)
@@ -268,17 +272,8 @@ static int pid_open(struct file *f)
     u32 idx = priv_low(f->inode);
     if (!p)
         return -ESRCH;
-    struct gen_text *t = kzalloc(sizeof(*t));
     char *buf = kmalloc(GEN_SIZE);
-    if (!t || !buf) {
-        kfree(t);
-        kfree(buf);
-        return -ENOMEM;
-    }
-    int n = pid_files[idx].gen(p, buf, GEN_SIZE);
-    *t = (struct gen_text){ buf, (size_t)MIN(n, (int)GEN_SIZE - 1) };
-    f->priv = t;
-    return 0;
+    return buf ? keep_text(f, buf, pid_files[idx].gen(p, buf, GEN_SIZE)) : -ENOMEM;
 }
 
 static const struct file_ops pid_ops = { .open = pid_open, .read = proc_read, .release = proc_release };

@@ -174,7 +174,7 @@ int signal_send_to(struct task *t, int sig, int code, bool thread);
 void signal_fault(struct regs *r, int sig, u64 addr, int access, const char *what); /* may return: handler */
 void signal_deliver(struct regs *r);                           /* on every return to ring 3 */
 /* pselect6, ppoll, epoll_pwait: a temporary signal mask while the call waits (see signal.c) */
-void signal_mask_push(u64 mask);
+long signal_mask_push(u64 umask, u64 size); /* the user's sigset (NULL: none): 0, -EINVAL or -EFAULT */
 void signal_mask_pop(long rc);
 static inline bool signal_pending(void)
 {

@@ -143,11 +143,19 @@ void signal_deliver(struct regs *r)
 /* A wait with a temporary signal mask (pselect6, ppoll, epoll_pwait; sigsuspend is the same idea): the mask
  * is in force while the call waits. When a signal ends the wait (EINTR), the handler's frame carries the
  * caller's own mask, restored when the handler returns, as after sigsuspend; otherwise it is back at once. */
-void signal_mask_push(u64 mask)
+long signal_mask_push(u64 umask, u64 size)
 {
+    u64 mask;
+    if (!umask)
+        return 0;
+    if (size != 8)
+        return -EINVAL;
+    if (copy_from_user(&mask, (const void *)umask, 8))
+        return -EFAULT;
     current->suspend_mask = current->sig_blocked;
     current->suspend_active = true;
     current->sig_blocked = mask & ~UNBLOCKABLE;
+    return 0;
 }
 
 void signal_mask_pop(long rc)

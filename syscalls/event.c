@@ -114,16 +114,11 @@ SYSCALL(epoll_wait)
 /* The temporary signal mask of epoll_pwait and epoll_pwait2 (NULL: none). */
 static long pwait_masked(int epfd, u64 uev, int max, int ms, u64 umask, u64 size)
 {
-    u64 mask;
-    if (umask && size != 8)
-        return -EINVAL;
-    if (umask && copy_from_user(&mask, (const void *)umask, 8))
-        return -EFAULT;
-    if (umask)
-        signal_mask_push(mask);
-    long rc = do_epoll_wait(epfd, (struct epoll_event_k *)uev, max, ms);
-    if (umask)
-        signal_mask_pop(rc);
+    long rc = signal_mask_push(umask, size);
+    if (rc)
+        return rc;
+    rc = do_epoll_wait(epfd, (struct epoll_event_k *)uev, max, ms);
+    signal_mask_pop(rc);
     return rc;
 }
 

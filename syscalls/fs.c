@@ -22,36 +22,38 @@ static long open_existing(struct walk *w, u32 flags)
     return 0;
 }
 
-/* A regular file with no name (O_TMPFILE, memfd_create): it lives while a descriptor holds it. path is what
- * /proc/self/fd shows (kmalloc'ed or NULL). */
-static long open_unnamed(u32 mode, u32 flags, char *path, bool cloexec)
+/* What /proc/self/fd shows for an unnamed file: "DIR/#INO (deleted)" for O_TMPFILE in DIR, else
+ * "/memfd:NAME (deleted)". kmalloc'ed, or NULL. */
+static char *unnamed_path(struct inode *tmpdir, u64 ino, const char *memfd_name)
+{
+    char *d = kmalloc(PATH_MAX), *p = kmalloc(PATH_MAX);
+    if (p && !tmpdir)
+        ksnprintf(p, PATH_MAX, "/memfd:%s (deleted)", memfd_name);
+    else if (p && d && vfs_path_of(tmpdir, d, PATH_MAX) >= 0)
+        ksnprintf(p, PATH_MAX, "%s/#%lu (deleted)", strcmp(d, "/") ? d : "", (unsigned long)ino);
+    else if (p)
+        ksnprintf(p, PATH_MAX, "/#%lu (deleted)", (unsigned long)ino);
+    kfree(d);
+    return p;
+}
+
+/* A regular file with no name (O_TMPFILE in tmpdir, or memfd_create's memfd_name): it lives while a
+ * descriptor holds it. */
+static long open_unnamed(u32 mode, u32 flags, bool cloexec, struct inode *tmpdir, const char *memfd_name)
 {
     struct inode *ino = ramfs_new_inode(S_IFREG | (mode & 07777));
-    if (!ino) {
-        kfree(path);
+    if (!ino)
         return -ENOMEM;
-    }
     inode_get(ino); /* held across the open: a failed open then frees it */
     struct file *f = file_open_inode(ino, flags);
     inode_put(ino);
-    if (!f) {
-        kfree(path);
+    if (!f)
         return -ENOMEM;
-    }
-    f->path = path;
+    f->path = unnamed_path(tmpdir, ino->ino, memfd_name);
     int fd = fd_install(current_proc()->fdt, f, 0, cloexec);
     if (fd < 0)
         file_put(f);
     return fd;
-}
-
-static char *tmpfile_path(const struct walk *w)
-{
-    char *dir = vfs_walk_path(w), *p = kmalloc(PATH_MAX);
-    if (dir && p)
-        ksnprintf(p, PATH_MAX, "%s/#%lu (deleted)", strcmp(dir, "/") ? dir : "", (unsigned long)w->node->ino);
-    kfree(dir);
-    return p;
 }
 
 /* O_TMPFILE: an unnamed file in a directory's filesystem, to be named later with linkat (unless O_EXCL). */
@@ -59,20 +61,14 @@ static long open_tmpfile(int dirfd, const char *upath, u32 flags, u32 mode)
 {
     if ((flags & O_ACCMODE) == O_RDONLY)
         return -EINVAL;
-    char *kpath = kmalloc(PATH_MAX);
-    if (!kpath)
-        return -ENOMEM;
-    struct walk w;
-    long rc = at_walk(dirfd, upath, WALK_FOLLOW, &w, kpath);
-    kfree(kpath);
+    struct inode *dir;
+    long rc = at_lookup(dirfd, upath, WALK_FOLLOW, &dir);
     if (rc)
         return rc;
-    if (!w.node)
-        return -ENOENT;
-    if (!S_ISDIR(w.node->mode))
+    if (!S_ISDIR(dir->mode))
         return -ENOTDIR;
     u32 keep = (flags & OPEN_KEEP & ~O_DIRECTORY) | O_LARGEFILE;
-    return open_unnamed(mode & ~current_proc()->umask, keep, tmpfile_path(&w), flags & O_CLOEXEC);
+    return open_unnamed(mode & ~current_proc()->umask, keep, flags & O_CLOEXEC, dir, NULL);
 }
 
 static long do_openat(int dirfd, const char *upath, u32 flags, u32 mode)
@@ -152,11 +148,8 @@ SYSCALL(memfd_create) /* (name, flags) */
         return -EINVAL;
     if (n < 0)
         return n;
-    char *path = kmalloc(PATH_MAX);
-    if (path)
-        ksnprintf(path, PATH_MAX, "/memfd:%s (deleted)", name);
     u32 mode = (flags & MFD_NOEXEC_SEAL) ? 0666 : 0777;
-    return open_unnamed(mode, O_RDWR | O_LARGEFILE, path, flags & MFD_CLOEXEC);
+    return open_unnamed(mode, O_RDWR | O_LARGEFILE, flags & MFD_CLOEXEC, NULL, name);
 }
 
 static long do_mkdirat(int dirfd, const char *upath, u32 mode)

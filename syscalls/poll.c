@@ -109,16 +109,10 @@ SYSCALL(ppoll)
     long rc = timeout_of((const void *)a2, &ns);
     if (rc)
         return rc;
-    u64 mask;
-    if (a3 && a4 != 8)
-        return -EINVAL;
-    if (a3 && copy_from_user(&mask, (const void *)a3, 8))
-        return -EFAULT;
-    if (a3)
-        signal_mask_push(mask);
+    if ((rc = signal_mask_push(a3, a4)))
+        return rc;
     rc = do_poll((struct pollfd_k *)a0, a1, ns);
-    if (a3)
-        signal_mask_pop(rc);
+    signal_mask_pop(rc);
     return rc;
 }
 
@@ -185,20 +179,15 @@ SYSCALL(select)
 /* pselect6's sixth argument: { const sigset_t *set; size_t size }; a NULL set leaves the mask alone. */
 SYSCALL(pselect6)
 {
-    u64 ns, sig[2] = { 0, 0 }, mask;
+    u64 ns, sig[2] = { 0, 0 };
     long rc = timeout_of((const void *)a4, &ns);
     if (rc)
         return rc;
     if (a5 && copy_from_user(sig, (const void *)a5, sizeof(sig)))
         return -EFAULT;
-    if (sig[0] && sig[1] != 8)
-        return -EINVAL;
-    if (sig[0] && copy_from_user(&mask, (const void *)sig[0], 8))
-        return -EFAULT;
-    if (sig[0])
-        signal_mask_push(mask);
+    if ((rc = signal_mask_push(sig[0], sig[1])))
+        return rc;
     rc = do_select((int)a0, (u64 *)a1, (u64 *)a2, (u64 *)a3, ns);
-    if (sig[0])
-        signal_mask_pop(rc);
+    signal_mask_pop(rc);
     return rc;
 }
