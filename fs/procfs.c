@@ -9,6 +9,7 @@
 #include "../kernel/boot.h"
 #include "../kernel/proc.h"
 #include "../arch/x86_64/arch.h"
+#include "../net/net.h"
 
 struct gen_text {
     char *buf;
@@ -443,6 +444,7 @@ static const struct { const char *dir, *name; proc_gen gen; } proc_files[] = {
     { "sys/kernel", "ngroups_max", gen_ngroups },
     { "sys/kernel/random", "uuid", gen_uuid },    { "sys/kernel/random", "boot_id", gen_uuid },
     { "sys/vm", "overcommit_memory", gen_zero },
+    { "net", "skiff", net_proc_counters },  /* the network stack's state and counters (net/net.c) */
 };
 
 void procfs_init(void)

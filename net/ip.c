@@ -72,6 +72,9 @@ static void ip_deliver(const struct ip_hdr *h, const u8 *payload, size_t len)
     case IPPROTO_ICMP:
         icmp_input(h->src, h->dst, payload, len);
         break;
+    case IPPROTO_UDP:
+        udp_input(h->src, h->dst, payload, len);
+        break;
     case IPPROTO_TCP:
         net_stats.tcp_rx_drop_no_tcp++; /* no TCP in this kernel yet: dropped without an answer */
         break;

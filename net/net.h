@@ -78,6 +78,15 @@ ip4_t ip_source_for(ip4_t dst);      /* the source address ip_output uses for ds
 void ip_port_unreachable(void);      /* from udp_input: answer the packet being delivered with ICMP */
 void icmp_port_unreachable(const u8 *ip_pkt, size_t len);
 void net_timer_arm(void);            /* something needs net_timer: start the tick */
+void dhcp_start(void);               /* net/dhcp.c: from net_init */
+void dhcp_timer(u64 now_ns);
+bool dhcp_timer_needed(void);
+bool dhcp_failed(void);              /* no server answered: the interface will not come up */
+int virtio_net_stats(char *buf, size_t size);   /* drivers/virtio_net.c: the NIC's counters */
+int net_proc_counters(char *buf, size_t size);  /* /proc/net/skiff */
+/* For a socket call that needs the interface: 0 once it is up (waiting up to timeout_ns for DHCP),
+ * -ENETUNREACH (no device, no DHCP answer, or the wait ran out) or -EINTR. */
+int net_wait_up(u64 timeout_ns);
 
 /* Counters, one table (/proc/net/skiff lists them). */
 #define NET_COUNTERS(X) \
@@ -131,3 +140,6 @@ unsigned udp_poll(const struct udp_pcb *pcb);
 void udp_close(struct udp_pcb *pcb);
 void udp_local(const struct udp_pcb *pcb, ip4_t *addr, u16 *port);
 void udp_remote(const struct udp_pcb *pcb, ip4_t *addr, u16 *port);
+/* A kernel receiver (DHCP): each datagram for pcb goes to fn at once instead of the queue. */
+typedef void (*udp_recv_fn)(ip4_t src, u16 sport, const u8 *data, size_t len);
+void udp_set_recv(struct udp_pcb *pcb, udp_recv_fn fn);
