@@ -235,8 +235,8 @@ void dhcp_timer(u64 now)
             dhcp_restart();
             return;
         }
-        kerr("skiff: net: no answer from a DHCP server: the network stays down\n");
         dhcp.state = DHCP_FAILED;
+        kerr("skiff: net: no answer from a DHCP server: the network stays down\n");
         sched_kick_io();
         return;
     }
