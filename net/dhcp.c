@@ -190,14 +190,13 @@ static void dhcp_recv(ip4_t src, u16 sport, const u8 *data, size_t len)
     struct dhcp_msg m;
     net_stats.dhcp_rx++;
     size_t fixed = offsetof(struct dhcp_msg, options);
-    if (len < fixed || len > sizeof(m))
+    if (len < fixed)
         return;
-    memset(&m, 0, sizeof(m));
-    memcpy(&m, data, len);
+    memcpy(&m, data, fixed); /* the options are read where they are: a server may send more than 312 bytes */
     if (m.op != 2 || m.xid != dhcp.xid || memcmp(m.chaddr, net_if.mac, 6) || m.magic != net_htonl(DHCP_MAGIC))
         return;
     struct dhcp_offer o = { 0 };
-    if (!dhcp_parse(m.options, len - fixed, &o))
+    if (!dhcp_parse(data + fixed, len - fixed, &o))
         return;
     if (dhcp.state == DHCP_SELECTING && o.type == DHCPOFFER && m.yiaddr && o.server) {
         dhcp.offered = m.yiaddr;
