@@ -80,8 +80,10 @@ static void vnet_rx(void)
         rx_post(buf);
         posted = true;
     }
-    if (posted)
+    if (posted) {
         virtq_kick(&rxq);
+        net_timer_poke(); /* input may have armed a timer (a delayed ACK, a retransmission) */
+    }
     tx_reclaim();
 }
 

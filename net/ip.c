@@ -202,7 +202,7 @@ int ip_output(ip4_t src, ip4_t dst, u8 proto, const void *payload, size_t len)
     memcpy(frame + ETH_HLEN, &h, sizeof(h));
     memcpy(frame + ETH_HLEN + IP_HLEN, payload, len);
     net_stats.ip_tx++;
-    if (local)
-        return ip_loopback(frame + ETH_HLEN, IP_HLEN + len);
-    return arp_output(nh, frame, IP_HLEN + len);
+    int r = local ? ip_loopback(frame + ETH_HLEN, IP_HLEN + len) : arp_output(nh, frame, IP_HLEN + len);
+    net_timer_poke(); /* whoever sent this may wait on a timer now (TCP's retransmission) */
+    return r;
 }

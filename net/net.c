@@ -13,6 +13,13 @@ void net_timer_arm(void)
     timer_check_needed();
 }
 
+/* After the stack ran (a frame received, a packet sent): start the tick if a protocol armed a timer. */
+void net_timer_poke(void)
+{
+    if (net_timer_needed())
+        timer_check_needed();
+}
+
 bool net_timer_needed(void)
 {
     return ip_loopback_pending() || arp_timer_needed() || dhcp_timer_needed();

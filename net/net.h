@@ -78,6 +78,7 @@ ip4_t ip_source_for(ip4_t dst);      /* the source address ip_output uses for ds
 void ip_port_unreachable(void);      /* from udp_input: answer the packet being delivered with ICMP */
 void icmp_port_unreachable(const u8 *ip_pkt, size_t len);
 void net_timer_arm(void);            /* something needs net_timer: start the tick */
+void net_timer_poke(void);           /* the same, only if net_timer_needed() (after input, after output) */
 void dhcp_start(void);               /* net/dhcp.c: from net_init */
 void dhcp_timer(u64 now_ns);
 bool dhcp_timer_needed(void);
