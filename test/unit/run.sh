@@ -23,5 +23,7 @@ echo "# unit: cpio"
 run "$B/unit/test_cpio"
 echo "# unit: ramfs and path lookup"
 run "$B/unit/test_namei"
+echo "# unit: network (Ethernet, ARP, IPv4, ICMP, UDP; fuzzed frames)"
+run "$B/unit/test_net"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

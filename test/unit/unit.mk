@@ -3,10 +3,16 @@
 UNIT_DIR  := $(BUILD)/unit
 UNIT_SRCS := loader/elf.c fs/cpio.c fs/ramfs.c fs/namei.c kernel/printf.c test/unit/host_shim.c
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined -fno-builtin-printf
-UNIT_TESTS := $(UNIT_DIR)/test_elf $(UNIT_DIR)/test_cpio $(UNIT_DIR)/test_namei
+UNIT_TESTS := $(UNIT_DIR)/test_elf $(UNIT_DIR)/test_cpio $(UNIT_DIR)/test_namei $(UNIT_DIR)/test_net
+# The network's lower layers (test_net fakes the NIC and the few kernel calls they make).
+NET_UNIT_SRCS := net/csum.c net/eth.c net/arp.c net/ip.c net/icmp.c net/udp.c kernel/printf.c test/unit/host_shim.c
 
 unit-bin: $(UNIT_TESTS)
 
 $(UNIT_DIR)/%: test/unit/%.c $(UNIT_SRCS) test/unit/unit.h | deps-build
 	@mkdir -p $(UNIT_DIR)
 	$(CC) $(UNIT_CFLAGS) -o $@ $< $(UNIT_SRCS)
+
+$(UNIT_DIR)/test_net: test/unit/test_net.c $(NET_UNIT_SRCS) net/net.h test/unit/unit.h | deps-build
+	@mkdir -p $(UNIT_DIR)
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $(NET_UNIT_SRCS)
