@@ -22,7 +22,8 @@ struct umsg {
 
 struct usock {
     int refs;
-    struct socket *sock;          /* NULL once the file is closed (the socket is dead) */
+    struct socket *sock;          /* NULL for an unaccepted embryo, and once the file is closed */
+    bool dead;                    /* its file was closed (or, an embryo, its listener's) */
     int type;
     enum ustate state;
     struct usock *peer;           /* a ref; stays set (to a dead socket) after the peer closes */

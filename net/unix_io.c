@@ -129,9 +129,7 @@ ssize_t unix_stream_recv(struct socket *s, void *kbuf, size_t n, void *kaddr, u3
         return -EOPNOTSUPP;
     if (u->state != U_CONN)
         return -EINVAL;
-    if (!n)
-        return 0;
-    if (!u->rq) {
+    if (!u->rq) { /* even for n == 0, as Linux */
         int e = usock_take_err(u);
         return e ? -e : u->shut_rd ? 0 : -EAGAIN;
     }

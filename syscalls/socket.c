@@ -1,7 +1,7 @@
 /* syscalls/socket.c — making and connecting sockets: socket, socketpair, bind, connect, listen, accept,
  * accept4, shutdown, getsockname, getpeername, setsockopt, getsockopt. Each checks its arguments in Linux's
  * order (net/socket.c of Linux 6.x: e.g. connect copies the address before it looks at whether the fd is a
- * socket; accept4 checks its flags before the fd), copies addresses and option values into the kernel, and
+ * socket; accept4 checks its flags after the fd but before whether it is a socket), copies addresses and option values into the kernel, and
  * calls the family's op. Sending and receiving are in sockmsg.c. */
 #include "syscalls.h"
 #include "sock.h"
@@ -161,12 +161,15 @@ SYSCALL(listen)   /* (fd, backlog) */
 SYSCALL(accept4)   /* (fd, addr, addrlen *, flags) */
 {
     int flags = (int)a3;
+    struct file *f = fd_file((int)a0);
+    if (!f)
+        return -EBADF;
     if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
         return -EINVAL;
-    long rc;
-    struct socket *s = sock_fd((int)a0, &rc);
+    struct socket *s = sock_of(f);
     if (!s)
-        return rc;
+        return -ENOTSOCK;
+    long rc;
     if (!s->ops->accept)
         return -EOPNOTSUPP;
     struct socket *ns;
