@@ -274,9 +274,9 @@ static void t_connect_accept(void)
     T_ERR("accept with nothing pending, non-blocking", accept(l, NULL, NULL), EAGAIN);
     T_ERR("accept a socket that does not listen", accept(u, NULL, NULL), EINVAL);
     T_ERR("accept a datagram socket", accept(d, NULL, NULL), EOPNOTSUPP);
-    T_ERR("accept4 unknown flag", accept4(l, NULL, NULL, O_APPEND), EINVAL);
-    T_ERR("accept4 unknown flag on a closed fd", accept4(99, NULL, NULL, O_APPEND), EBADF);
-    T_ERR("accept4 unknown flag on a pipe", accept4(pipefd[0], NULL, NULL, O_APPEND), EINVAL);
+    T_ERR("accept4 unknown flag", SYS(SYS_accept4, l, NULL, NULL, O_APPEND), EINVAL);
+    T_ERR("accept4 unknown flag on a closed fd", SYS(SYS_accept4, 99, NULL, NULL, O_APPEND), EBADF);
+    T_ERR("accept4 unknown flag on a pipe", SYS(SYS_accept4, pipefd[0], NULL, NULL, O_APPEND), EINVAL);
     T_ERR("accept a closed fd", accept(99, NULL, NULL), EBADF);
     T_ERR("accept a pipe", accept(pipefd[0], NULL, NULL), ENOTSOCK);
     T_ERR("accept4 a closed fd", accept4(99, NULL, NULL, 0), EBADF);
@@ -577,8 +577,8 @@ static void t_msg(void)
     struct iovec kio = { KADDR, 4 };
     mh.msg_iov = &kio;
     T_ERR("sendmsg iovec at a kernel address", sendmsg(sv[0], &mh, 0), EFAULT);
-    T_ERR("sendmsg header at a kernel address", sendmsg(sv[0], KADDR, 0), EFAULT);
-    T_ERR("recvmsg header at a kernel address", recvmsg(sv[1], KADDR, 0), EFAULT);
+    T_ERR("sendmsg header at a kernel address", SYS(SYS_sendmsg, sv[0], KADDR, 0), EFAULT);
+    T_ERR("recvmsg header at a kernel address", SYS(SYS_recvmsg, sv[1], KADDR, 0), EFAULT);
     T_ERR("sendmsg a closed fd", sendmsg(99, &mh, 0), EBADF);
     T_ERR("sendmsg a pipe", sendmsg(pipefd[1], &mh, 0), ENOTSOCK);
     T_ERR("recvmsg a closed fd", recvmsg(99, &rh, 0), EBADF);
@@ -660,7 +660,7 @@ static void t_msg(void)
         mv[i].msg_hdr.msg_iov = &mi[i];
         mv[i].msg_hdr.msg_iovlen = 1;
     }
-    T_OK("sendmmsg 3 datagrams", sendmmsg(sv[0], mv, 3, 0), 3);
+    T_OK("sendmmsg 3 datagrams", SYS(SYS_sendmmsg, sv[0], mv, 3, 0), 3);
     T_TRUE("sendmmsg msg_len of each", mv[0].msg_len == 1 && mv[1].msg_len == 2 && mv[2].msg_len == 3);
     char rb[4][8];
     struct iovec ri[4];
@@ -672,19 +672,19 @@ static void t_msg(void)
         rv[i].msg_hdr.msg_iov = &ri[i];
         rv[i].msg_hdr.msg_iovlen = 1;
     }
-    T_OK("recvmmsg takes the 3 there are", recvmmsg(sv[1], rv, 4, MSG_DONTWAIT, NULL), 3);
+    T_OK("recvmmsg takes the 3 there are", SYS(SYS_recvmmsg, sv[1], rv, 4, MSG_DONTWAIT, NULL), 3);
     T_TRUE("recvmmsg msg_len and data", rv[0].msg_len == 1 && rv[2].msg_len == 3 && !memcmp(rb[2], "ccc", 3));
-    T_ERR("recvmmsg empty, MSG_DONTWAIT", recvmmsg(sv[1], rv, 4, MSG_DONTWAIT, NULL), EAGAIN);
-    sendmmsg(sv[0], mv, 2, 0);
-    T_OK("recvmmsg MSG_WAITFORONE", recvmmsg(sv[1], rv, 4, MSG_WAITFORONE, NULL), 2);
-    T_OK("sendmmsg vlen 0", sendmmsg(sv[0], mv, 0, 0), 0);
-    T_ERR("sendmmsg vector at a kernel address", sendmmsg(sv[0], KADDR, 1, 0), EFAULT);
-    T_ERR("sendmmsg a closed fd", sendmmsg(99, mv, 1, 0), EBADF);
-    T_ERR("sendmmsg a pipe", sendmmsg(pipefd[1], mv, 1, 0), ENOTSOCK);
+    T_ERR("recvmmsg empty, MSG_DONTWAIT", SYS(SYS_recvmmsg, sv[1], rv, 4, MSG_DONTWAIT, NULL), EAGAIN);
+    SYS(SYS_sendmmsg, sv[0], mv, 2, 0);
+    T_OK("recvmmsg MSG_WAITFORONE", SYS(SYS_recvmmsg, sv[1], rv, 4, MSG_WAITFORONE, NULL), 2);
+    T_OK("sendmmsg vlen 0", SYS(SYS_sendmmsg, sv[0], mv, 0, 0), 0);
+    T_ERR("sendmmsg vector at a kernel address", SYS(SYS_sendmmsg, sv[0], KADDR, 1, 0), EFAULT);
+    T_ERR("sendmmsg a closed fd", SYS(SYS_sendmmsg, 99, mv, 1, 0), EBADF);
+    T_ERR("sendmmsg a pipe", SYS(SYS_sendmmsg, pipefd[1], mv, 1, 0), ENOTSOCK);
     struct timespec badts = { 0, 1000000000 };
-    T_ERR("recvmmsg tv_nsec 1e9", recvmmsg(sv[1], rv, 1, 0, &badts), EINVAL);
-    T_ERR("recvmmsg a closed fd", recvmmsg(99, rv, 1, 0, NULL), EBADF);
-    T_ERR("recvmmsg a pipe", recvmmsg(pipefd[0], rv, 1, 0, NULL), ENOTSOCK);
+    T_ERR("recvmmsg tv_nsec 1e9", SYS(SYS_recvmmsg, sv[1], rv, 1, 0, &badts), EINVAL);
+    T_ERR("recvmmsg a closed fd", SYS(SYS_recvmmsg, 99, rv, 1, 0, NULL), EBADF);
+    T_ERR("recvmmsg a pipe", SYS(SYS_recvmmsg, pipefd[0], rv, 1, 0, NULL), ENOTSOCK);
     close(sv[0]);
     close(sv[1]);
 }
