@@ -138,11 +138,13 @@ SYSCALL(connect)   /* (fd, addr, addrlen) */
         return -ENOTSOCK;
     bool nb = f->flags & O_NONBLOCK;
     u64 deadline = s->sndtimeo_ns ? clock_monotonic_ns() + s->sndtimeo_ns : 0;
+    file_get(f); /* held while waiting: another thread's close cannot free it */
     while ((rc = s->ops->connect(s, addr, (u32)(int)a2)) == -EAGAIN)
         if ((rc = sock_wait(s, nb, deadline, "a connect to a listener with a full backlog")))
-            return rc;
+            break;
     if (rc == -EINPROGRESS && !nb)
-        return connect_wait(s, nb, deadline);
+        rc = connect_wait(s, nb, deadline);
+    file_put(f);
     return rc;
 }
 
@@ -175,11 +177,13 @@ SYSCALL(accept4)   /* (fd, addr, addrlen *, flags) */
     struct socket *ns;
     if ((rc = sock_create(s->family, s->type | (flags & SOCK_NONBLOCK), s->protocol, &ns)))
         return rc;
-    bool nb = s->file->flags & O_NONBLOCK;
+    bool nb = f->flags & O_NONBLOCK;
     u64 deadline = s->rcvtimeo_ns ? clock_monotonic_ns() + s->rcvtimeo_ns : 0;
+    file_get(f);
     while ((rc = s->ops->accept(s, ns)) == -EAGAIN)
         if ((rc = sock_wait(s, nb, deadline, "an accept with no connection pending")))
             break;
+    file_put(f);
     if (!rc && a1) {
         u8 addr[SOCK_ADDR_MAX];
         u32 alen = 0;

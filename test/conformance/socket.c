@@ -648,6 +648,27 @@ static void t_msg(void)
     rm.msg_controllen = 0;
     rm.msg_control = NULL;
     recvmsg(sv[1], &rm, 0);
+    /* SO_PASSCRED: the sender's credentials on every message */
+    int on = 1;
+    setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &on, sizeof on);
+    send(sv[0], "c", 1, 0);
+    memset(&ru, 0, sizeof ru);
+    rm.msg_control = &ru;
+    rm.msg_controllen = sizeof ru;
+    T_OK("recvmsg with SO_PASSCRED", recvmsg(sv[1], &rm, 0), 1);
+    rc = CMSG_FIRSTHDR(&rm);
+    struct ucred got = { 0, 0, 0 };
+    if (rc)
+        memcpy(&got, CMSG_DATA(rc), sizeof got);
+    T_TRUE("recvmsg SO_PASSCRED: an SCM_CREDENTIALS header", rc && rc->cmsg_level == SOL_SOCKET &&
+           rc->cmsg_type == SCM_CREDENTIALS && rc->cmsg_len == CMSG_LEN(sizeof(struct ucred)));
+    T_TRUE("recvmsg SO_PASSCRED: our pid, uid, gid", got.pid == getpid() && got.uid == getuid() && got.gid == getgid());
+    T_EQ("recvmsg SO_PASSCRED: msg_controllen is CMSG_SPACE", rm.msg_controllen, CMSG_SPACE(sizeof(struct ucred)));
+    send(sv[0], "c", 1, 0);
+    rm.msg_control = NULL;
+    rm.msg_controllen = 0;
+    T_OK("recvmsg with SO_PASSCRED and no control buffer", recvmsg(sv[1], &rm, 0), 1);
+    T_EQ("recvmsg no room for the credentials: MSG_CTRUNC", rm.msg_flags, MSG_CTRUNC);
     close(sv[0]);
     close(sv[1]);
 
