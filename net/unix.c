@@ -12,7 +12,7 @@ static u32 autobind_next;
 
 bool usock_dead(const struct usock *u)
 {
-    return !u->sock;
+    return u->dead;
 }
 
 static struct ucred_k current_cred(void)
@@ -308,7 +308,9 @@ static int unix_getname(struct socket *s, void *kaddr, u32 *alen, bool peer)
 static int unix_getsockopt(struct socket *s, int level, int name, void *kval, u32 *len)
 {
     struct usock *u = s->priv;
-    if (level != SOL_SOCKET || name != SO_PEERCRED || !u->has_peercred)
+    if (level != SOL_SOCKET)
+        return -EOPNOTSUPP; /* AF_UNIX has no options of its own: Linux's sock_no_getsockopt */
+    if (name != SO_PEERCRED || !u->has_peercred)
         return -ENOPROTOOPT;
     memcpy(kval, &u->peercred, sizeof(u->peercred));
     *len = sizeof(u->peercred);
@@ -346,6 +348,7 @@ static void unbind(struct usock *u)
 static void usock_release(struct usock *u, bool embryo)
 {
     u->sock = NULL;
+    u->dead = true;
     unbind(u);
     while (u->aq) {
         struct usock *e = u->aq;
