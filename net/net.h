@@ -79,6 +79,9 @@ unsigned tcp_poll(const struct tcp_pcb *pcb);                  /* POLLIN/POLLOUT
 int tcp_error(struct tcp_pcb *pcb);                            /* pending error (-ECONNREFUSED...), cleared */
 void tcp_local(const struct tcp_pcb *pcb, ip4_t *addr, u16 *port);
 void tcp_remote(const struct tcp_pcb *pcb, ip4_t *addr, u16 *port);
+/* TCP's part of net_timer (net/tcp_timer.c): retransmissions, persist probes, delayed ACKs, TIME-WAIT. */
+void tcp_timer(u64 now_ns);
+bool tcp_timer_needed(void);
 
 /* ---- UDP (net/udp.c), for the socket layer. Datagrams queue on the pcb until read; calls never block. */
 struct udp_pcb;
@@ -86,7 +89,7 @@ struct udp_pcb *udp_new(void);
 int udp_bind(struct udp_pcb *pcb, ip4_t addr, u16 port);       /* port 0: an ephemeral one */
 int udp_connect(struct udp_pcb *pcb, ip4_t addr, u16 port);    /* the default peer; addr 0, port 0: none */
 ssize_t udp_sendto(struct udp_pcb *pcb, const void *kbuf, size_t n, ip4_t addr, u16 port); /* addr 0: the peer */
-/* One datagram into kbuf (truncated to n; *full gets its whole length), its sender in *addr/*port;
+/* One datagram into kbuf (truncated to n; *full gets its whole length), its sender in *addr and *port;
  * -EAGAIN when none is queued. */
 ssize_t udp_recvfrom(struct udp_pcb *pcb, void *kbuf, size_t n, ip4_t *addr, u16 *port, bool peek, size_t *full);
 unsigned udp_poll(const struct udp_pcb *pcb);

@@ -23,5 +23,7 @@ echo "# unit: cpio"
 run "$B/unit/test_cpio"
 echo "# unit: ramfs and path lookup"
 run "$B/unit/test_namei"
+echo "# unit: TCP against a fake IP layer"
+run "$B/unit/test_tcp"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
