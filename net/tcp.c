@@ -7,6 +7,13 @@
 
 struct tcp_pcb *tcp_pcbs;
 
+/* Readiness may have changed and a timer may be armed: wake the I/O waiters, start the net tick. */
+void tcp_kick(void)
+{
+    sched_kick_io();
+    net_timer_poke();
+}
+
 struct tcp_pcb *tcp_new(void)
 {
     struct tcp_pcb *pcb = kzalloc(sizeof(*pcb));
@@ -228,6 +235,7 @@ int tcp_connect(struct tcp_pcb *pcb, ip4_t addr, u16 port)
     tcp_init_conn(pcb, tcp_new_iss());
     pcb->state = TCP_SYN_SENT;
     tcp_output(pcb);
+    tcp_kick();
     return -EINPROGRESS;
 }
 
@@ -252,6 +260,7 @@ ssize_t tcp_send(struct tcp_pcb *pcb, const void *kbuf, size_t n)
     pcb->sbuf_len += take;
     pcb->snd_end += take;
     tcp_output(pcb);
+    tcp_kick();
     return take;
 }
 
@@ -281,6 +290,7 @@ ssize_t tcp_recv(struct tcp_pcb *pcb, void *kbuf, size_t n, bool peek)
         if (after > before && (before < pcb->mss || after - before >= 2u * pcb->mss)) {
             pcb->ack_now = true;
             tcp_output(pcb);
+            tcp_kick();
         }
     }
     return take;
@@ -328,7 +338,7 @@ int tcp_shutdown(struct tcp_pcb *pcb, int how)
         pcb->rd_shut = true;
     if (how != 0)
         tcp_queue_fin(pcb);
-    sched_kick_io();
+    tcp_kick();
     return 0;
 }
 
@@ -357,6 +367,7 @@ void tcp_close(struct tcp_pcb *pcb)
     if (pcb->state == TCP_FIN_WAIT_2)
         pcb->close_at = tcp_now() + TCP_FIN_WAIT_2_NS;
     tcp_queue_fin(pcb);
+    tcp_kick();
 }
 
 unsigned tcp_poll(const struct tcp_pcb *pcb)

@@ -2,7 +2,6 @@
  * checks, demultiplexing by 4-tuple (then listeners), the handshake, ACK processing with RFC 5681 congestion
  * control and NewReno fast recovery (RFC 6582), in-order and out-of-order data, FIN. */
 #include "tcp.h"
-#include "../kernel/proc.h"
 
 struct seg {
     ip4_t src, dst;
@@ -515,5 +514,5 @@ void tcp_input(ip4_t src, ip4_t dst, const u8 *seg, size_t n)
         tcp_synsent_input(pcb, &s);
     else
         tcp_conn_input(pcb, &s);
-    sched_kick_io();
+    tcp_kick();
 }

@@ -4,7 +4,6 @@
  * net_timer calls tcp_timer every NET_TICK_MS while tcp_timer_needed() says so. */
 #include "tcp.h"
 #include "../kernel/boot.h"
-#include "../kernel/proc.h"
 
 #define TCP_CLOCK_G (NET_TICK_MS * TCP_MS) /* the timer's granularity: RFC 6298's G */
 
@@ -65,14 +64,14 @@ static void tcp_pcb_timer(struct tcp_pcb *pcb, u64 now)
 {
     if (pcb->close_at && now >= pcb->close_at) {
         tcp_drop(pcb, 0); /* TIME-WAIT over, or an orphan's FIN-WAIT-2 gave up */
-        sched_kick_io();
+        tcp_kick();
         return;
     }
     if (pcb->delack_at && now >= pcb->delack_at)
         tcp_send_ack(pcb);
     if (pcb->rto_at && now >= pcb->rto_at) {
         tcp_rto_expired(pcb);
-        sched_kick_io();
+        tcp_kick();
     }
 }
 

@@ -1,0 +1,81 @@
+/* net/net.c — the stack's start, its clock and its counters. net_init runs at boot after PCI (which found the
+ * NIC, if any) and starts DHCP without waiting for it. net_timer is driven by the scheduler's 1 kHz tick,
+ * which runs while net_timer_needed() says so: loopback packets are delivered on every tick, the protocols'
+ * timers (ARP retries, DHCP retransmissions, TCP's) every NET_TICK_MS. */
+#include "net.h"
+#include "../kernel/boot.h"
+#include "../kernel/proc.h"
+
+static u64 next_slow_tick;
+
+void net_timer_arm(void)
+{
+    timer_check_needed();
+}
+
+/* After the stack ran (a frame received, a packet sent): start the tick if a protocol armed a timer. */
+void net_timer_poke(void)
+{
+    if (net_timer_needed())
+        timer_check_needed();
+}
+
+bool net_timer_needed(void)
+{
+    return ip_loopback_pending() || arp_timer_needed() || dhcp_timer_needed();
+}
+
+void net_timer(u64 now)
+{
+    ip_loopback_drain();
+    if (now < next_slow_tick)
+        return;
+    next_slow_tick = now + NET_TICK_MS * 1000000ull;
+    arp_timer(now);
+    dhcp_timer(now);
+}
+
+/* For a socket call that needs the interface: 0 once DHCP has configured it (waiting up to timeout_ns for
+ * that), else -ENETUNREACH (no device, DHCP gave up, or still nothing after the wait), or -EINTR. */
+int net_wait_up(u64 timeout_ns)
+{
+    u64 deadline = clock_monotonic_ns() + timeout_ns;
+    while (!net_if.up) {
+        if (!net_if.present || dhcp_failed() || clock_monotonic_ns() >= deadline)
+            return -ENETUNREACH;
+        sched_wait(10000000); /* DHCP's answer kicks I/O waiters; 10 ms bounds a missed kick */
+        if (signal_pending())
+            return -EINTR;
+    }
+    return 0;
+}
+
+/* /proc/net/skiff: the interface, then every counter as "name value". */
+int net_proc_counters(char *buf, size_t size)
+{
+    size_t n = 0;
+#define OUT(...) (n += (size_t)ksnprintf(buf + n, n < size ? size - n : 0, __VA_ARGS__))
+    OUT("present %d\nup %d\nmac %02x:%02x:%02x:%02x:%02x:%02x\n", net_if.present, net_if.up, net_if.mac[0],
+        net_if.mac[1], net_if.mac[2], net_if.mac[3], net_if.mac[4], net_if.mac[5]);
+    ip4_t a[4] = { net_if.addr, net_if.mask, net_if.gw, net_if.dns };
+    const char *names[4] = { "addr", "mask", "gateway", "dns" };
+    for (int i = 0; i < 4; i++)
+        OUT("%s %u.%u.%u.%u\n", names[i], a[i] & 0xff, (a[i] >> 8) & 0xff, (a[i] >> 16) & 0xff, a[i] >> 24);
+#define NET_COUNTER_OUT(name) OUT("%s %lu\n", #name, net_stats.name);
+    NET_COUNTERS(NET_COUNTER_OUT)
+    if (net_if.present && n < size)
+        n += (size_t)virtio_net_stats(buf + n, size - n);
+#undef OUT
+    return (int)MIN(n, size);
+}
+
+void net_init(void)
+{
+    if (!net_if.present) {
+        klog("net: no network device (tools/skiff run --net adds one)\n");
+        return;
+    }
+    klog("net: interface %02x:%02x:%02x:%02x:%02x:%02x, mtu %u\n", net_if.mac[0], net_if.mac[1], net_if.mac[2],
+         net_if.mac[3], net_if.mac[4], net_if.mac[5], net_if.mtu);
+    dhcp_start();
+}
