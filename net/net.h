@@ -127,6 +127,9 @@ unsigned tcp_poll(const struct tcp_pcb *pcb);                  /* POLLIN/POLLOUT
 int tcp_error(struct tcp_pcb *pcb);                            /* pending error (-ECONNREFUSED...), cleared */
 void tcp_local(const struct tcp_pcb *pcb, ip4_t *addr, u16 *port);
 void tcp_remote(const struct tcp_pcb *pcb, ip4_t *addr, u16 *port);
+/* TCP's part of net_timer (net/tcp_timer.c): retransmissions, persist probes, delayed ACKs, TIME-WAIT. */
+void tcp_timer(u64 now_ns);
+bool tcp_timer_needed(void);
 
 /* ---- UDP (net/udp.c), for the socket layer. Datagrams queue on the pcb until read; calls never block. */
 struct udp_pcb;

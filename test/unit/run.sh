@@ -25,5 +25,7 @@ echo "# unit: ramfs and path lookup"
 run "$B/unit/test_namei"
 echo "# unit: network (Ethernet, ARP, IPv4, ICMP, UDP; fuzzed frames)"
 run "$B/unit/test_net"
+echo "# unit: TCP against a fake IP layer"
+run "$B/unit/test_tcp"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
