@@ -22,7 +22,7 @@ void net_timer_poke(void)
 
 bool net_timer_needed(void)
 {
-    return ip_loopback_pending() || arp_timer_needed() || dhcp_timer_needed();
+    return ip_loopback_pending() || arp_timer_needed() || dhcp_timer_needed() || tcp_timer_needed();
 }
 
 void net_timer(u64 now)
@@ -33,6 +33,7 @@ void net_timer(u64 now)
     next_slow_tick = now + NET_TICK_MS * 1000000ull;
     arp_timer(now);
     dhcp_timer(now);
+    tcp_timer(now);
 }
 
 /* For a socket call that needs the interface: 0 once DHCP has configured it (waiting up to timeout_ns for
