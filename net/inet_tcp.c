@@ -38,10 +38,10 @@ static void stream_update(struct socket *s)
     if (ev & POLLERR) {
         take_error(s);
         t->st = ST_FAILED;
+    } else if ((ev & POLLHUP) && !(ev & POLLRDHUP)) {
+        t->st = ST_FAILED; /* closed without ever connecting (a connection that ended says POLLRDHUP too) */
     } else if (ev & POLLOUT) {
         t->st = ST_CONNECTED;
-    } else if (ev & POLLHUP) {
-        t->st = ST_FAILED;
     }
 }
 
