@@ -885,6 +885,24 @@ static void t_more(void)
     close(a);
     close(b);
     close(s);
+    /* SO_PASSCRED binds a socket to an automatic name when it connects or sends (Linux's autobind) */
+    int on = 1, ls = listener(SOCK_STREAM, "PL", 1), ps = socket(AF_UNIX, SOCK_STREAM, 0);
+    setsockopt(ps, SOL_SOCKET, SO_PASSCRED, &on, sizeof on);
+    struct sockaddr_un pl, nm;
+    socklen_t nml = sizeof nm;
+    T_OK("connect with SO_PASSCRED", connect(ps, (struct sockaddr *)&pl, mkpath(&pl, "PL")), 0);
+    getsockname(ps, (struct sockaddr *)&nm, &nml);
+    T_EQ("connect with SO_PASSCRED autobinds: length 8", nml, 8);
+    int ds = socket(AF_UNIX, SOCK_DGRAM, 0);
+    setsockopt(ds, SOL_SOCKET, SO_PASSCRED, &on, sizeof on);
+    sendto(ds, "x", 1, 0, (struct sockaddr *)&p2, p2l);
+    nml = sizeof nm;
+    getsockname(ds, (struct sockaddr *)&nm, &nml);
+    T_EQ("sendto with SO_PASSCRED autobinds: length 8", nml, 8);
+    close(ds);
+    close(ps);
+    close(ls);
+    unlink("PL");
 }
 
 int main(void)
