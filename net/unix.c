@@ -153,7 +153,7 @@ static int bind_abstract(struct usock *u, const void *kaddr, u32 alen)
 }
 
 /* An abstract name of five hex digits, as Linux picks. */
-static int autobind(struct usock *u)
+int usock_autobind(struct usock *u)
 {
     if (u->alen)
         return 0;
@@ -170,7 +170,7 @@ static int unix_bind(struct socket *s, const void *kaddr, u32 alen)
 {
     struct usock *u = s->priv;
     if (alen == UNIX_PATH_OFF && *(const u16 *)kaddr == AF_UNIX)
-        return autobind(u);
+        return usock_autobind(u);
     int rc = unix_check_addr(kaddr, alen);
     if (rc)
         return rc;
@@ -193,11 +193,18 @@ static int unix_listen(struct socket *s, int backlog)
     return 0;
 }
 
+/* Linux binds a SO_PASSCRED socket to an automatic name before it connects or sends. */
+int unix_passcred_bind(struct socket *s)
+{
+    struct usock *u = s->priv;
+    return (s->opts & (1u << SO_PASSCRED)) && !u->alen ? usock_autobind(u) : 0;
+}
+
 static int stream_connect(struct socket *s, const void *kaddr, u32 alen)
 {
     struct usock *u = s->priv;
     int rc = unix_check_addr(kaddr, alen);
-    if (rc)
+    if (rc || (rc = unix_passcred_bind(s)))
         return rc;
     struct usock *l = usock_find(kaddr, alen, u->type, &rc);
     if (!l)
@@ -242,7 +249,7 @@ static int dgram_connect(struct socket *s, const void *kaddr, u32 alen)
         return -EINVAL;
     if (*(const u16 *)kaddr != AF_UNSPEC) {
         int rc = unix_check_addr(kaddr, alen);
-        if (rc)
+        if (rc || (rc = unix_passcred_bind(s)))
             return rc;
         if (!(to = usock_find(kaddr, alen, u->type, &rc)))
             return rc;

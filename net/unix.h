@@ -58,6 +58,8 @@ bool usock_dead(const struct usock *u);
 void usock_set_err(struct usock *u, int err);
 int usock_take_err(struct usock *u);
 void usock_peer_set(struct usock *u, struct usock *peer);
+int usock_autobind(struct usock *u);
+int unix_passcred_bind(struct socket *s);
 
 /* unix_io.c */
 ssize_t unix_stream_send(struct socket *s, const void *kbuf, size_t n, const void *kaddr, u32 alen, int flags);

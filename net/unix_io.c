@@ -179,6 +179,8 @@ ssize_t unix_dgram_send(struct socket *s, const void *kbuf, size_t n, const void
     }
     if (n + 32 > sndbuf(u))
         return -EMSGSIZE;
+    if ((rc = unix_passcred_bind(s)))
+        return rc;
     if (u->shut_wr)
         return -EPIPE;
     if (u->wmem >= sndbuf(u))

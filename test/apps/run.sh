@@ -332,9 +332,10 @@ a_python_socket() {
 	need "$PYTHON" || return
 	py_opts=$(python_opts) || { skip "no python standard library found"; return; }
 	# AF_UNIX end to end: a forked child reads 1 MiB that the parent sends through a socketpair (both sides
-	# wait on each other), a listener on a path, select, datagrams, SCM_RIGHTS (socket.send_fds).
+	# wait on each other), a listener on a path, select, datagrams, SCM_RIGHTS (socket.send_fds), then a
+	# parent waiting in accept while a child waits in connect on a backlog of 0, and a thread waiting in recv.
 	# shellcheck disable=SC2086
-	compare "python3 AF_UNIX sockets: socketpair across fork, a path listener, datagrams, SCM_RIGHTS" \
+	compare "python3 AF_UNIX sockets: socketpair across fork, path listener, backlog waits, a thread, SCM_RIGHTS" \
 		$py_opts -- "$PYTHON" -c '
 import socket, os, hashlib, select
 a, b = socket.socketpair()
@@ -387,6 +388,38 @@ os.write(w, b"through the passed fd")
 print(msg, len(fds), os.read(fds[0], 100))
 for x in (a, l, c, s, d1, d2):
     x.close()
+os.unlink(path)
+import threading, time
+l = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+l.bind(path)
+l.listen(0)
+pid = os.fork()
+if pid == 0:
+    time.sleep(0.05)
+    cs, ok = [], True
+    for i in range(3):
+        c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        c.connect(path)
+        c.sendall(b"client %d" % i)
+        cs.append(c)
+    for i, c in enumerate(cs):
+        ok = ok and c.recv(100) == b"reply %d" % i
+    os._exit(0 if ok else 1)
+for i in range(3):
+    s, _ = l.accept()
+    print("accepted", s.recv(100))
+    s.sendall(b"reply %d" % i)
+    s.close()
+_, st = os.waitpid(pid, 0)
+print("connecting child", os.WEXITSTATUS(st))
+a, b = socket.socketpair()
+t = threading.Thread(target=lambda: print("thread got", b.recv(100)))
+t.start()
+time.sleep(0.05)
+a.send(b"to the thread")
+t.join()
+print("select times out", select.select([b], [], [], 0.05)[0] == [])
+l.close()
 os.unlink(path)'
 }
 

@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <time.h>
+#include <sys/epoll.h>
 
 static volatile int sigpipes;
 static void on_sigpipe(int sig) { (void)sig; sigpipes++; }
@@ -802,6 +803,108 @@ static void t_sockopt(void)
     close(s);
 }
 
+static void t_more(void)
+{
+    int sv[2];
+    char buf[64];
+    socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+    int ep = epoll_create1(0);
+    struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP, .data.u64 = 7 }, got[2];
+    epoll_ctl(ep, EPOLL_CTL_ADD, sv[1], &ev);
+    T_OK("epoll an idle socket: nothing", epoll_wait(ep, got, 2, 0), 0);
+    send(sv[0], "e", 1, 0);
+    T_OK("epoll a socket with data", epoll_wait(ep, got, 2, 0), 1);
+    T_TRUE("epoll: EPOLLIN and the data", got[0].events == EPOLLIN && got[0].data.u64 == 7);
+    shutdown(sv[0], SHUT_WR);
+    epoll_wait(ep, got, 2, 0);
+    T_EQ("epoll after the peer's SHUT_WR: EPOLLIN|EPOLLRDHUP", got[0].events, EPOLLIN | EPOLLRDHUP);
+    close(ep);
+    struct pollfd pf = { sv[1], POLLRDNORM | POLLWRNORM | POLLWRBAND, 0 };
+    poll(&pf, 1, 0);
+    T_EQ("poll POLLRDNORM|POLLWRNORM|POLLWRBAND are reported", pf.revents, POLLRDNORM | POLLWRNORM | POLLWRBAND);
+    int d = dup(sv[1]);
+    close(sv[1]);
+    T_OK("recv through a dup after closing the first fd", recv(d, buf, sizeof buf, 0), 1);
+    T_OK("shutdown SHUT_RDWR", shutdown(d, SHUT_RDWR), 0);
+    pf.fd = d;
+    pf.events = POLLIN | POLLOUT | POLLRDHUP;
+    poll(&pf, 1, 0);
+    T_EQ("poll after our own SHUT_RDWR: POLLIN|POLLOUT|POLLHUP|POLLRDHUP", pf.revents, POLLIN | POLLOUT | POLLHUP | POLLRDHUP);
+    close(d);
+    close(sv[0]);
+
+    socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv);
+    send(sv[0], "record", 6, 0);
+    T_OK("recv MSG_TRUNC on seqpacket: the record's length", recv(sv[1], buf, 2, MSG_TRUNC), 6);
+    union { struct cmsghdr h; char b[64]; } cu;
+    memset(&cu, 0, sizeof cu);
+    struct iovec one = { "x", 1 };
+    struct msghdr mh = { .msg_iov = &one, .msg_iovlen = 1, .msg_control = &cu, .msg_controllen = sizeof(struct cmsghdr) };
+    cu.h.cmsg_len = sizeof(struct cmsghdr);
+    cu.h.cmsg_level = SOL_SOCKET;
+    cu.h.cmsg_type = SCM_RIGHTS;
+    T_OK("sendmsg SCM_RIGHTS with no descriptors", sendmsg(sv[0], &mh, 0), 1);
+    cu.h.cmsg_len = 8;
+    T_ERR("sendmsg cmsg_len shorter than the header", sendmsg(sv[0], &mh, 0), EINVAL);
+    cu.h.cmsg_len = sizeof(struct cmsghdr);
+    cu.h.cmsg_level = 99;
+    cu.h.cmsg_type = 1234;
+    T_OK("sendmsg a control message of another level is ignored", sendmsg(sv[0], &mh, 0), 1);
+    mh.msg_controllen = 8;
+    T_OK("sendmsg msg_controllen smaller than a header is ignored", sendmsg(sv[0], &mh, 0), 1);
+    close(sv[0]);
+    close(sv[1]);
+
+    int s = socket(AF_UNIX, SOCK_DGRAM, 0), v = -1;
+    socklen_t l = sizeof v;
+    getsockopt(s, SOL_SOCKET, SO_SNDLOWAT, &v, &l);
+    T_EQ("getsockopt SO_SNDLOWAT", v, 1);
+    getsockopt(s, SOL_SOCKET, SO_RCVLOWAT, &v, &l);
+    T_EQ("getsockopt SO_RCVLOWAT default", v, 1);
+    v = 0;
+    setsockopt(s, SOL_SOCKET, SO_RCVLOWAT, &v, sizeof v);
+    getsockopt(s, SOL_SOCKET, SO_RCVLOWAT, &v, &l);
+    T_EQ("getsockopt SO_RCVLOWAT 0 reads 1", v, 1);
+    v = 3;
+    T_OK("setsockopt SO_PRIORITY 3", setsockopt(s, SOL_SOCKET, SO_PRIORITY, &v, sizeof v), 0);
+    getsockopt(s, SOL_SOCKET, SO_PRIORITY, &v, &l);
+    T_EQ("getsockopt SO_PRIORITY", v, 3);
+    /* a datagram socket that changes peers drops what the old one sent it */
+    struct sockaddr_un p1, p2;
+    socklen_t p1l = mkabstract(&p1, "p1"), p2l = mkabstract(&p2, "p2");
+    int a = socket(AF_UNIX, SOCK_DGRAM, 0), b = socket(AF_UNIX, SOCK_DGRAM, 0);
+    bind(a, (struct sockaddr *)&p1, p1l);
+    bind(b, (struct sockaddr *)&p2, p2l);
+    connect(s, (struct sockaddr *)&p1, p1l);
+    struct sockaddr_un me;
+    socklen_t mel = mkabstract(&me, "me");
+    bind(s, (struct sockaddr *)&me, mel);
+    T_OK("sendto a socket connected to us", sendto(a, "old", 3, 0, (struct sockaddr *)&me, mel), 3);
+    T_OK("connect to another peer", connect(s, (struct sockaddr *)&p2, p2l), 0);
+    T_ERR("recv after changing peers: the old peer's datagram is gone", recv(s, buf, sizeof buf, MSG_DONTWAIT), EAGAIN);
+    close(a);
+    close(b);
+    close(s);
+    /* SO_PASSCRED binds a socket to an automatic name when it connects or sends (Linux's autobind) */
+    int on = 1, ls = listener(SOCK_STREAM, "PL", 1), ps = socket(AF_UNIX, SOCK_STREAM, 0);
+    setsockopt(ps, SOL_SOCKET, SO_PASSCRED, &on, sizeof on);
+    struct sockaddr_un pl, nm;
+    socklen_t nml = sizeof nm;
+    T_OK("connect with SO_PASSCRED", connect(ps, (struct sockaddr *)&pl, mkpath(&pl, "PL")), 0);
+    getsockname(ps, (struct sockaddr *)&nm, &nml);
+    T_EQ("connect with SO_PASSCRED autobinds: length 8", nml, 8);
+    int ds = socket(AF_UNIX, SOCK_DGRAM, 0);
+    setsockopt(ds, SOL_SOCKET, SO_PASSCRED, &on, sizeof on);
+    sendto(ds, "x", 1, 0, (struct sockaddr *)&p2, p2l);
+    nml = sizeof nm;
+    getsockname(ds, (struct sockaddr *)&nm, &nml);
+    T_EQ("sendto with SO_PASSCRED autobinds: length 8", nml, 8);
+    close(ds);
+    close(ps);
+    close(ls);
+    unlink("PL");
+}
+
 int main(void)
 {
     signal(SIGPIPE, on_sigpipe);
@@ -815,6 +918,7 @@ int main(void)
     t_dgram();
     t_msg();
     t_sockopt();
+    t_more();
     tap_finish_dir();
     return tap_done();
 }
