@@ -13,6 +13,7 @@ struct inet_stream {
     struct tcp_pcb *pcb;
     enum stream_state st;
     bool bound;
+    bool reported;                      /* a connect call has reported the connection's success */
 };
 
 static struct inet_stream *stream_of(struct socket *s)
@@ -67,6 +68,12 @@ static int stream_connect(struct socket *s, const void *kaddr, u32 alen)
     stream_update(s);
     switch (t->st) {
     case ST_CONNECTED:
+        /* Linux: the first connect after a non-blocking one completed reports success, later ones EISCONN. */
+        if (!t->reported) {
+            t->reported = true;
+            return 0;
+        }
+        return -EISCONN;
     case ST_LISTENING:
         return -EISCONN;
     case ST_CONNECTING:
@@ -95,6 +102,7 @@ static int stream_connect(struct socket *s, const void *kaddr, u32 alen)
     if (r == -EINPROGRESS || r == 0) {
         t->bound = true;
         t->st = r ? ST_CONNECTING : ST_CONNECTED;
+        t->reported = r == 0 || !inet_nonblock(s); /* a blocking connect reports the outcome itself */
     }
     return r;
 }
@@ -135,6 +143,7 @@ static int stream_accept(struct socket *s, struct socket *newsock)
     n->pcb = pcb;
     n->st = ST_CONNECTED;
     n->bound = true;
+    n->reported = true;
     newsock->opts = s->opts;
     return 0;
 }
