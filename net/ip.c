@@ -76,7 +76,7 @@ static void ip_deliver(const struct ip_hdr *h, const u8 *payload, size_t len)
         udp_input(h->src, h->dst, payload, len);
         break;
     case IPPROTO_TCP:
-        net_stats.tcp_rx_drop_no_tcp++; /* no TCP in this kernel yet: dropped without an answer */
+        tcp_input(h->src, h->dst, payload, len);
         break;
     default:
         net_stats.ip_proto_drop++;

@@ -3,6 +3,7 @@
  * which runs while net_timer_needed() says so: loopback packets are delivered on every tick, the protocols'
  * timers (ARP retries, DHCP retransmissions, TCP's) every NET_TICK_MS. */
 #include "net.h"
+#include "tcp.h"
 #include "../kernel/boot.h"
 #include "../kernel/proc.h"
 
@@ -22,7 +23,7 @@ void net_timer_poke(void)
 
 bool net_timer_needed(void)
 {
-    return ip_loopback_pending() || arp_timer_needed() || dhcp_timer_needed();
+    return ip_loopback_pending() || arp_timer_needed() || dhcp_timer_needed() || tcp_timer_needed();
 }
 
 void net_timer(u64 now)
@@ -33,6 +34,7 @@ void net_timer(u64 now)
     next_slow_tick = now + NET_TICK_MS * 1000000ull;
     arp_timer(now);
     dhcp_timer(now);
+    tcp_timer(now);
 }
 
 /* For a socket call that needs the interface: 0 once DHCP has configured it (waiting up to timeout_ns for
@@ -63,6 +65,10 @@ int net_proc_counters(char *buf, size_t size)
         OUT("%s %u.%u.%u.%u\n", names[i], a[i] & 0xff, (a[i] >> 8) & 0xff, (a[i] >> 16) & 0xff, a[i] >> 24);
 #define NET_COUNTER_OUT(name) OUT("%s %lu\n", #name, net_stats.name);
     NET_COUNTERS(NET_COUNTER_OUT)
+    OUT("tcp_in_segs %lu\ntcp_out_segs %lu\ntcp_bad_csum %lu\ntcp_malformed %lu\ntcp_resets_sent %lu\n"
+        "tcp_backlog_drops %lu\ntcp_ooo_drops %lu\ntcp_retransmits %lu\n",
+        tcp_stats.in_segs, tcp_stats.out_segs, tcp_stats.bad_csum, tcp_stats.malformed, tcp_stats.resets_sent,
+        tcp_stats.backlog_drops, tcp_stats.ooo_drops, tcp_stats.retransmits);
     if (net_if.present && n < size)
         n += (size_t)virtio_net_stats(buf + n, size - n);
 #undef OUT

@@ -97,7 +97,7 @@ int net_wait_up(u64 timeout_ns);
     X(ip_loopback) X(ip_tx_unreach) \
     X(icmp_rx) X(icmp_bad) X(icmp_echo_replied) X(icmp_unreach_rx) X(icmp_unreach_tx) \
     X(udp_rx) X(udp_tx) X(udp_bad) X(udp_bad_csum) X(udp_no_port) X(udp_queue_full) \
-    X(tcp_rx_drop_no_tcp) X(dhcp_tx) X(dhcp_rx)
+    X(dhcp_tx) X(dhcp_rx)
 #define NET_COUNTER_FIELD(n) u64 n;
 struct net_stats { NET_COUNTERS(NET_COUNTER_FIELD) };
 extern struct net_stats net_stats;

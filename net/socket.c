@@ -130,7 +130,7 @@ static ssize_t send_failed(struct socket *s, ssize_t rc, int flags)
 
 /* A stream: chunks of at most STREAM_CHUNK, waiting for room between them; what was sent before an error or a
  * signal is the result. A datagram goes whole or not at all. */
-ssize_t sock_sendmsg(struct socket *s, struct sock_msg *m)
+static ssize_t do_sendmsg(struct socket *s, struct sock_msg *m)
 {
     bool stream = s->type == SOCK_STREAM, nb = nonblocking(s, m->flags);
     u64 deadline = deadline_of(s->sndtimeo_ns);
@@ -239,7 +239,7 @@ static ssize_t recv_dgram(struct socket *s, struct sock_msg *m, u8 *kbuf, size_t
     }
 }
 
-ssize_t sock_recvmsg(struct socket *s, struct sock_msg *m)
+static ssize_t do_recvmsg(struct socket *s, struct sock_msg *m)
 {
     size_t cap = MIN(m->total, (size_t)(s->type == SOCK_STREAM ? RECV_MAX : DGRAM_MAX));
     u8 *kbuf = kmalloc(cap ? cap : 1);
@@ -254,11 +254,30 @@ ssize_t sock_recvmsg(struct socket *s, struct sock_msg *m)
     kfree(kbuf);
     u32 room = m->kctl ? m->ctllen : 0;
     m->ctllen = 0;
-    if (s->ops->recv_ctl && !(m->flags & MSG_PEEK)) {
+    if (s->ops->recv_ctl && rc >= 0) {
         /* always: descriptors the program did not ask for are closed, as Linux's read() on such a socket */
         s->ops->recv_ctl(s, m->kctl, &room, &m->mflags, m->flags);
         m->ctllen = room;
     }
+    return rc;
+}
+
+/* The file is held while the call may wait, so that a close by another thread cannot free the socket under it. */
+ssize_t sock_sendmsg(struct socket *s, struct sock_msg *m)
+{
+    struct file *f = s->file;
+    file_get(f);
+    ssize_t rc = do_sendmsg(s, m);
+    file_put(f);
+    return rc;
+}
+
+ssize_t sock_recvmsg(struct socket *s, struct sock_msg *m)
+{
+    struct file *f = s->file;
+    file_get(f);
+    ssize_t rc = do_recvmsg(s, m);
+    file_put(f);
     return rc;
 }
 

@@ -12,7 +12,7 @@ static u32 autobind_next;
 
 bool usock_dead(const struct usock *u)
 {
-    return !u->sock;
+    return u->dead;
 }
 
 static struct ucred_k current_cred(void)
@@ -153,7 +153,7 @@ static int bind_abstract(struct usock *u, const void *kaddr, u32 alen)
 }
 
 /* An abstract name of five hex digits, as Linux picks. */
-static int autobind(struct usock *u)
+int usock_autobind(struct usock *u)
 {
     if (u->alen)
         return 0;
@@ -170,7 +170,7 @@ static int unix_bind(struct socket *s, const void *kaddr, u32 alen)
 {
     struct usock *u = s->priv;
     if (alen == UNIX_PATH_OFF && *(const u16 *)kaddr == AF_UNIX)
-        return autobind(u);
+        return usock_autobind(u);
     int rc = unix_check_addr(kaddr, alen);
     if (rc)
         return rc;
@@ -193,11 +193,18 @@ static int unix_listen(struct socket *s, int backlog)
     return 0;
 }
 
+/* Linux binds a SO_PASSCRED socket to an automatic name before it connects or sends. */
+int unix_passcred_bind(struct socket *s)
+{
+    struct usock *u = s->priv;
+    return (s->opts & (1u << SO_PASSCRED)) && !u->alen ? usock_autobind(u) : 0;
+}
+
 static int stream_connect(struct socket *s, const void *kaddr, u32 alen)
 {
     struct usock *u = s->priv;
     int rc = unix_check_addr(kaddr, alen);
-    if (rc)
+    if (rc || (rc = unix_passcred_bind(s)))
         return rc;
     struct usock *l = usock_find(kaddr, alen, u->type, &rc);
     if (!l)
@@ -242,7 +249,7 @@ static int dgram_connect(struct socket *s, const void *kaddr, u32 alen)
         return -EINVAL;
     if (*(const u16 *)kaddr != AF_UNSPEC) {
         int rc = unix_check_addr(kaddr, alen);
-        if (rc)
+        if (rc || (rc = unix_passcred_bind(s)))
             return rc;
         if (!(to = usock_find(kaddr, alen, u->type, &rc)))
             return rc;
@@ -308,7 +315,9 @@ static int unix_getname(struct socket *s, void *kaddr, u32 *alen, bool peer)
 static int unix_getsockopt(struct socket *s, int level, int name, void *kval, u32 *len)
 {
     struct usock *u = s->priv;
-    if (level != SOL_SOCKET || name != SO_PEERCRED || !u->has_peercred)
+    if (level != SOL_SOCKET)
+        return -EOPNOTSUPP; /* AF_UNIX has no options of its own: Linux's sock_no_getsockopt */
+    if (name != SO_PEERCRED || !u->has_peercred)
         return -ENOPROTOOPT;
     memcpy(kval, &u->peercred, sizeof(u->peercred));
     *len = sizeof(u->peercred);
@@ -346,6 +355,7 @@ static void unbind(struct usock *u)
 static void usock_release(struct usock *u, bool embryo)
 {
     u->sock = NULL;
+    u->dead = true;
     unbind(u);
     while (u->aq) {
         struct usock *e = u->aq;

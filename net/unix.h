@@ -18,11 +18,13 @@ struct umsg {
     struct usock *from;           /* the sender (a ref): its address, its send-buffer accounting */
     struct file **fds;            /* SCM_RIGHTS carried, or NULL */
     int nfds;
+    struct ucred_k cred;          /* the sender's (or what its SCM_CREDENTIALS said), for SO_PASSCRED */
 };
 
 struct usock {
     int refs;
-    struct socket *sock;          /* NULL once the file is closed (the socket is dead) */
+    struct socket *sock;          /* NULL for an unaccepted embryo, and once the file is closed */
+    bool dead;                    /* its file was closed (or, an embryo, its listener's) */
     int type;
     enum ustate state;
     struct usock *peer;           /* a ref; stays set (to a dead socket) after the peer closes */
@@ -42,6 +44,8 @@ struct usock {
     bool has_peercred;
     struct file **tx_fds, **rx_fds; /* SCM_RIGHTS: to attach to the next send / taken by the last receive */
     int tx_nfds, rx_nfds;
+    struct ucred_k tx_cred, rx_cred; /* SCM_CREDENTIALS given for the next send / of the last message read */
+    bool tx_has_cred, rx_has_cred;
 };
 
 extern const struct sock_ops unix_stream_ops, unix_dgram_ops;
@@ -54,6 +58,8 @@ bool usock_dead(const struct usock *u);
 void usock_set_err(struct usock *u, int err);
 int usock_take_err(struct usock *u);
 void usock_peer_set(struct usock *u, struct usock *peer);
+int usock_autobind(struct usock *u);
+int unix_passcred_bind(struct socket *s);
 
 /* unix_io.c */
 ssize_t unix_stream_send(struct socket *s, const void *kbuf, size_t n, const void *kaddr, u32 alen, int flags);

@@ -54,6 +54,8 @@ static int enqueue(struct usock *from, struct usock *to, const void *kbuf, size_
     from->wmem += n;
     m->fds = from->tx_fds;
     m->nfds = from->tx_nfds;
+    m->cred = from->tx_has_cred ? from->tx_cred : (struct ucred_k){ current_proc()->pid, 0, 0 };
+    from->tx_has_cred = false;
     from->tx_fds = NULL;
     from->tx_nfds = 0;
     if (to->rq_tail)
@@ -129,13 +131,13 @@ ssize_t unix_stream_recv(struct socket *s, void *kbuf, size_t n, void *kaddr, u3
         return -EOPNOTSUPP;
     if (u->state != U_CONN)
         return -EINVAL;
-    if (!n)
-        return 0;
-    if (!u->rq) {
+    if (!u->rq) { /* even for n == 0, as Linux */
         int e = usock_take_err(u);
         return e ? -e : u->shut_rd ? 0 : -EAGAIN;
     }
     set_from(u->rq, kaddr, alen);
+    u->rx_cred = u->rq->cred;
+    u->rx_has_cred = true;
     size_t done = 0;
     for (struct umsg *m = u->rq; m && done < n;) {
         size_t c = MIN(n - done, m->len - m->off);
@@ -177,6 +179,8 @@ ssize_t unix_dgram_send(struct socket *s, const void *kbuf, size_t n, const void
     }
     if (n + 32 > sndbuf(u))
         return -EMSGSIZE;
+    if ((rc = unix_passcred_bind(s)))
+        return rc;
     if (u->shut_wr)
         return -EPIPE;
     if (u->wmem >= sndbuf(u))
@@ -222,6 +226,8 @@ ssize_t unix_dgram_recv(struct socket *s, void *kbuf, size_t n, void *kaddr, u32
     memcpy(kbuf, m->data, c);
     *full = m->len;
     set_from(m, kaddr, alen);
+    u->rx_cred = m->cred;
+    u->rx_has_cred = true;
     if (!(flags & MSG_PEEK))
         consume_head(u);
     return (ssize_t)c;
@@ -338,6 +344,8 @@ int unix_send_ctl(struct socket *s, const void *kctl, u32 len)
                 memcpy(&cr, c + 1, sizeof(cr));
                 if (cr.pid != current_proc()->pid || cr.uid || cr.gid)
                     rc = -EPERM;
+                u->tx_cred = cr;
+                u->tx_has_cred = !rc;
             } else {
                 rc = -EINVAL;
             }
@@ -352,23 +360,32 @@ int unix_send_ctl(struct socket *s, const void *kctl, u32 len)
 void unix_drop_ctl(struct socket *s)
 {
     struct usock *u = s->priv;
+    u->tx_has_cred = false;
     unix_fds_put(u->tx_fds, u->tx_nfds);
     u->tx_fds = NULL;
     u->tx_nfds = 0;
 }
 
+/* With SO_PASSCRED, first an SCM_CREDENTIALS message: the sender's pid, uid and gid. */
+static u32 put_creds(struct usock *u, u8 *kctl, u32 room, int *mflags)
+{
+    struct cmsghdr_k c = { sizeof(c) + sizeof(struct ucred_k), SOL_SOCKET, SCM_CREDENTIALS };
+    if (room < c.len) {
+        *mflags |= MSG_CTRUNC;
+        return 0;
+    }
+    memcpy(kctl, &c, sizeof(c));
+    memcpy(kctl + sizeof(c), &u->rx_cred, sizeof(u->rx_cred));
+    return MIN(room, (u32)CMSG_ALIGN(c.len));
+}
+
 /* The descriptors the last receive took become new fds in this process, in one SCM_RIGHTS message; those
  * that do not fit in the program's control buffer are closed and MSG_CTRUNC says so. */
-int unix_recv_ctl(struct socket *s, void *kctl, u32 *len, int *mflags, int flags)
+static u32 put_rights(struct usock *u, u8 *kctl, u32 room, int *mflags, int flags)
 {
-    struct usock *u = s->priv;
-    u32 room = *len;
-    *len = 0;
-    if (!u->rx_fds)
-        return 0;
     int fit = room > sizeof(struct cmsghdr_k) ? (int)((room - sizeof(struct cmsghdr_k)) / sizeof(int)) : 0;
     int n = MIN(fit, u->rx_nfds), got = 0;
-    int *nums = (int *)((struct cmsghdr_k *)kctl + 1);
+    int *nums = (int *)(kctl + sizeof(struct cmsghdr_k));
     for (int i = 0; i < n; i++) {
         int fd = fd_install(current_proc()->fdt, u->rx_fds[i], 0, flags & MSG_CMSG_CLOEXEC);
         if (fd < 0)
@@ -383,12 +400,22 @@ int unix_recv_ctl(struct socket *s, void *kctl, u32 *len, int *mflags, int flags
     kfree(u->rx_fds);
     u->rx_fds = NULL;
     u->rx_nfds = 0;
-    if (got) {
-        struct cmsghdr_k *c = kctl;
-        c->len = sizeof(*c) + (u64)got * sizeof(int);
-        c->level = SOL_SOCKET;
-        c->type = SCM_RIGHTS;
-        *len = MIN(room, (u32)CMSG_ALIGN(c->len)); /* CMSG_SPACE, as Linux's msg_controllen */
-    }
+    if (!got)
+        return 0;
+    struct cmsghdr_k c = { sizeof(c) + (u64)got * sizeof(int), SOL_SOCKET, SCM_RIGHTS };
+    memcpy(kctl, &c, sizeof(c));
+    return MIN(room, (u32)CMSG_ALIGN(c.len)); /* CMSG_SPACE, as Linux's msg_controllen */
+}
+
+int unix_recv_ctl(struct socket *s, void *kctl, u32 *len, int *mflags, int flags)
+{
+    struct usock *u = s->priv;
+    u32 room = kctl ? *len : 0, used = 0;
+    if (u->rx_has_cred && (s->opts & (1u << SO_PASSCRED)))
+        used = put_creds(u, kctl, room, mflags);
+    u->rx_has_cred = false;
+    if (u->rx_fds && !(flags & MSG_PEEK))
+        used += put_rights(u, (u8 *)kctl + used, room - used, mflags, flags);
+    *len = used;
     return 0;
 }

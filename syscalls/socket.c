@@ -1,7 +1,7 @@
 /* syscalls/socket.c — making and connecting sockets: socket, socketpair, bind, connect, listen, accept,
  * accept4, shutdown, getsockname, getpeername, setsockopt, getsockopt. Each checks its arguments in Linux's
  * order (net/socket.c of Linux 6.x: e.g. connect copies the address before it looks at whether the fd is a
- * socket; accept4 checks its flags before the fd), copies addresses and option values into the kernel, and
+ * socket; accept4 checks its flags after the fd but before whether it is a socket), copies addresses and option values into the kernel, and
  * calls the family's op. Sending and receiving are in sockmsg.c. */
 #include "syscalls.h"
 #include "sock.h"
@@ -138,11 +138,13 @@ SYSCALL(connect)   /* (fd, addr, addrlen) */
         return -ENOTSOCK;
     bool nb = f->flags & O_NONBLOCK;
     u64 deadline = s->sndtimeo_ns ? clock_monotonic_ns() + s->sndtimeo_ns : 0;
+    file_get(f); /* held while waiting: another thread's close cannot free it */
     while ((rc = s->ops->connect(s, addr, (u32)(int)a2)) == -EAGAIN)
         if ((rc = sock_wait(s, nb, deadline, "a connect to a listener with a full backlog")))
-            return rc;
+            break;
     if (rc == -EINPROGRESS && !nb)
-        return connect_wait(s, nb, deadline);
+        rc = connect_wait(s, nb, deadline);
+    file_put(f);
     return rc;
 }
 
@@ -161,22 +163,27 @@ SYSCALL(listen)   /* (fd, backlog) */
 SYSCALL(accept4)   /* (fd, addr, addrlen *, flags) */
 {
     int flags = (int)a3;
+    struct file *f = fd_file((int)a0);
+    if (!f)
+        return -EBADF;
     if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
         return -EINVAL;
-    long rc;
-    struct socket *s = sock_fd((int)a0, &rc);
+    struct socket *s = sock_of(f);
     if (!s)
-        return rc;
+        return -ENOTSOCK;
+    long rc;
     if (!s->ops->accept)
         return -EOPNOTSUPP;
     struct socket *ns;
     if ((rc = sock_create(s->family, s->type | (flags & SOCK_NONBLOCK), s->protocol, &ns)))
         return rc;
-    bool nb = s->file->flags & O_NONBLOCK;
+    bool nb = f->flags & O_NONBLOCK;
     u64 deadline = s->rcvtimeo_ns ? clock_monotonic_ns() + s->rcvtimeo_ns : 0;
+    file_get(f);
     while ((rc = s->ops->accept(s, ns)) == -EAGAIN)
         if ((rc = sock_wait(s, nb, deadline, "an accept with no connection pending")))
             break;
+    file_put(f);
     if (!rc && a1) {
         u8 addr[SOCK_ADDR_MAX];
         u32 alen = 0;

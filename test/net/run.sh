@@ -208,7 +208,43 @@ t_garbage() {
 	fi
 }
 
-tap_plan 8
+t_python() {
+	name="python3 in the guest: urllib.request from the host, a threaded echo over localhost"
+	py_lib=$(/usr/bin/python3 -c 'import sysconfig; print(sysconfig.get_path("stdlib"))' 2>/dev/null)
+	if [ ! -d "$py_lib" ]; then
+		skip "no python standard library found"
+		return
+	fi
+	port=$(free_port)
+	(cd "$tmp/www" && exec timeout "$SERVER_TIMEOUT" python3 -m http.server --bind 127.0.0.1 "$port") \
+		>"$tmp/http2.log" 2>&1 &
+	pids="$pids $!"
+	if ! wait_port "$port"; then
+		fail "the host's HTTP server did not start"
+		return
+	fi
+	sk --net --mem 512M --add "$py_lib" /usr/bin/python3 -c "
+import hashlib, socket, threading, urllib.request
+d = urllib.request.urlopen('http://10.0.2.2:$port/payload.bin', timeout=30).read()
+print('md5', hashlib.md5(d).hexdigest())
+s = socket.socket()
+s.bind(('127.0.0.1', 0))
+s.listen()
+def serve():
+    c, _ = s.accept()
+    c.sendall(c.recv(100).upper())
+    c.close()
+t = threading.Thread(target=serve)
+t.start()
+c = socket.create_connection(('localhost', s.getsockname()[1]), timeout=30)
+c.sendall(b'echo me')
+print('got', c.recv(100).decode())
+t.join()
+"
+	expect_status 0 && expect_out_has "md5 $md5" && expect_out_has "got ECHO ME" && pass
+}
+
+tap_plan 9
 make_payload || { echo "Bail out! cannot make the payload"; exit 1; }
 t_no_net
 t_dhcp
@@ -218,4 +254,5 @@ t_guest_to_host_udp
 t_loop_udp
 t_loop_tcp
 t_garbage
+t_python
 tap_done

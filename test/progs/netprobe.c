@@ -168,6 +168,20 @@ static int mode_loop_tcp(size_t bytes)
     close(s);
     check(read(c, b3, 3) == 0, "end of stream after the server closes");
     close(c);
+    /* A blocking connect, the names of both ends, and a half close. */
+    c = socket(AF_INET, SOCK_STREAM, 0);
+    check(connect(c, (struct sockaddr *)&got, sizeof(got)) == 0, "blocking connect");
+    check(connect(c, (struct sockaddr *)&got, sizeof(got)) == -1 && errno == EISCONN, "connect again: EISCONN");
+    s = accept(l, NULL, NULL);
+    struct sockaddr_in peer, mine;
+    socklen_t pl = sizeof(peer), ml = sizeof(mine);
+    check(s >= 0 && getpeername(s, (struct sockaddr *)&peer, &pl) == 0 && getsockname(c, (struct sockaddr *)&mine, &ml) == 0 &&
+              peer.sin_port == mine.sin_port && peer.sin_addr.s_addr == htonl(INADDR_LOOPBACK),
+          "the server's peer is the client's name (127.0.0.1)");
+    check(shutdown(c, SHUT_WR) == 0 && read(s, b3, 3) == 0, "shutdown(SHUT_WR): the server reads the end");
+    check(write(s, "ok", 2) == 2 && read(c, b3, 2) == 2, "the other direction still works");
+    close(s);
+    close(c);
     close(l);
     /* A closed port answers with RST: the connection is refused. */
     c = socket(AF_INET, SOCK_STREAM, 0);

@@ -1,7 +1,7 @@
 /* test/unit/test_net.c — the lower network layers (net/eth.c, arp.c, ip.c, icmp.c, udp.c, csum.c) built on the
  * host against a fake NIC that records what the stack transmits: checksums, ARP answers and resolution with
  * queued packets, ICMP echo, UDP delivery and its errors, loopback, and a fuzz run of mutated and random frames
- * (under ASan/UBSan: any out-of-bounds read is a failure). */
+ * through every layer down to TCP's listener (under ASan/UBSan: any out-of-bounds read is a failure). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +19,6 @@ void net_timer_arm(void) {}
 void net_timer_poke(void) {}
 void klog(const char *fmt, ...) { (void)fmt; }
 void kerr(const char *fmt, ...) { (void)fmt; }
-static int tcp_segments;
-void tcp_input(ip4_t src, ip4_t dst, const u8 *seg, size_t len) { (void)src; (void)dst; (void)seg; (void)len; tcp_segments++; }
 
 /* ---- the fake NIC ---- */
 #define MAXF 64
@@ -251,9 +249,15 @@ static void test_fuzz(void)
     blen[1] = mk_arp(base[1], 1, gw_mac, GW, US, eth_broadcast);
     u8 icmp[16] = { 8 };
     blen[2] = mk_frame(base[2], our_mac, gw_mac, ETHERTYPE_IP, ip, mk_ip(ip, GW, US, IPPROTO_ICMP, icmp, 16));
-    blen[3] = mk_frame(base[3], our_mac, gw_mac, ETHERTYPE_IP, ip, mk_ip(ip, GW, US, IPPROTO_TCP, seg, 40));
+    /* a SYN (with an MSS option) to a listener on port 80 */
+    struct tcp_pcb *l = tcp_new();
+    CHECK(l && tcp_bind(l, 0, net_htons(80)) == 0 && tcp_listen(l, 8) == 0, "fuzz: a TCP listener on port 80");
+    u8 syn[24] = { 0x30, 0x39, 0, 80, 0, 0, 0, 1, 0, 0, 0, 0, 0x60, 0x02, 0xff, 0xff, 0, 0, 0, 0, 2, 4, 5, 0xb4 };
+    u16 c = ip_pseudo_csum(GW, US, IPPROTO_TCP, syn, sizeof(syn));
+    memcpy(syn + 16, &c, 2);
+    blen[3] = mk_frame(base[3], our_mac, gw_mac, ETHERTYPE_IP, ip, mk_ip(ip, GW, US, IPPROTO_TCP, syn, sizeof(syn)));
     u8 *f = malloc(ETH_FRAME_BUF);
-    int done = 0;
+    int done = 0, tcp_answers = 0;
     for (int i = 0; i < 200000; i++, done++) {
         int k = rand() % 5;
         size_t n;
@@ -264,7 +268,7 @@ static void test_fuzz(void)
         } else {
             n = blen[k];
             memcpy(f, base[k], n);
-            for (int m = rand() % 4; m >= 0; m--)
+            for (int m = rand() % 4; m > 0; m--) /* 0 to 3 bit flips */
                 f[rand() % n] ^= (u8)(1 << (rand() % 8));
             if (rand() % 4 == 0)
                 n = (size_t)rand() % (n + 1); /* truncated */
@@ -274,18 +278,31 @@ static void test_fuzz(void)
         nsent = 0;
         eth_input(exact, n);
         free(exact);
+        for (int j = 0; j < nsent && j < MAXF; j++)
+            tcp_answers += sent[j][12] == 8 && sent[j][13] == 0 && sent[j][23] == IPPROTO_TCP;
         u8 buf[64];
         size_t full;
         while (udp_recvfrom(p, buf, sizeof(buf), NULL, NULL, false, &full) >= 0)
             ;
         if (ip_loopback_pending())
             ip_loopback_drain();
+        if (i % 1000 == 0) { /* time passes: TCP retransmits its SYN-ACKs and gives up on them */
+            fake_now += 700000000ull;
+            tcp_timer(fake_now);
+            arp_timer(fake_now);
+            int err;
+            struct tcp_pcb *a;
+            while ((a = tcp_accept(l, &err)))
+                tcp_close(a);
+        }
     }
     free(f);
     CHECK(done == 200000, "fuzz: 200000 mutated, truncated and random frames without a fault (ASan watching)");
+    CHECK(tcp_answers > 1000, "fuzz: the intact SYNs reached TCP and were answered (%d segments)", tcp_answers);
     CHECK(net_stats.ip_bad_csum > 0 && net_stats.ip_bad_header > 0 && net_stats.eth_rx_short > 0,
           "fuzz: the bad ones were counted as dropped");
     udp_close(p);
+    tcp_close(l);
 }
 
 int main(void)

@@ -6,7 +6,8 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefi
 UNIT_TESTS := $(UNIT_DIR)/test_elf $(UNIT_DIR)/test_cpio $(UNIT_DIR)/test_namei $(UNIT_DIR)/test_net \
               $(UNIT_DIR)/test_tcp
 # The network's lower layers (test_net fakes the NIC and the few kernel calls they make).
-NET_UNIT_SRCS := net/csum.c net/eth.c net/arp.c net/ip.c net/icmp.c net/udp.c kernel/printf.c test/unit/host_shim.c
+NET_UNIT_SRCS := net/csum.c net/eth.c net/arp.c net/ip.c net/icmp.c net/udp.c net/tcp.c net/tcp_in.c net/tcp_out.c \
+                 net/tcp_timer.c kernel/printf.c test/unit/host_shim.c
 # TCP against a fake IP layer and clock that the test itself provides.
 TCP_UNIT_SRCS := net/tcp.c net/tcp_in.c net/tcp_out.c net/tcp_timer.c test/unit/host_shim.c
 
@@ -20,6 +21,6 @@ $(UNIT_DIR)/%: test/unit/%.c $(UNIT_SRCS) test/unit/unit.h | deps-build
 	@mkdir -p $(UNIT_DIR)
 	$(CC) $(UNIT_CFLAGS) -o $@ $< $(UNIT_SRCS)
 
-$(UNIT_DIR)/test_net: test/unit/test_net.c $(NET_UNIT_SRCS) net/net.h test/unit/unit.h | deps-build
+$(UNIT_DIR)/test_net: test/unit/test_net.c $(NET_UNIT_SRCS) net/net.h net/tcp.h test/unit/unit.h | deps-build
 	@mkdir -p $(UNIT_DIR)
 	$(CC) $(UNIT_CFLAGS) -o $@ $< $(NET_UNIT_SRCS)
