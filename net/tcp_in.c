@@ -179,11 +179,13 @@ static void tcp_synsent_input(struct tcp_pcb *pcb, const struct seg *s)
 
 /* An ACK for a segment that is out of sync with us (old, or acknowledging the unsent). Two ends that disagree
  * (a forged segment moved one of them) would otherwise answer each other's ACKs forever: at most one such
- * ACK per TCP_INVALID_ACK_GAP, except for a segment at rcv_nxt (a zero-window probe wants its answer). */
+ * ACK per TCP_INVALID_ACK_GAP, except for a segment at rcv_nxt (a zero-window probe wants its answer) and in
+ * SYN-RCVD (a repeated SYN wants its SYN-ACK, and cannot start a war). */
 static void tcp_invalid_ack(struct tcp_pcb *pcb, const struct seg *s)
 {
     u64 now = tcp_now();
-    if (s->seq != pcb->rcv_nxt && pcb->invalid_ack_at && now - pcb->invalid_ack_at < TCP_INVALID_ACK_GAP)
+    bool exempt = s->seq == pcb->rcv_nxt || pcb->state == TCP_SYN_RCVD; /* a repeated SYN gets its SYN-ACK */
+    if (!exempt && pcb->invalid_ack_at && now - pcb->invalid_ack_at < TCP_INVALID_ACK_GAP)
         return;
     pcb->invalid_ack_at = now;
     pcb->ack_now = true;
