@@ -412,3 +412,7 @@ void tcp_remote(const struct tcp_pcb *pcb, ip4_t *addr, u16 *port)
     *addr = pcb->raddr;
     *port = pcb->rport;
 }
+
+size_t tcp_rx_queued(const struct tcp_pcb *pcb) { return pcb->rbuf_len; }
+
+size_t tcp_tx_queued(const struct tcp_pcb *pcb) { return pcb->sbuf_len; }

@@ -660,6 +660,7 @@ static void test_half_close(void)
     CHECK(tcp_send(c, "more", 4) == -EPIPE, "send after SHUT_WR: EPIPE");
     CHECK(tcp_poll(c) & POLLOUT, "POLLOUT after SHUT_WR (a write would not block)");
     run_for(1 * SEC);
+    CHECK(tcp_rx_queued(s) == 7 && tcp_tx_queued(c) == 0, "FIONREAD 7 at the server, SIOCOUTQ 0 at the client");
     CHECK(tcp_recv(s, buf, sizeof(buf), false) == 7 && tcp_recv(s, buf, sizeof(buf), false) == 0,
           "server reads the request, then end of stream");
     CHECK(tcp_send(s, "response", 8) == 8, "the server still sends");
