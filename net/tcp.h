@@ -128,6 +128,7 @@ u16 tcp_our_mss(void);
 /* Counters of what the stack dropped or refused (read by tests and, later, /proc). */
 struct tcp_stats {
     u64 in_segs, out_segs, bad_csum, malformed, resets_sent, backlog_drops, ooo_drops, retransmits;
+    u64 fast_retransmits, timeouts;
 };
 extern struct tcp_stats tcp_stats;
 

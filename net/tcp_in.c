@@ -261,6 +261,7 @@ static void tcp_dupack(struct tcp_pcb *pcb)
     pcb->ssthresh = MAX((pcb->snd_max - pcb->snd_una) / 2, 2u * pcb->mss);
     pcb->recover = pcb->snd_max;
     pcb->in_recovery = true;
+    tcp_stats.fast_retransmits++;
     tcp_retransmit_first(pcb);
     pcb->cwnd = pcb->ssthresh + 3u * pcb->mss;
 }

@@ -279,25 +279,27 @@ static bool flow_pump(struct flow *f)
 }
 
 /* Moves n bytes each way between a and b through the network; true when all arrived intact. */
-static bool transfer(struct tcp_pcb *a, struct tcp_pcb *b, size_t n, u64 limit)
+static bool transfer2(struct tcp_pcb *a, struct tcp_pcb *b, size_t n, size_t n2, u64 limit)
 {
-    u8 *d1 = pattern(n, 1), *d2 = pattern(n, 2);
-    struct flow f[2] = { { a, b, d1, n, 0, 0, 2166136261u, false }, { b, a, d2, n, 0, 0, 2166136261u, false } };
+    u8 *d1 = pattern(n, 1), *d2 = pattern(n2, 2);
+    struct flow f[2] = { { a, b, d1, n, 0, 0, 2166136261u, false }, { b, a, d2, n2, 0, 0, 2166136261u, false } };
     u64 end = now_ns + limit;
-    while (now_ns < end && (f[0].rcvd < n || f[1].rcvd < n)) {
+    while (now_ns < end && (f[0].rcvd < n || f[1].rcvd < n2)) {
         bool moved = flow_pump(&f[0]) | flow_pump(&f[1]);
         if (!step() && !moved)
             break;
     }
-    bool ok = f[0].rcvd == n && f[1].rcvd == n && !f[0].bad && !f[1].bad && f[0].hash == fnv(d1, n, 2166136261u) &&
-              f[1].hash == fnv(d2, n, 2166136261u);
+    bool ok = f[0].rcvd == n && f[1].rcvd == n2 && !f[0].bad && !f[1].bad && f[0].hash == fnv(d1, n, 2166136261u) &&
+              f[1].hash == fnv(d2, n2, 2166136261u);
     if (!ok)
         printf("# transfer: %zu/%zu and %zu/%zu bytes, bad %d %d, states %d %d, errors %d %d\n", f[0].rcvd, n,
-               f[1].rcvd, n, f[0].bad, f[1].bad, a->state, b->state, a->err, b->err);
+               f[1].rcvd, n2, f[0].bad, f[1].bad, a->state, b->state, a->err, b->err);
     free(d1);
     free(d2);
     return ok;
 }
+
+static bool transfer(struct tcp_pcb *a, struct tcp_pcb *b, size_t n, u64 limit) { return transfer2(a, b, n, n, limit); }
 
 /* Both ends closed and the stack forgets them (after TIME-WAIT). */
 static void close_pair(struct tcp_pcb *c, struct tcp_pcb *s)
@@ -397,6 +399,21 @@ static void test_faults(const char *what, int drop, int dup, int reorder, int co
     net_reset();
     close_pair(c, s);
     CHECK(pcb_count() == 0, "%s: all freed", what);
+}
+
+/* One way, light loss: duplicate ACKs (pure ACKs, none carrying data) drive fast retransmit and recovery. */
+static void test_fast_retransmit(void)
+{
+    struct tcp_pcb *c, *s;
+    CHECK(connect_pair(&c, &s), "connected");
+    u64 fr0 = tcp_stats.fast_retransmits, to0 = tcp_stats.timeouts;
+    net.drop_every = 50;
+    CHECK(transfer2(c, s, 2 << 20, 0, 600 * SEC), "2 MiB one way with 1 segment in 50 lost");
+    CHECK(tcp_stats.fast_retransmits > fr0, "fast retransmits on 3 duplicate ACKs (%lu, and %lu timeouts)",
+          (unsigned long)(tcp_stats.fast_retransmits - fr0), (unsigned long)(tcp_stats.timeouts - to0));
+    net_reset();
+    close_pair(c, s);
+    CHECK(pcb_count() == 0, "all freed");
 }
 
 static void test_zero_window(void)
@@ -823,6 +840,7 @@ int main(void)
     test_faults("reorder 1/5", 0, 0, 5, 0);
     test_faults("duplicate 1/4", 0, 4, 0, 0);
     test_faults("all faults", 11, 9, 7, 23);
+    test_fast_retransmit();
     test_zero_window();
     test_close_orders();
     test_reset();
