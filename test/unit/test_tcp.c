@@ -735,6 +735,51 @@ static void test_simultaneous_open(void)
     CHECK(pcb_count() == 0, "all freed");
 }
 
+static void test_delayed_ack(void)
+{
+    struct tcp_pcb *c, *s;
+    CHECK(connect_pair(&c, &s), "connected");
+    tcp_send(c, "one", 3);
+    step();
+    CHECK(s->rbuf_len == 3 && q_len == 0, "one small segment: no ACK at once");
+    run_for(100 * TCP_MS);
+    CHECK(c->snd_una == c->snd_max, "the delayed ACK comes within 100 ms");
+    tcp_send(c, "two", 3);
+    step();
+    tcp_send(c, "three", 5);
+    step();
+    CHECK(q_len == 1 && pkt_flags(q_head) == TCP_ACK, "the second segment is acknowledged at once");
+    close_pair(c, s);
+    CHECK(pcb_count() == 0, "all freed");
+}
+
+/* RFC 1122 4.2.2.13: a SYN with a higher sequence number ends TIME-WAIT and opens the same 4-tuple again. */
+static void test_time_wait_reuse(void)
+{
+    rand_fixed = true;
+    rand_value = 1000;
+    struct tcp_pcb *c, *s;
+    CHECK(connect_pair(&c, &s), "connected");
+    u16 port = c->lport;
+    tcp_close(s); /* the server closes first: it waits in TIME-WAIT */
+    run_for(100 * TCP_MS);
+    tcp_close(c);
+    run_for(100 * TCP_MS);
+    CHECK(pcb_count() == 1 && tcp_pcbs->state == TCP_TIME_WAIT, "server in TIME-WAIT");
+    rand_value = 0x40000000;
+    struct tcp_pcb *l = listener(0, PORT, 4), *c2 = tcp_new();
+    CHECK(tcp_bind(c2, 0, port) == 0, "the client binds the same port again");
+    tcp_connect(c2, B_IP, PORT);
+    run_for(100 * TCP_MS);
+    rand_fixed = false;
+    int err;
+    struct tcp_pcb *s2 = tcp_accept(l, &err);
+    CHECK(c2->state == TCP_ESTABLISHED && s2, "a new SYN reopens the 4-tuple from TIME-WAIT");
+    tcp_close(l);
+    close_pair(c2, s2);
+    CHECK(pcb_count() == 0, "all freed");
+}
+
 static void test_api_errors(void)
 {
     struct tcp_pcb *p = tcp_new();
@@ -851,6 +896,8 @@ int main(void)
     test_half_close();
     test_close_with_unsent();
     test_simultaneous_open();
+    test_delayed_ack();
+    test_time_wait_reuse();
     test_api_errors();
     test_fuzz();
     q_flush();
