@@ -128,6 +128,8 @@ unsigned tcp_poll(const struct tcp_pcb *pcb);                  /* POLLIN/POLLOUT
 int tcp_error(struct tcp_pcb *pcb);                            /* pending error (-ECONNREFUSED...), cleared */
 void tcp_local(const struct tcp_pcb *pcb, ip4_t *addr, u16 *port);
 void tcp_remote(const struct tcp_pcb *pcb, ip4_t *addr, u16 *port);
+size_t tcp_rx_queued(const struct tcp_pcb *pcb);  /* bytes ready to read (FIONREAD) */
+size_t tcp_tx_queued(const struct tcp_pcb *pcb);  /* bytes sent but unacknowledged, or unsent (SIOCOUTQ) */
 /* TCP's part of net_timer (net/tcp_timer.c): retransmissions, persist probes, delayed ACKs, TIME-WAIT. */
 void tcp_timer(u64 now_ns);
 bool tcp_timer_needed(void);

@@ -106,10 +106,12 @@ void tcp_child_established(struct tcp_pcb *c)
     l->acc_tail = c;
 }
 
+/* A bind conflicts with a listener or another bound socket on the port; connections on it (accepted ones,
+ * TIME-WAIT) do not, as if every socket had SO_REUSEADDR: a restarted server binds at once. */
 static bool port_in_use(ip4_t addr, u16 port, const struct tcp_pcb *self)
 {
     for (struct tcp_pcb *p = tcp_pcbs; p; p = p->next)
-        if (p != self && p->lport == port && p->state != TCP_TIME_WAIT && !p->parent &&
+        if (p != self && p->lport == port && (p->state == TCP_LISTEN || p->state == TCP_CLOSED) &&
             (!p->laddr || !addr || p->laddr == addr))
             return true;
     return false;
@@ -212,6 +214,8 @@ int tcp_connect(struct tcp_pcb *pcb, ip4_t addr, u16 port)
         return -EISCONN;
     if (!port)
         return -ECONNREFUSED;
+    if (!addr)
+        addr = NET_IP4(127, 0, 0, 1); /* as Linux: INADDR_ANY as a destination is this host */
     ip4_t src = pcb->laddr;
     if (!src)
         src = (net_ntohl(addr) >> 24) == 127 ? NET_IP4(127, 0, 0, 1) : net_if.addr;
@@ -408,3 +412,7 @@ void tcp_remote(const struct tcp_pcb *pcb, ip4_t *addr, u16 *port)
     *addr = pcb->raddr;
     *port = pcb->rport;
 }
+
+size_t tcp_rx_queued(const struct tcp_pcb *pcb) { return pcb->rbuf_len; }
+
+size_t tcp_tx_queued(const struct tcp_pcb *pcb) { return pcb->sbuf_len; }

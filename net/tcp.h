@@ -6,39 +6,8 @@
 #include "../kernel/errno.h"
 #include "../fs/vfs.h" /* POLLIN... */
 
-/* Until kernel/errno.h carries the network errnos (the net-core branch adds them), their Linux values. */
-#ifndef EMSGSIZE
-#define EMSGSIZE 90
-#endif
-#ifndef EADDRINUSE
-#define EADDRINUSE 98
-#endif
-#ifndef EADDRNOTAVAIL
-#define EADDRNOTAVAIL 99
-#endif
-#ifndef ENETUNREACH
-#define ENETUNREACH 101
-#endif
-#ifndef ECONNRESET
-#define ECONNRESET 104
-#endif
-#ifndef EISCONN
-#define EISCONN 106
-#endif
-#ifndef ENOTCONN
-#define ENOTCONN 107
-#endif
-#ifndef ECONNREFUSED
-#define ECONNREFUSED 111
-#endif
-#ifndef EALREADY
-#define EALREADY 114
-#endif
-#ifndef EINPROGRESS
-#define EINPROGRESS 115
-#endif
 #ifndef POLLRDHUP
-#define POLLRDHUP 0x2000
+#define POLLRDHUP 0x2000 /* as net/socket.h has it; tcp.h stays free of the socket layer */
 #endif
 
 #define TCP_FIN 0x01
@@ -61,6 +30,7 @@
 #define TCP_DELACK (40 * TCP_MS)     /* RFC 1122 4.2.3.2: under 500 ms */
 #define TCP_TIME_WAIT_NS (2000 * TCP_MS) /* 2*MSL shortened to 2 s: a VM's connections are short-lived */
 #define TCP_FIN_WAIT_2_NS (30000 * TCP_MS) /* an orphan in FIN-WAIT-2 whose peer never closes */
+#define TCP_INVALID_ACK_GAP (500 * TCP_MS) /* answers to out-of-sync segments, at most one per */
 #define TCP_OOO_MAX 64               /* out-of-order segments kept per connection */
 #define TCP_EPHEMERAL_LO 49152
 
@@ -121,6 +91,7 @@ struct tcp_pcb {
     u32 rtt_seq;
     u64 rtt_start;
     bool ack_now;                  /* an ACK is owed now (tcp_output sends one even without data) */
+    u64 invalid_ack_at;            /* when we last answered a segment out of sync with us */
 };
 
 extern struct tcp_pcb *tcp_pcbs;
@@ -157,6 +128,7 @@ u16 tcp_our_mss(void);
 /* Counters of what the stack dropped or refused (read by tests and, later, /proc). */
 struct tcp_stats {
     u64 in_segs, out_segs, bad_csum, malformed, resets_sent, backlog_drops, ooo_drops, retransmits;
+    u64 fast_retransmits, timeouts;
 };
 extern struct tcp_stats tcp_stats;
 

@@ -177,6 +177,20 @@ static void tcp_synsent_input(struct tcp_pcb *pcb, const struct seg *s)
     tcp_output(pcb);
 }
 
+/* An ACK for a segment that is out of sync with us (old, or acknowledging the unsent). Two ends that disagree
+ * (a forged segment moved one of them) would otherwise answer each other's ACKs forever: at most one such
+ * ACK per TCP_INVALID_ACK_GAP, except for a segment at rcv_nxt (a zero-window probe wants its answer) and in
+ * SYN-RCVD (a repeated SYN wants its SYN-ACK, and cannot start a war). */
+static void tcp_invalid_ack(struct tcp_pcb *pcb, const struct seg *s)
+{
+    u64 now = tcp_now();
+    bool exempt = s->seq == pcb->rcv_nxt || pcb->state == TCP_SYN_RCVD; /* a repeated SYN gets its SYN-ACK */
+    if (!exempt && pcb->invalid_ack_at && now - pcb->invalid_ack_at < TCP_INVALID_ACK_GAP)
+        return;
+    pcb->invalid_ack_at = now;
+    pcb->ack_now = true;
+}
+
 static bool tcp_acceptable(const struct tcp_pcb *pcb, const struct seg *s, u32 seglen)
 {
     u32 wnd = tcp_rcv_space(pcb), nxt = pcb->rcv_nxt;
@@ -247,6 +261,7 @@ static void tcp_dupack(struct tcp_pcb *pcb)
     pcb->ssthresh = MAX((pcb->snd_max - pcb->snd_una) / 2, 2u * pcb->mss);
     pcb->recover = pcb->snd_max;
     pcb->in_recovery = true;
+    tcp_stats.fast_retransmits++;
     tcp_retransmit_first(pcb);
     pcb->cwnd = pcb->ssthresh + 3u * pcb->mss;
 }
@@ -259,7 +274,7 @@ static int tcp_ack_input(struct tcp_pcb *pcb, const struct seg *s)
 {
     u32 ack = s->ack;
     if (seq_gt(ack, pcb->snd_max)) {
-        pcb->ack_now = true; /* acknowledges what we never sent */
+        tcp_invalid_ack(pcb, s); /* acknowledges what we never sent */
         return ACK_DONE;
     }
     if (seq_gt(ack, pcb->snd_una))
@@ -408,7 +423,8 @@ static bool tcp_data_input(struct tcp_pcb *pcb, const struct seg *s)
         fin = false;
     }
     if (seq != pcb->rcv_nxt) {
-        tcp_ooo_insert(pcb, seq, d, len, fin);
+        if (len || fin)
+            tcp_ooo_insert(pcb, seq, d, len, fin);
         pcb->ack_now = true; /* a duplicate ACK tells the sender about the hole */
         return true;
     }
@@ -439,7 +455,7 @@ static void tcp_conn_input(struct tcp_pcb *pcb, struct seg *s)
             return;
         if (pcb->state == TCP_TIME_WAIT && (s->flags & TCP_FIN))
             tcp_set_state(pcb, TCP_TIME_WAIT); /* the peer resent its FIN: our ACK was lost; wait anew */
-        pcb->ack_now = true;
+        tcp_invalid_ack(pcb, s);
         tcp_output(pcb);
         return;
     }

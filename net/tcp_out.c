@@ -85,29 +85,30 @@ void tcp_send_data(struct tcp_pcb *pcb, u32 seq, u32 len, bool fin)
 
 /* Sends from snd_nxt what the windows allow; force: at least one byte (or the FIN) even into a zero window,
  * for a retransmission or a window probe. */
+/* Before the handshake ends: our SYN (or SYN-ACK), once, or again when an ACK is owed. */
+static void tcp_output_syn(struct tcp_pcb *pcb)
+{
+    if (pcb->snd_nxt != pcb->iss && !pcb->ack_now)
+        return;
+    if (pcb->snd_max == pcb->iss && !pcb->rtt_timing) {
+        pcb->rtt_timing = true;
+        pcb->rtt_seq = pcb->iss;
+        pcb->rtt_start = tcp_now();
+    }
+    if (!pcb->rto_at)
+        tcp_rto_arm(pcb);
+    tcp_send_syn(pcb);
+    pcb->snd_nxt = pcb->snd_max = pcb->iss + 1;
+    pcb->ack_now = false;
+}
+
 void tcp_output_force(struct tcp_pcb *pcb, bool force)
 {
-    switch (pcb->state) {
-    case TCP_CLOSED:
-    case TCP_LISTEN:
+    if (pcb->state == TCP_CLOSED || pcb->state == TCP_LISTEN)
         return;
-    case TCP_SYN_SENT:
-    case TCP_SYN_RCVD:
-        if (pcb->snd_nxt == pcb->iss || pcb->ack_now) {
-            if (pcb->snd_max == pcb->iss && !pcb->rtt_timing) {
-                pcb->rtt_timing = true;
-                pcb->rtt_seq = pcb->iss;
-                pcb->rtt_start = tcp_now();
-            }
-            tcp_send_syn(pcb);
-            pcb->snd_nxt = pcb->snd_max = pcb->iss + 1;
-            pcb->ack_now = false;
-            if (!pcb->rto_at)
-                tcp_rto_arm(pcb);
-        }
+    if (pcb->state == TCP_SYN_SENT || pcb->state == TCP_SYN_RCVD) {
+        tcp_output_syn(pcb);
         return;
-    default:
-        break;
     }
     bool sent = false;
     for (;;) {
@@ -131,12 +132,12 @@ void tcp_output_force(struct tcp_pcb *pcb, bool force)
         }
         if (seq_lt(pcb->snd_nxt, pcb->snd_max))
             tcp_stats.retransmits++;
+        if (!pcb->rto_at)
+            tcp_rto_arm(pcb);
         tcp_send_data(pcb, pcb->snd_nxt, len, fin);
         pcb->snd_nxt += len + fin;
         if (seq_gt(pcb->snd_nxt, pcb->snd_max))
             pcb->snd_max = pcb->snd_nxt;
-        if (!pcb->rto_at)
-            tcp_rto_arm(pcb);
         sent = true;
     }
     if (!sent && pcb->ack_now)

@@ -40,6 +40,7 @@ static void tcp_rto_expired(struct tcp_pcb *pcb)
         tcp_drop(pcb, -ETIMEDOUT);
         return;
     }
+    tcp_stats.timeouts++;
     pcb->rto = MIN(pcb->rto * 2, (u64)TCP_RTO_MAX);
     pcb->rtt_timing = false; /* Karn: no sample from a retransmitted segment */
     if (syn) {

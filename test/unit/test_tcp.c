@@ -80,10 +80,14 @@ static struct {
     long count;
 } net;
 
+static bool muted; /* answers to fuzzed segments go nowhere */
+
 int ip_output(ip4_t src, ip4_t dst, u8 proto, const void *payload, size_t len)
 {
     if (proto != IPPROTO_TCP || !src)
         abort();
+    if (muted)
+        return 0;
     struct pkt *p = malloc(sizeof(*p) + len);
     p->next = NULL;
     p->src = src;
@@ -151,6 +155,14 @@ static bool step(void)
         now_ns += NET_TICK_MS * TCP_MS;
         tcp_timer(now_ns);
         return true;
+    }
+    /* Each segment takes 50 us on the wire; the tick runs as the clock passes it (delayed ACKs, RTT). */
+    u64 tick = NET_TICK_MS * TCP_MS;
+    if ((now_ns + 50000) / tick != now_ns / tick) {
+        now_ns += 50000;
+        tcp_timer(now_ns);
+    } else {
+        now_ns += 50000;
     }
     long n = ++net.count;
     if (net.blackhole || (net.drop_every && n % net.drop_every == 0)) {
@@ -267,25 +279,27 @@ static bool flow_pump(struct flow *f)
 }
 
 /* Moves n bytes each way between a and b through the network; true when all arrived intact. */
-static bool transfer(struct tcp_pcb *a, struct tcp_pcb *b, size_t n, u64 limit)
+static bool transfer2(struct tcp_pcb *a, struct tcp_pcb *b, size_t n, size_t n2, u64 limit)
 {
-    u8 *d1 = pattern(n, 1), *d2 = pattern(n, 2);
-    struct flow f[2] = { { a, b, d1, n, 0, 0, 2166136261u, false }, { b, a, d2, n, 0, 0, 2166136261u, false } };
+    u8 *d1 = pattern(n, 1), *d2 = pattern(n2, 2);
+    struct flow f[2] = { { a, b, d1, n, 0, 0, 2166136261u, false }, { b, a, d2, n2, 0, 0, 2166136261u, false } };
     u64 end = now_ns + limit;
-    while (now_ns < end && (f[0].rcvd < n || f[1].rcvd < n)) {
+    while (now_ns < end && (f[0].rcvd < n || f[1].rcvd < n2)) {
         bool moved = flow_pump(&f[0]) | flow_pump(&f[1]);
         if (!step() && !moved)
             break;
     }
-    bool ok = f[0].rcvd == n && f[1].rcvd == n && !f[0].bad && !f[1].bad && f[0].hash == fnv(d1, n, 2166136261u) &&
-              f[1].hash == fnv(d2, n, 2166136261u);
+    bool ok = f[0].rcvd == n && f[1].rcvd == n2 && !f[0].bad && !f[1].bad && f[0].hash == fnv(d1, n, 2166136261u) &&
+              f[1].hash == fnv(d2, n2, 2166136261u);
     if (!ok)
         printf("# transfer: %zu/%zu and %zu/%zu bytes, bad %d %d, states %d %d, errors %d %d\n", f[0].rcvd, n,
-               f[1].rcvd, n, f[0].bad, f[1].bad, a->state, b->state, a->err, b->err);
+               f[1].rcvd, n2, f[0].bad, f[1].bad, a->state, b->state, a->err, b->err);
     free(d1);
     free(d2);
     return ok;
 }
+
+static bool transfer(struct tcp_pcb *a, struct tcp_pcb *b, size_t n, u64 limit) { return transfer2(a, b, n, n, limit); }
 
 /* Both ends closed and the stack forgets them (after TIME-WAIT). */
 static void close_pair(struct tcp_pcb *c, struct tcp_pcb *s)
@@ -385,6 +399,21 @@ static void test_faults(const char *what, int drop, int dup, int reorder, int co
     net_reset();
     close_pair(c, s);
     CHECK(pcb_count() == 0, "%s: all freed", what);
+}
+
+/* One way, light loss: duplicate ACKs (pure ACKs, none carrying data) drive fast retransmit and recovery. */
+static void test_fast_retransmit(void)
+{
+    struct tcp_pcb *c, *s;
+    CHECK(connect_pair(&c, &s), "connected");
+    u64 fr0 = tcp_stats.fast_retransmits, to0 = tcp_stats.timeouts;
+    net.drop_every = 50;
+    CHECK(transfer2(c, s, 2 << 20, 0, 600 * SEC), "2 MiB one way with 1 segment in 50 lost");
+    CHECK(tcp_stats.fast_retransmits > fr0, "fast retransmits on 3 duplicate ACKs (%lu, and %lu timeouts)",
+          (unsigned long)(tcp_stats.fast_retransmits - fr0), (unsigned long)(tcp_stats.timeouts - to0));
+    net_reset();
+    close_pair(c, s);
+    CHECK(pcb_count() == 0, "all freed");
 }
 
 static void test_zero_window(void)
@@ -648,6 +677,7 @@ static void test_half_close(void)
     CHECK(tcp_send(c, "more", 4) == -EPIPE, "send after SHUT_WR: EPIPE");
     CHECK(tcp_poll(c) & POLLOUT, "POLLOUT after SHUT_WR (a write would not block)");
     run_for(1 * SEC);
+    CHECK(tcp_rx_queued(s) == 7 && tcp_tx_queued(c) == 0, "FIONREAD 7 at the server, SIOCOUTQ 0 at the client");
     CHECK(tcp_recv(s, buf, sizeof(buf), false) == 7 && tcp_recv(s, buf, sizeof(buf), false) == 0,
           "server reads the request, then end of stream");
     CHECK(tcp_send(s, "response", 8) == 8, "the server still sends");
@@ -705,6 +735,51 @@ static void test_simultaneous_open(void)
     CHECK(pcb_count() == 0, "all freed");
 }
 
+static void test_delayed_ack(void)
+{
+    struct tcp_pcb *c, *s;
+    CHECK(connect_pair(&c, &s), "connected");
+    tcp_send(c, "one", 3);
+    step();
+    CHECK(s->rbuf_len == 3 && q_len == 0, "one small segment: no ACK at once");
+    run_for(100 * TCP_MS);
+    CHECK(c->snd_una == c->snd_max, "the delayed ACK comes within 100 ms");
+    tcp_send(c, "two", 3);
+    step();
+    tcp_send(c, "three", 5);
+    step();
+    CHECK(q_len == 1 && pkt_flags(q_head) == TCP_ACK, "the second segment is acknowledged at once");
+    close_pair(c, s);
+    CHECK(pcb_count() == 0, "all freed");
+}
+
+/* RFC 1122 4.2.2.13: a SYN with a higher sequence number ends TIME-WAIT and opens the same 4-tuple again. */
+static void test_time_wait_reuse(void)
+{
+    rand_fixed = true;
+    rand_value = 1000;
+    struct tcp_pcb *c, *s;
+    CHECK(connect_pair(&c, &s), "connected");
+    u16 port = c->lport;
+    tcp_close(s); /* the server closes first: it waits in TIME-WAIT */
+    run_for(100 * TCP_MS);
+    tcp_close(c);
+    run_for(100 * TCP_MS);
+    CHECK(pcb_count() == 1 && tcp_pcbs->state == TCP_TIME_WAIT, "server in TIME-WAIT");
+    rand_value = 0x40000000;
+    struct tcp_pcb *l = listener(0, PORT, 4), *c2 = tcp_new();
+    CHECK(tcp_bind(c2, 0, port) == 0, "the client binds the same port again");
+    tcp_connect(c2, B_IP, PORT);
+    run_for(100 * TCP_MS);
+    rand_fixed = false;
+    int err;
+    struct tcp_pcb *s2 = tcp_accept(l, &err);
+    CHECK(c2->state == TCP_ESTABLISHED && s2, "a new SYN reopens the 4-tuple from TIME-WAIT");
+    tcp_close(l);
+    close_pair(c2, s2);
+    CHECK(pcb_count() == 0, "all freed");
+}
+
 static void test_api_errors(void)
 {
     struct tcp_pcb *p = tcp_new();
@@ -720,6 +795,86 @@ static void test_api_errors(void)
     CHECK(pcb_count() == 0, "freed");
 }
 
+/* Mutated copies of real segments (checksums fixed up, so they get past the first check) thrown at a live
+ * connection and a listener: the stack must neither crash (ASan watches) nor stop working. */
+static void test_fuzz(void)
+{
+    struct tcp_pcb *l = listener(0, PORT, 4), *c = tcp_new();
+    tcp_connect(c, B_IP, PORT);
+    run_idle();
+    int err;
+    struct tcp_pcb *s = tcp_accept(l, &err);
+    CHECK(s != NULL, "fuzz: connected");
+    u8 seg[1600], data[3000];
+    memset(data, 'z', sizeof(data));
+    u32 seed = 99;
+    long n = 0;
+    int reconnects = 0;
+    for (int round = 0; round < 400; round++) {
+        if (!s || c->state != TCP_ESTABLISHED || s->state != TCP_ESTABLISHED) {
+            /* a fuzzed RST or FIN ended it (fair enough): start another */
+            tcp_close(c);
+            if (s)
+                tcp_close(s);
+            run_for(1 * SEC);
+            q_flush();
+            c = tcp_new();
+            tcp_connect(c, B_IP, PORT);
+            run_idle();
+            s = tcp_accept(l, &err);
+            reconnects++;
+        }
+        tcp_send(c, data, 1 + round % 2000);
+        tcp_send(s, data, 1 + round % 1500);
+        struct pkt *p, *list = q_head;
+        q_head = q_tail = NULL;
+        q_len = 0;
+        while ((p = list)) {
+            list = p->next;
+            for (int k = 0; k < 60; k++, n++) {
+                size_t len = p->len;
+                memcpy(seg, p->data, len);
+                seed = seed * 1103515245 + 12345;
+                int muts = 1 + (int)((seed >> 16) % 4);
+                for (int m = 0; m < muts; m++) {
+                    seed = seed * 1103515245 + 12345;
+                    size_t at = (seed >> 8) % (len < 40 ? len : 40); /* mostly the header */
+                    seg[at] ^= (u8)(1u << ((seed >> 4) % 8));
+                }
+                if ((seed >> 20) % 8 == 0)
+                    len = (seed >> 3) % (len + 1);
+                if (len >= 18) {
+                    memset(seg + 16, 0, 2);
+                    u16 sum = ip_pseudo_csum(p->src, p->dst, IPPROTO_TCP, seg, len);
+                    memcpy(seg + 16, &sum, 2);
+                }
+                muted = true;
+                tcp_input(p->src, p->dst, seg, len);
+                muted = false;
+            }
+            deliver(p);
+        }
+        u8 buf[4096];
+        while (tcp_recv(c, buf, sizeof(buf), false) > 0)
+            ;
+        while (s && tcp_recv(s, buf, sizeof(buf), false) > 0)
+            ;
+        run_for(1 * SEC / 10);
+        q_flush();
+    }
+    CHECK(n > 40000, "fuzz: %ld mutated segments survived (%d reconnections)", n, reconnects);
+    tcp_close(c);
+    if (s)
+        tcp_close(s);
+    tcp_close(l);
+    run_for(600 * SEC);
+    net_reset();
+    struct tcp_pcb *c2, *s2;
+    CHECK(connect_pair(&c2, &s2) && transfer(c2, s2, 100000, 60 * SEC), "fuzz: a new connection still works");
+    close_pair(c2, s2);
+    CHECK(pcb_count() == 0, "fuzz: all freed");
+}
+
 int main(void)
 {
     trace = getenv("TCP_TRACE") != NULL;
@@ -730,6 +885,7 @@ int main(void)
     test_faults("reorder 1/5", 0, 0, 5, 0);
     test_faults("duplicate 1/4", 0, 4, 0, 0);
     test_faults("all faults", 11, 9, 7, 23);
+    test_fast_retransmit();
     test_zero_window();
     test_close_orders();
     test_reset();
@@ -740,7 +896,10 @@ int main(void)
     test_half_close();
     test_close_with_unsent();
     test_simultaneous_open();
+    test_delayed_ack();
+    test_time_wait_reuse();
     test_api_errors();
+    test_fuzz();
     q_flush();
     return unit_done();
 }
