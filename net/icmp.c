@@ -1,6 +1,6 @@
 /* net/icmp.c — ICMP (RFC 792): echo replies to pings, destination-unreachable messages for datagrams nobody
- * receives (RFC 1122 3.2.2.1: port unreachable), and the count of unreachable messages received. Other types
- * are counted and ignored. */
+ * receives (RFC 1122 3.2.2.1: port unreachable), and unreachable messages received, passed to the UDP socket
+ * concerned. Other types are counted and ignored. */
 #include "net.h"
 
 #define ICMP_ECHO_REPLY 0
@@ -14,6 +14,25 @@ struct icmp_hdr {
     u32 rest;           /* echo: identifier and sequence; unreachable: unused (zero) */
 } __attribute__((packed));
 
+/* A destination-unreachable message quotes the IP header and the first 8 bytes of what we sent (RFC 792):
+ * a UDP datagram's connected socket learns the error (RFC 1122 4.1.3.3). Port unreachable is ECONNREFUSED,
+ * the rest EHOSTUNREACH (net, host, protocol, ...). TCP ignores these (soft errors, RFC 1122 4.2.3.9). */
+static void icmp_unreach_input(u8 code, const u8 *orig, size_t len)
+{
+    if (len < IP_HLEN || (orig[0] >> 4) != 4)
+        return;
+    size_t hlen = (size_t)(orig[0] & 15) * 4;
+    if (hlen < IP_HLEN || len < hlen + 8 || orig[9] != IPPROTO_UDP)
+        return;
+    ip4_t src, dst;
+    u16 sport, dport;
+    memcpy(&src, orig + 12, 4);
+    memcpy(&dst, orig + 16, 4);
+    memcpy(&sport, orig + hlen, 2);
+    memcpy(&dport, orig + hlen + 2, 2);
+    udp_icmp_error(src, sport, dst, dport, code == ICMP_UNREACH_PORT ? -ECONNREFUSED : -EHOSTUNREACH);
+}
+
 void icmp_input(ip4_t src, ip4_t dst, const u8 *msg, size_t len)
 {
     struct icmp_hdr h;
@@ -25,6 +44,7 @@ void icmp_input(ip4_t src, ip4_t dst, const u8 *msg, size_t len)
     memcpy(&h, msg, sizeof(h));
     if (h.type == ICMP_UNREACH) {
         net_stats.icmp_unreach_rx++;
+        icmp_unreach_input(h.code, msg + sizeof(h), len - sizeof(h));
         return;
     }
     if (h.type != ICMP_ECHO || h.code != 0)

@@ -70,6 +70,17 @@ static struct udp_pcb *dgram_pcb(struct socket *s)
     return ((struct inet_dgram *)s->priv)->pcb;
 }
 
+/* An ICMP error UDP heard of becomes the socket's error (SO_ERROR); the next send or receive reports it. */
+static int dgram_take_error(struct socket *s)
+{
+    int e = udp_error(dgram_pcb(s));
+    if (e)
+        s->so_error = -e;
+    e = s->so_error;
+    s->so_error = 0;
+    return -e;
+}
+
 static int dgram_bind(struct socket *s, const void *kaddr, u32 alen)
 {
     ip4_t addr;
@@ -111,6 +122,9 @@ static ssize_t dgram_send(struct socket *s, const void *kbuf, size_t n, const vo
         return -EOPNOTSUPP;
     if (d->shut_wr)
         return -EPIPE;
+    int err = dgram_take_error(s);
+    if (err)
+        return err;
     if (kaddr) {
         int fam = inet_addr_in(kaddr, alen, &addr, &port, true);
         if (fam < 0)
@@ -144,6 +158,9 @@ static ssize_t dgram_recv(struct socket *s, void *kbuf, size_t n, void *kaddr, u
     u16 port;
     if (flags & MSG_OOB)
         return -EINVAL;
+    int err = dgram_take_error(s);
+    if (err)
+        return err;
     ssize_t r = udp_recvfrom(d->pcb, kbuf, n, &addr, &port, flags & MSG_PEEK, full);
     if (r == -EAGAIN && d->shut_rd)
         return 0; /* after shutdown(SHUT_RD) an empty socket reads as the end */
@@ -156,6 +173,11 @@ static unsigned dgram_poll(struct socket *s)
 {
     struct inet_dgram *d = s->priv;
     unsigned ev = udp_poll(d->pcb);
+    int e = udp_error(d->pcb);
+    if (e)
+        s->so_error = -e;
+    if (s->so_error)
+        ev |= POLLERR;
     if (d->shut_rd)
         ev |= POLLIN | POLLRDHUP;
     if (d->shut_rd && d->shut_wr)

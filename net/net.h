@@ -147,6 +147,8 @@ unsigned udp_poll(const struct udp_pcb *pcb);
 void udp_close(struct udp_pcb *pcb);
 void udp_local(const struct udp_pcb *pcb, ip4_t *addr, u16 *port);
 void udp_remote(const struct udp_pcb *pcb, ip4_t *addr, u16 *port);
+int udp_error(struct udp_pcb *pcb);  /* a pending ICMP error (-ECONNREFUSED...), cleared; 0: none */
+void udp_icmp_error(ip4_t src, u16 sport, ip4_t dst, u16 dport, int err); /* from net/icmp.c */
 /* A kernel receiver (DHCP): each datagram for pcb goes to fn at once instead of the queue. */
 typedef void (*udp_recv_fn)(ip4_t src, u16 sport, const u8 *data, size_t len);
 void udp_set_recv(struct udp_pcb *pcb, udp_recv_fn fn);

@@ -30,6 +30,7 @@ struct udp_pcb {
     struct udp_dgram *head, **tail;
     size_t queued;
     udp_recv_fn recv_fn;             /* a kernel receiver instead of the queue */
+    int err;                         /* -errno from an ICMP error about what a connected pcb sent; 0: none */
 };
 
 struct udp_hdr {
@@ -169,7 +170,7 @@ ssize_t udp_recvfrom(struct udp_pcb *pcb, void *kbuf, size_t n, ip4_t *addr, u16
 
 unsigned udp_poll(const struct udp_pcb *pcb)
 {
-    return (pcb->head ? POLLIN : 0) | POLLOUT;
+    return (pcb->head ? POLLIN : 0) | POLLOUT | (pcb->err ? POLLERR : 0);
 }
 
 void udp_close(struct udp_pcb *pcb)
@@ -197,6 +198,26 @@ void udp_remote(const struct udp_pcb *pcb, ip4_t *addr, u16 *port)
 {
     *addr = pcb->raddr;
     *port = pcb->rport;
+}
+
+int udp_error(struct udp_pcb *pcb)
+{
+    int e = pcb->err;
+    pcb->err = 0;
+    return e;
+}
+
+/* An ICMP error about a datagram we sent from src:sport to dst:dport. Only a connected pcb hears of it (as
+ * Linux without IP_RECVERR): an unconnected one cannot tell which of its peers it concerns. */
+void udp_icmp_error(ip4_t src, u16 sport, ip4_t dst, u16 dport, int err)
+{
+    for (struct udp_pcb *p = pcbs; p; p = p->next)
+        if (p->lport == sport && p->rport == dport && p->raddr == dst && (!p->laddr || p->laddr == src) &&
+            !p->recv_fn) {
+            p->err = err;
+            sched_kick_io();
+            return;
+        }
 }
 
 void udp_set_recv(struct udp_pcb *pcb, udp_recv_fn fn)

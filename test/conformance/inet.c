@@ -151,6 +151,21 @@ static void t_udp(void)
     T_OK("connect AF_UNSPEC dissolves the association", connect(b, SA(un), sizeof(un)), 0);
     fl = sizeof(from);
     T_ERR("getpeername after AF_UNSPEC", getpeername(b, SA(from), &fl), ENOTCONN);
+    /* a connected socket hears of the ICMP port unreachable its datagram caused */
+    int z = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in zl = lo(0);
+    bind(z, SA(zl), sizeof(zl));
+    struct sockaddr_in closed = lo(port_of(z));
+    close(z); /* nobody listens there now */
+    T_OK("connect to a closed port", connect(b, SA(closed), sizeof(closed)), 0);
+    T_OK("send to the closed port", send(b, "x", 1, 0), 1);
+    T_TRUE("poll: POLLERR once the ICMP error is back", wait_ev(b, POLLIN, 2000) & POLLERR);
+    T_ERR("recv reports the refusal", recv(b, buf, sizeof(buf), MSG_DONTWAIT), ECONNREFUSED);
+    T_ERR("recv again: the error was reported once", recv(b, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
+    T_OK("send again", send(b, "x", 1, 0), 1);
+    wait_ev(b, POLLIN, 2000);
+    T_EQ("getsockopt SO_ERROR is ECONNREFUSED", geti(b, SOL_SOCKET, SO_ERROR), ECONNREFUSED);
+    T_EQ("getsockopt SO_ERROR is then 0", geti(b, SOL_SOCKET, SO_ERROR), 0);
     T_ERR("listen on a datagram socket", listen(a, 1), EOPNOTSUPP);
     T_ERR("accept on a datagram socket", accept(a, NULL, NULL), EOPNOTSUPP);
     T_ERR("shutdown an unconnected datagram socket", shutdown(a, SHUT_RD), ENOTCONN);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "unit.h"
 #include "../../net/net.h"
+#include "../../fs/vfs.h"
 
 /* ---- what the stack needs from the rest of the kernel ---- */
 static u64 fake_now = 1000000000ull;
@@ -217,6 +218,19 @@ static void test_udp(void)
     const u8 *r = sent[0] + 14;
     CHECK(ip_pseudo_csum(US, GW, IPPROTO_UDP, r + 20, 11) == 0,
           "udp: the datagram's checksum verifies");
+    /* an ICMP port unreachable quoting that datagram reaches the pcb once it is connected to that peer */
+    u8 icmp[8 + 28] = { 3, 3 };
+    memcpy(icmp + 8, r, 28);
+    u16 ic = net_csum_fold(net_csum_add(0, icmp, sizeof(icmp)));
+    memcpy(icmp + 2, &ic, 2);
+    size_t iml = mk_ip(ip, GW, US, IPPROTO_ICMP, icmp, sizeof(icmp));
+    eth_input(f, mk_frame(f, our_mac, gw_mac, ETHERTYPE_IP, ip, iml));
+    CHECK(udp_error(p) == 0, "udp: an unconnected pcb hears of no ICMP error");
+    udp_connect(p, GW, net_htons(53));
+    eth_input(f, mk_frame(f, our_mac, gw_mac, ETHERTYPE_IP, ip, iml));
+    CHECK(udp_poll(p) & POLLERR, "udp: a connected pcb polls POLLERR after port unreachable");
+    CHECK(udp_error(p) == -ECONNREFUSED && udp_error(p) == 0, "udp: the error is ECONNREFUSED, once");
+    udp_connect(p, 0, 0);
     char big[1500] = { 0 };
     CHECK(udp_sendto(p, big, 1473, GW, net_htons(53)) == -EMSGSIZE, "udp: beyond the MTU: EMSGSIZE (no fragments)");
     /* loopback: delivered from the drain, never from inside ip_output */
