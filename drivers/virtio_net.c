@@ -143,6 +143,14 @@ int virtio_net_stats(char *buf, size_t size)
                      vnet_stats.tx_bytes, vnet_stats.tx_ring_full);
 }
 
+void virtio_net_counts(u64 *rx_bytes, u64 *rx_frames, u64 *tx_bytes, u64 *tx_frames)
+{
+    *rx_bytes = vnet_stats.rx_bytes;
+    *rx_frames = vnet_stats.rx_frames;
+    *tx_bytes = vnet_stats.tx_bytes;
+    *tx_frames = vnet_stats.tx_frames;
+}
+
 const struct pci_driver virtio_net_driver = {
     .name = "virtio-net", .vendor = 0x1af4, .device = 0x1000, .probe = vnet_probe,
 };

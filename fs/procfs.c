@@ -447,6 +447,7 @@ static const struct { const char *dir, *name; proc_gen gen; } proc_files[] = {
     { "sys/kernel/random", "uuid", gen_uuid },    { "sys/kernel/random", "boot_id", gen_uuid },
     { "sys/vm", "overcommit_memory", gen_zero },
     { "net", "skiff", net_proc_counters },  /* the network stack's state and counters (net/net.c) */
+    { "net", "route", net_proc_route },     { "net", "dev", net_proc_dev },
 };
 
 void procfs_init(void)

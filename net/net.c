@@ -75,6 +75,42 @@ int net_proc_counters(char *buf, size_t size)
     return (int)MIN(n, size);
 }
 
+/* /proc/net/route, as Linux prints it (busybox route reads it): addresses as the hex of their in-memory u32. */
+int net_proc_route(char *buf, size_t size)
+{
+    size_t n = 0;
+#define OUT(...) (n += (size_t)ksnprintf(buf + n, n < size ? size - n : 0, __VA_ARGS__))
+    OUT("Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n");
+    if (net_if.up) {
+        if (net_if.gw) /* RTF_UP | RTF_GATEWAY */
+            OUT("eth0\t00000000\t%08X\t0003\t0\t0\t0\t00000000\t0\t0\t0\n", net_if.gw);
+        OUT("eth0\t%08X\t00000000\t0001\t0\t0\t0\t%08X\t0\t0\t0\n", net_if.addr & net_if.mask, net_if.mask);
+    }
+#undef OUT
+    return (int)MIN(n, size);
+}
+
+/* /proc/net/dev: lo and, with a card, eth0 (bytes and packets; errors and drops as far as skiff counts them). */
+int net_proc_dev(char *buf, size_t size)
+{
+    size_t n = 0;
+#define OUT(...) (n += (size_t)ksnprintf(buf + n, n < size ? size - n : 0, __VA_ARGS__))
+    OUT("Inter-|   Receive                                                |  Transmit\n"
+        " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls "
+        "carrier compressed\n");
+    OUT("    lo: %7u %7lu    0    0    0     0          0         0 %8u %7lu    0    0    0     0       0"
+        "          0\n", 0u, net_stats.ip_loopback, 0u, net_stats.ip_loopback);
+    if (net_if.present) {
+        u64 rxb, rxp, txb, txp;
+        virtio_net_counts(&rxb, &rxp, &txb, &txp);
+        u64 drop = net_stats.eth_rx_short + net_stats.ip_bad_header + net_stats.ip_bad_csum;
+        OUT("  eth0: %8lu %7lu    0 %4lu    0     0          0         0 %8lu %7lu %4lu    0    0     0       0"
+            "          0\n", rxb, rxp, drop, txb, txp, net_stats.eth_tx_err);
+    }
+#undef OUT
+    return (int)MIN(n, size);
+}
+
 void net_init(void)
 {
     if (!net_if.present) {

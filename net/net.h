@@ -85,7 +85,10 @@ void dhcp_timer(u64 now_ns);
 bool dhcp_timer_needed(void);
 bool dhcp_failed(void);              /* no server answered: the interface will not come up */
 int virtio_net_stats(char *buf, size_t size);   /* drivers/virtio_net.c: the NIC's counters */
+void virtio_net_counts(u64 *rx_bytes, u64 *rx_frames, u64 *tx_bytes, u64 *tx_frames);
 int net_proc_counters(char *buf, size_t size);  /* /proc/net/skiff */
+int net_proc_route(char *buf, size_t size);     /* /proc/net/route */
+int net_proc_dev(char *buf, size_t size);       /* /proc/net/dev */
 /* For a socket call that needs the interface: 0 once it is up (waiting up to timeout_ns for DHCP),
  * -ENETUNREACH (no device, no DHCP answer, or the wait ran out) or -EINTR. */
 int net_wait_up(u64 timeout_ns);
