@@ -269,6 +269,8 @@ static int dgram_create(struct socket *s, int protocol)
 static int inet_create(struct socket *s, int type, int protocol)
 {
     s->remote = true; /* the other end may be outside the VM: a lone task may wait */
+    if (type == SOCK_STREAM || type == SOCK_DGRAM)
+        s->protocol = type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP; /* SO_PROTOCOL as Linux reports it */
     switch (type) {
     case SOCK_DGRAM:
         return dgram_create(s, protocol);

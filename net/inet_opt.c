@@ -124,7 +124,7 @@ int inet_getsockopt(struct socket *s, int level, int name, void *kval, u32 *len)
 {
     int v, r;
     if (level != IPPROTO_IP && !(level == IPPROTO_TCP && s->type == SOCK_STREAM))
-        return -ENOPROTOOPT;
+        return -EOPNOTSUPP; /* Linux's ip_getsockopt says this where ip_setsockopt says ENOPROTOOPT */
     r = level == IPPROTO_IP ? ip_get(s, opts_of(s), name, &v) : tcp_get(s, opts_of(s), name, &v);
     if (r)
         return r;

@@ -1,9 +1,9 @@
 /* net/inet_tcp.c — SOCK_STREAM sockets of the AF_INET family over net/tcp.c. Connection state as the socket
  * sees it (Linux's SS_* states): new, connecting (a non-blocking connect in progress), connected, listening.
  * TCP's pending errors (connection refused, reset, timed out) become SO_ERROR when poll or connect sees them.
- * Not implemented: urgent data (MSG_OOB: EOPNOTSUPP to send, EINVAL to receive), SIOCOUTQ (ENOTTY),
- * a second connect after a failed one (EISCONN as Linux says for a socket it cannot reuse), AF_UNSPEC
- * connect to dissolve a connection (EAFNOSUPPORT). */
+ * Not implemented: urgent data (MSG_OOB: EOPNOTSUPP to send, EINVAL to receive); a new connect after a failed
+ * one (it reports the failure once, then ECONNABORTED: Linux would try again); AF_UNSPEC connect to dissolve a
+ * connection (EAFNOSUPPORT). */
 #include "inet.h"
 
 enum stream_state { ST_NEW, ST_CONNECTING, ST_CONNECTED, ST_LISTENING, ST_FAILED };
@@ -13,6 +13,7 @@ struct inet_stream {
     struct tcp_pcb *pcb;
     enum stream_state st;
     bool bound;
+    bool reported;                      /* a connect call has reported the connection's success */
 };
 
 static struct inet_stream *stream_of(struct socket *s)
@@ -67,6 +68,12 @@ static int stream_connect(struct socket *s, const void *kaddr, u32 alen)
     stream_update(s);
     switch (t->st) {
     case ST_CONNECTED:
+        /* Linux: the first connect after a non-blocking one completed reports success, later ones EISCONN. */
+        if (!t->reported) {
+            t->reported = true;
+            return 0;
+        }
+        return -EISCONN;
     case ST_LISTENING:
         return -EISCONN;
     case ST_CONNECTING:
@@ -95,6 +102,7 @@ static int stream_connect(struct socket *s, const void *kaddr, u32 alen)
     if (r == -EINPROGRESS || r == 0) {
         t->bound = true;
         t->st = r ? ST_CONNECTING : ST_CONNECTED;
+        t->reported = r == 0 || !inet_nonblock(s); /* a blocking connect reports the outcome itself */
     }
     return r;
 }
@@ -135,6 +143,7 @@ static int stream_accept(struct socket *s, struct socket *newsock)
     n->pcb = pcb;
     n->st = ST_CONNECTED;
     n->bound = true;
+    n->reported = true;
     newsock->opts = s->opts;
     return 0;
 }
@@ -231,21 +240,12 @@ static int stream_getname(struct socket *s, void *kaddr, u32 *alen, bool peer)
 static int stream_ioctl(struct socket *s, unsigned cmd, int *val)
 {
     struct inet_stream *t = stream_of(s);
-    if (cmd != FIONREAD)
+    if (cmd != FIONREAD && cmd != SIOCOUTQ)
         return -ENOTTY;
     if (t->st == ST_LISTENING)
-        return -EINVAL;
-    *val = 0;
-    if (t->st != ST_CONNECTED)
-        return 0;
-    /* TCP has no byte count to ask: peek at what is queued. */
-    size_t room = 256 * 1024;
-    void *buf = kmalloc(room);
-    if (!buf)
-        return -ENOMEM;
-    ssize_t r = tcp_recv(t->pcb, buf, room, true);
-    kfree(buf);
-    *val = r > 0 ? (int)r : 0;
+        return -EINVAL; /* as Linux for a listener */
+    size_t n = cmd == FIONREAD ? tcp_rx_queued(t->pcb) : tcp_tx_queued(t->pcb);
+    *val = (int)MIN(n, (size_t)0x7fffffff);
     return 0;
 }
 

@@ -2,7 +2,8 @@
  * way out, the choice of next hop (the destination on our subnet, else the gateway), and loopback.
  *
  * skiff neither fragments nor reassembles: it sends with DF set and at most the MTU (larger payloads are
- * -EMSGSIZE, which TCP avoids through its MSS), and drops received fragments (counted in ip_frag_drop).
+ * -EMSGSIZE, which TCP avoids through its MSS; loopback takes packets up to 64 KiB), and drops received
+ * fragments (counted in ip_frag_drop).
  * Options in received headers are skipped, never acted on. Packets to ourselves (127.0.0.0/8 or our own
  * address) are queued and delivered to ip_input from the timer tick, never from inside ip_output, so a
  * transport that sends while handling input is never re-entered. */
@@ -35,6 +36,13 @@ struct lo_pkt {
 };
 static struct lo_pkt *lo_head, **lo_tail = &lo_head;
 static int lo_count;
+
+/* The largest packet to dst: the card's MTU, or for loopback what an IPv4 header can describe (as Linux's lo,
+ * whose MTU is 64 KiB: programs send large datagrams to themselves). */
+size_t ip_mtu_for(ip4_t dst)
+{
+    return ip_is_local(dst) ? 65535 : net_if.mtu;
+}
 
 bool ip_is_local(ip4_t a)
 {
@@ -125,18 +133,19 @@ void ip_input(const u8 *pkt, size_t len)
     ip_input_from(pkt, len, false);
 }
 
-static int ip_loopback(const u8 *pkt, size_t len)
+static int ip_loopback(const struct ip_hdr *h, const void *payload, size_t len)
 {
     if (lo_count >= LOOPBACK_MAX) {
         net_stats.ip_tx_unreach++;
         return -ENOBUFS;
     }
-    struct lo_pkt *p = kmalloc(sizeof(*p) + len);
+    struct lo_pkt *p = kmalloc(sizeof(*p) + IP_HLEN + len);
     if (!p)
         return -ENOBUFS;
     p->next = NULL;
-    p->len = len;
-    memcpy(p->data, pkt, len);
+    p->len = IP_HLEN + len;
+    memcpy(p->data, h, IP_HLEN);
+    memcpy(p->data + IP_HLEN, payload, len);
     *lo_tail = p;
     lo_tail = &p->next;
     lo_count++;
@@ -173,7 +182,7 @@ int ip_output(ip4_t src, ip4_t dst, u8 proto, const void *payload, size_t len)
 {
     static u16 next_id;
     bool local = ip_is_local(dst);
-    if (len > (size_t)net_if.mtu - IP_HLEN)
+    if (len > ip_mtu_for(dst) - IP_HLEN)
         return -EMSGSIZE;
     if (!local && !net_if.up && dst != IP4_BROADCAST) {
         net_stats.ip_tx_unreach++;
@@ -187,7 +196,6 @@ int ip_output(ip4_t src, ip4_t dst, u8 proto, const void *payload, size_t len)
         }
         nh = net_if.gw;
     }
-    u8 frame[ETH_FRAME_BUF];
     struct ip_hdr h = {
         .vihl = 4 << 4 | IP_HLEN / 4,
         .total_len = net_htons((u16)(IP_HLEN + len)),
@@ -199,10 +207,16 @@ int ip_output(ip4_t src, ip4_t dst, u8 proto, const void *payload, size_t len)
         .dst = dst,
     };
     h.csum = net_csum_fold(net_csum_add(0, &h, sizeof(h)));
-    memcpy(frame + ETH_HLEN, &h, sizeof(h));
-    memcpy(frame + ETH_HLEN + IP_HLEN, payload, len);
     net_stats.ip_tx++;
-    int r = local ? ip_loopback(frame + ETH_HLEN, IP_HLEN + len) : arp_output(nh, frame, IP_HLEN + len);
+    int r;
+    if (local) {
+        r = ip_loopback(&h, payload, len);
+    } else {
+        u8 frame[ETH_FRAME_BUF];
+        memcpy(frame + ETH_HLEN, &h, sizeof(h));
+        memcpy(frame + ETH_HLEN + IP_HLEN, payload, len);
+        r = arp_output(nh, frame, IP_HLEN + len);
+    }
     net_timer_poke(); /* whoever sent this may wait on a timer now (TCP's retransmission) */
     return r;
 }

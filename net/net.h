@@ -74,6 +74,7 @@ bool arp_timer_needed(void);
 void ip_loopback_drain(void);        /* packets sent to ourselves, delivered from the tick (never nested) */
 bool ip_loopback_pending(void);
 bool ip_is_local(ip4_t a);           /* our address, or 127.0.0.0/8 */
+size_t ip_mtu_for(ip4_t dst);        /* the largest IP packet to dst: 1500 on the card, 65535 on loopback */
 ip4_t ip_source_for(ip4_t dst);      /* the source address ip_output uses for dst (src 0): 127.0.0.1 or ours */
 void ip_port_unreachable(void);      /* from udp_input: answer the packet being delivered with ICMP */
 void icmp_port_unreachable(const u8 *ip_pkt, size_t len);

@@ -118,8 +118,8 @@ ssize_t udp_sendto(struct udp_pcb *pcb, const void *kbuf, size_t n, ip4_t addr, 
         addr = pcb->raddr;
         port = pcb->rport;
     }
-    if (n > (size_t)net_if.mtu - IP_HLEN - UDP_HLEN)
-        return -EMSGSIZE; /* no fragmentation */
+    if (n > ip_mtu_for(addr) - IP_HLEN - UDP_HLEN)
+        return -EMSGSIZE; /* no fragmentation: 1472 bytes on the card, 65507 on loopback */
     if (!pcb->lport) {
         int r = udp_bind(pcb, 0, 0);
         if (r)
