@@ -780,6 +780,34 @@ static void test_time_wait_reuse(void)
     CHECK(pcb_count() == 0, "all freed");
 }
 
+/* A forged segment puts the server's rcv_nxt past anything the client sent: each end now finds the other's
+ * ACKs out of sync. The answers are rate-limited, so the two do not trade ACKs forever. */
+static void test_no_ack_war(void)
+{
+    struct tcp_pcb *c, *s;
+    CHECK(connect_pair(&c, &s), "connected");
+    u8 f[24] = { 0 };
+    memcpy(f, &c->lport, 2);
+    memcpy(f + 2, &c->rport, 2);
+    u32 seq = net_htonl(s->rcv_nxt), ack = net_htonl(s->snd_nxt);
+    memcpy(f + 4, &seq, 4);
+    memcpy(f + 8, &ack, 4);
+    f[12] = 5 << 4;
+    f[13] = TCP_ACK | TCP_PSH;
+    f[14] = 0xff;
+    f[15] = 0xff;
+    memcpy(f + 20, "evil", 4);
+    u16 sum = ip_pseudo_csum(A_IP, B_IP, IPPROTO_TCP, f, sizeof(f));
+    memcpy(f + 16, &sum, 2);
+    tcp_input(A_IP, B_IP, f, sizeof(f));
+    long before = net.count;
+    run_for(2 * SEC);
+    long segs = net.count - before;
+    CHECK(segs < 40, "a desynchronized pair exchanges few segments in 2 s (%ld), no ACK war", segs);
+    close_pair(c, s);
+    CHECK(pcb_count() == 0, "all freed");
+}
+
 static void test_api_errors(void)
 {
     struct tcp_pcb *p = tcp_new();
@@ -898,6 +926,7 @@ int main(void)
     test_simultaneous_open();
     test_delayed_ack();
     test_time_wait_reuse();
+    test_no_ack_war();
     test_api_errors();
     test_fuzz();
     q_flush();
