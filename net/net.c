@@ -8,6 +8,7 @@
 #include "../kernel/proc.h"
 
 static u64 next_slow_tick;
+static bool dhcp_to_start;   /* net_init found a card: the first tick starts DHCP, off the boot path */
 
 void net_timer_arm(void)
 {
@@ -23,11 +24,16 @@ void net_timer_poke(void)
 
 bool net_timer_needed(void)
 {
-    return ip_loopback_pending() || arp_timer_needed() || dhcp_timer_needed() || tcp_timer_needed();
+    return dhcp_to_start || ip_loopback_pending() || arp_timer_needed() || dhcp_timer_needed() ||
+           tcp_timer_needed();
 }
 
 void net_timer(u64 now)
 {
+    if (dhcp_to_start) {
+        dhcp_to_start = false;
+        dhcp_start();
+    }
     ip_loopback_drain();
     if (now < next_slow_tick)
         return;
@@ -119,5 +125,8 @@ void net_init(void)
     }
     klog("net: interface %02x:%02x:%02x:%02x:%02x:%02x, mtu %u\n", net_if.mac[0], net_if.mac[1], net_if.mac[2],
          net_if.mac[3], net_if.mac[4], net_if.mac[5], net_if.mtu);
-    dhcp_start();
+    /* DHCP's first message costs a few milliseconds of device emulation: it leaves on the first tick, once
+     * the program runs, instead of here. */
+    dhcp_to_start = true;
+    net_timer_arm();
 }
