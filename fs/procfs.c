@@ -9,6 +9,7 @@
 #include "../kernel/boot.h"
 #include "../kernel/proc.h"
 #include "../arch/x86_64/arch.h"
+#include "../net/net.h"
 
 struct gen_text {
     char *buf;
@@ -361,7 +362,9 @@ static void refresh_fd_dir(struct inode *dir)
             continue;
         char name[16], target[48];
         ksnprintf(name, sizeof(name), "%d", fd);
-        if (!f->path)
+        if (!f->path && f->inode && (f->inode->mode & S_IFMT) == S_IFSOCK)
+            ksnprintf(target, sizeof(target), "socket:[%lu]", (u64)f->inode->ino); /* as Linux's sockfs */
+        else if (!f->path)
             ksnprintf(target, sizeof(target), f->inode ? (S_ISCHR(f->inode->mode) ? "/dev/pts/0" : "anon_inode:[%lu]")
                                                        : "pipe:[%lu]", (u64)(f->inode ? f->inode->ino : (u64)f->priv & 0xffff));
         struct inode *l = magic_link(dir, name, f->path ? f->path : target, resolve_fd, NULL);
@@ -504,6 +507,8 @@ static const struct { const char *dir, *name; proc_gen gen; } proc_files[] = {
     { "sys/kernel", "ngroups_max", gen_ngroups },
     { "sys/kernel/random", "uuid", gen_uuid },    { "sys/kernel/random", "boot_id", gen_uuid },
     { "sys/vm", "overcommit_memory", gen_zero },
+    { "net", "skiff", net_proc_counters },  /* the network stack's state and counters (net/net.c) */
+    { "net", "route", net_proc_route },     { "net", "dev", net_proc_dev },
 };
 
 void procfs_init(void)

@@ -9,6 +9,7 @@
 #include "../drivers/console.h"
 #include "../drivers/pci.h"
 #include "../fs/vfs.h"
+#include "../net/net.h"
 #include "../syscalls/syscalls.h"
 
 u8 boot_kstack[16384] __attribute__((aligned(16)));
@@ -87,6 +88,7 @@ noreturn void kmain(u32 magic, u32 mbi)
     BOOT_STEP(procfs_init());            /* /proc */
     BOOT_STEP(vdso_init());              /* the vDSO's pages, mapped into every program */
     BOOT_STEP(pci_init());               /* PCI devices and their drivers (virtio-console) */
+    BOOT_STEP(net_init());               /* the network interface, configured by DHCP in the background */
     BOOT_STEP(console_init());           /* stdio: virtio-console ports or the serial line */
     BOOT_STEP(strace_init());            /* `strace` on the command line */
     BOOT_STEP(selftest());               /* `selftest=panic|fault`: the failure paths, on demand */

@@ -6,6 +6,7 @@
 #include "boot.h"
 #include "errno.h"
 #include "../arch/x86_64/arch.h"
+#include "../net/net.h"
 
 struct task *task_list;
 static bool need_resched;
@@ -218,6 +219,11 @@ void sched_tick(void)
 {
     need_resched = true;
     alarms_fire();
+    if (net_timer_needed()) { /* the network stack's timers ride on this tick (net/net.c) */
+        net_timer(clock_monotonic_ns());
+        if (!net_timer_needed())
+            timer_check_needed();
+    }
 }
 
 void alarms_fire(void)
@@ -244,7 +250,7 @@ void timer_check_needed(void)
     bool alarm = false;
     for (struct proc *p = proc_list; p; p = p->next_proc)
         alarm |= p->alarm_at != 0 && !p->zombie;
-    timer_set_periodic(alarm || (task_list && task_list->next));
+    timer_set_periodic(alarm || (task_list && task_list->next) || net_timer_needed());
 }
 
 void sched_preempt_point(struct regs *r)

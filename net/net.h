@@ -12,6 +12,7 @@
  * the stack takes no locks. */
 #pragma once
 #include "../kernel/kernel.h"
+#include "../kernel/errno.h"
 
 typedef u32 ip4_t; /* an IPv4 address, network byte order */
 
@@ -54,6 +55,57 @@ void tcp_input(ip4_t src, ip4_t dst, const u8 *seg, size_t len);
  * (-ENETUNREACH when the interface is down, -EMSGSIZE beyond the MTU: skiff does not fragment). */
 int ip_output(ip4_t src, ip4_t dst, u8 proto, const void *payload, size_t len);
 
+/* ---- Internals shared by the lower layers (net/eth.c, net/arp.c, net/ip.c, net/net.c). ---- */
+#define ETH_HLEN 14
+#define ETH_FRAME_MAX 1514           /* header + 1500 bytes of payload; no FCS (the device adds it) */
+#define ETH_FRAME_BUF 1536           /* a frame buffer: room for the largest frame (and the 60-byte minimum) */
+#define ETHERTYPE_IP 0x0800
+#define ETHERTYPE_ARP 0x0806
+#define IP4_BROADCAST 0xffffffffu
+#define IP_HLEN 20                   /* skiff sends no IP options */
+extern const u8 eth_broadcast[6];
+/* A frame whose payload starts at frame + ETH_HLEN: fills the header (dst, our MAC, type) and transmits. */
+int eth_xmit(u8 *frame, const u8 dst[6], u16 type, size_t payload_len);
+/* An IPv4 packet of len bytes at frame + ETH_HLEN (frame: ETH_FRAME_BUF bytes) for next hop nh: sent now if
+ * its MAC is known, else queued (a copy, a few per destination) until ARP answers. 0 or -errno. */
+int arp_output(ip4_t nh, u8 *frame, size_t len);
+void arp_timer(u64 now_ns);          /* retries and gives up on unanswered requests */
+bool arp_timer_needed(void);
+void ip_loopback_drain(void);        /* packets sent to ourselves, delivered from the tick (never nested) */
+bool ip_loopback_pending(void);
+bool ip_is_local(ip4_t a);           /* our address, or 127.0.0.0/8 */
+size_t ip_mtu_for(ip4_t dst);        /* the largest IP packet to dst: 1500 on the card, 65535 on loopback */
+ip4_t ip_source_for(ip4_t dst);      /* the source address ip_output uses for dst (src 0): 127.0.0.1 or ours */
+void ip_port_unreachable(void);      /* from udp_input: answer the packet being delivered with ICMP */
+void icmp_port_unreachable(const u8 *ip_pkt, size_t len);
+void net_timer_arm(void);            /* something needs net_timer: start the tick */
+void net_timer_poke(void);           /* the same, only if net_timer_needed() (after input, after output) */
+void dhcp_start(void);               /* net/dhcp.c: from net_init */
+void dhcp_timer(u64 now_ns);
+bool dhcp_timer_needed(void);
+bool dhcp_failed(void);              /* no server answered: the interface will not come up */
+int virtio_net_stats(char *buf, size_t size);   /* drivers/virtio_net.c: the NIC's counters */
+void virtio_net_counts(u64 *rx_bytes, u64 *rx_frames, u64 *tx_bytes, u64 *tx_frames);
+int net_proc_counters(char *buf, size_t size);  /* /proc/net/skiff */
+int net_proc_route(char *buf, size_t size);     /* /proc/net/route */
+int net_proc_dev(char *buf, size_t size);       /* /proc/net/dev */
+/* For a socket call that needs the interface: 0 once it is up (waiting up to timeout_ns for DHCP),
+ * -ENETUNREACH (no device, no DHCP answer, or the wait ran out) or -EINTR. */
+int net_wait_up(u64 timeout_ns);
+
+/* Counters, one table (/proc/net/skiff lists them). */
+#define NET_COUNTERS(X) \
+    X(eth_rx) X(eth_tx) X(eth_tx_err) X(eth_rx_short) X(eth_rx_other_type) \
+    X(arp_rx) X(arp_tx) X(arp_bad) X(arp_queued) X(arp_queue_full) X(arp_unresolved_drop) \
+    X(ip_rx) X(ip_tx) X(ip_bad_header) X(ip_bad_csum) X(ip_not_ours) X(ip_frag_drop) X(ip_proto_drop) \
+    X(ip_loopback) X(ip_tx_unreach) \
+    X(icmp_rx) X(icmp_bad) X(icmp_echo_replied) X(icmp_unreach_rx) X(icmp_unreach_tx) \
+    X(udp_rx) X(udp_tx) X(udp_bad) X(udp_bad_csum) X(udp_no_port) X(udp_queue_full) \
+    X(dhcp_tx) X(dhcp_rx)
+#define NET_COUNTER_FIELD(n) u64 n;
+struct net_stats { NET_COUNTERS(NET_COUNTER_FIELD) };
+extern struct net_stats net_stats;
+
 /* Time: net_timer runs every NET_TICK_MS while net_timer_needed() says so (retransmissions, ARP, DHCP). */
 #define NET_TICK_MS 10
 void net_timer(u64 now_ns);
@@ -79,6 +131,11 @@ unsigned tcp_poll(const struct tcp_pcb *pcb);                  /* POLLIN/POLLOUT
 int tcp_error(struct tcp_pcb *pcb);                            /* pending error (-ECONNREFUSED...), cleared */
 void tcp_local(const struct tcp_pcb *pcb, ip4_t *addr, u16 *port);
 void tcp_remote(const struct tcp_pcb *pcb, ip4_t *addr, u16 *port);
+size_t tcp_rx_queued(const struct tcp_pcb *pcb);  /* bytes ready to read (FIONREAD) */
+size_t tcp_tx_queued(const struct tcp_pcb *pcb);  /* bytes sent but unacknowledged, or unsent (SIOCOUTQ) */
+/* TCP's part of net_timer (net/tcp_timer.c): retransmissions, persist probes, delayed ACKs, TIME-WAIT. */
+void tcp_timer(u64 now_ns);
+bool tcp_timer_needed(void);
 
 /* ---- UDP (net/udp.c), for the socket layer. Datagrams queue on the pcb until read; calls never block. */
 struct udp_pcb;
@@ -86,10 +143,15 @@ struct udp_pcb *udp_new(void);
 int udp_bind(struct udp_pcb *pcb, ip4_t addr, u16 port);       /* port 0: an ephemeral one */
 int udp_connect(struct udp_pcb *pcb, ip4_t addr, u16 port);    /* the default peer; addr 0, port 0: none */
 ssize_t udp_sendto(struct udp_pcb *pcb, const void *kbuf, size_t n, ip4_t addr, u16 port); /* addr 0: the peer */
-/* One datagram into kbuf (truncated to n; *full gets its whole length), its sender in *addr/*port;
+/* One datagram into kbuf (truncated to n; *full gets its whole length), its sender in *addr, *port;
  * -EAGAIN when none is queued. */
 ssize_t udp_recvfrom(struct udp_pcb *pcb, void *kbuf, size_t n, ip4_t *addr, u16 *port, bool peek, size_t *full);
 unsigned udp_poll(const struct udp_pcb *pcb);
 void udp_close(struct udp_pcb *pcb);
 void udp_local(const struct udp_pcb *pcb, ip4_t *addr, u16 *port);
 void udp_remote(const struct udp_pcb *pcb, ip4_t *addr, u16 *port);
+int udp_error(struct udp_pcb *pcb);  /* a pending ICMP error (-ECONNREFUSED...), cleared; 0: none */
+void udp_icmp_error(ip4_t src, u16 sport, ip4_t dst, u16 dport, int err); /* from net/icmp.c */
+/* A kernel receiver (DHCP): each datagram for pcb goes to fn at once instead of the queue. */
+typedef void (*udp_recv_fn)(ip4_t src, u16 sport, const u8 *data, size_t len);
+void udp_set_recv(struct udp_pcb *pcb, udp_recv_fn fn);

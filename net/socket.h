@@ -26,6 +26,7 @@
 
 #define MSG_OOB 0x1
 #define MSG_PEEK 0x2
+#define MSG_CTRUNC 0x8
 #define MSG_TRUNC 0x20
 #define MSG_DONTWAIT 0x40
 #define MSG_EOR 0x80
@@ -56,6 +57,14 @@ struct sock_ops {
     int (*getsockopt)(struct socket *s, int level, int name, void *kval, u32 *len);
     int (*pair)(struct socket *a, struct socket *b);               /* socketpair; NULL: EOPNOTSUPP */
     void (*release)(struct socket *s);                             /* the last file reference is gone */
+    /* Optional. FIONREAD/SIOCINQ (0x541b) and SIOCOUTQ (0x5411): *val, or -EINVAL/-ENOTTY. */
+    int (*ioctl)(struct socket *s, unsigned cmd, int *val);
+    /* Optional: control messages. send_ctl checks a sendmsg's control data (SOL_SOCKET cmsgs, kernel copy)
+     * and keeps what the next send attaches; recv_ctl writes what the last datagram/bytes received carried
+     * into kctl (room *len, set to the length used; MSG_CTRUNC into *mflags when cut). NULL: EOPNOTSUPP. */
+    int (*send_ctl)(struct socket *s, const void *kctl, u32 len);
+    void (*drop_ctl)(struct socket *s);                            /* a send failed: undo send_ctl */
+    int (*recv_ctl)(struct socket *s, void *kctl, u32 *len, int *mflags, int flags);
 };
 
 struct socket {
@@ -69,6 +78,8 @@ struct socket {
     u64 rcvtimeo_ns, sndtimeo_ns;   /* SO_RCVTIMEO/SO_SNDTIMEO, 0: none */
     int rcvbuf, sndbuf;             /* SO_RCVBUF/SO_SNDBUF as reported */
     u32 opts;                       /* SO_REUSEADDR, SO_KEEPALIVE, ... bits the generic code records */
+    int linger_on, linger_sec;      /* SO_LINGER (recorded) */
+    int priority, rcvlowat;         /* SO_PRIORITY, SO_RCVLOWAT (recorded) */
 };
 
 struct sock_family {
@@ -88,3 +99,41 @@ int sock_create(int family, int type, int protocol, struct socket **out);
  * -EDEADLK (nobody else could ever make progress: a lone task waiting on a socket whose other end is in
  * this VM). */
 long sock_wait(struct socket *s, bool nonblock, u64 deadline_ns, const char *what);
+
+/* One send or receive, with the data still in user memory (the iovecs were checked with vm_range_ok). */
+struct sock_iov { u64 base, len; };      /* struct iovec */
+struct sock_msg {
+    const struct sock_iov *iov;
+    int iovcnt;
+    size_t total;                        /* the sum of the lengths (at most MAX_RW) */
+    void *kaddr;                         /* send: destination or NULL; recv: room for SOCK_ADDR_MAX bytes */
+    u32 alen;                            /* send: its length; recv: set to the sender's (0: none) */
+    int flags;                           /* MSG_* as the program gave them */
+    int mflags;                          /* recv: msg_flags out (MSG_TRUNC, MSG_CTRUNC) */
+    void *kctl;                          /* control data (kernel copy) or NULL */
+    u32 ctllen;                          /* send: its length; recv: room in, used out */
+};
+#define SOCK_ADDR_MAX 128                /* sizeof(struct sockaddr_storage) */
+ssize_t sock_sendmsg(struct socket *s, struct sock_msg *m);
+ssize_t sock_recvmsg(struct socket *s, struct sock_msg *m);
+/* The SOL_SOCKET options; the syscalls have copied the value in (setsockopt) or give room (getsockopt). */
+int sock_setsockopt(struct socket *s, int level, int name, const void *kval, u32 len);
+int sock_getsockopt(struct socket *s, int level, int name, void *kval, u32 *len);
+
+#define SOL_SOCKET 1
+#define SO_ACCEPTCONN 30
+#define SO_PEERCRED 17
+#define SO_PASSCRED 16
+#define SCM_RIGHTS 1
+#define SCM_CREDENTIALS 2
+#define SHUT_RD 0
+#define SHUT_WR 1
+#define SHUT_RDWR 2
+#define POLLRDNORM 0x040
+#define POLLWRNORM 0x100
+#define POLLWRBAND 0x200
+#define POLLRDHUP 0x2000
+#define SOCK_BUF_DEFAULT 212992          /* net.core.[rw]mem_default */
+#define SOCK_BUF_MAX 212992              /* net.core.[rw]mem_max as Linux ships it */
+struct ucred_k { i32 pid; u32 uid, gid; };
+struct cmsghdr_k { u64 len; i32 level, type; };

@@ -186,8 +186,8 @@ SYSCALL(lseek)
     struct file *f = fd_file((int)a0);
     if (!f)
         return -EBADF;
-    if (!f->inode)
-        return -ESPIPE; /* a pipe */
+    if (!f->inode || (f->inode->mode & S_IFMT) == S_IFSOCK)
+        return -ESPIPE; /* a pipe or a socket */
     if (S_ISCHR(f->inode->mode))
         return f->ops == &console_ops ? -ESPIPE : 0; /* devices: the tty cannot seek, others ignore it */
     i64 off = (i64)a1, size = (i64)f->inode->size, pos;

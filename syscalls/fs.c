@@ -15,6 +15,8 @@ static long open_existing(struct walk *w, u32 flags)
         return -ELOOP; /* only reached with O_NOFOLLOW */
     if ((flags & O_DIRECTORY) && !S_ISDIR(ino->mode))
         return -ENOTDIR;
+    if ((ino->mode & S_IFMT) == S_IFSOCK && !(flags & O_PATH))
+        return -ENXIO; /* a unix socket's name: connect to it instead */
     if (S_ISDIR(ino->mode) && !(flags & O_PATH) && ((flags & O_ACCMODE) != O_RDONLY || (flags & O_CREAT)))
         return -EISDIR;
     if ((flags & O_TRUNC) && S_ISREG(ino->mode) && !(flags & O_PATH))

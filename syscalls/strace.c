@@ -18,8 +18,12 @@ static const char *const errnames[] = {
     [21] = "EISDIR", [22] = "EINVAL", [23] = "ENFILE", [24] = "EMFILE", [25] = "ENOTTY", [27] = "EFBIG",
     [28] = "ENOSPC", [29] = "ESPIPE", [30] = "EROFS", [31] = "EMLINK", [32] = "EPIPE", [33] = "EDOM",
     [34] = "ERANGE", [35] = "EDEADLK", [36] = "ENAMETOOLONG", [38] = "ENOSYS", [39] = "ENOTEMPTY",
-    [40] = "ELOOP", [61] = "ENODATA", [75] = "EOVERFLOW", [88] = "ENOTSOCK", [95] = "EOPNOTSUPP",
-    [110] = "ETIMEDOUT",
+    [40] = "ELOOP", [61] = "ENODATA", [75] = "EOVERFLOW", [88] = "ENOTSOCK", [89] = "EDESTADDRREQ",
+    [90] = "EMSGSIZE", [91] = "EPROTOTYPE", [92] = "ENOPROTOOPT", [93] = "EPROTONOSUPPORT",
+    [94] = "ESOCKTNOSUPPORT", [95] = "EOPNOTSUPP", [97] = "EAFNOSUPPORT", [98] = "EADDRINUSE",
+    [99] = "EADDRNOTAVAIL", [100] = "ENETDOWN", [101] = "ENETUNREACH", [103] = "ECONNABORTED",
+    [104] = "ECONNRESET", [105] = "ENOBUFS", [106] = "EISCONN", [107] = "ENOTCONN", [110] = "ETIMEDOUT",
+    [111] = "ECONNREFUSED", [113] = "EHOSTUNREACH", [114] = "EALREADY", [115] = "EINPROGRESS",
 };
 
 const char *errno_name(long e)

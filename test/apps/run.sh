@@ -327,6 +327,102 @@ a_python_files() {
 		$py_opts --add "$data" -- "$PYTHON" "$data/files.py"
 }
 
+a_python_socket() {
+	name="python3 sockets"
+	need "$PYTHON" || return
+	py_opts=$(python_opts) || { skip "no python standard library found"; return; }
+	# AF_UNIX end to end: a forked child reads 1 MiB that the parent sends through a socketpair (both sides
+	# wait on each other), a listener on a path, select, datagrams, SCM_RIGHTS (socket.send_fds), then a
+	# parent waiting in accept while a child waits in connect on a backlog of 0, and a thread waiting in recv.
+	# shellcheck disable=SC2086
+	compare "python3 AF_UNIX sockets: socketpair across fork, path listener, backlog waits, a thread, SCM_RIGHTS" \
+		$py_opts -- "$PYTHON" -c '
+import socket, os, hashlib, select
+a, b = socket.socketpair()
+pid = os.fork()
+if pid == 0:
+    a.close()
+    h = hashlib.sha256()
+    n = 0
+    while True:
+        d = b.recv(65536)
+        if not d:
+            break
+        h.update(d)
+        n += len(d)
+    b.sendall(("%d %s" % (n, h.hexdigest())).encode())
+    b.close()
+    os._exit(0)
+b.close()
+blob = bytes(range(256)) * 4096
+a.sendall(blob)
+a.shutdown(socket.SHUT_WR)
+got = b""
+while True:
+    d = a.recv(200)
+    if not d:
+        break
+    got += d
+print(got.decode(), got.decode() == "%d %s" % (len(blob), hashlib.sha256(blob).hexdigest()))
+_, st = os.waitpid(pid, 0)
+print("child", os.WEXITSTATUS(st))
+os.chdir("/tmp")
+path = "skiff-app-%d.sock" % os.getpid()
+l = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+l.bind(path)
+l.listen(4)
+c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+c.connect(path)
+s, peer = l.accept()
+c.sendall(b"hello over a path")
+print(s.recv(100), repr(peer), s.getsockname() == path.encode() or s.getsockname() == path)
+print(select.select([s], [], [], 0)[0] == [], select.select([], [c], [], 0)[1] == [c])
+d1, d2 = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+for m in (b"one", b"two", b"three"):
+    d1.send(m)
+print([d2.recv(10) for _ in range(3)])
+r, w = os.pipe()
+socket.send_fds(d1, [b"fd"], [r])
+msg, fds, flags, addr = socket.recv_fds(d2, 10, 4)
+os.write(w, b"through the passed fd")
+print(msg, len(fds), os.read(fds[0], 100))
+for x in (a, l, c, s, d1, d2):
+    x.close()
+os.unlink(path)
+import threading, time
+l = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+l.bind(path)
+l.listen(0)
+pid = os.fork()
+if pid == 0:
+    time.sleep(0.05)
+    cs, ok = [], True
+    for i in range(3):
+        c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        c.connect(path)
+        c.sendall(b"client %d" % i)
+        cs.append(c)
+    for i, c in enumerate(cs):
+        ok = ok and c.recv(100) == b"reply %d" % i
+    os._exit(0 if ok else 1)
+for i in range(3):
+    s, _ = l.accept()
+    print("accepted", s.recv(100))
+    s.sendall(b"reply %d" % i)
+    s.close()
+_, st = os.waitpid(pid, 0)
+print("connecting child", os.WEXITSTATUS(st))
+a, b = socket.socketpair()
+t = threading.Thread(target=lambda: print("thread got", b.recv(100)))
+t.start()
+time.sleep(0.05)
+a.send(b"to the thread")
+t.join()
+print("select times out", select.select([b], [], [], 0.05)[0] == [])
+l.close()
+os.unlink(path)'
+}
+
 a_bc() {
 	name="bc -l"
 	need /usr/bin/bc || return
@@ -374,7 +470,7 @@ a_make() {
 }
 
 APPS_ALL="a_ls a_ls_etc a_cat a_head a_sort a_wc a_sha a_date a_grep a_grep_etc a_gzip a_bzip2
-a_xz a_sqlite a_lua a_perl a_python a_python_files a_bc a_musl a_shell a_exec a_make"
+a_xz a_sqlite a_lua a_perl a_python a_python_files a_python_socket a_bc a_musl a_shell a_exec a_make"
 
 main() {
 	# shellcheck disable=SC2086 # split the lists into words on purpose

@@ -1,0 +1,340 @@
+/* net/socket.c — the generic socket layer: a socket is a file (read = recv, write = send, poll, ioctl,
+ * release), with an S_IFSOCK inode of its own so that fstat and /proc/self/fd show what Linux shows. Sends and
+ * receives run the family's non-blocking ops and wait here when they say -EAGAIN; the SOL_SOCKET options the
+ * family does not need live here too (socket_opt.c would be the next split if this grows). */
+#include "socket.h"
+#include "../kernel/errno.h"
+#include "../kernel/mm.h"
+#include "../kernel/proc.h"
+#include "../kernel/boot.h"
+
+#define NPROTO 46       /* Linux's AF_MAX: families at or above it are EAFNOSUPPORT before any lookup */
+#define SOCK_MAX 11     /* types at or above it are EINVAL */
+#define STREAM_CHUNK (64 * 1024)
+#define RECV_MAX (256 * 1024)      /* one stream receive (or peek) moves at most this much per op call */
+#define DGRAM_MAX (1024 * 1024)    /* skiff's largest datagram (Linux: SO_SNDBUF - 32, up to 8 MiB) */
+
+static const struct sock_family *const families[] = { &unix_family, &inet_family };
+
+static const struct sock_family *family_of(int family)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(families); i++)
+        if (families[i]->family == family)
+            return families[i];
+    return NULL;
+}
+
+struct socket *sock_of(struct file *f)
+{
+    return f && f->ops == &sock_file_ops ? f->priv : NULL;
+}
+
+int sock_create(int family, int type, int protocol, struct socket **out)
+{
+    u32 fflags = (type & SOCK_NONBLOCK) ? O_NONBLOCK : 0;
+    type &= SOCK_TYPE_MASK;
+    if (family < 0 || family >= NPROTO)
+        return -EAFNOSUPPORT;
+    if (type < 0 || type >= SOCK_MAX)
+        return -EINVAL;
+    const struct sock_family *fam = family_of(family);
+    if (!fam)
+        return -EAFNOSUPPORT;
+    struct socket *s = kzalloc(sizeof(*s));
+    struct inode *ino = s ? ramfs_new_inode(S_IFSOCK | 0777) : NULL;
+    if (!ino) {
+        kfree(s);
+        return -ENOMEM;
+    }
+    s->family = family;
+    s->type = type;
+    s->protocol = protocol;
+    s->rcvbuf = s->sndbuf = SOCK_BUF_DEFAULT;
+    s->rcvlowat = 1;
+    int rc = fam->create(s, type, protocol);
+    struct file *f = rc ? NULL : file_new(&sock_file_ops, O_RDWR | fflags, s);
+    if (!f) {
+        if (!rc && s->ops->release)
+            s->ops->release(s);
+        kfree(ino);
+        kfree(s);
+        return rc ? rc : -ENOMEM;
+    }
+    ino->nlink = 1; /* as sockfs: fstat says 1; release drops it so that the inode goes with the file */
+    f->inode = ino;
+    inode_get(ino);
+    s->file = f;
+    *out = s;
+    return 0;
+}
+
+/* Linux's rule for a wait on another party: -EAGAIN when non-blocking or when the SO_*TIMEO deadline passed,
+ * -EINTR for a signal; for a socket whose other end is in this VM, a caller that is the only task left
+ * would wait forever, so it gets EDEADLK with a line in the log (with a deadline it sleeps until then). */
+long sock_wait(struct socket *s, bool nonblock, u64 deadline_ns, const char *what)
+{
+    if (nonblock)
+        return -EAGAIN;
+    u64 now = clock_monotonic_ns();
+    if (deadline_ns && now >= deadline_ns)
+        return -EAGAIN;
+    if (!s->remote && !deadline_ns && sched_alone()) {
+        kerr("skiff: %s would wait forever (no other thread or process exists): EDEADLK\n", what);
+        return -EDEADLK;
+    }
+    sched_wait(deadline_ns ? deadline_ns - now : ~0ull);
+    if (signal_pending())
+        return -EINTR;
+    return 0;
+}
+
+/* Copies n bytes between kbuf and the iovecs, starting at byte off of the whole vector. Returns how many
+ * moved (short at a fault). */
+static size_t iov_copy(const struct sock_msg *m, size_t off, void *kbuf, size_t n, bool to_user)
+{
+    size_t done = 0;
+    for (int i = 0; i < m->iovcnt && done < n; i++) {
+        u64 len = m->iov[i].len;
+        if (off >= len) {
+            off -= len;
+            continue;
+        }
+        size_t c = MIN(len - off, n - done);
+        void *u = (u8 *)m->iov[i].base + off;
+        size_t got = to_user ? copy_to_user_partial(u, (u8 *)kbuf + done, c)
+                             : copy_from_user_partial((u8 *)kbuf + done, u, c);
+        done += got;
+        if (got < c)
+            break;
+        off = 0;
+    }
+    return done;
+}
+
+static bool nonblocking(struct socket *s, int flags)
+{
+    return (flags & MSG_DONTWAIT) || (s->file && (s->file->flags & O_NONBLOCK));
+}
+
+static u64 deadline_of(u64 timeo_ns)
+{
+    return timeo_ns ? clock_monotonic_ns() + timeo_ns : 0;
+}
+
+static ssize_t send_failed(struct socket *s, ssize_t rc, int flags)
+{
+    if (rc == -EPIPE && s->type == SOCK_STREAM && !(flags & MSG_NOSIGNAL))
+        signal_send(current, SIGPIPE);
+    return rc;
+}
+
+/* A stream: chunks of at most STREAM_CHUNK, waiting for room between them; what was sent before an error or a
+ * signal is the result. A datagram goes whole or not at all. */
+static ssize_t do_sendmsg(struct socket *s, struct sock_msg *m)
+{
+    bool stream = s->type == SOCK_STREAM, nb = nonblocking(s, m->flags);
+    u64 deadline = deadline_of(s->sndtimeo_ns);
+    if (!stream && m->total > DGRAM_MAX)
+        return -EMSGSIZE;
+    if (m->ctllen >= sizeof(struct cmsghdr_k)) {
+        if (!s->ops->send_ctl) {
+            kerr("skiff: control messages on this socket family are not implemented: EOPNOTSUPP\n");
+            return -EOPNOTSUPP;
+        }
+        int rc = s->ops->send_ctl(s, m->kctl, m->ctllen);
+        if (rc)
+            return rc;
+    }
+    size_t cap = stream ? MIN(m->total, (size_t)STREAM_CHUNK) : m->total;
+    u8 *kbuf = kmalloc(cap ? cap : 1);
+    if (!kbuf)
+        return -ENOMEM;
+    size_t done = 0, have = 0; /* kbuf holds bytes [done, done + have) */
+    ssize_t rc = 0;
+    for (;;) {
+        size_t want = MIN(m->total - done, cap);
+        if (have < want) {
+            have = iov_copy(m, done, kbuf, want, false);
+            if (have < want) {
+                rc = -EFAULT;
+                break;
+            }
+        }
+        rc = s->ops->send(s, kbuf, want, m->kaddr, m->alen, m->flags);
+        if (rc == -EAGAIN) {
+            rc = sock_wait(s, nb, deadline, "a send to a full socket");
+            if (rc)
+                break;
+            continue;
+        }
+        if (rc < 0)
+            break;
+        done += (size_t)rc;
+        if (!stream || done >= m->total)
+            break;
+        memmove(kbuf, kbuf + rc, want - (size_t)rc);
+        have = want - (size_t)rc;
+    }
+    kfree(kbuf);
+    if (rc < 0 && s->ops->drop_ctl)
+        s->ops->drop_ctl(s);
+    if (stream && done)
+        return (ssize_t)done;
+    return rc < 0 ? send_failed(s, rc, m->flags) : (ssize_t)done;
+}
+
+/* A stream receive peeks, copies out, then consumes what reached the program, so that a bad buffer loses
+ * nothing (as on Linux). It returns what is there (at least one byte), or everything with MSG_WAITALL. */
+static ssize_t recv_stream(struct socket *s, struct sock_msg *m, u8 *kbuf, size_t cap, bool nb, u64 deadline)
+{
+    size_t done = 0;
+    bool peek = m->flags & MSG_PEEK;
+    for (;;) {
+        size_t full = 0;
+        u32 alen = SOCK_ADDR_MAX;
+        size_t want = MIN(m->total - done, cap);
+        ssize_t rc = s->ops->recv(s, kbuf, want, NULL, &alen, m->flags | MSG_PEEK, &full);
+        if (rc == -EAGAIN) {
+            if (done && !(m->flags & MSG_WAITALL))
+                return done;
+            rc = sock_wait(s, nb, deadline, "a receive from an empty socket");
+            if (!rc)
+                continue;
+        }
+        if (rc <= 0)
+            return done ? (ssize_t)done : rc;
+        size_t got = iov_copy(m, done, kbuf, (size_t)rc, true);
+        if (!got)
+            return done ? (ssize_t)done : -EFAULT;
+        if (!peek) {
+            alen = SOCK_ADDR_MAX;
+            s->ops->recv(s, kbuf, got, m->kaddr, &alen, m->flags & ~MSG_PEEK, &full);
+            m->alen = m->kaddr ? alen : 0;
+        }
+        done += got;
+        if (got < (size_t)rc || peek || done >= m->total)
+            return done;
+    }
+}
+
+static ssize_t recv_dgram(struct socket *s, struct sock_msg *m, u8 *kbuf, size_t cap, bool nb, u64 deadline)
+{
+    for (;;) {
+        size_t full = 0;
+        u32 alen = SOCK_ADDR_MAX;
+        ssize_t rc = s->ops->recv(s, kbuf, cap, m->kaddr, &alen, m->flags, &full);
+        if (rc == -EAGAIN) {
+            rc = sock_wait(s, nb, deadline, "a receive from an empty socket");
+            if (!rc)
+                continue;
+        }
+        if (rc < 0)
+            return rc;
+        m->alen = m->kaddr ? alen : 0;
+        if (iov_copy(m, 0, kbuf, (size_t)rc, true) < (size_t)rc)
+            return -EFAULT;
+        if (full > (size_t)rc)
+            m->mflags |= MSG_TRUNC;
+        return (m->flags & MSG_TRUNC) ? (ssize_t)full : rc;
+    }
+}
+
+static ssize_t do_recvmsg(struct socket *s, struct sock_msg *m)
+{
+    size_t cap = MIN(m->total, (size_t)(s->type == SOCK_STREAM ? RECV_MAX : DGRAM_MAX));
+    u8 *kbuf = kmalloc(cap ? cap : 1);
+    if (!kbuf)
+        return -ENOMEM;
+    m->mflags = 0;
+    m->alen = 0;
+    bool nb = nonblocking(s, m->flags);
+    u64 deadline = deadline_of(s->rcvtimeo_ns);
+    ssize_t rc = s->type == SOCK_STREAM ? recv_stream(s, m, kbuf, cap, nb, deadline)
+                                        : recv_dgram(s, m, kbuf, cap, nb, deadline);
+    kfree(kbuf);
+    u32 room = m->kctl ? m->ctllen : 0;
+    m->ctllen = 0;
+    if (s->ops->recv_ctl && rc >= 0) {
+        /* always: descriptors the program did not ask for are closed, as Linux's read() on such a socket */
+        s->ops->recv_ctl(s, m->kctl, &room, &m->mflags, m->flags);
+        m->ctllen = room;
+    }
+    return rc;
+}
+
+/* The file is held while the call may wait, so that a close by another thread cannot free the socket under it. */
+ssize_t sock_sendmsg(struct socket *s, struct sock_msg *m)
+{
+    struct file *f = s->file;
+    file_get(f);
+    ssize_t rc = do_sendmsg(s, m);
+    file_put(f);
+    return rc;
+}
+
+ssize_t sock_recvmsg(struct socket *s, struct sock_msg *m)
+{
+    struct file *f = s->file;
+    file_get(f);
+    ssize_t rc = do_recvmsg(s, m);
+    file_put(f);
+    return rc;
+}
+
+/* ---- the file ops ---- */
+
+static ssize_t sock_read(struct file *f, void *ubuf, size_t n, u64 *off)
+{
+    (void)off;
+    if (!n)
+        return 0; /* as Linux's sock_read_iter */
+    struct sock_iov iov = { (u64)ubuf, n };
+    struct sock_msg m = { .iov = &iov, .iovcnt = 1, .total = n };
+    return sock_recvmsg(f->priv, &m);
+}
+
+static ssize_t sock_write(struct file *f, const void *ubuf, size_t n, u64 *off)
+{
+    (void)off;
+    struct socket *s = f->priv;
+    struct sock_iov iov = { (u64)ubuf, n };
+    struct sock_msg m = { .iov = &iov, .iovcnt = 1, .total = n, .flags = s->type == SOCK_SEQPACKET ? MSG_EOR : 0 };
+    return sock_sendmsg(s, &m);
+}
+
+static unsigned sock_poll(struct file *f)
+{
+    struct socket *s = f->priv;
+    return s->ops->poll ? s->ops->poll(s) : (POLLIN | POLLOUT);
+}
+
+#define FIONREAD 0x541b
+#define SIOCOUTQ 0x5411
+
+static long sock_ioctl(struct file *f, unsigned cmd, u64 arg)
+{
+    struct socket *s = f->priv;
+    if (cmd != FIONREAD && cmd != SIOCOUTQ)
+        return -ENOTTY;
+    if (!s->ops->ioctl)
+        return -ENOTTY;
+    int v = 0;
+    int rc = s->ops->ioctl(s, cmd, &v);
+    if (rc)
+        return rc;
+    return copy_to_user((void *)arg, &v, sizeof(v));
+}
+
+static void sock_release(struct file *f)
+{
+    struct socket *s = f->priv;
+    if (s->ops->release)
+        s->ops->release(s);
+    if (f->inode)
+        f->inode->nlink = 0; /* the file's inode_put frees it */
+    kfree(s);
+    sched_kick_io();
+}
+
+const struct file_ops sock_file_ops = { .read = sock_read, .write = sock_write, .ioctl = sock_ioctl,
+                                        .poll = sock_poll, .release = sock_release };

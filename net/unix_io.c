@@ -1,0 +1,421 @@
+/* net/unix_io.c — AF_UNIX data: each send queues a message on the receiver; a stream reads across messages,
+ * a datagram or seqpacket receive takes one (the rest of it is cut: MSG_TRUNC). What a sender may have queued
+ * is bounded by its SO_SNDBUF (208 KiB by default, as Linux; skiff counts payload bytes, Linux counts buffer
+ * overhead too, so Linux blocks somewhat sooner); an unconnected datagram receiver also holds at most
+ * max_dgram_qlen + 1 datagrams from others. SCM_RIGHTS file descriptors ride on the message they were sent
+ * with. No op waits: -EAGAIN sends the generic layer (net/socket.c) to wait. */
+#include "unix.h"
+#include "../kernel/errno.h"
+#include "../kernel/proc.h"
+
+#define SIOCOUTQ 0x5411
+
+void unix_fds_put(struct file **fds, int n)
+{
+    for (int i = 0; i < n; i++)
+        file_put(fds[i]);
+    kfree(fds);
+}
+
+static void umsg_free(struct umsg *m)
+{
+    m->from->wmem -= m->len;
+    usock_put(m->from);
+    unix_fds_put(m->fds, m->nfds);
+    kfree(m->data);
+    kfree(m);
+}
+
+/* Drops everything queued for u (its close, or a datagram socket changing peers). */
+void unix_purge(struct usock *u)
+{
+    while (u->rq) {
+        struct umsg *m = u->rq;
+        u->rq = m->next;
+        umsg_free(m);
+    }
+    u->rq_tail = NULL;
+    u->rq_len = 0;
+}
+
+static int enqueue(struct usock *from, struct usock *to, const void *kbuf, size_t n)
+{
+    struct umsg *m = kzalloc(sizeof(*m));
+    u8 *data = m ? kmalloc(n ? n : 1) : NULL;
+    if (!data) {
+        kfree(m);
+        return -ENOBUFS;
+    }
+    memcpy(data, kbuf, n);
+    m->data = data;
+    m->len = n;
+    m->from = from;
+    from->refs++;
+    from->wmem += n;
+    m->fds = from->tx_fds;
+    m->nfds = from->tx_nfds;
+    m->cred = from->tx_has_cred ? from->tx_cred : (struct ucred_k){ current_proc()->pid, 0, 0 };
+    from->tx_has_cred = false;
+    from->tx_fds = NULL;
+    from->tx_nfds = 0;
+    if (to->rq_tail)
+        to->rq_tail->next = m;
+    else
+        to->rq = m;
+    to->rq_tail = m;
+    to->rq_len++;
+    sched_kick_io();
+    return 0;
+}
+
+static size_t sndbuf(const struct usock *u)
+{
+    return u->sock ? (size_t)u->sock->sndbuf : SOCK_BUF_DEFAULT;
+}
+
+ssize_t unix_stream_send(struct socket *s, const void *kbuf, size_t n, const void *kaddr, u32 alen, int flags)
+{
+    struct usock *u = s->priv;
+    if (flags & MSG_OOB)
+        return -EOPNOTSUPP;
+    if (kaddr && alen)
+        return u->state == U_CONN ? -EISCONN : -EOPNOTSUPP;
+    if (u->state != U_CONN)
+        return -ENOTCONN;
+    if (u->shut_wr || usock_dead(u->peer) || u->peer->shut_rd)
+        return -EPIPE;
+    if (!n)
+        return 0;
+    if (u->wmem >= sndbuf(u))
+        return -EAGAIN;
+    size_t c = MIN(n, sndbuf(u) - u->wmem);
+    int rc = enqueue(u, u->peer, kbuf, c);
+    return rc ? rc : (ssize_t)c;
+}
+
+static void set_from(struct umsg *m, void *kaddr, u32 *alen)
+{
+    if (!kaddr)
+        return;
+    struct usock *f = m->from;
+    *alen = f->alen;
+    if (f->alen)
+        memcpy(kaddr, f->addr, f->alen);
+}
+
+/* The head message is read: unlink it; its descriptors wait for recv_ctl. */
+static void consume_head(struct usock *u)
+{
+    struct umsg *m = u->rq;
+    u->rq = m->next;
+    if (!u->rq)
+        u->rq_tail = NULL;
+    u->rq_len--;
+    if (m->fds) {
+        unix_fds_put(u->rx_fds, u->rx_nfds);
+        u->rx_fds = m->fds;
+        u->rx_nfds = m->nfds;
+        m->fds = NULL;
+        m->nfds = 0;
+    }
+    umsg_free(m);
+    sched_kick_io(); /* the sender has room again */
+}
+
+ssize_t unix_stream_recv(struct socket *s, void *kbuf, size_t n, void *kaddr, u32 *alen, int flags, size_t *full)
+{
+    struct usock *u = s->priv;
+    if (alen)
+        *alen = 0;
+    if (flags & MSG_OOB)
+        return -EOPNOTSUPP;
+    if (u->state != U_CONN)
+        return -EINVAL;
+    if (!u->rq) { /* even for n == 0, as Linux */
+        int e = usock_take_err(u);
+        return e ? -e : u->shut_rd ? 0 : -EAGAIN;
+    }
+    set_from(u->rq, kaddr, alen);
+    u->rx_cred = u->rq->cred;
+    u->rx_has_cred = true;
+    size_t done = 0;
+    for (struct umsg *m = u->rq; m && done < n;) {
+        size_t c = MIN(n - done, m->len - m->off);
+        memcpy((u8 *)kbuf + done, m->data + m->off, c);
+        done += c;
+        bool had_fds = m->fds != NULL;
+        if (flags & MSG_PEEK) {
+            m = m->next;
+        } else {
+            m->off += c;
+            if (m->off == m->len)
+                consume_head(u);
+            m = u->rq;
+        }
+        if (had_fds)
+            break; /* as Linux: a read ends after the message that carried descriptors */
+    }
+    *full = done;
+    return (ssize_t)done;
+}
+
+ssize_t unix_dgram_send(struct socket *s, const void *kbuf, size_t n, const void *kaddr, u32 alen, int flags)
+{
+    struct usock *u = s->priv, *to;
+    int rc;
+    if (flags & MSG_OOB)
+        return -EOPNOTSUPP;
+    if (u->type == SOCK_SEQPACKET) {
+        if ((rc = usock_take_err(u)))
+            return -rc;
+        if (u->state != U_CONN)
+            return -ENOTCONN;
+        kaddr = NULL; /* a seqpacket send ignores any address */
+    } else if (kaddr && alen) {
+        if ((rc = unix_check_addr(kaddr, alen)))
+            return rc;
+    } else if (!u->peer) {
+        return -ENOTCONN;
+    }
+    if (n + 32 > sndbuf(u))
+        return -EMSGSIZE;
+    if ((rc = unix_passcred_bind(s)))
+        return rc;
+    if (u->shut_wr)
+        return -EPIPE;
+    if (u->wmem >= sndbuf(u))
+        return -EAGAIN;
+    if (kaddr && alen) {
+        if (!(to = usock_find(kaddr, alen, u->type, &rc)))
+            return rc;
+        if (to->peer && to->peer != u)
+            return -EPERM;
+    } else {
+        to = u->peer;
+        if (usock_dead(to)) {
+            if (u->type == SOCK_SEQPACKET)
+                return -EPIPE;
+            usock_peer_set(u, NULL); /* as Linux: the connection is gone */
+            u->state = U_UNCONN;
+            return -ECONNREFUSED;
+        }
+    }
+    if (to->shut_rd)
+        return -EPIPE;
+    if (to != u && to->peer != u && to->rq_len > UNIX_MAX_DGRAM_QLEN)
+        return -EAGAIN;
+    rc = enqueue(u, to, kbuf, n);
+    return rc ? rc : (ssize_t)n;
+}
+
+ssize_t unix_dgram_recv(struct socket *s, void *kbuf, size_t n, void *kaddr, u32 *alen, int flags, size_t *full)
+{
+    struct usock *u = s->priv;
+    if (alen)
+        *alen = 0;
+    if (flags & MSG_OOB)
+        return -EOPNOTSUPP;
+    if (u->type == SOCK_SEQPACKET && u->state != U_CONN)
+        return -ENOTCONN;
+    struct umsg *m = u->rq;
+    if (!m) {
+        int e = usock_take_err(u);
+        return e ? -e : u->shut_rd ? 0 : -EAGAIN;
+    }
+    size_t c = MIN(n, m->len);
+    memcpy(kbuf, m->data, c);
+    *full = m->len;
+    set_from(m, kaddr, alen);
+    u->rx_cred = m->cred;
+    u->rx_has_cred = true;
+    if (!(flags & MSG_PEEK))
+        consume_head(u);
+    return (ssize_t)c;
+}
+
+/* Linux's unix_poll and unix_dgram_poll, with the POLLRDNORM/POLLWRNORM twins. */
+unsigned unix_poll(struct socket *s)
+{
+    struct usock *u = s->priv;
+    unsigned mask = 0;
+    if (s->so_error)
+        mask |= POLLERR;
+    if (u->shut_rd && u->shut_wr)
+        mask |= POLLHUP;
+    if (u->shut_rd)
+        mask |= POLLRDHUP | POLLIN | POLLRDNORM;
+    if (u->rq || u->aq)
+        mask |= POLLIN | POLLRDNORM;
+    if (u->type != SOCK_DGRAM && u->state == U_UNCONN)
+        mask |= POLLHUP;
+    bool writable = u->state != U_LISTEN && u->wmem * 4 <= sndbuf(u);
+    struct usock *p = u->peer;
+    if (writable && u->type != SOCK_STREAM && p && !usock_dead(p) && p->peer != u &&
+        p->rq_len > UNIX_MAX_DGRAM_QLEN)
+        writable = false;
+    if (writable)
+        mask |= POLLOUT | POLLWRNORM | POLLWRBAND;
+    return mask;
+}
+
+int unix_shutdown(struct socket *s, int how)
+{
+    struct usock *u = s->priv;
+    if (how < SHUT_RD || how > SHUT_RDWR)
+        return -EINVAL;
+    bool rd = how != SHUT_WR, wr = how != SHUT_RD;
+    u->shut_rd |= rd;
+    u->shut_wr |= wr;
+    struct usock *p = u->peer;
+    if (p && u->type != SOCK_DGRAM) {
+        p->shut_wr |= rd;
+        p->shut_rd |= wr;
+    }
+    sched_kick_io();
+    return 0;
+}
+
+int unix_ioctl(struct socket *s, unsigned cmd, int *val)
+{
+    struct usock *u = s->priv;
+    if (cmd == SIOCOUTQ) {
+        *val = (int)u->wmem;
+        return 0;
+    }
+    if (u->state == U_LISTEN)
+        return -EINVAL;
+    size_t n = 0;
+    for (struct umsg *m = u->rq; m; m = m->next) {
+        n += m->len - m->off;
+        if (u->type == SOCK_DGRAM)
+            break; /* a datagram socket says the size of the next one */
+    }
+    *val = (int)n;
+    return 0;
+}
+
+/* ---- control messages ---- */
+
+#define CMSG_ALIGN(n) (((n) + 7) & ~(u64)7)
+
+static int add_rights(struct usock *u, const struct cmsghdr_k *c)
+{
+    int n = (int)((c->len - sizeof(*c)) / sizeof(int));
+    if (n <= 0)
+        return 0;
+    if (u->tx_nfds + n > SCM_MAX_FD)
+        return -EINVAL;
+    struct file **fds = krealloc(u->tx_fds, (size_t)(u->tx_nfds + n) * sizeof(*fds));
+    if (!fds)
+        return -ENOMEM;
+    u->tx_fds = fds;
+    const int *nums = (const int *)(c + 1);
+    for (int i = 0; i < n; i++) {
+        struct file *f = fd_get(current_proc()->fdt, nums[i]);
+        if (!f)
+            return -EBADF;
+        file_get(f);
+        u->tx_fds[u->tx_nfds++] = f;
+    }
+    return 0;
+}
+
+/* Linux's __scm_send: every header must fit; SOL_SOCKET ones are SCM_RIGHTS (files, at most 253) or
+ * SCM_CREDENTIALS (must be the sender's own); anything else at SOL_SOCKET is EINVAL; other levels are ignored. */
+int unix_send_ctl(struct socket *s, const void *kctl, u32 len)
+{
+    struct usock *u = s->priv;
+    int rc = 0;
+    for (u64 off = 0; !rc && off + sizeof(struct cmsghdr_k) <= len;) {
+        const struct cmsghdr_k *c = (const void *)((const u8 *)kctl + off);
+        if (c->len < sizeof(*c) || c->len > len - off) {
+            rc = -EINVAL;
+            break;
+        }
+        if (c->level == SOL_SOCKET) {
+            if (c->type == SCM_RIGHTS) {
+                rc = add_rights(u, c);
+            } else if (c->type == SCM_CREDENTIALS) {
+                struct ucred_k cr;
+                if (c->len != sizeof(*c) + sizeof(cr)) {
+                    rc = -EINVAL;
+                    break;
+                }
+                memcpy(&cr, c + 1, sizeof(cr));
+                if (cr.pid != current_proc()->pid || cr.uid || cr.gid)
+                    rc = -EPERM;
+                u->tx_cred = cr;
+                u->tx_has_cred = !rc;
+            } else {
+                rc = -EINVAL;
+            }
+        }
+        off += CMSG_ALIGN(c->len);
+    }
+    if (rc)
+        unix_drop_ctl(s);
+    return rc;
+}
+
+void unix_drop_ctl(struct socket *s)
+{
+    struct usock *u = s->priv;
+    u->tx_has_cred = false;
+    unix_fds_put(u->tx_fds, u->tx_nfds);
+    u->tx_fds = NULL;
+    u->tx_nfds = 0;
+}
+
+/* With SO_PASSCRED, first an SCM_CREDENTIALS message: the sender's pid, uid and gid. */
+static u32 put_creds(struct usock *u, u8 *kctl, u32 room, int *mflags)
+{
+    struct cmsghdr_k c = { sizeof(c) + sizeof(struct ucred_k), SOL_SOCKET, SCM_CREDENTIALS };
+    if (room < c.len) {
+        *mflags |= MSG_CTRUNC;
+        return 0;
+    }
+    memcpy(kctl, &c, sizeof(c));
+    memcpy(kctl + sizeof(c), &u->rx_cred, sizeof(u->rx_cred));
+    return MIN(room, (u32)CMSG_ALIGN(c.len));
+}
+
+/* The descriptors the last receive took become new fds in this process, in one SCM_RIGHTS message; those
+ * that do not fit in the program's control buffer are closed and MSG_CTRUNC says so. */
+static u32 put_rights(struct usock *u, u8 *kctl, u32 room, int *mflags, int flags)
+{
+    int fit = room > sizeof(struct cmsghdr_k) ? (int)((room - sizeof(struct cmsghdr_k)) / sizeof(int)) : 0;
+    int n = MIN(fit, u->rx_nfds), got = 0;
+    int *nums = (int *)(kctl + sizeof(struct cmsghdr_k));
+    for (int i = 0; i < n; i++) {
+        int fd = fd_install(current_proc()->fdt, u->rx_fds[i], 0, flags & MSG_CMSG_CLOEXEC);
+        if (fd < 0)
+            break;
+        u->rx_fds[i] = NULL;
+        nums[got++] = fd;
+    }
+    if (got < u->rx_nfds)
+        *mflags |= MSG_CTRUNC;
+    for (int i = got; i < u->rx_nfds; i++)
+        file_put(u->rx_fds[i]);
+    kfree(u->rx_fds);
+    u->rx_fds = NULL;
+    u->rx_nfds = 0;
+    if (!got)
+        return 0;
+    struct cmsghdr_k c = { sizeof(c) + (u64)got * sizeof(int), SOL_SOCKET, SCM_RIGHTS };
+    memcpy(kctl, &c, sizeof(c));
+    return MIN(room, (u32)CMSG_ALIGN(c.len)); /* CMSG_SPACE, as Linux's msg_controllen */
+}
+
+int unix_recv_ctl(struct socket *s, void *kctl, u32 *len, int *mflags, int flags)
+{
+    struct usock *u = s->priv;
+    u32 room = kctl ? *len : 0, used = 0;
+    if (u->rx_has_cred && (s->opts & (1u << SO_PASSCRED)))
+        used = put_creds(u, kctl, room, mflags);
+    u->rx_has_cred = false;
+    if (u->rx_fds && !(flags & MSG_PEEK))
+        used += put_rights(u, (u8 *)kctl + used, room - used, mflags, flags);
+    *len = used;
+    return 0;
+}

@@ -1,0 +1,258 @@
+#!/bin/sh
+# test/net/run.sh: end-to-end tests of skiff's network stack, booting guests with `tools/skiff run --net`
+# (QEMU user-mode networking: the guest is 10.0.2.15, the host 10.0.2.2) against servers on the host:
+# DHCP, TCP both ways (guest -> host with busybox wget, host -> guest through --port), UDP, loopback inside
+# the guest, and garbage the kernel must survive.
+#
+# Prints TAP and ends with one line "N passed, N failed, N skipped"; exits non-zero if any test failed.
+# Every guest runs under --timeout and every host server under timeout(1): nothing can hang.
+#
+# Environment: SKIFF, SKIFF_KERNEL, SKIFF_TEST_BIN, BUSYBOX as for test/guest/run.sh.
+
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd -P)
+. "$top/test/lib/tap.sh"
+. "$top/test/lib/guest.sh"
+
+SKIFF=${SKIFF:-$top/tools/skiff}
+BIN=${SKIFF_TEST_BIN:-$top/build/progs}
+BUSYBOX=${BUSYBOX:-/bin/busybox}
+TIMEOUT=90
+SERVER_TIMEOUT=180
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/skiff-net.XXXXXX") || exit 1
+pids=
+cleanup() {
+	for p in $pids; do
+		kill "$p" 2>/dev/null
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------- helpers
+
+expect_status() {
+	[ "$st" -eq "$1" ] || fail "exit status $st, expected $1"
+}
+
+expect_out_has() {
+	grep -qF -- "$1" "$tmp/out" || fail "stdout lacks '$1'"
+}
+
+# need_bin NAME: the test program exists, else the test fails (a broken build is no reason to skip).
+need_bin() {
+	if [ ! -x "$BIN/$1" ]; then
+		: >"$tmp/out"
+		: >"$tmp/err"
+		fail "$BIN/$1 is missing (build the test programs first)"
+		return 1
+	fi
+}
+
+# free_port: a TCP/UDP port nobody on the host uses right now.
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_port PORT: until something listens on 127.0.0.1:PORT (10 s at most).
+wait_port() {
+	python3 - "$1" <<'PY'
+import socket, sys, time
+end = time.time() + 10
+while time.time() < end:
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.1)
+sys.exit(1)
+PY
+}
+
+# A file of a few hundred KiB of varied bytes: enough to fill TCP's window many times over.
+make_payload() {
+	mkdir -p "$tmp/www" &&
+		python3 -c 'import random, sys; r = random.Random(7); sys.stdout.buffer.write(bytes(r.getrandbits(8) for _ in range(400 * 1024)))' \
+			>"$tmp/www/payload.bin" &&
+		md5=$(md5sum <"$tmp/www/payload.bin" | cut -d' ' -f1)
+}
+
+# ---------------------------------------------------------------- tests
+
+t_no_net() {
+	name="without --net: no card, /proc/net/skiff says so, the network is unreachable at once"
+	need_bin netprobe || return
+	sk --add "$BIN/netprobe" "$BUSYBOX" sh -c "cat /proc/net/skiff; $BIN/netprobe addr; echo status \$?"
+	expect_status 0 && expect_out_has "present 0" && expect_out_has "status 1" || return
+	if grep -q "Network is unreachable" "$tmp/err"; then
+		pass
+	else
+		fail "expected ENETUNREACH from netprobe addr"
+	fi
+}
+
+t_dhcp() {
+	name="DHCP: the guest is 10.0.2.15 (getsockname after a UDP connect), DNS in /etc/resolv.conf"
+	need_bin netprobe || return
+	sk --net --add "$BIN/netprobe" "$BUSYBOX" sh -c "$BIN/netprobe addr && cat /etc/resolv.conf /proc/net/skiff"
+	expect_status 0 && expect_out_has "addr 10.0.2.15" && expect_out_has "nameserver 10.0.2.3" &&
+		expect_out_has "gateway 10.0.2.2" && pass
+}
+
+t_guest_to_host_tcp() {
+	name="guest -> host TCP: busybox wget of 400 KiB from a host HTTP server, bytes intact"
+	port=$(free_port)
+	(cd "$tmp/www" && exec timeout "$SERVER_TIMEOUT" python3 -m http.server --bind 127.0.0.1 "$port") \
+		>"$tmp/http.log" 2>&1 &
+	pids="$pids $!"
+	if ! wait_port "$port"; then
+		fail "the host's HTTP server did not start"
+		return
+	fi
+	sk --net "$BUSYBOX" sh -c \
+		"busybox wget -q -O /tmp/p http://10.0.2.2:$port/payload.bin && busybox md5sum /tmp/p && busybox wc -c /tmp/p"
+	expect_status 0 && expect_out_has "$md5" && expect_out_has "409600 /tmp/p" && pass
+}
+
+t_host_to_guest_tcp() {
+	name="host -> guest TCP through --port: busybox httpd in the guest serves 400 KiB, bytes intact"
+	hport=$(free_port)
+	"$SKIFF" run --timeout "$TIMEOUT" --port "$hport:8080" --add "$tmp/www:/www" \
+		"$BUSYBOX" httpd -f -p 8080 -h /www </dev/null >"$tmp/out" 2>"$tmp/err" &
+	vm=$!
+	pids="$pids $vm"
+	python3 - "$hport" "$tmp/got" <<'PY'
+import socket, sys, time
+port, out = int(sys.argv[1]), sys.argv[2]
+end = time.time() + 60
+while time.time() < end:
+    try:
+        s = socket.create_connection(("127.0.0.1", port), 5)
+        s.settimeout(20)
+        s.sendall(b"GET /payload.bin HTTP/1.0\r\nHost: x\r\n\r\n")
+        data = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        s.close()
+        if b"\r\n\r\n" in data:
+            open(out, "wb").write(data.split(b"\r\n\r\n", 1)[1])
+            sys.exit(0)
+    except OSError:
+        pass
+    time.sleep(0.3)  # slirp accepts before the guest listens: try again
+sys.exit(1)
+PY
+	got=$?
+	kill "$vm" 2>/dev/null
+	wait "$vm" 2>/dev/null
+	if [ "$got" -ne 0 ]; then
+		fail "no HTTP answer on 127.0.0.1:$hport"
+		return
+	fi
+	if [ "$(md5sum <"$tmp/got" | cut -d' ' -f1)" = "$md5" ]; then
+		pass
+	else
+		fail "the bytes differ ($(wc -c <"$tmp/got") bytes received)"
+	fi
+}
+
+t_guest_to_host_udp() {
+	name="guest -> host UDP: a datagram to a host echo server and its reply"
+	need_bin netprobe || return
+	uport=$(free_port)
+	timeout "$SERVER_TIMEOUT" python3 - "$uport" <<'PY' >"$tmp/udp.log" 2>&1 &
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+while True:
+    data, peer = s.recvfrom(2048)
+    s.sendto(b"echo:" + data, peer)
+PY
+	pids="$pids $!"
+	sk --net "$BIN/netprobe" udp 10.0.2.2 "$uport" hello-from-skiff
+	expect_status 0 && expect_out_has "reply from 10.0.2.2:$uport: echo:hello-from-skiff" && pass
+}
+
+t_loop_udp() {
+	name="loopback UDP inside the guest (bind, sendto, poll, recvfrom, errors)"
+	need_bin netprobe || return
+	sk "$BIN/netprobe" loop-udp
+	expect_status 0 && pass
+}
+
+t_loop_tcp() {
+	name="loopback TCP inside the guest: non-blocking connect, accept, 300 KB, ECONNREFUSED"
+	need_bin netprobe || return
+	sk "$BIN/netprobe" loop-tcp 300000
+	expect_status 0 && pass
+}
+
+t_garbage() {
+	name="odd datagrams (empty, oversized, a flood, a closed port) leave the stack working"
+	need_bin netprobe || return
+	sk --net --add "$BIN/netprobe" "$BUSYBOX" sh -c "$BIN/netprobe garbage && cat /proc/net/skiff"
+	# the flood overflowed the queue, the closed port answered with ICMP (and we counted its arrival)
+	expect_status 0 || return
+	if grep -qE '^udp_queue_full [1-9]' "$tmp/out" && grep -qE '^icmp_unreach_tx [1-9]' "$tmp/out" &&
+		grep -qE '^icmp_unreach_rx [1-9]' "$tmp/out"; then
+		pass
+	else
+		fail "/proc/net/skiff: expected drops for the flood and ICMP port unreachable sent and received"
+	fi
+}
+
+t_python() {
+	name="python3 in the guest: urllib.request from the host, a threaded echo over localhost"
+	py_lib=$(/usr/bin/python3 -c 'import sysconfig; print(sysconfig.get_path("stdlib"))' 2>/dev/null)
+	if [ ! -d "$py_lib" ]; then
+		skip "no python standard library found"
+		return
+	fi
+	port=$(free_port)
+	(cd "$tmp/www" && exec timeout "$SERVER_TIMEOUT" python3 -m http.server --bind 127.0.0.1 "$port") \
+		>"$tmp/http2.log" 2>&1 &
+	pids="$pids $!"
+	if ! wait_port "$port"; then
+		fail "the host's HTTP server did not start"
+		return
+	fi
+	sk --net --mem 512M --add "$py_lib" /usr/bin/python3 -c "
+import hashlib, socket, threading, urllib.request
+d = urllib.request.urlopen('http://10.0.2.2:$port/payload.bin', timeout=30).read()
+print('md5', hashlib.md5(d).hexdigest())
+s = socket.socket()
+s.bind(('127.0.0.1', 0))
+s.listen()
+def serve():
+    c, _ = s.accept()
+    c.sendall(c.recv(100).upper())
+    c.close()
+t = threading.Thread(target=serve)
+t.start()
+c = socket.create_connection(('localhost', s.getsockname()[1]), timeout=30)
+c.sendall(b'echo me')
+print('got', c.recv(100).decode())
+t.join()
+"
+	expect_status 0 && expect_out_has "md5 $md5" && expect_out_has "got ECHO ME" && pass
+}
+
+tap_plan 9
+make_payload || { echo "Bail out! cannot make the payload"; exit 1; }
+t_no_net
+t_dhcp
+t_guest_to_host_tcp
+t_host_to_guest_tcp
+t_guest_to_host_udp
+t_loop_udp
+t_loop_tcp
+t_garbage
+t_python
+tap_done

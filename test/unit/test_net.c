@@ -1,0 +1,331 @@
+/* test/unit/test_net.c — the lower network layers (net/eth.c, arp.c, ip.c, icmp.c, udp.c, csum.c) built on the
+ * host against a fake NIC that records what the stack transmits: checksums, ARP answers and resolution with
+ * queued packets, ICMP echo, UDP delivery and its errors, loopback, and a fuzz run of mutated and random frames
+ * through every layer down to TCP's listener (under ASan/UBSan: any out-of-bounds read is a failure). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "unit.h"
+#include "../../net/net.h"
+#include "../../fs/vfs.h"
+
+/* ---- what the stack needs from the rest of the kernel ---- */
+static u64 fake_now = 1000000000ull;
+u64 clock_monotonic_ns(void) { return fake_now; }
+void random_fill(void *buf, size_t n) { for (size_t i = 0; i < n; i++) ((u8 *)buf)[i] = (u8)rand(); }
+void sched_kick_io(void) {}
+void timer_check_needed(void) {}
+void net_timer_arm(void) {}
+void net_timer_poke(void) {}
+void klog(const char *fmt, ...) { (void)fmt; }
+void kerr(const char *fmt, ...) { (void)fmt; }
+
+/* ---- the fake NIC ---- */
+#define MAXF 64
+static u8 sent[MAXF][ETH_FRAME_BUF];
+static size_t sent_len[MAXF];
+static int nsent;
+
+static int fake_xmit(const void *frame, size_t len)
+{
+    if (nsent < MAXF) {
+        memcpy(sent[nsent], frame, len);
+        sent_len[nsent] = len;
+    }
+    nsent++;
+    return 0;
+}
+
+static const u8 our_mac[6] = { 0x52, 0x54, 0, 0x12, 0x34, 0x56 };
+static const u8 gw_mac[6] = { 0x52, 0x55, 10, 0, 2, 2 };
+#define US NET_IP4(10, 0, 2, 15)
+#define GW NET_IP4(10, 0, 2, 2)
+
+static void setup(void)
+{
+    memcpy(net_if.mac, our_mac, 6);
+    net_if.present = net_if.up = true;
+    net_if.mtu = 1500;
+    net_if.addr = US;
+    net_if.mask = NET_IP4(255, 255, 255, 0);
+    net_if.gw = GW;
+    net_if.xmit = fake_xmit;
+}
+
+/* The big-endian reference sum of RFC 1071 section 1, to compare net_csum_* with. */
+static u16 ref_csum(const u8 *p, size_t n)
+{
+    u32 s = 0;
+    for (size_t i = 0; i + 1 < n; i += 2)
+        s += (u32)(p[i] << 8 | p[i + 1]);
+    if (n & 1)
+        s += (u32)p[n - 1] << 8;
+    while (s >> 16)
+        s = (s & 0xffff) + (s >> 16);
+    return (u16)~s;
+}
+
+static void test_csum(void)
+{
+    const u8 rfc[] = { 0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7 };
+    u16 c = net_csum_fold(net_csum_add(0, rfc, sizeof(rfc)));
+    u8 *b = (u8 *)&c;
+    CHECK(b[0] == 0x22 && b[1] == 0x0d, "csum: RFC 1071's example sums to 0xddf2 (stored as ~: 22 0d)");
+    u8 buf[1501];
+    int ok = 1;
+    for (int n = 0; n <= 1501 && ok; n += 7) {
+        for (int i = 0; i < n; i++)
+            buf[i] = (u8)rand();
+        u16 got = net_csum_fold(net_csum_add(0, buf, (size_t)n)), want = ref_csum(buf, (size_t)n);
+        ok = ((u8 *)&got)[0] == (want >> 8) && ((u8 *)&got)[1] == (want & 0xff);
+    }
+    CHECK(ok, "csum: equals the reference on random data of every length (odd ones too)");
+}
+
+/* Builds an IPv4 packet (header checksum filled) at p; returns its length. */
+static size_t mk_ip(u8 *p, ip4_t src, ip4_t dst, u8 proto, const void *payload, size_t n)
+{
+    memset(p, 0, 20);
+    p[0] = 0x45;
+    p[2] = (u8)((20 + n) >> 8);
+    p[3] = (u8)(20 + n);
+    p[8] = 64;
+    p[9] = proto;
+    memcpy(p + 12, &src, 4);
+    memcpy(p + 16, &dst, 4);
+    u16 c = net_csum_fold(net_csum_add(0, p, 20));
+    memcpy(p + 10, &c, 2);
+    memcpy(p + 20, payload, n);
+    return 20 + n;
+}
+
+static size_t mk_frame(u8 *f, const u8 *dst_mac, const u8 *src_mac, u16 type, const void *payload, size_t n)
+{
+    memcpy(f, dst_mac, 6);
+    memcpy(f + 6, src_mac, 6);
+    f[12] = (u8)(type >> 8);
+    f[13] = (u8)type;
+    memcpy(f + 14, payload, n);
+    return 14 + n;
+}
+
+static size_t mk_arp(u8 *f, u16 op, const u8 *sha, ip4_t spa, ip4_t tpa, const u8 *dst_mac)
+{
+    u8 a[28] = { 0, 1, 8, 0, 6, 4, 0, (u8)op };
+    memcpy(a + 8, sha, 6);
+    memcpy(a + 14, &spa, 4);
+    memcpy(a + 24, &tpa, 4);
+    return mk_frame(f, dst_mac, sha, ETHERTYPE_ARP, a, sizeof(a));
+}
+
+static void test_arp_and_icmp(void)
+{
+    u8 f[ETH_FRAME_BUF];
+    nsent = 0;
+    size_t n = mk_arp(f, 1, gw_mac, GW, US, eth_broadcast);
+    eth_input(f, n);
+    CHECK(nsent == 1 && sent[0][21] == 2 && !memcmp(sent[0], gw_mac, 6) && !memcmp(sent[0] + 22, our_mac, 6),
+          "arp: a request for our address gets a reply to the asker");
+
+    /* An echo request from an address we do not know yet: the reply waits for ARP. */
+    ip4_t peer = NET_IP4(10, 0, 2, 7);
+    const u8 peer_mac[6] = { 2, 0, 0, 0, 0, 7 };
+    u8 icmp[64] = { 8, 0, 0, 0, 0x12, 0x34, 0, 1 };
+    for (int i = 8; i < 64; i++)
+        icmp[i] = (u8)i;
+    u16 c = net_csum_fold(net_csum_add(0, icmp, sizeof(icmp)));
+    memcpy(icmp + 2, &c, 2);
+    u8 ip[1500];
+    size_t il = mk_ip(ip, peer, US, IPPROTO_ICMP, icmp, sizeof(icmp));
+    nsent = 0;
+    eth_input(f, mk_frame(f, our_mac, peer_mac, ETHERTYPE_IP, ip, il));
+    CHECK(nsent == 1 && sent[0][12] == 8 && sent[0][13] == 6 && sent[0][21] == 1,
+          "icmp: the echo reply to an unknown neighbour first sends an ARP request");
+    n = mk_arp(f, 2, peer_mac, peer, US, our_mac);
+    eth_input(f, n);
+    CHECK(nsent == 2 && !memcmp(sent[1], peer_mac, 6), "arp: the answer releases the queued reply to its MAC");
+    const u8 *r = sent[1] + 14;
+    CHECK(net_csum_fold(net_csum_add(0, r, 20)) == 0 && r[9] == IPPROTO_ICMP && !memcmp(r + 16, &peer, 4),
+          "icmp: the reply's IP header is valid and goes back to the sender");
+    CHECK(r[20] == 0 && net_csum_fold(net_csum_add(0, r + 20, 64)) == 0 && !memcmp(r + 24, icmp + 4, 60),
+          "icmp: echo reply with a valid checksum, the same id, sequence and data");
+
+    /* Unanswered ARP: 3 requests a second apart, then the queued packet is dropped. */
+    u64 drops = net_stats.arp_unresolved_drop;
+    nsent = 0;
+    ip_output(0, NET_IP4(10, 0, 2, 99), IPPROTO_UDP, "x", 1);
+    for (int i = 0; i < 5; i++) {
+        fake_now += 1000000001ull;
+        arp_timer(fake_now);
+    }
+    CHECK(nsent == 3 && net_stats.arp_unresolved_drop == drops + 1 && !arp_timer_needed(),
+          "arp: three requests, then the waiting packet is dropped and counted");
+}
+
+static size_t mk_udp(u8 *seg, ip4_t src, ip4_t dst, u16 sport, u16 dport, const char *data, bool csum)
+{
+    size_t n = strlen(data), l = 8 + n;
+    u16 h[4] = { net_htons(sport), net_htons(dport), net_htons((u16)l), 0 };
+    memcpy(seg, h, 8);
+    memcpy(seg + 8, data, n);
+    if (csum) {
+        u16 c = ip_pseudo_csum(src, dst, IPPROTO_UDP, seg, l);
+        memcpy(seg + 6, &c, 2);
+    }
+    return l;
+}
+
+static void test_udp(void)
+{
+    struct udp_pcb *p = udp_new();
+    CHECK(udp_bind(p, 0, net_htons(5000)) == 0, "udp: bind port 5000");
+    struct udp_pcb *q = udp_new();
+    CHECK(udp_bind(q, 0, net_htons(5000)) == -EADDRINUSE, "udp: the same port again: EADDRINUSE");
+    CHECK(udp_bind(q, NET_IP4(192, 0, 2, 1), 0) == -EADDRNOTAVAIL, "udp: a foreign address: EADDRNOTAVAIL");
+    u8 seg[256], ip[1500], f[ETH_FRAME_BUF];
+    size_t l = mk_udp(seg, GW, US, 1234, 5000, "hello", true);
+    eth_input(f, mk_frame(f, our_mac, gw_mac, ETHERTYPE_IP, ip, mk_ip(ip, GW, US, IPPROTO_UDP, seg, l)));
+    char buf[16] = { 0 };
+    ip4_t from;
+    u16 port;
+    size_t full;
+    CHECK(udp_recvfrom(p, buf, sizeof(buf), &from, &port, false, &full) == 5 && !strcmp(buf, "hello") &&
+              from == GW && port == net_htons(1234) && full == 5,
+          "udp: a datagram with a good checksum is delivered with its sender");
+    l = mk_udp(seg, GW, US, 1234, 5000, "nosum", false);
+    eth_input(f, mk_frame(f, our_mac, gw_mac, ETHERTYPE_IP, ip, mk_ip(ip, GW, US, IPPROTO_UDP, seg, l)));
+    CHECK(udp_recvfrom(p, buf, 2, NULL, NULL, false, &full) == 2 && full == 5, "udp: checksum 0 means none; truncation reports the full length");
+    u64 bad = net_stats.udp_bad_csum;
+    l = mk_udp(seg, GW, US, 1234, 5000, "hello", true);
+    seg[9] ^= 1;
+    eth_input(f, mk_frame(f, our_mac, gw_mac, ETHERTYPE_IP, ip, mk_ip(ip, GW, US, IPPROTO_UDP, seg, l)));
+    CHECK(net_stats.udp_bad_csum == bad + 1 && udp_recvfrom(p, buf, 16, NULL, NULL, false, &full) == -EAGAIN,
+          "udp: a bad checksum is dropped and counted");
+    /* to a closed port: ICMP port unreachable back to the (resolved) gateway */
+    nsent = 0;
+    l = mk_udp(seg, GW, US, 1234, 5001, "x", true);
+    eth_input(f, mk_frame(f, our_mac, gw_mac, ETHERTYPE_IP, ip, mk_ip(ip, GW, US, IPPROTO_UDP, seg, l)));
+    CHECK(nsent == 1 && sent[0][14 + 9] == IPPROTO_ICMP && sent[0][34] == 3 && sent[0][35] == 3,
+          "udp: a closed port answers ICMP port unreachable");
+    nsent = 0;
+    size_t il = mk_ip(ip, GW, IP4_BROADCAST, IPPROTO_UDP, seg, mk_udp(seg, GW, IP4_BROADCAST, 1, 5001, "x", true));
+    eth_input(f, mk_frame(f, eth_broadcast, gw_mac, ETHERTYPE_IP, ip, il));
+    CHECK(nsent == 0, "udp: never an ICMP error about a broadcast");
+    /* sending: header, checksum over the pseudo-header */
+    nsent = 0;
+    CHECK(udp_sendto(p, "abc", 3, GW, net_htons(53)) == 3 && nsent == 1, "udp: sendto to the gateway");
+    const u8 *r = sent[0] + 14;
+    CHECK(ip_pseudo_csum(US, GW, IPPROTO_UDP, r + 20, 11) == 0,
+          "udp: the datagram's checksum verifies");
+    /* an ICMP port unreachable quoting that datagram reaches the pcb once it is connected to that peer */
+    u8 icmp[8 + 28] = { 3, 3 };
+    memcpy(icmp + 8, r, 28);
+    u16 ic = net_csum_fold(net_csum_add(0, icmp, sizeof(icmp)));
+    memcpy(icmp + 2, &ic, 2);
+    size_t iml = mk_ip(ip, GW, US, IPPROTO_ICMP, icmp, sizeof(icmp));
+    eth_input(f, mk_frame(f, our_mac, gw_mac, ETHERTYPE_IP, ip, iml));
+    CHECK(udp_error(p) == 0, "udp: an unconnected pcb hears of no ICMP error");
+    udp_connect(p, GW, net_htons(53));
+    eth_input(f, mk_frame(f, our_mac, gw_mac, ETHERTYPE_IP, ip, iml));
+    CHECK(udp_poll(p) & POLLERR, "udp: a connected pcb polls POLLERR after port unreachable");
+    CHECK(udp_error(p) == -ECONNREFUSED && udp_error(p) == 0, "udp: the error is ECONNREFUSED, once");
+    udp_connect(p, 0, 0);
+    char big[1500] = { 0 };
+    CHECK(udp_sendto(p, big, 1473, GW, net_htons(53)) == -EMSGSIZE, "udp: beyond the MTU: EMSGSIZE (no fragments)");
+    /* loopback: delivered from the drain, never from inside ip_output */
+    struct udp_pcb *lo = udp_new();
+    udp_bind(lo, NET_IP4(127, 0, 0, 1), net_htons(7000));
+    nsent = 0;
+    CHECK(udp_sendto(p, "loop", 4, NET_IP4(127, 0, 0, 1), net_htons(7000)) == 4 && nsent == 0 &&
+              udp_recvfrom(lo, buf, 16, NULL, NULL, true, &full) == -EAGAIN && ip_loopback_pending(),
+          "loopback: queued, not delivered inside the send");
+    ip_loopback_drain();
+    CHECK(udp_recvfrom(lo, buf, 16, &from, NULL, false, &full) == 4 && from == NET_IP4(127, 0, 0, 1),
+          "loopback: delivered by the drain, from 127.0.0.1");
+    net_if.up = false;
+    CHECK(ip_output(0, GW, IPPROTO_UDP, "x", 1) == -ENETUNREACH, "ip: interface down: ENETUNREACH");
+    net_if.up = true;
+    udp_close(p);
+    udp_close(q);
+    udp_close(lo);
+}
+
+/* Mutated valid frames and random ones: the stack must drop what is wrong without reading out of bounds. */
+static void test_fuzz(void)
+{
+    struct udp_pcb *p = udp_new();
+    udp_bind(p, 0, net_htons(5000));
+    u8 base[4][ETH_FRAME_BUF], seg[256], ip[1500];
+    size_t blen[4];
+    blen[0] = mk_frame(base[0], our_mac, gw_mac, ETHERTYPE_IP, ip,
+                       mk_ip(ip, GW, US, IPPROTO_UDP, seg, mk_udp(seg, GW, US, 9, 5000, "fuzzing data", true)));
+    blen[1] = mk_arp(base[1], 1, gw_mac, GW, US, eth_broadcast);
+    u8 icmp[16] = { 8 };
+    blen[2] = mk_frame(base[2], our_mac, gw_mac, ETHERTYPE_IP, ip, mk_ip(ip, GW, US, IPPROTO_ICMP, icmp, 16));
+    /* a SYN (with an MSS option) to a listener on port 80 */
+    struct tcp_pcb *l = tcp_new();
+    CHECK(l && tcp_bind(l, 0, net_htons(80)) == 0 && tcp_listen(l, 8) == 0, "fuzz: a TCP listener on port 80");
+    u8 syn[24] = { 0x30, 0x39, 0, 80, 0, 0, 0, 1, 0, 0, 0, 0, 0x60, 0x02, 0xff, 0xff, 0, 0, 0, 0, 2, 4, 5, 0xb4 };
+    u16 c = ip_pseudo_csum(GW, US, IPPROTO_TCP, syn, sizeof(syn));
+    memcpy(syn + 16, &c, 2);
+    blen[3] = mk_frame(base[3], our_mac, gw_mac, ETHERTYPE_IP, ip, mk_ip(ip, GW, US, IPPROTO_TCP, syn, sizeof(syn)));
+    u8 *f = malloc(ETH_FRAME_BUF);
+    int done = 0, tcp_answers = 0;
+    for (int i = 0; i < 200000; i++, done++) {
+        int k = rand() % 5;
+        size_t n;
+        if (k == 4) {
+            n = (size_t)rand() % ETH_FRAME_MAX;
+            for (size_t j = 0; j < n; j++)
+                f[j] = (u8)rand();
+        } else {
+            n = blen[k];
+            memcpy(f, base[k], n);
+            for (int m = rand() % 4; m > 0; m--) /* 0 to 3 bit flips */
+                f[rand() % n] ^= (u8)(1 << (rand() % 8));
+            if (rand() % 4 == 0)
+                n = (size_t)rand() % (n + 1); /* truncated */
+        }
+        u8 *exact = malloc(n ? n : 1); /* exactly n bytes: ASan catches a read past the end */
+        memcpy(exact, f, n);
+        nsent = 0;
+        eth_input(exact, n);
+        free(exact);
+        for (int j = 0; j < nsent && j < MAXF; j++)
+            tcp_answers += sent[j][12] == 8 && sent[j][13] == 0 && sent[j][23] == IPPROTO_TCP;
+        u8 buf[64];
+        size_t full;
+        while (udp_recvfrom(p, buf, sizeof(buf), NULL, NULL, false, &full) >= 0)
+            ;
+        if (ip_loopback_pending())
+            ip_loopback_drain();
+        if (i % 1000 == 0) { /* time passes: TCP retransmits its SYN-ACKs and gives up on them */
+            fake_now += 700000000ull;
+            tcp_timer(fake_now);
+            arp_timer(fake_now);
+            int err;
+            struct tcp_pcb *a;
+            while ((a = tcp_accept(l, &err)))
+                tcp_close(a);
+        }
+    }
+    free(f);
+    CHECK(done == 200000, "fuzz: 200000 mutated, truncated and random frames without a fault (ASan watching)");
+    CHECK(tcp_answers > 1000, "fuzz: the intact SYNs reached TCP and were answered (%d segments)", tcp_answers);
+    CHECK(net_stats.ip_bad_csum > 0 && net_stats.ip_bad_header > 0 && net_stats.eth_rx_short > 0,
+          "fuzz: the bad ones were counted as dropped");
+    udp_close(p);
+    tcp_close(l);
+}
+
+int main(void)
+{
+    srand(1);
+    setup();
+    test_csum();
+    test_arp_and_icmp();
+    test_udp();
+    test_fuzz();
+    return unit_done();
+}
