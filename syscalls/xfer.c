@@ -8,11 +8,14 @@
 #define CHUNK 65536ul
 
 static bool is_reg(struct file *f) { return f->inode && S_ISREG(f->inode->mode); }
+/* A file of the RAM file system itself (not a /proc or device file that only looks regular). */
+static bool is_ram_file(struct file *f) { return is_reg(f) && f->ops == &ramfs_file_ops; }
 static bool can_read(struct file *f) { return (f->flags & O_ACCMODE) != O_WRONLY && !(f->flags & O_PATH); }
 static bool can_write(struct file *f) { return (f->flags & O_ACCMODE) != O_RDONLY && !(f->flags & O_PATH); }
 
-/* Copies up to count bytes of in (a regular file) from *pos to out at *out_pos, a chunk at a time; stops at
- * the end of in or at a short write. Returns the bytes moved, or the first error when none moved. */
+/* Copies up to count bytes of in from *pos to out at *out_pos, a chunk at a time, through both files' own
+ * ops (a /proc file's text exists only in its open file); stops at the end of in or at a short write.
+ * Returns the bytes moved, or the first error when none moved. */
 static long copy_chunks(struct file *in, u64 *pos, struct file *out, u64 *out_pos, size_t count)
 {
     u8 *buf = kmalloc(CHUNK);
@@ -21,7 +24,8 @@ static long copy_chunks(struct file *in, u64 *pos, struct file *out, u64 *out_po
     long total = 0, rc = 0;
     while ((size_t)total < count) {
         size_t want = MIN(CHUNK, count - (size_t)total);
-        ssize_t n = ramfs_pread(in->inode, buf, want, *pos);
+        u64 at = *pos;
+        ssize_t n = file_kernel_read(in, buf, want, &at);
         if (n <= 0) {
             rc = n;
             break;
@@ -94,6 +98,8 @@ SYSCALL(copy_file_range) /* (fd_in, off_t *off_in, fd_out, off_t *off_out, len, 
         return -EISDIR;
     if (!is_reg(in) || !is_reg(out))
         return -EINVAL;
+    if (!is_ram_file(in) || !is_ram_file(out))
+        return -EXDEV; /* /proc and the like: not the same filesystem (cp then copies by read and write) */
     u64 pin, pout;
     long rc = read_off(a1, in, &pin);
     if (!rc)

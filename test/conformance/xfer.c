@@ -127,6 +127,10 @@ static void transfers(void)
     T_ERR("sendfile with the offset at a kernel address", SYS(SYS_sendfile, p[1], src, KADDR, 10), EFAULT);
     off = -1;
     T_ERR("sendfile from a negative offset", SYS(SYS_sendfile, p[1], src, &off, 10), EINVAL);
+    int pf = open("/proc/uptime", O_RDONLY);
+    long pn = SYS(SYS_sendfile, p[1], pf, NULL, 4096);
+    T_TRUE("sendfile from /proc/uptime sends its text", pn > 5 && read(p[0], got, sizeof got) > 5);
+    close(pf);
     int dst = open("dst", O_RDWR | O_CREAT | O_TRUNC, 0644);
     T_OK("sendfile into a regular file", SYS(SYS_sendfile, dst, src, NULL, 1000), 1000);
     T_EQ("sendfile: the destination's position moved", lseek(dst, 0, SEEK_CUR), 1000);
