@@ -53,7 +53,7 @@ BEGIN {
     # fork, vfork: the suite never forks (each test is one process), so their success is tested by the guest
     # tests instead (test/guest/run.sh: busybox sh pipelines, command substitution, background jobs, wait)
     # pause and rt_sigsuspend return nothing but EINTR (tested, sigwait.c); wait4 succeeds only for a child;
-    # setpgid succeeds only for a process that does not lead its session, or on a child: the suite's
+    # setpgid succeeds only for a process that does not lead its session, or on a child: the suite
     # program leads its session (as under skiff), so the guest test t_pgrp checks it with a child
     split("getxattr lgetxattr fgetxattr setxattr lsetxattr fsetxattr removexattr lremovexattr fremovexattr fork vfork pause rt_sigsuspend wait4 setpgid", ns, " ")
     for (i in ns) nosucc[ns[i]] = 1
