@@ -469,8 +469,15 @@ a_make() {
 	judge
 }
 
+a_tar() {
+	name="tar -z: tar runs gzip through /bin/sh (which tools/skiff packs for a glibc program)"
+	need /usr/bin/tar /usr/bin/gzip || return
+	compare "tar -czf then tar -tzf, in /bin/sh -c" --add "$data" --add /usr/bin/gzip --add /usr/bin/tar -- \
+		/bin/sh -c "tar -C '$data' -czf $tmp/t.tgz passwd numbers.txt && tar -tzf $tmp/t.tgz"
+}
+
 APPS_ALL="a_ls a_ls_etc a_cat a_head a_sort a_wc a_sha a_date a_grep a_grep_etc a_gzip a_bzip2
-a_xz a_sqlite a_lua a_perl a_python a_python_files a_python_socket a_bc a_musl a_shell a_exec a_make"
+a_xz a_sqlite a_lua a_perl a_python a_python_files a_python_socket a_bc a_musl a_shell a_exec a_make a_tar"
 
 main() {
 	# shellcheck disable=SC2086 # split the lists into words on purpose
