@@ -116,6 +116,9 @@ int main(void)
     T_ERR("epoll_ctl with an unknown op", epoll_ctl(ep, 9, p[1], &ev), EINVAL);
     T_ERR("epoll_ctl ADD with a kernel-address event", SYS(SYS_epoll_ctl, ep, EPOLL_CTL_ADD, p[1], KADDR), EFAULT);
     T_ERR("epoll_wait with maxevents 0", epoll_wait(ep, out, 0, 0), EINVAL);
+    static struct epoll_event many[10128];
+    T_TRUE("epoll_wait with maxevents 10128 (redis's)", SYS(SYS_epoll_wait, ep, many, 10128, 0) >= 0);
+    T_ERR("epoll_wait with maxevents above INT_MAX / 12", SYS(SYS_epoll_wait, ep, many, 0x7fffffff / 12 + 1, 0), EINVAL);
     T_ERR("epoll_wait on a bad fd", epoll_wait(999, out, 4, 0), EBADF);
     T_ERR("epoll_wait on a non-epoll fd", epoll_wait(p[0], out, 4, 0), EINVAL);
     T_ERR("epoll_wait into a kernel address", SYS(SYS_epoll_wait, ep, KADDR, 4, 0), EFAULT);
