@@ -35,7 +35,8 @@ deps-iso:
 	@$(NEED) grub-pc-bin:/usr/lib/grub/i386-pc/multiboot.mod grub-common:grub-mkrescue xorriso:xorriso mtools:mformat
 deps-test: deps-run deps-iso
 	@$(NEED) busybox-static:/bin/busybox musl-tools:musl-gcc file:file sqlite3:sqlite3 lua5.4:lua5.4 bc:bc \
-	    xz-utils:xz bzip2:bzip2 python3:/usr/bin/python3 perl:perl tmux:tmux
+	    xz-utils:xz bzip2:bzip2 python3:/usr/bin/python3 perl:perl tmux:tmux \
+	    redis-server:/usr/bin/redis-server redis-tools:/usr/bin/redis-cli nginx-light:/usr/sbin/nginx curl:/usr/bin/curl
 
 $(BUILD)/skiff.elf: $(KERNEL_OBJS) linker.ld | deps-build
 	$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS)

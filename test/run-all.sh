@@ -53,6 +53,7 @@ suite stdio sh test/stdio/run.sh
 suite conformance sh test/conformance/run.sh
 suite apps sh test/apps/run.sh
 suite net sh test/net/run.sh
+suite servers sh test/servers/run.sh
 suite bench-smoke make -s bench-smoke
 if [ -s "$failures" ]; then
     echo "# what failed ($(wc -l <"$failures") lines; the first 15):"
