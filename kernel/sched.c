@@ -113,6 +113,8 @@ void schedule(void)
     need_resched = false;
     struct task *next;
     while (!(next = pick_next())) {
+        if (net_idle())
+            continue; /* packets to ourselves were delivered: their receivers may run now */
         /* Every task waits: halt until an interrupt (which wakes I/O waiters) or the next deadline. */
         u64 d = next_deadline(), now = clock_monotonic_ns();
         irq_wait(d == ~0ull ? ~0ull : d > now ? MIN(d - now, 50000000ull) : 0);

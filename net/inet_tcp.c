@@ -165,6 +165,11 @@ static ssize_t stream_send(struct socket *s, const void *kbuf, size_t n, const v
     }
     if (t->st != ST_CONNECTED)
         return -EPIPE; /* as Linux's tcp_sendmsg says for a socket that never connected */
+    if (s->so_error) { /* a reset that poll already moved to SO_ERROR */
+        int e = s->so_error;
+        s->so_error = 0;
+        return -e;
+    }
     ssize_t r = tcp_send(t->pcb, kbuf, n);
     if (r == -EPIPE || r == -ECONNRESET)
         take_error(s);
@@ -189,6 +194,16 @@ static ssize_t stream_recv(struct socket *s, void *kbuf, size_t n, void *kaddr, 
     }
     if (t->st != ST_CONNECTED)
         return -ENOTCONN;
+    if (!tcp_rx_queued(t->pcb)) {
+        /* After the data, a pending error (a reset), reported once even to a peek, as Linux's sock_error():
+         * the socket layer peeks before it reads. */
+        take_error(s);
+        if (s->so_error) {
+            int e = s->so_error;
+            s->so_error = 0;
+            return -e;
+        }
+    }
     ssize_t r = tcp_recv(t->pcb, kbuf, n, flags & MSG_PEEK);
     if (r >= 0 && full)
         *full = (size_t)r;

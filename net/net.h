@@ -110,6 +110,7 @@ extern struct net_stats net_stats;
 #define NET_TICK_MS 10
 void net_timer(u64 now_ns);
 bool net_timer_needed(void);
+bool net_idle(void);   /* from the scheduler when every task waits: loopback delivered at once; true if any */
 
 /* Boot: find the device (drivers/virtio_net.c registers through pci), then configure it by DHCP. */
 void net_init(void);

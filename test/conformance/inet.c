@@ -254,6 +254,17 @@ static void t_tcp(void)
     T_TRUE("accept without an address", s >= 0);
     close(s);
     close(c);
+    /* closing with unread data resets the connection (RFC 2525 2.17) */
+    c = socket(AF_INET, SOCK_STREAM, 0);
+    connect(c, SA(to), sizeof(to));
+    s = accept(l, NULL, NULL);
+    T_OK("send what the server will not read", send(c, "unread", 6, 0), 6);
+    T_TRUE("poll: the server has it", wait_ev(s, POLLIN, 5000) & POLLIN);
+    close(s);
+    T_TRUE("poll: the reset shows as POLLERR|POLLHUP", (wait_ev(c, POLLIN, 5000) & (POLLERR | POLLHUP)) == (POLLERR | POLLHUP));
+    T_ERR("recv after the reset", recv(c, buf, sizeof(buf), 0), ECONNRESET);
+    T_OK("recv after the reset was reported: end of stream", recv(c, buf, sizeof(buf), 0), 0);
+    close(c);
     T_ERR("accept on a socket that does not listen", accept(socket(AF_INET, SOCK_STREAM, 0), NULL, NULL), EINVAL);
     close(l);
     /* nobody listens there now */
