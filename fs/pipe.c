@@ -13,6 +13,7 @@ struct pipe {
     u8 *buf;
     size_t head, len;          /* data is [head, head + len) modulo PIPE_SIZE */
     int readers, writers;
+    struct inode *inode;       /* anonymous (no name, nlink 0), as Linux's pipefs: fstat and /proc/self/fd */
 };
 
 
@@ -109,9 +110,46 @@ static void pipe_release_write(struct file *f)
     pipe_drop(p);
 }
 
+static unsigned pipe_poll_rdwr(struct file *f)
+{
+    return pipe_poll_read(f) | pipe_poll_write(f);
+}
+
+static void pipe_release_rdwr(struct file *f)
+{
+    struct pipe *p = f->priv;
+    p->readers--;
+    p->writers--;
+    pipe_drop(p);
+}
+
 static const struct file_ops pipe_read_ops = { .read = pipe_read, .poll = pipe_poll_read, .release = pipe_release_read };
 static const struct file_ops pipe_write_ops = { .write = pipe_write, .poll = pipe_poll_write,
                                                 .release = pipe_release_write };
+static const struct file_ops pipe_rdwr_ops = { .read = pipe_read, .write = pipe_write, .poll = pipe_poll_rdwr,
+                                               .release = pipe_release_rdwr };
+
+/* Opening the pipe's inode again (/proc/self/fd/N, /dev/stdin): a new file on the same pipe, a reader, a
+ * writer or both by its access mode, as opening a FIFO on Linux (which does not wait here: the pipe has both
+ * ends already, or had them). */
+static int pipe_reopen(struct file *f)
+{
+    struct pipe *p = f->inode->priv;
+    u32 acc = f->flags & O_ACCMODE;
+    f->priv = p;
+    p->readers += acc != O_WRONLY;
+    p->writers += acc != O_RDONLY;
+    f->ops = acc == O_RDONLY ? &pipe_read_ops : acc == O_WRONLY ? &pipe_write_ops : &pipe_rdwr_ops;
+    sched_kick_io();
+    return 0;
+}
+
+static const struct file_ops pipe_inode_ops = { .open = pipe_reopen };
+
+bool pipe_inode(const struct inode *ino)
+{
+    return ino && ino->fops == &pipe_inode_ops;
+}
 
 int pipe_create(struct file **rd, struct file **wr, u32 flags)
 {
@@ -123,14 +161,20 @@ int pipe_create(struct file **rd, struct file **wr, u32 flags)
     }
     p->buf = buf;
     p->readers = p->writers = 1;
+    p->inode = ramfs_new_inode(S_IFIFO | 0600);
     *rd = file_new(&pipe_read_ops, O_RDONLY | (flags & O_NONBLOCK), p);
     *wr = file_new(&pipe_write_ops, O_WRONLY | (flags & O_NONBLOCK), p);
-    if (!*rd || !*wr) {
+    if (!*rd || !*wr || !p->inode) {
         kfree(*rd);
         kfree(*wr);
+        kfree(p->inode);
         page_free_n(buf, PIPE_SIZE / PAGE_SIZE);
         kfree(p);
         return -ENOMEM;
     }
+    p->inode->fops = &pipe_inode_ops;
+    p->inode->priv = p;
+    (*rd)->inode = (*wr)->inode = p->inode;
+    p->inode->refs = 2; /* one for each end; the last file_put frees the inode (nlink 0) */
     return 0;
 }

@@ -364,9 +364,12 @@ static void refresh_fd_dir(struct inode *dir)
         ksnprintf(name, sizeof(name), "%d", fd);
         if (!f->path && f->inode && (f->inode->mode & S_IFMT) == S_IFSOCK)
             ksnprintf(target, sizeof(target), "socket:[%lu]", (u64)f->inode->ino); /* as Linux's sockfs */
+        else if (!f->path && pipe_inode(f->inode))
+            ksnprintf(target, sizeof(target), "pipe:[%lu]", (u64)f->inode->ino);
+        else if (!f->path && f->inode && S_ISCHR(f->inode->mode))
+            ksnprintf(target, sizeof(target), "/dev/pts/0");
         else if (!f->path)
-            ksnprintf(target, sizeof(target), f->inode ? (S_ISCHR(f->inode->mode) ? "/dev/pts/0" : "anon_inode:[%lu]")
-                                                       : "pipe:[%lu]", (u64)(f->inode ? f->inode->ino : (u64)f->priv & 0xffff));
+            ksnprintf(target, sizeof(target), "anon_inode:[%s]", f->inode ? "skiff" : "eventfd-or-epoll");
         struct inode *l = magic_link(dir, name, f->path ? f->path : target, resolve_fd, NULL);
         l->priv = PID_PRIV(p->pid, fd);
         l->mode = S_IFLNK | 0700;

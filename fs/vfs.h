@@ -171,6 +171,7 @@ int fd_close(struct fdtable *t, int fd);
 
 /* pipe.c — pipes: a 64 KiB ring shared by a read end and a write end. */
 int pipe_create(struct file **rd, struct file **wr, u32 flags);
+bool pipe_inode(const struct inode *ino);   /* a pipe's anonymous inode (S_IFIFO, no name) */
 
 /* eventfd.c, epoll.c */
 struct file *eventfd_create(u64 initval, u32 flags);

@@ -236,7 +236,9 @@ static long do_linkat(int olddir, const char *uold, int newdir, const char *unew
     if (rc)
         return rc;
     if (!src)
-        return -ENOENT; /* an fd without a file behind it (a pipe) */
+        return -ENOENT; /* an fd without a file behind it (an eventfd) */
+    if (pipe_inode(src))
+        return -EXDEV; /* a pipe lives on its own filesystem (pipefs) */
     if (S_ISDIR(src->mode))
         return -EPERM;
     char *kpath = kmalloc(PATH_MAX);

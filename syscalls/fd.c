@@ -186,8 +186,8 @@ SYSCALL(lseek)
     struct file *f = fd_file((int)a0);
     if (!f)
         return -EBADF;
-    if (!f->inode || (f->inode->mode & S_IFMT) == S_IFSOCK)
-        return -ESPIPE; /* a pipe or a socket */
+    if (!f->inode || (f->inode->mode & S_IFMT) == S_IFSOCK || (f->inode->mode & S_IFMT) == S_IFIFO)
+        return -ESPIPE; /* a pipe, a socket, an eventfd or epoll file */
     if (S_ISCHR(f->inode->mode))
         return f->ops == &console_ops ? -ESPIPE : 0; /* devices: the tty cannot seek, others ignore it */
     i64 off = (i64)a1, size = (i64)f->inode->size, pos;

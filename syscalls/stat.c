@@ -28,7 +28,8 @@ struct statx_k {
 _Static_assert(sizeof(struct statx_k) == 256, "struct statx");
 _Static_assert(offsetof(struct statx_k, rdev_major) == 128, "struct statx layout");
 
-/* An open file without an inode is a pipe. */
+/* An open file without an inode (an eventfd, an epoll file) reads as Linux's anonymous inodes do; a pipe's
+ * anonymous inode lives on "pipefs", with one link, as on Linux. */
 static void fill_stat(const struct inode *ino, struct stat_k *st)
 {
     memset(st, 0, sizeof(*st));
@@ -39,9 +40,9 @@ static void fill_stat(const struct inode *ino, struct stat_k *st)
         st->dev = PIPEFS_DEV;
         return;
     }
-    st->dev = RAMFS_DEV;
+    st->dev = pipe_inode(ino) ? PIPEFS_DEV : RAMFS_DEV;
     st->ino = ino->ino;
-    st->nlink = ino->nlink;
+    st->nlink = pipe_inode(ino) ? 1 : ino->nlink;
     st->mode = ino->mode;
     st->uid = ino->uid;
     st->gid = ino->gid;

@@ -165,7 +165,7 @@ SYSCALL(fallocate) /* (fd, mode, offset, len) */
         return -EOPNOTSUPP;
     if (!can_write(f))
         return -EBADF;
-    if (!f->inode)
+    if (!f->inode || (f->inode->mode & S_IFMT) == S_IFIFO)
         return -ESPIPE;
     if (S_ISDIR(f->inode->mode))
         return -EISDIR;

@@ -22,6 +22,21 @@ int main(void)
     struct stat st;
     fstat(p[0], &st);
     T_TRUE("pipe read end is a FIFO", S_ISFIFO(st.st_mode));
+    struct stat st2;
+    fstat(p[1], &st2);
+    T_TRUE("pipe: both ends are one inode, with one link", st.st_ino == st2.st_ino && st.st_dev == st2.st_dev &&
+           st.st_nlink == 1);
+    char fdpath[64];
+    snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", p[0]);
+    int again = open(fdpath, O_RDONLY);
+    T_TRUE("open /proc/self/fd/N of a pipe's read end", again >= 0);
+    write(p[1], "via", 3);
+    T_OK("the reopened read end reads what the write end wrote", read(again, buf, sizeof buf), 3);
+    snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", p[1]);
+    int wagain = open(fdpath, O_WRONLY);
+    T_OK("a reopened write end writes into the same pipe", write(wagain, "abc", 3) + read(p[0], buf, sizeof buf), 6);
+    close(again);
+    close(wagain);
     T_OK("pipe write 5 bytes", write(p[1], "hello", 5), 5);
     T_OK("pipe read them back", read(p[0], buf, sizeof buf), 5);
     T_TRUE("pipe bytes arrive in order", !memcmp(buf, "hello", 5));
