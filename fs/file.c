@@ -25,9 +25,10 @@ struct file *file_new(const struct file_ops *ops, u32 flags, void *priv)
     return f;
 }
 
-struct file *file_open_inode(struct inode *ino, u32 flags)
+struct file *file_open(struct inode *ino, u32 flags, int *err)
 {
     struct file *f = file_new(ino->fops, flags, ino->priv);
+    *err = -ENOMEM;
     if (!f)
         return NULL;
     f->inode = ino;
@@ -36,10 +37,17 @@ struct file *file_open_inode(struct inode *ino, u32 flags)
         int rc = f->ops->open(f);
         if (rc) {
             file_put(f);
+            *err = rc;
             return NULL;
         }
     }
     return f;
+}
+
+struct file *file_open_inode(struct inode *ino, u32 flags)
+{
+    int err;
+    return file_open(ino, flags, &err);
 }
 
 /* What poll reports for f now; a file without a poll op (ramfs files) is always ready, as on Linux. */

@@ -87,13 +87,29 @@ static unsigned pipe_poll_write(struct file *f)
     return p->readers ? (p->len < PIPE_SIZE ? POLLOUT : 0) : POLLERR;
 }
 
+static const struct file_ops fifo_ops;
+
 static void pipe_drop(struct pipe *p)
 {
     sched_kick_io(); /* the other end sees EOF or EPIPE */
     if (p->readers || p->writers)
         return;
+    if (p->inode && p->inode->fops == &fifo_ops)
+        p->inode->priv = NULL; /* a named FIFO: the next open starts a new pipe, empty */
     page_free_n(p->buf, PIPE_SIZE / PAGE_SIZE);
     kfree(p);
+}
+
+static struct pipe *pipe_alloc(void)
+{
+    struct pipe *p = kzalloc(sizeof(*p));
+    u8 *buf = p ? page_alloc_n(PIPE_SIZE / PAGE_SIZE) : NULL;
+    if (!buf) {
+        kfree(p);
+        return NULL;
+    }
+    p->buf = buf;
+    return p;
 }
 
 static void pipe_release_read(struct file *f)
@@ -151,15 +167,62 @@ bool pipe_inode(const struct inode *ino)
     return ino && ino->fops == &pipe_inode_ops;
 }
 
+/* A named FIFO (mknod, mkfifo): the pipe exists while some file has it open. As on Linux, opening for reading
+ * waits for a writer and opening for writing waits for a reader, unless O_NONBLOCK (then a writer with no
+ * reader is ENXIO); O_RDWR never waits. A wait that nobody could end is EDEADLK (sched_wait_io). */
+static int fifo_open(struct file *f)
+{
+    struct inode *ino = f->inode;
+    u32 acc = f->flags & O_ACCMODE;
+    bool nonblock = f->flags & O_NONBLOCK;
+    struct pipe *p = ino->priv;
+    if (!p && !(p = pipe_alloc()))
+        return -ENOMEM;
+    p->inode = ino;
+    ino->priv = p;
+    if (acc == O_WRONLY && nonblock && !p->readers) {
+        pipe_drop(p);
+        return -ENXIO;
+    }
+    pipe_reopen(f);
+    while ((acc == O_RDONLY && !nonblock && !p->writers) || (acc == O_WRONLY && !p->readers)) {
+        long rc = sched_wait_io(false, acc == O_RDONLY ? "open of a FIFO for reading (no writer)"
+                                                        : "open of a FIFO for writing (no reader)");
+        if (rc) {
+            f->ops->release(f); /* undo the attach */
+            f->ops = NULL;
+            return (int)rc;
+        }
+    }
+    return 0;
+}
+
+static const struct file_ops fifo_ops = { .open = fifo_open };
+
+struct inode *fifo_make(struct inode *dir, const char *name, u32 mode, int *err)
+{
+    if (ramfs_lookup(dir, name, strlen(name))) {
+        *err = -EEXIST;
+        return NULL;
+    }
+    struct inode *ino = ramfs_new_inode(S_IFIFO | (mode & 07777));
+    if (!ino) {
+        *err = -ENOSPC;
+        return NULL;
+    }
+    ino->fops = &fifo_ops;
+    if ((*err = ramfs_link(dir, name, ino))) {
+        kfree(ino);
+        return NULL;
+    }
+    return ino;
+}
+
 int pipe_create(struct file **rd, struct file **wr, u32 flags)
 {
-    struct pipe *p = kzalloc(sizeof(*p));
-    u8 *buf = p ? page_alloc_n(PIPE_SIZE / PAGE_SIZE) : NULL;
-    if (!buf) {
-        kfree(p);
+    struct pipe *p = pipe_alloc();
+    if (!p)
         return -ENOMEM;
-    }
-    p->buf = buf;
     p->readers = p->writers = 1;
     p->inode = ramfs_new_inode(S_IFIFO | 0600);
     *rd = file_new(&pipe_read_ops, O_RDONLY | (flags & O_NONBLOCK), p);
@@ -168,7 +231,7 @@ int pipe_create(struct file **rd, struct file **wr, u32 flags)
         kfree(*rd);
         kfree(*wr);
         kfree(p->inode);
-        page_free_n(buf, PIPE_SIZE / PAGE_SIZE);
+        page_free_n(p->buf, PIPE_SIZE / PAGE_SIZE);
         kfree(p);
         return -ENOMEM;
     }

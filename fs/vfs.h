@@ -156,6 +156,7 @@ struct fdtable {
     u8 cloexec[FD_MAX];
 };
 struct file *file_open_inode(struct inode *ino, u32 flags);
+struct file *file_open(struct inode *ino, u32 flags, int *err);  /* the same, with the open op's error */
 struct file *file_new(const struct file_ops *ops, u32 flags, void *priv);
 void file_get(struct file *f);
 unsigned file_poll(struct file *f);  /* POLL* bits ready now */
@@ -172,6 +173,7 @@ int fd_close(struct fdtable *t, int fd);
 /* pipe.c — pipes: a 64 KiB ring shared by a read end and a write end. */
 int pipe_create(struct file **rd, struct file **wr, u32 flags);
 bool pipe_inode(const struct inode *ino);   /* a pipe's anonymous inode (S_IFIFO, no name) */
+struct inode *fifo_make(struct inode *dir, const char *name, u32 mode, int *err); /* mknod S_IFIFO */
 
 /* eventfd.c, epoll.c */
 struct file *eventfd_create(u64 initval, u32 flags);

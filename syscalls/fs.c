@@ -99,9 +99,10 @@ static long do_openat(int dirfd, const char *upath, u32 flags, u32 mode)
     } else if ((rc = open_existing(&w, flags))) {
         return rc;
     }
-    struct file *f = file_open_inode(w.node, (flags & OPEN_KEEP) | O_LARGEFILE);
+    int err;
+    struct file *f = file_open(w.node, (flags & OPEN_KEEP) | O_LARGEFILE, &err);
     if (!f)
-        return -ENOMEM;
+        return err; /* ENOMEM, or the open op's own error (a FIFO: ENXIO, EDEADLK, EINTR) */
     f->path = vfs_walk_path(&w);
     if (flags & O_PATH)
         f->ops = NULL;
@@ -154,24 +155,62 @@ SYSCALL(memfd_create) /* (name, flags) */
     return open_unnamed(mode, O_RDWR | O_LARGEFILE, flags & MFD_CLOEXEC, NULL, name);
 }
 
-static long do_mkdirat(int dirfd, const char *upath, u32 mode)
+/* The new name for mkdir and mknod: its directory and last component in *w (EEXIST when it is taken). */
+static long new_name(int dirfd, const char *upath, struct walk *w)
 {
     char *kpath = kmalloc(PATH_MAX);
     if (!kpath)
         return -ENOMEM;
-    struct walk w;
-    long rc = at_walk(dirfd, upath, 0, &w, kpath);
+    long rc = at_walk(dirfd, upath, 0, w, kpath);
     kfree(kpath);
+    return rc ? rc : w->node ? -EEXIST : 0;
+}
+
+static long do_mkdirat(int dirfd, const char *upath, u32 mode)
+{
+    struct walk w;
+    long rc = new_name(dirfd, upath, &w);
     if (rc)
         return rc;
-    if (w.node)
-        return -EEXIST;
     int err;
     return ramfs_mkdir(w.dir, w.name, mode & ~current_proc()->umask & 07777, &err) ? 0 : err;
 }
 
 SYSCALL(mkdir) { return do_mkdirat(AT_FDCWD, (const char *)a0, (u32)a1); }
 SYSCALL(mkdirat) { return do_mkdirat((int)a0, (const char *)a1, (u32)a2); }
+
+/* mknod: regular files, FIFOs and socket names. Device nodes are not implemented (there would be no driver
+ * behind them): EPERM, what Linux answers a caller without CAP_MKNOD. */
+static long do_mknodat(int dirfd, const char *upath, u32 mode)
+{
+    u32 type = mode & S_IFMT;
+    if (type == S_IFDIR)
+        return -EPERM;
+    if (type && type != S_IFREG && type != S_IFIFO && type != S_IFCHR && type != S_IFBLK && type != S_IFSOCK)
+        return -EINVAL;
+    struct walk w;
+    long rc = new_name(dirfd, upath, &w);
+    if (rc)
+        return rc;
+    u32 perm = mode & ~current_proc()->umask & 07777;
+    int err = 0;
+    struct inode *ino;
+    switch (type) {
+    case S_IFIFO:
+        return fifo_make(w.dir, w.name, perm, &err) ? 0 : err;
+    case S_IFCHR: case S_IFBLK:
+        kerr("skiff: mknod of a device node (%s) is not implemented: EPERM\n", w.name);
+        return -EPERM;
+    default:
+        ino = ramfs_create(w.dir, w.name, perm, &err);
+        if (ino && type == S_IFSOCK)
+            ino->mode = S_IFSOCK | perm; /* a name only: connecting to it is ECONNREFUSED, opening it ENXIO */
+        return ino ? 0 : err;
+    }
+}
+
+SYSCALL(mknod) { return do_mknodat(AT_FDCWD, (const char *)a0, (u32)a1); }
+SYSCALL(mknodat) { return do_mknodat((int)a0, (const char *)a1, (u32)a2); }
 
 static long do_unlinkat(int dirfd, const char *upath, bool rmdir)
 {

@@ -1,6 +1,6 @@
 /* test/conformance/pipe.c — pipes and readiness: pipe, pipe2, poll, ppoll, select, pselect6. Every wait has a
  * zero (or already satisfied) timeout: the program never blocks. SIGPIPE is ignored so that EPIPE is seen. */
-/* covers: pipe pipe2 poll ppoll select pselect6 */
+/* covers: pipe pipe2 poll ppoll select pselect6 mknod mknodat */
 #include "tap.h"
 #include <poll.h>
 #include <signal.h>
@@ -9,6 +9,51 @@
 
 struct kts { long sec, nsec; };
 struct ktv { long sec, usec; };
+
+/* Named FIFOs and the other nodes mknod makes, in a scratch directory. */
+static void fifos(void)
+{
+    tap_scratch("pipe");
+    umask(022);
+    struct stat st;
+    T_OK("mknod S_IFIFO", SYS(SYS_mknod, "f", S_IFIFO | 0666, 0), 0);
+    stat("f", &st);
+    T_TRUE("mknod S_IFIFO: a FIFO, mode 0666 & ~umask", S_ISFIFO(st.st_mode) && (st.st_mode & 07777) == 0644);
+    T_ERR("open a FIFO for writing, non-blocking, with no reader", open("f", O_WRONLY | O_NONBLOCK), ENXIO);
+    int r = open("f", O_RDONLY | O_NONBLOCK);
+    T_TRUE("open a FIFO for reading, non-blocking, with no writer", r >= 0);
+    char buf[16];
+    T_OK("read from a FIFO that never had a writer: end of file", read(r, buf, sizeof buf), 0);
+    int w = open("f", O_WRONLY | O_NONBLOCK);
+    T_TRUE("open it for writing once a reader has it", w >= 0);
+    T_OK("write into the FIFO", write(w, "fifo", 4), 4);
+    T_OK("read what was written", read(r, buf, sizeof buf), 4);
+    int rw = open("f", O_RDWR);
+    T_TRUE("open a FIFO read-write never waits", rw >= 0);
+    T_OK("a FIFO opened read-write is the same pipe", write(rw, "xy", 2) + read(r, buf, sizeof buf), 4);
+    close(r), close(w), close(rw);
+    r = open("f", O_RDONLY | O_NONBLOCK);
+    T_OK("a FIFO starts empty again once every end was closed", read(r, buf, sizeof buf), 0);
+    close(r);
+    T_ERR("mknod over an existing name", SYS(SYS_mknod, "f", S_IFIFO | 0600, 0), EEXIST);
+    T_OK("mknod with type 0: a regular file", SYS(SYS_mknod, "reg", 0640, 0), 0);
+    stat("reg", &st);
+    T_TRUE("mknod type 0: regular, empty, mode 0640", S_ISREG(st.st_mode) && st.st_size == 0 &&
+           (st.st_mode & 07777) == 0640);
+    T_OK("mknod S_IFREG", SYS(SYS_mknod, "reg2", S_IFREG | 0600, 0), 0);
+    T_ERR("mknod S_IFDIR", SYS(SYS_mknod, "dir", S_IFDIR | 0700, 0), EPERM);
+    T_ERR("mknod an invalid type", SYS(SYS_mknod, "bad", 0170000 | 0600, 0), EINVAL);
+    T_ERR("mknod in a missing directory", SYS(SYS_mknod, "nodir/f", S_IFIFO | 0600, 0), ENOENT);
+    T_ERR("mknod path at a kernel address", SYS(SYS_mknod, KADDR, S_IFIFO | 0600, 0), EFAULT);
+    mkdir("d", 0755);
+    int dfd = open("d", O_RDONLY | O_DIRECTORY);
+    T_OK("mknodat relative to a directory fd", SYS(SYS_mknodat, dfd, "g", S_IFIFO | 0600, 0), 0);
+    T_TRUE("mknodat: the FIFO is in that directory", stat("d/g", &st) == 0 && S_ISFIFO(st.st_mode));
+    T_ERR("mknodat with a closed dirfd", SYS(SYS_mknodat, 999, "g", S_IFIFO | 0600, 0), EBADF);
+    T_OK("unlink a FIFO", unlink("f"), 0);
+    close(dfd);
+    tap_finish_dir();
+}
 
 int main(void)
 {
@@ -144,5 +189,6 @@ int main(void)
     close(p[0]);
     T_ERR("pipe write without readers (SIGPIPE ignored)", write(p[1], "x", 1), EPIPE);
     close(p[1]);
+    fifos();
     return tap_done();
 }
