@@ -46,16 +46,6 @@ native() {
 	nst=$?
 }
 
-# need PROGRAM...: the host has them all, else the case is skipped.
-need() {
-	for n_p in "$@"; do
-		if [ ! -x "$n_p" ]; then
-			skip "$n_p is not installed on this host"
-			return 1
-		fi
-	done
-}
-
 need_bin() {
 	if [ ! -x "$BIN/$1" ]; then
 		: >"$tmp/out"

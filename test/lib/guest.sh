@@ -32,3 +32,18 @@ fail() {
 skip() {
 	tap_skip "$name" "$1"
 }
+
+# need PROGRAM...: the host has them all, else the case is skipped.
+need() {
+	for n_p in "$@"; do
+		if [ ! -x "$n_p" ]; then
+			skip "$n_p is not installed on this host"
+			return 1
+		fi
+	done
+}
+
+# free_port: a TCP/UDP port nobody on the host uses right now.
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}

@@ -32,20 +32,6 @@ trap 'exit 143' TERM
 
 # ---------------------------------------------------------------- helpers
 
-# need PROGRAM...: the host has them all, else the case is skipped.
-need() {
-	for n_p in "$@"; do
-		if [ ! -x "$n_p" ]; then
-			skip "$n_p is not installed on this host"
-			return 1
-		fi
-	done
-}
-
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # guest ARGS...: tools/skiff run in the background (its pid in $vm), output in $tmp/out and $tmp/err.
 guest() {
 	if [ -n "${SKIFF_KERNEL:-}" ]; then
