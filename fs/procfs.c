@@ -100,8 +100,28 @@ static int gen_cpuinfo(char *buf, size_t size)
 static int gen_meminfo(char *buf, size_t size)
 {
     u64 total = pmm_total_pages() * 4, free = pmm_free_pages() * 4;
-    return ksnprintf(buf, size, "MemTotal:       %8lu kB\nMemFree:        %8lu kB\nMemAvailable:   %8lu kB\n",
-                     total, free, free);
+    /* no page cache apart from the RAM file system, no swap: the rest are zeros, present for readers (htop,
+     * free) that expect every line */
+    return ksnprintf(buf, size, "MemTotal:       %8lu kB\nMemFree:        %8lu kB\nMemAvailable:   %8lu kB\n"
+                     "Buffers:               0 kB\nCached:                0 kB\nSwapCached:            0 kB\n"
+                     "Shmem:                 0 kB\nSReclaimable:          0 kB\nSwapTotal:             0 kB\n"
+                     "SwapFree:              0 kB\n", total, free, free);
+}
+
+/* /proc/stat: one CPU; time not halted counts as user time (skiff does not split user and system time),
+ * in USER_HZ (100) ticks. */
+static int gen_stat_all(char *buf, size_t size)
+{
+    u64 up = clock_monotonic_ns(), idle = MIN(sched_idle_ns(), up), busy = (up - idle) / 10000000;
+    int nproc = 0;
+    for (struct proc *p = proc_list; p; p = p->next_proc)
+        nproc++;
+    u64 btime = (clock_realtime_ns() - up) / 1000000000;
+    size_t n = 0;
+    OUT("cpu  %lu 0 0 %lu 0 0 0 0 0 0\ncpu0 %lu 0 0 %lu 0 0 0 0 0 0\n", busy, idle / 10000000, busy, idle / 10000000);
+    OUT("intr 0\nctxt 0\nbtime %lu\nprocesses %d\nprocs_running 1\nprocs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n",
+        btime, nproc);
+    return (int)n;
 }
 
 static int gen_boot_us(char *buf, size_t size)
@@ -242,6 +262,16 @@ static int gen_status(struct proc *p, char *buf, size_t size)
                      p->ppid, FD_MAX, rss_pages() * 4, MAX(p->nthreads, 1), leader(p)->sig_blocked);
 }
 
+/* statm, in pages: size, resident, shared, text, lib, data, dt (resident is the whole VM's: no per-process
+ * accounting yet) */
+static int gen_statm(struct proc *p, char *buf, size_t size)
+{
+    u64 vsize = 0;
+    for (struct vm_area *a = p->vm ? p->vm->areas : NULL; a; a = a->next)
+        vsize += a->end - a->start;
+    return ksnprintf(buf, size, "%lu %lu 0 0 0 0 0\n", (u64)(vsize / PAGE_SIZE), rss_pages());
+}
+
 static int gen_cmdline(struct proc *p, char *buf, size_t size)
 {
     size_t n = MIN(p->cmdline_len, size);
@@ -263,7 +293,7 @@ static int gen_pid_mounts(struct proc *p, char *buf, size_t size)
 
 typedef int (*pid_gen)(struct proc *p, char *buf, size_t size);
 static const struct { const char *name; pid_gen gen; } pid_files[] = {
-    { "maps", gen_maps },       { "stat", gen_stat },       { "status", gen_status },
+    { "maps", gen_maps },       { "stat", gen_stat },       { "status", gen_status },   { "statm", gen_statm },
     { "cmdline", gen_cmdline }, { "environ", gen_environ }, { "mounts", gen_pid_mounts },
 };
 
@@ -500,7 +530,7 @@ void procfs_remove_pid(int pid)
 
 /* The files of /proc that do not belong to a process: directory (under /proc), name, generator. */
 static const struct { const char *dir, *name; proc_gen gen; } proc_files[] = {
-    { "", "uptime", gen_uptime },           { "", "meminfo", gen_meminfo },
+    { "", "uptime", gen_uptime },           { "", "meminfo", gen_meminfo },     { "", "stat", gen_stat_all },
     { "", "cpuinfo", gen_cpuinfo },         { "", "loadavg", gen_loadavg },
     { "", "version", gen_version },         { "", "mounts", gen_mounts },
     { "", "filesystems", gen_filesystems }, { "skiff", "boot_us", gen_boot_us },

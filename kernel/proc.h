@@ -138,6 +138,7 @@ void sched_wait_key(u64 ns, u64 key);    /* the same, woken only by sched_wake (
 void sched_kick_io(void);                /* I/O happened: I/O waiters re-check */
 void sched_wake_io_waiters(void);        /* the same without counting an I/O event (any interrupt) */
 u64 sched_io_events(void);               /* how many sched_kick_io calls so far (edge-triggered epoll) */
+u64 sched_idle_ns(void);                 /* time the CPU spent halted with nothing to run */
 long sched_wait_io(bool nonblock, const char *what); /* wait for the other end, or why not */
 void sched_prepare(struct task *t, struct regs *frame);
 long futex_wake_addr(u64 uaddr, int n);

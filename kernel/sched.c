@@ -108,6 +108,13 @@ static void switch_in(struct task *t)
     free_reaped();
 }
 
+static u64 idle_tsc; /* TSC ticks spent halted with nothing to run: /proc/stat's idle time */
+
+u64 sched_idle_ns(void)
+{
+    return clock_tsc_to_ns(idle_tsc);
+}
+
 void schedule(void)
 {
     need_resched = false;
@@ -116,8 +123,9 @@ void schedule(void)
         if (net_idle())
             continue; /* packets to ourselves were delivered: their receivers may run now */
         /* Every task waits: halt until an interrupt (which wakes I/O waiters) or the next deadline. */
-        u64 d = next_deadline(), now = clock_monotonic_ns();
+        u64 d = next_deadline(), now = clock_monotonic_ns(), t0 = rdtsc_now();
         irq_wait(d == ~0ull ? ~0ull : d > now ? MIN(d - now, 50000000ull) : 0);
+        idle_tsc += rdtsc_now() - t0;
     }
     if (next == current)
         return;

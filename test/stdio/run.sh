@@ -10,7 +10,7 @@ SKIFF=tools/skiff
 B=build/progs
 T=$(mktemp -d)
 trap 'tmux -L skifftest kill-server 2>/dev/null; rm -rf "$T"' EXIT INT TERM
-tap_plan 12
+tap_plan 13
 
 # check NAME CONDITION-STATUS REASON
 check() {
@@ -111,6 +111,15 @@ if [ -d /usr/lib/python3.11 ]; then
     check "python3 at a terminal: >>> prompt, print(6*7) gives 42, ^D exits 0" $? "$(grep -v '^$' "$T/pane" | tail -4 | tr '\n' '|')"
 else
     tap_skip "python3 at a terminal" "python3.11's standard library is not installed"
+fi
+
+if [ -x /usr/bin/htop ]; then
+    # ncurses: the packed terminfo entry, the terminal's size, raw keys; /proc/stat and /proc/<pid> read
+    start_pane "$SKIFF run --timeout 120 /usr/bin/htop"
+    pane_wait 'Tasks:' 100 && pane_wait 'Load average' 10 && $TM send-keys -t s q && pane_wait 'EXIT=0' 30
+    check "htop at a terminal draws its meters and the process list, q exits 0" $? "$(grep -v '^$' "$T/pane" | tail -4 | tr '\n' '|')"
+else
+    tap_skip "htop at a terminal" "htop is not installed"
 fi
 
 start_pane "$SKIFF run --timeout 90 /bin/busybox sh -c 'echo ready; exec /bin/busybox cat'" 
