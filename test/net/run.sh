@@ -53,11 +53,6 @@ need_bin() {
 	fi
 }
 
-# free_port: a TCP/UDP port nobody on the host uses right now.
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # wait_port PORT: until something listens on 127.0.0.1:PORT (10 s at most).
 wait_port() {
 	python3 - "$1" <<'PY'
