@@ -96,7 +96,14 @@ echo EXIT=\$?
 stty -g > $T/stty.after
 sleep 60
 PANE
-    $TM new-session -d -s s -x 100 -y 30 "sh $T/pane.sh"
+    # killing the last session ends the tmux server, and a new-session that races with its exit fails
+    # ("server exited unexpectedly"): try again until a new server takes it
+    for try in 1 2 3 4 5 6 7 8 9 10; do
+        $TM new-session -d -s s -x 100 -y 30 "sh $T/pane.sh" 2>/dev/null && return 0
+        sleep 0.3
+    done
+    echo "# tmux would not start a session"
+    return 1
 }
 
 start_pane "$SKIFF run --timeout 60 /bin/busybox stty size"
