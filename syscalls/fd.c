@@ -14,25 +14,18 @@
 
 struct iovec_k { u64 base, len; };
 
-static struct file *readable(int fd, long *err)
+/* f if it can be read (or written): EBADF for the wrong access mode or no file, EINVAL without the op. */
+static struct file *open_for(struct file *f, bool write, long *err)
 {
-    struct file *f = fd_file(fd);
     *err = -EBADF;
-    if (!f || (f->flags & O_ACCMODE) == O_WRONLY || (f->flags & O_PATH))
+    if (!f || (f->flags & O_ACCMODE) == (write ? O_RDONLY : O_WRONLY) || (f->flags & O_PATH))
         return NULL;
     *err = -EINVAL;
-    return f->ops && f->ops->read ? f : NULL;
+    return f->ops && (write ? f->ops->write != NULL : f->ops->read != NULL) ? f : NULL;
 }
 
-static struct file *writable(int fd, long *err)
-{
-    struct file *f = fd_file(fd);
-    *err = -EBADF;
-    if (!f || (f->flags & O_ACCMODE) == O_RDONLY || (f->flags & O_PATH))
-        return NULL;
-    *err = -EINVAL;
-    return f->ops && f->ops->write ? f : NULL;
-}
+static struct file *readable(int fd, long *err) { return open_for(fd_file(fd), false, err); }
+static struct file *writable(int fd, long *err) { return open_for(fd_file(fd), true, err); }
 
 static bool seekable(struct file *f)
 {
@@ -104,8 +97,7 @@ static long do_iov(int fd, const struct iovec_k *uiov, int cnt, bool is_write, i
         return -EBADF;
     if (pos != POS_FILE && !seekable(f))
         return -ESPIPE;
-    f = is_write ? writable(fd, &err) : readable(fd, &err);
-    if (!f)
+    if (!open_for(f, is_write, &err))
         return err;
     if (cnt < 0 || cnt > IOV_MAX)
         return -EINVAL;

@@ -60,18 +60,29 @@ static long iov_import(u64 uiov, u64 cnt, struct sock_iov **out, size_t *total)
     return 0;
 }
 
+/* sendto and recvfrom: one user buffer (checked, capped at MAX_RW) as the message's one iovec, on the
+ * socket fd names. NULL with the error in *rc. */
+static struct socket *one_buffer(u64 fd, u64 buf, u64 len, int flags, struct sock_iov *iov, struct sock_msg *m,
+                                 long *rc)
+{
+    size_t n = MIN(len, MAX_RW);
+    *rc = -EFAULT;
+    if (!vm_range_ok(buf, n))
+        return NULL;
+    *iov = (struct sock_iov){ buf, n };
+    *m = (struct sock_msg){ .iov = iov, .iovcnt = 1, .total = n, .flags = flags };
+    return sock_fd((int)fd, rc);
+}
+
 SYSCALL(sendto)   /* (fd, buf, len, flags, addr, addrlen) */
 {
-    size_t n = MIN(a2, MAX_RW);
-    if (!vm_range_ok(a1, n))
-        return -EFAULT;
     long rc;
-    struct socket *s = sock_fd((int)a0, &rc);
+    struct sock_iov iov;
+    struct sock_msg m;
+    struct socket *s = one_buffer(a0, a1, a2, (int)a3, &iov, &m, &rc);
     if (!s)
         return rc;
     u8 addr[SOCK_ADDR_MAX];
-    struct sock_iov iov = { a1, n };
-    struct sock_msg m = { .iov = &iov, .iovcnt = 1, .total = n, .flags = (int)a3 };
     if (a4) {
         if ((rc = sock_addr_in((void *)a4, (int)a5, addr)))
             return rc;
@@ -83,16 +94,14 @@ SYSCALL(sendto)   /* (fd, buf, len, flags, addr, addrlen) */
 
 SYSCALL(recvfrom)   /* (fd, buf, len, flags, addr, addrlen *) */
 {
-    size_t n = MIN(a2, MAX_RW);
-    if (!vm_range_ok(a1, n))
-        return -EFAULT;
     long rc;
-    struct socket *s = sock_fd((int)a0, &rc);
+    struct sock_iov iov;
+    struct sock_msg m;
+    struct socket *s = one_buffer(a0, a1, a2, (int)a3, &iov, &m, &rc);
     if (!s)
         return rc;
     u8 addr[SOCK_ADDR_MAX];
-    struct sock_iov iov = { a1, n };
-    struct sock_msg m = { .iov = &iov, .iovcnt = 1, .total = n, .flags = (int)a3, .kaddr = addr };
+    m.kaddr = addr;
     rc = sock_recvmsg(s, &m);
     if (rc >= 0 && a4) {
         long e = sock_addr_out(addr, m.alen, (void *)a4, (int *)a5);

@@ -31,10 +31,7 @@ TIMEOUT=120
 PYTHON=/usr/bin/python3
 ENV_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/skiff-apps.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+test_tmp apps
 
 # ---------------------------------------------------------------- helpers
 

@@ -26,26 +26,10 @@ QEMU=${SKIFF_QEMU:-qemu-system-x86_64}
 # Generous: TCG is slow on a loaded CI machine, but nothing may hang.
 TIMEOUT=60
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/skiff-test.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+test_tmp test
 
 # ---------------------------------------------------------------- helpers
 
-
-expect_status() {
-	[ "$st" -eq "$1" ] || fail "exit status $st, expected $1"
-}
-
-# expect_out_has TEXT: a line of stdout contains TEXT (fixed string).
-expect_out_has() {
-	grep -qF -- "$1" "$tmp/out" || fail "stdout lacks '$1'"
-}
-
-expect_err_has() {
-	grep -qF -- "$1" "$tmp/err" || fail "stderr lacks '$1'"
-}
 
 # expect_out_is FILE: stdout is exactly the contents of FILE.
 expect_out_is() {

@@ -1,6 +1,16 @@
 # test/lib/guest.sh: what the guest test scripts share (sourced after tap.sh, with $SKIFF, $TIMEOUT and $tmp
 # set): running a program in skiff, and reporting a named case with the run's output as diagnostics.
 
+# test_tmp NAME: $tmp, a scratch directory removed at exit, and $pids, background processes (host servers,
+# VMs) killed at exit; ^C and SIGTERM end the suite with 130 and 143.
+test_tmp() {
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/skiff-$1.XXXXXX") || exit 1
+	pids=
+	trap 'for p in $pids; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+}
+
 # sk ARGS...: `skiff run --timeout $TIMEOUT ARGS` with stdin from /dev/null (so a test never eats the
 # runner's stdin); sets $st, fills $tmp/out and $tmp/err. SKIFF_KERNEL picks another kernel image.
 sk() {
@@ -31,6 +41,19 @@ fail() {
 
 skip() {
 	tap_skip "$name" "$1"
+}
+
+expect_status() {
+	[ "$st" -eq "$1" ] || fail "exit status $st, expected $1"
+}
+
+# expect_out_has TEXT: a line of stdout contains TEXT (fixed string).
+expect_out_has() {
+	grep -qF -- "$1" "$tmp/out" || fail "stdout lacks '$1'"
+}
+
+expect_err_has() {
+	grep -qF -- "$1" "$tmp/err" || fail "stderr lacks '$1'"
 }
 
 # need PROGRAM...: the host has them all, else the case is skipped.

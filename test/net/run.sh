@@ -21,27 +21,9 @@ BUSYBOX=${BUSYBOX:-/bin/busybox}
 TIMEOUT=90
 SERVER_TIMEOUT=180
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/skiff-net.XXXXXX") || exit 1
-pids=
-cleanup() {
-	for p in $pids; do
-		kill "$p" 2>/dev/null
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+test_tmp net
 
 # ---------------------------------------------------------------- helpers
-
-expect_status() {
-	[ "$st" -eq "$1" ] || fail "exit status $st, expected $1"
-}
-
-expect_out_has() {
-	grep -qF -- "$1" "$tmp/out" || fail "stdout lacks '$1'"
-}
 
 # need_bin NAME: the test program exists, else the test fails (a broken build is no reason to skip).
 need_bin() {

@@ -18,17 +18,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd -P)
 SKIFF=${SKIFF:-$top/tools/skiff}
 TIMEOUT=120
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/skiff-servers.XXXXXX") || exit 1
-pids=
-cleanup() {
-	for p in $pids; do
-		kill "$p" 2>/dev/null
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+test_tmp servers
 
 # ---------------------------------------------------------------- helpers
 
