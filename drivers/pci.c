@@ -7,8 +7,10 @@
 
 extern const struct pci_driver virtio_console_driver, virtio_console_modern_driver;
 extern const struct pci_driver virtio_net_driver, virtio_net_modern_driver;
+extern const struct pci_driver virtio_9p_driver, virtio_9p_modern_driver;
 static const struct pci_driver *const drivers[] = { &virtio_console_driver, &virtio_console_modern_driver,
-                                                    &virtio_net_driver, &virtio_net_modern_driver };
+                                                    &virtio_net_driver, &virtio_net_modern_driver,
+                                                    &virtio_9p_driver, &virtio_9p_modern_driver };
 
 static u32 cfg_addr(const struct pci_dev *d, u8 off)
 {

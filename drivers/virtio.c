@@ -140,20 +140,33 @@ u8 virtio_isr(struct virtio_dev *v)
     return *v->isr;
 }
 
-int virtq_add(struct virtq *q, void *buf, u32 len, bool device_writes, void *cookie)
+/* Chains n buffers through their descriptors' next fields and publishes the head: the device sees one
+ * request made of them, readable ones first (virtio requires it), then the ones it writes. */
+int virtq_add_chain(struct virtq *q, const struct vq_buf *bufs, int n, void *cookie)
 {
-    if (!q->num_free)
+    if (n < 1 || n > q->num_free)
         return -1;
-    u16 id = q->free_head;
-    q->free_head = q->desc[id].next;
-    q->num_free--;
-    q->desc[id] = (struct vq_desc){ virt_to_phys(buf), len, device_writes ? VQ_DESC_F_WRITE : 0, 0 };
-    q->cookie[id] = cookie;
+    u16 head = q->free_head, id = head;
+    for (int i = 0; i < n; i++) {
+        u16 next = q->desc[id].next;
+        u16 flags = (u16)((bufs[i].device_writes ? VQ_DESC_F_WRITE : 0) | (i + 1 < n ? VQ_DESC_F_NEXT : 0));
+        q->desc[id] = (struct vq_desc){ virt_to_phys(bufs[i].buf), bufs[i].len, flags, i + 1 < n ? next : 0 };
+        q->free_head = next;
+        id = next;
+    }
+    q->num_free = (u16)(q->num_free - n);
+    q->cookie[head] = cookie;
     u16 idx = q->avail[1];
-    q->avail[2 + idx % q->size] = id;
+    q->avail[2 + idx % q->size] = head;
     barrier(); /* the ring entry before the index that publishes it (x86 keeps stores in order) */
     q->avail[1] = idx + 1;
     return 0;
+}
+
+int virtq_add(struct virtq *q, void *buf, u32 len, bool device_writes, void *cookie)
+{
+    struct vq_buf one = { buf, len, device_writes };
+    return virtq_add_chain(q, &one, 1, cookie);
 }
 
 void virtq_kick(struct virtq *q)
@@ -172,9 +185,16 @@ void *virtq_used(struct virtq *q, u32 *len)
     u16 id = (u16)e->id;
     *len = e->len;
     q->last_used++;
+    if (id >= q->size)
+        return NULL; /* a broken device: nothing of ours to give back */
     void *cookie = q->cookie[id];
-    q->desc[id].next = q->free_head;
+    u16 last = id, n = 1;
+    while ((q->desc[last].flags & VQ_DESC_F_NEXT) && n < q->size) { /* the whole chain goes back */
+        last = q->desc[last].next;
+        n++;
+    }
+    q->desc[last].next = q->free_head;
     q->free_head = id;
-    q->num_free++;
+    q->num_free = (u16)(q->num_free + n);
     return cookie;
 }

@@ -34,6 +34,9 @@ int virtio_pci_init(struct virtio_dev *v, const struct pci_dev *d, u64 wanted); 
 int virtio_queue_setup(struct virtio_dev *v, struct virtq *q, u16 index);
 void virtio_driver_ok(struct virtio_dev *v);
 u8 virtio_isr(struct virtio_dev *v);                   /* reading acknowledges the interrupt */
+struct vq_buf { void *buf; u32 len; bool device_writes; };
+/* Queues a request of n buffers (the device-readable ones first); the cookie comes back from virtq_used. */
+int virtq_add_chain(struct virtq *q, const struct vq_buf *bufs, int n, void *cookie);
 /* Queues one buffer (device_writes: the device fills it); the cookie comes back from virtq_used. */
 int virtq_add(struct virtq *q, void *buf, u32 len, bool device_writes, void *cookie);
 void virtq_kick(struct virtq *q);

@@ -166,7 +166,7 @@ struct p9_client {
     u32 msize;                   /* negotiated: no message either way is longer */
     u8 *tbuf, *rbuf;             /* msize bytes each, physically contiguous (the device reads/writes them) */
     u32 buf_pages;
-    u16 next_tag;
+    u16 next_tag, cur_tag;
     void *owner;                 /* the task whose request is in flight (NULL: free) */
     u32 *free_fids;              /* clunked fids, reused first */
     u32 nfree, free_cap;
@@ -177,6 +177,7 @@ struct p9_client {
 
 struct p9_client *p9_client_get(struct p9_trans *t); /* the device's session, negotiated on first use */
 u32 p9_fid_alloc(struct p9_client *c);
+void p9_fid_free(struct p9_client *c, u32 fid);      /* a fid the server never made (a failed walk) */
 int p9_attach(struct p9_client *c, u32 fid, const char *aname, u32 uid, struct p9_qid *qid);
 /* Walks from fid by n names (0: clones) to a new fid newfid; -ENOENT when a name is missing. */
 int p9_walk(struct p9_client *c, u32 fid, u32 newfid, u16 n, const char *const *names, struct p9_qid *qid);
