@@ -57,6 +57,21 @@ static long check_file_map(struct file *f, u32 type, u32 prot)
     return 0;
 }
 
+/* MAP_SHARED|MAP_ANONYMOUS: the pages must outlive fork's copy of the page tables and stay the same pages in
+ * every process that inherits the mapping, so they belong to an unnamed RAM file (Linux backs them with
+ * shmem the same way); each area holds a reference, the last munmap or exit frees it. */
+static long map_shared_anon(struct vm_space *vs, u64 addr, u64 len, u32 vmflags)
+{
+    struct inode *ino = ramfs_new_inode(S_IFREG | 0600);
+    if (!ino)
+        return -ENOMEM;
+    ino->size = len;
+    inode_get(ino); /* ours until the mapping holds its own */
+    long rc = vm_map_file(vs, addr, len, vmflags, ino, 0, ~0ull, true);
+    inode_put(ino);
+    return rc;
+}
+
 SYSCALL(mmap)
 {
     u64 addr = a0, len = a1, off = a5;
@@ -94,6 +109,8 @@ SYSCALL(mmap)
     long rc;
     if (f)
         rc = vm_map_file(vs, addr, len, vmflags, f->inode, off, ~0ull, type != MAP_PRIVATE);
+    else if (type != MAP_PRIVATE)
+        rc = map_shared_anon(vs, addr, len, vmflags);
     else
         rc = vm_map(vs, addr, len, vmflags);
     if (rc) {
