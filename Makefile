@@ -75,6 +75,7 @@ $(BUILD)/arch/x86_64/vdso_image.asm.o: $(VDSO_SO)
 include test/progs/progs.mk
 include test/apps/apps.mk
 include test/conformance/conformance.mk
+include test/elf/elf.mk
 include bench/bench.mk
 
 # ---- running ----
@@ -99,7 +100,7 @@ $(BUILD)/demo-initrd.cpio: $(PROGS_DIR)/hello | deps-run
 # ---- tests ----
 include test/unit/unit.mk
 
-test: kernel progs unit-bin apps-bin conformance-bin deps-test
+test: kernel progs unit-bin apps-bin conformance-bin elf-bin deps-test
 	sh test/run-all.sh
 
 unit-test: unit-bin

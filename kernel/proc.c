@@ -134,6 +134,10 @@ static noreturn void proc_run_first(struct task *t, char **argv, char **envp)
         proc_diag("skiff: %s: No such file or directory\n", argv[0]);
         power_off(EXIT_NOENT);
     }
+    if (rc == EXEC_KILLED) {
+        proc_diag("skiff: %s: SIGSEGV: exec failed after committing: %s\n", argv[0], why);
+        power_off(128 + SIGSEGV);
+    }
     if (rc) {
         proc_diag("skiff: %s: cannot execute: %s\n", argv[0], why);
         power_off(EXIT_NOEXEC);

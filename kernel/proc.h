@@ -191,5 +191,8 @@ int exec_program(struct proc *p, const char *path, char *const argv[], char *con
                  const char **why);
 int exec_load(struct proc *p, const char *path, char *const argv[], char *const envp[], struct regs *frame,
               const char **why);
+/* What exec_program returns when the exec failed after it committed (a segment that cannot be mapped): the
+ * caller's old image is gone on Linux, which kills the process with SIGSEGV; skiff's callers do the same. */
+#define EXEC_KILLED (-4096)
 
 #endif

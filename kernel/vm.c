@@ -336,12 +336,23 @@ static bool access_allowed(u32 flags, int access)
     return flags & VM_PROT_MASK; /* x86 cannot map write- or exec-only: both imply read */
 }
 
+/* A page wholly past the end of the file: SIGBUS, as Linux (-EIO tells the trap handler). */
+static bool beyond_eof(const struct inode *ino, u64 off, const char **why)
+{
+    if (off < ALIGN_UP(ino->size, PAGE_SIZE))
+        return false;
+    *why = "past the end of the file";
+    return true;
+}
+
 /* A private file page: the file's own page when the area is read-only and the page lies wholly within the
  * file (program text, shared libraries: no copy); otherwise a copy of the valid bytes, zeros after them. */
 static int fault_private_file(struct vm_space *vs, struct vm_area *a, u64 va, u64 *pte, const char **why)
 {
     (void)vs;
     u64 off = a->file_off + (va - a->start);
+    if (beyond_eof(a->file, off, why))
+        return -EIO;
     u64 end = MIN(a->file_end, a->file->size);
     u64 valid = end > off ? MIN(end - off, PAGE_SIZE) : 0;
     u64 idx = off / PAGE_SIZE;
@@ -405,6 +416,8 @@ int vm_fault(struct vm_space *vs, u64 addr, int access, const char **why)
         return 0;
     }
     if (a->file && (a->flags & VM_SHARED)) {
+        if (beyond_eof(a->file, a->file_off + (va - a->start), why))
+            return -EIO;
         u8 *page = ramfs_page(a->file, a->file_off + (va - a->start));
         if (!page) {
             *why = "out of memory";

@@ -97,6 +97,10 @@ static long do_execveat(int dirfd, const char *upath, char *const *uargv, char *
         rc = exec_program(p, kpath, argv[0] ? argv : empty, envp, current->frame, &why);
         if (rc)
             klog("skiff: execve %s: %s\n", kpath, why);
+        if (rc == EXEC_KILLED) {
+            kfree(argv), kfree(envp), kfree(kpath);
+            proc_die(SIGSEGV); /* committed, then failed: Linux's force_fatal_sig(SIGSEGV) */
+        }
     }
     if (!rc) {
         after_exec(p);

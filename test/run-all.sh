@@ -51,6 +51,7 @@ suite unit sh test/unit/run.sh
 suite guest sh test/guest/run.sh
 suite stdio sh test/stdio/run.sh
 suite conformance sh test/conformance/run.sh
+suite elf sh test/elf/run.sh
 suite apps sh test/apps/run.sh
 suite net sh test/net/run.sh
 suite servers sh test/servers/run.sh

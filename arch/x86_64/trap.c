@@ -5,6 +5,7 @@
 #include "arch.h"
 #include "../../kernel/proc.h"
 #include "../../kernel/mm.h"
+#include "../../kernel/errno.h"
 
 static const char *const exc_names[32] = {
     "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range", "invalid opcode",
@@ -68,10 +69,11 @@ static void page_fault(struct regs *r)
     if ((user || fixup) && addr < USER_TOP) {
         int access = (r->error & PF_INSN) ? VM_EXEC : (r->error & PF_WRITE) ? VM_WRITE : VM_READ;
         const char *why = NULL;
-        if (vm_fault(current_vm(), addr, access, &why) == 0)
+        int rc = vm_fault(current_vm(), addr, access, &why);
+        if (rc == 0)
             return;
         if (user) {
-            signal_fault(r, SIGSEGV, addr, access, why);
+            signal_fault(r, rc == -EIO ? SIGBUS : SIGSEGV, addr, access, why);
             return;
         }
     }
