@@ -373,7 +373,7 @@ static struct inode *magic_link(struct inode *dir, const char *name, const char 
     int err;
     struct inode *ino = ramfs_symlink(dir, name, target, &err);
     if (!ino)
-        panic("cannot create a /proc link %s", name);
+        return NULL; /* out of memory: the caller gives up on it */
     ino->resolve = resolve;
     ino->refresh = refresh;
     return ino;
@@ -401,6 +401,8 @@ static void refresh_fd_dir(struct inode *dir)
         else if (!f->path)
             ksnprintf(target, sizeof(target), "anon_inode:[%s]", f->inode ? "skiff" : "eventfd-or-epoll");
         struct inode *l = magic_link(dir, name, f->path ? f->path : target, resolve_fd, NULL);
+        if (!l)
+            break; /* out of memory: the listing is cut short, as a failed readdir would be */
         l->priv = PID_PRIV(p->pid, fd);
         l->mode = S_IFLNK | 0700;
     }
@@ -433,33 +435,47 @@ static struct inode *proc_mkdir(struct inode *dir, const char *name)
     return proc_mkdir_(dir, name, 0555);
 }
 
-static void make_pid_dir(struct inode *proc, int pid)
+static void remove_tree(struct inode *dir, const char *name);
+
+/* /proc/<pid> for a new process; -ENOMEM (and nothing left behind) when memory runs out, for fork to fail. */
+static int make_pid_dir(struct inode *proc, int pid)
 {
     char name[16];
+    int err;
     ksnprintf(name, sizeof(name), "%d", pid);
-    struct inode *d = proc_mkdir(proc, name);
-    magic_link(d, "exe", "/", resolve_exe, refresh_exe)->priv = PID_PRIV(pid, 0);
-    magic_link(d, "cwd", "/", resolve_cwd, refresh_cwd)->priv = PID_PRIV(pid, 0);
-    magic_link(d, "root", "/", resolve_root, NULL);
-    struct inode *fd = proc_mkdir_(d, "fd", 0500);
-    fd->refresh = refresh_fd_dir;
-    fd->priv = PID_PRIV(pid, 0);
-    for (u32 i = 0; i < ARRAY_SIZE(pid_files); i++) {
-        struct inode *ino = ramfs_new_inode(S_IFREG | 0444);
-        if (!ino || ramfs_link(d, pid_files[i].name, ino))
-            panic("cannot create /proc/%d/%s", pid, pid_files[i].name);
-        ino->fops = &pid_ops;
-        ino->priv = PID_PRIV(pid, i);
+    struct inode *d = ramfs_mkdir(proc, name, 0555, &err), *fd = NULL;
+    if (!d)
+        return -ENOMEM;
+    struct inode *l[3] = { magic_link(d, "exe", "/", resolve_exe, refresh_exe),
+                           magic_link(d, "cwd", "/", resolve_cwd, refresh_cwd),
+                           magic_link(d, "root", "/", resolve_root, NULL) };
+    bool ok = l[0] && l[1] && l[2] && (fd = ramfs_mkdir(d, "fd", 0500, &err));
+    if (ok) {
+        l[0]->priv = l[1]->priv = fd->priv = PID_PRIV(pid, 0);
+        fd->refresh = refresh_fd_dir;
     }
+    for (u32 i = 0; ok && i < ARRAY_SIZE(pid_files); i++) {
+        struct inode *ino = ramfs_new_inode(S_IFREG | 0444);
+        ok = ino && !ramfs_link(d, pid_files[i].name, ino);
+        if (ino && !ok) {
+            inode_get(ino);
+            inode_put(ino); /* never linked: this frees it */
+        }
+        if (ok) {
+            ino->fops = &pid_ops;
+            ino->priv = PID_PRIV(pid, i);
+        }
+    }
+    if (!ok)
+        remove_tree(proc, name);
+    return ok ? 0 : -ENOMEM;
 }
 
 static void refresh_self(struct inode *link)
 {
     char pid[16];
     ksnprintf(pid, sizeof(pid), "%d", current_proc()->pid);
-    kfree(link->target);
-    link->target = kstrdup(pid);
-    link->size = strlen(pid);
+    set_target(link, kstrdup(pid)); /* out of memory: the old target stays */
 }
 
 static struct inode *sys_dir(struct inode *proc, const char *path)
@@ -501,10 +517,9 @@ static int gen_uuid(char *buf, size_t size)
 static struct inode *proc_root;
 
 /* /proc/<pid> for a new process, and away again when it is reaped. */
-void procfs_add_pid(int pid)
+int procfs_add_pid(int pid)
 {
-    if (proc_root)
-        make_pid_dir(proc_root, pid);
+    return proc_root ? make_pid_dir(proc_root, pid) : 0;
 }
 
 static void remove_tree(struct inode *dir, const char *name)

@@ -77,6 +77,23 @@ static void fdtable_close_all(struct fdtable *t)
             fd_close(t, fd);
 }
 
+/* Undoes proc_copy for a process that never ran (not on proc_list). */
+static void proc_discard(struct proc *p, bool share_vm)
+{
+    if (p->fdt) {
+        fdtable_close_all(p->fdt);
+        kfree(p->fdt);
+    }
+    if (p->vm && !share_vm)
+        vm_space_destroy(p->vm);
+    else if (p->vm)
+        p->vm->refs--;
+    inode_put(p->cwd);
+    kfree(p->exe);
+    kfree(p->cmdline);
+    kfree(p);
+}
+
 static struct proc *proc_copy(struct proc *parent, bool share_vm)
 {
     struct proc *p = kzalloc(sizeof(*p));
@@ -88,6 +105,7 @@ static struct proc *proc_copy(struct proc *parent, bool share_vm)
     p->parent = parent;
     p->nthreads = 0;
     p->zombie = p->vfork_done = false;
+    p->oom_killed = false;
     p->sig_pending = 0;
     p->alarm_at = p->alarm_interval = 0; /* alarms are not inherited */
     p->exe = parent->exe ? kstrdup(parent->exe) : NULL;
@@ -101,16 +119,7 @@ static struct proc *proc_copy(struct proc *parent, bool share_vm)
         p->vm = vm_space_fork(parent->vm);
     }
     if (!p->fdt || !p->vm) {
-        if (p->fdt) {
-            fdtable_close_all(p->fdt);
-            kfree(p->fdt);
-        }
-        if (p->vm && !share_vm)
-            vm_space_destroy(p->vm);
-        inode_put(p->cwd);
-        kfree(p->exe);
-        kfree(p->cmdline);
-        kfree(p);
+        proc_discard(p, share_vm);
         return NULL;
     }
     p->next_proc = proc_list;
@@ -133,12 +142,14 @@ long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
     struct proc *parent = current->proc;
     struct proc *p = proc_copy(parent, flags & CLONE_VM);
     struct task *t = p ? task_alloc() : NULL;
-    if (!t) {
+    if (!t || procfs_add_pid(p->pid)) {
         if (p) {
-            proc_list = p->next_proc;
-            p->nthreads = 0;
+            proc_list = p->next_proc; /* it was put first */
+            proc_discard(p, flags & CLONE_VM);
         }
-        return -ENOMEM; /* (a half-made process is leaked rather than half-freed) */
+        if (t)
+            task_free(t);
+        return -ENOMEM;
     }
     t->proc = p;
     t->tid = p->pid;
@@ -161,7 +172,6 @@ long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
         frame->rsp = stack;
     sched_prepare(t, frame);
     sched_add(t);
-    procfs_add_pid(pid);
     if (flags & CLONE_VFORK)
         while (!p->vfork_done && !signal_pending())
             sched_wait(~0ull);

@@ -55,6 +55,7 @@ u64 *paging_kernel_pml4(void);
 int paging_map_mmio(u64 pa, u64 len);         /* make device memory reachable through the direct map */
 u64 *pt_walk(u64 *pml4, u64 va, bool create); /* the 4 KiB PTE for va, NULL if absent (or out of memory) */
 void pt_free_user(u64 *pml4);                /* free the user half's tables and the pages they map */
+u64 pt_count_user(const u64 *pml4);          /* pages mapped in the user half, tables included (OOM) */
 
 /* User address spaces. */
 #define VM_READ 1

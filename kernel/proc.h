@@ -79,6 +79,7 @@ struct proc {
     struct proc *parent;            /* NULL for the first process */
     struct proc *next_proc;         /* every process, for wait4 and kill */
     bool zombie;                    /* exited, waiting for its parent's wait4 */
+    bool oom_killed;                /* the OOM killer sent it SIGKILL: not chosen again while it dies */
     int exit_code, term_sig;
     bool vfork_done;                /* the vfork child exec'ed or exited: its parent may go on */
     u64 alarm_at, alarm_interval;   /* ITIMER_REAL: monotonic ns of the next SIGALRM (0: none) */
@@ -159,6 +160,7 @@ struct vm_space *current_vm(void);
 void proc_start_init(void);         /* loads the program named by the initrd and enters it */
 noreturn void proc_exit(int status);          /* exit_group: the whole process ends with this status */
 noreturn void proc_die(int sig);              /* a signal ended it */
+void oom_kill(void);                          /* oom.c: out of memory on a user page fault */
 int id_alloc(void);                           /* a new pid/tid */
 struct proc *proc_by_pid(int pid);
 struct task *proc_first_task(struct proc *p);

@@ -14,6 +14,7 @@
 #define MAP_TYPE 0x0f
 #define MAP_FIXED 0x10
 #define MAP_ANONYMOUS 0x20
+#define MAP_NORESERVE 0x4000
 #define MAP_FIXED_NOREPLACE 0x100000
 #define MADV_DONTNEED 4
 /* What MAP_SHARED_VALIDATE accepts without checking (Linux's LEGACY_MAP_MASK). */
@@ -72,6 +73,16 @@ static long map_shared_anon(struct vm_space *vs, u64 addr, u64 len, u32 vmflags)
     return rc;
 }
 
+/* Linux's heuristic overcommit (vm.overcommit_memory 0): memory it would have to back — private writable or
+ * shared anonymous, without MAP_NORESERVE — larger than all of RAM and swap can never be had: ENOMEM at once.
+ * Anything smaller is granted, and pages come on first touch (oom.c when they run out). */
+static bool never_backed(u64 len, u32 prot, u32 flags)
+{
+    bool accounted = (flags & MAP_ANONYMOUS) ? ((prot & PROT_WRITE) || (flags & MAP_TYPE) != MAP_PRIVATE)
+                                             : ((prot & PROT_WRITE) && (flags & MAP_TYPE) == MAP_PRIVATE);
+    return accounted && !(flags & MAP_NORESERVE) && len / PAGE_SIZE > pmm_total_pages(); /* no swap */
+}
+
 SYSCALL(mmap)
 {
     u64 addr = a0, len = a1, off = a5;
@@ -105,6 +116,8 @@ SYSCALL(mmap)
         if (!addr)
             return -ENOMEM;
     }
+    if (never_backed(len, prot, flags))
+        return -ENOMEM;
     u32 vmflags = prot & VM_PROT_MASK;
     long rc;
     if (f)

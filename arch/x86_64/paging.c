@@ -164,3 +164,23 @@ int pt_copy_user(u64 *dst_pml4, u64 *src_pml4)
     }
     return 0;
 }
+
+static u64 count_level(const u64 *table, int level)
+{
+    u64 n = 1; /* the table itself: Linux counts page tables in a process's OOM badness too */
+    for (int i = 0; i < 512; i++) {
+        if (!(table[i] & PTE_P))
+            continue;
+        n += level > 1 ? count_level(phys_to_virt(table[i] & PTE_ADDR), level - 1) : 1;
+    }
+    return n;
+}
+
+u64 pt_count_user(const u64 *pml4)
+{
+    u64 n = 0;
+    for (int i = 0; i < 256; i++)
+        if (pml4[i] & PTE_P)
+            n += count_level(phys_to_virt(pml4[i] & PTE_ADDR), 3);
+    return n;
+}

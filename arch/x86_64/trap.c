@@ -72,6 +72,10 @@ static void page_fault(struct regs *r)
         int rc = vm_fault(current_vm(), addr, access, &why);
         if (rc == 0)
             return;
+        if (user && rc == -ENOMEM) {
+            oom_kill(); /* as Linux: a victim dies (maybe this program) and the access is tried again */
+            return;
+        }
         if (user) {
             signal_fault(r, rc == -EIO ? SIGBUS : SIGSEGV, addr, access, why);
             return;

@@ -16,6 +16,32 @@ static int readable(void *p)
 
 #define writable(p) (SYS(SYS_pread64, probe_fd, (p), 1, 0) == 1)
 
+/* Linux's heuristic overcommit: a writable private mapping larger than RAM and swap together fails at once. */
+static void never_backed(void)
+{
+    unsigned long kb = 0, total = 0;
+    char line[128];
+    FILE *f = fopen("/proc/meminfo", "r");
+    while (f && fgets(line, sizeof(line), f))
+        if (sscanf(line, "MemTotal: %lu kB", &kb) == 1 || sscanf(line, "SwapTotal: %lu kB", &kb) == 1)
+            total += kb;
+    if (f)
+        fclose(f);
+    unsigned long len = (total * 1024 + (1ul << 30)) & ~(PAGE - 1);
+    T_ERR("mmap MAP_PRIVATE PROT_WRITE larger than RAM and swap",
+          SYS(SYS_mmap, 0, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), ENOMEM);
+    T_ERR("mmap MAP_SHARED|MAP_ANONYMOUS larger than RAM and swap",
+          SYS(SYS_mmap, 0, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0), ENOMEM);
+    long r = SYS(SYS_mmap, 0, len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    T_TRUE("mmap PROT_READ larger than RAM and swap (nothing to back)", r != -1);
+    if (r != -1)
+        SYS(SYS_munmap, r, len);
+    r = SYS(SYS_mmap, 0, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    T_TRUE("mmap MAP_NORESERVE larger than RAM and swap", r != -1);
+    if (r != -1)
+        SYS(SYS_munmap, r, len);
+}
+
 /* MAP_SHARED|MAP_ANONYMOUS is the same memory in parent and child after fork; MAP_PRIVATE is not. */
 static void shared_anon_fork(void)
 {
@@ -284,6 +310,7 @@ int main(void)
     close(sfd);
 
     shared_anon_fork();
+    never_backed();
 
     close(probe_fd);
     tap_finish_dir();

@@ -367,6 +367,17 @@ t_fuzz() {
 	pass
 }
 
+t_oom() {
+	name="memory filled while opening /proc at --mem 64M: ENOMEM from open, the OOM killer's SIGKILL for the biggest process and one log line, no panic"
+	need_bin oomfill || return
+	sk --mem 64M --verbose "$BIN/oomfill"
+	expect_status 0 && expect_out_has "the child was killed by signal 9" &&
+		expect_out_has "/proc/meminfo afterwards: readable" && expect_err_has "Out of memory: Killed process 2 (oomfill)" || return
+	lines=$(grep -c "Out of memory" "$tmp/err")
+	[ "$lines" -eq 1 ] || { fail "$lines OOM log lines, expected 1"; return; }
+	pass
+}
+
 t_kvm() {
 	name="kvm"
 	if [ ! -e /dev/kvm ]; then
@@ -393,7 +404,7 @@ t_kvm() {
 
 TESTS="t_missing_host t_usage t_demo t_echo t_false t_stdin t_ls t_cat t_wc
 t_sha t_sort t_argv_glibc t_argv_musl t_segv t_abort t_notelf t_rootfs
-t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_procpid t_firmware t_fuzz t_kvm"
+t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_procpid t_firmware t_fuzz t_oom t_kvm"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose
