@@ -109,6 +109,14 @@ int vm_fault(struct vm_space *vs, u64 addr, int access, const char **why);
 int vm_map_page(struct vm_space *vs, u64 va, u64 pa, u32 flags);   /* install a given page */
 void vm_discard(struct vm_space *vs, u64 start, u64 end);           /* drop pages, keep the areas */
 bool vm_range_ok(u64 addr, u64 len);                                /* within user space, no wrap */
+/* Linux's access_ok on x86_64 (6.x): [addr, addr + len) does not wrap and ends below the sign bit. Looser than
+ * vm_range_ok on purpose: a read or write of a huge count from a user buffer is capped and then copies up to
+ * the first fault, as on Linux; only a range no user buffer can have fails at once (EFAULT). */
+static inline bool access_ok(u64 addr, u64 len)
+{
+    u64 end = addr + len;
+    return end >= addr && (i64)end >= 0;
+}
 int vm_move_pages(struct vm_space *vs, u64 from, u64 to, u64 len);  /* vm_remap.c: PTEs move, pages stay */
 bool vm_fully_mapped(struct vm_space *vs, u64 start, u64 end);      /* [start, end) covered by areas */
 

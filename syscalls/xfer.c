@@ -63,8 +63,8 @@ SYSCALL(sendfile) /* (out_fd, in_fd, off_t *offset, count) */
         return -EINVAL; /* sources other than regular files are not implemented (Linux takes a few more) */
     if (ppos && copy_from_user(&pos, ppos, sizeof(pos)))
         return -EFAULT;
-    if (pos < 0)
-        return -EINVAL;
+    if (pos < 0 || (i64)((u64)pos + a3) < 0)
+        return -EINVAL; /* Linux's rw_verify_area: the range's end must be a valid offset */
     u64 at = (u64)pos;
     long n = copy_chunks(in, &at, out, &out->off, MIN(a3, MAX_RW));
     if (n > 0 && ppos && copy_to_user(ppos, &at, sizeof(at)))
