@@ -34,23 +34,23 @@ struct task *proc_first_task(struct proc *p)
 struct task *task_alloc(void)
 {
     struct task *t = kzalloc(sizeof(*t));
-    u64 kstack = t ? pmm_alloc_contig(KSTACK_PAGES) : 0;
+    u8 *kstack = t ? vmap_alloc(KSTACK_PAGES) : NULL; /* single pages, a guard page below */
     u8 *fpu = kstack ? page_alloc() : NULL;
     if (!fpu) {
         if (kstack)
-            pmm_free_contig(kstack, KSTACK_PAGES);
+            vmap_free(kstack, KSTACK_PAGES);
         kfree(t);
         return NULL;
     }
-    t->kstack_base = kstack;
-    t->kstack_top = (u64)phys_to_virt(kstack) + KSTACK_PAGES * PAGE_SIZE;
+    t->kstack_base = (u64)kstack;
+    t->kstack_top = (u64)kstack + KSTACK_PAGES * PAGE_SIZE;
     t->fpu = fpu;
     return t;
 }
 
 void task_free(struct task *t)
 {
-    pmm_free_contig(t->kstack_base, KSTACK_PAGES);
+    vmap_free((void *)t->kstack_base, KSTACK_PAGES);
     page_free(t->fpu);
     kfree(t);
 }

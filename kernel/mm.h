@@ -55,7 +55,15 @@ u64 *paging_kernel_pml4(void);
 int paging_map_mmio(u64 pa, u64 len);         /* make device memory reachable through the direct map */
 u64 *pt_walk(u64 *pml4, u64 va, bool create); /* the 4 KiB PTE for va, NULL if absent (or out of memory) */
 void pt_free_user(u64 *pml4);                /* free the user half's tables and the pages they map */
-u64 pt_count_user(const u64 *pml4);          /* pages mapped in the user half, tables included (OOM) */
+u64 pt_count_user(const u64 *pml4);
+int paging_map_kernel(u64 va, u64 pa);      /* one page of the vmap area: 0, or -1 when out of memory */
+u64 paging_unmap_kernel(u64 va);            /* its physical page (0 if none), the TLB entry dropped */
+
+/* The vmap area (vmap.c): kernel blocks contiguous in virtual addresses only. */
+#define VMAP_BASE 0xffffc00000000000ull
+void *vmap_alloc(size_t pages);
+void vmap_free(void *p, size_t pages);
+bool vmap_contains(const void *p);          /* pages mapped in the user half, tables included (OOM) */
 
 /* User address spaces. */
 #define VM_READ 1

@@ -52,11 +52,11 @@ static struct task *proc_create_init(void)
 {
     struct proc *p = kzalloc(sizeof(*p));
     struct task *t = kzalloc(sizeof(*t));
-    u64 kstack = pmm_alloc_contig(KSTACK_PAGES);
+    u8 *kstack = vmap_alloc(KSTACK_PAGES);
     u8 *fpu = page_alloc();
     if (!p || !t || !kstack || !fpu || !(p->fdt = fdtable_create()))
         panic("out of memory creating the first process");
-    t->kstack_base = kstack;
+    t->kstack_base = (u64)kstack;
     t->fpu = fpu;
     p->pid = p->pgid = p->sid = 1;
     p->umask = 022;
@@ -68,7 +68,7 @@ static struct task *proc_create_init(void)
     p->rlimits[7] = (struct rlimit64){ FD_MAX, FD_MAX };           /* RLIMIT_NOFILE */
     t->proc = p;
     t->tid = 1;
-    t->kstack_top = (u64)phys_to_virt(kstack) + KSTACK_PAGES * PAGE_SIZE;
+    t->kstack_top = (u64)kstack + KSTACK_PAGES * PAGE_SIZE;
     return t;
 }
 

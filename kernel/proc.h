@@ -105,7 +105,7 @@ struct task {
     int tid;
     enum task_state state;
     u64 kstack_top;
-    u64 kstack_base;                /* KSTACK_PAGES pages */
+    u64 kstack_base;                /* KSTACK_PAGES pages in the vmap area (a guard page below) */
     u64 ksp;                        /* saved kernel rsp while switched out (switch.asm) */
     u8 *fpu;                        /* XSAVE/FXSAVE image while switched out (64-byte aligned) */
     u64 wait_key;                   /* futex address this task sleeps on (0: an I/O wait) */

@@ -5,7 +5,7 @@
 #include "syscalls.h"
 
 #define MAX_RW 0x7ffff000ul
-#define CHUNK 65536ul
+#define CHUNK PAGE_SIZE /* a page at a time: no contiguous run of free memory needed */
 
 static bool is_reg(struct file *f) { return f->inode && S_ISREG(f->inode->mode); }
 /* A file of the RAM file system itself (not a /proc or device file that only looks regular). */
@@ -18,7 +18,7 @@ static bool can_write(struct file *f) { return (f->flags & O_ACCMODE) != O_RDONL
  * Returns the bytes moved, or the first error when none moved. */
 static long copy_chunks(struct file *in, u64 *pos, struct file *out, u64 *out_pos, size_t count)
 {
-    u8 *buf = kmalloc(CHUNK);
+    u8 *buf = page_alloc();
     if (!buf)
         return -ENOMEM;
     long total = 0, rc = 0;
@@ -42,7 +42,7 @@ static long copy_chunks(struct file *in, u64 *pos, struct file *out, u64 *out_po
         if (signal_pending())
             break; /* a long copy stops at a signal, with what it moved */
     }
-    kfree(buf);
+    page_free(buf);
     return total ? total : rc;
 }
 

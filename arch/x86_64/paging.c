@@ -74,6 +74,8 @@ void paging_init(void)
     kernel_pml4 = table_alloc();
     map_direct(MAX(4ull << 30, ALIGN_UP(pmm_max_phys(), 2ull << 20)));
     map_image();
+    if (!next_level(kernel_pml4, (VMAP_BASE >> 39) & 511, true, PTE_P | PTE_W)) /* shared by all spaces */
+        panic("out of memory for page tables");
     write_cr3(virt_to_phys(kernel_pml4));
 }
 
@@ -183,4 +185,27 @@ u64 pt_count_user(const u64 *pml4)
         if (pml4[i] & PTE_P)
             n += count_level(phys_to_virt(pml4[i] & PTE_ADDR), 3);
     return n;
+}
+
+/* The vmap area (kernel/vmap.c). Its top-level entry is made at boot, so every address space (which copies the
+ * kernel half of the top table when it is created) shares the tables below it. Single CPU: the invlpg on this
+ * CPU is the whole TLB shootdown (the entries are global). */
+int paging_map_kernel(u64 va, u64 pa)
+{
+    u64 *pte = pt_walk(kernel_pml4, va, true);
+    if (!pte)
+        return -1;
+    *pte = pa | PTE_P | PTE_W | PTE_G | pte_nx;
+    return 0;
+}
+
+u64 paging_unmap_kernel(u64 va)
+{
+    u64 *pte = pt_walk(kernel_pml4, va, false);
+    if (!pte || !(*pte & PTE_P))
+        return 0;
+    u64 pa = *pte & PTE_ADDR;
+    *pte = 0;
+    invlpg(va);
+    return pa;
 }
