@@ -160,7 +160,8 @@ struct vm_space *current_vm(void);
 void proc_start_init(void);         /* loads the program named by the initrd and enters it */
 noreturn void proc_exit(int status);          /* exit_group: the whole process ends with this status */
 noreturn void proc_die(int sig);              /* a signal ended it */
-void oom_kill(void);                          /* oom.c: out of memory on a user page fault */
+void oom_kill(void);
+noreturn void boot_fail(const char *fmt, ...); /* proc.c: the host's input is unusable: one line, 125 */                          /* oom.c: out of memory on a user page fault */
 int id_alloc(void);                           /* a new pid/tid */
 struct proc *proc_by_pid(int pid);
 struct task *proc_first_task(struct proc *p);
