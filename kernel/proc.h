@@ -61,6 +61,19 @@ _Static_assert(sizeof(struct k_stack) == 24, "sigaltstack's stack_t");
 #define SI_USER 0
 #define SI_TKILL (-6)
 #define SEGV_MAPERR 1
+#define SEGV_ACCERR 2
+#define BUS_ADRALN 1
+#define BUS_ADRERR 2
+#define ILL_ILLOPN 2
+#define FPE_INTDIV 1
+#define FPE_FLTDIV 3
+#define FPE_FLTOVF 4
+#define FPE_FLTUND 5
+#define FPE_FLTRES 6
+#define FPE_FLTINV 7
+#define TRAP_BRKPT 1
+#define TRAP_TRACE 2
+#define SI_KERNEL 0x80
 
 /* What the kernel knows about a pending signal; written to the handler's siginfo_t. */
 struct k_siginfo {
@@ -175,7 +188,9 @@ void proc_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int signal_send(struct task *t, int sig);                     /* kill: queue it (SI_USER) */
 int signal_send_code(struct task *t, int sig, int code);      /* tgkill/tkill: SI_TKILL, to that thread */
 int signal_send_to(struct task *t, int sig, int code, bool thread);
-void signal_fault(struct regs *r, int sig, u64 addr, int access, const char *what); /* may return: handler */
+/* A fault a program caused: sig with si_code code and si_addr addr (access: VM_READ/WRITE/EXEC for the report
+ * of a page fault, 0 otherwise); may return: a handler will run */
+void signal_fault(struct regs *r, int sig, int code, u64 addr, int access, const char *what);
 void signal_deliver(struct regs *r);                           /* on every return to ring 3 */
 /* pselect6, ppoll, epoll_pwait: a temporary signal mask while the call waits (see signal.c) */
 long signal_mask_push(u64 umask, u64 size); /* the user's sigset (NULL: none): 0, -EINVAL or -EFAULT */

@@ -168,12 +168,12 @@ void signal_mask_pop(long rc)
 
 /* A synchronous fault: the program's handler runs if it has one and the signal is neither blocked nor
  * ignored (otherwise Linux forces the default, and so do we); the default ends the program with one line. */
-void signal_fault(struct regs *r, int sig, u64 addr, int access, const char *what)
+void signal_fault(struct regs *r, int sig, int code, u64 addr, int access, const char *what)
 {
     struct k_sigaction *act = current ? &current->proc->sigactions[sig] : NULL;
     bool blocked = current && ((current->sig_blocked >> (sig - 1)) & 1);
     if (act && act->handler > SIG_IGN && !blocked) {
-        struct k_siginfo info = { .signo = sig, .code = access ? SEGV_MAPERR : 1, .addr = addr,
+        struct k_siginfo info = { .signo = sig, .code = code, .addr = addr,
                                   .trapno = r->vector, .error = r->error };
         queue(current, sig, &info);
         return; /* delivered by the trap return path */

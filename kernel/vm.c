@@ -399,7 +399,7 @@ int vm_fault(struct vm_space *vs, u64 addr, int access, const char **why)
     }
     if (!access_allowed(a->flags, access)) {
         *why = "permission denied";
-        return -EFAULT;
+        return -EACCES; /* SEGV_ACCERR, where -EFAULT (nothing mapped) is SEGV_MAPERR */
     }
     u64 va = ALIGN_DOWN(addr, PAGE_SIZE);
     u64 *pte = pt_walk(vs->pml4, va, true);
@@ -431,7 +431,7 @@ int vm_fault(struct vm_space *vs, u64 addr, int access, const char **why)
     if (a->flags & (VM_VDSO | VM_VVAR)) {
         if (access & VM_WRITE) {
             *why = "the vDSO is read-only";
-            return -EFAULT;
+            return -EACCES;
         }
         *pte = vdso_page(va - vs->vdso_base) | prot_pte(a->flags & ~VM_WRITE) | PTE_SOFT_SHARED;
         return 0;
