@@ -502,6 +502,7 @@ static int gen_hostname(char *buf, size_t size)
     return ksnprintf(buf, size, "%s\n", h ? h : "skiff");
 }
 static int gen_pid_max(char *buf, size_t size) { return ksnprintf(buf, size, "4194304\n"); }
+static int gen_threads_max(char *buf, size_t size) { return ksnprintf(buf, size, "%lu\n", threads_max()); }
 static int gen_zero(char *buf, size_t size) { return ksnprintf(buf, size, "0\n"); }
 static int gen_ngroups(char *buf, size_t size) { return ksnprintf(buf, size, "65536\n"); }
 static int gen_uuid(char *buf, size_t size)
@@ -552,6 +553,7 @@ static const struct { const char *dir, *name; proc_gen gen; } proc_files[] = {
     { "skiff", "boot_phases", gen_boot_phases },
     { "sys/kernel", "osrelease", gen_osrelease }, { "sys/kernel", "ostype", gen_ostype },
     { "sys/kernel", "hostname", gen_hostname },   { "sys/kernel", "pid_max", gen_pid_max },
+    { "sys/kernel", "threads-max", gen_threads_max },
     { "sys/kernel", "ngroups_max", gen_ngroups },
     { "sys/kernel/random", "uuid", gen_uuid },    { "sys/kernel/random", "boot_id", gen_uuid },
     { "sys/vm", "overcommit_memory", gen_zero },

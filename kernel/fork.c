@@ -31,6 +31,23 @@ struct task *proc_first_task(struct proc *p)
     return NULL;
 }
 
+static u64 nr_tasks = 1; /* the first task; every task_alloc'ed one until task_free */
+
+/* kernel.threads-max as Linux sizes it: a kernel stack's worth (16 KiB) of every 8 of memory, at least 20. */
+u64 threads_max(void)
+{
+    return MAX(pmm_total_pages() * PAGE_SIZE / (16 * 1024 * 8), 20ull);
+}
+
+/* Linux's copy_process limits, the same for a thread or a process: past threads-max, EAGAIN for everyone, so a
+ * fork or thread bomb ends there while the kernel and the other processes go on. RLIMIT_NPROC (its Linux
+ * default, threads-max / 2, is what getrlimit shows) counts a user's tasks, but Linux exempts root
+ * (CAP_SYS_RESOURCE) and every skiff process runs as root. */
+long task_limit_check(void)
+{
+    return nr_tasks >= threads_max() ? -EAGAIN : 0;
+}
+
 struct task *task_alloc(void)
 {
     struct task *t = kzalloc(sizeof(*t));
@@ -45,11 +62,13 @@ struct task *task_alloc(void)
     t->kstack_base = (u64)kstack;
     t->kstack_top = (u64)kstack + KSTACK_PAGES * PAGE_SIZE;
     t->fpu = fpu;
+    nr_tasks++;
     return t;
 }
 
 void task_free(struct task *t)
 {
+    nr_tasks--;
     vmap_free((void *)t->kstack_base, KSTACK_PAGES);
     page_free(t->fpu);
     kfree(t);
@@ -140,6 +159,9 @@ static struct proc *proc_copy(struct proc *parent, bool share_vm)
 long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
 {
     struct proc *parent = current->proc;
+    long limit = task_limit_check();
+    if (limit)
+        return limit;
     struct proc *p = proc_copy(parent, flags & CLONE_VM);
     struct task *t = p ? task_alloc() : NULL;
     if (!t || procfs_add_pid(p->pid)) {

@@ -178,6 +178,8 @@ noreturn void boot_fail(const char *fmt, ...); /* proc.c: the host's input is un
 int id_alloc(void);                           /* a new pid/tid */
 struct proc *proc_by_pid(int pid);
 struct task *proc_first_task(struct proc *p);
+u64 threads_max(void);                        /* kernel.threads-max, from memory as Linux sizes it */
+long task_limit_check(void);                  /* -EAGAIN when no task may be created (fork, clone) */
 struct task *task_alloc(void);
 void task_free(struct task *t);
 long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls);

@@ -47,6 +47,9 @@ static long do_clone(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
         return -EINVAL;
     if (flags & 0xff)
         return -EINVAL; /* a thread sends no exit signal */
+    long limit = task_limit_check();
+    if (limit)
+        return limit;
     struct task *t = task_alloc();
     if (!t)
         return -ENOMEM;

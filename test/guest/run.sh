@@ -437,6 +437,13 @@ t_initrd() {
 	pass
 }
 
+t_bomb() {
+	name="a thread bomb and a fork bomb stop at threads-max with EAGAIN; the first process forks on afterwards"
+	need_bin bomb || return
+	sk --mem 48M "$BIN/bomb"
+	expect_status 0 && expect_out_has "thread bomb:" && expect_out_has "fork bomb:" && pass
+}
+
 t_oom() {
 	name="memory filled while opening /proc at --mem 64M: ENOMEM from open, the OOM killer's SIGKILL for the biggest process and one log line, no panic"
 	need_bin oomfill || return
@@ -474,7 +481,7 @@ t_kvm() {
 
 TESTS="t_missing_host t_usage t_demo t_echo t_false t_stdin t_ls t_cat t_wc
 t_sha t_sort t_argv_glibc t_argv_musl t_segv t_abort t_notelf t_rootfs
-t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_procpid t_firmware t_fuzz t_oom t_fragment t_initrd t_kvm"
+t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_procpid t_firmware t_fuzz t_oom t_fragment t_initrd t_bomb t_kvm"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose
