@@ -62,4 +62,9 @@ int elf_parse(const u8 *buf, size_t len, u64 file_size, struct elf_info *info, c
  * base is the load bias (0 for ET_EXEC). */
 int elf_check_load(const Elf64_Phdr *p, u64 base, const char **why);
 
+struct vm_space;
+/* stack.c: the initial stack of the program just loaded into vs (base: its load bias; interp_base: AT_BASE);
+ * *rsp is where argc is. 0, -E2BIG or -EFAULT. */
+int exec_build_stack(struct vm_space *vs, const struct elf_info *ei, u64 base, u64 interp_base, const char *path,
+                     char *const argv[], char *const envp[], u64 *rsp);
 #endif
