@@ -28,6 +28,8 @@ SYSCALL(rt_sigaction)
     if (a1) {
         act.mask &= ~UNBLOCKABLE;
         p->sigactions[sig] = act;
+        if (signal_ignored_by(p, sig))
+            signal_flush(p, SIGBIT(sig)); /* POSIX: setting an ignoring action discards what is pending */
     }
     return 0;
 }
@@ -79,8 +81,8 @@ SYSCALL(sigaltstack)
     return 0;
 }
 
-/* kill: a pid, a process group (0: ours, -N: group N), or everyone but the first process and the caller
- * (-1). */
+/* kill: a pid, a process group (0: ours, -N: group N), or every process but the first and the caller
+ * (-1). The signal acts on its target (kernel/signal.c), which may be the caller itself. */
 SYSCALL(kill)
 {
     int pid = (int)a0, sig = (int)a1;
@@ -92,11 +94,13 @@ SYSCALL(kill)
         struct task *t = p && !p->zombie ? (p == me ? current : proc_first_task(p)) : NULL;
         return t ? signal_send_to(t, sig, SI_USER, false) : -ESRCH;
     }
-    int group = pid == 0 ? me->pgid : -pid, sent = 0;
+    if (pid == (int)0x80000000)
+        return -ESRCH; /* -INT_MIN is no group */
+    if (pid != -1)
+        return signal_send_pgrp(pid == 0 ? me->pgid : -pid, sig, SI_USER);
+    int sent = 0;
     for (struct proc *p = proc_list; p; p = p->next_proc) {
-        if (p->zombie || (pid == -1 ? p->pid == 1 || p == me : p->pgid != group))
-            continue;
-        struct task *t = p == me ? current : proc_first_task(p);
+        struct task *t = p->zombie || p->pid == 1 || p == me ? NULL : proc_first_task(p);
         if (t && signal_send_to(t, sig, SI_USER, false) == 0)
             sent++;
     }
@@ -123,6 +127,7 @@ SYSCALL(tgkill)
 
 SYSCALL(rt_sigreturn)
 {
+    current->restart_deadline = 0; /* a handler ran: no interrupted sleep is left to go on with */
     return sigframe_return(current->frame);
 }
 
@@ -163,8 +168,6 @@ SYSCALL(rt_sigpending)
     return copy_to_user((void *)a0, &set, a1);
 }
 
-struct siginfo_min { i32 signo, errnum, code, pad; i32 pid; u32 uid; u8 rest[104]; };
-
 /* rt_sigtimedwait: takes one of the (blocked) signals in the set, without running a handler. */
 SYSCALL(rt_sigtimedwait)
 {
@@ -183,21 +186,14 @@ SYSCALL(rt_sigtimedwait)
             return -EINVAL;
         deadline = clock_monotonic_ns() + (u64)ts[0] * 1000000000 + (u64)ts[1];
     }
-    struct proc *p = current_proc();
     for (;;) {
-        u64 ready = (p->sig_pending | current->sig_pending_task) & set;
-        if (ready) {
-            int sig = __builtin_ctzll(ready) + 1;
-            u64 bit = 1ull << (sig - 1);
-            if (current->sig_pending_task & bit)
-                current->sig_pending_task &= ~bit;
-            else
-                p->sig_pending &= ~bit;
-            if (a1) {
-                struct siginfo_min si = { .signo = sig, .code = p->sig_info[sig].code, .pid = p->sig_info[sig].pid };
-                if (copy_to_user((void *)a1, &si, sizeof(si)))
-                    return -EFAULT;
-            }
+        struct k_siginfo info;
+        int sig = signal_dequeue(set, &info);
+        if (sig) {
+            u8 si[128];
+            signal_siginfo_user(&info, si);
+            if (a1 && copy_to_user((void *)a1, si, sizeof(si)))
+                return -EFAULT;
             return sig;
         }
         if (signal_pending())
