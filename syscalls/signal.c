@@ -2,6 +2,7 @@
  * ourselves (kill, tkill, tgkill). What a signal then does is kernel/signal.c's business. */
 #include "syscalls.h"
 #include "../kernel/boot.h"
+#include "../arch/x86_64/arch.h"
 
 #define SIG_BLOCK 0
 #define SIG_UNBLOCK 1
@@ -58,8 +59,12 @@ SYSCALL(rt_sigprocmask)
 SYSCALL(sigaltstack)
 {
     struct k_stack old = current->altstack, ss;
+    u64 sp = current->frame->rsp;
+    bool on = old.size && sp > old.sp && sp - old.sp <= old.size; /* a handler runs on it now */
     if (!old.size)
         old.flags = SS_DISABLE;
+    else if (on)
+        old.flags = SS_ONSTACK;
     if (a0) {
         if (copy_from_user(&ss, (const void *)a0, sizeof(ss)))
             return -EFAULT;
@@ -74,6 +79,8 @@ SYSCALL(sigaltstack)
         }
         ss.flags &= (i32)SS_AUTODISARM;
     }
+    if (a0 && on)
+        return -EPERM; /* the stack in use cannot change under the handler */
     if (a1 && copy_to_user((void *)a1, &old, sizeof(old)))
         return -EFAULT;
     if (a0)
@@ -123,6 +130,45 @@ SYSCALL(tgkill)
     if (!t || t->proc->pid != (int)a0 || t->proc->zombie)
         return -ESRCH; /* no such thread in that thread group */
     return signal_send_code(t, (int)a2, SI_TKILL);
+}
+
+/* rt_sigqueueinfo and rt_tgsigqueueinfo: a signal with the sender's own siginfo (sigqueue's value). Only a
+ * process signalling itself may claim a kernel or kill() origin (si_code >= 0, or SI_TKILL), as on Linux. */
+static long queue_info(int tgid, struct task *t, int sig, const void *uinfo, bool thread)
+{
+    u8 raw[128];
+    if (copy_from_user(raw, uinfo, sizeof(raw)))
+        return -EFAULT;
+    struct k_siginfo info = { .signo = sig };
+    memcpy(&info.errnum, raw + 4, 4);
+    memcpy(&info.code, raw + 8, 4);
+    memcpy(&info.pid, raw + 16, 4);
+    memcpy(&info.uid, raw + 20, 4);
+    memcpy(&info.value, raw + 24, 8);
+    if ((info.code >= 0 || info.code == SI_TKILL) && tgid != current_proc()->pid)
+        return -EPERM;
+    if (sig < 0 || sig > NSIG)
+        return -EINVAL;
+    if (!t || t->proc->zombie)
+        return -ESRCH;
+    return signal_send_info(t, &info, thread);
+}
+
+SYSCALL(rt_sigqueueinfo)
+{
+    struct proc *p = proc_by_pid((int)a0);
+    struct task *t = p == current_proc() ? current : p ? proc_first_task(p) : NULL;
+    return queue_info((int)a0, t, (int)a1, (const void *)a2, false);
+}
+
+SYSCALL(rt_tgsigqueueinfo)
+{
+    if ((int)a0 <= 0 || (int)a1 <= 0)
+        return -EINVAL;
+    struct task *t = task_by_tid((int)a1);
+    if (t && t->proc->pid != (int)a0)
+        t = NULL;
+    return queue_info((int)a0, t, (int)a2, (const void *)a3, true);
 }
 
 SYSCALL(rt_sigreturn)
