@@ -118,6 +118,8 @@ struct proc {
     u64 dead_utime_tsc, dead_stime_tsc; /* CPU time of its ended threads (kernel/cputime.c) */
     u64 cutime_tsc, cstime_tsc;     /* of the children it collected, theirs included */
     u64 start_ns;                   /* monotonic time it was created (/proc/PID/stat starttime) */
+    struct ptimer *ptimers;         /* timer_create (syscalls/timer.c) */
+    int ptimer_next_id;
 };
 extern struct proc *proc_list;
 
@@ -235,6 +237,16 @@ int sigframe_setup(struct regs *r, int sig, const struct k_sigaction *act, const
 void signal_siginfo_user(const struct k_siginfo *info, void *out128); /* Linux's 128-byte siginfo_t */
 long sigframe_return(struct regs *r);
 const char *signal_name(int sig);
+
+/* fs/signalfd.c */
+struct file *signalfd_create(u64 mask, u32 flags);
+bool signalfd_set_mask(struct file *f, u64 mask);             /* false: f is not a signalfd */
+
+/* syscalls/timer.c: POSIX timers */
+void ptimer_dequeued(struct proc *p, struct k_siginfo *info); /* a timer's signal was taken: its overruns */
+void ptimers_destroy(struct proc *p);                         /* exec and exit */
+void ptimers_task_exit(struct task *t);                       /* its thread CPU-time timers stop */
+bool signal_timer_queued(struct proc *p, int id);             /* timer id's signal waits in a queue */
 
 /* cputime.c */
 void acct_charge(bool user);        /* time since the last mark was user (true) or system time */

@@ -7,6 +7,7 @@
 #include "errno.h"
 #include "../arch/x86_64/arch.h"
 #include "../net/net.h"
+#include "ktimer.h"
 
 struct task *task_list;
 static bool need_resched;
@@ -276,6 +277,8 @@ void alarms_fire(void)
         }
         armed |= p->alarm_at != 0;
     }
+    ktimers_run(); /* POSIX timers and timerfds */
+    armed |= ktimers_armed();
     if (!armed)
         timer_check_needed();
 }
@@ -285,7 +288,7 @@ void timer_check_needed(void)
     bool alarm = false;
     for (struct proc *p = proc_list; p; p = p->next_proc)
         alarm |= p->alarm_at != 0 && !p->zombie;
-    timer_set_periodic(alarm || (task_list && task_list->next) || net_timer_needed());
+    timer_set_periodic(alarm || ktimers_armed() || (task_list && task_list->next) || net_timer_needed());
 }
 
 void sched_preempt_point(struct regs *r)
@@ -320,6 +323,7 @@ noreturn void task_exit(int code)
     }
     signal_flush_task(t);
     acct_task_exit(t);
+    ptimers_task_exit(t);
     sched_exit_current();
 }
 

@@ -94,17 +94,35 @@ int signal_dequeue(u64 mask, struct k_siginfo *out)
 {
     struct task *t = current;
     u64 own = t->sig_pending_task & mask, shared = t->proc->sig_pending & mask;
+    int sig = 0;
     if (own) {
-        int sig = __builtin_ctzll(own) + 1;
+        sig = __builtin_ctzll(own) + 1;
         take_from(&t->sigq, &t->sig_pending_task, sig, out);
-        return sig;
-    }
-    if (shared) {
-        int sig = __builtin_ctzll(shared) + 1;
+    } else if (shared) {
+        sig = __builtin_ctzll(shared) + 1;
         take_from(&t->proc->sigq, &t->proc->sig_pending, sig, out);
-        return sig;
     }
-    return 0;
+    if (sig && out->code == SI_TIMER)
+        ptimer_dequeued(t->proc, out);
+    return sig;
+}
+
+static bool queue_has_timer(const struct sigq *q, int id)
+{
+    for (; q; q = q->next)
+        if (q->info.code == SI_TIMER && q->info.pid == id)
+            return true;
+    return false;
+}
+
+bool signal_timer_queued(struct proc *p, int id)
+{
+    if (queue_has_timer(p->sigq, id))
+        return true;
+    for (struct task *t = task_list; t; t = t->next)
+        if (t->proc == p && queue_has_timer(t->sigq, id))
+            return true;
+    return false;
 }
 
 static void flush_queue(struct sigq **head, u64 *pending, u64 mask)
@@ -208,8 +226,10 @@ int signal_send_info(struct task *t, const struct k_siginfo *info, bool thread)
     if (signal_ignored_by(p, sig) && !(t->sig_blocked & SIGBIT(sig)))
         return 0;
     int rc = thread ? enqueue(&t->sigq, &t->sig_pending_task, info) : enqueue(&p->sigq, &p->sig_pending, info);
-    if (rc == 0)
+    if (rc == 0) {
         wake_one(t, sig, thread);
+        sched_kick_io(); /* signalfd readers and pollers look again */
+    }
     return rc;
 }
 
