@@ -46,6 +46,21 @@ void acct_proc(struct proc *p, u64 *user_ns, u64 *sys_ns)
     *sys_ns = clock_tsc_to_ns(s);
 }
 
+/* The same for a timer on the tick, without charging the running slice (the interrupt does not know whether it
+ * was user or system time): user time alone (ITIMER_VIRTUAL), or all of it up to now (ITIMER_PROF, CPU clocks). */
+u64 acct_peek(struct proc *p, struct task *only, bool user_only)
+{
+    u64 sum = only ? 0 : p->dead_utime_tsc + (user_only ? 0 : p->dead_stime_tsc);
+    for (struct task *t = task_list; t; t = t->next) {
+        if (t->proc != p || t->state == TASK_DEAD || (only && t != only))
+            continue;
+        sum += t->utime_tsc + (user_only ? 0 : t->stime_tsc);
+        if (t == current && !user_only && t->acct_mark)
+            sum += rdtsc_now() - t->acct_mark;
+    }
+    return clock_tsc_to_ns(sum);
+}
+
 void acct_task(struct task *t, u64 *user_ns, u64 *sys_ns)
 {
     if (t == current)

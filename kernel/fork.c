@@ -132,6 +132,7 @@ static struct proc *proc_copy(struct proc *parent, bool share_vm)
     p->sig_pending = 0;              /* pending signals are not inherited */
     p->sigq = NULL;
     p->ptimers = NULL;                /* timers are not inherited */
+    memset(p->itimer_cpu, 0, sizeof(p->itimer_cpu));
     p->ptimer_next_id = 0;
     p->dead_utime_tsc = p->dead_stime_tsc = p->cutime_tsc = p->cstime_tsc = 0;
     p->start_ns = clock_monotonic_ns();
@@ -241,6 +242,8 @@ static noreturn void proc_end(int code, int sig)
     p->nthreads = 0;
     acct_task_exit(current);
     ptimers_destroy(p);
+    ktimer_cancel(&p->itimer_cpu[0]);
+    ktimer_cancel(&p->itimer_cpu[1]);
     fdtable_close_all(p->fdt);
     kfree(p->fdt);
     p->fdt = NULL;

@@ -22,16 +22,15 @@ bool ktimer_clock_ok(int clock, bool cpu_clocks)
 
 u64 ktimer_now(const struct ktimer *k)
 {
-    u64 un, sn;
     switch (k->clock) {
     case CLOCK_REALTIME: case CLOCK_TAI:
         return clock_realtime_ns();
     case CLOCK_PROCESS_CPUTIME_ID:
-        acct_proc(k->proc, &un, &sn);
-        return un + sn;
+        return acct_peek(k->proc, NULL, false);
     case CLOCK_THREAD_CPUTIME_ID:
-        acct_task(k->task, &un, &sn);
-        return un + sn;
+        return acct_peek(k->proc, k->task, false);
+    case KCLOCK_PROCESS_VIRT:
+        return acct_peek(k->proc, NULL, true);
     default:
         return clock_monotonic_ns();
     }

@@ -9,6 +9,7 @@
 #define CLOCK_THREAD_CPUTIME_ID 3
 #define CLOCK_BOOTTIME 7
 #define CLOCK_TAI 11
+#define KCLOCK_PROCESS_VIRT (-1) /* the process's user time alone (ITIMER_VIRTUAL); no clockid names it */
 
 struct proc;
 struct task;

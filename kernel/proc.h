@@ -6,6 +6,7 @@
 #include "kernel.h"
 #include "mm.h"
 #include "../fs/vfs.h"
+#include "ktimer.h"
 
 #define SIGHUP 1
 #define SIGINT 2
@@ -119,6 +120,7 @@ struct proc {
     u64 cutime_tsc, cstime_tsc;     /* of the children it collected, theirs included */
     u64 start_ns;                   /* monotonic time it was created (/proc/PID/stat starttime) */
     struct ptimer *ptimers;         /* timer_create (syscalls/timer.c) */
+    struct ktimer itimer_cpu[2];    /* ITIMER_VIRTUAL, ITIMER_PROF (syscalls/itimer.c) */
     int ptimer_next_id;
 };
 extern struct proc *proc_list;
@@ -253,6 +255,7 @@ void acct_charge(bool user);        /* time since the last mark was user (true) 
 void acct_resume(void);             /* the current thread runs again: its time counts from now */
 void acct_proc(struct proc *p, u64 *user_ns, u64 *sys_ns);
 void acct_task(struct task *t, u64 *user_ns, u64 *sys_ns);
+u64 acct_peek(struct proc *p, struct task *only, bool user_only); /* ns, from interrupt context too */
 void acct_task_exit(struct task *t);
 void acct_reap(struct proc *parent, struct proc *child);
 void acct_load_update(void);

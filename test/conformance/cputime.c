@@ -2,10 +2,12 @@
  * CLOCK_PROCESS_CPUTIME_ID, getrusage or times, spinning adds what it spun; a collected child's time shows in
  * RUSAGE_CHILDREN, times' cutime/cstime and wait4's rusage; clock_getcpuclockid clocks; /proc/PID/stat's
  * utime/stime. Only relations and generous bounds are checked, never how long something took. */
-/* covers: getrusage times clock_gettime wait4 */
+/* covers: getrusage times clock_gettime wait4 setitimer getitimer */
 #include "tap.h"
 #include <time.h>
+#include <signal.h>
 #include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/times.h>
 #include <sys/wait.h>
 
@@ -50,6 +52,50 @@ static long stat_ticks(pid_t pid)
     if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %ld %ld", &ut, &st) != 2)
         return -1;
     return ut + st;
+}
+
+static volatile int vt_count, prof_count;
+static void on_vt(int sig) { (void)sig; vt_count++; }
+static void on_prof(int sig) { (void)sig; prof_count++; }
+
+/* Spins until flag is set or 5 s of CPU time passed; the CPU time since t0. */
+static long long spin_until(volatile int *flag, long long t0)
+{
+    long long t = t0;
+    while (!*flag && t - t0 < 5000000000ll)
+        t = cpu_ns(CLOCK_PROCESS_CPUTIME_ID);
+    return t - t0;
+}
+
+static void test_itimers(void)
+{
+    signal(SIGVTALRM, on_vt);
+    signal(SIGPROF, on_prof);
+    struct itimerval v = { { 0, 0 }, { 0, 50000 } }, cur;
+    long long t0 = cpu_ns(CLOCK_PROCESS_CPUTIME_ID);
+    T_OK("setitimer ITIMER_VIRTUAL 50 ms", setitimer(ITIMER_VIRTUAL, &v, NULL), 0);
+    T_OK("getitimer ITIMER_VIRTUAL", getitimer(ITIMER_VIRTUAL, &cur), 0);
+    T_TRUE("getitimer ITIMER_VIRTUAL: about 50 ms left (Linux rounds up to its tick)",
+           cur.it_value.tv_sec == 0 && cur.it_value.tv_usec > 30000 && cur.it_value.tv_usec <= 70000);
+    struct timespec nap = { 0, 300000000 };
+    nanosleep(&nap, NULL);
+    T_EQ("setitimer ITIMER_VIRTUAL: sleeping does not use it up", vt_count, 0);
+    long long used = spin_until(&vt_count, t0);
+    T_TRUE("setitimer ITIMER_VIRTUAL: SIGVTALRM after about 50 ms of CPU time", vt_count == 1 && used >= 30000000);
+    v.it_interval.tv_usec = 20000;
+    t0 = cpu_ns(CLOCK_PROCESS_CPUTIME_ID);
+    T_OK("setitimer ITIMER_PROF 50 ms, then every 20 ms", setitimer(ITIMER_PROF, &v, NULL), 0);
+    used = spin_until(&prof_count, t0);
+    char d[80];
+    snprintf(d, sizeof d, "%d signals after %lld ns", prof_count, used);
+    tap_result(prof_count >= 1 && used >= 30000000, "setitimer ITIMER_PROF: SIGPROF after about 50 ms of CPU time", d);
+    struct itimerval off = { { 0, 0 }, { 0, 0 } }, old;
+    T_OK("setitimer ITIMER_PROF off", setitimer(ITIMER_PROF, &off, &old), 0);
+    T_TRUE("setitimer ITIMER_PROF: the old interval", old.it_interval.tv_sec == 0 && old.it_interval.tv_usec == 20000);
+    T_OK("getitimer ITIMER_PROF when off", getitimer(ITIMER_PROF, &cur), 0);
+    T_TRUE("getitimer ITIMER_PROF: zero", cur.it_value.tv_sec == 0 && cur.it_value.tv_usec == 0);
+    signal(SIGVTALRM, SIG_DFL);
+    signal(SIGPROF, SIG_DFL);
 }
 
 int main(void)
@@ -109,6 +155,7 @@ int main(void)
     T_TRUE("getrusage RUSAGE_CHILDREN: the collected children's time", ru_ns(RUSAGE_CHILDREN) >= 150000000);
     times(&t);
     T_TRUE("times cutime + cstime count the child's spin", t.tms_cutime + t.tms_cstime >= 15);
+    test_itimers();
     T_ERR("getrusage who 2", SYS(SYS_getrusage, 2, &ru), EINVAL);
     T_ERR("getrusage into a kernel address", SYS(SYS_getrusage, RUSAGE_SELF, KADDR), EFAULT);
     T_ERR("times into a kernel address", SYS(SYS_times, KADDR), EFAULT);
