@@ -108,19 +108,23 @@ static int gen_meminfo(char *buf, size_t size)
                      "SwapFree:              0 kB\n", total, free, free);
 }
 
-/* /proc/stat: one CPU; time not halted counts as user time (skiff does not split user and system time),
- * in USER_HZ (100) ticks. */
+/* /proc/stat: one CPU; user and system time as charged to the processes (kernel/cputime.c), what else the
+ * CPU did while not halted (boot, interrupts) as system time, in USER_HZ (100) ticks. */
 static int gen_stat_all(char *buf, size_t size)
 {
-    u64 up = clock_monotonic_ns(), idle = MIN(sched_idle_ns(), up), busy = (up - idle) / 10000000;
+    u64 up = clock_monotonic_ns(), idle = MIN(sched_idle_ns(), up), un, sn;
+    int running;
+    acct_system(&un, &sn, &running);
+    u64 user = MIN(un, up - idle) / 10000000, sys = (up - idle) / 10000000 - user;
     int nproc = 0;
     for (struct proc *p = proc_list; p; p = p->next_proc)
         nproc++;
     u64 btime = (clock_realtime_ns() - up) / 1000000000;
     size_t n = 0;
-    OUT("cpu  %lu 0 0 %lu 0 0 0 0 0 0\ncpu0 %lu 0 0 %lu 0 0 0 0 0 0\n", busy, idle / 10000000, busy, idle / 10000000);
-    OUT("intr 0\nctxt 0\nbtime %lu\nprocesses %d\nprocs_running 1\nprocs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n",
-        btime, nproc);
+    OUT("cpu  %lu 0 %lu %lu 0 0 0 0 0 0\ncpu0 %lu 0 %lu %lu 0 0 0 0 0 0\n", user, sys, idle / 10000000, user, sys,
+        idle / 10000000);
+    OUT("intr 0\nctxt 0\nbtime %lu\nprocesses %d\nprocs_running %d\nprocs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n",
+        btime, nproc, running);
     return (int)n;
 }
 

@@ -259,6 +259,7 @@ u64 acct_peek(struct proc *p, struct task *only, bool user_only); /* ns, from in
 void acct_task_exit(struct task *t);
 void acct_reap(struct proc *parent, struct proc *child);
 void acct_load_update(void);
+void acct_system(u64 *user_ns, u64 *sys_ns, int *running);    /* /proc/stat */
 int acct_loadavg(char *buf, size_t size);
 int id_last(void);                  /* the last pid/tid handed out */
 

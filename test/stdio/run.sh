@@ -146,7 +146,7 @@ job_control() { # SKIFF-ARGS PROMPT-REGEX
     pane_wait "$2" 150 && $TM send-keys -t s 'sleep 100' Enter && sleep 2 && $TM send-keys -t s C-z &&
         pane_wait 'Stopped.*sleep 100' 60 && $TM send-keys -t s 'jobs' Enter &&
         pane_count 'Stopped.*sleep 100' 2 30 && $TM send-keys -t s 'bg' Enter &&
-        pane_wait '^\[1\]+* sleep 100' 30 && $TM send-keys -t s 'fg' Enter && pane_wait '^sleep 100$' 30 &&
+        pane_wait '\[1\]+* sleep 100' 30 && $TM send-keys -t s 'fg' Enter && pane_wait '^sleep 100$' 30 &&
         sleep 2 && $TM send-keys -t s C-c && $TM send-keys -t s 'echo after=$?' Enter &&
         pane_wait '^after=130' 30 && $TM send-keys -t s 'exit' Enter && pane_wait 'EXIT=0' 60
 }
