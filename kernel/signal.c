@@ -167,7 +167,8 @@ void signal_notify_parent(struct proc *p, int code, int status)
 {
     struct proc *pp = p->parent;
     struct task *pt = pp && !pp->zombie ? proc_first_task(pp) : NULL;
-    bool quiet = (code == CLD_STOPPED || code == CLD_CONTINUED) && (pp->sigactions[SIGCHLD].flags & SA_NOCLDSTOP);
+    bool quiet = pt && (code == CLD_STOPPED || code == CLD_CONTINUED) &&
+                 (pp->sigactions[SIGCHLD].flags & SA_NOCLDSTOP);
     if (pt && !quiet) {
         struct k_siginfo info = { .signo = SIGCHLD, .code = code, .pid = p->pid, .value = (u64)status };
         signal_send_info(pt, &info, false);
