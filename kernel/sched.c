@@ -148,6 +148,8 @@ void task_start_c(struct regs *frame)
 {
     switch_in(current_next);
     acct_resume();
+    if (signal_pending())
+        signal_deliver(frame); /* one sent before its first run acts now, as on Linux's return from fork */
     arch_return_to_user(frame);
 }
 

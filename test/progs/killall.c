@@ -23,7 +23,6 @@ static pid_t pausing(int own_group)
 {
     pid_t c = fork();
     if (c == 0) {
-        signal(SIGTERM, SIG_DFL);
         if (own_group)
             setpgid(0, 0);
         for (;;)
@@ -34,8 +33,9 @@ static pid_t pausing(int own_group)
 
 int main(void)
 {
-    signal(SIGTERM, on_term);
+    /* the children keep SIGTERM's default action from the start: the SIGTERM may come before they run */
     pid_t a = pausing(0), b = pausing(1);
+    signal(SIGTERM, on_term);
     pid_t sender = fork();
     if (sender == 0) {
         signal(SIGTERM, SIG_DFL); /* were it signalled itself, it would die and not exit 0 */
