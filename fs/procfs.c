@@ -29,7 +29,7 @@ static int gen_uptime(char *buf, size_t size)
 
 static int gen_loadavg(char *buf, size_t size)
 {
-    return ksnprintf(buf, size, "0.00 0.00 0.00 1/1 %d\n", current_proc()->pid);
+    return acct_loadavg(buf, size);
 }
 
 static int gen_version(char *buf, size_t size)
@@ -108,19 +108,23 @@ static int gen_meminfo(char *buf, size_t size)
                      "SwapFree:              0 kB\n", total, free, free);
 }
 
-/* /proc/stat: one CPU; time not halted counts as user time (skiff does not split user and system time),
- * in USER_HZ (100) ticks. */
+/* /proc/stat: one CPU; user and system time as charged to the processes (kernel/cputime.c), what else the
+ * CPU did while not halted (boot, interrupts) as system time, in USER_HZ (100) ticks. */
 static int gen_stat_all(char *buf, size_t size)
 {
-    u64 up = clock_monotonic_ns(), idle = MIN(sched_idle_ns(), up), busy = (up - idle) / 10000000;
+    u64 up = clock_monotonic_ns(), idle = MIN(sched_idle_ns(), up), un, sn;
+    int running;
+    acct_system(&un, &sn, &running);
+    u64 user = MIN(un, up - idle) / 10000000, sys = (up - idle) / 10000000 - user;
     int nproc = 0;
     for (struct proc *p = proc_list; p; p = p->next_proc)
         nproc++;
     u64 btime = (clock_realtime_ns() - up) / 1000000000;
     size_t n = 0;
-    OUT("cpu  %lu 0 0 %lu 0 0 0 0 0 0\ncpu0 %lu 0 0 %lu 0 0 0 0 0 0\n", busy, idle / 10000000, busy, idle / 10000000);
-    OUT("intr 0\nctxt 0\nbtime %lu\nprocesses %d\nprocs_running 1\nprocs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n",
-        btime, nproc);
+    OUT("cpu  %lu 0 %lu %lu 0 0 0 0 0 0\ncpu0 %lu 0 %lu %lu 0 0 0 0 0 0\n", user, sys, idle / 10000000, user, sys,
+        idle / 10000000);
+    OUT("intr 0\nctxt 0\nbtime %lu\nprocesses %d\nprocs_running %d\nprocs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n",
+        btime, nproc, running);
     return (int)n;
 }
 
@@ -241,15 +245,17 @@ static u64 rss_pages(void)
 
 static int gen_stat(struct proc *p, char *buf, size_t size)
 {
-    u64 ticks = clock_tsc_to_ns(rdtsc_now() - boot.user_entry_tsc) / 10000000;
+    u64 un, sn, t = 10000000; /* ns per USER_HZ tick */
+    acct_proc(p, &un, &sn);
     u64 vsize = 0;
     for (struct vm_area *a = p->vm ? p->vm->areas : NULL; a; a = a->next)
         vsize += a->end - a->start;
     return ksnprintf(buf, size,
-                     "%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 %lu 0 0 0 20 0 %d 0 %lu %lu %lu 18446744073709551615 "
+                     "%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 %lu %lu %lu %lu 20 0 %d 0 %lu %lu %lu 18446744073709551615 "
                      "0 0 %lu 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
-                     p->pid, proc_comm(p), p == current_proc() ? 'R' : 'S', p->ppid, p->pgid, p->sid, ticks,
-                     MAX(p->nthreads, 1), (u64)0 /* started at boot */, vsize, rss_pages(), (u64)USER_STACK_TOP);
+                     p->pid, proc_comm(p), proc_state(p), p->ppid, p->pgid, p->sid, un / t, sn / t,
+                     clock_tsc_to_ns(p->cutime_tsc) / t, clock_tsc_to_ns(p->cstime_tsc) / t, MAX(p->nthreads, 1),
+                     p->start_ns / t, vsize, rss_pages(), (u64)USER_STACK_TOP);
 }
 
 static int gen_status(struct proc *p, char *buf, size_t size)
@@ -258,7 +264,7 @@ static int gen_status(struct proc *p, char *buf, size_t size)
                      "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n"
                      "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t%d\nGroups:\t\nVmRSS:\t%8lu kB\n"
                      "Threads:\t%d\nSigBlk:\t%016lx\nCpus_allowed:\t1\nCpus_allowed_list:\t0\n",
-                     proc_comm(p), p->umask, p == current_proc() ? "R (running)" : "S (sleeping)", p->pid, p->pid,
+                     proc_comm(p), p->umask, proc_state_name(p), p->pid, p->pid,
                      p->ppid, FD_MAX, rss_pages() * 4, MAX(p->nthreads, 1), leader(p)->sig_blocked);
 }
 

@@ -3,6 +3,7 @@
  * the program the host asked for: when it ends, the VM powers off with its status, whatever else runs. */
 #include "proc.h"
 #include "errno.h"
+#include "boot.h"
 #include "../arch/x86_64/arch.h"
 #include "../drivers/console.h"
 #include "../syscalls/syscalls.h"
@@ -15,12 +16,52 @@ int id_alloc(void)
     return next_id++;
 }
 
+int id_last(void)
+{
+    return next_id - 1;
+}
+
 struct proc *proc_by_pid(int pid)
 {
     for (struct proc *p = proc_list; p; p = p->next_proc)
         if (p->pid == pid)
             return p;
     return NULL;
+}
+
+/* POSIX: a group is orphaned when no member has a parent in another group of the same session (nobody left
+ * to continue it with job control). */
+bool proc_pgrp_orphaned(int pgid)
+{
+    for (struct proc *p = proc_list; p; p = p->next_proc) {
+        struct proc *pp = p->parent;
+        if (p->pgid == pgid && !p->zombie && pp && !pp->zombie && pp->pgid != pgid && pp->sid == p->sid)
+            return false;
+    }
+    return true;
+}
+
+/* ps's state letter: Z a zombie, T stopped, R a thread can run (or runs), S every thread waits. */
+char proc_state(struct proc *p)
+{
+    if (p->zombie)
+        return 'Z';
+    if (p->stopped)
+        return 'T';
+    for (struct task *t = task_list; t; t = t->next)
+        if (t->proc == p && (t == current || t->state == TASK_RUNNABLE))
+            return 'R';
+    return 'S';
+}
+
+const char *proc_state_name(struct proc *p)
+{
+    switch (proc_state(p)) {
+    case 'Z': return "Z (zombie)";
+    case 'T': return "T (stopped)";
+    case 'R': return "R (running)";
+    default: return "S (sleeping)";
+    }
 }
 
 struct task *proc_first_task(struct proc *p)
@@ -125,7 +166,15 @@ static struct proc *proc_copy(struct proc *parent, bool share_vm)
     p->nthreads = 0;
     p->zombie = p->vfork_done = false;
     p->oom_killed = false;
-    p->sig_pending = 0;
+    p->sig_pending = 0;              /* pending signals are not inherited */
+    p->sigq = NULL;
+    p->ptimers = NULL;                /* timers are not inherited */
+    memset(p->itimer_cpu, 0, sizeof(p->itimer_cpu));
+    p->ptimer_next_id = 0;
+    p->dead_utime_tsc = p->dead_stime_tsc = p->cutime_tsc = p->cstime_tsc = 0;
+    p->start_ns = clock_monotonic_ns();
+    p->stopped = false;
+    p->wait_report = WR_NONE;
     p->alarm_at = p->alarm_interval = 0; /* alarms are not inherited */
     p->exe = parent->exe ? kstrdup(parent->exe) : NULL;
     p->cmdline = parent->cmdline ? kstrndup(parent->cmdline, parent->cmdline_len) : NULL;
@@ -216,11 +265,17 @@ static noreturn void proc_end(int code, int sig)
     for (struct task *t = task_list, *n; t; t = n) {
         n = t->next;
         if (t->proc == p && t != current) {
+            signal_flush_task(t);
+            acct_task_exit(t);
             sched_remove(t);
             task_free(t);
         }
     }
     p->nthreads = 0;
+    acct_task_exit(current);
+    ptimers_destroy(p);
+    ktimer_cancel(&p->itimer_cpu[0]);
+    ktimer_cancel(&p->itimer_cpu[1]);
     fdtable_close_all(p->fdt);
     kfree(p->fdt);
     p->fdt = NULL;
@@ -238,10 +293,9 @@ static noreturn void proc_end(int code, int sig)
     p->term_sig = sig;
     p->zombie = true;
     p->vfork_done = true;
-    struct task *pt = p->parent ? proc_first_task(p->parent) : NULL;
-    if (pt)
-        signal_send_to(pt, SIGCHLD, 1 /* CLD_EXITED */, false);
-    sched_kick_io(); /* a parent in wait4 (or vfork) looks again */
+    p->stopped = false;
+    signal_flush(p, ~0ull);
+    signal_notify_parent(p, sig ? CLD_KILLED : CLD_EXITED, sig ? sig : code & 0xff); /* wakes wait4 and vfork */
     sched_exit_current();
 }
 
@@ -259,6 +313,8 @@ noreturn void proc_die(int sig)
 void proc_reap(struct proc *z)
 {
     procfs_remove_pid(z->pid);
+    if (z->parent)
+        acct_reap(z->parent, z);
     struct proc **pp = &proc_list;
     while (*pp && *pp != z)
         pp = &(*pp)->next_proc;

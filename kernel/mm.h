@@ -54,6 +54,10 @@ void paging_init(void);                      /* the kernel's final tables: direc
 u64 *paging_kernel_pml4(void);
 int paging_map_mmio(u64 pa, u64 len);         /* make device memory reachable through the direct map */
 u64 *pt_walk(u64 *pml4, u64 va, bool create); /* the 4 KiB PTE for va, NULL if absent (or out of memory) */
+/* fn for every non-zero 4 KiB entry of user range [start, end): at the cost of the tables present, whatever the
+ * range's size (a 64 TiB PROT_NONE reservation has none). */
+typedef void (*pt_fn)(u64 *pte, u64 va, void *ctx);
+void pt_for_each(u64 *pml4, u64 start, u64 end, pt_fn fn, void *ctx);
 void pt_free_user(u64 *pml4);                /* free the user half's tables and the pages they map */
 u64 pt_count_user(const u64 *pml4);
 int paging_map_kernel(u64 va, u64 pa);      /* one page of the vmap area: 0, or -1 when out of memory */

@@ -166,17 +166,17 @@ static int split_at(struct vm_space *vs, u64 addr)
     return 0;
 }
 
+static void discard_one(u64 *pte, u64 va, void *ctx)
+{
+    if (!(*pte & PTE_SOFT_SHARED))
+        pmm_free(*pte & PTE_ADDR); /* a file's page stays with the file */
+    *pte = 0;
+    tlb_flush_page(ctx, va);
+}
+
 void vm_discard(struct vm_space *vs, u64 start, u64 end)
 {
-    for (u64 va = start; va < end; va += PAGE_SIZE) {
-        u64 *pte = pt_walk(vs->pml4, va, false);
-        if (!pte || !*pte)
-            continue;
-        if (!(*pte & PTE_SOFT_SHARED))
-            pmm_free(*pte & PTE_ADDR); /* a file's page stays with the file */
-        *pte = 0;
-        tlb_flush_page(vs, va);
-    }
+    pt_for_each(vs->pml4, start, end, discard_one, vs);
 }
 
 int vm_unmap(struct vm_space *vs, u64 start, u64 len)
@@ -276,6 +276,21 @@ bool vm_fully_mapped(struct vm_space *vs, u64 start, u64 end)
     return at >= end;
 }
 
+struct reprotect {
+    struct vm_space *vs;
+    u32 flags;
+};
+
+static void reprotect_one(u64 *pte, u64 va, void *ctx)
+{
+    struct reprotect *r = ctx;
+    if ((*pte & PTE_SOFT_SHARED) && !(r->flags & VM_SHARED) && (r->flags & VM_WRITE))
+        *pte = 0; /* the file's page: the next touch makes the private copy (vm_fault) */
+    else
+        *pte = pte_reprotect(*pte, r->flags);
+    tlb_flush_page(r->vs, va);
+}
+
 int vm_protect(struct vm_space *vs, u64 start, u64 len, u32 prot)
 {
     u64 end = start + len;
@@ -287,16 +302,8 @@ int vm_protect(struct vm_space *vs, u64 start, u64 len, u32 prot)
         if (a->start < start)
             continue;
         a->flags = (a->flags & ~VM_PROT_MASK) | (prot & VM_PROT_MASK);
-        for (u64 va = a->start; va < a->end; va += PAGE_SIZE) {
-            u64 *pte = pt_walk(vs->pml4, va, false);
-            if (!pte || !*pte)
-                continue;
-            if ((*pte & PTE_SOFT_SHARED) && !(a->flags & VM_SHARED) && (a->flags & VM_WRITE))
-                *pte = 0; /* the file's page: the next touch makes the private copy (vm_fault) */
-            else
-                *pte = pte_reprotect(*pte, a->flags);
-            tlb_flush_page(vs, va);
-        }
+        struct reprotect r = { vs, a->flags };
+        pt_for_each(vs->pml4, a->start, a->end, reprotect_one, &r);
     }
     merge_neighbours(vs);
     return 0;

@@ -59,6 +59,7 @@ static void after_exec(struct proc *p)
         if (p->sigactions[sig].handler != SIG_IGN)
             p->sigactions[sig] = (struct k_sigaction){ 0 };
     current->altstack = (struct k_stack){ 0 };
+    ptimers_destroy(p); /* POSIX timers do not survive exec */
     current->fs_base = 0;
     wrmsr(MSR_FS_BASE, 0);
     arch_user_fpu_init();

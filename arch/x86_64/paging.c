@@ -43,6 +43,30 @@ u64 *pt_walk(u64 *pml4, u64 va, bool create)
     return &t[(va >> 12) & 511];
 }
 
+/* One level of pt_for_each: the entries of table (covering from base, 1 << shift bytes each) that meet
+ * [start, end); an absent table below is skipped whole, so the cost follows what is mapped, not the range. */
+static void walk_range(u64 *table, int shift, u64 base, u64 start, u64 end, pt_fn fn, void *ctx)
+{
+    u64 span = 1ull << shift;
+    for (u64 i = start > base ? (start - base) >> shift : 0; i < 512; i++) {
+        u64 lo = base + i * span;
+        if (lo >= end)
+            break;
+        if (shift == 12) {
+            if (table[i])
+                fn(&table[i], lo, ctx);
+        } else if (table[i] & PTE_P) {
+            walk_range(phys_to_virt(table[i] & PTE_ADDR), shift - 9, lo, start, end, fn, ctx);
+        }
+    }
+}
+
+void pt_for_each(u64 *pml4, u64 start, u64 end, pt_fn fn, void *ctx)
+{
+    if (start < end)
+        walk_range(pml4, 39, 0, start, end, fn, ctx);
+}
+
 static void map_direct(u64 end)
 {
     for (u64 pa = 0; pa < end; pa += 2ull << 20) {

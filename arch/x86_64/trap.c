@@ -182,9 +182,13 @@ static void trap_dispatch(struct regs *r)
 
 void trap_handler(struct regs *r)
 {
+    if (regs_user(r))
+        acct_charge(true);
     trap_dispatch(r);
     if (regs_user(r) && signal_pending())
         signal_deliver(r);
+    if (regs_user(r))
+        acct_charge(false);
 }
 
 /* After every device interrupt: tasks waiting for I/O look again; from ring 3, a finished time slice
@@ -196,6 +200,7 @@ void irq_return_check(struct regs *r)
     sched_wake_io_waiters(); /* a device's own handler counted any I/O event it made (sched_kick_io) */
     if (!regs_user(r))
         return;
+    acct_charge(true);
     sched_preempt_point(r);
     if (signal_pending())
         signal_deliver(r);

@@ -337,6 +337,23 @@ t_pgrp() {
 	selfcheck pgrp
 }
 
+t_kill() {
+	name="kill acts on its target: kill -9 \$! in busybox sh ends the job (137); kill(-1) spares the sender and the first process"
+	sk "$BUSYBOX" sh -c '/bin/busybox sleep 100 & kill -9 $!; wait $!; echo $?; /bin/busybox sleep 100 & kill $!; wait $!; echo $?'
+	printf '137\n143\n' >"$tmp/expected"
+	expect_status 0 && expect_out_is "$tmp/expected" || return
+	selfcheck killall
+}
+
+t_timeout_cmd() {
+	name="coreutils timeout 1 sleep 5 ends the sleep with its POSIX timer's SIGALRM (124); timeout 5 sleep 0.2 exits 0"
+	need /usr/bin/timeout /bin/sleep || return
+	sk --add /bin/sleep /usr/bin/timeout 1 /bin/sleep 5
+	expect_status 124 || return
+	sk --add /bin/sleep /usr/bin/timeout 5 /bin/sleep 0.2
+	expect_status 0 && pass
+}
+
 t_procpid() {
 	name="/proc/<pid> of another process describes it (stat, status, cwd, fd), and goes when it is reaped"
 	selfcheck procpid
@@ -481,7 +498,7 @@ t_kvm() {
 
 TESTS="t_missing_host t_usage t_demo t_echo t_false t_stdin t_ls t_cat t_wc
 t_sha t_sort t_argv_glibc t_argv_musl t_segv t_abort t_notelf t_rootfs
-t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_procpid t_firmware t_fuzz t_oom t_fragment t_initrd t_bomb t_kvm"
+t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_procpid t_firmware t_fuzz t_oom t_fragment t_initrd t_bomb t_kvm"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose
