@@ -1,0 +1,125 @@
+#!/bin/sh
+# test/cli/run.sh: what tools/skiff itself does for a user: volumes (-v), PATH lookup, `#!` interpreters, the
+# runtimes' standard libraries, /etc/passwd and /etc/group, memory sizing, --add of broken ELF files.
+# Cases that only check what the CLI would boot use test/cli/fake-qemu.sh (SKIFF_QEMU) and boot nothing;
+# the others boot skiff under QEMU and check the program's output.
+#
+# Prints TAP and ends with one line "N passed, N failed, N skipped"; exits non-zero if any case failed.
+# A case is skipped when the host lacks an optional runtime (.ci/run installs those the suite needs).
+#
+# Environment:
+#   SKIFF           the CLI to test (default: tools/skiff)
+#   SKIFF_KERNEL    kernel image passed as --kernel (default: the CLI's own)
+#   CASES           the cases to run, by function name (default: all)
+
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd -P)
+. "$top/test/lib/tap.sh"
+. "$top/test/lib/guest.sh"
+
+SKIFF=${SKIFF:-$top/tools/skiff}
+FAKE_QEMU=$top/test/cli/fake-qemu.sh
+TIMEOUT=180
+
+test_tmp cli
+
+# ---------------------------------------------------------------- helpers
+
+# dry ARGS...: `skiff run ARGS` with the fake QEMU; sets $st, fills $tmp/out, $tmp/err, $tmp/qemu.args (one
+# argument per line; absent when skiff did not get as far as QEMU) and $tmp/image (the initrd).
+dry() {
+	rm -f "$tmp/qemu.args" "$tmp/image"
+	FAKE_QEMU_LOG=$tmp/qemu.args FAKE_QEMU_IMAGE=$tmp/image SKIFF_QEMU=$FAKE_QEMU sk "$@"
+}
+
+# image_file PATH: the file PATH (no leading slash) of the dry run's initrd, on stdout.
+image_file() {
+	rm -rf "$tmp/x"
+	mkdir "$tmp/x" && (cd "$tmp/x" && cpio -idm --quiet "$1" 2>/dev/null) <"$tmp/image" && cat "$tmp/x/$1"
+}
+
+# args_have LINE...: each LINE is one of the dry run's QEMU arguments.
+args_have() {
+	for ah in "$@"; do
+		grep -qxF -- "$ah" "$tmp/qemu.args" || { fail "QEMU was not given '$ah'"; return 1; }
+	done
+}
+
+# ---------------------------------------------------------------- -v
+
+c_volume_args() {
+	name="-v HOST:GUEST[:ro]: virtio-9p devices skiffv<i> for QEMU and the /.skiff/mounts records"
+	mkdir -p "$tmp/vol/a,b" "$tmp/ro" || return
+	# A relative HOST is made absolute; a comma in it is doubled for QEMU; GUEST is normalised and the
+	# records are sorted so that a parent is mounted before a volume inside it.
+	cd "$tmp" && dry -v 'vol/a,b:/mnt/data/' --volume "$tmp/ro:/mnt:ro" /bin/true
+	cd "$top" || return
+	[ "$st" -eq 0 ] || { fail "exit status $st"; return; }
+	args_have -fsdev "local,id=skiffv0,path=$tmp/vol/a,,b,security_model=none" \
+		-device virtio-9p-pci,fsdev=skiffv0,mount_tag=skiffv0 \
+		-fsdev "local,id=skiffv1,path=$tmp/ro,security_model=none,readonly=on" \
+		-device virtio-9p-pci,fsdev=skiffv1,mount_tag=skiffv1 || return
+	printf '%s\0' 9p skiffv1 /mnt ro 9p skiffv0 /mnt/data rw >"$tmp/mounts.expected"
+	image_file .skiff/mounts >"$tmp/mounts" || { fail "no /.skiff/mounts in the initrd"; return; }
+	cmp -s "$tmp/mounts" "$tmp/mounts.expected" || {
+		fail "/.skiff/mounts is not as expected"
+		od -c "$tmp/mounts" | tap_diag
+		return
+	}
+	# Without -v there is neither a mounts file nor a 9p device.
+	dry /bin/true
+	if image_file .skiff/mounts >/dev/null 2>&1 || grep -q 9p "$tmp/qemu.args"; then
+		fail "a run without -v has a mounts file or a 9p device"
+		return
+	fi
+	pass
+}
+
+c_volume_iso() {
+	name="-v with --iso: the same devices next to the CD"
+	command -v grub-mkrescue >/dev/null 2>&1 || { skip "grub-mkrescue is not installed"; return; }
+	mkdir -p "$tmp/vol" || return
+	dry --iso -v "$tmp/vol:/data" /bin/true
+	[ "$st" -eq 0 ] || { fail "exit status $st"; return; }
+	args_have -cdrom -fsdev "local,id=skiffv0,path=$tmp/vol,security_model=none" \
+		-device virtio-9p-pci,fsdev=skiffv0,mount_tag=skiffv0 && pass
+}
+
+c_volume_errors() {
+	name="-v: a missing HOST, a file, a relative or duplicate GUEST are refused with 125 before booting"
+	mkdir -p "$tmp/vol" && : >"$tmp/file" || return
+	for spec in "$tmp/nonexistent:/data" "$tmp/file:/data" "$tmp/vol:data" "$tmp/vol" "$tmp/vol:/" \
+		"$tmp/vol:/a/../b"; do
+		dry -v "$spec" /bin/true
+		[ "$st" -eq 125 ] || { fail "-v $spec: exit status $st, expected 125"; return; }
+		[ ! -e "$tmp/qemu.args" ] || { fail "-v $spec: QEMU was started"; return; }
+	done
+	dry -v "$tmp/nonexistent:/data" /bin/true
+	expect_err_has "-v: $tmp/nonexistent: No such file or directory" || return
+	dry -v "$tmp/vol:/data" -v "$tmp/vol:/data/" /bin/true
+	[ "$st" -eq 125 ] || { fail "two volumes at /data: exit status $st"; return; }
+	pass
+}
+
+c_volume_boot() {
+	name="-v: QEMU accepts the devices and the program runs"
+	need /bin/busybox || return
+	mkdir -p "$tmp/vol" || return
+	sk -v "$tmp/vol:/data" -v "$tmp/vol:/ro:ro" /bin/busybox echo booted
+	expect_status 0 && expect_out_has booted && pass
+}
+
+CASES_ALL="c_volume_args c_volume_iso c_volume_errors c_volume_boot"
+
+main() {
+	# shellcheck disable=SC2086 # split the list into words on purpose
+	set -- ${CASES:-$CASES_ALL}
+	tap_plan $#
+	for t in "$@"; do
+		"$t"
+	done
+	tap_done
+}
+
+main
