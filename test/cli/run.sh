@@ -110,7 +110,35 @@ c_volume_boot() {
 	expect_status 0 && expect_out_has booted && pass
 }
 
-CASES_ALL="c_volume_args c_volume_iso c_volume_errors c_volume_boot"
+c_live_rootfs() {
+	name="--rootfs DIR[:rw] live (SKIFF_LIVE_ROOTFS=1): device skiffroot, a / record (ro,overlay or rw), nothing packed"
+	mkdir -p "$tmp/lr/bin" "$tmp/vol" && : >"$tmp/lr/bin/marker" || return
+	SKIFF_LIVE_ROOTFS=1 dry --rootfs "$tmp/lr" -v "$tmp/vol:/data" /bin/prog
+	[ "$st" -eq 0 ] || { fail "exit status $st"; return; }
+	args_have -fsdev "local,id=skiffroot,path=$tmp/lr,security_model=none,readonly=on" \
+		-device virtio-9p-pci,fsdev=skiffroot,mount_tag=skiffroot || return
+	printf '%s\0' 9p skiffroot / ro,overlay 9p skiffv0 /data rw >"$tmp/mounts.expected"
+	image_file .skiff/mounts >"$tmp/mounts" && cmp -s "$tmp/mounts" "$tmp/mounts.expected" ||
+		{ fail "/.skiff/mounts is not as expected"; od -c "$tmp/mounts" | tap_diag; return; }
+	if cpio -it <"$tmp/image" 2>/dev/null | grep -q 'marker\|etc/passwd'; then
+		fail "the live root was packed"
+		return
+	fi
+	SKIFF_LIVE_ROOTFS=1 dry --rootfs "$tmp/lr:rw" /bin/prog
+	args_have -fsdev "local,id=skiffroot,path=$tmp/lr,security_model=none" || return
+	printf '%s\0' 9p skiffroot / rw >"$tmp/mounts.expected"
+	image_file .skiff/mounts >"$tmp/mounts" && cmp -s "$tmp/mounts" "$tmp/mounts.expected" ||
+		{ fail "/.skiff/mounts is not as expected with :rw"; od -c "$tmp/mounts" | tap_diag; return; }
+	# Packed (a kernel without the live root): DIR is in the initrd, and :rw is refused.
+	SKIFF_LIVE_ROOTFS=0 dry --rootfs "$tmp/lr" /bin/prog
+	cpio -it <"$tmp/image" 2>/dev/null | grep -q '^bin/marker$' || { fail "the packed root lacks DIR's files"; return; }
+	grep -q skiffroot "$tmp/qemu.args" && { fail "a packed root has the skiffroot device"; return; }
+	SKIFF_LIVE_ROOTFS=0 dry --rootfs "$tmp/lr:rw" /bin/prog
+	[ "$st" -eq 125 ] && [ ! -e "$tmp/qemu.args" ] || { fail ":rw on a packed root: status $st, expected 125"; return; }
+	pass
+}
+
+CASES_ALL="c_live_rootfs c_volume_args c_volume_iso c_volume_errors c_volume_boot"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose
