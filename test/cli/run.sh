@@ -138,7 +138,40 @@ c_live_rootfs() {
 	pass
 }
 
-CASES_ALL="c_live_rootfs c_volume_args c_volume_iso c_volume_errors c_volume_boot"
+# ---------------------------------------------------------------- PATH and #!
+
+c_path_ls() {
+	name="PROGRAM without a slash is looked up in PATH: skiff run ls / lists the guest's root"
+	sk /usr/bin/ls /
+	cp "$tmp/out" "$tmp/expected"
+	sk ls /
+	expect_status 0 || return
+	for d in bin dev etc proc tmp usr; do
+		grep -qx "$d" "$tmp/out" || { fail "no $d in the listing"; return; }
+	done
+	cmp -s "$tmp/out" "$tmp/expected" || { fail "differs from skiff run /usr/bin/ls /"; return; }
+	dry skiff-no-such-command-here
+	[ "$st" -eq 127 ] && [ ! -e "$tmp/qemu.args" ] || { fail "a missing command: status $st, expected 127"; return; }
+	expect_err_has "skiff-no-such-command-here: command not found" && pass
+}
+
+c_shebang_perl() {
+	name="a #!/usr/bin/perl script runs with perl (and its libraries) packed, no --add"
+	need /usr/bin/perl || return
+	printf '#!/usr/bin/perl\nprint "perl says ", 6 * 7, " @ARGV\\n"; exit 3;\n' >"$tmp/s.pl" && chmod 755 "$tmp/s.pl"
+	sk "$tmp/s.pl" a b
+	expect_status 3 && expect_out_has "perl says 42 a b" && pass
+}
+
+c_shebang_env() {
+	name="a #!/usr/bin/env lua5.4 script: env and the program it runs (found in the guest PATH) are packed"
+	need /usr/bin/env /usr/bin/lua5.4 || return
+	printf '#!/usr/bin/env lua5.4\nprint("lua via env", 6 * 7)\nos.exit(4)\n' >"$tmp/s.lua" && chmod 755 "$tmp/s.lua"
+	sk "$tmp/s.lua"
+	expect_status 4 && expect_out_has "lua via env	42" && pass
+}
+
+CASES_ALL="c_live_rootfs c_volume_args c_volume_iso c_volume_errors c_volume_boot c_path_ls c_shebang_perl c_shebang_env"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose
