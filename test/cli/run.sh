@@ -21,6 +21,10 @@ top=$(cd "$(dirname "$0")/../.." && pwd -P)
 SKIFF=${SKIFF:-$top/tools/skiff}
 FAKE_QEMU=$top/test/cli/fake-qemu.sh
 TIMEOUT=180
+# PROGRAM names are looked up in the host's PATH: Debian's, so that a pyenv shim or a venv first on the
+# runner's PATH does not stand in for /usr/bin/python3.
+PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export PATH
 
 test_tmp cli
 
@@ -171,7 +175,63 @@ c_shebang_env() {
 	expect_status 4 && expect_out_has "lua via env	42" && pass
 }
 
-CASES_ALL="c_live_rootfs c_volume_args c_volume_iso c_volume_errors c_volume_boot c_path_ls c_shebang_perl c_shebang_env"
+# ---------------------------------------------------------------- runtimes
+
+c_python() {
+	name="python3 -c 'import json ...' finds its standard library (encodings, json, lib-dynload) with no --add"
+	need /usr/bin/python3 || return
+	sk python3 -c 'import json, encodings.idna, zlib; print(json.dumps([1]), "b\u00fccher.de".encode("idna"), zlib.crc32(b"skiff"))'
+	expect_status 0 && expect_out_has "[1] b'xn--bcher-kva.de' 1141368291" && pass
+}
+
+c_python_script() {
+	name="a #!/usr/bin/python3 script (interpreter and standard library packed from the #! line)"
+	need /usr/bin/python3 || return
+	printf '#!/usr/bin/python3\nimport sys, collections\nprint(collections.Counter("skiff").most_common(1), sys.argv[1:])\nsys.exit(7)\n' \
+		>"$tmp/s.py" && chmod 755 "$tmp/s.py"
+	sk "$tmp/s.py" x
+	expect_status 7 && expect_out_has "[('f', 2)] ['x']" && pass
+}
+
+c_perl() {
+	name="perl -MList::Util=sum -e 'print sum(1..10)' finds its modules with no --add"
+	need /usr/bin/perl || return
+	sk perl -MList::Util=sum -MPOSIX=floor -MData::Dumper -e '$Data::Dumper::Terse = 1; print sum(1..10), " ", floor(2.5), " ", Dumper([1]);'
+	expect_status 0 && expect_out_has "55 2 [" && pass
+}
+
+c_lua() {
+	name="lua5.4 found in PATH, with its search path's directories"
+	need /usr/bin/lua5.4 || return
+	sk lua5.4 -e 'print(string.format("%d %s", 6 * 7, package.path:match("/usr/share/lua/5.4/") and "path" or "?"))'
+	expect_status 0 && expect_out_has "42 path" && pass
+}
+
+c_ruby() {
+	name="ruby -rjson finds its standard library with no --add"
+	need /usr/bin/ruby || return
+	sk ruby -rjson -e 'puts JSON.generate([1, {"a" => 2}])'
+	expect_status 0 && expect_out_has '[1,{"a":2}]' && pass
+}
+
+c_tcl() {
+	name="a #!/usr/bin/tclsh script finds init.tcl and its packages (msgcat) with no --add"
+	need /usr/bin/tclsh || return
+	printf '#!/usr/bin/tclsh\npackage require msgcat\nputs "tcl [expr {6 * 7}] [info exists ::tcl_library]"\n' \
+		>"$tmp/s.tcl" && chmod 755 "$tmp/s.tcl"
+	sk "$tmp/s.tcl"
+	expect_status 0 && expect_out_has "tcl 42 1" && pass
+}
+
+c_node() {
+	name="node -e runs (its library is built in; its global module directories come along)"
+	need /usr/bin/node || return
+	sk node -e 'console.log(require("path").join("a", "b"), [1, 2].map((x) => x * 2).join(","))'
+	expect_status 0 && expect_out_has "a/b 2,4" && pass
+}
+
+CASES_ALL="c_live_rootfs c_volume_args c_volume_iso c_volume_errors c_volume_boot c_path_ls c_shebang_perl c_shebang_env
+c_python c_python_script c_perl c_lua c_ruby c_tcl"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose
