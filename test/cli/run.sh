@@ -230,8 +230,35 @@ c_node() {
 	expect_status 0 && expect_out_has "a/b 2,4" && pass
 }
 
+# ---------------------------------------------------------------- /etc/passwd, /etc/group
+
+c_passwd() {
+	name="/etc/passwd and /etc/group: Debian's system users (www-data 33, redis, postgres), none of the host's, no shadow"
+	need /usr/bin/getent /usr/bin/cat || return
+	sk /usr/bin/getent passwd www-data redis postgres nobody
+	expect_status 0 || return
+	for u in 'www-data:x:33:33:' 'redis:x:' 'postgres:x:' 'nobody:x:65534:65534:'; do
+		expect_out_has "$u" || return
+	done
+	sk /usr/bin/getent group www-data redis nogroup
+	expect_status 0 && expect_out_has 'www-data:x:33:' && expect_out_has 'nogroup:x:65534:' || return
+	sk /usr/bin/cat /etc/passwd /etc/group /etc/shadow
+	[ "$st" -ne 0 ] && expect_err_has "/etc/shadow: No such file or directory" || { fail "the guest has an /etc/shadow"; return; }
+	# The host's own accounts (login users: uid 1000 and up) are not there.
+	awk -F: '$3 >= 1000 && $3 < 65534 { print $1 }' /etc/passwd >"$tmp/host-users"
+	while IFS= read -r u; do
+		grep -q "^$u:" "$tmp/out" && { fail "the host's user $u is in the guest"; return; }
+	done <"$tmp/host-users"
+	# A root of the user's keeps its own.
+	mkdir -p "$tmp/own/etc" && echo 'custom:x:7:7::/:/bin/sh' >"$tmp/own/etc/passwd" || return
+	dry --rootfs "$tmp/own" /bin/prog
+	[ "$(image_file etc/passwd)" = 'custom:x:7:7::/:/bin/sh' ] || { fail "--rootfs: its /etc/passwd was replaced"; return; }
+	pass
+}
+
 CASES_ALL="c_live_rootfs c_volume_args c_volume_iso c_volume_errors c_volume_boot c_path_ls c_shebang_perl c_shebang_env
-c_python c_python_script c_perl c_lua c_ruby c_tcl"
+c_python c_python_script c_perl c_lua c_ruby c_tcl
+c_passwd"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose
