@@ -256,9 +256,45 @@ c_passwd() {
 	pass
 }
 
+# ---------------------------------------------------------------- memory
+
+c_mem_refused() {
+	name="--mem too small for the root: refused before booting, exit 125, one line naming the size needed"
+	mkdir -p "$tmp/big" && head -c 40000000 /dev/zero >"$tmp/big/blob" || return
+	dry --no-cache --mem 48M --add "$tmp/big" /bin/true
+	[ "$st" -eq 125 ] || { fail "exit status $st, expected 125"; return; }
+	[ ! -e "$tmp/qemu.args" ] || { fail "QEMU was started"; return; }
+	[ "$(wc -l <"$tmp/err")" -eq 1 ] || { fail "more than one line on stderr"; return; }
+	expect_err_has "--mem 48M is too small" && expect_err_has "does not fit in this VM" || return
+	grep -q 'needs --mem [0-9][0-9]*M or more$' "$tmp/err" || { fail "no size needed in the message"; return; }
+	need_m=$(sed -n 's/.*needs --mem \([0-9]*\)M or more$/\1/p' "$tmp/err")
+	# What it names is enough: the same root boots with it.
+	sk --no-cache --mem "${need_m}M" --add "$tmp/big" /bin/busybox wc -c "$tmp/big/blob"
+	rm -rf "$tmp/big"
+	expect_status 0 && expect_out_has 40000000 && pass
+}
+
+c_mem_default() {
+	name="no --mem: the guest gets enough memory for the root it packs (--verbose says how much)"
+	need /bin/busybox || return
+	# 70 MB: more than the old fixed 128M could unpack.
+	mkdir -p "$tmp/big" && head -c 70000000 /dev/zero >"$tmp/big/blob" || return
+	dry --no-cache --verbose --add "$tmp/big" /bin/true
+	grep -q '^skiff: memory: --mem [0-9]*M (the root, [0-9]* MiB packed, needs about [0-9]*M' "$tmp/err" ||
+		{ fail "--verbose does not say the memory chosen"; return; }
+	m=$(sed -n 's/^skiff: memory: --mem \([0-9]*\)M .*/\1/p' "$tmp/err")
+	[ "$(sed -n '/^-m$/{n;p;}' "$tmp/qemu.args")" = "${m}M" ] && [ "$m" -gt 128 ] ||
+		{ fail "QEMU's -m is not the ${m}M said"; return; }
+	dry --no-cache --verbose /bin/true
+	[ "$(sed -n '/^-m$/{n;p;}' "$tmp/qemu.args")" = 128M ] || { fail "a small root does not get the 128M default"; return; }
+	sk --no-cache --add "$tmp/big" /bin/busybox wc -c "$tmp/big/blob"
+	rm -rf "$tmp/big"
+	expect_status 0 && expect_out_has 70000000 && pass
+}
+
 CASES_ALL="c_live_rootfs c_volume_args c_volume_iso c_volume_errors c_volume_boot c_path_ls c_shebang_perl c_shebang_env
-c_python c_python_script c_perl c_lua c_ruby c_tcl
-c_passwd"
+c_python c_python_script c_perl c_lua c_ruby c_tcl c_node
+c_passwd c_mem_refused c_mem_default"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose
