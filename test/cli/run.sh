@@ -292,9 +292,35 @@ c_mem_default() {
 	expect_status 0 && expect_out_has 70000000 && pass
 }
 
+# ---------------------------------------------------------------- --add of broken ELF files
+
+# garble FILE STRING BYTES: overwrite the first STRING in FILE with BYTES (a printf format).
+garble() {
+	g_off=$(grep -obUa -- "$2" "$1" 2>/dev/null | head -n 1 | cut -d: -f1)
+	[ -n "$g_off" ] && printf "$3" | dd of="$1" bs=1 seek="$g_off" conv=notrunc 2>/dev/null
+}
+
+c_add_broken() {
+	name="--add DIR with broken ELF files (garbage PT_INTERP or DT_NEEDED, truncated) packs them as data, silently"
+	need /bin/busybox /usr/bin/sha256sum /usr/bin/true /usr/bin/ls || return
+	d=$tmp/broken
+	mkdir -p "$d" && cp /usr/bin/true "$d/garbage-interp" && cp /usr/bin/ls "$d/garbage-needed" || return
+	# shellcheck disable=SC2016 # the bytes are meant literally
+	garble "$d/garbage-interp" /lib64/ld-linux-x86-64.so.2 'zz\001\377 ga:rb*age[x]%%s\t$x' &&
+		garble "$d/garbage-needed" libc.so.6 '\002\377/../x\t' || { fail "cannot make the broken files"; return; }
+	head -c 64 /usr/bin/ls >"$d/trunc-header" && head -c 3000 /usr/bin/ls >"$d/trunc-phdrs" &&
+		head -c 30000 /usr/bin/ls >"$d/trunc.so" && chmod 755 "$d"/* || return
+	(cd "$d" && sha256sum -- *) >"$tmp/expected"
+	sk --add "$d" --workdir "$d" /bin/busybox sha256sum garbage-interp garbage-needed trunc-header trunc-phdrs trunc.so
+	expect_status 0 || return
+	[ ! -s "$tmp/err" ] || { fail "skiff complained"; return; }
+	cmp -s "$tmp/out" "$tmp/expected" || { fail "the files differ in the guest"; return; }
+	pass
+}
+
 CASES_ALL="c_live_rootfs c_volume_args c_volume_iso c_volume_errors c_volume_boot c_path_ls c_shebang_perl c_shebang_env
 c_python c_python_script c_perl c_lua c_ruby c_tcl c_node
-c_passwd c_mem_refused c_mem_default"
+c_passwd c_mem_refused c_mem_default c_add_broken"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose
