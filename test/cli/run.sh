@@ -184,6 +184,18 @@ c_python() {
 	expect_status 0 && expect_out_has "[1] b'xn--bcher-kva.de' 1141368291" && pass
 }
 
+c_no_runtime_libs() {
+	name="--no-runtime-libs: python3 without its standard library (only what ld.so loads)"
+	need /usr/bin/python3 || return
+	dry --no-runtime-libs /usr/bin/python3 -c 1
+	cpio -it --quiet <"$tmp/image" >"$tmp/list" 2>/dev/null
+	grep -q '^usr/bin/python3' "$tmp/list" || { fail "python3 is not in the root"; return; }
+	grep -q '/python3[.0-9]*/json/' "$tmp/list" && { fail "the standard library is packed"; return; }
+	dry /usr/bin/python3 -c 1
+	cpio -it --quiet <"$tmp/image" | grep -q '/python3[.0-9]*/json/__init__.py$' || { fail "without it, no json"; return; }
+	pass
+}
+
 c_python_script() {
 	name="a #!/usr/bin/python3 script (interpreter and standard library packed from the #! line)"
 	need /usr/bin/python3 || return
@@ -319,7 +331,7 @@ c_add_broken() {
 }
 
 CASES_ALL="c_live_rootfs c_volume_args c_volume_iso c_volume_errors c_volume_boot c_path_ls c_shebang_perl c_shebang_env
-c_python c_python_script c_perl c_lua c_ruby c_tcl c_node
+c_python c_no_runtime_libs c_python_script c_perl c_lua c_ruby c_tcl c_node
 c_passwd c_mem_refused c_mem_default c_add_broken"
 
 main() {
