@@ -27,5 +27,7 @@ echo "# unit: network (Ethernet, ARP, IPv4, ICMP, UDP; fuzzed frames)"
 run "$B/unit/test_net"
 echo "# unit: TCP against a fake IP layer"
 run "$B/unit/test_tcp"
+echo "# unit: 9P2000.L messages (good, damaged and random replies)"
+run "$B/unit/test_p9"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -4,14 +4,21 @@ UNIT_DIR  := $(BUILD)/unit
 UNIT_SRCS := loader/elf.c fs/cpio.c fs/ramfs.c fs/namei.c kernel/printf.c test/unit/host_shim.c
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined -fno-builtin-printf
 UNIT_TESTS := $(UNIT_DIR)/test_elf $(UNIT_DIR)/test_cpio $(UNIT_DIR)/test_namei $(UNIT_DIR)/test_net \
-              $(UNIT_DIR)/test_tcp
+              $(UNIT_DIR)/test_tcp $(UNIT_DIR)/test_p9
 # The network's lower layers (test_net fakes the NIC and the few kernel calls they make).
 NET_UNIT_SRCS := net/csum.c net/eth.c net/arp.c net/ip.c net/icmp.c net/udp.c net/tcp.c net/tcp_in.c net/tcp_out.c \
                  net/tcp_timer.c kernel/printf.c test/unit/host_shim.c
 # TCP against a fake IP layer and clock that the test itself provides.
 TCP_UNIT_SRCS := net/tcp.c net/tcp_in.c net/tcp_out.c net/tcp_timer.c test/unit/host_shim.c
 
+# The 9P2000.L encoder and decoder: pure code, nothing else needed.
+P9_UNIT_SRCS := fs/p9_proto.c fs/p9_decode.c
+
 unit-bin: $(UNIT_TESTS)
+
+$(UNIT_DIR)/test_p9: test/unit/test_p9.c $(P9_UNIT_SRCS) fs/p9.h test/unit/unit.h | deps-build
+	@mkdir -p $(UNIT_DIR)
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $(P9_UNIT_SRCS)
 
 $(UNIT_DIR)/test_tcp: test/unit/test_tcp.c $(TCP_UNIT_SRCS) net/tcp.h net/net.h test/unit/unit.h | deps-build
 	@mkdir -p $(UNIT_DIR)
