@@ -27,6 +27,10 @@ PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
 
 test_tmp cli
+# -v is refused by default until the kernel mounts volumes (VOLUMES in tools/skiff); the cases below check the
+# CLI's side of the contract with it switched on, and c_volume_off checks the refusal.
+SKIFF_VOLUMES=1
+export SKIFF_VOLUMES
 
 # ---------------------------------------------------------------- helpers
 
@@ -104,6 +108,15 @@ c_volume_errors() {
 	dry -v "$tmp/vol:/data" -v "$tmp/vol:/data/" /bin/true
 	[ "$st" -eq 125 ] || { fail "two volumes at /data: exit status $st"; return; }
 	pass
+}
+
+c_volume_off() {
+	name="-v while the kernel has no 9P client: refused with 125 before booting, saying why"
+	mkdir -p "$tmp/vol" || return
+	SKIFF_VOLUMES=0 dry -v "$tmp/vol:/data" /bin/true
+	[ "$st" -eq 125 ] || { fail "exit status $st, expected 125"; return; }
+	[ ! -e "$tmp/qemu.args" ] || { fail "QEMU was started"; return; }
+	expect_err_has "host volumes are not in this build yet" && pass
 }
 
 c_volume_boot() {
@@ -330,7 +343,7 @@ c_add_broken() {
 	pass
 }
 
-CASES_ALL="c_live_rootfs c_volume_args c_volume_iso c_volume_errors c_volume_boot c_path_ls c_shebang_perl c_shebang_env
+CASES_ALL="c_live_rootfs c_volume_off c_volume_args c_volume_iso c_volume_errors c_volume_boot c_path_ls c_shebang_perl c_shebang_env
 c_python c_no_runtime_libs c_python_script c_perl c_lua c_ruby c_tcl c_node
 c_passwd c_mem_refused c_mem_default c_add_broken"
 
