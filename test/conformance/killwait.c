@@ -8,20 +8,6 @@
 #include <signal.h>
 #include <sys/wait.h>
 
-static char state_of(pid_t pid)
-{
-    char path[64], buf[512];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    int fd = open(path, O_RDONLY);
-    if (fd < 0)
-        return '?';
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    buf[n > 0 ? n : 0] = 0;
-    char *p = strrchr(buf, ')');
-    return p && p[1] ? p[2] : '?';
-}
-
 static pid_t child_pausing(int pgid_mode)
 {
     pid_t c = fork();

@@ -10,20 +10,6 @@
 #include <sys/epoll.h>
 #include <sys/wait.h>
 
-static char state_of(pid_t pid)
-{
-    char path[64], buf[512];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    int fd = open(path, O_RDONLY);
-    if (fd < 0)
-        return '?';
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    buf[n > 0 ? n : 0] = 0;
-    char *p = strrchr(buf, ')');
-    return p && p[1] ? p[2] : '?';
-}
-
 static int release_fd = -1, alarms;
 
 static void on_alarm(int sig)
