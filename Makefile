@@ -37,7 +37,7 @@ deps-test: deps-run deps-iso
 	@$(NEED) busybox-static:/bin/busybox musl-tools:musl-gcc file:file sqlite3:sqlite3 lua5.4:lua5.4 bc:bc \
 	    xz-utils:xz bzip2:bzip2 python3:/usr/bin/python3 perl:perl tmux:tmux \
 	    redis-server:/usr/bin/redis-server redis-tools:/usr/bin/redis-cli nginx-light:/usr/sbin/nginx curl:/usr/bin/curl \
-	    htop:/usr/bin/htop
+	    htop:/usr/bin/htop ruby:/usr/bin/ruby tcl:/usr/bin/tclsh
 
 $(BUILD)/skiff.elf: $(KERNEL_OBJS) linker.ld | deps-build
 	$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS)
@@ -75,6 +75,7 @@ $(BUILD)/arch/x86_64/vdso_image.asm.o: $(VDSO_SO)
 include test/progs/progs.mk
 include test/apps/apps.mk
 include test/conformance/conformance.mk
+include test/elf/elf.mk
 include bench/bench.mk
 
 # ---- running ----
@@ -99,7 +100,7 @@ $(BUILD)/demo-initrd.cpio: $(PROGS_DIR)/hello | deps-run
 # ---- tests ----
 include test/unit/unit.mk
 
-test: kernel progs unit-bin apps-bin conformance-bin deps-test
+test: kernel progs unit-bin apps-bin conformance-bin elf-bin deps-test
 	sh test/run-all.sh
 
 unit-test: unit-bin

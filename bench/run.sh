@@ -134,14 +134,14 @@ skiff_tree() {
 	for a in "$@"; do printf '%s\0' "$a" >>"$st_d/.skiff/argv"; done
 	echo "$st_d"
 }
-# dyn_base NAME PROGRAM [FILE...]: the root of a dynamic program as `tools/skiff rootfs` packs it (PROGRAM, its
-# ELF interpreter and shared libraries, glibc's C.utf8 locale, /etc basics), plus FILEs at their host paths:
-# the one root both guests get for that program
+# dyn_base NAME PROGRAM [FILE...]: the root of a dynamic program as `tools/skiff rootfs --no-runtime-libs` packs
+# it (PROGRAM, its ELF interpreter and shared libraries, glibc's C.utf8 locale, /etc basics; not python's whole
+# standard library), plus FILEs at their host paths: the one root both guests get for that program
 dyn_base() {
 	db_d=$W/root/base-$1 db_p=$2
 	shift 2
 	rm -rf "$db_d"
-	tools/skiff rootfs "$db_d" "$db_p" >"$W/log/rootfs-$(basename "$db_d").log" 2>&1 || return 1
+	tools/skiff rootfs --no-runtime-libs "$db_d" "$db_p" >"$W/log/rootfs-$(basename "$db_d").log" 2>&1 || return 1
 	for f in "$@"; do
 		mkdir -p "$db_d$(dirname "$f")" && cp -L "$f" "$db_d$f" || return 1
 	done

@@ -157,25 +157,57 @@ static ssize_t con_read(struct file *f, void *ubuf, size_t n, u64 *off)
     return tty_read(ubuf, n, f->flags & O_NONBLOCK);
 }
 
+/* tcsetpgrp: a group of the caller's session becomes the foreground (a shell's fg, or its own group back). */
+static long con_set_pgrp(const int *upgrp)
+{
+    int pgrp;
+    struct proc *me = current_proc();
+    if (me->sid != tty_sid)
+        return -ENOTTY;
+    long bg = tty_check_bg(SIGTTOU);
+    if (bg)
+        return bg;
+    if (copy_from_user(&pgrp, upgrp, sizeof(pgrp)))
+        return -EFAULT;
+    if (pgrp < 0)
+        return -EINVAL;
+    bool found = false;
+    for (struct proc *p = proc_list; p; p = p->next_proc) {
+        if (p->pgid == pgrp && !p->zombie) {
+            if (p->sid != me->sid)
+                return -EPERM;
+            found = true;
+        }
+    }
+    if (!found)
+        return -ESRCH;
+    tty_pgrp = pgrp;
+    return 0;
+}
+
 static long con_ioctl(struct file *f, unsigned cmd, u64 arg)
 {
     enum console_stream s = (enum console_stream)(u64)f->priv;
     if (!is_tty[s])
         return -ENOTTY;
-    int pgrp = current_proc()->pgid;
+    long bg;
     switch (cmd) {
     case TCGETS:
         return copy_to_user((void *)arg, &tty_termios, sizeof(tty_termios));
     case TCSETS: case TCSETSW: case TCSETSF:
+        if ((bg = tty_check_bg(SIGTTOU)))
+            return bg;
         return copy_from_user(&tty_termios, (void *)arg, sizeof(tty_termios));
     case TIOCGWINSZ:
         return copy_to_user((void *)arg, &winsize, sizeof(winsize));
     case TIOCSWINSZ:
         return copy_from_user(&winsize, (void *)arg, sizeof(winsize));
     case TIOCGPGRP:
-        return copy_to_user((void *)arg, &pgrp, sizeof(pgrp));
+        if (current_proc()->sid != tty_sid)
+            return -ENOTTY; /* not the caller's controlling terminal */
+        return copy_to_user((void *)arg, &tty_pgrp, sizeof(tty_pgrp));
     case TIOCSPGRP:
-        return 0;
+        return con_set_pgrp((const int *)arg);
     case FIONREAD: {
         int n = tty_readable() ? 1 : 0;
         return copy_to_user((void *)arg, &n, sizeof(n));

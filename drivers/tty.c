@@ -28,6 +28,7 @@
 #define VEOF 4
 #define VTIME 5
 #define VMIN 6
+#define VSUSP 10
 #define VWERASE 14
 #define QSIZE 8192
 
@@ -135,17 +136,40 @@ static void canonical_input(u8 c)
     }
 }
 
+/* Job control: the terminal belongs to the first process's session; tty_pgrp is its foreground group
+ * (TIOCSPGRP), which ^C, ^\ and ^Z signal. Interrupt context writes nothing here but reads tty_pgrp. */
+int tty_pgrp = 1, tty_sid = 1;
+
+/* A process of the terminal's session outside the foreground group reads (SIGTTIN) or changes the terminal
+ * (SIGTTOU): its group gets the signal and the call is restarted once it is continued; when it blocks or
+ * ignores the signal, a read fails with EIO and a change goes ahead, as on Linux. */
+long tty_check_bg(int sig)
+{
+    struct proc *p = current_proc();
+    if (p->sid != tty_sid || p->pgid == tty_pgrp || !tty_pgrp)
+        return 0;
+    bool refused = (current->sig_blocked & SIGBIT(sig)) || p->sigactions[sig].handler == SIG_IGN;
+    if (refused)
+        return sig == SIGTTIN ? -EIO : 0;
+    if (proc_pgrp_orphaned(p->pgid))
+        return -EIO;
+    if (p->pid == 1 && p->sigactions[sig].handler == SIG_DFL)
+        return -EIO; /* the first process does not stop (kernel/sigdeliver.c): it would ask forever */
+    signal_send_pgrp(p->pgid, sig, SI_KERNEL);
+    return -ERESTARTSYS;
+}
+
 void tty_input(u8 c)
 {
     const u8 *cc = tty_termios.cc;
     if (tty_termios.lflag & ISIG) {
-        int sig = c == cc[VINTR] ? SIGINT : c == cc[VQUIT] ? SIGQUIT : 0;
-        if (sig) {
+        int sig = c == cc[VINTR] ? SIGINT : c == cc[VQUIT] ? SIGQUIT : c == cc[VSUSP] ? SIGTSTP : 0;
+        if (sig && c) {
             echo_char(c);
             echo("\n", 1);
             line_len = 0;
             if (current)
-                signal_send(current, sig);
+                signal_send_pgrp(tty_pgrp, sig, SI_KERNEL);
             return;
         }
     }
@@ -211,6 +235,9 @@ static ssize_t take(void *ubuf, size_t n)
 
 ssize_t tty_read(void *ubuf, size_t n, bool nonblock)
 {
+    long bg = tty_check_bg(SIGTTIN);
+    if (bg)
+        return bg;
     if (!n)
         return 0;
     bool canon = tty_termios.lflag & ICANON;

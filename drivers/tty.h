@@ -13,6 +13,8 @@ struct termios_k {               /* the kernel's struct termios (TCGETS), not gl
 _Static_assert(sizeof(struct termios_k) == 36, "TCGETS struct termios");
 
 extern struct termios_k tty_termios;
+extern int tty_pgrp, tty_sid;       /* the foreground process group, the session it belongs to */
+long tty_check_bg(int sig);         /* SIGTTIN/SIGTTOU for a background process: 0, -EIO or -ERESTARTSYS */
 void tty_input(u8 c);               /* a byte from the device (interrupt context) */
 void tty_host_eof(void);            /* the host closed the input stream */
 ssize_t tty_read(void *ubuf, size_t n, bool nonblock);

@@ -23,6 +23,18 @@ static bool hex8(const u8 *p, u32 *out)
 
 static size_t pad4(size_t x) { return (x + 3) & ~(size_t)3; }
 
+/* "initrd entry NAME: why" for an entry the unpacker refused (the caller prints it on one line). */
+static const char *entry_error(const struct cpio_entry *e, int rc)
+{
+    static char msg[200];
+    const char *why = rc == -ENOTDIR ? "a directory in its path is not a directory in the archive"
+                    : rc == -ENOMEM || rc == -ENOSPC ? "out of memory (give the VM more: tools/skiff run --mem)"
+                    : rc == -ENAMETOOLONG ? "a name in its path is too long"
+                    : "cannot be created";
+    ksnprintf(msg, sizeof(msg), "entry %.*s: %s", (int)MIN(e->namelen, 120u), e->name, why);
+    return msg;
+}
+
 int cpio_parse(const u8 *buf, size_t len, int (*fn)(const struct cpio_entry *, void *), void *ctx,
                const char **err)
 {
@@ -68,7 +80,7 @@ int cpio_parse_progress(const u8 *buf, size_t len, int (*fn)(const struct cpio_e
             return 0;
         int rc = fn(&e, ctx);
         if (rc) {
-            *err = "could not create an entry (out of memory?)";
+            *err = entry_error(&e, rc);
             return rc;
         }
         off = pad4(data_off + e.size);
@@ -81,8 +93,10 @@ int cpio_parse_progress(const u8 *buf, size_t len, int (*fn)(const struct cpio_e
     }
 }
 
-/* Creates the directories leading to the last component; returns that directory. */
-static struct inode *make_parents(char *path, char **last)
+/* Creates the directories leading to the last component; returns that directory, or NULL with *rc set
+ * (-ENOTDIR: an earlier entry made one of them something else; -ENOMEM). "." and ".." mean what they mean
+ * in a path ("/.." is "/"). */
+static struct inode *make_parents(char *path, char **last, int *rc)
 {
     struct inode *dir = vfs_root;
     char *p = path;
@@ -93,13 +107,17 @@ static struct inode *make_parents(char *path, char **last)
             return dir;
         }
         *slash = 0;
-        struct inode *next = *p ? ramfs_lookup(dir, p, strlen(p)) : dir;
-        int err = 0;
+        struct inode *next = !*p || !strcmp(p, ".") ? dir
+                           : !strcmp(p, "..") ? (dir->parent ? dir->parent : dir)
+                           : ramfs_lookup(dir, p, strlen(p));
+        int err = -ENOMEM;
         if (!next)
             next = ramfs_mkdir(dir, p, 0755, &err);
         *slash = '/';
-        if (!next || !S_ISDIR(next->mode))
+        if (!next || !S_ISDIR(next->mode)) {
+            *rc = next ? -ENOTDIR : (err ? err : -ENOMEM);
             return NULL;
+        }
         dir = next;
         p = slash + 1;
     }
@@ -128,8 +146,12 @@ static int unpack_one(const struct cpio_entry *e, void *ctx)
     char *path = kstrndup(name, n), *last;
     if (!path)
         return -ENOMEM;
-    struct inode *dir = make_parents(path, &last), *ino = NULL;
     int err = 0;
+    struct inode *dir = make_parents(path, &last, &err), *ino = NULL;
+    if (dir && (!strcmp(last, ".") || !strcmp(last, ".."))) {
+        kfree(path);
+        return 0; /* a directory that exists already */
+    }
     if (dir) {
         ino = ramfs_lookup(dir, last, strlen(last));
         if (ino && S_ISDIR(ino->mode) && !S_ISDIR(e->mode)) {
@@ -157,7 +179,7 @@ static int unpack_one(const struct cpio_entry *e, void *ctx)
     }
     kfree(path);
     if (!ino)
-        return (S_ISDIR(e->mode) || S_ISLNK(e->mode) || S_ISREG(e->mode)) ? -ENOMEM : 0;
+        return (S_ISDIR(e->mode) || S_ISLNK(e->mode) || S_ISREG(e->mode)) ? (err ? err : -ENOMEM) : 0;
     ino->mode = (ino->mode & S_IFMT) | (e->mode & 07777);
     ino->uid = e->uid;
     ino->gid = e->gid;

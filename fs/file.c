@@ -36,7 +36,10 @@ struct file *file_open(struct inode *ino, u32 flags, int *err)
     if (f->ops && f->ops->open) {
         int rc = f->ops->open(f);
         if (rc) {
-            file_put(f);
+            /* as Linux: a file whose open failed is not released (its priv is still the inode's, not the
+             * file's own state) */
+            inode_put(ino);
+            kfree(f);
             *err = rc;
             return NULL;
         }

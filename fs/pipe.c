@@ -96,14 +96,14 @@ static void pipe_drop(struct pipe *p)
         return;
     if (p->inode && p->inode->fops == &fifo_ops)
         p->inode->priv = NULL; /* a named FIFO: the next open starts a new pipe, empty */
-    page_free_n(p->buf, PIPE_SIZE / PAGE_SIZE);
+    vmap_free(p->buf, PIPE_SIZE / PAGE_SIZE);
     kfree(p);
 }
 
 static struct pipe *pipe_alloc(void)
 {
     struct pipe *p = kzalloc(sizeof(*p));
-    u8 *buf = p ? page_alloc_n(PIPE_SIZE / PAGE_SIZE) : NULL;
+    u8 *buf = p ? vmap_alloc(PIPE_SIZE / PAGE_SIZE) /* single pages, not a contiguous run */ : NULL;
     if (!buf) {
         kfree(p);
         return NULL;
@@ -231,7 +231,7 @@ int pipe_create(struct file **rd, struct file **wr, u32 flags)
         kfree(*rd);
         kfree(*wr);
         kfree(p->inode);
-        page_free_n(p->buf, PIPE_SIZE / PAGE_SIZE);
+        vmap_free(p->buf, PIPE_SIZE / PAGE_SIZE);
         kfree(p);
         return -ENOMEM;
     }

@@ -29,7 +29,7 @@ static int gen_uptime(char *buf, size_t size)
 
 static int gen_loadavg(char *buf, size_t size)
 {
-    return ksnprintf(buf, size, "0.00 0.00 0.00 1/1 %d\n", current_proc()->pid);
+    return acct_loadavg(buf, size);
 }
 
 static int gen_version(char *buf, size_t size)
@@ -108,19 +108,23 @@ static int gen_meminfo(char *buf, size_t size)
                      "SwapFree:              0 kB\n", total, free, free);
 }
 
-/* /proc/stat: one CPU; time not halted counts as user time (skiff does not split user and system time),
- * in USER_HZ (100) ticks. */
+/* /proc/stat: one CPU; user and system time as charged to the processes (kernel/cputime.c), what else the
+ * CPU did while not halted (boot, interrupts) as system time, in USER_HZ (100) ticks. */
 static int gen_stat_all(char *buf, size_t size)
 {
-    u64 up = clock_monotonic_ns(), idle = MIN(sched_idle_ns(), up), busy = (up - idle) / 10000000;
+    u64 up = clock_monotonic_ns(), idle = MIN(sched_idle_ns(), up), un, sn;
+    int running;
+    acct_system(&un, &sn, &running);
+    u64 user = MIN(un, up - idle) / 10000000, sys = (up - idle) / 10000000 - user;
     int nproc = 0;
     for (struct proc *p = proc_list; p; p = p->next_proc)
         nproc++;
     u64 btime = (clock_realtime_ns() - up) / 1000000000;
     size_t n = 0;
-    OUT("cpu  %lu 0 0 %lu 0 0 0 0 0 0\ncpu0 %lu 0 0 %lu 0 0 0 0 0 0\n", busy, idle / 10000000, busy, idle / 10000000);
-    OUT("intr 0\nctxt 0\nbtime %lu\nprocesses %d\nprocs_running 1\nprocs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n",
-        btime, nproc);
+    OUT("cpu  %lu 0 %lu %lu 0 0 0 0 0 0\ncpu0 %lu 0 %lu %lu 0 0 0 0 0 0\n", user, sys, idle / 10000000, user, sys,
+        idle / 10000000);
+    OUT("intr 0\nctxt 0\nbtime %lu\nprocesses %d\nprocs_running %d\nprocs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n",
+        btime, nproc, running);
     return (int)n;
 }
 
@@ -241,15 +245,17 @@ static u64 rss_pages(void)
 
 static int gen_stat(struct proc *p, char *buf, size_t size)
 {
-    u64 ticks = clock_tsc_to_ns(rdtsc_now() - boot.user_entry_tsc) / 10000000;
+    u64 un, sn, t = 10000000; /* ns per USER_HZ tick */
+    acct_proc(p, &un, &sn);
     u64 vsize = 0;
     for (struct vm_area *a = p->vm ? p->vm->areas : NULL; a; a = a->next)
         vsize += a->end - a->start;
     return ksnprintf(buf, size,
-                     "%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 %lu 0 0 0 20 0 %d 0 %lu %lu %lu 18446744073709551615 "
+                     "%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 %lu %lu %lu %lu 20 0 %d 0 %lu %lu %lu 18446744073709551615 "
                      "0 0 %lu 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
-                     p->pid, proc_comm(p), p == current_proc() ? 'R' : 'S', p->ppid, p->pgid, p->sid, ticks,
-                     MAX(p->nthreads, 1), (u64)0 /* started at boot */, vsize, rss_pages(), (u64)USER_STACK_TOP);
+                     p->pid, proc_comm(p), proc_state(p), p->ppid, p->pgid, p->sid, un / t, sn / t,
+                     clock_tsc_to_ns(p->cutime_tsc) / t, clock_tsc_to_ns(p->cstime_tsc) / t, MAX(p->nthreads, 1),
+                     p->start_ns / t, vsize, rss_pages(), (u64)USER_STACK_TOP);
 }
 
 static int gen_status(struct proc *p, char *buf, size_t size)
@@ -258,7 +264,7 @@ static int gen_status(struct proc *p, char *buf, size_t size)
                      "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n"
                      "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t%d\nGroups:\t\nVmRSS:\t%8lu kB\n"
                      "Threads:\t%d\nSigBlk:\t%016lx\nCpus_allowed:\t1\nCpus_allowed_list:\t0\n",
-                     proc_comm(p), p->umask, p == current_proc() ? "R (running)" : "S (sleeping)", p->pid, p->pid,
+                     proc_comm(p), p->umask, proc_state_name(p), p->pid, p->pid,
                      p->ppid, FD_MAX, rss_pages() * 4, MAX(p->nthreads, 1), leader(p)->sig_blocked);
 }
 
@@ -373,7 +379,7 @@ static struct inode *magic_link(struct inode *dir, const char *name, const char 
     int err;
     struct inode *ino = ramfs_symlink(dir, name, target, &err);
     if (!ino)
-        panic("cannot create a /proc link %s", name);
+        return NULL; /* out of memory: the caller gives up on it */
     ino->resolve = resolve;
     ino->refresh = refresh;
     return ino;
@@ -401,6 +407,8 @@ static void refresh_fd_dir(struct inode *dir)
         else if (!f->path)
             ksnprintf(target, sizeof(target), "anon_inode:[%s]", f->inode ? "skiff" : "eventfd-or-epoll");
         struct inode *l = magic_link(dir, name, f->path ? f->path : target, resolve_fd, NULL);
+        if (!l)
+            break; /* out of memory: the listing is cut short, as a failed readdir would be */
         l->priv = PID_PRIV(p->pid, fd);
         l->mode = S_IFLNK | 0700;
     }
@@ -433,33 +441,47 @@ static struct inode *proc_mkdir(struct inode *dir, const char *name)
     return proc_mkdir_(dir, name, 0555);
 }
 
-static void make_pid_dir(struct inode *proc, int pid)
+static void remove_tree(struct inode *dir, const char *name);
+
+/* /proc/<pid> for a new process; -ENOMEM (and nothing left behind) when memory runs out, for fork to fail. */
+static int make_pid_dir(struct inode *proc, int pid)
 {
     char name[16];
+    int err;
     ksnprintf(name, sizeof(name), "%d", pid);
-    struct inode *d = proc_mkdir(proc, name);
-    magic_link(d, "exe", "/", resolve_exe, refresh_exe)->priv = PID_PRIV(pid, 0);
-    magic_link(d, "cwd", "/", resolve_cwd, refresh_cwd)->priv = PID_PRIV(pid, 0);
-    magic_link(d, "root", "/", resolve_root, NULL);
-    struct inode *fd = proc_mkdir_(d, "fd", 0500);
-    fd->refresh = refresh_fd_dir;
-    fd->priv = PID_PRIV(pid, 0);
-    for (u32 i = 0; i < ARRAY_SIZE(pid_files); i++) {
-        struct inode *ino = ramfs_new_inode(S_IFREG | 0444);
-        if (!ino || ramfs_link(d, pid_files[i].name, ino))
-            panic("cannot create /proc/%d/%s", pid, pid_files[i].name);
-        ino->fops = &pid_ops;
-        ino->priv = PID_PRIV(pid, i);
+    struct inode *d = ramfs_mkdir(proc, name, 0555, &err), *fd = NULL;
+    if (!d)
+        return -ENOMEM;
+    struct inode *l[3] = { magic_link(d, "exe", "/", resolve_exe, refresh_exe),
+                           magic_link(d, "cwd", "/", resolve_cwd, refresh_cwd),
+                           magic_link(d, "root", "/", resolve_root, NULL) };
+    bool ok = l[0] && l[1] && l[2] && (fd = ramfs_mkdir(d, "fd", 0500, &err));
+    if (ok) {
+        l[0]->priv = l[1]->priv = fd->priv = PID_PRIV(pid, 0);
+        fd->refresh = refresh_fd_dir;
     }
+    for (u32 i = 0; ok && i < ARRAY_SIZE(pid_files); i++) {
+        struct inode *ino = ramfs_new_inode(S_IFREG | 0444);
+        ok = ino && !ramfs_link(d, pid_files[i].name, ino);
+        if (ino && !ok) {
+            inode_get(ino);
+            inode_put(ino); /* never linked: this frees it */
+        }
+        if (ok) {
+            ino->fops = &pid_ops;
+            ino->priv = PID_PRIV(pid, i);
+        }
+    }
+    if (!ok)
+        remove_tree(proc, name);
+    return ok ? 0 : -ENOMEM;
 }
 
 static void refresh_self(struct inode *link)
 {
     char pid[16];
     ksnprintf(pid, sizeof(pid), "%d", current_proc()->pid);
-    kfree(link->target);
-    link->target = kstrdup(pid);
-    link->size = strlen(pid);
+    set_target(link, kstrdup(pid)); /* out of memory: the old target stays */
 }
 
 static struct inode *sys_dir(struct inode *proc, const char *path)
@@ -486,6 +508,7 @@ static int gen_hostname(char *buf, size_t size)
     return ksnprintf(buf, size, "%s\n", h ? h : "skiff");
 }
 static int gen_pid_max(char *buf, size_t size) { return ksnprintf(buf, size, "4194304\n"); }
+static int gen_threads_max(char *buf, size_t size) { return ksnprintf(buf, size, "%lu\n", threads_max()); }
 static int gen_zero(char *buf, size_t size) { return ksnprintf(buf, size, "0\n"); }
 static int gen_ngroups(char *buf, size_t size) { return ksnprintf(buf, size, "65536\n"); }
 static int gen_uuid(char *buf, size_t size)
@@ -501,10 +524,9 @@ static int gen_uuid(char *buf, size_t size)
 static struct inode *proc_root;
 
 /* /proc/<pid> for a new process, and away again when it is reaped. */
-void procfs_add_pid(int pid)
+int procfs_add_pid(int pid)
 {
-    if (proc_root)
-        make_pid_dir(proc_root, pid);
+    return proc_root ? make_pid_dir(proc_root, pid) : 0;
 }
 
 static void remove_tree(struct inode *dir, const char *name)
@@ -537,6 +559,7 @@ static const struct { const char *dir, *name; proc_gen gen; } proc_files[] = {
     { "skiff", "boot_phases", gen_boot_phases },
     { "sys/kernel", "osrelease", gen_osrelease }, { "sys/kernel", "ostype", gen_ostype },
     { "sys/kernel", "hostname", gen_hostname },   { "sys/kernel", "pid_max", gen_pid_max },
+    { "sys/kernel", "threads-max", gen_threads_max },
     { "sys/kernel", "ngroups_max", gen_ngroups },
     { "sys/kernel/random", "uuid", gen_uuid },    { "sys/kernel/random", "boot_id", gen_uuid },
     { "sys/vm", "overcommit_memory", gen_zero },

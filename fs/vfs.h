@@ -184,7 +184,7 @@ int epoll_collect(struct file *epf, u32 *ev, u64 *data, int max);
 
 /* procfs.c — /proc: files whose text is generated when they are opened. */
 void procfs_init(void);
-void procfs_add_pid(int pid);
+int procfs_add_pid(int pid);   /* -ENOMEM when out of memory */
 void procfs_remove_pid(int pid);
 
 /* devfs.c — /dev. */

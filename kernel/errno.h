@@ -41,6 +41,7 @@
 #define ENODATA 61
 #define EPROTO 71
 #define EOVERFLOW 75
+#define ELIBBAD 80
 #define ENOTSOCK 88
 #define EDESTADDRREQ 89
 #define EMSGSIZE 90
@@ -65,4 +66,10 @@
 #define EHOSTUNREACH 113
 #define EALREADY 114
 #define EINPROGRESS 115
+/* Never seen by a program: a syscall interrupted by a signal returns one of these, and the way back to ring 3
+ * (signal_syscall_exit) turns it into EINTR or a restart of the call, as signal(7) says for that call. */
+#define ERESTARTSYS 512              /* restarted when no handler runs or the handler has SA_RESTART */
+#define ERESTARTNOINTR 513           /* always restarted */
+#define ERESTARTNOHAND 514           /* restarted only when no handler runs */
+#define ERESTART_RESTARTBLOCK 516    /* the same, through restart_syscall (a sleep goes on with what is left) */
 #endif

@@ -3,6 +3,7 @@
  * the program the host asked for: when it ends, the VM powers off with its status, whatever else runs. */
 #include "proc.h"
 #include "errno.h"
+#include "boot.h"
 #include "../arch/x86_64/arch.h"
 #include "../drivers/console.h"
 #include "../syscalls/syscalls.h"
@@ -15,12 +16,52 @@ int id_alloc(void)
     return next_id++;
 }
 
+int id_last(void)
+{
+    return next_id - 1;
+}
+
 struct proc *proc_by_pid(int pid)
 {
     for (struct proc *p = proc_list; p; p = p->next_proc)
         if (p->pid == pid)
             return p;
     return NULL;
+}
+
+/* POSIX: a group is orphaned when no member has a parent in another group of the same session (nobody left
+ * to continue it with job control). */
+bool proc_pgrp_orphaned(int pgid)
+{
+    for (struct proc *p = proc_list; p; p = p->next_proc) {
+        struct proc *pp = p->parent;
+        if (p->pgid == pgid && !p->zombie && pp && !pp->zombie && pp->pgid != pgid && pp->sid == p->sid)
+            return false;
+    }
+    return true;
+}
+
+/* ps's state letter: Z a zombie, T stopped, R a thread can run (or runs), S every thread waits. */
+char proc_state(struct proc *p)
+{
+    if (p->zombie)
+        return 'Z';
+    if (p->stopped)
+        return 'T';
+    for (struct task *t = task_list; t; t = t->next)
+        if (t->proc == p && (t == current || t->state == TASK_RUNNABLE))
+            return 'R';
+    return 'S';
+}
+
+const char *proc_state_name(struct proc *p)
+{
+    switch (proc_state(p)) {
+    case 'Z': return "Z (zombie)";
+    case 'T': return "T (stopped)";
+    case 'R': return "R (running)";
+    default: return "S (sleeping)";
+    }
 }
 
 struct task *proc_first_task(struct proc *p)
@@ -31,26 +72,45 @@ struct task *proc_first_task(struct proc *p)
     return NULL;
 }
 
+static u64 nr_tasks = 1; /* the first task; every task_alloc'ed one until task_free */
+
+/* kernel.threads-max as Linux sizes it: a kernel stack's worth (16 KiB) of every 8 of memory, at least 20. */
+u64 threads_max(void)
+{
+    return MAX(pmm_total_pages() * PAGE_SIZE / (16 * 1024 * 8), 20ull);
+}
+
+/* Linux's copy_process limits, the same for a thread or a process: past threads-max, EAGAIN for everyone, so a
+ * fork or thread bomb ends there while the kernel and the other processes go on. RLIMIT_NPROC (its Linux
+ * default, threads-max / 2, is what getrlimit shows) counts a user's tasks, but Linux exempts root
+ * (CAP_SYS_RESOURCE) and every skiff process runs as root. */
+long task_limit_check(void)
+{
+    return nr_tasks >= threads_max() ? -EAGAIN : 0;
+}
+
 struct task *task_alloc(void)
 {
     struct task *t = kzalloc(sizeof(*t));
-    u64 kstack = t ? pmm_alloc_contig(KSTACK_PAGES) : 0;
+    u8 *kstack = t ? vmap_alloc(KSTACK_PAGES) : NULL; /* single pages, a guard page below */
     u8 *fpu = kstack ? page_alloc() : NULL;
     if (!fpu) {
         if (kstack)
-            pmm_free_contig(kstack, KSTACK_PAGES);
+            vmap_free(kstack, KSTACK_PAGES);
         kfree(t);
         return NULL;
     }
-    t->kstack_base = kstack;
-    t->kstack_top = (u64)phys_to_virt(kstack) + KSTACK_PAGES * PAGE_SIZE;
+    t->kstack_base = (u64)kstack;
+    t->kstack_top = (u64)kstack + KSTACK_PAGES * PAGE_SIZE;
     t->fpu = fpu;
+    nr_tasks++;
     return t;
 }
 
 void task_free(struct task *t)
 {
-    pmm_free_contig(t->kstack_base, KSTACK_PAGES);
+    nr_tasks--;
+    vmap_free((void *)t->kstack_base, KSTACK_PAGES);
     page_free(t->fpu);
     kfree(t);
 }
@@ -77,6 +137,23 @@ static void fdtable_close_all(struct fdtable *t)
             fd_close(t, fd);
 }
 
+/* Undoes proc_copy for a process that never ran (not on proc_list). */
+static void proc_discard(struct proc *p, bool share_vm)
+{
+    if (p->fdt) {
+        fdtable_close_all(p->fdt);
+        kfree(p->fdt);
+    }
+    if (p->vm && !share_vm)
+        vm_space_destroy(p->vm);
+    else if (p->vm)
+        p->vm->refs--;
+    inode_put(p->cwd);
+    kfree(p->exe);
+    kfree(p->cmdline);
+    kfree(p);
+}
+
 static struct proc *proc_copy(struct proc *parent, bool share_vm)
 {
     struct proc *p = kzalloc(sizeof(*p));
@@ -88,7 +165,16 @@ static struct proc *proc_copy(struct proc *parent, bool share_vm)
     p->parent = parent;
     p->nthreads = 0;
     p->zombie = p->vfork_done = false;
-    p->sig_pending = 0;
+    p->oom_killed = false;
+    p->sig_pending = 0;              /* pending signals are not inherited */
+    p->sigq = NULL;
+    p->ptimers = NULL;                /* timers are not inherited */
+    memset(p->itimer_cpu, 0, sizeof(p->itimer_cpu));
+    p->ptimer_next_id = 0;
+    p->dead_utime_tsc = p->dead_stime_tsc = p->cutime_tsc = p->cstime_tsc = 0;
+    p->start_ns = clock_monotonic_ns();
+    p->stopped = false;
+    p->wait_report = WR_NONE;
     p->alarm_at = p->alarm_interval = 0; /* alarms are not inherited */
     p->exe = parent->exe ? kstrdup(parent->exe) : NULL;
     p->cmdline = parent->cmdline ? kstrndup(parent->cmdline, parent->cmdline_len) : NULL;
@@ -101,16 +187,7 @@ static struct proc *proc_copy(struct proc *parent, bool share_vm)
         p->vm = vm_space_fork(parent->vm);
     }
     if (!p->fdt || !p->vm) {
-        if (p->fdt) {
-            fdtable_close_all(p->fdt);
-            kfree(p->fdt);
-        }
-        if (p->vm && !share_vm)
-            vm_space_destroy(p->vm);
-        inode_put(p->cwd);
-        kfree(p->exe);
-        kfree(p->cmdline);
-        kfree(p);
+        proc_discard(p, share_vm);
         return NULL;
     }
     p->next_proc = proc_list;
@@ -131,14 +208,19 @@ static struct proc *proc_copy(struct proc *parent, bool share_vm)
 long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
 {
     struct proc *parent = current->proc;
+    long limit = task_limit_check();
+    if (limit)
+        return limit;
     struct proc *p = proc_copy(parent, flags & CLONE_VM);
     struct task *t = p ? task_alloc() : NULL;
-    if (!t) {
+    if (!t || procfs_add_pid(p->pid)) {
         if (p) {
-            proc_list = p->next_proc;
-            p->nthreads = 0;
+            proc_list = p->next_proc; /* it was put first */
+            proc_discard(p, flags & CLONE_VM);
         }
-        return -ENOMEM; /* (a half-made process is leaked rather than half-freed) */
+        if (t)
+            task_free(t);
+        return -ENOMEM;
     }
     t->proc = p;
     t->tid = p->pid;
@@ -161,7 +243,6 @@ long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
         frame->rsp = stack;
     sched_prepare(t, frame);
     sched_add(t);
-    procfs_add_pid(pid);
     if (flags & CLONE_VFORK)
         while (!p->vfork_done && !signal_pending())
             sched_wait(~0ull);
@@ -184,11 +265,17 @@ static noreturn void proc_end(int code, int sig)
     for (struct task *t = task_list, *n; t; t = n) {
         n = t->next;
         if (t->proc == p && t != current) {
+            signal_flush_task(t);
+            acct_task_exit(t);
             sched_remove(t);
             task_free(t);
         }
     }
     p->nthreads = 0;
+    acct_task_exit(current);
+    ptimers_destroy(p);
+    ktimer_cancel(&p->itimer_cpu[0]);
+    ktimer_cancel(&p->itimer_cpu[1]);
     fdtable_close_all(p->fdt);
     kfree(p->fdt);
     p->fdt = NULL;
@@ -206,10 +293,9 @@ static noreturn void proc_end(int code, int sig)
     p->term_sig = sig;
     p->zombie = true;
     p->vfork_done = true;
-    struct task *pt = p->parent ? proc_first_task(p->parent) : NULL;
-    if (pt)
-        signal_send_to(pt, SIGCHLD, 1 /* CLD_EXITED */, false);
-    sched_kick_io(); /* a parent in wait4 (or vfork) looks again */
+    p->stopped = false;
+    signal_flush(p, ~0ull);
+    signal_notify_parent(p, sig ? CLD_KILLED : CLD_EXITED, sig ? sig : code & 0xff); /* wakes wait4 and vfork */
     sched_exit_current();
 }
 
@@ -227,6 +313,8 @@ noreturn void proc_die(int sig)
 void proc_reap(struct proc *z)
 {
     procfs_remove_pid(z->pid);
+    if (z->parent)
+        acct_reap(z->parent, z);
     struct proc **pp = &proc_list;
     while (*pp && *pp != z)
         pp = &(*pp)->next_proc;

@@ -1,6 +1,6 @@
 /* kernel/kmalloc.c — the kernel heap. Each block carries a 16-byte header naming its size class, so kfree
  * needs no size and catches corruption. Classes are powers of two from 32 to 2048 bytes, carved from whole
- * pages; larger requests take contiguous pages of their own. */
+ * pages; larger requests take pages of their own, contiguous in the vmap area only (vmap.c). */
 #include "mm.h"
 
 #define HDR_MAGIC 0x6b6d616cu /* "kmal" */
@@ -54,10 +54,9 @@ void *kmalloc(size_t n)
         *h = (struct hdr){ HDR_MAGIC, (u32)s, 0 };
     } else {
         size_t pages = ALIGN_UP(total, PAGE_SIZE) / PAGE_SIZE;
-        u64 pa = pmm_alloc_contig(pages);
-        if (!pa)
+        h = vmap_alloc(pages); /* single pages: a PATH_MAX buffer must not need two adjacent free pages */
+        if (!h)
             return NULL;
-        h = phys_to_virt(pa);
         *h = (struct hdr){ HDR_MAGIC, LARGE, pages };
     }
     return h + 1;
@@ -85,7 +84,7 @@ void kfree(void *p)
         panic("kfree of a bad pointer %p (header %x)", p, h->magic);
     h->magic = 0;
     if (h->cls == LARGE) {
-        pmm_free_contig(virt_to_phys(h), h->pages);
+        vmap_free(h, h->pages);
         return;
     }
     u32 cls = h->cls; /* read before the free-list link overwrites the header */

@@ -38,12 +38,10 @@ static void initrd_unpack(void)
     size_t len = boot.initrd_end - boot.initrd_start;
     initrd_freed = ALIGN_UP(boot.initrd_start, PAGE_SIZE);
     if (cpio_unpack(phys_to_virt(boot.initrd_start), len, &err, initrd_consumed)) {
-        if (pmm_free_pages() < 64) {
-            kerr("skiff: the root filesystem (%lu KiB packed) does not fit in this VM's memory: "
-                 "give it more (tools/skiff run --mem)\n", len >> 10);
-            power_off(EXIT_PANIC);
-        }
-        panic("initrd: %s", err);
+        if (pmm_free_pages() < 64)
+            boot_fail("skiff: the root filesystem (%lu KiB packed) does not fit in this VM's memory: "
+                      "give it more (tools/skiff run --mem)", len >> 10);
+        boot_fail("skiff: the initrd is malformed: %s", err);
     }
     initrd_consumed(len);
     klog("skiff: initrd: %lu KiB unpacked\n", len / 1024);

@@ -54,7 +54,20 @@ void paging_init(void);                      /* the kernel's final tables: direc
 u64 *paging_kernel_pml4(void);
 int paging_map_mmio(u64 pa, u64 len);         /* make device memory reachable through the direct map */
 u64 *pt_walk(u64 *pml4, u64 va, bool create); /* the 4 KiB PTE for va, NULL if absent (or out of memory) */
+/* fn for every non-zero 4 KiB entry of user range [start, end): at the cost of the tables present, whatever the
+ * range's size (a 64 TiB PROT_NONE reservation has none). */
+typedef void (*pt_fn)(u64 *pte, u64 va, void *ctx);
+void pt_for_each(u64 *pml4, u64 start, u64 end, pt_fn fn, void *ctx);
 void pt_free_user(u64 *pml4);                /* free the user half's tables and the pages they map */
+u64 pt_count_user(const u64 *pml4);
+int paging_map_kernel(u64 va, u64 pa);      /* one page of the vmap area: 0, or -1 when out of memory */
+u64 paging_unmap_kernel(u64 va);            /* its physical page (0 if none), the TLB entry dropped */
+
+/* The vmap area (vmap.c): kernel blocks contiguous in virtual addresses only. */
+#define VMAP_BASE 0xffffc00000000000ull
+void *vmap_alloc(size_t pages);
+void vmap_free(void *p, size_t pages);
+bool vmap_contains(const void *p);          /* pages mapped in the user half, tables included (OOM) */
 
 /* User address spaces. */
 #define VM_READ 1
@@ -108,6 +121,14 @@ int vm_fault(struct vm_space *vs, u64 addr, int access, const char **why);
 int vm_map_page(struct vm_space *vs, u64 va, u64 pa, u32 flags);   /* install a given page */
 void vm_discard(struct vm_space *vs, u64 start, u64 end);           /* drop pages, keep the areas */
 bool vm_range_ok(u64 addr, u64 len);                                /* within user space, no wrap */
+/* Linux's access_ok on x86_64 (6.x): [addr, addr + len) does not wrap and ends below the sign bit. Looser than
+ * vm_range_ok on purpose: a read or write of a huge count from a user buffer is capped and then copies up to
+ * the first fault, as on Linux; only a range no user buffer can have fails at once (EFAULT). */
+static inline bool access_ok(u64 addr, u64 len)
+{
+    u64 end = addr + len;
+    return end >= addr && (i64)end >= 0;
+}
 int vm_move_pages(struct vm_space *vs, u64 from, u64 to, u64 len);  /* vm_remap.c: PTEs move, pages stay */
 bool vm_fully_mapped(struct vm_space *vs, u64 start, u64 end);      /* [start, end) covered by areas */
 

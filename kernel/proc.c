@@ -5,6 +5,7 @@
 #include "errno.h"
 #include "../arch/x86_64/arch.h"
 #include "../drivers/console.h"
+#include "../drivers/serial.h"
 #include "../syscalls/syscalls.h"
 
 struct task *current;
@@ -22,7 +23,7 @@ static char *take_file(const char *path, size_t *len)
         return NULL;
     char *buf = kmalloc(w.node->size + 1);
     if (!buf)
-        panic("out of memory reading %s", path);
+        boot_fail("skiff: out of memory reading %s (give the VM more: tools/skiff run --mem)", path);
     *len = ramfs_pread(w.node, buf, w.node->size, 0);
     buf[*len] = 0;
     ramfs_unlink(w.dir, w.name, false);
@@ -36,6 +37,8 @@ static char **split_nul(char *buf, size_t len)
     for (size_t i = 0; i < len; i++)
         n += buf[i] == 0;
     char **v = kzalloc((n + 1) * sizeof(char *));
+    if (!v)
+        boot_fail("skiff: out of memory for the program's arguments (give the VM more: tools/skiff run --mem)");
     size_t k = 0;
     for (size_t i = 0; i < len && k < n; k++) {
         v[k] = buf + i;
@@ -52,11 +55,11 @@ static struct task *proc_create_init(void)
 {
     struct proc *p = kzalloc(sizeof(*p));
     struct task *t = kzalloc(sizeof(*t));
-    u64 kstack = pmm_alloc_contig(KSTACK_PAGES);
+    u8 *kstack = vmap_alloc(KSTACK_PAGES);
     u8 *fpu = page_alloc();
     if (!p || !t || !kstack || !fpu || !(p->fdt = fdtable_create()))
         panic("out of memory creating the first process");
-    t->kstack_base = kstack;
+    t->kstack_base = (u64)kstack;
     t->fpu = fpu;
     p->pid = p->pgid = p->sid = 1;
     p->umask = 022;
@@ -66,9 +69,10 @@ static struct task *proc_create_init(void)
         p->rlimits[i] = (struct rlimit64){ ~0ull, ~0ull };
     p->rlimits[3] = (struct rlimit64){ USER_STACK_SIZE, ~0ull };   /* RLIMIT_STACK */
     p->rlimits[7] = (struct rlimit64){ FD_MAX, FD_MAX };           /* RLIMIT_NOFILE */
+    p->rlimits[6] = (struct rlimit64){ threads_max() / 2, threads_max() / 2 }; /* RLIMIT_NPROC: Linux's default */
     t->proc = p;
     t->tid = 1;
-    t->kstack_top = (u64)phys_to_virt(kstack) + KSTACK_PAGES * PAGE_SIZE;
+    t->kstack_top = (u64)kstack + KSTACK_PAGES * PAGE_SIZE;
     return t;
 }
 
@@ -120,6 +124,23 @@ void proc_diag(const char *fmt, ...)
     console_write_kernel(CONSOLE_STDERR, buf, MIN((size_t)n, sizeof(buf) - 1));
 }
 
+/* What the host gave cannot be used (a malformed initrd, /.skiff files): one line on stderr saying why, and
+ * status 125 without a panic report (the control line "error" tells tools/skiff that this is no crash). */
+noreturn void boot_fail(const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = kvsnprintf(buf, sizeof(buf) - 1, fmt, ap);
+    va_end(ap);
+    n = MIN(n, (int)sizeof(buf) - 2);
+    buf[n++] = '\n';
+    kerr("%.*s", n, buf);
+    console_write_kernel(CONSOLE_STDERR, buf, (size_t)n);
+    serial_write(SERIAL_CONTROL, "error\n", 6);
+    power_off(EXIT_PANIC);
+}
+
 static noreturn void proc_run_first(struct task *t, char **argv, char **envp)
 {
     current = t;
@@ -133,6 +154,10 @@ static noreturn void proc_run_first(struct task *t, char **argv, char **envp)
     if (rc == -ENOENT || rc == -ENOTDIR) {
         proc_diag("skiff: %s: No such file or directory\n", argv[0]);
         power_off(EXIT_NOENT);
+    }
+    if (rc == EXEC_KILLED) {
+        proc_diag("skiff: %s: SIGSEGV: exec failed after committing: %s\n", argv[0], why);
+        power_off(128 + SIGSEGV);
     }
     if (rc) {
         proc_diag("skiff: %s: cannot execute: %s\n", argv[0], why);
@@ -153,6 +178,11 @@ void proc_start_init(void)
     size_t alen = 0, elen = 0;
     char *abuf = take_file("/.skiff/argv", &alen), *ebuf = take_file("/.skiff/env", &elen);
     char *init_argv[] = { (char *)(boot_arg("init") ? boot_arg("init") : "/init"), NULL };
+    /* each string ends with a NUL, the last one too (docs/host-interface.md) */
+    if (alen && abuf[alen - 1])
+        boot_fail("skiff: /.skiff/argv in the initrd is malformed: its last argument lacks its NUL");
+    if (elen && ebuf[elen - 1])
+        boot_fail("skiff: /.skiff/env in the initrd is malformed: its last string lacks its NUL");
     char **argv = abuf && alen ? split_nul(abuf, alen) : init_argv;
     char **envp = ebuf ? split_nul(ebuf, elen) : default_env;
     struct inode *stdin_file = take_stdin();

@@ -6,6 +6,7 @@
 #include "kernel.h"
 #include "mm.h"
 #include "../fs/vfs.h"
+#include "ktimer.h"
 
 #define SIGHUP 1
 #define SIGINT 2
@@ -30,7 +31,9 @@
 #define SIGTTOU 22
 #define SIGURG 23
 #define SIGWINCH 28
+#define SIGRTMIN_K 32               /* the kernel's first real-time signal (glibc keeps 32 and 33 for itself) */
 #define NSIG 64
+#define SIGBIT(sig) (1ull << ((sig) - 1))
 
 #define SIG_DFL 0
 #define SIG_IGN 1
@@ -59,15 +62,43 @@ _Static_assert(sizeof(struct k_stack) == 24, "sigaltstack's stack_t");
 #define SA_RESETHAND 0x80000000
 #define SA_RESTORER 0x04000000
 #define SI_USER 0
+#define SI_KERNEL 0x80
+#define SI_QUEUE (-1)
+#define SI_TIMER (-2)
 #define SI_TKILL (-6)
 #define SEGV_MAPERR 1
+#define SEGV_ACCERR 2
+#define BUS_ADRALN 1
+#define BUS_ADRERR 2
+#define ILL_ILLOPN 2
+#define FPE_INTDIV 1
+#define FPE_FLTDIV 3
+#define FPE_FLTOVF 4
+#define FPE_FLTUND 5
+#define FPE_FLTRES 6
+#define FPE_FLTINV 7
+#define TRAP_BRKPT 1
+#define TRAP_TRACE 2
+#define CLD_EXITED 1
+#define CLD_KILLED 2
+#define CLD_STOPPED 5
+#define CLD_CONTINUED 6
 
-/* What the kernel knows about a pending signal; written to the handler's siginfo_t. */
+/* What the kernel knows about a pending signal; written to the handler's siginfo_t (signal_siginfo_user). */
 struct k_siginfo {
-    int signo, code;
-    int pid, uid;          /* kill, tgkill */
+    int signo, code, errnum;
+    int pid;               /* the sender (kill, sigqueue, SIGCHLD: the child); POSIX timers: the timer id */
+    u32 uid;               /* the sender's uid; POSIX timers: the overrun count */
+    u64 value;             /* sigval (sigqueue, timers); SIGCHLD: the child's status */
+    u64 utime, stime;      /* SIGCHLD: the child's CPU time, in clock ticks */
     u64 addr;              /* faults: the address */
     u64 trapno, error;     /* faults: the exception, for the handler's sigcontext */
+};
+
+/* A queued signal: standard signals queue at most once, real-time ones once per send, in order. */
+struct sigq {
+    struct sigq *next;
+    struct k_siginfo info;
 };
 
 struct rlimit64 { u64 cur, max; };
@@ -79,6 +110,7 @@ struct proc {
     struct proc *parent;            /* NULL for the first process */
     struct proc *next_proc;         /* every process, for wait4 and kill */
     bool zombie;                    /* exited, waiting for its parent's wait4 */
+    bool oom_killed;                /* the OOM killer sent it SIGKILL: not chosen again while it dies */
     int exit_code, term_sig;
     bool vfork_done;                /* the vfork child exec'ed or exited: its parent may go on */
     u64 alarm_at, alarm_interval;   /* ITIMER_REAL: monotonic ns of the next SIGALRM (0: none) */
@@ -91,9 +123,18 @@ struct proc {
     char *cmdline;                  /* argv, NUL-separated, for /proc/self/cmdline */
     size_t cmdline_len;
     struct k_sigaction sigactions[NSIG + 1];
-    u64 sig_pending;                /* bit (sig - 1) */
-    struct k_siginfo sig_info[NSIG + 1];
+    u64 sig_pending;                /* bit (sig - 1): what sigq holds, for the whole process */
+    struct sigq *sigq;
+    bool stopped;                   /* job control: stopped by a stop signal until SIGCONT */
+    int stop_sig;
+    int wait_report;                /* WR_STOPPED / WR_CONTINUED: not yet reported to wait4/waitid */
     struct rlimit64 rlimits[RLIM_NLIMITS];
+    u64 dead_utime_tsc, dead_stime_tsc; /* CPU time of its ended threads (kernel/cputime.c) */
+    u64 cutime_tsc, cstime_tsc;     /* of the children it collected, theirs included */
+    u64 start_ns;                   /* monotonic time it was created (/proc/PID/stat starttime) */
+    struct ptimer *ptimers;         /* timer_create (syscalls/timer.c) */
+    struct ktimer itimer_cpu[2];    /* ITIMER_VIRTUAL, ITIMER_PROF (syscalls/itimer.c) */
+    int ptimer_next_id;
 };
 extern struct proc *proc_list;
 
@@ -104,14 +145,18 @@ struct task {
     int tid;
     enum task_state state;
     u64 kstack_top;
-    u64 kstack_base;                /* KSTACK_PAGES pages */
+    u64 kstack_base;                /* KSTACK_PAGES pages in the vmap area (a guard page below) */
     u64 ksp;                        /* saved kernel rsp while switched out (switch.asm) */
     u8 *fpu;                        /* XSAVE/FXSAVE image while switched out (64-byte aligned) */
     u64 wait_key;                   /* futex address this task sleeps on (0: an I/O wait) */
     u64 wake_deadline;              /* a blocked task runs again at this time (~0: only when woken) */
     u32 wait_bitset;
     bool woken;                     /* set by the waker: the wait ended by a wake, not a timeout */
-    u64 sig_pending_task;           /* signals sent to this thread (tgkill) */
+    u64 sig_pending_task;           /* signals sent to this thread (tgkill), queued in sigq */
+    struct sigq *sigq;
+    bool intr_no_restart;           /* this call's EINTR is never restarted (a socket wait with a timeout) */
+    u64 restart_deadline;           /* restart_syscall: the interrupted sleep's end (monotonic or realtime ns) */
+    u64 restart_urem;
     u64 suspend_mask;               /* the mask sigsuspend replaced, restored after the handler */
     bool suspend_active;
     struct task *next;              /* all tasks, in creation order (the run queue walks it) */
@@ -122,6 +167,8 @@ struct task {
     u64 robust_list, robust_len;
     struct regs *frame;             /* the user frame of the syscall in progress */
     char comm[16];                  /* prctl(PR_SET_NAME) */
+    u64 utime_tsc, stime_tsc;       /* CPU time it used, in TSC ticks (kernel/cputime.c) */
+    u64 acct_mark;                  /* TSC of the last user/kernel boundary or switch-in */
     bool uaccess_kernel;            /* file_kernel_read/write: copy_*_user also takes kernel buffers */
 };
 
@@ -143,6 +190,8 @@ long sched_wait_io(bool nonblock, const char *what); /* wait for the other end, 
 void sched_prepare(struct task *t, struct regs *frame);
 long futex_wake_addr(u64 uaddr, int n);
 void sched_wake(struct task *t);
+void sched_interrupt(struct task *t);     /* a signal: a waiting task looks again (not a futex wake) */
+void sched_block(u64 key);               /* waits for sched_interrupt/sched_wake only, signals or not (a stop) */
 bool sched_others_runnable(void);
 bool sched_alone(void);                  /* no other task exists (a wait could never end) */
 void sched_tick(void);                   /* timer interrupt: time slice over */
@@ -159,9 +208,16 @@ struct vm_space *current_vm(void);
 void proc_start_init(void);         /* loads the program named by the initrd and enters it */
 noreturn void proc_exit(int status);          /* exit_group: the whole process ends with this status */
 noreturn void proc_die(int sig);              /* a signal ended it */
+void oom_kill(void);
+noreturn void boot_fail(const char *fmt, ...); /* proc.c: the host's input is unusable: one line, 125 */                          /* oom.c: out of memory on a user page fault */
 int id_alloc(void);                           /* a new pid/tid */
 struct proc *proc_by_pid(int pid);
 struct task *proc_first_task(struct proc *p);
+u64 threads_max(void);                        /* kernel.threads-max, from memory as Linux sizes it */
+long task_limit_check(void);                  /* -EAGAIN when no task may be created (fork, clone) */
+bool proc_pgrp_orphaned(int pgid);
+char proc_state(struct proc *p);              /* R S T Z, as /proc/PID/stat shows it */
+const char *proc_state_name(struct proc *p);  /* "S (sleeping)", as /proc/PID/status shows it */
 struct task *task_alloc(void);
 void task_free(struct task *t);
 long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls);
@@ -169,27 +225,70 @@ void proc_reap(struct proc *z);
 void proc_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* signal.c */
+enum { WR_NONE, WR_STOPPED, WR_CONTINUED };
 int signal_send(struct task *t, int sig);                     /* kill: queue it (SI_USER) */
 int signal_send_code(struct task *t, int sig, int code);      /* tgkill/tkill: SI_TKILL, to that thread */
 int signal_send_to(struct task *t, int sig, int code, bool thread);
-void signal_fault(struct regs *r, int sig, u64 addr, int access, const char *what); /* may return: handler */
-void signal_deliver(struct regs *r);                           /* on every return to ring 3 */
+/* A fault a program caused: sig with si_code code and si_addr addr (access: VM_READ/WRITE/EXEC for the report
+ * of a page fault, 0 otherwise); may return: a handler will run */
+void signal_fault(struct regs *r, int sig, int code, u64 addr, int access, const char *what);
+void signal_deliver(struct regs *r);                           /* on every return to ring 3 from a trap */
+/* The general form: info names the signal, the sender and its data; thread: for t alone, else for its
+ * process. It acts on the target, never on the sender (unless they are the same). 0, -EINVAL or -EAGAIN. */
+int signal_send_info(struct task *t, const struct k_siginfo *info, bool thread);
+int signal_send_pgrp(int pgid, int sig, int code);            /* every process of a group: 0 or -ESRCH */
+int signal_dequeue(u64 mask, struct k_siginfo *out);          /* takes a pending signal in mask: its number */
+void signal_notify_parent(struct proc *p, int code, int status); /* SIGCHLD and a wake for wait4 */
+bool signal_ignored_by(struct proc *p, int sig);              /* its action is to ignore it (SIG_IGN or default) */
+void signal_flush(struct proc *p, u64 mask);                  /* discards pending signals in mask */
+void signal_flush_task(struct task *t);                       /* a thread's own queue, when it ends */
+void signal_syscall_exit(struct regs *r, u64 nr);              /* the same after a syscall: restarts it when due */
+long signal_restart_code(u64 nr, long ret);                    /* signal(7): what EINTR becomes for call nr */
 /* pselect6, ppoll, epoll_pwait: a temporary signal mask while the call waits (see signal.c) */
 long signal_mask_push(u64 umask, u64 size); /* the user's sigset (NULL: none): 0, -EINVAL or -EFAULT */
 void signal_mask_pop(long rc);
+/* A signal to act on, or the process is stopped (its threads leave their waits and stop on the way out). */
 static inline bool signal_pending(void)
 {
-    return current && ((current->proc->sig_pending | current->sig_pending_task) & ~current->sig_blocked);
+    return current && (((current->proc->sig_pending | current->sig_pending_task) & ~current->sig_blocked) ||
+                       current->proc->stopped);
 }
 /* arch/x86_64/sigframe.c */
 int sigframe_setup(struct regs *r, int sig, const struct k_sigaction *act, const struct k_siginfo *info, u64 oldmask);
+void signal_siginfo_user(const struct k_siginfo *info, void *out128); /* Linux's 128-byte siginfo_t */
 long sigframe_return(struct regs *r);
 const char *signal_name(int sig);
+
+/* fs/signalfd.c */
+struct file *signalfd_create(u64 mask, u32 flags);
+bool signalfd_set_mask(struct file *f, u64 mask);             /* false: f is not a signalfd */
+
+/* syscalls/timer.c: POSIX timers */
+void ptimer_dequeued(struct proc *p, struct k_siginfo *info); /* a timer's signal was taken: its overruns */
+void ptimers_destroy(struct proc *p);                         /* exec and exit */
+void ptimers_task_exit(struct task *t);                       /* its thread CPU-time timers stop */
+bool signal_timer_queued(struct proc *p, int id);             /* timer id's signal waits in a queue */
+
+/* cputime.c */
+void acct_charge(bool user);        /* time since the last mark was user (true) or system time */
+void acct_resume(void);             /* the current thread runs again: its time counts from now */
+void acct_proc(struct proc *p, u64 *user_ns, u64 *sys_ns);
+void acct_task(struct task *t, u64 *user_ns, u64 *sys_ns);
+u64 acct_peek(struct proc *p, struct task *only, bool user_only); /* ns, from interrupt context too */
+void acct_task_exit(struct task *t);
+void acct_reap(struct proc *parent, struct proc *child);
+void acct_load_update(void);
+void acct_system(u64 *user_ns, u64 *sys_ns, int *running);    /* /proc/stat */
+int acct_loadavg(char *buf, size_t size);
+int id_last(void);                  /* the last pid/tid handed out */
 
 /* exec.c */
 int exec_program(struct proc *p, const char *path, char *const argv[], char *const envp[], struct regs *frame,
                  const char **why);
 int exec_load(struct proc *p, const char *path, char *const argv[], char *const envp[], struct regs *frame,
               const char **why);
+/* What exec_program returns when the exec failed after it committed (a segment that cannot be mapped): the
+ * caller's old image is gone on Linux, which kills the process with SIGSEGV; skiff's callers do the same. */
+#define EXEC_KILLED (-4096)
 
 #endif

@@ -7,6 +7,7 @@
 #include "errno.h"
 #include "../arch/x86_64/arch.h"
 #include "../net/net.h"
+#include "ktimer.h"
 
 struct task *task_list;
 static bool need_resched;
@@ -118,6 +119,8 @@ u64 sched_idle_ns(void)
 void schedule(void)
 {
     need_resched = false;
+    acct_charge(false);
+    acct_load_update();
     struct task *next;
     while (!(next = pick_next())) {
         if (net_idle())
@@ -127,13 +130,16 @@ void schedule(void)
         irq_wait(d == ~0ull ? ~0ull : d > now ? MIN(d - now, 50000000ull) : 0);
         idle_tsc += rdtsc_now() - t0;
     }
-    if (next == current)
+    if (next == current) {
+        acct_resume(); /* a halt in between was nobody's time */
         return;
+    }
     struct task *prev = current;
     arch_fpu_save(prev->fpu);
     current_next = next;
     switch_stacks(&prev->ksp, next->ksp);
     switch_in(prev); /* back on prev's stack: prev runs again */
+    acct_resume();
 }
 
 /* A new task's first moments: it came here through switch_stacks from schedule(), so it finishes that
@@ -141,6 +147,9 @@ void schedule(void)
 void task_start_c(struct regs *frame)
 {
     switch_in(current_next);
+    acct_resume();
+    if (signal_pending())
+        signal_deliver(frame); /* one sent before its first run acts now, as on Linux's return from fork */
     arch_return_to_user(frame);
 }
 
@@ -165,6 +174,25 @@ void sched_wake(struct task *t)
         t->woken = true;
         t->wait_key = 0;
     }
+}
+
+/* A signal for t: it leaves its wait and looks at why it waited again (not counted as a futex wake). */
+void sched_interrupt(struct task *t)
+{
+    if (t->state == TASK_BLOCKED)
+        t->state = TASK_RUNNABLE;
+}
+
+/* Waits until sched_interrupt or sched_wake, whatever is pending: a stopped thread (key: nothing a futex or
+ * an I/O event wakes) waits here for SIGCONT or SIGKILL. */
+void sched_block(u64 key)
+{
+    current->wake_deadline = ~0ull;
+    current->wait_key = key;
+    current->state = TASK_BLOCKED;
+    schedule();
+    current->state = TASK_RUNNABLE;
+    current->wait_key = 0;
 }
 
 static u64 io_events; /* counts sched_kick_io calls: what edge-triggered epoll compares against */
@@ -251,6 +279,8 @@ void alarms_fire(void)
         }
         armed |= p->alarm_at != 0;
     }
+    ktimers_run(); /* POSIX timers and timerfds */
+    armed |= ktimers_armed();
     if (!armed)
         timer_check_needed();
 }
@@ -260,7 +290,7 @@ void timer_check_needed(void)
     bool alarm = false;
     for (struct proc *p = proc_list; p; p = p->next_proc)
         alarm |= p->alarm_at != 0 && !p->zombie;
-    timer_set_periodic(alarm || (task_list && task_list->next) || net_timer_needed());
+    timer_set_periodic(alarm || ktimers_armed() || (task_list && task_list->next) || net_timer_needed());
 }
 
 void sched_preempt_point(struct regs *r)
@@ -293,6 +323,9 @@ noreturn void task_exit(int code)
         copy_to_user((void *)t->clear_child_tid, &zero, sizeof(zero));
         futex_wake_addr(t->clear_child_tid, 1);
     }
+    signal_flush_task(t);
+    acct_task_exit(t);
+    ptimers_task_exit(t);
     sched_exit_current();
 }
 

@@ -1,7 +1,9 @@
-/* kernel/signal.c — signals sent to the program. Dispositions and masks are recorded (rt_sigaction,
- * rt_sigprocmask); a signal whose action is the default acts as on Linux: ignored (SIGCHLD, SIGURG, SIGWINCH,
- * SIGCONT) or the end of the program with status 128+N and one line on stderr; a handler runs in a signal
- * frame on the user stack and returns through rt_sigreturn. */
+/* kernel/signal.c — sending signals: each acts on its target (a thread, or a whole process), never on the
+ * sender unless they are the same. Pending signals wait in queues (one per process, one per thread): a
+ * standard signal is queued at most once, a real-time one once per send with its value, in order. SIGKILL,
+ * SIGCONT and the stop signals act when they are sent, as on Linux: SIGKILL wakes every thread of its
+ * target to die on its way out, SIGCONT resumes a stopped process and discards pending stops, a stop
+ * discards a pending SIGCONT. Delivery is kernel/sigdeliver.c. */
 #include "proc.h"
 #include "errno.h"
 #include "../arch/x86_64/arch.h"
@@ -24,49 +26,220 @@ const char *signal_name(int sig)
     return sig >= 34 && sig <= NSIG ? "SIGRT" : "signal";
 }
 
+#define STOP_MASK (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
+#define SIGQ_MAX 4096 /* queued entries in the whole system: what memory a sender can pin */
+#define RLIMIT_SIGPENDING 11
+
+static int sigq_count; /* touched from the console interrupt too (^C): under a lock once there is SMP */
+
 static bool default_ignored(int sig)
 {
     return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
 }
 
-static bool is_stop(int sig)
+bool signal_ignored_by(struct proc *p, int sig)
 {
-    return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+    u64 h = p->sigactions[sig].handler;
+    return sig != SIGKILL && sig != SIGSTOP && (h == SIG_IGN || (h == SIG_DFL && default_ignored(sig)));
 }
 
-static const char *prog_name(void)
+/* Appends info to a queue; a standard signal already pending is not queued twice. When the queue is full a
+ * standard signal (or a real-time one from kill) is still made pending, without its data, as on Linux. */
+static int enqueue(struct sigq **head, u64 *pending, const struct k_siginfo *info)
 {
-    return current && current->proc->exe ? current->proc->exe : "program";
+    int sig = info->signo;
+    if (sig < SIGRTMIN_K && (*pending & SIGBIT(sig)))
+        return 0;
+    u64 limit = current ? current->proc->rlimits[RLIMIT_SIGPENDING].cur : ~0ull;
+    struct sigq *q = (u64)sigq_count < MIN(limit, (u64)SIGQ_MAX) ? kmalloc(sizeof(*q)) : NULL;
+    if (!q) {
+        if (sig >= SIGRTMIN_K && info->code != SI_USER)
+            return -EAGAIN;
+        *pending |= SIGBIT(sig);
+        return 0;
+    }
+    q->info = *info;
+    q->next = NULL;
+    while (*head)
+        head = &(*head)->next;
+    *head = q;
+    sigq_count++;
+    *pending |= SIGBIT(sig);
+    return 0;
 }
 
-static noreturn void terminate(int sig)
+/* Takes the first queued sig from one queue; the bit stays while more of it are queued. */
+static void take_from(struct sigq **head, u64 *pending, int sig, struct k_siginfo *out)
 {
-    if (current->proc->pid == 1) /* a child's death is its parent's (the shell's) to report */
-        proc_diag("skiff: %s: killed by %s\n", prog_name(), signal_name(sig));
-    proc_die(sig);
+    struct sigq **pp = head;
+    while (*pp && (*pp)->info.signo != sig)
+        pp = &(*pp)->next;
+    if (*pp) {
+        struct sigq *q = *pp;
+        *out = q->info;
+        *pp = q->next;
+        kfree(q);
+        sigq_count--;
+    } else {
+        *out = (struct k_siginfo){ .signo = sig, .code = SI_USER }; /* made pending without its data */
+    }
+    for (struct sigq *q = *head; q; q = q->next)
+        if (q->info.signo == sig)
+            return;
+    *pending &= ~SIGBIT(sig);
 }
 
-/* Queues sig with its siginfo, for thread t alone (tkill/tgkill, faults) or for the whole process (kill);
- * it acts on the way back to ring 3 (signal_deliver). A sleeping task that could take it wakes up. */
-static void queue_to(struct task *t, int sig, const struct k_siginfo *info, bool thread)
+/* The lowest-numbered pending signal in mask, the thread's own before the process's, as Linux picks. */
+int signal_dequeue(u64 mask, struct k_siginfo *out)
 {
-    u64 bit = 1ull << (sig - 1);
-    if (thread)
-        t->sig_pending_task |= bit;
-    else
-        t->proc->sig_pending |= bit;
-    t->proc->sig_info[sig] = *info;
-    for (struct task *w = thread ? t : task_list; w; w = thread ? NULL : w->next) {
-        if (w->proc == t->proc && w->state == TASK_BLOCKED && !(w->sig_blocked & bit)) {
-            sched_wake(w);
-            break;
+    struct task *t = current;
+    u64 own = t->sig_pending_task & mask, shared = t->proc->sig_pending & mask;
+    int sig = 0;
+    if (own) {
+        sig = __builtin_ctzll(own) + 1;
+        take_from(&t->sigq, &t->sig_pending_task, sig, out);
+    } else if (shared) {
+        sig = __builtin_ctzll(shared) + 1;
+        take_from(&t->proc->sigq, &t->proc->sig_pending, sig, out);
+    }
+    if (sig && out->code == SI_TIMER)
+        ptimer_dequeued(t->proc, out);
+    return sig;
+}
+
+static bool queue_has_timer(const struct sigq *q, int id)
+{
+    for (; q; q = q->next)
+        if (q->info.code == SI_TIMER && q->info.pid == id)
+            return true;
+    return false;
+}
+
+bool signal_timer_queued(struct proc *p, int id)
+{
+    if (queue_has_timer(p->sigq, id))
+        return true;
+    for (struct task *t = task_list; t; t = t->next)
+        if (t->proc == p && queue_has_timer(t->sigq, id))
+            return true;
+    return false;
+}
+
+static void flush_queue(struct sigq **head, u64 *pending, u64 mask)
+{
+    for (struct sigq **pp = head; *pp;) {
+        struct sigq *q = *pp;
+        if (mask & SIGBIT(q->info.signo)) {
+            *pp = q->next;
+            kfree(q);
+            sigq_count--;
+        } else {
+            pp = &q->next;
+        }
+    }
+    *pending &= ~mask;
+}
+
+void signal_flush(struct proc *p, u64 mask)
+{
+    flush_queue(&p->sigq, &p->sig_pending, mask);
+    for (struct task *t = task_list; t; t = t->next)
+        if (t->proc == p)
+            flush_queue(&t->sigq, &t->sig_pending_task, mask);
+}
+
+void signal_flush_task(struct task *t)
+{
+    flush_queue(&t->sigq, &t->sig_pending_task, ~0ull);
+}
+
+/* Every thread of p leaves its wait: to die (SIGKILL), to stop, or to go on (SIGCONT). */
+static void wake_all(struct proc *p)
+{
+    for (struct task *t = task_list; t; t = t->next)
+        if (t->proc == p && t->state == TASK_BLOCKED)
+            sched_interrupt(t);
+}
+
+/* SIGCHLD to p's parent (unless SA_NOCLDSTOP says not for stops and continues), and parents in wait4 or
+ * waitid look again. */
+void signal_notify_parent(struct proc *p, int code, int status)
+{
+    struct proc *pp = p->parent;
+    struct task *pt = pp && !pp->zombie ? proc_first_task(pp) : NULL;
+    bool quiet = pt && (code == CLD_STOPPED || code == CLD_CONTINUED) &&
+                 (pp->sigactions[SIGCHLD].flags & SA_NOCLDSTOP);
+    if (pt && !quiet) {
+        struct k_siginfo info = { .signo = SIGCHLD, .code = code, .pid = p->pid, .value = (u64)status };
+        signal_send_info(pt, &info, false);
+    }
+    sched_kick_io();
+}
+
+/* SIGCONT, whatever its action: pending stops are discarded and a stopped process runs again. */
+static void continue_proc(struct proc *p)
+{
+    signal_flush(p, STOP_MASK);
+    if (!p->stopped)
+        return;
+    p->stopped = false;
+    p->wait_report = WR_CONTINUED;
+    signal_notify_parent(p, CLD_CONTINUED, SIGCONT);
+    wake_all(p);
+}
+
+/* The thread that will take a process-wide signal: one that does not block it, woken if it waits. */
+static void wake_one(struct task *t, int sig, bool thread)
+{
+    if (thread) {
+        if (t->state == TASK_BLOCKED && !(t->sig_blocked & SIGBIT(sig)))
+            sched_interrupt(t);
+        return;
+    }
+    for (struct task *w = task_list; w; w = w->next) {
+        if (w->proc == t->proc && !(w->sig_blocked & SIGBIT(sig))) {
+            if (w->state == TASK_BLOCKED)
+                sched_interrupt(w);
+            if (w->state != TASK_DEAD)
+                return;
         }
     }
 }
 
-static void queue(struct task *t, int sig, const struct k_siginfo *info)
+int signal_send_info(struct task *t, const struct k_siginfo *info, bool thread)
 {
-    queue_to(t, sig, info, true);
+    int sig = info->signo;
+    if (sig < 0 || sig > NSIG)
+        return -EINVAL;
+    struct proc *p = t->proc;
+    if (sig == 0 || p->zombie)
+        return 0;
+    if (sig == SIGKILL) { /* the whole process, whichever thread it was sent to */
+        p->sig_pending |= SIGBIT(SIGKILL);
+        wake_all(p);
+        return 0;
+    }
+    if (sig == SIGCONT)
+        continue_proc(p);
+    else if (STOP_MASK & SIGBIT(sig))
+        signal_flush(p, SIGBIT(SIGCONT));
+    /* An ignored signal is discarded now, unless the target blocks it (sigtimedwait may still take it). */
+    if (signal_ignored_by(p, sig) && !(t->sig_blocked & SIGBIT(sig)))
+        return 0;
+    int rc = thread ? enqueue(&t->sigq, &t->sig_pending_task, info) : enqueue(&p->sigq, &p->sig_pending, info);
+    if (rc == 0) {
+        wake_one(t, sig, thread);
+        sched_kick_io(); /* signalfd readers and pollers look again */
+    }
+    return rc;
+}
+
+int signal_send_to(struct task *t, int sig, int code, bool thread)
+{
+    struct k_siginfo info = { .signo = sig, .code = code, .pid = current ? current->proc->pid : 0 };
+    if (code == SI_KERNEL)
+        info.pid = 0;
+    return signal_send_info(t, &info, thread);
 }
 
 int signal_send(struct task *t, int sig)
@@ -79,113 +252,15 @@ int signal_send_code(struct task *t, int sig, int code)
     return signal_send_to(t, sig, code, code == SI_TKILL);
 }
 
-int signal_send_to(struct task *t, int sig, int code, bool thread)
+int signal_send_pgrp(int pgid, int sig, int code)
 {
-    if (sig < 0 || sig > NSIG)
-        return -EINVAL;
-    if (sig == 0)
-        return 0;
-    struct proc *p = t->proc;
-    u64 handler = p->sigactions[sig].handler;
-    if (sig == SIGKILL)
-        terminate(sig);
-    if (sig == SIGSTOP || (handler == SIG_DFL && is_stop(sig))) {
-        klog("skiff: %s ignored: there is no job control\n", signal_name(sig));
-        return 0;
-    }
-    if (handler == SIG_IGN || (handler == SIG_DFL && default_ignored(sig)))
-        return 0;
-    struct k_siginfo info = { .signo = sig, .code = code, .pid = p->pid, .uid = 0 };
-    queue_to(t, sig, &info, thread);
-    return 0;
-}
-
-/* What happens on the way back to ring 3: each pending, unblocked signal either runs its handler (a frame on
- * the user stack, arch/x86_64/sigframe.c) or takes its default action. As on Linux, every deliverable signal
- * gets its frame now, each on top of the last, so the last one set up runs first. */
-void signal_deliver(struct regs *r)
-{
-    struct proc *p = current->proc;
-    for (int sig = 1; sig <= NSIG; sig++) {
-        u64 bit = 1ull << (sig - 1);
-        if (!((p->sig_pending | current->sig_pending_task) & ~current->sig_blocked & bit))
+    int sent = 0;
+    for (struct proc *p = proc_list; p; p = p->next_proc) {
+        if (p->zombie || p->pgid != pgid)
             continue;
-        if (current->sig_pending_task & bit)
-            current->sig_pending_task &= ~bit; /* the thread's own first */
-        else
-            p->sig_pending &= ~bit;
-        struct k_sigaction *act = &p->sigactions[sig];
-        if (act->handler == SIG_IGN || (act->handler == SIG_DFL && default_ignored(sig)))
-            continue;
-        if (act->handler == SIG_DFL)
-            terminate(sig);
-        /* After sigsuspend the handler's return restores the mask from before it, not the temporary one. */
-        u64 restore = current->suspend_active ? current->suspend_mask : current->sig_blocked;
-        current->suspend_active = false;
-        if (sigframe_setup(r, sig, act, &p->sig_info[sig], restore) != 0) {
-            proc_diag("skiff: %s: could not write the %s frame on the stack: SIGSEGV\n", prog_name(),
-                      signal_name(sig));
-            proc_die(SIGSEGV);
-        }
-        current->sig_blocked |= act->mask | ((act->flags & SA_NODEFER) ? 0 : bit);
-        if (act->flags & SA_RESETHAND)
-            *act = (struct k_sigaction){ 0 };
-        sig = 0; /* frames stack as on Linux: another deliverable signal's handler runs first */
+        struct task *t = current && p == current->proc ? current : proc_first_task(p);
+        if (t && signal_send_to(t, sig, code, false) == 0)
+            sent++;
     }
-    if (current->suspend_active) {
-        current->sig_blocked = current->suspend_mask; /* no handler ran: the wait's temporary mask ends here */
-        current->suspend_active = false;
-    }
-}
-
-#define UNBLOCKABLE ((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)))
-
-/* A wait with a temporary signal mask (pselect6, ppoll, epoll_pwait; sigsuspend is the same idea): the mask
- * is in force while the call waits. When a signal ends the wait (EINTR), the handler's frame carries the
- * caller's own mask, restored when the handler returns, as after sigsuspend; otherwise it is back at once. */
-long signal_mask_push(u64 umask, u64 size)
-{
-    u64 mask;
-    if (!umask)
-        return 0;
-    if (size != 8)
-        return -EINVAL;
-    if (copy_from_user(&mask, (const void *)umask, 8))
-        return -EFAULT;
-    current->suspend_mask = current->sig_blocked;
-    current->suspend_active = true;
-    current->sig_blocked = mask & ~UNBLOCKABLE;
-    return 0;
-}
-
-void signal_mask_pop(long rc)
-{
-    if (!current->suspend_active || (rc == -EINTR && signal_pending()))
-        return; /* signal_deliver restores it, through the handler's frame */
-    current->sig_blocked = current->suspend_mask;
-    current->suspend_active = false;
-}
-
-/* A synchronous fault: the program's handler runs if it has one and the signal is neither blocked nor
- * ignored (otherwise Linux forces the default, and so do we); the default ends the program with one line. */
-void signal_fault(struct regs *r, int sig, u64 addr, int access, const char *what)
-{
-    struct k_sigaction *act = current ? &current->proc->sigactions[sig] : NULL;
-    bool blocked = current && ((current->sig_blocked >> (sig - 1)) & 1);
-    if (act && act->handler > SIG_IGN && !blocked) {
-        struct k_siginfo info = { .signo = sig, .code = access ? SEGV_MAPERR : 1, .addr = addr,
-                                  .trapno = r->vector, .error = r->error };
-        queue(current, sig, &info);
-        return; /* delivered by the trap return path */
-    }
-    if (current->proc->pid != 1) {
-        /* a child's crash is its parent's to report, as a shell does */
-    } else if (sig == SIGSEGV && access) {
-        const char *kind = access == VM_WRITE ? "write" : access == VM_EXEC ? "exec" : "read";
-        proc_diag("skiff: %s: SIGSEGV: %s at address %#lx, rip %#lx (%s)\n", prog_name(), kind, addr, r->rip,
-                  what);
-    } else {
-        proc_diag("skiff: %s: %s: %s at rip %#lx\n", prog_name(), signal_name(sig), what, r->rip);
-    }
-    proc_die(sig);
+    return sent ? 0 : -ESRCH;
 }

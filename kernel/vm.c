@@ -166,17 +166,17 @@ static int split_at(struct vm_space *vs, u64 addr)
     return 0;
 }
 
+static void discard_one(u64 *pte, u64 va, void *ctx)
+{
+    if (!(*pte & PTE_SOFT_SHARED))
+        pmm_free(*pte & PTE_ADDR); /* a file's page stays with the file */
+    *pte = 0;
+    tlb_flush_page(ctx, va);
+}
+
 void vm_discard(struct vm_space *vs, u64 start, u64 end)
 {
-    for (u64 va = start; va < end; va += PAGE_SIZE) {
-        u64 *pte = pt_walk(vs->pml4, va, false);
-        if (!pte || !*pte)
-            continue;
-        if (!(*pte & PTE_SOFT_SHARED))
-            pmm_free(*pte & PTE_ADDR); /* a file's page stays with the file */
-        *pte = 0;
-        tlb_flush_page(vs, va);
-    }
+    pt_for_each(vs->pml4, start, end, discard_one, vs);
 }
 
 int vm_unmap(struct vm_space *vs, u64 start, u64 len)
@@ -276,6 +276,21 @@ bool vm_fully_mapped(struct vm_space *vs, u64 start, u64 end)
     return at >= end;
 }
 
+struct reprotect {
+    struct vm_space *vs;
+    u32 flags;
+};
+
+static void reprotect_one(u64 *pte, u64 va, void *ctx)
+{
+    struct reprotect *r = ctx;
+    if ((*pte & PTE_SOFT_SHARED) && !(r->flags & VM_SHARED) && (r->flags & VM_WRITE))
+        *pte = 0; /* the file's page: the next touch makes the private copy (vm_fault) */
+    else
+        *pte = pte_reprotect(*pte, r->flags);
+    tlb_flush_page(r->vs, va);
+}
+
 int vm_protect(struct vm_space *vs, u64 start, u64 len, u32 prot)
 {
     u64 end = start + len;
@@ -287,16 +302,8 @@ int vm_protect(struct vm_space *vs, u64 start, u64 len, u32 prot)
         if (a->start < start)
             continue;
         a->flags = (a->flags & ~VM_PROT_MASK) | (prot & VM_PROT_MASK);
-        for (u64 va = a->start; va < a->end; va += PAGE_SIZE) {
-            u64 *pte = pt_walk(vs->pml4, va, false);
-            if (!pte || !*pte)
-                continue;
-            if ((*pte & PTE_SOFT_SHARED) && !(a->flags & VM_SHARED) && (a->flags & VM_WRITE))
-                *pte = 0; /* the file's page: the next touch makes the private copy (vm_fault) */
-            else
-                *pte = pte_reprotect(*pte, a->flags);
-            tlb_flush_page(vs, va);
-        }
+        struct reprotect r = { vs, a->flags };
+        pt_for_each(vs->pml4, a->start, a->end, reprotect_one, &r);
     }
     merge_neighbours(vs);
     return 0;
@@ -336,12 +343,23 @@ static bool access_allowed(u32 flags, int access)
     return flags & VM_PROT_MASK; /* x86 cannot map write- or exec-only: both imply read */
 }
 
+/* A page wholly past the end of the file: SIGBUS, as Linux (-EIO tells the trap handler). */
+static bool beyond_eof(const struct inode *ino, u64 off, const char **why)
+{
+    if (off < ALIGN_UP(ino->size, PAGE_SIZE))
+        return false;
+    *why = "past the end of the file";
+    return true;
+}
+
 /* A private file page: the file's own page when the area is read-only and the page lies wholly within the
  * file (program text, shared libraries: no copy); otherwise a copy of the valid bytes, zeros after them. */
 static int fault_private_file(struct vm_space *vs, struct vm_area *a, u64 va, u64 *pte, const char **why)
 {
     (void)vs;
     u64 off = a->file_off + (va - a->start);
+    if (beyond_eof(a->file, off, why))
+        return -EIO;
     u64 end = MIN(a->file_end, a->file->size);
     u64 valid = end > off ? MIN(end - off, PAGE_SIZE) : 0;
     u64 idx = off / PAGE_SIZE;
@@ -388,7 +406,7 @@ int vm_fault(struct vm_space *vs, u64 addr, int access, const char **why)
     }
     if (!access_allowed(a->flags, access)) {
         *why = "permission denied";
-        return -EFAULT;
+        return -EACCES; /* SEGV_ACCERR, where -EFAULT (nothing mapped) is SEGV_MAPERR */
     }
     u64 va = ALIGN_DOWN(addr, PAGE_SIZE);
     u64 *pte = pt_walk(vs->pml4, va, true);
@@ -405,6 +423,8 @@ int vm_fault(struct vm_space *vs, u64 addr, int access, const char **why)
         return 0;
     }
     if (a->file && (a->flags & VM_SHARED)) {
+        if (beyond_eof(a->file, a->file_off + (va - a->start), why))
+            return -EIO;
         u8 *page = ramfs_page(a->file, a->file_off + (va - a->start));
         if (!page) {
             *why = "out of memory";
@@ -418,7 +438,7 @@ int vm_fault(struct vm_space *vs, u64 addr, int access, const char **why)
     if (a->flags & (VM_VDSO | VM_VVAR)) {
         if (access & VM_WRITE) {
             *why = "the vDSO is read-only";
-            return -EFAULT;
+            return -EACCES;
         }
         *pte = vdso_page(va - vs->vdso_base) | prot_pte(a->flags & ~VM_WRITE) | PTE_SOFT_SHARED;
         return 0;

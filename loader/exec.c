@@ -1,166 +1,95 @@
 /* loader/exec.c — replacing a process's program: validate the ELF, build a new address space with each
  * PT_LOAD at its address (ET_EXEC) or at USER_PIE_BASE (ET_DYN), with its own permissions, the heap after it
- * and the stack at the top, then lay out argc/argv/envp/auxv as the System V ABI says. The old address space
- * is dropped only once the new one is complete, so a failed exec leaves the caller intact. */
+ * and the stack at the top (laid out by stack.c). The old address space is dropped only once the new one is
+ * complete; an error Linux gives before it commits leaves the caller intact, one it meets after (a segment that
+ * cannot be mapped) is EXEC_KILLED: the caller dies of SIGSEGV, as on Linux. */
 #include "elf.h"
 #include "../kernel/proc.h"
 #include "../kernel/boot.h"
 #include "../kernel/errno.h"
 #include "../arch/x86_64/arch.h"
 
-#define AT_NULL 0
-#define AT_IGNORE 1
-#define AT_PHDR 3
-#define AT_PHENT 4
-#define AT_PHNUM 5
-#define AT_PAGESZ 6
-#define AT_BASE 7
-#define AT_FLAGS 8
-#define AT_ENTRY 9
-#define AT_UID 11
-#define AT_EUID 12
-#define AT_GID 13
-#define AT_EGID 14
-#define AT_PLATFORM 15
-#define AT_HWCAP 16
-#define AT_CLKTCK 17
-#define AT_SECURE 23
-#define AT_RANDOM 25
-#define AT_HWCAP2 26
-#define AT_EXECFN 31
-#define AT_SYSINFO_EHDR 33
-#define AT_MINSIGSTKSZ 51
-#define MAX_ARG_BYTES (256 * 1024)
-#define PATH_MAX_INTERP 256
-
 static u32 seg_flags(u32 pf)
 {
     return ((pf & PF_R) ? VM_READ : 0) | ((pf & PF_W) ? VM_WRITE : 0) | ((pf & PF_X) ? VM_EXEC : 0);
 }
 
-/* Maps one PT_LOAD as a private file mapping of its span; bytes past p_filesz read as zeros (the bss).
- * A segment that shares its first page with the previous one is copied in at once instead. */
-static int load_segment(struct vm_space *vs, struct inode *ino, const Elf64_Phdr *ph, u64 base, u64 *prev_end)
+/* Zeros [addr, the end of its page) in the new image: the bss that shares the last file page. */
+static int pad_zero(struct vm_space *vs, u64 addr)
 {
-    u64 start = ALIGN_DOWN(base + ph->vaddr, PAGE_SIZE);
-    u64 end = ALIGN_UP(base + ph->vaddr + ph->memsz, PAGE_SIZE);
-    u32 flags = seg_flags(ph->flags);
-    if (start >= *prev_end) {
-        /* The usual case: pages come from the file on first touch (text straight from the file's pages). */
-        *prev_end = end;
-        u64 file_off = ph->offset - ((base + ph->vaddr) - start);
-        return vm_map_file(vs, start, end - start, flags, ino, file_off, ph->offset + ph->filesz, false);
-    }
-    u64 map_from = MAX(start, *prev_end);
-    if (map_from > start) /* shares its first page with the previous segment: that page gets both rights */
-        vm_protect(vs, start, PAGE_SIZE, (vm_find(vs, start)->flags | flags) & VM_PROT_MASK);
-    if (end > map_from && vm_map(vs, map_from, end - map_from, flags))
-        return -ENOMEM;
-    *prev_end = MAX(*prev_end, end);
-    u64 file_lo = base + ph->vaddr, file_hi = file_lo + ph->filesz;
-    for (u64 va = ALIGN_DOWN(file_lo, PAGE_SIZE); va < file_hi; va += PAGE_SIZE) {
-        u64 *pte = pt_walk(vs->pml4, va, true);
-        if (!pte)
-            return -ENOMEM;
-        if (!*pte) {
-            u64 pa = pmm_alloc_zero();
-            if (!pa || vm_map_page(vs, va, pa, vm_find(vs, va)->flags))
-                return -ENOMEM;
-        }
-        u8 *page = phys_to_virt(*pte & PTE_ADDR);
-        u64 lo = MAX(va, file_lo), hi = MIN(va + PAGE_SIZE, file_hi);
-        if (ramfs_pread(ino, page + (lo - va), hi - lo, ph->offset + (lo - file_lo)) != (ssize_t)(hi - lo))
-            return -EIO;
-    }
+    static const u8 zeros[256];
+    u64 end = ALIGN_UP(addr, PAGE_SIZE);
+    for (; addr < end; addr += MIN(sizeof(zeros), end - addr))
+        if (vm_poke(vs, addr, zeros, MIN(sizeof(zeros), end - addr)))
+            return -EFAULT;
     return 0;
 }
 
-struct ustack {
-    u64 sp;      /* grows down from the top of the stack area */
-    int err;
-};
-
-static u64 push_bytes(struct ustack *s, const void *p, size_t n)
+/* Maps one PT_LOAD the way Linux's binfmt_elf does, replacing whatever an earlier segment put there (segments
+ * may overlap and come in any order): its file pages as a private mapping (text straight from the file's
+ * pages), the rest of the last file page zeroed when memsz > filesz, and anonymous read-write pages for the
+ * remaining bss. Returns 0, -ENOMEM, or EXEC_KILLED with *why for what Linux cannot map once committed. */
+static int load_segment(struct vm_space *vs, struct inode *ino, const Elf64_Phdr *ph, u64 base, const char **why)
 {
-    s->sp -= n;
-    if (copy_to_user((void *)s->sp, p, n))
-        s->err = -EFAULT;
-    return s->sp;
-}
-
-static int count_strings(char *const v[], size_t *bytes)
-{
-    int n = 0;
-    for (; v && v[n]; n++)
-        *bytes += strlen(v[n]) + 1;
-    return n;
-}
-
-/* The initial stack, from the top: execfn, strings, platform, random bytes; then 16-byte aligned
- * auxv, envp, argv and argc, with rsp pointing at argc. */
-static int build_stack(struct vm_space *vs, const struct elf_info *ei, u64 base, u64 interp_base, const char *path,
-                       char *const argv[], char *const envp[], u64 *rsp)
-{
-    (void)vs;
-    size_t bytes = 0;
-    int argc = count_strings(argv, &bytes), envc = count_strings(envp, &bytes);
-    if (bytes > MAX_ARG_BYTES)
-        return -E2BIG;
-    struct ustack s = { USER_STACK_TOP - 8, 0 };
-    u64 execfn = push_bytes(&s, path, strlen(path) + 1);
-    u64 *argp = kmalloc((argc + envc + 2) * sizeof(u64));
-    if (!argp)
+    if (!ph->filesz && !ph->memsz)
+        return ph->vaddr >= ELF_USER_LIMIT ? (*why = "a PT_LOAD segment outside user space", EXEC_KILLED) : 0;
+    if (elf_check_load(ph, base, why))
+        return EXEC_KILLED;
+    u64 va = base + ph->vaddr, start = ALIGN_DOWN(va, PAGE_SIZE);
+    u32 flags = seg_flags(ph->flags);
+    u64 anon_from = start;
+    if (ph->filesz) {
+        u64 end = ALIGN_UP(va + ph->filesz, PAGE_SIZE);
+        if (vm_map_file(vs, start, end - start, flags, ino, ph->offset - (va - start), ~0ull, false))
+            return -ENOMEM;
+        anon_from = end;
+        /* a read-only segment keeps the file's bytes there: Linux ignores that failure, not a writable one's */
+        if (ph->memsz > ph->filesz && pad_zero(vs, va + ph->filesz) && (flags & VM_WRITE))
+            return *why = "cannot clear the bss in the last file page", EXEC_KILLED;
+    }
+    u64 anon_end = ALIGN_UP(va + ph->memsz, PAGE_SIZE);
+    if (ph->memsz > ph->filesz && anon_end > anon_from &&
+        vm_map(vs, anon_from, anon_end - anon_from, VM_READ | VM_WRITE | (flags & VM_EXEC)))
         return -ENOMEM;
-    for (int i = envc - 1; i >= 0; i--)
-        argp[argc + 1 + i] = push_bytes(&s, envp[i], strlen(envp[i]) + 1);
-    for (int i = argc - 1; i >= 0; i--)
-        argp[i] = push_bytes(&s, argv[i], strlen(argv[i]) + 1);
-    argp[argc] = 0;
-    argp[argc + 1 + envc] = 0;
-    u64 platform = push_bytes(&s, "x86_64", 7);
-    u8 rnd[16];
-    random_fill(rnd, sizeof(rnd));
-    u64 random = push_bytes(&s, rnd, sizeof(rnd));
-
-    u64 auxv[][2] = {
-        { AT_PHDR, base + ei->phdr_vaddr }, { AT_PHENT, sizeof(Elf64_Phdr) }, { AT_PHNUM, ei->phnum },
-        { AT_PAGESZ, PAGE_SIZE }, { AT_BASE, interp_base }, { AT_FLAGS, 0 }, { AT_ENTRY, base + ei->entry },
-        { AT_UID, 0 }, { AT_EUID, 0 }, { AT_GID, 0 }, { AT_EGID, 0 }, { AT_SECURE, 0 },
-        { AT_RANDOM, random }, { AT_HWCAP, cpu.hwcap }, { AT_HWCAP2, 0 }, { AT_CLKTCK, 100 },
-        { AT_PLATFORM, platform }, { AT_EXECFN, execfn }, { AT_MINSIGSTKSZ, cpu.xsave_size + 1024 },
-        { vs->vdso_base ? AT_SYSINFO_EHDR : AT_IGNORE, vs->vdso_base }, { AT_NULL, 0 },
-    };
-    size_t words = 1 + (argc + 1) + (envc + 1) + ARRAY_SIZE(auxv) * 2;
-    s.sp = ALIGN_DOWN(s.sp - words * 8, 16) + words * 8; /* so that rsp ends 16-byte aligned */
-    push_bytes(&s, auxv, sizeof(auxv));
-    push_bytes(&s, argp + argc + 1, (envc + 1) * sizeof(u64));
-    push_bytes(&s, argp, (argc + 1) * sizeof(u64));
-    u64 argc64 = argc;
-    push_bytes(&s, &argc64, sizeof(argc64));
-    kfree(argp);
-    *rsp = s.sp;
-    return s.err;
+    return 0;
 }
 
-static int read_header(struct inode *ino, struct elf_info *ei, const char **why)
+/* Reads and checks a program's ELF header and program headers. For an interpreter Linux answers ELIBBAD
+ * where it would answer ENOEXEC for the program, and leaves its type to be checked after committing. */
+static int read_header(struct inode *ino, struct elf_info *ei, bool interp, const char **why)
 {
-    u8 *buf = kmalloc(PAGE_SIZE);
-    if (!buf)
+    Elf64_Ehdr h;
+    ssize_t n = ramfs_pread(ino, &h, sizeof(h), 0);
+    if (interp && n != (ssize_t)sizeof(h))
+        return *why = "its interpreter is cut short", -EIO;
+    if (n < (ssize_t)sizeof(h))
+        memset((u8 *)&h + (n < 0 ? 0 : n), 0, sizeof(h) - (n < 0 ? 0 : n)); /* as Linux's zeroed buffer */
+    u16 type = h.type;
+    if (interp && type != ET_EXEC)
+        h.type = ET_DYN;
+    int rc = elf_check_header(&h, n < 0 ? 0 : n, ino->size, why);
+    if (rc)
+        return interp ? -ELIBBAD : rc;
+    size_t len = h.phnum * sizeof(Elf64_Phdr);
+    Elf64_Phdr *ph = kmalloc(len);
+    if (!ph)
         return -ENOMEM;
-    ssize_t n = ramfs_pread(ino, buf, PAGE_SIZE, 0);
-    int rc = elf_parse(buf, n < 0 ? 0 : n, ino->size, ei, why) ? -ENOEXEC : 0;
-    kfree(buf);
+    if (ramfs_pread(ino, ph, len, h.phoff) != (ssize_t)len)
+        rc = (*why = "cannot read the program headers", interp ? -ELIBBAD : -ENOEXEC);
+    if (!rc)
+        rc = elf_scan(&h, ph, ino->size, ei, why);
+    kfree(ph);
+    ei->type = type;
     return rc;
 }
 
-static int load_image(struct vm_space *vs, struct inode *ino, const struct elf_info *ei, u64 base)
+static int load_image(struct vm_space *vs, struct inode *ino, const struct elf_info *ei, u64 base, const char **why)
 {
-    u64 prev_end = 0;
     for (int i = 0; i < ei->phnum; i++) {
         const Elf64_Phdr *ph = &ei->phdrs[i];
-        if (ph->type != PT_LOAD || ph->memsz == 0)
+        if (ph->type != PT_LOAD)
             continue;
-        int rc = load_segment(vs, ino, ph, base, &prev_end);
+        int rc = load_segment(vs, ino, ph, base, why);
         if (rc)
             return rc;
     }
@@ -176,39 +105,53 @@ static int check_file(struct inode *ino, const char **why)
     return 0;
 }
 
-/* Loads the program's interpreter (glibc's or musl's ld.so, named by PT_INTERP) as an ET_DYN image of its
- * own, top-down in the mmap area as Linux does; the program starts there, with AT_BASE telling it where. */
-static int load_interp(struct vm_space *vs, struct inode *prog, const struct elf_info *pei, u64 *ibase, u64 *ientry,
+/* Finds and checks the interpreter that PT_INTERP names (glibc's or musl's ld.so), before exec commits: the
+ * errors Linux gives here are the execve's (EIO, ENOEXEC, ENOENT, EACCES, ELIBBAD). */
+static int open_interp(struct inode *cwd, struct inode *prog, const struct elf_info *pei, struct inode **out, struct elf_info *iei,
                        const char **why)
 {
-    char path[PATH_MAX_INTERP];
-    size_t n = MIN(pei->interp_len, sizeof(path) - 1);
-    if (ramfs_pread(prog, path, n, pei->interp_off) != (ssize_t)n)
-        return *why = "cannot read PT_INTERP", -EIO;
-    path[n] = 0;
-    struct inode *ino;
-    if (vfs_lookup(vfs_root, path, WALK_FOLLOW, &ino)) {
-        static char msg[PATH_MAX_INTERP + 64];
-        ksnprintf(msg, sizeof(msg), "its interpreter %s is not in the image", path);
-        return *why = msg, -ENOEXEC;
+    char *path = kmalloc(pei->interp_len);
+    if (!path)
+        return -ENOMEM;
+    int rc = 0;
+    if (ramfs_pread(prog, path, pei->interp_len, pei->interp_off) != (ssize_t)pei->interp_len)
+        rc = (*why = "cannot read PT_INTERP", -EIO);
+    else if (path[pei->interp_len - 1] != 0)
+        rc = (*why = "PT_INTERP is not NUL-terminated", -ENOEXEC);
+    struct inode *ino = NULL;
+    if (!rc && !path[0])
+        ino = cwd; /* as Linux: an empty name is the directory it is relative to (then EACCES) */
+    else if (!rc && (rc = vfs_lookup(cwd, path, WALK_FOLLOW, &ino))) {
+        static char msg[128];
+        ksnprintf(msg, sizeof(msg), "its interpreter %.80s is not in the image", path);
+        *why = msg;
     }
-    int rc = check_file(ino, why);
-    struct elf_info *ei = rc ? NULL : kmalloc(sizeof(*ei));
-    if (!rc && !ei)
-        rc = -ENOMEM;
+    kfree(path);
+    if (!rc && !(rc = check_file(ino, why)) && !(ino->mode & 0111))
+        rc = (*why = "its interpreter is not executable", -EACCES);
     if (!rc)
-        rc = read_header(ino, ei, why);
-    if (!rc && (ei->type != ET_DYN || ei->has_interp))
-        rc = (*why = "its interpreter is not a shared object", -ENOEXEC);
-    u64 at = rc ? 0 : vm_find_free(vs, ei->hi - ei->lo, 0);
-    if (!rc && !at)
-        rc = -ENOMEM;
-    if (!rc) {
-        *ibase = at - ei->lo;
-        *ientry = *ibase + ei->entry;
-        rc = load_image(vs, ino, ei, *ibase);
-    }
-    kfree(ei);
+        rc = read_header(ino, iei, true, why);
+    *out = ino;
+    return rc;
+}
+
+/* Loads the interpreter as an image of its own, top-down in the mmap area as Linux does (an ET_EXEC one at its
+ * link address); the program starts there, with AT_BASE telling it where. After exec has committed. */
+static int load_interp(struct vm_space *vs, struct inode *ino, const struct elf_info *ei, u64 *ibase, u64 *ientry,
+                       const char **why)
+{
+    if (ei->type != ET_DYN && ei->type != ET_EXEC)
+        return *why = "its interpreter is neither ET_EXEC nor ET_DYN", EXEC_KILLED;
+    if (!ei->any_load)
+        return *why = "its interpreter has no loadable segment", EXEC_KILLED;
+    u64 at = ei->type == ET_EXEC ? ei->lo : vm_find_free(vs, ei->hi - ei->lo, 0);
+    if (!at || ei->hi < ei->lo)
+        return *why = "no room for the interpreter", EXEC_KILLED;
+    *ibase = at - ei->lo;
+    *ientry = *ibase + ei->entry;
+    int rc = load_image(vs, ino, ei, *ibase, why);
+    if (!rc && *ientry >= USER_TOP)
+        rc = (*why = "the interpreter's entry point lies outside user space", EXEC_KILLED);
     return rc;
 }
 
@@ -249,7 +192,7 @@ static void record_program(struct proc *p, const char *path, char *const argv[])
 int exec_load(struct proc *p, const char *path, char *const argv[], char *const envp[], struct regs *frame,
               const char **why)
 {
-    struct inode *ino;
+    struct inode *ino, *interp = NULL;
     int rc = vfs_lookup(p->cwd, path, WALK_FOLLOW, &ino);
     if (rc)
         return *why = "no such file", rc;
@@ -257,20 +200,26 @@ int exec_load(struct proc *p, const char *path, char *const argv[], char *const 
         return rc;
     if (!(ino->mode & 0111))
         return *why = "not executable (no x permission)", -EACCES;
-    struct elf_info *ei = kmalloc(sizeof(*ei));
+    struct elf_info *ei = kmalloc(2 * sizeof(*ei)), *iei = ei + 1;
     if (!ei)
         return -ENOMEM;
-    rc = read_header(ino, ei, why);
+    rc = read_header(ino, ei, false, why);
+    if (!rc && ei->has_interp)
+        rc = open_interp(p->cwd, ino, ei, &interp, iei, why);
+    /* Linux commits here: what follows cannot be mapped kills the process (EXEC_KILLED) */
     struct vm_space *vs = rc ? NULL : vm_space_create();
     if (!rc && !vs)
         rc = -ENOMEM;
+    if (!rc && ei->type == ET_DYN && !ei->any_load)
+        rc = (*why = "no loadable segment", EXEC_KILLED);
     u64 base = (!rc && ei->type == ET_DYN) ? USER_PIE_BASE - ei->lo : 0, ibase = 0, entry = 0;
     if (!rc)
-        rc = load_image(vs, ino, ei, base);
-    if (!rc)
-        entry = base + ei->entry;
-    if (!rc && ei->has_interp)
-        rc = load_interp(vs, ino, ei, &ibase, &entry, why);
+        rc = load_image(vs, ino, ei, base, why);
+    entry = base + ei->entry;
+    if (!rc && entry >= USER_TOP)
+        rc = (*why = "the entry point lies outside user space", EXEC_KILLED);
+    if (!rc && interp)
+        rc = load_interp(vs, interp, iei, &ibase, &entry, why);
     if (!rc)
         rc = vm_map(vs, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE,
                     VM_READ | VM_WRITE | VM_STACK | (ei->exec_stack ? VM_EXEC : 0));
@@ -281,7 +230,7 @@ int exec_load(struct proc *p, const char *path, char *const argv[], char *const 
     if (!rc) {
         p->vm = vs; /* the stack is written through page faults, which resolve against p->vm */
         vm_activate(vs);
-        rc = build_stack(vs, ei, base, ibase, path, argv, envp, &rsp);
+        rc = exec_build_stack(vs, ei, base, ibase, path, argv, envp, &rsp);
         if (rc) {
             *why = "argument list too long or no memory for the stack";
             p->vm = old;
@@ -298,7 +247,7 @@ int exec_load(struct proc *p, const char *path, char *const argv[], char *const 
     }
     vm_space_put(old); /* a vfork parent may still share it */
     record_program(p, path, argv);
-    vs->brk_start = vs->brk = base + ei->hi;
+    vs->brk_start = vs->brk = ei->any_load ? base + ei->hi : 0;
     memset(frame, 0, sizeof(*frame));
     frame->rip = entry;
     frame->rsp = rsp;

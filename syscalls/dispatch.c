@@ -3,6 +3,8 @@
 #include "syscalls.h"
 #include "../arch/x86_64/arch.h"
 
+#define NR_RT_SIGRETURN 15
+
 static u64 enosys_seen[8]; /* one bit per syscall number below 512 */
 
 static void log_enosys(u64 nr)
@@ -28,17 +30,24 @@ int syscall_dispatch(struct regs *r)
 {
     u64 nr = r->rax;
     current->frame = r;
+    acct_charge(true); /* the time since it last entered ring 3 was user time */
     if (strace_on)
         strace_enter(nr, r);
     bool known;
+    current->intr_no_restart = false;
     long ret = syscall_invoke(nr, r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9, &known);
     if (!known)
         log_enosys(nr);
+    if (nr != NR_RT_SIGRETURN) /* its "result" is the interrupted code's rax */
+        ret = signal_restart_code(nr, ret);
     r->rax = ret;
     if (strace_on)
         strace_exit(nr, ret);
     sched_preempt_point(r);
-    if (signal_pending())
+    if (nr != NR_RT_SIGRETURN)
+        signal_syscall_exit(r, nr); /* handlers, default actions, and the call's restart */
+    else if (signal_pending())
         signal_deliver(r);
+    acct_charge(false);
     return sysret_ok(r);
 }

@@ -59,6 +59,7 @@ static void after_exec(struct proc *p)
         if (p->sigactions[sig].handler != SIG_IGN)
             p->sigactions[sig] = (struct k_sigaction){ 0 };
     current->altstack = (struct k_stack){ 0 };
+    ptimers_destroy(p); /* POSIX timers do not survive exec */
     current->fs_base = 0;
     wrmsr(MSR_FS_BASE, 0);
     arch_user_fpu_init();
@@ -97,6 +98,10 @@ static long do_execveat(int dirfd, const char *upath, char *const *uargv, char *
         rc = exec_program(p, kpath, argv[0] ? argv : empty, envp, current->frame, &why);
         if (rc)
             klog("skiff: execve %s: %s\n", kpath, why);
+        if (rc == EXEC_KILLED) {
+            kfree(argv), kfree(envp), kfree(kpath);
+            proc_die(SIGSEGV); /* committed, then failed: Linux's force_fatal_sig(SIGSEGV) */
+        }
     }
     if (!rc) {
         after_exec(p);

@@ -32,17 +32,27 @@ static bool seekable(struct file *f)
     return f->inode && (S_ISREG(f->inode->mode) || S_ISDIR(f->inode->mode));
 }
 
+/* Linux's vfs_read/vfs_write order: the file (EBADF, EINVAL), then the buffer (access_ok: EFAULT), then the
+ * count is capped at MAX_RW. */
+static struct file *rw_file(struct file *f, bool write, u64 buf, u64 count, long *err)
+{
+    if (!open_for(f, write, err))
+        return NULL;
+    *err = -EFAULT;
+    return access_ok(buf, count) ? f : NULL;
+}
+
 SYSCALL(read)
 {
     long err;
-    struct file *f = readable((int)a0, &err);
+    struct file *f = rw_file(fd_file((int)a0), false, a1, a2, &err);
     return f ? f->ops->read(f, (void *)a1, MIN(a2, MAX_RW), &f->off) : err;
 }
 
 SYSCALL(write)
 {
     long err;
-    struct file *f = writable((int)a0, &err);
+    struct file *f = rw_file(fd_file((int)a0), true, a1, a2, &err);
     return f ? f->ops->write(f, (const void *)a1, MIN(a2, MAX_RW), &f->off) : err;
 }
 
@@ -56,6 +66,8 @@ SYSCALL(pread64)
         return -ESPIPE;
     if ((i64)a3 < 0)
         return -EINVAL;
+    if (!access_ok(a1, a2))
+        return -EFAULT;
     u64 off = a3;
     return f->ops->read(f, (void *)a1, MIN(a2, MAX_RW), &off);
 }
@@ -70,6 +82,8 @@ SYSCALL(pwrite64)
         return -ESPIPE;
     if ((i64)a3 < 0)
         return -EINVAL;
+    if (!access_ok(a1, a2))
+        return -EFAULT;
     u64 off = a3; /* with O_APPEND the write still goes to the end, as on Linux (pwrite(2), BUGS) */
     return f->ops->write(f, (const void *)a1, MIN(a2, MAX_RW), &off);
 }
@@ -112,16 +126,16 @@ static long do_iov(int fd, const struct iovec_k *uiov, int cnt, bool is_write, i
     if (!iov)
         return -ENOMEM;
     long rc = copy_from_user(iov, uiov, cnt * sizeof(*iov));
-    u64 room = MAX_RW;
-    for (int i = 0; !rc && i < cnt; i++) {
+    for (int i = 0; !rc && i < cnt; i++)
         if ((i64)iov[i].len < 0)
             rc = -EINVAL;
+    u64 room = MAX_RW;
+    for (int i = 0; !rc && i < cnt; i++) {
+        if (!access_ok(iov[i].base, iov[i].len))
+            rc = -EFAULT; /* checked at its full length, then capped */
         iov[i].len = MIN(iov[i].len, room);
         room -= iov[i].len;
     }
-    for (int i = 0; !rc && i < cnt; i++)
-        if (!vm_range_ok(iov[i].base, iov[i].len))
-            rc = -EFAULT;
     long total = 0;
     for (int i = 0; !rc && i < cnt; i++) {
         if (!iov[i].len)

@@ -36,8 +36,8 @@ static long futex_block(u32 *uaddr, u64 deadline_ns, bool realtime, u32 bitset)
 {
     current->wait_bitset = bitset;
     for (;;) {
-        if (signal_pending())
-            return -EINTR;
+        if (signal_pending()) /* untimed: restarted after an SA_RESTART handler (signal(7)); timed: EINTR */
+            return deadline_ns == ~0ull ? -ERESTARTSYS : -EINTR;
         u64 now = realtime ? clock_realtime_ns() : clock_monotonic_ns();
         if (now >= deadline_ns)
             return -ETIMEDOUT;

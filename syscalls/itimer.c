@@ -1,6 +1,7 @@
-/* syscalls/itimer.c — alarm, setitimer and getitimer for ITIMER_REAL: SIGALRM at a deadline on the
- * monotonic clock, checked on every timer tick (the tick runs while any alarm is armed). ITIMER_VIRTUAL and
- * ITIMER_PROF (CPU time) return EINVAL and say so: skiff keeps no per-process CPU time. */
+/* syscalls/itimer.c — alarm, setitimer and getitimer: ITIMER_REAL (SIGALRM at a deadline on the monotonic
+ * clock, checked on every timer tick, which runs while any alarm is armed), ITIMER_VIRTUAL (SIGVTALRM after
+ * that much user time) and ITIMER_PROF (SIGPROF after that much user + system time) on the process's CPU time
+ * (kernel/cputime.c, kernel/ktimer.c). */
 #include "syscalls.h"
 #include "../kernel/boot.h"
 #include "../arch/x86_64/arch.h"
@@ -31,14 +32,33 @@ static void arm(struct proc *p, u64 value_ns, u64 interval_ns)
     timer_check_needed();
 }
 
+static void cpu_fire(struct ktimer *k, u64 count)
+{
+    (void)count; /* one signal however many periods passed, as Linux */
+    struct task *t = proc_first_task(k->proc);
+    if (t)
+        signal_send_to(t, k == &k->proc->itimer_cpu[0] ? 26 /* SIGVTALRM */ : 27 /* SIGPROF */, SI_KERNEL, false);
+}
+
+static struct ktimer *cpu_timer(struct proc *p, int which)
+{
+    struct ktimer *k = &p->itimer_cpu[which - ITIMER_VIRTUAL];
+    k->clock = which == ITIMER_VIRTUAL ? KCLOCK_PROCESS_VIRT : CLOCK_PROCESS_CPUTIME_ID;
+    k->proc = p;
+    k->fire = cpu_fire;
+    return k;
+}
+
+static void cpu_value(struct ktimer *k, struct itimerval_k *out)
+{
+    out->value = ns_tv(ktimer_left(k));
+    out->interval = ns_tv(k->interval);
+}
+
 SYSCALL(setitimer)
 {
     int which = (int)a0;
-    if (which == ITIMER_VIRTUAL || which == ITIMER_PROF) {
-        kerr("skiff: setitimer ITIMER_VIRTUAL/ITIMER_PROF (CPU time) is not implemented: EINVAL\n");
-        return -EINVAL;
-    }
-    if (which != ITIMER_REAL)
+    if (which < ITIMER_REAL || which > ITIMER_PROF)
         return -EINVAL;
     struct itimerval_k nv = { { 0, 0 }, { 0, 0 } }, old;
     if (a1 && copy_from_user(&nv, (const void *)a1, sizeof(nv)))
@@ -47,10 +67,18 @@ SYSCALL(setitimer)
         nv.interval.usec < 0 || nv.interval.usec >= 1000000)
         return -EINVAL;
     struct proc *p = current_proc();
-    current_value(p, &old);
+    struct ktimer *k = which == ITIMER_REAL ? NULL : cpu_timer(p, which);
+    if (k)
+        cpu_value(k, &old);
+    else
+        current_value(p, &old);
     if (a2 && copy_to_user((void *)a2, &old, sizeof(old)))
         return -EFAULT;
-    arm(p, tv_ns(&nv.value), tv_ns(&nv.interval));
+    u64 value = tv_ns(&nv.value), interval = tv_ns(&nv.interval);
+    if (k)
+        ktimer_set(k, value ? ktimer_now(k) + value : 0, interval);
+    else
+        arm(p, value, interval);
     return 0;
 }
 
@@ -62,6 +90,8 @@ SYSCALL(getitimer)
     struct itimerval_k v = { { 0, 0 }, { 0, 0 } };
     if (which == ITIMER_REAL)
         current_value(current_proc(), &v);
+    else
+        cpu_value(cpu_timer(current_proc(), which), &v);
     return copy_to_user((void *)a1, &v, sizeof(v));
 }
 

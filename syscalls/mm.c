@@ -14,6 +14,7 @@
 #define MAP_TYPE 0x0f
 #define MAP_FIXED 0x10
 #define MAP_ANONYMOUS 0x20
+#define MAP_NORESERVE 0x4000
 #define MAP_FIXED_NOREPLACE 0x100000
 #define MADV_DONTNEED 4
 /* What MAP_SHARED_VALIDATE accepts without checking (Linux's LEGACY_MAP_MASK). */
@@ -57,6 +58,31 @@ static long check_file_map(struct file *f, u32 type, u32 prot)
     return 0;
 }
 
+/* MAP_SHARED|MAP_ANONYMOUS: the pages must outlive fork's copy of the page tables and stay the same pages in
+ * every process that inherits the mapping, so they belong to an unnamed RAM file (Linux backs them with
+ * shmem the same way); each area holds a reference, the last munmap or exit frees it. */
+static long map_shared_anon(struct vm_space *vs, u64 addr, u64 len, u32 vmflags)
+{
+    struct inode *ino = ramfs_new_inode(S_IFREG | 0600);
+    if (!ino)
+        return -ENOMEM;
+    ino->size = len;
+    inode_get(ino); /* ours until the mapping holds its own */
+    long rc = vm_map_file(vs, addr, len, vmflags, ino, 0, ~0ull, true);
+    inode_put(ino);
+    return rc;
+}
+
+/* Linux's heuristic overcommit (vm.overcommit_memory 0): memory it would have to back — private writable or
+ * shared anonymous, without MAP_NORESERVE — larger than all of RAM and swap can never be had: ENOMEM at once.
+ * Anything smaller is granted, and pages come on first touch (oom.c when they run out). */
+static bool never_backed(u64 len, u32 prot, u32 flags)
+{
+    bool accounted = (flags & MAP_ANONYMOUS) ? ((prot & PROT_WRITE) || (flags & MAP_TYPE) != MAP_PRIVATE)
+                                             : ((prot & PROT_WRITE) && (flags & MAP_TYPE) == MAP_PRIVATE);
+    return accounted && !(flags & MAP_NORESERVE) && len / PAGE_SIZE > pmm_total_pages(); /* no swap */
+}
+
 SYSCALL(mmap)
 {
     u64 addr = a0, len = a1, off = a5;
@@ -90,10 +116,14 @@ SYSCALL(mmap)
         if (!addr)
             return -ENOMEM;
     }
+    if (never_backed(len, prot, flags))
+        return -ENOMEM;
     u32 vmflags = prot & VM_PROT_MASK;
     long rc;
     if (f)
         rc = vm_map_file(vs, addr, len, vmflags, f->inode, off, ~0ull, type != MAP_PRIVATE);
+    else if (type != MAP_PRIVATE)
+        rc = map_shared_anon(vs, addr, len, vmflags);
     else
         rc = vm_map(vs, addr, len, vmflags);
     if (rc) {

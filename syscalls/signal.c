@@ -2,6 +2,7 @@
  * ourselves (kill, tkill, tgkill). What a signal then does is kernel/signal.c's business. */
 #include "syscalls.h"
 #include "../kernel/boot.h"
+#include "../arch/x86_64/arch.h"
 
 #define SIG_BLOCK 0
 #define SIG_UNBLOCK 1
@@ -28,6 +29,8 @@ SYSCALL(rt_sigaction)
     if (a1) {
         act.mask &= ~UNBLOCKABLE;
         p->sigactions[sig] = act;
+        if (signal_ignored_by(p, sig))
+            signal_flush(p, SIGBIT(sig)); /* POSIX: setting an ignoring action discards what is pending */
     }
     return 0;
 }
@@ -56,8 +59,12 @@ SYSCALL(rt_sigprocmask)
 SYSCALL(sigaltstack)
 {
     struct k_stack old = current->altstack, ss;
+    u64 sp = current->frame->rsp;
+    bool on = old.size && sp > old.sp && sp - old.sp <= old.size; /* a handler runs on it now */
     if (!old.size)
         old.flags = SS_DISABLE;
+    else if (on)
+        old.flags = SS_ONSTACK;
     if (a0) {
         if (copy_from_user(&ss, (const void *)a0, sizeof(ss)))
             return -EFAULT;
@@ -72,6 +79,8 @@ SYSCALL(sigaltstack)
         }
         ss.flags &= (i32)SS_AUTODISARM;
     }
+    if (a0 && on)
+        return -EPERM; /* the stack in use cannot change under the handler */
     if (a1 && copy_to_user((void *)a1, &old, sizeof(old)))
         return -EFAULT;
     if (a0)
@@ -79,8 +88,8 @@ SYSCALL(sigaltstack)
     return 0;
 }
 
-/* kill: a pid, a process group (0: ours, -N: group N), or everyone but the first process and the caller
- * (-1). */
+/* kill: a pid, a process group (0: ours, -N: group N), or every process but the first and the caller
+ * (-1). The signal acts on its target (kernel/signal.c), which may be the caller itself. */
 SYSCALL(kill)
 {
     int pid = (int)a0, sig = (int)a1;
@@ -92,11 +101,13 @@ SYSCALL(kill)
         struct task *t = p && !p->zombie ? (p == me ? current : proc_first_task(p)) : NULL;
         return t ? signal_send_to(t, sig, SI_USER, false) : -ESRCH;
     }
-    int group = pid == 0 ? me->pgid : -pid, sent = 0;
+    if (pid == (int)0x80000000)
+        return -ESRCH; /* -INT_MIN is no group */
+    if (pid != -1)
+        return signal_send_pgrp(pid == 0 ? me->pgid : -pid, sig, SI_USER);
+    int sent = 0;
     for (struct proc *p = proc_list; p; p = p->next_proc) {
-        if (p->zombie || (pid == -1 ? p->pid == 1 || p == me : p->pgid != group))
-            continue;
-        struct task *t = p == me ? current : proc_first_task(p);
+        struct task *t = p->zombie || p->pid == 1 || p == me ? NULL : proc_first_task(p);
         if (t && signal_send_to(t, sig, SI_USER, false) == 0)
             sent++;
     }
@@ -121,8 +132,48 @@ SYSCALL(tgkill)
     return signal_send_code(t, (int)a2, SI_TKILL);
 }
 
+/* rt_sigqueueinfo and rt_tgsigqueueinfo: a signal with the sender's own siginfo (sigqueue's value). Only a
+ * process signalling itself may claim a kernel or kill() origin (si_code >= 0, or SI_TKILL), as on Linux. */
+static long queue_info(int tgid, struct task *t, int sig, const void *uinfo, bool thread)
+{
+    u8 raw[128];
+    if (copy_from_user(raw, uinfo, sizeof(raw)))
+        return -EFAULT;
+    struct k_siginfo info = { .signo = sig };
+    memcpy(&info.errnum, raw + 4, 4);
+    memcpy(&info.code, raw + 8, 4);
+    memcpy(&info.pid, raw + 16, 4);
+    memcpy(&info.uid, raw + 20, 4);
+    memcpy(&info.value, raw + 24, 8);
+    if ((info.code >= 0 || info.code == SI_TKILL) && tgid != current_proc()->pid)
+        return -EPERM;
+    if (sig < 0 || sig > NSIG)
+        return -EINVAL;
+    if (!t || t->proc->zombie)
+        return -ESRCH;
+    return signal_send_info(t, &info, thread);
+}
+
+SYSCALL(rt_sigqueueinfo)
+{
+    struct proc *p = proc_by_pid((int)a0);
+    struct task *t = p == current_proc() ? current : p ? proc_first_task(p) : NULL;
+    return queue_info((int)a0, t, (int)a1, (const void *)a2, false);
+}
+
+SYSCALL(rt_tgsigqueueinfo)
+{
+    if ((int)a0 <= 0 || (int)a1 <= 0)
+        return -EINVAL;
+    struct task *t = task_by_tid((int)a1);
+    if (t && t->proc->pid != (int)a0)
+        t = NULL;
+    return queue_info((int)a0, t, (int)a2, (const void *)a3, true);
+}
+
 SYSCALL(rt_sigreturn)
 {
+    current->restart_deadline = 0; /* a handler ran: no interrupted sleep is left to go on with */
     return sigframe_return(current->frame);
 }
 
@@ -163,8 +214,6 @@ SYSCALL(rt_sigpending)
     return copy_to_user((void *)a0, &set, a1);
 }
 
-struct siginfo_min { i32 signo, errnum, code, pad; i32 pid; u32 uid; u8 rest[104]; };
-
 /* rt_sigtimedwait: takes one of the (blocked) signals in the set, without running a handler. */
 SYSCALL(rt_sigtimedwait)
 {
@@ -183,21 +232,14 @@ SYSCALL(rt_sigtimedwait)
             return -EINVAL;
         deadline = clock_monotonic_ns() + (u64)ts[0] * 1000000000 + (u64)ts[1];
     }
-    struct proc *p = current_proc();
     for (;;) {
-        u64 ready = (p->sig_pending | current->sig_pending_task) & set;
-        if (ready) {
-            int sig = __builtin_ctzll(ready) + 1;
-            u64 bit = 1ull << (sig - 1);
-            if (current->sig_pending_task & bit)
-                current->sig_pending_task &= ~bit;
-            else
-                p->sig_pending &= ~bit;
-            if (a1) {
-                struct siginfo_min si = { .signo = sig, .code = p->sig_info[sig].code, .pid = p->sig_info[sig].pid };
-                if (copy_to_user((void *)a1, &si, sizeof(si)))
-                    return -EFAULT;
-            }
+        struct k_siginfo info;
+        int sig = signal_dequeue(set, &info);
+        if (sig) {
+            u8 si[128];
+            signal_siginfo_user(&info, si);
+            if (a1 && copy_to_user((void *)a1, si, sizeof(si)))
+                return -EFAULT;
             return sig;
         }
         if (signal_pending())

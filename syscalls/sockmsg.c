@@ -67,7 +67,7 @@ static struct socket *one_buffer(u64 fd, u64 buf, u64 len, int flags, struct soc
 {
     size_t n = MIN(len, MAX_RW);
     *rc = -EFAULT;
-    if (!vm_range_ok(buf, n))
+    if (!access_ok(buf, MIN(len, 0x7fffffffu))) /* as Linux: capped at INT_MAX, then checked */
         return NULL;
     *iov = (struct sock_iov){ buf, n };
     *m = (struct sock_msg){ .iov = iov, .iovcnt = 1, .total = n, .flags = flags };

@@ -163,10 +163,12 @@ static u8 dtype(u32 mode)
     return S_ISDIR(mode) ? DT_DIR : S_ISREG(mode) ? DT_REG : S_ISLNK(mode) ? DT_LNK : S_ISCHR(mode) ? DT_CHR : 0;
 }
 
-/* Positions: 0 is ".", 1 is "..", 2 + i is the i-th entry; f->off holds the next position. */
-SYSCALL(getdents64)
+/* Positions: 0 is ".", 1 is "..", 2 + i is the i-th entry; f->off holds the next position. Records are
+ * struct linux_dirent64 (getdents64: the type before the name) or, for old, struct linux_dirent (getdents:
+ * the type in the record's last byte, after the name's NUL). */
+static long dents(int fd, u8 *ubuf, size_t cap, bool old)
 {
-    struct file *f = fd_file((int)a0);
+    struct file *f = fd_file(fd);
     if (!f)
         return -EBADF;
     if (!f->inode || !S_ISDIR(f->inode->mode))
@@ -174,8 +176,7 @@ SYSCALL(getdents64)
     struct inode *dir = f->inode;
     if (dir->refresh)
         dir->refresh(dir);
-    u8 *ubuf = (u8 *)a1;
-    size_t cap = a2, used = 0;
+    size_t used = 0;
     struct dirent_node *d = dir->children;
     for (u64 i = 2; d && i < f->off; i++)
         d = d->next;
@@ -191,6 +192,8 @@ SYSCALL(getdents64)
         else
             break;
         size_t nlen = strlen(name), reclen = ALIGN_UP(19 + nlen + 1, 8);
+        if (old)
+            reclen = ALIGN_UP(18 + nlen + 2, 8); /* name, NUL, d_type */
         if (used + reclen > cap) {
             if (!used)
                 return -EINVAL;
@@ -203,11 +206,19 @@ SYSCALL(getdents64)
         memcpy(rec, &ino->ino, 8);
         memcpy(rec + 8, &next, 8);
         memcpy(rec + 16, &rl, 2);
-        rec[18] = dtype(ino->mode);
-        memcpy(rec + 19, name, nlen);
+        if (old) {
+            memcpy(rec + 18, name, nlen);
+            rec[reclen - 1] = dtype(ino->mode);
+        } else {
+            rec[18] = dtype(ino->mode);
+            memcpy(rec + 19, name, nlen);
+        }
         if (copy_to_user(ubuf + used, rec, reclen))
             return -EFAULT;
         used += reclen;
     }
     return used;
 }
+
+SYSCALL(getdents64) { return dents((int)a0, (u8 *)a1, a2, false); }
+SYSCALL(getdents) { return dents((int)a0, (u8 *)a1, a2, true); }

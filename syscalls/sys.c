@@ -70,35 +70,54 @@ struct rusage_k {
 };
 _Static_assert(sizeof(struct rusage_k) == 144, "struct rusage");
 
-/* The program's CPU time is the time since it started: there is nothing else to run. */
-static u64 run_ns(void)
+static void set_tv(i64 *sec, i64 *usec, u64 ns)
 {
-    return clock_tsc_to_ns(rdtsc_now() - boot.user_entry_tsc);
+    *sec = (i64)(ns / 1000000000);
+    *usec = (i64)(ns % 1000000000 / 1000);
+}
+
+/* Resource usage of p (who: RUSAGE_SELF, _THREAD for the caller's thread, _CHILDREN it collected, or _BOTH);
+ * CPU time as kernel/cputime.c charges it. Max RSS is the memory in use in the whole VM (skiff keeps no
+ * per-process count): an upper bound. Fault and I/O counts are not kept: 0. */
+int proc_rusage_user(struct proc *p, int who, void *u)
+{
+    struct rusage_k ru;
+    memset(&ru, 0, sizeof(ru));
+    u64 un = 0, sn = 0;
+    if (who == RUSAGE_THREAD)
+        acct_task(current, &un, &sn);
+    else if (who != RUSAGE_CHILDREN)
+        acct_proc(p, &un, &sn);
+    if (who == RUSAGE_CHILDREN || who == RUSAGE_BOTH) {
+        un += clock_tsc_to_ns(p->cutime_tsc);
+        sn += clock_tsc_to_ns(p->cstime_tsc);
+    }
+    set_tv(&ru.utime_sec, &ru.utime_usec, un);
+    set_tv(&ru.stime_sec, &ru.stime_usec, sn);
+    if (who != RUSAGE_CHILDREN)
+        ru.maxrss = (i64)(pmm_total_pages() - pmm_free_pages()) * 4;
+    return copy_to_user(u, &ru, sizeof(ru)) ? -EFAULT : 0;
 }
 
 SYSCALL(getrusage)
 {
     int who = (int)a0;
-    if (who != 0 && who != -1 && who != 1) /* SELF, CHILDREN, THREAD */
+    if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN && who != RUSAGE_THREAD)
         return -EINVAL;
-    struct rusage_k ru;
-    memset(&ru, 0, sizeof(ru));
-    if (who != -1) {
-        u64 ns = run_ns();
-        ru.utime_sec = ns / 1000000000;
-        ru.utime_usec = ns % 1000000000 / 1000;
-        ru.maxrss = (pmm_total_pages() - pmm_free_pages()) * 4; /* KiB in use: an upper bound */
-    }
-    return copy_to_user((void *)a1, &ru, sizeof(ru));
+    return proc_rusage_user(current_proc(), who, (void *)a1);
 }
 
+/* times: user, system, children's user and system time in clock ticks (100 Hz, AT_CLKTCK); the result is
+ * ticks since boot. */
 SYSCALL(times)
 {
-    u64 ticks = run_ns() / 10000000; /* clock ticks at 100 Hz (AT_CLKTCK) */
-    u64 tms[4] = { ticks, 0, 0, 0 };
+    struct proc *p = current_proc();
+    u64 un, sn, t = 10000000;
+    acct_proc(p, &un, &sn);
+    u64 tms[4] = { un / t, sn / t, clock_tsc_to_ns(p->cutime_tsc) / t, clock_tsc_to_ns(p->cstime_tsc) / t };
     if (a0 && copy_to_user((void *)a0, tms, sizeof(tms)))
         return -EFAULT;
-    return clock_monotonic_ns() / 10000000;
+    return clock_monotonic_ns() / t;
 }
 
 /* The process pid names (0: the caller), or NULL. */

@@ -35,6 +35,13 @@ int at_lookup(int dirfd, const char *upath, unsigned walk_flags, struct inode **
  * *out is NULL for an open file without an inode (a pipe). */
 int at_lookup_flags(int dirfd, const char *upath, u32 at_flags, unsigned walk_flags, struct inode **out);
 
+/* A process's resource usage as struct rusage at u (syscalls/sys.c): 0 or -EFAULT. */
+#define RUSAGE_SELF 0
+#define RUSAGE_CHILDREN (-1)
+#define RUSAGE_THREAD 1
+#define RUSAGE_BOTH (-2) /* the process and its collected children: what wait4 reports of a child */
+int proc_rusage_user(struct proc *p, int who, void *u);
+
 /* strace (syscalls/strace.c) */
 extern bool strace_on;
 void strace_init(void);

@@ -47,6 +47,9 @@ static long do_clone(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
         return -EINVAL;
     if (flags & 0xff)
         return -EINVAL; /* a thread sends no exit signal */
+    long limit = task_limit_check();
+    if (limit)
+        return limit;
     struct task *t = task_alloc();
     if (!t)
         return -ENOMEM;
@@ -124,56 +127,3 @@ SYSCALL(vfork)
     return proc_fork(CLONE_VM | CLONE_VFORK | 17, 0, 0, 0, 0);
 }
 
-#define WNOHANG 1
-#define WUNTRACED 2
-#define WCONTINUED 8
-#define WNOTHREAD 0x20000000
-#define WALL 0x40000000
-#define WCLONE 0x80000000u
-
-static bool wait_matches(struct proc *me, struct proc *c, int pid)
-{
-    if (c->parent != me)
-        return false;
-    if (pid > 0)
-        return c->pid == pid;
-    if (pid == 0)
-        return c->pgid == me->pgid;
-    if (pid < -1)
-        return c->pgid == -pid;
-    return true;
-}
-
-SYSCALL(wait4)
-{
-    int pid = (int)a0;
-    u32 options = (u32)a2;
-    if (options & ~(u32)(WNOHANG | WUNTRACED | WCONTINUED | WNOTHREAD | WALL | WCLONE))
-        return -EINVAL;
-    struct proc *me = current->proc;
-    for (;;) {
-        bool have = false;
-        for (struct proc *c = proc_list; c; c = c->next_proc) {
-            if (!wait_matches(me, c, pid))
-                continue;
-            have = true;
-            if (!c->zombie)
-                continue;
-            int status = c->term_sig ? c->term_sig : (c->exit_code & 0xff) << 8;
-            if (a1 && copy_to_user((void *)a1, &status, sizeof(status)))
-                return -EFAULT;
-            if (a3 && clear_user((void *)a3, 144 /* struct rusage */))
-                return -EFAULT;
-            int cpid = c->pid;
-            proc_reap(c);
-            return cpid;
-        }
-        if (!have)
-            return -ECHILD;
-        if (options & WNOHANG)
-            return 0;
-        if (signal_pending())
-            return -EINTR;
-        sched_wait(~0ull); /* a child's end kicks every waiter */
-    }
-}

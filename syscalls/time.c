@@ -19,6 +19,33 @@
 struct timespec_k { i64 sec, nsec; };
 struct timeval_k { i64 sec, usec; };
 
+/* CPU-time clocks: clock_getcpuclockid and pthread_getcpuclockid encode ~pid << 3 | kind (PROF: user +
+ * system, VIRT: user, SCHED: all), with bit 2 for a thread; pid 0 is the caller. */
+#define CPUCLOCK_PROF 0
+#define CPUCLOCK_VIRT 1
+#define CPUCLOCK_SCHED 2
+#define CPUCLOCK_PERTHREAD 4
+
+static long cpu_clock_read(int kind, int id, u64 *ns)
+{
+    u64 un, sn;
+    if ((kind & 3) == 3)
+        return -EINVAL;
+    if (kind & CPUCLOCK_PERTHREAD) {
+        struct task *t = id == 0 ? current : task_by_tid(id);
+        if (!t || t->proc != current_proc())
+            return -EINVAL; /* Linux: a thread clock of the caller's own process only */
+        acct_task(t, &un, &sn);
+    } else {
+        struct proc *p = id == 0 ? current_proc() : proc_by_pid(id);
+        if (!p || p->zombie)
+            return -EINVAL;
+        acct_proc(p, &un, &sn);
+    }
+    *ns = (kind & 3) == CPUCLOCK_VIRT ? un : un + sn;
+    return 0;
+}
+
 static long clock_read(int clk, u64 *ns)
 {
     switch (clk) {
@@ -26,11 +53,13 @@ static long clock_read(int clk, u64 *ns)
         *ns = clock_realtime_ns();
         return 0;
     case CLOCK_MONOTONIC: case CLOCK_MONOTONIC_RAW: case CLOCK_MONOTONIC_COARSE: case CLOCK_BOOTTIME:
-    case CLOCK_PROCESS_CPUTIME_ID: case CLOCK_THREAD_CPUTIME_ID:
         *ns = clock_monotonic_ns();
         return 0;
+    case CLOCK_PROCESS_CPUTIME_ID: case CLOCK_THREAD_CPUTIME_ID:
+        return cpu_clock_read(clk == CLOCK_PROCESS_CPUTIME_ID ? CPUCLOCK_SCHED : CPUCLOCK_SCHED | CPUCLOCK_PERTHREAD,
+                              clk == CLOCK_PROCESS_CPUTIME_ID ? current_proc()->pid : current->tid, ns);
     default:
-        return -EINVAL;
+        return clk < 0 ? cpu_clock_read(clk & 7, ~(clk >> 3), ns) : -EINVAL;
     }
 }
 
@@ -96,7 +125,8 @@ static u64 ts_ns(const struct timespec_k *ts)
     return (u64)ts->sec > (~0ull / NSEC) - 1 ? ~0ull : (u64)ts->sec * NSEC + ts->nsec;
 }
 
-/* A sleep a signal cut short: -EINTR, and the time left in *urem when given. */
+/* A relative sleep a signal cut short: the time left in *urem when given, and -ERESTART_RESTARTBLOCK: EINTR
+ * when a handler runs, else (a stop and SIGCONT) restart_syscall sleeps for what was left, as on Linux. */
 static long sleep_rem(u64 left, void *urem)
 {
     if (!left)
@@ -104,7 +134,18 @@ static long sleep_rem(u64 left, void *urem)
     struct timespec_k rem = to_ts(left);
     if (urem && copy_to_user(urem, &rem, sizeof(rem)))
         return -EFAULT;
-    return -EINTR;
+    current->restart_deadline = clock_monotonic_ns() + left;
+    current->restart_urem = (u64)urem;
+    return -ERESTART_RESTARTBLOCK;
+}
+
+SYSCALL(restart_syscall)
+{
+    u64 end = current->restart_deadline, now = clock_monotonic_ns();
+    current->restart_deadline = 0;
+    if (!end)
+        return -EINTR; /* nothing to go on with: what Linux answers too */
+    return sleep_rem(clock_sleep_ns(end > now ? end - now : 0), (void *)current->restart_urem);
 }
 
 SYSCALL(nanosleep)

@@ -5,7 +5,7 @@
 #include "syscalls.h"
 
 #define MAX_RW 0x7ffff000ul
-#define CHUNK 65536ul
+#define CHUNK PAGE_SIZE /* a page at a time: no contiguous run of free memory needed */
 
 static bool is_reg(struct file *f) { return f->inode && S_ISREG(f->inode->mode); }
 /* A file of the RAM file system itself (not a /proc or device file that only looks regular). */
@@ -18,7 +18,7 @@ static bool can_write(struct file *f) { return (f->flags & O_ACCMODE) != O_RDONL
  * Returns the bytes moved, or the first error when none moved. */
 static long copy_chunks(struct file *in, u64 *pos, struct file *out, u64 *out_pos, size_t count)
 {
-    u8 *buf = kmalloc(CHUNK);
+    u8 *buf = page_alloc();
     if (!buf)
         return -ENOMEM;
     long total = 0, rc = 0;
@@ -42,7 +42,7 @@ static long copy_chunks(struct file *in, u64 *pos, struct file *out, u64 *out_po
         if (signal_pending())
             break; /* a long copy stops at a signal, with what it moved */
     }
-    kfree(buf);
+    page_free(buf);
     return total ? total : rc;
 }
 
@@ -63,8 +63,8 @@ SYSCALL(sendfile) /* (out_fd, in_fd, off_t *offset, count) */
         return -EINVAL; /* sources other than regular files are not implemented (Linux takes a few more) */
     if (ppos && copy_from_user(&pos, ppos, sizeof(pos)))
         return -EFAULT;
-    if (pos < 0)
-        return -EINVAL;
+    if (pos < 0 || (i64)((u64)pos + a3) < 0)
+        return -EINVAL; /* Linux's rw_verify_area: the range's end must be a valid offset */
     u64 at = (u64)pos;
     long n = copy_chunks(in, &at, out, &out->off, MIN(a3, MAX_RW));
     if (n > 0 && ppos && copy_to_user(ppos, &at, sizeof(at)))

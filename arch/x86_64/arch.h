@@ -50,12 +50,15 @@ extern struct percpu cpu0;
 
 /* CPU features, filled by cpu_init. */
 struct cpu_features {
-    bool nx, xsave, avx, smep, smap, rdrand, rdseed, fsgsbase, pge, invariant_tsc;
+    bool nx, xsave, avx, smep, smap, umip, rdrand, rdseed, fsgsbase, pge, invariant_tsc;
     u32 hwcap;            /* CPUID.1:EDX, as Linux reports AT_HWCAP on x86_64 */
     u32 xsave_size;       /* bytes XSAVE needs for the enabled components */
     u64 xcr0;
 };
 extern struct cpu_features cpu;
+/* umip.c: with CR4.UMIP, the #GP of sgdt/sidt/sldt/smsw/str in ring 3 emulated as Linux does (true: done) */
+extern bool umip_enabled;
+bool umip_emulate(struct regs *r);
 extern u8 cpu_has_smap;   /* read by copy_user.asm to decide on stac/clac */
 
 static inline void outb(u16 port, u8 v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }

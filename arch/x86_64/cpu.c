@@ -10,6 +10,8 @@ u8 cpu_has_smap;
 #define CR0_MP (1ull << 1)
 #define CR0_EM (1ull << 2)
 #define CR0_NE (1ull << 5)
+#define CR0_AM (1ull << 18)   /* alignment checks in ring 3 when the program sets EFLAGS.AC, as Linux */
+#define CR4_UMIP (1ull << 11) /* sgdt/sidt/sldt/smsw/str fault in ring 3 (umip.c emulates them) */
 #define CR4_PGE (1ull << 7)
 #define CR4_OSFXSR (1ull << 9)
 #define CR4_OSXMMEXCPT (1ull << 10)
@@ -35,6 +37,7 @@ static void cpu_detect(void)
         cpu.smep = b & (1u << 7);
         cpu.rdseed = b & (1u << 18);
         cpu.smap = b & (1u << 20);
+        cpu.umip = c & (1u << 2);
     }
     cpuid(0x80000000, 0, &max, &b, &c, &d);
     if (max >= 0x80000001) {
@@ -68,12 +71,14 @@ static void cpu_enable_xsave(void)
 
 static void cpu_enable_features(void)
 {
-    write_cr0((read_cr0() & ~CR0_EM) | CR0_MP | CR0_NE);
+    write_cr0((read_cr0() & ~CR0_EM) | CR0_MP | CR0_NE | CR0_AM);
     u64 cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
     if (cpu.pge) cr4 |= CR4_PGE;
     if (cpu.xsave) cr4 |= CR4_OSXSAVE;
     if (cpu.smep) cr4 |= CR4_SMEP;
     if (cpu.smap) cr4 |= CR4_SMAP;
+    if (cpu.umip) cr4 |= CR4_UMIP;
+    umip_enabled = cpu.umip;
     write_cr4(cr4);
     cpu_has_smap = cpu.smap;
     if (cpu.xsave)

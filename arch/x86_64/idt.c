@@ -37,6 +37,7 @@ void idt_init(void)
 {
     for (int v = 0; v < 32; v++)
         idt_set(v, isr_table[v], 0);
+    idt[3].type = idt[4].type = 0xee; /* int3 and int $4 are allowed from ring 3, as on Linux (others: #GP) */
     idt[2].ist = 2;  /* NMI */
     idt[8].ist = 1;  /* double fault */
     idt[18].ist = 3; /* machine check */

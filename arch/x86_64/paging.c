@@ -43,6 +43,30 @@ u64 *pt_walk(u64 *pml4, u64 va, bool create)
     return &t[(va >> 12) & 511];
 }
 
+/* One level of pt_for_each: the entries of table (covering from base, 1 << shift bytes each) that meet
+ * [start, end); an absent table below is skipped whole, so the cost follows what is mapped, not the range. */
+static void walk_range(u64 *table, int shift, u64 base, u64 start, u64 end, pt_fn fn, void *ctx)
+{
+    u64 span = 1ull << shift;
+    for (u64 i = start > base ? (start - base) >> shift : 0; i < 512; i++) {
+        u64 lo = base + i * span;
+        if (lo >= end)
+            break;
+        if (shift == 12) {
+            if (table[i])
+                fn(&table[i], lo, ctx);
+        } else if (table[i] & PTE_P) {
+            walk_range(phys_to_virt(table[i] & PTE_ADDR), shift - 9, lo, start, end, fn, ctx);
+        }
+    }
+}
+
+void pt_for_each(u64 *pml4, u64 start, u64 end, pt_fn fn, void *ctx)
+{
+    if (start < end)
+        walk_range(pml4, 39, 0, start, end, fn, ctx);
+}
+
 static void map_direct(u64 end)
 {
     for (u64 pa = 0; pa < end; pa += 2ull << 20) {
@@ -74,6 +98,8 @@ void paging_init(void)
     kernel_pml4 = table_alloc();
     map_direct(MAX(4ull << 30, ALIGN_UP(pmm_max_phys(), 2ull << 20)));
     map_image();
+    if (!next_level(kernel_pml4, (VMAP_BASE >> 39) & 511, true, PTE_P | PTE_W)) /* shared by all spaces */
+        panic("out of memory for page tables");
     write_cr3(virt_to_phys(kernel_pml4));
 }
 
@@ -163,4 +189,47 @@ int pt_copy_user(u64 *dst_pml4, u64 *src_pml4)
             return -1;
     }
     return 0;
+}
+
+static u64 count_level(const u64 *table, int level)
+{
+    u64 n = 1; /* the table itself: Linux counts page tables in a process's OOM badness too */
+    for (int i = 0; i < 512; i++) {
+        if (!(table[i] & PTE_P))
+            continue;
+        n += level > 1 ? count_level(phys_to_virt(table[i] & PTE_ADDR), level - 1) : 1;
+    }
+    return n;
+}
+
+u64 pt_count_user(const u64 *pml4)
+{
+    u64 n = 0;
+    for (int i = 0; i < 256; i++)
+        if (pml4[i] & PTE_P)
+            n += count_level(phys_to_virt(pml4[i] & PTE_ADDR), 3);
+    return n;
+}
+
+/* The vmap area (kernel/vmap.c). Its top-level entry is made at boot, so every address space (which copies the
+ * kernel half of the top table when it is created) shares the tables below it. Single CPU: the invlpg on this
+ * CPU is the whole TLB shootdown (the entries are global). */
+int paging_map_kernel(u64 va, u64 pa)
+{
+    u64 *pte = pt_walk(kernel_pml4, va, true);
+    if (!pte)
+        return -1;
+    *pte = pa | PTE_P | PTE_W | PTE_G | pte_nx;
+    return 0;
+}
+
+u64 paging_unmap_kernel(u64 va)
+{
+    u64 *pte = pt_walk(kernel_pml4, va, false);
+    if (!pte || !(*pte & PTE_P))
+        return 0;
+    u64 pa = *pte & PTE_ADDR;
+    *pte = 0;
+    invlpg(va);
+    return pa;
 }

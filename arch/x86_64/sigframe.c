@@ -132,12 +132,8 @@ int sigframe_setup(struct regs *r, int sig, const struct k_sigaction *act, const
     f.uc.mc.cr2 = info->addr;
     f.uc.mc.fpstate = fpstate;
     f.uc.sigmask = oldmask;
+    signal_siginfo_user(info, &f.info);
     f.info.signo = sig;
-    f.info.code = info->code;
-    if (info->addr || sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE)
-        f.info.fault.addr = info->addr;
-    else
-        f.info.kill.pid = info->pid, f.info.kill.uid = info->uid;
     if (copy_to_user((void *)fpstate, fpbuf, fp_size()) || copy_to_user((void *)frame, &f, sizeof(f)))
         return -EFAULT;
     r->rip = act->handler;

@@ -5,6 +5,7 @@
 #include "arch.h"
 #include "../../kernel/proc.h"
 #include "../../kernel/mm.h"
+#include "../../kernel/errno.h"
 
 static const char *const exc_names[32] = {
     "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range", "invalid opcode",
@@ -68,10 +69,18 @@ static void page_fault(struct regs *r)
     if ((user || fixup) && addr < USER_TOP) {
         int access = (r->error & PF_INSN) ? VM_EXEC : (r->error & PF_WRITE) ? VM_WRITE : VM_READ;
         const char *why = NULL;
-        if (vm_fault(current_vm(), addr, access, &why) == 0)
+        int rc = vm_fault(current_vm(), addr, access, &why);
+        if (rc == 0)
             return;
+        if (user && rc == -ENOMEM) {
+            oom_kill(); /* as Linux: a victim dies (maybe this program) and the access is tried again */
+            return;
+        }
         if (user) {
-            signal_fault(r, SIGSEGV, addr, access, why);
+            if (rc == -EIO)
+                signal_fault(r, SIGBUS, BUS_ADRERR, addr, access, why);
+            else
+                signal_fault(r, SIGSEGV, rc == -EACCES ? SEGV_ACCERR : SEGV_MAPERR, addr, access, why);
             return;
         }
     }
@@ -80,21 +89,78 @@ static void page_fault(struct regs *r)
         return;
     }
     if (user) {
-        signal_fault(r, SIGSEGV, addr, VM_READ, "kernel address");
+        signal_fault(r, SIGSEGV, SEGV_MAPERR, addr, VM_READ, "kernel address");
         return;
     }
     kernel_fault(r);
 }
 
-static int exc_signal(u64 vector)
+/* x87 and SIMD exceptions: the si_code of the first unmasked exception raised, in Linux's order. */
+static int fp_code(u32 raised)
 {
-    switch (vector) {
-    case 0: case 16: case 19: return SIGFPE;
-    case 1: case 3: return SIGTRAP;
-    case 6: return SIGILL;
-    case 17: return SIGBUS;
-    default: return SIGSEGV;
+    return (raised & 0x01) ? FPE_FLTINV : (raised & 0x04) ? FPE_FLTDIV : (raised & 0x08) ? FPE_FLTOVF
+         : (raised & 0x12) ? FPE_FLTUND : (raised & 0x20) ? FPE_FLTRES : 0;
+}
+
+static int x87_code(void)
+{
+    u16 sw, cw;
+    __asm__ volatile("fnstsw %0; fnstcw %1" : "=m"(sw), "=m"(cw)); /* the program's state: still loaded */
+    return fp_code(sw & ~cw & 0x3f);
+}
+
+static int simd_code(void)
+{
+    u32 mx;
+    __asm__ volatile("stmxcsr %0" : "=m"(mx));
+    return fp_code(mx & ~(mx >> 7) & 0x3f);
+}
+
+/* #DB: single step (DR6.BS) is TRAP_TRACE, icebp TRAP_BRKPT; DR6 is sticky, so it is cleared for the next. */
+static int debug_code(void)
+{
+    u64 dr6;
+    __asm__ volatile("mov %%dr6, %0" : "=r"(dr6));
+    __asm__ volatile("mov %0, %%dr6" : : "r"(0xffff0ff0ull));
+    return (dr6 & (1u << 14)) ? TRAP_TRACE : TRAP_BRKPT;
+}
+
+static bool is_icebp(const struct regs *r)
+{
+    u8 op = 0;
+    return copy_from_user_partial(&op, (const void *)r->rip, 1) == 1 && op == 0xf1;
+}
+
+/* What Linux sends for an exception in ring 3 (arch/x86/kernel/traps.c): the signal, its si_code, and
+ * whether si_addr is the instruction's address (faults with a precise address) or 0 (SI_KERNEL). */
+static void user_exception(struct regs *r)
+{
+    int sig = SIGSEGV, code = SI_KERNEL;
+    bool at_rip = true;
+    switch (r->vector) {
+    case 0: sig = SIGFPE, code = FPE_INTDIV; break;
+    case 1: sig = SIGTRAP, code = debug_code(); break;
+    case 3: sig = SIGTRAP, at_rip = false; break;
+    case 6:
+        if (is_icebp(r)) { /* QEMU's TCG raises #UD for icebp; hardware raises #DB after it */
+            r->rip++;
+            sig = SIGTRAP, code = TRAP_BRKPT;
+            break;
+        }
+        sig = SIGILL, code = ILL_ILLOPN;
+        break;
+    case 11: case 12: sig = SIGBUS, at_rip = false; break;   /* segment not present, stack segment */
+    case 13:
+        if (umip_emulate(r))
+            return;
+        at_rip = false;
+        break;
+    case 16: sig = SIGFPE, code = x87_code(); break;
+    case 17: sig = SIGBUS, code = BUS_ADRALN, at_rip = false; break;
+    case 19: sig = SIGFPE, code = simd_code(); break;
+    default: at_rip = false; break;                          /* overflow, bound, ...: SIGSEGV SI_KERNEL */
     }
+    signal_fault(r, sig, code, at_rip ? r->rip : 0, 0, exc_name(r->vector));
 }
 
 static void trap_dispatch(struct regs *r)
@@ -108,7 +174,7 @@ static void trap_dispatch(struct regs *r)
         return;
     }
     if (regs_user(r)) {
-        signal_fault(r, exc_signal(r->vector), 0, 0, exc_name(r->vector));
+        user_exception(r);
         return;
     }
     kernel_fault(r);
@@ -116,9 +182,13 @@ static void trap_dispatch(struct regs *r)
 
 void trap_handler(struct regs *r)
 {
+    if (regs_user(r))
+        acct_charge(true);
     trap_dispatch(r);
     if (regs_user(r) && signal_pending())
         signal_deliver(r);
+    if (regs_user(r))
+        acct_charge(false);
 }
 
 /* After every device interrupt: tasks waiting for I/O look again; from ring 3, a finished time slice
@@ -130,6 +200,7 @@ void irq_return_check(struct regs *r)
     sched_wake_io_waiters(); /* a device's own handler counted any I/O event it made (sched_kick_io) */
     if (!regs_user(r))
         return;
+    acct_charge(true);
     sched_preempt_point(r);
     if (signal_pending())
         signal_deliver(r);

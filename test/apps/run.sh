@@ -285,8 +285,8 @@ a_perl() {
 python_opts() {
 	py_lib=$("$PYTHON" -c 'import sysconfig; print(sysconfig.get_path("stdlib"))' 2>/dev/null)
 	[ -d "$py_lib" ] || return 1
-	# The standard library is large: the initrd and the unpacked files.
-	echo "--mem 512M --add $py_lib"
+	# tools/skiff packs the standard library and sizes the memory by itself: no --add, no --mem.
+	echo ""
 }
 
 a_python() {

@@ -5,6 +5,7 @@
 #include "tap.h"
 #include <sys/mman.h>
 #include <stdint.h>
+#include <sys/wait.h>
 
 static int probe_fd;
 
@@ -14,6 +15,67 @@ static int readable(void *p)
 }
 
 #define writable(p) (SYS(SYS_pread64, probe_fd, (p), 1, 0) == 1)
+
+/* Linux's heuristic overcommit: a writable private mapping larger than RAM and swap together fails at once. */
+static void never_backed(void)
+{
+    unsigned long kb = 0, total = 0;
+    char line[128];
+    FILE *f = fopen("/proc/meminfo", "r");
+    while (f && fgets(line, sizeof(line), f))
+        if (sscanf(line, "MemTotal: %lu kB", &kb) == 1 || sscanf(line, "SwapTotal: %lu kB", &kb) == 1)
+            total += kb;
+    if (f)
+        fclose(f);
+    unsigned long len = (total * 1024 + (1ul << 30)) & ~(PAGE - 1);
+    T_ERR("mmap MAP_PRIVATE PROT_WRITE larger than RAM and swap",
+          SYS(SYS_mmap, 0, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), ENOMEM);
+    T_ERR("mmap MAP_SHARED|MAP_ANONYMOUS larger than RAM and swap",
+          SYS(SYS_mmap, 0, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0), ENOMEM);
+    long r = SYS(SYS_mmap, 0, len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    T_TRUE("mmap PROT_READ larger than RAM and swap (nothing to back)", r != -1);
+    if (r != -1)
+        SYS(SYS_munmap, r, len);
+    r = SYS(SYS_mmap, 0, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    T_TRUE("mmap MAP_NORESERVE larger than RAM and swap", r != -1);
+    if (r != -1)
+        SYS(SYS_munmap, r, len);
+}
+
+/* MAP_SHARED|MAP_ANONYMOUS is the same memory in parent and child after fork; MAP_PRIVATE is not. */
+static void shared_anon_fork(void)
+{
+    char *s = (char *)SYS(SYS_mmap, 0, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    char *v = (char *)SYS(SYS_mmap, 0, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    T_TRUE("mmap MAP_SHARED|MAP_ANONYMOUS", s != MAP_FAILED && v != MAP_FAILED && s[0] == 0 && s[2 * PAGE - 1] == 0);
+    if (s == MAP_FAILED || v == MAP_FAILED)
+        return;
+    s[0] = 1, s[PAGE] = 1, v[0] = 1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        int ok = s[0] == 1 && s[PAGE] == 1 && v[0] == 1;
+        s[0] = 42, s[PAGE + 7] = 43, v[0] = 44;
+        _exit(ok ? 0 : 3);
+    }
+    int st = -1;
+    waitpid(pid, &st, 0);
+    T_TRUE("mmap MAP_SHARED|MAP_ANONYMOUS: the child sees the parent's stores", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    T_EQ("mmap MAP_SHARED|MAP_ANONYMOUS: the parent sees the child's store", s[0], 42);
+    T_EQ("mmap MAP_SHARED|MAP_ANONYMOUS: the parent sees the child's store on a page it had not touched",
+         s[PAGE + 7], 43);
+    T_EQ("mmap MAP_PRIVATE|MAP_ANONYMOUS: the child's store stays in the child", v[0], 1);
+    pid = fork();
+    if (pid == 0) {
+        SYS(SYS_munmap, s, PAGE); /* the child's unmap leaves the parent's mapping and contents */
+        s[PAGE] = 45;
+        _exit(0);
+    }
+    waitpid(pid, &st, 0);
+    T_TRUE("mmap MAP_SHARED|MAP_ANONYMOUS: munmap in the child leaves the parent's pages",
+           s[0] == 42 && s[PAGE] == 45);
+    T_OK("munmap MAP_SHARED|MAP_ANONYMOUS", SYS(SYS_munmap, s, 2 * PAGE), 0);
+    SYS(SYS_munmap, v, PAGE);
+}
 
 int main(void)
 {
@@ -246,6 +308,9 @@ int main(void)
     T_ERR("msync a range running into the unmapped page", SYS(SYS_msync, sh, 2 * PAGE, MS_SYNC), ENOMEM);
     munmap(sh, PAGE);
     close(sfd);
+
+    shared_anon_fork();
+    never_backed();
 
     close(probe_fd);
     tap_finish_dir();

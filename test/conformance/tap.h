@@ -155,4 +155,19 @@ static __attribute__((unused)) long file_size(const char *path)
 }
 
 #define SYS(...) syscall(__VA_ARGS__)
+/* The state letter of process pid (R, S, T, Z ...) as /proc/PID/stat shows it; '?' when unreadable. */
+static inline char state_of(pid_t pid)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return '?';
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    buf[n > 0 ? n : 0] = 0;
+    char *p = strrchr(buf, ')');
+    return p && p[1] ? p[2] : '?';
+}
+
 #endif

@@ -337,6 +337,23 @@ t_pgrp() {
 	selfcheck pgrp
 }
 
+t_kill() {
+	name="kill acts on its target: kill -9 \$! in busybox sh ends the job (137); kill(-1) spares the sender and the first process"
+	sk "$BUSYBOX" sh -c '/bin/busybox sleep 100 & kill -9 $!; wait $!; echo $?; /bin/busybox sleep 100 & kill $!; wait $!; echo $?'
+	printf '137\n143\n' >"$tmp/expected"
+	expect_status 0 && expect_out_is "$tmp/expected" || return
+	selfcheck killall
+}
+
+t_timeout_cmd() {
+	name="coreutils timeout 1 sleep 5 ends the sleep with its POSIX timer's SIGALRM (124); timeout 5 sleep 0.2 exits 0"
+	need /usr/bin/timeout /bin/sleep || return
+	sk --add /bin/sleep /usr/bin/timeout 1 /bin/sleep 5
+	expect_status 124 || return
+	sk --add /bin/sleep /usr/bin/timeout 5 /bin/sleep 0.2
+	expect_status 0 && pass
+}
+
 t_procpid() {
 	name="/proc/<pid> of another process describes it (stat, status, cwd, fd), and goes when it is reaped"
 	selfcheck procpid
@@ -367,6 +384,94 @@ t_fuzz() {
 	pass
 }
 
+t_fragment() {
+	name="only single free pages left (--mem 64M): sendfile, pipe, fork and /proc still work (no contiguous memory needed)"
+	need_bin fragment || return
+	sk --mem 64M "$BIN/fragment"
+	expect_status 0 || return
+	grep -q FAILED "$tmp/out" && { fail "$(grep FAILED "$tmp/out" | head -n 1)"; return; }
+	pass
+}
+
+# newc NAME MODE [FILE]: one cpio newc entry (FILE's bytes as its data) on stdout.
+newc() {
+	nc_size=0
+	[ -n "${3:-}" ] && nc_size=$(wc -c <"$3")
+	nc_nlen=$((${#1} + 1))
+	printf '070701%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x' 1 "$2" 0 0 1 0 "$nc_size" 0 0 0 0 "$nc_nlen" 0
+	printf '%s\0' "$1"
+	head -c $(((4 - (110 + nc_nlen) % 4) % 4)) /dev/zero
+	[ -n "${3:-}" ] && cat "$3"
+	head -c $(((4 - nc_size % 4) % 4)) /dev/zero
+}
+
+# boot_initrd FILE: boots the kernel on that initrd as it is (tools/skiff would repack it); sets $st from
+# the control line, $tmp/out, $tmp/err and $tmp/klog from the serial lines.
+boot_initrd() {
+	for bi_f in out err klog control; do : >"$tmp/$bi_f"; done
+	timeout "$TIMEOUT" "$QEMU" -M pc -m 128M -nodefaults -no-reboot -display none -monitor none -accel tcg \
+		-cpu max -serial "file:$tmp/out" -serial "file:$tmp/err" -serial "file:$tmp/klog" \
+		-serial "file:$tmp/control" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+		-kernel "${SKIFF_KERNEL:-$top/build/skiff.elf}" -initrd "$1" </dev/null >/dev/null 2>&1
+	st=$(tr -d '\r' <"$tmp/control" | sed -n 's/^exit \([0-9]*\)$/\1/p' | tail -n 1)
+	st=${st:-none}
+}
+
+t_initrd() {
+	name="malformed initrds: status 125 and one clear line on stderr, never a fault or a panic"
+	d=$tmp/initrd
+	mkdir -p "$d"
+	printf '/bin/busybox\0true\0' >"$d/argv"
+	printf '/bin/busybox\0true' >"$d/argv-nonul"
+	printf '/bin/busybox' >"$d/argv1-nonul"
+	printf 'A=1\0B=2' >"$d/env-nonul"
+	printf 'x' >"$d/x"
+	trailer() { newc TRAILER!!! 0; }
+	{ newc bin 16877; newc bin/busybox 33261 "$BUSYBOX"; } >"$d/base"
+	{ cat "$d/base"; newc .skiff 16877; newc .skiff/argv 33188 "$d/argv"; trailer; } >"$d/good.cpio"
+	{ cat "$d/base"; newc .skiff 16877; newc .skiff/argv 33188 "$d/argv-nonul"; trailer; } >"$d/argv.cpio"
+	{ cat "$d/base"; newc .skiff 16877; newc .skiff/argv 33188 "$d/argv1-nonul"; trailer; } >"$d/argv1.cpio"
+	{ cat "$d/base"; newc .skiff 16877; newc .skiff/argv 33188 "$d/argv"; newc .skiff/env 33188 "$d/env-nonul"
+	  trailer; } >"$d/env.cpio"
+	{ newc a 33188 "$d/x"; newc a/b 33188 "$d/x"; trailer; } >"$d/under.cpio"
+	head -c 300000 "$d/good.cpio" >"$d/cut.cpio"
+	{ printf '070707'; tail -c +7 "$d/good.cpio"; } >"$d/magic.cpio"
+	{ printf '070701zz'; tail -c +9 "$d/good.cpio"; } >"$d/hex.cpio"
+	boot_initrd "$d/good.cpio"
+	[ "$st" = 0 ] || { fail "a well-formed initrd: status $st (the harness is broken): $(head -c 300 "$tmp/err")"; return; }
+	for c in "argv:/.skiff/argv in the initrd is malformed" "argv1:/.skiff/argv in the initrd is malformed" "env:/.skiff/env in the initrd is malformed" \
+		"under:entry a/b: a directory in its path is not a directory" "cut:file data runs past the end" \
+		"magic:not a cpio newc archive" "hex:bad hex digit"; do
+		boot_initrd "$d/${c%%:*}.cpio"
+		lines=$(grep -c . "$tmp/err")
+		if [ "$st" != 125 ] || [ "$lines" -ne 1 ] || ! grep -qF "${c#*:}" "$tmp/err" ||
+			grep -q "kernel panic" "$tmp/klog"; then
+			fail "${c%%:*}: status $st, $lines lines on stderr: $(head -c 300 "$tmp/err") $(grep -m1 "kernel panic" "$tmp/klog")"
+			return
+		fi
+	done
+	rm -rf "$d"
+	pass
+}
+
+t_bomb() {
+	name="a thread bomb and a fork bomb stop at threads-max with EAGAIN; the first process forks on afterwards"
+	need_bin bomb || return
+	sk --mem 48M "$BIN/bomb"
+	expect_status 0 && expect_out_has "thread bomb:" && expect_out_has "fork bomb:" && pass
+}
+
+t_oom() {
+	name="memory filled while opening /proc at --mem 64M: ENOMEM from open, the OOM killer's SIGKILL for the biggest process and one log line, no panic"
+	need_bin oomfill || return
+	sk --mem 64M --verbose "$BIN/oomfill"
+	expect_status 0 && expect_out_has "the child was killed by signal 9" &&
+		expect_out_has "/proc/meminfo afterwards: readable" && expect_err_has "Out of memory: Killed process 2 (oomfill)" || return
+	lines=$(grep -c "Out of memory" "$tmp/err")
+	[ "$lines" -eq 1 ] || { fail "$lines OOM log lines, expected 1"; return; }
+	pass
+}
+
 t_kvm() {
 	name="kvm"
 	if [ ! -e /dev/kvm ]; then
@@ -393,7 +498,7 @@ t_kvm() {
 
 TESTS="t_missing_host t_usage t_demo t_echo t_false t_stdin t_ls t_cat t_wc
 t_sha t_sort t_argv_glibc t_argv_musl t_segv t_abort t_notelf t_rootfs
-t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_procpid t_firmware t_fuzz t_kvm"
+t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_procpid t_firmware t_fuzz t_oom t_fragment t_initrd t_bomb t_kvm"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose

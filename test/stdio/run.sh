@@ -10,7 +10,7 @@ SKIFF=tools/skiff
 B=build/progs
 T=$(mktemp -d)
 trap 'tmux -L skifftest kill-server 2>/dev/null; rm -rf "$T"' EXIT INT TERM
-tap_plan 13
+tap_plan 15
 
 # check NAME CONDITION-STATUS REASON
 check() {
@@ -69,7 +69,7 @@ check "the kernel log reaches stderr with --verbose and only then" $? "quiet: $(
 
 # 9-12: a terminal, through tmux
 if ! command -v tmux >/dev/null 2>&1; then
-    for n in "host terminal size" "interactive prompt" "^C" "terminal restored"; do tap_skip "$n" "tmux is not installed"; done
+    for n in "host terminal size" "interactive prompt" "busybox sh job control" "bash job control" "^C" "terminal restored"; do tap_skip "$n" "tmux is not installed"; done
     tap_done
     exit $?
 fi
@@ -127,6 +127,36 @@ if [ -x /usr/bin/htop ]; then
     check "htop at a terminal draws its meters and the process list, q exits 0" $? "$(grep -v '^$' "$T/pane" | tail -4 | tr '\n' '|')"
 else
     tap_skip "htop at a terminal" "htop is not installed"
+fi
+
+# job control at an interactive shell: ^Z stops the foreground job (SIGTSTP to the terminal's foreground
+# group), jobs lists it, bg continues it, fg brings it back to the foreground, ^C ends it, exit powers off with 0
+pane_count() { # REGEX N SECONDS: wait until N lines of the pane match
+    i=0
+    while [ $i -lt $(($3 * 5)) ]; do
+        $TM capture-pane -t s -p > "$T/pane" 2>/dev/null
+        [ "$(grep -c -- "$1" "$T/pane")" -ge "$2" ] && return 0
+        sleep 0.2
+        i=$((i + 1))
+    done
+    return 1
+}
+job_control() { # SKIFF-ARGS PROMPT-REGEX
+    start_pane "$SKIFF run --timeout 240 $1"
+    pane_wait "$2" 150 && $TM send-keys -t s 'sleep 100' Enter && sleep 2 && $TM send-keys -t s C-z &&
+        pane_wait 'Stopped.*sleep 100' 60 && $TM send-keys -t s 'jobs' Enter &&
+        pane_count 'Stopped.*sleep 100' 2 30 && $TM send-keys -t s 'bg' Enter &&
+        pane_wait '\[1\]+* sleep 100' 30 && $TM send-keys -t s 'fg' Enter && pane_wait '^sleep 100$' 30 &&
+        sleep 2 && $TM send-keys -t s C-c && $TM send-keys -t s 'echo after=$?' Enter &&
+        pane_wait '^after=130' 30 && $TM send-keys -t s 'exit' Enter && pane_wait 'EXIT=0' 60
+}
+job_control /bin/busybox\ sh '^/ #'
+check "busybox sh at a terminal: sleep 100, ^Z (Stopped), jobs, bg, fg, ^C, exit 0" $? "$(grep -v '^$' "$T/pane" | tail -8 | tr '\n' '|')"
+if [ -x /bin/bash ] && [ -x /bin/sleep ]; then
+    job_control '--add /bin/sleep /bin/bash' '^bash.*#'
+    check "bash at a terminal: sleep 100, ^Z (Stopped), jobs, bg, fg, ^C, exit 0" $? "$(grep -v '^$' "$T/pane" | tail -8 | tr '\n' '|')"
+else
+    tap_skip "bash at a terminal: job control" "bash is not installed"
 fi
 
 start_pane "$SKIFF run --timeout 90 /bin/busybox sh -c 'echo ready; exec /bin/busybox cat'" 

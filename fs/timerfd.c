@@ -1,0 +1,84 @@
+/* fs/timerfd.c — timerfd: a timer (kernel/ktimer.c) as a file. read returns the number of expirations since
+ * the last read (8 bytes) and resets it, waiting for one unless O_NONBLOCK; poll says readable while the count is
+ * non-zero. timerfd_settime/gettime act on it as timer_settime/gettime on a POSIX timer. */
+#include "vfs.h"
+#include "../kernel/errno.h"
+#include "../kernel/mm.h"
+#include "../kernel/proc.h"
+#include "../kernel/ktimer.h"
+
+struct timerfd {
+    struct ktimer k; /* first: the fire callback gets it */
+    u64 count;       /* expirations not read yet; written from the timer tick */
+};
+
+static void tfd_fire(struct ktimer *k, u64 count)
+{
+    ((struct timerfd *)k)->count += count;
+    sched_kick_io();
+}
+
+static ssize_t tfd_read(struct file *f, void *ubuf, size_t n, u64 *off)
+{
+    (void)off;
+    struct timerfd *t = f->priv;
+    if (n < 8)
+        return -EINVAL;
+    while (!t->count) {
+        if (f->flags & O_NONBLOCK)
+            return -EAGAIN;
+        if (!t->k.expires) {
+            sched_wait(~0ull); /* disarmed: only a settime from another task or a signal ends this */
+        } else {
+            u64 left = ktimer_left(&t->k);
+            sched_wait(t->k.clock == CLOCK_REALTIME || t->k.clock == CLOCK_TAI ? MIN(left, 1000000ull) : left);
+            ktimers_run(); /* the tick may be off: check the time now */
+        }
+        if (!t->count && signal_pending())
+            return -EINTR;
+    }
+    u64 v = t->count;
+    if (copy_to_user(ubuf, &v, sizeof(v)))
+        return -EFAULT;
+    t->count = 0;
+    return 8;
+}
+
+static unsigned tfd_poll(struct file *f)
+{
+    struct timerfd *t = f->priv;
+    return t->count ? POLLIN : 0;
+}
+
+static void tfd_release(struct file *f)
+{
+    struct timerfd *t = f->priv;
+    ktimer_cancel(&t->k);
+    kfree(t);
+}
+
+static const struct file_ops timerfd_ops = { .read = tfd_read, .poll = tfd_poll, .release = tfd_release };
+
+struct file *timerfd_create(int clock, u32 flags)
+{
+    struct timerfd *t = kzalloc(sizeof(*t));
+    if (!t)
+        return NULL;
+    t->k.clock = clock;
+    t->k.fire = tfd_fire;
+    struct file *f = file_new(&timerfd_ops, O_RDWR | (flags & O_NONBLOCK), t);
+    if (!f)
+        kfree(t);
+    return f;
+}
+
+/* The timer behind f, or NULL when f is not a timerfd. */
+struct ktimer *timerfd_timer(struct file *f, u64 **count)
+{
+    if (f->ops != &timerfd_ops)
+        return NULL;
+    struct timerfd *t = f->priv;
+    if (count)
+        *count = &t->count;
+    return &t->k;
+}

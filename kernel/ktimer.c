@@ -1,0 +1,103 @@
+/* kernel/ktimer.c — the timers behind POSIX timers (syscalls/timer.c) and timerfd (fs/timerfd.c): an expiry
+ * in some clock's time, an optional interval, and what to do when it passes. They are checked on the scheduler
+ * tick, which runs while any is armed (timer_check_needed), so they fire within a tick (1 ms) of their time.
+ * An interval timer that fell behind fires once with the count of the periods that passed (overruns). */
+#include "proc.h"
+#include "boot.h"
+#include "ktimer.h"
+
+static struct ktimer *armed; /* touched from the timer interrupt: under a lock once there is SMP */
+
+bool ktimer_clock_ok(int clock, bool cpu_clocks)
+{
+    switch (clock) {
+    case CLOCK_REALTIME: case CLOCK_MONOTONIC: case CLOCK_BOOTTIME: case CLOCK_TAI:
+        return true;
+    case CLOCK_PROCESS_CPUTIME_ID: case CLOCK_THREAD_CPUTIME_ID:
+        return cpu_clocks;
+    default:
+        return false;
+    }
+}
+
+u64 ktimer_now(const struct ktimer *k)
+{
+    switch (k->clock) {
+    case CLOCK_REALTIME: case CLOCK_TAI:
+        return clock_realtime_ns();
+    case CLOCK_PROCESS_CPUTIME_ID:
+        return acct_peek(k->proc, NULL, false);
+    case CLOCK_THREAD_CPUTIME_ID:
+        return acct_peek(k->proc, k->task, false);
+    case KCLOCK_PROCESS_VIRT:
+        return acct_peek(k->proc, NULL, true);
+    default:
+        return clock_monotonic_ns();
+    }
+}
+
+static void unlink(struct ktimer *k)
+{
+    for (struct ktimer **pp = &armed; *pp; pp = &(*pp)->next) {
+        if (*pp == k) {
+            *pp = k->next;
+            break;
+        }
+    }
+    k->next = NULL;
+}
+
+/* Arms k for expires (absolute, in its clock; 0 disarms) and then every interval ns (0: once). */
+void ktimer_set(struct ktimer *k, u64 expires, u64 interval)
+{
+    unlink(k);
+    k->expires = expires;
+    k->interval = expires ? interval : 0;
+    if (expires) {
+        k->next = armed;
+        armed = k;
+    }
+    timer_check_needed();
+}
+
+void ktimer_cancel(struct ktimer *k)
+{
+    ktimer_set(k, 0, 0);
+}
+
+/* Time left until k fires (0: disarmed; 1 ns when it is due, so that an armed timer never reads as 0). */
+u64 ktimer_left(const struct ktimer *k)
+{
+    if (!k->expires)
+        return 0;
+    u64 now = ktimer_now(k);
+    return k->expires > now ? k->expires - now : 1;
+}
+
+bool ktimers_armed(void)
+{
+    return armed != NULL;
+}
+
+/* Fires every timer whose time has come (the tick, and a one-shot that ended a sleep). */
+void ktimers_run(void)
+{
+    for (struct ktimer *k = armed, *next; k; k = next) {
+        next = k->next;
+        u64 now = ktimer_now(k);
+        if (now < k->expires)
+            continue;
+        u64 count = 1;
+        if (k->interval) {
+            u64 behind = (now - k->expires) / k->interval;
+            count += behind;
+            k->expires += (behind + 1) * k->interval;
+        } else {
+            unlink(k);
+            k->expires = 0;
+        }
+        k->fire(k, count);
+    }
+    if (!armed)
+        timer_check_needed();
+}

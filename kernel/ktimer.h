@@ -1,0 +1,40 @@
+/* kernel/ktimer.h — timers on a clock for POSIX timers and timerfd (kernel/ktimer.c). */
+#ifndef SKIFF_KTIMER_H
+#define SKIFF_KTIMER_H
+#include "kernel.h"
+
+#define CLOCK_REALTIME 0
+#define CLOCK_MONOTONIC 1
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID 3
+#define CLOCK_BOOTTIME 7
+#define CLOCK_TAI 11
+#define KCLOCK_PROCESS_VIRT (-1) /* the process's user time alone (ITIMER_VIRTUAL); no clockid names it */
+
+struct proc;
+struct task;
+
+struct ktimer {
+    struct ktimer *next;                        /* the armed list */
+    int clock;
+    struct proc *proc;                          /* CPU-time clocks: whose time */
+    struct task *task;
+    u64 expires;                                /* absolute, in the clock's ns; 0: disarmed */
+    u64 interval;
+    void (*fire)(struct ktimer *k, u64 count);  /* count: 1 + the periods missed */
+};
+
+bool ktimer_clock_ok(int clock, bool cpu_clocks);
+u64 ktimer_now(const struct ktimer *k);
+void ktimer_set(struct ktimer *k, u64 expires, u64 interval);
+void ktimer_cancel(struct ktimer *k);
+u64 ktimer_left(const struct ktimer *k);
+bool ktimers_armed(void);
+void ktimers_run(void);
+
+/* fs/timerfd.c (declared here to keep fs/vfs.h as it is) */
+struct file;
+struct file *timerfd_create(int clock, u32 flags);
+struct ktimer *timerfd_timer(struct file *f, u64 **count); /* NULL: not a timerfd */
+
+#endif

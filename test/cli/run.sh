@@ -1,0 +1,360 @@
+#!/bin/sh
+# test/cli/run.sh: what tools/skiff itself does for a user: volumes (-v), PATH lookup, `#!` interpreters, the
+# runtimes' standard libraries, /etc/passwd and /etc/group, memory sizing, --add of broken ELF files.
+# Cases that only check what the CLI would boot use test/cli/fake-qemu.sh (SKIFF_QEMU) and boot nothing;
+# the others boot skiff under QEMU and check the program's output.
+#
+# Prints TAP and ends with one line "N passed, N failed, N skipped"; exits non-zero if any case failed.
+# A case is skipped when the host lacks an optional runtime (.ci/run installs those the suite needs).
+#
+# Environment:
+#   SKIFF           the CLI to test (default: tools/skiff)
+#   SKIFF_KERNEL    kernel image passed as --kernel (default: the CLI's own)
+#   CASES           the cases to run, by function name (default: all)
+
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd -P)
+. "$top/test/lib/tap.sh"
+. "$top/test/lib/guest.sh"
+
+SKIFF=${SKIFF:-$top/tools/skiff}
+FAKE_QEMU=$top/test/cli/fake-qemu.sh
+TIMEOUT=180
+# PROGRAM names are looked up in the host's PATH: Debian's, so that a pyenv shim or a venv first on the
+# runner's PATH does not stand in for /usr/bin/python3.
+PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export PATH
+
+test_tmp cli
+# -v is refused by default until the kernel mounts volumes (VOLUMES in tools/skiff); the cases below check the
+# CLI's side of the contract with it switched on, and c_volume_off checks the refusal.
+SKIFF_VOLUMES=1
+export SKIFF_VOLUMES
+
+# ---------------------------------------------------------------- helpers
+
+# dry ARGS...: `skiff run ARGS` with the fake QEMU; sets $st, fills $tmp/out, $tmp/err, $tmp/qemu.args (one
+# argument per line; absent when skiff did not get as far as QEMU) and $tmp/image (the initrd).
+dry() {
+	rm -f "$tmp/qemu.args" "$tmp/image"
+	FAKE_QEMU_LOG=$tmp/qemu.args FAKE_QEMU_IMAGE=$tmp/image SKIFF_QEMU=$FAKE_QEMU sk "$@"
+}
+
+# image_file PATH: the file PATH (no leading slash) of the dry run's initrd, on stdout.
+image_file() {
+	rm -rf "$tmp/x"
+	mkdir "$tmp/x" && (cd "$tmp/x" && cpio -idm --quiet "$1" 2>/dev/null) <"$tmp/image" && cat "$tmp/x/$1"
+}
+
+# args_have LINE...: each LINE is one of the dry run's QEMU arguments.
+args_have() {
+	for ah in "$@"; do
+		grep -qxF -- "$ah" "$tmp/qemu.args" || { fail "QEMU was not given '$ah'"; return 1; }
+	done
+}
+
+# ---------------------------------------------------------------- -v
+
+c_volume_args() {
+	name="-v HOST:GUEST[:ro]: virtio-9p devices skiffv<i> for QEMU and the /.skiff/mounts records"
+	mkdir -p "$tmp/vol/a,b" "$tmp/ro" || return
+	# A relative HOST is made absolute; a comma in it is doubled for QEMU; GUEST is normalised and the
+	# records are sorted so that a parent is mounted before a volume inside it.
+	cd "$tmp" && dry -v 'vol/a,b:/mnt/data/' --volume "$tmp/ro:/mnt:ro" /bin/true
+	cd "$top" || return
+	[ "$st" -eq 0 ] || { fail "exit status $st"; return; }
+	args_have -fsdev "local,id=skiffv0,path=$tmp/vol/a,,b,security_model=none" \
+		-device virtio-9p-pci,fsdev=skiffv0,mount_tag=skiffv0 \
+		-fsdev "local,id=skiffv1,path=$tmp/ro,security_model=none,readonly=on" \
+		-device virtio-9p-pci,fsdev=skiffv1,mount_tag=skiffv1 || return
+	printf '%s\0' 9p skiffv1 /mnt ro 9p skiffv0 /mnt/data rw >"$tmp/mounts.expected"
+	image_file .skiff/mounts >"$tmp/mounts" || { fail "no /.skiff/mounts in the initrd"; return; }
+	cmp -s "$tmp/mounts" "$tmp/mounts.expected" || {
+		fail "/.skiff/mounts is not as expected"
+		od -c "$tmp/mounts" | tap_diag
+		return
+	}
+	# Without -v there is neither a mounts file nor a 9p device.
+	dry /bin/true
+	if image_file .skiff/mounts >/dev/null 2>&1 || grep -q 9p "$tmp/qemu.args"; then
+		fail "a run without -v has a mounts file or a 9p device"
+		return
+	fi
+	pass
+}
+
+c_volume_iso() {
+	name="-v with --iso: the same devices next to the CD"
+	command -v grub-mkrescue >/dev/null 2>&1 || { skip "grub-mkrescue is not installed"; return; }
+	mkdir -p "$tmp/vol" || return
+	dry --iso -v "$tmp/vol:/data" /bin/true
+	[ "$st" -eq 0 ] || { fail "exit status $st"; return; }
+	args_have -cdrom -fsdev "local,id=skiffv0,path=$tmp/vol,security_model=none" \
+		-device virtio-9p-pci,fsdev=skiffv0,mount_tag=skiffv0 && pass
+}
+
+c_volume_errors() {
+	name="-v: a missing HOST, a file, a relative or duplicate GUEST are refused with 125 before booting"
+	mkdir -p "$tmp/vol" && : >"$tmp/file" || return
+	for spec in "$tmp/nonexistent:/data" "$tmp/file:/data" "$tmp/vol:data" "$tmp/vol" "$tmp/vol:/" \
+		"$tmp/vol:/a/../b"; do
+		dry -v "$spec" /bin/true
+		[ "$st" -eq 125 ] || { fail "-v $spec: exit status $st, expected 125"; return; }
+		[ ! -e "$tmp/qemu.args" ] || { fail "-v $spec: QEMU was started"; return; }
+	done
+	dry -v "$tmp/nonexistent:/data" /bin/true
+	expect_err_has "-v: $tmp/nonexistent: No such file or directory" || return
+	dry -v "$tmp/vol:/data" -v "$tmp/vol:/data/" /bin/true
+	[ "$st" -eq 125 ] || { fail "two volumes at /data: exit status $st"; return; }
+	pass
+}
+
+c_volume_off() {
+	name="-v while the kernel has no 9P client: refused with 125 before booting, saying why"
+	mkdir -p "$tmp/vol" || return
+	SKIFF_VOLUMES=0 dry -v "$tmp/vol:/data" /bin/true
+	[ "$st" -eq 125 ] || { fail "exit status $st, expected 125"; return; }
+	[ ! -e "$tmp/qemu.args" ] || { fail "QEMU was started"; return; }
+	expect_err_has "host volumes are not in this build yet" && pass
+}
+
+c_volume_boot() {
+	name="-v: QEMU accepts the devices and the program runs"
+	need /bin/busybox || return
+	mkdir -p "$tmp/vol" || return
+	sk -v "$tmp/vol:/data" -v "$tmp/vol:/ro:ro" /bin/busybox echo booted
+	expect_status 0 && expect_out_has booted && pass
+}
+
+c_live_rootfs() {
+	name="--rootfs DIR[:rw] live (SKIFF_LIVE_ROOTFS=1): device skiffroot, a / record (ro,overlay or rw), nothing packed"
+	mkdir -p "$tmp/lr/bin" "$tmp/vol" && : >"$tmp/lr/bin/marker" || return
+	SKIFF_LIVE_ROOTFS=1 dry --rootfs "$tmp/lr" -v "$tmp/vol:/data" /bin/prog
+	[ "$st" -eq 0 ] || { fail "exit status $st"; return; }
+	args_have -fsdev "local,id=skiffroot,path=$tmp/lr,security_model=none,readonly=on" \
+		-device virtio-9p-pci,fsdev=skiffroot,mount_tag=skiffroot || return
+	printf '%s\0' 9p skiffroot / ro,overlay 9p skiffv0 /data rw >"$tmp/mounts.expected"
+	image_file .skiff/mounts >"$tmp/mounts" && cmp -s "$tmp/mounts" "$tmp/mounts.expected" ||
+		{ fail "/.skiff/mounts is not as expected"; od -c "$tmp/mounts" | tap_diag; return; }
+	if cpio -it <"$tmp/image" 2>/dev/null | grep -q 'marker\|etc/passwd'; then
+		fail "the live root was packed"
+		return
+	fi
+	SKIFF_LIVE_ROOTFS=1 dry --rootfs "$tmp/lr:rw" /bin/prog
+	args_have -fsdev "local,id=skiffroot,path=$tmp/lr,security_model=none" || return
+	printf '%s\0' 9p skiffroot / rw >"$tmp/mounts.expected"
+	image_file .skiff/mounts >"$tmp/mounts" && cmp -s "$tmp/mounts" "$tmp/mounts.expected" ||
+		{ fail "/.skiff/mounts is not as expected with :rw"; od -c "$tmp/mounts" | tap_diag; return; }
+	# Packed (a kernel without the live root): DIR is in the initrd, and :rw is refused.
+	SKIFF_LIVE_ROOTFS=0 dry --rootfs "$tmp/lr" /bin/prog
+	cpio -it <"$tmp/image" 2>/dev/null | grep -q '^bin/marker$' || { fail "the packed root lacks DIR's files"; return; }
+	grep -q skiffroot "$tmp/qemu.args" && { fail "a packed root has the skiffroot device"; return; }
+	SKIFF_LIVE_ROOTFS=0 dry --rootfs "$tmp/lr:rw" /bin/prog
+	[ "$st" -eq 125 ] && [ ! -e "$tmp/qemu.args" ] || { fail ":rw on a packed root: status $st, expected 125"; return; }
+	pass
+}
+
+# ---------------------------------------------------------------- PATH and #!
+
+c_path_ls() {
+	name="PROGRAM without a slash is looked up in PATH: skiff run ls / lists the guest's root"
+	sk /usr/bin/ls /
+	cp "$tmp/out" "$tmp/expected"
+	sk ls /
+	expect_status 0 || return
+	for d in bin dev etc proc tmp usr; do
+		grep -qx "$d" "$tmp/out" || { fail "no $d in the listing"; return; }
+	done
+	cmp -s "$tmp/out" "$tmp/expected" || { fail "differs from skiff run /usr/bin/ls /"; return; }
+	dry skiff-no-such-command-here
+	[ "$st" -eq 127 ] && [ ! -e "$tmp/qemu.args" ] || { fail "a missing command: status $st, expected 127"; return; }
+	expect_err_has "skiff-no-such-command-here: command not found" && pass
+}
+
+c_shebang_perl() {
+	name="a #!/usr/bin/perl script runs with perl (and its libraries) packed, no --add"
+	need /usr/bin/perl || return
+	printf '#!/usr/bin/perl\nprint "perl says ", 6 * 7, " @ARGV\\n"; exit 3;\n' >"$tmp/s.pl" && chmod 755 "$tmp/s.pl"
+	sk "$tmp/s.pl" a b
+	expect_status 3 && expect_out_has "perl says 42 a b" && pass
+}
+
+c_shebang_env() {
+	name="a #!/usr/bin/env lua5.4 script: env and the program it runs (found in the guest PATH) are packed"
+	need /usr/bin/env /usr/bin/lua5.4 || return
+	printf '#!/usr/bin/env lua5.4\nprint("lua via env", 6 * 7)\nos.exit(4)\n' >"$tmp/s.lua" && chmod 755 "$tmp/s.lua"
+	sk "$tmp/s.lua"
+	expect_status 4 && expect_out_has "lua via env	42" && pass
+}
+
+# ---------------------------------------------------------------- runtimes
+
+c_python() {
+	name="python3 -c 'import json ...' finds its standard library (encodings, json, lib-dynload) with no --add"
+	need /usr/bin/python3 || return
+	sk python3 -c 'import json, encodings.idna, zlib; print(json.dumps([1]), "b\u00fccher.de".encode("idna"), zlib.crc32(b"skiff"))'
+	expect_status 0 && expect_out_has "[1] b'xn--bcher-kva.de' 1141368291" && pass
+}
+
+c_no_runtime_libs() {
+	name="--no-runtime-libs: python3 without its standard library (only what ld.so loads)"
+	need /usr/bin/python3 || return
+	dry --no-runtime-libs /usr/bin/python3 -c 1
+	cpio -it --quiet <"$tmp/image" >"$tmp/list" 2>/dev/null
+	grep -q '^usr/bin/python3' "$tmp/list" || { fail "python3 is not in the root"; return; }
+	grep -q '/python3[.0-9]*/json/' "$tmp/list" && { fail "the standard library is packed"; return; }
+	dry /usr/bin/python3 -c 1
+	cpio -it --quiet <"$tmp/image" | grep -q '/python3[.0-9]*/json/__init__.py$' || { fail "without it, no json"; return; }
+	pass
+}
+
+c_python_script() {
+	name="a #!/usr/bin/python3 script (interpreter and standard library packed from the #! line)"
+	need /usr/bin/python3 || return
+	printf '#!/usr/bin/python3\nimport sys, collections\nprint(collections.Counter("skiff").most_common(1), sys.argv[1:])\nsys.exit(7)\n' \
+		>"$tmp/s.py" && chmod 755 "$tmp/s.py"
+	sk "$tmp/s.py" x
+	expect_status 7 && expect_out_has "[('f', 2)] ['x']" && pass
+}
+
+c_perl() {
+	name="perl -MList::Util=sum -e 'print sum(1..10)' finds its modules with no --add"
+	need /usr/bin/perl || return
+	sk perl -MList::Util=sum -MPOSIX=floor -MData::Dumper -e '$Data::Dumper::Terse = 1; print sum(1..10), " ", floor(2.5), " ", Dumper([1]);'
+	expect_status 0 && expect_out_has "55 2 [" && pass
+}
+
+c_lua() {
+	name="lua5.4 found in PATH, with its search path's directories"
+	need /usr/bin/lua5.4 || return
+	sk lua5.4 -e 'print(string.format("%d %s", 6 * 7, package.path:match("/usr/share/lua/5.4/") and "path" or "?"))'
+	expect_status 0 && expect_out_has "42 path" && pass
+}
+
+c_ruby() {
+	name="ruby -rjson finds its standard library with no --add"
+	need /usr/bin/ruby || return
+	sk ruby -rjson -e 'puts JSON.generate([1, {"a" => 2}])'
+	expect_status 0 && expect_out_has '[1,{"a":2}]' && pass
+}
+
+c_tcl() {
+	name="a #!/usr/bin/tclsh script finds init.tcl and its packages (msgcat) with no --add"
+	need /usr/bin/tclsh || return
+	printf '#!/usr/bin/tclsh\npackage require msgcat\nputs "tcl [expr {6 * 7}] [info exists ::tcl_library]"\n' \
+		>"$tmp/s.tcl" && chmod 755 "$tmp/s.tcl"
+	sk "$tmp/s.tcl"
+	expect_status 0 && expect_out_has "tcl 42 1" && pass
+}
+
+c_node() {
+	name="node -e runs (its library is built in; its global module directories come along)"
+	need /usr/bin/node || return
+	sk node -e 'console.log(require("path").join("a", "b"), [1, 2].map((x) => x * 2).join(","))'
+	expect_status 0 && expect_out_has "a/b 2,4" && pass
+}
+
+# ---------------------------------------------------------------- /etc/passwd, /etc/group
+
+c_passwd() {
+	name="/etc/passwd and /etc/group: Debian's system users (www-data 33, redis, postgres), none of the host's, no shadow"
+	need /usr/bin/getent /usr/bin/cat || return
+	sk /usr/bin/getent passwd www-data redis postgres nobody
+	expect_status 0 || return
+	for u in 'www-data:x:33:33:' 'redis:x:' 'postgres:x:' 'nobody:x:65534:65534:'; do
+		expect_out_has "$u" || return
+	done
+	sk /usr/bin/getent group www-data redis nogroup
+	expect_status 0 && expect_out_has 'www-data:x:33:' && expect_out_has 'nogroup:x:65534:' || return
+	sk /usr/bin/cat /etc/passwd /etc/group /etc/shadow
+	[ "$st" -ne 0 ] && expect_err_has "/etc/shadow: No such file or directory" || { fail "the guest has an /etc/shadow"; return; }
+	# The host's own accounts (login users: uid 1000 and up) are not there.
+	awk -F: '$3 >= 1000 && $3 < 65534 { print $1 }' /etc/passwd >"$tmp/host-users"
+	while IFS= read -r u; do
+		grep -q "^$u:" "$tmp/out" && { fail "the host's user $u is in the guest"; return; }
+	done <"$tmp/host-users"
+	# A root of the user's keeps its own.
+	mkdir -p "$tmp/own/etc" && echo 'custom:x:7:7::/:/bin/sh' >"$tmp/own/etc/passwd" || return
+	dry --rootfs "$tmp/own" /bin/prog
+	[ "$(image_file etc/passwd)" = 'custom:x:7:7::/:/bin/sh' ] || { fail "--rootfs: its /etc/passwd was replaced"; return; }
+	pass
+}
+
+# ---------------------------------------------------------------- memory
+
+c_mem_refused() {
+	name="--mem too small for the root: refused before booting, exit 125, one line naming the size needed"
+	mkdir -p "$tmp/big" && head -c 40000000 /dev/zero >"$tmp/big/blob" || return
+	dry --no-cache --mem 48M --add "$tmp/big" /bin/true
+	[ "$st" -eq 125 ] || { fail "exit status $st, expected 125"; return; }
+	[ ! -e "$tmp/qemu.args" ] || { fail "QEMU was started"; return; }
+	[ "$(wc -l <"$tmp/err")" -eq 1 ] || { fail "more than one line on stderr"; return; }
+	expect_err_has "--mem 48M is too small" && expect_err_has "does not fit in this VM" || return
+	grep -q 'needs --mem [0-9][0-9]*M or more$' "$tmp/err" || { fail "no size needed in the message"; return; }
+	need_m=$(sed -n 's/.*needs --mem \([0-9]*\)M or more$/\1/p' "$tmp/err")
+	# What it names is enough: the same root boots with it.
+	sk --no-cache --mem "${need_m}M" --add "$tmp/big" /bin/busybox wc -c "$tmp/big/blob"
+	rm -rf "$tmp/big"
+	expect_status 0 && expect_out_has 40000000 && pass
+}
+
+c_mem_default() {
+	name="no --mem: the guest gets enough memory for the root it packs (--verbose says how much)"
+	need /bin/busybox || return
+	# 70 MB: more than the old fixed 128M could unpack.
+	mkdir -p "$tmp/big" && head -c 70000000 /dev/zero >"$tmp/big/blob" || return
+	dry --no-cache --verbose --add "$tmp/big" /bin/true
+	grep -q '^skiff: memory: --mem [0-9]*M (the root, [0-9]* MiB packed, needs about [0-9]*M' "$tmp/err" ||
+		{ fail "--verbose does not say the memory chosen"; return; }
+	m=$(sed -n 's/^skiff: memory: --mem \([0-9]*\)M .*/\1/p' "$tmp/err")
+	[ "$(sed -n '/^-m$/{n;p;}' "$tmp/qemu.args")" = "${m}M" ] && [ "$m" -gt 128 ] ||
+		{ fail "QEMU's -m is not the ${m}M said"; return; }
+	dry --no-cache --verbose /bin/true
+	[ "$(sed -n '/^-m$/{n;p;}' "$tmp/qemu.args")" = 128M ] || { fail "a small root does not get the 128M default"; return; }
+	sk --no-cache --add "$tmp/big" /bin/busybox wc -c "$tmp/big/blob"
+	rm -rf "$tmp/big"
+	expect_status 0 && expect_out_has 70000000 && pass
+}
+
+# ---------------------------------------------------------------- --add of broken ELF files
+
+# garble FILE STRING BYTES: overwrite the first STRING in FILE with BYTES (a printf format).
+garble() {
+	g_off=$(grep -obUa -- "$2" "$1" 2>/dev/null | head -n 1 | cut -d: -f1)
+	[ -n "$g_off" ] && printf "$3" | dd of="$1" bs=1 seek="$g_off" conv=notrunc 2>/dev/null
+}
+
+c_add_broken() {
+	name="--add DIR with broken ELF files (garbage PT_INTERP or DT_NEEDED, truncated) packs them as data, silently"
+	need /bin/busybox /usr/bin/sha256sum /usr/bin/true /usr/bin/ls || return
+	d=$tmp/broken
+	mkdir -p "$d" && cp /usr/bin/true "$d/garbage-interp" && cp /usr/bin/ls "$d/garbage-needed" || return
+	# shellcheck disable=SC2016 # the bytes are meant literally
+	garble "$d/garbage-interp" /lib64/ld-linux-x86-64.so.2 'zz\001\377 ga:rb*age[x]%%s\t$x' &&
+		garble "$d/garbage-needed" libc.so.6 '\002\377/../x\t' || { fail "cannot make the broken files"; return; }
+	head -c 64 /usr/bin/ls >"$d/trunc-header" && head -c 3000 /usr/bin/ls >"$d/trunc-phdrs" &&
+		head -c 30000 /usr/bin/ls >"$d/trunc.so" && chmod 755 "$d"/* || return
+	(cd "$d" && sha256sum -- *) >"$tmp/expected"
+	sk --add "$d" --workdir "$d" /bin/busybox sha256sum garbage-interp garbage-needed trunc-header trunc-phdrs trunc.so
+	expect_status 0 || return
+	[ ! -s "$tmp/err" ] || { fail "skiff complained"; return; }
+	cmp -s "$tmp/out" "$tmp/expected" || { fail "the files differ in the guest"; return; }
+	pass
+}
+
+CASES_ALL="c_live_rootfs c_volume_off c_volume_args c_volume_iso c_volume_errors c_volume_boot c_path_ls c_shebang_perl c_shebang_env
+c_python c_no_runtime_libs c_python_script c_perl c_lua c_ruby c_tcl c_node
+c_passwd c_mem_refused c_mem_default c_add_broken"
+
+main() {
+	# shellcheck disable=SC2086 # split the list into words on purpose
+	set -- ${CASES:-$CASES_ALL}
+	tap_plan $#
+	for t in "$@"; do
+		"$t"
+	done
+	tap_done
+}
+
+main
