@@ -1,5 +1,6 @@
 /* kernel/main.c — kmain: the boot sequence, one init call per step. Entered from boot/boot.asm on the boot
  * stack with the multiboot magic and the physical address of the multiboot information. */
+#include "../fs/p9.h"
 #include "kernel.h"
 #include "boot.h"
 #include "mm.h"
@@ -56,6 +57,8 @@ static void selftest(void)
         return;
     if (!strcmp(t, "panic"))
         panic("selftest: a deliberate panic");
+    if (!strcmp(t, "9p"))
+        p9_selftest(); /* the 9P client against the first volume (test/guest/run.sh t_p9) */
     if (!strcmp(t, "fault"))
         *(volatile u64 *)0xffff9000deadbeefull = 1; /* unmapped kernel address */
 }
