@@ -1,6 +1,5 @@
 /* kernel/main.c — kmain: the boot sequence, one init call per step. Entered from boot/boot.asm on the boot
  * stack with the multiboot magic and the physical address of the multiboot information. */
-#include "../fs/p9.h"
 #include "kernel.h"
 #include "boot.h"
 #include "mm.h"
@@ -10,6 +9,7 @@
 #include "../drivers/console.h"
 #include "../drivers/pci.h"
 #include "../fs/vfs.h"
+#include "../fs/p9.h"
 #include "../net/net.h"
 #include "../syscalls/syscalls.h"
 
@@ -58,7 +58,7 @@ static void selftest(void)
     if (!strcmp(t, "panic"))
         panic("selftest: a deliberate panic");
     if (!strcmp(t, "9p"))
-        p9_selftest(); /* the 9P client against the first volume (test/guest/run.sh t_p9) */
+        p9_selftest(); /* the 9P client against volume skiffv0; not in a suite yet: the VM does not end after it */
     if (!strcmp(t, "fault"))
         *(volatile u64 *)0xffff9000deadbeefull = 1; /* unmapped kernel address */
 }
