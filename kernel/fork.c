@@ -259,6 +259,7 @@ static noreturn void proc_end(int code, int sig)
             klog_write(" = ?\n", 5);
         int status = sig ? 128 + sig : code & 0xff;
         klog("skiff: program exited with status %d\n", status);
+        vfs_sync_all(); /* shared mappings of host files, its own and any other process's, reach the host */
         console_flush();
         power_off(status);
     }

@@ -178,6 +178,8 @@ SYSCALL(fallocate) /* (fd, mode, offset, len) */
         return -EOPNOTSUPP;
     }
     struct inode *ino = f->inode;
+    if (ino->iops != &ramfs_iops)
+        return -EOPNOTSUPP; /* as Linux's 9p client, which has no fallocate */
     u64 end = (u64)(off + len);
     if (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) {
         long rc = zero_range(ino, (u64)off, end);
