@@ -235,6 +235,11 @@ static void gone(struct inode *ino)
 {
     if (ino->nlink)
         ino->nlink--;
+    if (S_ISDIR(ino->mode)) {
+        ino->nlink = 0;
+        kfree(ino->name); /* no path any more: getcwd inside it says ENOENT */
+        ino->name = NULL;
+    }
     if (S_ISDIR(ino->mode) || !ino->nlink)
         unhash(ino);
 }
@@ -525,6 +530,11 @@ const struct inode_ops p9fs_iops = {
     .writeback = p9fs_writeback, .fsync = p9fs_fsync,
 };
 
+bool p9fs_file(const struct file *f)
+{
+    return f->ops == &p9fs_file_ops;
+}
+
 void p9fs_mapped_shared(struct inode *ino)
 {
     if (ino->iops == &p9fs_iops)
@@ -593,11 +603,15 @@ static ssize_t pf_read(struct file *f, void *ubuf, size_t n, u64 *off)
             }
             break;
         }
-        if (copy_to_user((u8 *)ubuf + done, buf, (size_t)got)) {
+        size_t put = copy_to_user_partial((u8 *)ubuf + done, buf, (size_t)got);
+        done += put;
+        if (put < (size_t)got) { /* a fault: the bytes up to it count, as on Linux */
             kfree(buf);
-            return done ? (ssize_t)done : -EFAULT;
+            if (!done)
+                return -EFAULT;
+            *off += done;
+            return (ssize_t)done;
         }
-        done += (size_t)got;
         if ((size_t)got < want && !ino->mapcount)
             break;
     }
@@ -635,11 +649,17 @@ static ssize_t pf_write(struct file *f, const void *ubuf, size_t n, u64 *off)
     long rc = 0;
     while (done < n) {
         size_t want = MIN(n - done, (size_t)BOUNCE);
-        if (copy_from_user(buf, (const u8 *)ubuf + done, want)) {
+        size_t have = copy_from_user_partial(buf, (const u8 *)ubuf + done, want);
+        if (!have) {
             rc = -EFAULT;
             break;
         }
-        rc = p9_write(CL(ino), pf->fid, *off + done, buf, want);
+        rc = p9_write(CL(ino), pf->fid, *off + done, buf, have);
+        if (rc > 0 && have < want && (size_t)rc == have) { /* a fault: what came before it is written */
+            cache_update(ino, buf, (size_t)rc, *off + done);
+            done += (size_t)rc;
+            break;
+        }
         if (rc <= 0)
             break;
         cache_update(ino, buf, (size_t)rc, *off + done);

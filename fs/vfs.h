@@ -230,6 +230,7 @@ bool vfs_emit_dots(struct inode *dir, struct dir_context *ctx);  /* "." and ".."
 
 /* 9pfs.c */
 void p9fs_mapped_shared(struct inode *ino);   /* a shared writable mapping touched its pages */
+bool p9fs_file(const struct file *f);          /* an open regular file of a 9P volume */
 
 /* ramfs.c — the in-memory filesystem that is the root (and tmpfs, /dev, /proc). */
 extern struct inode *vfs_root;
