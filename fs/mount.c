@@ -217,14 +217,9 @@ static int tmpfs_mount(const char *source, const char *data, unsigned flags, str
 
 const struct fs_type tmpfs_type = { "tmpfs", tmpfs_mount };
 
-/* The mounts tools/skiff asks for in /.skiff/mounts (docs/host-interface.md): records of four NUL-ended
- * fields: type, source, target, options. 0, or -errno with *why naming the record that failed. A live root
- * ("/") takes /dev and /proc with it onto the new root, and gets a fresh tmpfs on /tmp. */
-static int remount_on(struct super_block *sb, const char *path)
+/* Moves a mounted filesystem to path (a live root takes /dev and /proc along: fs/mount_boot.c). */
+int vfs_move_mount(struct super_block *sb, const char *path)
 {
-    if (!sb)
-        return 0;
-    struct inode *root = sb->root;
     if (sb->covered) {
         sb->covered->mounted = NULL;
         inode_put(sb->covered);
@@ -237,63 +232,14 @@ static int remount_on(struct super_block *sb, const char *path)
                 break;
             }
     }
-    sb->root = root;
     return vfs_mount_path(path, sb);
 }
 
-static struct super_block *mounted_type(const char *name)
+/* The first mounted filesystem of a type ("proc", "devtmpfs"), or NULL. */
+struct super_block *vfs_mounted_type(const char *name)
 {
     for (int i = 0; i < nmounts; i++)
         if (!strcmp(mounts[i]->type->name, name))
             return mounts[i];
     return NULL;
-}
-
-static int boot_mount_one(const char *type, const char *source, const char *target, const char *opts)
-{
-    if (strcmp(type, "9p"))
-        return -ENODEV;
-    bool ro = !strncmp(opts, "ro", 2);
-    struct super_block *sb;
-    int rc = p9fs_type.mount(source, NULL, ro ? 1 : 0, &sb);
-    if (rc)
-        return rc;
-    if (strcmp(target, "/"))
-        return vfs_mount_path(target, sb);
-    struct super_block *dev = mounted_type("devtmpfs"), *proc = mounted_type("proc");
-    rc = vfs_mount_at(vfs_root, sb);
-    if (!rc)
-        rc = remount_on(dev, "/dev");
-    if (!rc)
-        rc = remount_on(proc, "/proc");
-    struct super_block *tmp;
-    if (!rc && !(rc = tmpfs_type.mount("tmpfs", "mode=1777", 0, &tmp)))
-        rc = vfs_mount_path("/tmp", tmp);
-    return rc;
-}
-
-int vfs_boot_mounts(const char *buf, size_t len, const char **why)
-{
-    const char *f[4];
-    size_t at = 0;
-    while (at < len) {
-        for (int i = 0; i < 4; i++) {
-            const char *end = buf + at;
-            while (end < buf + len && *end)
-                end++;
-            if (end >= buf + len) {
-                *why = "a record is cut short";
-                return -EINVAL;
-            }
-            f[i] = buf + at;
-            at = (size_t)(end - buf) + 1;
-        }
-        *why = f[2];
-        if (f[2][0] != '/')
-            return -EINVAL;
-        int rc = boot_mount_one(f[0], f[1], f[2], f[3]);
-        if (rc)
-            return rc;
-    }
-    return 0;
 }

@@ -204,7 +204,11 @@ int vfs_mount_path(const char *path, struct super_block *sb);  /* path made (mkd
 int vfs_umount(struct inode *root, int flags);
 int mounts_text(char *buf, size_t size);                        /* /proc/mounts */
 void vfs_sync_all(void);                                        /* every superblock's sync (exit, poweroff) */
-int vfs_boot_mounts(const char *buf, size_t len, const char **why); /* /.skiff/mounts */
+int vfs_move_mount(struct super_block *sb, const char *path);
+struct super_block *vfs_mounted_type(const char *name);         /* the first mount of a type, or NULL */
+/* mount_boot.c: /.skiff/mounts' records (type, source, target, options; each NUL-ended). 0, or -errno with
+ * *why naming the target that failed. A live root ("/") takes /dev and /proc along and gets a fresh /tmp. */
+int vfs_boot_mounts(const char *buf, size_t len, const char **why);
 extern const struct fs_type tmpfs_type, p9fs_type;
 
 /* vfs.c — namespace operations with the generic checks, then the inode's filesystem. */
