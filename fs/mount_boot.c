@@ -3,6 +3,15 @@
 #include "vfs.h"
 #include "../kernel/errno.h"
 
+static bool strstr_opt(const char *opts, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = opts; *p; p++)
+        if ((p == opts || p[-1] == ',') && !strncmp(p, word, n) && (p[n] == ',' || !p[n]))
+            return true;
+    return false;
+}
+
 static int boot_mount_one(const char *type, const char *source, const char *target, const char *opts)
 {
     if (strcmp(type, "9p"))
@@ -14,6 +23,8 @@ static int boot_mount_one(const char *type, const char *source, const char *targ
         return rc;
     if (strcmp(target, "/"))
         return vfs_mount_path(target, sb);
+    if (strstr_opt(opts, "overlay") && (rc = overlay_mount(sb, &sb)))
+        return rc; /* a read-only DIR with the program's writes kept in memory */
     struct super_block *dev = vfs_mounted_type("devtmpfs"), *proc = vfs_mounted_type("proc");
     rc = vfs_mount_at(vfs_root, sb);
     if (!rc)

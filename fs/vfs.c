@@ -196,6 +196,11 @@ int vfs_writeback(struct inode *ino)
     return ino->iops && ino->iops->writeback ? ino->iops->writeback(ino) : 0;
 }
 
+struct inode *vfs_real(struct inode *ino)
+{
+    return ino->iops && ino->iops->real ? ino->iops->real(ino) : ino;
+}
+
 int vfs_fsync(struct inode *ino, bool datasync)
 {
     int rc = vfs_writeback(ino);

@@ -131,6 +131,7 @@ struct inode_ops {
     u8 *(*page)(struct inode *ino, u64 pos);
     int (*writeback)(struct inode *ino);          /* optional: shared-mapped pages back to the store */
     int (*fsync)(struct inode *ino, bool datasync); /* optional */
+    struct inode *(*real)(struct inode *ino);     /* optional: the inode that holds the data (overlay) */
 };
 
 struct dirent_node {
@@ -228,9 +229,13 @@ u8 *vfs_page(struct inode *ino, u64 pos);
 u8 *vfs_cached_page(struct inode *ino, u64 pos);               /* without reading: NULL when absent */
 int vfs_writeback(struct inode *ino);
 int vfs_fsync(struct inode *ino, bool datasync);
+struct inode *vfs_real(struct inode *ino);     /* the inode holding the data: ino, or an overlay's layer */
 bool vfs_readonly(const struct inode *ino);
 u8 vfs_dtype(u32 mode);
 bool vfs_emit_dots(struct inode *dir, struct dir_context *ctx);  /* "." and ".." at pos 0 and 1 */
+
+/* overlay.c: a RAM layer over a read-only filesystem (the live root of --rootfs DIR). */
+int overlay_mount(struct super_block *lower, struct super_block **out);
 
 /* 9pfs.c */
 void p9fs_mapped_shared(struct inode *ino);   /* a shared writable mapping touched its pages */

@@ -208,6 +208,12 @@ void proc_start_init(void)
     size_t clen = 0;
     char *cwd = take_file("/.skiff/cwd", &clen);
     mount_volumes();
+    struct inode *root = vfs_covering(vfs_root); /* a live root is mounted over the packed one */
+    if (p->cwd != root) {
+        inode_get(root);
+        inode_put(p->cwd);
+        p->cwd = root;
+    }
     if (cwd && clen)
         set_workdir(p, cwd);
     ramfs_unlink(vfs_root, ".skiff", true); /* the root's own, even under a live root */

@@ -40,7 +40,7 @@ static int load_segment(struct vm_space *vs, struct inode *ino, const Elf64_Phdr
     u64 anon_from = start;
     if (ph->filesz) {
         u64 end = ALIGN_UP(va + ph->filesz, PAGE_SIZE);
-        if (vm_map_file(vs, start, end - start, flags, ino, ph->offset - (va - start), ~0ull, false))
+        if (vm_map_file(vs, start, end - start, flags, vfs_real(ino), ph->offset - (va - start), ~0ull, false))
             return -ENOMEM;
         anon_from = end;
         /* a read-only segment keeps the file's bytes there: Linux ignores that failure, not a writable one's */

@@ -170,7 +170,62 @@ v_exec_mmap() {
 	pass
 }
 
-CASES_ALL="v_sqlite v_sqlite_timeout v_tar_x v_tar_c v_shell_ops v_readonly v_escape v_exec_mmap"
+v_live_python() {
+	name="--rootfs / (live): python3 imports json, sqlite3, ssl from the host's own files"
+	need /usr/bin/python3 || return
+	sk --rootfs / /usr/bin/python3 -c 'import json, sqlite3, ssl; print(json.dumps([1]))'
+	expect_status 0 && expect_out_has '[1]' && pass
+}
+
+# snapshot: what the host has under /etc and /var/tmp (names, sizes, mtimes, and the bytes of the files the
+# cases below change), to compare after a live-root run.
+snapshot() {
+	{ ls -la --time-style=full-iso /etc /var/tmp; md5sum /etc/hostname /etc/passwd; } 2>&1
+}
+
+v_live_untouched() {
+	name="--rootfs / (live): creating, appending to, renaming and deleting under /etc and /var is seen by the program; the host is unchanged"
+	need /bin/busybox || return
+	snapshot >"$tmp/snap.before"
+	sk --rootfs / /bin/busybox sh -c 'set -e; echo extra >>/etc/hostname; tail -n 1 /etc/hostname; echo new >/etc/skiff-t;
+		mv /etc/skiff-t /var/tmp/skiff-moved; cat /var/tmp/skiff-moved; rm /etc/passwd; test ! -e /etc/passwd;
+		mkdir -p /var/tmp/skiff-d/e; echo f >/var/tmp/skiff-d/e/f; rm -r /var/tmp/skiff-d; test ! -e /var/tmp/skiff-d;
+		ls /etc | grep -c . >/dev/null; echo done'
+	expect_status 0 && expect_out_has extra && expect_out_has new && expect_out_has done || return
+	snapshot >"$tmp/snap.after"
+	cmp -s "$tmp/snap.before" "$tmp/snap.after" ||
+		{ fail "the host's files changed"; diff "$tmp/snap.before" "$tmp/snap.after" | head | tap_diag; return; }
+	pass
+}
+
+v_live_layer() {
+	name="--rootfs DIR (live): copy-up keeps bytes, whiteouts hide, a directory made again is empty, listings merge; DIR unchanged"
+	need /bin/busybox || return
+	mkdir -p "$tmp/lr/bin" "$tmp/lr/d/sub" && cp /bin/busybox "$tmp/lr/bin/busybox" &&
+		printf 'lower\n' >"$tmp/lr/d/a" && printf 'b\n' >"$tmp/lr/d/sub/b" && ln -s a "$tmp/lr/d/link" || return
+	(cd "$tmp/lr" && find . -printf '%P %m %s %T@\n' | sort) >"$tmp/lr.before"
+	sk --rootfs "$tmp/lr" /bin/busybox sh -c 'cd /d && echo upper >>a && cat a && cat link && touch new &&
+		ls | tr "\n" " " && echo && rm -r sub && mkdir sub && ls sub | wc -l && mv d2 x 2>/dev/null; mv /d /moved;
+		ls /moved | tr "\n" " "; echo; test ! -e /d && echo gone'
+	expect_status 0 || return
+	expect_out_has "upper" && expect_out_has "a link new sub" && expect_out_has "gone" || return
+	grep -qx 0 "$tmp/out" || { fail "the directory made again is not empty"; return; }
+	(cd "$tmp/lr" && find . -printf '%P %m %s %T@\n' | sort) >"$tmp/lr.after"
+	cmp -s "$tmp/lr.before" "$tmp/lr.after" || { fail "DIR changed"; diff "$tmp/lr.before" "$tmp/lr.after" | tap_diag; return; }
+	pass
+}
+
+v_live_rw() {
+	name="--rootfs DIR:rw (live): writes go through to DIR"
+	need /bin/busybox || return
+	mkdir -p "$tmp/rw/bin" && cp /bin/busybox "$tmp/rw/bin/busybox" || return
+	sk --rootfs "$tmp/rw:rw" /bin/busybox sh -c 'echo through >/made && mkdir /dir'
+	expect_status 0 || return
+	[ "$(cat "$tmp/rw/made" 2>/dev/null)" = through ] && [ -d "$tmp/rw/dir" ] || { fail "DIR lacks what was written"; return; }
+	pass
+}
+
+CASES_ALL="v_live_python v_live_untouched v_live_layer v_live_rw v_sqlite v_sqlite_timeout v_tar_x v_tar_c v_shell_ops v_readonly v_escape v_exec_mmap"
 for c in ${CASES:-$CASES_ALL}; do
 	"$c"
 done
