@@ -208,6 +208,18 @@ void proc_start_init(void)
     size_t clen = 0;
     char *cwd = take_file("/.skiff/cwd", &clen);
     mount_volumes();
+    const char *deadline = boot_arg("deadline");
+    if (deadline) {
+        u64 ns = 0, scale = 1000000000ull; /* S[.fraction] seconds */
+        const char *c = deadline;
+        for (; *c >= '0' && *c <= '9'; c++)
+            ns = ns * 10 + (u64)(*c - '0') * scale;
+        if (*c == '.')
+            for (c++; *c >= '0' && *c <= '9' && scale > 1; c++)
+                ns += (u64)(*c - '0') * (scale /= 10);
+        deadline_ns = ns ? clock_monotonic_ns() + ns : 0;
+        timer_check_needed();
+    }
     struct inode *root = vfs_covering(vfs_root); /* a live root is mounted over the packed one */
     if (p->cwd != root) {
         inode_get(root);

@@ -1,7 +1,8 @@
 /* test/progs/mapwrite.c — writes a file through a shared mapping (test/volumes: a 9P file's pages must
  * reach the host). mapwrite FILE HOW: FILE is made 3 pages long and page i filled with 'A'+i through
  * MAP_SHARED; then HOW: "munmap" unmaps and exits, "exit" exits with the mapping in place, "msync" calls
- * msync(MS_SYNC), says "synced" and waits to be killed. */
+ * msync(MS_SYNC), says "synced" and waits to be killed; "wait" says "written" and waits to be killed
+ * without msync (tools/skiff --timeout must still bring the pages to the host). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,6 +31,12 @@ int main(int argc, char **argv)
         memset(m + i * pg, 'A' + i, pg);
     if (!strcmp(argv[2], "munmap"))
         return munmap(m, 3 * pg) ? 1 : 0;
+    if (!strcmp(argv[2], "wait")) {
+        printf("written\n");
+        fflush(stdout);
+        for (;;)
+            pause();
+    }
     if (!strcmp(argv[2], "msync")) {
         if (msync(m, 3 * pg, MS_SYNC)) {
             perror("msync");

@@ -167,6 +167,11 @@ v_exec_mmap() {
 		</dev/null >"$tmp/out" 2>"$tmp/err"
 	expect_out_has synced || return
 	cmp -s "$tmp/expected" "$tmp/ex/m.msync" || { fail "after msync and --timeout the host file differs"; return; }
+	"$SKIFF" run --timeout 8 -v "$tmp/ex:/w" "$top/build/progs/mapwrite" /w/m.wait wait \
+		</dev/null >"$tmp/out" 2>"$tmp/err"
+	st=$?
+	expect_status 124 && expect_out_has written && expect_err_has "timed out after 8 seconds" || return
+	cmp -s "$tmp/expected" "$tmp/ex/m.wait" || { fail "--timeout did not write the mapping back first"; return; }
 	pass
 }
 
@@ -225,7 +230,17 @@ v_live_rw() {
 	pass
 }
 
-CASES_ALL="v_live_python v_live_untouched v_live_layer v_live_rw v_sqlite v_sqlite_timeout v_tar_x v_tar_c v_shell_ops v_readonly v_escape v_exec_mmap"
+v_iso() {
+	name="-v with --iso: the volume is mounted and written as with -kernel"
+	need /bin/busybox /usr/bin/grub-mkrescue || return
+	mkdir -p "$tmp/iso" || return
+	sk --iso -v "$tmp/iso:/data" /bin/busybox sh -c 'echo from-iso >/data/f'
+	expect_status 0 || return
+	[ "$(cat "$tmp/iso/f" 2>/dev/null)" = from-iso ] || { fail "the host file is missing"; return; }
+	pass
+}
+
+CASES_ALL="v_iso v_live_python v_live_untouched v_live_layer v_live_rw v_sqlite v_sqlite_timeout v_tar_x v_tar_c v_shell_ops v_readonly v_escape v_exec_mmap"
 for c in ${CASES:-$CASES_ALL}; do
 	"$c"
 done
