@@ -21,47 +21,20 @@
 #include "../kernel/proc.h"
 #include "../kernel/errno.h"
 
-#define P9FS_HASH 256
-#define O_RDWR_ 2
 #define O_DIRECTORY_ 0200000
 #define O_CREAT_EXCL (0100 | 0200)
-
-struct p9sb {
-    struct p9_client *c;
-    struct inode *hash[P9FS_HASH];
-};
-
-struct p9ino {
-    u32 fid;                 /* walked, never opened: the handle for walk/getattr/setattr/create */
-    u32 io_fid;              /* opened (read-write, else read-only) for the page cache; P9_NOFID until used */
-    u32 dir_fid;             /* directories: opened for Treaddir; P9_NOFID until used */
-    bool io_rdonly;
-    bool hashed;
-    bool mapped_writable;    /* a shared writable mapping has (had) its pages: write them back */
-    struct inode *hnext;
-};
-
-struct p9file {              /* an open regular file: its own fid, opened with the file's access mode */
-    u32 fid;
-};
-
-extern const struct inode_ops p9fs_iops;
-static const struct file_ops p9fs_file_ops, p9fs_dir_ops;
-
-static struct p9sb *SB(struct inode *ino) { return ino->sb->priv; }
-static struct p9ino *PI(struct inode *ino) { return ino->fs; }
-static struct p9_client *CL(struct inode *ino) { return SB(ino)->c; }
+#define O_RDWR_ 2
 
 /* ---- the inode cache ---- */
 
 static void unhash(struct inode *ino)
 {
-    struct p9ino *pi = PI(ino);
+    struct p9ino *pi = p9fs_ino(ino);
     if (!pi->hashed)
         return;
-    struct inode **pp = &SB(ino)->hash[ino->ino % P9FS_HASH];
+    struct inode **pp = &p9fs_sb(ino)->hash[ino->ino % P9FS_HASH];
     while (*pp && *pp != ino)
-        pp = &PI(*pp)->hnext;
+        pp = &p9fs_ino(*pp)->hnext;
     if (*pp)
         *pp = pi->hnext;
     pi->hashed = false;
@@ -111,7 +84,7 @@ static struct inode *iget(struct super_block *sb, u32 fid, struct inode *parent,
         p9_clunk(s->c, fid);
         return NULL;
     }
-    for (struct inode *i = s->hash[a.qid.path % P9FS_HASH]; i; i = PI(i)->hnext) {
+    for (struct inode *i = s->hash[a.qid.path % P9FS_HASH]; i; i = p9fs_ino(i)->hnext) {
         if (i->ino != a.qid.path || (i->mode & S_IFMT) != (a.mode & S_IFMT))
             continue;
         p9_clunk(s->c, fid);
@@ -156,9 +129,9 @@ static struct inode *iget(struct super_block *sb, u32 fid, struct inode *parent,
 /* Walks one name from dir to a new fid. */
 static int walk1(struct inode *dir, const char *name, u32 *fid)
 {
-    struct p9_client *c = CL(dir);
+    struct p9_client *c = p9fs_client(dir);
     *fid = p9_fid_alloc(c);
-    int rc = p9_walk(c, PI(dir)->fid, *fid, 1, &name, NULL);
+    int rc = p9_walk(c, p9fs_ino(dir)->fid, *fid, 1, &name, NULL);
     if (rc)
         p9_fid_free(c, *fid);
     return rc;
@@ -194,15 +167,15 @@ static u32 my_gid(void)
 
 static struct inode *p9fs_create(struct inode *dir, const char *name, u32 mode, int *err)
 {
-    struct p9_client *c = CL(dir);
+    struct p9_client *c = p9fs_client(dir);
     u32 type = mode & S_IFMT;
     struct p9_qid q;
     if (type == S_IFDIR) {
-        *err = p9_mkdir(c, PI(dir)->fid, name, mode & 07777, my_gid(), &q);
+        *err = p9_mkdir(c, p9fs_ino(dir)->fid, name, mode & 07777, my_gid(), &q);
     } else if (type == S_IFREG) {
         /* Tlcreate turns the fid into the open new file: walk a copy of the directory's first */
         u32 fid = p9_fid_alloc(c);
-        *err = p9_walk(c, PI(dir)->fid, fid, 0, NULL, NULL);
+        *err = p9_walk(c, p9fs_ino(dir)->fid, fid, 0, NULL, NULL);
         if (*err)
             p9_fid_free(c, fid);
         else {
@@ -210,7 +183,7 @@ static struct inode *p9fs_create(struct inode *dir, const char *name, u32 mode, 
             p9_clunk(c, fid);
         }
     } else {
-        *err = p9_mknod(c, PI(dir)->fid, name, mode, 0, my_gid(), &q);
+        *err = p9_mknod(c, p9fs_ino(dir)->fid, name, mode, 0, my_gid(), &q);
     }
     return *err ? NULL : found(dir, name, err);
 }
@@ -218,13 +191,13 @@ static struct inode *p9fs_create(struct inode *dir, const char *name, u32 mode, 
 static struct inode *p9fs_symlink(struct inode *dir, const char *name, const char *target, int *err)
 {
     struct p9_qid q;
-    *err = p9_symlink(CL(dir), PI(dir)->fid, name, target, my_gid(), &q);
+    *err = p9_symlink(p9fs_client(dir), p9fs_ino(dir)->fid, name, target, my_gid(), &q);
     return *err ? NULL : found(dir, name, err);
 }
 
 static int p9fs_link(struct inode *dir, const char *name, struct inode *target)
 {
-    int rc = p9_link(CL(dir), PI(dir)->fid, PI(target)->fid, name);
+    int rc = p9_link(p9fs_client(dir), p9fs_ino(dir)->fid, p9fs_ino(target)->fid, name);
     if (!rc)
         vfs_getattr(target); /* its link count */
     return rc;
@@ -254,7 +227,7 @@ static int p9fs_unlink(struct inode *dir, const char *name, bool want_dir)
         return -ENOTDIR;
     if (!want_dir && S_ISDIR(victim->mode))
         return -EISDIR;
-    rc = p9_unlinkat(CL(dir), PI(dir)->fid, name, want_dir ? P9_AT_REMOVEDIR : 0);
+    rc = p9_unlinkat(p9fs_client(dir), p9fs_ino(dir)->fid, name, want_dir ? P9_AT_REMOVEDIR : 0);
     if (!rc)
         gone(victim);
     return rc;
@@ -292,7 +265,7 @@ static int p9fs_rename(struct inode *odir, const char *oname, struct inode *ndir
         return -ENOTDIR;
     if (dst && !S_ISDIR(src->mode) && S_ISDIR(dst->mode))
         return -EISDIR;
-    rc = p9_renameat(CL(odir), PI(odir)->fid, oname, PI(ndir)->fid, nname);
+    rc = p9_renameat(p9fs_client(odir), p9fs_ino(odir)->fid, oname, p9fs_ino(ndir)->fid, nname);
     if (rc)
         return rc;
     if (dst)
@@ -307,11 +280,11 @@ static int p9fs_rename(struct inode *odir, const char *oname, struct inode *ndir
 }
 
 /* An extra fid on ino, opened with flags. */
-static int open_fid(struct inode *ino, u32 flags, u32 *out)
+int p9fs_open_fid(struct inode *ino, u32 flags, u32 *out)
 {
-    struct p9_client *c = CL(ino);
+    struct p9_client *c = p9fs_client(ino);
     u32 fid = p9_fid_alloc(c);
-    int rc = p9_walk(c, PI(ino)->fid, fid, 0, NULL, NULL);
+    int rc = p9_walk(c, p9fs_ino(ino)->fid, fid, 0, NULL, NULL);
     if (rc) {
         p9_fid_free(c, fid);
         return rc;
@@ -332,9 +305,9 @@ static int p9fs_readdir(struct inode *dir, struct dir_context *ctx)
 {
     if (!vfs_emit_dots(dir, ctx))
         return 0;
-    struct p9ino *pi = PI(dir);
+    struct p9ino *pi = p9fs_ino(dir);
     if (pi->dir_fid == P9_NOFID) {
-        int rc = open_fid(dir, O_DIRECTORY_, &pi->dir_fid);
+        int rc = p9fs_open_fid(dir, O_DIRECTORY_, &pi->dir_fid);
         if (rc)
             return rc;
     }
@@ -343,7 +316,7 @@ static int p9fs_readdir(struct inode *dir, struct dir_context *ctx)
         return -ENOMEM;
     int rc = 0;
     for (bool more = true; more;) {
-        long n = p9_readdir(CL(dir), pi->dir_fid, ctx->pos - 2 ? ctx->pos - COOKIE_BASE : 0, buf, P9FS_DIRBUF);
+        long n = p9_readdir(p9fs_client(dir), pi->dir_fid, ctx->pos - 2 ? ctx->pos - COOKIE_BASE : 0, buf, P9FS_DIRBUF);
         if (n <= 0) {
             rc = (int)n;
             break;
@@ -368,7 +341,7 @@ static int p9fs_readlink(struct inode *ino)
     char *buf = kmalloc(PATH_MAX);
     if (!buf)
         return -ENOMEM;
-    int rc = p9_readlink(CL(ino), PI(ino)->fid, buf, PATH_MAX);
+    int rc = p9_readlink(p9fs_client(ino), p9fs_ino(ino)->fid, buf, PATH_MAX);
     if (rc) {
         kfree(buf);
         return rc;
@@ -378,26 +351,13 @@ static int p9fs_readlink(struct inode *ino)
     return 0;
 }
 
-static int p9fs_getattr(struct inode *ino)
+int p9fs_getattr(struct inode *ino)
 {
     struct p9_attr a;
-    int rc = p9_getattr(CL(ino), PI(ino)->fid, P9_GETATTR_BASIC, &a);
+    int rc = p9_getattr(p9fs_client(ino), p9fs_ino(ino)->fid, P9_GETATTR_BASIC, &a);
     if (!rc)
         attr_apply(ino, &a);
     return rc;
-}
-
-/* Pages past a new, smaller size leave the cache (unless mapped: they stay, as ramfs keeps them). */
-static void cache_truncate(struct inode *ino, u64 size)
-{
-    u64 keep = (size + PAGE_SIZE - 1) / PAGE_SIZE;
-    for (u64 i = keep; i < ino->npages; i++) {
-        if (ino->pages[i] && !ino->mapcount)
-            page_free(ino->pages[i]);
-        ino->pages[i] = NULL;
-    }
-    if (size % PAGE_SIZE && keep && keep <= ino->npages && ino->pages[keep - 1])
-        memset(ino->pages[keep - 1] + size % PAGE_SIZE, 0, PAGE_SIZE - size % PAGE_SIZE);
 }
 
 static int p9fs_setattr(struct inode *ino, const struct iattr *ia)
@@ -420,107 +380,12 @@ static int p9fs_setattr(struct inode *ino, const struct iattr *ia)
         s.mtime_sec = (u64)ia->mtime.sec, s.mtime_nsec = (u64)ia->mtime.nsec;
     }
     s.valid |= P9_SETATTR_CTIME;
-    int rc = p9_setattr(CL(ino), PI(ino)->fid, &s);
+    int rc = p9_setattr(p9fs_client(ino), p9fs_ino(ino)->fid, &s);
     if (rc)
         return rc;
     if (ia->valid & ATTR_SIZE)
-        cache_truncate(ino, ia->size);
+        p9fs_cache_truncate(ino, ia->size);
     return p9fs_getattr(ino);
-}
-
-/* The fid the page cache and kernel reads use: opened read-write when the host allows, else read-only. */
-static int io_fid(struct inode *ino, u32 *fid)
-{
-    struct p9ino *pi = PI(ino);
-    if (pi->io_fid == P9_NOFID) {
-        int rc = open_fid(ino, O_RDWR_, &pi->io_fid);
-        if (rc) {
-            rc = open_fid(ino, 0, &pi->io_fid);
-            pi->io_rdonly = true;
-        }
-        if (rc) {
-            pi->io_fid = P9_NOFID;
-            return rc;
-        }
-    }
-    *fid = pi->io_fid;
-    return 0;
-}
-
-static ssize_t p9fs_kread(struct inode *ino, void *kbuf, size_t n, u64 off)
-{
-    u32 fid;
-    int rc = io_fid(ino, &fid);
-    return rc ? rc : p9_read(CL(ino), fid, off, kbuf, n);
-}
-
-static u8 **page_slot(struct inode *ino, u64 idx)
-{
-    if (idx >= ino->npages) {
-        u64 cap = MAX(idx + 1, ino->npages * 2);
-        u8 **p = kzalloc(cap * sizeof(*p));
-        if (!p)
-            return NULL;
-        if (ino->pages)
-            memcpy(p, ino->pages, ino->npages * sizeof(*p));
-        kfree(ino->pages);
-        ino->pages = p;
-        ino->npages = cap;
-    }
-    return &ino->pages[idx];
-}
-
-static u8 *p9fs_page(struct inode *ino, u64 pos)
-{
-    u8 **slot = page_slot(ino, pos / PAGE_SIZE);
-    if (!slot)
-        return NULL;
-    if (*slot)
-        return *slot;
-    u8 *page = page_alloc(); /* zeroed: bytes past the end of the file read as zeros */
-    if (!page)
-        return NULL;
-    u64 at = ALIGN_DOWN(pos, PAGE_SIZE);
-    if (at < ino->size && p9fs_kread(ino, page, MIN(PAGE_SIZE, ino->size - at), at) < 0) {
-        page_free(page);
-        return NULL;
-    }
-    *slot = page;
-    return page;
-}
-
-/* Cached pages back to the host: all of them within the size (no per-page dirty bits yet). */
-static int p9fs_writeback(struct inode *ino)
-{
-    struct p9ino *pi = PI(ino);
-    if (!pi->mapped_writable || !S_ISREG(ino->mode))
-        return 0;
-    u32 fid;
-    int rc = io_fid(ino, &fid);
-    if (rc)
-        return rc;
-    if (pi->io_rdonly)
-        return -EACCES;
-    for (u64 i = 0; i < ino->npages && i * PAGE_SIZE < ino->size; i++) {
-        if (!ino->pages[i])
-            continue;
-        size_t len = (size_t)MIN(PAGE_SIZE, ino->size - i * PAGE_SIZE);
-        long n = p9_write(CL(ino), fid, i * PAGE_SIZE, ino->pages[i], len);
-        if (n < 0)
-            return (int)n;
-    }
-    if (!ino->mapcount)
-        pi->mapped_writable = false;
-    return 0;
-}
-
-static int p9fs_fsync(struct inode *ino, bool datasync)
-{
-    u32 fid;
-    if (!S_ISREG(ino->mode))
-        return 0;
-    int rc = io_fid(ino, &fid);
-    return rc ? rc : p9_fsync(CL(ino), fid, datasync);
 }
 
 const struct inode_ops p9fs_iops = {
@@ -530,170 +395,13 @@ const struct inode_ops p9fs_iops = {
     .writeback = p9fs_writeback, .fsync = p9fs_fsync,
 };
 
-bool p9fs_file(const struct file *f)
-{
-    return f->ops == &p9fs_file_ops;
-}
-
-void p9fs_mapped_shared(struct inode *ino)
-{
-    if (ino->iops == &p9fs_iops)
-        PI(ino)->mapped_writable = true;
-}
-
-/* ---- open regular files ---- */
-
-static int pf_open(struct file *f)
-{
-    struct p9file *pf = kzalloc(sizeof(*pf));
-    if (!pf)
-        return -ENOMEM;
-    u32 acc = f->flags & O_ACCMODE;
-    int rc = (f->flags & O_PATH) ? -EINVAL : open_fid(f->inode, acc, &pf->fid);
-    if (rc == -EINVAL)
-        pf->fid = P9_NOFID, rc = 0; /* O_PATH: no I/O through it */
-    if (rc) {
-        kfree(pf);
-        return rc;
-    }
-    f->priv = pf;
-    return 0;
-}
-
-static void pf_release(struct file *f)
-{
-    struct p9file *pf = f->priv;
-    if (!pf)
-        return;
-    if (pf->fid != P9_NOFID)
-        p9_clunk(CL(f->inode), pf->fid);
-    kfree(pf);
-}
-
-#define BOUNCE (64u * 1024u)
-
-static ssize_t pf_read(struct file *f, void *ubuf, size_t n, u64 *off)
-{
-    struct inode *ino = f->inode;
-    struct p9file *pf = f->priv;
-    u8 *buf = kmalloc(MIN(n, (size_t)BOUNCE) + 1);
-    if (!buf)
-        return -ENOMEM;
-    size_t done = 0;
-    while (done < n) {
-        size_t want = MIN(n - done, (size_t)BOUNCE);
-        long got;
-        if (ino->mapcount) { /* a mapping's pages are the newest bytes */
-            vfs_getattr(ino);
-            u64 pos = *off + done;
-            got = pos >= ino->size ? 0 : (long)MIN(want, ino->size - pos);
-            got = MIN((u64)got, PAGE_SIZE - pos % PAGE_SIZE);
-            u8 *page = got ? p9fs_page(ino, pos) : NULL;
-            if (got && !page)
-                got = -EIO;
-            else if (got)
-                memcpy(buf, page + pos % PAGE_SIZE, (size_t)got);
-        } else {
-            got = p9_read(CL(ino), pf->fid, *off + done, buf, want);
-        }
-        if (got <= 0) {
-            if (got < 0 && !done) {
-                kfree(buf);
-                return got;
-            }
-            break;
-        }
-        size_t put = copy_to_user_partial((u8 *)ubuf + done, buf, (size_t)got);
-        done += put;
-        if (put < (size_t)got) { /* a fault: the bytes up to it count, as on Linux */
-            kfree(buf);
-            if (!done)
-                return -EFAULT;
-            *off += done;
-            return (ssize_t)done;
-        }
-        if ((size_t)got < want && !ino->mapcount)
-            break;
-    }
-    kfree(buf);
-    *off += done;
-    return (ssize_t)done;
-}
-
-/* Bytes just written also go into cached pages, so mappings and exec see them. */
-static void cache_update(struct inode *ino, const u8 *data, size_t n, u64 off)
-{
-    for (size_t done = 0; done < n;) {
-        u64 pos = off + done, idx = pos / PAGE_SIZE, in = pos % PAGE_SIZE;
-        size_t c = (size_t)MIN(n - done, PAGE_SIZE - in);
-        if (idx < ino->npages && ino->pages[idx])
-            memcpy(ino->pages[idx] + in, data + done, c);
-        done += c;
-    }
-}
-
-static ssize_t pf_write(struct file *f, const void *ubuf, size_t n, u64 *off)
-{
-    struct inode *ino = f->inode;
-    struct p9file *pf = f->priv;
-    if (f->flags & O_APPEND) {
-        int rc = p9fs_getattr(ino);
-        if (rc)
-            return rc;
-        *off = ino->size;
-    }
-    u8 *buf = kmalloc(MIN(n, (size_t)BOUNCE) + 1);
-    if (!buf)
-        return -ENOMEM;
-    size_t done = 0;
-    long rc = 0;
-    while (done < n) {
-        size_t want = MIN(n - done, (size_t)BOUNCE);
-        size_t have = copy_from_user_partial(buf, (const u8 *)ubuf + done, want);
-        if (!have) {
-            rc = -EFAULT;
-            break;
-        }
-        rc = p9_write(CL(ino), pf->fid, *off + done, buf, have);
-        if (rc > 0 && have < want && (size_t)rc == have) { /* a fault: what came before it is written */
-            cache_update(ino, buf, (size_t)rc, *off + done);
-            done += (size_t)rc;
-            break;
-        }
-        if (rc <= 0)
-            break;
-        cache_update(ino, buf, (size_t)rc, *off + done);
-        done += (size_t)rc;
-        if ((size_t)rc < want)
-            break;
-    }
-    kfree(buf);
-    if (!done)
-        return rc < 0 ? rc : 0;
-    *off += done;
-    if (*off > ino->size)
-        ino->size = *off;
-    ino->mtime = ino->ctime = vfs_now();
-    return (ssize_t)done;
-}
-
-static ssize_t dir_read(struct file *f, void *ubuf, size_t n, u64 *off)
-{
-    (void)f, (void)ubuf, (void)n, (void)off;
-    return -EISDIR;
-}
-
-static const struct file_ops p9fs_file_ops = { .open = pf_open, .read = pf_read, .write = pf_write,
-                                               .release = pf_release };
-static const struct file_ops p9fs_dir_ops = { .read = dir_read };
-
 /* ---- mounting ---- */
 
 static void p9fs_sync(struct super_block *sb)
 {
     struct p9sb *s = sb->priv;
     for (int b = 0; b < P9FS_HASH; b++)
-        for (struct inode *i = s->hash[b]; i; i = PI(i)->hnext)
+        for (struct inode *i = s->hash[b]; i; i = p9fs_ino(i)->hnext)
             p9fs_writeback(i);
 }
 
@@ -701,7 +409,7 @@ static int p9fs_statfs(struct super_block *sb, u64 *w)
 {
     struct p9sb *s = sb->priv;
     struct p9_statfs st;
-    int rc = p9_statfs(s->c, PI(sb->root)->fid, &st);
+    int rc = p9_statfs(s->c, p9fs_ino(sb->root)->fid, &st);
     if (rc)
         return rc;
     w[0] = 0x01021997; /* V9FS_MAGIC */

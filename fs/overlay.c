@@ -11,59 +11,37 @@
  *    the dots, 2 + i the i-th upper entry, LOWER_BASE + c lower's own cookie c.
  * Overlay inodes are cached for the mount's life, keyed by their upper inode once they have one, else their
  * lower one, so that a name keeps one inode (mount points, cwd). Open files use the real inode: open swaps
- * it in (overlay_open), so reads, writes and mmap go straight to ramfs or 9p. */
-#include "vfs.h"
+ * it in (overlay_open), so reads, writes and mmap go straight to ramfs or 9p. The namespace operations are in
+ * overlay_ns.c; fs/overlay.h holds what the two files share. */
+#include "overlay.h"
 #include "../kernel/errno.h"
-
-#define OVL_HASH 512
-#define LOWER_BASE (1ull << 62)
-
-struct ovl {
-    struct inode *upper, *lower;
-    bool opaque;                  /* directories: lower is not merged */
-    struct inode *hnext;
-};
-
-struct ovl_sb {
-    struct super_block *upper_sb;
-    struct inode *hash[OVL_HASH];
-};
 
 extern const struct inode_ops ovl_iops;
 static const struct file_ops ovl_file_ops, ovl_dir_ops;
 
-static struct ovl *OV(struct inode *i) { return i->fs; }
-static struct ovl_sb *OSB(struct inode *i) { return i->sb->priv; }
-static struct inode *real(struct inode *i) { return OV(i)->upper ? OV(i)->upper : OV(i)->lower; }
-
-static bool is_whiteout(struct inode *u)
-{
-    return u && S_ISCHR(u->mode) && u->rdev == 0;
-}
-
 static unsigned bucket(struct inode *key) { return (unsigned)(((u64)key >> 6) % OVL_HASH); }
 
-static void hash_del(struct ovl_sb *s, struct inode *ino)
+void ovl_hash_del(struct ovl_sb *s, struct inode *ino)
 {
-    struct inode *key = real(ino);
-    for (struct inode **pp = &s->hash[bucket(key)]; *pp; pp = &OV(*pp)->hnext)
+    struct inode *key = ovl_layer(ino);
+    for (struct inode **pp = &s->hash[bucket(key)]; *pp; pp = &ovl_of(*pp)->hnext)
         if (*pp == ino) {
-            *pp = OV(ino)->hnext;
+            *pp = ovl_of(ino)->hnext;
             return;
         }
 }
 
-static void hash_add(struct ovl_sb *s, struct inode *ino)
+void ovl_hash_add(struct ovl_sb *s, struct inode *ino)
 {
-    struct inode *key = real(ino);
-    OV(ino)->hnext = s->hash[bucket(key)];
+    struct inode *key = ovl_layer(ino);
+    ovl_of(ino)->hnext = s->hash[bucket(key)];
     s->hash[bucket(key)] = ino;
 }
 
 /* The overlay's generic fields follow the real inode's. */
-static void sync_attrs(struct inode *ino)
+void ovl_sync_attrs(struct inode *ino)
 {
-    struct inode *r = real(ino);
+    struct inode *r = ovl_layer(ino);
     ino->ino = r->ino;
     ino->mode = r->mode;
     ino->uid = r->uid;
@@ -76,16 +54,16 @@ static void sync_attrs(struct inode *ino)
     ino->ctime = r->ctime;
 }
 
-static struct inode *ovl_get(struct super_block *sb, struct inode *upper, struct inode *lower, struct inode *parent,
+struct inode *ovl_get(struct super_block *sb, struct inode *upper, struct inode *lower, struct inode *parent,
                              const char *name, size_t len)
 {
     struct ovl_sb *s = sb->priv;
     struct inode *key = upper ? upper : lower;
-    for (struct inode *i = s->hash[bucket(key)]; i; i = OV(i)->hnext)
-        if (real(i) == key) {
-            if (!OV(i)->lower && lower && S_ISDIR(lower->mode) && !OV(i)->opaque)
-                OV(i)->lower = lower;
-            sync_attrs(i);
+    for (struct inode *i = s->hash[bucket(key)]; i; i = ovl_of(i)->hnext)
+        if (ovl_layer(i) == key) {
+            if (!ovl_of(i)->lower && lower && S_ISDIR(lower->mode) && !ovl_of(i)->opaque)
+                ovl_of(i)->lower = lower;
+            ovl_sync_attrs(i);
             return i;
         }
     struct inode *ino = kzalloc(sizeof(*ino));
@@ -104,19 +82,19 @@ static struct inode *ovl_get(struct super_block *sb, struct inode *upper, struct
     ino->iops = &ovl_iops;
     ino->name = n;
     ino->parent = parent ? parent : ino;
-    sync_attrs(ino);
+    ovl_sync_attrs(ino);
     ino->fops = S_ISDIR(ino->mode) ? &ovl_dir_ops : &ovl_file_ops;
-    hash_add(s, ino);
+    ovl_hash_add(s, ino);
     return ino;
 }
 
-static int ovl_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
+int ovl_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
 {
-    struct ovl *d = OV(dir);
+    struct ovl *d = ovl_of(dir);
     struct inode *u = NULL, *l = NULL;
     if (d->upper && vfs_child(d->upper, name, len, &u))
         u = NULL;
-    if (is_whiteout(u))
+    if (ovl_is_whiteout(u))
         return -ENOENT;
     if (d->lower && !d->opaque && (!u || S_ISDIR(u->mode)) && vfs_child(d->lower, name, len, &l))
         l = NULL;
@@ -141,23 +119,23 @@ static int copy_attrs(struct inode *to, struct inode *from)
 }
 
 /* Gives the directory an upper twin, and its parents before it. */
-static int copy_up_dir(struct inode *dir)
+int ovl_copy_up_dir(struct inode *dir)
 {
-    struct ovl *o = OV(dir);
+    struct ovl *o = ovl_of(dir);
     if (o->upper)
         return 0;
     struct inode *parent = dir->parent;
-    int rc = copy_up_dir(parent);
+    int rc = ovl_copy_up_dir(parent);
     if (rc)
         return rc;
-    struct inode *u = ramfs_iops.create(OV(parent)->upper, dir->name, S_IFDIR | (dir->mode & 07777), &rc);
+    struct inode *u = ramfs_iops.create(ovl_of(parent)->upper, dir->name, S_IFDIR | (dir->mode & 07777), &rc);
     if (!u)
         return rc;
     copy_attrs(u, o->lower);
-    struct ovl_sb *s = OSB(dir);
-    hash_del(s, dir);
+    struct ovl_sb *s = ovl_sb_of(dir);
+    ovl_hash_del(s, dir);
     o->upper = u;
-    hash_add(s, dir);
+    ovl_hash_add(s, dir);
     return 0;
 }
 
@@ -185,18 +163,18 @@ static int copy_data(struct inode *to, struct inode *from)
 }
 
 /* The first change to a lower file: a copy in upper takes its place (same name, mode, owner, times). */
-static int copy_up(struct inode *ino)
+int ovl_copy_up(struct inode *ino)
 {
-    struct ovl *o = OV(ino);
+    struct ovl *o = ovl_of(ino);
     if (o->upper)
         return 0;
     if (S_ISDIR(ino->mode))
-        return copy_up_dir(ino);
+        return ovl_copy_up_dir(ino);
     struct inode *parent = ino->parent;
-    int rc = copy_up_dir(parent);
+    int rc = ovl_copy_up_dir(parent);
     if (rc)
         return rc;
-    struct inode *pu = OV(parent)->upper, *u;
+    struct inode *pu = ovl_of(parent)->upper, *u;
     if (S_ISLNK(ino->mode)) {
         const char *t = vfs_readlink(o->lower);
         u = t ? ramfs_iops.symlink(pu, ino->name, t, &rc) : NULL;
@@ -213,210 +191,10 @@ static int copy_up(struct inode *ino)
     if (!u)
         return rc;
     copy_attrs(u, o->lower);
-    struct ovl_sb *s = OSB(ino);
-    hash_del(s, ino);
+    struct ovl_sb *s = ovl_sb_of(ino);
+    ovl_hash_del(s, ino);
     o->upper = u;
-    hash_add(s, ino);
-    return 0;
-}
-
-/* ---- the namespace ---- */
-
-/* A whiteout in upper hides the lower name. */
-static int whiteout(struct inode *dir, const char *name)
-{
-    int rc = copy_up_dir(dir);
-    if (rc)
-        return rc;
-    struct inode *w = ramfs_iops.create(OV(dir)->upper, name, S_IFCHR | 0, &rc);
-    if (w)
-        w->rdev = 0;
-    return w ? 0 : rc;
-}
-
-/* Makes room for a new upper name: a whiteout there goes (the new entry hides lower by itself). Returns
- * whether one was there. */
-static bool drop_whiteout(struct inode *dir, const char *name)
-{
-    struct inode *u;
-    if (!OV(dir)->upper || vfs_child(OV(dir)->upper, name, strlen(name), &u) || !is_whiteout(u))
-        return false;
-    ramfs_unlink(OV(dir)->upper, name, false);
-    return true;
-}
-
-static struct inode *made(struct inode *dir, const char *name, struct inode *u, bool was_whiteout, int *err)
-{
-    if (!u)
-        return NULL;
-    struct inode *ino = ovl_get(dir->sb, u, NULL, dir, name, strlen(name));
-    if (!ino) {
-        *err = -ENOMEM;
-        return NULL;
-    }
-    if (S_ISDIR(u->mode) && was_whiteout)
-        OV(ino)->opaque = true; /* a new directory where a lower one was removed: nothing below shows */
-    return ino;
-}
-
-static struct inode *ovl_create(struct inode *dir, const char *name, u32 mode, int *err)
-{
-    struct inode *old;
-    if (!ovl_lookup(dir, name, strlen(name), &old)) {
-        *err = -EEXIST;
-        return NULL;
-    }
-    if ((*err = copy_up_dir(dir)))
-        return NULL;
-    bool wh = drop_whiteout(dir, name);
-    return made(dir, name, ramfs_iops.create(OV(dir)->upper, name, mode, err), wh, err);
-}
-
-static struct inode *ovl_symlink(struct inode *dir, const char *name, const char *target, int *err)
-{
-    struct inode *old;
-    if (!ovl_lookup(dir, name, strlen(name), &old)) {
-        *err = -EEXIST;
-        return NULL;
-    }
-    if ((*err = copy_up_dir(dir)))
-        return NULL;
-    drop_whiteout(dir, name);
-    return made(dir, name, ramfs_iops.symlink(OV(dir)->upper, name, target, err), false, err);
-}
-
-static int ovl_link(struct inode *dir, const char *name, struct inode *target)
-{
-    struct inode *old;
-    if (!ovl_lookup(dir, name, strlen(name), &old))
-        return -EEXIST;
-    int rc = copy_up(target);
-    if (!rc)
-        rc = copy_up_dir(dir);
-    if (rc)
-        return rc;
-    drop_whiteout(dir, name);
-    rc = ramfs_link(OV(dir)->upper, name, OV(target)->upper);
-    sync_attrs(target);
-    return rc;
-}
-
-struct empty_ctx {
-    struct dir_context ctx;
-    bool empty;
-};
-
-static bool empty_emit(struct dir_context *c, const char *name, size_t len, u64 ino, u8 type, u64 next)
-{
-    (void)ino, (void)type;
-    struct empty_ctx *e = (struct empty_ctx *)c;
-    bool dot = (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.');
-    if (!dot) {
-        e->empty = false;
-        return false;
-    }
-    c->pos = next;
-    return true;
-}
-
-static int ovl_readdir(struct inode *dir, struct dir_context *ctx);
-
-static bool dir_empty(struct inode *dir)
-{
-    struct empty_ctx e = { .ctx = { .emit = empty_emit }, .empty = true };
-    ovl_readdir(dir, &e.ctx);
-    return e.empty;
-}
-
-/* An upper directory's whiteouts go before it is removed (they hid lower names of a merged directory). */
-static void clear_whiteouts(struct inode *u)
-{
-    for (struct dirent_node *d = u->children, *n; d; d = n) {
-        n = d->next;
-        if (is_whiteout(d->inode))
-            ramfs_unlink(u, d->name, false);
-    }
-}
-
-/* Whether the lower layer shows name in dir (then removing or moving it needs a whiteout, even when the
- * upper entry is an opaque directory that never merged with it). */
-static bool lower_has(struct inode *dir, const char *name)
-{
-    struct inode *l;
-    return OV(dir)->lower && !OV(dir)->opaque && !vfs_child(OV(dir)->lower, name, strlen(name), &l);
-}
-
-static int ovl_unlink(struct inode *dir, const char *name, bool want_dir)
-{
-    struct inode *v;
-    int rc = ovl_lookup(dir, name, strlen(name), &v);
-    if (rc)
-        return rc;
-    if (want_dir && !S_ISDIR(v->mode))
-        return -ENOTDIR;
-    if (!want_dir && S_ISDIR(v->mode))
-        return -EISDIR;
-    if (want_dir && !dir_empty(v))
-        return -ENOTEMPTY;
-    struct ovl *o = OV(v);
-    if (o->upper) {
-        if (want_dir)
-            clear_whiteouts(o->upper);
-        if ((rc = ramfs_unlink(OV(dir)->upper, name, want_dir)))
-            return rc;
-    }
-    if (lower_has(dir, name) && (rc = whiteout(dir, name)))
-        return rc;
-    hash_del(OSB(v), v);
-    v->nlink = 0;
-    kfree(v->name);
-    v->name = NULL;
-    return 0;
-}
-
-static int ovl_rename(struct inode *odir, const char *oname, struct inode *ndir, const char *nname, unsigned flags)
-{
-    struct inode *src, *dst = NULL;
-    int rc = ovl_lookup(odir, oname, strlen(oname), &src);
-    if (rc)
-        return rc;
-    if (ovl_lookup(ndir, nname, strlen(nname), &dst))
-        dst = NULL;
-    if (dst && (flags & RENAME_NOREPLACE))
-        return -EEXIST;
-    if (dst == src)
-        return 0;
-    if (S_ISDIR(src->mode) && OV(src)->lower)
-        return -EXDEV; /* as overlayfs without redirect_dir: mv copies the tree instead */
-    if (dst && S_ISDIR(src->mode) != S_ISDIR(dst->mode))
-        return S_ISDIR(src->mode) ? -ENOTDIR : -EISDIR;
-    if (dst && S_ISDIR(dst->mode) && !dir_empty(dst))
-        return -ENOTEMPTY;
-    bool had_lower = lower_has(odir, oname);
-    if ((rc = copy_up(src)) || (rc = copy_up_dir(ndir)))
-        return rc;
-    bool dst_lower = dst && OV(dst)->lower;
-    drop_whiteout(ndir, nname);
-    if (dst && OV(dst)->upper && S_ISDIR(dst->mode))
-        clear_whiteouts(OV(dst)->upper);
-    rc = ramfs_rename(OV(odir)->upper, oname, OV(ndir)->upper, nname, flags);
-    if (rc)
-        return rc;
-    if (dst) {
-        hash_del(OSB(dst), dst);
-        dst->nlink = 0;
-    }
-    if (dst_lower && S_ISDIR(src->mode))
-        OV(src)->opaque = true;
-    if (had_lower)
-        whiteout(odir, oname);
-    char *n = kstrdup(nname);
-    if (n) {
-        kfree(src->name);
-        src->name = n;
-    }
-    src->parent = ndir;
-    OV(src)->lower = S_ISDIR(src->mode) ? OV(src)->lower : NULL; /* a file is upper only from now on */
+    ovl_hash_add(s, ino);
     return 0;
 }
 
@@ -444,17 +222,17 @@ static bool lower_emit(struct dir_context *c, const char *name, size_t len, u64 
     return true;
 }
 
-static int ovl_readdir(struct inode *dir, struct dir_context *ctx)
+int ovl_readdir(struct inode *dir, struct dir_context *ctx)
 {
     if (!vfs_emit_dots(dir, ctx))
         return 0;
-    struct ovl *o = OV(dir);
+    struct ovl *o = ovl_of(dir);
     if (ctx->pos < LOWER_BASE && o->upper) {
         struct dirent_node *d = o->upper->children;
         for (u64 i = 2; d && i < ctx->pos; i++)
             d = d->next;
         for (; d; d = d->next) {
-            if (is_whiteout(d->inode)) {
+            if (ovl_is_whiteout(d->inode)) {
                 ctx->pos++;
                 continue;
             }
@@ -474,7 +252,7 @@ static int ovl_readdir(struct inode *dir, struct dir_context *ctx)
 
 static int ovl_readlink(struct inode *ino)
 {
-    const char *t = vfs_readlink(real(ino));
+    const char *t = vfs_readlink(ovl_layer(ino));
     char *copy = t ? kstrdup(t) : NULL;
     if (!copy)
         return t ? -ENOMEM : -EIO;
@@ -485,34 +263,34 @@ static int ovl_readlink(struct inode *ino)
 
 static int ovl_getattr(struct inode *ino)
 {
-    int rc = vfs_getattr(real(ino));
-    sync_attrs(ino);
+    int rc = vfs_getattr(ovl_layer(ino));
+    ovl_sync_attrs(ino);
     return rc;
 }
 
 static int ovl_setattr(struct inode *ino, const struct iattr *ia)
 {
-    int rc = copy_up(ino);
+    int rc = ovl_copy_up(ino);
     if (!rc)
-        rc = vfs_setattr(OV(ino)->upper, ia);
+        rc = vfs_setattr(ovl_of(ino)->upper, ia);
     if (!rc)
-        sync_attrs(ino);
+        ovl_sync_attrs(ino);
     return rc;
 }
 
 static ssize_t ovl_kread(struct inode *ino, void *kbuf, size_t n, u64 off)
 {
-    return vfs_kread(real(ino), kbuf, n, off);
+    return vfs_kread(ovl_layer(ino), kbuf, n, off);
 }
 
 static u8 *ovl_page(struct inode *ino, u64 pos)
 {
-    return vfs_page(real(ino), pos);
+    return vfs_page(ovl_layer(ino), pos);
 }
 
 static struct inode *ovl_real(struct inode *ino)
 {
-    return real(ino);
+    return ovl_layer(ino);
 }
 
 const struct inode_ops ovl_iops = {
@@ -527,11 +305,11 @@ static int overlay_open(struct file *f)
     struct inode *ino = f->inode;
     bool writes = (f->flags & O_ACCMODE) != O_RDONLY || (f->flags & O_TRUNC);
     if (writes && !(f->flags & O_PATH) && S_ISREG(ino->mode)) {
-        int rc = copy_up(ino);
+        int rc = ovl_copy_up(ino);
         if (rc)
             return rc;
     }
-    struct inode *r = real(ino);
+    struct inode *r = ovl_layer(ino);
     inode_get(r);
     f->inode = r;
     inode_put(ino);
@@ -565,9 +343,9 @@ int overlay_mount(struct super_block *lower, struct super_block **out)
     sb->root = ovl_get(sb, NULL, lower->root, NULL, "", 0);
     if (!sb->root)
         return -ENOMEM;
-    hash_del(s, sb->root);
-    OV(sb->root)->upper = usb->root; /* the roots are paired from the start */
-    hash_add(s, sb->root);
+    ovl_hash_del(s, sb->root);
+    ovl_of(sb->root)->upper = usb->root; /* the roots are paired from the start */
+    ovl_hash_add(s, sb->root);
     copy_attrs(usb->root, lower->root);
     sb->root->refs = 1;
     kfree(sb->opts);

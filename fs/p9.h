@@ -11,6 +11,7 @@
 #ifndef SKIFF_P9_H
 #define SKIFF_P9_H
 #include "../kernel/kernel.h"
+#include "vfs.h"
 
 enum p9_type {
     P9_TLERROR = 6, P9_RLERROR = 7,
@@ -198,5 +199,40 @@ int p9_readlink(struct p9_client *c, u32 fid, char *buf, u32 cap);
 int p9_fsync(struct p9_client *c, u32 fid, bool datasync);
 int p9_statfs(struct p9_client *c, u32 fid, struct p9_statfs *s);
 int p9_clunk(struct p9_client *c, u32 fid);          /* the fid is free afterwards, whatever the server says */
+
+/* --- fs/9pfs.c and fs/9pfs_data.c: the 9p filesystem's own state (the VFS sees only inode->fs). --- */
+#define P9FS_HASH 256
+struct p9sb {                    /* a mounted 9p superblock */
+    struct p9_client *c;
+    struct inode *hash[P9FS_HASH]; /* the inode cache, by qid.path */
+};
+
+struct p9ino {                   /* inode->fs */
+    u32 fid;                     /* walked, never opened: the handle for walk/getattr/setattr/create */
+    u32 io_fid;                  /* opened (read-write, else read-only) for the page cache; P9_NOFID until used */
+    u32 dir_fid;                 /* directories: opened for Treaddir; P9_NOFID until used */
+    bool io_rdonly;
+    bool hashed;
+    bool mapped_writable;        /* a shared writable mapping has (had) its pages: write them back */
+    struct inode *hnext;
+};
+
+struct p9file {                  /* file->priv of an open regular file: its own fid, with the file's access mode */
+    u32 fid;
+};
+
+static inline struct p9sb *p9fs_sb(struct inode *ino) { return ino->sb->priv; }
+static inline struct p9ino *p9fs_ino(struct inode *ino) { return ino->fs; }
+static inline struct p9_client *p9fs_client(struct inode *ino) { return p9fs_sb(ino)->c; }
+
+extern const struct inode_ops p9fs_iops;
+extern const struct file_ops p9fs_file_ops, p9fs_dir_ops;
+int p9fs_open_fid(struct inode *ino, u32 flags, u32 *out);   /* an extra fid on ino, opened with flags */
+int p9fs_getattr(struct inode *ino);
+void p9fs_cache_truncate(struct inode *ino, u64 size);
+ssize_t p9fs_kread(struct inode *ino, void *kbuf, size_t n, u64 off);
+u8 *p9fs_page(struct inode *ino, u64 pos);
+int p9fs_writeback(struct inode *ino);
+int p9fs_fsync(struct inode *ino, bool datasync);
 
 #endif
