@@ -1,5 +1,6 @@
 /* fs/9pfs.c — the "9p" filesystem: host directories shared over virtio-9p (tools/skiff run -v, mount -t 9p
- * TAG DIR). Each VFS operation is one or a few calls of the 9P2000.L client (fs/p9_client.c):
+ * TAG DIR). Each VFS operation is one or a few calls of the 9P2000.L client (fs/p9_client.c); open files and
+ * the page cache are in fs/9pfs_data.c:
  *  - inodes: one per file the guest has looked up, keyed by the server's qid.path (so hard links are one
  *    inode), each holding a walked, unopened fid. They are cached for as long as the superblock is mounted
  *    (an unused inode is not yet evicted: noted in docs/9p.md); a removed file leaves the cache at once, so
