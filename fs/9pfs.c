@@ -88,7 +88,15 @@ static struct inode *iget(struct super_block *sb, u32 fid, struct inode *parent,
     for (struct inode *i = s->hash[a.qid.path % P9FS_HASH]; i; i = p9fs_ino(i)->hnext) {
         if (i->ino != a.qid.path || (i->mode & S_IFMT) != (a.mode & S_IFMT))
             continue;
-        p9_clunk(s->c, fid);
+        /* Keep the fid just walked and let the old one go: the host may have reused the number for another
+         * file (a file replaced by rename, then a new one made), and QEMU's fids follow names. */
+        struct p9ino *pi = p9fs_ino(i);
+        p9_clunk(s->c, pi->fid);
+        pi->fid = fid;
+        if (pi->io_fid != P9_NOFID && !i->mapcount) { /* reopened from the new fid when next needed */
+            p9_clunk(s->c, pi->io_fid);
+            pi->io_fid = P9_NOFID;
+        }
         attr_apply(i, &a);
         if (S_ISDIR(i->mode) && parent) { /* a directory has one place: where it was last found */
             char *n = kstrndup(name, len);

@@ -230,6 +230,26 @@ v_live_rw() {
 	pass
 }
 
+v_host_change() {
+	name="a file the host changes while the program runs is seen by the program (new bytes, new size, a new file)"
+	need /bin/busybox || return
+	mkdir -p "$tmp/hc" && printf 'old\n' >"$tmp/hc/f" || return
+	"$SKIFF" run --timeout 120 -v "$tmp/hc:/v" /bin/busybox sh -c 'cat /v/f; echo ready >/v/ready;
+		while [ "$(cat /v/f)" = old ]; do sleep 0.2; done; cat /v/f; while [ ! -e /v/later ]; do sleep 0.2; done;
+		cat /v/later' </dev/null >"$tmp/out" 2>"$tmp/err" &
+	vm=$!
+	pids="$pids $vm"
+	i=0
+	while [ ! -e "$tmp/hc/ready" ] && [ $i -lt 600 ]; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+	printf 'new and longer\n' >"$tmp/hc/f.tmp" && mv "$tmp/hc/f.tmp" "$tmp/hc/f" && printf 'later\n' >"$tmp/hc/later"
+	wait "$vm"
+	st=$?
+	expect_status 0 && expect_out_has "new and longer" && expect_out_has later && pass
+}
+
 v_iso() {
 	name="-v with --iso: the volume is mounted and written as with -kernel"
 	need /bin/busybox /usr/bin/grub-mkrescue || return
@@ -240,7 +260,7 @@ v_iso() {
 	pass
 }
 
-CASES_ALL="v_iso v_live_python v_live_untouched v_live_layer v_live_rw v_sqlite v_sqlite_timeout v_tar_x v_tar_c v_shell_ops v_readonly v_escape v_exec_mmap"
+CASES_ALL="v_host_change v_iso v_live_python v_live_untouched v_live_layer v_live_rw v_sqlite v_sqlite_timeout v_tar_x v_tar_c v_shell_ops v_readonly v_escape v_exec_mmap"
 for c in ${CASES:-$CASES_ALL}; do
 	"$c"
 done
