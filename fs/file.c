@@ -86,10 +86,13 @@ void file_put(struct file *f)
 {
     if (--f->refs > 0)
         return;
+    fsnotify_close(f);
     if (f->ops && f->ops->release)
         f->ops->release(f);
     if (f->inode)
         inode_put(f->inode);
+    if (f->dir)
+        inode_put(f->dir);
     kfree(f->path);
     kfree(f);
 }

@@ -508,6 +508,10 @@ static int gen_hostname(char *buf, size_t size)
     return ksnprintf(buf, size, "%s\n", h ? h : "skiff");
 }
 static int gen_pid_max(char *buf, size_t size) { return ksnprintf(buf, size, "4194304\n"); }
+/* fs/inotify.c's limits */
+static int gen_in_watches(char *buf, size_t size) { return ksnprintf(buf, size, "65536\n"); }
+static int gen_in_instances(char *buf, size_t size) { return ksnprintf(buf, size, "128\n"); }
+static int gen_in_queued(char *buf, size_t size) { return ksnprintf(buf, size, "16384\n"); }
 static int gen_threads_max(char *buf, size_t size) { return ksnprintf(buf, size, "%lu\n", threads_max()); }
 static int gen_zero(char *buf, size_t size) { return ksnprintf(buf, size, "0\n"); }
 static int gen_ngroups(char *buf, size_t size) { return ksnprintf(buf, size, "65536\n"); }
@@ -559,6 +563,9 @@ static const struct { const char *dir, *name; proc_gen gen; } proc_files[] = {
     { "skiff", "boot_phases", gen_boot_phases },
     { "sys/kernel", "osrelease", gen_osrelease }, { "sys/kernel", "ostype", gen_ostype },
     { "sys/kernel", "hostname", gen_hostname },   { "sys/kernel", "pid_max", gen_pid_max },
+    { "sys/fs/inotify", "max_user_watches", gen_in_watches },
+    { "sys/fs/inotify", "max_user_instances", gen_in_instances },
+    { "sys/fs/inotify", "max_queued_events", gen_in_queued },
     { "sys/kernel", "threads-max", gen_threads_max },
     { "sys/kernel", "ngroups_max", gen_ngroups },
     { "sys/kernel/random", "uuid", gen_uuid },    { "sys/kernel/random", "boot_id", gen_uuid },

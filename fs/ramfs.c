@@ -60,6 +60,7 @@ void ramfs_init(void)
 
 static void inode_free(struct inode *ino)
 {
+    fsnotify_gone(ino);
     for (u64 i = 0; i < ino->npages; i++)
         if (ino->pages[i])
             page_free(ino->pages[i]);
@@ -100,8 +101,8 @@ static void attach(struct inode *dir, struct dirent_node *d, struct inode *child
     dir->last_child = d;
     dir->nchildren++;
     child->nlink++;
+    child->parent = dir; /* directories: for ".."; other files: the directory of their latest name (inotify) */
     if (S_ISDIR(child->mode)) {
-        child->parent = dir;
         child->nlink++; /* its own "." */
         dir->nlink++;   /* its ".." */
     }
@@ -144,6 +145,8 @@ static void detach(struct inode *dir, struct dirent_node *prev, struct dirent_no
     dir->nchildren--;
     struct inode *child = d->inode;
     child->nlink--;
+    if (!S_ISDIR(child->mode) && child->parent == dir)
+        child->parent = NULL; /* a name elsewhere, or none: the directory may go away */
     if (S_ISDIR(child->mode)) {
         child->nlink--;
         dir->nlink--;

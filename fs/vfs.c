@@ -67,12 +67,35 @@ static int may_create(struct inode *dir, const char *name)
     return dir->iops ? 0 : -EPERM;
 }
 
+/* A change to ino (IN_ATTRIB, IN_MODIFY) also goes to its directory's watches, under the name it is known by:
+ * ramfs finds it in the directory's list, other filesystems remember it (inode->name). */
+static void notify_change(struct inode *ino, u32 mask)
+{
+    struct inode *dir = ino->parent != ino ? ino->parent : NULL; /* a filesystem's root has none */
+    const char *name = NULL;
+    if (dir && dir->watches && dir->iops == &ramfs_iops) {
+        for (struct dirent_node *e = dir->children; e && !name; e = e->next)
+            if (e->inode == ino)
+                name = e->name;
+    } else if (dir && dir->watches) {
+        name = ino->name;
+    }
+    fsnotify(name ? dir : NULL, name, ino, mask, 0);
+}
+
+static struct inode *created(struct inode *dir, const char *name, struct inode *ino)
+{
+    if (ino)
+        fsnotify(dir, name, ino, FSN_CREATE, 0);
+    return ino;
+}
+
 struct inode *vfs_create(struct inode *dir, const char *name, u32 mode, int *err)
 {
     *err = may_create(dir, name);
     if (!*err && !dir->iops->create)
         *err = -EPERM;
-    return *err ? NULL : dir->iops->create(dir, name, mode, err);
+    return *err ? NULL : created(dir, name, dir->iops->create(dir, name, mode, err));
 }
 
 struct inode *vfs_symlink(struct inode *dir, const char *name, const char *target, int *err)
@@ -80,7 +103,7 @@ struct inode *vfs_symlink(struct inode *dir, const char *name, const char *targe
     *err = may_create(dir, name);
     if (!*err && !dir->iops->symlink)
         *err = -EPERM;
-    return *err ? NULL : dir->iops->symlink(dir, name, target, err);
+    return *err ? NULL : created(dir, name, dir->iops->symlink(dir, name, target, err));
 }
 
 int vfs_link(struct inode *dir, const char *name, struct inode *target)
@@ -90,7 +113,31 @@ int vfs_link(struct inode *dir, const char *name, struct inode *target)
         return rc;
     if (target->sb != dir->sb)
         return -EXDEV;
-    return dir->iops->link ? dir->iops->link(dir, name, target) : -EPERM;
+    rc = dir->iops->link ? dir->iops->link(dir, name, target) : -EPERM;
+    if (!rc) {
+        created(dir, name, target);
+        notify_change(target, FSN_ATTRIB); /* its link count */
+    }
+    return rc;
+}
+
+/* With someone watching: the inode a name leads to, held across the operation that removes or moves it. */
+static struct inode *watched_child(struct inode *dir, const char *name)
+{
+    struct inode *v;
+    if (!fsnotify_active() || vfs_child(dir, name, strlen(name), &v))
+        return NULL;
+    inode_get(v);
+    return v;
+}
+
+/* A name of v went away: its link count changed (IN_ATTRIB); the last one ends it (IN_DELETE_SELF). */
+static void unlinked(struct inode *v)
+{
+    if (!S_ISDIR(v->mode))
+        fsnotify(NULL, NULL, v, FSN_ATTRIB, 0); /* its link count, as Linux, even for the last name */
+    if (!v->nlink || S_ISDIR(v->mode))
+        fsnotify_gone(v);
 }
 
 /* Whether name in dir is a mount point or a filesystem's root (rmdir/rename of it: EBUSY). */
@@ -108,7 +155,18 @@ int vfs_unlink(struct inode *dir, const char *name, bool want_dir)
         return -EROFS;
     if (busy(dir, name))
         return -EBUSY;
-    return dir->iops && dir->iops->unlink ? dir->iops->unlink(dir, name, want_dir) : -EPERM;
+    if (!dir->iops || !dir->iops->unlink)
+        return -EPERM;
+    struct inode *v = watched_child(dir, name);
+    int rc = dir->iops->unlink(dir, name, want_dir);
+    if (v) {
+        if (!rc) {
+            fsnotify(dir, name, v, FSN_DELETE, 0);
+            unlinked(v);
+        }
+        inode_put(v);
+    }
+    return rc;
 }
 
 int vfs_rename(struct inode *odir, const char *oname, struct inode *ndir, const char *nname, unsigned flags)
@@ -119,7 +177,23 @@ int vfs_rename(struct inode *odir, const char *oname, struct inode *ndir, const 
         return -EXDEV;
     if (busy(odir, oname) || busy(ndir, nname))
         return -EBUSY;
-    return odir->iops && odir->iops->rename ? odir->iops->rename(odir, oname, ndir, nname, flags) : -EPERM;
+    if (!odir->iops || !odir->iops->rename)
+        return -EPERM;
+    struct inode *src = watched_child(odir, oname), *dst = watched_child(ndir, nname);
+    int rc = odir->iops->rename(odir, oname, ndir, nname, flags);
+    if (!rc && src) {
+        u32 cookie = fsnotify_cookie();
+        fsnotify(odir, oname, src, FSN_MOVED_FROM, cookie);
+        fsnotify(ndir, nname, src, FSN_MOVED_TO, cookie);
+        fsnotify(NULL, NULL, src, FSN_MOVE_SELF, 0);
+        if (dst && dst != src)
+            unlinked(dst);
+    }
+    if (src)
+        inode_put(src);
+    if (dst)
+        inode_put(dst);
+    return rc;
 }
 
 int vfs_readdir(struct inode *dir, struct dir_context *ctx)
@@ -162,6 +236,7 @@ int vfs_setattr(struct inode *ino, const struct iattr *ia)
     if (ia->valid & ATTR_MTIME)
         ino->mtime = ia->mtime;
     ino->ctime = vfs_now();
+    notify_change(ino, (ia->valid & ATTR_SIZE) ? FSN_MODIFY : FSN_ATTRIB);
     return 0;
 }
 
@@ -170,7 +245,10 @@ int vfs_truncate(struct inode *ino, u64 size)
     struct iattr ia = { .valid = ATTR_SIZE, .size = size };
     if (vfs_readonly(ino))
         return -EROFS;
-    return ino->iops && ino->iops->setattr ? ino->iops->setattr(ino, &ia) : -EPERM;
+    int rc = ino->iops && ino->iops->setattr ? ino->iops->setattr(ino, &ia) : -EPERM;
+    if (!rc)
+        notify_change(ino, FSN_MODIFY);
+    return rc;
 }
 
 ssize_t vfs_kread(struct inode *ino, void *kbuf, size_t n, u64 off)

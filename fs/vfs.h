@@ -151,6 +151,7 @@ struct inode {
     struct inode *mounted;          /* a mount point: the root of what is mounted on it (namei.c) */
     char *name;                     /* filesystems without children lists (9p): the name it was found by */
     void *fs;                       /* the filesystem's own state (9p: its fid and cache) */
+    void *watches;                  /* inotify watches on it (fs/inotify.c), NULL when none */
     int mapcount;                   /* shared mappings of its pages (truncate must not free them) */
     const struct file_ops *fops;    /* what open() gives: ramfs ops for files, a driver's for devices */
     struct inode *parent;           /* directories: for ".." */
@@ -173,6 +174,7 @@ struct file {
     u32 flags;                      /* O_ACCMODE | O_APPEND | O_NONBLOCK ... as given to open */
     u64 off;
     struct inode *inode;
+    struct inode *dir;              /* opened by path: the directory it was found in (inotify), held */
     const struct file_ops *ops;
     void *priv;
 };
@@ -240,6 +242,29 @@ int overlay_mount(struct super_block *lower, struct super_block **out);
 /* 9pfs.c */
 void p9fs_mapped_shared(struct inode *ino);   /* a shared writable mapping touched its pages */
 bool p9fs_file(const struct file *f);          /* an open regular file of a 9P volume */
+
+/* inotify.c: what the VFS and the syscalls report (each returns at once when nothing watches), and the
+ * inotify file (syscalls/inotify.c). */
+void fsnotify(struct inode *dir, const char *name, struct inode *ino, u32 mask, u32 cookie);
+void fsnotify_gone(struct inode *ino);           /* IN_DELETE_SELF; its watches end */
+void fsnotify_file(struct file *f, u32 mask);    /* an open file's IN_OPEN, IN_ACCESS, IN_MODIFY */
+void fsnotify_close(struct file *f);
+u32 fsnotify_cookie(void);                       /* IN_MOVED_FROM/IN_MOVED_TO pairs */
+extern int watches_total;
+static inline bool fsnotify_active(void) { return watches_total > 0; } /* no lookups for nobody */
+struct file *inotify_create(u32 flags, int *err);
+bool inotify_file(const struct file *f);
+long inotify_watch(struct file *f, struct inode *ino, u32 mask);
+long inotify_unwatch(struct file *f, int wd);
+#define FSN_ACCESS 0x1
+#define FSN_MODIFY 0x2
+#define FSN_ATTRIB 0x4
+#define FSN_OPEN 0x20
+#define FSN_MOVED_FROM 0x40
+#define FSN_MOVED_TO 0x80
+#define FSN_CREATE 0x100
+#define FSN_DELETE 0x200
+#define FSN_MOVE_SELF 0x800
 
 /* ramfs.c — the in-memory filesystem that is the root (and tmpfs, /dev, /proc). */
 extern struct inode *vfs_root;

@@ -42,18 +42,26 @@ static struct file *rw_file(struct file *f, bool write, u64 buf, u64 count, long
     return access_ok(buf, count) ? f : NULL;
 }
 
+/* Bytes moved: inotify hears IN_ACCESS or IN_MODIFY (nothing to do when nothing watches). */
+static long moved(struct file *f, long n, bool write)
+{
+    if (n > 0)
+        fsnotify_file(f, write ? FSN_MODIFY : FSN_ACCESS);
+    return n;
+}
+
 SYSCALL(read)
 {
     long err;
     struct file *f = rw_file(fd_file((int)a0), false, a1, a2, &err);
-    return f ? f->ops->read(f, (void *)a1, MIN(a2, MAX_RW), &f->off) : err;
+    return f ? moved(f, f->ops->read(f, (void *)a1, MIN(a2, MAX_RW), &f->off), false) : err;
 }
 
 SYSCALL(write)
 {
     long err;
     struct file *f = rw_file(fd_file((int)a0), true, a1, a2, &err);
-    return f ? f->ops->write(f, (const void *)a1, MIN(a2, MAX_RW), &f->off) : err;
+    return f ? moved(f, f->ops->write(f, (const void *)a1, MIN(a2, MAX_RW), &f->off), true) : err;
 }
 
 SYSCALL(pread64)
@@ -69,7 +77,7 @@ SYSCALL(pread64)
     if (!access_ok(a1, a2))
         return -EFAULT;
     u64 off = a3;
-    return f->ops->read(f, (void *)a1, MIN(a2, MAX_RW), &off);
+    return moved(f, f->ops->read(f, (void *)a1, MIN(a2, MAX_RW), &off), false);
 }
 
 SYSCALL(pwrite64)
@@ -85,7 +93,7 @@ SYSCALL(pwrite64)
     if (!access_ok(a1, a2))
         return -EFAULT;
     u64 off = a3; /* with O_APPEND the write still goes to the end, as on Linux (pwrite(2), BUGS) */
-    return f->ops->write(f, (const void *)a1, MIN(a2, MAX_RW), &off);
+    return moved(f, f->ops->write(f, (const void *)a1, MIN(a2, MAX_RW), &off), true);
 }
 
 #define RWF_HIPRI 1
@@ -152,7 +160,7 @@ static long do_iov(int fd, const struct iovec_k *uiov, int cnt, bool is_write, i
             break;
     }
     kfree(iov);
-    return rc ? rc : total;
+    return rc ? rc : moved(f, total, is_write);
 }
 
 SYSCALL(readv)

@@ -110,8 +110,12 @@ static long do_openat(int dirfd, const char *upath, u32 flags, u32 mode)
     if (!f)
         return err; /* ENOMEM, or the open op's own error (a FIFO: ENXIO, EDEADLK, EINTR) */
     f->path = vfs_walk_path(&w);
+    f->dir = w.dir; /* inotify reports the file's events to its directory's watches too */
+    inode_get(w.dir);
     if (flags & O_PATH)
         f->ops = NULL;
+    else
+        fsnotify_file(f, FSN_OPEN);
     int fd = fd_install(p->fdt, f, 0, flags & O_CLOEXEC);
     if (fd < 0)
         file_put(f);

@@ -15,7 +15,15 @@ char *kstrdup(const char *s) { return strdup(s); }
 char *strcat_k(char *d, const char *s) { return strcat(d, s); }
 char *strcpy_k(char *d, const char *s) { return strcpy(d, s); }
 struct timespec64 vfs_now(void) { return (struct timespec64){ 1000, 0 }; }
-const struct file_ops ramfs_file_ops, ramfs_dir_ops, fifo_ops; /* open() is not exercised on the host */
+const struct file_ops ramfs_file_ops, ramfs_dir_ops, fifo_ops;
+/* inotify: nothing watches on the host */
+void fsnotify(struct inode *dir, const char *name, struct inode *ino, u32 mask, u32 cookie)
+{
+    (void)dir, (void)name, (void)ino, (void)mask, (void)cookie;
+}
+void fsnotify_gone(struct inode *ino) { (void)ino; }
+u32 fsnotify_cookie(void) { return 1; }
+int watches_total; /* open() is not exercised on the host */
 
 void panic_at(const char *file, int line, const char *func, const char *fmt, ...)
 {
