@@ -57,9 +57,12 @@ check "skiff run sort < file equals native sort < file" $? "$(head -c 200 "$T/so
 # 7: 10 MB through cat arrives intact
 head -c 10000000 /dev/urandom > "$T/big"
 want=$(sha256sum < "$T/big")
-got=$($SKIFF run --timeout 300 /bin/busybox cat < "$T/big" | sha256sum)
+$SKIFF run --timeout 300 /bin/busybox cat < "$T/big" > "$T/big.out" 2>"$T/big.err"
+st=$?
+got=$(sha256sum < "$T/big.out")
 [ "$want" = "$got" ]
-check "10 MB piped through busybox cat arrives intact" $? "checksum differs"
+check "10 MB piped through busybox cat arrives intact" $? \
+    "checksum differs: exit status $st, $(wc -c < "$T/big.out") bytes out, $(tail -n 2 "$T/big.err" | tr '\n' ' ')"
 
 # 8: the kernel log stays off stderr unless --verbose
 $SKIFF run --timeout 60 /bin/busybox true 2>"$T/quiet.err"
