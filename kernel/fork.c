@@ -204,8 +204,9 @@ static struct proc *proc_copy(struct proc *parent, bool share_vm)
 
 /* fork, vfork, and clone without CLONE_THREAD: a new process whose one task resumes the caller's
  * user frame with rax = 0. With CLONE_VM it shares the caller's memory (posix_spawn's vfork); with
- * CLONE_VFORK the caller waits until the child execs or exits. */
-long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
+ * CLONE_VFORK the caller waits until the child execs or exits. With CLONE_PIDFD (pidfd reserved by the caller)
+ * the parent gets a pidfd for the child once it exists. */
+long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls, struct pidfd_req *pidfd)
 {
     struct proc *parent = current->proc;
     long limit = task_limit_check();
@@ -243,6 +244,8 @@ long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
         frame->rsp = stack;
     sched_prepare(t, frame);
     sched_add(t);
+    if (pidfd) /* before a vfork parent waits: the child exists now */
+        pidfd_commit(pidfd, pid);
     if (flags & CLONE_VFORK)
         while (!p->vfork_done && !signal_pending())
             sched_wait(~0ull);

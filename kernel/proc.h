@@ -220,7 +220,8 @@ char proc_state(struct proc *p);              /* R S T Z, as /proc/PID/stat show
 const char *proc_state_name(struct proc *p);  /* "S (sleeping)", as /proc/PID/status shows it */
 struct task *task_alloc(void);
 void task_free(struct task *t);
-long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls);
+struct pidfd_req;
+long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls, struct pidfd_req *pidfd); /* pidfd: NULL or reserved */
 void proc_reap(struct proc *z);
 void proc_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -262,6 +263,14 @@ const char *signal_name(int sig);
 /* fs/signalfd.c */
 struct file *signalfd_create(u64 mask, u32 flags);
 bool signalfd_set_mask(struct file *f, u64 mask);             /* false: f is not a signalfd */
+
+/* fs/pidfd.c, syscalls/pidfd.c: pidfds (pidfd_open, CLONE_PIDFD) */
+struct file *pidfd_create(int pid, u32 flags);
+int pidfd_pid(struct file *f);                                /* the pid it names, or -EBADF: not a pidfd */
+struct pidfd_req { struct file *file; u64 uaddr; };           /* CLONE_PIDFD, from before the fork to after */
+long pidfd_reserve(struct pidfd_req *r, u64 uaddr);           /* 0, or why the clone must fail */
+void pidfd_commit(struct pidfd_req *r, int pid);              /* the child exists: install, write the fd */
+void pidfd_cancel(struct pidfd_req *r);
 
 /* syscalls/timer.c: POSIX timers */
 void ptimer_dequeued(struct proc *p, struct k_siginfo *info); /* a timer's signal was taken: its overruns */
