@@ -228,6 +228,12 @@ long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls, struct pidfd_r
     t->fs_base = (flags & CLONE_SETTLS) ? tls : current->fs_base;
     t->sig_blocked = current->sig_blocked;
     t->altstack = current->altstack;
+    if (!(flags & CLONE_VM)) { /* a copy of the memory keeps the thread's rseq registration; a sharer does not */
+        t->rseq_addr = current->rseq_addr;
+        t->rseq_len = current->rseq_len;
+        t->rseq_sig = current->rseq_sig;
+        t->rseq_notify = true;
+    }
     memcpy(t->comm, current->comm, sizeof(t->comm));
     if (flags & CLONE_CHILD_CLEARTID)
         t->clear_child_tid = ctid;

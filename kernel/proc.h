@@ -170,6 +170,9 @@ struct task {
     u64 utime_tsc, stime_tsc;       /* CPU time it used, in TSC ticks (kernel/cputime.c) */
     u64 acct_mark;                  /* TSC of the last user/kernel boundary or switch-in */
     bool uaccess_kernel;            /* file_kernel_read/write: copy_*_user also takes kernel buffers */
+    u64 rseq_addr;                  /* rseq(2): its struct rseq (0: none), length and signature */
+    u32 rseq_len, rseq_sig;
+    bool rseq_notify;               /* switched out (or just registered) since it last entered ring 3 */
 };
 
 #define KSTACK_PAGES 4
@@ -271,6 +274,10 @@ struct pidfd_req { struct file *file; u64 uaddr; };           /* CLONE_PIDFD, fr
 long pidfd_reserve(struct pidfd_req *r, u64 uaddr);           /* 0, or why the clone must fail */
 void pidfd_commit(struct pidfd_req *r, int pid);              /* the child exists: install, write the fd */
 void pidfd_cancel(struct pidfd_req *r);
+
+/* syscalls/rseq.c: restartable sequences on the way back to ring 3 */
+void rseq_user_return(struct regs *r);    /* after a switch: leave a critical section, update cpu_id */
+void rseq_signal(struct regs *r);         /* before a handler's frame is written */
 
 /* syscalls/timer.c: POSIX timers */
 void ptimer_dequeued(struct proc *p, struct k_siginfo *info); /* a timer's signal was taken: its overruns */
