@@ -155,8 +155,10 @@ struct task {
     u64 sig_pending_task;           /* signals sent to this thread (tgkill), queued in sigq */
     struct sigq *sigq;
     bool intr_no_restart;           /* this call's EINTR is never restarted (a socket wait with a timeout) */
-    u64 restart_deadline;           /* restart_syscall: the interrupted sleep's end (monotonic or realtime ns) */
+    int restart_kind;               /* what restart_syscall goes on with: RESTART_* (0: nothing) */
+    u64 restart_deadline;           /* restart_syscall: the interrupted wait's end (monotonic or realtime ns) */
     u64 restart_urem;
+    u64 restart_args[3];            /* the interrupted call's arguments (a futex's word and value, poll's set) */
     u64 suspend_mask;               /* the mask sigsuspend replaced, restored after the handler */
     bool suspend_active;
     struct task *next;              /* all tasks, in creation order (the run queue walks it) */
@@ -176,6 +178,8 @@ struct task {
 };
 
 #define KSTACK_PAGES 4
+/* restart_syscall's kinds: a timed wait a stop interrupted goes on until its original end (syscalls/time.c) */
+enum { RESTART_NONE, RESTART_SLEEP, RESTART_FUTEX, RESTART_POLL };
 extern struct task *current;
 extern struct task *task_list;
 
