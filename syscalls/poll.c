@@ -66,12 +66,14 @@ static long do_poll(struct pollfd_k *upfd, u64 n, u64 deadline)
     while (!rc) {
         rc = poll_pass(pfd, n);
         u64 now = clock_monotonic_ns();
-        if (rc || now >= deadline)
+        if (rc)
             break;
-        if (signal_pending()) {
+        if (signal_pending()) { /* before the deadline, as Linux: a zero timeout still sees the signal */
             rc = -EINTR;
             break;
         }
+        if (now >= deadline)
+            break;
         sched_wait(deadline == ~0ull ? ~0ull : deadline - now); /* any I/O event wakes us to look again */
     }
     if (rc >= 0 && copy_to_user(upfd, pfd, n * sizeof(*pfd)))
@@ -189,10 +191,12 @@ static long do_select(int nfds, u64 *ur, u64 *uw, u64 *ue, u64 deadline)
                 out[1][fd / 64] |= bit, ready++;
         }
         u64 now = clock_monotonic_ns();
-        if (ready || now >= deadline)
+        if (ready)
             break;
-        if (signal_pending())
+        if (signal_pending()) /* before the deadline, as Linux: a zero timeout still sees the signal */
             return -EINTR;
+        if (now >= deadline)
+            break;
         sched_wait(deadline == ~0ull ? ~0ull : deadline - now);
     }
     for (int s = 0; s < 3; s++)
