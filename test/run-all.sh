@@ -48,6 +48,7 @@ suite() {
 }
 
 suite unit sh test/unit/run.sh
+suite fuzz sh test/fuzz/run.sh --iters 20000
 suite guest sh test/guest/run.sh
 suite stdio sh test/stdio/run.sh
 suite conformance sh test/conformance/run.sh
