@@ -238,10 +238,12 @@ long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls, struct pidfd_r
     if (flags & CLONE_CHILD_CLEARTID)
         t->clear_child_tid = ctid;
     int pid = p->pid;
-    if ((flags & CLONE_PARENT_SETTID) && copy_to_user((void *)ptid, &pid, sizeof(pid)))
-        return -EFAULT;
-    if ((flags & CLONE_CHILD_SETTID) && vm_poke(p->vm, ctid, &pid, sizeof(pid)))
-        return -EFAULT;
+    /* As on Linux, a tid word that cannot be written is ignored: the child exists already (returning an error
+     * here once left a process without a task on the list, which wait4 then waited for forever). */
+    if (flags & CLONE_PARENT_SETTID)
+        (void)copy_to_user((void *)ptid, &pid, sizeof(pid));
+    if (flags & CLONE_CHILD_SETTID)
+        (void)vm_poke(p->vm, ctid, &pid, sizeof(pid));
     arch_fpu_save(t->fpu);
     struct regs *frame = (struct regs *)(t->kstack_top - sizeof(struct regs));
     *frame = *current->frame;

@@ -84,11 +84,11 @@ static long do_clone(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls, u64 pidf
     if (flags & CLONE_CHILD_CLEARTID)
         t->clear_child_tid = ctid;
     int tid = t->tid;
-    if (((flags & CLONE_PARENT_SETTID) && copy_to_user((void *)ptid, &tid, sizeof(tid))) ||
-        ((flags & CLONE_CHILD_SETTID) && copy_to_user((void *)ctid, &tid, sizeof(tid)))) {
-        task_free(t);
-        return -EFAULT;
-    }
+    /* a tid word that cannot be written is ignored, as Linux ignores it (the thread is made all the same) */
+    if (flags & CLONE_PARENT_SETTID)
+        (void)copy_to_user((void *)ptid, &tid, sizeof(tid));
+    if (flags & CLONE_CHILD_SETTID)
+        (void)copy_to_user((void *)ctid, &tid, sizeof(tid));
     arch_fpu_save(t->fpu); /* the new thread starts with a copy of our FPU and SSE state */
     struct regs *frame = (struct regs *)(t->kstack_top - sizeof(struct regs));
     *frame = *current->frame;

@@ -233,6 +233,20 @@ static void test_clone(void)
     T_ERR("clone CLONE_PIDFD with a bad pointer", SYS(SYS_clone, CLONE_PIDFD | SIGCHLD, 0, BADUPTR, 0, 0), EFAULT);
     T_ERR("clone CLONE_PIDFD with a bad pointer made no child", SYS(SYS_wait4, -1, NULL, WNOHANG, NULL), ECHILD);
 
+    /* a tid word that cannot be written is ignored: the child is made all the same (skiff once kept a
+     * process without a task on its list, and wait4 waited for it forever) */
+    int st = 0;
+    c = SYS(SYS_clone, CLONE_PARENT_SETTID | SIGCHLD, 0, BADUPTR, 0, 0);
+    if (c == 0)
+        _exit(5);
+    T_TRUE("clone CLONE_PARENT_SETTID at a bad address makes the child all the same", c > 0);
+    T_TRUE("clone CLONE_PARENT_SETTID at a bad address: wait4 collects it", waitpid(-1, &st, 0) == c && WEXITSTATUS(st) == 5);
+    c = SYS(SYS_clone, CLONE_CHILD_SETTID | SIGCHLD, 0, 0, BADUPTR, 0);
+    if (c == 0)
+        _exit(6);
+    T_TRUE("clone CLONE_CHILD_SETTID at a bad address: wait4 collects the child",
+           c > 0 && waitpid(-1, &st, 0) == c && WEXITSTATUS(st) == 6);
+
     struct { uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls; } ca;
     memset(&ca, 0, sizeof ca);
     int pfd3 = -1;
