@@ -47,6 +47,7 @@ static char *ro_page; /* mapped read-only */
 static unsigned long long rng;
 static int verbose;
 static pid_t worker_pid;
+static int devnull; /* opened once: a worker may well rename or unlink /dev/null itself */
 
 static unsigned long long next(void)
 {
@@ -166,10 +167,9 @@ static int run_worker(int index, unsigned long long seed, long *calls)
 	if (w == 0) {
 		setpgid(0, 0);
 		worker_pid = getpid();
-		int null = open("/dev/null", O_RDWR); /* its random writes land there, not in the run's output */
-		for (int fd = 0; fd < 3; fd++)
+		for (int fd = 0; fd < 3; fd++) /* its random writes land in /dev/null, not in the run's output */
 			if (fd != 1 || !verbose)
-				dup2(null, fd);
+				dup2(devnull, fd);
 		worker(index, seed, CALLS_PER_WORKER);
 	}
 	setpgid(w, w);
@@ -236,6 +236,7 @@ int main(int argc, char **argv)
 	mkdir("/tmp/sysfuzz/d", 0755);
 	close(open("/tmp/sysfuzz/f", O_CREAT | O_WRONLY, 0644));
 	chdir("/tmp/sysfuzz");
+	devnull = fcntl(open("/dev/null", O_RDWR), F_DUPFD, 200);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGTTOU, SIG_IGN);
 	signal(SIGTTIN, SIG_IGN);
