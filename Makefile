@@ -76,7 +76,6 @@ include test/progs/progs.mk
 include test/apps/apps.mk
 include test/conformance/conformance.mk
 include test/elf/elf.mk
-include test/fuzz/fuzz.mk
 include bench/bench.mk
 
 # ---- running ----
@@ -100,6 +99,7 @@ $(BUILD)/demo-initrd.cpio: $(PROGS_DIR)/hello | deps-run
 
 # ---- tests ----
 include test/unit/unit.mk
+include test/fuzz/fuzz.mk
 
 test: kernel progs unit-bin fuzz-bin apps-bin conformance-bin elf-bin deps-test
 	sh test/run-all.sh

@@ -10,8 +10,9 @@ FUZZ_CFLAGS  := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undef
                 -fno-builtin-printf
 FUZZ_TIME    ?= 600
 FUZZ_SEEDS   ?= 1 2 3
-FUZZ_SRC_cpio := fs/cpio.c fs/ramfs.c fs/namei.c kernel/printf.c test/unit/host_shim.c
-FUZZ_SRC_elf  := loader/elf.c kernel/printf.c test/unit/host_shim.c
+# what the unit tests link (test/unit/unit.mk, included before this file): the kernel's pure files and the shim
+FUZZ_SRC_cpio := $(filter-out loader/elf.c,$(UNIT_SRCS))
+FUZZ_SRC_elf  := $(UNIT_SRCS)
 FUZZ_SRC_p9   := fs/p9_proto.c fs/p9_decode.c
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 
