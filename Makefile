@@ -99,8 +99,9 @@ $(BUILD)/demo-initrd.cpio: $(PROGS_DIR)/hello | deps-run
 
 # ---- tests ----
 include test/unit/unit.mk
+include test/fuzz/fuzz.mk
 
-test: kernel progs unit-bin apps-bin conformance-bin elf-bin deps-test
+test: kernel progs unit-bin fuzz-bin apps-bin conformance-bin elf-bin deps-test
 	sh test/run-all.sh
 
 unit-test: unit-bin

@@ -136,9 +136,17 @@ void console_flush(void)
     /* Writes complete before they return (serial and virtio alike): nothing is buffered here. */
 }
 
+#define TOSTOP 0000400 /* c_lflag: background writers get SIGTTOU */
+
 static ssize_t con_write(struct file *f, const void *ubuf, size_t n, u64 *off)
 {
     (void)off;
+    enum console_stream s = (enum console_stream)(u64)f->priv;
+    if (is_tty[s] && (tty_termios.lflag & TOSTOP)) { /* as Linux's tty_write: stop a background writer */
+        long bg = tty_check_bg(SIGTTOU);
+        if (bg)
+            return bg;
+    }
     char chunk[512];
     size_t done = 0;
     while (done < n) {

@@ -204,8 +204,9 @@ static struct proc *proc_copy(struct proc *parent, bool share_vm)
 
 /* fork, vfork, and clone without CLONE_THREAD: a new process whose one task resumes the caller's
  * user frame with rax = 0. With CLONE_VM it shares the caller's memory (posix_spawn's vfork); with
- * CLONE_VFORK the caller waits until the child execs or exits. */
-long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
+ * CLONE_VFORK the caller waits until the child execs or exits. With CLONE_PIDFD (pidfd reserved by the caller)
+ * the parent gets a pidfd for the child once it exists. */
+long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls, struct pidfd_req *pidfd)
 {
     struct proc *parent = current->proc;
     long limit = task_limit_check();
@@ -227,14 +228,22 @@ long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
     t->fs_base = (flags & CLONE_SETTLS) ? tls : current->fs_base;
     t->sig_blocked = current->sig_blocked;
     t->altstack = current->altstack;
+    if (!(flags & CLONE_VM)) { /* a copy of the memory keeps the thread's rseq registration; a sharer does not */
+        t->rseq_addr = current->rseq_addr;
+        t->rseq_len = current->rseq_len;
+        t->rseq_sig = current->rseq_sig;
+        t->rseq_notify = true;
+    }
     memcpy(t->comm, current->comm, sizeof(t->comm));
     if (flags & CLONE_CHILD_CLEARTID)
         t->clear_child_tid = ctid;
     int pid = p->pid;
-    if ((flags & CLONE_PARENT_SETTID) && copy_to_user((void *)ptid, &pid, sizeof(pid)))
-        return -EFAULT;
-    if ((flags & CLONE_CHILD_SETTID) && vm_poke(p->vm, ctid, &pid, sizeof(pid)))
-        return -EFAULT;
+    /* As on Linux, a tid word that cannot be written is ignored: the child exists already (returning an error
+     * here once left a process without a task on the list, which wait4 then waited for forever). */
+    if (flags & CLONE_PARENT_SETTID)
+        (void)copy_to_user((void *)ptid, &pid, sizeof(pid));
+    if (flags & CLONE_CHILD_SETTID)
+        (void)vm_poke(p->vm, ctid, &pid, sizeof(pid));
     arch_fpu_save(t->fpu);
     struct regs *frame = (struct regs *)(t->kstack_top - sizeof(struct regs));
     *frame = *current->frame;
@@ -243,6 +252,8 @@ long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
         frame->rsp = stack;
     sched_prepare(t, frame);
     sched_add(t);
+    if (pidfd) /* before a vfork parent waits: the child exists now */
+        pidfd_commit(pidfd, pid);
     if (flags & CLONE_VFORK)
         while (!p->vfork_done && !signal_pending())
             sched_wait(~0ull);

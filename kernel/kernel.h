@@ -37,6 +37,15 @@ extern bool klog_verbose;
 void klog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kerr(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void klog_write(const char *s, size_t n);
+/* kernel/logring.c — the kernel log as syslog(2) and /dev/kmsg readers see it: "<level>[seconds] text" lines */
+#define LOGLEVEL_EMERG 0
+#define LOGLEVEL_ERR 3
+#define LOGLEVEL_INFO 6
+#define LOG_RING_SIZE 16384
+void klog_ring_add(int level, const char *s, size_t n);
+u64 klog_ring_head(void);             /* bytes ever written: the position the next byte gets */
+u64 klog_ring_tail(void);             /* the oldest position still held (at a line's start) */
+char klog_ring_byte(u64 pos);         /* tail <= pos < head */
 
 noreturn void panic_at(const char *file, int line, const char *func, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -15,20 +15,23 @@ void klog_write(const char *s, size_t n)
         serial_write(SERIAL_LOG, s, n);
 }
 
-static void vlog(const char *fmt, va_list ap)
+/* Every message also goes into the ring syslog(2) reads (kernel/logring.c), at its level; klog's reach the
+ * serial port only with `verbose`. */
+static void vlog(int level, bool out, const char *fmt, va_list ap)
 {
     char buf[512];
     int n = kvsnprintf(buf, sizeof(buf), fmt, ap);
-    klog_write(buf, MIN((size_t)n, sizeof(buf) - 1));
+    size_t len = MIN((size_t)n, sizeof(buf) - 1);
+    klog_ring_add(level, buf, len);
+    if (out)
+        klog_write(buf, len);
 }
 
 void klog(const char *fmt, ...)
 {
-    if (!klog_verbose)
-        return;
     va_list ap;
     va_start(ap, fmt);
-    vlog(fmt, ap);
+    vlog(LOGLEVEL_INFO, klog_verbose, fmt, ap);
     va_end(ap);
 }
 
@@ -36,7 +39,7 @@ void kerr(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vlog(fmt, ap);
+    vlog(LOGLEVEL_ERR, true, fmt, ap);
     va_end(ap);
 }
 
@@ -45,7 +48,7 @@ static void panic_header(const char *file, int line, const char *func, const cha
     __asm__ volatile("cli");
     panicking = true;
     kerr("\nskiff: kernel panic: ");
-    vlog(fmt, ap);
+    vlog(LOGLEVEL_EMERG, true, fmt, ap);
     kerr("\n  at %s:%d (%s)\n", file, line, func);
 }
 

@@ -99,6 +99,7 @@ struct vm_space {
     u64 brk_start, brk;   /* the heap: [brk_start, brk) */
     u64 mmap_top;
     u64 vdso_base;        /* where the vDSO is mapped (0: none) */
+    u32 membarrier_regs;  /* membarrier's REGISTER_* commands made (syscalls/membarrier.c): fork copies them */
 };
 
 struct vm_space *vm_space_create(void);

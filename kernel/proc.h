@@ -155,8 +155,10 @@ struct task {
     u64 sig_pending_task;           /* signals sent to this thread (tgkill), queued in sigq */
     struct sigq *sigq;
     bool intr_no_restart;           /* this call's EINTR is never restarted (a socket wait with a timeout) */
-    u64 restart_deadline;           /* restart_syscall: the interrupted sleep's end (monotonic or realtime ns) */
+    int restart_kind;               /* what restart_syscall goes on with: RESTART_* (0: nothing) */
+    u64 restart_deadline;           /* restart_syscall: the interrupted wait's end (monotonic or realtime ns) */
     u64 restart_urem;
+    u64 restart_args[3];            /* the interrupted call's arguments (a futex's word and value, poll's set) */
     u64 suspend_mask;               /* the mask sigsuspend replaced, restored after the handler */
     bool suspend_active;
     struct task *next;              /* all tasks, in creation order (the run queue walks it) */
@@ -170,9 +172,14 @@ struct task {
     u64 utime_tsc, stime_tsc;       /* CPU time it used, in TSC ticks (kernel/cputime.c) */
     u64 acct_mark;                  /* TSC of the last user/kernel boundary or switch-in */
     bool uaccess_kernel;            /* file_kernel_read/write: copy_*_user also takes kernel buffers */
+    u64 rseq_addr;                  /* rseq(2): its struct rseq (0: none), length and signature */
+    u32 rseq_len, rseq_sig;
+    bool rseq_notify;               /* switched out (or just registered) since it last entered ring 3 */
 };
 
 #define KSTACK_PAGES 4
+/* restart_syscall's kinds: a timed wait a stop interrupted goes on until its original end (syscalls/time.c) */
+enum { RESTART_NONE, RESTART_SLEEP, RESTART_FUTEX, RESTART_POLL };
 extern struct task *current;
 extern struct task *task_list;
 
@@ -222,7 +229,8 @@ char proc_state(struct proc *p);              /* R S T Z, as /proc/PID/stat show
 const char *proc_state_name(struct proc *p);  /* "S (sleeping)", as /proc/PID/status shows it */
 struct task *task_alloc(void);
 void task_free(struct task *t);
-long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls);
+struct pidfd_req;
+long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls, struct pidfd_req *pidfd); /* pidfd: NULL or reserved */
 void proc_reap(struct proc *z);
 void proc_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -264,6 +272,18 @@ const char *signal_name(int sig);
 /* fs/signalfd.c */
 struct file *signalfd_create(u64 mask, u32 flags);
 bool signalfd_set_mask(struct file *f, u64 mask);             /* false: f is not a signalfd */
+
+/* fs/pidfd.c, syscalls/pidfd.c: pidfds (pidfd_open, CLONE_PIDFD) */
+struct file *pidfd_create(int pid, u32 flags);
+int pidfd_pid(struct file *f);                                /* the pid it names, or -EBADF: not a pidfd */
+struct pidfd_req { struct file *file; u64 uaddr; };           /* CLONE_PIDFD, from before the fork to after */
+long pidfd_reserve(struct pidfd_req *r, u64 uaddr);           /* 0, or why the clone must fail */
+void pidfd_commit(struct pidfd_req *r, int pid);              /* the child exists: install, write the fd */
+void pidfd_cancel(struct pidfd_req *r);
+
+/* syscalls/rseq.c: restartable sequences on the way back to ring 3 */
+void rseq_user_return(struct regs *r);    /* after a switch: leave a critical section, update cpu_id */
+void rseq_signal(struct regs *r);         /* before a handler's frame is written */
 
 /* syscalls/timer.c: POSIX timers */
 void ptimer_dequeued(struct proc *p, struct k_siginfo *info); /* a timer's signal was taken: its overruns */

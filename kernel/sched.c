@@ -140,6 +140,7 @@ void schedule(void)
     switch_stacks(&prev->ksp, next->ksp);
     switch_in(prev); /* back on prev's stack: prev runs again */
     acct_resume();
+    current->rseq_notify = true; /* it was preempted or waited: rseq's sections restart */
 }
 
 /* A new task's first moments: it came here through switch_stacks from schedule(), so it finishes that
@@ -148,6 +149,7 @@ void task_start_c(struct regs *frame)
 {
     switch_in(current_next);
     acct_resume();
+    rseq_user_return(frame); /* a fork child inherits the parent's rseq and gets its ids written */
     if (signal_pending())
         signal_deliver(frame); /* one sent before its first run acts now, as on Linux's return from fork */
     arch_return_to_user(frame);
@@ -315,9 +317,9 @@ void timer_check_needed(void)
 
 void sched_preempt_point(struct regs *r)
 {
-    (void)r;
     if (need_resched && sched_others_runnable())
         schedule();
+    rseq_user_return(r);
 }
 
 void sched_remove(struct task *t)

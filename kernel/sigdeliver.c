@@ -103,6 +103,7 @@ static void run_handler(struct regs *r, int sig, struct k_sigaction *act, const 
     /* After sigsuspend the handler's return restores the mask from before it, not the temporary one. */
     u64 restore = current->suspend_active ? current->suspend_mask : current->sig_blocked;
     current->suspend_active = false;
+    rseq_signal(r); /* the handler returns to the section's abort_ip, not into the section */
     if (sigframe_setup(r, sig, act, info, restore) != 0) {
         proc_diag("skiff: %s: could not write the %s frame on the stack: SIGSEGV\n", prog_name(), signal_name(sig));
         proc_die(SIGSEGV);

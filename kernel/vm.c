@@ -70,6 +70,7 @@ struct vm_space *vm_space_fork(struct vm_space *parent)
     c->brk = parent->brk;
     c->mmap_top = parent->mmap_top;
     c->vdso_base = parent->vdso_base;
+    c->membarrier_regs = parent->membarrier_regs;
     struct vm_area **tail = &c->areas;
     for (struct vm_area *a = parent->areas; a; a = a->next) {
         struct vm_area *n = kmalloc(sizeof(*n));

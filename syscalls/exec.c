@@ -59,6 +59,8 @@ static void after_exec(struct proc *p)
         if (p->sigactions[sig].handler != SIG_IGN)
             p->sigactions[sig] = (struct k_sigaction){ 0 };
     current->altstack = (struct k_stack){ 0 };
+    current->rseq_addr = 0; /* the registration does not survive exec */
+    current->rseq_len = current->rseq_sig = 0;
     ptimers_destroy(p); /* POSIX timers do not survive exec */
     current->fs_base = 0;
     wrmsr(MSR_FS_BASE, 0);

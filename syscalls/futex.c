@@ -31,13 +31,25 @@ static long get_word(u32 *uaddr, u32 *val)
     return copy_from_user(val, uaddr, sizeof(*val));
 }
 
-/* Blocks on uaddr until woken (0), the deadline (ETIMEDOUT) or a signal (EINTR). */
-static long futex_block(u32 *uaddr, u64 deadline_ns, bool realtime, u32 bitset)
+/* A timed wait a signal cut short: EINTR when a handler runs; otherwise (a stop and SIGCONT) restart_syscall
+ * waits again until the same deadline, as Linux's futex restart block does, not for the whole timeout again. */
+static long futex_interrupted(u32 *uaddr, u32 val, u64 deadline_ns, bool realtime, u32 bitset)
+{
+    current->restart_kind = RESTART_FUTEX;
+    current->restart_deadline = deadline_ns;
+    current->restart_args[0] = (u64)uaddr;
+    current->restart_args[1] = val;
+    current->restart_args[2] = bitset | (u64)realtime << 32;
+    return -ERESTART_RESTARTBLOCK;
+}
+
+/* Blocks on uaddr until woken (0), the deadline (ETIMEDOUT) or a signal (EINTR or a restart). */
+static long futex_block(u32 *uaddr, u32 val, u64 deadline_ns, bool realtime, u32 bitset)
 {
     current->wait_bitset = bitset;
     for (;;) {
-        if (signal_pending()) /* untimed: restarted after an SA_RESTART handler (signal(7)); timed: EINTR */
-            return deadline_ns == ~0ull ? -ERESTARTSYS : -EINTR;
+        if (signal_pending()) /* untimed: restarted after an SA_RESTART handler (signal(7)); timed: see below */
+            return deadline_ns == ~0ull ? -ERESTARTSYS : futex_interrupted(uaddr, val, deadline_ns, realtime, bitset);
         u64 now = realtime ? clock_realtime_ns() : clock_monotonic_ns();
         if (now >= deadline_ns)
             return -ETIMEDOUT;
@@ -48,6 +60,18 @@ static long futex_block(u32 *uaddr, u64 deadline_ns, bool realtime, u32 bitset)
 }
 
 static long futex_wake_bits(u64 uaddr, int n, u32 bitset);
+
+long futex_restart(void)
+{
+    u32 *uaddr = (u32 *)current->restart_args[0], cur;
+    u64 a2 = current->restart_args[2];
+    long rc = get_word(uaddr, &cur);
+    if (rc)
+        return rc;
+    if (cur != (u32)current->restart_args[1])
+        return -EAGAIN; /* the word changed while it was stopped: a new wait would not block either */
+    return futex_block(uaddr, cur, current->restart_deadline, a2 >> 32, (u32)a2);
+}
 
 long futex_wake_addr(u64 uaddr, int n)
 {
@@ -99,7 +123,7 @@ static long futex_wait(u32 *uaddr, u32 val, const void *utimeout, bool absolute,
     }
     if (cur != val)
         return -EAGAIN;
-    return futex_block(uaddr, deadline, realtime, bitset);
+    return futex_block(uaddr, val, deadline, realtime, bitset);
 }
 
 static bool cmp_op(unsigned cmp, u32 a, u32 b)
@@ -166,7 +190,7 @@ static long futex_lock_pi(u32 *uaddr, bool try)
         u32 nv = cur | FUTEX_WAITERS;
         if (copy_to_user(uaddr, &nv, sizeof(nv)))
             return -EFAULT;
-        rc = futex_block(uaddr, ~0ull, false, ~0u);
+        rc = futex_block(uaddr, 0, ~0ull, false, ~0u);
         if (rc)
             return rc;
     }

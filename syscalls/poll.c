@@ -54,8 +54,8 @@ static int poll_pass(struct pollfd_k *pfd, u64 n)
     return ready;
 }
 
-/* timeout_ns: ~0 waits without end. */
-static long do_poll(struct pollfd_k *upfd, u64 n, u64 timeout_ns)
+/* deadline: monotonic ns, ~0 waits without end. */
+static long do_poll(struct pollfd_k *upfd, u64 n, u64 deadline)
 {
     if (n > FD_MAX)
         return -EINVAL;
@@ -63,16 +63,17 @@ static long do_poll(struct pollfd_k *upfd, u64 n, u64 timeout_ns)
     if (!pfd)
         return -ENOMEM;
     long rc = copy_from_user(pfd, upfd, n * sizeof(*pfd));
-    u64 deadline = timeout_ns == ~0ull ? ~0ull : clock_monotonic_ns() + timeout_ns;
     while (!rc) {
         rc = poll_pass(pfd, n);
         u64 now = clock_monotonic_ns();
-        if (rc || now >= deadline)
+        if (rc)
             break;
-        if (signal_pending()) {
+        if (signal_pending()) { /* before the deadline, as Linux: a zero timeout still sees the signal */
             rc = -EINTR;
             break;
         }
+        if (now >= deadline)
+            break;
         sched_wait(deadline == ~0ull ? ~0ull : deadline - now); /* any I/O event wakes us to look again */
     }
     if (rc >= 0 && copy_to_user(upfd, pfd, n * sizeof(*pfd)))
@@ -81,13 +82,55 @@ static long do_poll(struct pollfd_k *upfd, u64 n, u64 timeout_ns)
     return rc;
 }
 
+static u64 deadline_of(u64 timeout_ns)
+{
+    return timeout_ns == ~0ull ? ~0ull : clock_monotonic_ns() + timeout_ns;
+}
+
+/* A timed poll a signal cut short: EINTR when a handler runs, else (a stop and SIGCONT) restart_syscall polls
+ * again until the same deadline, as Linux's poll restart block does. An untimed one is simply run again. */
+static long poll_until(struct pollfd_k *upfd, u64 n, u64 deadline)
+{
+    long rc = do_poll(upfd, n, deadline);
+    if (rc != -EINTR || deadline == ~0ull)
+        return rc;
+    current->restart_kind = RESTART_POLL;
+    current->restart_deadline = deadline;
+    current->restart_args[0] = (u64)upfd;
+    current->restart_args[1] = n;
+    return -ERESTART_RESTARTBLOCK;
+}
+
+long poll_restart(void)
+{
+    return poll_until((struct pollfd_k *)current->restart_args[0], current->restart_args[1],
+                      current->restart_deadline);
+}
+
 SYSCALL(poll)
 {
     int ms = (int)a2;
-    return do_poll((struct pollfd_k *)a0, a1, ms < 0 ? ~0ull : (u64)ms * 1000000);
+    return poll_until((struct pollfd_k *)a0, a1, deadline_of(ms < 0 ? ~0ull : (u64)ms * 1000000));
 }
 
 struct timespec_k { i64 sec, nsec; };
+struct timeval_k { i64 sec, usec; };
+
+/* Linux's ppoll, select and pselect6 write the time they had left back into the caller's timeout (unless it
+ * was zero or absent); an interrupted call restarted after a stop thus waits only for what was left. */
+static void timeout_left(void *uts, u64 deadline, bool timeval)
+{
+    if (!uts || deadline == ~0ull)
+        return;
+    u64 now = clock_monotonic_ns(), left = deadline > now ? deadline - now : 0;
+    struct timespec_k ts = { (i64)(left / 1000000000), (i64)(left % 1000000000) };
+    if (timeval) {
+        struct timeval_k tv = { ts.sec, ts.nsec / 1000 };
+        copy_to_user(uts, &tv, sizeof(tv)); /* a read-only timeout is left as it was, as on Linux */
+    } else {
+        copy_to_user(uts, &ts, sizeof(ts));
+    }
+}
 
 static long timeout_of(const void *uts, u64 *ns)
 {
@@ -111,13 +154,16 @@ SYSCALL(ppoll)
         return rc;
     if ((rc = signal_mask_push(a3, a4)))
         return rc;
-    rc = do_poll((struct pollfd_k *)a0, a1, ns);
+    u64 deadline = deadline_of(ns);
+    rc = do_poll((struct pollfd_k *)a0, a1, deadline);
     signal_mask_pop(rc);
+    if (ns)
+        timeout_left((void *)a2, deadline, false);
     return rc;
 }
 
 /* select: the three fd sets become a poll set and back. */
-static long do_select(int nfds, u64 *ur, u64 *uw, u64 *ue, u64 timeout_ns)
+static long do_select(int nfds, u64 *ur, u64 *uw, u64 *ue, u64 deadline)
 {
     if (nfds < 0 || nfds > FD_MAX)
         return -EINVAL;
@@ -127,7 +173,6 @@ static long do_select(int nfds, u64 *ur, u64 *uw, u64 *ue, u64 timeout_ns)
     for (int s = 0; s < 3; s++)
         if (user[s] && copy_from_user(in[s], user[s], bytes))
             return -EFAULT;
-    u64 deadline = timeout_ns == ~0ull ? ~0ull : clock_monotonic_ns() + timeout_ns;
     int ready;
     for (;;) {
         ready = 0;
@@ -146,10 +191,12 @@ static long do_select(int nfds, u64 *ur, u64 *uw, u64 *ue, u64 timeout_ns)
                 out[1][fd / 64] |= bit, ready++;
         }
         u64 now = clock_monotonic_ns();
-        if (ready || now >= deadline)
+        if (ready)
             break;
-        if (signal_pending())
+        if (signal_pending()) /* before the deadline, as Linux: a zero timeout still sees the signal */
             return -EINTR;
+        if (now >= deadline)
+            break;
         sched_wait(deadline == ~0ull ? ~0ull : deadline - now);
     }
     for (int s = 0; s < 3; s++)
@@ -157,8 +204,6 @@ static long do_select(int nfds, u64 *ur, u64 *uw, u64 *ue, u64 timeout_ns)
             return -EFAULT;
     return ready;
 }
-
-struct timeval_k { i64 sec, usec; };
 
 SYSCALL(select)
 {
@@ -173,7 +218,11 @@ SYSCALL(select)
         tv.usec %= 1000000;
         ns = (u64)tv.sec * 1000000000 + tv.usec * 1000;
     }
-    return do_select((int)a0, (u64 *)a1, (u64 *)a2, (u64 *)a3, ns);
+    u64 deadline = deadline_of(ns);
+    long rc = do_select((int)a0, (u64 *)a1, (u64 *)a2, (u64 *)a3, deadline);
+    if (ns)
+        timeout_left((void *)a4, deadline, true);
+    return rc;
 }
 
 /* pselect6's sixth argument: { const sigset_t *set; size_t size }; a NULL set leaves the mask alone. */
@@ -187,7 +236,10 @@ SYSCALL(pselect6)
         return -EFAULT;
     if ((rc = signal_mask_push(sig[0], sig[1])))
         return rc;
-    rc = do_select((int)a0, (u64 *)a1, (u64 *)a2, (u64 *)a3, ns);
+    u64 deadline = deadline_of(ns);
+    rc = do_select((int)a0, (u64 *)a1, (u64 *)a2, (u64 *)a3, deadline);
     signal_mask_pop(rc);
+    if (ns)
+        timeout_left((void *)a4, deadline, false);
     return rc;
 }

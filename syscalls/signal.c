@@ -173,7 +173,7 @@ SYSCALL(rt_tgsigqueueinfo)
 
 SYSCALL(rt_sigreturn)
 {
-    current->restart_deadline = 0; /* a handler ran: no interrupted sleep is left to go on with */
+    current->restart_kind = RESTART_NONE; /* a handler ran: no interrupted wait is left to go on with */
     return sigframe_return(current->frame);
 }
 

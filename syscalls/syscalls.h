@@ -42,6 +42,10 @@ int at_lookup_flags(int dirfd, const char *upath, u32 at_flags, unsigned walk_fl
 #define RUSAGE_BOTH (-2) /* the process and its collected children: what wait4 reports of a child */
 int proc_rusage_user(struct proc *p, int who, void *u);
 
+/* restart_syscall's continuations of a timed wait (syscalls/futex.c, syscalls/poll.c) */
+long futex_restart(void);
+long poll_restart(void);
+
 /* strace (syscalls/strace.c) */
 extern bool strace_on;
 void strace_init(void);

@@ -35,12 +35,35 @@ static bool flags_invalid(u64 flags)
     return false;
 }
 
-static long do_clone(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
+/* A new process with CLONE_PIDFD: its pidfd goes to *pidfd_uaddr. */
+static long fork_pidfd(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls, u64 pidfd_uaddr)
+{
+    struct pidfd_req req;
+    long rc = pidfd_reserve(&req, pidfd_uaddr);
+    if (rc)
+        return rc;
+    rc = proc_fork(flags, stack, ptid, ctid, tls, &req);
+    if (rc < 0)
+        pidfd_cancel(&req);
+    return rc;
+}
+
+static long do_clone(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls, u64 pidfd_uaddr)
 {
     if (flags_invalid(flags))
         return -EINVAL;
+    if ((flags & CLONE_PIDFD) && (flags & CLONE_DETACHED))
+        return -EINVAL;
+    if ((flags & CLONE_PIDFD) && (flags & CLONE_PARENT_SETTID) && pidfd_uaddr == ptid)
+        return -EINVAL; /* the same word cannot receive both */
+    if ((flags & CLONE_PIDFD) && (flags & CLONE_THREAD)) {
+        kerr("skiff: clone CLONE_PIDFD|CLONE_THREAD (a thread's pidfd) is not implemented: EINVAL\n");
+        return -EINVAL;
+    }
+    if (!(flags & CLONE_THREAD) && (flags & CLONE_PIDFD))
+        return fork_pidfd(flags, stack, ptid, ctid, tls, pidfd_uaddr);
     if (!(flags & CLONE_THREAD))
-        return proc_fork(flags, stack, ptid, ctid, tls); /* a new process */
+        return proc_fork(flags, stack, ptid, ctid, tls, NULL); /* a new process */
     if ((flags & THREAD_FLAGS) != THREAD_FLAGS)
         return -EINVAL;
     if (flags & ~(u64)(KNOWN_FLAGS | 0xff))
@@ -61,11 +84,11 @@ static long do_clone(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
     if (flags & CLONE_CHILD_CLEARTID)
         t->clear_child_tid = ctid;
     int tid = t->tid;
-    if (((flags & CLONE_PARENT_SETTID) && copy_to_user((void *)ptid, &tid, sizeof(tid))) ||
-        ((flags & CLONE_CHILD_SETTID) && copy_to_user((void *)ctid, &tid, sizeof(tid)))) {
-        task_free(t);
-        return -EFAULT;
-    }
+    /* a tid word that cannot be written is ignored, as Linux ignores it (the thread is made all the same) */
+    if (flags & CLONE_PARENT_SETTID)
+        (void)copy_to_user((void *)ptid, &tid, sizeof(tid));
+    if (flags & CLONE_CHILD_SETTID)
+        (void)copy_to_user((void *)ctid, &tid, sizeof(tid));
     arch_fpu_save(t->fpu); /* the new thread starts with a copy of our FPU and SSE state */
     struct regs *frame = (struct regs *)(t->kstack_top - sizeof(struct regs));
     *frame = *current->frame;
@@ -79,7 +102,8 @@ static long do_clone(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
 
 SYSCALL(clone)
 {
-    return do_clone(a0, a1, a2, a3, a4); /* x86_64: flags, stack, parent_tid, child_tid, tls */
+    /* x86_64: flags, stack, parent_tid, child_tid, tls; CLONE_PIDFD's fd goes to parent_tid */
+    return do_clone(a0, a1, a2, a3, a4, a2);
 }
 
 struct clone_args_k {
@@ -107,23 +131,23 @@ SYSCALL(clone3)
         return -EINVAL;
     if ((ca.exit_signal && (ca.flags & CLONE_THREAD)) || ca.exit_signal > 64)
         return -EINVAL;
-    if (ca.set_tid || ca.set_tid_size || (ca.flags & CLONE_PIDFD)) {
-        kerr("skiff: clone3 set_tid and CLONE_PIDFD are not implemented: EINVAL\n");
+    if (ca.set_tid || ca.set_tid_size) {
+        kerr("skiff: clone3 set_tid is not implemented: EINVAL\n");
         return -EINVAL;
     }
     if ((ca.stack == 0) != (ca.stack_size == 0))
         return -EINVAL;
     return do_clone(ca.flags | (ca.exit_signal & 0xff), ca.stack ? ca.stack + ca.stack_size : 0, ca.parent_tid,
-                    ca.child_tid, ca.tls);
+                    ca.child_tid, ca.tls, ca.pidfd);
 }
 
 SYSCALL(fork)
 {
-    return proc_fork(17 /* SIGCHLD */, 0, 0, 0, 0);
+    return proc_fork(17 /* SIGCHLD */, 0, 0, 0, 0, NULL);
 }
 
 SYSCALL(vfork)
 {
-    return proc_fork(CLONE_VM | CLONE_VFORK | 17, 0, 0, 0, 0);
+    return proc_fork(CLONE_VM | CLONE_VFORK | 17, 0, 0, 0, 0, NULL);
 }
 

@@ -134,18 +134,29 @@ static long sleep_rem(u64 left, void *urem)
     struct timespec_k rem = to_ts(left);
     if (urem && copy_to_user(urem, &rem, sizeof(rem)))
         return -EFAULT;
+    current->restart_kind = RESTART_SLEEP;
     current->restart_deadline = clock_monotonic_ns() + left;
     current->restart_urem = (u64)urem;
     return -ERESTART_RESTARTBLOCK;
 }
 
+/* A timed wait a stop (or a signal without a handler) interrupted goes on until the end it had. */
 SYSCALL(restart_syscall)
 {
-    u64 end = current->restart_deadline, now = clock_monotonic_ns();
-    current->restart_deadline = 0;
-    if (!end)
+    int kind = current->restart_kind;
+    current->restart_kind = RESTART_NONE;
+    switch (kind) {
+    case RESTART_SLEEP: {
+        u64 end = current->restart_deadline, now = clock_monotonic_ns();
+        return sleep_rem(clock_sleep_ns(end > now ? end - now : 0), (void *)current->restart_urem);
+    }
+    case RESTART_FUTEX:
+        return futex_restart();
+    case RESTART_POLL:
+        return poll_restart();
+    default:
         return -EINTR; /* nothing to go on with: what Linux answers too */
-    return sleep_rem(clock_sleep_ns(end > now ? end - now : 0), (void *)current->restart_urem);
+    }
 }
 
 SYSCALL(nanosleep)

@@ -16,6 +16,7 @@
 #define P_PID 1
 #define P_PGID 2
 #define P_PIDFD 3
+#define WAIT_EAGAIN 0x100 /* skiff's own: a non-blocking pidfd found nothing (not a user flag) */
 
 struct wait_result {
     int pid, code, status; /* code: CLD_*; status: waitid's si_status */
@@ -132,14 +133,26 @@ SYSCALL(waitid)
         if (id == 0)
             id = current_proc()->pgid;
         break;
-    case P_PIDFD:
-        kerr("skiff: waitid P_PIDFD: there are no pidfds: EBADF\n");
-        return -EBADF;
+    case P_PIDFD: { /* the pidfd's process; a non-blocking pidfd makes the wait WNOHANG, EAGAIN for nothing */
+        if (id < 0)
+            return -EINVAL;
+        struct file *f = fd_file(id);
+        int pid = pidfd_pid(f);
+        if (pid < 0)
+            return pid;
+        if (!(options & WNOHANG) && (f->flags & O_NONBLOCK))
+            options |= WNOHANG | WAIT_EAGAIN;
+        idtype = P_PID;
+        id = pid;
+        break;
+    }
     default:
         return -EINVAL;
     }
     struct wait_result res = { 0 };
-    long rc = wait_common(idtype, id, options, &res, (void *)a4);
+    long rc = wait_common(idtype, id, options & ~WAIT_EAGAIN, &res, (void *)a4);
+    if (rc == 0 && (options & WAIT_EAGAIN))
+        rc = -EAGAIN;
     if (rc <= 0)
         res = (struct wait_result){ 0 };
     if (a2) { /* written whatever the outcome, as Linux does */

@@ -48,6 +48,8 @@ suite() {
 }
 
 suite unit sh test/unit/run.sh
+suite fuzz sh test/fuzz/run.sh --iters 20000
+suite fuzz-guest sh test/fuzz/guest.sh --time 15 --seeds 1
 suite guest sh test/guest/run.sh
 suite stdio sh test/stdio/run.sh
 suite conformance sh test/conformance/run.sh

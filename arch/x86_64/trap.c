@@ -185,6 +185,8 @@ void trap_handler(struct regs *r)
     if (regs_user(r))
         acct_charge(true);
     trap_dispatch(r);
+    if (regs_user(r))
+        rseq_user_return(r); /* a fault that waited (a page to be found) may have switched tasks */
     if (regs_user(r) && signal_pending())
         signal_deliver(r);
     if (regs_user(r))

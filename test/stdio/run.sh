@@ -10,7 +10,7 @@ SKIFF=tools/skiff
 B=build/progs
 T=$(mktemp -d)
 trap 'tmux -L skifftest kill-server 2>/dev/null; rm -rf "$T"' EXIT INT TERM
-tap_plan 15
+tap_plan 17
 
 # check NAME CONDITION-STATUS REASON
 check() {
@@ -72,7 +72,7 @@ check "the kernel log reaches stderr with --verbose and only then" $? "quiet: $(
 
 # 9-12: a terminal, through tmux
 if ! command -v tmux >/dev/null 2>&1; then
-    for n in "host terminal size" "interactive prompt" "busybox sh job control" "bash job control" "^C" "terminal restored"; do tap_skip "$n" "tmux is not installed"; done
+    for n in "host terminal size" "interactive prompt" "busybox sh job control" "bash job control" "TOSTOP natively" "TOSTOP" "^C" "terminal restored"; do tap_skip "$n" "tmux is not installed"; done
     tap_done
     exit $?
 fi
@@ -161,6 +161,17 @@ if [ -x /bin/bash ] && [ -x /bin/sleep ]; then
 else
     tap_skip "bash at a terminal: job control" "bash is not installed"
 fi
+
+# TOSTOP: a background writer at a terminal is stopped by SIGTTOU (the program checks itself; natively first,
+# so that a failure under skiff is skiff's)
+start_pane "$B/tostop"
+pane_wait 'EXIT=' 30
+grep -q 'tostop: 0 failed' "$T/pane" && grep -q 'EXIT=0' "$T/pane"
+check "tostop natively: TOSTOP stops a background writer with SIGTTOU; ignored or without TOSTOP it writes" $? "$(grep -v '^$' "$T/pane" | tail -6 | tr '\n' '|')"
+start_pane "$SKIFF run --timeout 60 $B/tostop"
+pane_wait 'EXIT=' 60
+grep -q 'tostop: 0 failed' "$T/pane" && grep -q 'EXIT=0' "$T/pane"
+check "TOSTOP at a terminal: a background writer is stopped by SIGTTOU; ignored or without TOSTOP it writes" $? "$(grep -v '^$' "$T/pane" | tail -6 | tr '\n' '|')"
 
 start_pane "$SKIFF run --timeout 90 /bin/busybox sh -c 'echo ready; exec /bin/busybox cat'" 
 pane_wait '^ready' 60
