@@ -1,5 +1,6 @@
 /* drivers/pci.h — PCI configuration space (mechanism #1), BARs, capabilities, and a driver registry:
- * a driver names the vendor/device IDs it takes and is probed for each matching function. */
+ * a driver says which functions it takes (match, from the IDs in configuration space) and is probed for each
+ * of them once its BARs are known and enabled. */
 #ifndef SKIFF_PCI_H
 #define SKIFF_PCI_H
 #include "../kernel/kernel.h"
@@ -14,7 +15,7 @@ struct pci_dev {
 
 struct pci_driver {
     const char *name;
-    u16 vendor, device;
+    bool (*match)(const struct pci_dev *d);  /* d has bus/dev/fn, vendor and device filled in */
     int (*probe)(struct pci_dev *d);
 };
 
