@@ -139,13 +139,17 @@ static void scan_bus(u8 bus, int depth)
 }
 
 /* A machine without PCI (QEMU's microvm) has nothing at ports 0xcf8/0xcfc: the host bridge's ID reads as
- * all ones, and nothing is walked. */
-void pci_init(void)
+ * all ones. */
+bool pci_present(void)
 {
     struct pci_dev host = { 0 };
-    if ((pci_read32(&host, 0) & 0xffff) == 0xffff)
-        return;
-    scan_bus(0, 0);
+    return (pci_read32(&host, 0) & 0xffff) != 0xffff;
+}
+
+void pci_init(void)
+{
+    if (pci_present())
+        scan_bus(0, 0);
 }
 
 #define CAP_MSIX 0x11

@@ -25,6 +25,7 @@ u8 pci_read8(const struct pci_dev *d, u8 off);
 void pci_write16(const struct pci_dev *d, u8 off, u16 v);
 u8 pci_find_cap(const struct pci_dev *d, u8 id, u8 start); /* offset of the next capability id after start */
 void pci_init(void);                                       /* enumerate and probe every registered driver */
+bool pci_present(void);                                    /* false on a machine without PCI (microvm) */
 int pci_msix_enable(struct pci_dev *d, int n, void (*const fns[])(void *), void *ctx);
 
 #endif

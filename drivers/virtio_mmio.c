@@ -209,7 +209,8 @@ static int probe_cmdline(const char *cmdline)
 
 void virtio_mmio_init(void)
 {
-    if (probe_cmdline(boot.cmdline) || !boot.multiboot)
+    /* fw_cfg is asked only where the words can be missing: a multiboot boot on a machine without PCI */
+    if (probe_cmdline(boot.cmdline) || !boot.multiboot || pci_present())
         return;
     static char cmdline[2048];
     if (fw_cfg_cmdline(cmdline, sizeof(cmdline)) > 0)

@@ -49,6 +49,7 @@ suite() {
 
 suite unit sh test/unit/run.sh
 suite guest sh test/guest/run.sh
+suite boot sh test/boot/run.sh
 suite stdio sh test/stdio/run.sh
 suite conformance sh test/conformance/run.sh
 suite elf sh test/elf/run.sh
