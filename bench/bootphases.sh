@@ -1,19 +1,21 @@
 #!/bin/sh
-# bench/bootphases.sh [-n RUNS] [-k KERNEL]... [MACHINE...] — skiff's in-guest boot, phase by phase, per QEMU
+# bench/bootphases.sh [-n RUNS] [-k KERNEL]... [-a SKIFF-ARG]... [MACHINE...] — skiff's in-guest boot, phase by phase, per QEMU
 # machine (pc, q35, microvm; default pc and microvm) and per kernel image: RUNS boots each (default 11) of
 # the static bootinfo program through `tools/skiff run --machine M`, interleaved so that a busy host slows
 # every column alike, and one table of medians in µs (/proc/skiff/boot_phases; "total" is /proc/skiff/boot_us,
 # the kernel's first instruction to the program's first). Several -k compare kernels (e.g. before and after
-# a change) in the same run.
+# a change) in the same run; -a passes an option to tools/skiff run (e.g. -a --firmware=seabios).
 set -eu
 cd "$(dirname "$0")/.."
 runs=11
 kernels=
+args=
 while [ $# -gt 0 ]; do
 	case $1 in
 	-n) runs=$2; shift 2 ;;
 	-k) kernels="$kernels $2"; shift 2 ;;
-	-*) echo "usage: $0 [-n RUNS] [-k KERNEL]... [MACHINE...]" >&2; exit 2 ;;
+	-a) args="$args $2"; shift 2 ;;
+	-*) echo "usage: $0 [-n RUNS] [-k KERNEL]... [-a SKIFF-ARG]... [MACHINE...]" >&2; exit 2 ;;
 	*) break ;;
 	esac
 done
@@ -31,7 +33,8 @@ while [ "$i" -lt "$runs" ]; do
 	for k in $kernels; do
 		for m in "$@"; do
 			col="$m:$(basename "$k")"
-			tools/skiff run --timeout 60 --machine "$m" --kernel "$k" "$bin" </dev/null 2>/dev/null |
+			# shellcheck disable=SC2086 # args: words
+			tools/skiff run --timeout 60 --machine "$m" --kernel "$k" $args "$bin" </dev/null 2>/dev/null |
 				awk -v c="$col" '$1 == "bootphase" { print c, $2, $3 }' >>"$raw" || true
 		done
 	done

@@ -9,8 +9,8 @@ struct pci_dev {
     u8 bus, dev, fn;
     u16 vendor, device;
     u8 irq_line;          /* the ISA IRQ the BIOS routed INTx to */
-    u64 bar[6];           /* physical base of each memory BAR (0 when absent or I/O) */
-    u64 bar_len[6];
+    u64 bar[6];           /* physical base of each memory BAR (0 when absent or I/O); not sized: drivers map
+                           * the parts they use */
 };
 
 struct pci_driver {

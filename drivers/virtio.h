@@ -94,6 +94,5 @@ void *virtq_used(struct virtq *q, u32 *len);           /* the next completed buf
 
 /* virtio_mmio.c */
 void virtio_mmio_init(void);  /* the devices named by virtio_mmio.device= (microvm); none elsewhere */
-int virtio_mmio_count(void);  /* how many it found */
 
 #endif

@@ -13,6 +13,7 @@
  * QEMU flags: -M microvm,acpi=off -device virtio-serial-device / virtio-net-device / virtio-9p-device
  * (tools/skiff run --machine microvm; -global virtio-mmio.force-legacy=false for version 2). */
 #include "virtio.h"
+#include "virtio_mmio.h"
 #include "fw_cfg.h"
 #include "../kernel/boot.h"
 #include "../kernel/mm.h"
@@ -40,9 +41,7 @@
 #define MMIO_MAGIC_VALUE 0x74726976 /* "virt" */
 #define MMIO_MIN_SIZE 0x200
 
-#define MAX_MMIO_DEVS 32
-
-static int ndevs;
+#define MAX_MMIO_DEVS 32            /* words looked at: microvm has at most 24 transports */
 
 /* Every register of the transport itself is 32 bits wide and takes only 32-bit accesses (4.2.2). */
 static u32 rd(struct virtio_dev *v, u32 off) { return *(volatile u32 *)(v->mmio + off); }
@@ -138,73 +137,21 @@ static void probe_window(u64 base, u64 size, int irq)
     }
     found.device = found.mmio + MMIO_CONFIG;
     klog("skiff: virtio-mmio %lx irq %d: device %u\n", base, irq, found.device_id);
-    ndevs++;
     virtio_probe(&found);
-}
-
-/* A number as Linux's memparse/simple_strtoull read it here: 0x... hexadecimal, else decimal. */
-static u64 parse_num(const char *s, const char **end)
-{
-    u64 n = 0;
-    int base = 10;
-    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-        s += 2, base = 16;
-    const char *start = s;
-    for (;; s++) {
-        int d = *s >= '0' && *s <= '9' ? *s - '0' : (*s | 32) >= 'a' && (*s | 32) <= 'f' ? (*s | 32) - 'a' + 10 : 99;
-        if (d >= base || n >> 59)
-            break;
-        n = n * (u64)base + (u64)d;
-    }
-    *end = s == start ? start - (base == 16 ? 2 : 0) : s;
-    return n;
-}
-
-/* Parses one `virtio_mmio.device=<size>[KM]@<base>:<irq>[:<id>]` word's value, up to the next space. */
-static bool parse_device(const char *s, u64 *size, u64 *base, int *irq)
-{
-    const char *end;
-    *size = parse_num(s, &end);
-    if (*end == 'K' || *end == 'k')
-        *size <<= 10, end++;
-    else if (*end == 'M' || *end == 'm')
-        *size <<= 20, end++;
-    if (end == s || *end != '@' || !*size)
-        return false;
-    s = end + 1;
-    *base = parse_num(s, &end);
-    if (end == s || *end != ':')
-        return false;
-    s = end + 1;
-    u64 n = parse_num(s, &end);
-    if (end == s || (*end && *end != ':' && *end != ' ') || n > 255)
-        return false;
-    *irq = (int)n;
-    return true;
 }
 
 /* Probes the window of each virtio_mmio.device= word of cmdline; returns how many such words there were. */
 static int probe_cmdline(const char *cmdline)
 {
-    static const char key[] = "virtio_mmio.device=";
-    int words = 0;
-    for (const char *p = cmdline; *p;) {
-        while (*p == ' ')
-            p++;
-        const char *w = p;
-        while (*p && *p != ' ')
-            p++;
-        if ((size_t)(p - w) < sizeof(key) || memcmp(w, key, sizeof(key) - 1))
-            continue;
-        u64 size, base;
-        int irq;
-        words++;
-        if (ndevs < MAX_MMIO_DEVS && parse_device(w + sizeof(key) - 1, &size, &base, &irq))
-            probe_window(base, size, irq);
+    static struct vmmio_window w[MAX_MMIO_DEVS];
+    int n = vmmio_parse_cmdline(cmdline, w, MAX_MMIO_DEVS);
+    for (int i = 0; i < n; i++) {
+        if (w[i].ok)
+            probe_window(w[i].base, w[i].size, w[i].irq);
         else
-            klog("skiff: virtio-mmio: cannot use %.*s\n", (int)(p - w), w);
+            klog("skiff: virtio-mmio: cannot use %.*s\n", w[i].len, w[i].word);
     }
-    return words;
+    return n;
 }
 
 void virtio_mmio_init(void)
@@ -215,9 +162,4 @@ void virtio_mmio_init(void)
     static char cmdline[2048];
     if (fw_cfg_cmdline(cmdline, sizeof(cmdline)) > 0)
         probe_cmdline(cmdline);
-}
-
-int virtio_mmio_count(void)
-{
-    return ndevs;
 }

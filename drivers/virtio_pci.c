@@ -110,10 +110,10 @@ static const struct virtio_ops virtio_pci_ops = {
 static volatile u8 *cap_ptr(struct virtio_dev *v, u8 cap)
 {
     u8 bar = pci_read8(&v->pci, cap + 4);
-    u32 off = pci_read32(&v->pci, cap + 8);
+    u32 off = pci_read32(&v->pci, cap + 8), len = pci_read32(&v->pci, cap + 12);
     if (bar > 5 || !v->pci.bar[bar])
         return NULL;
-    if (paging_map_mmio(v->pci.bar[bar], v->pci.bar_len[bar]))
+    if (paging_map_mmio(v->pci.bar[bar] + off, len))
         return NULL;
     return (volatile u8 *)phys_to_virt(v->pci.bar[bar]) + off;
 }
