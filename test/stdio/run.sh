@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 SKIFF=tools/skiff
 B=build/progs
 T=$(mktemp -d)
-trap 'tmux -L skifftest kill-server 2>/dev/null; rm -rf "$T"' EXIT INT TERM
+trap 'tmux -L "skifftest.$$" kill-server 2>/dev/null; rm -rf "$T"' EXIT INT TERM
 tap_plan 16
 
 # check NAME CONDITION-STATUS REASON
@@ -82,7 +82,7 @@ if ! command -v tmux >/dev/null 2>&1; then
     tap_done
     exit $?
 fi
-TM="tmux -L skifftest"
+TM="tmux -L skifftest.$$" # a server of our own: suites running at once must not share one
 # pane WAIT-FOR-REGEX SECONDS: wait until the pane shows it
 pane_wait() {
     i=0
