@@ -1,9 +1,9 @@
 #!/bin/sh
-# bench/bootphases.sh [-n RUNS] [-k KERNEL]... [-a SKIFF-ARG]... [MACHINE...] — skiff's in-guest boot, phase by phase, per QEMU
-# machine (pc, q35, microvm; default pc and microvm) and per kernel image: RUNS boots each (default 11) of
-# the static bootinfo program through `tools/skiff run --machine M`, interleaved so that a busy host slows
-# every column alike, and one table of medians in µs (/proc/skiff/boot_phases; "total" is /proc/skiff/boot_us,
-# the kernel's first instruction to the program's first). Several -k compare kernels (e.g. before and after
+# bench/bootphases.sh [-n RUNS] [-k KERNEL]... [-a SKIFF-ARG]... [MACHINE...] — skiff's in-guest boot, phase
+# by phase, per QEMU machine (pc, q35, microvm; default pc and microvm) and per kernel image: RUNS boots each
+# (default 11) of the static bootinfo program through `tools/skiff run --machine M`, interleaved so that a
+# busy host slows every column alike, and one table of medians in µs (/proc/skiff/boot_phases; "total" is
+# /proc/skiff/boot_us, the kernel's first instruction to the program's first). Several -k compare kernels (e.g. before and after
 # a change) in the same run; -a passes an option to tools/skiff run (e.g. -a --firmware=seabios).
 set -eu
 cd "$(dirname "$0")/.."
@@ -49,7 +49,8 @@ awk '
 		n = cnt[c, r]
 		if (!n) return "-"
 		for (i = 1; i <= n; i++) a[i] = val[c, r, i]
-		for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
 		return n % 2 ? a[(n + 1) / 2] : int((a[n / 2] + a[n / 2 + 1]) / 2)
 	}
 	END {
