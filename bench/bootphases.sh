@@ -3,8 +3,9 @@
 # by phase, per QEMU machine (pc, q35, microvm; default pc and microvm) and per kernel image: RUNS boots each
 # (default 11) of the static bootinfo program through `tools/skiff run --machine M`, interleaved so that a
 # busy host slows every column alike, and one table of medians in µs (/proc/skiff/boot_phases; "total" is
-# /proc/skiff/boot_us, the kernel's first instruction to the program's first). Several -k compare kernels (e.g. before and after
-# a change) in the same run; -a passes an option to tools/skiff run (e.g. -a --firmware=seabios).
+# /proc/skiff/boot_us, the kernel's first instruction to the program's first). Several -k compare kernels
+# (e.g. before and after a change) in the same run; -a passes an option to tools/skiff run (e.g.
+# -a --firmware=seabios).
 set -eu
 cd "$(dirname "$0")/.."
 runs=11
