@@ -25,7 +25,7 @@ LDFLAGS := -T linker.ld -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-seg
 .PHONY: all kernel run iso test deps-iso unit-test guest-test progs clean deps-build deps-run deps-test
 all: kernel progs
 
-kernel: $(BUILD)/skiff.elf
+kernel: $(BUILD)/skiff.elf $(BUILD)/skiff-pvh.elf
 
 deps-build:
 	@$(NEED) gcc:gcc binutils:ld nasm:nasm
@@ -42,6 +42,10 @@ deps-test: deps-run deps-iso
 $(BUILD)/skiff.elf: $(KERNEL_OBJS) linker.ld | deps-build
 	$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS)
 	sh tools/check-image.sh $@
+
+# The same image booted through its PVH entry by QEMU's -kernel (tools/mkpvh.sh says why a copy).
+$(BUILD)/skiff-pvh.elf: $(BUILD)/skiff.elf tools/mkpvh.sh
+	sh tools/mkpvh.sh $< $@
 
 $(GEN)/syscall_table.c $(GEN)/syscall_nr.h: syscalls/syscall_64.tbl tools/gensyscalls.sh
 	sh tools/gensyscalls.sh syscalls/syscall_64.tbl $(GEN)

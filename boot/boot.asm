@@ -1,9 +1,13 @@
-; boot/boot.asm — the multiboot (v1) entry.
-; The loader (QEMU -kernel or GRUB) enters _start32 in 32-bit protected mode with paging off:
-;   eax = 0x2BADB002 (multiboot magic), ebx = physical address of the multiboot info structure.
-; We check for long mode, build boot page tables (identity 0-4 GiB, the same at the direct map base and the
-; first GiB at KERNEL_VMA), enable PAE + LME (+NXE) + paging, and jump to the higher-half kernel:
-;   kmain(rdi = magic, rsi = mbi physical address).
+; boot/boot.asm — the two 32-bit entries: multiboot (v1) and Xen PVH.
+; Multiboot (GRUB, QEMU -kernel when the file has a multiboot header in its first 8 KiB) enters _start32 in
+; 32-bit protected mode with paging off: eax = 0x2BADB002, ebx = physical address of the multiboot info.
+; PVH (QEMU -kernel of an image whose multiboot header is disabled: build/skiff-pvh.elf, see
+; tools/mkpvh.sh) enters _start_pvh, named by the XEN_ELFNOTE_PHYS32_ENTRY note, in the same mode with
+; ebx = physical address of struct hvm_start_info (kernel/boot_pvh.c); eax is not defined, so the entry
+; passes PVH_MAGIC on for kmain to tell the two apart.
+; Both then check for long mode, build boot page tables (identity 0-4 GiB, the same at the direct map base and
+; the first GiB at KERNEL_VMA), enable PAE + LME (+NXE) + paging, and jump to the higher-half kernel:
+;   kmain(rdi = magic, rsi = info physical address).
 ; kmain replaces these tables with its own (arch/x86_64/paging.c).
 
 KERNEL_VMA  equ 0xFFFFFFFF80000000
@@ -11,6 +15,8 @@ MB_MAGIC    equ 0x1BADB002
 MB_FLAGS    equ (1 << 0) | (1 << 1) | (1 << 16) ; page-aligned modules, memory map, address fields valid
 COM1        equ 0x3F8
 DEBUG_EXIT  equ 0xF4
+PVH_MAGIC   equ 0x336EC578                      ; hvm_start_info.magic ("xEn3"), kernel/boot.h BOOT_MAGIC_PVH
+XEN_ELFNOTE_PHYS32_ENTRY equ 18
 
 extern __load_start_phys, __load_end_phys, __bss_end_phys, kmain, boot_kstack
 
@@ -26,9 +32,27 @@ mb_header:
     dd __bss_end_phys                   ; bss_end_addr: the loader zeroes up to here
     dd _start32                         ; entry_addr
 
+; The PVH entry point, an ELF note that linker.ld puts in a PT_NOTE segment of 4-byte alignment. QEMU reads
+; the descriptor as a 64-bit value, so it is a dq (the address is below 4 GiB: 32-bit code).
+section .note.pvh
+align 4
+    dd 4                                ; namesz: "Xen" and its NUL
+    dd 8                                ; descsz
+    dd XEN_ELFNOTE_PHYS32_ENTRY         ; type
+    db "Xen", 0
+    dq _start_pvh
+
 section .boot.text
 bits 32
-global _start32
+global _start32, _start_pvh
+_start_pvh:
+    cli
+    cld
+    mov esp, boot_stack32_top           ; esp = a small identity-mapped stack
+    mov edi, PVH_MAGIC                  ; edi = which entry, kept for kmain
+    mov esi, ebx                        ; esi = hvm_start_info physical address, kept for kmain
+    jmp boot_common
+
 _start32:
     cli
     cld
@@ -36,6 +60,7 @@ _start32:
     mov edi, eax                        ; edi = multiboot magic, kept for kmain
     mov esi, ebx                        ; esi = mbi physical address, kept for kmain
 
+boot_common:
     mov eax, 0x80000000                 ; eax = highest extended CPUID leaf
     cpuid
     cmp eax, 0x80000001

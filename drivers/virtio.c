@@ -1,15 +1,9 @@
-/* drivers/virtio.c — virtio 1.x over PCI (virtio spec 1.1, section 4.1): the vendor capabilities locate the
- * common, notify, ISR and device configuration structures in the BARs; each split virtqueue lives in one
- * page (descriptors, then the available ring, then the used ring). */
+/* drivers/virtio.c — the transport-independent half of virtio 1.x (spec 1.1, sections 2 and 3): device
+ * initialization and feature negotiation through the transport's ops, the driver registry, interrupts, and
+ * split virtqueues, each in one page (descriptors, then the available ring, then the used ring). */
 #include "virtio.h"
 #include "../kernel/mm.h"
 #include "../arch/x86_64/arch.h"
-
-#define CAP_VENDOR 0x09
-#define CFG_COMMON 1
-#define CFG_NOTIFY 2
-#define CFG_ISR 3
-#define CFG_DEVICE 4
 
 #define ST_ACKNOWLEDGE 1
 #define ST_DRIVER 2
@@ -17,95 +11,84 @@
 #define ST_FEATURES_OK 8
 #define ST_FAILED 128
 
-/* Offsets in struct virtio_pci_common_cfg. */
-#define C_DFSELECT 0
-#define C_DF 4
-#define C_GFSELECT 8
-#define C_GF 12
-#define C_NUMQ 18
-#define C_STATUS 20
-#define C_QSELECT 22
-#define C_QSIZE 24
-#define C_QMSIX 26
-#define C_QENABLE 28
-#define C_QNOFF 30
-#define C_QDESC 32
-#define C_QDRIVER 40
-#define C_QDEVICE 48
-
 #define barrier() __asm__ volatile("" ::: "memory")
 
-static void w8(volatile u8 *b, u32 off, u8 v) { *(volatile u8 *)(b + off) = v; }
-static void w16(volatile u8 *b, u32 off, u16 v) { *(volatile u16 *)(b + off) = v; }
-static void w32(volatile u8 *b, u32 off, u32 v) { *(volatile u32 *)(b + off) = v; }
-static void w64(volatile u8 *b, u32 off, u64 v) { w32(b, off, (u32)v); w32(b, off + 4, (u32)(v >> 32)); }
-static u8 r8(volatile u8 *b, u32 off) { return *(volatile u8 *)(b + off); }
-static u16 r16(volatile u8 *b, u32 off) { return *(volatile u16 *)(b + off); }
-static u32 r32(volatile u8 *b, u32 off) { return *(volatile u32 *)(b + off); }
+extern const struct virtio_driver virtio_console_driver, virtio_net_driver, virtio_9p_driver;
+static const struct virtio_driver *const drivers[] = { &virtio_console_driver, &virtio_net_driver,
+                                                       &virtio_9p_driver };
 
-static volatile u8 *cap_ptr(struct virtio_dev *v, u8 cap)
+static const struct virtio_driver *find_driver(u32 device_id)
 {
-    u8 bar = pci_read8(&v->pci, cap + 4);
-    u32 off = pci_read32(&v->pci, cap + 8);
-    if (bar > 5 || !v->pci.bar[bar])
-        return NULL;
-    if (paging_map_mmio(v->pci.bar[bar], v->pci.bar_len[bar]))
-        return NULL;
-    return (volatile u8 *)phys_to_virt(v->pci.bar[bar]) + off;
+    for (size_t i = 0; i < ARRAY_SIZE(drivers); i++)
+        if (drivers[i]->device_id == device_id)
+            return drivers[i];
+    return NULL;
 }
 
-static int find_caps(struct virtio_dev *v)
+bool virtio_has_driver(u32 device_id)
 {
-    for (u8 cap = pci_find_cap(&v->pci, CAP_VENDOR, 0); cap; cap = pci_find_cap(&v->pci, CAP_VENDOR, cap)) {
-        u8 type = pci_read8(&v->pci, cap + 3);
-        volatile u8 *p = (type >= CFG_COMMON && type <= CFG_DEVICE) ? cap_ptr(v, cap) : NULL;
-        if (type == CFG_COMMON && !v->common)
-            v->common = p;
-        else if (type == CFG_NOTIFY && !v->notify_base) {
-            v->notify_base = p;
-            v->notify_mult = pci_read32(&v->pci, cap + 16);
-        } else if (type == CFG_ISR && !v->isr)
-            v->isr = p;
-        else if (type == CFG_DEVICE && !v->device)
-            v->device = p;
-    }
-    return v->common && v->notify_base && v->isr ? 0 : -1;
+    return find_driver(device_id) != NULL;
 }
 
-int virtio_pci_init(struct virtio_dev *v, const struct pci_dev *d, u64 wanted)
+int virtio_probe(struct virtio_dev *found)
 {
-    v->pci = *d;
-    if (find_caps(v))
-        return -1; /* a legacy-only device: not supported */
-    w8(v->common, C_STATUS, 0); /* reset */
-    while (r8(v->common, C_STATUS))
+    const struct virtio_driver *drv = find_driver(found->device_id);
+    if (!drv)
+        return -1;
+    int err = drv->probe(found);
+    if (err)
+        klog("skiff: %s (virtio %s): probe failed\n", drv->name, found->ops->name);
+    return err;
+}
+
+int virtio_init(struct virtio_dev *v, u64 wanted)
+{
+    v->ops->set_status(v, 0); /* reset */
+    for (int spin = 0; v->ops->get_status(v); spin++) {
+        if (spin > 1000000)
+            return -1; /* a device that never finishes its reset */
         cpu_relax();
-    w8(v->common, C_STATUS, ST_ACKNOWLEDGE | ST_DRIVER);
-    w32(v->common, C_DFSELECT, 0);
-    u64 offered = r32(v->common, C_DF);
-    w32(v->common, C_DFSELECT, 1);
-    offered |= (u64)r32(v->common, C_DF) << 32;
+    }
+    v->ops->set_status(v, ST_ACKNOWLEDGE | ST_DRIVER);
+    u64 offered = v->ops->get_features(v, 0) | (u64)v->ops->get_features(v, 1) << 32;
     v->features = offered & (wanted | VIRTIO_F_VERSION_1);
     if (!(v->features & VIRTIO_F_VERSION_1))
-        return -1;
-    w32(v->common, C_GFSELECT, 0);
-    w32(v->common, C_GF, (u32)v->features);
-    w32(v->common, C_GFSELECT, 1);
-    w32(v->common, C_GF, (u32)(v->features >> 32));
-    w8(v->common, C_STATUS, ST_ACKNOWLEDGE | ST_DRIVER | ST_FEATURES_OK);
-    if (!(r8(v->common, C_STATUS) & ST_FEATURES_OK)) {
-        w8(v->common, C_STATUS, ST_FAILED);
+        return -1; /* a legacy-only device: not supported */
+    v->ops->set_features(v, 0, (u32)v->features);
+    v->ops->set_features(v, 1, (u32)(v->features >> 32));
+    v->ops->set_status(v, ST_ACKNOWLEDGE | ST_DRIVER | ST_FEATURES_OK);
+    if (!(v->ops->get_status(v) & ST_FEATURES_OK)) {
+        v->ops->set_status(v, ST_FAILED);
         return -1;
     }
     return 0;
 }
 
+int virtio_irq_setup(struct virtio_dev *v, void (*fn)(void *), void *ctx)
+{
+    v->irq_fn = fn;
+    v->irq_ctx = ctx;
+    return v->ops->irq_setup(v);
+}
+
+/* Interrupt context. Before DRIVER_OK a driver's queues may not exist yet: a shared line's interrupt that
+ * arrives then is not ours to handle. */
+void virtio_irq(struct virtio_dev *v)
+{
+    if (v->ready && v->irq_fn)
+        v->irq_fn(v->irq_ctx);
+}
+
+const char *virtio_irq_kind(const struct virtio_dev *v)
+{
+    if (v->mmio)
+        return "mmio IRQ";
+    return v->msix ? "MSI-X" : "INTx";
+}
+
 int virtio_queue_setup(struct virtio_dev *v, struct virtq *q, u16 index)
 {
-    if (index >= r16(v->common, C_NUMQ))
-        return -1;
-    w16(v->common, C_QSELECT, index);
-    u16 max = r16(v->common, C_QSIZE);
+    u16 max = v->ops->queue_select(v, index);
     if (!max)
         return -1;
     u16 size = MIN(max, VQ_MAX);
@@ -118,26 +101,13 @@ int virtio_queue_setup(struct virtio_dev *v, struct virtq *q, u16 index)
     q->used = page + ALIGN_UP(size * sizeof(struct vq_desc) + 6 + 2 * size, 4);
     for (u16 i = 0; i < size; i++)
         q->desc[i].next = i + 1;
-    w16(v->common, C_QSIZE, size);
-    w16(v->common, C_QMSIX, v->msix ? 0 : 0xffff); /* MSI-X entry 0, or none: INTx */
-    if (v->msix && r16(v->common, C_QMSIX) != 0)
-        return -1; /* the device refused the vector */
-    w64(v->common, C_QDESC, virt_to_phys(q->desc));
-    w64(v->common, C_QDRIVER, virt_to_phys((void *)q->avail));
-    w64(v->common, C_QDEVICE, virt_to_phys((void *)q->used));
-    q->notify = (volatile u16 *)(v->notify_base + (u32)r16(v->common, C_QNOFF) * v->notify_mult);
-    w16(v->common, C_QENABLE, 1);
-    return 0;
+    return v->ops->queue_enable(v, q);
 }
 
 void virtio_driver_ok(struct virtio_dev *v)
 {
-    w8(v->common, C_STATUS, r8(v->common, C_STATUS) | ST_DRIVER_OK);
-}
-
-u8 virtio_isr(struct virtio_dev *v)
-{
-    return *v->isr;
+    v->ops->set_status(v, v->ops->get_status(v) | ST_DRIVER_OK);
+    v->ready = true;
 }
 
 /* Chains n buffers through their descriptors' next fields and publishes the head: the device sees one
@@ -172,7 +142,10 @@ int virtq_add(struct virtq *q, void *buf, u32 len, bool device_writes, void *coo
 void virtq_kick(struct virtq *q)
 {
     barrier();
-    *q->notify = q->index;
+    if (q->notify32)
+        *(volatile u32 *)q->notify = q->index; /* MMIO registers take 32-bit writes only */
+    else
+        *(volatile u16 *)q->notify = q->index;
 }
 
 void *virtq_used(struct virtq *q, u32 *len)

@@ -9,7 +9,8 @@
  * or missing interrupt slows a request down but never stalls it. A device that does not answer within
  * V9P_TIMEOUT_NS is declared dead: that request and every later one fail with EIO (its buffers may still be
  * written by the device, so they are never reused). QEMU flags: -fsdev local,id=F,path=DIR,
- * security_model=none -device virtio-9p-pci,fsdev=F,mount_tag=TAG (tools/skiff run -v). */
+ * security_model=none -device virtio-9p-pci,fsdev=F,mount_tag=TAG (virtio-9p-device on microvm;
+ * tools/skiff run -v). */
 #include "virtio.h"
 #include "../fs/p9.h"
 #include "../kernel/mm.h"
@@ -36,17 +37,10 @@ static struct v9p *devs[V9P_MAX_DEVS];
 static int ndevs;
 
 /* Interrupt context: the waiting task looks at the used ring again. */
-static void v9p_msi(void *ctx)
+static void v9p_irq(void *ctx)
 {
     (void)ctx;
     sched_wake_io_waiters();
-}
-
-static void v9p_irq(void *ctx)
-{
-    struct v9p *d = ctx;
-    if (virtio_isr(&d->vdev))
-        sched_wake_io_waiters();
 }
 
 /* Sleeps (other tasks run) until the answer is in the used ring, up to V9P_TIMEOUT_NS. Before the first
@@ -102,30 +96,26 @@ static bool read_tag(struct v9p *d)
     return strlen(d->tag) == len;
 }
 
-static int v9p_probe(struct pci_dev *pd)
+static int v9p_probe(struct virtio_dev *found)
 {
     if (ndevs == V9P_MAX_DEVS)
         return -1;
     struct v9p *d = kzalloc(sizeof *d);
     if (!d)
         return -1;
-    if (virtio_pci_init(&d->vdev, pd, F_MOUNT_TAG) || !read_tag(d) || p9_trans_find(d->tag)) {
+    d->vdev = *found;
+    if (virtio_init(&d->vdev, F_MOUNT_TAG) || !read_tag(d) || p9_trans_find(d->tag)) {
         klog("skiff: virtio-9p: a device without a usable, unique mount tag: ignored\n");
         kfree(d);
         return -1;
     }
-    static void (*const msi_fns[1])(void *) = { v9p_msi };
-    d->vdev.msix = pci_msix_enable(&d->vdev.pci, 1, msi_fns, d) == 1;
-    if (virtio_queue_setup(&d->vdev, &d->q, 0)) {
-        kfree(d);
+    /* d is never freed once its interrupt is routed: the handler may still be called with it */
+    if (virtio_irq_setup(&d->vdev, v9p_irq, d) || virtio_queue_setup(&d->vdev, &d->q, 0))
         return -1;
-    }
     virtio_driver_ok(&d->vdev);
-    if (!d->vdev.msix)
-        irq_register(pd->irq_line & 15, v9p_irq, d);
     d->trans = (struct p9_trans){ .tag = d->tag, .rpc = v9p_rpc, .priv = d };
     devs[ndevs++] = d;
-    klog("skiff: virtio-9p: mount tag %s, %s\n", d->tag, d->vdev.msix ? "MSI-X" : "INTx");
+    klog("skiff: virtio-9p: mount tag %s, %s\n", d->tag, virtio_irq_kind(&d->vdev));
     return 0;
 }
 
@@ -147,9 +137,6 @@ void p9_trans_list(char *buf, size_t size)
         ksnprintf(buf, size, "(none)");
 }
 
-const struct pci_driver virtio_9p_driver = {
-    .name = "virtio-9p", .vendor = 0x1af4, .device = 0x1009, .probe = v9p_probe,
-};
-const struct pci_driver virtio_9p_modern_driver = {
-    .name = "virtio-9p", .vendor = 0x1af4, .device = 0x1049, .probe = v9p_probe,
+const struct virtio_driver virtio_9p_driver = {
+    .name = "virtio-9p", .device_id = VIRTIO_ID_9P, .probe = v9p_probe,
 };

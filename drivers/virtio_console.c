@@ -1,9 +1,9 @@
 /* drivers/virtio_console.c — virtio-console with MULTIPORT (virtio spec 1.1, section 5.3): named ports carry
  * the program's stdin, stdout and stderr. The host names them skiff.stdin, skiff.stdout and skiff.stderr, or
  * skiff.tty for a terminal that carries stdin and stdout both.
- * QEMU flags: -device virtio-serial-pci,max_ports=4 -chardev ...,id=o -device virtserialport,chardev=o,
- * name=skiff.stdout (and the same for skiff.stderr and skiff.stdin). Receive is interrupt-driven (MSI-X, or
- * INTx when the device has no MSI-X);
+ * QEMU flags: -device virtio-serial-pci,max_ports=4 (or virtio-serial-device on microvm) -chardev ...,id=o
+ * -device virtserialport,chardev=o,name=skiff.stdout (and the same for skiff.stderr and skiff.stdin).
+ * Receive is interrupt-driven (MSI-X, or INTx when the device has no MSI-X, or the MMIO device's line);
  * transmit waits for the device to take each buffer, so output is never lost at power-off. */
 #include "virtio.h"
 #include "vcon.h"
@@ -136,18 +136,10 @@ static void poll_stdin(void)
     }
 }
 
+/* Interrupt context (virtio.c calls it once the transport knows the interrupt is ours). */
 static void vcon_irq(void *ctx)
 {
     (void)ctx;
-    if (!virtio_isr(&vdev))
-        return; /* a shared line: not ours */
-    poll_ctrl();
-    poll_stdin();
-}
-
-static void vcon_msi(void *ctx)
-{
-    (void)ctx; /* MSI-X is never shared and needs no ISR read */
     poll_ctrl();
     poll_stdin();
 }
@@ -162,14 +154,15 @@ static int setup_port_queues(u32 id)
     return p->rx_page && p->tx_page ? 0 : -1;
 }
 
-static int vcon_probe(struct pci_dev *d)
+static int vcon_probe(struct virtio_dev *found)
 {
-    if (virtio_pci_init(&vdev, d, F_MULTIPORT))
+    if (ready)
+        return -1; /* one console: the first device found */
+    vdev = *found;
+    if (virtio_init(&vdev, F_MULTIPORT) || !(vdev.features & F_MULTIPORT) || !vdev.device)
         return -1;
-    if (!(vdev.features & F_MULTIPORT))
+    if (virtio_irq_setup(&vdev, vcon_irq, NULL))
         return -1;
-    static void (*const msi_fns[1])(void *) = { vcon_msi };
-    vdev.msix = pci_msix_enable(&vdev.pci, 1, msi_fns, NULL) == 1;
     u32 max_ports = *(volatile u32 *)(vdev.device + 4);
     u32 nports = MIN(max_ports, (u32)MAX_PORTS);
     for (u32 id = 0; id < nports; id++)
@@ -201,12 +194,10 @@ static int vcon_probe(struct pci_dev *d)
             ctrl_send(id, CTRL_PORT_OPEN, 1);
         p->opened = true;
     }
-    if (!vdev.msix)
-        irq_register(d->irq_line & 15, vcon_irq, NULL);
     tty_set_source_poll(vcon_poll_input);
     ready = true;
     klog("skiff: virtio-console: stdin %s, stdout %s, stderr %s, %s\n", by_role[VCON_STDIN] ? "yes" : "no",
-         by_role[VCON_STDOUT] ? "yes" : "no", by_role[VCON_STDERR] ? "yes" : "no", vdev.msix ? "MSI-X" : "INTx");
+         by_role[VCON_STDOUT] ? "yes" : "no", by_role[VCON_STDERR] ? "yes" : "no", virtio_irq_kind(&vdev));
     return 0;
 }
 
@@ -241,9 +232,6 @@ void vcon_poll_input(void)
     }
 }
 
-const struct pci_driver virtio_console_driver = {
-    .name = "virtio-console", .vendor = 0x1af4, .device = 0x1003, .probe = vcon_probe,
-};
-const struct pci_driver virtio_console_modern_driver = {
-    .name = "virtio-console", .vendor = 0x1af4, .device = 0x1043, .probe = vcon_probe,
+const struct virtio_driver virtio_console_driver = {
+    .name = "virtio-console", .device_id = VIRTIO_ID_CONSOLE, .probe = vcon_probe,
 };

@@ -1,10 +1,11 @@
-/* drivers/virtio_net.c — virtio-net (virtio spec 1.1, section 5.1) on the modern PCI transport: the one
+/* drivers/virtio_net.c — virtio-net (virtio spec 1.1, section 5.1) on either transport: the one
  * network interface of net/net.h. Features: VERSION_1 and MAC only (no checksum or segmentation offloads, no
  * merged receive buffers), so every frame travels in one buffer after a 12-byte virtio_net_hdr of zeros.
  * The receive queue is kept full of 2 KiB buffers; the interrupt (MSI-X, else INTx) hands each received frame
  * to eth_input and gives its buffer straight back. Transmit copies a frame into a free buffer of a fixed pool
  * and returns: the device takes it asynchronously; buffers come back when it is done.
- * QEMU flags: -netdev user,id=n0 -device virtio-net-pci,netdev=n0 (tools/skiff run --net). */
+ * QEMU flags: -netdev user,id=n0 -device virtio-net-pci,netdev=n0 (virtio-net-device on microvm;
+ * tools/skiff run --net). */
 #include "virtio.h"
 #include "../net/net.h"
 #include "../kernel/mm.h"
@@ -87,28 +88,22 @@ static void vnet_rx(void)
     tx_reclaim();
 }
 
+/* Interrupt context (virtio.c calls it once the transport knows the interrupt is ours). */
 static void vnet_irq(void *ctx)
 {
     (void)ctx;
-    if (!virtio_isr(&vdev))
-        return; /* a shared line: not ours */
     vnet_rx();
 }
 
-static void vnet_msi(void *ctx)
-{
-    (void)ctx; /* MSI-X is never shared and needs no ISR read */
-    vnet_rx();
-}
-
-static int vnet_probe(struct pci_dev *d)
+static int vnet_probe(struct virtio_dev *found)
 {
     if (net_if.present)
         return -1; /* skiff has one interface: the first device found */
-    if (virtio_pci_init(&vdev, d, F_MAC) || !(vdev.features & F_MAC) || !vdev.device)
+    vdev = *found;
+    if (virtio_init(&vdev, F_MAC) || !(vdev.features & F_MAC) || !vdev.device)
         return -1;
-    static void (*const msi_fns[1])(void *) = { vnet_msi };
-    vdev.msix = pci_msix_enable(&vdev.pci, 1, msi_fns, NULL) == 1;
+    if (virtio_irq_setup(&vdev, vnet_irq, NULL))
+        return -1;
     if (virtio_queue_setup(&vdev, &rxq, 0) || virtio_queue_setup(&vdev, &txq, 1))
         return -1;
     int rx_bufs = MIN(RX_BUFS, (int)rxq.size), tx_bufs = MIN(TX_BUFS, (int)txq.size);
@@ -124,12 +119,10 @@ static int vnet_probe(struct pci_dev *d)
     for (int i = 0; i < rx_bufs; i++)
         rx_post(rx_pool + i * BUF_SIZE);
     virtq_kick(&rxq);
-    if (!vdev.msix)
-        irq_register(d->irq_line & 15, vnet_irq, NULL);
     net_if.mtu = 1500;
     net_if.xmit = vnet_xmit;
     net_if.present = true;
-    klog("skiff: virtio-net: %d receive buffers, %s\n", rx_bufs, vdev.msix ? "MSI-X" : "INTx");
+    klog("skiff: virtio-net: %d receive buffers, %s\n", rx_bufs, virtio_irq_kind(&vdev));
     return 0;
 }
 
@@ -151,9 +144,6 @@ void virtio_net_counts(u64 *rx_bytes, u64 *rx_frames, u64 *tx_bytes, u64 *tx_fra
     *tx_frames = vnet_stats.tx_frames;
 }
 
-const struct pci_driver virtio_net_driver = {
-    .name = "virtio-net", .vendor = 0x1af4, .device = 0x1000, .probe = vnet_probe,
-};
-const struct pci_driver virtio_net_modern_driver = {
-    .name = "virtio-net", .vendor = 0x1af4, .device = 0x1041, .probe = vnet_probe,
+const struct virtio_driver virtio_net_driver = {
+    .name = "virtio-net", .device_id = VIRTIO_ID_NET, .probe = vnet_probe,
 };

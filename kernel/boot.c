@@ -1,10 +1,9 @@
-/* kernel/boot.c — reading the multiboot information (command line, memory map, the initrd module) and
- * setting up memory from it: the page allocator over usable RAM, minus the kernel image and the initrd. */
+/* kernel/boot.c — reading the multiboot information (command line, memory map, the initrd module; the PVH
+ * start info is read by boot_pvh.c) and setting up memory from it: the page allocator over usable RAM, minus the kernel image and the initrd. */
 #include "boot.h"
 #include "mm.h"
 #include "../arch/x86_64/arch.h"
 
-#define MB_BOOTLOADER_MAGIC 0x2badb002
 #define MBI_FLAG_CMDLINE (1u << 2)
 #define MBI_FLAG_MODS (1u << 3)
 #define MBI_FLAG_MMAP (1u << 6)
@@ -23,10 +22,8 @@ struct mb_mmap { u32 size; u64 base, len; u32 type; } __attribute__((packed));
 struct boot_info boot;
 extern char __kernel_end[];
 
-void boot_parse(u32 magic, u32 mbi_phys)
+static void boot_parse_multiboot(u32 mbi_phys)
 {
-    if (magic != MB_BOOTLOADER_MAGIC)
-        panic("not started by a multiboot loader (eax %x)", magic);
     const struct mb_info *mbi = phys_to_virt(mbi_phys);
     if (mbi->flags & MBI_FLAG_CMDLINE) {
         const char *c = phys_to_virt(mbi->cmdline);
@@ -45,7 +42,19 @@ void boot_parse(u32 magic, u32 mbi_phys)
         boot.mmap[boot.nmmap++] = (struct boot_mmap_entry){ e->base, e->len, e->type };
         off += e->size + 4;
     }
+}
+
+void boot_parse(u32 magic, u32 info_phys)
+{
+    boot.multiboot = magic == BOOT_MAGIC_MULTIBOOT;
+    if (boot.multiboot)
+        boot_parse_multiboot(info_phys);
+    else if (magic == BOOT_MAGIC_PVH)
+        boot_parse_pvh(info_phys);
+    else
+        panic("not started by a multiboot or PVH loader (eax %x)", magic);
     klog_verbose = boot_flag("verbose");
+    klog("skiff: booted by %s: %s\n", boot.multiboot ? "multiboot" : "PVH", boot.cmdline);
 }
 
 static bool overlaps(u64 a, u64 b, u64 c, u64 d) { return a < d && c < b; }

@@ -1,4 +1,4 @@
-/* kernel/boot.h — what the boot loader told us (multiboot v1), copied out before memory is reused. */
+/* kernel/boot.h — what the boot loader told us (multiboot v1 or Xen PVH), copied out before memory is reused. */
 #ifndef SKIFF_BOOT_H
 #define SKIFF_BOOT_H
 #include "kernel.h"
@@ -8,6 +8,7 @@ struct boot_mmap_entry { u64 base, len; u32 type; };
 struct boot_info {
     char cmdline[2048];
     u64 initrd_start, initrd_end;   /* physical; 0/0 without a module */
+    bool multiboot;                 /* booted by a multiboot loader (else PVH) */
     struct boot_mmap_entry mmap[64];
     int nmmap;
     u64 boot_tsc;                   /* TSC at the kernel's first C instruction */
@@ -18,7 +19,10 @@ struct boot_info {
 };
 extern struct boot_info boot;
 
-void boot_parse(u32 magic, u32 mbi_phys);
+#define BOOT_MAGIC_MULTIBOOT 0x2badb002u /* eax from a multiboot loader */
+#define BOOT_MAGIC_PVH 0x336ec578u       /* boot/boot.asm's PVH entry passes hvm_start_info.magic's value */
+void boot_parse(u32 magic, u32 info_phys);  /* info_phys: the multiboot info or the PVH start info */
+void boot_parse_pvh(u32 info_phys);         /* boot_pvh.c */
 void mm_init(void);
 const char *boot_arg(const char *key);  /* "key=value" on the command line: value (static copy) or NULL */
 bool boot_flag(const char *word);       /* a bare word on the command line */

@@ -1,5 +1,6 @@
 /* kernel/main.c — kmain: the boot sequence, one init call per step. Entered from boot/boot.asm on the boot
- * stack with the multiboot magic and the physical address of the multiboot information. */
+ * stack with the multiboot magic (or PVH's) and the physical address of the multiboot information (or of
+ * the PVH start info). */
 #include "kernel.h"
 #include "boot.h"
 #include "mm.h"
@@ -8,6 +9,7 @@
 #include "../drivers/serial.h"
 #include "../drivers/console.h"
 #include "../drivers/pci.h"
+#include "../drivers/virtio.h"
 #include "../fs/vfs.h"
 #include "../net/net.h"
 #include "../syscalls/syscalls.h"
@@ -70,13 +72,13 @@ static void selftest(void)
         }                                                                          \
     } while (0)
 
-noreturn void kmain(u32 magic, u32 mbi)
+noreturn void kmain(u32 magic, u32 info)
 {
     boot.boot_tsc = rdtsc();  /* the boot-time figure starts here */
     BOOT_STEP(serial_init());            /* COM1-4: stdout, stderr, kernel log, control */
     BOOT_STEP(cpu_init());               /* CPU features, GDT/TSS, IDT, SYSCALL MSRs */
     BOOT_STEP(irq_init());               /* device interrupts: the PICs, remapped */
-    BOOT_STEP(boot_parse(magic, mbi));   /* command line, memory map, initrd location */
+    BOOT_STEP(boot_parse(magic, info));  /* command line, memory map, initrd location */
     BOOT_STEP(mm_init());                /* page allocator, the kernel's page tables */
     BOOT_STEP(clock_init());             /* wall clock from the CMOS RTC */
     BOOT_STEP(timer_init());             /* the PIT ends sleeps */
@@ -85,7 +87,8 @@ noreturn void kmain(u32 magic, u32 mbi)
     BOOT_STEP(devfs_init());             /* /dev */
     BOOT_STEP(procfs_init());            /* /proc */
     BOOT_STEP(vdso_init());              /* the vDSO's pages, mapped into every program */
-    BOOT_STEP(pci_init());               /* PCI devices and their drivers (virtio-console) */
+    BOOT_STEP(virtio_mmio_init());       /* microvm's virtio devices (virtio_mmio.device=) and their drivers */
+    BOOT_STEP(pci_init());               /* PCI devices and their drivers (virtio-console); none on microvm */
     BOOT_STEP(net_init());               /* the network interface, configured by DHCP in the background */
     BOOT_STEP(console_init());           /* stdio: virtio-console ports or the serial line */
     BOOT_STEP(strace_init());            /* `strace` on the command line */

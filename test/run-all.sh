@@ -51,6 +51,7 @@ suite unit sh test/unit/run.sh
 suite fuzz sh test/fuzz/run.sh --iters 20000
 suite fuzz-guest sh test/fuzz/guest.sh --time 15 --seeds 1
 suite guest sh test/guest/run.sh
+suite boot sh test/boot/run.sh
 suite stdio sh test/stdio/run.sh
 suite conformance sh test/conformance/run.sh
 # the file and directory families again, their scratch directories on a 9P volume (issue 10)

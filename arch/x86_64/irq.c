@@ -49,8 +49,8 @@ void irq_init(void)
         idt_set_gate(IRQ_BASE + i, irq_stubs[i]);
 }
 
-/* The local APIC, for MSI-X: software-enabled with a spurious vector, in virtual-wire mode so that the PICs'
- * interrupts still arrive. */
+/* The local APIC, for MSI-X and for the PICs: software-enabled with a spurious vector, in virtual-wire mode
+ * so that the PICs' interrupts arrive. Needs the kernel's page tables (mm_init). */
 static bool lapic_init(void)
 {
     u32 a, b, c, d;
@@ -175,6 +175,9 @@ static void timer_tick(void *ctx)
 
 void timer_init(void)
 {
+    /* The PICs reach the CPU through the local APIC's LINT0 only once it is in virtual-wire mode: the
+     * firmware may not have done it (qboot does not), and on microvm no MSI-X sets it up later. */
+    lapic_init();
     irq_register(0, timer_tick, NULL);
 }
 

@@ -19,6 +19,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd -P)
 . "$top/test/lib/guest.sh"
 
 SKIFF=${SKIFF:-$top/tools/skiff}
+# The QEMU command lines checked here are the default machine's (pc, virtio on PCI) and CPU's.
+unset SKIFF_MACHINE SKIFF_CPU
 FAKE_QEMU=$top/test/cli/fake-qemu.sh
 TIMEOUT=180
 # PROGRAM names are looked up in the host's PATH: Debian's, so that a pyenv shim or a venv first on the

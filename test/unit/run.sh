@@ -29,5 +29,7 @@ echo "# unit: TCP against a fake IP layer"
 run "$B/unit/test_tcp"
 echo "# unit: 9P2000.L messages (good, damaged and random replies)"
 run "$B/unit/test_p9"
+echo "# unit: virtio_mmio.device= words (microvm's devices)"
+run "$B/unit/test_vmmio"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
