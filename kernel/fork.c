@@ -7,6 +7,7 @@
 #include "../arch/x86_64/arch.h"
 #include "../drivers/console.h"
 #include "../syscalls/syscalls.h"
+#include "../ipc/ipc.h"
 
 struct proc *proc_list;
 static int next_id = 2;
@@ -279,6 +280,7 @@ static noreturn void proc_end(int code, int sig)
     fdtable_close_all(p->fdt);
     kfree(p->fdt);
     p->fdt = NULL;
+    sem_exit(p->pid); /* its SEM_UNDO adjustments */
     inode_put(p->cwd);
     vm_activate(NULL);
     vm_space_put(p->vm);
