@@ -266,6 +266,7 @@ static noreturn void proc_end(int code, int sig)
     for (struct task *t = task_list, *n; t; t = n) {
         n = t->next;
         if (t->proc == p && t != current) {
+            futex_robust_exit(t); /* its locks, in the address space we still share */
             signal_flush_task(t);
             acct_task_exit(t);
             sched_remove(t);
@@ -273,6 +274,7 @@ static noreturn void proc_end(int code, int sig)
         }
     }
     p->nthreads = 0;
+    futex_robust_exit(current);
     acct_task_exit(current);
     ptimers_destroy(p);
     ktimer_cancel(&p->itimer_cpu[0]);

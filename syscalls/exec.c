@@ -59,6 +59,7 @@ static void after_exec(struct proc *p)
         if (p->sigactions[sig].handler != SIG_IGN)
             p->sigactions[sig] = (struct k_sigaction){ 0 };
     current->altstack = (struct k_stack){ 0 };
+    current->robust_list = 0; /* it pointed into the old image (Linux walks it first; skiff does not yet) */
     ptimers_destroy(p); /* POSIX timers do not survive exec */
     current->fs_base = 0;
     wrmsr(MSR_FS_BASE, 0);
