@@ -40,7 +40,7 @@ _Static_assert(sizeof(struct ipc64_perm_k) == 48, "struct ipc64_perm");
 /* A table of one kind of object. */
 struct ipc_table {
     struct ipc_obj *slot[IPC_SLOTS];
-    int last;                    /* the slot handed out last (slots are used round-robin, as Linux does) */
+    int last;                    /* the slot handed out last, -1 at first (slots go round-robin, as Linux's) */
     u16 seq;
 };
 

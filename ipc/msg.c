@@ -38,7 +38,7 @@ _Static_assert(sizeof(struct msqid64_ds_k) == 120, "struct msqid64_ds");
 
 struct msginfo_k { int msgpool, msgmap, msgmax, msgmnb, msgmni, msgssz, msgtql; u16 msgseg; };
 
-static struct ipc_table msg_table;
+static struct ipc_table msg_table = { .last = -1 };
 
 static struct msg_queue *msq_lookup(int id)
 {

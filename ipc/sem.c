@@ -60,7 +60,7 @@ _Static_assert(sizeof(struct semid64_ds_k) == 104, "struct semid64_ds");
 
 struct seminfo_k { int semmap, semmni, semmns, semmnu, semmsl, semopm, semume, semusz, semvmx, semaem; };
 
-static struct ipc_table sem_table;
+static struct ipc_table sem_table = { .last = -1 };
 static struct sem_waiter *waiters;
 static struct sem_undo *undos;
 

@@ -39,7 +39,7 @@ _Static_assert(sizeof(struct shmid64_ds_k) == 112, "struct shmid64_ds");
 struct shminfo_k { u64 shmmax, shmmin, shmmni, shmseg, shmall, spare[4]; };
 _Static_assert(sizeof(struct shminfo_k) == 72, "struct shminfo64");
 
-static struct ipc_table shm_table;
+static struct ipc_table shm_table = { .last = -1 };
 
 static struct shm_seg *seg_of(struct ipc_obj *o) { return (struct shm_seg *)o; }
 
