@@ -170,8 +170,8 @@ static void test_keys_errors(void)
         fclose(f);
     }
     T_TRUE("msgctl /proc/sysvipc/msg's header is Linux's", !strcmp(header,
-           "       key      msqid perms      cbytes       qnum lspid lrpid   uid   gid  cuid  cgid      stime      rtime"
-           "      ctime\n"));
+           "       key      msqid perms      cbytes       qnum lspid lrpid   uid   gid  cuid  cgid      stime"
+           "      rtime      ctime\n"));
     T_TRUE("msgctl /proc/sysvipc/msg lists the queue", found);
 
     struct mb m = { .type = 0 };

@@ -170,7 +170,8 @@ static void test_posix_owner(int fd)
     }
     T_EQ("fcntl locks are not inherited: the child conflicts with its parent on the same fd", status_of(c, 0),
          EAGAIN);
-    T_TRUE("fcntl the child's exit left the parent's lock", is_lock(other_getlk(F_GETLK, F_WRLCK, 0, 0), F_WRLCK, 0, 10));
+    T_TRUE("fcntl the child's exit left the parent's lock",
+           is_lock(other_getlk(F_GETLK, F_WRLCK, 0, 0), F_WRLCK, 0, 10));
     unlock_all(fd);
 
     int up[2], down[2];
@@ -245,10 +246,10 @@ static void test_ofd(int fd)
 {
     int a = open(F, O_RDWR), b = open(F, O_RDWR);
     T_OK("fcntl F_OFD_SETLK F_WRLCK [0,10)", lk(a, F_OFD_SETLK, F_WRLCK, SEEK_SET, 0, 10), 0);
-    T_ERR("fcntl F_OFD_SETLK from another description in the same process", lk(b, F_OFD_SETLK, F_WRLCK, SEEK_SET, 5, 1),
-          EAGAIN);
-    T_ERR("fcntl F_SETLK (POSIX) conflicts with an OFD lock of the same process", lk(b, F_SETLK, F_RDLCK, SEEK_SET, 0, 1),
-          EAGAIN);
+    T_ERR("fcntl F_OFD_SETLK from another description in the same process",
+          lk(b, F_OFD_SETLK, F_WRLCK, SEEK_SET, 5, 1), EAGAIN);
+    T_ERR("fcntl F_SETLK (POSIX) conflicts with an OFD lock of the same process",
+          lk(b, F_SETLK, F_RDLCK, SEEK_SET, 0, 1), EAGAIN);
     struct flock l = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
     T_OK("fcntl F_OFD_GETLK from another description", fcntl(b, F_OFD_GETLK, &l), 0);
     T_TRUE("fcntl F_OFD_GETLK reports the lock with l_pid -1", is_lock(l, F_WRLCK, 0, 10) && l.l_pid == -1);
