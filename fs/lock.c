@@ -26,9 +26,11 @@ struct file_lock {
     struct lock_range r;    /* end inclusive; flock locks span everything */
 };
 
-/* A task asleep waiting for a lock: what it asked for, for the deadlock check. On its kernel stack. */
+/* A task asleep waiting for a lock: what it asked for, for the deadlock check. On the heap, not its stack: a
+ * thread that exit_group ends never runs again to unlink it (such entries are pruned: see live_waiters). */
 struct lock_waiter {
     struct lock_waiter *next;
+    int tid;
     struct file_lock req;
 };
 
@@ -73,10 +75,26 @@ static void wake_waiters(void)
             sched_wake(t);
 }
 
+/* The waiter list without the entries of tasks that are gone (ids are never reused). */
+static struct lock_waiter *live_waiters(void)
+{
+    for (struct lock_waiter **pp = &waiters; *pp;) {
+        struct lock_waiter *w = *pp;
+        if (task_by_tid(w->tid)) {
+            pp = &w->next;
+        } else {
+            *pp = w->next;
+            kfree(w);
+        }
+    }
+    return waiters;
+}
+
 /* Linux's rule for POSIX locks (not OFD ones): the holder of blocker waits for a lock whose holder waits ...
  * for a lock the caller holds. */
 static bool would_deadlock(const struct file_lock *req, const struct file_lock *blocker)
 {
+    live_waiters();
     for (int depth = 0; blocker && !blocker->ofd && depth < DEADLOCK_DEPTH; depth++) {
         if (blocker->owner == req->owner)
             return true;
@@ -98,13 +116,17 @@ static long lock_sleep(const struct file_lock *req)
         kerr("skiff: a lock wait would never end (no other thread or process exists): EDEADLK\n");
         return -EDEADLK;
     }
-    struct lock_waiter w = { .next = waiters, .req = *req };
-    waiters = &w;
+    struct lock_waiter *w = kmalloc(sizeof(*w));
+    if (!w)
+        return -ENOLCK;
+    *w = (struct lock_waiter){ .next = waiters, .tid = current->tid, .req = *req };
+    waiters = w;
     sched_wait_key(~0ull, (u64)&wait_chan);
     struct lock_waiter **pp = &waiters;
-    while (*pp != &w)
+    while (*pp != w)
         pp = &(*pp)->next;
-    *pp = w.next;
+    *pp = w->next;
+    kfree(w);
     return signal_pending() ? -EINTR : 0;
 }
 

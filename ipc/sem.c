@@ -31,10 +31,11 @@ struct sem_set {
     struct sem_k sems[];
 };
 
-/* A task asleep in semop: the operation it blocks on (GETNCNT/GETZCNT count these). On its kernel stack. */
+/* A task asleep in semop: the operation it blocks on (GETNCNT/GETZCNT count these). On the heap: a thread
+ * that exit_group ends never runs again to unlink it (count_waiters prunes such entries). */
 struct sem_waiter {
     struct sem_waiter *next;
-    int id, num;
+    int tid, id, num;
     bool zero;
 };
 
@@ -168,13 +169,17 @@ static int try_ops(struct sem_set *s, const struct sembuf_k *ops, int n, struct 
 static long sem_sleep(struct sem_set *s, const struct sembuf_k *op, u64 deadline)
 {
     int id = s->perm.id;
-    struct sem_waiter w = { .next = waiters, .id = id, .num = op->num, .zero = op->op == 0 };
-    waiters = &w;
+    struct sem_waiter *w = kmalloc(sizeof(*w));
+    if (!w)
+        return -ENOMEM;
+    *w = (struct sem_waiter){ .next = waiters, .tid = current->tid, .id = id, .num = op->num, .zero = op->op == 0 };
+    waiters = w;
     long rc = ipc_wait(s, deadline);
     struct sem_waiter **pp = &waiters;
-    while (*pp != &w)
+    while (*pp != w)
         pp = &(*pp)->next;
-    *pp = w.next;
+    *pp = w->next;
+    kfree(w);
     if (!sem_lookup(id))
         return -EIDRM;
     return rc;
@@ -263,8 +268,16 @@ void sem_exit(int pid)
 static int count_waiters(int id, int num, bool zero)
 {
     int n = 0;
-    for (struct sem_waiter *w = waiters; w; w = w->next)
+    for (struct sem_waiter **pp = &waiters; *pp;) {
+        struct sem_waiter *w = *pp;
+        if (!task_by_tid(w->tid)) { /* its thread is gone (ids are never reused) */
+            *pp = w->next;
+            kfree(w);
+            continue;
+        }
         n += w->id == id && w->num == num && w->zero == zero;
+        pp = &w->next;
+    }
     return n;
 }
 

@@ -6,6 +6,7 @@
  * and /proc/PID/stat (a child asleep in the call), never from timing. */
 /* covers: fcntl */
 #include "tap.h"
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/wait.h>
@@ -242,6 +243,53 @@ static void test_wait(int fd)
     unlock_all(fd);
 }
 
+static int go[2];
+static void *thread_ends_process(void *arg)
+{
+    char ch;
+    (void)arg;
+    read(go[0], &ch, 1);
+    _exit(0); /* exit_group: the main thread, asleep in F_SETLKW, ends with it */
+}
+
+/* A thread asleep in F_SETLKW when its process exits is no waiter any more: the next deadlock check, which
+ * walks the waiters, once read the gone thread's stack. */
+static void test_exit_group(int fd)
+{
+    int up[2];
+    char ch;
+    if (pipe(go) || pipe(up))
+        return;
+    lk(fd, F_SETLK, F_WRLCK, SEEK_SET, 0, 1);
+    pid_t c = fork();
+    if (c == 0) {
+        close_inherited(go[0]);
+        pthread_t t;
+        pthread_create(&t, NULL, thread_ends_process, NULL);
+        int f = open(F, O_RDWR);
+        lk(f, F_SETLKW, F_WRLCK, SEEK_SET, 0, 1);
+        _exit(1);
+    }
+    wait_asleep(c);
+    write(go[1], "x", 1);
+    T_EQ("fcntl a process whose thread waits in F_SETLKW exits", status_of(c, 0), 0);
+    pid_t h = fork();
+    if (h == 0) {
+        close_inherited(up[1]);
+        int f = open(F, O_RDWR);
+        lk(f, F_SETLK, F_WRLCK, SEEK_SET, 5, 1);
+        write(up[1], "x", 1);
+        wait_asleep(getppid()); /* the parent waits for byte 5 */
+        _exit(0);
+    }
+    read(up[0], &ch, 1);
+    T_OK("fcntl F_SETLKW after it: the deadlock check walks the waiters", lk(fd, F_SETLKW, F_WRLCK, SEEK_SET, 5, 1),
+         0);
+    status_of(h, 0);
+    unlock_all(fd);
+    close(go[0]), close(go[1]), close(up[0]), close(up[1]);
+}
+
 static void test_ofd(int fd)
 {
     int a = open(F, O_RDWR), b = open(F, O_RDWR);
@@ -309,6 +357,7 @@ int main(void)
     test_ranges(fd);
     test_posix_owner(fd);
     test_wait(fd);
+    test_exit_group(fd);
     test_ofd(fd);
     test_errors(fd);
     close(fd);

@@ -5,6 +5,7 @@
  * and musl see the same thing. Orderings come from pipes and /proc/PID/stat, never from timing. */
 /* covers: semget semop semtimedop semctl */
 #include "tap.h"
+#include <pthread.h>
 #include <signal.h>
 #include <sys/ipc.h>
 #include <sys/sem.h>
@@ -159,6 +160,40 @@ static void test_undo(void)
     close(up[0]), close(up[1]), close(down[0]), close(down[1]);
 }
 
+static int gone_id;
+static void *thread_waits(void *arg)
+{
+    (void)arg;
+    op1(gone_id, 0, -1, 0);
+    return NULL;
+}
+
+/* A thread asleep in semop when its process exits: it is no waiter any more (it once stayed listed). */
+static void test_exit_group(void)
+{
+    gone_id = semget(IPC_PRIVATE, 1, 0600);
+    int go[2];
+    char ch;
+    if (pipe(go))
+        return;
+    pid_t c = fork();
+    if (c == 0) {
+        pthread_t t;
+        pthread_create(&t, NULL, thread_waits, NULL);
+        read(go[0], &ch, 1);
+        _exit(0); /* exit_group: the waiting thread ends with it */
+    }
+    while (CTL(gone_id, 0, GETNCNT, 0) != 1)
+        usleep(1000);
+    T_OK("semctl GETNCNT counts a waiting thread of another process", CTL(gone_id, 0, GETNCNT, 0), 1);
+    write(go[1], "x", 1);
+    status_of(c, 0);
+    T_OK("semctl GETNCNT after that process exited", CTL(gone_id, 0, GETNCNT, 0), 0);
+    T_OK("semop the semaphore still works", op1(gone_id, 0, 1, 0), 0);
+    CTL(gone_id, 0, IPC_RMID, 0);
+    close(go[0]), close(go[1]);
+}
+
 static void test_ctl(void)
 {
     key_t k = 0x5f000000 | (getpid() & 0xffff);
@@ -234,6 +269,7 @@ int main(void)
 {
     test_ops();
     test_undo();
+    test_exit_group();
     test_ctl();
     return tap_done();
 }
