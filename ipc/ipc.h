@@ -69,4 +69,24 @@ int ipc_proc_msg(char *buf, size_t size);
 /* sem.c: a process's SEM_UNDO adjustments are applied when it exits (hook in kernel/fork.c) */
 void sem_exit(int pid);
 
+/* sem.c's sets, which semctl.c reads and sets */
+#define SEMVMX 32767                 /* the largest value */
+#define SEMMSL 32000                 /* semaphores in a set */
+#define SEMOPM 500                   /* operations in one semop */
+struct sem_k {
+    u16 val;
+    int pid;                     /* the last process that changed it */
+};
+struct sem_set {
+    struct ipc_obj perm;         /* first: the table holds &perm */
+    int nsems;
+    i64 otime, ctime;
+    struct sem_k sems[];
+};
+extern struct ipc_table sem_table;
+struct sem_set *sem_lookup(int id);
+void sem_undo_clear(int id, int num);           /* SETVAL/SETALL: the adjustments of num (-1: all) go */
+void sem_undo_drop(int pid, int id);            /* entries of pid (0: any) for id (-1: any) go */
+int sem_count_waiters(int id, int num, bool zero); /* GETNCNT (zero false) and GETZCNT */
+
 #endif

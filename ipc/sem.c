@@ -1,38 +1,15 @@
-/* ipc/sem.c — System V semaphore sets: semop applies a list of operations all at once or not at all (sleeping
- * until it can, unless IPC_NOWAIT), SEM_UNDO adjustments are kept per process and applied when it exits, and
- * semctl reads and sets values. A waiter sleeps on its set and looks again after any change to it. */
+/* ipc/sem.c — System V semaphore sets: semget, semop applying a list of operations all at once or not at all
+ * (sleeping until it can, unless IPC_NOWAIT), and SEM_UNDO adjustments kept per process and applied when it
+ * exits. A waiter sleeps on its set and looks again after any change to it. semctl is in semctl.c. */
 #include "ipc.h"
 #include "../syscalls/syscalls.h"
 #include "../kernel/boot.h"
 
 #define SEM_UNDO 0x1000
-#define SEMVMX 32767
 #define SEMAEM SEMVMX
-#define SEMMSL 32000
-#define SEMOPM 500
-#define GETPID 11
-#define GETVAL 12
-#define GETALL 13
-#define GETNCNT 14
-#define GETZCNT 15
-#define SETVAL 16
-#define SETALL 17
-#define SEM_INFO 19
-
-struct sem_k {
-    u16 val;
-    int pid;                     /* the last process that changed it */
-};
-
-struct sem_set {
-    struct ipc_obj perm;         /* first: the table holds &perm */
-    int nsems;
-    i64 otime, ctime;
-    struct sem_k sems[];
-};
 
 /* A task asleep in semop: the operation it blocks on (GETNCNT/GETZCNT count these). On the heap: a thread
- * that exit_group ends never runs again to unlink it (count_waiters prunes such entries). */
+ * that exit_group ends never runs again to unlink it (sem_count_waiters prunes such entries). */
 struct sem_waiter {
     struct sem_waiter *next;
     int tid, id, num;
@@ -49,23 +26,11 @@ struct sem_undo {
 struct sembuf_k { u16 num; i16 op; i16 flg; };
 _Static_assert(sizeof(struct sembuf_k) == 6, "struct sembuf");
 
-/* struct semid64_ds on x86_64 */
-struct semid64_ds_k {
-    struct ipc64_perm_k perm;
-    i64 otime;
-    u64 unused1;
-    i64 ctime;
-    u64 unused2, nsems, unused3, unused4;
-};
-_Static_assert(sizeof(struct semid64_ds_k) == 104, "struct semid64_ds");
-
-struct seminfo_k { int semmap, semmni, semmns, semmnu, semmsl, semopm, semume, semusz, semvmx, semaem; };
-
-static struct ipc_table sem_table = { .last = -1 };
+struct ipc_table sem_table = { .last = -1 };
 static struct sem_waiter *waiters;
 static struct sem_undo *undos;
 
-static struct sem_set *sem_lookup(int id)
+struct sem_set *sem_lookup(int id)
 {
     return (struct sem_set *)ipc_find_id(&sem_table, id);
 }
@@ -110,7 +75,7 @@ static struct sem_undo *undo_get(int pid, struct sem_set *s)
 }
 
 /* SETVAL/SETALL: the adjustments for those semaphores no longer mean anything (num -1: all of them). */
-static void undo_clear(int id, int num)
+void sem_undo_clear(int id, int num)
 {
     for (struct sem_undo *u = undos; u; u = u->next)
         for (int i = 0; u->id == id && i < u->nsems; i++)
@@ -119,7 +84,7 @@ static void undo_clear(int id, int num)
 }
 
 /* Frees the undo entries that match pid (any if 0) and id (any if -1). */
-static void undo_drop(int pid, int id)
+void sem_undo_drop(int pid, int id)
 {
     for (struct sem_undo **pp = &undos; *pp;) {
         struct sem_undo *u = *pp;
@@ -262,10 +227,10 @@ void sem_exit(int pid)
         if (s)
             ipc_wake(s);
     }
-    undo_drop(pid, -1);
+    sem_undo_drop(pid, -1);
 }
 
-static int count_waiters(int id, int num, bool zero)
+int sem_count_waiters(int id, int num, bool zero)
 {
     int n = 0;
     for (struct sem_waiter **pp = &waiters; *pp;) {
@@ -279,158 +244,4 @@ static int count_waiters(int id, int num, bool zero)
         pp = &w->next;
     }
     return n;
-}
-
-static long sem_setval(int id, int num, int val)
-{
-    if (val < 0 || val > SEMVMX)
-        return -ERANGE;
-    struct sem_set *s = sem_lookup(id);
-    if (!s)
-        return -EINVAL;
-    if (num < 0 || num >= s->nsems)
-        return -EINVAL;
-    long rc = ipc_perm_check(&s->perm, 0222);
-    if (rc)
-        return rc;
-    s->sems[num] = (struct sem_k){ (u16)val, current_proc()->pid };
-    undo_clear(id, num);
-    s->ctime = ipc_now();
-    ipc_wake(s);
-    return 0;
-}
-
-static long sem_setall(struct sem_set *s, void *uarray)
-{
-    u16 *v = kmalloc((size_t)s->nsems * sizeof(u16));
-    if (!v)
-        return -ENOMEM;
-    long rc = copy_from_user(v, uarray, (size_t)s->nsems * sizeof(u16));
-    for (int i = 0; !rc && i < s->nsems; i++)
-        if (v[i] > SEMVMX)
-            rc = -ERANGE;
-    for (int i = 0; !rc && i < s->nsems; i++)
-        s->sems[i] = (struct sem_k){ v[i], current_proc()->pid };
-    kfree(v);
-    if (rc)
-        return rc;
-    undo_clear(s->perm.id, -1);
-    s->ctime = ipc_now();
-    ipc_wake(s);
-    return 0;
-}
-
-static long sem_getall(struct sem_set *s, void *uarray)
-{
-    u16 *v = kmalloc((size_t)s->nsems * sizeof(u16));
-    if (!v)
-        return -ENOMEM;
-    for (int i = 0; i < s->nsems; i++)
-        v[i] = s->sems[i].val;
-    long rc = copy_to_user(uarray, v, (size_t)s->nsems * sizeof(u16));
-    kfree(v);
-    return rc;
-}
-
-/* GETVAL GETPID GETNCNT GETZCNT GETALL SETALL, checked in Linux's order (semctl_main). */
-static long sem_main(int id, int num, int cmd, u64 arg)
-{
-    struct sem_set *s = sem_lookup(id);
-    if (!s)
-        return -EINVAL;
-    long rc = ipc_perm_check(&s->perm, cmd == SETALL ? 0222 : 0444);
-    if (rc)
-        return rc;
-    if (cmd == GETALL)
-        return sem_getall(s, (void *)arg);
-    if (cmd == SETALL)
-        return sem_setall(s, (void *)arg);
-    if (num < 0 || num >= s->nsems)
-        return -EINVAL;
-    switch (cmd) {
-    case GETVAL: return s->sems[num].val;
-    case GETPID: return s->sems[num].pid;
-    case GETNCNT: return count_waiters(id, num, false);
-    default: return count_waiters(id, num, true); /* GETZCNT */
-    }
-}
-
-static long sem_info(void *ubuf)
-{
-    struct seminfo_k i = { .semmap = SEMMSL * IPC_SLOTS, .semmni = IPC_SLOTS, .semmns = SEMMSL * IPC_SLOTS,
-                           .semmnu = SEMMSL * IPC_SLOTS, .semmsl = SEMMSL, .semopm = SEMOPM, .semume = SEMOPM,
-                           .semusz = 20, .semvmx = SEMVMX, .semaem = SEMAEM };
-    if (copy_to_user(ubuf, &i, sizeof(i)))
-        return -EFAULT;
-    int top = 0;
-    for (int n = 0; n < IPC_SLOTS; n++)
-        if (sem_table.slot[n])
-            top = n;
-    return top;
-}
-
-/* IPC_STAT, IPC_SET, IPC_RMID */
-static long sem_perm_cmd(int id, int cmd, void *ubuf)
-{
-    struct semid64_ds_k d;
-    if (cmd == IPC_SET && copy_from_user(&d, ubuf, sizeof(d)))
-        return -EFAULT;
-    struct sem_set *s = sem_lookup(id);
-    if (!s)
-        return -EINVAL;
-    if (cmd == IPC_STAT) {
-        long rc = ipc_perm_check(&s->perm, 0444);
-        if (rc)
-            return rc;
-        d = (struct semid64_ds_k){ .otime = s->otime, .ctime = s->ctime, .nsems = (u64)s->nsems };
-        ipc_perm_out(&s->perm, &d.perm);
-        return copy_to_user(ubuf, &d, sizeof(d));
-    }
-    if (!ipc_owner(&s->perm))
-        return -EPERM;
-    if (cmd == IPC_SET) {
-        ipc_perm_set(&s->perm, &d.perm);
-        s->ctime = ipc_now();
-        return 0;
-    }
-    ipc_remove(&sem_table, &s->perm); /* IPC_RMID: waiters wake to EIDRM */
-    undo_drop(0, id);
-    ipc_wake(s);
-    kfree(s);
-    return 0;
-}
-
-SYSCALL(semctl)
-{
-    int id = (int)a0, num = (int)a1, cmd = (int)a2;
-    if (id < 0)
-        return -EINVAL;
-    switch (cmd) {
-    case IPC_INFO:
-    case SEM_INFO:
-        return sem_info((void *)a3);
-    case GETVAL: case GETPID: case GETNCNT: case GETZCNT: case GETALL: case SETALL:
-        return sem_main(id, num, cmd, a3);
-    case SETVAL:
-        return sem_setval(id, num, (int)a3);
-    case IPC_STAT: case IPC_SET: case IPC_RMID:
-        return sem_perm_cmd(id, cmd, (void *)a3);
-    default:
-        return -EINVAL;
-    }
-}
-
-int ipc_proc_sem(char *buf, size_t size)
-{
-    size_t n = 0;
-#define OUT(...) (n += (size_t)ksnprintf(buf + n, n < size ? size - n : 0, __VA_ARGS__))
-    OUT("       key      semid perms      nsems   uid   gid  cuid  cgid      otime      ctime\n");
-    for (int i = 0; i < IPC_SLOTS; i++) {
-        struct sem_set *s = (struct sem_set *)sem_table.slot[i];
-        if (s)
-            OUT("%10d %10d  %4o %10d %5u %5u %5u %5u %10ld %10ld\n", s->perm.key, s->perm.id, s->perm.mode,
-                s->nsems, s->perm.uid, s->perm.gid, s->perm.cuid, s->perm.cgid, s->otime, s->ctime);
-    }
-#undef OUT
-    return (int)MIN(n, size);
 }
