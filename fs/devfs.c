@@ -4,15 +4,24 @@
 #include "../kernel/mm.h"
 #include "../kernel/boot.h"
 
+/* /dev is its own superblock ("devtmpfs"), mounted over the root's /dev at the first device. Nodes packed
+ * in the initrd's /dev are hidden by it, as on Linux. */
 static struct inode *dev_dir(void)
 {
-    struct inode *d = ramfs_lookup(vfs_root, "dev", 3);
-    int err;
-    if (!d)
-        d = ramfs_mkdir(vfs_root, "dev", 0755, &err);
-    if (!d || !S_ISDIR(d->mode))
+    static struct inode *root;
+    if (root)
+        return root;
+    struct super_block *sb = sb_new("devtmpfs", "devtmpfs");
+    root = sb ? ramfs_new_root(sb) : NULL;
+    if (!root)
         panic("cannot create /dev");
-    return d;
+    sb->root = root;
+    root->mode = S_IFDIR | 0755;
+    kfree(sb->opts);
+    sb->opts = kstrdup(",nosuid,relatime");
+    if (vfs_mount_path("/dev", sb))
+        panic("cannot mount /dev");
+    return root;
 }
 
 struct inode *devfs_add(const char *name, u32 mode, u64 rdev, const struct file_ops *ops, void *priv)

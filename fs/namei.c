@@ -14,10 +14,11 @@ static int follow(struct inode *dir, struct inode *link, int *links, struct inod
         *out = link->resolve(link);
         return *out ? 0 : -ENOENT;
     }
-    if (link->refresh)
-        link->refresh(link);
+    const char *target = vfs_readlink(link);
+    if (!target)
+        return -EIO;
     struct walk t;
-    int rc = walk_rel(dir, link->target, WALK_FOLLOW, links, &t);
+    int rc = walk_rel(dir, target, WALK_FOLLOW, links, &t);
     if (rc)
         return rc;
     if (!t.node)
@@ -26,15 +27,27 @@ static int follow(struct inode *dir, struct inode *link, int *links, struct inod
     return 0;
 }
 
+/* What a directory shows: the root of whatever is mounted on it (mounts may stack). */
+struct inode *vfs_covering(struct inode *dir)
+{
+    while (dir->mounted)
+        dir = dir->mounted;
+    return dir;
+}
+
+/* One component. ".." of a filesystem's root climbs to the directory it covers first, so it leaves the
+ * mount as Linux does; a child that is a mount point leads into the mounted filesystem. */
 static struct inode *step(struct inode *dir, const char *c, size_t len)
 {
-    if (dir->refresh)
-        dir->refresh(dir);
     if (len == 1 && c[0] == '.')
         return dir;
-    if (len == 2 && c[0] == '.' && c[1] == '.')
-        return dir->parent;
-    return ramfs_lookup(dir, c, len);
+    if (len == 2 && c[0] == '.' && c[1] == '.') {
+        while (dir->sb && dir->sb->covered && dir == dir->sb->root)
+            dir = dir->sb->covered;
+        return vfs_covering(dir->parent ? dir->parent : dir);
+    }
+    struct inode *child;
+    return vfs_child(dir, c, len, &child) ? NULL : vfs_covering(child);
 }
 
 static int walk_rel(struct inode *dir, const char *p, unsigned flags, int *links, struct walk *w)
@@ -42,11 +55,12 @@ static int walk_rel(struct inode *dir, const char *p, unsigned flags, int *links
     if (!*p)
         return -ENOENT;
     if (*p == '/')
-        dir = vfs_root;
+        dir = vfs_covering(vfs_root);
     while (*p == '/')
         p++;
     if (!*p) { /* "/" itself */
-        *w = (struct walk){ .dir = vfs_root, .node = vfs_root, .name = "/", .trailing_slash = true };
+        struct inode *r = vfs_covering(vfs_root);
+        *w = (struct walk){ .dir = r, .node = r, .name = "/", .trailing_slash = true };
         return 0;
     }
     for (;;) {
@@ -75,9 +89,10 @@ static int walk_rel(struct inode *dir, const char *p, unsigned flags, int *links
                 }
                 if (++*links > SYMLOOP_MAX)
                     return -ELOOP;
-                if (child->refresh)
-                    child->refresh(child);
-                return walk_rel(dir, child->target, flags | WALK_FOLLOW, links, w);
+                const char *target = vfs_readlink(child);
+                if (!target)
+                    return -EIO;
+                return walk_rel(dir, target, flags | WALK_FOLLOW, links, w);
             }
             if (slash && child && !S_ISDIR(child->mode))
                 return -ENOTDIR;
@@ -114,19 +129,34 @@ int vfs_lookup(struct inode *cwd, const char *path, unsigned flags, struct inode
     return 0;
 }
 
-/* Builds the path from the root down by walking parents and finding each one's name in its parent. */
+/* The name dir has in its parent: ramfs keeps children lists; other filesystems remember the name an inode
+ * was found by (vfs.h: inode->name). NULL when it has none (removed). */
+static const char *name_in_parent(struct inode *d)
+{
+    if (d->parent->iops != &ramfs_iops)
+        return d->name;
+    if (d->nlink == 0)
+        return NULL; /* the directory was removed */
+    for (struct dirent_node *e = d->parent->children; e; e = e->next)
+        if (e->inode == d)
+            return e->name;
+    return NULL;
+}
+
+/* Builds the path from the root down by walking parents (and out of mounts) and naming each step. */
 int vfs_path_of(struct inode *dir, char *buf, size_t size)
 {
     char tmp[PATH_MAX];
     size_t at = sizeof(tmp) - 1;
     tmp[at] = 0;
-    for (struct inode *d = dir; d != d->parent; d = d->parent) {
-        if (d->nlink == 0)
-            return -ENOENT; /* the directory was removed */
-        const char *name = NULL;
-        for (struct dirent_node *e = d->parent->children; e; e = e->next)
-            if (e->inode == d)
-                name = e->name;
+    for (struct inode *d = dir;;) {
+        if (d->sb && d->sb->covered && d == d->sb->root) {
+            d = d->sb->covered;
+            continue;
+        }
+        if (!d->parent || d == d->parent)
+            break;
+        const char *name = name_in_parent(d);
         if (!name)
             return -ENOENT;
         size_t len = strlen(name);
@@ -135,6 +165,7 @@ int vfs_path_of(struct inode *dir, char *buf, size_t size)
         at -= len;
         memcpy(tmp + at, name, len);
         tmp[--at] = '/';
+        d = d->parent;
     }
     if (at == sizeof(tmp) - 1)
         tmp[--at] = '/';

@@ -198,6 +198,5 @@ int p9_readlink(struct p9_client *c, u32 fid, char *buf, u32 cap);
 int p9_fsync(struct p9_client *c, u32 fid, bool datasync);
 int p9_statfs(struct p9_client *c, u32 fid, struct p9_statfs *s);
 int p9_clunk(struct p9_client *c, u32 fid);          /* the fid is free afterwards, whatever the server says */
-void p9_selftest(void);                              /* fs/p9_selftest.c: `selftest=9p` */
 
 #endif

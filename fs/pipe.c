@@ -87,7 +87,6 @@ static unsigned pipe_poll_write(struct file *f)
     return p->readers ? (p->len < PIPE_SIZE ? POLLOUT : 0) : POLLERR;
 }
 
-static const struct file_ops fifo_ops;
 
 static void pipe_drop(struct pipe *p)
 {
@@ -197,26 +196,8 @@ static int fifo_open(struct file *f)
     return 0;
 }
 
-static const struct file_ops fifo_ops = { .open = fifo_open };
-
-struct inode *fifo_make(struct inode *dir, const char *name, u32 mode, int *err)
-{
-    if (ramfs_lookup(dir, name, strlen(name))) {
-        *err = -EEXIST;
-        return NULL;
-    }
-    struct inode *ino = ramfs_new_inode(S_IFIFO | (mode & 07777));
-    if (!ino) {
-        *err = -ENOSPC;
-        return NULL;
-    }
-    ino->fops = &fifo_ops;
-    if ((*err = ramfs_link(dir, name, ino))) {
-        kfree(ino);
-        return NULL;
-    }
-    return ino;
-}
+/* What opening a named FIFO gives, on any filesystem (its inode is only the rendezvous). */
+const struct file_ops fifo_ops = { .open = fifo_open };
 
 int pipe_create(struct file **rd, struct file **wr, u32 flags)
 {

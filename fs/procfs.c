@@ -40,12 +40,12 @@ static int gen_version(char *buf, size_t size)
 
 static int gen_mounts(char *buf, size_t size)
 {
-    return ksnprintf(buf, size, "rootfs / tmpfs rw 0 0\nproc /proc proc rw 0 0\ndevtmpfs /dev devtmpfs rw 0 0\n");
+    return mounts_text(buf, size); /* fs/mount.c: the mount table as it is now */
 }
 
 static int gen_filesystems(char *buf, size_t size)
 {
-    return ksnprintf(buf, size, "nodev\ttmpfs\nnodev\tproc\nnodev\tdevtmpfs\n");
+    return ksnprintf(buf, size, "nodev\ttmpfs\nnodev\tproc\nnodev\tdevtmpfs\nnodev\t9p\n");
 }
 
 static const char *const cpu_flag_names[32] = {
@@ -364,7 +364,7 @@ static void refresh_cwd(struct inode *link)
 static struct inode *resolve_root(struct inode *link)
 {
     (void)link;
-    return vfs_root;
+    return vfs_covering(vfs_root);
 }
 
 static struct inode *resolve_fd(struct inode *link)
@@ -571,7 +571,13 @@ static const struct { const char *dir, *name; proc_gen gen; } proc_files[] = {
 
 void procfs_init(void)
 {
-    struct inode *proc = proc_mkdir(vfs_root, "proc");
+    /* its own superblock, mounted over /proc (anything packed there is hidden, as on Linux) */
+    struct super_block *sb = sb_new("proc", "proc");
+    struct inode *proc = sb ? ramfs_new_root(sb) : NULL;
+    if (!proc || (sb->root = proc, proc->mode = S_IFDIR | 0555, vfs_mount_path("/proc", sb)))
+        panic("cannot mount /proc");
+    kfree(sb->opts);
+    sb->opts = kstrdup(",nosuid,nodev,noexec,relatime");
     proc_root = proc;
     for (size_t i = 0; i < ARRAY_SIZE(proc_files); i++)
         proc_add(sys_dir(proc, proc_files[i].dir), proc_files[i].name, proc_files[i].gen);

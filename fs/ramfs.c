@@ -8,27 +8,54 @@
 
 struct inode *vfs_root;
 static u64 next_ino = 1;
+static struct super_block *root_sb;
 
-struct inode *ramfs_new_inode(u32 mode)
+static struct inode *ramfs_alloc(struct super_block *sb, u32 mode)
 {
     struct inode *ino = kzalloc(sizeof(*ino));
     if (!ino)
         return NULL;
     ino->ino = next_ino++;
+    ino->sb = sb;
+    ino->iops = &ramfs_iops;
     ino->mode = mode;
     ino->atime = ino->mtime = ino->ctime = vfs_now();
     if (S_ISDIR(mode))
         ino->fops = &ramfs_dir_ops;
     else if (S_ISREG(mode))
         ino->fops = &ramfs_file_ops;
+    else if ((mode & S_IFMT) == S_IFIFO)
+        ino->fops = &fifo_ops;
     return ino;
+}
+
+/* Unnamed inodes (pipes, sockets, memfd) belong to the root filesystem. */
+struct inode *ramfs_new_inode(u32 mode)
+{
+    return ramfs_alloc(root_sb, mode);
+}
+
+struct inode *ramfs_new_root(struct super_block *sb)
+{
+    struct inode *r = ramfs_alloc(sb, S_IFDIR | 01777);
+    if (r) {
+        r->nlink = 2;
+        r->parent = r;
+        r->refs = 1; /* the mount's */
+    }
+    return r;
 }
 
 void ramfs_init(void)
 {
-    vfs_root = ramfs_new_inode(S_IFDIR | 0755);
+    root_sb = sb_new("tmpfs", "rootfs"); /* as the initramfs root is listed: a tmpfs */
+    if (!root_sb)
+        panic("no memory for the root filesystem");
+    vfs_root = ramfs_alloc(root_sb, S_IFDIR | 0755);
     vfs_root->nlink = 2;
     vfs_root->parent = vfs_root;
+    vfs_root->refs = 1;
+    root_sb->root = vfs_root;
 }
 
 static void inode_free(struct inode *ino)
@@ -46,10 +73,11 @@ void inode_get(struct inode *ino)
     ino->refs++;
 }
 
-/* An inode lives while it has a name (nlink) or a user (refs). */
+/* A ramfs inode lives while it has a name (nlink) or a user (refs); other filesystems' inodes belong to
+ * their superblock's cache (9pfs.c), so only the count changes. */
 void inode_put(struct inode *ino)
 {
-    if (--ino->refs == 0 && ino->nlink == 0)
+    if (--ino->refs == 0 && ino->nlink == 0 && ino->iops == &ramfs_iops)
         inode_free(ino);
 }
 
@@ -98,6 +126,8 @@ int ramfs_link(struct inode *dir, const char *name, struct inode *child)
     struct dirent_node *d = dirent_alloc(name);
     if (!d)
         return -ENOSPC;
+    if (!child->nlink)
+        child->sb = dir->sb; /* a new node (devfs, procfs) joins its directory's filesystem */
     attach(dir, d, child);
     return 0;
 }
@@ -160,8 +190,6 @@ static bool is_ancestor(struct inode *a, struct inode *b)
     }
 }
 
-#define RENAME_NOREPLACE 1
-
 int ramfs_rename(struct inode *odir, const char *oname, struct inode *ndir, const char *nname, unsigned flags)
 {
     struct dirent_node *oprev, *od = find_entry(odir, oname, &oprev);
@@ -203,7 +231,7 @@ static struct inode *create_node(struct inode *dir, const char *name, u32 mode, 
         *err = -EEXIST;
         return NULL;
     }
-    struct inode *ino = ramfs_new_inode(mode);
+    struct inode *ino = ramfs_alloc(dir->sb, mode);
     if (!ino) {
         *err = -ENOSPC;
         return NULL;
@@ -322,3 +350,54 @@ int ramfs_truncate(struct inode *ino, u64 size)
     ino->mtime = ino->ctime = vfs_now();
     return 0;
 }
+
+/* ---- the inode operations table (vfs.h) ---- */
+
+static int rf_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
+{
+    *out = ramfs_lookup(dir, name, len);
+    return *out ? 0 : -ENOENT;
+}
+
+/* Any type: regular files, directories, FIFOs and socket names. */
+static struct inode *rf_create(struct inode *dir, const char *name, u32 mode, int *err)
+{
+    return create_node(dir, name, mode, err);
+}
+
+/* Cookies: 0 ".", 1 "..", 2 + i the i-th entry in creation order. */
+static int rf_readdir(struct inode *dir, struct dir_context *ctx)
+{
+    if (!vfs_emit_dots(dir, ctx))
+        return 0;
+    struct dirent_node *d = dir->children;
+    for (u64 i = 2; d && i < ctx->pos; i++)
+        d = d->next;
+    for (; d; d = d->next)
+        if (!ctx->emit(ctx, d->name, strlen(d->name), d->inode->ino, vfs_dtype(d->inode->mode), ctx->pos + 1))
+            break;
+    return 0;
+}
+
+static int rf_readlink(struct inode *ino)
+{
+    return ino->target ? 0 : -EINVAL;
+}
+
+static int rf_setattr(struct inode *ino, const struct iattr *ia)
+{
+    if (ia->valid & ATTR_SIZE)
+        ramfs_truncate(ino, ia->size);
+    return 0; /* the generic fields are set by the VFS */
+}
+
+static u8 *rf_page(struct inode *ino, u64 pos)
+{
+    return ramfs_page(ino, pos);
+}
+
+const struct inode_ops ramfs_iops = {
+    .lookup = rf_lookup, .create = rf_create, .symlink = ramfs_symlink, .link = ramfs_link,
+    .unlink = ramfs_unlink, .rename = ramfs_rename, .readdir = rf_readdir, .readlink = rf_readlink,
+    .setattr = rf_setattr, .kread = ramfs_pread, .page = rf_page,
+};

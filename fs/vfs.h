@@ -1,5 +1,11 @@
-/* fs/vfs.h — files and the namespace: inodes (ramfs nodes, device nodes, synthetic files), open file
- * objects with ops, the per-process fd table, and path lookup. */
+/* fs/vfs.h — files and the namespace. Its parts, top to bottom (each file's opening comment is its contract):
+ *   path walk across mount points ........................................ namei.c
+ *   mounts: superblocks, the mount table, mount(2), /proc/mounts ........ mount.c
+ *   VFS calls: generic checks once, then the filesystem's inode op ....... vfs.c
+ *   filesystems, each behind one struct inode_ops: ramfs/tmpfs (ramfs.c, file.c), 9p (9pfs.c); /dev and
+ *     /proc are ramfs trees with synthetic nodes (devfs.c, procfs.c) on their own superblocks
+ *   open files and fd tables ............................................. file.c
+ * docs/vfs.md tells how a new filesystem plugs in. */
 #ifndef SKIFF_VFS_H
 #define SKIFF_VFS_H
 
@@ -59,6 +65,75 @@ struct file_ops {
 #define POLLHUP 0x010
 #define POLLNVAL 0x020
 
+#define DT_UNKNOWN 0
+#define DT_FIFO 1
+#define DT_CHR 2
+#define DT_DIR 4
+#define DT_BLK 6
+#define DT_REG 8
+#define DT_LNK 10
+#define DT_SOCK 12
+
+#define RENAME_NOREPLACE 1
+#define RENAME_EXCHANGE 2
+#define RENAME_WHITEOUT 4
+
+struct super_block;
+
+/* readdir hands each entry to emit with the cookie of the entry after it; emit returns false when there is
+ * no room (readdir stops; that entry is offered again next time). The VFS sets pos = next after each
+ * accepted entry: cookies are the filesystem's own (getdents64's d_off, lseek on a directory). */
+struct dir_context {
+    bool (*emit)(struct dir_context *ctx, const char *name, size_t len, u64 ino, u8 dtype, u64 next);
+    u64 pos;                        /* where to start: 0 is the beginning (".") */
+};
+
+#define ATTR_MODE 1
+#define ATTR_UID 2
+#define ATTR_GID 4
+#define ATTR_SIZE 8
+#define ATTR_ATIME 16
+#define ATTR_MTIME 32
+#define ATTR_CTIME 64
+struct iattr {                      /* what setattr changes: the fields named in valid (ATTR_*) */
+    u32 valid;
+    u32 mode;                       /* permission bits only: the type never changes */
+    u32 uid, gid;
+    u64 size;
+    struct timespec64 atime, mtime; /* resolved by the caller: no UTIME_NOW/UTIME_OMIT here */
+};
+
+/* Inode operations: one table per filesystem. The VFS (vfs.c) has checked, before a namespace op runs: the
+ * directory is a directory; the name is not "." or ".."; the superblock is writable (EROFS); link and
+ * rename stay inside one superblock (EXDEV); victims are not mount points (EBUSY). Every op returns 0 or
+ * -errno (or the inode, with *err set on NULL). Inodes a filesystem hands out stay valid while the
+ * superblock is mounted (ramfs: while named or held; 9p: cached per superblock). */
+struct inode_ops {
+    /* *out, or -ENOENT. name: len bytes, not NUL-terminated. */
+    int (*lookup)(struct inode *dir, const char *name, size_t len, struct inode **out);
+    /* A new node of mode's type (S_IFREG, S_IFDIR, S_IFIFO, S_IFSOCK; permission bits already masked);
+     * EEXIST when the name is taken. */
+    struct inode *(*create)(struct inode *dir, const char *name, u32 mode, int *err);
+    struct inode *(*symlink)(struct inode *dir, const char *name, const char *target, int *err);
+    int (*link)(struct inode *dir, const char *name, struct inode *target);
+    /* want_dir: rmdir (ENOTDIR for a non-directory, ENOTEMPTY); else unlink (EISDIR for a directory). */
+    int (*unlink)(struct inode *dir, const char *name, bool want_dir);
+    int (*rename)(struct inode *odir, const char *oname, struct inode *ndir, const char *nname, unsigned flags);
+    int (*readdir)(struct inode *dir, struct dir_context *ctx);   /* including "." and ".." */
+    /* Symlinks: make ino->target current (a kmalloc'ed string the inode owns). */
+    int (*readlink)(struct inode *ino);
+    int (*getattr)(struct inode *ino);            /* optional: refresh mode/nlink/size/times from the store */
+    int (*setattr)(struct inode *ino, const struct iattr *ia);
+    /* Data in the kernel: exec, /proc, sendfile. Bytes read (short at EOF) or -errno. */
+    ssize_t (*kread)(struct inode *ino, void *kbuf, size_t n, u64 off);
+    /* The page cache: the page holding file offset pos, read in (or allocated) if absent; NULL when out of
+     * memory or unreadable. mmap and exec map these pages. */
+    u8 *(*page)(struct inode *ino, u64 pos);
+    int (*writeback)(struct inode *ino);          /* optional: shared-mapped pages back to the store */
+    int (*fsync)(struct inode *ino, bool datasync); /* optional */
+    struct inode *(*real)(struct inode *ino);     /* optional: the inode that holds the data (overlay) */
+};
+
 struct dirent_node {
     char *name;
     struct inode *inode;
@@ -71,6 +146,11 @@ struct inode {
     u64 size, rdev;
     struct timespec64 atime, mtime, ctime;
     int refs;                       /* open files and the cwd; the namespace holds it through nlink */
+    const struct inode_ops *iops;
+    struct super_block *sb;
+    struct inode *mounted;          /* a mount point: the root of what is mounted on it (namei.c) */
+    char *name;                     /* filesystems without children lists (9p): the name it was found by */
+    void *fs;                       /* the filesystem's own state (9p: its fid and cache) */
     int mapcount;                   /* shared mappings of its pages (truncate must not free them) */
     const struct file_ops *fops;    /* what open() gives: ramfs ops for files, a driver's for devices */
     struct inode *parent;           /* directories: for ".." */
@@ -97,10 +177,76 @@ struct file {
     void *priv;
 };
 
-/* ramfs.c — the in-memory filesystem that is the root. */
+/* A mounted filesystem instance. */
+#define SB_RDONLY 1
+struct fs_type;
+struct super_block {
+    const struct fs_type *type;
+    struct inode *root;
+    struct inode *covered;          /* the directory it is mounted on (NULL for the root filesystem) */
+    unsigned flags;                 /* SB_RDONLY */
+    u64 dev;                        /* st_dev of its inodes */
+    char *source;                   /* /proc/mounts' first column */
+    char *opts;                     /* extra options for /proc/mounts ("" or ",trans=virtio,...") */
+    int (*statfs)(struct super_block *sb, u64 *out);  /* optional: the struct statfs words as Linux's */
+    void (*sync)(struct super_block *sb);             /* optional: write back what it holds */
+    void *priv;
+};
+struct fs_type {
+    const char *name;               /* as mount -t and /proc/mounts say it */
+    /* A new instance: source and data as mount(2) gives them (kernel strings, data may be NULL). */
+    int (*mount)(const char *source, const char *data, unsigned flags, struct super_block **out);
+};
+
+/* mount.c */
+struct super_block *sb_new(const char *type_name, const char *source);
+int vfs_mount_at(struct inode *dir, struct super_block *sb);    /* dir: an existing directory */
+int vfs_mount_path(const char *path, struct super_block *sb);  /* path made (mkdir -p) if missing */
+int vfs_umount(struct inode *root, int flags);
+int mounts_text(char *buf, size_t size);                        /* /proc/mounts */
+void vfs_sync_all(void);                                        /* every superblock's sync (exit, poweroff) */
+int vfs_move_mount(struct super_block *sb, const char *path);
+struct super_block *vfs_mounted_type(const char *name);         /* the first mount of a type, or NULL */
+/* mount_boot.c: /.skiff/mounts' records (type, source, target, options; each NUL-ended). 0, or -errno with
+ * *why naming the target that failed. A live root ("/") takes /dev and /proc along and gets a fresh /tmp. */
+int vfs_boot_mounts(const char *buf, size_t len, const char **why);
+extern const struct fs_type tmpfs_type, p9fs_type;
+
+/* vfs.c — namespace operations with the generic checks, then the inode's filesystem. */
+int vfs_child(struct inode *dir, const char *name, size_t len, struct inode **out); /* no "." / ".." */
+struct inode *vfs_create(struct inode *dir, const char *name, u32 mode, int *err);
+struct inode *vfs_symlink(struct inode *dir, const char *name, const char *target, int *err);
+int vfs_link(struct inode *dir, const char *name, struct inode *target);
+int vfs_unlink(struct inode *dir, const char *name, bool want_dir);
+int vfs_rename(struct inode *odir, const char *oname, struct inode *ndir, const char *nname, unsigned flags);
+int vfs_readdir(struct inode *dir, struct dir_context *ctx);
+const char *vfs_readlink(struct inode *ino);                   /* the target, or NULL */
+int vfs_getattr(struct inode *ino);
+int vfs_setattr(struct inode *ino, const struct iattr *ia);
+int vfs_truncate(struct inode *ino, u64 size);
+ssize_t vfs_kread(struct inode *ino, void *kbuf, size_t n, u64 off);
+u8 *vfs_page(struct inode *ino, u64 pos);
+u8 *vfs_cached_page(struct inode *ino, u64 pos);               /* without reading: NULL when absent */
+int vfs_writeback(struct inode *ino);
+int vfs_fsync(struct inode *ino, bool datasync);
+struct inode *vfs_real(struct inode *ino);     /* the inode holding the data: ino, or an overlay's layer */
+bool vfs_readonly(const struct inode *ino);
+u8 vfs_dtype(u32 mode);
+bool vfs_emit_dots(struct inode *dir, struct dir_context *ctx);  /* "." and ".." at pos 0 and 1 */
+
+/* overlay.c: a RAM layer over a read-only filesystem (the live root of --rootfs DIR). */
+int overlay_mount(struct super_block *lower, struct super_block **out);
+
+/* 9pfs.c */
+void p9fs_mapped_shared(struct inode *ino);   /* a shared writable mapping touched its pages */
+bool p9fs_file(const struct file *f);          /* an open regular file of a 9P volume */
+
+/* ramfs.c — the in-memory filesystem that is the root (and tmpfs, /dev, /proc). */
 extern struct inode *vfs_root;
+extern const struct inode_ops ramfs_iops;
 void ramfs_init(void);
 struct inode *ramfs_new_inode(u32 mode);
+struct inode *ramfs_new_root(struct super_block *sb);          /* a tmpfs instance's root directory */
 void inode_get(struct inode *ino);
 void inode_put(struct inode *ino);
 struct inode *ramfs_lookup(struct inode *dir, const char *name, size_t len);
@@ -129,6 +275,7 @@ struct walk {
 int vfs_walk(struct inode *cwd, const char *path, unsigned flags, struct walk *w);
 int vfs_lookup(struct inode *cwd, const char *path, unsigned flags, struct inode **out);
 int vfs_path_of(struct inode *dir, char *buf, size_t size); /* absolute path of a directory */
+struct inode *vfs_covering(struct inode *dir);  /* the root of what is mounted on dir, or dir itself */
 char *vfs_walk_path(const struct walk *w); /* kmalloc'ed absolute path of what a walk found, or NULL */
 
 /* cpio.c — unpack a newc archive into the ramfs. */
@@ -173,7 +320,7 @@ int fd_close(struct fdtable *t, int fd);
 /* pipe.c — pipes: a 64 KiB ring shared by a read end and a write end. */
 int pipe_create(struct file **rd, struct file **wr, u32 flags);
 bool pipe_inode(const struct inode *ino);   /* a pipe's anonymous inode (S_IFIFO, no name) */
-struct inode *fifo_make(struct inode *dir, const char *name, u32 mode, int *err); /* mknod S_IFIFO */
+extern const struct file_ops fifo_ops;      /* a named FIFO's file ops (any filesystem's S_IFIFO inodes) */
 
 /* eventfd.c, epoll.c */
 struct file *eventfd_create(u64 initval, u32 flags);

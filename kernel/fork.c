@@ -260,6 +260,11 @@ static noreturn void proc_end(int code, int sig)
             klog_write(" = ?\n", 5);
         int status = sig ? 128 + sig : code & 0xff;
         klog("skiff: program exited with status %d\n", status);
+        vfs_sync_all();
+        if (deadline_hit && sig == SIGKILL) {
+            proc_diag("skiff: timed out after %s seconds\n", boot_arg("deadline"));
+            status = 124; /* as `timeout` and tools/skiff --timeout say it */
+        } /* shared mappings of host files, its own and any other process's, reach the host */
         console_flush();
         power_off(status);
     }

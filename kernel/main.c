@@ -9,7 +9,6 @@
 #include "../drivers/console.h"
 #include "../drivers/pci.h"
 #include "../fs/vfs.h"
-#include "../fs/p9.h"
 #include "../net/net.h"
 #include "../syscalls/syscalls.h"
 
@@ -57,8 +56,6 @@ static void selftest(void)
         return;
     if (!strcmp(t, "panic"))
         panic("selftest: a deliberate panic");
-    if (!strcmp(t, "9p"))
-        p9_selftest(); /* the 9P client against volume skiffv0; not in a suite yet: the VM does not end after it */
     if (!strcmp(t, "fault"))
         *(volatile u64 *)0xffff9000deadbeefull = 1; /* unmapped kernel address */
 }

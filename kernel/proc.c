@@ -7,6 +7,7 @@
 #include "../drivers/console.h"
 #include "../drivers/serial.h"
 #include "../syscalls/syscalls.h"
+#include "../fs/p9.h"
 
 struct task *current;
 
@@ -24,7 +25,7 @@ static char *take_file(const char *path, size_t *len)
     char *buf = kmalloc(w.node->size + 1);
     if (!buf)
         boot_fail("skiff: out of memory reading %s (give the VM more: tools/skiff run --mem)", path);
-    *len = ramfs_pread(w.node, buf, w.node->size, 0);
+    *len = vfs_kread(w.node, buf, w.node->size, 0);
     buf[*len] = 0;
     ramfs_unlink(w.dir, w.name, false);
     return buf;
@@ -63,8 +64,8 @@ static struct task *proc_create_init(void)
     t->fpu = fpu;
     p->pid = p->pgid = p->sid = 1;
     p->umask = 022;
-    p->cwd = vfs_root;
-    inode_get(vfs_root);
+    p->cwd = vfs_covering(vfs_root);
+    inode_get(p->cwd);
     for (int i = 0; i < RLIM_NLIMITS; i++)
         p->rlimits[i] = (struct rlimit64){ ~0ull, ~0ull };
     p->rlimits[3] = (struct rlimit64){ USER_STACK_SIZE, ~0ull };   /* RLIMIT_STACK */
@@ -100,6 +101,24 @@ static void open_stdio(struct proc *p, struct inode *stdin_file)
     fd_install(p->fdt, in, 0, false);
     fd_install(p->fdt, out, 1, false);
     fd_install(p->fdt, err, 2, false);
+}
+
+/* The host directories tools/skiff shares (-v, --rootfs DIR): before the program starts, and after every
+ * other /.skiff file is read (a live root hides the packed one). */
+static void mount_volumes(void)
+{
+    size_t len = 0;
+    char *m = take_file("/.skiff/mounts", &len);
+    const char *why = "";
+    int rc = m ? vfs_boot_mounts(m, len, &why) : 0;
+    if (rc) {
+        char list[128];
+        p9_trans_list(list, sizeof(list));
+        boot_fail("skiff: cannot mount the volume at %s: %s (error %d; virtio-9p devices present: %s)", why,
+                  rc == -ENOENT ? "no virtio-9p device with its tag" : rc == -EROFS ? "read-only file system"
+                  : "mount failed", -rc, list);
+    }
+    kfree(m);
 }
 
 static struct inode *take_stdin(void)
@@ -188,11 +207,28 @@ void proc_start_init(void)
     struct inode *stdin_file = take_stdin();
     size_t clen = 0;
     char *cwd = take_file("/.skiff/cwd", &clen);
+    mount_volumes();
+    const char *deadline = boot_arg("deadline");
+    if (deadline) {
+        u64 ns = 0, scale = 1000000000ull; /* S[.fraction] seconds */
+        const char *c = deadline;
+        for (; *c >= '0' && *c <= '9'; c++)
+            ns = ns * 10 + (u64)(*c - '0') * scale;
+        if (*c == '.')
+            for (c++; *c >= '0' && *c <= '9' && scale > 1; c++)
+                ns += (u64)(*c - '0') * (scale /= 10);
+        deadline_ns = ns ? clock_monotonic_ns() + ns : 0;
+        timer_check_needed();
+    }
+    struct inode *root = vfs_covering(vfs_root); /* a live root is mounted over the packed one */
+    if (p->cwd != root) {
+        inode_get(root);
+        inode_put(p->cwd);
+        p->cwd = root;
+    }
     if (cwd && clen)
         set_workdir(p, cwd);
-    struct walk w;
-    if (!vfs_walk(vfs_root, "/.skiff", 0, &w) && w.node)
-        ramfs_unlink(w.dir, w.name, true);
+    ramfs_unlink(vfs_root, ".skiff", true); /* the root's own, even under a live root */
     open_stdio(p, stdin_file);
     if (stdin_file)
         inode_put(stdin_file);

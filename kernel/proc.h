@@ -213,6 +213,8 @@ void oom_kill(void);
 noreturn void boot_fail(const char *fmt, ...); /* proc.c: the host's input is unusable: one line, 125 */                          /* oom.c: out of memory on a user page fault */
 int id_alloc(void);                           /* a new pid/tid */
 struct proc *proc_by_pid(int pid);
+extern u64 deadline_ns;     /* `deadline=S`: when the first process is killed (0: never); sched.c */
+extern bool deadline_hit;
 struct task *proc_first_task(struct proc *p);
 u64 threads_max(void);                        /* kernel.threads-max, from memory as Linux sizes it */
 long task_limit_check(void);                  /* -EAGAIN when no task may be created (fork, clone) */

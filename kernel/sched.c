@@ -264,10 +264,30 @@ void sched_tick(void)
     }
 }
 
+/* `deadline=S` (tools/skiff run --timeout S): at S seconds the first process is killed, so that it ends as
+ * any killed program does and the kernel writes back what it holds for host files before powering off
+ * (status 124, kernel/fork.c). Set before the first process runs; read and set from the timer interrupt. */
+u64 deadline_ns;
+bool deadline_hit;
+
+static bool deadline_fire(u64 now)
+{
+    if (!deadline_ns || deadline_hit)
+        return false;
+    if (now < deadline_ns)
+        return true;
+    deadline_hit = true;
+    struct proc *p = proc_by_pid(1);
+    struct task *t = p ? proc_first_task(p) : NULL;
+    if (t)
+        signal_send_to(t, SIGKILL, 0x80 /* SI_KERNEL */, false);
+    return false;
+}
+
 void alarms_fire(void)
 {
     u64 now = clock_monotonic_ns();
-    bool armed = false;
+    bool armed = deadline_fire(now);
     for (struct proc *p = proc_list; p; p = p->next_proc) {
         if (!p->alarm_at || p->zombie)
             continue;
@@ -287,7 +307,7 @@ void alarms_fire(void)
 
 void timer_check_needed(void)
 {
-    bool alarm = false;
+    bool alarm = deadline_ns && !deadline_hit;
     for (struct proc *p = proc_list; p; p = p->next_proc)
         alarm |= p->alarm_at != 0 && !p->zombie;
     timer_set_periodic(alarm || ktimers_armed() || (task_list && task_list->next) || net_timer_needed());

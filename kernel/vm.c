@@ -200,6 +200,8 @@ int vm_unmap(struct vm_space *vs, u64 start, u64 len)
 
 static void area_free(struct vm_area *a)
 {
+    if (a->file && (a->flags & VM_SHARED) && (a->flags & VM_WRITE))
+        vfs_writeback(a->file); /* munmap and exit: a shared mapping's changes reach the file */
     if (a->file) {
         a->file->mapcount--;
         inode_put(a->file);
@@ -363,7 +365,8 @@ static int fault_private_file(struct vm_space *vs, struct vm_area *a, u64 va, u6
     u64 end = MIN(a->file_end, a->file->size);
     u64 valid = end > off ? MIN(end - off, PAGE_SIZE) : 0;
     u64 idx = off / PAGE_SIZE;
-    u8 *fpage = idx < a->file->npages ? a->file->pages[idx] : NULL;
+    (void)idx;
+    u8 *fpage = vfs_cached_page(a->file, off); /* a host file's page is read in here */
     if (!(a->flags & VM_WRITE) && valid == PAGE_SIZE && fpage) {
         *pte = virt_to_phys(fpage) | prot_pte(a->flags) | PTE_SOFT_SHARED;
         return 0;
@@ -425,7 +428,9 @@ int vm_fault(struct vm_space *vs, u64 addr, int access, const char **why)
     if (a->file && (a->flags & VM_SHARED)) {
         if (beyond_eof(a->file, a->file_off + (va - a->start), why))
             return -EIO;
-        u8 *page = ramfs_page(a->file, a->file_off + (va - a->start));
+        u8 *page = vfs_page(a->file, a->file_off + (va - a->start));
+        if (page && (a->flags & VM_WRITE))
+            p9fs_mapped_shared(a->file); /* written back at msync, munmap and exit */
         if (!page) {
             *why = "out of memory";
             return -ENOMEM;

@@ -40,7 +40,7 @@ static int load_segment(struct vm_space *vs, struct inode *ino, const Elf64_Phdr
     u64 anon_from = start;
     if (ph->filesz) {
         u64 end = ALIGN_UP(va + ph->filesz, PAGE_SIZE);
-        if (vm_map_file(vs, start, end - start, flags, ino, ph->offset - (va - start), ~0ull, false))
+        if (vm_map_file(vs, start, end - start, flags, vfs_real(ino), ph->offset - (va - start), ~0ull, false))
             return -ENOMEM;
         anon_from = end;
         /* a read-only segment keeps the file's bytes there: Linux ignores that failure, not a writable one's */
@@ -59,7 +59,7 @@ static int load_segment(struct vm_space *vs, struct inode *ino, const Elf64_Phdr
 static int read_header(struct inode *ino, struct elf_info *ei, bool interp, const char **why)
 {
     Elf64_Ehdr h;
-    ssize_t n = ramfs_pread(ino, &h, sizeof(h), 0);
+    ssize_t n = vfs_kread(ino, &h, sizeof(h), 0);
     if (interp && n != (ssize_t)sizeof(h))
         return *why = "its interpreter is cut short", -EIO;
     if (n < (ssize_t)sizeof(h))
@@ -74,7 +74,7 @@ static int read_header(struct inode *ino, struct elf_info *ei, bool interp, cons
     Elf64_Phdr *ph = kmalloc(len);
     if (!ph)
         return -ENOMEM;
-    if (ramfs_pread(ino, ph, len, h.phoff) != (ssize_t)len)
+    if (vfs_kread(ino, ph, len, h.phoff) != (ssize_t)len)
         rc = (*why = "cannot read the program headers", interp ? -ELIBBAD : -ENOEXEC);
     if (!rc)
         rc = elf_scan(&h, ph, ino->size, ei, why);
@@ -114,7 +114,7 @@ static int open_interp(struct inode *cwd, struct inode *prog, const struct elf_i
     if (!path)
         return -ENOMEM;
     int rc = 0;
-    if (ramfs_pread(prog, path, pei->interp_len, pei->interp_off) != (ssize_t)pei->interp_len)
+    if (vfs_kread(prog, path, pei->interp_len, pei->interp_off) != (ssize_t)pei->interp_len)
         rc = (*why = "cannot read PT_INTERP", -EIO);
     else if (path[pei->interp_len - 1] != 0)
         rc = (*why = "PT_INTERP is not NUL-terminated", -ENOEXEC);
@@ -268,7 +268,7 @@ static int parse_shebang(const char *path, struct proc *p, char *interp, char **
     char line[SHEBANG_MAX];
     if (vfs_lookup(p->cwd, path, WALK_FOLLOW, &ino) || !S_ISREG(ino->mode))
         return 0;
-    ssize_t n = ramfs_pread(ino, line, sizeof(line) - 1, 0);
+    ssize_t n = vfs_kread(ino, line, sizeof(line) - 1, 0);
     if (n < 2 || line[0] != '#' || line[1] != '!')
         return 0;
     line[n] = 0;

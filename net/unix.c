@@ -124,7 +124,7 @@ static int bind_path(struct usock *u, const void *kaddr, u32 alen)
     if (u->alen)
         return -EINVAL; /* already bound: Linux checks after making the node, then removes it */
     u32 perm = u->sock->file->inode->mode & 0777 & ~current_proc()->umask;
-    struct inode *ino = ramfs_create(w.dir, w.name, perm, &rc);
+    struct inode *ino = vfs_create(w.dir, w.name, S_IFSOCK | perm, &rc);
     if (!ino)
         return rc;
     ino->mode = S_IFSOCK | perm;

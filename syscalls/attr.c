@@ -16,9 +16,8 @@ static long fd_inode(int fd, struct inode **out)
 
 static long set_mode(struct inode *ino, u32 mode)
 {
-    ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
-    ino->ctime = vfs_now();
-    return 0;
+    struct iattr ia = { .valid = ATTR_MODE, .mode = mode & 07777 };
+    return vfs_setattr(ino, &ia);
 }
 
 SYSCALL(chmod)
@@ -44,12 +43,12 @@ SYSCALL(fchmodat)
 
 static long set_owner(struct inode *ino, u32 uid, u32 gid)
 {
+    struct iattr ia = { .uid = uid, .gid = gid };
     if (uid != (u32)-1)
-        ino->uid = uid;
+        ia.valid |= ATTR_UID;
     if (gid != (u32)-1)
-        ino->gid = gid;
-    ino->ctime = vfs_now();
-    return 0;
+        ia.valid |= ATTR_GID;
+    return vfs_setattr(ino, &ia);
 }
 
 SYSCALL(chown)
@@ -94,10 +93,12 @@ static long check_time(const struct timespec64 *t)
     return t->nsec < 0 || t->nsec >= 1000000000 ? -EINVAL : 0;
 }
 
-static void apply_time(struct timespec64 *dst, const struct timespec64 *t, struct timespec64 now)
+static void apply_time(struct iattr *ia, u32 bit, struct timespec64 *dst, const struct timespec64 *t,
+                       struct timespec64 now)
 {
     if (t->nsec == UTIME_OMIT)
         return;
+    ia->valid |= bit;
     *dst = t->nsec == UTIME_NOW ? now : *t;
 }
 
@@ -112,10 +113,10 @@ static long do_utimes(int dirfd, const char *upath, const struct timespec64 t[2]
     if (rc)
         return rc;
     struct timespec64 now = vfs_now();
-    apply_time(&ino->atime, &t[0], now);
-    apply_time(&ino->mtime, &t[1], now);
-    ino->ctime = now;
-    return 0;
+    struct iattr ia = { 0 };
+    apply_time(&ia, ATTR_ATIME, &ia.atime, &t[0], now);
+    apply_time(&ia, ATTR_MTIME, &ia.mtime, &t[1], now);
+    return vfs_setattr(ino, &ia);
 }
 
 SYSCALL(utimensat)
@@ -180,7 +181,7 @@ static long do_truncate(struct inode *ino, i64 len)
         return -EISDIR;
     if (!S_ISREG(ino->mode))
         return -EINVAL;
-    return ramfs_truncate(ino, (u64)len);
+    return vfs_truncate(ino, (u64)len);
 }
 
 SYSCALL(truncate)
@@ -200,10 +201,30 @@ SYSCALL(ftruncate)
     return do_truncate(f->inode, (i64)a1);
 }
 
-SYSCALL(fsync) { return fd_file((int)a0) ? 0 : -EBADF; }
-SYSCALL(fdatasync) { return fd_file((int)a0) ? 0 : -EBADF; }
-SYSCALL(syncfs) { return fd_file((int)a0) ? 0 : -EBADF; }
-SYSCALL(sync) { return 0; }
+static long do_fsync(int fd, bool datasync)
+{
+    struct file *f = fd_file(fd);
+    if (!f)
+        return -EBADF;
+    return f->inode ? vfs_fsync(f->inode, datasync) : 0;
+}
+
+SYSCALL(fsync) { return do_fsync((int)a0, false); }
+SYSCALL(fdatasync) { return do_fsync((int)a0, true); }
+
+SYSCALL(syncfs)
+{
+    if (!fd_file((int)a0))
+        return -EBADF;
+    vfs_sync_all();
+    return 0;
+}
+
+SYSCALL(sync)
+{
+    vfs_sync_all();
+    return 0;
+}
 
 static long do_symlinkat(const char *utarget, int dirfd, const char *upath)
 {
@@ -217,7 +238,7 @@ static long do_symlinkat(const char *utarget, int dirfd, const char *upath)
     if (!rc && w.node)
         rc = -EEXIST;
     int err = 0;
-    if (!rc && !ramfs_symlink(w.dir, w.name, target, &err))
+    if (!rc && !vfs_symlink(w.dir, w.name, target, &err))
         rc = err;
     kfree(target);
     kfree(kpath);
@@ -249,7 +270,7 @@ static long do_linkat(int olddir, const char *uold, int newdir, const char *unew
         return rc;
     if (w.node)
         return -EEXIST;
-    return ramfs_link(w.dir, w.name, src);
+    return vfs_link(w.dir, w.name, src);
 }
 
 SYSCALL(link) { return do_linkat(AT_FDCWD, (const char *)a0, AT_FDCWD, (const char *)a1, 0); }

@@ -19,9 +19,13 @@ static long open_existing(struct walk *w, u32 flags)
         return -ENXIO; /* a unix socket's name: connect to it instead */
     if (S_ISDIR(ino->mode) && !(flags & O_PATH) && ((flags & O_ACCMODE) != O_RDONLY || (flags & O_CREAT)))
         return -EISDIR;
-    if ((flags & O_TRUNC) && S_ISREG(ino->mode) && !(flags & O_PATH))
-        ramfs_truncate(ino, 0); /* even with O_RDONLY, as Linux does (write permission is all it needs) */
-    return 0;
+    bool data = S_ISREG(ino->mode) || S_ISDIR(ino->mode) || S_ISLNK(ino->mode);
+    if (data && !(flags & O_PATH) && ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC)) && vfs_readonly(ino))
+        return -EROFS;
+    int rc = flags & O_PATH ? 0 : vfs_getattr(ino); /* a file another program changed (a host volume) */
+    if (!rc && (flags & O_TRUNC) && S_ISREG(ino->mode) && !(flags & O_PATH))
+        rc = vfs_truncate(ino, 0); /* even with O_RDONLY, as Linux does (write permission is all it needs) */
+    return rc;
 }
 
 /* What /proc/self/fd shows for an unnamed file: "DIR/#INO (deleted)" for O_TMPFILE in DIR, else
@@ -69,6 +73,8 @@ static long open_tmpfile(int dirfd, const char *upath, u32 flags, u32 mode)
         return rc;
     if (!S_ISDIR(dir->mode))
         return -ENOTDIR;
+    if (dir->iops != &ramfs_iops)
+        return -EOPNOTSUPP; /* as Linux's 9p: only RAM filesystems make unnamed files */
     u32 keep = (flags & OPEN_KEEP & ~O_DIRECTORY) | O_LARGEFILE;
     return open_unnamed(mode & ~current_proc()->umask, keep, flags & O_CLOEXEC, dir, NULL);
 }
@@ -93,7 +99,7 @@ static long do_openat(int dirfd, const char *upath, u32 flags, u32 mode)
         if (w.trailing_slash)
             return -EISDIR;
         int err;
-        w.node = ramfs_create(w.dir, w.name, mode & ~p->umask & 07777, &err);
+        w.node = vfs_create(w.dir, w.name, S_IFREG | (mode & ~p->umask & 07777), &err);
         if (!w.node)
             return err;
     } else if ((rc = open_existing(&w, flags))) {
@@ -173,7 +179,7 @@ static long do_mkdirat(int dirfd, const char *upath, u32 mode)
     if (rc)
         return rc;
     int err;
-    return ramfs_mkdir(w.dir, w.name, mode & ~current_proc()->umask & 07777, &err) ? 0 : err;
+    return vfs_create(w.dir, w.name, S_IFDIR | (mode & ~current_proc()->umask & 07777), &err) ? 0 : err;
 }
 
 SYSCALL(mkdir) { return do_mkdirat(AT_FDCWD, (const char *)a0, (u32)a1); }
@@ -194,19 +200,12 @@ static long do_mknodat(int dirfd, const char *upath, u32 mode)
         return rc;
     u32 perm = mode & ~current_proc()->umask & 07777;
     int err = 0;
-    struct inode *ino;
-    switch (type) {
-    case S_IFIFO:
-        return fifo_make(w.dir, w.name, perm, &err) ? 0 : err;
-    case S_IFCHR: case S_IFBLK:
+    if (type == S_IFCHR || type == S_IFBLK) {
         kerr("skiff: mknod of a device node (%s) is not implemented: EPERM\n", w.name);
         return -EPERM;
-    default:
-        ino = ramfs_create(w.dir, w.name, perm, &err);
-        if (ino && type == S_IFSOCK)
-            ino->mode = S_IFSOCK | perm; /* a name only: connecting to it is ECONNREFUSED, opening it ENXIO */
-        return ino ? 0 : err;
     }
+    /* a socket's name only: connecting to it is ECONNREFUSED, opening it ENXIO */
+    return vfs_create(w.dir, w.name, (type ? type : S_IFREG) | perm, &err) ? 0 : err;
 }
 
 SYSCALL(mknod) { return do_mknodat(AT_FDCWD, (const char *)a0, (u32)a1); }
@@ -231,13 +230,13 @@ static long do_unlinkat(int dirfd, const char *upath, bool rmdir)
             return -ENOTEMPTY;
         if (w.node == vfs_root)
             return -EBUSY;
-        return ramfs_unlink(w.dir, w.name, true);
+        return vfs_unlink(w.dir, w.name, true);
     }
     if (S_ISDIR(w.node->mode))
         return -EISDIR;
     if (w.trailing_slash)
         return -ENOTDIR;
-    return ramfs_unlink(w.dir, w.name, false);
+    return vfs_unlink(w.dir, w.name, false);
 }
 
 SYSCALL(unlink) { return do_unlinkat(AT_FDCWD, (const char *)a0, false); }
@@ -249,10 +248,6 @@ SYSCALL(unlinkat)
         return -EINVAL;
     return do_unlinkat((int)a0, (const char *)a1, a2 & AT_REMOVEDIR);
 }
-
-#define RENAME_NOREPLACE 1
-#define RENAME_EXCHANGE 2
-#define RENAME_WHITEOUT 4
 
 static long do_renameat2(int olddir, const char *uold, int newdir, const char *unew, unsigned flags)
 {
@@ -277,7 +272,7 @@ static long do_renameat2(int olddir, const char *uold, int newdir, const char *u
     if (!rc && wn->trailing_slash && !S_ISDIR(wo->node->mode))
         rc = -ENOTDIR;
     if (!rc)
-        rc = ramfs_rename(wo->dir, wo->name, wn->dir, wn->name, flags);
+        rc = vfs_rename(wo->dir, wo->name, wn->dir, wn->name, flags);
     kfree(kpath);
     kfree(wo);
     kfree(wn);
@@ -298,10 +293,11 @@ static long do_readlinkat(int dirfd, const char *upath, char *ubuf, i64 size)
         return rc;
     if (!S_ISLNK(ino->mode))
         return -EINVAL;
-    if (ino->refresh)
-        ino->refresh(ino);
-    size_t n = MIN((u64)size, strlen(ino->target));
-    return copy_to_user(ubuf, ino->target, n) ? -EFAULT : (long)n;
+    const char *target = vfs_readlink(ino);
+    if (!target)
+        return -EIO;
+    size_t n = MIN((u64)size, strlen(target));
+    return copy_to_user(ubuf, target, n) ? -EFAULT : (long)n;
 }
 
 SYSCALL(readlink) { return do_readlinkat(AT_FDCWD, (const char *)a0, (char *)a1, (i64)a2); }

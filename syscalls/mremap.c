@@ -83,5 +83,15 @@ SYSCALL(msync)
             return -ENOMEM;
         at = a->end;
     }
+    /* A host file's pages go back now (RAM files have nowhere else to go). */
+    for (u64 at = a0; at < a0 + len;) {
+        struct vm_area *a = vm_find(vs, at);
+        if (a->file && (a->flags & VM_SHARED)) {
+            int rc = vfs_writeback(a->file);
+            if (rc)
+                return rc;
+        }
+        at = a->end;
+    }
     return 0;
 }

@@ -30,8 +30,10 @@ _Static_assert(offsetof(struct statx_k, rdev_major) == 128, "struct statx layout
 
 /* An open file without an inode (an eventfd, an epoll file) reads as Linux's anonymous inodes do; a pipe's
  * anonymous inode lives on "pipefs", with one link, as on Linux. */
-static void fill_stat(const struct inode *ino, struct stat_k *st)
+static void fill_stat(struct inode *ino, struct stat_k *st)
 {
+    if (ino)
+        vfs_getattr(ino); /* a host volume's file may have changed; on failure, what we knew */
     memset(st, 0, sizeof(*st));
     st->blksize = 4096;
     if (!ino) {
@@ -40,14 +42,15 @@ static void fill_stat(const struct inode *ino, struct stat_k *st)
         st->dev = PIPEFS_DEV;
         return;
     }
-    st->dev = pipe_inode(ino) ? PIPEFS_DEV : RAMFS_DEV;
+    st->dev = pipe_inode(ino) ? PIPEFS_DEV : ino->sb ? ino->sb->dev : RAMFS_DEV;
     st->ino = ino->ino;
     st->nlink = pipe_inode(ino) ? 1 : ino->nlink;
     st->mode = ino->mode;
     st->uid = ino->uid;
     st->gid = ino->gid;
     st->rdev = ino->rdev;
-    st->size = S_ISDIR(ino->mode) ? 40 * (i64)(ino->nchildren + 2) : (i64)ino->size; /* tmpfs-like */
+    bool ram = ino->iops == &ramfs_iops;
+    st->size = S_ISDIR(ino->mode) && ram ? 40 * (i64)(ino->nchildren + 2) : (i64)ino->size; /* tmpfs-like */
     st->blocks = S_ISREG(ino->mode) ? (i64)ALIGN_UP(ino->size, 4096) / 512 : 0;
     st->atime = ino->atime.sec, st->atime_ns = ino->atime.nsec;
     st->mtime = ino->mtime.sec, st->mtime_ns = ino->mtime.nsec;
@@ -153,19 +156,49 @@ SYSCALL(statx)
     return copy_to_user((void *)a4, &sx, sizeof(sx));
 }
 
-#define DT_CHR 2
-#define DT_DIR 4
-#define DT_REG 8
-#define DT_LNK 10
 
-static u8 dtype(u32 mode)
+/* One getdents call: records are struct linux_dirent64 (the type before the name) or, for old, struct
+ * linux_dirent (the type in the record's last byte, after the name's NUL); d_off is the filesystem's
+ * cookie for the entry after this one (vfs.h: dir_context). */
+struct dents_ctx {
+    struct dir_context ctx;
+    u8 *ubuf;
+    size_t cap, used;
+    bool old;
+    long err;
+};
+
+static bool dents_emit(struct dir_context *c, const char *name, size_t nlen, u64 ino, u8 type, u64 next)
 {
-    return S_ISDIR(mode) ? DT_DIR : S_ISREG(mode) ? DT_REG : S_ISLNK(mode) ? DT_LNK : S_ISCHR(mode) ? DT_CHR : 0;
+    struct dents_ctx *d = (struct dents_ctx *)c;
+    size_t reclen = d->old ? ALIGN_UP(18 + nlen + 2, 8) : ALIGN_UP(19 + nlen + 1, 8);
+    if (d->used + reclen > d->cap) {
+        if (!d->used)
+            d->err = -EINVAL;
+        return false;
+    }
+    u8 rec[19 + NAME_MAX + 1 + 8];
+    memset(rec, 0, reclen);
+    u16 rl = (u16)reclen;
+    memcpy(rec, &ino, 8);
+    memcpy(rec + 8, &next, 8);
+    memcpy(rec + 16, &rl, 2);
+    if (d->old) {
+        memcpy(rec + 18, name, nlen);
+        rec[reclen - 1] = type;
+    } else {
+        rec[18] = type;
+        memcpy(rec + 19, name, nlen);
+    }
+    if (copy_to_user(d->ubuf + d->used, rec, reclen)) {
+        d->err = -EFAULT;
+        return false;
+    }
+    d->used += reclen;
+    c->pos = next;
+    return true;
 }
 
-/* Positions: 0 is ".", 1 is "..", 2 + i is the i-th entry; f->off holds the next position. Records are
- * struct linux_dirent64 (getdents64: the type before the name) or, for old, struct linux_dirent (getdents:
- * the type in the record's last byte, after the name's NUL). */
 static long dents(int fd, u8 *ubuf, size_t cap, bool old)
 {
     struct file *f = fd_file(fd);
@@ -173,51 +206,12 @@ static long dents(int fd, u8 *ubuf, size_t cap, bool old)
         return -EBADF;
     if (!f->inode || !S_ISDIR(f->inode->mode))
         return -ENOTDIR;
-    struct inode *dir = f->inode;
-    if (dir->refresh)
-        dir->refresh(dir);
-    size_t used = 0;
-    struct dirent_node *d = dir->children;
-    for (u64 i = 2; d && i < f->off; i++)
-        d = d->next;
-    for (;; f->off++) {
-        const char *name;
-        struct inode *ino;
-        if (f->off == 0)
-            name = ".", ino = dir;
-        else if (f->off == 1)
-            name = "..", ino = dir->parent;
-        else if (d)
-            name = d->name, ino = d->inode, d = d->next;
-        else
-            break;
-        size_t nlen = strlen(name), reclen = ALIGN_UP(19 + nlen + 1, 8);
-        if (old)
-            reclen = ALIGN_UP(18 + nlen + 2, 8); /* name, NUL, d_type */
-        if (used + reclen > cap) {
-            if (!used)
-                return -EINVAL;
-            break;
-        }
-        u8 rec[19 + NAME_MAX + 1 + 8];
-        memset(rec, 0, reclen);
-        u64 next = f->off + 1;
-        u16 rl = reclen;
-        memcpy(rec, &ino->ino, 8);
-        memcpy(rec + 8, &next, 8);
-        memcpy(rec + 16, &rl, 2);
-        if (old) {
-            memcpy(rec + 18, name, nlen);
-            rec[reclen - 1] = dtype(ino->mode);
-        } else {
-            rec[18] = dtype(ino->mode);
-            memcpy(rec + 19, name, nlen);
-        }
-        if (copy_to_user(ubuf + used, rec, reclen))
-            return -EFAULT;
-        used += reclen;
-    }
-    return used;
+    struct dents_ctx d = { .ctx = { .emit = dents_emit, .pos = f->off }, .ubuf = ubuf, .cap = cap, .old = old };
+    int rc = vfs_readdir(f->inode, &d.ctx);
+    f->off = d.ctx.pos;
+    if (d.used)
+        return (long)d.used;
+    return d.err ? d.err : rc;
 }
 
 SYSCALL(getdents64) { return dents((int)a0, (u8 *)a1, a2, false); }

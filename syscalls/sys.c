@@ -37,17 +37,31 @@ _Static_assert(sizeof(struct statfs_k) == 120, "x86_64 struct statfs");
 #define TMPFS_MAGIC 0x01021994
 #define PROC_SUPER_MAGIC 0x9fa0
 
-static long fill_statfs(void *ubuf)
+/* A filesystem with its own numbers (9p: the host's) gives them; RAM filesystems report the VM's memory. */
+static long fill_statfs(struct inode *ino, void *ubuf)
 {
     struct statfs_k st;
     memset(&st, 0, sizeof(st));
+    u64 w[9];
+    struct super_block *sb = ino ? ino->sb : NULL;
+    if (sb && sb->statfs) {
+        int rc = sb->statfs(sb, w);
+        if (rc)
+            return rc;
+        st.type = (i64)w[0], st.bsize = st.frsize = (i64)w[1];
+        st.blocks = w[2], st.bfree = w[3], st.bavail = w[4], st.files = w[5], st.ffree = w[6];
+        st.fsid[0] = (i32)w[7], st.fsid[1] = (i32)(w[7] >> 32);
+        st.namelen = (i64)w[8];
+        st.flags = 0x20 | ((sb->flags & SB_RDONLY) ? 1 : 0) | 0x1000; /* ST_RELATIME, ST_RDONLY, ST_VALID */
+        return copy_to_user(ubuf, &st, sizeof(st));
+    }
     st.type = TMPFS_MAGIC; /* the ramfs behaves as tmpfs does: memory-backed, no disk */
     st.bsize = st.frsize = PAGE_SIZE;
     st.blocks = pmm_total_pages();
     st.bfree = st.bavail = pmm_free_pages();
     st.files = st.ffree = pmm_free_pages();
     st.namelen = NAME_MAX;
-    st.flags = 0x1020; /* ST_VALID | ST_RELATIME, as Linux reports for tmpfs */
+    st.flags = 0x1020 | (sb && (sb->flags & SB_RDONLY) ? 1 : 0); /* ST_VALID | ST_RELATIME, as tmpfs */
     return copy_to_user(ubuf, &st, sizeof(st));
 }
 
@@ -55,12 +69,13 @@ SYSCALL(statfs)
 {
     struct inode *ino;
     long rc = at_lookup(AT_FDCWD, (const char *)a0, WALK_FOLLOW, &ino);
-    return rc ? rc : fill_statfs((void *)a1);
+    return rc ? rc : fill_statfs(ino, (void *)a1);
 }
 
 SYSCALL(fstatfs)
 {
-    return fd_file((int)a0) ? fill_statfs((void *)a1) : -EBADF;
+    struct file *f = fd_file((int)a0);
+    return f ? fill_statfs(f->inode, (void *)a1) : -EBADF;
 }
 
 struct rusage_k {

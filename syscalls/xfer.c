@@ -10,6 +10,8 @@
 static bool is_reg(struct file *f) { return f->inode && S_ISREG(f->inode->mode); }
 /* A file of the RAM file system itself (not a /proc or device file that only looks regular). */
 static bool is_ram_file(struct file *f) { return is_reg(f) && f->ops == &ramfs_file_ops; }
+/* A file whose bytes are its filesystem's data: a RAM file, or a host file on a 9P volume. */
+static bool is_data_file(struct file *f) { return is_ram_file(f) || (is_reg(f) && p9fs_file(f)); }
 static bool can_read(struct file *f) { return (f->flags & O_ACCMODE) != O_WRONLY && !(f->flags & O_PATH); }
 static bool can_write(struct file *f) { return (f->flags & O_ACCMODE) != O_RDONLY && !(f->flags & O_PATH); }
 
@@ -98,8 +100,9 @@ SYSCALL(copy_file_range) /* (fd_in, off_t *off_in, fd_out, off_t *off_out, len, 
         return -EISDIR;
     if (!is_reg(in) || !is_reg(out))
         return -EINVAL;
-    if (!is_ram_file(in) || !is_ram_file(out))
+    if (!is_data_file(in) || !is_data_file(out) || in->inode->sb->type != out->inode->sb->type)
         return -EXDEV; /* /proc and the like: not the same filesystem (cp then copies by read and write) */
+    vfs_getattr(in->inode); /* a host file's size now */
     u64 pin, pout;
     long rc = read_off(a1, in, &pin);
     if (!rc)
@@ -178,6 +181,8 @@ SYSCALL(fallocate) /* (fd, mode, offset, len) */
         return -EOPNOTSUPP;
     }
     struct inode *ino = f->inode;
+    if (ino->iops != &ramfs_iops)
+        return -EOPNOTSUPP; /* as Linux's 9p client, which has no fallocate */
     u64 end = (u64)(off + len);
     if (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) {
         long rc = zero_range(ino, (u64)off, end);

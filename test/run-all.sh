@@ -51,6 +51,10 @@ suite unit sh test/unit/run.sh
 suite guest sh test/guest/run.sh
 suite stdio sh test/stdio/run.sh
 suite conformance sh test/conformance/run.sh
+# the file and directory families again, their scratch directories on a 9P volume (issue 10)
+suite conformance-volume sh test/conformance/run.sh --volume --builds "static dyn" stat dirs attr fileio xfer mm \
+    exec getdents fd mount
+suite volumes sh test/volumes/run.sh
 suite elf sh test/elf/run.sh
 suite apps sh test/apps/run.sh
 suite cli sh test/cli/run.sh

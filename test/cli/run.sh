@@ -27,10 +27,7 @@ PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
 
 test_tmp cli
-# -v is refused by default until the kernel mounts volumes (VOLUMES in tools/skiff); the cases below check the
-# CLI's side of the contract with it switched on, and c_volume_off checks the refusal.
-SKIFF_VOLUMES=1
-export SKIFF_VOLUMES
+# -v is on (VOLUMES in tools/skiff); c_volume_off checks that SKIFF_VOLUMES=0 still refuses it before booting.
 
 # ---------------------------------------------------------------- helpers
 
@@ -64,9 +61,9 @@ c_volume_args() {
 	cd "$tmp" && dry -v 'vol/a,b:/mnt/data/' --volume "$tmp/ro:/mnt:ro" /bin/true
 	cd "$top" || return
 	[ "$st" -eq 0 ] || { fail "exit status $st"; return; }
-	args_have -fsdev "local,id=skiffv0,path=$tmp/vol/a,,b,security_model=none" \
+	args_have -fsdev "local,id=skiffv0,path=$tmp/vol/a,,b,security_model=none,multidevs=remap" \
 		-device virtio-9p-pci,fsdev=skiffv0,mount_tag=skiffv0 \
-		-fsdev "local,id=skiffv1,path=$tmp/ro,security_model=none,readonly=on" \
+		-fsdev "local,id=skiffv1,path=$tmp/ro,security_model=none,multidevs=remap,readonly=on" \
 		-device virtio-9p-pci,fsdev=skiffv1,mount_tag=skiffv1 || return
 	printf '%s\0' 9p skiffv1 /mnt ro 9p skiffv0 /mnt/data rw >"$tmp/mounts.expected"
 	image_file .skiff/mounts >"$tmp/mounts" || { fail "no /.skiff/mounts in the initrd"; return; }
@@ -90,7 +87,7 @@ c_volume_iso() {
 	mkdir -p "$tmp/vol" || return
 	dry --iso -v "$tmp/vol:/data" /bin/true
 	[ "$st" -eq 0 ] || { fail "exit status $st"; return; }
-	args_have -cdrom -fsdev "local,id=skiffv0,path=$tmp/vol,security_model=none" \
+	args_have -cdrom -fsdev "local,id=skiffv0,path=$tmp/vol,security_model=none,multidevs=remap" \
 		-device virtio-9p-pci,fsdev=skiffv0,mount_tag=skiffv0 && pass
 }
 
@@ -132,7 +129,7 @@ c_live_rootfs() {
 	mkdir -p "$tmp/lr/bin" "$tmp/vol" && : >"$tmp/lr/bin/marker" || return
 	SKIFF_LIVE_ROOTFS=1 dry --rootfs "$tmp/lr" -v "$tmp/vol:/data" /bin/prog
 	[ "$st" -eq 0 ] || { fail "exit status $st"; return; }
-	args_have -fsdev "local,id=skiffroot,path=$tmp/lr,security_model=none,readonly=on" \
+	args_have -fsdev "local,id=skiffroot,path=$tmp/lr,security_model=none,multidevs=remap,readonly=on" \
 		-device virtio-9p-pci,fsdev=skiffroot,mount_tag=skiffroot || return
 	printf '%s\0' 9p skiffroot / ro,overlay 9p skiffv0 /data rw >"$tmp/mounts.expected"
 	image_file .skiff/mounts >"$tmp/mounts" && cmp -s "$tmp/mounts" "$tmp/mounts.expected" ||
@@ -142,7 +139,7 @@ c_live_rootfs() {
 		return
 	fi
 	SKIFF_LIVE_ROOTFS=1 dry --rootfs "$tmp/lr:rw" /bin/prog
-	args_have -fsdev "local,id=skiffroot,path=$tmp/lr,security_model=none" || return
+	args_have -fsdev "local,id=skiffroot,path=$tmp/lr,security_model=none,multidevs=remap" || return
 	printf '%s\0' 9p skiffroot / rw >"$tmp/mounts.expected"
 	image_file .skiff/mounts >"$tmp/mounts" && cmp -s "$tmp/mounts" "$tmp/mounts.expected" ||
 		{ fail "/.skiff/mounts is not as expected with :rw"; od -c "$tmp/mounts" | tap_diag; return; }
@@ -276,7 +273,7 @@ c_passwd() {
 	done <"$tmp/host-users"
 	# A root of the user's keeps its own.
 	mkdir -p "$tmp/own/etc" && echo 'custom:x:7:7::/:/bin/sh' >"$tmp/own/etc/passwd" || return
-	dry --rootfs "$tmp/own" /bin/prog
+	SKIFF_LIVE_ROOTFS=0 dry --rootfs "$tmp/own" /bin/prog # packed (a live root is never written to)
 	[ "$(image_file etc/passwd)" = 'custom:x:7:7::/:/bin/sh' ] || { fail "--rootfs: its /etc/passwd was replaced"; return; }
 	pass
 }

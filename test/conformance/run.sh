@@ -1,7 +1,10 @@
 #!/bin/sh
 # test/conformance/run.sh — the differential syscall conformance runner (issue 3).
 #
-#   sh test/conformance/run.sh [--build DIR] [--kernel FILE] [--jobs N] [--builds "B..."] [NAME...]
+#   sh test/conformance/run.sh [--build DIR] [--kernel FILE] [--jobs N] [--builds "B..."] [--volume] [NAME...]
+#
+# --volume: each program's scratch directory is on a host directory: natively a directory on the host's disk,
+# under skiff the same kind of directory shared as a 9P volume (-v DIR:/vol, SKIFF_CONF_SCRATCH=/vol).
 #
 # Runs every test program of DIR (default build/conformance: the static/ (static glibc), pie/ (static-PIE
 # glibc), musl/ (static-PIE musl), dyn/ (dynamic glibc PIE, through ld.so) and dynmusl/ (dynamic musl PIE)
@@ -18,19 +21,21 @@ BUILD=build/conformance
 KERNEL=
 JOBS=2
 BUILDS="static pie musl dyn dynmusl"
+VOLUME=
 while [ $# -gt 0 ]; do
     case $1 in
     --build) BUILD=$2; shift 2 ;;
     --kernel) KERNEL=$2; shift 2 ;;
     --jobs) JOBS=$2; shift 2 ;;
     --builds) BUILDS=$2; shift 2 ;;
+    --volume) VOLUME=1; shift ;;
     --) shift; break ;;
     -*) echo "usage: run.sh [--build DIR] [--kernel FILE] [--jobs N] [--builds \"B...\"] [NAME...]" >&2; exit 2 ;;
     *) break ;;
     esac
 done
 SKIFF=${SKIFF:-tools/skiff}
-ALLOW=test/conformance/allowlist
+ALLOW=${ALLOW:-test/conformance/allowlist}
 
 names=$*
 all=
@@ -44,6 +49,9 @@ fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/skiff-conformance.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
+if [ -n "$VOLUME" ]; then # what 9P forces comes on top of the usual list
+    cat "$ALLOW" test/conformance/allowlist.volume >"$tmp/allowlist" && ALLOW=$tmp/allowlist
+fi
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -68,7 +76,13 @@ for p in $progs; do
     # setsid: under skiff the program leads its own session (pid 1); natively it does too, so the results do
     # not depend on the session or process group the runner was started in (a CI job, a terminal, make).
     # umask 022 and a plain environment: what tools/skiff gives the guest.
-    (umask 022 && exec env -i PATH=/usr/bin:/bin HOME=/root LANG=C.UTF-8 setsid -w "$BUILD/$p") </dev/null \
+    scratch=
+    if [ -n "$VOLUME" ]; then
+        scratch=$tmp/native-$key
+        mkdir -p "$scratch"
+    fi
+    (umask 022 && exec env -i PATH=/usr/bin:/bin HOME=/root LANG=C.UTF-8 SKIFF_CONF_SCRATCH="$scratch" \
+        setsid -w "$BUILD/$p") </dev/null \
         >"$tmp/$key.native" 2>"$tmp/$key.native.err"
     echo $? >"$tmp/$key.native.rc"
 done
@@ -76,11 +90,13 @@ done
 lane() {
     for p in "$@"; do
         key=$(echo "$p" | tr / _)
-        if [ -n "$KERNEL" ]; then
-            "$SKIFF" run --timeout 120 --kernel "$KERNEL" "$BUILD/$p" </dev/null >"$tmp/$key.skiff" 2>"$tmp/$key.skiff.err"
-        else
-            "$SKIFF" run --timeout 120 "$BUILD/$p" </dev/null >"$tmp/$key.skiff" 2>"$tmp/$key.skiff.err"
+        set --
+        [ -n "$KERNEL" ] && set -- --kernel "$KERNEL"
+        if [ -n "$VOLUME" ]; then
+            mkdir -p "$tmp/vol-$key"
+            set -- "$@" -v "$tmp/vol-$key:/vol" --env SKIFF_CONF_SCRATCH=/vol
         fi
+        "$SKIFF" run --timeout 120 "$@" "$BUILD/$p" </dev/null >"$tmp/$key.skiff" 2>"$tmp/$key.skiff.err"
         echo $? >"$tmp/$key.skiff.rc"
         # the guest's console is a terminal (ONLCR): its lines end in CR LF, Linux's into a file in LF
         tr -d '\r' <"$tmp/$key.skiff" >"$tmp/$key.skiff.lf" && mv "$tmp/$key.skiff.lf" "$tmp/$key.skiff"

@@ -97,8 +97,12 @@ static char tap_dir[256];
 static void tap_cleanup_dir(const char *path);
 static __attribute__((unused)) void tap_scratch(const char *family)
 {
+    /* SKIFF_CONF_SCRATCH: another filesystem to work on (run.sh --volume: a 9P volume under skiff) */
+    const char *base = getenv("SKIFF_CONF_SCRATCH");
+    if (!base || !*base)
+        base = "/tmp";
     mkdir("/tmp", 01777);
-    snprintf(tap_dir, sizeof tap_dir, "/tmp/skiff-conf-%s-%d", family, (int)getpid());
+    snprintf(tap_dir, sizeof tap_dir, "%s/skiff-conf-%s-%d", base, family, (int)getpid());
     tap_cleanup_dir(tap_dir);
     if (mkdir(tap_dir, 0755) || chdir(tap_dir)) {
         printf("Bail out! cannot make scratch directory %s\n", tap_dir);

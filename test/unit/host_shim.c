@@ -13,8 +13,9 @@ void page_free(void *p) { free(p); }
 char *kstrndup(const char *s, size_t n) { return strndup(s, n); }
 char *kstrdup(const char *s) { return strdup(s); }
 char *strcat_k(char *d, const char *s) { return strcat(d, s); }
+char *strcpy_k(char *d, const char *s) { return strcpy(d, s); }
 struct timespec64 vfs_now(void) { return (struct timespec64){ 1000, 0 }; }
-const struct file_ops ramfs_file_ops, ramfs_dir_ops; /* open() is not exercised on the host */
+const struct file_ops ramfs_file_ops, ramfs_dir_ops, fifo_ops; /* open() is not exercised on the host */
 
 void panic_at(const char *file, int line, const char *func, const char *fmt, ...)
 {

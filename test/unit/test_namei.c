@@ -14,6 +14,38 @@ static struct inode *look(const char *path, unsigned flags, int *rc)
     return *rc ? NULL : out;
 }
 
+/* Mount points (fs/mount.c, namei.c): a tmpfs over a directory hides it, ".." leaves the mount, paths
+ * and the mount table cross it, and the VFS keeps links and renames inside one filesystem. */
+static void test_mounts(void)
+{
+    int rc, err;
+    struct inode *mnt = ramfs_mkdir(vfs_root, "mnt", 0755, &err);
+    ramfs_create(mnt, "hidden", 0644, &err);
+    struct super_block *sb;
+    CHECK(tmpfs_type.mount("tmpfs", "mode=700", 0, &sb) == 0, "a tmpfs instance");
+    CHECK(vfs_mount_at(mnt, sb) == 0, "mounted on /mnt");
+    CHECK(look("/mnt", 0, &rc) == sb->root, "/mnt leads to the mount's root");
+    CHECK((sb->root->mode & 07777) == 0700, "mode= set the root's mode");
+    CHECK(look("/mnt/hidden", 0, &rc) == NULL && rc == -ENOENT, "what was under the mount point is hidden");
+    struct inode *d = vfs_create(sb->root, "d", S_IFDIR | 0755, &err);
+    CHECK(d && d->sb == sb, "a directory made inside belongs to the mount (%d)", err);
+    CHECK(look("/mnt/d/../..", 0, &rc) == vfs_root, "\"..\" of the mount's root leaves the mount");
+    char path[4096];
+    CHECK(vfs_path_of(d, path, sizeof(path)) > 0 && !strcmp(path, "/mnt/d"), "path across the mount: %s", path);
+    struct inode *f = vfs_create(vfs_root, "outside", S_IFREG | 0644, &err);
+    CHECK(vfs_link(sb->root, "ln", f) == -EXDEV, "link across filesystems: EXDEV");
+    CHECK(vfs_rename(vfs_root, "outside", sb->root, "moved", 0) == -EXDEV, "rename across filesystems: EXDEV");
+    CHECK(vfs_unlink(vfs_root, "mnt", true) == -EBUSY, "rmdir of a mount point: EBUSY");
+    char table[1024];
+    CHECK(mounts_text(table, sizeof(table)) > 0 && strstr(table, "tmpfs /mnt tmpfs rw,relatime 0 0\n"),
+          "/proc/mounts lists it");
+    sb->flags |= SB_RDONLY;
+    CHECK(vfs_create(sb->root, "x", S_IFREG | 0644, &err) == NULL && err == -EROFS, "read-only: EROFS");
+    CHECK(vfs_umount(vfs_root, 0) == -EINVAL, "umount of the root filesystem: EINVAL");
+    CHECK(vfs_umount(sb->root, 0) == 0, "umount");
+    CHECK(look("/mnt/hidden", 0, &rc) != NULL, "the directory's own file is back");
+}
+
 int main(void)
 {
     int rc, err;
@@ -99,5 +131,6 @@ int main(void)
     CHECK(f->size == 4 && ramfs_pread(f, back, 16, 0) == 4, "truncate shrinks");
     ramfs_truncate(f, 8192);
     CHECK(ramfs_pread(f, back, 16, 4) == 16 && back[0] == 0, "truncate then extend reads zeros");
+    test_mounts();
     return unit_done();
 }

@@ -1,0 +1,245 @@
+/* fs/mount.c — superblocks and the mount table. A mount covers a directory: the covered inode's `mounted`
+ * names the new filesystem's root, and the superblock remembers what it covers, so namei.c crosses both
+ * ways ("..") without a separate table lookup. The table keeps mount order for /proc/mounts and for
+ * unmounting. mount(2) makes tmpfs and 9p instances (syscalls/mount.c). Touched only from task context. */
+#include "vfs.h"
+#include "../kernel/errno.h"
+
+#define MOUNTS_MAX 64
+static struct super_block *mounts[MOUNTS_MAX];
+static int nmounts;
+static u64 next_dev = 0x15; /* anonymous device numbers, as tmpfs gets on Linux (0:21, 0:22, ...) */
+
+struct super_block *sb_new(const char *type_name, const char *source)
+{
+    static struct fs_type rootfs = { "rootfs", NULL }, others[8];
+    static int nothers;
+    struct super_block *sb = kzalloc(sizeof(*sb));
+    if (!sb)
+        return NULL;
+    const struct fs_type *t = NULL;
+    if (!strcmp(type_name, "tmpfs"))
+        t = &tmpfs_type;
+    else if (!strcmp(type_name, "rootfs"))
+        t = &rootfs;
+    for (int i = 0; !t && i < nothers; i++)
+        if (!strcmp(others[i].name, type_name))
+            t = &others[i];
+    if (!t && nothers < (int)ARRAY_SIZE(others)) {  /* proc, devtmpfs: named types of ramfs trees */
+        others[nothers].name = type_name;
+        t = &others[nothers++];
+    }
+    sb->type = t;
+    sb->dev = next_dev++;
+    sb->source = kstrdup(source);
+    sb->opts = kstrdup("");
+    if (!sb->source || !sb->opts) {
+        kfree(sb->source);
+        kfree(sb->opts);
+        kfree(sb);
+        return NULL;
+    }
+    return sb;
+}
+
+static void table_add(struct super_block *sb)
+{
+    if (nmounts < MOUNTS_MAX)
+        mounts[nmounts++] = sb;
+}
+
+int vfs_mount_at(struct inode *dir, struct super_block *sb)
+{
+    if (!S_ISDIR(dir->mode))
+        return -ENOTDIR;
+    if (nmounts >= MOUNTS_MAX)
+        return -ENOMEM;
+    while (dir->mounted) /* mounting on a mount point stacks on top, as Linux */
+        dir = dir->mounted;
+    if (nmounts == 0 && vfs_root && vfs_root->sb)
+        table_add(vfs_root->sb); /* the root is listed first */
+    sb->covered = dir;
+    inode_get(dir);
+    dir->mounted = sb->root;
+    table_add(sb);
+    return 0;
+}
+
+/* mkdir -p path in the namespace as it is now (the boot-time mounts of /.skiff/mounts), then mount. */
+int vfs_mount_path(const char *path, struct super_block *sb)
+{
+    struct inode *dir = vfs_root;
+    while (dir->mounted)
+        dir = dir->mounted;
+    const char *p = path;
+    while (*p) {
+        while (*p == '/')
+            p++;
+        const char *c = p;
+        while (*p && *p != '/')
+            p++;
+        size_t len = (size_t)(p - c);
+        if (!len)
+            break;
+        if (len > NAME_MAX)
+            return -ENAMETOOLONG;
+        char name[NAME_MAX + 1];
+        memcpy(name, c, len);
+        name[len] = 0;
+        struct inode *next;
+        int err = vfs_child(dir, name, len, &next);
+        if (err == -ENOENT && (next = vfs_create(dir, name, S_IFDIR | 0755, &err)))
+            err = 0;
+        if (err)
+            return err;
+        if (!S_ISDIR(next->mode))
+            return -ENOTDIR;
+        while (next->mounted)
+            next = next->mounted;
+        dir = next;
+    }
+    return vfs_mount_at(dir, sb);
+}
+
+/* root: the mounted filesystem's root directory. Busy when a mount sits on top of it or inside it, or when
+ * something other than the mount holds its root (a cwd); MNT_DETACH (2) skips the second check. */
+int vfs_umount(struct inode *root, int flags)
+{
+    struct super_block *sb = root->sb;
+    if (!sb || sb->root != root || !sb->covered)
+        return -EINVAL;
+    int at = -1;
+    for (int i = 0; i < nmounts; i++) {
+        if (mounts[i] == sb)
+            at = i;
+        else if (mounts[i]->covered && mounts[i]->covered->sb == sb)
+            return -EBUSY;
+    }
+    if (at < 0)
+        return -EINVAL;
+    if (!(flags & 2) && root->refs > 1)
+        return -EBUSY;
+    if (sb->sync)
+        sb->sync(sb);
+    sb->covered->mounted = NULL;
+    inode_put(sb->covered);
+    sb->covered = NULL;
+    for (int i = at; i + 1 < nmounts; i++)
+        mounts[i] = mounts[i + 1];
+    nmounts--;
+    /* The superblock and its inodes stay allocated: open files may still point into it (a lazy unmount),
+     * and skiff does not yet count them per superblock. */
+    return 0;
+}
+
+void vfs_sync_all(void)
+{
+    for (int i = 0; i < nmounts; i++)
+        if (mounts[i]->sync)
+            mounts[i]->sync(mounts[i]);
+}
+
+/* /proc/mounts: "source target type options 0 0", in mount order; spaces in paths as \040, as Linux. */
+static size_t put_escaped(char *buf, size_t at, size_t size, const char *s)
+{
+    for (; *s && at + 5 < size; s++) {
+        if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\\')
+            at += (size_t)ksnprintf(buf + at, size - at, "\\%03o", (unsigned char)*s);
+        else
+            buf[at++] = *s;
+    }
+    buf[at < size ? at : size - 1] = 0;
+    return at;
+}
+
+int mounts_text(char *buf, size_t size)
+{
+    size_t at = 0;
+    buf[0] = 0;
+    struct super_block *list[MOUNTS_MAX + 1];
+    int n = 0;
+    if (nmounts == 0 && vfs_root && vfs_root->sb)
+        list[n++] = vfs_root->sb;
+    for (int i = 0; i < nmounts; i++)
+        list[n++] = mounts[i];
+    char *path = kmalloc(PATH_MAX);
+    if (!path)
+        return -ENOMEM;
+    for (int i = 0; i < n && at + 1 < size; i++) {
+        struct super_block *sb = list[i];
+        if (!sb->covered)
+            strcpy_k(path, "/");
+        else if (vfs_path_of(sb->root, path, PATH_MAX) < 0)
+            continue;
+        at = put_escaped(buf, at, size, sb->source);
+        at += (size_t)ksnprintf(buf + at, size - at, " ");
+        at = put_escaped(buf, MIN(at, size - 1), size, path);
+        at += (size_t)ksnprintf(buf + MIN(at, size - 1), size - MIN(at, size - 1), " %s %s%s 0 0\n",
+                                sb->type->name, (sb->flags & SB_RDONLY) ? "ro" : "rw", sb->opts);
+        at = MIN(at, size - 1);
+    }
+    kfree(path);
+    return (int)at;
+}
+
+static const char *find_opt(const char *data, const char *key)
+{
+    size_t k = strlen(key);
+    for (const char *p = data; *p; p++)
+        if ((p == data || p[-1] == ',') && !strncmp(p, key, k))
+            return p + k;
+    return NULL;
+}
+
+/* tmpfs: a fresh ramfs tree. Options (size=, mode=, uid=, gid=) are accepted; mode= sets the root's. */
+static int tmpfs_mount(const char *source, const char *data, unsigned flags, struct super_block **out)
+{
+    struct super_block *sb = sb_new("tmpfs", source && *source ? source : "tmpfs");
+    if (!sb)
+        return -ENOMEM;
+    sb->root = ramfs_new_root(sb);
+    if (!sb->root)
+        return -ENOMEM;
+    const char *m = data ? find_opt(data, "mode=") : NULL;
+    if (m) {
+        u32 mode = 0;
+        for (; *m >= '0' && *m <= '7'; m++)
+            mode = mode * 8 + (u32)(*m - '0');
+        sb->root->mode = S_IFDIR | (mode & 07777);
+    }
+    kfree(sb->opts);
+    sb->opts = kstrdup(",relatime");
+    if (flags & 1)
+        sb->flags |= SB_RDONLY;
+    *out = sb;
+    return sb->opts ? 0 : -ENOMEM;
+}
+
+const struct fs_type tmpfs_type = { "tmpfs", tmpfs_mount };
+
+/* Moves a mounted filesystem to path (a live root takes /dev and /proc along: fs/mount_boot.c). */
+int vfs_move_mount(struct super_block *sb, const char *path)
+{
+    if (sb->covered) {
+        sb->covered->mounted = NULL;
+        inode_put(sb->covered);
+        sb->covered = NULL;
+        for (int i = 0; i < nmounts; i++)
+            if (mounts[i] == sb) {
+                for (int j = i; j + 1 < nmounts; j++)
+                    mounts[j] = mounts[j + 1];
+                nmounts--;
+                break;
+            }
+    }
+    return vfs_mount_path(path, sb);
+}
+
+/* The first mounted filesystem of a type ("proc", "devtmpfs"), or NULL. */
+struct super_block *vfs_mounted_type(const char *name)
+{
+    for (int i = 0; i < nmounts; i++)
+        if (!strcmp(mounts[i]->type->name, name))
+            return mounts[i];
+    return NULL;
+}

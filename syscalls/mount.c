@@ -1,0 +1,110 @@
+/* syscalls/mount.c — mount(2) and umount2(2): new tmpfs and 9p instances (fs/mount.c), remounting one
+ * read-only or read-write, and the propagation flags (every mount is private here, so MS_PRIVATE and
+ * friends change nothing and succeed). Bind and move mounts are not implemented: EINVAL, logged. */
+#include "syscalls.h"
+
+#define MS_RDONLY 1
+#define MS_REMOUNT 32
+#define MS_BIND 4096
+#define MS_MOVE 8192
+#define MS_REC 16384
+#define MS_PROPAGATION ((1u << 17) | (1u << 18) | (1u << 19) | (1u << 20)) /* UNBINDABLE PRIVATE SLAVE SHARED */
+#define MS_MGC_MSK 0xffff0000u
+#define MS_MGC_VAL 0xc0ed0000u
+#define MNT_FORCE 1
+#define MNT_DETACH 2
+#define MNT_EXPIRE 4
+#define UMOUNT_NOFOLLOW 8
+
+/* A user string argument that may be NULL (source, type, data). */
+static long opt_string(const char *u, char *k, size_t cap)
+{
+    k[0] = 0;
+    if (!u)
+        return 0;
+    long n = strncpy_from_user(k, u, cap);
+    if (n == -ENAMETOOLONG) {
+        k[cap - 1] = 0; /* data is a page of options: what fits is kept */
+        return 0;
+    }
+    return n < 0 ? n : 0;
+}
+
+/* The mounted filesystem whose root path names (EINVAL when it is not a mount's root). */
+static long mount_root(const char *upath, bool follow, struct inode **out)
+{
+    long rc = at_lookup(AT_FDCWD, upath, follow ? WALK_FOLLOW : 0, out);
+    if (rc)
+        return rc;
+    struct super_block *sb = (*out)->sb;
+    return sb && sb->root == *out && sb->covered ? 0 : -EINVAL;
+}
+
+static long new_mount(const char *type, const char *source, const char *data, u32 flags, const char *utarget)
+{
+    const struct fs_type *t = !strcmp(type, "tmpfs") || !strcmp(type, "ramfs") ? &tmpfs_type
+                            : !strcmp(type, "9p") ? &p9fs_type : NULL;
+    if (!t)
+        return -ENODEV; /* as Linux for a filesystem type it does not know */
+    struct inode *dir;
+    long rc = at_lookup(AT_FDCWD, utarget, WALK_FOLLOW, &dir);
+    if (rc)
+        return rc;
+    if (!S_ISDIR(dir->mode))
+        return -ENOTDIR;
+    struct super_block *sb;
+    rc = t->mount(source, data, flags & MS_RDONLY, &sb);
+    return rc ? rc : vfs_mount_at(dir, sb);
+}
+
+SYSCALL(mount) /* (source, target, filesystemtype, mountflags, data) */
+{
+    u32 flags = (u32)a3;
+    if ((flags & MS_MGC_MSK) == MS_MGC_VAL)
+        flags &= ~MS_MGC_MSK; /* the old magic number, ignored as Linux does */
+    char *source = kmalloc(PATH_MAX), *type = kmalloc(64), *data = kmalloc(PAGE_SIZE);
+    long rc = source && type && data ? 0 : -ENOMEM;
+    if (!rc)
+        rc = opt_string((const char *)a0, source, PATH_MAX);
+    if (!rc)
+        rc = opt_string((const char *)a2, type, 64);
+    if (!rc)
+        rc = opt_string((const char *)a4, data, PAGE_SIZE);
+    struct inode *root;
+    if (rc) {
+        /* copying failed */
+    } else if (flags & MS_REMOUNT) {
+        rc = mount_root((const char *)a1, true, &root);
+        if (!rc && (flags & MS_RDONLY))
+            root->sb->flags |= SB_RDONLY;
+        else if (!rc)
+            root->sb->flags &= ~(unsigned)SB_RDONLY;
+    } else if (flags & (MS_BIND | MS_MOVE)) {
+        kerr("skiff: mount: bind and move mounts are not implemented: EINVAL\n");
+        rc = -EINVAL;
+    } else if (flags & MS_PROPAGATION) {
+        rc = at_lookup(AT_FDCWD, (const char *)a1, WALK_FOLLOW, &root); /* every mount is private already */
+    } else {
+        rc = new_mount(type, source, data, flags, (const char *)a1);
+    }
+    kfree(source);
+    kfree(type);
+    kfree(data);
+    return rc;
+}
+
+SYSCALL(umount2) /* (target, flags) */
+{
+    u32 flags = (u32)a1;
+    if (flags & ~(u32)(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW))
+        return -EINVAL;
+    if ((flags & MNT_EXPIRE) && (flags & (MNT_FORCE | MNT_DETACH)))
+        return -EINVAL;
+    struct inode *root;
+    long rc = mount_root((const char *)a0, !(flags & UMOUNT_NOFOLLOW), &root);
+    if (rc)
+        return rc;
+    if (flags & MNT_EXPIRE)
+        return -EAGAIN; /* the first MNT_EXPIRE only marks a mount, as on Linux */
+    return vfs_umount(root, (int)flags);
+}

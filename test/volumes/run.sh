@@ -1,0 +1,247 @@
+#!/bin/sh
+# test/volumes/run.sh: host directories in the guest (tools/skiff run -v HOST:GUEST[:ro], issue 10): what a
+# program does on a volume is on the host when `skiff run` returns, byte for byte as native tools make it;
+# :ro refuses writes; the guest cannot reach past what was shared. Each case boots skiff under QEMU.
+#
+# Prints TAP and ends with one line "N passed, N failed, N skipped"; exits non-zero if any case failed.
+# Environment: SKIFF (default tools/skiff), SKIFF_KERNEL (a kernel image for --kernel), CASES (by name).
+
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd -P)
+. "$top/test/lib/tap.sh"
+. "$top/test/lib/guest.sh"
+
+SKIFF=${SKIFF:-$top/tools/skiff}
+TIMEOUT=180
+PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export PATH
+test_tmp volumes
+
+# tree_facts DIR: one line per entry below DIR (sorted): path, type, mode, size, link target, link count,
+# mtime in seconds, and a checksum of regular files' bytes. Two trees are the same when these are.
+tree_facts() {
+	(cd "$1" && find . -mindepth 1 -printf '%P %y %m %s %l %n %T@\n' | sed 's/\.[0-9]* *$//' | sort &&
+		find . -type f -exec md5sum {} + | sort -k2)
+}
+
+# A tree with what tar must keep: nested directories, modes, an empty file, a symlink, a hard link, a
+# file with a space in its name, a large file, and set mtimes.
+make_tree() {
+	mkdir -p "$1/a/b/c" "$1/empty dir" &&
+	printf 'hello\n' >"$1/a/hello.txt" &&
+	: >"$1/a/b/empty" &&
+	head -c 300000 /dev/urandom >"$1/a/b/c/big.bin" &&
+	printf 'x' >"$1/with space" &&
+	ln -s ../hello.txt "$1/a/b/link" &&
+	ln "$1/a/hello.txt" "$1/a/hard" &&
+	chmod 0750 "$1/a/b" && chmod 0600 "$1/a/b/empty" && chmod 0755 "$1/a/hello.txt" &&
+	touch -h -d '2001-02-03 04:05:06' "$1/a/b/link" &&
+	find "$1" -not -type l -exec touch -d '2020-01-02 03:04:05' {} +
+}
+
+v_sqlite() {
+	name="sqlite3 fills a database on a volume; the host's sqlite3 reads the same rows"
+	need /usr/bin/sqlite3 || return
+	mkdir -p "$tmp/db" || return
+	sk -v "$tmp/db:/data" /usr/bin/sqlite3 /data/my.db \
+		"create table t(x integer, s text); insert into t values(1,'one'),(2,'two'); select count(*) from t;"
+	expect_status 0 || return
+	got=$(sqlite3 "$tmp/db/my.db" 'select x, s from t order by x;' 2>&1 | tr '\n' ' ')
+	[ "$got" = "1|one 2|two " ] || { fail "the host reads '$got'"; return; }
+	pass
+}
+
+v_sqlite_timeout() {
+	name="sqlite3 killed by --timeout mid-way: what it committed is on the host"
+	need /usr/bin/sqlite3 /bin/busybox || return
+	mkdir -p "$tmp/dbt" || return
+	"$SKIFF" run --timeout 8 -v "$tmp/dbt:/data" --add /usr/bin/sqlite3 /bin/busybox sh -c \
+		'/usr/bin/sqlite3 /data/t.db "create table t(x); insert into t values(42);" && echo committed && sleep 600' \
+		</dev/null >"$tmp/out" 2>"$tmp/err"
+	st=$?
+	[ "$st" -ne 0 ] || { fail "exit status 0: the timeout did not end it"; return; }
+	expect_out_has committed || return
+	got=$(sqlite3 "$tmp/dbt/t.db" 'select x from t;' 2>&1)
+	[ "$got" = 42 ] || { fail "the host reads '$got'"; return; }
+	pass
+}
+
+v_tar_x() {
+	name="tar -x in the guest onto a volume gives the tree native tar -x gives (modes, links, mtimes, bytes)"
+	need /usr/bin/tar || return
+	mkdir -p "$tmp/src" "$tmp/native" "$tmp/vx" || return
+	make_tree "$tmp/src" && (cd "$tmp/src" && tar -cf "$tmp/a.tar" .) || { fail "cannot make the tree"; return; }
+	(cd "$tmp/native" && tar -xpf "$tmp/a.tar") || return
+	cp "$tmp/a.tar" "$tmp/vx/a.tar" && mkdir "$tmp/vx/out" || return
+	sk -v "$tmp/vx:/vol" /usr/bin/tar -xpf /vol/a.tar -C /vol/out
+	expect_status 0 || return
+	tree_facts "$tmp/native" >"$tmp/facts.native"
+	tree_facts "$tmp/vx/out" >"$tmp/facts.guest"
+	cmp -s "$tmp/facts.native" "$tmp/facts.guest" ||
+		{ fail "the trees differ"; diff "$tmp/facts.native" "$tmp/facts.guest" | head -20 | tap_diag; return; }
+	pass
+}
+
+v_tar_c() {
+	name="tar -c in the guest of a volume's tree lists as native tar -c of it does"
+	need /usr/bin/tar || return
+	mkdir -p "$tmp/vc/tree" || return
+	make_tree "$tmp/vc/tree" || return
+	(cd "$tmp/vc/tree" && tar -cf "$tmp/native.tar" --sort=name .) || return
+	sk -v "$tmp/vc:/vol" /usr/bin/tar -cf /vol/guest.tar --sort=name -C /vol/tree .
+	expect_status 0 || return
+	tar -tvf "$tmp/native.tar" >"$tmp/list.native" && tar -tvf "$tmp/vc/guest.tar" >"$tmp/list.guest" ||
+		{ fail "cannot list the archives"; return; }
+	cmp -s "$tmp/list.native" "$tmp/list.guest" ||
+		{ fail "the archives differ"; diff "$tmp/list.native" "$tmp/list.guest" | head -20 | tap_diag; return; }
+	rm -rf "$tmp/xn" "$tmp/xg" && mkdir "$tmp/xn" "$tmp/xg" &&
+		tar -xpf "$tmp/native.tar" -C "$tmp/xn" && tar -xpf "$tmp/vc/guest.tar" -C "$tmp/xg" || return
+	tree_facts "$tmp/xn" >"$tmp/f1" && tree_facts "$tmp/xg" >"$tmp/f2"
+	cmp -s "$tmp/f1" "$tmp/f2" || { fail "the extracted archives differ"; return; }
+	pass
+}
+
+v_shell_ops() {
+	name="a shell's file operations on a volume reach the host: create, append, rename, truncate, chmod, rm, symlink"
+	need /bin/busybox || return
+	mkdir -p "$tmp/ops" && printf 'keep\n' >"$tmp/ops/old" && printf 'gone\n' >"$tmp/ops/del" || return
+	sk -v "$tmp/ops:/w" /bin/busybox sh -c 'cd /w && echo one >f && echo two >>f && mv old renamed &&
+		rm del && chmod 0640 f && ln -s f sl && mkdir -p d/e && echo 123456 >t && truncate -s 3 t &&
+		touch -d "2010-05-06 07:08:09" f && cat f && ls'
+	expect_status 0 || return
+	[ "$(cat "$tmp/ops/f")" = "one
+two" ] || { fail "f holds '$(cat "$tmp/ops/f")'"; return; }
+	[ -e "$tmp/ops/renamed" ] && [ ! -e "$tmp/ops/old" ] && [ ! -e "$tmp/ops/del" ] ||
+		{ fail "rename or rm did not reach the host"; return; }
+	[ "$(stat -c %a "$tmp/ops/f")" = 640 ] || { fail "mode $(stat -c %a "$tmp/ops/f")"; return; }
+	[ "$(readlink "$tmp/ops/sl")" = f ] || { fail "no symlink"; return; }
+	[ -d "$tmp/ops/d/e" ] || { fail "no d/e"; return; }
+	[ "$(cat "$tmp/ops/t")" = 123 ] || { fail "truncate: '$(cat "$tmp/ops/t")'"; return; }
+	[ "$(date -r "$tmp/ops/f" +%Y%m%d%H%M%S)" = 20100506070809 ] || { fail "mtime $(date -r "$tmp/ops/f")"; return; }
+	pass
+}
+
+v_readonly() {
+	name=":ro volumes refuse writes with EROFS and read as usual"
+	need /bin/busybox || return
+	mkdir -p "$tmp/ro" && printf 'data\n' >"$tmp/ro/f" || return
+	sk -v "$tmp/ro:/ro:ro" /bin/busybox sh -c 'cat /ro/f; echo x >/ro/new; echo x >>/ro/f; mkdir /ro/d; rm /ro/f;
+		grep " /ro " /proc/mounts'
+	expect_out_has data || return
+	expect_err_has "Read-only file system" || return
+	expect_out_has "/ro 9p ro," || return
+	[ "$(ls "$tmp/ro")" = f ] && [ "$(cat "$tmp/ro/f")" = data ] || { fail "the host directory changed"; return; }
+	pass
+}
+
+v_escape() {
+	name="a volume cannot be escaped: '..' and symlinks pointing outside resolve in the guest, not on the host"
+	need /bin/busybox || return
+	mkdir -p "$tmp/esc/in" && printf 'secret\n' >"$tmp/esc/secret" || return
+	ln -s "$tmp/esc/secret" "$tmp/esc/in/abs" && ln -s ../secret "$tmp/esc/in/rel" && ln -s ../../../.. "$tmp/esc/in/up" ||
+		return
+	sk -v "$tmp/esc/in:/data" /bin/busybox sh -c 'cat /data/abs; cat /data/rel; cat /data/../secret;
+		cat /data/up/etc/hostname; cat /data/up/secret; ls /data/..'
+	grep -q secret "$tmp/out" && { fail "the guest read a host file outside the volume"; return; }
+	expect_out_has skiff || return
+	pass
+}
+
+v_exec_mmap() {
+	name="a program on a volume runs (exec from 9P), and a shared mapping's writes reach the host file"
+	need /bin/busybox || return
+	mkdir -p "$tmp/ex" && cp "$top/build/progs/hello" "$tmp/ex/hello" || { fail "no build/progs/hello"; return; }
+	sk -v "$tmp/ex:/bin2" /bin/busybox sh -c /bin2/hello
+	expect_status 0 || return
+	grep -q . "$tmp/out" || { fail "no output"; return; }
+	pg=$(getconf PAGESIZE)
+	{ head -c "$pg" /dev/zero | tr '\0' A; head -c "$pg" /dev/zero | tr '\0' B; head -c "$pg" /dev/zero | tr '\0' C; } \
+		>"$tmp/expected"
+	for how in munmap exit; do
+		sk -v "$tmp/ex:/w" "$top/build/progs/mapwrite" /w/m.$how $how
+		expect_status 0 || return
+		cmp -s "$tmp/expected" "$tmp/ex/m.$how" || { fail "after $how the host file differs"; return; }
+	done
+	"$SKIFF" run --timeout 8 -v "$tmp/ex:/w" "$top/build/progs/mapwrite" /w/m.msync msync \
+		</dev/null >"$tmp/out" 2>"$tmp/err"
+	expect_out_has synced || return
+	cmp -s "$tmp/expected" "$tmp/ex/m.msync" || { fail "after msync and --timeout the host file differs"; return; }
+	"$SKIFF" run --timeout 8 -v "$tmp/ex:/w" "$top/build/progs/mapwrite" /w/m.wait wait \
+		</dev/null >"$tmp/out" 2>"$tmp/err"
+	st=$?
+	expect_status 124 && expect_out_has written && expect_err_has "timed out after 8 seconds" || return
+	cmp -s "$tmp/expected" "$tmp/ex/m.wait" || { fail "--timeout did not write the mapping back first"; return; }
+	pass
+}
+
+v_live_python() {
+	name="--rootfs / (live): python3 imports json, sqlite3, ssl from the host's own files"
+	need /usr/bin/python3 || return
+	sk --rootfs / /usr/bin/python3 -c 'import json, sqlite3, ssl; print(json.dumps([1]))'
+	expect_status 0 && expect_out_has '[1]' && pass
+}
+
+# snapshot: what the host has under /etc and /var/tmp (names, sizes, mtimes, and the bytes of the files the
+# cases below change), to compare after a live-root run.
+snapshot() {
+	{ ls -la --time-style=full-iso /etc /var/tmp; md5sum /etc/hostname /etc/passwd; } 2>&1
+}
+
+v_live_untouched() {
+	name="--rootfs / (live): creating, appending to, renaming and deleting under /etc and /var is seen by the program; the host is unchanged"
+	need /bin/busybox || return
+	snapshot >"$tmp/snap.before"
+	sk --rootfs / /bin/busybox sh -c 'set -e; echo extra >>/etc/hostname; tail -n 1 /etc/hostname; echo new >/etc/skiff-t;
+		mv /etc/skiff-t /var/tmp/skiff-moved; cat /var/tmp/skiff-moved; rm /etc/passwd; test ! -e /etc/passwd;
+		mkdir -p /var/tmp/skiff-d/e; echo f >/var/tmp/skiff-d/e/f; rm -r /var/tmp/skiff-d; test ! -e /var/tmp/skiff-d;
+		ls /etc | grep -c . >/dev/null; echo done'
+	expect_status 0 && expect_out_has extra && expect_out_has new && expect_out_has done || return
+	snapshot >"$tmp/snap.after"
+	cmp -s "$tmp/snap.before" "$tmp/snap.after" ||
+		{ fail "the host's files changed"; diff "$tmp/snap.before" "$tmp/snap.after" | head | tap_diag; return; }
+	pass
+}
+
+v_live_layer() {
+	name="--rootfs DIR (live): copy-up keeps bytes, whiteouts hide, a directory made again is empty, listings merge; DIR unchanged"
+	need /bin/busybox || return
+	mkdir -p "$tmp/lr/bin" "$tmp/lr/d/sub" && cp /bin/busybox "$tmp/lr/bin/busybox" &&
+		printf 'lower\n' >"$tmp/lr/d/a" && printf 'b\n' >"$tmp/lr/d/sub/b" && ln -s a "$tmp/lr/d/link" || return
+	(cd "$tmp/lr" && find . -printf '%P %m %s %T@\n' | sort) >"$tmp/lr.before"
+	sk --rootfs "$tmp/lr" /bin/busybox sh -c 'cd /d && echo upper >>a && cat a && cat link && touch new &&
+		ls | tr "\n" " " && echo && rm -r sub && mkdir sub && ls sub | wc -l && mv d2 x 2>/dev/null; mv /d /moved;
+		ls /moved | tr "\n" " "; echo; test ! -e /d && echo gone'
+	expect_status 0 || return
+	expect_out_has "upper" && expect_out_has "a link new sub" && expect_out_has "gone" || return
+	grep -qx 0 "$tmp/out" || { fail "the directory made again is not empty"; return; }
+	(cd "$tmp/lr" && find . -printf '%P %m %s %T@\n' | sort) >"$tmp/lr.after"
+	cmp -s "$tmp/lr.before" "$tmp/lr.after" || { fail "DIR changed"; diff "$tmp/lr.before" "$tmp/lr.after" | tap_diag; return; }
+	pass
+}
+
+v_live_rw() {
+	name="--rootfs DIR:rw (live): writes go through to DIR"
+	need /bin/busybox || return
+	mkdir -p "$tmp/rw/bin" && cp /bin/busybox "$tmp/rw/bin/busybox" || return
+	sk --rootfs "$tmp/rw:rw" /bin/busybox sh -c 'echo through >/made && mkdir /dir'
+	expect_status 0 || return
+	[ "$(cat "$tmp/rw/made" 2>/dev/null)" = through ] && [ -d "$tmp/rw/dir" ] || { fail "DIR lacks what was written"; return; }
+	pass
+}
+
+v_iso() {
+	name="-v with --iso: the volume is mounted and written as with -kernel"
+	need /bin/busybox /usr/bin/grub-mkrescue || return
+	mkdir -p "$tmp/iso" || return
+	sk --iso -v "$tmp/iso:/data" /bin/busybox sh -c 'echo from-iso >/data/f'
+	expect_status 0 || return
+	[ "$(cat "$tmp/iso/f" 2>/dev/null)" = from-iso ] || { fail "the host file is missing"; return; }
+	pass
+}
+
+CASES_ALL="v_iso v_live_python v_live_untouched v_live_layer v_live_rw v_sqlite v_sqlite_timeout v_tar_x v_tar_c v_shell_ops v_readonly v_escape v_exec_mmap"
+for c in ${CASES:-$CASES_ALL}; do
+	"$c"
+done
+tap_done
