@@ -8,7 +8,7 @@ BUILD  := build
 GEN    := $(BUILD)/gen
 NEED   := sh tools/need.sh
 
-KERNEL_DIRS := arch/x86_64 kernel syscalls loader drivers fs net
+KERNEL_DIRS := arch/x86_64 kernel syscalls loader drivers fs net ipc
 KERNEL_C    := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c))
 KERNEL_ASM  := boot/boot.asm $(wildcard arch/x86_64/*.asm)
 KERNEL_OBJS := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.asm.o) $(GEN)/syscall_table.o

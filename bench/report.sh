@@ -50,6 +50,7 @@ sys.clock_gettime|clock_gettime(MONOTONIC) through libc (vDSO on Linux)|ns|1||
 sys.clock_gettime_sys|clock_gettime as a real syscall|ns|1||
 sys.mmap_touch_munmap|mmap 64 KiB + touch 16 pages + munmap|ns|1||
 sys.page_fault|first-touch page fault (4 MiB anonymous mapping, per page)|ns|1||skiff ≤ Linux
+sys.shm_cycle|System V shm: shmget 64 KiB + shmat + touch 16 pages + shmdt + IPC_RMID|ns|1||
 #Memory (smallest -m that still runs the program correctly, bisection)
 mem.hello|static hello|MiB|1||skiff ≤ 4 MiB
 mem.dynhello|dynamic hello|MiB|1||

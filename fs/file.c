@@ -6,6 +6,7 @@
 #include "../kernel/mm.h"
 #include "../kernel/boot.h"
 #include "../kernel/proc.h"
+#include "lock.h"
 
 struct timespec64 vfs_now(void)
 {
@@ -87,6 +88,7 @@ void file_put(struct file *f)
     if (--f->refs > 0)
         return;
     fsnotify_close(f);
+    lock_release_file(f); /* its flock and OFD locks */
     if (f->ops && f->ops->release)
         f->ops->release(f);
     if (f->inode)
@@ -139,6 +141,7 @@ int fd_close(struct fdtable *t, int fd)
         return -EBADF;
     t->files[fd] = NULL;
     t->cloexec[fd] = 0;
+    lock_close_posix(t, f); /* POSIX: any close of the file drops the process's locks on it */
     file_put(f);
     return 0;
 }

@@ -10,6 +10,7 @@
 #include "../kernel/proc.h"
 #include "../arch/x86_64/arch.h"
 #include "../net/net.h"
+#include "../ipc/ipc.h"
 
 struct gen_text {
     char *buf;
@@ -572,6 +573,7 @@ static const struct { const char *dir, *name; proc_gen gen; } proc_files[] = {
     { "sys/vm", "overcommit_memory", gen_zero },
     { "net", "skiff", net_proc_counters },  /* the network stack's state and counters (net/net.c) */
     { "net", "route", net_proc_route },     { "net", "dev", net_proc_dev },
+    { "sysvipc", "shm", ipc_proc_shm },     { "sysvipc", "sem", ipc_proc_sem }, { "sysvipc", "msg", ipc_proc_msg },
 };
 
 void procfs_init(void)

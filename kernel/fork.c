@@ -7,6 +7,7 @@
 #include "../arch/x86_64/arch.h"
 #include "../drivers/console.h"
 #include "../syscalls/syscalls.h"
+#include "../ipc/ipc.h"
 
 struct proc *proc_list;
 static int next_id = 2;
@@ -281,6 +282,7 @@ static noreturn void proc_end(int code, int sig)
     for (struct task *t = task_list, *n; t; t = n) {
         n = t->next;
         if (t->proc == p && t != current) {
+            futex_robust_exit(t); /* its locks, in the address space we still share */
             signal_flush_task(t);
             acct_task_exit(t);
             sched_remove(t);
@@ -288,6 +290,7 @@ static noreturn void proc_end(int code, int sig)
         }
     }
     p->nthreads = 0;
+    futex_robust_exit(current);
     acct_task_exit(current);
     ptimers_destroy(p);
     ktimer_cancel(&p->itimer_cpu[0]);
@@ -295,6 +298,7 @@ static noreturn void proc_end(int code, int sig)
     fdtable_close_all(p->fdt);
     kfree(p->fdt);
     p->fdt = NULL;
+    sem_exit(p->pid); /* its SEM_UNDO adjustments */
     inode_put(p->cwd);
     vm_activate(NULL);
     vm_space_put(p->vm);

@@ -196,6 +196,7 @@ u64 sched_idle_ns(void);                 /* time the CPU spent halted with nothi
 long sched_wait_io(bool nonblock, const char *what); /* wait for the other end, or why not */
 void sched_prepare(struct task *t, struct regs *frame);
 long futex_wake_addr(u64 uaddr, int n);
+void futex_robust_exit(struct task *t);  /* syscalls/futex.c: t ends: its robust list's locks (OWNER_DIED) */
 void sched_wake(struct task *t);
 void sched_interrupt(struct task *t);     /* a signal: a waiting task looks again (not a futex wake) */
 void sched_block(u64 key);               /* waits for sched_interrupt/sched_wake only, signals or not (a stop) */

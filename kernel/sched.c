@@ -340,6 +340,7 @@ noreturn void task_exit(int code)
     if (p->nthreads == 1)
         proc_exit(code);
     p->nthreads--;
+    futex_robust_exit(t); /* before the tid word, as Linux's mm_release */
     if (t->clear_child_tid) {
         u32 zero = 0;
         copy_to_user((void *)t->clear_child_tid, &zero, sizeof(zero));

@@ -61,6 +61,7 @@ static void after_exec(struct proc *p)
     current->altstack = (struct k_stack){ 0 };
     current->rseq_addr = 0; /* the registration does not survive exec */
     current->rseq_len = current->rseq_sig = 0;
+    current->robust_list = 0; /* it pointed into the old image (Linux walks it first; skiff does not yet) */
     ptimers_destroy(p); /* POSIX timers do not survive exec */
     current->fs_base = 0;
     wrmsr(MSR_FS_BASE, 0);

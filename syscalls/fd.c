@@ -2,6 +2,7 @@
  * lseek, close, dup/dup2/dup3, fcntl, ioctl. */
 #include "syscalls.h"
 #include "../drivers/console.h"
+#include "../fs/lock.h"
 
 #define MAX_RW 0x7ffff000ul   /* Linux caps one read or write at this many bytes */
 #define IOV_MAX 1024
@@ -300,49 +301,9 @@ SYSCALL(dup3)
 #define F_SETFD 2
 #define F_GETFL 3
 #define F_SETFL 4
-#define F_GETLK 5
-#define F_SETLK 6
-#define F_SETLKW 7
 #define F_DUPFD_CLOEXEC 1030
 #define FD_CLOEXEC 1
-#define F_RDLCK 0
-#define F_WRLCK 1
-#define F_UNLCK 2
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | 020000 /* O_ASYNC */ | 040000 /* O_DIRECT */ | 01000000 /* O_NOATIME */)
-
-struct flock_k { i16 type, whence; i64 start, len; i32 pid; i32 pad; };
-_Static_assert(sizeof(struct flock_k) == 32, "struct flock");
-
-/* Record locks, validated as Linux does. One process: its own locks never conflict, so F_SETLK(W) always
- * succeeds and F_GETLK always reports F_UNLCK (the rest of the struct is left as given). */
-static long record_lock(struct file *f, int cmd, struct flock_k *ul)
-{
-    struct flock_k l;
-    if (copy_from_user(&l, ul, sizeof(l)))
-        return -EFAULT;
-    if (cmd == F_GETLK && l.type != F_RDLCK && l.type != F_WRLCK)
-        return -EINVAL;
-    i64 base;
-    switch (l.whence) {
-    case SEEK_SET: base = 0; break;
-    case SEEK_CUR: base = (i64)f->off; break;
-    case SEEK_END: base = f->inode ? (i64)f->inode->size : 0; break;
-    default: return -EINVAL;
-    }
-    i64 start = base + l.start;
-    if (start < 0 || (l.len < 0 && start + l.len < 0))
-        return -EINVAL;
-    if (l.type != F_RDLCK && l.type != F_WRLCK && l.type != F_UNLCK)
-        return -EINVAL;
-    if (cmd == F_GETLK) {
-        l.type = F_UNLCK;
-        return copy_to_user(ul, &l, sizeof(l));
-    }
-    u32 acc = f->flags & O_ACCMODE;
-    if ((l.type == F_RDLCK && acc == O_WRONLY) || (l.type == F_WRLCK && acc == O_RDONLY))
-        return -EBADF;
-    return 0;
-}
 
 SYSCALL(fcntl)
 {
@@ -378,7 +339,10 @@ SYSCALL(fcntl)
     case F_GETLK:
     case F_SETLK:
     case F_SETLKW:
-        return record_lock(f, cmd, (void *)a2);
+    case F_OFD_GETLK:
+    case F_OFD_SETLK:
+    case F_OFD_SETLKW:
+        return fcntl_lock(f, cmd, (void *)a2);
     default:
         kerr("skiff: fcntl command %d is not implemented: EINVAL\n", (int)a1);
         return -EINVAL;

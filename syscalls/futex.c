@@ -254,3 +254,63 @@ SYSCALL(futex)
         return -ENOSYS;
     }
 }
+
+/* ---- robust futex lists (Documentation/robust-futex-ABI): a thread that ends while it holds a lock in its
+ * list marks the lock word FUTEX_OWNER_DIED and wakes one waiter, so the next owner hears of it. ---- */
+
+#define FUTEX_OWNER_DIED 0x40000000u
+#define ROBUST_LIST_LIMIT 2048 /* entries walked at most: a list made circular by mistake still ends */
+
+struct robust_head_k { u64 list; i64 futex_offset; u64 list_op_pending; };
+_Static_assert(sizeof(struct robust_head_k) == 24, "struct robust_list_head");
+
+/* The lock word at uaddr of a thread t that is gone (Linux's handle_futex_death). */
+static void robust_death(struct task *t, u64 uaddr, bool pending)
+{
+    u32 v;
+    if ((uaddr & 3) || copy_from_user(&v, (void *)uaddr, sizeof(v)))
+        return;
+    if (pending && !v) { /* it died between releasing the lock and taking it off the list: a waiter may sleep */
+        futex_wake_addr(uaddr, 1);
+        return;
+    }
+    if ((v & FUTEX_TID_MASK) != (u32)t->tid)
+        return;
+    u32 nv = (v & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
+    if (!copy_to_user((void *)uaddr, &nv, sizeof(nv)) && (v & FUTEX_WAITERS))
+        futex_wake_addr(uaddr, 1);
+}
+
+/* Thread t ends (or its whole process): its list, read in the current address space (t's own: the thread
+ * itself, or one of its process's threads in exit_group). */
+void futex_robust_exit(struct task *t)
+{
+    struct robust_head_k h;
+    u64 headp = t->robust_list;
+    t->robust_list = 0;
+    if (!headp || copy_from_user(&h, (void *)headp, sizeof(h)))
+        return;
+    u64 pending = h.list_op_pending & ~1ull, entry = h.list & ~1ull;
+    for (int n = 0; entry != headp && n < ROBUST_LIST_LIMIT; n++) {
+        u64 next;
+        if (copy_from_user(&next, (void *)entry, sizeof(next)))
+            return;
+        if (entry != pending)
+            robust_death(t, entry + (u64)h.futex_offset, false);
+        entry = next & ~1ull; /* bit 0 marks a PI futex: the word's rules are the same here */
+    }
+    if (pending)
+        robust_death(t, pending + (u64)h.futex_offset, true);
+}
+
+SYSCALL(get_robust_list)
+{
+    int tid = (int)a0;
+    struct task *t = tid ? task_by_tid(tid) : current;
+    if (!t)
+        return -ESRCH;
+    u64 len = sizeof(struct robust_head_k);
+    if (copy_to_user((void *)a2, &len, sizeof(len)) || copy_to_user((void *)a1, &t->robust_list, sizeof(u64)))
+        return -EFAULT;
+    return 0;
+}

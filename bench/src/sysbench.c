@@ -14,6 +14,7 @@
  *   clock_gettime_sys  the same through syscall(SYS_clock_gettime)
  *   mmap_touch_munmap  mmap 64 KiB anonymous + write one byte per page + munmap
  *   page_fault      first write to a page of a fresh 4 MiB anonymous mapping (MADV_NOHUGEPAGE), per page
+ *   shm_cycle       System V shared memory: shmget 64 KiB + shmat + write one byte per page + shmdt + IPC_RMID
  * A final line "sys vdso 0|1" says whether the kernel passed a vDSO. */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -21,6 +22,7 @@
 #include <stdlib.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -77,6 +79,21 @@ static void t_mmap(long n)
         for (int off = 0; off < 65536; off += 4096)
             p[off] = 1;
         munmap(p, 65536);
+    }
+}
+static void t_shm(long n)
+{
+    for (long i = 0; i < n; i++) {
+        int id = shmget(IPC_PRIVATE, 65536, IPC_CREAT | 0600);
+        char *p = id < 0 ? (char *)-1 : shmat(id, NULL, 0);
+        if (p == (char *)-1) {
+            perror("shmget/shmat");
+            exit(1);
+        }
+        for (int off = 0; off < 65536; off += 4096)
+            p[off] = 1;
+        shmdt(p);
+        shmctl(id, IPC_RMID, NULL);
     }
 }
 
@@ -144,6 +161,7 @@ int main(int argc, char **argv)
     bench("clock_gettime", t_clock, 200000, scale, reps);
     bench("clock_gettime_sys", t_clock_sys, 200000, scale, reps);
     bench("mmap_touch_munmap", t_mmap, 1000, scale, reps);
+    bench("shm_cycle", t_shm, 1000, scale, reps);
     {
         long pages = (long)(FAULT_LEN / 4096 * (scale < 1 ? scale : 1));
         if (pages < 1)
