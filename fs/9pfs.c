@@ -91,10 +91,10 @@ static struct inode *iget(struct super_block *sb, u32 fid, struct inode *parent,
         /* Keep the fid just walked and let the old one go: the host may have reused the number for another
          * file (a file replaced by rename, then a new one made), and QEMU's fids follow names. */
         struct p9ino *pi = p9fs_ino(i);
-        p9_clunk(s->c, pi->fid);
+        p9_clunk_later(s->c, pi->fid); /* another task may be waiting to use the old one */
         pi->fid = fid;
         if (pi->io_fid != P9_NOFID && !i->mapcount) { /* reopened from the new fid when next needed */
-            p9_clunk(s->c, pi->io_fid);
+            p9_clunk_later(s->c, pi->io_fid);
             pi->io_fid = P9_NOFID;
         }
         attr_apply(i, &a);

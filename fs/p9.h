@@ -173,6 +173,8 @@ struct p9_client {
     u32 nfree, free_cap;
     u32 next_fid;
     u32 fids_in_use;
+    u32 waiters;                 /* tasks sleeping in start() for the session */
+    u32 *later, nlater, later_cap; /* fids to clunk once no task can still hold their numbers */
     u64 requests, errors;
 };
 
@@ -199,6 +201,9 @@ int p9_readlink(struct p9_client *c, u32 fid, char *buf, u32 cap);
 int p9_fsync(struct p9_client *c, u32 fid, bool datasync);
 int p9_statfs(struct p9_client *c, u32 fid, struct p9_statfs *s);
 int p9_clunk(struct p9_client *c, u32 fid);          /* the fid is free afterwards, whatever the server says */
+/* A fid other tasks may have read and be about to use (an inode's fid replaced while they wait for the
+ * session): clunked, and its number freed, only when the session is next idle with nobody waiting. */
+void p9_clunk_later(struct p9_client *c, u32 fid);
 
 /* --- fs/9pfs.c and fs/9pfs_data.c: the 9p filesystem's own state (the VFS sees only inode->fs). --- */
 #define P9FS_HASH 256

@@ -24,12 +24,14 @@ static int start(struct p9_client *c, struct p9_buf *tb)
     void *me = current ? (void *)current : (void *)c;
     if (c->owner == me)
         return -EDEADLK;
+    c->waiters++;
     while (c->owner) {
         if (current && !signal_pending())
             sched_wait(P9_WAIT_NS);
         else
             irq_wait(P9_WAIT_NS);
     }
+    c->waiters--;
     c->owner = me;
     c->cur_tag = c->next_tag++;
     if (c->next_tag == P9_NOTAG)
@@ -38,8 +40,41 @@ static int start(struct p9_client *c, struct p9_buf *tb)
     return 0;
 }
 
+static int call(struct p9_client *c, int tlen, u8 rtype, struct p9_buf *rb);
+
+/* Retired fids go when no other task waits for the session: a task reads a fid and asks for the session
+ * without sleeping in between (the kernel is not preempted), so every task that could still use one of
+ * these numbers is either the owner (whose reply is decoded by now) or a waiter. */
+static void flush_later(struct p9_client *c)
+{
+    while (c->nlater && !c->waiters) {
+        u32 fid = c->later[--c->nlater];
+        struct p9_buf tb, rb;
+        c->cur_tag = c->next_tag++;
+        if (c->next_tag == P9_NOTAG)
+            c->next_tag = 1;
+        p9_buf_init(&tb, c->tbuf, c->msize);
+        call(c, p9_tfid(&tb, P9_TCLUNK, c->cur_tag, fid), P9_RCLUNK, &rb);
+        p9_fid_free(c, fid);
+    }
+}
+
+void p9_clunk_later(struct p9_client *c, u32 fid)
+{
+    if (c->nlater == c->later_cap) {
+        u32 cap = c->later_cap ? c->later_cap * 2 : 16;
+        u32 *n = krealloc(c->later, cap * sizeof(u32));
+        if (!n)
+            return; /* the fid stays made on the server: harmless, never reused */
+        c->later = n;
+        c->later_cap = cap;
+    }
+    c->later[c->nlater++] = fid;
+}
+
 static int finish(struct p9_client *c, int rc)
 {
+    flush_later(c);
     c->owner = NULL;
     sched_wake_io_waiters(); /* a task waiting in start looks again */
     return rc;
