@@ -8,7 +8,8 @@ BENCH_BIN := $(BENCH_OUT)/bin
 BENCH_CFLAGS := -O2 -Wall -Wextra
 
 BENCH_FILES := $(BENCH_BIN)/hello $(BENCH_BIN)/bootinfo $(BENCH_BIN)/linit $(BENCH_BIN)/sysbench \
-               $(BENCH_BIN)/hello-dyn $(BENCH_BIN)/tstamp $(BENCH_BIN)/floor.bin $(BENCH_OUT)/vmlinux
+               $(BENCH_BIN)/hello-dyn $(BENCH_BIN)/tstamp $(BENCH_BIN)/floor.bin $(BENCH_BIN)/filebench \
+               $(BENCH_OUT)/vmlinux
 
 .PHONY: bench bench-smoke bench-deps bench-build
 

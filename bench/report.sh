@@ -51,6 +51,18 @@ sys.clock_gettime_sys|clock_gettime as a real syscall|ns|1||
 sys.mmap_touch_munmap|mmap 64 KiB + touch 16 pages + munmap|ns|1||
 sys.page_fault|first-touch page fault (4 MiB anonymous mapping, per page)|ns|1||skiff ≤ Linux
 sys.shm_cycle|System V shm: shmget 64 KiB + shmat + touch 16 pages + shmdt + IPC_RMID|ns|1||
+#9P volumes and roots (issue 10): per call in guest, and whole runs; Linux gets the same QEMU 9P share and mounts it from its initramfs (mount -t 9p, cache=none)
+vol.pread_4k|read 4 KiB (pread) of a file on a 9P volume (skiff: -v DIR:/vol; Linux: mount -t 9p)|ns|1||
+vol.open_close|openat + close of a file on a 9P volume|ns|1||
+cli.python.packed|`tools/skiff run /usr/bin/python3 -c pass`, whole CLI, root packed (the default; cached image)|ms|1||
+cli.python.nocache|  the same, --no-cache (packing included)|ms|1||
+cli.python.live|  the same, live `--rootfs /` over 9P; Linux: QEMU start → exit (qboot), root = the host's / over 9P, chroot|ms|1||
+cli.python.live.inguest|  Linux in guest: 9P modules + mount + chroot python3 -c pass|ms|1|-|
+cli.ffmpeg.packed|`tools/skiff run /usr/bin/ffmpeg -version`, whole CLI, root packed (cached image)|ms|1||
+cli.ffmpeg.nocache|  the same, --no-cache|ms|1||
+cli.ffmpeg.live|  the same, live `--rootfs /`; Linux: root = the host's / over 9P, chroot|ms|1||
+cli.ffmpeg.live.inguest|  Linux in guest: 9P modules + mount + chroot ffmpeg -version|ms|1|-|
+p9.setup|Linux only: insmod of the 9P and virtio modules + mount (in guest; inside the Linux rows above)|ms|1|-|
 #Memory (smallest -m that still runs the program correctly, bisection)
 mem.hello|static hello|MiB|1||skiff ≤ 4 MiB
 mem.dynhello|dynamic hello|MiB|1||
@@ -97,7 +109,8 @@ cell() { # cell KEY SYSTEM SCALE: "median (min–max)" or ""
 }
 median() { stat_of "$1" "$2" | awk '{ print $3 }'; }
 fact() { sed -n "s/^$1=//p" "$FACTS" | head -n 1; }
-mem_note() { sed -n "s/^$1 $2 //p" "$W/mem.txt" 2>/dev/null | head -n 1; }
+# what a cell without a figure says: the memory bisection's bound, or a note of run.sh ("ID SYSTEM TEXT")
+mem_note() { cat "$W/mem.txt" "$W/notes.txt" 2>/dev/null | awk -v k="$1" -v s="$2" '$1 == k && $2 == s { sub(/^[^ ]* [^ ]* /, ""); print; exit }'; }
 
 {
 	echo "# skiff vs Linux: latest bench run"
@@ -107,7 +120,7 @@ mem_note() { sed -n "s/^$1 $2 //p" "$W/mem.txt" 2>/dev/null | head -n 1; }
 	echo "| machine | |"
 	echo "| --- | --- |"
 	for f in date cpu cores host_mem_mb host loadavg_start host_load qemu accel cpu_model machine skiff_qemu_extra \
-		guest_mem linux_kernel linux_cmdline programs vdso_skiff vdso_linux kvm_skiff kvm_linux \
+		guest_mem linux_kernel linux_cmdline linux_9p cli_live_rootfs programs vdso_skiff vdso_linux kvm_skiff kvm_linux \
 		skiff_commit skiff_elf_sha256 mode bench_seconds; do
 		v=$(fact "$f")
 		[ -n "$v" ] && echo "| $f | $v |"
@@ -125,7 +138,7 @@ mem_note() { sed -n "s/^$1 $2 //p" "$W/mem.txt" 2>/dev/null | head -n 1; }
 		esac
 		s=$(cell "$id" skiff "$scale")
 		l=$(cell "$id" linux "$scale")
-		[ -z "$s" ] && [ -z "$l" ] && continue
+		[ -z "$s" ] && [ -z "$l" ] && [ -z "$(mem_note "$id" skiff)$(mem_note "$id" linux)" ] && continue
 		if [ -z "$s" ]; then
 			case $nofig in
 			-) s="—" ;;
@@ -178,6 +191,9 @@ mem_note() { sed -n "s/^$1 $2 //p" "$W/mem.txt" 2>/dev/null | head -n 1; }
 	echo '  "memory_notes": ['
 	awk '{ printf "%s    \"%s\"", (n++ ? ",\n" : ""), $0 } END { print "" }' "$W/mem.txt" 2>/dev/null
 	echo '  ],'
-	echo "  \"units\": {\"boot\": \"ms\", \"sys\": \"ns\", \"mem\": \"MiB\", \"size\": \"bytes\", \"prog\": \"ms\"}"
+	echo '  "notes": ['
+	awk '{ gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); printf "%s    \"%s\"", (n++ ? ",\n" : ""), $0 } END { print "" }' "$W/notes.txt" 2>/dev/null
+	echo '  ],'
+	echo "  \"units\": {\"boot\": \"ms\", \"sys\": \"ns\", \"vol\": \"ns\", \"cli\": \"ms\", \"p9\": \"ms\", \"mem\": \"MiB\", \"size\": \"bytes\", \"prog\": \"ms\"}"
 	echo "}"
 } >"$OUT/latest.json"

@@ -27,18 +27,19 @@ LINUX_CMDLINE="console=ttyS0 quiet panic=-1"
 
 if [ "$MODE" = smoke ]; then
 	W=$B/smoke OUT=$W REPS=${BENCH_REPS:-1} SYS_REPS=1 PROG_REPS=1
-	SYS_SCALE=0.01 SQL_ROWS=1000 LUA_N=10000 GZ_MB=1
+	SYS_SCALE=0.01 SQL_ROWS=1000 LUA_N=10000 GZ_MB=1 VOL_SCALE=0.01
 else
 	W=$B/run OUT=bench/results REPS=${BENCH_REPS:-5} SYS_REPS=3 PROG_REPS=3
-	SYS_SCALE=0.25 SQL_ROWS=100000 LUA_N=3000000 GZ_MB=20
+	SYS_SCALE=0.25 SQL_ROWS=100000 LUA_N=3000000 GZ_MB=20 VOL_SCALE=1
 fi
 SYS_INNER=5 # repetitions inside one sysbench run
 
-rm -rf "$W/log" "$W/root" "$W/initrd"
+rm -rf "$W/log" "$W/root" "$W/initrd" "$W/vol" "$W/cache"
 mkdir -p "$W/log" "$W/root" "$W/initrd" "$OUT" || exit 2
 RAW=$W/raw.txt
 : >"$RAW"
-for f in hello bootinfo linit sysbench hello-dyn tstamp floor.bin; do
+: >"$W/notes.txt" # "ID SYSTEM TEXT": what a table cell says when there is no figure (report.sh)
+for f in hello bootinfo linit sysbench hello-dyn tstamp floor.bin filebench; do
 	[ -e "$BIN/$f" ] || { echo "bench: $BIN/$f missing: run make bench-build" >&2; exit 2; }
 done
 [ -e "$B/vmlinux" ] && [ -e build/skiff.elf ] || { echo "bench: run make bench-build first" >&2; exit 2; }
@@ -263,6 +264,9 @@ build_initrds() {
 		mkdir -p "$b$(/usr/bin/python3 -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')/lib-dynload" &&
 		dyn_pair "$b" python /usr/bin/python3 -c pass && dyn_pair "$b" pyprint /usr/bin/python3 -c 'print(1)'
 }
+
+# issue 10: 9P volumes and the packed / live root (build_p9_initrds, step_vol, step_cli)
+. bench/volumes.sh
 
 # ------------------------------------------------------------------ the machine
 facts() {
@@ -565,11 +569,14 @@ for s in skiff linux; do
 	done
 done
 check 0 "initrds built"
+build_p9_initrds
 note "floor";      step_floor
 note "boot";       step_boot
 note "variants";   [ "$MODE" = full ] && step_variants
 note "syscalls";   step_sys
 note "programs";   step_programs
+note "volumes";    step_vol
+note "cli";        [ "$MODE" = full ] && step_cli
 note "memory";     step_mem
 note "kvm";        [ "$MODE" = full ] && step_kvm
 step_sizes
