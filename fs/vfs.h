@@ -175,6 +175,7 @@ struct file {
     struct inode *inode;
     const struct file_ops *ops;
     void *priv;
+    int own_type, own_id, own_sig;  /* F_SETOWN_EX/F_SETSIG: recorded (syscalls/fasync.c) */
 };
 
 /* A mounted filesystem instance. */

@@ -42,6 +42,11 @@ int at_lookup_flags(int dirfd, const char *upath, u32 at_flags, unsigned walk_fl
 #define RUSAGE_BOTH (-2) /* the process and its collected children: what wait4 reports of a child */
 int proc_rusage_user(struct proc *p, int who, void *u);
 
+/* I/O signal ownership (syscalls/fasync.c): fcntl F_SETOWN/F_GETOWN(_EX)/F_SETSIG/F_GETSIG (other commands:
+ * EINVAL, logged) and ioctl FIOASYNC. */
+long fasync_fcntl(struct file *f, int cmd, u64 arg);
+long fasync_ioctl(struct file *f, u64 arg);
+
 /* strace (syscalls/strace.c) */
 extern bool strace_on;
 void strace_init(void);
