@@ -565,6 +565,7 @@ static const struct { const char *dir, *name; proc_gen gen; } proc_files[] = {
     { "sys/vm", "overcommit_memory", gen_zero },
     { "net", "skiff", net_proc_counters },  /* the network stack's state and counters (net/net.c) */
     { "net", "route", net_proc_route },     { "net", "dev", net_proc_dev },
+    { "net", "if_inet6", net_proc_if_inet6 },
 };
 
 void procfs_init(void)

@@ -113,6 +113,7 @@ void virtio_net_counts(u64 *rx_bytes, u64 *rx_frames, u64 *tx_bytes, u64 *tx_fra
 int net_proc_counters(char *buf, size_t size);  /* /proc/net/skiff */
 int net_proc_route(char *buf, size_t size);     /* /proc/net/route */
 int net_proc_dev(char *buf, size_t size);       /* /proc/net/dev */
+int net_proc_if_inet6(char *buf, size_t size);  /* /proc/net/if_inet6 */
 /* For a socket call that needs the interface: 0 once it is up (waiting up to timeout_ns for DHCP),
  * -ENETUNREACH (no device, no DHCP answer, or the wait ran out) or -EINTR. */
 int net_wait_up(u64 timeout_ns);
