@@ -86,6 +86,8 @@ int inet6_addr_in(struct socket *s, const void *kaddr, u32 alen, ip4_t *addr, u1
         if (fam == AF_INET) {
             if (v6only(s))
                 return use == INET_CONNECT ? -EAFNOSUPPORT : -ENETUNREACH;
+            if (laddr == NET_LOOP6) /* bound to ::1: no IPv4 (below) */
+                return use == INET_CONNECT ? -EAFNOSUPPORT : -ENETUNREACH;
             return inet_addr_in(kaddr, alen, addr, port, false);
         }
         if (fam != AF_INET6 && use == INET_SEND)
@@ -105,9 +107,12 @@ int inet6_addr_in(struct socket *s, const void *kaddr, u32 alen, ip4_t *addr, u1
         return AF_INET6;
     if (!*addr) /* Linux: :: as a destination is this host */
         *addr = is_v4(laddr) ? NET_IP4(127, 0, 0, 1) : NET_LOOP6;
-    /* IPv4 and IPv6 do not mix on one connection: a socket bound to ::1 cannot reach ::ffff:a.b.c.d. */
-    if (laddr && is_v4(laddr) != is_v4(*addr))
+    /* IPv4 and IPv6 do not mix on one socket, with Linux's errors: bound to ::1, no ::ffff:a.b.c.d; bound to
+     * ::ffff:a.b.c.d, no ::1. */
+    if (laddr == NET_LOOP6 && is_v4(*addr))
         return -ENETUNREACH;
+    if (is_v4(laddr) && !is_v4(*addr))
+        return -EAFNOSUPPORT;
     return AF_INET6;
 }
 

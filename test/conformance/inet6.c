@@ -353,6 +353,39 @@ static void t_udp(void)
     close(a);
 }
 
+/* One socket does not mix IPv4 and IPv6: bound to ::1 it reaches no IPv4 address, bound to ::ffff:127.0.0.1
+ * it reaches no ::1. */
+static void t_mix(void)
+{
+    struct sockaddr_in6 lo = a6("::1", 0), lo9 = a6("::1", 9), m = a6("::ffff:127.0.0.1", 0);
+    struct sockaddr_in6 m9 = a6("::ffff:127.0.0.1", 9);
+    struct sockaddr_in v4 = a4("127.0.0.1", 9);
+    int s = socket(AF_INET6, SOCK_DGRAM, 0);
+    bind(s, SA(lo), sizeof(lo));
+    T_ERR("sendto ::ffff:127.0.0.1 from a socket on ::1", sendto(s, "x", 1, 0, SA(m9), sizeof(m9)), ENETUNREACH);
+    T_ERR("sendto a sockaddr_in from a socket on ::1", sendto(s, "x", 1, 0, SA(v4), sizeof(v4)), ENETUNREACH);
+    T_ERR("connect a datagram socket on ::1 with a sockaddr_in", connect(s, SA(v4), sizeof(v4)), EAFNOSUPPORT);
+    T_ERR("connect a datagram socket on ::1 to ::ffff:127.0.0.1", connect(s, SA(m9), sizeof(m9)), ENETUNREACH);
+    close(s);
+    s = socket(AF_INET6, SOCK_STREAM, 0);
+    bind(s, SA(lo), sizeof(lo));
+    T_ERR("connect a stream on ::1 to ::ffff:127.0.0.1", connect(s, SA(m9), sizeof(m9)), ENETUNREACH);
+    close(s);
+    s = socket(AF_INET6, SOCK_DGRAM, 0);
+    T_OK("bind ::ffff:127.0.0.1", bind(s, SA(m), sizeof(m)), 0);
+    struct sockaddr_in6 got;
+    socklen_t l = sizeof(got);
+    getsockname(s, SA(got), &l);
+    T_TRUE("getsockname is ::ffff:127.0.0.1", is6(&got, l, "::ffff:127.0.0.1"));
+    T_ERR("sendto ::1 from a socket on ::ffff:127.0.0.1", sendto(s, "x", 1, 0, SA(lo9), sizeof(lo9)), EAFNOSUPPORT);
+    T_ERR("connect a datagram socket on ::ffff:127.0.0.1 to ::1", connect(s, SA(lo9), sizeof(lo9)), EAFNOSUPPORT);
+    close(s);
+    s = socket(AF_INET6, SOCK_STREAM, 0);
+    bind(s, SA(m), sizeof(m));
+    T_ERR("connect a stream on ::ffff:127.0.0.1 to ::1", connect(s, SA(lo9), sizeof(lo9)), EAFNOSUPPORT);
+    close(s);
+}
+
 static void t_opts(void)
 {
     int s = socket(AF_INET6, SOCK_DGRAM, 0);
@@ -388,6 +421,7 @@ int main(void)
     t_dual();
     t_tcp();
     t_udp();
+    t_mix();
     t_opts();
     return tap_done();
 }
