@@ -222,7 +222,8 @@ t.join()
 }
 
 t_ipv6() {
-	name="IPv6 in the guest (python3): a dual-stack server on [::] reached over 127.0.0.1 and ::1, /proc/net/if_inet6, ENETUNREACH beyond ::1 even with a card"
+	name="IPv6 in the guest (python3): a dual-stack server on [::] over 127.0.0.1 and ::1, /proc/net/if_inet6,"
+	name="$name ENETUNREACH beyond ::1 even with a card"
 	py_lib=$(/usr/bin/python3 -c 'import sysconfig; print(sysconfig.get_path("stdlib"))' 2>/dev/null)
 	if [ ! -d "$py_lib" ]; then
 		skip "no python standard library found"

@@ -125,7 +125,8 @@ EOF
 }
 
 t_nginx_debian() {
-	name="Debian's nginx, its own unmodified config (user www-data, worker_processes auto, [::]:80) on the live root: the welcome page"
+	name="Debian's nginx, its own unmodified config (user www-data, worker_processes auto, [::]:80)"
+	name="$name on the live root: the welcome page"
 	need /usr/sbin/nginx /usr/bin/curl || return
 	for f in /etc/nginx/nginx.conf /etc/nginx/sites-enabled/default /var/www/html/index.nginx-debian.html; do
 		[ -f "$f" ] || { skip "$f is not on this host"; return; }
@@ -147,7 +148,10 @@ t_nginx_debian() {
 	}
 	[ "$code" = 404 ] || { fail "a missing page answered $code"; return; }
 	# the pid file went to the RAM layer over the live root, not to the host
-	[ "$(ls -l --time-style=full-iso /run/nginx.pid 2>&1)" = "$pid_before" ] || { fail "the host's /run/nginx.pid changed"; return; }
+	[ "$(ls -l --time-style=full-iso /run/nginx.pid 2>&1)" = "$pid_before" ] || {
+		fail "the host's /run/nginx.pid changed"
+		return
+	}
 	pass
 }
 
