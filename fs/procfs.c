@@ -574,6 +574,7 @@ static const struct { const char *dir, *name; proc_gen gen; } proc_files[] = {
     { "net", "skiff", net_proc_counters },  /* the network stack's state and counters (net/net.c) */
     { "net", "route", net_proc_route },     { "net", "dev", net_proc_dev },
     { "sysvipc", "shm", ipc_proc_shm },     { "sysvipc", "sem", ipc_proc_sem }, { "sysvipc", "msg", ipc_proc_msg },
+    { "net", "if_inet6", net_proc_if_inet6 },
 };
 
 void procfs_init(void)

@@ -177,6 +177,7 @@ struct file {
     struct inode *dir;              /* opened by path: the directory it was found in (inotify), held */
     const struct file_ops *ops;
     void *priv;
+    int own_type, own_id, own_sig;  /* F_SETOWN_EX/F_SETSIG: recorded (syscalls/fasync.c) */
 };
 
 /* A mounted filesystem instance. */

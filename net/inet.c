@@ -1,8 +1,8 @@
 /* net/inet.c — the AF_INET family of the socket layer: sockaddr_in checks with Linux's errors, and SOCK_DGRAM
  * over net/udp.c (SOCK_STREAM over net/tcp.c lives in net/inet_tcp.c). Calls that need the network wait for
  * DHCP to configure the interface, at most INET_UP_WAIT_NS, then fail with ENETUNREACH; 127.0.0.0/8 needs no
- * interface. AF_INET6 is not a family here at all (EAFNOSUPPORT: programs fall back to IPv4); SOCK_RAW and
- * ICMP "ping" sockets are not implemented (ESOCKTNOSUPPORT/EPROTONOSUPPORT, logged). */
+ * interface. AF_INET6 sockets run the same code (net/inet6.c converts their addresses); SOCK_RAW and ICMP
+ * "ping" sockets are not implemented (ESOCKTNOSUPPORT/EPROTONOSUPPORT, logged). */
 #include "inet.h"
 
 bool inet_nonblock(struct socket *s)
@@ -22,6 +22,8 @@ int inet_addr_in(const void *kaddr, u32 alen, ip4_t *addr, u16 *port, bool allow
         return -EAFNOSUPPORT;
     *addr = sin.sin_addr;
     *port = sin.sin_port;
+    if (sin.sin_addr == NET_LOOP6)
+        return -ENETUNREACH; /* the internal form of ::1 (net.h); bind says EADDRNOTAVAIL */
     return sin.sin_family;
 }
 
@@ -45,9 +47,10 @@ int inet_route_ready(ip4_t dst)
 /* bind's address checks, shared by both types: our address, any, 127/8, or broadcast (datagrams only). */
 int inet_bind_addr(struct socket *s, const void *kaddr, u32 alen, ip4_t *addr, u16 *port)
 {
-    int fam = inet_addr_in(kaddr, alen, addr, port, true);
+    int fam = s->family == AF_INET6 ? inet6_addr_in(s, kaddr, alen, addr, port, INET_BIND, 0)
+                                    : inet_addr_in(kaddr, alen, addr, port, true);
     if (fam < 0)
-        return fam;
+        return fam == -ENETUNREACH ? -EADDRNOTAVAIL : fam;
     if (fam == AF_UNSPEC && *addr != 0)
         return -EAFNOSUPPORT; /* Linux takes AF_UNSPEC only with INADDR_ANY, for old programs */
     if (*addr && (*addr & 0xff) != 127 && !net_if.up && net_if.present)
@@ -57,13 +60,30 @@ int inet_bind_addr(struct socket *s, const void *kaddr, u32 alen, ip4_t *addr, u
     return 0;
 }
 
-/* ---- SOCK_DGRAM ---- */
-
 struct inet_dgram {
     struct inet_opts opts;              /* first: net/inet_opt.c finds it at s->priv */
     struct udp_pcb *pcb;
     bool shut_rd, shut_wr;
 };
+
+/* A destination for connect or send, in either family: the family given (AF_UNSPEC: none) or -errno. laddr:
+ * the socket's bound address (AF_INET6 needs it). */
+int inet_dst_in(struct socket *s, const void *kaddr, u32 alen, ip4_t *addr, u16 *port, enum inet_use use,
+                ip4_t laddr)
+{
+    if (s->family == AF_INET6)
+        return inet6_addr_in(s, kaddr, alen, addr, port, use, laddr);
+    return inet_addr_in(kaddr, alen, addr, port, s->type == SOCK_DGRAM);
+}
+
+int inet_set_family(struct socket *s, u8 fam)
+{
+    if (s->type == SOCK_STREAM)
+        return inet_stream_family(s, fam);
+    return udp_set_family(((struct inet_dgram *)s->priv)->pcb, fam);
+}
+
+/* ---- SOCK_DGRAM ---- */
 
 static struct udp_pcb *dgram_pcb(struct socket *s)
 {
@@ -100,7 +120,7 @@ static int dgram_connect(struct socket *s, const void *kaddr, u32 alen)
 {
     ip4_t addr;
     u16 port;
-    int fam = inet_addr_in(kaddr, alen, &addr, &port, true);
+    int fam = inet_dst_in(s, kaddr, alen, &addr, &port, INET_CONNECT, udp_bound_addr(dgram_pcb(s)));
     if (fam < 0)
         return fam;
     if (fam == AF_UNSPEC)
@@ -126,10 +146,10 @@ static ssize_t dgram_send(struct socket *s, const void *kbuf, size_t n, const vo
     if (err)
         return err;
     if (kaddr) {
-        int fam = inet_addr_in(kaddr, alen, &addr, &port, true);
+        int fam = inet_dst_in(s, kaddr, alen, &addr, &port, INET_SEND, udp_bound_addr(d->pcb));
         if (fam < 0)
             return fam;
-        if (fam == AF_INET) {
+        if (fam != AF_UNSPEC) {
             if (!port)
                 return -EINVAL;
             if (!addr)
@@ -165,7 +185,7 @@ static ssize_t dgram_recv(struct socket *s, void *kbuf, size_t n, void *kaddr, u
     if (r == -EAGAIN && d->shut_rd)
         return 0; /* after shutdown(SHUT_RD) an empty socket reads as the end */
     if (r >= 0 && kaddr && alen)
-        inet_addr_out(kaddr, alen, addr, port);
+        inet_name_out(s, kaddr, alen, addr, port);
     return r;
 }
 
@@ -211,7 +231,7 @@ static int dgram_getname(struct socket *s, void *kaddr, u32 *alen, bool peer)
     } else {
         udp_local(dgram_pcb(s), &addr, &port);
     }
-    inet_addr_out(kaddr, alen, addr, port);
+    inet_name_out(s, kaddr, alen, addr, port);
     return 0;
 }
 
@@ -293,11 +313,14 @@ static int inet_create(struct socket *s, int type, int protocol)
     s->remote = true; /* the other end may be outside the VM: a lone task may wait */
     if (type == SOCK_STREAM || type == SOCK_DGRAM)
         s->protocol = type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP; /* SO_PROTOCOL as Linux reports it */
+    int r;
     switch (type) {
     case SOCK_DGRAM:
-        return dgram_create(s, protocol);
     case SOCK_STREAM:
-        return inet_stream_create(s, protocol);
+        r = type == SOCK_DGRAM ? dgram_create(s, protocol) : inet_stream_create(s, protocol);
+        if (!r && s->family == AF_INET6)
+            inet_set_family(s, NET_FAM_V6); /* Linux's default: IPV6_V6ONLY off (net.ipv6.bindv6only 0) */
+        return r;
     case SOCK_RAW:
         klog("net: raw sockets are not implemented: ESOCKTNOSUPPORT\n");
         return -ESOCKTNOSUPPORT;
@@ -307,3 +330,4 @@ static int inet_create(struct socket *s, int type, int protocol)
 }
 
 const struct sock_family inet_family = { .family = AF_INET, .create = inet_create };
+const struct sock_family inet6_family = { .family = AF_INET6, .create = inet_create };

@@ -28,6 +28,9 @@ struct sockaddr_in {
 #define IP_MTU_DISCOVER 10
 #define IP_RECVERR 11
 #define IP_MTU 14
+#define IPV6_UNICAST_HOPS 16
+#define IPV6_V6ONLY 26
+#define IPV6_TCLASS 67
 #define TCP_NODELAY 1
 #define TCP_MAXSEG 2
 #define TCP_CORK 3
@@ -52,6 +55,7 @@ struct sockaddr_in {
 struct inet_opts {
     int tos, ttl, mtu_discover, recverr;
     int nodelay, cork, keepidle, keepintvl, keepcnt, quickack, user_timeout, defer_accept, maxseg;
+    int v6only, tclass, hops6;          /* IPPROTO_IPV6 (net/inet6.c) */
 };
 
 bool inet_nonblock(struct socket *s);
@@ -62,6 +66,23 @@ int inet_bind_addr(struct socket *s, const void *kaddr, u32 alen, ip4_t *addr, u
 int inet_no_listen(struct socket *s, int backlog);
 int inet_no_accept(struct socket *s, struct socket *newsock);
 int inet_stream_create(struct socket *s, int protocol);   /* net/inet_tcp.c */
+int inet_stream_family(struct socket *s, u8 fam);        /* net/inet_tcp.c: tcp_set_family on its pcb */
+int inet_set_family(struct socket *s, u8 fam);           /* the pcb's enum net_fam, either type */
+
+/* net/inet6.c: AF_INET6 over the same code. A sockaddr from the program (use says which call: Linux's errors
+ * differ) into the pcb's IPv4 form (net.h: ::, ::ffff:a.b.c.d, ::1); laddr: the socket's local address (a
+ * destination :: means ::1, or 127.0.0.1 for a socket bound to a v4-mapped address). Returns the family the
+ * program gave (AF_INET6; AF_INET and AF_UNSPEC to datagram connect/send, as Linux) or -errno. */
+enum inet_use { INET_BIND, INET_CONNECT, INET_SEND };
+int inet6_addr_in(struct socket *s, const void *kaddr, u32 alen, ip4_t *addr, u16 *port, enum inet_use use,
+                  ip4_t laddr);
+int inet_dst_in(struct socket *s, const void *kaddr, u32 alen, ip4_t *addr, u16 *port, enum inet_use use,
+                ip4_t laddr);                            /* net/inet.c: either family */
+void inet6_addr_out(void *kaddr, u32 *alen, ip4_t addr, u16 port);   /* a sockaddr_in6 of 28 bytes */
+int inet6_setsockopt(struct socket *s, int name, const void *kval, u32 len);
+int inet6_getsockopt(struct socket *s, int name, int *v);
+/* Either family: the sockaddr for s (sockaddr_in or sockaddr_in6). */
+void inet_name_out(struct socket *s, void *kaddr, u32 *alen, ip4_t addr, u16 port);
 /* net/inet_opt.c: IPPROTO_IP and IPPROTO_TCP options (the socket's priv starts with its struct inet_opts). */
 int inet_setsockopt(struct socket *s, int level, int name, const void *kval, u32 len);
 int inet_getsockopt(struct socket *s, int level, int name, void *kval, u32 *len);

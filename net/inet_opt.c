@@ -70,6 +70,8 @@ static int tcp_set(struct inet_opts *o, int name, int v)
 int inet_setsockopt(struct socket *s, int level, int name, const void *kval, u32 len)
 {
     int v, r;
+    if (level == IPPROTO_IPV6 && s->family == AF_INET6)
+        return inet6_setsockopt(s, name, kval, len);
     if (level != IPPROTO_IP && !(level == IPPROTO_TCP && s->type == SOCK_STREAM))
         return -ENOPROTOOPT;
     if ((r = get_int(kval, len, &v)))
@@ -85,9 +87,9 @@ static int ip_get(struct socket *s, struct inet_opts *o, int name, int *v)
     case IP_MTU_DISCOVER: *v = o->mtu_discover; return 0;
     case IP_RECVERR: *v = o->recverr; return 0;
     case IP_MTU: {
-        u32 alen = sizeof(struct sockaddr_in);
-        struct sockaddr_in sin;
-        if (s->ops->getname(s, &sin, &alen, true))
+        u32 alen = SOCK_ADDR_MAX;
+        u8 sa[SOCK_ADDR_MAX]; /* a sockaddr_in6 for AF_INET6 */
+        if (s->ops->getname(s, sa, &alen, true))
             return -ENOTCONN;
         *v = net_if.mtu;
         return 0;
@@ -109,9 +111,9 @@ static int tcp_get(struct socket *s, struct inet_opts *o, int name, int *v)
     case TCP_DEFER_ACCEPT: *v = o->defer_accept; return 0;
     case TCP_MAXSEG: {
         /* Linux: 536 (the default MSS) until connected, then the MSS in use */
-        u32 alen = sizeof(struct sockaddr_in);
-        struct sockaddr_in sin;
-        *v = s->ops->getname(s, &sin, &alen, true) ? 536 : net_if.mtu - 40;
+        u32 alen = SOCK_ADDR_MAX;
+        u8 sa[SOCK_ADDR_MAX]; /* a sockaddr_in6 for AF_INET6 */
+        *v = s->ops->getname(s, sa, &alen, true) ? 536 : net_if.mtu - 40;
         if (o->maxseg && o->maxseg < *v)
             *v = o->maxseg;
         return 0;
@@ -123,9 +125,12 @@ static int tcp_get(struct socket *s, struct inet_opts *o, int name, int *v)
 int inet_getsockopt(struct socket *s, int level, int name, void *kval, u32 *len)
 {
     int v, r;
-    if (level != IPPROTO_IP && !(level == IPPROTO_TCP && s->type == SOCK_STREAM))
+    if (level == IPPROTO_IPV6 && s->family == AF_INET6)
+        r = inet6_getsockopt(s, name, &v);
+    else if (level != IPPROTO_IP && !(level == IPPROTO_TCP && s->type == SOCK_STREAM))
         return -EOPNOTSUPP; /* Linux's ip_getsockopt says this where ip_setsockopt says ENOPROTOOPT */
-    r = level == IPPROTO_IP ? ip_get(s, opts_of(s), name, &v) : tcp_get(s, opts_of(s), name, &v);
+    else
+        r = level == IPPROTO_IP ? ip_get(s, opts_of(s), name, &v) : tcp_get(s, opts_of(s), name, &v);
     if (r)
         return r;
     memcpy(kval, &v, sizeof(v));

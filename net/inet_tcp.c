@@ -87,9 +87,10 @@ static int stream_connect(struct socket *s, const void *kaddr, u32 alen)
     case ST_NEW:
         break;
     }
-    ip4_t addr;
-    u16 port;
-    int r = inet_addr_in(kaddr, alen, &addr, &port, false);
+    ip4_t addr, laddr;
+    u16 port, lport;
+    tcp_local(t->pcb, &laddr, &lport);
+    int r = inet_dst_in(s, kaddr, alen, &addr, &port, INET_CONNECT, laddr);
     if (r < 0)
         return r;
     if (!addr)
@@ -248,7 +249,7 @@ static int stream_getname(struct socket *s, void *kaddr, u32 *alen, bool peer)
     } else {
         tcp_local(t->pcb, &addr, &port);
     }
-    inet_addr_out(kaddr, alen, addr, port);
+    inet_name_out(s, kaddr, alen, addr, port);
     return 0;
 }
 
@@ -286,6 +287,11 @@ static const struct sock_ops stream_ops = {
     .ioctl = stream_ioctl,
     .release = stream_release,
 };
+
+int inet_stream_family(struct socket *s, u8 fam)
+{
+    return tcp_set_family(stream_of(s)->pcb, fam);
+}
 
 int inet_stream_create(struct socket *s, int protocol)
 {

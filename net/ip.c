@@ -52,7 +52,7 @@ bool ip_is_local(ip4_t a)
 ip4_t ip_source_for(ip4_t dst)
 {
     if ((dst & 0xff) == 127)
-        return NET_IP4(127, 0, 0, 1);
+        return dst == NET_LOOP6 ? NET_LOOP6 : NET_IP4(127, 0, 0, 1); /* ::1 talks from ::1 */
     return net_if.addr;
 }
 

@@ -26,6 +26,30 @@ static inline u32 net_ntohl(u32 x) { return __builtin_bswap32(x); }
 #define IPPROTO_TCP 6
 #define IPPROTO_UDP 17
 
+/* IPv6 (net/inet6.c) rides on the IPv4 core: skiff has no IPv6 on the wire. An AF_INET6 socket's pcb holds
+ * IPv4 addresses: 0 for ::, an IPv4 address for ::ffff:a.b.c.d, and NET_LOOP6 for ::1. NET_LOOP6 is an address
+ * of 127/8 so that ::1 traffic takes the loopback path; AF_INET sockets can neither name it (net/inet.c refuses
+ * it) nor receive it (a wildcard v4 pcb does not match it), so ::1 and 127.0.0.1 stay apart as on Linux.
+ * A pcb's fam says which destinations its wildcard address (0) covers. */
+#define NET_LOOP6 NET_IP4(127, 6, 6, 1)
+enum net_fam { NET_FAM_V4, NET_FAM_V6, NET_FAM_V6ONLY }; /* AF_INET, AF_INET6, AF_INET6 with IPV6_V6ONLY */
+
+/* Does a pcb of family fam bound to the wildcard address take a packet for dst? */
+static inline bool net_any_accepts(u8 fam, ip4_t dst)
+{
+    return dst == NET_LOOP6 ? fam != NET_FAM_V4 : fam != NET_FAM_V6ONLY;
+}
+
+/* Do two local bindings (family, address) on one port cover a common destination (a bind conflict)? */
+static inline bool net_bind_overlap(u8 fa, ip4_t a, u8 fb, ip4_t b)
+{
+    if (a && b)
+        return a == b;
+    if (!a && !b)
+        return !((fa == NET_FAM_V4 && fb == NET_FAM_V6ONLY) || (fa == NET_FAM_V6ONLY && fb == NET_FAM_V4));
+    return a ? net_any_accepts(fb, a) : net_any_accepts(fa, b);
+}
+
 /* The one interface. Addresses are 0 until DHCP (or the kernel command line) configures them. */
 struct netif {
     bool present;       /* a driver took a device */
@@ -89,6 +113,7 @@ void virtio_net_counts(u64 *rx_bytes, u64 *rx_frames, u64 *tx_bytes, u64 *tx_fra
 int net_proc_counters(char *buf, size_t size);  /* /proc/net/skiff */
 int net_proc_route(char *buf, size_t size);     /* /proc/net/route */
 int net_proc_dev(char *buf, size_t size);       /* /proc/net/dev */
+int net_proc_if_inet6(char *buf, size_t size);  /* /proc/net/if_inet6 */
 /* For a socket call that needs the interface: 0 once it is up (waiting up to timeout_ns for DHCP),
  * -ENETUNREACH (no device, no DHCP answer, or the wait ran out) or -EINTR. */
 int net_wait_up(u64 timeout_ns);
@@ -121,6 +146,7 @@ void net_init(void);
 struct tcp_pcb;
 struct tcp_pcb *tcp_new(void);
 int tcp_bind(struct tcp_pcb *pcb, ip4_t addr, u16 port);      /* port 0: an ephemeral one */
+int tcp_set_family(struct tcp_pcb *pcb, u8 fam);              /* enum net_fam; -EINVAL once bound */
 int tcp_listen(struct tcp_pcb *pcb, int backlog);
 struct tcp_pcb *tcp_accept(struct tcp_pcb *listener, int *err); /* a new established pcb, or NULL + -EAGAIN */
 int tcp_connect(struct tcp_pcb *pcb, ip4_t addr, u16 port);   /* -EINPROGRESS; tcp_poll says when done */
@@ -142,6 +168,7 @@ bool tcp_timer_needed(void);
 struct udp_pcb;
 struct udp_pcb *udp_new(void);
 int udp_bind(struct udp_pcb *pcb, ip4_t addr, u16 port);       /* port 0: an ephemeral one */
+int udp_set_family(struct udp_pcb *pcb, u8 fam);               /* enum net_fam; -EINVAL once bound */
 int udp_connect(struct udp_pcb *pcb, ip4_t addr, u16 port);    /* the default peer; addr 0, port 0: none */
 ssize_t udp_sendto(struct udp_pcb *pcb, const void *kbuf, size_t n, ip4_t addr, u16 port); /* addr 0: the peer */
 /* One datagram into kbuf (truncated to n; *full gets its whole length), its sender in *addr, *port;
@@ -150,6 +177,7 @@ ssize_t udp_recvfrom(struct udp_pcb *pcb, void *kbuf, size_t n, ip4_t *addr, u16
 unsigned udp_poll(const struct udp_pcb *pcb);
 void udp_close(struct udp_pcb *pcb);
 void udp_local(const struct udp_pcb *pcb, ip4_t *addr, u16 *port);
+ip4_t udp_bound_addr(const struct udp_pcb *pcb);                /* what bind gave (0: any or unbound) */
 void udp_remote(const struct udp_pcb *pcb, ip4_t *addr, u16 *port);
 int udp_error(struct udp_pcb *pcb);  /* a pending ICMP error (-ECONNREFUSED...), cleared; 0: none */
 void udp_icmp_error(ip4_t src, u16 sport, ip4_t dst, u16 dport, int err); /* from net/icmp.c */

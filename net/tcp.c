@@ -112,7 +112,7 @@ static bool port_in_use(ip4_t addr, u16 port, const struct tcp_pcb *self)
 {
     for (struct tcp_pcb *p = tcp_pcbs; p; p = p->next)
         if (p != self && p->lport == port && (p->state == TCP_LISTEN || p->state == TCP_CLOSED) &&
-            (!p->laddr || !addr || p->laddr == addr))
+            net_bind_overlap(p->fam, p->laddr, self->fam, addr))
             return true;
     return false;
 }
@@ -149,6 +149,14 @@ int tcp_bind(struct tcp_pcb *pcb, ip4_t addr, u16 port)
         return -EADDRINUSE;
     pcb->laddr = addr;
     pcb->lport = port;
+    return 0;
+}
+
+int tcp_set_family(struct tcp_pcb *pcb, u8 fam)
+{
+    if (pcb->lport)
+        return -EINVAL; /* as Linux's IPV6_V6ONLY after bind */
+    pcb->fam = fam;
     return 0;
 }
 
@@ -218,7 +226,7 @@ int tcp_connect(struct tcp_pcb *pcb, ip4_t addr, u16 port)
         addr = NET_IP4(127, 0, 0, 1); /* as Linux: INADDR_ANY as a destination is this host */
     ip4_t src = pcb->laddr;
     if (!src)
-        src = (net_ntohl(addr) >> 24) == 127 ? NET_IP4(127, 0, 0, 1) : net_if.addr;
+        src = addr == NET_LOOP6 ? NET_LOOP6 : (net_ntohl(addr) >> 24) == 127 ? NET_IP4(127, 0, 0, 1) : net_if.addr;
     if (!src)
         return -ENETUNREACH;
     if (!pcb->lport) {

@@ -52,6 +52,7 @@ struct tcp_pcb {
     enum tcp_state state;
     ip4_t laddr, raddr;            /* network order; laddr 0: any (listeners, unbound) */
     u16 lport, rport;              /* network order; lport 0: unbound */
+    u8 fam;                        /* enum net_fam: what laddr 0 covers (net.h) */
     bool owned;                    /* a socket holds it (tcp_close not yet called) */
     bool ever_connected;           /* left CLOSED at least once (for ENOTCONN vs EPIPE) */
     int err;                       /* pending error, -errno, for tcp_error */

@@ -63,7 +63,7 @@ static struct tcp_pcb *tcp_lookup(const struct seg *s)
         if (p->lport != s->dport)
             continue;
         if (p->state == TCP_LISTEN) {
-            if (p->laddr == s->dst || (!p->laddr && !listener))
+            if (p->laddr == s->dst || (!p->laddr && !listener && net_any_accepts(p->fam, s->dst)))
                 listener = p;
         } else if (p->state != TCP_CLOSED && p->rport == s->sport && p->raddr == s->src && p->laddr == s->dst) {
             return p;
@@ -130,6 +130,7 @@ static void tcp_listen_input(struct tcp_pcb *l, const struct seg *s, const u8 *r
     c->laddr = s->dst;
     c->raddr = s->src;
     c->lport = s->dport;
+    c->fam = l->fam;
     c->rport = s->sport;
     c->parent = l;
     l->pending++;

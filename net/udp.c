@@ -25,6 +25,7 @@ struct udp_pcb {
     ip4_t laddr;                     /* bound address (0: any) */
     ip4_t saddr;                     /* what getsockname shows after connect when laddr is 0 */
     u16 lport;                       /* network order; 0: not bound */
+    u8 fam;                          /* enum net_fam: what laddr 0 covers (net.h) */
     ip4_t raddr;                     /* the connected peer, or 0 */
     u16 rport;
     struct udp_dgram *head, **tail;
@@ -50,23 +51,23 @@ struct udp_pcb *udp_new(void)
     return p;
 }
 
-static bool port_used(u16 port, ip4_t addr)
+static bool port_used(u16 port, u8 fam, ip4_t addr)
 {
     for (struct udp_pcb *p = pcbs; p; p = p->next)
-        if (p->lport == port && (!p->laddr || !addr || p->laddr == addr))
+        if (p->lport == port && net_bind_overlap(p->fam, p->laddr, fam, addr))
             return true;
     return false;
 }
 
 /* A free port in 49152-65535, from a random start (RFC 6056's simplest algorithm); 0 if none is free. */
-static u16 ephemeral_port(ip4_t addr)
+static u16 ephemeral_port(u8 fam, ip4_t addr)
 {
     u16 start;
     random_fill(&start, sizeof(start));
     u32 range = EPHEMERAL_HI - EPHEMERAL_LO + 1;
     for (u32 i = 0; i < range; i++) {
         u16 port = net_htons((u16)(EPHEMERAL_LO + (start + i) % range));
-        if (!port_used(port, addr))
+        if (!port_used(port, fam, addr))
             return port;
     }
     return 0;
@@ -79,14 +80,22 @@ int udp_bind(struct udp_pcb *pcb, ip4_t addr, u16 port)
     if (addr && addr != IP4_BROADCAST && !ip_is_local(addr))
         return -EADDRNOTAVAIL;
     if (!port) {
-        port = ephemeral_port(addr);
+        port = ephemeral_port(pcb->fam, addr);
         if (!port)
             return -EADDRINUSE;
-    } else if (port_used(port, addr)) {
+    } else if (port_used(port, pcb->fam, addr)) {
         return -EADDRINUSE;
     }
     pcb->laddr = addr;
     pcb->lport = port;
+    return 0;
+}
+
+int udp_set_family(struct udp_pcb *pcb, u8 fam)
+{
+    if (pcb->lport)
+        return -EINVAL; /* as Linux's IPV6_V6ONLY after bind */
+    pcb->fam = fam;
     return 0;
 }
 
@@ -200,6 +209,11 @@ void udp_remote(const struct udp_pcb *pcb, ip4_t *addr, u16 *port)
     *port = pcb->rport;
 }
 
+ip4_t udp_bound_addr(const struct udp_pcb *pcb)
+{
+    return pcb->laddr;
+}
+
 int udp_error(struct udp_pcb *pcb)
 {
     int e = pcb->err;
@@ -232,6 +246,8 @@ static struct udp_pcb *udp_demux(ip4_t src, u16 sport, ip4_t dst, u16 dport)
     int best_score = -1;
     for (struct udp_pcb *p = pcbs; p; p = p->next) {
         if (p->lport != dport || (p->laddr && p->laddr != dst && p->laddr != IP4_BROADCAST))
+            continue;
+        if (!p->laddr && !net_any_accepts(p->fam, dst))
             continue;
         if (p->rport && (p->raddr != src || p->rport != sport))
             continue;

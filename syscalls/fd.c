@@ -344,14 +344,14 @@ SYSCALL(fcntl)
     case F_OFD_SETLKW:
         return fcntl_lock(f, cmd, (void *)a2);
     default:
-        kerr("skiff: fcntl command %d is not implemented: EINVAL\n", (int)a1);
-        return -EINVAL;
+        return fasync_fcntl(f, cmd, a2); /* F_SETOWN, F_SETSIG, ... (syscalls/fasync.c); EINVAL for the rest */
     }
 }
 
 #define FIONCLEX 0x5450
 #define FIOCLEX 0x5451
 #define FIONBIO 0x5421
+#define FIOASYNC 0x5452
 
 SYSCALL(ioctl)
 {
@@ -362,6 +362,7 @@ SYSCALL(ioctl)
     switch ((unsigned)a1) {
     case FIOCLEX: current_proc()->fdt->cloexec[fd] = 1; return 0;
     case FIONCLEX: current_proc()->fdt->cloexec[fd] = 0; return 0;
+    case FIOASYNC: return fasync_ioctl(f, a2);
     case FIONBIO: {
         int on;
         if (copy_from_user(&on, (void *)a2, sizeof(on)))

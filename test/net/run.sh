@@ -221,7 +221,38 @@ t.join()
 	expect_status 0 && expect_out_has "md5 $md5" && expect_out_has "got ECHO ME" && pass
 }
 
-tap_plan 9
+t_ipv6() {
+	name="IPv6 in the guest (python3): a dual-stack server on [::] over 127.0.0.1 and ::1, /proc/net/if_inet6,"
+	name="$name ENETUNREACH beyond ::1 even with a card"
+	py_lib=$(/usr/bin/python3 -c 'import sysconfig; print(sysconfig.get_path("stdlib"))' 2>/dev/null)
+	if [ ! -d "$py_lib" ]; then
+		skip "no python standard library found"
+		return
+	fi
+	sk --net --mem 512M --add "$py_lib" /usr/bin/python3 -c "
+import errno, socket
+for kind, what in ((socket.SOCK_STREAM, 'connect'), (socket.SOCK_DGRAM, 'sendto')):
+    s = socket.socket(socket.AF_INET6, kind)
+    try:
+        s.connect(('2001:db8::1', 80)) if what == 'connect' else s.sendto(b'x', ('2001:db8::1', 53))
+        print(what, 'succeeded')
+    except OSError as e:
+        print(what, errno.errorcode[e.errno])
+print(open('/proc/net/if_inet6').read().strip())
+srv = socket.create_server(('::', 0), family=socket.AF_INET6, dualstack_ipv6=True)
+port = srv.getsockname()[1]
+for host in ('127.0.0.1', '::1'):
+    c = socket.create_connection((host, port), timeout=30)
+    a, peer = srv.accept()
+    c.sendall(b'hi')
+    print('peer', peer[0], a.recv(10).decode())
+"
+	expect_status 0 && expect_out_has "connect ENETUNREACH" && expect_out_has "sendto ENETUNREACH" &&
+		expect_out_has "00000000000000000000000000000001 01 80 10 80       lo" &&
+		expect_out_has "peer ::ffff:127.0.0.1 hi" && expect_out_has "peer ::1 hi" && pass
+}
+
+tap_plan 10
 make_payload || { echo "Bail out! cannot make the payload"; exit 1; }
 t_no_net
 t_dhcp
@@ -232,4 +263,5 @@ t_loop_udp
 t_loop_tcp
 t_garbage
 t_python
+t_ipv6
 tap_done

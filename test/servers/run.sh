@@ -1,7 +1,8 @@
 #!/bin/sh
 # test/servers/run.sh: Debian's own servers and clients, unmodified, over skiff's network: redis-server in the
 # guest answering redis-cli on the host (--port), nginx in the guest serving files to curl on the host (with
-# sendfile and edge-triggered epoll), and curl in the guest fetching from a server on the host (--net).
+# sendfile and edge-triggered epoll; and Debian's nginx with its own config on the live root), and curl in the
+# guest fetching from a server on the host (--net).
 #
 # Prints TAP and ends with one line "N passed, N failed, N skipped"; exits non-zero if any test failed. A case
 # is skipped when the host lacks the program (.ci/run installs them all). Every guest runs under --timeout and
@@ -123,6 +124,37 @@ EOF
 	pass
 }
 
+t_nginx_debian() {
+	name="Debian's nginx, its own unmodified config (user www-data, worker_processes auto, [::]:80)"
+	name="$name on the live root: the welcome page"
+	need /usr/sbin/nginx /usr/bin/curl || return
+	for f in /etc/nginx/nginx.conf /etc/nginx/sites-enabled/default /var/www/html/index.nginx-debian.html; do
+		[ -f "$f" ] || { skip "$f is not on this host"; return; }
+	done
+	pid_before=$(ls -l --time-style=full-iso /run/nginx.pid 2>&1)
+	hport=$(free_port)
+	guest --rootfs / --port "$hport:80" /usr/sbin/nginx -g 'daemon off;'
+	i=0
+	while ! timeout 5 /usr/bin/curl -s -o "$tmp/welcome" "http://127.0.0.1:$hport/" 2>/dev/null && [ $i -lt 120 ]; do
+		sleep 0.5
+		i=$((i + 1))
+	done
+	# a second request: a worker (not the master) answers both, and keeps answering
+	code=$(timeout 10 /usr/bin/curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$hport/missing")
+	stop_guest
+	cmp -s "$tmp/welcome" /var/www/html/index.nginx-debian.html || {
+		fail "no welcome page (guest: $(grep -v '^ok\|prctl option' "$tmp/err" | tail -n 3 | tr '\n' '|'))"
+		return
+	}
+	[ "$code" = 404 ] || { fail "a missing page answered $code"; return; }
+	# the pid file went to the RAM layer over the live root, not to the host
+	[ "$(ls -l --time-style=full-iso /run/nginx.pid 2>&1)" = "$pid_before" ] || {
+		fail "the host's /run/nginx.pid changed"
+		return
+	}
+	pass
+}
+
 t_curl() {
 	name="curl in the guest fetches 300 KiB from a server on the host (10.0.2.2), bytes intact"
 	need /usr/bin/curl || return
@@ -144,9 +176,10 @@ t_curl() {
 	pass
 }
 
-tap_plan 3
+tap_plan 4
 make_payload || { echo "Bail out! cannot make the payload"; exit 1; }
 t_redis
 t_nginx
+t_nginx_debian
 t_curl
 tap_done
