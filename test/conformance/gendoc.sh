@@ -9,27 +9,27 @@
 #   sh gendoc.sh syscalls/syscall_64.tbl test/conformance docs/syscalls.md [TAPDIR]
 set -u
 tbl=$1 dir=$2 out=$3 tapdir=${4:-}
-covers=$(for f in "$dir"/*.c; do
+tmp=$(mktemp) || exit 1
+trap 'rm -f "$tmp" "$tmp.covers" "$tmp.taps" "$tmp.count"' EXIT
+# The covers lines and the TAP go to awk in files: as -v strings they outgrow one argument's limit (128 KiB).
+for f in "$dir"/*.c; do
     n=${f##*/}
     sed -n 's|^/\* covers: \(.*\) \*/$|\1|p' "$f" | tr ' ' '\n' | sed "/^\$/d; s/\$/ ${n%.c}/"
-done)
-taps=
+done >"$tmp.covers"
+: >"$tmp.taps"
 if [ -n "$tapdir" ] && [ -d "$tapdir" ]; then
-    taps=$(cat "$tapdir"/*.tap 2>/dev/null | grep -E '^ok [0-9]+ ' | grep -v ' # SKIP')
+    cat "$tapdir"/*.tap 2>/dev/null | grep -E '^ok [0-9]+ ' | grep -v ' # SKIP' >"$tmp.taps"
 fi
-tmp=$(mktemp) || exit 1
-trap 'rm -f "$tmp"' EXIT
-awk -v covers="$covers" -v taps="$taps" -v partialfile="$dir/partial" -v hastap="$([ -n "$taps" ] && echo 1)" '
+awk -v coversfile="$tmp.covers" -v tapfile="$tmp.taps" -v partialfile="$dir/partial" \
+    -v hastap="$([ -s "$tmp.taps" ] && echo 1)" '
 BEGIN {
-    n = split(covers, c, "\n")
-    for (i = 1; i <= n; i++) {
-        split(c[i], w, " ")
+    while ((getline l < coversfile) > 0) {
+        split(l, w, " ")
         prev = (w[1] in tests) ? tests[w[1]] ", " : ""
         tests[w[1]] = prev w[2]
     }
-    n = split(taps, t, "\n")
-    for (i = 1; i <= n; i++) {
-        s = t[i]; sub(/^ok [0-9]+ /, "", s); sc = s; sub(/ .*/, "", sc)
+    while ((getline s < tapfile) > 0) {
+        sub(/^ok [0-9]+ /, "", s); sc = s; sub(/ .*/, "", sc)
         if (s ~ / -> E[A-Z0-9]/) err[sc]++; else ok[sc]++
     }
     while ((getline l < partialfile) > 0) {
@@ -94,7 +94,7 @@ END {
     print ""
     printf "%d syscalls: %d with a handler (%d of them partial), %d ENOSYS. Implemented but lacking a success or an error-path test: %d.\n", total, impl, part, nosys, untested + 0
     print (untested + 0) ul > "/dev/stderr"
-}' "$tbl" >"$tmp" 2>"$tmp.count"
+}' "$tbl" >"$tmp" 2>"$tmp.count" || { cat "$tmp.count" >&2; exit 1; }
 mkdir -p "$(dirname "$out")"
 cp "$tmp" "$out"
 cat "$tmp.count"
