@@ -136,5 +136,14 @@ int main(void)
     if (strcmp(all, "CREATE:x,IGNORED:,"))
         printf("# got %s\n", all);
     close(in);
+    int fds[1024], nfd = 0;
+    long last = 0;
+    int e = 0;
+    while (nfd < 1024 && (last = SYS(SYS_inotify_init)) >= 0)
+        fds[nfd++] = (int)last;
+    e = errno;
+    T_TRUE("inotify_init past max_user_instances -> EMFILE", last == -1 && e == EMFILE);
+    while (nfd > 0)
+        close(fds[--nfd]);
     return tap_done();
 }

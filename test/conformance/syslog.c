@@ -36,7 +36,8 @@ int main(void)
     T_OK("syslog CLOSE", klog(0, NULL, 0), 0);
     T_OK("syslog OPEN", klog(1, NULL, 0), 0);
     long n = klog(LOG_READ_ALL, buf, sizeof buf);
-    T_TRUE("syslog READ_ALL returns the log", n > 0 && n <= size);
+    /* its text (with "<level>[time] " prefixes) may be longer than the ring itself when the ring is full */
+    T_TRUE("syslog READ_ALL returns the log", n > 0 && n <= (long)sizeof buf);
     T_TRUE("syslog READ_ALL: whole <level>[time] lines", n > 0 && lines_ok(buf, n));
     n = klog(LOG_READ_ALL, buf, 200);
     T_TRUE("syslog READ_ALL into 200 bytes: at most 200, whole lines", n >= 0 && n <= 200 && lines_ok(buf, n));
