@@ -118,6 +118,17 @@ static int copy_attrs(struct inode *to, struct inode *from)
     return 0;
 }
 
+/* The copy u in upper takes the lower file's place: its attributes, and the cache key (inodes with an upper
+ * layer are found by it). */
+static void take_upper(struct inode *ino, struct inode *u)
+{
+    struct ovl_sb *s = ovl_sb_of(ino);
+    copy_attrs(u, ovl_of(ino)->lower);
+    ovl_hash_del(s, ino);
+    ovl_of(ino)->upper = u;
+    ovl_hash_add(s, ino);
+}
+
 /* Gives the directory an upper twin, and its parents before it. */
 int ovl_copy_up_dir(struct inode *dir)
 {
@@ -131,11 +142,7 @@ int ovl_copy_up_dir(struct inode *dir)
     struct inode *u = ramfs_iops.create(ovl_of(parent)->upper, dir->name, S_IFDIR | (dir->mode & 07777), &rc);
     if (!u)
         return rc;
-    copy_attrs(u, o->lower);
-    struct ovl_sb *s = ovl_sb_of(dir);
-    ovl_hash_del(s, dir);
-    o->upper = u;
-    ovl_hash_add(s, dir);
+    take_upper(dir, u);
     return 0;
 }
 
@@ -190,11 +197,7 @@ int ovl_copy_up(struct inode *ino)
     }
     if (!u)
         return rc;
-    copy_attrs(u, o->lower);
-    struct ovl_sb *s = ovl_sb_of(ino);
-    ovl_hash_del(s, ino);
-    o->upper = u;
-    ovl_hash_add(s, ino);
+    take_upper(ino, u);
     return 0;
 }
 
