@@ -4,6 +4,7 @@
  * interface. AF_INET6 sockets run the same code (net/inet6.c converts their addresses); SOCK_RAW and ICMP
  * "ping" sockets are not implemented (ESOCKTNOSUPPORT/EPROTONOSUPPORT, logged). */
 #include "inet.h"
+#include "../kernel/boot.h"
 
 bool inet_nonblock(struct socket *s)
 {
@@ -36,12 +37,47 @@ void inet_addr_out(void *kaddr, u32 *alen, ip4_t addr, u16 port)
     *alen = sizeof(sin);
 }
 
-/* The network is needed to reach dst: wait for DHCP if it is still running. */
-int inet_route_ready(ip4_t dst)
+/* The sandbox (docs/net.md): QEMU's user network makes its own hosts stand for the host itself (the gateway
+ * 10.0.2.2 is the host's 127.0.0.1; the DNS forwarder would pass any port on to the host's resolver address),
+ * and link-local 169.254/16 is where clouds answer with credentials. A program's connect or send to them is
+ * refused as Linux refuses a "prohibit" route (EACCES), except DNS on port 53, unless tools/skiff run
+ * --allow-host put `net_host=1` on the command line. Replies on connections the host opened (--port) are not
+ * sends of this kind and pass. Read once; never written from an interrupt. */
+static bool sandbox_denies(ip4_t dst, u16 port)
 {
-    if (ip_is_local(dst) || net_if.up)
+    static int allow = -1;
+    if (allow < 0) {
+        const char *v = boot_arg("net_host");
+        allow = v && v[0] == '1';
+    }
+    if (allow || ip_is_local(dst) || dst == IP4_BROADCAST)
+        return false;
+    bool linklocal = (dst & 0xffff) == NET_IP4(169, 254, 0, 0);
+    bool slirp_host = net_if.up && (dst & net_if.mask) == (net_if.addr & net_if.mask);
+    if (slirp_host && dst == net_if.dns && port == net_htons(53))
+        return false;
+    if (!linklocal && !slirp_host)
+        return false;
+    static bool said;
+    if (!said) {
+        said = true;
+        klog("net: a connection to %u.%u.%u.%u refused (EACCES): the host's own services and link-local "
+             "addresses are closed to the guest; tools/skiff run --allow-host opens them\n",
+             dst & 0xff, dst >> 8 & 0xff, dst >> 16 & 0xff, dst >> 24);
+    }
+    return true;
+}
+
+/* The network is needed to reach dst:port (port in network order): wait for DHCP if it is still running, then
+ * the sandbox's rule. */
+int inet_route_ready(ip4_t dst, u16 port)
+{
+    if (ip_is_local(dst))
         return 0;
-    return net_wait_up(INET_UP_WAIT_NS);
+    int r = net_if.up ? 0 : net_wait_up(INET_UP_WAIT_NS);
+    if (!r && sandbox_denies(dst, port))
+        r = -EACCES;
+    return r;
 }
 
 /* bind's address checks, shared by both types: our address, any, 127/8, or broadcast (datagrams only). */
@@ -129,7 +165,7 @@ static int dgram_connect(struct socket *s, const void *kaddr, u32 alen)
         addr = NET_IP4(127, 0, 0, 1); /* Linux: INADDR_ANY as a destination means this host */
     if (broadcast_denied(s, addr))
         return -EACCES;
-    int r = inet_route_ready(addr);
+    int r = inet_route_ready(addr, port);
     return r ? r : udp_connect(dgram_pcb(s), addr, port);
 }
 
@@ -165,7 +201,7 @@ static ssize_t dgram_send(struct socket *s, const void *kbuf, size_t n, const vo
     ip4_t dst = port ? addr : raddr;
     if (broadcast_denied(s, dst))
         return -EACCES;
-    int r = inet_route_ready(dst);
+    int r = inet_route_ready(dst, port ? port : rport);
     if (r)
         return r;
     return udp_sendto(d->pcb, kbuf, n, addr, port);

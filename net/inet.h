@@ -61,7 +61,7 @@ struct inet_opts {
 bool inet_nonblock(struct socket *s);
 int inet_addr_in(const void *kaddr, u32 alen, ip4_t *addr, u16 *port, bool allow_unspec);
 void inet_addr_out(void *kaddr, u32 *alen, ip4_t addr, u16 port);
-int inet_route_ready(ip4_t dst);
+int inet_route_ready(ip4_t dst, u16 port);
 int inet_bind_addr(struct socket *s, const void *kaddr, u32 alen, ip4_t *addr, u16 *port);
 int inet_no_listen(struct socket *s, int backlog);
 int inet_no_accept(struct socket *s, struct socket *newsock);

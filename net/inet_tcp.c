@@ -97,7 +97,7 @@ static int stream_connect(struct socket *s, const void *kaddr, u32 alen)
         addr = NET_IP4(127, 0, 0, 1); /* Linux: INADDR_ANY as a destination means this host */
     if (addr == IP4_BROADCAST || (addr & 0xf0) == 0xe0)
         return -ENETUNREACH; /* no broadcast or multicast streams */
-    if ((r = inet_route_ready(addr)))
+    if ((r = inet_route_ready(addr, port)))
         return r;
     r = tcp_connect(t->pcb, addr, port);
     if (r == -EINPROGRESS || r == 0) {

@@ -90,7 +90,7 @@ t_guest_to_host_tcp() {
 		fail "the host's HTTP server did not start"
 		return
 	fi
-	sk --net "$BUSYBOX" sh -c \
+	sk --allow-host "$BUSYBOX" sh -c \
 		"busybox wget -q -O /tmp/p http://10.0.2.2:$port/payload.bin && busybox md5sum /tmp/p && busybox wc -c /tmp/p"
 	expect_status 0 && expect_out_has "$md5" && expect_out_has "409600 /tmp/p" && pass
 }
@@ -153,8 +153,46 @@ while True:
     s.sendto(b"echo:" + data, peer)
 PY
 	pids="$pids $!"
-	sk --net "$BIN/netprobe" udp 10.0.2.2 "$uport" hello-from-skiff
+	sk --allow-host "$BIN/netprobe" udp 10.0.2.2 "$uport" hello-from-skiff
 	expect_status 0 && expect_out_has "reply from 10.0.2.2:$uport: echo:hello-from-skiff" && pass
+}
+
+# The sandbox (docs/net.md): with --net alone, the host's own services (10.0.2.2 is the host's 127.0.0.1; the
+# DNS forwarder's other ports) and link-local addresses (169.254.169.254, clouds' metadata) are refused with
+# EACCES at once, DNS's port 53 is not; --allow-host opens them.
+t_sandbox() {
+	name="--net is a sandbox: 10.0.2.2, 10.0.2.3 (but port 53) and 169.254.169.254 refused; --allow-host opens 10.0.2.2"
+	need_bin netprobe || return
+	sport=$(free_port)
+	timeout "$SERVER_TIMEOUT" python3 - "$sport" <<'PY' >"$tmp/sandbox.log" 2>&1 &
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(8)
+while True:
+    c, peer = s.accept()
+    print("accepted", peer, flush=True)
+    c.close()
+PY
+	pids="$pids $!"
+	if ! wait_port "$sport"; then
+		fail "the host's listener did not start"
+		return
+	fi
+	sleep 1
+	before=$(grep -c accepted "$tmp/sandbox.log") # wait_port's own probe
+	p="$BIN/netprobe reach"
+	sk --net --add "$BIN/netprobe" "$BUSYBOX" sh -c "$p tcp 10.0.2.2 $sport; $p udp 10.0.2.2 $sport;
+		$p tcp 10.0.2.3 $sport; $p tcp 169.254.169.254 80; $p udp 169.254.169.254 80; $p udp 10.0.2.3 53"
+	expect_status 0 && expect_out_has "reach 10.0.2.2:$sport: Permission denied" &&
+		expect_out_has "reach 10.0.2.3:$sport: Permission denied" &&
+		expect_out_has "reach 169.254.169.254:80: Permission denied" &&
+		expect_out_has "reach 10.0.2.3:53: sent" || return
+	[ "$(grep -c 'Permission denied' "$tmp/out")" = 5 ] || { fail "expected 5 refusals"; return; }
+	[ "$(grep -c accepted "$tmp/sandbox.log")" = "$before" ] || { fail "the host's loopback listener accepted a connection"; return; }
+	sk --allow-host "$BIN/netprobe" reach tcp 10.0.2.2 "$sport"
+	expect_status 0 && expect_out_has "reach 10.0.2.2:$sport: connected" && pass
 }
 
 t_loop_udp() {
@@ -200,7 +238,7 @@ t_python() {
 		fail "the host's HTTP server did not start"
 		return
 	fi
-	sk --net --mem 512M --add "$py_lib" /usr/bin/python3 -c "
+	sk --allow-host --mem 512M --add "$py_lib" /usr/bin/python3 -c "
 import hashlib, socket, threading, urllib.request
 d = urllib.request.urlopen('http://10.0.2.2:$port/payload.bin', timeout=30).read()
 print('md5', hashlib.md5(d).hexdigest())
@@ -259,6 +297,7 @@ t_dhcp
 t_guest_to_host_tcp
 t_host_to_guest_tcp
 t_guest_to_host_udp
+t_sandbox
 t_loop_udp
 t_loop_tcp
 t_garbage

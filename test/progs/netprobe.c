@@ -1,6 +1,8 @@
 /*
  * netprobe: the network test suite's guest program (test/net/run.sh). One mode per argument:
- *   netprobe addr                 the address DHCP gave (getsockname after a UDP connect to the gateway)
+ *   netprobe addr                 the address DHCP gave (getsockname after a UDP connect, which sends nothing)
+ *   netprobe reach tcp|udp HOST PORT  one TCP connect (5 s at most) or one datagram sent to HOST:PORT; prints
+ *                                 "reach HOST:PORT: connected" / "sent" or the error's text (the sandbox's test)
  *   netprobe udp HOST PORT MSG    sends MSG in a datagram to HOST:PORT, prints the reply (5 s at most)
  *   netprobe loop-udp             a datagram to itself over 127.0.0.1
  *   netprobe loop-tcp BYTES       a TCP connection to itself over 127.0.0.1 (non-blocking connect, accept,
@@ -53,7 +55,7 @@ static int wait_fd(int fd, short ev, int ms)
 static int mode_addr(void)
 {
     int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    struct sockaddr_in gw = sin_of("10.0.2.2", 9), me;
+    struct sockaddr_in gw = sin_of("192.0.2.1", 9), me; /* TEST-NET-1: routed, never used */
     socklen_t len = sizeof(me);
     if (fd < 0 || connect(fd, (struct sockaddr *)&gw, sizeof(gw)) || getsockname(fd, (struct sockaddr *)&me, &len)) {
         perror("netprobe addr");
@@ -223,6 +225,32 @@ static int mode_garbage(void)
     return failures != 0;
 }
 
+static int mode_reach(const char *proto, const char *host, int port)
+{
+    int udp = !strcmp(proto, "udp");
+    int fd = socket(AF_INET, udp ? SOCK_DGRAM : SOCK_STREAM | SOCK_NONBLOCK, 0);
+    struct sockaddr_in to = sin_of(host, port);
+    int r, err = 0;
+    if (fd < 0) {
+        perror("netprobe reach: socket");
+        return 1;
+    }
+    if (udp) {
+        r = (int)sendto(fd, "x", 1, 0, (struct sockaddr *)&to, sizeof(to));
+        err = r < 0 ? errno : 0;
+    } else if (connect(fd, (struct sockaddr *)&to, sizeof(to)) < 0) {
+        err = errno;
+        if (err == EINPROGRESS) {
+            socklen_t len = sizeof(err);
+            err = wait_fd(fd, POLLOUT, 5000) ? 0 : ETIMEDOUT;
+            if (!err)
+                getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+        }
+    }
+    printf("reach %s:%d: %s\n", host, port, err ? strerror(err) : udp ? "sent" : "connected");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -230,12 +258,14 @@ int main(int argc, char **argv)
         return mode_addr();
     if (argc >= 5 && !strcmp(argv[1], "udp"))
         return mode_udp(argv[2], atoi(argv[3]), argv[4]);
+    if (argc >= 5 && !strcmp(argv[1], "reach"))
+        return mode_reach(argv[2], argv[3], atoi(argv[4]));
     if (argc >= 2 && !strcmp(argv[1], "loop-udp"))
         return mode_loop_udp();
     if (argc >= 3 && !strcmp(argv[1], "loop-tcp"))
         return mode_loop_tcp((size_t)atol(argv[2]));
     if (argc >= 2 && !strcmp(argv[1], "garbage"))
         return mode_garbage();
-    fprintf(stderr, "usage: netprobe addr | udp HOST PORT MSG | loop-udp | loop-tcp BYTES | garbage\n");
+    fprintf(stderr, "usage: netprobe addr | udp HOST PORT MSG | reach tcp|udp HOST PORT | loop-udp | loop-tcp BYTES | garbage\n");
     return 2;
 }

@@ -167,7 +167,7 @@ t_curl() {
 	else
 		set --
 	fi
-	"$SKIFF" run --timeout "$TIMEOUT" "$@" --net /usr/bin/curl -s --retry 5 --retry-connrefused \
+	"$SKIFF" run --timeout "$TIMEOUT" "$@" --allow-host /usr/bin/curl -s --retry 5 --retry-connrefused \
 		"http://10.0.2.2:$port/big.bin" </dev/null >"$tmp/got" 2>"$tmp/err"
 	st=$?
 	kill "$srv" 2>/dev/null
