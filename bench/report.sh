@@ -51,6 +51,15 @@ sys.clock_gettime_sys|clock_gettime as a real syscall|ns|1||
 sys.mmap_touch_munmap|mmap 64 KiB + touch 16 pages + munmap|ns|1||
 sys.page_fault|first-touch page fault (4 MiB anonymous mapping, per page)|ns|1||skiff ≤ Linux
 sys.shm_cycle|System V shm: shmget 64 KiB + shmat + touch 16 pages + shmdt + IPC_RMID|ns|1||
+sys.reserve_64t|mmap 64 TiB PROT_NONE (MAP_NORESERVE) + munmap|ns|1||
+sys.timer_expiry|timer_create + arm 1 µs + sigwaitinfo + timer_delete|ns|1||
+sys.tcp_rtt_v4|TCP round trip, 1 byte, over 127.0.0.1 (two threads, TCP_NODELAY)|ns|1||
+sys.tcp_rtt_v6|TCP round trip, 1 byte, over ::1|ns|1||
+sys.thread_10|pthread_create + join, 10 idle threads around|ns|1||
+sys.thread_1000|pthread_create + join, 1,000 idle threads around|ns|1||
+sys.thread_10000|pthread_create + join, 10,000 idle threads around|ns|1||
+sys.spawn_10|fork + _exit + waitpid, 10 idle processes around|ns|1||
+sys.spawn_1000|fork + _exit + waitpid, 1,000 idle processes around|ns|1||
 #9P volumes and roots (issue 10): per call in guest, and whole runs; Linux gets the same QEMU 9P share and mounts it from its initramfs (mount -t 9p, cache=none)
 vol.pread_4k|read 4 KiB (pread) of a file on a 9P volume (skiff: -v DIR:/vol; Linux: mount -t 9p)|ns|1||
 vol.open_close|openat + close of a file on a 9P volume|ns|1||
@@ -58,7 +67,7 @@ cli.python.packed|`tools/skiff run /usr/bin/python3 -c pass`, whole CLI, root pa
 cli.python.nocache|  the same, --no-cache (packing included)|ms|1||
 cli.python.live|  the same, live `--rootfs /` over 9P; Linux: QEMU start → exit (qboot), root = the host's / over 9P, chroot|ms|1||
 cli.python.live.inguest|  Linux in guest: 9P modules + mount + chroot python3 -c pass|ms|1|-|
-cli.ffmpeg.packed|`tools/skiff run /usr/bin/ffmpeg -version`, whole CLI, root packed (cached image)|ms|1||
+cli.ffmpeg.packed|`tools/skiff run /usr/bin/ffmpeg -version`, whole CLI, root packed (cached image; --mem 512M: the 235 MiB root needs 273M)|ms|1||
 cli.ffmpeg.nocache|  the same, --no-cache|ms|1||
 cli.ffmpeg.live|  the same, live `--rootfs /`; Linux: root = the host's / over 9P, chroot|ms|1||
 cli.ffmpeg.live.inguest|  Linux in guest: 9P modules + mount + chroot ffmpeg -version|ms|1|-|

@@ -17,6 +17,7 @@ QEMU=${SKIFF_QEMU:-qemu-system-x86_64}
 ACCEL=${BENCH_ACCEL:-tcg}
 MEM=${BENCH_MEM:-128M}
 GZ_MEM=${BENCH_GZ_MEM:-256M} # the gzip row's memory, both guests (its initrd holds 20 MiB of input)
+SCALE_MEM=${BENCH_SCALE_MEM:-1G} # the thread/process scaling rows (10,000 threads), both guests
 case $ACCEL in
 kvm) ACCFLAGS="-accel kvm -cpu host,-arch-capabilities" ;; # as tools/skiff does
 *) ACCEL=tcg; ACCFLAGS="-accel tcg -cpu max" ;;
@@ -27,10 +28,10 @@ LINUX_CMDLINE="console=ttyS0 quiet panic=-1"
 
 if [ "$MODE" = smoke ]; then
 	W=$B/smoke OUT=$W REPS=${BENCH_REPS:-1} SYS_REPS=1 PROG_REPS=1
-	SYS_SCALE=0.01 SQL_ROWS=1000 LUA_N=10000 GZ_MB=1 VOL_SCALE=0.01
+	SYS_SCALE=0.01 SCALE_MAX=10 SQL_ROWS=1000 LUA_N=10000 GZ_MB=1 VOL_SCALE=0.01
 else
 	W=$B/run OUT=bench/results REPS=${BENCH_REPS:-5} SYS_REPS=3 PROG_REPS=3
-	SYS_SCALE=0.25 SQL_ROWS=100000 LUA_N=3000000 GZ_MB=20 VOL_SCALE=1
+	SYS_SCALE=0.25 SCALE_MAX=10000 SQL_ROWS=100000 LUA_N=3000000 GZ_MB=20 VOL_SCALE=1
 fi
 SYS_INNER=5 # repetitions inside one sysbench run
 
@@ -251,6 +252,9 @@ build_initrds() {
 	d=$(skiff_tree sys /sysbench "$SYS_SCALE" "$SYS_INNER") && cp "$BIN/sysbench" "$d/sysbench" && data_file "$d" &&
 		pack "$d" skiff-sys
 	d=$(linux_tree sys) && cp "$BIN/sysbench" "$d/sysbench" && data_file "$d" && pack "$d" linux-sys
+	d=$(skiff_tree scale /sysbench "$SYS_SCALE" "$SYS_INNER" scale "$SCALE_MAX") && cp "$BIN/sysbench" "$d/sysbench" &&
+		pack "$d" skiff-scale
+	d=$(linux_tree scale) && cp "$BIN/sysbench" "$d/sysbench" && pack "$d" linux-scale
 	# the dynamic programs: Debian's own binaries, rooted by tools/skiff rootfs, the same root in both guests
 	hd=$(pwd)/$BIN/hello-dyn
 	b=$(dyn_base dynhello "$hd") && dyn_pair "$b" dynhello "$hd"
@@ -402,6 +406,12 @@ step_sys() {
 			"rdinit=/linit -- /sysbench $SYS_SCALE $SYS_INNER" && ok_l=0 &&
 			awk '$1 == "sys" && $2 != "vdso" { print "sys." $2, "linux", $3 }' "$W/log/sys-linux-$i.out" >>"$RAW"
 	done
+	# the scaling rows: once each (the median of SYS_INNER inside), with room for 10,000 threads
+	skiff_vm "scale-skiff" "sysbench done" 900 "$SCALE_MEM" "$W/initrd/skiff-scale.cpio" || ok_s=1
+	awk '$1 == "sys" { print "sys." $2, "skiff", $3 }' "$W/log/scale-skiff.out" >>"$RAW"
+	linux_vm "scale-linux" "sysbench done" 900 "$SCALE_MEM" "$W/initrd/linux-scale.cpio" \
+		"rdinit=/linit -- /sysbench $SYS_SCALE $SYS_INNER scale $SCALE_MAX" || ok_l=1
+	awk '$1 == "sys" { print "sys." $2, "linux", $3 }' "$W/log/scale-linux.out" >>"$RAW"
 	VDSO_SKIFF=$(awk '$2 == "vdso" { print $3 }' "$W/log/sys-skiff-1.out" 2>/dev/null)
 	VDSO_LINUX=$(awk '$2 == "vdso" { print $3 }' "$W/log/sys-linux-1.out" 2>/dev/null)
 	echo "vdso_skiff=${VDSO_SKIFF:-?}" >>"$W/facts.txt"

@@ -8,7 +8,7 @@
  * run the very same command line, spaces and quotes included), and the environment from the file "env" beside
  * it in the same format when there is one (skiff's /.skiff/env).
  *
- * Notes CLOCK_BOOTTIME at its first line, mounts /proc and devtmpfs on /dev, runs PROGRAM (fork + execve) with
+ * Notes CLOCK_BOOTTIME at its first line, mounts /proc and devtmpfs on /dev, brings lo up, runs PROGRAM (fork + execve) with
  * the console as stdin/stdout/stderr, then prints
  *   linit: init_us=I run_us=R status=S
  * (I: CLOCK_BOOTTIME when /init started; R: PROGRAM's wall time from fork to reaped, measured in the guest) and
@@ -20,7 +20,10 @@
 #include <string.h>
 #include <stdlib.h>
 #include <sys/io.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/reboot.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -69,11 +72,26 @@ static char **read_list(const char *path)
     return list;
 }
 
+/* The loopback interface up, as any Linux init does (skiff's is always up): the TCP round-trip rows use it */
+static void lo_up(void)
+{
+    struct ifreq ifr = { 0 };
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    strcpy(ifr.ifr_name, "lo");
+    if (fd >= 0 && ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
+        ifr.ifr_flags |= IFF_UP;
+        ioctl(fd, SIOCSIFFLAGS, &ifr);
+    }
+    if (fd >= 0)
+        close(fd);
+}
+
 int main(int argc, char **argv)
 {
     long long init_ns = ns(CLOCK_BOOTTIME);
     mount("proc", "/proc", "proc", 0, NULL);
     mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+    lo_up();
     if (fcntl(1, F_GETFD) < 0) { /* no console opened by the kernel */
         int fd = open("/dev/console", O_RDWR);
         dup2(fd, 0), dup2(fd, 1), dup2(fd, 2);

@@ -15,10 +15,24 @@
  *   mmap_touch_munmap  mmap 64 KiB anonymous + write one byte per page + munmap
  *   page_fault      first write to a page of a fresh 4 MiB anonymous mapping (MADV_NOHUGEPAGE), per page
  *   shm_cycle       System V shared memory: shmget 64 KiB + shmat + write one byte per page + shmdt + IPC_RMID
- * A final line "sys vdso 0|1" says whether the kernel passed a vDSO. */
+ *   reserve_64t     mmap of 64 TiB PROT_NONE (MAP_NORESERVE) + munmap: what runtimes do at start-up
+ *   timer_expiry    timer_create(CLOCK_MONOTONIC, SIGEV_SIGNAL) + arm 1 us + sigwaitinfo + timer_delete
+ *   tcp_rtt_v4/_v6  a 1-byte TCP round trip between two threads over 127.0.0.1 / ::1 (TCP_NODELAY)
+ * A final line "sys vdso 0|1" says whether the kernel passed a vDSO.
+ *
+ *   sysbench SCALE REPS scale MAX   instead: the costs that must stay flat (issue 15), each at 10, 1,000 and
+ *                               10,000 idle threads (thread_N: pthread_create + join of one more) and at 10 and
+ *                               1,000 idle processes (spawn_N: fork + _exit + waitpid), levels up to MAX */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
@@ -97,6 +111,87 @@ static void t_shm(long n)
     }
 }
 
+static void t_reserve(long n)
+{
+    for (long i = 0; i < n; i++) {
+        void *p = mmap(NULL, 64UL << 40, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (p == MAP_FAILED) {
+            perror("mmap 64 TiB");
+            exit(1);
+        }
+        munmap(p, 64UL << 40);
+    }
+}
+
+static void t_timer(long n)
+{
+    sigset_t set;
+    siginfo_t si;
+    sigemptyset(&set);
+    sigaddset(&set, SIGRTMIN);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    for (long i = 0; i < n; i++) {
+        struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGRTMIN };
+        struct itimerspec it = { .it_value = { 0, 1000 } };
+        timer_t t;
+        if (timer_create(CLOCK_MONOTONIC, &ev, &t) || timer_settime(t, 0, &it, NULL) || sigwaitinfo(&set, &si) < 0) {
+            perror("timer_create/settime/sigwaitinfo");
+            exit(1);
+        }
+        timer_delete(t);
+    }
+}
+
+/* TCP round trips: an echo thread on the other end of a loopback connection */
+static int rtt_fd;
+static void *rtt_echo(void *arg)
+{
+    int c = *(int *)arg;
+    char b;
+    while (read(c, &b, 1) == 1 && write(c, &b, 1) == 1)
+        ;
+    close(c);
+    return NULL;
+}
+static void rtt_setup(int family)
+{
+    struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+    struct sockaddr_in a4 = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    struct sockaddr *a = family == AF_INET6 ? (struct sockaddr *)&a6 : (struct sockaddr *)&a4;
+    socklen_t len = family == AF_INET6 ? sizeof(a6) : sizeof(a4);
+    static int srv_side;
+    int one = 1, l = socket(family, SOCK_STREAM, 0);
+    if (l < 0 || bind(l, a, len) || listen(l, 1) || getsockname(l, a, &len)) {
+        perror("tcp rtt: listen");
+        exit(1);
+    }
+    rtt_fd = socket(family, SOCK_STREAM, 0);
+    if (rtt_fd < 0 || connect(rtt_fd, a, len) || (srv_side = accept(l, NULL, NULL)) < 0) {
+        perror("tcp rtt: connect");
+        exit(1);
+    }
+    setsockopt(rtt_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    setsockopt(srv_side, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    close(l);
+    pthread_t th;
+    pthread_create(&th, NULL, rtt_echo, &srv_side);
+    pthread_detach(th);
+}
+static void t_rtt(long n)
+{
+    char b = 'x';
+    for (long i = 0; i < n; i++)
+        if (write(rtt_fd, &b, 1) != 1 || read(rtt_fd, &b, 1) != 1) {
+            perror("tcp rtt");
+            exit(1);
+        }
+}
+static void rtt_done(void)
+{
+    shutdown(rtt_fd, SHUT_WR);
+    close(rtt_fd);
+}
+
 #define FAULT_LEN (4L << 20)
 /* n = pages; maps and unmaps outside the timed part */
 static long long fault_once(long pages)
@@ -141,12 +236,109 @@ static void bench(const char *name, void (*fn)(long), long base, double scale, i
     fflush(stdout);
 }
 
+/* The scaling costs: idle threads and processes wait on a pipe until its write end closes */
+static int idle_pipe[2];
+static long idle_live; /* idle threads not yet ended (atomic) */
+static void *idle_thread(void *arg)
+{
+    char b;
+    (void)arg;
+    (void)!read(idle_pipe[0], &b, 1);
+    __atomic_sub_fetch(&idle_live, 1, __ATOMIC_SEQ_CST);
+    return NULL;
+}
+static void *nop_thread(void *arg) { return arg; }
+static void t_thread(long n)
+{
+    for (long i = 0; i < n; i++) {
+        pthread_t th;
+        if (pthread_create(&th, NULL, nop_thread, NULL)) {
+            perror("pthread_create");
+            exit(1);
+        }
+        pthread_join(th, NULL);
+    }
+}
+static void t_spawn(long n)
+{
+    for (long i = 0; i < n; i++) {
+        pid_t p = fork();
+        if (p == 0)
+            _exit(0);
+        if (p < 0 || waitpid(p, NULL, 0) != p) {
+            perror("fork/waitpid");
+            exit(1);
+        }
+    }
+}
+
+/* Adds idle threads (or processes) until there are `want`, then times one more of each kind. */
+static int scale_main(double scale, int reps, long cap)
+{
+    static const long thread_levels[] = { 10, 1000, 10000 }, proc_levels[] = { 10, 1000 };
+    long have = 0;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 64 << 10);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED); /* their stacks go when they end */
+    if (pipe(idle_pipe)) {
+        perror("pipe");
+        return 1;
+    }
+    for (int k = 0; k < 3 && thread_levels[k] <= cap; k++) {
+        for (; have < thread_levels[k]; have++) {
+            pthread_t th;
+            __atomic_add_fetch(&idle_live, 1, __ATOMIC_SEQ_CST);
+            if (pthread_create(&th, &attr, idle_thread, NULL)) {
+                fprintf(stderr, "sysbench: pthread_create failed at %ld threads\n", have);
+                return 1;
+            }
+        }
+        char name[32];
+        snprintf(name, sizeof(name), "thread_%ld", thread_levels[k]);
+        bench(name, t_thread, 200, scale, reps);
+    }
+    close(idle_pipe[1]); /* the idle threads end: wait until they have, so forks copy a small process */
+    while (__atomic_load_n(&idle_live, __ATOMIC_SEQ_CST) > 0)
+        usleep(1000);
+    usleep(10000);
+    close(idle_pipe[0]);
+    if (pipe(idle_pipe))
+        return 1;
+    have = 0;
+    for (int k = 0; k < 2 && proc_levels[k] <= cap; k++) {
+        for (; have < proc_levels[k]; have++) {
+            pid_t p = fork();
+            if (p == 0) {
+                char b;
+                close(idle_pipe[1]);
+                (void)!read(idle_pipe[0], &b, 1);
+                _exit(0);
+            }
+            if (p < 0) {
+                fprintf(stderr, "sysbench: fork failed at %ld processes\n", have);
+                return 1;
+            }
+        }
+        char name[32];
+        snprintf(name, sizeof(name), "spawn_%ld", proc_levels[k]);
+        bench(name, t_spawn, 100, scale, reps);
+    }
+    close(idle_pipe[1]);
+    while (wait(NULL) > 0)
+        ;
+    printf("sysbench done\n");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     double scale = argc > 1 ? atof(argv[1]) : 1;
     int reps = argc > 2 ? atoi(argv[2]) : 5;
     if (reps < 1 || reps > 64)
         reps = 5;
+    if (argc > 4 && !strcmp(argv[3], "scale"))
+        return scale_main(scale, reps, atol(argv[4]));
     fd_null = open("/dev/null", O_WRONLY);
     fd_file = open(FILE_PATH, O_RDONLY);
     if (fd_null < 0 || fd_file < 0) {
@@ -162,6 +354,14 @@ int main(int argc, char **argv)
     bench("clock_gettime_sys", t_clock_sys, 200000, scale, reps);
     bench("mmap_touch_munmap", t_mmap, 1000, scale, reps);
     bench("shm_cycle", t_shm, 1000, scale, reps);
+    bench("reserve_64t", t_reserve, 100, scale, reps);
+    bench("timer_expiry", t_timer, 1000, scale, reps);
+    rtt_setup(AF_INET);
+    bench("tcp_rtt_v4", t_rtt, 5000, scale, reps);
+    rtt_done();
+    rtt_setup(AF_INET6);
+    bench("tcp_rtt_v6", t_rtt, 5000, scale, reps);
+    rtt_done();
     {
         long pages = (long)(FAULT_LEN / 4096 * (scale < 1 ? scale : 1));
         if (pages < 1)
