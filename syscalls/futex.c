@@ -43,10 +43,22 @@ static long futex_interrupted(u32 *uaddr, u32 val, u64 deadline_ns, bool realtim
     return -ERESTART_RESTARTBLOCK;
 }
 
+/* Whose word uaddr is: a futex in private memory belongs to the caller's address space, as Linux keys it by
+ * (mm, address) — after a fork, parent and child have the same addresses for different words, and a wake in
+ * one must not take the other's waiter. A word in shared memory (MAP_SHARED, System V shm) is keyed by its
+ * address alone (NULL), so processes that map it at the same address meet; Linux keys those by the page. */
+static const void *futex_space(u64 uaddr)
+{
+    struct vm_space *vs = current->proc->vm;
+    struct vm_area *a = vm_find(vs, uaddr);
+    return a && (a->flags & VM_SHARED) ? NULL : vs;
+}
+
 /* Blocks on uaddr until woken (0), the deadline (ETIMEDOUT) or a signal (EINTR or a restart). */
 static long futex_block(u32 *uaddr, u32 val, u64 deadline_ns, bool realtime, u32 bitset)
 {
     current->wait_bitset = bitset;
+    current->wait_space = futex_space((u64)uaddr);
     for (;;) {
         if (signal_pending()) /* untimed: restarted after an SA_RESTART handler (signal(7)); timed: see below */
             return deadline_ns == ~0ull ? -ERESTARTSYS : futex_interrupted(uaddr, val, deadline_ns, realtime, bitset);
@@ -81,8 +93,10 @@ long futex_wake_addr(u64 uaddr, int n)
 static long futex_wake_bits(u64 uaddr, int n, u32 bitset)
 {
     int woken = 0;
+    const void *space = futex_space(uaddr);
     for (struct task *t = task_list; t && woken < n; t = t->next) {
-        if (t->state == TASK_BLOCKED && t->wait_key == uaddr && (t->wait_bitset & bitset)) {
+        if (t->state == TASK_BLOCKED && t->wait_key == uaddr && t->wait_space == space &&
+            (t->wait_bitset & bitset)) {
             sched_wake(t);
             woken++;
         }
@@ -94,9 +108,11 @@ static long futex_wake_bits(u64 uaddr, int n, u32 bitset)
 static long futex_requeue(u64 uaddr, u64 uaddr2, int n)
 {
     int moved = 0;
+    const void *space = futex_space(uaddr), *space2 = futex_space(uaddr2);
     for (struct task *t = task_list; t && moved < n; t = t->next) {
-        if (t->state == TASK_BLOCKED && t->wait_key == uaddr) {
+        if (t->state == TASK_BLOCKED && t->wait_key == uaddr && t->wait_space == space) {
             t->wait_key = uaddr2;
+            t->wait_space = space2;
             moved++;
         }
     }

@@ -10,8 +10,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #define FUTEX_WAIT_PRIVATE 128 /* linux/futex.h, which musl's headers lack */
 #define FUTEX_WAKE_PRIVATE 129
+#define FUTEX_WAIT 0
+#define FUTEX_WAKE 1
 
 static __thread long tls;
 static atomic_long hits;
@@ -98,6 +102,46 @@ static void wait_flag(atomic_int *flag)
     }
 }
 
+/* A forked child waits on its copy of a private word; a wake of that address in the parent finds nobody (the
+ * key is the address space and the address), and op says private or shared. Returns the parent's wake count.
+ * With shared memory (MAP_SHARED) the same wake reaches the child. */
+static long cross_process_wake(uint32_t *word, int wait_op, int wake_op)
+{
+    int p[2];
+    if (pipe(p))
+        return -100;
+    pid_t c = fork();
+    if (c == 0) {
+        struct timespec ts = { 2, 0 };
+        close(p[0]);
+        (void)!write(p[1], "w", 1);
+        _exit(syscall(SYS_futex, word, wait_op, 0, &ts, NULL, 0) == 0 ? 0 : 1);
+    }
+    char b;
+    close(p[1]);
+    (void)!read(p[0], &b, 1);
+    close(p[0]);
+    usleep(100000); /* the child is in its wait by now */
+    long n = syscall(SYS_futex, word, wake_op, 1, NULL, NULL, 0);
+    if (n == 0)
+        kill(c, SIGKILL);
+    waitpid(c, NULL, 0);
+    return n;
+}
+
+static void futex_keys(void)
+{
+    static uint32_t priv; /* private memory: the child has its own copy at the same address */
+    T_OK("futex WAKE_PRIVATE in the parent does not wake a forked child's wait at the same address",
+         cross_process_wake(&priv, FUTEX_WAIT_PRIVATE, FUTEX_WAKE_PRIVATE), 0);
+    T_OK("futex WAKE (shared op) on private memory does not wake a forked child's wait either",
+         cross_process_wake(&priv, FUTEX_WAIT, FUTEX_WAKE), 0);
+    uint32_t *shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    T_OK("futex WAKE on MAP_SHARED memory wakes the child waiting on the same word",
+         cross_process_wake(shared, FUTEX_WAIT, FUTEX_WAKE), 1);
+    munmap(shared, 4096);
+}
+
 int main(void)
 {
     pthread_t t[4];
@@ -147,5 +191,6 @@ int main(void)
     struct timespec short_ts = { 0, 10000000 };
     T_ERR("futex WAIT times out", syscall(SYS_futex, &word, FUTEX_WAIT_PRIVATE, 5, &short_ts, NULL, 0), ETIMEDOUT);
     T_OK("futex WAKE with no waiters", syscall(SYS_futex, &word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0), 0);
+    futex_keys();
     return tap_done();
 }
