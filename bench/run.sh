@@ -17,7 +17,7 @@ QEMU=${SKIFF_QEMU:-qemu-system-x86_64}
 ACCEL=${BENCH_ACCEL:-tcg}
 MEM=${BENCH_MEM:-128M}
 GZ_MEM=${BENCH_GZ_MEM:-256M} # the gzip row's memory, both guests (its initrd holds 20 MiB of input)
-SCALE_MEM=${BENCH_SCALE_MEM:-1G} # the thread/process scaling rows (10,000 threads), both guests
+SCALE_MEM=${BENCH_SCALE_MEM:-2G} # the thread/process scaling rows, both guests: 10,000 threads need threads-max > 10,000 (Linux: RAM / 128 KiB, 8,192 at 1G)
 case $ACCEL in
 kvm) ACCFLAGS="-accel kvm -cpu host,-arch-capabilities" ;; # as tools/skiff does
 *) ACCEL=tcg; ACCFLAGS="-accel tcg -cpu max" ;;

@@ -22,7 +22,7 @@ static ssize_t efd_read(struct file *f, void *ubuf, size_t n, u64 *off)
     if (n < 8)
         return -EINVAL;
     while (!e->count) {
-        long rc = sched_wait_io(f->flags & O_NONBLOCK, "read from an eventfd at zero");
+        long rc = sched_wait_io_on(f->flags & O_NONBLOCK, "read from an eventfd at zero", e);
         if (rc)
             return rc;
     }
@@ -30,7 +30,7 @@ static ssize_t efd_read(struct file *f, void *ubuf, size_t n, u64 *off)
     if (copy_to_user(ubuf, &v, sizeof(v)))
         return -EFAULT;
     e->count -= v;
-    sched_kick_io();
+    sched_kick_chan(e);
     return 8;
 }
 
@@ -46,12 +46,12 @@ static ssize_t efd_write(struct file *f, const void *ubuf, size_t n, u64 *off)
     if (v == ~0ull)
         return -EINVAL;
     while (COUNT_MAX - e->count < v) {
-        long rc = sched_wait_io(f->flags & O_NONBLOCK, "write to a full eventfd");
+        long rc = sched_wait_io_on(f->flags & O_NONBLOCK, "write to a full eventfd", e);
         if (rc)
             return rc;
     }
     e->count += v;
-    sched_kick_io();
+    sched_kick_chan(e);
     return 8;
 }
 

@@ -1,7 +1,8 @@
 /* fs/pipe.c — pipes. A 64 KiB ring buffer shared by a read file and a write file. Reading an empty pipe
  * whose write end is open waits for another task to write (EAGAIN with O_NONBLOCK); when the caller is the
  * only task left there is nobody who could, so instead of hanging the VM the read ends with a diagnostic
- * (EDEADLK). The same holds for writing to a full pipe. */
+ * (EDEADLK). The same holds for writing to a full pipe. Waiters wait on their pipe alone (sched_wait_io_on):
+ * every change to a pipe kicks it, so idle readers of other pipes cost nothing. */
 #include "vfs.h"
 #include "../kernel/errno.h"
 #include "../kernel/mm.h"
@@ -26,7 +27,7 @@ static ssize_t pipe_read(struct file *f, void *ubuf, size_t n, u64 *off)
     while (!p->len) {
         if (!p->writers)
             return 0;
-        long rc = sched_wait_io(f->flags & O_NONBLOCK, "read from an empty pipe");
+        long rc = sched_wait_io_on(f->flags & O_NONBLOCK, "read from an empty pipe", p);
         if (rc)
             return rc;
     }
@@ -39,7 +40,7 @@ static ssize_t pipe_read(struct file *f, void *ubuf, size_t n, u64 *off)
         p->len -= c;
         done += c;
     }
-    sched_kick_io(); /* a writer waiting for room */
+    sched_kick_chan(p); /* a writer waiting for room */
     return done;
 }
 
@@ -54,7 +55,7 @@ static ssize_t pipe_write(struct file *f, const void *ubuf, size_t n, u64 *off)
     if (!n)
         return 0;
     while (p->len == PIPE_SIZE) {
-        long rc = sched_wait_io(f->flags & O_NONBLOCK, "write to a full pipe");
+        long rc = sched_wait_io_on(f->flags & O_NONBLOCK, "write to a full pipe", p);
         if (rc)
             return rc;
         if (!p->readers) {
@@ -71,7 +72,7 @@ static ssize_t pipe_write(struct file *f, const void *ubuf, size_t n, u64 *off)
         p->len += c;
         done += c;
     }
-    sched_kick_io(); /* a reader waiting for data */
+    sched_kick_chan(p); /* a reader waiting for data */
     return done;
 }
 
@@ -90,7 +91,7 @@ static unsigned pipe_poll_write(struct file *f)
 
 static void pipe_drop(struct pipe *p)
 {
-    sched_kick_io(); /* the other end sees EOF or EPIPE */
+    sched_kick_chan(p); /* the other end sees EOF or EPIPE */
     if (p->readers || p->writers)
         return;
     if (p->inode && p->inode->fops == &fifo_ops)
@@ -155,7 +156,7 @@ static int pipe_reopen(struct file *f)
     p->readers += acc != O_WRONLY;
     p->writers += acc != O_RDONLY;
     f->ops = acc == O_RDONLY ? &pipe_read_ops : acc == O_WRONLY ? &pipe_write_ops : &pipe_rdwr_ops;
-    sched_kick_io();
+    sched_kick_chan(p);
     return 0;
 }
 
@@ -185,8 +186,8 @@ static int fifo_open(struct file *f)
     }
     pipe_reopen(f);
     while ((acc == O_RDONLY && !nonblock && !p->writers) || (acc == O_WRONLY && !p->readers)) {
-        long rc = sched_wait_io(false, acc == O_RDONLY ? "open of a FIFO for reading (no writer)"
-                                                        : "open of a FIFO for writing (no reader)");
+        long rc = sched_wait_io_on(false, acc == O_RDONLY ? "open of a FIFO for reading (no writer)"
+                                                           : "open of a FIFO for writing (no reader)", p);
         if (rc) {
             f->ops->release(f); /* undo the attach */
             f->ops = NULL;

@@ -100,6 +100,8 @@ struct vm_space {
     u64 mmap_top;
     u64 vdso_base;        /* where the vDSO is mapped (0: none) */
     u32 membarrier_regs;  /* membarrier's REGISTER_* commands made (syscalls/membarrier.c): fork copies them */
+    struct vm_area *find_hint; /* the area vm_find found last (valid while find_gen is vm.c's area_gen) */
+    u64 find_gen;
 };
 
 struct vm_space *vm_space_create(void);

@@ -149,8 +149,10 @@ struct task {
     u64 ksp;                        /* saved kernel rsp while switched out (switch.asm) */
     u8 *fpu;                        /* XSAVE/FXSAVE image while switched out (64-byte aligned) */
     u64 wait_key;                   /* futex address this task sleeps on (0: an I/O wait) */
+    const void *wait_chan;          /* an I/O wait on one object (a pipe): only its kicks wake it (NULL: any) */
     u64 wake_deadline;              /* a blocked task runs again at this time (~0: only when woken) */
     u32 wait_bitset;
+    const void *wait_space;         /* a futex wait's address space (NULL: shared memory, keyed by address) */
     bool woken;                     /* set by the waker: the wait ended by a wake, not a timeout */
     u64 sig_pending_task;           /* signals sent to this thread (tgkill), queued in sigq */
     struct sigq *sigq;
@@ -161,7 +163,10 @@ struct task {
     u64 restart_args[3];            /* the interrupted call's arguments (a futex's word and value, poll's set) */
     u64 suspend_mask;               /* the mask sigsuspend replaced, restored after the handler */
     bool suspend_active;
-    struct task *next;              /* all tasks, in creation order (the run queue walks it) */
+    struct task *next;              /* all tasks, in creation order */
+    struct task *prev;              /* the one before in task_list (NULL: the first): O(1) removal */
+    struct task *rq_next, *rq_prev; /* the run queue (kernel/sched.c): runnable tasks, round-robin order */
+    bool on_rq;
     u64 fs_base;
     u64 sig_blocked;                /* the signal mask is per thread */
     struct k_stack altstack;
@@ -194,6 +199,8 @@ void sched_wake_io_waiters(void);        /* the same without counting an I/O eve
 u64 sched_io_events(void);               /* how many sched_kick_io calls so far (edge-triggered epoll) */
 u64 sched_idle_ns(void);                 /* time the CPU spent halted with nothing to run */
 long sched_wait_io(bool nonblock, const char *what); /* wait for the other end, or why not */
+long sched_wait_io_on(bool nonblock, const char *what, const void *chan); /* the same, woken by chan's kicks */
+void sched_kick_chan(const void *chan);  /* an I/O event on chan: its waiters and every any-I/O waiter look */
 void sched_prepare(struct task *t, struct regs *frame);
 long futex_wake_addr(u64 uaddr, int n);
 void futex_robust_exit(struct task *t);  /* syscalls/futex.c: t ends: its robust list's locks (OWNER_DIED) */

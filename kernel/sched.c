@@ -1,4 +1,5 @@
-/* kernel/sched.c — tasks and the scheduler. Round-robin over every runnable task; the kernel is never
+/* kernel/sched.c — tasks and the scheduler. Round-robin over a run queue that holds the runnable tasks alone
+ * (a switch costs the same with ten thousand waiting tasks as with none); the kernel is never
  * preempted (it runs with interrupts off), so a switch happens only where the kernel chooses: on the way back
  * to ring 3 when the time slice is over (the timer ticks only while two or more tasks can run), or when a
  * task waits. Each task has its own kernel stack, FS base and FPU state, switched here. */
@@ -10,7 +11,55 @@
 #include "ktimer.h"
 
 struct task *task_list;
+static struct task *task_tail;
 static bool need_resched;
+
+/* The run queue: exactly the tasks whose state is TASK_RUNNABLE (the running one included), in the order they
+ * get the CPU. Every state change goes through set_runnable/set_blocked below. Changed from interrupt
+ * handlers too (a device's I/O wake-up, a timer's signal): on one CPU that is safe because the kernel runs
+ * with interrupts off except in irq_wait; with SMP it needs the scheduler's lock. */
+static struct task *rq_head, *rq_tail;
+
+static void rq_add(struct task *t)
+{
+    if (t->on_rq)
+        return;
+    t->rq_next = NULL;
+    t->rq_prev = rq_tail;
+    if (rq_tail)
+        rq_tail->rq_next = t;
+    else
+        rq_head = t;
+    rq_tail = t;
+    t->on_rq = true;
+}
+
+static void rq_del(struct task *t)
+{
+    if (!t->on_rq)
+        return;
+    if (t->rq_prev)
+        t->rq_prev->rq_next = t->rq_next;
+    else
+        rq_head = t->rq_next;
+    if (t->rq_next)
+        t->rq_next->rq_prev = t->rq_prev;
+    else
+        rq_tail = t->rq_prev;
+    t->on_rq = false;
+}
+
+static void set_runnable(struct task *t)
+{
+    t->state = TASK_RUNNABLE;
+    rq_add(t);
+}
+
+static void set_blocked(struct task *t)
+{
+    t->state = TASK_BLOCKED;
+    rq_del(t);
+}
 static struct task *reap;   /* a dead task whose stack is freed once we are off it */
 static struct task *current_next; /* the task a switch goes to (task_start_c picks it up) */
 
@@ -19,19 +68,22 @@ extern char task_start[];
 
 void sched_init(struct task *first)
 {
-    task_list = first;
-    first->state = TASK_RUNNABLE;
+    task_list = task_tail = first;
+    first->next = first->prev = NULL;
+    set_runnable(first);
     first->proc->nthreads = 1;
 }
 
 void sched_add(struct task *t)
 {
-    struct task **pp = &task_list;
-    while (*pp)
-        pp = &(*pp)->next;
     t->next = NULL;
-    *pp = t;
-    t->state = TASK_RUNNABLE;
+    t->prev = task_tail;
+    if (task_tail)
+        task_tail->next = t;
+    else
+        task_list = t;
+    task_tail = t;
+    set_runnable(t);
     t->proc->nthreads++;
     timer_check_needed();
 }
@@ -51,19 +103,35 @@ bool sched_alone(void)
 
 bool sched_others_runnable(void)
 {
-    for (struct task *t = task_list; t; t = t->next)
-        if (t != current && t->state == TASK_RUNNABLE)
-            return true;
-    return false;
+    return rq_head && (rq_head != current || rq_head->rq_next);
+}
+
+/* No blocked task's deadline comes before this (it may be earlier than the real first one: then a scan finds
+ * nothing and sets it right). Lets a switch skip the walk over every task when no wait has timed out. */
+static u64 deadline_floor = ~0ull;
+
+static void note_deadline(u64 d)
+{
+    if (d < deadline_floor)
+        deadline_floor = d;
 }
 
 /* Blocked tasks whose time is up become runnable again. */
 static void expire_waits(void)
 {
     u64 now = clock_monotonic_ns();
-    for (struct task *t = task_list; t; t = t->next)
-        if (t->state == TASK_BLOCKED && t->wake_deadline <= now)
-            t->state = TASK_RUNNABLE;
+    if (now < deadline_floor)
+        return;
+    u64 floor = ~0ull;
+    for (struct task *t = task_list; t; t = t->next) {
+        if (t->state != TASK_BLOCKED)
+            continue;
+        if (t->wake_deadline <= now)
+            set_runnable(t);
+        else if (t->wake_deadline < floor)
+            floor = t->wake_deadline;
+    }
+    deadline_floor = floor;
 }
 
 static u64 next_deadline(void)
@@ -75,17 +143,16 @@ static u64 next_deadline(void)
     return d;
 }
 
+/* The head of the run queue; a running task that can go on goes to the back first, so the others get their
+ * turn (itself again when it is alone). */
 static struct task *pick_next(void)
 {
     expire_waits();
-    if (current->state != TASK_DEAD)
-        for (struct task *t = current->next; t; t = t->next)
-            if (t->state == TASK_RUNNABLE)
-                return t;
-    for (struct task *t = task_list; t; t = t->next)
-        if (t->state == TASK_RUNNABLE)
-            return t;
-    return NULL;
+    if (current->on_rq && current != rq_tail) {
+        rq_del(current);
+        rq_add(current);
+    }
+    return rq_head;
 }
 
 static void free_reaped(void)
@@ -172,9 +239,10 @@ void sched_prepare(struct task *t, struct regs *frame)
 void sched_wake(struct task *t)
 {
     if (t->state == TASK_BLOCKED) {
-        t->state = TASK_RUNNABLE;
+        set_runnable(t);
         t->woken = true;
         t->wait_key = 0;
+        t->wait_chan = NULL;
     }
 }
 
@@ -182,7 +250,7 @@ void sched_wake(struct task *t)
 void sched_interrupt(struct task *t)
 {
     if (t->state == TASK_BLOCKED)
-        t->state = TASK_RUNNABLE;
+        set_runnable(t);
 }
 
 /* Waits until sched_interrupt or sched_wake, whatever is pending: a stopped thread (key: nothing a futex or
@@ -191,20 +259,35 @@ void sched_block(u64 key)
 {
     current->wake_deadline = ~0ull;
     current->wait_key = key;
-    current->state = TASK_BLOCKED;
+    set_blocked(current);
     schedule();
-    current->state = TASK_RUNNABLE;
+    set_runnable(current);
     current->wait_key = 0;
 }
 
 static u64 io_events; /* counts sched_kick_io calls: what edge-triggered epoll compares against */
 
-/* Tasks waiting for I/O look at their condition again. Futex waiters (wait_key set) wait for their own wake. */
-void sched_wake_io_waiters(void)
+/* I/O waiters for chan (NULL: any event) look at their condition again; tasks that wait on one object (a
+ * pipe) are left alone by every other event, so a thousand idle readers cost no switches. Futex waiters
+ * (wait_key set) wait for their own wake. */
+static void wake_io(const void *chan)
 {
     for (struct task *t = task_list; t; t = t->next)
-        if (t->state == TASK_BLOCKED && !t->wait_key)
-            t->state = TASK_RUNNABLE;
+        if (t->state == TASK_BLOCKED && !t->wait_key && (!t->wait_chan || t->wait_chan == chan))
+            set_runnable(t);
+}
+
+/* Any-I/O waiters (poll, select, epoll, wait4, the console...) look again: what a device interrupt does. */
+void sched_wake_io_waiters(void)
+{
+    wake_io(NULL);
+}
+
+/* An event on one object: its own waiters and every any-I/O waiter (a poll may watch it) look again. */
+void sched_kick_chan(const void *chan)
+{
+    io_events++;
+    wake_io(chan);
 }
 
 /* Something happened to a file (data in a pipe, room in a socket, input at the console): I/O waiters look
@@ -215,6 +298,15 @@ void sched_kick_io(void)
     sched_wake_io_waiters();
 }
 
+/* The last task but one ended: a task that waits on one object alone may now wait for nobody (sched_wait_io
+ * turns that into EDEADLK), so it looks again. */
+static void wake_lone_waiter(void)
+{
+    struct task *t = task_list;
+    if (t && !t->next && t->state == TASK_BLOCKED && !t->wait_key && t->wait_chan)
+        set_runnable(t);
+}
+
 u64 sched_io_events(void)
 {
     return io_events;
@@ -222,28 +314,36 @@ u64 sched_io_events(void)
 
 /* Blocks the current task for up to ns (~0: without limit) or until sched_wake, a signal, or (for an I/O
  * wait, key 0) any I/O event; callers re-check what they wait for. */
-void sched_wait_key(u64 ns, u64 key)
+static void wait_on(u64 ns, u64 key, const void *chan)
 {
     if (signal_pending())
         return;
     current->wake_deadline = ns == ~0ull ? ~0ull : clock_monotonic_ns() + ns;
+    note_deadline(current->wake_deadline);
     current->wait_key = key;
+    current->wait_chan = chan;
     current->woken = false;
-    current->state = TASK_BLOCKED;
+    set_blocked(current);
     schedule();
-    current->state = TASK_RUNNABLE;
+    set_runnable(current);
     current->wait_key = 0;
+    current->wait_chan = NULL;
+}
+
+void sched_wait_key(u64 ns, u64 key)
+{
+    wait_on(ns, key, NULL);
 }
 
 void sched_wait(u64 ns)
 {
-    sched_wait_key(ns, 0);
+    wait_on(ns, 0, NULL);
 }
 
 /* One wait for "the other end" of a pipe or an eventfd: 0 when the caller should look again, EAGAIN for a
  * non-blocking file, EINTR for a signal, and EDEADLK (with a log line) when no other task exists that could
  * ever change what the caller waits for: the VM would hang where Linux would too. */
-long sched_wait_io(bool nonblock, const char *what)
+long sched_wait_io_on(bool nonblock, const char *what, const void *chan)
 {
     if (nonblock)
         return -EAGAIN;
@@ -251,8 +351,13 @@ long sched_wait_io(bool nonblock, const char *what)
         kerr("skiff: %s would wait forever (no other thread or process exists): EDEADLK\n", what);
         return -EDEADLK;
     }
-    sched_wait(~0ull);
+    wait_on(~0ull, 0, chan);
     return signal_pending() ? -EINTR : 0;
+}
+
+long sched_wait_io(bool nonblock, const char *what)
+{
+    return sched_wait_io_on(nonblock, what, NULL);
 }
 
 void sched_tick(void)
@@ -322,13 +427,21 @@ void sched_preempt_point(struct regs *r)
     rseq_user_return(r);
 }
 
+/* Off the list of tasks and the run queue, for good (it is dead, or about to be freed). */
 void sched_remove(struct task *t)
 {
-    struct task **pp = &task_list;
-    while (*pp && *pp != t)
-        pp = &(*pp)->next;
-    if (*pp)
-        *pp = t->next;
+    rq_del(t);
+    if (t->prev)
+        t->prev->next = t->next;
+    else if (task_list == t)
+        task_list = t->next;
+    else
+        return; /* not on the list */
+    if (t->next)
+        t->next->prev = t->prev;
+    else
+        task_tail = t->prev;
+    t->next = t->prev = NULL;
 }
 
 /* The current thread ends: its tid word is cleared and a joiner woken (CLONE_CHILD_CLEARTID); the last
@@ -358,7 +471,7 @@ noreturn void sched_exit_current(void)
     struct task *t = current;
     t->state = TASK_DEAD;
     sched_remove(t);
-    t->next = task_list; /* pick_next starts from here: any task */
+    wake_lone_waiter();
     reap = t;
     timer_check_needed();
     schedule();

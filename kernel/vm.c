@@ -138,11 +138,22 @@ void vm_space_destroy(struct vm_space *vs)
     kfree(vs);
 }
 
+/* Bumped whenever an area is freed: a remembered area pointer is only trusted while it has not moved on. */
+static u64 area_gen = 1;
+
+/* The area holding addr. Faults come in runs within one area (a stack, a heap, a thread's stack among ten
+ * thousand): the last one found is tried before the walk up the sorted list. */
 struct vm_area *vm_find(struct vm_space *vs, u64 addr)
 {
+    struct vm_area *h = vs->find_hint;
+    if (h && vs->find_gen == area_gen && h->start <= addr && addr < h->end)
+        return h;
     for (struct vm_area *a = vs->areas; a && a->start <= addr; a = a->next)
-        if (addr < a->end)
+        if (addr < a->end) {
+            vs->find_hint = a;
+            vs->find_gen = area_gen;
             return a;
+        }
     return NULL;
 }
 
@@ -201,6 +212,7 @@ int vm_unmap(struct vm_space *vs, u64 start, u64 len)
 
 static void area_free(struct vm_area *a)
 {
+    area_gen++;
     if (a->file && (a->flags & VM_SHARED) && (a->flags & VM_WRITE))
         vfs_writeback(a->file); /* munmap and exit: a shared mapping's changes reach the file */
     if (a->file) {
@@ -217,6 +229,7 @@ static void merge_neighbours(struct vm_space *vs)
         if (a->end == b->start && a->flags == b->flags && !a->file && !b->file) {
             a->end = b->end;
             a->next = b->next;
+            area_gen++; /* b may be vm_find's remembered area */
             kfree(b);
         } else {
             a = b;
@@ -324,17 +337,18 @@ u64 vm_find_free(struct vm_space *vs, u64 len, u64 hint)
 {
     if (hint >= MMAP_MIN && vm_range_ok(hint, len) && range_free(vs, hint, hint + len))
         return hint;
-    u64 cand = vs->mmap_top - len;
-    while (cand >= MMAP_MIN && cand < vs->mmap_top) {
-        struct vm_area *clash = NULL;
-        for (struct vm_area *a = vs->areas; a && a->start < cand + len; a = a->next)
-            if (a->end > cand)
-                clash = a;
-        if (!clash)
-            return cand;
-        cand = clash->start - len;
+    /* The highest gap of len bytes below mmap_top, in one pass up the sorted areas (trying a spot and
+     * stepping below whatever clashed walked the list once per area: quadratic with 10,000 thread stacks). */
+    u64 top = vs->mmap_top, lo = MMAP_MIN, best = 0;
+    for (struct vm_area *a = vs->areas;; a = a->next) {
+        u64 hi = a ? MIN(a->start, top) : top;
+        if (hi > lo && hi - lo >= len)
+            best = hi - len;
+        if (!a || a->start >= top)
+            return best;
+        if (a->end > lo)
+            lo = a->end;
     }
-    return 0;
 }
 
 static bool access_allowed(u32 flags, int access)

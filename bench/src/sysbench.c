@@ -238,13 +238,11 @@ static void bench(const char *name, void (*fn)(long), long base, double scale, i
 
 /* The scaling costs: idle threads and processes wait on a pipe until its write end closes */
 static int idle_pipe[2];
-static long idle_live; /* idle threads not yet ended (atomic) */
 static void *idle_thread(void *arg)
 {
     char b;
     (void)arg;
     (void)!read(idle_pipe[0], &b, 1);
-    __atomic_sub_fetch(&idle_live, 1, __ATOMIC_SEQ_CST);
     return NULL;
 }
 static void *nop_thread(void *arg) { return arg; }
@@ -285,27 +283,7 @@ static int scale_main(double scale, int reps, long cap)
         perror("pipe");
         return 1;
     }
-    for (int k = 0; k < 3 && thread_levels[k] <= cap; k++) {
-        for (; have < thread_levels[k]; have++) {
-            pthread_t th;
-            __atomic_add_fetch(&idle_live, 1, __ATOMIC_SEQ_CST);
-            if (pthread_create(&th, &attr, idle_thread, NULL)) {
-                fprintf(stderr, "sysbench: pthread_create failed at %ld threads\n", have);
-                return 1;
-            }
-        }
-        char name[32];
-        snprintf(name, sizeof(name), "thread_%ld", thread_levels[k]);
-        bench(name, t_thread, 200, scale, reps);
-    }
-    close(idle_pipe[1]); /* the idle threads end: wait until they have, so forks copy a small process */
-    while (__atomic_load_n(&idle_live, __ATOMIC_SEQ_CST) > 0)
-        usleep(1000);
-    usleep(10000);
-    close(idle_pipe[0]);
-    if (pipe(idle_pipe))
-        return 1;
-    have = 0;
+    /* processes first, while this one is small (no thread stacks yet) */
     for (int k = 0; k < 2 && proc_levels[k] <= cap; k++) {
         for (; have < proc_levels[k]; have++) {
             pid_t p = fork();
@@ -316,6 +294,7 @@ static int scale_main(double scale, int reps, long cap)
                 _exit(0);
             }
             if (p < 0) {
+                perror("fork");
                 fprintf(stderr, "sysbench: fork failed at %ld processes\n", have);
                 return 1;
             }
@@ -324,9 +303,26 @@ static int scale_main(double scale, int reps, long cap)
         snprintf(name, sizeof(name), "spawn_%ld", proc_levels[k]);
         bench(name, t_spawn, 100, scale, reps);
     }
-    close(idle_pipe[1]);
+    close(idle_pipe[1]); /* the idle processes end */
     while (wait(NULL) > 0)
         ;
+    close(idle_pipe[0]);
+    if (pipe(idle_pipe))
+        return 1;
+    have = 0;
+    for (int k = 0; k < 3 && thread_levels[k] <= cap; k++) {
+        for (; have < thread_levels[k]; have++) {
+            pthread_t th;
+            if (pthread_create(&th, &attr, idle_thread, NULL)) {
+                fprintf(stderr, "sysbench: pthread_create failed at %ld threads\n", have);
+                return 1;
+            }
+        }
+        char name[32];
+        snprintf(name, sizeof(name), "thread_%ld", thread_levels[k]);
+        bench(name, t_thread, 200, scale, reps);
+    }
+    close(idle_pipe[1]); /* the idle threads end */
     printf("sysbench done\n");
     return 0;
 }
