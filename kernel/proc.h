@@ -167,6 +167,8 @@ struct task {
     struct task *prev;              /* the one before in task_list (NULL: the first): O(1) removal */
     struct task *rq_next, *rq_prev; /* the run queue (kernel/sched.c): runnable tasks, round-robin order */
     bool on_rq;
+    struct task *wq_next, *wq_prev; /* the wait queue of what it waits for (kernel/sched.c), while waiting */
+    struct task **wq_head;          /* that queue's head (NULL: on none) */
     u64 fs_base;
     u64 sig_blocked;                /* the signal mask is per thread */
     struct k_stack altstack;
@@ -201,6 +203,9 @@ u64 sched_idle_ns(void);                 /* time the CPU spent halted with nothi
 long sched_wait_io(bool nonblock, const char *what); /* wait for the other end, or why not */
 long sched_wait_io_on(bool nonblock, const char *what, const void *chan); /* the same, woken by chan's kicks */
 void sched_kick_chan(const void *chan);  /* an I/O event on chan: its waiters and every any-I/O waiter look */
+struct task *sched_key_waiters(u64 key); /* the first task waiting with wait_key key's hash (next: wq_next);
+                                            callers check t->wait_key and the state themselves */
+void sched_requeue_key(struct task *t, u64 key); /* a blocked task now waits on key (FUTEX_REQUEUE) */
 void sched_prepare(struct task *t, struct regs *frame);
 long futex_wake_addr(u64 uaddr, int n);
 void futex_robust_exit(struct task *t);  /* syscalls/futex.c: t ends: its robust list's locks (OWNER_DIED) */

@@ -49,6 +49,72 @@ static void rq_del(struct task *t)
     t->on_rq = false;
 }
 
+/* Wait queues: each waiting task is on one, so a wake looks only at the tasks that may care. Futex-style waits
+ * (wait_key) hash by key, waits on one object (wait_chan) by that object, the rest (pollers, wait4, the
+ * console, sleeps) share one queue that every I/O event looks at. Same interrupt rule as the run queue. */
+#define WQ_BUCKETS 256
+static struct task *wq_key[WQ_BUCKETS], *wq_chan[WQ_BUCKETS], *wq_any;
+
+static unsigned wq_hash(u64 v)
+{
+    v ^= v >> 29;
+    v *= 0xbf58476d1ce4e5b9ull;
+    return (unsigned)(v >> 56) % WQ_BUCKETS;
+}
+
+static struct task **wq_for(u64 key, const void *chan)
+{
+    if (key)
+        return &wq_key[wq_hash(key)];
+    return chan ? &wq_chan[wq_hash((u64)chan)] : &wq_any;
+}
+
+/* At the back of a futex or object queue (wakes go in the order of waiting, as futex(2) users expect of equal
+ * priorities); at the front of the any-event queue, where every waiter is woken anyway. */
+static void wq_add(struct task *t, struct task **head)
+{
+    struct task *last = NULL;
+    if (head != &wq_any)
+        for (last = *head; last && last->wq_next; last = last->wq_next)
+            ;
+    t->wq_head = head;
+    t->wq_prev = last;
+    if (last) {
+        t->wq_next = NULL;
+        last->wq_next = t;
+        return;
+    }
+    t->wq_next = *head;
+    if (*head)
+        (*head)->wq_prev = t;
+    *head = t;
+}
+
+static void wq_del(struct task *t)
+{
+    if (!t->wq_head)
+        return;
+    if (t->wq_prev)
+        t->wq_prev->wq_next = t->wq_next;
+    else
+        *t->wq_head = t->wq_next;
+    if (t->wq_next)
+        t->wq_next->wq_prev = t->wq_prev;
+    t->wq_head = NULL;
+}
+
+struct task *sched_key_waiters(u64 key)
+{
+    return wq_key[wq_hash(key)];
+}
+
+void sched_requeue_key(struct task *t, u64 key)
+{
+    wq_del(t);
+    t->wait_key = key;
+    wq_add(t, wq_for(key, NULL));
+}
+
 static void set_runnable(struct task *t)
 {
     t->state = TASK_RUNNABLE;
@@ -259,9 +325,11 @@ void sched_block(u64 key)
 {
     current->wake_deadline = ~0ull;
     current->wait_key = key;
+    wq_add(current, wq_for(key, NULL));
     set_blocked(current);
     schedule();
     set_runnable(current);
+    wq_del(current);
     current->wait_key = 0;
 }
 
@@ -272,8 +340,13 @@ static u64 io_events; /* counts sched_kick_io calls: what edge-triggered epoll c
  * (wait_key set) wait for their own wake. */
 static void wake_io(const void *chan)
 {
-    for (struct task *t = task_list; t; t = t->next)
-        if (t->state == TASK_BLOCKED && !t->wait_key && (!t->wait_chan || t->wait_chan == chan))
+    for (struct task *t = wq_any; t; t = t->wq_next)
+        if (t->state == TASK_BLOCKED)
+            set_runnable(t);
+    if (!chan)
+        return;
+    for (struct task *t = wq_chan[wq_hash((u64)chan)]; t; t = t->wq_next)
+        if (t->state == TASK_BLOCKED && t->wait_chan == chan)
             set_runnable(t);
 }
 
@@ -323,9 +396,11 @@ static void wait_on(u64 ns, u64 key, const void *chan)
     current->wait_key = key;
     current->wait_chan = chan;
     current->woken = false;
+    wq_add(current, wq_for(key, chan));
     set_blocked(current);
     schedule();
     set_runnable(current);
+    wq_del(current);
     current->wait_key = 0;
     current->wait_chan = NULL;
 }
@@ -431,6 +506,7 @@ void sched_preempt_point(struct regs *r)
 void sched_remove(struct task *t)
 {
     rq_del(t);
+    wq_del(t);
     if (t->prev)
         t->prev->next = t->next;
     else if (task_list == t)

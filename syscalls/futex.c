@@ -94,7 +94,8 @@ static long futex_wake_bits(u64 uaddr, int n, u32 bitset)
 {
     int woken = 0;
     const void *space = futex_space(uaddr);
-    for (struct task *t = task_list; t && woken < n; t = t->next) {
+    for (struct task *t = sched_key_waiters(uaddr), *next; t && woken < n; t = next) {
+        next = t->wq_next;
         if (t->state == TASK_BLOCKED && t->wait_key == uaddr && t->wait_space == space &&
             (t->wait_bitset & bitset)) {
             sched_wake(t);
@@ -109,9 +110,10 @@ static long futex_requeue(u64 uaddr, u64 uaddr2, int n)
 {
     int moved = 0;
     const void *space = futex_space(uaddr), *space2 = futex_space(uaddr2);
-    for (struct task *t = task_list; t && moved < n; t = t->next) {
+    for (struct task *t = sched_key_waiters(uaddr), *next; t && moved < n; t = next) {
+        next = t->wq_next;
         if (t->state == TASK_BLOCKED && t->wait_key == uaddr && t->wait_space == space) {
-            t->wait_key = uaddr2;
+            sched_requeue_key(t, uaddr2); /* into uaddr2's queue: the walk goes on from next */
             t->wait_space = space2;
             moved++;
         }
