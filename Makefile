@@ -23,7 +23,7 @@ LDFLAGS := -T linker.ld -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-seg
 
 # deps-* check for tools (and install them as root): see tools/need.sh
 .PHONY: all kernel run iso test deps-iso unit-test guest-test progs clean deps-build deps-run deps-test
-all: kernel progs
+all: kernel progs pack
 
 kernel: $(BUILD)/skiff.elf $(BUILD)/skiff-pvh.elf
 
@@ -81,6 +81,7 @@ include test/apps/apps.mk
 include test/conformance/conformance.mk
 include test/elf/elf.mk
 include bench/bench.mk
+include tools/pack/pack.mk
 
 # ---- running ----
 APP  ?=

@@ -1,0 +1,14 @@
+# tools/pack/pack.mk — build/skiff-pack, the packing half of tools/skiff in C (tools/pack/pack.h says what it
+# does), included from the top Makefile and built by `make`. A host program: the host's libc alone. It builds
+# the kernel's ELF checks (loader/elf.c) and cpio reader (fs/cpio_parse.c, with kernel/printf.c for its
+# messages) into itself: one parser each, built twice.
+PACK_BIN    := $(BUILD)/skiff-pack
+PACK_SRCS   := $(wildcard tools/pack/*.c) loader/elf.c fs/cpio_parse.c kernel/printf.c
+PACK_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -fno-builtin-printf -MMD -MP
+
+.PHONY: pack
+pack: $(PACK_BIN)
+
+$(PACK_BIN): $(PACK_SRCS) tools/pack/pack.h | deps-build
+	@mkdir -p $(BUILD)/pack
+	$(CC) $(PACK_CFLAGS) -MF $(BUILD)/pack/skiff-pack.d -o $@ $(PACK_SRCS)
