@@ -86,7 +86,7 @@ include tools/pack/pack.mk
 # ---- running ----
 APP  ?=
 ARGS ?=
-run: kernel progs deps-run
+run: kernel progs pack deps-run
 ifeq ($(APP),)
 	tools/skiff run $(BUILD)/progs/hello demo-arg
 else
@@ -106,13 +106,13 @@ $(BUILD)/demo-initrd.cpio: $(PROGS_DIR)/hello | deps-run
 include test/unit/unit.mk
 include test/fuzz/fuzz.mk
 
-test: kernel progs unit-bin fuzz-bin apps-bin conformance-bin elf-bin deps-test
+test: kernel progs pack pack-test-bin unit-bin fuzz-bin apps-bin conformance-bin elf-bin deps-test
 	sh test/run-all.sh
 
 unit-test: unit-bin
 	sh test/unit/run.sh
 
-guest-test: kernel progs deps-test
+guest-test: kernel progs pack deps-test
 	sh test/guest/run.sh
 
 clean:

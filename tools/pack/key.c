@@ -80,8 +80,7 @@ static void key_tree(struct sha256 *s, const char *dir, const char *rel, bool li
 static void key_input(struct sha256 *s, char op, const char *host, bool work)
 {
     struct stat st;
-    if (work) {
-        sha256_update(s, host, strlen(host));
+    if (work) { /* its name is in the plan line; the work dir's own path is not part of the key */
         key_content(s, host);
         return;
     }

@@ -54,6 +54,17 @@ static const char *cache_str(const struct ldcache *c, uint32_t off)
     return (const char *)c->map + off;
 }
 
+const char *ldcache_entry_at(const struct ldcache *c, size_t i, const char **soname)
+{
+    if (i >= c->h->nlibs)
+        return NULL;
+    const struct ldcache_entry *e = &c->e[i];
+    const char *k = cache_str(c, e->key), *v = cache_str(c, e->value);
+    bool ok = (e->flags & 0xffff) == LDCACHE_FLAG_X8664 && e->hwcap == 0 && k && v;
+    *soname = ok ? k : "";
+    return ok ? v : "";
+}
+
 const char *ldcache_lookup(const struct ldcache *c, const char *soname, size_t *idx)
 {
     for (; c && *idx < c->h->nlibs; (*idx)++) {

@@ -9,7 +9,10 @@
  *   initrd ROOT TAILDIR OUT   OUT = the trailer-less archive ROOT, TAILDIR's entries, the trailer
  *   key PLAN WORKDIR [WORD...]   the cache key of the plan's image (WORDs: the CLI's version and such)
  *   trim DIR MAXBYTES         least recently used images of the cache DIR out, down to MAXBYTES
- *   mem ARCHIVE BASE_KIB ENTRY_KIB   the memory (KiB) the archive's root takes in the guest */
+ *   mem ARCHIVE BASE_KIB ENTRY_KIB   the memory (KiB) the archive's root takes in the guest
+ * For the tests (test/pack/run.sh): "ldcache FILE" lists the x86-64 entries of an ld.so.cache as ld.so takes
+ * them ("SONAME<TAB>PATH"), "sha256 FILE" prints the digest the cache key uses; SKIFF_LD_SO_CACHE,
+ * SKIFF_LD_SO_CONF and SKIFF_LD_MUSL_PATH name other files than /etc's for the dependency walk. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -156,6 +159,41 @@ static int cmd_mem(int argc, char **argv)
     return 0;
 }
 
+static int cmd_ldcache(int argc, char **argv)
+{
+    struct ldcache *c = argc == 1 ? ldcache_open(argv[0]) : NULL;
+    if (!c) {
+        pack_msg("%s: not an ld.so.cache (glibc-ld.so.cache1.1)", argc == 1 ? argv[0] : "?");
+        return EX_FAIL;
+    }
+    const char *soname, *path;
+    for (size_t i = 0; (path = ldcache_entry_at(c, i, &soname)); i++)
+        if (*path)
+            printf("%s\t%s\n", soname, path);
+    ldcache_close(c);
+    return 0;
+}
+
+static int cmd_sha256(int argc, char **argv)
+{
+    FILE *fp = argc == 1 ? fopen(argv[0], "rb") : NULL;
+    if (!fp)
+        return usage();
+    struct sha256 s;
+    char buf[65536];
+    size_t n;
+    uint8_t h[32];
+    sha256_init(&s);
+    while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
+        sha256_update(&s, buf, n);
+    fclose(fp);
+    sha256_final(&s, h);
+    for (int i = 0; i < 32; i++)
+        printf("%02x", h[i]);
+    printf("\n");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -175,5 +213,9 @@ int main(int argc, char **argv)
         return cache_trim(argv[0], strtoull(argv[1], NULL, 10)) ? EX_FAIL : 0;
     if (!strcmp(cmd, "mem"))
         return cmd_mem(argc, argv);
+    if (!strcmp(cmd, "ldcache"))
+        return cmd_ldcache(argc, argv);
+    if (!strcmp(cmd, "sha256"))
+        return cmd_sha256(argc, argv);
     return usage();
 }

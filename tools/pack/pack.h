@@ -69,7 +69,7 @@ struct ldcache_head {
     uint8_t flags;          /* byte order: 2 little-endian */
     uint8_t pad[3];
     uint32_t extension_offset;
-    uint32_t unused[3];
+    uint32_t reserved[3];
 };
 _Static_assert(sizeof(struct ldcache_head) == 48, "ld.so.cache header");
 struct ldcache_entry {
@@ -86,6 +86,8 @@ struct ldcache;
 struct ldcache *ldcache_open(const char *path);
 /* The paths for soname, in the cache's order, one at a time: idx from 0; NULL past the last. */
 const char *ldcache_lookup(const struct ldcache *c, const char *soname, size_t *idx);
+/* Entry i as ld.so takes it: its path and *soname, "" for an entry ld.so-x86-64 skips; NULL past the last. */
+const char *ldcache_entry_at(const struct ldcache *c, size_t i, const char **soname);
 void ldcache_close(struct ldcache *c);
 /* The directories an ld.so.conf names, includes followed, colon-separated (malloc'd; "" for none). */
 char *ldconf_dirs(const char *path);

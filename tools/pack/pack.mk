@@ -12,3 +12,12 @@ pack: $(PACK_BIN)
 $(PACK_BIN): $(PACK_SRCS) tools/pack/pack.h | deps-build
 	@mkdir -p $(BUILD)/pack
 	$(CC) $(PACK_CFLAGS) -MF $(BUILD)/pack/skiff-pack.d -o $@ $(PACK_SRCS)
+
+# The packer's tests (test/pack/run.sh): the kernel's initrd unpacker built for the host (test/unit's sources)
+# lists what it makes of an image skiff-pack wrote.
+PACK_TEST_BIN := $(BUILD)/pack/ramfs_list
+.PHONY: pack-test-bin
+pack-test-bin: $(PACK_BIN) $(PACK_TEST_BIN)
+$(PACK_TEST_BIN): test/pack/ramfs_list.c tools/pack/sha256.c tools/pack/pack.h $(UNIT_SRCS) test/unit/unit.h | deps-build
+	@mkdir -p $(BUILD)/pack
+	$(CC) $(UNIT_CFLAGS) -o $@ $< tools/pack/sha256.c $(UNIT_SRCS)

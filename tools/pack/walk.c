@@ -1,6 +1,6 @@
 /* tools/pack/walk.c — packing a dynamic program packs what ld.so will load, found the way ld.so finds it
  * (ld.so(8)), from the ELF headers alone (the program is never run, unlike ldd): PT_INTERP, then DT_NEEDED,
- * transitively, each searched in DT_RPATH (the object's, then the program's; ignored when the object has
+ * transitively, each searched in DT_RPATH (the object's, then the program's; neither when the object has
  * DT_RUNPATH), DT_RUNPATH, the host's ld.so.cache, the directories of /etc/ld.so.conf, then the default ones,
  * with $ORIGIN, $LIB and $PLATFORM expanded. musl programs (interpreter ld-musl-*) search
  * /etc/ld-musl-x86_64.path or /lib:/usr/local/lib:/usr/lib, and their libc.so is the interpreter itself.
@@ -38,6 +38,13 @@ static struct queued *queue, **queue_end = &queue;
 
 /* Per walk: the program's own search path, which applies to every library it loads. */
 static char *main_rpath, *main_runpath;
+
+/* The host's loader files; the tests point them elsewhere (test/pack/run.sh). */
+static const char *host_file(const char *env, const char *path)
+{
+    const char *e = getenv(env);
+    return e && *e ? e : path;
+}
 
 static const struct elf_facts *facts(const char *path)
 {
@@ -124,7 +131,7 @@ static char *musl_search_dirs(void)
 {
     if (musl_dirs)
         return musl_dirs;
-    FILE *fp = fopen(MUSL_PATH_FILE, "re");
+    FILE *fp = fopen(host_file("SKIFF_LD_MUSL_PATH", MUSL_PATH_FILE), "re");
     if (!fp)
         return musl_dirs = xstrdup(MUSL_DEFAULT_DIRS);
     char buf[8192];
@@ -141,8 +148,8 @@ static char *search_cache(const char *name)
 {
     if (!cache_tried) {
         cache_tried = true;
-        cache = ldcache_open("/etc/ld.so.cache");
-        conf_dirs = ldconf_dirs("/etc/ld.so.conf");
+        cache = ldcache_open(host_file("SKIFF_LD_SO_CACHE", "/etc/ld.so.cache"));
+        conf_dirs = ldconf_dirs(host_file("SKIFF_LD_SO_CONF", "/etc/ld.so.conf"));
     }
     size_t idx = 0;
     for (const char *p; (p = ldcache_lookup(cache, name, &idx));)
@@ -175,8 +182,8 @@ static char *resolve(const char *name, const char *obj, const struct elf_facts *
         char *x;
         if (!f->runpath && f->rpath && (found = find_in_dirs(name, x = expand_dst(f->rpath, o)), free(x), found))
             *how = BY_RPATH;
-        else if (!main_runpath && main_rpath && (found = find_in_dirs(name, main_rpath)))
-            *how = BY_RPATH;
+        else if (!f->runpath && !main_runpath && main_rpath && (found = find_in_dirs(name, main_rpath)))
+            *how = BY_RPATH; /* the loaders' DT_RPATH too, but only for an object without DT_RUNPATH */
         else if (f->runpath && (found = find_in_dirs(name, x = expand_dst(f->runpath, o)), free(x), found))
             *how = BY_RUNPATH;
         else if (k == MUSL)
@@ -304,8 +311,14 @@ int walk_file(struct walk_state *w, const char *file, bool main_prog)
         /* A broken ELF file (an interpreter that is not a file here: garbage, or another system's) is data:
          * packed as it is, nothing more; for PROGRAM, execve's ENOENT will say it in the guest. */
         if (!interp_ok(f->interp)) {
-            if (main_prog)
-                pack_msg("warning: %s: its ELF interpreter %s is not on this host", file, f->interp);
+            if (main_prog) {
+                char *shown = xstrdup(f->interp);
+                for (char *c = shown; *c; c++)
+                    if ((unsigned char)*c < 0x20 || *c == 0x7f)
+                        *c = '?'; /* a garbled file's bytes are not for the terminal */
+                pack_msg("warning: %s: its ELF interpreter %s is not on this host", file, shown);
+                free(shown);
+            }
             return 0;
         }
         if (stage_interp(w, f->interp))
