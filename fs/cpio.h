@@ -7,6 +7,7 @@
 struct cpio_entry {
     const char *name;         /* not NUL-terminated: namelen bytes */
     size_t namelen;
+    u32 ino;                  /* hard links: entries of one file share it (the data is with the last) */
     u32 mode, uid, gid, nlink;
     u64 mtime;
     const u8 *data;

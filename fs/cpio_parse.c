@@ -62,7 +62,7 @@ int cpio_parse_progress(const u8 *buf, size_t len, int (*fn)(const struct cpio_e
                 return -1;
             }
         }
-        struct cpio_entry e = { .mode = f[1], .uid = f[2], .gid = f[3], .nlink = f[4], .mtime = f[5],
+        struct cpio_entry e = { .ino = f[0], .mode = f[1], .uid = f[2], .gid = f[3], .nlink = f[4], .mtime = f[5],
                                 .size = f[6], .namelen = f[11] };
         if (e.namelen == 0 || e.namelen > len - off - HDR_LEN) {
             *err = "name runs past the end of the archive";

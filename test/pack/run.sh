@@ -305,6 +305,19 @@ case_initrd() {
 	ok
 }
 
+case_initrd_links() {
+	name="an --initrd archive with hard links (GNU cpio: the data with the last name): every name gets the data"
+	h=$t/hl
+	mkdir -p "$h/etc" && printf 'root:x:0:0\n' >"$h/etc/passwd" && ln "$h/etc/passwd" "$h/etc/hl" &&
+		(cd "$h" && find . | cpio -o -H newc --quiet) >"$t/hl.cpio" || return
+	printf 'I\t%s\t\n' "$t/hl.cpio" >"$t/plan.h"
+	"$P" pack "$t/plan.h" "$t" "$t/img.h" --trailer || { no "pack failed"; return; }
+	"$LIST" "$t/img.h" >"$t/l.h" || { no "the kernel's reader refused it"; return; }
+	[ "$(awk -F "$tab" '$1 == "etc/hl" || $1 == "etc/passwd" { print $1, $4 }' "$t/l.h" | sort | tr '\n' ' ')" = \
+		"etc/hl 11 etc/passwd 11 " ] || { no "$(cat "$t/l.h")"; return; }
+	ok
+}
+
 # ---------------------------------------------------------------- the cache
 
 case_key() {
@@ -389,7 +402,7 @@ case_errors() {
 }
 
 CASES="case_origin case_rpath_runpath case_ldd case_ldcache case_musl case_broken case_tree case_gnu_cpio
-case_kernel_cpio case_plan case_initrd case_key case_trim case_mem case_sha256 case_errors"
+case_kernel_cpio case_plan case_initrd case_initrd_links case_key case_trim case_mem case_sha256 case_errors"
 # shellcheck disable=SC2086
 set -- $CASES
 tap_plan $#

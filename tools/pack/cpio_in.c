@@ -26,9 +26,37 @@ static const uint8_t *map_file(const char *path, size_t *len)
     return m == MAP_FAILED ? NULL : m;
 }
 
+/* The files of an archive that are hard links (nlink > 1), by inode number: newc gives the data once, with the
+ * last name, so the earlier names get it when it comes (and later empty ones get it from the earlier). */
+struct linked {
+    uint32_t ino;
+    struct node *n;
+    struct linked *next;
+};
+struct reading {
+    struct image *im;
+    struct linked *links;
+};
+
+static void share_data(struct reading *r, const struct cpio_entry *e, struct node *k)
+{
+    for (struct linked *l = r->links; l; l = l->next) {
+        if (l->ino != e->ino)
+            continue;
+        if (e->size && !l->n->size)
+            l->n->data = e->data, l->n->size = e->size;
+        else if (!e->size && l->n->size)
+            k->data = l->n->data, k->size = l->n->size;
+    }
+    struct linked *l = xmalloc(sizeof(*l));
+    *l = (struct linked){ e->ino, k, r->links };
+    r->links = l;
+}
+
 static int add_entry(const struct cpio_entry *e, void *ctx)
 {
-    struct image *im = ctx;
+    struct reading *r = ctx;
+    struct image *im = r->im;
     char *name = strndup(e->name, e->namelen);
     const char *p = name;
     while (*p == '/' || (p[0] == '.' && p[1] == '/'))
@@ -49,6 +77,8 @@ static int add_entry(const struct cpio_entry *e, void *ctx)
                 k->src = strndup((const char *)e->data, e->size);
             else if (type == S_IFREG)
                 k->data = e->data, k->size = e->size;
+            if (type == S_IFREG && e->nlink > 1)
+                share_data(r, e, k);
             node_set(dir, k);
         }
         free(last);
@@ -62,7 +92,8 @@ int image_add_cpio(struct image *im, const char *path)
     size_t len;
     const uint8_t *m = map_file(path, &len);
     const char *err = "empty";
-    if (!m || cpio_parse(m, len, add_entry, im, &err) != 0) {
+    struct reading r = { im, NULL };
+    if (!m || cpio_parse(m, len, add_entry, &r, &err) != 0) {
         pack_msg("--initrd: cannot extract %s (not a cpio archive?)", path);
         return -1;
     }
