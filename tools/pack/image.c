@@ -17,6 +17,44 @@ struct seen {
     const struct seen *up;
 };
 
+static int add_dir(struct image *im, struct node *at, const char *dir, bool keep_links, const struct seen *up);
+
+/* A subdirectory p (stat'ed as st) of the tree being copied into at: merged with one there (cp -p then gives
+ * it the copied directory's attributes), or new. */
+static int add_subdir(struct image *im, struct node *at, const char *name, const char *p, const struct stat *st,
+                      bool keep_links, const struct seen *up)
+{
+    for (const struct seen *s = up; s; s = s->up) {
+        if (s->dev == st->st_dev && s->ino == st->st_ino) {
+            pack_msg("cannot copy %s: a directory loop", p);
+            return -1;
+        }
+    }
+    struct node *k = node_child(at, name), *nd = node_from_stat(im, name, NULL, st);
+    if (k && S_ISDIR(k->mode)) {
+        k->mode = nd->mode, k->uid = nd->uid, k->gid = nd->gid, k->mtime = nd->mtime;
+        free(nd->name); /* never attached */
+        free(nd);
+    } else {
+        node_set(at, k = nd);
+    }
+    struct seen here = { st->st_dev, st->st_ino, up };
+    return add_dir(im, k, p, keep_links, &here);
+}
+
+static int add_link(struct image *im, struct node *at, const char *name, const char *p, const struct stat *st)
+{
+    char t[4096];
+    ssize_t n = readlink(p, t, sizeof t - 1);
+    if (n < 0) {
+        pack_msg("cannot copy %s: %s", p, strerror(errno));
+        return -1;
+    }
+    t[n] = 0;
+    node_set(at, node_from_stat(im, name, t, st));
+    return 0;
+}
+
 /* Copies the host directory dir's entries into the node at (cp -pPR or cp -pRL). */
 static int add_dir(struct image *im, struct node *at, const char *dir, bool keep_links, const struct seen *up)
 {
@@ -36,35 +74,9 @@ static int add_dir(struct image *im, struct node *at, const char *dir, bool keep
             pack_msg("cannot copy %s: %s", p, strerror(errno));
             rc = -1;
         } else if (S_ISDIR(st.st_mode)) {
-            bool loop = false;
-            for (const struct seen *s = up; s; s = s->up)
-                loop |= s->dev == st.st_dev && s->ino == st.st_ino;
-            if (loop) {
-                pack_msg("cannot copy %s: a directory loop", p);
-                rc = -1;
-            } else {
-                struct node *k = node_child(at, e->d_name);
-                struct node *nd = node_from_stat(im, e->d_name, NULL, &st);
-                if (k && S_ISDIR(k->mode)) { /* merged; cp -p gives it the copied directory's attributes */
-                    k->mode = nd->mode, k->uid = nd->uid, k->gid = nd->gid, k->mtime = nd->mtime;
-                    nd->gone = true; /* not attached: dropped */
-                } else {
-                    node_set(at, k = nd);
-                }
-                struct seen here = { st.st_dev, st.st_ino, up };
-                rc = add_dir(im, k, p, keep_links, &here);
-            }
+            rc = add_subdir(im, at, e->d_name, p, &st, keep_links, up);
         } else if (S_ISLNK(st.st_mode)) {
-            char t[4096];
-            ssize_t n = readlink(p, t, sizeof t - 1);
-            if (n < 0) {
-                pack_msg("cannot copy %s: %s", p, strerror(errno));
-                rc = -1;
-            } else {
-                t[n] = 0;
-                struct node *k = node_from_stat(im, e->d_name, t, &st);
-                node_set(at, k);
-            }
+            rc = add_link(im, at, e->d_name, p, &st);
         } else if (S_ISREG(st.st_mode)) {
             node_set(at, node_from_stat(im, e->d_name, p, &st));
         } /* devices, fifos, sockets: skiff's initrd reader skips them; so does the packer */

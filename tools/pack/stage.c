@@ -119,6 +119,19 @@ static int stage_end(struct plan *p, const char *orig, const char *next, bool li
     return 0;
 }
 
+/* Moves the first component of rest (a relative path) into comp. */
+static void take_comp(char *rest, char comp[NAME_MAX + 2])
+{
+    char *s = rest;
+    while (*s == '/')
+        s++;
+    char *slash = strchr(s, '/');
+    size_t cl = slash ? (size_t)(slash - s) : strlen(s);
+    snprintf(comp, NAME_MAX + 2, "%.*s", (int)(cl < NAME_MAX + 1 ? cl : NAME_MAX + 1), s);
+    const char *after = slash ? slash + 1 : s + cl;
+    memmove(rest, after, strlen(after) + 1);
+}
+
 int stage_path(struct plan *p, const char *path, bool links_only, char **real)
 {
     if (plan_path_ok(path))
@@ -127,14 +140,8 @@ int stage_path(struct plan *p, const char *path, bool links_only, char **real)
     int hops = 0, rc = -1;
     cur[0] = 0;
     while (rest[0]) {
-        char *s = rest;
-        while (*s == '/')
-            s++;
-        char *slash = strchr(s, '/');
         char comp[NAME_MAX + 2];
-        size_t cl = slash ? (size_t)(slash - s) : strlen(s);
-        snprintf(comp, sizeof comp, "%.*s", (int)(cl < NAME_MAX + 1 ? cl : NAME_MAX + 1), s);
-        memmove(rest, slash ? slash + 1 : s + cl, strlen(slash ? slash + 1 : s + cl) + 1);
+        take_comp(rest, comp);
         if (!comp[0] || !strcmp(comp, "."))
             continue;
         if (!strcmp(comp, "..")) {
