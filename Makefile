@@ -81,7 +81,6 @@ include test/apps/apps.mk
 include test/conformance/conformance.mk
 include test/elf/elf.mk
 include bench/bench.mk
-include tools/pack/pack.mk
 
 # ---- running ----
 APP  ?=
@@ -105,6 +104,7 @@ $(BUILD)/demo-initrd.cpio: $(PROGS_DIR)/hello | deps-run
 # ---- tests ----
 include test/unit/unit.mk
 include test/fuzz/fuzz.mk
+include tools/pack/pack.mk
 
 test: kernel progs pack pack-test-bin unit-bin fuzz-bin apps-bin conformance-bin elf-bin deps-test
 	sh test/run-all.sh
