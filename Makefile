@@ -23,7 +23,7 @@ LDFLAGS := -T linker.ld -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-seg
 
 # deps-* check for tools (and install them as root): see tools/need.sh
 .PHONY: all kernel run iso test deps-iso unit-test guest-test progs clean deps-build deps-run deps-test
-all: kernel progs
+all: kernel progs pack
 
 kernel: $(BUILD)/skiff.elf $(BUILD)/skiff-pvh.elf
 
@@ -85,7 +85,7 @@ include bench/bench.mk
 # ---- running ----
 APP  ?=
 ARGS ?=
-run: kernel progs deps-run
+run: kernel progs pack deps-run
 ifeq ($(APP),)
 	tools/skiff run $(BUILD)/progs/hello demo-arg
 else
@@ -104,14 +104,15 @@ $(BUILD)/demo-initrd.cpio: $(PROGS_DIR)/hello | deps-run
 # ---- tests ----
 include test/unit/unit.mk
 include test/fuzz/fuzz.mk
+include tools/pack/pack.mk
 
-test: kernel progs unit-bin fuzz-bin apps-bin conformance-bin elf-bin deps-test
+test: kernel progs pack pack-test-bin unit-bin fuzz-bin apps-bin conformance-bin elf-bin deps-test
 	sh test/run-all.sh
 
 unit-test: unit-bin
 	sh test/unit/run.sh
 
-guest-test: kernel progs deps-test
+guest-test: kernel progs pack deps-test
 	sh test/guest/run.sh
 
 clean:

@@ -17,7 +17,7 @@ bench-deps: deps-build deps-run deps-iso
 	@$(NEED) busybox-static:/bin/busybox sqlite3:/usr/bin/sqlite3 lua5.4:/usr/bin/lua5.4 \
 	    python3-minimal:/usr/bin/python3 gzip:/usr/bin/gzip xz-utils:xz linux-image-amd64:/vmlinuz
 
-bench-build: bench-deps kernel iso $(BENCH_FILES)
+bench-build: bench-deps kernel pack iso $(BENCH_FILES)
 
 bench: bench-build
 	sh bench/run.sh

@@ -72,6 +72,13 @@ cli.ffmpeg.nocache|  the same, --no-cache|ms|1||
 cli.ffmpeg.live|  the same, live `--rootfs /`; Linux: root = the host's / over 9P, chroot|ms|1||
 cli.ffmpeg.live.inguest|  Linux in guest: 9P modules + mount + chroot ffmpeg -version|ms|1|-|
 p9.setup|Linux only: insmod of the 9P and virtio modules + mount (in guest; inside the Linux rows above)|ms|1|-|
+#Packing a root (issue 13): build/skiff-pack, skiff only; ffmpeg's root is about 215 libraries, 246 MB
+pack.ffmpeg.deps|skiff only: the dependency walk for ffmpeg (`skiff-pack deps`)|ms|1||skiff < 1000 ms
+pack.ffmpeg.write|skiff only: ffmpeg's root written as cpio (`skiff-pack pack`, files in the page cache)|ms|1||
+pack.ffmpeg.rate|  the same as a rate|MB/s|1||skiff ≥ 200 MB/s
+pack.ffmpeg.cli|skiff only: `tools/skiff run --no-cache /usr/bin/ffmpeg -version` up to QEMU's start (a fake QEMU)|ms|1||skiff < 5000 ms
+pack.ffmpeg.cli.old|  the same with the shell packer before tools/pack (readelf, find, cpio; one run)|ms|1||
+pack.python3.cli|skiff only (smoke runs): `tools/skiff run --no-cache python3 -c pass` up to QEMU's start|ms|1||
 #Memory (smallest -m that still runs the program correctly, bisection)
 mem.hello|static hello|MiB|1||skiff ≤ 4 MiB
 mem.dynhello|dynamic hello|MiB|1||

@@ -271,6 +271,7 @@ build_initrds() {
 
 # issue 10: 9P volumes and the packed / live root (build_p9_initrds, step_vol, step_cli)
 . bench/volumes.sh
+. bench/pack.sh
 
 # ------------------------------------------------------------------ the machine
 facts() {
@@ -587,6 +588,7 @@ note "syscalls";   step_sys
 note "programs";   step_programs
 note "volumes";    step_vol
 note "cli";        [ "$MODE" = full ] && step_cli
+note "pack";       step_pack
 note "memory";     step_mem
 note "kvm";        [ "$MODE" = full ] && step_kvm
 step_sizes

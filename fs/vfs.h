@@ -304,22 +304,8 @@ int vfs_path_of(struct inode *dir, char *buf, size_t size); /* absolute path of 
 struct inode *vfs_covering(struct inode *dir);  /* the root of what is mounted on dir, or dir itself */
 char *vfs_walk_path(const struct walk *w); /* kmalloc'ed absolute path of what a walk found, or NULL */
 
-/* cpio.c — unpack a newc archive into the ramfs. */
-struct cpio_entry {
-    const char *name;         /* not NUL-terminated: namelen bytes */
-    size_t namelen;
-    u32 mode, uid, gid, nlink;
-    u64 mtime;
-    const u8 *data;
-    size_t size;
-};
-/* Calls fn for each entry; returns 0 at the trailer, or -1 with *err set to a reason. */
-int cpio_parse(const u8 *buf, size_t len, int (*fn)(const struct cpio_entry *, void *), void *ctx,
-               const char **err);
-int cpio_parse_progress(const u8 *buf, size_t len, int (*fn)(const struct cpio_entry *, void *), void *ctx,
-                        const char **err, void (*done_upto)(size_t off));
-/* Unpacks into the ramfs; done_upto (optional) hears how much of the archive is no longer needed. */
-int cpio_unpack(const u8 *buf, size_t len, const char **err, void (*done_upto)(size_t off));
+/* cpio.c — unpack a newc archive into the ramfs (the pure reader: cpio.h, cpio_parse.c). */
+#include "cpio.h"
 
 /* file.c — open files and fd tables. */
 #define FD_MAX 1024

@@ -48,6 +48,7 @@ suite() {
 }
 
 suite unit sh test/unit/run.sh
+suite pack sh test/pack/run.sh # build/skiff-pack: the dependency walk, the image writer, the cache
 suite fuzz sh test/fuzz/run.sh --iters 20000
 suite fuzz-guest sh test/fuzz/guest.sh --time 15 --seeds 1
 suite guest sh test/guest/run.sh

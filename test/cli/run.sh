@@ -342,9 +342,61 @@ c_add_broken() {
 	pass
 }
 
+# ---------------------------------------------------------------- packing (build/skiff-pack) and the cache
+
+c_pack_cache() {
+	name="packing: a dynamic program's root (interpreter, libc, locale, /etc); the cache reuses it until an input changes (mtime, or a new inode of the same size and mtime); --no-cache never reads it"
+	need /usr/bin/true || return
+	cp -p /usr/bin/true "$tmp/prog" || return
+	rm -rf "$tmp/cache"
+	SKIFF_CACHE_DIR=$tmp/cache dry --verbose "$tmp/prog"
+	[ "$st" -eq 0 ] && expect_err_has "initrd cached as $tmp/cache/" || return
+	cpio -it --quiet <"$tmp/image" >"$tmp/list" 2>/dev/null
+	for f in "${tmp#/}/prog" usr/lib/x86_64-linux-gnu/libc.so.6 usr/lib/locale/C.utf8/LC_CTYPE etc/passwd .skiff/argv; do
+		grep -qx "$f" "$tmp/list" || { fail "$f is not in the image"; return; }
+	done
+	SKIFF_CACHE_DIR=$tmp/cache dry --verbose "$tmp/prog"
+	expect_err_has "initrd from the cache" || return
+	touch -d '2001-02-03' "$tmp/prog"
+	SKIFF_CACHE_DIR=$tmp/cache dry --verbose "$tmp/prog"
+	expect_err_has "initrd cached as" || { fail "a new mtime reused the image"; return; }
+	cp -p "$tmp/prog" "$tmp/prog.new" && mv "$tmp/prog.new" "$tmp/prog"
+	SKIFF_CACHE_DIR=$tmp/cache dry --verbose "$tmp/prog"
+	expect_err_has "initrd cached as" || { fail "a new inode reused the image"; return; }
+	SKIFF_CACHE_DIR=$tmp/cache dry --verbose --no-cache "$tmp/prog"
+	if grep -q 'initrd from the cache\|initrd cached as' "$tmp/err"; then
+		fail "--no-cache used the cache"
+		return
+	fi
+	[ "$(ls "$tmp/cache" | wc -l)" -eq 3 ] || { fail "the cache holds $(ls "$tmp/cache" | wc -l) images, expected 3"; return; }
+	SKIFF_CACHE_MAX=0 SKIFF_CACHE_DIR=$tmp/cache dry --no-cache "$tmp/prog" # --no-cache: no trimming either
+	touch "$tmp/prog"
+	SKIFF_CACHE_MAX=0 SKIFF_CACHE_DIR=$tmp/cache dry "$tmp/prog"
+	[ "$(ls "$tmp/cache" | wc -l)" -eq 1 ] || { fail "SKIFF_CACHE_MAX=0 left $(ls "$tmp/cache" | wc -l) images"; return; }
+	rm -rf "$tmp/cache"
+	pass
+}
+
+c_pack_input() {
+	name="packing bad input: a missing PROGRAM (127), a directory (126), a non-ELF file and a truncated ELF packed as data without a word"
+	dry "$tmp/no-such-program"
+	[ "$st" -eq 127 ] && [ ! -e "$tmp/qemu.args" ] && expect_err_has "$tmp/no-such-program: No such file or directory" ||
+		{ fail "missing: status $st"; return; }
+	dry "$tmp"
+	[ "$st" -eq 126 ] && expect_err_has "$tmp: Is a directory" || { fail "a directory: status $st"; return; }
+	printf 'just text\n' >"$tmp/text" && head -c 3000 /usr/bin/true >"$tmp/trunc" && chmod 755 "$tmp/text" "$tmp/trunc"
+	for f in text trunc; do
+		dry --no-cache "$tmp/$f"
+		[ "$st" -eq 0 ] && [ ! -s "$tmp/err" ] || { fail "$f: status $st, stderr $(cat "$tmp/err")"; return; }
+		cmp -s "$(image_file "${tmp#/}/$f" >"$tmp/got" && echo "$tmp/got")" "$tmp/$f" ||
+			{ fail "$f is not in the image as it is"; return; }
+	done
+	pass
+}
+
 CASES_ALL="c_live_rootfs c_volume_off c_volume_args c_volume_iso c_volume_errors c_volume_boot c_path_ls c_shebang_perl c_shebang_env
 c_python c_no_runtime_libs c_python_script c_perl c_lua c_ruby c_tcl c_node
-c_passwd c_mem_refused c_mem_default c_add_broken"
+c_passwd c_mem_refused c_mem_default c_add_broken c_pack_cache c_pack_input"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose

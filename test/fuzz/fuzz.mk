@@ -38,5 +38,5 @@ fuzz-lf: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/lf_%)
 fuzz: fuzz-bin
 	sh test/fuzz/run.sh --time $(FUZZ_TIME) --seeds "$(FUZZ_SEEDS)" $(if $(shell command -v clang),--libfuzzer)
 
-fuzz-guest: kernel progs deps-run
+fuzz-guest: kernel progs pack deps-run
 	sh test/fuzz/guest.sh --time $(FUZZ_TIME) --seeds "$(FUZZ_SEEDS)"

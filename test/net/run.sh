@@ -148,11 +148,19 @@ t_guest_to_host_udp() {
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", int(sys.argv[1])))
+print("ready", flush=True)
 while True:
     data, peer = s.recvfrom(2048)
     s.sendto(b"echo:" + data, peer)
 PY
 	pids="$pids $!"
+	# the server must be bound before the guest sends: a datagram to a closed port is lost (a CLI that packs in
+	# milliseconds boots the guest before a loaded host has started python3)
+	w=0
+	while [ "$w" -lt 100 ] && ! grep -q '^ready$' "$tmp/udp.log" 2>/dev/null; do
+		sleep 0.1
+		w=$((w + 1))
+	done
 	sk --allow-host "$BIN/netprobe" udp 10.0.2.2 "$uport" hello-from-skiff
 	expect_status 0 && expect_out_has "reply from 10.0.2.2:$uport: echo:hello-from-skiff" && pass
 }
