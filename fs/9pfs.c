@@ -171,7 +171,7 @@ static struct inode *found(struct inode *dir, const char *name, int *err)
 
 static u32 my_gid(void)
 {
-    return 0; /* skiff runs everything as root (uid 0, gid 0) */
+    return cred_current()->fsgid; /* the group a new file gets; its owner is the host's answer */
 }
 
 static struct inode *p9fs_create(struct inode *dir, const char *name, u32 mode, int *err)

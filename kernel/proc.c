@@ -73,6 +73,7 @@ static struct task *proc_create_init(void)
     p->rlimits[6] = (struct rlimit64){ threads_max() / 2, threads_max() / 2 }; /* RLIMIT_NPROC: Linux's default */
     t->proc = p;
     t->tid = 1;
+    cred_init_root(&t->cred);
     t->kstack_top = (u64)kstack + KSTACK_PAGES * PAGE_SIZE;
     return t;
 }

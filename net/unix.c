@@ -17,7 +17,8 @@ bool usock_dead(const struct usock *u)
 
 static struct ucred_k current_cred(void)
 {
-    return (struct ucred_k){ current_proc()->pid, 0, 0 }; /* one user: root */
+    const struct cred *c = cred_current(); /* SO_PEERCRED reports the effective ids, as Linux */
+    return (struct ucred_k){ current_proc()->pid, c->euid, c->egid };
 }
 
 static struct usock *usock_new(int type)

@@ -7,10 +7,6 @@
 SYSCALL(getpid) { return current_proc()->pid; }
 SYSCALL(getppid) { return current_proc()->ppid; }
 SYSCALL(gettid) { return current->tid; }
-SYSCALL(getuid) { return 0; }
-SYSCALL(geteuid) { return 0; }
-SYSCALL(getgid) { return 0; }
-SYSCALL(getegid) { return 0; }
 SYSCALL(sched_yield) { schedule(); return 0; } /* another runnable thread goes first */
 
 SYSCALL(exit_group)
