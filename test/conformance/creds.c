@@ -7,7 +7,6 @@
  * values: the host's root may lack some capabilities (a container's bounding set). */
 /* covers: getuid geteuid getgid getegid setuid setgid setreuid setregid setresuid setresgid getresuid getresgid setfsuid setfsgid getgroups setgroups capget capset prctl */
 #include "tap.h"
-#include <linux/capability.h>
 #include <pthread.h>
 #include <sys/auxv.h>
 #include <sys/prctl.h>
@@ -21,6 +20,15 @@
 #define PR_CAP_AMBIENT_CLEAR_ALL 4
 #endif
 #define NOPID 0x7fffffff
+/* linux/capability.h, written out: musl's include path has no kernel headers */
+#define _LINUX_CAPABILITY_VERSION_1 0x19980330
+#define _LINUX_CAPABILITY_VERSION_2 0x20071026
+#define _LINUX_CAPABILITY_VERSION_3 0x20080522
+struct __user_cap_header_struct { unsigned version; int pid; };
+struct __user_cap_data_struct { unsigned effective, permitted, inheritable; };
+enum { CAP_CHOWN = 0, CAP_DAC_OVERRIDE = 1, CAP_DAC_READ_SEARCH = 2, CAP_FOWNER = 3, CAP_FSETID = 4, CAP_KILL = 5,
+       CAP_SETGID = 6, CAP_SETUID = 7, CAP_SETPCAP = 8, CAP_LINUX_IMMUTABLE = 9, CAP_NET_BIND_SERVICE = 10,
+       CAP_NET_RAW = 13, CAP_MKNOD = 27 };
 
 static char *self_exe;
 
