@@ -60,6 +60,7 @@ struct inode;
 void cred_init_root(struct cred *c);             /* the first task: root with every capability */
 /* The first task as `user=UID:GID[:G1,G2...]` asked (tools/skiff run --user): those ids, no capabilities. */
 int cred_set_user(struct cred *c, u32 uid, u32 gid, const u32 *groups, u32 ngroups);
+void user_apply(struct cred *c, const char *spec);        /* kernel/user.c: `user=USER[:GROUP]` */
 void cred_copy(struct cred *dst, const struct cred *src);  /* fork, clone: groups shared */
 void cred_release(struct cred *c);                         /* the task ends */
 const struct cred *cred_current(void);                     /* the caller's (a kernel thread: root's) */
