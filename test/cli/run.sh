@@ -285,8 +285,12 @@ c_passwd() {
 # ---------------------------------------------------------------- --user
 
 c_user_id() {
-	name="--user www-data: id prints what Linux prints for that user (setpriv natively), no capabilities"
+	name="id as root and --user www-data: what Linux prints (natively: id, setpriv), no capabilities"
 	need /usr/bin/setpriv || return
+	[ "$(id -u)" = 0 ] || { skip "the host run is not root"; return; }
+	/usr/bin/id >"$tmp/native" 2>&1
+	sk /usr/bin/id
+	cmp -s "$tmp/out" "$tmp/native" || { fail "id as root differs: '$(cat "$tmp/out")' vs '$(cat "$tmp/native")'"; return; }
 	setpriv --reuid=33 --regid=33 --clear-groups /usr/bin/id >"$tmp/native" 2>&1 || { fail "setpriv failed natively"; return; }
 	sk --user www-data /usr/bin/id
 	expect_status 0 || return
@@ -303,6 +307,18 @@ c_user_denied() {
 	sk --user 1000 /bin/busybox sh -c 'echo x >>/etc/passwd; echo "write $?"; chown 1000 /etc/passwd; echo "chown $?"'
 	expect_out_has "write 1" && expect_out_has "chown 1" && expect_err_has "Permission denied" &&
 		expect_err_has "Operation not permitted" && pass
+}
+
+c_user_volume() {
+	name="--user 1000:1000 on a -v volume: new files and directories are the user's on the host too, and writable again"
+	[ "$(id -u)" = 0 ] || { skip "QEMU does not run as root: the host keeps files as its own user"; return; }
+	rm -rf "$tmp/uvol" && mkdir -p "$tmp/uvol" && chmod 777 "$tmp/uvol" || return
+	sk --user 1000:1000 -v "$tmp/uvol:/vol" /bin/busybox sh -c 'echo x >/vol/f && echo y >>/vol/f && mkdir /vol/d && echo z >/vol/d/g'
+	expect_status 0 || return
+	[ "$(stat -c %u:%g "$tmp/uvol/f" "$tmp/uvol/d" "$tmp/uvol/d/g" | tr '\n' ' ')" = "1000:1000 1000:1000 1000:1000 " ] ||
+		{ fail "owners on the host: $(stat -c '%n %u:%g' "$tmp/uvol/f" "$tmp/uvol/d" "$tmp/uvol/d/g" | tr '\n' ' ')"; return; }
+	[ "$(cat "$tmp/uvol/f")" = "$(printf 'x\ny')" ] || { fail "the file holds '$(cat "$tmp/uvol/f")'"; return; }
+	pass
 }
 
 c_user_errors() {
@@ -383,7 +399,7 @@ c_add_broken() {
 
 CASES_ALL="c_live_rootfs c_volume_off c_volume_args c_volume_iso c_volume_errors c_volume_boot c_path_ls c_shebang_perl c_shebang_env
 c_python c_no_runtime_libs c_python_script c_perl c_lua c_ruby c_tcl c_node
-c_passwd c_user_id c_user_denied c_user_errors c_mem_refused c_mem_default c_add_broken"
+c_passwd c_user_id c_user_denied c_user_volume c_user_errors c_mem_refused c_mem_default c_add_broken"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose
