@@ -157,3 +157,20 @@ int perm_may_link(struct inode *t)
         return 0;
     return capable(CAP_FOWNER) ? 0 : -EPERM;
 }
+
+/* A write or truncate by someone without CAP_FSETID clears set-user-ID and a group-executable set-group-ID
+ * (Linux's file_remove_privs), so that a modified program does not keep them. */
+void perm_file_written(struct inode *ino)
+{
+    u32 kill = 0;
+    if (!S_ISREG(ino->mode))
+        return;
+    if (ino->mode & S_ISUID)
+        kill |= S_ISUID;
+    if ((ino->mode & (S_ISGID | 0010)) == (S_ISGID | 0010))
+        kill |= S_ISGID;
+    if (!kill || capable(CAP_FSETID))
+        return;
+    struct iattr ia = { .valid = ATTR_MODE, .mode = ino->mode & 07777 & ~kill };
+    vfs_setattr(ino, &ia);
+}

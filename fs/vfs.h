@@ -309,6 +309,7 @@ void perm_init_owner(struct inode *ino);                        /* a new inode: 
 void perm_new_inode(struct inode *dir, struct inode *ino);      /* owner fsuid, group fsgid or dir's (setgid) */
 int perm_may_link(struct inode *target);                        /* protected_hardlinks: EPERM */
 int perm_open(struct inode *ino, u32 flags);                    /* open(2) of an existing file */
+void perm_file_written(struct inode *ino);                      /* write, truncate: set-ID bits cleared */
 int perm_setattr(struct inode *ino, struct iattr *ia);          /* chmod, chown, utimes rules; may clear bits */
 
 /* namei.c — path lookup. */

@@ -100,6 +100,8 @@ struct usock *usock_find(const void *kaddr, u32 alen, int type, int *err)
         addr_path(kaddr, alen, path);
         struct inode *ino;
         *err = vfs_lookup(current_proc()->cwd, path, WALK_FOLLOW, &ino);
+        if (!*err)
+            *err = perm_inode(ino, MAY_WRITE); /* connecting needs write permission on the socket's name */
         if (*err)
             return NULL;
         u = (ino->mode & S_IFMT) == S_IFSOCK ? ino->priv : NULL;

@@ -194,7 +194,10 @@ static long do_truncate(struct inode *ino, i64 len)
         return -EISDIR;
     if (!S_ISREG(ino->mode))
         return -EINVAL;
-    return vfs_truncate(ino, (u64)len);
+    long rc = vfs_truncate(ino, (u64)len);
+    if (!rc)
+        perm_file_written(ino);
+    return rc;
 }
 
 SYSCALL(truncate) /* Linux's order: the length, the lookup, the type, EROFS, then write permission */

@@ -6,6 +6,8 @@
 #define OPEN_KEEP (O_ACCMODE | O_APPEND | O_NONBLOCK | O_DIRECTORY | O_NOFOLLOW | O_PATH | 020000 | 040000 | \
                    01000000 | 04000000 /* O_ASYNC O_DIRECT O_NOATIME O_DSYNC|O_SYNC */)
 
+#define O_NOATIME_ 01000000
+
 static long open_existing(struct walk *w, u32 flags)
 {
     struct inode *ino = w->node;
@@ -25,6 +27,8 @@ static long open_existing(struct walk *w, u32 flags)
     int rc = flags & O_PATH ? 0 : vfs_getattr(ino); /* a file another program changed (a host volume) */
     if (!rc && !(flags & O_PATH))
         rc = perm_open(ino, flags);
+    if (!rc && (flags & O_NOATIME_) && !(flags & O_PATH) && !perm_owner(ino))
+        rc = -EPERM; /* only the owner (or CAP_FOWNER) may leave the access time alone */
     if (!rc && (flags & O_TRUNC) && S_ISREG(ino->mode) && !(flags & O_PATH))
         rc = vfs_truncate(ino, 0); /* even with O_RDONLY, as Linux does (write permission is all it needs) */
     return rc;

@@ -235,7 +235,7 @@ static long prio_target(u64 which, u64 who)
     switch ((int)which) {
     case 0: return exists((int)who) ? 0 : -ESRCH;
     case 1: return (int)who == 0 || group_in_session((int)who, p->sid) ? 0 : -ESRCH;
-    case 2: return (u32)who == 0 ? 0 : -ESRCH;
+    case 2: return (u32)who == 0 || (u32)who == cred_current()->uid ? 0 : -ESRCH;
     default: return -EINVAL;
     }
 }

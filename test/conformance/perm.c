@@ -5,12 +5,18 @@
  * creating and removing names, sticky directories, exec without an x bit (even for root), access with the real
  * ids and AT_EACCESS, chmod's setgid clearing, chown's rules, "now" times with write permission, new files'
  * owners and setgid directories. Root's own overrides are checked too. */
-/* covers: open openat creat access faccessat faccessat2 chmod fchmod fchmodat chown fchown lchown fchownat utimensat truncate unlink rename mkdir rmdir symlink execve kill chdir mount umount2 */
+/* covers: open openat creat access faccessat faccessat2 chmod fchmod fchmodat chown fchown lchown fchownat utimensat truncate unlink rename mkdir rmdir symlink execve kill chdir mount umount2 write connect inotify_add_watch setrlimit syslog */
 #include "tap.h"
 #include <grp.h>
 #include <signal.h>
 #include <sys/fsuid.h>
+#include <sys/auxv.h>
+#include <sys/inotify.h>
+#include <sys/prctl.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
 #define NOBODY 65534
@@ -104,6 +110,36 @@ static void setup(void)
     copy_self("prog644", 0644);
     copy_self("prog744", 0744);
     copy_self("prog755", 0755);
+    copy_self("suidprog", 0755);
+    if (chown("suidprog", 1000, 1000) || chmod("suidprog", 06755)) {
+        printf("Bail out! cannot make a set-ID program\n");
+        exit(2);
+    }
+    put("suidw", 06777, 0, 0);
+    put("suidr", 06777, 0, 0);
+}
+
+static int listener = -1;
+static struct sockaddr_un sock_addr = { AF_UNIX, "sock" };
+
+static void make_socket(void)
+{
+    listener = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (listener < 0 || bind(listener, (struct sockaddr *)&sock_addr, sizeof sock_addr) || listen(listener, 8) ||
+        chmod("sock", 0755)) {
+        printf("Bail out! cannot make a listening unix socket\n");
+        exit(2);
+    }
+}
+
+static long try_connect(void)
+{
+    int s = socket(AF_UNIX, SOCK_STREAM, 0);
+    long rc = connect(s, (struct sockaddr *)&sock_addr, sizeof sock_addr);
+    int e = errno;
+    close(s);
+    errno = e;
+    return rc;
 }
 
 static void drop(void)
@@ -114,7 +150,13 @@ static void drop(void)
     }
 }
 
+static long run_arg(const char *path, const char *arg);
 static long run(const char *path) /* exec path "exit0": its exit status, or -errno of execve */
+{
+    return run_arg(path, "exit0");
+}
+
+static long run_arg(const char *path, const char *arg)
 {
     int p[2];
     if (pipe2(p, O_CLOEXEC))
@@ -122,7 +164,7 @@ static long run(const char *path) /* exec path "exit0": its exit status, or -err
     fflush(stdout);
     pid_t c = fork();
     if (c == 0) {
-        execl(path, path, "exit0", (char *)NULL);
+        execl(path, path, arg, (char *)NULL);
         int e = errno;
         if (write(p[1], &e, sizeof e) != sizeof e)
             _exit(126);
@@ -154,6 +196,10 @@ static void as_nobody_files(void)
     T_TRUE("open a 0666 file read-write", fd >= 0);
     close(fd);
     T_ERR("open a 0000 file", open("nopriv", O_RDONLY), EACCES);
+    T_ERR("open O_NOATIME a file we do not own", open("rootfile", O_RDONLY | O_NOATIME), EPERM);
+    fd = open("mine", O_RDONLY | O_NOATIME);
+    T_TRUE("open O_NOATIME our own file", fd >= 0);
+    close(fd);
     fd = open("grpfile", O_RDONLY);
     T_TRUE("open a 0640 file of our group for reading", fd >= 0);
     close(fd);
@@ -192,6 +238,22 @@ static void as_nobody_files(void)
     T_OK("unlink our own file in a sticky directory", unlink("sticky/mine"), 0);
     T_ERR("mount as a non-root", mount("none", "open", "tmpfs", 0, NULL), EPERM);
     T_ERR("umount2 as a non-root", umount2("open", 0), EPERM);
+    fd = open("suidw", O_WRONLY);
+    T_OK("write to a 06777 root file", write(fd, "x", 1), 1);
+    close(fd);
+    T_EQ("write without CAP_FSETID cleared set-user-ID and set-group-ID", mode_of("suidw"), 0777);
+    T_ERR("connect to a unix socket without write permission on its name", try_connect(), EACCES);
+    int in = inotify_init1(0);
+    T_ERR("inotify_add_watch on a 0000 file", inotify_add_watch(in, "nopriv", IN_MODIFY), EACCES);
+    T_TRUE("inotify_add_watch on a readable file", inotify_add_watch(in, "rootfile", IN_MODIFY) > 0);
+    close(in);
+    struct rlimit rl;
+    getrlimit(RLIMIT_NOFILE, &rl);
+    rl.rlim_max -= 1;
+    rl.rlim_cur = rl.rlim_cur > rl.rlim_max ? rl.rlim_max : rl.rlim_cur;
+    T_OK("setrlimit lowering the hard limit", setrlimit(RLIMIT_NOFILE, &rl), 0);
+    rl.rlim_max += 1;
+    T_ERR("setrlimit raising the hard limit again without CAP_SYS_RESOURCE", setrlimit(RLIMIT_NOFILE, &rl), EPERM);
     DIR *d = opendir("/proc/self/fd");
     T_TRUE("open /proc/self/fd (0500, ours)", d != NULL);
     if (d)
@@ -246,6 +308,10 @@ static void as_nobody_access(void)
     T_ERR("execve under a 0700 directory", run("closed/f"), EACCES);
     T_ERR("kill a root process", kill(getppid(), 0), EPERM);
     T_ERR("kill a root process with SIGKILL", kill(getppid(), SIGKILL), EPERM);
+    T_EQ("execve a set-user-ID, set-group-ID program of uid 1000: euid, egid 1000, AT_SECURE", run_arg("suidprog", "ids"), 0);
+    T_OK("prctl PR_SET_NO_NEW_PRIVS", prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+    T_EQ("execve the set-ID program under NO_NEW_PRIVS: the bits are ignored", run_arg("suidprog", "ids"), 2);
+    T_ERR("syslog SYSLOG_ACTION_CLEAR without CAP_SYSLOG", syscall(SYS_syslog, 5, NULL, 0), EPERM);
 }
 
 /* Real uid nobody, effective root: access uses the real ids, AT_EACCESS the effective ones. */
@@ -275,6 +341,11 @@ static void as_root(void)
     close(fd);
     struct stat st;
     T_OK("stat under a 0700 directory as root", stat("closed/f", &st), 0);
+    fd = open("suidr", O_WRONLY);
+    T_OK("write to a 06777 file as root", write(fd, "x", 1), 1);
+    close(fd);
+    T_EQ("a write with CAP_FSETID keeps the set-ID bits", mode_of("suidr"), 06777);
+    T_OK("chmod the socket's name 0777", chmod("sock", 0777), 0);
     T_ERR("execve a 0644 program as root (no x bit at all)", run("prog644"), EACCES);
     T_EQ("execve a 0744 program as root", run("prog744"), 0);
     T_ERR("access X_OK on a 0644 file as root", access("prog644", X_OK), EACCES);
@@ -301,10 +372,19 @@ static void as_root(void)
     T_TRUE("it ended by SIGTERM", WIFSIGNALED(ws) && WTERMSIG(ws) == SIGTERM);
 }
 
+static void connect_nobody(void)
+{
+    drop();
+    T_OK("connect to a unix socket whose name is 0777", try_connect(), 0);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 2 && !strcmp(argv[1], "exit0"))
         return 0;
+    if (argc == 2 && !strcmp(argv[1], "ids")) /* 0: set-ID took effect; 2: it did not */
+        return geteuid() == 1000 && getegid() == 1000 && getuid() == NOBODY && getauxval(AT_SECURE) ? 0
+             : geteuid() == NOBODY && getegid() == NOBODY && !getauxval(AT_SECURE) ? 2 : 1;
     static char exe[4096];
     long n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     exe[n > 0 ? n : 0] = 0;
@@ -313,11 +393,14 @@ int main(int argc, char **argv)
     tap_scratch("perm");
     chmod(".", 0755);
     setup();
+    make_socket();
     in_child(as_nobody_files);
     in_child(as_nobody_attrs);
     in_child(as_nobody_access);
     in_child(real_vs_effective);
     as_root();
+    in_child(connect_nobody);
+    close(listener);
     tap_finish_dir();
     return tap_done();
 }
