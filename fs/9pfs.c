@@ -169,9 +169,23 @@ static struct inode *found(struct inode *dir, const char *name, int *err)
     return *err ? NULL : iget(dir->sb, fid, dir, name, strlen(name), err);
 }
 
+static int p9fs_setattr(struct inode *ino, const struct iattr *ia);
+
+/* Linux's v9fs attaches as each user (access=client), so the server gives a new file to its creator; skiff
+ * attaches once, as root, and asks the host afterwards to give the file to the caller's fsuid. The host may
+ * refuse (QEMU not running as root): the file then stays as the host made it, the host's answer. */
+static struct inode *owned(struct inode *ino)
+{
+    u32 fsuid = cred_current()->fsuid;
+    struct iattr ia = { .valid = ATTR_UID, .uid = fsuid };
+    if (ino && ino->uid != fsuid && p9fs_setattr(ino, &ia) == 0)
+        ino->uid = fsuid;
+    return ino;
+}
+
 static u32 my_gid(void)
 {
-    return 0; /* skiff runs everything as root (uid 0, gid 0) */
+    return cred_current()->fsgid; /* the group a new file gets; its owner is the host's answer */
 }
 
 static struct inode *p9fs_create(struct inode *dir, const char *name, u32 mode, int *err)
@@ -194,7 +208,7 @@ static struct inode *p9fs_create(struct inode *dir, const char *name, u32 mode, 
     } else {
         *err = p9_mknod(c, p9fs_ino(dir)->fid, name, mode, 0, my_gid(), &q);
     }
-    return *err ? NULL : found(dir, name, err);
+    return *err ? NULL : owned(found(dir, name, err));
 }
 
 static struct inode *p9fs_symlink(struct inode *dir, const char *name, const char *target, int *err)

@@ -75,6 +75,9 @@ static int walk_rel(struct inode *dir, const char *p, unsigned flags, int *links
             p++;
         if (!S_ISDIR(dir->mode))
             return -ENOTDIR;
+        int denied = perm_inode(dir, MAY_EXEC); /* search permission on every directory walked */
+        if (denied)
+            return denied;
         struct inode *child = step(dir, c, len);
         if (!*p) {
             w->dir = dir;

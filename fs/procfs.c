@@ -259,14 +259,23 @@ static int gen_stat(struct proc *p, char *buf, size_t size)
                      p->start_ns / t, vsize, rss_pages(), (u64)USER_STACK_TOP);
 }
 
+/* The leader's credentials, as Linux shows them (Groups: each followed by a space). */
 static int gen_status(struct proc *p, char *buf, size_t size)
 {
-    return ksnprintf(buf, size,
-                     "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n"
-                     "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t%d\nGroups:\t\nVmRSS:\t%8lu kB\n"
-                     "Threads:\t%d\nSigBlk:\t%016lx\nCpus_allowed:\t1\nCpus_allowed_list:\t0\n",
-                     proc_comm(p), p->umask, proc_state_name(p), p->pid, p->pid,
-                     p->ppid, FD_MAX, rss_pages() * 4, MAX(p->nthreads, 1), leader(p)->sig_blocked);
+    const struct cred *c = &leader(p)->cred;
+    size_t n = 0;
+    OUT("Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n", proc_comm(p), p->umask,
+        proc_state_name(p), p->pid, p->pid, p->ppid);
+    OUT("Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\nGroups:\t", c->uid, c->euid, c->suid, c->fsuid,
+        c->gid, c->egid, c->sgid, c->fsgid, FD_MAX);
+    for (u32 i = 0; c->groups && i < c->groups->n; i++)
+        OUT(i ? " %u" : "%u", c->groups->gid[i]);
+    OUT(" \nVmRSS:\t%8lu kB\nThreads:\t%d\nSigBlk:\t%016lx\n", rss_pages() * 4, MAX(p->nthreads, 1),
+        leader(p)->sig_blocked);
+    OUT("CapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\nCapBnd:\t%016lx\nCapAmb:\t%016lx\n", c->cap_inh,
+        c->cap_prm, c->cap_eff, c->cap_bnd, c->cap_amb);
+    OUT("NoNewPrivs:\t%d\nSeccomp:\t0\nCpus_allowed:\t1\nCpus_allowed_list:\t0\n", c->no_new_privs);
+    return (int)n;
 }
 
 /* statm, in pages: size, resident, shared, text, lib, data, dt (resident is the whole VM's: no per-process
@@ -444,6 +453,19 @@ static struct inode *proc_mkdir(struct inode *dir, const char *name)
 
 static void remove_tree(struct inode *dir, const char *name);
 
+/* Linux shows /proc/<pid> and what is in it as owned by the process's effective ids: looked up before each
+ * walk into it, so that a process that changed its ids reads its own fd/ (mode 0500). */
+static void refresh_pid_owner(struct inode *d)
+{
+    struct proc *p = ino_proc(d);
+    if (!p)
+        return;
+    const struct cred *c = &leader(p)->cred;
+    d->uid = c->euid, d->gid = c->egid;
+    for (struct dirent_node *e = d->children; e; e = e->next)
+        e->inode->uid = c->euid, e->inode->gid = c->egid;
+}
+
 /* /proc/<pid> for a new process; -ENOMEM (and nothing left behind) when memory runs out, for fork to fail. */
 static int make_pid_dir(struct inode *proc, int pid)
 {
@@ -458,7 +480,8 @@ static int make_pid_dir(struct inode *proc, int pid)
                            magic_link(d, "root", "/", resolve_root, NULL) };
     bool ok = l[0] && l[1] && l[2] && (fd = ramfs_mkdir(d, "fd", 0500, &err));
     if (ok) {
-        l[0]->priv = l[1]->priv = fd->priv = PID_PRIV(pid, 0);
+        l[0]->priv = l[1]->priv = fd->priv = d->priv = PID_PRIV(pid, 0);
+        d->refresh = refresh_pid_owner;
         fd->refresh = refresh_fd_dir;
     }
     for (u32 i = 0; ok && i < ARRAY_SIZE(pid_files); i++) {

@@ -19,6 +19,7 @@ static struct inode *ramfs_alloc(struct super_block *sb, u32 mode)
     ino->sb = sb;
     ino->iops = &ramfs_iops;
     ino->mode = mode;
+    perm_init_owner(ino); /* pipes, sockets, memfds: the creator's; named files: see create_node */
     ino->atime = ino->mtime = ino->ctime = vfs_now();
     if (S_ISDIR(mode))
         ino->fops = &ramfs_dir_ops;
@@ -239,6 +240,7 @@ static struct inode *create_node(struct inode *dir, const char *name, u32 mode, 
         *err = -ENOSPC;
         return NULL;
     }
+    perm_new_inode(dir, ino);
     *err = ramfs_link(dir, name, ino);
     if (*err) {
         inode_free(ino);

@@ -64,7 +64,9 @@ static int may_create(struct inode *dir, const char *name)
         return -EEXIST;
     if (vfs_readonly(dir))
         return -EROFS;
-    return dir->iops ? 0 : -EPERM;
+    if (!dir->iops)
+        return -EPERM;
+    return perm_may_create(dir); /* write and search permission on dir */
 }
 
 /* A change to ino (IN_ATTRIB, IN_MODIFY) also goes to its directory's watches, under the name it is known by:
@@ -113,6 +115,8 @@ int vfs_link(struct inode *dir, const char *name, struct inode *target)
         return rc;
     if (target->sb != dir->sb)
         return -EXDEV;
+    if ((rc = perm_may_link(target)))
+        return rc;
     rc = dir->iops->link ? dir->iops->link(dir, name, target) : -EPERM;
     if (!rc) {
         created(dir, name, target);
@@ -149,10 +153,23 @@ static bool busy(struct inode *dir, const char *name)
     return v->mounted || (v->sb && v == v->sb->root);
 }
 
+/* Permission to remove name from dir (perm.c: write, search, the sticky bit); a missing name is the
+ * filesystem's ENOENT. */
+static int may_delete(struct inode *dir, const char *name)
+{
+    struct inode *v;
+    if (vfs_child(dir, name, strlen(name), &v))
+        return 0;
+    return perm_may_delete(dir, v);
+}
+
 int vfs_unlink(struct inode *dir, const char *name, bool want_dir)
 {
     if (vfs_readonly(dir))
         return -EROFS;
+    int denied = may_delete(dir, name);
+    if (denied)
+        return denied;
     if (busy(dir, name))
         return -EBUSY;
     if (!dir->iops || !dir->iops->unlink)
@@ -169,12 +186,30 @@ int vfs_unlink(struct inode *dir, const char *name, bool want_dir)
     return rc;
 }
 
+/* rename(2)'s permissions: removing the old name, replacing or creating the new one, and a directory that
+ * changes parent needs write permission on itself (its ".." changes). */
+static int may_rename(struct inode *odir, const char *oname, struct inode *ndir, const char *nname)
+{
+    struct inode *src, *dst;
+    if (vfs_child(odir, oname, strlen(oname), &src))
+        return 0; /* the filesystem's ENOENT */
+    int rc = perm_may_delete(odir, src);
+    if (!rc)
+        rc = vfs_child(ndir, nname, strlen(nname), &dst) ? perm_may_create(ndir) : perm_may_delete(ndir, dst);
+    if (!rc && S_ISDIR(src->mode) && odir != ndir)
+        rc = perm_inode(src, MAY_WRITE);
+    return rc;
+}
+
 int vfs_rename(struct inode *odir, const char *oname, struct inode *ndir, const char *nname, unsigned flags)
 {
     if (vfs_readonly(odir) || vfs_readonly(ndir))
         return -EROFS;
     if (odir->sb != ndir->sb)
         return -EXDEV;
+    int denied = may_rename(odir, oname, ndir, nname);
+    if (denied)
+        return denied;
     if (busy(odir, oname) || busy(ndir, nname))
         return -EBUSY;
     if (!odir->iops || !odir->iops->rename)

@@ -23,6 +23,9 @@
 #define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
 #define S_ISLNK(m) (((m) & S_IFMT) == S_IFLNK)
 #define S_ISCHR(m) (((m) & S_IFMT) == S_IFCHR)
+#define S_ISUID 04000
+#define S_ISGID 02000
+#define S_ISVTX 01000
 
 #define O_ACCMODE 3
 #define O_RDONLY 0
@@ -95,6 +98,8 @@ struct dir_context {
 #define ATTR_ATIME 16
 #define ATTR_MTIME 32
 #define ATTR_CTIME 64
+#define ATTR_TIMES_SET 128           /* utimensat with explicit times: the owner only (perm.c) */
+#define ATTR_KILL_PRIV 256          /* chown: clear set-user-ID (and set-group-ID) as Linux (perm.c) */
 struct iattr {                      /* what setattr changes: the fields named in valid (ATTR_*) */
     u32 valid;
     u32 mode;                       /* permission bits only: the type never changes */
@@ -182,6 +187,7 @@ struct file {
 
 /* A mounted filesystem instance. */
 #define SB_RDONLY 1
+#define SB_NOSUID 2                 /* set-user-ID and set-group-ID bits are ignored by execve */
 struct fs_type;
 struct super_block {
     const struct fs_type *type;
@@ -289,6 +295,22 @@ u8 *ramfs_page(struct inode *ino, u64 pos);   /* the page at pos, allocated if i
 extern const struct file_ops ramfs_file_ops;
 extern const struct file_ops ramfs_dir_ops;
 struct timespec64 vfs_now(void);
+
+/* perm.c — permission checks (path_resolution(7)): the caller's fsuid, fsgid, groups and capabilities against
+ * an inode's owner, group and mode. 0 or -EACCES/-EPERM. */
+#define MAY_EXEC 1
+#define MAY_WRITE 2
+#define MAY_READ 4
+int perm_inode(struct inode *ino, int mask);          /* MAY_* bits; root's DAC override as Linux */
+int perm_may_create(struct inode *dir);               /* write and search in dir */
+int perm_may_delete(struct inode *dir, struct inode *victim);  /* also the sticky bit (EPERM) */
+bool perm_owner(const struct inode *ino);             /* fsuid owns it, or CAP_FOWNER */
+void perm_init_owner(struct inode *ino);                        /* a new inode: the caller's fsuid and fsgid */
+void perm_new_inode(struct inode *dir, struct inode *ino);      /* owner fsuid, group fsgid or dir's (setgid) */
+int perm_may_link(struct inode *target);                        /* protected_hardlinks: EPERM */
+int perm_open(struct inode *ino, u32 flags);                    /* open(2) of an existing file */
+void perm_file_written(struct inode *ino);                      /* write, truncate: set-ID bits cleared */
+int perm_setattr(struct inode *ino, struct iattr *ia);          /* chmod, chown, utimes rules; may clear bits */
 
 /* namei.c — path lookup. */
 #define WALK_FOLLOW 1         /* follow a symlink in the last component */

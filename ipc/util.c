@@ -5,9 +5,9 @@
 #include "../kernel/proc.h"
 #include "../kernel/boot.h"
 
-/* Every process is root today (getuid() is 0): these are the ids checks run against. */
-static u32 cred_uid(void) { return 0; }
-static u32 cred_gid(void) { return 0; }
+/* svipc(7): objects are made with, and checked against, the caller's effective ids. */
+static u32 cred_uid(void) { return cred_current()->euid; }
+static u32 cred_gid(void) { return cred_current()->egid; }
 
 struct ipc_obj *ipc_find_key(struct ipc_table *t, i32 key)
 {
@@ -50,20 +50,21 @@ void ipc_remove(struct ipc_table *t, struct ipc_obj *o)
 int ipc_perm_check(const struct ipc_obj *o, u32 want)
 {
     u32 uid = cred_uid(), granted = o->mode;
-    if (uid == 0)
-        return 0; /* CAP_IPC_OWNER */
+    const struct cred *c = cred_current();
     if (uid == o->uid || uid == o->cuid)
         granted >>= 6;
-    else if (cred_gid() == o->gid || cred_gid() == o->cgid)
+    else if (cred_in_egroup(c, o->gid) || cred_in_egroup(c, o->cgid))
         granted >>= 3;
     u32 req = (want >> 6) | (want >> 3) | want;
-    return (req & ~granted & 7) ? -EACCES : 0;
+    if (!(req & ~granted & 7) || capable(CAP_IPC_OWNER))
+        return 0;
+    return -EACCES;
 }
 
 bool ipc_owner(const struct ipc_obj *o)
 {
     u32 uid = cred_uid();
-    return uid == 0 || uid == o->uid || uid == o->cuid;
+    return uid == o->uid || uid == o->cuid || capable(CAP_SYS_ADMIN);
 }
 
 void ipc_perm_out(const struct ipc_obj *o, struct ipc64_perm_k *p)

@@ -104,6 +104,7 @@ struct task *task_alloc(void)
     t->kstack_base = (u64)kstack;
     t->kstack_top = (u64)kstack + KSTACK_PAGES * PAGE_SIZE;
     t->fpu = fpu;
+    cred_copy(&t->cred, cred_current()); /* fork and clone: the creator's credentials */
     nr_tasks++;
     return t;
 }
@@ -111,6 +112,7 @@ struct task *task_alloc(void)
 void task_free(struct task *t)
 {
     nr_tasks--;
+    cred_release(&t->cred);
     vmap_free((void *)t->kstack_base, KSTACK_PAGES);
     page_free(t->fpu);
     kfree(t);

@@ -73,6 +73,7 @@ static struct task *proc_create_init(void)
     p->rlimits[6] = (struct rlimit64){ threads_max() / 2, threads_max() / 2 }; /* RLIMIT_NPROC: Linux's default */
     t->proc = p;
     t->tid = 1;
+    cred_init_root(&t->cred);
     t->kstack_top = (u64)kstack + KSTACK_PAGES * PAGE_SIZE;
     return t;
 }
@@ -229,6 +230,8 @@ void proc_start_init(void)
     if (cwd && clen)
         set_workdir(p, cwd);
     ramfs_unlink(vfs_root, ".skiff", true); /* the root's own, even under a live root */
+    if (boot_arg("user"))
+        user_apply(&t->cred, boot_arg("user")); /* after the mounts: the names are the guest root's */
     open_stdio(p, stdin_file);
     if (stdin_file)
         inode_put(stdin_file);

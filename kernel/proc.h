@@ -7,6 +7,7 @@
 #include "mm.h"
 #include "../fs/vfs.h"
 #include "ktimer.h"
+#include "cred.h"
 
 #define SIGHUP 1
 #define SIGINT 2
@@ -182,6 +183,7 @@ struct task {
     u64 rseq_addr;                  /* rseq(2): its struct rseq (0: none), length and signature */
     u32 rseq_len, rseq_sig;
     bool rseq_notify;               /* switched out (or just registered) since it last entered ring 3 */
+    struct cred cred;               /* its ids and capabilities (kernel/cred.h): per thread, as Linux */
 };
 
 #define KSTACK_PAGES 4

@@ -236,9 +236,10 @@ int signal_send_info(struct task *t, const struct k_siginfo *info, bool thread)
 
 int signal_send_to(struct task *t, int sig, int code, bool thread)
 {
-    struct k_siginfo info = { .signo = sig, .code = code, .pid = current ? current->proc->pid : 0 };
+    struct k_siginfo info = { .signo = sig, .code = code, .pid = current ? current->proc->pid : 0,
+                              .uid = current ? current->cred.uid : 0 }; /* si_uid: the sender's real uid */
     if (code == SI_KERNEL)
-        info.pid = 0;
+        info.pid = info.uid = 0;
     return signal_send_info(t, &info, thread);
 }
 

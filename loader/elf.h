@@ -47,6 +47,8 @@ struct elf_info {
     bool has_interp;           /* the first PT_INTERP is the one that counts, as on Linux */
     u64 interp_off, interp_len;
     bool exec_stack;
+    u32 at_ids[4];             /* AT_UID, AT_EUID, AT_GID, AT_EGID: the ids the program runs with */
+    bool at_secure;            /* AT_SECURE: it gained privileges (kernel/cred_exec.c) */
 };
 
 /* Checks the ELF header of a file of file_size bytes (hdr_len bytes of it readable at h) as Linux does before

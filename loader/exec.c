@@ -198,14 +198,17 @@ int exec_load(struct proc *p, const char *path, char *const argv[], char *const 
         return *why = "no such file", rc;
     if ((rc = check_file(ino, why)))
         return rc;
-    if (!(ino->mode & 0111))
-        return *why = "not executable (no x permission)", -EACCES;
+    if ((rc = perm_inode(ino, MAY_EXEC)))
+        return *why = "not executable (no x permission)", rc;
     struct elf_info *ei = kmalloc(2 * sizeof(*ei)), *iei = ei + 1;
     if (!ei)
         return -ENOMEM;
     rc = read_header(ino, ei, false, why);
     if (!rc && ei->has_interp)
         rc = open_interp(p->cwd, ino, ei, &interp, iei, why);
+    struct cred nc; /* what the program runs as: committed with the new image */
+    cred_exec(&current->cred, ino, ino->sb && (ino->sb->flags & SB_NOSUID), &nc, &ei->at_secure);
+    ei->at_ids[0] = nc.uid, ei->at_ids[1] = nc.euid, ei->at_ids[2] = nc.gid, ei->at_ids[3] = nc.egid;
     /* Linux commits here: what follows cannot be mapped kills the process (EXEC_KILLED) */
     struct vm_space *vs = rc ? NULL : vm_space_create();
     if (!rc && !vs)
@@ -238,6 +241,7 @@ int exec_load(struct proc *p, const char *path, char *const argv[], char *const 
         }
     }
     if (rc) {
+        cred_release(&nc);
         if (vs)
             vm_space_destroy(vs);
         kfree(ei);
@@ -246,6 +250,8 @@ int exec_load(struct proc *p, const char *path, char *const argv[], char *const 
         return rc;
     }
     vm_space_put(old); /* a vfork parent may still share it */
+    cred_release(&current->cred);
+    current->cred = nc;
     record_program(p, path, argv);
     vs->brk_start = vs->brk = ei->any_load ? base + ei->hi : 0;
     memset(frame, 0, sizeof(*frame));

@@ -81,7 +81,8 @@ int exec_build_stack(struct vm_space *vs, const struct elf_info *ei, u64 base, u
     u64 auxv[][2] = {
         { AT_PHDR, base + ei->phdr_vaddr }, { AT_PHENT, sizeof(Elf64_Phdr) }, { AT_PHNUM, ei->phnum },
         { AT_PAGESZ, PAGE_SIZE }, { AT_BASE, interp_base }, { AT_FLAGS, 0 }, { AT_ENTRY, base + ei->entry },
-        { AT_UID, 0 }, { AT_EUID, 0 }, { AT_GID, 0 }, { AT_EGID, 0 }, { AT_SECURE, 0 },
+        { AT_UID, ei->at_ids[0] }, { AT_EUID, ei->at_ids[1] }, { AT_GID, ei->at_ids[2] }, { AT_EGID, ei->at_ids[3] },
+        { AT_SECURE, ei->at_secure },
         { AT_RANDOM, random }, { AT_HWCAP, cpu.hwcap }, { AT_HWCAP2, 0 }, { AT_CLKTCK, 100 },
         { AT_PLATFORM, platform }, { AT_EXECFN, execfn }, { AT_MINSIGSTKSZ, cpu.xsave_size + 1024 },
         { vs->vdso_base ? AT_SYSINFO_EHDR : AT_IGNORE, vs->vdso_base }, { AT_NULL, 0 },

@@ -17,7 +17,8 @@ bool usock_dead(const struct usock *u)
 
 static struct ucred_k current_cred(void)
 {
-    return (struct ucred_k){ current_proc()->pid, 0, 0 }; /* one user: root */
+    const struct cred *c = cred_current(); /* SO_PEERCRED reports the effective ids, as Linux */
+    return (struct ucred_k){ current_proc()->pid, c->euid, c->egid };
 }
 
 static struct usock *usock_new(int type)
@@ -99,6 +100,8 @@ struct usock *usock_find(const void *kaddr, u32 alen, int type, int *err)
         addr_path(kaddr, alen, path);
         struct inode *ino;
         *err = vfs_lookup(current_proc()->cwd, path, WALK_FOLLOW, &ino);
+        if (!*err)
+            *err = perm_inode(ino, MAY_WRITE); /* connecting needs write permission on the socket's name */
         if (*err)
             return NULL;
         u = (ino->mode & S_IFMT) == S_IFSOCK ? ino->priv : NULL;

@@ -342,7 +342,10 @@ int unix_send_ctl(struct socket *s, const void *kctl, u32 len)
                     break;
                 }
                 memcpy(&cr, c + 1, sizeof(cr));
-                if (cr.pid != current_proc()->pid || cr.uid || cr.gid)
+                const struct cred *me = cred_current(); /* one's own ids, or the capability to claim others */
+                if ((cr.pid != current_proc()->pid && !capable(CAP_SYS_ADMIN)) ||
+                    (!(cr.uid == me->uid || cr.uid == me->euid || cr.uid == me->suid) && !capable(CAP_SETUID)) ||
+                    (!(cr.gid == me->gid || cr.gid == me->egid || cr.gid == me->sgid) && !capable(CAP_SETGID)))
                     rc = -EPERM;
                 u->tx_cred = cr;
                 u->tx_has_cred = !rc;

@@ -14,10 +14,19 @@ static long fd_inode(int fd, struct inode **out)
     return 0;
 }
 
+/* EROFS before the permission checks (perm_setattr), as Linux's mnt_want_write comes first. */
+static long setattr_checked(struct inode *ino, struct iattr *ia)
+{
+    if (vfs_readonly(ino))
+        return -EROFS;
+    long rc = perm_setattr(ino, ia);
+    return rc ? rc : vfs_setattr(ino, ia);
+}
+
 static long set_mode(struct inode *ino, u32 mode)
 {
     struct iattr ia = { .valid = ATTR_MODE, .mode = mode & 07777 };
-    return vfs_setattr(ino, &ia);
+    return setattr_checked(ino, &ia);
 }
 
 SYSCALL(chmod)
@@ -43,12 +52,12 @@ SYSCALL(fchmodat)
 
 static long set_owner(struct inode *ino, u32 uid, u32 gid)
 {
-    struct iattr ia = { .uid = uid, .gid = gid };
+    struct iattr ia = { .valid = ATTR_KILL_PRIV, .uid = uid, .gid = gid };
     if (uid != (u32)-1)
         ia.valid |= ATTR_UID;
     if (gid != (u32)-1)
         ia.valid |= ATTR_GID;
-    return vfs_setattr(ino, &ia);
+    return setattr_checked(ino, &ia);
 }
 
 SYSCALL(chown)
@@ -116,7 +125,11 @@ static long do_utimes(int dirfd, const char *upath, const struct timespec64 t[2]
     struct iattr ia = { 0 };
     apply_time(&ia, ATTR_ATIME, &ia.atime, &t[0], now);
     apply_time(&ia, ATTR_MTIME, &ia.mtime, &t[1], now);
-    return vfs_setattr(ino, &ia);
+    bool now_only = (t[0].nsec == UTIME_NOW || t[0].nsec == UTIME_OMIT) &&
+                    (t[1].nsec == UTIME_NOW || t[1].nsec == UTIME_OMIT);
+    if (!now_only)
+        ia.valid |= ATTR_TIMES_SET; /* explicit times: the owner (or CAP_FOWNER) only */
+    return setattr_checked(ino, &ia);
 }
 
 SYSCALL(utimensat)
@@ -181,13 +194,26 @@ static long do_truncate(struct inode *ino, i64 len)
         return -EISDIR;
     if (!S_ISREG(ino->mode))
         return -EINVAL;
-    return vfs_truncate(ino, (u64)len);
+    long rc = vfs_truncate(ino, (u64)len);
+    if (!rc)
+        perm_file_written(ino);
+    return rc;
 }
 
-SYSCALL(truncate)
+SYSCALL(truncate) /* Linux's order: the length, the lookup, the type, EROFS, then write permission */
 {
+    if ((i64)a1 < 0)
+        return -EINVAL;
     struct inode *ino;
     long rc = at_lookup(AT_FDCWD, (const char *)a0, WALK_FOLLOW, &ino);
+    if (!rc && S_ISDIR(ino->mode))
+        rc = -EISDIR;
+    if (!rc && !S_ISREG(ino->mode))
+        rc = -EINVAL;
+    if (!rc && vfs_readonly(ino))
+        rc = -EROFS;
+    if (!rc)
+        rc = perm_inode(ino, MAY_WRITE);
     return rc ? rc : do_truncate(ino, (i64)a1);
 }
 

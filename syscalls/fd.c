@@ -48,6 +48,8 @@ static long moved(struct file *f, long n, bool write)
 {
     if (n > 0)
         fsnotify_file(f, write ? FSN_MODIFY : FSN_ACCESS);
+    if (n > 0 && write && f->inode)
+        perm_file_written(f->inode); /* set-ID bits go unless the writer has CAP_FSETID */
     return n;
 }
 

@@ -6,6 +6,8 @@
 #define OPEN_KEEP (O_ACCMODE | O_APPEND | O_NONBLOCK | O_DIRECTORY | O_NOFOLLOW | O_PATH | 020000 | 040000 | \
                    01000000 | 04000000 /* O_ASYNC O_DIRECT O_NOATIME O_DSYNC|O_SYNC */)
 
+#define O_NOATIME_ 01000000
+
 static long open_existing(struct walk *w, u32 flags)
 {
     struct inode *ino = w->node;
@@ -23,6 +25,10 @@ static long open_existing(struct walk *w, u32 flags)
     if (data && !(flags & O_PATH) && ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC)) && vfs_readonly(ino))
         return -EROFS;
     int rc = flags & O_PATH ? 0 : vfs_getattr(ino); /* a file another program changed (a host volume) */
+    if (!rc && !(flags & O_PATH))
+        rc = perm_open(ino, flags);
+    if (!rc && (flags & O_NOATIME_) && !(flags & O_PATH) && !perm_owner(ino))
+        rc = -EPERM; /* only the owner (or CAP_FOWNER) may leave the access time alone */
     if (!rc && (flags & O_TRUNC) && S_ISREG(ino->mode) && !(flags & O_PATH))
         rc = vfs_truncate(ino, 0); /* even with O_RDONLY, as Linux does (write permission is all it needs) */
     return rc;
@@ -309,21 +315,37 @@ SYSCALL(readlinkat) { return do_readlinkat((int)a0, (const char *)a1, (char *)a2
 
 #define X_OK 1
 
-/* We run as root: read and write are always granted, execute needs an x bit on something not a directory. */
+/* The lookup and the check, with the credentials the caller chose. */
+static long access_check(int dirfd, const char *upath, u32 mode, u32 flags)
+{
+    struct inode *ino;
+    long rc = at_lookup_flags(dirfd, upath, flags, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW, &ino);
+    if (rc || !mode || !ino) /* no inode: a pipe, which its opener may use */
+        return rc;
+    bool data = S_ISREG(ino->mode) || S_ISDIR(ino->mode) || S_ISLNK(ino->mode);
+    if ((mode & MAY_WRITE) && data && vfs_readonly(ino))
+        return -EROFS;
+    return perm_inode(ino, (int)mode);
+}
+
+/* access(2) asks with the real ids (and root's capabilities only for a real root), unless AT_EACCESS: the
+ * caller's own credentials are swapped for the call (they are this thread's alone). */
 static long do_faccessat(int dirfd, const char *upath, u32 mode, u32 flags)
 {
     if (mode & ~7u)
         return -EINVAL;
     if (flags & ~(u32)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
         return -EINVAL;
-    struct inode *ino;
-    long rc = at_lookup_flags(dirfd, upath, flags, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW, &ino);
-    if (rc)
-        return rc;
-    u32 m = ino ? ino->mode : S_IFIFO | 0600; /* no inode: a pipe */
-    if ((mode & X_OK) && !S_ISDIR(m) && !(m & 0111))
-        return -EACCES;
-    return 0;
+    if (flags & AT_EACCESS)
+        return access_check(dirfd, upath, mode, flags);
+    struct cred *c = cred_current_mut();
+    u32 fsuid = c->fsuid, fsgid = c->fsgid;
+    u64 eff = c->cap_eff;
+    c->fsuid = c->uid, c->fsgid = c->gid;
+    c->cap_eff = c->uid == 0 ? c->cap_prm : 0;
+    long rc = access_check(dirfd, upath, mode, flags);
+    c->fsuid = fsuid, c->fsgid = fsgid, c->cap_eff = eff;
+    return rc;
 }
 
 SYSCALL(access) { return do_faccessat(AT_FDCWD, (const char *)a0, (u32)a1, 0); }
@@ -349,6 +371,9 @@ static long set_cwd(struct inode *ino)
 {
     if (!S_ISDIR(ino->mode))
         return -ENOTDIR;
+    long rc = perm_inode(ino, MAY_EXEC);
+    if (rc)
+        return rc;
     struct proc *p = current_proc();
     inode_get(ino);
     inode_put(p->cwd);

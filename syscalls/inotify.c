@@ -52,6 +52,8 @@ SYSCALL(inotify_add_watch) /* (fd, path, mask) */
         return -EINVAL;
     struct inode *ino;
     rc = at_lookup(AT_FDCWD, (const char *)a1, (mask & IN_DONT_FOLLOW) ? 0 : WALK_FOLLOW, &ino);
+    if (!rc)
+        rc = perm_inode(ino, MAY_READ); /* watching needs read permission, as Linux's inotify_find_inode */
     return rc ? rc : inotify_watch(f, ino, mask);
 }
 

@@ -4,6 +4,7 @@
 #include "syscalls.h"
 
 #define MS_RDONLY 1
+#define MS_NOSUID 2
 #define MS_REMOUNT 32
 #define MS_BIND 4096
 #define MS_MOVE 8192
@@ -53,7 +54,11 @@ static long new_mount(const char *type, const char *source, const char *data, u3
     if (!S_ISDIR(dir->mode))
         return -ENOTDIR;
     struct super_block *sb;
+    if (!capable(CAP_SYS_ADMIN))
+        return -EPERM; /* after the target's lookup, as Linux */
     rc = t->mount(source, data, flags & MS_RDONLY, &sb);
+    if (!rc && (flags & MS_NOSUID))
+        sb->flags |= SB_NOSUID;
     return rc ? rc : vfs_mount_at(dir, sb);
 }
 
@@ -73,6 +78,8 @@ SYSCALL(mount) /* (source, target, filesystemtype, mountflags, data) */
     struct inode *root;
     if (rc) {
         /* copying failed */
+    } else if (!capable(CAP_SYS_ADMIN) && (flags & (MS_REMOUNT | MS_BIND | MS_MOVE | MS_PROPAGATION))) {
+        rc = -EPERM;
     } else if (flags & MS_REMOUNT) {
         rc = mount_root((const char *)a1, true, &root);
         if (!rc && (flags & MS_RDONLY))
@@ -103,7 +110,9 @@ SYSCALL(umount2) /* (target, flags) */
     struct inode *root;
     long rc = mount_root((const char *)a0, !(flags & UMOUNT_NOFOLLOW), &root);
     if (rc)
-        return rc;
+        return rc == -EINVAL && !capable(CAP_SYS_ADMIN) ? -EPERM : rc;
+    if (!capable(CAP_SYS_ADMIN))
+        return -EPERM;
     if (flags & MNT_EXPIRE)
         return -EAGAIN; /* the first MNT_EXPIRE only marks a mount, as on Linux */
     return vfs_umount(root, (int)flags);

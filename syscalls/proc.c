@@ -7,10 +7,6 @@
 SYSCALL(getpid) { return current_proc()->pid; }
 SYSCALL(getppid) { return current_proc()->ppid; }
 SYSCALL(gettid) { return current->tid; }
-SYSCALL(getuid) { return 0; }
-SYSCALL(geteuid) { return 0; }
-SYSCALL(getgid) { return 0; }
-SYSCALL(getegid) { return 0; }
 SYSCALL(sched_yield) { schedule(); return 0; } /* another runnable thread goes first */
 
 SYSCALL(exit_group)
@@ -77,6 +73,8 @@ static long rlimit_rw(int pid, unsigned res, const struct rlimit64 *unew, struct
     if (unew && res == RLIMIT_NOFILE && n.max > NR_OPEN)
         return -EPERM;
     struct rlimit64 old = p->rlimits[res];
+    if (unew && n.max > old.max && !capable(CAP_SYS_RESOURCE))
+        return -EPERM; /* only lowering the hard limit is free */
     if (unew)
         p->rlimits[res] = n; /* RLIMIT_NOFILE takes effect in fd_install/fd_limit (at most FD_MAX fds) */
     if (uold && copy_to_user(uold, &old, sizeof(old)))

@@ -88,6 +88,26 @@ SYSCALL(sigaltstack)
     return 0;
 }
 
+/* A signal from kill(2) and friends, after the permission check (EPERM). */
+static long send_checked(struct task *t, int sig, int code, bool thread)
+{
+    return cred_may_signal(t, sig) ? signal_send_to(t, sig, code, thread) : -EPERM;
+}
+
+/* Every process of a group: 0 when one got it, else the last error (EPERM), ESRCH for an empty group. */
+static long kill_pgrp(int pgid, int sig)
+{
+    long sent = 0, err = -ESRCH;
+    for (struct proc *p = proc_list; p; p = p->next_proc) {
+        struct task *t = p->zombie || p->pgid != pgid ? NULL : p == current_proc() ? current : proc_first_task(p);
+        if (t) {
+            err = send_checked(t, sig, SI_USER, false);
+            sent |= !err;
+        }
+    }
+    return sent ? 0 : err;
+}
+
 /* kill: a pid, a process group (0: ours, -N: group N), or every process but the first and the caller
  * (-1). The signal acts on its target (kernel/signal.c), which may be the caller itself. */
 SYSCALL(kill)
@@ -99,19 +119,25 @@ SYSCALL(kill)
     if (pid > 0) {
         struct proc *p = proc_by_pid(pid);
         struct task *t = p && !p->zombie ? (p == me ? current : proc_first_task(p)) : NULL;
-        return t ? signal_send_to(t, sig, SI_USER, false) : -ESRCH;
+        return t ? send_checked(t, sig, SI_USER, false) : -ESRCH;
     }
     if (pid == (int)0x80000000)
         return -ESRCH; /* -INT_MIN is no group */
     if (pid != -1)
-        return signal_send_pgrp(pid == 0 ? me->pgid : -pid, sig, SI_USER);
-    int sent = 0;
+        return kill_pgrp(pid == 0 ? me->pgid : -pid, sig);
+    /* as Linux: processes it may not signal count as found, their EPERM is not reported */
+    int found = 0;
+    long rc = 0;
     for (struct proc *p = proc_list; p; p = p->next_proc) {
         struct task *t = p->zombie || p->pid == 1 || p == me ? NULL : proc_first_task(p);
-        if (t && signal_send_to(t, sig, SI_USER, false) == 0)
-            sent++;
+        if (!t)
+            continue;
+        found++;
+        long err = send_checked(t, sig, SI_USER, false);
+        if (err != -EPERM)
+            rc = err;
     }
-    return sent ? 0 : -ESRCH;
+    return found ? rc : -ESRCH;
 }
 
 SYSCALL(tkill)
@@ -119,6 +145,8 @@ SYSCALL(tkill)
     if ((int)a0 <= 0)
         return -EINVAL;
     struct task *t = task_by_tid((int)a0);
+    if (t && (int)a1 >= 0 && (int)a1 <= NSIG && !cred_may_signal(t, (int)a1))
+        return -EPERM;
     return t ? signal_send_code(t, (int)a1, SI_TKILL) : -ESRCH;
 }
 
@@ -129,6 +157,8 @@ SYSCALL(tgkill)
     struct task *t = task_by_tid((int)a1);
     if (!t || t->proc->pid != (int)a0 || t->proc->zombie)
         return -ESRCH; /* no such thread in that thread group */
+    if ((int)a2 >= 0 && (int)a2 <= NSIG && !cred_may_signal(t, (int)a2))
+        return -EPERM;
     return signal_send_code(t, (int)a2, SI_TKILL);
 }
 
@@ -151,6 +181,8 @@ static long queue_info(int tgid, struct task *t, int sig, const void *uinfo, boo
         return -EINVAL;
     if (!t || t->proc->zombie)
         return -ESRCH;
+    if (!cred_may_signal(t, sig))
+        return -EPERM;
     return signal_send_info(t, &info, thread);
 }
 

@@ -1,6 +1,6 @@
 /* syscalls/sys.c — whole-system and accounting queries: sysinfo, statfs/fstatfs, getrusage, times,
  * process groups and sessions as a single process sees them, prctl's thread name, priorities and the
- * scheduler queries, group lists and set*id as root. */
+ * scheduler queries (credentials: syscalls/cred.c, capabilities: syscalls/capability.c). */
 #include "syscalls.h"
 #include "../kernel/boot.h"
 
@@ -216,9 +216,14 @@ SYSCALL(prctl)
         return 1;
     case PR_SET_DUMPABLE:
         return a1 <= 1 ? 0 : -EINVAL;
-    default:
+    default: {
+        bool handled;
+        long rc = cred_prctl((int)a0, a1, a2, a3, a4, &handled);
+        if (handled)
+            return rc;
         kerr("skiff: prctl option %d is not implemented: EINVAL\n", (int)a0);
         return -EINVAL;
+    }
     }
 }
 
@@ -230,7 +235,7 @@ static long prio_target(u64 which, u64 who)
     switch ((int)which) {
     case 0: return exists((int)who) ? 0 : -ESRCH;
     case 1: return (int)who == 0 || group_in_session((int)who, p->sid) ? 0 : -ESRCH;
-    case 2: return (u32)who == 0 ? 0 : -ESRCH;
+    case 2: return (u32)who == 0 || (u32)who == cred_current()->uid ? 0 : -ESRCH;
     default: return -EINVAL;
     }
 }
@@ -315,30 +320,3 @@ SYSCALL(getcpu)
         return -EFAULT;
     return 0;
 }
-
-SYSCALL(getgroups)
-{
-    if ((int)a0 < 0)
-        return -EINVAL;
-    return 0; /* root belongs to no supplementary groups */
-}
-
-SYSCALL(setgroups) { return (i64)a0 < 0 || a0 > 65536 ? -EINVAL : 0; }
-/* There is one user, root: every change is allowed and changes nothing. -1 is no valid id (EINVAL). */
-SYSCALL(setuid) { return (u32)a0 == (u32)-1 ? -EINVAL : 0; }
-SYSCALL(setgid) { return (u32)a0 == (u32)-1 ? -EINVAL : 0; }
-SYSCALL(setreuid) { return 0; }
-SYSCALL(setregid) { return 0; }
-SYSCALL(setresuid) { return 0; }
-SYSCALL(setresgid) { return 0; }
-
-static long put_ids(u64 a, u64 b, u64 c)
-{
-    u32 zero = 0;
-    if (copy_to_user((void *)a, &zero, 4) || copy_to_user((void *)b, &zero, 4) || copy_to_user((void *)c, &zero, 4))
-        return -EFAULT;
-    return 0;
-}
-
-SYSCALL(getresuid) { return put_ids(a0, a1, a2); }
-SYSCALL(getresgid) { return put_ids(a0, a1, a2); }

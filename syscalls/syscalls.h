@@ -42,6 +42,9 @@ int at_lookup_flags(int dirfd, const char *upath, u32 at_flags, unsigned walk_fl
 #define RUSAGE_BOTH (-2) /* the process and its collected children: what wait4 reports of a child */
 int proc_rusage_user(struct proc *p, int who, void *u);
 
+/* prctl's credential and capability commands (syscalls/capability.c); *handled false for the others */
+long cred_prctl(int option, u64 a2, u64 a3, u64 a4, u64 a5, bool *handled);
+
 /* restart_syscall's continuations of a timed wait (syscalls/futex.c, syscalls/poll.c) */
 long futex_restart(void);
 long poll_restart(void);

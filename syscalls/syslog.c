@@ -60,6 +60,9 @@ SYSCALL(syslog)
 {
     int type = (int)a0, len = (int)a2;
     char *ubuf = (char *)a1;
+    /* kernel.dmesg_restrict = 1, as Debian sets it: every action needs CAP_SYSLOG (or CAP_SYS_ADMIN) */
+    if (!capable(CAP_SYSLOG) && !capable(CAP_SYS_ADMIN))
+        return -EPERM;
     switch (type) {
     case SYSLOG_ACTION_CLOSE: case SYSLOG_ACTION_OPEN:
         return 0;

@@ -282,6 +282,61 @@ c_passwd() {
 
 # ---------------------------------------------------------------- memory
 
+# ---------------------------------------------------------------- --user
+
+c_user_id() {
+	name="id as root and --user www-data: what Linux prints (natively: id, setpriv), no capabilities"
+	need /usr/bin/setpriv || return
+	[ "$(id -u)" = 0 ] || { skip "the host run is not root"; return; }
+	/usr/bin/id >"$tmp/native" 2>&1
+	sk /usr/bin/id
+	cmp -s "$tmp/out" "$tmp/native" || { fail "id as root differs: '$(cat "$tmp/out")' vs '$(cat "$tmp/native")'"; return; }
+	setpriv --reuid=33 --regid=33 --clear-groups /usr/bin/id >"$tmp/native" 2>&1 || { fail "setpriv failed natively"; return; }
+	sk --user www-data /usr/bin/id
+	expect_status 0 || return
+	cmp -s "$tmp/out" "$tmp/native" || { fail "id differs: '$(cat "$tmp/out")' vs '$(cat "$tmp/native")'"; return; }
+	sk --user 33:33 /bin/busybox grep -E '^(Uid|Gid|CapEff|CapPrm):' /proc/self/status
+	expect_status 0 || return
+	printf 'Uid:\t33\t33\t33\t33\nGid:\t33\t33\t33\t33\nCapPrm:\t0000000000000000\nCapEff:\t0000000000000000\n' >"$tmp/want"
+	cmp -s "$tmp/out" "$tmp/want" || { fail "/proc/self/status: $(cat "$tmp/out")"; return; }
+	pass
+}
+
+c_user_denied() {
+	name="--user 1000: writing a root-owned 0644 file is EACCES, chown is EPERM"
+	sk --user 1000 /bin/busybox sh -c 'echo x >>/etc/passwd; echo "write $?"; chown 1000 /etc/passwd; echo "chown $?"'
+	expect_out_has "write 1" && expect_out_has "chown 1" && expect_err_has "Permission denied" &&
+		expect_err_has "Operation not permitted" && pass
+}
+
+c_user_volume() {
+	name="--user 1000:1000 on a -v volume: new files and directories are the user's on the host too, and writable again"
+	[ "$(id -u)" = 0 ] || { skip "QEMU does not run as root: the host keeps files as its own user"; return; }
+	rm -rf "$tmp/uvol" && mkdir -p "$tmp/uvol" && chmod 777 "$tmp/uvol" || return
+	sk --user 1000:1000 -v "$tmp/uvol:/vol" /bin/busybox sh -c 'echo x >/vol/f && echo y >>/vol/f && mkdir /vol/d && echo z >/vol/d/g'
+	expect_status 0 || return
+	[ "$(stat -c %u:%g "$tmp/uvol/f" "$tmp/uvol/d" "$tmp/uvol/d/g" | tr '\n' ' ')" = "1000:1000 1000:1000 1000:1000 " ] ||
+		{ fail "owners on the host: $(stat -c '%n %u:%g' "$tmp/uvol/f" "$tmp/uvol/d" "$tmp/uvol/d/g" | tr '\n' ' ')"; return; }
+	[ "$(cat "$tmp/uvol/f")" = "$(printf 'x\ny')" ] || { fail "the file holds '$(cat "$tmp/uvol/f")'"; return; }
+	pass
+}
+
+c_user_errors() {
+	name="--user: an unknown user or group is 125 with one line; a malformed one is refused before booting"
+	sk --user nosuchuser /usr/bin/id
+	expect_status 125 || return
+	expect_err_has "--user nosuchuser: no such user in the guest's /etc/passwd" || return
+	sk --user www-data:nosuchgroup /usr/bin/id
+	expect_status 125 || return
+	expect_err_has "no such group" || return
+	dry --user 'a:b:c' /bin/true
+	[ "$st" -eq 125 ] || { fail "--user a:b:c: exit status $st, expected 125"; return; }
+	[ ! -e "$tmp/qemu.args" ] || { fail "--user a:b:c: QEMU was started"; return; }
+	dry --user=33:4 /bin/true
+	grep -q 'user=33:4' "$tmp/qemu.args" || { fail "the kernel command line lacks user=33:4"; return; }
+	pass
+}
+
 c_mem_refused() {
 	name="--mem too small for the root: refused before booting, exit 125, one line naming the size needed"
 	mkdir -p "$tmp/big" && head -c 40000000 /dev/zero >"$tmp/big/blob" || return
@@ -396,7 +451,7 @@ c_pack_input() {
 
 CASES_ALL="c_live_rootfs c_volume_off c_volume_args c_volume_iso c_volume_errors c_volume_boot c_path_ls c_shebang_perl c_shebang_env
 c_python c_no_runtime_libs c_python_script c_perl c_lua c_ruby c_tcl c_node
-c_passwd c_mem_refused c_mem_default c_add_broken c_pack_cache c_pack_input"
+c_passwd c_user_id c_user_denied c_user_volume c_user_errors c_mem_refused c_mem_default c_add_broken c_pack_cache c_pack_input"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose
