@@ -83,6 +83,22 @@ static const struct file_ops random_ops = { .read = random_read, .write = sink_w
 
 #define MKDEV(ma, mi) (((u64)(ma) << 8) | (mi))
 
+/* /dev/shm: a tmpfs, mode 1777, as every Linux system has for POSIX shared memory and named semaphores
+ * (shm_open, sem_open: glibc looks for a tmpfs there; PostgreSQL's default dynamic_shared_memory_type=posix).
+ * It costs nothing until a program writes there. */
+static void devfs_mount_shm(void)
+{
+    struct super_block *sb;
+    if (tmpfs_type.mount("tmpfs", "mode=1777", 0, &sb))
+        panic("cannot create /dev/shm");
+    sb->flags |= SB_NOSUID;
+    kfree(sb->opts);
+    sb->opts = kstrdup(",nosuid,nodev");
+    ramfs_unlink(dev_dir(), "shm", false); /* a node packed in the initrd gives way */
+    if (vfs_mount_path("/dev/shm", sb))
+        panic("cannot mount /dev/shm");
+}
+
 void devfs_init(void)
 {
     devfs_add("null", 0666, MKDEV(1, 3), &null_ops, NULL);
@@ -100,4 +116,5 @@ void devfs_init(void)
         if (!ramfs_symlink(dev, links[i][0], links[i][1], &err))
             panic("cannot create /dev/%s", links[i][0]);
     }
+    devfs_mount_shm();
 }

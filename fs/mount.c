@@ -218,6 +218,25 @@ static int tmpfs_mount(const char *source, const char *data, unsigned flags, str
 const struct fs_type tmpfs_type = { "tmpfs", tmpfs_mount };
 
 /* Moves a mounted filesystem to path (a live root takes /dev and /proc along: fs/mount_boot.c). */
+/* Mounts on top of sb's own directories (/dev/shm on /dev) follow it to the end of the table, so that
+ * /proc/mounts lists every mount after the one it sits on, as Linux does. */
+static void table_follow(struct super_block *sb)
+{
+    int n = nmounts;
+    for (int i = 0; i < n;) {
+        struct super_block *m = mounts[i];
+        if (m != sb && m->covered && m->covered->sb == sb) {
+            for (int j = i; j + 1 < nmounts; j++)
+                mounts[j] = mounts[j + 1];
+            mounts[nmounts - 1] = m;
+            n--;
+            table_follow(m);
+        } else {
+            i++;
+        }
+    }
+}
+
 int vfs_move_mount(struct super_block *sb, const char *path)
 {
     if (sb->covered) {
@@ -232,7 +251,10 @@ int vfs_move_mount(struct super_block *sb, const char *path)
                 break;
             }
     }
-    return vfs_mount_path(path, sb);
+    int rc = vfs_mount_path(path, sb);
+    if (!rc)
+        table_follow(sb);
+    return rc;
 }
 
 /* The first mounted filesystem of a type ("proc", "devtmpfs"), or NULL. */
