@@ -275,6 +275,7 @@ static int gen_status(struct proc *p, char *buf, size_t size)
     OUT("CapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\nCapBnd:\t%016lx\nCapAmb:\t%016lx\n", c->cap_inh,
         c->cap_prm, c->cap_eff, c->cap_bnd, c->cap_amb);
     OUT("NoNewPrivs:\t%d\nSeccomp:\t0\nCpus_allowed:\t1\nCpus_allowed_list:\t0\n", c->no_new_privs);
+    OUT("voluntary_ctxt_switches:\t%lu\nnonvoluntary_ctxt_switches:\t%lu\n", leader(p)->nvcsw, leader(p)->nivcsw);
     return (int)n;
 }
 

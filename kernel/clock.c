@@ -138,7 +138,7 @@ u64 clock_sleep_ns(u64 ns)
     for (u64 now = clock_monotonic_ns(); now < end; now = clock_monotonic_ns()) {
         if (signal_pending())
             return end - now;
-        sched_wait(end - now);
+        sched_wait_signal(end - now);
     }
     return 0;
 }

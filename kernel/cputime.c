@@ -77,6 +77,9 @@ void acct_task_exit(struct task *t)
     t->proc->dead_utime_tsc += t->utime_tsc;
     t->proc->dead_stime_tsc += t->stime_tsc;
     t->utime_tsc = t->stime_tsc = 0;
+    t->proc->dead_nvcsw += t->nvcsw;
+    t->proc->dead_nivcsw += t->nivcsw;
+    t->nvcsw = t->nivcsw = 0;
 }
 
 /* The parent collects a child: the child's time and its children's become the parent's children's time. */
@@ -84,6 +87,8 @@ void acct_reap(struct proc *parent, struct proc *child)
 {
     parent->cutime_tsc += child->dead_utime_tsc + child->cutime_tsc;
     parent->cstime_tsc += child->dead_stime_tsc + child->cstime_tsc;
+    parent->c_nvcsw += child->dead_nvcsw + child->c_nvcsw;
+    parent->c_nivcsw += child->dead_nivcsw + child->c_nivcsw;
 }
 
 /* Every process's time since boot, the collected ones included (they live on in their reapers' children's

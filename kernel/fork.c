@@ -259,7 +259,7 @@ long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls, struct pidfd_r
         pidfd_commit(pidfd, pid);
     if (flags & CLONE_VFORK)
         while (!p->vfork_done && !signal_pending())
-            sched_wait(~0ull);
+            sched_wait_on(~0ull, current->proc); /* the child's exec or end kicks its parent */
     return pid;
 }
 
@@ -305,12 +305,17 @@ static noreturn void proc_end(int code, int sig)
     vm_activate(NULL);
     vm_space_put(p->vm);
     p->vm = NULL;
+    struct proc *init = proc_by_pid(1);
+    bool orphans = false;
     for (struct proc *c = proc_list; c; c = c->next_proc) {
         if (c->parent == p) {
-            c->parent = proc_by_pid(1); /* orphans go to the first process, as to init */
+            c->parent = init; /* orphans go to the first process, as to init */
             c->ppid = 1;
+            orphans = true;
         }
     }
+    if (orphans)
+        sched_kick_chan(init); /* a zombie among them is for its wait4 now */
     p->exit_code = code;
     p->term_sig = sig;
     p->zombie = true;

@@ -132,6 +132,8 @@ struct proc {
     struct rlimit64 rlimits[RLIM_NLIMITS];
     u64 dead_utime_tsc, dead_stime_tsc; /* CPU time of its ended threads (kernel/cputime.c) */
     u64 cutime_tsc, cstime_tsc;     /* of the children it collected, theirs included */
+    u64 dead_nvcsw, dead_nivcsw;    /* context switches of its ended threads (getrusage) */
+    u64 c_nvcsw, c_nivcsw;          /* of the children it collected, theirs included */
     u64 start_ns;                   /* monotonic time it was created (/proc/PID/stat starttime) */
     struct ptimer *ptimers;         /* timer_create (syscalls/timer.c) */
     struct ktimer itimer_cpu[2];    /* ITIMER_VIRTUAL, ITIMER_PROF (syscalls/itimer.c) */
@@ -179,6 +181,7 @@ struct task {
     char comm[16];                  /* prctl(PR_SET_NAME) */
     u64 utime_tsc, stime_tsc;       /* CPU time it used, in TSC ticks (kernel/cputime.c) */
     u64 acct_mark;                  /* TSC of the last user/kernel boundary or switch-in */
+    u64 nvcsw, nivcsw;              /* switches away while waiting (voluntary) and while runnable (preempted) */
     bool uaccess_kernel;            /* file_kernel_read/write: copy_*_user also takes kernel buffers */
     u64 rseq_addr;                  /* rseq(2): its struct rseq (0: none), length and signature */
     u32 rseq_len, rseq_sig;
@@ -198,6 +201,8 @@ void schedule(void);                     /* run another task if one is runnable 
 void sched_add(struct task *t);
 void sched_wait(u64 ns);                 /* block up to ns (~0: until woken), letting other tasks run */
 void sched_wait_key(u64 ns, u64 key);    /* the same, woken only by sched_wake (futexes) */
+void sched_wait_signal(u64 ns);          /* the same, woken only by a signal or sched_wake (pause, sleeps) */
+void sched_wait_on(u64 ns, const void *chan); /* the same, woken by chan's kicks, not by other I/O */
 void sched_kick_io(void);                /* I/O happened: I/O waiters re-check */
 void sched_wake_io_waiters(void);        /* the same without counting an I/O event (any interrupt) */
 u64 sched_io_events(void);               /* how many sched_kick_io calls so far (edge-triggered epoll) */

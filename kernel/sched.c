@@ -255,7 +255,9 @@ void schedule(void)
     acct_charge(false);
     acct_load_update();
     struct task *next;
+    bool waits = current->state == TASK_BLOCKED, halted = false;
     while (!(next = pick_next())) {
+        halted = true;
         if (net_idle())
             continue; /* packets to ourselves were delivered: their receivers may run now */
         /* Every task waits: halt until an interrupt (which wakes I/O waiters) or the next deadline. */
@@ -263,6 +265,12 @@ void schedule(void)
         irq_wait(d == ~0ull ? ~0ull : d > now ? MIN(d - now, 50000000ull) : 0);
         idle_tsc += rdtsc_now() - t0;
     }
+    /* getrusage's switches: away while it waits (the CPU halting counts: Linux switches to its idle task),
+     * or at the end of a slice while it could go on (involuntary) */
+    if (waits && (halted || next != current))
+        current->nvcsw++;
+    else if (next != current && current->state == TASK_RUNNABLE)
+        current->nivcsw++;
     if (next == current) {
         acct_resume(); /* a halt in between was nobody's time */
         return;
@@ -387,7 +395,7 @@ u64 sched_io_events(void)
 
 /* Blocks the current task for up to ns (~0: without limit) or until sched_wake, a signal, or (for an I/O
  * wait, key 0) any I/O event; callers re-check what they wait for. */
-static void wait_on(u64 ns, u64 key, const void *chan)
+static void wait_in(u64 ns, u64 key, const void *chan, struct task **queue)
 {
     if (signal_pending())
         return;
@@ -396,13 +404,19 @@ static void wait_on(u64 ns, u64 key, const void *chan)
     current->wait_key = key;
     current->wait_chan = chan;
     current->woken = false;
-    wq_add(current, wq_for(key, chan));
+    if (queue)
+        wq_add(current, queue);
     set_blocked(current);
     schedule();
     set_runnable(current);
     wq_del(current);
     current->wait_key = 0;
     current->wait_chan = NULL;
+}
+
+static void wait_on(u64 ns, u64 key, const void *chan)
+{
+    wait_in(ns, key, chan, wq_for(key, chan));
 }
 
 void sched_wait_key(u64 ns, u64 key)
@@ -413,6 +427,20 @@ void sched_wait_key(u64 ns, u64 key)
 void sched_wait(u64 ns)
 {
     wait_on(ns, 0, NULL);
+}
+
+/* On no queue at all: only a signal for this task (sched_interrupt), sched_wake or the deadline ends it. What
+ * pause, sigsuspend and nanosleep wait for; on the any-event queue every interrupt woke them all, so a few
+ * hundred sleeping processes took every tick's worth of switches (a fork bomb of pause()rs crawled). */
+void sched_wait_signal(u64 ns)
+{
+    wait_in(ns, 0, NULL, NULL);
+}
+
+/* Woken by sched_kick_chan(chan) (and signals, the deadline), not by every other I/O event. */
+void sched_wait_on(u64 ns, const void *chan)
+{
+    wait_on(ns, 0, chan);
 }
 
 /* One wait for "the other end" of a pipe or an eventfd: 0 when the caller should look again, EAGAIN for a

@@ -173,7 +173,7 @@ void signal_notify_parent(struct proc *p, int code, int status)
         struct k_siginfo info = { .signo = SIGCHLD, .code = code, .pid = p->pid, .value = (u64)status };
         signal_send_info(pt, &info, false);
     }
-    sched_kick_io();
+    sched_kick_chan(pp); /* its wait4 and vfork waits, and every poller (pidfds) */
 }
 
 /* SIGCONT, whatever its action: pending stops are discarded and a stopped process runs again. */

@@ -109,7 +109,7 @@ static long do_execveat(int dirfd, const char *upath, char *const *uargv, char *
     if (!rc) {
         after_exec(p);
         p->vfork_done = true; /* a vfork parent goes on */
-        sched_kick_io();
+        sched_kick_chan(p->parent);
     }
     kfree(argv);
     kfree(envp);

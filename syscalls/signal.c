@@ -216,7 +216,7 @@ SYSCALL(rt_sigreturn)
 static long wait_for_signal(void)
 {
     while (!signal_pending())
-        sched_wait(~0ull);
+        sched_wait_signal(~0ull);
     return -EINTR;
 }
 

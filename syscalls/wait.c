@@ -88,7 +88,7 @@ static long wait_common(int idtype, int id, u32 options, struct wait_result *res
             return 0;
         if (signal_pending())
             return -EINTR;
-        sched_wait(~0ull); /* a child's end, stop or continue kicks every waiter */
+        sched_wait_on(~0ull, current->proc); /* a child's end, stop or continue kicks its parent (signal_notify_parent) */
     }
 }
 
