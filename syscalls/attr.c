@@ -6,7 +6,7 @@
 static long fd_inode(int fd, struct inode **out)
 {
     struct file *f = fd_file(fd);
-    if (!f)
+    if (!f || (f->flags & O_PATH)) /* an O_PATH descriptor changes nothing (Linux: EBADF) */
         return -EBADF;
     if (!f->inode)
         return -EBADF; /* the console: nothing to change */
@@ -194,7 +194,7 @@ SYSCALL(truncate)
 SYSCALL(ftruncate)
 {
     struct file *f = fd_file((int)a0);
-    if (!f)
+    if (!f || (f->flags & O_PATH))
         return -EBADF;
     if (!f->inode || (f->flags & O_ACCMODE) == O_RDONLY || !S_ISREG(f->inode->mode))
         return -EINVAL;
@@ -204,7 +204,7 @@ SYSCALL(ftruncate)
 static long do_fsync(int fd, bool datasync)
 {
     struct file *f = fd_file(fd);
-    if (!f)
+    if (!f || (f->flags & O_PATH))
         return -EBADF;
     return f->inode ? vfs_fsync(f->inode, datasync) : 0;
 }

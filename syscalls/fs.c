@@ -4,7 +4,9 @@
 
 #define O_LARGEFILE 0100000
 #define OPEN_KEEP (O_ACCMODE | O_APPEND | O_NONBLOCK | O_DIRECTORY | O_NOFOLLOW | O_PATH | 020000 | 040000 | \
-                   01000000 | 04000000 /* O_ASYNC O_DIRECT O_NOATIME O_DSYNC|O_SYNC */)
+                   01000000 | 010000 | 04000000 /* O_ASYNC O_DIRECT O_NOATIME O_DSYNC, O_SYNC (with O_DSYNC) */)
+/* An O_PATH descriptor keeps only these (F_GETFL shows them): no access mode, no O_LARGEFILE */
+#define OPEN_PATH_KEEP (O_PATH | O_DIRECTORY | O_NOFOLLOW)
 
 static long open_existing(struct walk *w, u32 flags)
 {
@@ -81,6 +83,8 @@ static long open_tmpfile(int dirfd, const char *upath, u32 flags, u32 mode)
 
 static long do_openat(int dirfd, const char *upath, u32 flags, u32 mode)
 {
+    if ((flags & (O_CREAT | O_DIRECTORY)) == (O_CREAT | O_DIRECTORY))
+        return -EINVAL; /* as Linux since 6.4: "create a directory" is mkdir's, not open's */
     if ((flags & O_TMPFILE) == O_TMPFILE)
         return open_tmpfile(dirfd, upath, flags, mode);
     char *kpath = kmalloc(PATH_MAX);
@@ -106,7 +110,8 @@ static long do_openat(int dirfd, const char *upath, u32 flags, u32 mode)
         return rc;
     }
     int err;
-    struct file *f = file_open(w.node, (flags & OPEN_KEEP) | O_LARGEFILE, &err);
+    u32 keep = (flags & O_PATH) ? flags & OPEN_PATH_KEEP : (flags & OPEN_KEEP) | O_LARGEFILE;
+    struct file *f = file_open(w.node, keep, &err);
     if (!f)
         return err; /* ENOMEM, or the open op's own error (a FIFO: ENXIO, EDEADLK, EINTR) */
     f->path = vfs_walk_path(&w);
