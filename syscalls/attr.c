@@ -181,6 +181,9 @@ static long do_truncate(struct inode *ino, i64 len)
         return -EISDIR;
     if (!S_ISREG(ino->mode))
         return -EINVAL;
+    long sealed = seals_check_size(ino, (u64)len);
+    if (sealed)
+        return sealed;
     return vfs_truncate(ino, (u64)len);
 }
 

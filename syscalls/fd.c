@@ -55,6 +55,9 @@ static long fsize_cap(struct file *f, u64 pos, u64 count)
         return (long)count;
     if (f->flags & O_APPEND)
         pos = f->inode->size;
+    long sealed = seals_check_write(f->inode, pos, count);
+    if (sealed)
+        return sealed;
     u64 lim = current->proc->rlimits[RLIMIT_FSIZE].cur;
     if (count && pos >= lim) {
         signal_send(current, SIGXFSZ);
@@ -375,6 +378,14 @@ SYSCALL(fcntl)
     case F_OFD_SETLK:
     case F_OFD_SETLKW:
         return fcntl_lock(f, cmd, (void *)a2);
+    case 1031: /* F_SETPIPE_SZ */
+    case 1032: /* F_GETPIPE_SZ */
+        return pipe_fcntl_size(f, cmd == 1031, a2);
+    case 1033: /* F_ADD_SEALS */
+    case 1034: { /* F_GET_SEALS */
+        bool handled;
+        return seals_fcntl(f, cmd, a2, &handled);
+    }
     default:
         return fasync_fcntl(f, cmd, a2); /* F_SETOWN, F_SETSIG, ... (syscalls/fasync.c); EINVAL for the rest */
     }

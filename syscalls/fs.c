@@ -149,8 +149,7 @@ SYSCALL(creat)
 #define MFD_EXEC 0x10
 #define MFD_NAME_MAX 249 /* NAME_MAX less "memfd:" */
 
-/* memfd_create: an unnamed RAM file, read-write. File seals (F_ADD_SEALS) are not implemented: fcntl
- * refuses them, so MFD_ALLOW_SEALING is accepted but no seal can be added. */
+/* memfd_create: an unnamed RAM file, read-write; with MFD_ALLOW_SEALING it takes seals (syscalls/seals.c). */
 SYSCALL(memfd_create) /* (name, flags) */
 {
     u32 flags = (u32)a1;
@@ -167,7 +166,10 @@ SYSCALL(memfd_create) /* (name, flags) */
     if (n < 0)
         return n;
     u32 mode = (flags & MFD_NOEXEC_SEAL) ? 0666 : 0777;
-    return open_unnamed(mode, O_RDWR | O_LARGEFILE, flags & MFD_CLOEXEC, NULL, name);
+    long fd = open_unnamed(mode, O_RDWR | O_LARGEFILE, flags & MFD_CLOEXEC, NULL, name);
+    if (fd >= 0)
+        seals_init_memfd(fd_file((int)fd)->inode, flags & MFD_ALLOW_SEALING, flags & MFD_NOEXEC_SEAL);
+    return fd;
 }
 
 /* The new name for mkdir and mknod: its directory and last component in *w (EEXIST when it is taken). */

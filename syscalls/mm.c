@@ -55,7 +55,7 @@ static long check_file_map(struct file *f, u32 type, u32 prot)
         return -EACCES;
     if (!f->inode || !S_ISREG(f->inode->mode))
         return -ENODEV;
-    return 0;
+    return seals_check_map(f->inode, type != MAP_PRIVATE, prot & PROT_WRITE);
 }
 
 /* MAP_SHARED|MAP_ANONYMOUS: the pages must outlive fork's copy of the page tables and stay the same pages in
