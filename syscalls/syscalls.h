@@ -42,6 +42,13 @@ long seals_check_write(struct inode *ino, u64 pos, u64 count);
 long seals_check_size(struct inode *ino, u64 size);
 long seals_check_map(struct inode *ino, bool shared, bool writable);
 
+/* mmap/madvise/mprotect flags (syscalls/mmflags.c). */
+u64 mm_find_32bit(struct vm_space *vs, u64 len);
+void mm_populate(struct vm_space *vs, u64 start, u64 end, bool write);
+void mm_mark(struct vm_space *vs, u64 start, u64 len, u32 flags);  /* adds flags to the areas of a new mapping */
+long mm_madvise(struct vm_space *vs, u64 start, u64 len, int advice, bool *handled);
+long mm_mprotect_check(struct vm_space *vs, u64 start, u64 len, u32 prot);
+
 /* A process's resource usage as struct rusage at u (syscalls/sys.c): 0 or -EFAULT. */
 #define RUSAGE_SELF 0
 #define RUSAGE_CHILDREN (-1)

@@ -155,8 +155,9 @@ static void ofdlocks(void)
 static void leases_dups(void)
 {
     int fd = SYS(SYS_open, "o", O_RDONLY);
-    struct rlimit old, low = { 10, 10 };
+    struct rlimit old, low;
     getrlimit(RLIMIT_NOFILE, &old);
+    low = (struct rlimit){ 10, old.rlim_max }; /* the soft limit only: a lowered hard limit would stay */
     setrlimit(RLIMIT_NOFILE, &low);
     T_ERR("fcntl F_DUPFD at RLIMIT_NOFILE", SYS(SYS_fcntl, fd, F_DUPFD, 10), EINVAL);
     T_OK("fcntl F_DUPFD just below RLIMIT_NOFILE", SYS(SYS_fcntl, fd, F_DUPFD, 9), 9);

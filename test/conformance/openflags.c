@@ -140,8 +140,9 @@ static void errors(void)
     if (r >= 0)
         close(r);
     /* EMFILE: the RLIMIT_NOFILE limit */
-    struct rlimit old, low = { 5, 5 };
+    struct rlimit old, low;
     getrlimit(RLIMIT_NOFILE, &old);
+    low = (struct rlimit){ 5, old.rlim_max }; /* the soft limit only: a lowered hard limit would stay */
     int fds[8], n = 0;
     setrlimit(RLIMIT_NOFILE, &low);
     while (n < 8 && (fds[n] = SYS(SYS_open, "f", O_RDONLY)) >= 0)
