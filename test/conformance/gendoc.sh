@@ -123,6 +123,7 @@ function coverage(   l, w, i, n, t, s, sc, pg, k, fm, fams, pl, np, a, b, ec, et
     # a check names its syscall first; its errno after "->"; flags anywhere in its name (whole words)
     for (i = 1; i <= ntap; i++) {
         s = tapl[i]; sc = s; sub(/ .*/, "", sc)
+        if (!(sc in page) && (sc in calls)) page[sc] = sc # a page named for a library call (recv, send)
         if (!(sc in page)) continue
         pg = page[sc]
         if (match(s, / -> E[A-Z0-9]+/)) {
