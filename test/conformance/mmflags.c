@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 #include <limits.h>
 #include <stdint.h>
+#include <sys/wait.h>
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
@@ -197,6 +198,23 @@ static void pipes(void)
     T_ERR("pipe2 O_NONBLOCK: a write past PIPE_BUF to a full pipe", SYS(SYS_write, p[1], big, PIPE_BUF + 1), EAGAIN);
     close(p[0]);
     close(p[1]);
+    /* a blocking write larger than the pipe returns when all of it is in (a reader drains it) */
+    static char huge[100000];
+    pipe(p);
+    pid_t c = fork();
+    if (c == 0) {
+        long t = 0, r;
+        close(p[1]);
+        while ((r = read(p[0], big, sizeof big)) > 0)
+            t += r;
+        _exit(t == sizeof huge ? 0 : 1);
+    }
+    close(p[0]);
+    T_OK("pipe2 a blocking write larger than the pipe completes", SYS(SYS_write, p[1], huge, sizeof huge), sizeof huge);
+    close(p[1]);
+    int st = 0;
+    waitpid(c, &st, 0);
+    T_TRUE("pipe2 a blocking write larger than the pipe: the reader got it all", WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
 int main(void)
