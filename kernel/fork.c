@@ -153,7 +153,6 @@ static void proc_discard(struct proc *p, bool share_vm)
         p->vm->refs--;
     inode_put(p->cwd);
     kfree(p->exe);
-    kfree(p->cmdline);
     kfree(p);
 }
 
@@ -182,7 +181,6 @@ static struct proc *proc_copy(struct proc *parent, bool share_vm)
     p->wait_report = WR_NONE;
     p->alarm_at = p->alarm_interval = 0; /* alarms are not inherited */
     p->exe = parent->exe ? kstrdup(parent->exe) : NULL;
-    p->cmdline = parent->cmdline ? kstrndup(parent->cmdline, parent->cmdline_len) : NULL;
     inode_get(p->cwd);
     p->fdt = fdtable_dup(parent->fdt);
     if (share_vm) {
@@ -357,6 +355,5 @@ void proc_reap(struct proc *z)
     if (*pp)
         *pp = z->next_proc;
     kfree(z->exe);
-    kfree(z->cmdline);
     kfree(z);
 }

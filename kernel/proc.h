@@ -123,8 +123,6 @@ struct proc {
     u32 umask;
     u32 persona;                    /* personality(2) */
     char *exe;                      /* absolute path of the running program */
-    char *cmdline;                  /* argv, NUL-separated, for /proc/self/cmdline */
-    size_t cmdline_len;
     struct k_sigaction sigactions[NSIG + 1];
     u64 sig_pending;                /* bit (sig - 1): what sigq holds, for the whole process */
     struct sigq *sigq;
