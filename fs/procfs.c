@@ -499,7 +499,9 @@ static int make_pid_dir(struct inode *proc, int pid)
         fd->refresh = refresh_fd_dir;
     }
     for (u32 i = 0; ok && i < ARRAY_SIZE(pid_files); i++) {
-        struct inode *ino = ramfs_new_inode(S_IFREG | 0444);
+        /* environ is its owner's alone (-r--------), as on Linux: it may hold secrets */
+        bool own = !strcmp(pid_files[i].name, "environ");
+        struct inode *ino = ramfs_new_inode(S_IFREG | (own ? 0400 : 0444));
         ok = ino && !ramfs_link(d, pid_files[i].name, ino);
         if (ino && !ok) {
             inode_get(ino);

@@ -49,6 +49,9 @@ int main(int argc, char **argv)
     n = slurp("/proc/self/environ", got, sizeof got);
     T_EQ("read /proc/self/environ: the length of envp's strings", n, elen);
     T_TRUE("read /proc/self/environ: envp's strings", n == elen && !memcmp(got, want, elen));
+    struct stat st;
+    T_OK("stat /proc/self/environ", stat("/proc/self/environ", &st), 0);
+    T_EQ("stat /proc/self/environ: its owner's alone (0400)", st.st_mode & 07777, 0400);
 
     /* a child sees the same; its own rewrite shows in its cmdline only */
     int ready[2], go[2];
