@@ -275,7 +275,7 @@ static noreturn void proc_end(int code, int sig)
         klog("skiff: program exited with status %d\n", status);
         vfs_sync_all();
         if (deadline_hit && sig == SIGKILL) {
-            proc_diag("skiff: timed out after %s seconds\n", boot_arg("deadline"));
+            proc_diag("skiff: timed out after %s seconds%s\n", boot_arg("deadline"), deadline_note);
             status = 124; /* as `timeout` and tools/skiff --timeout say it */
         } /* shared mappings of host files, its own and any other process's, reach the host */
         console_flush();

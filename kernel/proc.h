@@ -241,6 +241,7 @@ int id_alloc(void);                           /* a new pid/tid */
 struct proc *proc_by_pid(int pid);
 extern u64 deadline_ns;     /* `deadline=S`: when the first process is killed (0: never); sched.c */
 extern bool deadline_hit;
+extern char deadline_note[];                 /* what the first process was doing then: " (it was ...)" */
 struct task *proc_first_task(struct proc *p);
 u64 threads_max(void);                        /* kernel.threads-max, from memory as Linux sizes it */
 long task_limit_check(void);                  /* -EAGAIN when no task may be created (fork, clone) */
