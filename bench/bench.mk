@@ -15,7 +15,8 @@ BENCH_FILES := $(BENCH_BIN)/hello $(BENCH_BIN)/bootinfo $(BENCH_BIN)/linit $(BEN
 
 bench-deps: deps-build deps-run deps-iso
 	@$(NEED) busybox-static:/bin/busybox sqlite3:/usr/bin/sqlite3 lua5.4:/usr/bin/lua5.4 \
-	    python3-minimal:/usr/bin/python3 gzip:/usr/bin/gzip xz-utils:xz linux-image-amd64:/vmlinuz
+	    python3-minimal:/usr/bin/python3 gzip:/usr/bin/gzip xz-utils:xz linux-image-amd64:/vmlinuz \
+	    nginx-light:/usr/sbin/nginx apache2-utils:ab curl:curl
 
 bench-build: bench-deps kernel pack iso $(BENCH_FILES)
 
