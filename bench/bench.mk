@@ -11,11 +11,12 @@ BENCH_FILES := $(BENCH_BIN)/hello $(BENCH_BIN)/bootinfo $(BENCH_BIN)/linit $(BEN
                $(BENCH_BIN)/hello-dyn $(BENCH_BIN)/tstamp $(BENCH_BIN)/floor.bin $(BENCH_BIN)/filebench \
                $(BENCH_OUT)/vmlinux
 
-.PHONY: bench bench-smoke bench-deps bench-build
+.PHONY: bench bench-smoke bench-deps bench-build soak soak-deps
 
 bench-deps: deps-build deps-run deps-iso
 	@$(NEED) busybox-static:/bin/busybox sqlite3:/usr/bin/sqlite3 lua5.4:/usr/bin/lua5.4 \
-	    python3-minimal:/usr/bin/python3 gzip:/usr/bin/gzip xz-utils:xz linux-image-amd64:/vmlinuz
+	    python3-minimal:/usr/bin/python3 gzip:/usr/bin/gzip xz-utils:xz linux-image-amd64:/vmlinuz \
+	    nginx-light:/usr/sbin/nginx apache2-utils:ab curl:curl
 
 bench-build: bench-deps kernel pack iso $(BENCH_FILES)
 
@@ -47,3 +48,12 @@ $(BENCH_BIN)/floor.bin: bench/src/floor.asm | bench-deps
 $(BENCH_OUT)/vmlinux: $(wildcard /vmlinuz) bench/extract-vmlinux.sh | bench-deps
 	@mkdir -p $(BENCH_OUT)
 	sh bench/extract-vmlinux.sh /vmlinuz $@
+
+# `make soak` (issue 15, not in make test): SOAK_N nginx requests and SOAK_N redis operations against one skiff
+# guest, 0 errors, its free memory flat (bench/soak.sh; SOAK_N=20000 for a quick try)
+soak-deps: deps-build deps-run
+	@$(NEED) busybox-static:/bin/busybox nginx-light:/usr/sbin/nginx apache2-utils:ab curl:curl \
+	    redis-server:/usr/bin/redis-server redis-tools:/usr/bin/redis-benchmark python3-minimal:/usr/bin/python3
+
+soak: soak-deps kernel pack
+	sh bench/soak.sh

@@ -79,6 +79,13 @@ pack.ffmpeg.rate|  the same as a rate|MB/s|1||skiff ≥ 200 MB/s
 pack.ffmpeg.cli|skiff only: `tools/skiff run --no-cache /usr/bin/ffmpeg -version` up to QEMU's start (a fake QEMU)|ms|1||skiff < 5000 ms
 pack.ffmpeg.cli.old|  the same with the shell packer before tools/pack (readelf, find, cpio; one run)|ms|1||
 pack.python3.cli|skiff only (smoke runs): `tools/skiff run --no-cache python3 -c pass` up to QEMU's start|ms|1||
+#nginx under load (issue 15): Debian's nginx in the guest, one worker, a static 4 KiB page; ab on the host through QEMU's user-mode network and a forwarded port; per boot, median over boots
+net.nginx.short.rps|short connections (a TCP connection per request): requests per second|req/s|1||
+net.nginx.short.p99|  the same: 99th percentile of the request time (ab, whole ms)|ms|1||skiff ≤ Linux
+net.nginx.short.errors|  the same: requests not completed, failed or not 2xx (per run; the facts list them)|count|1||0
+net.nginx.keep.rps|keep-alive (ab -k): requests per second|req/s|1||
+net.nginx.keep.p99|  the same: 99th percentile of the request time|ms|1||skiff ≤ Linux
+net.nginx.keep.errors|  the same: requests not completed, failed or not 2xx|count|1||0
 #Memory (smallest -m that still runs the program correctly, bisection)
 mem.hello|static hello|MiB|1||skiff ≤ 4 MiB
 mem.dynhello|dynamic hello|MiB|1||
@@ -136,7 +143,7 @@ mem_note() { cat "$W/mem.txt" "$W/notes.txt" 2>/dev/null | awk -v k="$1" -v s="$
 	echo "| machine | |"
 	echo "| --- | --- |"
 	for f in date cpu cores host_mem_mb host loadavg_start host_load qemu accel cpu_model machine skiff_qemu_extra \
-		guest_mem linux_kernel linux_cmdline linux_9p cli_live_rootfs programs vdso_skiff vdso_linux kvm_skiff kvm_linux \
+		guest_mem linux_kernel linux_cmdline linux_9p cli_live_rootfs programs net net_errors vdso_skiff vdso_linux kvm_skiff kvm_linux \
 		skiff_commit skiff_elf_sha256 mode bench_seconds; do
 		v=$(fact "$f")
 		[ -n "$v" ] && echo "| $f | $v |"

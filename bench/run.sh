@@ -29,9 +29,11 @@ LINUX_CMDLINE="console=ttyS0 quiet panic=-1"
 if [ "$MODE" = smoke ]; then
 	W=$B/smoke OUT=$W REPS=${BENCH_REPS:-1} SYS_REPS=1 PROG_REPS=1
 	SYS_SCALE=0.01 SCALE_MAX=10 SQL_ROWS=1000 LUA_N=10000 GZ_MB=1 VOL_SCALE=0.01
+	NET_SHORT_N=100 NET_KEEP_N=200 NET_C=5
 else
 	W=$B/run OUT=bench/results REPS=${BENCH_REPS:-5} SYS_REPS=3 PROG_REPS=3
 	SYS_SCALE=0.25 SCALE_MAX=10000 SQL_ROWS=100000 LUA_N=3000000 GZ_MB=20 VOL_SCALE=1
+	NET_SHORT_N=${BENCH_NET_SHORT_N:-5000} NET_KEEP_N=${BENCH_NET_KEEP_N:-20000} NET_C=${BENCH_NET_C:-10}
 fi
 SYS_INNER=5 # repetitions inside one sysbench run
 
@@ -272,6 +274,8 @@ build_initrds() {
 # issue 10: 9P volumes and the packed / live root (build_p9_initrds, step_vol, step_cli)
 . bench/volumes.sh
 . bench/pack.sh
+# issue 15: nginx under ab over the user-mode network (build_net_initrds, step_net)
+. bench/net.sh
 
 # ------------------------------------------------------------------ the machine
 facts() {
@@ -589,6 +593,7 @@ note "programs";   step_programs
 note "volumes";    step_vol
 note "cli";        [ "$MODE" = full ] && step_cli
 note "pack";       step_pack
+note "nginx";      step_net
 note "memory";     step_mem
 note "kvm";        [ "$MODE" = full ] && step_kvm
 step_sizes

@@ -15,12 +15,13 @@ LKVER=$(basename "$(readlink -f /vmlinuz)")
 LKVER=${LKVER#vmlinuz-}
 LMODS=/lib/modules/$LKVER
 
-# p9_modules: the modules 9P needs on Debian's kernel (virtio_pci, 9pnet_virtio, 9p and what modules.dep says
-# they depend on), one path relative to $LMODS a line, each after what it needs. A module built into the kernel
-# (modules.builtin) is left out. Fails with a reason on stderr when one is nowhere.
+# p9_modules [MODULE...]: the modules 9P needs on Debian's kernel (virtio_pci, 9pnet_virtio, 9p; or the MODULEs
+# given, e.g. virtio_net for bench/net.sh) and what modules.dep says they depend on, one path relative to $LMODS a
+# line, each after what it needs. A module built into the kernel (modules.builtin) is left out. Fails with a
+# reason on stderr when one is nowhere.
 p9_modules() {
 	[ -r "$LMODS/modules.dep" ] || { echo "no $LMODS/modules.dep (kernel $LKVER)" >&2; return 1; }
-	for pm_t in virtio_pci 9pnet_virtio 9p; do
+	for pm_t in ${*:-virtio_pci 9pnet_virtio 9p}; do
 		if pm_line=$(grep "/$pm_t\.ko[.a-z]*:" "$LMODS/modules.dep"); then
 			# modules.dep lists the dependencies nearest first: the last one is loaded first
 			for pm_d in ${pm_line#*:}; do echo "$pm_d"; done | awk '{ l[NR] = $0 } END { for (i = NR; i > 0; i--) print l[i] }'
@@ -32,22 +33,30 @@ p9_modules() {
 	done | awk '!seen[$0]++'
 }
 
+# linux_mods DIR LIST [MODULE...]: p9_modules' modules (uncompressed) into DIR/lib/modules, their load order in
+# DIR/LIST, for busybox insmod
+linux_mods() {
+	lm_d=$1 lm_f=$2
+	shift 2
+	lm_list=$(p9_modules "$@") || return 1
+	mkdir -p "$lm_d/lib/modules"
+	: >"$lm_d/$lm_f"
+	for lm_m in $lm_list; do
+		lm_n=$(basename "$lm_m")
+		case $lm_n in
+		*.ko) cp "$LMODS/$lm_m" "$lm_d/lib/modules/$lm_n" ;;
+		*.ko.xz) lm_n=${lm_n%.xz}; xz -dc "$LMODS/$lm_m" >"$lm_d/lib/modules/$lm_n" ;;
+		*) echo "$lm_m: a compression busybox insmod may not read" >&2; return 1 ;;
+		esac || return 1
+		echo "$lm_n" >>"$lm_d/$lm_f"
+	done
+}
+
 # linux_p9_tree NAME: linux_tree plus the 9P modules (/lib/modules/*.ko, uncompressed), their load order in
 # /p9mods, the /p9run script and filebench. Fails (reason on stderr) when the kernel's modules are not there.
 linux_p9_tree() {
 	lp_d=$(linux_tree "$1") || return 1
-	lp_list=$(p9_modules) || return 1
-	mkdir -p "$lp_d/lib/modules"
-	: >"$lp_d/p9mods"
-	for lp_m in $lp_list; do
-		lp_n=$(basename "$lp_m")
-		case $lp_n in
-		*.ko) cp "$LMODS/$lp_m" "$lp_d/lib/modules/$lp_n" ;;
-		*.ko.xz) lp_n=${lp_n%.xz}; xz -dc "$LMODS/$lp_m" >"$lp_d/lib/modules/$lp_n" ;;
-		*) echo "$lp_m: a compression busybox insmod may not read" >&2; return 1 ;;
-		esac || return 1
-		echo "$lp_n" >>"$lp_d/p9mods"
-	done
+	linux_mods "$lp_d" p9mods || return 1
 	cat >"$lp_d/p9run" <<'EOF'
 #!/bin/sh
 # /p9run TAG DIR OPTS PROGRAM [ARGS...] (run by linit): load the 9P modules listed in /p9mods, mount the 9P share

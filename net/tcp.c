@@ -71,12 +71,34 @@ void tcp_free(struct tcp_pcb *pcb)
     kfree(pcb);
 }
 
+/* TIME-WAIT has nothing left to send (our FIN is acknowledged) and takes no more data (the peer's FIN came):
+ * it only answers a resent FIN. Its 128 KiB of buffers go at once, as Linux keeps only a small timewait record:
+ * a server closing hundreds of short connections a second holds them for 2*MSL (nginx without keep-alive took
+ * ~30 MB of a 128 MB guest). Bytes the socket's owner has not read yet stay until it reads them or closes. */
+static void tcp_shed_buffers(struct tcp_pcb *pcb)
+{
+    if (!pcb->sbuf_len) {
+        kfree(pcb->sbuf);
+        pcb->sbuf = NULL;
+        pcb->sbuf_head = 0;
+    }
+    if (!pcb->owned) {
+        pcb->rbuf_head = pcb->rbuf_len = 0;
+    }
+    if (!pcb->rbuf_len) {
+        kfree(pcb->rbuf);
+        pcb->rbuf = NULL;
+        pcb->rbuf_head = 0;
+    }
+}
+
 void tcp_set_state(struct tcp_pcb *pcb, enum tcp_state st)
 {
     pcb->state = st;
     if (st == TCP_TIME_WAIT) {
         pcb->rto_at = 0;
         pcb->close_at = tcp_now() + TCP_TIME_WAIT_NS;
+        tcp_shed_buffers(pcb);
     } else if (st == TCP_FIN_WAIT_2 && tcp_orphan(pcb)) {
         pcb->close_at = tcp_now() + TCP_FIN_WAIT_2_NS;
     }
@@ -376,6 +398,8 @@ void tcp_close(struct tcp_pcb *pcb)
         return;
     }
     pcb->rd_shut = true;
+    if (pcb->state == TCP_TIME_WAIT)
+        tcp_shed_buffers(pcb); /* nobody will read what is left */
     if (pcb->state == TCP_FIN_WAIT_2)
         pcb->close_at = tcp_now() + TCP_FIN_WAIT_2_NS;
     tcp_queue_fin(pcb);

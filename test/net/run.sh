@@ -217,6 +217,13 @@ t_loop_tcp() {
 	expect_status 0 && pass
 }
 
+t_timewait_mem() {
+	name="200 connections in TIME-WAIT hold no buffers (MemFree drop under 16 KiB each; issue 15)"
+	need_bin twmem || return
+	sk "$BIN/twmem" 200
+	expect_status 0 && pass
+}
+
 t_garbage() {
 	name="odd datagrams (empty, oversized, a flood, a closed port) leave the stack working"
 	need_bin netprobe || return
@@ -308,6 +315,7 @@ t_guest_to_host_udp
 t_sandbox
 t_loop_udp
 t_loop_tcp
+t_timewait_mem
 t_garbage
 t_python
 t_ipv6
