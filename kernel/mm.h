@@ -102,6 +102,8 @@ struct vm_space {
     u32 membarrier_regs;  /* membarrier's REGISTER_* commands made (syscalls/membarrier.c): fork copies them */
     struct vm_area *find_hint; /* the area vm_find found last (valid while find_gen is vm.c's area_gen) */
     u64 find_gen;
+    u64 rss, rss_file;    /* resident pages: user entries that hold a page (a file's: rss_file), as Linux's RSS */
+    u64 hiwater_rss;      /* the most rss ever was (VmHWM, getrusage's ru_maxrss) */
 };
 
 struct vm_space *vm_space_create(void);

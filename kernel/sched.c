@@ -19,11 +19,20 @@ static bool need_resched;
  * handlers too (a device's I/O wake-up, a timer's signal): on one CPU that is safe because the kernel runs
  * with interrupts off except in irq_wait; with SMP it needs the scheduler's lock. */
 static struct task *rq_head, *rq_tail;
+static int rq_len;
+
+/* How many tasks can run now (the running one included): the load average's sample. */
+int sched_nr_running(void)
+{
+    return rq_len;
+}
 
 static void rq_add(struct task *t)
 {
     if (t->on_rq)
         return;
+    acct_load_update(); /* the 5-second samples up to now saw the count before this change */
+    rq_len++;
     t->rq_next = NULL;
     t->rq_prev = rq_tail;
     if (rq_tail)
@@ -38,6 +47,8 @@ static void rq_del(struct task *t)
 {
     if (!t->on_rq)
         return;
+    acct_load_update();
+    rq_len--;
     if (t->rq_prev)
         t->rq_prev->rq_next = t->rq_next;
     else
