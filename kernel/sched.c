@@ -536,6 +536,10 @@ void timer_check_needed(void)
 
 void sched_preempt_point(struct regs *r)
 {
+    /* A sleeper whose time is up may run now: only a switch looked at deadlines, so a task that never made a
+     * syscall (a busy loop) kept every sleeper waiting for good. Cheap while no deadline has come. */
+    if (need_resched)
+        expire_waits();
     if (need_resched && sched_others_runnable())
         schedule();
     rseq_user_return(r);

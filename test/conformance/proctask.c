@@ -5,7 +5,7 @@
  * process, the peak resident set (ru_maxrss) of the process and of the children it collected, /proc/PID/stat's
  * minflt/cminflt/rss, /proc/PID/status's VmRSS/VmHWM. Orderings come from flags and thread states, never from
  * timing; CPU time is compared with the thread's own CPU clock. */
-/* covers: getrusage wait4 prctl */
+/* covers: getrusage wait4 prctl nanosleep */
 #include "tap.h"
 #include <dirent.h>
 #include <pthread.h>
@@ -400,8 +400,25 @@ static void test_loadavg(void)
     T_TRUE("proc /proc/uptime: uptime and idle time, both >= 0", n == 2 && up > 0 && idle >= 0);
 }
 
+/* A sleeper's time comes while another process spins without ever entering the kernel: the sleeper runs (skiff
+ * once looked at deadlines only when a task switched of its own accord, so this nanosleep never ended). */
+static void test_sleep_beside_spinner(void)
+{
+    pid_t c = fork();
+    if (c == 0) {
+        volatile unsigned long n = 0;
+        for (;;)
+            n++;
+    }
+    struct timespec ts = { 0, 50000000 };
+    T_OK("nanosleep 50 ms ends while another process spins without syscalls", nanosleep(&ts, NULL), 0);
+    kill(c, SIGKILL);
+    waitpid(c, NULL, 0);
+}
+
 int main(void)
 {
+    test_sleep_beside_spinner();
     test_threads();
     test_memory();
     test_loadavg();
