@@ -8,11 +8,14 @@
 #include "../kernel/mm.h"
 #include "../kernel/proc.h"
 
-#define PIPE_SIZE (64 * 1024)
+#define PIPE_SIZE (64 * 1024) /* a new pipe's capacity (F_SETPIPE_SZ changes it) */
+#define PIPE_MAX_SIZE (1024 * 1024) /* Linux's /proc/sys/fs/pipe-max-size default; skiff holds root to it too */
+#define PIPE_BUF 4096 /* writes up to this size are atomic: all of it or (non-blocking) EAGAIN */
 
 struct pipe {
     u8 *buf;
-    size_t head, len;          /* data is [head, head + len) modulo PIPE_SIZE */
+    size_t head, len;          /* data is [head, head + len) modulo cap */
+    size_t cap;                /* bytes the ring holds: a power-of-two number of pages */
     int readers, writers;
     struct inode *inode;       /* anonymous (no name, nlink 0), as Linux's pipefs: fstat and /proc/self/fd */
 };
@@ -33,10 +36,10 @@ static ssize_t pipe_read(struct file *f, void *ubuf, size_t n, u64 *off)
     }
     size_t done = 0;
     while (done < n && p->len) {
-        size_t c = MIN(MIN(n - done, p->len), PIPE_SIZE - p->head);
+        size_t c = MIN(MIN(n - done, p->len), p->cap - p->head);
         if (copy_to_user((u8 *)ubuf + done, p->buf + p->head, c))
             return done ? (ssize_t)done : -EFAULT;
-        p->head = (p->head + c) % PIPE_SIZE;
+        p->head = (p->head + c) % p->cap;
         p->len -= c;
         done += c;
     }
@@ -54,19 +57,26 @@ static ssize_t pipe_write(struct file *f, const void *ubuf, size_t n, u64 *off)
     }
     if (!n)
         return 0;
-    while (p->len == PIPE_SIZE) {
-        long rc = sched_wait_io_on(f->flags & O_NONBLOCK, "write to a full pipe", p);
-        if (rc)
-            return rc;
-        if (!p->readers) {
-            signal_send(current, SIGPIPE);
-            return -EPIPE;
-        }
-    }
+    /* Linux's pipe_write: a write of at most PIPE_BUF bytes goes in whole (it waits for room for all of it); a
+     * larger one goes in as room frees up. A blocking write returns when all of it is in; a non-blocking one
+     * with what fitted (EAGAIN if nothing did). A reader gone half way: what was written, with SIGPIPE. */
     size_t done = 0;
-    while (done < n && p->len < PIPE_SIZE) {
-        size_t tail = (p->head + p->len) % PIPE_SIZE;
-        size_t c = MIN(MIN(n - done, PIPE_SIZE - p->len), PIPE_SIZE - tail);
+    while (done < n) {
+        size_t room = p->cap - p->len;
+        if (!room || (n <= PIPE_BUF && room < n)) {
+            if (done)
+                sched_kick_chan(p); /* a reader can drain what is in already */
+            long rc = sched_wait_io_on(f->flags & O_NONBLOCK, "write to a full pipe", p);
+            if (rc)
+                return done ? (ssize_t)done : rc;
+            if (!p->readers) {
+                signal_send(current, SIGPIPE);
+                return done ? (ssize_t)done : -EPIPE;
+            }
+            continue;
+        }
+        size_t tail = (p->head + p->len) % p->cap;
+        size_t c = MIN(MIN(n - done, room), p->cap - tail);
         if (copy_from_user(p->buf + tail, (const u8 *)ubuf + done, c))
             return done ? (ssize_t)done : -EFAULT;
         p->len += c;
@@ -85,7 +95,7 @@ static unsigned pipe_poll_read(struct file *f)
 static unsigned pipe_poll_write(struct file *f)
 {
     struct pipe *p = f->priv;
-    return p->readers ? (p->len < PIPE_SIZE ? POLLOUT : 0) : POLLERR;
+    return p->readers ? (p->len < p->cap ? POLLOUT : 0) : POLLERR;
 }
 
 
@@ -96,7 +106,7 @@ static void pipe_drop(struct pipe *p)
         return;
     if (p->inode && p->inode->fops == &fifo_ops)
         p->inode->priv = NULL; /* a named FIFO: the next open starts a new pipe, empty */
-    vmap_free(p->buf, PIPE_SIZE / PAGE_SIZE);
+    vmap_free(p->buf, p->cap / PAGE_SIZE);
     kfree(p);
 }
 
@@ -109,6 +119,7 @@ static struct pipe *pipe_alloc(void)
         return NULL;
     }
     p->buf = buf;
+    p->cap = PIPE_SIZE;
     return p;
 }
 
@@ -158,6 +169,40 @@ static int pipe_reopen(struct file *f)
     f->ops = acc == O_RDONLY ? &pipe_read_ops : acc == O_WRONLY ? &pipe_write_ops : &pipe_rdwr_ops;
     sched_kick_chan(p);
     return 0;
+}
+
+/* F_GETPIPE_SZ and F_SETPIPE_SZ (fcntl): the capacity, set as Linux rounds it (at least a page, a power of
+ * two pages); EBUSY below what the pipe holds, EINVAL past 2^31, EPERM past pipe-max-size, EBADF for a file
+ * that is no pipe. */
+long pipe_fcntl_size(struct file *f, bool set, u64 arg)
+{
+    if (f->ops != &pipe_read_ops && f->ops != &pipe_write_ops && f->ops != &pipe_rdwr_ops)
+        return -EBADF;
+    struct pipe *p = f->priv;
+    if (!set)
+        return (long)p->cap;
+    if (arg > (1ul << 31))
+        return -EINVAL;
+    size_t size = PAGE_SIZE;
+    while (size < arg)
+        size <<= 1;
+    if (size > PIPE_MAX_SIZE)
+        return -EPERM;
+    if (size < p->len)
+        return -EBUSY;
+    if (size == p->cap)
+        return (long)size;
+    u8 *buf = vmap_alloc(size / PAGE_SIZE);
+    if (!buf)
+        return -ENOMEM;
+    for (size_t i = 0; i < p->len; i++) /* the data, from the start of the new ring */
+        buf[i] = p->buf[(p->head + i) % p->cap];
+    vmap_free(p->buf, p->cap / PAGE_SIZE);
+    p->buf = buf;
+    p->head = 0;
+    p->cap = size;
+    sched_kick_chan(p); /* writers waiting for room */
+    return (long)size;
 }
 
 static const struct file_ops pipe_inode_ops = { .open = pipe_reopen };
@@ -213,7 +258,7 @@ int pipe_create(struct file **rd, struct file **wr, u32 flags)
         kfree(*rd);
         kfree(*wr);
         kfree(p->inode);
-        vmap_free(p->buf, PIPE_SIZE / PAGE_SIZE);
+        vmap_free(p->buf, p->cap / PAGE_SIZE);
         kfree(p);
         return -ENOMEM;
     }

@@ -158,6 +158,7 @@ struct inode {
     void *fs;                       /* the filesystem's own state (9p: its fid and cache) */
     void *watches;                  /* inotify watches on it (fs/inotify.c), NULL when none */
     int mapcount;                   /* shared mappings of its pages (truncate must not free them) */
+    u32 seals;                      /* memfd seals (syscalls/seals.c): SEALS_SEALABLE | F_SEAL_* bits; 0 otherwise */
     const struct file_ops *fops;    /* what open() gives: ramfs ops for files, a driver's for devices */
     struct inode *parent;           /* directories: for ".." */
     struct dirent_node *children;   /* directories, in creation order */
@@ -172,6 +173,8 @@ struct inode {
     void (*refresh)(struct inode *ino);
     struct inode *(*resolve)(struct inode *link);
 };
+
+#define SEALS_SEALABLE 0x80000000u /* inode->seals: a memfd, which takes seals */
 
 struct file {
     int refs;
@@ -355,6 +358,7 @@ int fd_close(struct fdtable *t, int fd);
 /* pipe.c — pipes: a 64 KiB ring shared by a read end and a write end. */
 int pipe_create(struct file **rd, struct file **wr, u32 flags);
 bool pipe_inode(const struct inode *ino);   /* a pipe's anonymous inode (S_IFIFO, no name) */
+long pipe_fcntl_size(struct file *f, bool set, u64 arg); /* F_GETPIPE_SZ, F_SETPIPE_SZ: bytes, or -errno */
 extern const struct file_ops fifo_ops;      /* a named FIFO's file ops (any filesystem's S_IFIFO inodes) */
 
 /* eventfd.c, epoll.c */

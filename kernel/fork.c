@@ -169,6 +169,8 @@ static struct proc *proc_copy(struct proc *parent, bool share_vm)
     p->parent = parent;
     p->nthreads = 0;
     p->zombie = p->vfork_done = false;
+    p->pdeathsig = 0; /* neither is inherited (prctl(2)) */
+    p->subreaper = false;
     p->oom_killed = false;
     p->sig_pending = 0;              /* pending signals are not inherited */
     p->sigq = NULL;
@@ -310,17 +312,24 @@ static noreturn void proc_end(int code, int sig)
     acct_mm_release(p, p->vm); /* its peak resident set stays for getrusage and its parent's wait4 */
     vm_space_put(p->vm);
     p->vm = NULL;
-    struct proc *init = proc_by_pid(1);
-    bool orphans = false;
+    struct proc *heir = proc_by_pid(1); /* orphans go to the nearest live subreaper ancestor, else to init */
+    for (struct proc *a = p->parent; a; a = a->parent)
+        if (a->subreaper && !a->zombie && a->nthreads) {
+            heir = a;
+            break;
+        }
     for (struct proc *c = proc_list; c; c = c->next_proc) {
         if (c->parent == p) {
-            c->parent = init; /* orphans go to the first process, as to init */
-            c->ppid = 1;
-            orphans = true;
+            c->parent = heir;
+            c->ppid = heir ? heir->pid : 1;
+            struct task *ct = c->pdeathsig && !c->zombie ? proc_first_task(c) : NULL;
+            if (ct)
+                signal_send(ct, c->pdeathsig); /* PR_SET_PDEATHSIG */
+            else if (c->zombie && heir && heir != p)
+                signal_notify_parent(c, c->term_sig ? CLD_KILLED : CLD_EXITED,
+                                     c->term_sig ? c->term_sig : c->exit_code & 0xff); /* the heir may reap it */
         }
     }
-    if (orphans)
-        sched_kick_chan(init); /* a zombie among them is for its wait4 now */
     p->exit_code = code;
     p->term_sig = sig;
     p->zombie = true;

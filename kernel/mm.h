@@ -79,6 +79,8 @@ bool vmap_contains(const void *p);          /* pages mapped in the user half, ta
 #define VM_SHARED 0x400   /* a shared file mapping (area->file) */
 #define VM_VDSO 0x800     /* the vDSO's image (arch/x86_64/vdso.c): shared read-only kernel pages */
 #define VM_VVAR 0x1000    /* the vDSO's data page */
+#define VM_GROWSDOWN 0x2000 /* MAP_GROWSDOWN (mprotect PROT_GROWSDOWN accepts it) */
+#define VM_NOMAYWRITE 0x4000 /* a shared mapping of a file opened read-only: mprotect cannot add PROT_WRITE */
 #define PTE_SOFT_SHARED (1ull << 10) /* the page belongs to a file: unmapping must not free it */
 #define PTE_SOFT_COW (1ull << 11)    /* a private page fork may have shared: W stays clear until a write copies it */
 

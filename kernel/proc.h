@@ -114,6 +114,8 @@ struct proc {
     bool oom_killed;                /* the OOM killer sent it SIGKILL: not chosen again while it dies */
     int exit_code, term_sig;
     bool vfork_done;                /* the vfork child exec'ed or exited: its parent may go on */
+    int pdeathsig;                  /* prctl PR_SET_PDEATHSIG: sent to it when its parent exits (0: none) */
+    bool subreaper;                 /* prctl PR_SET_CHILD_SUBREAPER: orphaned descendants become its children */
     u64 alarm_at, alarm_interval;   /* ITIMER_REAL: monotonic ns of the next SIGALRM (0: none) */
     struct vm_space *vm;
     struct fdtable *fdt;

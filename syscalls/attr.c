@@ -6,7 +6,7 @@
 static long fd_inode(int fd, struct inode **out)
 {
     struct file *f = fd_file(fd);
-    if (!f)
+    if (!f || (f->flags & O_PATH)) /* an O_PATH descriptor changes nothing (Linux: EBADF) */
         return -EBADF;
     if (!f->inode)
         return -EBADF; /* the console: nothing to change */
@@ -194,6 +194,9 @@ static long do_truncate(struct inode *ino, i64 len)
         return -EISDIR;
     if (!S_ISREG(ino->mode))
         return -EINVAL;
+    long sealed = seals_check_size(ino, (u64)len);
+    if (sealed)
+        return sealed;
     long rc = vfs_truncate(ino, (u64)len);
     if (!rc)
         perm_file_written(ino);
@@ -220,7 +223,7 @@ SYSCALL(truncate) /* Linux's order: the length, the lookup, the type, EROFS, the
 SYSCALL(ftruncate)
 {
     struct file *f = fd_file((int)a0);
-    if (!f)
+    if (!f || (f->flags & O_PATH))
         return -EBADF;
     if (!f->inode || (f->flags & O_ACCMODE) == O_RDONLY || !S_ISREG(f->inode->mode))
         return -EINVAL;
@@ -230,7 +233,7 @@ SYSCALL(ftruncate)
 static long do_fsync(int fd, bool datasync)
 {
     struct file *f = fd_file(fd);
-    if (!f)
+    if (!f || (f->flags & O_PATH))
         return -EBADF;
     return f->inode ? vfs_fsync(f->inode, datasync) : 0;
 }

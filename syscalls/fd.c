@@ -43,6 +43,29 @@ static struct file *rw_file(struct file *f, bool write, u64 buf, u64 count, long
     return access_ok(buf, count) ? f : NULL;
 }
 
+#define RLIMIT_FSIZE 1 /* index into proc->rlimits */
+#define SIGXFSZ 25
+
+/* RLIMIT_FSIZE, as Linux's write checks: a write to a regular file at or past the limit fails with EFBIG
+ * (and SIGXFSZ, which kills unless handled or ignored); one that crosses it is cut at the limit. pos: where
+ * the write goes (the end with O_APPEND). Returns the count to write, or -EFBIG. */
+static long fsize_cap(struct file *f, u64 pos, u64 count)
+{
+    if (!f->inode || !S_ISREG(f->inode->mode) || !current)
+        return (long)count;
+    if (f->flags & O_APPEND)
+        pos = f->inode->size;
+    long sealed = seals_check_write(f->inode, pos, count);
+    if (sealed)
+        return sealed;
+    u64 lim = current->proc->rlimits[RLIMIT_FSIZE].cur;
+    if (count && pos >= lim) {
+        signal_send(current, SIGXFSZ);
+        return -EFBIG;
+    }
+    return (long)(lim - pos < count ? lim - pos : count);
+}
+
 /* Bytes moved: inotify hears IN_ACCESS or IN_MODIFY (nothing to do when nothing watches). */
 static long moved(struct file *f, long n, bool write)
 {
@@ -64,7 +87,8 @@ SYSCALL(write)
 {
     long err;
     struct file *f = rw_file(fd_file((int)a0), true, a1, a2, &err);
-    return f ? moved(f, f->ops->write(f, (const void *)a1, MIN(a2, MAX_RW), &f->off), true) : err;
+    long n = f ? fsize_cap(f, f->off, MIN(a2, MAX_RW)) : err;
+    return n > 0 ? moved(f, f->ops->write(f, (const void *)a1, (u64)n, &f->off), true) : n;
 }
 
 SYSCALL(pread64)
@@ -96,7 +120,8 @@ SYSCALL(pwrite64)
     if (!access_ok(a1, a2))
         return -EFAULT;
     u64 off = a3; /* with O_APPEND the write still goes to the end, as on Linux (pwrite(2), BUGS) */
-    return moved(f, f->ops->write(f, (const void *)a1, MIN(a2, MAX_RW), &off), true);
+    long n = fsize_cap(f, off, MIN(a2, MAX_RW));
+    return n > 0 ? moved(f, f->ops->write(f, (const void *)a1, (u64)n, &off), true) : n;
 }
 
 #define RWF_HIPRI 1
@@ -141,6 +166,16 @@ static long do_iov(int fd, const struct iovec_k *uiov, int cnt, bool is_write, i
         if ((i64)iov[i].len < 0)
             rc = -EINVAL;
     u64 room = MAX_RW;
+    if (is_write && !rc) { /* RLIMIT_FSIZE caps the total (EFBIG at or past it) */
+        u64 want = 0;
+        for (int i = 0; i < cnt; i++)
+            want += MIN(iov[i].len, MAX_RW);
+        long cap = fsize_cap(f, *off, MIN(want, MAX_RW));
+        if (cap < 0)
+            rc = cap;
+        else
+            room = (u64)cap;
+    }
     for (int i = 0; !rc && i < cnt; i++) {
         if (!access_ok(iov[i].base, iov[i].len))
             rc = -EFAULT; /* checked at its full length, then capped */
@@ -212,12 +247,12 @@ SYSCALL(lseek)
     case SEEK_SET: pos = off; break;
     case SEEK_CUR: pos = (i64)f->off + off; break;
     case SEEK_END: pos = size + off; break;
-    case SEEK_DATA:
-        if (off >= size) return -ENXIO;
+    case SEEK_DATA: /* unsigned, as Linux: a negative offset is past the end too (ENXIO, not EINVAL) */
+        if ((u64)off >= (u64)size) return -ENXIO;
         pos = off;
         break;
     case SEEK_HOLE:
-        if (off >= size) return -ENXIO;
+        if ((u64)off >= (u64)size) return -ENXIO;
         pos = size;
         break;
     default: return -EINVAL;
@@ -345,6 +380,14 @@ SYSCALL(fcntl)
     case F_OFD_SETLK:
     case F_OFD_SETLKW:
         return fcntl_lock(f, cmd, (void *)a2);
+    case 1031: /* F_SETPIPE_SZ */
+    case 1032: /* F_GETPIPE_SZ */
+        return pipe_fcntl_size(f, cmd == 1031, a2);
+    case 1033: /* F_ADD_SEALS */
+    case 1034: { /* F_GET_SEALS */
+        bool handled;
+        return seals_fcntl(f, cmd, a2, &handled);
+    }
     default:
         return fasync_fcntl(f, cmd, a2); /* F_SETOWN, F_SETSIG, ... (syscalls/fasync.c); EINVAL for the rest */
     }

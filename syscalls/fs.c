@@ -4,7 +4,9 @@
 
 #define O_LARGEFILE 0100000
 #define OPEN_KEEP (O_ACCMODE | O_APPEND | O_NONBLOCK | O_DIRECTORY | O_NOFOLLOW | O_PATH | 020000 | 040000 | \
-                   01000000 | 04000000 /* O_ASYNC O_DIRECT O_NOATIME O_DSYNC|O_SYNC */)
+                   01000000 | 010000 | 04000000 /* O_ASYNC O_DIRECT O_NOATIME O_DSYNC, O_SYNC (with O_DSYNC) */)
+/* An O_PATH descriptor keeps only these (F_GETFL shows them): no access mode, no O_LARGEFILE */
+#define OPEN_PATH_KEEP (O_PATH | O_DIRECTORY | O_NOFOLLOW)
 
 #define O_NOATIME_ 01000000
 
@@ -87,6 +89,8 @@ static long open_tmpfile(int dirfd, const char *upath, u32 flags, u32 mode)
 
 static long do_openat(int dirfd, const char *upath, u32 flags, u32 mode)
 {
+    if ((flags & (O_CREAT | O_DIRECTORY)) == (O_CREAT | O_DIRECTORY))
+        return -EINVAL; /* as Linux since 6.4: "create a directory" is mkdir's, not open's */
     if ((flags & O_TMPFILE) == O_TMPFILE)
         return open_tmpfile(dirfd, upath, flags, mode);
     char *kpath = kmalloc(PATH_MAX);
@@ -112,7 +116,8 @@ static long do_openat(int dirfd, const char *upath, u32 flags, u32 mode)
         return rc;
     }
     int err;
-    struct file *f = file_open(w.node, (flags & OPEN_KEEP) | O_LARGEFILE, &err);
+    u32 keep = (flags & O_PATH) ? flags & OPEN_PATH_KEEP : (flags & OPEN_KEEP) | O_LARGEFILE;
+    struct file *f = file_open(w.node, keep, &err);
     if (!f)
         return err; /* ENOMEM, or the open op's own error (a FIFO: ENXIO, EDEADLK, EINTR) */
     f->path = vfs_walk_path(&w);
@@ -150,8 +155,7 @@ SYSCALL(creat)
 #define MFD_EXEC 0x10
 #define MFD_NAME_MAX 249 /* NAME_MAX less "memfd:" */
 
-/* memfd_create: an unnamed RAM file, read-write. File seals (F_ADD_SEALS) are not implemented: fcntl
- * refuses them, so MFD_ALLOW_SEALING is accepted but no seal can be added. */
+/* memfd_create: an unnamed RAM file, read-write; with MFD_ALLOW_SEALING it takes seals (syscalls/seals.c). */
 SYSCALL(memfd_create) /* (name, flags) */
 {
     u32 flags = (u32)a1;
@@ -168,7 +172,10 @@ SYSCALL(memfd_create) /* (name, flags) */
     if (n < 0)
         return n;
     u32 mode = (flags & MFD_NOEXEC_SEAL) ? 0666 : 0777;
-    return open_unnamed(mode, O_RDWR | O_LARGEFILE, flags & MFD_CLOEXEC, NULL, name);
+    long fd = open_unnamed(mode, O_RDWR | O_LARGEFILE, flags & MFD_CLOEXEC, NULL, name);
+    if (fd >= 0)
+        seals_init_memfd(fd_file((int)fd)->inode, flags & MFD_ALLOW_SEALING, flags & MFD_NOEXEC_SEAL);
+    return fd;
 }
 
 /* The new name for mkdir and mknod: its directory and last component in *w (EEXIST when it is taken). */

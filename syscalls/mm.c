@@ -55,7 +55,7 @@ static long check_file_map(struct file *f, u32 type, u32 prot)
         return -EACCES;
     if (!f->inode || !S_ISREG(f->inode->mode))
         return -ENODEV;
-    return 0;
+    return seals_check_map(f->inode, type != MAP_PRIVATE, prot & PROT_WRITE);
 }
 
 /* MAP_SHARED|MAP_ANONYMOUS: the pages must outlive fork's copy of the page tables and stay the same pages in
@@ -112,13 +112,15 @@ SYSCALL(mmap)
     if ((flags & MAP_FIXED_NOREPLACE) && !(flags & MAP_FIXED) && vm_find_free(vs, len, addr) != addr)
         return -EEXIST;
     if (!fixed) {
-        addr = vm_find_free(vs, len, ALIGN_DOWN(addr, PAGE_SIZE));
+        addr = (flags & 0x40 /* MAP_32BIT */) ? mm_find_32bit(vs, len) : vm_find_free(vs, len, ALIGN_DOWN(addr, PAGE_SIZE));
         if (!addr)
             return -ENOMEM;
     }
     if (never_backed(len, prot, flags))
         return -ENOMEM;
     u32 vmflags = prot & VM_PROT_MASK;
+    if (flags & 0x100) /* MAP_GROWSDOWN */
+        vmflags |= VM_GROWSDOWN;
     long rc;
     if (f)
         rc = vm_map_file(vs, addr, len, vmflags, f->inode, off, ~0ull, type != MAP_PRIVATE);
@@ -130,6 +132,10 @@ SYSCALL(mmap)
         vm_unmap(vs, addr, len);
         return rc;
     }
+    if (f && type != MAP_PRIVATE && (f->flags & O_ACCMODE) == O_RDONLY)
+        mm_mark(vs, addr, len, VM_NOMAYWRITE);
+    if ((flags & (0x8000 /* MAP_POPULATE */ | 0x2000 /* MAP_LOCKED */)) && !(flags & 0x10000 /* MAP_NONBLOCK */))
+        mm_populate(vs, addr, addr + len, false);
     return addr;
 }
 
@@ -150,6 +156,9 @@ SYSCALL(mprotect)
         return -ENOMEM;
     if (!len)
         return 0;
+    long rc = mm_mprotect_check(current_vm(), a0, len, prot);
+    if (rc)
+        return rc;
     return vm_protect(current_vm(), a0, len, prot & VM_PROT_MASK);
 }
 
@@ -162,7 +171,7 @@ SYSCALL(madvise)
         return -EINVAL;
     switch ((int)a2) {
     case 0: case 1: case 2: case 3: case 8: case 9: case 10: case 11: case 12: case 13: case 14: case 15:
-    case 16: case 17: case 18: case 19: case 20: case 21:
+    case 16: case 17: case 18: case 19: case 20: case 21: case 22: case 23: /* 22, 23: MADV_POPULATE_* */
     case MADV_DONTNEED:
         break;
     default:
@@ -171,6 +180,10 @@ SYSCALL(madvise)
     if (!len)
         return 0;
     struct vm_space *vs = current_vm();
+    bool handled;
+    long rc = mm_madvise(vs, a0, len, (int)a2, &handled);
+    if (handled)
+        return rc;
     if ((int)a2 == MADV_DONTNEED)
         vm_discard(vs, a0, a0 + len); /* anonymous pages read back as zeros, as on Linux */
     /* advice only otherwise: nothing to do for an in-memory kernel without swap or huge pages. As Linux, the

@@ -9,7 +9,9 @@
 #define MS_INVALIDATE 2
 #define MS_SYNC 4
 
-static long do_move(struct vm_space *vs, struct vm_area *a, u64 old, u64 old_len, u64 to, u64 new_len)
+/* Moves the pages of [old, old + old_len) to a new mapping at to; the old range goes, unless keep_old
+ * (MREMAP_DONTUNMAP: it stays mapped and empty, so anonymous memory reads zeros there). */
+static long do_move(struct vm_space *vs, struct vm_area *a, u64 old, u64 old_len, u64 to, u64 new_len, bool keep_old)
 {
     u32 flags = a->flags;
     long rc = vm_map(vs, to, new_len, flags);
@@ -20,7 +22,8 @@ static long do_move(struct vm_space *vs, struct vm_area *a, u64 old, u64 old_len
         vm_unmap(vs, to, new_len);
         return rc;
     }
-    vm_unmap(vs, old, old_len);
+    if (!keep_old)
+        vm_unmap(vs, old, old_len);
     return to;
 }
 
@@ -33,10 +36,9 @@ SYSCALL(mremap)
         return -EINVAL;
     if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE))
         return -EINVAL;
-    if (flags & MREMAP_DONTUNMAP) {
-        kerr("skiff: mremap MREMAP_DONTUNMAP is not implemented: EINVAL\n");
+    bool keep = flags & MREMAP_DONTUNMAP; /* needs MREMAP_MAYMOVE and the same size, as Linux */
+    if (keep && (!(flags & MREMAP_MAYMOVE) || old_len != new_len))
         return -EINVAL;
-    }
     if (!old_len) {
         kerr("skiff: mremap of a shared mapping's alias (old_size 0) is not implemented: EINVAL\n");
         return -EINVAL;
@@ -51,7 +53,11 @@ SYSCALL(mremap)
     if (flags & MREMAP_FIXED) {
         if ((to % PAGE_SIZE) || !vm_range_ok(to, new_len) || (to < old + old_len && old < to + new_len))
             return -EINVAL;
-        return do_move(vs, a, old, old_len, to, new_len);
+        return do_move(vs, a, old, old_len, to, new_len, keep);
+    }
+    if (keep) {
+        u64 dest = vm_find_free(vs, new_len, 0);
+        return dest ? do_move(vs, a, old, old_len, dest, new_len, true) : -ENOMEM;
     }
     if (new_len <= old_len) {
         if (new_len < old_len)
@@ -67,7 +73,7 @@ SYSCALL(mremap)
     u64 dest = vm_find_free(vs, new_len, 0);
     if (!dest)
         return -ENOMEM;
-    return do_move(vs, a, old, old_len, dest, new_len);
+    return do_move(vs, a, old, old_len, dest, new_len, false);
 }
 
 SYSCALL(msync)

@@ -202,7 +202,7 @@ static bool dents_emit(struct dir_context *c, const char *name, size_t nlen, u64
 static long dents(int fd, u8 *ubuf, size_t cap, bool old)
 {
     struct file *f = fd_file(fd);
-    if (!f)
+    if (!f || (f->flags & O_PATH)) /* O_PATH: no reading, not even of a directory */
         return -EBADF;
     if (!f->inode || !S_ISDIR(f->inode->mode))
         return -ENOTDIR;

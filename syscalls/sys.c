@@ -217,6 +217,8 @@ SYSCALL(setsid)
 #define PR_GET_PDEATHSIG 2
 #define PR_GET_DUMPABLE 3
 #define PR_SET_DUMPABLE 4
+#define PR_SET_CHILD_SUBREAPER 36
+#define PR_GET_CHILD_SUBREAPER 37
 
 SYSCALL(prctl)
 {
@@ -232,11 +234,19 @@ SYSCALL(prctl)
     }
     case PR_GET_NAME:
         return copy_to_user((void *)a1, current->comm, sizeof(current->comm));
-    case PR_SET_PDEATHSIG:
-        return a1 <= NSIG ? 0 : -EINVAL;
-    case PR_GET_PDEATHSIG: {
-        int zero = 0;
-        return copy_to_user((void *)a1, &zero, sizeof(zero));
+    case PR_SET_PDEATHSIG: /* the signal its parent's exit sends it (kernel/fork.c) */
+        if (a1 > NSIG)
+            return -EINVAL;
+        current_proc()->pdeathsig = (int)a1;
+        return 0;
+    case PR_GET_PDEATHSIG:
+        return copy_to_user((void *)a1, &current_proc()->pdeathsig, sizeof(int));
+    case PR_SET_CHILD_SUBREAPER:
+        current_proc()->subreaper = a1 != 0;
+        return 0;
+    case PR_GET_CHILD_SUBREAPER: {
+        int v = current_proc()->subreaper;
+        return copy_to_user((void *)a1, &v, sizeof(v));
     }
     case PR_GET_DUMPABLE:
         return 1;

@@ -35,6 +35,20 @@ int at_lookup(int dirfd, const char *upath, unsigned walk_flags, struct inode **
  * *out is NULL for an open file without an inode (a pipe). */
 int at_lookup_flags(int dirfd, const char *upath, u32 at_flags, unsigned walk_flags, struct inode **out);
 
+/* File seals (syscalls/seals.c): memfd_create sets them up; each check returns 0 or -EPERM. */
+void seals_init_memfd(struct inode *ino, bool allow, bool noexec);
+long seals_fcntl(struct file *f, int cmd, u64 arg, bool *handled);  /* F_ADD_SEALS, F_GET_SEALS */
+long seals_check_write(struct inode *ino, u64 pos, u64 count);
+long seals_check_size(struct inode *ino, u64 size);
+long seals_check_map(struct inode *ino, bool shared, bool writable);
+
+/* mmap/madvise/mprotect flags (syscalls/mmflags.c). */
+u64 mm_find_32bit(struct vm_space *vs, u64 len);
+void mm_populate(struct vm_space *vs, u64 start, u64 end, bool write);
+void mm_mark(struct vm_space *vs, u64 start, u64 len, u32 flags);  /* adds flags to the areas of a new mapping */
+long mm_madvise(struct vm_space *vs, u64 start, u64 len, int advice, bool *handled);
+long mm_mprotect_check(struct vm_space *vs, u64 start, u64 len, u32 prot);
+
 /* A process's resource usage as struct rusage at u (syscalls/sys.c): 0 or -EFAULT. */
 #define RUSAGE_SELF 0
 #define RUSAGE_CHILDREN (-1)

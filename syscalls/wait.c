@@ -23,9 +23,13 @@ struct wait_result {
     int wstatus;           /* wait4's encoding */
 };
 
-static bool matches(struct proc *me, struct proc *c, int idtype, int id)
+static bool matches(struct proc *me, struct proc *c, int idtype, int id, u32 options)
 {
     if (c->parent != me)
+        return false;
+    /* __WCLONE alone waits for "clone" children only: those whose exit signal is not SIGCHLD. Every child of
+     * skiff reports with SIGCHLD (it records no other exit signal), so none is one. */
+    if ((options & WCLONE) && !(options & WALL))
         return false;
     if (idtype == P_PID)
         return c->pid == id;
@@ -67,7 +71,7 @@ static long wait_common(int idtype, int id, u32 options, struct wait_result *res
     for (;;) {
         bool have = false;
         for (struct proc *c = proc_list; c; c = c->next_proc) {
-            if (!matches(me, c, idtype, id))
+            if (!matches(me, c, idtype, id, options))
                 continue;
             have = true;
             if (!report(c, options, res))

@@ -122,6 +122,7 @@ void irq_register(int irq, void (*fn)(void *), void *ctx);
 int irq_alloc_msi(void (*fn)(void *), void *ctx, u64 *addr, u32 *data); /* -1 without a local APIC */
 void irq_wait(u64 ns);               /* halt until an interrupt or ~ns pass (~0: no timer) */
 void irq_return_check(struct regs *r); /* trap.c: deliver signals when an IRQ interrupted ring 3 */
+bool irq_was_tick(void);               /* the interrupt being handled was the timer's */
 
 /* Enter ring 3 at rip with rsp, never returning (trap.asm). */
 noreturn void arch_enter_user(struct regs *frame);

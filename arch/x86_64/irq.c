@@ -93,8 +93,17 @@ void irq_register(int irq, void (*fn)(void *), void *ctx)
 }
 
 /* Called from trap.asm's irq stubs with the IRQ number; PCI lines are level-triggered and shared. */
+/* Whether the interrupt being handled is the timer's alone (interrupt context; per CPU once there are more). */
+static bool irq_tick;
+
+bool irq_was_tick(void)
+{
+    return irq_tick;
+}
+
 void irq_dispatch(u64 irq)
 {
+    irq_tick = irq == 0;
     if (irq >= NIRQ) {
         static bool said;
         if (!said)

@@ -193,13 +193,16 @@ void trap_handler(struct regs *r)
         acct_charge(false);
 }
 
-/* After every device interrupt: tasks waiting for I/O look again; from ring 3, a finished time slice
- * switches tasks, and signals (^C) act. */
+/* After every interrupt: from ring 3, a finished time slice switches tasks, and signals (^C) act. After a
+ * device's, tasks waiting for I/O look again; not after the timer's: what the tick does (alarms, timers, the
+ * network's timers) kicks waiters itself, and waking every poller a thousand times a second kept idle servers
+ * busy and made many idle processes cost every tick's worth of switches. */
 void irq_return_check(struct regs *r)
 {
     if (!current)
         return;
-    sched_wake_io_waiters(); /* a device's own handler counted any I/O event it made (sched_kick_io) */
+    if (!irq_was_tick())
+        sched_wake_io_waiters(); /* a device's own handler counted any I/O event it made (sched_kick_io) */
     if (!regs_user(r))
         return;
     acct_charge(true);

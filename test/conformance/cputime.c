@@ -88,7 +88,9 @@ static void test_itimers(void)
     used = spin_until(&prof_count, t0);
     char d[80];
     snprintf(d, sizeof d, "%d signals after %lld ns", prof_count, used);
-    tap_result(prof_count >= 1 && used >= 30000000, "setitimer ITIMER_PROF: SIGPROF after about 50 ms of CPU time", d);
+    /* at least a fifth of it: Linux checks CPU timers at its tick against a sampled clock, and under load it
+     * was seen firing at ~30 ms by this clock (the check is that CPU time, not none, runs the timer down) */
+    tap_result(prof_count >= 1 && used >= 10000000, "setitimer ITIMER_PROF: SIGPROF after CPU time, not at once", d);
     struct itimerval off = { { 0, 0 }, { 0, 0 } }, old;
     T_OK("setitimer ITIMER_PROF off", setitimer(ITIMER_PROF, &off, &old), 0);
     T_TRUE("setitimer ITIMER_PROF: the old interval", old.it_interval.tv_sec == 0 && old.it_interval.tv_usec == 20000);

@@ -10,6 +10,12 @@
  *   T_ERR(name, expr, err)    expr == -1 and errno == err (err is an E-constant, named in the output)
  *   T_TRUE(name, cond)        a state check; T_EQ(name, got, want) compares two longs
  *   T_SKIP(name, reason)
+ *   T_COVERS(words)           what the next check exercises that its name does not say: flags, commands,
+ *                             advice values, errnos (`T_COVERS("MAP_POPULATE")`; "open: O_APPEND" for another
+ *                             syscall than the name's first word). Printed after the result as
+ *                             `# covers SYSCALL WORD...`; docs/syscalls.md counts a documented errno or flag as
+ *                             covered when a check that agrees with Linux names it (in its name: "-> ENOENT",
+ *                             "O_EXCL", or in such a line).
  */
 #ifndef CONFORMANCE_TAP_H
 #define CONFORMANCE_TAP_H
@@ -24,6 +30,7 @@
 #include <sys/stat.h>
 
 static int tap_n, tap_failed;
+static const char *tap_cov; /* T_COVERS: for the next result only */
 
 /* A kernel address: never a valid user pointer. */
 #define KADDR ((void *)0xffff800000000000ul)
@@ -43,7 +50,7 @@ static const char *tap_errname(int e)
     E(ENODATA) E(EDOM) E(ENOTSOCK) E(EDESTADDRREQ) E(EMSGSIZE) E(EPROTOTYPE) E(ENOPROTOOPT)
     E(EPROTONOSUPPORT) E(ESOCKTNOSUPPORT) E(EAFNOSUPPORT) E(EADDRINUSE) E(EADDRNOTAVAIL) E(ENETUNREACH)
     E(ECONNABORTED) E(ECONNRESET) E(ENOBUFS) E(EISCONN) E(ENOTCONN) E(ECONNREFUSED) E(EHOSTUNREACH)
-    E(EALREADY) E(EINPROGRESS) E(EDEADLK)
+    E(EALREADY) E(EINPROGRESS) E(EDEADLK) E(ETXTBSY) E(ENOLCK)
 #undef E
     case 0: return "0";
     default: return "E?";
@@ -56,6 +63,14 @@ static void tap_result(int ok, const char *name, const char *diag)
     if (!ok)
         tap_failed++;
     printf("%s %d %s%s%s\n", ok ? "ok" : "not ok", tap_n, name, diag && !ok ? " # " : "", diag && !ok ? diag : "");
+    if (tap_cov) {
+        const char *c = strchr(tap_cov, ':');
+        if (c) /* "syscall: words" */
+            printf("# covers %.*s%s\n", (int)(c - tap_cov), tap_cov, c + 1);
+        else
+            printf("# covers %.*s %s\n", (int)strcspn(name, " "), name, tap_cov);
+        tap_cov = 0;
+    }
     fflush(stdout);
 }
 
@@ -81,7 +96,8 @@ static __attribute__((unused)) void tap_err_check(const char *name, long got, in
 #define T_EQ(name, got, want) do { long g_ = (long)(got), w_ = (long)(want); char d_[120]; \
         snprintf(d_, sizeof d_, "got %ld, expected %ld", g_, w_); tap_result(g_ == w_, (name), d_); } while (0)
 #define T_TRUE(name, cond) tap_result(!!(cond), (name), "condition false: " #cond)
-#define T_SKIP(name, reason) do { tap_n++; printf("ok %d %s # SKIP %s\n", tap_n, (name), (reason)); \
+#define T_COVERS(words) (tap_cov = (words))
+#define T_SKIP(name, reason) do { tap_n++; tap_cov = 0; printf("ok %d %s # SKIP %s\n", tap_n, (name), (reason)); \
         fflush(stdout); } while (0)
 
 static int tap_done(void)

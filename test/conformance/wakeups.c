@@ -3,8 +3,11 @@
  * woke every such waiter at every interrupt: a few hundred pause()rs left no time to run anything else); and
  * getrusage's context switch counts (ru_nvcsw, ru_nivcsw) and /proc/PID/status's voluntary_ctxt_switches that
  * show it. Orderings come from the other process's state in /proc, never from timing. */
-/* covers: pause nanosleep wait4 getrusage */
+/* covers: pause nanosleep wait4 getrusage poll epoll_wait select rt_sigtimedwait */
 #include "tap.h"
+#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
 #include <sched.h>
 #include <signal.h>
 #include <time.h>
@@ -124,6 +127,68 @@ static void test_quiet_waiters(void)
     waitpid(waiter, NULL, 0);
 }
 
+/* A child that waits for ever in one of the multiplexing calls, on a pipe nobody writes. */
+static pid_t child_waiting_in(int how, int rd)
+{
+    pid_t c = fork();
+    if (c)
+        return c;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    for (;;) {
+        if (how == 0) {
+            struct pollfd pf = { rd, POLLIN, 0 };
+            poll(&pf, 1, -1);
+        } else if (how == 1) {
+            int ep = epoll_create1(0);
+            struct epoll_event ev = { .events = EPOLLIN }, out;
+            epoll_ctl(ep, EPOLL_CTL_ADD, rd, &ev);
+            epoll_wait(ep, &out, 1, -1);
+        } else if (how == 2) {
+            fd_set r;
+            FD_ZERO(&r);
+            FD_SET(rd, &r);
+            select(rd + 1, &r, NULL, NULL, NULL);
+        } else {
+            sigwaitinfo(&set, NULL);
+        }
+    }
+}
+
+/* Only time passes (sleeps: timer interrupts, nothing else): an idle server's pollers must not run. */
+static void test_idle_pollers(void)
+{
+    static const char *what[] = { "poll: a process in poll on a quiet pipe does not run while time passes",
+                                  "epoll_wait: a process in epoll_wait on a quiet pipe does not run while time passes",
+                                  "select: a process in select on a quiet pipe does not run while time passes",
+                                  "rt_sigtimedwait: a process in sigwaitinfo does not run while time passes" };
+    int p[2];
+    if (pipe(p))
+        return;
+    pid_t c[4];
+    long before[4];
+    for (int i = 0; i < 4; i++)
+        c[i] = child_waiting_in(i, p[0]);
+    for (int i = 0; i < 4; i++) {
+        wait_sleeping(c[i]);
+        before[i] = status_switches(c[i], "voluntary_ctxt_switches");
+    }
+    for (int i = 0; i < 50; i++)
+        usleep(2000);
+    long after[4];
+    for (int i = 0; i < 4; i++) /* all before any child ends: an end is an event (SIGCHLD, the pipe's close) */
+        after[i] = status_switches(c[i], "voluntary_ctxt_switches");
+    for (int i = 0; i < 4; i++) {
+        T_TRUE(what[i], before[i] >= 0 && after[i] == before[i]);
+        kill(c[i], SIGKILL);
+        waitpid(c[i], NULL, 0);
+    }
+    close(p[0]);
+    close(p[1]);
+}
+
 static void test_rusage(void)
 {
     struct rusage a, b;
@@ -157,6 +222,7 @@ static void test_rusage(void)
 int main(void)
 {
     test_quiet_waiters();
+    test_idle_pollers();
     test_rusage();
     return tap_done();
 }
