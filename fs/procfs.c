@@ -2,7 +2,8 @@
  * snapshot) and then read like a regular file; /proc/self and the process's links are regenerated before
  * each lookup. Besides what Linux programs read (self/exe, maps, fd/, stat, status, cmdline, cpuinfo,
  * meminfo, sys/kernel/...), skiff/boot_us holds the kernel's own measure of the time from its first
- * instruction to the program's first instruction. */
+ * instruction to the program's first instruction. The files that describe a process or one of its threads
+ * (stat, status, statm, comm, task/) are fs/procfs_task.c's. */
 #include "procfs.h"
 #include "../kernel/errno.h"
 #include "../kernel/mm.h"

@@ -388,6 +388,17 @@ t_loadavg() {
 	pass
 }
 
+t_majflt() {
+	name="getrusage ru_majflt: pages of a 9P volume's file read from the host are major faults, then minor"
+	need_bin majflt || return
+	mkdir -p "$tmp/mf" && head -c 262144 /dev/urandom >"$tmp/mf/data"
+	sk -v "$tmp/mf:/vol" "$BIN/majflt" /vol/data
+	expect_status 0 || return
+	awk '$1 == "pass1" && $2 >= 64 { a = 1 } $1 == "pass2" && $2 == 0 && $3 >= 64 { b = 1 } END { exit !(a && b) }' \
+		"$tmp/out" || { fail "expected 64 major faults, then none (64 minor)"; return; }
+	pass
+}
+
 t_procpid() {
 	name="/proc/<pid> of another process describes it (stat, status, cwd, fd), and goes when it is reaped"
 	selfcheck procpid
@@ -532,7 +543,7 @@ t_kvm() {
 
 TESTS="t_missing_host t_usage t_demo t_echo t_false t_stdin t_ls t_cat t_wc
 t_sha t_sort t_argv_glibc t_argv_musl t_segv t_abort t_notelf t_rootfs
-t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_procpid t_firmware t_fuzz t_oom t_fragment t_initrd t_bomb t_kvm"
+t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_firmware t_fuzz t_oom t_fragment t_initrd t_bomb t_kvm"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose
