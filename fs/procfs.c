@@ -151,7 +151,7 @@ int procfs_keep_text(struct file *f, char *buf, int n)
         kfree(buf);
         return -ENOMEM;
     }
-    *t = (struct gen_text){ buf, (size_t)MAX(0, MIN(n, (int)GEN_SIZE - 1)) };
+    *t = (struct gen_text){ buf, (size_t)MAX(0, MIN(n, (int)GEN_SIZE - 1)), false };
     f->priv = t;
     return 0;
 }
@@ -163,9 +163,34 @@ static int proc_open(struct file *f)
     return buf ? procfs_keep_text(f, buf, gen(buf, GEN_SIZE)) : -ENOMEM;
 }
 
+/* A read from the start (after lseek 0, or pread at 0) sees the file as it is now, as Linux's seq_file
+ * generates it again: top keeps /proc/stat open and reads it anew each frame. Later reads go on in the same
+ * text. */
+static int regenerate(struct file *f)
+{
+    struct gen_text *old = f->priv;
+    f->priv = NULL;
+    int rc = f->ops->open(f);
+    if (rc) {
+        f->priv = old; /* the process is gone (ESRCH) or no memory: released as before */
+        return rc;
+    }
+    kfree(old->buf);
+    kfree(old);
+    return 0;
+}
+
 ssize_t procfs_read(struct file *f, void *ubuf, size_t n, u64 *off)
 {
     struct gen_text *t = f->priv;
+    if (*off == 0 && t && t->read_since && f->ops->open) {
+        int rc = regenerate(f);
+        if (rc)
+            return rc;
+        t = f->priv;
+    }
+    if (*off == 0 && t)
+        t->read_since = true;
     if (*off >= t->len)
         return 0;
     n = MIN(n, t->len - *off);

@@ -16,6 +16,7 @@
 struct gen_text {
     char *buf;
     size_t len;
+    bool read_since; /* a read from the start has used this text: the next one generates it anew */
 };
 
 /* A generated file: its text made at open (n bytes in buf, GEN_SIZE long, now owned by f), then read. */

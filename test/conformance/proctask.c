@@ -125,7 +125,7 @@ static void *sleeper(void *arg)
     if (n > 0)
         self_link[n] = 0;
     for (int i = 0; i < 20; i++)
-        usleep(1000);
+        usleep(5000);
     prctl(PR_SET_NAME, "sleeper-own");
     struct rusage r0, r1;
     getrusage(RUSAGE_THREAD, &r0);
@@ -416,8 +416,37 @@ static void test_sleep_beside_spinner(void)
     waitpid(c, NULL, 0);
 }
 
+/* A /proc file read again from the start, on the same descriptor, shows the state now (Linux's seq_file makes
+ * the text anew; top keeps /proc/stat open and reads it after lseek 0 at every frame). */
+static void test_reread(void)
+{
+    int fd = open("/proc/self/status", O_RDONLY);
+    char buf[4096];
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    buf[n > 0 ? n : 0] = 0;
+    char *p = strstr(buf, "\nvoluntary_ctxt_switches:");
+    long v0 = p ? strtol(p + 25, NULL, 10) : -1;
+    for (int i = 0; i < 3; i++)
+        usleep(20000); /* long enough to block even on a slow machine (a sleep already over does not switch) */
+    lseek(fd, 0, SEEK_SET);
+    n = read(fd, buf, sizeof buf - 1);
+    buf[n > 0 ? n : 0] = 0;
+    p = strstr(buf, "\nvoluntary_ctxt_switches:");
+    long v1 = p ? strtol(p + 25, NULL, 10) : -1;
+    T_TRUE("proc a /proc file read again after lseek 0 shows the state now (3 more sleeps)", v0 >= 0 && v1 >= v0 + 3);
+    for (int i = 0; i < 3; i++)
+        usleep(20000); /* long enough to block even on a slow machine (a sleep already over does not switch) */
+    n = pread(fd, buf, sizeof buf - 1, 0);
+    buf[n > 0 ? n : 0] = 0;
+    p = strstr(buf, "\nvoluntary_ctxt_switches:");
+    long v2 = p ? strtol(p + 25, NULL, 10) : -1;
+    T_TRUE("proc pread at 0 of a /proc file shows the state now", v2 >= v1 + 3);
+    close(fd);
+}
+
 int main(void)
 {
+    test_reread();
     test_sleep_beside_spinner();
     test_threads();
     test_memory();
