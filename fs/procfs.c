@@ -250,17 +250,30 @@ int procfs_gen_maps(struct proc *p, char *buf, size_t size)
     return (int)n;
 }
 
+/* The argument strings where the program keeps them (a zombie has none: empty, as on Linux). A program that
+ * wrote over the last argument's NUL retitled itself (setproctitle: nginx's "nginx: worker process"): then
+ * the title is the string at the start, and may run on into the environment's strings. */
 int procfs_gen_cmdline(struct proc *p, char *buf, size_t size)
 {
-    size_t n = MIN(p->cmdline_len, size);
-    memcpy(buf, p->cmdline, n);
-    return (int)n;
+    struct vm_space *vs = p->vm;
+    if (!vs || vs->arg_end <= vs->arg_start)
+        return 0;
+    char last = 0;
+    if (vm_peek(vs, vs->arg_end - 1, &last, 1) == 1 && last) {
+        size_t got = vm_peek(vs, vs->arg_start, buf, MIN(size, MIN(vs->env_end - vs->arg_start, PAGE_SIZE)));
+        size_t n = strnlen(buf, got);
+        return (int)(n < got ? n + 1 : n);
+    }
+    return (int)vm_peek(vs, vs->arg_start, buf, MIN(size, vs->arg_end - vs->arg_start));
 }
 
+/* The environment strings as the program's memory holds them now (Linux's environ). */
 int procfs_gen_environ(struct proc *p, char *buf, size_t size)
 {
-    (void)p, (void)buf, (void)size;
-    return 0; /* not kept: Linux too shows it only to the process's owner; an empty file is honest */
+    struct vm_space *vs = p->vm;
+    if (!vs || vs->env_end <= vs->arg_end)
+        return 0;
+    return (int)vm_peek(vs, vs->arg_end, buf, MIN(size, vs->env_end - vs->arg_end));
 }
 
 static int gen_pid_mounts(struct proc *p, char *buf, size_t size)
@@ -446,7 +459,9 @@ static int make_pid_dir(struct inode *proc, int pid)
         fd->refresh = refresh_fd_dir;
     }
     for (u32 i = 0; ok && i < ARRAY_SIZE(pid_files); i++) {
-        struct inode *ino = ramfs_new_inode(S_IFREG | 0444);
+        /* environ is its owner's alone (-r--------), as on Linux: it may hold secrets */
+        bool own = !strcmp(pid_files[i].name, "environ");
+        struct inode *ino = ramfs_new_inode(S_IFREG | (own ? 0400 : 0444));
         ok = ino && !ramfs_link(d, pid_files[i].name, ino);
         if (ino && !ok) {
             inode_get(ino);

@@ -211,7 +211,9 @@ static const struct file_ops comm_ops = { .open = task_open, .read = procfs_read
 /* One file of task_files in d; false when out of memory. */
 static bool add_file(struct inode *d, u32 idx, int id, bool whole)
 {
-    struct inode *ino = ramfs_new_inode(S_IFREG | (idx == COMM_IDX ? 0644 : 0444));
+    /* comm is written by its owner; environ read by its owner alone (it may hold secrets), as on Linux */
+    u32 mode = idx == COMM_IDX ? 0644 : !strcmp(task_files[idx].name, "environ") ? 0400 : 0444;
+    struct inode *ino = ramfs_new_inode(S_IFREG | mode);
     if (!ino)
         return false;
     if (ramfs_link(d, task_files[idx].name, ino)) {

@@ -154,7 +154,6 @@ static void proc_discard(struct proc *p, bool share_vm)
         p->vm->refs--;
     inode_put(p->cwd);
     kfree(p->exe);
-    kfree(p->cmdline);
     kfree(p);
 }
 
@@ -186,7 +185,6 @@ static struct proc *proc_copy(struct proc *parent, bool share_vm)
     p->wait_report = WR_NONE;
     p->alarm_at = p->alarm_interval = 0; /* alarms are not inherited */
     p->exe = parent->exe ? kstrdup(parent->exe) : NULL;
-    p->cmdline = parent->cmdline ? kstrndup(parent->cmdline, parent->cmdline_len) : NULL;
     inode_get(p->cwd);
     p->fdt = fdtable_dup(parent->fdt);
     if (share_vm) {
@@ -281,7 +279,7 @@ static noreturn void proc_end(int code, int sig)
         klog("skiff: program exited with status %d\n", status);
         vfs_sync_all();
         if (deadline_hit && sig == SIGKILL) {
-            proc_diag("skiff: timed out after %s seconds\n", boot_arg("deadline"));
+            proc_diag("skiff: timed out after %s seconds%s\n", boot_arg("deadline"), deadline_note);
             status = 124; /* as `timeout` and tools/skiff --timeout say it */
         } /* shared mappings of host files, its own and any other process's, reach the host */
         console_flush();
@@ -362,6 +360,5 @@ void proc_reap(struct proc *z)
     if (*pp)
         *pp = z->next_proc;
     kfree(z->exe);
-    kfree(z->cmdline);
     kfree(z);
 }

@@ -102,6 +102,8 @@ struct vm_space {
     u64 mmap_top;
     u64 vdso_base;        /* where the vDSO is mapped (0: none) */
     u32 membarrier_regs;  /* membarrier's REGISTER_* commands made (syscalls/membarrier.c): fork copies them */
+    u64 arg_start, arg_end, env_end; /* argv's strings, then envp's, on the initial stack: /proc/PID/cmdline and
+                                        environ read them there, as Linux, so setproctitle shows */
     struct vm_area *find_hint; /* the area vm_find found last (valid while find_gen is vm.c's area_gen) */
     u64 find_gen;
     u64 rss, rss_file;    /* resident pages: user entries that hold a page (a file's: rss_file), as Linux's RSS */
@@ -113,6 +115,7 @@ void vm_space_destroy(struct vm_space *vs);
 void vm_space_put(struct vm_space *vs);        /* drop a reference; the last one destroys */
 struct vm_space *vm_space_fork(struct vm_space *parent); /* a copy: private pages copied, file pages shared */
 int vm_poke(struct vm_space *vs, u64 addr, const void *src, size_t n); /* write into another address space */
+size_t vm_peek(struct vm_space *vs, u64 addr, void *dst, size_t n);    /* read from one: the bytes read */
 int pt_copy_user(u64 *dst_pml4, u64 *src_pml4);  /* paging.c: the user half, page by page */
 void vm_activate(struct vm_space *vs);
 int vm_map(struct vm_space *vs, u64 start, u64 len, u32 flags);    /* replaces what was there */

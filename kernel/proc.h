@@ -123,8 +123,6 @@ struct proc {
     u32 umask;
     u32 persona;                    /* personality(2) */
     char *exe;                      /* absolute path of the running program */
-    char *cmdline;                  /* argv, NUL-separated, for /proc/self/cmdline */
-    size_t cmdline_len;
     struct k_sigaction sigactions[NSIG + 1];
     u64 sig_pending;                /* bit (sig - 1): what sigq holds, for the whole process */
     struct sigq *sigq;
@@ -250,6 +248,7 @@ int id_alloc(void);                           /* a new pid/tid */
 struct proc *proc_by_pid(int pid);
 extern u64 deadline_ns;     /* `deadline=S`: when the first process is killed (0: never); sched.c */
 extern bool deadline_hit;
+extern char deadline_note[];                 /* what the first process was doing then: " (it was ...)" */
 struct task *proc_first_task(struct proc *p);
 u64 threads_max(void);                        /* kernel.threads-max, from memory as Linux sizes it */
 long task_limit_check(void);                  /* -EAGAIN when no task may be created (fork, clone) */

@@ -8,6 +8,7 @@
 #include "errno.h"
 #include "../arch/x86_64/arch.h"
 #include "../net/net.h"
+#include "../syscalls/syscalls.h" /* syscall_names: what a timed-out program was waiting in */
 #include "ktimer.h"
 
 struct task *task_list;
@@ -491,6 +492,20 @@ void sched_tick(void)
 u64 deadline_ns;
 bool deadline_hit;
 
+/* What the first process was doing when its time ran out, for the one line that says so: a hang reads
+ * differently from a program that was still busy. From the timer interrupt. */
+char deadline_note[80];
+
+static void note_timeout(struct task *t)
+{
+    if (!t)
+        return;
+    if (t->state == TASK_BLOCKED && t->frame && t->frame->rax < syscall_count && syscall_names[t->frame->rax])
+        ksnprintf(deadline_note, sizeof(deadline_note), " (it was waiting in %s)", syscall_names[t->frame->rax]);
+    else if (t->state != TASK_BLOCKED)
+        ksnprintf(deadline_note, sizeof(deadline_note), " (it was running)");
+}
+
 static bool deadline_fire(u64 now)
 {
     if (!deadline_ns || deadline_hit)
@@ -500,6 +515,7 @@ static bool deadline_fire(u64 now)
     deadline_hit = true;
     struct proc *p = proc_by_pid(1);
     struct task *t = p ? proc_first_task(p) : NULL;
+    note_timeout(t);
     if (t)
         signal_send_to(t, SIGKILL, 0x80 /* SI_KERNEL */, false);
     return false;

@@ -23,7 +23,8 @@ static const char *prog_name(void)
 
 static noreturn void terminate(int sig)
 {
-    if (current->proc->pid == 1) /* a child's death is its parent's (the shell's) to report */
+    /* a child's death is its parent's (the shell's) to report; the timeout's kill says "timed out" instead */
+    if (current->proc->pid == 1 && !(deadline_hit && sig == SIGKILL))
         proc_diag("skiff: %s: killed by %s\n", prog_name(), signal_name(sig));
     proc_die(sig);
 }

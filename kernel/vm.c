@@ -86,6 +86,9 @@ struct vm_space *vm_space_fork(struct vm_space *parent)
     c->membarrier_regs = parent->membarrier_regs;
     c->rss = c->hiwater_rss = parent->rss; /* every page is in both until a write copies it (as Linux's dup_mm) */
     c->rss_file = parent->rss_file;
+    c->arg_start = parent->arg_start;
+    c->arg_end = parent->arg_end;
+    c->env_end = parent->env_end;
     struct vm_area **tail = &c->areas;
     for (struct vm_area *a = parent->areas; a; a = a->next) {
         struct vm_area *n = kmalloc(sizeof(*n));
@@ -131,6 +134,29 @@ int vm_poke(struct vm_space *vs, u64 addr, const void *src, size_t n)
         n -= c;
     }
     return 0;
+}
+
+/* Reads another address space's memory, faulting its pages in as the owner's read would (Linux's
+ * access_remote_vm); stops at the first page that cannot be read. */
+size_t vm_peek(struct vm_space *vs, u64 addr, void *dst, size_t n)
+{
+    u8 *d = dst;
+    size_t done = 0;
+    while (done < n) {
+        u64 va = ALIGN_DOWN(addr, PAGE_SIZE);
+        size_t c = MIN(n - done, va + PAGE_SIZE - addr);
+        u64 *pte = pt_walk(vs->pml4, va, false);
+        const char *why;
+        if ((!pte || !(*pte & PTE_P)) && vm_fault(vs, addr, VM_READ, &why))
+            break;
+        pte = pt_walk(vs->pml4, va, false);
+        if (!pte || !(*pte & PTE_P))
+            break;
+        memcpy(d + done, (const u8 *)phys_to_virt(*pte & PTE_ADDR) + (addr - va), c);
+        addr += c;
+        done += c;
+    }
+    return done;
 }
 
 void vm_activate(struct vm_space *vs)

@@ -155,8 +155,8 @@ static int load_interp(struct vm_space *vs, struct inode *ino, const struct elf_
     return rc;
 }
 
-/* What /proc/self/exe and /proc/self/cmdline report. */
-static void record_program(struct proc *p, const char *path, char *const argv[])
+/* What /proc/self/exe and the task's name (comm) report; cmdline is read from the stack (loader/stack.c). */
+static void record_program(struct proc *p, const char *path)
 {
     struct walk w;
     char *abs = NULL;
@@ -174,18 +174,6 @@ static void record_program(struct proc *p, const char *path, char *const argv[])
             base = c + 1;
     memset(current->comm, 0, sizeof(current->comm)); /* as Linux: the file name, cut to 15 bytes */
     memcpy(current->comm, base, MIN(strlen(base), sizeof(current->comm) - 1));
-    size_t len = 0;
-    for (int i = 0; argv && argv[i]; i++)
-        len += strlen(argv[i]) + 1;
-    char *c = kmalloc(len + 1);
-    kfree(p->cmdline);
-    p->cmdline = c;
-    p->cmdline_len = c ? len : 0;
-    for (int i = 0; c && argv && argv[i]; i++) {
-        size_t n = strlen(argv[i]) + 1;
-        memcpy(c, argv[i], n);
-        c += n;
-    }
 }
 
 /* Builds the complete new address space; p->vm is replaced only when everything succeeded. */
@@ -253,7 +241,7 @@ int exec_load(struct proc *p, const char *path, char *const argv[], char *const 
     vm_space_put(old); /* a vfork parent may still share it */
     cred_release(&current->cred);
     current->cred = nc;
-    record_program(p, path, argv);
+    record_program(p, path);
     vs->brk_start = vs->brk = ei->any_load ? base + ei->hi : 0;
     memset(frame, 0, sizeof(*frame));
     frame->rip = entry;

@@ -57,7 +57,6 @@ static int count_strings(char *const v[], size_t *bytes)
 int exec_build_stack(struct vm_space *vs, const struct elf_info *ei, u64 base, u64 interp_base, const char *path,
                        char *const argv[], char *const envp[], u64 *rsp)
 {
-    (void)vs;
     size_t bytes = 0;
     int argc = count_strings(argv, &bytes), envc = count_strings(envp, &bytes);
     if (bytes > MAX_ARG_BYTES)
@@ -67,10 +66,14 @@ int exec_build_stack(struct vm_space *vs, const struct elf_info *ei, u64 base, u
     u64 *argp = kmalloc((argc + envc + 2) * sizeof(u64));
     if (!argp)
         return -ENOMEM;
+    u64 env_end = s.sp;
     for (int i = envc - 1; i >= 0; i--)
         argp[argc + 1 + i] = push_bytes(&s, envp[i], strlen(envp[i]) + 1);
     for (int i = argc - 1; i >= 0; i--)
         argp[i] = push_bytes(&s, argv[i], strlen(argv[i]) + 1);
+    vs->arg_start = s.sp; /* argv's strings, then envp's: one run, as /proc/PID/cmdline and environ expect */
+    vs->arg_end = argc ? argp[argc - 1] + strlen(argv[argc - 1]) + 1 : s.sp;
+    vs->env_end = env_end;
     argp[argc] = 0;
     argp[argc + 1 + envc] = 0;
     u64 platform = push_bytes(&s, "x86_64", 7);

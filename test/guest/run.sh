@@ -235,7 +235,7 @@ t_strace() {
 }
 
 t_timeout() {
-	name="--timeout 1 stops a program that spins forever: 124"
+	name="--timeout 1 stops a program that spins forever: 124, and one line says it was running (or waiting in nanosleep)"
 	need_bin spin || return
 	if [ -n "${SKIFF_KERNEL:-}" ]; then
 		set -- --kernel "$SKIFF_KERNEL"
@@ -247,6 +247,12 @@ t_timeout() {
 	expect_status 124 || return
 	# 1 s plus the initrd packing; far more means the kill did not work.
 	[ "$took" -le 20 ] || { fail "took ${took}s"; return; }
+	# one line, saying what the program was doing: busy, or waiting in which call
+	[ "$(grep -c . "$tmp/err")" = 1 ] && expect_err_has "timed out after 1 seconds (it was running)" || return
+	"$SKIFF" run --timeout 1 "$@" "$BUSYBOX" sleep 30 </dev/null >"$tmp/out" 2>"$tmp/err"
+	st=$?
+	expect_status 124 && expect_err_has "(it was waiting in " && grep -q "nanosleep)" "$tmp/err" ||
+		{ fail "a sleeping program's timeout: $(head -c 300 "$tmp/err")"; return; }
 	pass
 }
 
