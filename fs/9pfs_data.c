@@ -65,6 +65,8 @@ static u8 **page_slot(struct inode *ino, u64 idx)
     return &ino->pages[idx];
 }
 
+u64 p9fs_pages_read; /* pages read in from the host: a page fault that moved it was a major fault (kernel/vm.c) */
+
 u8 *p9fs_page(struct inode *ino, u64 pos)
 {
     u8 **slot = page_slot(ino, pos / PAGE_SIZE);
@@ -80,6 +82,8 @@ u8 *p9fs_page(struct inode *ino, u64 pos)
         page_free(page);
         return NULL;
     }
+    if (at < ino->size)
+        p9fs_pages_read++;
     *slot = page;
     return page;
 }

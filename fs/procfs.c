@@ -2,8 +2,9 @@
  * snapshot) and then read like a regular file; /proc/self and the process's links are regenerated before
  * each lookup. Besides what Linux programs read (self/exe, maps, fd/, stat, status, cmdline, cpuinfo,
  * meminfo, sys/kernel/...), skiff/boot_us holds the kernel's own measure of the time from its first
- * instruction to the program's first instruction. */
-#include "vfs.h"
+ * instruction to the program's first instruction. The files that describe a process or one of its threads
+ * (stat, status, statm, comm, task/) are fs/procfs_task.c's. */
+#include "procfs.h"
 #include "../kernel/errno.h"
 #include "../kernel/mm.h"
 #include "../kernel/boot.h"
@@ -12,21 +13,15 @@
 #include "../net/net.h"
 #include "../ipc/ipc.h"
 
-struct gen_text {
-    char *buf;
-    size_t len;
-};
-
 typedef int (*proc_gen)(char *buf, size_t size);
 
+/* Time since boot and the time the CPU spent halted with nothing to run (one CPU: Linux sums its CPUs'). */
 static int gen_uptime(char *buf, size_t size)
 {
-    u64 ns = clock_monotonic_ns();
+    u64 ns = clock_monotonic_ns(), idle = MIN(sched_idle_ns(), ns);
     return ksnprintf(buf, size, "%lu.%02lu %lu.%02lu\n", ns / 1000000000, ns / 10000000 % 100,
-                     ns / 1000000000, ns / 10000000 % 100);
+                     idle / 1000000000, idle / 10000000 % 100);
 }
-
-#define OUT(...) (n += ksnprintf(buf + n, n < size ? size - n : 0, __VA_ARGS__))
 
 static int gen_loadavg(char *buf, size_t size)
 {
@@ -134,8 +129,6 @@ static int gen_boot_us(char *buf, size_t size)
     return ksnprintf(buf, size, "%lu\n", clock_tsc_to_ns(boot.user_entry_tsc - boot.boot_tsc) / 1000);
 }
 
-#define GEN_SIZE (16 * PAGE_SIZE)
-
 /* Where the boot time went: each init step of kmain, then loading the program, in microseconds. */
 static int gen_boot_phases(char *buf, size_t size)
 {
@@ -151,14 +144,14 @@ static int gen_boot_phases(char *buf, size_t size)
 }
 
 /* Keeps n bytes of generated text (in buf, GEN_SIZE long, now owned here) for the reads of f. */
-static int keep_text(struct file *f, char *buf, int n)
+int procfs_keep_text(struct file *f, char *buf, int n)
 {
     struct gen_text *t = kzalloc(sizeof(*t));
     if (!t) {
         kfree(buf);
         return -ENOMEM;
     }
-    *t = (struct gen_text){ buf, (size_t)MAX(0, MIN(n, (int)GEN_SIZE - 1)) };
+    *t = (struct gen_text){ buf, (size_t)MAX(0, MIN(n, (int)GEN_SIZE - 1)), false };
     f->priv = t;
     return 0;
 }
@@ -167,12 +160,37 @@ static int proc_open(struct file *f)
 {
     proc_gen gen = (proc_gen)f->inode->priv;
     char *buf = kmalloc(GEN_SIZE);
-    return buf ? keep_text(f, buf, gen(buf, GEN_SIZE)) : -ENOMEM;
+    return buf ? procfs_keep_text(f, buf, gen(buf, GEN_SIZE)) : -ENOMEM;
 }
 
-static ssize_t proc_read(struct file *f, void *ubuf, size_t n, u64 *off)
+/* A read from the start (after lseek 0, or pread at 0) sees the file as it is now, as Linux's seq_file
+ * generates it again: top keeps /proc/stat open and reads it anew each frame. Later reads go on in the same
+ * text. */
+static int regenerate(struct file *f)
+{
+    struct gen_text *old = f->priv;
+    f->priv = NULL;
+    int rc = f->ops->open(f);
+    if (rc) {
+        f->priv = old; /* the process is gone (ESRCH) or no memory: released as before */
+        return rc;
+    }
+    kfree(old->buf);
+    kfree(old);
+    return 0;
+}
+
+ssize_t procfs_read(struct file *f, void *ubuf, size_t n, u64 *off)
 {
     struct gen_text *t = f->priv;
+    if (*off == 0 && t && t->read_since && f->ops->open) {
+        int rc = regenerate(f);
+        if (rc)
+            return rc;
+        t = f->priv;
+    }
+    if (*off == 0 && t)
+        t->read_since = true;
     if (*off >= t->len)
         return 0;
     n = MIN(n, t->len - *off);
@@ -182,7 +200,7 @@ static ssize_t proc_read(struct file *f, void *ubuf, size_t n, u64 *off)
     return n;
 }
 
-static void proc_release(struct file *f)
+void procfs_release(struct file *f)
 {
     struct gen_text *t = f->priv;
     if (t) {
@@ -191,13 +209,12 @@ static void proc_release(struct file *f)
     }
 }
 
-static const struct file_ops proc_ops = { .open = proc_open, .read = proc_read, .release = proc_release };
+static const struct file_ops proc_ops = { .open = proc_open, .read = procfs_read, .release = procfs_release };
 
 /* ---- the process: /proc/<pid> ----
  * Every file and link under /proc/<pid> knows its pid (in its inode's priv: PID_PRIV), so it describes that
  * process whoever reads it; once the process is gone its files say ESRCH, as on Linux. */
 
-#define PID_PRIV(pid, low) ((void *)(((u64)(u32)(pid) << 32) | (u32)(low)))
 static int priv_pid(const struct inode *ino) { return (int)((u64)ino->priv >> 32); }
 static u32 priv_low(const struct inode *ino) { return (u32)(u64)ino->priv; }
 
@@ -214,13 +231,7 @@ static struct task *leader(struct proc *p)
     return t ? t : current;
 }
 
-static const char *proc_comm(struct proc *p)
-{
-    struct task *t = leader(p);
-    return t->comm[0] ? t->comm : "skiff";
-}
-
-static int gen_maps(struct proc *p, char *buf, size_t size)
+int procfs_gen_maps(struct proc *p, char *buf, size_t size)
 {
     size_t n = 0;
     for (struct vm_area *a = p->vm ? p->vm->areas : NULL; a; a = a->next) {
@@ -239,60 +250,10 @@ static int gen_maps(struct proc *p, char *buf, size_t size)
     return (int)n;
 }
 
-static u64 rss_pages(void)
-{
-    return pmm_total_pages() - pmm_free_pages();
-}
-
-static int gen_stat(struct proc *p, char *buf, size_t size)
-{
-    u64 un, sn, t = 10000000; /* ns per USER_HZ tick */
-    acct_proc(p, &un, &sn);
-    u64 vsize = 0;
-    for (struct vm_area *a = p->vm ? p->vm->areas : NULL; a; a = a->next)
-        vsize += a->end - a->start;
-    return ksnprintf(buf, size,
-                     "%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 %lu %lu %lu %lu 20 0 %d 0 %lu %lu %lu 18446744073709551615 "
-                     "0 0 %lu 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
-                     p->pid, proc_comm(p), proc_state(p), p->ppid, p->pgid, p->sid, un / t, sn / t,
-                     clock_tsc_to_ns(p->cutime_tsc) / t, clock_tsc_to_ns(p->cstime_tsc) / t, MAX(p->nthreads, 1),
-                     p->start_ns / t, vsize, rss_pages(), (u64)USER_STACK_TOP);
-}
-
-/* The leader's credentials, as Linux shows them (Groups: each followed by a space). */
-static int gen_status(struct proc *p, char *buf, size_t size)
-{
-    const struct cred *c = &leader(p)->cred;
-    size_t n = 0;
-    OUT("Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n", proc_comm(p), p->umask,
-        proc_state_name(p), p->pid, p->pid, p->ppid);
-    OUT("Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\nGroups:\t", c->uid, c->euid, c->suid, c->fsuid,
-        c->gid, c->egid, c->sgid, c->fsgid, FD_MAX);
-    for (u32 i = 0; c->groups && i < c->groups->n; i++)
-        OUT(i ? " %u" : "%u", c->groups->gid[i]);
-    OUT(" \nVmRSS:\t%8lu kB\nThreads:\t%d\nSigBlk:\t%016lx\n", rss_pages() * 4, MAX(p->nthreads, 1),
-        leader(p)->sig_blocked);
-    OUT("CapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\nCapBnd:\t%016lx\nCapAmb:\t%016lx\n", c->cap_inh,
-        c->cap_prm, c->cap_eff, c->cap_bnd, c->cap_amb);
-    OUT("NoNewPrivs:\t%d\nSeccomp:\t0\nCpus_allowed:\t1\nCpus_allowed_list:\t0\n", c->no_new_privs);
-    OUT("voluntary_ctxt_switches:\t%lu\nnonvoluntary_ctxt_switches:\t%lu\n", leader(p)->nvcsw, leader(p)->nivcsw);
-    return (int)n;
-}
-
-/* statm, in pages: size, resident, shared, text, lib, data, dt (resident is the whole VM's: no per-process
- * accounting yet) */
-static int gen_statm(struct proc *p, char *buf, size_t size)
-{
-    u64 vsize = 0;
-    for (struct vm_area *a = p->vm ? p->vm->areas : NULL; a; a = a->next)
-        vsize += a->end - a->start;
-    return ksnprintf(buf, size, "%lu %lu 0 0 0 0 0\n", (u64)(vsize / PAGE_SIZE), rss_pages());
-}
-
 /* The argument strings where the program keeps them (a zombie has none: empty, as on Linux). A program that
  * wrote over the last argument's NUL retitled itself (setproctitle: nginx's "nginx: worker process"): then
  * the title is the string at the start, and may run on into the environment's strings. */
-static int gen_cmdline(struct proc *p, char *buf, size_t size)
+int procfs_gen_cmdline(struct proc *p, char *buf, size_t size)
 {
     struct vm_space *vs = p->vm;
     if (!vs || vs->arg_end <= vs->arg_start)
@@ -307,7 +268,7 @@ static int gen_cmdline(struct proc *p, char *buf, size_t size)
 }
 
 /* The environment strings as the program's memory holds them now (Linux's environ). */
-static int gen_environ(struct proc *p, char *buf, size_t size)
+int procfs_gen_environ(struct proc *p, char *buf, size_t size)
 {
     struct vm_space *vs = p->vm;
     if (!vs || vs->env_end <= vs->arg_end)
@@ -323,8 +284,8 @@ static int gen_pid_mounts(struct proc *p, char *buf, size_t size)
 
 typedef int (*pid_gen)(struct proc *p, char *buf, size_t size);
 static const struct { const char *name; pid_gen gen; } pid_files[] = {
-    { "maps", gen_maps },       { "stat", gen_stat },       { "status", gen_status },   { "statm", gen_statm },
-    { "cmdline", gen_cmdline }, { "environ", gen_environ }, { "mounts", gen_pid_mounts },
+    { "maps", procfs_gen_maps }, { "cmdline", procfs_gen_cmdline }, { "environ", procfs_gen_environ },
+    { "mounts", gen_pid_mounts },
 };
 
 static int pid_open(struct file *f)
@@ -334,10 +295,10 @@ static int pid_open(struct file *f)
     if (!p)
         return -ESRCH;
     char *buf = kmalloc(GEN_SIZE);
-    return buf ? keep_text(f, buf, pid_files[idx].gen(p, buf, GEN_SIZE)) : -ENOMEM;
+    return buf ? procfs_keep_text(f, buf, pid_files[idx].gen(p, buf, GEN_SIZE)) : -ENOMEM;
 }
 
-static const struct file_ops pid_ops = { .open = pid_open, .read = proc_read, .release = proc_release };
+static const struct file_ops pid_ops = { .open = pid_open, .read = procfs_read, .release = procfs_release };
 
 static struct inode *resolve_exe(struct inode *link)
 {
@@ -397,7 +358,7 @@ static struct inode *resolve_fd(struct inode *link)
     return f ? f->inode : NULL;
 }
 
-static struct inode *magic_link(struct inode *dir, const char *name, const char *target,
+struct inode *procfs_magic_link(struct inode *dir, const char *name, const char *target,
                                 struct inode *(*resolve)(struct inode *), void (*refresh)(struct inode *))
 {
     int err;
@@ -430,7 +391,7 @@ static void refresh_fd_dir(struct inode *dir)
             ksnprintf(target, sizeof(target), "/dev/pts/0");
         else if (!f->path)
             ksnprintf(target, sizeof(target), "anon_inode:[%s]", f->inode ? "skiff" : "eventfd-or-epoll");
-        struct inode *l = magic_link(dir, name, f->path ? f->path : target, resolve_fd, NULL);
+        struct inode *l = procfs_magic_link(dir, name, f->path ? f->path : target, resolve_fd, NULL);
         if (!l)
             break; /* out of memory: the listing is cut short, as a failed readdir would be */
         l->priv = PID_PRIV(p->pid, fd);
@@ -465,7 +426,6 @@ static struct inode *proc_mkdir(struct inode *dir, const char *name)
     return proc_mkdir_(dir, name, 0555);
 }
 
-static void remove_tree(struct inode *dir, const char *name);
 
 /* Linux shows /proc/<pid> and what is in it as owned by the process's effective ids: looked up before each
  * walk into it, so that a process that changed its ids reads its own fd/ (mode 0500). */
@@ -489,9 +449,9 @@ static int make_pid_dir(struct inode *proc, int pid)
     struct inode *d = ramfs_mkdir(proc, name, 0555, &err), *fd = NULL;
     if (!d)
         return -ENOMEM;
-    struct inode *l[3] = { magic_link(d, "exe", "/", resolve_exe, refresh_exe),
-                           magic_link(d, "cwd", "/", resolve_cwd, refresh_cwd),
-                           magic_link(d, "root", "/", resolve_root, NULL) };
+    struct inode *l[3] = { procfs_magic_link(d, "exe", "/", resolve_exe, refresh_exe),
+                           procfs_magic_link(d, "cwd", "/", resolve_cwd, refresh_cwd),
+                           procfs_magic_link(d, "root", "/", resolve_root, NULL) };
     bool ok = l[0] && l[1] && l[2] && (fd = ramfs_mkdir(d, "fd", 0500, &err));
     if (ok) {
         l[0]->priv = l[1]->priv = fd->priv = d->priv = PID_PRIV(pid, 0);
@@ -512,8 +472,9 @@ static int make_pid_dir(struct inode *proc, int pid)
             ino->priv = PID_PRIV(pid, i);
         }
     }
+    ok = ok && procfs_task_files(d, pid) == 0; /* stat, status, statm, comm and task/ (procfs_task.c) */
     if (!ok)
-        remove_tree(proc, name);
+        procfs_remove_tree(proc, name);
     return ok ? 0 : -ENOMEM;
 }
 
@@ -522,6 +483,14 @@ static void refresh_self(struct inode *link)
     char pid[16];
     ksnprintf(pid, sizeof(pid), "%d", current_proc()->pid);
     set_target(link, kstrdup(pid)); /* out of memory: the old target stays */
+}
+
+/* /proc/thread-self: PID/task/TID of the thread that looks. */
+static void refresh_thread_self(struct inode *link)
+{
+    char path[48];
+    ksnprintf(path, sizeof(path), "%d/task/%d", current_proc()->pid, current->tid);
+    set_target(link, kstrdup(path));
 }
 
 static struct inode *sys_dir(struct inode *proc, const char *path)
@@ -573,7 +542,7 @@ int procfs_add_pid(int pid)
     return proc_root ? make_pid_dir(proc_root, pid) : 0;
 }
 
-static void remove_tree(struct inode *dir, const char *name)
+void procfs_remove_tree(struct inode *dir, const char *name)
 {
     struct inode *d = ramfs_lookup(dir, name, strlen(name));
     if (!d)
@@ -581,7 +550,7 @@ static void remove_tree(struct inode *dir, const char *name)
     if (S_ISDIR(d->mode)) {
         d->refresh = NULL;
         while (d->children)
-            remove_tree(d, d->children->name);
+            procfs_remove_tree(d, d->children->name);
     }
     ramfs_unlink(dir, name, S_ISDIR(d->mode));
 }
@@ -591,7 +560,7 @@ void procfs_remove_pid(int pid)
     char name[16];
     ksnprintf(name, sizeof(name), "%d", pid);
     if (proc_root)
-        remove_tree(proc_root, name);
+        procfs_remove_tree(proc_root, name);
 }
 
 /* The files of /proc that do not belong to a process: directory (under /proc), name, generator. */
@@ -629,6 +598,6 @@ void procfs_init(void)
     for (size_t i = 0; i < ARRAY_SIZE(proc_files); i++)
         proc_add(sys_dir(proc, proc_files[i].dir), proc_files[i].name, proc_files[i].gen);
     make_pid_dir(proc, 1);
-    magic_link(proc, "self", "1", NULL, refresh_self);
-    magic_link(proc, "thread-self", "1", NULL, refresh_self);
+    procfs_magic_link(proc, "self", "1", NULL, refresh_self);
+    procfs_magic_link(proc, "thread-self", "1/task/1", NULL, refresh_thread_self);
 }

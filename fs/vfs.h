@@ -239,6 +239,7 @@ int vfs_truncate(struct inode *ino, u64 size);
 ssize_t vfs_kread(struct inode *ino, void *kbuf, size_t n, u64 off);
 u8 *vfs_page(struct inode *ino, u64 pos);
 u8 *vfs_cached_page(struct inode *ino, u64 pos);               /* without reading: NULL when absent */
+extern u64 p9fs_pages_read;                  /* 9pfs_data.c: file pages read in from the host so far */
 int vfs_writeback(struct inode *ino);
 int vfs_fsync(struct inode *ino, bool datasync);
 struct inode *vfs_real(struct inode *ino);     /* the inode holding the data: ino, or an overlay's layer */

@@ -80,6 +80,9 @@ void acct_task_exit(struct task *t)
     t->proc->dead_nvcsw += t->nvcsw;
     t->proc->dead_nivcsw += t->nivcsw;
     t->nvcsw = t->nivcsw = 0;
+    t->proc->dead_minflt += t->min_flt;
+    t->proc->dead_majflt += t->maj_flt;
+    t->min_flt = t->maj_flt = 0;
 }
 
 /* The parent collects a child: the child's time and its children's become the parent's children's time. */
@@ -89,6 +92,9 @@ void acct_reap(struct proc *parent, struct proc *child)
     parent->cstime_tsc += child->dead_stime_tsc + child->cstime_tsc;
     parent->c_nvcsw += child->dead_nvcsw + child->c_nvcsw;
     parent->c_nivcsw += child->dead_nivcsw + child->c_nivcsw;
+    parent->cminflt += child->dead_minflt + child->cminflt;
+    parent->cmajflt += child->dead_majflt + child->cmajflt;
+    parent->cmaxrss = MAX(parent->cmaxrss, MAX(child->maxrss, child->cmaxrss));
 }
 
 /* Every process's time since boot, the collected ones included (they live on in their reapers' children's
@@ -118,23 +124,19 @@ void acct_system(u64 *user_ns, u64 *sys_ns, int *running)
 static const u64 load_exp[3] = { 1884, 2014, 2037 }; /* FIXED_1 / exp(5 s / 1, 5, 15 min) */
 static u64 avenrun[3], load_next;
 
-static int nr_active(void)
-{
-    int n = 0;
-    for (struct task *t = task_list; t; t = t->next)
-        n += t == current || t->state == TASK_RUNNABLE; /* skiff's waits are all interruptible: no D state */
-    return n;
-}
-
-/* Folds in every 5-second period that ended since the last call (the scheduler calls it as it switches). */
+/* Folds in every 5-second boundary passed since the last call, each with the number of runnable tasks at that
+ * moment (Linux samples running + uninterruptible at the tick; skiff's waits are all interruptible). The
+ * scheduler calls it before every change of that number (kernel/sched.c, interrupt handlers' wake-ups
+ * included: one CPU, interrupts off in the kernel; SMP needs a lock), so the count in effect since the last
+ * call is the one every boundary in between saw, with no periodic tick: a halted CPU samples 0. */
 void acct_load_update(void)
 {
     u64 now = clock_monotonic_ns();
     if (!load_next)
-        load_next = now + LOAD_FREQ_NS;
+        load_next = LOAD_FREQ_NS; /* the first sample 5 s after boot, as Linux's */
     if (now < load_next)
         return;
-    u64 active = (u64)nr_active() * FIXED_1;
+    u64 active = (u64)sched_nr_running() * FIXED_1;
     for (int k = 0; now >= load_next && k < 1000; k++, load_next += LOAD_FREQ_NS)
         for (int i = 0; i < 3; i++)
             avenrun[i] = (avenrun[i] * load_exp[i] + active * (FIXED_1 - load_exp[i]) + FIXED_1 / 2) >> FSHIFT;
@@ -154,5 +156,5 @@ int acct_loadavg(char *buf, size_t size)
         v[i] = avenrun[i] + FIXED_1 / 200; /* rounded to 1/100, as Linux prints it */
     return ksnprintf(buf, size, "%lu.%02lu %lu.%02lu %lu.%02lu %d/%d %d\n", v[0] >> FSHIFT,
                      ((v[0] & (FIXED_1 - 1)) * 100) >> FSHIFT, v[1] >> FSHIFT, ((v[1] & (FIXED_1 - 1)) * 100) >> FSHIFT,
-                     v[2] >> FSHIFT, ((v[2] & (FIXED_1 - 1)) * 100) >> FSHIFT, nr_active(), total, id_last());
+                     v[2] >> FSHIFT, ((v[2] & (FIXED_1 - 1)) * 100) >> FSHIFT, sched_nr_running(), total, id_last());
 }

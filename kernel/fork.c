@@ -105,6 +105,7 @@ struct task *task_alloc(void)
     t->kstack_top = (u64)kstack + KSTACK_PAGES * PAGE_SIZE;
     t->fpu = fpu;
     cred_copy(&t->cred, cred_current()); /* fork and clone: the creator's credentials */
+    t->start_ns = clock_monotonic_ns();
     nr_tasks++;
     return t;
 }
@@ -176,6 +177,9 @@ static struct proc *proc_copy(struct proc *parent, bool share_vm)
     memset(p->itimer_cpu, 0, sizeof(p->itimer_cpu));
     p->ptimer_next_id = 0;
     p->dead_utime_tsc = p->dead_stime_tsc = p->cutime_tsc = p->cstime_tsc = 0;
+    p->dead_nvcsw = p->dead_nivcsw = p->c_nvcsw = p->c_nivcsw = 0; /* a new process's usage starts at zero */
+    p->dead_minflt = p->dead_majflt = p->cminflt = p->cmajflt = 0;
+    p->maxrss = p->cmaxrss = 0;
     p->start_ns = clock_monotonic_ns();
     p->stopped = false;
     p->wait_report = WR_NONE;
@@ -303,6 +307,7 @@ static noreturn void proc_end(int code, int sig)
     sem_exit(p->pid); /* its SEM_UNDO adjustments */
     inode_put(p->cwd);
     vm_activate(NULL);
+    acct_mm_release(p, p->vm); /* its peak resident set stays for getrusage and its parent's wait4 */
     vm_space_put(p->vm);
     p->vm = NULL;
     struct proc *heir = proc_by_pid(1); /* orphans go to the nearest live subreaper ancestor, else to init */

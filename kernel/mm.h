@@ -106,6 +106,8 @@ struct vm_space {
                                         environ read them there, as Linux, so setproctitle shows */
     struct vm_area *find_hint; /* the area vm_find found last (valid while find_gen is vm.c's area_gen) */
     u64 find_gen;
+    u64 rss, rss_file;    /* resident pages: user entries that hold a page (a file's: rss_file), as Linux's RSS */
+    u64 hiwater_rss;      /* the most rss ever was (VmHWM, getrusage's ru_maxrss) */
 };
 
 struct vm_space *vm_space_create(void);

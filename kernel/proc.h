@@ -134,6 +134,10 @@ struct proc {
     u64 cutime_tsc, cstime_tsc;     /* of the children it collected, theirs included */
     u64 dead_nvcsw, dead_nivcsw;    /* context switches of its ended threads (getrusage) */
     u64 c_nvcsw, c_nivcsw;          /* of the children it collected, theirs included */
+    u64 dead_minflt, dead_majflt;   /* page faults of its ended threads (kernel/rusage.c) */
+    u64 cminflt, cmajflt;           /* of the children it collected, theirs included */
+    u64 maxrss, cmaxrss;            /* pages: the most resident of the address spaces it left (exec, exit);
+                                       the most of any child it collected (theirs included) */
     u64 start_ns;                   /* monotonic time it was created (/proc/PID/stat starttime) */
     struct ptimer *ptimers;         /* timer_create (syscalls/timer.c) */
     struct ktimer itimer_cpu[2];    /* ITIMER_VIRTUAL, ITIMER_PROF (syscalls/itimer.c) */
@@ -182,6 +186,8 @@ struct task {
     u64 utime_tsc, stime_tsc;       /* CPU time it used, in TSC ticks (kernel/cputime.c) */
     u64 acct_mark;                  /* TSC of the last user/kernel boundary or switch-in */
     u64 nvcsw, nivcsw;              /* switches away while waiting (voluntary) and while runnable (preempted) */
+    u64 min_flt, maj_flt;           /* page faults it took: served from memory, or read from the host */
+    u64 start_ns;                   /* monotonic time it was created (/proc/PID/task/TID/stat starttime) */
     bool uaccess_kernel;            /* file_kernel_read/write: copy_*_user also takes kernel buffers */
     u64 rseq_addr;                  /* rseq(2): its struct rseq (0: none), length and signature */
     u32 rseq_len, rseq_sig;
@@ -220,6 +226,7 @@ void sched_wake(struct task *t);
 void sched_interrupt(struct task *t);     /* a signal: a waiting task looks again (not a futex wake) */
 void sched_block(u64 key);               /* waits for sched_interrupt/sched_wake only, signals or not (a stop) */
 bool sched_others_runnable(void);
+int sched_nr_running(void);              /* tasks on the run queue (the running one included) */
 bool sched_alone(void);                  /* no other task exists (a wait could never end) */
 void sched_tick(void);                   /* timer interrupt: time slice over */
 void timer_check_needed(void);           /* the tick runs while 2+ tasks exist or an alarm is armed */
@@ -324,6 +331,11 @@ void acct_load_update(void);
 void acct_system(u64 *user_ns, u64 *sys_ns, int *running);    /* /proc/stat */
 int acct_loadavg(char *buf, size_t size);
 int id_last(void);                  /* the last pid/tid handed out */
+
+/* rusage.c — memory accounting per process: fault counts and the resident set's high-water mark */
+void acct_mm_release(struct proc *p, struct vm_space *vs); /* p leaves vs (exec, exit): its peak stays with p */
+void acct_faults(struct proc *p, int who, u64 *minflt, u64 *majflt); /* who: RUSAGE_* (syscalls/syscalls.h) */
+u64 acct_maxrss(struct proc *p, int who);                  /* pages */
 
 /* exec.c */
 int exec_program(struct proc *p, const char *path, char *const argv[], char *const envp[], struct regs *frame,

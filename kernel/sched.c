@@ -20,11 +20,20 @@ static bool need_resched;
  * handlers too (a device's I/O wake-up, a timer's signal): on one CPU that is safe because the kernel runs
  * with interrupts off except in irq_wait; with SMP it needs the scheduler's lock. */
 static struct task *rq_head, *rq_tail;
+static int rq_len;
+
+/* How many tasks can run now (the running one included): the load average's sample. */
+int sched_nr_running(void)
+{
+    return rq_len;
+}
 
 static void rq_add(struct task *t)
 {
     if (t->on_rq)
         return;
+    acct_load_update(); /* the 5-second samples up to now saw the count before this change */
+    rq_len++;
     t->rq_next = NULL;
     t->rq_prev = rq_tail;
     if (rq_tail)
@@ -39,6 +48,8 @@ static void rq_del(struct task *t)
 {
     if (!t->on_rq)
         return;
+    acct_load_update();
+    rq_len--;
     if (t->rq_prev)
         t->rq_prev->rq_next = t->rq_next;
     else
@@ -541,6 +552,10 @@ void timer_check_needed(void)
 
 void sched_preempt_point(struct regs *r)
 {
+    /* A sleeper whose time is up may run now: only a switch looked at deadlines, so a task that never made a
+     * syscall (a busy loop) kept every sleeper waiting for good. Cheap while no deadline has come. */
+    if (need_resched)
+        expire_waits();
     if (need_resched && sched_others_runnable())
         schedule();
     rseq_user_return(r);

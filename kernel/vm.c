@@ -6,6 +6,7 @@
 #include "errno.h"
 #include "../arch/x86_64/arch.h"
 #include "../fs/vfs.h"
+#include "proc.h"
 
 #define PTE_SOFT_NONE (1ull << 9)   /* page kept while its area is PROT_NONE; P is clear */
 #define MMAP_MIN 0x10000ull         /* as Linux's vm.mmap_min_addr */
@@ -26,6 +27,18 @@ static u64 pte_reprotect(u64 pte, u32 flags)
 {
     u64 n = (pte & (PTE_ADDR | PTE_SOFT_SHARED | PTE_SOFT_COW)) | prot_pte(flags);
     return (n & PTE_SOFT_COW) ? n & ~PTE_W : n;
+}
+
+/* A page appears in (d = 1) or leaves (d = -1) the user half of vs: the resident set as Linux counts it, a
+ * file's pages (PTE_SOFT_SHARED) among them, and its high-water mark. Called from the page fault path (an
+ * interrupt of the user program, never of the kernel's own accounting). */
+static void rss_add(struct vm_space *vs, u64 pte, int d)
+{
+    vs->rss += (u64)(i64)d;
+    if (pte & PTE_SOFT_SHARED)
+        vs->rss_file += (u64)(i64)d;
+    if (vs->rss > vs->hiwater_rss)
+        vs->hiwater_rss = vs->rss;
 }
 
 static void tlb_flush_page(struct vm_space *vs, u64 va)
@@ -71,6 +84,8 @@ struct vm_space *vm_space_fork(struct vm_space *parent)
     c->mmap_top = parent->mmap_top;
     c->vdso_base = parent->vdso_base;
     c->membarrier_regs = parent->membarrier_regs;
+    c->rss = c->hiwater_rss = parent->rss; /* every page is in both until a write copies it (as Linux's dup_mm) */
+    c->rss_file = parent->rss_file;
     c->arg_start = parent->arg_start;
     c->arg_end = parent->arg_end;
     c->env_end = parent->env_end;
@@ -206,6 +221,7 @@ static int split_at(struct vm_space *vs, u64 addr)
 
 static void discard_one(u64 *pte, u64 va, void *ctx)
 {
+    rss_add(ctx, *pte, -1);
     if (!(*pte & PTE_SOFT_SHARED))
         pmm_free(*pte & PTE_ADDR); /* a file's page stays with the file */
     *pte = 0;
@@ -326,9 +342,10 @@ struct reprotect {
 static void reprotect_one(u64 *pte, u64 va, void *ctx)
 {
     struct reprotect *r = ctx;
-    if ((*pte & PTE_SOFT_SHARED) && !(r->flags & VM_SHARED) && (r->flags & VM_WRITE))
+    if ((*pte & PTE_SOFT_SHARED) && !(r->flags & VM_SHARED) && (r->flags & VM_WRITE)) {
+        rss_add(r->vs, *pte, -1);
         *pte = 0; /* the file's page: the next touch makes the private copy (vm_fault) */
-    else
+    } else
         *pte = pte_reprotect(*pte, r->flags);
     tlb_flush_page(r->vs, va);
 }
@@ -399,7 +416,6 @@ static bool beyond_eof(const struct inode *ino, u64 off, const char **why)
  * file (program text, shared libraries: no copy); otherwise a copy of the valid bytes, zeros after them. */
 static int fault_private_file(struct vm_space *vs, struct vm_area *a, u64 va, u64 *pte, const char **why)
 {
-    (void)vs;
     u64 off = a->file_off + (va - a->start);
     if (beyond_eof(a->file, off, why))
         return -EIO;
@@ -410,6 +426,7 @@ static int fault_private_file(struct vm_space *vs, struct vm_area *a, u64 va, u6
     u8 *fpage = vfs_cached_page(a->file, off); /* a host file's page is read in here */
     if (!(a->flags & VM_WRITE) && valid == PAGE_SIZE && fpage) {
         *pte = virt_to_phys(fpage) | prot_pte(a->flags) | PTE_SOFT_SHARED;
+        rss_add(vs, *pte, 1);
         return 0;
     }
     u64 pa = pmm_alloc_zero();
@@ -420,6 +437,7 @@ static int fault_private_file(struct vm_space *vs, struct vm_area *a, u64 va, u6
     if (valid && fpage)
         memcpy(phys_to_virt(pa), fpage, valid);
     *pte = pa | prot_pte(a->flags);
+    rss_add(vs, *pte, 1);
     return 0;
 }
 
@@ -441,7 +459,7 @@ static int cow_break(struct vm_space *vs, u64 va, u64 *pte, u32 flags, const cha
     return 0;
 }
 
-int vm_fault(struct vm_space *vs, u64 addr, int access, const char **why)
+static int fault_in(struct vm_space *vs, u64 addr, int access, const char **why)
 {
     struct vm_area *a = vs ? vm_find(vs, addr) : NULL;
     if (!a) {
@@ -477,6 +495,7 @@ int vm_fault(struct vm_space *vs, u64 addr, int access, const char **why)
             return -ENOMEM;
         }
         *pte = virt_to_phys(page) | prot_pte(a->flags) | PTE_SOFT_SHARED;
+        rss_add(vs, *pte, 1);
         return 0;
     }
     if (a->file)
@@ -487,6 +506,7 @@ int vm_fault(struct vm_space *vs, u64 addr, int access, const char **why)
             return -EACCES;
         }
         *pte = vdso_page(va - vs->vdso_base) | prot_pte(a->flags & ~VM_WRITE) | PTE_SOFT_SHARED;
+        rss_add(vs, *pte, 1);
         return 0;
     }
     u64 pa = pmm_alloc_zero();
@@ -495,7 +515,24 @@ int vm_fault(struct vm_space *vs, u64 addr, int access, const char **why)
         return -ENOMEM;
     }
     *pte = pa | prot_pte(a->flags);
+    rss_add(vs, *pte, 1);
     return 0;
+}
+
+/* A page fault served (the hardware's, or the kernel's own on a user buffer, as Linux counts both): a major
+ * fault when the page had to be read from the host (a 9P file: p9fs_pages_read moved), a minor one otherwise;
+ * counted for the thread that took it (getrusage, /proc/PID/stat). */
+int vm_fault(struct vm_space *vs, u64 addr, int access, const char **why)
+{
+    u64 reads = p9fs_pages_read;
+    int rc = fault_in(vs, addr, access, why);
+    if (rc == 0 && current) {
+        if (p9fs_pages_read != reads)
+            current->maj_flt++;
+        else
+            current->min_flt++;
+    }
+    return rc;
 }
 
 int vm_map_page(struct vm_space *vs, u64 va, u64 pa, u32 flags)
@@ -505,7 +542,10 @@ int vm_map_page(struct vm_space *vs, u64 va, u64 pa, u32 flags)
         return -ENOMEM;
     if (*pte && !(*pte & PTE_SOFT_SHARED))
         pmm_free(*pte & PTE_ADDR);
+    if (*pte)
+        rss_add(vs, *pte, -1);
     *pte = pa | prot_pte(flags);
+    rss_add(vs, *pte, 1);
     tlb_flush_page(vs, va);
     return 0;
 }

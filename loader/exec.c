@@ -237,6 +237,7 @@ int exec_load(struct proc *p, const char *path, char *const argv[], char *const 
             *why = "out of memory";
         return rc;
     }
+    acct_mm_release(p, old); /* Linux keeps the old image's peak resident set in the process's ru_maxrss */
     vm_space_put(old); /* a vfork parent may still share it */
     cred_release(&current->cred);
     current->cred = nc;

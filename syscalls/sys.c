@@ -111,9 +111,8 @@ static void rusage_switches(struct proc *p, int who, u64 *nvcsw, u64 *nivcsw)
 }
 
 /* Resource usage of p (who: RUSAGE_SELF, _THREAD for the caller's thread, _CHILDREN it collected, or _BOTH);
- * CPU time as kernel/cputime.c charges it. Max RSS is the memory in use in the whole VM (skiff keeps no
- * per-process count): an upper bound. Context switches are counted (kernel/sched.c); fault and I/O counts are
- * not kept: 0. */
+ * CPU time as kernel/cputime.c charges it; max RSS and page faults per process as kernel/rusage.c keeps them;
+ * context switches as kernel/sched.c counts them. I/O, IPC and signal counts are not kept: 0. */
 int proc_rusage_user(struct proc *p, int who, void *u)
 {
     struct rusage_k ru;
@@ -133,8 +132,11 @@ int proc_rusage_user(struct proc *p, int who, void *u)
     rusage_switches(p, who, &v, &iv);
     ru.nvcsw = (i64)v;
     ru.nivcsw = (i64)iv;
-    if (who != RUSAGE_CHILDREN)
-        ru.maxrss = (i64)(pmm_total_pages() - pmm_free_pages()) * 4;
+    u64 mi, ma;
+    acct_faults(p, who, &mi, &ma); /* kernel/rusage.c */
+    ru.minflt = (i64)mi;
+    ru.majflt = (i64)ma;
+    ru.maxrss = (i64)acct_maxrss(p, who) * (PAGE_SIZE / 1024);
     return copy_to_user(u, &ru, sizeof(ru)) ? -EFAULT : 0;
 }
 

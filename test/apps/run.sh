@@ -463,8 +463,112 @@ a_tar() {
 		/bin/sh -c "tar -C '$data' -czf $tmp/t.tgz passwd numbers.txt && tar -tzf $tmp/t.tgz"
 }
 
+# ps_run: one guest that ps and top look at: a busy loop (B), a sleeper (S) and a process of three threads
+# (T, test/apps/progs/threads.c), three seconds after they started; its stdout in $tmp/procs.out.
+ps_run() {
+	if [ ! -s "$tmp/procs.out" ]; then
+		cat >"$data/procs.sh" <<EOF
+/bin/busybox sh -c 'while :; do :; done' &
+B=\$!
+/bin/busybox sleep 100 &
+S=\$!
+$BIN/threads &
+T=\$!
+/bin/busybox sleep 3
+echo "pids \$B \$S \$T"
+/usr/bin/ps -o pid,stat,time,comm -p \$B,\$S
+echo ps-L
+/usr/bin/ps -L -o pid,lwp,stat,comm -p \$T
+echo top
+/usr/bin/top -b -n1 -p \$B,\$S
+echo "top status \$?"
+kill -9 \$B \$S \$T
+EOF
+		sk --add "$data" --add /usr/bin/ps --add /usr/bin/top --add "$BUSYBOX:/bin/busybox" --add "$BUSYBOX:/bin/sh" \
+			--add "$BIN/threads" /bin/busybox sh "$data/procs.sh"
+		cp "$tmp/out" "$tmp/procs.out"
+		ps_st=$st
+	fi
+	read -r _ B S T <<EOF
+$(grep '^pids ' "$tmp/procs.out")
+EOF
+}
+
+a_ps() {
+	name="procps ps -o pid,stat,time,comm: a sleeper at 0:00, a busy loop at about its CPU time; ps -L lists threads"
+	need /usr/bin/ps /usr/bin/top || return
+	need_bin threads || return
+	ps_run
+	[ "$ps_st" -eq 0 ] || { fail "exit status $ps_st"; return; }
+	# the header as natively (its words: the PID column's width follows kernel.pid_max, the host's may differ)
+	hdr=$(env -i /usr/bin/ps -o pid,stat,time,comm -p $$ | head -n 1 | tr -s ' ' | sed 's/^ //')
+	tr -s ' ' <"$tmp/procs.out" | sed 's/^ //' | grep -qxF "$hdr" || { fail "no header line '$hdr'"; return; }
+	sl=$(awk -v p="$S" '$1 == p && NF == 4' "$tmp/procs.out" | head -n 1)
+	bl=$(awk -v p="$B" '$1 == p && NF == 4' "$tmp/procs.out" | head -n 1)
+	case $sl in *" S "*" 00:00:00 busybox") ;; *) fail "sleeper line '$sl': not S at 00:00:00"; return ;; esac
+	# it had most of the 3 s (a little went to starting the others and ps): at least 1 s, not more than it lived
+	case $bl in *" R "*" 00:00:0"[1-5]" busybox") ;; *) fail "busy line '$bl': not R at 1-5 s"; return ;; esac
+	lwps=$(sed -n '/^ps-L$/,/^top$/p' "$tmp/procs.out" | awk -v p="$T" '$1 == p { print $2 " " $4 }')
+	[ "$(echo "$lwps" | wc -l)" -eq 3 ] || { fail "ps -L: not 3 threads: $lwps"; return; }
+	[ "$(echo "$lwps" | awk '{ print $1 }' | sort -u | wc -l)" -eq 3 ] || { fail "ps -L: LWPs not distinct"; return; }
+	for c in threads worker-a worker-b; do
+		echo "$lwps" | grep -q " $c\$" || { fail "ps -L: no thread named $c"; return; }
+	done
+	pass
+}
+
+a_top() {
+	name="procps top -b -n1 runs and lists the busy loop (R) and the sleeper (S, 0:00.0x); %Cpu(s) busy"
+	need /usr/bin/ps /usr/bin/top || return
+	need_bin threads || return
+	ps_run
+	grep -q '^top status 0$' "$tmp/procs.out" || { fail "top failed"; return; }
+	hdr=$(env -i TERM=dumb /usr/bin/top -b -n1 -p $$ | grep 'PID USER' | tr -s ' ' | sed 's/^ //')
+	tr -s ' ' <"$tmp/procs.out" | sed 's/^ //' | grep -qF "$hdr" || { fail "no column header '$hdr'"; return; }
+	tl=$(sed -n '/^top$/,$p' "$tmp/procs.out")
+	echo "$tl" | awk -v p="$B" '$1 == p && $8 == "R" { f = 1 } END { exit !f }' ||
+		{ fail "top: the busy loop is not listed as R"; return; }
+	echo "$tl" | awk -v p="$S" '$1 == p && $8 == "S" && $11 ~ /^0:00\.0[0-9]$/ { f = 1 } END { exit !f }' ||
+		{ fail "top: the sleeper is not listed as S at 0:00.0x"; return; }
+	# top reads /proc/stat twice on one descriptor (lseek 0): the CPU was busy in between, not idle
+	idle=$(echo "$tl" | sed -n 's/^%Cpu(s):.*, *\([0-9.]*\) id,.*/\1/p')
+	awk -v i="${idle:-100}" 'BEGIN { exit !(i < 50) }' || { fail "top: %Cpu(s) says ${idle}% idle while a loop spins"; return; }
+	pass
+}
+
+# time_fields FILE: the names of GNU time -v's report lines, one a line.
+time_fields() {
+	sed -n 's/^\t\([^:]*\):.*/\1/p' "$1"
+}
+
+a_time() {
+	name="/usr/bin/time -v of a CPU-bound loop: user time within 10% of elapsed, a plausible maximum RSS"
+	need /usr/bin/time || return
+	loop='i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done'
+	env -i /usr/bin/time -v "$BUSYBOX" sh -c "$loop" 2>"$tmp/time.native"
+	sk --add /usr/bin/time --add "$BUSYBOX:/bin/busybox" /usr/bin/time -v /bin/busybox sh -c "$loop"
+	[ "$st" -eq 0 ] || { fail "exit status $st"; return; }
+	time_fields "$tmp/time.native" >"$tmp/time.nf"
+	time_fields "$tmp/err" >"$tmp/time.gf"
+	cmp -s "$tmp/time.nf" "$tmp/time.gf" || { fail "the report's lines differ from the native one's"; return; }
+	user=$(sed -n 's/^\tUser time (seconds): //p' "$tmp/err")
+	el=$(sed -n 's/^\tElapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tmp/err")
+	rss=$(sed -n 's/^\tMaximum resident set size (kbytes): //p' "$tmp/err")
+	nrss=$(sed -n 's/^\tMaximum resident set size (kbytes): //p' "$tmp/time.native")
+	minflt=$(sed -n 's/^\tMinor (reclaiming a frame) page faults: //p' "$tmp/err")
+	echo "guest: user $user s, elapsed $el, max RSS $rss kB, $minflt minor faults; native max RSS $nrss kB" | tap_diag
+	awk -v u="$user" -v e="$el" 'BEGIN { n = split(e, p, ":"); s = p[n] + 60 * p[n - 1];
+		exit !(s >= 0.2 && u >= 0.9 * s && u <= s + 0.02) }' ||
+		{ fail "user time $user s is not within 10% of the elapsed $el"; return; }
+	# busybox sh: a few hundred kB (natively, with its pages shared with the host's page cache, about as much)
+	[ "${rss:-0}" -ge 100 ] && [ "$rss" -le 16384 ] || { fail "maximum RSS $rss kB is not plausible"; return; }
+	[ "${minflt:-0}" -ge 10 ] || { fail "no minor page faults counted ($minflt)"; return; }
+	pass
+}
+
 APPS_ALL="a_ls a_ls_etc a_cat a_head a_sort a_wc a_sha a_date a_grep a_grep_etc a_gzip a_bzip2
-a_xz a_sqlite a_lua a_perl a_python a_python_files a_python_socket a_bc a_musl a_shell a_exec a_make a_tar"
+a_xz a_sqlite a_lua a_perl a_python a_python_files a_python_socket a_bc a_musl a_shell a_exec a_make a_tar
+a_ps a_top a_time"
 
 main() {
 	# shellcheck disable=SC2086 # split the lists into words on purpose

@@ -360,6 +360,51 @@ t_timeout_cmd() {
 	expect_status 0 && pass
 }
 
+# The load average as Linux keeps it (samples of the runnable tasks every 5 s): 0.00 after 11 s of a guest
+# that only sleeps, above 0 after 11 s of one busy loop; /proc/uptime's idle time grows while the guest
+# sleeps and hardly while the loop runs. Only relations, never durations, are checked.
+t_loadavg() {
+	name="/proc/loadavg: 0.00 while the guest sleeps, rising while a loop spins; /proc/uptime's idle time"
+	sk "$BUSYBOX" sh -c '
+		read u0 i0 x </proc/uptime
+		/bin/busybox sleep 11
+		read a1 x </proc/loadavg
+		read u1 i1 x </proc/uptime
+		/bin/busybox sh -c "while :; do :; done" &
+		/bin/busybox sleep 11
+		read a2 x </proc/loadavg
+		read u2 i2 x </proc/uptime
+		kill $!
+		echo "idle-load $a1 busy-load $a2"
+		echo "asleep: up $u0 -> $u1 idle $i0 -> $i1; busy: up $u1 -> $u2 idle $i1 -> $i2"
+		/bin/busybox awk -v a1="$a1" -v a2="$a2" -v u0="$u0" -v u1="$u1" -v u2="$u2" -v i0="$i0" -v i1="$i1" \
+			-v i2="$i2" "BEGIN {
+			if (a1 != 0) print \"load not 0.00 while asleep\";
+			if (a2 <= 0) print \"load not above 0 while busy\";
+			if (i1 - i0 < (u1 - u0) / 2) print \"idle time did not grow while asleep\";
+			if (i2 - i1 > (u2 - u1) / 2) print \"idle time grew while busy\";
+		}"'
+	echo "$(sed -n 1,2p "$tmp/out")" | tap_diag
+	expect_status 0 || return
+	if grep -q 'not\|did\|grew' "$tmp/out"; then
+		fail "$(grep 'not\|did\|grew' "$tmp/out" | tr '\n' ';')"
+		return
+	fi
+	grep -q '^idle-load ' "$tmp/out" || { fail "the script did not finish"; return; }
+	pass
+}
+
+t_majflt() {
+	name="getrusage ru_majflt: pages of a 9P volume's file read from the host are major faults, then minor"
+	need_bin majflt || return
+	mkdir -p "$tmp/mf" && head -c 262144 /dev/urandom >"$tmp/mf/data"
+	sk -v "$tmp/mf:/vol" "$BIN/majflt" /vol/data
+	expect_status 0 || return
+	awk '$1 == "pass1" && $2 >= 64 { a = 1 } $1 == "pass2" && $2 == 0 && $3 >= 64 { b = 1 } END { exit !(a && b) }' \
+		"$tmp/out" || { fail "expected 64 major faults, then none (64 minor)"; return; }
+	pass
+}
+
 t_procpid() {
 	name="/proc/<pid> of another process describes it (stat, status, cwd, fd), and goes when it is reaped"
 	selfcheck procpid
@@ -504,7 +549,7 @@ t_kvm() {
 
 TESTS="t_missing_host t_usage t_demo t_echo t_false t_stdin t_ls t_cat t_wc
 t_sha t_sort t_argv_glibc t_argv_musl t_segv t_abort t_notelf t_rootfs
-t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_procpid t_firmware t_fuzz t_oom t_fragment t_initrd t_bomb t_kvm"
+t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_firmware t_fuzz t_oom t_fragment t_initrd t_bomb t_kvm"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose

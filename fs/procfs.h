@@ -1,0 +1,39 @@
+/* fs/procfs.h — what the parts of /proc share (procfs.c: the tree, the system files, /proc/PID's links and
+ * fd/; procfs_task.c: the files that describe a process or one of its threads, and task/). Not for other
+ * subsystems: they see procfs_init/procfs_add_pid/procfs_remove_pid in vfs.h. */
+#ifndef SKIFF_PROCFS_H
+#define SKIFF_PROCFS_H
+
+#include "vfs.h"
+#include "../kernel/proc.h"
+
+#define GEN_SIZE (16 * PAGE_SIZE) /* the most text one file generates */
+#define OUT(...) (n += ksnprintf(buf + n, n < size ? size - n : 0, __VA_ARGS__))
+
+/* Every node under /proc/<pid> knows its pid (and what it is among its kind) in its inode's priv. */
+#define PID_PRIV(pid, low) ((void *)(((u64)(u32)(pid) << 32) | (u32)(low)))
+
+struct gen_text {
+    char *buf;
+    size_t len;
+    bool read_since; /* a read from the start has used this text: the next one generates it anew */
+};
+
+/* A generated file: its text made at open (n bytes in buf, GEN_SIZE long, now owned by f), then read. */
+int procfs_keep_text(struct file *f, char *buf, int n);
+ssize_t procfs_read(struct file *f, void *ubuf, size_t n, u64 *off);
+void procfs_release(struct file *f);
+
+struct inode *procfs_magic_link(struct inode *dir, const char *name, const char *target,
+                                struct inode *(*resolve)(struct inode *), void (*refresh)(struct inode *));
+void procfs_remove_tree(struct inode *dir, const char *name);
+
+/* The whole process's files, shown for a thread too (procfs.c) */
+int procfs_gen_maps(struct proc *p, char *buf, size_t size);
+int procfs_gen_cmdline(struct proc *p, char *buf, size_t size);
+int procfs_gen_environ(struct proc *p, char *buf, size_t size);
+
+/* procfs_task.c: stat, status, statm, comm and task/ in the new /proc/<pid> d; 0 or -ENOMEM */
+int procfs_task_files(struct inode *d, int pid);
+
+#endif
