@@ -37,7 +37,7 @@ deps-test: deps-run deps-iso
 	@$(NEED) busybox-static:/bin/busybox musl-tools:musl-gcc file:file sqlite3:sqlite3 lua5.4:lua5.4 bc:bc \
 	    xz-utils:xz bzip2:bzip2 python3:/usr/bin/python3 perl:perl tmux:tmux \
 	    redis-server:/usr/bin/redis-server redis-tools:/usr/bin/redis-cli nginx-light:/usr/sbin/nginx curl:/usr/bin/curl \
-	    htop:/usr/bin/htop ruby:/usr/bin/ruby tcl:/usr/bin/tclsh
+	    htop:/usr/bin/htop ruby:/usr/bin/ruby tcl:/usr/bin/tclsh postgresql:/usr/lib/postgresql/15/bin/initdb postgresql-client:/usr/bin/pgbench
 
 $(BUILD)/skiff.elf: $(KERNEL_OBJS) linker.ld | deps-build
 	$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS)
