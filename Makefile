@@ -38,7 +38,8 @@ deps-test: deps-run deps-iso
 	    xz-utils:xz bzip2:bzip2 python3:/usr/bin/python3 perl:perl tmux:tmux \
 	    redis-server:/usr/bin/redis-server redis-tools:/usr/bin/redis-cli nginx-light:/usr/sbin/nginx curl:/usr/bin/curl \
 	    htop:/usr/bin/htop ruby:/usr/bin/ruby tcl:/usr/bin/tclsh \
-	    procps:/usr/bin/ps time:/usr/bin/time manpages-dev:/usr/share/man/man2/open.2.gz
+	    procps:/usr/bin/ps time:/usr/bin/time manpages-dev:/usr/share/man/man2/open.2.gz \
+	    postgresql:/usr/lib/postgresql/15/bin/initdb postgresql-client:/usr/bin/pgbench
 
 $(BUILD)/skiff.elf: $(KERNEL_OBJS) linker.ld | deps-build
 	$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS)

@@ -1,7 +1,8 @@
 /* drivers/virtio_console.c — virtio-console with MULTIPORT (virtio spec 1.1, section 5.3): named ports carry
  * the program's stdin, stdout and stderr. The host names them skiff.stdin, skiff.stdout and skiff.stderr, or
- * skiff.tty for a terminal that carries stdin and stdout both.
- * QEMU flags: -device virtio-serial-pci,max_ports=4 (or virtio-serial-device on microvm) -chardev ...,id=o
+ * skiff.tty for a terminal that carries stdin and stdout both; skiff.signal carries the host's signals for the
+ * first process (drivers/vcon_signal.c).
+ * QEMU flags: -device virtio-serial-pci,max_ports=5 (or virtio-serial-device on microvm) -chardev ...,id=o
  * -device virtserialport,chardev=o,name=skiff.stdout (and the same for skiff.stderr and skiff.stdin).
  * Receive is interrupt-driven (MSI-X, or INTx when the device has no MSI-X, or the MMIO device's line);
  * transmit waits for the device to take each buffer, so output is never lost at power-off. */
@@ -13,7 +14,7 @@
 
 #define F_SIZE (1ull << 0)
 #define F_MULTIPORT (1ull << 1)
-#define MAX_PORTS 4
+#define MAX_PORTS 5 /* port 0 (unused: the console port) and four named ones */
 #define CTRL_DEVICE_READY 0
 #define CTRL_DEVICE_ADD 1
 #define CTRL_PORT_READY 3
@@ -73,7 +74,7 @@ static void name_port(struct port *p, const char *name, u32 len)
         p->role = VCON_STDOUT;
         return;
     }
-    static const char *const names[VCON_ROLES] = { "skiff.stdin", "skiff.stdout", "skiff.stderr" };
+    static const char *const names[VCON_ROLES] = { "skiff.stdin", "skiff.stdout", "skiff.stderr", "skiff.signal" };
     for (int r = 0; r < VCON_ROLES; r++) {
         if (strlen(names[r]) == len && memcmp(names[r], name, len) == 0) {
             p->role = (enum vcon_role)r;
@@ -136,12 +137,28 @@ static void poll_stdin(void)
     }
 }
 
+/* The host's signal messages: few and small, each buffer handed on and given back at once. */
+static void poll_signal(void)
+{
+    struct port *p = by_role[VCON_SIGNAL];
+    if (!p || !p->rx_page)
+        return;
+    u32 len;
+    u8 *buf;
+    while ((buf = virtq_used(&p->rx, &len))) {
+        vsig_input(buf, MIN(len, (u32)RX_BUF));
+        virtq_add(&p->rx, buf, RX_BUF, true, buf);
+        virtq_kick(&p->rx);
+    }
+}
+
 /* Interrupt context (virtio.c calls it once the transport knows the interrupt is ours). */
 static void vcon_irq(void *ctx)
 {
     (void)ctx;
     poll_ctrl();
     poll_stdin();
+    poll_signal();
 }
 
 static int setup_port_queues(u32 id)
@@ -188,7 +205,7 @@ static int vcon_probe(struct virtio_dev *found)
         if (!p)
             continue;
         u32 id = (u32)(p - ports);
-        if (r == VCON_STDIN)
+        if (r == VCON_STDIN || r == VCON_SIGNAL)
             post_rx(&p->rx, p->rx_page, RX_BUF, RX_BUFS);
         if (!p->opened)
             ctrl_send(id, CTRL_PORT_OPEN, 1);
@@ -196,8 +213,9 @@ static int vcon_probe(struct virtio_dev *found)
     }
     tty_set_source_poll(vcon_poll_input);
     ready = true;
-    klog("skiff: virtio-console: stdin %s, stdout %s, stderr %s, %s\n", by_role[VCON_STDIN] ? "yes" : "no",
-         by_role[VCON_STDOUT] ? "yes" : "no", by_role[VCON_STDERR] ? "yes" : "no", virtio_irq_kind(&vdev));
+    klog("skiff: virtio-console: stdin %s, stdout %s, stderr %s, signal %s, %s\n", by_role[VCON_STDIN] ? "yes" : "no",
+         by_role[VCON_STDOUT] ? "yes" : "no", by_role[VCON_STDERR] ? "yes" : "no",
+         by_role[VCON_SIGNAL] ? "yes" : "no", virtio_irq_kind(&vdev));
     return 0;
 }
 

@@ -6,6 +6,7 @@
 #include "../arch/x86_64/arch.h"
 #include "../drivers/console.h"
 #include "../drivers/serial.h"
+#include "../drivers/vcon.h"
 #include "../syscalls/syscalls.h"
 #include "../fs/p9.h"
 
@@ -167,6 +168,7 @@ static noreturn void proc_run_first(struct task *t, char **argv, char **envp)
     cpu0.current = t;
     proc_list = t->proc;
     sched_init(t);
+    vsig_start(); /* a signal the host sent while we booted is this process's now */
     arch_set_kstack(t->kstack_top);
     struct regs *frame = (struct regs *)(t->kstack_top - sizeof(struct regs));
     const char *why = "";

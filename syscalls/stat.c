@@ -42,7 +42,11 @@ static void fill_stat(struct inode *ino, struct stat_k *st)
         st->dev = PIPEFS_DEV;
         return;
     }
-    st->dev = pipe_inode(ino) ? PIPEFS_DEV : ino->sb ? ino->sb->dev : RAMFS_DEV;
+    /* An overlay (a live --rootfs) shows a non-directory with its real layer's st_dev, as Linux's overlayfs
+     * does when its layers are on different filesystems (xino=off), and as fstat of it open (open files use
+     * the real inode) does: glibc's tzset compares the two for /etc/localtime and reread it on every call. */
+    struct inode *d = S_ISDIR(ino->mode) ? ino : vfs_real(ino);
+    st->dev = pipe_inode(ino) ? PIPEFS_DEV : d->sb ? d->sb->dev : RAMFS_DEV;
     st->ino = ino->ino;
     st->nlink = pipe_inode(ino) ? 1 : ino->nlink;
     st->mode = ino->mode;

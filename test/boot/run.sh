@@ -112,7 +112,7 @@ t_microvm_multiboot() {
 	name="microvm, multiboot entry: the virtio-mmio console found through fw_cfg"
 	sk --machine microvm --verbose "$BIN/hello"
 	expect_status 0 && expect_out_has "Hello from skiff!" && expect_err_has "booted by multiboot" &&
-		expect_err_has "virtio-console: stdin yes, stdout yes, stderr yes, mmio IRQ" && pass
+		expect_err_has "virtio-console: stdin yes, stdout yes, stderr yes, signal yes, mmio IRQ" && pass
 }
 
 # PVH_KERNEL MACHINE: the PVH entry, with the command line and memory map from the start info.

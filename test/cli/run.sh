@@ -1,6 +1,7 @@
 #!/bin/sh
 # test/cli/run.sh: what tools/skiff itself does for a user: volumes (-v), PATH lookup, `#!` interpreters, the
-# runtimes' standard libraries, /etc/passwd and /etc/group, memory sizing, --add of broken ELF files.
+# runtimes' standard libraries, /etc/passwd and /etc/group, memory sizing, --add of broken ELF files, signals
+# to skiff passed on to the program (test/cli/stop.sh).
 # Cases that only check what the CLI would boot use test/cli/fake-qemu.sh (SKIFF_QEMU) and boot nothing;
 # the others boot skiff under QEMU and check the program's output.
 #
@@ -449,9 +450,13 @@ c_pack_input() {
 	pass
 }
 
+# Signals to skiff while the program runs (--stop-timeout): c_stop_*.
+. "$top/test/cli/stop.sh"
+
 CASES_ALL="c_live_rootfs c_volume_off c_volume_args c_volume_iso c_volume_errors c_volume_boot c_path_ls c_shebang_perl c_shebang_env
 c_python c_no_runtime_libs c_python_script c_perl c_lua c_ruby c_tcl c_node
-c_passwd c_user_id c_user_denied c_user_volume c_user_errors c_mem_refused c_mem_default c_add_broken c_pack_cache c_pack_input"
+c_passwd c_user_id c_user_denied c_user_volume c_user_errors c_mem_refused c_mem_default c_add_broken c_pack_cache c_pack_input
+c_stop_handler c_stop_kill c_stop_sigint"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose

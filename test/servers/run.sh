@@ -2,7 +2,8 @@
 # test/servers/run.sh: Debian's own servers and clients, unmodified, over skiff's network: redis-server in the
 # guest answering redis-cli on the host (--port), nginx in the guest serving files to curl on the host (with
 # sendfile and edge-triggered epoll; and Debian's nginx with its own config on the live root), and curl in the
-# guest fetching from a server on the host (--net).
+# guest fetching from a server on the host (--net); PostgreSQL (initdb, psql and pgbench from the host, a clean
+# shutdown on SIGTERM to tools/skiff).
 #
 # Prints TAP and ends with one line "N passed, N failed, N skipped"; exits non-zero if any test failed. A case
 # is skipped when the host lacks the program (.ci/run installs them all). Every guest runs under --timeout and
@@ -176,10 +177,83 @@ t_curl() {
 	pass
 }
 
-tap_plan 4
+# PostgreSQL as Debian ships it (issue 11), on the live root as the user postgres (--user): initdb onto a -v
+# volume in one run, then, in a second, the server with its default settings (dynamic_shared_memory_type =
+# posix: /dev/shm) as the guest's first process, psql and pgbench from the host through --port; the same psql script against a native server
+# gives the same output; then SIGTERM to tools/skiff, as `docker stop`, reaches the server (a smart shutdown,
+# with its checkpoint: --stop-timeout leaves it time), skiff exits 0 and the log ends with a clean shutdown.
+pg_wait_log() { # pg_wait_log FILE TEXT SECONDS
+	w=0
+	while [ "$w" -lt "$(($3 * 5))" ] && ! grep -q "$2" "$1" 2>/dev/null; do
+		sleep 0.2
+		w=$((w + 1))
+	done
+	grep -q "$2" "$1" 2>/dev/null
+}
+pg_script() {
+	echo "create table t(id int primary key, g int, v text);"
+	echo "insert into t select i, i % 100, md5(i::text) from generate_series(1, 100000) i;"
+	echo "create table g(g int primary key, name text);"
+	echo "insert into g select i, 'group ' || i from generate_series(0, 99) i;"
+	echo "select count(*), sum(id), count(distinct v) from t;"
+	echo "select g.name, count(*), min(t.id), max(t.id), sum(length(t.v)) from t join g using (g) group by g.name order by g.name;"
+	echo "select g, string_agg(id::text, ',' order by id) from t where id <= 30 group by g order by g;"
+}
+pg_initdb_script() { # the guest's /bin/sh script for initdb; host clients may connect from 10.0.2.2
+	echo "$1/initdb -D /pgdata/db -A trust >/pgdata/initdb.log 2>&1 || exit 1"
+	echo "echo 'host all all 0.0.0.0/0 trust' >>/pgdata/db/pg_hba.conf"
+}
+t_postgres() {
+	name="PostgreSQL: initdb and the server as postgres on the live root; psql (100,000 rows, join, aggregate) as natively; pgbench -c 4 -t 500; SIGTERM to skiff shuts it down cleanly (exit 0)"
+	pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -n 1)
+	need "$pgbin/initdb" "$pgbin/postgres" /usr/bin/psql /usr/bin/pgbench || return
+	id postgres >/dev/null 2>&1 || { skip "no user postgres on this host"; return; }
+	[ "$(id -u)" = 0 ] || { skip "the native reference server needs root (runuser)"; return; }
+	# postgres must reach its directories under the suite's private $tmp (natively; 9P passes as root)
+	chmod 711 "$tmp" && mkdir -p "$tmp/pg" "$tmp/pgnative" && chown postgres:postgres "$tmp/pg" "$tmp/pgnative" || { fail "chown"; return; }
+	pg_initdb_script "$pgbin" >"$tmp/pg/initdb.sh"
+	TIMEOUT=400 sk --rootfs / --user postgres --mem 512M -v "$tmp/pg:/pgdata" /bin/sh /pgdata/initdb.sh
+	[ "$st" = 0 ] || { fail "initdb in the guest: status $st: $(tail -c 300 "$tmp/pg/initdb.log")"; return; }
+	hport=$(free_port)
+	TIMEOUT=400 guest --rootfs / --user postgres --mem 512M --stop-timeout 120 -v "$tmp/pg:/pgdata" --port "$hport:5432" \
+		"$pgbin/postgres" -D /pgdata/db -c "listen_addresses=*" -k /tmp
+	# the native reference, meanwhile
+	nport=$(free_port)
+	runuser -u postgres -- "$pgbin/initdb" -D "$tmp/pgnative/db" -A trust >"$tmp/pgnative/initdb.log" 2>&1 &&
+		runuser -u postgres -- "$pgbin/pg_ctl" -D "$tmp/pgnative/db" -l "$tmp/pgnative/server.log" -w \
+			-o "-p $nport -k $tmp/pgnative -c listen_addresses=127.0.0.1" start >/dev/null 2>&1 ||
+		{ fail "the native PostgreSQL did not start"; stop_guest; return; }
+	pg_script | timeout 120 psql -h 127.0.0.1 -p "$nport" -U postgres -q -X -f - >"$tmp/pg.native" 2>&1
+	runuser -u postgres -- "$pgbin/pg_ctl" -D "$tmp/pgnative/db" -m fast stop >/dev/null 2>&1
+	if ! pg_wait_log "$tmp/err" "ready to accept connections" 300; then
+		stop_guest
+		fail "the server in the guest did not start: $(tail -c 300 "$tmp/err" 2>&1)"
+		return
+	fi
+	pg_script | timeout 300 psql -h 127.0.0.1 -p "$hport" -U postgres -q -X -f - >"$tmp/pg.skiff" 2>&1
+	if ! cmp -s "$tmp/pg.native" "$tmp/pg.skiff"; then
+		stop_guest
+		fail "psql's output differs from native: $(diff "$tmp/pg.native" "$tmp/pg.skiff" | head -c 400)"
+		return
+	fi
+	timeout 300 pgbench -h 127.0.0.1 -p "$hport" -U postgres -i -s 1 -q postgres >"$tmp/pgbench.init" 2>&1 &&
+		timeout 300 pgbench -h 127.0.0.1 -p "$hport" -U postgres -c 4 -t 500 postgres >"$tmp/pgbench.out" 2>&1
+	pb=$?
+	kill -TERM "$vm" # docker stop: skiff passes it on to the server
+	wait "$vm" 2>/dev/null
+	st=$?
+	[ "$pb" = 0 ] && grep -q "processed: 2000/2000" "$tmp/pgbench.out" && grep -q "failed transactions: 0 " "$tmp/pgbench.out" ||
+		{ fail "pgbench: $(tail -c 400 "$tmp/pgbench.init" "$tmp/pgbench.out")"; return; }
+	[ "$st" = 0 ] || { fail "skiff exited $st after SIGTERM"; return; }
+	tail -n 1 "$tmp/err" | grep -q "database system is shut down" || { fail "no clean shutdown"; return; }
+	pass
+}
+
+tap_plan 5
 make_payload || { echo "Bail out! cannot make the payload"; exit 1; }
 t_redis
 t_nginx
 t_nginx_debian
 t_curl
+t_postgres
 tap_done
