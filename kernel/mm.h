@@ -104,6 +104,8 @@ struct vm_space {
     u32 membarrier_regs;  /* membarrier's REGISTER_* commands made (syscalls/membarrier.c): fork copies them */
     u64 arg_start, arg_end, env_end; /* argv's strings, then envp's, on the initial stack: /proc/PID/cmdline and
                                         environ read them there, as Linux, so setproctitle shows */
+    bool undumpable;      /* prctl PR_SET_DUMPABLE 0, or ids changed (syscalls/prctl.c): kept across fork */
+    bool thp_disable;     /* prctl PR_SET_THP_DISABLE: kept across fork and execve, as Linux's mm flag */
     struct vm_area *find_hint; /* the area vm_find found last (valid while find_gen is vm.c's area_gen) */
     u64 find_gen;
     u64 rss, rss_file;    /* resident pages: user entries that hold a page (a file's: rss_file), as Linux's RSS */

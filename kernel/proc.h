@@ -180,6 +180,8 @@ struct task {
     u64 sig_blocked;                /* the signal mask is per thread */
     struct k_stack altstack;
     u64 clear_child_tid;
+    u64 timer_slack_ns, timer_slack_default; /* prctl PR_SET/GET_TIMERSLACK (a fork child's default is its parent's
+                                                current value); skiff's timers do not use it. 0: the default */
     u64 robust_list, robust_len;
     struct regs *frame;             /* the user frame of the syscall in progress */
     char comm[16];                  /* prctl(PR_SET_NAME) */
@@ -248,6 +250,7 @@ int id_alloc(void);                           /* a new pid/tid */
 struct proc *proc_by_pid(int pid);
 extern u64 deadline_ns;     /* `deadline=S`: when the first process is killed (0: never); sched.c */
 extern bool deadline_hit;
+#define TIMER_SLACK_DEFAULT 50000ull         /* ns: the first process's timer slack, as Linux's init */
 extern char deadline_note[];                 /* what the first process was doing then: " (it was ...)" */
 struct task *proc_first_task(struct proc *p);
 u64 threads_max(void);                        /* kernel.threads-max, from memory as Linux sizes it */

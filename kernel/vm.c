@@ -86,6 +86,8 @@ struct vm_space *vm_space_fork(struct vm_space *parent)
     c->membarrier_regs = parent->membarrier_regs;
     c->rss = c->hiwater_rss = parent->rss; /* every page is in both until a write copies it (as Linux's dup_mm) */
     c->rss_file = parent->rss_file;
+    c->undumpable = parent->undumpable;
+    c->thp_disable = parent->thp_disable;
     c->arg_start = parent->arg_start;
     c->arg_end = parent->arg_end;
     c->env_end = parent->env_end;

@@ -238,6 +238,8 @@ int exec_load(struct proc *p, const char *path, char *const argv[], char *const 
         return rc;
     }
     acct_mm_release(p, old); /* Linux keeps the old image's peak resident set in the process's ru_maxrss */
+    vs->thp_disable = old && old->thp_disable;
+    vs->undumpable = nc.euid != nc.uid || nc.egid != nc.gid; /* a set-ID program: not dumpable (suid_dumpable 0) */
     vm_space_put(old); /* a vfork parent may still share it */
     cred_release(&current->cred);
     current->cred = nc;

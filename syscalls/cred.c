@@ -7,14 +7,24 @@ SYSCALL(getuid) { return cred_current()->uid; }
 SYSCALL(geteuid) { return cred_current()->euid; }
 SYSCALL(getgid) { return cred_current()->gid; }
 SYSCALL(getegid) { return cred_current()->egid; }
-SYSCALL(setuid) { return cred_setuid((u32)a0); }
-SYSCALL(setgid) { return cred_setgid((u32)a0); }
-SYSCALL(setreuid) { return cred_setreuid((u32)a0, (u32)a1); }
-SYSCALL(setregid) { return cred_setregid((u32)a0, (u32)a1); }
-SYSCALL(setresuid) { return cred_setresuid((u32)a0, (u32)a1, (u32)a2); }
-SYSCALL(setresgid) { return cred_setresgid((u32)a0, (u32)a1, (u32)a2); }
-SYSCALL(setfsuid) { return cred_setfsuid((u32)a0); }
-SYSCALL(setfsgid) { return cred_setfsgid((u32)a0); }
+/* A set*id call; a change of the effective or filesystem ids makes the process undumpable (syscalls/prctl.c). */
+#define CRED_CALL(expr)                                                                                      \
+    ({                                                                                                       \
+        const struct cred *c_ = cred_current();                                                              \
+        u32 e_ = c_->euid, g_ = c_->egid, fu_ = c_->fsuid, fg_ = c_->fsgid;                                  \
+        long r_ = (long)(expr);                                                                              \
+        prctl_creds_changed(e_, g_, fu_, fg_);                                                               \
+        r_;                                                                                                  \
+    })
+
+SYSCALL(setuid) { return CRED_CALL(cred_setuid((u32)a0)); }
+SYSCALL(setgid) { return CRED_CALL(cred_setgid((u32)a0)); }
+SYSCALL(setreuid) { return CRED_CALL(cred_setreuid((u32)a0, (u32)a1)); }
+SYSCALL(setregid) { return CRED_CALL(cred_setregid((u32)a0, (u32)a1)); }
+SYSCALL(setresuid) { return CRED_CALL(cred_setresuid((u32)a0, (u32)a1, (u32)a2)); }
+SYSCALL(setresgid) { return CRED_CALL(cred_setresgid((u32)a0, (u32)a1, (u32)a2)); }
+SYSCALL(setfsuid) { return (u32)CRED_CALL(cred_setfsuid((u32)a0)); }
+SYSCALL(setfsgid) { return (u32)CRED_CALL(cred_setfsgid((u32)a0)); }
 
 /* Linux writes the three ids in order and stops at the first that faults. */
 static long put_ids(u64 a, u64 b, u64 c, const u32 id[3])

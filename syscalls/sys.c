@@ -215,8 +215,6 @@ SYSCALL(setsid)
 #define PR_GET_NAME 16
 #define PR_SET_PDEATHSIG 1
 #define PR_GET_PDEATHSIG 2
-#define PR_GET_DUMPABLE 3
-#define PR_SET_DUMPABLE 4
 #define PR_SET_CHILD_SUBREAPER 36
 #define PR_GET_CHILD_SUBREAPER 37
 
@@ -248,13 +246,12 @@ SYSCALL(prctl)
         int v = current_proc()->subreaper;
         return copy_to_user((void *)a1, &v, sizeof(v));
     }
-    case PR_GET_DUMPABLE:
-        return 1;
-    case PR_SET_DUMPABLE:
-        return a1 <= 1 ? 0 : -EINVAL;
     default: {
         bool handled;
-        long rc = cred_prctl((int)a0, a1, a2, a3, a4, &handled);
+        long rc = prctl_misc((int)a0, a1, a2, a3, a4, &handled);
+        if (handled)
+            return rc;
+        rc = cred_prctl((int)a0, a1, a2, a3, a4, &handled);
         if (handled)
             return rc;
         kerr("skiff: prctl option %d is not implemented: EINVAL\n", (int)a0);

@@ -58,6 +58,8 @@ int proc_rusage_user(struct proc *p, int who, void *u);
 
 /* prctl's credential and capability commands (syscalls/capability.c); *handled false for the others */
 long cred_prctl(int option, u64 a2, u64 a3, u64 a4, u64 a5, bool *handled);
+long prctl_misc(int option, u64 a2, u64 a3, u64 a4, u64 a5, bool *handled); /* syscalls/prctl.c */
+void prctl_creds_changed(u32 euid, u32 egid, u32 fsuid, u32 fsgid);         /* the ids before a set*id call */
 
 /* restart_syscall's continuations of a timed wait (syscalls/futex.c, syscalls/poll.c) */
 long futex_restart(void);
