@@ -14,23 +14,6 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 
-/* The process's state letter from /proc/PID/stat ('?' when unreadable). */
-static char proc_state(pid_t pid)
-{
-    char path[64], buf[512];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    int fd = open(path, O_RDONLY);
-    if (fd < 0)
-        return '?';
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0)
-        return '?';
-    buf[n] = 0;
-    char *rp = strrchr(buf, ')');
-    return rp && rp[1] == ' ' ? rp[2] : '?';
-}
-
 /* voluntary_ctxt_switches (or nonvoluntary_) of /proc/PID/status; -1 when missing. */
 static long status_switches(pid_t pid, const char *which)
 {
@@ -52,7 +35,7 @@ static long status_switches(pid_t pid, const char *which)
 
 static void wait_sleeping(pid_t pid)
 {
-    for (int i = 0; i < 100000 && proc_state(pid) != 'S'; i++)
+    for (int i = 0; i < 100000 && state_of(pid) != 'S'; i++)
         sched_yield();
 }
 
@@ -118,7 +101,7 @@ static void test_quiet_waiters(void)
     T_TRUE("nanosleep: a process in a long nanosleep does not run while others work", s1 == s0);
     T_TRUE("wait4: a process waiting for its own child does not run when another process's child ends",
            w1 == w0);
-    T_EQ("pause: still sleeping afterwards", proc_state(pauser), 'S');
+    T_EQ("pause: still sleeping afterwards", state_of(pauser), 'S');
     kill(pauser, SIGKILL);
     kill(sleeper, SIGKILL);
     kill(-waiter, SIGKILL);
