@@ -177,6 +177,13 @@ v_exec_mmap() {
 
 # stat and fstat of one file agree on st_dev and st_ino (glibc's tzset rereads /etc/localtime on every
 # localtime() when they do not: initdb's time zone probe took 47 s), for a host file, one copied up and a directory.
+v_live_sys() {
+	name="--rootfs / (live): the host's /sys is hidden (an empty directory): the guest counts its own one CPU"
+	need /usr/bin/getconf /bin/busybox || return
+	sk --rootfs / /bin/busybox sh -c 'echo "sys entries: $(ls -A /sys | wc -l)"; echo "cpus: $(/usr/bin/getconf _NPROCESSORS_ONLN)"'
+	expect_status 0 && expect_out_has "sys entries: 0" && expect_out_has "cpus: 1" && pass
+}
+
 v_live_python() {
 	name="--rootfs / (live): python3 imports json, sqlite3, ssl from the host's own files; stat and fstat agree on st_dev and st_ino"
 	need /usr/bin/python3 || return
@@ -267,7 +274,7 @@ v_iso() {
 	pass
 }
 
-CASES_ALL="v_host_change v_iso v_live_python v_live_untouched v_live_layer v_live_rw v_sqlite v_sqlite_timeout v_tar_x v_tar_c v_shell_ops v_readonly v_escape v_exec_mmap"
+CASES_ALL="v_host_change v_iso v_live_sys v_live_python v_live_untouched v_live_layer v_live_rw v_sqlite v_sqlite_timeout v_tar_x v_tar_c v_shell_ops v_readonly v_escape v_exec_mmap"
 for c in ${CASES:-$CASES_ALL}; do
 	"$c"
 done
