@@ -10,7 +10,7 @@ SKIFF=tools/skiff
 B=build/progs
 T=$(mktemp -d)
 trap 'tmux -L "skifftest.$$" kill-server 2>/dev/null; rm -rf "$T"' EXIT INT TERM
-tap_plan 18
+tap_plan 19
 
 # check NAME CONDITION-STATUS REASON
 check() {
@@ -137,8 +137,14 @@ if [ -x /usr/bin/htop ]; then
     start_pane "$SKIFF run --timeout 120 /usr/bin/htop"
     pane_wait 'Tasks:' 100 && pane_wait 'Load average' 10 && $TM send-keys -t s q && pane_wait 'EXIT=0' 30
     check "htop at a terminal draws its meters and the process list, q exits 0" $? "$(grep -v '^$' "$T/pane" | tail -4 | tr '\n' '|')"
+    # what it shows once it has measured (a refresh every second): the busy yes near 100%, the idle sleep at 0.0
+    start_pane "$SKIFF run --timeout 120 --rootfs / /bin/sh -c 'sleep 1000 & yes >/dev/null & exec htop -d 10'"
+    pane_wait ' R  *[1-9][0-9]*\.[0-9] .*yes$' 100 && grep -q ' S  *0\.0 .*sleep 1000' "$T/pane" &&
+        $TM send-keys -t s q && pane_wait 'EXIT=' 30
+    check "htop at a terminal: a busy yes shows its CPU share, a sleeping process 0.0%" $? "$(grep -E 'yes|sleep' "$T/pane" | tr -s ' ' | tr '\n' '|')"
 else
     tap_skip "htop at a terminal" "htop is not installed"
+    tap_skip "htop at a terminal: CPU shares" "htop is not installed"
 fi
 
 # job control at an interactive shell: ^Z stops the foreground job (SIGTSTP to the terminal's foreground
