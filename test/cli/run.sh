@@ -20,8 +20,11 @@ top=$(cd "$(dirname "$0")/../.." && pwd -P)
 . "$top/test/lib/guest.sh"
 
 SKIFF=${SKIFF:-$top/tools/skiff}
-# The QEMU command lines checked here are the default machine's (pc, virtio on PCI) and CPU's.
-unset SKIFF_MACHINE SKIFF_CPU
+# The QEMU command lines checked here are pc's (virtio on PCI) with the default CPU; the default machine
+# (microvm) is c_default_machine's.
+SKIFF_MACHINE=pc
+export SKIFF_MACHINE
+unset SKIFF_CPU
 FAKE_QEMU=$top/test/cli/fake-qemu.sh
 TIMEOUT=180
 # PROGRAM names are looked up in the host's PATH: Debian's, so that a pyenv shim or a venv first on the
@@ -52,6 +55,18 @@ args_have() {
 	for ah in "$@"; do
 		grep -qxF -- "$ah" "$tmp/qemu.args" || { fail "QEMU was not given '$ah'"; return 1; }
 	done
+}
+
+c_default_machine() {
+	name="the default machine is microvm: virtio-mmio devices (virtio-9p-device), no PCI; --machine pc keeps PCI"
+	mkdir -p "$tmp/vol" || return
+	SKIFF_MACHINE= dry -v "$tmp/vol:/data" /bin/true
+	[ "$st" -eq 0 ] || { fail "exit status $st"; return; }
+	grep -q '^microvm' "$tmp/qemu.args" || { fail "no microvm machine: $(grep -A1 -x -- -M "$tmp/qemu.args" | tr '\n' ' ')"; return; }
+	args_have -device virtio-9p-device,fsdev=skiffv0,mount_tag=skiffv0 || return
+	grep -q -- '-pci' "$tmp/qemu.args" && { fail "a PCI device on microvm: $(grep -- -pci "$tmp/qemu.args" | head -3 | tr '\n' ' ')"; return; }
+	dry --machine pc -v "$tmp/vol:/data" /bin/true
+	args_have -device virtio-9p-pci,fsdev=skiffv0,mount_tag=skiffv0 && pass
 }
 
 # ---------------------------------------------------------------- -v
@@ -453,7 +468,7 @@ c_pack_input() {
 # Signals to skiff while the program runs (--stop-timeout): c_stop_*.
 . "$top/test/cli/stop.sh"
 
-CASES_ALL="c_live_rootfs c_volume_off c_volume_args c_volume_iso c_volume_errors c_volume_boot c_path_ls c_shebang_perl c_shebang_env
+CASES_ALL="c_default_machine c_live_rootfs c_volume_off c_volume_args c_volume_iso c_volume_errors c_volume_boot c_path_ls c_shebang_perl c_shebang_env
 c_python c_no_runtime_libs c_python_script c_perl c_lua c_ruby c_tcl c_node
 c_passwd c_user_id c_user_denied c_user_volume c_user_errors c_mem_refused c_mem_default c_add_broken c_pack_cache c_pack_input
 c_stop_handler c_stop_kill c_stop_sigint"
