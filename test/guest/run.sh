@@ -505,6 +505,13 @@ t_initrd() {
 	pass
 }
 
+t_tail_follow() {
+	name="coreutils tail -F follows a file another process appends to (inotify: its polling fallback would wait 100 s)"
+	need /usr/bin/tail || return
+	sk --rootfs / /bin/sh -c ': >/tmp/f; /usr/bin/tail -s 100 -F /tmp/f & sleep 1; echo appended-line >>/tmp/f; sleep 2; kill $!; wait; echo end'
+	expect_status 0 && expect_out_has appended-line && expect_out_has end && pass
+}
+
 t_bomb() {
 	name="a thread bomb and a fork bomb stop at threads-max with EAGAIN; the first process forks on afterwards"
 	need_bin bomb || return
@@ -549,7 +556,7 @@ t_kvm() {
 
 TESTS="t_missing_host t_usage t_demo t_echo t_false t_stdin t_ls t_cat t_wc
 t_sha t_sort t_argv_glibc t_argv_musl t_segv t_abort t_notelf t_rootfs
-t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_firmware t_fuzz t_oom t_fragment t_initrd t_bomb t_kvm"
+t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_firmware t_fuzz t_oom t_fragment t_initrd t_bomb t_tail_follow t_kvm"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose
