@@ -92,7 +92,9 @@ static int gen_stat(const struct target *x, char *buf, size_t size)
     u64 un, sn, tick = 10000000, mi, ma, ign, cgt; /* ns per USER_HZ tick */
     if (x->whole) {
         acct_proc(p, &un, &sn);
-        acct_faults(p, 0 /* RUSAGE_SELF */, &mi, &ma);
+        struct acct_counts c;
+        acct_counts(p, 0 /* RUSAGE_SELF */, &c);
+        mi = c.minflt, ma = c.majflt;
     } else {
         acct_task(t, &un, &sn);
         mi = t->min_flt, ma = t->maj_flt;

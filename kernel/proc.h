@@ -337,7 +337,8 @@ int id_last(void);                  /* the last pid/tid handed out */
 
 /* rusage.c — memory accounting per process: fault counts and the resident set's high-water mark */
 void acct_mm_release(struct proc *p, struct vm_space *vs); /* p leaves vs (exec, exit): its peak stays with p */
-void acct_faults(struct proc *p, int who, u64 *minflt, u64 *majflt); /* who: RUSAGE_* (syscalls/syscalls.h) */
+struct acct_counts { u64 minflt, majflt, nvcsw, nivcsw; };
+void acct_counts(struct proc *p, int who, struct acct_counts *c); /* who: RUSAGE_* (syscalls/syscalls.h) */
 u64 acct_maxrss(struct proc *p, int who);                  /* pages */
 
 /* exec.c */

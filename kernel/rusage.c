@@ -12,23 +12,27 @@ void acct_mm_release(struct proc *p, struct vm_space *vs)
         p->maxrss = vs->hiwater_rss;
 }
 
-/* ru_minflt and ru_majflt: the caller's thread (RUSAGE_THREAD), the process's live and ended threads (SELF),
- * what it collected (CHILDREN), or both (wait4's report of a child). */
-void acct_faults(struct proc *p, int who, u64 *minflt, u64 *majflt)
+/* ru_minflt, ru_majflt, ru_nvcsw, ru_nivcsw: the caller's thread (RUSAGE_THREAD), the process's live and ended
+ * threads (SELF), what it collected (CHILDREN), or both (wait4's report of a child). One walk for the four. */
+void acct_counts(struct proc *p, int who, struct acct_counts *c)
 {
-    u64 mi = 0, ma = 0;
+    struct acct_counts n = { 0 };
     if (who == RUSAGE_THREAD) {
-        mi = current->min_flt, ma = current->maj_flt;
+        n = (struct acct_counts){ current->min_flt, current->maj_flt, current->nvcsw, current->nivcsw };
     } else if (who != RUSAGE_CHILDREN) {
-        mi = p->dead_minflt, ma = p->dead_majflt;
-        for (struct task *t = task_list; t; t = t->next)
-            if (t->proc == p && t->state != TASK_DEAD)
-                mi += t->min_flt, ma += t->maj_flt;
+        n = (struct acct_counts){ p->dead_minflt, p->dead_majflt, p->dead_nvcsw, p->dead_nivcsw };
+        for (struct task *t = task_list; t; t = t->next) {
+            if (t->proc != p || t->state == TASK_DEAD)
+                continue;
+            n.minflt += t->min_flt, n.majflt += t->maj_flt;
+            n.nvcsw += t->nvcsw, n.nivcsw += t->nivcsw;
+        }
     }
-    if (who == RUSAGE_CHILDREN || who == RUSAGE_BOTH)
-        mi += p->cminflt, ma += p->cmajflt;
-    *minflt = mi;
-    *majflt = ma;
+    if (who == RUSAGE_CHILDREN || who == RUSAGE_BOTH) {
+        n.minflt += p->cminflt, n.majflt += p->cmajflt;
+        n.nvcsw += p->c_nvcsw, n.nivcsw += p->c_nivcsw;
+    }
+    *c = n;
 }
 
 /* ru_maxrss in pages: for the process (or one of its threads) the largest of the spaces it left and the one it

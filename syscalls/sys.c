@@ -91,25 +91,6 @@ static void set_tv(i64 *sec, i64 *usec, u64 ns)
     *usec = (i64)(ns % 1000000000 / 1000);
 }
 
-/* Context switches as getrusage counts them: the caller's thread, the live and ended threads of p, or the
- * children it collected (and theirs). */
-static void rusage_switches(struct proc *p, int who, u64 *nvcsw, u64 *nivcsw)
-{
-    u64 v = 0, iv = 0;
-    if (who == RUSAGE_THREAD) {
-        v = current->nvcsw, iv = current->nivcsw;
-    } else if (who != RUSAGE_CHILDREN) {
-        v = p->dead_nvcsw, iv = p->dead_nivcsw;
-        for (struct task *t = task_list; t; t = t->next)
-            if (t->proc == p && t->state != TASK_DEAD)
-                v += t->nvcsw, iv += t->nivcsw;
-    }
-    if (who == RUSAGE_CHILDREN || who == RUSAGE_BOTH)
-        v += p->c_nvcsw, iv += p->c_nivcsw;
-    *nvcsw = v;
-    *nivcsw = iv;
-}
-
 /* Resource usage of p (who: RUSAGE_SELF, _THREAD for the caller's thread, _CHILDREN it collected, or _BOTH);
  * CPU time as kernel/cputime.c charges it; max RSS and page faults per process as kernel/rusage.c keeps them;
  * context switches as kernel/sched.c counts them. I/O, IPC and signal counts are not kept: 0. */
@@ -128,14 +109,12 @@ int proc_rusage_user(struct proc *p, int who, void *u)
     }
     set_tv(&ru.utime_sec, &ru.utime_usec, un);
     set_tv(&ru.stime_sec, &ru.stime_usec, sn);
-    u64 v, iv;
-    rusage_switches(p, who, &v, &iv);
-    ru.nvcsw = (i64)v;
-    ru.nivcsw = (i64)iv;
-    u64 mi, ma;
-    acct_faults(p, who, &mi, &ma); /* kernel/rusage.c */
-    ru.minflt = (i64)mi;
-    ru.majflt = (i64)ma;
+    struct acct_counts c;
+    acct_counts(p, who, &c); /* kernel/rusage.c */
+    ru.minflt = (i64)c.minflt;
+    ru.majflt = (i64)c.majflt;
+    ru.nvcsw = (i64)c.nvcsw;
+    ru.nivcsw = (i64)c.nivcsw;
     ru.maxrss = (i64)acct_maxrss(p, who) * (PAGE_SIZE / 1024);
     return copy_to_user(u, &ru, sizeof(ru)) ? -EFAULT : 0;
 }
