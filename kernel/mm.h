@@ -91,13 +91,17 @@ struct vm_area {
     struct inode *file;   /* a file mapping: its pages appear on first touch */
     u64 file_off;         /* file offset of start */
     u64 file_end;         /* private mappings: file bytes at or past this offset read as zeros */
-    struct vm_area *next; /* sorted by start */
+    struct vm_area *next, *prev; /* sorted by start */
+    struct vm_area *t_left, *t_right, *t_parent; /* vm_tree.c's AVL tree over the same areas */
+    int t_height;
+    u64 t_gap;            /* the largest free gap just below any area of this subtree */
 };
 
 struct vm_space {
     int refs;             /* processes using it (a CLONE_VM child shares its parent's) */
     u64 *pml4;            /* kernel virtual address of the top table */
-    struct vm_area *areas;
+    struct vm_area *areas;  /* the first (lowest) area; ->next walks up */
+    struct vm_area *tree;   /* the root of vm_tree.c's index over them */
     u64 brk_start, brk;   /* the heap: [brk_start, brk) */
     u64 mmap_top;
     u64 vdso_base;        /* where the vDSO is mapped (0: none) */
@@ -141,6 +145,13 @@ static inline bool access_ok(u64 addr, u64 len)
     u64 end = addr + len;
     return end >= addr && (i64)end >= 0;
 }
+/* vm_tree.c: the areas' list and index, kept together (only vm.c changes areas) */
+#define MMAP_MIN 0x10000ull /* the lowest address mmap picks (Linux's vm.mmap_min_addr) */
+void vm_tree_insert(struct vm_space *vs, struct vm_area *n);  /* at its place by start */
+void vm_tree_remove(struct vm_space *vs, struct vm_area *a);
+void vm_tree_end_changed(struct vm_space *vs, struct vm_area *a);
+struct vm_area *vm_tree_above(struct vm_space *vs, u64 addr); /* the first area ending past addr */
+u64 vm_tree_gap_below(struct vm_space *vs, u64 len, u64 top); /* the highest free range's start (0: none) */
 int vm_move_pages(struct vm_space *vs, u64 from, u64 to, u64 len);  /* vm_remap.c: PTEs move, pages stay */
 bool vm_fully_mapped(struct vm_space *vs, u64 start, u64 end);      /* [start, end) covered by areas */
 

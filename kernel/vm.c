@@ -1,5 +1,5 @@
-/* kernel/vm.c — user address spaces. An address space is a page table plus a sorted list of areas (what the
- * program asked to have mapped, with its protection); pages appear on first touch (vm_fault), so mmap of a
+/* kernel/vm.c — user address spaces. An address space is a page table plus its areas (what the program asked
+ * to have mapped, with its protection; sorted and indexed by vm_tree.c); pages appear on first touch (vm_fault), so mmap of a
  * large region costs nothing until it is used. The upper half of every address space shares the kernel's
  * tables. */
 #include "mm.h"
@@ -9,7 +9,6 @@
 #include "proc.h"
 
 #define PTE_SOFT_NONE (1ull << 9)   /* page kept while its area is PROT_NONE; P is clear */
-#define MMAP_MIN 0x10000ull         /* as Linux's vm.mmap_min_addr */
 
 static struct vm_space *active;
 static void area_free(struct vm_area *a);
@@ -91,7 +90,6 @@ struct vm_space *vm_space_fork(struct vm_space *parent)
     c->arg_start = parent->arg_start;
     c->arg_end = parent->arg_end;
     c->env_end = parent->env_end;
-    struct vm_area **tail = &c->areas;
     for (struct vm_area *a = parent->areas; a; a = a->next) {
         struct vm_area *n = kmalloc(sizeof(*n));
         if (!n) {
@@ -99,13 +97,11 @@ struct vm_space *vm_space_fork(struct vm_space *parent)
             return NULL;
         }
         *n = *a;
-        n->next = NULL;
         if (n->file) {
             inode_get(n->file);
             n->file->mapcount++;
         }
-        *tail = n;
-        tail = &n->next;
+        vm_tree_insert(c, n);
     }
     int rc = pt_copy_user(c->pml4, parent->pml4);
     if (parent == active)
@@ -184,20 +180,19 @@ void vm_space_destroy(struct vm_space *vs)
 /* Bumped whenever an area is freed: a remembered area pointer is only trusted while it has not moved on. */
 static u64 area_gen = 1;
 
-/* The area holding addr. Faults come in runs within one area (a stack, a heap, a thread's stack among ten
- * thousand): the last one found is tried before the walk up the sorted list. */
+/* The area holding addr. Faults come in runs within one area (a stack, a heap): the last one found is tried
+ * before the tree. */
 struct vm_area *vm_find(struct vm_space *vs, u64 addr)
 {
     struct vm_area *h = vs->find_hint;
     if (h && vs->find_gen == area_gen && h->start <= addr && addr < h->end)
         return h;
-    for (struct vm_area *a = vs->areas; a && a->start <= addr; a = a->next)
-        if (addr < a->end) {
-            vs->find_hint = a;
-            vs->find_gen = area_gen;
-            return a;
-        }
-    return NULL;
+    struct vm_area *a = vm_tree_above(vs, addr);
+    if (!a || a->start > addr)
+        return NULL;
+    vs->find_hint = a;
+    vs->find_gen = area_gen;
+    return a;
 }
 
 /* Makes addr an area boundary if an area straddles it. */
@@ -217,7 +212,7 @@ static int split_at(struct vm_space *vs, u64 addr)
         b->file->mapcount++;
     }
     a->end = addr;
-    a->next = b;
+    vm_tree_insert(vs, b);
     return 0;
 }
 
@@ -240,16 +235,12 @@ int vm_unmap(struct vm_space *vs, u64 start, u64 len)
     u64 end = start + len;
     if (split_at(vs, start) || split_at(vs, end))
         return -ENOMEM;
-    struct vm_area **pp = &vs->areas;
-    while (*pp) {
-        struct vm_area *a = *pp;
-        if (a->start >= start && a->end <= end) {
-            vm_discard(vs, a->start, a->end);
-            *pp = a->next;
-            area_free(a);
-        } else {
-            pp = &a->next;
-        }
+    for (struct vm_area *a = vm_tree_above(vs, start), *next; a && a->start < end; a = next) {
+        next = a->next;
+        KASSERT(a->start >= start && a->end <= end); /* the splits made the range's ends area boundaries */
+        vm_discard(vs, a->start, a->end);
+        vm_tree_remove(vs, a);
+        area_free(a);
     }
     return 0;
 }
@@ -266,13 +257,16 @@ static void area_free(struct vm_area *a)
     kfree(a);
 }
 
-static void merge_neighbours(struct vm_space *vs)
+/* Anonymous areas that touch and agree become one, from the area before start to the one after end (the range
+ * a change touched: everywhere else they were merged when they last changed). */
+static void merge_around(struct vm_space *vs, u64 start, u64 end)
 {
-    for (struct vm_area *a = vs->areas; a && a->next;) {
+    struct vm_area *a = vm_tree_above(vs, start ? start - 1 : 0); /* one ending at start, if any */
+    while (a && a->next && a->start <= end) {
         struct vm_area *b = a->next;
         if (a->end == b->start && a->flags == b->flags && !a->file && !b->file) {
             a->end = b->end;
-            a->next = b->next;
+            vm_tree_remove(vs, b); /* the gap below b's successor is now measured from a's new end */
             area_gen++; /* b may be vm_find's remembered area */
             kfree(b);
         } else {
@@ -299,12 +293,8 @@ static int map_area(struct vm_space *vs, const struct vm_area *tmpl)
         inode_get(n->file);
         n->file->mapcount++;
     }
-    struct vm_area **pp = &vs->areas;
-    while (*pp && (*pp)->start < start)
-        pp = &(*pp)->next;
-    n->next = *pp;
-    *pp = n;
-    merge_neighbours(vs);
+    vm_tree_insert(vs, n);
+    merge_around(vs, start, start + len);
     return 0;
 }
 
@@ -326,9 +316,7 @@ int vm_map_file(struct vm_space *vs, u64 start, u64 len, u32 prot, struct inode 
 bool vm_fully_mapped(struct vm_space *vs, u64 start, u64 end)
 {
     u64 at = start;
-    for (struct vm_area *a = vs->areas; a && at < end; a = a->next) {
-        if (a->end <= at)
-            continue;
+    for (struct vm_area *a = vm_tree_above(vs, start); a && at < end; a = a->next) {
         if (a->start > at)
             return false;
         at = a->end;
@@ -359,41 +347,26 @@ int vm_protect(struct vm_space *vs, u64 start, u64 len, u32 prot)
         return -ENOMEM;
     if (split_at(vs, start) || split_at(vs, end))
         return -ENOMEM;
-    for (struct vm_area *a = vs->areas; a && a->start < end; a = a->next) {
-        if (a->start < start)
-            continue;
+    for (struct vm_area *a = vm_tree_above(vs, start); a && a->start < end; a = a->next) {
         a->flags = (a->flags & ~VM_PROT_MASK) | (prot & VM_PROT_MASK);
         struct reprotect r = { vs, a->flags };
         pt_for_each(vs->pml4, a->start, a->end, reprotect_one, &r);
     }
-    merge_neighbours(vs);
+    merge_around(vs, start, end);
     return 0;
 }
 
 static bool range_free(struct vm_space *vs, u64 start, u64 end)
 {
-    for (struct vm_area *a = vs->areas; a && a->start < end; a = a->next)
-        if (a->end > start)
-            return false;
-    return true;
+    struct vm_area *a = vm_tree_above(vs, start);
+    return !a || a->start >= end;
 }
 
 u64 vm_find_free(struct vm_space *vs, u64 len, u64 hint)
 {
     if (hint >= MMAP_MIN && vm_range_ok(hint, len) && range_free(vs, hint, hint + len))
         return hint;
-    /* The highest gap of len bytes below mmap_top, in one pass up the sorted areas (trying a spot and
-     * stepping below whatever clashed walked the list once per area: quadratic with 10,000 thread stacks). */
-    u64 top = vs->mmap_top, lo = MMAP_MIN, best = 0;
-    for (struct vm_area *a = vs->areas;; a = a->next) {
-        u64 hi = a ? MIN(a->start, top) : top;
-        if (hi > lo && hi - lo >= len)
-            best = hi - len;
-        if (!a || a->start >= top)
-            return best;
-        if (a->end > lo)
-            lo = a->end;
-    }
+    return vm_tree_gap_below(vs, len, vs->mmap_top); /* the highest gap below mmap_top, as Linux's top-down */
 }
 
 static bool access_allowed(u32 flags, int access)

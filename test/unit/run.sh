@@ -31,5 +31,7 @@ echo "# unit: 9P2000.L messages (good, damaged and random replies)"
 run "$B/unit/test_p9"
 echo "# unit: virtio_mmio.device= words (microvm's devices)"
 run "$B/unit/test_vmmio"
+echo "# unit: an address space's areas (list, AVL tree, free gaps) against a model"
+run "$B/unit/test_vmtree"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
