@@ -8,7 +8,7 @@
  *  - removal of a lower name leaves a whiteout; renaming a lower directory is EXDEV, as overlayfs without
  *    redirect_dir (mv then copies);
  *  - readdir: upper's entries (without whiteouts), then lower's that upper does not name. Cookies: 0 and 1
- *    the dots, 2 + i the i-th upper entry, LOWER_BASE + c lower's own cookie c.
+ *    the dots, upper's own cookies (2 and up: fs/ramfs_dir.c), LOWER_BASE + c lower's own cookie c.
  * Overlay inodes are cached for the mount's life, keyed by their upper inode once they have one, else their
  * lower one, so that a name keeps one inode (mount points, cwd). Open files use the real inode: open swaps
  * it in (overlay_open), so reads, writes and mmap go straight to ramfs or 9p. The namespace operations are in
@@ -231,16 +231,16 @@ int ovl_readdir(struct inode *dir, struct dir_context *ctx)
         return 0;
     struct ovl *o = ovl_of(dir);
     if (ctx->pos < LOWER_BASE && o->upper) {
-        struct dirent_node *d = o->upper->children;
-        for (u64 i = 2; d && i < ctx->pos; i++)
-            d = d->next;
+        struct dirent_node *d = ramfs_dir_seek(o->upper, ctx->pos);
         for (; d; d = d->next) {
             if (ovl_is_whiteout(d->inode)) {
-                ctx->pos++;
+                ctx->pos = d->cookie + 1;
                 continue;
             }
-            if (!ctx->emit(ctx, d->name, strlen(d->name), d->inode->ino, vfs_dtype(d->inode->mode), ctx->pos + 1))
+            if (!ctx->emit(ctx, d->name, strlen(d->name), d->inode->ino, vfs_dtype(d->inode->mode), d->cookie + 1)) {
+                ramfs_dir_stopped(o->upper, d);
                 return 0;
+            }
         }
     }
     if (ctx->pos < LOWER_BASE)

@@ -1,4 +1,4 @@
-/* fs/ramfs.c — the root filesystem: directories as lists of named entries, regular files as arrays of 4 KiB
+/* fs/ramfs.c — the root filesystem: directories as lists of named entries (indexed: ramfs_dir.c), regular files as arrays of 4 KiB
  * pages (so files grow without copying and, later, map into programs page by page), symlinks as strings.
  * Pure data structures: this file also builds on the host for the unit tests. */
 #include "vfs.h"
@@ -49,6 +49,7 @@ struct inode *ramfs_new_root(struct super_block *sb)
 
 void ramfs_init(void)
 {
+    ramfs_dir_init();
     root_sb = sb_new("tmpfs", "rootfs"); /* as the initramfs root is listed: a tmpfs */
     if (!root_sb)
         panic("no memory for the root filesystem");
@@ -85,22 +86,14 @@ void inode_put(struct inode *ino)
 
 struct inode *ramfs_lookup(struct inode *dir, const char *name, size_t len)
 {
-    for (struct dirent_node *d = dir->children; d; d = d->next)
-        if (strlen(d->name) == len && memcmp(d->name, name, len) == 0)
-            return d->inode;
-    return NULL;
+    struct dirent_node *d = ramfs_dir_find(dir, name, len);
+    return d ? d->inode : NULL;
 }
 
 static void attach(struct inode *dir, struct dirent_node *d, struct inode *child)
 {
     d->inode = child;
-    d->next = NULL;
-    if (dir->last_child)
-        dir->last_child->next = d;
-    else
-        dir->children = d;
-    dir->last_child = d;
-    dir->nchildren++;
+    ramfs_dir_add(dir, d);
     child->nlink++;
     child->parent = dir; /* directories: for ".."; other files: the directory of their latest name (inotify) */
     if (S_ISDIR(child->mode)) {
@@ -135,15 +128,9 @@ int ramfs_link(struct inode *dir, const char *name, struct inode *child)
 }
 
 /* Removes the entry only; the caller has checked the rules (directory empty, kinds match). */
-static void detach(struct inode *dir, struct dirent_node *prev, struct dirent_node *d)
+static void detach(struct inode *dir, struct dirent_node *d)
 {
-    if (prev)
-        prev->next = d->next;
-    else
-        dir->children = d->next;
-    if (dir->last_child == d)
-        dir->last_child = prev;
-    dir->nchildren--;
+    ramfs_dir_del(dir, d);
     struct inode *child = d->inode;
     child->nlink--;
     if (!S_ISDIR(child->mode) && child->parent == dir)
@@ -159,18 +146,14 @@ static void detach(struct inode *dir, struct dirent_node *prev, struct dirent_no
         inode_free(child);
 }
 
-static struct dirent_node *find_entry(struct inode *dir, const char *name, struct dirent_node **prev)
+static struct dirent_node *find_entry(struct inode *dir, const char *name)
 {
-    *prev = NULL;
-    for (struct dirent_node *d = dir->children; d; *prev = d, d = d->next)
-        if (strcmp(d->name, name) == 0)
-            return d;
-    return NULL;
+    return ramfs_dir_find(dir, name, strlen(name));
 }
 
 int ramfs_unlink(struct inode *dir, const char *name, bool want_dir)
 {
-    struct dirent_node *prev, *d = find_entry(dir, name, &prev);
+    struct dirent_node *d = find_entry(dir, name);
     if (!d)
         return -ENOENT;
     bool is_dir = S_ISDIR(d->inode->mode);
@@ -180,7 +163,7 @@ int ramfs_unlink(struct inode *dir, const char *name, bool want_dir)
         return -EISDIR;
     if (is_dir && d->inode->nchildren)
         return -ENOTEMPTY;
-    detach(dir, prev, d);
+    detach(dir, d);
     return 0;
 }
 
@@ -196,11 +179,11 @@ static bool is_ancestor(struct inode *a, struct inode *b)
 
 int ramfs_rename(struct inode *odir, const char *oname, struct inode *ndir, const char *nname, unsigned flags)
 {
-    struct dirent_node *oprev, *od = find_entry(odir, oname, &oprev);
+    struct dirent_node *od = find_entry(odir, oname);
     if (!od)
         return -ENOENT;
     struct inode *src = od->inode;
-    struct dirent_node *nprev, *nd = find_entry(ndir, nname, &nprev);
+    struct dirent_node *nd = find_entry(ndir, nname);
     if (nd && (flags & RENAME_NOREPLACE))
         return -EEXIST; /* even when both names are links to one inode, as Linux */
     if (nd && nd->inode == src)
@@ -221,9 +204,9 @@ int ramfs_rename(struct inode *odir, const char *oname, struct inode *ndir, cons
         return -ENOSPC;
     inode_get(src); /* keep it alive while it has no name */
     if (nd)
-        detach(ndir, nprev, nd);
-    od = find_entry(odir, oname, &oprev);
-    detach(odir, oprev, od);
+        detach(ndir, nd);
+    od = find_entry(odir, oname);
+    detach(odir, od);
     attach(ndir, fresh, src);
     src->refs--;
     return 0;
@@ -375,12 +358,11 @@ static int rf_readdir(struct inode *dir, struct dir_context *ctx)
 {
     if (!vfs_emit_dots(dir, ctx))
         return 0;
-    struct dirent_node *d = dir->children;
-    for (u64 i = 2; d && i < ctx->pos; i++)
-        d = d->next;
+    struct dirent_node *d = ramfs_dir_seek(dir, ctx->pos);
     for (; d; d = d->next)
-        if (!ctx->emit(ctx, d->name, strlen(d->name), d->inode->ino, vfs_dtype(d->inode->mode), ctx->pos + 1))
+        if (!ctx->emit(ctx, d->name, strlen(d->name), d->inode->ino, vfs_dtype(d->inode->mode), d->cookie + 1))
             break;
+    ramfs_dir_stopped(dir, d);
     return 0;
 }
 

@@ -142,7 +142,11 @@ struct inode_ops {
 struct dirent_node {
     char *name;
     struct inode *inode;
-    struct dirent_node *next;
+    struct dirent_node *next, *prev; /* its directory's entries, oldest first */
+    struct dirent_node *hnext;       /* ramfs_dir.c's index: the next entry in its bucket */
+    struct inode *dir;
+    u64 hash;
+    u64 cookie;                      /* its readdir offset (ramfs_dir.c) */
 };
 
 struct inode {
@@ -164,6 +168,8 @@ struct inode {
     struct dirent_node *children;   /* directories, in creation order */
     struct dirent_node *last_child;
     u64 nchildren;
+    u64 next_cookie;                /* the offset its next entry takes (ramfs_dir.c) */
+    struct dirent_node *rd_hint;    /* where its last listing stopped */
     u8 **pages;                     /* regular files: one kernel page per 4 KiB, NULL for holes */
     u64 npages;                     /* capacity of pages[] */
     char *target;                   /* symlinks */
@@ -286,6 +292,13 @@ struct inode *ramfs_new_root(struct super_block *sb);          /* a tmpfs instan
 void inode_get(struct inode *ino);
 void inode_put(struct inode *ino);
 struct inode *ramfs_lookup(struct inode *dir, const char *name, size_t len);
+/* ramfs_dir.c: a directory's entries, indexed by name, with offsets that survive removals */
+void ramfs_dir_init(void);
+struct dirent_node *ramfs_dir_find(const struct inode *dir, const char *name, size_t len);
+void ramfs_dir_add(struct inode *dir, struct dirent_node *d);
+void ramfs_dir_del(struct inode *dir, struct dirent_node *d);
+struct dirent_node *ramfs_dir_seek(struct inode *dir, u64 pos); /* the first entry at offset pos or past it */
+void ramfs_dir_stopped(struct inode *dir, struct dirent_node *d); /* a listing stopped before d */
 int ramfs_link(struct inode *dir, const char *name, struct inode *child);
 int ramfs_unlink(struct inode *dir, const char *name, bool want_dir);
 int ramfs_rename(struct inode *odir, const char *oname, struct inode *ndir, const char *nname, unsigned flags);
