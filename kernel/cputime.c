@@ -36,8 +36,8 @@ void acct_proc(struct proc *p, u64 *user_ns, u64 *sys_ns)
     if (current && current->proc == p)
         acct_charge(false);
     u64 u = p->dead_utime_tsc, s = p->dead_stime_tsc;
-    for (struct task *t = task_list; t; t = t->next) {
-        if (t->proc == p && t->state != TASK_DEAD) {
+    for (struct task *t = p->threads; t; t = t->proc_next) {
+        if (t->state != TASK_DEAD) {
             u += t->utime_tsc;
             s += t->stime_tsc;
         }
@@ -51,8 +51,8 @@ void acct_proc(struct proc *p, u64 *user_ns, u64 *sys_ns)
 u64 acct_peek(struct proc *p, struct task *only, bool user_only)
 {
     u64 sum = only ? 0 : p->dead_utime_tsc + (user_only ? 0 : p->dead_stime_tsc);
-    for (struct task *t = task_list; t; t = t->next) {
-        if (t->proc != p || t->state == TASK_DEAD || (only && t != only))
+    for (struct task *t = p->threads; t; t = t->proc_next) {
+        if (t->state == TASK_DEAD || (only && t != only))
             continue;
         sum += t->utime_tsc + (user_only ? 0 : t->stime_tsc);
         if (t == current && !user_only && t->acct_mark)

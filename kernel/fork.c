@@ -22,14 +22,6 @@ int id_last(void)
     return next_id - 1;
 }
 
-struct proc *proc_by_pid(int pid)
-{
-    for (struct proc *p = proc_list; p; p = p->next_proc)
-        if (p->pid == pid)
-            return p;
-    return NULL;
-}
-
 /* POSIX: a group is orphaned when no member has a parent in another group of the same session (nobody left
  * to continue it with job control). */
 bool proc_pgrp_orphaned(int pgid)
@@ -49,8 +41,8 @@ char proc_state(struct proc *p)
         return 'Z';
     if (p->stopped)
         return 'T';
-    for (struct task *t = task_list; t; t = t->next)
-        if (t->proc == p && (t == current || t->state == TASK_RUNNABLE))
+    for (struct task *t = p->threads; t; t = t->proc_next)
+        if (t == current || t->state == TASK_RUNNABLE)
             return 'R';
     return 'S';
 }
@@ -67,8 +59,8 @@ const char *proc_state_name(struct proc *p)
 
 struct task *proc_first_task(struct proc *p)
 {
-    for (struct task *t = task_list; t; t = t->next)
-        if (t->proc == p && t->state != TASK_DEAD)
+    for (struct task *t = p->threads; t; t = t->proc_next)
+        if (t->state != TASK_DEAD)
             return t;
     return NULL;
 }
@@ -166,6 +158,9 @@ static struct proc *proc_copy(struct proc *parent, bool share_vm)
     p->pid = id_alloc();
     p->ppid = parent->pid;
     p->parent = parent;
+    p->children = p->sib_next = p->sib_prev = NULL; /* the copy's tree and list links are set by proc_list_add */
+    p->next_proc = p->prev_proc = p->pid_hnext = NULL;
+    p->threads = p->threads_tail = NULL;
     p->nthreads = 0;
     p->zombie = p->vfork_done = false;
     p->pdeathsig = 0; /* neither is inherited (prctl(2)) */
@@ -184,6 +179,7 @@ static struct proc *proc_copy(struct proc *parent, bool share_vm)
     p->stopped = false;
     p->wait_report = WR_NONE;
     p->alarm_at = p->alarm_interval = 0; /* alarms are not inherited */
+    p->alarm_next = p->alarm_prev = NULL;
     p->exe = parent->exe ? kstrdup(parent->exe) : NULL;
     inode_get(p->cwd);
     p->fdt = fdtable_dup(parent->fdt);
@@ -197,8 +193,7 @@ static struct proc *proc_copy(struct proc *parent, bool share_vm)
         proc_discard(p, share_vm);
         return NULL;
     }
-    p->next_proc = proc_list;
-    proc_list = p;
+    proc_list_add(p);
     return p;
 }
 
@@ -223,7 +218,7 @@ long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls, struct pidfd_r
     struct task *t = p ? task_alloc() : NULL;
     if (!t || procfs_add_pid(p->pid)) {
         if (p) {
-            proc_list = p->next_proc; /* it was put first */
+            proc_list_del(p);
             proc_discard(p, flags & CLONE_VM);
         }
         if (t)
@@ -287,9 +282,9 @@ static noreturn void proc_end(int code, int sig)
         console_flush();
         power_off(status);
     }
-    for (struct task *t = task_list, *n; t; t = n) {
-        n = t->next;
-        if (t->proc == p && t != current) {
+    for (struct task *t = p->threads, *n; t; t = n) {
+        n = t->proc_next;
+        if (t != current) {
             futex_robust_exit(t); /* its locks, in the address space we still share */
             signal_flush_task(t);
             acct_task_exit(t);
@@ -318,18 +313,18 @@ static noreturn void proc_end(int code, int sig)
             heir = a;
             break;
         }
-    for (struct proc *c = proc_list; c; c = c->next_proc) {
-        if (c->parent == p) {
-            c->parent = heir;
-            c->ppid = heir ? heir->pid : 1;
-            struct task *ct = c->pdeathsig && !c->zombie ? proc_first_task(c) : NULL;
-            if (ct)
-                signal_send(ct, c->pdeathsig); /* PR_SET_PDEATHSIG */
-            else if (c->zombie && heir && heir != p)
-                signal_notify_parent(c, c->term_sig ? CLD_KILLED : CLD_EXITED,
-                                     c->term_sig ? c->term_sig : c->exit_code & 0xff); /* the heir may reap it */
-        }
+    for (struct proc *c = p->children, *next; c; c = next) {
+        next = c->sib_next;
+        proc_set_parent(c, heir);
+        c->ppid = heir ? heir->pid : 1;
+        struct task *ct = c->pdeathsig && !c->zombie ? proc_first_task(c) : NULL;
+        if (ct)
+            signal_send(ct, c->pdeathsig); /* PR_SET_PDEATHSIG */
+        else if (c->zombie && heir && heir != p)
+            signal_notify_parent(c, c->term_sig ? CLD_KILLED : CLD_EXITED,
+                                 c->term_sig ? c->term_sig : c->exit_code & 0xff); /* the heir may reap it */
     }
+    alarm_set(p, 0, 0);
     p->exit_code = code;
     p->term_sig = sig;
     p->zombie = true;
@@ -356,11 +351,7 @@ void proc_reap(struct proc *z)
     procfs_remove_pid(z->pid);
     if (z->parent)
         acct_reap(z->parent, z);
-    struct proc **pp = &proc_list;
-    while (*pp && *pp != z)
-        pp = &(*pp)->next_proc;
-    if (*pp)
-        *pp = z->next_proc;
+    proc_list_del(z);
     kfree(z->exe);
     kfree(z);
 }

@@ -166,7 +166,7 @@ static noreturn void proc_run_first(struct task *t, char **argv, char **envp)
 {
     current = t;
     cpu0.current = t;
-    proc_list = t->proc;
+    proc_list_add(t->proc);
     sched_init(t);
     vsig_start(); /* a signal the host sent while we booted is this process's now */
     arch_set_kstack(t->kstack_top);

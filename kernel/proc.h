@@ -109,7 +109,11 @@ struct proc {
     int pid, ppid, pgid, sid;
     int nthreads;                   /* live tasks */
     struct proc *parent;            /* NULL for the first process */
-    struct proc *next_proc;         /* every process, for wait4 and kill */
+    struct proc *next_proc, *prev_proc; /* every process, newest first, for kill and /proc */
+    struct proc *pid_hnext;         /* kernel/pid.c's index by pid */
+    struct proc *children;          /* its children, newest first (wait4, reparenting) */
+    struct task *threads, *threads_tail; /* its live threads, oldest first (sched.c keeps the list) */
+    struct proc *sib_next, *sib_prev;
     bool zombie;                    /* exited, waiting for its parent's wait4 */
     bool oom_killed;                /* the OOM killer sent it SIGKILL: not chosen again while it dies */
     int exit_code, term_sig;
@@ -117,6 +121,7 @@ struct proc {
     int pdeathsig;                  /* prctl PR_SET_PDEATHSIG: sent to it when its parent exits (0: none) */
     bool subreaper;                 /* prctl PR_SET_CHILD_SUBREAPER: orphaned descendants become its children */
     u64 alarm_at, alarm_interval;   /* ITIMER_REAL: monotonic ns of the next SIGALRM (0: none) */
+    struct proc *alarm_next, *alarm_prev; /* on alarm.c's list while alarm_at is set */
     struct vm_space *vm;
     struct fdtable *fdt;
     struct inode *cwd;
@@ -171,6 +176,8 @@ struct task {
     u64 suspend_mask;               /* the mask sigsuspend replaced, restored after the handler */
     bool suspend_active;
     struct task *next;              /* all tasks, in creation order */
+    struct task *tid_hnext;         /* kernel/pid.c's index by tid */
+    struct task *proc_next, *proc_prev; /* its process's threads (proc->threads) */
     struct task *prev;              /* the one before in task_list (NULL: the first): O(1) removal */
     struct task *rq_next, *rq_prev; /* the run queue (kernel/sched.c): runnable tasks, round-robin order */
     bool on_rq;
@@ -233,6 +240,7 @@ bool sched_alone(void);                  /* no other task exists (a wait could n
 void sched_tick(void);                   /* timer interrupt: time slice over */
 void timer_check_needed(void);           /* the tick runs while 2+ tasks exist or an alarm is armed */
 void alarms_fire(void);                  /* SIGALRM for every process whose alarm is due */
+void alarm_set(struct proc *p, u64 at, u64 interval); /* ITIMER_REAL: at 0 disarms */
 void sched_preempt_point(struct regs *r);/* on the way back to ring 3 */
 struct task *task_by_tid(int tid);
 noreturn void task_exit(int code);       /* this thread ends; the last one ends the process (with code) */
@@ -248,6 +256,12 @@ void oom_kill(void);
 noreturn void boot_fail(const char *fmt, ...); /* proc.c: the host's input is unusable: one line, 125 */                          /* oom.c: out of memory on a user page fault */
 int id_alloc(void);                           /* a new pid/tid */
 struct proc *proc_by_pid(int pid);
+/* pid.c: processes and tasks found by id in O(1), and the process tree's links */
+void proc_list_add(struct proc *p);           /* on proc_list, the pid index and its parent's children */
+void proc_list_del(struct proc *p);           /* off all three */
+void proc_set_parent(struct proc *p, struct proc *parent); /* moves it to another parent's children (NULL: none) */
+void tid_index_add(struct task *t);
+void tid_index_del(struct task *t);
 extern u64 deadline_ns;     /* `deadline=S`: when the first process is killed (0: never); sched.c */
 extern bool deadline_hit;
 #define TIMER_SLACK_DEFAULT 50000ull         /* ns: the first process's timer slack, as Linux's init */

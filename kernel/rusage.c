@@ -21,8 +21,8 @@ void acct_counts(struct proc *p, int who, struct acct_counts *c)
         n = (struct acct_counts){ current->min_flt, current->maj_flt, current->nvcsw, current->nivcsw };
     } else if (who != RUSAGE_CHILDREN) {
         n = (struct acct_counts){ p->dead_minflt, p->dead_majflt, p->dead_nvcsw, p->dead_nivcsw };
-        for (struct task *t = task_list; t; t = t->next) {
-            if (t->proc != p || t->state == TASK_DEAD)
+        for (struct task *t = p->threads; t; t = t->proc_next) {
+            if (t->state == TASK_DEAD)
                 continue;
             n.minflt += t->min_flt, n.majflt += t->maj_flt;
             n.nvcsw += t->nvcsw, n.nivcsw += t->nivcsw;

@@ -146,6 +146,9 @@ void sched_init(struct task *first)
 {
     task_list = task_tail = first;
     first->next = first->prev = NULL;
+    tid_index_add(first);
+    first->proc_next = first->proc_prev = NULL;
+    first->proc->threads = first->proc->threads_tail = first;
     set_runnable(first);
     first->proc->nthreads = 1;
 }
@@ -159,17 +162,18 @@ void sched_add(struct task *t)
     else
         task_list = t;
     task_tail = t;
+    tid_index_add(t);
+    struct proc *p = t->proc; /* oldest first: a process-wide signal tries the main thread first, as Linux */
+    t->proc_next = NULL;
+    t->proc_prev = p->threads_tail;
+    if (p->threads_tail)
+        p->threads_tail->proc_next = t;
+    else
+        p->threads = t;
+    p->threads_tail = t;
     set_runnable(t);
     t->proc->nthreads++;
     timer_check_needed();
-}
-
-struct task *task_by_tid(int tid)
-{
-    for (struct task *t = task_list; t; t = t->next)
-        if (t->tid == tid && t->state != TASK_DEAD)
-            return t;
-    return NULL;
 }
 
 bool sched_alone(void)
@@ -500,6 +504,17 @@ void sched_remove(struct task *t)
 {
     rq_del(t);
     wq_del(t);
+    tid_index_del(t);
+    struct proc *p = t->proc;
+    if (t->proc_prev)
+        t->proc_prev->proc_next = t->proc_next;
+    else if (p->threads == t)
+        p->threads = t->proc_next;
+    if (t->proc_next)
+        t->proc_next->proc_prev = t->proc_prev;
+    else if (p->threads_tail == t)
+        p->threads_tail = t->proc_prev;
+    t->proc_next = t->proc_prev = NULL;
     if (t->prev)
         t->prev->next = t->next;
     else if (task_list == t)

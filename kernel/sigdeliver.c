@@ -85,8 +85,8 @@ static void stop_here(int sig)
         p->stopped = true;
         p->stop_sig = sig;
         p->wait_report = WR_STOPPED;
-        for (struct task *t = task_list; t; t = t->next)
-            if (t->proc == p && t != current)
+        for (struct task *t = p->threads; t; t = t->proc_next)
+            if (t != current)
                 sched_interrupt(t);
         signal_notify_parent(p, CLD_STOPPED, sig);
     }

@@ -119,8 +119,8 @@ bool signal_timer_queued(struct proc *p, int id)
 {
     if (queue_has_timer(p->sigq, id))
         return true;
-    for (struct task *t = task_list; t; t = t->next)
-        if (t->proc == p && queue_has_timer(t->sigq, id))
+    for (struct task *t = p->threads; t; t = t->proc_next)
+        if (queue_has_timer(t->sigq, id))
             return true;
     return false;
 }
@@ -143,9 +143,8 @@ static void flush_queue(struct sigq **head, u64 *pending, u64 mask)
 void signal_flush(struct proc *p, u64 mask)
 {
     flush_queue(&p->sigq, &p->sig_pending, mask);
-    for (struct task *t = task_list; t; t = t->next)
-        if (t->proc == p)
-            flush_queue(&t->sigq, &t->sig_pending_task, mask);
+    for (struct task *t = p->threads; t; t = t->proc_next)
+        flush_queue(&t->sigq, &t->sig_pending_task, mask);
 }
 
 void signal_flush_task(struct task *t)
@@ -156,8 +155,8 @@ void signal_flush_task(struct task *t)
 /* Every thread of p leaves its wait: to die (SIGKILL), to stop, or to go on (SIGCONT). */
 static void wake_all(struct proc *p)
 {
-    for (struct task *t = task_list; t; t = t->next)
-        if (t->proc == p && t->state == TASK_BLOCKED)
+    for (struct task *t = p->threads; t; t = t->proc_next)
+        if (t->state == TASK_BLOCKED)
             sched_interrupt(t);
 }
 
@@ -196,8 +195,8 @@ static void wake_one(struct task *t, int sig, bool thread)
             sched_interrupt(t);
         return;
     }
-    for (struct task *w = task_list; w; w = w->next) {
-        if (w->proc == t->proc && !(w->sig_blocked & SIGBIT(sig))) {
+    for (struct task *w = t->proc->threads; w; w = w->proc_next) {
+        if (!(w->sig_blocked & SIGBIT(sig))) {
             if (w->state == TASK_BLOCKED)
                 sched_interrupt(w);
             if (w->state != TASK_DEAD)

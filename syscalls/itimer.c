@@ -27,9 +27,7 @@ static void current_value(struct proc *p, struct itimerval_k *out)
 
 static void arm(struct proc *p, u64 value_ns, u64 interval_ns)
 {
-    p->alarm_at = value_ns ? clock_monotonic_ns() + value_ns : 0;
-    p->alarm_interval = value_ns ? interval_ns : 0;
-    timer_check_needed();
+    alarm_set(p, value_ns ? clock_monotonic_ns() + value_ns : 0, value_ns ? interval_ns : 0);
 }
 
 static void cpu_fire(struct ktimer *k, u64 count)

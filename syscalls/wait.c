@@ -70,7 +70,7 @@ static long wait_common(int idtype, int id, u32 options, struct wait_result *res
     struct proc *me = current_proc();
     for (;;) {
         bool have = false;
-        for (struct proc *c = proc_list; c; c = c->next_proc) {
+        for (struct proc *c = me->children; c; c = c->sib_next) {
             if (!matches(me, c, idtype, id, options))
                 continue;
             have = true;
