@@ -21,9 +21,17 @@ struct tcp_pcb *tcp_new(void)
         return NULL;
     pcb->owned = true;
     pcb->state = TCP_CLOSED;
-    pcb->next = tcp_pcbs;
-    tcp_pcbs = pcb;
+    tcp_pcb_link(pcb);
     return pcb;
+}
+
+void tcp_pcb_link(struct tcp_pcb *pcb)
+{
+    pcb->prev = NULL;
+    pcb->next = tcp_pcbs;
+    if (tcp_pcbs)
+        tcp_pcbs->prev = pcb;
+    tcp_pcbs = pcb;
 }
 
 u32 tcp_new_iss(void)
@@ -44,11 +52,13 @@ bool tcp_alloc_buffers(struct tcp_pcb *pcb)
 
 void tcp_free(struct tcp_pcb *pcb)
 {
-    for (struct tcp_pcb **pp = &tcp_pcbs; *pp; pp = &(*pp)->next)
-        if (*pp == pcb) {
-            *pp = pcb->next;
-            break;
-        }
+    if (pcb->prev)
+        pcb->prev->next = pcb->next;
+    else if (tcp_pcbs == pcb)
+        tcp_pcbs = pcb->next;
+    if (pcb->next)
+        pcb->next->prev = pcb->prev;
+    tcp_demux_del(pcb);
     struct tcp_pcb *l = pcb->parent;
     if (l) {
         l->pending--;
@@ -193,6 +203,7 @@ int tcp_listen(struct tcp_pcb *pcb, int backlog)
     }
     pcb->backlog = backlog < 1 ? 1 : MIN(backlog, 4096);
     pcb->state = TCP_LISTEN;
+    tcp_demux_listen(pcb);
     return 0;
 }
 
@@ -256,15 +267,15 @@ int tcp_connect(struct tcp_pcb *pcb, ip4_t addr, u16 port)
         if (r < 0)
             return r;
     }
-    for (struct tcp_pcb *p = tcp_pcbs; p; p = p->next)
-        if (p != pcb && p->state != TCP_CLOSED && p->state != TCP_LISTEN && p->lport == pcb->lport &&
-            p->laddr == src && p->raddr == addr && p->rport == port)
-            return -EADDRNOTAVAIL;
+    struct tcp_pcb *same = tcp_demux_conn(src, pcb->lport, addr, port);
+    if (same && same != pcb)
+        return -EADDRNOTAVAIL;
     if (!tcp_alloc_buffers(pcb))
         return -ENOMEM;
     pcb->laddr = src;
     pcb->raddr = addr;
     pcb->rport = port;
+    tcp_demux_add(pcb);
     pcb->err = 0;
     tcp_init_conn(pcb, tcp_new_iss());
     pcb->state = TCP_SYN_SENT;

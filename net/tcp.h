@@ -48,7 +48,9 @@ struct tcp_ooo {
 };
 
 struct tcp_pcb {
-    struct tcp_pcb *next;          /* on tcp_pcbs */
+    struct tcp_pcb *next, *prev;   /* on tcp_pcbs, newest first */
+    struct tcp_pcb *hnext, *lnext; /* tcp_demux.c: its four-tuple's bucket, the listeners' list */
+    bool hashed, listed;
     enum tcp_state state;
     ip4_t laddr, raddr;            /* network order; laddr 0: any (listeners, unbound) */
     u16 lport, rport;              /* network order; lport 0: unbound */
@@ -114,6 +116,14 @@ bool tcp_alloc_buffers(struct tcp_pcb *pcb);
 void tcp_child_established(struct tcp_pcb *child);
 u32 tcp_new_iss(void);
 void tcp_init_conn(struct tcp_pcb *pcb, u32 iss);
+
+/* tcp_demux.c: finding the block a segment is for */
+void tcp_demux_add(struct tcp_pcb *pcb);       /* it has a peer: hashed by its four-tuple */
+void tcp_demux_del(struct tcp_pcb *pcb);       /* off the hash and the listeners */
+void tcp_demux_listen(struct tcp_pcb *pcb);
+struct tcp_pcb *tcp_demux_conn(ip4_t laddr, u16 lport, ip4_t raddr, u16 rport);
+struct tcp_pcb *tcp_demux_listener(ip4_t dst, u16 port);
+void tcp_pcb_link(struct tcp_pcb *pcb);        /* tcp.c: onto tcp_pcbs */
 
 /* tcp_out.c */
 void tcp_output(struct tcp_pcb *pcb);          /* sends what the windows allow, and an owed ACK */

@@ -58,18 +58,8 @@ static bool tcp_unicast(ip4_t a)
 
 static struct tcp_pcb *tcp_lookup(const struct seg *s)
 {
-    struct tcp_pcb *listener = NULL;
-    for (struct tcp_pcb *p = tcp_pcbs; p; p = p->next) {
-        if (p->lport != s->dport)
-            continue;
-        if (p->state == TCP_LISTEN) {
-            if (p->laddr == s->dst || (!p->laddr && !listener && net_any_accepts(p->fam, s->dst)))
-                listener = p;
-        } else if (p->state != TCP_CLOSED && p->rport == s->sport && p->raddr == s->src && p->laddr == s->dst) {
-            return p;
-        }
-    }
-    return listener;
+    struct tcp_pcb *c = tcp_demux_conn(s->dst, s->dport, s->src, s->sport);
+    return c ? c : tcp_demux_listener(s->dst, s->dport);
 }
 
 static u32 tcp_rcv_space(const struct tcp_pcb *pcb) { return MIN(TCP_RBUF - pcb->rbuf_len, 65535u); }
@@ -140,8 +130,8 @@ static void tcp_listen_input(struct tcp_pcb *l, const struct seg *s, const u8 *r
     c->rcv_nxt = c->rcv_adv = s->seq + 1; /* data on the SYN is not kept: the peer sends it again */
     c->snd_wnd = s->wnd;
     c->state = TCP_SYN_RCVD;
-    c->next = tcp_pcbs;
-    tcp_pcbs = c;
+    tcp_pcb_link(c);
+    tcp_demux_add(c);
     tcp_output(c);
 }
 

@@ -7,10 +7,10 @@ UNIT_TESTS := $(UNIT_DIR)/test_elf $(UNIT_DIR)/test_cpio $(UNIT_DIR)/test_namei 
               $(UNIT_DIR)/test_tcp $(UNIT_DIR)/test_p9 $(UNIT_DIR)/test_vmmio \
               $(UNIT_DIR)/test_vmtree
 # The network's lower layers (test_net fakes the NIC and the few kernel calls they make).
-NET_UNIT_SRCS := net/csum.c net/eth.c net/arp.c net/ip.c net/icmp.c net/udp.c net/tcp.c net/tcp_in.c net/tcp_out.c \
+NET_UNIT_SRCS := net/csum.c net/eth.c net/arp.c net/ip.c net/icmp.c net/udp.c net/tcp.c net/tcp_demux.c net/tcp_in.c net/tcp_out.c \
                  net/tcp_timer.c kernel/printf.c test/unit/host_shim.c
 # TCP against a fake IP layer and clock that the test itself provides.
-TCP_UNIT_SRCS := net/tcp.c net/tcp_in.c net/tcp_out.c net/tcp_timer.c test/unit/host_shim.c
+TCP_UNIT_SRCS := net/tcp.c net/tcp_demux.c net/tcp_in.c net/tcp_out.c net/tcp_timer.c test/unit/host_shim.c
 
 # The 9P2000.L encoder and decoder: pure code, nothing else needed.
 P9_UNIT_SRCS := fs/p9_proto.c fs/p9_decode.c
