@@ -290,7 +290,7 @@ static const struct { const char *name; pid_gen gen; } pid_files[] = {
 
 static int pid_open(struct file *f)
 {
-    struct proc *p = ino_proc(f->inode);
+    struct proc *p = proc_by_pid(priv_pid(f->inode)); /* a zombie's read empty (its memory is gone), as Linux */
     u32 idx = priv_low(f->inode);
     if (!p)
         return -ESRCH;

@@ -16,7 +16,27 @@ struct target {
     struct proc *p;
     struct task *t; /* the thread, or the one that speaks for the process */
     bool whole;
+    struct task *zombie; /* t, made up for a zombie (the caller frees it) */
 };
+
+/* A zombie's threads are gone, but Linux still shows it (state Z, its name, ids and times: ps's <defunct>,
+ * and what test harnesses poll /proc/PID/stat for): a stand-in thread from what proc_end kept. */
+static struct task *zombie_task(struct proc *p)
+{
+    struct task *t = kzalloc(sizeof(*t));
+    if (!t)
+        return NULL;
+    t->proc = p;
+    t->tid = p->pid;
+    t->state = TASK_DEAD;
+    memcpy(t->comm, p->exit_comm, sizeof(t->comm));
+    t->cred = p->exit_cred;
+    t->cred.groups = NULL; /* not shown: the stand-in holds no reference */
+    t->start_ns = p->start_ns;
+    t->nvcsw = p->dead_nvcsw;
+    t->nivcsw = p->dead_nivcsw;
+    return t;
+}
 
 /* The process's leader (the thread whose tid is its pid), or its first thread once the leader has ended. */
 static struct task *leader_of(struct proc *p)
@@ -31,20 +51,25 @@ static bool ino_target(const struct inode *ino, struct target *x)
     u64 v = (u64)ino->priv;
     int id = (int)(v >> 32);
     x->whole = v & 0x10000;
+    x->zombie = NULL;
     if (x->whole) {
         x->p = proc_by_pid(id);
         x->t = x->p && !x->p->zombie ? leader_of(x->p) : NULL;
+        if (x->p && x->p->zombie)
+            x->t = x->zombie = zombie_task(x->p);
     } else {
         x->t = task_by_tid(id);
         x->p = x->t ? x->t->proc : NULL;
     }
-    return x->t && x->p && !x->p->zombie;
+    return x->t && x->p && (!x->p->zombie || x->zombie);
 }
 
 /* ps's state letter for a thread: T while its process is stopped, R when it runs or can, S when it waits (every
  * skiff wait is interruptible: no D). */
 static char task_state(struct proc *p, struct task *t)
 {
+    if (p->zombie)
+        return 'Z';
     if (p->stopped)
         return 'T';
     return t == current || t->state == TASK_RUNNABLE ? 'R' : 'S';
@@ -52,7 +77,7 @@ static char task_state(struct proc *p, struct task *t)
 
 static const char *state_name(char c)
 {
-    return c == 'T' ? "T (stopped)" : c == 'R' ? "R (running)" : "S (sleeping)";
+    return c == 'Z' ? "Z (zombie)" : c == 'T' ? "T (stopped)" : c == 'R' ? "R (running)" : "S (sleeping)";
 }
 
 static const char *task_comm(struct task *t)
@@ -186,7 +211,9 @@ static int task_open(struct file *f)
         return -ESRCH;
     char *buf = kmalloc(GEN_SIZE);
     u32 idx = (u32)(u64)f->inode->priv & 0xffff;
-    return buf ? procfs_keep_text(f, buf, task_files[idx].gen(&x, buf, GEN_SIZE)) : -ENOMEM;
+    int rc = buf ? procfs_keep_text(f, buf, task_files[idx].gen(&x, buf, GEN_SIZE)) : -ENOMEM;
+    kfree(x.zombie);
+    return rc;
 }
 
 /* A new name for the thread, as Linux's comm_write: at most 15 bytes taken (a newline too), the whole count
@@ -200,7 +227,8 @@ static ssize_t comm_write(struct file *f, const void *ubuf, size_t n, u64 *off)
     struct target x;
     if (!ino_target(f->inode, &x))
         return -ESRCH;
-    if (x.p != current->proc)
+    kfree(x.zombie);
+    if (x.p != current->proc || x.zombie)
         return -EINVAL;
     memcpy(x.t->comm, name, sizeof(name));
     return (ssize_t)n;

@@ -161,6 +161,7 @@ static struct proc *proc_copy(struct proc *parent, bool share_vm)
     p->children = p->sib_next = p->sib_prev = NULL; /* the copy's tree and list links are set by proc_list_add */
     p->next_proc = p->prev_proc = p->pid_hnext = NULL;
     p->threads = p->threads_tail = NULL;
+    memset(&p->exit_cred, 0, sizeof(p->exit_cred));
     p->nthreads = 0;
     p->zombie = p->vfork_done = false;
     p->pdeathsig = 0; /* neither is inherited (prctl(2)) */
@@ -325,6 +326,8 @@ static noreturn void proc_end(int code, int sig)
                                  c->term_sig ? c->term_sig : c->exit_code & 0xff); /* the heir may reap it */
     }
     alarm_set(p, 0, 0);
+    memcpy(p->exit_comm, current->comm, sizeof(p->exit_comm)); /* ps shows the zombie by these */
+    cred_copy(&p->exit_cred, &current->cred);
     p->exit_code = code;
     p->term_sig = sig;
     p->zombie = true;
@@ -352,6 +355,7 @@ void proc_reap(struct proc *z)
     if (z->parent)
         acct_reap(z->parent, z);
     proc_list_del(z);
+    cred_release(&z->exit_cred);
     kfree(z->exe);
     kfree(z);
 }

@@ -144,6 +144,8 @@ struct proc {
     u64 maxrss, cmaxrss;            /* pages: the most resident of the address spaces it left (exec, exit);
                                        the most of any child it collected (theirs included) */
     u64 start_ns;                   /* monotonic time it was created (/proc/PID/stat starttime) */
+    char exit_comm[16];             /* a zombie's: its last thread's name and ids, for its /proc/PID files */
+    struct cred exit_cred;
     struct ptimer *ptimers;         /* timer_create (syscalls/timer.c) */
     struct ktimer itimer_cpu[2];    /* ITIMER_VIRTUAL, ITIMER_PROF (syscalls/itimer.c) */
     int ptimer_next_id;
