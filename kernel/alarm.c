@@ -71,6 +71,14 @@ void alarm_set(struct proc *p, u64 at, u64 interval)
     timer_check_needed();
 }
 
+u64 alarms_next(void)
+{
+    u64 best = deadline_ns && !deadline_hit ? deadline_ns : ~0ull;
+    for (struct proc *p = alarm_list; p; p = p->alarm_next)
+        best = MIN(best, p->alarm_at);
+    return best;
+}
+
 void alarms_fire(void)
 {
     u64 now = clock_monotonic_ns();

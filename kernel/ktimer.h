@@ -30,6 +30,7 @@ void ktimer_set(struct ktimer *k, u64 expires, u64 interval);
 void ktimer_cancel(struct ktimer *k);
 u64 ktimer_left(const struct ktimer *k);
 bool ktimers_armed(void);
+u64 ktimers_next(void);                 /* the earliest wall-clock expiry, in monotonic ns (~0: none) */
 void ktimers_run(void);
 
 /* fs/timerfd.c (declared here to keep fs/vfs.h as it is) */

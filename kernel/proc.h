@@ -243,6 +243,7 @@ void sched_tick(void);                   /* timer interrupt: time slice over */
 void timer_check_needed(void);           /* the tick runs while 2+ tasks exist or an alarm is armed */
 void alarms_fire(void);                  /* SIGALRM for every process whose alarm is due */
 void alarm_set(struct proc *p, u64 at, u64 interval); /* ITIMER_REAL: at 0 disarms */
+u64 alarms_next(void);                   /* the next alarm or --timeout deadline, monotonic ns (~0: none) */
 void sched_preempt_point(struct regs *r);/* on the way back to ring 3 */
 struct task *task_by_tid(int tid);
 noreturn void task_exit(int code);       /* this thread ends; the last one ends the process (with code) */

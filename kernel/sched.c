@@ -274,8 +274,14 @@ void schedule(void)
         halted = true;
         if (net_idle())
             continue; /* packets to ourselves were delivered: their receivers may run now */
-        /* Every task waits: halt until an interrupt (which wakes I/O waiters) or the next deadline. */
+        /* Every task waits: halt until an interrupt (which wakes I/O waiters) or the next deadline: a wait's,
+         * a timer's or an alarm's (irq_wait leaves the tick for a one-shot meanwhile), unless the network's
+         * timers ride on the tick. */
         u64 d = next_deadline(), now = clock_monotonic_ns(), t0 = rdtsc_now();
+        if (net_timer_needed())
+            d = timer_is_periodic() ? ~0ull : d;
+        else
+            d = MIN(d, MIN(ktimers_next(), alarms_next()));
         irq_wait(d == ~0ull ? ~0ull : d > now ? MIN(d - now, 50000000ull) : 0);
         idle_tsc += rdtsc_now() - t0;
     }

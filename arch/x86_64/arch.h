@@ -121,6 +121,7 @@ void timer_init(void);
 void irq_register(int irq, void (*fn)(void *), void *ctx);
 int irq_alloc_msi(void (*fn)(void *), void *ctx, u64 *addr, u32 *data); /* -1 without a local APIC */
 void irq_wait(u64 ns);               /* halt until an interrupt or ~ns pass (~0: no timer) */
+bool timer_is_periodic(void);         /* the 1 kHz tick runs */
 void irq_return_check(struct regs *r); /* trap.c: deliver signals when an IRQ interrupted ring 3 */
 bool irq_was_tick(void);               /* the interrupt being handled was the timer's */
 

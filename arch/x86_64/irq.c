@@ -158,11 +158,15 @@ void timer_set_periodic(bool on)
     }
 }
 
-/* Arms the PIT for one interrupt (IRQ 0) after at most ns (capped by the 16-bit counter: ~55 ms). */
+bool timer_is_periodic(void)
+{
+    return periodic;
+}
+
+/* Arms the PIT for one interrupt (IRQ 0) after at most ns (capped by the 16-bit counter: ~55 ms); the tick, if
+ * it ran, stops until irq_wait starts it again. */
 static void pit_oneshot(u64 ns)
 {
-    if (periodic)
-        return; /* the tick will come within a millisecond anyway */
     u64 count = ns * PIT_HZ / 1000000000u;
     if (count < 2)
         count = 2;
@@ -197,4 +201,8 @@ void irq_wait(u64 ns)
     if (ns != ~0ull)
         pit_oneshot(ns);
     __asm__ volatile("sti; hlt; cli" ::: "memory");
+    if (ns != ~0ull && periodic) { /* the halt used the PIT for its one-shot: the tick goes on */
+        periodic = false;
+        timer_set_periodic(true);
+    }
 }
