@@ -59,6 +59,7 @@ void tcp_free(struct tcp_pcb *pcb)
     if (pcb->next)
         pcb->next->prev = pcb->prev;
     tcp_demux_del(pcb);
+    tcp_timer_untrack(pcb);
     struct tcp_pcb *l = pcb->parent;
     if (l) {
         l->pending--;
@@ -108,9 +109,11 @@ void tcp_set_state(struct tcp_pcb *pcb, enum tcp_state st)
     if (st == TCP_TIME_WAIT) {
         pcb->rto_at = 0;
         pcb->close_at = tcp_now() + TCP_TIME_WAIT_NS;
+        tcp_timer_track(pcb);
         tcp_shed_buffers(pcb);
     } else if (st == TCP_FIN_WAIT_2 && tcp_orphan(pcb)) {
         pcb->close_at = tcp_now() + TCP_FIN_WAIT_2_NS;
+        tcp_timer_track(pcb);
     }
 }
 
@@ -411,8 +414,10 @@ void tcp_close(struct tcp_pcb *pcb)
     pcb->rd_shut = true;
     if (pcb->state == TCP_TIME_WAIT)
         tcp_shed_buffers(pcb); /* nobody will read what is left */
-    if (pcb->state == TCP_FIN_WAIT_2)
+    if (pcb->state == TCP_FIN_WAIT_2) {
         pcb->close_at = tcp_now() + TCP_FIN_WAIT_2_NS;
+        tcp_timer_track(pcb);
+    }
     tcp_queue_fin(pcb);
     tcp_kick();
 }

@@ -51,6 +51,8 @@ struct tcp_pcb {
     struct tcp_pcb *next, *prev;   /* on tcp_pcbs, newest first */
     struct tcp_pcb *hnext, *lnext; /* tcp_demux.c: its four-tuple's bucket, the listeners' list */
     bool hashed, listed;
+    struct tcp_pcb *tnext, *tprev; /* tcp_timer.c: on the list of blocks that may have a timer set */
+    bool timed;
     enum tcp_state state;
     ip4_t laddr, raddr;            /* network order; laddr 0: any (listeners, unbound) */
     u16 lport, rport;              /* network order; lport 0: unbound */
@@ -146,4 +148,6 @@ extern struct tcp_stats tcp_stats;
 /* tcp_timer.c */
 u64 tcp_now(void);
 void tcp_rto_arm(struct tcp_pcb *pcb);
+void tcp_timer_track(struct tcp_pcb *pcb);     /* a timer was set: the tick looks at it */
+void tcp_timer_untrack(struct tcp_pcb *pcb);   /* it is freed */
 void tcp_rtt_sample(struct tcp_pcb *pcb, u64 rtt);

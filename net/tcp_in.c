@@ -427,8 +427,10 @@ static bool tcp_data_input(struct tcp_pcb *pcb, const struct seg *s)
         tcp_ooo_drain(pcb);
     if (had_ooo || !len || pcb->delack_at)
         pcb->ack_now = true;
-    else if (!pcb->ack_now)
+    else if (!pcb->ack_now) {
         pcb->delack_at = tcp_now() + TCP_DELACK;
+        tcp_timer_track(pcb);
+    }
     return true;
 }
 

@@ -9,7 +9,42 @@
 
 u64 tcp_now(void) { return clock_monotonic_ns(); }
 
-void tcp_rto_arm(struct tcp_pcb *pcb) { pcb->rto_at = tcp_now() + pcb->rto; }
+void tcp_rto_arm(struct tcp_pcb *pcb)
+{
+    pcb->rto_at = tcp_now() + pcb->rto;
+    tcp_timer_track(pcb);
+}
+
+/* The blocks that may have a timer set: every place that sets one calls tcp_timer_track, and the tick drops a
+ * block from the list once none is set. The tick and the idle check (tcp_timer_needed) look at these alone, not
+ * at every connection (thousands of idle keep-alive ones cost nothing). Same context rules as tcp_pcbs. */
+static struct tcp_pcb *timed;
+
+void tcp_timer_track(struct tcp_pcb *pcb)
+{
+    if (pcb->timed)
+        return;
+    pcb->tprev = NULL;
+    pcb->tnext = timed;
+    if (timed)
+        timed->tprev = pcb;
+    timed = pcb;
+    pcb->timed = true;
+}
+
+void tcp_timer_untrack(struct tcp_pcb *pcb)
+{
+    if (!pcb->timed)
+        return;
+    if (pcb->tprev)
+        pcb->tprev->tnext = pcb->tnext;
+    else
+        timed = pcb->tnext;
+    if (pcb->tnext)
+        pcb->tnext->tprev = pcb->tprev;
+    pcb->tnext = pcb->tprev = NULL;
+    pcb->timed = false;
+}
 
 void tcp_rtt_sample(struct tcp_pcb *pcb, u64 r)
 {
@@ -78,16 +113,17 @@ static void tcp_pcb_timer(struct tcp_pcb *pcb, u64 now)
 
 void tcp_timer(u64 now)
 {
-    for (struct tcp_pcb *p = tcp_pcbs, *next; p; p = next) {
-        next = p->next; /* p may be freed */
+    for (struct tcp_pcb *p = timed, *next; p; p = next) {
+        next = p->tnext; /* p may be freed (and untracked) */
+        if (!p->rto_at && !p->delack_at && !p->close_at) {
+            tcp_timer_untrack(p);
+            continue;
+        }
         tcp_pcb_timer(p, now);
     }
 }
 
 bool tcp_timer_needed(void)
 {
-    for (struct tcp_pcb *p = tcp_pcbs; p; p = p->next)
-        if (p->rto_at || p->delack_at || p->close_at)
-            return true;
-    return false;
+    return timed != NULL;
 }
