@@ -26,10 +26,11 @@ static u64 name_hash(const struct inode *dir, const char *name, size_t len)
     return h ^ (h >> 32);
 }
 
-/* Twice the buckets (from 1,024), every entry moved over; on no memory the old table stays (slower, right). */
+/* Twice the buckets (from 128: 1 KiB, one small block at boot), every entry moved over; on no memory the old
+ * table stays (slower, right). */
 static void grow(void)
 {
-    u64 n = nbuckets ? nbuckets * 2 : 1024;
+    u64 n = nbuckets ? nbuckets * 2 : 128;
     struct dirent_node **b = kzalloc(n * sizeof(*b));
     if (!b)
         return;

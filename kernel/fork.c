@@ -84,7 +84,7 @@ long task_limit_check(void)
 
 struct task *task_alloc(void)
 {
-    struct task *t = kzalloc(sizeof(*t));
+    struct task *t = waitheap_reserve(nr_tasks + 1) ? kzalloc(sizeof(*t)) : NULL;
     u8 *kstack = t ? vmap_alloc(KSTACK_PAGES) : NULL; /* single pages, a guard page below */
     u8 *fpu = kstack ? page_alloc() : NULL;
     if (!fpu) {

@@ -165,6 +165,7 @@ struct task {
     u64 wait_key;                   /* futex address this task sleeps on (0: an I/O wait) */
     const void *wait_chan;          /* an I/O wait on one object (a pipe): only its kicks wake it (NULL: any) */
     u64 wake_deadline;              /* a blocked task runs again at this time (~0: only when woken) */
+    u64 heap_slot;                  /* waitheap.c: its index + 1 while blocked with a deadline, else 0 */
     u32 wait_bitset;
     const void *wait_space;         /* a futex wait's address space (NULL: shared memory, keyed by address) */
     bool woken;                     /* set by the waker: the wait ended by a wake, not a timeout */
@@ -264,6 +265,11 @@ void proc_list_add(struct proc *p);           /* on proc_list, the pid index and
 void proc_list_del(struct proc *p);           /* off all three */
 void proc_set_parent(struct proc *p, struct proc *parent); /* moves it to another parent's children (NULL: none) */
 void tid_index_add(struct task *t);
+/* waitheap.c: blocked tasks with a deadline, soonest first */
+bool waitheap_reserve(u64 n);                 /* room for n tasks (task_alloc) */
+void waitheap_insert(struct task *t);
+void waitheap_remove(struct task *t);         /* nothing if it is not there */
+struct task *waitheap_first(void);
 void tid_index_del(struct task *t);
 extern u64 deadline_ns;     /* `deadline=S`: when the first process is killed (0: never); sched.c */
 extern bool deadline_hit;

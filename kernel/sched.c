@@ -127,6 +127,7 @@ void sched_requeue_key(struct task *t, u64 key)
 
 static void set_runnable(struct task *t)
 {
+    waitheap_remove(t);
     t->state = TASK_RUNNABLE;
     rq_add(t);
 }
@@ -135,6 +136,8 @@ static void set_blocked(struct task *t)
 {
     t->state = TASK_BLOCKED;
     rq_del(t);
+    if (t->wake_deadline != ~0ull)
+        waitheap_insert(t); /* expire_waits finds it there */
 }
 static struct task *reap;   /* a dead task whose stack is freed once we are off it */
 static struct task *current_next; /* the task a switch goes to (task_start_c picks it up) */
@@ -144,6 +147,8 @@ extern char task_start[];
 
 void sched_init(struct task *first)
 {
+    if (!waitheap_reserve(64))
+        panic("no memory for the scheduler's deadlines");
     task_list = task_tail = first;
     first->next = first->prev = NULL;
     tid_index_add(first);
@@ -186,41 +191,21 @@ bool sched_others_runnable(void)
     return rq_head && (rq_head != current || rq_head->rq_next);
 }
 
-/* No blocked task's deadline comes before this (it may be earlier than the real first one: then a scan finds
- * nothing and sets it right). Lets a switch skip the walk over every task when no wait has timed out. */
-static u64 deadline_floor = ~0ull;
-
-static void note_deadline(u64 d)
-{
-    if (d < deadline_floor)
-        deadline_floor = d;
-}
-
-/* Blocked tasks whose time is up become runnable again. */
+/* Blocked tasks whose time is up become runnable again (the soonest deadlines first, from waitheap.c). */
 static void expire_waits(void)
 {
-    u64 now = clock_monotonic_ns();
-    if (now < deadline_floor)
+    struct task *t = waitheap_first();
+    if (!t)
         return;
-    u64 floor = ~0ull;
-    for (struct task *t = task_list; t; t = t->next) {
-        if (t->state != TASK_BLOCKED)
-            continue;
-        if (t->wake_deadline <= now)
-            set_runnable(t);
-        else if (t->wake_deadline < floor)
-            floor = t->wake_deadline;
-    }
-    deadline_floor = floor;
+    u64 now = clock_monotonic_ns();
+    for (; t && t->wake_deadline <= now; t = waitheap_first())
+        set_runnable(t);
 }
 
 static u64 next_deadline(void)
 {
-    u64 d = ~0ull;
-    for (struct task *t = task_list; t; t = t->next)
-        if (t->state == TASK_BLOCKED && t->wake_deadline < d)
-            d = t->wake_deadline;
-    return d;
+    struct task *t = waitheap_first();
+    return t ? t->wake_deadline : ~0ull;
 }
 
 /* The head of the run queue; a running task that can go on goes to the back first, so the others get their
@@ -420,7 +405,6 @@ static void wait_in(u64 ns, u64 key, const void *chan, struct task **queue)
     if (signal_pending())
         return;
     current->wake_deadline = ns == ~0ull ? ~0ull : clock_monotonic_ns() + ns;
-    note_deadline(current->wake_deadline);
     current->wait_key = key;
     current->wait_chan = chan;
     current->woken = false;
@@ -510,6 +494,7 @@ void sched_remove(struct task *t)
 {
     rq_del(t);
     wq_del(t);
+    waitheap_remove(t);
     tid_index_del(t);
     struct proc *p = t->proc;
     if (t->proc_prev)
