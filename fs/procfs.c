@@ -435,9 +435,11 @@ static void refresh_pid_owner(struct inode *d)
     if (!p)
         return;
     const struct cred *c = &leader(p)->cred;
-    d->uid = c->euid, d->gid = c->egid;
+    bool dumpable = !p->vm || !p->vm->undumpable; /* not dumpable: root's (task_dump_owner), as Linux */
+    u32 uid = dumpable ? c->euid : 0, gid = dumpable ? c->egid : 0;
+    d->uid = uid, d->gid = gid;
     for (struct dirent_node *e = d->children; e; e = e->next)
-        e->inode->uid = c->euid, e->inode->gid = c->egid;
+        e->inode->uid = uid, e->inode->gid = gid;
 }
 
 /* /proc/<pid> for a new process; -ENOMEM (and nothing left behind) when memory runs out, for fork to fail. */

@@ -36,6 +36,22 @@ static int dumpable_after_seteuid(void)
 
 static int dumpable_in_child(void) { return (int)prctl(PR_GET_DUMPABLE, 0, 0, 0, 0); }
 
+/* /proc/self's owner follows dumpable: root's while the process is not dumpable, its euid's once it is again
+ * (Linux's task_dump_owner). Bit 0: right while undumpable, bit 1: right after PR_SET_DUMPABLE 1. */
+static int proc_owner_in_child(void)
+{
+    if (setresgid(1000, 1000, 1000) || setresuid(1000, 1000, 1000))
+        return 100;
+    struct stat st;
+    int r = 0, d = (int)prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+    if (stat("/proc/self/status", &st) == 0 && st.st_uid == (d ? 1000u : 0u) && st.st_gid == (d ? 1000u : 0u))
+        r |= 1;
+    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+    if (stat("/proc/self/status", &st) == 0 && st.st_uid == 1000 && st.st_gid == 1000)
+        r |= 2;
+    return r;
+}
+
 static int slack_in_child(void)
 {
     /* the parent set 123456: that is this child's current slack and its default (a reset keeps it) */
@@ -60,6 +76,8 @@ static void test_dumpable(void)
     long sd = suid_dumpable();
     T_TRUE("prctl: /proc/sys/fs/suid_dumpable reads 0, 1 or 2", sd >= 0 && sd <= 2);
     T_EQ("prctl PR_GET_DUMPABLE after seteuid: fs.suid_dumpable", in_child(dumpable_after_seteuid), sd);
+    T_EQ("prctl: /proc/self owned by root while not dumpable, by the euid once PR_SET_DUMPABLE 1",
+         in_child(proc_owner_in_child), 3);
 }
 
 static void test_timerslack(void)
