@@ -268,3 +268,9 @@ int pipe_create(struct file **rd, struct file **wr, u32 flags)
     p->inode->refs = 2; /* one for each end; the last file_put frees the inode (nlink 0) */
     return 0;
 }
+
+/* /proc/sys/fs/pipe-max-size: the largest F_SETPIPE_SZ allows (read-only in skiff) */
+int pipe_sysctl_max_size(char *buf, size_t size)
+{
+    return ksnprintf(buf, size, "%d\n", PIPE_MAX_SIZE);
+}

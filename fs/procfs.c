@@ -582,6 +582,12 @@ static const struct { const char *dir, *name; proc_gen gen; } proc_files[] = {
     { "sys/kernel/random", "uuid", gen_uuid },    { "sys/kernel/random", "boot_id", gen_uuid },
     { "sys/vm", "overcommit_memory", gen_zero },
     { "sys/fs", "suid_dumpable", gen_zero }, /* what PR_GET_DUMPABLE says after ids changed (syscalls/prctl.c) */
+    { "sys/kernel", "tainted", gen_zero },
+    { "sys/fs", "pipe-max-size", pipe_sysctl_max_size },
+    { "sys/kernel", "msgmax", ipc_sysctl_msgmax }, { "sys/kernel", "msgmnb", ipc_sysctl_msgmnb },
+    { "sys/kernel", "msgmni", ipc_sysctl_msgmni }, { "sys/kernel", "shmmax", ipc_sysctl_shmmax },
+    { "sys/kernel", "shmall", ipc_sysctl_shmall }, { "sys/kernel", "shmmni", ipc_sysctl_shmmni },
+    { "sys/kernel", "sem", ipc_sysctl_sem },
     { "net", "skiff", net_proc_counters },  /* the network stack's state and counters (net/net.c) */
     { "net", "route", net_proc_route },     { "net", "dev", net_proc_dev },
     { "sysvipc", "shm", ipc_proc_shm },     { "sysvipc", "sem", ipc_proc_sem }, { "sysvipc", "msg", ipc_proc_msg },

@@ -371,6 +371,7 @@ int fd_close(struct fdtable *t, int fd);
 /* pipe.c — pipes: a 64 KiB ring shared by a read end and a write end. */
 int pipe_create(struct file **rd, struct file **wr, u32 flags);
 bool pipe_inode(const struct inode *ino);   /* a pipe's anonymous inode (S_IFIFO, no name) */
+int pipe_sysctl_max_size(char *buf, size_t size); /* /proc/sys/fs/pipe-max-size */
 long pipe_fcntl_size(struct file *f, bool set, u64 arg); /* F_GETPIPE_SZ, F_SETPIPE_SZ: bytes, or -errno */
 extern const struct file_ops fifo_ops;      /* a named FIFO's file ops (any filesystem's S_IFIFO inodes) */
 

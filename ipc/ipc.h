@@ -17,6 +17,18 @@
 #define IPC_STAT 2
 #define IPC_INFO 3
 #define IPC_SLOTS 256            /* objects of each kind at once (ENOSPC beyond) */
+#define MSGMAX 8192              /* the largest message */
+#define MSGMNB 16384             /* a new queue's msg_qbytes */
+#define SHMMIN 1
+#define SHMMAX 0xfffffffffeffffffull /* Linux's default shmmax (ULONG_MAX - 2^24) */
+/* sysctl.c: /proc/sys/kernel/{msgmax,msgmnb,msgmni,shmmax,shmall,shmmni,sem}: the limits enforced here */
+int ipc_sysctl_msgmax(char *buf, size_t size);
+int ipc_sysctl_msgmnb(char *buf, size_t size);
+int ipc_sysctl_msgmni(char *buf, size_t size);
+int ipc_sysctl_shmmax(char *buf, size_t size);
+int ipc_sysctl_shmall(char *buf, size_t size);
+int ipc_sysctl_shmmni(char *buf, size_t size);
+int ipc_sysctl_sem(char *buf, size_t size);
 #define IPC_SEQ_MULT 32768       /* id = seq * IPC_SEQ_MULT + slot, as Linux numbers them */
 
 /* The permission part every object starts with. */

@@ -8,8 +8,6 @@
 #define MSG_EXCEPT 020000
 #define MSG_COPY 040000
 #define MSG_INFO 12
-#define MSGMAX 8192                /* the largest message */
-#define MSGMNB 16384               /* a new queue's msg_qbytes */
 
 struct msg {
     struct msg *next;

@@ -14,8 +14,6 @@
 #define SHM_LOCK 11
 #define SHM_UNLOCK 12
 #define SHMLBA PAGE_SIZE
-#define SHMMIN 1
-#define SHMMAX 0xfffffffffeffffffull   /* Linux's default shmmax (ULONG_MAX - 2^24) */
 
 struct shm_seg {
     struct ipc_obj perm;         /* first: the table holds &perm */
