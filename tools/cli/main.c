@@ -174,8 +174,10 @@ char *cli_data_file(const char *name)
 _Noreturn void cli_fallback(const char *why)
 {
     char *sh = cli_data_file("skiff.sh");
-    if (getenv("SKIFF_DEBUG_FALLBACK"))
-        fprintf(stderr, "%s: the shell implementation runs this (%s)\n", cli_me, why);
+    /* SKIFF_NO_FALLBACK=1 (test/cli): a run the C path does not do fails instead, saying why. */
+    const char *no = getenv("SKIFF_NO_FALLBACK");
+    if (no && *no)
+        cli_fail(EX_FAIL, "the shell implementation would run this (%s), and SKIFF_NO_FALLBACK is set", why);
     if (the_run.work)
         rm_tree(the_run.work);
     if (!getenv("SKIFF_PACK"))
