@@ -191,7 +191,7 @@ static void wait_qemu(struct run *r, pid_t pid, const sigset_t *none, struct end
     double t0 = now(), inf = 1e18;
     double term_at = r->timeout ? t0 + strtod(r->timeout, NULL) + 10 : inf, kill_at = inf;
     double stop_at = inf, qterm_at = inf, qkill_at = inf, kvm_at = !strcmp(r->accel, "kvm") ? t0 + 1 : inf;
-    bool timed_out = false, killed = false;
+    bool timed_out = false, killed = false, stop_armed = false;
     for (;;) {
         int st;
         pid_t w = waitpid(pid, &st, WNOHANG);
@@ -200,15 +200,17 @@ static void wait_qemu(struct run *r, pid_t pid, const sigset_t *none, struct end
             break;
         }
         double t = now();
-        if (stop_sig && stop_at == inf)
+        if (stop_sig && !stop_armed) { /* the first SIGTERM, SIGINT or SIGQUIT starts the grace period, once */
+            stop_armed = true;
             stop_at = t + strtod(r->stop_timeout, NULL);
+        }
         if (t >= stop_at) { /* the grace period is over: SIGKILL in the guest (it writes back volumes) */
             e->stop_killed = true;
             if (write(sig_fd, "signal 9\n", 9) < 0) {
                 /* QEMU is on its way out */
             }
-            stop_at = inf - 1;
-            qterm_at = t + 10;
+            stop_at = inf;
+            qterm_at = t + 10; /* and if even that does not end the VM, QEMU goes */
         }
         if (t >= qterm_at) {
             e->qemu_killed = true;
@@ -245,9 +247,7 @@ static void wait_qemu(struct run *r, pid_t pid, const sigset_t *none, struct end
         const double ds[] = { kill_at, stop_at, qterm_at, qkill_at, kvm_at };
         for (size_t i = 0; i < sizeof ds / sizeof *ds; i++)
             next = ds[i] < next ? ds[i] : next;
-        double d = next - now();
-        if (stop_sig && stop_at == inf)
-            d = 0;
+        double d = stop_sig && !stop_armed ? 0 : next - now();
         struct timespec ts = { 0, 0 };
         if (d > 0) {
             ts.tv_sec = d > 3600 ? 3600 : (time_t)d;
