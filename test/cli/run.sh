@@ -480,7 +480,7 @@ c_tcl c_node"
 CASES_ALL="c_default_machine c_live_rootfs c_volume_off c_volume_args c_volume_iso c_volume_errors c_volume_boot c_path_ls c_shebang_perl c_shebang_env
 c_python c_no_runtime_libs c_python_script c_perl c_lua c_ruby c_tcl c_node
 c_passwd c_user_id c_user_denied c_user_volume c_user_errors c_mem_refused c_mem_default c_add_broken c_pack_cache c_pack_input
-c_stop_handler c_stop_kill c_stop_qemu_killed c_stop_sigint c_same_as_shell"
+c_stop_handler c_stop_kill c_stop_qemu_killed c_stop_sigint c_same_as_shell c_shebang_sh"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose

@@ -53,6 +53,14 @@ c_same_as_shell() {
 	cd "$top" || return
 	mkdir -p "$tmp/sv/a,b" "$tmp/sd/sub" "$tmp/slr/bin" && echo data >"$tmp/sd/sub/f" && echo x >"$tmp/sfile" || return
 	ln -sf f "$tmp/sd/sub/link"
+	# #! scripts whose interpreters are no runtime with library directories: the C path's too
+	printf '#!/bin/sh\necho "sh $*"\n' >"$tmp/s.sh"
+	printf '#!/usr/bin/env -S -u X sh -e\necho env\n' >"$tmp/s-env"
+	printf '#!/usr/bin/env skiff-no-such-interpreter\n' >"$tmp/s-env-missing"
+	printf '#! \t/nonexistent/interp  -x  \n' >"$tmp/s-missing"
+	printf '#!interp\n' >"$tmp/s-rel"
+	printf '#!%s arg\n' "$tmp/s.sh" >"$tmp/s-chain"
+	chmod 755 "$tmp/s.sh" "$tmp/s-env" "$tmp/s-env-missing" "$tmp/s-missing" "$tmp/s-rel" "$tmp/s-chain"
 	SKIFF_NO_FALLBACK= # both run whole here
 	for args in \
 		"--kernel $k /bin/true" \
@@ -62,6 +70,8 @@ c_same_as_shell() {
 		"--kernel $k --verbose --add $tmp/sfile --add $tmp/sd:/opt/d/ --add /usr/bin/env --no-cache /bin/busybox" \
 		"--kernel $k --rootfs $tmp/slr:rw -v $tmp/sv:/v --env PATH=/bin:/sbin /bin/prog a" \
 		"--kernel $k --mem 4M /bin/true" \
+		"--kernel $k $tmp/s.sh a" "--kernel $k $tmp/s-env" "--kernel $k $tmp/s-env-missing" "--kernel $k $tmp/s-missing" \
+		"--kernel $k $tmp/s-rel" "--kernel $k $tmp/s-chain" "--kernel $k --add $tmp/s-chain --add $tmp/s-env /bin/true" \
 		"--kernel $k $tmp/nonexistent" "--kernel $k $tmp" "--kernel $k skiff-no-such-command" \
 		"--kernel $k --add $tmp/nonexistent /bin/true" "--kernel $k --add $tmp/sfile:/a/../b /bin/true" \
 		"--kernel $k --rootfs $tmp/nonexistent /bin/true" "--kernel $k --rootfs $tmp/slr --add $tmp/sfile /bin/true" \
@@ -91,5 +101,18 @@ c_same_as_shell() {
 	c=$?
 	sh "$top/tools/skiff.sh" nosuchcommand 2>"$tmp/cmd.sh"
 	[ "$c" -eq $? ] && cmp -s "$tmp/cmd.c" "$tmp/cmd.sh" || { fail "an unknown command: status or message differ"; return; }
+	pass
+}
+
+c_shebang_sh() {
+	name="a #!/bin/sh script and a #!/usr/bin/env sh one run on build/skiff's own path (no shell implementation)"
+	printf '#!/bin/sh\necho "sh $*"\n' >"$tmp/s.sh" && printf '#!/usr/bin/env sh\necho "env $1"\n' >"$tmp/s2.sh" &&
+		chmod 755 "$tmp/s.sh" "$tmp/s2.sh" || return
+	sk "$tmp/s.sh" a b
+	expect_status 0 || return
+	[ "$(cat "$tmp/out")" = "sh a b" ] || { fail "out: $(cat "$tmp/out")"; return; }
+	sk "$tmp/s2.sh" c
+	expect_status 0 || return
+	[ "$(cat "$tmp/out")" = "env c" ] || { fail "out: $(cat "$tmp/out")"; return; }
 	pass
 }

@@ -5,12 +5,12 @@
  *
  * What it leaves to the shell implementation (tools/skiff.sh, exec'd with the same argv, cli_fallback): the
  * `rootfs` command, --iso, --initrd, a packed --rootfs (SKIFF_LIVE_ROOTFS=0), and a root whose PROGRAM or
- * --add file is a #! script or whose PROGRAM is a runtime with library directories (python3, perl, ruby, lua,
- * tclsh, node: the host runtime is asked for its search path). docs/cli.md lists the split.
+ * --add file is a #! script run by a runtime with library directories, or whose PROGRAM is one (python3,
+ * perl, ruby, lua, tclsh, node: the host runtime is asked for its search path). docs/cli.md lists the split.
  *
  * Files: main.c (commands, messages, the fallback), options.c (run's options, --port, -v), plan.c (the root's
- * plan: PROGRAM, --add, /bin/sh, terminfo, /etc), image.c (the cache, /.skiff, the initrd, --mem),
- * qemu.c (QEMU's command line), vm.c (running QEMU: relays, signals, timeouts, the exit status), term.c. */
+ * plan: PROGRAM, --add, /bin/sh, terminfo, /etc), interp.c (#! interpreters), image.c (the cache, /.skiff, the
+ * initrd, --mem), qemu.c (QEMU's command line), vm.c (running QEMU: relays, signals, timeouts, the exit status), term.c. */
 #ifndef SKIFF_CLI_H
 #define SKIFF_CLI_H
 #include <stdbool.h>
@@ -80,6 +80,13 @@ const char *guest_env_path(const struct run *r);
 void plan_root(struct run *r);      /* the plan file of the root, from the options and PROGRAM */
 bool has_dotdot(const char *p);
 char *abs_path(const char *p);      /* NULL when its directory cannot be entered */
+void path_ok(const char *p);        /* exits 125 on a tab: it would break the plan's fields */
+bool is_runtime(const char *prog);  /* python3, perl, ruby, lua, tclsh, node (by the real file's name) */
+char *path_search(const char *name, const char *dirs, const char *root); /* as a shell's PATH lookup, or NULL */
+
+/* interp.c */
+bool interp_needs_shell(struct run *r, const char *file); /* a #! chain that reaches a runtime */
+void plan_interp(struct run *r, const char *file);        /* a #! script's interpreters, planned */
 
 /* image.c */
 void image_root(struct run *r);     /* root_cpio from the cache or packed */

@@ -50,7 +50,7 @@ static char *guest_path(const char *p)
     return has_dotdot(p) ? abs_path(p) : xstrdup(p);
 }
 
-static void path_ok(const char *p)
+void path_ok(const char *p)
 {
     if (strchr(p, '\t'))
         cli_fail(EX_FAIL, "paths with tabs are not supported: %s", p);
@@ -76,18 +76,8 @@ static bool is_file(const char *p)
 
 /* ---------------------------------------------------------------- what the shell implementation does */
 
-static bool is_script(const char *p)
-{
-    char head[2];
-    int fd = is_file(p) ? open(p, O_RDONLY | O_CLOEXEC) : -1;
-    bool r = fd >= 0 && read(fd, head, 2) == 2 && head[0] == '#' && head[1] == '!';
-    if (fd >= 0)
-        close(fd);
-    return r;
-}
-
 /* python3, perl, ruby, lua, tclsh, node: the host runtime is asked where its libraries are (tools/skiff.sh). */
-static bool is_runtime(const char *prog)
+bool is_runtime(const char *prog)
 {
     static const char *const names[] = { "python3", "python3.[0-9]", "python3.[0-9][0-9]", "perl", "perl5.*",
                                          "ruby", "ruby[0-9]*", "lua", "lua5.[0-9]", "luajit", "luajit-*",
@@ -119,7 +109,7 @@ static char *add_host(const char *spec, char **guest)
 
 /* The first DIR/NAME of the colon-separated dirs (inside root if given) that a shell would run: an executable
  * regular file (or, inside root, a symlink: its absolute target is root's file, not the host's). */
-static char *path_search(const char *name, const char *dirs, const char *root)
+char *path_search(const char *name, const char *dirs, const char *root)
 {
     char *list = xstrdup(dirs), *save = NULL;
     char *found = NULL;
@@ -223,6 +213,7 @@ static void plan_add_one(struct run *r, const char *spec)
             cli_exit(EX_FAIL);
     } else {
         walk(r, host, false);
+        plan_interp(r, host);
     }
 }
 
@@ -251,6 +242,7 @@ static void plan_program(struct run *r)
         }
     }
     walk(r, p, true);
+    plan_interp(r, p);
 }
 
 /* The plan file's lines, for the checks below. */
@@ -420,15 +412,15 @@ static void check_fallback(struct run *r, const char *prog)
 {
     for (size_t i = 0; i < r->adds.n; i++) {
         char *guest, *host = add_host(r->adds.v[i], &guest);
-        if (is_script(host))
-            cli_fallback("an --add file is a #! script");
+        if (!is_dir(host) && interp_needs_shell(r, host))
+            cli_fallback("an --add file is a #! script run by a runtime with library directories");
         free(host);
         free(guest);
     }
     if (r->rootfs || !prog)
         return;
-    if (is_script(prog))
-        cli_fallback("PROGRAM is a #! script");
+    if (interp_needs_shell(r, prog))
+        cli_fallback("PROGRAM is a #! script run by a runtime with library directories");
     if (!r->no_runtime_libs && is_runtime(prog))
         cli_fallback("PROGRAM is a runtime with library directories");
 }
