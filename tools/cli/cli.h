@@ -9,8 +9,9 @@
  * perl, ruby, lua, tclsh, node: the host runtime is asked for its search path). docs/cli.md lists the split.
  *
  * Files: main.c (commands, messages, the fallback), options.c (run's options, --port, -v), plan.c (the root's
- * plan: PROGRAM, --add, /bin/sh, terminfo, /etc), interp.c (#! interpreters), image.c (the cache, /.skiff, the
- * initrd, --mem), qemu.c (QEMU's command line), vm.c (running QEMU: relays, signals, timeouts, the exit status), term.c. */
+ * plan: PROGRAM, --add, /bin/sh, terminfo), interp.c (#! interpreters), etc.c (/etc), image.c (the cache,
+ * /.skiff, the initrd, --mem), qemu.c (QEMU's command line), vm.c (running QEMU: relays, signals, timeouts),
+ * finish.c (the exit status), term.c (the terminal), rm.c (the work directory's removal). */
 #ifndef SKIFF_CLI_H
 #define SKIFF_CLI_H
 #include <stdbool.h>
@@ -100,6 +101,18 @@ char *quote_args(char *const *v, size_t n);
 
 /* vm.c */
 _Noreturn void vm_run(struct run *r);
+
+/* finish.c: how the VM ended, into skiff's exit status */
+struct vm_ending {
+    int qstatus;            /* QEMU's: its exit status, 128+SIG, or timeout(1)'s 124 and 137 */
+    bool stop_killed;       /* the program got SIGKILL after --stop-timeout */
+    bool qemu_killed;       /* and QEMU itself had to be killed */
+    int stop_sig;           /* the signal that started the grace period */
+};
+_Noreturn void vm_finish(struct run *r, const struct vm_ending *e);
+
+/* etc.c */
+void plan_base(struct run *r);      /* /etc's base files, /tmp, /root, what ld.so reads */
 
 /* term.c */
 void term_save(void);

@@ -40,6 +40,7 @@ static int nrelays;
 /* Touched from the signal handler (one thread, the main one, takes these signals: the relay blocks them). */
 static volatile sig_atomic_t sig_fd = -1, stop_sig;
 
+
 static const int fwd_sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
 
 static void on_forward(int sig)
@@ -145,11 +146,6 @@ static bool file_has(const char *path, const char *s)
     return found;
 }
 
-struct ending {
-    int qstatus;            /* QEMU's: its exit status, 128+SIG, or timeout(1)'s 124 and 137 */
-    bool stop_killed;       /* the program got SIGKILL after --stop-timeout */
-    bool qemu_killed;       /* and QEMU itself had to be killed */
-};
 
 static pid_t spawn(struct run *r, struct strv *a, bool stdin_tty, bool tty_port, const sigset_t *none)
 {
@@ -168,7 +164,8 @@ static pid_t spawn(struct run *r, struct strv *a, bool stdin_tty, bool tty_port,
     sigaddset(&def, SIGCHLD);
     posix_spawnattr_setsigdefault(&at, &def);
     posix_spawnattr_setsigmask(&at, none);
-    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | (stdin_tty ? 0 : POSIX_SPAWN_SETSID));
+    short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | (stdin_tty ? 0 : POSIX_SPAWN_SETSID);
+    posix_spawnattr_setflags(&at, flags);
     pid_t pid;
     int e = posix_spawnp(&pid, a->v[0], &fa, &at, a->v, environ);
     posix_spawn_file_actions_destroy(&fa);
@@ -186,7 +183,7 @@ static pid_t spawn(struct run *r, struct strv *a, bool stdin_tty, bool tty_port,
 }
 
 /* Waits for QEMU, passing signals on and keeping the time limits. */
-static void wait_qemu(struct run *r, pid_t pid, const sigset_t *none, struct ending *e)
+static void wait_qemu(struct run *r, pid_t pid, const sigset_t *none, struct vm_ending *e)
 {
     double t0 = now(), inf = 1e18;
     double term_at = r->timeout ? t0 + strtod(r->timeout, NULL) + 10 : inf, kill_at = inf;
@@ -259,151 +256,6 @@ static void wait_qemu(struct run *r, pid_t pid, const sigset_t *none, struct end
         e->qstatus = killed ? 137 : 124;
 }
 
-/* ---------------------------------------------------------------- the exit status */
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "re");
-    char *buf = NULL;
-    *len = 0;
-    if (!fp)
-        return NULL;
-    FILE *m = open_memstream(&buf, len);
-    char b[65536];
-    size_t n;
-    while ((n = fread(b, 1, sizeof b, fp)) > 0)
-        fwrite(b, 1, n, m);
-    fclose(fp);
-    fclose(m);
-    return buf;
-}
-
-/* The N of the last `exit N` line on COM4 (carriage returns out), -1 if none; *error: an "error" line. */
-static long exit_status(struct run *r, bool *error)
-{
-    size_t len;
-    char *p = xasprintf("%s/control", r->work), *s = slurp(p, &len);
-    free(p);
-    long n = -1;
-    *error = false;
-    if (!s)
-        return -1;
-    size_t j = 0;
-    for (size_t i = 0; i < len; i++)
-        if (s[i] != '\r')
-            s[j++] = s[i];
-    s[j] = 0;
-    for (char *line = s, *next; line && line < s + j; line = next) {
-        next = strchr(line, '\n');
-        if (next)
-            *next++ = 0;
-        if (!strcmp(line, "error"))
-            *error = true;
-        size_t e = strlen(line);
-        while (e && strchr(" \t\v\f", line[e - 1]))
-            e--;
-        size_t d = e;
-        while (d && line[d - 1] >= '0' && line[d - 1] <= '9')
-            d--;
-        if (d < e && d >= 5 && !strncmp(line + d - 5, "exit ", 5)) {
-            char *end;
-            unsigned long v = strtoul(line + d, &end, 10);
-            n = e - d > 9 || v > 255 ? 256 : (long)v;
-        }
-    }
-    free(s);
-    return n;
-}
-
-/* Lines of a file with "  | " before each (the last n; those matching skip left out). False if none. */
-static bool show_lines(const char *path, int last, const char *skip, const char *title)
-{
-    size_t len;
-    char *s = slurp(path, &len);
-    if (!s || !len) {
-        free(s);
-        return false;
-    }
-    while (skip && len && s[len - 1] == '\n') /* $(...) drops the final newlines */
-        s[--len] = 0;
-    char **lines = NULL;
-    size_t n = 0;
-    for (char *l = s, *nl; l < s + len; l = nl) {
-        nl = memchr(l, '\n', s + len - l);
-        nl = nl ? nl + 1 : s + len;
-        if (skip) {
-            char *t = strndup(l, nl - l);
-            bool drop = strstr(t, skip) != NULL;
-            free(t);
-            if (drop)
-                continue;
-        }
-        lines = realloc(lines, (n + 1) * sizeof(*lines));
-        lines[n++] = l;
-    }
-    size_t from = last && n > (size_t)last ? n - last : 0;
-    if (n)
-        cli_msg("%s", title);
-    for (size_t i = from; i < n; i++) {
-        char *end = memchr(lines[i], '\n', s + len - lines[i]);
-        size_t l = end ? (size_t)(end - lines[i]) : (size_t)(s + len - lines[i]);
-        fprintf(stderr, "  | %.*s%s", (int)l, lines[i], end || skip ? "\n" : "");
-    }
-    free(lines);
-    free(s);
-    return n > 0;
-}
-
-static void klog_tail(struct run *r)
-{
-    if (r->verbose || r->strace)
-        return;
-    char *p = xasprintf("%s/klog", r->work);
-    show_lines(p, 25, NULL, "last lines of the kernel log:");
-    free(p);
-}
-
-static void qemu_errors(struct run *r)
-{
-    char *p = xasprintf("%s/qemu.err", r->work);
-    show_lines(p, 0, "terminating on signal", "QEMU said:"); /* our own SIGTERM is no news */
-    free(p);
-}
-
-static _Noreturn void finish(struct run *r, const struct ending *e)
-{
-    if (e->stop_killed) {
-        const char *name = stop_sig == SIGINT ? "SIGINT" : stop_sig == SIGQUIT ? "SIGQUIT" : "SIGTERM";
-        cli_msg("the program did not end within %s s of %s: killed with SIGKILL", r->stop_timeout, name);
-    }
-    bool error;
-    long n = exit_status(r, &error);
-    if (e->qemu_killed && n < 0) {
-        cli_msg("the VM did not stop after SIGKILL: QEMU killed");
-        klog_tail(r);
-        cli_exit(137);
-    }
-    if (n >= 0 && n <= 255) {
-        if (n == EX_FAIL && !error) { /* after an "error" line the kernel said why on stderr */
-            cli_msg("the kernel panicked");
-            klog_tail(r);
-        }
-        if (r->verbose)
-            qemu_errors(r);
-        cli_exit((int)n);
-    }
-    if (r->timeout && (e->qstatus == 124 || e->qstatus == 137)) {
-        cli_msg("timed out after %s seconds", r->timeout);
-        qemu_errors(r);
-        klog_tail(r);
-        cli_exit(EX_TIMEOUT);
-    }
-    cli_msg("the VM ended without an exit status (qemu status %d)", e->qstatus);
-    qemu_errors(r);
-    klog_tail(r);
-    cli_exit(EX_FAIL);
-}
-
 /* The kernel's command line: --kernel-arg words, then what the options and the terminals ask for. */
 static void make_cmdline(struct run *r)
 {
@@ -459,7 +311,7 @@ _Noreturn void vm_run(struct run *r)
     bool relaying = pthread_create(&relay, NULL, relay_main, NULL) == 0;
     if (!relaying)
         cli_fail(EX_FAIL, "cannot start the output relay");
-    struct ending e = { 0 };
+    struct vm_ending e = { 0 };
     pid_t pid = spawn(r, &a, stdin_tty, tty_port, &none);
     if (pid < 0)
         e.qstatus = 127; /* as a shell says of a command it cannot run */
@@ -471,5 +323,6 @@ _Noreturn void vm_run(struct run *r)
     for (int i = 0; i < nrelays; i++)
         close(relays[i].hold);
     pthread_join(relay, NULL);
-    finish(r, &e);
+    e.stop_sig = stop_sig;
+    vm_finish(r, &e);
 }
