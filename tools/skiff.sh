@@ -16,8 +16,7 @@
 #
 # The shell implementation of the skiff command: build/skiff (tools/cli, in C; tools/skiff runs it) does
 # `skiff run` itself and execs this script, with the same argv, for what it leaves to it: `skiff rootfs`,
-# --iso, --initrd, a packed --rootfs (SKIFF_LIVE_ROOTFS=0), and a runtime with library directories (python3,
-# perl, ruby, lua, tclsh, node) as PROGRAM or as the interpreter of a #! script. docs/cli.md.
+# --iso, --initrd and a packed --rootfs (SKIFF_LIVE_ROOTFS=0). docs/cli.md.
 
 set -u
 

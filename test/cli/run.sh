@@ -472,10 +472,9 @@ c_pack_input() {
 # build/skiff against tools/skiff.sh: c_same_as_shell.
 . "$top/test/cli/same.sh"
 
-# The cases that need the shell implementation (tools/skiff.sh: #! scripts, the runtimes' libraries, --iso);
-# every other case runs with SKIFF_NO_FALLBACK=1, so it checks build/skiff's own path (tools/cli).
-SHELL_CASES="c_volume_iso c_shebang_perl c_shebang_env c_python c_no_runtime_libs c_python_script c_perl c_lua c_ruby
-c_tcl c_node"
+# The cases that need the shell implementation (tools/skiff.sh: --iso); every other case runs with
+# SKIFF_NO_FALLBACK=1, so it checks build/skiff's own path (tools/cli).
+SHELL_CASES="c_volume_iso"
 
 CASES_ALL="c_default_machine c_live_rootfs c_volume_off c_volume_args c_volume_iso c_volume_errors c_volume_boot c_path_ls c_shebang_perl c_shebang_env
 c_python c_no_runtime_libs c_python_script c_perl c_lua c_ruby c_tcl c_node

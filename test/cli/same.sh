@@ -60,7 +60,10 @@ c_same_as_shell() {
 	printf '#! \t/nonexistent/interp  -x  \n' >"$tmp/s-missing"
 	printf '#!interp\n' >"$tmp/s-rel"
 	printf '#!%s arg\n' "$tmp/s.sh" >"$tmp/s-chain"
-	chmod 755 "$tmp/s.sh" "$tmp/s-env" "$tmp/s-env-missing" "$tmp/s-missing" "$tmp/s-rel" "$tmp/s-chain"
+	printf '#!/usr/bin/env lua5.4\nprint(1)\n' >"$tmp/s.lua"
+	printf '#!/usr/bin/python3 -u\nprint(1)\n' >"$tmp/s.py"
+	chmod 755 "$tmp/s.sh" "$tmp/s-env" "$tmp/s-env-missing" "$tmp/s-missing" "$tmp/s-rel" "$tmp/s-chain" "$tmp/s.lua" \
+		"$tmp/s.py"
 	SKIFF_NO_FALLBACK= # both run whole here
 	for args in \
 		"--kernel $k /bin/true" \
@@ -72,6 +75,8 @@ c_same_as_shell() {
 		"--kernel $k --mem 4M /bin/true" \
 		"--kernel $k $tmp/s.sh a" "--kernel $k $tmp/s-env" "--kernel $k $tmp/s-env-missing" "--kernel $k $tmp/s-missing" \
 		"--kernel $k $tmp/s-rel" "--kernel $k $tmp/s-chain" "--kernel $k --add $tmp/s-chain --add $tmp/s-env /bin/true" \
+		"--kernel $k --verbose python3 -c pass" "--kernel $k --no-runtime-libs /usr/bin/python3" \
+		"--kernel $k perl -e 1" "--kernel $k $tmp/s.lua" "--kernel $k --add $tmp/s.py /bin/true" \
 		"--kernel $k $tmp/nonexistent" "--kernel $k $tmp" "--kernel $k skiff-no-such-command" \
 		"--kernel $k --add $tmp/nonexistent /bin/true" "--kernel $k --add $tmp/sfile:/a/../b /bin/true" \
 		"--kernel $k --rootfs $tmp/nonexistent /bin/true" "--kernel $k --rootfs $tmp/slr --add $tmp/sfile /bin/true" \
@@ -90,6 +95,10 @@ c_same_as_shell() {
 	done
 	SKIFF_MACHINE=arm same --kernel "$k" /bin/true || return
 	SKIFF_VOLUMES=0 same -v "$tmp/sv:/x" /bin/true || return
+	for rt in ruby tclsh node; do # the other runtimes, when installed (CI installs them)
+		command -v "$rt" >/dev/null || continue
+		same --kernel "$k" "$rt" || return
+	done
 	# Where the shell implementation stops with dash's own error (0128: not an octal number; status 2), the
 	# C one says what it expects.
 	"$top/build/skiff" run --mem 0128M /bin/true 2>"$tmp/mem.err"

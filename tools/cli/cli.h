@@ -1,16 +1,14 @@
 /* tools/cli/cli.h — build/skiff, the `skiff` command in C (issue 13): `skiff run` from the options to QEMU's
- * exit, with no shell and no helper process on the way (the image cache hit of a static program spends a few
- * ms of its own before QEMU starts). It packs with tools/pack's code (the dependency walk, the image writer, the
+ * exit, with no shell and no helper process on the way (only a runtime such as python3 is asked where its
+ * libraries are); the image cache hit of a static program spends a few ms of its own before QEMU starts. It packs with tools/pack's code (the dependency walk, the image writer, the
  * cache key), linked in: no second ELF parser, no second cpio writer.
  *
  * What it leaves to the shell implementation (tools/skiff.sh, exec'd with the same argv, cli_fallback): the
- * `rootfs` command, --iso, --initrd, a packed --rootfs (SKIFF_LIVE_ROOTFS=0), and a root whose PROGRAM or
- * --add file is a #! script run by a runtime with library directories, or whose PROGRAM is one (python3,
- * perl, ruby, lua, tclsh, node: the host runtime is asked for its search path). docs/cli.md lists the split.
+ * `rootfs` command, --iso, --initrd and a packed --rootfs (SKIFF_LIVE_ROOTFS=0). docs/cli.md lists the split.
  *
  * Files: main.c (commands, messages, the fallback), options.c (run's options, --port, -v), plan.c (the root's
- * plan: PROGRAM, --add, /bin/sh, terminfo), interp.c (#! interpreters), etc.c (/etc), image.c (the cache,
- * /.skiff, the initrd, --mem), qemu.c (QEMU's command line), vm.c (running QEMU: relays, signals, timeouts),
+ * plan: PROGRAM, --add, /bin/sh, terminfo), interp.c (#! interpreters), runtime.c (the runtimes' libraries),
+ * etc.c (/etc), image.c (the cache, /.skiff, the initrd, --mem), qemu.c (QEMU's command line), vm.c (running QEMU: relays, signals, timeouts),
  * finish.c (the exit status), term.c (the terminal), rm.c (the work directory's removal). */
 #ifndef SKIFF_CLI_H
 #define SKIFF_CLI_H
@@ -82,12 +80,13 @@ void plan_root(struct run *r);      /* the plan file of the root, from the optio
 bool has_dotdot(const char *p);
 char *abs_path(const char *p);      /* NULL when its directory cannot be entered */
 void path_ok(const char *p);        /* exits 125 on a tab: it would break the plan's fields */
-bool is_runtime(const char *prog);  /* python3, perl, ruby, lua, tclsh, node (by the real file's name) */
 char *path_search(const char *name, const char *dirs, const char *root); /* as a shell's PATH lookup, or NULL */
 
 /* interp.c */
-bool interp_needs_shell(struct run *r, const char *file); /* a #! chain that reaches a runtime */
-void plan_interp(struct run *r, const char *file);        /* a #! script's interpreters, planned */
+void plan_interp(struct run *r, const char *file);  /* a #! script's interpreters, planned */
+
+/* runtime.c */
+void plan_runtime(struct run *r, const char *file); /* a runtime's library directories (file: symlink-free) */
 
 /* image.c */
 void image_root(struct run *r);     /* root_cpio from the cache or packed */

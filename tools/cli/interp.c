@@ -1,9 +1,8 @@
 /* tools/cli/interp.c — a #! script comes with its interpreter (from the host, at the same path) and what that
  * loads; an interpreter that is itself a script, in turn (Linux allows a few levels: 4 here); with
  * /usr/bin/env, the program env will run, found in the guest's PATH. An interpreter that an --add provides is
- * left alone. As tools/skiff.sh's plan_interp, with one thing left to it: an interpreter that is a runtime with
- * library directories (python3, perl ...), for which the host runtime is asked where they are
- * (interp_needs_shell says so before anything is planned). */
+ * left alone; an interpreter that is a runtime (python3, perl ...) with its library directories (runtime.c). As
+ * tools/skiff.sh's plan_interp. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,37 +75,6 @@ static const char *base_name(const char *p)
     return s ? s + 1 : p;
 }
 
-bool interp_needs_shell(struct run *r, const char *file)
-{
-    char *f = xstrdup(file), *interp, *arg;
-    bool shell = false;
-    for (int depth = 0; depth < INTERP_DEPTH && !shell && script_line(f, &interp, &arg); depth++) {
-        char *next = interp[0] == '/' ? realpath(interp, NULL) : NULL;
-        if (next && !r->no_runtime_libs && is_runtime(next))
-            shell = true;
-        if (next && !shell && !strcmp(base_name(next), "env")) {
-            char *t = env_target(arg), *found = NULL;
-            if (t && t[0] == '/')
-                found = xstrdup(t);
-            else if (t && !strchr(t, '/'))
-                found = path_search(t, guest_env_path(r), NULL);
-            free(next);
-            next = found ? realpath(found, NULL) : NULL;
-            shell = next && !r->no_runtime_libs && is_runtime(next);
-            free(found);
-            free(t);
-        }
-        free(interp);
-        free(arg);
-        free(f);
-        if (!next)
-            return shell;
-        f = next;
-    }
-    free(f);
-    return shell;
-}
-
 /* An --add already puts something at the guest path p (an A, F or E step's guest field). */
 static bool planned_guest(struct run *r, const char *p)
 {
@@ -130,7 +98,8 @@ static bool planned_guest(struct run *r, const char *p)
     return found;
 }
 
-/* One program of the chain: staged at its host path, with what it loads. *file becomes where it led. */
+/* One program of the chain: staged at its host path, with what it loads (a runtime: its libraries too). *file
+ * becomes where it led. */
 static void stage_one(struct run *r, const char *path, char **file)
 {
     path_ok(path);
@@ -139,6 +108,7 @@ static void stage_one(struct run *r, const char *path, char **file)
         cli_exit(EX_FAIL);
     free(*file);
     *file = real;
+    plan_runtime(r, real);
 }
 
 void plan_interp(struct run *r, const char *file)

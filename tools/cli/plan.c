@@ -74,25 +74,6 @@ static bool is_file(const char *p)
     return stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* ---------------------------------------------------------------- what the shell implementation does */
-
-/* python3, perl, ruby, lua, tclsh, node: the host runtime is asked where its libraries are (tools/skiff.sh). */
-bool is_runtime(const char *prog)
-{
-    static const char *const names[] = { "python3", "python3.[0-9]", "python3.[0-9][0-9]", "perl", "perl5.*",
-                                         "ruby", "ruby[0-9]*", "lua", "lua5.[0-9]", "luajit", "luajit-*",
-                                         "tclsh", "tclsh[0-9]*", "node", "nodejs", NULL };
-    char *real = realpath(prog, NULL);
-    if (!real)
-        return false;
-    const char *b = strrchr(real, '/') ? strrchr(real, '/') + 1 : real;
-    bool r = false;
-    for (int i = 0; names[i] && !r; i++)
-        r = fnmatch(names[i], b, 0) == 0;
-    free(real);
-    return r;
-}
-
 /* The host path an --add SPEC names (a path that exists as given wins, so host names holding ':' work). */
 static char *add_host(const char *spec, char **guest)
 {
@@ -242,6 +223,10 @@ static void plan_program(struct run *r)
         }
     }
     walk(r, p, true);
+    char *real = realpath(p, NULL);
+    if (real)
+        plan_runtime(r, real);
+    free(real);
     plan_interp(r, p);
 }
 
@@ -328,30 +313,11 @@ static void make_work(struct run *r)
     close(fd);
 }
 
-/* What tools/cli leaves to the shell implementation, decided before anything is said or written. */
-static void check_fallback(struct run *r, const char *prog)
-{
-    for (size_t i = 0; i < r->adds.n; i++) {
-        char *guest, *host = add_host(r->adds.v[i], &guest);
-        if (!is_dir(host) && interp_needs_shell(r, host))
-            cli_fallback("an --add file is a #! script run by a runtime with library directories");
-        free(host);
-        free(guest);
-    }
-    if (r->rootfs || !prog)
-        return;
-    if (interp_needs_shell(r, prog))
-        cli_fallback("PROGRAM is a #! script run by a runtime with library directories");
-    if (!r->no_runtime_libs && is_runtime(prog))
-        cli_fallback("PROGRAM is a runtime with library directories");
-}
-
 void plan_root(struct run *r)
 {
     if (r->rootfs)
         plan_live_root(r);
     char *prog = find_program(r, r->argv[0]);
-    check_fallback(r, prog);
     make_work(r);
     r->walk.plan = plan_open(r->plan_path);
     for (size_t i = 0; i < r->adds.n; i++)
