@@ -1,15 +1,17 @@
 /* tools/cli/cli.h — build/skiff, the `skiff` command in C (issue 13): `skiff run` from the options to QEMU's
  * exit, with no shell and no helper process on the way (only a runtime such as python3 is asked where its
- * libraries are); the image cache hit of a static program spends a few ms of its own before QEMU starts. It packs with tools/pack's code (the dependency walk, the image writer, the
- * cache key), linked in: no second ELF parser, no second cpio writer.
+ * libraries are); the image cache hit of a static program spends a few ms of its own before QEMU starts. It
+ * packs with tools/pack's code (the dependency walk, the image writer, the cache key), linked in: no second ELF
+ * parser, no second cpio writer.
  *
  * What it leaves to the shell implementation (tools/skiff.sh, exec'd with the same argv, cli_fallback): the
  * `rootfs` command, --iso, --initrd and a packed --rootfs (SKIFF_LIVE_ROOTFS=0). docs/cli.md lists the split.
  *
  * Files: main.c (commands, messages, the fallback), options.c (run's options, --port, -v), plan.c (the root's
  * plan: PROGRAM, --add, /bin/sh, terminfo), interp.c (#! interpreters), runtime.c (the runtimes' libraries),
- * etc.c (/etc), image.c (the cache, /.skiff, the initrd, --mem), qemu.c (QEMU's command line), vm.c (running QEMU: relays, signals, timeouts),
- * finish.c (the exit status), term.c (the terminal), rm.c (the work directory's removal). */
+ * etc.c (/etc), image.c (the cache, /.skiff, the initrd, --mem), qemu.c (QEMU's command line), vm.c (running
+ * QEMU: relays, signals, timeouts), finish.c (the exit status), term.c (the terminal), rm.c (the work
+ * directory's removal). */
 #ifndef SKIFF_CLI_H
 #define SKIFF_CLI_H
 #include <stdbool.h>
