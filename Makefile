@@ -23,7 +23,7 @@ LDFLAGS := -T linker.ld -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-seg
 
 # deps-* check for tools (and install them as root): see tools/need.sh
 .PHONY: all kernel run iso test deps-iso unit-test guest-test progs clean deps-build deps-run deps-test
-all: kernel progs pack
+all: kernel progs pack cli
 
 kernel: $(BUILD)/skiff.elf $(BUILD)/skiff-pvh.elf
 
@@ -107,14 +107,15 @@ $(BUILD)/demo-initrd.cpio: $(PROGS_DIR)/hello | deps-run
 include test/unit/unit.mk
 include test/fuzz/fuzz.mk
 include tools/pack/pack.mk
+include tools/cli/cli.mk
 
-test: kernel progs pack pack-test-bin unit-bin fuzz-bin apps-bin conformance-bin elf-bin deps-test
+test: kernel progs pack cli pack-test-bin unit-bin fuzz-bin apps-bin conformance-bin elf-bin deps-test
 	sh test/run-all.sh
 
 unit-test: unit-bin
 	sh test/unit/run.sh
 
-guest-test: kernel progs pack deps-test
+guest-test: kernel progs pack cli deps-test
 	sh test/guest/run.sh
 
 clean:

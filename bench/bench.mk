@@ -9,6 +9,7 @@ BENCH_CFLAGS := -O2 -Wall -Wextra
 
 BENCH_FILES := $(BENCH_BIN)/hello $(BENCH_BIN)/bootinfo $(BENCH_BIN)/linit $(BENCH_BIN)/sysbench \
                $(BENCH_BIN)/hello-dyn $(BENCH_BIN)/tstamp $(BENCH_BIN)/floor.bin $(BENCH_BIN)/filebench \
+               $(BENCH_BIN)/qemustub \
                $(BENCH_OUT)/vmlinux
 
 .PHONY: bench bench-smoke bench-deps bench-build soak soak-deps
@@ -18,7 +19,7 @@ bench-deps: deps-build deps-run deps-iso
 	    python3-minimal:/usr/bin/python3 gzip:/usr/bin/gzip xz-utils:xz linux-image-amd64:/vmlinuz \
 	    nginx-light:/usr/sbin/nginx apache2-utils:ab curl:curl
 
-bench-build: bench-deps kernel pack iso $(BENCH_FILES)
+bench-build: bench-deps kernel pack cli iso $(BENCH_FILES)
 
 bench: bench-build
 	sh bench/run.sh
@@ -37,6 +38,11 @@ $(BENCH_BIN)/hello-dyn: bench/src/hello.c | bench-deps
 
 # host-side stopwatch (not a guest program)
 $(BENCH_BIN)/tstamp: bench/src/tstamp.c | bench-deps
+	@mkdir -p $(BENCH_BIN)
+	$(CC) $(BENCH_CFLAGS) -o $@ $<
+
+# a stand-in QEMU for the CLI's own time (not a guest program)
+$(BENCH_BIN)/qemustub: bench/src/qemustub.c | bench-deps
 	@mkdir -p $(BENCH_BIN)
 	$(CC) $(BENCH_CFLAGS) -o $@ $<
 

@@ -40,6 +40,7 @@ boot.hello.serial.exit|skiff only: static hello without virtio-serial-pci: start
 boot.hello.bzimage.exit|Linux booted from the compressed vmlinuz (bzImage), SeaBIOS: start → exit|ms|1|-|
 boot.hello.cli.exit|skiff only: `tools/skiff run hello`, the whole CLI|ms|1||
 boot.dynhello.cli.exit|skiff only: `tools/skiff run hello-dyn`, the whole CLI|ms|1||
+boot.hello.cli.own|skiff only: `tools/skiff run hello` to a stand-in QEMU's first byte out: the CLI's own time, plus its sh wrapper and the stand-in's exec|ms|1||
 #Syscalls (in guest, ns per call, median of 5 loops per boot, median over boots)
 sys.getppid|null syscall: getppid|ns|1||skiff ≤ 0.6 × Linux
 sys.write_null|write 1 byte to /dev/null|ns|1||

@@ -42,7 +42,7 @@ mkdir -p "$W/log" "$W/root" "$W/initrd" "$OUT" || exit 2
 RAW=$W/raw.txt
 : >"$RAW"
 : >"$W/notes.txt" # "ID SYSTEM TEXT": what a table cell says when there is no figure (report.sh)
-for f in hello bootinfo linit sysbench hello-dyn tstamp floor.bin filebench; do
+for f in hello bootinfo linit sysbench hello-dyn tstamp floor.bin filebench qemustub; do
 	[ -e "$BIN/$f" ] || { echo "bench: $BIN/$f missing: run make bench-build" >&2; exit 2; }
 done
 [ -e "$B/vmlinux" ] && [ -e build/skiff.elf ] || { echo "bench: run make bench-build first" >&2; exit 2; }
@@ -396,6 +396,13 @@ step_variants() {
 		if tools/skiff run --kernel "$KERNEL" --mem "$MEM" --accel "$ACCEL" "$(pwd)/$BIN/hello-dyn" >/dev/null 2>&1; then
 			t1=$(date +%s%N)
 			sample boot.dynhello.cli.exit skiff "$(us2ms $(((t1 - t0) / 1000)))"
+		fi
+		# the CLI's own time: tools/skiff (build/skiff) with a stand-in QEMU that writes one byte at once
+		if (SKIFF_QEMU=$(pwd)/$BIN/qemustub && export SKIFF_QEMU &&
+			"$BIN/tstamp" -t 30 -- tools/skiff run --kernel "$KERNEL" --mem "$MEM" --accel "$ACCEL" "$BIN/hello") \
+			</dev/null >/dev/null 2>"$W/log/cli-own-$i.t"; then
+			v=$(sed -n 's/^tstamp first_us=\([0-9]*\).*/\1/p' "$W/log/cli-own-$i.t")
+			[ -n "$v" ] && sample boot.hello.cli.own skiff "$(us2ms "$v")"
 		fi
 	done
 	grep -q '^boot.hello.qboot.exit skiff' "$RAW"

@@ -2,6 +2,8 @@
 # test/cli/run.sh: what tools/skiff itself does for a user: volumes (-v), PATH lookup, `#!` interpreters, the
 # runtimes' standard libraries, /etc/passwd and /etc/group, memory sizing, --add of broken ELF files, signals
 # to skiff passed on to the program (test/cli/stop.sh).
+# tools/skiff runs build/skiff (tools/cli, C); the cases run with SKIFF_NO_FALLBACK=1 (main), so that they check
+# its own path, except SHELL_CASES and the packed --rootfs runs, which need tools/skiff.sh.
 # Cases that only check what the CLI would boot use test/cli/fake-qemu.sh (SKIFF_QEMU) and boot nothing;
 # the others boot skiff under QEMU and check the program's output.
 #
@@ -162,10 +164,10 @@ c_live_rootfs() {
 	image_file .skiff/mounts >"$tmp/mounts" && cmp -s "$tmp/mounts" "$tmp/mounts.expected" ||
 		{ fail "/.skiff/mounts is not as expected with :rw"; od -c "$tmp/mounts" | tap_diag; return; }
 	# Packed (a kernel without the live root): DIR is in the initrd, and :rw is refused.
-	SKIFF_LIVE_ROOTFS=0 dry --rootfs "$tmp/lr" /bin/prog
+	SKIFF_NO_FALLBACK= SKIFF_LIVE_ROOTFS=0 dry --rootfs "$tmp/lr" /bin/prog
 	cpio -it <"$tmp/image" 2>/dev/null | grep -q '^bin/marker$' || { fail "the packed root lacks DIR's files"; return; }
 	grep -q skiffroot "$tmp/qemu.args" && { fail "a packed root has the skiffroot device"; return; }
-	SKIFF_LIVE_ROOTFS=0 dry --rootfs "$tmp/lr:rw" /bin/prog
+	SKIFF_NO_FALLBACK= SKIFF_LIVE_ROOTFS=0 dry --rootfs "$tmp/lr:rw" /bin/prog
 	[ "$st" -eq 125 ] && [ ! -e "$tmp/qemu.args" ] || { fail ":rw on a packed root: status $st, expected 125"; return; }
 	pass
 }
@@ -291,7 +293,7 @@ c_passwd() {
 	done <"$tmp/host-users"
 	# A root of the user's keeps its own.
 	mkdir -p "$tmp/own/etc" && echo 'custom:x:7:7::/:/bin/sh' >"$tmp/own/etc/passwd" || return
-	SKIFF_LIVE_ROOTFS=0 dry --rootfs "$tmp/own" /bin/prog # packed (a live root is never written to)
+	SKIFF_NO_FALLBACK= SKIFF_LIVE_ROOTFS=0 dry --rootfs "$tmp/own" /bin/prog # packed (a live root is never written to)
 	[ "$(image_file etc/passwd)" = 'custom:x:7:7::/:/bin/sh' ] || { fail "--rootfs: its /etc/passwd was replaced"; return; }
 	pass
 }
@@ -467,17 +469,28 @@ c_pack_input() {
 
 # Signals to skiff while the program runs (--stop-timeout): c_stop_*.
 . "$top/test/cli/stop.sh"
+# build/skiff against tools/skiff.sh: c_same_as_shell.
+. "$top/test/cli/same.sh"
+
+# The cases that need the shell implementation (tools/skiff.sh: --iso); every other case runs with
+# SKIFF_NO_FALLBACK=1, so it checks build/skiff's own path (tools/cli).
+SHELL_CASES="c_volume_iso"
 
 CASES_ALL="c_default_machine c_live_rootfs c_volume_off c_volume_args c_volume_iso c_volume_errors c_volume_boot c_path_ls c_shebang_perl c_shebang_env
 c_python c_no_runtime_libs c_python_script c_perl c_lua c_ruby c_tcl c_node
 c_passwd c_user_id c_user_denied c_user_volume c_user_errors c_mem_refused c_mem_default c_add_broken c_pack_cache c_pack_input
-c_stop_handler c_stop_kill c_stop_sigint"
+c_stop_handler c_stop_kill c_stop_qemu_killed c_stop_sigint c_same_as_shell c_shebang_sh"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose
 	set -- ${CASES:-$CASES_ALL}
 	tap_plan $#
 	for t in "$@"; do
+		case " $(echo $SHELL_CASES) " in
+		*" $t "*) SKIFF_NO_FALLBACK= ;;
+		*) SKIFF_NO_FALLBACK=1 ;;
+		esac
+		export SKIFF_NO_FALLBACK
 		"$t"
 	done
 	tap_done

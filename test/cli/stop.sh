@@ -65,6 +65,21 @@ c_stop_kill() {
 	pass
 }
 
+c_stop_qemu_killed() {
+	name="a VM that does not stop even after SIGKILL in the guest (QEMU stopped): QEMU is killed 10 s later, 137, saying so"
+	need "$STOP_BIN/stopme" || return
+	rm -rf "$tmp/stop" && mkdir -p "$tmp/stop" || return
+	stop_start --stop-timeout 1 -v "$tmp/stop:/data" "$STOP_BIN/stopme" ignore /data || { stop_end; fail "no ready (status $st)"; return; }
+	qpid=$(pgrep -P "$skpid" | head -n 1)
+	[ -n "$qpid" ] || { stop_end; fail "no QEMU under skiff"; return; }
+	kill -STOP "$qpid" # the guest takes no signal now; SIGTERM stays pending for a stopped QEMU, SIGKILL does not
+	kill -TERM "$skpid"
+	stop_end
+	expect_status 137 && expect_err_has "did not end within 1 s of SIGTERM: killed with SIGKILL" &&
+		expect_err_has "the VM did not stop after SIGKILL: QEMU killed" || return
+	pass
+}
+
 c_stop_sigint() {
 	name="SIGINT to skiff's process group (^C with stdin not a terminal): the program gets SIGINT, not QEMU (130)"
 	need "$STOP_BIN/stopme" || return

@@ -67,44 +67,9 @@ static int cmd_deps(int argc, char **argv)
     return rc ? EX_FAIL : 0;
 }
 
-/* Writes through a temporary name in OUT's directory, renamed at the end: a reader of OUT (the cache) never
- * sees half an image. */
 static int write_out(const char *out, struct image *im, bool trailer, bool hardlinks, const char *prefix)
 {
-    char *tmp = xasprintf("%s.%d.tmp", out, (int)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        pack_msg("cannot create the initrd: %s: %s", tmp, strerror(errno));
-        free(tmp);
-        return EX_FAIL;
-    }
-    int rc = 0;
-    if (prefix) { /* the trailer-less root first, copied in the kernel */
-        int in = open(prefix, O_RDONLY | O_CLOEXEC);
-        struct stat st;
-        struct cpio_out o;
-        cpio_out_init(&o, fd);
-        rc = in < 0 || fstat(in, &st) != 0 || cpio_out_file(&o, in, st.st_size);
-        if (rc)
-            pack_msg("cannot create the initrd: %s: %s", prefix, strerror(errno));
-        free(o.buf);
-        if (in >= 0)
-            close(in);
-    }
-    if (!rc)
-        rc = image_write(im, fd, trailer, hardlinks, NULL);
-    if (close(fd) != 0 && !rc) {
-        pack_msg("cannot create the initrd: %s", strerror(errno));
-        rc = -1;
-    }
-    if (!rc && rename(tmp, out) != 0) {
-        pack_msg("cannot create the initrd: %s: %s", out, strerror(errno));
-        rc = -1;
-    }
-    if (rc)
-        unlink(tmp);
-    free(tmp);
-    return rc ? EX_FAIL : 0;
+    return pack_write_out(out, im, trailer, hardlinks, prefix) ? EX_FAIL : 0;
 }
 
 static int cmd_pack(int argc, char **argv)

@@ -97,6 +97,7 @@ struct plan;
 struct plan *plan_open(const char *path);   /* reads what is staged already; appends from now on */
 void plan_close(struct plan *p);
 void plan_add(struct plan *p, char op, const char *a, const char *b);
+void plan_sync(struct plan *p);             /* flushes what was added to the file (exits 125 on an error) */
 /* Plans host path (absolute) at the same guest path the way the host has it: every symlink on the way
  * becomes the same symlink (L), the file at the end F (a directory: A); links_only plans only the symlinks.
  * *real gets where it led (malloc'd). 0, or -1 after a message. */
@@ -158,6 +159,10 @@ int image_add_cpio(struct image *im, const char *path);
 /* Writes the image (no trailer when !trailer) to fd; hardlinks: files sharing a host inode become newc hard
  * links (skiff's own initrd reader does not take them yet: tools/skiff leaves this off). 0 or -1. */
 int image_write(struct image *im, int fd, bool trailer, bool hardlinks, uint64_t *bytes);
+/* Writes the image to out through a temporary file renamed at the end, after the trailer-less archive prefix
+ * if not NULL (out.c). 0, or -1 after a message. pack_out_tmp: the temporary file being written, or "". */
+int pack_write_out(const char *out, struct image *im, bool trailer, bool hardlinks, const char *prefix);
+const char *pack_out_tmp(void);
 
 struct cpio_out {
     int fd;

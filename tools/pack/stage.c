@@ -59,6 +59,14 @@ void plan_close(struct plan *p)
     }
 }
 
+void plan_sync(struct plan *p)
+{
+    if (fflush(p->fp) != 0) {
+        pack_msg("cannot write the plan: %s", strerror(errno));
+        exit(125);
+    }
+}
+
 void plan_add(struct plan *p, char op, const char *a, const char *b)
 {
     fprintf(p->fp, "%c\t%s\t%s\n", op, a, b ? b : "");
