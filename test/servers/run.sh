@@ -9,7 +9,8 @@
 # is skipped when the host lacks the program (.ci/run installs them all). Every guest runs under --timeout and
 # every host helper under timeout(1): nothing can hang.
 #
-# Environment: SKIFF, SKIFF_KERNEL as for test/guest/run.sh.
+# Environment: SKIFF, SKIFF_KERNEL as for test/guest/run.sh; SERVERS: the cases to run, by function name
+# (default: all).
 
 set -u
 
@@ -156,6 +157,106 @@ t_nginx_debian() {
 	pass
 }
 
+# The guest's side of t_nginx_reload (/bin/sh on the live root, its files on the -v volume /ngr): Debian's nginx
+# as is; the master's children listed (workers) once it has them; on the host's "reload" file `nginx -s reload`,
+# then the list again once none of the old workers is left and new ones are up; on "quit", `nginx -s quit`.
+ngr_script() {
+	cat <<'EOF'
+workers() { # the master's children, by pid
+	for d in /proc/[0-9]*; do
+		read -r pid comm state ppid rest <"$d/stat" 2>/dev/null || continue
+		[ "$ppid" = "$1" ] && echo "$pid"
+	done | sort -n | tr '\n' ' '
+}
+await() { # await FILE: the host asks (polled once a second: a fork and exec cost nginx's requests CPU)
+	while [ ! -e "$1" ]; do sleep 1; done
+}
+/usr/sbin/nginx -g 'daemon off;' &
+master=$!
+while [ -z "$(workers $master)" ]; do sleep 0.1; done
+workers $master >/ngr/before
+await /ngr/reload
+/usr/sbin/nginx -s reload || echo "nginx -s reload: status $?" >>/ngr/errors
+old=$(cat /ngr/before)
+while :; do
+	now=" $(workers $master) "
+	left=0
+	for p in $old; do case $now in *" $p "*) left=1 ;; esac; done
+	[ "$left" = 0 ] && [ "$now" != "  " ] && break
+	sleep 0.1
+done
+workers $master >/ngr/after
+await /ngr/quit
+/usr/sbin/nginx -s quit
+wait $master
+echo "nginx ended: $?" >/ngr/ended
+EOF
+}
+
+t_nginx_reload() {
+	name="Debian's nginx (its config, master and workers): ab -n 10000 -c 20 with 0 failed, 0 non-2xx while"
+	name="$name 'nginx -s reload' in the guest replaces the workers; served after it; 'nginx -s quit' ends it"
+	need /usr/sbin/nginx /usr/bin/curl /usr/bin/ab || return
+	[ -f /etc/nginx/sites-enabled/default ] || { skip "Debian's default site is not on this host"; return; }
+	mkdir -p "$tmp/ngr" && ngr_script >"$tmp/ngr/run.sh"
+	hport=$(free_port)
+	TIMEOUT=300 guest --rootfs / --port "$hport:80" -v "$tmp/ngr:/ngr" /bin/sh /ngr/run.sh
+	i=0
+	while ! timeout 5 /usr/bin/curl -s -o /dev/null "http://127.0.0.1:$hport/" 2>/dev/null && [ $i -lt 120 ]; do
+		sleep 0.5
+		i=$((i + 1))
+	done
+	# the reload while ab runs: ab first, the request to reload at once (the guest polls for it). The page by
+	# its name: "/" would look up index.html and index.htm first, each a 9P round trip to the live root.
+	timeout 250 /usr/bin/ab -n 10000 -c 20 -s 60 "http://127.0.0.1:$hport/index.nginx-debian.html" >"$tmp/ab.out" 2>&1 &
+	ab=$!
+	pids="$pids $ab"
+	: >"$tmp/ngr/reload"
+	while [ ! -s "$tmp/ngr/after" ] && kill -0 "$ab" 2>/dev/null; do
+		sleep 0.2
+	done
+	during=no
+	[ -s "$tmp/ngr/after" ] && kill -0 "$ab" 2>/dev/null && during=yes
+	wait "$ab"
+	abst=$?
+	i=0
+	while [ ! -s "$tmp/ngr/after" ] && [ $i -lt 300 ]; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+	code=$(timeout 10 /usr/bin/curl -s -o "$tmp/welcome" -w '%{http_code}' "http://127.0.0.1:$hport/")
+	: >"$tmp/ngr/quit"
+	i=0
+	while [ ! -s "$tmp/ngr/ended" ] && [ $i -lt 300 ]; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+	wait "$vm" 2>/dev/null
+	st=$?
+	echo "workers before: $(cat "$tmp/ngr/before" 2>/dev/null); after: $(cat "$tmp/ngr/after" 2>/dev/null);" \
+		"reloaded while ab ran: $during; ab:" \
+		"$(grep '^Complete requests\|^Failed requests\|^Non-2xx\|^Requests per second\|^Time taken' "$tmp/ab.out" |
+			tr -s ' ' | tr '\n' ';')" | tap_diag
+	[ "$abst" = 0 ] && grep -q '^Complete requests: *10000$' "$tmp/ab.out" &&
+		grep -q '^Failed requests: *0$' "$tmp/ab.out" && ! grep -q '^Non-2xx' "$tmp/ab.out" || {
+		fail "ab (status $abst): $(grep -v '^Completed\|^$' "$tmp/ab.out" | tail -n 20 | tr -s ' ' | tr '\n' '|')"
+		return
+	}
+	[ -s "$tmp/ngr/before" ] && [ -s "$tmp/ngr/after" ] || { fail "no worker lists $(cat "$tmp/ngr/errors" 2>/dev/null)"; return; }
+	for p in $(cat "$tmp/ngr/before"); do
+		case " $(cat "$tmp/ngr/after") " in *" $p "*) fail "worker $p survived the reload"; return ;; esac
+	done
+	[ ! -e "$tmp/ngr/errors" ] || { fail "$(cat "$tmp/ngr/errors")"; return; }
+	# the reload takes seconds and ab's 10,000 requests over a minute (both under the same TCG): no race
+	[ "$during" = yes ] || { fail "the reload did not end while ab ran"; return; }
+	[ "$code" = 200 ] && cmp -s "$tmp/welcome" /var/www/html/index.nginx-debian.html ||
+		{ fail "after the reload: status $code"; return; }
+	[ "$(cat "$tmp/ngr/ended" 2>/dev/null)" = "nginx ended: 0" ] ||
+		{ fail "nginx -s quit: $(cat "$tmp/ngr/ended" 2>/dev/null)"; return; }
+	[ "$st" = 0 ] || { fail "skiff exited $st"; return; }
+	pass
+}
+
 t_curl() {
 	name="curl in the guest fetches 300 KiB from a server on the host (10.0.2.2), bytes intact"
 	need /usr/bin/curl || return
@@ -249,11 +350,11 @@ t_postgres() {
 	pass
 }
 
-tap_plan 5
+# shellcheck disable=SC2086 # the list splits into words on purpose
+set -- ${SERVERS:-t_redis t_nginx t_nginx_debian t_nginx_reload t_curl t_postgres}
+tap_plan $#
 make_payload || { echo "Bail out! cannot make the payload"; exit 1; }
-t_redis
-t_nginx
-t_nginx_debian
-t_curl
-t_postgres
+for t in "$@"; do
+	"$t"
+done
 tap_done
