@@ -39,7 +39,8 @@ deps-test: deps-run deps-iso
 	    redis-server:/usr/bin/redis-server redis-tools:/usr/bin/redis-cli nginx-light:/usr/sbin/nginx curl:/usr/bin/curl \
 	    htop:/usr/bin/htop ruby:/usr/bin/ruby tcl:/usr/bin/tclsh \
 	    procps:/usr/bin/ps time:/usr/bin/time manpages-dev:/usr/share/man/man2/open.2.gz \
-	    postgresql:/usr/lib/postgresql/15/bin/initdb postgresql-client:/usr/bin/pgbench
+	    postgresql:/usr/lib/postgresql/15/bin/initdb postgresql-client:/usr/bin/pgbench \
+	    default-jdk-headless:/usr/bin/javac apache2-utils:/usr/bin/ab
 
 $(BUILD)/skiff.elf: $(KERNEL_OBJS) linker.ld | deps-build
 	$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS)

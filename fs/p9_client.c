@@ -18,7 +18,10 @@
 #define P9_WAIT_NS (2ull * 1000000ull)
 
 /* Takes the session for the current task: waits while another task's request is in flight. Re-entry by
- * the owner (a page fault inside a request) would wait for itself: it is refused instead. */
+ * the owner (a page fault inside a request) would wait for itself: it is refused instead. A task with a
+ * signal pending cannot sleep (sched_wait returns at once) and must not leave the request half made, so it
+ * yields to the other runnable tasks (the owner may be one) and halts only when none is: halting alone never
+ * let the owner run again once its answer had come, and the VM hung (test/progs/p9sig.c). */
 static int start(struct p9_client *c, struct p9_buf *tb)
 {
     void *me = current ? (void *)current : (void *)c;
@@ -28,6 +31,8 @@ static int start(struct p9_client *c, struct p9_buf *tb)
     while (c->owner) {
         if (current && !signal_pending())
             sched_wait(P9_WAIT_NS);
+        else if (current && sched_others_runnable())
+            schedule();
         else
             irq_wait(P9_WAIT_NS);
     }

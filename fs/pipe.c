@@ -150,11 +150,25 @@ static void pipe_release_rdwr(struct file *f)
     pipe_drop(p);
 }
 
-static const struct file_ops pipe_read_ops = { .read = pipe_read, .poll = pipe_poll_read, .release = pipe_release_read };
-static const struct file_ops pipe_write_ops = { .write = pipe_write, .poll = pipe_poll_write,
+#define FIONREAD 0x541b
+
+/* FIONREAD: the bytes the pipe holds, on either end (Linux's pipe_ioctl serves both); Java's
+ * InputStream.available() on a child process's output asks it. Nothing else is a pipe ioctl (ENOTTY). */
+static long pipe_ioctl(struct file *f, unsigned cmd, u64 arg)
+{
+    struct pipe *p = f->priv;
+    if (cmd != FIONREAD)
+        return -ENOTTY;
+    int v = (int)p->len;
+    return copy_to_user((void *)arg, &v, sizeof(v)) ? -EFAULT : 0;
+}
+
+static const struct file_ops pipe_read_ops = { .read = pipe_read, .ioctl = pipe_ioctl, .poll = pipe_poll_read,
+                                               .release = pipe_release_read };
+static const struct file_ops pipe_write_ops = { .write = pipe_write, .ioctl = pipe_ioctl, .poll = pipe_poll_write,
                                                 .release = pipe_release_write };
-static const struct file_ops pipe_rdwr_ops = { .read = pipe_read, .write = pipe_write, .poll = pipe_poll_rdwr,
-                                               .release = pipe_release_rdwr };
+static const struct file_ops pipe_rdwr_ops = { .read = pipe_read, .write = pipe_write, .ioctl = pipe_ioctl,
+                                               .poll = pipe_poll_rdwr, .release = pipe_release_rdwr };
 
 /* Opening the pipe's inode again (/proc/self/fd/N, /dev/stdin): a new file on the same pipe, a reader, a
  * writer or both by its access mode, as opening a FIFO on Linux (which does not wait here: the pipe has both

@@ -566,9 +566,26 @@ a_time() {
 	pass
 }
 
+a_java() {
+	# issue 11: Debian's default JDK on the live root. FileChannel.lock() is fcntl(F_SETLKW); a second JVM
+	# (ProcessBuilder: posix_spawn, pipes read with available(), i.e. FIONREAD) finds the file locked, then free
+	# after release(); 4 threads write into the locked file. Stdout and the status as natively, and nothing on
+	# stderr: the JVM printed a warning when flock was missing.
+	name="java (default JDK): FileChannel.lock() against a second JVM, 4 threads, as natively, stderr empty"
+	need /usr/bin/java /usr/bin/javac || return
+	mkdir -p "$tmp/java" && timeout 300 /usr/bin/javac -d "$tmp/java" "$top/test/apps/progs/LockThreads.java" ||
+		{ fail "javac failed"; return; }
+	native /usr/bin/java -cp "$tmp/java" LockThreads "$tmp/java/lock"
+	[ "$nst" -eq 0 ] && [ ! -s "$tmp/native.err" ] || { fail "natively: status $nst, $(head -c 300 "$tmp/native.err")"; return; }
+	rm -f "$tmp/java/lock"
+	sk --rootfs / -v "$tmp/java:$tmp/java" /usr/bin/java -cp "$tmp/java" LockThreads "$tmp/java/lock"
+	[ ! -s "$tmp/err" ] || { fail "the guest wrote to stderr"; return; }
+	judge
+}
+
 APPS_ALL="a_ls a_ls_etc a_cat a_head a_sort a_wc a_sha a_date a_grep a_grep_etc a_gzip a_bzip2
 a_xz a_sqlite a_lua a_perl a_python a_python_files a_python_socket a_bc a_musl a_shell a_exec a_make a_tar
-a_ps a_top a_time"
+a_ps a_top a_time a_java"
 
 main() {
 	# shellcheck disable=SC2086 # split the lists into words on purpose
