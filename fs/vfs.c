@@ -10,6 +10,24 @@ bool vfs_readonly(const struct inode *ino)
     return ino->sb && (ino->sb->flags & SB_RDONLY);
 }
 
+bool vfs_noexec(const struct inode *ino)
+{
+    return ino->sb && (ino->sb->flags & SB_NOEXEC);
+}
+
+unsigned vfs_statfs_flags(const struct super_block *sb)
+{
+    unsigned f = 0x20; /* ST_VALID */
+    if (sb) {
+        f |= sb->flags & (SB_MOUNT_FLAGS & ~SB_STRICTATIME);
+        if (!(sb->flags & (SB_NOATIME | SB_STRICTATIME)))
+            f |= 0x1000; /* ST_RELATIME: Linux's default */
+    } else {
+        f |= 0x1000;
+    }
+    return f;
+}
+
 u8 vfs_dtype(u32 mode)
 {
     switch (mode & S_IFMT) {

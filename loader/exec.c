@@ -102,6 +102,8 @@ static int check_file(struct inode *ino, const char **why)
         return *why = "is a directory", -EACCES;
     if (!S_ISREG(ino->mode))
         return *why = "not a regular file", -EACCES;
+    if (vfs_noexec(ino))
+        return *why = "its filesystem is mounted noexec", -EACCES;
     return 0;
 }
 

@@ -308,15 +308,29 @@ SYSCALL(linkat) { return do_linkat((int)a0, (const char *)a1, (int)a2, (const ch
 /* Extended attributes: the ramfs stores none. */
 static long xattr_get(long lookup_rc) { return lookup_rc ? lookup_rc : -ENODATA; }
 static long xattr_list(long lookup_rc) { return lookup_rc ? lookup_rc : 0; }
-static long xattr_set(long lookup_rc) { return lookup_rc ? lookup_rc : -EOPNOTSUPP; }
+static struct inode *xattr_ino; /* what path_ok or fd_ok found last (one CPU, no sleep in between) */
+/* setxattr and removexattr: a read-only filesystem first (Linux's mnt_want_write), then what is missing */
+static long xattr_change(long lookup_rc, long missing)
+{
+    if (lookup_rc)
+        return lookup_rc;
+    return xattr_ino && vfs_readonly(xattr_ino) ? -EROFS : missing;
+}
+static long xattr_set(long lookup_rc) { return xattr_change(lookup_rc, -EOPNOTSUPP); }
+static long xattr_remove(long lookup_rc) { return xattr_change(lookup_rc, -ENODATA); }
 
 static long path_ok(const char *upath, bool follow)
 {
-    struct inode *ino;
-    return at_lookup(AT_FDCWD, upath, follow ? WALK_FOLLOW : 0, &ino);
+    xattr_ino = NULL;
+    return at_lookup(AT_FDCWD, upath, follow ? WALK_FOLLOW : 0, &xattr_ino);
 }
 
-static long fd_ok(int fd) { return fd_file(fd) ? 0 : -EBADF; }
+static long fd_ok(int fd)
+{
+    struct file *f = fd_file(fd);
+    xattr_ino = f ? f->inode : NULL;
+    return f ? 0 : -EBADF;
+}
 
 SYSCALL(getxattr) { return xattr_get(path_ok((const char *)a0, true)); }
 SYSCALL(lgetxattr) { return xattr_get(path_ok((const char *)a0, false)); }
@@ -327,6 +341,6 @@ SYSCALL(flistxattr) { return xattr_list(fd_ok((int)a0)); }
 SYSCALL(setxattr) { return xattr_set(path_ok((const char *)a0, true)); }
 SYSCALL(lsetxattr) { return xattr_set(path_ok((const char *)a0, false)); }
 SYSCALL(fsetxattr) { return xattr_set(fd_ok((int)a0)); }
-SYSCALL(removexattr) { return xattr_get(path_ok((const char *)a0, true)); }
-SYSCALL(lremovexattr) { return xattr_get(path_ok((const char *)a0, false)); }
-SYSCALL(fremovexattr) { return xattr_get(fd_ok((int)a0)); }
+SYSCALL(removexattr) { return xattr_remove(path_ok((const char *)a0, true)); }
+SYSCALL(lremovexattr) { return xattr_remove(path_ok((const char *)a0, false)); }
+SYSCALL(fremovexattr) { return xattr_remove(fd_ok((int)a0)); }

@@ -55,6 +55,8 @@ static long check_file_map(struct file *f, u32 type, u32 prot)
         return -EACCES;
     if (!f->inode || !S_ISREG(f->inode->mode))
         return -ENODEV;
+    if ((prot & PROT_EXEC) && vfs_noexec(f->inode))
+        return -EPERM; /* a MS_NOEXEC mount's files never run */
     return seals_check_map(f->inode, type != MAP_PRIVATE, prot & PROT_WRITE);
 }
 
@@ -134,6 +136,8 @@ SYSCALL(mmap)
     }
     if (f && type != MAP_PRIVATE && (f->flags & O_ACCMODE) == O_RDONLY)
         mm_mark(vs, addr, len, VM_NOMAYWRITE);
+    if (f && vfs_noexec(f->inode))
+        mm_mark(vs, addr, len, VM_NOMAYEXEC);
     if ((flags & (0x8000 /* MAP_POPULATE */ | 0x2000 /* MAP_LOCKED */)) && !(flags & 0x10000 /* MAP_NONBLOCK */))
         mm_populate(vs, addr, addr + len, false);
     return addr;

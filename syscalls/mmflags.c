@@ -92,6 +92,8 @@ long mm_mprotect_check(struct vm_space *vs, u64 start, u64 len, u32 prot)
             return -EINVAL;
         if ((prot & PROT_WRITE) && (a->flags & VM_SHARED) && (a->flags & VM_NOMAYWRITE))
             return -EACCES;
+        if ((prot & VM_EXEC) && (a->flags & VM_NOMAYEXEC))
+            return -EACCES;
         va = a->end;
     }
     return 0;

@@ -52,7 +52,7 @@ static long fill_statfs(struct inode *ino, void *ubuf)
         st.blocks = w[2], st.bfree = w[3], st.bavail = w[4], st.files = w[5], st.ffree = w[6];
         st.fsid[0] = (i32)w[7], st.fsid[1] = (i32)(w[7] >> 32);
         st.namelen = (i64)w[8];
-        st.flags = 0x20 | ((sb->flags & SB_RDONLY) ? 1 : 0) | 0x1000; /* ST_RELATIME, ST_RDONLY, ST_VALID */
+        st.flags = vfs_statfs_flags(sb);
         return copy_to_user(ubuf, &st, sizeof(st));
     }
     st.type = TMPFS_MAGIC; /* the ramfs behaves as tmpfs does: memory-backed, no disk */
@@ -61,7 +61,7 @@ static long fill_statfs(struct inode *ino, void *ubuf)
     st.bfree = st.bavail = pmm_free_pages();
     st.files = st.ffree = pmm_free_pages();
     st.namelen = NAME_MAX;
-    st.flags = 0x1020 | (sb && (sb->flags & SB_RDONLY) ? 1 : 0); /* ST_VALID | ST_RELATIME, as tmpfs */
+    st.flags = vfs_statfs_flags(sb);
     return copy_to_user(ubuf, &st, sizeof(st));
 }
 
