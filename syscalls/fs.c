@@ -274,10 +274,13 @@ static long do_renameat2(int olddir, const char *uold, int newdir, const char *u
 {
     if (flags & ~(unsigned)(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT))
         return -EINVAL;
-    if (flags & (RENAME_EXCHANGE | RENAME_WHITEOUT)) {
-        kerr("skiff: renameat2 RENAME_EXCHANGE/RENAME_WHITEOUT are not implemented: EINVAL\n");
+    if ((flags & RENAME_EXCHANGE) && (flags & (RENAME_NOREPLACE | RENAME_WHITEOUT)))
+        return -EINVAL;
+    if (flags & RENAME_WHITEOUT) {
+        kerr("skiff: renameat2 RENAME_WHITEOUT is not implemented: EINVAL\n");
         return -EINVAL;
     }
+    bool exchange = flags & RENAME_EXCHANGE;
     char *kpath = kmalloc(PATH_MAX);
     struct walk *wo = kmalloc(sizeof(*wo)), *wn = kmalloc(sizeof(*wn));
     long rc = kpath && wo && wn ? 0 : -ENOMEM;
@@ -290,12 +293,14 @@ static long do_renameat2(int olddir, const char *uold, int newdir, const char *u
         rc = -EXDEV;
     if (!rc && wo->dir && vfs_readonly(wo->dir))
         rc = -EROFS;
-    if (!rc && !wo->node)
-        rc = -ENOENT;
+    if (!rc && (!wo->node || (exchange && !wn->node)))
+        rc = -ENOENT; /* RENAME_EXCHANGE: both names must exist */
     if (!rc && (!strcmp(wo->name, ".") || !strcmp(wo->name, "..") || !strcmp(wn->name, ".") ||
                 !strcmp(wn->name, "..") || wo->node == vfs_root || wn->node == vfs_root))
         rc = -EBUSY;
-    if (!rc && wn->trailing_slash && !S_ISDIR(wo->node->mode))
+    if (!rc && ((wn->trailing_slash && !exchange) || wo->trailing_slash) && !S_ISDIR(wo->node->mode))
+        rc = -ENOTDIR;
+    if (!rc && exchange && wn->trailing_slash && !S_ISDIR(wn->node->mode))
         rc = -ENOTDIR;
     if (!rc)
         rc = vfs_rename(wo->dir, wo->name, wn->dir, wn->name, flags);
