@@ -194,6 +194,11 @@ static long do_truncate(struct inode *ino, i64 len)
         return -EISDIR;
     if (!S_ISREG(ino->mode))
         return -EINVAL;
+    /* Linux's inode_newsize_ok: growing past RLIMIT_FSIZE is EFBIG, with SIGXFSZ, before the seals */
+    if ((u64)len > ino->size && (u64)len > current_proc()->rlimits[1 /* RLIMIT_FSIZE */].cur) {
+        signal_send(current, 25 /* SIGXFSZ */);
+        return -EFBIG;
+    }
     long sealed = seals_check_size(ino, (u64)len);
     if (sealed)
         return sealed;
