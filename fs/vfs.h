@@ -162,6 +162,8 @@ struct inode {
     void *fs;                       /* the filesystem's own state (9p: its fid and cache) */
     void *watches;                  /* inotify watches on it (fs/inotify.c), NULL when none */
     int mapcount;                   /* shared mappings of its pages (truncate must not free them) */
+    /* ETXTBSY (Linux's i_writecount): files open for writing, and address spaces running it (vm_space.exe) */
+    int writers, execs;
     u32 seals;                      /* memfd seals (syscalls/seals.c): SEALS_SEALABLE | F_SEAL_* bits; 0 otherwise */
     const struct file_ops *fops;    /* what open() gives: ramfs ops for files, a driver's for devices */
     struct inode *parent;           /* directories: for ".." */
@@ -192,6 +194,7 @@ struct file {
     const struct file_ops *ops;
     void *priv;
     int own_type, own_id, own_sig;  /* F_SETOWN_EX/F_SETSIG: recorded (syscalls/fasync.c) */
+    bool writer;                    /* counted in inode->writers */
 };
 
 /* A mounted filesystem instance. */

@@ -115,11 +115,13 @@ struct vm_space {
     u64 find_gen;
     u64 rss, rss_file;    /* resident pages: user entries that hold a page (a file's: rss_file), as Linux's RSS */
     u64 hiwater_rss;      /* the most rss ever was (VmHWM, getrusage's ru_maxrss) */
+    struct inode *exe;    /* the program it runs (held; its execs count makes writes to it ETXTBSY) */
 };
 
 struct vm_space *vm_space_create(void);
 void vm_space_destroy(struct vm_space *vs);
 void vm_space_put(struct vm_space *vs);        /* drop a reference; the last one destroys */
+void vm_set_exe(struct vm_space *vs, struct inode *ino); /* the program vs runs (NULL: none) */
 struct vm_space *vm_space_fork(struct vm_space *parent); /* a copy: private pages copied, file pages shared */
 int vm_poke(struct vm_space *vs, u64 addr, const void *src, size_t n); /* write into another address space */
 size_t vm_peek(struct vm_space *vs, u64 addr, void *dst, size_t n);    /* read from one: the bytes read */

@@ -66,6 +66,19 @@ struct vm_space *vm_space_create(void)
     return vs;
 }
 
+void vm_set_exe(struct vm_space *vs, struct inode *ino)
+{
+    if (ino) {
+        inode_get(ino);
+        ino->execs++;
+    }
+    if (vs->exe) {
+        vs->exe->execs--;
+        inode_put(vs->exe);
+    }
+    vs->exe = ino;
+}
+
 void vm_space_put(struct vm_space *vs)
 {
     if (vs && --vs->refs == 0)
@@ -90,6 +103,7 @@ struct vm_space *vm_space_fork(struct vm_space *parent)
     c->arg_start = parent->arg_start;
     c->arg_end = parent->arg_end;
     c->env_end = parent->env_end;
+    vm_set_exe(c, parent->exe);
     for (struct vm_area *a = parent->areas; a; a = a->next) {
         struct vm_area *n = kmalloc(sizeof(*n));
         if (!n) {
@@ -167,6 +181,7 @@ void vm_space_destroy(struct vm_space *vs)
 {
     if (vs == active)
         vm_activate(NULL);
+    vm_set_exe(vs, NULL);
     pt_free_user(vs->pml4);
     pmm_free(virt_to_phys(vs->pml4));
     while (vs->areas) {

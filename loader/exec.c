@@ -203,6 +203,8 @@ int exec_load(struct proc *p, const char *path, char *const argv[], char *const 
     struct vm_space *vs = rc ? NULL : vm_space_create();
     if (!rc && !vs)
         rc = -ENOMEM;
+    if (vs)
+        vm_set_exe(vs, ino);
     if (!rc && ei->type == ET_DYN && !ei->any_load)
         rc = (*why = "no loadable segment", EXEC_KILLED);
     u64 base = (!rc && ei->type == ET_DYN) ? USER_PIE_BASE - ei->lo : 0, ibase = 0, entry = 0;

@@ -222,6 +222,8 @@ SYSCALL(truncate) /* Linux's order: the length, the lookup, the type, EROFS, the
         rc = -EROFS;
     if (!rc)
         rc = perm_inode(ino, MAY_WRITE);
+    if (!rc && ino->execs)
+        rc = -ETXTBSY; /* a program some process runs */
     return rc ? rc : do_truncate(ino, (i64)a1);
 }
 

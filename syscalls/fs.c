@@ -34,6 +34,9 @@ static long open_existing(struct walk *w, u32 flags)
         rc = perm_open(ino, flags);
     if (!rc && (flags & O_NOATIME_) && !(flags & O_PATH) && !perm_owner(ino))
         rc = -EPERM; /* only the owner (or CAP_FOWNER) may leave the access time alone */
+    if (!rc && S_ISREG(ino->mode) && !(flags & O_PATH) && ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC)) &&
+        ino->execs)
+        rc = -ETXTBSY; /* a program some process runs */
     if (!rc && (flags & O_TRUNC) && S_ISREG(ino->mode) && !(flags & O_PATH))
         rc = vfs_truncate(ino, 0); /* even with O_RDONLY, as Linux does (write permission is all it needs) */
     return rc;
