@@ -111,6 +111,7 @@ struct vm_space *vm_space_fork(struct vm_space *parent)
             return NULL;
         }
         *n = *a;
+        n->flags &= ~(u32)VM_LOCKED; /* memory locks are not inherited (mlock(2)) */
         if (n->file) {
             inode_get(n->file);
             n->file->mapcount++;
@@ -353,6 +354,25 @@ static void reprotect_one(u64 *pte, u64 va, void *ctx)
     } else
         *pte = pte_reprotect(*pte, r->flags);
     tlb_flush_page(r->vs, va);
+}
+
+int vm_set_flag(struct vm_space *vs, u64 start, u64 end, u32 flag, bool on)
+{
+    if (split_at(vs, start) || split_at(vs, end))
+        return -ENOMEM;
+    for (struct vm_area *a = vm_tree_above(vs, start); a && a->start < end; a = a->next)
+        a->flags = on ? a->flags | flag : a->flags & ~flag; /* the splits made start and end boundaries */
+    merge_around(vs, start, end);
+    return 0;
+}
+
+u64 vm_flag_bytes(struct vm_space *vs, u64 start, u64 end, u32 flag)
+{
+    u64 n = 0;
+    for (struct vm_area *a = vm_tree_above(vs, start); a && a->start < end; a = a->next)
+        if (a->flags & flag)
+            n += MIN(a->end, end) - MAX(a->start, start);
+    return n;
 }
 
 int vm_protect(struct vm_space *vs, u64 start, u64 len, u32 prot)
