@@ -94,7 +94,7 @@ static bool can_mlock(void)
 }
 
 /* Whether vs may lock more bytes besides those it has locked, in whole pages as Linux counts them. */
-static bool mlock_room(struct vm_space *vs, u64 more)
+bool mm_mlock_room(struct vm_space *vs, u64 more)
 {
     u64 lim = current_proc()->rlimits[RLIMIT_MEMLOCK].cur / PAGE_SIZE;
     return capable(CAP_IPC_LOCK) || (vm_flag_bytes(vs, 0, USER_TOP, VM_LOCKED) + more) / PAGE_SIZE <= lim;
@@ -126,7 +126,7 @@ SYSCALL(mmap)
     }
     if ((flags & 0x2000 /* MAP_LOCKED */) && !can_mlock())
         return -EPERM;
-    if ((flags & 0x2000) && !mlock_room(vs, len))
+    if ((flags & 0x2000) && !mm_mlock_room(vs, len))
         return -EAGAIN;
     bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
     if (fixed && (addr % PAGE_SIZE))
@@ -264,7 +264,7 @@ static long lock_range(u64 addr, u64 len, bool lock, bool populate)
         return 0;
     if (!vm_fully_mapped(vs, start, end))
         return -ENOMEM;
-    if (lock && !mlock_room(vs, (end - start) - vm_flag_bytes(vs, start, end, VM_LOCKED)))
+    if (lock && !mm_mlock_room(vs, (end - start) - vm_flag_bytes(vs, start, end, VM_LOCKED)))
         return -ENOMEM; /* the part locked already counts once */
     long rc = vm_set_flag(vs, start, end, VM_LOCKED, lock);
     if (rc)

@@ -2,7 +2,7 @@
  * for a file range past the largest file offset, MAP_LOCKED and mlock(2)/mlock2/mlockall against
  * RLIMIT_MEMLOCK as nobody (EPERM with a limit of 0, EAGAIN/ENOMEM past it), madvise(2) MADV_REMOVE on a
  * private mapping (EACCES) and MADV_DONTNEED on locked memory (EINVAL); root is not limited. */
-/* covers: mmap mlock mlock2 munlock mlockall munlockall madvise */
+/* covers: mmap mremap mlock mlock2 munlock mlockall munlockall madvise */
 #include "tap.h"
 #include <grp.h>
 #include <sys/mman.h>
@@ -73,8 +73,12 @@ static void as_nobody(void)
                                                      MAP_LOCKED, -1, 0), EAGAIN);
     T_ERR("mlockall MCL_CURRENT past RLIMIT_MEMLOCK", mlockall(MCL_CURRENT), ENOMEM);
     T_OK("munlock gives the room back", munlock(p, 2 * PAGE), 0);
-    T_OK("mmap MAP_LOCKED within RLIMIT_MEMLOCK", map(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED,
-                                                      -1, 0) > 0, 1);
+    long m = map(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, -1, 0);
+    T_OK("mmap MAP_LOCKED within RLIMIT_MEMLOCK", m > 0, 1);
+    T_ERR("mremap a locked mapping past RLIMIT_MEMLOCK", (long)mremap((void *)m, PAGE, 3 * PAGE, MREMAP_MAYMOVE),
+          EAGAIN);
+    T_TRUE("mremap a locked mapping within RLIMIT_MEMLOCK", mremap((void *)m, PAGE, 2 * PAGE, MREMAP_MAYMOVE) !=
+           MAP_FAILED);
 }
 
 int main(void)
