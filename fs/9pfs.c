@@ -269,6 +269,8 @@ static bool is_ancestor(struct inode *a, struct inode *b)
 
 static int p9fs_rename(struct inode *odir, const char *oname, struct inode *ndir, const char *nname, unsigned flags)
 {
+    if (flags & RENAME_EXCHANGE)
+        return -EINVAL; /* 9P has no atomic exchange (Linux's v9fs refuses it too) */
     struct inode *src, *dst = NULL;
     int rc = p9fs_lookup(odir, oname, strlen(oname), &src);
     if (rc)

@@ -45,6 +45,10 @@ struct file *file_open(struct inode *ino, u32 flags, int *err)
             return NULL;
         }
     }
+    if (S_ISREG(ino->mode) && (flags & O_ACCMODE) != O_RDONLY && !(flags & O_PATH)) {
+        f->writer = true; /* a program being run cannot be opened so (ETXTBSY), nor run while it is */
+        ino->writers++;
+    }
     return f;
 }
 
@@ -91,6 +95,8 @@ void file_put(struct file *f)
     lock_release_file(f); /* its flock and OFD locks */
     if (f->ops && f->ops->release)
         f->ops->release(f);
+    if (f->writer)
+        f->inode->writers--;
     if (f->inode)
         inode_put(f->inode);
     if (f->dir)

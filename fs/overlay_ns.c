@@ -158,6 +158,10 @@ int ovl_unlink(struct inode *dir, const char *name, bool want_dir)
 
 int ovl_rename(struct inode *odir, const char *oname, struct inode *ndir, const char *nname, unsigned flags)
 {
+    if (flags & RENAME_EXCHANGE) {
+        kerr("skiff: renameat2 RENAME_EXCHANGE on the overlay root is not implemented: EINVAL\n");
+        return -EINVAL;
+    }
     struct inode *src, *dst = NULL;
     int rc = ovl_lookup(odir, oname, strlen(oname), &src);
     if (rc)

@@ -12,7 +12,21 @@
 #define PIPE_MAX_SIZE (1024 * 1024) /* Linux's /proc/sys/fs/pipe-max-size default; skiff holds root to it too */
 #define PIPE_BUF 4096 /* writes up to this size are atomic: all of it or (non-blocking) EAGAIN */
 
+#define O_DIRECT_ 040000 /* on the write end: packet mode (pipe2(2)) */
+#define PIPE_MAX_SLOTS (PIPE_MAX_SIZE / PAGE_SIZE)
+
+/* Packet mode keeps what Linux's page buffers say about the bytes: runs of stream data (written without
+ * O_DIRECT; tail: the bytes in its last page, which a later write may top up) and packets, in order. A pipe
+ * that never had a packet has no records: all it holds is one stream. */
+struct pipe_rec {
+    u32 len;
+    u16 tail;
+    bool packet;
+};
+
 struct pipe {
+    struct pipe_rec *recs;     /* a ring of PIPE_MAX_SLOTS, NULL until the first packet */
+    unsigned rhead, rn;
     u8 *buf;
     size_t head, len;          /* data is [head, head + len) modulo cap */
     size_t cap;                /* bytes the ring holds: a power-of-two number of pages */
@@ -20,6 +34,76 @@ struct pipe {
     struct inode *inode;       /* anonymous (no name, nlink 0), as Linux's pipefs: fstat and /proc/self/fd */
 };
 
+
+/* Copies c bytes in at the end of the ring, or out from its head (dst NULL: dropped): the bytes moved, or
+ * -EFAULT when the user buffer faulted before any. */
+static long pipe_put(struct pipe *p, const u8 *src, size_t c)
+{
+    size_t done = 0;
+    while (done < c) {
+        size_t tail = (p->head + p->len) % p->cap, k = MIN(c - done, p->cap - tail);
+        if (copy_from_user(p->buf + tail, src + done, k))
+            return done ? (long)done : -EFAULT;
+        p->len += k;
+        done += k;
+    }
+    return (long)done;
+}
+
+static long pipe_get(struct pipe *p, u8 *dst, size_t c)
+{
+    size_t done = 0;
+    while (done < c) {
+        size_t k = MIN(c - done, p->cap - p->head);
+        if (dst && copy_to_user(dst + done, p->buf + p->head, k))
+            return done ? (long)done : -EFAULT;
+        p->head = (p->head + k) % p->cap;
+        p->len -= k;
+        done += k;
+    }
+    return (long)done;
+}
+
+static struct pipe_rec *rec_at(struct pipe *p, unsigned i) { return &p->recs[(p->rhead + i) % PIPE_MAX_SLOTS]; }
+static struct pipe_rec *rec_last(struct pipe *p) { return p->rn ? rec_at(p, p->rn - 1) : NULL; }
+
+/* The page buffers Linux would use: one per packet, a page per started page of stream data. */
+static unsigned pipe_slots(struct pipe *p)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < p->rn; i++)
+        n += rec_at(p, i)->packet ? 1 : (rec_at(p, i)->len + PAGE_SIZE - 1) / PAGE_SIZE;
+    return n;
+}
+
+static bool pipe_full(struct pipe *p, size_t c)
+{
+    return p->cap - p->len < c || (p->recs && pipe_slots(p) >= p->cap / PAGE_SIZE);
+}
+
+/* Packet mode's read: stream bytes, and at most one packet, whose bytes past n are dropped. */
+static ssize_t pipe_read_recs(struct pipe *p, u8 *ubuf, size_t n)
+{
+    size_t done = 0;
+    while (done < n && p->rn) {
+        struct pipe_rec *r = rec_at(p, 0);
+        size_t c = MIN(n - done, r->len);
+        if (pipe_get(p, ubuf + done, c) != (long)c) /* a fault: the packet is not taken apart */
+            return done ? (ssize_t)done : -EFAULT;
+        if (r->packet)
+            pipe_get(p, NULL, r->len - c);
+        done += c;
+        r->len -= (u32)(r->packet ? r->len : c);
+        bool packet = r->packet;
+        if (!r->len) {
+            p->rhead = (p->rhead + 1) % PIPE_MAX_SLOTS;
+            p->rn--;
+        }
+        if (packet)
+            break;
+    }
+    return (ssize_t)done;
+}
 
 static ssize_t pipe_read(struct file *f, void *ubuf, size_t n, u64 *off)
 {
@@ -34,17 +118,80 @@ static ssize_t pipe_read(struct file *f, void *ubuf, size_t n, u64 *off)
         if (rc)
             return rc;
     }
-    size_t done = 0;
-    while (done < n && p->len) {
-        size_t c = MIN(MIN(n - done, p->len), p->cap - p->head);
-        if (copy_to_user((u8 *)ubuf + done, p->buf + p->head, c))
-            return done ? (ssize_t)done : -EFAULT;
-        p->head = (p->head + c) % p->cap;
-        p->len -= c;
-        done += c;
-    }
+    ssize_t done = p->recs ? pipe_read_recs(p, ubuf, n) : pipe_get(p, ubuf, MIN(n, p->len));
     sched_kick_chan(p); /* a writer waiting for room */
     return done;
+}
+
+/* A writer finds no room: waits for a reader (0: look again), or why it cannot (EAGAIN, a signal, EPIPE). */
+static long pipe_wait_room(struct file *f, struct pipe *p, size_t done)
+{
+    if (done)
+        sched_kick_chan(p); /* a reader can drain what is in already */
+    long rc = sched_wait_io_on(f->flags & O_NONBLOCK, "write to a full pipe", p);
+    if (!rc && !p->readers) {
+        signal_send(current, SIGPIPE);
+        rc = -EPIPE;
+    }
+    return rc;
+}
+
+static bool pipe_recs_start(struct pipe *p)
+{
+    p->recs = kmalloc(PIPE_MAX_SLOTS * sizeof(*p->recs));
+    if (!p->recs)
+        return false;
+    p->rhead = p->rn = 0;
+    if (p->len) { /* what a stream wrote so far: one run */
+        u16 tail = (u16)(p->len % PAGE_SIZE ? p->len % PAGE_SIZE : PAGE_SIZE);
+        p->recs[0] = (struct pipe_rec){ (u32)p->len, tail, false };
+        p->rn = 1;
+    }
+    return true;
+}
+
+/* Packet mode's write, as Linux's pipe_write with its page buffers: the bytes past whole pages top up the
+ * last stream run when they fit in its page (even an O_DIRECT write's); the rest goes in a page at a time,
+ * each page of an O_DIRECT write a packet of its own. Waits and partial writes as for a stream. */
+static ssize_t pipe_write_recs(struct file *f, struct pipe *p, const u8 *ubuf, size_t n)
+{
+    if (!p->recs && !pipe_recs_start(p))
+        return -ENOMEM;
+    bool packet = f->flags & O_DIRECT_;
+    size_t done = 0, chars = n & (PAGE_SIZE - 1);
+    struct pipe_rec *last = rec_last(p);
+    if (chars && last && !last->packet && last->tail + chars <= PAGE_SIZE && p->cap - p->len >= chars) {
+        long rc = pipe_put(p, ubuf, chars);
+        if (rc < 0)
+            return rc;
+        last->len += (u32)rc;
+        last->tail = (u16)(last->tail + rc);
+        done = (size_t)rc;
+    }
+    while (done < n) {
+        size_t c = MIN(n - done, PAGE_SIZE);
+        if (pipe_full(p, c)) {
+            long rc = pipe_wait_room(f, p, done);
+            if (rc)
+                return done ? (ssize_t)done : rc;
+            continue;
+        }
+        long rc = pipe_put(p, ubuf + done, c);
+        if (rc < 0)
+            return done ? (ssize_t)done : rc;
+        last = rec_last(p);
+        if (!packet && last && !last->packet) {
+            last->len += (u32)rc;
+            last->tail = (u16)rc;
+        } else {
+            *rec_at(p, p->rn++) = (struct pipe_rec){ (u32)rc, (u16)rc, packet };
+        }
+        done += (size_t)rc;
+        if ((size_t)rc < c)
+            break; /* a fault part way */
+    }
+    sched_kick_chan(p); /* a reader waiting for data */
+    return (ssize_t)done;
 }
 
 static ssize_t pipe_write(struct file *f, const void *ubuf, size_t n, u64 *off)
@@ -57,6 +204,8 @@ static ssize_t pipe_write(struct file *f, const void *ubuf, size_t n, u64 *off)
     }
     if (!n)
         return 0;
+    if ((f->flags & O_DIRECT_) || p->recs)
+        return pipe_write_recs(f, p, ubuf, n);
     /* Linux's pipe_write: a write of at most PIPE_BUF bytes goes in whole (it waits for room for all of it); a
      * larger one goes in as room frees up. A blocking write returns when all of it is in; a non-blocking one
      * with what fitted (EAGAIN if nothing did). A reader gone half way: what was written, with SIGPIPE. */
@@ -64,23 +213,18 @@ static ssize_t pipe_write(struct file *f, const void *ubuf, size_t n, u64 *off)
     while (done < n) {
         size_t room = p->cap - p->len;
         if (!room || (n <= PIPE_BUF && room < n)) {
-            if (done)
-                sched_kick_chan(p); /* a reader can drain what is in already */
-            long rc = sched_wait_io_on(f->flags & O_NONBLOCK, "write to a full pipe", p);
+            long rc = pipe_wait_room(f, p, done);
             if (rc)
                 return done ? (ssize_t)done : rc;
-            if (!p->readers) {
-                signal_send(current, SIGPIPE);
-                return done ? (ssize_t)done : -EPIPE;
-            }
             continue;
         }
-        size_t tail = (p->head + p->len) % p->cap;
-        size_t c = MIN(MIN(n - done, room), p->cap - tail);
-        if (copy_from_user(p->buf + tail, (const u8 *)ubuf + done, c))
-            return done ? (ssize_t)done : -EFAULT;
-        p->len += c;
-        done += c;
+        size_t want = MIN(n - done, room);
+        long rc = pipe_put(p, (const u8 *)ubuf + done, want);
+        if (rc < 0)
+            return done ? (ssize_t)done : rc;
+        done += (size_t)rc;
+        if ((size_t)rc < want)
+            break; /* a fault part way */
     }
     sched_kick_chan(p); /* a reader waiting for data */
     return done;
@@ -95,7 +239,7 @@ static unsigned pipe_poll_read(struct file *f)
 static unsigned pipe_poll_write(struct file *f)
 {
     struct pipe *p = f->priv;
-    return p->readers ? (p->len < p->cap ? POLLOUT : 0) : POLLERR;
+    return p->readers ? (!pipe_full(p, 1) ? POLLOUT : 0) : POLLERR;
 }
 
 
@@ -107,6 +251,7 @@ static void pipe_drop(struct pipe *p)
     if (p->inode && p->inode->fops == &fifo_ops)
         p->inode->priv = NULL; /* a named FIFO: the next open starts a new pipe, empty */
     vmap_free(p->buf, p->cap / PAGE_SIZE);
+    kfree(p->recs);
     kfree(p);
 }
 
@@ -202,8 +347,8 @@ long pipe_fcntl_size(struct file *f, bool set, u64 arg)
         size <<= 1;
     if (size > PIPE_MAX_SIZE)
         return -EPERM;
-    if (size < p->len)
-        return -EBUSY;
+    if (size < p->len || (p->recs && pipe_slots(p) > size / PAGE_SIZE))
+        return -EBUSY; /* less room than the data, or (packet mode) fewer pages than buffers in use */
     if (size == p->cap)
         return (long)size;
     u8 *buf = vmap_alloc(size / PAGE_SIZE);
@@ -267,7 +412,7 @@ int pipe_create(struct file **rd, struct file **wr, u32 flags)
     p->readers = p->writers = 1;
     p->inode = ramfs_new_inode(S_IFIFO | 0600);
     *rd = file_new(&pipe_read_ops, O_RDONLY | (flags & O_NONBLOCK), p);
-    *wr = file_new(&pipe_write_ops, O_WRONLY | (flags & O_NONBLOCK), p);
+    *wr = file_new(&pipe_write_ops, O_WRONLY | (flags & (O_NONBLOCK | O_DIRECT_)), p);
     if (!*rd || !*wr || !p->inode) {
         kfree(*rd);
         kfree(*wr);

@@ -177,6 +177,30 @@ static bool is_ancestor(struct inode *a, struct inode *b)
     }
 }
 
+/* RENAME_EXCHANGE: the two names swap their inodes, atomically (nothing here can fail half way). A directory
+ * that changes parent moves its ".." link with it. */
+static int ramfs_exchange(struct inode *odir, struct dirent_node *od, struct inode *ndir, struct dirent_node *nd)
+{
+    struct inode *a = od->inode, *b = nd->inode;
+    if (a == b)
+        return 0;
+    if ((S_ISDIR(a->mode) && is_ancestor(a, ndir)) || (S_ISDIR(b->mode) && is_ancestor(b, odir)))
+        return -EINVAL; /* one would end up inside itself */
+    od->inode = b;
+    nd->inode = a;
+    if (odir != ndir) {
+        int da = S_ISDIR(a->mode), db = S_ISDIR(b->mode);
+        odir->nlink = odir->nlink - (u32)da + (u32)db;
+        ndir->nlink = ndir->nlink - (u32)db + (u32)da;
+    }
+    if (S_ISDIR(a->mode) || a->parent == odir)
+        a->parent = ndir;
+    if (S_ISDIR(b->mode) || b->parent == ndir)
+        b->parent = odir;
+    a->ctime = b->ctime = odir->mtime = odir->ctime = ndir->mtime = ndir->ctime = vfs_now();
+    return 0;
+}
+
 int ramfs_rename(struct inode *odir, const char *oname, struct inode *ndir, const char *nname, unsigned flags)
 {
     struct dirent_node *od = find_entry(odir, oname);
@@ -184,6 +208,8 @@ int ramfs_rename(struct inode *odir, const char *oname, struct inode *ndir, cons
         return -ENOENT;
     struct inode *src = od->inode;
     struct dirent_node *nd = find_entry(ndir, nname);
+    if (flags & RENAME_EXCHANGE)
+        return nd ? ramfs_exchange(odir, od, ndir, nd) : -ENOENT;
     if (nd && (flags & RENAME_NOREPLACE))
         return -EEXIST; /* even when both names are links to one inode, as Linux */
     if (nd && nd->inode == src)

@@ -10,6 +10,24 @@ bool vfs_readonly(const struct inode *ino)
     return ino->sb && (ino->sb->flags & SB_RDONLY);
 }
 
+bool vfs_noexec(const struct inode *ino)
+{
+    return ino->sb && (ino->sb->flags & SB_NOEXEC);
+}
+
+unsigned vfs_statfs_flags(const struct super_block *sb)
+{
+    unsigned f = 0x20; /* ST_VALID */
+    if (sb) {
+        f |= sb->flags & (SB_MOUNT_FLAGS & ~SB_STRICTATIME);
+        if (!(sb->flags & (SB_NOATIME | SB_STRICTATIME)))
+            f |= 0x1000; /* ST_RELATIME: Linux's default */
+    } else {
+        f |= 0x1000;
+    }
+    return f;
+}
+
 u8 vfs_dtype(u32 mode)
 {
     switch (mode & S_IFMT) {
@@ -188,7 +206,7 @@ int vfs_unlink(struct inode *dir, const char *name, bool want_dir)
 
 /* rename(2)'s permissions: removing the old name, replacing or creating the new one, and a directory that
  * changes parent needs write permission on itself (its ".." changes). */
-static int may_rename(struct inode *odir, const char *oname, struct inode *ndir, const char *nname)
+static int may_rename(struct inode *odir, const char *oname, struct inode *ndir, const char *nname, bool exchange)
 {
     struct inode *src, *dst;
     if (vfs_child(odir, oname, strlen(oname), &src))
@@ -198,6 +216,8 @@ static int may_rename(struct inode *odir, const char *oname, struct inode *ndir,
         rc = vfs_child(ndir, nname, strlen(nname), &dst) ? perm_may_create(ndir) : perm_may_delete(ndir, dst);
     if (!rc && S_ISDIR(src->mode) && odir != ndir)
         rc = perm_inode(src, MAY_WRITE);
+    if (!rc && exchange && dst && S_ISDIR(dst->mode) && odir != ndir)
+        rc = perm_inode(dst, MAY_WRITE); /* RENAME_EXCHANGE moves the other one too */
     return rc;
 }
 
@@ -207,7 +227,7 @@ int vfs_rename(struct inode *odir, const char *oname, struct inode *ndir, const 
         return -EROFS;
     if (odir->sb != ndir->sb)
         return -EXDEV;
-    int denied = may_rename(odir, oname, ndir, nname);
+    int denied = may_rename(odir, oname, ndir, nname, flags & RENAME_EXCHANGE);
     if (denied)
         return denied;
     if (busy(odir, oname) || busy(ndir, nname))
@@ -221,8 +241,14 @@ int vfs_rename(struct inode *odir, const char *oname, struct inode *ndir, const 
         fsnotify(odir, oname, src, FSN_MOVED_FROM, cookie);
         fsnotify(ndir, nname, src, FSN_MOVED_TO, cookie);
         fsnotify(NULL, NULL, src, FSN_MOVE_SELF, 0);
-        if (dst && dst != src)
+        if (dst && dst != src && (flags & RENAME_EXCHANGE)) { /* the other name moved the other way */
+            cookie = fsnotify_cookie();
+            fsnotify(ndir, nname, dst, FSN_MOVED_FROM, cookie);
+            fsnotify(odir, oname, dst, FSN_MOVED_TO, cookie);
+            fsnotify(NULL, NULL, dst, FSN_MOVE_SELF, 0);
+        } else if (dst && dst != src) {
             unlinked(dst);
+        }
     }
     if (src)
         inode_put(src);

@@ -162,6 +162,8 @@ struct inode {
     void *fs;                       /* the filesystem's own state (9p: its fid and cache) */
     void *watches;                  /* inotify watches on it (fs/inotify.c), NULL when none */
     int mapcount;                   /* shared mappings of its pages (truncate must not free them) */
+    /* ETXTBSY (Linux's i_writecount): files open for writing, and address spaces running it (vm_space.exe) */
+    int writers, execs;
     u32 seals;                      /* memfd seals (syscalls/seals.c): SEALS_SEALABLE | F_SEAL_* bits; 0 otherwise */
     const struct file_ops *fops;    /* what open() gives: ramfs ops for files, a driver's for devices */
     struct inode *parent;           /* directories: for ".." */
@@ -192,11 +194,22 @@ struct file {
     const struct file_ops *ops;
     void *priv;
     int own_type, own_id, own_sig;  /* F_SETOWN_EX/F_SETSIG: recorded (syscalls/fasync.c) */
+    bool writer;                    /* counted in inode->writers */
 };
 
 /* A mounted filesystem instance. */
 #define SB_RDONLY 1
 #define SB_NOSUID 2                 /* set-user-ID and set-group-ID bits are ignored by execve */
+/* The other mount flags, with the values of statfs's ST_* bits (skiff has one mount per superblock, so
+ * Linux's per-mount flags live here too): */
+#define SB_NODEV 4                  /* device nodes cannot be opened (EACCES) */
+#define SB_NOEXEC 8                 /* no execve, no PROT_EXEC file mappings */
+#define SB_SYNCHRONOUS 16
+#define SB_NOATIME 1024
+#define SB_NODIRATIME 2048
+#define SB_STRICTATIME (1u << 24)   /* MS_STRICTATIME: not relatime (which every other mount is) */
+#define SB_MOUNT_FLAGS (SB_RDONLY | SB_NOSUID | SB_NODEV | SB_NOEXEC | SB_SYNCHRONOUS | SB_NOATIME | SB_NODIRATIME | \
+                        SB_STRICTATIME)
 struct fs_type;
 struct super_block {
     const struct fs_type *type;
@@ -250,6 +263,8 @@ int vfs_writeback(struct inode *ino);
 int vfs_fsync(struct inode *ino, bool datasync);
 struct inode *vfs_real(struct inode *ino);     /* the inode holding the data: ino, or an overlay's layer */
 bool vfs_readonly(const struct inode *ino);
+bool vfs_noexec(const struct inode *ino);           /* on a MS_NOEXEC mount */
+unsigned vfs_statfs_flags(const struct super_block *sb); /* struct statfs's f_flags */
 u8 vfs_dtype(u32 mode);
 bool vfs_emit_dots(struct inode *dir, struct dir_context *ctx);  /* "." and ".." at pos 0 and 1 */
 

@@ -61,6 +61,9 @@ struct ipc_obj *ipc_find_key(struct ipc_table *t, i32 key);
 struct ipc_obj *ipc_find_id(struct ipc_table *t, int id);        /* NULL: no such id (EINVAL) */
 int ipc_add(struct ipc_table *t, struct ipc_obj *o, i32 key, u32 mode); /* fills o; -ENOSPC when full */
 void ipc_remove(struct ipc_table *t, struct ipc_obj *o);        /* the slot only; the caller frees o */
+/* MSG_STAT, SHM_STAT, SEM_STAT and their _ANY forms take a table index: the object there, or NULL (EINVAL) */
+struct ipc_obj *ipc_find_index(struct ipc_table *t, int idx);
+int ipc_max_index(const struct ipc_table *t);                 /* what IPC_INFO and the *_INFO commands return */
 /* ipcperms(): want is a mode such as 0400 (read) or 0600; 0 or -EACCES. */
 int ipc_perm_check(const struct ipc_obj *o, u32 want);
 bool ipc_owner(const struct ipc_obj *o);                         /* IPC_SET/IPC_RMID allowed */

@@ -7,7 +7,9 @@
 #define MSG_NOERROR 010000
 #define MSG_EXCEPT 020000
 #define MSG_COPY 040000
+#define MSG_STAT 11
 #define MSG_INFO 12
+#define MSG_STAT_ANY 13
 
 struct msg {
     struct msg *next;
@@ -180,18 +182,46 @@ SYSCALL(msgrcv)
     return rc;
 }
 
-static long msq_info(void *ubuf)
+static long msq_info(void *ubuf, bool usage)
 {
     struct msginfo_k i = { .msgpool = IPC_SLOTS * MSGMNB / 1024, .msgmap = MSGMNB, .msgmax = MSGMAX,
                            .msgmnb = MSGMNB, .msgmni = IPC_SLOTS, .msgssz = 16, .msgtql = MSGMNB,
                            .msgseg = 0xffff };
+    if (usage) { /* MSG_INFO: what is in use instead of three of the limits (ipcs -q -u) */
+        i.msgpool = i.msgmap = i.msgtql = 0;
+        for (int n = 0; n < IPC_SLOTS; n++) {
+            struct msg_queue *q = (struct msg_queue *)msg_table.slot[n];
+            if (q) {
+                i.msgpool++;
+                i.msgmap += (int)q->qnum;
+                i.msgtql += (int)q->cbytes;
+            }
+        }
+    }
     if (copy_to_user(ubuf, &i, sizeof(i)))
         return -EFAULT;
-    int top = 0;
-    for (int n = 0; n < IPC_SLOTS; n++)
-        if (msg_table.slot[n])
-            top = n;
-    return top;
+    return ipc_max_index(&msg_table);
+}
+
+static long msq_fill(struct msg_queue *q, void *ubuf)
+{
+    struct msqid64_ds_k d = { .stime = q->stime, .rtime = q->rtime, .ctime = q->ctime, .cbytes = q->cbytes,
+                              .qnum = q->qnum, .qbytes = q->qbytes, .lspid = q->lspid, .lrpid = q->lrpid };
+    ipc_perm_out(&q->perm, &d.perm);
+    return copy_to_user(ubuf, &d, sizeof(d));
+}
+
+/* MSG_STAT and MSG_STAT_ANY (ipcs): idx is a table index; the answer is the queue's id. MSG_STAT_ANY needs
+ * no read permission (Linux 4.17). */
+static long msq_stat_index(int idx, int cmd, void *ubuf)
+{
+    struct msg_queue *q = (struct msg_queue *)ipc_find_index(&msg_table, idx);
+    if (!q)
+        return -EINVAL;
+    long rc = cmd == MSG_STAT ? ipc_perm_check(&q->perm, 0444) : 0;
+    if (!rc)
+        rc = msq_fill(q, ubuf);
+    return rc ? rc : q->perm.id;
 }
 
 static void msq_free(struct msg_queue *q)
@@ -207,9 +237,13 @@ SYSCALL(msgctl)
 {
     int id = (int)a0, cmd = (int)a1;
     void *ubuf = (void *)a2;
+    if (id < 0 || cmd < 0) /* before anything else: IPC_INFO too */
+        return -EINVAL;
     if (cmd == IPC_INFO || cmd == MSG_INFO)
-        return msq_info(ubuf);
-    if (id < 0 || (cmd != IPC_STAT && cmd != IPC_SET && cmd != IPC_RMID))
+        return msq_info(ubuf, cmd == MSG_INFO);
+    if (cmd == MSG_STAT || cmd == MSG_STAT_ANY)
+        return msq_stat_index(id, cmd, ubuf);
+    if (cmd != IPC_STAT && cmd != IPC_SET && cmd != IPC_RMID)
         return -EINVAL;
     struct msqid64_ds_k d;
     if (cmd == IPC_SET && copy_from_user(&d, ubuf, sizeof(d)))
@@ -219,18 +253,15 @@ SYSCALL(msgctl)
         return -EINVAL;
     if (cmd == IPC_STAT) {
         long rc = ipc_perm_check(&q->perm, 0444);
-        if (rc)
-            return rc;
-        d = (struct msqid64_ds_k){ .stime = q->stime, .rtime = q->rtime, .ctime = q->ctime, .cbytes = q->cbytes,
-                                   .qnum = q->qnum, .qbytes = q->qbytes, .lspid = q->lspid, .lrpid = q->lrpid };
-        ipc_perm_out(&q->perm, &d.perm);
-        return copy_to_user(ubuf, &d, sizeof(d));
+        return rc ? rc : msq_fill(q, ubuf);
     }
     if (!ipc_owner(&q->perm))
         return -EPERM;
     if (cmd == IPC_SET) {
+        if (d.qbytes > MSGMNB && !capable(CAP_SYS_RESOURCE))
+            return -EPERM;
         ipc_perm_set(&q->perm, &d.perm);
-        q->qbytes = d.qbytes; /* above MSGMNB needs CAP_SYS_RESOURCE: root has it */
+        q->qbytes = d.qbytes;
         q->ctime = ipc_now();
         ipc_wake(q);
         return 0;

@@ -10,7 +10,9 @@
 #define GETZCNT 15
 #define SETVAL 16
 #define SETALL 17
+#define SEM_STAT 18
 #define SEM_INFO 19
+#define SEM_STAT_ANY 20
 #define SEMAEM SEMVMX
 
 /* struct semid64_ds on x86_64 */
@@ -99,18 +101,43 @@ static long sem_main(int id, int num, int cmd, u64 arg)
     }
 }
 
-static long sem_info(void *ubuf)
+static long sem_info(void *ubuf, bool usage)
 {
     struct seminfo_k i = { .semmap = SEMMSL * IPC_SLOTS, .semmni = IPC_SLOTS, .semmns = SEMMSL * IPC_SLOTS,
                            .semmnu = SEMMSL * IPC_SLOTS, .semmsl = SEMMSL, .semopm = SEMOPM, .semume = SEMOPM,
                            .semusz = 20, .semvmx = SEMVMX, .semaem = SEMAEM };
+    if (usage) { /* SEM_INFO: sets and semaphores in use instead of two of the limits (ipcs -s -u) */
+        i.semusz = i.semaem = 0;
+        for (int n = 0; n < IPC_SLOTS; n++) {
+            struct sem_set *s = (struct sem_set *)sem_table.slot[n];
+            if (s) {
+                i.semusz++;
+                i.semaem += s->nsems;
+            }
+        }
+    }
     if (copy_to_user(ubuf, &i, sizeof(i)))
         return -EFAULT;
-    int top = 0;
-    for (int n = 0; n < IPC_SLOTS; n++)
-        if (sem_table.slot[n])
-            top = n;
-    return top;
+    return ipc_max_index(&sem_table);
+}
+
+static long sem_fill(struct sem_set *s, void *ubuf)
+{
+    struct semid64_ds_k d = { .otime = s->otime, .ctime = s->ctime, .nsems = (u64)s->nsems };
+    ipc_perm_out(&s->perm, &d.perm);
+    return copy_to_user(ubuf, &d, sizeof(d));
+}
+
+/* SEM_STAT and SEM_STAT_ANY (ipcs): idx is a table index; the answer is the set's id */
+static long sem_stat_index(int idx, int cmd, void *ubuf)
+{
+    struct sem_set *s = (struct sem_set *)ipc_find_index(&sem_table, idx);
+    if (!s)
+        return -EINVAL;
+    long rc = cmd == SEM_STAT ? ipc_perm_check(&s->perm, 0444) : 0;
+    if (!rc)
+        rc = sem_fill(s, ubuf);
+    return rc ? rc : s->perm.id;
 }
 
 /* IPC_STAT, IPC_SET, IPC_RMID */
@@ -124,11 +151,7 @@ static long sem_perm_cmd(int id, int cmd, void *ubuf)
         return -EINVAL;
     if (cmd == IPC_STAT) {
         long rc = ipc_perm_check(&s->perm, 0444);
-        if (rc)
-            return rc;
-        d = (struct semid64_ds_k){ .otime = s->otime, .ctime = s->ctime, .nsems = (u64)s->nsems };
-        ipc_perm_out(&s->perm, &d.perm);
-        return copy_to_user(ubuf, &d, sizeof(d));
+        return rc ? rc : sem_fill(s, ubuf);
     }
     if (!ipc_owner(&s->perm))
         return -EPERM;
@@ -152,7 +175,9 @@ SYSCALL(semctl)
     switch (cmd) {
     case IPC_INFO:
     case SEM_INFO:
-        return sem_info((void *)a3);
+        return sem_info((void *)a3, cmd == SEM_INFO);
+    case SEM_STAT: case SEM_STAT_ANY:
+        return sem_stat_index(id, cmd, (void *)a3);
     case GETVAL: case GETPID: case GETNCNT: case GETZCNT: case GETALL: case SETALL:
         return sem_main(id, num, cmd, a3);
     case SETVAL:

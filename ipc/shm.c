@@ -13,6 +13,10 @@
 #define SHM_LOCKED 02000
 #define SHM_LOCK 11
 #define SHM_UNLOCK 12
+#define SHM_STAT 13
+#define SHM_INFO 14
+#define SHM_STAT_ANY 15
+#define RLIMIT_MEMLOCK 8
 #define SHMLBA PAGE_SIZE
 
 struct shm_seg {
@@ -21,6 +25,7 @@ struct shm_seg {
     u64 size;
     i64 atime, dtime, ctime;
     int cpid, lpid;
+    u32 lock_uid;                /* SHM_LOCKED: whose RLIMIT_MEMLOCK it counts against */
 };
 
 /* struct shmid64_ds on x86_64 */
@@ -36,6 +41,10 @@ _Static_assert(sizeof(struct shmid64_ds_k) == 112, "struct shmid64_ds");
 /* struct shminfo64 (IPC_INFO) */
 struct shminfo_k { u64 shmmax, shmmin, shmmni, shmseg, shmall, spare[4]; };
 _Static_assert(sizeof(struct shminfo_k) == 72, "struct shminfo64");
+
+/* struct shm_info (SHM_INFO): pages */
+struct shm_usage_k { i32 used_ids; u32 pad; u64 shm_tot, shm_rss, shm_swp, swap_attempts, swap_successes; };
+_Static_assert(sizeof(struct shm_usage_k) == 48, "struct shm_info");
 
 static struct ipc_table shm_table = { .last = -1 };
 
@@ -187,19 +196,81 @@ static long shm_info(void *ubuf)
                            .shmall = SHMMAX };
     if (copy_to_user(ubuf, &i, sizeof(i)))
         return -EFAULT;
-    int top = 0;
-    for (int n = 0; n < IPC_SLOTS; n++)
-        if (shm_table.slot[n])
-            top = n;
-    return top;
+    return ipc_max_index(&shm_table);
+}
+
+static u64 resident_bytes(const struct inode *ino);
+
+/* SHM_INFO (ipcs -m -u): segments and pages in use; nothing is ever swapped */
+static long shm_usage(void *ubuf)
+{
+    struct shm_usage_k u = { 0 };
+    for (int n = 0; n < IPC_SLOTS; n++) {
+        struct shm_seg *s = seg_of(shm_table.slot[n]);
+        if (!s)
+            continue;
+        u.used_ids++;
+        u.shm_tot += ALIGN_UP(s->size, PAGE_SIZE) / PAGE_SIZE;
+        u.shm_rss += resident_bytes(s->ino) / PAGE_SIZE;
+    }
+    if (copy_to_user(ubuf, &u, sizeof(u)))
+        return -EFAULT;
+    return ipc_max_index(&shm_table);
+}
+
+/* SHM_STAT and SHM_STAT_ANY (ipcs): idx is a table index; the answer is the segment's id */
+static long shm_stat_index(int idx, int cmd, void *ubuf)
+{
+    struct shm_seg *s = seg_of(ipc_find_index(&shm_table, idx));
+    if (!s)
+        return -EINVAL;
+    long rc = cmd == SHM_STAT ? ipc_perm_check(&s->perm, 0444) : 0;
+    if (!rc)
+        rc = shm_stat(s, ubuf);
+    return rc ? rc : s->perm.id;
+}
+
+/* SHM_LOCK and SHM_UNLOCK: CAP_IPC_LOCK, or the owner or creator; locking also needs RLIMIT_MEMLOCK room for
+ * every segment the caller's uid has locked (Linux: EPERM for a limit of 0, ENOMEM past it). */
+static long shm_lock(struct shm_seg *s, int cmd)
+{
+    u32 euid = cred_current()->euid;
+    if (!capable(CAP_IPC_LOCK)) {
+        if (euid != s->perm.uid && euid != s->perm.cuid)
+            return -EPERM;
+        u64 limit = current_proc()->rlimits[RLIMIT_MEMLOCK].cur;
+        if (cmd == SHM_LOCK && !limit)
+            return -EPERM;
+        u64 locked = ALIGN_UP(s->size, PAGE_SIZE);
+        for (int n = 0; n < IPC_SLOTS; n++) {
+            struct shm_seg *o = seg_of(shm_table.slot[n]);
+            if (o && o != s && (o->perm.mode & SHM_LOCKED) && o->lock_uid == euid)
+                locked += ALIGN_UP(o->size, PAGE_SIZE);
+        }
+        if (cmd == SHM_LOCK && !(s->perm.mode & SHM_LOCKED) && locked > limit)
+            return -ENOMEM;
+    }
+    if (cmd == SHM_LOCK) { /* nothing is swapped: pages stay in RAM anyway */
+        s->perm.mode |= SHM_LOCKED;
+        s->lock_uid = euid;
+    } else {
+        s->perm.mode &= ~(u32)SHM_LOCKED;
+    }
+    return 0;
 }
 
 SYSCALL(shmctl)
 {
     int cmd = (int)a1;
     void *ubuf = (void *)a2;
+    if (cmd < 0 || (int)a0 < 0) /* before anything else: IPC_INFO too */
+        return -EINVAL;
     if (cmd == IPC_INFO)
         return shm_info(ubuf);
+    if (cmd == SHM_INFO)
+        return shm_usage(ubuf);
+    if (cmd == SHM_STAT || cmd == SHM_STAT_ANY)
+        return shm_stat_index((int)a0, cmd, ubuf);
     if (cmd != IPC_STAT && cmd != IPC_SET && cmd != IPC_RMID && cmd != SHM_LOCK && cmd != SHM_UNLOCK)
         return -EINVAL;
     struct shmid64_ds_k d;
@@ -212,18 +283,14 @@ SYSCALL(shmctl)
         long rc = ipc_perm_check(&s->perm, 0444);
         return rc ? rc : shm_stat(s, ubuf);
     }
+    if (cmd == SHM_LOCK || cmd == SHM_UNLOCK)
+        return shm_lock(s, cmd);
     if (!ipc_owner(&s->perm))
         return -EPERM;
     switch (cmd) {
     case IPC_SET:
         ipc_perm_set(&s->perm, &d.perm);
         s->ctime = ipc_now();
-        return 0;
-    case SHM_LOCK:
-        s->perm.mode |= SHM_LOCKED; /* nothing is swapped: pages stay in RAM anyway */
-        return 0;
-    case SHM_UNLOCK:
-        s->perm.mode &= ~(u32)SHM_LOCKED;
         return 0;
     default: /* IPC_RMID */
         s->perm.mode |= SHM_DEST;

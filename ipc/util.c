@@ -122,3 +122,20 @@ long ipc_wait(const void *obj, u64 deadline)
     sched_wait_key(deadline == ~0ull ? ~0ull : deadline - now, (u64)obj);
     return signal_pending() ? -EINTR : 0;
 }
+
+struct ipc_obj *ipc_find_index(struct ipc_table *t, int idx)
+{
+    if (idx < 0)
+        return NULL;
+    idx %= IPC_SEQ_MULT; /* Linux looks up the low bits: a whole id names its own slot too */
+    return idx < IPC_SLOTS ? t->slot[idx] : NULL;
+}
+
+int ipc_max_index(const struct ipc_table *t)
+{
+    int top = 0; /* Linux answers 0 for an empty table too */
+    for (int n = 0; n < IPC_SLOTS; n++)
+        if (t->slot[n])
+            top = n;
+    return top;
+}

@@ -238,6 +238,7 @@ long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls, struct pidfd_r
         t->rseq_notify = true;
     }
     memcpy(t->comm, current->comm, sizeof(t->comm));
+    sched_fork_policy(t, current);
     /* timer slack: the creator's current value, which is also the new task's default (Linux's copy_process) */
     t->timer_slack_ns = t->timer_slack_default = current->timer_slack_ns ? current->timer_slack_ns : TIMER_SLACK_DEFAULT;
     if (flags & CLONE_CHILD_CLEARTID)

@@ -81,6 +81,8 @@ bool vmap_contains(const void *p);          /* pages mapped in the user half, ta
 #define VM_VVAR 0x1000    /* the vDSO's data page */
 #define VM_GROWSDOWN 0x2000 /* MAP_GROWSDOWN (mprotect PROT_GROWSDOWN accepts it) */
 #define VM_NOMAYWRITE 0x4000 /* a shared mapping of a file opened read-only: mprotect cannot add PROT_WRITE */
+#define VM_NOMAYEXEC 0x8000  /* a mapping of a file on a MS_NOEXEC mount: mprotect cannot add PROT_EXEC */
+#define VM_LOCKED 0x10000    /* mlock, MAP_LOCKED: counted against RLIMIT_MEMLOCK (fork does not pass it on) */
 #define PTE_SOFT_SHARED (1ull << 10) /* the page belongs to a file: unmapping must not free it */
 #define PTE_SOFT_COW (1ull << 11)    /* a private page fork may have shared: W stays clear until a write copies it */
 
@@ -114,11 +116,16 @@ struct vm_space {
     u64 find_gen;
     u64 rss, rss_file;    /* resident pages: user entries that hold a page (a file's: rss_file), as Linux's RSS */
     u64 hiwater_rss;      /* the most rss ever was (VmHWM, getrusage's ru_maxrss) */
+    struct inode *exe;    /* the program it runs (held; its execs count makes writes to it ETXTBSY) */
 };
 
 struct vm_space *vm_space_create(void);
 void vm_space_destroy(struct vm_space *vs);
 void vm_space_put(struct vm_space *vs);        /* drop a reference; the last one destroys */
+void vm_set_exe(struct vm_space *vs, struct inode *ino); /* the program vs runs (NULL: none) */
+/* flag on (or off) the areas of [start, end), splitting them at the ends: mlock's VM_LOCKED */
+int vm_set_flag(struct vm_space *vs, u64 start, u64 end, u32 flag, bool on);
+u64 vm_flag_bytes(struct vm_space *vs, u64 start, u64 end, u32 flag); /* bytes of [start, end) with flag */
 struct vm_space *vm_space_fork(struct vm_space *parent); /* a copy: private pages copied, file pages shared */
 int vm_poke(struct vm_space *vs, u64 addr, const void *src, size_t n); /* write into another address space */
 size_t vm_peek(struct vm_space *vs, u64 addr, void *dst, size_t n);    /* read from one: the bytes read */

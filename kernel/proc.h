@@ -195,6 +195,9 @@ struct task {
     u64 robust_list, robust_len;
     struct regs *frame;             /* the user frame of the syscall in progress */
     char comm[16];                  /* prctl(PR_SET_NAME) */
+    i8 nice;                        /* setpriority: -20..19 (syscalls/schedprio.c; the scheduler ignores it) */
+    u8 policy;                      /* sched_setscheduler: SCHED_OTHER, SCHED_BATCH or SCHED_IDLE */
+    bool sched_reset_on_fork;       /* SCHED_RESET_ON_FORK */
     u64 utime_tsc, stime_tsc;       /* CPU time it used, in TSC ticks (kernel/cputime.c) */
     u64 acct_mark;                  /* TSC of the last user/kernel boundary or switch-in */
     u64 nvcsw, nivcsw;              /* switches away while waiting (voluntary) and while runnable (preempted) */
@@ -247,6 +250,7 @@ void alarm_set(struct proc *p, u64 at, u64 interval); /* ITIMER_REAL: at 0 disar
 u64 alarms_next(void);                   /* the next alarm or --timeout deadline, monotonic ns (~0: none) */
 void sched_preempt_point(struct regs *r);/* on the way back to ring 3 */
 struct task *task_by_tid(int tid);
+void sched_fork_policy(struct task *child, const struct task *parent); /* syscalls/schedprio.c */
 noreturn void task_exit(int code);       /* this thread ends; the last one ends the process (with code) */
 void sched_remove(struct task *t);       /* off the task list (not the current task) */
 noreturn void sched_exit_current(void);  /* the current task is gone: run another */

@@ -66,6 +66,19 @@ struct vm_space *vm_space_create(void)
     return vs;
 }
 
+void vm_set_exe(struct vm_space *vs, struct inode *ino)
+{
+    if (ino) {
+        inode_get(ino);
+        ino->execs++;
+    }
+    if (vs->exe) {
+        vs->exe->execs--;
+        inode_put(vs->exe);
+    }
+    vs->exe = ino;
+}
+
 void vm_space_put(struct vm_space *vs)
 {
     if (vs && --vs->refs == 0)
@@ -90,6 +103,7 @@ struct vm_space *vm_space_fork(struct vm_space *parent)
     c->arg_start = parent->arg_start;
     c->arg_end = parent->arg_end;
     c->env_end = parent->env_end;
+    vm_set_exe(c, parent->exe);
     for (struct vm_area *a = parent->areas; a; a = a->next) {
         struct vm_area *n = kmalloc(sizeof(*n));
         if (!n) {
@@ -97,6 +111,7 @@ struct vm_space *vm_space_fork(struct vm_space *parent)
             return NULL;
         }
         *n = *a;
+        n->flags &= ~(u32)VM_LOCKED; /* memory locks are not inherited (mlock(2)) */
         if (n->file) {
             inode_get(n->file);
             n->file->mapcount++;
@@ -167,6 +182,7 @@ void vm_space_destroy(struct vm_space *vs)
 {
     if (vs == active)
         vm_activate(NULL);
+    vm_set_exe(vs, NULL);
     pt_free_user(vs->pml4);
     pmm_free(virt_to_phys(vs->pml4));
     while (vs->areas) {
@@ -338,6 +354,25 @@ static void reprotect_one(u64 *pte, u64 va, void *ctx)
     } else
         *pte = pte_reprotect(*pte, r->flags);
     tlb_flush_page(r->vs, va);
+}
+
+int vm_set_flag(struct vm_space *vs, u64 start, u64 end, u32 flag, bool on)
+{
+    if (split_at(vs, start) || split_at(vs, end))
+        return -ENOMEM;
+    for (struct vm_area *a = vm_tree_above(vs, start); a && a->start < end; a = a->next)
+        a->flags = on ? a->flags | flag : a->flags & ~flag; /* the splits made start and end boundaries */
+    merge_around(vs, start, end);
+    return 0;
+}
+
+u64 vm_flag_bytes(struct vm_space *vs, u64 start, u64 end, u32 flag)
+{
+    u64 n = 0;
+    for (struct vm_area *a = vm_tree_above(vs, start); a && a->start < end; a = a->next)
+        if (a->flags & flag)
+            n += MIN(a->end, end) - MAX(a->start, start);
+    return n;
 }
 
 int vm_protect(struct vm_space *vs, u64 start, u64 len, u32 prot)

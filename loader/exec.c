@@ -102,6 +102,8 @@ static int check_file(struct inode *ino, const char **why)
         return *why = "is a directory", -EACCES;
     if (!S_ISREG(ino->mode))
         return *why = "not a regular file", -EACCES;
+    if (vfs_noexec(ino))
+        return *why = "its filesystem is mounted noexec", -EACCES;
     return 0;
 }
 
@@ -201,6 +203,8 @@ int exec_load(struct proc *p, const char *path, char *const argv[], char *const 
     struct vm_space *vs = rc ? NULL : vm_space_create();
     if (!rc && !vs)
         rc = -ENOMEM;
+    if (vs)
+        vm_set_exe(vs, ino);
     if (!rc && ei->type == ET_DYN && !ei->any_load)
         rc = (*why = "no loadable segment", EXEC_KILLED);
     u64 base = (!rc && ei->type == ET_DYN) ? USER_PIE_BASE - ei->lo : 0, ibase = 0, entry = 0;

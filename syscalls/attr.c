@@ -194,6 +194,11 @@ static long do_truncate(struct inode *ino, i64 len)
         return -EISDIR;
     if (!S_ISREG(ino->mode))
         return -EINVAL;
+    /* Linux's inode_newsize_ok: growing past RLIMIT_FSIZE is EFBIG, with SIGXFSZ, before the seals */
+    if ((u64)len > ino->size && (u64)len > current_proc()->rlimits[1 /* RLIMIT_FSIZE */].cur) {
+        signal_send(current, 25 /* SIGXFSZ */);
+        return -EFBIG;
+    }
     long sealed = seals_check_size(ino, (u64)len);
     if (sealed)
         return sealed;
@@ -217,6 +222,8 @@ SYSCALL(truncate) /* Linux's order: the length, the lookup, the type, EROFS, the
         rc = -EROFS;
     if (!rc)
         rc = perm_inode(ino, MAY_WRITE);
+    if (!rc && ino->execs)
+        rc = -ETXTBSY; /* a program some process runs */
     return rc ? rc : do_truncate(ino, (i64)a1);
 }
 
@@ -308,15 +315,29 @@ SYSCALL(linkat) { return do_linkat((int)a0, (const char *)a1, (int)a2, (const ch
 /* Extended attributes: the ramfs stores none. */
 static long xattr_get(long lookup_rc) { return lookup_rc ? lookup_rc : -ENODATA; }
 static long xattr_list(long lookup_rc) { return lookup_rc ? lookup_rc : 0; }
-static long xattr_set(long lookup_rc) { return lookup_rc ? lookup_rc : -EOPNOTSUPP; }
+static struct inode *xattr_ino; /* what path_ok or fd_ok found last (one CPU, no sleep in between) */
+/* setxattr and removexattr: a read-only filesystem first (Linux's mnt_want_write), then what is missing */
+static long xattr_change(long lookup_rc, long missing)
+{
+    if (lookup_rc)
+        return lookup_rc;
+    return xattr_ino && vfs_readonly(xattr_ino) ? -EROFS : missing;
+}
+static long xattr_set(long lookup_rc) { return xattr_change(lookup_rc, -EOPNOTSUPP); }
+static long xattr_remove(long lookup_rc) { return xattr_change(lookup_rc, -ENODATA); }
 
 static long path_ok(const char *upath, bool follow)
 {
-    struct inode *ino;
-    return at_lookup(AT_FDCWD, upath, follow ? WALK_FOLLOW : 0, &ino);
+    xattr_ino = NULL;
+    return at_lookup(AT_FDCWD, upath, follow ? WALK_FOLLOW : 0, &xattr_ino);
 }
 
-static long fd_ok(int fd) { return fd_file(fd) ? 0 : -EBADF; }
+static long fd_ok(int fd)
+{
+    struct file *f = fd_file(fd);
+    xattr_ino = f ? f->inode : NULL;
+    return f ? 0 : -EBADF;
+}
 
 SYSCALL(getxattr) { return xattr_get(path_ok((const char *)a0, true)); }
 SYSCALL(lgetxattr) { return xattr_get(path_ok((const char *)a0, false)); }
@@ -327,6 +348,6 @@ SYSCALL(flistxattr) { return xattr_list(fd_ok((int)a0)); }
 SYSCALL(setxattr) { return xattr_set(path_ok((const char *)a0, true)); }
 SYSCALL(lsetxattr) { return xattr_set(path_ok((const char *)a0, false)); }
 SYSCALL(fsetxattr) { return xattr_set(fd_ok((int)a0)); }
-SYSCALL(removexattr) { return xattr_get(path_ok((const char *)a0, true)); }
-SYSCALL(lremovexattr) { return xattr_get(path_ok((const char *)a0, false)); }
-SYSCALL(fremovexattr) { return xattr_get(fd_ok((int)a0)); }
+SYSCALL(removexattr) { return xattr_remove(path_ok((const char *)a0, true)); }
+SYSCALL(lremovexattr) { return xattr_remove(path_ok((const char *)a0, false)); }
+SYSCALL(fremovexattr) { return xattr_remove(fd_ok((int)a0)); }

@@ -86,8 +86,10 @@ static long do_execveat(int dirfd, const char *upath, char *const *uargv, char *
         /* as Linux's do_open_execat, before argv is read: a regular file with an x bit (we are root) */
         struct inode *ino;
         rc = vfs_lookup(current_proc()->cwd, kpath, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW, &ino);
-        if (!rc && (!S_ISREG(ino->mode) || !(ino->mode & 0111)))
-            rc = -EACCES;
+        if (!rc && (!S_ISREG(ino->mode) || !(ino->mode & 0111) || vfs_noexec(ino)))
+            rc = -EACCES; /* a MS_NOEXEC mount too, before a script's interpreter is looked for */
+        if (!rc && ino->writers)
+            rc = -ETXTBSY; /* open for writing somewhere */
     }
     char **argv = NULL, **envp = NULL;
     if (!rc)

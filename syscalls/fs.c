@@ -23,6 +23,9 @@ static long open_existing(struct walk *w, u32 flags)
         return -ENXIO; /* a unix socket's name: connect to it instead */
     if (S_ISDIR(ino->mode) && !(flags & O_PATH) && ((flags & O_ACCMODE) != O_RDONLY || (flags & O_CREAT)))
         return -EISDIR;
+    u32 type = ino->mode & S_IFMT;
+    if ((type == S_IFCHR || type == S_IFBLK) && !(flags & O_PATH) && ino->sb && (ino->sb->flags & SB_NODEV))
+        return -EACCES; /* a MS_NODEV mount's device nodes do not open */
     bool data = S_ISREG(ino->mode) || S_ISDIR(ino->mode) || S_ISLNK(ino->mode);
     if (data && !(flags & O_PATH) && ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC)) && vfs_readonly(ino))
         return -EROFS;
@@ -31,6 +34,9 @@ static long open_existing(struct walk *w, u32 flags)
         rc = perm_open(ino, flags);
     if (!rc && (flags & O_NOATIME_) && !(flags & O_PATH) && !perm_owner(ino))
         rc = -EPERM; /* only the owner (or CAP_FOWNER) may leave the access time alone */
+    if (!rc && S_ISREG(ino->mode) && !(flags & O_PATH) && ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC)) &&
+        ino->execs)
+        rc = -ETXTBSY; /* a program some process runs */
     if (!rc && (flags & O_TRUNC) && S_ISREG(ino->mode) && !(flags & O_PATH))
         rc = vfs_truncate(ino, 0); /* even with O_RDONLY, as Linux does (write permission is all it needs) */
     return rc;
@@ -238,17 +244,18 @@ static long do_unlinkat(int dirfd, const char *upath, bool rmdir)
     kfree(kpath);
     if (rc)
         return rc;
+    if (rmdir && !strcmp(w.name, "."))
+        return -EINVAL;
+    if (rmdir && !strcmp(w.name, ".."))
+        return -ENOTEMPTY;
+    if (rmdir && w.node == vfs_root)
+        return -EBUSY;
+    if (w.dir && vfs_readonly(w.dir))
+        return -EROFS; /* Linux's mnt_want_write comes before the last name's lookup */
     if (!w.node)
         return -ENOENT;
-    if (rmdir) {
-        if (!strcmp(w.name, "."))
-            return -EINVAL;
-        if (!strcmp(w.name, ".."))
-            return -ENOTEMPTY;
-        if (w.node == vfs_root)
-            return -EBUSY;
+    if (rmdir)
         return vfs_unlink(w.dir, w.name, true);
-    }
     if (S_ISDIR(w.node->mode))
         return -EISDIR;
     if (w.trailing_slash)
@@ -270,10 +277,13 @@ static long do_renameat2(int olddir, const char *uold, int newdir, const char *u
 {
     if (flags & ~(unsigned)(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT))
         return -EINVAL;
-    if (flags & (RENAME_EXCHANGE | RENAME_WHITEOUT)) {
-        kerr("skiff: renameat2 RENAME_EXCHANGE/RENAME_WHITEOUT are not implemented: EINVAL\n");
+    if ((flags & RENAME_EXCHANGE) && (flags & (RENAME_NOREPLACE | RENAME_WHITEOUT)))
+        return -EINVAL;
+    if (flags & RENAME_WHITEOUT) {
+        kerr("skiff: renameat2 RENAME_WHITEOUT is not implemented: EINVAL\n");
         return -EINVAL;
     }
+    bool exchange = flags & RENAME_EXCHANGE;
     char *kpath = kmalloc(PATH_MAX);
     struct walk *wo = kmalloc(sizeof(*wo)), *wn = kmalloc(sizeof(*wn));
     long rc = kpath && wo && wn ? 0 : -ENOMEM;
@@ -281,12 +291,19 @@ static long do_renameat2(int olddir, const char *uold, int newdir, const char *u
         rc = at_walk(olddir, uold, 0, wo, kpath);
     if (!rc)
         rc = at_walk(newdir, unew, 0, wn, kpath);
-    if (!rc && !wo->node)
-        rc = -ENOENT;
+    /* Linux's order: the mounts (EXDEV), then mnt_want_write (EROFS), then the lookups */
+    if (!rc && wo->dir && wn->dir && wo->dir->sb != wn->dir->sb)
+        rc = -EXDEV;
+    if (!rc && wo->dir && vfs_readonly(wo->dir))
+        rc = -EROFS;
+    if (!rc && (!wo->node || (exchange && !wn->node)))
+        rc = -ENOENT; /* RENAME_EXCHANGE: both names must exist */
     if (!rc && (!strcmp(wo->name, ".") || !strcmp(wo->name, "..") || !strcmp(wn->name, ".") ||
                 !strcmp(wn->name, "..") || wo->node == vfs_root || wn->node == vfs_root))
         rc = -EBUSY;
-    if (!rc && wn->trailing_slash && !S_ISDIR(wo->node->mode))
+    if (!rc && ((wn->trailing_slash && !exchange) || wo->trailing_slash) && !S_ISDIR(wo->node->mode))
+        rc = -ENOTDIR;
+    if (!rc && exchange && wn->trailing_slash && !S_ISDIR(wn->node->mode))
         rc = -ENOTDIR;
     if (!rc)
         rc = vfs_rename(wo->dir, wo->name, wn->dir, wn->name, flags);
@@ -330,9 +347,13 @@ static long access_check(int dirfd, const char *upath, u32 mode, u32 flags)
     if (rc || !mode || !ino) /* no inode: a pipe, which its opener may use */
         return rc;
     bool data = S_ISREG(ino->mode) || S_ISDIR(ino->mode) || S_ISLNK(ino->mode);
-    if ((mode & MAY_WRITE) && data && vfs_readonly(ino))
-        return -EROFS;
-    return perm_inode(ino, (int)mode);
+    /* Linux's order: a MS_NOEXEC mount, the permission bits, then EROFS */
+    if ((mode & MAY_EXEC) && S_ISREG(ino->mode) && vfs_noexec(ino))
+        return -EACCES;
+    rc = perm_inode(ino, (int)mode);
+    if (!rc && (mode & MAY_WRITE) && data && vfs_readonly(ino))
+        rc = -EROFS;
+    return rc;
 }
 
 /* access(2) asks with the real ids (and root's capabilities only for a real root), unless AT_EACCESS: the

@@ -20,6 +20,7 @@
 #define FUTEX_PRIVATE_FLAG 128
 #define FUTEX_CLOCK_REALTIME 256
 #define FUTEX_TID_MASK 0x3fffffffu
+#define FUTEX_OWNER_DIED 0x40000000u
 #define NSEC 1000000000ull
 
 struct timespec_k { i64 sec, nsec; };
@@ -121,6 +122,48 @@ static long futex_requeue(u64 uaddr, u64 uaddr2, int n)
     return moved;
 }
 
+/* A second word (FUTEX_REQUEUE, FUTEX_CMP_REQUEUE): Linux makes its key before it looks at anything else. */
+static long futex_check_addr(u64 uaddr)
+{
+    if (uaddr & 3)
+        return -EINVAL;
+    return vm_range_ok(uaddr, sizeof(u32)) ? 0 : -EFAULT;
+}
+
+/* FUTEX_REQUEUE and, with cmp, FUTEX_CMP_REQUEUE (the word must still be val3): woken plus moved. */
+static long futex_requeue_op(u32 *uaddr, int nr_wake, int nr_requeue, u64 uaddr2, bool cmp, u32 val3)
+{
+    if (nr_wake < 0 || nr_requeue < 0)
+        return -EINVAL;
+    long rc = futex_check_addr((u64)uaddr);
+    if (!rc)
+        rc = futex_check_addr(uaddr2);
+    if (rc)
+        return rc;
+    u32 cur;
+    if (cmp && (rc = get_word(uaddr, &cur)))
+        return rc;
+    if (cmp && cur != val3)
+        return -EAGAIN;
+    return futex_wake_bits((u64)uaddr, nr_wake, ~0u) + futex_requeue((u64)uaddr, uaddr2, nr_requeue);
+}
+
+/* A timeout as a deadline in ns on its clock: relative (FUTEX_WAIT) or absolute; ~0 without one. */
+static long futex_deadline(const void *utimeout, bool absolute, bool realtime, u64 *deadline)
+{
+    *deadline = ~0ull;
+    if (!utimeout)
+        return 0;
+    struct timespec_k ts;
+    if (copy_from_user(&ts, utimeout, sizeof(ts)))
+        return -EFAULT;
+    if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (i64)NSEC)
+        return -EINVAL;
+    u64 t = (u64)ts.sec * NSEC + ts.nsec;
+    *deadline = absolute ? t : (realtime ? clock_realtime_ns() : clock_monotonic_ns()) + t;
+    return 0;
+}
+
 static long futex_wait(u32 *uaddr, u32 val, const void *utimeout, bool absolute, bool realtime, u32 bitset)
 {
     if (!bitset)
@@ -129,16 +172,10 @@ static long futex_wait(u32 *uaddr, u32 val, const void *utimeout, bool absolute,
     long rc = get_word(uaddr, &cur);
     if (rc)
         return rc;
-    u64 deadline = ~0ull;
-    if (utimeout) {
-        struct timespec_k ts;
-        if (copy_from_user(&ts, utimeout, sizeof(ts)))
-            return -EFAULT;
-        if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (i64)NSEC)
-            return -EINVAL;
-        u64 t = (u64)ts.sec * NSEC + ts.nsec;
-        deadline = absolute ? t : (realtime ? clock_realtime_ns() : clock_monotonic_ns()) + t;
-    }
+    u64 deadline;
+    rc = futex_deadline(utimeout, absolute, realtime, &deadline);
+    if (rc)
+        return rc;
     if (cur != val)
         return -EAGAIN;
     return futex_block(uaddr, val, deadline, realtime, bitset);
@@ -178,18 +215,20 @@ static long futex_wake_op(u32 *uaddr2, u32 val3)
     case 4: nv = old ^ (u32)oparg; break;
     default: return -ENOSYS;
     }
-    if (cmp > 5)
-        return -ENOSYS;
     if (copy_to_user(uaddr2, &nv, sizeof(nv)))
         return -EFAULT;
+    if (cmp > 5) /* Linux has done the operation by the time it looks at the comparison */
+        return -ENOSYS;
     return cmp_op(cmp, old, (u32)(val3 & 0xfff)) ? 1 : 0; /* 1: wake uaddr2's waiters too */
 }
 
 #define FUTEX_WAITERS 0x80000000u
 
-/* A priority-inheritance lock word: 0 or the owner's tid (| FUTEX_WAITERS). Without priorities to inherit
- * it is a plain sleeping lock: the kernel takes it for the caller, or marks it contended and waits. */
-static long futex_lock_pi(u32 *uaddr, bool try)
+/* A priority-inheritance lock word: 0 or the owner's tid (| FUTEX_WAITERS, | FUTEX_OWNER_DIED). Without
+ * priorities to inherit it is a plain sleeping lock: the kernel takes it for the caller, or marks it contended
+ * and waits until the deadline (~0: none) on its clock. A tid that names no thread is ESRCH, as Linux's: an
+ * owner that died without a robust list leaves the lock to user space to recover. */
+static long futex_lock_pi(u32 *uaddr, bool try, u64 deadline, bool realtime)
 {
     u32 tid = (u32)current->tid;
     for (;;) {
@@ -199,16 +238,24 @@ static long futex_lock_pi(u32 *uaddr, bool try)
             return rc;
         if ((cur & FUTEX_TID_MASK) == tid)
             return -EDEADLK;
-        if (!(cur & FUTEX_TID_MASK) || !task_by_tid((int)(cur & FUTEX_TID_MASK))) {
-            u32 nv = tid | (cur & FUTEX_WAITERS); /* free, or its owner is gone */
+        if (!(cur & FUTEX_TID_MASK)) {
+            /* free: FUTEX_WAITERS stays so that the unlock comes to the kernel for a waiter still asleep */
+            u32 nv = tid | (cur & (FUTEX_WAITERS | FUTEX_OWNER_DIED));
             return copy_to_user(uaddr, &nv, sizeof(nv));
         }
+        if (!task_by_tid((int)(cur & FUTEX_TID_MASK)))
+            return -ESRCH;
         if (try)
             return -EAGAIN;
         u32 nv = cur | FUTEX_WAITERS;
         if (copy_to_user(uaddr, &nv, sizeof(nv)))
             return -EFAULT;
-        rc = futex_block(uaddr, 0, ~0ull, false, ~0u);
+        rc = futex_block(uaddr, 0, deadline, realtime, ~0u);
+        if (rc == -ERESTARTSYS || rc == -ERESTART_RESTARTBLOCK) {
+            current->restart_kind = RESTART_NONE;
+            return -ERESTARTNOINTR; /* as Linux: a lock is always taken again after a handler (the deadline is
+                                     * absolute, so the restart keeps it) */
+        }
         if (rc)
             return rc;
     }
@@ -234,7 +281,11 @@ SYSCALL(futex)
     u32 *uaddr = (u32 *)a0, val = (u32)a2, val3 = (u32)a5;
     int op = (int)a1, cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
     bool realtime = op & FUTEX_CLOCK_REALTIME;
-    u32 dummy;
+    u64 deadline;
+    long rc;
+    /* the clock bit means something to the timed waits only (Linux 6: not FUTEX_WAIT, whatever futex(2) says) */
+    if (realtime && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_LOCK_PI2)
+        return -ENOSYS;
     switch (cmd) {
     case FUTEX_WAIT:
         return futex_wait(uaddr, val, (const void *)a3, false, realtime, ~0u);
@@ -245,26 +296,21 @@ SYSCALL(futex)
     case FUTEX_WAKE_BITSET:
         return val3 ? futex_wake_bits((u64)uaddr, (int)val, val3) : -EINVAL;
     case FUTEX_REQUEUE:
-        return futex_wake_bits((u64)uaddr, (int)val, ~0u) + futex_requeue((u64)uaddr, a4, (int)a3);
-    case FUTEX_CMP_REQUEUE: {
-        long rc = get_word(uaddr, &dummy);
-        if (rc)
-            return rc;
-        if (dummy != val3)
-            return -EAGAIN;
-        return futex_wake_bits((u64)uaddr, (int)val, ~0u) + futex_requeue((u64)uaddr, a4, (int)a3);
-    }
+    case FUTEX_CMP_REQUEUE:
+        return futex_requeue_op(uaddr, (int)val, (int)a3, a4, cmd == FUTEX_CMP_REQUEUE, val3);
     case FUTEX_WAKE_OP: {
-        long rc = futex_wake_op((u32 *)a4, val3);
+        rc = futex_wake_op((u32 *)a4, val3);
         if (rc < 0)
             return rc;
         return futex_wake_bits((u64)uaddr, (int)val, ~0u) + (rc ? futex_wake_bits(a4, (int)a3, ~0u) : 0);
     }
-    case FUTEX_LOCK_PI:
-    case FUTEX_LOCK_PI2:
-        return futex_lock_pi(uaddr, false);
+    case FUTEX_LOCK_PI:  /* an absolute CLOCK_REALTIME timeout */
+    case FUTEX_LOCK_PI2: /* an absolute CLOCK_MONOTONIC one, or CLOCK_REALTIME with the clock bit */
+        realtime |= cmd == FUTEX_LOCK_PI;
+        rc = futex_deadline((const void *)a3, true, realtime, &deadline);
+        return rc ? rc : futex_lock_pi(uaddr, false, deadline, realtime);
     case FUTEX_TRYLOCK_PI:
-        return futex_lock_pi(uaddr, true);
+        return futex_lock_pi(uaddr, true, ~0ull, false);
     case FUTEX_UNLOCK_PI:
         return futex_unlock_pi(uaddr);
     default:
@@ -276,7 +322,6 @@ SYSCALL(futex)
 /* ---- robust futex lists (Documentation/robust-futex-ABI): a thread that ends while it holds a lock in its
  * list marks the lock word FUTEX_OWNER_DIED and wakes one waiter, so the next owner hears of it. ---- */
 
-#define FUTEX_OWNER_DIED 0x40000000u
 #define ROBUST_LIST_LIMIT 2048 /* entries walked at most: a list made circular by mistake still ends */
 
 struct robust_head_k { u64 list; i64 futex_offset; u64 list_op_pending; };

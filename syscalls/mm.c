@@ -55,6 +55,8 @@ static long check_file_map(struct file *f, u32 type, u32 prot)
         return -EACCES;
     if (!f->inode || !S_ISREG(f->inode->mode))
         return -ENODEV;
+    if ((prot & PROT_EXEC) && vfs_noexec(f->inode))
+        return -EPERM; /* a MS_NOEXEC mount's files never run */
     return seals_check_map(f->inode, type != MAP_PRIVATE, prot & PROT_WRITE);
 }
 
@@ -83,6 +85,21 @@ static bool never_backed(u64 len, u32 prot, u32 flags)
     return accounted && !(flags & MAP_NORESERVE) && len / PAGE_SIZE > pmm_total_pages(); /* no swap */
 }
 
+#define RLIMIT_MEMLOCK 8
+
+/* Linux's can_do_mlock: CAP_IPC_LOCK, or an RLIMIT_MEMLOCK that is not 0 (EPERM otherwise). */
+static bool can_mlock(void)
+{
+    return capable(CAP_IPC_LOCK) || current_proc()->rlimits[RLIMIT_MEMLOCK].cur != 0;
+}
+
+/* Whether vs may lock more bytes besides those it has locked, in whole pages as Linux counts them. */
+bool mm_mlock_room(struct vm_space *vs, u64 more)
+{
+    u64 lim = current_proc()->rlimits[RLIMIT_MEMLOCK].cur / PAGE_SIZE;
+    return capable(CAP_IPC_LOCK) || (vm_flag_bytes(vs, 0, USER_TOP, VM_LOCKED) + more) / PAGE_SIZE <= lim;
+}
+
 SYSCALL(mmap)
 {
     u64 addr = a0, len = a1, off = a5;
@@ -103,7 +120,14 @@ SYSCALL(mmap)
         long rc = check_file_map(f, type == MAP_SHARED_VALIDATE ? MAP_SHARED : type, prot);
         if (rc)
             return rc;
+        /* Linux's file_mmap_ok: the range must lie below the largest file offset (an off_t) */
+        if (off > (u64)INT64_MAX || len > (u64)INT64_MAX - off)
+            return -EOVERFLOW;
     }
+    if ((flags & 0x2000 /* MAP_LOCKED */) && !can_mlock())
+        return -EPERM;
+    if ((flags & 0x2000) && !mm_mlock_room(vs, len))
+        return -EAGAIN;
     bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
     if (fixed && (addr % PAGE_SIZE))
         return -EINVAL;
@@ -134,6 +158,10 @@ SYSCALL(mmap)
     }
     if (f && type != MAP_PRIVATE && (f->flags & O_ACCMODE) == O_RDONLY)
         mm_mark(vs, addr, len, VM_NOMAYWRITE);
+    if (f && vfs_noexec(f->inode))
+        mm_mark(vs, addr, len, VM_NOMAYEXEC);
+    if (flags & 0x2000)
+        vm_set_flag(vs, addr, addr + len, VM_LOCKED, true);
     if ((flags & (0x8000 /* MAP_POPULATE */ | 0x2000 /* MAP_LOCKED */)) && !(flags & 0x10000 /* MAP_NONBLOCK */))
         mm_populate(vs, addr, addr + len, false);
     return addr;
@@ -180,6 +208,9 @@ SYSCALL(madvise)
     if (!len)
         return 0;
     struct vm_space *vs = current_vm();
+    if (((int)a2 == MADV_DONTNEED || (int)a2 == 8 /* MADV_FREE */ || (int)a2 == 9 /* MADV_REMOVE */) &&
+        vm_flag_bytes(vs, a0, a0 + len, VM_LOCKED))
+        return -EINVAL; /* locked memory stays */
     bool handled;
     long rc = mm_madvise(vs, a0, len, (int)a2, &handled);
     if (handled)
@@ -218,10 +249,13 @@ SYSCALL(mincore) /* (addr, len, vec) */
     return 0;
 }
 
-/* mlock and friends: nothing is ever swapped out, so locking only has to bring the pages in (as Linux
- * populates a locked range); a hole in the range is ENOMEM, as for mprotect. */
-static long lock_range(u64 addr, u64 len, bool populate)
+/* mlock and friends: nothing is ever swapped out, so locking marks the areas VM_LOCKED (counted against
+ * RLIMIT_MEMLOCK, and MADV_DONTNEED refuses them) and brings the pages in (as Linux populates a locked range);
+ * a hole in the range is ENOMEM, as for mprotect. */
+static long lock_range(u64 addr, u64 len, bool lock, bool populate)
 {
+    if (lock && !can_mlock())
+        return -EPERM;
     u64 start = ALIGN_DOWN(addr, PAGE_SIZE), end = ALIGN_UP(addr + len, PAGE_SIZE);
     if (addr + len < addr || !vm_range_ok(start, end - start))
         return -ENOMEM;
@@ -230,12 +264,13 @@ static long lock_range(u64 addr, u64 len, bool populate)
         return 0;
     if (!vm_fully_mapped(vs, start, end))
         return -ENOMEM;
-    for (u64 va = start; populate && va < end; va += PAGE_SIZE) {
-        struct vm_area *a = vm_find(vs, va);
-        const char *why;
-        if (a->flags & VM_PROT_MASK)
-            vm_fault(vs, va, (a->flags & VM_WRITE) && !(a->flags & VM_SHARED) ? VM_WRITE : VM_READ, &why);
-    }
+    if (lock && !mm_mlock_room(vs, (end - start) - vm_flag_bytes(vs, start, end, VM_LOCKED)))
+        return -ENOMEM; /* the part locked already counts once */
+    long rc = vm_set_flag(vs, start, end, VM_LOCKED, lock);
+    if (rc)
+        return rc;
+    if (lock && populate)
+        mm_populate(vs, start, end, false);
     return 0;
 }
 
@@ -244,24 +279,35 @@ static long lock_range(u64 addr, u64 len, bool populate)
 #define MCL_FUTURE 2
 #define MCL_ONFAULT 4
 
-SYSCALL(mlock) { return lock_range(a0, a1, true); }
-SYSCALL(munlock) { return lock_range(a0, a1, false); }
+SYSCALL(mlock) { return lock_range(a0, a1, true, true); }
+SYSCALL(munlock) { return lock_range(a0, a1, false, false); }
 
 SYSCALL(mlock2) /* (addr, len, flags) */
 {
     if (a2 & ~(u64)MLOCK_ONFAULT)
         return -EINVAL;
-    return lock_range(a0, a1, !(a2 & MLOCK_ONFAULT));
+    return lock_range(a0, a1, true, !(a2 & MLOCK_ONFAULT));
 }
 
-/* mlockall: nothing is swapped; current pages stay lazy (Linux would bring them in now: only the memory use
- * differs) and future ones need no locking. */
+/* mlockall: MCL_CURRENT locks every area there is (ENOMEM when all of the address space would not fit in
+ * RLIMIT_MEMLOCK, as Linux compares its total_vm); current pages stay lazy (Linux would bring them in now:
+ * only the memory use differs). MCL_FUTURE is accepted, and later mappings are not locked. */
 SYSCALL(mlockall) /* (flags) */
 {
     u32 f = (u32)a0;
     if (!f || (f & ~(u32)(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) || f == MCL_ONFAULT)
         return -EINVAL;
-    return 0;
+    if (!can_mlock())
+        return -EPERM;
+    if (!(f & MCL_CURRENT))
+        return 0;
+    struct vm_space *vs = current_vm();
+    u64 total = 0;
+    for (struct vm_area *a = vs->areas; a; a = a->next)
+        total += a->end - a->start;
+    if (!capable(CAP_IPC_LOCK) && total / PAGE_SIZE > current_proc()->rlimits[RLIMIT_MEMLOCK].cur / PAGE_SIZE)
+        return -ENOMEM;
+    return vm_set_flag(vs, 0, USER_TOP, VM_LOCKED, true);
 }
 
-SYSCALL(munlockall) { return 0; }
+SYSCALL(munlockall) { return vm_set_flag(current_vm(), 0, USER_TOP, VM_LOCKED, false); }

@@ -50,6 +50,34 @@ static long each_area(struct vm_space *vs, u64 start, u64 end, u32 need_all, u32
     return 0;
 }
 
+/* MADV_REMOVE, as Linux's madvise_remove: a hole punched in the file behind a shared mapping that may be
+ * written (the pages read as zeros afterwards, in every mapping); memory with no file behind it is EINVAL, a
+ * private or read-only-opened file mapping EACCES, a file system that cannot punch holes (9p) EOPNOTSUPP. */
+static long madv_remove(struct vm_space *vs, u64 start, u64 end)
+{
+    if (!vm_fully_mapped(vs, start, end))
+        return -ENOMEM;
+    for (u64 va = start; va < end;) {
+        struct vm_area *a = vm_find(vs, va);
+        if (!a->file)
+            return -EINVAL;
+        if (!(a->flags & VM_SHARED) || (a->flags & VM_NOMAYWRITE))
+            return -EACCES;
+        if (a->file->iops != &ramfs_iops)
+            return -EOPNOTSUPP;
+        va = a->end;
+    }
+    for (u64 va = start; va < end;) {
+        struct vm_area *a = vm_find(vs, va);
+        u64 to = MIN(end, a->end), off = a->file_off + (va - a->start);
+        long rc = zero_range(a->file, off, off + (to - va));
+        if (rc)
+            return rc;
+        va = to;
+    }
+    return 0;
+}
+
 /* The advice values that do more than advise; *handled says whether advice was one of them. */
 long mm_madvise(struct vm_space *vs, u64 start, u64 len, int advice, bool *handled)
 {
@@ -63,12 +91,8 @@ long mm_madvise(struct vm_space *vs, u64 start, u64 len, int advice, bool *handl
         if (!rc)
             mm_populate(vs, start, end, advice == MADV_POPULATE_WRITE);
         return rc;
-    case MADV_REMOVE: /* as punching a hole: the shared pages read as zeros afterwards */
-        if ((rc = each_area(vs, start, end, VM_SHARED, 0, -EINVAL)))
-            return rc;
-        if ((rc = each_area(vs, start, end, VM_SHARED | VM_WRITE, 0, -EACCES)))
-            return rc;
-        return clear_user((void *)start, len) ? -EFAULT : 0;
+    case MADV_REMOVE:
+        return madv_remove(vs, start, end);
     case MADV_WIPEONFORK:
     case MADV_KEEPONFORK: /* private anonymous memory only (a shared or file mapping: EINVAL) */
         return each_area(vs, start, end, 0, VM_SHARED, -EINVAL);
@@ -91,6 +115,8 @@ long mm_mprotect_check(struct vm_space *vs, u64 start, u64 len, u32 prot)
         if ((prot & PROT_GROWSDOWN) && !(a->flags & (VM_GROWSDOWN | VM_STACK)))
             return -EINVAL;
         if ((prot & PROT_WRITE) && (a->flags & VM_SHARED) && (a->flags & VM_NOMAYWRITE))
+            return -EACCES;
+        if ((prot & VM_EXEC) && (a->flags & VM_NOMAYEXEC))
             return -EACCES;
         va = a->end;
     }

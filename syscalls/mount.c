@@ -5,7 +5,16 @@
 
 #define MS_RDONLY 1
 #define MS_NOSUID 2
+#define MS_NODEV 4
+#define MS_NOEXEC 8
+#define MS_SYNCHRONOUS 16
 #define MS_REMOUNT 32
+#define MS_NOATIME 1024
+#define MS_NODIRATIME 2048
+#define MS_RELATIME (1u << 21)
+#define MS_STRICTATIME (1u << 24)
+#define MS_ATIME (MS_NOATIME | MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME)
+#define SB_ATIME (SB_NOATIME | SB_NODIRATIME | SB_STRICTATIME)
 #define MS_BIND 4096
 #define MS_MOVE 8192
 #define MS_REC 16384
@@ -41,6 +50,46 @@ static long mount_root(const char *upath, bool follow, struct inode **out)
     return sb && sb->root == *out && sb->covered ? 0 : -EINVAL;
 }
 
+/* The superblock flags mount flags give (the MS_ and SB_ values of the first ones are the same): relatime
+ * unless MS_NOATIME or MS_STRICTATIME, as Linux's do_mount; a remount that names no atime flag keeps the
+ * mount's atime setting, and replaces the rest. */
+static unsigned sb_flags_of(u32 flags, unsigned old, bool remount)
+{
+    unsigned f = flags & (SB_RDONLY | SB_NOSUID | SB_NODEV | SB_NOEXEC | SB_SYNCHRONOUS | SB_NODIRATIME);
+    if (flags & MS_STRICTATIME)
+        f |= SB_STRICTATIME;
+    else if (flags & MS_NOATIME)
+        f |= SB_NOATIME;
+    if (remount && !(flags & MS_ATIME))
+        f = (f & ~SB_ATIME) | (old & SB_ATIME);
+    return f;
+}
+
+/* A file open for writing on sb: a remount read-only is EBUSY then (Linux's sb_prepare_remount_readonly). */
+static bool sb_has_writers(const struct super_block *sb)
+{
+    for (struct proc *p = proc_list; p; p = p->next_proc)
+        for (int fd = 0; p->fdt && fd < FD_MAX; fd++) {
+            struct file *f = p->fdt->files[fd];
+            if (f && f->inode && f->inode->sb == sb && (f->flags & O_ACCMODE) != O_RDONLY && !(f->flags & O_PATH))
+                return true;
+        }
+    return false;
+}
+
+static long remount(const char *utarget, u32 flags)
+{
+    struct inode *root;
+    long rc = mount_root(utarget, true, &root);
+    if (rc)
+        return rc;
+    struct super_block *sb = root->sb;
+    if ((flags & MS_RDONLY) && !(sb->flags & SB_RDONLY) && sb_has_writers(sb))
+        return -EBUSY;
+    sb->flags = (sb->flags & ~SB_MOUNT_FLAGS) | sb_flags_of(flags, sb->flags, true);
+    return 0;
+}
+
 static long new_mount(const char *type, const char *source, const char *data, u32 flags, const char *utarget)
 {
     const struct fs_type *t = !strcmp(type, "tmpfs") || !strcmp(type, "ramfs") ? &tmpfs_type
@@ -57,8 +106,8 @@ static long new_mount(const char *type, const char *source, const char *data, u3
     if (!capable(CAP_SYS_ADMIN))
         return -EPERM; /* after the target's lookup, as Linux */
     rc = t->mount(source, data, flags & MS_RDONLY, &sb);
-    if (!rc && (flags & MS_NOSUID))
-        sb->flags |= SB_NOSUID;
+    if (!rc)
+        sb->flags |= sb_flags_of(flags, 0, false);
     return rc ? rc : vfs_mount_at(dir, sb);
 }
 
@@ -81,11 +130,7 @@ SYSCALL(mount) /* (source, target, filesystemtype, mountflags, data) */
     } else if (!capable(CAP_SYS_ADMIN) && (flags & (MS_REMOUNT | MS_BIND | MS_MOVE | MS_PROPAGATION))) {
         rc = -EPERM;
     } else if (flags & MS_REMOUNT) {
-        rc = mount_root((const char *)a1, true, &root);
-        if (!rc && (flags & MS_RDONLY))
-            root->sb->flags |= SB_RDONLY;
-        else if (!rc)
-            root->sb->flags &= ~(unsigned)SB_RDONLY;
+        rc = remount((const char *)a1, flags);
     } else if (flags & (MS_BIND | MS_MOVE)) {
         kerr("skiff: mount: bind and move mounts are not implemented: EINVAL\n");
         rc = -EINVAL;

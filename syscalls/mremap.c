@@ -50,6 +50,8 @@ SYSCALL(mremap)
         kerr("skiff: mremap growing or moving a file mapping is not implemented: EINVAL\n");
         return -EINVAL; /* shrinking it (below) is fine */
     }
+    if (new_len > old_len && (a->flags & VM_LOCKED) && !mm_mlock_room(vs, new_len - old_len))
+        return -EAGAIN; /* a locked mapping grows locked: RLIMIT_MEMLOCK must have room */
     if (flags & MREMAP_FIXED) {
         if ((to % PAGE_SIZE) || !vm_range_ok(to, new_len) || (to < old + old_len && old < to + new_len))
             return -EINVAL;

@@ -144,13 +144,3 @@ SYSCALL(set_robust_list)
     return 0;
 }
 
-SYSCALL(sched_getaffinity)
-{
-    int pid = (int)a0;
-    if (pid != 0 && pid != current->tid)
-        return -ESRCH;
-    if (a1 < 8 || (a1 & 7))
-        return -EINVAL;
-    u64 mask = 1; /* one CPU */
-    return copy_to_user((void *)a2, &mask, sizeof(mask)) ? -EFAULT : 8;
-}

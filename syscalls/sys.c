@@ -52,7 +52,7 @@ static long fill_statfs(struct inode *ino, void *ubuf)
         st.blocks = w[2], st.bfree = w[3], st.bavail = w[4], st.files = w[5], st.ffree = w[6];
         st.fsid[0] = (i32)w[7], st.fsid[1] = (i32)(w[7] >> 32);
         st.namelen = (i64)w[8];
-        st.flags = 0x20 | ((sb->flags & SB_RDONLY) ? 1 : 0) | 0x1000; /* ST_RELATIME, ST_RDONLY, ST_VALID */
+        st.flags = vfs_statfs_flags(sb);
         return copy_to_user(ubuf, &st, sizeof(st));
     }
     st.type = TMPFS_MAGIC; /* the ramfs behaves as tmpfs does: memory-backed, no disk */
@@ -61,7 +61,7 @@ static long fill_statfs(struct inode *ino, void *ubuf)
     st.bfree = st.bavail = pmm_free_pages();
     st.files = st.ffree = pmm_free_pages();
     st.namelen = NAME_MAX;
-    st.flags = 0x1020 | (sb && (sb->flags & SB_RDONLY) ? 1 : 0); /* ST_VALID | ST_RELATIME, as tmpfs */
+    st.flags = vfs_statfs_flags(sb);
     return copy_to_user(ubuf, &st, sizeof(st));
 }
 
@@ -239,22 +239,6 @@ SYSCALL(prctl)
     }
 }
 
-/* which: PRIO_PROCESS, PRIO_PGRP, PRIO_USER; who 0 is the caller (its group, its uid: root). Anything else
- * names no process: ESRCH, as Linux when nothing matches. */
-static long prio_target(u64 which, u64 who)
-{
-    struct proc *p = current_proc();
-    switch ((int)which) {
-    case 0: return exists((int)who) ? 0 : -ESRCH;
-    case 1: return (int)who == 0 || group_in_session((int)who, p->sid) ? 0 : -ESRCH;
-    case 2: return (u32)who == 0 || (u32)who == cred_current()->uid ? 0 : -ESRCH;
-    default: return -EINVAL;
-    }
-}
-
-SYSCALL(getpriority) { long rc = prio_target(a0, a1); return rc ? rc : 20; } /* 20 - nice 0, as Linux returns */
-SYSCALL(setpriority) { return prio_target(a0, a1); }
-
 #define SCHED_FIFO 1
 #define SCHED_RR 2
 
@@ -290,37 +274,6 @@ SYSCALL(personality)
     if ((u32)a0 != 0xffffffffu)
         p->persona = (u32)a0;
     return old;
-}
-
-SYSCALL(sched_getscheduler)
-{
-    if ((int)a0 < 0)
-        return -EINVAL;
-    return exists((int)a0) ? 0 : -ESRCH; /* SCHED_OTHER */
-}
-
-SYSCALL(sched_getparam)
-{
-    if (!a1 || (int)a0 < 0)
-        return -EINVAL;
-    if (!exists((int)a0))
-        return -ESRCH;
-    int prio = 0;
-    return copy_to_user((void *)a1, &prio, sizeof(prio));
-}
-
-/* Linux's order: read the mask (EFAULT; a short one is zero-extended), find the task (ESRCH), then EINVAL
- * when the mask holds none of the CPUs there are: here just CPU 0. */
-SYSCALL(sched_setaffinity)
-{
-    u64 mask = 0;
-    if (a1 >= 8 && copy_from_user(&mask, (const void *)a2, 8))
-        return -EFAULT;
-    if ((int)a0 < 0)
-        return -ESRCH;
-    if (!exists((int)a0))
-        return -ESRCH;
-    return (mask & 1) ? 0 : -EINVAL;
 }
 
 SYSCALL(getcpu)

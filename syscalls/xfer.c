@@ -136,8 +136,8 @@ SYSCALL(copy_file_range) /* (fd_in, off_t *off_in, fd_out, off_t *off_out, len, 
 #define FALLOC_FL_UNSHARE_RANGE 0x40
 #define FALLOC_KNOWN 0x7f
 
-/* Writes zeros over [off, end) of a file, within its size. */
-static long zero_range(struct inode *ino, u64 off, u64 end)
+/* Writes zeros over [off, end) of a file, within its size (fallocate; madvise MADV_REMOVE). */
+long zero_range(struct inode *ino, u64 off, u64 end)
 {
     static const u8 zeros[4096];
     end = MIN(end, ino->size);

@@ -105,6 +105,25 @@ static bool on_altstack(u64 sp)
     return a->size && sp > a->sp && sp - a->sp <= a->size;
 }
 
+#define SS_DISABLE 2
+#define SS_AUTODISARM (1u << 31)
+#define MINSIGSTKSZ 2048
+
+/* rt_sigreturn puts back the alternate stack the frame saved, as Linux's restore_altstack: unless the handler
+ * returns from the stack that is set now (then nothing changes), and squashing what sigaltstack would refuse.
+ * So a handler's sigaltstack lasts only until it returns, and SS_AUTODISARM's stack comes back. */
+static void restore_altstack(const struct k_stack *ss, u64 sp)
+{
+    u32 mode = (u32)ss->flags & ~SS_AUTODISARM;
+    if (on_altstack(sp) || (mode != 0 && mode != 1 /* SS_ONSTACK */ && mode != SS_DISABLE))
+        return;
+    if (mode == SS_DISABLE)
+        current->altstack = (struct k_stack){ 0 };
+    else if (ss->size >= MINSIGSTKSZ)
+        current->altstack = (struct k_stack){ .sp = ss->sp, .size = ss->size,
+                                              .flags = (i32)((u32)ss->flags & SS_AUTODISARM) };
+}
+
 int sigframe_setup(struct regs *r, int sig, const struct k_sigaction *act, const struct k_siginfo *info, u64 oldmask)
 {
     if (!(act->flags & SA_RESTORER))
@@ -123,8 +142,9 @@ int sigframe_setup(struct regs *r, int sig, const struct k_sigaction *act, const
     memset(&f, 0, sizeof(f));
     f.pretcode = act->restorer;
     f.uc.flags = cpu.xsave ? UC_FP_XSTATE : 0;
-    f.uc.stack = current->altstack;
-    f.uc.stack.flags = current->altstack.size ? (on_altstack(r->rsp) ? 1 : 0) : 2; /* SS_ONSTACK / SS_DISABLE */
+    f.uc.stack = current->altstack; /* with its own flags (0, SS_AUTODISARM), or SS_DISABLE: Linux's */
+    if (!current->altstack.size)
+        f.uc.stack.flags = SS_DISABLE;
     regs_to_mc(r, &f.uc.mc);
     f.uc.mc.err = info->error;
     f.uc.mc.trapno = info->trapno;
@@ -136,6 +156,8 @@ int sigframe_setup(struct regs *r, int sig, const struct k_sigaction *act, const
     f.info.signo = sig;
     if (copy_to_user((void *)fpstate, fpbuf, fp_size()) || copy_to_user((void *)frame, &f, sizeof(f)))
         return -EFAULT;
+    if ((u32)current->altstack.flags & SS_AUTODISARM)
+        current->altstack = (struct k_stack){ 0 }; /* disarmed until the handler returns */
     r->rip = act->handler;
     r->rsp = frame;
     r->rdi = sig;
@@ -158,6 +180,7 @@ long sigframe_return(struct regs *r)
     const struct sigcontext_k *mc = &uc.mc;
     if (mc->rip >= USER_TOP)
         goto bad;
+    restore_altstack(&uc.stack, r->rsp);
     if (mc->fpstate) {
         if (copy_from_user(fpbuf, (const void *)mc->fpstate, cpu.xsave ? cpu.xsave_size : 512))
             goto bad;

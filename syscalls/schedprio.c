@@ -1,0 +1,205 @@
+/* syscalls/schedprio.c — nice values, scheduling policies and CPU affinity (setpriority(2),
+ * sched_setscheduler(2), sched_setaffinity(2)). Each thread keeps its nice value and policy, fork and
+ * clone copy them (kernel/fork.c, syscalls/thread.c: sched_fork_policy), and the permission rules are Linux's:
+ * lowering a nice value needs CAP_SYS_NICE or RLIMIT_NICE room (EACCES), another user's thread CAP_SYS_NICE
+ * (EPERM). skiff's scheduler gives every runnable thread the same turn, so a nice value, SCHED_BATCH and
+ * SCHED_IDLE are recorded and reported but weigh nothing; the real-time policies (SCHED_FIFO, SCHED_RR), whose
+ * promise a round-robin cannot keep, are refused with EPERM once Linux's checks pass. One CPU: CPU 0. */
+#include "syscalls.h"
+
+#define PRIO_PROCESS 0
+#define PRIO_PGRP 1
+#define PRIO_USER 2
+#define SCHED_OTHER 0
+#define SCHED_FIFO 1
+#define SCHED_RR 2
+#define SCHED_BATCH 3
+#define SCHED_IDLE 5
+#define SCHED_DEADLINE 6
+#define SCHED_RESET_ON_FORK 0x40000000
+#define RLIMIT_NICE 13
+#define RLIMIT_RTPRIO 14
+
+static struct task *task_of(int pid) { return pid == 0 ? current : pid > 0 ? task_by_tid(pid) : NULL; }
+
+/* Linux's check_same_owner: the caller's euid is the thread's uid or euid. */
+static bool same_owner(const struct task *t)
+{
+    u32 euid = cred_current()->euid;
+    return euid == t->cred.uid || euid == t->cred.euid;
+}
+
+/* can_nice: RLIMIT_NICE (of the thread) allows 20 - nice, or CAP_SYS_NICE. */
+static bool can_nice(const struct task *t, int nice)
+{
+    return (u64)(20 - nice) <= t->proc->rlimits[RLIMIT_NICE].cur || capable(CAP_SYS_NICE);
+}
+
+static bool prio_match(const struct task *t, int which, int who)
+{
+    switch (which) {
+    case PRIO_PROCESS: return t->tid == who;
+    case PRIO_PGRP: return t->proc->pgid == who && !t->proc->zombie;
+    default: return t->cred.uid == (u32)who; /* PRIO_USER: the real uid */
+    }
+}
+
+/* which and who as given: who 0 is the caller, its group, its real uid. -EINVAL for a bad which. */
+static int prio_who(int which, int who)
+{
+    if (which < PRIO_PROCESS || which > PRIO_USER)
+        return -EINVAL;
+    if (who)
+        return who;
+    return which == PRIO_PROCESS ? current->tid : which == PRIO_PGRP ? current_proc()->pgid
+                                                                     : (int)cred_current()->uid;
+}
+
+SYSCALL(getpriority) /* the highest 20 - nice of the threads named */
+{
+    int which = (int)a0, who = prio_who(which, (int)a1);
+    if (which < PRIO_PROCESS || which > PRIO_USER)
+        return -EINVAL;
+    long best = -ESRCH;
+    for (struct task *t = task_list; t; t = t->next)
+        if (t->state != TASK_DEAD && prio_match(t, which, who) && 20 - t->nice > best)
+            best = 20 - t->nice;
+    return best;
+}
+
+SYSCALL(setpriority)
+{
+    int which = (int)a0, who = prio_who(which, (int)a1), nice = (int)a2;
+    if (which < PRIO_PROCESS || which > PRIO_USER)
+        return -EINVAL;
+    nice = nice < -20 ? -20 : nice > 19 ? 19 : nice;
+    long rc = -ESRCH;
+    for (struct task *t = task_list; t; t = t->next) {
+        if (t->state == TASK_DEAD || !prio_match(t, which, who))
+            continue;
+        if (!same_owner(t) && !capable(CAP_SYS_NICE))
+            rc = -EPERM;
+        else if (nice < t->nice && !can_nice(t, nice))
+            rc = -EACCES;
+        else {
+            t->nice = (i8)nice;
+            rc = rc == -ESRCH ? 0 : rc;
+        }
+    }
+    return rc;
+}
+
+/* __sched_setscheduler's checks in Linux's order; policy -1 (sched_setparam) keeps the thread's. */
+static long set_policy(struct task *t, int policy, int prio)
+{
+    bool reset = t->sched_reset_on_fork;
+    if (policy < 0) {
+        policy = t->policy;
+    } else {
+        reset = policy & SCHED_RESET_ON_FORK;
+        policy &= ~SCHED_RESET_ON_FORK;
+        if (policy != SCHED_OTHER && policy != SCHED_FIFO && policy != SCHED_RR && policy != SCHED_BATCH &&
+            policy != SCHED_IDLE && policy != SCHED_DEADLINE)
+            return -EINVAL;
+    }
+    bool rt = policy == SCHED_FIFO || policy == SCHED_RR;
+    if (prio < 0 || prio > 99 || rt != (prio != 0) || policy == SCHED_DEADLINE)
+        return -EINVAL; /* SCHED_DEADLINE needs sched_setattr's runtime and period */
+    if (!capable(CAP_SYS_NICE)) {
+        u64 rtprio = t->proc->rlimits[RLIMIT_RTPRIO].cur;
+        if (rt && ((policy != t->policy && !rtprio) || (u64)prio > rtprio))
+            return -EPERM;
+        if (t->policy == SCHED_IDLE && policy != SCHED_IDLE && !can_nice(t, t->nice))
+            return -EPERM;
+        if (!same_owner(t) || (t->sched_reset_on_fork && !reset))
+            return -EPERM;
+    }
+    if (rt) {
+        kerr("skiff: real-time scheduling (SCHED_FIFO, SCHED_RR) is not implemented: EPERM\n");
+        return -EPERM;
+    }
+    t->policy = (u8)policy;
+    t->sched_reset_on_fork = reset;
+    return 0;
+}
+
+static long setscheduler(int pid, int policy, const void *uparam)
+{
+    int prio;
+    if (!uparam || pid < 0)
+        return -EINVAL;
+    if (copy_from_user(&prio, uparam, sizeof(prio)))
+        return -EFAULT;
+    struct task *t = task_of(pid);
+    return t ? set_policy(t, policy, prio) : -ESRCH;
+}
+
+SYSCALL(sched_setscheduler)
+{
+    if ((int)a1 < 0)
+        return -EINVAL;
+    return setscheduler((int)a0, (int)a1, (const void *)a2);
+}
+
+SYSCALL(sched_setparam) { return setscheduler((int)a0, -1, (const void *)a1); }
+
+SYSCALL(sched_getscheduler)
+{
+    if ((int)a0 < 0)
+        return -EINVAL;
+    struct task *t = task_of((int)a0);
+    if (!t)
+        return -ESRCH;
+    return t->policy | (t->sched_reset_on_fork ? SCHED_RESET_ON_FORK : 0);
+}
+
+SYSCALL(sched_getparam)
+{
+    if (!a1 || (int)a0 < 0)
+        return -EINVAL;
+    if (!task_of((int)a0))
+        return -ESRCH;
+    int prio = 0; /* no real-time policy is ever set */
+    return copy_to_user((void *)a1, &prio, sizeof(prio));
+}
+
+/* fork and clone: the new thread gets the creator's policy and nice value; with SCHED_RESET_ON_FORK a
+ * real-time policy goes back to SCHED_OTHER and a negative nice to 0, and the flag is not inherited. */
+void sched_fork_policy(struct task *child, const struct task *parent)
+{
+    child->nice = parent->nice;
+    child->policy = parent->policy;
+    child->sched_reset_on_fork = false;
+    if (parent->sched_reset_on_fork) {
+        if (child->policy == SCHED_FIFO || child->policy == SCHED_RR)
+            child->policy = SCHED_OTHER;
+        if (child->nice < 0)
+            child->nice = 0;
+    }
+}
+
+/* Linux's order: the size (at least nr_cpu_ids bits, whole longs), then the thread; the mask of one CPU. */
+SYSCALL(sched_getaffinity)
+{
+    if (a1 < 8 || (a1 & 7))
+        return -EINVAL;
+    if ((int)a0 < 0 || !task_of((int)a0))
+        return -ESRCH;
+    u64 mask = 1;
+    return copy_to_user((void *)a2, &mask, sizeof(mask)) ? -EFAULT : 8;
+}
+
+/* Linux's order: read the mask (EFAULT; a short one is zero-extended), find the thread (ESRCH), another
+ * user's thread needs CAP_SYS_NICE (EPERM), then EINVAL when the mask holds none of the CPUs: here CPU 0. */
+SYSCALL(sched_setaffinity)
+{
+    u64 mask = 0;
+    if (copy_from_user(&mask, (const void *)a2, MIN(a1, sizeof(mask))))
+        return -EFAULT;
+    struct task *t = (int)a0 < 0 ? NULL : task_of((int)a0);
+    if (!t)
+        return -ESRCH;
+    if (!same_owner(t) && !capable(CAP_SYS_NICE))
+        return -EPERM;
+    return (mask & 1) ? 0 : -EINVAL;
+}
