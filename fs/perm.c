@@ -23,14 +23,14 @@ int perm_inode(struct inode *ino, int mask)
     if (S_ISDIR(mode)) { /* search and read with DAC_READ_SEARCH; anything with DAC_OVERRIDE */
         if (!(mask & MAY_WRITE) && capable(CAP_DAC_READ_SEARCH))
             return 0;
-        return capable(CAP_DAC_OVERRIDE) ? 0 : -EACCES;
+        return capable(CAP_DAC_OVERRIDE) || (ino->own_access && ino->own_access(ino)) ? 0 : -EACCES;
     }
     if (mask == MAY_READ && capable(CAP_DAC_READ_SEARCH))
         return 0;
     /* root may execute only what someone may: at least one x bit */
     if ((!(mask & MAY_EXEC) || (mode & 0111)) && capable(CAP_DAC_OVERRIDE))
         return 0;
-    return -EACCES;
+    return ino->own_access && ino->own_access(ino) ? 0 : -EACCES;
 }
 
 int perm_may_create(struct inode *dir)

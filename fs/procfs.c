@@ -442,6 +442,14 @@ static void refresh_pid_owner(struct inode *d)
         e->inode->uid = uid, e->inode->gid = gid;
 }
 
+/* A process may always open its own fd directory, whoever owns it (Linux's proc_fd_permission): after a
+ * change of ids it is root's while the process is not dumpable. */
+static bool fd_dir_is_mine(struct inode *fd)
+{
+    struct proc *p = ino_proc(fd);
+    return p && p == current_proc();
+}
+
 /* /proc/<pid> for a new process; -ENOMEM (and nothing left behind) when memory runs out, for fork to fail. */
 static int make_pid_dir(struct inode *proc, int pid)
 {
@@ -459,6 +467,7 @@ static int make_pid_dir(struct inode *proc, int pid)
         l[0]->priv = l[1]->priv = fd->priv = d->priv = PID_PRIV(pid, 0);
         d->refresh = refresh_pid_owner;
         fd->refresh = refresh_fd_dir;
+        fd->own_access = fd_dir_is_mine;
     }
     for (u32 i = 0; ok && i < ARRAY_SIZE(pid_files); i++) {
         /* environ is its owner's alone (-r--------), as on Linux: it may hold secrets */

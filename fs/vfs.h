@@ -180,6 +180,7 @@ struct inode {
      * resolve makes a "magic" symlink lead straight to an inode (/proc/self/fd/N, even when unnamed). */
     void (*refresh)(struct inode *ino);
     struct inode *(*resolve)(struct inode *link);
+    bool (*own_access)(struct inode *ino); /* true: the caller may use it whatever its mode (/proc/PID/fd) */
 };
 
 #define SEALS_SEALABLE 0x80000000u /* inode->seals: a memfd, which takes seals */
