@@ -32,35 +32,6 @@ enum { CAP_CHOWN = 0, CAP_DAC_OVERRIDE = 1, CAP_DAC_READ_SEARCH = 2, CAP_FOWNER 
 
 static char *self_exe;
 
-/* Runs fn in a child; its checks print with the parent's numbers and their counts come back by a pipe. */
-static void in_child(void (*fn)(void))
-{
-    int p[2];
-    if (pipe(p))
-        exit(2);
-    fflush(stdout);
-    pid_t c = fork();
-    if (c == 0) {
-        close(p[0]);
-        fn();
-        int counts[2] = { tap_n, tap_failed };
-        if (write(p[1], counts, sizeof counts) != sizeof counts)
-            _exit(3);
-        _exit(0);
-    }
-    close(p[1]);
-    int counts[2], st = 0;
-    long n = read(p[0], counts, sizeof counts);
-    close(p[0]);
-    waitpid(c, &st, 0);
-    if (n != sizeof counts || !WIFEXITED(st) || WEXITSTATUS(st)) {
-        tap_result(0, "a child running checks died", "no counts came back");
-        return;
-    }
-    tap_n = counts[0];
-    tap_failed = counts[1];
-}
-
 struct caps { unsigned long long eff, prm, inh; };
 
 static struct caps caps_of(pid_t pid)
@@ -517,21 +488,21 @@ int main(int argc, char **argv)
     self_exe = exe;
     tap_scratch("creds");
     ids_root();
-    in_child(groups);
-    in_child(uid_drop);
-    in_child(uid_swap);
-    in_child(uid_saved_root);
-    in_child(fsuid);
-    in_child(keepcaps);
-    in_child(capget_versions);
-    in_child(bounding);
-    in_child(nnp);
-    in_child(ambient);
-    in_child(exec_root);
-    in_child(exec_keepcaps);
-    in_child(exec_setresuid);
-    in_child(exec_nnp);
-    in_child(threads);
+    tap_in_child(groups);
+    tap_in_child(uid_drop);
+    tap_in_child(uid_swap);
+    tap_in_child(uid_saved_root);
+    tap_in_child(fsuid);
+    tap_in_child(keepcaps);
+    tap_in_child(capget_versions);
+    tap_in_child(bounding);
+    tap_in_child(nnp);
+    tap_in_child(ambient);
+    tap_in_child(exec_root);
+    tap_in_child(exec_keepcaps);
+    tap_in_child(exec_setresuid);
+    tap_in_child(exec_nnp);
+    tap_in_child(threads);
     tap_finish_dir();
     return tap_done();
 }

@@ -45,34 +45,6 @@ struct mb { long type; char text[32]; };
 static int q0600, q0666, m0600, m0666, s0600, s0666;
 static key_t kq, km, ks;
 
-static void in_child(void (*fn)(void))
-{
-    int p[2];
-    if (pipe(p))
-        exit(2);
-    fflush(stdout);
-    pid_t c = fork();
-    if (c == 0) {
-        close(p[0]);
-        fn();
-        int counts[2] = { tap_n, tap_failed };
-        if (write(p[1], counts, sizeof counts) != sizeof counts)
-            _exit(3);
-        _exit(0);
-    }
-    close(p[1]);
-    int counts[2], st = 0;
-    long n = read(p[0], counts, sizeof counts);
-    close(p[0]);
-    waitpid(c, &st, 0);
-    if (n != sizeof counts || !WIFEXITED(st) || WEXITSTATUS(st)) {
-        tap_result(0, "a child running checks died", "no counts came back");
-        return;
-    }
-    tap_n = counts[0];
-    tap_failed = counts[1];
-}
-
 static void become_nobody(void)
 {
     if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) || setresuid(NOBODY, NOBODY, NOBODY)) {
@@ -331,10 +303,10 @@ int main(void)
     setvbuf(stdout, NULL, _IOLBF, 0);
     test_setup();
     test_root_cmds();
-    in_child(as_nobody);
+    tap_in_child(as_nobody);
     char *p = shmat(m0666, NULL, SHM_RDONLY);
     T_TRUE("shmat root sees nobody's write", p != (void *)-1 && p[1] == 'N');
-    in_child(as_owner);
+    tap_in_child(as_owner);
     test_eidrm();
     SYS(SYS_msgctl, q0600, IPC_RMID, NULL);
     SYS(SYS_msgctl, q0666, IPC_RMID, NULL);

@@ -14,34 +14,6 @@
 #define MLOCK_ONFAULT 1
 #endif
 
-static void in_child(void (*fn)(void))
-{
-    int p[2];
-    if (pipe(p))
-        exit(2);
-    fflush(stdout);
-    pid_t c = fork();
-    if (c == 0) {
-        close(p[0]);
-        fn();
-        int counts[2] = { tap_n, tap_failed };
-        if (write(p[1], counts, sizeof counts) != sizeof counts)
-            _exit(3);
-        _exit(0);
-    }
-    close(p[1]);
-    int counts[2], st = 0;
-    long n = read(p[0], counts, sizeof counts);
-    close(p[0]);
-    waitpid(c, &st, 0);
-    if (n != sizeof counts || !WIFEXITED(st) || WEXITSTATUS(st)) {
-        tap_result(0, "a child running checks died", "no counts came back");
-        return;
-    }
-    tap_n = counts[0];
-    tap_failed = counts[1];
-}
-
 static long map(void *addr, size_t len, int prot, int flags, int fd, unsigned long off)
 {
     return (long)SYS(SYS_mmap, addr, len, prot, flags, fd, off);
@@ -129,7 +101,7 @@ int main(void)
     munlock(lk, PAGE);
     setrlimit(RLIMIT_MEMLOCK, &old);
     close(fd);
-    in_child(as_nobody);
+    tap_in_child(as_nobody);
     tap_finish_dir();
     return tap_done();
 }

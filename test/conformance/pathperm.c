@@ -13,34 +13,6 @@
 
 #define NOBODY 65534
 
-static void in_child(void (*fn)(void))
-{
-    int p[2];
-    if (pipe(p))
-        exit(2);
-    fflush(stdout);
-    pid_t c = fork();
-    if (c == 0) {
-        close(p[0]);
-        fn();
-        int counts[2] = { tap_n, tap_failed };
-        if (write(p[1], counts, sizeof counts) != sizeof counts)
-            _exit(3);
-        _exit(0);
-    }
-    close(p[1]);
-    int counts[2], st = 0;
-    long n = read(p[0], counts, sizeof counts);
-    close(p[0]);
-    waitpid(c, &st, 0);
-    if (n != sizeof counts || !WIFEXITED(st) || WEXITSTATUS(st)) {
-        tap_result(0, "a child running checks died", "no counts came back");
-        return;
-    }
-    tap_n = counts[0];
-    tap_failed = counts[1];
-}
-
 static void mk(const char *path, int mode, unsigned uid, int dir)
 {
     if ((dir ? mkdir(path, 0700) : put_file(path, "data", 4)) || chown(path, uid, uid) || chmod(path, mode)) {
@@ -165,7 +137,7 @@ int main(void)
     setup();
     put_file("noexec/f", "data", 4);
     chmod("noexec", 0666);
-    in_child(as_nobody);
+    tap_in_child(as_nobody);
     test_paths();
     test_sizes();
     tap_finish_dir();

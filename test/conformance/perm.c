@@ -24,34 +24,6 @@
 
 static char *self_exe;
 
-static void in_child(void (*fn)(void))
-{
-    int p[2];
-    if (pipe(p))
-        exit(2);
-    fflush(stdout);
-    pid_t c = fork();
-    if (c == 0) {
-        close(p[0]);
-        fn();
-        int counts[2] = { tap_n, tap_failed };
-        if (write(p[1], counts, sizeof counts) != sizeof counts)
-            _exit(3);
-        _exit(0);
-    }
-    close(p[1]);
-    int counts[2], st = 0;
-    long n = read(p[0], counts, sizeof counts);
-    close(p[0]);
-    waitpid(c, &st, 0);
-    if (n != sizeof counts || !WIFEXITED(st) || WEXITSTATUS(st)) {
-        tap_result(0, "a child running checks died", "no counts came back");
-        return;
-    }
-    tap_n = counts[0];
-    tap_failed = counts[1];
-}
-
 static void put(const char *path, int mode, unsigned uid, unsigned gid)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -394,12 +366,12 @@ int main(int argc, char **argv)
     chmod(".", 0755);
     setup();
     make_socket();
-    in_child(as_nobody_files);
-    in_child(as_nobody_attrs);
-    in_child(as_nobody_access);
-    in_child(real_vs_effective);
+    tap_in_child(as_nobody_files);
+    tap_in_child(as_nobody_attrs);
+    tap_in_child(as_nobody_access);
+    tap_in_child(real_vs_effective);
     as_root();
-    in_child(connect_nobody);
+    tap_in_child(connect_nobody);
     close(listener);
     tap_finish_dir();
     return tap_done();

@@ -45,34 +45,6 @@ static int child_says(int what)
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-static void in_child(void (*fn)(void))
-{
-    int p[2];
-    if (pipe(p))
-        exit(2);
-    fflush(stdout);
-    pid_t c = fork();
-    if (c == 0) {
-        close(p[0]);
-        fn();
-        int counts[2] = { tap_n, tap_failed };
-        if (write(p[1], counts, sizeof counts) != sizeof counts)
-            _exit(3);
-        _exit(0);
-    }
-    close(p[1]);
-    int counts[2], st = 0;
-    long n = read(p[0], counts, sizeof counts);
-    close(p[0]);
-    waitpid(c, &st, 0);
-    if (n != sizeof counts || !WIFEXITED(st) || WEXITSTATUS(st)) {
-        tap_result(0, "a child running checks died", "no counts came back");
-        return;
-    }
-    tap_n = counts[0];
-    tap_failed = counts[1];
-}
-
 static void test_nice(void)
 {
     T_OK("setpriority nice 5", setprio(PRIO_PROCESS, 0, 5), 0);
@@ -195,6 +167,6 @@ int main(void)
     test_nice();
     test_policy();
     test_affinity();
-    in_child(as_nobody);
+    tap_in_child(as_nobody);
     return tap_done();
 }
