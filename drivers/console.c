@@ -60,11 +60,15 @@ static void parse_cmdline(void)
 /* Raw bytes to a stream's device. */
 static void stream_out(enum console_stream s, const char *buf, size_t n)
 {
-    enum vcon_role r = s == CONSOLE_STDERR ? VCON_STDERR : VCON_STDOUT;
+    /* stderr and stdout both at the host's terminal: one terminal, so one channel, in the order written (an
+     * interactive shell echoes and prompts on stderr and a job writes on stdout: two ports took two paths
+     * to the same screen and a line's end could land after the next line, as Linux's one tty never lets it) */
+    bool one_terminal = is_tty[CONSOLE_STDERR] && is_tty[CONSOLE_STDOUT];
+    enum vcon_role r = s == CONSOLE_STDERR && !one_terminal ? VCON_STDERR : VCON_STDOUT;
     if (vcon_has(r))
         vcon_write(r, buf, n);
     else
-        serial_write(s == CONSOLE_STDERR ? SERIAL_STDERR : SERIAL_STDOUT, buf, n);
+        serial_write(r == VCON_STDERR ? SERIAL_STDERR : SERIAL_STDOUT, buf, n);
 }
 
 /* Output as a terminal shows it: OPOST/ONLCR turn \n into \r\n when the stream is a terminal. */

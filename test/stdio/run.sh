@@ -123,6 +123,13 @@ pane_wait 'EXIT=' 60
 grep -q '^30 100' "$T/pane" && grep -q 'EXIT=0' "$T/pane"
 check "busybox stty size prints the host terminal's size (30 100)" $? "$(grep -v '^$' "$T/pane" | head -3 | tr '\n' '|')"
 
+# stderr and stdout at one terminal arrive in the order written (a shell's prompt and echo go to stderr, a
+# job's output to stdout): 20 lines of E (stderr) then O (stdout) must read EO every time
+start_pane "$SKIFF run --timeout 60 /bin/busybox sh -c 'i=0; while [ \$i -lt 20 ]; do printf E >&2; echo O; i=\$((i + 1)); done'"
+pane_wait 'EXIT=' 60
+[ "$(grep -c '^EO$' "$T/pane")" -eq 20 ] && grep -q 'EXIT=0' "$T/pane"
+check "stderr and stdout at one terminal keep their order (20 lines of E then O read EO)" $? "$(grep -v '^$' "$T/pane" | head -6 | tr '\n' '|')"
+
 if [ -d /usr/lib/python3.11 ]; then
     start_pane "$SKIFF run --timeout 180 --mem 512M --add /usr/lib/python3.11 /usr/bin/python3"
     pane_wait '>>>' 150 && $TM send-keys -t s 'print(6*7)' Enter && pane_wait '^42' 30 &&
