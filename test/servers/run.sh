@@ -128,7 +128,7 @@ EOF
 
 t_nginx_debian() {
 	name="Debian's nginx, its own unmodified config (user www-data, worker_processes auto, [::]:80)"
-	name="$name on the live root: the welcome page"
+	name="$name on the live root: the welcome page, over the forwarded port on 127.0.0.1 and on [::1]"
 	need /usr/sbin/nginx /usr/bin/curl || return
 	for f in /etc/nginx/nginx.conf /etc/nginx/sites-enabled/default /var/www/html/index.nginx-debian.html; do
 		[ -f "$f" ] || { skip "$f is not on this host"; return; }
@@ -143,12 +143,21 @@ t_nginx_debian() {
 	done
 	# a second request: a worker (not the master) answers both, and keeps answering
 	code=$(timeout 10 /usr/bin/curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$hport/missing")
+	# the same forwarded port over the host's IPv6 loopback (tools/cli/port6.c), where the host has one
+	v6=skip
+	if grep -q '^0\{31\}1 .* lo$' /proc/net/if_inet6 2>/dev/null; then
+		v6=$(timeout 10 /usr/bin/curl -s -g -o "$tmp/welcome6" -w '%{http_code}' "http://[::1]:$hport/")
+	fi
 	stop_guest
 	cmp -s "$tmp/welcome" /var/www/html/index.nginx-debian.html || {
 		fail "no welcome page (guest: $(grep -v '^ok\|prctl option' "$tmp/err" | tail -n 3 | tr '\n' '|'))"
 		return
 	}
 	[ "$code" = 404 ] || { fail "a missing page answered $code"; return; }
+	[ "$v6" = skip ] || { [ "$v6" = 200 ] && cmp -s "$tmp/welcome6" /var/www/html/index.nginx-debian.html; } || {
+		fail "over [::1]:$hport the page answered $v6"
+		return
+	}
 	# the pid file went to the RAM layer over the live root, not to the host
 	[ "$(ls -l --time-style=full-iso /run/nginx.pid 2>&1)" = "$pid_before" ] || {
 		fail "the host's /run/nginx.pid changed"

@@ -47,6 +47,8 @@ struct run {
     bool rootfs_rw, net, allow_host, strace, verbose, no_cache, no_runtime_libs;
     char *kernel_args;              /* " word word", as the script builds it */
     char *hostfwds;                 /* ",hostfwd=tcp:ADDR:HOST-:GUEST"... */
+    struct port6 { int host_port; bool any; } port6[64]; /* port6.c: the same ports on [::1] or [::] */
+    int nport6;
     struct strv adds, env_user, env_keys;
     struct volume vols[64];
     int nvols;                      /* -v volumes (skiffv<i>) and a live root (skiffroot, first) */
@@ -65,6 +67,7 @@ struct run {
 extern const char *cli_me;          /* "skiff" */
 extern char *cli_self_dir;          /* where build/skiff (or PREFIX/bin/skiff) is */
 void cli_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void port6_start(struct run *r);   /* port6.c: --port's IPv6 side, relayed to the IPv4 forward */
 _Noreturn void cli_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 _Noreturn void cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void cli_exit(int status); /* cleans up (tty, work dir) and exits */

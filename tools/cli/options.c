@@ -100,6 +100,9 @@ static void opt_port(struct run *r, const char *spec)
             cli_usage_error("--port: '%s' is not a port number (1-65535) in '%s'", p, spec);
     }
     char *f = xasprintf("%s,hostfwd=tcp:%s:%s-:%s", r->hostfwds ? r->hostfwds : "", addr, ports[0], ports[1]);
+    bool any = !strcmp(addr, "0.0.0.0");
+    if ((any || !strcmp(addr, "127.0.0.1")) && r->nport6 < (int)(sizeof r->port6 / sizeof *r->port6))
+        r->port6[r->nport6++] = (struct port6){ (int)atol(ports[0]), any };
     free(r->hostfwds);
     r->hostfwds = f;
     free(addr);

@@ -307,6 +307,7 @@ _Noreturn void vm_run(struct run *r)
     for (size_t i = 0; i < sizeof fwd_sigs / sizeof *fwd_sigs; i++)
         sigaction(fwd_sigs[i], &fwd, NULL);
     sigaction(SIGCHLD, &chld, NULL);
+    port6_start(r);
     pthread_t relay;
     bool relaying = pthread_create(&relay, NULL, relay_main, NULL) == 0;
     if (!relaying)
