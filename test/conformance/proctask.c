@@ -18,24 +18,11 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 
-static int read_file(const char *path, char *buf, size_t size)
-{
-    int fd = open(path, O_RDONLY);
-    if (fd < 0)
-        return -1;
-    ssize_t n = read(fd, buf, size - 1);
-    close(fd);
-    if (n < 0)
-        return -1;
-    buf[n] = 0;
-    return (int)n;
-}
-
 /* Field k (1-based, as proc(5) numbers them) of a stat file; the name in parentheses is field 2. */
 static long long stat_field(const char *path, int k)
 {
     char buf[1024];
-    if (read_file(path, buf, sizeof buf) < 0)
+    if (tap_read_file(path, buf, sizeof buf) < 0)
         return -1;
     if (k == 1)
         return atoll(buf);
@@ -55,7 +42,7 @@ static long long stat_field(const char *path, int k)
 static long status_num(const char *path, const char *key)
 {
     char buf[4096], k[64];
-    if (read_file(path, buf, sizeof buf) < 0)
+    if (tap_read_file(path, buf, sizeof buf) < 0)
         return -1;
     snprintf(k, sizeof k, "\n%s:", key);
     char *p = strstr(buf, k);
@@ -209,25 +196,25 @@ static void test_threads(void)
     T_TRUE("proc /proc/thread-self in the leader", strcmp(buf, want) == 0);
 
     /* names */
-    T_TRUE("prctl PR_SET_NAME in a thread: its task/TID/comm", read_file(task_path(sl, "comm"), buf, sizeof buf) > 0 &&
+    T_TRUE("prctl PR_SET_NAME in a thread: its task/TID/comm", tap_read_file(task_path(sl, "comm"), buf, sizeof buf) > 0 &&
            strcmp(buf, "sleeper-own\n") == 0);
     T_OK("prctl PR_SET_NAME in the leader", prctl(PR_SET_NAME, "leader"), 0);
-    T_TRUE("proc /proc/PID/comm is the leader's name", read_file("/proc/self/comm", buf, sizeof buf) > 0 &&
+    T_TRUE("proc /proc/PID/comm is the leader's name", tap_read_file("/proc/self/comm", buf, sizeof buf) > 0 &&
            strcmp(buf, "leader\n") == 0);
     T_OK("prctl pthread_setname_np for another thread", pthread_setname_np(tw, "spin-worker"), 0);
-    T_TRUE("proc task/TID/comm after pthread_setname_np", read_file(task_path(sp, "comm"), buf, sizeof buf) > 0 &&
+    T_TRUE("proc task/TID/comm after pthread_setname_np", tap_read_file(task_path(sp, "comm"), buf, sizeof buf) > 0 &&
            strcmp(buf, "spin-worker\n") == 0);
     T_TRUE("proc pthread_getname_np of another thread", pthread_getname_np(tw, buf, sizeof buf) == 0 &&
            strcmp(buf, "spin-worker") == 0);
-    T_TRUE("proc task/TID/status Name: the thread's own", read_file(task_path(sp, "status"), buf, sizeof buf) > 0 &&
+    T_TRUE("proc task/TID/status Name: the thread's own", tap_read_file(task_path(sp, "status"), buf, sizeof buf) > 0 &&
            strncmp(buf, "Name:\tspin-worker\n", 18) == 0);
     int fd = open(task_path(sp, "comm"), O_WRONLY);
     T_OK("proc write of task/TID/comm: the whole count, 15 bytes kept",
          write(fd, "abcdefghijklmnopqrstu", 21), 21);
     close(fd);
-    T_TRUE("proc task/TID/comm cut to 15 bytes", read_file(task_path(sp, "comm"), buf, sizeof buf) > 0 &&
+    T_TRUE("proc task/TID/comm cut to 15 bytes", tap_read_file(task_path(sp, "comm"), buf, sizeof buf) > 0 &&
            strcmp(buf, "abcdefghijklmno\n") == 0);
-    T_TRUE("proc the leader's name stays", read_file("/proc/self/comm", buf, sizeof buf) > 0 &&
+    T_TRUE("proc the leader's name stays", tap_read_file("/proc/self/comm", buf, sizeof buf) > 0 &&
            strcmp(buf, "leader\n") == 0);
     pid_t c = fork();
     if (c == 0) {
@@ -331,7 +318,7 @@ static void test_memory(void)
     T_TRUE("proc /proc/PID/stat rss: VmRSS in pages", st_rss * 4 >= rss1 - SLACK_KB && st_rss * 4 <= rss1 + SLACK_KB);
     char sm[128];
     long size = 0, res = 0;
-    T_TRUE("proc /proc/PID/statm resident: VmRSS in pages", read_file("/proc/self/statm", sm, sizeof sm) > 0 &&
+    T_TRUE("proc /proc/PID/statm resident: VmRSS in pages", tap_read_file("/proc/self/statm", sm, sizeof sm) > 0 &&
            sscanf(sm, "%ld %ld", &size, &res) == 2 && res * 4 >= rss1 - SLACK_KB && res * 4 <= rss1 + SLACK_KB);
     long long st_min = stat_field("/proc/self/stat", 10);
     T_TRUE("proc /proc/PID/stat minflt: getrusage's ru_minflt", st_min >= r1.ru_minflt &&
@@ -391,12 +378,12 @@ static void test_loadavg(void)
     char buf[128];
     double a1 = -1, a5 = -1, a15 = -1;
     int run = -1, total = -1, last = -1;
-    int n = read_file("/proc/loadavg", buf, sizeof buf) > 0 ?
+    int n = tap_read_file("/proc/loadavg", buf, sizeof buf) > 0 ?
         sscanf(buf, "%lf %lf %lf %d/%d %d", &a1, &a5, &a15, &run, &total, &last) : 0;
     T_EQ("proc /proc/loadavg: three averages, running/total, last pid", n, 6);
     T_TRUE("proc /proc/loadavg: the reader runs, so at least 1 running", run >= 1 && total >= run);
     double up = -1, idle = -1;
-    n = read_file("/proc/uptime", buf, sizeof buf) > 0 ? sscanf(buf, "%lf %lf", &up, &idle) : 0;
+    n = tap_read_file("/proc/uptime", buf, sizeof buf) > 0 ? sscanf(buf, "%lf %lf", &up, &idle) : 0;
     T_TRUE("proc /proc/uptime: uptime and idle time, both >= 0", n == 2 && up > 0 && idle >= 0);
 }
 

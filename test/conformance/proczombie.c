@@ -8,19 +8,6 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 
-static int read_file(const char *path, char *buf, size_t size)
-{
-    int fd = open(path, O_RDONLY);
-    if (fd < 0)
-        return -1;
-    ssize_t n = read(fd, buf, size - 1);
-    close(fd);
-    if (n < 0)
-        return -1;
-    buf[n] = 0;
-    return (int)n;
-}
-
 int main(void)
 {
     pid_t p = fork();
@@ -33,21 +20,21 @@ int main(void)
     T_OK("waitid WEXITED|WNOWAIT: the child has ended and is left a zombie", waitid(P_PID, p, &si, WEXITED | WNOWAIT), 0);
     char path[64], buf[4096];
     snprintf(path, sizeof path, "/proc/%d/stat", p);
-    int n = read_file(path, buf, sizeof buf);
+    int n = tap_read_file(path, buf, sizeof buf);
     T_TRUE("/proc/PID/stat of a zombie can be read", n > 0);
     char *paren = n > 0 ? strrchr(buf, ')') : NULL;
     T_TRUE("/proc/PID/stat of a zombie: state Z", paren && paren[1] == ' ' && paren[2] == 'Z');
     T_TRUE("/proc/PID/stat of a zombie: its pid and name", n > 0 && atoi(buf) == p && strstr(buf, "(zchild)"));
     snprintf(path, sizeof path, "/proc/%d/status", p);
-    n = read_file(path, buf, sizeof buf);
+    n = tap_read_file(path, buf, sizeof buf);
     T_TRUE("/proc/PID/status of a zombie: State: Z (zombie)", n > 0 && strstr(buf, "State:\tZ (zombie)\n"));
     T_TRUE("/proc/PID/status of a zombie: Name: zchild", n > 0 && strstr(buf, "Name:\tzchild\n"));
     T_TRUE("/proc/PID/status of a zombie: no VmSize line (no memory)", n > 0 && !strstr(buf, "VmSize:"));
     snprintf(path, sizeof path, "/proc/%d/comm", p);
-    n = read_file(path, buf, sizeof buf);
+    n = tap_read_file(path, buf, sizeof buf);
     T_TRUE("/proc/PID/comm of a zombie: its name", n > 0 && !strcmp(buf, "zchild\n"));
     snprintf(path, sizeof path, "/proc/%d/cmdline", p);
-    T_OK("/proc/PID/cmdline of a zombie reads empty", read_file(path, buf, sizeof buf), 0);
+    T_OK("/proc/PID/cmdline of a zombie reads empty", tap_read_file(path, buf, sizeof buf), 0);
     int st = 0;
     T_OK("waitpid collects the zombie", waitpid(p, &st, 0), p);
     T_OK("its status", WEXITSTATUS(st), 3);

@@ -75,6 +75,20 @@ static void tap_result(int ok, const char *name, const char *diag)
     fflush(stdout);
 }
 
+/* A small file (a /proc one) into buf, NUL-terminated: its length, or -1. */
+static __attribute__((unused)) int tap_read_file(const char *path, char *buf, size_t size)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return -1;
+    ssize_t n = read(fd, buf, size - 1);
+    close(fd);
+    if (n < 0)
+        return -1;
+    buf[n] = 0;
+    return (int)n;
+}
+
 /* Runs fn in a child (one that drops privileges, say); its checks print with the parent's numbers and their
  * counts come back by a pipe. */
 static __attribute__((unused)) void tap_in_child(void (*fn)(void))
