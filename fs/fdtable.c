@@ -78,7 +78,8 @@ int fd_limit(struct fdtable *t)
     return cur < FD_NR_OPEN ? (int)cur : FD_NR_OPEN;
 }
 
-/* The lowest fd >= min not in use below t->cap, or t->cap when every one is. */
+/* The lowest fd >= min not in use below t->cap; past the table (every one in use, or min beyond it): the
+ * first number past it that is >= min. */
 static int first_free(struct fdtable *t, int min)
 {
     for (int w = min / 64; w < t->cap / 64; w++) {
@@ -88,7 +89,7 @@ static int first_free(struct fdtable *t, int min)
         if (free)
             return w * 64 + __builtin_ctzll(free);
     }
-    return t->cap;
+    return t->cap > min ? t->cap : min;
 }
 
 int fd_install(struct fdtable *t, struct file *f, int min, bool cloexec)

@@ -23,6 +23,12 @@ int main(void)
     int p[2];
     T_OK("pipe", pipe(p), 0);
     T_EQ("its read end is fd 3", p[0], 3);
+    T_OK("F_DUPFD from 500 in a small table: 500", fcntl(p[0], F_DUPFD, 500), 500);
+    T_OK("F_DUPFD from 200: 200", fcntl(p[0], F_DUPFD, 200), 200);
+    T_OK("dup2 to 3000", dup2(p[0], 3000), 3000);
+    T_OK("close 200", close(200), 0);
+    T_OK("close 500", close(500), 0);
+    T_OK("close 3000", close(3000), 0);
     T_OK("a few bytes in it", write(p[1], "x", 1), 1);
     int last = -1, fails = 0;
     for (int i = p[1] + 1; i < LIMIT; i++) {
