@@ -184,8 +184,8 @@ struct task {
     struct task *prev;              /* the one before in task_list (NULL: the first): O(1) removal */
     struct task *rq_next, *rq_prev; /* the run queue (kernel/sched.c): runnable tasks, round-robin order */
     bool on_rq;
-    struct task *wq_next, *wq_prev; /* the wait queue of what it waits for (kernel/sched.c), while waiting */
-    struct task **wq_head;          /* that queue's head (NULL: on none) */
+    struct task *wq_next, *wq_prev; /* the wait queue of what it waits for (kernel/waitq.c), while waiting */
+    struct waitq *wq;               /* that queue (NULL: on none) */
     u64 fs_base;
     u64 sig_blocked;                /* the signal mask is per thread */
     struct k_stack altstack;

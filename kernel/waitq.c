@@ -10,7 +10,10 @@
  * (wait_key) hash by key, waits on one object (wait_chan) by that object, the rest (pollers, wait4, the
  * console, sleeps) share one queue that every I/O event looks at. Same interrupt rule as the run queue. */
 #define WQ_BUCKETS 256
-static struct task *wq_key[WQ_BUCKETS], *wq_chan[WQ_BUCKETS], *wq_any;
+struct waitq {
+    struct task *head, *tail;
+};
+static struct waitq wq_key[WQ_BUCKETS], wq_chan[WQ_BUCKETS], wq_any;
 
 static unsigned wq_hash(u64 v)
 {
@@ -19,50 +22,47 @@ static unsigned wq_hash(u64 v)
     return (unsigned)(v >> 56) % WQ_BUCKETS;
 }
 
-static struct task **wq_for(u64 key, const void *chan)
+static struct waitq *wq_for(u64 key, const void *chan)
 {
     if (key)
         return &wq_key[wq_hash(key)];
     return chan ? &wq_chan[wq_hash((u64)chan)] : &wq_any;
 }
 
-/* At the back of a futex or object queue (wakes go in the order of waiting, as futex(2) users expect of equal
- * priorities); at the front of the any-event queue, where every waiter is woken anyway. */
-static void wq_add(struct task *t, struct task **head)
+/* At the back of the queue, in constant time (a thousand threads waiting on one condition variable cost the
+ * thousand-and-first no more than the first): wakes go in the order of waiting, as futex(2) users expect of
+ * equal priorities. */
+static void wq_add(struct task *t, struct waitq *q)
 {
-    struct task *last = NULL;
-    if (head != &wq_any)
-        for (last = *head; last && last->wq_next; last = last->wq_next)
-            ;
-    t->wq_head = head;
-    t->wq_prev = last;
-    if (last) {
-        t->wq_next = NULL;
-        last->wq_next = t;
-        return;
-    }
-    t->wq_next = *head;
-    if (*head)
-        (*head)->wq_prev = t;
-    *head = t;
+    t->wq = q;
+    t->wq_next = NULL;
+    t->wq_prev = q->tail;
+    if (q->tail)
+        q->tail->wq_next = t;
+    else
+        q->head = t;
+    q->tail = t;
 }
 
 void waitq_del(struct task *t)
 {
-    if (!t->wq_head)
+    struct waitq *q = t->wq;
+    if (!q)
         return;
     if (t->wq_prev)
         t->wq_prev->wq_next = t->wq_next;
     else
-        *t->wq_head = t->wq_next;
+        q->head = t->wq_next;
     if (t->wq_next)
         t->wq_next->wq_prev = t->wq_prev;
-    t->wq_head = NULL;
+    else
+        q->tail = t->wq_prev;
+    t->wq = NULL;
 }
 
 struct task *sched_key_waiters(u64 key)
 {
-    return wq_key[wq_hash(key)];
+    return wq_key[wq_hash(key)].head;
 }
 
 void sched_requeue_key(struct task *t, u64 key)
@@ -110,12 +110,12 @@ static u64 io_events; /* counts sched_kick_io calls: what edge-triggered epoll c
  * (wait_key set) wait for their own wake. */
 static void wake_io(const void *chan)
 {
-    for (struct task *t = wq_any; t; t = t->wq_next)
+    for (struct task *t = wq_any.head; t; t = t->wq_next)
         if (t->state == TASK_BLOCKED)
             sched_set_runnable(t);
     if (!chan)
         return;
-    for (struct task *t = wq_chan[wq_hash((u64)chan)]; t; t = t->wq_next)
+    for (struct task *t = wq_chan[wq_hash((u64)chan)].head; t; t = t->wq_next)
         if (t->state == TASK_BLOCKED && t->wait_chan == chan)
             sched_set_runnable(t);
 }
@@ -157,7 +157,7 @@ u64 sched_io_events(void)
 
 /* Blocks the current task for up to ns (~0: without limit) or until sched_wake, a signal, or (for an I/O
  * wait, key 0) any I/O event; callers re-check what they wait for. */
-static void wait_in(u64 ns, u64 key, const void *chan, struct task **queue)
+static void wait_in(u64 ns, u64 key, const void *chan, struct waitq *queue)
 {
     if (signal_pending())
         return;
