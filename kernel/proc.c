@@ -223,7 +223,7 @@ void proc_start_init(void)
         if (*c == '.')
             for (c++; *c >= '0' && *c <= '9' && scale > 1; c++)
                 ns += (u64)(*c - '0') * (scale /= 10);
-        deadline_ns = ns ? clock_monotonic_ns() + ns : 0;
+        deadline_ns = ns; /* from the kernel's first instruction (the monotonic clock's 0): no clock read at boot */
         timer_check_needed();
     }
     struct inode *root = vfs_covering(vfs_root); /* a live root is mounted over the packed one */
