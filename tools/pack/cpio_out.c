@@ -20,6 +20,8 @@ void cpio_out_init(struct cpio_out *o, int fd)
 {
     memset(o, 0, sizeof(*o));
     o->fd = fd;
+    off_t at = lseek(fd, 0, SEEK_CUR); /* a pipe: -1, and 0 is right */
+    o->base = at > 0 ? (uint64_t)at : 0;
     o->ino = 1;
     o->cap = OUT_BUF;
     o->buf = xmalloc(o->cap);
@@ -72,7 +74,7 @@ static size_t padded_namesize(const struct cpio_out *o, uint32_t mode, uint64_t 
 {
     if ((mode & S_IFMT) != S_IFREG || size < DATA_ALIGN)
         return nl;
-    size_t pad = (DATA_ALIGN - (size_t)((o->off + 110 + nl) % DATA_ALIGN)) % DATA_ALIGN;
+    size_t pad = (DATA_ALIGN - (size_t)((o->base + o->off + 110 + nl) % DATA_ALIGN)) % DATA_ALIGN;
     return nl + pad <= NAME_MAX_PADDED ? nl + pad : nl;
 }
 
