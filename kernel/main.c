@@ -79,10 +79,10 @@ static void selftest(void)
 }
 
 /* Runs one init step and notes when it ended (/proc/skiff/boot_phases lists the steps' times). */
-#define BOOT_STEP(call)  \
-    do {             \
-        call;        \
-        boot_mark(#call); \
+#define BOOT_STEP(call)                                                            \
+    do {                                                                           \
+        call;                                                                      \
+        boot_mark(#call);                                                          \
     } while (0)
 
 noreturn void kmain(u32 magic, u32 info)
