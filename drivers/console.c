@@ -140,12 +140,28 @@ void console_flush(void)
     /* Writes complete before they return (serial and virtio alike): nothing is buffered here. */
 }
 
+/* The host's reader of a stream went away (tools/skiff's stdout was a pipe whose reader exited: `skiff run yes |
+ * head -1`): set from the skiff.signal port's interrupt (drivers/vcon_signal.c; with SMP, a lock or an atomic),
+ * read by writers. From then on a write to the stream fails as one to a pipe without readers does on Linux:
+ * SIGPIPE, and EPIPE if that is caught or ignored. */
+static bool host_gone[3];
+
+void console_host_gone(enum console_stream s)
+{
+    if (s == CONSOLE_STDOUT || s == CONSOLE_STDERR)
+        host_gone[s] = true;
+}
+
 #define TOSTOP 0000400 /* c_lflag: background writers get SIGTTOU */
 
 static ssize_t con_write(struct file *f, const void *ubuf, size_t n, u64 *off)
 {
     (void)off;
     enum console_stream s = (enum console_stream)(u64)f->priv;
+    if (host_gone[s] && !is_tty[s]) {
+        signal_send(current, SIGPIPE);
+        return -EPIPE;
+    }
     if (is_tty[s] && (tty_termios.lflag & TOSTOP)) { /* as Linux's tty_write: stop a background writer */
         long bg = tty_check_bg(SIGTTOU);
         if (bg)

@@ -2,10 +2,12 @@
  * them to a container's: tools/skiff writes them on the virtio-console port skiff.signal when it gets one
  * itself (docs/host-interface.md). A message is one text line, "signal N\n" with N in 1..64, so that a
  * POSIX sh script can write it with printf. The signal reaches pid 1 as one from outside its pid namespace
- * does on Linux: SI_USER, si_pid 0, si_uid 0. Nothing runs until the host writes (the port's receive
+ * does on Linux: SI_USER, si_pid 0, si_uid 0. "epipe 1" (or 2) says that the host's stdout (stderr) lost its
+ * reader: the program's next write there gets SIGPIPE/EPIPE (drivers/console.c), as it would writing to the pipe. Nothing runs until the host writes (the port's receive
  * interrupt), so this costs nothing at boot beyond the port's queues. */
 #include "vcon.h"
 #include "../kernel/proc.h"
+#include "console.h"
 
 #define LINE_MAX 16
 
@@ -48,10 +50,13 @@ static int parse(const char *s, u32 n)
 static void end_line(void)
 {
     int sig = line_bad ? 0 : parse(line, line_len);
-    if (sig)
+    bool epipe = !line_bad && line_len == 7 && !memcmp(line, "epipe ", 6) && (line[6] == '1' || line[6] == '2');
+    if (epipe) /* "epipe 1" or "epipe 2": the host's stdout or stderr has no reader any more */
+        console_host_gone(line[6] == '1' ? CONSOLE_STDOUT : CONSOLE_STDERR);
+    else if (sig)
         send_to_init(sig);
     else
-        klog("skiff: skiff.signal: a message that is not \"signal N\" (N = 1..%d), ignored\n", NSIG);
+        klog("skiff: skiff.signal: a message that is not \"signal N\" (N = 1..%d) or \"epipe 1|2\", ignored\n", NSIG);
     line_len = 0;
     line_bad = false;
 }

@@ -3,6 +3,8 @@
 #include "vfs.h"
 #include "../kernel/errno.h"
 
+#define CPIO_PG 4096u /* the ramfs's page size */
+
 /* Creates the directories leading to the last component; returns that directory, or NULL with *rc set
  * (-ENOTDIR: an earlier entry made one of them something else; -ENOMEM). "." and ".." mean what they mean
  * in a path ("/.." is "/"). */
@@ -40,9 +42,33 @@ struct dir_time {
     struct dir_time *next;
 };
 
+struct unpack {
+    struct dir_time *times;
+    bool (*claim)(const u8 *page);
+};
+
+/* A regular file's data. Whole pages that lie on page boundaries of the archive (tools/pack aligns a file's
+ * data when it holds one) become the file's own pages when claim takes them out of the archive's memory: the
+ * archive is read once and its pages are freed behind the reader, so such a page has no other user and needs
+ * no copy (nor copy-on-write: it is the file's alone from here on, as a page ramfs_pwrite allocated would be).
+ * The rest, the last partial page included (what follows it in the archive must not show past the end of the
+ * file), is copied. */
+static int fill_file(struct inode *ino, const struct cpio_entry *e, bool (*claim)(const u8 *page))
+{
+    size_t off = 0;
+    if (claim && e->size >= CPIO_PG && !((u64)(uintptr_t)e->data & (CPIO_PG - 1)) &&
+        !ramfs_reserve_pages(ino, e->size / CPIO_PG))
+        for (; off + CPIO_PG <= e->size && claim(e->data + off); off += CPIO_PG)
+            ramfs_set_page(ino, off / CPIO_PG, (u8 *)e->data + off);
+    if (off < e->size && ramfs_pwrite(ino, e->data + off, e->size - off, off) != (ssize_t)(e->size - off))
+        return -ENOMEM;
+    ino->size = e->size;
+    return 0;
+}
+
 static int unpack_one(const struct cpio_entry *e, void *ctx)
 {
-    struct dir_time **times = ctx;
+    struct unpack *u = ctx;
     const char *name = e->name;
     size_t n = e->namelen;
     while (n && (*name == '/' || (*name == '.' && (n == 1 || name[1] == '/')))) {
@@ -82,7 +108,7 @@ static int unpack_one(const struct cpio_entry *e, void *ctx)
             kfree(target);
         } else if (S_ISREG(e->mode)) {
             ino = ramfs_create(dir, last, e->mode, &err);
-            if (ino && e->size && ramfs_pwrite(ino, e->data, e->size, 0) != (ssize_t)e->size)
+            if (ino && e->size && fill_file(ino, e, u->claim))
                 ino = NULL;
         }
         /* Device nodes, fifos and sockets in the archive are skipped: /dev is devfs's. */
@@ -97,8 +123,8 @@ static int unpack_one(const struct cpio_entry *e, void *ctx)
     if (S_ISDIR(ino->mode)) {
         struct dir_time *t = kmalloc(sizeof(*t));
         if (t) {
-            *t = (struct dir_time){ ino, (i64)e->mtime, *times };
-            *times = t;
+            *t = (struct dir_time){ ino, (i64)e->mtime, u->times };
+            u->times = t;
         }
     }
     return 0;
@@ -106,12 +132,18 @@ static int unpack_one(const struct cpio_entry *e, void *ctx)
 
 int cpio_unpack(const u8 *buf, size_t len, const char **err, void (*done_upto)(size_t off))
 {
-    struct dir_time *times = NULL;
-    int rc = cpio_parse_progress(buf, len, unpack_one, &times, err, done_upto);
-    while (times) {
-        struct dir_time *t = times;
+    return cpio_unpack_inplace(buf, len, err, done_upto, NULL);
+}
+
+int cpio_unpack_inplace(const u8 *buf, size_t len, const char **err, void (*done_upto)(size_t off),
+                        bool (*claim)(const u8 *page))
+{
+    struct unpack u = { NULL, claim };
+    int rc = cpio_parse_progress(buf, len, unpack_one, &u, err, done_upto);
+    while (u.times) {
+        struct dir_time *t = u.times;
         t->dir->mtime = t->dir->ctime = t->dir->atime = (struct timespec64){ t->mtime, 0 };
-        times = t->next;
+        u.times = t->next;
         kfree(t);
     }
     return rc;

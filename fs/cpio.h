@@ -20,4 +20,8 @@ int cpio_parse_progress(const u8 *buf, size_t len, int (*fn)(const struct cpio_e
                         const char **err, void (*done_upto)(size_t off));
 /* Unpacks into the ramfs; done_upto (optional) hears how much of the archive is no longer needed. */
 int cpio_unpack(const u8 *buf, size_t len, const char **err, void (*done_upto)(size_t off));
+/* The same; claim (optional) is asked to give up each whole, page-aligned page of a file's data, which then
+ * becomes the file's own page instead of a copy (fs/cpio.c). */
+int cpio_unpack_inplace(const u8 *buf, size_t len, const char **err, void (*done_upto)(size_t off),
+                        bool (*claim)(const u8 *page));
 #endif

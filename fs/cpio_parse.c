@@ -71,6 +71,8 @@ int cpio_parse_progress(const u8 *buf, size_t len, int (*fn)(const struct cpio_e
         e.name = (const char *)h + HDR_LEN;
         e.namelen--; /* namesize counts the NUL */
         size_t data_off = pad4(off + HDR_LEN + e.namelen + 1);
+        while (e.namelen && !e.name[e.namelen - 1])
+            e.namelen--; /* NULs that pad the name to align the data (tools/pack/cpio_out.c) */
         if (data_off > len || e.size > len - data_off) {
             *err = "file data runs past the end of the archive";
             return -1;

@@ -138,7 +138,7 @@ static int gen_boot_phases(char *buf, size_t size)
         OUT("%-28s %6lu\n", boot.phase_name[i], clock_tsc_to_ns(boot.phase_tsc[i] - prev) / 1000);
         prev = boot.phase_tsc[i];
     }
-    OUT("%-28s %6lu\n", "load the program", clock_tsc_to_ns(boot.user_entry_tsc - prev) / 1000);
+    OUT("%-28s %6lu\n", "enter the program", clock_tsc_to_ns(boot.user_entry_tsc - prev) / 1000);
     OUT("%-28s %6lu\n", "total", clock_tsc_to_ns(boot.user_entry_tsc - boot.boot_tsc) / 1000);
     return (int)n;
 }

@@ -318,6 +318,20 @@ static int ensure_capacity(struct inode *ino, u64 pages)
     return 0;
 }
 
+/* Room in the page array for a file of n pages, so that ramfs_set_page cannot fail. */
+int ramfs_reserve_pages(struct inode *ino, u64 n)
+{
+    return ensure_capacity(ino, n);
+}
+
+/* Makes page (a kernel page nobody else uses: the initrd's, fs/cpio.c) the file's page idx, a hole until now;
+ * the file frees it as one of its own. */
+void ramfs_set_page(struct inode *ino, u64 idx, u8 *page)
+{
+    KASSERT(idx < ino->npages && !ino->pages[idx]);
+    ino->pages[idx] = page;
+}
+
 /* The page holding file offset pos, allocated (zeroed) if it was a hole. */
 u8 *ramfs_page(struct inode *ino, u64 pos)
 {

@@ -325,6 +325,8 @@ ssize_t ramfs_pread(struct inode *ino, void *kbuf, size_t n, u64 off); /* kernel
 ssize_t ramfs_pwrite(struct inode *ino, const void *kbuf, size_t n, u64 off);
 int ramfs_truncate(struct inode *ino, u64 size);
 u8 *ramfs_page(struct inode *ino, u64 pos);   /* the page at pos, allocated if it was a hole */
+int ramfs_reserve_pages(struct inode *ino, u64 n);     /* room for n pages: ramfs_set_page cannot fail */
+void ramfs_set_page(struct inode *ino, u64 idx, u8 *page); /* adopt a page (the initrd's) as the file's */
 extern const struct file_ops ramfs_file_ops;
 extern const struct file_ops ramfs_dir_ops;
 struct timespec64 vfs_now(void);

@@ -81,6 +81,10 @@ u64 alarms_next(void)
 
 void alarms_fire(void)
 {
+    if (!(deadline_ns && !deadline_hit) && !alarm_list && !ktimers_armed()) {
+        timer_check_needed(); /* a one-shot that ended a wait: nothing timed, so no clock to read (or calibrate) */
+        return;
+    }
     u64 now = clock_monotonic_ns();
     bool armed = deadline_fire(now);
     for (struct proc *p = alarm_list, *next; p; p = next) {

@@ -143,3 +143,13 @@ const char *boot_arg(const char *key)
     value[n] = 0;
     return value;
 }
+
+/* Notes that a boot step ended (/proc/skiff/boot_phases lists each step's time). Only while booting: the
+ * program's first instruction (user_entry_tsc set) ends the list, so later execs do not add to it. */
+void boot_mark(const char *name)
+{
+    if (boot.user_entry_tsc || boot.nphases >= (int)ARRAY_SIZE(boot.phase_tsc))
+        return;
+    boot.phase_name[boot.nphases] = name;
+    boot.phase_tsc[boot.nphases++] = rdtsc();
+}

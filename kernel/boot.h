@@ -13,8 +13,8 @@ struct boot_info {
     int nmmap;
     u64 boot_tsc;                   /* TSC at the kernel's first C instruction */
     u64 user_entry_tsc;             /* TSC just before the program's first instruction */
-    const char *phase_name[24];     /* kmain's init steps and the TSC when each ended */
-    u64 phase_tsc[24];
+    const char *phase_name[40];     /* kmain's init steps and the TSC when each ended */
+    u64 phase_tsc[40];
     int nphases;
 };
 extern struct boot_info boot;
@@ -26,10 +26,12 @@ void boot_parse_pvh(u32 info_phys);         /* boot_pvh.c */
 void mm_init(void);
 const char *boot_arg(const char *key);  /* "key=value" on the command line: value (static copy) or NULL */
 bool boot_flag(const char *word);       /* a bare word on the command line */
+void boot_mark(const char *name);          /* a boot step ended: /proc/skiff/boot_phases */
 
 /* clock.c */
 void clock_init(void);
 u64 clock_monotonic_ns(void);
+bool clock_surely_before_ns(u64 ns);     /* without calibrating the TSC when nothing did yet */
 u64 clock_realtime_ns(void);
 u64 clock_realtime_coarse_ns(void);
 u64 clock_tsc_to_ns(u64 ticks);

@@ -1,6 +1,7 @@
 /* kernel/clock.c — time. The monotonic clock is the TSC since boot; its frequency comes from CPUID leaf 0x15
- * when the CPU reports it, otherwise from a 5 ms measurement against the PIT, done on the first clock read so
- * that programs which never ask the time never pay for it. Wall time is the CMOS RTC read at boot plus the
+ * when the CPU reports it, otherwise from a measurement against the PIT that starts at clock_init and ends at
+ * the first clock read (at least 5 ms later), so that the boot and programs which never ask the time never
+ * wait for it, and those that do rarely. Wall time is the CMOS RTC read at boot plus the
  * monotonic clock. */
 #include "boot.h"
 #include "proc.h"
@@ -50,6 +51,8 @@ static u64 rtc_read_epoch(void)
     return days * 86400 + hour * 3600 + bcd(r[1], binary) * 60 + bcd(r[0], binary);
 }
 
+static void calibrate_start(void);
+
 void clock_init(void)
 {
     rtc_boot_sec = rtc_read_epoch();
@@ -60,6 +63,8 @@ void clock_init(void)
         if (a && b && c)
             tsc_hz = (u64)c * b / a;
     }
+    if (!tsc_hz)
+        calibrate_start();
 }
 
 /* PIT channel 1's count, latched so that its two bytes belong together. */
@@ -70,17 +75,34 @@ static u16 pit1_count(void)
     return (u16)(lo | inb(0x41) << 8);
 }
 
-/* Counts TSC ticks over 5 ms of PIT channel 1, read back. Channel 1 because its gate is always on: channel
- * 2's gate and output sit behind port 0x61, which QEMU's microvm machine does not have, and channel 0 is
- * the kernel's timer. */
+/* The calibration's start: PIT channel 1's count and the TSC read together (cal_t0 0: not started). */
+static u16 cal_c0;
+static u64 cal_t0;
+
+/* Starts PIT channel 1 counting down from 65536 over and over (mode 2) and notes where it and the TSC are.
+ * Channel 1 because its gate is always on: channel 2's gate and output sit behind port 0x61, which QEMU's
+ * microvm machine does not have, and channel 0 is the kernel's timer. */
+static void calibrate_start(void)
+{
+    outb(0x43, 0x74);                         /* channel 1, lobyte/hibyte, mode 2 (rate generator) */
+    outb(0x41, 0);
+    outb(0x41, 0);                            /* 0: 65536, so that counts subtract modulo 2^16 */
+    cal_c0 = pit1_count();
+    cal_t0 = rdtsc();
+}
+
+/* Counts TSC ticks over at least 5 ms of PIT channel 1, read back. The span starts at clock_init, so the
+ * boot's own time counts and the first clock read rarely waits. The count wraps every 55 ms, which only
+ * reads at least that often can tell: when the TSC says that much may have passed (it ticks at 1 GHz or
+ * more on any x86-64 this runs on), the count starts afresh here. */
 static void calibrate(void)
 {
     const u32 pit_hz = 1193182, want = pit_hz / 200; /* 5 ms */
-    outb(0x43, 0x74);                         /* channel 1, lobyte/hibyte, mode 2 (rate generator) */
-    outb(0x41, 0xff);
-    outb(0x41, 0xff);
-    u16 prev = pit1_count();
-    u64 t0 = rdtsc();
+    const u64 wrap_safe_ticks = 45000000;            /* 45 ms at 1 GHz: less than one wrap at any faster TSC */
+    if (!cal_t0 || rdtsc() - cal_t0 > wrap_safe_ticks)
+        calibrate_start();
+    u16 prev = cal_c0;
+    u64 t0 = cal_t0;
     u32 elapsed = 0;
     for (u64 spin = 0; elapsed < want && spin < 100000000; spin++) {
         u16 now = pit1_count();
@@ -114,6 +136,17 @@ u64 clock_tsc_to_ns(u64 ticks)
 u64 clock_monotonic_ns(void)
 {
     return clock_tsc_to_ns(rdtsc() - boot.boot_tsc);
+}
+
+/* Whether the monotonic clock is certainly still below ns, answered without calibrating the TSC when it is not
+ * yet: against the slowest TSC an x86-64 CPU has (500 MHz), fewer ticks than that many nanoseconds take mean
+ * less time. The scheduler asks it at every run-queue change (the load average's 5-second samples), which must
+ * not cost the boot, nor a program that never reads a clock, the 5 ms calibration. */
+bool clock_surely_before_ns(u64 ns)
+{
+    if (ns_mult)
+        return clock_monotonic_ns() < ns;
+    return (rdtsc() - boot.boot_tsc) < ns / 2; /* ticks at 500 MHz: ns / 2 */
 }
 
 /* Before the program runs (while the initrd is unpacked) file times need no precision: the boot second will

@@ -131,6 +131,8 @@ static u64 avenrun[3], load_next;
  * call is the one every boundary in between saw, with no periodic tick: a halted CPU samples 0. */
 void acct_load_update(void)
 {
+    if (!load_next && clock_surely_before_ns(LOAD_FREQ_NS))
+        return; /* no sample is due yet: not worth calibrating the clock for (the boot, a program without clocks) */
     u64 now = clock_monotonic_ns();
     if (!load_next)
         load_next = LOAD_FREQ_NS; /* the first sample 5 s after boot, as Linux's */

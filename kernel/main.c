@@ -18,8 +18,10 @@ u8 boot_kstack[16384] __attribute__((aligned(16)));
 _Static_assert(sizeof(boot_kstack) == 16384, "boot/boot.asm sets rsp to boot_kstack + 16384");
 
 /* The initrd is unpacked into the ramfs and its pages go back to the allocator as the unpacking passes them,
- * so a root needs little more than its own size in memory. */
+ * so a root needs little more than its own size in memory. The whole pages of a file's data that the archive
+ * holds page-aligned (tools/pack aligns them) are not copied: they become the file's (initrd_claim). */
 static u64 initrd_freed; /* physical address up to which the archive's pages were freed */
+static u64 initrd_inplace; /* pages given to files */
 
 static void initrd_consumed(size_t off)
 {
@@ -28,6 +30,19 @@ static void initrd_consumed(size_t off)
         pmm_free_range(initrd_freed, upto);
         initrd_freed = upto;
     }
+}
+
+/* Gives up one page of the archive to the ramfs (fs/cpio.c: a file's page-aligned data, used in place rather than
+ * copied): the pages before it that the unpacking has passed go back to the allocator, this one is the file's. */
+static bool initrd_claim(const u8 *page)
+{
+    u64 pa = virt_to_phys((void *)page);
+    if (pa < initrd_freed || pa % PAGE_SIZE || pa + PAGE_SIZE > boot.initrd_end)
+        return false;
+    pmm_free_range(initrd_freed, pa);
+    initrd_freed = pa + PAGE_SIZE;
+    initrd_inplace++;
+    return true;
 }
 
 static void initrd_unpack(void)
@@ -39,14 +54,15 @@ static void initrd_unpack(void)
     const char *err = NULL;
     size_t len = boot.initrd_end - boot.initrd_start;
     initrd_freed = ALIGN_UP(boot.initrd_start, PAGE_SIZE);
-    if (cpio_unpack(phys_to_virt(boot.initrd_start), len, &err, initrd_consumed)) {
+    if (cpio_unpack_inplace(phys_to_virt(boot.initrd_start), len, &err, initrd_consumed, initrd_claim)) {
         if (pmm_free_pages() < 64)
             boot_fail("skiff: the root filesystem (%lu KiB packed) does not fit in this VM's memory: "
                       "give it more (tools/skiff run --mem)", len >> 10);
         boot_fail("skiff: the initrd is malformed: %s", err);
     }
     initrd_consumed(len);
-    klog("skiff: initrd: %lu KiB unpacked\n", len / 1024);
+    klog("skiff: initrd at %lx: %lu KiB unpacked, %lu KiB of it used in place\n", boot.initrd_start, len / 1024,
+         initrd_inplace * 4);
 }
 
 /* `selftest=panic` or `selftest=fault` on the command line: prove that a kernel panic and a kernel page
@@ -66,10 +82,7 @@ static void selftest(void)
 #define BOOT_STEP(call)                                                            \
     do {                                                                           \
         call;                                                                      \
-        if (boot.nphases < (int)ARRAY_SIZE(boot.phase_tsc)) {                      \
-            boot.phase_name[boot.nphases] = #call;                                 \
-            boot.phase_tsc[boot.nphases++] = rdtsc();                              \
-        }                                                                          \
+        boot_mark(#call);                                                          \
     } while (0)
 
 noreturn void kmain(u32 magic, u32 info)

@@ -31,12 +31,23 @@ void pmm_add_range(u64 start, u64 end)
 {
     start = ALIGN_UP(start, PAGE_SIZE);
     end = MIN(ALIGN_DOWN(end, PAGE_SIZE), bitmap_pfns * PAGE_SIZE);
-    for (u64 pfn = start / PAGE_SIZE; pfn < end / PAGE_SIZE; pfn++) {
+    for (u64 pfn = start / PAGE_SIZE; pfn < end / PAGE_SIZE;) {
+        if (pfn % 64 == 0 && pfn + 64 <= end / PAGE_SIZE) { /* a whole word at once: the boot's bulk */
+            u64 w = bitmap[pfn / 64], n = w == ~0ull ? 64 : 0;
+            for (; w && n < 64; w &= w - 1)
+                n++; /* the used bits, counted (no popcnt on every CPU) unless all are */
+            bitmap[pfn / 64] = 0;
+            free_pages += n;
+            total_pages += n;
+            pfn += 64;
+            continue;
+        }
         if (bit_used(pfn)) {
             bit_clear(pfn);
             free_pages++;
             total_pages++;
         }
+        pfn++;
     }
     if (end / PAGE_SIZE > max_pfn)
         max_pfn = end / PAGE_SIZE;

@@ -196,6 +196,7 @@ static noreturn void proc_run_first(struct task *t, char **argv, char **envp)
 void proc_start_init(void)
 {
     struct task *t = proc_create_init();
+    boot_mark("first_process");
     struct proc *p = t->proc;
     size_t alen = 0, elen = 0;
     char *abuf = take_file("/.skiff/argv", &alen), *ebuf = take_file("/.skiff/env", &elen);
@@ -210,7 +211,9 @@ void proc_start_init(void)
     struct inode *stdin_file = take_stdin();
     size_t clen = 0;
     char *cwd = take_file("/.skiff/cwd", &clen);
+    boot_mark("read_skiff_files");
     mount_volumes();
+    boot_mark("mount_volumes");
     const char *deadline = boot_arg("deadline");
     if (deadline) {
         u64 ns = 0, scale = 1000000000ull; /* S[.fraction] seconds */
@@ -220,7 +223,7 @@ void proc_start_init(void)
         if (*c == '.')
             for (c++; *c >= '0' && *c <= '9' && scale > 1; c++)
                 ns += (u64)(*c - '0') * (scale /= 10);
-        deadline_ns = ns ? clock_monotonic_ns() + ns : 0;
+        deadline_ns = ns; /* from the kernel's first instruction (the monotonic clock's 0): no clock read at boot */
         timer_check_needed();
     }
     struct inode *root = vfs_covering(vfs_root); /* a live root is mounted over the packed one */
@@ -237,5 +240,6 @@ void proc_start_init(void)
     open_stdio(p, stdin_file);
     if (stdin_file)
         inode_put(stdin_file);
+    boot_mark("workdir_user_stdio");
     proc_run_first(t, argv, envp);
 }

@@ -196,6 +196,7 @@ int exec_load(struct proc *p, const char *path, char *const argv[], char *const 
     rc = read_header(ino, ei, false, why);
     if (!rc && ei->has_interp)
         rc = open_interp(p->cwd, ino, ei, &interp, iei, why);
+    boot_mark("exec_headers"); /* while booting: /proc/skiff/boot_phases */
     struct cred nc; /* what the program runs as: committed with the new image */
     cred_exec(&current->cred, ino, ino->sb && (ino->sb->flags & SB_NOSUID), &nc, &ei->at_secure);
     ei->at_ids[0] = nc.uid, ei->at_ids[1] = nc.euid, ei->at_ids[2] = nc.gid, ei->at_ids[3] = nc.egid;
@@ -215,6 +216,7 @@ int exec_load(struct proc *p, const char *path, char *const argv[], char *const 
         rc = (*why = "the entry point lies outside user space", EXEC_KILLED);
     if (!rc && interp)
         rc = load_interp(vs, interp, iei, &ibase, &entry, why);
+    boot_mark("exec_map_segments");
     if (!rc)
         rc = vm_map(vs, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE,
                     VM_READ | VM_WRITE | VM_STACK | (ei->exec_stack ? VM_EXEC : 0));
@@ -226,6 +228,7 @@ int exec_load(struct proc *p, const char *path, char *const argv[], char *const 
         p->vm = vs; /* the stack is written through page faults, which resolve against p->vm */
         vm_activate(vs);
         rc = exec_build_stack(vs, ei, base, ibase, path, argv, envp, &rsp);
+        boot_mark("exec_stack");
         if (rc) {
             *why = "argument list too long or no memory for the stack";
             p->vm = old;

@@ -67,28 +67,34 @@ void pt_for_each(u64 *pml4, u64 start, u64 end, pt_fn fn, void *ctx)
         walk_range(pml4, 39, 0, start, end, fn, ctx);
 }
 
+/* A page directory (1 GiB) at a time: the tables are looked up once per 512 entries, not per entry. */
 static void map_direct(u64 end)
 {
-    for (u64 pa = 0; pa < end; pa += 2ull << 20) {
+    for (u64 pa = 0; pa < end;) {
         u64 va = DIRECT_MAP + pa;
         u64 *pdpt = next_level(kernel_pml4, (va >> 39) & 511, true, PTE_P | PTE_W);
         u64 *pd = next_level(pdpt, (va >> 30) & 511, true, PTE_P | PTE_W);
         KASSERT(pd);
-        pd[(va >> 21) & 511] = pa | PTE_P | PTE_W | PTE_PS | PTE_G | pte_nx;
+        for (u64 i = (va >> 21) & 511; i < 512 && pa < end; i++, pa += 2ull << 20)
+            pd[i] = pa | PTE_P | PTE_W | PTE_PS | PTE_G | pte_nx;
     }
 }
 
 static void map_image(void)
 {
+    u64 *pt = NULL;
     for (u64 va = (u64)__text_start; va < (u64)__kernel_end; va += PAGE_SIZE) {
         u64 flags = PTE_P | PTE_G;
         if (va >= (u64)__text_end)
             flags |= pte_nx;       /* only .text executes */
         if (va >= (u64)__rodata_end)
             flags |= PTE_W;        /* .data and .bss */
-        u64 *pte = pt_walk(kernel_pml4, va, true);
-        KASSERT(pte);
-        *pte = (va - KERNEL_VMA) | flags;
+        if (!pt || !(va & ((2ull << 20) - 1))) { /* a page table per 2 MiB, walked to once */
+            pt = pt_walk(kernel_pml4, va, true);
+            KASSERT(pt);
+            pt -= (va >> 12) & 511;
+        }
+        pt[(va >> 12) & 511] = (va - KERNEL_VMA) | flags;
     }
 }
 

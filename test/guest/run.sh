@@ -554,9 +554,52 @@ t_kvm() {
 	expect_status 0 && expect_out_is "$tmp/expected" && pass
 }
 
+t_inplace() {
+	name="initrd pages used in place stay private: writes through a private mapping, write(2) and a re-exec"
+	need_bin inplace || return
+	mkdir -p "$tmp/ip" && "$BIN/inplace" gen "$tmp/ip" || { fail "inplace gen failed on the host"; return; }
+	sk --add "$tmp/ip" "$BIN/inplace" check "$tmp/ip"
+	rm -rf "$tmp/ip"
+	[ "$st" -eq 0 ] && grep -q "^0 failed" "$tmp/out" || { fail "status $st: $(tr "\n" " " <"$tmp/out")"; return; }
+	pass
+}
+
+t_lazyclock() {
+	name="the boot does not calibrate the TSC: a program that reads no clock never waits for it"
+	need_bin inplace || return
+	# no --timeout here: its deadline is a clock read at boot
+	set --
+	[ -n "${SKIFF_KERNEL:-}" ] && set -- --kernel "$SKIFF_KERNEL"
+	timeout 120 "$SKIFF" run "$@" "$BIN/inplace" clock </dev/null >"$tmp/out" 2>"$tmp/err"
+	st=$?
+	[ "$st" -eq 0 ] && grep -q '^0 failed' "$tmp/out" || { fail "status $st: $(tr '\n' ' ' <"$tmp/out")"; return; }
+	pass
+}
+
+t_epipe() {
+	name="skiff run yes | head -1: the program gets SIGPIPE when the host's reader goes (141, no message), EPIPE if it ignores it"
+	set --
+	[ -n "${SKIFF_KERNEL:-}" ] && set -- --kernel "$SKIFF_KERNEL"
+	{
+		"$SKIFF" run "$@" --timeout "$TIMEOUT" "$BUSYBOX" yes 2>"$tmp/err" </dev/null
+		echo $? >"$tmp/st"
+	} | head -n 1 >"$tmp/out"
+	st=$(cat "$tmp/st")
+	[ "$st" -eq 141 ] && [ "$(cat "$tmp/out")" = y ] && ! grep -q 'killed by' "$tmp/err" ||
+		{ fail "status $st (expected 141, as yes | head -1 on Linux), out $(head -c 20 "$tmp/out"), err $(head -c 200 "$tmp/err")"; return; }
+	{
+		"$SKIFF" run "$@" --timeout "$TIMEOUT" "$BUSYBOX" sh -c 'trap "" PIPE; exec /bin/busybox yes' 2>"$tmp/err" </dev/null
+		echo $? >"$tmp/st"
+	} | head -n 1 >"$tmp/out"
+	st=$(cat "$tmp/st")
+	[ "$st" -eq 1 ] && grep -q 'Broken pipe' "$tmp/err" ||
+		{ fail "SIGPIPE ignored: status $st (expected 1 and EPIPE's message), err $(head -c 200 "$tmp/err")"; return; }
+	pass
+}
+
 TESTS="t_missing_host t_usage t_demo t_echo t_false t_stdin t_ls t_cat t_wc
 t_sha t_sort t_argv_glibc t_argv_musl t_segv t_abort t_notelf t_rootfs
-t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_firmware t_fuzz t_oom t_fragment t_initrd t_bomb t_tail_follow t_kvm"
+t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_firmware t_fuzz t_oom t_fragment t_initrd t_bomb t_tail_follow t_inplace t_lazyclock t_epipe t_kvm"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose

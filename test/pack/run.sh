@@ -268,6 +268,22 @@ case_kernel_cpio() {
 	ok
 }
 
+case_data_align() {
+	name="cpio writer: a file of a page or more has its data at a 4 KiB boundary of the archive (the name padded with NULs), for the kernel to use in place"
+	make_src || { no "cannot make the source tree"; return; }
+	printf 'R\t%s\t\n' "$s" >"$t/plan.r"
+	"$P" pack "$t/plan.r" "$t" "$t/img" --trailer || { no "pack failed"; return; }
+	# the entry named "big": its name starts 110 bytes into its header; namesize is the header's 12th field
+	at=$(grep -abo 'big' "$t/img" | head -n 1 | cut -d: -f1)
+	[ -n "$at" ] || { no "no entry named big"; return; }
+	ns=$(dd if="$t/img" bs=1 skip=$((at - 110 + 6 + 8 * 11)) count=8 2>/dev/null)
+	data=$(((at + 0x$ns + 3) / 4 * 4))
+	[ $((data % 4096)) -eq 0 ] || { no "big's data at offset $data (namesize 0x$ns)"; return; }
+	[ "$(dd if="$t/img" bs=4096 skip=$((data / 4096)) count=1 2>/dev/null | sha256sum)" = "$(head -c 4096 "$s/big" | sha256sum)" ] ||
+		{ no "the data at $data is not big's"; return; }
+	ok
+}
+
 case_plan() {
 	name="the plan's steps as tools/skiff's build_root: F, A (into a directory), L and D and E only where nothing is, X, @work, no /.skiff"
 	p=$t/pl
@@ -401,7 +417,7 @@ case_errors() {
 	ok
 }
 
-CASES="case_origin case_rpath_runpath case_ldd case_ldcache case_musl case_broken case_tree case_gnu_cpio
+CASES="case_origin case_rpath_runpath case_ldd case_ldcache case_musl case_broken case_tree case_gnu_cpio case_data_align
 case_kernel_cpio case_plan case_initrd case_initrd_links case_key case_trim case_mem case_sha256 case_errors"
 # shellcheck disable=SC2086
 set -- $CASES

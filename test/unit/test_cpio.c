@@ -47,8 +47,87 @@ static unsigned char *make_archive(size_t *len)
     return buf;
 }
 
+/* One newc entry at off, its name padded with NULs to namesize (tools/pack aligns file data that way). */
+static size_t put_entry(unsigned char *buf, size_t off, const char *name, size_t namesize, unsigned mode,
+                        const unsigned char *data, size_t size)
+{
+    char h[111];
+    snprintf(h, sizeof(h), "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", 1u, mode, 0u, 0u, 1u, 0u,
+             (unsigned)size, 0u, 0u, 0u, 0u, (unsigned)namesize, 0u);
+    memcpy(buf + off, h, 110);
+    memset(buf + off + 110, 0, namesize);
+    memcpy(buf + off + 110, name, strlen(name));
+    off = (off + 110 + namesize + 3) & ~(size_t)3;
+    if (size)
+        memcpy(buf + off, data, size);
+    return (off + size + 3) & ~(size_t)3;
+}
+
+static unsigned char *claimed[8];
+static int nclaimed;
+static bool claim_all(const u8 *page)
+{
+    if (nclaimed < 8)
+        claimed[nclaimed] = (unsigned char *)page;
+    nclaimed++;
+    return true;
+}
+static bool claim_none(const u8 *page) { (void)page; return false; }
+
+static int names_len(const struct cpio_entry *e, void *ctx)
+{
+    if (!strncmp(e->name, "big", 3))
+        *(size_t *)ctx = e->namelen;
+    return 0;
+}
+
+/* A file whose data starts on a page boundary of the archive: its whole pages become the file's own pages
+ * when the unpacker may claim them (fs/cpio.c), are copied when not; its last partial page is always a copy,
+ * zero past the end of the file (not the next entry's bytes). */
+static void test_inplace(void)
+{
+    static unsigned char data[2 * 4096 + 100], next[200];
+    for (size_t i = 0; i < sizeof(data); i++)
+        data[i] = (unsigned char)(i * 7 + 3);
+    memset(next, 'N', sizeof(next));
+    unsigned char *ar = aligned_alloc(4096, 5 * 4096);
+    memset(ar, 0, 5 * 4096);
+    size_t len = put_entry(ar, 0, "big", 4096 - 110, 0100644, data, sizeof(data));
+    len = put_entry(ar, len, "next", 5, 0100644, next, sizeof(next));
+    len = put_entry(ar, len, "TRAILER!!!", 11, 0, NULL, 0);
+    size_t nl = 0;
+    const char *err = "";
+    CHECK(cpio_parse(ar, len, names_len, &nl, &err) == 0 && nl == 3, "a name padded with NULs reads as the name alone (%zu)",
+          nl);
+
+    CHECK(cpio_unpack_inplace(ar, len, &err, NULL, claim_none) == 0, "unpacks with nothing claimed (%s)", err);
+    struct inode *big = ramfs_lookup(vfs_root, "big", 3);
+    CHECK(big && big->size == sizeof(data) && big->pages[0] != ar + 4096, "nothing claimed: the pages are copies");
+
+    nclaimed = 0;
+    CHECK(cpio_unpack_inplace(ar, len, &err, NULL, claim_all) == 0, "unpacks claiming pages (%s)", err);
+    big = ramfs_lookup(vfs_root, "big", 3);
+    struct inode *nx = ramfs_lookup(vfs_root, "next", 4);
+    CHECK(big && big->size == sizeof(data), "the file has its size");
+    CHECK(nclaimed == 2 && claimed[0] == ar + 4096 && claimed[1] == ar + 2 * 4096, "its two whole pages claimed");
+    CHECK(big && big->pages[0] == ar + 4096 && big->pages[1] == ar + 2 * 4096, "and used in place");
+    CHECK(big && big->pages[2] && big->pages[2] != ar + 3 * 4096, "the last partial page is a copy");
+    static unsigned char back[sizeof(data) + 50];
+    CHECK(big && ramfs_pread(big, back, sizeof(back), 0) == (ssize_t)sizeof(data) && !memcmp(back, data, sizeof(data)),
+          "the file reads back whole");
+    int zero = big && big->pages[2];
+    for (size_t i = 100; zero && i < 4096; i++)
+        zero &= big->pages[2][i] == 0;
+    CHECK(zero, "past its end the last page holds zeros, not the next entry");
+    CHECK(nx && nx->size == sizeof(next) && ramfs_pread(nx, back, sizeof(next), 0) == (ssize_t)sizeof(next) &&
+          back[0] == 'N' && back[sizeof(next) - 1] == 'N', "the next entry is intact");
+    /* the ramfs owns ar's pages now: ar is never freed */
+}
+
 int main(void)
 {
+    ramfs_init();
+    test_inplace();
     size_t len;
     unsigned char *ar = make_archive(&len);
     struct seen s = { 0 };

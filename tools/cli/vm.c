@@ -33,6 +33,7 @@ extern char **environ;
 #define NRELAY 3
 struct relay {
     int in, out, hold;      /* the FIFO's read end, our descriptor, our write end (closed when QEMU is gone) */
+    bool gone;              /* out lost its reader: what comes is read and dropped */
 };
 static struct relay relays[NRELAY];
 static int nrelays;
@@ -91,9 +92,21 @@ static bool write_all(int fd, const char *b, ssize_t n)
     return true;
 }
 
-/* The relay: each FIFO to its descriptor until every one has ended. A descriptor that fails (a closed pipe:
- * SIGPIPE is blocked here, so write says EPIPE) ends its relay, as a `cat` would die, and QEMU then sees its own
- * EPIPE. */
+/* Our stdout or stderr lost its reader (`skiff run yes | head -1`; SIGPIPE is blocked here, so write says
+ * EPIPE): the guest hears it on the skiff.signal port ("epipe 1" or "epipe 2"), and the program's next write
+ * there gets SIGPIPE/EPIPE as it would writing to that pipe itself (drivers/console.c). Meanwhile the relay
+ * reads on and drops, so that neither QEMU nor the guest waits on bytes nobody reads. */
+static void relay_gone(struct relay *rl)
+{
+    rl->gone = true;
+    int fd = sig_fd;
+    if (errno == EPIPE && fd >= 0 && (rl->out == 1 || rl->out == 2) &&
+        write(fd, rl->out == 1 ? "epipe 1\n" : "epipe 2\n", 8) < 0) {
+        /* the port is gone with QEMU: nobody left to tell */
+    }
+}
+
+/* The relay: each FIFO to its descriptor until every one has ended. */
 static void *relay_main(void *arg)
 {
     (void)arg;
@@ -119,9 +132,11 @@ static void *relay_main(void *arg)
             ssize_t got = read(rl->in, buf, sizeof buf);
             if (got < 0 && (errno == EAGAIN || errno == EINTR))
                 continue;
-            if (got <= 0 || !write_all(rl->out, buf, got)) {
+            if (got <= 0) {
                 close(rl->in);
                 rl->in = -1;
+            } else if (!rl->gone && !write_all(rl->out, buf, got)) {
+                relay_gone(rl);
             }
         }
     }

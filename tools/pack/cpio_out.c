@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sendfile.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "pack.h"
 
@@ -19,6 +20,8 @@ void cpio_out_init(struct cpio_out *o, int fd)
 {
     memset(o, 0, sizeof(*o));
     o->fd = fd;
+    off_t at = lseek(fd, 0, SEEK_CUR); /* a pipe: -1, and 0 is right */
+    o->base = at > 0 ? (uint64_t)at : 0;
     o->ino = 1;
     o->cap = OUT_BUF;
     o->buf = xmalloc(o->cap);
@@ -60,16 +63,32 @@ int cpio_out_pad(struct cpio_out *o)
     return cpio_out_bytes(o, zeros, (4 - (o->off & 3)) & 3);
 }
 
+/* A regular file's data starts on a 4 KiB boundary of the archive when it holds a whole page: the name is
+ * padded with NULs up to there (newc allows it: namesize counts them, readers stop at the first NUL; dracut's
+ * cpio --data-align does the same). The kernel then adopts those pages of the initrd as the file's own
+ * instead of copying them (fs/cpio.c). Not past PATH_MAX, which Linux's initramfs reader refuses. */
+#define DATA_ALIGN 4096u
+#define NAME_MAX_PADDED 4096u
+
+static size_t padded_namesize(const struct cpio_out *o, uint32_t mode, uint64_t size, size_t nl)
+{
+    if ((mode & S_IFMT) != S_IFREG || size < DATA_ALIGN)
+        return nl;
+    size_t pad = (DATA_ALIGN - (size_t)((o->base + o->off + 110 + nl) % DATA_ALIGN)) % DATA_ALIGN;
+    return nl + pad <= NAME_MAX_PADDED ? nl + pad : nl;
+}
+
 int cpio_out_header(struct cpio_out *o, const char *name, uint32_t ino, uint32_t mode, uint32_t uid,
                     uint32_t gid, uint32_t nlink, uint64_t mtime, uint64_t size)
 {
     if (size > 0xffffffffu) /* newc's filesize field is 32 bits */
         return errno = EFBIG, -1;
     char h[111];
-    size_t nl = strlen(name) + 1;
+    size_t nl = strlen(name) + 1, nsize = padded_namesize(o, mode, size, nl);
     snprintf(h, sizeof h, "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", ino, mode, uid, gid,
-             nlink, (uint32_t)mtime, (uint32_t)size, 0u, 0u, 0u, 0u, (uint32_t)nl, 0u);
-    if (cpio_out_bytes(o, h, 110) || cpio_out_bytes(o, name, nl))
+             nlink, (uint32_t)mtime, (uint32_t)size, 0u, 0u, 0u, 0u, (uint32_t)nsize, 0u);
+    static const char zeros[NAME_MAX_PADDED];
+    if (cpio_out_bytes(o, h, 110) || cpio_out_bytes(o, name, nl) || cpio_out_bytes(o, zeros, nsize - nl))
         return -1;
     return cpio_out_pad(o);
 }

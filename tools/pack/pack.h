@@ -167,6 +167,7 @@ const char *pack_out_tmp(void);
 struct cpio_out {
     int fd;
     uint64_t off;
+    uint64_t base;          /* where in its file the archive began (after a --prefix root): for data alignment */
     uint32_t ino;           /* the next inode number given out */
     char *buf;
     size_t len, cap;
