@@ -8,7 +8,9 @@
  * with nothing happening is not reported again, so a program that keeps idle sockets registered for EPOLLOUT
  * (nginx) sleeps rather than spins. EPOLLONESHOT disables an entry once reported.
  * The list holds no references: an entry whose fd no longer names the same file is dropped, as Linux drops
- * entries when the file is closed. */
+ * entries when the file is closed. "The same file" is the pointer and the file's serial number: a file opened
+ * after the registered one was freed may sit at its address (nginx then got EEXIST adding its new connection,
+ * and an old entry could report the new file's events with the old connection's data). */
 #include "vfs.h"
 #include "../kernel/errno.h"
 #include "../kernel/mm.h"
@@ -20,6 +22,7 @@
 struct ep_item {
     int fd;
     struct file *file;
+    u64 serial;          /* file->serial when added: a file made later at the same address is another file */
     u32 events;
     u64 data;
     bool disabled;
@@ -54,7 +57,8 @@ static void prune(struct epoll *ep)
     struct fdtable *t = current->proc->fdt;
     for (struct ep_item **pp = &ep->items; *pp;) {
         struct ep_item *it = *pp;
-        if (fd_get(t, it->fd) != it->file) {
+        struct file *now = fd_get(t, it->fd);
+        if (now != it->file || now->serial != it->serial) {
             *pp = it->next;
             kfree(it);
         } else {
@@ -100,7 +104,7 @@ struct file *epoll_create_file(u32 flags)
 static struct ep_item *find(struct epoll *ep, int fd, struct file *file)
 {
     for (struct ep_item *it = ep->items; it; it = it->next)
-        if (it->fd == fd && it->file == file)
+        if (it->fd == fd && it->file == file && it->serial == file->serial)
             return it;
     return NULL;
 }
@@ -121,7 +125,8 @@ long epoll_control(struct file *epf, int op, int fd, struct file *target, u32 ev
         it = kzalloc(sizeof(*it));
         if (!it)
             return -ENOMEM;
-        *it = (struct ep_item){ .fd = fd, .file = target, .events = events, .data = data, .next = ep->items };
+        *it = (struct ep_item){ .fd = fd, .file = target, .serial = target->serial, .events = events, .data = data,
+                                .next = ep->items };
         ep->items = it;
         return 0;
     case EPOLL_CTL_MOD:

@@ -14,12 +14,15 @@ struct timespec64 vfs_now(void)
     return (struct timespec64){ (i64)(ns / 1000000000u), (i64)(ns % 1000000000u) };
 }
 
+static u64 file_serial; /* process context only (files are never made from an interrupt) */
+
 struct file *file_new(const struct file_ops *ops, u32 flags, void *priv)
 {
     struct file *f = kzalloc(sizeof(*f));
     if (!f)
         return NULL;
     f->refs = 1;
+    f->serial = ++file_serial;
     f->flags = flags;
     f->ops = ops;
     f->priv = priv;

@@ -187,6 +187,7 @@ struct inode {
 
 struct file {
     int refs;
+    u64 serial;                     /* unique for the kernel's life: epoll tells a new file at a freed one's address */
     char *path;                     /* as opened (absolute), for /proc/self/fd; NULL for devices */
     u32 flags;                      /* O_ACCMODE | O_APPEND | O_NONBLOCK ... as given to open */
     u64 off;
