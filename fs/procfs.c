@@ -601,6 +601,7 @@ static const struct { const char *dir, *name; proc_gen gen; } proc_files[] = {
     { "net", "route", net_proc_route },     { "net", "dev", net_proc_dev },
     { "sysvipc", "shm", ipc_proc_shm },     { "sysvipc", "sem", ipc_proc_sem }, { "sysvipc", "msg", ipc_proc_msg },
     { "net", "if_inet6", net_proc_if_inet6 },
+    { "sys/net/ipv4", "ping_group_range", icmp_ping_group_range }, /* read-only in skiff (net/icmp_sock.c) */
 };
 
 void procfs_init(void)
