@@ -3,17 +3,6 @@
 #include "icmp_sock.h"
 #include "../kernel/cred.h"
 
-#define SOL_RAW 255
-#define SOL_ICMPV6 58
-#define ICMP_FILTER 1
-#define ICMP6_FILTER 1
-#define IP_HDRINCL 3
-#define IP_RETOPTS 7
-#define IP_RECVTTL 12
-#define IPV6_CHECKSUM 7
-#define IPV6_RECVERR 25
-#define IPV6_RECVHOPLIMIT 51
-#define SO_TIMESTAMP_OLD 29
 #define SIN6_LEN_RFC2133 24
 
 struct icmp_sock *icmp_socks;
@@ -303,6 +292,8 @@ static int icmp_getname(struct socket *s, void *kaddr, u32 *alen, bool peer)
 static int icmp_ioctl(struct socket *s, unsigned cmd, int *val)
 {
     struct icmp_sock *k = ks(s);
+    if (!k->raw)
+        return -ENOTTY; /* Linux's ping sockets answer no ioctl */
     if (cmd == FIONREAD) {
         *val = k->head ? (int)k->head->len : 0;
         return 0;
@@ -326,94 +317,6 @@ static void icmp_release(struct socket *s)
     kfree(k);
 }
 
-/* ---- options: SOL_RAW's filters, the IP and IPv6 ones ping asks for, then net/inet_opt.c's ---- */
-
-static int filter_set(struct icmp_sock *k, int level, int name, const void *kval, u32 len)
-{
-    bool v4 = level == SOL_RAW && name == ICMP_FILTER && !k->v6, v6 = level == SOL_ICMPV6 && name == ICMP6_FILTER;
-    if (!v4 && !v6)
-        return -ENOPROTOOPT;
-    if (!k->raw || v6 != k->v6)
-        return v6 && !k->v6 ? -ENOPROTOOPT : -EOPNOTSUPP;
-    u32 room = v6 ? sizeof(k->filter6) : sizeof(k->filter);
-    memcpy(v6 ? (void *)k->filter6 : (void *)&k->filter, kval, MIN(len, room));
-    return 0;
-}
-
-/* A boolean option: an int, or for IPv4's a single byte as Linux's ip_setsockopt also takes. */
-static int bool_opt(bool *opt, const void *kval, u32 len, bool byte_ok)
-{
-    int v = 0;
-    if (len >= sizeof(int))
-        memcpy(&v, kval, sizeof(v));
-    else if (len >= 1 && byte_ok)
-        v = *(const u8 *)kval;
-    else
-        return -EINVAL;
-    *opt = v != 0;
-    return 0;
-}
-
-static int icmp_setsockopt(struct socket *s, int level, int name, const void *kval, u32 len)
-{
-    struct icmp_sock *k = ks(s);
-    if (level == SOL_RAW || level == SOL_ICMPV6) {
-        if (level == SOL_RAW && name == IPV6_CHECKSUM && k->v6 && k->raw) {
-            int v;
-            if (len < sizeof(int))
-                return -EINVAL;
-            memcpy(&v, kval, sizeof(v));
-            if (v > 0 && (v & 1))
-                return -EINVAL;
-            k->csum_off = v < 0 ? -1 : v;
-            return 0;
-        }
-        return filter_set(k, level, name, kval, len);
-    }
-    if (level == SOL_SOCKET && name == SO_TIMESTAMP_OLD)
-        return bool_opt(&k->timestamp, kval, len, false);
-    if (level == IPPROTO_IP && !k->v6 && (name == IP_RECVTTL || name == IP_RETOPTS))
-        return bool_opt(name == IP_RECVTTL ? &k->recvttl : &k->retopts, kval, len, true);
-    if (level == IPPROTO_IP && name == IP_HDRINCL)
-        return -ENOPROTOOPT; /* not implemented: skiff always writes the IP header itself */
-    if (level == IPPROTO_IPV6 && k->v6 && (name == IPV6_RECVHOPLIMIT || name == IPV6_RECVERR))
-        return bool_opt(name == IPV6_RECVHOPLIMIT ? &k->recvhops : &k->recverr6, kval, len, false);
-    return inet_setsockopt(s, level, name, kval, len);
-}
-
-static int filter_get(struct icmp_sock *k, int level, void *kval, u32 *len)
-{
-    if (!k->raw || (level == SOL_ICMPV6) != k->v6)
-        return level == SOL_ICMPV6 && !k->v6 ? -ENOPROTOOPT : -EOPNOTSUPP;
-    u32 room = k->v6 ? sizeof(k->filter6) : sizeof(k->filter);
-    memcpy(kval, k->v6 ? (void *)k->filter6 : (void *)&k->filter, room);
-    *len = room; /* the syscall copies out min(the program's length, room) */
-    return 0;
-}
-
-static int icmp_getsockopt(struct socket *s, int level, int name, void *kval, u32 *len)
-{
-    struct icmp_sock *k = ks(s);
-    int v;
-    if ((level == SOL_RAW && name == ICMP_FILTER && !k->v6) || (level == SOL_ICMPV6 && name == ICMP6_FILTER))
-        return filter_get(k, level, kval, len);
-    if (level == SOL_RAW && name == IPV6_CHECKSUM && k->v6 && k->raw)
-        v = k->csum_off;
-    else if (level == SOL_SOCKET && name == SO_TIMESTAMP_OLD)
-        v = k->timestamp;
-    else if (level == IPPROTO_IP && !k->v6 && (name == IP_RECVTTL || name == IP_RETOPTS))
-        v = name == IP_RECVTTL ? k->recvttl : k->retopts;
-    else if (level == IPPROTO_IPV6 && k->v6 && (name == IPV6_RECVHOPLIMIT || name == IPV6_RECVERR))
-        v = name == IPV6_RECVHOPLIMIT ? k->recvhops : k->recverr6;
-    else if (level == SOL_RAW || level == SOL_ICMPV6)
-        return -ENOPROTOOPT;
-    else
-        return inet_getsockopt(s, level, name, kval, len);
-    memcpy(kval, &v, sizeof(v));
-    *len = sizeof(v);
-    return 0;
-}
-
 static const struct sock_ops icmp_ops = {
     .bind = icmp_bind,
     .connect = icmp_connect,
@@ -424,8 +327,8 @@ static const struct sock_ops icmp_ops = {
     .poll = icmp_poll,
     .shutdown = icmp_shutdown,
     .getname = icmp_getname,
-    .setsockopt = icmp_setsockopt,
-    .getsockopt = icmp_getsockopt,
+    .setsockopt = icmp_sock_setsockopt,
+    .getsockopt = icmp_sock_getsockopt,
     .ioctl = icmp_ioctl,
     .recv_ctl = icmp_sock_recv_ctl,
     .release = icmp_release,
@@ -437,7 +340,7 @@ int icmp_sock_create(struct socket *s, int type, int protocol)
     bool v6 = s->family == AF_INET6;
     int want = v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
     if (type == SOCK_RAW) {
-        if (protocol < 0 || protocol > 255)
+        if (protocol < 0 || protocol >= 263) /* IPPROTO_MAX */
             return -EINVAL;
         if (!capable(CAP_NET_RAW))
             return -EPERM;

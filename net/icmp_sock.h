@@ -1,5 +1,6 @@
-/* net/icmp_sock.h — ICMP sockets (icmp(7), raw(7), ipv6(7)): what net/icmp_sock.c (the socket ops) and
- * net/icmp_rx.c (delivery of received messages, the receive side of the ops, ICMPv6 over ::1) share.
+/* net/icmp_sock.h — ICMP sockets (icmp(7), raw(7), ipv6(7)): what net/icmp_sock.c (the socket ops),
+ * net/icmp_opt.c (their options) and net/icmp_rx.c (delivery of received messages, the receive side of the
+ * ops, ICMPv6 over ::1) share.
  *
  * Two kinds, in both families:
  * - "ping" sockets, SOCK_DGRAM with IPPROTO_ICMP or IPPROTO_ICMPV6 (Linux's net/ipv4/ping.c semantics): the
@@ -57,6 +58,9 @@ struct icmp_sock {
 extern struct icmp_sock *icmp_socks;  /* touched from the loopback tick (input) and from syscalls */
 
 int icmp_sock_create(struct socket *s, int type, int protocol);       /* net/icmp_sock.c, from inet_create */
+/* net/icmp_opt.c */
+int icmp_sock_setsockopt(struct socket *s, int level, int name, const void *kval, u32 len);
+int icmp_sock_getsockopt(struct socket *s, int level, int name, void *kval, u32 *len);
 /* net/icmp_rx.c */
 ssize_t icmp_sock_recv(struct socket *s, void *kbuf, size_t n, void *kaddr, u32 *alen, int flags, size_t *full);
 int icmp_sock_recv_ctl(struct socket *s, void *kctl, u32 *len, int *mflags, int flags);
