@@ -60,10 +60,11 @@ static void enqueue(struct icmp_sock *k, ip4_t src, u8 ttl, const u8 *data, size
     sched_kick_io();
 }
 
-/* Does k take a message from src to dst (its bound address and its connected peer)? */
+/* Does k take a message from src to dst? Its bound address must match; a raw socket's connected peer too
+ * (Linux's raw_v4_match), never a ping socket's (ping_lookup looks at the ident and the local address only). */
 static bool addr_match(const struct icmp_sock *k, ip4_t src, ip4_t dst)
 {
-    return (!k->laddr || k->laddr == dst) && (!k->connected || k->raddr == src);
+    return (!k->laddr || k->laddr == dst) && (!k->raw || !k->connected || k->raddr == src);
 }
 
 static bool raw_passes(const struct icmp_sock *k, u8 type)
@@ -85,13 +86,16 @@ void icmp_sock_input(const u8 *ip, size_t ip_len, const u8 *msg, size_t len)
     u8 ttl = ip[8];
     u16 ident;
     memcpy(&ident, msg + 4, 2);
+    bool ping = msg[0] == ICMP_ECHO_REPLY && msg[1] == 0 && csum_ok; /* for one ping socket at most */
     for (struct icmp_sock *k = icmp_socks; k; k = k->next) {
         if (k->v6 || !addr_match(k, src, dst))
             continue;
-        if (k->raw && raw_passes(k, msg[0]))
+        if (k->raw && raw_passes(k, msg[0])) {
             enqueue(k, src, ttl, ip, ip_len);
-        else if (!k->raw && msg[0] == ICMP_ECHO_REPLY && msg[1] == 0 && k->ident == ident && csum_ok)
+        } else if (!k->raw && ping && k->ident == ident) {
             enqueue(k, src, ttl, msg, len);
+            ping = false;
+        }
     }
 }
 
@@ -107,12 +111,16 @@ void icmp6_input(ip4_t src, ip4_t dst, u8 hops, const u8 *msg, size_t len)
     u16 ident = 0;
     if (len >= 8)
         memcpy(&ident, msg + 4, 2);
+    bool ping = msg[0] == ICMP6_ECHO_REPLY && msg[1] == 0 && len >= 8; /* for one ping socket at most */
     for (struct icmp_sock *k = icmp_socks; k; k = k->next) {
         if (!k->v6 || !addr_match(k, src, dst))
             continue;
-        if (k->raw ? raw_passes(k, msg[0])
-                   : msg[0] == ICMP6_ECHO_REPLY && k->ident == ident && len >= 8)
+        if (k->raw && raw_passes(k, msg[0])) {
             enqueue(k, src, hops, msg, len);
+        } else if (!k->raw && ping && k->ident == ident) {
+            enqueue(k, src, hops, msg, len);
+            ping = false;
+        }
     }
     if (msg[0] != ICMP6_ECHO_REQUEST || msg[1] != 0 || len < 8)
         return;

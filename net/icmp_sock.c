@@ -13,12 +13,50 @@ static struct icmp_sock *ks(struct socket *s)
 }
 
 /* /proc/sys/net/ipv4/ping_group_range: every group, as systemd (sysctl.d/50-default.conf) and Docker set it
- * (Linux's own default, 1 0, allows nobody). Read-only in skiff. */
-static const u32 ping_group[2] = { 0, 2147483647 };
+ * (Linux's own default, 1 0, allows nobody). Written by root through /proc (syscalls only). */
+static u32 ping_group[2] = { 0, 2147483647 };
 
 int icmp_ping_group_range(char *buf, size_t size)
 {
     return ksnprintf(buf, size, "%u\t%u\n", ping_group[0], ping_group[1]);
+}
+
+/* One decimal group id at *p (after blanks): 0 and *v, or -EINVAL (a sign, no digits, beyond a gid_t; the
+ * gid (gid_t)-1 is no group); 1 at the end of the text. */
+static int gid_parse(const char **p, const char *end, u32 *v)
+{
+    while (*p < end && (**p == ' ' || **p == '\t' || **p == '\n'))
+        (*p)++;
+    if (*p == end || !**p)
+        return 1;
+    u64 x = 0;
+    const char *start = *p;
+    while (*p < end && **p >= '0' && **p <= '9' && x <= 0xffffffffull)
+        x = x * 10 + (u64)(*(*p)++ - '0');
+    if (*p == start || x >= 0xffffffffull)
+        return -EINVAL;
+    *v = (u32)x;
+    return 0;
+}
+
+/* As Linux's ipv4_ping_group_range: up to two gids (what is not given keeps its value; more are ignored); a
+ * range whose end comes before its start becomes the empty 1 0. */
+int icmp_ping_group_set(const char *text, size_t n)
+{
+    u32 r[2] = { ping_group[0], ping_group[1] };
+    const char *p = text, *end = text + n;
+    for (int i = 0; i < 2; i++) {
+        int rc = gid_parse(&p, end, &r[i]);
+        if (rc < 0)
+            return rc;
+        if (rc)
+            break;
+        if (p < end && *p && *p != ' ' && *p != '\t' && *p != '\n')
+            return -EINVAL;
+    }
+    ping_group[0] = r[1] < r[0] ? 1 : r[0];
+    ping_group[1] = r[1] < r[0] ? 0 : r[1];
+    return 0;
 }
 
 static bool ping_group_has(u32 gid)
@@ -87,30 +125,41 @@ static int route_ready(ip4_t dst)
 
 /* ---- idents (ping sockets' ports) ---- */
 
-static bool ident_used(struct icmp_sock *self, u16 ident, ip4_t addr)
+static bool ident_used(struct icmp_sock *self, u16 ident)
 {
     for (struct icmp_sock *k = icmp_socks; k; k = k->next)
-        if (k != self && !k->raw && k->v6 == self->v6 && k->ident == ident &&
-            (!k->laddr || !addr || k->laddr == addr))
+        if (k != self && !k->raw && k->v6 == self->v6 && k->ident == ident)
             return true;
     return false;
 }
 
-/* Linux's ping_get_port: ident 0 takes the next free one after a rover shared by every ping socket. */
-static int ident_take(struct icmp_sock *k, u16 ident, ip4_t addr)
+/* The newest binding of an ident takes its replies (icmp_rx.c delivers to the first match): k goes first. */
+static void ident_set(struct icmp_sock *k, u16 ident)
+{
+    struct icmp_sock **pp = &icmp_socks;
+    while (*pp != k)
+        pp = &(*pp)->next;
+    *pp = k->next;
+    k->next = icmp_socks;
+    icmp_socks = k;
+    k->ident = ident;
+}
+
+/* Linux's ping_get_port: an ident the program names is taken even if another socket has it (every ping socket
+ * has SO_REUSEADDR's sk_reuse set by its protocol switch entry); ident 0 takes the next one nobody has after a
+ * rover shared by every ping socket. */
+static int ident_take(struct icmp_sock *k, u16 ident)
 {
     static u16 rover;
     if (ident) {
-        if (ident_used(k, ident, addr))
-            return -EADDRINUSE;
-        k->ident = ident;
+        ident_set(k, ident);
         return 0;
     }
     for (u32 i = 0; i < 65536; i++) {
         if (!++rover)
             rover = 1;
-        if (!ident_used(k, net_htons(rover), addr)) {
-            k->ident = net_htons(rover);
+        if (!ident_used(k, net_htons(rover))) {
+            ident_set(k, net_htons(rover));
             return 0;
         }
     }
@@ -139,7 +188,7 @@ static int icmp_bind(struct socket *s, const void *kaddr, u32 alen)
     }
     if (k->ident)
         return -EINVAL;
-    int r = ident_take(k, port, addr);
+    int r = ident_take(k, port);
     if (!r)
         k->laddr = addr;
     return r;
@@ -163,7 +212,7 @@ static int icmp_connect(struct socket *s, const void *kaddr, u32 alen)
     int r = route_ready(addr);
     if (r)
         return r;
-    if (!k->raw && !k->ident && (r = ident_take(k, 0, k->laddr)))
+    if (!k->raw && !k->ident && (r = ident_take(k, 0)))
         return r;
     k->raddr = addr;
     k->connected = true;
@@ -234,7 +283,7 @@ static ssize_t icmp_send(struct socket *s, const void *kbuf, size_t n, const voi
     if (!r)
         r = route_ready(dst);
     if (!r && !k->raw && !k->ident)
-        r = ident_take(k, 0, k->laddr);
+        r = ident_take(k, 0);
     if (r)
         return r;
     u8 *msg = kmalloc(n ? n : 1);

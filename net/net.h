@@ -76,7 +76,9 @@ void icmp_input(ip4_t src, ip4_t dst, const u8 *msg, size_t len);
  * for ::1, which travels over the loopback as IPv4 protocol 58 (net/icmp_sock.h). */
 void icmp_sock_input(const u8 *ip, size_t ip_len, const u8 *msg, size_t len);
 void icmp6_input(ip4_t src, ip4_t dst, u8 hops, const u8 *msg, size_t len);
-int icmp_ping_group_range(char *buf, size_t size);  /* /proc/sys/net/ipv4/ping_group_range (net/icmp_sock.c) */
+/* /proc/sys/net/ipv4/ping_group_range (net/icmp_sock.c): its text, and a write of it (0 or -errno) */
+int icmp_ping_group_range(char *buf, size_t size);
+int icmp_ping_group_set(const char *text, size_t n);
 void udp_input(ip4_t src, ip4_t dst, const u8 *seg, size_t len);
 void tcp_input(ip4_t src, ip4_t dst, const u8 *seg, size_t len);
 

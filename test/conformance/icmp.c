@@ -6,7 +6,8 @@
  *
  * Ping sockets need the caller's group in /proc/sys/net/ipv4/ping_group_range. Linux's default (1 0) allows
  * nobody, so natively, as root, the program widens it to every group for its run and puts it back at exit
- * (skiff's range already holds every group, as systemd's and Docker's do). A raw socket also sees ICMP that
+ * (skiff's range already holds every group, as systemd's and Docker's do); t_range writes it too and leaves
+ * every group in it. A raw socket also sees ICMP that
  * other programs on the host exchange: every receive picks our own messages by identifier and sequence. Every
  * wait is bounded by poll. Identifiers the kernel picks are never printed. */
 /* covers: socket bind connect sendto recvfrom recvmsg getsockname getpeername setsockopt getsockopt */
@@ -256,6 +257,15 @@ static void t_ping_bind(void)
     sendto(s, m, 64, 0, SA(lo), sizeof(lo));
     unsigned short want = htons(41234);
     T_EQ("the reply carries the bound identifier", recv_ours(s, r, sizeof(r), 0, ICMP_ECHOREPLY, 9, want), 64);
+    /* every ping socket may reuse an identifier (Linux sets sk_reuse on them); the newest binding gets the
+     * replies, and only it */
+    int t = socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP);
+    T_OK("bind a second ping socket to the same identifier", bind(t, SA(b), sizeof(b)), 0);
+    echo(m, ICMP_ECHO, 0, 10, 0);
+    sendto(s, m, 64, 0, SA(lo), sizeof(lo));
+    T_EQ("the newest binding gets the reply", recv_ours(t, r, sizeof(r), 0, ICMP_ECHOREPLY, 10, want), 64);
+    T_ERR("the older one does not", recv(s, r, sizeof(r), MSG_DONTWAIT), EAGAIN);
+    close(t);
     close(s);
 }
 
@@ -410,6 +420,46 @@ static void t_v6(void)
     close(s);
 }
 
+static int write_range(const char *text)
+{
+    int fd = open(RANGE, O_WRONLY);
+    if (fd < 0)
+        return -1;
+    ssize_t n = write(fd, text, strlen(text));
+    int e = errno;
+    close(fd);
+    errno = e;
+    return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+static int range_is(const char *want)
+{
+    char buf[64];
+    return tap_read_file(RANGE, buf, sizeof(buf)) > 0 && !strcmp(buf, want);
+}
+
+/* ping_group_range decides who makes ping sockets; root included, CAP_NET_RAW does not override it. */
+static void t_range(void)
+{
+    T_OK("write ping_group_range \"1 0\" (no group)", write_range("1 0"), 0);
+    T_TRUE("ping_group_range reads 1<TAB>0", range_is("1\t0\n"));
+    T_ERR("socket SOCK_DGRAM IPPROTO_ICMP, the caller's groups outside ping_group_range",
+          socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP), EACCES);
+    T_ERR("socket AF_INET6 SOCK_DGRAM IPPROTO_ICMPV6, outside ping_group_range",
+          socket(AF_INET6, SOCK_DGRAM, IPPROTO_ICMPV6), EACCES);
+    int s = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+    T_TRUE("socket SOCK_RAW IPPROTO_ICMP still (CAP_NET_RAW)", s >= 0);
+    close(s);
+    T_ERR("write ping_group_range \"-1 5\"", write_range("-1 5"), EINVAL);
+    T_OK("write ping_group_range \"10 5\" (end before start)", write_range("10 5"), 0);
+    T_TRUE("an inverted range reads back as 1<TAB>0", range_is("1\t0\n"));
+    T_OK("write ping_group_range \"0 2147483647\"", write_range("0 2147483647"), 0);
+    T_TRUE("ping_group_range reads 0<TAB>2147483647", range_is("0\t2147483647\n"));
+    s = socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP);
+    T_TRUE("socket SOCK_DGRAM IPPROTO_ICMP again", s >= 0);
+    close(s);
+}
+
 /* Without CAP_NET_RAW no raw socket; a ping socket still, by group. */
 static void unprivileged(void)
 {
@@ -419,6 +469,7 @@ static void unprivileged(void)
     T_ERR("socket AF_INET6 SOCK_RAW without CAP_NET_RAW", socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6), EPERM);
     int s = socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP);
     T_TRUE("a ping socket as nobody (group 65534 in the range)", s >= 0);
+    T_ERR("open ping_group_range for writing as nobody", open(RANGE, O_WRONLY), EACCES);
 }
 
 int main(void)
@@ -432,6 +483,7 @@ int main(void)
     t_ping_cmsg();
     t_raw4();
     t_v6();
+    t_range();
     tap_in_child(unprivileged);
     return tap_done();
 }
