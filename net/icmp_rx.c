@@ -146,11 +146,6 @@ ssize_t icmp_sock_recv(struct socket *s, void *kbuf, size_t n, void *kaddr, u32 
         return -EOPNOTSUPP;
     if (flags & MSG_ERRQUEUE)
         return -EAGAIN; /* skiff queues no ICMP errors (IP_RECVERR): the error queue is always empty */
-    if (k->err) {
-        int e = k->err;
-        k->err = 0;
-        return e;
-    }
     struct icmp_msg *m = k->head;
     if (!m)
         return k->shut_rd ? 0 : -EAGAIN;

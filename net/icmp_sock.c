@@ -303,7 +303,7 @@ static unsigned icmp_poll(struct socket *s)
     unsigned ev = POLLOUT | POLLWRNORM;
     if (k->head || k->shut_rd)
         ev |= POLLIN | POLLRDNORM;
-    if (k->err || s->so_error)
+    if (s->so_error)
         ev |= POLLERR;
     if (k->shut_rd)
         ev |= POLLRDHUP;

@@ -7,7 +7,9 @@
  *   program sends echo requests; the kernel sets the echo identifier to the socket's "port" (its ident, chosen
  *   at bind or at the first send) and computes the checksum; the socket receives the echo replies that carry
  *   its ident, without the IP header. Allowed when the caller's effective or a supplementary group lies in
- *   /proc/sys/net/ipv4/ping_group_range (no capability overrides it, as on Linux).
+ *   /proc/sys/net/ipv4/ping_group_range (no capability overrides it, as on Linux). ICMP errors about what a
+ *   ping socket sent (destination unreachable, time exceeded) reach no socket: no SO_ERROR, and IP_RECVERR's
+ *   error queue stays empty (MSG_ERRQUEUE is EAGAIN), so ping prints no "Destination Host Unreachable".
  * - raw sockets, SOCK_RAW with IPPROTO_ICMP or IPPROTO_ICMPV6 (CAP_NET_RAW): the program writes the whole
  *   ICMP message; the socket receives a copy of every ICMP message this host receives (its own requests over
  *   loopback too), filtered by ICMP_FILTER / ICMP6_FILTER: IPv4 with the IP header, ICMPv6 without. The kernel
@@ -50,7 +52,6 @@ struct icmp_sock {
     bool shut_rd, shut_wr;
     struct icmp_msg *head, **tail;
     size_t queued;              /* bytes queued, bounded by the socket's SO_RCVBUF */
-    int err;                    /* -errno from an ICMP error about a connected ping socket's echo; 0: none */
     u8 last_ttl;                /* what the last receive took, for its control messages */
     u64 last_stamp;
 };
