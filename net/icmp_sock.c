@@ -269,6 +269,14 @@ static void finish_msg(struct icmp_sock *k, u8 *msg, size_t n)
     memcpy(msg + off, &c, 2);
 }
 
+/* A broadcast destination needs SO_BROADCAST, as Linux's route lookup says for every datagram socket. */
+static bool broadcast_denied(struct socket *s, ip4_t dst)
+{
+    bool bcast = dst == IP4_BROADCAST || (net_if.up && net_if.mask != IP4_BROADCAST &&
+                                          dst == (net_if.addr | ~net_if.mask));
+    return bcast && !(s->opts & (1u << SO_BROADCAST));
+}
+
 static ssize_t icmp_send(struct socket *s, const void *kbuf, size_t n, const void *kaddr, u32 alen, int flags)
 {
     struct icmp_sock *k = ks(s);
@@ -280,6 +288,8 @@ static ssize_t icmp_send(struct socket *s, const void *kbuf, size_t n, const voi
         r = send_dst(k, kaddr, alen, &dst);
     if (!r && k->shut_wr)
         r = -EPIPE;
+    if (!r && !k->v6 && broadcast_denied(s, dst))
+        r = -EACCES;
     if (!r)
         r = route_ready(dst);
     if (!r && !k->raw && !k->ident)

@@ -188,6 +188,13 @@ static void t_ping_errors(void)
     struct sockaddr_in6 six = a6("::1");
     T_ERR("sendto an AF_INET ping socket with a sockaddr_in6", sendto(s, m, 64, 0, SA(six), sizeof(six)),
           EAFNOSUPPORT);
+    struct sockaddr_in bc = a4("255.255.255.255");
+    T_ERR("sendto 255.255.255.255 on a ping socket without SO_BROADCAST", sendto(s, m, 64, 0, SA(bc), sizeof(bc)),
+          EACCES);
+    int r = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+    T_ERR("sendto 255.255.255.255 on a raw socket without SO_BROADCAST", sendto(r, m, 64, 0, SA(bc), sizeof(bc)),
+          EACCES);
+    close(r);
     T_ERR("recv from an empty ping socket with MSG_DONTWAIT", recv(s, m, 64, MSG_DONTWAIT), EAGAIN);
     T_ERR("recv MSG_ERRQUEUE from a ping socket with no errors", recv(s, m, 64, MSG_ERRQUEUE | MSG_DONTWAIT),
           EAGAIN);
