@@ -10,7 +10,6 @@
 #define IP_TTL_CMSG 2           /* IP_TTL: the control message IP_RECVTTL asks for */
 #define IPV6_HOPLIMIT 52
 #define SO_TIMESTAMP_OLD 29
-#define MSG_ERRQUEUE 0x2000
 #define CMSG_ALIGN(n) (((n) + 7) & ~(u64)7)
 
 void icmp_sock_flush(struct icmp_sock *k)
@@ -22,6 +21,7 @@ void icmp_sock_flush(struct icmp_sock *k)
     }
     k->tail = &k->head;
     k->queued = 0;
+    icmp_errq_flush(k);
 }
 
 /* The ICMPv6 checksum (RFC 4443 2.3) of a message from ::1 to ::1: the IPv6 pseudo-header (RFC 8200 8.1)
@@ -36,28 +36,35 @@ u16 icmp6_csum(const void *msg, size_t len)
     return net_csum_fold(net_csum_add(net_csum_add(0, ph, sizeof(ph)), msg, len));
 }
 
-static void enqueue(struct icmp_sock *k, ip4_t src, u8 ttl, const u8 *data, size_t len)
+/* A copy of data at the end of a queue (k's messages, or its error queue), the receive buffer allowing; *out
+ * gets it (NULL when dropped). */
+void icmp_enqueue(struct icmp_sock *k, struct icmp_msg ***tail, ip4_t src, u8 ttl, const u8 *data, size_t len,
+                  struct icmp_msg **out)
 {
-    if (k->shut_rd || k->queued + len > (size_t)k->s->rcvbuf) {
-        net_stats.icmp_sock_drop++;
-        return;
-    }
-    struct icmp_msg *m = kmalloc(sizeof(*m) + len);
+    struct icmp_msg *m = NULL;
+    if (!k->shut_rd && k->queued + len <= (size_t)k->s->rcvbuf)
+        m = kzalloc(sizeof(*m) + len);
+    if (out)
+        *out = m;
     if (!m) {
         net_stats.icmp_sock_drop++;
         return;
     }
-    m->next = NULL;
     m->src = src;
     m->ttl = ttl;
     m->stamp_ns = clock_realtime_ns();
     m->len = len;
     memcpy(m->data, data, len);
-    *k->tail = m;
-    k->tail = &m->next;
+    **tail = m;
+    *tail = &m->next;
     k->queued += len;
     net_stats.icmp_sock_rx++;
     sched_kick_io();
+}
+
+static void enqueue(struct icmp_sock *k, ip4_t src, u8 ttl, const u8 *data, size_t len)
+{
+    icmp_enqueue(k, &k->tail, src, ttl, data, len, NULL);
 }
 
 /* Does k take a message from src to dst? Its bound address must match; a raw socket's connected peer too
@@ -145,7 +152,13 @@ ssize_t icmp_sock_recv(struct socket *s, void *kbuf, size_t n, void *kaddr, u32 
     if (flags & MSG_OOB)
         return -EOPNOTSUPP;
     if (flags & MSG_ERRQUEUE)
-        return -EAGAIN; /* skiff queues no ICMP errors (IP_RECVERR): the error queue is always empty */
+        return icmp_errq_recv(k, kbuf, n, kaddr, alen, full);
+    k->last_err = false;
+    if (s->so_error) { /* an ICMP error (net/icmp_err.c): reported once, before what is queued, as Linux */
+        int e = s->so_error;
+        s->so_error = 0;
+        return -e;
+    }
     struct icmp_msg *m = k->head;
     if (!m)
         return k->shut_rd ? 0 : -EAGAIN;
@@ -160,6 +173,7 @@ ssize_t icmp_sock_recv(struct socket *s, void *kbuf, size_t n, void *kaddr, u32 
     }
     k->last_ttl = m->ttl;
     k->last_stamp = m->stamp_ns;
+    k->last_err = false;
     if (!(flags & MSG_PEEK)) {
         k->head = m->next;
         if (!k->head)
@@ -197,6 +211,8 @@ int icmp_sock_recv_ctl(struct socket *s, void *kctl, u32 *len, int *mflags, int 
         put_cmsg(kctl, room, &used, SOL_IP, IP_TTL_CMSG, &ttl, sizeof(ttl), mflags);
     if (k->v6 && k->recvhops)
         put_cmsg(kctl, room, &used, IPPROTO_IPV6, IPV6_HOPLIMIT, &ttl, sizeof(ttl), mflags);
+    if (k->last_err)
+        used += icmp_errq_cmsg(k, kctl ? (u8 *)kctl + used : NULL, room - used, mflags);
     *len = used;
     return 0;
 }

@@ -313,7 +313,7 @@ static unsigned icmp_poll(struct socket *s)
     unsigned ev = POLLOUT | POLLWRNORM;
     if (k->head || k->shut_rd)
         ev |= POLLIN | POLLRDNORM;
-    if (s->so_error)
+    if (s->so_error || k->errq)
         ev |= POLLERR;
     if (k->shut_rd)
         ev |= POLLRDHUP;
@@ -421,6 +421,7 @@ int icmp_sock_create(struct socket *s, int type, int protocol)
     k->raw = type == SOCK_RAW;
     k->csum_off = v6 ? 2 : -1;
     k->tail = &k->head;
+    k->errq_tail = &k->errq;
     k->next = icmp_socks;
     icmp_socks = k;
     s->priv = k;

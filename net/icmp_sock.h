@@ -8,8 +8,9 @@
  *   at bind or at the first send) and computes the checksum; the socket receives the echo replies that carry
  *   its ident, without the IP header. Allowed when the caller's effective or a supplementary group lies in
  *   /proc/sys/net/ipv4/ping_group_range (no capability overrides it, as on Linux). ICMP errors about what a
- *   ping socket sent (destination unreachable, time exceeded) reach no socket: no SO_ERROR, and IP_RECVERR's
- *   error queue stays empty (MSG_ERRQUEUE is EAGAIN), so ping prints no "Destination Host Unreachable".
+ *   IPv4 ping socket sent (destination unreachable, time exceeded, parameter problem) become its SO_ERROR and,
+ *   with IP_RECVERR, entries of its error queue (MSG_ERRQUEUE), as Linux's ping_err (net/icmp_err.c); ICMPv6
+ *   errors never arise (only ::1 speaks ICMPv6).
  * - raw sockets, SOCK_RAW with IPPROTO_ICMP or IPPROTO_ICMPV6 (CAP_NET_RAW): the program writes the whole
  *   ICMP message; the socket receives a copy of every ICMP message this host receives (its own requests over
  *   loopback too), filtered by ICMP_FILTER / ICMP6_FILTER: IPv4 with the IP header, ICMPv6 without. The kernel
@@ -30,7 +31,10 @@
 /* One received message, queued until read. */
 struct icmp_msg {
     struct icmp_msg *next;
-    ip4_t src;                  /* the sender, in the pcb's form (NET_LOOP6 for ::1) */
+    ip4_t src;                  /* the sender, in the pcb's form (NET_LOOP6 for ::1); an error's: who sent it */
+    ip4_t orig_dst;             /* an error queue entry: where the message it is about went */
+    int ee_errno;               /* an error queue entry: the errno it stands for; ICMP type and code: */
+    u8 ee_type, ee_code;
     u8 ttl;                     /* IP TTL / IPv6 hop limit it arrived with */
     u64 stamp_ns;               /* CLOCK_REALTIME at arrival (SO_TIMESTAMP) */
     size_t len;
@@ -52,8 +56,11 @@ struct icmp_sock {
     bool shut_rd, shut_wr;
     struct icmp_msg *head, **tail;
     size_t queued;              /* bytes queued, bounded by the socket's SO_RCVBUF */
+    struct icmp_msg *errq, **errq_tail; /* IP_RECVERR's error queue (net/icmp_err.c) */
     u8 last_ttl;                /* what the last receive took, for its control messages */
     u64 last_stamp;
+    bool last_err;              /* the last receive read the error queue: its IP_RECVERR message follows */
+    struct icmp_msg last_ee;    /* that entry's header (no data) */
 };
 
 extern struct icmp_sock *icmp_socks;  /* touched from the loopback tick (input) and from syscalls */
@@ -62,7 +69,13 @@ int icmp_sock_create(struct socket *s, int type, int protocol);       /* net/icm
 /* net/icmp_opt.c */
 int icmp_sock_setsockopt(struct socket *s, int level, int name, const void *kval, u32 len);
 int icmp_sock_getsockopt(struct socket *s, int level, int name, void *kval, u32 *len);
+/* net/icmp_err.c: IP_RECVERR for IPv4 ping sockets */
+ssize_t icmp_errq_recv(struct icmp_sock *k, void *kbuf, size_t n, void *kaddr, u32 *alen, size_t *full);
+void icmp_errq_flush(struct icmp_sock *k);
+u32 icmp_errq_cmsg(struct icmp_sock *k, u8 *kctl, u32 room, int *mflags);
 /* net/icmp_rx.c */
+void icmp_enqueue(struct icmp_sock *k, struct icmp_msg ***tail, ip4_t src, u8 ttl, const u8 *data, size_t len,
+                  struct icmp_msg **out);
 ssize_t icmp_sock_recv(struct socket *s, void *kbuf, size_t n, void *kaddr, u32 *alen, int flags, size_t *full);
 int icmp_sock_recv_ctl(struct socket *s, void *kctl, u32 *len, int *mflags, int flags);
 void icmp_sock_flush(struct icmp_sock *k);                            /* frees the queue */

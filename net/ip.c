@@ -67,6 +67,11 @@ static const u8 *in_pkt;        /* the packet being delivered (for ICMP errors a
 static size_t in_len;
 static bool in_broadcast;
 
+u8 ip_in_ttl(void)
+{
+    return in_pkt ? in_pkt[8] : 0;
+}
+
 void ip_port_unreachable(void)
 {
     /* RFC 1122 3.2.2: never an ICMP error about a broadcast */

@@ -76,6 +76,10 @@ void icmp_input(ip4_t src, ip4_t dst, const u8 *msg, size_t len);
  * for ::1, which travels over the loopback as IPv4 protocol 58 (net/icmp_sock.h). */
 void icmp_sock_input(const u8 *ip, size_t ip_len, const u8 *msg, size_t len);
 void icmp6_input(ip4_t src, ip4_t dst, u8 hops, const u8 *msg, size_t len);
+/* An ICMP error (destination unreachable, time exceeded, parameter problem) from `from`, quoting orig: for the
+ * ping socket whose echo request it quotes (net/icmp_err.c). ttl: the error's own. */
+void icmp_sock_error(ip4_t from, u8 ttl, u8 type, u8 code, const u8 *orig, size_t len);
+u8 ip_in_ttl(void);                  /* the TTL of the IPv4 packet being delivered (net/ip.c) */
 /* /proc/sys/net/ipv4/ping_group_range (net/icmp_sock.c): its text, and a write of it (0 or -errno) */
 int icmp_ping_group_range(char *buf, size_t size);
 int icmp_ping_group_set(const char *text, size_t n);

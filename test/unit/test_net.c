@@ -30,6 +30,10 @@ void icmp_sock_input(const u8 *ip, size_t ip_len, const u8 *msg, size_t len)
     raw_msg_off = (size_t)(msg - ip);
     (void)len;
 }
+void icmp_sock_error(ip4_t from, u8 ttl, u8 type, u8 code, const u8 *orig, size_t len)
+{
+    (void)from, (void)ttl, (void)type, (void)code, (void)orig, (void)len;
+}
 void icmp6_input(ip4_t src, ip4_t dst, u8 hops, const u8 *msg, size_t len)
 {
     (void)src, (void)dst, (void)hops, (void)msg, (void)len;
