@@ -1,6 +1,6 @@
 /* net/icmp_sock.h — ICMP sockets (icmp(7), raw(7), ipv6(7)): what net/icmp_sock.c (the socket ops),
- * net/icmp_opt.c (their options) and net/icmp_rx.c (delivery of received messages, the receive side of the
- * ops, ICMPv6 over ::1) share.
+ * net/icmp_perm.c (ping_group_range), net/icmp_opt.c (options), net/icmp_rx.c (delivery of received messages,
+ * the receive side of the ops, ICMPv6 over ::1) and net/icmp_err.c (ICMP errors, IP_RECVERR) share.
  *
  * Two kinds, in both families:
  * - "ping" sockets, SOCK_DGRAM with IPPROTO_ICMP or IPPROTO_ICMPV6 (Linux's net/ipv4/ping.c semantics): the
@@ -66,6 +66,7 @@ struct icmp_sock {
 extern struct icmp_sock *icmp_socks;  /* touched from the loopback tick (input) and from syscalls */
 
 int icmp_sock_create(struct socket *s, int type, int protocol);       /* net/icmp_sock.c, from inet_create */
+bool icmp_ping_allowed(void);  /* net/icmp_perm.c: ping_group_range holds one of the caller's groups */
 /* net/icmp_opt.c */
 int icmp_sock_setsockopt(struct socket *s, int level, int name, const void *kval, u32 len);
 int icmp_sock_getsockopt(struct socket *s, int level, int name, void *kval, u32 *len);
