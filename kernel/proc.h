@@ -253,6 +253,11 @@ struct task *task_by_tid(int tid);
 void sched_fork_policy(struct task *child, const struct task *parent); /* syscalls/schedprio.c */
 noreturn void task_exit(int code);       /* this thread ends; the last one ends the process (with code) */
 void sched_remove(struct task *t);       /* off the task list (not the current task) */
+/* Between sched.c and waitq.c only: every change of a task's state goes through these two. */
+void sched_set_runnable(struct task *t);  /* on the run queue, out of the deadline heap */
+void sched_set_blocked(struct task *t);   /* off the run queue; into the deadline heap if it has one */
+void waitq_del(struct task *t);           /* off whatever wait queue it is on */
+void waitq_wake_lone(void);               /* the last task but one ended: a lone object waiter looks again */
 noreturn void sched_exit_current(void);  /* the current task is gone: run another */
 static inline struct proc *current_proc(void) { return current->proc; }
 struct vm_space *current_vm(void);
