@@ -40,7 +40,8 @@ deps-test: deps-run deps-iso
 	    htop:/usr/bin/htop ruby:/usr/bin/ruby tcl:/usr/bin/tclsh \
 	    procps:/usr/bin/ps time:/usr/bin/time manpages-dev:/usr/share/man/man2/open.2.gz \
 	    postgresql:/usr/lib/postgresql/15/bin/initdb postgresql-client:/usr/bin/pgbench \
-	    default-jdk-headless:/usr/bin/javac apache2-utils:/usr/bin/ab
+	    default-jdk-headless:/usr/bin/javac apache2-utils:/usr/bin/ab \
+	    iputils-ping:/usr/bin/ping
 
 $(BUILD)/skiff.elf: $(KERNEL_OBJS) linker.ld | deps-build
 	$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS)

@@ -211,6 +211,33 @@ void procfs_release(struct file *f)
 
 static const struct file_ops proc_ops = { .open = proc_open, .read = procfs_read, .release = procfs_release };
 
+/* A sysctl the program may set (mode 0644, root's): the text written goes whole to the setter, which checks it
+ * as Linux's handler does and returns 0 or -errno; the whole count is reported written. */
+typedef int (*proc_set)(const char *text, size_t n);
+#define SYSCTL_TEXT_MAX 64
+static const struct { const char *dir, *name; proc_gen gen; proc_set set; } proc_sysctls[] = {
+    { "sys/net/ipv4", "ping_group_range", icmp_ping_group_range, icmp_ping_group_set }, /* net/icmp_sock.c */
+};
+
+static ssize_t sysctl_write(struct file *f, const void *ubuf, size_t n, u64 *off)
+{
+    (void)off;
+    char text[SYSCTL_TEXT_MAX + 1];
+    size_t c = MIN(n, (size_t)SYSCTL_TEXT_MAX);
+    if (copy_from_user(text, ubuf, c))
+        return -EFAULT;
+    text[c] = 0;
+    for (size_t i = 0; i < ARRAY_SIZE(proc_sysctls); i++)
+        if (proc_sysctls[i].gen == (proc_gen)f->inode->priv) {
+            int rc = proc_sysctls[i].set(text, c);
+            return rc ? rc : (ssize_t)n;
+        }
+    return -EINVAL;
+}
+
+static const struct file_ops sysctl_ops = { .open = proc_open, .read = procfs_read, .write = sysctl_write,
+                                            .release = procfs_release };
+
 /* ---- the process: /proc/<pid> ----
  * Every file and link under /proc/<pid> knows its pid (in its inode's priv: PID_PRIV), so it describes that
  * process whoever reads it; once the process is gone its files say ESRCH, as on Linux. */
@@ -615,6 +642,13 @@ void procfs_init(void)
     proc_root = proc;
     for (size_t i = 0; i < ARRAY_SIZE(proc_files); i++)
         proc_add(sys_dir(proc, proc_files[i].dir), proc_files[i].name, proc_files[i].gen);
+    for (size_t i = 0; i < ARRAY_SIZE(proc_sysctls); i++) {
+        struct inode *d = sys_dir(proc, proc_sysctls[i].dir);
+        proc_add(d, proc_sysctls[i].name, proc_sysctls[i].gen);
+        struct inode *ino = ramfs_lookup(d, proc_sysctls[i].name, strlen(proc_sysctls[i].name));
+        ino->mode = S_IFREG | 0644;
+        ino->fops = &sysctl_ops;
+    }
     make_pid_dir(proc, 1);
     procfs_magic_link(proc, "self", "1", NULL, refresh_self);
     procfs_magic_link(proc, "thread-self", "1/task/1", NULL, refresh_thread_self);

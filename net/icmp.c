@@ -1,12 +1,14 @@
 /* net/icmp.c — ICMP (RFC 792): echo replies to pings, destination-unreachable messages for datagrams nobody
- * receives (RFC 1122 3.2.2.1: port unreachable), and unreachable messages received, passed to the UDP socket
- * concerned. Other types are counted and ignored. */
+ * receives (RFC 1122 3.2.2.1: port unreachable), and errors received (unreachable, time exceeded, parameter
+ * problem), passed to the UDP or ping socket concerned. Other types are counted and ignored. */
 #include "net.h"
 
 #define ICMP_ECHO_REPLY 0
 #define ICMP_UNREACH 3
 #define ICMP_ECHO 8
 #define ICMP_UNREACH_PORT 3
+#define ICMP_TIME_EXCEEDED 11
+#define ICMP_PARAMPROB 12
 
 struct icmp_hdr {
     u8 type, code;
@@ -42,9 +44,11 @@ void icmp_input(ip4_t src, ip4_t dst, const u8 *msg, size_t len)
         return;
     }
     memcpy(&h, msg, sizeof(h));
-    if (h.type == ICMP_UNREACH) {
-        net_stats.icmp_unreach_rx++;
-        icmp_unreach_input(h.code, msg + sizeof(h), len - sizeof(h));
+    if (h.type == ICMP_UNREACH || h.type == ICMP_TIME_EXCEEDED || h.type == ICMP_PARAMPROB) {
+        net_stats.icmp_unreach_rx += h.type == ICMP_UNREACH;
+        if (h.type == ICMP_UNREACH)
+            icmp_unreach_input(h.code, msg + sizeof(h), len - sizeof(h));
+        icmp_sock_error(src, ip_in_ttl(), h.type, h.code, msg + sizeof(h), len - sizeof(h)); /* ping sockets */
         return;
     }
     if (h.type != ICMP_ECHO || h.code != 0)

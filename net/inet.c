@@ -2,8 +2,9 @@
  * over net/udp.c (SOCK_STREAM over net/tcp.c lives in net/inet_tcp.c). Calls that need the network wait for
  * DHCP to configure the interface, at most INET_UP_WAIT_NS, then fail with ENETUNREACH; 127.0.0.0/8 needs no
  * interface. AF_INET6 sockets run the same code (net/inet6.c converts their addresses); SOCK_RAW and ICMP
- * "ping" sockets are not implemented (ESOCKTNOSUPPORT/EPROTONOSUPPORT, logged). */
+ * "ping" sockets are net/icmp_sock.c's. */
 #include "inet.h"
+#include "icmp_sock.h"
 #include "../kernel/boot.h"
 
 bool inet_nonblock(struct socket *s)
@@ -326,11 +327,8 @@ int inet_no_accept(struct socket *s, struct socket *newsock)
 
 static int dgram_create(struct socket *s, int protocol)
 {
-    if (protocol != 0 && protocol != IPPROTO_UDP) {
-        if (protocol == IPPROTO_ICMP)
-            klog("net: ICMP datagram (ping) sockets are not implemented: EPROTONOSUPPORT\n");
+    if (protocol != 0 && protocol != IPPROTO_UDP)
         return -EPROTONOSUPPORT;
-    }
     struct inet_dgram *d = kzalloc(sizeof(*d));
     if (!d)
         return -ENOMEM;
@@ -350,6 +348,9 @@ static int inet_create(struct socket *s, int type, int protocol)
     if (type == SOCK_STREAM || type == SOCK_DGRAM)
         s->protocol = type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP; /* SO_PROTOCOL as Linux reports it */
     int r;
+    bool icmp = protocol == (s->family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+    if (type == SOCK_RAW || (type == SOCK_DGRAM && icmp))
+        return icmp_sock_create(s, type, protocol); /* net/icmp_sock.c: ping and raw sockets */
     switch (type) {
     case SOCK_DGRAM:
     case SOCK_STREAM:
@@ -357,9 +358,6 @@ static int inet_create(struct socket *s, int type, int protocol)
         if (!r && s->family == AF_INET6)
             inet_set_family(s, NET_FAM_V6); /* Linux's default: IPV6_V6ONLY off (net.ipv6.bindv6only 0) */
         return r;
-    case SOCK_RAW:
-        klog("net: raw sockets are not implemented: ESOCKTNOSUPPORT\n");
-        return -ESOCKTNOSUPPORT;
     default:
         return -ESOCKTNOSUPPORT;
     }

@@ -67,6 +67,11 @@ static const u8 *in_pkt;        /* the packet being delivered (for ICMP errors a
 static size_t in_len;
 static bool in_broadcast;
 
+u8 ip_in_ttl(void)
+{
+    return in_pkt ? in_pkt[8] : 0;
+}
+
 void ip_port_unreachable(void)
 {
     /* RFC 1122 3.2.2: never an ICMP error about a broadcast */
@@ -85,6 +90,9 @@ static void ip_deliver(const struct ip_hdr *h, const u8 *payload, size_t len)
         break;
     case IPPROTO_TCP:
         tcp_input(h->src, h->dst, payload, len);
+        break;
+    case 58: /* ICMPv6 for ::1: only ever from the loopback, between NET_LOOP6 addresses (icmp6_input checks) */
+        icmp6_input(h->src, h->dst, h->ttl, payload, len);
         break;
     default:
         net_stats.ip_proto_drop++;
@@ -124,6 +132,13 @@ static void ip_input_from(const u8 *pkt, size_t len, bool loopback)
     in_pkt = pkt;
     in_len = total;
     in_broadcast = ip_is_broadcast(h.dst);
+    if (h.proto == IPPROTO_ICMP && total - hlen >= 8)
+        icmp_sock_input(pkt, total, pkt + hlen, total - hlen); /* raw sockets see even what icmp_input drops */
+    if (h.proto == 58 && !loopback) {
+        net_stats.ip_proto_drop++; /* ICMPv6 inside IPv4 from the wire is nobody's */
+        in_pkt = NULL;
+        return;
+    }
     ip_deliver(&h, pkt + hlen, total - hlen);
     in_pkt = NULL;
 }

@@ -72,6 +72,17 @@ void eth_input(const u8 *frame, size_t len);
 void arp_input(const u8 *pkt, size_t len);
 void ip_input(const u8 *pkt, size_t len);
 void icmp_input(ip4_t src, ip4_t dst, const u8 *msg, size_t len);
+/* ICMP sockets (net/icmp_rx.c): a copy of each ICMP message received (ip: the whole IPv4 packet), and ICMPv6
+ * for ::1, which travels over the loopback as IPv4 protocol 58 (net/icmp_sock.h). */
+void icmp_sock_input(const u8 *ip, size_t ip_len, const u8 *msg, size_t len);
+void icmp6_input(ip4_t src, ip4_t dst, u8 hops, const u8 *msg, size_t len);
+/* An ICMP error (destination unreachable, time exceeded, parameter problem) from `from`, quoting orig: for the
+ * ping socket whose echo request it quotes (net/icmp_err.c). ttl: the error's own. */
+void icmp_sock_error(ip4_t from, u8 ttl, u8 type, u8 code, const u8 *orig, size_t len);
+u8 ip_in_ttl(void);                  /* the TTL of the IPv4 packet being delivered (net/ip.c) */
+/* /proc/sys/net/ipv4/ping_group_range (net/icmp_sock.c): its text, and a write of it (0 or -errno) */
+int icmp_ping_group_range(char *buf, size_t size);
+int icmp_ping_group_set(const char *text, size_t n);
 void udp_input(ip4_t src, ip4_t dst, const u8 *seg, size_t len);
 void tcp_input(ip4_t src, ip4_t dst, const u8 *seg, size_t len);
 
@@ -124,7 +135,7 @@ int net_wait_up(u64 timeout_ns);
     X(arp_rx) X(arp_tx) X(arp_bad) X(arp_queued) X(arp_queue_full) X(arp_unresolved_drop) \
     X(ip_rx) X(ip_tx) X(ip_bad_header) X(ip_bad_csum) X(ip_not_ours) X(ip_frag_drop) X(ip_proto_drop) \
     X(ip_loopback) X(ip_tx_unreach) \
-    X(icmp_rx) X(icmp_bad) X(icmp_echo_replied) X(icmp_unreach_rx) X(icmp_unreach_tx) \
+    X(icmp_rx) X(icmp_bad) X(icmp_echo_replied) X(icmp_unreach_rx) X(icmp_unreach_tx) X(icmp_sock_rx) X(icmp_sock_drop) \
     X(udp_rx) X(udp_tx) X(udp_bad) X(udp_bad_csum) X(udp_no_port) X(udp_queue_full) \
     X(dhcp_tx) X(dhcp_rx)
 #define NET_COUNTER_FIELD(n) u64 n;

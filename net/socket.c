@@ -111,9 +111,10 @@ static size_t iov_copy(const struct sock_msg *m, size_t off, void *kbuf, size_t 
     return done;
 }
 
+/* MSG_ERRQUEUE never waits (Linux's sock_error_queue readers): an empty error queue is EAGAIN at once. */
 static bool nonblocking(struct socket *s, int flags)
 {
-    return (flags & MSG_DONTWAIT) || (s->file && (s->file->flags & O_NONBLOCK));
+    return (flags & (MSG_DONTWAIT | MSG_ERRQUEUE)) || (s->file && (s->file->flags & O_NONBLOCK));
 }
 
 static u64 deadline_of(u64 timeo_ns)

@@ -28,6 +28,7 @@
 #define SO_SNDTIMEO_OLD 21
 #define SO_SNDBUFFORCE 32
 #define SO_RCVBUFFORCE 33
+#define SO_TIMESTAMP_OLD 29
 #define SO_PROTOCOL 38
 #define SO_DOMAIN 39
 #define SO_RCVTIMEO_NEW 66
@@ -77,6 +78,13 @@ static int buf_size(int val, bool force, int minimum)
     return MAX((int)(v * 2), minimum);
 }
 
+/* SO_TIMESTAMP: only ICMP sockets stamp their messages so far; elsewhere it stays ENOPROTOOPT. */
+static bool family_timestamp_opt(struct socket *s)
+{
+    return (s->family == AF_INET || s->family == AF_INET6) && (s->type == SOCK_RAW ||
+           (s->type == SOCK_DGRAM && (s->protocol == 1 || s->protocol == 58)));
+}
+
 int sock_setsockopt(struct socket *s, int level, int name, const void *kval, u32 len)
 {
     if (level != SOL_SOCKET)
@@ -120,6 +128,8 @@ int sock_setsockopt(struct socket *s, int level, int name, const void *kval, u32
         return set_timeout(&s->rcvtimeo_ns, kval, len);
     case SO_SNDTIMEO_OLD: case SO_SNDTIMEO_NEW:
         return set_timeout(&s->sndtimeo_ns, kval, len);
+    case SO_TIMESTAMP_OLD: /* kept by the families that stamp what they receive (net/icmp_sock.c) */
+        return family_timestamp_opt(s) ? s->ops->setsockopt(s, level, name, kval, len) : -ENOPROTOOPT;
     }
     return -ENOPROTOOPT;
 }
@@ -179,6 +189,8 @@ int sock_getsockopt(struct socket *s, int level, int name, void *kval, u32 *len)
             *len = sizeof(none);
             return 0;
         }
+        case SO_TIMESTAMP_OLD:
+            return family_timestamp_opt(s) ? s->ops->getsockopt(s, level, name, kval, len) : -ENOPROTOOPT;
         default:
             return -ENOPROTOOPT;
         }

@@ -305,7 +305,28 @@ for host in ('127.0.0.1', '::1'):
 		expect_out_has "peer ::ffff:127.0.0.1 hi" && expect_out_has "peer ::1 hi" && pass
 }
 
-tap_plan 10
+t_ping() {
+	name="Debian's ping (iputils-ping, on the live root): 127.0.0.1 and ::1 answer, an address nobody has on"
+	name="$name the user network does not (exit 1), QEMU's gateway 10.0.2.2 answers (--allow-host)"
+	if [ ! -x /usr/bin/ping ]; then
+		skip "no /usr/bin/ping on this host (iputils-ping)"
+		return
+	fi
+	sk --net --allow-host --rootfs / /bin/sh -c '/usr/bin/ping -c 3 127.0.0.1; echo "status4 $?"
+		/usr/bin/ping -6 -c 3 ::1; echo "status6 $?"
+		/usr/bin/ping -c 1 -W 1 10.0.2.99; echo "status_none $?"
+		/usr/bin/ping -c 2 10.0.2.2; echo "status_gw $?"'
+	expect_status 0 && expect_out_has "64 bytes from 127.0.0.1: icmp_seq=3 ttl=64 time=" &&
+		expect_out_has "--- 127.0.0.1 ping statistics ---" && expect_out_has "status4 0" &&
+		expect_out_has "64 bytes from ::1: icmp_seq=3 ttl=64 time=" && expect_out_has "status6 0" &&
+		expect_out_has "1 packets transmitted, 0 received, 100% packet loss" && expect_out_has "status_none 1" &&
+		expect_out_has "64 bytes from 10.0.2.2: icmp_seq=2 ttl=255 time=" && expect_out_has "status_gw 0" || return
+	[ "$(grep -c '3 packets transmitted, 3 received, 0% packet loss' "$tmp/out")" = 2 ] ||
+		{ fail "expected two runs of 3 answered pings"; return; }
+	pass
+}
+
+tap_plan 13
 make_payload || { echo "Bail out! cannot make the payload"; exit 1; }
 t_no_net
 t_dhcp
@@ -319,4 +340,5 @@ t_timewait_mem
 t_garbage
 t_python
 t_ipv6
+t_ping
 tap_done

@@ -17,6 +17,25 @@ void net_timer_arm(void) {}
 void net_timer_poke(void) {}
 void klog(const char *fmt, ...) { (void)fmt; }
 void kerr(const char *fmt, ...) { (void)fmt; }
+/* ICMP sockets (net/icmp_rx.c, net/icmp_err.c): what net/ip.c and net/icmp.c hand them, recorded. */
+int fake_raw_calls, fake_icmp6_calls;
+size_t fake_raw_ip_len, fake_raw_msg_off;
+void icmp_sock_input(const u8 *ip, size_t ip_len, const u8 *msg, size_t len)
+{
+    fake_raw_calls++;
+    fake_raw_ip_len = ip_len;
+    fake_raw_msg_off = (size_t)(msg - ip);
+    (void)len;
+}
+void icmp_sock_error(ip4_t from, u8 ttl, u8 type, u8 code, const u8 *orig, size_t len)
+{
+    (void)from, (void)ttl, (void)type, (void)code, (void)orig, (void)len;
+}
+void icmp6_input(ip4_t src, ip4_t dst, u8 hops, const u8 *msg, size_t len)
+{
+    (void)src, (void)dst, (void)hops, (void)msg, (void)len;
+    fake_icmp6_calls++;
+}
 
 /* ---- the fake NIC ---- */
 #define MAXF 64

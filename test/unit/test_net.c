@@ -61,9 +61,12 @@ static void test_arp_and_icmp(void)
     u8 ip[1500];
     size_t il = mk_ip(ip, peer, US, IPPROTO_ICMP, icmp, sizeof(icmp));
     nsent = 0;
+    fake_raw_calls = 0;
     eth_input(f, mk_frame(f, our_mac, peer_mac, ETHERTYPE_IP, ip, il));
     CHECK(nsent == 1 && sent[0][12] == 8 && sent[0][13] == 6 && sent[0][21] == 1,
           "icmp: the echo reply to an unknown neighbour first sends an ARP request");
+    CHECK(fake_raw_calls == 1 && fake_raw_ip_len == il && fake_raw_msg_off == 20,
+          "icmp: raw sockets are offered the whole IP packet, the message after its header");
     n = mk_arp(f, 2, peer_mac, peer, US, our_mac);
     eth_input(f, n);
     CHECK(nsent == 2 && !memcmp(sent[1], peer_mac, 6), "arp: the answer releases the queued reply to its MAC");
@@ -72,6 +75,13 @@ static void test_arp_and_icmp(void)
           "icmp: the reply's IP header is valid and goes back to the sender");
     CHECK(r[20] == 0 && net_csum_fold(net_csum_add(0, r + 20, 64)) == 0 && !memcmp(r + 24, icmp + 4, 60),
           "icmp: echo reply with a valid checksum, the same id, sequence and data");
+
+    /* ICMPv6 inside IPv4 (how skiff carries ::1's over the loopback) is nobody's when it comes from the wire. */
+    u64 pdrop = net_stats.ip_proto_drop;
+    il = mk_ip(ip, peer, US, 58, icmp, sizeof(icmp));
+    eth_input(f, mk_frame(f, our_mac, peer_mac, ETHERTYPE_IP, ip, il));
+    CHECK(fake_icmp6_calls == 0 && net_stats.ip_proto_drop == pdrop + 1,
+          "ip: protocol 58 from the card is dropped, never given to icmp6_input");
 
     /* Unanswered ARP: 3 requests a second apart, then the queued packet is dropped. */
     u64 drops = net_stats.arp_unresolved_drop;
