@@ -251,6 +251,8 @@ static long futex_lock_pi(u32 *uaddr, bool try, u64 deadline, bool realtime)
         if (copy_to_user(uaddr, &nv, sizeof(nv)))
             return -EFAULT;
         rc = futex_block(uaddr, 0, deadline, realtime, ~0u);
+        if (!rc && !get_word(uaddr, &cur) && (cur & FUTEX_TID_MASK) == tid)
+            return 0; /* FUTEX_UNLOCK_PI handed it over */
         if (rc == -ERESTARTSYS || rc == -ERESTART_RESTARTBLOCK) {
             current->restart_kind = RESTART_NONE;
             return -ERESTARTNOINTR; /* as Linux: a lock is always taken again after a handler (the deadline is
@@ -261,6 +263,16 @@ static long futex_lock_pi(u32 *uaddr, bool try, u64 deadline, bool realtime)
     }
 }
 
+/* The longest-waiting task blocked on uaddr (in the caller's address space for a private word), or NULL. */
+static struct task *futex_first_waiter(u64 uaddr)
+{
+    const void *space = futex_space(uaddr);
+    for (struct task *t = sched_key_waiters(uaddr); t; t = t->wq_next)
+        if (t->state == TASK_BLOCKED && t->wait_key == uaddr && t->wait_space == space)
+            return t;
+    return NULL;
+}
+
 static long futex_unlock_pi(u32 *uaddr)
 {
     u32 cur;
@@ -269,10 +281,14 @@ static long futex_unlock_pi(u32 *uaddr)
         return rc;
     if ((cur & FUTEX_TID_MASK) != (u32)current->tid)
         return -EPERM;
-    u32 zero = 0;
-    if (copy_to_user(uaddr, &zero, sizeof(zero)))
+    /* as Linux's wake_futex_pi: the first waiter gets the lock, and FUTEX_WAITERS stays set so that its unlock
+     * comes here too; without one the word is 0 */
+    struct task *next = futex_first_waiter((u64)uaddr);
+    u32 nv = next ? FUTEX_WAITERS | (u32)next->tid : 0;
+    if (copy_to_user(uaddr, &nv, sizeof(nv)))
         return -EFAULT;
-    futex_wake_addr((u64)uaddr, 1); /* a waiter retries the lock */
+    if (next)
+        sched_wake(next);
     return 0;
 }
 
