@@ -165,6 +165,7 @@ struct inode {
     /* ETXTBSY (Linux's i_writecount): files open for writing, and address spaces running it (vm_space.exe) */
     int writers, execs;
     u32 seals;                      /* memfd seals (syscalls/seals.c): SEALS_SEALABLE | F_SEAL_* bits; 0 otherwise */
+    u8 write_hint;                  /* fcntl F_SET_RW_HINT: RWH_WRITE_LIFE_* (syscalls/rwhint.c) */
     const struct file_ops *fops;    /* what open() gives: ramfs ops for files, a driver's for devices */
     struct inode *parent;           /* directories: for ".." */
     struct dirent_node *children;   /* directories, in creation order */

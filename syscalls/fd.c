@@ -392,6 +392,9 @@ SYSCALL(fcntl)
         bool handled;
         return seals_fcntl(f, cmd, a2, &handled);
     }
+    case 1035: /* F_GET_RW_HINT */
+    case 1036: /* F_SET_RW_HINT */
+        return rwhint_fcntl(f, cmd, a2);
     default:
         return fasync_fcntl(f, cmd, a2); /* F_SETOWN, F_SETSIG, ... (syscalls/fasync.c); EINVAL for the rest */
     }
