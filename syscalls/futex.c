@@ -320,8 +320,9 @@ SYSCALL(futex)
         rc = futex_wake_op((u32 *)a4, val3);
         if (rc < 0)
             return rc;
-        long w1 = futex_wake_bits((u64)uaddr, (int)val, ~0u), w2 = rc && w1 >= 0 ? futex_wake_bits(a4, (int)a3, ~0u) : 0;
-        return w1 < 0 ? w1 : w2 < 0 ? w2 : w1 + w2;
+        long w1 = futex_wake_bits((u64)uaddr, (int)val, ~0u);
+        long w2 = rc && w1 >= 0 ? futex_wake_bits(a4, (int)a3, ~0u) : 0;
+        return w1 < 0 ? w1 : w2 < 0 ? w2 : w1 + w2; /* EINVAL: a requeue-PI waiter */
     }
     case FUTEX_LOCK_PI:  /* an absolute CLOCK_REALTIME timeout */
     case FUTEX_LOCK_PI2: /* an absolute CLOCK_MONOTONIC one, or CLOCK_REALTIME with the clock bit */
