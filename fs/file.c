@@ -1,4 +1,4 @@
-/* fs/file.c — open file objects and the fd table. A file is shared by every fd dup'ed from it (one offset,
+/* fs/file.c — open file objects (the fd table is fs/fdtable.c). A file is shared by every fd dup'ed from it (one offset,
  * one set of status flags), as on Linux; close-on-exec belongs to the fd. Also the ramfs read/write ops, which
  * copy straight between file pages and user memory. */
 #include "vfs.h"
@@ -103,53 +103,6 @@ void file_put(struct file *f)
         inode_put(f->dir);
     kfree(f->path);
     kfree(f);
-}
-
-struct fdtable *fdtable_create(void)
-{
-    return kzalloc(sizeof(struct fdtable));
-}
-
-/* RLIMIT_NOFILE of the process owning t (its soft limit, at most FD_MAX): fds are below it. */
-int fd_limit(struct fdtable *t)
-{
-    struct proc *p = current ? current->proc : NULL;
-    if (!p || p->fdt != t)
-        return FD_MAX;
-    u64 cur = p->rlimits[RLIMIT_NOFILE].cur;
-    return cur < FD_MAX ? (int)cur : FD_MAX;
-}
-
-int fd_install(struct fdtable *t, struct file *f, int min, bool cloexec)
-{
-    int lim = fd_limit(t);
-    for (int fd = min; fd < lim; fd++) {
-        if (!t->files[fd]) {
-            t->files[fd] = f;
-            t->cloexec[fd] = cloexec;
-            return fd;
-        }
-    }
-    return -EMFILE;
-}
-
-struct file *fd_get(struct fdtable *t, int fd)
-{
-    if (fd < 0 || fd >= FD_MAX)
-        return NULL;
-    return t->files[fd];
-}
-
-int fd_close(struct fdtable *t, int fd)
-{
-    struct file *f = fd_get(t, fd);
-    if (!f)
-        return -EBADF;
-    t->files[fd] = NULL;
-    t->cloexec[fd] = 0;
-    lock_close_posix(t, f); /* POSIX: any close of the file drops the process's locks on it */
-    file_put(f);
-    return 0;
 }
 
 static ssize_t ramfs_read(struct file *f, void *ubuf, size_t n, u64 *off)

@@ -377,8 +377,8 @@ static void refresh_fd_dir(struct inode *dir)
         ramfs_unlink(dir, dir->children->name, false);
     struct proc *p = ino_proc(dir);
     struct fdtable *t = p ? p->fdt : NULL;
-    for (int fd = 0; t && fd < FD_MAX; fd++) {
-        struct file *f = t->files[fd];
+    for (int fd = t ? fd_next_open(t, 0) : -1; fd >= 0; fd = fd_next_open(t, fd + 1)) {
+        struct file *f = fd_get(t, fd);
         if (!f)
             continue;
         char name[16], target[48];

@@ -149,7 +149,7 @@ static int gen_status(const struct target *x, char *buf, size_t size)
     OUT("Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n",
         task_comm(t), p->umask, state_name(task_state(p, t)), p->pid, x->whole ? p->pid : t->tid, p->ppid);
     OUT("Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\nGroups:\t", c->uid, c->euid, c->suid, c->fsuid,
-        c->gid, c->egid, c->sgid, c->fsgid, FD_MAX);
+        c->gid, c->egid, c->sgid, c->fsgid, p->fdt ? p->fdt->cap : 0);
     for (u32 i = 0; c->groups && i < c->groups->n; i++)
         OUT(i ? " %u" : "%u", c->groups->gid[i]);
     OUT(" \n");

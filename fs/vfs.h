@@ -366,12 +366,15 @@ char *vfs_walk_path(const struct walk *w); /* kmalloc'ed absolute path of what a
 /* cpio.c — unpack a newc archive into the ramfs (the pure reader: cpio.h, cpio_parse.c). */
 #include "cpio.h"
 
-/* file.c — open files and fd tables. */
-#define FD_MAX 1024
+/* file.c — open files; fdtable.c — fd tables. */
+#define FD_NR_OPEN 1048576 /* Linux's default fs.nr_open: no fd reaches it */
 #define RLIMIT_NOFILE 7 /* index into proc->rlimits */
 struct fdtable {
-    struct file *files[FD_MAX];
-    u8 cloexec[FD_MAX];
+    struct file **files;      /* cap entries */
+    u8 *cloexec;              /* per fd */
+    u64 *used;                /* bitmap: the fds in use */
+    int cap;                  /* a power of two, at least 64 */
+    int next;                 /* no free fd below it */
 };
 struct file *file_open_inode(struct inode *ino, u32 flags);
 struct file *file_open(struct inode *ino, u32 flags, int *err);  /* the same, with the open op's error */
@@ -383,10 +386,18 @@ ssize_t file_kernel_read(struct file *f, void *kbuf, size_t n, u64 *off);
 ssize_t file_kernel_write(struct file *f, const void *kbuf, size_t n, u64 *off);
 void file_put(struct file *f);
 struct fdtable *fdtable_create(void);
+struct fdtable *fdtable_dup(struct fdtable *src);  /* fork: the same files, one more reference each */
+void fdtable_close_all(struct fdtable *t);
+void fdtable_free(struct fdtable *t);              /* the table itself (close_all first) */
 int fd_install(struct fdtable *t, struct file *f, int min, bool cloexec);  /* lowest free fd >= min, EMFILE */
-int fd_limit(struct fdtable *t);           /* RLIMIT_NOFILE (at most FD_MAX): every fd is below it */
+int fd_install_at(struct fdtable *t, int fd, struct file *f, bool cloexec); /* dup2: fd (closing what was there) */
+int fd_limit(struct fdtable *t);           /* RLIMIT_NOFILE: every fd is below it */
 struct file *fd_get(struct fdtable *t, int fd);                           /* borrowed, NULL if bad */
+struct file *fd_take(struct fdtable *t, int fd);   /* fd freed, its reference handed to the caller */
 int fd_close(struct fdtable *t, int fd);
+bool fd_cloexec(struct fdtable *t, int fd);
+void fd_set_cloexec(struct fdtable *t, int fd, bool on);
+int fd_next_open(struct fdtable *t, int fd);       /* the first open fd >= fd, or -1 */
 
 /* pipe.c — pipes: a 64 KiB ring shared by a read end and a write end. */
 int pipe_create(struct file **rd, struct file **wr, u32 flags);

@@ -111,34 +111,12 @@ void task_free(struct task *t)
     kfree(t);
 }
 
-static struct fdtable *fdtable_dup(struct fdtable *src)
-{
-    struct fdtable *t = fdtable_create();
-    if (!t)
-        return NULL;
-    for (int fd = 0; fd < FD_MAX; fd++) {
-        if (src->files[fd]) {
-            t->files[fd] = src->files[fd];
-            t->cloexec[fd] = src->cloexec[fd];
-            file_get(t->files[fd]);
-        }
-    }
-    return t;
-}
-
-static void fdtable_close_all(struct fdtable *t)
-{
-    for (int fd = 0; fd < FD_MAX; fd++)
-        if (t->files[fd])
-            fd_close(t, fd);
-}
-
 /* Undoes proc_copy for a process that never ran (not on proc_list). */
 static void proc_discard(struct proc *p, bool share_vm)
 {
     if (p->fdt) {
         fdtable_close_all(p->fdt);
-        kfree(p->fdt);
+        fdtable_free(p->fdt);
     }
     if (p->vm && !share_vm)
         vm_space_destroy(p->vm);
@@ -301,7 +279,7 @@ static noreturn void proc_end(int code, int sig)
     ktimer_cancel(&p->itimer_cpu[0]);
     ktimer_cancel(&p->itimer_cpu[1]);
     fdtable_close_all(p->fdt);
-    kfree(p->fdt);
+    fdtable_free(p->fdt);
     p->fdt = NULL;
     sem_exit(p->pid); /* its SEM_UNDO adjustments */
     inode_put(p->cwd);

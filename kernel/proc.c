@@ -70,7 +70,7 @@ static struct task *proc_create_init(void)
     for (int i = 0; i < RLIM_NLIMITS; i++)
         p->rlimits[i] = (struct rlimit64){ ~0ull, ~0ull };
     p->rlimits[3] = (struct rlimit64){ USER_STACK_SIZE, ~0ull };   /* RLIMIT_STACK */
-    p->rlimits[7] = (struct rlimit64){ FD_MAX, FD_MAX };           /* RLIMIT_NOFILE */
+    p->rlimits[7] = (struct rlimit64){ 1024, 4096 };               /* RLIMIT_NOFILE: Linux's INR_OPEN_CUR/MAX */
     p->rlimits[6] = (struct rlimit64){ threads_max() / 2, threads_max() / 2 }; /* RLIMIT_NPROC: Linux's default */
     t->proc = p;
     t->tid = 1;

@@ -186,8 +186,8 @@ struct task {
     struct task *prev;              /* the one before in task_list (NULL: the first): O(1) removal */
     struct task *rq_next, *rq_prev; /* the run queue (kernel/sched.c): runnable tasks, round-robin order */
     bool on_rq;
-    struct task *wq_next, *wq_prev; /* the wait queue of what it waits for (kernel/sched.c), while waiting */
-    struct task **wq_head;          /* that queue's head (NULL: on none) */
+    struct task *wq_next, *wq_prev; /* the wait queue of what it waits for (kernel/waitq.c), while waiting */
+    struct waitq *wq;               /* that queue (NULL: on none) */
     u64 fs_base;
     u64 sig_blocked;                /* the signal mask is per thread */
     struct k_stack altstack;
@@ -255,6 +255,11 @@ struct task *task_by_tid(int tid);
 void sched_fork_policy(struct task *child, const struct task *parent); /* syscalls/schedprio.c */
 noreturn void task_exit(int code);       /* this thread ends; the last one ends the process (with code) */
 void sched_remove(struct task *t);       /* off the task list (not the current task) */
+/* Between sched.c and waitq.c only: every change of a task's state goes through these two. */
+void sched_set_runnable(struct task *t);  /* on the run queue, out of the deadline heap */
+void sched_set_blocked(struct task *t);   /* off the run queue; into the deadline heap if it has one */
+void waitq_del(struct task *t);           /* off whatever wait queue it is on */
+void waitq_wake_lone(void);               /* the last task but one ended: a lone object waiter looks again */
 noreturn void sched_exit_current(void);  /* the current task is gone: run another */
 static inline struct proc *current_proc(void) { return current->proc; }
 struct vm_space *current_vm(void);

@@ -2,7 +2,8 @@
  * (a switch costs the same with ten thousand waiting tasks as with none); the kernel is never
  * preempted (it runs with interrupts off), so a switch happens only where the kernel chooses: on the way back
  * to ring 3 when the time slice is over (the timer ticks only while two or more tasks can run), or when a
- * task waits. Each task has its own kernel stack, FS base and FPU state, switched here. */
+ * task waits. Each task has its own kernel stack, FS base and FPU state, switched here. The wait queues and
+ * the ways to wait and wake are in kernel/waitq.c. */
 #include "proc.h"
 #include "boot.h"
 #include "errno.h"
@@ -14,7 +15,7 @@ static struct task *task_tail;
 static bool need_resched;
 
 /* The run queue: exactly the tasks whose state is TASK_RUNNABLE (the running one included), in the order they
- * get the CPU. Every state change goes through set_runnable/set_blocked below. Changed from interrupt
+ * get the CPU. Every state change goes through sched_set_runnable/sched_set_blocked below. Changed from interrupt
  * handlers too (a device's I/O wake-up, a timer's signal): on one CPU that is safe because the kernel runs
  * with interrupts off except in irq_wait; with SMP it needs the scheduler's lock. */
 static struct task *rq_head, *rq_tail;
@@ -59,80 +60,14 @@ static void rq_del(struct task *t)
     t->on_rq = false;
 }
 
-/* Wait queues: each waiting task is on one, so a wake looks only at the tasks that may care. Futex-style waits
- * (wait_key) hash by key, waits on one object (wait_chan) by that object, the rest (pollers, wait4, the
- * console, sleeps) share one queue that every I/O event looks at. Same interrupt rule as the run queue. */
-#define WQ_BUCKETS 256
-static struct task *wq_key[WQ_BUCKETS], *wq_chan[WQ_BUCKETS], *wq_any;
-
-static unsigned wq_hash(u64 v)
-{
-    v ^= v >> 29;
-    v *= 0xbf58476d1ce4e5b9ull;
-    return (unsigned)(v >> 56) % WQ_BUCKETS;
-}
-
-static struct task **wq_for(u64 key, const void *chan)
-{
-    if (key)
-        return &wq_key[wq_hash(key)];
-    return chan ? &wq_chan[wq_hash((u64)chan)] : &wq_any;
-}
-
-/* At the back of a futex or object queue (wakes go in the order of waiting, as futex(2) users expect of equal
- * priorities); at the front of the any-event queue, where every waiter is woken anyway. */
-static void wq_add(struct task *t, struct task **head)
-{
-    struct task *last = NULL;
-    if (head != &wq_any)
-        for (last = *head; last && last->wq_next; last = last->wq_next)
-            ;
-    t->wq_head = head;
-    t->wq_prev = last;
-    if (last) {
-        t->wq_next = NULL;
-        last->wq_next = t;
-        return;
-    }
-    t->wq_next = *head;
-    if (*head)
-        (*head)->wq_prev = t;
-    *head = t;
-}
-
-static void wq_del(struct task *t)
-{
-    if (!t->wq_head)
-        return;
-    if (t->wq_prev)
-        t->wq_prev->wq_next = t->wq_next;
-    else
-        *t->wq_head = t->wq_next;
-    if (t->wq_next)
-        t->wq_next->wq_prev = t->wq_prev;
-    t->wq_head = NULL;
-}
-
-struct task *sched_key_waiters(u64 key)
-{
-    return wq_key[wq_hash(key)];
-}
-
-void sched_requeue_key(struct task *t, u64 key)
-{
-    wq_del(t);
-    t->wait_key = key;
-    wq_add(t, wq_for(key, NULL));
-}
-
-static void set_runnable(struct task *t)
+void sched_set_runnable(struct task *t)
 {
     waitheap_remove(t);
     t->state = TASK_RUNNABLE;
     rq_add(t);
 }
 
-static void set_blocked(struct task *t)
+void sched_set_blocked(struct task *t)
 {
     t->state = TASK_BLOCKED;
     rq_del(t);
@@ -154,7 +89,7 @@ void sched_init(struct task *first)
     tid_index_add(first);
     first->proc_next = first->proc_prev = NULL;
     first->proc->threads = first->proc->threads_tail = first;
-    set_runnable(first);
+    sched_set_runnable(first);
     first->proc->nthreads = 1;
 }
 
@@ -176,7 +111,7 @@ void sched_add(struct task *t)
     else
         p->threads = t;
     p->threads_tail = t;
-    set_runnable(t);
+    sched_set_runnable(t);
     t->proc->nthreads++;
     timer_check_needed();
 }
@@ -199,7 +134,7 @@ static void expire_waits(void)
         return;
     u64 now = clock_monotonic_ns();
     for (; t && t->wake_deadline <= now; t = waitheap_first())
-        set_runnable(t);
+        sched_set_runnable(t);
 }
 
 static u64 next_deadline(void)
@@ -315,158 +250,6 @@ void sched_prepare(struct task *t, struct regs *frame)
     t->ksp = (u64)sp;
 }
 
-void sched_wake(struct task *t)
-{
-    if (t->state == TASK_BLOCKED) {
-        set_runnable(t);
-        t->woken = true;
-        t->wait_key = 0;
-        t->wait_chan = NULL;
-    }
-}
-
-/* A signal for t: it leaves its wait and looks at why it waited again (not counted as a futex wake). */
-void sched_interrupt(struct task *t)
-{
-    if (t->state == TASK_BLOCKED)
-        set_runnable(t);
-}
-
-/* Waits until sched_interrupt or sched_wake, whatever is pending: a stopped thread (key: nothing a futex or
- * an I/O event wakes) waits here for SIGCONT or SIGKILL. */
-void sched_block(u64 key)
-{
-    current->wake_deadline = ~0ull;
-    current->wait_key = key;
-    wq_add(current, wq_for(key, NULL));
-    set_blocked(current);
-    schedule();
-    set_runnable(current);
-    wq_del(current);
-    current->wait_key = 0;
-}
-
-static u64 io_events; /* counts sched_kick_io calls: what edge-triggered epoll compares against */
-
-/* I/O waiters for chan (NULL: any event) look at their condition again; tasks that wait on one object (a
- * pipe) are left alone by every other event, so a thousand idle readers cost no switches. Futex waiters
- * (wait_key set) wait for their own wake. */
-static void wake_io(const void *chan)
-{
-    for (struct task *t = wq_any; t; t = t->wq_next)
-        if (t->state == TASK_BLOCKED)
-            set_runnable(t);
-    if (!chan)
-        return;
-    for (struct task *t = wq_chan[wq_hash((u64)chan)]; t; t = t->wq_next)
-        if (t->state == TASK_BLOCKED && t->wait_chan == chan)
-            set_runnable(t);
-}
-
-/* Any-I/O waiters (poll, select, epoll, wait4, the console...) look again: what a device interrupt does. */
-void sched_wake_io_waiters(void)
-{
-    wake_io(NULL);
-}
-
-/* An event on one object: its own waiters and every any-I/O waiter (a poll may watch it) look again. */
-void sched_kick_chan(const void *chan)
-{
-    io_events++;
-    wake_io(chan);
-}
-
-/* Something happened to a file (data in a pipe, room in a socket, input at the console): I/O waiters look
- * again, and the event count moves on. */
-void sched_kick_io(void)
-{
-    io_events++;
-    sched_wake_io_waiters();
-}
-
-/* The last task but one ended: a task that waits on one object alone may now wait for nobody (sched_wait_io
- * turns that into EDEADLK), so it looks again. */
-static void wake_lone_waiter(void)
-{
-    struct task *t = task_list;
-    if (t && !t->next && t->state == TASK_BLOCKED && !t->wait_key && t->wait_chan)
-        set_runnable(t);
-}
-
-u64 sched_io_events(void)
-{
-    return io_events;
-}
-
-/* Blocks the current task for up to ns (~0: without limit) or until sched_wake, a signal, or (for an I/O
- * wait, key 0) any I/O event; callers re-check what they wait for. */
-static void wait_in(u64 ns, u64 key, const void *chan, struct task **queue)
-{
-    if (signal_pending())
-        return;
-    current->wake_deadline = ns == ~0ull ? ~0ull : clock_monotonic_ns() + ns;
-    current->wait_key = key;
-    current->wait_chan = chan;
-    current->woken = false;
-    if (queue)
-        wq_add(current, queue);
-    set_blocked(current);
-    schedule();
-    set_runnable(current);
-    wq_del(current);
-    current->wait_key = 0;
-    current->wait_chan = NULL;
-}
-
-static void wait_on(u64 ns, u64 key, const void *chan)
-{
-    wait_in(ns, key, chan, wq_for(key, chan));
-}
-
-void sched_wait_key(u64 ns, u64 key)
-{
-    wait_on(ns, key, NULL);
-}
-
-void sched_wait(u64 ns)
-{
-    wait_on(ns, 0, NULL);
-}
-
-/* On no queue at all: only a signal for this task (sched_interrupt), sched_wake or the deadline ends it. What
- * pause, sigsuspend and nanosleep wait for; on the any-event queue every interrupt woke them all, so a few
- * hundred sleeping processes took every tick's worth of switches (a fork bomb of pause()rs crawled). */
-void sched_wait_signal(u64 ns)
-{
-    wait_in(ns, 0, NULL, NULL);
-}
-
-/* Woken by sched_kick_chan(chan) (and signals, the deadline), not by every other I/O event. */
-void sched_wait_on(u64 ns, const void *chan)
-{
-    wait_on(ns, 0, chan);
-}
-
-/* One wait for "the other end" of a pipe or an eventfd: 0 when the caller should look again, EAGAIN for a
- * non-blocking file, EINTR for a signal, and EDEADLK (with a log line) when no other task exists that could
- * ever change what the caller waits for: the VM would hang where Linux would too. */
-long sched_wait_io_on(bool nonblock, const char *what, const void *chan)
-{
-    if (nonblock)
-        return -EAGAIN;
-    if (sched_alone()) {
-        kerr("skiff: %s would wait forever (no other thread or process exists): EDEADLK\n", what);
-        return -EDEADLK;
-    }
-    wait_on(~0ull, 0, chan);
-    return signal_pending() ? -EINTR : 0;
-}
-
-long sched_wait_io(bool nonblock, const char *what)
-{
-    return sched_wait_io_on(nonblock, what, NULL);
-}
-
 void sched_tick(void)
 {
     need_resched = true;
@@ -493,7 +276,7 @@ void sched_preempt_point(struct regs *r)
 void sched_remove(struct task *t)
 {
     rq_del(t);
-    wq_del(t);
+    waitq_del(t);
     waitheap_remove(t);
     tid_index_del(t);
     struct proc *p = t->proc;
@@ -546,7 +329,7 @@ noreturn void sched_exit_current(void)
     struct task *t = current;
     t->state = TASK_DEAD;
     sched_remove(t);
-    wake_lone_waiter();
+    waitq_wake_lone();
     reap = t;
     timer_check_needed();
     schedule();

@@ -52,8 +52,8 @@ static long copy_strv(char *const *uv, char ***out)
 static void after_exec(struct proc *p)
 {
     struct fdtable *t = p->fdt;
-    for (int fd = 0; fd < FD_MAX; fd++)
-        if (t->files[fd] && t->cloexec[fd])
+    for (int fd = fd_next_open(t, 0); fd >= 0; fd = fd_next_open(t, fd + 1))
+        if (fd_cloexec(t, fd))
             fd_close(t, fd);
     for (int sig = 1; sig <= NSIG; sig++)
         if (p->sigactions[sig].handler != SIG_IGN)

@@ -285,13 +285,12 @@ SYSCALL(close_range) /* (first, last, flags) */
     struct proc *p = current_proc();
     if ((flags & CLOSE_RANGE_UNSHARE) && p->nthreads > 1)
         kerr("skiff: close_range CLOSE_RANGE_UNSHARE with threads: the table stays shared by the threads\n");
-    for (u32 fd = first; fd <= last && fd < FD_MAX; fd++) {
-        if (!fd_get(p->fdt, (int)fd))
-            continue;
+    for (int fd = fd_next_open(p->fdt, (int)MIN(first, (u32)INT32_MAX)); fd >= 0 && (u32)fd <= last;
+         fd = fd_next_open(p->fdt, fd + 1)) {
         if (flags & CLOSE_RANGE_CLOEXEC)
-            p->fdt->cloexec[fd] = 1;
+            fd_set_cloexec(p->fdt, fd, true);
         else
-            fd_close(p->fdt, (int)fd);
+            fd_close(p->fdt, fd);
     }
     return 0;
 }
@@ -314,11 +313,10 @@ static long dup_to(int oldfd, int newfd, bool cloexec)
     if (!f || newfd < 0 || newfd >= fd_limit(t)) /* at or above RLIMIT_NOFILE: EBADF, as Linux */
         return -EBADF;
     file_get(f);
-    if (t->files[newfd])
-        fd_close(t, newfd);
-    t->files[newfd] = f;
-    t->cloexec[newfd] = cloexec;
-    return newfd;
+    int rc = fd_install_at(t, newfd, f, cloexec);
+    if (rc < 0)
+        file_put(f);
+    return rc;
 }
 
 SYSCALL(dup2)
@@ -368,9 +366,9 @@ SYSCALL(fcntl)
         return nfd;
     }
     case F_GETFD:
-        return t->cloexec[fd] ? FD_CLOEXEC : 0;
+        return fd_cloexec(t, fd) ? FD_CLOEXEC : 0;
     case F_SETFD:
-        t->cloexec[fd] = a2 & FD_CLOEXEC;
+        fd_set_cloexec(t, fd, a2 & FD_CLOEXEC);
         return 0;
     case F_GETFL:
         return f->flags;
@@ -412,8 +410,8 @@ SYSCALL(ioctl)
     if (!f)
         return -EBADF;
     switch ((unsigned)a1) {
-    case FIOCLEX: current_proc()->fdt->cloexec[fd] = 1; return 0;
-    case FIONCLEX: current_proc()->fdt->cloexec[fd] = 0; return 0;
+    case FIOCLEX: fd_set_cloexec(current_proc()->fdt, fd, true); return 0;
+    case FIONCLEX: fd_set_cloexec(current_proc()->fdt, fd, false); return 0;
     case FIOASYNC: return fasync_ioctl(f, a2);
     case FIONBIO: {
         int on;

@@ -69,8 +69,8 @@ static unsigned sb_flags_of(u32 flags, unsigned old, bool remount)
 static bool sb_has_writers(const struct super_block *sb)
 {
     for (struct proc *p = proc_list; p; p = p->next_proc)
-        for (int fd = 0; p->fdt && fd < FD_MAX; fd++) {
-            struct file *f = p->fdt->files[fd];
+        for (int fd = p->fdt ? fd_next_open(p->fdt, 0) : -1; fd >= 0; fd = fd_next_open(p->fdt, fd + 1)) {
+            struct file *f = fd_get(p->fdt, fd);
             if (f && f->inode && f->inode->sb == sb && (f->flags & O_ACCMODE) != O_RDONLY && !(f->flags & O_PATH))
                 return true;
         }

@@ -141,7 +141,7 @@ long pidfd_reserve(struct pidfd_req *r, u64 uaddr)
         file_put(r->file);
         return fd;
     }
-    t->files[fd] = NULL; /* only looked for: the child must not inherit it */
+    fd_take(t, fd); /* only looked for: the child must not inherit it */
     return 0;
 }
 

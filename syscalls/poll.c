@@ -18,7 +18,7 @@ SYSCALL(pipe2)
         fds[1] = fd_install(t, wr, 0, flags & O_CLOEXEC);
     if (fds[1] < 0) {
         if (fds[0] >= 0)
-            t->files[fds[0]] = NULL;
+            fd_take(t, fds[0]);
         file_put(rd);
         file_put(wr);
         return -EMFILE;
@@ -57,8 +57,8 @@ static int poll_pass(struct pollfd_k *pfd, u64 n)
 /* deadline: monotonic ns, ~0 waits without end. */
 static long do_poll(struct pollfd_k *upfd, u64 n, u64 deadline)
 {
-    if (n > FD_MAX)
-        return -EINVAL;
+    if (n > (u64)fd_limit(current_proc()->fdt))
+        return -EINVAL; /* more entries than RLIMIT_NOFILE, as Linux */
     struct pollfd_k *pfd = kmalloc(n * sizeof(*pfd) + 1);
     if (!pfd)
         return -ENOMEM;
@@ -162,47 +162,68 @@ SYSCALL(ppoll)
     return rc;
 }
 
-/* select: the three fd sets become a poll set and back. */
+/* One select pass over in[0..2] (read, write, except sets) into out: how many bits are set, or -EBADF. */
+static int select_pass(int nfds, u64 *const in[3], u64 *const out[3])
+{
+    int ready = 0;
+    for (int fd = 0; fd < nfds; fd++) {
+        u64 bit = 1ull << (fd % 64);
+        bool want = (in[0][fd / 64] | in[1][fd / 64] | in[2][fd / 64]) & bit;
+        if (!want)
+            continue;
+        struct file *f = fd_file(fd);
+        if (!f)
+            return -EBADF;
+        unsigned r = file_poll(f);
+        if ((in[0][fd / 64] & bit) && (r & (POLLIN | POLLHUP | POLLERR)))
+            out[0][fd / 64] |= bit, ready++;
+        if ((in[1][fd / 64] & bit) && (r & (POLLOUT | POLLERR)))
+            out[1][fd / 64] |= bit, ready++;
+    }
+    return ready;
+}
+
+#define SELECT_STACK_WORDS 16 /* FD_SETSIZE (1,024) bits per set on the stack; bigger sets are allocated */
+
+/* select: the three fd sets, checked until one is ready, a signal or the deadline. nfds beyond the fd
+ * table's size is cut down to it, as Linux does (the bits past it are not even read). */
 static long do_select(int nfds, u64 *ur, u64 *uw, u64 *ue, u64 deadline)
 {
-    if (nfds < 0 || nfds > FD_MAX)
+    if (nfds < 0)
         return -EINVAL;
-    size_t words = (nfds + 63) / 64, bytes = words * 8;
-    u64 in[3][FD_MAX / 64] = { { 0 } }, out[3][FD_MAX / 64] = { { 0 } };
-    u64 *user[3] = { ur, uw, ue };
-    for (int s = 0; s < 3; s++)
+    nfds = MIN(nfds, current_proc()->fdt->cap);
+    size_t words = ((size_t)nfds + 63) / 64, bytes = words * 8;
+    u64 stack[6][SELECT_STACK_WORDS] = { { 0 } };
+    u64 *heap = words > SELECT_STACK_WORDS ? kzalloc(6 * bytes) : NULL;
+    if (words > SELECT_STACK_WORDS && !heap)
+        return -ENOMEM;
+    u64 *in[3], *out[3], *user[3] = { ur, uw, ue };
+    for (int s = 0; s < 3; s++) {
+        in[s] = heap ? heap + s * words : stack[s];
+        out[s] = heap ? heap + (3 + s) * words : stack[3 + s];
+    }
+    long rc = 0;
+    for (int s = 0; s < 3 && !rc; s++)
         if (user[s] && copy_from_user(in[s], user[s], bytes))
-            return -EFAULT;
-    int ready;
-    for (;;) {
-        ready = 0;
-        for (int fd = 0; fd < nfds; fd++) {
-            u64 bit = 1ull << (fd % 64);
-            bool want = (in[0][fd / 64] | in[1][fd / 64] | in[2][fd / 64]) & bit;
-            if (!want)
-                continue;
-            struct file *f = fd_file(fd);
-            if (!f)
-                return -EBADF;
-            unsigned r = file_poll(f);
-            if ((in[0][fd / 64] & bit) && (r & (POLLIN | POLLHUP | POLLERR)))
-                out[0][fd / 64] |= bit, ready++;
-            if ((in[1][fd / 64] & bit) && (r & (POLLOUT | POLLERR)))
-                out[1][fd / 64] |= bit, ready++;
-        }
+            rc = -EFAULT;
+    while (!rc) {
+        rc = select_pass(nfds, in, out);
         u64 now = clock_monotonic_ns();
-        if (ready)
+        if (rc)
             break;
-        if (signal_pending()) /* before the deadline, as Linux: a zero timeout still sees the signal */
-            return -EINTR;
+        if (signal_pending()) { /* before the deadline, as Linux: a zero timeout still sees the signal */
+            rc = -EINTR;
+            break;
+        }
         if (now >= deadline)
             break;
         sched_wait(deadline == ~0ull ? ~0ull : deadline - now);
     }
-    for (int s = 0; s < 3; s++)
+    for (int s = 0; s < 3 && rc >= 0; s++)
         if (user[s] && copy_to_user(user[s], out[s], bytes))
-            return -EFAULT;
-    return ready;
+            rc = -EFAULT;
+    kfree(heap);
+    return rc;
 }
 
 SYSCALL(select)

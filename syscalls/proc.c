@@ -54,7 +54,6 @@ SYSCALL(getrandom)
     return done;
 }
 
-#define NR_OPEN 1048576 /* Linux's default fs.nr_open: RLIMIT_NOFILE's hard limit may not exceed it */
 
 /* Linux's prlimit64 order: copy the new limit in (EFAULT), find the process (ESRCH), check the resource and
  * the limit (EINVAL, EPERM), apply it, and only then copy the old one out (EFAULT, the new one stays). */
@@ -70,13 +69,13 @@ static long rlimit_rw(int pid, unsigned res, const struct rlimit64 *unew, struct
         return -EINVAL;
     if (unew && n.cur > n.max)
         return -EINVAL;
-    if (unew && res == RLIMIT_NOFILE && n.max > NR_OPEN)
+    if (unew && res == RLIMIT_NOFILE && n.max > FD_NR_OPEN) /* fs.nr_open */
         return -EPERM;
     struct rlimit64 old = p->rlimits[res];
     if (unew && n.max > old.max && !capable(CAP_SYS_RESOURCE))
         return -EPERM; /* only lowering the hard limit is free */
     if (unew)
-        p->rlimits[res] = n; /* RLIMIT_NOFILE takes effect in fd_install/fd_limit (at most FD_MAX fds) */
+        p->rlimits[res] = n; /* RLIMIT_NOFILE takes effect in fd_install/fd_limit */
     if (uold && copy_to_user(uold, &old, sizeof(old)))
         return -EFAULT;
     return 0;

@@ -89,7 +89,7 @@ SYSCALL(socketpair)   /* (family, type, protocol, int sv[2]) */
     if (rc) {
         for (int i = 0; i < 2; i++)
             if (fds[i] >= 0)
-                t->files[fds[i]] = NULL;
+                fd_take(t, fds[i]);
         file_put(x->file);
         file_put(y->file);
     }

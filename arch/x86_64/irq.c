@@ -2,6 +2,7 @@
  * lines that the BIOS routed to ISA IRQs arrive here), MSI-X vectors 48-63 through the local APIC, and the
  * PIT's one-shot mode as the timer that ends a sleep. The kernel runs with interrupts off except while it waits in irq_wait (sti; hlt). */
 #include "arch.h"
+#include "pit.h"
 #include "../../kernel/mm.h"
 #include "../../kernel/proc.h"
 #define DIRECT_MAP_BASE DIRECT_MAP
@@ -11,7 +12,6 @@
 #define PIC2_CMD 0xa0
 #define PIC2_DATA 0xa1
 #define IRQ_BASE 32
-#define PIT_HZ 1193182u
 
 #define NIRQ 32                  /* 0-15 PIC lines, 16-31 MSI vectors */
 #define MSI_FIRST 16
@@ -139,6 +139,12 @@ void irq_dispatch(u64 irq)
 
 static bool periodic;
 
+static void pit_out(const struct pit_write *w, int n)
+{
+    for (int i = 0; i < n; i++)
+        outb(w[i].port, w[i].val);
+}
+
 /* While several tasks may run, the PIT ticks at 1 kHz (mode 2) and each tick ends a time slice; otherwise it
  * only ever fires once, to end a wait. */
 void timer_set_periodic(bool on)
@@ -146,16 +152,9 @@ void timer_set_periodic(bool on)
     if (on == periodic)
         return;
     periodic = on;
-    if (on) {
-        u32 count = PIT_HZ / 1000;
-        outb(0x43, 0x34);         /* channel 0, lobyte/hibyte, mode 2: rate generator */
-        outb(0x40, count & 0xff);
-        outb(0x40, count >> 8);
-    } else {
-        outb(0x43, 0x30);         /* back to mode 0: one last interrupt, then quiet until re-armed */
-        outb(0x40, 0xff);
-        outb(0x40, 0xff);
-    }
+    struct pit_write w[PIT_SEQ_MAX];
+    /* mode 2 at 1 kHz, or back to mode 0: one last interrupt, then quiet until re-armed */
+    pit_out(w, on ? pit_seq_periodic(PIT_HZ / 1000, w) : pit_seq_oneshot(0xffff, w));
 }
 
 bool timer_is_periodic(void)
@@ -172,9 +171,8 @@ static void pit_oneshot(u64 ns)
         count = 2;
     if (count > 0xffff)
         count = 0xffff;
-    outb(0x43, 0x30);             /* channel 0, lobyte/hibyte, mode 0: interrupt on terminal count */
-    outb(0x40, count & 0xff);
-    outb(0x40, count >> 8);
+    struct pit_write w[PIT_SEQ_MAX];
+    pit_out(w, pit_seq_oneshot((u16)count, w));
 }
 
 static void timer_tick(void *ctx)

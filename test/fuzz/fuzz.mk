@@ -5,7 +5,7 @@
 #   make fuzz-guest     the in-guest syscall fuzzer under skiff (test/fuzz/guest.sh)
 # `make test` runs a short round of each (test/fuzz/run.sh --iters, a few seconds).
 FUZZ_DIR     := $(BUILD)/fuzz
-FUZZ_TARGETS := cpio elf p9
+FUZZ_TARGETS := cpio elf p9 net namei
 FUZZ_CFLAGS  := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined -fno-sanitize-recover=all \
                 -fno-builtin-printf
 FUZZ_TIME    ?= 600
@@ -14,6 +14,8 @@ FUZZ_SEEDS   ?= 1 2 3
 FUZZ_SRC_cpio := $(filter-out loader/elf.c,$(UNIT_SRCS))
 FUZZ_SRC_elf  := $(UNIT_SRCS)
 FUZZ_SRC_p9   := fs/p9_proto.c fs/p9_decode.c
+FUZZ_SRC_net  := $(NET_UNIT_SRCS) net/dhcp.c
+FUZZ_SRC_namei := $(filter-out loader/elf.c,$(UNIT_SRCS))
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 
 .PHONY: fuzz fuzz-bin fuzz-lf fuzz-guest

@@ -1,5 +1,5 @@
 #!/bin/sh
-# test/fuzz/run.sh — the host fuzzers of the kernel's parsers (cpio, ELF checks, 9P replies): each target first
+# test/fuzz/run.sh — the host fuzzers of the kernel's parsers (cpio, ELF checks, 9P replies, the network's input path and DHCP, path walking): each target first
 # replays its regression inputs (test/fuzz/corpus/TARGET/: inputs that once crashed it), then runs per seed
 # for a number of inputs (--iters N, what `make test` does: a few seconds) or a time (--time S, `make fuzz`).
 # With --libfuzzer (clang installed) each target also runs under libFuzzer for the same time, starting from
@@ -22,7 +22,7 @@ while [ $# -gt 0 ]; do
     *) break ;;
     esac
 done
-TARGETS=${*:-cpio elf p9}
+TARGETS=${*:-cpio elf p9 net namei}
 mkdir -p "$B/crashes"
 n=0 pass=0 fail=0
 result() { # OK NAME [DIAG]

@@ -33,5 +33,7 @@ echo "# unit: virtio_mmio.device= words (microvm's devices)"
 run "$B/unit/test_vmmio"
 echo "# unit: an address space's areas (list, AVL tree, free gaps) against a model"
 run "$B/unit/test_vmtree"
+echo "# unit: the PIT's port writes against a model of the chip (no fast periodic window)"
+run "$B/unit/test_pit"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

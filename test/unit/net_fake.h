@@ -1,0 +1,108 @@
+/* test/unit/net_fake.h — what the network stack needs from the rest of the kernel, faked for host builds, and a
+ * fake NIC that records what the stack transmits; with builders of test frames. Shared by test/unit/test_net.c and
+ * test/fuzz/fuzz_net.c (each includes it once: the definitions are static or the ones the stack links to). */
+#ifndef SKIFF_NET_FAKE_H
+#define SKIFF_NET_FAKE_H
+#include <stdlib.h>
+#include <string.h>
+#include "../../net/net.h"
+
+/* ---- what the stack needs from the rest of the kernel ---- */
+static u64 fake_now = 1000000000ull;
+u64 clock_monotonic_ns(void) { return fake_now; }
+u64 clock_realtime_ns(void) { return fake_now; } /* SO_TIMESTAMP stamps on UDP and TCP data */
+void random_fill(void *buf, size_t n) { for (size_t i = 0; i < n; i++) ((u8 *)buf)[i] = (u8)rand(); }
+void sched_kick_io(void) {}
+void timer_check_needed(void) {}
+void net_timer_arm(void) {}
+void net_timer_poke(void) {}
+void klog(const char *fmt, ...) { (void)fmt; }
+void kerr(const char *fmt, ...) { (void)fmt; }
+
+/* ---- the fake NIC ---- */
+#define MAXF 64
+static u8 sent[MAXF][ETH_FRAME_BUF];
+static size_t sent_len[MAXF];
+static int nsent;
+
+static int fake_xmit(const void *frame, size_t len)
+{
+    if (nsent < MAXF) {
+        memcpy(sent[nsent], frame, len);
+        sent_len[nsent] = len;
+    }
+    nsent++;
+    return 0;
+}
+
+static const u8 our_mac[6] = { 0x52, 0x54, 0, 0x12, 0x34, 0x56 };
+static const u8 gw_mac[6] = { 0x52, 0x55, 10, 0, 2, 2 };
+#define US NET_IP4(10, 0, 2, 15)
+#define GW NET_IP4(10, 0, 2, 2)
+
+static void setup(void)
+{
+    memcpy(net_if.mac, our_mac, 6);
+    net_if.present = net_if.up = true;
+    net_if.mtu = 1500;
+    net_if.addr = US;
+    net_if.mask = NET_IP4(255, 255, 255, 0);
+    net_if.gw = GW;
+    net_if.xmit = fake_xmit;
+}
+
+/* Builds an IPv4 packet (header checksum filled) at p; returns its length. */
+static size_t mk_ip(u8 *p, ip4_t src, ip4_t dst, u8 proto, const void *payload, size_t n)
+{
+    memset(p, 0, 20);
+    p[0] = 0x45;
+    p[2] = (u8)((20 + n) >> 8);
+    p[3] = (u8)(20 + n);
+    p[8] = 64;
+    p[9] = proto;
+    memcpy(p + 12, &src, 4);
+    memcpy(p + 16, &dst, 4);
+    u16 c = net_csum_fold(net_csum_add(0, p, 20));
+    memcpy(p + 10, &c, 2);
+    memcpy(p + 20, payload, n);
+    return 20 + n;
+}
+
+static size_t mk_frame(u8 *f, const u8 *dst_mac, const u8 *src_mac, u16 type, const void *payload, size_t n)
+{
+    memcpy(f, dst_mac, 6);
+    memcpy(f + 6, src_mac, 6);
+    f[12] = (u8)(type >> 8);
+    f[13] = (u8)type;
+    memcpy(f + 14, payload, n);
+    return 14 + n;
+}
+
+static size_t mk_arp(u8 *f, u16 op, const u8 *sha, ip4_t spa, ip4_t tpa, const u8 *dst_mac)
+{
+    u8 a[28] = { 0, 1, 8, 0, 6, 4, 0, (u8)op };
+    memcpy(a + 8, sha, 6);
+    memcpy(a + 14, &spa, 4);
+    memcpy(a + 24, &tpa, 4);
+    return mk_frame(f, dst_mac, sha, ETHERTYPE_ARP, a, sizeof(a));
+}
+
+/* A UDP datagram of n bytes of data at seg (checksum filled if csum); returns its length. */
+static size_t mk_udp_n(u8 *seg, ip4_t src, ip4_t dst, u16 sport, u16 dport, const void *data, size_t n, bool csum)
+{
+    size_t l = 8 + n;
+    u16 h[4] = { net_htons(sport), net_htons(dport), net_htons((u16)l), 0 };
+    memcpy(seg, h, 8);
+    memcpy(seg + 8, data, n);
+    if (csum) {
+        u16 c = ip_pseudo_csum(src, dst, IPPROTO_UDP, seg, l);
+        memcpy(seg + 6, &c, 2);
+    }
+    return l;
+}
+
+static size_t mk_udp(u8 *seg, ip4_t src, ip4_t dst, u16 sport, u16 dport, const char *data, bool csum)
+{
+    return mk_udp_n(seg, src, dst, sport, dport, data, strlen(data), csum);
+}
+#endif
