@@ -474,7 +474,7 @@ static int p9fs_mount(const char *source, const char *data, unsigned flags, stru
         return rc;
     sb->root->refs = 1; /* the mount's */
     kfree(sb->opts);
-    sb->opts = kstrdup(",relatime,access=client,trans=virtio");
+    sb->opts = kstrdup(",access=client,trans=virtio"); /* after the flags' relatime */
     if (flags & 1)
         sb->flags |= SB_RDONLY;
     sb->sync = p9fs_sync;

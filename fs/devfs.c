@@ -18,7 +18,8 @@ static struct inode *dev_dir(void)
     sb->root = root;
     root->mode = S_IFDIR | 0755;
     kfree(sb->opts);
-    sb->opts = kstrdup(",nosuid,relatime");
+    sb->flags |= SB_NOSUID; /* rw,nosuid,relatime */
+    sb->opts = kstrdup("");
     if (vfs_mount_path("/dev", sb))
         panic("cannot mount /dev");
     return root;
@@ -91,9 +92,9 @@ static void devfs_mount_shm(void)
     struct super_block *sb;
     if (tmpfs_type.mount("tmpfs", "mode=1777", 0, &sb))
         panic("cannot create /dev/shm");
-    sb->flags |= SB_NOSUID;
+    sb->flags |= SB_NOSUID | SB_NODEV | SB_STRICTATIME; /* rw,nosuid,nodev as systemd mounts it */
     kfree(sb->opts);
-    sb->opts = kstrdup(",nosuid,nodev");
+    sb->opts = kstrdup("");
     ramfs_unlink(dev_dir(), "shm", false); /* a node packed in the initrd gives way */
     if (vfs_mount_path("/dev/shm", sb))
         panic("cannot mount /dev/shm");

@@ -119,6 +119,8 @@ int vfs_umount(struct inode *root, int flags)
         return -EINVAL;
     if (!(flags & 2) && root->refs > 1)
         return -EBUSY;
+    if (flags & VFS_UMOUNT_CHECK)
+        return 0;
     if (sb->sync)
         sb->sync(sb);
     sb->covered->mounted = NULL;
@@ -137,6 +139,17 @@ void vfs_sync_all(void)
     for (int i = 0; i < nmounts; i++)
         if (mounts[i]->sync)
             mounts[i]->sync(mounts[i]);
+}
+
+/* The mount flags as /proc/mounts words, in Linux's order (show_sb_opts, then show_mnt_opts): relatime unless
+ * noatime or strictatime. What follows them (sb->opts) is the filesystem's own options. */
+static const char *flag_words(unsigned f, char *out, size_t size)
+{
+    ksnprintf(out, size, "%s%s%s%s%s%s%s%s", (f & SB_RDONLY) ? "ro" : "rw", (f & SB_SYNCHRONOUS) ? ",sync" : "",
+              (f & SB_NOSUID) ? ",nosuid" : "", (f & SB_NODEV) ? ",nodev" : "", (f & SB_NOEXEC) ? ",noexec" : "",
+              (f & SB_NOATIME) ? ",noatime" : "", (f & SB_NODIRATIME) ? ",nodiratime" : "",
+              (f & (SB_NOATIME | SB_STRICTATIME)) ? "" : ",relatime");
+    return out;
 }
 
 /* /proc/mounts: "source target type options 0 0", in mount order; spaces in paths as \040, as Linux. */
@@ -167,6 +180,7 @@ int mounts_text(char *buf, size_t size)
         return -ENOMEM;
     for (int i = 0; i < n && at + 1 < size; i++) {
         struct super_block *sb = list[i];
+        char words[80];
         if (!sb->covered)
             strcpy_k(path, "/");
         else if (vfs_path_of(sb->root, path, PATH_MAX) < 0)
@@ -175,7 +189,7 @@ int mounts_text(char *buf, size_t size)
         at += (size_t)ksnprintf(buf + at, size - at, " ");
         at = put_escaped(buf, MIN(at, size - 1), size, path);
         at += (size_t)ksnprintf(buf + MIN(at, size - 1), size - MIN(at, size - 1), " %s %s%s 0 0\n",
-                                sb->type->name, (sb->flags & SB_RDONLY) ? "ro" : "rw", sb->opts);
+                                sb->type->name, flag_words(sb->flags, words, sizeof(words)), sb->opts);
         at = MIN(at, size - 1);
     }
     kfree(path);
@@ -208,7 +222,7 @@ static int tmpfs_mount(const char *source, const char *data, unsigned flags, str
         sb->root->mode = S_IFDIR | (mode & 07777);
     }
     kfree(sb->opts);
-    sb->opts = kstrdup(",relatime");
+    sb->opts = kstrdup(""); /* relatime comes from the flags */
     if (flags & 1)
         sb->flags |= SB_RDONLY;
     *out = sb;

@@ -28,10 +28,16 @@ static int follow(struct inode *dir, struct inode *link, int *links, struct inod
 }
 
 /* What a directory shows: the root of whatever is mounted on it (mounts may stack). */
+/* Set by umount2 around its own lookup (syscalls only, one at a time: a lock when SMP comes). */
+bool vfs_walk_keeps_marks;
+
 struct inode *vfs_covering(struct inode *dir)
 {
-    while (dir->mounted)
+    while (dir->mounted) {
         dir = dir->mounted;
+        if (dir->sb && !vfs_walk_keeps_marks)
+            dir->sb->expiry_mark = false; /* used: a MNT_EXPIRE mark starts over (Linux's mntput) */
+    }
     return dir;
 }
 

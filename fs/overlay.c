@@ -352,7 +352,7 @@ int overlay_mount(struct super_block *lower, struct super_block **out)
     copy_attrs(usb->root, lower->root);
     sb->root->refs = 1;
     kfree(sb->opts);
-    sb->opts = kstrdup(",relatime,lowerdir=/,upperdir=(memory)");
+    sb->opts = kstrdup(",lowerdir=/,upperdir=(memory)"); /* after the flags' relatime */
     *out = sb;
     return 0;
 }

@@ -638,7 +638,8 @@ void procfs_init(void)
     if (!proc || (sb->root = proc, proc->mode = S_IFDIR | 0555, vfs_mount_path("/proc", sb)))
         panic("cannot mount /proc");
     kfree(sb->opts);
-    sb->opts = kstrdup(",nosuid,nodev,noexec,relatime");
+    sb->flags |= SB_NOSUID | SB_NODEV | SB_NOEXEC; /* as Linux mounts it: rw,nosuid,nodev,noexec,relatime */
+    sb->opts = kstrdup("");
     proc_root = proc;
     for (size_t i = 0; i < ARRAY_SIZE(proc_files); i++)
         proc_add(sys_dir(proc, proc_files[i].dir), proc_files[i].name, proc_files[i].gen);

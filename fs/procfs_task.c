@@ -126,13 +126,14 @@ static int gen_stat(const struct target *x, char *buf, size_t size)
     }
     sig_dispositions(p, &ign, &cgt);
     size_t n = 0;
-    OUT("%d (%s) %c %d %d %d 0 -1 4194560 %lu %lu %lu %lu %lu %lu %lu %lu 20 0 %d 0 %lu %lu %lu "
-        "18446744073709551615 0 0 %lu 0 0 %lu %lu %lu %lu 0 0 0 %d 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
+    OUT("%d (%s) %c %d %d %d 0 -1 4194560 %lu %lu %lu %lu %lu %lu %lu %lu %d %d %d 0 %lu %lu %lu "
+        "18446744073709551615 0 0 %lu 0 0 %lu %lu %lu %lu 0 0 0 %d 0 0 %d 0 0 0 0 0 0 0 0 0 0 0\n",
         x->whole ? p->pid : t->tid, task_comm(t), task_state(p, t), p->ppid, p->pgid, p->sid, mi, p->cminflt, ma,
         p->cmajflt, un / tick, sn / tick, clock_tsc_to_ns(p->cutime_tsc) / tick, clock_tsc_to_ns(p->cstime_tsc) / tick,
+        20 + t->nice, t->nice, /* priority: 20 + nice for the normal policies */
         MAX(p->nthreads, 1), (x->whole ? p->start_ns : t->start_ns) / tick, vm_bytes(p->vm, 0, 0), rss_of(p),
         (u64)USER_STACK_TOP, t->sig_pending_task & 0x7fffffff, t->sig_blocked & 0x7fffffff, ign & 0x7fffffff,
-        cgt & 0x7fffffff, t->tid == p->pid ? SIGCHLD : -1);
+        cgt & 0x7fffffff, t->tid == p->pid ? SIGCHLD : -1, t->policy);
     return (int)n;
 }
 
@@ -153,8 +154,9 @@ static int gen_status(const struct target *x, char *buf, size_t size)
         OUT(i ? " %u" : "%u", c->groups->gid[i]);
     OUT(" \n");
     if (vs) {
-        OUT("VmSize:\t%8lu kB\nVmHWM:\t%8lu kB\nVmRSS:\t%8lu kB\nRssAnon:\t%8lu kB\nRssFile:\t%8lu kB\n",
-            vm_bytes(vs, 0, 0) / 1024, vs->hiwater_rss * 4, vs->rss * 4,
+        OUT("VmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmHWM:\t%8lu kB\nVmRSS:\t%8lu kB\n"
+            "RssAnon:\t%8lu kB\nRssFile:\t%8lu kB\n",
+            vm_bytes(vs, 0, 0) / 1024, vm_bytes(vs, VM_LOCKED, 0) / 1024, vs->hiwater_rss * 4, vs->rss * 4,
             (vs->rss - vs->rss_file) * 4, vs->rss_file * 4);
         OUT("VmData:\t%8lu kB\nVmStk:\t%8lu kB\n", vm_bytes(vs, VM_WRITE, VM_SHARED | VM_STACK) / 1024,
             vm_bytes(vs, VM_STACK, 0) / 1024);

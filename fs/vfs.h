@@ -165,6 +165,7 @@ struct inode {
     /* ETXTBSY (Linux's i_writecount): files open for writing, and address spaces running it (vm_space.exe) */
     int writers, execs;
     u32 seals;                      /* memfd seals (syscalls/seals.c): SEALS_SEALABLE | F_SEAL_* bits; 0 otherwise */
+    u8 write_hint;                  /* fcntl F_SET_RW_HINT: RWH_WRITE_LIFE_* (syscalls/rwhint.c) */
     const struct file_ops *fops;    /* what open() gives: ramfs ops for files, a driver's for devices */
     struct inode *parent;           /* directories: for ".." */
     struct dirent_node *children;   /* directories, in creation order */
@@ -221,6 +222,7 @@ struct super_block {
     u64 dev;                        /* st_dev of its inodes */
     char *source;                   /* /proc/mounts' first column */
     char *opts;                     /* extra options for /proc/mounts ("" or ",trans=virtio,...") */
+    bool expiry_mark;               /* umount2 MNT_EXPIRE marked it; a path walk into it clears the mark */
     int (*statfs)(struct super_block *sb, u64 *out);  /* optional: the struct statfs words as Linux's */
     void (*sync)(struct super_block *sb);             /* optional: write back what it holds */
     void *priv;
@@ -235,7 +237,9 @@ struct fs_type {
 struct super_block *sb_new(const char *type_name, const char *source);
 int vfs_mount_at(struct inode *dir, struct super_block *sb);    /* dir: an existing directory */
 int vfs_mount_path(const char *path, struct super_block *sb);  /* path made (mkdir -p) if missing */
-int vfs_umount(struct inode *root, int flags);
+int vfs_umount(struct inode *root, int flags);   /* flags VFS_UMOUNT_CHECK: only whether it could (0, EBUSY) */
+#define VFS_UMOUNT_CHECK 0x100
+extern bool vfs_walk_keeps_marks;               /* umount2's own lookup does not count as a use (MNT_EXPIRE) */
 int mounts_text(char *buf, size_t size);                        /* /proc/mounts */
 void vfs_sync_all(void);                                        /* every superblock's sync (exit, poweroff) */
 int vfs_move_mount(struct super_block *sb, const char *path);

@@ -169,6 +169,8 @@ struct task {
     u32 wait_bitset;
     const void *wait_space;         /* a futex wait's address space (NULL: shared memory, keyed by address) */
     bool woken;                     /* set by the waker: the wait ended by a wake, not a timeout */
+    u64 futex_pi2;                  /* FUTEX_WAIT_REQUEUE_PI: the PI lock word it may be moved to (0: none) */
+    bool futex_pi_moved;            /* FUTEX_CMP_REQUEUE_PI moved it there (or gave it the lock) */
     u64 sig_pending_task;           /* signals sent to this thread (tgkill), queued in sigq */
     struct sigq *sigq;
     bool intr_no_restart;           /* this call's EINTR is never restarted (a socket wait with a timeout) */

@@ -218,12 +218,29 @@ static ssize_t dgram_recv(struct socket *s, void *kbuf, size_t n, void *kaddr, u
     int err = dgram_take_error(s);
     if (err)
         return err;
-    ssize_t r = udp_recvfrom(d->pcb, kbuf, n, &addr, &port, flags & MSG_PEEK, full);
+    ssize_t r = (flags & MSG_PEEK) && s->peek_off >= 0 /* SO_PEEK_OFF */
+                    ? udp_peek_at(d->pcb, kbuf, n, &addr, &port, (size_t)s->peek_off, full)
+                    : udp_recvfrom(d->pcb, kbuf, n, &addr, &port, flags & MSG_PEEK, full);
+    if (r >= 0) {
+        ip4_t src, dst;
+        udp_rx_info(d->pcb, &src, &dst, &s->rx_stamp);
+    }
     if (r == -EAGAIN && d->shut_rd)
         return 0; /* after shutdown(SHUT_RD) an empty socket reads as the end */
     if (r >= 0 && kaddr && alen)
         inet_name_out(s, kaddr, alen, addr, port);
     return r;
+}
+
+/* IP_PKTINFO and IPV6_RECVPKTINFO, about the datagram the receive took */
+static int dgram_recv_ctl(struct socket *s, void *kctl, u32 *len, int *mflags, int flags)
+{
+    ip4_t src, dst;
+    u64 stamp;
+    (void)flags;
+    udp_rx_info(dgram_pcb(s), &src, &dst, &stamp);
+    *len = inet_put_pktinfo(s, src, dst, kctl, *len, mflags);
+    return 0;
 }
 
 static unsigned dgram_poll(struct socket *s)
@@ -308,6 +325,7 @@ static const struct sock_ops dgram_ops = {
     .setsockopt = inet_setsockopt,
     .getsockopt = inet_getsockopt,
     .ioctl = dgram_ioctl,
+    .recv_ctl = dgram_recv_ctl,
     .release = dgram_release,
 };
 

@@ -27,8 +27,10 @@ struct sockaddr_in {
 #define IP_TTL 2
 #define IP_MTU_DISCOVER 10
 #define IP_RECVERR 11
+#define IP_PKTINFO 8
 #define IP_MTU 14
 #define IPV6_UNICAST_HOPS 16
+#define IPV6_RECVPKTINFO 49
 #define IPV6_V6ONLY 26
 #define IPV6_TCLASS 67
 #define TCP_NODELAY 1
@@ -37,6 +39,7 @@ struct sockaddr_in {
 #define TCP_KEEPIDLE 4
 #define TCP_KEEPINTVL 5
 #define TCP_KEEPCNT 6
+#define TCP_SYNCNT 7
 #define TCP_DEFER_ACCEPT 9
 #define TCP_QUICKACK 12
 #define TCP_USER_TIMEOUT 18
@@ -56,6 +59,8 @@ struct inet_opts {
     int tos, ttl, mtu_discover, recverr;
     int nodelay, cork, keepidle, keepintvl, keepcnt, quickack, user_timeout, defer_accept, maxseg;
     int v6only, tclass, hops6;          /* IPPROTO_IPV6 (net/inet6.c) */
+    int pktinfo, recvpktinfo6;          /* IP_PKTINFO, IPV6_RECVPKTINFO: control messages (net/inet_cmsg.c) */
+    int syncnt;                         /* TCP_SYNCNT: SYN retransmissions before connect gives up (0: 6) */
 };
 
 bool inet_nonblock(struct socket *s);
@@ -86,3 +91,5 @@ void inet_name_out(struct socket *s, void *kaddr, u32 *alen, ip4_t addr, u16 por
 /* net/inet_opt.c: IPPROTO_IP and IPPROTO_TCP options (the socket's priv starts with its struct inet_opts). */
 int inet_setsockopt(struct socket *s, int level, int name, const void *kval, u32 len);
 int inet_getsockopt(struct socket *s, int level, int name, void *kval, u32 *len);
+/* net/inet_cmsg.c: IP_PKTINFO/IPV6_PKTINFO for a datagram from src to dst, into kctl (room bytes): bytes used. */
+u32 inet_put_pktinfo(struct socket *s, ip4_t src, ip4_t dst, void *kctl, u32 room, int *mflags);

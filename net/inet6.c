@@ -151,6 +151,9 @@ int inet6_setsockopt(struct socket *s, int name, const void *kval, u32 len)
             o->v6only = v != 0;
         return r;
     }
+    case IPV6_RECVPKTINFO:
+        o->recvpktinfo6 = v != 0;
+        return 0;
     case IPV6_TCLASS:
     case IPV6_UNICAST_HOPS:
         if (v < -1 || v > 255)
@@ -167,6 +170,7 @@ int inet6_getsockopt(struct socket *s, int name, int *v)
     switch (name) {
     case IPV6_V6ONLY: *v = o->v6only; return 0;
     case IPV6_TCLASS: *v = o->tclass; return 0;
+    case IPV6_RECVPKTINFO: *v = o->recvpktinfo6; return 0;
     case IPV6_UNICAST_HOPS: *v = o->hops6 ? o->hops6 - 1 : 64; return 0; /* hops6 0: the default, 64 */
     }
     return -ENOPROTOOPT;

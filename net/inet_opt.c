@@ -32,6 +32,7 @@ static int ip_set(struct inet_opts *o, int name, int v)
         o->mtu_discover = v;
         return 0;
     case IP_RECVERR: o->recverr = v != 0; return 0;
+    case IP_PKTINFO: o->pktinfo = v != 0; return 0;
     }
     return -ENOPROTOOPT;
 }
@@ -51,6 +52,11 @@ static int tcp_set(struct inet_opts *o, int name, int v)
         if (v < 1 || v > 127)
             return -EINVAL;
         o->keepcnt = v;
+        return 0;
+    case TCP_SYNCNT:
+        if (v < 1 || v > 127)
+            return -EINVAL;
+        o->syncnt = v;
         return 0;
     case TCP_USER_TIMEOUT:
         if (v < 0)
@@ -86,6 +92,7 @@ static int ip_get(struct socket *s, struct inet_opts *o, int name, int *v)
     case IP_TTL: *v = o->ttl ? o->ttl : 64; return 0;
     case IP_MTU_DISCOVER: *v = o->mtu_discover; return 0;
     case IP_RECVERR: *v = o->recverr; return 0;
+    case IP_PKTINFO: *v = o->pktinfo; return 0;
     case IP_MTU: {
         u32 alen = SOCK_ADDR_MAX;
         u8 sa[SOCK_ADDR_MAX]; /* a sockaddr_in6 for AF_INET6 */
@@ -107,6 +114,7 @@ static int tcp_get(struct socket *s, struct inet_opts *o, int name, int *v)
     case TCP_KEEPIDLE: *v = o->keepidle ? o->keepidle : 7200; return 0;
     case TCP_KEEPINTVL: *v = o->keepintvl ? o->keepintvl : 75; return 0;
     case TCP_KEEPCNT: *v = o->keepcnt ? o->keepcnt : 9; return 0;
+    case TCP_SYNCNT: *v = o->syncnt ? o->syncnt : 6; return 0; /* net.ipv4.tcp_syn_retries */
     case TCP_USER_TIMEOUT: *v = o->user_timeout; return 0;
     case TCP_DEFER_ACCEPT: *v = o->defer_accept; return 0;
     case TCP_MAXSEG: {

@@ -99,6 +99,7 @@ static int stream_connect(struct socket *s, const void *kaddr, u32 alen)
         return -ENETUNREACH; /* no broadcast or multicast streams */
     if ((r = inet_route_ready(addr, port)))
         return r;
+    tcp_set_syn_retries(t->pcb, t->opts.syncnt);
     r = tcp_connect(t->pcb, addr, port);
     if (r == -EINPROGRESS || r == 0) {
         t->bound = true;
@@ -208,6 +209,8 @@ static ssize_t stream_recv(struct socket *s, void *kbuf, size_t n, void *kaddr, 
     ssize_t r = tcp_recv(t->pcb, kbuf, n, flags & MSG_PEEK);
     if (r >= 0 && full)
         *full = (size_t)r;
+    if (r > 0)
+        s->rx_stamp = tcp_rx_stamp(t->pcb);
     return r;
 }
 

@@ -171,6 +171,8 @@ void tcp_local(const struct tcp_pcb *pcb, ip4_t *addr, u16 *port);
 void tcp_remote(const struct tcp_pcb *pcb, ip4_t *addr, u16 *port);
 size_t tcp_rx_queued(const struct tcp_pcb *pcb);  /* bytes ready to read (FIONREAD) */
 size_t tcp_tx_queued(const struct tcp_pcb *pcb);  /* bytes sent but unacknowledged, or unsent (SIOCOUTQ) */
+u64 tcp_rx_stamp(const struct tcp_pcb *pcb);      /* realtime ns of the newest data received (SO_TIMESTAMP) */
+void tcp_set_syn_retries(struct tcp_pcb *pcb, int n); /* TCP_SYNCNT for the next connect, 0: the default */
 /* TCP's part of net_timer (net/tcp_timer.c): retransmissions, persist probes, delayed ACKs, TIME-WAIT. */
 void tcp_timer(u64 now_ns);
 bool tcp_timer_needed(void);
@@ -185,6 +187,10 @@ ssize_t udp_sendto(struct udp_pcb *pcb, const void *kbuf, size_t n, ip4_t addr, 
 /* One datagram into kbuf (truncated to n; *full gets its whole length), its sender in *addr, *port;
  * -EAGAIN when none is queued. */
 ssize_t udp_recvfrom(struct udp_pcb *pcb, void *kbuf, size_t n, ip4_t *addr, u16 *port, bool peek, size_t *full);
+/* A peek that starts off bytes in (SO_PEEK_OFF); what the last receive or peek took: sender, destination,
+ * arrival (realtime ns). */
+ssize_t udp_peek_at(struct udp_pcb *pcb, void *kbuf, size_t n, ip4_t *addr, u16 *port, size_t off, size_t *full);
+void udp_rx_info(const struct udp_pcb *pcb, ip4_t *src, ip4_t *dst, u64 *stamp);
 unsigned udp_poll(const struct udp_pcb *pcb);
 void udp_close(struct udp_pcb *pcb);
 void udp_local(const struct udp_pcb *pcb, ip4_t *addr, u16 *port);

@@ -51,6 +51,7 @@ int sock_create(int family, int type, int protocol, struct socket **out)
     s->protocol = protocol;
     s->rcvbuf = s->sndbuf = SOCK_BUF_DEFAULT;
     s->rcvlowat = 1;
+    s->peek_off = s->incoming_cpu = -1;
     int rc = fam->create(s, type, protocol);
     struct file *f = rc ? NULL : file_new(&sock_file_ops, O_RDWR | fflags, s);
     if (!f) {
@@ -184,6 +185,29 @@ static ssize_t do_sendmsg(struct socket *s, struct sock_msg *m)
     return rc < 0 ? send_failed(s, rc, m->flags) : (ssize_t)done;
 }
 
+/* SO_PEEK_OFF: a program's MSG_PEEK starts s->peek_off bytes in; the bytes before it are peeked and dropped.
+ * When nothing lies past the offset the socket counts as empty (-EAGAIN: a blocking call waits for more). */
+#define PEEK_OFF_MAX (16u << 20) /* beyond any socket's queue */
+static ssize_t stream_peek_at(struct socket *s, u8 *kbuf, size_t want, int flags, size_t *full)
+{
+    size_t skip = (size_t)s->peek_off;
+    if (skip > PEEK_OFF_MAX)
+        return -EAGAIN;
+    u8 *tmp = kmalloc(skip + want + 1);
+    if (!tmp)
+        return -ENOMEM;
+    u32 alen = SOCK_ADDR_MAX;
+    ssize_t rc = s->ops->recv(s, tmp, skip + want, NULL, &alen, flags, full);
+    if (rc > 0 && (size_t)rc <= skip) {
+        rc = -EAGAIN;
+    } else if (rc > 0) {
+        rc -= (ssize_t)skip;
+        memcpy(kbuf, tmp + skip, (size_t)rc);
+    }
+    kfree(tmp);
+    return rc;
+}
+
 /* A stream receive peeks, copies out, then consumes what reached the program, so that a bad buffer loses
  * nothing (as on Linux). It returns what is there (at least one byte), or everything with MSG_WAITALL. */
 static ssize_t recv_stream(struct socket *s, struct sock_msg *m, u8 *kbuf, size_t cap, bool nb, u64 deadline)
@@ -194,7 +218,8 @@ static ssize_t recv_stream(struct socket *s, struct sock_msg *m, u8 *kbuf, size_
         size_t full = 0;
         u32 alen = SOCK_ADDR_MAX;
         size_t want = MIN(m->total - done, cap);
-        ssize_t rc = s->ops->recv(s, kbuf, want, NULL, &alen, m->flags | MSG_PEEK, &full);
+        ssize_t rc = peek && s->peek_off >= 0 ? stream_peek_at(s, kbuf, want, m->flags, &full)
+                                              : s->ops->recv(s, kbuf, want, NULL, &alen, m->flags | MSG_PEEK, &full);
         if (rc == -EAGAIN) {
             if (done && !(m->flags & MSG_WAITALL))
                 return done;
@@ -234,6 +259,8 @@ static ssize_t recv_dgram(struct socket *s, struct sock_msg *m, u8 *kbuf, size_t
         m->alen = m->kaddr ? alen : 0;
         if (iov_copy(m, 0, kbuf, (size_t)rc, true) < (size_t)rc)
             return -EFAULT;
+        /* SO_PEEK_OFF: Linux moves it back by the whole datagram on AF_UNIX, by what was copied on UDP */
+        sock_peek_off_update(s, m->flags, (size_t)rc, s->family == AF_UNIX ? full : (size_t)rc);
         if (full > (size_t)rc)
             m->mflags |= MSG_TRUNC;
         return (m->flags & MSG_TRUNC) ? (ssize_t)full : rc;
@@ -250,15 +277,23 @@ static ssize_t do_recvmsg(struct socket *s, struct sock_msg *m)
     m->alen = 0;
     bool nb = nonblocking(s, m->flags);
     u64 deadline = deadline_of(s->rcvtimeo_ns);
+    s->rx_stamp = 0; /* the family sets it to when what it hands over arrived */
     ssize_t rc = s->type == SOCK_STREAM ? recv_stream(s, m, kbuf, cap, nb, deadline)
                                         : recv_dgram(s, m, kbuf, cap, nb, deadline);
     kfree(kbuf);
-    u32 room = m->kctl ? m->ctllen : 0;
+    if (s->type == SOCK_STREAM && rc > 0)
+        sock_peek_off_update(s, m->flags, (size_t)rc, (size_t)rc);
+    u32 room = m->kctl ? m->ctllen : 0, used = 0;
     m->ctllen = 0;
+    if (rc >= 0) /* as Linux: the timestamp comes before the family's messages */
+        used = sock_put_stamp(s, m->kctl, room, &m->mflags);
+    room -= used;
     if (s->ops->recv_ctl && rc >= 0) {
         /* always: descriptors the program did not ask for are closed, as Linux's read() on such a socket */
-        s->ops->recv_ctl(s, m->kctl, &room, &m->mflags, m->flags);
-        m->ctllen = room;
+        s->ops->recv_ctl(s, m->kctl ? (u8 *)m->kctl + used : NULL, &room, &m->mflags, m->flags);
+        m->ctllen = used + room;
+    } else {
+        m->ctllen = used;
     }
     return rc;
 }

@@ -82,6 +82,15 @@ struct socket {
     u32 opts;                       /* SO_REUSEADDR, SO_KEEPALIVE, ... bits the generic code records */
     int linger_on, linger_sec;      /* SO_LINGER (recorded) */
     int priority, rcvlowat;         /* SO_PRIORITY, SO_RCVLOWAT (recorded) */
+    /* net/sockopt_more.c */
+    u8 tstamp;                      /* SO_TIMESTAMP*: SOCK_TS_* bits */
+    int mark;                       /* SO_MARK (recorded: skiff has no packet filter or policy routing) */
+    int peek_off;                   /* SO_PEEK_OFF: where MSG_PEEK starts; negative: off (the default -1) */
+    int incoming_cpu;               /* SO_INCOMING_CPU (-1 until set) */
+    bool passsec;                   /* SO_PASSSEC (AF_UNIX; no security module: no SCM_SECURITY) */
+    int bound_if;                   /* SO_BINDTODEVICE: ifindex (1 lo, 2 eth0), 0: none */
+    u64 cookie;                     /* SO_COOKIE, given on first request */
+    u64 rx_stamp;                   /* realtime ns when what the last receive took arrived (0: unknown) */
 };
 
 struct sock_family {
@@ -140,3 +149,18 @@ int sock_getsockopt(struct socket *s, int level, int name, void *kval, u32 *len)
 #define SOCK_BUF_MAX 212992              /* net.core.[rw]mem_max as Linux ships it */
 struct ucred_k { i32 pid; u32 uid, gid; };
 struct cmsghdr_k { u64 len; i32 level, type; };
+
+/* net/sockopt_more.c: the SOL_SOCKET options sockopt.c passes on (timestamps, SO_MARK, SO_PEEK_OFF,
+ * SO_BINDTODEVICE, SO_COOKIE, ...): 0, -errno, or -ENOPROTOOPT for an option no one knows. */
+#define SOCK_TS_ON 1                     /* SOCK_RCVTSTAMP */
+#define SOCK_TS_NS 2                     /* SOCK_RCVTSTAMPNS */
+#define SOCK_TS_NEW 4                    /* the _NEW (64-bit) option set it */
+int sock_set_more(struct socket *s, int name, const void *kval, u32 len);
+int sock_get_more(struct socket *s, int name, void *kval, u32 *len);
+/* One control message into kctl (room bytes left) as Linux's put_cmsg: cut to what fits (MSG_CTRUNC), or
+ * nothing when not even a header fits. Returns the bytes used (CMSG_SPACE when whole). */
+u32 sock_put_cmsg(void *kctl, u32 room, int level, int type, const void *data, u32 len, int *mflags);
+/* The timestamp control message the socket's SO_TIMESTAMP* options ask for, about s->rx_stamp. */
+u32 sock_put_stamp(struct socket *s, void *kctl, u32 room, int *mflags);
+/* SO_PEEK_OFF after a receive: a peek moves it forward by what was copied, a read back by what was taken. */
+void sock_peek_off_update(struct socket *s, int flags, size_t copied, size_t taken);

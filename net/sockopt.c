@@ -90,9 +90,11 @@ int sock_setsockopt(struct socket *s, int level, int name, const void *kval, u32
     if (level != SOL_SOCKET)
         return s->ops->setsockopt ? s->ops->setsockopt(s, level, name, kval, len) : -EOPNOTSUPP;
     if (len < sizeof(int))
-        return -EINVAL;
+        return sock_set_more(s, name, kval, len); /* SO_BINDTODEVICE takes any length; the rest EINVAL */
     int val;
     memcpy(&val, kval, sizeof(val));
+    if (name == SO_PASSCRED && s->family != AF_UNIX)
+        return -EOPNOTSUPP; /* Linux 6.16+: AF_UNIX and AF_NETLINK only */
     if (name == SO_REUSEPORT && val && s->family != AF_INET && s->family != AF_INET6)
         return -EOPNOTSUPP; /* Linux 6.9+: SO_REUSEPORT is for inet sockets only */
     if (is_flag(name)) {
@@ -131,7 +133,7 @@ int sock_setsockopt(struct socket *s, int level, int name, const void *kval, u32
     case SO_TIMESTAMP_OLD: /* kept by the families that stamp what they receive (net/icmp_sock.c) */
         return family_timestamp_opt(s) ? s->ops->setsockopt(s, level, name, kval, len) : -ENOPROTOOPT;
     }
-    return -ENOPROTOOPT;
+    return sock_set_more(s, name, kval, len);
 }
 
 static u32 get_timeout(u64 timeo, void *kval)
@@ -145,14 +147,17 @@ static u32 get_timeout(u64 timeo, void *kval)
     return sizeof(tv);
 }
 
-/* Fills kval (room SOCK_ADDR_MAX bytes) and sets *len to the option's length; the syscall copies out
- * min(the program's length, *len). */
+/* Fills kval (room SOCK_ADDR_MAX bytes) and sets *len (in: the length the program gave, at most 256) to the
+ * option's length; the syscall copies out min(the program's length, *len). */
 int sock_getsockopt(struct socket *s, int level, int name, void *kval, u32 *len)
 {
     if (level != SOL_SOCKET)
         return s->ops->getsockopt ? s->ops->getsockopt(s, level, name, kval, len) : -EOPNOTSUPP;
     int v;
+    u32 room = *len;
     *len = sizeof(int);
+    if (name == SO_PASSCRED && s->family != AF_UNIX)
+        return -EOPNOTSUPP;
     if (is_flag(name)) {
         v = (s->opts >> name) & 1;
     } else {
@@ -181,7 +186,7 @@ int sock_getsockopt(struct socket *s, int level, int name, void *kval, u32 *len)
             *len = get_timeout(s->sndtimeo_ns, kval);
             return 0;
         case SO_PEERCRED: {
-            int rc = s->ops->getsockopt ? s->ops->getsockopt(s, level, name, kval, len) : -ENOPROTOOPT;
+            int rc = s->family == AF_UNIX ? s->ops->getsockopt(s, level, name, kval, len) : -ENOPROTOOPT;
             if (rc != -ENOPROTOOPT)
                 return rc;
             struct ucred_k none = { 0, ~0u, ~0u }; /* no peer: as Linux */
@@ -192,7 +197,8 @@ int sock_getsockopt(struct socket *s, int level, int name, void *kval, u32 *len)
         case SO_TIMESTAMP_OLD:
             return family_timestamp_opt(s) ? s->ops->getsockopt(s, level, name, kval, len) : -ENOPROTOOPT;
         default:
-            return -ENOPROTOOPT;
+            *len = room;
+            return sock_get_more(s, name, kval, len);
         }
     }
     memcpy(kval, &v, sizeof(v));

@@ -464,3 +464,7 @@ void tcp_remote(const struct tcp_pcb *pcb, ip4_t *addr, u16 *port)
 size_t tcp_rx_queued(const struct tcp_pcb *pcb) { return pcb->rbuf_len; }
 
 size_t tcp_tx_queued(const struct tcp_pcb *pcb) { return pcb->sbuf_len; }
+
+u64 tcp_rx_stamp(const struct tcp_pcb *pcb) { return pcb->rx_stamp; }
+
+void tcp_set_syn_retries(struct tcp_pcb *pcb, int n) { pcb->syn_retries = n; }

@@ -2,6 +2,7 @@
  * checks, demultiplexing by 4-tuple (then listeners), the handshake, ACK processing with RFC 5681 congestion
  * control and NewReno fast recovery (RFC 6582), in-order and out-of-order data, FIN. */
 #include "tcp.h"
+#include "../kernel/boot.h"
 
 struct seg {
     ip4_t src, dst;
@@ -316,6 +317,7 @@ static u32 tcp_deliver(struct tcp_pcb *pcb, const u8 *d, u32 len)
         memcpy(pcb->rbuf + tail, d, first);
         memcpy(pcb->rbuf, d + first, len - first);
         pcb->rbuf_len += len;
+        pcb->rx_stamp = clock_realtime_ns();
     }
     pcb->rcv_nxt += len;
     return len;

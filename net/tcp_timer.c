@@ -70,7 +70,7 @@ static void tcp_rto_expired(struct tcp_pcb *pcb)
         return;
     }
     bool syn = pcb->state == TCP_SYN_SENT || pcb->state == TCP_SYN_RCVD;
-    if (++pcb->retries > (syn ? TCP_SYN_RETRIES : TCP_DATA_RETRIES)) {
+    if (++pcb->retries > (syn ? (pcb->syn_retries ? pcb->syn_retries : TCP_SYN_RETRIES) : TCP_DATA_RETRIES)) {
         klog("tcp: connection to %x:%u timed out\n", net_ntohl(pcb->raddr), net_ntohs(pcb->rport));
         tcp_drop(pcb, -ETIMEDOUT);
         return;

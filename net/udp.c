@@ -15,6 +15,9 @@
 struct udp_dgram {
     struct udp_dgram *next;
     ip4_t src;
+    ip4_t dst;                       /* where it was sent (IP_PKTINFO) */
+    u64 stamp;                       /* realtime ns of its arrival (SO_TIMESTAMP) */
+    bool peeked;                     /* MSG_PEEK returned it (SO_PEEK_OFF) */
     u16 sport;
     size_t len;
     u8 data[];
@@ -32,6 +35,8 @@ struct udp_pcb {
     size_t queued;
     udp_recv_fn recv_fn;             /* a kernel receiver instead of the queue */
     int err;                         /* -errno from an ICMP error about what a connected pcb sent; 0: none */
+    ip4_t rx_src, rx_dst;            /* of the datagram the last receive took or peeked */
+    u64 rx_stamp;
 };
 
 struct udp_hdr {
@@ -154,11 +159,49 @@ ssize_t udp_sendto(struct udp_pcb *pcb, const void *kbuf, size_t n, ip4_t addr, 
     return (ssize_t)n;
 }
 
+static void udp_rx_mark(struct udp_pcb *pcb, const struct udp_dgram *d)
+{
+    pcb->rx_src = d->src;
+    pcb->rx_dst = d->dst;
+    pcb->rx_stamp = d->stamp;
+}
+
+/* SO_PEEK_OFF: datagrams that end at or before off are passed over (an empty one once it was peeked), as
+ * Linux; the copy starts off bytes into the one found. */
+ssize_t udp_peek_at(struct udp_pcb *pcb, void *kbuf, size_t n, ip4_t *addr, u16 *port, size_t off, size_t *full)
+{
+    struct udp_dgram *d = pcb->head;
+    size_t skip = off;
+    for (; d && skip >= d->len && (skip || d->peeked); d = d->next)
+        skip -= d->len;
+    if (!d)
+        return -EAGAIN;
+    size_t c = MIN(n, d->len - skip);
+    memcpy(kbuf, d->data + skip, c);
+    *full = d->len - skip;
+    d->peeked = true;
+    if (addr)
+        *addr = d->src;
+    if (port)
+        *port = d->sport;
+    udp_rx_mark(pcb, d);
+    return (ssize_t)c;
+}
+
+void udp_rx_info(const struct udp_pcb *pcb, ip4_t *src, ip4_t *dst, u64 *stamp)
+{
+    *src = pcb->rx_src;
+    *dst = pcb->rx_dst;
+    *stamp = pcb->rx_stamp;
+}
+
 ssize_t udp_recvfrom(struct udp_pcb *pcb, void *kbuf, size_t n, ip4_t *addr, u16 *port, bool peek, size_t *full)
 {
     struct udp_dgram *d = pcb->head;
     if (!d)
         return -EAGAIN;
+    udp_rx_mark(pcb, d);
+    d->peeked |= peek;
     size_t c = MIN(n, d->len);
     memcpy(kbuf, d->data, c);
     if (addr)
@@ -301,6 +344,9 @@ void udp_input(ip4_t src, ip4_t dst, const u8 *seg, size_t len)
     }
     d->next = NULL;
     d->src = src;
+    d->dst = dst;
+    d->stamp = clock_realtime_ns();
+    d->peeked = false;
     d->sport = h.sport;
     d->len = n;
     memcpy(d->data, data, n);

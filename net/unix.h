@@ -19,6 +19,8 @@ struct umsg {
     struct file **fds;            /* SCM_RIGHTS carried, or NULL */
     int nfds;
     struct ucred_k cred;          /* the sender's (or what its SCM_CREDENTIALS said), for SO_PASSCRED */
+    u64 stamp;                    /* realtime ns when it was queued (SO_TIMESTAMP) */
+    bool peeked;                  /* a datagram MSG_PEEK returned (SO_PEEK_OFF skips an empty one after) */
 };
 
 struct usock {

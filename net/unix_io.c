@@ -7,6 +7,7 @@
 #include "unix.h"
 #include "../kernel/errno.h"
 #include "../kernel/proc.h"
+#include "../kernel/boot.h"
 
 #define SIOCOUTQ 0x5411
 
@@ -55,6 +56,7 @@ static int enqueue(struct usock *from, struct usock *to, const void *kbuf, size_
     m->fds = from->tx_fds;
     m->nfds = from->tx_nfds;
     m->cred = from->tx_has_cred ? from->tx_cred : (struct ucred_k){ current_proc()->pid, 0, 0 };
+    m->stamp = clock_realtime_ns();
     from->tx_has_cred = false;
     from->tx_fds = NULL;
     from->tx_nfds = 0;
@@ -208,6 +210,20 @@ ssize_t unix_dgram_send(struct socket *s, const void *kbuf, size_t n, const void
     return rc ? rc : (ssize_t)n;
 }
 
+/* SO_PEEK_OFF for datagrams, as Linux's __skb_try_recv_from_queue: datagrams that end at or before the offset
+ * are passed over (an empty one only once it has been peeked), and the peek starts *skip bytes into the one
+ * found. NULL: nothing lies past the offset. */
+static struct umsg *peek_skip(struct usock *u, size_t off, size_t *skip)
+{
+    struct umsg *m = u->rq;
+    while (m && off >= m->len && (off || m->peeked)) {
+        off -= m->len;
+        m = m->next;
+    }
+    *skip = m ? off : 0;
+    return m;
+}
+
 ssize_t unix_dgram_recv(struct socket *s, void *kbuf, size_t n, void *kaddr, u32 *alen, int flags, size_t *full)
 {
     struct usock *u = s->priv;
@@ -217,18 +233,22 @@ ssize_t unix_dgram_recv(struct socket *s, void *kbuf, size_t n, void *kaddr, u32
         return -EOPNOTSUPP;
     if (u->type == SOCK_SEQPACKET && u->state != U_CONN)
         return -ENOTCONN;
-    struct umsg *m = u->rq;
+    size_t skip = 0;
+    struct umsg *m = (flags & MSG_PEEK) && s->peek_off >= 0 ? peek_skip(u, (size_t)s->peek_off, &skip) : u->rq;
     if (!m) {
-        int e = usock_take_err(u);
-        return e ? -e : u->shut_rd ? 0 : -EAGAIN;
+        int e = u->rq ? 0 : usock_take_err(u);
+        return e ? -e : u->shut_rd && !u->rq ? 0 : -EAGAIN;
     }
-    size_t c = MIN(n, m->len);
-    memcpy(kbuf, m->data, c);
-    *full = m->len;
+    size_t c = MIN(n, m->len - skip);
+    memcpy(kbuf, m->data + skip, c);
+    *full = m->len - skip;
     set_from(m, kaddr, alen);
     u->rx_cred = m->cred;
     u->rx_has_cred = true;
-    if (!(flags & MSG_PEEK))
+    s->rx_stamp = m->stamp;
+    if (flags & MSG_PEEK)
+        m->peeked = true;
+    else
         consume_head(u);
     return (ssize_t)c;
 }

@@ -242,7 +242,12 @@ static long do_fsync(int fd, bool datasync)
     struct file *f = fd_file(fd);
     if (!f || (f->flags & O_PATH))
         return -EBADF;
-    return f->inode ? vfs_fsync(f->inode, datasync) : 0;
+    /* as Linux, whose pipes, sockets, devices, event files and /proc have no fsync operation: EINVAL */
+    struct inode *ino = f->inode;
+    if (!ino || !(S_ISREG(ino->mode) || S_ISDIR(ino->mode)) ||
+        (ino->sb && ino->sb->type && !strcmp(ino->sb->type->name, "proc")))
+        return -EINVAL;
+    return vfs_fsync(ino, datasync);
 }
 
 SYSCALL(fsync) { return do_fsync((int)a0, false); }

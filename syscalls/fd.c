@@ -3,6 +3,7 @@
 #include "syscalls.h"
 #include "../drivers/console.h"
 #include "../fs/lock.h"
+#include "../net/socket.h"
 
 #define MAX_RW 0x7ffff000ul   /* Linux caps one read or write at this many bytes */
 #define IOV_MAX 1024
@@ -88,7 +89,10 @@ SYSCALL(write)
     long err;
     struct file *f = rw_file(fd_file((int)a0), true, a1, a2, &err);
     long n = f ? fsize_cap(f, f->off, MIN(a2, MAX_RW)) : err;
-    return n > 0 ? moved(f, f->ops->write(f, (const void *)a1, (u64)n, &f->off), true) : n;
+    /* as Linux: a write of nothing is not passed on, except to a socket (an empty datagram is a datagram) */
+    if (n < 0 || (!n && f->ops != &sock_file_ops))
+        return n;
+    return moved(f, f->ops->write(f, (const void *)a1, (u64)n, &f->off), true);
 }
 
 SYSCALL(pread64)
@@ -386,6 +390,9 @@ SYSCALL(fcntl)
         bool handled;
         return seals_fcntl(f, cmd, a2, &handled);
     }
+    case 1035: /* F_GET_RW_HINT */
+    case 1036: /* F_SET_RW_HINT */
+        return rwhint_fcntl(f, cmd, a2);
     default:
         return fasync_fcntl(f, cmd, a2); /* F_SETOWN, F_SETSIG, ... (syscalls/fasync.c); EINVAL for the rest */
     }

@@ -1,7 +1,7 @@
 /* syscalls/futex.c — futexes: a waiter blocks with its futex address as its wait key (kernel/sched.c) and a
  * wake makes up to N such tasks runnable. There is one address space, so the user address is the key. A wait
  * whose value matches, with no other thread alive, sleeps until its timeout or a signal (as on Linux). */
-#include "syscalls.h"
+#include "futex.h"
 #include "../kernel/boot.h"
 #include "../arch/x86_64/arch.h"
 
@@ -16,11 +16,11 @@
 #define FUTEX_TRYLOCK_PI 8
 #define FUTEX_WAIT_BITSET 9
 #define FUTEX_WAKE_BITSET 10
+#define FUTEX_WAIT_REQUEUE_PI 11
+#define FUTEX_CMP_REQUEUE_PI 12
 #define FUTEX_LOCK_PI2 13
 #define FUTEX_PRIVATE_FLAG 128
 #define FUTEX_CLOCK_REALTIME 256
-#define FUTEX_TID_MASK 0x3fffffffu
-#define FUTEX_OWNER_DIED 0x40000000u
 #define NSEC 1000000000ull
 
 struct timespec_k { i64 sec, nsec; };
@@ -48,7 +48,7 @@ static long futex_interrupted(u32 *uaddr, u32 val, u64 deadline_ns, bool realtim
  * (mm, address) — after a fork, parent and child have the same addresses for different words, and a wake in
  * one must not take the other's waiter. A word in shared memory (MAP_SHARED, System V shm) is keyed by its
  * address alone (NULL), so processes that map it at the same address meet; Linux keys those by the page. */
-static const void *futex_space(u64 uaddr)
+const void *futex_space(u64 uaddr)
 {
     struct vm_space *vs = current->proc->vm;
     struct vm_area *a = vm_find(vs, uaddr);
@@ -56,7 +56,7 @@ static const void *futex_space(u64 uaddr)
 }
 
 /* Blocks on uaddr until woken (0), the deadline (ETIMEDOUT) or a signal (EINTR or a restart). */
-static long futex_block(u32 *uaddr, u32 val, u64 deadline_ns, bool realtime, u32 bitset)
+long futex_block(u32 *uaddr, u32 val, u64 deadline_ns, bool realtime, u32 bitset)
 {
     current->wait_bitset = bitset;
     current->wait_space = futex_space((u64)uaddr);
@@ -97,6 +97,8 @@ static long futex_wake_bits(u64 uaddr, int n, u32 bitset)
     const void *space = futex_space(uaddr);
     for (struct task *t = sched_key_waiters(uaddr), *next; t && woken < n; t = next) {
         next = t->wq_next;
+        if (t->state == TASK_BLOCKED && t->wait_key == uaddr && t->wait_space == space && t->futex_pi2)
+            return -EINVAL; /* as Linux: a FUTEX_WAIT_REQUEUE_PI waiter is not for plain wakes */
         if (t->state == TASK_BLOCKED && t->wait_key == uaddr && t->wait_space == space &&
             (t->wait_bitset & bitset)) {
             sched_wake(t);
@@ -123,7 +125,7 @@ static long futex_requeue(u64 uaddr, u64 uaddr2, int n)
 }
 
 /* A second word (FUTEX_REQUEUE, FUTEX_CMP_REQUEUE): Linux makes its key before it looks at anything else. */
-static long futex_check_addr(u64 uaddr)
+long futex_check_addr(u64 uaddr)
 {
     if (uaddr & 3)
         return -EINVAL;
@@ -145,11 +147,12 @@ static long futex_requeue_op(u32 *uaddr, int nr_wake, int nr_requeue, u64 uaddr2
         return rc;
     if (cmp && cur != val3)
         return -EAGAIN;
-    return futex_wake_bits((u64)uaddr, nr_wake, ~0u) + futex_requeue((u64)uaddr, uaddr2, nr_requeue);
+    long woken = futex_wake_bits((u64)uaddr, nr_wake, ~0u);
+    return woken < 0 ? woken : woken + futex_requeue((u64)uaddr, uaddr2, nr_requeue);
 }
 
 /* A timeout as a deadline in ns on its clock: relative (FUTEX_WAIT) or absolute; ~0 without one. */
-static long futex_deadline(const void *utimeout, bool absolute, bool realtime, u64 *deadline)
+long futex_deadline(const void *utimeout, bool absolute, bool realtime, u64 *deadline)
 {
     *deadline = ~0ull;
     if (!utimeout)
@@ -222,13 +225,12 @@ static long futex_wake_op(u32 *uaddr2, u32 val3)
     return cmp_op(cmp, old, (u32)(val3 & 0xfff)) ? 1 : 0; /* 1: wake uaddr2's waiters too */
 }
 
-#define FUTEX_WAITERS 0x80000000u
 
 /* A priority-inheritance lock word: 0 or the owner's tid (| FUTEX_WAITERS, | FUTEX_OWNER_DIED). Without
  * priorities to inherit it is a plain sleeping lock: the kernel takes it for the caller, or marks it contended
  * and waits until the deadline (~0: none) on its clock. A tid that names no thread is ESRCH, as Linux's: an
  * owner that died without a robust list leaves the lock to user space to recover. */
-static long futex_lock_pi(u32 *uaddr, bool try, u64 deadline, bool realtime)
+long futex_lock_pi(u32 *uaddr, bool try, u64 deadline, bool realtime)
 {
     u32 tid = (u32)current->tid;
     for (;;) {
@@ -251,6 +253,8 @@ static long futex_lock_pi(u32 *uaddr, bool try, u64 deadline, bool realtime)
         if (copy_to_user(uaddr, &nv, sizeof(nv)))
             return -EFAULT;
         rc = futex_block(uaddr, 0, deadline, realtime, ~0u);
+        if (!rc && !get_word(uaddr, &cur) && (cur & FUTEX_TID_MASK) == tid)
+            return 0; /* FUTEX_UNLOCK_PI handed it over */
         if (rc == -ERESTARTSYS || rc == -ERESTART_RESTARTBLOCK) {
             current->restart_kind = RESTART_NONE;
             return -ERESTARTNOINTR; /* as Linux: a lock is always taken again after a handler (the deadline is
@@ -261,6 +265,16 @@ static long futex_lock_pi(u32 *uaddr, bool try, u64 deadline, bool realtime)
     }
 }
 
+/* The longest-waiting task blocked on uaddr (in the caller's address space for a private word), or NULL. */
+struct task *futex_first_waiter(u64 uaddr)
+{
+    const void *space = futex_space(uaddr);
+    for (struct task *t = sched_key_waiters(uaddr); t; t = t->wq_next)
+        if (t->state == TASK_BLOCKED && t->wait_key == uaddr && t->wait_space == space)
+            return t;
+    return NULL;
+}
+
 static long futex_unlock_pi(u32 *uaddr)
 {
     u32 cur;
@@ -269,10 +283,14 @@ static long futex_unlock_pi(u32 *uaddr)
         return rc;
     if ((cur & FUTEX_TID_MASK) != (u32)current->tid)
         return -EPERM;
-    u32 zero = 0;
-    if (copy_to_user(uaddr, &zero, sizeof(zero)))
+    /* as Linux's wake_futex_pi: the first waiter gets the lock, and FUTEX_WAITERS stays set so that its unlock
+     * comes here too; without one the word is 0 */
+    struct task *next = futex_first_waiter((u64)uaddr);
+    u32 nv = next ? FUTEX_WAITERS | (u32)next->tid : 0;
+    if (copy_to_user(uaddr, &nv, sizeof(nv)))
         return -EFAULT;
-    futex_wake_addr((u64)uaddr, 1); /* a waiter retries the lock */
+    if (next)
+        sched_wake(next);
     return 0;
 }
 
@@ -284,7 +302,7 @@ SYSCALL(futex)
     u64 deadline;
     long rc;
     /* the clock bit means something to the timed waits only (Linux 6: not FUTEX_WAIT, whatever futex(2) says) */
-    if (realtime && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_LOCK_PI2)
+    if (realtime && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_LOCK_PI2 && cmd != FUTEX_WAIT_REQUEUE_PI)
         return -ENOSYS;
     switch (cmd) {
     case FUTEX_WAIT:
@@ -302,7 +320,9 @@ SYSCALL(futex)
         rc = futex_wake_op((u32 *)a4, val3);
         if (rc < 0)
             return rc;
-        return futex_wake_bits((u64)uaddr, (int)val, ~0u) + (rc ? futex_wake_bits(a4, (int)a3, ~0u) : 0);
+        long w1 = futex_wake_bits((u64)uaddr, (int)val, ~0u);
+        long w2 = rc && w1 >= 0 ? futex_wake_bits(a4, (int)a3, ~0u) : 0;
+        return w1 < 0 ? w1 : w2 < 0 ? w2 : w1 + w2; /* EINVAL: a requeue-PI waiter */
     }
     case FUTEX_LOCK_PI:  /* an absolute CLOCK_REALTIME timeout */
     case FUTEX_LOCK_PI2: /* an absolute CLOCK_MONOTONIC one, or CLOCK_REALTIME with the clock bit */
@@ -313,6 +333,10 @@ SYSCALL(futex)
         return futex_lock_pi(uaddr, true, ~0ull, false);
     case FUTEX_UNLOCK_PI:
         return futex_unlock_pi(uaddr);
+    case FUTEX_WAIT_REQUEUE_PI: /* an absolute timeout, CLOCK_MONOTONIC unless the clock bit */
+        return futex_wait_requeue_pi(uaddr, val, (const void *)a3, a4, realtime);
+    case FUTEX_CMP_REQUEUE_PI:
+        return futex_cmp_requeue_pi(uaddr, (int)val, (int)a3, a4, val3);
     default:
         kerr("skiff: futex operation %d is not implemented: ENOSYS\n", cmd);
         return -ENOSYS;

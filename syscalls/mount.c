@@ -153,12 +153,21 @@ SYSCALL(umount2) /* (target, flags) */
     if ((flags & MNT_EXPIRE) && (flags & (MNT_FORCE | MNT_DETACH)))
         return -EINVAL;
     struct inode *root;
+    vfs_walk_keeps_marks = true;
     long rc = mount_root((const char *)a0, !(flags & UMOUNT_NOFOLLOW), &root);
+    vfs_walk_keeps_marks = false;
     if (rc)
         return rc == -EINVAL && !capable(CAP_SYS_ADMIN) ? -EPERM : rc;
     if (!capable(CAP_SYS_ADMIN))
         return -EPERM;
-    if (flags & MNT_EXPIRE)
-        return -EAGAIN; /* the first MNT_EXPIRE only marks a mount, as on Linux */
-    return vfs_umount(root, (int)flags);
+    if (flags & MNT_EXPIRE) {
+        /* as Linux: a busy mount is EBUSY; the first MNT_EXPIRE marks an idle one (EAGAIN), and a second one,
+         * with no path walk into it in between, unmounts it */
+        rc = vfs_umount(root, VFS_UMOUNT_CHECK);
+        if (rc || !root->sb->expiry_mark) {
+            root->sb->expiry_mark = !rc;
+            return rc ? rc : -EAGAIN;
+        }
+    }
+    return vfs_umount(root, (int)(flags & ~MNT_EXPIRE));
 }

@@ -265,7 +265,7 @@ SYSCALL(getsockopt)   /* (fd, level, name, value, len *) */
     if (len < 0)
         return -EINVAL;
     u8 val[OPT_MAX] = { 0 };
-    u32 klen = 0;
+    u32 klen = (u32)MIN(len, OPT_MAX); /* in: the room the program gave (some options check it) */
     if ((rc = sock_getsockopt(s, (int)a1, (int)a2, val, &klen)))
         return rc;
     len = MIN(len, (int)klen);

@@ -210,6 +210,8 @@ static long dents(int fd, u8 *ubuf, size_t cap, bool old)
         return -EBADF;
     if (!f->inode || !S_ISDIR(f->inode->mode))
         return -ENOTDIR;
+    if (!f->inode->nlink)
+        return -ENOENT; /* as Linux: a directory removed while open lists nothing, not even "." */
     struct dents_ctx d = { .ctx = { .emit = dents_emit, .pos = f->off }, .ubuf = ubuf, .cap = cap, .old = old };
     int rc = vfs_readdir(f->inode, &d.ctx);
     f->off = d.ctx.pos;

@@ -38,6 +38,7 @@ int at_lookup_flags(int dirfd, const char *upath, u32 at_flags, unsigned walk_fl
 /* File seals (syscalls/seals.c): memfd_create sets them up; each check returns 0 or -EPERM. */
 void seals_init_memfd(struct inode *ino, bool allow, bool noexec);
 long seals_fcntl(struct file *f, int cmd, u64 arg, bool *handled);  /* F_ADD_SEALS, F_GET_SEALS */
+long rwhint_fcntl(struct file *f, int cmd, u64 arg);                /* F_GET_RW_HINT, F_SET_RW_HINT */
 long seals_check_write(struct inode *ino, u64 pos, u64 count);
 long seals_check_size(struct inode *ino, u64 size);
 long seals_check_map(struct inode *ino, bool shared, bool writable);

@@ -89,7 +89,7 @@ int main(void)
     int p[2];
     pipe(p);
     struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 42 };
-    T_OK("epoll_ctl ADD a pipe's read end", epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev), 0);
+    T_OK("epoll_ctl EPOLL_CTL_ADD a pipe's read end", epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev), 0);
     T_ERR("epoll_ctl ADD it again", epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev), EEXIST);
     struct epoll_event out[4];
     T_OK("epoll_wait on an empty pipe times out", epoll_wait(ep, out, 4, 10), 0);
@@ -99,10 +99,10 @@ int main(void)
     T_TRUE("epoll_wait: EPOLLIN", out[0].events & EPOLLIN);
     ev.events = EPOLLIN | EPOLLONESHOT;
     ev.data.u64 = 7;
-    T_OK("epoll_ctl MOD to EPOLLONESHOT", epoll_ctl(ep, EPOLL_CTL_MOD, p[0], &ev), 0);
+    T_OK("epoll_ctl EPOLL_CTL_MOD to EPOLLONESHOT", epoll_ctl(ep, EPOLL_CTL_MOD, p[0], &ev), 0);
     T_OK("epoll_pwait takes the one shot", SYS(SYS_epoll_pwait, ep, out, 4, 1000, NULL, 8), 1);
     T_OK("epoll_wait: the one-shot entry is disabled now", epoll_wait(ep, out, 4, 10), 0);
-    T_OK("epoll_ctl DEL", epoll_ctl(ep, EPOLL_CTL_DEL, p[0], NULL), 0);
+    T_OK("epoll_ctl EPOLL_CTL_DEL", epoll_ctl(ep, EPOLL_CTL_DEL, p[0], NULL), 0);
     T_ERR("epoll_ctl DEL again", epoll_ctl(ep, EPOLL_CTL_DEL, p[0], NULL), ENOENT);
     T_ERR("epoll_ctl MOD of an fd not in the set", epoll_ctl(ep, EPOLL_CTL_MOD, p[0], &ev), ENOENT);
     ev.events = EPOLLIN;

@@ -1,5 +1,6 @@
 /* test/conformance/getdents.c — getdents (78), the struct linux_dirent that old binaries read: every entry once
- * with its name and its type in the record's last byte, offsets that resume, and the error paths. */
+ * with its name and its type in the record's last byte, offsets that resume, and the error paths (ENOENT: a
+ * directory removed while open). */
 /* covers: getdents */
 #include "tap.h"
 #include <dirent.h>
@@ -57,5 +58,11 @@ int main(void)
     int file = open("d/a", O_RDONLY);
     T_ERR("getdents on a file", SYS(SYS_getdents, file, buf, sizeof buf), ENOTDIR);
     T_ERR("getdents into a kernel address", SYS(SYS_getdents, fd, KADDR, 4096), EFAULT);
+    mkdir("gone", 0755);
+    int gone = open("gone", O_RDONLY | O_DIRECTORY);
+    rmdir("gone");
+    T_ERR("getdents on a directory removed while open", SYS(SYS_getdents, gone, buf, sizeof buf), ENOENT);
+    T_ERR("getdents64 on a directory removed while open", SYS(SYS_getdents64, gone, buf, sizeof buf), ENOENT);
+    close(gone);
     return tap_done();
 }

@@ -25,7 +25,9 @@ static void on_a_file(void)
     T_OK("write 8192 bytes", write(fd, buf, sizeof buf), 8192);
     char name[100];
     for (unsigned flags = 0; flags <= 7; flags++) {
-        snprintf(name, sizeof name, "sync_file_range flags %u, the whole file", flags);
+        snprintf(name, sizeof name, "sync_file_range flags %u%s%s%s, the whole file", flags,
+                 flags & 1 ? " SYNC_FILE_RANGE_WAIT_BEFORE" : "", flags & 2 ? " SYNC_FILE_RANGE_WRITE" : "",
+                 flags & 4 ? " SYNC_FILE_RANGE_WAIT_AFTER" : "");
         T_OK(name, sfr(fd, 0, 0, flags), 0);
     }
     T_OK("sync_file_range a range inside the file", sfr(fd, 4096, 100, WRITE | WAIT_AFTER), 0);

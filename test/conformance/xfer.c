@@ -189,6 +189,13 @@ static void space(void)
     T_ERR("fallocate a closed fd", SYS(SYS_fallocate, 999, 0, 0, 10), EBADF);
 
     T_OK("fadvise64 SEQUENTIAL", SYS(SYS_fadvise64, fd, 0, 0, POSIX_FADV_SEQUENTIAL), 0);
+    static const char *advice[] = { "POSIX_FADV_NORMAL", "POSIX_FADV_RANDOM", "POSIX_FADV_SEQUENTIAL",
+                                    "POSIX_FADV_WILLNEED", "POSIX_FADV_DONTNEED", "POSIX_FADV_NOREUSE" };
+    for (int a = 0; a < 6; a++) { /* the values 0..5, in this order */
+        char an[80];
+        snprintf(an, sizeof an, "fadvise64 %s on the whole file", advice[a]);
+        T_OK(an, SYS(SYS_fadvise64, fd, 0, 0, a), 0);
+    }
     T_OK("fadvise64 DONTNEED on a range", SYS(SYS_fadvise64, fd, 100, 4096, POSIX_FADV_DONTNEED), 0);
     T_EQ("fadvise64 DONTNEED keeps the data", file_size("fa"), 11000);
     T_ERR("fadvise64 unknown advice", SYS(SYS_fadvise64, fd, 0, 0, 99), EINVAL);

@@ -10,6 +10,7 @@
 /* ---- what the stack needs from the rest of the kernel ---- */
 static u64 fake_now = 1000000000ull;
 u64 clock_monotonic_ns(void) { return fake_now; }
+u64 clock_realtime_ns(void) { return fake_now; } /* SO_TIMESTAMP stamps on UDP and TCP data */
 void random_fill(void *buf, size_t n) { for (size_t i = 0; i < n; i++) ((u8 *)buf)[i] = (u8)rand(); }
 void sched_kick_io(void) {}
 void timer_check_needed(void) {}
