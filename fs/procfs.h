@@ -28,6 +28,15 @@ struct inode *procfs_magic_link(struct inode *dir, const char *name, const char 
                                 struct inode *(*resolve)(struct inode *), void (*refresh)(struct inode *));
 void procfs_remove_tree(struct inode *dir, const char *name);
 
+/* A system file's generator: its text into buf (size bytes); the length it wanted. procfs_sys.c's table. */
+typedef int (*proc_gen)(char *buf, size_t size);
+struct procfs_entry {
+    const char *dir, *name; /* directory under /proc ("" for /proc itself), file name */
+    proc_gen gen;
+};
+extern const struct procfs_entry procfs_sys_files[];
+extern const size_t procfs_sys_nfiles;
+
 /* The whole process's files, shown for a thread too (procfs.c) */
 int procfs_gen_maps(struct proc *p, char *buf, size_t size);
 int procfs_gen_cmdline(struct proc *p, char *buf, size_t size);

@@ -92,7 +92,7 @@ for p in $progs; do
         setsid -w "$BUILD/$p") </dev/null \
         >"$tmp/$key.native" 2>"$tmp/$key.native.err" &
     pid=$!
-    (trap 'kill $s 2>/dev/null; exit 0' TERM
+    (s=; trap '[ -z "$s" ] || kill "$s" 2>/dev/null; exit 0' TERM # TERM may come before $! is known
         sleep "$LIMIT" & s=$!
         wait $s && : >"$tmp/$key.native.timeout" && kill -KILL -"$pid" "$pid" 2>/dev/null) &
     wd=$!
