@@ -78,7 +78,7 @@ static int buf_size(int val, bool force, int minimum)
     return MAX((int)(v * 2), minimum);
 }
 
-/* SO_TIMESTAMP: only ICMP sockets stamp their messages so far; elsewhere it stays ENOPROTOOPT. */
+/* SO_TIMESTAMP on an ICMP socket is its own (net/icmp_opt.c, icmp_rx.c); every other socket's is sockopt_more.c's. */
 static bool family_timestamp_opt(struct socket *s)
 {
     return (s->family == AF_INET || s->family == AF_INET6) && (s->type == SOCK_RAW ||
@@ -130,8 +130,10 @@ int sock_setsockopt(struct socket *s, int level, int name, const void *kval, u32
         return set_timeout(&s->rcvtimeo_ns, kval, len);
     case SO_SNDTIMEO_OLD: case SO_SNDTIMEO_NEW:
         return set_timeout(&s->sndtimeo_ns, kval, len);
-    case SO_TIMESTAMP_OLD: /* kept by the families that stamp what they receive (net/icmp_sock.c) */
-        return family_timestamp_opt(s) ? s->ops->setsockopt(s, level, name, kval, len) : -ENOPROTOOPT;
+    case SO_TIMESTAMP_OLD: /* ICMP sockets keep their own (net/icmp_opt.c); the rest: sockopt_more.c */
+        if (family_timestamp_opt(s))
+            return s->ops->setsockopt(s, level, name, kval, len);
+        break;
     }
     return sock_set_more(s, name, kval, len);
 }
@@ -195,7 +197,10 @@ int sock_getsockopt(struct socket *s, int level, int name, void *kval, u32 *len)
             return 0;
         }
         case SO_TIMESTAMP_OLD:
-            return family_timestamp_opt(s) ? s->ops->getsockopt(s, level, name, kval, len) : -ENOPROTOOPT;
+            if (family_timestamp_opt(s))
+                return s->ops->getsockopt(s, level, name, kval, len);
+            *len = room;
+            return sock_get_more(s, name, kval, len);
         default:
             *len = room;
             return sock_get_more(s, name, kval, len);
