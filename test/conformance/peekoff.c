@@ -4,6 +4,7 @@
  * over whole datagrams before the offset and starts inside the one it reaches. Nothing past the offset: EAGAIN. */
 /* covers: setsockopt getsockopt recv */
 #include "tap.h"
+#include "tap_inet.h"
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -120,26 +121,14 @@ int main(void)
     t_dgram("AF_UNIX SOCK_DGRAM", sv[0], sv[1], 0);
     close(sv[0]);
     close(sv[1]);
-    struct sockaddr_in a = { AF_INET, 0, { htonl(INADDR_LOOPBACK) }, { 0 } };
-    socklen_t l = sizeof a;
-    int u = socket(AF_INET, SOCK_DGRAM, 0), v = socket(AF_INET, SOCK_DGRAM, 0);
-    bind(u, (struct sockaddr *)&a, sizeof a);
-    getsockname(u, (struct sockaddr *)&a, &l);
-    connect(v, (struct sockaddr *)&a, sizeof a);
+    int u, v, acc, c;
+    tap_udp_pair(&u, &v);
     t_dgram("UDP", u, v, 1);
     close(u);
     close(v);
-    int ls = socket(AF_INET, SOCK_STREAM, 0), c = socket(AF_INET, SOCK_STREAM, 0);
-    a.sin_port = 0;
-    bind(ls, (struct sockaddr *)&a, sizeof a);
-    listen(ls, 1);
-    l = sizeof a;
-    getsockname(ls, (struct sockaddr *)&a, &l);
-    connect(c, (struct sockaddr *)&a, sizeof a);
-    int acc = accept(ls, NULL, NULL);
+    tap_tcp_pair(&acc, &c);
     t_stream("TCP", acc, c);
     close(acc);
     close(c);
-    close(ls);
     return tap_done();
 }

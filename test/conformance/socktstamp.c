@@ -4,6 +4,7 @@
  * gets MSG_CTRUNC. The times are checked against the clock around the send, never for how long anything took. */
 /* covers: setsockopt getsockopt recvmsg */
 #include "tap.h"
+#include "tap_inet.h"
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -101,27 +102,15 @@ static void pairs(int opt, const char *optname, int ns_unit)
     check_kind("AF_UNIX SOCK_SEQPACKET", sv[0], sv[1], opt, optname, ns_unit);
     close(sv[0]);
     close(sv[1]);
-    struct sockaddr_in a = { AF_INET, 0, { htonl(INADDR_LOOPBACK) }, { 0 } };
-    socklen_t l = sizeof a;
-    int u = socket(AF_INET, SOCK_DGRAM, 0), v = socket(AF_INET, SOCK_DGRAM, 0);
-    bind(u, (struct sockaddr *)&a, sizeof a);
-    getsockname(u, (struct sockaddr *)&a, &l);
-    connect(v, (struct sockaddr *)&a, sizeof a);
+    int u, v, acc, c;
+    tap_udp_pair(&u, &v);
     check_kind("UDP", u, v, opt, optname, ns_unit);
     close(u);
     close(v);
-    int ls = socket(AF_INET, SOCK_STREAM, 0), c = socket(AF_INET, SOCK_STREAM, 0);
-    a.sin_port = 0;
-    bind(ls, (struct sockaddr *)&a, sizeof a);
-    listen(ls, 1);
-    l = sizeof a;
-    getsockname(ls, (struct sockaddr *)&a, &l);
-    connect(c, (struct sockaddr *)&a, sizeof a);
-    int acc = accept(ls, NULL, NULL);
+    tap_tcp_pair(&acc, &c);
     check_kind("TCP", acc, c, opt, optname, ns_unit);
     close(acc);
     close(c);
-    close(ls);
 }
 
 static void t_stream_none(void)
