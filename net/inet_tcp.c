@@ -275,6 +275,18 @@ static void stream_release(struct socket *s)
     kfree(t);
 }
 
+#define TCP_INFO 11
+
+/* TCP_INFO is the connection's (net/tcp_info.c); the rest are the inet options'. */
+static int stream_getsockopt(struct socket *s, int level, int name, void *kval, u32 *len)
+{
+    if (level == IPPROTO_TCP && name == TCP_INFO) {
+        *len = MIN(*len, tcp_info_fill(stream_of(s)->pcb, kval));
+        return 0;
+    }
+    return inet_getsockopt(s, level, name, kval, len);
+}
+
 static const struct sock_ops stream_ops = {
     .bind = stream_bind,
     .connect = stream_connect,
@@ -286,7 +298,7 @@ static const struct sock_ops stream_ops = {
     .shutdown = stream_shutdown,
     .getname = stream_getname,
     .setsockopt = inet_setsockopt,
-    .getsockopt = inet_getsockopt,
+    .getsockopt = stream_getsockopt,
     .ioctl = stream_ioctl,
     .release = stream_release,
 };

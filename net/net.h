@@ -167,6 +167,7 @@ int tcp_shutdown(struct tcp_pcb *pcb, int how);               /* SHUT_RD 0, SHUT
 void tcp_close(struct tcp_pcb *pcb);                           /* the socket is gone; the pcb finishes alone */
 unsigned tcp_poll(const struct tcp_pcb *pcb);                  /* POLLIN/POLLOUT/POLLHUP/POLLERR */
 int tcp_error(struct tcp_pcb *pcb);                            /* pending error (-ECONNREFUSED...), cleared */
+u32 tcp_info_fill(const struct tcp_pcb *pcb, void *out);      /* TCP_INFO's struct tcp_info at out; its length */
 void tcp_local(const struct tcp_pcb *pcb, ip4_t *addr, u16 *port);
 void tcp_remote(const struct tcp_pcb *pcb, ip4_t *addr, u16 *port);
 size_t tcp_rx_queued(const struct tcp_pcb *pcb);  /* bytes ready to read (FIONREAD) */

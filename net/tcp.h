@@ -92,6 +92,7 @@ struct tcp_pcb {
     u64 close_at;                  /* TIME-WAIT's end, or an orphan's FIN-WAIT-2 timeout */
     u64 rto, srtt, rttvar;
     int retries;
+    u32 total_retrans;             /* segments sent again over the connection's life (TCP_INFO) */
     int syn_retries;               /* TCP_SYNCNT, 0: TCP_SYN_RETRIES */
     u64 rx_stamp;                  /* realtime ns when the newest in-order data arrived (SO_TIMESTAMP) */
     bool rtt_timing;               /* Karn: one segment timed at a time, never a retransmitted one */

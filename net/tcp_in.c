@@ -202,7 +202,7 @@ static void tcp_retransmit_first(struct tcp_pcb *pcb)
     bool fin = pcb->fin_queued && pcb->snd_una + len == pcb->snd_end && seq_gt(pcb->snd_max, pcb->snd_end);
     if (!len && !fin)
         return;
-    tcp_stats.retransmits++;
+    tcp_stats.retransmits++, pcb->total_retrans++;
     pcb->rtt_timing = false;
     tcp_send_data(pcb, pcb->snd_una, len, fin);
 }

@@ -131,7 +131,7 @@ void tcp_output_force(struct tcp_pcb *pcb, bool force)
             pcb->rtt_start = tcp_now();
         }
         if (seq_lt(pcb->snd_nxt, pcb->snd_max))
-            tcp_stats.retransmits++;
+            tcp_stats.retransmits++, pcb->total_retrans++;
         if (!pcb->rto_at)
             tcp_rto_arm(pcb);
         tcp_send_data(pcb, pcb->snd_nxt, len, fin);

@@ -80,7 +80,7 @@ static void tcp_rto_expired(struct tcp_pcb *pcb)
     pcb->rtt_timing = false; /* Karn: no sample from a retransmitted segment */
     if (syn) {
         tcp_send_syn(pcb);
-        tcp_stats.retransmits++;
+        tcp_stats.retransmits++, pcb->total_retrans++;
         tcp_rto_arm(pcb);
         return;
     }
