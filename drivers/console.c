@@ -145,11 +145,18 @@ void console_flush(void)
  * read by writers. From then on a write to the stream fails as one to a pipe without readers does on Linux:
  * SIGPIPE, and EPIPE if that is caught or ignored. */
 static bool host_gone[3];
+static int host_err[3]; /* another write error the host's stdout/stderr gave (ENOSPC of /dev/full...): -errno */
 
 void console_host_gone(enum console_stream s)
 {
     if (s == CONSOLE_STDOUT || s == CONSOLE_STDERR)
         host_gone[s] = true;
+}
+
+void console_host_error(enum console_stream s, int err)
+{
+    if ((s == CONSOLE_STDOUT || s == CONSOLE_STDERR) && err > 0 && err < 4096)
+        host_err[s] = -err;
 }
 
 #define TOSTOP 0000400 /* c_lflag: background writers get SIGTTOU */
@@ -162,6 +169,8 @@ static ssize_t con_write(struct file *f, const void *ubuf, size_t n, u64 *off)
         signal_send(current, SIGPIPE);
         return -EPIPE;
     }
+    if (host_err[s] && !is_tty[s])
+        return host_err[s]; /* every later write fails as the host's did, as writes to /dev/full all do */
     if (is_tty[s] && (tty_termios.lflag & TOSTOP)) { /* as Linux's tty_write: stop a background writer */
         long bg = tty_check_bg(SIGTTOU);
         if (bg)

@@ -10,6 +10,7 @@ void console_init(void);
 struct file *console_open(enum console_stream s);
 void console_write_kernel(enum console_stream s, const char *buf, size_t n);
 void console_host_gone(enum console_stream s); /* the host's reader of stdout/stderr is gone (EPIPE) */
+void console_host_error(enum console_stream s, int err); /* the host's stdout/stderr failed with errno err */
 void console_flush(void);
 extern const struct file_ops console_ops;
 

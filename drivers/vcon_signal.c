@@ -47,16 +47,34 @@ static int parse(const char *s, u32 n)
     return sig >= 1 && sig <= NSIG ? sig : 0;
 }
 
+/* An errno in decimal, 1..4095; 0 when it is not one. */
+static int parse_errno(const char *s, u32 n)
+{
+    int e = 0;
+    for (u32 i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9' || e > 4095)
+            return 0;
+        e = e * 10 + (s[i] - '0');
+    }
+    return e >= 1 && e <= 4095 ? e : 0;
+}
+
 static void end_line(void)
 {
     int sig = line_bad ? 0 : parse(line, line_len);
     bool epipe = !line_bad && line_len == 7 && !memcmp(line, "epipe ", 6) && (line[6] == '1' || line[6] == '2');
+    bool error = !line_bad && line_len > 8 && !memcmp(line, "error ", 6) && (line[6] == '1' || line[6] == '2') &&
+                 line[7] == ' ';
+    int err = error ? parse_errno(line + 8, line_len - 8) : 0;
     if (epipe) /* "epipe 1" or "epipe 2": the host's stdout or stderr has no reader any more */
         console_host_gone(line[6] == '1' ? CONSOLE_STDOUT : CONSOLE_STDERR);
+    else if (error && err) /* "error 1 28": writing the host's stdout failed with ENOSPC */
+        console_host_error(line[6] == '1' ? CONSOLE_STDOUT : CONSOLE_STDERR, err);
     else if (sig)
         send_to_init(sig);
     else
-        klog("skiff: skiff.signal: a message that is not \"signal N\" (N = 1..%d) or \"epipe 1|2\", ignored\n", NSIG);
+        klog("skiff: skiff.signal: a message that is not \"signal N\" (N = 1..%d), \"epipe 1|2\" or "
+             "\"error 1|2 ERRNO\", ignored\n", NSIG);
     line_len = 0;
     line_bad = false;
 }

@@ -597,9 +597,22 @@ t_epipe() {
 	pass
 }
 
+t_ewrite() {
+	name="skiff run yes >/dev/full: the program's writes fail with ENOSPC as the host's did (status 1, its message), no hang"
+	set --
+	[ -n "${SKIFF_KERNEL:-}" ] && set -- --kernel "$SKIFF_KERNEL"
+	"$SKIFF" run "$@" --timeout "$TIMEOUT" "$BUSYBOX" yes >/dev/full 2>"$tmp/err" </dev/null
+	st=$?
+	"$BUSYBOX" yes >/dev/full 2>/dev/null
+	native=$?
+	[ "$st" -eq "$native" ] && grep -q 'No space left on device' "$tmp/err" ||
+		{ fail "status $st (natively $native), err $(head -c 200 "$tmp/err")"; return; }
+	pass
+}
+
 TESTS="t_missing_host t_usage t_demo t_echo t_false t_stdin t_ls t_cat t_wc
 t_sha t_sort t_argv_glibc t_argv_musl t_segv t_abort t_notelf t_rootfs
-t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_firmware t_fuzz t_oom t_fragment t_initrd t_bomb t_tail_follow t_inplace t_lazyclock t_epipe t_kvm"
+t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_firmware t_fuzz t_oom t_fragment t_initrd t_bomb t_tail_follow t_inplace t_lazyclock t_epipe t_ewrite t_kvm"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose

@@ -94,14 +94,19 @@ static bool write_all(int fd, const char *b, ssize_t n)
 
 /* Our stdout or stderr lost its reader (`skiff run yes | head -1`; SIGPIPE is blocked here, so write says
  * EPIPE): the guest hears it on the skiff.signal port ("epipe 1" or "epipe 2"), and the program's next write
- * there gets SIGPIPE/EPIPE as it would writing to that pipe itself (drivers/console.c). Meanwhile the relay
+ * there gets SIGPIPE/EPIPE as it would writing to that pipe itself (drivers/console.c); any other write error
+ * (ENOSPC: `skiff run yes >/dev/full`) goes as "error 1 28" and the program's writes fail with it. Meanwhile the relay
  * reads on and drops, so that neither QEMU nor the guest waits on bytes nobody reads. */
 static void relay_gone(struct relay *rl)
 {
+    int err = errno, fd = sig_fd;
     rl->gone = true;
-    int fd = sig_fd;
-    if (errno == EPIPE && fd >= 0 && (rl->out == 1 || rl->out == 2) &&
-        write(fd, rl->out == 1 ? "epipe 1\n" : "epipe 2\n", 8) < 0) {
+    if (fd < 0 || (rl->out != 1 && rl->out != 2))
+        return;
+    char msg[32];
+    int n = err == EPIPE ? snprintf(msg, sizeof msg, "epipe %d\n", rl->out)
+                         : snprintf(msg, sizeof msg, "error %d %d\n", rl->out, err); /* ENOSPC of /dev/full... */
+    if (write(fd, msg, (size_t)n) < 0) {
         /* the port is gone with QEMU: nobody left to tell */
     }
 }
