@@ -7,6 +7,7 @@
 #include "procfs.h"
 #include "../kernel/errno.h"
 #include "../kernel/boot.h"
+#include "../syscalls/seccomp.h"
 
 /* A file's inode priv: the pid (whole process) or tid (one thread), a whole-process flag, its index in
  * task_files. */
@@ -165,7 +166,8 @@ static int gen_status(const struct target *x, char *buf, size_t size)
         MAX(p->nthreads, 1), t->sig_pending_task, p->sig_pending, t->sig_blocked, ign, cgt);
     OUT("CapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\nCapBnd:\t%016lx\nCapAmb:\t%016lx\n", c->cap_inh,
         c->cap_prm, c->cap_eff, c->cap_bnd, c->cap_amb);
-    OUT("NoNewPrivs:\t%d\nSeccomp:\t0\nCpus_allowed:\t1\nCpus_allowed_list:\t0\n", c->no_new_privs);
+    OUT("NoNewPrivs:\t%d\nSeccomp:\t%d\nSeccomp_filters:\t%d\nCpus_allowed:\t1\nCpus_allowed_list:\t0\n",
+        c->no_new_privs, t->seccomp_mode, seccomp_filter_count(t));
     OUT("voluntary_ctxt_switches:\t%lu\nnonvoluntary_ctxt_switches:\t%lu\n", t->nvcsw, t->nivcsw);
     return (int)n;
 }

@@ -7,6 +7,7 @@
 #include "../arch/x86_64/arch.h"
 #include "../drivers/console.h"
 #include "../syscalls/syscalls.h"
+#include "../syscalls/seccomp.h"
 #include "../ipc/ipc.h"
 
 struct proc *proc_list;
@@ -97,6 +98,7 @@ struct task *task_alloc(void)
     t->kstack_top = (u64)kstack + KSTACK_PAGES * PAGE_SIZE;
     t->fpu = fpu;
     cred_copy(&t->cred, cred_current()); /* fork and clone: the creator's credentials */
+    seccomp_fork(t);                     /* and its seccomp mode and filters */
     t->start_ns = clock_monotonic_ns();
     nr_tasks++;
     return t;
@@ -106,6 +108,7 @@ void task_free(struct task *t)
 {
     nr_tasks--;
     cred_release(&t->cred);
+    seccomp_release(t);
     vmap_free((void *)t->kstack_base, KSTACK_PAGES);
     page_free(t->fpu);
     kfree(t);

@@ -32,6 +32,7 @@
 #define SIGTTOU 22
 #define SIGURG 23
 #define SIGWINCH 28
+#define SIGSYS 31
 #define SIGRTMIN_K 32               /* the kernel's first real-time signal (glibc keeps 32 and 33 for itself) */
 #define NSIG 64
 #define SIGBIT(sig) (1ull << ((sig) - 1))
@@ -210,6 +211,8 @@ struct task {
     u32 rseq_len, rseq_sig;
     bool rseq_notify;               /* switched out (or just registered) since it last entered ring 3 */
     struct cred cred;               /* its ids and capabilities (kernel/cred.h): per thread, as Linux */
+    u8 seccomp_mode;                /* seccomp(2): 0 none, 1 strict, 2 filter; per thread, as Linux */
+    struct seccomp_filter *seccomp; /* the newest filter (each holds the one before it); syscalls/seccomp.c */
 };
 
 #define KSTACK_PAGES 4
@@ -298,6 +301,7 @@ struct pidfd_req;
 long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls, struct pidfd_req *pidfd); /* pidfd: NULL or reserved */
 void proc_reap(struct proc *z);
 void proc_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *prog_name(void);                  /* the running program, for diagnostics (sigdeliver.c) */
 
 /* signal.c */
 enum { WR_NONE, WR_STOPPED, WR_CONTINUED };

@@ -16,7 +16,7 @@ static bool is_stop(int sig)
     return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
-static const char *prog_name(void)
+const char *prog_name(void)
 {
     return current && current->proc->exe ? current->proc->exe : "program";
 }
@@ -234,6 +234,11 @@ void signal_siginfo_user(const struct k_siginfo *info, void *out128)
                  (s == SIGSEGV || s == SIGBUS || s == SIGILL || s == SIGFPE || s == SIGTRAP);
     if (fault) {
         memcpy(o + 16, &info->addr, 8);
+        return;
+    }
+    if (s == SIGSYS && info->code == 1) { /* SYS_SECCOMP: si_call_addr, then si_syscall and si_arch */
+        memcpy(o + 16, &info->addr, 8);
+        memcpy(o + 24, &info->value, 8);
         return;
     }
     memcpy(o + 16, &info->pid, 4);     /* si_pid, or si_tid of a POSIX timer */

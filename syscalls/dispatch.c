@@ -1,6 +1,7 @@
 /* syscalls/dispatch.c — the C side of the SYSCALL entry: run the handler the generated switch picks, log a
  * missing one once by name, trace when asked, and tell syscall.asm whether SYSRET may be used. */
 #include "syscalls.h"
+#include "seccomp.h"
 #include "../arch/x86_64/arch.h"
 
 #define NR_RT_SIGRETURN 15
@@ -33,9 +34,11 @@ int syscall_dispatch(struct regs *r)
     acct_charge(true); /* the time since it last entered ring 3 was user time */
     if (strace_on)
         strace_enter(nr, r);
-    bool known;
+    bool known = true;
     current->intr_no_restart = false;
-    long ret = syscall_invoke(nr, r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9, &known);
+    long ret;
+    if (!current->seccomp_mode || !seccomp_syscall(r, nr, &ret)) /* one test of a byte when there is no filter */
+        ret = syscall_invoke(nr, r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9, &known);
     if (!known)
         log_enosys(nr);
     if (nr != NR_RT_SIGRETURN) /* its "result" is the interrupted code's rax */

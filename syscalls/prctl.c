@@ -2,17 +2,14 @@
  * a set-ID execve or a change of the effective or filesystem ids, as Linux with suid_dumpable 0), timer slack
  * (PR_SET/GET_TIMERSLACK: kept and reported; skiff's timers fire on time whatever it says), the clear_child_tid
  * address (PR_GET_TID_ADDRESS), "THP disable" (PR_SET/GET_THP_DISABLE: kept; skiff has no huge pages), the
- * seccomp mode (PR_GET_SECCOMP: always 0, skiff has no seccomp; PR_SET_SECCOMP is EINVAL as on a kernel built
- * without it) and process timing (PR_GET/SET_TIMING: statistical only, as Linux). The rest of prctl is in
- * syscalls/sys.c and syscalls/capability.c. */
+ * and process timing (PR_GET/SET_TIMING: statistical only, as Linux). The rest of prctl is in syscalls/sys.c,
+ * syscalls/capability.c and syscalls/seccomp.c. */
 #include "syscalls.h"
 
 #define PR_GET_DUMPABLE 3
 #define PR_SET_DUMPABLE 4
 #define PR_GET_TIMING 13
 #define PR_SET_TIMING 14
-#define PR_GET_SECCOMP 21
-#define PR_SET_SECCOMP 22
 #define PR_GET_TIMERSLACK 30
 #define PR_SET_TIMERSLACK 29
 #define PR_SET_THP_DISABLE 41
@@ -48,11 +45,6 @@ long prctl_misc(int opt, u64 a1, u64 a2, u64 a3, u64 a4, bool *handled)
         return 0; /* PR_TIMING_STATISTICAL */
     case PR_SET_TIMING:
         return a1 == 0 ? 0 : -EINVAL; /* PR_TIMING_TIMESTAMP was never implemented, on Linux either */
-    case PR_GET_SECCOMP:
-        return 0;
-    case PR_SET_SECCOMP:
-        kerr("skiff: prctl PR_SET_SECCOMP: skiff has no seccomp: EINVAL\n");
-        return -EINVAL;
     case PR_GET_TIMERSLACK:
         return (long)slack(current);
     case PR_SET_TIMERSLACK:

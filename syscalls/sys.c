@@ -2,6 +2,7 @@
  * process groups and sessions as a single process sees them, prctl's thread name, priorities and the
  * scheduler queries (credentials: syscalls/cred.c, capabilities: syscalls/capability.c). */
 #include "syscalls.h"
+#include "seccomp.h"
 #include "../kernel/boot.h"
 
 struct sysinfo_k {
@@ -231,6 +232,9 @@ SYSCALL(prctl)
         if (handled)
             return rc;
         rc = cred_prctl((int)a0, a1, a2, a3, a4, &handled);
+        if (handled)
+            return rc;
+        rc = seccomp_prctl((int)a0, a1, a2, &handled);
         if (handled)
             return rc;
         kerr("skiff: prctl option %d is not implemented: EINVAL\n", (int)a0);
