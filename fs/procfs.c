@@ -154,9 +154,11 @@ int procfs_gen_cmdline(struct proc *p, char *buf, size_t size)
     struct vm_space *vs = p->vm;
     if (!vs || vs->arg_end <= vs->arg_start)
         return 0;
+    /* the title may run on only into an environment that follows the arguments (prctl PR_SET_MM moves them) */
+    u64 env_end = vs->layout.env_start == vs->arg_end && vs->env_end >= vs->arg_end ? vs->env_end : vs->arg_end;
     char last = 0;
     if (vm_peek(vs, vs->arg_end - 1, &last, 1) == 1 && last) {
-        size_t got = vm_peek(vs, vs->arg_start, buf, MIN(size, MIN(vs->env_end - vs->arg_start, PAGE_SIZE)));
+        size_t got = vm_peek(vs, vs->arg_start, buf, MIN(size, MIN(env_end - vs->arg_start, PAGE_SIZE)));
         size_t n = strnlen(buf, got);
         return (int)(n < got ? n + 1 : n);
     }
@@ -167,9 +169,24 @@ int procfs_gen_cmdline(struct proc *p, char *buf, size_t size)
 int procfs_gen_environ(struct proc *p, char *buf, size_t size)
 {
     struct vm_space *vs = p->vm;
-    if (!vs || vs->env_end <= vs->arg_end)
+    if (!vs || vs->env_end <= vs->layout.env_start)
         return 0;
-    return (int)vm_peek(vs, vs->arg_end, buf, MIN(size, vs->env_end - vs->arg_end));
+    return (int)vm_peek(vs, vs->layout.env_start, buf, MIN(size, vs->env_end - vs->layout.env_start));
+}
+
+/* The auxiliary vector the program started with (or prctl PR_SET_MM_AUXV gave): pairs up to AT_NULL's. */
+int procfs_gen_auxv(struct proc *p, char *buf, size_t size)
+{
+    struct vm_space *vs = p->vm;
+    if (!vs)
+        return 0;
+    const u64 *a = vs->layout.saved_auxv;
+    size_t words = 2;
+    while (words < VM_AUXV_WORDS && a[words - 2] != 0)
+        words += 2;
+    size_t n = MIN(size, words * 8);
+    memcpy(buf, a, n);
+    return (int)n;
 }
 
 static int gen_pid_mounts(struct proc *p, char *buf, size_t size)
@@ -181,7 +198,7 @@ static int gen_pid_mounts(struct proc *p, char *buf, size_t size)
 typedef int (*pid_gen)(struct proc *p, char *buf, size_t size);
 static const struct { const char *name; pid_gen gen; } pid_files[] = {
     { "maps", procfs_gen_maps }, { "cmdline", procfs_gen_cmdline }, { "environ", procfs_gen_environ },
-    { "mounts", gen_pid_mounts },
+    { "mounts", gen_pid_mounts }, { "auxv", procfs_gen_auxv },
 };
 
 static int pid_open(struct file *f)
@@ -367,7 +384,7 @@ static int make_pid_dir(struct inode *proc, int pid)
     }
     for (u32 i = 0; ok && i < ARRAY_SIZE(pid_files); i++) {
         /* environ is its owner's alone (-r--------), as on Linux: it may hold secrets */
-        bool own = !strcmp(pid_files[i].name, "environ");
+        bool own = !strcmp(pid_files[i].name, "environ") || !strcmp(pid_files[i].name, "auxv");
         struct inode *ino = ramfs_new_inode(S_IFREG | (own ? 0400 : 0444));
         ok = ino && !ramfs_link(d, pid_files[i].name, ino);
         if (ino && !ok) {

@@ -41,6 +41,7 @@ extern const size_t procfs_sys_nfiles;
 int procfs_gen_maps(struct proc *p, char *buf, size_t size);
 int procfs_gen_cmdline(struct proc *p, char *buf, size_t size);
 int procfs_gen_environ(struct proc *p, char *buf, size_t size);
+int procfs_gen_auxv(struct proc *p, char *buf, size_t size);
 
 /* procfs_task.c: stat, status, statm, comm and task/ in the new /proc/<pid> d; 0 or -ENOMEM */
 int procfs_task_files(struct inode *d, int pid);

@@ -126,15 +126,19 @@ static int gen_stat(const struct target *x, char *buf, size_t size)
         mi = t->min_flt, ma = t->maj_flt;
     }
     sig_dispositions(p, &ign, &cgt);
+    static const struct vm_layout none; /* a zombie's: its memory is gone, all 0 as on Linux */
+    const struct vm_layout L = p->vm ? p->vm->layout : none;
     size_t n = 0;
     OUT("%d (%s) %c %d %d %d 0 -1 4194560 %lu %lu %lu %lu %lu %lu %lu %lu %d %d %d 0 %lu %lu %lu "
-        "18446744073709551615 0 0 %lu 0 0 %lu %lu %lu %lu 0 0 0 %d 0 0 %d 0 0 0 0 0 0 0 0 0 0 0\n",
+        "18446744073709551615 %lu %lu %lu 0 0 %lu %lu %lu %lu 0 0 0 %d 0 0 %d 0 0 0 %lu %lu %lu %lu %lu %lu %lu 0\n",
         x->whole ? p->pid : t->tid, task_comm(t), task_state(p, t), p->ppid, p->pgid, p->sid, mi, p->cminflt, ma,
         p->cmajflt, un / tick, sn / tick, clock_tsc_to_ns(p->cutime_tsc) / tick, clock_tsc_to_ns(p->cstime_tsc) / tick,
         20 + t->nice, t->nice, /* priority: 20 + nice for the normal policies */
         MAX(p->nthreads, 1), (x->whole ? p->start_ns : t->start_ns) / tick, vm_bytes(p->vm, 0, 0), rss_of(p),
-        (u64)USER_STACK_TOP, t->sig_pending_task & 0x7fffffff, t->sig_blocked & 0x7fffffff, ign & 0x7fffffff,
-        cgt & 0x7fffffff, t->tid == p->pid ? SIGCHLD : -1, t->policy);
+        L.start_code, L.end_code, L.start_stack, t->sig_pending_task & 0x7fffffff, t->sig_blocked & 0x7fffffff,
+        ign & 0x7fffffff, cgt & 0x7fffffff, t->tid == p->pid ? SIGCHLD : -1, t->policy, L.start_data, L.end_data,
+        p->vm ? p->vm->brk_start : 0, p->vm ? p->vm->arg_start : 0, p->vm ? p->vm->arg_end : 0, L.env_start,
+        p->vm ? p->vm->env_end : 0);
     return (int)n;
 }
 
@@ -166,8 +170,11 @@ static int gen_status(const struct target *x, char *buf, size_t size)
         MAX(p->nthreads, 1), t->sig_pending_task, p->sig_pending, t->sig_blocked, ign, cgt);
     OUT("CapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\nCapBnd:\t%016lx\nCapAmb:\t%016lx\n", c->cap_inh,
         c->cap_prm, c->cap_eff, c->cap_bnd, c->cap_amb);
-    OUT("NoNewPrivs:\t%d\nSeccomp:\t%d\nSeccomp_filters:\t%d\nCpus_allowed:\t1\nCpus_allowed_list:\t0\n",
-        c->no_new_privs, t->seccomp_mode, seccomp_filter_count(t));
+    OUT("NoNewPrivs:\t%d\nSeccomp:\t%d\nSeccomp_filters:\t%d\n", c->no_new_privs, t->seccomp_mode,
+        seccomp_filter_count(t));
+    /* what prctl(PR_GET_SPECULATION_CTRL) says (syscalls/prctl_cpu.c): no mitigation a program controls */
+    OUT("Speculation_Store_Bypass:\tvulnerable\nSpeculationIndirectBranch:\talways enabled\n");
+    OUT("Cpus_allowed:\t1\nCpus_allowed_list:\t0\n");
     OUT("voluntary_ctxt_switches:\t%lu\nnonvoluntary_ctxt_switches:\t%lu\n", t->nvcsw, t->nivcsw);
     return (int)n;
 }
@@ -195,6 +202,10 @@ static int gen_environ(const struct target *x, char *buf, size_t size)
 {
     return procfs_gen_environ(x->p, buf, size);
 }
+static int gen_auxv(const struct target *x, char *buf, size_t size)
+{
+    return procfs_gen_auxv(x->p, buf, size);
+}
 
 typedef int (*task_gen)(const struct target *x, char *buf, size_t size);
 static const struct {
@@ -204,7 +215,7 @@ static const struct {
 } task_files[] = {
     { "stat", gen_stat, true },       { "status", gen_status, true }, { "statm", gen_statm, true },
     { "comm", gen_comm, true },       { "maps", gen_maps, false },    { "cmdline", gen_cmdline, false },
-    { "environ", gen_environ, false },
+    { "environ", gen_environ, false }, { "auxv", gen_auxv, false },
 };
 #define COMM_IDX 3
 
@@ -246,7 +257,7 @@ static const struct file_ops comm_ops = { .open = task_open, .read = procfs_read
 static bool add_file(struct inode *d, u32 idx, int id, bool whole)
 {
     /* comm is written by its owner; environ read by its owner alone (it may hold secrets), as on Linux */
-    u32 mode = idx == COMM_IDX ? 0644 : !strcmp(task_files[idx].name, "environ") ? 0400 : 0444;
+    u32 mode = idx == COMM_IDX ? 0644 : !strcmp(task_files[idx].name, "environ") || !strcmp(task_files[idx].name, "auxv") ? 0400 : 0444;
     struct inode *ino = ramfs_new_inode(S_IFREG | mode);
     if (!ino)
         return false;

@@ -30,6 +30,7 @@
 #define CAP_MKNOD 27
 #define CAP_MAC_OVERRIDE 32
 #define CAP_SYSLOG 34
+#define CAP_CHECKPOINT_RESTORE 40
 #define CAP_LAST_CAP 40                          /* CAP_CHECKPOINT_RESTORE, as /proc/sys/kernel/cap_last_cap */
 #define CAP_FULL ((1ull << (CAP_LAST_CAP + 1)) - 1)
 #define CAP_BIT(c) (1ull << (c))

@@ -99,6 +99,8 @@ struct task *task_alloc(void)
     t->fpu = fpu;
     cred_copy(&t->cred, cred_current()); /* fork and clone: the creator's credentials */
     seccomp_fork(t);                     /* and its seccomp mode and filters */
+    if (current)
+        prctl_cpu_fork(t, current);
     t->start_ns = clock_monotonic_ns();
     nr_tasks++;
     return t;

@@ -99,6 +99,14 @@ struct vm_area {
     u64 t_gap;            /* the largest free gap just below any area of this subtree */
 };
 
+/* Where the program's parts are, as execve laid them out (or prctl PR_SET_MM moved them): /proc/PID/stat's
+ * startcode..env_end fields, /proc/PID/auxv. Linux's mm_struct fields of the same names. */
+#define VM_AUXV_WORDS 50 /* Linux's AT_VECTOR_SIZE on x86_64: room for the pairs and AT_NULL */
+struct vm_layout {
+    u64 start_code, end_code, start_data, end_data, start_stack, env_start;
+    u64 saved_auxv[VM_AUXV_WORDS];
+};
+
 struct vm_space {
     int refs;             /* processes using it (a CLONE_VM child shares its parent's) */
     u64 *pml4;            /* kernel virtual address of the top table */
@@ -110,6 +118,7 @@ struct vm_space {
     u32 membarrier_regs;  /* membarrier's REGISTER_* commands made (syscalls/membarrier.c): fork copies them */
     u64 arg_start, arg_end, env_end; /* argv's strings, then envp's, on the initial stack: /proc/PID/cmdline and
                                         environ read them there, as Linux, so setproctitle shows */
+    struct vm_layout layout;
     bool undumpable;      /* prctl PR_SET_DUMPABLE 0, or ids changed (syscalls/prctl.c): kept across fork */
     bool thp_disable;     /* prctl PR_SET_THP_DISABLE: kept across fork and execve, as Linux's mm flag */
     struct vm_area *find_hint; /* the area vm_find found last (valid while find_gen is vm.c's area_gen) */

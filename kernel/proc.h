@@ -212,6 +212,11 @@ struct task {
     bool rseq_notify;               /* switched out (or just registered) since it last entered ring 3 */
     struct cred cred;               /* its ids and capabilities (kernel/cred.h): per thread, as Linux */
     u8 seccomp_mode;                /* seccomp(2): 0 none, 1 strict, 2 filter; per thread, as Linux */
+    bool sud_on;                    /* prctl PR_SET_SYSCALL_USER_DISPATCH (syscalls/sud.c): region and selector */
+    u64 sud_offset, sud_len, sud_selector;
+    u8 mce_kill;                    /* prctl PR_MCE_KILL's per-thread policy (syscalls/prctl_cpu.c) */
+    bool tsc_sigsegv;               /* prctl PR_SET_TSC: rdtsc in ring 3 faults (CR4.TSD while it runs) */
+    bool io_flusher;                /* prctl PR_SET_IO_FLUSHER */
     struct seccomp_filter *seccomp; /* the newest filter (each holds the one before it); syscalls/seccomp.c */
 };
 

@@ -172,6 +172,7 @@ static void switch_in(struct task *t)
     cpu0.current = t;
     arch_set_kstack(t->kstack_top);
     wrmsr(MSR_FS_BASE, t->fs_base);
+    arch_set_tsd(t->tsc_sigsegv); /* prctl PR_SET_TSC: nothing to write unless it differs from the last task's */
     arch_fpu_restore(t->fpu);
     free_reaped();
 }

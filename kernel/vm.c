@@ -103,6 +103,7 @@ struct vm_space *vm_space_fork(struct vm_space *parent)
     c->arg_start = parent->arg_start;
     c->arg_end = parent->arg_end;
     c->env_end = parent->env_end;
+    c->layout = parent->layout;
     vm_set_exe(c, parent->exe);
     for (struct vm_area *a = parent->areas; a; a = a->next) {
         struct vm_area *n = kmalloc(sizeof(*n));

@@ -158,6 +158,31 @@ static int load_interp(struct vm_space *vs, struct inode *ino, const struct elf_
 }
 
 /* What /proc/self/exe and the task's name (comm) report; cmdline is read from the stack (loader/stack.c). */
+/* The code and data spans /proc/PID/stat shows, by Linux's rule: code from the executable segments, data from
+ * the last segment's start to the furthest file-backed end. */
+static void record_layout(struct vm_space *vs, const struct elf_info *ei, u64 base)
+{
+    u64 start_code = ~0ull, end_code = 0, start_data = 0, end_data = 0;
+    for (u16 i = 0; i < ei->phnum; i++) {
+        const Elf64_Phdr *ph = &ei->phdrs[i];
+        if (ph->type != PT_LOAD)
+            continue;
+        if ((ph->flags & PF_X) && ph->vaddr < start_code)
+            start_code = ph->vaddr;
+        if (ph->vaddr > start_data)
+            start_data = ph->vaddr;
+        u64 end = ph->vaddr + ph->filesz;
+        if ((ph->flags & PF_X) && end > end_code)
+            end_code = end;
+        if (end > end_data)
+            end_data = end;
+    }
+    if (start_code == ~0ull)
+        start_code = 0;
+    vs->layout.start_code = start_code + base, vs->layout.end_code = end_code + base;
+    vs->layout.start_data = start_data + base, vs->layout.end_data = end_data + base;
+}
+
 static void record_program(struct proc *p, const char *path)
 {
     struct walk w;
@@ -252,6 +277,7 @@ int exec_load(struct proc *p, const char *path, char *const argv[], char *const 
     current->cred = nc;
     record_program(p, path);
     vs->brk_start = vs->brk = ei->any_load ? base + ei->hi : 0;
+    record_layout(vs, ei, base);
     memset(frame, 0, sizeof(*frame));
     frame->rip = entry;
     frame->rsp = rsp;

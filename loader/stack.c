@@ -74,6 +74,7 @@ int exec_build_stack(struct vm_space *vs, const struct elf_info *ei, u64 base, u
     vs->arg_start = s.sp; /* argv's strings, then envp's: one run, as /proc/PID/cmdline and environ expect */
     vs->arg_end = argc ? argp[argc - 1] + strlen(argv[argc - 1]) + 1 : s.sp;
     vs->env_end = env_end;
+    vs->layout.env_start = vs->arg_end;
     argp[argc] = 0;
     argp[argc + 1 + envc] = 0;
     u64 platform = push_bytes(&s, "x86_64", 7);
@@ -93,11 +94,14 @@ int exec_build_stack(struct vm_space *vs, const struct elf_info *ei, u64 base, u
     size_t words = 1 + (argc + 1) + (envc + 1) + ARRAY_SIZE(auxv) * 2;
     s.sp = ALIGN_DOWN(s.sp - words * 8, 16) + words * 8; /* so that rsp ends 16-byte aligned */
     push_bytes(&s, auxv, sizeof(auxv));
+    _Static_assert(sizeof(auxv) <= sizeof(vs->layout.saved_auxv), "the auxiliary vector fits /proc/PID/auxv's copy");
+    memset(vs->layout.saved_auxv, 0, sizeof(vs->layout.saved_auxv));
+    memcpy(vs->layout.saved_auxv, auxv, sizeof(auxv));
     push_bytes(&s, argp + argc + 1, (envc + 1) * sizeof(u64));
     push_bytes(&s, argp, (argc + 1) * sizeof(u64));
     u64 argc64 = argc;
     push_bytes(&s, &argc64, sizeof(argc64));
     kfree(argp);
-    *rsp = s.sp;
+    *rsp = vs->layout.start_stack = s.sp;
     return s.err;
 }

@@ -27,6 +27,14 @@ static int sysret_ok(const struct regs *r)
            r->ss == SEL_UDATA;
 }
 
+/* Before the handler, in Linux's order: syscall user dispatch, then seccomp. True: they decided the result. */
+static bool entry_work(struct regs *r, u64 nr, long *ret)
+{
+    if (current->sud_on && sud_syscall(r, nr, ret))
+        return true;
+    return current->seccomp_mode && seccomp_syscall(r, nr, ret);
+}
+
 int syscall_dispatch(struct regs *r)
 {
     u64 nr = r->rax;
@@ -37,7 +45,7 @@ int syscall_dispatch(struct regs *r)
     bool known = true;
     current->intr_no_restart = false;
     long ret;
-    if (!current->seccomp_mode || !seccomp_syscall(r, nr, &ret)) /* one test of a byte when there is no filter */
+    if (!(current->sud_on | current->seccomp_mode) || !entry_work(r, nr, &ret)) /* a test of two bytes if neither */
         ret = syscall_invoke(nr, r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9, &known);
     if (!known)
         log_enosys(nr);

@@ -81,13 +81,19 @@ static noreturn void kill_caller(int sig, bool process, u64 nr, const char *why)
     task_exit(0);
 }
 
-/* TRAP: SIGSYS with the call's number, arch and address; a blocked or ignored SIGSYS kills (it is forced). */
-static void trap(u64 nr, u64 rip, u32 data)
+noreturn void seccomp_kill(int sig, u64 nr, const char *why)
+{
+    kill_caller(sig, true, nr, why);
+}
+
+/* SIGSYS with the call's number, arch and address (a seccomp TRAP, a syscall user dispatch); a blocked or
+ * ignored SIGSYS kills: the signal is forced, as Linux forces it. */
+void seccomp_sigsys(u64 nr, u64 rip, int code, u32 data, const char *why)
 {
     struct k_sigaction *act = &current->proc->sigactions[SIGSYS];
     if (act->handler <= SIG_IGN || (current->sig_blocked & SIGBIT(SIGSYS)))
-        kill_caller(SIGSYS, true, nr, "seccomp trap");
-    struct k_siginfo info = { .signo = SIGSYS, .code = SYS_SECCOMP, .errnum = (int)data, .addr = rip,
+        kill_caller(SIGSYS, true, nr, why);
+    struct k_siginfo info = { .signo = SIGSYS, .code = code, .errnum = (int)data, .addr = rip,
                               .value = (u32)nr | (u64)AUDIT_ARCH_X86_64 << 32 };
     signal_send_info(current, &info, true);
 }
@@ -131,7 +137,7 @@ bool seccomp_syscall(struct regs *r, u64 nr, long *ret)
         *ret = -(long)(data > MAX_ERRNO ? MAX_ERRNO : data);
         return true;
     case SECCOMP_RET_TRAP:
-        trap(nr, r->rip, data);
+        seccomp_sigsys(nr, r->rip, SYS_SECCOMP, data, "seccomp trap");
         *ret = (long)nr; /* rax goes back to the call's number, as Linux rolls the call back */
         return true;
     case SECCOMP_RET_TRACE:      /* no tracer can be attached: the call fails, as on Linux without one */

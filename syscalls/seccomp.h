@@ -56,6 +56,9 @@ u32 bpf_seccomp_run(const struct sock_filter *f, const struct seccomp_data *d);
 
 /* The syscall entry's hook: false to run the call; true when the filter decided its result (*ret). */
 bool seccomp_syscall(struct regs *r, u64 nr, long *ret);
+/* A forced SIGSYS about call nr at rip (si_code code, si_errno data); a kill of the process by sig. */
+void seccomp_sigsys(u64 nr, u64 rip, int code, u32 data, const char *why);
+noreturn void seccomp_kill(int sig, u64 nr, const char *why);
 void seccomp_fork(struct task *child);    /* the creator's mode and filters (fork, clone) */
 void seccomp_release(struct task *t);
 long seccomp_prctl(int opt, u64 a1, u64 a2, bool *handled);

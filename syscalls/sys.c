@@ -237,6 +237,15 @@ SYSCALL(prctl)
         rc = seccomp_prctl((int)a0, a1, a2, &handled);
         if (handled)
             return rc;
+        rc = prctl_cpu((int)a0, a1, a2, a3, a4, &handled);
+        if (handled)
+            return rc;
+        rc = sud_prctl((int)a0, a1, a2, a3, a4, &handled);
+        if (handled)
+            return rc;
+        rc = prctl_mm((int)a0, a1, a2, a3, a4, &handled);
+        if (handled)
+            return rc;
         kerr("skiff: prctl option %d is not implemented: EINVAL\n", (int)a0);
         return -EINVAL;
     }

@@ -62,6 +62,12 @@ int proc_rusage_user(struct proc *p, int who, void *u);
 /* prctl's credential and capability commands (syscalls/capability.c); *handled false for the others */
 long cred_prctl(int option, u64 a2, u64 a3, u64 a4, u64 a5, bool *handled);
 long prctl_misc(int option, u64 a2, u64 a3, u64 a4, u64 a5, bool *handled); /* syscalls/prctl.c */
+long prctl_cpu(int option, u64 a2, u64 a3, u64 a4, u64 a5, bool *handled);  /* syscalls/prctl_cpu.c */
+void prctl_cpu_fork(struct task *child, const struct task *parent);
+long prctl_mm(int option, u64 a2, u64 a3, u64 a4, u64 a5, bool *handled);   /* syscalls/prctl_mm.c: PR_SET_MM */
+/* Syscall user dispatch (syscalls/sud.c): prctl PR_SET_SYSCALL_USER_DISPATCH, and the entry's check */
+long sud_prctl(int option, u64 a2, u64 a3, u64 a4, u64 a5, bool *handled);
+bool sud_syscall(struct regs *r, u64 nr, long *ret); /* true: SIGSYS instead of the call (*ret) */
 void prctl_creds_changed(u32 euid, u32 egid, u32 fsuid, u32 fsgid);         /* the ids before a set*id call */
 
 /* restart_syscall's continuations of a timed wait (syscalls/futex.c, syscalls/poll.c) */

@@ -59,6 +59,7 @@ extern struct cpu_features cpu;
 /* umip.c: with CR4.UMIP, the #GP of sgdt/sidt/sldt/smsw/str in ring 3 emulated as Linux does (true: done) */
 extern bool umip_enabled;
 bool umip_emulate(struct regs *r);
+void arch_set_tsd(bool on); /* cpu.c: CR4.TSD (rdtsc faults in ring 3): written only when it changes */
 extern u8 cpu_has_smap;   /* read by copy_user.asm to decide on stac/clac */
 
 static inline void outb(u16 port, u8 v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }

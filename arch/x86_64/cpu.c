@@ -55,6 +55,17 @@ static u64 read_cr4(void) { u64 v; __asm__ volatile("mov %%cr4, %0" : "=r"(v)); 
 static void write_cr0(u64 v) { __asm__ volatile("mov %0, %%cr0" : : "r"(v)); }
 static void write_cr4(u64 v) { __asm__ volatile("mov %0, %%cr4" : : "r"(v)); }
 
+#define CR4_TSD (1ull << 2)
+static bool tsd_on; /* what CR4.TSD holds now (per CPU once there are several) */
+
+void arch_set_tsd(bool on)
+{
+    if (on == tsd_on)
+        return;
+    tsd_on = on;
+    write_cr4(on ? read_cr4() | CR4_TSD : read_cr4() & ~CR4_TSD);
+}
+
 static void cpu_enable_xsave(void)
 {
     u32 a, b, c, d;

@@ -354,26 +354,26 @@ static void nnp(void)
 
 static void ambient(void)
 {
-    T_OK("prctl PR_CAP_AMBIENT IS_SET: no", prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_NET_RAW, 0, 0), 0);
-    T_ERR("prctl PR_CAP_AMBIENT RAISE without it inheritable",
+    T_OK("prctl PR_CAP_AMBIENT PR_CAP_AMBIENT_IS_SET: no", prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_NET_RAW, 0, 0), 0);
+    T_ERR("prctl PR_CAP_AMBIENT PR_CAP_AMBIENT_RAISE without it inheritable",
           prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_NET_RAW, 0, 0), EPERM);
     struct caps c = caps_of(0);
     c.inh = BIT(CAP_NET_RAW) | BIT(CAP_NET_BIND_SERVICE);
     T_OK("capset inheritable CAP_NET_RAW, CAP_NET_BIND_SERVICE", caps_set(c), 0);
-    T_OK("prctl PR_CAP_AMBIENT RAISE CAP_NET_RAW", prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_NET_RAW, 0, 0), 0);
-    T_OK("prctl PR_CAP_AMBIENT IS_SET: yes", prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_NET_RAW, 0, 0), 1);
+    T_OK("prctl PR_CAP_AMBIENT PR_CAP_AMBIENT_RAISE CAP_NET_RAW", prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_NET_RAW, 0, 0), 0);
+    T_OK("prctl PR_CAP_AMBIENT PR_CAP_AMBIENT_IS_SET: yes", prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_NET_RAW, 0, 0), 1);
     T_EQ("/proc/self/status CapAmb", status_hex("CapAmb"), BIT(CAP_NET_RAW));
-    T_OK("prctl PR_CAP_AMBIENT LOWER", prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_LOWER, CAP_NET_RAW, 0, 0), 0);
-    T_OK("prctl PR_CAP_AMBIENT IS_SET after LOWER", prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_NET_RAW, 0, 0), 0);
-    T_ERR("prctl PR_CAP_AMBIENT IS_SET of capability 64", prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, 64, 0, 0), EINVAL);
-    T_ERR("prctl PR_CAP_AMBIENT CLEAR_ALL with an argument", prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 1, 0, 0), EINVAL);
+    T_OK("prctl PR_CAP_AMBIENT PR_CAP_AMBIENT_LOWER", prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_LOWER, CAP_NET_RAW, 0, 0), 0);
+    T_OK("prctl PR_CAP_AMBIENT PR_CAP_AMBIENT_IS_SET after LOWER", prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_NET_RAW, 0, 0), 0);
+    T_ERR("prctl PR_CAP_AMBIENT PR_CAP_AMBIENT_IS_SET of capability 64", prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, 64, 0, 0), EINVAL);
+    T_ERR("prctl PR_CAP_AMBIENT PR_CAP_AMBIENT_CLEAR_ALL with an argument", prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 1, 0, 0), EINVAL);
     T_ERR("prctl PR_CAP_AMBIENT unknown operation", prctl(PR_CAP_AMBIENT, 9, CAP_NET_RAW, 0, 0), EINVAL);
     prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_NET_BIND_SERVICE, 0, 0);
     c.inh = BIT(CAP_NET_RAW);
     T_OK("capset dropping CAP_NET_BIND_SERVICE from inheritable", caps_set(c), 0);
     T_EQ("ambient capabilities outside inheritable are dropped", status_hex("CapAmb"), 0);
     prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_NET_RAW, 0, 0);
-    T_OK("prctl PR_CAP_AMBIENT CLEAR_ALL", prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), 0);
+    T_OK("prctl PR_CAP_AMBIENT PR_CAP_AMBIENT_CLEAR_ALL", prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), 0);
     T_EQ("ambient: empty", status_hex("CapAmb"), 0);
 }
 

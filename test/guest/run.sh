@@ -576,6 +576,14 @@ t_lazyclock() {
 	pass
 }
 
+t_notsc() {
+	name="prctl PR_SET_TSC SIGSEGV: the child's rdtsc faults, its parent's does not, switch after switch"
+	need_bin notsc || return
+	sk "$BIN/notsc"
+	[ "$st" -eq 0 ] && grep -q '^notsc ok' "$tmp/out" || { fail "status $st: $(tr '\n' ' ' <"$tmp/out")"; return; }
+	pass
+}
+
 t_epipe() {
 	name="skiff run yes | head -1: the program gets SIGPIPE when the host's reader goes (141, no message), EPIPE if it ignores it"
 	set --
@@ -612,7 +620,7 @@ t_ewrite() {
 
 TESTS="t_missing_host t_usage t_demo t_echo t_false t_stdin t_ls t_cat t_wc
 t_sha t_sort t_argv_glibc t_argv_musl t_segv t_abort t_notelf t_rootfs
-t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_firmware t_fuzz t_oom t_fragment t_initrd t_bomb t_tail_follow t_inplace t_lazyclock t_epipe t_ewrite t_kvm"
+t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_firmware t_fuzz t_oom t_fragment t_initrd t_bomb t_tail_follow t_inplace t_lazyclock t_notsc t_epipe t_ewrite t_kvm"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose
