@@ -160,9 +160,13 @@ static long set_one(struct vm_space *vs, int op, u64 addr)
     return 0;
 }
 
+#define PR_SET_VMA 0x53564d41
+
 long prctl_mm(int opt, u64 op, u64 addr, u64 a4, u64 a5, bool *handled)
 {
-    *handled = opt == PR_SET_MM;
+    *handled = opt == PR_SET_MM || opt == PR_SET_VMA;
+    if (opt == PR_SET_VMA)
+        return -EINVAL; /* names for anonymous mappings: not kept, as on a kernel without CONFIG_ANON_VMA_NAME */
     if (!*handled)
         return 0;
     struct vm_space *vs = current_vm();

@@ -227,6 +227,15 @@ static void one_field(void)
     T_TRUE("prctl PR_SET_MM with stray arguments -> EINVAL before the capability check", r >= 0 && (r & (1 << 15)));
 }
 
+/* Refused whether or not the kernel keeps names for anonymous mappings: an unknown attribute, an unaligned start. */
+static void set_vma(void)
+{
+    T_COVERS("PR_SET_VMA");
+    T_ERR("prctl PR_SET_VMA an unknown attribute", pr(0x53564d41, 1, 0x10000, 4096, 0), EINVAL);
+    T_COVERS("PR_SET_VMA PR_SET_VMA_ANON_NAME");
+    T_ERR("prctl PR_SET_VMA_ANON_NAME at an unaligned address", pr(0x53564d41, 0, 0x10001, 4096, 0), EINVAL);
+}
+
 int main(int argc, char **argv, char **envp)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -235,5 +244,6 @@ int main(int argc, char **argv, char **envp)
     map_checks();
     exe_checks();
     one_field();
+    set_vma();
     return tap_done();
 }
