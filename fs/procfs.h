@@ -42,6 +42,7 @@ int procfs_gen_maps(struct proc *p, char *buf, size_t size);
 int procfs_gen_cmdline(struct proc *p, char *buf, size_t size);
 int procfs_gen_environ(struct proc *p, char *buf, size_t size);
 int procfs_gen_auxv(struct proc *p, char *buf, size_t size);
+int procfs_gen_config(char *buf, size_t size); /* procfs_config.c: /proc/config.gz */
 
 /* procfs_task.c: stat, status, statm, comm and task/ in the new /proc/<pid> d; 0 or -ENOMEM */
 int procfs_task_files(struct inode *d, int pid);

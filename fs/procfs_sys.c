@@ -168,6 +168,7 @@ const struct procfs_entry procfs_sys_files[] = {
     { "", "cpuinfo", gen_cpuinfo },         { "", "loadavg", gen_loadavg },
     { "", "version", gen_version },         { "", "mounts", gen_mounts },
     { "", "filesystems", gen_filesystems }, { "skiff", "boot_us", gen_boot_us },
+    { "", "config.gz", procfs_gen_config },
     { "skiff", "boot_phases", gen_boot_phases },
     { "sys/kernel", "osrelease", gen_osrelease }, { "sys/kernel", "ostype", gen_ostype },
     { "sys/kernel", "hostname", gen_hostname },   { "sys/kernel", "pid_max", gen_pid_max },

@@ -584,6 +584,30 @@ t_notsc() {
 	pass
 }
 
+t_config() {
+	name="/proc/config.gz is a valid gzip .config, and each syscall-backed option agrees with syscall_64.tbl"
+	sk /bin/cat /proc/config.gz
+	gzip -dc "$tmp/out" >"$tmp/cfg" 2>>"$tmp/err" && [ "$st" -eq 0 ] || { fail "status $st, not a gzip stream"; return; }
+	grep -qx 'CONFIG_IKCONFIG_PROC=y' "$tmp/cfg" || { fail "no CONFIG_IKCONFIG_PROC=y"; return; }
+	for pair in POSIX_MQUEUE:mq_open AIO:io_setup IO_URING:io_uring_setup BPF_SYSCALL:bpf USERFAULTFD:userfaultfd \
+		KCMP:kcmp FHANDLE:name_to_handle_at CROSS_MEMORY_ATTACH:process_vm_readv PERF_EVENTS:perf_event_open \
+		KEYS:keyctl SECCOMP:seccomp FANOTIFY:fanotify_init INOTIFY_USER:inotify_init1 SIGNALFD:signalfd4 \
+		TIMERFD:timerfd_create EVENTFD:eventfd2 EPOLL:epoll_create1 FILE_LOCKING:flock MEMBARRIER:membarrier \
+		RSEQ:rseq SYSVIPC:shmget MEMFD_CREATE:memfd_create FUTEX:futex NAMESPACES:unshare; do
+		opt=${pair%%:*} call=${pair#*:}
+		h=$(awk -v c="$call" '$2 == c { print $3 }' "$top/syscalls/syscall_64.tbl")
+		if grep -qx "CONFIG_$opt=y" "$tmp/cfg"; then
+			[ "$h" != "-" ] || { fail "CONFIG_$opt=y but $call is not implemented"; return; }
+		elif grep -qx "# CONFIG_$opt is not set" "$tmp/cfg"; then
+			[ "$h" = "-" ] || { fail "CONFIG_$opt is not set but $call is implemented ($h)"; return; }
+		else
+			fail "CONFIG_$opt is missing"
+			return
+		fi
+	done
+	pass
+}
+
 t_epipe() {
 	name="skiff run yes | head -1: the program gets SIGPIPE when the host's reader goes (141, no message), EPIPE if it ignores it"
 	set --
@@ -620,7 +644,7 @@ t_ewrite() {
 
 TESTS="t_missing_host t_usage t_demo t_echo t_false t_stdin t_ls t_cat t_wc
 t_sha t_sort t_argv_glibc t_argv_musl t_segv t_abort t_notelf t_rootfs
-t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_firmware t_fuzz t_oom t_fragment t_initrd t_bomb t_tail_follow t_inplace t_lazyclock t_notsc t_epipe t_ewrite t_kvm"
+t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_firmware t_fuzz t_oom t_fragment t_initrd t_bomb t_tail_follow t_inplace t_lazyclock t_notsc t_config t_epipe t_ewrite t_kvm"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose
