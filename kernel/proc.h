@@ -387,8 +387,9 @@ u64 acct_maxrss(struct proc *p, int who);                  /* pages */
 /* exec.c */
 int exec_program(struct proc *p, const char *path, char *const argv[], char *const envp[], struct regs *frame,
                  const char **why);
-int exec_load(struct proc *p, const char *path, char *const argv[], char *const envp[], struct regs *frame,
-              const char **why);
+/* execfn: AT_EXECFN, the name the caller exec'd (a script's, not its interpreter's, as on Linux) */
+int exec_load(struct proc *p, const char *path, const char *execfn, char *const argv[], char *const envp[],
+              struct regs *frame, const char **why);
 /* What exec_program returns when the exec failed after it committed (a segment that cannot be mapped): the
  * caller's old image is gone on Linux, which kills the process with SIGSEGV; skiff's callers do the same. */
 #define EXEC_KILLED (-4096)

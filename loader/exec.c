@@ -204,8 +204,8 @@ static void record_program(struct proc *p, const char *path)
 }
 
 /* Builds the complete new address space; p->vm is replaced only when everything succeeded. */
-int exec_load(struct proc *p, const char *path, char *const argv[], char *const envp[], struct regs *frame,
-              const char **why)
+int exec_load(struct proc *p, const char *path, const char *execfn, char *const argv[], char *const envp[],
+              struct regs *frame, const char **why)
 {
     struct inode *ino, *interp = NULL;
     int rc = vfs_lookup(p->cwd, path, WALK_FOLLOW, &ino);
@@ -252,7 +252,7 @@ int exec_load(struct proc *p, const char *path, char *const argv[], char *const 
     if (!rc) {
         p->vm = vs; /* the stack is written through page faults, which resolve against p->vm */
         vm_activate(vs);
-        rc = exec_build_stack(vs, ei, base, ibase, path, argv, envp, &rsp);
+        rc = exec_build_stack(vs, ei, base, ibase, execfn, argv, envp, &rsp);
         boot_mark("exec_stack");
         if (rc) {
             *why = "argument list too long or no memory for the stack";
@@ -332,9 +332,10 @@ int exec_program(struct proc *p, const char *path, char *const argv[], char *con
     int argc = 0;
     while (argv && argv[argc])
         argc++;
+    const char *execfn = path;
     for (int depth = 0; depth < SCRIPT_DEPTH; depth++) {
         if (!parse_shebang(path, p, interp, &arg))
-            return exec_load(p, path, argv, envp, frame, why);
+            return exec_load(p, path, execfn, argv, envp, frame, why);
         char **nargv = kmalloc((argc + 4) * sizeof(char *));
         if (!nargv)
             return -ENOMEM;

@@ -68,27 +68,78 @@ static void after_exec(struct proc *p)
     arch_user_fpu_init();
 }
 
+/* What execveat names with a file descriptor, as Linux's bprm->filename: "/dev/fd/N" for the fd itself
+ * (AT_EMPTY_PATH), "/dev/fd/N/PATH" relative to a directory fd. The loader reaches the file through that name (the
+ * /proc/self/fd magic link), which also becomes AT_EXECFN and a script's argument. *exe: the real path for
+ * /proc/self/exe (kmalloc'ed, or NULL: the loader's). */
+static long fd_name(int dirfd, char *kpath, u32 flags, char **exe, struct inode **ino)
+{
+    struct file *f = fd_file(dirfd);
+    if (!f)
+        return -EBADF;
+    char *name = kmalloc(PATH_MAX);
+    if (!name)
+        return -ENOMEM;
+    long rc = 0;
+    if (!kpath[0]) { /* AT_EMPTY_PATH: the fd's own file */
+        *ino = f->inode;
+        *exe = f->path ? kstrdup(f->path) : NULL;
+        ksnprintf(name, PATH_MAX, "/dev/fd/%d", dirfd);
+    } else if (!f->inode || !S_ISDIR(f->inode->mode)) {
+        rc = -ENOTDIR;
+    } else {
+        struct walk w;
+        rc = vfs_walk(f->inode, kpath, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW, &w);
+        if (!rc && !w.node)
+            rc = -ENOENT;
+        if (!rc) {
+            *ino = w.node;
+            *exe = vfs_walk_path(&w);
+            if (ksnprintf(name, PATH_MAX, "/dev/fd/%d/%s", dirfd, kpath) >= PATH_MAX)
+                rc = -ENAMETOOLONG;
+        }
+    }
+    /* a script behind a close-on-exec fd: its interpreter could not open /dev/fd/N (Linux: ENOENT) */
+    if (!rc && fd_cloexec(current_proc()->fdt, dirfd) && *ino && S_ISREG((*ino)->mode)) {
+        char magic[2] = { 0 };
+        if (vfs_kread(*ino, magic, 2, 0) == 2 && magic[0] == '#' && magic[1] == '!')
+            rc = -ENOENT;
+    }
+    if (!rc)
+        memcpy(kpath, name, strlen(name) + 1);
+    kfree(name);
+    if (rc) {
+        kfree(*exe);
+        *exe = NULL;
+    }
+    return rc;
+}
+
 static long do_execveat(int dirfd, const char *upath, char *const *uargv, char *const *uenvp, u32 flags)
 {
     if (flags & ~(u32)(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
         return -EINVAL;
-    char *kpath = kmalloc(PATH_MAX);
+    char *kpath = kmalloc(PATH_MAX), *exe = NULL;
     if (!kpath)
         return -ENOMEM;
     long rc = user_path(upath, kpath);
-    if (!rc && !kpath[0])
+    struct inode *ino = NULL;
+    if (!rc && !kpath[0] && !(flags & AT_EMPTY_PATH))
         rc = -ENOENT;
-    if (!rc && dirfd != AT_FDCWD && kpath[0] != '/') {
-        kerr("skiff: execveat relative to a directory fd is not implemented: EINVAL\n");
-        rc = -EINVAL;
-    }
+    bool by_fd = !rc && dirfd != AT_FDCWD && kpath[0] != '/';
+    if (by_fd)
+        rc = fd_name(dirfd, kpath, flags, &exe, &ino);
+    else if (!rc && !kpath[0])
+        rc = -EACCES; /* AT_EMPTY_PATH with AT_FDCWD: the working directory, which is no program */
+    if (!rc && !by_fd)
+        rc = vfs_lookup(current_proc()->cwd, kpath, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW, &ino);
     if (!rc) {
         /* as Linux's do_open_execat, before argv is read: a regular file with an x bit (we are root) */
-        struct inode *ino;
-        rc = vfs_lookup(current_proc()->cwd, kpath, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW, &ino);
-        if (!rc && (!S_ISREG(ino->mode) || !(ino->mode & 0111) || vfs_noexec(ino)))
+        if (ino && S_ISLNK(ino->mode))
+            rc = -ELOOP; /* AT_SYMLINK_NOFOLLOW and the name is a symlink */
+        else if (!ino || !S_ISREG(ino->mode) || !(ino->mode & 0111) || vfs_noexec(ino))
             rc = -EACCES; /* a MS_NOEXEC mount too, before a script's interpreter is looked for */
-        if (!rc && ino->writers)
+        else if (ino->writers)
             rc = -ETXTBSY; /* open for writing somewhere */
     }
     char **argv = NULL, **envp = NULL;
@@ -108,6 +159,11 @@ static long do_execveat(int dirfd, const char *upath, char *const *uargv, char *
             proc_die(SIGSEGV); /* committed, then failed: Linux's force_fatal_sig(SIGSEGV) */
         }
     }
+    if (!rc && exe) { /* by fd: /proc/self/exe is the file's own path, not /dev/fd/N */
+        kfree(p->exe);
+        p->exe = exe;
+        exe = NULL;
+    }
     if (!rc) {
         after_exec(p);
         p->vfork_done = true; /* a vfork parent goes on */
@@ -116,6 +172,7 @@ static long do_execveat(int dirfd, const char *upath, char *const *uargv, char *
     kfree(argv);
     kfree(envp);
     kfree(kpath);
+    kfree(exe);
     return rc;
 }
 

@@ -70,6 +70,12 @@ static long open_unnamed(u32 mode, u32 flags, bool cloexec, struct inode *tmpdir
     if (!f)
         return -ENOMEM;
     f->path = unnamed_path(tmpdir, ino->ino, memfd_name);
+    if (memfd_name && f->writer) {
+        /* Linux makes a memfd's file without taking write access (alloc_file_pseudo): it can be executed while
+         * this descriptor is open (fexecve of a memfd: runc, systemd). An O_TMPFILE file counts as open. */
+        f->writer = false;
+        ino->writers--;
+    }
     int fd = fd_install(current_proc()->fdt, f, 0, cloexec);
     if (fd < 0)
         file_put(f);
