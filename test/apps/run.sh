@@ -585,9 +585,21 @@ a_java() {
 	judge
 }
 
+a_man() {
+	# man-db runs groff and its other helpers under a libseccomp sandbox (filters of many rules on the calls'
+	# arguments): the page must come out as natively, with the filters installed (seccomp(SET_MODE_FILTER) = 0).
+	name="man -P cat 2 pause (man-db, its helpers under libseccomp's filters) prints the page as natively"
+	need /usr/bin/man || return
+	[ -f /usr/share/man/man2/pause.2.gz ] || { skip "manpages-dev is not installed"; return; }
+	native /usr/bin/man -P cat 2 pause
+	sk --strace --rootfs / /usr/bin/man -P cat 2 pause
+	grep -q '^seccomp(1, 0x0, 0x[0-9a-f]*) = 0$' "$tmp/err" || { fail "no seccomp filter was installed"; return; }
+	judge
+}
+
 APPS_ALL="a_ls a_ls_etc a_cat a_head a_sort a_wc a_sha a_date a_grep a_grep_etc a_gzip a_bzip2
 a_xz a_sqlite a_lua a_perl a_python a_python_files a_python_socket a_bc a_musl a_shell a_exec a_make a_tar
-a_ps a_top a_time a_java"
+a_ps a_top a_time a_java a_man"
 
 main() {
 	# shellcheck disable=SC2086 # split the lists into words on purpose
