@@ -305,9 +305,12 @@ static noreturn void proc_end(int code, int sig)
         struct task *ct = c->pdeathsig && !c->zombie ? proc_first_task(c) : NULL;
         if (ct)
             signal_send(ct, c->pdeathsig); /* PR_SET_PDEATHSIG */
-        else if (c->zombie && heir && heir != p)
+        else if (c->zombie && heir && heir != p) {
             signal_notify_parent(c, c->term_sig ? CLD_KILLED : CLD_EXITED,
                                  c->term_sig ? c->term_sig : c->exit_code & 0xff); /* the heir may reap it */
+            if (signal_autoreap(heir))
+                proc_reap(c); /* or not: it ignores its children's ends (its tasks are long gone) */
+        }
     }
     alarm_set(p, 0, 0);
     memcpy(p->exit_comm, current->comm, sizeof(p->exit_comm)); /* ps shows the zombie by these */
@@ -319,6 +322,7 @@ static noreturn void proc_end(int code, int sig)
     p->stopped = false;
     signal_flush(p, ~0ull);
     signal_notify_parent(p, sig ? CLD_KILLED : CLD_EXITED, sig ? sig : code & 0xff); /* wakes wait4 and vfork */
+    p->autoreap = signal_autoreap(p->parent); /* freed with this task (sched.c), not by a wait4 */
     sched_exit_current();
 }
 

@@ -57,6 +57,8 @@ struct k_stack {             /* stack_t */
 _Static_assert(sizeof(struct k_stack) == 24, "sigaltstack's stack_t");
 
 #define SA_NOCLDSTOP 0x00000001
+#define SA_NOCLDWAIT 0x00000002
+#define SA_EXPOSE_TAGBITS 0x00000800
 #define SA_SIGINFO 0x00000004
 #define SA_ONSTACK 0x08000000
 #define SA_RESTART 0x10000000
@@ -116,6 +118,8 @@ struct proc {
     struct task *threads, *threads_tail; /* its live threads, oldest first (sched.c keeps the list) */
     struct proc *sib_next, *sib_prev;
     bool zombie;                    /* exited, waiting for its parent's wait4 */
+    bool autoreap;                  /* a zombie its parent will not wait for (SIGCHLD ignored or SA_NOCLDWAIT):
+                                       freed once its last task is (sched.c), never reported by wait4 */
     bool oom_killed;                /* the OOM killer sent it SIGKILL: not chosen again while it dies */
     int exit_code, term_sig;
     bool vfork_done;                /* the vfork child exec'ed or exited: its parent may go on */
@@ -323,6 +327,7 @@ int signal_send_info(struct task *t, const struct k_siginfo *info, bool thread);
 int signal_send_pgrp(int pgid, int sig, int code);            /* every process of a group: 0 or -ESRCH */
 int signal_dequeue(u64 mask, struct k_siginfo *out);          /* takes a pending signal in mask: its number */
 void signal_notify_parent(struct proc *p, int code, int status); /* SIGCHLD and a wake for wait4 */
+bool signal_autoreap(const struct proc *parent);              /* its children's ends are not for wait4 */
 bool signal_ignored_by(struct proc *p, int sig);              /* its action is to ignore it (SIG_IGN or default) */
 void signal_flush(struct proc *p, u64 mask);                  /* discards pending signals in mask */
 void signal_flush_task(struct task *t);                       /* a thread's own queue, when it ends */

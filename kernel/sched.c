@@ -159,8 +159,15 @@ static void free_reaped(void)
 {
     if (!reap || reap == current)
         return;
+    struct proc *p = reap->proc;
     task_free(reap);
     reap = NULL;
+    if (p && p->zombie && p->autoreap) { /* its last task is gone: nothing refers to the zombie now */
+        struct proc *parent = p->parent;
+        proc_reap(p);
+        if (parent)
+            sched_kick_chan(parent); /* a wait4 waiting for its children to be gone */
+    }
 }
 
 /* The part of a switch that the new task runs: its stack for ring-3 entries, its FS base, its FPU state. */

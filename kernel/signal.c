@@ -175,6 +175,16 @@ void signal_notify_parent(struct proc *p, int code, int status)
     sched_kick_chan(pp); /* its wait4 and vfork waits, and every poller (pidfds) */
 }
 
+/* A parent that ignores SIGCHLD, or set SA_NOCLDWAIT, leaves no zombies: its children are freed as they end
+ * (with SA_NOCLDWAIT its handler still gets the SIGCHLD) and its wait4 waits for them all, then ECHILD. */
+bool signal_autoreap(const struct proc *parent)
+{
+    if (!parent || parent->zombie)
+        return false;
+    const struct k_sigaction *a = &parent->sigactions[SIGCHLD];
+    return a->handler == SIG_IGN || (a->flags & SA_NOCLDWAIT);
+}
+
 /* SIGCONT, whatever its action: pending stops are discarded and a stopped process runs again. */
 static void continue_proc(struct proc *p)
 {

@@ -13,6 +13,10 @@
 #define SS_AUTODISARM (1u << 31)
 #define MINSIGSTKSZ 2048
 
+/* The sigaction flags Linux knows on x86_64 (SA_EXPOSE_TAGBITS is known everywhere, used on arm64 only) */
+#define UAPI_SA_FLAGS (SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_EXPOSE_TAGBITS | SA_RESTORER | SA_ONSTACK | \
+                       SA_RESTART | SA_NODEFER | SA_RESETHAND)
+
 SYSCALL(rt_sigaction)
 {
     int sig = (int)a0;
@@ -28,6 +32,7 @@ SYSCALL(rt_sigaction)
         return -EFAULT;
     if (a1) {
         act.mask &= ~UNBLOCKABLE;
+        act.flags &= UAPI_SA_FLAGS; /* unknown bits read back clear: how a program probes (SA_UNSUPPORTED) */
         p->sigactions[sig] = act;
         if (signal_ignored_by(p, sig))
             signal_flush(p, SIGBIT(sig)); /* POSIX: setting an ignoring action discards what is pending */

@@ -74,8 +74,8 @@ static long wait_common(int idtype, int id, u32 options, struct wait_result *res
             if (!matches(me, c, idtype, id, options))
                 continue;
             have = true;
-            if (!report(c, options, res))
-                continue;
+            if (c->autoreap || !report(c, options, res))
+                continue; /* an autoreaped child is never reported: it is waited for until it is gone */
             if (urusage && proc_rusage_user(c, RUSAGE_BOTH, urusage))
                 return -EFAULT;
             if (options & WNOWAIT)
