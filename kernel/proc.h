@@ -36,6 +36,12 @@
 #define SIGRTMIN_K 32               /* the kernel's first real-time signal (glibc keeps 32 and 33 for itself) */
 #define NSIG 64
 #define SIGBIT(sig) (1ull << ((sig) - 1))
+#define PER_LINUX32 0x0008
+#define UNAME26 0x0020000
+#define READ_IMPLIES_EXEC 0x0400000
+/* what a set-ID execve clears (Linux's PER_CLEAR_ON_SETID: READ_IMPLIES_EXEC, ADDR_NO_RANDOMIZE,
+ * ADDR_COMPAT_LAYOUT, MMAP_PAGE_ZERO) */
+#define PER_CLEAR_ON_SETID 0x0740000
 
 #define SIG_DFL 0
 #define SIG_IGN 1
@@ -131,7 +137,8 @@ struct proc {
     struct fdtable *fdt;
     struct inode *cwd;
     u32 umask;
-    u32 persona;                    /* personality(2) */
+    u32 persona;                    /* personality(2): kept and inherited; UNAME26, PER_LINUX32 and
+                                       READ_IMPLIES_EXEC change what uname and mmap do */
     char *exe;                      /* absolute path of the running program */
     struct k_sigaction sigactions[NSIG + 1];
     u64 sig_pending;                /* bit (sig - 1): what sigq holds, for the whole process */

@@ -272,6 +272,8 @@ int exec_load(struct proc *p, const char *path, const char *execfn, char *const 
     acct_mm_release(p, old); /* Linux keeps the old image's peak resident set in the process's ru_maxrss */
     vs->thp_disable = old && old->thp_disable;
     vs->undumpable = nc.euid != nc.uid || nc.egid != nc.gid; /* a set-ID program: not dumpable (suid_dumpable 0) */
+    if (vs->undumpable)
+        p->persona &= ~(u32)PER_CLEAR_ON_SETID; /* and none of the personality's unsafe layout flags */
     vm_space_put(old); /* a vfork parent may still share it */
     cred_release(&current->cred);
     current->cred = nc;

@@ -128,6 +128,8 @@ SYSCALL(mmap)
         return -EPERM;
     if ((flags & 0x2000) && !mm_mlock_room(vs, len))
         return -EAGAIN;
+    if ((prot & PROT_READ) && (current_proc()->persona & READ_IMPLIES_EXEC) && !(f && vfs_noexec(f->inode)))
+        prot |= PROT_EXEC; /* personality READ_IMPLIES_EXEC */
     bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
     if (fixed && (addr % PAGE_SIZE))
         return -EINVAL;
@@ -187,6 +189,10 @@ SYSCALL(mprotect)
     long rc = mm_mprotect_check(current_vm(), a0, len, prot);
     if (rc)
         return rc;
+    /* personality READ_IMPLIES_EXEC: where the range may be executable (not a noexec mount's file) */
+    if ((prot & PROT_READ) && (current_proc()->persona & READ_IMPLIES_EXEC) &&
+        !mm_mprotect_check(current_vm(), a0, len, prot | PROT_EXEC))
+        prot |= PROT_EXEC;
     return vm_protect(current_vm(), a0, len, prot & VM_PROT_MASK);
 }
 

@@ -26,7 +26,11 @@ SYSCALL(uname)
     struct utsname_k u;
     memset(&u, 0, sizeof(u));
     const char *host = boot_arg("hostname");
-    const char *fields[6] = { "Linux", host ? host : "skiff", "6.1.0-skiff", "#1 SMP skiff", "x86_64", "(none)" };
+    u32 persona = current_proc()->persona;
+    /* UNAME26: 2.6.(60 + minor) and what follows the numbers, as Linux tells old programs; PER_LINUX32: i686 */
+    const char *release = (persona & UNAME26) ? "2.6.61-skiff" : "6.1.0-skiff";
+    const char *machine = (persona & 0xff) == PER_LINUX32 ? "i686" : "x86_64";
+    const char *fields[6] = { "Linux", host ? host : "skiff", release, "#1 SMP skiff", machine, "(none)" };
     for (int i = 0; i < 6; i++)
         memcpy(u.f[i], fields[i], MIN(strlen(fields[i]), 64));
     return copy_to_user((void *)a0, &u, sizeof(u));
