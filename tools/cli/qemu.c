@@ -170,7 +170,7 @@ void qemu_argv(struct run *r, struct strv *a, bool tty_port)
     }
     if (r->net) { /* slirp: 10.0.2.15 by DHCP, the host 10.0.2.2, DNS 10.0.2.3; --port's hostfwd rules */
         strv_add(a, "-netdev");
-        strv_addf(a, "user,id=n0%s", r->hostfwds ? r->hostfwds : "");
+        strv_addf(a, "user,id=n0,ipv6=on%s", r->hostfwds ? r->hostfwds : "");
         strv_add(a, "-device");
         strv_addf(a, "virtio-net%s,netdev=n0%s", bus, rom);
     }
