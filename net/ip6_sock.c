@@ -25,7 +25,8 @@ int ip6_wait_up(ip4_t dst, u64 timeout_ns)
 
 /* The IPv6 side of net/inet.c's sandbox: on QEMU's user network the router's hosts on the advertised prefix
  * (fec0::2 is the host's ::1, fec0::3 the DNS forwarder) and link-local fe80::/10 (the router itself) are the
- * host; closed as their IPv4 counterparts are, DNS (port 53 of the advertised DNS server) excepted. */
+ * host; closed as their IPv4 counterparts are, DNS excepted: port 53 of the advertised DNS server (RDNSS),
+ * or, as QEMU 7.2 advertises none, of the prefix's ::3 (QEMU's default ipv6-dns, fec0::3). */
 bool ip6_sandboxed(ip4_t dst, u16 port)
 {
     u8 a[16];
@@ -34,7 +35,10 @@ bool ip6_sandboxed(ip4_t dst, u16 port)
     bool on_prefix = ip6_st.global_ok && !memcmp(a, ip6_st.prefix, 8);
     if (!on_prefix && !ip6_is_linklocal(a))
         return false;
-    if (ip6_st.have_dns && ip6_eq(a, ip6_st.dns) && port == net_htons(53))
+    u8 dns[16] = { 0 };
+    memcpy(dns, ip6_st.prefix, 8);
+    dns[15] = 3;
+    if (port == net_htons(53) && ip6_eq(a, ip6_st.have_dns ? ip6_st.dns : dns))
         return false;
     static bool said;
     if (!said) {
@@ -60,5 +64,26 @@ int ip6_proc_if_inet6(char *buf, size_t size)
         n += (size_t)ksnprintf(buf + n, n < size ? size - n : 0, " %02x %02x %02x %02x %8s\n", 2, 64,
                                i ? 0 : 0x20, i ? 0 : 0x80, "eth0");
     }
+    return (int)MIN(n, size);
+}
+
+/* /proc/net/skiff's IPv6 lines: our addresses, the router, the DNS server (RDNSS), the hop limit and MTU. */
+static size_t put6(char *buf, size_t size, size_t n, const char *name, const u8 *a, bool ok)
+{
+    n += (size_t)ksnprintf(buf + n, n < size ? size - n : 0, "%s ", name);
+    for (int j = 0; j < 16; j += 2)
+        n += (size_t)ksnprintf(buf + n, n < size ? size - n : 0, "%x%s", ok ? a[j] << 8 | a[j + 1] : 0,
+                               j < 14 ? ":" : "\n");
+    return n;
+}
+
+int ip6_proc_state(char *buf, size_t size)
+{
+    size_t n = 0;
+    n = put6(buf, size, n, "addr6_ll", ip6_st.ll, ip6_st.ll_ok);
+    n = put6(buf, size, n, "addr6", ip6_st.global, ip6_st.global_ok);
+    n = put6(buf, size, n, "router6", ip6_st.router, ip6_st.have_router);
+    n = put6(buf, size, n, "dns6", ip6_st.dns, ip6_st.have_dns);
+    n += (size_t)ksnprintf(buf + n, n < size ? size - n : 0, "hops6 %u\nmtu6 %u\n", ip6_st.hops, ip6_st.mtu);
     return (int)MIN(n, size);
 }

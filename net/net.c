@@ -82,6 +82,8 @@ int net_proc_counters(char *buf, size_t size)
     const char *names[4] = { "addr", "mask", "gateway", "dns" };
     for (int i = 0; i < 4; i++)
         OUT("%s %u.%u.%u.%u\n", names[i], a[i] & 0xff, (a[i] >> 8) & 0xff, (a[i] >> 16) & 0xff, a[i] >> 24);
+    if (n < size)
+        n += (size_t)ip6_proc_state(buf + n, size - n);
 #define NET_COUNTER_OUT(name) OUT("%s %lu\n", #name, net_stats.name);
     NET_COUNTERS(NET_COUNTER_OUT)
     OUT("tcp_in_segs %lu\ntcp_out_segs %lu\ntcp_bad_csum %lu\ntcp_malformed %lu\ntcp_resets_sent %lu\n"

@@ -155,6 +155,7 @@ int net_proc_route(char *buf, size_t size);     /* /proc/net/route */
 int net_proc_dev(char *buf, size_t size);       /* /proc/net/dev */
 int net_proc_if_inet6(char *buf, size_t size);  /* /proc/net/if_inet6 */
 int ip6_proc_if_inet6(char *buf, size_t size);  /* its eth0 lines (net/ip6_sock.c) */
+int ip6_proc_state(char *buf, size_t size);      /* /proc/net/skiff's IPv6 lines (net/ip6_sock.c) */
 /* For a socket call that needs the interface: 0 once it is up (waiting up to timeout_ns for DHCP),
  * -ENETUNREACH (no device, no DHCP answer, or the wait ran out) or -EINTR. */
 int net_wait_up(u64 timeout_ns);

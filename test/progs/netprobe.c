@@ -4,6 +4,7 @@
  *   netprobe reach tcp|udp HOST PORT  one TCP connect (5 s at most) or one datagram sent to HOST:PORT; prints
  *                                 "reach HOST:PORT: connected" / "sent" or the error's text (the sandbox's test)
  *   netprobe udp HOST PORT MSG    sends MSG in a datagram to HOST:PORT, prints the reply (5 s at most)
+ *                                 (reach and udp take an IPv6 HOST too: fec0::2)
  *   netprobe loop-udp             a datagram to itself over 127.0.0.1
  *   netprobe loop-tcp BYTES       a TCP connection to itself over 127.0.0.1 (non-blocking connect, accept,
  *                                 BYTES each way, checked), then ECONNREFUSED from a closed port
@@ -46,6 +47,28 @@ static struct sockaddr_in sin_of(const char *ip, int port)
     return a;
 }
 
+/* HOST (IPv4 or IPv6, numeric) and PORT as a sockaddr; its length. */
+static socklen_t addr_of(const char *ip, int port, struct sockaddr_storage *ss)
+{
+    memset(ss, 0, sizeof(*ss));
+    struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+    if (inet_pton(AF_INET6, ip, &a6->sin6_addr) == 1) {
+        a6->sin6_family = AF_INET6;
+        a6->sin6_port = htons(port);
+        return sizeof(*a6);
+    }
+    struct sockaddr_in a = sin_of(ip, port);
+    memcpy(ss, &a, sizeof(a));
+    return sizeof(a);
+}
+
+static const char *addr_text(const struct sockaddr_storage *ss, char *buf, size_t n)
+{
+    if (ss->ss_family == AF_INET6)
+        return inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, buf, (socklen_t)n);
+    return inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, buf, (socklen_t)n);
+}
+
 static int wait_fd(int fd, short ev, int ms)
 {
     struct pollfd p = { fd, ev, 0 };
@@ -68,11 +91,11 @@ static int mode_addr(void)
 
 static int mode_udp(const char *host, int port, const char *msg)
 {
-    int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    struct sockaddr_in to = sin_of(host, port), from;
-    socklen_t len = sizeof(from);
-    char buf[2048];
-    if (fd < 0 || sendto(fd, msg, strlen(msg), 0, (struct sockaddr *)&to, sizeof(to)) != (ssize_t)strlen(msg)) {
+    struct sockaddr_storage to, from;
+    socklen_t tolen = addr_of(host, port, &to), len = sizeof(from);
+    int fd = socket(to.ss_family, SOCK_DGRAM, 0);
+    char buf[2048], text[64];
+    if (fd < 0 || sendto(fd, msg, strlen(msg), 0, (struct sockaddr *)&to, tolen) != (ssize_t)strlen(msg)) {
         perror("netprobe udp: sendto");
         return 1;
     }
@@ -86,7 +109,8 @@ static int mode_udp(const char *host, int port, const char *msg)
         return 1;
     }
     buf[n] = 0;
-    printf("reply from %s:%d: %s\n", inet_ntoa(from.sin_addr), ntohs(from.sin_port), buf);
+    printf("reply from %s:%d: %s\n", addr_text(&from, text, sizeof(text)),
+           ntohs(((struct sockaddr_in *)&from)->sin_port), buf); /* sin_port and sin6_port lie alike */
     return 0;
 }
 
@@ -228,17 +252,18 @@ static int mode_garbage(void)
 static int mode_reach(const char *proto, const char *host, int port)
 {
     int udp = !strcmp(proto, "udp");
-    int fd = socket(AF_INET, udp ? SOCK_DGRAM : SOCK_STREAM | SOCK_NONBLOCK, 0);
-    struct sockaddr_in to = sin_of(host, port);
+    struct sockaddr_storage to;
+    socklen_t tolen = addr_of(host, port, &to);
+    int fd = socket(to.ss_family, udp ? SOCK_DGRAM : SOCK_STREAM | SOCK_NONBLOCK, 0);
     int r, err = 0;
     if (fd < 0) {
         perror("netprobe reach: socket");
         return 1;
     }
     if (udp) {
-        r = (int)sendto(fd, "x", 1, 0, (struct sockaddr *)&to, sizeof(to));
+        r = (int)sendto(fd, "x", 1, 0, (struct sockaddr *)&to, tolen);
         err = r < 0 ? errno : 0;
-    } else if (connect(fd, (struct sockaddr *)&to, sizeof(to)) < 0) {
+    } else if (connect(fd, (struct sockaddr *)&to, tolen) < 0) {
         err = errno;
         if (err == EINPROGRESS) {
             socklen_t len = sizeof(err);
