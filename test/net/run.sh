@@ -330,7 +330,8 @@ t_ping() {
 # curl -6 to QEMU's host fec0::2 (the host's ::1) under --allow-host, a UDP exchange with a host server on
 # ::1, /proc/net/if_inet6; with --net alone the sandbox refuses fec0::2 as it refuses 10.0.2.2, not DNS.
 t_ipv6_wire() {
-	name="IPv6 on the wire: SLAAC address in /proc/net/if_inet6, ping -6 fec0::2, curl -6 http://[fec0::2]:PORT/,"
+	name="IPv6 on the wire: SLAAC address in /proc/net/if_inet6, ping -6 fec0::2, curl -6 http://[fec0::2]:PORT/"
+	name="$name (and 400 KiB intact),"
 	name="$name UDP with the host's ::1; the sandbox refuses fec0::2 without --allow-host"
 	need_bin netprobe || return
 	if [ ! -x /usr/bin/ping ] || [ ! -x /usr/bin/curl ]; then
@@ -364,11 +365,12 @@ PY
 	echo v6-page >"$tmp/www/v6.txt"
 	sk --allow-host --rootfs / /bin/sh -c "/usr/bin/ping -6 -c 2 fec0::2; echo \"ping6 \$?\"
 		/usr/bin/curl -sS -6 --max-time 20 'http://[fec0::2]:$port6/v6.txt'; echo \"curl6 \$?\"
+		/usr/bin/curl -sS -6 --max-time 30 'http://[fec0::2]:$port6/payload.bin' | /usr/bin/md5sum
 		$BIN/netprobe udp fec0::2 $uport6 hello6
 		cat /proc/net/if_inet6"
 	expect_status 0 && expect_out_has "64 bytes from fec0::2: icmp_seq=2 ttl=255 time=" &&
 		expect_out_has "2 packets transmitted, 2 received, 0% packet loss" && expect_out_has "ping6 0" &&
-		expect_out_has "v6-page" && expect_out_has "curl6 0" &&
+		expect_out_has "v6-page" && expect_out_has "curl6 0" && expect_out_has "$md5  -" &&
 		expect_out_has "reply from fec0::2:$uport6: echo6:hello6" || return
 	grep -Eq '^fec0000000000000[0-9a-f]{16} 02 40 00 00     eth0$' "$tmp/out" ||
 		{ fail "no SLAAC address of fec0::/64 on eth0 in /proc/net/if_inet6"; return; }
