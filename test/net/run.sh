@@ -328,11 +328,13 @@ t_ping() {
 
 # IPv6 on the card (docs/net.md): SLAAC from QEMU's router advertisement (fec0::/64), Debian's ping -6 and
 # curl -6 to QEMU's host fec0::2 (the host's ::1) under --allow-host, a UDP exchange with a host server on
-# ::1, /proc/net/if_inet6; with --net alone the sandbox refuses fec0::2 as it refuses 10.0.2.2, not DNS.
+# ::1 and ECONNREFUSED from a closed one, /proc/net/if_inet6; with --net alone the sandbox refuses fec0::2 as it
+# refuses 10.0.2.2, not DNS.
 t_ipv6_wire() {
 	name="IPv6 on the wire: SLAAC address in /proc/net/if_inet6, ping -6 fec0::2, curl -6 http://[fec0::2]:PORT/"
 	name="$name (and 400 KiB intact),"
-	name="$name UDP with the host's ::1; the sandbox refuses fec0::2 without --allow-host"
+	name="$name UDP with the host's ::1 (and ECONNREFUSED from a closed port's ICMPv6 error); the sandbox refuses"
+	name="$name fec0::2 without --allow-host"
 	need_bin netprobe || return
 	if [ ! -x /usr/bin/ping ] || [ ! -x /usr/bin/curl ]; then
 		skip "no /usr/bin/ping or /usr/bin/curl on this host"
@@ -344,6 +346,7 @@ t_ipv6_wire() {
 	fi
 	port6=$(free_port)
 	uport6=$(free_port)
+	cport6=$(free_port) # nobody listens there: QEMU relays the host's port unreachable as ICMPv6
 	(cd "$tmp/www" && exec timeout "$SERVER_TIMEOUT" python3 -m http.server --bind ::1 "$port6") \
 		>"$tmp/http6.log" 2>&1 &
 	pids="$pids $!"
@@ -367,11 +370,13 @@ PY
 		/usr/bin/curl -sS -6 --max-time 20 'http://[fec0::2]:$port6/v6.txt'; echo \"curl6 \$?\"
 		/usr/bin/curl -sS -6 --max-time 30 'http://[fec0::2]:$port6/payload.bin' | /usr/bin/md5sum
 		$BIN/netprobe udp fec0::2 $uport6 hello6
+		$BIN/netprobe refused fec0::2 $cport6
 		cat /proc/net/if_inet6"
 	expect_status 0 && expect_out_has "64 bytes from fec0::2: icmp_seq=2 ttl=255 time=" &&
 		expect_out_has "2 packets transmitted, 2 received, 0% packet loss" && expect_out_has "ping6 0" &&
 		expect_out_has "v6-page" && expect_out_has "curl6 0" && expect_out_has "$md5  -" &&
-		expect_out_has "reply from fec0::2:$uport6: echo6:hello6" || return
+		expect_out_has "reply from fec0::2:$uport6: echo6:hello6" &&
+		expect_out_has "refused fec0::2:$cport6: Connection refused" || return
 	grep -Eq '^fec0000000000000[0-9a-f]{16} 02 40 00 00     eth0$' "$tmp/out" ||
 		{ fail "no SLAAC address of fec0::/64 on eth0 in /proc/net/if_inet6"; return; }
 	grep -Eq '^fe80000000000000[0-9a-f]{16} 02 40 20 80     eth0$' "$tmp/out" ||

@@ -4,7 +4,9 @@
  *   netprobe reach tcp|udp HOST PORT  one TCP connect (5 s at most) or one datagram sent to HOST:PORT; prints
  *                                 "reach HOST:PORT: connected" / "sent" or the error's text (the sandbox's test)
  *   netprobe udp HOST PORT MSG    sends MSG in a datagram to HOST:PORT, prints the reply (5 s at most)
- *                                 (reach and udp take an IPv6 HOST too: fec0::2)
+ *   netprobe refused HOST PORT    a connected UDP socket sends to HOST:PORT (a closed port) and receives: prints
+ *                                 "refused HOST:PORT: " and the error (an ICMP port unreachable: ECONNREFUSED)
+ *                                 (reach, udp and refused take an IPv6 HOST too: fec0::2)
  *   netprobe loop-udp             a datagram to itself over 127.0.0.1
  *   netprobe loop-tcp BYTES       a TCP connection to itself over 127.0.0.1 (non-blocking connect, accept,
  *                                 BYTES each way, checked), then ECONNREFUSED from a closed port
@@ -276,6 +278,22 @@ static int mode_reach(const char *proto, const char *host, int port)
     return 0;
 }
 
+static int mode_refused(const char *host, int port)
+{
+    struct sockaddr_storage to;
+    socklen_t tolen = addr_of(host, port, &to);
+    int fd = socket(to.ss_family, SOCK_DGRAM, 0);
+    char buf[16];
+    if (fd < 0 || connect(fd, (struct sockaddr *)&to, tolen) || send(fd, "x", 1, 0) != 1) {
+        perror("netprobe refused");
+        return 1;
+    }
+    wait_fd(fd, POLLIN, 5000); /* POLLERR when the error comes */
+    ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+    printf("refused %s:%d: %s\n", host, port, n >= 0 ? "a reply" : strerror(errno));
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -283,6 +301,8 @@ int main(int argc, char **argv)
         return mode_addr();
     if (argc >= 5 && !strcmp(argv[1], "udp"))
         return mode_udp(argv[2], atoi(argv[3]), argv[4]);
+    if (argc >= 4 && !strcmp(argv[1], "refused"))
+        return mode_refused(argv[2], atoi(argv[3]));
     if (argc >= 5 && !strcmp(argv[1], "reach"))
         return mode_reach(argv[2], argv[3], atoi(argv[4]));
     if (argc >= 2 && !strcmp(argv[1], "loop-udp"))
