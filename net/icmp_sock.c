@@ -42,7 +42,7 @@ static int addr_in(struct icmp_sock *k, const void *kaddr, u32 alen, ip4_t *addr
         u32 scope = 0;
         if (alen >= 28)
             memcpy(&scope, (const u8 *)kaddr + 24, 4);
-        int r = inet6_map_in(a, scope, addr, use); /* on the card (net/inet6.c); ENETUNREACH without one */
+        int r = inet6_map_in(a, scope, addr, use, false); /* on the card (net/inet6.c); ENETUNREACH without one */
         if (r)
             return r;
     }

@@ -38,33 +38,40 @@ static bool is_v4(ip4_t a)
     return a && a != NET_LOOP6 && !ip6_mapped(a);
 }
 
+#define LO_IFINDEX 1
 #define ETH0_IFINDEX 2 /* /proc/net/dev's order: lo 1, eth0 2 */
 
-/* An IPv6 address on the card (not ::, ::1 or v4-mapped) into its stand-in, with Linux's errors: a
- * link-local one needs the interface in scope (EINVAL without, ENODEV for another); bind takes only our own
- * addresses (waiting for the router's advertisement, as IPv4's bind waits for DHCP), and nothing takes a
- * multicast group (skiff has no multicast). */
-int inet6_map_in(const u8 a[16], u32 scope, ip4_t *addr, enum inet_use use)
+/* An IPv6 address on the card (not ::, ::1 or v4-mapped) into its stand-in, with the errors Linux gives
+ * (checked against Linux 6.x on 2026-12-06): a link-scope address (fe80::/10, ff02::/16) needs the interface
+ * in sin6_scope_id for bind and connect (EINVAL without; a send picks eth0 as Linux picks its one interface),
+ * an unknown index is ENODEV for bind and ENETUNREACH otherwise; bind takes only our own addresses (waiting for
+ * the router's advertisement, as IPv4's bind waits for DHCP) and no multicast group (skiff cannot receive
+ * multicast: EADDRNOTAVAIL); TCP to a multicast address is ENETUNREACH. */
+int inet6_map_in(const u8 a[16], u32 scope, ip4_t *addr, enum inet_use use, bool stream)
 {
+    bool ll = ip6_is_linklocal(a), mc = ip6_is_multicast(a), link_scope = ll || (mc && (a[1] & 15) <= 2);
     if (!net_if.present)
         return use == INET_BIND ? -EADDRNOTAVAIL : -ENETUNREACH;
-    if (ip6_is_linklocal(a) && !scope)
-        return -EINVAL;
-    if (ip6_is_linklocal(a) && scope != ETH0_IFINDEX)
-        return -ENODEV;
-    if (ip6_is_multicast(a))
-        return use == INET_BIND ? -EADDRNOTAVAIL : -ENETUNREACH;
     if (use == INET_BIND) {
-        if (!ip6_is_linklocal(a) && !ip6_st.global_ok)
+        if (link_scope && !scope)
+            return -EINVAL;
+        if (scope && scope != ETH0_IFINDEX && scope != LO_IFINDEX)
+            return -ENODEV;
+        if (!ll && !mc && !ip6_st.global_ok)
             ip6_wait_up(IP6_MAP_GLOBAL, INET_UP_WAIT_NS);
-        *addr = ip6_map_find(a);
-        return ip6_is_ours(*addr) ? 0 : -EADDRNOTAVAIL;
+        *addr = mc ? 0 : ip6_map_find(a);
+        return ip6_is_ours(*addr) && (!ll || scope == ETH0_IFINDEX) ? 0 : -EADDRNOTAVAIL;
     }
+    if (stream && mc)
+        return -ENETUNREACH;
+    if (link_scope && !scope && use == INET_CONNECT)
+        return -EINVAL;
+    if (scope && scope != ETH0_IFINDEX)
+        return -ENETUNREACH;
     *addr = ip6_map(a);
     return 0;
 }
 
-/* The 16 address bytes of a sockaddr_in6 into the pcb's form, with Linux's errors for what is not there. */
 static int addr6_in(struct socket *s, const u8 a[16], u32 scope, ip4_t *addr, enum inet_use use)
 {
     static const u8 zero[16];
@@ -85,7 +92,7 @@ static int addr6_in(struct socket *s, const u8 a[16], u32 scope, ip4_t *addr, en
         return 0;
     }
     if (net_if.present)
-        return inet6_map_in(a, scope, addr, use);
+        return inet6_map_in(a, scope, addr, use, s->type == SOCK_STREAM);
     if (use == INET_BIND)
         return -EADDRNOTAVAIL; /* without a card skiff's only IPv6 address is ::1 */
     /* Said in the strace line itself (between the call and its result), and once on the kernel log. */

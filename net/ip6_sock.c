@@ -5,13 +5,14 @@
 #include "../kernel/proc.h"
 
 /* For a connect or send to dst: a link-local destination needs only the card (its address exists from the
- * first tick); any other needs the SLAAC address, which waits for the router's advertisement like IPv4 waits
+ * first tick), so does a link-scope multicast group; any other needs the SLAAC address, which waits for the router's advertisement like IPv4 waits
  * for DHCP, at most timeout_ns, and fails at once once every solicitation went unanswered. 0, -ENETUNREACH
  * (as Linux without an IPv6 route) or -EINTR. */
 int ip6_wait_up(ip4_t dst, u64 timeout_ns)
 {
     u8 a[16];
-    bool ll = dst != IP6_MAP_GLOBAL && ip6_unmap(dst, a) && ip6_is_linklocal(a);
+    bool ll = dst != IP6_MAP_GLOBAL && ip6_unmap(dst, a) &&
+              (ip6_is_linklocal(a) || (ip6_is_multicast(a) && (a[1] & 15) <= 2)); /* link scope */
     u64 deadline = clock_monotonic_ns() + timeout_ns;
     while (!(ll ? ip6_st.ll_ok : ip6_st.global_ok)) {
         if (!net_if.present || ip6_st.rs_gave_up || clock_monotonic_ns() >= deadline)

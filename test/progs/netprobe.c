@@ -7,6 +7,9 @@
  *   netprobe refused HOST PORT    a connected UDP socket sends to HOST:PORT (a closed port) and receives: prints
  *                                 "refused HOST:PORT: " and the error (an ICMP port unreachable: ECONNREFUSED)
  *                                 (reach, udp and refused take an IPv6 HOST too: fec0::2)
+ *   netprobe v6errors             bind, connect and sendto of link-scope, multicast and foreign IPv6 addresses
+ *                                 with and without sin6_scope_id: one line each, "ok" or the errno's name
+ *                                 (on a Linux host with IPv6 on an interface, the same lines as in the guest)
  *   netprobe loop-udp             a datagram to itself over 127.0.0.1
  *   netprobe loop-tcp BYTES       a TCP connection to itself over 127.0.0.1 (non-blocking connect, accept,
  *                                 BYTES each way, checked), then ECONNREFUSED from a closed port
@@ -294,6 +297,44 @@ static int mode_refused(const char *host, int port)
     return 0;
 }
 
+/* One IPv6 socket call on a fresh socket: "what ok" or "what ENAME". */
+static void v6_try(const char *what, int type, char op, const char *ip, unsigned scope)
+{
+    struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons(op == 'b' ? 0 : 9),
+                              .sin6_scope_id = scope };
+    inet_pton(AF_INET6, ip, &a.sin6_addr);
+    int fd = socket(AF_INET6, type, 0), r;
+    if (op == 'b')
+        r = bind(fd, (struct sockaddr *)&a, sizeof(a));
+    else if (op == 'c')
+        r = connect(fd, (struct sockaddr *)&a, sizeof(a));
+    else
+        r = sendto(fd, "x", 1, 0, (struct sockaddr *)&a, sizeof(a)) == 1 ? 0 : -1;
+    const char *name = errno == EINVAL ? "EINVAL" : errno == ENODEV ? "ENODEV" : errno == EADDRNOTAVAIL ?
+                       "EADDRNOTAVAIL" : errno == ENETUNREACH ? "ENETUNREACH" : strerror(errno);
+    printf("%s %s\n", what, r == 0 ? "ok" : name);
+    close(fd);
+}
+
+static int mode_v6errors(void)
+{
+    v6_try("bind fe80::2%99", SOCK_DGRAM, 'b', "fe80::2", 99);
+    v6_try("bind fe80::2 (no scope)", SOCK_DGRAM, 'b', "fe80::2", 0);
+    v6_try("bind fe80::2%lo", SOCK_DGRAM, 'b', "fe80::2", 1);
+    v6_try("bind 2001:db8::5", SOCK_DGRAM, 'b', "2001:db8::5", 0);
+    v6_try("bind ff02::1 (no scope)", SOCK_DGRAM, 'b', "ff02::1", 0);
+    v6_try("tcp connect fe80::2%99", SOCK_STREAM, 'c', "fe80::2", 99);
+    v6_try("udp connect fe80::2%99", SOCK_DGRAM, 'c', "fe80::2", 99);
+    v6_try("udp sendto fe80::2%99", SOCK_DGRAM, 's', "fe80::2", 99);
+    v6_try("tcp connect ff02::1", SOCK_STREAM, 'c', "ff02::1", 0);
+    v6_try("udp connect ff02::1 (no scope)", SOCK_DGRAM, 'c', "ff02::1", 0);
+    v6_try("tcp connect fe80::2 (no scope)", SOCK_STREAM, 'c', "fe80::2", 0);
+    v6_try("udp connect fe80::2 (no scope)", SOCK_DGRAM, 'c', "fe80::2", 0);
+    v6_try("udp sendto fe80::2 (no scope)", SOCK_DGRAM, 's', "fe80::2", 0);
+    v6_try("udp sendto ff02::1 (no scope)", SOCK_DGRAM, 's', "ff02::1", 0);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -301,6 +342,8 @@ int main(int argc, char **argv)
         return mode_addr();
     if (argc >= 5 && !strcmp(argv[1], "udp"))
         return mode_udp(argv[2], atoi(argv[3]), argv[4]);
+    if (argc >= 2 && !strcmp(argv[1], "v6errors"))
+        return mode_v6errors();
     if (argc >= 4 && !strcmp(argv[1], "refused"))
         return mode_refused(argv[2], atoi(argv[3]));
     if (argc >= 5 && !strcmp(argv[1], "reach"))
