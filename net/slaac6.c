@@ -87,6 +87,8 @@ static void ra_options(const u8 src[16], const u8 *opt, size_t len)
 {
     while (len >= 8) {
         size_t l = (size_t)opt[1] * 8;
+        if (!l || l > len)
+            break; /* slaac6_ra_input refused these already (nd6_opt) */
         if (opt[0] == ND_OPT_SLLA && l == 8)
             nd6_note(src, opt + 2, true);
         else if (opt[0] == ND_OPT_PREFIX && l == 32)

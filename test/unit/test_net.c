@@ -351,6 +351,35 @@ static void test_ip6_udp(void)
     udp_close(p);
 }
 
+/* The stand-ins: stable for an address, ours fixed, and past 1008 peers the oldest reused (found no more). */
+static void test_ip6_map(void)
+{
+    u8 a[16] = { 0x20, 0x01, 0x0d, 0xb8 }, back[16];
+    ip4_t first = 0, s = 0;
+    int ok = 1;
+    for (int i = 0; i < 3000 && ok; i++) {
+        a[14] = (u8)(i >> 8), a[15] = (u8)i;
+        s = ip6_map(a);
+        ok = ip6_mapped(s) && s != IP6_MAP_LL && s != IP6_MAP_GLOBAL && ip6_map(a) == s &&
+             ip6_unmap(s, back) && !memcmp(back, a, 16);
+        if (!i)
+            first = s;
+    }
+    CHECK(ok, "ip6 map: 3000 addresses, each with one stand-in of 240.6/16 that names it back");
+    a[14] = 0, a[15] = 0;
+    CHECK(ip6_map_find(a) == 0 && ip6_unmap(first, back) && memcmp(back, a, 16),
+          "ip6 map: the oldest stand-in was reused for a newer address");
+    int found = 0;
+    for (int i = 3000 - 1000; i < 3000; i++) {
+        a[14] = (u8)(i >> 8), a[15] = (u8)i;
+        found += ip6_map_find(a) != 0;
+    }
+    CHECK(found == 1000, "ip6 map: the newest 1000 are all found (hash chains intact across reuse)");
+    CHECK(ip6_map_find(ip6_st.global) == IP6_MAP_GLOBAL && ip6_map_find(ip6_st.ll) == IP6_MAP_LL &&
+          ip6_is_ours(IP6_MAP_GLOBAL) && ip_is_local(IP6_MAP_GLOBAL) && !ip_is_local(s),
+          "ip6 map: our addresses keep their fixed stand-ins, which are local");
+}
+
 /* Malformed IPv6 frames are dropped and counted; none is answered. */
 static void test_ip6_bad(void)
 {
@@ -396,6 +425,7 @@ int main(void)
     test_ip6_nd();
     test_ip6_udp();
     test_ip6_bad();
+    test_ip6_map();
     test_fuzz();
     return unit_done();
 }
