@@ -1,8 +1,9 @@
 /* net/net.h — skiff's own TCP/IP stack: one Ethernet interface (virtio-net), IPv4, ARP, ICMP echo, UDP, TCP,
- * and a DHCP client that configures the interface at boot (RFC 791, 826, 792, 768, 793, 2131).
+ * and a DHCP client that configures the interface at boot (RFC 791, 826, 792, 768, 793, 2131); IPv6 on the same
+ * interface with neighbour discovery and SLAAC (net/ip6.h: RFC 8200, 4443, 4861, 4862).
  *
  * Layering, bottom up: a driver hands each received frame to eth_input(); eth_input() passes ARP to arp_input()
- * and IPv4 to ip_input(), which checks the header and passes the payload to icmp_input(), udp_input() or
+ * IPv6 to ip6_input() (net/ip6.c) and IPv4 to ip_input(), which checks the header and passes the payload to icmp_input(), udp_input() or
  * tcp_input(). Going down, a transport calls ip_output(), which resolves the next hop with ARP (queueing the
  * packet until the reply) and hands a frame to the driver through net_if.xmit.
  *
@@ -26,8 +27,8 @@ static inline u32 net_ntohl(u32 x) { return __builtin_bswap32(x); }
 #define IPPROTO_TCP 6
 #define IPPROTO_UDP 17
 
-/* IPv6 (net/inet6.c) rides on the IPv4 core: skiff has no IPv6 on the wire. An AF_INET6 socket's pcb holds
- * IPv4 addresses: 0 for ::, an IPv4 address for ::ffff:a.b.c.d, and NET_LOOP6 for ::1. NET_LOOP6 is an address
+/* IPv6 (net/inet6.c) rides on the IPv4 core. An AF_INET6 socket's pcb holds IPv4 addresses: 0 for ::, an IPv4
+ * address for ::ffff:a.b.c.d, NET_LOOP6 for ::1, and a stand-in (below) for an address on the card. NET_LOOP6 is an address
  * of 127/8 so that ::1 traffic takes the loopback path; AF_INET sockets can neither name it (net/inet.c refuses
  * it) nor receive it (a wildcard v4 pcb does not match it), so ::1 and 127.0.0.1 stay apart as on Linux.
  * A pcb's fam says which destinations its wildcard address (0) covers. */
