@@ -332,7 +332,7 @@ t_ping() {
 # refuses 10.0.2.2, not DNS.
 t_ipv6_wire() {
 	name="IPv6 on the wire: SLAAC address in /proc/net/if_inet6, ping -6 fec0::2, curl -6 http://[fec0::2]:PORT/"
-	name="$name (and 400 KiB intact),"
+	name="$name (and 400 KiB intact both ways),"
 	name="$name UDP with the host's ::1 (and ECONNREFUSED from a closed port's ICMPv6 error); the sandbox refuses"
 	name="$name fec0::2 without --allow-host; Linux's errors for scoped, multicast and foreign addresses"
 	need_bin netprobe || return
@@ -360,13 +360,36 @@ while True:
     s.sendto(b"echo6:" + data, peer)
 PY
 	pids="$pids $!"
+	sport6=$(free_port)
+	timeout "$SERVER_TIMEOUT" python3 - "$sport6" <<'PY' >"$tmp/sink6.log" 2>&1 &
+import hashlib, socket, sys
+s = socket.socket(socket.AF_INET6)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("::1", int(sys.argv[1])))
+s.listen(1)
+while True:
+    c, peer = s.accept()
+    h, n = hashlib.md5(), 0
+    while True:
+        d = c.recv(65536)
+        if not d:
+            break
+        h.update(d)
+        n += len(d)
+    c.sendall(("%d %s\n" % (n, h.hexdigest())).encode())
+    c.close()
+PY
+	pids="$pids $!"
 	w=0
 	while [ "$w" -lt 100 ] && ! grep -q '^ready$' "$tmp/udp6.log" 2>/dev/null; do
 		sleep 0.1
 		w=$((w + 1))
 	done
 	echo v6-page >"$tmp/www/v6.txt"
-	sk --allow-host --rootfs / /bin/sh -c "/usr/bin/ping -6 -c 2 fec0::2; echo \"ping6 \$?\"
+	up="import socket; c = socket.create_connection(('fec0::2', $sport6), timeout=30)
+c.sendall(open('/www/payload.bin', 'rb').read()); c.shutdown(socket.SHUT_WR); print('upload', c.recv(99).decode())"
+	sk --allow-host --rootfs / -v "$tmp/www:/www:ro" /bin/sh -c "/usr/bin/ping -6 -c 2 fec0::2; echo \"ping6 \$?\"
+		/usr/bin/python3 -c \"$up\"
 		/usr/bin/curl -sS -6 --max-time 20 'http://[fec0::2]:$port6/v6.txt'; echo \"curl6 \$?\"
 		/usr/bin/curl -sS -6 --max-time 30 'http://[fec0::2]:$port6/payload.bin' | /usr/bin/md5sum
 		$BIN/netprobe udp fec0::2 $uport6 hello6
@@ -376,6 +399,7 @@ PY
 	expect_status 0 && expect_out_has "64 bytes from fec0::2: icmp_seq=2 ttl=255 time=" &&
 		expect_out_has "2 packets transmitted, 2 received, 0% packet loss" && expect_out_has "ping6 0" &&
 		expect_out_has "v6-page" && expect_out_has "curl6 0" && expect_out_has "$md5  -" &&
+		expect_out_has "upload 409600 $md5" &&
 		expect_out_has "reply from fec0::2:$uport6: echo6:hello6" &&
 		expect_out_has "refused fec0::2:$cport6: Connection refused" || return
 	grep -Eq '^fec0000000000000[0-9a-f]{16} 02 40 00 00     eth0$' "$tmp/out" ||
