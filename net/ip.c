@@ -131,7 +131,7 @@ static void ip_input_from(const u8 *pkt, size_t len, bool loopback)
      * unicast to the address being offered). 127/8 only ever arrives through loopback. */
     bool ours = loopback ? ip_is_local(h.dst)
                          : (h.dst & 0xff) != 127 && (!net_if.up || h.dst == net_if.addr || ip_is_broadcast(h.dst));
-    if (!ours) {
+    if (!ours || (!loopback && ip6_mapped(h.src))) { /* a stand-in (net.h) never comes from the wire */
         net_stats.ip_not_ours++;
         return;
     }

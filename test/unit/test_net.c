@@ -378,6 +378,11 @@ static void test_ip6_map(void)
     CHECK(ip6_map_find(ip6_st.global) == IP6_MAP_GLOBAL && ip6_map_find(ip6_st.ll) == IP6_MAP_LL &&
           ip6_is_ours(IP6_MAP_GLOBAL) && ip_is_local(IP6_MAP_GLOBAL) && !ip_is_local(s),
           "ip6 map: our addresses keep their fixed stand-ins, which are local");
+    u8 f[ETH_FRAME_BUF], ip[1500], seg[64];
+    u64 before = net_stats.ip_not_ours;
+    size_t n = mk_udp(seg, s, US, 9, 5000, "spoof", true);
+    eth_input(f, mk_frame(f, our_mac, gw_mac, ETHERTYPE_IP, ip, mk_ip(ip, s, US, IPPROTO_UDP, seg, n)));
+    CHECK(net_stats.ip_not_ours == before + 1, "ip6 map: an IPv4 packet from a stand-in address off the wire is dropped");
 }
 
 /* Malformed IPv6 frames are dropped and counted; none is answered. */
