@@ -1,5 +1,6 @@
-/* net/eth.c — Ethernet II framing: received frames go to ARP or IPv4 by their type; sent frames get our MAC
- * as the source. The device strips and adds the FCS, so lengths here exclude it. */
+/* net/eth.c — Ethernet II framing: received frames go to ARP, IPv4 or IPv6 by their type; sent frames get our
+ * MAC as the source. IPv6 multicast frames (33:33:..., RFC 2464 7) are taken too: ip6_input keeps the groups
+ * we are in (all-nodes, our solicited-node groups). The device strips and adds the FCS, so lengths here exclude it. */
 #include "net.h"
 
 const u8 eth_broadcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
@@ -12,16 +13,19 @@ void eth_input(const u8 *frame, size_t len)
         return;
     }
     net_stats.eth_rx++;
-    /* Only frames for us or for everyone; a multicast frame (low bit of the first byte) is not ours. */
-    if (memcmp(frame, net_if.mac, 6) && memcmp(frame, eth_broadcast, 6)) {
+    u16 type = (u16)(frame[12] << 8 | frame[13]);
+    /* Only frames for us or for everyone; of multicast frames (low bit of the first byte), IPv6's. */
+    bool mcast6 = frame[0] == 0x33 && frame[1] == 0x33 && type == ETHERTYPE_IP6;
+    if (memcmp(frame, net_if.mac, 6) && memcmp(frame, eth_broadcast, 6) && !mcast6) {
         net_stats.eth_rx_other_type++;
         return;
     }
-    u16 type = (u16)(frame[12] << 8 | frame[13]);
     if (type == ETHERTYPE_ARP)
         arp_input(frame + ETH_HLEN, len - ETH_HLEN);
     else if (type == ETHERTYPE_IP)
         ip_input(frame + ETH_HLEN, len - ETH_HLEN);
+    else if (type == ETHERTYPE_IP6)
+        ip6_input(frame + ETH_HLEN, len - ETH_HLEN);
     else
         net_stats.eth_rx_other_type++;
 }

@@ -1,8 +1,8 @@
 /* net/icmp_opt.c — the options of ICMP sockets (net/icmp_sock.h): SOL_RAW's ICMP_FILTER and IPV6_CHECKSUM,
  * SOL_ICMPV6's ICMP6_FILTER (RFC 3542 3.2), SO_TIMESTAMP, and the IP and IPv6 ones ping asks for (IP_RECVTTL,
  * IP_RETOPTS, IPV6_RECVHOPLIMIT, IPV6_RECVERR); the rest are net/inet_opt.c's. IP_RETOPTS is recorded only:
- * skiff's packets carry no IP options, so there are never any to return. IPV6_RECVERR is recorded only: no
- * ICMPv6 error can reach ::1 from anywhere. */
+ * skiff's packets carry no IP options, so there are never any to return. IPV6_RECVERR is recorded only: ICMPv6
+ * errors reach UDP sockets but not ping sockets (docs/net.md). */
 #include "icmp_sock.h"
 
 #define SOL_RAW 255

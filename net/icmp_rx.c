@@ -106,15 +106,10 @@ void icmp_sock_input(const u8 *ip, size_t ip_len, const u8 *msg, size_t len)
     }
 }
 
-/* ICMPv6 for ::1, carried over the loopback (net/icmp_sock.h): raw sockets, echo replies to ping sockets,
- * and the reply to an echo request. */
-void icmp6_input(ip4_t src, ip4_t dst, u8 hops, const u8 *msg, size_t len)
+/* An ICMPv6 message for the sockets: raw ones through their filters, an echo reply to its ping socket. From
+ * icmp6_input (loopback) and from net/icmp6.c (the card), src and dst in the pcb's form. */
+void icmp6_sock_deliver(ip4_t src, ip4_t dst, u8 hops, const u8 *msg, size_t len)
 {
-    net_stats.icmp_rx++;
-    if (src != NET_LOOP6 || dst != NET_LOOP6 || len < 4 || icmp6_csum(msg, len) != 0) {
-        net_stats.icmp_bad++;
-        return;
-    }
     u16 ident = 0;
     if (len >= 8)
         memcpy(&ident, msg + 4, 2);
@@ -129,6 +124,19 @@ void icmp6_input(ip4_t src, ip4_t dst, u8 hops, const u8 *msg, size_t len)
             ping = false;
         }
     }
+}
+
+/* ICMPv6 between our own addresses (::1, or our IPv6 addresses on the card, which take the loopback path),
+ * carried over the loopback (net/icmp_sock.h): for the sockets, and the reply to an echo request. */
+void icmp6_input(ip4_t src, ip4_t dst, u8 hops, const u8 *msg, size_t len)
+{
+    net_stats.icmp_rx++;
+    bool ours = (src == NET_LOOP6 && dst == NET_LOOP6) || (ip6_is_ours(src) && ip6_is_ours(dst));
+    if (!ours || len < 4 || icmp6_csum(msg, len) != 0) {
+        net_stats.icmp_bad++;
+        return;
+    }
+    icmp6_sock_deliver(src, dst, hops, msg, len);
     if (msg[0] != ICMP6_ECHO_REQUEST || msg[1] != 0 || len < 8)
         return;
     u8 *reply = kmalloc(len);
@@ -139,7 +147,7 @@ void icmp6_input(ip4_t src, ip4_t dst, u8 hops, const u8 *msg, size_t len)
     reply[2] = reply[3] = 0;
     u16 c = icmp6_csum(reply, len);
     memcpy(reply + 2, &c, 2);
-    if (ip_output(NET_LOOP6, NET_LOOP6, IPPROTO_ICMPV6, reply, len) == 0)
+    if (ip_output(dst, src, IPPROTO_ICMPV6, reply, len) == 0)
         net_stats.icmp_echo_replied++;
     kfree(reply);
 }

@@ -36,12 +36,16 @@ static int addr_in(struct icmp_sock *k, const void *kaddr, u32 alen, ip4_t *addr
         *addr = 0;
     else if (!memcmp(a, zero, 15) && a[15] == 1)
         *addr = NET_LOOP6;
-    else if (use == INET_BIND)
-        return -EADDRNOTAVAIL; /* skiff's only IPv6 address is ::1 */
     else if (!memcmp(a, zero, 10) && a[10] == 0xff && a[11] == 0xff)
-        return -EINVAL;
-    else
-        return -ENETUNREACH; /* no IPv6 beyond ::1 (net/inet6.c) */
+        return use == INET_BIND ? -EADDRNOTAVAIL : -EINVAL;
+    else {
+        u32 scope = 0;
+        if (alen >= 28)
+            memcpy(&scope, (const u8 *)kaddr + 24, 4);
+        int r = inet6_map_in(a, scope, addr, use, false); /* on the card (net/inet6.c); ENETUNREACH without one */
+        if (r)
+            return r;
+    }
     return AF_INET6;
 }
 

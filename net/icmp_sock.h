@@ -10,15 +10,16 @@
  *   /proc/sys/net/ipv4/ping_group_range (no capability overrides it, as on Linux). ICMP errors about what a
  *   IPv4 ping socket sent (destination unreachable, time exceeded, parameter problem) become its SO_ERROR and,
  *   with IP_RECVERR, entries of its error queue (MSG_ERRQUEUE), as Linux's ping_err (net/icmp_err.c); ICMPv6
- *   errors never arise (only ::1 speaks ICMPv6).
+ *   errors are not given to ping sockets (docs/net.md).
  * - raw sockets, SOCK_RAW with IPPROTO_ICMP or IPPROTO_ICMPV6 (CAP_NET_RAW): the program writes the whole
  *   ICMP message; the socket receives a copy of every ICMP message this host receives (its own requests over
  *   loopback too), filtered by ICMP_FILTER / ICMP6_FILTER: IPv4 with the IP header, ICMPv6 without. The kernel
  *   computes ICMPv6 checksums (IPV6_CHECKSUM offset 2), never ICMPv4 ones. No IP_HDRINCL, no other protocols.
  *
- * skiff has no IPv6 on the wire (net/inet6.c): ICMPv6 reaches ::1 only. It travels over the loopback inside an
- * IPv4 packet of protocol 58 between NET_LOOP6 addresses; its checksum is the real one over the IPv6
- * pseudo-header of ::1, and icmp6_input answers echo requests as Linux's ICMPv6 does. */
+ * ICMPv6 between our own addresses (::1, or the card's IPv6 addresses, net/ip6_map.c) travels over the
+ * loopback inside an IPv4 packet of protocol 58; its checksum is the one over the IPv6 pseudo-header of ::1,
+ * and icmp6_input answers echo requests as Linux's ICMPv6 does. To the card, ip6_output recomputes the
+ * checksum over the real addresses; from it, net/icmp6.c hands messages to icmp6_sock_deliver. */
 #pragma once
 #include "inet.h"
 

@@ -24,8 +24,8 @@ int inet_addr_in(const void *kaddr, u32 alen, ip4_t *addr, u16 *port, bool allow
         return -EAFNOSUPPORT;
     *addr = sin.sin_addr;
     *port = sin.sin_port;
-    if (sin.sin_addr == NET_LOOP6)
-        return -ENETUNREACH; /* the internal form of ::1 (net.h); bind says EADDRNOTAVAIL */
+    if (sin.sin_addr == NET_LOOP6 || ip6_mapped(sin.sin_addr))
+        return -ENETUNREACH; /* the internal forms of ::1 and IPv6 addresses (net.h); bind says EADDRNOTAVAIL */
     return sin.sin_family;
 }
 
@@ -53,6 +53,8 @@ static bool sandbox_denies(ip4_t dst, u16 port)
     }
     if (allow || ip_is_local(dst) || dst == IP4_BROADCAST)
         return false;
+    if (ip6_mapped(dst))
+        return ip6_sandboxed(dst, port);
     bool linklocal = (dst & 0xffff) == NET_IP4(169, 254, 0, 0);
     bool slirp_host = net_if.up && (dst & net_if.mask) == (net_if.addr & net_if.mask);
     if (slirp_host && dst == net_if.dns && port == net_htons(53))
@@ -75,7 +77,7 @@ int inet_route_ready(ip4_t dst, u16 port)
 {
     if (ip_is_local(dst))
         return 0;
-    int r = net_if.up ? 0 : net_wait_up(INET_UP_WAIT_NS);
+    int r = ip6_mapped(dst) ? ip6_wait_up(dst, INET_UP_WAIT_NS) : net_if.up ? 0 : net_wait_up(INET_UP_WAIT_NS);
     if (!r && sandbox_denies(dst, port))
         r = -EACCES;
     return r;

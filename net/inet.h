@@ -84,6 +84,7 @@ int inet6_addr_in(struct socket *s, const void *kaddr, u32 alen, ip4_t *addr, u1
 int inet_dst_in(struct socket *s, const void *kaddr, u32 alen, ip4_t *addr, u16 *port, enum inet_use use,
                 ip4_t laddr);                            /* net/inet.c: either family */
 void inet6_addr_out(void *kaddr, u32 *alen, ip4_t addr, u16 port);   /* a sockaddr_in6 of 28 bytes */
+int inet6_map_in(const u8 a[16], u32 scope, ip4_t *addr, enum inet_use use, bool stream); /* on the card */
 int inet6_setsockopt(struct socket *s, int name, const void *kval, u32 len);
 int inet6_getsockopt(struct socket *s, int name, int *v);
 /* Either family: the sockaddr for s (sockaddr_in or sockaddr_in6). */

@@ -4,12 +4,15 @@
  *
  * What a program sees is Linux's default dual stack (net.ipv6.bindv6only = 0): a socket bound to :: takes IPv4
  * connections and datagrams too, their addresses shown v4-mapped; IPV6_V6ONLY restricts it to IPv6 (here: ::1);
- * a connect or send to ::ffff:a.b.c.d goes over IPv4. skiff has no IPv6 on the wire (no ICMPv6, neighbour
- * discovery or address configuration), so the machine's only IPv6 address is ::1: binding another is
- * EADDRNOTAVAIL, and a connect or send to another is ENETUNREACH, as on a Linux host without IPv6 routes.
+ * a connect or send to ::ffff:a.b.c.d goes over IPv4. With a network card, other IPv6 addresses go over the
+ * card (net/ip6.c) through their stand-ins (net.h): our link-local address and, once the router has
+ * advertised a prefix, our SLAAC address can be bound; any other address is a destination. Without a card the
+ * machine's only IPv6 address is ::1: binding another is EADDRNOTAVAIL, and a connect or send to another is
+ * ENETUNREACH, as on a Linux host without IPv6 routes.
  * Options: IPV6_V6ONLY (until bind), IPV6_TCLASS and IPV6_UNICAST_HOPS recorded and read back (::1 traffic never
  * leaves the VM); the rest (IPV6_RECVPKTINFO, multicast, ...) are ENOPROTOOPT. */
 #include "inet.h"
+#include "ip6.h"
 #include "../syscalls/syscalls.h" /* strace_on */
 
 struct sockaddr_in6 {
@@ -32,11 +35,44 @@ static bool v6only(struct socket *s)
 /* A local address that is an IPv4 one (the socket is bound to ::ffff:a.b.c.d or connected over IPv4). */
 static bool is_v4(ip4_t a)
 {
-    return a && a != NET_LOOP6;
+    return a && a != NET_LOOP6 && !ip6_mapped(a);
 }
 
-/* The 16 address bytes of a sockaddr_in6 into the pcb's form, with Linux's errors for what is not there. */
-static int addr6_in(struct socket *s, const u8 a[16], ip4_t *addr, enum inet_use use)
+#define LO_IFINDEX 1
+#define ETH0_IFINDEX 2 /* /proc/net/dev's order: lo 1, eth0 2 */
+
+/* An IPv6 address on the card (not ::, ::1 or v4-mapped) into its stand-in, with the errors Linux gives
+ * (checked against Linux 6.x on 2026-12-06): a link-scope address (fe80::/10, ff02::/16) needs the interface
+ * in sin6_scope_id for bind and connect (EINVAL without; a send picks eth0 as Linux picks its one interface),
+ * an unknown index is ENODEV for bind and ENETUNREACH otherwise; bind takes only our own addresses (waiting for
+ * the router's advertisement, as IPv4's bind waits for DHCP) and no multicast group (skiff cannot receive
+ * multicast: EADDRNOTAVAIL); TCP to a multicast address is ENETUNREACH. */
+int inet6_map_in(const u8 a[16], u32 scope, ip4_t *addr, enum inet_use use, bool stream)
+{
+    bool ll = ip6_is_linklocal(a), mc = ip6_is_multicast(a), link_scope = ll || (mc && (a[1] & 15) <= 2);
+    if (!net_if.present)
+        return use == INET_BIND ? -EADDRNOTAVAIL : -ENETUNREACH;
+    if (use == INET_BIND) {
+        if (link_scope && !scope)
+            return -EINVAL;
+        if (scope && scope != ETH0_IFINDEX && scope != LO_IFINDEX)
+            return -ENODEV;
+        if (!ll && !mc && !ip6_st.global_ok)
+            ip6_wait_up(IP6_MAP_GLOBAL, INET_UP_WAIT_NS);
+        *addr = mc ? 0 : ip6_map_find(a);
+        return ip6_is_ours(*addr) && (!ll || scope == ETH0_IFINDEX) ? 0 : -EADDRNOTAVAIL;
+    }
+    if (stream && mc)
+        return -ENETUNREACH;
+    if (link_scope && !scope && use == INET_CONNECT)
+        return -EINVAL;
+    if (scope && scope != ETH0_IFINDEX)
+        return -ENETUNREACH;
+    *addr = ip6_map(a);
+    return 0;
+}
+
+static int addr6_in(struct socket *s, const u8 a[16], u32 scope, ip4_t *addr, enum inet_use use)
 {
     static const u8 zero[16];
     if (!memcmp(a, zero, 16)) {
@@ -55,16 +91,18 @@ static int addr6_in(struct socket *s, const u8 a[16], ip4_t *addr, enum inet_use
             return use == INET_BIND ? -EADDRNOTAVAIL : -ENETUNREACH;
         return 0;
     }
+    if (net_if.present)
+        return inet6_map_in(a, scope, addr, use, s->type == SOCK_STREAM);
     if (use == INET_BIND)
-        return -EADDRNOTAVAIL; /* skiff's only IPv6 address is ::1 */
+        return -EADDRNOTAVAIL; /* without a card skiff's only IPv6 address is ::1 */
     /* Said in the strace line itself (between the call and its result), and once on the kernel log. */
-    static const char note[] = " /* skiff: no IPv6 network, only ::1 and ::ffff:a.b.c.d */";
+    static const char note[] = " /* skiff: no network card: IPv6 reaches only ::1 and ::ffff:a.b.c.d */";
     if (strace_on)
         klog_write(note, sizeof(note) - 1);
     static bool logged;
     if (!logged) {
         logged = true;
-        klog("net: no IPv6 on the network (only ::1 and v4-mapped addresses): ENETUNREACH\n");
+        klog("net: no network card: IPv6 reaches only ::1 and v4-mapped addresses: ENETUNREACH\n");
     }
     return -ENETUNREACH;
 }
@@ -100,7 +138,7 @@ int inet6_addr_in(struct socket *s, const void *kaddr, u32 alen, ip4_t *addr, u1
     struct sockaddr_in6 sin6 = { 0 };
     memcpy(&sin6, kaddr, MIN(alen, (u32)sizeof(sin6)));
     *port = sin6.sin6_port;
-    int r = addr6_in(s, sin6.sin6_addr, addr, use);
+    int r = addr6_in(s, sin6.sin6_addr, alen >= sizeof(sin6) ? sin6.sin6_scope_id : 0, addr, use);
     if (r)
         return r;
     if (use == INET_BIND)
@@ -121,6 +159,9 @@ void inet6_addr_out(void *kaddr, u32 *alen, ip4_t addr, u16 port)
     struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_port = port };
     if (addr == NET_LOOP6) {
         sin6.sin6_addr[15] = 1;
+    } else if (ip6_mapped(addr)) {
+        if (ip6_unmap(addr, sin6.sin6_addr) && ip6_is_linklocal(sin6.sin6_addr))
+            sin6.sin6_scope_id = ETH0_IFINDEX; /* as Linux names a link-local peer */
     } else if (addr) {
         memcpy(sin6.sin6_addr, v4mapped_prefix, 12);
         memcpy(sin6.sin6_addr + 12, &addr, 4);

@@ -18,14 +18,14 @@ struct in6_pktinfo_k {
 _Static_assert(sizeof(struct in_pktinfo_k) == 12, "struct in_pktinfo is 12 bytes");
 _Static_assert(sizeof(struct in6_pktinfo_k) == 20, "struct in6_pktinfo is 20 bytes");
 
-static int if_of(ip4_t src) { return ip_is_local(src) ? 1 : 2; }
+static int if_of(ip4_t src) { return ip_is_local(src) && !ip6_mapped(src) ? 1 : 2; }
 
 u32 inet_put_pktinfo(struct socket *s, ip4_t src, ip4_t dst, void *kctl, u32 room, int *mflags)
 {
     struct inet_opts *o = s->priv;
     u32 used = 0;
     /* an AF_INET6 socket has IP_PKTINFO too, for the IPv4 datagrams it gets */
-    if (o->pktinfo && (s->family == AF_INET || (dst != NET_LOOP6))) {
+    if (o->pktinfo && (s->family == AF_INET || (dst != NET_LOOP6 && !ip6_mapped(dst)))) {
         struct in_pktinfo_k pi = { if_of(src), dst, dst };
         used += sock_put_cmsg(kctl, room, IPPROTO_IP, IP_PKTINFO, &pi, sizeof(pi), mflags);
     }

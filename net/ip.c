@@ -41,16 +41,20 @@ static int lo_count;
  * whose MTU is 64 KiB: programs send large datagrams to themselves). */
 size_t ip_mtu_for(ip4_t dst)
 {
-    return ip_is_local(dst) ? 65535 : net_if.mtu;
+    if (ip_is_local(dst))
+        return 65535;
+    return ip6_mapped(dst) ? net_if.mtu - 20u : net_if.mtu; /* IPv6's header is 20 bytes longer */
 }
 
 bool ip_is_local(ip4_t a)
 {
-    return (a & 0xff) == 127 || (a && a == net_if.addr);
+    return (a & 0xff) == 127 || (a && a == net_if.addr) || ip6_is_ours(a);
 }
 
 ip4_t ip_source_for(ip4_t dst)
 {
+    if (ip6_mapped(dst))
+        return ip6_source_for(dst);
     if ((dst & 0xff) == 127)
         return dst == NET_LOOP6 ? NET_LOOP6 : NET_IP4(127, 0, 0, 1); /* ::1 talks from ::1 */
     return net_if.addr;
@@ -74,6 +78,8 @@ u8 ip_in_ttl(void)
 
 void ip_port_unreachable(void)
 {
+    if (ip6_port_unreachable())
+        return;
     /* RFC 1122 3.2.2: never an ICMP error about a broadcast */
     if (in_pkt && !in_broadcast)
         icmp_port_unreachable(in_pkt, in_len);
@@ -125,7 +131,7 @@ static void ip_input_from(const u8 *pkt, size_t len, bool loopback)
      * unicast to the address being offered). 127/8 only ever arrives through loopback. */
     bool ours = loopback ? ip_is_local(h.dst)
                          : (h.dst & 0xff) != 127 && (!net_if.up || h.dst == net_if.addr || ip_is_broadcast(h.dst));
-    if (!ours) {
+    if (!ours || (!loopback && ip6_mapped(h.src))) { /* a stand-in (net.h) never comes from the wire */
         net_stats.ip_not_ours++;
         return;
     }
@@ -199,6 +205,8 @@ int ip_output(ip4_t src, ip4_t dst, u8 proto, const void *payload, size_t len)
     bool local = ip_is_local(dst);
     if (len > ip_mtu_for(dst) - IP_HLEN)
         return -EMSGSIZE;
+    if (ip6_mapped(dst) && !local)
+        return ip6_output(src, dst, proto, payload, len);
     if (!local && !net_if.up && dst != IP4_BROADCAST) {
         net_stats.ip_tx_unreach++;
         return -ENETUNREACH;

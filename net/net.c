@@ -25,7 +25,7 @@ void net_timer_poke(void)
 bool net_timer_needed(void)
 {
     return dhcp_to_start || ip_loopback_pending() || arp_timer_needed() || dhcp_timer_needed() ||
-           tcp_timer_needed();
+           tcp_timer_needed() || nd6_timer_needed();
 }
 
 void net_timer(u64 now)
@@ -33,12 +33,14 @@ void net_timer(u64 now)
     if (dhcp_to_start) {
         dhcp_to_start = false;
         dhcp_start();
+        nd6_start(); /* IPv6: link-local address, router solicitation */
     }
     ip_loopback_drain();
     if (now < next_slow_tick)
         return;
     next_slow_tick = now + NET_TICK_MS * 1000000ull;
     arp_timer(now);
+    nd6_timer(now);
     dhcp_timer(now);
     tcp_timer(now);
 }
@@ -80,6 +82,8 @@ int net_proc_counters(char *buf, size_t size)
     const char *names[4] = { "addr", "mask", "gateway", "dns" };
     for (int i = 0; i < 4; i++)
         OUT("%s %u.%u.%u.%u\n", names[i], a[i] & 0xff, (a[i] >> 8) & 0xff, (a[i] >> 16) & 0xff, a[i] >> 24);
+    if (n < size)
+        n += (size_t)ip6_proc_state(buf + n, size - n);
 #define NET_COUNTER_OUT(name) OUT("%s %lu\n", #name, net_stats.name);
     NET_COUNTERS(NET_COUNTER_OUT)
     OUT("tcp_in_segs %lu\ntcp_out_segs %lu\ntcp_bad_csum %lu\ntcp_malformed %lu\ntcp_resets_sent %lu\n"
@@ -128,13 +132,15 @@ int net_proc_dev(char *buf, size_t size)
     return (int)MIN(n, size);
 }
 
-/* /proc/net/if_inet6, as Linux prints it: address, ifindex, prefix length, scope, flags (hex), name. skiff's one
- * IPv6 address is ::1 on lo (scope host 0x10, IFA_F_PERMANENT 0x80); eth0 has none (no IPv6 on the wire).
+/* /proc/net/if_inet6, as Linux prints it: address, ifindex, prefix length, scope, flags (hex), name: ::1 on lo
+ * (scope host 0x10, IFA_F_PERMANENT 0x80), then eth0's link-local and SLAAC addresses (net/ip6_sock.c).
  * Programs read this file to learn whether the host has IPv6 at all. */
 int net_proc_if_inet6(char *buf, size_t size)
 {
-    int n = ksnprintf(buf, size, "%032x %02x %02x %02x %02x %8s\n", 1, 1, 128, 0x10, 0x80, "lo");
-    return (int)MIN((size_t)n, size);
+    size_t n = (size_t)ksnprintf(buf, size, "%032x %02x %02x %02x %02x %8s\n", 1, 1, 128, 0x10, 0x80, "lo");
+    if (n < size)
+        n += (size_t)ip6_proc_if_inet6(buf + n, size - n);
+    return (int)MIN(n, size);
 }
 
 void net_init(void)

@@ -1,8 +1,9 @@
 /* net/net.h — skiff's own TCP/IP stack: one Ethernet interface (virtio-net), IPv4, ARP, ICMP echo, UDP, TCP,
- * and a DHCP client that configures the interface at boot (RFC 791, 826, 792, 768, 793, 2131).
+ * and a DHCP client that configures the interface at boot (RFC 791, 826, 792, 768, 793, 2131); IPv6 on the same
+ * interface with neighbour discovery and SLAAC (net/ip6.h: RFC 8200, 4443, 4861, 4862).
  *
  * Layering, bottom up: a driver hands each received frame to eth_input(); eth_input() passes ARP to arp_input()
- * and IPv4 to ip_input(), which checks the header and passes the payload to icmp_input(), udp_input() or
+ * IPv6 to ip6_input() (net/ip6.c) and IPv4 to ip_input(), which checks the header and passes the payload to icmp_input(), udp_input() or
  * tcp_input(). Going down, a transport calls ip_output(), which resolves the next hop with ARP (queueing the
  * packet until the reply) and hands a frame to the driver through net_if.xmit.
  *
@@ -26,18 +27,27 @@ static inline u32 net_ntohl(u32 x) { return __builtin_bswap32(x); }
 #define IPPROTO_TCP 6
 #define IPPROTO_UDP 17
 
-/* IPv6 (net/inet6.c) rides on the IPv4 core: skiff has no IPv6 on the wire. An AF_INET6 socket's pcb holds
- * IPv4 addresses: 0 for ::, an IPv4 address for ::ffff:a.b.c.d, and NET_LOOP6 for ::1. NET_LOOP6 is an address
+/* IPv6 (net/inet6.c) rides on the IPv4 core. An AF_INET6 socket's pcb holds IPv4 addresses: 0 for ::, an IPv4
+ * address for ::ffff:a.b.c.d, NET_LOOP6 for ::1, and a stand-in (below) for an address on the card. NET_LOOP6 is an address
  * of 127/8 so that ::1 traffic takes the loopback path; AF_INET sockets can neither name it (net/inet.c refuses
  * it) nor receive it (a wildcard v4 pcb does not match it), so ::1 and 127.0.0.1 stay apart as on Linux.
  * A pcb's fam says which destinations its wildcard address (0) covers. */
 #define NET_LOOP6 NET_IP4(127, 6, 6, 1)
 enum net_fam { NET_FAM_V4, NET_FAM_V6, NET_FAM_V6ONLY }; /* AF_INET, AF_INET6, AF_INET6 with IPV6_V6ONLY */
 
+/* IPv6 on the card (net/ip6.c, ip6_map.c, nd6.c, icmp6.c): pcbs keep 32-bit addresses, so every other IPv6
+ * address (ours, a peer's) gets a stand-in in 240.6.0.0/16 (class E: never a real IPv4 address here).
+ * ip_output hands a packet to a stand-in to ip6_output, which rebuilds it as IPv6 (real addresses, checksums
+ * over the IPv6 pseudo-header); ip6_input does the reverse. Our own addresses have fixed stand-ins. */
+#define IP6_MAP_NET NET_IP4(240, 6, 0, 0)
+#define IP6_MAP_LL NET_IP4(240, 6, 0, 1)      /* our link-local address, fe80::EUI-64 */
+#define IP6_MAP_GLOBAL NET_IP4(240, 6, 0, 2)  /* our SLAAC address, prefix from the router + EUI-64 */
+static inline bool ip6_mapped(ip4_t a) { return (a & 0xffff) == IP6_MAP_NET; }
+
 /* Does a pcb of family fam bound to the wildcard address take a packet for dst? */
 static inline bool net_any_accepts(u8 fam, ip4_t dst)
 {
-    return dst == NET_LOOP6 ? fam != NET_FAM_V4 : fam != NET_FAM_V6ONLY;
+    return dst == NET_LOOP6 || ip6_mapped(dst) ? fam != NET_FAM_V4 : fam != NET_FAM_V6ONLY;
 }
 
 /* Do two local bindings (family, address) on one port cover a common destination (a bind conflict)? */
@@ -90,12 +100,32 @@ void tcp_input(ip4_t src, ip4_t dst, const u8 *seg, size_t len);
  * (-ENETUNREACH when the interface is down, -EMSGSIZE beyond the MTU: skiff does not fragment). */
 int ip_output(ip4_t src, ip4_t dst, u8 proto, const void *payload, size_t len);
 
+/* IPv6 (net/ip6*.c): stand-ins (ip6_map allocates one; ip6_map_find does not, 0 when there is none; ip6_unmap
+ * gives the address back, false for what is no stand-in), our addresses, output between stand-ins, input from
+ * the card, and the wait for the router's advertisement (0, -ENETUNREACH or -EINTR, as net_wait_up). */
+ip4_t ip6_map(const u8 a[16]);
+ip4_t ip6_map_find(const u8 a[16]);
+bool ip6_unmap(ip4_t s, u8 out[16]);
+bool ip6_is_ours(ip4_t s);                      /* IP6_MAP_LL once the card is up, IP6_MAP_GLOBAL after SLAAC */
+ip4_t ip6_source_for(ip4_t dst);                /* our stand-in to talk to dst from (0: none yet) */
+int ip6_output(ip4_t src, ip4_t dst, u8 proto, const void *payload, size_t len);
+void ip6_input(const u8 *pkt, size_t len);
+bool ip6_port_unreachable(void);                /* an IPv6 packet is being delivered: answered; else false */
+int ip6_wait_up(ip4_t dst, u64 timeout_ns);
+bool ip6_sandboxed(ip4_t dst, u16 port);        /* QEMU's own IPv6 hosts (net/inet.c's rule), not DNS */
+void nd6_start(void);                           /* link-local address and router solicitation (net/nd6.c) */
+void nd6_timer(u64 now_ns);
+bool nd6_timer_needed(void);
+/* ICMPv6 from the card for sockets (net/icmp_rx.c): src, dst stand-ins, the checksum already checked. */
+void icmp6_sock_deliver(ip4_t src, ip4_t dst, u8 hops, const u8 *msg, size_t len);
+
 /* ---- Internals shared by the lower layers (net/eth.c, net/arp.c, net/ip.c, net/net.c). ---- */
 #define ETH_HLEN 14
 #define ETH_FRAME_MAX 1514           /* header + 1500 bytes of payload; no FCS (the device adds it) */
 #define ETH_FRAME_BUF 1536           /* a frame buffer: room for the largest frame (and the 60-byte minimum) */
 #define ETHERTYPE_IP 0x0800
 #define ETHERTYPE_ARP 0x0806
+#define ETHERTYPE_IP6 0x86dd
 #define IP4_BROADCAST 0xffffffffu
 #define IP_HLEN 20                   /* skiff sends no IP options */
 extern const u8 eth_broadcast[6];
@@ -125,6 +155,8 @@ int net_proc_counters(char *buf, size_t size);  /* /proc/net/skiff */
 int net_proc_route(char *buf, size_t size);     /* /proc/net/route */
 int net_proc_dev(char *buf, size_t size);       /* /proc/net/dev */
 int net_proc_if_inet6(char *buf, size_t size);  /* /proc/net/if_inet6 */
+int ip6_proc_if_inet6(char *buf, size_t size);  /* its eth0 lines (net/ip6_sock.c) */
+int ip6_proc_state(char *buf, size_t size);      /* /proc/net/skiff's IPv6 lines (net/ip6_sock.c) */
 /* For a socket call that needs the interface: 0 once it is up (waiting up to timeout_ns for DHCP),
  * -ENETUNREACH (no device, no DHCP answer, or the wait ran out) or -EINTR. */
 int net_wait_up(u64 timeout_ns);
@@ -137,7 +169,10 @@ int net_wait_up(u64 timeout_ns);
     X(ip_loopback) X(ip_tx_unreach) \
     X(icmp_rx) X(icmp_bad) X(icmp_echo_replied) X(icmp_unreach_rx) X(icmp_unreach_tx) X(icmp_sock_rx) X(icmp_sock_drop) \
     X(udp_rx) X(udp_tx) X(udp_bad) X(udp_bad_csum) X(udp_no_port) X(udp_queue_full) \
-    X(dhcp_tx) X(dhcp_rx)
+    X(dhcp_tx) X(dhcp_rx) \
+    X(ip6_rx) X(ip6_tx) X(ip6_bad_header) X(ip6_not_ours) X(ip6_ext_drop) X(ip6_frag_drop) X(ip6_proto_drop) \
+    X(ip6_bad_csum) X(ip6_tx_unreach) X(icmp6_rx) X(icmp6_bad) X(icmp6_echo_replied) X(icmp6_unreach_rx) \
+    X(icmp6_unreach_tx) X(nd_rx) X(nd_tx) X(nd_bad) X(nd_queued) X(nd_unresolved_drop) X(nd_ra_rx)
 #define NET_COUNTER_FIELD(n) u64 n;
 struct net_stats { NET_COUNTERS(NET_COUNTER_FIELD) };
 extern struct net_stats net_stats;

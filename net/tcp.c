@@ -175,8 +175,7 @@ int tcp_bind(struct tcp_pcb *pcb, ip4_t addr, u16 port)
 {
     if (pcb->lport || pcb->state != TCP_CLOSED)
         return -EINVAL;
-    bool loopback = (net_ntohl(addr) >> 24) == 127;
-    if (addr && addr != net_if.addr && !loopback)
+    if (addr && !ip_is_local(addr))
         return -EADDRNOTAVAIL;
     if (!port)
         return bind_ephemeral(pcb, addr);
@@ -262,7 +261,7 @@ int tcp_connect(struct tcp_pcb *pcb, ip4_t addr, u16 port)
         addr = NET_IP4(127, 0, 0, 1); /* as Linux: INADDR_ANY as a destination is this host */
     ip4_t src = pcb->laddr;
     if (!src)
-        src = addr == NET_LOOP6 ? NET_LOOP6 : (net_ntohl(addr) >> 24) == 127 ? NET_IP4(127, 0, 0, 1) : net_if.addr;
+        src = ip_source_for(addr); /* 127.0.0.1 or ::1 for loopback, else the interface's (IPv4 or IPv6) */
     if (!src)
         return -ENETUNREACH;
     if (!pcb->lport) {

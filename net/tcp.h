@@ -139,7 +139,7 @@ void tcp_send_data(struct tcp_pcb *pcb, u32 seq, u32 len, bool fin);
 void tcp_send_ack(struct tcp_pcb *pcb);
 void tcp_reset_reply(ip4_t src, ip4_t dst, const u8 *seg, u32 seglen); /* RST for a segment nobody owns */
 u16 tcp_window(struct tcp_pcb *pcb);           /* the window to advertise now (receiver SWS avoidance) */
-u16 tcp_our_mss(void);
+u16 tcp_our_mss(ip4_t raddr);
 
 /* Counters of what the stack dropped or refused (read by tests and, later, /proc). */
 struct tcp_stats {

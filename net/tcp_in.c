@@ -68,7 +68,7 @@ static u32 tcp_rcv_space(const struct tcp_pcb *pcb) { return MIN(TCP_RBUF - pcb-
 static void tcp_peer_mss(struct tcp_pcb *pcb, u16 mss)
 {
     u32 m = mss ? mss : TCP_DEFAULT_MSS;
-    pcb->mss = (u16)MAX(MIN(m, (u32)tcp_our_mss()), 64u);
+    pcb->mss = (u16)MAX(MIN(m, (u32)tcp_our_mss(pcb->raddr)), 64u);
 }
 
 static void tcp_rtt_ack(struct tcp_pcb *pcb, u32 ack)

@@ -59,7 +59,8 @@ u32 tcp_info_fill(const struct tcp_pcb *pcb, void *out)
     i.snd_cwnd = pcb->mss ? MAX(pcb->cwnd / pcb->mss, 1u) : 10;
     i.advmss = open ? pcb->mss : 536;
     i.reordering = 3;                 /* net.ipv4.tcp_reordering */
-    i.pmtu = open ? (u32)pcb->mss + 40 : 0;
+    bool v6 = ip6_mapped(pcb->raddr) && !ip_is_local(pcb->raddr); /* IPv6 on the card: 40-byte header */
+    i.pmtu = open ? (u32)pcb->mss + (v6 ? 60 : 40) : 0;
     i.rcv_ssthresh = i.rcv_space = open ? TCP_RBUF : 0;
     i.total_retrans = pcb->total_retrans;
     if (open) {

@@ -10,10 +10,12 @@ struct tcp_stats tcp_stats;
 static void put16(u8 *p, u16 v) { p[0] = (u8)(v >> 8); p[1] = (u8)v; }
 static void put32(u8 *p, u32 v) { put16(p, (u16)(v >> 16)); put16(p + 2, (u16)v); }
 
-u16 tcp_our_mss(void)
+u16 tcp_our_mss(ip4_t raddr)
 {
     u32 mtu = net_if.mtu ? net_if.mtu : 576;
-    return (u16)(MIN(mtu, (u32)TCP_SEG_MAX) - 40);
+    /* IPv6 on the card: a 40-byte header instead of 20 (1440 on a 1500-byte link) */
+    u32 v6 = ip6_mapped(raddr) && raddr != IP6_MAP_LL && raddr != IP6_MAP_GLOBAL ? 20 : 0;
+    return (u16)(MIN(mtu, (u32)TCP_SEG_MAX) - 40 - v6);
 }
 
 u16 tcp_window(struct tcp_pcb *pcb)
@@ -46,7 +48,7 @@ static void tcp_xmit(struct tcp_pcb *pcb, u32 seq, u8 flags, u32 len)
     if (flags & TCP_SYN) {
         buf[20] = 2; /* MSS */
         buf[21] = 4;
-        put16(buf + 22, tcp_our_mss());
+        put16(buf + 22, tcp_our_mss(pcb->raddr));
     }
     if (len) {
         u32 off = (pcb->sbuf_head + (seq - pcb->snd_una)) % TCP_SBUF;

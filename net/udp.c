@@ -112,7 +112,7 @@ int udp_connect(struct udp_pcb *pcb, ip4_t addr, u16 port)
         pcb->saddr = 0;
         return 0;
     }
-    if (!ip_is_local(addr) && addr != IP4_BROADCAST && !net_if.up)
+    if (!ip_is_local(addr) && addr != IP4_BROADCAST && !ip6_mapped(addr) && !net_if.up)
         return -ENETUNREACH;
     if (!pcb->lport) {
         int r = udp_bind(pcb, 0, 0);

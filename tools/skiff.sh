@@ -1454,7 +1454,7 @@ run_qemu() {
 	# --net: a virtio-net card on QEMU's user-mode network (slirp: no root, no host interface); the guest
 	# gets 10.0.2.15 by DHCP, the host is 10.0.2.2 and DNS 10.0.2.3. --port adds hostfwd rules.
 	if [ -n "$net" ]; then
-		set -- "$@" -netdev "user,id=n0$hostfwds" -device "virtio-net$vbus,netdev=n0$vromfile"
+		set -- "$@" -netdev "user,id=n0,ipv4=on,ipv6=on$hostfwds" -device "virtio-net$vbus,netdev=n0$vromfile"
 	fi
 
 	# -v volumes: virtio-9p devices (the kernel mounts them from /.skiff/mounts); with --iso too.

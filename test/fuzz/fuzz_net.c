@@ -3,8 +3,10 @@
  * even, an Ethernet frame given to eth_input as it is (a UDP socket on port 5000 and a TCP listener on port 80
  * wait behind it); odd, a DHCP message from the server, wrapped in a well-formed frame to port 68 and, unless
  * bit 1 says otherwise, given the client's transaction id and MAC so that it reaches the option parser and the
- * state machine. Time moves on every 256 inputs: TCP, ARP and DHCP run their timers. Seeds: a UDP datagram, an
- * ARP request, an ICMP echo, a TCP SYN with options, and a DHCP OFFER and ACK. */
+ * state machine. Time moves on every 256 inputs: TCP, ARP, ND and DHCP run their timers. Seeds: a UDP datagram,
+ * an ARP request, an ICMP echo, a TCP SYN with options, and a DHCP OFFER and ACK; over IPv6 (net/ip6*.c, which
+ * has its link-local address from the start), a router advertisement, a neighbour solicitation, an echo
+ * request behind a hop-by-hop header, a UDP datagram and a TCP SYN. */
 #include <stdio.h>
 #include "fuzz.h"
 #include "../unit/net_fake.h"
@@ -62,6 +64,7 @@ static void once(void)
     tcp_listen(listener, 8);
     nsent = 0;
     dhcp_start();
+    nd6_start();
     note_xid();
 }
 
@@ -95,6 +98,7 @@ static void settle(void)
         fake_now += 700000000ull;
         tcp_timer(fake_now);
         arp_timer(fake_now);
+        nd6_timer(fake_now);
         dhcp_timer(fake_now);
         note_xid();
         int err;
@@ -168,6 +172,22 @@ void fuzz_make_seeds(void)
     u16 c = ip_pseudo_csum(GW, US, IPPROTO_TCP, syn, sizeof(syn));
     memcpy(syn + 16, &c, 2);
     seed_frame(f, mk_frame(f, our_mac, gw_mac, ETHERTYPE_IP, ip, mk_ip(ip, GW, US, IPPROTO_TCP, syn, sizeof(syn))));
+    /* IPv6: to our link-local address (the global one exists once an advertisement was taken) */
+    u8 m[128], ll[16] = { 0xfe, 0x80, [8] = 0x50, 0x54, 0x00, 0xff, 0xfe, 0x12, 0x34, 0x56 };
+    u8 all[16] = { 0xff, 0x02, [15] = 1 };
+    seed_frame(f, mk_frame(f, mc6_mac, gw_mac, ETHERTYPE_IP6, ip, mk_ip6(ip, r6_ll, all, 58, 255, m, mk_ra(m), 2)));
+    u8 ns[32] = { 135 };
+    memcpy(ns + 8, ll, 16);
+    ns[24] = 1, ns[25] = 1, memcpy(ns + 26, gw_mac, 6);
+    seed_frame(f, mk_frame(f, our_mac, gw_mac, ETHERTYPE_IP6, ip, mk_ip6(ip, r6_ll, ll, 58, 255, ns, 32, 2)));
+    u8 hbh[8 + 16] = { 58, 0, 1, 4, [8] = 128 };
+    size_t n6 = mk_ip6(ip, r6_ll, ll, 0, 64, hbh, sizeof(hbh), -1);
+    u16 c6 = ip6_csum(r6_ll, ll, 58, ip + 48, 16);
+    memcpy(ip + 50, &c6, 2);
+    seed_frame(f, mk_frame(f, our_mac, gw_mac, ETHERTYPE_IP6, ip, n6));
+    u8 u6[8 + 6] = { 0x30, 0x39, 0x13, 0x88, 0, 14, 0, 0, 'f', 'u', 'z', 'z', '6', '!' };
+    seed_frame(f, mk_frame(f, our_mac, gw_mac, ETHERTYPE_IP6, ip, mk_ip6(ip, r6_ll, ll, IPPROTO_UDP, 64, u6, 14, 6)));
+    seed_frame(f, mk_frame(f, our_mac, gw_mac, ETHERTYPE_IP6, ip, mk_ip6(ip, r6_ll, ll, IPPROTO_TCP, 64, syn, 28, 16)));
     seed_dhcp(2 /* OFFER */, false);
     seed_dhcp(5 /* ACK */, true);
     seed_dhcp(6 /* NAK */, false);

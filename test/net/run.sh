@@ -276,13 +276,13 @@ t.join()
 
 t_ipv6() {
 	name="IPv6 in the guest (python3): a dual-stack server on [::] over 127.0.0.1 and ::1, /proc/net/if_inet6,"
-	name="$name ENETUNREACH beyond ::1 even with a card"
+	name="$name ENETUNREACH beyond ::1 without a card"
 	py_lib=$(/usr/bin/python3 -c 'import sysconfig; print(sysconfig.get_path("stdlib"))' 2>/dev/null)
 	if [ ! -d "$py_lib" ]; then
 		skip "no python standard library found"
 		return
 	fi
-	sk --net --mem 512M --add "$py_lib" /usr/bin/python3 -c "
+	sk --mem 512M --add "$py_lib" /usr/bin/python3 -c "
 import errno, socket
 for kind, what in ((socket.SOCK_STREAM, 'connect'), (socket.SOCK_DGRAM, 'sendto')):
     s = socket.socket(socket.AF_INET6, kind)
@@ -326,7 +326,113 @@ t_ping() {
 	pass
 }
 
-tap_plan 13
+# IPv6 on the card (docs/net.md): SLAAC from QEMU's router advertisement (fec0::/64), Debian's ping -6 and
+# curl -6 to QEMU's host fec0::2 (the host's ::1) under --allow-host, a UDP exchange with a host server on
+# ::1 and ECONNREFUSED from a closed one, /proc/net/if_inet6; with --net alone the sandbox refuses fec0::2 as it
+# refuses 10.0.2.2, not DNS.
+t_ipv6_wire() {
+	name="IPv6 on the wire: SLAAC address in /proc/net/if_inet6, ping -6 fec0::2, curl -6 http://[fec0::2]:PORT/"
+	name="$name (and 400 KiB intact both ways),"
+	name="$name UDP with the host's ::1 (and ECONNREFUSED from a closed port's ICMPv6 error); the sandbox refuses"
+	name="$name fec0::2 without --allow-host; Linux's errors for scoped, multicast and foreign addresses"
+	need_bin netprobe || return
+	if [ ! -x /usr/bin/ping ] || [ ! -x /usr/bin/curl ]; then
+		skip "no /usr/bin/ping or /usr/bin/curl on this host"
+		return
+	fi
+	if ! python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null; then
+		skip "the host has no ::1"
+		return
+	fi
+	port6=$(free_port)
+	uport6=$(free_port)
+	cport6=$(free_port) # nobody listens there: QEMU relays the host's port unreachable as ICMPv6
+	(cd "$tmp/www" && exec timeout "$SERVER_TIMEOUT" python3 -m http.server --bind ::1 "$port6") \
+		>"$tmp/http6.log" 2>&1 &
+	pids="$pids $!"
+	timeout "$SERVER_TIMEOUT" python3 - "$uport6" <<'PY' >"$tmp/udp6.log" 2>&1 &
+import socket, sys
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.bind(("::1", int(sys.argv[1])))
+print("ready", flush=True)
+while True:
+    data, peer = s.recvfrom(2048)
+    s.sendto(b"echo6:" + data, peer)
+PY
+	pids="$pids $!"
+	sport6=$(free_port)
+	timeout "$SERVER_TIMEOUT" python3 - "$sport6" <<'PY' >"$tmp/sink6.log" 2>&1 &
+import hashlib, socket, sys
+s = socket.socket(socket.AF_INET6)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("::1", int(sys.argv[1])))
+s.listen(1)
+while True:
+    c, peer = s.accept()
+    h, n = hashlib.md5(), 0
+    while True:
+        d = c.recv(65536)
+        if not d:
+            break
+        h.update(d)
+        n += len(d)
+    c.sendall(("%d %s\n" % (n, h.hexdigest())).encode())
+    c.close()
+PY
+	pids="$pids $!"
+	w=0
+	while [ "$w" -lt 100 ] && ! grep -q '^ready$' "$tmp/udp6.log" 2>/dev/null; do
+		sleep 0.1
+		w=$((w + 1))
+	done
+	echo v6-page >"$tmp/www/v6.txt"
+	up="import socket; c = socket.create_connection(('fec0::2', $sport6), timeout=30)
+c.sendall(open('/www/payload.bin', 'rb').read()); c.shutdown(socket.SHUT_WR); print('upload', c.recv(99).decode())"
+	sk --allow-host --rootfs / -v "$tmp/www:/www:ro" /bin/sh -c "/usr/bin/ping -6 -c 2 fec0::2; echo \"ping6 \$?\"
+		/usr/bin/python3 -c \"$up\"
+		/usr/bin/curl -sS -6 --max-time 20 'http://[fec0::2]:$port6/v6.txt'; echo \"curl6 \$?\"
+		/usr/bin/curl -sS -6 --max-time 30 'http://[fec0::2]:$port6/payload.bin' | /usr/bin/md5sum
+		$BIN/netprobe udp fec0::2 $uport6 hello6
+		$BIN/netprobe refused fec0::2 $cport6
+		$BIN/netprobe v6errors
+		cat /proc/net/if_inet6"
+	expect_status 0 && expect_out_has "64 bytes from fec0::2: icmp_seq=2 ttl=255 time=" &&
+		expect_out_has "2 packets transmitted, 2 received, 0% packet loss" && expect_out_has "ping6 0" &&
+		expect_out_has "v6-page" && expect_out_has "curl6 0" && expect_out_has "$md5  -" &&
+		expect_out_has "upload 409600 $md5" &&
+		expect_out_has "reply from fec0::2:$uport6: echo6:hello6" &&
+		expect_out_has "refused fec0::2:$cport6: Connection refused" || return
+	grep -Eq '^fec0000000000000[0-9a-f]{16} 02 40 00 00     eth0$' "$tmp/out" ||
+		{ fail "no SLAAC address of fec0::/64 on eth0 in /proc/net/if_inet6"; return; }
+	grep -Eq '^fe80000000000000[0-9a-f]{16} 02 40 20 80     eth0$' "$tmp/out" ||
+		{ fail "no link-local address on eth0 in /proc/net/if_inet6"; return; }
+	# Linux's errors for scoped, multicast and foreign addresses (Linux 6.1 with IPv6 on eth0, 2026-12-06; the
+	# same program natively gives these lines on such a host)
+	cat >"$tmp/v6errors.want" <<'EOF'
+bind fe80::2%99 ENODEV
+bind fe80::2 (no scope) EINVAL
+bind fe80::2%lo EADDRNOTAVAIL
+bind 2001:db8::5 EADDRNOTAVAIL
+bind ff02::1 (no scope) EINVAL
+tcp connect fe80::2%99 ENETUNREACH
+udp connect fe80::2%99 ENETUNREACH
+udp sendto fe80::2%99 ENETUNREACH
+tcp connect ff02::1 ENETUNREACH
+udp connect ff02::1 (no scope) EINVAL
+tcp connect fe80::2 (no scope) EINVAL
+udp connect fe80::2 (no scope) EINVAL
+udp sendto fe80::2 (no scope) ok
+udp sendto ff02::1 (no scope) ok
+EOF
+	grep -E '^(bind|tcp connect|udp connect|udp sendto) ' "$tmp/out" | diff "$tmp/v6errors.want" - >"$tmp/v6errors.diff" ||
+		{ fail "IPv6 address errors differ from Linux's: $(tr '\n' ' ' <"$tmp/v6errors.diff")"; return; }
+	p="$BIN/netprobe reach"
+	sk --net --rootfs / /bin/sh -c "$p tcp fec0::2 $port6; $p udp fec0::2 $uport6; $p udp fec0::3 53"
+	expect_status 0 && expect_out_has "reach fec0::2:$port6: Permission denied" &&
+		expect_out_has "reach fec0::2:$uport6: Permission denied" && expect_out_has "reach fec0::3:53: sent" && pass
+}
+
+tap_plan 14
 make_payload || { echo "Bail out! cannot make the payload"; exit 1; }
 t_no_net
 t_dhcp
@@ -340,5 +446,6 @@ t_timewait_mem
 t_garbage
 t_python
 t_ipv6
+t_ipv6_wire
 t_ping
 tap_done

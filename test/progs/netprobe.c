@@ -4,6 +4,12 @@
  *   netprobe reach tcp|udp HOST PORT  one TCP connect (5 s at most) or one datagram sent to HOST:PORT; prints
  *                                 "reach HOST:PORT: connected" / "sent" or the error's text (the sandbox's test)
  *   netprobe udp HOST PORT MSG    sends MSG in a datagram to HOST:PORT, prints the reply (5 s at most)
+ *   netprobe refused HOST PORT    a connected UDP socket sends to HOST:PORT (a closed port) and receives: prints
+ *                                 "refused HOST:PORT: " and the error (an ICMP port unreachable: ECONNREFUSED)
+ *                                 (reach, udp and refused take an IPv6 HOST too: fec0::2)
+ *   netprobe v6errors             bind, connect and sendto of link-scope, multicast and foreign IPv6 addresses
+ *                                 with and without sin6_scope_id: one line each, "ok" or the errno's name
+ *                                 (on a Linux host with IPv6 on an interface, the same lines as in the guest)
  *   netprobe loop-udp             a datagram to itself over 127.0.0.1
  *   netprobe loop-tcp BYTES       a TCP connection to itself over 127.0.0.1 (non-blocking connect, accept,
  *                                 BYTES each way, checked), then ECONNREFUSED from a closed port
@@ -46,6 +52,28 @@ static struct sockaddr_in sin_of(const char *ip, int port)
     return a;
 }
 
+/* HOST (IPv4 or IPv6, numeric) and PORT as a sockaddr; its length. */
+static socklen_t addr_of(const char *ip, int port, struct sockaddr_storage *ss)
+{
+    memset(ss, 0, sizeof(*ss));
+    struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+    if (inet_pton(AF_INET6, ip, &a6->sin6_addr) == 1) {
+        a6->sin6_family = AF_INET6;
+        a6->sin6_port = htons(port);
+        return sizeof(*a6);
+    }
+    struct sockaddr_in a = sin_of(ip, port);
+    memcpy(ss, &a, sizeof(a));
+    return sizeof(a);
+}
+
+static const char *addr_text(const struct sockaddr_storage *ss, char *buf, size_t n)
+{
+    if (ss->ss_family == AF_INET6)
+        return inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, buf, (socklen_t)n);
+    return inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, buf, (socklen_t)n);
+}
+
 static int wait_fd(int fd, short ev, int ms)
 {
     struct pollfd p = { fd, ev, 0 };
@@ -68,11 +96,11 @@ static int mode_addr(void)
 
 static int mode_udp(const char *host, int port, const char *msg)
 {
-    int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    struct sockaddr_in to = sin_of(host, port), from;
-    socklen_t len = sizeof(from);
-    char buf[2048];
-    if (fd < 0 || sendto(fd, msg, strlen(msg), 0, (struct sockaddr *)&to, sizeof(to)) != (ssize_t)strlen(msg)) {
+    struct sockaddr_storage to, from;
+    socklen_t tolen = addr_of(host, port, &to), len = sizeof(from);
+    int fd = socket(to.ss_family, SOCK_DGRAM, 0);
+    char buf[2048], text[64];
+    if (fd < 0 || sendto(fd, msg, strlen(msg), 0, (struct sockaddr *)&to, tolen) != (ssize_t)strlen(msg)) {
         perror("netprobe udp: sendto");
         return 1;
     }
@@ -86,7 +114,8 @@ static int mode_udp(const char *host, int port, const char *msg)
         return 1;
     }
     buf[n] = 0;
-    printf("reply from %s:%d: %s\n", inet_ntoa(from.sin_addr), ntohs(from.sin_port), buf);
+    printf("reply from %s:%d: %s\n", addr_text(&from, text, sizeof(text)),
+           ntohs(((struct sockaddr_in *)&from)->sin_port), buf); /* sin_port and sin6_port lie alike */
     return 0;
 }
 
@@ -228,17 +257,18 @@ static int mode_garbage(void)
 static int mode_reach(const char *proto, const char *host, int port)
 {
     int udp = !strcmp(proto, "udp");
-    int fd = socket(AF_INET, udp ? SOCK_DGRAM : SOCK_STREAM | SOCK_NONBLOCK, 0);
-    struct sockaddr_in to = sin_of(host, port);
+    struct sockaddr_storage to;
+    socklen_t tolen = addr_of(host, port, &to);
+    int fd = socket(to.ss_family, udp ? SOCK_DGRAM : SOCK_STREAM | SOCK_NONBLOCK, 0);
     int r, err = 0;
     if (fd < 0) {
         perror("netprobe reach: socket");
         return 1;
     }
     if (udp) {
-        r = (int)sendto(fd, "x", 1, 0, (struct sockaddr *)&to, sizeof(to));
+        r = (int)sendto(fd, "x", 1, 0, (struct sockaddr *)&to, tolen);
         err = r < 0 ? errno : 0;
-    } else if (connect(fd, (struct sockaddr *)&to, sizeof(to)) < 0) {
+    } else if (connect(fd, (struct sockaddr *)&to, tolen) < 0) {
         err = errno;
         if (err == EINPROGRESS) {
             socklen_t len = sizeof(err);
@@ -251,6 +281,60 @@ static int mode_reach(const char *proto, const char *host, int port)
     return 0;
 }
 
+static int mode_refused(const char *host, int port)
+{
+    struct sockaddr_storage to;
+    socklen_t tolen = addr_of(host, port, &to);
+    int fd = socket(to.ss_family, SOCK_DGRAM, 0);
+    char buf[16];
+    if (fd < 0 || connect(fd, (struct sockaddr *)&to, tolen) || send(fd, "x", 1, 0) != 1) {
+        perror("netprobe refused");
+        return 1;
+    }
+    wait_fd(fd, POLLIN, 5000); /* POLLERR when the error comes */
+    ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+    printf("refused %s:%d: %s\n", host, port, n >= 0 ? "a reply" : strerror(errno));
+    return 0;
+}
+
+/* One IPv6 socket call on a fresh socket: "what ok" or "what ENAME". */
+static void v6_try(const char *what, int type, char op, const char *ip, unsigned scope)
+{
+    struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons(op == 'b' ? 0 : 9),
+                              .sin6_scope_id = scope };
+    inet_pton(AF_INET6, ip, &a.sin6_addr);
+    int fd = socket(AF_INET6, type, 0), r;
+    if (op == 'b')
+        r = bind(fd, (struct sockaddr *)&a, sizeof(a));
+    else if (op == 'c')
+        r = connect(fd, (struct sockaddr *)&a, sizeof(a));
+    else
+        r = sendto(fd, "x", 1, 0, (struct sockaddr *)&a, sizeof(a)) == 1 ? 0 : -1;
+    const char *name = errno == EINVAL ? "EINVAL" : errno == ENODEV ? "ENODEV" : errno == EADDRNOTAVAIL ?
+                       "EADDRNOTAVAIL" : errno == ENETUNREACH ? "ENETUNREACH" : strerror(errno);
+    printf("%s %s\n", what, r == 0 ? "ok" : name);
+    close(fd);
+}
+
+static int mode_v6errors(void)
+{
+    v6_try("bind fe80::2%99", SOCK_DGRAM, 'b', "fe80::2", 99);
+    v6_try("bind fe80::2 (no scope)", SOCK_DGRAM, 'b', "fe80::2", 0);
+    v6_try("bind fe80::2%lo", SOCK_DGRAM, 'b', "fe80::2", 1);
+    v6_try("bind 2001:db8::5", SOCK_DGRAM, 'b', "2001:db8::5", 0);
+    v6_try("bind ff02::1 (no scope)", SOCK_DGRAM, 'b', "ff02::1", 0);
+    v6_try("tcp connect fe80::2%99", SOCK_STREAM, 'c', "fe80::2", 99);
+    v6_try("udp connect fe80::2%99", SOCK_DGRAM, 'c', "fe80::2", 99);
+    v6_try("udp sendto fe80::2%99", SOCK_DGRAM, 's', "fe80::2", 99);
+    v6_try("tcp connect ff02::1", SOCK_STREAM, 'c', "ff02::1", 0);
+    v6_try("udp connect ff02::1 (no scope)", SOCK_DGRAM, 'c', "ff02::1", 0);
+    v6_try("tcp connect fe80::2 (no scope)", SOCK_STREAM, 'c', "fe80::2", 0);
+    v6_try("udp connect fe80::2 (no scope)", SOCK_DGRAM, 'c', "fe80::2", 0);
+    v6_try("udp sendto fe80::2 (no scope)", SOCK_DGRAM, 's', "fe80::2", 0);
+    v6_try("udp sendto ff02::1 (no scope)", SOCK_DGRAM, 's', "ff02::1", 0);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -258,6 +342,10 @@ int main(int argc, char **argv)
         return mode_addr();
     if (argc >= 5 && !strcmp(argv[1], "udp"))
         return mode_udp(argv[2], atoi(argv[3]), argv[4]);
+    if (argc >= 2 && !strcmp(argv[1], "v6errors"))
+        return mode_v6errors();
+    if (argc >= 4 && !strcmp(argv[1], "refused"))
+        return mode_refused(argv[2], atoi(argv[3]));
     if (argc >= 5 && !strcmp(argv[1], "reach"))
         return mode_reach(argv[2], argv[3], atoi(argv[4]));
     if (argc >= 2 && !strcmp(argv[1], "loop-udp"))

@@ -37,6 +37,12 @@ void icmp6_input(ip4_t src, ip4_t dst, u8 hops, const u8 *msg, size_t len)
     (void)src, (void)dst, (void)hops, (void)msg, (void)len;
     fake_icmp6_calls++;
 }
+int fake_icmp6_wire_calls;
+void icmp6_sock_deliver(ip4_t src, ip4_t dst, u8 hops, const u8 *msg, size_t len)
+{
+    (void)src, (void)dst, (void)hops, (void)msg, (void)len;
+    fake_icmp6_wire_calls++;
+}
 
 /* ---- the fake NIC ---- */
 #define MAXF 64
@@ -124,4 +130,46 @@ static size_t mk_udp(u8 *seg, ip4_t src, ip4_t dst, u16 sport, u16 dport, const 
 {
     return mk_udp_n(seg, src, dst, sport, dport, data, strlen(data), csum);
 }
+
+/* ---- IPv6 (net/ip6*.c) ---- */
+#include "../../net/ip6.h"
+static const u8 r6_ll[16] = { 0xfe, 0x80, [15] = 2 };   /* QEMU's router, fe80::2 */
+static const u8 h6[16] = { 0xfe, 0xc0, [15] = 2 };      /* QEMU's host, fec0::2 */
+static const u8 mc6_mac[6] = { 0x33, 0x33, 0, 0, 0, 1 };
+
+/* An IPv6 packet at p (payload copied; its checksum at csum_off filled unless csum_off < 0); its length. */
+static size_t mk_ip6(u8 *p, const u8 *src, const u8 *dst, u8 next, u8 hops, const void *payload, size_t n,
+                     int csum_off)
+{
+    memset(p, 0, 40);
+    p[0] = 0x60;
+    p[4] = (u8)(n >> 8);
+    p[5] = (u8)n;
+    p[6] = next;
+    p[7] = hops;
+    memcpy(p + 8, src, 16);
+    memcpy(p + 24, dst, 16);
+    memcpy(p + 40, payload, n);
+    if (csum_off >= 0) {
+        p[40 + csum_off] = p[41 + csum_off] = 0;
+        u16 c = ip6_csum(src, dst, next, p + 40, n);
+        memcpy(p + 40 + csum_off, &c, 2);
+    }
+    return 40 + n;
+}
+
+/* QEMU's router advertisement: lifetime 1800 s, our MAC for fe80::2, fec0::/64 on-link and autonomous, DNS
+ * fec0::3. Its length. */
+static size_t mk_ra(u8 *m)
+{
+    size_t n = 16;
+    memset(m, 0, 16 + 8 + 32 + 24);
+    m[0] = 134, m[4] = 64, m[6] = 0x07, m[7] = 0x08;
+    m[n] = 1, m[n + 1] = 1, memcpy(m + n + 2, gw_mac, 6), n += 8;
+    m[n] = 3, m[n + 1] = 4, m[n + 2] = 64, m[n + 3] = 0xc0, m[n + 7] = 0xff, m[n + 11] = 0xff;
+    memcpy(m + n + 16, h6, 8), n += 32;
+    m[n] = 25, m[n + 1] = 3, m[n + 7] = 0xff, memcpy(m + n + 8, h6, 16), m[n + 23] = 3, n += 24;
+    return n;
+}
+
 #endif

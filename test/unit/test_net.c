@@ -238,6 +238,188 @@ static void test_fuzz(void)
     tcp_close(l);
 }
 
+/* ---- IPv6 on the card ---- */
+
+/* The last frame sent, if it is IPv6 with a valid upper-layer checksum at csum_off: its IPv6 header. */
+static const u8 *sent6(int i, int csum_off)
+{
+    if (i >= nsent || sent_len[i] < 14 + 40 || sent[i][12] != 0x86 || sent[i][13] != 0xdd)
+        return NULL;
+    const u8 *p = sent[i] + 14;
+    size_t n = (size_t)(p[4] << 8 | p[5]);
+    if (40 + n > sent_len[i] - 14 || (csum_off >= 0 && ip6_csum(p + 8, p + 24, p[6], p + 40, n) != 0))
+        return NULL;
+    return p;
+}
+
+static void test_ip6_nd(void)
+{
+    u8 f[ETH_FRAME_BUF], ip[1500], m[128];
+    nsent = 0;
+    nd6_start();
+    const u8 *p = sent6(0, 2);
+    static const u8 ll[16] = { 0xfe, 0x80, [8] = 0x50, 0x54, 0x00, 0xff, 0xfe, 0x12, 0x34, 0x56 };
+    CHECK(ip6_st.ll_ok && !memcmp(ip6_st.ll, ll, 16), "ip6: the link-local address is fe80::EUI-64 of the MAC");
+    CHECK(nsent == 1 && p && p[40] == 133 && p[7] == 255 && !memcmp(sent[0], "\x33\x33\0\0\0\x02", 6) &&
+          !memcmp(p + 8, ll, 16), "ip6: a router solicitation leaves at start, to ff02::2 (33:33:0:0:0:2), hop limit 255");
+    nsent = 0;
+    eth_input(f, mk_frame(f, mc6_mac, gw_mac, ETHERTYPE_IP6, ip, mk_ip6(ip, r6_ll, (const u8 *)"\xff\x02\0\0\0\0\0\0\0\0\0\0\0\0\0\x01", 58, 255, m, mk_ra(m), 2)));
+    static const u8 g[16] = { 0xfe, 0xc0, [8] = 0x50, 0x54, 0x00, 0xff, 0xfe, 0x12, 0x34, 0x56 };
+    CHECK(ip6_st.global_ok && !memcmp(ip6_st.global, g, 16) && ip6_st.have_router && ip6_st.have_dns,
+          "ip6: the router's advertisement gives fec0::5054:ff:fe12:3456 (SLAAC), the router and the DNS server");
+    /* An RA with hop limit 64 is not from this link: ignored. */
+    ip6_st.global_ok = false;
+    size_t n = mk_ip6(ip, r6_ll, ll, 58, 64, m, mk_ra(m), 2);
+    eth_input(f, mk_frame(f, our_mac, gw_mac, ETHERTYPE_IP6, ip, n));
+    CHECK(!ip6_st.global_ok, "ip6: an advertisement with a hop limit below 255 is ignored (RFC 4861 6.1.2)");
+    ip6_st.global_ok = true;
+
+    /* A neighbour solicitation for our global address, to its solicited-node group: a solicited NA back. */
+    u8 sn[16];
+    ip6_solicited_node(g, sn);
+    u8 ns[32] = { 135 };
+    memcpy(ns + 8, g, 16);
+    ns[24] = 1, ns[25] = 1, memcpy(ns + 26, gw_mac, 6);
+    u8 sn_mac[6] = { 0x33, 0x33, 0xff, 0x12, 0x34, 0x56 };
+    nsent = 0;
+    eth_input(f, mk_frame(f, sn_mac, gw_mac, ETHERTYPE_IP6, ip, mk_ip6(ip, h6, sn, 58, 255, ns, 32, 2)));
+    p = sent6(0, 2);
+    CHECK(nsent == 1 && p && p[40] == 136 && (p[44] & 0x60) == 0x60 && !memcmp(p + 48, g, 16) &&
+          !memcmp(p + 24, h6, 16) && !memcmp(sent[0], gw_mac, 6) && p[64] == 2 && !memcmp(p + 66, our_mac, 6),
+          "ip6: a solicitation for our address gets a solicited, override NA with our MAC, to the asker");
+    ns[8] ^= 1; /* another target */
+    nsent = 0;
+    eth_input(f, mk_frame(f, sn_mac, gw_mac, ETHERTYPE_IP6, ip, mk_ip6(ip, h6, sn, 58, 255, ns, 32, 2)));
+    CHECK(nsent == 0, "ip6: a solicitation for an address not ours gets no answer");
+
+    /* An echo request from fec0::2: the reply goes back at once (its MAC was learnt from the NS). */
+    u8 echo[24] = { 128, 0, 0, 0, 0x12, 0x34, 0, 7, 'p', 'i', 'n', 'g' };
+    nsent = 0;
+    eth_input(f, mk_frame(f, our_mac, gw_mac, ETHERTYPE_IP6, ip, mk_ip6(ip, h6, g, 58, 64, echo, 24, 2)));
+    p = sent6(0, 2);
+    CHECK(nsent == 1 && p && p[40] == 129 && !memcmp(p + 44, echo + 4, 20) && !memcmp(p + 8, g, 16) &&
+          !memcmp(p + 24, h6, 16), "ip6: an echo request is answered (ICMPv6 echo reply, same identifier and data)");
+    echo[8] ^= 1; /* a bad checksum */
+    nsent = 0;
+    n = mk_ip6(ip, h6, g, 58, 64, echo, 24, -1);
+    eth_input(f, mk_frame(f, our_mac, gw_mac, ETHERTYPE_IP6, ip, n));
+    CHECK(nsent == 0 && net_stats.ip6_bad_csum > 0, "ip6: an echo request with a bad checksum is dropped");
+}
+
+static void test_ip6_udp(void)
+{
+    u8 f[ETH_FRAME_BUF], ip[1500], seg[256], buf[64];
+    struct udp_pcb *p = udp_new();
+    udp_set_family(p, NET_FAM_V6);
+    CHECK(udp_bind(p, 0, net_htons(5301)) == 0, "ip6 udp: bind [::]:5301");
+    const u8 *g = ip6_st.global;
+    u8 d[8 + 5] = { 0x30, 0x39, 0x14, 0xb5, 0, 13, 0, 0, 'h', 'e', 'l', 'l', 'o' };
+    memcpy(seg, d, sizeof(d));
+    eth_input(f, mk_frame(f, our_mac, gw_mac, ETHERTYPE_IP6, ip, mk_ip6(ip, h6, g, IPPROTO_UDP, 64, seg, 13, 6)));
+    ip4_t from;
+    u16 port;
+    size_t full;
+    ssize_t r = udp_recvfrom(p, buf, sizeof(buf), &from, &port, false, &full);
+    u8 a[16];
+    CHECK(r == 5 && !memcmp(buf, "hello", 5) && port == net_htons(12345) && ip6_unmap(from, a) && !memcmp(a, h6, 16),
+          "ip6 udp: a datagram from [fec0::2]:12345 arrives, its sender's stand-in naming fec0::2");
+    seg[6] = seg[7] = 0; /* RFC 8200 8.1: no zero checksum over IPv6 */
+    eth_input(f, mk_frame(f, our_mac, gw_mac, ETHERTYPE_IP6, ip, mk_ip6(ip, h6, g, IPPROTO_UDP, 64, seg, 13, -1)));
+    CHECK(udp_recvfrom(p, buf, sizeof(buf), &from, &port, false, &full) == -EAGAIN,
+          "ip6 udp: a datagram with checksum 0 is dropped");
+
+    nsent = 0;
+    CHECK(udp_sendto(p, "back", 4, from, net_htons(12345)) == 4, "ip6 udp: sendto the stand-in of fec0::2");
+    const u8 *q = sent6(0, 6);
+    CHECK(nsent == 1 && q && q[6] == IPPROTO_UDP && !memcmp(q + 8, g, 16) && !memcmp(q + 24, h6, 16) &&
+          !memcmp(q + 48, "back", 4) && q[44] == 0 && q[45] == 12,
+          "ip6 udp: it leaves as IPv6 from our SLAAC address, checksummed over the IPv6 pseudo-header");
+
+    memcpy(seg, d, sizeof(d));
+    seg[3] = 0xb6; /* port 5302: nobody */
+    nsent = 0;
+    eth_input(f, mk_frame(f, our_mac, gw_mac, ETHERTYPE_IP6, ip, mk_ip6(ip, h6, g, IPPROTO_UDP, 64, seg, 13, 6)));
+    q = sent6(0, 2);
+    CHECK(nsent == 1 && q && q[40] == 1 && q[41] == 4 && !memcmp(q + 48, ip, 40),
+          "ip6 udp: a datagram to a closed port gets ICMPv6 port unreachable quoting it");
+
+    udp_connect(p, from, net_htons(12345));
+    u8 err[8 + 40 + 8] = { 1, 4 };
+    mk_ip6(err + 8, g, h6, IPPROTO_UDP, 64, "\x14\xb5\x30\x39\0\x0c\0\0", 8, -1);
+    eth_input(f, mk_frame(f, our_mac, gw_mac, ETHERTYPE_IP6, ip, mk_ip6(ip, h6, g, 58, 64, err, sizeof(err), 2)));
+    CHECK(udp_error(p) == -ECONNREFUSED, "ip6 udp: an ICMPv6 port unreachable reaches the connected socket");
+    udp_close(p);
+}
+
+/* The stand-ins: stable for an address, ours fixed, and past 1008 peers the oldest reused (found no more). */
+static void test_ip6_map(void)
+{
+    u8 a[16] = { 0x20, 0x01, 0x0d, 0xb8 }, back[16];
+    ip4_t first = 0, s = 0;
+    int ok = 1;
+    for (int i = 0; i < 3000 && ok; i++) {
+        a[14] = (u8)(i >> 8), a[15] = (u8)i;
+        s = ip6_map(a);
+        ok = ip6_mapped(s) && s != IP6_MAP_LL && s != IP6_MAP_GLOBAL && ip6_map(a) == s &&
+             ip6_unmap(s, back) && !memcmp(back, a, 16);
+        if (!i)
+            first = s;
+    }
+    CHECK(ok, "ip6 map: 3000 addresses, each with one stand-in of 240.6/16 that names it back");
+    a[14] = 0, a[15] = 0;
+    CHECK(ip6_map_find(a) == 0 && ip6_unmap(first, back) && memcmp(back, a, 16),
+          "ip6 map: the oldest stand-in was reused for a newer address");
+    int found = 0;
+    for (int i = 3000 - 1000; i < 3000; i++) {
+        a[14] = (u8)(i >> 8), a[15] = (u8)i;
+        found += ip6_map_find(a) != 0;
+    }
+    CHECK(found == 1000, "ip6 map: the newest 1000 are all found (hash chains intact across reuse)");
+    CHECK(ip6_map_find(ip6_st.global) == IP6_MAP_GLOBAL && ip6_map_find(ip6_st.ll) == IP6_MAP_LL &&
+          ip6_is_ours(IP6_MAP_GLOBAL) && ip_is_local(IP6_MAP_GLOBAL) && !ip_is_local(s),
+          "ip6 map: our addresses keep their fixed stand-ins, which are local");
+    u8 f[ETH_FRAME_BUF], ip[1500], seg[64];
+    u64 before = net_stats.ip_not_ours;
+    size_t n = mk_udp(seg, s, US, 9, 5000, "spoof", true);
+    eth_input(f, mk_frame(f, our_mac, gw_mac, ETHERTYPE_IP, ip, mk_ip(ip, s, US, IPPROTO_UDP, seg, n)));
+    CHECK(net_stats.ip_not_ours == before + 1, "ip6 map: an IPv4 packet from a stand-in address off the wire is dropped");
+}
+
+/* Malformed IPv6 frames are dropped and counted; none is answered. */
+static void test_ip6_bad(void)
+{
+    u8 f[ETH_FRAME_BUF], ip[1500], echo[16] = { 128 };
+    const u8 *g = ip6_st.global;
+    size_t n = mk_ip6(ip, h6, g, 58, 64, echo, 16, 2);
+    u64 bad = net_stats.ip6_bad_header;
+    nsent = 0;
+    eth_input(f, mk_frame(f, our_mac, gw_mac, ETHERTYPE_IP6, ip, 39));       /* short */
+    ip[0] = 0x40;
+    eth_input(f, mk_frame(f, our_mac, gw_mac, ETHERTYPE_IP6, ip, n));        /* version 4 */
+    ip[0] = 0x60, ip[5] = 17;
+    eth_input(f, mk_frame(f, our_mac, gw_mac, ETHERTYPE_IP6, ip, n));        /* payload length past the end */
+    CHECK(net_stats.ip6_bad_header == bad + 3 && nsent == 0, "ip6: short, wrong version, too long: dropped");
+    u8 ext[8 + 16] = { 58, 0, 0xc2, 4 };                                      /* hop-by-hop: jumbo payload */
+    memcpy(ext + 8, echo, 16);
+    eth_input(f, mk_frame(f, our_mac, gw_mac, ETHERTYPE_IP6, ip, mk_ip6(ip, h6, g, 0, 64, ext, 24, -1)));
+    ext[0] = 58, ext[1] = 0, ext[2] = 0, ext[3] = 0;                         /* a fragment header */
+    eth_input(f, mk_frame(f, our_mac, gw_mac, ETHERTYPE_IP6, ip, mk_ip6(ip, h6, g, 44, 64, ext, 24, -1)));
+    CHECK(nsent == 0 && net_stats.ip6_ext_drop > 0 && net_stats.ip6_frag_drop > 0,
+          "ip6: an option that says discard, and fragments, are dropped");
+    ext[2] = 1, ext[3] = 4;                                                   /* PadN: skipped, the echo answered */
+    u8 e2[24];
+    memcpy(e2, ext, 24);
+    n = mk_ip6(ip, h6, g, 0, 64, e2, 24, -1);
+    u16 c = ip6_csum(h6, g, 58, ip + 48, 16);
+    memcpy(ip + 50, &c, 2);
+    eth_input(f, mk_frame(f, our_mac, gw_mac, ETHERTYPE_IP6, ip, n));
+    CHECK(nsent == 1, "ip6: a hop-by-hop header with padding is skipped and the echo behind it answered");
+    nsent = 0;
+    u8 other[16] = { 0xfe, 0xc0, [15] = 9 };
+    eth_input(f, mk_frame(f, our_mac, gw_mac, ETHERTYPE_IP6, ip, mk_ip6(ip, h6, other, 58, 64, echo, 16, 2)));
+    CHECK(nsent == 0 && net_stats.ip6_not_ours > 0, "ip6: a packet for another address is not ours");
+}
+
 int main(void)
 {
     srand(1);
@@ -245,6 +427,10 @@ int main(void)
     test_csum();
     test_arp_and_icmp();
     test_udp();
+    test_ip6_nd();
+    test_ip6_udp();
+    test_ip6_bad();
+    test_ip6_map();
     test_fuzz();
     return unit_done();
 }

@@ -83,6 +83,10 @@ static struct {
 
 static bool muted; /* answers to fuzzed segments go nowhere */
 
+/* The address checks tcp_bind and tcp_connect make (net/ip.c's, for IPv4 alone). */
+bool ip_is_local(ip4_t a) { return (a & 0xff) == 127 || (a && a == net_if.addr); }
+ip4_t ip_source_for(ip4_t dst) { return (dst & 0xff) == 127 ? NET_IP4(127, 0, 0, 1) : net_if.addr; }
+
 int ip_output(ip4_t src, ip4_t dst, u8 proto, const void *payload, size_t len)
 {
     if (proto != IPPROTO_TCP || !src)

@@ -168,9 +168,10 @@ void qemu_argv(struct run *r, struct strv *a, bool tty_port)
         add2(a, "-device", "virtserialport,chardev=v1,name=skiff.stdout,nr=1");
         add2(a, "-device", "virtserialport,chardev=v0,name=skiff.stdin,nr=3");
     }
-    if (r->net) { /* slirp: 10.0.2.15 by DHCP, the host 10.0.2.2, DNS 10.0.2.3; --port's hostfwd rules */
+    if (r->net) { /* slirp: 10.0.2.15 by DHCP, the host 10.0.2.2, DNS 10.0.2.3; IPv6 fec0::/64 by SLAAC (both
+                   * named: one alone turns the other off); --port's hostfwd rules */
         strv_add(a, "-netdev");
-        strv_addf(a, "user,id=n0%s", r->hostfwds ? r->hostfwds : "");
+        strv_addf(a, "user,id=n0,ipv4=on,ipv6=on%s", r->hostfwds ? r->hostfwds : "");
         strv_add(a, "-device");
         strv_addf(a, "virtio-net%s,netdev=n0%s", bus, rom);
     }
