@@ -284,6 +284,10 @@ static void as_nobody_access(void)
     T_OK("prctl PR_SET_NO_NEW_PRIVS", prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
     T_EQ("execve the set-ID program under NO_NEW_PRIVS: the bits are ignored", run_arg("suidprog", "ids"), 2);
     T_ERR("syslog SYSLOG_ACTION_CLEAR without CAP_SYSLOG", syscall(SYS_syslog, 5, NULL, 0), EPERM);
+    char kb[64];
+    T_ERR("syslog SYSLOG_ACTION_READ_CLEAR without CAP_SYSLOG", syscall(SYS_syslog, 4, kb, sizeof kb), EPERM);
+    T_ERR("syslog SYSLOG_ACTION_CONSOLE_OFF without CAP_SYSLOG", syscall(SYS_syslog, 6, NULL, 0), EPERM);
+    T_ERR("syslog SYSLOG_ACTION_CONSOLE_ON without CAP_SYSLOG", syscall(SYS_syslog, 7, NULL, 0), EPERM);
 }
 
 /* Real uid nobody, effective root: access uses the real ids, AT_EACCESS the effective ones. */
