@@ -31,6 +31,8 @@ SYSCALL(brk)
         return vs->brk;
     u64 old_end = ALIGN_UP(vs->brk, PAGE_SIZE), new_end = ALIGN_UP(want, PAGE_SIZE);
     if (new_end > old_end) {
+        if (!mm_brk_fits(vs, want) || !mm_may_expand(vs, old_end, new_end - old_end, VM_READ | VM_WRITE | VM_HEAP))
+            return vs->brk; /* RLIMIT_DATA or RLIMIT_AS */
         if (!vm_range_ok(old_end, new_end - old_end) || vm_find_free(vs, new_end - old_end, old_end) != old_end)
             return vs->brk; /* something is mapped in the way: brk fails by returning the old break */
         if (vm_map(vs, old_end, new_end - old_end, VM_READ | VM_WRITE | VM_HEAP))
@@ -147,6 +149,8 @@ SYSCALL(mmap)
     u32 vmflags = prot & VM_PROT_MASK;
     if (flags & 0x100) /* MAP_GROWSDOWN */
         vmflags |= VM_GROWSDOWN;
+    if (!mm_may_expand(vs, addr, len, vmflags | (type != MAP_PRIVATE ? VM_SHARED : 0)))
+        return -ENOMEM; /* RLIMIT_AS or RLIMIT_DATA */
     long rc;
     if (f)
         rc = vm_map_file(vs, addr, len, vmflags, f->inode, off, ~0ull, type != MAP_PRIVATE);

@@ -52,6 +52,9 @@ SYSCALL(mremap)
     }
     if (new_len > old_len && (a->flags & VM_LOCKED) && !mm_mlock_room(vs, new_len - old_len))
         return -EAGAIN; /* a locked mapping grows locked: RLIMIT_MEMLOCK must have room */
+    u64 grows = keep ? new_len : new_len > old_len ? new_len - old_len : 0;
+    if (grows && !mm_may_expand(vs, USER_TOP, grows, a->flags))
+        return -ENOMEM; /* RLIMIT_AS or RLIMIT_DATA (USER_TOP: the new bytes replace nothing) */
     if (flags & MREMAP_FIXED) {
         if ((to % PAGE_SIZE) || !vm_range_ok(to, new_len) || (to < old + old_len && old < to + new_len))
             return -EINVAL;
