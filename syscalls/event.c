@@ -102,7 +102,7 @@ static long do_epoll_wait(int epfd, struct epoll_event_k *uev, int max, int time
             return 0;
         if (signal_pending())
             return -EINTR;
-        sched_wait(deadline == ~0ull ? ~0ull : deadline - now);
+        epoll_wait_sleep(ep, deadline == ~0ull ? ~0ull : deadline - now);
     }
 }
 
