@@ -17,8 +17,12 @@
 #include "../kernel/mm.h"
 #include "../kernel/proc.h"
 
+#define EPOLLEXCLUSIVE (1u << 28)
+#define EPOLLWAKEUP (1u << 29)
 #define EPOLLONESHOT (1u << 30)
 #define EPOLLET (1u << 31)
+/* What EPOLLEXCLUSIVE may come with (epoll_ctl(2)). Every waiter wakes here: "one or more", as it allows. */
+#define EXCLUSIVE_OK (POLLIN | POLLOUT | POLLERR | POLLHUP | EPOLLWAKEUP | EPOLLET | EPOLLEXCLUSIVE)
 
 struct epoll;
 struct ep_item {
@@ -272,6 +276,9 @@ static long item_add(struct epoll *ep, int fd, struct file *target, u32 events, 
 long epoll_control(struct file *epf, int op, int fd, struct file *target, u32 events, u64 data)
 {
     struct epoll *ep = epf->priv;
+    if ((op == EPOLL_CTL_ADD || op == EPOLL_CTL_MOD) && (events & EPOLLEXCLUSIVE) &&
+        (op == EPOLL_CTL_MOD || target->ops == &epoll_ops || (events & ~EXCLUSIVE_OK)))
+        return -EINVAL;
     struct ep_item *it = find(ep, fd, target);
     long rc = 0;
     switch (op) {
@@ -283,6 +290,8 @@ long epoll_control(struct file *epf, int op, int fd, struct file *target, u32 ev
     case EPOLL_CTL_MOD:
         if (!it)
             return -ENOENT;
+        if (it->events & EPOLLEXCLUSIVE)
+            return -EINVAL; /* an exclusive item is never modified (Linux) */
         it->events = events;
         it->data = data;
         it->disabled = false;

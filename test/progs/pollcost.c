@@ -3,7 +3,9 @@
  * /proc/skiff/poll, a number, not a time), level-triggered and edge-triggered, whether the call found the event
  * waiting or slept until a child made it; poll and select on those 1,000 sockets sleep on their channels, not
  * on the queue every I/O event wakes. Prints one line per failed check and "N failed"; exits with the failures. */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +28,19 @@ static void check(int ok, const char *what, long got)
     }
 }
 
+/* A TCP connection over loopback: *a the accepted end, *c the connecting one. */
+static int tcp_pair(int ls, int *a, int *c)
+{
+    struct sockaddr_in sa;
+    socklen_t l = sizeof sa;
+    getsockname(ls, (struct sockaddr *)&sa, &l);
+    *c = socket(AF_INET, SOCK_STREAM, 0);
+    if (*c < 0 || connect(*c, (struct sockaddr *)&sa, sizeof sa))
+        return -1;
+    *a = accept(ls, NULL, NULL);
+    return *a < 0 ? -1 : 0;
+}
+
 /* A counter of /proc/skiff/poll by name; -1 if absent. */
 static long counter(const char *name)
 {
@@ -44,6 +59,7 @@ static long counter(const char *name)
 }
 
 static int idle_a[IDLE], idle_b[IDLE], act[2], ack[2];
+static int *idle = idle_a, nidle = IDLE;
 
 /* ROUNDS events on the active socket, each collected by one epoll_wait; sleeping: a child makes each event
  * after the parent asks (the parent sleeps in epoll_wait meanwhile). Returns the items examined per round x 10. */
@@ -51,9 +67,9 @@ static long epoll_rounds(unsigned et, int sleeping)
 {
     int ep = epoll_create1(0);
     struct epoll_event e = { .events = EPOLLIN | et };
-    for (int i = 0; i < IDLE; i++) {
+    for (int i = 0; i < nidle; i++) {
         e.data.u32 = (unsigned)i;
-        epoll_ctl(ep, EPOLL_CTL_ADD, idle_a[i], &e);
+        epoll_ctl(ep, EPOLL_CTL_ADD, idle[i], &e);
     }
     e.data.u32 = IDLE;
     epoll_ctl(ep, EPOLL_CTL_ADD, act[0], &e);
@@ -82,7 +98,7 @@ static long epoll_rounds(unsigned et, int sleeping)
         waitpid(c, NULL, 0);
     close(ep);
     check(good == ROUNDS, "every round reported the active socket alone", good);
-    printf("# %s%s: %ld items examined over %d rounds\n", et ? "EPOLLET" : "level-triggered",
+    printf("# %d idle, %s%s: %ld items examined over %d rounds\n", nidle, et ? "EPOLLET" : "level-triggered",
            sleeping ? ", sleeping" : "", after - before, ROUNDS);
     return before < 0 || after < 0 ? -1 : (after - before) * 10 / ROUNDS;
 }
@@ -145,6 +161,27 @@ int main(void)
     long chan = counter("poll_chan_sleeps") - chan0, any = counter("poll_any_sleeps") - any0;
     check(chan0 >= 0 && chan >= 1, "poll and select slept on the sockets' channels", chan);
     check(any0 >= 0 && any == 0, "poll and select never slept on the any-event queue", any);
+
+    /* The same with TCP: 100 idle loopback connections and an active one (the counts are TCP's own kicks). */
+    enum { NTCP = 100 };
+    static int tcp_idle[NTCP], tcp_peer[NTCP];
+    int ls = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = { AF_INET, 0, { htonl(INADDR_LOOPBACK) }, { 0 } };
+    int ok = ls >= 0 && !bind(ls, (struct sockaddr *)&sa, sizeof sa) && !listen(ls, 128);
+    for (int i = 0; ok && i < NTCP; i++)
+        ok = !tcp_pair(ls, &tcp_idle[i], &tcp_peer[i]);
+    close(act[0]);
+    close(act[1]);
+    ok = ok && !tcp_pair(ls, &act[0], &act[1]);
+    check(ok, "100 loopback TCP connections", ok);
+    if (ok) {
+        idle = tcp_idle;
+        nidle = NTCP;
+        per = epoll_rounds(0, 1);
+        check(per >= 0 && per <= 30, "TCP, level-triggered, sleeping: items examined per wake x10", per);
+        per = epoll_rounds(EPOLLET, 1);
+        check(per >= 0 && per <= 30, "TCP, edge-triggered, sleeping: items examined per wake x10", per);
+    }
     printf("%d failed\n", failed);
     return failed;
 }
