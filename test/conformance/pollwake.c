@@ -2,7 +2,7 @@
  * whatever the way it waits: a child sleeps in poll, select, epoll_wait (level-triggered, EPOLLET, EPOLLONESHOT,
  * EPOLLEXCLUSIVE, or through an epoll inside an epoll) on a pipe, a socketpair, a listener, an eventfd, a timerfd,
  * a signalfd, an inotify instance, TCP and UDP loopback sockets; the parent, once the child sleeps, writes, closes,
- * shuts down, connects, sends a signal (or a timer expires). A missed wake-up shows as a child still asleep 10 s later
+ * shuts down, connects, sends a signal (or a timer expires). A missed wake-up shows as a child still asleep 20 s later
  * (killed) instead of a hang. Also many fds with one becoming ready. */
 /* covers: poll select epoll_wait */
 #include "tap.h"
@@ -218,11 +218,11 @@ static const struct wcase cases[] = {
     { "udp: a datagram", POLLIN, POLLIN, su_udp, act_write },
 };
 
-/* The child's end, waited for 10 s at most: a child that sleeps on (a missed wake-up: the waits are untimed, so
+/* The child's end, waited for 20 s at most: a child that sleeps on (a missed wake-up: the waits are untimed, so
  * no last look at a deadline can hide it) is killed and reported as such (status 1). */
 static void reap(pid_t c, int *st)
 {
-    for (int i = 0; i < 10000; i++) {
+    for (int i = 0; i < 20000; i++) {
         if (waitpid(c, st, WNOHANG) == c)
             return;
         usleep(1000);
@@ -259,7 +259,7 @@ static void run_case(const struct wcase *k, int way)
     reap(c, &st);
     char name[160], diag[80];
     snprintf(name, sizeof name, "%s woken by %s", way_name[way], k->name);
-    snprintf(diag, sizeof diag, "child status %d (1: not woken in 10 s, 2: an error)", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+    snprintf(diag, sizeof diag, "child status %d (1: not woken in 20 s, 2: an error)", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
     tap_result(WIFEXITED(st) && WEXITSTATUS(st) == 0, name, diag);
     close(w);
     if (a >= 0)
