@@ -382,6 +382,7 @@ bool signalfd_set_mask(struct file *f, u64 mask);             /* false: f is not
 
 /* fs/pidfd.c, syscalls/pidfd.c: pidfds (pidfd_open, CLONE_PIDFD) */
 struct file *pidfd_create(int pid, u32 flags);
+void pidfd_proc_ended(void);                                  /* a process became a zombie: pidfd pollers look */
 int pidfd_pid(struct file *f);                                /* the pid it names, or -EBADF: not a pidfd */
 struct pidfd_req { struct file *file; u64 uaddr; };           /* CLONE_PIDFD, from before the fork to after */
 long pidfd_reserve(struct pidfd_req *r, u64 uaddr);           /* 0, or why the clone must fail */

@@ -61,7 +61,8 @@ static void nested(void)
     uint64_t one = 1;
     write(e1, &one, 8);
     int n = wait0(outer, out, 4);
-    T_TRUE("the outer epoll reports the inner one readable", n == 1 && out[0].data.u64 == 6 && out[0].events == EPOLLIN);
+    T_TRUE("the outer epoll reports the inner one readable",
+           n == 1 && out[0].data.u64 == 6 && out[0].events == EPOLLIN);
     struct pollfd pf = { inner, POLLIN, 0 };
     T_OK("poll on the inner epoll: readable", poll(&pf, 1, 0), 1);
     read(e1, &one, 8);

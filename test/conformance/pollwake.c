@@ -1,9 +1,9 @@
 /* test/conformance/pollwake.c — a sleeping poller is woken by the event it waits for, whatever the object and
  * whatever the way it waits: a child sleeps in poll, select, epoll_wait (level-triggered, EPOLLET, EPOLLONESHOT,
  * EPOLLEXCLUSIVE, or through an epoll inside an epoll) on a pipe, a socketpair, a listener, an eventfd, a timerfd,
- * a signalfd, an inotify instance, TCP and UDP loopback sockets; the parent, once the child sleeps, writes, closes,
- * shuts down, connects, sends a signal (or a timer expires). A missed wake-up shows as a child still asleep 20 s later
- * (killed) instead of a hang. Also many fds with one becoming ready. */
+ * a signalfd, an inotify instance, a pidfd, TCP and UDP loopback sockets; the parent, once the child sleeps,
+ * writes, closes, shuts down, connects, sends a signal, ends a process (or a timer expires). A missed wake-up
+ * shows as a child still asleep 20 s later (killed) instead of a hang. Also many fds with one becoming ready. */
 /* covers: poll select epoll_wait */
 #include "tap.h"
 #include "tap_inet.h"
@@ -15,6 +15,7 @@
 #include <sys/inotify.h>
 #include <sys/select.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/un.h>
 
@@ -64,7 +65,7 @@ struct wcase {
     const char *name;
     short ev;                       /* what the child waits for */
     short want;                     /* what it must see (any of these bits) */
-    void (*setup)(int *wfd, int *act, int *extra);  /* wfd: the child's; act: the parent's; extra: closed by both */
+    void (*setup)(int *wfd, int *act);  /* wfd: what the child waits on; act: what the parent acts on (or -1) */
     void (*act)(int act, pid_t child);
 };
 
@@ -98,19 +99,19 @@ static void act_none(int fd, pid_t c) { (void)fd; (void)c; }
 static void act_sig(int fd, pid_t c) { (void)fd; kill(c, SIGUSR1); }
 static void act_efd(int fd, pid_t c) { (void)c; uint64_t one = 1; ign(write(fd, &one, 8)); }
 
-static void su_pipe(int *w, int *a, int *x) { int p[2]; ign(pipe(p)); *w = p[0]; *a = p[1]; *x = -1; }
-static void su_pipe_full(int *w, int *a, int *x) { int p[2]; ign(pipe(p)); fill(p[1]); *w = p[1]; *a = p[0]; *x = -1; }
-static void su_us(int *w, int *a, int *x) { int s[2]; socketpair(AF_UNIX, SOCK_STREAM, 0, s); *w = s[0]; *a = s[1]; *x = -1; }
-static void su_us_full(int *w, int *a, int *x) { su_us(w, a, x); fill(*w); }
-static void su_ud(int *w, int *a, int *x) { int s[2]; socketpair(AF_UNIX, SOCK_DGRAM, 0, s); *w = s[0]; *a = s[1]; *x = -1; }
-static void su_efd(int *w, int *a, int *x) { *w = eventfd(0, 0); *a = dup(*w); *x = -1; }
-static void su_tcp(int *w, int *a, int *x) { tap_tcp_pair(w, a); *x = -1; }
-static void su_tcp_full(int *w, int *a, int *x) { tap_tcp_pair(w, a); fill(*w); *x = -1; }
-static void su_udp(int *w, int *a, int *x) { tap_udp_pair(w, a); *x = -1; }
+static void su_pipe(int *w, int *a) { int p[2]; ign(pipe(p)); *w = p[0]; *a = p[1]; }
+static void su_pipe_full(int *w, int *a) { int p[2]; ign(pipe(p)); fill(p[1]); *w = p[1]; *a = p[0]; }
+static void su_us(int *w, int *a) { int s[2]; socketpair(AF_UNIX, SOCK_STREAM, 0, s); *w = s[0]; *a = s[1]; }
+static void su_us_full(int *w, int *a) { su_us(w, a); fill(*w); }
+static void su_ud(int *w, int *a) { int s[2]; socketpair(AF_UNIX, SOCK_DGRAM, 0, s); *w = s[0]; *a = s[1]; }
+static void su_efd(int *w, int *a) { *w = eventfd(0, 0); *a = dup(*w); }
+static void su_tcp(int *w, int *a) { tap_tcp_pair(w, a); }
+static void su_tcp_full(int *w, int *a) { tap_tcp_pair(w, a); fill(*w); }
+static void su_udp(int *w, int *a) { tap_udp_pair(w, a); }
 
 /* A listener (the child's) and a socket the parent connects with. */
 static struct sockaddr_in lsn_addr;
-static void su_tcp_listen(int *w, int *a, int *x)
+static void su_tcp_listen(int *w, int *a)
 {
     struct sockaddr_in s = { AF_INET, 0, { htonl(INADDR_LOOPBACK) }, { 0 } };
     socklen_t l = sizeof s;
@@ -119,12 +120,12 @@ static void su_tcp_listen(int *w, int *a, int *x)
     listen(*w, 4);
     getsockname(*w, (struct sockaddr *)&lsn_addr, &l);
     *a = socket(AF_INET, SOCK_STREAM, 0);
-    *x = -1;
+   
 }
 static void act_connect(int fd, pid_t c) { (void)c; connect(fd, (struct sockaddr *)&lsn_addr, sizeof lsn_addr); }
 
 static struct sockaddr_un un_addr;
-static void su_unix_listen(int *w, int *a, int *x)
+static void su_unix_listen(int *w, int *a)
 {
     un_addr.sun_family = AF_UNIX;
     snprintf(un_addr.sun_path, sizeof un_addr.sun_path, "/tmp/pollwake-%d", (int)getpid());
@@ -133,13 +134,13 @@ static void su_unix_listen(int *w, int *a, int *x)
     bind(*w, (struct sockaddr *)&un_addr, sizeof un_addr);
     listen(*w, 4);
     *a = socket(AF_UNIX, SOCK_STREAM, 0);
-    *x = -1;
+   
 }
 static void act_uconnect(int fd, pid_t c) { (void)c; connect(fd, (struct sockaddr *)&un_addr, sizeof un_addr); }
 
 /* A non-blocking connect the child waits to complete: the parent accepts (the handshake may end before). */
 static int conn_lsn;
-static void su_tcp_connecting(int *w, int *a, int *x)
+static void su_tcp_connecting(int *w, int *a)
 {
     struct sockaddr_in s = { AF_INET, 0, { htonl(INADDR_LOOPBACK) }, { 0 } };
     socklen_t l = sizeof s;
@@ -150,20 +151,20 @@ static void su_tcp_connecting(int *w, int *a, int *x)
     *w = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
     connect(*w, (struct sockaddr *)&s, sizeof s);
     *a = conn_lsn;
-    *x = -1;
+   
 }
 static void act_accept(int fd, pid_t c) { (void)c; close(accept(fd, NULL, NULL)); }
 
-static void su_timerfd(int *w, int *a, int *x)
+static void su_timerfd(int *w, int *a)
 {
     *w = timerfd_create(CLOCK_MONOTONIC, 0);
     struct itimerspec its = { { 0, 0 }, { 0, 200 * 1000 * 1000 } };
     timerfd_settime(*w, 0, &its, NULL);
     *a = -1;
-    *x = -1;
+   
 }
 
-static void su_signalfd(int *w, int *a, int *x)
+static void su_signalfd(int *w, int *a)
 {
     sigset_t s;
     sigemptyset(&s);
@@ -171,18 +172,37 @@ static void su_signalfd(int *w, int *a, int *x)
     sigprocmask(SIG_BLOCK, &s, NULL);
     *w = signalfd(-1, &s, 0);
     *a = -1;
-    *x = -1;
+   
+}
+
+/* A pidfd of a process (the parent's child) that ends when the parent writes to its pipe. */
+static pid_t pidfd_target = -1;
+static void su_pidfd(int *w, int *a)
+{
+    int p[2];
+    ign(pipe(p));
+    pidfd_target = fork();
+    if (pidfd_target == 0) {
+        char c;
+        close(p[1]);
+        ign(read(p[0], &c, 1));
+        _exit(0);
+    }
+    close(p[0]);
+    *w = (int)syscall(SYS_pidfd_open, pidfd_target, 0);
+    *a = p[1];
+   
 }
 
 static char in_dir[64];
-static void su_inotify(int *w, int *a, int *x)
+static void su_inotify(int *w, int *a)
 {
     snprintf(in_dir, sizeof in_dir, "/tmp/pollwake-in-%d", (int)getpid());
     mkdir(in_dir, 0700);
     *w = inotify_init1(0);
     inotify_add_watch(*w, in_dir, IN_CREATE);
     *a = -1;
-    *x = -1;
+   
 }
 static void act_create(int fd, pid_t c)
 {
@@ -209,6 +229,7 @@ static const struct wcase cases[] = {
     { "timerfd: the expiry", POLLIN, POLLIN, su_timerfd, act_none },
     { "signalfd: a signal", POLLIN, POLLIN, su_signalfd, act_sig },
     { "inotify: a file created", POLLIN, POLLIN, su_inotify, act_create },
+    { "pidfd: the process ends", POLLIN, POLLIN, su_pidfd, act_write },
     { "tcp: a write", POLLIN, POLLIN, su_tcp, act_write },
     { "tcp: shutdown(SHUT_WR)", POLLIN, POLLIN, su_tcp, act_shut_wr },
     { "tcp: the peer's close", POLLIN, POLLIN | POLLHUP, su_tcp, act_close },
@@ -243,8 +264,8 @@ static void until_asleep(pid_t c)
 
 static void run_case(const struct wcase *k, int way)
 {
-    int w, a, x;
-    k->setup(&w, &a, &x);
+    int w, a;
+    k->setup(&w, &a);
     fflush(stdout);
     pid_t c = fork();
     if (c == 0) {
@@ -259,7 +280,8 @@ static void run_case(const struct wcase *k, int way)
     reap(c, &st);
     char name[160], diag[80];
     snprintf(name, sizeof name, "%s woken by %s", way_name[way], k->name);
-    snprintf(diag, sizeof diag, "child status %d (1: not woken in 20 s, 2: an error)", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+    snprintf(diag, sizeof diag, "child status %d (1: not woken in 20 s, 2: an error)",
+             WIFEXITED(st) ? WEXITSTATUS(st) : -1);
     tap_result(WIFEXITED(st) && WEXITSTATUS(st) == 0, name, diag);
     close(w);
     if (a >= 0)
@@ -274,6 +296,8 @@ static void run_case(const struct wcase *k, int way)
         unlink(un_addr.sun_path);
     if (k->setup == su_inotify)
         rmdir(in_dir);
+    if (k->setup == su_pidfd)
+        waitpid(pidfd_target, NULL, 0);
 }
 
 /* 300 pipes watched at once, the 200th becomes readable: the sleeper wakes and reports that one alone. */
