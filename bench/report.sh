@@ -61,6 +61,9 @@ sys.thread_1000|pthread_create + join, 1,000 idle threads around|ns|1||
 sys.thread_10000|pthread_create + join, 10,000 idle threads around|ns|1||
 sys.spawn_10|fork + _exit + waitpid, 10 idle processes around|ns|1||
 sys.spawn_1000|fork + _exit + waitpid, 1,000 idle processes around|ns|1||
+sys.epoll_10|write 1 byte + epoll_wait + read on a socketpair, 10 idle sockets registered too|ns|1||
+sys.epoll_1000|  the same, 1,000 idle sockets registered|ns|1||
+sys.epoll_10000|  the same, 10,000 idle sockets registered|ns|1||
 #9P volumes and roots (issue 10): per call in guest, and whole runs; Linux gets the same QEMU 9P share and mounts it from its initramfs (mount -t 9p, cache=none)
 vol.pread_4k|read 4 KiB (pread) of a file on a 9P volume (skiff: -v DIR:/vol; Linux: mount -t 9p)|ns|1||
 vol.open_close|openat + close of a file on a 9P volume|ns|1||

@@ -66,8 +66,14 @@ static void efd_release(struct file *f)
     kfree(f->priv);
 }
 
+/* read and write kick the eventfd (sched_kick_chan(e)): its poll channel. */
+static const void *efd_chan(struct file *f)
+{
+    return f->priv;
+}
+
 static const struct file_ops eventfd_ops = { .read = efd_read, .write = efd_write, .poll = efd_poll,
-                                             .release = efd_release };
+                                             .release = efd_release, .poll_chan = efd_chan };
 
 struct file *eventfd_create(u64 initval, u32 flags)
 {

@@ -95,6 +95,8 @@ void file_put(struct file *f)
     if (--f->refs > 0)
         return;
     fsnotify_close(f);
+    if (f->epitems)
+        epoll_file_gone(f); /* out of every epoll that watches it, as Linux drops them at the last close */
     lock_release_file(f); /* its flock and OFD locks */
     if (f->ops && f->ops->release)
         f->ops->release(f);

@@ -108,7 +108,7 @@ static void queue(struct inotify *in, int wd, u32 mask, u32 cookie, const char *
     in->tail = e;
     in->queued++;
     in->bytes += EVENT_HDR + room;
-    sched_kick_io();
+    sched_kick_chan(in); /* readers and the instance's poll channel */
 }
 
 static void watch_unlink(struct in_watch *w)
@@ -250,8 +250,14 @@ static void in_release(struct file *f)
     instances--;
 }
 
+/* Only a queued event makes it readable, kicked on the instance (sched_kick_chan(in)). */
+static const void *in_chan(struct file *f)
+{
+    return f->priv;
+}
+
 static const struct file_ops inotify_ops = { .read = in_read, .poll = in_poll, .ioctl = in_ioctl,
-                                             .release = in_release };
+                                             .release = in_release, .poll_chan = in_chan };
 
 struct file *inotify_create(u32 flags, int *err)
 {

@@ -23,8 +23,24 @@ static unsigned pidfd_poll_op(struct file *f)
     return p->zombie ? POLLIN | POLLRDNORM : 0;
 }
 
+/* Every pidfd's poll channel: what it reports changes when a process ends (pidfd_proc_ended, at its turn to a
+ * zombie) or is reaped (POLLHUP, only with POLLIN already there). Few programs hold many pidfds, and ends are
+ * rare next to I/O, so one channel for all is cheap. */
+static char pidfd_chan;
+
+void pidfd_proc_ended(void)
+{
+    sched_kick_chan(&pidfd_chan);
+}
+
+static const void *pidfd_poll_chan(struct file *f)
+{
+    (void)f;
+    return &pidfd_chan;
+}
+
 /* No read or write: read(2) on a pidfd is EINVAL on Linux too. */
-static const struct file_ops pidfd_ops = { .poll = pidfd_poll_op };
+static const struct file_ops pidfd_ops = { .poll = pidfd_poll_op, .poll_chan = pidfd_poll_chan };
 
 struct file *pidfd_create(int pid, u32 flags)
 {

@@ -308,12 +308,19 @@ static long pipe_ioctl(struct file *f, unsigned cmd, u64 arg)
     return copy_to_user((void *)arg, &v, sizeof(v)) ? -EFAULT : 0;
 }
 
+/* Every change of either end is kicked on the pipe (sched_kick_chan(p)): its poll channel. */
+static const void *pipe_chan(struct file *f)
+{
+    return f->priv;
+}
+
 static const struct file_ops pipe_read_ops = { .read = pipe_read, .ioctl = pipe_ioctl, .poll = pipe_poll_read,
-                                               .release = pipe_release_read };
+                                               .release = pipe_release_read, .poll_chan = pipe_chan };
 static const struct file_ops pipe_write_ops = { .write = pipe_write, .ioctl = pipe_ioctl, .poll = pipe_poll_write,
-                                                .release = pipe_release_write };
+                                                .release = pipe_release_write, .poll_chan = pipe_chan };
 static const struct file_ops pipe_rdwr_ops = { .read = pipe_read, .write = pipe_write, .ioctl = pipe_ioctl,
-                                               .poll = pipe_poll_rdwr, .release = pipe_release_rdwr };
+                                               .poll = pipe_poll_rdwr, .release = pipe_release_rdwr,
+                                               .poll_chan = pipe_chan };
 
 /* Opening the pipe's inode again (/proc/self/fd/N, /dev/stdin): a new file on the same pipe, a reader, a
  * writer or both by its access mode, as opening a FIFO on Linux (which does not wait here: the pipe has both

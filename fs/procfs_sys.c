@@ -170,6 +170,7 @@ const struct procfs_entry procfs_sys_files[] = {
     { "", "filesystems", gen_filesystems }, { "skiff", "boot_us", gen_boot_us },
     { "", "config.gz", procfs_gen_config },
     { "skiff", "boot_phases", gen_boot_phases },
+    { "skiff", "poll", epoll_proc_stats }, /* epoll's and poll's work: what a wake examined (fs/epoll.c) */
     { "sys/kernel", "osrelease", gen_osrelease }, { "sys/kernel", "ostype", gen_ostype },
     { "sys/kernel", "hostname", gen_hostname },   { "sys/kernel", "pid_max", gen_pid_max },
     { "sys/fs/inotify", "max_user_watches", gen_in_watches },

@@ -80,7 +80,17 @@ static void sfd_release(struct file *f)
     kfree(f->priv);
 }
 
-static const struct file_ops signalfd_ops = { .read = sfd_read, .poll = sfd_poll, .release = sfd_release };
+/* What it reports is the caller's process's (and thread's) pending signals, each queued with a kick on the
+ * process's pending word (kernel/signal.c): the channel of whoever polls or adds it to an epoll, as Linux ties
+ * a signalfd's wake-ups to the caller's signal handlers. */
+static const void *sfd_chan(struct file *f)
+{
+    (void)f;
+    return &current->proc->sig_pending;
+}
+
+static const struct file_ops signalfd_ops = { .read = sfd_read, .poll = sfd_poll, .release = sfd_release,
+                                              .poll_chan = sfd_chan };
 
 struct file *signalfd_create(u64 mask, u32 flags)
 {
@@ -99,5 +109,6 @@ bool signalfd_set_mask(struct file *f, u64 mask)
     if (f->ops != &signalfd_ops)
         return false;
     *(u64 *)f->priv = mask;
+    sched_kick_chan(&current->proc->sig_pending); /* a signal pending already may now be reported */
     return true;
 }

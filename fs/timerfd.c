@@ -15,7 +15,7 @@ struct timerfd {
 static void tfd_fire(struct ktimer *k, u64 count)
 {
     ((struct timerfd *)k)->count += count;
-    sched_kick_io();
+    sched_kick_chan(k); /* the timer tick, an interrupt: readers and the timerfd's poll channel */
 }
 
 static ssize_t tfd_read(struct file *f, void *ubuf, size_t n, u64 *off)
@@ -57,7 +57,14 @@ static void tfd_release(struct file *f)
     kfree(t);
 }
 
-static const struct file_ops timerfd_ops = { .read = tfd_read, .poll = tfd_poll, .release = tfd_release };
+/* Only an expiry makes it readable, kicked on the timer (tfd_fire); a read or settime only ends readiness. */
+static const void *tfd_chan(struct file *f)
+{
+    return &((struct timerfd *)f->priv)->k;
+}
+
+static const struct file_ops timerfd_ops = { .read = tfd_read, .poll = tfd_poll, .release = tfd_release,
+                                             .poll_chan = tfd_chan };
 
 struct file *timerfd_create(int clock, u32 flags)
 {

@@ -50,6 +50,7 @@
 struct timespec64 { i64 sec; i64 nsec; };
 
 struct file;
+struct ep_item;
 struct inode;
 
 struct file_ops {
@@ -60,6 +61,9 @@ struct file_ops {
     long (*ioctl)(struct file *f, unsigned cmd, u64 arg);
     unsigned (*poll)(struct file *f);  /* POLLIN/POLLOUT/POLLHUP/POLLERR now; absent: always ready */
     void (*release)(struct file *f);
+    /* optional: the channel (kernel/pollwait.c) that every change of what poll says is kicked on with
+     * sched_kick_chan; absent: pollers of this file wait on the any-event queue */
+    const void *(*poll_chan)(struct file *f);
 };
 #define POLLIN 0x001
 #define POLLPRI 0x002
@@ -198,6 +202,7 @@ struct file {
     void *priv;
     int own_type, own_id, own_sig;  /* F_SETOWN_EX/F_SETSIG: recorded (syscalls/fasync.c) */
     bool writer;                    /* counted in inode->writers */
+    struct ep_item *epitems;        /* the epoll entries that watch it (fs/epoll.c): dropped at its release */
 };
 
 /* A mounted filesystem instance. */
@@ -415,6 +420,9 @@ extern const struct file_ops epoll_ops;
 struct file *epoll_create_file(u32 flags);
 long epoll_control(struct file *epf, int op, int fd, struct file *target, u32 events, u64 data);
 int epoll_collect(struct file *epf, u32 *ev, u64 *data, int max);
+void epoll_file_gone(struct file *f);        /* f's last reference went: its entries leave their epolls */
+void epoll_wait_sleep(struct file *epf, u64 ns); /* epoll_wait's sleep once nothing was ready */
+int epoll_proc_stats(char *buf, size_t size); /* /proc/skiff/poll */
 
 /* procfs.c — /proc: files whose text is generated when they are opened. */
 void procfs_init(void);

@@ -318,6 +318,7 @@ static noreturn void proc_end(int code, int sig)
     p->exit_code = code;
     p->term_sig = sig;
     p->zombie = true;
+    pidfd_proc_ended();
     p->vfork_done = true;
     p->stopped = false;
     signal_flush(p, ~0ull);

@@ -252,6 +252,39 @@ u64 sched_idle_ns(void);                 /* time the CPU spent halted with nothi
 long sched_wait_io(bool nonblock, const char *what); /* wait for the other end, or why not */
 long sched_wait_io_on(bool nonblock, const char *what, const void *chan); /* the same, woken by chan's kicks */
 void sched_kick_chan(const void *chan);  /* an I/O event on chan: its waiters and every any-I/O waiter look */
+/* kernel/pollwait.c: poll channels. An entry on a channel runs fn at each sched_kick_chan(chan) (from
+ * interrupts too: fn must be short and never sleep). */
+struct poll_entry {
+    const void *chan;
+    struct poll_entry *next, *prev; /* the channel's hash chain */
+    void (*fn)(struct poll_entry *e);
+    bool linked;
+};
+void poll_entry_add(struct poll_entry *e, const void *chan, void (*fn)(struct poll_entry *));
+void poll_entry_del(struct poll_entry *e);     /* nothing if it is on no channel */
+void poll_entries_kick(const void *chan);      /* sched_kick_chan's part: chan's entries */
+const void *file_poll_chan(struct file *f);    /* f's channel, or NULL: f's waiters use the any-event queue */
+/* One poll or select call's entries: pollwait_reset before a pass, pollwait_watch for each file of it,
+ * pollwait_sleep when nothing was ready, pollwait_done at the end. */
+struct pollwait;
+struct pollwait_entry {
+    struct poll_entry pe;
+    struct pollwait *pw;
+};
+struct pollwait {
+    struct task *task;
+    struct pollwait_entry *e;
+    int n, cap;
+    bool fallback;                  /* a file without a channel: sleep on the any-event queue */
+    bool kicked, sleeping;
+};
+void pollwait_init(struct pollwait *pw);
+void pollwait_reset(struct pollwait *pw);
+void pollwait_watch(struct pollwait *pw, struct file *f);
+void pollwait_sleep(struct pollwait *pw, u64 ns);
+void pollwait_done(struct pollwait *pw);
+u64 pollwait_chan_sleeps(void);
+u64 pollwait_any_sleeps(void);
 struct task *sched_key_waiters(u64 key); /* the first task waiting with wait_key key's hash (next: wq_next);
                                             callers check t->wait_key and the state themselves */
 void sched_requeue_key(struct task *t, u64 key); /* a blocked task now waits on key (FUTEX_REQUEUE) */
@@ -361,6 +394,7 @@ bool signalfd_set_mask(struct file *f, u64 mask);             /* false: f is not
 
 /* fs/pidfd.c, syscalls/pidfd.c: pidfds (pidfd_open, CLONE_PIDFD) */
 struct file *pidfd_create(int pid, u32 flags);
+void pidfd_proc_ended(void);                                  /* a process became a zombie: pidfd pollers look */
 int pidfd_pid(struct file *f);                                /* the pid it names, or -EBADF: not a pidfd */
 struct pidfd_req { struct file *file; u64 uaddr; };           /* CLONE_PIDFD, from before the fork to after */
 long pidfd_reserve(struct pidfd_req *r, u64 uaddr);           /* 0, or why the clone must fail */

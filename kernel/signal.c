@@ -238,7 +238,7 @@ int signal_send_info(struct task *t, const struct k_siginfo *info, bool thread)
     int rc = thread ? enqueue(&t->sigq, &t->sig_pending_task, info) : enqueue(&p->sigq, &p->sig_pending, info);
     if (rc == 0) {
         wake_one(t, sig, thread);
-        sched_kick_io(); /* signalfd readers and pollers look again */
+        sched_kick_chan(&p->sig_pending); /* signalfd readers and pollers (fs/signalfd.c's channel) look again */
     }
     return rc;
 }

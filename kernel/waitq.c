@@ -131,6 +131,7 @@ void sched_kick_chan(const void *chan)
 {
     io_events++;
     wake_io(chan);
+    poll_entries_kick(chan); /* pollers and epoll items that watch chan (kernel/pollwait.c) */
 }
 
 /* Something happened to a file (data in a pipe, room in a socket, input at the console): I/O waiters look

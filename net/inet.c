@@ -271,7 +271,7 @@ static int dgram_shutdown(struct socket *s, int how)
         return -EINVAL;
     d->shut_rd |= how != 1;
     d->shut_wr |= how != 0;
-    sched_kick_io();
+    sock_kick(s);
     udp_remote(d->pcb, &raddr, &rport);
     return rport ? 0 : -ENOTCONN;
 }
@@ -314,7 +314,15 @@ static void dgram_release(struct socket *s)
     kfree(s->priv);
 }
 
+/* The UDP pcb: a datagram queued and an ICMP error are kicked on it (net/udp.c); a send never ends
+ * writability. */
+static const void *dgram_poll_chan(struct socket *s)
+{
+    return ((struct inet_dgram *)s->priv)->pcb;
+}
+
 static const struct sock_ops dgram_ops = {
+    .poll_chan = dgram_poll_chan,
     .bind = dgram_bind,
     .connect = dgram_connect,
     .listen = inet_no_listen,

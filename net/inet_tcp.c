@@ -235,7 +235,7 @@ static int stream_shutdown(struct socket *s, int how)
     if (t->st == ST_NEW || t->st == ST_FAILED)
         return -ENOTCONN;
     int r = tcp_shutdown(t->pcb, how);
-    sched_kick_io();
+    sock_kick(s);
     return r;
 }
 
@@ -287,7 +287,15 @@ static int stream_getsockopt(struct socket *s, int level, int name, void *kval, 
     return inet_getsockopt(s, level, name, kval, len);
 }
 
+/* The pcb: TCP kicks it at every change (tcp_kick); a socket keeps its pcb for its life (accept gives the new
+ * socket its pcb before the program sees it). */
+static const void *stream_poll_chan(struct socket *s)
+{
+    return stream_of(s)->pcb;
+}
+
 static const struct sock_ops stream_ops = {
+    .poll_chan = stream_poll_chan,
     .bind = stream_bind,
     .connect = stream_connect,
     .listen = stream_listen,

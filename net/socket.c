@@ -372,5 +372,21 @@ static void sock_release(struct file *f)
     sched_kick_io();
 }
 
+static const void *sock_chan(struct file *f)
+{
+    struct socket *s = f->priv;
+    return s->ops->poll_chan ? s->ops->poll_chan(s) : NULL;
+}
+
+/* Readiness of s may have changed: its channel's watchers (and every any-event waiter) look again. */
+void sock_kick(struct socket *s)
+{
+    const void *chan = s->ops->poll_chan ? s->ops->poll_chan(s) : NULL;
+    if (chan)
+        sched_kick_chan(chan);
+    else
+        sched_kick_io();
+}
+
 const struct file_ops sock_file_ops = { .read = sock_read, .write = sock_write, .ioctl = sock_ioctl,
-                                        .poll = sock_poll, .release = sock_release };
+                                        .poll = sock_poll, .release = sock_release, .poll_chan = sock_chan };

@@ -67,6 +67,9 @@ struct sock_ops {
     int (*send_ctl)(struct socket *s, const void *kctl, u32 len);
     void (*drop_ctl)(struct socket *s);                            /* a send failed: undo send_ctl */
     int (*recv_ctl)(struct socket *s, void *kctl, u32 *len, int *mflags, int flags);
+    /* Optional: the poll channel (kernel/pollwait.c) that every change of what poll says is kicked on; NULL:
+     * pollers of the socket wait on the any-event queue. */
+    const void *(*poll_chan)(struct socket *s);
 };
 
 struct socket {
@@ -164,3 +167,4 @@ u32 sock_put_cmsg(void *kctl, u32 room, int level, int type, const void *data, u
 u32 sock_put_stamp(struct socket *s, void *kctl, u32 room, int *mflags);
 /* SO_PEEK_OFF after a receive: a peek moves it forward by what was copied, a read back by what was taken. */
 void sock_peek_off_update(struct socket *s, int flags, size_t copied, size_t taken);
+void sock_kick(struct socket *s); /* readiness of s may have changed: its poll channel (or every I/O waiter) */

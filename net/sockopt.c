@@ -104,7 +104,7 @@ int sock_setsockopt(struct socket *s, int level, int name, const void *kval, u32
     switch (name) {
     case SO_SNDBUF: case SO_SNDBUFFORCE:
         s->sndbuf = buf_size(val, name == SO_SNDBUFFORCE, SOCK_MIN_SNDBUF);
-        sched_kick_io(); /* room may have appeared */
+        sock_kick(s); /* room may have appeared */
         return 0;
     case SO_RCVBUF: case SO_RCVBUFFORCE:
         s->rcvbuf = buf_size(val, name == SO_RCVBUFFORCE, SOCK_MIN_RCVBUF);

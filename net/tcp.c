@@ -7,10 +7,12 @@
 
 struct tcp_pcb *tcp_pcbs;
 
-/* Readiness may have changed and a timer may be armed: wake the I/O waiters, start the net tick. */
-void tcp_kick(void)
+/* Readiness of pcb may have changed and a timer may be armed: its poll channel (the pcb's address: a socket's
+ * pcb stays its own for the socket's life) is kicked, the net tick started. pcb may be freed already: only its
+ * address is used. Runs from the receive path and the net tick (interrupt context). */
+void tcp_kick(const struct tcp_pcb *pcb)
 {
-    sched_kick_io();
+    sched_kick_chan(pcb);
     net_timer_poke();
 }
 
@@ -282,7 +284,7 @@ int tcp_connect(struct tcp_pcb *pcb, ip4_t addr, u16 port)
     tcp_init_conn(pcb, tcp_new_iss());
     pcb->state = TCP_SYN_SENT;
     tcp_output(pcb);
-    tcp_kick();
+    tcp_kick(pcb);
     return -EINPROGRESS;
 }
 
@@ -307,7 +309,7 @@ ssize_t tcp_send(struct tcp_pcb *pcb, const void *kbuf, size_t n)
     pcb->sbuf_len += take;
     pcb->snd_end += take;
     tcp_output(pcb);
-    tcp_kick();
+    tcp_kick(pcb);
     return take;
 }
 
@@ -337,7 +339,7 @@ ssize_t tcp_recv(struct tcp_pcb *pcb, void *kbuf, size_t n, bool peek)
         if (after > before && (before < pcb->mss || after - before >= 2u * pcb->mss)) {
             pcb->ack_now = true;
             tcp_output(pcb);
-            tcp_kick();
+            tcp_kick(pcb);
         }
     }
     return take;
@@ -385,7 +387,7 @@ int tcp_shutdown(struct tcp_pcb *pcb, int how)
         pcb->rd_shut = true;
     if (how != 0)
         tcp_queue_fin(pcb);
-    tcp_kick();
+    tcp_kick(pcb);
     return 0;
 }
 
@@ -418,7 +420,7 @@ void tcp_close(struct tcp_pcb *pcb)
         tcp_timer_track(pcb);
     }
     tcp_queue_fin(pcb);
-    tcp_kick();
+    tcp_kick(pcb);
 }
 
 unsigned tcp_poll(const struct tcp_pcb *pcb)

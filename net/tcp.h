@@ -113,7 +113,7 @@ static inline bool seq_ge(u32 a, u32 b) { return (i32)(a - b) >= 0; }
 static inline bool tcp_orphan(const struct tcp_pcb *pcb) { return !pcb->owned && !pcb->parent; }
 
 /* tcp.c */
-void tcp_kick(void);
+void tcp_kick(const struct tcp_pcb *pcb);
 void tcp_set_state(struct tcp_pcb *pcb, enum tcp_state st);
 void tcp_drop(struct tcp_pcb *pcb, int err);   /* the connection is over: CLOSED, error set, freed if orphaned */
 void tcp_free(struct tcp_pcb *pcb);            /* off every list and freed */

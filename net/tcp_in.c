@@ -519,11 +519,14 @@ void tcp_input(ip4_t src, ip4_t dst, const u8 *seg, size_t n)
         tcp_reset_reply(src, dst, seg, (u32)n);
         return;
     }
+    struct tcp_pcb *listener = pcb->parent; /* a child not yet accepted: its listener may become readable */
     if (pcb->state == TCP_LISTEN)
         tcp_listen_input(pcb, &s, seg, n);
     else if (pcb->state == TCP_SYN_SENT)
         tcp_synsent_input(pcb, &s);
     else
         tcp_conn_input(pcb, &s);
-    tcp_kick();
+    tcp_kick(pcb);
+    if (listener)
+        tcp_kick(listener);
 }

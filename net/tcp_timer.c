@@ -100,14 +100,14 @@ static void tcp_pcb_timer(struct tcp_pcb *pcb, u64 now)
 {
     if (pcb->close_at && now >= pcb->close_at) {
         tcp_drop(pcb, 0); /* TIME-WAIT over, or an orphan's FIN-WAIT-2 gave up */
-        tcp_kick();
+        tcp_kick(pcb);
         return;
     }
     if (pcb->delack_at && now >= pcb->delack_at)
         tcp_send_ack(pcb);
     if (pcb->rto_at && now >= pcb->rto_at) {
         tcp_rto_expired(pcb);
-        tcp_kick();
+        tcp_kick(pcb);
     }
 }
 

@@ -272,7 +272,7 @@ void udp_icmp_error(ip4_t src, u16 sport, ip4_t dst, u16 dport, int err)
         if (p->lport == sport && p->rport == dport && p->raddr == dst && (!p->laddr || p->laddr == src) &&
             !p->recv_fn) {
             p->err = err;
-            sched_kick_io();
+            sched_kick_chan(p); /* the pcb is its socket's poll channel (net/inet.c) */
             return;
         }
 }
@@ -353,5 +353,5 @@ void udp_input(ip4_t src, ip4_t dst, const u8 *seg, size_t len)
     *p->tail = d;
     p->tail = &d->next;
     p->queued += n;
-    sched_kick_io();
+    sched_kick_chan(p); /* the receive path (interrupt context): the socket's readers and poll channel */
 }

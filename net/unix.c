@@ -188,7 +188,7 @@ static int unix_listen(struct socket *s, int backlog)
     if (!u->alen || (u->state != U_UNCONN && u->state != U_LISTEN))
         return -EINVAL;
     if (backlog > u->backlog)
-        sched_kick_io(); /* connectors waiting for room look again */
+        unix_kick(u); /* connectors waiting for room look again */
     u->backlog = backlog;
     u->state = U_LISTEN;
     u->cred = current_cred();
@@ -239,7 +239,8 @@ static int stream_connect(struct socket *s, const void *kaddr, u32 alen)
         l->aq = e;
     l->aq_tail = e;
     l->aq_len++;
-    sched_kick_io();
+    unix_kick(l);
+    unix_kick(u);
     return 0;
 }
 
@@ -263,6 +264,7 @@ static int dgram_connect(struct socket *s, const void *kaddr, u32 alen)
         unix_purge(u);
     usock_peer_set(u, to);
     u->state = to ? U_CONN : U_UNCONN;
+    unix_kick(u);
     return 0;
 }
 
@@ -293,7 +295,7 @@ static int unix_accept(struct socket *s, struct socket *ns)
     ns->so_error = e->err;
     e->err = 0;
     usock_put(fresh);
-    sched_kick_io(); /* a connector waiting for backlog room */
+    unix_kick(l); /* a connector waiting for backlog room */
     return 0;
 }
 
@@ -377,7 +379,9 @@ static void usock_release(struct usock *u, bool embryo)
     unix_fds_put(u->rx_fds, u->rx_nfds);
     u->tx_fds = u->rx_fds = NULL;
     usock_peer_set(u, NULL);
-    sched_kick_io();
+    if (p)
+        unix_kick(p);
+    unix_kick(u);
     usock_put(u);
 }
 
@@ -386,11 +390,32 @@ static void unix_release(struct socket *s)
     usock_release(s->priv, false);
 }
 
+/* Poll channels: a stream or seqpacket socket's is its usock, kicked (unix_kick) at every change of its
+ * queue, its buffer room, its state and its peer's; datagram sockets share one channel, because room in a
+ * receiver's queue concerns every socket connected to it and none of them is listed there. */
+static char unix_dgram_chan;
+
+static const void *unix_chan(const struct usock *u)
+{
+    return u->type == SOCK_DGRAM ? (const void *)&unix_dgram_chan : u;
+}
+
+void unix_kick(struct usock *u)
+{
+    sched_kick_chan(unix_chan(u));
+}
+
+static const void *unix_poll_chan(struct socket *s)
+{
+    return unix_chan(s->priv);
+}
+
 const struct sock_ops unix_stream_ops = {
     .bind = unix_bind, .connect = unix_connect, .listen = unix_listen, .accept = unix_accept,
     .send = unix_stream_send, .recv = unix_stream_recv, .poll = unix_poll, .shutdown = unix_shutdown,
     .getname = unix_getname, .getsockopt = unix_getsockopt, .pair = unix_pair, .release = unix_release,
     .ioctl = unix_ioctl, .send_ctl = unix_send_ctl, .drop_ctl = unix_drop_ctl, .recv_ctl = unix_recv_ctl,
+    .poll_chan = unix_poll_chan,
 };
 
 const struct sock_ops unix_dgram_ops = {
@@ -398,6 +423,7 @@ const struct sock_ops unix_dgram_ops = {
     .send = unix_dgram_send, .recv = unix_dgram_recv, .poll = unix_poll, .shutdown = unix_shutdown,
     .getname = unix_getname, .getsockopt = unix_getsockopt, .pair = unix_pair, .release = unix_release,
     .ioctl = unix_ioctl, .send_ctl = unix_send_ctl, .drop_ctl = unix_drop_ctl, .recv_ctl = unix_recv_ctl,
+    .poll_chan = unix_poll_chan,
 };
 
 static int unix_create(struct socket *s, int type, int protocol)

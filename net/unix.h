@@ -75,4 +75,5 @@ int unix_send_ctl(struct socket *s, const void *kctl, u32 len);
 void unix_drop_ctl(struct socket *s);
 int unix_recv_ctl(struct socket *s, void *kctl, u32 *len, int *mflags, int flags);
 void unix_purge(struct usock *u);
+void unix_kick(struct usock *u);                /* u's readiness may have changed: its poll channel */
 void unix_fds_put(struct file **fds, int n);

@@ -21,6 +21,7 @@ void unix_fds_put(struct file **fds, int n)
 static void umsg_free(struct umsg *m)
 {
     m->from->wmem -= m->len;
+    unix_kick(m->from); /* the sender has room again */
     usock_put(m->from);
     unix_fds_put(m->fds, m->nfds);
     kfree(m->data);
@@ -66,7 +67,7 @@ static int enqueue(struct usock *from, struct usock *to, const void *kbuf, size_
         to->rq = m;
     to->rq_tail = m;
     to->rq_len++;
-    sched_kick_io();
+    unix_kick(to);
     return 0;
 }
 
@@ -120,8 +121,8 @@ static void consume_head(struct usock *u)
         m->fds = NULL;
         m->nfds = 0;
     }
-    umsg_free(m);
-    sched_kick_io(); /* the sender has room again */
+    umsg_free(m); /* kicks the sender: it has room again */
+    unix_kick(u);
 }
 
 ssize_t unix_stream_recv(struct socket *s, void *kbuf, size_t n, void *kaddr, u32 *alen, int flags, size_t *full)
@@ -290,8 +291,9 @@ int unix_shutdown(struct socket *s, int how)
     if (p && u->type != SOCK_DGRAM) {
         p->shut_wr |= rd;
         p->shut_rd |= wr;
+        unix_kick(p);
     }
-    sched_kick_io();
+    unix_kick(u);
     return 0;
 }
 

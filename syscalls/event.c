@@ -97,12 +97,14 @@ static long do_epoll_wait(int epfd, struct epoll_event_k *uev, int max, int time
         }
         if (n)
             return n;
+        /* A timed wait sees a pending signal before its deadline, as Linux's (a host stall past a 10 ms timeout
+         * made epoll_pwait return 0 with its mask's signal pending); a zero timeout never waits, nor sees it. */
+        if (timeout_ms && signal_pending())
+            return -EINTR;
         u64 now = clock_monotonic_ns();
         if (now >= deadline)
             return 0;
-        if (signal_pending())
-            return -EINTR;
-        sched_wait(deadline == ~0ull ? ~0ull : deadline - now);
+        epoll_wait_sleep(ep, deadline == ~0ull ? ~0ull : deadline - now);
     }
 }
 

@@ -1,5 +1,6 @@
-/* syscalls/poll.c — pipe/pipe2 and waiting for readiness: poll, ppoll, select, pselect6. Until device
- * interrupts and wait queues arrive, a wait re-checks every file and relaxes the CPU between checks. */
+/* syscalls/poll.c — pipe/pipe2 and waiting for readiness: poll, ppoll, select, pselect6. A call that has to
+ * sleep hangs an entry on each file's poll channel for the sleep (kernel/pollwait.c), so only a change on one of
+ * its own files wakes it; with a file that has no channel it sleeps on the any-event queue instead. */
 #include "syscalls.h"
 #include "../kernel/boot.h"
 
@@ -38,8 +39,8 @@ SYSCALL(pipe)
 
 struct pollfd_k { i32 fd; i16 events, revents; };
 
-/* One pass over the set: fills revents, returns how many are ready. */
-static int poll_pass(struct pollfd_k *pfd, u64 n)
+/* One pass over the set: fills revents, returns how many are ready. pw: the files are watched for a sleep. */
+static int poll_pass(struct pollfd_k *pfd, u64 n, struct pollwait *pw)
 {
     int ready = 0;
     for (u64 i = 0; i < n; i++) {
@@ -47,6 +48,8 @@ static int poll_pass(struct pollfd_k *pfd, u64 n)
         if (pfd[i].fd < 0)
             continue;
         struct file *f = fd_file(pfd[i].fd);
+        if (f && pw)
+            pollwait_watch(pw, f);
         unsigned r = f ? file_poll(f) : POLLNVAL;
         pfd[i].revents = r & ((u16)pfd[i].events | POLLERR | POLLHUP | POLLNVAL);
         ready += pfd[i].revents != 0;
@@ -63,8 +66,11 @@ static long do_poll(struct pollfd_k *upfd, u64 n, u64 deadline)
     if (!pfd)
         return -ENOMEM;
     long rc = copy_from_user(pfd, upfd, n * sizeof(*pfd));
-    while (!rc) {
-        rc = poll_pass(pfd, n);
+    struct pollwait pw;
+    pollwait_init(&pw);
+    for (bool watch = false; !rc; watch = true) { /* the first pass watches nothing: most find a file ready */
+        pollwait_reset(&pw);
+        rc = poll_pass(pfd, n, watch ? &pw : NULL);
         u64 now = clock_monotonic_ns();
         if (rc)
             break;
@@ -74,8 +80,10 @@ static long do_poll(struct pollfd_k *upfd, u64 n, u64 deadline)
         }
         if (now >= deadline)
             break;
-        sched_wait(deadline == ~0ull ? ~0ull : deadline - now); /* any I/O event wakes us to look again */
+        if (watch)
+            pollwait_sleep(&pw, deadline == ~0ull ? ~0ull : deadline - now);
     }
+    pollwait_done(&pw);
     if (rc >= 0 && copy_to_user(upfd, pfd, n * sizeof(*pfd)))
         rc = -EFAULT;
     kfree(pfd);
@@ -162,8 +170,9 @@ SYSCALL(ppoll)
     return rc;
 }
 
-/* One select pass over in[0..2] (read, write, except sets) into out: how many bits are set, or -EBADF. */
-static int select_pass(int nfds, u64 *const in[3], u64 *const out[3])
+/* One select pass over in[0..2] (read, write, except sets) into out: how many bits are set, or -EBADF.
+ * pw: the files are watched for a sleep. */
+static int select_pass(int nfds, u64 *const in[3], u64 *const out[3], struct pollwait *pw)
 {
     int ready = 0;
     for (int fd = 0; fd < nfds; fd++) {
@@ -174,6 +183,8 @@ static int select_pass(int nfds, u64 *const in[3], u64 *const out[3])
         struct file *f = fd_file(fd);
         if (!f)
             return -EBADF;
+        if (pw)
+            pollwait_watch(pw, f);
         unsigned r = file_poll(f);
         if ((in[0][fd / 64] & bit) && (r & (POLLIN | POLLHUP | POLLERR)))
             out[0][fd / 64] |= bit, ready++;
@@ -206,8 +217,11 @@ static long do_select(int nfds, u64 *ur, u64 *uw, u64 *ue, u64 deadline)
     for (int s = 0; s < 3 && !rc; s++)
         if (user[s] && copy_from_user(in[s], user[s], bytes))
             rc = -EFAULT;
-    while (!rc) {
-        rc = select_pass(nfds, in, out);
+    struct pollwait pw;
+    pollwait_init(&pw);
+    for (bool watch = false; !rc; watch = true) {
+        pollwait_reset(&pw);
+        rc = select_pass(nfds, in, out, watch ? &pw : NULL);
         u64 now = clock_monotonic_ns();
         if (rc)
             break;
@@ -217,8 +231,10 @@ static long do_select(int nfds, u64 *ur, u64 *uw, u64 *ue, u64 deadline)
         }
         if (now >= deadline)
             break;
-        sched_wait(deadline == ~0ull ? ~0ull : deadline - now);
+        if (watch)
+            pollwait_sleep(&pw, deadline == ~0ull ? ~0ull : deadline - now);
     }
+    pollwait_done(&pw);
     for (int s = 0; s < 3 && rc >= 0; s++)
         if (user[s] && copy_to_user(user[s], out[s], bytes))
             rc = -EFAULT;

@@ -22,7 +22,9 @@
  *
  *   sysbench SCALE REPS scale MAX   instead: the costs that must stay flat (issue 15), each at 10, 1,000 and
  *                               10,000 idle threads (thread_N: pthread_create + join of one more) and at 10 and
- *                               1,000 idle processes (spawn_N: fork + _exit + waitpid), levels up to MAX */
+ *                               1,000 idle processes (spawn_N: fork + _exit + waitpid), and epoll_N (a write,
+ *                               the epoll_wait that reports it, the read) with N idle sockets registered too,
+ *                               levels up to MAX */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -35,7 +37,9 @@
 #include <sys/wait.h>
 #include <stdlib.h>
 #include <sys/auxv.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -270,6 +274,47 @@ static void t_spawn(long n)
     }
 }
 
+/* epoll with idle sockets registered around one active socketpair: a 1-byte write, the epoll_wait that reports
+ * it, the read (issue 15: its cost should not grow with the idle ones). */
+static int ep_fd, ep_act[2];
+static void t_epoll(long n)
+{
+    char b;
+    struct epoll_event ev[4];
+    for (long i = 0; i < n; i++) {
+        if (write(ep_act[1], "x", 1) != 1 || epoll_wait(ep_fd, ev, 4, -1) != 1 || read(ep_act[0], &b, 1) != 1) {
+            perror("epoll round");
+            exit(1);
+        }
+    }
+}
+
+static int epoll_levels(double scale, int reps, long cap)
+{
+    static const long levels[] = { 10, 1000, 10000 };
+    struct rlimit rl = { 2 * 10000 + 64, 2 * 10000 + 64 };
+    setrlimit(RLIMIT_NOFILE, &rl); /* root in both guests */
+    ep_fd = epoll_create1(0);
+    if (ep_fd < 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, ep_act))
+        return 1;
+    struct epoll_event e = { .events = EPOLLIN };
+    epoll_ctl(ep_fd, EPOLL_CTL_ADD, ep_act[0], &e);
+    long have = 0;
+    for (int k = 0; k < 3 && levels[k] <= cap; k++) {
+        for (; have < levels[k]; have++) {
+            int s[2];
+            if (socketpair(AF_UNIX, SOCK_STREAM, 0, s) || epoll_ctl(ep_fd, EPOLL_CTL_ADD, s[0], &e)) {
+                fprintf(stderr, "sysbench: socketpair/epoll_ctl failed at %ld idle sockets\n", have);
+                return 0; /* the levels that fit are reported */
+            }
+        }
+        char name[32];
+        snprintf(name, sizeof(name), "epoll_%ld", levels[k]);
+        bench(name, t_epoll, 2000, scale, reps);
+    }
+    return 0;
+}
+
 /* Adds idle threads (or processes) until there are `want`, then times one more of each kind. */
 static int scale_main(double scale, int reps, long cap)
 {
@@ -323,6 +368,8 @@ static int scale_main(double scale, int reps, long cap)
         bench(name, t_thread, 200, scale, reps);
     }
     close(idle_pipe[1]); /* the idle threads end */
+    if (epoll_levels(scale, reps, cap))
+        return 1;
     printf("sysbench done\n");
     return 0;
 }

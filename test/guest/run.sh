@@ -410,6 +410,11 @@ t_procpid() {
 	selfcheck procpid
 }
 
+t_pollcost() {
+	name="epoll_wait with 1,000 idle sockets and one active examines O(1) items per wake (/proc/skiff/poll); poll and select sleep on the sockets' channels"
+	selfcheck pollcost
+}
+
 t_firmware() {
 	name="--firmware seabios and qboot both boot (qboot is the default when installed)"
 	sk --firmware seabios "$BUSYBOX" echo via-seabios
@@ -644,7 +649,7 @@ t_ewrite() {
 
 TESTS="t_missing_host t_usage t_demo t_echo t_false t_stdin t_ls t_cat t_wc
 t_sha t_sort t_argv_glibc t_argv_musl t_segv t_abort t_notelf t_rootfs
-t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_firmware t_fuzz t_oom t_fragment t_initrd t_bomb t_tail_follow t_inplace t_lazyclock t_notsc t_config t_epipe t_ewrite t_kvm"
+t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_pollcost t_firmware t_fuzz t_oom t_fragment t_initrd t_bomb t_tail_follow t_inplace t_lazyclock t_notsc t_config t_epipe t_ewrite t_kvm"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose

@@ -13,6 +13,7 @@ u64 clock_monotonic_ns(void) { return fake_now; }
 u64 clock_realtime_ns(void) { return fake_now; } /* SO_TIMESTAMP stamps on UDP and TCP data */
 void random_fill(void *buf, size_t n) { for (size_t i = 0; i < n; i++) ((u8 *)buf)[i] = (u8)rand(); }
 void sched_kick_io(void) {}
+void sched_kick_chan(const void *chan) { (void)chan; }
 void timer_check_needed(void) {}
 void net_timer_arm(void) {}
 void net_timer_poke(void) {}

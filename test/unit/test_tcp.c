@@ -21,6 +21,7 @@ static u64 now_ns = 1 * SEC;
 u64 clock_monotonic_ns(void) { return now_ns; }
 u64 clock_realtime_ns(void) { return now_ns; } /* SO_TIMESTAMP stamps on received data */
 void sched_kick_io(void) {}
+void sched_kick_chan(const void *chan) { (void)chan; }
 void net_timer_poke(void) {}
 void klog(const char *fmt, ...) { (void)fmt; }
 
