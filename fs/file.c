@@ -98,6 +98,7 @@ void file_put(struct file *f)
     if (f->epitems)
         epoll_file_gone(f); /* out of every epoll that watches it, as Linux drops them at the last close */
     lock_release_file(f); /* its flock and OFD locks */
+    sigio_release(f);
     if (f->ops && f->ops->release)
         f->ops->release(f);
     if (f->writer)

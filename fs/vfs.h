@@ -200,7 +200,8 @@ struct file {
     struct inode *dir;              /* opened by path: the directory it was found in (inotify), held */
     const struct file_ops *ops;
     void *priv;
-    int own_type, own_id, own_sig;  /* F_SETOWN_EX/F_SETSIG: recorded (syscalls/fasync.c) */
+    int own_type, own_id, own_sig;  /* F_SETOWN_EX/F_SETSIG (syscalls/fasync.c) */
+    struct sigio *sigio;            /* O_ASYNC: its entry on the file's poll channel (fs/sigio.c) */
     bool writer;                    /* counted in inode->writers */
     struct ep_item *epitems;        /* the epoll entries that watch it (fs/epoll.c): dropped at its release */
 };
@@ -340,6 +341,9 @@ void ramfs_set_page(struct inode *ino, u64 idx, u8 *page); /* adopt a page (the 
 extern const struct file_ops ramfs_file_ops;
 extern const struct file_ops ramfs_dir_ops;
 struct timespec64 vfs_now(void);
+/* sigio.c — O_ASYNC: SIGIO (or F_SETSIG's signal) to the owner when the file becomes ready */
+void sigio_update(struct file *f, int fd); /* O_ASYNC changed, through descriptor fd */
+void sigio_release(struct file *f);
 
 /* perm.c — permission checks (path_resolution(7)): the caller's fsuid, fsgid, groups and capabilities against
  * an inode's owner, group and mode. 0 or -EACCES/-EPERM. */

@@ -103,6 +103,7 @@ struct k_siginfo {
     u64 utime, stime;      /* SIGCHLD: the child's CPU time, in clock ticks */
     u64 addr;              /* faults: the address */
     u64 trapno, error;     /* faults: the exception, for the handler's sigcontext */
+    bool poll;             /* signal-driven I/O with F_SETSIG: si_band (in addr), si_fd (in pid) */
 };
 
 /* A queued signal: standard signals queue at most once, real-time ones once per send, in order. */

@@ -236,6 +236,11 @@ void signal_siginfo_user(const struct k_siginfo *info, void *out128)
         memcpy(o + 16, &info->addr, 8);
         return;
     }
+    if (info->poll) { /* F_SETSIG: si_band, then si_fd */
+        memcpy(o + 16, &info->addr, 8);
+        memcpy(o + 24, &info->pid, 4);
+        return;
+    }
     if (s == SIGSYS && (info->code == 1 || info->code == 2)) { /* SYS_SECCOMP, SYS_USER_DISPATCH: si_call_addr,
                                                                  * then si_syscall and si_arch */
         memcpy(o + 16, &info->addr, 8);

@@ -1,10 +1,6 @@
 /* syscalls/fasync.c — who owns a file's I/O signals: fcntl F_SETOWN/F_GETOWN, F_SETOWN_EX/F_GETOWN_EX,
  * F_SETSIG/F_GETSIG, and ioctl FIOASYNC (the same switch as fcntl's O_ASYNC), with Linux's checks and errors.
- *
- * Recorded only: skiff does not yet send SIGIO (or the F_SETSIG signal) when a file becomes ready, so a program
- * that waits for SIGIO alone would wait forever; the servers that set these (nginx's master/worker channel)
- * poll or epoll the descriptor and use the signal only to wake early. The first O_ASYNC says so on the kernel
- * log. */
+ * The signals themselves are fs/sigio.c's. */
 #include "syscalls.h"
 
 #define F_SETOWN 8
@@ -20,15 +16,6 @@
 #define NSIG_MAX 64
 
 struct f_owner_ex { i32 type, pid; };
-
-static void note_async(void)
-{
-    static bool said;
-    if (!said) {
-        said = true;
-        klog("skiff: O_ASYNC/FIOASYNC recorded; SIGIO is not sent (not implemented)\n");
-    }
-}
 
 /* The owner exists (Linux 4.x+: F_SETOWN to nobody is ESRCH); 0 clears it. */
 static long owner_check(int type, int id)
@@ -86,13 +73,12 @@ long fasync_fcntl(struct file *f, int cmd, u64 arg)
     return -EINVAL;
 }
 
-long fasync_ioctl(struct file *f, u64 arg)
+long fasync_ioctl(struct file *f, int fd, u64 arg)
 {
     int on;
     if (copy_from_user(&on, (void *)arg, sizeof(on)))
         return -EFAULT;
-    if (on)
-        note_async();
     f->flags = on ? (f->flags | O_ASYNC) : (f->flags & ~O_ASYNC);
+    sigio_update(f, fd);
     return 0;
 }

@@ -374,6 +374,7 @@ SYSCALL(fcntl)
         return f->flags;
     case F_SETFL:
         f->flags = (f->flags & ~SETFL_MASK) | (a2 & SETFL_MASK);
+        sigio_update(f, fd); /* O_ASYNC on or off */
         return 0;
     case F_GETLK:
     case F_SETLK:
@@ -412,7 +413,7 @@ SYSCALL(ioctl)
     switch ((unsigned)a1) {
     case FIOCLEX: fd_set_cloexec(current_proc()->fdt, fd, true); return 0;
     case FIONCLEX: fd_set_cloexec(current_proc()->fdt, fd, false); return 0;
-    case FIOASYNC: return fasync_ioctl(f, a2);
+    case FIOASYNC: return fasync_ioctl(f, fd, a2);
     case FIONBIO: {
         int on;
         if (copy_from_user(&on, (void *)a2, sizeof(on)))

@@ -78,7 +78,7 @@ long poll_restart(void);
 /* I/O signal ownership (syscalls/fasync.c): fcntl F_SETOWN/F_GETOWN(_EX)/F_SETSIG/F_GETSIG (other commands:
  * EINVAL, logged) and ioctl FIOASYNC. */
 long fasync_fcntl(struct file *f, int cmd, u64 arg);
-long fasync_ioctl(struct file *f, u64 arg);
+long fasync_ioctl(struct file *f, int fd, u64 arg);
 
 /* strace (syscalls/strace.c) */
 extern bool strace_on;

@@ -1,14 +1,17 @@
 /* test/conformance/sigcodes.c — the si_code of each signal a program can be sent or can cause, and the
  * sigaction flags that shape delivery: SI_USER, SI_TKILL, SI_QUEUE, SI_TIMER; SIGCHLD's CLD_EXITED, CLD_KILLED,
- * CLD_STOPPED and CLD_CONTINUED (with SA_NOCLDSTOP and SA_NOCLDWAIT); SIGBUS BUS_ADRERR past the end of a mapped file; the x87 exceptions FPE_FLTINV, FPE_FLTOVF,
+ * CLD_STOPPED and CLD_CONTINUED (with SA_NOCLDSTOP and SA_NOCLDWAIT); SIGIO's POLL_IN, POLL_OUT and POLL_HUP
+ * (F_SETSIG); SIGBUS BUS_ADRERR past the end of a mapped file; the x87 exceptions FPE_FLTINV, FPE_FLTOVF,
  * FPE_FLTUND and FPE_FLTRES; SIGSYS SYS_SECCOMP; SA_SIGINFO, SA_ONSTACK, SA_RESTART, SA_RESTORER and what an
  * unknown flag (SA_UNSUPPORTED, SA_EXPOSE_TAGBITS) reads back as. */
 /* covers: rt_sigaction */
 #include "tap.h"
 #include <setjmp.h>
 #include <signal.h>
+#include <poll.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <time.h>
 
@@ -169,6 +172,66 @@ static void children(void)
     T_TRUE("rt_sigaction SIGCHLD ignored: waitpid(-1) waits for the live child, then -> ECHILD",
            w == -1 && e == ECHILD && access(path, F_OK) == -1);
     signal(SIGCHLD, SIG_DFL);
+}
+
+static volatile int got_fd;
+static void on_io(int sig, siginfo_t *si, void *uc)
+{
+    on_info(sig, si, uc);
+    got_fd = si->si_fd;
+}
+
+static void sigio(void)
+{
+    int p[2];
+    if (pipe(p))
+        return;
+    catch_sig(SIGRTMIN + 1, on_io, 0);
+    for (int i = 0; i < 2; i++) {
+        fcntl(p[i], F_SETOWN, getpid());
+        fcntl(p[i], F_SETSIG, SIGRTMIN + 1);
+        fcntl(p[i], F_SETFL, fcntl(p[i], F_GETFL) | O_ASYNC | O_NONBLOCK);
+    }
+    reset();
+    if (write(p[1], "x", 1) != 1)
+        return;
+    T_COVERS("fcntl: F_SETSIG POLL_IN");
+    T_TRUE("rt_sigaction F_SETSIG: data to read gives si_code POLL_IN", got_count >= 1 && got_code == POLL_IN);
+    T_TRUE("rt_sigaction F_SETSIG: POLL_IN's si_band has POLLIN, si_fd the reader",
+           (got_band & POLLIN) && got_fd == p[0]);
+    char b[65536];
+    while (write(p[1], b, sizeof b) > 0)
+        ;
+    reset();
+    while (read(p[0], b, sizeof b) > 0)
+        ;
+    T_COVERS("fcntl: F_SETSIG POLL_OUT");
+    T_TRUE("rt_sigaction F_SETSIG: room to write gives si_code POLL_OUT", got_count >= 1 && got_code == POLL_OUT);
+    reset();
+    close(p[1]);
+    T_COVERS("fcntl: F_SETSIG POLL_HUP");
+    T_TRUE("rt_sigaction F_SETSIG: the writer gone gives si_code POLL_IN or POLL_HUP to the reader",
+           got_count >= 1 && (got_code == POLL_IN || got_code == POLL_HUP));
+    close(p[0]);
+    signal(SIGRTMIN + 1, SIG_DFL);
+    /* plain SIGIO (no F_SETSIG) on a socket: SI_KERNEL */
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+        return;
+    catch_sig(SIGIO, on_info, 0);
+    fcntl(sv[0], F_SETOWN, getpid());
+    fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_ASYNC);
+    reset();
+    if (write(sv[1], "z", 1) != 1)
+        return;
+    for (int i = 0; i < 100 && !got_count; i++)
+        usleep(1000);
+    T_COVERS("fcntl: O_ASYNC SI_KERNEL");
+    T_TRUE("rt_sigaction O_ASYNC on a socket: data gives SIGIO with si_code SI_KERNEL",
+           got_sig == SIGIO && got_code == SI_KERNEL);
+    close(sv[0]);
+    close(sv[1]);
+    signal(SIGIO, SIG_DFL);
 }
 
 static char *tail_map;
@@ -338,6 +401,7 @@ int main(void)
     tap_scratch("sigcodes");
     senders();
     children();
+    sigio();
     bus();
     x87();
     flags();
