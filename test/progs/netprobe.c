@@ -100,12 +100,16 @@ static int mode_udp(const char *host, int port, const char *msg)
     socklen_t tolen = addr_of(host, port, &to), len = sizeof(from);
     int fd = socket(to.ss_family, SOCK_DGRAM, 0);
     char buf[2048], text[64];
-    if (fd < 0 || sendto(fd, msg, strlen(msg), 0, (struct sockaddr *)&to, tolen) != (ssize_t)strlen(msg)) {
-        perror("netprobe udp: sendto");
-        return 1;
-    }
-    if (!(wait_fd(fd, POLLIN, 5000) & POLLIN)) {
-        fprintf(stderr, "netprobe udp: no reply within 5 s\n");
+    /* UDP is lossy and the host's echo server may still be starting: the datagram goes again each second */
+    int tries = 0;
+    do {
+        if (fd < 0 || sendto(fd, msg, strlen(msg), 0, (struct sockaddr *)&to, tolen) != (ssize_t)strlen(msg)) {
+            perror("netprobe udp: sendto");
+            return 1;
+        }
+    } while (!(wait_fd(fd, POLLIN, 1000) & POLLIN) && ++tries < 8);
+    if (tries == 8) {
+        fprintf(stderr, "netprobe udp: no reply to 8 datagrams, 1 s apart\n");
         return 1;
     }
     ssize_t n = recvfrom(fd, buf, sizeof(buf) - 1, 0, (struct sockaddr *)&from, &len);
