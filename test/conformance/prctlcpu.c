@@ -90,17 +90,6 @@ static int tsc_child(void)
     return r;
 }
 
-static int run_child(int (*fn)(void))
-{
-    fflush(stdout);
-    pid_t c = fork();
-    if (c == 0)
-        _exit(fn());
-    int st = 0;
-    waitpid(c, &st, 0);
-    return WIFSIGNALED(st) ? 1000 + WTERMSIG(st) : WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static void tsc(void)
 {
     int v = 0;
@@ -111,7 +100,7 @@ static void tsc(void)
     T_ERR("prctl PR_SET_TSC 3", pr(P_SET_TSC, 3, 0, 0, 0), EINVAL);
     T_ERR("prctl PR_SET_TSC 0", pr(P_SET_TSC, 0, 0, 0, 0), EINVAL);
     T_OK("prctl PR_SET_TSC PR_TSC_ENABLE", pr(P_SET_TSC, 1, 0, 0, 0), 0);
-    int r = run_child(tsc_child);
+    int r = tap_child(tsc_child);
     T_COVERS("PR_TSC_SIGSEGV");
     T_EQ("prctl PR_SET_TSC SIGSEGV: get says so, a fork child inherits it, ENABLE undoes", r, 15);
 }
@@ -198,7 +187,7 @@ static void misc(void)
 {
     T_OK("prctl PR_TASK_PERF_EVENTS_DISABLE", pr(P_PERF_DISABLE, 0, 0, 0, 0), 0);
     T_OK("prctl PR_TASK_PERF_EVENTS_ENABLE", pr(P_PERF_ENABLE, 0, 0, 0, 0), 0);
-    int r = run_child(io_flusher_child);
+    int r = tap_child(io_flusher_child);
     T_TRUE("prctl PR_SET_IO_FLUSHER without CAP_SYS_RESOURCE -> EPERM", r >= 0 && r < 100 && (r & 1));
     T_TRUE("prctl PR_GET_IO_FLUSHER without CAP_SYS_RESOURCE -> EPERM", r >= 0 && r < 100 && (r & 2));
     T_ERR("prctl PR_SET_PTRACER (Yama) with a pid that does not exist", pr(P_SET_PTRACER, 999999, 0, 0, 0), EINVAL);
@@ -282,13 +271,13 @@ static void sud(void)
     T_ERR("prctl PR_SET_SYSCALL_USER_DISPATCH on, a region that wraps", pr(P_SET_SUD, 1, ~0ul - 10, 100, 0), EINVAL);
     T_ERR("prctl PR_SET_SYSCALL_USER_DISPATCH on, a kernel selector", pr(P_SET_SUD, 1, 0, 0, (unsigned long)KADDR),
           EFAULT);
-    int r = run_child(sud_child);
+    int r = tap_child(sud_child);
     T_COVERS("PR_SET_SYSCALL_USER_DISPATCH");
     T_EQ("prctl PR_SET_SYSCALL_USER_DISPATCH: ALLOW runs, BLOCK is SIGSYS (SYS_USER_DISPATCH), the region runs, "
          "fork does not inherit, off", r, 127);
     T_COVERS("PR_SET_SYSCALL_USER_DISPATCH");
     T_EQ("prctl PR_SET_SYSCALL_USER_DISPATCH: a selector neither ALLOW nor BLOCK kills with SIGSYS",
-         run_child(sud_bad_selector), 1000 + SIGSYS);
+         tap_child(sud_bad_selector), 1000 + SIGSYS);
 }
 
 int main(void)

@@ -119,6 +119,19 @@ static __attribute__((unused)) void tap_in_child(void (*fn)(void))
     tap_failed = counts[1];
 }
 
+/* Runs fn in a child and waits for it: its exit status (0-255), or 1000 + the signal that ended it, or -1. */
+static __attribute__((unused)) int tap_child(int (*fn)(void))
+{
+    fflush(stdout);
+    pid_t c = fork();
+    if (c == 0)
+        _exit(fn());
+    int st = 0;
+    if (c < 0 || waitpid(c, &st, 0) != c)
+        return -1;
+    return WIFSIGNALED(st) ? 1000 + WTERMSIG(st) : WEXITSTATUS(st);
+}
+
 static __attribute__((unused)) void tap_ok_check(const char *name, long got, int err, long want)
 {
     char d[200];
