@@ -6,14 +6,19 @@
 #define CPIO_PG 4096u /* the ramfs's page size */
 
 /* Creates the directories leading to the last component; returns that directory, or NULL with *rc set
- * (-ENOTDIR: an earlier entry made one of them something else; -ENOMEM). "." and ".." mean what they mean
- * in a path ("/.." is "/"). */
+ * (-ENOTDIR: an earlier entry made one of them something else; -ENAMETOOLONG: a component longer than
+ * NAME_MAX, which no path lookup could reach again, as Linux refuses to create it; -ENOMEM). "." and ".."
+ * mean what they mean in a path ("/.." is "/"). */
 static struct inode *make_parents(char *path, char **last, int *rc)
 {
     struct inode *dir = vfs_root;
     char *p = path;
     for (;;) {
         char *slash = strchr(p, '/');
+        if ((slash ? (size_t)(slash - p) : strlen(p)) > NAME_MAX) {
+            *rc = -ENAMETOOLONG;
+            return NULL;
+        }
         if (!slash) {
             *last = p;
             return dir;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "unit.h"
 #include "../../fs/vfs.h"
+#include "../../kernel/errno.h"
 
 struct seen {
     int n;
@@ -124,10 +125,38 @@ static void test_inplace(void)
     /* the ramfs owns ar's pages now: ar is never freed */
 }
 
+/* A path component longer than NAME_MAX is refused with its own message (it was created, under a name no
+ * lookup could reach or remove); NAME_MAX itself is fine. */
+static void test_long_name(void)
+{
+    static char name[2 * NAME_MAX];
+    static unsigned char ar[4096];
+    memset(name, 'n', NAME_MAX);
+    strcpy(name + NAME_MAX, "/f");
+    size_t len = put_entry(ar, 0, name, strlen(name) + 1, 0100644, (const unsigned char *)"x", 1);
+    len = put_entry(ar, len, "TRAILER!!!", 11, 0, NULL, 0);
+    const char *err = "";
+    CHECK(cpio_unpack(ar, len, &err, NULL) == 0 && ramfs_lookup(vfs_root, name, NAME_MAX),
+          "a %d-byte directory name unpacks (%s)", NAME_MAX, err);
+    name[NAME_MAX] = 'n';
+    strcpy(name + NAME_MAX + 1, "/f");
+    len = put_entry(ar, 0, name, strlen(name) + 1, 0100644, (const unsigned char *)"x", 1);
+    len = put_entry(ar, len, "TRAILER!!!", 11, 0, NULL, 0);
+    int rc = cpio_unpack(ar, len, &err, NULL);
+    CHECK(rc == -ENAMETOOLONG && strstr(err, "too long") && !ramfs_lookup(vfs_root, name, NAME_MAX + 1),
+          "a %d-byte one is refused: %s", NAME_MAX + 1, err);
+    name[NAME_MAX + 1] = 0;
+    len = put_entry(ar, 0, name, strlen(name) + 1, 0100644, (const unsigned char *)"x", 1);
+    len = put_entry(ar, len, "TRAILER!!!", 11, 0, NULL, 0);
+    rc = cpio_unpack(ar, len, &err, NULL);
+    CHECK(rc == -ENAMETOOLONG && !ramfs_lookup(vfs_root, name, NAME_MAX + 1), "so is a file's own: %s", err);
+}
+
 int main(void)
 {
     ramfs_init();
     test_inplace();
+    test_long_name();
     size_t len;
     unsigned char *ar = make_archive(&len);
     struct seen s = { 0 };
