@@ -16,7 +16,6 @@
 #define SHM_STAT 13
 #define SHM_INFO 14
 #define SHM_STAT_ANY 15
-#define RLIMIT_MEMLOCK 8
 #define SHMLBA PAGE_SIZE
 
 struct shm_seg {

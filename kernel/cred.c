@@ -12,11 +12,14 @@ void cred_init_root(struct cred *c)
     *c = (struct cred){ .cap_prm = CAP_FULL, .cap_eff = CAP_FULL, .cap_bnd = CAP_FULL };
 }
 
+/* c is the first task's: its count (RLIMIT_NPROC) moves to the new user. */
 int cred_set_user(struct cred *c, u32 uid, u32 gid, const u32 *groups, u32 ngroups)
 {
     struct group_info *g = ngroups ? groups_new(ngroups) : NULL;
-    if (ngroups && !g)
+    if ((ngroups && !g) || !ucount_move(c->uid, uid)) {
+        groups_put(g);
         return -ENOMEM;
+    }
     if (g) {
         memcpy(g->gid, groups, ngroups * sizeof(u32));
         groups_sort(g);
@@ -129,6 +132,23 @@ static void fix_caps_after_setfsuid(struct cred *c, u32 old_fsuid)
 
 static bool one_of(u32 id, u32 a, u32 b, u32 c) { return id == a || id == b || id == c; }
 
+/* After a set*id call: a new real uid takes the task's count along (RLIMIT_NPROC). As on Linux, the call does
+ * not fail when the new user is over its limit (programs that drop root rarely check), but the task is flagged
+ * and its next execve fails with EAGAIN if the user is still over it then; a real uid of 0 is never flagged. */
+static long uid_settled(struct cred *c, const struct cred *old)
+{
+    if (!current || c->uid == old->uid)
+        return 0;
+    if (!ucount_move(old->uid, c->uid)) {
+        *c = *old;
+        return -EAGAIN;
+    }
+    u64 others = ucount_tasks(c->uid) - 1; /* Linux looks before this task counts for its new user */
+    current->nproc_exceeded = c->uid != 0 && others > current->proc->rlimits[RLIMIT_NPROC].cur;
+    fix_caps_after_setuid(c, old);
+    return 0;
+}
+
 long cred_setuid(u32 uid)
 {
     struct cred *c = cred_current_mut(), old = *c;
@@ -139,6 +159,8 @@ long cred_setuid(u32 uid)
     else if (uid != c->uid && uid != c->suid)
         return -EPERM;
     c->euid = c->fsuid = uid;
+    if (c->uid != old.uid)
+        return uid_settled(c, &old);
     fix_caps_after_setuid(c, &old);
     return 0;
 }
@@ -179,6 +201,8 @@ long cred_setreuid(u32 ruid, u32 euid)
 {
     struct cred *c = cred_current_mut(), old = *c;
     long rc = set_re(&c->uid, &c->euid, &c->suid, &c->fsuid, ruid, euid, capable(CAP_SETUID));
+    if (!rc && c->uid != old.uid)
+        return uid_settled(c, &old);
     if (!rc)
         fix_caps_after_setuid(c, &old);
     return rc;
@@ -211,6 +235,8 @@ long cred_setresuid(u32 ruid, u32 euid, u32 suid)
 {
     struct cred *c = cred_current_mut(), old = *c;
     long rc = set_res(&c->uid, &c->euid, &c->suid, &c->fsuid, ruid, euid, suid, capable(CAP_SETUID));
+    if (!rc && c->uid != old.uid)
+        return uid_settled(c, &old);
     if (!rc)
         fix_caps_after_setuid(c, &old);
     return rc;

@@ -74,13 +74,16 @@ u64 threads_max(void)
     return MAX(pmm_total_pages() * PAGE_SIZE / (16 * 1024 * 8), 20ull);
 }
 
-/* Linux's copy_process limits, the same for a thread or a process: past threads-max, EAGAIN for everyone, so a
- * fork or thread bomb ends there while the kernel and the other processes go on. RLIMIT_NPROC (its Linux
- * default, threads-max / 2, is what getrlimit shows) counts a user's tasks, but Linux exempts root
- * (CAP_SYS_RESOURCE) and every skiff process runs as root. */
+/* Linux's copy_process limits, the same for a thread or a process: the creator's user past its RLIMIT_NPROC
+ * (the new task counted; root and CAP_SYS_RESOURCE/CAP_SYS_ADMIN exempt), then threads-max for everyone: EAGAIN,
+ * so a fork or thread bomb ends there while the kernel and the other processes go on. A creation that passes
+ * clears the creator's nproc_exceeded, as Linux clears PF_NPROC_EXCEEDED. */
 long task_limit_check(void)
 {
-    return nr_tasks >= threads_max() ? -EAGAIN : 0;
+    if (ucount_nproc_over(1) || nr_tasks >= threads_max())
+        return -EAGAIN;
+    current->nproc_exceeded = false;
+    return 0;
 }
 
 struct task *task_alloc(void)
@@ -98,6 +101,13 @@ struct task *task_alloc(void)
     t->kstack_top = (u64)kstack + KSTACK_PAGES * PAGE_SIZE;
     t->fpu = fpu;
     cred_copy(&t->cred, cred_current()); /* fork and clone: the creator's credentials */
+    if (!ucount_add(t->cred.uid)) {
+        cred_release(&t->cred);
+        page_free(fpu);
+        vmap_free(kstack, KSTACK_PAGES);
+        kfree(t);
+        return NULL;
+    }
     seccomp_fork(t);                     /* and its seccomp mode and filters */
     if (current)
         prctl_cpu_fork(t, current);
@@ -109,6 +119,7 @@ struct task *task_alloc(void)
 void task_free(struct task *t)
 {
     nr_tasks--;
+    ucount_del(t->cred.uid);
     cred_release(&t->cred);
     seccomp_release(t);
     vmap_free((void *)t->kstack_base, KSTACK_PAGES);

@@ -69,12 +69,14 @@ static struct task *proc_create_init(void)
     inode_get(p->cwd);
     for (int i = 0; i < RLIM_NLIMITS; i++)
         p->rlimits[i] = (struct rlimit64){ ~0ull, ~0ull };
-    p->rlimits[3] = (struct rlimit64){ USER_STACK_SIZE, ~0ull };   /* RLIMIT_STACK */
-    p->rlimits[7] = (struct rlimit64){ 1024, 4096 };               /* RLIMIT_NOFILE: Linux's INR_OPEN_CUR/MAX */
-    p->rlimits[6] = (struct rlimit64){ threads_max() / 2, threads_max() / 2 }; /* RLIMIT_NPROC: Linux's default */
+    p->rlimits[RLIMIT_STACK] = (struct rlimit64){ USER_STACK_SIZE, ~0ull };
+    p->rlimits[RLIMIT_NOFILE] = (struct rlimit64){ 1024, 4096 }; /* Linux's INR_OPEN_CUR/MAX */
+    p->rlimits[RLIMIT_NPROC] = (struct rlimit64){ threads_max() / 2, threads_max() / 2 }; /* Linux's default */
     t->proc = p;
     t->tid = 1;
     cred_init_root(&t->cred);
+    if (!ucount_add(0))
+        panic("out of memory creating the first process");
     t->kstack_top = (u64)kstack + KSTACK_PAGES * PAGE_SIZE;
     return t;
 }

@@ -114,6 +114,16 @@ struct sigq {
 
 struct rlimit64 { u64 cur, max; };
 #define RLIM_NLIMITS 16
+/* indexes into proc->rlimits (getrlimit(2)); RLIMIT_NOFILE (7) is fs/vfs.h's */
+#define RLIMIT_FSIZE 1
+#define RLIMIT_DATA 2
+#define RLIMIT_STACK 3
+#define RLIMIT_NPROC 6
+#define RLIMIT_MEMLOCK 8
+#define RLIMIT_AS 9
+#define RLIMIT_SIGPENDING 11
+#define RLIMIT_NICE 13
+#define RLIMIT_RTPRIO 14
 
 struct proc {
     int pid, ppid, pgid, sid;
@@ -223,6 +233,8 @@ struct task {
     u32 rseq_len, rseq_sig;
     bool rseq_notify;               /* switched out (or just registered) since it last entered ring 3 */
     struct cred cred;               /* its ids and capabilities (kernel/cred.h): per thread, as Linux */
+    bool nproc_exceeded;            /* a set*id made its real user one over RLIMIT_NPROC: execve fails with EAGAIN
+                                       while that holds (Linux's PF_NPROC_EXCEEDED) */
     u8 seccomp_mode;                /* seccomp(2): 0 none, 1 strict, 2 filter; per thread, as Linux */
     bool sud_on;                    /* prctl PR_SET_SYSCALL_USER_DISPATCH (syscalls/sud.c): region and selector */
     u64 sud_offset, sud_len, sud_selector;
@@ -342,6 +354,12 @@ extern char deadline_note[];                 /* what the first process was doing
 struct task *proc_first_task(struct proc *p);
 u64 threads_max(void);                        /* kernel.threads-max, from memory as Linux sizes it */
 long task_limit_check(void);                  /* -EAGAIN when no task may be created (fork, clone) */
+/* kernel/ucount.c: tasks per real uid, for RLIMIT_NPROC */
+u64 ucount_tasks(u32 uid);
+bool ucount_add(u32 uid);                     /* false: no memory */
+void ucount_del(u32 uid);
+bool ucount_move(u32 from, u32 to);           /* a task's real uid changed; false: no memory (nothing moved) */
+bool ucount_nproc_over(u64 extra);            /* the caller's user, with extra more tasks, is over its limit */
 bool proc_pgrp_orphaned(int pgid);
 char proc_state(struct proc *p);              /* R S T Z, as /proc/PID/stat shows it */
 const char *proc_state_name(struct proc *p);  /* "S (sleeping)", as /proc/PID/status shows it */

@@ -28,7 +28,6 @@ const char *signal_name(int sig)
 
 #define STOP_MASK (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
 #define SIGQ_MAX 4096 /* queued entries in the whole system: what memory a sender can pin */
-#define RLIMIT_SIGPENDING 11
 
 static int sigq_count; /* touched from the console interrupt too (^C): under a lock once there is SMP */
 

@@ -195,7 +195,7 @@ static long do_truncate(struct inode *ino, i64 len)
     if (!S_ISREG(ino->mode))
         return -EINVAL;
     /* Linux's inode_newsize_ok: growing past RLIMIT_FSIZE is EFBIG, with SIGXFSZ, before the seals */
-    if ((u64)len > ino->size && (u64)len > current_proc()->rlimits[1 /* RLIMIT_FSIZE */].cur) {
+    if ((u64)len > ino->size && (u64)len > current_proc()->rlimits[RLIMIT_FSIZE].cur) {
         signal_send(current, 25 /* SIGXFSZ */);
         return -EFBIG;
     }

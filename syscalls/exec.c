@@ -126,6 +126,12 @@ static long do_execveat(int dirfd, const char *upath, char *const *uargv, char *
     struct inode *ino = NULL;
     if (!rc && !kpath[0] && !(flags & AT_EMPTY_PATH))
         rc = -ENOENT;
+    if (!rc && current->nproc_exceeded) { /* a set*id left its user over RLIMIT_NPROC (kernel/cred.c) */
+        if (ucount_tasks(cred_current()->uid) > current_proc()->rlimits[RLIMIT_NPROC].cur)
+            rc = -EAGAIN;
+        else
+            current->nproc_exceeded = false;
+    }
     bool by_fd = !rc && dirfd != AT_FDCWD && kpath[0] != '/';
     if (by_fd)
         rc = fd_name(dirfd, kpath, flags, &exe, &ino);

@@ -44,7 +44,6 @@ static struct file *rw_file(struct file *f, bool write, u64 buf, u64 count, long
     return access_ok(buf, count) ? f : NULL;
 }
 
-#define RLIMIT_FSIZE 1 /* index into proc->rlimits */
 #define SIGXFSZ 25
 
 /* RLIMIT_FSIZE, as Linux's write checks: a write to a regular file at or past the limit fails with EFBIG

@@ -87,7 +87,6 @@ static bool never_backed(u64 len, u32 prot, u32 flags)
     return accounted && !(flags & MAP_NORESERVE) && len / PAGE_SIZE > pmm_total_pages(); /* no swap */
 }
 
-#define RLIMIT_MEMLOCK 8
 
 /* Linux's can_do_mlock: CAP_IPC_LOCK, or an RLIMIT_MEMLOCK that is not 0 (EPERM otherwise). */
 static bool can_mlock(void)

@@ -5,8 +5,6 @@
  * the stack's own growth, and mprotect making a range writable. */
 #include "syscalls.h"
 
-#define RLIMIT_DATA 2
-#define RLIMIT_AS 9
 #define RLIM_INFINITY (~0ull)
 
 static bool is_data(u32 vmflags)

@@ -17,8 +17,6 @@
 #define SCHED_IDLE 5
 #define SCHED_DEADLINE 6
 #define SCHED_RESET_ON_FORK 0x40000000
-#define RLIMIT_NICE 13
-#define RLIMIT_RTPRIO 14
 
 static struct task *task_of(int pid) { return pid == 0 ? current : pid > 0 ? task_by_tid(pid) : NULL; }
 
