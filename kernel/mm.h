@@ -150,6 +150,8 @@ int vm_protect(struct vm_space *vs, u64 start, u64 len, u32 prot);
 u64 vm_find_free(struct vm_space *vs, u64 len, u64 hint);          /* 0 when none */
 struct vm_area *vm_find(struct vm_space *vs, u64 addr);
 int vm_fault(struct vm_space *vs, u64 addr, int access, const char **why);
+bool vm_grow_down(struct vm_space *vs, u64 addr); /* a stack grows to hold addr (RLIMIT_STACK, guard gap) */
+bool mm_may_expand(struct vm_space *vs, u64 start, u64 len, u32 vmflags); /* syscalls/mmlimit.c: RLIMIT_AS, DATA */
 int vm_map_page(struct vm_space *vs, u64 va, u64 pa, u32 flags);   /* install a given page */
 void vm_discard(struct vm_space *vs, u64 start, u64 end);           /* drop pages, keep the areas */
 bool vm_range_ok(u64 addr, u64 len);                                /* within user space, no wrap */
@@ -166,6 +168,7 @@ static inline bool access_ok(u64 addr, u64 len)
 void vm_tree_insert(struct vm_space *vs, struct vm_area *n);  /* at its place by start */
 void vm_tree_remove(struct vm_space *vs, struct vm_area *a);
 void vm_tree_end_changed(struct vm_space *vs, struct vm_area *a);
+void vm_tree_start_changed(struct vm_space *vs, struct vm_area *a);
 struct vm_area *vm_tree_above(struct vm_space *vs, u64 addr); /* the first area ending past addr */
 u64 vm_tree_gap_below(struct vm_space *vs, u64 len, u64 top); /* the highest free range's start (0: none) */
 int vm_move_pages(struct vm_space *vs, u64 from, u64 to, u64 len);  /* vm_remap.c: PTEs move, pages stay */

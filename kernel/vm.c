@@ -470,9 +470,35 @@ static int cow_break(struct vm_space *vs, u64 va, u64 *pte, u32 flags, const cha
     return 0;
 }
 
+#define STACK_GUARD_GAP (256 * PAGE_SIZE) /* Linux's stack_guard_gap: kept free below a stack that grows */
+
+/* A stack (the initial one, or a MAP_GROWSDOWN area) grows down to the page of addr, below it and not inside
+ * any area, as Linux's stack expansion allows: the area, grown, within RLIMIT_STACK (read now: a setrlimit
+ * after execve counts) and RLIMIT_AS, and a guard gap left above the area below unless that one grows down
+ * too or cannot be accessed at all. A file-backed area does not grow here. */
+bool vm_grow_down(struct vm_space *vs, u64 addr)
+{
+    struct vm_area *a = vm_tree_above(vs, addr), *b;
+    if (!a || addr >= a->start || !(a->flags & (VM_STACK | VM_GROWSDOWN)) || a->file)
+        return false;
+    u64 start = ALIGN_DOWN(addr, PAGE_SIZE);
+    u64 limit = current ? current->proc->rlimits[RLIMIT_STACK].cur : USER_STACK_SIZE;
+    if (start < MMAP_MIN || a->end - start > limit || (current && !mm_may_expand(vs, start, a->start - start, a->flags)))
+        return false;
+    b = a->prev; /* ends at or below start: addr is in no area */
+    if (b && !(b->flags & (VM_STACK | VM_GROWSDOWN)) && (b->flags & (VM_READ | VM_WRITE | VM_EXEC)) &&
+        start - b->end < STACK_GUARD_GAP)
+        return false;
+    a->start = start;
+    vm_tree_start_changed(vs, a);
+    return true;
+}
+
 static int fault_in(struct vm_space *vs, u64 addr, int access, const char **why)
 {
     struct vm_area *a = vs ? vm_find(vs, addr) : NULL;
+    if (!a && vs && vm_grow_down(vs, addr))
+        a = vm_find(vs, addr);
     if (!a) {
         *why = "not mapped";
         return -EFAULT;

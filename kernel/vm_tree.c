@@ -163,6 +163,12 @@ void vm_tree_remove(struct vm_space *vs, struct vm_area *a)
     a->next = a->prev = a->t_left = a->t_right = a->t_parent = NULL;
 }
 
+/* a's start moved down (a stack grew, not past the area before it): the gap below it changed. */
+void vm_tree_start_changed(struct vm_space *vs, struct vm_area *a)
+{
+    retrace(vs, a);
+}
+
 /* a's end moved (split or merged in place): the gap below the next area changed. */
 void vm_tree_end_changed(struct vm_space *vs, struct vm_area *a)
 {

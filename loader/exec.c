@@ -204,6 +204,22 @@ static void record_program(struct proc *p, const char *path)
 }
 
 /* Builds the complete new address space; p->vm is replaced only when everything succeeded. */
+#define STACK_EXPAND (128 * 1024) /* room below the arguments a new stack starts with (Linux's stack_expand) */
+
+/* The initial stack area's size, as Linux's setup_arg_pages makes it: the pages the strings, their pointers and
+ * the auxiliary vector take, and 128 KiB below them, within RLIMIT_STACK unless the arguments alone are bigger
+ * (execve allows them up to 128 KiB with any limit). It grows down from there (kernel/vm.c, vm_grow_down). */
+static u64 stack_initial(const char *execfn, char *const argv[], char *const envp[])
+{
+    u64 bytes = strlen(execfn) + 1 + 1024; /* execfn; the auxv, random bytes and platform string, generously */
+    for (int i = 0; argv && argv[i]; i++)
+        bytes += strlen(argv[i]) + 1 + sizeof(u64);
+    for (int i = 0; envp && envp[i]; i++)
+        bytes += strlen(envp[i]) + 1 + sizeof(u64);
+    u64 args = ALIGN_UP(bytes, PAGE_SIZE), limit = ALIGN_DOWN(current_proc()->rlimits[RLIMIT_STACK].cur, PAGE_SIZE);
+    return args + STACK_EXPAND <= limit ? args + STACK_EXPAND : MAX(args, limit);
+}
+
 int exec_load(struct proc *p, const char *path, const char *execfn, char *const argv[], char *const envp[],
               struct regs *frame, const char **why)
 {
@@ -242,9 +258,9 @@ int exec_load(struct proc *p, const char *path, const char *execfn, char *const 
     if (!rc && interp)
         rc = load_interp(vs, interp, iei, &ibase, &entry, why);
     boot_mark("exec_map_segments");
+    u64 stack = stack_initial(execfn, argv, envp);
     if (!rc)
-        rc = vm_map(vs, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE,
-                    VM_READ | VM_WRITE | VM_STACK | (ei->exec_stack ? VM_EXEC : 0));
+        rc = vm_map(vs, USER_STACK_TOP - stack, stack, VM_READ | VM_WRITE | VM_STACK | (ei->exec_stack ? VM_EXEC : 0));
     if (!rc)
         vdso_map(vs); /* without one (novdso, no room) programs make real syscalls */
     u64 rsp = 0;

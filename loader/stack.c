@@ -29,7 +29,7 @@
 #define AT_EXECFN 31
 #define AT_SYSINFO_EHDR 33
 #define AT_MINSIGSTKSZ 51
-#define MAX_ARG_BYTES (256 * 1024)
+#define MAX_ARG_BYTES (6u << 20) /* execve holds them to its own, tighter, limit (syscalls/exec.c) */
 
 struct ustack {
     u64 sp;      /* grows down from the top of the stack area */

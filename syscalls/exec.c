@@ -3,32 +3,59 @@
 #include "syscalls.h"
 #include "../arch/x86_64/arch.h"
 
-#define ARG_MAX_BYTES (2u << 20)
-#define ARG_MAX_COUNT 65536
+#define MAX_ARG_STRLEN (32 * PAGE_SIZE) /* Linux's limit on one argument or environment string, its NUL included */
+#define STK_LIM (8ull << 20)              /* Linux's _STK_LIM, the default RLIMIT_STACK */
 
-/* Copies a NULL-terminated vector of user strings into one kernel allocation. */
-static long copy_strv(char *const *uv, char ***out)
+/* What execve(2) allows the strings and their pointers ("Limits on size of arguments and environment"): with
+ * their pointers, a quarter of RLIMIT_STACK, at most three quarters of _STK_LIM, at least 32 pages; and the
+ * strings alone (copied first, onto a stack that may not grow past RLIMIT_STACK) the stack limit itself. */
+struct arg_budget {
+    size_t room, stack_lim;
+    size_t used;    /* strings and pointers so far */
+    size_t strings; /* strings alone, from the stack's top (the first 8 bytes are kept free) */
+};
+
+static void budget_init(struct arg_budget *b, const char *filename)
+{
+    u64 lim = current_proc()->rlimits[RLIMIT_STACK].cur;
+    b->room = MAX(MIN(STK_LIM / 4 * 3, lim / 4), MAX_ARG_STRLEN);
+    b->stack_lim = lim;
+    b->strings = sizeof(u64) + strlen(filename) + 1; /* the program's name goes on the stack first */
+    b->used = b->strings;
+}
+
+static bool budget_over(const struct arg_budget *b, size_t strings, size_t ptrs)
+{
+    return b->used + strings + ptrs * sizeof(u64) > b->room || ALIGN_UP(b->strings + strings, PAGE_SIZE) > b->stack_lim;
+}
+
+/* Copies a NULL-terminated vector of user strings into one kernel allocation, within the budget (E2BIG,
+ * checked as the vector is read so that an endless one ends); *count: how many strings. */
+static long copy_strv(char *const *uv, char ***out, struct arg_budget *b, size_t *count_out)
 {
     size_t count = 0, bytes = 0;
-    char *tmp = kmalloc(PAGE_SIZE);
+    char *tmp = kmalloc(MAX_ARG_STRLEN);
     if (!tmp)
         return -ENOMEM;
     for (;; count++) {
         u64 up;
         if (!uv)
             break;
-        if (count >= ARG_MAX_COUNT || copy_from_user(&up, &uv[count], sizeof(up)))
-            return kfree(tmp), count >= ARG_MAX_COUNT ? -E2BIG : -EFAULT;
+        if (copy_from_user(&up, &uv[count], sizeof(up)))
+            return kfree(tmp), -EFAULT;
         if (!up)
             break;
-        long n = strncpy_from_user(tmp, (const char *)up, PAGE_SIZE);
+        long n = strncpy_from_user(tmp, (const char *)up, MAX_ARG_STRLEN);
         if (n < 0)
             return kfree(tmp), n == -ENAMETOOLONG ? -E2BIG : n;
         bytes += n + 1;
-        if (bytes > ARG_MAX_BYTES)
+        if (budget_over(b, bytes, count + 1))
             return kfree(tmp), -E2BIG;
     }
     kfree(tmp);
+    b->used += bytes + count * sizeof(u64);
+    b->strings += bytes;
+    *count_out = count;
     char **v = kmalloc((count + 1) * sizeof(char *) + bytes);
     if (!v)
         return -ENOMEM;
@@ -149,10 +176,15 @@ static long do_execveat(int dirfd, const char *upath, char *const *uargv, char *
             rc = -ETXTBSY; /* open for writing somewhere */
     }
     char **argv = NULL, **envp = NULL;
+    struct arg_budget budget;
+    size_t argc = 0, envc = 0;
+    budget_init(&budget, kpath);
     if (!rc)
-        rc = copy_strv(uargv, &argv);
+        rc = copy_strv(uargv, &argv, &budget, &argc);
     if (!rc)
-        rc = copy_strv(uenvp, &envp);
+        rc = copy_strv(uenvp, &envp, &budget, &envc);
+    if (!rc && !argc && budget_over(&budget, 0, 1))
+        rc = -E2BIG; /* an empty argv gets one pointer, for the empty argv[0] Linux adds */
     const char *why = "";
     struct proc *p = current_proc();
     if (!rc) {

@@ -1,8 +1,9 @@
 /* syscalls/mmlimit.c — RLIMIT_AS and RLIMIT_DATA, as Linux's may_expand_vm holds mmap, brk and mremap to them:
  * the address space as a whole (every mapping) may not grow past RLIMIT_AS, the data (private writable mappings
  * that are not the stack, and the heap) past RLIMIT_DATA; a mapping that replaces others (MAP_FIXED) is charged
- * only what it adds. The areas are walked only when a limit is set (the default is none: no cost). Not charged:
- * the stack's own growth, and mprotect making a range writable. */
+ * only what it adds. The areas are walked only when a limit is set (the default is none: no cost). A stack's
+ * growth (kernel/vm.c) is charged to RLIMIT_AS, never to RLIMIT_DATA; mprotect making a range writable is not
+ * charged. */
 #include "syscalls.h"
 
 #define RLIM_INFINITY (~0ull)

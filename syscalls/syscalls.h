@@ -50,7 +50,6 @@ void mm_mark(struct vm_space *vs, u64 start, u64 len, u32 flags);  /* adds flags
 long mm_madvise(struct vm_space *vs, u64 start, u64 len, int advice, bool *handled);
 long zero_range(struct inode *ino, u64 off, u64 end); /* xfer.c: zeros over a RAM file's range */
 bool mm_mlock_room(struct vm_space *vs, u64 more); /* mm.c: may vs lock more bytes (RLIMIT_MEMLOCK)? */
-bool mm_may_expand(struct vm_space *vs, u64 start, u64 len, u32 vmflags); /* mmlimit.c: RLIMIT_AS, RLIMIT_DATA */
 bool mm_brk_fits(struct vm_space *vs, u64 new_brk);
 long mm_mprotect_check(struct vm_space *vs, u64 start, u64 len, u32 prot);
 
