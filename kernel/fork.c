@@ -165,6 +165,7 @@ static struct proc *proc_copy(struct proc *parent, bool share_vm)
     p->sigq = NULL;
     p->ptimers = NULL;                /* timers are not inherited */
     memset(p->itimer_cpu, 0, sizeof(p->itimer_cpu));
+    memset(&p->rlimit_cpu, 0, sizeof(p->rlimit_cpu)); /* armed for the child once it exists (proc_fork) */
     p->ptimer_next_id = 0;
     p->dead_utime_tsc = p->dead_stime_tsc = p->cutime_tsc = p->cstime_tsc = 0;
     p->dead_nvcsw = p->dead_nivcsw = p->c_nvcsw = p->c_nivcsw = 0; /* a new process's usage starts at zero */
@@ -251,6 +252,7 @@ long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls, struct pidfd_r
     if (stack)
         frame->rsp = stack;
     sched_prepare(t, frame);
+    rlimit_cpu_arm(p); /* its own CPU time, from zero, against the limit it inherited */
     sched_add(t);
     if (pidfd) /* before a vfork parent waits: the child exists now */
         pidfd_commit(pidfd, pid);
@@ -294,6 +296,7 @@ static noreturn void proc_end(int code, int sig)
     ptimers_destroy(p);
     ktimer_cancel(&p->itimer_cpu[0]);
     ktimer_cancel(&p->itimer_cpu[1]);
+    ktimer_cancel(&p->rlimit_cpu);
     fdtable_close_all(p->fdt);
     fdtable_free(p->fdt);
     p->fdt = NULL;

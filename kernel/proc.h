@@ -115,6 +115,7 @@ struct sigq {
 struct rlimit64 { u64 cur, max; };
 #define RLIM_NLIMITS 16
 /* indexes into proc->rlimits (getrlimit(2)); RLIMIT_NOFILE (7) is fs/vfs.h's */
+#define RLIMIT_CPU 0
 #define RLIMIT_FSIZE 1
 #define RLIMIT_DATA 2
 #define RLIMIT_STACK 3
@@ -171,6 +172,7 @@ struct proc {
     struct cred exit_cred;
     struct ptimer *ptimers;         /* timer_create (syscalls/timer.c) */
     struct ktimer itimer_cpu[2];    /* ITIMER_VIRTUAL, ITIMER_PROF (syscalls/itimer.c) */
+    struct ktimer rlimit_cpu;       /* RLIMIT_CPU's SIGXCPU and SIGKILL (syscalls/itimer.c) */
     int ptimer_next_id;
 };
 extern struct proc *proc_list;
@@ -436,6 +438,7 @@ void acct_resume(void);             /* the current thread runs again: its time c
 void acct_proc(struct proc *p, u64 *user_ns, u64 *sys_ns);
 void acct_task(struct task *t, u64 *user_ns, u64 *sys_ns);
 u64 acct_peek(struct proc *p, struct task *only, bool user_only); /* ns, from interrupt context too */
+void rlimit_cpu_arm(struct proc *p);    /* syscalls/itimer.c: RLIMIT_CPU changed, or a new process has one */
 void acct_task_exit(struct task *t);
 void acct_reap(struct proc *parent, struct proc *child);
 void acct_load_update(void);

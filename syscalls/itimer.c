@@ -38,6 +38,43 @@ static void cpu_fire(struct ktimer *k, u64 count)
         signal_send_to(t, k == &k->proc->itimer_cpu[0] ? 26 /* SIGVTALRM */ : 27 /* SIGPROF */, SI_KERNEL, false);
 }
 
+/* RLIMIT_CPU (getrlimit(2)): at the soft limit of CPU seconds (user + system) SIGXCPU, and as Linux does the
+ * soft limit moves up a second for the next one while it is below the hard limit; at the hard limit SIGKILL.
+ * An infinite soft limit checks nothing, whatever the hard one. */
+static u64 cpu_secs_ns(u64 s) { return s >= ~0ull / NSEC ? ~0ull : s * NSEC; }
+
+static void rlimit_cpu_fire(struct ktimer *k, u64 count)
+{
+    (void)count;
+    struct proc *p = k->proc;
+    struct rlimit64 *r = &p->rlimits[RLIMIT_CPU];
+    struct task *t = proc_first_task(p);
+    u64 now = ktimer_now(k);
+    if (!t)
+        return;
+    if (now >= cpu_secs_ns(r->max)) {
+        signal_send_to(t, 9 /* SIGKILL */, SI_KERNEL, false);
+        return;
+    }
+    if (now >= cpu_secs_ns(r->cur)) {
+        signal_send_to(t, 24 /* SIGXCPU */, SI_KERNEL, false);
+        if (r->cur < r->max)
+            r->cur++;
+    }
+    rlimit_cpu_arm(p);
+}
+
+void rlimit_cpu_arm(struct proc *p)
+{
+    struct ktimer *k = &p->rlimit_cpu;
+    const struct rlimit64 *r = &p->rlimits[RLIMIT_CPU];
+    k->clock = CLOCK_PROCESS_CPUTIME_ID;
+    k->proc = p;
+    k->fire = rlimit_cpu_fire;
+    u64 soft = cpu_secs_ns(r->cur);
+    ktimer_set(k, soft == ~0ull ? 0 : MAX(MIN(soft, cpu_secs_ns(r->max)), 1), 0);
+}
+
 static struct ktimer *cpu_timer(struct proc *p, int which)
 {
     struct ktimer *k = &p->itimer_cpu[which - ITIMER_VIRTUAL];

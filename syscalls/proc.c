@@ -59,16 +59,33 @@ SYSCALL(getrandom)
 }
 
 
-/* Linux's prlimit64 order: copy the new limit in (EFAULT), find the process (ESRCH), check the resource and
- * the limit (EINVAL, EPERM), apply it, and only then copy the old one out (EFAULT, the new one stays). */
+/* prlimit(2) on another process: allowed when the caller's real ids are all of the target's real, effective
+ * and saved ids, or with CAP_SYS_RESOURCE (reading as well as writing). */
+static bool prlimit_may(const struct task *t)
+{
+    const struct cred *c = cred_current(), *tc = &t->cred;
+    bool same = c->uid == tc->uid && c->uid == tc->euid && c->uid == tc->suid && c->gid == tc->gid &&
+                c->gid == tc->egid && c->gid == tc->sgid;
+    return t == current || same || capable(CAP_SYS_RESOURCE);
+}
+
+/* Linux's prlimit64 order: copy the new limit in (EFAULT), find the process by any of its thread ids (ESRCH)
+ * and check the caller may (EPERM), check the resource and the limit (EINVAL, EPERM), apply it, and only then
+ * copy the old one out (EFAULT, the new one stays). */
 static long rlimit_rw(int pid, unsigned res, const struct rlimit64 *unew, struct rlimit64 *uold)
 {
     struct proc *p = current_proc();
     struct rlimit64 n;
     if (unew && copy_from_user(&n, unew, sizeof(n)))
         return -EFAULT;
-    if (pid != 0 && pid != p->pid)
+    if (pid < 0)
         return -ESRCH;
+    struct task *t = pid ? task_by_tid(pid) : current;
+    if (!t || t->state == TASK_DEAD || !t->proc || t->proc->zombie)
+        return -ESRCH;
+    if (!prlimit_may(t))
+        return -EPERM;
+    p = t->proc;
     if (res >= RLIM_NLIMITS)
         return -EINVAL;
     if (unew && n.cur > n.max)
@@ -80,6 +97,8 @@ static long rlimit_rw(int pid, unsigned res, const struct rlimit64 *unew, struct
         return -EPERM; /* only lowering the hard limit is free */
     if (unew)
         p->rlimits[res] = n; /* RLIMIT_NOFILE takes effect in fd_install/fd_limit */
+    if (unew && res == RLIMIT_CPU)
+        rlimit_cpu_arm(p);
     if (uold && copy_to_user(uold, &old, sizeof(old)))
         return -EFAULT;
     return 0;
