@@ -50,6 +50,22 @@ SYSCALL(fchmodat)
     return rc ? rc : set_mode(ino, (u32)a2);
 }
 
+/* fchmodat2 (Linux 6.6; glibc's fchmodat with flags uses it): the flags fchmodat(2) documents. A symlink's own
+ * mode cannot change (AT_SYMLINK_NOFOLLOW on one: EOPNOTSUPP); AT_EMPTY_PATH: the fd's file, O_PATH too. */
+SYSCALL(fchmodat2)
+{
+    u32 flags = (u32)a3;
+    if (flags & ~(u32)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    struct inode *ino;
+    long rc = at_lookup_flags((int)a0, (const char *)a1, flags, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW, &ino);
+    if (rc)
+        return rc;
+    if (!ino)
+        return 0; /* a pipe's or socket's: nothing recorded */
+    return S_ISLNK(ino->mode) ? -EOPNOTSUPP : set_mode(ino, (u32)a2);
+}
+
 static long set_owner(struct inode *ino, u32 uid, u32 gid)
 {
     struct iattr ia = { .valid = ATTR_KILL_PRIV, .uid = uid, .gid = gid };
@@ -255,7 +271,7 @@ SYSCALL(fdatasync) { return do_fsync((int)a0, true); }
 
 SYSCALL(syncfs)
 {
-    if (!fd_file((int)a0))
+    if (!fd_file_io((int)a0))
         return -EBADF;
     vfs_sync_all();
     return 0;
@@ -339,7 +355,7 @@ static long path_ok(const char *upath, bool follow)
 
 static long fd_ok(int fd)
 {
-    struct file *f = fd_file(fd);
+    struct file *f = fd_file_io(fd);
     xattr_ino = f ? f->inode : NULL;
     return f ? 0 : -EBADF;
 }

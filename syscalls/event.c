@@ -62,7 +62,7 @@ SYSCALL(epoll_ctl)
 {
     int epfd = (int)a0, op = (int)a1, fd = (int)a2;
     long err;
-    struct file *ep = fd_file(epfd), *target = fd_file(fd);
+    struct file *ep = fd_file_io(epfd), *target = fd_file_io(fd);
     if (!ep || !target)
         return -EBADF;
     if (!(ep = epoll_file(epfd, &err)))

@@ -238,7 +238,7 @@ SYSCALL(pwritev2)
 
 SYSCALL(lseek)
 {
-    struct file *f = fd_file((int)a0);
+    struct file *f = fd_file_io((int)a0);
     if (!f)
         return -EBADF;
     if (!f->inode || (f->inode->mode & S_IFMT) == S_IFSOCK || (f->inode->mode & S_IFMT) == S_IFIFO)
@@ -406,7 +406,7 @@ SYSCALL(fcntl)
 SYSCALL(ioctl)
 {
     int fd = (int)a0;
-    struct file *f = fd_file(fd);
+    struct file *f = fd_file_io(fd);
     if (!f)
         return -EBADF;
     switch ((unsigned)a1) {

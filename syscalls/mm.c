@@ -117,7 +117,7 @@ SYSCALL(mmap)
     len = ALIGN_UP(len, PAGE_SIZE);
     struct file *f = NULL;
     if (!(flags & MAP_ANONYMOUS)) {
-        f = fd_file((int)a4);
+        f = fd_file_io((int)a4);
         long rc = check_file_map(f, type == MAP_SHARED_VALIDATE ? MAP_SHARED : type, prot);
         if (rc)
             return rc;

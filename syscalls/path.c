@@ -6,6 +6,15 @@ struct file *fd_file(int fd)
     return fd_get(current_proc()->fdt, fd);
 }
 
+/* An O_PATH descriptor only names a file (open(2)): every call that would use the file itself — read, write,
+ * ioctl, mmap, lseek, the *xattr calls, epoll, poll, sockets — fails with EBADF on it, as Linux's fdget does;
+ * fstat, fchdir, dup, F_GETFL/F_GETFD and the *at() calls take it (fd_file). */
+struct file *fd_file_io(int fd)
+{
+    struct file *f = fd_file(fd);
+    return f && !(f->flags & O_PATH) ? f : NULL;
+}
+
 int user_path(const char *upath, char *kpath)
 {
     long n = strncpy_from_user(kpath, upath, PATH_MAX);

@@ -47,7 +47,7 @@ static int poll_pass(struct pollfd_k *pfd, u64 n, struct pollwait *pw)
         pfd[i].revents = 0;
         if (pfd[i].fd < 0)
             continue;
-        struct file *f = fd_file(pfd[i].fd);
+        struct file *f = fd_file_io(pfd[i].fd);
         if (f && pw)
             pollwait_watch(pw, f);
         unsigned r = f ? file_poll(f) : POLLNVAL;

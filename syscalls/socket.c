@@ -11,7 +11,7 @@
 
 struct socket *sock_fd(int fd, long *err)
 {
-    struct file *f = fd_file(fd);
+    struct file *f = fd_file_io(fd);
     struct socket *s = sock_of(f);
     *err = !f ? -EBADF : -ENOTSOCK;
     return s;
@@ -126,7 +126,7 @@ static long connect_wait(struct socket *s, bool nb, u64 deadline)
 
 SYSCALL(connect)   /* (fd, addr, addrlen) */
 {
-    struct file *f = fd_file((int)a0);
+    struct file *f = fd_file_io((int)a0);
     if (!f)
         return -EBADF;
     u8 addr[SOCK_ADDR_MAX];
@@ -163,7 +163,7 @@ SYSCALL(listen)   /* (fd, backlog) */
 SYSCALL(accept4)   /* (fd, addr, addrlen *, flags) */
 {
     int flags = (int)a3;
-    struct file *f = fd_file((int)a0);
+    struct file *f = fd_file_io((int)a0);
     if (!f)
         return -EBADF;
     if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))

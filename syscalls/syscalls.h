@@ -27,6 +27,7 @@ int syscall_dispatch(struct regs *r);
 
 /* Shared helpers (syscalls/path.c). */
 struct file *fd_file(int fd);                             /* borrowed; NULL when fd is not open */
+struct file *fd_file_io(int fd);                          /* the same, and NULL for an O_PATH one too */
 int user_path(const char *upath, char *kpath);            /* kpath has PATH_MAX bytes */
 int dirfd_inode(int dirfd, const char *path, struct inode **dir); /* where a relative path starts */
 int at_walk(int dirfd, const char *upath, unsigned walk_flags, struct walk *w, char *kpath);

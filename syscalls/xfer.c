@@ -201,7 +201,7 @@ SYSCALL(fallocate) /* (fd, mode, offset, len) */
 /* Advice about future reads: the files are in RAM already, so there is nothing to do once it is valid. */
 SYSCALL(fadvise64) /* (fd, offset, len, advice) */
 {
-    struct file *f = fd_file((int)a0);
+    struct file *f = fd_file_io((int)a0);
     if (!f)
         return -EBADF;
     if (!f->inode || (f->inode->mode & S_IFMT) == S_IFIFO)

@@ -74,8 +74,10 @@ int main(int argc, char **argv)
 			a[1] = 0; /* keep the default actions: no handler jumps into garbage */
 		if (nr == SYS_arch_prctl)
 			a[0] = 0x1003 + (next() % 2); /* only the GET_* forms: ours must stay */
-		if (nr == SYS_sigaltstack || nr == SYS_setrlimit || nr == SYS_prlimit64 || nr == SYS_prctl)
+		if (nr == SYS_sigaltstack || nr == SYS_setrlimit || nr == SYS_prctl)
 			a[1] = 0;
+		if (nr == SYS_prlimit64)
+			a[2] = 0; /* read only: a random RLIMIT_CPU, STACK or NOFILE would end the run, as on Linux */
 		if (nr == SYS_dup2 || nr == SYS_dup3)
 			a[1] = 100 + a[1] % 900 * (a[1] > 0); /* never over stdio */
 		if (nr == SYS_close && a[0] >= 0 && a[0] < 3)

@@ -105,8 +105,10 @@ static int tame(long nr, long *a)
 		return 1;
 	case SYS_prlimit64: case SYS_setpriority:
 		a[1] = 0;
-		if (nr == SYS_prlimit64)
+		if (nr == SYS_prlimit64) {
 			a[0] = 0;
+			a[1] = 4; /* RLIMIT_CORE: RLIMIT_CPU (0) would end the worker at once, as on Linux */
+		}
 		return 1;
 	case SYS_clone: case SYS_clone3: case SYS_fork: case SYS_vfork:
 		return next() % 4 == 0; /* now and then: a child that leaves at once (below) */
