@@ -41,13 +41,23 @@ struct inode *vfs_covering(struct inode *dir)
     return dir;
 }
 
+/* Where "/" leads: the caller's root after a chroot, else the root filesystem (the top of its mounts). */
+static struct inode *walk_root(void)
+{
+    struct inode *r = vfs_task_root();
+    return r ? r : vfs_covering(vfs_root);
+}
+
 /* One component. ".." of a filesystem's root climbs to the directory it covers first, so it leaves the
- * mount as Linux does; a child that is a mount point leads into the mounted filesystem. */
+ * mount as Linux does; a child that is a mount point leads into the mounted filesystem. ".." of the caller's
+ * root is the root itself (a chroot cannot be walked out of by name). */
 static struct inode *step(struct inode *dir, const char *c, size_t len)
 {
     if (len == 1 && c[0] == '.')
         return dir;
     if (len == 2 && c[0] == '.' && c[1] == '.') {
+        if (dir == vfs_task_root())
+            return dir;
         while (dir->sb && dir->sb->covered && dir == dir->sb->root)
             dir = dir->sb->covered;
         return vfs_covering(dir->parent ? dir->parent : dir);
@@ -61,11 +71,11 @@ static int walk_rel(struct inode *dir, const char *p, unsigned flags, int *links
     if (!*p)
         return -ENOENT;
     if (*p == '/')
-        dir = vfs_covering(vfs_root);
+        dir = walk_root();
     while (*p == '/')
         p++;
     if (!*p) { /* "/" itself */
-        struct inode *r = vfs_covering(vfs_root);
+        struct inode *r = walk_root();
         *w = (struct walk){ .dir = r, .node = r, .name = "/", .trailing_slash = true };
         return 0;
     }
@@ -158,7 +168,8 @@ int vfs_path_of(struct inode *dir, char *buf, size_t size)
     char tmp[PATH_MAX];
     size_t at = sizeof(tmp) - 1;
     tmp[at] = 0;
-    for (struct inode *d = dir;;) {
+    struct inode *root = vfs_task_root();
+    for (struct inode *d = dir; d != root;) {
         if (d->sb && d->sb->covered && d == d->sb->root) {
             d = d->sb->covered;
             continue;

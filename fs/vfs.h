@@ -372,6 +372,7 @@ struct walk {
 int vfs_walk(struct inode *cwd, const char *path, unsigned flags, struct walk *w);
 int vfs_lookup(struct inode *cwd, const char *path, unsigned flags, struct inode **out);
 int vfs_path_of(struct inode *dir, char *buf, size_t size); /* absolute path of a directory */
+struct inode *vfs_task_root(void);              /* the caller's root (chroot), NULL: the filesystem's own */
 struct inode *vfs_covering(struct inode *dir);  /* the root of what is mounted on dir, or dir itself */
 char *vfs_walk_path(const struct walk *w); /* kmalloc'ed absolute path of what a walk found, or NULL */
 

@@ -139,6 +139,8 @@ static void proc_discard(struct proc *p, bool share_vm)
     else if (p->vm)
         p->vm->refs--;
     inode_put(p->cwd);
+    if (p->root)
+        inode_put(p->root);
     kfree(p->exe);
     kfree(p);
 }
@@ -178,6 +180,8 @@ static struct proc *proc_copy(struct proc *parent, bool share_vm)
     p->alarm_next = p->alarm_prev = NULL;
     p->exe = parent->exe ? kstrdup(parent->exe) : NULL;
     inode_get(p->cwd);
+    if (p->root)
+        inode_get(p->root);
     p->fdt = fdtable_dup(parent->fdt);
     if (share_vm) {
         p->vm = parent->vm;
@@ -302,6 +306,9 @@ static noreturn void proc_end(int code, int sig)
     p->fdt = NULL;
     sem_exit(p->pid); /* its SEM_UNDO adjustments */
     inode_put(p->cwd);
+    if (p->root)
+        inode_put(p->root);
+    p->root = NULL;
     vm_activate(NULL);
     acct_mm_release(p, p->vm); /* its peak resident set stays for getrusage and its parent's wait4 */
     vm_space_put(p->vm);

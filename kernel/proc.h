@@ -148,6 +148,7 @@ struct proc {
     struct vm_space *vm;
     struct fdtable *fdt;
     struct inode *cwd;
+    struct inode *root;             /* chroot(2)'s (referenced), NULL: the filesystem's root */
     u32 umask;
     u32 persona;                    /* personality(2): kept and inherited; UNAME26, PER_LINUX32 and
                                        READ_IMPLIES_EXEC change what uname and mmap do */

@@ -415,6 +415,29 @@ static long set_cwd(struct inode *ino)
     return 0;
 }
 
+/* chroot(2): "/" and ".." at it lead to this directory for the process and its children from now on; the
+ * working directory stays where it was (it may be outside). CAP_SYS_CHROOT, and search permission on it. */
+SYSCALL(chroot)
+{
+    struct inode *ino;
+    long rc = at_lookup(AT_FDCWD, (const char *)a0, WALK_FOLLOW, &ino);
+    if (!rc && !S_ISDIR(ino->mode))
+        rc = -ENOTDIR;
+    if (!rc)
+        rc = perm_inode(ino, MAY_EXEC);
+    if (!rc && !capable(CAP_SYS_CHROOT))
+        rc = -EPERM;
+    if (rc)
+        return rc;
+    struct proc *p = current_proc();
+    ino = vfs_covering(ino);
+    inode_get(ino);
+    if (p->root)
+        inode_put(p->root);
+    p->root = ino == vfs_covering(vfs_root) ? (inode_put(ino), NULL) : ino;
+    return 0;
+}
+
 SYSCALL(chdir)
 {
     struct inode *ino;

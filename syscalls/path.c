@@ -1,6 +1,11 @@
 /* syscalls/path.c — turning user path arguments and *at() directory fds into lookups. */
 #include "syscalls.h"
 
+struct inode *vfs_task_root(void)
+{
+    return current ? current_proc()->root : NULL;
+}
+
 struct file *fd_file(int fd)
 {
     return fd_get(current_proc()->fdt, fd);
