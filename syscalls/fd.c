@@ -140,7 +140,8 @@ SYSCALL(pwrite64)
  * negative length: EINVAL; a base outside user space, even with length 0: EFAULT) so that a bad one fails the
  * call before anything moves; the total is capped at MAX_RW. Then one op per iovec, stopping at the first
  * short one. pos: an offset (the file position stays), or POS_FILE. rwf: preadv2/pwritev2's flags; the RAM
- * file system never blocks and has nothing to sync, so HIPRI, DSYNC, SYNC and NOWAIT change nothing. */
+ * file system never blocks and has nothing to sync, so HIPRI, DSYNC and SYNC change nothing; NOWAIT makes this
+ * one call non-blocking (a pipe or socket with nothing to give: EAGAIN). */
 static long do_iov(int fd, const struct iovec_k *uiov, int cnt, bool is_write, i64 pos, u32 rwf)
 {
     long err;
@@ -157,6 +158,8 @@ static long do_iov(int fd, const struct iovec_k *uiov, int cnt, bool is_write, i
         return -EINVAL;
     if (rwf & ~(u32)RWF_KNOWN)
         return -EOPNOTSUPP;
+    if ((rwf & RWF_NOWAIT) && f->inode && f->inode->sb && !strcmp(f->inode->sb->type->name, "proc"))
+        return -EOPNOTSUPP; /* as Linux: /proc's files have no non-blocking mode */
     u64 at = pos == POS_FILE ? 0 : (u64)pos, *off = pos == POS_FILE ? &f->off : &at;
     if (is_write && (rwf & RWF_APPEND) && f->inode)
         off = &at, at = f->inode->size;
@@ -187,6 +190,9 @@ static long do_iov(int fd, const struct iovec_k *uiov, int cnt, bool is_write, i
         room -= iov[i].len;
     }
     long total = 0;
+    u32 saved = f->flags;
+    if (rwf & RWF_NOWAIT)
+        f->flags |= O_NONBLOCK; /* for this call only */
     for (int i = 0; !rc && i < cnt; i++) {
         if (!iov[i].len)
             continue;
@@ -201,6 +207,8 @@ static long do_iov(int fd, const struct iovec_k *uiov, int cnt, bool is_write, i
         if ((u64)n < iov[i].len)
             break;
     }
+    if (rwf & RWF_NOWAIT)
+        f->flags = (f->flags & ~O_NONBLOCK) | (saved & O_NONBLOCK);
     kfree(iov);
     return rc ? rc : moved(f, total, is_write);
 }
@@ -383,6 +391,11 @@ SYSCALL(fcntl)
     case F_OFD_SETLK:
     case F_OFD_SETLKW:
         return fcntl_lock(f, cmd, (void *)a2);
+    case 1024: /* F_SETLEASE */
+    case 1025: /* F_GETLEASE */
+        return lease_fcntl(f, fd, cmd, a2);
+    case 1026: /* F_NOTIFY */
+        return dnotify_fcntl(f, fd, a2);
     case 1031: /* F_SETPIPE_SZ */
     case 1032: /* F_GETPIPE_SZ */
         return pipe_fcntl_size(f, cmd == 1031, a2);
