@@ -309,6 +309,8 @@ int vfs_truncate(struct inode *ino, u64 size)
     struct iattr ia = { .valid = ATTR_SIZE, .size = size };
     if (vfs_readonly(ino))
         return -EROFS;
+    if (ino->iflags & (FS_APPEND_FL | FS_IMMUTABLE_FL))
+        return -EPERM;
     int rc = ino->iops && ino->iops->setattr ? ino->iops->setattr(ino, &ia) : -EPERM;
     if (!rc)
         notify_change(ino, FSN_MODIFY);

@@ -168,6 +168,7 @@ struct inode {
     void *dnotify;                  /* directories: fcntl F_NOTIFY entries (fs/dnotify.c), NULL when none */
     void *leases;                   /* regular files: fcntl F_SETLEASE leases (fs/lease.c), NULL when none */
     int readers;                    /* regular files open read-only (Linux's i_readcount: write leases) */
+    u32 iflags;                     /* FS_IOC_SETFLAGS: FS_*_FL (RAM filesystems; syscalls/iflags.c) */
     int mapcount;                   /* shared mappings of its pages (truncate must not free them) */
     /* ETXTBSY (Linux's i_writecount): files open for writing, and address spaces running it (vm_space.exe) */
     int writers, execs;
@@ -190,6 +191,12 @@ struct inode {
     struct inode *(*resolve)(struct inode *link);
     bool (*own_access)(struct inode *ino); /* true: the caller may use it whatever its mode (/proc/PID/fd) */
 };
+
+/* inode->iflags (chattr's flags, as FS_IOC_GETFLAGS gives them) */
+#define FS_IMMUTABLE_FL 0x10        /* no change at all: EPERM for writes, names, attributes */
+#define FS_APPEND_FL 0x20           /* writes only at the end; not removed, renamed or truncated */
+#define FS_NODUMP_FL 0x40
+#define FS_NOATIME_FL 0x80
 
 #define SEALS_SEALABLE 0x80000000u /* inode->seals: a memfd, which takes seals */
 

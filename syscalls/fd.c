@@ -381,6 +381,8 @@ SYSCALL(fcntl)
     case F_GETFL:
         return f->flags;
     case F_SETFL:
+        if (((a2 ^ f->flags) & O_APPEND) && f->inode && (f->inode->iflags & FS_APPEND_FL))
+            return -EPERM; /* an append-only file's descriptors keep O_APPEND */
         f->flags = (f->flags & ~SETFL_MASK) | (a2 & SETFL_MASK);
         sigio_update(f, fd); /* O_ASYNC on or off */
         return 0;
@@ -416,6 +418,8 @@ SYSCALL(fcntl)
 #define FIOCLEX 0x5451
 #define FIONBIO 0x5421
 #define FIOASYNC 0x5452
+#define FS_IOC_GETFLAGS 0x80086601
+#define FS_IOC_SETFLAGS 0x40086602
 
 SYSCALL(ioctl)
 {
@@ -427,6 +431,9 @@ SYSCALL(ioctl)
     case FIOCLEX: fd_set_cloexec(current_proc()->fdt, fd, true); return 0;
     case FIONCLEX: fd_set_cloexec(current_proc()->fdt, fd, false); return 0;
     case FIOASYNC: return fasync_ioctl(f, fd, a2);
+    case FS_IOC_GETFLAGS:
+    case FS_IOC_SETFLAGS:
+        return iflags_ioctl(f, (unsigned)a1, a2);
     case FIONBIO: {
         int on;
         if (copy_from_user(&on, (void *)a2, sizeof(on)))

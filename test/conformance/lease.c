@@ -3,11 +3,13 @@
  * is EAGAIN; directories and pipes take none (EINVAL), another user's file neither (EACCES). A conflicting
  * open with O_NONBLOCK fails with EAGAIN and signals the holder (F_SETSIG's signal, POLL_MSG, si_fd), whose
  * F_GETLEASE then says how far down it must go; downgrading lets readers in, releasing lets writers in. A
- * blocking open in another process waits until the holder lets go. */
-/* covers: fcntl open */
+ * blocking open in another process waits until the holder lets go; a truncate waits too, and a signal
+ * without SA_RESTART ends its wait (EINTR). */
+/* covers: fcntl open truncate */
 #include "tap.h"
 #include <grp.h>
 #include <signal.h>
+#include <sys/time.h>
 
 #ifndef F_SETLEASE
 #define F_SETLEASE 1024
@@ -112,6 +114,29 @@ static void blocking(void)
     close(fd);
 }
 
+static void on_alarm(int sig)
+{
+    (void)sig;
+}
+
+/* truncate waits for the holder as an open for writing would; SIGALRM (no SA_RESTART) ends the wait. */
+static void interrupted(void)
+{
+    int fd = open("f", O_RDONLY);
+    signal(SIGIO, SIG_IGN); /* the holder is this process: its break signal is dropped */
+    fcntl(fd, F_SETLEASE, F_RDLCK);
+    struct sigaction sa = { .sa_handler = on_alarm };
+    sigaction(SIGALRM, &sa, NULL);
+    struct itimerval it = { { 0, 0 }, { 0, 50000 } };
+    setitimer(ITIMER_REAL, &it, NULL);
+    T_ERR("truncate of a file with a read lease, interrupted", truncate("f", 0), EINTR);
+    T_EQ("fcntl F_GETLEASE after the interrupted truncate: being broken to F_UNLCK", fcntl(fd, F_GETLEASE), F_UNLCK);
+    T_EQ("truncate: the interrupted truncate left the size", file_size("f"), 4);
+    fcntl(fd, F_SETLEASE, F_UNLCK);
+    T_OK("truncate once the lease is gone", truncate("f", 0), 0);
+    close(fd);
+}
+
 static void as_nobody(void)
 {
     int fd = open("f", O_RDONLY);
@@ -134,6 +159,7 @@ int main(void)
     rules();
     breaks();
     blocking();
+    interrupted();
     tap_in_child(as_nobody);
     tap_finish_dir();
     return tap_done();
