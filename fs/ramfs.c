@@ -159,10 +159,16 @@ int ramfs_link(struct inode *dir, const char *name, struct inode *child)
             uncharge_inode(dir->sb);
         return -ENOSPC;
     }
-    if (moves) {
-        if (child->sb)
+    if (moves) { /* its pages (an O_TMPFILE file's data) are counted on the new filesystem from now on */
+        u64 held = 0;
+        for (u64 i = 0; i < child->npages; i++)
+            held += child->pages[i] != NULL;
+        if (child->sb) {
             uncharge_inode(child->sb);
+            child->sb->used_pages -= MIN(held, child->sb->used_pages);
+        }
         child->sb = dir->sb;
+        dir->sb->used_pages += held;
     }
     attach(dir, d, child);
     return 0;

@@ -1,9 +1,10 @@
 /* test/conformance/fileedge.c — the file family's less travelled paths: statx and fstatat flags
  * (AT_SYMLINK_NOFOLLOW, AT_STATX_*, AT_NO_AUTOMOUNT), path errnos of stat, statx and readlink (ELOOP,
  * ENAMETOOLONG, ENOTDIR, and EACCES as nobody behind a directory it cannot search), every d_type getdents64
- * reports, device nodes made by mknod (their driver, or ENXIO), O_DIRECT, RWF_NOWAIT (EAGAIN, EOPNOTSUPP), dup past RLIMIT_NOFILE, O_TMPFILE where the filesystem has none, pwrite64 on
- * a write-sealed memfd, and EINTR from an open of a FIFO and a write to a full pipe that a signal handler
- * installed without SA_RESTART interrupts. */
+ * reports, device nodes made by mknod (their driver, or ENXIO), O_DIRECT, RWF_NOWAIT (EAGAIN, EOPNOTSUPP),
+ * dup past RLIMIT_NOFILE, O_TMPFILE where the filesystem has none, pwrite64 on a write-sealed memfd, and
+ * EINTR from an open of a FIFO and a write to a full pipe that a signal handler installed without
+ * SA_RESTART interrupts (the process is alone: the armed timer is what may still end the wait). */
 /* covers: stat statx newfstatat readlink getdents64 mknod open preadv2 dup pwrite64 write */
 #include "tap.h"
 #include <dirent.h>
