@@ -25,8 +25,26 @@ static struct inode *dev_dir(void)
     return root;
 }
 
+/* Every device added, by number: what a node made by mknod (or packed in an image) opens. */
+#define MAX_DEVICES 32
+static struct { u64 rdev; const struct file_ops *ops; void *priv; } devices[MAX_DEVICES];
+static int ndevices;
+
+/* The driver of character device rdev, or NULL (open: ENXIO, as Linux for a number without a driver). */
+const struct file_ops *devfs_driver(u64 rdev, void **priv)
+{
+    for (int i = 0; i < ndevices; i++)
+        if (devices[i].rdev == rdev) {
+            *priv = devices[i].priv;
+            return devices[i].ops;
+        }
+    return NULL;
+}
+
 struct inode *devfs_add(const char *name, u32 mode, u64 rdev, const struct file_ops *ops, void *priv)
 {
+    if (ndevices < MAX_DEVICES)
+        devices[ndevices++] = (typeof(devices[0])){ rdev, ops, priv };
     struct inode *dir = dev_dir();
     ramfs_unlink(dir, name, false); /* a node packed in the initrd gives way to the real device */
     struct inode *ino = ramfs_new_inode(S_IFCHR | (mode & 07777));

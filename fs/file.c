@@ -51,6 +51,9 @@ struct file *file_open(struct inode *ino, u32 flags, int *err)
     if (S_ISREG(ino->mode) && (flags & O_ACCMODE) != O_RDONLY && !(flags & O_PATH)) {
         f->writer = true; /* a program being run cannot be opened so (ETXTBSY), nor run while it is */
         ino->writers++;
+    } else if (S_ISREG(ino->mode) && !(flags & O_PATH)) {
+        f->reader = true; /* write leases need to know nobody else reads */
+        ino->readers++;
     }
     return f;
 }
@@ -99,10 +102,14 @@ void file_put(struct file *f)
         epoll_file_gone(f); /* out of every epoll that watches it, as Linux drops them at the last close */
     lock_release_file(f); /* its flock and OFD locks */
     sigio_release(f);
+    dnotify_release(f);
+    lease_release(f);
     if (f->ops && f->ops->release)
         f->ops->release(f);
     if (f->writer)
         f->inode->writers--;
+    if (f->reader)
+        f->inode->readers--;
     if (f->inode)
         inode_put(f->inode);
     if (f->dir)

@@ -141,7 +141,11 @@ void fsnotify(struct inode *dir, const char *name, struct inode *ino, u32 mask, 
     struct inode *targets[2] = { ino, dir && name ? dir : NULL };
     for (int k = 0; k < 2; k++) {
         struct inode *t = targets[k];
-        if (!t || !t->watches || (k == 1 && t == ino))
+        if (!t || (k == 1 && t == ino))
+            continue;
+        if (t->dnotify && (k == 1 || !(mask & (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO))))
+            dnotify_event(t, mask); /* a child's event, or the directory's own (DN_ATTRIB) */
+        if (!t->watches)
             continue;
         for (struct in_watch *w = t->watches, *n; w; w = n) {
             n = w->next_on_inode;
@@ -160,6 +164,8 @@ void fsnotify(struct inode *dir, const char *name, struct inode *ino, u32 mask, 
 /* The inode is gone (its last link removed, or freed): IN_DELETE_SELF, then its watches end. */
 void fsnotify_gone(struct inode *ino)
 {
+    if (ino->dnotify)
+        dnotify_gone(ino);
     if (!ino->watches)
         return;
     fsnotify(NULL, NULL, ino, IN_DELETE_SELF, 0);
@@ -170,7 +176,7 @@ void fsnotify_gone(struct inode *ino)
 /* An open file's access: to the file's watches and, with its name, to its directory's. */
 void fsnotify_file(struct file *f, u32 mask)
 {
-    if (!f->inode || (!f->inode->watches && !(f->dir && f->dir->watches)))
+    if (!f->inode || (!f->inode->watches && !(f->dir && (f->dir->watches || f->dir->dnotify))))
         return;
     const char *name = NULL;
     if (f->dir && f->path) {

@@ -205,12 +205,40 @@ static const char *find_opt(const char *data, const char *key)
     return NULL;
 }
 
-/* tmpfs: a fresh ramfs tree. Options (size=, mode=, uid=, gid=) are accepted; mode= sets the root's. */
+/* A tmpfs size option's number: digits and an optional k, m or g (a % of memory is not taken: 0). */
+static u64 opt_number(const char *v)
+{
+    u64 n = 0;
+    for (; *v >= '0' && *v <= '9'; v++)
+        n = n * 10 + (u64)(*v - '0');
+    switch (*v) {
+    case 'k': case 'K': return n << 10;
+    case 'm': case 'M': return n << 20;
+    case 'g': case 'G': return n << 30;
+    case '%': return 0;
+    default: return n;
+    }
+}
+
+/* size= (bytes, rounded up to pages) and nr_inodes=: what the instance may hold; 0 (or absent) is no limit. */
+static void tmpfs_limits(struct super_block *sb, const char *data)
+{
+    const char *v = data ? find_opt(data, "size=") : NULL;
+    if (v)
+        sb->max_pages = (opt_number(v) + 4095) / 4096;
+    v = data ? find_opt(data, "nr_inodes=") : NULL;
+    if (v)
+        sb->max_inodes = opt_number(v);
+}
+
+/* tmpfs: a fresh ramfs tree. Options: mode= sets the root's; size= and nr_inodes= bound it (ENOSPC past
+ * them); uid= and gid= are accepted. */
 static int tmpfs_mount(const char *source, const char *data, unsigned flags, struct super_block **out)
 {
     struct super_block *sb = sb_new("tmpfs", source && *source ? source : "tmpfs");
     if (!sb)
         return -ENOMEM;
+    tmpfs_limits(sb, data);
     sb->root = ramfs_new_root(sb);
     if (!sb->root)
         return -ENOMEM;

@@ -12,6 +12,8 @@ int perm_inode(struct inode *ino, int mask)
     const struct cred *c = cred_current();
     u32 mode = ino->mode, have;
     mask &= MAY_READ | MAY_WRITE | MAY_EXEC;
+    if ((mask & MAY_WRITE) && (ino->iflags & FS_IMMUTABLE_FL))
+        return -EPERM; /* no capability lifts it, as Linux's inode_permission */
     if (c->fsuid == ino->uid)
         have = mode >> 6;
     else if (cred_in_group(c, ino->gid))
@@ -50,6 +52,8 @@ int perm_may_delete(struct inode *dir, struct inode *victim)
     int rc = perm_inode(dir, MAY_WRITE | MAY_EXEC);
     if (rc)
         return rc;
+    if ((dir->iflags & FS_APPEND_FL) || (victim->iflags & (FS_APPEND_FL | FS_IMMUTABLE_FL)))
+        return -EPERM; /* an append-only directory keeps its names; such files keep theirs */
     u32 fsuid = cred_current()->fsuid;
     if ((dir->mode & S_ISVTX) && fsuid != victim->uid && fsuid != dir->uid && !capable(CAP_FOWNER))
         return -EPERM;
@@ -100,6 +104,11 @@ static int chown_ok(struct inode *ino, const struct iattr *ia)
  * outside the group without CAP_FSETID). ia may gain ATTR_MODE. */
 int perm_setattr(struct inode *ino, struct iattr *ia)
 {
+    bool fixed = ino->iflags & (FS_APPEND_FL | FS_IMMUTABLE_FL);
+    if (fixed && (ia->valid & (ATTR_MODE | ATTR_UID | ATTR_GID | ATTR_TIMES_SET | ATTR_SIZE)))
+        return -EPERM; /* append-only and immutable files keep their attributes */
+    if ((ino->iflags & FS_IMMUTABLE_FL) && (ia->valid & (ATTR_ATIME | ATTR_MTIME)))
+        return -EPERM; /* even "now" */
     if (ia->valid & (ATTR_UID | ATTR_GID)) {
         int rc = chown_ok(ino, ia);
         if (rc)
@@ -143,13 +152,19 @@ int perm_open(struct inode *ino, u32 flags)
     }
     if (flags & O_TRUNC)
         mask |= MAY_WRITE;
-    return perm_inode(ino, mask);
+    int rc = perm_inode(ino, mask);
+    if (!rc && (ino->iflags & FS_APPEND_FL) &&
+        (((flags & O_ACCMODE) != O_RDONLY && !(flags & O_APPEND)) || (flags & O_TRUNC)))
+        rc = -EPERM; /* an append-only file opens for writing only with O_APPEND, never to truncate */
+    return rc;
 }
 
 /* A hard link to someone else's file, with fs.protected_hardlinks = 1 (Debian's setting): only to a regular
  * file the caller may read and write and that is not set-ID, or with CAP_FOWNER. */
 int perm_may_link(struct inode *t)
 {
+    if (t->iflags & (FS_APPEND_FL | FS_IMMUTABLE_FL))
+        return -EPERM;
     if (cred_current()->fsuid == t->uid)
         return 0;
     bool setid = (t->mode & S_ISUID) || (t->mode & (S_ISGID | 0010)) == (S_ISGID | 0010);

@@ -10,11 +10,37 @@ struct inode *vfs_root;
 static u64 next_ino = 1;
 static struct super_block *root_sb;
 
+/* An inode's (or an extra link's) place under the filesystem's nr_inodes=: false when it is full. */
+static bool charge_inode(struct super_block *sb)
+{
+    if (sb->max_inodes && sb->used_inodes >= sb->max_inodes)
+        return false;
+    sb->used_inodes++;
+    return true;
+}
+
+static void uncharge_inode(struct super_block *sb)
+{
+    if (sb->used_inodes)
+        sb->used_inodes--;
+}
+
+static void uncharge_page(struct inode *ino)
+{
+    if (ino->sb && ino->sb->used_pages)
+        ino->sb->used_pages--;
+}
+
 static struct inode *ramfs_alloc(struct super_block *sb, u32 mode)
 {
+    if (sb && !charge_inode(sb))
+        return NULL; /* callers answer ENOSPC */
     struct inode *ino = kzalloc(sizeof(*ino));
-    if (!ino)
+    if (!ino) {
+        if (sb)
+            uncharge_inode(sb);
         return NULL;
+    }
     ino->ino = next_ino++;
     ino->sb = sb;
     ino->iops = &ramfs_iops;
@@ -64,8 +90,12 @@ static void inode_free(struct inode *ino)
 {
     fsnotify_gone(ino);
     for (u64 i = 0; i < ino->npages; i++)
-        if (ino->pages[i])
+        if (ino->pages[i]) {
             page_free(ino->pages[i]);
+            uncharge_page(ino);
+        }
+    if (ino->sb)
+        uncharge_inode(ino->sb);
     kfree(ino->pages);
     kfree(ino->target);
     kfree(ino);
@@ -118,11 +148,28 @@ static struct dirent_node *dirent_alloc(const char *name)
 
 int ramfs_link(struct inode *dir, const char *name, struct inode *child)
 {
-    struct dirent_node *d = dirent_alloc(name);
-    if (!d)
+    /* a new node (devfs, procfs) joins its directory's filesystem and is counted there; a second name for
+     * a file counts as one more inode (as Linux's tmpfs, so nr_inodes= also bounds the links) */
+    bool moves = !child->nlink && child->sb != dir->sb;
+    if ((moves || (child->nlink && !S_ISDIR(child->mode))) && !charge_inode(dir->sb))
         return -ENOSPC;
-    if (!child->nlink)
-        child->sb = dir->sb; /* a new node (devfs, procfs) joins its directory's filesystem */
+    struct dirent_node *d = dirent_alloc(name);
+    if (!d) {
+        if (moves || child->nlink)
+            uncharge_inode(dir->sb);
+        return -ENOSPC;
+    }
+    if (moves) { /* its pages (an O_TMPFILE file's data) are counted on the new filesystem from now on */
+        u64 held = 0;
+        for (u64 i = 0; i < child->npages; i++)
+            held += child->pages[i] != NULL;
+        if (child->sb) {
+            uncharge_inode(child->sb);
+            child->sb->used_pages -= MIN(held, child->sb->used_pages);
+        }
+        child->sb = dir->sb;
+        dir->sb->used_pages += held;
+    }
     attach(dir, d, child);
     return 0;
 }
@@ -132,6 +179,8 @@ static void detach(struct inode *dir, struct dirent_node *d)
 {
     ramfs_dir_del(dir, d);
     struct inode *child = d->inode;
+    if (child->nlink > 1 && !S_ISDIR(child->mode))
+        uncharge_inode(dir->sb); /* an extra link's count (ramfs_link) */
     child->nlink--;
     if (!S_ISDIR(child->mode) && child->parent == dir)
         child->parent = NULL; /* a name elsewhere, or none: the directory may go away */
@@ -225,7 +274,19 @@ int ramfs_rename(struct inode *odir, const char *oname, struct inode *ndir, cons
         if (ndir_is && nd->inode->nchildren)
             return -ENOTEMPTY;
     }
-    struct dirent_node *fresh = dirent_alloc(nname); /* allocate first: nothing below can fail */
+    /* allocate first: nothing below can fail. RENAME_WHITEOUT leaves a character device 0:0 in the old
+     * name's place, a new inode that a full filesystem refuses (ENOSPC) before anything moves */
+    struct dirent_node *fresh = dirent_alloc(nname), *wd = NULL;
+    struct inode *wh = NULL;
+    if (fresh && (flags & RENAME_WHITEOUT) && (!(wd = dirent_alloc(oname)) ||
+                                              !(wh = ramfs_alloc(odir->sb, S_IFCHR)))) {
+        if (wd)
+            kfree(wd->name);
+        kfree(wd);
+        kfree(fresh->name);
+        kfree(fresh);
+        return -ENOSPC;
+    }
     if (!fresh)
         return -ENOSPC;
     inode_get(src); /* keep it alive while it has no name */
@@ -235,6 +296,10 @@ int ramfs_rename(struct inode *odir, const char *oname, struct inode *ndir, cons
     detach(odir, od);
     attach(ndir, fresh, src);
     src->refs--;
+    if (wh) {
+        perm_new_inode(odir, wh);
+        attach(odir, wd, wh);
+    }
     return 0;
 }
 
@@ -330,6 +395,8 @@ void ramfs_set_page(struct inode *ino, u64 idx, u8 *page)
 {
     KASSERT(idx < ino->npages && !ino->pages[idx]);
     ino->pages[idx] = page;
+    if (ino->sb)
+        ino->sb->used_pages++;
 }
 
 /* The page holding file offset pos, allocated (zeroed) if it was a hole. */
@@ -338,8 +405,14 @@ u8 *ramfs_page(struct inode *ino, u64 pos)
     u64 idx = pos / PG;
     if (ensure_capacity(ino, idx + 1))
         return NULL;
-    if (!ino->pages[idx])
+    if (!ino->pages[idx]) {
+        struct super_block *sb = ino->sb;
+        if (sb && sb->max_pages && sb->used_pages >= sb->max_pages)
+            return NULL; /* tmpfs size= */
         ino->pages[idx] = page_alloc();
+        if (ino->pages[idx] && sb)
+            sb->used_pages++;
+    }
     return ino->pages[idx];
 }
 
@@ -351,7 +424,7 @@ ssize_t ramfs_pwrite(struct inode *ino, const void *kbuf, size_t n, u64 off)
         size_t c = MIN(n - done, PG - in);
         u8 *page = ramfs_page(ino, pos);
         if (!page)
-            break;
+            break; /* out of memory, or the filesystem's size= reached */
         memcpy(page + in, (const u8 *)kbuf + done, c);
         done += c;
     }
@@ -370,6 +443,7 @@ int ramfs_truncate(struct inode *ino, u64 size)
             if (!ino->mapcount)
                 page_free(ino->pages[i]); /* mapped pages stay alive (leaked) rather than dangle */
             ino->pages[i] = NULL;
+            uncharge_page(ino);
         }
     }
     if (size % PG && keep <= ino->npages && ino->pages[keep - 1])

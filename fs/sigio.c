@@ -20,6 +20,7 @@
 #define F_OWNER_PGRP 2
 #define POLL_IN 1
 #define POLL_OUT 2
+#define POLL_MSG 3
 #define POLL_ERR 4
 #define POLL_PRI 5
 #define POLL_HUP 6
@@ -41,7 +42,8 @@ struct sigio {
 static unsigned band_of(int reason)
 {
     switch (reason) {
-    case POLL_IN: return POLLIN | POLLRDNORM | POLLMSG;
+    case POLL_IN:
+    case POLL_MSG: return POLLIN | POLLRDNORM | POLLMSG;
     case POLL_OUT: return POLLOUT | POLLWRNORM | POLLWRBAND;
     case POLL_PRI: return POLLPRI | POLLRDBAND;
     case POLL_ERR: return POLLERR;
@@ -49,15 +51,15 @@ static unsigned band_of(int reason)
     }
 }
 
-static void send(struct sigio *s, int reason)
+/* One signal to f's owner: SIGIO (SI_KERNEL), or F_SETSIG's with the reason, si_band and si_fd. */
+void sigio_notify(struct file *f, int fd, int reason)
 {
-    struct file *f = s->f;
     int sig = f->own_sig ? f->own_sig : SIGIO;
     struct k_siginfo info = { .signo = sig, .code = f->own_sig ? reason : SI_KERNEL };
     if (f->own_sig) {
         info.poll = true;
         info.addr = band_of(reason); /* si_band */
-        info.pid = s->fd;            /* si_fd */
+        info.pid = fd;               /* si_fd */
     }
     if (f->own_type == F_OWNER_PGRP) {
         signal_send_pgrp(f->own_id, sig, info.code);
@@ -69,6 +71,11 @@ static void send(struct sigio *s, int reason)
         t = proc_first_task(p);
     if (t)
         signal_send_info(t, &info, f->own_type == F_OWNER_TID);
+}
+
+static void send(struct sigio *s, int reason)
+{
+    sigio_notify(s->f, s->fd, reason);
 }
 
 static void sigio_kick(struct poll_entry *pe)

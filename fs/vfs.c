@@ -93,11 +93,12 @@ static void notify_change(struct inode *ino, u32 mask)
 {
     struct inode *dir = ino->parent != ino ? ino->parent : NULL; /* a filesystem's root has none */
     const char *name = NULL;
-    if (dir && dir->watches && dir->iops == &ramfs_iops) {
+    bool watched = dir && (dir->watches || dir->dnotify);
+    if (watched && dir->iops == &ramfs_iops) {
         for (struct dirent_node *e = dir->children; e && !name; e = e->next)
             if (e->inode == ino)
                 name = e->name;
-    } else if (dir && dir->watches) {
+    } else if (watched) {
         name = ino->name;
     }
     fsnotify(name ? dir : NULL, name, ino, mask, 0);
@@ -236,6 +237,8 @@ int vfs_rename(struct inode *odir, const char *oname, struct inode *ndir, const 
         return -EPERM;
     struct inode *src = watched_child(odir, oname), *dst = watched_child(ndir, nname);
     int rc = odir->iops->rename(odir, oname, ndir, nname, flags);
+    if (!rc && odir == ndir && odir->dnotify)
+        dnotify_event(odir, FSN_DN_RENAME); /* DN_RENAME: a rename inside the directory */
     if (!rc && src) {
         u32 cookie = fsnotify_cookie();
         fsnotify(odir, oname, src, FSN_MOVED_FROM, cookie);
@@ -306,6 +309,8 @@ int vfs_truncate(struct inode *ino, u64 size)
     struct iattr ia = { .valid = ATTR_SIZE, .size = size };
     if (vfs_readonly(ino))
         return -EROFS;
+    if (ino->iflags & (FS_APPEND_FL | FS_IMMUTABLE_FL))
+        return -EPERM;
     int rc = ino->iops && ino->iops->setattr ? ino->iops->setattr(ino, &ia) : -EPERM;
     if (!rc)
         notify_change(ino, FSN_MODIFY);

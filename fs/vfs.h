@@ -165,6 +165,10 @@ struct inode {
     char *name;                     /* filesystems without children lists (9p): the name it was found by */
     void *fs;                       /* the filesystem's own state (9p: its fid and cache) */
     void *watches;                  /* inotify watches on it (fs/inotify.c), NULL when none */
+    void *dnotify;                  /* directories: fcntl F_NOTIFY entries (fs/dnotify.c), NULL when none */
+    void *leases;                   /* regular files: fcntl F_SETLEASE leases (fs/lease.c), NULL when none */
+    int readers;                    /* regular files open read-only (Linux's i_readcount: write leases) */
+    u32 iflags;                     /* FS_IOC_SETFLAGS: FS_*_FL (RAM filesystems; syscalls/iflags.c) */
     int mapcount;                   /* shared mappings of its pages (truncate must not free them) */
     /* ETXTBSY (Linux's i_writecount): files open for writing, and address spaces running it (vm_space.exe) */
     int writers, execs;
@@ -188,6 +192,12 @@ struct inode {
     bool (*own_access)(struct inode *ino); /* true: the caller may use it whatever its mode (/proc/PID/fd) */
 };
 
+/* inode->iflags (chattr's flags, as FS_IOC_GETFLAGS gives them) */
+#define FS_IMMUTABLE_FL 0x10        /* no change at all: EPERM for writes, names, attributes */
+#define FS_APPEND_FL 0x20           /* writes only at the end; not removed, renamed or truncated */
+#define FS_NODUMP_FL 0x40
+#define FS_NOATIME_FL 0x80
+
 #define SEALS_SEALABLE 0x80000000u /* inode->seals: a memfd, which takes seals */
 
 struct file {
@@ -203,6 +213,7 @@ struct file {
     int own_type, own_id, own_sig;  /* F_SETOWN_EX/F_SETSIG (syscalls/fasync.c) */
     struct sigio *sigio;            /* O_ASYNC: its entry on the file's poll channel (fs/sigio.c) */
     bool writer;                    /* counted in inode->writers */
+    bool reader;                    /* counted in inode->readers */
     struct ep_item *epitems;        /* the epoll entries that watch it (fs/epoll.c): dropped at its release */
 };
 
@@ -232,6 +243,9 @@ struct super_block {
     int (*statfs)(struct super_block *sb, u64 *out);  /* optional: the struct statfs words as Linux's */
     void (*sync)(struct super_block *sb);             /* optional: write back what it holds */
     void *priv;
+    /* tmpfs size= and nr_inodes= (fs/ramfs.c): 0 is no limit; each inode counts once, and each extra hard
+     * link to a non-directory once more, as Linux's tmpfs; pages are the regular files' data pages */
+    u64 max_pages, used_pages, max_inodes, used_inodes;
 };
 struct fs_type {
     const char *name;               /* as mount -t and /proc/mounts say it */
@@ -294,7 +308,16 @@ void fsnotify_gone(struct inode *ino);           /* IN_DELETE_SELF; its watches 
 void fsnotify_file(struct file *f, u32 mask);    /* an open file's IN_OPEN, IN_ACCESS, IN_MODIFY */
 void fsnotify_close(struct file *f);
 u32 fsnotify_cookie(void);                       /* IN_MOVED_FROM/IN_MOVED_TO pairs */
-extern int watches_total;
+extern int watches_total;                        /* inotify watches and dnotify entries */
+/* dnotify.c: fcntl F_NOTIFY; fsnotify() hands it each event of a directory that has entries. */
+long dnotify_fcntl(struct file *f, int fd, u64 arg);
+void dnotify_event(struct inode *dir, u32 fsn);  /* FSN_* bits, and FSN_DN_RENAME */
+void dnotify_release(struct file *f);
+void dnotify_gone(struct inode *dir);
+/* lease.c: fcntl F_SETLEASE/F_GETLEASE; opens and truncates break leases in their way. */
+long lease_fcntl(struct file *f, int fd, int cmd, u64 arg);
+long lease_break(struct inode *ino, bool write, bool nonblock); /* 0, EAGAIN (nonblock), EINTR */
+void lease_release(struct file *f);
 static inline bool fsnotify_active(void) { return watches_total > 0; } /* no lookups for nobody */
 struct file *inotify_create(u32 flags, int *err);
 bool inotify_file(const struct file *f);
@@ -309,6 +332,7 @@ long inotify_unwatch(struct file *f, int wd);
 #define FSN_CREATE 0x100
 #define FSN_DELETE 0x200
 #define FSN_MOVE_SELF 0x800
+#define FSN_DN_RENAME 0x1000000 /* dnotify only: a rename inside one directory (DN_RENAME) */
 
 /* ramfs.c — the in-memory filesystem that is the root (and tmpfs, /dev, /proc). */
 extern struct inode *vfs_root;
@@ -344,6 +368,7 @@ struct timespec64 vfs_now(void);
 /* sigio.c — O_ASYNC: SIGIO (or F_SETSIG's signal) to the owner when the file becomes ready */
 void sigio_update(struct file *f, int fd); /* O_ASYNC changed, through descriptor fd */
 void sigio_release(struct file *f);
+void sigio_notify(struct file *f, int fd, int reason); /* one signal to f's owner now (dnotify: POLL_MSG) */
 
 /* perm.c — permission checks (path_resolution(7)): the caller's fsuid, fsgid, groups and capabilities against
  * an inode's owner, group and mode. 0 or -EACCES/-EPERM. */
@@ -437,5 +462,6 @@ void procfs_remove_pid(int pid);
 /* devfs.c — /dev. */
 void devfs_init(void);
 struct inode *devfs_add(const char *name, u32 mode, u64 rdev, const struct file_ops *ops, void *priv);
+const struct file_ops *devfs_driver(u64 rdev, void **priv); /* a character device's driver, or NULL */
 
 #endif

@@ -212,7 +212,8 @@ long sched_wait_io_on(bool nonblock, const char *what, const void *chan)
 {
     if (nonblock)
         return -EAGAIN;
-    if (sched_alone()) {
+    /* an armed ITIMER_REAL or a POSIX timer can still end the wait with a signal (EINTR) */
+    if (sched_alone() && !current->proc->alarm_at && !current->proc->ptimers) {
         kerr("skiff: %s would wait forever (no other thread or process exists): EDEADLK\n", what);
         return -EDEADLK;
     }

@@ -240,6 +240,8 @@ SYSCALL(truncate) /* Linux's order: the length, the lookup, the type, EROFS, the
         rc = perm_inode(ino, MAY_WRITE);
     if (!rc && ino->execs)
         rc = -ETXTBSY; /* a program some process runs */
+    if (!rc && ino->leases)
+        rc = lease_break(ino, true, false); /* as an open for writing would */
     return rc ? rc : do_truncate(ino, (i64)a1);
 }
 

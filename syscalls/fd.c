@@ -139,7 +139,8 @@ SYSCALL(pwrite64)
  * negative length: EINVAL; a base outside user space, even with length 0: EFAULT) so that a bad one fails the
  * call before anything moves; the total is capped at MAX_RW. Then one op per iovec, stopping at the first
  * short one. pos: an offset (the file position stays), or POS_FILE. rwf: preadv2/pwritev2's flags; the RAM
- * file system never blocks and has nothing to sync, so HIPRI, DSYNC, SYNC and NOWAIT change nothing. */
+ * file system never blocks and has nothing to sync, so HIPRI, DSYNC and SYNC change nothing; NOWAIT makes this
+ * one call non-blocking (a pipe or socket with nothing to give: EAGAIN). */
 static long do_iov(int fd, const struct iovec_k *uiov, int cnt, bool is_write, i64 pos, u32 rwf)
 {
     long err;
@@ -156,6 +157,8 @@ static long do_iov(int fd, const struct iovec_k *uiov, int cnt, bool is_write, i
         return -EINVAL;
     if (rwf & ~(u32)RWF_KNOWN)
         return -EOPNOTSUPP;
+    if ((rwf & RWF_NOWAIT) && f->inode && f->inode->sb && !strcmp(f->inode->sb->type->name, "proc"))
+        return -EOPNOTSUPP; /* as Linux: /proc's files have no non-blocking mode */
     u64 at = pos == POS_FILE ? 0 : (u64)pos, *off = pos == POS_FILE ? &f->off : &at;
     if (is_write && (rwf & RWF_APPEND) && f->inode)
         off = &at, at = f->inode->size;
@@ -186,6 +189,9 @@ static long do_iov(int fd, const struct iovec_k *uiov, int cnt, bool is_write, i
         room -= iov[i].len;
     }
     long total = 0;
+    u32 saved = f->flags;
+    if (rwf & RWF_NOWAIT)
+        f->flags |= O_NONBLOCK; /* for this call only */
     for (int i = 0; !rc && i < cnt; i++) {
         if (!iov[i].len)
             continue;
@@ -200,6 +206,8 @@ static long do_iov(int fd, const struct iovec_k *uiov, int cnt, bool is_write, i
         if ((u64)n < iov[i].len)
             break;
     }
+    if (rwf & RWF_NOWAIT)
+        f->flags = (f->flags & ~O_NONBLOCK) | (saved & O_NONBLOCK);
     kfree(iov);
     return rc ? rc : moved(f, total, is_write);
 }
@@ -372,6 +380,8 @@ SYSCALL(fcntl)
     case F_GETFL:
         return f->flags;
     case F_SETFL:
+        if (((a2 ^ f->flags) & O_APPEND) && f->inode && (f->inode->iflags & FS_APPEND_FL))
+            return -EPERM; /* an append-only file's descriptors keep O_APPEND */
         f->flags = (f->flags & ~SETFL_MASK) | (a2 & SETFL_MASK);
         sigio_update(f, fd); /* O_ASYNC on or off */
         return 0;
@@ -382,6 +392,11 @@ SYSCALL(fcntl)
     case F_OFD_SETLK:
     case F_OFD_SETLKW:
         return fcntl_lock(f, cmd, (void *)a2);
+    case 1024: /* F_SETLEASE */
+    case 1025: /* F_GETLEASE */
+        return lease_fcntl(f, fd, cmd, a2);
+    case 1026: /* F_NOTIFY */
+        return dnotify_fcntl(f, fd, a2);
     case 1031: /* F_SETPIPE_SZ */
     case 1032: /* F_GETPIPE_SZ */
         return pipe_fcntl_size(f, cmd == 1031, a2);
@@ -402,6 +417,8 @@ SYSCALL(fcntl)
 #define FIOCLEX 0x5451
 #define FIONBIO 0x5421
 #define FIOASYNC 0x5452
+#define FS_IOC_GETFLAGS 0x80086601
+#define FS_IOC_SETFLAGS 0x40086602
 
 SYSCALL(ioctl)
 {
@@ -413,6 +430,9 @@ SYSCALL(ioctl)
     case FIOCLEX: fd_set_cloexec(current_proc()->fdt, fd, true); return 0;
     case FIONCLEX: fd_set_cloexec(current_proc()->fdt, fd, false); return 0;
     case FIOASYNC: return fasync_ioctl(f, fd, a2);
+    case FS_IOC_GETFLAGS:
+    case FS_IOC_SETFLAGS:
+        return iflags_ioctl(f, (unsigned)a1, a2);
     case FIONBIO: {
         int on;
         if (copy_from_user(&on, (void *)a2, sizeof(on)))

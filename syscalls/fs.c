@@ -26,6 +26,14 @@ static long open_existing(struct walk *w, u32 flags)
     u32 type = ino->mode & S_IFMT;
     if ((type == S_IFCHR || type == S_IFBLK) && !(flags & O_PATH) && ino->sb && (ino->sb->flags & SB_NODEV))
         return -EACCES; /* a MS_NODEV mount's device nodes do not open */
+    if ((type == S_IFCHR || type == S_IFBLK) && !(flags & O_PATH) && !ino->fops) {
+        void *priv = NULL; /* a node made by mknod: the driver of its number, if skiff has one */
+        const struct file_ops *ops = type == S_IFCHR ? devfs_driver(ino->rdev, &priv) : NULL;
+        if (!ops)
+            return -ENXIO;
+        ino->fops = ops;
+        ino->priv = priv;
+    }
     bool data = S_ISREG(ino->mode) || S_ISDIR(ino->mode) || S_ISLNK(ino->mode);
     if (data && !(flags & O_PATH) && ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC)) && vfs_readonly(ino))
         return -EROFS;
@@ -37,6 +45,8 @@ static long open_existing(struct walk *w, u32 flags)
     if (!rc && S_ISREG(ino->mode) && !(flags & O_PATH) && ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC)) &&
         ino->execs)
         rc = -ETXTBSY; /* a program some process runs */
+    if (!rc && ino->leases && !(flags & O_PATH)) /* a lease holder must let go first (fs/lease.c) */
+        rc = lease_break(ino, (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC), flags & O_NONBLOCK);
     if (!rc && (flags & O_TRUNC) && S_ISREG(ino->mode) && !(flags & O_PATH))
         rc = vfs_truncate(ino, 0); /* even with O_RDONLY, as Linux does (write permission is all it needs) */
     return rc;
@@ -93,8 +103,8 @@ static long open_tmpfile(int dirfd, const char *upath, u32 flags, u32 mode)
         return rc;
     if (!S_ISDIR(dir->mode))
         return -ENOTDIR;
-    if (dir->iops != &ramfs_iops)
-        return -EOPNOTSUPP; /* as Linux's 9p: only RAM filesystems make unnamed files */
+    if (dir->iops != &ramfs_iops || !strcmp(dir->sb->type->name, "proc"))
+        return -EOPNOTSUPP; /* as Linux's 9p and proc: only RAM filesystems make unnamed files */
     u32 keep = (flags & OPEN_KEEP & ~O_DIRECTORY) | O_LARGEFILE;
     return open_unnamed(mode & ~current_proc()->umask, keep, flags & O_CLOEXEC, dir, NULL);
 }
@@ -214,9 +224,10 @@ static long do_mkdirat(int dirfd, const char *upath, u32 mode)
 SYSCALL(mkdir) { return do_mkdirat(AT_FDCWD, (const char *)a0, (u32)a1); }
 SYSCALL(mkdirat) { return do_mkdirat((int)a0, (const char *)a1, (u32)a2); }
 
-/* mknod: regular files, FIFOs and socket names. Device nodes are not implemented (there would be no driver
- * behind them): EPERM, what Linux answers a caller without CAP_MKNOD. */
-static long do_mknodat(int dirfd, const char *upath, u32 mode)
+/* mknod: regular files, FIFOs, socket names and device nodes (CAP_MKNOD: EPERM without it, after the
+ * directory's own checks as Linux). A character device opens its driver when skiff has one for the number
+ * (fs/devfs.c), ENXIO otherwise; block devices have none (ENXIO). */
+static long do_mknodat(int dirfd, const char *upath, u32 mode, u32 dev)
 {
     u32 type = mode & S_IFMT;
     if (type == S_IFDIR)
@@ -229,16 +240,20 @@ static long do_mknodat(int dirfd, const char *upath, u32 mode)
         return rc;
     u32 perm = mode & ~current_proc()->umask & 07777;
     int err = 0;
-    if (type == S_IFCHR || type == S_IFBLK) {
-        kerr("skiff: mknod of a device node (%s) is not implemented: EPERM\n", w.name);
-        return -EPERM;
-    }
+    bool device = type == S_IFCHR || type == S_IFBLK;
+    if (device && !(rc = perm_may_create(w.dir)) && !capable(CAP_MKNOD))
+        rc = -EPERM;
+    if (rc)
+        return rc;
     /* a socket's name only: connecting to it is ECONNREFUSED, opening it ENXIO */
-    return vfs_create(w.dir, w.name, (type ? type : S_IFREG) | perm, &err) ? 0 : err;
+    struct inode *ino = vfs_create(w.dir, w.name, (type ? type : S_IFREG) | perm, &err);
+    if (ino && device)
+        ino->rdev = dev;
+    return ino ? 0 : err;
 }
 
-SYSCALL(mknod) { return do_mknodat(AT_FDCWD, (const char *)a0, (u32)a1); }
-SYSCALL(mknodat) { return do_mknodat((int)a0, (const char *)a1, (u32)a2); }
+SYSCALL(mknod) { return do_mknodat(AT_FDCWD, (const char *)a0, (u32)a1, (u32)a2); }
+SYSCALL(mknodat) { return do_mknodat((int)a0, (const char *)a1, (u32)a2, (u32)a3); }
 
 static long do_unlinkat(int dirfd, const char *upath, bool rmdir)
 {
@@ -285,10 +300,6 @@ static long do_renameat2(int olddir, const char *uold, int newdir, const char *u
         return -EINVAL;
     if ((flags & RENAME_EXCHANGE) && (flags & (RENAME_NOREPLACE | RENAME_WHITEOUT)))
         return -EINVAL;
-    if (flags & RENAME_WHITEOUT) {
-        kerr("skiff: renameat2 RENAME_WHITEOUT is not implemented: EINVAL\n");
-        return -EINVAL;
-    }
     bool exchange = flags & RENAME_EXCHANGE;
     char *kpath = kmalloc(PATH_MAX);
     struct walk *wo = kmalloc(sizeof(*wo)), *wn = kmalloc(sizeof(*wn));
@@ -311,6 +322,8 @@ static long do_renameat2(int olddir, const char *uold, int newdir, const char *u
         rc = -ENOTDIR;
     if (!rc && exchange && wn->trailing_slash && !S_ISDIR(wn->node->mode))
         rc = -ENOTDIR;
+    if (!rc && (flags & RENAME_WHITEOUT) && wo->dir->iops != &ramfs_iops)
+        rc = -EINVAL; /* whiteouts are made on RAM filesystems only (as Linux's 9p has none) */
     if (!rc)
         rc = vfs_rename(wo->dir, wo->name, wn->dir, wn->name, flags);
     kfree(kpath);

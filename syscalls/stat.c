@@ -61,7 +61,7 @@ static void fill_stat(struct inode *ino, struct stat_k *st)
     st->ctime = ino->ctime.sec, st->ctime_ns = ino->ctime.nsec;
 }
 
-static long stat_at(int dirfd, const char *upath, u32 flags, struct stat_k *st)
+static long stat_at(int dirfd, const char *upath, u32 flags, struct stat_k *st, struct inode **found)
 {
     if (flags & ~(u32)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 /* AT_NO_AUTOMOUNT */))
         return -EINVAL;
@@ -76,7 +76,10 @@ static long stat_at(int dirfd, const char *upath, u32 flags, struct stat_k *st)
             struct file *f = dirfd == AT_FDCWD ? NULL : fd_file(dirfd);
             if (dirfd != AT_FDCWD && !f)
                 return -EBADF;
-            fill_stat(f ? f->inode : current_proc()->cwd, st);
+            struct inode *ino = f ? f->inode : current_proc()->cwd;
+            fill_stat(ino, st);
+            if (found)
+                *found = ino;
             return 0;
         }
     }
@@ -85,6 +88,8 @@ static long stat_at(int dirfd, const char *upath, u32 flags, struct stat_k *st)
     if (rc)
         return rc;
     fill_stat(ino, st);
+    if (found)
+        *found = ino;
     return 0;
 }
 
@@ -98,19 +103,19 @@ static long put_stat(void *ubuf, long rc, const struct stat_k *st)
 SYSCALL(stat)
 {
     struct stat_k st;
-    return put_stat((void *)a1, stat_at(AT_FDCWD, (const char *)a0, 0, &st), &st);
+    return put_stat((void *)a1, stat_at(AT_FDCWD, (const char *)a0, 0, &st, NULL), &st);
 }
 
 SYSCALL(lstat)
 {
     struct stat_k st;
-    return put_stat((void *)a1, stat_at(AT_FDCWD, (const char *)a0, AT_SYMLINK_NOFOLLOW, &st), &st);
+    return put_stat((void *)a1, stat_at(AT_FDCWD, (const char *)a0, AT_SYMLINK_NOFOLLOW, &st, NULL), &st);
 }
 
 SYSCALL(newfstatat)
 {
     struct stat_k st;
-    return put_stat((void *)a2, stat_at((int)a0, (const char *)a1, (u32)a3, &st), &st);
+    return put_stat((void *)a2, stat_at((int)a0, (const char *)a1, (u32)a3, &st, NULL), &st);
 }
 
 SYSCALL(fstat)
@@ -136,7 +141,8 @@ SYSCALL(statx)
     if ((flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE) /* FORCE_SYNC and DONT_SYNC together */
         return -EINVAL;
     struct stat_k st;
-    long rc = stat_at((int)a0, (const char *)a1, flags & ~(u32)AT_STATX_SYNC_TYPE, &st);
+    struct inode *ino = NULL;
+    long rc = stat_at((int)a0, (const char *)a1, flags & ~(u32)AT_STATX_SYNC_TYPE, &st, &ino);
     if (rc)
         return rc;
     struct statx_k sx;
@@ -157,6 +163,7 @@ SYSCALL(statx)
     sx.rdev_minor = st.rdev & 0xff;
     sx.dev_major = st.dev >> 8;
     sx.dev_minor = st.dev & 0xff;
+    iflags_statx(ino, &sx.attributes, &sx.attributes_mask);
     return copy_to_user((void *)a4, &sx, sizeof(sx));
 }
 

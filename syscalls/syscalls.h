@@ -79,6 +79,10 @@ long poll_restart(void);
  * EINVAL, logged) and ioctl FIOASYNC. */
 long fasync_fcntl(struct file *f, int cmd, u64 arg);
 long fasync_ioctl(struct file *f, int fd, u64 arg);
+/* iflags.c: FS_IOC_GETFLAGS/FS_IOC_SETFLAGS, and statx's STATX_ATTR_* from them */
+bool iflags_supported(const struct inode *ino);
+long iflags_ioctl(struct file *f, unsigned cmd, u64 arg);
+void iflags_statx(const struct inode *ino, u64 *attrs, u64 *mask);
 
 /* strace (syscalls/strace.c) */
 extern bool strace_on;
