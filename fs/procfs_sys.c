@@ -139,11 +139,8 @@ static int gen_boot_phases(char *buf, size_t size)
 
 static int gen_osrelease(char *buf, size_t size) { return ksnprintf(buf, size, "6.1.0-skiff\n"); }
 static int gen_ostype(char *buf, size_t size) { return ksnprintf(buf, size, "Linux\n"); }
-static int gen_hostname(char *buf, size_t size)
-{
-    const char *h = boot_arg("hostname");
-    return ksnprintf(buf, size, "%s\n", h ? h : "skiff");
-}
+static int gen_hostname(char *buf, size_t size) { return ksnprintf(buf, size, "%s\n", uts_nodename()); }
+static int gen_domainname(char *buf, size_t size) { return ksnprintf(buf, size, "%s\n", uts_domainname()); }
 static int gen_pid_max(char *buf, size_t size) { return ksnprintf(buf, size, "4194304\n"); }
 /* fs/inotify.c's limits */
 static int gen_in_watches(char *buf, size_t size) { return ksnprintf(buf, size, "65536\n"); }
@@ -173,6 +170,7 @@ const struct procfs_entry procfs_sys_files[] = {
     { "skiff", "poll", epoll_proc_stats }, /* epoll's and poll's work: what a wake examined (fs/epoll.c) */
     { "sys/kernel", "osrelease", gen_osrelease }, { "sys/kernel", "ostype", gen_ostype },
     { "sys/kernel", "hostname", gen_hostname },   { "sys/kernel", "pid_max", gen_pid_max },
+    { "sys/kernel", "domainname", gen_domainname },
     { "sys/fs/inotify", "max_user_watches", gen_in_watches },
     { "sys/fs/inotify", "max_user_instances", gen_in_instances },
     { "sys/fs/inotify", "max_queued_events", gen_in_queued },

@@ -355,6 +355,8 @@ extern bool deadline_hit;
 #define TIMER_SLACK_DEFAULT 50000ull         /* ns: the first process's timer slack, as Linux's init */
 extern char deadline_note[];                 /* what the first process was doing then: " (it was ...)" */
 struct task *proc_first_task(struct proc *p);
+const char *uts_nodename(void);              /* syscalls/proc.c: uname's nodename (sethostname) */
+const char *uts_domainname(void);            /* and its domainname (setdomainname) */
 u64 threads_max(void);                        /* kernel.threads-max, from memory as Linux sizes it */
 long task_limit_check(void);                  /* -EAGAIN when no task may be created (fork, clone) */
 /* kernel/ucount.c: tasks per real uid, for RLIMIT_NPROC */

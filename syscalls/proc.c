@@ -21,16 +21,64 @@ SYSCALL(exit)
 
 struct utsname_k { char f[6][65]; };
 
+#define UTS_LEN 64 /* Linux's __NEW_UTS_LEN */
+/* The machine's names: the host name from tools/skiff run --hostname until sethostname changes it; the NIS
+ * domain name "(none)" until setdomainname does. Syscall context only. */
+static char uts_host[UTS_LEN + 1], uts_domain[UTS_LEN + 1];
+
+const char *uts_nodename(void)
+{
+    if (!uts_host[0]) {
+        const char *h = boot_arg("hostname");
+        ksnprintf(uts_host, sizeof(uts_host), "%s", h && *h ? h : "skiff");
+    }
+    return uts_host;
+}
+
+const char *uts_domainname(void)
+{
+    if (!uts_domain[0])
+        ksnprintf(uts_domain, sizeof(uts_domain), "(none)");
+    return uts_domain;
+}
+
+/* sethostname(2), setdomainname: CAP_SYS_ADMIN (EPERM), then the length (EINVAL past 64 bytes), then the
+ * name (EFAULT); the name need not end in a NUL and may be empty. */
+static long set_uts(char *dst, const char *uname, u64 len)
+{
+    char tmp[UTS_LEN + 1] = { 0 };
+    if (!capable(CAP_SYS_ADMIN))
+        return -EPERM;
+    if ((i64)len < 0 || len > UTS_LEN)
+        return -EINVAL;
+    if (copy_from_user(tmp, uname, len))
+        return -EFAULT;
+    memcpy(dst, tmp, sizeof(tmp));
+    return 0;
+}
+
+SYSCALL(sethostname)
+{
+    uts_nodename();
+    return set_uts(uts_host, (const char *)a0, a1);
+}
+
+SYSCALL(setdomainname)
+{
+    uts_domainname();
+    return set_uts(uts_domain, (const char *)a0, a1);
+}
+
 SYSCALL(uname)
 {
     struct utsname_k u;
     memset(&u, 0, sizeof(u));
-    const char *host = boot_arg("hostname");
+    const char *host = uts_nodename();
     u32 persona = current_proc()->persona;
     /* UNAME26: 2.6.(60 + minor) and what follows the numbers, as Linux tells old programs; PER_LINUX32: i686 */
     const char *release = (persona & UNAME26) ? "2.6.61-skiff" : "6.1.0-skiff";
     const char *machine = (persona & 0xff) == PER_LINUX32 ? "i686" : "x86_64";
-    const char *fields[6] = { "Linux", host ? host : "skiff", release, "#1 SMP skiff", machine, "(none)" };
+    const char *fields[6] = { "Linux", host, release, "#1 SMP skiff", machine, uts_domainname() };
     for (int i = 0; i < 6; i++)
         memcpy(u.f[i], fields[i], MIN(strlen(fields[i]), 64));
     return copy_to_user((void *)a0, &u, sizeof(u));

@@ -102,6 +102,14 @@ t_echo() {
 	expect_status 0 && expect_out_is "$tmp/expected" && pass
 }
 
+t_hostname() {
+	name="sethostname changes what uname, hostname and /proc/sys/kernel/hostname tell"
+	sk "$BUSYBOX" sh -c 'hostname first.example; hostname; cat /proc/sys/kernel/hostname; uname -n;
+		echo second > /tmp/h; hostname -F /tmp/h; hostname'
+	printf 'first.example\nfirst.example\nfirst.example\nsecond\n' >"$tmp/expected"
+	expect_status 0 && expect_out_is "$tmp/expected" && pass
+}
+
 t_false() {
 	name="busybox false exits 1"
 	sk "$BUSYBOX" false
@@ -649,7 +657,7 @@ t_ewrite() {
 
 TESTS="t_missing_host t_usage t_demo t_echo t_false t_stdin t_ls t_cat t_wc
 t_sha t_sort t_argv_glibc t_argv_musl t_segv t_abort t_notelf t_rootfs
-t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_pollcost t_firmware t_fuzz t_oom t_fragment t_initrd t_bomb t_tail_follow t_inplace t_lazyclock t_notsc t_config t_epipe t_ewrite t_kvm"
+t_hostname t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_pollcost t_firmware t_fuzz t_oom t_fragment t_initrd t_bomb t_tail_follow t_inplace t_lazyclock t_notsc t_config t_epipe t_ewrite t_kvm"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose
