@@ -148,6 +148,8 @@ int fd_close(struct fdtable *t, int fd)
     if (!f)
         return -EBADF;
     lock_close_posix(t, f); /* POSIX: any close of the file drops the process's locks on it */
+    if (f->ops && f->ops->flush)
+        f->ops->flush(f);
     file_put(f);
     return 0;
 }

@@ -185,6 +185,9 @@ const struct procfs_entry procfs_sys_files[] = {
     { "sys/kernel", "msgmni", ipc_sysctl_msgmni }, { "sys/kernel", "shmmax", ipc_sysctl_shmmax },
     { "sys/kernel", "shmall", ipc_sysctl_shmall }, { "sys/kernel", "shmmni", ipc_sysctl_shmmni },
     { "sys/kernel", "sem", ipc_sysctl_sem },
+    { "sys/fs/mqueue", "msg_max", mq_sysctl_msg },          { "sys/fs/mqueue", "msg_default", mq_sysctl_msg },
+    { "sys/fs/mqueue", "msgsize_max", mq_sysctl_msgsize },  { "sys/fs/mqueue", "msgsize_default", mq_sysctl_msgsize },
+    { "sys/fs/mqueue", "queues_max", mq_sysctl_queues },
     { "net", "skiff", net_proc_counters },  /* the network stack's state and counters (net/net.c) */
     { "net", "route", net_proc_route },     { "net", "dev", net_proc_dev },
     { "sysvipc", "shm", ipc_proc_shm },     { "sysvipc", "sem", ipc_proc_sem }, { "sysvipc", "msg", ipc_proc_msg },

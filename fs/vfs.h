@@ -64,6 +64,7 @@ struct file_ops {
     /* optional: the channel (kernel/pollwait.c) that every change of what poll says is kicked on with
      * sched_kick_chan; absent: pollers of this file wait on the any-event queue */
     const void *(*poll_chan)(struct file *f);
+    void (*flush)(struct file *f);  /* optional: every close of a descriptor for it (Linux's f_op->flush) */
 };
 #define POLLIN 0x001
 #define POLLPRI 0x002

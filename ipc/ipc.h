@@ -29,6 +29,10 @@ int ipc_sysctl_shmmax(char *buf, size_t size);
 int ipc_sysctl_shmall(char *buf, size_t size);
 int ipc_sysctl_shmmni(char *buf, size_t size);
 int ipc_sysctl_sem(char *buf, size_t size);
+/* mqueue.c: /proc/sys/fs/mqueue/{msg_max,msg_default}, {msgsize_max,msgsize_default}, queues_max */
+int mq_sysctl_msg(char *buf, size_t size);
+int mq_sysctl_msgsize(char *buf, size_t size);
+int mq_sysctl_queues(char *buf, size_t size);
 #define IPC_SEQ_MULT 32768       /* id = seq * IPC_SEQ_MULT + slot, as Linux numbers them */
 
 /* The permission part every object starts with. */

@@ -79,7 +79,9 @@ static long epoll_rounds(unsigned et, int sleeping)
     if (sleeping && (c = fork()) == 0) {
         char x;
         for (int r = 0; r < ROUNDS; r++)
-            if (read(ack[0], &x, 1) != 1 || write(act[1], "e", 1) != 1)
+            /* a pause: the parent is asleep in poll/select when the byte comes (written at once, it could be
+             * there before the parent's first pass, under load, and nothing would have slept) */
+            if (read(ack[0], &x, 1) != 1 || usleep(100000) || write(act[1], "e", 1) != 1)
                 _exit(1);
         _exit(0);
     }
@@ -140,7 +142,9 @@ int main(void)
     if (c == 0) {
         char x;
         for (int r = 0; r < 2; r++)
-            if (read(ack[0], &x, 1) != 1 || write(act[1], "e", 1) != 1)
+            /* a pause: the parent is asleep in poll/select when the byte comes (written at once, it could be
+             * there before the parent's first pass, under load, and nothing would have slept) */
+            if (read(ack[0], &x, 1) != 1 || usleep(100000) || write(act[1], "e", 1) != 1)
                 _exit(1);
         _exit(0);
     }
