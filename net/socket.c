@@ -40,6 +40,8 @@ int sock_create(int family, int type, int protocol, struct socket **out)
     const struct sock_family *fam = family_of(family);
     if (!fam)
         return -EAFNOSUPPORT;
+    if (file_room())
+        return -ENFILE; /* fs.file-max: Linux allocates the socket's file last, skiff checks first */
     struct socket *s = kzalloc(sizeof(*s));
     struct inode *ino = s ? ramfs_new_inode(S_IFSOCK | 0777) : NULL;
     if (!ino) {

@@ -68,7 +68,7 @@ static long open_unnamed(u32 mode, u32 flags, bool cloexec, struct inode *tmpdir
     struct file *f = file_open_inode(ino, flags);
     inode_put(ino);
     if (!f)
-        return -ENOMEM;
+        return file_room() ? -ENFILE : -ENOMEM;
     f->path = unnamed_path(tmpdir, ino->ino, memfd_name);
     if (memfd_name && f->writer) {
         /* Linux makes a memfd's file without taking write access (alloc_file_pseudo): it can be executed while
