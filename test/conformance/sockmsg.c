@@ -1,0 +1,170 @@
+/* test/conformance/sockmsg.c — the send and recv flags and errnos their man pages list that the other socket
+ * programs leave out (issue 16): MSG_EOR on records, MSG_CONFIRM and MSG_DONTROUTE on UDP, MSG_OOB where
+ * there is no urgent data, MSG_FASTOPEN (connect and send in one call; EALREADY while a connect is in
+ * progress), EAGAIN for a full socket, EINTR for a blocked send or recv that a handler interrupts,
+ * ECONNRESET for a send to a peer that closed with data unread, ENOBUFS for a control buffer too large to
+ * copy; socket EMFILE and SOCK_PACKET (packet sockets need CAP_NET_RAW: EPERM without it). */
+/* covers: sendto recvfrom sendmsg recvmsg socket */
+#include "tap.h"
+#include "tap_inet.h"
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <netinet/tcp.h>
+#include <linux/capability.h>
+
+#ifndef MSG_FASTOPEN
+#define MSG_FASTOPEN 0x20000000
+#endif
+
+static void on_alarm(int sig) { (void)sig; }
+
+/* a 50 ms one-shot timer whose SIGALRM handler has no SA_RESTART: a blocked call returns EINTR */
+static void alarm_soon(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm;
+    sigaction(SIGALRM, &sa, NULL);
+    struct itimerval it = { { 0, 0 }, { 0, 50000 } };
+    setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void records(void)
+{
+    int sq[2], d[2];
+    char buf[8];
+    socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sq);
+    T_OK("sendto MSG_EOR on a SOCK_SEQPACKET socket: a record", send(sq[0], "rec", 3, MSG_EOR), 3);
+    struct iovec io = { buf, sizeof buf };
+    struct msghdr mh = { .msg_iov = &io, .msg_iovlen = 1 };
+    T_OK("recvmsg the record", recvmsg(sq[1], &mh, 0), 3);
+    T_TRUE("recvmsg SOCK_SEQPACKET: msg_flags without MSG_EOR (Linux's unix sockets never set it)",
+           !(mh.msg_flags & MSG_EOR) && !(mh.msg_flags & MSG_TRUNC));
+    T_ERR("recvfrom MSG_OOB on a SOCK_SEQPACKET socket", recv(sq[1], buf, 1, MSG_OOB | MSG_DONTWAIT), EOPNOTSUPP);
+    socketpair(AF_UNIX, SOCK_DGRAM, 0, d);
+    T_OK("sendto MSG_EOR on a datagram socket: ignored", send(d[0], "x", 1, MSG_EOR), 1);
+    T_ERR("recvfrom MSG_OOB on a unix datagram socket", recv(d[1], buf, 1, MSG_OOB | MSG_DONTWAIT), EOPNOTSUPP);
+    /* a full socket: its buffer takes no more */
+    fcntl(d[0], F_SETFL, O_NONBLOCK);
+    long n = 0;
+    while (send(d[0], "y", 1, 0) == 1 && n < 100000)
+        n++;
+    T_ERR("sendto on a full non-blocking datagram socket", send(d[0], "y", 1, 0), EAGAIN);
+    T_ERR("sendto MSG_DONTWAIT on a full datagram socket", send(d[0], "y", 1, MSG_DONTWAIT), EAGAIN);
+    fcntl(d[0], F_SETFL, 0);
+    alarm_soon();
+    T_ERR("sendto blocked on a full socket, interrupted by a handler", send(d[0], "y", 1, 0), EINTR);
+    alarm_soon();
+    T_ERR("recvfrom blocked on an empty socket, interrupted by a handler", recv(sq[1], buf, sizeof buf, 0), EINTR);
+    alarm_soon();
+    T_ERR("recvmsg blocked on an empty socket, interrupted by a handler", recvmsg(sq[1], &mh, 0), EINTR);
+    close(sq[0]), close(sq[1]), close(d[0]), close(d[1]);
+}
+
+static void udp(void)
+{
+    int u, v;
+    char buf[8];
+    tap_udp_pair(&u, &v);
+    T_OK("sendto MSG_CONFIRM (the neighbour is reachable)", send(v, "c", 1, MSG_CONFIRM), 1);
+    T_OK("sendto MSG_DONTROUTE to a directly reachable address", send(v, "d", 1, MSG_DONTROUTE), 1);
+    T_OK("recvfrom the MSG_CONFIRM datagram", recv(u, buf, sizeof buf, 0), 1);
+    T_OK("recvfrom the MSG_DONTROUTE datagram", recv(u, buf, sizeof buf, 0), 1);
+    T_TRUE("recvfrom: MSG_DONTROUTE's datagram arrived intact", buf[0] == 'd');
+    T_ERR("sendto MSG_OOB on a UDP socket", send(v, "o", 1, MSG_OOB), EOPNOTSUPP);
+    T_OK("sendto MSG_FASTOPEN on a UDP socket: ignored", send(v, "f", 1, MSG_FASTOPEN), 1);
+    T_OK("recvfrom the MSG_FASTOPEN datagram", recv(u, buf, sizeof buf, MSG_DONTWAIT), 1);
+    /* a control buffer longer than INT_MAX, or than net.core.optmem_max, is refused before anything is read */
+    struct iovec io = { "z", 1 };
+    struct msghdr mh = { .msg_iov = &io, .msg_iovlen = 1, .msg_control = buf, .msg_controllen = 0x80000000ul };
+    T_ERR("sendmsg with msg_controllen over INT_MAX", sendmsg(v, &mh, 0), ENOBUFS);
+    mh.msg_controllen = 1 << 20;
+    T_ERR("sendmsg with a 1 MiB control buffer (over net.core.optmem_max)", sendmsg(v, &mh, 0), ENOBUFS);
+    close(u), close(v);
+}
+
+static void tcp(void)
+{
+    int a, c;
+    char buf[8];
+    tap_tcp_pair(&a, &c);
+    T_OK("sendto MSG_EOR on TCP: the end of a record", send(c, "eor", 3, MSG_EOR), 3);
+    T_OK("recvfrom what MSG_EOR sent", recv(a, buf, sizeof buf, 0), 3);
+    T_ERR("recvfrom MSG_OOB with no urgent data", recv(a, buf, 1, MSG_OOB | MSG_DONTWAIT), EINVAL);
+    T_ERR("sendto MSG_FASTOPEN on a connected TCP socket", send(c, "f", 1, MSG_FASTOPEN), EISCONN);
+    /* the peer closes with data unread: Linux answers with a reset, and the next send sees it */
+    send(c, "unread", 6, 0);
+    usleep(20000);
+    close(a);
+    usleep(50000);
+    T_ERR("sendto a peer that closed with data unread (reset)", send(c, "x", 1, MSG_NOSIGNAL), ECONNRESET);
+    T_ERR("sendto after the reset was reported", send(c, "x", 1, MSG_NOSIGNAL), EPIPE);
+    close(c);
+}
+
+/* MSG_FASTOPEN on an unconnected TCP socket connects first (Linux's net.ipv4.tcp_fastopen 1: the client side
+ * on; with no cookie from the server the data follows the handshake). */
+static void fastopen(void)
+{
+    struct sockaddr_in sa = { AF_INET, 0, { htonl(INADDR_LOOPBACK) }, { 0 } };
+    socklen_t l = sizeof sa;
+    char buf[8];
+    int ls = socket(AF_INET, SOCK_STREAM, 0);
+    bind(ls, (struct sockaddr *)&sa, sizeof sa);
+    getsockname(ls, (struct sockaddr *)&sa, &l);
+    listen(ls, 0);
+    int c = socket(AF_INET, SOCK_STREAM, 0);
+    T_OK("sendto MSG_FASTOPEN: connects and sends", sendto(c, "tfo", 3, MSG_FASTOPEN, (struct sockaddr *)&sa, sizeof sa), 3);
+    int a = accept(ls, NULL, NULL);
+    T_TRUE("sendto MSG_FASTOPEN: the listener accepts the connection", a >= 0);
+    T_OK("recvfrom the data MSG_FASTOPEN sent", recv(a, buf, sizeof buf, 0), 3);
+    T_ERR("sendto MSG_FASTOPEN again on the connected socket", sendto(c, "x", 1, MSG_FASTOPEN, (struct sockaddr *)&sa,
+          sizeof sa), EISCONN);
+    /* a full accept queue (backlog 0, one connection not accepted) drops the next handshakes: their connects
+     * stay in progress */
+    int q = socket(AF_INET, SOCK_STREAM, 0);
+    connect(q, (struct sockaddr *)&sa, sizeof sa);
+    usleep(20000);
+    int s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    T_ERR("connect while the accept queue is full", connect(s, (struct sockaddr *)&sa, sizeof sa), EINPROGRESS);
+    usleep(20000);
+    T_ERR("sendto MSG_FASTOPEN while the connect is in progress", sendto(s, "x", 1, MSG_FASTOPEN, (struct sockaddr *)&sa,
+          sizeof sa), EALREADY);
+    T_ERR("sendto on a socket whose connect is in progress (non-blocking)", send(s, "x", 1, 0), EAGAIN);
+    int t = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in closed = sa;
+    close(ls); /* nothing listens on that port any more */
+    T_ERR("sendto MSG_FASTOPEN to a port nothing listens on", sendto(t, "x", 1, MSG_FASTOPEN, (struct sockaddr *)&closed,
+          sizeof closed), ECONNREFUSED);
+    close(a), close(c), close(q), close(s), close(t);
+}
+
+static void packet(void)
+{
+    struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+    struct __user_cap_data_struct d[2];
+    SYS(SYS_capget, &h, d);
+    d[0].effective &= ~(1u << CAP_NET_RAW);
+    SYS(SYS_capset, &h, d);
+    T_ERR("socket AF_INET SOCK_PACKET without CAP_NET_RAW", socket(AF_INET, SOCK_PACKET, htons(3)), EPERM);
+}
+
+int main(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    records();
+    udp();
+    tcp();
+    fastopen();
+    tap_in_child(packet);
+    struct rlimit old, rl;
+    getrlimit(RLIMIT_NOFILE, &old);
+    int hi = dup(0);
+    rl.rlim_cur = hi + 1;
+    rl.rlim_max = old.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+    T_ERR("socket with every descriptor taken", socket(AF_INET, SOCK_DGRAM, 0), EMFILE);
+    setrlimit(RLIMIT_NOFILE, &old);
+    return tap_done();
+}
