@@ -212,7 +212,7 @@ long sched_wait_io_on(bool nonblock, const char *what, const void *chan)
 {
     if (nonblock)
         return -EAGAIN;
-    if (sched_alone()) {
+    if (sched_alone() && !alarm_may_signal(current_proc())) {
         kerr("skiff: %s would wait forever (no other thread or process exists): EDEADLK\n", what);
         return -EDEADLK;
     }

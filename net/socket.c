@@ -29,6 +29,17 @@ struct socket *sock_of(struct file *f)
     return f && f->ops == &sock_file_ops ? f->priv : NULL;
 }
 
+/* Packet sockets (AF_PACKET, SOCK_PACKET) are not implemented (/proc/config.gz: no CONFIG_PACKET). A caller
+ * without CAP_NET_RAW gets what Linux's packet_create answers it first, EPERM; one with it that the family is
+ * missing. */
+static int packet_refused(void)
+{
+    if (!capable(CAP_NET_RAW))
+        return -EPERM;
+    kerr("skiff: packet sockets are not implemented: EAFNOSUPPORT\n");
+    return -EAFNOSUPPORT;
+}
+
 int sock_create(int family, int type, int protocol, struct socket **out)
 {
     u32 fflags = (type & SOCK_NONBLOCK) ? O_NONBLOCK : 0;
@@ -37,6 +48,8 @@ int sock_create(int family, int type, int protocol, struct socket **out)
         return -EAFNOSUPPORT;
     if (type < 0 || type >= SOCK_MAX)
         return -EINVAL;
+    if (family == AF_PACKET || (family == AF_INET && type == SOCK_PACKET))
+        return packet_refused(); /* Linux turns AF_INET's obsolete SOCK_PACKET into a packet socket */
     const struct sock_family *fam = family_of(family);
     if (!fam)
         return -EAFNOSUPPORT;
@@ -81,7 +94,7 @@ long sock_wait(struct socket *s, bool nonblock, u64 deadline_ns, const char *wha
     u64 now = clock_monotonic_ns();
     if (deadline_ns && now >= deadline_ns)
         return -EAGAIN;
-    if (!s->remote && !deadline_ns && sched_alone()) {
+    if (!s->remote && !deadline_ns && sched_alone() && !alarm_may_signal(current_proc())) {
         kerr("skiff: %s would wait forever (no other thread or process exists): EDEADLK\n", what);
         return -EDEADLK;
     }

@@ -9,7 +9,12 @@
 #include "tap.h"
 #include <sys/mman.h>
 #include <sys/socket.h>
-#include <linux/capability.h>
+/* capget/capset's ABI (musl has no linux/capability.h) */
+#define _LINUX_CAPABILITY_VERSION_3 0x20080522
+struct __user_cap_header_struct { unsigned version; int pid; };
+struct __user_cap_data_struct { unsigned effective, permitted, inheritable; };
+#define CAP_NET_RAW 13
+#define CAP_SYS_ADMIN 21
 
 #define FILE_MAX "/proc/sys/fs/file-max"
 static char old_max[64];
