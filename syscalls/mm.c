@@ -136,8 +136,8 @@ SYSCALL(mmap)
         return huge_anon(flags);
     if (!(flags & MAP_ANONYMOUS)) {
         f = fd_file((int)a4);
-        if (f && (flags & MAP_HUGETLB))
-            return -EINVAL; /* no file here is on hugetlbfs */
+        if (f && (flags & MAP_HUGETLB) && !seals_hugetlb(f->inode))
+            return -EINVAL; /* only a MFD_HUGETLB memfd is a hugetlbfs file */
         long rc = check_file_map(f, type == MAP_SHARED_VALIDATE ? MAP_SHARED : type, prot);
         if (rc)
             return rc;

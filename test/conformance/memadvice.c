@@ -127,6 +127,28 @@ static void memfds(void)
     T_ERR("memfd_create without MFD_ALLOW_SEALING: F_ADD_SEALS", fcntl(fd, F_ADD_SEALS, F_SEAL_GROW), EPERM);
     close(fd);
     T_ERR("memfd_create MFD_HUGE_2MB without MFD_HUGETLB", memfd_create("h", MFD_HUGE_2MB), EINVAL);
+    /* MFD_HUGETLB: a hugetlbfs file; this host has no huge pages reserved, so nothing can be mapped */
+    fd = memfd_create("huge", MFD_HUGETLB);
+    T_TRUE("memfd_create MFD_HUGETLB", fd >= 0);
+    T_ERR("memfd_create MFD_HUGETLB: write (hugetlbfs has none)", write(fd, "x", 1), EINVAL);
+    T_ERR("memfd_create MFD_HUGETLB: ftruncate to a size that is not whole huge pages", ftruncate(fd, PAGE), EINVAL);
+    T_OK("memfd_create MFD_HUGETLB: ftruncate to 2 MiB", ftruncate(fd, 2 << 20), 0);
+    char z = 1;
+    T_TRUE("memfd_create MFD_HUGETLB: reads zeros", pread(fd, &z, 1, 4096) == 1 && z == 0);
+    T_ERR("memfd_create MFD_HUGETLB: mmap with no huge page to reserve", (long)mmap(0, 2 << 20, PROT_READ | PROT_WRITE,
+          MAP_SHARED, fd, 0), ENOMEM);
+    T_ERR("memfd_create MFD_HUGETLB: mmap MAP_HUGETLB of it", (long)mmap(0, 2 << 20, PROT_READ, MAP_SHARED | MAP_HUGETLB,
+          fd, 0), ENOMEM);
+    T_OK("memfd_create MFD_HUGETLB without MFD_ALLOW_SEALING: F_SEAL_SEAL", fcntl(fd, F_GET_SEALS), F_SEAL_SEAL);
+    close(fd);
+    fd = memfd_create("huge2", MFD_HUGETLB | MFD_HUGE_2MB | MFD_ALLOW_SEALING);
+    T_TRUE("memfd_create MFD_HUGETLB|MFD_HUGE_2MB|MFD_ALLOW_SEALING (sealing works on hugetlbfs since 4.16)", fd >= 0);
+    ftruncate(fd, 2 << 20);
+    T_OK("memfd_create MFD_HUGETLB|MFD_ALLOW_SEALING: F_ADD_SEALS", fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK), 0);
+    T_ERR("memfd_create MFD_HUGETLB|MFD_ALLOW_SEALING: a sealed shrink", ftruncate(fd, 0), EPERM);
+    close(fd);
+    T_ERR("memfd_create MFD_HUGETLB|MFD_HUGE_1GB: no pool of that size", memfd_create("g", MFD_HUGETLB | (30u << 26)),
+          ENODEV);
     struct rlimit old, rl;
     getrlimit(RLIMIT_NOFILE, &old);
     int hi = dup(0);
