@@ -158,6 +158,8 @@ SYSCALL(mmap)
         return -ENOMEM;
     if ((flags & MAP_FIXED_NOREPLACE) && !(flags & MAP_FIXED) && vm_find_free(vs, len, addr) != addr)
         return -EEXIST;
+    if ((flags & MAP_FIXED) && mseal_blocks(vs, addr, addr + len))
+        return -EPERM; /* it would unmap a sealed area */
     if (!fixed) {
         addr = (flags & 0x40 /* MAP_32BIT */) ? mm_find_32bit(vs, len) : vm_find_free(vs, len, ALIGN_DOWN(addr, PAGE_SIZE));
         if (!addr)
@@ -196,6 +198,8 @@ SYSCALL(munmap)
 {
     if ((a0 % PAGE_SIZE) || !a1 || !vm_range_ok(a0, ALIGN_UP(a1, PAGE_SIZE)))
         return -EINVAL;
+    if (mseal_blocks(current_vm(), a0, a0 + ALIGN_UP(a1, PAGE_SIZE)))
+        return -EPERM;
     return vm_unmap(current_vm(), a0, ALIGN_UP(a1, PAGE_SIZE));
 }
 
@@ -210,6 +214,8 @@ SYSCALL(mprotect)
         return -ENOMEM;
     if (!len)
         return 0;
+    if (mseal_blocks(current_vm(), a0, a0 + len))
+        return -EPERM;
     long rc = mm_mprotect_check(current_vm(), a0, len, prot);
     if (rc)
         return rc;
@@ -238,6 +244,8 @@ SYSCALL(madvise)
     if (!len)
         return 0;
     struct vm_space *vs = current_vm();
+    if (mseal_blocks_advice(vs, a0, a0 + len, (int)a2))
+        return -EPERM;
     if (((int)a2 == MADV_DONTNEED || (int)a2 == 8 /* MADV_FREE */ || (int)a2 == 9 /* MADV_REMOVE */) &&
         vm_flag_bytes(vs, a0, a0 + len, VM_LOCKED))
         return -EINVAL; /* locked memory stays */

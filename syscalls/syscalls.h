@@ -43,6 +43,9 @@ long seals_check_write(struct inode *ino, u64 pos, u64 count);
 long seals_check_size(struct inode *ino, u64 size);
 long seals_check_map(struct inode *ino, bool shared, bool writable);
 bool seals_hugetlb(const struct inode *ino);     /* a MFD_HUGETLB memfd */
+/* mseal (syscalls/mseal.c): whether a sealed area forbids the change (EPERM) */
+bool mseal_blocks(struct vm_space *vs, u64 start, u64 end);
+bool mseal_blocks_advice(struct vm_space *vs, u64 start, u64 end, int advice);
 
 /* mmap/madvise/mprotect flags (syscalls/mmflags.c). */
 u64 mm_find_32bit(struct vm_space *vs, u64 len);
