@@ -177,7 +177,10 @@ static ssize_t do_sendmsg(struct socket *s, struct sock_msg *m)
                 break;
             }
         }
-        rc = s->ops->send(s, kbuf, want, m->kaddr, m->alen, m->flags);
+        int fl = m->flags;
+        if (stream && s->family == AF_UNIX && done + want < m->total)
+            fl &= ~MSG_OOB; /* only the message's last byte goes out of band */
+        rc = s->ops->send(s, kbuf, want, m->kaddr, m->alen, fl);
         if (rc == -EAGAIN) {
             rc = sock_wait(s, nb, deadline, "a send to a full socket");
             if (rc)
@@ -229,15 +232,19 @@ static ssize_t recv_stream(struct socket *s, struct sock_msg *m, u8 *kbuf, size_
 {
     size_t done = 0;
     bool peek = m->flags & MSG_PEEK;
+    m->flags &= ~MSG_SKIFF_CONT;
     for (;;) {
         size_t full = 0;
         u32 alen = SOCK_ADDR_MAX;
         size_t want = MIN(m->total - done, cap);
+        int cont = done ? MSG_SKIFF_CONT : 0; /* a unix stream's read stops at an out-of-band mark then */
         ssize_t rc = peek && s->peek_off >= 0 ? stream_peek_at(s, kbuf, want, m->flags, &full)
-                                              : s->ops->recv(s, kbuf, want, NULL, &alen, m->flags | MSG_PEEK, &full);
+                                              : s->ops->recv(s, kbuf, want, NULL, &alen, m->flags | MSG_PEEK | cont, &full);
         if (rc == -EAGAIN) {
             if (done && !(m->flags & MSG_WAITALL))
                 return done;
+            if (!peek && s->family == AF_UNIX) /* a read of nothing: it still drops the marks it passes over */
+                s->ops->recv(s, kbuf, 0, NULL, &alen, m->flags | cont, &full);
             rc = sock_wait(s, nb, deadline, "a receive from an empty socket");
             if (!rc)
                 continue;
@@ -249,7 +256,7 @@ static ssize_t recv_stream(struct socket *s, struct sock_msg *m, u8 *kbuf, size_
             return done ? (ssize_t)done : -EFAULT;
         if (!peek) {
             alen = SOCK_ADDR_MAX;
-            s->ops->recv(s, kbuf, got, m->kaddr, &alen, m->flags & ~MSG_PEEK, &full);
+            s->ops->recv(s, kbuf, got, m->kaddr, &alen, (m->flags & ~MSG_PEEK) | cont, &full);
             m->alen = m->kaddr ? alen : 0;
         }
         done += got;
@@ -296,6 +303,8 @@ static ssize_t do_recvmsg(struct socket *s, struct sock_msg *m)
     ssize_t rc = s->type == SOCK_STREAM ? recv_stream(s, m, kbuf, cap, nb, deadline)
                                         : recv_dgram(s, m, kbuf, cap, nb, deadline);
     kfree(kbuf);
+    if ((m->flags & MSG_OOB) && rc > 0)
+        m->mflags |= MSG_OOB; /* what it read was the out-of-band byte */
     if (s->type == SOCK_STREAM && rc > 0)
         sock_peek_off_update(s, m->flags, (size_t)rc, (size_t)rc);
     u32 room = m->kctl ? m->ctllen : 0, used = 0;
@@ -361,11 +370,12 @@ static unsigned sock_poll(struct file *f)
 
 #define FIONREAD 0x541b
 #define SIOCOUTQ 0x5411
+#define SIOCATMARK 0x8905
 
 static long sock_ioctl(struct file *f, unsigned cmd, u64 arg)
 {
     struct socket *s = f->priv;
-    if (cmd != FIONREAD && cmd != SIOCOUTQ)
+    if (cmd != FIONREAD && cmd != SIOCOUTQ && !(cmd == SIOCATMARK && s->family == AF_UNIX))
         return -ENOTTY;
     if (!s->ops->ioctl)
         return -ENOTTY;

@@ -37,6 +37,7 @@
 #define MSG_ERRQUEUE 0x2000
 #define MSG_NOSIGNAL 0x4000
 #define MSG_CMSG_CLOEXEC 0x40000000
+#define MSG_SKIFF_CONT 0x10000000 /* kernel-internal, to a stream's recv op: the call already has bytes */
 
 struct socket;
 

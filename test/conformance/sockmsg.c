@@ -3,7 +3,10 @@
  * there is no urgent data, MSG_FASTOPEN (connect and send in one call; EALREADY while a connect is in
  * progress), EAGAIN for a full socket, EINTR for a blocked send or recv (and a pipe read) that a handler
  * interrupts, ECONNRESET for a send to a peer that closed with data unread, ENOBUFS for a control buffer too
- * large to copy; socket EMFILE and SOCK_PACKET (packet sockets need CAP_NET_RAW: EPERM without it). */
+ * large to copy; socket EMFILE and SOCK_PACKET (packet sockets need CAP_NET_RAW: EPERM without it).
+ * Out-of-band data on unix streams (Linux's CONFIG_AF_UNIX_OOB): the last byte of a MSG_OOB send, read
+ * apart with recv(MSG_OOB); ordinary reads stop at the mark and pass over it (losing a byte not taken), a
+ * newer OOB byte makes the older one data, SO_OOBINLINE reads it inline, SIOCATMARK and POLLPRI. */
 /* covers: sendto recvfrom sendmsg recvmsg socket */
 #include "tap.h"
 #include "tap_inet.h"
@@ -11,6 +14,8 @@
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/ioctl.h>
 /* capget/capset's ABI (musl has no linux/capability.h) */
 #define _LINUX_CAPABILITY_VERSION_3 0x20080522
 struct __user_cap_header_struct { unsigned version; int pid; };
@@ -71,6 +76,113 @@ static void records(void)
     T_ERR("read blocked on an empty pipe, interrupted by a handler", read(pp[0], buf, sizeof buf), EINTR);
     close(pp[0]), close(pp[1]);
     close(sq[0]), close(sq[1]), close(d[0]), close(d[1]);
+}
+
+static int usv[2];
+static char ubuf[16];
+
+/* a non-blocking read of up to 8 bytes: the count, the bytes in ubuf */
+static long urd(int flags)
+{
+    memset(ubuf, 0, sizeof ubuf);
+    return recv(usv[1], ubuf, 8, flags | MSG_DONTWAIT);
+}
+
+static int atmark(void)
+{
+    int m = -1;
+    return ioctl(usv[1], SIOCATMARK, &m) ? -1 : m;
+}
+
+static int pollpri(void)
+{
+    struct pollfd p = { usv[1], POLLIN | POLLPRI, 0 };
+    return poll(&p, 1, 0) == 1 && (p.revents & POLLPRI);
+}
+
+static void ufresh(void)
+{
+    close(usv[0]), close(usv[1]);
+    socketpair(AF_UNIX, SOCK_STREAM, 0, usv);
+}
+
+static void unix_oob(void)
+{
+    socketpair(AF_UNIX, SOCK_STREAM, 0, usv);
+    T_ERR("sendto MSG_OOB of 0 bytes on a unix stream", send(usv[0], "", 0, MSG_OOB), EOPNOTSUPP);
+    T_ERR("recvfrom MSG_OOB on a unix stream with none pending", urd(MSG_OOB), EINVAL);
+    T_OK("sendto MSG_OOB on a unix stream: \"ab\", b out of band", send(usv[0], "ab", 2, MSG_OOB), 2);
+    T_TRUE("sendto MSG_OOB: POLLPRI at the receiver", pollpri());
+    T_OK("sendto MSG_OOB: SIOCATMARK 0 before the data ahead of the mark", atmark(), 0);
+    T_OK("recvfrom stops at the mark", urd(0), 1);
+    T_TRUE("recvfrom: the byte before the mark", ubuf[0] == 'a');
+    T_OK("SIOCATMARK 1 at the mark", atmark(), 1);
+    T_OK("recvfrom MSG_OOB|MSG_PEEK", urd(MSG_OOB | MSG_PEEK), 1);
+    T_OK("recvfrom MSG_OOB: the out-of-band byte", urd(MSG_OOB), 1);
+    T_TRUE("recvfrom MSG_OOB: it is b", ubuf[0] == 'b');
+    T_TRUE("recvfrom MSG_OOB: no POLLPRI once taken", !pollpri());
+    T_OK("SIOCATMARK still 1 at the emptied mark", atmark(), 1);
+    T_ERR("recvfrom MSG_OOB again", urd(MSG_OOB), EINVAL);
+    T_ERR("recvfrom past the mark: nothing more", urd(0), EAGAIN);
+    T_OK("SIOCATMARK 0 once a read passed over the emptied mark", atmark(), 0);
+    send(usv[0], "xy", 2, MSG_OOB);
+    urd(0);
+    struct iovec io = { ubuf, 4 };
+    struct msghdr mh = { .msg_iov = &io, .msg_iovlen = 1 };
+    T_OK("recvmsg MSG_OOB", recvmsg(usv[1], &mh, MSG_OOB), 1);
+    T_TRUE("recvmsg MSG_OOB: msg_flags says MSG_OOB", (mh.msg_flags & MSG_OOB) && ubuf[0] == 'y');
+
+    ufresh(); /* an ordinary read that starts at an untaken OOB byte passes over it: the byte is lost */
+    send(usv[0], "ab", 2, MSG_OOB);
+    send(usv[0], "cd", 2, 0);
+    T_OK("recvfrom before an untaken OOB byte", urd(0), 1);
+    T_OK("recvfrom from the mark passes over the OOB byte", urd(0), 2);
+    T_TRUE("recvfrom: the data after the mark", !strcmp(ubuf, "cd"));
+    T_ERR("recvfrom MSG_OOB: the passed-over byte is gone", urd(MSG_OOB), EINVAL);
+
+    ufresh(); /* a second OOB send: the first OOB byte becomes data */
+    send(usv[0], "ab", 2, MSG_OOB);
+    send(usv[0], "cd", 2, MSG_OOB);
+    T_OK("recvfrom after two MSG_OOB sends reads up to the newer mark", urd(0), 3);
+    T_TRUE("recvfrom: the older OOB byte is data now", !strcmp(ubuf, "abc"));
+    T_OK("SIOCATMARK at the newer mark", atmark(), 1);
+    T_ERR("recvfrom at the mark drops the untaken OOB byte: nothing else", urd(0), EAGAIN);
+    T_ERR("recvfrom MSG_OOB after it was dropped", urd(MSG_OOB), EINVAL);
+
+    ufresh(); /* MSG_PEEK stops at the mark as a read does */
+    send(usv[0], "ab", 2, MSG_OOB);
+    T_OK("recvfrom MSG_PEEK stops at the mark", urd(MSG_PEEK), 1);
+    urd(MSG_OOB);
+    T_OK("recvfrom MSG_PEEK after the OOB byte was taken: still up to the mark", urd(MSG_PEEK), 1);
+    T_OK("recvfrom the byte before the mark", urd(0), 1);
+
+    ufresh(); /* taken first, the OOB byte leaves its mark behind the data before it */
+    send(usv[0], "ab", 2, MSG_OOB);
+    send(usv[0], "cd", 2, 0);
+    T_OK("recvfrom MSG_OOB before the data ahead of it", urd(MSG_OOB), 1);
+    T_OK("SIOCATMARK 0: data before the mark", atmark(), 0);
+    T_OK("recvfrom stops at the emptied mark", urd(0), 1);
+    T_OK("recvfrom then reads past it", urd(0), 2);
+
+    ufresh(); /* SO_OOBINLINE: the byte stays in the stream */
+    int on = 1;
+    setsockopt(usv[1], SOL_SOCKET, SO_OOBINLINE, &on, sizeof on);
+    send(usv[0], "ab", 2, MSG_OOB);
+    send(usv[0], "cd", 2, 0);
+    T_ERR("recvfrom MSG_OOB with SO_OOBINLINE", urd(MSG_OOB), EINVAL);
+    T_OK("recvfrom with SO_OOBINLINE stops at the mark", urd(0), 1);
+    T_OK("recvfrom with SO_OOBINLINE reads the OOB byte as data", urd(0), 3);
+    T_TRUE("recvfrom with SO_OOBINLINE: bcd", !strcmp(ubuf, "bcd"));
+
+    ufresh(); /* the mark after a partial read */
+    send(usv[0], "abc", 3, 0);
+    send(usv[0], "de", 2, MSG_OOB);
+    T_OK("recvfrom 2 of the bytes before the mark", recv(usv[1], ubuf, 2, MSG_DONTWAIT), 2);
+    T_OK("SIOCATMARK 0 with data left before the mark", atmark(), 0);
+    T_OK("recvfrom the rest up to the mark", urd(0), 2);
+    T_TRUE("recvfrom: cd", !strcmp(ubuf, "cd"));
+    T_OK("SIOCATMARK 1", atmark(), 1);
+    close(usv[0]), close(usv[1]);
 }
 
 static void udp(void)
@@ -170,6 +282,7 @@ int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
     records();
+    unix_oob();
     udp();
     tcp();
     fastopen();
