@@ -6,7 +6,7 @@
  * accepts it) and PROT_SAO (powerpc only: EINVAL); MADV_POPULATE_* on memory they cannot fault in (EINVAL
  * for PROT_NONE, EFAULT for a file's pages past its end); memfd_create's MFD_ALLOW_SEALING, MFD_HUGE_2MB
  * without MFD_HUGETLB, EMFILE. */
-/* covers: mmap madvise mprotect memfd_create */
+/* covers: mmap madvise mprotect memfd_create fcntl ftruncate */
 #include "tap.h"
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -118,34 +118,34 @@ static void memfds(void)
 {
     int fd = memfd_create("sealed", MFD_ALLOW_SEALING | MFD_CLOEXEC);
     T_TRUE("memfd_create MFD_ALLOW_SEALING", fd >= 0);
-    T_OK("memfd_create MFD_ALLOW_SEALING: no seal yet", fcntl(fd, F_GET_SEALS), 0);
-    T_OK("memfd_create MFD_ALLOW_SEALING: F_ADD_SEALS F_SEAL_GROW", fcntl(fd, F_ADD_SEALS, F_SEAL_GROW), 0);
-    T_ERR("memfd_create MFD_ALLOW_SEALING: growing past a F_SEAL_GROW seal", ftruncate(fd, PAGE), EPERM);
+    T_OK("fcntl F_GET_SEALS of a MFD_ALLOW_SEALING memfd: no seal yet", fcntl(fd, F_GET_SEALS), 0);
+    T_OK("fcntl F_ADD_SEALS F_SEAL_GROW on a MFD_ALLOW_SEALING memfd", fcntl(fd, F_ADD_SEALS, F_SEAL_GROW), 0);
+    T_ERR("ftruncate growing a memfd past its F_SEAL_GROW seal", ftruncate(fd, PAGE), EPERM);
     close(fd);
     fd = memfd_create("unsealed", 0);
-    T_OK("memfd_create without MFD_ALLOW_SEALING: F_SEAL_SEAL already set", fcntl(fd, F_GET_SEALS), F_SEAL_SEAL);
-    T_ERR("memfd_create without MFD_ALLOW_SEALING: F_ADD_SEALS", fcntl(fd, F_ADD_SEALS, F_SEAL_GROW), EPERM);
+    T_OK("fcntl F_GET_SEALS of a memfd made without MFD_ALLOW_SEALING: F_SEAL_SEAL", fcntl(fd, F_GET_SEALS), F_SEAL_SEAL);
+    T_ERR("fcntl F_ADD_SEALS on a memfd made without MFD_ALLOW_SEALING", fcntl(fd, F_ADD_SEALS, F_SEAL_GROW), EPERM);
     close(fd);
     T_ERR("memfd_create MFD_HUGE_2MB without MFD_HUGETLB", memfd_create("h", MFD_HUGE_2MB), EINVAL);
     /* MFD_HUGETLB: a hugetlbfs file; this host has no huge pages reserved, so nothing can be mapped */
     fd = memfd_create("huge", MFD_HUGETLB);
     T_TRUE("memfd_create MFD_HUGETLB", fd >= 0);
-    T_ERR("memfd_create MFD_HUGETLB: write (hugetlbfs has none)", write(fd, "x", 1), EINVAL);
-    T_ERR("memfd_create MFD_HUGETLB: ftruncate to a size that is not whole huge pages", ftruncate(fd, PAGE), EINVAL);
-    T_OK("memfd_create MFD_HUGETLB: ftruncate to 2 MiB", ftruncate(fd, 2 << 20), 0);
+    T_ERR("write to a MFD_HUGETLB memfd (hugetlbfs has no write)", write(fd, "x", 1), EINVAL);
+    T_ERR("ftruncate a MFD_HUGETLB memfd to a size that is not whole huge pages", ftruncate(fd, PAGE), EINVAL);
+    T_OK("ftruncate a MFD_HUGETLB memfd to 2 MiB", ftruncate(fd, 2 << 20), 0);
     char z = 1;
-    T_TRUE("memfd_create MFD_HUGETLB: reads zeros", pread(fd, &z, 1, 4096) == 1 && z == 0);
-    T_ERR("memfd_create MFD_HUGETLB: mmap with no huge page to reserve", (long)mmap(0, 2 << 20, PROT_READ | PROT_WRITE,
+    T_TRUE("pread64 of a MFD_HUGETLB memfd: zeros", pread(fd, &z, 1, 4096) == 1 && z == 0);
+    T_ERR("mmap of a MFD_HUGETLB memfd with no huge page to reserve", (long)mmap(0, 2 << 20, PROT_READ | PROT_WRITE,
           MAP_SHARED, fd, 0), ENOMEM);
-    T_ERR("memfd_create MFD_HUGETLB: mmap MAP_HUGETLB of it", (long)mmap(0, 2 << 20, PROT_READ, MAP_SHARED | MAP_HUGETLB,
+    T_ERR("mmap MAP_HUGETLB of a MFD_HUGETLB memfd", (long)mmap(0, 2 << 20, PROT_READ, MAP_SHARED | MAP_HUGETLB,
           fd, 0), ENOMEM);
-    T_OK("memfd_create MFD_HUGETLB without MFD_ALLOW_SEALING: F_SEAL_SEAL", fcntl(fd, F_GET_SEALS), F_SEAL_SEAL);
+    T_OK("fcntl F_GET_SEALS of a MFD_HUGETLB memfd made without MFD_ALLOW_SEALING", fcntl(fd, F_GET_SEALS), F_SEAL_SEAL);
     close(fd);
     fd = memfd_create("huge2", MFD_HUGETLB | MFD_HUGE_2MB | MFD_ALLOW_SEALING);
     T_TRUE("memfd_create MFD_HUGETLB|MFD_HUGE_2MB|MFD_ALLOW_SEALING (sealing works on hugetlbfs since 4.16)", fd >= 0);
     ftruncate(fd, 2 << 20);
-    T_OK("memfd_create MFD_HUGETLB|MFD_ALLOW_SEALING: F_ADD_SEALS", fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK), 0);
-    T_ERR("memfd_create MFD_HUGETLB|MFD_ALLOW_SEALING: a sealed shrink", ftruncate(fd, 0), EPERM);
+    T_OK("fcntl F_ADD_SEALS on a MFD_HUGETLB|MFD_ALLOW_SEALING memfd", fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK), 0);
+    T_ERR("ftruncate shrinking a sealed MFD_HUGETLB memfd", ftruncate(fd, 0), EPERM);
     close(fd);
     T_ERR("memfd_create MFD_HUGETLB|MFD_HUGE_1GB: no pool of that size", memfd_create("g", MFD_HUGETLB | (30u << 26)),
           ENODEV);
