@@ -7,6 +7,7 @@
 #include "../kernel/boot.h"
 #include "../kernel/proc.h"
 #include "lock.h"
+#include "../kernel/cred.h"
 
 struct timespec64 vfs_now(void)
 {
@@ -16,11 +17,68 @@ struct timespec64 vfs_now(void)
 
 static u64 file_serial; /* process context only (files are never made from an interrupt) */
 
+/* Open files in the whole system and fs.file-max, as Linux's nr_files and files_stat.max_files: once as many
+ * are open as the limit allows, only CAP_SYS_ADMIN gets another (ENFILE for the rest). The default is Linux's:
+ * a tenth of RAM in KiB, at least 8192. Process context only, as file_serial. */
+static u64 files_nr, files_limit;
+static bool files_limit_set;
+
+static u64 files_max(void)
+{
+    if (!files_limit_set)
+        return MAX(pmm_total_pages() * (PAGE_SIZE / 1024) / 10, 8192ul);
+    return files_limit;
+}
+
+/* 0 when the caller may have one more file, else -ENFILE. */
+long file_room(void)
+{
+    return files_nr >= files_max() && !capable(CAP_SYS_ADMIN) ? -ENFILE : 0;
+}
+
+/* /proc/sys/fs/file-max (read and set) and file-nr (allocated, 0 free, max). */
+int files_sysctl_max(char *buf, size_t size) { return ksnprintf(buf, size, "%lu\n", files_max()); }
+int files_sysctl_nr(char *buf, size_t size) { return ksnprintf(buf, size, "%lu\t0\t%lu\n", files_nr, files_max()); }
+
+int files_sysctl_set_max(const char *text, size_t n)
+{
+    u64 v = 0;
+    size_t i = 0;
+    while (i < n && (text[i] == ' ' || text[i] == '\t'))
+        i++;
+    if (i == n || text[i] < '0' || text[i] > '9')
+        return -EINVAL;
+    for (; i < n && text[i] >= '0' && text[i] <= '9'; i++) {
+        if (v > ((u64)INT64_MAX - (u64)(text[i] - '0')) / 10)
+            return -EINVAL; /* past LONG_MAX, the sysctl's bound */
+        v = v * 10 + (u64)(text[i] - '0');
+    }
+    while (i < n && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n'))
+        i++;
+    if (i != n)
+        return -EINVAL;
+    files_limit = v;
+    files_limit_set = true;
+    return 0;
+}
+
+/* A file made by file_new that was never installed (its creator failed half-way): freed and uncounted. */
+void file_discard(struct file *f)
+{
+    if (!f)
+        return;
+    files_nr--;
+    kfree(f);
+}
+
 struct file *file_new(const struct file_ops *ops, u32 flags, void *priv)
 {
+    if (file_room())
+        return NULL;
     struct file *f = kzalloc(sizeof(*f));
     if (!f)
         return NULL;
+    files_nr++;
     f->refs = 1;
     f->serial = ++file_serial;
     f->flags = flags;
@@ -32,7 +90,7 @@ struct file *file_new(const struct file_ops *ops, u32 flags, void *priv)
 struct file *file_open(struct inode *ino, u32 flags, int *err)
 {
     struct file *f = file_new(ino->fops, flags, ino->priv);
-    *err = -ENOMEM;
+    *err = file_room() ? -ENFILE : -ENOMEM;
     if (!f)
         return NULL;
     f->inode = ino;
@@ -43,7 +101,7 @@ struct file *file_open(struct inode *ino, u32 flags, int *err)
             /* as Linux: a file whose open failed is not released (its priv is still the inode's, not the
              * file's own state) */
             inode_put(ino);
-            kfree(f);
+            file_discard(f);
             *err = rc;
             return NULL;
         }
@@ -115,7 +173,7 @@ void file_put(struct file *f)
     if (f->dir)
         inode_put(f->dir);
     kfree(f->path);
-    kfree(f);
+    file_discard(f);
 }
 
 static ssize_t ramfs_read(struct file *f, void *ubuf, size_t n, u64 *off)

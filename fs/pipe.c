@@ -413,6 +413,8 @@ const struct file_ops fifo_ops = { .open = fifo_open };
 
 int pipe_create(struct file **rd, struct file **wr, u32 flags)
 {
+    if (file_room())
+        return -ENFILE; /* fs.file-max */
     struct pipe *p = pipe_alloc();
     if (!p)
         return -ENOMEM;
@@ -421,8 +423,8 @@ int pipe_create(struct file **rd, struct file **wr, u32 flags)
     *rd = file_new(&pipe_read_ops, O_RDONLY | (flags & O_NONBLOCK), p);
     *wr = file_new(&pipe_write_ops, O_WRONLY | (flags & (O_NONBLOCK | O_DIRECT_)), p);
     if (!*rd || !*wr || !p->inode) {
-        kfree(*rd);
-        kfree(*wr);
+        file_discard(*rd);
+        file_discard(*wr);
         kfree(p->inode);
         vmap_free(p->buf, p->cap / PAGE_SIZE);
         kfree(p);

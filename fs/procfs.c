@@ -86,6 +86,7 @@ typedef int (*proc_set)(const char *text, size_t n);
 #define SYSCTL_TEXT_MAX 64
 static const struct { const char *dir, *name; proc_gen gen; proc_set set; } proc_sysctls[] = {
     { "sys/net/ipv4", "ping_group_range", icmp_ping_group_range, icmp_ping_group_set }, /* net/icmp_sock.c */
+    { "sys/fs", "file-max", files_sysctl_max, files_sysctl_set_max },                    /* fs/file.c */
 };
 
 static ssize_t sysctl_write(struct file *f, const void *ubuf, size_t n, u64 *off)

@@ -417,7 +417,12 @@ struct fdtable {
 };
 struct file *file_open_inode(struct inode *ino, u32 flags);
 struct file *file_open(struct inode *ino, u32 flags, int *err);  /* the same, with the open op's error */
-struct file *file_new(const struct file_ops *ops, u32 flags, void *priv);
+struct file *file_new(const struct file_ops *ops, u32 flags, void *priv); /* NULL: no memory, or file_room() */
+long file_room(void);             /* -ENFILE when fs.file-max open files leave the caller none (fs/file.c) */
+void file_discard(struct file *f); /* a file_new file never installed */
+int files_sysctl_max(char *buf, size_t size);
+int files_sysctl_nr(char *buf, size_t size);
+int files_sysctl_set_max(const char *text, size_t n);
 void file_get(struct file *f);
 unsigned file_poll(struct file *f);  /* POLL* bits ready now */
 /* A file's read/write op on a kernel buffer (the ops take user pointers): sendfile, copy_file_range. */

@@ -111,3 +111,11 @@ void timer_check_needed(void)
     bool alarm = (deadline_ns && !deadline_hit) || alarm_list;
     timer_set_periodic(alarm || ktimers_armed() || (task_list && task_list->next) || net_timer_needed());
 }
+
+/* Could a signal still come to p with no other task to send it: an armed ITIMER_REAL, or a POSIX timer (kept
+ * simple: any timer it made)? Then a wait that nothing else can end is not a deadlock: the signal ends it with
+ * EINTR, as on Linux. */
+bool alarm_may_signal(const struct proc *p)
+{
+    return p->alarm_at || p->ptimers;
+}

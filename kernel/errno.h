@@ -43,6 +43,7 @@
 #define ENOMSG 42
 #define EIDRM 43
 #define ENODATA 61
+#define ENOPKG 65
 #define EPROTO 71
 #define EOVERFLOW 75
 #define ELIBBAD 80

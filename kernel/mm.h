@@ -83,6 +83,7 @@ bool vmap_contains(const void *p);          /* pages mapped in the user half, ta
 #define VM_NOMAYWRITE 0x4000 /* a shared mapping of a file opened read-only: mprotect cannot add PROT_WRITE */
 #define VM_NOMAYEXEC 0x8000  /* a mapping of a file on a MS_NOEXEC mount: mprotect cannot add PROT_EXEC */
 #define VM_LOCKED 0x10000    /* mlock, MAP_LOCKED: counted against RLIMIT_MEMLOCK (fork does not pass it on) */
+#define VM_SEALED 0x20000    /* mseal: no munmap, mremap, mprotect, MAP_FIXED over it, nor discarding read-only anonymous pages */
 #define PTE_SOFT_SHARED (1ull << 10) /* the page belongs to a file: unmapping must not free it */
 #define PTE_SOFT_COW (1ull << 11)    /* a private page fork may have shared: W stays clear until a write copies it */
 

@@ -318,6 +318,7 @@ void timer_check_needed(void);           /* the tick runs while 2+ tasks exist o
 void alarms_fire(void);                  /* SIGALRM for every process whose alarm is due */
 void alarm_set(struct proc *p, u64 at, u64 interval); /* ITIMER_REAL: at 0 disarms */
 u64 alarms_next(void);                   /* the next alarm or --timeout deadline, monotonic ns (~0: none) */
+bool alarm_may_signal(const struct proc *p); /* a timer of p's may still send it a signal */
 void sched_preempt_point(struct regs *r);/* on the way back to ring 3 */
 struct task *task_by_tid(int tid);
 void sched_fork_policy(struct task *child, const struct task *parent); /* syscalls/schedprio.c */

@@ -212,8 +212,7 @@ long sched_wait_io_on(bool nonblock, const char *what, const void *chan)
 {
     if (nonblock)
         return -EAGAIN;
-    /* an armed ITIMER_REAL or a POSIX timer can still end the wait with a signal (EINTR) */
-    if (sched_alone() && !current->proc->alarm_at && !current->proc->ptimers) {
+    if (sched_alone() && !alarm_may_signal(current_proc())) {
         kerr("skiff: %s would wait forever (no other thread or process exists): EDEADLK\n", what);
         return -EDEADLK;
     }

@@ -207,6 +207,7 @@ static ssize_t dgram_send(struct socket *s, const void *kbuf, size_t n, const vo
     int r = inet_route_ready(dst, port ? port : rport);
     if (r)
         return r;
+    udp_set_tos(d->pcb, (u8)((struct inet_opts *)s->priv)->tos);
     return udp_sendto(d->pcb, kbuf, n, addr, port);
 }
 
@@ -241,7 +242,7 @@ static int dgram_recv_ctl(struct socket *s, void *kctl, u32 *len, int *mflags, i
     u64 stamp;
     (void)flags;
     udp_rx_info(dgram_pcb(s), &src, &dst, &stamp);
-    *len = inet_put_pktinfo(s, src, dst, kctl, *len, mflags);
+    *len = inet_put_pktinfo(s, src, dst, udp_rx_tos(dgram_pcb(s)), kctl, *len, mflags);
     return 0;
 }
 

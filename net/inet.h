@@ -28,6 +28,7 @@ struct sockaddr_in {
 #define IP_MTU_DISCOVER 10
 #define IP_RECVERR 11
 #define IP_PKTINFO 8
+#define IP_RECVTOS 13
 #define IP_MTU 14
 #define IPV6_UNICAST_HOPS 16
 #define IPV6_RECVPKTINFO 49
@@ -60,6 +61,7 @@ struct inet_opts {
     int nodelay, cork, keepidle, keepintvl, keepcnt, quickack, user_timeout, defer_accept, maxseg;
     int v6only, tclass, hops6;          /* IPPROTO_IPV6 (net/inet6.c) */
     int pktinfo, recvpktinfo6;          /* IP_PKTINFO, IPV6_RECVPKTINFO: control messages (net/inet_cmsg.c) */
+    int recvtos;                        /* IP_RECVTOS: an IP_TOS control message with each datagram */
     int syncnt;                         /* TCP_SYNCNT: SYN retransmissions before connect gives up (0: 6) */
 };
 
@@ -93,4 +95,4 @@ void inet_name_out(struct socket *s, void *kaddr, u32 *alen, ip4_t addr, u16 por
 int inet_setsockopt(struct socket *s, int level, int name, const void *kval, u32 len);
 int inet_getsockopt(struct socket *s, int level, int name, void *kval, u32 *len);
 /* net/inet_cmsg.c: IP_PKTINFO/IPV6_PKTINFO for a datagram from src to dst, into kctl (room bytes): bytes used. */
-u32 inet_put_pktinfo(struct socket *s, ip4_t src, ip4_t dst, void *kctl, u32 room, int *mflags);
+u32 inet_put_pktinfo(struct socket *s, ip4_t src, ip4_t dst, u8 tos, void *kctl, u32 room, int *mflags);

@@ -20,7 +20,7 @@ _Static_assert(sizeof(struct in6_pktinfo_k) == 20, "struct in6_pktinfo is 20 byt
 
 static int if_of(ip4_t src) { return ip_is_local(src) && !ip6_mapped(src) ? 1 : 2; }
 
-u32 inet_put_pktinfo(struct socket *s, ip4_t src, ip4_t dst, void *kctl, u32 room, int *mflags)
+u32 inet_put_pktinfo(struct socket *s, ip4_t src, ip4_t dst, u8 tos, void *kctl, u32 room, int *mflags)
 {
     struct inet_opts *o = s->priv;
     u32 used = 0;
@@ -29,6 +29,9 @@ u32 inet_put_pktinfo(struct socket *s, ip4_t src, ip4_t dst, void *kctl, u32 roo
         struct in_pktinfo_k pi = { if_of(src), dst, dst };
         used += sock_put_cmsg(kctl, room, IPPROTO_IP, IP_PKTINFO, &pi, sizeof(pi), mflags);
     }
+    /* IP_RECVTOS: the TOS byte of an IPv4 datagram, after IP_PKTINFO as Linux orders them */
+    if (o->recvtos && (s->family == AF_INET || (dst != NET_LOOP6 && !ip6_mapped(dst))))
+        used += sock_put_cmsg(kctl ? (u8 *)kctl + used : NULL, room - used, IPPROTO_IP, IP_TOS, &tos, 1, mflags);
     if (o->recvpktinfo6 && s->family == AF_INET6) {
         u8 sin6[28];
         u32 alen;

@@ -1,6 +1,7 @@
 /* net/inet_opt.c — IPPROTO_IP and IPPROTO_TCP socket options for AF_INET (ip(7), tcp(7)), with Linux's
  * ranges and errors. skiff records them and reads them back; TCP_NODELAY and SO_KEEPALIVE are recorded only
- * (skiff's TCP sends at once and has no keepalive probes); every packet leaves with TTL 64 and TOS 0.
+ * (skiff's TCP sends at once and has no keepalive probes); every packet leaves with TTL 64, and with TOS 0
+ * but a UDP datagram (IP_TOS; IP_RECVTOS reports what came in, net/inet_cmsg.c).
  * Options not listed (multicast, IP_PKTINFO, TCP_INFO, ...) are ENOPROTOOPT. */
 #include "inet.h"
 
@@ -33,6 +34,7 @@ static int ip_set(struct inet_opts *o, int name, int v)
         return 0;
     case IP_RECVERR: o->recverr = v != 0; return 0;
     case IP_PKTINFO: o->pktinfo = v != 0; return 0;
+    case IP_RECVTOS: o->recvtos = v != 0; return 0;
     }
     return -ENOPROTOOPT;
 }
@@ -93,6 +95,7 @@ static int ip_get(struct socket *s, struct inet_opts *o, int name, int *v)
     case IP_MTU_DISCOVER: *v = o->mtu_discover; return 0;
     case IP_RECVERR: *v = o->recverr; return 0;
     case IP_PKTINFO: *v = o->pktinfo; return 0;
+    case IP_RECVTOS: *v = o->recvtos; return 0;
     case IP_MTU: {
         u32 alen = SOCK_ADDR_MAX;
         u8 sa[SOCK_ADDR_MAX]; /* a sockaddr_in6 for AF_INET6 */

@@ -76,6 +76,11 @@ u8 ip_in_ttl(void)
     return in_pkt ? in_pkt[8] : 0;
 }
 
+u8 ip_in_tos(void)
+{
+    return in_pkt ? in_pkt[1] : 0;
+}
+
 void ip_port_unreachable(void)
 {
     if (ip6_port_unreachable())
@@ -201,6 +206,11 @@ void ip_loopback_drain(void)
 
 int ip_output(ip4_t src, ip4_t dst, u8 proto, const void *payload, size_t len)
 {
+    return ip_output_tos(src, dst, proto, 0, payload, len);
+}
+
+int ip_output_tos(ip4_t src, ip4_t dst, u8 proto, u8 tos, const void *payload, size_t len)
+{
     static u16 next_id;
     bool local = ip_is_local(dst);
     if (len > ip_mtu_for(dst) - IP_HLEN)
@@ -221,6 +231,7 @@ int ip_output(ip4_t src, ip4_t dst, u8 proto, const void *payload, size_t len)
     }
     struct ip_hdr h = {
         .vihl = 4 << 4 | IP_HLEN / 4,
+        .tos = tos,
         .total_len = net_htons((u16)(IP_HLEN + len)),
         .id = net_htons(next_id++),
         .frag = net_htons(IP_DF),

@@ -89,6 +89,7 @@ void icmp6_input(ip4_t src, ip4_t dst, u8 hops, const u8 *msg, size_t len);
 /* An ICMP error (destination unreachable, time exceeded, parameter problem) from `from`, quoting orig: for the
  * ping socket whose echo request it quotes (net/icmp_err.c). ttl: the error's own. */
 void icmp_sock_error(ip4_t from, u8 ttl, u8 type, u8 code, const u8 *orig, size_t len);
+u8 ip_in_tos(void);                  /* its TOS byte (IP_RECVTOS) */
 u8 ip_in_ttl(void);                  /* the TTL of the IPv4 packet being delivered (net/ip.c) */
 /* /proc/sys/net/ipv4/ping_group_range (net/icmp_sock.c): its text, and a write of it (0 or -errno) */
 int icmp_ping_group_range(char *buf, size_t size);
@@ -99,6 +100,7 @@ void tcp_input(ip4_t src, ip4_t dst, const u8 *seg, size_t len);
 /* Output: an IPv4 packet from addr (0: the interface's) to dst carrying payload (copied). 0 or -errno
  * (-ENETUNREACH when the interface is down, -EMSGSIZE beyond the MTU: skiff does not fragment). */
 int ip_output(ip4_t src, ip4_t dst, u8 proto, const void *payload, size_t len);
+int ip_output_tos(ip4_t src, ip4_t dst, u8 proto, u8 tos, const void *payload, size_t len); /* IP_TOS */
 
 /* IPv6 (net/ip6*.c): stand-ins (ip6_map allocates one; ip6_map_find does not, 0 when there is none; ip6_unmap
  * gives the address back, false for what is no stand-in), our addresses, output between stand-ins, input from
@@ -227,6 +229,8 @@ ssize_t udp_recvfrom(struct udp_pcb *pcb, void *kbuf, size_t n, ip4_t *addr, u16
  * arrival (realtime ns). */
 ssize_t udp_peek_at(struct udp_pcb *pcb, void *kbuf, size_t n, ip4_t *addr, u16 *port, size_t off, size_t *full);
 void udp_rx_info(const struct udp_pcb *pcb, ip4_t *src, ip4_t *dst, u64 *stamp);
+u8 udp_rx_tos(const struct udp_pcb *pcb);            /* the TOS byte of the datagram the last receive took */
+void udp_set_tos(struct udp_pcb *pcb, u8 tos);       /* what IPv4 datagrams leave with (IP_TOS) */
 unsigned udp_poll(const struct udp_pcb *pcb);
 void udp_close(struct udp_pcb *pcb);
 void udp_local(const struct udp_pcb *pcb, ip4_t *addr, u16 *port);

@@ -29,6 +29,17 @@ struct socket *sock_of(struct file *f)
     return f && f->ops == &sock_file_ops ? f->priv : NULL;
 }
 
+/* Packet sockets (AF_PACKET, SOCK_PACKET) are not implemented (/proc/config.gz: no CONFIG_PACKET). A caller
+ * without CAP_NET_RAW gets what Linux's packet_create answers it first, EPERM; one with it that the family is
+ * missing. */
+static int packet_refused(void)
+{
+    if (!capable(CAP_NET_RAW))
+        return -EPERM;
+    kerr("skiff: packet sockets are not implemented: EAFNOSUPPORT\n");
+    return -EAFNOSUPPORT;
+}
+
 int sock_create(int family, int type, int protocol, struct socket **out)
 {
     u32 fflags = (type & SOCK_NONBLOCK) ? O_NONBLOCK : 0;
@@ -37,9 +48,13 @@ int sock_create(int family, int type, int protocol, struct socket **out)
         return -EAFNOSUPPORT;
     if (type < 0 || type >= SOCK_MAX)
         return -EINVAL;
+    if (family == AF_PACKET || (family == AF_INET && type == SOCK_PACKET))
+        return packet_refused(); /* Linux turns AF_INET's obsolete SOCK_PACKET into a packet socket */
     const struct sock_family *fam = family_of(family);
     if (!fam)
         return -EAFNOSUPPORT;
+    if (file_room())
+        return -ENFILE; /* fs.file-max: Linux allocates the socket's file last, skiff checks first */
     struct socket *s = kzalloc(sizeof(*s));
     struct inode *ino = s ? ramfs_new_inode(S_IFSOCK | 0777) : NULL;
     if (!ino) {
@@ -79,7 +94,7 @@ long sock_wait(struct socket *s, bool nonblock, u64 deadline_ns, const char *wha
     u64 now = clock_monotonic_ns();
     if (deadline_ns && now >= deadline_ns)
         return -EAGAIN;
-    if (!s->remote && !deadline_ns && sched_alone()) {
+    if (!s->remote && !deadline_ns && sched_alone() && !alarm_may_signal(current_proc())) {
         kerr("skiff: %s would wait forever (no other thread or process exists): EDEADLK\n", what);
         return -EDEADLK;
     }
@@ -162,7 +177,10 @@ static ssize_t do_sendmsg(struct socket *s, struct sock_msg *m)
                 break;
             }
         }
-        rc = s->ops->send(s, kbuf, want, m->kaddr, m->alen, m->flags);
+        int fl = m->flags;
+        if (stream && s->family == AF_UNIX && done + want < m->total)
+            fl &= ~MSG_OOB; /* only the message's last byte goes out of band */
+        rc = s->ops->send(s, kbuf, want, m->kaddr, m->alen, fl);
         if (rc == -EAGAIN) {
             rc = sock_wait(s, nb, deadline, "a send to a full socket");
             if (rc)
@@ -214,15 +232,19 @@ static ssize_t recv_stream(struct socket *s, struct sock_msg *m, u8 *kbuf, size_
 {
     size_t done = 0;
     bool peek = m->flags & MSG_PEEK;
+    m->flags &= ~MSG_SKIFF_CONT;
     for (;;) {
         size_t full = 0;
         u32 alen = SOCK_ADDR_MAX;
         size_t want = MIN(m->total - done, cap);
+        int cont = done ? MSG_SKIFF_CONT : 0; /* a unix stream's read stops at an out-of-band mark then */
         ssize_t rc = peek && s->peek_off >= 0 ? stream_peek_at(s, kbuf, want, m->flags, &full)
-                                              : s->ops->recv(s, kbuf, want, NULL, &alen, m->flags | MSG_PEEK, &full);
+                                              : s->ops->recv(s, kbuf, want, NULL, &alen, m->flags | MSG_PEEK | cont, &full);
         if (rc == -EAGAIN) {
             if (done && !(m->flags & MSG_WAITALL))
                 return done;
+            if (!peek && s->family == AF_UNIX) /* a read of nothing: it still drops the marks it passes over */
+                s->ops->recv(s, kbuf, 0, NULL, &alen, m->flags | cont, &full);
             rc = sock_wait(s, nb, deadline, "a receive from an empty socket");
             if (!rc)
                 continue;
@@ -234,7 +256,7 @@ static ssize_t recv_stream(struct socket *s, struct sock_msg *m, u8 *kbuf, size_
             return done ? (ssize_t)done : -EFAULT;
         if (!peek) {
             alen = SOCK_ADDR_MAX;
-            s->ops->recv(s, kbuf, got, m->kaddr, &alen, m->flags & ~MSG_PEEK, &full);
+            s->ops->recv(s, kbuf, got, m->kaddr, &alen, (m->flags & ~MSG_PEEK) | cont, &full);
             m->alen = m->kaddr ? alen : 0;
         }
         done += got;
@@ -281,6 +303,8 @@ static ssize_t do_recvmsg(struct socket *s, struct sock_msg *m)
     ssize_t rc = s->type == SOCK_STREAM ? recv_stream(s, m, kbuf, cap, nb, deadline)
                                         : recv_dgram(s, m, kbuf, cap, nb, deadline);
     kfree(kbuf);
+    if ((m->flags & MSG_OOB) && rc > 0)
+        m->mflags |= MSG_OOB; /* what it read was the out-of-band byte */
     if (s->type == SOCK_STREAM && rc > 0)
         sock_peek_off_update(s, m->flags, (size_t)rc, (size_t)rc);
     u32 room = m->kctl ? m->ctllen : 0, used = 0;
@@ -346,11 +370,12 @@ static unsigned sock_poll(struct file *f)
 
 #define FIONREAD 0x541b
 #define SIOCOUTQ 0x5411
+#define SIOCATMARK 0x8905
 
 static long sock_ioctl(struct file *f, unsigned cmd, u64 arg)
 {
     struct socket *s = f->priv;
-    if (cmd != FIONREAD && cmd != SIOCOUTQ)
+    if (cmd != FIONREAD && cmd != SIOCOUTQ && !(cmd == SIOCATMARK && s->family == AF_UNIX))
         return -ENOTTY;
     if (!s->ops->ioctl)
         return -ENOTTY;

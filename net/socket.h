@@ -15,12 +15,14 @@
 #define AF_UNIX 1
 #define AF_INET 2
 #define AF_INET6 10
+#define AF_PACKET 17
 #define AF_NETLINK 16
 
 #define SOCK_STREAM 1
 #define SOCK_DGRAM 2
 #define SOCK_RAW 3
 #define SOCK_SEQPACKET 5
+#define SOCK_PACKET 10 /* obsolete: a packet socket */
 #define SOCK_TYPE_MASK 0xf
 #define SOCK_NONBLOCK 04000
 #define SOCK_CLOEXEC 02000000
@@ -35,6 +37,7 @@
 #define MSG_ERRQUEUE 0x2000
 #define MSG_NOSIGNAL 0x4000
 #define MSG_CMSG_CLOEXEC 0x40000000
+#define MSG_SKIFF_CONT 0x10000000 /* kernel-internal, to a stream's recv op: the call already has bytes */
 
 struct socket;
 

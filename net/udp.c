@@ -17,6 +17,7 @@ struct udp_dgram {
     ip4_t src;
     ip4_t dst;                       /* where it was sent (IP_PKTINFO) */
     u64 stamp;                       /* realtime ns of its arrival (SO_TIMESTAMP) */
+    u8 tos;                          /* its IP header's TOS (IP_RECVTOS) */
     bool peeked;                     /* MSG_PEEK returned it (SO_PEEK_OFF) */
     u16 sport;
     size_t len;
@@ -36,6 +37,7 @@ struct udp_pcb {
     udp_recv_fn recv_fn;             /* a kernel receiver instead of the queue */
     int err;                         /* -errno from an ICMP error about what a connected pcb sent; 0: none */
     ip4_t rx_src, rx_dst;            /* of the datagram the last receive took or peeked */
+    u8 rx_tos, tx_tos;               /* its TOS; what this pcb sends with (IP_TOS) */
     u64 rx_stamp;
 };
 
@@ -151,7 +153,7 @@ ssize_t udp_sendto(struct udp_pcb *pcb, const void *kbuf, size_t n, ip4_t addr, 
     if (c == 0)
         c = 0xffff; /* 0 means "no checksum" */
     memcpy(seg + 6, &c, 2);
-    int r = ip_output(src, addr, IPPROTO_UDP, seg, UDP_HLEN + n);
+    int r = ip_output_tos(src, addr, IPPROTO_UDP, pcb->tx_tos, seg, UDP_HLEN + n);
     kfree(seg);
     if (r < 0)
         return r;
@@ -164,7 +166,11 @@ static void udp_rx_mark(struct udp_pcb *pcb, const struct udp_dgram *d)
     pcb->rx_src = d->src;
     pcb->rx_dst = d->dst;
     pcb->rx_stamp = d->stamp;
+    pcb->rx_tos = d->tos;
 }
+
+u8 udp_rx_tos(const struct udp_pcb *pcb) { return pcb->rx_tos; }
+void udp_set_tos(struct udp_pcb *pcb, u8 tos) { pcb->tx_tos = tos; }
 
 /* SO_PEEK_OFF: datagrams that end at or before off are passed over (an empty one once it was peeked), as
  * Linux; the copy starts off bytes into the one found. */
@@ -346,6 +352,7 @@ void udp_input(ip4_t src, ip4_t dst, const u8 *seg, size_t len)
     d->src = src;
     d->dst = dst;
     d->stamp = clock_realtime_ns();
+    d->tos = ip_in_tos();
     d->peeked = false;
     d->sport = h.sport;
     d->len = n;

@@ -35,6 +35,7 @@ struct usock {
     struct inode *ino;            /* path-bound: the S_IFSOCK node (a ref) */
     struct usock *next_abstract;  /* the abstract namespace list */
     struct umsg *rq, *rq_tail;    /* the receive queue */
+    struct umsg *oob;             /* stream: the message of rq holding the pending out-of-band byte, or NULL */
     int rq_len;
     size_t wmem;                  /* bytes this socket sent that are still queued */
     bool shut_rd, shut_wr;

@@ -3,13 +3,22 @@
  * is bounded by its SO_SNDBUF (208 KiB by default, as Linux; skiff counts payload bytes, Linux counts buffer
  * overhead too, so Linux blocks somewhat sooner); an unconnected datagram receiver also holds at most
  * max_dgram_qlen + 1 datagrams from others. SCM_RIGHTS file descriptors ride on the message they were sent
- * with. No op waits: -EAGAIN sends the generic layer (net/socket.c) to wait. */
+ * with. No op waits: -EAGAIN sends the generic layer (net/socket.c) to wait.
+ * Out-of-band data (Linux's CONFIG_AF_UNIX_OOB), on streams only: send(MSG_OOB) queues the last byte as a
+ * message of its own, the receiver's oob; recv(MSG_OOB) takes it and leaves the emptied message in the queue
+ * as the mark; an ordinary read stops before the mark and, when it starts there, passes over it (an OOB byte
+ * not yet taken is then lost, unless SO_OOBINLINE reads it as data). A newer OOB byte makes the older one
+ * ordinary data. SIOCATMARK says whether the next read starts at the mark; poll says POLLPRI while one is
+ * pending. No SIGURG is sent. */
 #include "unix.h"
 #include "../kernel/errno.h"
 #include "../kernel/proc.h"
 #include "../kernel/boot.h"
 
 #define SIOCOUTQ 0x5411
+
+#define SIOCATMARK 0x8905
+#define SO_OOBINLINE_BIT (1u << 10)
 
 void unix_fds_put(struct file **fds, int n)
 {
@@ -31,6 +40,7 @@ static void umsg_free(struct umsg *m)
 /* Drops everything queued for u (its close, or a datagram socket changing peers). */
 void unix_purge(struct usock *u)
 {
+    u->oob = NULL;
     while (u->rq) {
         struct umsg *m = u->rq;
         u->rq = m->next;
@@ -76,11 +86,21 @@ static size_t sndbuf(const struct usock *u)
     return u->sock ? (size_t)u->sock->sndbuf : SOCK_BUF_DEFAULT;
 }
 
+/* The last byte of a MSG_OOB send, as its own message: the receiver's pending out-of-band byte. */
+static int queue_oob(struct usock *u, const u8 *byte)
+{
+    int rc = enqueue(u, u->peer, byte, 1);
+    if (!rc)
+        u->peer->oob = u->peer->rq_tail;
+    return rc;
+}
+
 ssize_t unix_stream_send(struct socket *s, const void *kbuf, size_t n, const void *kaddr, u32 alen, int flags)
 {
     struct usock *u = s->priv;
-    if (flags & MSG_OOB)
-        return -EOPNOTSUPP;
+    bool oob = flags & MSG_OOB;
+    if (oob && !n)
+        return -EOPNOTSUPP; /* no byte to send out of band */
     if (kaddr && alen)
         return u->state == U_CONN ? -EISCONN : -EOPNOTSUPP;
     if (u->state != U_CONN)
@@ -91,9 +111,15 @@ ssize_t unix_stream_send(struct socket *s, const void *kbuf, size_t n, const voi
         return 0;
     if (u->wmem >= sndbuf(u))
         return -EAGAIN;
-    size_t c = MIN(n, sndbuf(u) - u->wmem);
-    int rc = enqueue(u, u->peer, kbuf, c);
-    return rc ? rc : (ssize_t)c;
+    size_t normal = oob ? n - 1 : n;
+    size_t c = MIN(normal, sndbuf(u) - u->wmem);
+    int rc = c ? enqueue(u, u->peer, kbuf, c) : 0;
+    if (rc)
+        return rc;
+    if (c < normal || !oob || (c && u->wmem >= sndbuf(u)))
+        return (ssize_t)c; /* the rest, with the out-of-band byte, comes with the next call */
+    rc = queue_oob(u, (const u8 *)kbuf + normal);
+    return rc ? (c ? (ssize_t)c : rc) : (ssize_t)n;
 }
 
 static void set_from(struct umsg *m, void *kaddr, u32 *alen)
@@ -125,24 +151,80 @@ static void consume_head(struct usock *u)
     unix_kick(u);
 }
 
+/* recv(MSG_OOB): the pending out-of-band byte (EINVAL when there is none, or SO_OOBINLINE reads it inline). */
+static ssize_t stream_recv_oob(struct socket *s, struct usock *u, void *kbuf, size_t n, int flags, size_t *full)
+{
+    struct umsg *m = u->oob;
+    if ((s->opts & SO_OOBINLINE_BIT) || !m)
+        return -EINVAL;
+    if (n)
+        *(u8 *)kbuf = m->data[m->off];
+    *full = 1;
+    if (!(flags & MSG_PEEK)) {
+        m->off = m->len; /* emptied, it stays in the queue as the mark */
+        u->oob = NULL;
+        unix_kick(u);
+    }
+    return 1;
+}
+
+/* Before a stream read takes from m (Linux's manage_oob): an emptied mark is passed over (dropped unless
+ * peeking) unless the read already has bytes; the read stops before the out-of-band byte when it has bytes,
+ * else takes it as data (SO_OOBINLINE) or drops it. Returns where to read next, or NULL to stop. */
+static struct umsg *stream_oob_step(struct socket *s, struct usock *u, struct umsg *m, int flags, size_t done)
+{
+    bool peek = flags & MSG_PEEK, inl = s->opts & SO_OOBINLINE_BIT;
+    if (m->off < m->len && m != u->oob)
+        return m;
+    if (m->off == m->len) {
+        if (done && (!u->oob || m == u->oob))
+            return NULL;
+        if (peek) {
+            m = m->next;
+        } else {
+            consume_head(u); /* m is the head when not peeking */
+            m = u->rq;
+        }
+        if (!m)
+            return NULL;
+    }
+    if (m != u->oob)
+        return m;
+    if (done)
+        return NULL;
+    if (!peek) {
+        u->oob = NULL;
+        if (!inl) {
+            m->off = m->len; /* the byte is lost */
+            consume_head(u);
+            m = u->rq;
+        }
+    } else if (!inl) {
+        m = m->next;
+    }
+    return m;
+}
+
 ssize_t unix_stream_recv(struct socket *s, void *kbuf, size_t n, void *kaddr, u32 *alen, int flags, size_t *full)
 {
     struct usock *u = s->priv;
     if (alen)
         *alen = 0;
     if (flags & MSG_OOB)
-        return -EOPNOTSUPP;
+        return stream_recv_oob(s, u, kbuf, n, flags, full);
     if (u->state != U_CONN)
         return -EINVAL;
-    if (!u->rq) { /* even for n == 0, as Linux */
+    size_t had = (flags & MSG_SKIFF_CONT) ? 1 : 0; /* the caller's read already has bytes (net/socket.c) */
+    struct umsg *first = u->rq ? stream_oob_step(s, u, u->rq, flags, had) : NULL;
+    if (!first) { /* even for n == 0, as Linux */
         int e = usock_take_err(u);
         return e ? -e : u->shut_rd ? 0 : -EAGAIN;
     }
-    set_from(u->rq, kaddr, alen);
-    u->rx_cred = u->rq->cred;
+    set_from(first, kaddr, alen);
+    u->rx_cred = first->cred;
     u->rx_has_cred = true;
     size_t done = 0;
-    for (struct umsg *m = u->rq; m && done < n;) {
+    for (struct umsg *m = first; m && done < n;) {
         size_t c = MIN(n - done, m->len - m->off);
         memcpy((u8 *)kbuf + done, m->data + m->off, c);
         done += c;
@@ -157,6 +239,8 @@ ssize_t unix_stream_recv(struct socket *s, void *kbuf, size_t n, void *kaddr, u3
         }
         if (had_fds)
             break; /* as Linux: a read ends after the message that carried descriptors */
+        if (m)
+            m = stream_oob_step(s, u, m, flags, had + done);
     }
     *full = done;
     return (ssize_t)done;
@@ -267,6 +351,8 @@ unsigned unix_poll(struct socket *s)
         mask |= POLLRDHUP | POLLIN | POLLRDNORM;
     if (u->rq || u->aq)
         mask |= POLLIN | POLLRDNORM;
+    if (u->oob)
+        mask |= POLLPRI;
     if (u->type != SOCK_DGRAM && u->state == U_UNCONN)
         mask |= POLLHUP;
     bool writable = u->state != U_LISTEN && u->wmem * 4 <= sndbuf(u);
@@ -302,6 +388,11 @@ int unix_ioctl(struct socket *s, unsigned cmd, int *val)
     struct usock *u = s->priv;
     if (cmd == SIOCOUTQ) {
         *val = (int)u->wmem;
+        return 0;
+    }
+    if (cmd == SIOCATMARK) { /* Linux: the head is the OOB byte, or an emptied mark with no newer one behind */
+        struct umsg *h = u->rq;
+        *val = h && (h == u->oob || (h->off == h->len && (!u->oob || h->next == u->oob)));
         return 0;
     }
     if (u->state == U_LISTEN)

@@ -78,7 +78,7 @@ static long open_unnamed(u32 mode, u32 flags, bool cloexec, struct inode *tmpdir
     struct file *f = file_open_inode(ino, flags);
     inode_put(ino);
     if (!f)
-        return -ENOMEM;
+        return file_room() ? -ENFILE : -ENOMEM;
     f->path = unnamed_path(tmpdir, ino->ino, memfd_name);
     if (memfd_name && f->writer) {
         /* Linux makes a memfd's file without taking write access (alloc_file_pseudo): it can be executed while
@@ -175,28 +175,36 @@ SYSCALL(creat)
 #define MFD_HUGETLB 4
 #define MFD_NOEXEC_SEAL 8
 #define MFD_EXEC 0x10
+#define MFD_HUGE_SHIFT 26
+#define MFD_HUGE_MASK 0x3fu
 #define MFD_NAME_MAX 249 /* NAME_MAX less "memfd:" */
 
-/* memfd_create: an unnamed RAM file, read-write; with MFD_ALLOW_SEALING it takes seals (syscalls/seals.c). */
+/* memfd_create: an unnamed RAM file, read-write; with MFD_ALLOW_SEALING it takes seals, with MFD_HUGETLB it is
+ * a hugetlbfs file with an empty pool (syscalls/seals.c). */
 SYSCALL(memfd_create) /* (name, flags) */
 {
     u32 flags = (u32)a1;
-    if (flags & ~(u32)(MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB | MFD_NOEXEC_SEAL | MFD_EXEC))
+    u32 known = MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB | MFD_NOEXEC_SEAL | MFD_EXEC;
+    if (flags & MFD_HUGETLB)
+        known |= MFD_HUGE_MASK << MFD_HUGE_SHIFT; /* the huge page size, as log2 */
+    if (flags & ~known)
         return -EINVAL;
     if ((flags & MFD_NOEXEC_SEAL) && (flags & MFD_EXEC))
         return -EINVAL;
-    if (flags & MFD_HUGETLB)
-        return -EINVAL; /* no huge pages */
     char name[MFD_NAME_MAX + 2];
     long n = strncpy_from_user(name, (const char *)a0, sizeof(name));
     if (n == -ENAMETOOLONG || n > MFD_NAME_MAX)
         return -EINVAL;
     if (n < 0)
         return n;
+    u32 huge = (flags >> MFD_HUGE_SHIFT) & MFD_HUGE_MASK;
+    if ((flags & MFD_HUGETLB) && huge && huge != 21)
+        return -ENODEV; /* only the 2 MiB size exists (Linux: no hstate of that size) */
     u32 mode = (flags & MFD_NOEXEC_SEAL) ? 0666 : 0777;
     long fd = open_unnamed(mode, O_RDWR | O_LARGEFILE, flags & MFD_CLOEXEC, NULL, name);
     if (fd >= 0)
-        seals_init_memfd(fd_file((int)fd)->inode, flags & MFD_ALLOW_SEALING, flags & MFD_NOEXEC_SEAL);
+        seals_init_memfd(fd_file((int)fd)->inode, flags & MFD_ALLOW_SEALING, flags & MFD_NOEXEC_SEAL,
+                         flags & MFD_HUGETLB);
     return fd;
 }
 

@@ -8,6 +8,7 @@
 #define PROT_EXEC 4
 #define PROT_GROWSDOWN 0x01000000
 #define PROT_GROWSUP 0x02000000
+#define PROT_SEM 0x08 /* x86 accepts it in mprotect and ignores it (atomic ops work on all memory) */
 #define MAP_SHARED 0x01
 #define MAP_PRIVATE 0x02
 #define MAP_SHARED_VALIDATE 0x03
@@ -16,6 +17,9 @@
 #define MAP_ANONYMOUS 0x20
 #define MAP_NORESERVE 0x4000
 #define MAP_FIXED_NOREPLACE 0x100000
+#define MAP_HUGETLB 0x40000
+#define MAP_HUGE_SHIFT 26
+#define MAP_HUGE_MASK 0x3f
 #define MADV_DONTNEED 4
 /* What MAP_SHARED_VALIDATE accepts without checking (Linux's LEGACY_MAP_MASK). */
 #define MAP_LEGACY_FLAGS (0x0f | MAP_FIXED | MAP_ANONYMOUS | 0x40 /* 32BIT */ | 0x100 /* GROWSDOWN */ | \
@@ -67,6 +71,8 @@ static long check_file_map(struct file *f, u32 type, u32 prot)
  * shmem the same way); each area holds a reference, the last munmap or exit frees it. */
 static long map_shared_anon(struct vm_space *vs, u64 addr, u64 len, u32 vmflags)
 {
+    if (file_room())
+        return -ENFILE; /* Linux's shmem file counts against fs.file-max (skiff makes no struct file for it) */
     struct inode *ino = ramfs_new_inode(S_IFREG | 0600);
     if (!ino)
         return -ENOMEM;
@@ -75,6 +81,15 @@ static long map_shared_anon(struct vm_space *vs, u64 addr, u64 len, u32 vmflags)
     long rc = vm_map_file(vs, addr, len, vmflags, ino, 0, ~0ull, true);
     inode_put(ino);
     return rc;
+}
+
+/* MAP_HUGETLB|MAP_ANONYMOUS: skiff keeps no huge page pool (vm.nr_hugepages is 0), so as on a Linux whose pool
+ * is empty the 2 MiB size (the default, or MAP_HUGE_2MB) cannot be reserved: ENOMEM; a size with no pool at all
+ * (MAP_HUGE_1GB, or any other log2) is EINVAL, as Linux's hstate_sizelog finds none. */
+static long huge_anon(u32 flags)
+{
+    u32 log = (flags >> MAP_HUGE_SHIFT) & MAP_HUGE_MASK;
+    return (log == 0 || log == 21) ? -ENOMEM : -EINVAL;
 }
 
 /* Linux's heuristic overcommit (vm.overcommit_memory 0): memory it would have to back — private writable or
@@ -116,8 +131,12 @@ SYSCALL(mmap)
         return -ENOMEM;
     len = ALIGN_UP(len, PAGE_SIZE);
     struct file *f = NULL;
+    if ((flags & MAP_ANONYMOUS) && (flags & MAP_HUGETLB))
+        return huge_anon(flags);
     if (!(flags & MAP_ANONYMOUS)) {
         f = fd_file_io((int)a4);
+        if (f && (flags & MAP_HUGETLB) && !seals_hugetlb(f->inode))
+            return -EINVAL; /* only a MFD_HUGETLB memfd is a hugetlbfs file */
         long rc = check_file_map(f, type == MAP_SHARED_VALIDATE ? MAP_SHARED : type, prot);
         if (rc)
             return rc;
@@ -138,6 +157,8 @@ SYSCALL(mmap)
         return -ENOMEM;
     if ((flags & MAP_FIXED_NOREPLACE) && !(flags & MAP_FIXED) && vm_find_free(vs, len, addr) != addr)
         return -EEXIST;
+    if ((flags & MAP_FIXED) && mseal_blocks(vs, addr, addr + len))
+        return -EPERM; /* it would unmap a sealed area */
     if (!fixed) {
         addr = (flags & 0x40 /* MAP_32BIT */) ? mm_find_32bit(vs, len) : vm_find_free(vs, len, ALIGN_DOWN(addr, PAGE_SIZE));
         if (!addr)
@@ -176,19 +197,24 @@ SYSCALL(munmap)
 {
     if ((a0 % PAGE_SIZE) || !a1 || !vm_range_ok(a0, ALIGN_UP(a1, PAGE_SIZE)))
         return -EINVAL;
+    if (mseal_blocks(current_vm(), a0, a0 + ALIGN_UP(a1, PAGE_SIZE)))
+        return -EPERM;
     return vm_unmap(current_vm(), a0, ALIGN_UP(a1, PAGE_SIZE));
 }
 
 SYSCALL(mprotect)
 {
     u32 prot = (u32)a2;
-    if ((a0 % PAGE_SIZE) || (prot & ~(u32)(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP)))
+    if ((a0 % PAGE_SIZE) || (prot & ~(u32)(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM | PROT_GROWSDOWN | PROT_GROWSUP)))
         return -EINVAL;
+    prot &= ~(u32)PROT_SEM;
     u64 len = ALIGN_UP(a1, PAGE_SIZE);
     if (len < a1)
         return -ENOMEM;
     if (!len)
         return 0;
+    if (mseal_blocks(current_vm(), a0, a0 + len))
+        return -EPERM;
     long rc = mm_mprotect_check(current_vm(), a0, len, prot);
     if (rc)
         return rc;
@@ -217,6 +243,8 @@ SYSCALL(madvise)
     if (!len)
         return 0;
     struct vm_space *vs = current_vm();
+    if (mseal_blocks_advice(vs, a0, a0 + len, (int)a2))
+        return -EPERM;
     if (((int)a2 == MADV_DONTNEED || (int)a2 == 8 /* MADV_FREE */ || (int)a2 == 9 /* MADV_REMOVE */) &&
         vm_flag_bytes(vs, a0, a0 + len, VM_LOCKED))
         return -EINVAL; /* locked memory stays */

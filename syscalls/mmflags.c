@@ -50,6 +50,19 @@ static long each_area(struct vm_space *vs, u64 start, u64 end, u32 need_all, u32
     return 0;
 }
 
+/* Does [start, end) reach a file mapping's pages past the end of its file (whose access is SIGBUS)? */
+static bool past_eof(struct vm_space *vs, u64 start, u64 end)
+{
+    for (u64 va = start; va < end;) {
+        struct vm_area *a = vm_find(vs, va);
+        u64 to = MIN(end, a->end);
+        if (a->file && a->file_off + (to - a->start) > ALIGN_UP(a->file->size, PAGE_SIZE))
+            return true;
+        va = to;
+    }
+    return false;
+}
+
 /* MADV_REMOVE, as Linux's madvise_remove: a hole punched in the file behind a shared mapping that may be
  * written (the pages read as zeros afterwards, in every mapping); memory with no file behind it is EINVAL, a
  * private or read-only-opened file mapping EACCES, a file system that cannot punch holes (9p) EOPNOTSUPP. */
@@ -87,7 +100,11 @@ long mm_madvise(struct vm_space *vs, u64 start, u64 len, int advice, bool *handl
     switch (advice) {
     case MADV_POPULATE_READ:
     case MADV_POPULATE_WRITE:
-        rc = each_area(vs, start, end, advice == MADV_POPULATE_WRITE ? VM_WRITE : 0, 0, -EINVAL);
+        /* an access the protection refuses (PROT_NONE, or reading write-only memory) is EINVAL; one that would
+         * be SIGBUS (a file's pages past its end) EFAULT, as Linux's madvise_populate maps them */
+        rc = each_area(vs, start, end, advice == MADV_POPULATE_WRITE ? VM_WRITE : VM_READ, 0, -EINVAL);
+        if (!rc && past_eof(vs, start, end))
+            rc = -EFAULT;
         if (!rc)
             mm_populate(vs, start, end, advice == MADV_POPULATE_WRITE);
         return rc;

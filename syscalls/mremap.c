@@ -43,6 +43,8 @@ SYSCALL(mremap)
         kerr("skiff: mremap of a shared mapping's alias (old_size 0) is not implemented: EINVAL\n");
         return -EINVAL;
     }
+    if (mseal_blocks(vs, old, old + old_len) || ((flags & MREMAP_FIXED) && mseal_blocks(vs, to, to + new_len)))
+        return -EPERM; /* a sealed area neither moves nor changes size, nor is mapped over */
     struct vm_area *a = vm_find(vs, old);
     if (!a || old + old_len > a->end)
         return -EFAULT; /* the old range must lie within one mapping */

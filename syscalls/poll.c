@@ -4,11 +4,15 @@
 #include "syscalls.h"
 #include "../kernel/boot.h"
 
+#define O_NOTIFICATION_PIPE 0200 /* O_EXCL's bit: a pipe for kernel notifications (watch_queue) */
+
 SYSCALL(pipe2)
 {
     u32 flags = (u32)a1;
-    if (flags & ~(u32)(O_CLOEXEC | O_NONBLOCK | 040000 /* O_DIRECT */))
+    if (flags & ~(u32)(O_CLOEXEC | O_NONBLOCK | 040000 /* O_DIRECT */ | O_NOTIFICATION_PIPE))
         return -EINVAL;
+    if (flags & O_NOTIFICATION_PIPE)
+        return -ENOPKG; /* as a Linux built without CONFIG_WATCH_QUEUE (/proc/config.gz says so) */
     struct file *rd, *wr;
     long rc = pipe_create(&rd, &wr, flags);
     if (rc)

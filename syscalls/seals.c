@@ -14,11 +14,17 @@
 #define F_SEAL_FUTURE_WRITE 0x10
 #define F_SEAL_EXEC 0x20
 #define SEALS_ALL (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_FUTURE_WRITE | F_SEAL_EXEC)
+/* inode->seals: a memfd made with MFD_HUGETLB, a hugetlbfs file on Linux. skiff keeps no huge page pool (as a
+ * Linux whose vm.nr_hugepages is 0): such a file has a size in whole 2 MiB pages, reads as zeros, cannot be
+ * written with write(2) (hugetlbfs has no write: EINVAL) and cannot be mapped (no page to reserve: ENOMEM). */
+#define SEALS_HUGETLB 0x40000000u
+#define HUGE_PAGE (2ul << 20)
 
 /* memfd_create: a memfd without MFD_ALLOW_SEALING is sealed against seals; MFD_NOEXEC_SEAL adds F_SEAL_EXEC. */
-void seals_init_memfd(struct inode *ino, bool allow, bool noexec)
+void seals_init_memfd(struct inode *ino, bool allow, bool noexec, bool hugetlb)
 {
-    ino->seals = SEALS_SEALABLE | (allow || noexec ? 0 : F_SEAL_SEAL) | (noexec ? F_SEAL_EXEC : 0);
+    ino->seals = SEALS_SEALABLE | (allow || noexec ? 0 : F_SEAL_SEAL) | (noexec ? F_SEAL_EXEC : 0) |
+                 (hugetlb ? SEALS_HUGETLB : 0);
 }
 
 /* F_ADD_SEALS and F_GET_SEALS; 1 when cmd is neither (the caller goes on). */
@@ -32,7 +38,7 @@ long seals_fcntl(struct file *f, int cmd, u64 arg, bool *handled)
         return -EPERM; /* Linux checks the fd's write access first */
     if (!ino || !(ino->seals & SEALS_SEALABLE))
         return -EINVAL;
-    u32 have = ino->seals & ~SEALS_SEALABLE;
+    u32 have = ino->seals & ~(SEALS_SEALABLE | SEALS_HUGETLB);
     if (cmd == F_GET_SEALS)
         return have;
     if (arg & ~(u64)SEALS_ALL)
@@ -51,6 +57,8 @@ long seals_fcntl(struct file *f, int cmd, u64 arg, bool *handled)
 long seals_check_write(struct inode *ino, u64 pos, u64 count)
 {
     u32 s = ino ? ino->seals : 0;
+    if (s & SEALS_HUGETLB)
+        return -EINVAL; /* even of 0 bytes: a file that cannot be written at all */
     if (!(s & SEALS_SEALABLE) || !count)
         return 0;
     if (s & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))
@@ -66,16 +74,27 @@ long seals_check_size(struct inode *ino, u64 size)
     u32 s = ino ? ino->seals : 0;
     if (!(s & SEALS_SEALABLE))
         return 0;
+    if ((s & SEALS_HUGETLB) && (size % HUGE_PAGE))
+        return -EINVAL; /* hugetlbfs sizes are whole huge pages, checked before the seals */
     if (((s & F_SEAL_SHRINK) && size < ino->size) || ((s & F_SEAL_GROW) && size > ino->size))
         return -EPERM;
     return 0;
 }
 
-/* mmap: a shared writable mapping of a file sealed against writes is refused (EPERM). */
+/* mmap: a shared writable mapping of a file sealed against writes is refused (EPERM); a hugetlb memfd has no
+ * page to map (ENOMEM). */
 long seals_check_map(struct inode *ino, bool shared, bool writable)
 {
     u32 s = ino ? ino->seals : 0;
+    if (s & SEALS_HUGETLB)
+        return -ENOMEM;
     if ((s & SEALS_SEALABLE) && shared && writable && (s & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)))
         return -EPERM;
     return 0;
+}
+
+/* A memfd made with MFD_HUGETLB (mmap's MAP_HUGETLB accepts its files only). */
+bool seals_hugetlb(const struct inode *ino)
+{
+    return ino && (ino->seals & SEALS_HUGETLB);
 }

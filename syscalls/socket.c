@@ -124,6 +124,22 @@ static long connect_wait(struct socket *s, bool nb, u64 deadline)
     }
 }
 
+/* connect's work once the address is in: also sendto's MSG_FASTOPEN (syscalls/sockmsg.c) */
+long sock_connect(struct socket *s, const void *addr, u32 alen, bool nb)
+{
+    struct file *f = s->file;
+    long rc;
+    u64 deadline = s->sndtimeo_ns ? clock_monotonic_ns() + s->sndtimeo_ns : 0;
+    file_get(f); /* held while waiting: another thread's close cannot free it */
+    while ((rc = s->ops->connect(s, addr, alen)) == -EAGAIN)
+        if ((rc = sock_wait(s, nb, deadline, "a connect to a listener with a full backlog")))
+            break;
+    if (rc == -EINPROGRESS && !nb)
+        rc = connect_wait(s, nb, deadline);
+    file_put(f);
+    return rc;
+}
+
 SYSCALL(connect)   /* (fd, addr, addrlen) */
 {
     struct file *f = fd_file_io((int)a0);
@@ -136,16 +152,7 @@ SYSCALL(connect)   /* (fd, addr, addrlen) */
     struct socket *s = sock_of(f);
     if (!s)
         return -ENOTSOCK;
-    bool nb = f->flags & O_NONBLOCK;
-    u64 deadline = s->sndtimeo_ns ? clock_monotonic_ns() + s->sndtimeo_ns : 0;
-    file_get(f); /* held while waiting: another thread's close cannot free it */
-    while ((rc = s->ops->connect(s, addr, (u32)(int)a2)) == -EAGAIN)
-        if ((rc = sock_wait(s, nb, deadline, "a connect to a listener with a full backlog")))
-            break;
-    if (rc == -EINPROGRESS && !nb)
-        rc = connect_wait(s, nb, deadline);
-    file_put(f);
-    return rc;
+    return sock_connect(s, addr, (u32)(int)a2, f->flags & O_NONBLOCK);
 }
 
 SYSCALL(listen)   /* (fd, backlog) */

@@ -12,6 +12,7 @@
 #define MSG_CMSG_COMPAT 0x80000000u
 #define MSG_WAITFORONE 0x10000
 #define CTL_MAX (64 * 1024)
+#define MSG_FASTOPEN 0x20000000
 
 struct msghdr_k {
     u64 name;
@@ -74,6 +75,23 @@ static struct socket *one_buffer(u64 fd, u64 buf, u64 len, int flags, struct soc
     return sock_fd((int)fd, rc);
 }
 
+/* MSG_FASTOPEN on a TCP socket (as Linux with net.ipv4.tcp_fastopen 1, the client side on): the send
+ * connects first, as connect would, to the message's address, and the data follows once it is connected. skiff
+ * has no Fast Open cookies, so the data never rides in the SYN: as Linux's first connection to a server, which
+ * has none yet either. A socket already connected or connecting says so (EISCONN, EALREADY); no address on
+ * an unconnected one is EINVAL; AF_UNSPEC EOPNOTSUPP. 0: go on with the send (without the address). */
+static long fastopen(struct socket *s, struct sock_msg *m)
+{
+    if (!(m->flags & MSG_FASTOPEN) || s->type != SOCK_STREAM || (s->family != AF_INET && s->family != AF_INET6))
+        return 0; /* every other socket ignores the flag */
+    if (m->kaddr && m->alen >= 2 && *(const u16 *)m->kaddr == AF_UNSPEC)
+        return -EOPNOTSUPP;
+    long rc = sock_connect(s, m->kaddr, m->kaddr ? m->alen : 0, (m->flags & MSG_DONTWAIT) || (s->file->flags & O_NONBLOCK));
+    m->kaddr = NULL;
+    m->alen = 0;
+    return rc;
+}
+
 SYSCALL(sendto)   /* (fd, buf, len, flags, addr, addrlen) */
 {
     long rc;
@@ -89,6 +107,8 @@ SYSCALL(sendto)   /* (fd, buf, len, flags, addr, addrlen) */
         m.kaddr = (int)a5 ? addr : NULL;
         m.alen = (u32)(int)a5;
     }
+    if ((rc = fastopen(s, &m)))
+        return rc;
     return sock_sendmsg(s, &m);
 }
 
@@ -142,8 +162,10 @@ static long send_one(struct socket *s, struct msghdr_k *uh, int flags)
     if (!rc) {
         m.kctl = ctl;
         m.ctllen = (u32)h.controllen;
-        rc = sock_sendmsg(s, &m);
+        rc = fastopen(s, &m);
     }
+    if (!rc)
+        rc = sock_sendmsg(s, &m);
     kfree(ctl);
     kfree(iov);
     return rc;

@@ -37,12 +37,16 @@ int at_lookup(int dirfd, const char *upath, unsigned walk_flags, struct inode **
 int at_lookup_flags(int dirfd, const char *upath, u32 at_flags, unsigned walk_flags, struct inode **out);
 
 /* File seals (syscalls/seals.c): memfd_create sets them up; each check returns 0 or -EPERM. */
-void seals_init_memfd(struct inode *ino, bool allow, bool noexec);
+void seals_init_memfd(struct inode *ino, bool allow, bool noexec, bool hugetlb);
 long seals_fcntl(struct file *f, int cmd, u64 arg, bool *handled);  /* F_ADD_SEALS, F_GET_SEALS */
 long rwhint_fcntl(struct file *f, int cmd, u64 arg);                /* F_GET_RW_HINT, F_SET_RW_HINT */
 long seals_check_write(struct inode *ino, u64 pos, u64 count);
 long seals_check_size(struct inode *ino, u64 size);
 long seals_check_map(struct inode *ino, bool shared, bool writable);
+bool seals_hugetlb(const struct inode *ino);     /* a MFD_HUGETLB memfd */
+/* mseal (syscalls/mseal.c): whether a sealed area forbids the change (EPERM) */
+bool mseal_blocks(struct vm_space *vs, u64 start, u64 end);
+bool mseal_blocks_advice(struct vm_space *vs, u64 start, u64 end, int advice);
 
 /* mmap/madvise/mprotect flags (syscalls/mmflags.c). */
 u64 mm_find_32bit(struct vm_space *vs, u64 len);

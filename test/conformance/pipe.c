@@ -101,6 +101,11 @@ int main(void)
     T_TRUE("pipe2 O_NONBLOCK is in the status flags", fcntl(q[0], F_GETFL) & O_NONBLOCK);
     T_ERR("pipe2 O_NONBLOCK: reading an empty pipe", read(q[0], buf, 1), EAGAIN);
     T_ERR("pipe2 unknown flag", SYS(SYS_pipe2, q, O_WRONLY), EINVAL);
+    /* O_NOTIFICATION_PIPE is O_EXCL's bit; without CONFIG_WATCH_QUEUE (this host's Linux, and skiff's
+     * /proc/config.gz) it is refused as a missing feature */
+    int nq[2] = { -1, -1 };
+    T_ERR("pipe2 O_NOTIFICATION_PIPE (no CONFIG_WATCH_QUEUE)", SYS(SYS_pipe2, nq, O_EXCL), ENOPKG);
+    T_TRUE("pipe2 O_NOTIFICATION_PIPE: no descriptor was made", nq[0] == -1 && nq[1] == -1);
     T_ERR("pipe2 into a kernel address", SYS(SYS_pipe2, KADDR, 0), EFAULT);
     close(q[0]);
     close(q[1]);

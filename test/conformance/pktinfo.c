@@ -1,7 +1,8 @@
 /* test/conformance/pktinfo.c — IP_PKTINFO and IPV6_RECVPKTINFO (ip(7), ipv6(7)): a UDP receive carries the
  * datagram's destination and the interface it came in on (lo, index 1, for what this host sent itself) as a
  * control message, after the SO_TIMESTAMP one when both are on; none when the option is off; MSG_CTRUNC when
- * it does not fit. */
+ * it does not fit. IP_RECVTOS: the TOS byte the sender set with IP_TOS, as an IP_TOS message after
+ * IP_PKTINFO's. */
 /* covers: recvmsg setsockopt */
 #include "tap.h"
 #include <arpa/inet.h>
@@ -104,9 +105,46 @@ static void t_v6(void)
     close(v);
 }
 
+/* IP_TOS on the sender, IP_RECVTOS on the receiver */
+static void t_tos(void)
+{
+    int u, v, on = 1, tos = 0x28, got = -1;
+    char ctl[256];
+    struct msghdr m;
+    if (pair4(&u, &v))
+        return;
+    socklen_t l = sizeof got;
+    T_OK("setsockopt IP_RECVTOS", setsockopt(u, IPPROTO_IP, IP_RECVTOS, &on, sizeof on), 0);
+    T_TRUE("getsockopt IP_RECVTOS reads 1", getsockopt(u, IPPROTO_IP, IP_RECVTOS, &got, &l) == 0 && got == 1);
+    T_OK("setsockopt IP_TOS 0x28 on the sender", setsockopt(v, IPPROTO_IP, IP_TOS, &tos, sizeof tos), 0);
+    send(v, "t", 1, 0);
+    T_OK("recvmsg with IP_RECVTOS", rcv(u, ctl, sizeof ctl, &m), 1);
+    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+    T_TRUE("recvmsg IP_RECVTOS: an IP_TOS message of one byte", c && c->cmsg_level == IPPROTO_IP &&
+           c->cmsg_type == IP_TOS && c->cmsg_len == CMSG_LEN(1));
+    T_EQ("recvmsg IP_RECVTOS: the sender's TOS", c ? *CMSG_DATA(c) : -1, 0x28);
+    setsockopt(u, IPPROTO_IP, IP_PKTINFO, &on, sizeof on);
+    tos = 0;
+    setsockopt(v, IPPROTO_IP, IP_TOS, &tos, sizeof tos);
+    send(v, "u", 1, 0);
+    T_OK("recvmsg with IP_PKTINFO and IP_RECVTOS", rcv(u, ctl, sizeof ctl, &m), 1);
+    c = CMSG_FIRSTHDR(&m);
+    struct cmsghdr *c2 = c ? CMSG_NXTHDR(&m, c) : NULL;
+    T_TRUE("recvmsg: IP_PKTINFO first, then IP_TOS (0)", c && c->cmsg_type == IP_PKTINFO && c2 &&
+           c2->cmsg_type == IP_TOS && *CMSG_DATA(c2) == 0);
+    on = 0;
+    setsockopt(u, IPPROTO_IP, IP_RECVTOS, &on, sizeof on);
+    setsockopt(u, IPPROTO_IP, IP_PKTINFO, &on, sizeof on);
+    send(v, "w", 1, 0);
+    T_OK("recvmsg with IP_RECVTOS off", rcv(u, ctl, sizeof ctl, &m), 1);
+    T_EQ("recvmsg with IP_RECVTOS off: no control message", m.msg_controllen, 0);
+    close(u), close(v);
+}
+
 int main(void)
 {
     t_v4();
+    t_tos();
     t_v6();
     return tap_done();
 }
