@@ -16,6 +16,7 @@ struct boot_info {
     const char *phase_name[40];     /* kmain's init steps and the TSC when each ended */
     u64 phase_tsc[40];
     int nphases;
+    u64 rsdp_paddr;                 /* ACPI RSDP from PVH's start info (0: search the BIOS areas) */
 };
 extern struct boot_info boot;
 

@@ -235,7 +235,10 @@ struct task {
 #define KSTACK_PAGES 4
 /* restart_syscall's kinds: a timed wait a stop interrupted goes on until its original end (syscalls/time.c) */
 enum { RESTART_NONE, RESTART_SLEEP, RESTART_FUTEX, RESTART_POLL };
-extern struct task *current;
+/* The task running on this CPU: the per-CPU block's `curr` (arch/x86_64/arch.h), one %gs-relative load. */
+struct percpu_current { void *self; u64 user_rsp, kstack_top; struct task *curr; };
+extern struct percpu_current __seg_gs percpu_gs_current;
+#define current (percpu_gs_current.curr)
 extern struct task *task_list;
 
 /* sched.c — round-robin between the runnable tasks; the kernel itself is never preempted. */

@@ -176,7 +176,6 @@ static void switch_in(struct task *t)
     if (!current || current->state == TASK_DEAD || current->proc->vm != t->proc->vm)
         vm_activate(t->proc->vm); /* another process: its address space */
     current = t;
-    cpu0.current = t;
     arch_set_kstack(t->kstack_top);
     wrmsr(MSR_FS_BASE, t->fs_base);
     arch_set_tsd(t->tsc_sigsegv); /* prctl PR_SET_TSC: nothing to write unless it differs from the last task's */

@@ -3,6 +3,7 @@
  * PIT's one-shot mode as the timer that ends a sleep. The kernel runs with interrupts off except while it waits in irq_wait (sti; hlt). */
 #include "arch.h"
 #include "pit.h"
+#include "smp.h"
 #include "../../kernel/mm.h"
 #include "../../kernel/proc.h"
 #define DIRECT_MAP_BASE DIRECT_MAP
@@ -20,6 +21,11 @@
 #define LAPIC_SVR 0xf0
 #define LAPIC_LVT0 0x350
 #define LAPIC_LVT1 0x360
+#define LAPIC_ID 0x20
+#define LAPIC_ICR_LO 0x300
+#define LAPIC_ICR_HI 0x310
+#define ICR_PENDING (1u << 12)    /* delivery status: send pending */
+#define LVT_MASKED (1u << 16)
 
 extern const u64 irq_stubs[NIRQ + 192];
 static void (*handlers[NIRQ])(void *);
@@ -70,6 +76,31 @@ static bool lapic_init(void)
     return true;
 }
 
+/* This CPU's local APIC ID (xAPIC: ID register bits 31-24). */
+u32 lapic_id(void)
+{
+    return lapic ? lapic[LAPIC_ID / 4] >> 24 : 0;
+}
+
+/* Sends an interprocessor interrupt (Intel SDM vol. 3, 11.6.1): the destination in ICR's high half, then the
+ * low half, whose write sends it; returns once the local APIC reports it sent. */
+void lapic_send_ipi(u32 apic_id, u32 icr_low)
+{
+    lapic[LAPIC_ICR_HI / 4] = apic_id << 24;
+    lapic[LAPIC_ICR_LO / 4] = icr_low;
+    for (int i = 0; i < 1000000 && (lapic[LAPIC_ICR_LO / 4] & ICR_PENDING); i++)
+        cpu_relax();
+}
+
+/* An application processor's local APIC: software-enabled; only the boot CPU takes the PICs' ExtINT, so
+ * LINT0 and LINT1 stay masked here. */
+void lapic_ap_init(void)
+{
+    lapic[LAPIC_LVT0 / 4] = LVT_MASKED | 0x700;
+    lapic[LAPIC_LVT1 / 4] = LVT_MASKED | 0x400;
+    lapic[LAPIC_SVR / 4] = 0x100 | 0xff;
+}
+
 /* An MSI vector for fn; the address/data pair a device writes to raise it goes to *addr and *data. */
 int irq_alloc_msi(void (*fn)(void *), void *ctx, u64 *addr, u32 *data)
 {
@@ -93,17 +124,15 @@ void irq_register(int irq, void (*fn)(void *), void *ctx)
 }
 
 /* Called from trap.asm's irq stubs with the IRQ number; PCI lines are level-triggered and shared. */
-/* Whether the interrupt being handled is the timer's alone (interrupt context; per CPU once there are more). */
-static bool irq_tick;
-
+/* Whether the interrupt being handled is the timer's alone (interrupt context: this CPU's). */
 bool irq_was_tick(void)
 {
-    return irq_tick;
+    return percpu_gs.irq_tick;
 }
 
 void irq_dispatch(u64 irq)
 {
-    irq_tick = irq == 0;
+    percpu_gs.irq_tick = irq == 0;
     if (irq >= NIRQ) {
         static bool said;
         if (!said)
