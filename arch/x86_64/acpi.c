@@ -42,6 +42,14 @@ struct acpi_sdt {
 } __attribute__((packed));
 _Static_assert(sizeof(struct acpi_sdt) == 36, "system description table header (ACPI 5.2.6)");
 
+struct mp_floating {
+    char sig[4];            /* "_MP_" */
+    u32 config;             /* the configuration table's physical address, 0: a default configuration */
+    u8 length;              /* in 16-byte units: 1 */
+    u8 spec_rev, checksum, feature[5];
+} __attribute__((packed));
+_Static_assert(sizeof(struct mp_floating) == 16, "MP floating pointer structure (MP spec 4.1)");
+
 /* MADT interrupt controller structure types (ACPI 5.2.12) */
 #define MADT_LAPIC 0
 #define MADT_IOAPIC 1
@@ -50,25 +58,20 @@ _Static_assert(sizeof(struct acpi_sdt) == 36, "system description table header (
 #define MADT_ENABLED 1u         /* Local APIC flags: usable now */
 #define MADT_ONLINE_CAPABLE 2u  /* may be enabled later (hot-plug): not counted */
 
+/* A signature as the little-endian integer its bytes make: the scans compare one word per position (a
+ * memcmp call per position made the boot step ~2.5 ms under TCG). */
+#define SIG4(a, b, c, d) ((u32)(a) | (u32)(b) << 8 | (u32)(c) << 16 | (u32)(d) << 24)
+#define RSDP_SIG ((u64)SIG4('R', 'S', 'D', ' ') | (u64)SIG4('P', 'T', 'R', ' ') << 32)
+#define MP_SIG SIG4('_', 'M', 'P', '_')
+
 static const struct acpi_rsdp *rsdp_at(u64 pa)
 {
     const struct acpi_rsdp *r = phys_to_virt(pa);
-    if (memcmp(r->sig, "RSD PTR ", 8) || !checksum_ok(r, 20))
+    if (*(const u64 *)r != RSDP_SIG || !checksum_ok(r, 20))
         return NULL;
     if (r->revision >= 2 && (r->length < sizeof(*r) || !checksum_ok(r, r->length)))
         return NULL;
     return r;
-}
-
-/* The RSDP lies on a 16-byte boundary in the EBDA's first KiB or in 0xE0000-0xFFFFF (ACPI 5.2.5.1). */
-static const struct acpi_rsdp *rsdp_scan(u64 start, u64 end)
-{
-    for (u64 pa = start; pa + sizeof(struct acpi_rsdp) <= end; pa += 16) {
-        const struct acpi_rsdp *r = rsdp_at(pa);
-        if (r)
-            return r;
-    }
-    return NULL;
 }
 
 static u64 ebda_base(void)
@@ -76,15 +79,31 @@ static u64 ebda_base(void)
     return (u64)*(const u16 *)phys_to_virt(0x40e) << 4; /* BIOS data area: the EBDA's segment */
 }
 
-static const struct acpi_rsdp *rsdp_find(void)
+/* What the BIOS areas hold: the ACPI RSDP and the MP floating pointer, each on a 16-byte boundary, in the
+ * EBDA's first KiB or the BIOS ROM area (ACPI 5.2.5.1: 0xE0000-0xFFFFF; MP spec 4: 0xF0000-0xFFFFF, or the last
+ * KiB of base memory). One pass over each area finds both. */
+static const struct acpi_rsdp *found_rsdp;
+static const struct mp_floating *found_mp;
+
+static void bios_scan(u64 start, u64 end)
 {
-    if (boot.rsdp_paddr) /* PVH's start info names it */
-        return rsdp_at(boot.rsdp_paddr);
+    for (u64 pa = start; pa + 16 <= end; pa += 16) {
+        const u8 *p = phys_to_virt(pa);
+        if (!found_rsdp && *(const u64 *)p == RSDP_SIG && pa + sizeof(struct acpi_rsdp) <= end)
+            found_rsdp = rsdp_at(pa);
+        else if (!found_mp && *(const u32 *)p == MP_SIG && p[8] == 1 /* length: 16 bytes */ && checksum_ok(p, 16))
+            found_mp = (const struct mp_floating *)p;
+    }
+}
+
+static void bios_areas_scan(void)
+{
     u64 ebda = ebda_base();
-    const struct acpi_rsdp *r = NULL;
     if (ebda >= 0x80000 && ebda < 0xa0000)
-        r = rsdp_scan(ebda, ebda + 1024);
-    return r ? r : rsdp_scan(0xe0000, 0x100000);
+        bios_scan(ebda, ebda + 1024);
+    if (ebda != 0x9fc00)
+        bios_scan(0x9fc00, 0xa0000);
+    bios_scan(0xe0000, 0x100000);
 }
 
 static const struct acpi_sdt *sdt_at(u64 pa, const char *sig)
@@ -171,14 +190,6 @@ static bool madt_parse(const struct acpi_sdt *m)
 
 /* ---------------------------------------------------------------- MP table */
 
-struct mp_floating {
-    char sig[4];            /* "_MP_" */
-    u32 config;             /* the configuration table's physical address, 0: a default configuration */
-    u8 length;              /* in 16-byte units: 1 */
-    u8 spec_rev, checksum, feature[5];
-} __attribute__((packed));
-_Static_assert(sizeof(struct mp_floating) == 16, "MP floating pointer structure (MP spec 4.1)");
-
 struct mp_config {
     char sig[4];            /* "PCMP" */
     u16 length;             /* the base table, header included */
@@ -196,27 +207,9 @@ _Static_assert(sizeof(struct mp_config) == 44, "MP configuration table header (M
 #define MP_IOAPIC 2
 #define MP_CPU_ENABLED 1u
 
-static const struct mp_floating *mp_scan(u64 start, u64 end)
-{
-    for (u64 pa = start; pa + 16 <= end; pa += 16) {
-        const struct mp_floating *f = phys_to_virt(pa);
-        if (!memcmp(f->sig, "_MP_", 4) && f->length == 1 && checksum_ok(f, 16))
-            return f;
-    }
-    return NULL;
-}
-
-/* The floating pointer lies in the EBDA's first KiB, the last KiB of base memory, or 0xF0000-0xFFFFF. */
 static bool mp_parse(void)
 {
-    u64 ebda = ebda_base();
-    const struct mp_floating *f = NULL;
-    if (ebda >= 0x80000 && ebda < 0xa0000)
-        f = mp_scan(ebda, ebda + 1024);
-    if (!f)
-        f = mp_scan(0x9fc00, 0xa0000);
-    if (!f)
-        f = mp_scan(0xf0000, 0x100000);
+    const struct mp_floating *f = found_mp;
     if (!f || !f->config)
         return false; /* a default configuration (2 CPUs, APIC IDs 0 and 1) is not something QEMU makes */
     const struct mp_config *c = phys_to_virt(f->config);
@@ -242,17 +235,25 @@ static bool mp_parse(void)
     return smp_info.ncpus > 0;
 }
 
-/* Fills smp_info: the MADT if ACPI is there, else the MP table, else the boot CPU alone. */
+/* Fills smp_info: the MADT if ACPI is there, else the MP table, else nothing (the boot CPU alone). */
 void smp_detect(void)
 {
-    const struct acpi_rsdp *r = rsdp_find();
-    const struct acpi_sdt *madt = r ? acpi_find_table(r, "APIC") : NULL;
-    if (madt && madt_parse(madt))
+    if (boot.rsdp_paddr) /* PVH's start info names it */
+        found_rsdp = rsdp_at(boot.rsdp_paddr);
+    if (!found_rsdp)
+        bios_areas_scan();
+    const struct acpi_sdt *madt = found_rsdp ? acpi_find_table(found_rsdp, "APIC") : NULL;
+    if (madt && madt_parse(madt)) {
         smp_info.source = "ACPI MADT";
-    else if ((smp_info.ncpus = 0, mp_parse()))
-        smp_info.source = "MP table";
-    else
+    } else {
         smp_info.ncpus = 0;
+        if (boot.rsdp_paddr && !found_mp)
+            bios_areas_scan(); /* ACPI named by PVH but without a MADT: the MP table, if any */
+        if (mp_parse())
+            smp_info.source = "MP table";
+        else
+            smp_info.ncpus = 0;
+    }
     if (!smp_info.lapic_phys)
         smp_info.lapic_phys = 0xfee00000u;
 }
