@@ -429,6 +429,29 @@ t_firmware() {
 	expect_status 0 && expect_out_is "$tmp/expected" && pass
 }
 
+# SMP, work in progress (issue 14, docs/tasks.md "SMP"): the kernel starts every CPU the firmware lists and
+# parks the others; programs see and use one CPU until the scheduler runs on them. The CLI has no --cpus yet, so
+# QEMU gets -smp through a wrapper named by SKIFF_QEMU.
+t_smp() {
+	name="-smp 2 (pc, ACPI MADT) and -smp 3 (q35): every CPU starts and parks, programs run and see one CPU; one CPU by default"
+	set --
+	[ -n "${SKIFF_KERNEL:-}" ] && set -- --kernel "$SKIFF_KERNEL"
+	printf '#!/bin/sh\nexec %s -smp "$SMP_CPUS" "$@"\n' "$QEMU" >"$tmp/qemu-smp"
+	chmod +x "$tmp/qemu-smp"
+	for m in pc:2 q35:3; do
+		SMP_CPUS=${m#*:} SKIFF_QEMU=$tmp/qemu-smp SKIFF_MACHINE=${m%%:*} "$SKIFF" run "$@" --timeout "$TIMEOUT" \
+			--verbose "$BUSYBOX" nproc </dev/null >"$tmp/out" 2>"$tmp/err"
+		st=$?
+		printf '1\n' >"$tmp/expected"
+		expect_status 0 && expect_out_is "$tmp/expected" &&
+			expect_err_has "smp: ${m#*:} CPUs listed (ACPI MADT), ${m#*:} online" || return
+	done
+	sk --verbose "$BUSYBOX" nproc
+	expect_status 0 && expect_out_is "$tmp/expected" || return
+	! grep -q "smp:" "$tmp/err" || { fail "one CPU, yet: $(grep -m1 "smp:" "$tmp/err")"; return; }
+	pass
+}
+
 t_fuzz() {
 	name="80,000 syscalls with awkward arguments (bad and kernel pointers, huge sizes): no panic"
 	for seed in 1 2 3 4; do
@@ -649,7 +672,7 @@ t_ewrite() {
 
 TESTS="t_missing_host t_usage t_demo t_echo t_false t_stdin t_ls t_cat t_wc
 t_sha t_sort t_argv_glibc t_argv_musl t_segv t_abort t_notelf t_rootfs
-t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_pollcost t_firmware t_fuzz t_oom t_fragment t_initrd t_bomb t_tail_follow t_inplace t_lazyclock t_notsc t_config t_epipe t_ewrite t_kvm"
+t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_pollcost t_firmware t_smp t_fuzz t_oom t_fragment t_initrd t_bomb t_tail_follow t_inplace t_lazyclock t_notsc t_config t_epipe t_ewrite t_kvm"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose
