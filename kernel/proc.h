@@ -199,6 +199,7 @@ struct task {
     struct task *prev;              /* the one before in task_list (NULL: the first): O(1) removal */
     struct task *rq_next, *rq_prev; /* the run queue (kernel/sched.c): runnable tasks, round-robin order */
     bool on_rq;
+    u8 running_on;                  /* 1 + the CPU whose current task it is (its stack is in use there); 0: none */
     struct task *wq_next, *wq_prev; /* the wait queue of what it waits for (kernel/waitq.c), while waiting */
     struct waitq *wq;               /* that queue (NULL: on none) */
     u64 fs_base;
@@ -252,7 +253,8 @@ void sched_wait_on(u64 ns, const void *chan); /* the same, woken by chan's kicks
 void sched_kick_io(void);                /* I/O happened: I/O waiters re-check */
 void sched_wake_io_waiters(void);        /* the same without counting an I/O event (any interrupt) */
 u64 sched_io_events(void);               /* how many sched_kick_io calls so far (edge-triggered epoll) */
-u64 sched_idle_ns(void);                 /* time the CPU spent halted with nothing to run */
+u64 sched_idle_ns(void);                 /* time the CPUs spent halted with nothing to run (summed) */
+u64 sched_cpu_idle_ns(int cpu);          /* the same for one CPU */
 long sched_wait_io(bool nonblock, const char *what); /* wait for the other end, or why not */
 long sched_wait_io_on(bool nonblock, const char *what, const void *chan); /* the same, woken by chan's kicks */
 void sched_kick_chan(const void *chan);  /* an I/O event on chan: its waiters and every any-I/O waiter look */

@@ -8,11 +8,11 @@
 #include "boot.h"
 #include "errno.h"
 #include "../arch/x86_64/arch.h"
+#include "../arch/x86_64/smp.h"
 #include "../net/net.h"
 
 struct task *task_list;
 static struct task *task_tail;
-static bool need_resched;
 
 /* The run queue: exactly the tasks whose state is TASK_RUNNABLE (the running one included), in the order they
  * get the CPU. Every state change goes through sched_set_runnable/sched_set_blocked below. Changed from interrupt
@@ -65,6 +65,7 @@ void sched_set_runnable(struct task *t)
     waitheap_remove(t);
     t->state = TASK_RUNNABLE;
     rq_add(t);
+    smp_wake_idle(); /* several CPUs: a halted one may take it */
 }
 
 void sched_set_blocked(struct task *t)
@@ -74,7 +75,12 @@ void sched_set_blocked(struct task *t)
     if (t->wake_deadline != ~0ull)
         waitheap_insert(t); /* expire_waits finds it there */
 }
-static struct task *reap;   /* a dead task whose stack is freed once we are off it */
+/* Each CPU's dead task, whose stack is freed once that CPU is off it (a CPU halting with nothing to run stays on
+ * it meanwhile), and its process when the process goes with it (autoreap). The process is decided at the
+ * task's end: once the task is dead, a wait4 on another CPU may free a process that is not autoreaped, so the
+ * task's own proc pointer is not looked at again. */
+static struct task *reap[MAX_CPUS];
+static struct proc *reap_proc[MAX_CPUS];
 static struct task *current_next; /* the task a switch goes to (task_start_c picks it up) */
 
 void switch_stacks(u64 *save_ksp, u64 new_ksp);
@@ -90,6 +96,7 @@ void sched_init(struct task *first)
     first->proc_next = first->proc_prev = NULL;
     first->proc->threads = first->proc->threads_tail = first;
     sched_set_runnable(first);
+    first->running_on = (u8)(this_cpu()->id + 1);
     first->proc->nthreads = 1;
 }
 
@@ -148,21 +155,31 @@ static u64 next_deadline(void)
 static struct task *pick_next(void)
 {
     expire_waits();
-    if (current->on_rq && current != rq_tail) {
-        rq_del(current);
-        rq_add(current);
+    struct task *cur = current;
+    if (cur && cur->on_rq && cur != rq_tail) {
+        rq_del(cur);
+        rq_add(cur);
     }
-    return rq_head;
+    if (!smp_active)
+        return rq_head;
+    /* several CPUs: not a task another CPU runs (its kernel stack is in use there) */
+    u8 me = (u8)(this_cpu()->id + 1);
+    for (struct task *t = rq_head; t; t = t->rq_next)
+        if (!t->running_on || t->running_on == me)
+            return t;
+    return NULL;
 }
 
 static void free_reaped(void)
 {
-    if (!reap || reap == current)
-        return;
-    struct proc *p = reap->proc;
-    task_free(reap);
-    reap = NULL;
-    if (p && p->zombie && p->autoreap) { /* its last task is gone: nothing refers to the zombie now */
+    int me = (int)this_cpu()->id;
+    if (!reap[me] || reap[me] == current)
+        return; /* still on its stack */
+    struct proc *p = reap_proc[me];
+    task_free(reap[me]);
+    reap[me] = NULL;
+    reap_proc[me] = NULL;
+    if (p) { /* its last task is gone: nothing refers to the zombie now */
         struct proc *parent = p->parent;
         proc_reap(p);
         if (parent)
@@ -183,16 +200,23 @@ static void switch_in(struct task *t)
     free_reaped();
 }
 
-static u64 idle_tsc; /* TSC ticks spent halted with nothing to run: /proc/stat's idle time */
-
+/* Time the CPUs spent halted with nothing to run (each CPU's idle_tsc): /proc/stat's idle time. */
 u64 sched_idle_ns(void)
 {
-    return clock_tsc_to_ns(idle_tsc);
+    u64 sum = 0;
+    for (int i = 0; i < ncpus_online; i++)
+        sum += cpus[i].idle_tsc;
+    return clock_tsc_to_ns(sum);
+}
+
+u64 sched_cpu_idle_ns(int cpu)
+{
+    return clock_tsc_to_ns(cpus[cpu].idle_tsc);
 }
 
 void schedule(void)
 {
-    need_resched = false;
+    percpu_gs.need_resched = false;
     acct_charge(false);
     acct_load_update();
     struct task *next;
@@ -210,7 +234,7 @@ void schedule(void)
         else
             d = MIN(d, MIN(ktimers_next(), alarms_next()));
         irq_wait(d == ~0ull ? ~0ull : d > now ? MIN(d - now, 50000000ull) : 0);
-        idle_tsc += rdtsc_now() - t0;
+        percpu_gs.idle_tsc += rdtsc_now() - t0;
     }
     /* getrusage's switches: away while it waits (the CPU halting counts: Linux switches to its idle task),
      * or at the end of a slice while it could go on (involuntary) */
@@ -223,7 +247,12 @@ void schedule(void)
         return;
     }
     struct task *prev = current;
+    if (prev->state == TASK_RUNNABLE)
+        smp_wake_idle(); /* it could go on: a halted CPU may take it */
     arch_fpu_save(prev->fpu);
+    /* the big lock is held until next runs on its own stack: no CPU sees prev free before it is */
+    prev->running_on = 0;
+    next->running_on = (u8)(this_cpu()->id + 1);
     current_next = next;
     switch_stacks(&prev->ksp, next->ksp);
     switch_in(prev); /* back on prev's stack: prev runs again */
@@ -259,7 +288,7 @@ void sched_prepare(struct task *t, struct regs *frame)
 
 void sched_tick(void)
 {
-    need_resched = true;
+    percpu_gs.need_resched = true;
     alarms_fire();
     if (net_timer_needed()) { /* the network stack's timers ride on this tick (net/net.c) */
         net_timer(clock_monotonic_ns());
@@ -272,9 +301,9 @@ void sched_preempt_point(struct regs *r)
 {
     /* A sleeper whose time is up may run now: only a switch looked at deadlines, so a task that never made a
      * syscall (a busy loop) kept every sleeper waiting for good. Cheap while no deadline has come. */
-    if (need_resched)
+    if (percpu_gs.need_resched)
         expire_waits();
-    if (need_resched && sched_others_runnable())
+    if (percpu_gs.need_resched && sched_others_runnable())
         schedule();
     rseq_user_return(r);
 }
@@ -337,8 +366,35 @@ noreturn void sched_exit_current(void)
     t->state = TASK_DEAD;
     sched_remove(t);
     waitq_wake_lone();
-    reap = t;
+    int me = (int)this_cpu()->id;
+    reap[me] = t;
+    reap_proc[me] = t->proc && t->proc->zombie && t->proc->autoreap ? t->proc : NULL;
     timer_check_needed();
     schedule();
     panic("a dead task was scheduled");
+}
+
+/* An AP's life once the scheduler runs on it: with the big lock, take a runnable task that no CPU runs, or halt
+ * until a wake-up IPI. It runs on the AP's boot stack, which it leaves for good at the first task: from then on
+ * the AP halts inside schedule() like the boot CPU, on the stack of the task it last ran. */
+noreturn void sched_ap_idle(void)
+{
+    struct percpu *c = this_cpu();
+    bkl_lock();
+    for (;;) {
+        expire_waits();
+        struct task *t;
+        for (t = rq_head; t && t->running_on; t = t->rq_next)
+            ;
+        if (!t) {
+            u64 t0 = rdtsc_now();
+            irq_wait(~0ull);
+            c->idle_tsc += rdtsc_now() - t0;
+            continue;
+        }
+        t->running_on = (u8)(c->id + 1);
+        current_next = t;
+        switch_stacks(&c->idle_ksp, t->ksp);
+        panic("an AP's idle context ran again");
+    }
 }

@@ -63,6 +63,15 @@ struct percpu {
     bool tsd_on;        /* what CR4.TSD holds now */
     bool online;        /* set by the CPU itself once it runs in long mode on the kernel's tables */
     u8 *ist_stacks;     /* an AP's three IST stacks (smp.c); the boot CPU's are static (gdt.c) */
+    bool need_resched;  /* its time slice is over: switch on the way back to ring 3 */
+    bool halted;        /* in irq_wait's hlt, without the big lock: a wake-up IPI gets it going */
+    bool irq_took_lock; /* an interrupt that came while it was halted took the big lock (irq.c) */
+    u32 flush_pending;  /* a TLB-shootdown request not yet done (smp_lock.c) */
+    struct vm_space *active_vm; /* the address space its CR3 holds (kernel/vm.c) */
+    struct vm_space *dying_vm;  /* a shootdown asks it to leave this space (it is being freed) */
+    u64 idle_ksp;       /* an AP's idle context, saved while it runs a task */
+    u64 idle_tsc;       /* TSC ticks it spent halted with nothing to run */
+    u64 irqs;           /* interrupts it took (irq.c): an AP's timed irq_wait ends at the next one */
     u64 gdt[GDT_ENTRIES] __attribute__((aligned(8)));
     struct tss tss __attribute__((aligned(16)));
 };

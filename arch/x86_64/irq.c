@@ -6,6 +6,7 @@
 #include "smp.h"
 #include "../../kernel/mm.h"
 #include "../../kernel/proc.h"
+#include "../../kernel/boot.h"
 #define DIRECT_MAP_BASE DIRECT_MAP
 
 #define PIC1_CMD 0x20
@@ -28,6 +29,7 @@
 #define LVT_MASKED (1u << 16)
 
 extern const u64 irq_stubs[NIRQ + 192];
+extern char ipi_flush_stub[];
 static void (*handlers[NIRQ])(void *);
 static void *handler_ctx[NIRQ];
 static int next_msi = MSI_FIRST;
@@ -53,6 +55,12 @@ void irq_init(void)
     pic_write_mask();
     for (int i = 0; i < NIRQ + 192; i++)
         idt_set_gate(IRQ_BASE + i, irq_stubs[i]);
+    idt_set_gate(IPI_FLUSH, (u64)ipi_flush_stub); /* answered without the big lock */
+}
+
+void lapic_eoi(void)
+{
+    lapic[LAPIC_EOI / 4] = 0;
 }
 
 /* The local APIC, for MSI-X and for the PICs: software-enabled with a spurious vector, in virtual-wire mode
@@ -132,7 +140,13 @@ bool irq_was_tick(void)
 
 void irq_dispatch(u64 irq)
 {
+    percpu_gs.irqs++;
     percpu_gs.irq_tick = irq == 0;
+    if (irq + IRQ_BASE == IPI_WAKE) { /* a halted CPU wakes; a running one ends its time slice */
+        percpu_gs.need_resched = true;
+        lapic[LAPIC_EOI / 4] = 0;
+        return;
+    }
     if (irq >= NIRQ) {
         static bool said;
         if (!said)
@@ -146,6 +160,7 @@ void irq_dispatch(u64 irq)
         if (handlers[irq])
             handlers[irq](handler_ctx[irq]);
         lapic[LAPIC_EOI / 4] = 0;
+        smp_wake_idle(); /* a driver waiting on another CPU (irq_wait) looks at its device again */
         return;
     }
     if (irq == 7 || irq == 15) {
@@ -164,6 +179,8 @@ void irq_dispatch(u64 irq)
     if (irq >= 8)
         outb(PIC2_CMD, 0x20);
     outb(PIC1_CMD, 0x20);
+    if (irq != 0)
+        smp_wake_idle(); /* a driver waiting on another CPU (irq_wait) looks at its device again */
 }
 
 static bool periodic;
@@ -178,6 +195,8 @@ static void pit_out(const struct pit_write *w, int n)
  * only ever fires once, to end a wait. */
 void timer_set_periodic(bool on)
 {
+    if (smp_active)
+        on = true; /* the boot CPU's tick ends the other CPUs' slices too (smp_tick_others) */
     if (on == periodic)
         return;
     periodic = on;
@@ -207,6 +226,8 @@ static void pit_oneshot(u64 ns)
 static void timer_tick(void *ctx)
 {
     (void)ctx;
+    if (smp_active)
+        smp_tick_others();
     if (periodic)
         sched_tick();
     else
@@ -221,13 +242,42 @@ void timer_init(void)
     irq_register(0, timer_tick, NULL);
 }
 
+/* irq_wait on an AP with a time limit: the PIT is the boot CPU's, so it waits with interrupts on, without the
+ * lock, until an interrupt comes (a wake-up IPI: smp_wake_idle also sends one after each device interrupt, which
+ * the boot CPU alone takes) or the TSC says ns have passed. */
+static void ap_wait(struct percpu *c, u64 ns)
+{
+    u64 end = clock_monotonic_ns() + ns, seen = __atomic_load_n(&c->irqs, __ATOMIC_ACQUIRE);
+    __atomic_store_n(&c->halted, true, __ATOMIC_RELEASE);
+    bkl_unlock();
+    __asm__ volatile("sti" ::: "memory");
+    while (__atomic_load_n(&c->irqs, __ATOMIC_ACQUIRE) == seen && clock_monotonic_ns() < end)
+        cpu_relax();
+    __asm__ volatile("cli" ::: "memory");
+    bkl_lock();
+    __atomic_store_n(&c->halted, false, __ATOMIC_RELEASE);
+}
+
 /* Sleeps until an interrupt arrives or about ns have passed. Interrupts are enabled only inside the
  * sti;hlt pair, whose one-instruction shadow closes the race between checking a condition and halting. */
 void irq_wait(u64 ns)
 {
+    struct percpu *c = this_cpu();
+    if (c->id != 0 && ns != ~0ull) {
+        ap_wait(c, ns);
+        return;
+    }
     if (ns != ~0ull)
         pit_oneshot(ns);
+    if (smp_active) { /* halted CPUs hold no lock; a wake-up IPI may come once it is dropped: sti;hlt sees it */
+        __atomic_store_n(&c->halted, true, __ATOMIC_RELEASE);
+        bkl_unlock();
+    }
     __asm__ volatile("sti; hlt; cli" ::: "memory");
+    if (smp_active) {
+        bkl_lock();
+        __atomic_store_n(&c->halted, false, __ATOMIC_RELEASE);
+    }
     if (ns != ~0ull && periodic) { /* the halt used the PIT for its one-shot: the tick goes on */
         periodic = false;
         timer_set_periodic(true);

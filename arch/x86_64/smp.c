@@ -4,8 +4,8 @@
  * boot CPU has: its per-CPU block in GS, its own GDT and TSS (with its own IST stacks), the IDT, the CPU
  * features and the SYSCALL MSRs, its local APIC enabled.
  *
- * Work in progress (issue 14, docs/tasks.md "SMP"): nothing schedules on the APs yet, so each one parks
- * (interrupts off, halted) and programs see one CPU; the CLI has no --cpus yet. */
+ * Once every AP is up the boot CPU turns the big kernel lock on (smp_active) and each AP enters the scheduler's
+ * idle loop (sched_ap_idle): from then on tasks run on every CPU (docs/tasks.md, "SMP"). */
 #include "arch.h"
 #include "smp.h"
 #include "../../kernel/boot.h"
@@ -24,6 +24,7 @@ extern u8 tramp_start[], tramp_end[];
 extern u8 tramp_cr0[], tramp_efer[], tramp_pml4[], tramp_stack[], tramp_entry[], tramp_cpu[], tramp_kcr3[];
 
 int ncpus_online = 1;
+static bool smp_go; /* the APs may leave their wait: smp_active says whether to run tasks or park */
 
 /* Where a trampoline data field lies in the low copy. */
 static void *tramp_field(u8 *sym)
@@ -69,7 +70,11 @@ noreturn void ap_main(struct percpu *c, u64 kernel_cr3)
     syscall_msr_init();
     lapic_ap_init();
     __atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
-    cpu_halt_forever(); /* parked: nothing schedules here yet */
+    while (!__atomic_load_n(&smp_go, __ATOMIC_ACQUIRE))
+        cpu_relax();
+    if (!smp_active)
+        cpu_halt_forever(); /* the boot CPU decided to run alone */
+    sched_ap_idle();
 }
 
 static void delay_us(u64 us)
@@ -134,6 +139,10 @@ void smp_init(void)
         id++;
     }
     ncpus_online = id;
-    klog("skiff: smp: %d CPUs listed (%s), %d online; the %d APs are parked, programs run on CPU 0 alone\n",
-         smp_info.ncpus, smp_info.source, ncpus_online, ncpus_online - 1);
+    if (ncpus_online > 1) {
+        bkl_lock(); /* the boot CPU runs the kernel from here on with the lock, as every CPU will */
+        smp_active = true;
+    }
+    __atomic_store_n(&smp_go, true, __ATOMIC_RELEASE);
+    klog("skiff: smp: %d CPUs listed (%s), %d online\n", smp_info.ncpus, smp_info.source, ncpus_online);
 }

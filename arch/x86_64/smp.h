@@ -21,4 +21,18 @@ void lapic_send_ipi(u32 apic_id, u32 icr_low); /* irq.c: writes ICR (xAPIC), wai
 void lapic_ap_init(void);       /* irq.c: an AP's local APIC: enabled, LINT0/LINT1 masked */
 void idt_load(void);            /* idt.c: the shared IDT on this CPU */
 void cpu_enable_features(void); /* cpu.c: CR0/CR4/XCR0/EFER as on the boot CPU */
+
+/* smp_lock.c: the big kernel lock, IPIs, TLB shootdown (docs/tasks.md, "SMP") */
+#define IPI_WAKE 0xf0           /* a halted CPU looks at the run queue; a running one ends its slice */
+#define IPI_FLUSH 0xf1          /* TLB shootdown: handled without the big lock (trap.asm) */
+extern bool smp_active;         /* the APs run tasks: the big lock is in force */
+void bkl_lock(void);
+void bkl_unlock(void);
+bool bkl_held(void);            /* by this CPU (always true without SMP) */
+struct vm_space;
+void tlb_shootdown(struct vm_space *vs, bool dying);
+void smp_wake_idle(void);
+void smp_tick_others(void);
+void lapic_eoi(void);           /* irq.c */
+noreturn void sched_ap_idle(void); /* kernel/sched.c: an AP's loop once smp_active */
 #endif

@@ -134,7 +134,14 @@ void qemu_argv(struct run *r, struct strv *a, bool tty_port)
     const char *bus = micro ? "-device" : "-pci", *rom = micro ? "" : ",romfile=";
     const char *w = r->work;
     strv_add(a, qemu_bin());
-    add2(a, "-M", micro ? "microvm,acpi=off,ioapic2=off,pic=on,pit=on,rtc=on,isa-serial=off" : r->machine);
+    /* several CPUs on microvm: ACPI on, for the MADT that lists them (the virtio-mmio transports are still named
+     * on the command line) */
+    add2(a, "-M", !micro ? r->machine : r->cpus > 1 ? "microvm,acpi=on,ioapic2=off,pic=on,pit=on,rtc=on,isa-serial=off"
+                                                    : "microvm,acpi=off,ioapic2=off,pic=on,pit=on,rtc=on,isa-serial=off");
+    if (r->cpus > 1) {
+        strv_add(a, "-smp");
+        strv_addf(a, "%d", r->cpus);
+    }
     add2(a, "-m", r->mem);
     strv_add(a, "-chardev");
     strv_addf(a, "file,id=s1,path=%s/com1,append=on", w);
@@ -193,7 +200,7 @@ void qemu_argv(struct run *r, struct strv *a, bool tty_port)
         add2(a, "-cpu", "host,-arch-capabilities");
     } else {
         const char *cpu = getenv("SKIFF_CPU");
-        add2(a, "-accel", "tcg");
+        add2(a, "-accel", r->cpus > 1 ? "tcg,thread=multi" : "tcg"); /* a host thread per CPU */
         add2(a, "-cpu", cpu && *cpu ? cpu : "max");
     }
     strv_add(a, "-nodefaults");
