@@ -125,6 +125,7 @@ struct proc {
     struct task *threads, *threads_tail; /* its live threads, oldest first (sched.c keeps the list) */
     struct proc *sib_next, *sib_prev;
     bool zombie;                    /* exited, waiting for its parent's wait4 */
+    bool exiting;                   /* SMP: one thread ends it; the others leave their CPUs and end alone */
     bool autoreap;                  /* a zombie its parent will not wait for (SIGCHLD ignored or SA_NOCLDWAIT):
                                        freed once its last task is (sched.c), never reported by wait4 */
     bool oom_killed;                /* the OOM killer sent it SIGKILL: not chosen again while it dies */
@@ -313,6 +314,7 @@ struct task *task_by_tid(int tid);
 void sched_fork_policy(struct task *child, const struct task *parent); /* syscalls/schedprio.c */
 noreturn void task_exit(int code);       /* this thread ends; the last one ends the process (with code) */
 void sched_remove(struct task *t);       /* off the task list (not the current task) */
+bool sched_others_off_cpu(struct proc *p); /* SMP: p's other threads leave their CPUs (false: this one ends) */
 /* Between sched.c and waitq.c only: every change of a task's state goes through these two. */
 void sched_set_runnable(struct task *t);  /* on the run queue, out of the deadline heap */
 void sched_set_blocked(struct task *t);   /* off the run queue; into the deadline heap if it has one */

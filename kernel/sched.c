@@ -82,6 +82,7 @@ void sched_set_blocked(struct task *t)
 static struct task *reap[MAX_CPUS];
 static struct proc *reap_proc[MAX_CPUS];
 static struct task *current_next; /* the task a switch goes to (task_start_c picks it up) */
+static u64 idle_context(struct percpu *c);
 
 void switch_stacks(u64 *save_ksp, u64 new_ksp);
 extern char task_start[];
@@ -221,7 +222,19 @@ void schedule(void)
     acct_load_update();
     struct task *next;
     bool waits = current->state == TASK_BLOCKED, halted = false;
-    while (!(next = pick_next())) {
+    if (smp_active && !(next = pick_next())) { /* nothing to run: to this CPU's idle context, off this stack */
+        struct task *prev = current;
+        if (waits)
+            prev->nvcsw++;
+        arch_fpu_save(prev->fpu);
+        prev->running_on = 0;
+        switch_stacks(&prev->ksp, idle_context(this_cpu()));
+        switch_in(prev); /* back from the idle loop: prev runs again, here or on another CPU */
+        acct_resume();
+        current->rseq_notify = true;
+        return;
+    }
+    while (!smp_active && !(next = pick_next())) {
         halted = true;
         if (net_idle())
             continue; /* packets to ourselves were delivered: their receivers may run now */
@@ -374,27 +387,97 @@ noreturn void sched_exit_current(void)
     panic("a dead task was scheduled");
 }
 
-/* An AP's life once the scheduler runs on it: with the big lock, take a runnable task that no CPU runs, or halt
- * until a wake-up IPI. It runs on the AP's boot stack, which it leaves for good at the first task: from then on
- * the AP halts inside schedule() like the boot CPU, on the stack of the task it last ran. */
-noreturn void sched_ap_idle(void)
+/* SMP: what a CPU does with nothing to run, on a stack of its own (idle_ksp) so that no task's kernel stack stays
+ * in use while it halts (another CPU may take that task, or free it). With the big lock: free the task that died
+ * here, take a runnable task that no CPU runs, or halt until a wake-up IPI (the boot CPU: until the next
+ * deadline, as schedule() on one CPU). An AP enters it from ap_main; the boot CPU the first time it has nothing
+ * to run (idle_context). A task that resumes from here finishes the switch in schedule() or task_start_c. */
+static noreturn void sched_idle_loop(void)
 {
     struct percpu *c = this_cpu();
-    bkl_lock();
     for (;;) {
+        current = NULL;
+        free_reaped();
         expire_waits();
         struct task *t;
         for (t = rq_head; t && t->running_on; t = t->rq_next)
             ;
-        if (!t) {
-            u64 t0 = rdtsc_now();
-            irq_wait(~0ull);
-            c->idle_tsc += rdtsc_now() - t0;
+        if (t) {
+            t->running_on = (u8)(c->id + 1);
+            current_next = t;
+            switch_stacks(&c->idle_ksp, t->ksp);
             continue;
         }
-        t->running_on = (u8)(c->id + 1);
-        current_next = t;
-        switch_stacks(&c->idle_ksp, t->ksp);
-        panic("an AP's idle context ran again");
+        u64 ns = ~0ull, t0 = rdtsc_now();
+        if (c->id == 0) { /* the PIT is the boot CPU's: it wakes for deadlines and serves the network */
+            if (net_idle())
+                continue;
+            u64 d = next_deadline(), now = clock_monotonic_ns();
+            if (net_timer_needed())
+                d = timer_is_periodic() ? ~0ull : d;
+            else
+                d = MIN(d, MIN(ktimers_next(), alarms_next()));
+            ns = d == ~0ull ? ~0ull : d > now ? MIN(d - now, 50000000ull) : 0;
+        }
+        irq_wait(ns);
+        c->idle_tsc += rdtsc_now() - t0;
+    }
+}
+
+static void idle_entry(void)
+{
+    sched_idle_loop();
+}
+
+/* This CPU's idle context: made on first use, a stack whose first switch_stacks returns into idle_entry. */
+static u64 idle_context(struct percpu *c)
+{
+    if (c->idle_ksp)
+        return c->idle_ksp;
+    u8 *stack = page_alloc_n(KSTACK_PAGES);
+    if (!stack)
+        panic("no memory for an idle stack");
+    u64 *sp = (u64 *)(stack + KSTACK_PAGES * PAGE_SIZE);
+    *--sp = 0;                 /* so that idle_entry starts as if called: rsp 8 past a 16-byte boundary */
+    *--sp = (u64)idle_entry;   /* switch_stacks' ret */
+    for (int i = 0; i < 6; i++)
+        *--sp = 0;             /* rbp rbx r12 r13 r14 r15 */
+    return c->idle_ksp = (u64)sp;
+}
+
+/* An AP once the scheduler runs on it (ap_main): its boot stack is its idle context. */
+noreturn void sched_ap_idle(void)
+{
+    bkl_lock();
+    sched_idle_loop();
+}
+
+/* SMP: before a process ends, its other threads must be off every CPU (their kernel stacks are freed with
+ * them). One running elsewhere gets SIGKILL and a wake-up IPI, and ends alone on its way back to ring 3
+ * (proc_end sees p->exiting); meanwhile this CPU lets go of the lock so that it can. False: another thread
+ * already ends p, so the caller only goes. */
+bool sched_others_off_cpu(struct proc *p)
+{
+    if (!smp_active)
+        return true;
+    if (p->exiting)
+        return false;
+    p->exiting = true;
+    for (;;) {
+        bool busy = false;
+        for (struct task *t = p->threads; t; t = t->proc_next) {
+            if (t == current || !t->running_on)
+                continue;
+            busy = true;
+            if (!(t->sig_pending_task & (1ull << (SIGKILL - 1))))
+                signal_send(t, SIGKILL);
+            lapic_send_ipi(cpus[t->running_on - 1].apic_id, IPI_WAKE);
+        }
+        if (!busy)
+            return true;
+        bkl_unlock();
+        for (int i = 0; i < 1000; i++)
+            cpu_relax();
+        bkl_lock();
     }
 }
