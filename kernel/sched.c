@@ -246,7 +246,7 @@ void schedule(void)
             d = timer_is_periodic() ? ~0ull : d;
         else
             d = MIN(d, MIN(ktimers_next(), alarms_next()));
-        irq_wait(d == ~0ull ? ~0ull : d > now ? MIN(d - now, 50000000ull) : 0);
+        irq_wait_idle(d == ~0ull ? ~0ull : d > now ? MIN(d - now, 50000000ull) : 0);
         percpu_gs.idle_tsc += rdtsc_now() - t0;
     }
     /* getrusage's switches: away while it waits (the CPU halting counts: Linux switches to its idle task),
@@ -419,7 +419,7 @@ static noreturn void sched_idle_loop(void)
                 d = MIN(d, MIN(ktimers_next(), alarms_next()));
             ns = d == ~0ull ? ~0ull : d > now ? MIN(d - now, 50000000ull) : 0;
         }
-        irq_wait(ns);
+        irq_wait_idle(ns);
         c->idle_tsc += rdtsc_now() - t0;
     }
 }

@@ -65,7 +65,7 @@ struct percpu {
     u8 *ist_stacks;     /* an AP's three IST stacks (smp.c); the boot CPU's are static (gdt.c) */
     bool need_resched;  /* its time slice is over: switch on the way back to ring 3 */
     bool halted;        /* in irq_wait's hlt, without the big lock: a wake-up IPI gets it going */
-    bool irq_took_lock; /* an interrupt that came while it was halted took the big lock (irq.c) */
+    bool irq_took_lock; /* an interrupt that came in ring 0 took the big lock (irq.c) */
     u32 flush_pending;  /* a TLB-shootdown request not yet done (smp_lock.c) */
     struct vm_space *active_vm; /* the address space its CR3 holds (kernel/vm.c) */
     struct vm_space *dying_vm;  /* a shootdown asks it to leave this space (it is being freed) */
@@ -160,7 +160,8 @@ void irq_init(void);
 void timer_init(void);
 void irq_register(int irq, void (*fn)(void *), void *ctx);
 int irq_alloc_msi(void (*fn)(void *), void *ctx, u64 *addr, u32 *data); /* -1 without a local APIC */
-void irq_wait(u64 ns);               /* halt until an interrupt or ~ns pass (~0: no timer) */
+void irq_wait(u64 ns);               /* halt until an interrupt or ~ns pass (~0: no timer); a driver's wait */
+void irq_wait_idle(u64 ns);          /* the same for the scheduler with nothing to run (drops the big lock) */
 bool timer_is_periodic(void);         /* the 1 kHz tick runs */
 void irq_return_check(struct regs *r); /* trap.c: deliver signals when an IRQ interrupted ring 3 */
 bool irq_was_tick(void);               /* the interrupt being handled was the timer's */

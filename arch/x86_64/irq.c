@@ -242,44 +242,83 @@ void timer_init(void)
     irq_register(0, timer_tick, NULL);
 }
 
-/* irq_wait on an AP with a time limit: the PIT is the boot CPU's, so it waits with interrupts on, without the
- * lock, until an interrupt comes (a wake-up IPI: smp_wake_idle also sends one after each device interrupt, which
- * the boot CPU alone takes) or the TSC says ns have passed. */
-static void ap_wait(struct percpu *c, u64 ns)
+/* Waiting for an interrupt. Two kinds with several CPUs: the scheduler's idle wait drops the big lock while halted
+ * (irq_wait_idle); a driver's wait for its device (irq_wait) keeps it, so that, as on one CPU, nothing but
+ * interrupt handlers runs in the kernel meanwhile. The PIT and the devices' interrupts are the boot CPU's: an AP
+ * waits with interrupts on, spinning, until one comes to it (a wake-up IPI; smp_wake_idle sends one after each
+ * device interrupt) or the time is up; a driver's wait there is at most 1 ms at a time, since its device's
+ * interrupt goes to the boot CPU, which waits for the lock meanwhile: the driver looks at its device itself. */
+static void ap_wait(struct percpu *c, u64 ns, bool idle)
 {
+    if (!idle)
+        ns = MIN(ns, 1000000ull);
     u64 end = clock_monotonic_ns() + ns, seen = __atomic_load_n(&c->irqs, __ATOMIC_ACQUIRE);
-    __atomic_store_n(&c->halted, true, __ATOMIC_RELEASE);
-    bkl_unlock();
+    if (idle) {
+        __atomic_store_n(&c->halted, true, __ATOMIC_RELEASE);
+        bkl_unlock();
+    }
     __asm__ volatile("sti" ::: "memory");
     while (__atomic_load_n(&c->irqs, __ATOMIC_ACQUIRE) == seen && clock_monotonic_ns() < end)
         cpu_relax();
     __asm__ volatile("cli" ::: "memory");
-    bkl_lock();
-    __atomic_store_n(&c->halted, false, __ATOMIC_RELEASE);
+    if (idle) {
+        bkl_lock();
+        __atomic_store_n(&c->halted, false, __ATOMIC_RELEASE);
+    }
 }
 
 /* Sleeps until an interrupt arrives or about ns have passed. Interrupts are enabled only inside the
  * sti;hlt pair, whose one-instruction shadow closes the race between checking a condition and halting. */
-void irq_wait(u64 ns)
+static void wait_common(u64 ns, bool idle)
 {
     struct percpu *c = this_cpu();
-    if (c->id != 0 && ns != ~0ull) {
-        ap_wait(c, ns);
+    if (c->id != 0 && (ns != ~0ull || !idle)) {
+        ap_wait(c, ns, idle);
         return;
     }
     if (ns != ~0ull)
         pit_oneshot(ns);
-    if (smp_active) { /* halted CPUs hold no lock; a wake-up IPI may come once it is dropped: sti;hlt sees it */
+    bool drop = smp_active && idle;
+    if (drop) { /* halted CPUs hold no lock; a wake-up IPI may come once it is dropped: sti;hlt sees it */
         __atomic_store_n(&c->halted, true, __ATOMIC_RELEASE);
         bkl_unlock();
     }
     __asm__ volatile("sti; hlt; cli" ::: "memory");
-    if (smp_active) {
+    if (drop) {
         bkl_lock();
         __atomic_store_n(&c->halted, false, __ATOMIC_RELEASE);
     }
     if (ns != ~0ull && periodic) { /* the halt used the PIT for its one-shot: the tick goes on */
         periodic = false;
         timer_set_periodic(true);
+    }
+}
+
+void irq_wait(u64 ns)
+{
+    wait_common(ns, false);
+}
+
+void irq_wait_idle(u64 ns)
+{
+    wait_common(ns, true);
+}
+
+/* trap.asm: an interrupt that came in ring 0 (in a wait) takes the big lock unless this CPU holds it (a
+ * driver's wait), and lets it go on the way back only if it took it. */
+void irq_enter_kernel(void)
+{
+    struct percpu *c = this_cpu();
+    c->irq_took_lock = smp_active && !bkl_held();
+    if (c->irq_took_lock)
+        bkl_lock();
+}
+
+void irq_exit_kernel(void)
+{
+    struct percpu *c = this_cpu();
+    if (c->irq_took_lock) {
+        c->irq_took_lock = false;
+        bkl_unlock();
     }
 }

@@ -34,5 +34,7 @@ void tlb_shootdown(struct vm_space *vs, bool dying);
 void smp_wake_idle(void);
 void smp_tick_others(void);
 void lapic_eoi(void);           /* irq.c */
+void irq_enter_kernel(void);    /* irq.c, for trap.asm: an interrupt in ring 0 takes the lock unless held */
+void irq_exit_kernel(void);
 noreturn void sched_ap_idle(void); /* kernel/sched.c: an AP's loop once smp_active */
 #endif

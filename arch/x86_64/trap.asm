@@ -4,6 +4,7 @@
 ; trap_handler(rdi = frame). The frame is 22 qwords (176 bytes), so rsp stays 16-byte aligned at the call.
 
 extern trap_handler, irq_dispatch, irq_return_check, smp_active, bkl_lock, bkl_unlock, smp_flush_ipi
+extern irq_enter_kernel, irq_exit_kernel
 global trap_return, arch_enter_user, arch_return_to_user, isr_table, irq_stubs, ipi_flush_stub
 
 %define FRAME_CS 18 * 8                 ; offsetof(struct regs, cs)
@@ -113,9 +114,14 @@ irq_common:
 .from_kernel:
     PUSH_GPRS
     cld
-    cmp byte [rel smp_active], 0        ; several CPUs: from ring 3 or from a halt, the lock is not held here
+    cmp byte [rel smp_active], 0        ; several CPUs: the big lock (from ring 0: unless a driver's wait holds it)
     je .nolock
+    test byte [rsp + FRAME_CS], 3
+    jz .kernel
     call bkl_lock
+    jmp .nolock
+.kernel:
+    call irq_enter_kernel
 .nolock:
     mov rdi, [rsp + 15 * 8]             ; rdi = vector
     sub rdi, 32                         ; rdi = IRQ number
@@ -126,7 +132,7 @@ irq_common:
     jnz trap_return                     ; to ring 3: trap_return drops the lock
     cmp byte [rel smp_active], 0
     je trap_return
-    call bkl_unlock                     ; back into the halt it interrupted
+    call irq_exit_kernel                ; back into the wait it interrupted
     jmp trap_return
 
 ; IPI_FLUSH (smp_lock.c): a TLB shootdown, answered without the big lock (its sender holds it and waits for us).
