@@ -1380,8 +1380,6 @@ machine_setup() {
 	case $machine in
 	microvm)
 		machine_opts=microvm,acpi=off,ioapic2=off,pic=on,pit=on,rtc=on,isa-serial=off
-		# several CPUs: ACPI on for the MADT that lists them (the transports are still named on the command line)
-		[ "$cpus" -gt 1 ] && machine_opts=microvm,acpi=on,ioapic2=off,pic=on,pit=on,rtc=on,isa-serial=off
 		vbus=-device vromfile=
 		machine_extra="-global virtio-mmio.force-legacy=false"
 		;;
@@ -1852,6 +1850,7 @@ cmd_run() {
 	[ -n "$timeout" ] && cmdline="$cmdline deadline=$timeout"
 	# --net is a sandbox: the kernel refuses the host's own addresses unless --allow-host (docs/net.md)
 	[ -n "$allow_host" ] && cmdline="$cmdline net_host=1"
+	[ "$cpus" -gt 1 ] && cmdline="$cmdline cpus=$cpus" # microvm lists no CPUs: the kernel is told how many
 	# Which of stdin, stdout, stderr are terminals here: there, only those
 	# answer isatty() (bzip2 -c refuses to write to a terminal).
 	ttys=

@@ -1,6 +1,6 @@
 /* arch/x86_64/acpi.c — finding the CPUs: their local APIC IDs (and the I/O APIC) from the ACPI MADT when the
  * firmware gives ACPI tables (pc and q35 machines), else from the MultiProcessor Specification 1.4 table (qboot
- * and SeaBIOS build one; microvm runs with acpi=off). Layouts from the ACPI specification 6.x, section 5.2
+ * and SeaBIOS build one for pc), else from `cpus=N` on the command line (microvm, with acpi=off, has neither). Layouts from the ACPI specification 6.x, section 5.2
  * (RSDP, RSDT/XSDT, MADT) and the MP Specification 1.4, chapter 4. Everything is read once, at boot, through
  * the direct map (ACPI tables lie in RAM below 4 GiB, the MP table in the BIOS areas). */
 #include "arch.h"
@@ -235,6 +235,23 @@ static bool mp_parse(void)
     return smp_info.ncpus > 0;
 }
 
+/* No table (microvm runs without ACPI, and its firmware writes no MP table): `cpus=N` on the command line (the
+ * CLI's --cpus) says how many, and the CPUs are taken to have APIC IDs 0 to N-1, as QEMU numbers them in its
+ * default topology (one that does not answer the startup IPI is skipped: smp.c). */
+static void cmdline_cpus(void)
+{
+    const char *v = boot_arg("cpus");
+    int n = 0;
+    for (; v && *v >= '0' && *v <= '9' && n <= MAX_CPUS; v++)
+        n = n * 10 + (*v - '0');
+    if (n < 2)
+        return;
+    for (int i = 0; i < MIN(n, MAX_CPUS); i++)
+        cpu_found((u32)i);
+    smp_info.ignored = MAX(n - MAX_CPUS, 0);
+    smp_info.source = "cpus= on the command line";
+}
+
 /* Fills smp_info: the MADT if ACPI is there, else the MP table, else nothing (the boot CPU alone). */
 void smp_detect(void)
 {
@@ -249,10 +266,12 @@ void smp_detect(void)
         smp_info.ncpus = 0;
         if (boot.rsdp_paddr && !found_mp)
             bios_areas_scan(); /* ACPI named by PVH but without a MADT: the MP table, if any */
-        if (mp_parse())
+        if (mp_parse()) {
             smp_info.source = "MP table";
-        else
+        } else {
             smp_info.ncpus = 0;
+            cmdline_cpus();
+        }
     }
     if (!smp_info.lapic_phys)
         smp_info.lapic_phys = 0xfee00000u;

@@ -29,6 +29,7 @@ void vdso_init(void)
     data = phys_to_virt(pages[VDSO_VVAR_OFFSET / PAGE_SIZE]);
     data->ncpus = (u32)ncpus_online;
     enabled = true;
+    clock_vdso_sync();
 }
 
 /* The clock is calibrated: from now on the vDSO computes the time itself. */

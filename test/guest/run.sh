@@ -455,12 +455,12 @@ t_smp_exit() {
 }
 
 t_smp_machines() {
-	name="--cpus 3 on pc and q35 (ACPI MADT) and --cpus 2 on microvm start every CPU; --cpus 1 (the default) starts one; bad --cpus refused"
-	for m in pc:3 q35:3 microvm:2; do
-		sk --machine "${m%%:*}" --cpus "${m#*:}" --verbose "$BUSYBOX" nproc
-		printf '%s\n' "${m#*:}" >"$tmp/expected"
-		expect_status 0 && expect_out_is "$tmp/expected" &&
-			expect_err_has "smp: ${m#*:} CPUs listed (ACPI MADT), ${m#*:} online" || return
+	name="--cpus 3 on pc and q35 (ACPI MADT), --cpus 2 on microvm (cpus=N) start every CPU; --cpus 1 (the default) starts one; bad --cpus refused"
+	for m in "pc:3:ACPI MADT" "q35:3:ACPI MADT" "microvm:2:cpus= on the command line"; do
+		mach=${m%%:*} n=${m#*:} src=${n#*:} n=${n%%:*}
+		sk --machine "$mach" --cpus "$n" --verbose "$BUSYBOX" nproc
+		printf '%s\n' "$n" >"$tmp/expected"
+		expect_status 0 && expect_out_is "$tmp/expected" && expect_err_has "smp: $n CPUs listed ($src), $n online" || return
 	done
 	sk --verbose "$BUSYBOX" nproc
 	printf '1\n' >"$tmp/expected"

@@ -134,10 +134,7 @@ void qemu_argv(struct run *r, struct strv *a, bool tty_port)
     const char *bus = micro ? "-device" : "-pci", *rom = micro ? "" : ",romfile=";
     const char *w = r->work;
     strv_add(a, qemu_bin());
-    /* several CPUs on microvm: ACPI on, for the MADT that lists them (the virtio-mmio transports are still named
-     * on the command line) */
-    add2(a, "-M", !micro ? r->machine : r->cpus > 1 ? "microvm,acpi=on,ioapic2=off,pic=on,pit=on,rtc=on,isa-serial=off"
-                                                    : "microvm,acpi=off,ioapic2=off,pic=on,pit=on,rtc=on,isa-serial=off");
+    add2(a, "-M", micro ? "microvm,acpi=off,ioapic2=off,pic=on,pit=on,rtc=on,isa-serial=off" : r->machine);
     if (r->cpus > 1) {
         strv_add(a, "-smp");
         strv_addf(a, "%d", r->cpus);
