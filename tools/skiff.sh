@@ -1850,7 +1850,6 @@ cmd_run() {
 	[ -n "$timeout" ] && cmdline="$cmdline deadline=$timeout"
 	# --net is a sandbox: the kernel refuses the host's own addresses unless --allow-host (docs/net.md)
 	[ -n "$allow_host" ] && cmdline="$cmdline net_host=1"
-	[ "$cpus" -gt 1 ] && cmdline="$cmdline cpus=$cpus" # microvm lists no CPUs: the kernel is told how many
 	# Which of stdin, stdout, stderr are terminals here: there, only those
 	# answer isatty() (bzip2 -c refuses to write to a terminal).
 	ttys=
@@ -1864,6 +1863,8 @@ cmd_run() {
 		[1-9]*" "[1-9]*) cmdline="$cmdline winsize=${ws% *}x${ws#* }" ;;
 		esac
 	fi
+	# microvm lists no CPUs (no ACPI, no MP table): the kernel is told how many
+	[ "$cpus" -gt 1 ] && cmdline="$cmdline cpus=$cpus"
 	cmdline=${cmdline# }
 	size_memory
 	[ -n "$iso" ] && make_iso "$cmdline"

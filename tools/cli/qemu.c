@@ -135,10 +135,6 @@ void qemu_argv(struct run *r, struct strv *a, bool tty_port)
     const char *w = r->work;
     strv_add(a, qemu_bin());
     add2(a, "-M", micro ? "microvm,acpi=off,ioapic2=off,pic=on,pit=on,rtc=on,isa-serial=off" : r->machine);
-    if (r->cpus > 1) {
-        strv_add(a, "-smp");
-        strv_addf(a, "%d", r->cpus);
-    }
     add2(a, "-m", r->mem);
     strv_add(a, "-chardev");
     strv_addf(a, "file,id=s1,path=%s/com1,append=on", w);
@@ -199,6 +195,10 @@ void qemu_argv(struct run *r, struct strv *a, bool tty_port)
         const char *cpu = getenv("SKIFF_CPU");
         add2(a, "-accel", r->cpus > 1 ? "tcg,thread=multi" : "tcg"); /* a host thread per CPU */
         add2(a, "-cpu", cpu && *cpu ? cpu : "max");
+    }
+    if (r->cpus > 1) {
+        strv_add(a, "-smp");
+        strv_addf(a, "%d", r->cpus);
     }
     strv_add(a, "-nodefaults");
     strv_add(a, "-no-reboot");
