@@ -6,6 +6,7 @@
 #include "../kernel/mm.h"
 #include "../kernel/boot.h"
 #include "../arch/x86_64/arch.h"
+#include "../arch/x86_64/smp.h"
 #include "../net/net.h"
 #include "../ipc/ipc.h"
 
@@ -62,28 +63,33 @@ static int gen_cpuinfo(char *buf, size_t size)
             cpuid(0x80000002 + leaf, 0, &bp[leaf * 4], &bp[leaf * 4 + 1], &bp[leaf * 4 + 2], &bp[leaf * 4 + 3]);
         brand[48] = 0;
     }
-    cpuid(1, 0, &a, &b, &c, &d);
-    OUT("processor\t: 0\nvendor_id\t: %.12s\ncpu family\t: %u\nmodel\t\t: %u\nmodel name\t: %s\n",
-        (const char *)vendor, ((a >> 8) & 0xf) + ((a >> 20) & 0xff), ((a >> 4) & 0xf) | ((a >> 12) & 0xf0), brand);
-    OUT("stepping\t: %u\ncpu MHz\t\t: %lu.000\ncache size\t: 512 KB\nphysical id\t: 0\nsiblings\t: 1\n"
-        "core id\t\t: 0\ncpu cores\t: 1\napicid\t\t: 0\nfpu\t\t: yes\ncpuid level\t: 13\nwp\t\t: yes\nflags\t\t:",
-        a & 0xf, clock_tsc_hz() / 1000000);
-    for (int i = 0; i < 32; i++)
-        if ((d >> i & 1) && cpu_flag_names[i])
-            OUT(" %s", cpu_flag_names[i]);
-    OUT(" syscall nx lm");
-    for (int i = 0; i < 32; i++)
-        if ((c >> i & 1) && cpu_flag_names_ecx[i])
-            OUT(" %s", cpu_flag_names_ecx[i]);
-    cpuid(7, 0, &a, &b, &c, &d);
-    if (b & (1u << 5)) OUT(" avx2");
-    if (b & (1u << 3)) OUT(" bmi1");
-    if (b & (1u << 8)) OUT(" bmi2");
-    if (b & (1u << 16)) OUT(" avx512f");
-    if (b & (1u << 18)) OUT(" rdseed");
-    if (b & (1u << 7)) OUT(" smep");
-    if (b & (1u << 20)) OUT(" smap");
-    OUT("\nbogomips\t: 4000.00\nclflush size\t: 64\ncache_alignment\t: 64\naddress sizes\t: 40 bits physical, 48 bits virtual\n\n");
+    for (int cpu_i = 0; cpu_i < ncpus_online; cpu_i++) {
+        cpuid(1, 0, &a, &b, &c, &d);
+        OUT("processor\t: %d\nvendor_id\t: %.12s\ncpu family\t: %u\nmodel\t\t: %u\nmodel name\t: %s\n",
+            cpu_i, (const char *)vendor, ((a >> 8) & 0xf) + ((a >> 20) & 0xff),
+            ((a >> 4) & 0xf) | ((a >> 12) & 0xf0), brand);
+        OUT("stepping\t: %u\ncpu MHz\t\t: %lu.000\ncache size\t: 512 KB\nphysical id\t: 0\nsiblings\t: %d\n"
+            "core id\t\t: %d\ncpu cores\t: %d\napicid\t\t: %u\nfpu\t\t: yes\ncpuid level\t: 13\nwp\t\t: yes\n"
+            "flags\t\t:",
+            a & 0xf, clock_tsc_hz() / 1000000, ncpus_online, cpu_i, ncpus_online, cpus[cpu_i].apic_id);
+        for (int i = 0; i < 32; i++)
+            if ((d >> i & 1) && cpu_flag_names[i])
+                OUT(" %s", cpu_flag_names[i]);
+        OUT(" syscall nx lm");
+        for (int i = 0; i < 32; i++)
+            if ((c >> i & 1) && cpu_flag_names_ecx[i])
+                OUT(" %s", cpu_flag_names_ecx[i]);
+        cpuid(7, 0, &a, &b, &c, &d);
+        if (b & (1u << 5)) OUT(" avx2");
+        if (b & (1u << 3)) OUT(" bmi1");
+        if (b & (1u << 8)) OUT(" bmi2");
+        if (b & (1u << 16)) OUT(" avx512f");
+        if (b & (1u << 18)) OUT(" rdseed");
+        if (b & (1u << 7)) OUT(" smep");
+        if (b & (1u << 20)) OUT(" smap");
+        OUT("\nbogomips\t: 4000.00\nclflush size\t: 64\ncache_alignment\t: 64\n"
+            "address sizes\t: 40 bits physical, 48 bits virtual\n\n");
+    }
     return (int)n;
 }
 
@@ -98,21 +104,27 @@ static int gen_meminfo(char *buf, size_t size)
                      "SwapFree:              0 kB\n", total, free, free);
 }
 
-/* /proc/stat: one CPU; user and system time as charged to the processes (kernel/cputime.c), what else the
+/* /proc/stat: each CPU (cpuN lines); user and system time as charged to the processes (kernel/cputime.c), what else the
  * CPU did while not halted (boot, interrupts) as system time, in USER_HZ (100) ticks. */
 static int gen_stat_all(char *buf, size_t size)
 {
-    u64 up = clock_monotonic_ns(), idle = MIN(sched_idle_ns(), up), un, sn;
+    u64 up = clock_monotonic_ns(), idle = MIN(sched_idle_ns(), up * ncpus_online), un, sn;
     int running;
     acct_system(&un, &sn, &running);
-    u64 user = MIN(un, up - idle) / 10000000, sys = (up - idle) / 10000000 - user;
+    u64 user = MIN(un, up * ncpus_online - idle) / 10000000, sys = (up * ncpus_online - idle) / 10000000 - user;
     int nproc = 0;
     for (struct proc *p = proc_list; p; p = p->next_proc)
         nproc++;
     u64 btime = (clock_realtime_ns() - up) / 1000000000;
     size_t n = 0;
-    OUT("cpu  %lu 0 %lu %lu 0 0 0 0 0 0\ncpu0 %lu 0 %lu %lu 0 0 0 0 0 0\n", user, sys, idle / 10000000, user, sys,
-        idle / 10000000);
+    OUT("cpu  %lu 0 %lu %lu 0 0 0 0 0 0\n", user, sys, idle / 10000000);
+    /* each CPU's idle time is its own; user and system time are kept per task, not per CPU, so each CPU's busy
+     * time is split between them in the machine-wide proportion */
+    for (int i = 0; i < ncpus_online; i++) {
+        u64 ci = MIN(sched_cpu_idle_ns(i), up), busy = (up - ci) / 10000000;
+        u64 cu = user + sys ? busy * user / (user + sys) : 0;
+        OUT("cpu%d %lu 0 %lu %lu 0 0 0 0 0 0\n", i, cu, busy - cu, ci / 10000000);
+    }
     OUT("intr 0\nctxt 0\nbtime %lu\nprocesses %d\nprocs_running %d\nprocs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n",
         btime, nproc, running);
     return (int)n;

@@ -16,6 +16,7 @@ struct boot_info {
     const char *phase_name[40];     /* kmain's init steps and the TSC when each ended */
     u64 phase_tsc[40];
     int nphases;
+    u64 rsdp_paddr;                 /* ACPI RSDP from PVH's start info (0: search the BIOS areas) */
 };
 extern struct boot_info boot;
 
@@ -36,6 +37,7 @@ u64 clock_realtime_ns(void);
 u64 clock_realtime_coarse_ns(void);
 u64 clock_tsc_to_ns(u64 ticks);
 bool clock_ready(void);                  /* calibrated: clock_monotonic_ns costs nothing more */
+void clock_vdso_sync(void);              /* vdso_init: the clock, if calibrated already */
 u64 rdtsc_now(void);
 u64 clock_tsc_hz(void);
 u64 clock_sleep_ns(u64 ns);   /* the time left if a signal ended it early */

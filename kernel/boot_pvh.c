@@ -36,6 +36,7 @@ void boot_parse_pvh(u32 info_phys)
         size_t n = strnlen(c, sizeof(boot.cmdline) - 1);
         memcpy(boot.cmdline, c, n);
     }
+    boot.rsdp_paddr = si->rsdp_paddr;
     if (si->nr_modules && si->modlist_paddr) {
         const struct pvh_module *m = phys_to_virt(si->modlist_paddr);
         if (m->size) {

@@ -122,6 +122,13 @@ bool clock_ready(void)
     return ns_mult != 0;
 }
 
+/* vdso_init comes after the clock was calibrated (smp_init's delays need it): hand it the clock now. */
+void clock_vdso_sync(void)
+{
+    if (ns_mult)
+        vdso_clock_ready(boot.boot_tsc, ns_mult, rtc_boot_sec * 1000000000ull);
+}
+
 u64 clock_tsc_to_ns(u64 ticks)
 {
     if (!ns_mult) {

@@ -271,6 +271,13 @@ long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls, struct pidfd_r
 static noreturn void proc_end(int code, int sig)
 {
     struct proc *p = current->proc;
+    if (!sched_others_off_cpu(p)) { /* another thread ends the process (SMP): this one only goes */
+        p->nthreads--;
+        futex_robust_exit(current);
+        signal_flush_task(current);
+        acct_task_exit(current);
+        sched_exit_current();
+    }
     if (p->pid == 1) {
         if (strace_on)
             klog_write(" = ?\n", 5);

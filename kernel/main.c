@@ -6,6 +6,7 @@
 #include "mm.h"
 #include "proc.h"
 #include "../arch/x86_64/arch.h"
+#include "../arch/x86_64/smp.h"
 #include "../drivers/serial.h"
 #include "../drivers/console.h"
 #include "../drivers/pci.h"
@@ -95,6 +96,7 @@ noreturn void kmain(u32 magic, u32 info)
     BOOT_STEP(mm_init());                /* page allocator, the kernel's page tables */
     BOOT_STEP(clock_init());             /* wall clock from the CMOS RTC */
     BOOT_STEP(timer_init());             /* the PIT ends sleeps */
+    BOOT_STEP(smp_init());               /* the CPU list (ACPI MADT or MP table); other CPUs started, parked */
     BOOT_STEP(ramfs_init());             /* the root filesystem */
     BOOT_STEP(initrd_unpack());          /* the host's files into the root */
     BOOT_STEP(devfs_init());             /* /dev */

@@ -10,8 +10,6 @@
 #include "../syscalls/syscalls.h"
 #include "../fs/p9.h"
 
-struct task *current;
-
 struct vm_space *current_vm(void)
 {
     return current ? current->proc->vm : NULL;
@@ -167,7 +165,6 @@ noreturn void boot_fail(const char *fmt, ...)
 static noreturn void proc_run_first(struct task *t, char **argv, char **envp)
 {
     current = t;
-    cpu0.current = t;
     proc_list_add(t->proc);
     sched_init(t);
     vsig_start(); /* a signal the host sent while we booted is this process's now */

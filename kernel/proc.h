@@ -136,6 +136,7 @@ struct proc {
     struct task *threads, *threads_tail; /* its live threads, oldest first (sched.c keeps the list) */
     struct proc *sib_next, *sib_prev;
     bool zombie;                    /* exited, waiting for its parent's wait4 */
+    bool exiting;                   /* SMP: one thread ends it; the others leave their CPUs and end alone */
     bool autoreap;                  /* a zombie its parent will not wait for (SIGCHLD ignored or SA_NOCLDWAIT):
                                        freed once its last task is (sched.c), never reported by wait4 */
     bool oom_killed;                /* the OOM killer sent it SIGKILL: not chosen again while it dies */
@@ -212,6 +213,7 @@ struct task {
     struct task *prev;              /* the one before in task_list (NULL: the first): O(1) removal */
     struct task *rq_next, *rq_prev; /* the run queue (kernel/sched.c): runnable tasks, round-robin order */
     bool on_rq;
+    u8 running_on;                  /* 1 + the CPU whose current task it is (its stack is in use there); 0: none */
     struct task *wq_next, *wq_prev; /* the wait queue of what it waits for (kernel/waitq.c), while waiting */
     struct waitq *wq;               /* that queue (NULL: on none) */
     u64 fs_base;
@@ -250,7 +252,10 @@ struct task {
 #define KSTACK_PAGES 4
 /* restart_syscall's kinds: a timed wait a stop interrupted goes on until its original end (syscalls/time.c) */
 enum { RESTART_NONE, RESTART_SLEEP, RESTART_FUTEX, RESTART_POLL };
-extern struct task *current;
+/* The task running on this CPU: the per-CPU block's `curr` (arch/x86_64/arch.h), one %gs-relative load. */
+struct percpu_current { void *self; u64 user_rsp, kstack_top; struct task *curr; };
+extern struct percpu_current __seg_gs percpu_gs_current;
+#define current (percpu_gs_current.curr)
 extern struct task *task_list;
 
 /* sched.c — round-robin between the runnable tasks; the kernel itself is never preempted. */
@@ -264,7 +269,8 @@ void sched_wait_on(u64 ns, const void *chan); /* the same, woken by chan's kicks
 void sched_kick_io(void);                /* I/O happened: I/O waiters re-check */
 void sched_wake_io_waiters(void);        /* the same without counting an I/O event (any interrupt) */
 u64 sched_io_events(void);               /* how many sched_kick_io calls so far (edge-triggered epoll) */
-u64 sched_idle_ns(void);                 /* time the CPU spent halted with nothing to run */
+u64 sched_idle_ns(void);                 /* time the CPUs spent halted with nothing to run (summed) */
+u64 sched_cpu_idle_ns(int cpu);          /* the same for one CPU */
 long sched_wait_io(bool nonblock, const char *what); /* wait for the other end, or why not */
 long sched_wait_io_on(bool nonblock, const char *what, const void *chan); /* the same, woken by chan's kicks */
 void sched_kick_chan(const void *chan);  /* an I/O event on chan: its waiters and every any-I/O waiter look */
@@ -324,6 +330,7 @@ struct task *task_by_tid(int tid);
 void sched_fork_policy(struct task *child, const struct task *parent); /* syscalls/schedprio.c */
 noreturn void task_exit(int code);       /* this thread ends; the last one ends the process (with code) */
 void sched_remove(struct task *t);       /* off the task list (not the current task) */
+bool sched_others_off_cpu(struct proc *p); /* SMP: p's other threads leave their CPUs (false: this one ends) */
 /* Between sched.c and waitq.c only: every change of a task's state goes through these two. */
 void sched_set_runnable(struct task *t);  /* on the run queue, out of the deadline heap */
 void sched_set_blocked(struct task *t);   /* off the run queue; into the deadline heap if it has one */

@@ -8,11 +8,11 @@
 #include "boot.h"
 #include "errno.h"
 #include "../arch/x86_64/arch.h"
+#include "../arch/x86_64/smp.h"
 #include "../net/net.h"
 
 struct task *task_list;
 static struct task *task_tail;
-static bool need_resched;
 
 /* The run queue: exactly the tasks whose state is TASK_RUNNABLE (the running one included), in the order they
  * get the CPU. Every state change goes through sched_set_runnable/sched_set_blocked below. Changed from interrupt
@@ -65,6 +65,7 @@ void sched_set_runnable(struct task *t)
     waitheap_remove(t);
     t->state = TASK_RUNNABLE;
     rq_add(t);
+    smp_wake_idle(); /* several CPUs: a halted one may take it */
 }
 
 void sched_set_blocked(struct task *t)
@@ -74,8 +75,14 @@ void sched_set_blocked(struct task *t)
     if (t->wake_deadline != ~0ull)
         waitheap_insert(t); /* expire_waits finds it there */
 }
-static struct task *reap;   /* a dead task whose stack is freed once we are off it */
+/* Each CPU's dead task, whose stack is freed once that CPU is off it (a CPU halting with nothing to run stays on
+ * it meanwhile), and its process when the process goes with it (autoreap). The process is decided at the
+ * task's end: once the task is dead, a wait4 on another CPU may free a process that is not autoreaped, so the
+ * task's own proc pointer is not looked at again. */
+static struct task *reap[MAX_CPUS];
+static struct proc *reap_proc[MAX_CPUS];
 static struct task *current_next; /* the task a switch goes to (task_start_c picks it up) */
+static u64 idle_context(struct percpu *c);
 
 void switch_stacks(u64 *save_ksp, u64 new_ksp);
 extern char task_start[];
@@ -90,6 +97,7 @@ void sched_init(struct task *first)
     first->proc_next = first->proc_prev = NULL;
     first->proc->threads = first->proc->threads_tail = first;
     sched_set_runnable(first);
+    first->running_on = (u8)(this_cpu()->id + 1);
     first->proc->nthreads = 1;
 }
 
@@ -148,21 +156,31 @@ static u64 next_deadline(void)
 static struct task *pick_next(void)
 {
     expire_waits();
-    if (current->on_rq && current != rq_tail) {
-        rq_del(current);
-        rq_add(current);
+    struct task *cur = current;
+    if (cur && cur->on_rq && cur != rq_tail) {
+        rq_del(cur);
+        rq_add(cur);
     }
-    return rq_head;
+    if (!smp_active)
+        return rq_head;
+    /* several CPUs: not a task another CPU runs (its kernel stack is in use there) */
+    u8 me = (u8)(this_cpu()->id + 1);
+    for (struct task *t = rq_head; t; t = t->rq_next)
+        if (!t->running_on || t->running_on == me)
+            return t;
+    return NULL;
 }
 
 static void free_reaped(void)
 {
-    if (!reap || reap == current)
-        return;
-    struct proc *p = reap->proc;
-    task_free(reap);
-    reap = NULL;
-    if (p && p->zombie && p->autoreap) { /* its last task is gone: nothing refers to the zombie now */
+    int me = (int)this_cpu()->id;
+    if (!reap[me] || reap[me] == current)
+        return; /* still on its stack */
+    struct proc *p = reap_proc[me];
+    task_free(reap[me]);
+    reap[me] = NULL;
+    reap_proc[me] = NULL;
+    if (p) { /* its last task is gone: nothing refers to the zombie now */
         struct proc *parent = p->parent;
         proc_reap(p);
         if (parent)
@@ -176,7 +194,6 @@ static void switch_in(struct task *t)
     if (!current || current->state == TASK_DEAD || current->proc->vm != t->proc->vm)
         vm_activate(t->proc->vm); /* another process: its address space */
     current = t;
-    cpu0.current = t;
     arch_set_kstack(t->kstack_top);
     wrmsr(MSR_FS_BASE, t->fs_base);
     arch_set_tsd(t->tsc_sigsegv); /* prctl PR_SET_TSC: nothing to write unless it differs from the last task's */
@@ -184,21 +201,40 @@ static void switch_in(struct task *t)
     free_reaped();
 }
 
-static u64 idle_tsc; /* TSC ticks spent halted with nothing to run: /proc/stat's idle time */
-
+/* Time the CPUs spent halted with nothing to run (each CPU's idle_tsc): /proc/stat's idle time. */
 u64 sched_idle_ns(void)
 {
-    return clock_tsc_to_ns(idle_tsc);
+    u64 sum = 0;
+    for (int i = 0; i < ncpus_online; i++)
+        sum += cpus[i].idle_tsc;
+    return clock_tsc_to_ns(sum);
+}
+
+u64 sched_cpu_idle_ns(int cpu)
+{
+    return clock_tsc_to_ns(cpus[cpu].idle_tsc);
 }
 
 void schedule(void)
 {
-    need_resched = false;
+    percpu_gs.need_resched = false;
     acct_charge(false);
     acct_load_update();
     struct task *next;
     bool waits = current->state == TASK_BLOCKED, halted = false;
-    while (!(next = pick_next())) {
+    if (smp_active && !(next = pick_next())) { /* nothing to run: to this CPU's idle context, off this stack */
+        struct task *prev = current;
+        if (waits)
+            prev->nvcsw++;
+        arch_fpu_save(prev->fpu);
+        prev->running_on = 0;
+        switch_stacks(&prev->ksp, idle_context(this_cpu()));
+        switch_in(prev); /* back from the idle loop: prev runs again, here or on another CPU */
+        acct_resume();
+        current->rseq_notify = true;
+        return;
+    }
+    while (!smp_active && !(next = pick_next())) {
         halted = true;
         if (net_idle())
             continue; /* packets to ourselves were delivered: their receivers may run now */
@@ -210,8 +246,8 @@ void schedule(void)
             d = timer_is_periodic() ? ~0ull : d;
         else
             d = MIN(d, MIN(ktimers_next(), alarms_next()));
-        irq_wait(d == ~0ull ? ~0ull : d > now ? MIN(d - now, 50000000ull) : 0);
-        idle_tsc += rdtsc_now() - t0;
+        irq_wait_idle(d == ~0ull ? ~0ull : d > now ? MIN(d - now, 50000000ull) : 0);
+        percpu_gs.idle_tsc += rdtsc_now() - t0;
     }
     /* getrusage's switches: away while it waits (the CPU halting counts: Linux switches to its idle task),
      * or at the end of a slice while it could go on (involuntary) */
@@ -224,7 +260,12 @@ void schedule(void)
         return;
     }
     struct task *prev = current;
+    if (prev->state == TASK_RUNNABLE)
+        smp_wake_idle(); /* it could go on: a halted CPU may take it */
     arch_fpu_save(prev->fpu);
+    /* the big lock is held until next runs on its own stack: no CPU sees prev free before it is */
+    prev->running_on = 0;
+    next->running_on = (u8)(this_cpu()->id + 1);
     current_next = next;
     switch_stacks(&prev->ksp, next->ksp);
     switch_in(prev); /* back on prev's stack: prev runs again */
@@ -260,7 +301,7 @@ void sched_prepare(struct task *t, struct regs *frame)
 
 void sched_tick(void)
 {
-    need_resched = true;
+    percpu_gs.need_resched = true;
     alarms_fire();
     if (net_timer_needed()) { /* the network stack's timers ride on this tick (net/net.c) */
         net_timer(clock_monotonic_ns());
@@ -273,9 +314,9 @@ void sched_preempt_point(struct regs *r)
 {
     /* A sleeper whose time is up may run now: only a switch looked at deadlines, so a task that never made a
      * syscall (a busy loop) kept every sleeper waiting for good. Cheap while no deadline has come. */
-    if (need_resched)
+    if (percpu_gs.need_resched)
         expire_waits();
-    if (need_resched && sched_others_runnable())
+    if (percpu_gs.need_resched && sched_others_runnable())
         schedule();
     rseq_user_return(r);
 }
@@ -338,8 +379,105 @@ noreturn void sched_exit_current(void)
     t->state = TASK_DEAD;
     sched_remove(t);
     waitq_wake_lone();
-    reap = t;
+    int me = (int)this_cpu()->id;
+    reap[me] = t;
+    reap_proc[me] = t->proc && t->proc->zombie && t->proc->autoreap ? t->proc : NULL;
     timer_check_needed();
     schedule();
     panic("a dead task was scheduled");
+}
+
+/* SMP: what a CPU does with nothing to run, on a stack of its own (idle_ksp) so that no task's kernel stack stays
+ * in use while it halts (another CPU may take that task, or free it). With the big lock: free the task that died
+ * here, take a runnable task that no CPU runs, or halt until a wake-up IPI (the boot CPU: until the next
+ * deadline, as schedule() on one CPU). An AP enters it from ap_main; the boot CPU the first time it has nothing
+ * to run (idle_context). A task that resumes from here finishes the switch in schedule() or task_start_c. */
+static noreturn void sched_idle_loop(void)
+{
+    struct percpu *c = this_cpu();
+    for (;;) {
+        current = NULL;
+        free_reaped();
+        expire_waits();
+        struct task *t;
+        for (t = rq_head; t && t->running_on; t = t->rq_next)
+            ;
+        if (t) {
+            t->running_on = (u8)(c->id + 1);
+            current_next = t;
+            switch_stacks(&c->idle_ksp, t->ksp);
+            continue;
+        }
+        u64 ns = ~0ull, t0 = rdtsc_now();
+        if (c->id == 0) { /* the PIT is the boot CPU's: it wakes for deadlines and serves the network */
+            if (net_idle())
+                continue;
+            u64 d = next_deadline(), now = clock_monotonic_ns();
+            if (net_timer_needed())
+                d = timer_is_periodic() ? ~0ull : d;
+            else
+                d = MIN(d, MIN(ktimers_next(), alarms_next()));
+            ns = d == ~0ull ? ~0ull : d > now ? MIN(d - now, 50000000ull) : 0;
+        }
+        irq_wait_idle(ns);
+        c->idle_tsc += rdtsc_now() - t0;
+    }
+}
+
+static void idle_entry(void)
+{
+    sched_idle_loop();
+}
+
+/* This CPU's idle context: made on first use, a stack whose first switch_stacks returns into idle_entry. */
+static u64 idle_context(struct percpu *c)
+{
+    if (c->idle_ksp)
+        return c->idle_ksp;
+    u8 *stack = page_alloc_n(KSTACK_PAGES);
+    if (!stack)
+        panic("no memory for an idle stack");
+    u64 *sp = (u64 *)(stack + KSTACK_PAGES * PAGE_SIZE);
+    *--sp = 0;                 /* so that idle_entry starts as if called: rsp 8 past a 16-byte boundary */
+    *--sp = (u64)idle_entry;   /* switch_stacks' ret */
+    for (int i = 0; i < 6; i++)
+        *--sp = 0;             /* rbp rbx r12 r13 r14 r15 */
+    return c->idle_ksp = (u64)sp;
+}
+
+/* An AP once the scheduler runs on it (ap_main): its boot stack is its idle context. */
+noreturn void sched_ap_idle(void)
+{
+    bkl_lock();
+    sched_idle_loop();
+}
+
+/* SMP: before a process ends, its other threads must be off every CPU (their kernel stacks are freed with
+ * them). One running elsewhere gets SIGKILL and a wake-up IPI, and ends alone on its way back to ring 3
+ * (proc_end sees p->exiting); meanwhile this CPU lets go of the lock so that it can. False: another thread
+ * already ends p, so the caller only goes. */
+bool sched_others_off_cpu(struct proc *p)
+{
+    if (!smp_active)
+        return true;
+    if (p->exiting)
+        return false;
+    p->exiting = true;
+    for (;;) {
+        bool busy = false;
+        for (struct task *t = p->threads; t; t = t->proc_next) {
+            if (t == current || !t->running_on)
+                continue;
+            busy = true;
+            if (!(t->sig_pending_task & (1ull << (SIGKILL - 1))))
+                signal_send(t, SIGKILL);
+            lapic_send_ipi(cpus[t->running_on - 1].apic_id, IPI_WAKE);
+        }
+        if (!busy)
+            return true;
+        bkl_unlock();
+        for (int i = 0; i < 1000; i++)
+            cpu_relax();
+        bkl_lock();
+    }
 }

@@ -25,7 +25,8 @@ static noreturn void terminate(int sig)
 {
     /* a child's death is its parent's (the shell's) to report; the timeout's kill says "timed out" instead; and
      * SIGPIPE, the reader of its output gone (`skiff run yes | head -1`), is no news, as shells leave it unsaid */
-    if (current->proc->pid == 1 && !(deadline_hit && sig == SIGKILL) && sig != SIGPIPE)
+    /* nor the SIGKILL that takes a thread off its CPU while another thread ends the process (SMP: sched.c) */
+    if (current->proc->pid == 1 && !(deadline_hit && sig == SIGKILL) && sig != SIGPIPE && !current->proc->exiting)
         proc_diag("skiff: %s: killed by %s\n", prog_name(), signal_name(sig));
     proc_die(sig);
 }

@@ -5,12 +5,13 @@
 #include "mm.h"
 #include "errno.h"
 #include "../arch/x86_64/arch.h"
+#include "../arch/x86_64/smp.h"
 #include "../fs/vfs.h"
 #include "proc.h"
 
 #define PTE_SOFT_NONE (1ull << 9)   /* page kept while its area is PROT_NONE; P is clear */
 
-static struct vm_space *active;
+#define active (percpu_gs.active_vm) /* the space this CPU's CR3 holds */
 static void area_free(struct vm_area *a);
 
 static u64 prot_pte(u32 flags)
@@ -44,6 +45,7 @@ static void tlb_flush_page(struct vm_space *vs, u64 va)
 {
     if (vs == active)
         invlpg(va);
+    tlb_shootdown(vs, false); /* other CPUs running in vs (nothing with one CPU) */
 }
 
 bool vm_range_ok(u64 addr, u64 len)
@@ -122,6 +124,7 @@ struct vm_space *vm_space_fork(struct vm_space *parent)
     int rc = pt_copy_user(c->pml4, parent->pml4);
     if (parent == active)
         vm_activate(parent); /* the parent's entries lost W: drop what the TLB cached */
+    tlb_shootdown(parent, false);
     if (rc) {
         vm_space_destroy(c);
         return NULL;
@@ -183,6 +186,7 @@ void vm_space_destroy(struct vm_space *vs)
 {
     if (vs == active)
         vm_activate(NULL);
+    tlb_shootdown(vs, true); /* no CPU keeps its tables loaded */
     vm_set_exe(vs, NULL);
     pt_free_user(vs->pml4);
     pmm_free(virt_to_phys(vs->pml4));

@@ -3,6 +3,7 @@
 #include "mm.h"
 #include "errno.h"
 #include "../arch/x86_64/arch.h"
+#include "../arch/x86_64/smp.h"
 
 /* Moves the pages present in [from, from + len) to [to, to + len); the target range must already be an
  * area of the right protection. The source entries are cleared, so unmapping the source frees nothing. */
@@ -30,5 +31,6 @@ int vm_move_pages(struct vm_space *vs, u64 from, u64 to, u64 len)
 {
     struct move m = { vs, to - from, 0 };
     pt_for_each(vs->pml4, from, from + len, move_one, &m);
+    tlb_shootdown(vs, false); /* other CPUs running in vs */
     return m.rc;
 }

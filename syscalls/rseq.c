@@ -1,7 +1,8 @@
 /* syscalls/rseq.c — restartable sequences: rseq(2) registration with Linux's checks, and the kernel's side of
  * the contract on the way back to ring 3. A thread that was switched out (or gets a signal handler) while its
  * rip is inside the critical section its rseq_cs names resumes at that section's abort_ip instead; then the
- * cpu_id fields are brought up to date (always CPU 0: skiff has one). A bad rseq_cs or a struct rseq that
+ * cpu_id fields are brought up to date (the CPU it runs on; a switch, and so a move to another CPU, sets
+ * rseq_notify). A bad rseq_cs or a struct rseq that
  * cannot be written ends the thread's process with SIGSEGV, as on Linux. */
 #include "syscalls.h"
 #include "../arch/x86_64/arch.h"
@@ -23,11 +24,13 @@ struct rseq_cs_k {
 };
 _Static_assert(sizeof(struct rseq_cs_k) == 32, "struct rseq_cs");
 
-/* The ids a thread sees: CPU 0, node 0, concurrency id 0 (one CPU); at unregistration, "none". */
+/* The ids a thread sees: its CPU, node 0, and as concurrency id the CPU again (unique among the threads running
+ * at once, below the number of CPUs, as mm_cid must be); at unregistration, "none". */
 static int write_ids(struct task *t, bool registered)
 {
-    u32 ids[2] = { 0, registered ? 0 : RSEQ_CPU_ID_UNINITIALIZED };
-    u32 node_cid[2] = { 0, 0 }; /* node_id, mm_cid (after the thread's own flags word) */
+    u32 cpu = this_cpu()->id;
+    u32 ids[2] = { registered ? cpu : 0, registered ? cpu : RSEQ_CPU_ID_UNINITIALIZED };
+    u32 node_cid[2] = { 0, registered ? cpu : 0 }; /* node_id, mm_cid (after the thread's own flags word) */
     if (copy_to_user((void *)t->rseq_addr, ids, sizeof(ids)) ||
         copy_to_user((u8 *)t->rseq_addr + offsetof(struct rseq_k, node_id), node_cid, sizeof(node_cid)))
         return -EFAULT;

@@ -6,6 +6,7 @@
  * SCHED_IDLE are recorded and reported but weigh nothing; the real-time policies (SCHED_FIFO, SCHED_RR), whose
  * promise a round-robin cannot keep, are refused with EPERM once Linux's checks pass. One CPU: CPU 0. */
 #include "syscalls.h"
+#include "../arch/x86_64/smp.h"
 
 #define PRIO_PROCESS 0
 #define PRIO_PGRP 1
@@ -176,19 +177,21 @@ void sched_fork_policy(struct task *child, const struct task *parent)
     }
 }
 
-/* Linux's order: the size (at least nr_cpu_ids bits, whole longs), then the thread; the mask of one CPU. */
+/* Linux's order: the size (at least nr_cpu_ids bits, whole longs), then the thread; the mask of the CPUs that run
+ * tasks (tools/skiff run --cpus). */
 SYSCALL(sched_getaffinity)
 {
     if (a1 < 8 || (a1 & 7))
         return -EINVAL;
     if ((int)a0 < 0 || !task_of((int)a0))
         return -ESRCH;
-    u64 mask = 1;
+    u64 mask = (1ull << ncpus_online) - 1;
     return copy_to_user((void *)a2, &mask, sizeof(mask)) ? -EFAULT : 8;
 }
 
 /* Linux's order: read the mask (EFAULT; a short one is zero-extended), find the thread (ESRCH), another
- * user's thread needs CAP_SYS_NICE (EPERM), then EINVAL when the mask holds none of the CPUs: here CPU 0. */
+ * user's thread needs CAP_SYS_NICE (EPERM), then EINVAL when the mask holds none of the CPUs. With several CPUs the
+ * mask is not kept: a thread still runs on any CPU (docs/tasks.md, "SMP"). */
 SYSCALL(sched_setaffinity)
 {
     u64 mask = 0;
@@ -199,5 +202,5 @@ SYSCALL(sched_setaffinity)
         return -ESRCH;
     if (!same_owner(t) && !capable(CAP_SYS_NICE))
         return -EPERM;
-    return (mask & 1) ? 0 : -EINVAL;
+    return (mask & ((1ull << ncpus_online) - 1)) ? 0 : -EINVAL;
 }

@@ -4,6 +4,7 @@
 #include "syscalls.h"
 #include "seccomp.h"
 #include "../kernel/boot.h"
+#include "../arch/x86_64/smp.h"
 
 struct sysinfo_k {
     i64 uptime;
@@ -289,12 +290,13 @@ SYSCALL(personality)
     return old;
 }
 
+/* The CPU this thread runs on now; one NUMA node (0). */
 SYSCALL(getcpu)
 {
-    unsigned zero = 0;
-    if (a0 && copy_to_user((void *)a0, &zero, sizeof(zero)))
+    unsigned cpu = this_cpu()->id, node = 0;
+    if (a0 && copy_to_user((void *)a0, &cpu, sizeof(cpu)))
         return -EFAULT;
-    if (a1 && copy_to_user((void *)a1, &zero, sizeof(zero)))
+    if (a1 && copy_to_user((void *)a1, &node, sizeof(node)))
         return -EFAULT;
     return 0;
 }

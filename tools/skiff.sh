@@ -87,6 +87,8 @@ options:
                         root plus 64M, at least 128M); a SIZE too small for
                         the root is refused before booting
   --accel tcg|kvm|auto  CPU emulation (default auto, which means tcg for now)
+  --cpus N              the guest's CPUs, 1 to 16 (default 1); programs run on
+                        all of them (under TCG, one host thread each)
   --timeout S           end the program after S seconds and exit 124
   --stop-timeout S      how long the program has to end after skiff itself
                         gets SIGTERM, SIGINT or SIGQUIT (default 10), then
@@ -317,6 +319,7 @@ add_one() {
 # ---------------------------------------------------------------- options
 
 accel=auto
+cpus=1
 machine=${SKIFF_MACHINE:-microvm} # the default --machine: no PCI bus to scan, no firmware tables (issue 13)
 mem=
 mem_kib=
@@ -1469,8 +1472,13 @@ run_qemu() {
 	kvm) set -- "$@" -accel kvm -cpu host,-arch-capabilities ;;
 	# SKIFF_CPU: another CPU model for TCG (e.g. qemu64, Haswell, EPYC), to check that skiff does not
 	# depend on what only -cpu max offers (test/boot/run.sh).
-	*) set -- "$@" -accel tcg -cpu "${SKIFF_CPU:-max}" ;;
+	*) if [ "$cpus" -gt 1 ]; then
+		set -- "$@" -accel tcg,thread=multi -cpu "${SKIFF_CPU:-max}" # a host thread per CPU
+	else
+		set -- "$@" -accel tcg -cpu "${SKIFF_CPU:-max}"
+	fi ;;
 	esac
+	[ "$cpus" -gt 1 ] && set -- "$@" -smp "$cpus"
 
 	set -- -M "$machine_opts" -m "$mem" "$@" \
 		-nodefaults -no-reboot -display none -monitor none \
@@ -1638,7 +1646,7 @@ cmd_run() {
 	while [ $# -gt 0 ]; do
 		# --opt=value is the same as --opt value.
 		case $1 in
-		--rootfs=* | --initrd=* | --add=* | --env=* | --mem=* | --accel=* | \
+		--rootfs=* | --initrd=* | --add=* | --env=* | --mem=* | --accel=* | --cpus=* | \
 			--timeout=* | --stop-timeout=* | --kernel=* | --workdir=* | --kernel-arg=* | --firmware=* | --port=* | --volume=* | \
 			--machine=* | --user=*)
 			opt=${1%%=*} val=${1#*=}
@@ -1687,6 +1695,14 @@ cmd_run() {
 			shift 2
 			;;
 		--accel) need_arg "$1" $#; accel=$2; shift 2 ;;
+		--cpus)
+			need_arg "$1" $#
+			case $2 in
+			[1-9] | 1[0-6]) cpus=$2 ;;
+			*) usage_error "--cpus: a number of CPUs from 1 to 16, got '$2'" ;;
+			esac
+			shift 2
+			;;
 		--timeout) need_arg "$1" $#; timeout=$2; shift 2 ;;
 		--stop-timeout) need_arg "$1" $#; stop_timeout=$2; shift 2 ;;
 		--kernel) need_arg "$1" $#; kernel=$2; shift 2 ;;
@@ -1847,6 +1863,8 @@ cmd_run() {
 		[1-9]*" "[1-9]*) cmdline="$cmdline winsize=${ws% *}x${ws#* }" ;;
 		esac
 	fi
+	# microvm lists no CPUs (no ACPI, no MP table): the kernel is told how many
+	[ "$cpus" -gt 1 ] && cmdline="$cmdline cpus=$cpus"
 	cmdline=${cmdline# }
 	size_memory
 	[ -n "$iso" ] && make_iso "$cmdline"

@@ -34,19 +34,56 @@ _Static_assert(sizeof(struct regs) == 22 * 8, "frame size used by trap.asm");
 
 static inline bool regs_user(const struct regs *r) { return (r->cs & 3) == 3; }
 
-/* Per-CPU block, reached through GS in the kernel (swapgs on every entry from ring 3). */
+/* The 64-bit TSS (Intel SDM vol. 3, "Task Management in 64-bit Mode"): only its stack pointers matter. */
+struct tss {
+    u32 reserved0;
+    u64 rsp[3];
+    u64 reserved1;
+    u64 ist[7];
+    u64 reserved2;
+    u16 reserved3;
+    u16 iomap_base;
+} __attribute__((packed));
+_Static_assert(sizeof(struct tss) == 104, "TSS layout (Intel SDM vol. 3, 64-bit TSS)");
+
+/* Per-CPU block, one per CPU, reached through GS in the kernel (swapgs on every entry from ring 3, so GS_BASE
+ * is always this CPU's block while in ring 0). The first four fields are read by the entry stubs and by
+ * `current` (kernel/proc.h) at fixed offsets. */
+#define MAX_CPUS 16
+#define GDT_ENTRIES 7
 struct task;
 struct percpu {
     struct percpu *self;
     u64 user_rsp;       /* scratch: the user rsp while syscall.asm switches stacks */
     u64 kstack_top;     /* the current task's kernel stack top (also TSS.RSP0) */
-    struct task *current;
+    struct task *curr;  /* the task this CPU runs: `current` */
+    u32 id;             /* 0 for the boot CPU, then in the order the firmware lists them */
+    u32 apic_id;        /* its local APIC's ID (from the MADT or MP table) */
+    bool irq_tick;      /* the interrupt being handled is the timer's alone */
+    bool tsd_on;        /* what CR4.TSD holds now */
+    bool online;        /* set by the CPU itself once it runs in long mode on the kernel's tables */
+    u8 *ist_stacks;     /* an AP's three IST stacks (smp.c); the boot CPU's are static (gdt.c) */
+    bool need_resched;  /* its time slice is over: switch on the way back to ring 3 */
+    bool halted;        /* in irq_wait's hlt, without the big lock: a wake-up IPI gets it going */
+    bool irq_took_lock; /* an interrupt that came in ring 0 took the big lock (irq.c) */
+    u32 flush_pending;  /* a TLB-shootdown request not yet done (smp_lock.c) */
+    struct vm_space *active_vm; /* the address space its CR3 holds (kernel/vm.c) */
+    struct vm_space *dying_vm;  /* a shootdown asks it to leave this space (it is being freed) */
+    u64 idle_ksp;       /* an AP's idle context, saved while it runs a task */
+    u64 idle_tsc;       /* TSC ticks it spent halted with nothing to run */
+    u64 irqs;           /* interrupts it took (irq.c): an AP's timed irq_wait ends at the next one */
+    u64 gdt[GDT_ENTRIES] __attribute__((aligned(8)));
+    struct tss tss __attribute__((aligned(16)));
 };
 #define PERCPU_USER_RSP 8
 #define PERCPU_KSTACK_TOP 16
 _Static_assert(offsetof(struct percpu, user_rsp) == PERCPU_USER_RSP, "syscall.asm uses this offset");
 _Static_assert(offsetof(struct percpu, kstack_top) == PERCPU_KSTACK_TOP, "syscall.asm uses this offset");
-extern struct percpu cpu0;
+extern struct percpu cpus[MAX_CPUS];
+/* This CPU's block through GS: percpu_gs is the absolute symbol 0 (linker.ld), so percpu_gs.f is one
+ * %gs:offset load or store, as cheap as a global variable's. */
+extern struct percpu __seg_gs percpu_gs;
+static inline struct percpu *this_cpu(void) { return percpu_gs.self; }
 
 /* CPU features, filled by cpu_init. */
 struct cpu_features {
@@ -105,7 +142,9 @@ static inline void cpu_relax(void) { __asm__ volatile("pause"); }
 
 /* cpu.c, gdt.c, idt.c */
 void cpu_init(void);
-void gdt_init(void);
+void gdt_init(struct percpu *c);
+void gdt_init_stacks(struct percpu *c, u8 *ist_stacks); /* ist_stacks: 3 * IST_STACK_SIZE bytes */
+#define IST_STACK_SIZE 8192
 void idt_init(void);
 void syscall_msr_init(void);
 void arch_set_kstack(u64 top);
@@ -121,7 +160,8 @@ void irq_init(void);
 void timer_init(void);
 void irq_register(int irq, void (*fn)(void *), void *ctx);
 int irq_alloc_msi(void (*fn)(void *), void *ctx, u64 *addr, u32 *data); /* -1 without a local APIC */
-void irq_wait(u64 ns);               /* halt until an interrupt or ~ns pass (~0: no timer) */
+void irq_wait(u64 ns);               /* halt until an interrupt or ~ns pass (~0: no timer); a driver's wait */
+void irq_wait_idle(u64 ns);          /* the same for the scheduler with nothing to run (drops the big lock) */
 bool timer_is_periodic(void);         /* the 1 kHz tick runs */
 void irq_return_check(struct regs *r); /* trap.c: deliver signals when an IRQ interrupted ring 3 */
 bool irq_was_tick(void);               /* the interrupt being handled was the timer's */

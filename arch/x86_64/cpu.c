@@ -2,9 +2,13 @@
  * string functions from CPUID, and AVX code faults unless OSXSAVE and XCR0 enable it), SMEP/SMAP, global
  * pages, and the SYSCALL MSRs. */
 #include "arch.h"
+#include "smp.h"
+#include "../../kernel/proc.h"
+
+_Static_assert(offsetof(struct percpu, curr) == offsetof(struct percpu_current, curr), "`current` reads this");
 
 struct cpu_features cpu;
-struct percpu cpu0 = { .self = &cpu0 };
+struct percpu cpus[MAX_CPUS] = { [0] = { .self = &cpus[0] } };
 u8 cpu_has_smap;
 
 #define CR0_MP (1ull << 1)
@@ -56,13 +60,11 @@ static void write_cr0(u64 v) { __asm__ volatile("mov %0, %%cr0" : : "r"(v)); }
 static void write_cr4(u64 v) { __asm__ volatile("mov %0, %%cr4" : : "r"(v)); }
 
 #define CR4_TSD (1ull << 2)
-static bool tsd_on; /* what CR4.TSD holds now (per CPU once there are several) */
-
 void arch_set_tsd(bool on)
 {
-    if (on == tsd_on)
+    if (on == percpu_gs.tsd_on)
         return;
-    tsd_on = on;
+    percpu_gs.tsd_on = on;
     write_cr4(on ? read_cr4() | CR4_TSD : read_cr4() & ~CR4_TSD);
 }
 
@@ -80,7 +82,7 @@ static void cpu_enable_xsave(void)
     cpu.xsave_size = b; /* size for the components now enabled */
 }
 
-static void cpu_enable_features(void)
+void cpu_enable_features(void)
 {
     write_cr0((read_cr0() & ~CR0_EM) | CR0_MP | CR0_NE | CR0_AM);
     u64 cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
@@ -113,13 +115,15 @@ void syscall_msr_init(void)
 
 void cpu_init(void)
 {
+    struct percpu *c = &cpus[0];
+    wrmsr(MSR_GS_BASE, (u64)c);       /* kernel GS while in ring 0: `current` reads through it */
+    wrmsr(MSR_KERNEL_GS_BASE, 0);     /* the user's GS, swapped in on the way out */
     cpu_detect();
     cpu_enable_features();
-    gdt_init();
+    gdt_init(c);
     idt_init();
-    wrmsr(MSR_GS_BASE, (u64)&cpu0);   /* kernel GS while in ring 0 */
-    wrmsr(MSR_KERNEL_GS_BASE, 0);     /* the user's GS, swapped in on the way out */
     syscall_msr_init();
+    c->online = true;
 }
 
 bool cpu_random64(u64 *out)

@@ -1,6 +1,7 @@
 /* arch/x86_64/idt.c — the IDT: the 32 exception vectors, each to its stub in trap.asm. Double fault, NMI and
  * machine check run on their own IST stacks. Device interrupts (vectors 32-47) are set up by irq.c. */
 #include "arch.h"
+#include "smp.h"
 
 struct idt_gate {
     u16 off_lo, sel;
@@ -33,6 +34,13 @@ void idt_set_gate(int v, u64 handler)
     idt_set(v, handler, 0);
 }
 
+/* Every CPU uses the one IDT (the gates are the same everywhere; the IST stacks they name are per-CPU TSS's). */
+void idt_load(void)
+{
+    struct { u16 limit; u64 base; } __attribute__((packed)) ptr = { sizeof(idt) - 1, (u64)idt };
+    __asm__ volatile("lidt %0" : : "m"(ptr));
+}
+
 void idt_init(void)
 {
     for (int v = 0; v < 32; v++)
@@ -41,7 +49,6 @@ void idt_init(void)
     idt[2].ist = 2;  /* NMI */
     idt[8].ist = 1;  /* double fault */
     idt[18].ist = 3; /* machine check */
-    struct { u16 limit; u64 base; } __attribute__((packed)) ptr = { sizeof(idt) - 1, (u64)idt };
-    __asm__ volatile("lidt %0" : : "m"(ptr));
+    idt_load();
     pic_mask_all(); /* until irq_init remaps them away from the exception vectors */
 }

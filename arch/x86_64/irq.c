@@ -3,8 +3,10 @@
  * PIT's one-shot mode as the timer that ends a sleep. The kernel runs with interrupts off except while it waits in irq_wait (sti; hlt). */
 #include "arch.h"
 #include "pit.h"
+#include "smp.h"
 #include "../../kernel/mm.h"
 #include "../../kernel/proc.h"
+#include "../../kernel/boot.h"
 #define DIRECT_MAP_BASE DIRECT_MAP
 
 #define PIC1_CMD 0x20
@@ -20,8 +22,14 @@
 #define LAPIC_SVR 0xf0
 #define LAPIC_LVT0 0x350
 #define LAPIC_LVT1 0x360
+#define LAPIC_ID 0x20
+#define LAPIC_ICR_LO 0x300
+#define LAPIC_ICR_HI 0x310
+#define ICR_PENDING (1u << 12)    /* delivery status: send pending */
+#define LVT_MASKED (1u << 16)
 
 extern const u64 irq_stubs[NIRQ + 192];
+extern char ipi_flush_stub[];
 static void (*handlers[NIRQ])(void *);
 static void *handler_ctx[NIRQ];
 static int next_msi = MSI_FIRST;
@@ -47,6 +55,12 @@ void irq_init(void)
     pic_write_mask();
     for (int i = 0; i < NIRQ + 192; i++)
         idt_set_gate(IRQ_BASE + i, irq_stubs[i]);
+    idt_set_gate(IPI_FLUSH, (u64)ipi_flush_stub); /* answered without the big lock */
+}
+
+void lapic_eoi(void)
+{
+    lapic[LAPIC_EOI / 4] = 0;
 }
 
 /* The local APIC, for MSI-X and for the PICs: software-enabled with a spurious vector, in virtual-wire mode
@@ -68,6 +82,31 @@ static bool lapic_init(void)
         lapic[LAPIC_SVR / 4] = 0x100 | 0xff; /* enabled, spurious vector 255 */
     }
     return true;
+}
+
+/* This CPU's local APIC ID (xAPIC: ID register bits 31-24). */
+u32 lapic_id(void)
+{
+    return lapic ? lapic[LAPIC_ID / 4] >> 24 : 0;
+}
+
+/* Sends an interprocessor interrupt (Intel SDM vol. 3, 11.6.1): the destination in ICR's high half, then the
+ * low half, whose write sends it; returns once the local APIC reports it sent. */
+void lapic_send_ipi(u32 apic_id, u32 icr_low)
+{
+    lapic[LAPIC_ICR_HI / 4] = apic_id << 24;
+    lapic[LAPIC_ICR_LO / 4] = icr_low;
+    for (int i = 0; i < 1000000 && (lapic[LAPIC_ICR_LO / 4] & ICR_PENDING); i++)
+        cpu_relax();
+}
+
+/* An application processor's local APIC: software-enabled; only the boot CPU takes the PICs' ExtINT, so
+ * LINT0 and LINT1 stay masked here. */
+void lapic_ap_init(void)
+{
+    lapic[LAPIC_LVT0 / 4] = LVT_MASKED | 0x700;
+    lapic[LAPIC_LVT1 / 4] = LVT_MASKED | 0x400;
+    lapic[LAPIC_SVR / 4] = 0x100 | 0xff;
 }
 
 /* An MSI vector for fn; the address/data pair a device writes to raise it goes to *addr and *data. */
@@ -93,17 +132,21 @@ void irq_register(int irq, void (*fn)(void *), void *ctx)
 }
 
 /* Called from trap.asm's irq stubs with the IRQ number; PCI lines are level-triggered and shared. */
-/* Whether the interrupt being handled is the timer's alone (interrupt context; per CPU once there are more). */
-static bool irq_tick;
-
+/* Whether the interrupt being handled is the timer's alone (interrupt context: this CPU's). */
 bool irq_was_tick(void)
 {
-    return irq_tick;
+    return percpu_gs.irq_tick;
 }
 
 void irq_dispatch(u64 irq)
 {
-    irq_tick = irq == 0;
+    percpu_gs.irqs++;
+    percpu_gs.irq_tick = irq == 0;
+    if (irq + IRQ_BASE == IPI_WAKE) { /* a halted CPU wakes; a running one ends its time slice */
+        percpu_gs.need_resched = true;
+        lapic[LAPIC_EOI / 4] = 0;
+        return;
+    }
     if (irq >= NIRQ) {
         static bool said;
         if (!said)
@@ -117,6 +160,7 @@ void irq_dispatch(u64 irq)
         if (handlers[irq])
             handlers[irq](handler_ctx[irq]);
         lapic[LAPIC_EOI / 4] = 0;
+        smp_wake_idle(); /* a driver waiting on another CPU (irq_wait) looks at its device again */
         return;
     }
     if (irq == 7 || irq == 15) {
@@ -135,6 +179,8 @@ void irq_dispatch(u64 irq)
     if (irq >= 8)
         outb(PIC2_CMD, 0x20);
     outb(PIC1_CMD, 0x20);
+    if (irq != 0)
+        smp_wake_idle(); /* a driver waiting on another CPU (irq_wait) looks at its device again */
 }
 
 static bool periodic;
@@ -149,6 +195,8 @@ static void pit_out(const struct pit_write *w, int n)
  * only ever fires once, to end a wait. */
 void timer_set_periodic(bool on)
 {
+    if (smp_active)
+        on = true; /* the boot CPU's tick ends the other CPUs' slices too (smp_tick_others) */
     if (on == periodic)
         return;
     periodic = on;
@@ -178,6 +226,8 @@ static void pit_oneshot(u64 ns)
 static void timer_tick(void *ctx)
 {
     (void)ctx;
+    if (smp_active)
+        smp_tick_others();
     if (periodic)
         sched_tick();
     else
@@ -192,15 +242,83 @@ void timer_init(void)
     irq_register(0, timer_tick, NULL);
 }
 
+/* Waiting for an interrupt. Two kinds with several CPUs: the scheduler's idle wait drops the big lock while halted
+ * (irq_wait_idle); a driver's wait for its device (irq_wait) keeps it, so that, as on one CPU, nothing but
+ * interrupt handlers runs in the kernel meanwhile. The PIT and the devices' interrupts are the boot CPU's: an AP
+ * waits with interrupts on, spinning, until one comes to it (a wake-up IPI; smp_wake_idle sends one after each
+ * device interrupt) or the time is up; a driver's wait there is at most 1 ms at a time, since its device's
+ * interrupt goes to the boot CPU, which waits for the lock meanwhile: the driver looks at its device itself. */
+static void ap_wait(struct percpu *c, u64 ns, bool idle)
+{
+    if (!idle)
+        ns = MIN(ns, 1000000ull);
+    u64 end = clock_monotonic_ns() + ns, seen = __atomic_load_n(&c->irqs, __ATOMIC_ACQUIRE);
+    if (idle) {
+        __atomic_store_n(&c->halted, true, __ATOMIC_RELEASE);
+        bkl_unlock();
+    }
+    __asm__ volatile("sti" ::: "memory");
+    while (__atomic_load_n(&c->irqs, __ATOMIC_ACQUIRE) == seen && clock_monotonic_ns() < end)
+        cpu_relax();
+    __asm__ volatile("cli" ::: "memory");
+    if (idle) {
+        bkl_lock();
+        __atomic_store_n(&c->halted, false, __ATOMIC_RELEASE);
+    }
+}
+
 /* Sleeps until an interrupt arrives or about ns have passed. Interrupts are enabled only inside the
  * sti;hlt pair, whose one-instruction shadow closes the race between checking a condition and halting. */
-void irq_wait(u64 ns)
+static void wait_common(u64 ns, bool idle)
 {
+    struct percpu *c = this_cpu();
+    if (c->id != 0 && (ns != ~0ull || !idle)) {
+        ap_wait(c, ns, idle);
+        return;
+    }
     if (ns != ~0ull)
         pit_oneshot(ns);
+    bool drop = smp_active && idle;
+    if (drop) { /* halted CPUs hold no lock; a wake-up IPI may come once it is dropped: sti;hlt sees it */
+        __atomic_store_n(&c->halted, true, __ATOMIC_RELEASE);
+        bkl_unlock();
+    }
     __asm__ volatile("sti; hlt; cli" ::: "memory");
+    if (drop) {
+        bkl_lock();
+        __atomic_store_n(&c->halted, false, __ATOMIC_RELEASE);
+    }
     if (ns != ~0ull && periodic) { /* the halt used the PIT for its one-shot: the tick goes on */
         periodic = false;
         timer_set_periodic(true);
+    }
+}
+
+void irq_wait(u64 ns)
+{
+    wait_common(ns, false);
+}
+
+void irq_wait_idle(u64 ns)
+{
+    wait_common(ns, true);
+}
+
+/* trap.asm: an interrupt that came in ring 0 (in a wait) takes the big lock unless this CPU holds it (a
+ * driver's wait), and lets it go on the way back only if it took it. */
+void irq_enter_kernel(void)
+{
+    struct percpu *c = this_cpu();
+    c->irq_took_lock = smp_active && !bkl_held();
+    if (c->irq_took_lock)
+        bkl_lock();
+}
+
+void irq_exit_kernel(void)
+{
+    struct percpu *c = this_cpu();
+    if (c->irq_took_lock) {
+        c->irq_took_lock = false;
+        bkl_unlock();
     }
 }

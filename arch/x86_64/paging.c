@@ -3,6 +3,7 @@
  * KERNEL_VMA with 4 KiB pages and the permissions of each section (text RX, rodata R, data RW), supervisor
  * only. The identity map is gone afterwards: the lower half belongs to the program. */
 #include "arch.h"
+#include "smp.h"
 #include "../../kernel/mm.h"
 
 u64 pte_nx;
@@ -218,8 +219,8 @@ u64 pt_count_user(const u64 *pml4)
 }
 
 /* The vmap area (kernel/vmap.c). Its top-level entry is made at boot, so every address space (which copies the
- * kernel half of the top table when it is created) shares the tables below it. Single CPU: the invlpg on this
- * CPU is the whole TLB shootdown (the entries are global). */
+ * kernel half of the top table when it is created) shares the tables below it. The invlpg on this
+ * CPU, then tlb_shootdown for the others (the entries are global). */
 int paging_map_kernel(u64 va, u64 pa)
 {
     u64 *pte = pt_walk(kernel_pml4, va, true);
@@ -237,5 +238,6 @@ u64 paging_unmap_kernel(u64 va)
     u64 pa = *pte & PTE_ADDR;
     *pte = 0;
     invlpg(va);
+    tlb_shootdown(NULL, false); /* every CPU: the kernel half is shared */
     return pa;
 }

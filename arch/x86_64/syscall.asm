@@ -7,7 +7,7 @@
 ; syscall_dispatch(rdi = frame) returns nonzero when SYSRET is safe (rip canonical and in user space,
 ; rcx == rip, r11 == rflags in the frame), zero to leave through IRETQ.
 
-extern syscall_dispatch, trap_return
+extern syscall_dispatch, trap_return, smp_active, bkl_lock, bkl_unlock
 global syscall_entry
 
 PERCPU_USER_RSP   equ 8                 ; offsetof(struct percpu, user_rsp), pinned in arch.h
@@ -44,10 +44,16 @@ syscall_entry:
     push r13
     push r14
     push r15
+    cmp byte [rel smp_active], 0        ; several CPUs: the big kernel lock first
+    jne .lock
+.locked:
     mov rdi, rsp                        ; rdi = struct regs *
     call syscall_dispatch
     test eax, eax
     jz .slow                            ; the frame changed in a way SYSRET cannot restore
+    cmp byte [rel smp_active], 0
+    jne .unlock
+.unlocked:
     pop r15
     pop r14
     pop r13
@@ -67,4 +73,10 @@ syscall_entry:
     swapgs                              ; gs = the user's
     o64 sysret
 .slow:
-    jmp trap_return                     ; IRETQ path (swaps GS itself since frame cs is ring 3)
+    jmp trap_return                     ; IRETQ path (swaps GS, drops the lock, since frame cs is ring 3)
+.lock:
+    call bkl_lock                       ; rsp = the frame: 16-byte aligned
+    jmp .locked
+.unlock:
+    call bkl_unlock                     ; every register comes back from the frame below
+    jmp .unlocked

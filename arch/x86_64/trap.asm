@@ -3,8 +3,9 @@
 ; then the vector; trap_common swaps GS when we came from ring 3, pushes rax..r15 and calls
 ; trap_handler(rdi = frame). The frame is 22 qwords (176 bytes), so rsp stays 16-byte aligned at the call.
 
-extern trap_handler, irq_dispatch, irq_return_check
-global trap_return, arch_enter_user, arch_return_to_user, isr_table, irq_stubs
+extern trap_handler, irq_dispatch, irq_return_check, smp_active, bkl_lock, bkl_unlock, smp_flush_ipi
+extern irq_enter_kernel, irq_exit_kernel
+global trap_return, arch_enter_user, arch_return_to_user, isr_table, irq_stubs, ipi_flush_stub
 
 %define FRAME_CS 18 * 8                 ; offsetof(struct regs, cs)
 
@@ -113,12 +114,59 @@ irq_common:
 .from_kernel:
     PUSH_GPRS
     cld
+    cmp byte [rel smp_active], 0        ; several CPUs: the big lock (from ring 0: unless a driver's wait holds it)
+    je .nolock
+    test byte [rsp + FRAME_CS], 3
+    jz .kernel
+    call bkl_lock
+    jmp .nolock
+.kernel:
+    call irq_enter_kernel
+.nolock:
     mov rdi, [rsp + 15 * 8]             ; rdi = vector
     sub rdi, 32                         ; rdi = IRQ number
     call irq_dispatch
     mov rdi, rsp                        ; rdi = struct regs *: signals raised by the IRQ (^C) act on the way out
     call irq_return_check
+    test byte [rsp + FRAME_CS], 3
+    jnz trap_return                     ; to ring 3: trap_return drops the lock
+    cmp byte [rel smp_active], 0
+    je trap_return
+    call irq_exit_kernel                ; back into the wait it interrupted
     jmp trap_return
+
+; IPI_FLUSH (smp_lock.c): a TLB shootdown, answered without the big lock (its sender holds it and waits for us).
+; The CPU pushed 5 qwords onto a 16-byte aligned stack; 9 more keep the call aligned.
+ipi_flush_stub:
+    test byte [rsp + 8], 3              ; cs
+    jz .k1
+    swapgs
+.k1:
+    push rax
+    push rcx
+    push rdx
+    push rsi
+    push rdi
+    push r8
+    push r9
+    push r10
+    push r11
+    cld
+    call smp_flush_ipi
+    pop r11
+    pop r10
+    pop r9
+    pop r8
+    pop rdi
+    pop rsi
+    pop rdx
+    pop rcx
+    pop rax
+    test byte [rsp + 8], 3
+    jz .k2
+    swapgs
+.k2:
+    iretq
 
 trap_common:
     test byte [rsp + 24], 3             ; [rsp+24] = saved cs (vector, error, rip below it)
@@ -127,9 +175,21 @@ trap_common:
 .from_kernel:
     PUSH_GPRS
     cld
+    test byte [rsp + FRAME_CS], 3       ; from ring 3 with several CPUs: the big lock first
+    jz .locked
+    cmp byte [rel smp_active], 0
+    je .locked
+    call bkl_lock
+.locked:
     mov rdi, rsp                        ; rdi = struct regs *
     call trap_handler
 trap_return:                            ; rsp = struct regs * to restore
+    test byte [rsp + FRAME_CS], 3       ; to ring 3 with several CPUs: drop the big lock
+    jz .pop
+    cmp byte [rel smp_active], 0
+    je .pop
+    call bkl_unlock
+.pop:
     POP_GPRS
     test byte [rsp + 24], 3             ; returning to ring 3?
     jz .to_kernel

@@ -4,6 +4,7 @@
  * (first touch maps the shared pages: vm_fault asks vdso_page) and the image's address in AT_SYSINFO_EHDR.
  * `novdso` on the kernel command line leaves it out (programs then make real syscalls). */
 #include "arch.h"
+#include "smp.h"
 #include "vdso/vdso_data.h"
 #include "../../kernel/mm.h"
 #include "../../kernel/boot.h"
@@ -26,7 +27,9 @@ void vdso_init(void)
     for (u64 off = 0; off < len; off += PAGE_SIZE)
         memcpy(phys_to_virt(pages[off / PAGE_SIZE]), vdso_image + off, MIN(PAGE_SIZE, len - off));
     data = phys_to_virt(pages[VDSO_VVAR_OFFSET / PAGE_SIZE]);
+    data->ncpus = (u32)ncpus_online;
     enabled = true;
+    clock_vdso_sync();
 }
 
 /* The clock is calibrated: from now on the vDSO computes the time itself. */

@@ -70,6 +70,8 @@ c_same_as_shell() {
 		"--kernel $k --mem 256M --timeout 30 --stop-timeout 3 --env A=b --env PATH=/bin --workdir /tmp build/progs/hello x" \
 		"--kernel=$k --machine pc --net --port 8080:80 --port 0.0.0.0:2222:22 --allow-host -v $tmp/sv/a,b:/data/./x/:ro --volume=$tmp/sd:/d --kernel-arg hostname=h --user 33:33 /bin/true" \
 		"--kernel $k --machine q35 --firmware seabios --strace --verbose --accel auto ls -l" \
+		"--kernel $k --cpus 2 /bin/true" "--kernel $k --machine pc --cpus=16 --verbose /bin/true" \
+		"--cpus 0 /bin/true" "--cpus 17 /bin/true" "--cpus x /bin/true" "--cpus" \
 		"--kernel $k --verbose --add $tmp/sfile --add $tmp/sd:/opt/d/ --add /usr/bin/env --no-cache /bin/busybox" \
 		"--kernel $k --rootfs $tmp/slr:rw -v $tmp/sv:/v --env PATH=/bin:/sbin /bin/prog a" \
 		"--kernel $k --mem 4M /bin/true" \

@@ -437,6 +437,50 @@ t_firmware() {
 	expect_status 0 && expect_out_is "$tmp/expected" && pass
 }
 
+# SMP (issue 14, docs/tasks.md "SMP"): --cpus N gives the guest N CPUs, and programs run on all of them.
+t_smp() {
+	name="--cpus 2: two threads run at once on different CPUs (getcpu, rseq's cpu_id), their sum is right, 2 CPUs reported"
+	sk --cpus 2 "$BIN/smpsum"
+	printf 'cpus distinct\nglibc ok\ntotal 2000001000000\nnprocs 2\naffinity 2\n' >"$tmp/expected"
+	expect_status 0 && expect_out_is "$tmp/expected" && pass
+}
+
+t_smp_tlb() {
+	name="--cpus 2: munmap and mprotect on one CPU reach another CPU's TLB (shootdown): the other thread's next read faults"
+	sk --cpus 2 "$BIN/smptlb"
+	printf 'munmap faulted\nmprotect faulted\napart yes\n' >"$tmp/expected"
+	expect_status 0 && expect_out_is "$tmp/expected" && pass
+}
+
+t_smp_exit() {
+	name="--cpus 2: exit_group from the main thread or a thread while the others spin on other CPUs: status 7, nothing said"
+	for m in main thread; do
+		sk --cpus 2 "$BIN/smpexit" "$m"
+		expect_status 7 || return
+		[ ! -s "$tmp/err" ] || { fail "$m: stderr: $(head -c 300 "$tmp/err")"; return; }
+	done
+	pass
+}
+
+t_smp_machines() {
+	name="--cpus 3 on pc and q35 (ACPI MADT), --cpus 2 on microvm (cpus=N) start every CPU; --cpus 1 (the default) starts one; bad --cpus refused"
+	for m in "pc:3:ACPI MADT" "q35:3:ACPI MADT" "microvm:2:cpus= on the command line"; do
+		mach=${m%%:*} n=${m#*:} src=${n#*:} n=${n%%:*}
+		sk --machine "$mach" --cpus "$n" --verbose "$BUSYBOX" nproc
+		printf '%s\n' "$n" >"$tmp/expected"
+		expect_status 0 && expect_out_is "$tmp/expected" && expect_err_has "smp: $n CPUs listed ($src), $n online" || return
+	done
+	sk --verbose "$BUSYBOX" nproc
+	printf '1\n' >"$tmp/expected"
+	expect_status 0 && expect_out_is "$tmp/expected" || return
+	! grep -q "smp:" "$tmp/err" || { fail "one CPU, yet: $(grep -m1 "smp:" "$tmp/err")"; return; }
+	for bad in 0 17 x; do
+		sk --cpus "$bad" "$BUSYBOX" true
+		expect_status 125 && expect_err_has "--cpus" || return
+	done
+	pass
+}
+
 t_fuzz() {
 	name="80,000 syscalls with awkward arguments (bad and kernel pointers, huge sizes): no panic"
 	for seed in 1 2 3 4; do
@@ -657,7 +701,7 @@ t_ewrite() {
 
 TESTS="t_missing_host t_usage t_demo t_echo t_false t_stdin t_ls t_cat t_wc
 t_sha t_sort t_argv_glibc t_argv_musl t_segv t_abort t_notelf t_rootfs
-t_hostname t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_pollcost t_firmware t_fuzz t_oom t_fragment t_initrd t_bomb t_tail_follow t_inplace t_lazyclock t_notsc t_config t_epipe t_ewrite t_kvm"
+t_hostname t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_pollcost t_firmware t_smp t_smp_tlb t_smp_exit t_smp_machines t_fuzz t_oom t_fragment t_initrd t_bomb t_tail_follow t_inplace t_lazyclock t_notsc t_config t_epipe t_ewrite t_kvm"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose

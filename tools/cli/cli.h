@@ -42,6 +42,7 @@ struct volume {
 
 struct run {
     /* options */
+    int cpus;                   /* --cpus: QEMU's -smp (1: the default) */
     const char *accel, *machine, *mem, *firmware, *timeout, *stop_timeout, *kernel, *workdir, *rootfs;
     long mem_kib;
     bool rootfs_rw, net, allow_host, strace, verbose, no_cache, no_runtime_libs;

@@ -52,6 +52,8 @@ static const char usage_text[] =
     "                        root plus 64M, at least 128M); a SIZE too small for\n"
     "                        the root is refused before booting\n"
     "  --accel tcg|kvm|auto  CPU emulation (default auto, which means tcg for now)\n"
+    "  --cpus N              the guest's CPUs, 1 to 16 (default 1); programs run on\n"
+    "                        all of them (under TCG, one host thread each)\n"
     "  --timeout S           end the program after S seconds and exit 124\n"
     "  --stop-timeout S      how long the program has to end after skiff itself\n"
     "                        gets SIGTERM, SIGINT or SIGQUIT (default 10), then\n"

@@ -232,7 +232,8 @@ static bool seconds_ok(const char *s)
 
 static const char *const with_value[] = { "--rootfs", "--initrd", "--add", "--env", "--mem", "--accel",
                                           "--timeout", "--stop-timeout", "--kernel", "--workdir", "--kernel-arg",
-                                          "--firmware", "--port", "--volume", "--machine", "--user", NULL };
+                                          "--firmware", "--port", "--volume", "--machine", "--user", "--cpus",
+                                          NULL };
 
 static bool takes_value(const char *opt)
 {
@@ -266,6 +267,10 @@ static void opt_one(struct run *r, const char *o, const char *v, bool *machine_g
         opt_mem(r, v);
     } else if (!strcmp(o, "--accel")) {
         r->accel = v;
+    } else if (!strcmp(o, "--cpus")) {
+        if (!*v || !all_in(v, "0123456789") || strlen(v) > 2 || atoi(v) < 1 || atoi(v) > 16)
+            cli_usage_error("--cpus: a number of CPUs from 1 to 16, got '%s'", v);
+        r->cpus = atoi(v);
     } else if (!strcmp(o, "--timeout")) {
         r->timeout = v;
     } else if (!strcmp(o, "--stop-timeout")) {
@@ -349,6 +354,7 @@ void opt_parse_run(struct run *r, int argc, char **argv)
     const char *m = getenv("SKIFF_MACHINE");
     r->machine = m && *m ? m : "microvm"; /* the default --machine: no PCI bus to scan, no firmware tables */
     r->accel = "auto";
+    r->cpus = 1;
     r->firmware = "auto";
     r->stop_timeout = "10";
     r->kernel_args = "";

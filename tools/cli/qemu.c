@@ -193,8 +193,12 @@ void qemu_argv(struct run *r, struct strv *a, bool tty_port)
         add2(a, "-cpu", "host,-arch-capabilities");
     } else {
         const char *cpu = getenv("SKIFF_CPU");
-        add2(a, "-accel", "tcg");
+        add2(a, "-accel", r->cpus > 1 ? "tcg,thread=multi" : "tcg"); /* a host thread per CPU */
         add2(a, "-cpu", cpu && *cpu ? cpu : "max");
+    }
+    if (r->cpus > 1) {
+        strv_add(a, "-smp");
+        strv_addf(a, "%d", r->cpus);
     }
     strv_add(a, "-nodefaults");
     strv_add(a, "-no-reboot");

@@ -280,9 +280,12 @@ static void wait_qemu(struct run *r, pid_t pid, const sigset_t *none, struct vm_
 static void make_cmdline(struct run *r)
 {
     char *tty = term_cmdline();
+    char cpus[32] = ""; /* microvm lists no CPUs (no ACPI, no MP table): the kernel is told how many */
+    if (r->cpus > 1)
+        snprintf(cpus, sizeof(cpus), " cpus=%d", r->cpus);
     char *c = xasprintf("%s%s%s%s%s%s%s%s", r->kernel_args, r->verbose ? " verbose" : "", r->strace ? " strace" : "",
                         r->timeout ? " deadline=" : "", r->timeout ? r->timeout : "",
-                        r->allow_host ? " net_host=1" : "", tty, "");
+                        r->allow_host ? " net_host=1" : "", tty, cpus);
     r->cmdline = xstrdup(c[0] == ' ' ? c + 1 : c);
     free(c);
     free(tty);

@@ -13,9 +13,11 @@ struct vdso_data {
     unsigned long long boot_tsc;        /* the TSC at boot: the monotonic clock's zero */
     unsigned long long ns_mult;         /* ns = ticks * ns_mult >> 32 */
     unsigned long long realtime_base_ns; /* CLOCK_REALTIME = this + CLOCK_MONOTONIC */
+    unsigned int ncpus;                 /* CPUs that run tasks: above 1, getcpu asks the kernel */
+    unsigned int reserved;
 };
 
-_Static_assert(sizeof(struct vdso_data) == 32, "vdso_data layout is shared by the kernel and the vDSO");
+_Static_assert(sizeof(struct vdso_data) == 40, "vdso_data layout is shared by the kernel and the vDSO");
 _Static_assert(__builtin_offsetof(struct vdso_data, boot_tsc) == 8, "vdso_data layout");
 _Static_assert(__builtin_offsetof(struct vdso_data, ns_mult) == 16, "vdso_data layout");
 _Static_assert(__builtin_offsetof(struct vdso_data, realtime_base_ns) == 24, "vdso_data layout");

@@ -1,0 +1,40 @@
+/* arch/x86_64/smp.h — the CPUs the firmware lists (acpi.c) and starting the others (smp.c). */
+#ifndef SKIFF_SMP_H
+#define SKIFF_SMP_H
+#include "arch.h"
+
+struct smp_info {
+    int ncpus;                  /* CPUs found (the boot CPU among them), at most MAX_CPUS */
+    int ignored;                /* more than MAX_CPUS: left alone */
+    u32 apic_ids[MAX_CPUS];
+    u64 lapic_phys;             /* the local APICs' MMIO base */
+    u32 ioapic_phys, ioapic_id; /* the first I/O APIC (0: none listed) */
+    const char *source;         /* "ACPI MADT", "MP table" or NULL (none: one CPU) */
+};
+extern struct smp_info smp_info;
+
+void smp_detect(void);          /* acpi.c: fills smp_info */
+void smp_init(void);            /* smp.c: detects the CPUs and starts the others, which park */
+extern int ncpus_online;        /* CPUs running (the parked APs among them) */
+u32 lapic_id(void);             /* irq.c: this CPU's local APIC ID */
+void lapic_send_ipi(u32 apic_id, u32 icr_low); /* irq.c: writes ICR (xAPIC), waits until it is sent */
+void lapic_ap_init(void);       /* irq.c: an AP's local APIC: enabled, LINT0/LINT1 masked */
+void idt_load(void);            /* idt.c: the shared IDT on this CPU */
+void cpu_enable_features(void); /* cpu.c: CR0/CR4/XCR0/EFER as on the boot CPU */
+
+/* smp_lock.c: the big kernel lock, IPIs, TLB shootdown (docs/tasks.md, "SMP") */
+#define IPI_WAKE 0xf0           /* a halted CPU looks at the run queue; a running one ends its slice */
+#define IPI_FLUSH 0xf1          /* TLB shootdown: handled without the big lock (trap.asm) */
+extern bool smp_active;         /* the APs run tasks: the big lock is in force */
+void bkl_lock(void);
+void bkl_unlock(void);
+bool bkl_held(void);            /* by this CPU (always true without SMP) */
+struct vm_space;
+void tlb_shootdown(struct vm_space *vs, bool dying);
+void smp_wake_idle(void);
+void smp_tick_others(void);
+void lapic_eoi(void);           /* irq.c */
+void irq_enter_kernel(void);    /* irq.c, for trap.asm: an interrupt in ring 0 takes the lock unless held */
+void irq_exit_kernel(void);
+noreturn void sched_ap_idle(void); /* kernel/sched.c: an AP's loop once smp_active */
+#endif

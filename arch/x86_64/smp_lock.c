@@ -1,0 +1,123 @@
+/* arch/x86_64/smp_lock.c — what lets several CPUs run the kernel: the big kernel lock, the wake-up IPI and TLB
+ * shootdown (the rules are in docs/tasks.md, "SMP"). With one CPU none of it is in force: smp_active stays
+ * false and the entry stubs' test of it is the whole cost. */
+#include "arch.h"
+#include "smp.h"
+#include "../../kernel/mm.h"
+
+bool smp_active; /* read by syscall.asm and trap.asm: take the big lock on entry, drop it on the way out */
+
+/* A ticket lock: CPUs get it in the order they asked (none starves while others come and go). */
+static struct {
+    u32 next, serving;
+} bkl __attribute__((aligned(64)));
+static int bkl_owner = -1; /* written by the holder alone */
+
+static u64 read_cr4_now(void) { u64 v; __asm__ volatile("mov %%cr4, %0" : "=r"(v)); return v; }
+static void write_cr4_now(u64 v) { __asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory"); }
+
+/* The whole TLB, global (kernel) entries too: toggling CR4.PGE flushes them (Intel SDM vol. 3, 4.10.4.1). */
+static void tlb_flush_all_local(void)
+{
+    u64 cr4 = read_cr4_now();
+    if (cr4 & (1ull << 7)) {
+        write_cr4_now(cr4 & ~(1ull << 7));
+        write_cr4_now(cr4);
+    } else {
+        write_cr3(read_cr3());
+    }
+}
+
+/* Does what a shootdown asked of this CPU, if anything: called by the IPI's handler, and by a CPU spinning for
+ * the lock (its interrupts are off, and the sender waits for it while holding the lock). */
+static void flush_answer(void)
+{
+    struct percpu *c = this_cpu();
+    if (!__atomic_load_n(&c->flush_pending, __ATOMIC_ACQUIRE))
+        return;
+    if (c->dying_vm && c->dying_vm == c->active_vm) { /* its tables are about to be freed: off them */
+        write_cr3(virt_to_phys(paging_kernel_pml4()));
+        c->active_vm = NULL;
+    }
+    c->dying_vm = NULL;
+    tlb_flush_all_local();
+    __atomic_store_n(&c->flush_pending, 0, __ATOMIC_RELEASE);
+}
+
+void bkl_lock(void)
+{
+    u32 t = __atomic_fetch_add(&bkl.next, 1, __ATOMIC_RELAXED);
+    while (__atomic_load_n(&bkl.serving, __ATOMIC_ACQUIRE) != t) {
+        flush_answer();
+        cpu_relax();
+    }
+    bkl_owner = (int)this_cpu()->id;
+    flush_answer(); /* one asked while this CPU was halted (tlb_shootdown does not wake it for that) */
+}
+
+void bkl_unlock(void)
+{
+    bkl_owner = -1;
+    __atomic_store_n(&bkl.serving, bkl.serving + 1, __ATOMIC_RELEASE);
+}
+
+bool bkl_held(void)
+{
+    return !smp_active || bkl_owner == (int)this_cpu()->id;
+}
+
+/* trap.asm's stub for IPI_FLUSH: runs without the lock, from ring 3 or from a halt. */
+void smp_flush_ipi(void)
+{
+    flush_answer();
+    lapic_eoi();
+}
+
+/* Every other CPU that may hold translations of vs (its CR3 is vs's; NULL: every CPU, for the kernel's own
+ * mappings) flushes its TLB before this returns; dying: vs is about to be freed, so they leave it too. The
+ * caller holds the big lock, so no CPU changes its CR3 meanwhile. A CPU halted in the scheduler's idle wait is
+ * neither woken nor waited for (unless its CR3 must go): it runs no code that uses those mappings before it has
+ * the lock again, and it flushes as it takes the lock (bkl_lock). Waking it for every vmap unmap made each
+ * open+close ~60 times slower under TCG. */
+void tlb_shootdown(struct vm_space *vs, bool dying)
+{
+    if (!smp_active)
+        return;
+    struct percpu *me = this_cpu();
+    u32 sent = 0;
+    for (int i = 0; i < ncpus_online; i++) {
+        struct percpu *c = &cpus[i];
+        if (c == me || (vs && c->active_vm != vs))
+            continue;
+        c->dying_vm = dying ? vs : NULL;
+        __atomic_store_n(&c->flush_pending, 1, __ATOMIC_RELEASE);
+        if (!dying && __atomic_load_n(&c->halted, __ATOMIC_ACQUIRE))
+            continue; /* it flushes when it takes the lock */
+        lapic_send_ipi(c->apic_id, IPI_FLUSH);
+        sent |= 1u << i;
+    }
+    for (int i = 0; i < ncpus_online; i++)
+        if (sent & (1u << i))
+            while (__atomic_load_n(&cpus[i].flush_pending, __ATOMIC_ACQUIRE))
+                cpu_relax();
+}
+
+/* A task became runnable: every halted CPU looks at the run queue again. */
+void smp_wake_idle(void)
+{
+    if (!smp_active)
+        return;
+    struct percpu *me = this_cpu();
+    for (int i = 0; i < ncpus_online; i++)
+        if (&cpus[i] != me && __atomic_load_n(&cpus[i].halted, __ATOMIC_ACQUIRE))
+            lapic_send_ipi(cpus[i].apic_id, IPI_WAKE);
+}
+
+/* The boot CPU's tick: the others running a task end their slice too (they have no timer of their own yet). */
+void smp_tick_others(void)
+{
+    struct percpu *me = this_cpu();
+    for (int i = 0; i < ncpus_online; i++)
+        if (&cpus[i] != me && !__atomic_load_n(&cpus[i].halted, __ATOMIC_ACQUIRE))
+            lapic_send_ipi(cpus[i].apic_id, IPI_WAKE);
+}
