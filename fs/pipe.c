@@ -442,3 +442,53 @@ int pipe_sysctl_max_size(char *buf, size_t size)
 {
     return ksnprintf(buf, size, "%d\n", PIPE_MAX_SIZE);
 }
+
+/* For splice, tee and vmsplice (syscalls/splice.c): a pipe's bytes looked at without taking them, taken
+ * afterwards, and the waits a splice makes before it moves anything. */
+struct pipe *pipe_of(const struct file *f)
+{
+    bool is = f && (f->ops == &pipe_read_ops || f->ops == &pipe_write_ops || f->ops == &pipe_rdwr_ops);
+    return is ? f->priv : NULL;
+}
+
+size_t pipe_avail(const struct pipe *p) { return p->recs ? 0 : p->len; }
+
+size_t pipe_room(const struct pipe *p) { return pipe_full((struct pipe *)p, 1) ? 0 : p->cap - p->len; }
+
+/* Copies up to n bytes from the head into kbuf without taking them: how many. Packet-mode pipes (O_DIRECT)
+ * hold records that a peek would split: they show no bytes here (splice on them is EINVAL). */
+size_t pipe_peek(const struct pipe *p, u8 *kbuf, size_t n)
+{
+    n = MIN(n, pipe_avail(p));
+    for (size_t done = 0; done < n;) {
+        size_t at = (p->head + done) % p->cap, k = MIN(n - done, p->cap - at);
+        memcpy(kbuf + done, p->buf + at, k);
+        done += k;
+    }
+    return n;
+}
+
+void pipe_take(struct pipe *p, size_t n)
+{
+    pipe_get(p, NULL, MIN(n, p->len));
+    sched_kick_chan(p);
+}
+
+/* Waits until p holds bytes (room: until a write could add some): 0, 1 at the end (no writer left, nothing
+ * in it), or why not: EAGAIN (nonblock), a signal, EPIPE (room, and no reader: SIGPIPE as for a write). */
+long pipe_wait_splice(struct pipe *p, bool room, bool nonblock)
+{
+    for (;;) {
+        if (room && !p->readers) {
+            signal_send(current, SIGPIPE);
+            return -EPIPE;
+        }
+        if (room ? pipe_room(p) > 0 : p->len > 0)
+            return 0;
+        if (!room && !p->writers)
+            return 1;
+        long rc = sched_wait_io_on(nonblock, room ? "splice into a full pipe" : "splice from an empty pipe", p);
+        if (rc)
+            return rc;
+    }
+}

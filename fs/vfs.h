@@ -448,6 +448,14 @@ int pipe_create(struct file **rd, struct file **wr, u32 flags);
 bool pipe_inode(const struct inode *ino);   /* a pipe's anonymous inode (S_IFIFO, no name) */
 int pipe_sysctl_max_size(char *buf, size_t size); /* /proc/sys/fs/pipe-max-size */
 long pipe_fcntl_size(struct file *f, bool set, u64 arg); /* F_GETPIPE_SZ, F_SETPIPE_SZ: bytes, or -errno */
+/* splice, tee, vmsplice (syscalls/splice.c) */
+struct pipe;
+struct pipe *pipe_of(const struct file *f);  /* either end of a pipe or an open FIFO, else NULL */
+size_t pipe_avail(const struct pipe *p);     /* bytes a peek can see (0 for a packet-mode pipe) */
+size_t pipe_room(const struct pipe *p);      /* bytes a write could add now */
+size_t pipe_peek(const struct pipe *p, u8 *kbuf, size_t n);
+void pipe_take(struct pipe *p, size_t n);
+long pipe_wait_splice(struct pipe *p, bool room, bool nonblock); /* 0, 1 at EOF, or -errno */
 extern const struct file_ops fifo_ops;      /* a named FIFO's file ops (any filesystem's S_IFIFO inodes) */
 
 /* eventfd.c, epoll.c */

@@ -222,6 +222,23 @@ SYSCALL(writev)
     return do_iov((int)a0, (const struct iovec_k *)a1, (int)a2, true, POS_FILE, 0);
 }
 
+/* vmsplice(2): user memory into a pipe (its write end: as writev) or out of it (its read end: as readv);
+ * pages are copied, never gifted (SPLICE_F_GIFT is accepted and changes nothing). SPLICE_F_NONBLOCK or the
+ * pipe's O_NONBLOCK: EAGAIN rather than a wait. */
+SYSCALL(vmsplice) /* (fd, iov, nr_segs, flags) */
+{
+    if ((u32)a3 & ~(u32)SPLICE_F_ALL)
+        return -EINVAL;
+    struct file *f = fd_file_io((int)a0);
+    if (!f)
+        return -EBADF;
+    if (!pipe_of(f))
+        return -EBADF; /* Linux: not a pipe is EBADF here */
+    bool nonblock = (a3 & SPLICE_F_NONBLOCK) || (f->flags & O_NONBLOCK);
+    bool to_pipe = (f->flags & O_ACCMODE) != O_RDONLY; /* an O_RDWR FIFO is written, as Linux's rule */
+    return do_iov((int)a0, (const struct iovec_k *)a1, (int)a2, to_pipe, POS_FILE, nonblock ? RWF_NOWAIT : 0);
+}
+
 /* (fd, iov, cnt, pos_l, pos_h[, flags]): on x86_64 pos_l is the whole offset. A negative one is EINVAL,
  * except preadv2/pwritev2's -1: the file position. */
 SYSCALL(preadv)

@@ -28,6 +28,11 @@ int syscall_dispatch(struct regs *r);
 /* Shared helpers (syscalls/path.c). */
 struct file *fd_file(int fd);                             /* borrowed; NULL when fd is not open */
 struct file *fd_file_io(int fd);                          /* the same, and NULL for an O_PATH one too */
+#define SPLICE_F_MOVE 1     /* splice(2), tee(2), vmsplice(2) */
+#define SPLICE_F_NONBLOCK 2
+#define SPLICE_F_MORE 4
+#define SPLICE_F_GIFT 8
+#define SPLICE_F_ALL 15
 int user_path(const char *upath, char *kpath);            /* kpath has PATH_MAX bytes */
 int dirfd_inode(int dirfd, const char *path, struct inode **dir); /* where a relative path starts */
 int at_walk(int dirfd, const char *upath, unsigned walk_flags, struct walk *w, char *kpath);
