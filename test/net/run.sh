@@ -388,13 +388,14 @@ PY
 	echo v6-page >"$tmp/www/v6.txt"
 	up="import socket; c = socket.create_connection(('fec0::2', $sport6), timeout=30)
 c.sendall(open('/www/payload.bin', 'rb').read()); c.shutdown(socket.SHUT_WR); print('upload', c.recv(99).decode())"
-	sk --allow-host --rootfs / -v "$tmp/www:/www:ro" /bin/sh -c "/usr/bin/ping -6 -c 2 fec0::2; echo \"ping6 \$?\"
+	# the test programs through a volume: a checkout under /tmp is hidden by the live root's fresh /tmp
+	sk --allow-host --rootfs / -v "$tmp/www:/www:ro" -v "$BIN:/skiff-progs:ro" /bin/sh -c "/usr/bin/ping -6 -c 2 fec0::2; echo \"ping6 \$?\"
 		/usr/bin/python3 -c \"$up\"
 		/usr/bin/curl -sS -6 --max-time 20 'http://[fec0::2]:$port6/v6.txt'; echo \"curl6 \$?\"
 		/usr/bin/curl -sS -6 --max-time 30 'http://[fec0::2]:$port6/payload.bin' | /usr/bin/md5sum
-		$BIN/netprobe udp fec0::2 $uport6 hello6
-		$BIN/netprobe refused fec0::2 $cport6
-		$BIN/netprobe v6errors
+		/skiff-progs/netprobe udp fec0::2 $uport6 hello6
+		/skiff-progs/netprobe refused fec0::2 $cport6
+		/skiff-progs/netprobe v6errors
 		cat /proc/net/if_inet6"
 	expect_status 0 && expect_out_has "64 bytes from fec0::2: icmp_seq=2 ttl=255 time=" &&
 		expect_out_has "2 packets transmitted, 2 received, 0% packet loss" && expect_out_has "ping6 0" &&
@@ -426,8 +427,8 @@ udp sendto ff02::1 (no scope) ok
 EOF
 	grep -E '^(bind|tcp connect|udp connect|udp sendto) ' "$tmp/out" | diff "$tmp/v6errors.want" - >"$tmp/v6errors.diff" ||
 		{ fail "IPv6 address errors differ from Linux's: $(tr '\n' ' ' <"$tmp/v6errors.diff")"; return; }
-	p="$BIN/netprobe reach"
-	sk --net --rootfs / /bin/sh -c "$p tcp fec0::2 $port6; $p udp fec0::2 $uport6; $p udp fec0::3 53"
+	p="/skiff-progs/netprobe reach"
+	sk --net --rootfs / -v "$BIN:/skiff-progs:ro" /bin/sh -c "$p tcp fec0::2 $port6; $p udp fec0::2 $uport6; $p udp fec0::3 53"
 	expect_status 0 && expect_out_has "reach fec0::2:$port6: Permission denied" &&
 		expect_out_has "reach fec0::2:$uport6: Permission denied" && expect_out_has "reach fec0::3:53: sent" && pass
 }
