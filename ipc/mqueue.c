@@ -206,15 +206,11 @@ SYSCALL(mq_open) /* (name, oflag, mode, attr) */
     if (rc)
         return rc;
     struct file *f = file_new(&mq_ops, (u32)(oflag & (O_ACCMODE | O_NONBLOCK)), q);
-    if (!f) {
+    if (f)
+        q->opens++;
+    else
         mq_put(q);
-        return -ENOMEM;
-    }
-    q->opens++;
-    int fd = fd_install(current_proc()->fdt, f, 0, true);
-    if (fd < 0)
-        file_put(f);
-    return fd;
+    return fd_install_new(f, true);
 }
 
 SYSCALL(mq_unlink)

@@ -5,15 +5,7 @@
 #define EFD_SEMAPHORE 1
 #define EPOLL_CLOEXEC O_CLOEXEC
 
-static long install(struct file *f, bool cloexec)
-{
-    if (!f)
-        return -ENOMEM;
-    int fd = fd_install(current_proc()->fdt, f, 0, cloexec);
-    if (fd < 0)
-        file_put(f);
-    return fd;
-}
+static long install(struct file *f, bool cloexec) { return fd_install_new(f, cloexec); }
 
 SYSCALL(eventfd2)
 {

@@ -16,12 +16,9 @@ static long do_init(u32 flags)
         return -EINVAL;
     int err;
     struct file *f = inotify_create(flags, &err);
-    if (!f)
-        return err;
-    int fd = fd_install(current_proc()->fdt, f, 0, flags & IN_CLOEXEC);
-    if (fd < 0)
-        file_put(f);
-    return fd;
+    if (!f && err != -ENOMEM)
+        return err; /* EMFILE: max_user_instances */
+    return fd_install_new(f, flags & IN_CLOEXEC);
 }
 
 SYSCALL(inotify_init) { return do_init(0); }

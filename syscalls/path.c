@@ -11,6 +11,18 @@ struct file *fd_file(int fd)
     return fd_get(current_proc()->fdt, fd);
 }
 
+/* A new file (f, NULL when it could not be made) into the lowest free descriptor: the descriptor, or ENFILE
+ * (fs.file-max: file_new refused it), ENOMEM, EMFILE. */
+long fd_install_new(struct file *f, bool cloexec)
+{
+    if (!f)
+        return file_room() ? -ENFILE : -ENOMEM;
+    int fd = fd_install(current_proc()->fdt, f, 0, cloexec);
+    if (fd < 0)
+        file_put(f);
+    return fd;
+}
+
 /* An O_PATH descriptor only names a file (open(2)): every call that would use the file itself — read, write,
  * ioctl, mmap, lseek, the *xattr calls, epoll, poll, sockets — fails with EBADF on it, as Linux's fdget does;
  * fstat, fchdir, dup, F_GETFL/F_GETFD and the *at() calls take it (fd_file). */

@@ -32,13 +32,7 @@ SYSCALL(pidfd_open)
     }
     if (!proc_by_pid(pid))
         return task_by_tid(pid) ? -ENOENT : -ESRCH; /* a thread's tid names no process */
-    struct file *f = pidfd_create(pid, flags);
-    if (!f)
-        return -ENOMEM;
-    int fd = fd_install(current_proc()->fdt, f, 0, true); /* pidfds are always close-on-exec */
-    if (fd < 0)
-        file_put(f);
-    return fd;
+    return fd_install_new(pidfd_create(pid, flags), true); /* pidfds are always close-on-exec */
 }
 
 /* The sender's siginfo (pidfd_send_signal's info): as rt_sigqueueinfo takes it. */

@@ -19,13 +19,7 @@ static long do_signalfd(int fd, const void *umask, u64 size, u32 flags)
             return -EBADF;
         return signalfd_set_mask(f, mask) ? fd : -EINVAL;
     }
-    struct file *f = signalfd_create(mask, flags);
-    if (!f)
-        return -ENOMEM;
-    int nfd = fd_install(current_proc()->fdt, f, 0, flags & O_CLOEXEC);
-    if (nfd < 0)
-        file_put(f);
-    return nfd;
+    return fd_install_new(signalfd_create(mask, flags), flags & O_CLOEXEC);
 }
 
 SYSCALL(signalfd4) { return do_signalfd((int)a0, (const void *)a1, a2, (u32)a3); }

@@ -28,6 +28,7 @@ int syscall_dispatch(struct regs *r);
 /* Shared helpers (syscalls/path.c). */
 struct file *fd_file(int fd);                             /* borrowed; NULL when fd is not open */
 struct file *fd_file_io(int fd);                          /* the same, and NULL for an O_PATH one too */
+long fd_install_new(struct file *f, bool cloexec);        /* a made file's descriptor (NULL f: ENFILE or ENOMEM) */
 #define SPLICE_F_MOVE 1     /* splice(2), tee(2), vmsplice(2) */
 #define SPLICE_F_NONBLOCK 2
 #define SPLICE_F_MORE 4

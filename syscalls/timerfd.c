@@ -20,13 +20,7 @@ SYSCALL(timerfd_create)
         clk = clk == CLOCK_REALTIME_ALARM ? CLOCK_REALTIME : CLOCK_BOOTTIME; /* no suspend: the same clocks */
     else if (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC && clk != CLOCK_BOOTTIME)
         return -EINVAL;
-    struct file *f = timerfd_create(clk, flags);
-    if (!f)
-        return -ENOMEM;
-    int fd = fd_install(current_proc()->fdt, f, 0, flags & O_CLOEXEC);
-    if (fd < 0)
-        file_put(f);
-    return fd;
+    return fd_install_new(timerfd_create(clk, flags), flags & O_CLOEXEC);
 }
 
 static long timer_of(int fd, struct ktimer **k, u64 **count)

@@ -5,9 +5,15 @@
  * sets file-max to 0, tries pipe, socket, socketpair, memfd_create, a shared anonymous mmap (Linux backs it
  * with a shmem file) and open, then restores the limit; the parent restores it again whatever happened. The
  * host's limit is 0 only for the few microseconds of those calls, and root's processes never feel it. */
-/* covers: pipe pipe2 socket socketpair memfd_create mmap */
+/* covers: pipe pipe2 socket socketpair memfd_create mmap eventfd2 epoll_create1 timerfd_create signalfd4 inotify_init1 pidfd_open */
 #include "tap.h"
 #include <sys/mman.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <signal.h>
 #include <sys/socket.h>
 /* capget/capset's ABI (musl has no linux/capability.h) */
 #define _LINUX_CAPABILITY_VERSION_3 0x20080522
@@ -38,22 +44,35 @@ static void limited(void)
     T_OK("write 0 to /proc/sys/fs/file-max", pwrite(fm, "0\n", 2, 0), 2);
     /* each result is kept and checked after the limit is back, so the checks print in any case */
     errno = 0;
-    long r[6];
-    int e[6];
+    long r[12];
+    int e[12];
+    sigset_t ss;
+    sigemptyset(&ss);
     r[0] = pipe(p), e[0] = errno;
     r[1] = SYS(SYS_pipe2, p, O_CLOEXEC), e[1] = errno;
     r[2] = socket(AF_UNIX, SOCK_STREAM, 0), e[2] = errno;
     r[3] = socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), e[3] = errno;
     r[4] = memfd_create("x", 0), e[4] = errno;
     r[5] = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0) == MAP_FAILED ? -1 : 0, e[5] = errno;
+    r[6] = eventfd(0, 0), e[6] = errno;
+    r[7] = epoll_create1(0), e[7] = errno;
+    r[8] = timerfd_create(CLOCK_MONOTONIC, 0), e[8] = errno;
+    r[9] = signalfd(-1, &ss, 0), e[9] = errno;
+    r[10] = inotify_init1(0), e[10] = errno;
+    r[11] = SYS(SYS_pidfd_open, getpid(), 0), e[11] = errno;
     void *priv = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     T_OK("restore /proc/sys/fs/file-max", pwrite(fm, old_max, strlen(old_max), 0), (long)strlen(old_max));
-    const char *names[6] = { "pipe with no file left in the system", "pipe2 O_CLOEXEC with no file left in the system",
+    const char *names[12] = { "pipe with no file left in the system", "pipe2 O_CLOEXEC with no file left in the system",
                              "socket AF_UNIX with no file left in the system",
                              "socketpair with no file left in the system",
                              "memfd_create with no file left in the system",
-                             "mmap MAP_SHARED|MAP_ANONYMOUS with no file left in the system" };
-    for (int i = 0; i < 6; i++)
+                             "mmap MAP_SHARED|MAP_ANONYMOUS with no file left in the system",
+                             "eventfd2 with no file left in the system", "epoll_create1 with no file left in the system",
+                             "timerfd_create with no file left in the system",
+                             "signalfd4 with no file left in the system",
+                             "inotify_init1 with no file left in the system",
+                             "pidfd_open with no file left in the system" };
+    for (int i = 0; i < 12; i++)
         tap_err_check(names[i], r[i], e[i], ENFILE, "ENFILE");
     T_TRUE("mmap MAP_PRIVATE|MAP_ANONYMOUS needs no file: it works at the limit", priv != MAP_FAILED);
     int q[2];
