@@ -17,25 +17,25 @@ CONF_BINS   := $(foreach n,$(CONF_NAMES),$(foreach b,$(CONF_BUILDS),$(CONF_OUT)/
 
 conformance-bin: $(CONF_BINS)
 
-$(CONF_OUT)/static/%: $(CONF_DIR)/%.c $(CONF_DIR)/tap.h $(CONF_DIR)/tap_inet.h | deps-build
+$(CONF_OUT)/static/%: $(CONF_DIR)/%.c $(CONF_DIR)/tap.h $(CONF_DIR)/tap_inet.h $(CONF_DIR)/tap_abi.h | deps-build
 	@mkdir -p $(dir $@)
 	$(CC) -static $(CONF_CFLAGS) -o $@ $<
 
-$(CONF_OUT)/pie/%: $(CONF_DIR)/%.c $(CONF_DIR)/tap.h $(CONF_DIR)/tap_inet.h | deps-build
+$(CONF_OUT)/pie/%: $(CONF_DIR)/%.c $(CONF_DIR)/tap.h $(CONF_DIR)/tap_inet.h $(CONF_DIR)/tap_abi.h | deps-build
 	@mkdir -p $(dir $@)
 	$(CC) -static-pie -fPIE $(CONF_CFLAGS) -o $@ $<
 
-$(CONF_OUT)/musl/%: $(CONF_DIR)/%.c $(CONF_DIR)/tap.h $(CONF_DIR)/tap_inet.h | deps-build deps-test
+$(CONF_OUT)/musl/%: $(CONF_DIR)/%.c $(CONF_DIR)/tap.h $(CONF_DIR)/tap_inet.h $(CONF_DIR)/tap_abi.h | deps-build deps-test
 	@mkdir -p $(dir $@)
 	musl-gcc -fPIE $(CONF_CFLAGS) -c -o $@.o $<
 	$(LD) -static -pie --no-dynamic-linker -z text -o $@ $(CONF_MUSL)/rcrt1.o $(CONF_MUSL)/crti.o $@.o \
 	    -L$(CONF_MUSL) -lc $(CONF_MUSL)/crtn.o
 
-$(CONF_OUT)/dyn/%: $(CONF_DIR)/%.c $(CONF_DIR)/tap.h $(CONF_DIR)/tap_inet.h | deps-build
+$(CONF_OUT)/dyn/%: $(CONF_DIR)/%.c $(CONF_DIR)/tap.h $(CONF_DIR)/tap_inet.h $(CONF_DIR)/tap_abi.h | deps-build
 	@mkdir -p $(dir $@)
 	$(CC) -pie -fPIE $(CONF_CFLAGS) -o $@ $<
 
-$(CONF_OUT)/dynmusl/%: $(CONF_DIR)/%.c $(CONF_DIR)/tap.h $(CONF_DIR)/tap_inet.h | deps-build deps-test
+$(CONF_OUT)/dynmusl/%: $(CONF_DIR)/%.c $(CONF_DIR)/tap.h $(CONF_DIR)/tap_inet.h $(CONF_DIR)/tap_abi.h | deps-build deps-test
 	@mkdir -p $(dir $@)
 	musl-gcc -pie -fPIE $(CONF_CFLAGS) -o $@ $<
 

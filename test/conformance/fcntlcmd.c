@@ -6,6 +6,7 @@
 /* covers: fcntl memfd_create */
 #define _GNU_SOURCE
 #include "tap.h"
+#include "tap_abi.h"
 #include <sys/mman.h>
 #include <sys/resource.h>
 
@@ -18,14 +19,6 @@ static long raw_syscall3(long nr, long a, long b, long c)
     return ret;
 }
 
-#ifndef F_ADD_SEALS
-#define F_ADD_SEALS 1033
-#define F_GET_SEALS 1034
-#define F_SEAL_SEAL 1
-#define F_SEAL_SHRINK 2
-#define F_SEAL_GROW 4
-#define F_SEAL_WRITE 8
-#endif
 #ifndef F_SEAL_FUTURE_WRITE
 #define F_SEAL_FUTURE_WRITE 16
 #endif

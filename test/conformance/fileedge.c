@@ -7,6 +7,7 @@
  * SA_RESTART interrupts (the process is alone: the armed timer is what may still end the wait). */
 /* covers: stat statx newfstatat readlink getdents64 mknod open preadv2 dup pwrite64 write */
 #include "tap.h"
+#include "tap_abi.h"
 #include <dirent.h>
 #include <grp.h>
 #include <signal.h>
@@ -18,18 +19,6 @@
 #include <sys/uio.h>
 #include <sys/un.h>
 
-/* struct statx as in <linux/stat.h>, spelled out: musl does not ship the kernel headers */
-struct sx_ts { int64_t tv_sec; uint32_t tv_nsec; int32_t pad; };
-struct sx {
-    uint32_t stx_mask, stx_blksize;
-    uint64_t stx_attributes;
-    uint32_t stx_nlink, stx_uid, stx_gid;
-    uint16_t stx_mode, pad1;
-    uint64_t stx_ino, stx_size, stx_blocks, stx_attributes_mask;
-    struct sx_ts stx_atime, stx_btime, stx_ctime, stx_mtime;
-    uint32_t stx_rdev_major, stx_rdev_minor, stx_dev_major, stx_dev_minor;
-    uint64_t spare[14];
-};
 #ifndef AT_STATX_SYNC_AS_STAT
 #define AT_STATX_SYNC_AS_STAT 0
 #define AT_STATX_FORCE_SYNC 0x2000
@@ -39,10 +28,6 @@ struct sx {
 #endif
 #ifndef RWF_NOWAIT
 #define RWF_NOWAIT 8
-#endif
-#ifndef F_ADD_SEALS
-#define F_ADD_SEALS 1033
-#define F_SEAL_WRITE 8
 #endif
 #define NOBODY 65534
 

@@ -7,6 +7,7 @@
  * Flags tmpfs does not take are EOPNOTSUPP; a pipe has none (ENOTTY). */
 /* covers: ioctl statx open mkdir symlink mknod link unlink rename truncate ftruncate chmod utimensat fcntl */
 #include "tap.h"
+#include "tap_abi.h"
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
@@ -18,18 +19,6 @@
 #define NODUMP 0x40
 #define NOATIME 0x80
 
-/* struct statx as in <linux/stat.h>, spelled out: musl does not ship the kernel headers */
-struct sx_ts { int64_t tv_sec; uint32_t tv_nsec; int32_t pad; };
-struct sx {
-    uint32_t stx_mask, stx_blksize;
-    uint64_t stx_attributes;
-    uint32_t stx_nlink, stx_uid, stx_gid;
-    uint16_t stx_mode, pad1;
-    uint64_t stx_ino, stx_size, stx_blocks, stx_attributes_mask;
-    struct sx_ts stx_atime, stx_btime, stx_ctime, stx_mtime;
-    uint32_t stx_rdev_major, stx_rdev_minor, stx_dev_major, stx_dev_minor;
-    uint64_t spare[14];
-};
 
 static long set_flags(const char *path, int fl)
 {

@@ -8,6 +8,7 @@
  * without MFD_HUGETLB, EMFILE. */
 /* covers: mmap madvise mprotect memfd_create fcntl ftruncate */
 #include "tap.h"
+#include "tap_abi.h"
 #include <sys/mman.h>
 #include <sys/resource.h>
 
@@ -34,14 +35,6 @@
 #endif
 #ifndef MFD_HUGE_2MB
 #define MFD_HUGE_2MB (21u << 26)
-#endif
-#ifndef F_ADD_SEALS
-#define F_ADD_SEALS 1033
-#define F_GET_SEALS 1034
-#define F_SEAL_SEAL 1
-#define F_SEAL_SHRINK 2
-#define F_SEAL_GROW 4
-#define F_SEAL_WRITE 8
 #endif
 #define ANON (MAP_PRIVATE | MAP_ANONYMOUS)
 #define RW (PROT_READ | PROT_WRITE)

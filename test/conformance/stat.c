@@ -3,19 +3,8 @@
  * consistency between calls is checked. */
 /* covers: stat fstat lstat newfstatat statx access faccessat faccessat2 */
 #include "tap.h"
+#include "tap_abi.h"
 #include <stdint.h>
-/* struct statx as in <linux/stat.h>, spelled out: musl does not ship the kernel headers */
-struct sx_ts { int64_t tv_sec; uint32_t tv_nsec; int32_t pad; };
-struct sx {
-    uint32_t stx_mask, stx_blksize;
-    uint64_t stx_attributes;
-    uint32_t stx_nlink, stx_uid, stx_gid;
-    uint16_t stx_mode, pad1;
-    uint64_t stx_ino, stx_size, stx_blocks, stx_attributes_mask;
-    struct sx_ts stx_atime, stx_btime, stx_ctime, stx_mtime;
-    uint32_t stx_rdev_major, stx_rdev_minor, stx_dev_major, stx_dev_minor;
-    uint64_t spare[14];
-};
 #define STATX_BASIC_STATS_ 0x7ffu
 #include <sys/sysmacros.h>
 
