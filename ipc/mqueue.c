@@ -380,7 +380,6 @@ SYSCALL(mq_getsetattr) /* (mqdes, const struct mq_attr *new, struct mq_attr *old
     struct mqueue *q = f && f->ops == &mq_ops ? f->priv : NULL;
     if (!q)
         return -EBADF;
-    memset(&o, 0, sizeof(o));
     o = (struct mq_attr_k){ .flags = f->flags & O_NONBLOCK, .maxmsg = q->maxmsg, .msgsize = q->msgsize,
                             .curmsgs = q->curmsgs };
     if (a1)

@@ -122,7 +122,6 @@ static bool prlimit_may(const struct task *t)
  * copy the old one out (EFAULT, the new one stays). */
 static long rlimit_rw(int pid, unsigned res, const struct rlimit64 *unew, struct rlimit64 *uold)
 {
-    struct proc *p = current_proc();
     struct rlimit64 n;
     if (unew && copy_from_user(&n, unew, sizeof(n)))
         return -EFAULT;
@@ -133,7 +132,7 @@ static long rlimit_rw(int pid, unsigned res, const struct rlimit64 *unew, struct
         return -ESRCH;
     if (!prlimit_may(t))
         return -EPERM;
-    p = t->proc;
+    struct proc *p = t->proc;
     if (res >= RLIM_NLIMITS)
         return -EINVAL;
     if (unew && n.cur > n.max)
