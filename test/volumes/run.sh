@@ -244,6 +244,44 @@ v_live_layer() {
 	pass
 }
 
+# in_dir DIR ARGS...: sk ARGS with DIR as the host's working directory (in this shell: sk sets $st).
+in_dir() {
+	cd "$1" || return
+	shift
+	sk "$@"
+	cd "$top" || exit 1
+}
+
+v_live_cwd() {
+	name="--rootfs DIR (live): the program starts in the host's working directory seen from DIR (relative arguments resolve as on the host); outside DIR, at /"
+	need /bin/busybox || return
+	mkdir -p "$tmp/cw/bin" "$tmp/cw/proj/sub" && cp /bin/busybox "$tmp/cw/bin/busybox" &&
+		printf 'rel\n' >"$tmp/cw/proj/sub/f.txt" || return
+	in_dir "$tmp/cw/proj/sub" --rootfs "$tmp/cw" /bin/busybox sh -c 'pwd; cat f.txt'
+	expect_status 0 && expect_out_has /proj/sub && expect_out_has rel || return
+	in_dir "$tmp" --rootfs "$tmp/cw" /bin/busybox pwd
+	expect_status 0 || return
+	[ "$(cat "$tmp/out")" = / ] || { fail "outside DIR: pwd gave '$(cat "$tmp/out")', expected /"; return; }
+	in_dir "$tmp/cw/proj" --rootfs "$tmp/cw" --workdir /bin /bin/busybox pwd
+	expect_status 0 || return
+	[ "$(cat "$tmp/out")" = /bin ] || { fail "--workdir /bin: pwd gave '$(cat "$tmp/out")'"; return; }
+	pass
+}
+
+v_packed_args() {
+	name="packed root: arguments naming host files are packed at their paths (relative ones under /, the working directory): python3 script.py, cat data"
+	need /bin/busybox || return
+	mkdir -p "$tmp/pa/d" && printf 'first\n' >"$tmp/pa/d/data.txt" && printf 'abs\n' >"$tmp/pa/abs.txt" || return
+	in_dir "$tmp/pa" /bin/busybox cat d/data.txt "$tmp/pa/abs.txt"
+	expect_status 0 && expect_out_has first && expect_out_has abs || return
+	if [ -x /usr/bin/python3 ]; then
+		printf 'import json, sys\nprint(json.dumps(sys.argv[1:]))\n' >"$tmp/pa/s.py" || return
+		in_dir "$tmp/pa" /usr/bin/python3 s.py x
+		expect_status 0 && expect_out_has '["x"]' || return
+	fi
+	pass
+}
+
 v_live_rw() {
 	name="--rootfs DIR:rw (live): writes go through to DIR"
 	need /bin/busybox || return
@@ -284,7 +322,7 @@ v_iso() {
 	pass
 }
 
-CASES_ALL="v_host_change v_iso v_live_sys v_live_python v_live_untouched v_live_layer v_live_rw v_sqlite v_sqlite_timeout v_tar_x v_tar_c v_shell_ops v_readonly v_escape v_exec_mmap v_p9_signals"
+CASES_ALL="v_host_change v_iso v_live_sys v_live_python v_live_untouched v_live_layer v_live_rw v_live_cwd v_packed_args v_sqlite v_sqlite_timeout v_tar_x v_tar_c v_shell_ops v_readonly v_escape v_exec_mmap v_p9_signals"
 for c in ${CASES:-$CASES_ALL}; do
 	"$c"
 done

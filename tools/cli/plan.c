@@ -127,6 +127,45 @@ static char *find_program(struct run *r, const char *name)
 
 /* ---------------------------------------------------------------- the steps */
 
+/* Is path (absolute) at or under dir (absolute)? */
+static bool under(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+    if (!strcmp(dir, "/"))
+        return true;
+    return !strncmp(path, dir, n) && (path[n] == '/' || !path[n]);
+}
+
+/* Under a live root the program starts where the user stands, as after a chroot that keeps the working
+ * directory (`cd ~/proj && skiff run --rootfs / /usr/bin/python3 script.py`): the host's working directory
+ * seen from DIR, unless it is outside DIR or under what the kernel mounts over DIR (/dev, /proc, the fresh
+ * /tmp, /sys, a -v volume): there the directory the user sees is not the host's, and / stays the default. */
+static void live_workdir(struct run *r, const char *root)
+{
+    char *cwd = getcwd(NULL, 0), *real = cwd ? realpath(cwd, NULL) : NULL;
+    free(cwd);
+    if (!real || !under(real, root) || strpbrk(real, "\n\t")) {
+        free(real);
+        return;
+    }
+    const char *rel = real + (strcmp(root, "/") ? strlen(root) : 0);
+    char *g = xasprintf("/%s", rel + (*rel == '/'));
+    const char *covered[] = { "/dev", "/proc", "/tmp", "/sys" };
+    bool hidden = false;
+    for (size_t i = 0; i < sizeof(covered) / sizeof(*covered); i++)
+        hidden |= under(g, covered[i]);
+    for (int i = 0; i < r->nvols; i++)
+        hidden |= strcmp(r->vols[i].guest, "/") && under(g, r->vols[i].guest);
+    free(real);
+    if (hidden) {
+        free(g);
+        return;
+    }
+    r->workdir = g;
+    if (r->verbose)
+        cli_msg("working directory %s (the current one; --workdir to choose)", g);
+}
+
 static void plan_live_root(struct run *r)
 {
     if (!is_dir(r->rootfs))
@@ -146,6 +185,8 @@ static void plan_live_root(struct run *r)
     memmove(r->vols + 1, r->vols, r->nvols * sizeof(*r->vols));
     r->vols[0] = (struct volume){ "skiffroot", abs, "/", r->rootfs_rw ? "rw" : "ro,overlay" };
     r->nvols++;
+    if (!r->workdir)
+        live_workdir(r, abs);
 }
 
 static void walk(struct run *r, const char *file, bool main_prog)
@@ -228,6 +269,47 @@ static void plan_program(struct run *r)
         plan_runtime(r, real);
     free(real);
     plan_interp(r, p);
+}
+
+/* Arguments that name existing host files (`python3 script.py`, `sort data/f`, `ffmpeg -i in.mp4`) are packed as
+ * if --add'ed, at the same path (a relative one under the guest's /, which is also the guest's working
+ * directory, so it resolves there as on the host). Only regular files: a directory could be the whole home;
+ * nothing above ARG_PACK_MAX, which belongs on a volume (-v) instead; nothing under /etc (guest_owned). */
+#define ARG_PACK_MAX (256ll << 20)
+
+/* A file under /etc (or the kernel's /dev, /proc, /sys) names the guest's own: the base files stand for the
+ * host's there, whose accounts and secrets (/etc/shadow) stay on the host. */
+static bool guest_owned(const char *a)
+{
+    char *abs = abs_path(a);
+    const char *own[] = { "/etc", "/dev", "/proc", "/sys" };
+    bool r = !abs;
+    for (size_t i = 0; abs && i < sizeof(own) / sizeof(*own); i++)
+        r |= under(abs, own[i]);
+    free(abs);
+    return r;
+}
+
+static void plan_args(struct run *r)
+{
+    for (int i = 1; i < r->argc; i++) {
+        const char *a = r->argv[i];
+        struct stat st;
+        if (!*a || a[0] == '-' || strpbrk(a, "\t\n") || stat(a, &st) != 0 || !S_ISREG(st.st_mode) ||
+            access(a, R_OK) != 0)
+            continue;
+        if (a[0] != '/' && has_dotdot(a))
+            continue; /* ../x would land outside the guest's working directory's view of it */
+        if (guest_owned(a))
+            continue;
+        if (st.st_size > ARG_PACK_MAX) {
+            cli_msg("warning: %s is not packed (over %lld MiB): share its directory with -v", a, ARG_PACK_MAX >> 20);
+            continue;
+        }
+        if (r->verbose)
+            cli_msg("packing the argument %s", a);
+        plan_add_one(r, a);
+    }
 }
 
 /* The plan file's lines, for the checks below. */
@@ -333,8 +415,10 @@ void plan_root(struct run *r)
         plan_program(r);
     plan_shell(r);
     plan_terminfo(r);
-    if (!r->rootfs) /* a live root has its own /etc; the kernel puts /dev, /proc and /tmp over it */
+    if (!r->rootfs) { /* a live root has its own /etc; the kernel puts /dev, /proc and /tmp over it */
         plan_base(r);
+        plan_args(r); /* after the base files: a file the user names is the one the program gets */
+    }
     plan_close(r->walk.plan);
     walk_done();
 }
