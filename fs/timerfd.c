@@ -10,7 +10,46 @@
 struct timerfd {
     struct ktimer k; /* first: the fire callback gets it */
     u64 count;       /* expirations not read yet; written from the timer tick */
+    bool canceled;   /* the wall clock was set under a TFD_TIMER_CANCEL_ON_SET timer: the next read fails */
+    struct timerfd *cancel_next; /* on cancel_list while armed with TFD_TIMER_CANCEL_ON_SET */
 };
+
+/* Timerfds armed with TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET on the wall clock (syscalls only). */
+static struct timerfd *cancel_list;
+
+static void cancel_unlink(struct timerfd *t)
+{
+    for (struct timerfd **pp = &cancel_list; *pp; pp = &(*pp)->cancel_next)
+        if (*pp == t) {
+            *pp = t->cancel_next;
+            break;
+        }
+    t->cancel_next = NULL;
+}
+
+/* timerfd_settime: whether this timer is cancelled when the wall clock is set (a new setting forgets an
+ * earlier cancellation, as on Linux). */
+void timerfd_cancel_on_set(struct ktimer *k, bool on)
+{
+    struct timerfd *t = (struct timerfd *)k;
+    cancel_unlink(t);
+    t->canceled = false;
+    if (on) {
+        t->cancel_next = cancel_list;
+        cancel_list = t;
+    }
+}
+
+/* The wall clock was set (clock_settime, settimeofday, adjtimex's ADJ_SETOFFSET): every such timer becomes
+ * readable, and its next read fails with ECANCELED. */
+void timerfd_clock_was_set(void)
+{
+    for (struct timerfd *t = cancel_list; t; t = t->cancel_next) {
+        t->canceled = true;
+        t->count++;
+        sched_kick_chan(&t->k);
+    }
+}
 
 static void tfd_fire(struct ktimer *k, u64 count)
 {
@@ -37,6 +76,11 @@ static ssize_t tfd_read(struct file *f, void *ubuf, size_t n, u64 *off)
         if (!t->count && signal_pending())
             return -EINTR;
     }
+    if (t->canceled) {
+        t->canceled = false;
+        t->count = 0;
+        return -ECANCELED;
+    }
     u64 v = t->count;
     if (copy_to_user(ubuf, &v, sizeof(v)))
         return -EFAULT;
@@ -54,6 +98,7 @@ static void tfd_release(struct file *f)
 {
     struct timerfd *t = f->priv;
     ktimer_cancel(&t->k);
+    cancel_unlink(t);
     kfree(t);
 }
 

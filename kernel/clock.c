@@ -2,7 +2,8 @@
  * when the CPU reports it, otherwise from a measurement against the PIT that starts at clock_init and ends at
  * the first clock read (at least 5 ms later), so that the boot and programs which never ask the time never
  * wait for it, and those that do rarely. Wall time is the CMOS RTC read at boot plus the
- * monotonic clock. */
+ * monotonic clock, until clock_settime/settimeofday/adjtimex set it (realtime_base_ns moves; the monotonic
+ * clock never does). */
 #include "boot.h"
 #include "proc.h"
 #include "../arch/x86_64/arch.h"
@@ -10,6 +11,8 @@
 static u64 tsc_hz;
 static u64 ns_mult;        /* ns = ticks * ns_mult >> 32: no 128-bit division on the read path */
 static u64 rtc_boot_sec;   /* wall clock seconds at boot_tsc */
+static u64 realtime_base_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC: the RTC's boot time until someone sets the
+                              * clock; written only by a syscall, under the kernel lock (SMP) */
 
 static u8 cmos_read(u8 reg)
 {
@@ -56,6 +59,7 @@ static void calibrate_start(void);
 void clock_init(void)
 {
     rtc_boot_sec = rtc_read_epoch();
+    realtime_base_ns = rtc_boot_sec * 1000000000ull;
     u32 a, b, c, d;
     cpuid(0, 0, &a, &b, &c, &d);
     if (a >= 0x15) {
@@ -126,7 +130,7 @@ bool clock_ready(void)
 void clock_vdso_sync(void)
 {
     if (ns_mult)
-        vdso_clock_ready(boot.boot_tsc, ns_mult, rtc_boot_sec * 1000000000ull);
+        vdso_clock_ready(boot.boot_tsc, ns_mult, realtime_base_ns);
 }
 
 u64 clock_tsc_to_ns(u64 ticks)
@@ -135,7 +139,7 @@ u64 clock_tsc_to_ns(u64 ticks)
         if (!tsc_hz)
             calibrate();
         ns_mult = (1000000000ull << 32) / tsc_hz;
-        vdso_clock_ready(boot.boot_tsc, ns_mult, rtc_boot_sec * 1000000000ull);
+        vdso_clock_ready(boot.boot_tsc, ns_mult, realtime_base_ns);
     }
     return (u64)(((unsigned __int128)ticks * ns_mult) >> 32);
 }
@@ -161,13 +165,23 @@ bool clock_surely_before_ns(u64 ns)
 u64 clock_realtime_coarse_ns(void)
 {
     if (!ns_mult && !boot.user_entry_tsc)
-        return rtc_boot_sec * 1000000000ull;
+        return realtime_base_ns;
     return clock_realtime_ns();
 }
 
 u64 clock_realtime_ns(void)
 {
-    return rtc_boot_sec * 1000000000ull + clock_monotonic_ns();
+    return realtime_base_ns + clock_monotonic_ns();
+}
+
+/* Sets CLOCK_REALTIME to ns (never below the monotonic clock: the caller checks, as Linux refuses it). The
+ * vDSO's copy follows under its sequence count; wall-clock timers (kernel/ktimer.c) keep their absolute
+ * expiry and so fire at the new time. */
+void clock_realtime_set(u64 ns)
+{
+    u64 mono = clock_monotonic_ns();
+    realtime_base_ns = ns > mono ? ns - mono : 0;
+    vdso_clock_ready(boot.boot_tsc, ns_mult, realtime_base_ns);
 }
 
 /* Sleeping blocks the task (others run; alone, the CPU halts until the timer). Returns the time left when a

@@ -71,6 +71,7 @@
 #define EHOSTUNREACH 113
 #define EALREADY 114
 #define EINPROGRESS 115
+#define ECANCELED 125
 /* Never seen by a program: a syscall interrupted by a signal returns one of these, and the way back to ring 3
  * (signal_syscall_exit) turns it into EINTR or a restart of the call, as signal(7) says for that call. */
 #define ERESTARTSYS 512              /* restarted when no handler runs or the handler has SA_RESTART */

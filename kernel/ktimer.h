@@ -37,5 +37,7 @@ void ktimers_run(void);
 struct file;
 struct file *timerfd_create(int clock, u32 flags);
 struct ktimer *timerfd_timer(struct file *f, u64 **count); /* NULL: not a timerfd */
+void timerfd_cancel_on_set(struct ktimer *k, bool on);
+void timerfd_clock_was_set(void);
 
 #endif

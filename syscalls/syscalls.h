@@ -25,6 +25,10 @@ extern const char *const syscall_argfmt[];
 long syscall_invoke(u64 nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5, bool *known);
 int syscall_dispatch(struct regs *r);
 
+/* Clocks (syscalls/time.c, syscalls/clockset.c). */
+long clock_id_check(int clk);                             /* 0: a clock clock_gettime reads */
+void clock_get_tz(int *minuteswest, int *dsttime);        /* settimeofday's timezone */
+
 /* Shared helpers (syscalls/path.c). */
 struct file *fd_file(int fd);                             /* borrowed; NULL when fd is not open */
 struct file *fd_file_io(int fd);                          /* the same, and NULL for an O_PATH one too */

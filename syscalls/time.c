@@ -63,6 +63,13 @@ static long clock_read(int clk, u64 *ns)
     }
 }
 
+/* For clock_settime and clock_adjtime (syscalls/clockset.c): 0 when clk names a clock that can be read. */
+long clock_id_check(int clk)
+{
+    u64 ns;
+    return clock_read(clk, &ns);
+}
+
 static struct timespec_k to_ts(u64 ns) { return (struct timespec_k){ ns / NSEC, ns % NSEC }; }
 
 SYSCALL(clock_gettime)
@@ -96,7 +103,8 @@ SYSCALL(gettimeofday)
             return -EFAULT;
     }
     if (a1) {
-        int tz[2] = { 0, 0 }; /* UTC, no DST */
+        int tz[2];
+        clock_get_tz(&tz[0], &tz[1]); /* what settimeofday set; UTC, no DST until then */
         if (copy_to_user((void *)a1, tz, sizeof(tz)))
             return -EFAULT;
     }

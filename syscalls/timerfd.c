@@ -55,8 +55,9 @@ SYSCALL(timerfd_settime)
     long rc = timer_of((int)a0, &k, &count);
     if (rc)
         return rc;
-    /* TFD_TIMER_CANCEL_ON_SET (meaningful with TFD_TIMER_ABSTIME on the realtime clock, else ignored, as on
-     * Linux): the realtime clock is never set in skiff (no settimeofday), so nothing is ever cancelled. */
+    /* TFD_TIMER_CANCEL_ON_SET: meaningful with TFD_TIMER_ABSTIME on the wall clock, else ignored, as on Linux */
+    timerfd_cancel_on_set(k, (flags & (TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET)) ==
+                                     (TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET) && k->clock == CLOCK_REALTIME);
     get_spec(k, &old);
     u64 value = (u64)in.vsec * NSEC + (u64)in.vnsec, interval = (u64)in.isec * NSEC + (u64)in.insec;
     u64 expires = value ? ((flags & TFD_TIMER_ABSTIME) ? MAX(value, 1ull) : ktimer_now(k) + value) : 0;

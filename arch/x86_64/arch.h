@@ -188,6 +188,7 @@ void backtrace_dump(u64 rbp);
 struct vm_space;
 void vdso_init(void);
 void vdso_clock_ready(u64 boot_tsc, u64 ns_mult, u64 realtime_base_ns);
+void vdso_set_tz(int minuteswest, int dsttime);
 u64 vdso_map(struct vm_space *vs);   /* into a new program's space: the image's address, 0 without */
 u64 vdso_page(u64 off);              /* the physical page at offset off of the vDSO's region */
 

@@ -32,6 +32,15 @@ void vdso_init(void)
     clock_vdso_sync();
 }
 
+/* settimeofday's timezone, for the vDSO's gettimeofday. */
+void vdso_set_tz(int minuteswest, int dsttime)
+{
+    if (!data)
+        return;
+    data->tz_minuteswest = minuteswest;
+    data->tz_dsttime = dsttime;
+}
+
 /* The clock is calibrated: from now on the vDSO computes the time itself. */
 void vdso_clock_ready(u64 boot_tsc, u64 ns_mult, u64 realtime_base_ns)
 {

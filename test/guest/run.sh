@@ -110,6 +110,14 @@ t_hostname() {
 	expect_status 0 && expect_out_is "$tmp/expected" && pass
 }
 
+t_date() {
+	name="date -s moves the wall clock (clock_settime): date reads it back after a sleep; /proc/uptime (the monotonic clock) does not jump"
+	sk "$BUSYBOX" sh -c 'up0=$(cut -d" " -f1 /proc/uptime); date -u -s "2031-02-03 04:05:06" >/dev/null && date -u +%Y-%m-%d;
+		sleep 1; date -u +%Y; up1=$(cut -d" " -f1 /proc/uptime); echo "$up0 $up1" | awk "{ print (\$2 - \$1 < 100) ? \"mono ok\" : \"mono jumped\" }"'
+	printf '2031-02-03\n2031\nmono ok\n' >"$tmp/expected"
+	expect_status 0 && expect_out_is "$tmp/expected" && pass
+}
+
 t_false() {
 	name="busybox false exits 1"
 	sk "$BUSYBOX" false
@@ -701,7 +709,7 @@ t_ewrite() {
 
 TESTS="t_missing_host t_usage t_demo t_echo t_false t_stdin t_ls t_cat t_wc
 t_sha t_sort t_argv_glibc t_argv_musl t_segv t_abort t_notelf t_rootfs
-t_hostname t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_pollcost t_firmware t_smp t_smp_tlb t_smp_exit t_smp_machines t_fuzz t_oom t_fragment t_initrd t_bomb t_tail_follow t_inplace t_lazyclock t_notsc t_config t_epipe t_ewrite t_kvm"
+t_hostname t_date t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_pollcost t_firmware t_smp t_smp_tlb t_smp_exit t_smp_machines t_fuzz t_oom t_fragment t_initrd t_bomb t_tail_follow t_inplace t_lazyclock t_notsc t_config t_epipe t_ewrite t_kvm"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose

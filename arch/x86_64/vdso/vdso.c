@@ -81,9 +81,10 @@ int __vdso_gettimeofday(struct timeval_v *tv, struct timezone_v *tz)
         tv->sec = (i64)(real / NSEC);
         tv->usec = (i64)(real % NSEC) / 1000;
     }
-    if (tz) {
-        tz->minuteswest = 0; /* UTC, no DST: as the syscall */
-        tz->dsttime = 0;
+    if (tz) { /* what settimeofday set (0, 0 until then): as the syscall */
+        const volatile struct vdso_data *d = vdata();
+        tz->minuteswest = d->tz_minuteswest;
+        tz->dsttime = d->tz_dsttime;
     }
     return 0;
 }

@@ -15,9 +15,11 @@ struct vdso_data {
     unsigned long long realtime_base_ns; /* CLOCK_REALTIME = this + CLOCK_MONOTONIC */
     unsigned int ncpus;                 /* CPUs that run tasks: above 1, getcpu asks the kernel */
     unsigned int reserved;
+    int tz_minuteswest, tz_dsttime;     /* settimeofday's timezone, which gettimeofday gives back */
 };
 
-_Static_assert(sizeof(struct vdso_data) == 40, "vdso_data layout is shared by the kernel and the vDSO");
+_Static_assert(sizeof(struct vdso_data) == 48, "vdso_data layout is shared by the kernel and the vDSO");
 _Static_assert(__builtin_offsetof(struct vdso_data, boot_tsc) == 8, "vdso_data layout");
 _Static_assert(__builtin_offsetof(struct vdso_data, ns_mult) == 16, "vdso_data layout");
 _Static_assert(__builtin_offsetof(struct vdso_data, realtime_base_ns) == 24, "vdso_data layout");
+_Static_assert(__builtin_offsetof(struct vdso_data, tz_minuteswest) == 40, "vdso_data layout");
