@@ -5,7 +5,8 @@
  *   pipe    a writer thread sends a byte sequence through a relay (a child process, or a thread) to a reader
  *           thread: every byte arrives, in order.
  *   fork    threads fork children that _exit, execve this program, pause until SIGTERM, or are posix_spawn'ed;
- *           every child is reaped with the status it was given, and none is left over.
+ *           every child is reaped with the status it was given, and none is left over; a thread starts and
+ *           joins threads: each joined with the value it returned.
  *   signal  two threads tgkill each other (each waits for its signal to be handled before sending the next):
  *           every signal handled exactly once; a thread sigqueue()s real-time signals to the process (any thread
  *           takes them): as many handled as sent, same sum of values.
@@ -92,11 +93,39 @@ struct worker {
     atomic_ulong progress;
     atomic_int done;
     pthread_t t;
+    atomic_int tid, child; /* for the watchdog's report: its thread, the child it waits for (0: none) */
 };
+
+/* The first line of a /proc file, for a report. */
+static void proc_line(const char *path, char *out, size_t n)
+{
+    FILE *f = fopen(path, "r");
+    if (!f || !fgets(out, (int)n, f))
+        snprintf(out, n, "(%s unreadable)\n", path);
+    if (f)
+        fclose(f);
+    out[strcspn(out, "\n")] = 0;
+}
+
+/* Where a stalled worker is: its thread's state, and its child's if it waits for one. */
+static void report_stall(struct worker *w)
+{
+    char path[64], line[300];
+    snprintf(path, sizeof path, "/proc/self/task/%d/stat", atomic_load(&w->tid));
+    proc_line(path, line, sizeof line);
+    fprintf(stderr, "smpstress: %s: thread %s\n", w->name, line);
+    int c = atomic_load(&w->child);
+    if (c) {
+        snprintf(path, sizeof path, "/proc/%d/stat", c);
+        proc_line(path, line, sizeof line);
+        fprintf(stderr, "smpstress: %s: its child %s\n", w->name, line);
+    }
+}
 
 static void *worker_main(void *p)
 {
     struct worker *w = p;
+    atomic_store(&w->tid, (int)syscall(SYS_gettid));
     w->fn(w);
     atomic_store(&w->done, 1);
     return NULL;
@@ -115,52 +144,88 @@ static void futex_wake(atomic_uint *word, int private)
     syscall(SYS_futex, word, private ? FUTEX_WAKE_PRIVATE : FUTEX_WAKE, 1, NULL, NULL, 0);
 }
 
-/* Wait while *word == val. A wait that times out (10 s) yet finds the word changed was not woken by the store's
- * wake: a lost wake-up, counted (the caller goes on). Returns the new value. */
-static unsigned wait_change(atomic_uint *word, unsigned val, int private, int group, const char *what)
+/* A futex word that only counts up, one step per wake, with a record of the last wake: the value it made and
+ * when its FUTEX_WAKE had returned. Every protocol below lets a word move once per answer of its waiter, so
+ * the record still holds the step the waiter waited for when it looks. */
+struct fword {
+    atomic_uint v;
+    atomic_uint woke_v;
+    atomic_ulong woke_ns;
+};
+
+static atomic_ulong wait_max_ns[G_N]; /* the longest a wait took (from the call to the change seen) */
+
+/* Sets the word to v and wakes its waiter (async-signal-safe: a signal handler does it too). */
+static void fword_set(struct fword *w, unsigned v, int private)
+{
+    atomic_store(&w->v, v);
+    futex_wake(&w->v, private);
+    atomic_store(&w->woke_ns, now_ns());
+    atomic_store(&w->woke_v, v);
+}
+
+/* Waits while the word is val; returns what it became. A wait that timed out (10 s) although the wake that
+ * moved the word past val had returned well before the deadline was not woken: a lost wake-up, counted (the
+ * caller goes on). One that timed out because the waker was slow (a busy, oversubscribed machine) is not. */
+static unsigned wait_change(struct fword *w, unsigned val, int private, int group, const char *what)
 {
     unsigned now;
-    while ((now = atomic_load(word)) == val) {
-        if (futex_wait(word, val, private, 10) == -1 && errno == ETIMEDOUT && atomic_load(word) != val) {
-            failf(group, "lost wake-up: %s (word %u -> %u, yet the wait timed out)", what, val, atomic_load(word));
-            return atomic_load(word);
+    while ((now = atomic_load(&w->v)) == val) {
+        uint64_t t0 = now_ns();
+        long r = futex_wait(&w->v, val, private, 10);
+        int e = errno;
+        if (atomic_load(&w->v) != val) {
+            uint64_t took = now_ns() - t0, m = atomic_load(&wait_max_ns[group]);
+            while (took > m && !atomic_compare_exchange_weak(&wait_max_ns[group], &m, took))
+                ;
+        }
+        if (r == -1 && e == ETIMEDOUT && atomic_load(&w->v) != val) {
+            for (int i = 0; i < 3000 && atomic_load(&w->woke_v) != val + 1; i++)
+                sleep_ms(10); /* the waker has yet to note its wake */
+            uint64_t woke = atomic_load(&w->woke_ns);
+            if (atomic_load(&w->woke_v) == val + 1 && woke + 100000000u < t0 + 10000000000ull)
+                failf(group, "lost wake-up: %s (word %u -> %u, woken %.3f s into a 10 s wait that timed out)", what,
+                      val, val + 1, (double)(woke - t0) / 1e9);
         }
     }
     return now;
 }
 
-enum { PP_IDLE, PP_PING, PP_STOP };
-
+/* Ping-pong: the pinger counts ping up and waits for pong to follow; the ponger answers each step. */
 struct pingpong {
-    atomic_uint word;
-    atomic_ulong pongs;
+    struct fword ping, pong;
+    atomic_int stop;
 };
 
 static void ponger(struct pingpong *pp, int private)
 {
+    unsigned seen = 0;
     for (;;) {
-        unsigned w = wait_change(&pp->word, PP_IDLE, private, G_FUTEX, "ponger waits for a ping");
-        if (w == PP_STOP)
+        unsigned n = wait_change(&pp->ping, seen, private, G_FUTEX, "ponger waits for a ping");
+        if (atomic_load(&pp->stop))
             return;
-        atomic_fetch_add(&pp->pongs, 1);
-        atomic_store(&pp->word, PP_IDLE);
-        futex_wake(&pp->word, private);
+        if (n != seen + 1)
+            failf(G_FUTEX, "ping %u after %u", n, seen);
+        seen = n;
+        fword_set(&pp->pong, n, private);
     }
 }
 
 static unsigned long pinger(struct pingpong *pp, int private, struct worker *w)
 {
-    unsigned long pings = 0;
+    unsigned k = 0;
     while (!atomic_load(&stop)) {
-        atomic_store(&pp->word, PP_PING);
-        futex_wake(&pp->word, private);
-        wait_change(&pp->word, PP_PING, private, G_FUTEX, "pinger waits for the pong");
-        pings++;
+        fword_set(&pp->ping, ++k, private);
+        unsigned got;
+        while ((got = wait_change(&pp->pong, k - 1, private, G_FUTEX, "pinger waits for the pong")) == k - 1)
+            ;
+        if (got != k)
+            failf(G_FUTEX, "pong %u for ping %u", got, k);
         atomic_fetch_add(&w->progress, 1);
     }
-    atomic_store(&pp->word, PP_STOP);
-    futex_wake(&pp->word, private);
-    return pings;
+    atomic_store(&pp->stop, 1);
+    fword_set(&pp->ping, k + 1, private);
+    return k;
 }
 
 static struct pingpong thread_pp;
@@ -175,12 +240,9 @@ static void *pong_thread(struct worker *w)
 static void *ping_thread(struct worker *w)
 {
     unsigned long pings = pinger(&thread_pp, 1, w);
-    /* the ponger has seen PP_STOP only after answering every ping; wait for it by its count */
-    for (int i = 0; i < 2000 && atomic_load(&thread_pp.pongs) != pings; i++)
-        sleep_ms(10);
-    fprintf(stderr, "smpstress: futex threads: %lu pings, %lu pongs\n", pings, atomic_load(&thread_pp.pongs));
-    if (pings == 0 || atomic_load(&thread_pp.pongs) != pings)
-        failf(G_FUTEX, "threads: %lu pings, %lu pongs", pings, atomic_load(&thread_pp.pongs));
+    fprintf(stderr, "smpstress: futex threads: %lu pings, %u pongs\n", pings, atomic_load(&thread_pp.pong.v));
+    if (pings == 0 || atomic_load(&thread_pp.pong.v) != pings)
+        failf(G_FUTEX, "threads: %lu pings, %u pongs", pings, atomic_load(&thread_pp.pong.v));
     return NULL;
 }
 
@@ -203,15 +265,16 @@ static void *ping_process(struct worker *w)
         failf(G_FUTEX, "fork: %s", strerror(errno));
         return NULL;
     }
+    atomic_store(&w->child, pid);
     unsigned long pings = pinger(pp, 0, w);
     int st;
     while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
         ;
-    fprintf(stderr, "smpstress: futex processes: %lu pings, %lu pongs\n", pings, atomic_load(&pp->pongs));
+    fprintf(stderr, "smpstress: futex processes: %lu pings, %u pongs\n", pings, atomic_load(&pp->pong.v));
     if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
         failf(G_FUTEX, "the ponging child ended with status %#x", st);
-    if (pings == 0 || atomic_load(&pp->pongs) != pings)
-        failf(G_FUTEX, "processes: %lu pings, %lu pongs", pings, atomic_load(&pp->pongs));
+    if (pings == 0 || atomic_load(&pp->pong.v) != pings)
+        failf(G_FUTEX, "processes: %lu pings, %u pongs", pings, atomic_load(&pp->pong.v));
     return NULL;
 }
 
@@ -405,12 +468,14 @@ static void *forker(struct worker *w)
             continue;
         }
         atomic_fetch_add(&fork_started[mode], 1);
+        atomic_store(&w->child, pid);
         if (mode == FK_KILL && kill(pid, SIGTERM) < 0)
             failf(G_FORK, "kill %d: %s", pid, strerror(errno));
         int st;
         pid_t r;
         while ((r = waitpid(pid, &st, 0)) == -1 && errno == EINTR)
             ;
+        atomic_store(&w->child, 0);
         if (r != pid) {
             failf(G_FORK, "waitpid(%d) = %d: %s", pid, r, strerror(errno));
             continue;
@@ -426,8 +491,46 @@ static void *forker(struct worker *w)
     return NULL;
 }
 
+/* Threads that start and end on any CPU (clone, exit, the CLONE_CHILD_CLEARTID wake that pthread_join waits
+ * for): every one joined with the value it returned. */
+static atomic_ulong threads_started, threads_joined;
+
+static void *returns_arg(void *arg)
+{
+    return arg;
+}
+
+static void *threader(struct worker *w)
+{
+    for (long i = 1; !atomic_load(&stop); i++) {
+        pthread_t t[4];
+        int n = 0;
+        for (; n < 4; n++) {
+            if (pthread_create(&t[n], NULL, returns_arg, (void *)(i * 4 + n)) != 0) {
+                failf(G_FORK, "pthread_create failed");
+                break;
+            }
+            atomic_fetch_add(&threads_started, 1);
+        }
+        for (int k = 0; k < n; k++) {
+            void *r;
+            if (pthread_join(t[k], &r) != 0 || r != (void *)(i * 4 + k))
+                failf(G_FORK, "thread %ld joined with %p", i * 4 + k, r);
+            else
+                atomic_fetch_add(&threads_joined, 1);
+        }
+        atomic_fetch_add(&w->progress, 1);
+    }
+    return NULL;
+}
+
 static void fork_check(void)
 {
+    fprintf(stderr, "smpstress: threads: %lu started, %lu joined with their value\n", atomic_load(&threads_started),
+            atomic_load(&threads_joined));
+    if (atomic_load(&threads_started) == 0 || atomic_load(&threads_joined) != atomic_load(&threads_started))
+        failf(G_FORK, "threads: %lu started, %lu joined with their value", atomic_load(&threads_started),
+              atomic_load(&threads_joined));
     for (int m = 0; m < FK_N; m++) {
         unsigned long s = atomic_load(&fork_started[m]), r = atomic_load(&fork_reaped[m]);
         fprintf(stderr, "smpstress: %s: %lu started, %lu reaped as expected\n", fork_mode[m], s, r);
@@ -439,9 +542,9 @@ static void fork_check(void)
 /* ---------------------------------------------------------------- signals between threads */
 
 struct sigpeer {
-    atomic_uint got;      /* SIGUSR1s this thread handled */
-    atomic_uint sent;     /* SIGUSR1s it sent to the other */
-    atomic_uint finished; /* it sends no more */
+    struct fword got;      /* SIGUSR1s this thread handled */
+    atomic_uint sent;      /* SIGUSR1s it sent to the other */
+    struct fword finished; /* it sends no more */
     atomic_int tid;
 };
 
@@ -454,8 +557,7 @@ static void on_usr1(int sig)
     (void)sig;
     int e = errno;
     if (sig_me) {
-        atomic_fetch_add(&sig_me->got, 1);
-        futex_wake(&sig_me->got, 1);
+        fword_set(&sig_me->got, atomic_load(&sig_me->got.v) + 1, 1); /* only this thread's handler adds */
     } else {
         atomic_fetch_add(&usr1_stray, 1);
     }
@@ -478,14 +580,13 @@ static void *sig_peer(struct worker *w)
             break;
         }
         unsigned g;
-        while ((g = atomic_load(&other->got)) < n)
+        while ((g = atomic_load(&other->got.v)) < n)
             wait_change(&other->got, g, 1, G_SIGNAL, "a tgkill'ed thread's handler count");
         atomic_fetch_add(&w->progress, 1);
     }
-    atomic_store(&me->finished, 1);
-    futex_wake(&me->finished, 1);
+    fword_set(&me->finished, 1, 1);
     /* stay (and take the other's signals) until it sends no more */
-    while (!atomic_load(&other->finished))
+    while (!atomic_load(&other->finished.v))
         wait_change(&other->finished, 0, 1, G_SIGNAL, "the other thread's end");
     return NULL;
 }
@@ -531,10 +632,10 @@ static void signal_check(void)
         sleep_ms(100);
     for (int i = 0; i < 2; i++) {
         fprintf(stderr, "smpstress: tgkill: thread %d sent %u, the other handled %u\n", i, atomic_load(&peers[i].sent),
-                atomic_load(&peers[1 - i].got));
-        if (atomic_load(&peers[i].sent) == 0 || atomic_load(&peers[i].sent) != atomic_load(&peers[1 - i].got))
+                atomic_load(&peers[1 - i].got.v));
+        if (atomic_load(&peers[i].sent) == 0 || atomic_load(&peers[i].sent) != atomic_load(&peers[1 - i].got.v))
             failf(G_SIGNAL, "tgkill: thread %d sent %u SIGUSR1, the other handled %u", i, atomic_load(&peers[i].sent),
-                  atomic_load(&peers[1 - i].got));
+                  atomic_load(&peers[1 - i].got.v));
     }
     if (atomic_load(&usr1_stray))
         failf(G_SIGNAL, "%lu SIGUSR1 handled by a thread they were not sent to", atomic_load(&usr1_stray));
@@ -685,22 +786,23 @@ static void mmap_check(void)
 /* ---------------------------------------------------------------- main */
 
 static struct worker workers[] = {
-    { "futex ping (threads)", G_FUTEX, ping_thread, 0, 0, 0, 0 },
-    { "futex pong (threads)", G_FUTEX, pong_thread, 0, 0, 0, 0 },
-    { "futex ping (processes)", G_FUTEX, ping_process, 0, 0, 0, 0 },
-    { "pipe writer 0", G_PIPE, chain_writer, 0, 0, 0, 0 },
-    { "pipe reader 0", G_PIPE, chain_reader, 0, 0, 0, 0 },
-    { "pipe writer 1", G_PIPE, chain_writer, 1, 0, 0, 0 },
-    { "pipe relay 1", G_PIPE, chain_relay_thread, 1, 0, 0, 0 },
-    { "pipe reader 1", G_PIPE, chain_reader, 1, 0, 0, 0 },
-    { "forker 0", G_FORK, forker, 0, 0, 0, 0 },
-    { "forker 1", G_FORK, forker, 1, 0, 0, 0 },
-    { "tgkill 0", G_SIGNAL, sig_peer, 0, 0, 0, 0 },
-    { "tgkill 1", G_SIGNAL, sig_peer, 1, 0, 0, 0 },
-    { "sigqueue", G_SIGNAL, rt_sender, 0, 0, 0, 0 },
-    { "mapper", G_MMAP, race_mapper, 0, 0, 0, 0 },
-    { "reader 0", G_MMAP, race_reader, 0, 0, 0, 0 },
-    { "reader 1", G_MMAP, race_reader, 1, 0, 0, 0 },
+    { .name = "futex ping (threads)", .group = G_FUTEX, .fn = ping_thread, .arg = 0 },
+    { .name = "futex pong (threads)", .group = G_FUTEX, .fn = pong_thread, .arg = 0 },
+    { .name = "futex ping (processes)", .group = G_FUTEX, .fn = ping_process, .arg = 0 },
+    { .name = "pipe writer 0", .group = G_PIPE, .fn = chain_writer, .arg = 0 },
+    { .name = "pipe reader 0", .group = G_PIPE, .fn = chain_reader, .arg = 0 },
+    { .name = "pipe writer 1", .group = G_PIPE, .fn = chain_writer, .arg = 1 },
+    { .name = "pipe relay 1", .group = G_PIPE, .fn = chain_relay_thread, .arg = 1 },
+    { .name = "pipe reader 1", .group = G_PIPE, .fn = chain_reader, .arg = 1 },
+    { .name = "forker 0", .group = G_FORK, .fn = forker, .arg = 0 },
+    { .name = "forker 1", .group = G_FORK, .fn = forker, .arg = 1 },
+    { .name = "threader", .group = G_FORK, .fn = threader, .arg = 0 },
+    { .name = "tgkill 0", .group = G_SIGNAL, .fn = sig_peer, .arg = 0 },
+    { .name = "tgkill 1", .group = G_SIGNAL, .fn = sig_peer, .arg = 1 },
+    { .name = "sigqueue", .group = G_SIGNAL, .fn = rt_sender, .arg = 0 },
+    { .name = "mapper", .group = G_MMAP, .fn = race_mapper, .arg = 0 },
+    { .name = "reader 0", .group = G_MMAP, .fn = race_reader, .arg = 0 },
+    { .name = "reader 1", .group = G_MMAP, .fn = race_reader, .arg = 1 },
 };
 #define NWORKERS (int)(sizeof workers / sizeof workers[0])
 
@@ -741,6 +843,7 @@ static int run_and_watch(int seconds)
                 last[i] = p, since[i] = t;
             else if (t - since[i] > 20000000000ull) {
                 failf(workers[i].group, "%s: no progress for 20 s (at %lu)", workers[i].name, p);
+                report_stall(&workers[i]);
                 return -1;
             }
         }
@@ -756,8 +859,11 @@ static int run_and_watch(int seconds)
     }
     for (int i = 0; i < NWORKERS; i++)
         if (!atomic_load(&workers[i].done))
+        {
             failf(workers[i].group, "%s: not finished 30 s after the end (progress %lu)", workers[i].name,
                   atomic_load(&workers[i].progress));
+            report_stall(&workers[i]);
+        }
     return -1;
 }
 
@@ -797,6 +903,8 @@ int main(int argc, char **argv)
             signal_check();
         if (group_on[G_MMAP])
             mmap_check();
+        fprintf(stderr, "smpstress: the longest futex wait for a change: %.3f s (ping-pong), %.3f s (signals)\n",
+                (double)atomic_load(&wait_max_ns[G_FUTEX]) / 1e9, (double)atomic_load(&wait_max_ns[G_SIGNAL]) / 1e9);
         int st;
         pid_t extra = waitpid(-1, &st, WNOHANG);
         if (extra != -1 || errno != ECHILD)
