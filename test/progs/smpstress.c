@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -114,6 +115,15 @@ static void report_stall(struct worker *w)
     snprintf(path, sizeof path, "/proc/self/task/%d/stat", atomic_load(&w->tid));
     proc_line(path, line, sizeof line);
     fprintf(stderr, "smpstress: %s: thread %s\n", w->name, line);
+    DIR *d = opendir("/proc/self/task"); /* every thread: which one it waits for */
+    for (struct dirent *e; d && (e = readdir(d));)
+        if (e->d_name[0] != '.') {
+            snprintf(path, sizeof path, "/proc/self/task/%.20s/stat", e->d_name);
+            proc_line(path, line, sizeof line);
+            fprintf(stderr, "smpstress:   task %.60s\n", line);
+        }
+    if (d)
+        closedir(d);
     int c = atomic_load(&w->child);
     if (c) {
         snprintf(path, sizeof path, "/proc/%d/stat", c);
