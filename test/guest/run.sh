@@ -470,6 +470,36 @@ t_smp_exit() {
 	pass
 }
 
+# More vCPUs than host cores (this machine has 2): the big lock must not stall every CPU while the vCPU whose
+# turn it is waits for a host core (the ticket lock did: 3 to 5 round trips in 8 s, and time-outs).
+t_smp_overcommit() {
+	name="--cpus 4: two threads and two processes ping-pong through futexes at a useful rate (big lock under vCPU overcommit)"
+	need_bin smpstress || return
+	sk --cpus 4 "$BIN/smpstress" 5 futex
+	printf 'futex ok\npipe skipped\nfork skipped\nsignal skipped\nmmap skipped\n' >"$tmp/expected"
+	expect_status 0 && expect_out_is "$tmp/expected" || return
+	n=$(sed -n 's/^smpstress: futex threads: \([0-9]*\) pings.*/\1/p' "$tmp/err")
+	[ "${n:-0}" -ge 500 ] || { fail "only ${n:-no} futex round trips in 5 s (at least 500 expected)"; return; }
+	pass
+}
+
+# The stress test of issue 14: a minute at 4 vCPUs of futex ping-pong, pipe relays, signals between threads and
+# mmap/munmap racing with readers, every count checked (test/progs/smpstress.c). A deadlock ends in the time-out,
+# not a hang. Left out for now: its fork group (fork/execve/posix_spawn/wait and pthread_create/join churn),
+# whose workers at 4 vCPUs on this 2-core machine sometimes make no progress for 20 s (and once the run hung
+# after that): fork is ~40 times slower at --cpus 2 than at 1 here (22 against 827 forks in 10 s), and
+# whether the stalls are that slowness or a lost wake-up is not known yet. `smpstress 60 fork` shows it.
+t_smp_stress() {
+	name="--cpus 4: a minute of futexes, pipes, signals and munmap races: every count right, no stale read"
+	need_bin smpstress || return
+	saved=$TIMEOUT
+	TIMEOUT=150
+	sk --cpus 4 "$BIN/smpstress" 60 futex,pipe,signal,mmap
+	TIMEOUT=$saved
+	printf 'futex ok\npipe ok\nfork skipped\nsignal ok\nmmap ok\n' >"$tmp/expected"
+	expect_status 0 && expect_out_is "$tmp/expected" && pass
+}
+
 t_smp_machines() {
 	name="--cpus 3 on pc and q35 (ACPI MADT), --cpus 2 on microvm (cpus=N) start every CPU; --cpus 1 (the default) starts one; bad --cpus refused"
 	for m in "pc:3:ACPI MADT" "q35:3:ACPI MADT" "microvm:2:cpus= on the command line"; do
@@ -709,7 +739,7 @@ t_ewrite() {
 
 TESTS="t_missing_host t_usage t_demo t_echo t_false t_stdin t_ls t_cat t_wc
 t_sha t_sort t_argv_glibc t_argv_musl t_segv t_abort t_notelf t_rootfs
-t_hostname t_date t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_pollcost t_firmware t_smp t_smp_tlb t_smp_exit t_smp_machines t_fuzz t_oom t_fragment t_initrd t_bomb t_tail_follow t_inplace t_lazyclock t_notsc t_config t_epipe t_ewrite t_kvm"
+t_hostname t_date t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_pollcost t_firmware t_smp t_smp_tlb t_smp_exit t_smp_overcommit t_smp_stress t_smp_machines t_fuzz t_oom t_fragment t_initrd t_bomb t_tail_follow t_inplace t_lazyclock t_notsc t_config t_epipe t_ewrite t_kvm"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose
