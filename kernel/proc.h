@@ -230,6 +230,7 @@ struct task {
     i8 nice;                        /* setpriority: -20..19 (syscalls/schedprio.c; the scheduler ignores it) */
     u8 policy;                      /* sched_setscheduler: SCHED_OTHER, SCHED_BATCH or SCHED_IDLE */
     bool sched_reset_on_fork;       /* SCHED_RESET_ON_FORK */
+    u32 slice_ns;                   /* sched_setattr's sched_runtime for a fair policy (0: the base slice); reported */
     u16 ioprio;                     /* ioprio_set (syscalls/ioprio.c): class << 13 | data; recorded, not weighed */
     bool has_ioc;                   /* Linux's io_context exists: ioprio_set made one (kcmp KCMP_IO compares it) */
     u64 utime_tsc, stime_tsc;       /* CPU time it used, in TSC ticks (kernel/cputime.c) */
