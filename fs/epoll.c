@@ -359,3 +359,19 @@ int epoll_proc_stats(char *buf, size_t size)
     return ksnprintf(buf, size, "epoll_waits %lu\nepoll_examined %lu\npoll_chan_sleeps %lu\npoll_any_sleeps %lu\n",
                      ep_waits, ep_examined, pollwait_chan_sleeps(), pollwait_any_sleeps());
 }
+
+/* kcmp KCMP_EPOLL_TFD: the file of the toff-th entry of epf registered under descriptor number fd (ENOENT: none;
+ * EINVAL: epf is not an epoll). The entries sharing a number (a dup2 over a watched fd) come in table order. */
+struct file *epoll_target(struct file *epf, int fd, u64 toff, long *err)
+{
+    *err = -EINVAL;
+    if (epf->ops != &epoll_ops)
+        return NULL;
+    struct epoll *ep = epf->priv;
+    *err = -ENOENT;
+    for (unsigned b = 0; b < ep->nbuckets; b++)
+        for (struct ep_item *it = ep->hash[b]; it; it = it->hnext)
+            if (it->fd == fd && toff-- == 0)
+                return it->file;
+    return NULL;
+}

@@ -1,24 +1,74 @@
 /* fs/namei.c — path lookup: components, ".", "..", symlinks (at most SYMLOOP_MAX, as Linux's 40), and the
- * errors Linux gives (ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG). Builds on the host for the unit tests. */
+ * errors Linux gives (ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG); openat2's RESOLVE_* restrictions (EXDEV, ELOOP).
+ * Builds on the host for the unit tests. */
 #include "vfs.h"
 #include "../kernel/errno.h"
 
-static int walk_rel(struct inode *dir, const char *p, unsigned flags, int *links, struct walk *w);
+/* One walk's state, carried through the symlinks it follows. */
+struct walk_state {
+    int links;                /* symlinks followed so far */
+    unsigned resolve;         /* RESOLVE_* (openat2), 0 for every other walk */
+    struct inode *scope;      /* RESOLVE_BENEATH, RESOLVE_IN_ROOT: the directory the walk may not leave */
+    struct super_block *sb;   /* RESOLVE_NO_XDEV: the mount the walk is held to */
+};
+
+static int walk_rel(struct inode *dir, const char *p, unsigned flags, struct walk_state *st, struct walk *w);
+
+/* Where "/" leads: the caller's root after a chroot, else the root filesystem (the top of its mounts). */
+static struct inode *walk_root(void)
+{
+    struct inode *r = vfs_task_root();
+    return r ? r : vfs_covering(vfs_root);
+}
+
+/* A jump to "/" (an absolute path, or an absolute symlink's target): EXDEV for RESOLVE_BENEATH, the dirfd for
+ * RESOLVE_IN_ROOT, EXDEV under RESOLVE_NO_XDEV when the root is another mount. */
+static int jump_root(struct walk_state *st, struct inode **dir)
+{
+    if (st->resolve & RESOLVE_BENEATH)
+        return -EXDEV;
+    struct inode *r = (st->resolve & RESOLVE_IN_ROOT) ? st->scope : walk_root();
+    if ((st->resolve & RESOLVE_NO_XDEV) && r->sb != st->sb)
+        return -EXDEV;
+    *dir = r;
+    return 0;
+}
+
+/* openat2's rules for a symlink about to be followed (link, in dir): none at all under RESOLVE_NO_SYMLINKS; a
+ * magic one (procfs's, which leads straight to an inode) is ELOOP under RESOLVE_NO_MAGICLINKS, EXDEV when it
+ * leads to another mount under RESOLVE_NO_XDEV, and EXDEV in a scoped walk, which it could leave. */
+static int may_follow(struct walk_state *st, struct inode *link, struct inode *target)
+{
+    if (st->resolve & RESOLVE_NO_SYMLINKS)
+        return -ELOOP;
+    if (!link->resolve)
+        return 0;
+    if (st->resolve & RESOLVE_NO_MAGICLINKS)
+        return -ELOOP;
+    if ((st->resolve & RESOLVE_NO_XDEV) && target && target->sb != st->sb)
+        return -EXDEV;
+    return (st->resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT)) ? -EXDEV : 0;
+}
 
 /* Resolves a symlink found in dir to the inode it names (ENOENT when dangling). */
-static int follow(struct inode *dir, struct inode *link, int *links, struct inode **out)
+static int follow(struct inode *dir, struct inode *link, struct walk_state *st, struct inode **out)
 {
-    if (++*links > SYMLOOP_MAX)
+    if (++st->links > SYMLOOP_MAX)
         return -ELOOP;
     if (link->resolve) {
+        if (st->resolve & (RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS))
+            return -ELOOP; /* before the link is read */
         *out = link->resolve(link);
-        return *out ? 0 : -ENOENT;
+        return *out ? may_follow(st, link, *out) : -ENOENT;
     }
+    int rc = may_follow(st, link, NULL);
+    if (rc)
+        return rc;
     const char *target = vfs_readlink(link);
     if (!target)
         return -EIO;
     struct walk t;
-    int rc = walk_rel(dir, target, WALK_FOLLOW, links, &t);
+    rc = walk_rel(dir, target, WALK_FOLLOW, st, &t);
     if (rc)
         return rc;
     if (!t.node)
@@ -41,42 +91,55 @@ struct inode *vfs_covering(struct inode *dir)
     return dir;
 }
 
-/* Where "/" leads: the caller's root after a chroot, else the root filesystem (the top of its mounts). */
-static struct inode *walk_root(void)
+/* Into what is mounted on ino, if anything: EXDEV under RESOLVE_NO_XDEV. */
+static int cover(struct walk_state *st, struct inode *ino, struct inode **out)
 {
-    struct inode *r = vfs_task_root();
-    return r ? r : vfs_covering(vfs_root);
+    if (ino->mounted && (st->resolve & RESOLVE_NO_XDEV))
+        return -EXDEV;
+    *out = vfs_covering(ino);
+    return 0;
 }
 
-/* One component. ".." of a filesystem's root climbs to the directory it covers first, so it leaves the
- * mount as Linux does; a child that is a mount point leads into the mounted filesystem. ".." of the caller's
- * root is the root itself (a chroot cannot be walked out of by name). */
-static struct inode *step(struct inode *dir, const char *c, size_t len)
+/* One component into *out (NULL when it does not exist). ".." of a filesystem's root climbs to the directory it
+ * covers first, so it leaves the mount as Linux does; a child that is a mount point leads into the mounted
+ * filesystem. ".." of the caller's root is the root itself (a chroot cannot be walked out of by name); in a
+ * scoped walk the dirfd is that root, and RESOLVE_BENEATH makes climbing above it EXDEV. */
+static int step(struct walk_state *st, struct inode *dir, const char *c, size_t len, struct inode **out)
 {
-    if (len == 1 && c[0] == '.')
-        return dir;
+    *out = NULL;
+    if (len == 1 && c[0] == '.') {
+        *out = dir;
+        return 0;
+    }
     if (len == 2 && c[0] == '.' && c[1] == '.') {
-        if (dir == vfs_task_root())
-            return dir;
-        while (dir->sb && dir->sb->covered && dir == dir->sb->root)
+        if (st->scope ? dir == st->scope : dir == vfs_task_root()) {
+            *out = dir;
+            return (st->resolve & RESOLVE_BENEATH) ? -EXDEV : 0;
+        }
+        while (dir->sb && dir->sb->covered && dir == dir->sb->root) {
+            if (st->resolve & RESOLVE_NO_XDEV)
+                return -EXDEV;
             dir = dir->sb->covered;
-        return vfs_covering(dir->parent ? dir->parent : dir);
+        }
+        return cover(st, dir->parent ? dir->parent : dir, out);
     }
     struct inode *child;
-    return vfs_child(dir, c, len, &child) ? NULL : vfs_covering(child);
+    return vfs_child(dir, c, len, &child) ? 0 : cover(st, child, out);
 }
 
-static int walk_rel(struct inode *dir, const char *p, unsigned flags, int *links, struct walk *w)
+static int walk_rel(struct inode *dir, const char *p, unsigned flags, struct walk_state *st, struct walk *w)
 {
     if (!*p)
         return -ENOENT;
-    if (*p == '/')
-        dir = walk_root();
+    if (*p == '/') {
+        int rc = jump_root(st, &dir);
+        if (rc)
+            return rc;
+    }
     while (*p == '/')
         p++;
     if (!*p) { /* "/" itself */
-        struct inode *r = walk_root();
-        *w = (struct walk){ .dir = r, .node = r, .name = "/", .trailing_slash = true };
+        *w = (struct walk){ .dir = dir, .node = dir, .name = "/", .trailing_slash = true };
         return 0;
     }
     for (;;) {
@@ -91,10 +154,10 @@ static int walk_rel(struct inode *dir, const char *p, unsigned flags, int *links
             p++;
         if (!S_ISDIR(dir->mode))
             return -ENOTDIR;
-        int denied = perm_inode(dir, MAY_EXEC); /* search permission on every directory walked */
-        if (denied)
-            return denied;
-        struct inode *child = step(dir, c, len);
+        int rc = perm_inode(dir, MAY_EXEC); /* search permission on every directory walked */
+        struct inode *child;
+        if (rc || (rc = step(st, dir, c, len, &child)))
+            return rc;
         if (!*p) {
             w->dir = dir;
             w->node = child;
@@ -103,15 +166,17 @@ static int walk_rel(struct inode *dir, const char *p, unsigned flags, int *links
             w->trailing_slash = slash;
             if (child && S_ISLNK(child->mode) && ((flags & WALK_FOLLOW) || slash)) {
                 if (child->resolve) {
-                    int rc = follow(dir, child, links, &w->node);
+                    rc = follow(dir, child, st, &w->node);
                     return rc ? rc : (slash && !S_ISDIR(w->node->mode)) ? -ENOTDIR : 0;
                 }
-                if (++*links > SYMLOOP_MAX)
+                if (++st->links > SYMLOOP_MAX)
                     return -ELOOP;
+                if ((rc = may_follow(st, child, NULL)))
+                    return rc;
                 const char *target = vfs_readlink(child);
                 if (!target)
                     return -EIO;
-                return walk_rel(dir, target, flags | WALK_FOLLOW, links, w);
+                return walk_rel(dir, target, flags | WALK_FOLLOW, st, w);
             }
             if (slash && child && !S_ISDIR(child->mode))
                 return -ENOTDIR;
@@ -119,21 +184,28 @@ static int walk_rel(struct inode *dir, const char *p, unsigned flags, int *links
         }
         if (!child)
             return -ENOENT;
-        if (S_ISLNK(child->mode)) {
-            int rc = follow(dir, child, links, &child);
-            if (rc)
-                return rc;
-        }
+        if (S_ISLNK(child->mode) && (rc = follow(dir, child, st, &child)))
+            return rc;
         dir = child;
     }
 }
 
-int vfs_walk(struct inode *cwd, const char *path, unsigned flags, struct walk *w)
+/* resolve: openat2's RESOLVE_* (0 for any other walk); a scoped walk (BENEATH, IN_ROOT) is held below cwd, the
+ * directory it starts from, and RESOLVE_NO_XDEV to the mount it starts on (the root's, for an absolute path). */
+int vfs_walk_resolve(struct inode *cwd, const char *path, unsigned flags, unsigned resolve, struct walk *w)
 {
     if (strnlen(path, PATH_MAX) >= PATH_MAX)
         return -ENAMETOOLONG;
-    int links = 0;
-    return walk_rel(cwd, path, flags, &links, w);
+    struct walk_state st = { .resolve = resolve };
+    if (resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT))
+        st.scope = cwd;
+    st.sb = (path[0] == '/' && !(resolve & RESOLVE_IN_ROOT)) ? walk_root()->sb : cwd ? cwd->sb : NULL;
+    return walk_rel(cwd, path, flags, &st, w);
+}
+
+int vfs_walk(struct inode *cwd, const char *path, unsigned flags, struct walk *w)
+{
+    return vfs_walk_resolve(cwd, path, flags, 0, w);
 }
 
 int vfs_lookup(struct inode *cwd, const char *path, unsigned flags, struct inode **out)

@@ -17,7 +17,7 @@ static const char *const config_lines[] = {
     "CONFIG_SHMEM=y", "CONFIG_MEMFD_CREATE=y", "CONFIG_MEMBARRIER=y", "CONFIG_RSEQ=y", "CONFIG_ADVISE_SYSCALLS=y",
     "CONFIG_FILE_LOCKING=y", "CONFIG_INOTIFY_USER=y", "# CONFIG_FANOTIFY is not set", "# CONFIG_AIO is not set",
     "# CONFIG_IO_URING is not set", "# CONFIG_BPF_SYSCALL is not set", "# CONFIG_USERFAULTFD is not set",
-    "# CONFIG_KCMP is not set", "# CONFIG_FHANDLE is not set", "# CONFIG_CROSS_MEMORY_ATTACH is not set",
+    "CONFIG_KCMP=y", "# CONFIG_FHANDLE is not set", "CONFIG_CROSS_MEMORY_ATTACH=y",
     "# CONFIG_PERF_EVENTS is not set", "# CONFIG_KEYS is not set", "# CONFIG_WATCH_QUEUE is not set", "CONFIG_SECCOMP=y", "CONFIG_SECCOMP_FILTER=y",
     "CONFIG_CHECKPOINT_RESTORE=y", "# CONFIG_NAMESPACES is not set", "# CONFIG_CGROUPS is not set",
     "# CONFIG_SECURITY is not set", "# CONFIG_SECURITY_YAMA is not set", "# CONFIG_ANON_VMA_NAME is not set",

@@ -396,6 +396,14 @@ struct walk {
     bool trailing_slash;
 };
 int vfs_walk(struct inode *cwd, const char *path, unsigned flags, struct walk *w);
+/* openat2's restrictions on a walk (open_how.resolve) */
+#define RESOLVE_NO_XDEV 0x01        /* no mount crossing: EXDEV */
+#define RESOLVE_NO_MAGICLINKS 0x02  /* no procfs magic link followed: ELOOP */
+#define RESOLVE_NO_SYMLINKS 0x04    /* no symlink followed: ELOOP */
+#define RESOLVE_BENEATH 0x08        /* never above cwd (no "/", no ".." past it): EXDEV */
+#define RESOLVE_IN_ROOT 0x10        /* cwd is "/" for the whole walk */
+#define RESOLVE_CACHED 0x20         /* only what needs no I/O (open's EAGAIN; every skiff lookup counts) */
+int vfs_walk_resolve(struct inode *cwd, const char *path, unsigned flags, unsigned resolve, struct walk *w);
 int vfs_lookup(struct inode *cwd, const char *path, unsigned flags, struct inode **out);
 int vfs_path_of(struct inode *dir, char *buf, size_t size); /* absolute path of a directory */
 struct inode *vfs_task_root(void);              /* the caller's root (chroot), NULL: the filesystem's own */
@@ -465,6 +473,7 @@ struct file *epoll_create_file(u32 flags);
 long epoll_control(struct file *epf, int op, int fd, struct file *target, u32 events, u64 data);
 int epoll_collect(struct file *epf, u32 *ev, u64 *data, int max);
 void epoll_file_gone(struct file *f);        /* f's last reference went: its entries leave their epolls */
+struct file *epoll_target(struct file *epf, int fd, u64 toff, long *err); /* kcmp KCMP_EPOLL_TFD */
 void epoll_wait_sleep(struct file *epf, u64 ns); /* epoll_wait's sleep once nothing was ready */
 int epoll_proc_stats(char *buf, size_t size); /* /proc/skiff/poll */
 

@@ -159,6 +159,8 @@ static long sem_run(int id, const struct sembuf_k *ops, int n, u64 deadline)
         undo |= (ops[i].flg & SEM_UNDO) != 0;
         alter |= ops[i].op != 0;
     }
+    if (undo)
+        current_proc()->sem_undo_list = true; /* as Linux, made before the set is looked up (kcmp KCMP_SYSVSEM) */
     struct sem_set *s = sem_lookup(id);
     if (!s)
         return -EINVAL;

@@ -169,6 +169,7 @@ static struct proc *proc_copy(struct proc *parent, bool share_vm)
     memset(p->itimer_cpu, 0, sizeof(p->itimer_cpu));
     memset(&p->rlimit_cpu, 0, sizeof(p->rlimit_cpu)); /* armed for the child once it exists (proc_fork) */
     p->ptimer_next_id = 0;
+    p->sem_undo_list = false;         /* skiff's undo adjustments are per process, never shared */
     p->dead_utime_tsc = p->dead_stime_tsc = p->cutime_tsc = p->cstime_tsc = 0;
     p->dead_nvcsw = p->dead_nivcsw = p->c_nvcsw = p->c_nivcsw = 0; /* a new process's usage starts at zero */
     p->dead_minflt = p->dead_majflt = p->cminflt = p->cmajflt = 0;

@@ -182,6 +182,7 @@ long copy_to_user(void *udst, const void *src, size_t n);
 size_t copy_from_user_partial(void *dst, const void *usrc, size_t n);
 size_t copy_to_user_partial(void *udst, const void *src, size_t n);
 long strncpy_from_user(char *dst, const char *usrc, size_t max); /* -ENAMETOOLONG if no NUL within max */
+long copy_struct_from_user(void *dst, size_t ksize, const void *usrc, size_t usize); /* E2BIG: a non-zero tail */
 long clear_user(void *udst, size_t n);
 
 #endif

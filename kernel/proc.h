@@ -176,6 +176,8 @@ struct proc {
     struct ktimer itimer_cpu[2];    /* ITIMER_VIRTUAL, ITIMER_PROF (syscalls/itimer.c) */
     struct ktimer rlimit_cpu;       /* RLIMIT_CPU's SIGXCPU and SIGKILL (syscalls/itimer.c) */
     int ptimer_next_id;
+    bool sem_undo_list;             /* Linux's sysvsem undo list exists: a SEM_UNDO semop, or a thread made with
+                                       CLONE_SYSVSEM (kcmp KCMP_SYSVSEM compares it; a fork starts without) */
 };
 extern struct proc *proc_list;
 
@@ -228,6 +230,9 @@ struct task {
     i8 nice;                        /* setpriority: -20..19 (syscalls/schedprio.c; the scheduler ignores it) */
     u8 policy;                      /* sched_setscheduler: SCHED_OTHER, SCHED_BATCH or SCHED_IDLE */
     bool sched_reset_on_fork;       /* SCHED_RESET_ON_FORK */
+    u32 slice_ns;                   /* sched_setattr's sched_runtime for a fair policy (0: the base slice); reported */
+    u16 ioprio;                     /* ioprio_set (syscalls/ioprio.c): class << 13 | data; recorded, not weighed */
+    bool has_ioc;                   /* Linux's io_context exists: ioprio_set made one (kcmp KCMP_IO compares it) */
     u64 utime_tsc, stime_tsc;       /* CPU time it used, in TSC ticks (kernel/cputime.c) */
     u64 acct_mark;                  /* TSC of the last user/kernel boundary or switch-in */
     u64 nvcsw, nivcsw;              /* switches away while waiting (voluntary) and while runnable (preempted) */

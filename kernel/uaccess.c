@@ -72,3 +72,22 @@ long clear_user(void *udst, size_t n)
     }
     return 0;
 }
+
+/* An extensible struct (openat2's open_how, sched_setattr's sched_attr) of usize bytes at usrc into a ksize-byte
+ * dst: a shorter one is zero-extended, a longer one is taken when its extra bytes, fields of a newer ABI, are
+ * all zero (else E2BIG, as Linux's copy_struct_from_user); EFAULT when any of it cannot be read. */
+long copy_struct_from_user(void *dst, size_t ksize, const void *usrc, size_t usize)
+{
+    for (size_t off = ksize; off < usize;) {
+        u8 buf[64];
+        size_t n = MIN(usize - off, sizeof(buf));
+        if (copy_from_user(buf, (const u8 *)usrc + off, n))
+            return -EFAULT;
+        for (size_t i = 0; i < n; i++)
+            if (buf[i])
+                return -E2BIG;
+        off += n;
+    }
+    memset(dst, 0, ksize);
+    return copy_from_user(dst, usrc, MIN(ksize, usize)) ? -EFAULT : 0;
+}

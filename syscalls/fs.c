@@ -93,14 +93,21 @@ static long open_unnamed(u32 mode, u32 flags, bool cloexec, struct inode *tmpdir
 }
 
 /* O_TMPFILE: an unnamed file in a directory's filesystem, to be named later with linkat (unless O_EXCL). */
-static long open_tmpfile(int dirfd, const char *upath, u32 flags, u32 mode)
+static long open_tmpfile(int dirfd, const char *upath, u32 flags, u32 mode, unsigned resolve)
 {
     if ((flags & O_ACCMODE) == O_RDONLY)
         return -EINVAL;
-    struct inode *dir;
-    long rc = at_lookup(dirfd, upath, WALK_FOLLOW, &dir);
+    char *kpath = kmalloc(PATH_MAX);
+    if (!kpath)
+        return -ENOMEM;
+    struct walk w;
+    long rc = at_walk_resolve(dirfd, upath, WALK_FOLLOW, resolve, &w, kpath);
+    kfree(kpath);
+    if (!rc && !w.node)
+        rc = -ENOENT;
     if (rc)
         return rc;
+    struct inode *dir = w.node;
     if (!S_ISDIR(dir->mode))
         return -ENOTDIR;
     if (dir->iops != &ramfs_iops || !strcmp(dir->sb->type->name, "proc"))
@@ -109,18 +116,19 @@ static long open_tmpfile(int dirfd, const char *upath, u32 flags, u32 mode)
     return open_unnamed(mode & ~current_proc()->umask, keep, flags & O_CLOEXEC, dir, NULL);
 }
 
-static long do_openat(int dirfd, const char *upath, u32 flags, u32 mode)
+/* resolve: openat2's RESOLVE_* restrictions on the walk, 0 for open, openat and creat. */
+long do_openat(int dirfd, const char *upath, u32 flags, u32 mode, unsigned resolve)
 {
     if ((flags & (O_CREAT | O_DIRECTORY)) == (O_CREAT | O_DIRECTORY))
         return -EINVAL; /* as Linux since 6.4: "create a directory" is mkdir's, not open's */
     if ((flags & O_TMPFILE) == O_TMPFILE)
-        return open_tmpfile(dirfd, upath, flags, mode);
+        return open_tmpfile(dirfd, upath, flags, mode, resolve);
     char *kpath = kmalloc(PATH_MAX);
     if (!kpath)
         return -ENOMEM;
     bool follow = !(flags & O_NOFOLLOW) && !((flags & O_CREAT) && (flags & O_EXCL));
     struct walk w;
-    long rc = at_walk(dirfd, upath, follow ? WALK_FOLLOW : 0, &w, kpath);
+    long rc = at_walk_resolve(dirfd, upath, follow ? WALK_FOLLOW : 0, resolve, &w, kpath);
     kfree(kpath);
     if (rc)
         return rc;
@@ -157,17 +165,17 @@ static long do_openat(int dirfd, const char *upath, u32 flags, u32 mode)
 
 SYSCALL(open)
 {
-    return do_openat(AT_FDCWD, (const char *)a0, (u32)a1, (u32)a2);
+    return do_openat(AT_FDCWD, (const char *)a0, (u32)a1, (u32)a2, 0);
 }
 
 SYSCALL(openat)
 {
-    return do_openat((int)a0, (const char *)a1, (u32)a2, (u32)a3);
+    return do_openat((int)a0, (const char *)a1, (u32)a2, (u32)a3, 0);
 }
 
 SYSCALL(creat)
 {
-    return do_openat(AT_FDCWD, (const char *)a0, O_CREAT | O_WRONLY | O_TRUNC, (u32)a1);
+    return do_openat(AT_FDCWD, (const char *)a0, O_CREAT | O_WRONLY | O_TRUNC, (u32)a1, 0);
 }
 
 #define MFD_CLOEXEC 1

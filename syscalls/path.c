@@ -55,18 +55,27 @@ int dirfd_inode(int dirfd, const char *path, struct inode **dir)
     return 0;
 }
 
-int at_walk(int dirfd, const char *upath, unsigned walk_flags, struct walk *w, char *kpath)
+/* resolve: openat2's RESOLVE_* (fs/vfs.h), 0 for every other call. RESOLVE_BENEATH refuses an absolute path
+ * before dirfd is looked at; RESOLVE_IN_ROOT starts from dirfd even then (it is the walk's "/"). */
+int at_walk_resolve(int dirfd, const char *upath, unsigned walk_flags, unsigned resolve, struct walk *w, char *kpath)
 {
     int rc = user_path(upath, kpath);
     if (rc)
         return rc;
     if (!kpath[0])
         return -ENOENT; /* as Linux's getname: before the dirfd is looked at */
+    if (kpath[0] == '/' && (resolve & RESOLVE_BENEATH))
+        return -EXDEV;
     struct inode *dir;
-    rc = dirfd_inode(dirfd, kpath, &dir);
+    rc = dirfd_inode(dirfd, (resolve & RESOLVE_IN_ROOT) ? "." : kpath, &dir);
     if (rc)
         return rc;
-    return vfs_walk(dir, kpath, walk_flags, w);
+    return vfs_walk_resolve(dir, kpath, walk_flags, resolve, w);
+}
+
+int at_walk(int dirfd, const char *upath, unsigned walk_flags, struct walk *w, char *kpath)
+{
+    return at_walk_resolve(dirfd, upath, walk_flags, 0, w, kpath);
 }
 
 int at_lookup(int dirfd, const char *upath, unsigned walk_flags, struct inode **out)

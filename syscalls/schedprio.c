@@ -22,14 +22,14 @@
 static struct task *task_of(int pid) { return pid == 0 ? current : pid > 0 ? task_by_tid(pid) : NULL; }
 
 /* Linux's check_same_owner: the caller's euid is the thread's uid or euid. */
-static bool same_owner(const struct task *t)
+bool sched_same_owner(const struct task *t)
 {
     u32 euid = cred_current()->euid;
     return euid == t->cred.uid || euid == t->cred.euid;
 }
 
 /* can_nice: RLIMIT_NICE (of the thread) allows 20 - nice, or CAP_SYS_NICE. */
-static bool can_nice(const struct task *t, int nice)
+bool sched_can_nice(const struct task *t, int nice)
 {
     return (u64)(20 - nice) <= t->proc->rlimits[RLIMIT_NICE].cur || capable(CAP_SYS_NICE);
 }
@@ -76,9 +76,9 @@ SYSCALL(setpriority)
     for (struct task *t = task_list; t; t = t->next) {
         if (t->state == TASK_DEAD || !prio_match(t, which, who))
             continue;
-        if (!same_owner(t) && !capable(CAP_SYS_NICE))
+        if (!sched_same_owner(t) && !capable(CAP_SYS_NICE))
             rc = -EPERM;
-        else if (nice < t->nice && !can_nice(t, nice))
+        else if (nice < t->nice && !sched_can_nice(t, nice))
             rc = -EACCES;
         else {
             t->nice = (i8)nice;
@@ -108,9 +108,9 @@ static long set_policy(struct task *t, int policy, int prio)
         u64 rtprio = t->proc->rlimits[RLIMIT_RTPRIO].cur;
         if (rt && ((policy != t->policy && !rtprio) || (u64)prio > rtprio))
             return -EPERM;
-        if (t->policy == SCHED_IDLE && policy != SCHED_IDLE && !can_nice(t, t->nice))
+        if (t->policy == SCHED_IDLE && policy != SCHED_IDLE && !sched_can_nice(t, t->nice))
             return -EPERM;
-        if (!same_owner(t) || (t->sched_reset_on_fork && !reset))
+        if (!sched_same_owner(t) || (t->sched_reset_on_fork && !reset))
             return -EPERM;
     }
     if (rt) {
@@ -169,7 +169,12 @@ void sched_fork_policy(struct task *child, const struct task *parent)
     child->nice = parent->nice;
     child->policy = parent->policy;
     child->sched_reset_on_fork = false;
+    child->slice_ns = parent->slice_ns;
+    /* Linux's copy_io: an I/O context with a class is copied, one without is not made */
+    child->has_ioc = parent->has_ioc && (parent->ioprio >> 13);
+    child->ioprio = child->has_ioc ? parent->ioprio : 0;
     if (parent->sched_reset_on_fork) {
+        child->slice_ns = 0;
         if (child->policy == SCHED_FIFO || child->policy == SCHED_RR)
             child->policy = SCHED_OTHER;
         if (child->nice < 0)
@@ -200,7 +205,7 @@ SYSCALL(sched_setaffinity)
     struct task *t = (int)a0 < 0 ? NULL : task_of((int)a0);
     if (!t)
         return -ESRCH;
-    if (!same_owner(t) && !capable(CAP_SYS_NICE))
+    if (!sched_same_owner(t) && !capable(CAP_SYS_NICE))
         return -EPERM;
     return (mask & ((1ull << ncpus_online) - 1)) ? 0 : -EINVAL;
 }

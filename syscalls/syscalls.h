@@ -41,6 +41,13 @@ long fd_install_new(struct file *f, bool cloexec);        /* a made file's descr
 int user_path(const char *upath, char *kpath);            /* kpath has PATH_MAX bytes */
 int dirfd_inode(int dirfd, const char *path, struct inode **dir); /* where a relative path starts */
 int at_walk(int dirfd, const char *upath, unsigned walk_flags, struct walk *w, char *kpath);
+int at_walk_resolve(int dirfd, const char *upath, unsigned walk_flags, unsigned resolve, struct walk *w,
+                    char *kpath); /* at_walk with openat2's RESOLVE_* */
+long do_openat(int dirfd, const char *upath, u32 flags, u32 mode, unsigned resolve); /* open, openat2 */
+bool task_may_ptrace(const struct task *t); /* ptrace(2)'s access check, real ids (syscalls/procvm.c) */
+/* syscalls/schedprio.c: Linux's check_same_owner, and whether RLIMIT_NICE (or CAP_SYS_NICE) allows nice */
+bool sched_same_owner(const struct task *t);
+bool sched_can_nice(const struct task *t, int nice);
 int at_lookup(int dirfd, const char *upath, unsigned walk_flags, struct inode **out);
 /* at_lookup honouring AT_EMPTY_PATH in at_flags: an empty path names dirfd itself (the cwd for AT_FDCWD);
  * *out is NULL for an open file without an inode (a pipe). */

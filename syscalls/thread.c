@@ -82,6 +82,8 @@ static long do_clone(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls, u64 pidf
     t->sig_blocked = current->sig_blocked;
     memcpy(t->comm, current->comm, sizeof(t->comm));
     sched_fork_policy(t, current);
+    if (flags & CLONE_SYSVSEM)
+        t->proc->sem_undo_list = true; /* Linux makes the list the two will share (kcmp KCMP_SYSVSEM) */
     if (flags & CLONE_CHILD_CLEARTID)
         t->clear_child_tid = ctid;
     int tid = t->tid;
