@@ -5,7 +5,8 @@
 #   spin2  bench/src/spin2.c: 2 threads of a fixed integer loop, no syscalls (static, the same binary in both)
 #   xz     Debian's `xz -T2 -6 --block-size=B -c` of XZ_MB MiB of text (bench/src/gendata.c), stdout /dev/null
 #   sort   Debian's GNU `sort --parallel=2 -S 256M` of SORT_LINES lines (gendata lines), stdout /dev/null
-#   boot   the in-guest boot (bootinfo): skiff's /proc/skiff/boot_us and its phases, Linux's CLOCK_BOOTTIME
+#   boot   the in-guest boot: skiff's /proc/skiff/boot_us and its phases (bootinfo), Linux's CLOCK_BOOTTIME at
+#          its init's first line (linit)
 # Every program row is timed inside the guest by bench/src/timeit.c (fork+exec to wait: the boot is not in it),
 # the same static binary and command line in both guests. Writes OUT/smp.md (medians, min–max, ratios) and
 # OUT/smp-raw.txt; OUT is bench/results, or build/bench/smp-smoke with --smoke (tiny sizes, TAP).
@@ -142,8 +143,10 @@ run_row() {
 						sample boot "$s$c" "$v" &&
 						awk -v k="$s$c" '$1 == "bootphase" { print "phase." $2, k, $3 }' "$W/log/$l.out" | tr -d '\r' >>"$RAW"
 				else
-					linux_vm "$l" "bootinfo:" 180 "$c" boot "rdinit=/bootinfo" &&
-						v=$(sed -n 's/.*boottime_us=\([0-9]*\).*/\1/p' "$W/log/$l.out") && [ -n "$v" ] &&
+					# linit's init_us: CLOCK_BOOTTIME at its first line, as bootinfo's when it is init (with
+					# -smp 2 bootinfo as init powered off before the console had sent its line)
+					linux_vm "$l" "linit: " 180 "$c" boot "rdinit=/linit -- /bootinfo" &&
+						v=$(sed -n 's/.*linit: init_us=\([0-9]*\).*/\1/p' "$W/log/$l.out" | tr -d '\r') && [ -n "$v" ] &&
 						sample boot "$s$c" "$v"
 				fi ;;
 			*)

@@ -72,8 +72,11 @@ void sched_set_blocked(struct task *t)
 {
     t->state = TASK_BLOCKED;
     rq_del(t);
-    if (t->wake_deadline != ~0ull)
+    if (t->wake_deadline != ~0ull) {
         waitheap_insert(t); /* expire_waits finds it there */
+        if (waitheap_first() == t)
+            smp_kick_boot_cpu(); /* the soonest now: the boot CPU's idle wait may end later */
+    }
 }
 /* Each CPU's dead task, whose stack is freed once that CPU is off it (a CPU halting with nothing to run stays on
  * it meanwhile), and its process when the process goes with it (autoreap). The process is decided at the
@@ -403,12 +406,14 @@ static noreturn void sched_idle_loop(void)
         for (t = rq_head; t && t->running_on; t = t->rq_next)
             ;
         if (t) {
+            lapic_timer_tick(true); /* an AP's time slices (the boot CPU's: the PIT) */
             t->running_on = (u8)(c->id + 1);
             current_next = t;
             switch_stacks(&c->idle_ksp, t->ksp);
             continue;
         }
         u64 ns = ~0ull, t0 = rdtsc_now();
+        lapic_timer_tick(false); /* nothing to slice: an idle AP wakes for an IPI only */
         if (c->id == 0) { /* the PIT is the boot CPU's: it wakes for deadlines and serves the network */
             if (net_idle())
                 continue;
@@ -418,6 +423,11 @@ static noreturn void sched_idle_loop(void)
             else
                 d = MIN(d, MIN(ktimers_next(), alarms_next()));
             ns = d == ~0ull ? ~0ull : d > now ? MIN(d - now, 50000000ull) : 0;
+            /* Nothing timed and no network timer: the time-slice tick has nothing to end here, so the halt
+             * takes a 50 ms one-shot instead (the APs have their own ticks): an idle boot CPU woke 1000
+             * times a second, each time taking the big lock from the CPUs that work. */
+            if (ns == ~0ull && timer_is_periodic() && !net_timer_needed() && lapic_timers_on())
+                ns = 50000000ull;
         }
         irq_wait_idle(ns);
         c->idle_tsc += rdtsc_now() - t0;
@@ -449,6 +459,7 @@ static u64 idle_context(struct percpu *c)
 noreturn void sched_ap_idle(void)
 {
     bkl_lock();
+    __atomic_store_n(&this_cpu()->halted, false, __ATOMIC_RELEASE); /* ap_main halted until the first wake-up */
     sched_idle_loop();
 }
 
