@@ -137,6 +137,33 @@ bool sched_others_runnable(void)
     return rq_head && (rq_head != current || rq_head->rq_next);
 }
 
+/* sched_setaffinity's mask: may t run on this CPU? */
+static bool may_run_here(const struct task *t, u32 cpu)
+{
+    return !t->cpus_allowed || (t->cpus_allowed >> cpu & 1);
+}
+
+u64 sched_affinity(const struct task *t)
+{
+    u64 online = (1ull << ncpus_online) - 1;
+    return t->cpus_allowed ? t->cpus_allowed & online : online;
+}
+
+/* The mask holds online CPUs only. A thread running on a CPU it may no longer use leaves it: the caller itself
+ * at once (schedule() skips it here; a CPU it may use is woken to take it), another thread at its CPU's next
+ * way back to ring 3 (an IPI ends its slice, sched_preempt_point). */
+void sched_set_affinity(struct task *t, u64 mask)
+{
+    u64 online = (1ull << ncpus_online) - 1;
+    t->cpus_allowed = (mask & online) == online ? 0 : (u16)mask;
+    if (!smp_active || !t->running_on || may_run_here(t, t->running_on - 1u))
+        return;
+    if (t == current)
+        schedule();
+    else
+        lapic_send_ipi(cpus[t->running_on - 1].apic_id, IPI_WAKE);
+}
+
 /* Blocked tasks whose time is up become runnable again (the soonest deadlines first, from waitheap.c). */
 static void expire_waits(void)
 {
@@ -169,7 +196,7 @@ static struct task *pick_next(void)
     /* several CPUs: not a task another CPU runs (its kernel stack is in use there) */
     u8 me = (u8)(this_cpu()->id + 1);
     for (struct task *t = rq_head; t; t = t->rq_next)
-        if (!t->running_on || t->running_on == me)
+        if ((!t->running_on || t->running_on == me) && may_run_here(t, me - 1u))
             return t;
     return NULL;
 }
@@ -229,6 +256,8 @@ void schedule(void)
         struct task *prev = current;
         if (waits)
             prev->nvcsw++;
+        else if (prev->state == TASK_RUNNABLE)
+            smp_wake_idle(); /* it may not run here (sched_setaffinity): a halted CPU it may use takes it */
         arch_fpu_save(prev->fpu);
         prev->running_on = 0;
         switch_stacks(&prev->ksp, idle_context(this_cpu()));
@@ -319,8 +348,8 @@ void sched_preempt_point(struct regs *r)
      * syscall (a busy loop) kept every sleeper waiting for good. Cheap while no deadline has come. */
     if (percpu_gs.need_resched)
         expire_waits();
-    if (percpu_gs.need_resched && sched_others_runnable())
-        schedule();
+    if (percpu_gs.need_resched && (sched_others_runnable() || !may_run_here(current, this_cpu()->id)))
+        schedule(); /* its slice is over, or its CPU is no longer one it may use (sched_setaffinity) */
     rseq_user_return(r);
 }
 
@@ -403,7 +432,7 @@ static noreturn void sched_idle_loop(void)
         free_reaped();
         expire_waits();
         struct task *t;
-        for (t = rq_head; t && t->running_on; t = t->rq_next)
+        for (t = rq_head; t && (t->running_on || !may_run_here(t, c->id)); t = t->rq_next)
             ;
         if (t) {
             lapic_timer_tick(true); /* an AP's time slices (the boot CPU's: the PIT) */
