@@ -11,8 +11,10 @@ BENCH_FILES := $(BENCH_BIN)/hello $(BENCH_BIN)/bootinfo $(BENCH_BIN)/linit $(BEN
                $(BENCH_BIN)/hello-dyn $(BENCH_BIN)/tstamp $(BENCH_BIN)/floor.bin $(BENCH_BIN)/filebench \
                $(BENCH_BIN)/qemustub \
                $(BENCH_OUT)/vmlinux
+# issue 14's SMP rows (bench/smp.sh): the 2-thread CPU-bound program, the in-guest stopwatch, the input maker
+BENCH_SMP_FILES := $(BENCH_BIN)/spin2 $(BENCH_BIN)/timeit $(BENCH_BIN)/gendata
 
-.PHONY: bench bench-smoke bench-deps bench-build soak soak-deps
+.PHONY: bench bench-smoke bench-smp bench-smp-smoke bench-deps bench-build soak soak-deps
 
 bench-deps: deps-build deps-run deps-iso
 	@$(NEED) busybox-static:/bin/busybox sqlite3:/usr/bin/sqlite3 lua5.4:/usr/bin/lua5.4 \
@@ -26,6 +28,14 @@ bench: bench-build
 
 bench-smoke: bench-build
 	sh bench/run.sh --smoke
+
+# skiff and the Linux guest at 1 and 2 vCPUs (issue 14): bench/results/smp.md; rows can be picked:
+# `make bench-smp SMP_ROWS="spin2 boot"`
+bench-smp: bench-build $(BENCH_SMP_FILES)
+	sh bench/smp.sh $(SMP_ROWS)
+
+bench-smp-smoke: bench-build $(BENCH_SMP_FILES)
+	sh bench/smp.sh --smoke $(SMP_ROWS)
 
 $(BENCH_BIN)/%: bench/src/%.c | bench-deps
 	@mkdir -p $(BENCH_BIN)

@@ -5,6 +5,7 @@
 #include "boot.h"
 #include "ktimer.h"
 #include "../arch/x86_64/arch.h"
+#include "../arch/x86_64/smp.h"
 #include "../net/net.h"
 #include "../syscalls/syscalls.h" /* syscall_names: what a timed-out program was waiting in */
 
@@ -109,7 +110,10 @@ void alarms_fire(void)
 void timer_check_needed(void)
 {
     bool alarm = (deadline_ns && !deadline_hit) || alarm_list;
-    timer_set_periodic(alarm || ktimers_armed() || (task_list && task_list->next) || net_timer_needed());
+    bool timers = alarm || ktimers_armed();
+    timer_set_periodic(timers || (task_list && task_list->next) || net_timer_needed());
+    if (timers)
+        smp_kick_boot_cpu(); /* SMP: one armed on an AP; the boot CPU's idle wait may end after it is due */
 }
 
 /* Could a signal still come to p with no other task to send it: an armed ITIMER_REAL, or a POSIX timer (kept

@@ -96,7 +96,7 @@ noreturn void kmain(u32 magic, u32 info)
     BOOT_STEP(mm_init());                /* page allocator, the kernel's page tables */
     BOOT_STEP(clock_init());             /* wall clock from the CMOS RTC */
     BOOT_STEP(timer_init());             /* the PIT ends sleeps */
-    BOOT_STEP(smp_init());               /* the CPU list (ACPI MADT or MP table); other CPUs started, parked */
+    BOOT_STEP(smp_init());               /* the CPU list (ACPI MADT or MP table); other CPUs started, halted */
     BOOT_STEP(ramfs_init());             /* the root filesystem */
     BOOT_STEP(initrd_unpack());          /* the host's files into the root */
     BOOT_STEP(devfs_init());             /* /dev */
@@ -108,6 +108,7 @@ noreturn void kmain(u32 magic, u32 info)
     BOOT_STEP(console_init());           /* stdio: virtio-console ports or the serial line */
     BOOT_STEP(strace_init());            /* `strace` on the command line */
     BOOT_STEP(selftest());               /* `selftest=panic|fault`: the failure paths, on demand */
+    BOOT_STEP(smp_finish());             /* the last AP, started by smp_init, is up: the big lock comes on */
     proc_start_init();        /* load the program and enter ring 3 */
     panic("proc_start_init returned");
 }

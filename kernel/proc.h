@@ -216,6 +216,7 @@ struct task {
     struct task *rq_next, *rq_prev; /* the run queue (kernel/sched.c): runnable tasks, round-robin order */
     bool on_rq;
     u8 running_on;                  /* 1 + the CPU whose current task it is (its stack is in use there); 0: none */
+    u16 cpus_allowed;               /* sched_setaffinity: bit n lets it run on CPU n; 0: on every CPU */
     struct task *wq_next, *wq_prev; /* the wait queue of what it waits for (kernel/waitq.c), while waiting */
     struct waitq *wq;               /* that queue (NULL: on none) */
     u64 fs_base;
@@ -321,6 +322,8 @@ void futex_robust_exit(struct task *t);  /* syscalls/futex.c: t ends: its robust
 void sched_wake(struct task *t);
 void sched_interrupt(struct task *t);     /* a signal: a waiting task looks again (not a futex wake) */
 void sched_block(u64 key);               /* waits for sched_interrupt/sched_wake only, signals or not (a stop) */
+u64 sched_affinity(const struct task *t);           /* the CPUs t may run on (sched_getaffinity) */
+void sched_set_affinity(struct task *t, u64 mask);  /* sched_setaffinity: mask holds online CPUs */
 bool sched_others_runnable(void);
 int sched_nr_running(void);              /* tasks on the run queue (the running one included) */
 bool sched_alone(void);                  /* no other task exists (a wait could never end) */

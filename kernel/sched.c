@@ -72,8 +72,11 @@ void sched_set_blocked(struct task *t)
 {
     t->state = TASK_BLOCKED;
     rq_del(t);
-    if (t->wake_deadline != ~0ull)
+    if (t->wake_deadline != ~0ull) {
         waitheap_insert(t); /* expire_waits finds it there */
+        if (waitheap_first() == t)
+            smp_kick_boot_cpu(); /* the soonest now: the boot CPU's idle wait may end later */
+    }
 }
 /* Each CPU's dead task, whose stack is freed once that CPU is off it (a CPU halting with nothing to run stays on
  * it meanwhile), and its process when the process goes with it (autoreap). The process is decided at the
@@ -134,6 +137,33 @@ bool sched_others_runnable(void)
     return rq_head && (rq_head != current || rq_head->rq_next);
 }
 
+/* sched_setaffinity's mask: may t run on this CPU? */
+static bool may_run_here(const struct task *t, u32 cpu)
+{
+    return !t->cpus_allowed || (t->cpus_allowed >> cpu & 1);
+}
+
+u64 sched_affinity(const struct task *t)
+{
+    u64 online = (1ull << ncpus_online) - 1;
+    return t->cpus_allowed ? t->cpus_allowed & online : online;
+}
+
+/* The mask holds online CPUs only. A thread running on a CPU it may no longer use leaves it: the caller itself
+ * at once (schedule() skips it here; a CPU it may use is woken to take it), another thread at its CPU's next
+ * way back to ring 3 (an IPI ends its slice, sched_preempt_point). */
+void sched_set_affinity(struct task *t, u64 mask)
+{
+    u64 online = (1ull << ncpus_online) - 1;
+    t->cpus_allowed = (mask & online) == online ? 0 : (u16)mask;
+    if (!smp_active || !t->running_on || may_run_here(t, t->running_on - 1u))
+        return;
+    if (t == current)
+        schedule();
+    else
+        lapic_send_ipi(cpus[t->running_on - 1].apic_id, IPI_WAKE);
+}
+
 /* Blocked tasks whose time is up become runnable again (the soonest deadlines first, from waitheap.c). */
 static void expire_waits(void)
 {
@@ -166,7 +196,7 @@ static struct task *pick_next(void)
     /* several CPUs: not a task another CPU runs (its kernel stack is in use there) */
     u8 me = (u8)(this_cpu()->id + 1);
     for (struct task *t = rq_head; t; t = t->rq_next)
-        if (!t->running_on || t->running_on == me)
+        if ((!t->running_on || t->running_on == me) && may_run_here(t, me - 1u))
             return t;
     return NULL;
 }
@@ -226,6 +256,8 @@ void schedule(void)
         struct task *prev = current;
         if (waits)
             prev->nvcsw++;
+        else if (prev->state == TASK_RUNNABLE)
+            smp_wake_idle(); /* it may not run here (sched_setaffinity): a halted CPU it may use takes it */
         arch_fpu_save(prev->fpu);
         prev->running_on = 0;
         switch_stacks(&prev->ksp, idle_context(this_cpu()));
@@ -316,8 +348,8 @@ void sched_preempt_point(struct regs *r)
      * syscall (a busy loop) kept every sleeper waiting for good. Cheap while no deadline has come. */
     if (percpu_gs.need_resched)
         expire_waits();
-    if (percpu_gs.need_resched && sched_others_runnable())
-        schedule();
+    if (percpu_gs.need_resched && (sched_others_runnable() || !may_run_here(current, this_cpu()->id)))
+        schedule(); /* its slice is over, or its CPU is no longer one it may use (sched_setaffinity) */
     rseq_user_return(r);
 }
 
@@ -400,15 +432,17 @@ static noreturn void sched_idle_loop(void)
         free_reaped();
         expire_waits();
         struct task *t;
-        for (t = rq_head; t && t->running_on; t = t->rq_next)
+        for (t = rq_head; t && (t->running_on || !may_run_here(t, c->id)); t = t->rq_next)
             ;
         if (t) {
+            lapic_timer_tick(true); /* an AP's time slices (the boot CPU's: the PIT) */
             t->running_on = (u8)(c->id + 1);
             current_next = t;
             switch_stacks(&c->idle_ksp, t->ksp);
             continue;
         }
         u64 ns = ~0ull, t0 = rdtsc_now();
+        lapic_timer_tick(false); /* nothing to slice: an idle AP wakes for an IPI only */
         if (c->id == 0) { /* the PIT is the boot CPU's: it wakes for deadlines and serves the network */
             if (net_idle())
                 continue;
@@ -418,6 +452,11 @@ static noreturn void sched_idle_loop(void)
             else
                 d = MIN(d, MIN(ktimers_next(), alarms_next()));
             ns = d == ~0ull ? ~0ull : d > now ? MIN(d - now, 50000000ull) : 0;
+            /* Nothing timed and no network timer: the time-slice tick has nothing to end here, so the halt
+             * takes a 50 ms one-shot instead (the APs have their own ticks): an idle boot CPU woke 1000
+             * times a second, each time taking the big lock from the CPUs that work. */
+            if (ns == ~0ull && timer_is_periodic() && !net_timer_needed() && lapic_timers_on())
+                ns = 50000000ull;
         }
         irq_wait_idle(ns);
         c->idle_tsc += rdtsc_now() - t0;
@@ -449,6 +488,7 @@ static u64 idle_context(struct percpu *c)
 noreturn void sched_ap_idle(void)
 {
     bkl_lock();
+    __atomic_store_n(&this_cpu()->halted, false, __ATOMIC_RELEASE); /* ap_main halted until the first wake-up */
     sched_idle_loop();
 }
 

@@ -168,6 +168,7 @@ void sched_fork_policy(struct task *child, const struct task *parent)
 {
     child->nice = parent->nice;
     child->policy = parent->policy;
+    child->cpus_allowed = parent->cpus_allowed; /* Linux: the affinity mask is inherited too */
     child->sched_reset_on_fork = false;
     child->slice_ns = parent->slice_ns;
     /* Linux's copy_io: an I/O context with a class is copied, one without is not made */
@@ -182,21 +183,23 @@ void sched_fork_policy(struct task *child, const struct task *parent)
     }
 }
 
-/* Linux's order: the size (at least nr_cpu_ids bits, whole longs), then the thread; the mask of the CPUs that run
- * tasks (tools/skiff run --cpus). */
+/* Linux's order: the size (at least nr_cpu_ids bits, whole longs), then the thread; the CPUs it may run on
+ * (sched_setaffinity's mask, as kept: the online CPUs among those asked for). */
 SYSCALL(sched_getaffinity)
 {
     if (a1 < 8 || (a1 & 7))
         return -EINVAL;
-    if ((int)a0 < 0 || !task_of((int)a0))
+    struct task *t = (int)a0 < 0 ? NULL : task_of((int)a0);
+    if (!t)
         return -ESRCH;
-    u64 mask = (1ull << ncpus_online) - 1;
+    u64 mask = sched_affinity(t);
     return copy_to_user((void *)a2, &mask, sizeof(mask)) ? -EFAULT : 8;
 }
 
 /* Linux's order: read the mask (EFAULT; a short one is zero-extended), find the thread (ESRCH), another
- * user's thread needs CAP_SYS_NICE (EPERM), then EINVAL when the mask holds none of the CPUs. With several CPUs the
- * mask is not kept: a thread still runs on any CPU (docs/tasks.md, "SMP"). */
+ * user's thread needs CAP_SYS_NICE (EPERM), then EINVAL when the mask holds none of the online CPUs. The
+ * online CPUs of the mask are kept: the thread runs on those alone from now on (kernel/sched.c), and fork and
+ * clone pass the mask on (sched_fork_policy). */
 SYSCALL(sched_setaffinity)
 {
     u64 mask = 0;
@@ -207,5 +210,9 @@ SYSCALL(sched_setaffinity)
         return -ESRCH;
     if (!sched_same_owner(t) && !capable(CAP_SYS_NICE))
         return -EPERM;
-    return (mask & ((1ull << ncpus_online) - 1)) ? 0 : -EINVAL;
+    u64 online = (1ull << ncpus_online) - 1;
+    if (!(mask & online))
+        return -EINVAL;
+    sched_set_affinity(t, mask & online);
+    return 0;
 }

@@ -66,6 +66,7 @@ struct percpu {
     bool need_resched;  /* its time slice is over: switch on the way back to ring 3 */
     bool halted;        /* in irq_wait's hlt, without the big lock: a wake-up IPI gets it going */
     bool irq_took_lock; /* an interrupt that came in ring 0 took the big lock (irq.c) */
+    bool lapic_tick;    /* an AP's local APIC timer ticks (irq.c, lapic_timer_tick) */
     u32 flush_pending;  /* a TLB-shootdown request not yet done (smp_lock.c) */
     struct vm_space *active_vm; /* the address space its CR3 holds (kernel/vm.c) */
     struct vm_space *dying_vm;  /* a shootdown asks it to leave this space (it is being freed) */
@@ -189,6 +190,7 @@ struct vm_space;
 void vdso_init(void);
 void vdso_clock_ready(u64 boot_tsc, u64 ns_mult, u64 realtime_base_ns);
 void vdso_set_tz(int minuteswest, int dsttime);
+void vdso_set_ncpus(int n);       /* vdso.c: the CPUs online, once the last AP is up (smp_finish) */
 u64 vdso_map(struct vm_space *vs);   /* into a new program's space: the image's address, 0 without */
 u64 vdso_page(u64 off);              /* the physical page at offset off of the vDSO's region */
 

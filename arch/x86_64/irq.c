@@ -25,11 +25,16 @@
 #define LAPIC_ID 0x20
 #define LAPIC_ICR_LO 0x300
 #define LAPIC_ICR_HI 0x310
+#define LAPIC_LVT_TIMER 0x320
+#define LAPIC_TIMER_INIT 0x380
+#define LAPIC_TIMER_CUR 0x390
+#define LAPIC_TIMER_DIV 0x3e0
+#define LVT_TIMER_PERIODIC (1u << 17)
 #define ICR_PENDING (1u << 12)    /* delivery status: send pending */
 #define LVT_MASKED (1u << 16)
 
 extern const u64 irq_stubs[NIRQ + 192];
-extern char ipi_flush_stub[];
+extern char ipi_flush_stub[], ipi_wake_stub[], lapic_timer_stub[];
 static void (*handlers[NIRQ])(void *);
 static void *handler_ctx[NIRQ];
 static int next_msi = MSI_FIRST;
@@ -56,6 +61,8 @@ void irq_init(void)
     for (int i = 0; i < NIRQ + 192; i++)
         idt_set_gate(IRQ_BASE + i, irq_stubs[i]);
     idt_set_gate(IPI_FLUSH, (u64)ipi_flush_stub); /* answered without the big lock */
+    idt_set_gate(IPI_WAKE, (u64)ipi_wake_stub);   /* in the idle wait: without it too (smp_wake_fast) */
+    idt_set_gate(LAPIC_TIMER_VEC, (u64)lapic_timer_stub);
 }
 
 void lapic_eoi(void)
@@ -138,11 +145,26 @@ bool irq_was_tick(void)
     return percpu_gs.irq_tick;
 }
 
+/* trap.asm's IPI_WAKE and AP timer stubs, for an interrupt in ring 0: a CPU halted in the scheduler's idle wait
+ * (or ap_main's first one) takes the big lock right after, so the interrupt is only noted here, without it.
+ * False: the CPU is in a driver's wait, holding the lock: the usual path (irq_dispatch). */
+bool smp_wake_fast(void)
+{
+    if (!percpu_gs.halted)
+        return false;
+    percpu_gs.irqs++;
+    percpu_gs.need_resched = true;
+    lapic[LAPIC_EOI / 4] = 0;
+    return true;
+}
+
 void irq_dispatch(u64 irq)
 {
     percpu_gs.irqs++;
     percpu_gs.irq_tick = irq == 0;
-    if (irq + IRQ_BASE == IPI_WAKE) { /* a halted CPU wakes; a running one ends its time slice */
+    if (irq + IRQ_BASE == IPI_WAKE || irq + IRQ_BASE == LAPIC_TIMER_VEC) {
+        /* a halted CPU wakes; a running one ends its time slice (an AP's own timer: a tick too) */
+        percpu_gs.irq_tick = irq + IRQ_BASE == LAPIC_TIMER_VEC;
         percpu_gs.need_resched = true;
         lapic[LAPIC_EOI / 4] = 0;
         return;
@@ -185,6 +207,60 @@ void irq_dispatch(u64 irq)
 
 static bool periodic;
 
+/* The local APIC timers: each AP's own time-slice tick, 1 kHz while it runs a task (the boot CPU keeps the PIT,
+ * whose ticks also serve deadlines, alarms and the network). Their rate is measured once, on the boot CPU,
+ * against the TSC while the first AP starts up (ap_start waits for it anyway): divide by 16, one-shot from the
+ * largest count, masked (lapic_per_tsc 0: it did not count; the boot CPU's PIT then ticks all the time and
+ * sends the APs IPIs, smp_tick_others). lapic_timer_count: the initial count of 1 ms, worked out on first use.
+ * With them the PIT ticks only when the boot CPU needs it, as with one CPU (timer_check_needed): an idle boot
+ * CPU no longer wakes 1000 times a second, each time taking the big lock from the CPUs that work. */
+static u64 lapic_cal_tsc, lapic_per_tsc; /* the calibration's TSC start; LAPIC ticks per TSC tick, 32.32 */
+static u32 lapic_timer_count;
+
+void lapic_timer_calibrate(bool start)
+{
+    if (!lapic || lapic_per_tsc)
+        return; /* the first AP's start-up is enough */
+    if (start) {
+        lapic[LAPIC_TIMER_DIV / 4] = 0x3; /* divide by 16 */
+        lapic[LAPIC_LVT_TIMER / 4] = LVT_MASKED | LAPIC_TIMER_VEC;
+        lapic[LAPIC_TIMER_INIT / 4] = 0xffffffffu;
+        lapic_cal_tsc = rdtsc();
+        return;
+    }
+    u32 left = lapic[LAPIC_TIMER_CUR / 4];
+    u64 tsc = rdtsc() - lapic_cal_tsc;
+    lapic[LAPIC_TIMER_INIT / 4] = 0; /* stopped */
+    if (left && left != 0xffffffffu && tsc)
+        lapic_per_tsc = ((u64)(0xffffffffu - left) << 32) / tsc;
+}
+
+bool lapic_timers_on(void)
+{
+    return lapic_per_tsc != 0;
+}
+
+/* This AP's time-slice tick: periodic at 1 kHz, or stopped. The count needs the TSC's rate, calibrated here on
+ * first use if no clock read did it before (as with one CPU: not on the boot path). */
+void lapic_timer_tick(bool on)
+{
+    struct percpu *c = this_cpu();
+    if (c->id == 0 || !lapic_per_tsc || c->lapic_tick == on)
+        return;
+    if (!lapic_timer_count) {
+        u64 n = (u64)(((unsigned __int128)lapic_per_tsc * clock_tsc_hz()) >> 32) / 1000;
+        lapic_timer_count = n ? (u32)MIN(n, 0xffffffffull) : 1;
+    }
+    c->lapic_tick = on;
+    if (on) {
+        lapic[LAPIC_TIMER_DIV / 4] = 0x3;
+        lapic[LAPIC_LVT_TIMER / 4] = LVT_TIMER_PERIODIC | LAPIC_TIMER_VEC;
+        lapic[LAPIC_TIMER_INIT / 4] = lapic_timer_count;
+    } else {
+        lapic[LAPIC_TIMER_INIT / 4] = 0;
+    }
+}
+
 static void pit_out(const struct pit_write *w, int n)
 {
     for (int i = 0; i < n; i++)
@@ -195,8 +271,8 @@ static void pit_out(const struct pit_write *w, int n)
  * only ever fires once, to end a wait. */
 void timer_set_periodic(bool on)
 {
-    if (smp_active)
-        on = true; /* the boot CPU's tick ends the other CPUs' slices too (smp_tick_others) */
+    if (smp_active && !lapic_per_tsc)
+        on = true; /* APs without a timer: the boot CPU's tick ends their slices too (smp_tick_others) */
     if (on == periodic)
         return;
     periodic = on;
@@ -226,8 +302,8 @@ static void pit_oneshot(u64 ns)
 static void timer_tick(void *ctx)
 {
     (void)ctx;
-    if (smp_active)
-        smp_tick_others();
+    if (smp_active && !lapic_per_tsc)
+        smp_tick_others(); /* the APs have no timer of their own (it did not count at calibration) */
     if (periodic)
         sched_tick();
     else

@@ -69,24 +69,55 @@ noreturn void ap_main(struct percpu *c, u64 kernel_cr3)
     idt_load();
     syscall_msr_init();
     lapic_ap_init();
+    /* Halted from here on, not spinning (a spinning vCPU takes a host core from the one that boots): until
+     * smp_finish says go (its IPI_WAKE), then, since the boot CPU holds the big lock until the first program
+     * runs, until the first task made runnable wakes it (smp_wake_idle). A TLB shootdown does not wait for a
+     * halted CPU (it flushes as it takes the lock). */
+    __atomic_store_n(&c->halted, true, __ATOMIC_RELEASE);
     __atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
     while (!__atomic_load_n(&smp_go, __ATOMIC_ACQUIRE))
-        cpu_relax();
+        __asm__ volatile("sti; hlt; cli" ::: "memory");
     if (!smp_active)
         cpu_halt_forever(); /* the boot CPU decided to run alone */
+    __asm__ volatile("sti; hlt; cli" ::: "memory");
     sched_ap_idle();
 }
 
-static void delay_us(u64 us)
+/* Waits on the TSC alone, so that starting the APs does not need the calibrated clock (its calibration, ~5 ms
+ * of PIT counting, stays off the boot path as with one CPU): ticks counted at the fastest TSC that can be,
+ * 10 GHz, so the wait is at least us (longer on a slower TSC, which only the timeouts see). Ends early when
+ * *flag becomes true. */
+#define TSC_MAX_PER_US 10000ull
+static void wait_tsc_us(u64 us, const bool *flag)
 {
-    u64 end = clock_monotonic_ns() + us * 1000;
-    while (clock_monotonic_ns() < end)
+    u64 t0 = rdtsc();
+    while (!(flag && __atomic_load_n(flag, __ATOMIC_ACQUIRE)) && rdtsc() - t0 < us * TSC_MAX_PER_US)
         cpu_relax();
 }
 
-/* INIT, 10 ms, startup IPI, 200 us, a second startup IPI if it has not come up; then up to 2 s (TCG is slow)
- * for it to say it runs. */
-static bool ap_start(struct percpu *c)
+/* The 10 ms between INIT and the startup IPI that the MultiProcessor Specification asks for: only older
+ * processors need it. Linux's default (cpu_init_udelay in its kernel-parameters documentation) is none for
+ * Intel family 6 and AMD family 0Fh or later; a virtual CPU (CPUID.1:ECX bit 31, a hypervisor) needs none
+ * either. It was 10 ms of every boot with --cpus 2. */
+static bool init_delay_needed(void)
+{
+    u32 a, b, c, d;
+    cpuid(1, 0, &a, &b, &c, &d);
+    if (c & (1u << 31))
+        return false;
+    u32 family = (a >> 8) & 0xf;
+    if (family == 0xf)
+        family += (a >> 20) & 0xff;
+    u32 max, v0, v1, v2;
+    cpuid(0, 0, &max, &v0, &v1, &v2); /* vendor string in ebx, edx, ecx */
+    bool intel = v0 == 0x756e6547, amd = v0 == 0x68747541 || v0 == 0x6f677948; /* "Genu", "Auth", "Hygo" */
+    return !((intel && family >= 6) || (amd && family >= 0xf));
+}
+
+/* INIT, 10 ms on old processors, a startup IPI; ap_online waits for it. The boot CPU's local APIC timer counts
+ * from the first AP's INIT to its being online (the last AP's: at smp_finish), so its calibration costs no
+ * time of its own (lapic_timer_calibrate). */
+static bool ap_send(struct percpu *c)
 {
     u8 *stack = page_alloc_n(AP_STACK_PAGES), *ist = page_alloc_n(3 * IST_STACK_SIZE / PAGE_SIZE);
     if (!stack || !ist)
@@ -96,15 +127,22 @@ static bool ap_start(struct percpu *c)
     *(u64 *)tramp_field(tramp_entry) = (u64)ap_main;
     *(u64 *)tramp_field(tramp_cpu) = (u64)c;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    lapic_timer_calibrate(true);
     lapic_send_ipi(c->apic_id, ICR_INIT);
-    delay_us(10000);
-    for (int sipi = 0; sipi < 2 && !c->online; sipi++) {
+    if (init_delay_needed())
+        wait_tsc_us(10000, NULL);
+    lapic_send_ipi(c->apic_id, ICR_STARTUP | (u32)(TRAMP_PHYS >> 12));
+    return true;
+}
+
+/* 200 us after the first startup IPI a second one if it has not come up, then up to 2 s (TCG is slow). */
+static bool ap_online(struct percpu *c)
+{
+    wait_tsc_us(200, &c->online);
+    if (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE))
         lapic_send_ipi(c->apic_id, ICR_STARTUP | (u32)(TRAMP_PHYS >> 12));
-        delay_us(200);
-    }
-    u64 end = clock_monotonic_ns() + 2000000000ull;
-    while (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE) && clock_monotonic_ns() < end)
-        cpu_relax();
+    wait_tsc_us(2000000, &c->online);
+    lapic_timer_calibrate(false);
     return c->online;
 }
 
@@ -112,6 +150,11 @@ static bool x2apic_mode(void)
 {
     return rdmsr(0x1b /* IA32_APIC_BASE */) & (1ull << 10); /* EXTD: the firmware left x2APIC mode on */
 }
+
+/* The last AP started, not yet waited for: smp_finish waits for it at the end of the boot, so that its start-up
+ * (milliseconds under TCG: its vCPU's first instructions translated, its host thread scheduled) overlaps the
+ * boot instead of adding to it. It comes up halted and touches nothing shared but its own block. */
+static struct percpu *ap_pending;
 
 void smp_init(void)
 {
@@ -125,24 +168,52 @@ void smp_init(void)
         return;
     }
     tramp_install();
-    int id = 1;
+    int id = 1, last = -1;
+    for (int i = 0; i < smp_info.ncpus; i++)
+        if (smp_info.apic_ids[i] != cpus[0].apic_id && smp_info.apic_ids[i] <= 0xfe)
+            last = i; /* the trampoline's data is one AP's at a time: all but the last are waited for here */
     for (int i = 0; i < smp_info.ncpus && id < MAX_CPUS; i++) {
         u32 a = smp_info.apic_ids[i];
         if (a == cpus[0].apic_id || a > 0xfe)
             continue; /* the boot CPU; or an ID that xAPIC cannot address */
         struct percpu *c = &cpus[id];
         *c = (struct percpu){ .self = c, .id = (u32)id, .apic_id = a };
-        if (!ap_start(c)) {
+        if (!ap_send(c)) {
+            klog("skiff: smp: no memory to start the CPU with APIC ID %u\n", a);
+            continue;
+        }
+        if (i == last || id == MAX_CPUS - 1) {
+            ap_pending = c;
+            id++;
+            break;
+        }
+        if (!ap_online(c)) {
             klog("skiff: smp: the CPU with APIC ID %u did not start\n", a);
             continue;
         }
         id++;
     }
     ncpus_online = id;
+}
+
+/* The end of the boot, just before the first program: the last AP is waited for, and with more than one CPU
+ * online the big lock comes on (the boot CPU holds it from here) and the APs go to their idle loops. */
+void smp_finish(void)
+{
+    if (ap_pending && !ap_online(ap_pending)) {
+        klog("skiff: smp: the CPU with APIC ID %u did not start\n", ap_pending->apic_id);
+        ncpus_online--; /* it was the last one counted */
+    }
+    ap_pending = NULL;
     if (ncpus_online > 1) {
         bkl_lock(); /* the boot CPU runs the kernel from here on with the lock, as every CPU will */
         smp_active = true;
+        vdso_set_ncpus(ncpus_online);
     }
+    if (smp_info.ncpus <= 1)
+        return;
     __atomic_store_n(&smp_go, true, __ATOMIC_RELEASE);
+    for (int i = 1; i < ncpus_online; i++)
+        lapic_send_ipi(cpus[i].apic_id, IPI_WAKE); /* halted in ap_main until smp_go */
     klog("skiff: smp: %d CPUs listed (%s), %d online\n", smp_info.ncpus, smp_info.source, ncpus_online);
 }

@@ -15,10 +15,15 @@ extern struct smp_info smp_info;
 
 void smp_detect(void);          /* acpi.c: fills smp_info */
 void smp_init(void);            /* smp.c: detects the CPUs and starts the others, which park */
+void smp_finish(void);          /* smp.c: the end of the boot: waits for the last AP, turns the big lock on */
 extern int ncpus_online;        /* CPUs running (the parked APs among them) */
 u32 lapic_id(void);             /* irq.c: this CPU's local APIC ID */
 void lapic_send_ipi(u32 apic_id, u32 icr_low); /* irq.c: writes ICR (xAPIC), waits until it is sent */
 void lapic_ap_init(void);       /* irq.c: an AP's local APIC: enabled, LINT0/LINT1 masked */
+void lapic_timer_calibrate(bool start); /* irq.c: the local APIC timer's rate against the TSC, start and end */
+bool lapic_timers_on(void);     /* irq.c: the APs have their own timers (calibrated) */
+void lapic_timer_tick(bool on); /* irq.c: this AP's own 1 kHz time-slice tick, on or off */
+#define LAPIC_TIMER_VEC 0xef    /* an AP's local APIC timer: the end of its time slice */
 void idt_load(void);            /* idt.c: the shared IDT on this CPU */
 void cpu_enable_features(void); /* cpu.c: CR0/CR4/XCR0/EFER as on the boot CPU */
 
@@ -33,8 +38,10 @@ struct vm_space;
 void tlb_shootdown(struct vm_space *vs, bool dying);
 void smp_wake_idle(void);
 void smp_tick_others(void);
+void smp_kick_boot_cpu(void);   /* an AP set a deadline: the boot CPU, halted until a later one, looks again */
 void lapic_eoi(void);           /* irq.c */
 void irq_enter_kernel(void);    /* irq.c, for trap.asm: an interrupt in ring 0 takes the lock unless held */
 void irq_exit_kernel(void);
+bool smp_wake_fast(void);       /* irq.c, for trap.asm: IPI_WAKE or an AP tick in the idle wait, noted without the lock */
 noreturn void sched_ap_idle(void); /* kernel/sched.c: an AP's loop once smp_active */
 #endif

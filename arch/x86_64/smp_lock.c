@@ -117,6 +117,14 @@ void smp_wake_idle(void)
             lapic_send_ipi(cpus[i].apic_id, IPI_WAKE);
 }
 
+/* A deadline, timer or alarm was set on an AP: the boot CPU, which watches them all, may be halted until a later
+ * one (its idle wait's one-shot): it looks again. */
+void smp_kick_boot_cpu(void)
+{
+    if (smp_active && this_cpu()->id != 0 && __atomic_load_n(&cpus[0].halted, __ATOMIC_ACQUIRE))
+        lapic_send_ipi(cpus[0].apic_id, IPI_WAKE);
+}
+
 /* The boot CPU's tick: the others running a task end their slice too (they have no timer of their own yet). */
 void smp_tick_others(void)
 {

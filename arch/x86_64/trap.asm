@@ -4,8 +4,9 @@
 ; trap_handler(rdi = frame). The frame is 22 qwords (176 bytes), so rsp stays 16-byte aligned at the call.
 
 extern trap_handler, irq_dispatch, irq_return_check, smp_active, bkl_lock, bkl_unlock, smp_flush_ipi
-extern irq_enter_kernel, irq_exit_kernel
+extern irq_enter_kernel, irq_exit_kernel, smp_wake_fast
 global trap_return, arch_enter_user, arch_return_to_user, isr_table, irq_stubs, ipi_flush_stub
+global ipi_wake_stub, lapic_timer_stub
 
 %define FRAME_CS 18 * 8                 ; offsetof(struct regs, cs)
 
@@ -167,6 +168,46 @@ ipi_flush_stub:
     swapgs
 .k2:
     iretq
+
+;  IPI_WAKE and an AP's timer tick. From ring 3 they end the time slice: irq_common, with the big lock. In ring 0
+; the CPU waits: halted in the scheduler's idle wait, which takes the lock itself right after, smp_wake_fast only
+; notes it, without the lock (taking it there made every wake-up two hand-overs of the lock); in a driver's
+; wait (smp_wake_fast says no) the usual path. 9 pushes keep the call 16-byte aligned, as ipi_flush_stub.
+%macro wakestub 1
+    test byte [rsp + 8], 3              ; cs
+    jnz %%slow
+    push rax
+    push rcx
+    push rdx
+    push rsi
+    push rdi
+    push r8
+    push r9
+    push r10
+    push r11
+    cld
+    call smp_wake_fast
+    test al, al                         ; the pops leave the flags alone
+    pop r11
+    pop r10
+    pop r9
+    pop r8
+    pop rdi
+    pop rsi
+    pop rdx
+    pop rcx
+    pop rax
+    jz %%slow
+    iretq
+%%slow:
+    push qword 0                        ; error: none
+    push qword %1                       ; vector
+    jmp irq_common
+%endmacro
+ipi_wake_stub:
+    wakestub 0xf0                       ; IPI_WAKE (smp.h)
+lapic_timer_stub:
+    wakestub 0xef                       ; LAPIC_TIMER_VEC (smp.h)
 
 trap_common:
     test byte [rsp + 24], 3             ; [rsp+24] = saved cs (vector, error, rip below it)

@@ -41,6 +41,13 @@ void vdso_set_tz(int minuteswest, int dsttime)
     data->tz_dsttime = dsttime;
 }
 
+/* SMP: the CPUs online once the last one started (smp_finish, after vdso_init). */
+void vdso_set_ncpus(int n)
+{
+    if (data)
+        data->ncpus = (u32)n;
+}
+
 /* The clock is calibrated: from now on the vDSO computes the time itself. */
 void vdso_clock_ready(u64 boot_tsc, u64 ns_mult, u64 realtime_base_ns)
 {

@@ -10,6 +10,7 @@
 #include <grp.h>
 #include <sched.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 
@@ -123,9 +124,38 @@ static void test_affinity(void)
     T_ERR("sched_getaffinity into 12 bytes", SYS(SYS_sched_getaffinity, 0, 12, mask), EINVAL);
     T_ERR("sched_getaffinity a short size before the pid", SYS(SYS_sched_getaffinity, NOPID, 4, mask), EINVAL);
     T_ERR("sched_getaffinity no such process", SYS(SYS_sched_getaffinity, NOPID, sizeof mask, mask), ESRCH);
+    unsigned long orig[4] = { 0 }, got[4] = { 0 };
+    long osz = SYS(SYS_sched_getaffinity, 0, sizeof orig, orig);
     T_OK("sched_setaffinity a 4-byte mask of CPU 0", SYS(SYS_sched_setaffinity, 0, 4, &small), 0);
+    /* the mask is kept: read back, obeyed, inherited */
+    SYS(SYS_sched_getaffinity, 0, sizeof got, got);
+    T_TRUE("sched_getaffinity after pinning to CPU 0: CPU 0 alone", got[0] == 1 && !got[1] && !got[2] && !got[3]);
+    int off = 0;
+    for (int i = 0; i < 100; i++) { /* a pin not kept shows on another CPU, sooner or later */
+        unsigned cpu = 99;
+        SYS(SYS_getcpu, &cpu, NULL, NULL);
+        off += cpu != 0;
+    }
+    T_TRUE("getcpu pinned to CPU 0: 0 each time", off == 0);
+    fflush(stdout);
+    pid_t child = fork();
+    if (child == 0) {
+        unsigned long c[4] = { 0 };
+        SYS(SYS_sched_getaffinity, 0, sizeof c, c);
+        _exit(c[0] == 1 && !c[1] && !c[2] && !c[3] ? 0 : 1);
+    }
+    int st = -1;
+    waitpid(child, &st, 0);
+    T_TRUE("fork: the child inherits the mask", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    T_OK("sched_setaffinity back to every CPU", osz > 0 ? SYS(SYS_sched_setaffinity, 0, osz, orig) : -1, 0);
+    memset(got, 0, sizeof got);
+    SYS(SYS_sched_getaffinity, 0, sizeof got, got);
+    T_TRUE("sched_getaffinity: every CPU again", !memcmp(got, orig, sizeof got));
     mask[0] = 1;
     T_OK("sched_setaffinity of another process", SYS(SYS_sched_setaffinity, parent, 8, mask), 0);
+    memset(got, 0, sizeof got);
+    SYS(SYS_sched_getaffinity, parent, sizeof got, got);
+    T_TRUE("sched_getaffinity of that process: CPU 0 alone", got[0] == 1 && !got[1] && !got[2] && !got[3]);
     mask[0] = 0;
     mask[3] = 1;
     T_ERR("sched_setaffinity a mask of CPU 192 only", SYS(SYS_sched_setaffinity, 0, sizeof mask, mask), EINVAL);

@@ -460,6 +460,13 @@ t_smp_tlb() {
 	expect_status 0 && expect_out_is "$tmp/expected" && pass
 }
 
+t_smp_affinity() {
+	name="--cpus 2: sched_setaffinity pins threads (getcpu stays on the pinned CPU with a third thread competing), sched_getaffinity gives the mask back, fork inherits it"
+	sk --cpus 2 "$BIN/smpaffinity"
+	printf 'main pinned to 1: ok\nthread pinned to 0: ok\ngetaffinity ok\nchild inherits ok\nunpinned ok\n' >"$tmp/expected"
+	expect_status 0 && expect_out_is "$tmp/expected" && pass
+}
+
 t_smp_exit() {
 	name="--cpus 2: exit_group from the main thread or a thread while the others spin on other CPUs: status 7, nothing said"
 	for m in main thread; do
@@ -739,7 +746,7 @@ t_ewrite() {
 
 TESTS="t_missing_host t_usage t_demo t_echo t_false t_stdin t_ls t_cat t_wc
 t_sha t_sort t_argv_glibc t_argv_musl t_segv t_abort t_notelf t_rootfs
-t_hostname t_date t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_pollcost t_firmware t_smp t_smp_tlb t_smp_exit t_smp_overcommit t_smp_stress t_smp_machines t_fuzz t_oom t_fragment t_initrd t_bomb t_tail_follow t_inplace t_lazyclock t_notsc t_config t_epipe t_ewrite t_kvm"
+t_hostname t_date t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_pollcost t_firmware t_smp t_smp_tlb t_smp_affinity t_smp_exit t_smp_overcommit t_smp_stress t_smp_machines t_fuzz t_oom t_fragment t_initrd t_bomb t_tail_follow t_inplace t_lazyclock t_notsc t_config t_epipe t_ewrite t_kvm"
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose
