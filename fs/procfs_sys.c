@@ -10,10 +10,11 @@
 #include "../net/net.h"
 #include "../ipc/ipc.h"
 
-/* Time since boot and the time the CPU spent halted with nothing to run (one CPU: Linux sums its CPUs'). */
+/* Time since boot and the time the CPUs spent halted with nothing to run, summed over them as Linux does (with
+ * N CPUs it grows up to N times as fast as the uptime). */
 static int gen_uptime(char *buf, size_t size)
 {
-    u64 ns = clock_monotonic_ns(), idle = MIN(sched_idle_ns(), ns);
+    u64 ns = clock_monotonic_ns(), idle = MIN(sched_idle_ns(), ns * ncpus_online);
     return ksnprintf(buf, size, "%lu.%02lu %lu.%02lu\n", ns / 1000000000, ns / 10000000 % 100,
                      idle / 1000000000, idle / 10000000 % 100);
 }

@@ -87,8 +87,9 @@ options:
                         root plus 64M, at least 128M); a SIZE too small for
                         the root is refused before booting
   --accel tcg|kvm|auto  CPU emulation (default auto, which means tcg for now)
-  --cpus N              the guest's CPUs, 1 to 16 (default 1); programs run on
-                        all of them (under TCG, one host thread each)
+  --cpus N              the guest's CPUs, 1 to 16 (default 1, or SKIFF_CPUS);
+                        programs run on all of them (under TCG, one host
+                        thread each)
   --timeout S           end the program after S seconds and exit 124
   --stop-timeout S      how long the program has to end after skiff itself
                         gets SIGTERM, SIGINT or SIGQUIT (default 10), then
@@ -319,7 +320,7 @@ add_one() {
 # ---------------------------------------------------------------- options
 
 accel=auto
-cpus=1
+cpus=${SKIFF_CPUS:-1} # the default --cpus: a whole test suite at N CPUs (issue 14)
 machine=${SKIFF_MACHINE:-microvm} # the default --machine: no PCI bus to scan, no firmware tables (issue 13)
 mem=
 mem_kib=
@@ -1760,6 +1761,10 @@ cmd_run() {
 	case $machine in
 	pc | q35 | microvm) ;;
 	*) usage_error "SKIFF_MACHINE: pc, q35 or microvm, not '$machine'" ;;
+	esac
+	case $cpus in
+	[1-9] | 1[0-6]) ;;
+	*) usage_error "SKIFF_CPUS: a number of CPUs from 1 to 16, got '$cpus'" ;;
 	esac
 	if [ -n "$iso" ] && [ "$machine" = microvm ]; then
 		# microvm cannot boot a CD: asked for, that is an error; as SKIFF_MACHINE's default, --iso boots pc

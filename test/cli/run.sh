@@ -26,7 +26,7 @@ SKIFF=${SKIFF:-$top/tools/skiff}
 # (microvm) is c_default_machine's.
 SKIFF_MACHINE=pc
 export SKIFF_MACHINE
-unset SKIFF_CPU
+unset SKIFF_CPU SKIFF_CPUS # one CPU, but for c_cpus_env
 FAKE_QEMU=$top/test/cli/fake-qemu.sh
 TIMEOUT=180
 # PROGRAM names are looked up in the host's PATH: Debian's, so that a pyenv shim or a venv first on the
@@ -69,6 +69,21 @@ c_default_machine() {
 	grep -q -- '-pci' "$tmp/qemu.args" && { fail "a PCI device on microvm: $(grep -- -pci "$tmp/qemu.args" | head -3 | tr '\n' ' ')"; return; }
 	dry --machine pc -v "$tmp/vol:/data" /bin/true
 	args_have -device virtio-9p-pci,fsdev=skiffv0,mount_tag=skiffv0 && pass
+}
+
+c_cpus_env() {
+	name="SKIFF_CPUS=N is the default --cpus (-smp N, cpus=N for the kernel); an explicit --cpus wins; a bad one is refused"
+	SKIFF_CPUS=2 dry /bin/true
+	[ "$st" -eq 0 ] || { fail "exit status $st"; return; }
+	args_have -smp 2 || return
+	grep -q 'cpus=2' "$tmp/qemu.args" || { fail "no cpus=2 on the kernel command line"; return; }
+	SKIFF_CPUS=2 dry --cpus 1 /bin/true
+	[ "$st" -eq 0 ] || { fail "--cpus 1: exit status $st"; return; }
+	grep -qx -- -smp "$tmp/qemu.args" && { fail "--cpus 1 with SKIFF_CPUS=2: -smp given"; return; }
+	SKIFF_CPUS=17 dry /bin/true
+	[ "$st" -eq 125 ] && grep -q "SKIFF_CPUS: a number of CPUs from 1 to 16, got '17'" "$tmp/err" ||
+		{ fail "SKIFF_CPUS=17: status $st, $(cat "$tmp/err")"; return; }
+	pass
 }
 
 # ---------------------------------------------------------------- -v
@@ -476,7 +491,7 @@ c_pack_input() {
 # SKIFF_NO_FALLBACK=1, so it checks build/skiff's own path (tools/cli).
 SHELL_CASES="c_volume_iso"
 
-CASES_ALL="c_default_machine c_live_rootfs c_volume_off c_volume_args c_volume_iso c_volume_errors c_volume_boot c_path_ls c_shebang_perl c_shebang_env
+CASES_ALL="c_default_machine c_cpus_env c_live_rootfs c_volume_off c_volume_args c_volume_iso c_volume_errors c_volume_boot c_path_ls c_shebang_perl c_shebang_env
 c_python c_no_runtime_libs c_python_script c_perl c_lua c_ruby c_tcl c_node
 c_passwd c_user_id c_user_denied c_user_volume c_user_errors c_mem_refused c_mem_default c_add_broken c_pack_cache c_pack_input
 c_stop_handler c_stop_kill c_stop_qemu_killed c_stop_sigint c_same_as_shell c_shebang_sh"

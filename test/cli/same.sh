@@ -96,6 +96,10 @@ c_same_as_shell() {
 		same $args || return
 	done
 	SKIFF_MACHINE=arm same --kernel "$k" /bin/true || return
+	SKIFF_CPUS=2 same --kernel "$k" /bin/true || return
+	SKIFF_CPUS=4 same --kernel "$k" --cpus 1 /bin/true || return
+	SKIFF_CPUS=0 same --kernel "$k" /bin/true || return
+	SKIFF_CPUS=x same --kernel "$k" --cpus 2 /bin/true || return
 	SKIFF_VOLUMES=0 same -v "$tmp/sv:/x" /bin/true || return
 	for rt in ruby tclsh node; do # the other runtimes, when installed (CI installs them)
 		command -v "$rt" >/dev/null || continue

@@ -230,6 +230,14 @@ static bool seconds_ok(const char *s)
            (!strchr(s, '.') || !strchr(strchr(s, '.') + 1, '.'));
 }
 
+/* --cpus' value, or SKIFF_CPUS' (named in the message): 1 to 16. */
+static int opt_cpus(const char *what, const char *v)
+{
+    if (!*v || !all_in(v, "0123456789") || strlen(v) > 2 || atoi(v) < 1 || atoi(v) > 16)
+        cli_usage_error("%s: a number of CPUs from 1 to 16, got '%s'", what, v);
+    return atoi(v);
+}
+
 static const char *const with_value[] = { "--rootfs", "--initrd", "--add", "--env", "--mem", "--accel",
                                           "--timeout", "--stop-timeout", "--kernel", "--workdir", "--kernel-arg",
                                           "--firmware", "--port", "--volume", "--machine", "--user", "--cpus",
@@ -268,9 +276,7 @@ static void opt_one(struct run *r, const char *o, const char *v, bool *machine_g
     } else if (!strcmp(o, "--accel")) {
         r->accel = v;
     } else if (!strcmp(o, "--cpus")) {
-        if (!*v || !all_in(v, "0123456789") || strlen(v) > 2 || atoi(v) < 1 || atoi(v) > 16)
-            cli_usage_error("--cpus: a number of CPUs from 1 to 16, got '%s'", v);
-        r->cpus = atoi(v);
+        r->cpus = opt_cpus("--cpus", v);
     } else if (!strcmp(o, "--timeout")) {
         r->timeout = v;
     } else if (!strcmp(o, "--stop-timeout")) {
@@ -331,6 +337,10 @@ static void opt_check(struct run *r, bool machine_given)
     (void)machine_given; /* --iso (the one it matters for) is the shell implementation's */
     if (strcmp(r->machine, "pc") && strcmp(r->machine, "q35") && strcmp(r->machine, "microvm"))
         cli_usage_error("SKIFF_MACHINE: pc, q35 or microvm, not '%s'", r->machine);
+    if (!r->cpus) { /* SKIFF_CPUS: the default --cpus, so that a whole test suite runs at N CPUs */
+        const char *c = getenv("SKIFF_CPUS");
+        r->cpus = c && *c ? opt_cpus("SKIFF_CPUS", c) : 1;
+    }
     if (!strcmp(r->accel, "auto"))
         r->accel = "tcg"; /* kvm is not yet known to work with skiff */
     else if (strcmp(r->accel, "tcg") && strcmp(r->accel, "kvm"))
@@ -354,7 +364,7 @@ void opt_parse_run(struct run *r, int argc, char **argv)
     const char *m = getenv("SKIFF_MACHINE");
     r->machine = m && *m ? m : "microvm"; /* the default --machine: no PCI bus to scan, no firmware tables */
     r->accel = "auto";
-    r->cpus = 1;
+    r->cpus = 0; /* none given: SKIFF_CPUS or 1 (opt_check) */
     r->firmware = "auto";
     r->stop_timeout = "10";
     r->kernel_args = "";
