@@ -12,9 +12,6 @@
 #define CLASS_RT 1
 #define CLASS_BE 2
 #define CLASS_IDLE 3
-#define SCHED_FIFO 1
-#define SCHED_RR 2
-#define SCHED_IDLE 5
 #define IOPRIO(c, d) ((u16)((c) << 13 | (d)))
 
 static int prio_class(int v) { return (v >> 13) & 7; }

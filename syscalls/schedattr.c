@@ -9,12 +9,6 @@
 
 #define SCHED_ATTR_SIZE_VER0 48
 #define SCHED_ATTR_SIZE_VER1 56
-#define SCHED_OTHER 0
-#define SCHED_FIFO 1
-#define SCHED_RR 2
-#define SCHED_BATCH 3
-#define SCHED_IDLE 5
-#define SCHED_DEADLINE 6
 #define F_RESET_ON_FORK 0x01
 #define F_KEEP_POLICY 0x08
 #define F_KEEP_PARAMS 0x10

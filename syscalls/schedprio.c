@@ -11,12 +11,6 @@
 #define PRIO_PROCESS 0
 #define PRIO_PGRP 1
 #define PRIO_USER 2
-#define SCHED_OTHER 0
-#define SCHED_FIFO 1
-#define SCHED_RR 2
-#define SCHED_BATCH 3
-#define SCHED_IDLE 5
-#define SCHED_DEADLINE 6
 #define SCHED_RESET_ON_FORK 0x40000000
 
 static struct task *task_of(int pid) { return pid == 0 ? current : pid > 0 ? task_by_tid(pid) : NULL; }

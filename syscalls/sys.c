@@ -253,8 +253,6 @@ SYSCALL(prctl)
     }
 }
 
-#define SCHED_FIFO 1
-#define SCHED_RR 2
 
 SYSCALL(sched_get_priority_max) /* (policy): real-time ones 1..99, the others 0 */
 {

@@ -136,13 +136,9 @@ irq_common:
     call irq_exit_kernel                ; back into the wait it interrupted
     jmp trap_return
 
-; IPI_FLUSH (smp_lock.c): a TLB shootdown, answered without the big lock (its sender holds it and waits for us).
-; The CPU pushed 5 qwords onto a 16-byte aligned stack; 9 more keep the call aligned.
-ipi_flush_stub:
-    test byte [rsp + 8], 3              ; cs
-    jz .k1
-    swapgs
-.k1:
+; The registers a C call may change (System V ABI), saved around the IPI stubs' calls: nine pushes on the
+; CPU's five-qword frame keep the call 16-byte aligned.
+%macro push_scratch 0
     push rax
     push rcx
     push rdx
@@ -152,8 +148,8 @@ ipi_flush_stub:
     push r9
     push r10
     push r11
-    cld
-    call smp_flush_ipi
+%endmacro
+%macro pop_scratch 0
     pop r11
     pop r10
     pop r9
@@ -163,6 +159,19 @@ ipi_flush_stub:
     pop rdx
     pop rcx
     pop rax
+%endmacro
+
+; IPI_FLUSH (smp_lock.c): a TLB shootdown, answered without the big lock (its sender holds it and waits for us).
+; The CPU pushed 5 qwords onto a 16-byte aligned stack; 9 more keep the call aligned.
+ipi_flush_stub:
+    test byte [rsp + 8], 3              ; cs
+    jz .k1
+    swapgs
+.k1:
+    push_scratch
+    cld
+    call smp_flush_ipi
+    pop_scratch
     test byte [rsp + 8], 3
     jz .k2
     swapgs
@@ -176,27 +185,11 @@ ipi_flush_stub:
 %macro wakestub 1
     test byte [rsp + 8], 3              ; cs
     jnz %%slow
-    push rax
-    push rcx
-    push rdx
-    push rsi
-    push rdi
-    push r8
-    push r9
-    push r10
-    push r11
+    push_scratch
     cld
     call smp_wake_fast
     test al, al                         ; the pops leave the flags alone
-    pop r11
-    pop r10
-    pop r9
-    pop r8
-    pop rdi
-    pop rsi
-    pop rdx
-    pop rcx
-    pop rax
+    pop_scratch
     jz %%slow
     iretq
 %%slow:
