@@ -35,6 +35,8 @@ u64 clock_monotonic_ns(void);
 bool clock_surely_before_ns(u64 ns);     /* without calibrating the TSC when nothing did yet */
 u64 clock_realtime_ns(void);
 void clock_realtime_set(u64 ns);
+void clock_get_tz(int *minuteswest, int *dsttime);
+void clock_set_tz(int minuteswest, int dsttime);
 u64 clock_realtime_coarse_ns(void);
 u64 clock_tsc_to_ns(u64 ticks);
 bool clock_ready(void);                  /* calibrated: clock_monotonic_ns costs nothing more */

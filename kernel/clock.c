@@ -174,6 +174,22 @@ u64 clock_realtime_ns(void)
     return realtime_base_ns + clock_monotonic_ns();
 }
 
+/* settimeofday's timezone, which gettimeofday (the syscall and the vDSO's) gives back: UTC until it is set. */
+static struct { int minuteswest, dsttime; } sys_tz;
+
+void clock_get_tz(int *minuteswest, int *dsttime)
+{
+    *minuteswest = sys_tz.minuteswest;
+    *dsttime = sys_tz.dsttime;
+}
+
+void clock_set_tz(int minuteswest, int dsttime)
+{
+    sys_tz.minuteswest = minuteswest;
+    sys_tz.dsttime = dsttime;
+    vdso_set_tz(minuteswest, dsttime);
+}
+
 /* Sets CLOCK_REALTIME to ns (never below the monotonic clock: the caller checks, as Linux refuses it). The
  * vDSO's copy follows under its sequence count; wall-clock timers (kernel/ktimer.c) keep their absolute
  * expiry and so fire at the new time. */

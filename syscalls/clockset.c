@@ -8,7 +8,6 @@
 #include "../kernel/boot.h"
 #include "../kernel/cred.h"
 #include "../kernel/ktimer.h"
-#include "../arch/x86_64/arch.h"
 
 #define CLOCK_REALTIME 0
 #define NSEC 1000000000ll
@@ -80,14 +79,6 @@ static struct {
     i32 tai;
 } ntp = { STA_UNSYNC, 0, PHASE_LIMIT_US, PHASE_LIMIT_US, 0, 2, 1000000 / USER_HZ, 0, 0, 0 };
 
-static struct { int minuteswest, dsttime; } sys_tz;
-
-void clock_get_tz(int *minuteswest, int *dsttime)
-{
-    *minuteswest = sys_tz.minuteswest;
-    *dsttime = sys_tz.dsttime;
-}
-
 static bool settod_valid(i64 sec, i64 nsec)
 {
     return sec >= 0 && nsec >= 0 && nsec < NSEC && sec < SETTOD_SEC_MAX;
@@ -115,9 +106,7 @@ static long settod(const i64 *ts, const int *tz)
     if (tz) {
         if (tz[0] > 15 * 60 || tz[0] < -15 * 60)
             return -EINVAL;
-        sys_tz.minuteswest = tz[0];
-        sys_tz.dsttime = tz[1];
-        vdso_set_tz(tz[0], tz[1]);
+        clock_set_tz(tz[0], tz[1]);
     }
     return ts ? set_wall(ts[0], ts[1]) : 0;
 }

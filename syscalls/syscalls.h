@@ -35,7 +35,6 @@ int syscall_dispatch(struct regs *r);
 
 /* Clocks (syscalls/time.c, syscalls/clockset.c). */
 long clock_id_check(int clk);                             /* 0: a clock clock_gettime reads */
-void clock_get_tz(int *minuteswest, int *dsttime);        /* settimeofday's timezone */
 
 /* Shared helpers (syscalls/path.c). */
 struct file *fd_file(int fd);                             /* borrowed; NULL when fd is not open */
