@@ -9,7 +9,6 @@
 #include "../kernel/cred.h"
 #include "../kernel/ktimer.h"
 
-#define CLOCK_REALTIME 0
 #define NSEC 1000000000ll
 #define USEC 1000000ll
 /* Linux refuses wall times so late that the monotonic clock could not run 30 years past them in ktime_t */
@@ -277,29 +276,13 @@ static long do_adjtimex(struct timex_k *tx)
     return adj_report(tx);
 }
 
-static long adjtimex_user(u64 utx)
+/* Linux's clock table: CLOCK_REALTIME alone can be adjusted; other clocks it knows answer EOPNOTSUPP (the
+ * CPU-time clocks whoever's they are), ids it does not know (10, 12-15, fd clocks with no such clock) EINVAL.
+ * The struct is read first (EFAULT before the clock's errors), as on Linux. */
+static long adjtimex_user(int clk, u64 utx)
 {
     struct timex_k tx;
     if (copy_from_user(&tx, (const void *)utx, sizeof(tx)))
-        return -EFAULT;
-    long rc = do_adjtimex(&tx);
-    if (rc < 0)
-        return rc;
-    return copy_to_user((void *)utx, &tx, sizeof(tx)) ? -EFAULT : rc;
-}
-
-SYSCALL(adjtimex)
-{
-    return adjtimex_user(a0);
-}
-
-/* Linux's clock table: CLOCK_REALTIME alone can be adjusted; other clocks it knows answer EOPNOTSUPP (the
- * CPU-time clocks whoever's they are), ids it does not know (10, 12-15, fd clocks with no such clock) EINVAL. */
-SYSCALL(clock_adjtime)
-{
-    int clk = (int)a0;
-    struct timex_k tx;
-    if (copy_from_user(&tx, (const void *)a1, sizeof(tx)))
         return -EFAULT;
     if (clk != CLOCK_REALTIME) {
         bool known = (clk >= 1 && clk <= 9) || clk == 11 || (clk < 0 && (clk & 7) != 3);
@@ -308,5 +291,15 @@ SYSCALL(clock_adjtime)
     long rc = do_adjtimex(&tx);
     if (rc < 0)
         return rc;
-    return copy_to_user((void *)a1, &tx, sizeof(tx)) ? -EFAULT : rc;
+    return copy_to_user((void *)utx, &tx, sizeof(tx)) ? -EFAULT : rc;
+}
+
+SYSCALL(adjtimex)
+{
+    return adjtimex_user(CLOCK_REALTIME, a0);
+}
+
+SYSCALL(clock_adjtime)
+{
+    return adjtimex_user((int)a0, a1);
 }
