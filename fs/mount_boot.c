@@ -26,19 +26,18 @@ static int boot_mount_one(const char *type, const char *source, const char *targ
     if (strstr_opt(opts, "overlay") && (rc = overlay_mount(sb, &sb)))
         return rc; /* a read-only DIR with the program's writes kept in memory */
     struct super_block *dev = vfs_mounted_type("devtmpfs"), *proc = vfs_mounted_type("proc");
+    struct super_block *sys = vfs_mounted_type("sysfs"), *tmp;
     rc = vfs_mount_at(vfs_root, sb);
+    /* The host's /dev, /proc and /sys describe the host (its /sys its CPUs: glibc's sysconf counted 2 where
+     * the guest had 1, nginx's worker_processes auto started 2): the kernel's own move over them. */
     if (!rc)
         rc = dev ? vfs_move_mount(dev, "/dev") : 0;
     if (!rc)
         rc = proc ? vfs_move_mount(proc, "/proc") : 0;
-    struct super_block *tmp, *sys;
+    if (!rc)
+        rc = sys ? vfs_move_mount(sys, "/sys") : 0;
     if (!rc && !(rc = tmpfs_type.mount("tmpfs", "mode=1777", 0, &tmp)))
         rc = vfs_mount_path("/tmp", tmp);
-    /* The host's /sys describes the host (its CPUs: glibc's sysconf counted 2 where the guest has 1, nginx's
-     * worker_processes auto started 2; its devices): an empty read-only directory hides it, as a packed root
-     * has no /sys at all, and glibc counts CPUs from /proc/stat instead. */
-    if (!rc && !(rc = tmpfs_type.mount("none", "mode=0555", SB_RDONLY, &sys)))
-        rc = vfs_mount_path("/sys", sys);
     return rc;
 }
 

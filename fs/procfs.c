@@ -315,13 +315,19 @@ static void refresh_fd_dir(struct inode *dir)
 
 static struct inode *proc_mkdir_(struct inode *dir, const char *name, u32 mode);
 
-static void proc_add(struct inode *dir, const char *name, proc_gen gen)
+/* A read-only generated file (also /sys's, fs/sysfs.c): ops->open makes its text from priv. */
+void procfs_add_file(struct inode *dir, const char *name, const struct file_ops *ops, void *priv)
 {
     struct inode *ino = ramfs_new_inode(S_IFREG | 0444);
     if (!ino || ramfs_link(dir, name, ino))
-        panic("cannot create /proc/%s", name);
-    ino->fops = &proc_ops;
-    ino->priv = (void *)gen;
+        panic("cannot create %s", name);
+    ino->fops = ops;
+    ino->priv = priv;
+}
+
+static void proc_add(struct inode *dir, const char *name, proc_gen gen)
+{
+    procfs_add_file(dir, name, &proc_ops, (void *)gen);
 }
 
 static struct inode *proc_mkdir_(struct inode *dir, const char *name, u32 mode)
@@ -418,7 +424,8 @@ static void refresh_thread_self(struct inode *link)
     set_target(link, kstrdup(path));
 }
 
-static struct inode *sys_dir(struct inode *proc, const char *path)
+/* dir/path, made (mkdir -p) where missing */
+struct inode *procfs_dir(struct inode *proc, const char *path)
 {
     struct inode *d = proc;
     char part[32];
@@ -475,9 +482,9 @@ void procfs_init(void)
     sb->opts = kstrdup("");
     proc_root = proc;
     for (size_t i = 0; i < procfs_sys_nfiles; i++)
-        proc_add(sys_dir(proc, procfs_sys_files[i].dir), procfs_sys_files[i].name, procfs_sys_files[i].gen);
+        proc_add(procfs_dir(proc, procfs_sys_files[i].dir), procfs_sys_files[i].name, procfs_sys_files[i].gen);
     for (size_t i = 0; i < ARRAY_SIZE(proc_sysctls); i++) {
-        struct inode *d = sys_dir(proc, proc_sysctls[i].dir);
+        struct inode *d = procfs_dir(proc, proc_sysctls[i].dir);
         proc_add(d, proc_sysctls[i].name, proc_sysctls[i].gen);
         struct inode *ino = ramfs_lookup(d, proc_sysctls[i].name, strlen(proc_sysctls[i].name));
         ino->mode = S_IFREG | 0644;

@@ -27,6 +27,8 @@ void procfs_release(struct file *f);
 struct inode *procfs_magic_link(struct inode *dir, const char *name, const char *target,
                                 struct inode *(*resolve)(struct inode *), void (*refresh)(struct inode *));
 void procfs_remove_tree(struct inode *dir, const char *name);
+void procfs_add_file(struct inode *dir, const char *name, const struct file_ops *ops, void *priv);
+struct inode *procfs_dir(struct inode *root, const char *path);   /* made where missing */
 
 /* A system file's generator: its text into buf (size bytes); the length it wanted. procfs_sys.c's table. */
 typedef int (*proc_gen)(char *buf, size_t size);

@@ -36,7 +36,7 @@ static int gen_mounts(char *buf, size_t size)
 
 static int gen_filesystems(char *buf, size_t size)
 {
-    return ksnprintf(buf, size, "nodev\ttmpfs\nnodev\tproc\nnodev\tdevtmpfs\nnodev\t9p\n");
+    return ksnprintf(buf, size, "nodev\ttmpfs\nnodev\tsysfs\nnodev\tproc\nnodev\tdevtmpfs\nnodev\t9p\n");
 }
 
 static const char *const cpu_flag_names[32] = {

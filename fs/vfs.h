@@ -479,6 +479,7 @@ int epoll_proc_stats(char *buf, size_t size); /* /proc/skiff/poll */
 
 /* procfs.c — /proc: files whose text is generated when they are opened. */
 void procfs_init(void);
+void sysfs_init(void);      /* sysfs.c: /sys/devices/system/{cpu,node} */
 int procfs_add_pid(int pid);   /* -ENOMEM when out of memory */
 void procfs_remove_pid(int pid);
 

@@ -101,6 +101,7 @@ noreturn void kmain(u32 magic, u32 info)
     BOOT_STEP(initrd_unpack());          /* the host's files into the root */
     BOOT_STEP(devfs_init());             /* /dev */
     BOOT_STEP(procfs_init());            /* /proc */
+    BOOT_STEP(sysfs_init());             /* /sys: the CPUs and the NUMA node, as glibc and lscpu read them */
     BOOT_STEP(vdso_init());              /* the vDSO's pages, mapped into every program */
     BOOT_STEP(virtio_mmio_init());       /* microvm's virtio devices (virtio_mmio.device=) and their drivers */
     BOOT_STEP(pci_init());               /* PCI devices and their drivers (virtio-console); none on microvm */

@@ -509,6 +509,21 @@ t_smp_stress() {
 	expect_status 0 && expect_out_is "$tmp/expected" && pass
 }
 
+# /sys/devices/system/cpu and node as glibc's sysconf, lscpu and libnuma read them (issue 14: "the guest sees N
+# CPUs wherever Linux programs look").
+t_sysfs_cpu() {
+	name="--cpus 2: /sys/devices/system/cpu (online, possible, present, offline, cpuN/online, topology) and node0 describe two CPUs on one node"
+	sk --cpus 2 "$BUSYBOX" sh -c 'cd /sys/devices/system/cpu && cat online possible present offline cpu1/online &&
+		ls -d cpu? && test ! -e cpu0/online && cat cpu1/topology/core_id cpu1/topology/thread_siblings_list \
+		cpu0/topology/core_siblings cpu0/topology/package_cpus_list ../node/online ../node/node0/cpulist &&
+		grep sysfs /proc/mounts'
+	printf '0-1\n0-1\n0-1\n\n1\ncpu0\ncpu1\n1\n1\n3\n0-1\n0\n0-1\nsysfs /sys sysfs rw,nosuid,nodev,noexec,relatime 0 0\n' >"$tmp/expected"
+	expect_status 0 && expect_out_is "$tmp/expected" || return
+	sk "$BUSYBOX" cat /sys/devices/system/cpu/online /sys/devices/system/cpu/possible
+	printf '0\n0\n' >"$tmp/expected"
+	expect_status 0 && expect_out_is "$tmp/expected" && pass
+}
+
 t_smp_machines() {
 	name="--cpus 3 on pc and q35 (ACPI MADT), --cpus 2 on microvm (cpus=N) start every CPU; --cpus 1 (the default) starts one; bad --cpus refused"
 	for m in "pc:3:ACPI MADT" "q35:3:ACPI MADT" "microvm:2:cpus= on the command line"; do
@@ -750,7 +765,7 @@ t_ewrite() {
 # Left out until its hang is found (issue 14, docs/tasks.md "SMP"): t_smp_stress (SKIFF_GUEST_TESTS=t_smp_stress).
 TESTS=${SKIFF_GUEST_TESTS:-"t_missing_host t_usage t_demo t_echo t_false t_stdin t_ls t_cat t_wc
 t_sha t_sort t_argv_glibc t_argv_musl t_segv t_abort t_notelf t_rootfs
-t_hostname t_date t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_pollcost t_firmware t_smp t_smp_tlb t_smp_affinity t_smp_exit t_smp_overcommit t_smp_machines t_fuzz t_oom t_fragment t_initrd t_bomb t_tail_follow t_inplace t_lazyclock t_notsc t_config t_epipe t_ewrite t_kvm"}
+t_hostname t_date t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_pollcost t_firmware t_smp t_smp_tlb t_smp_affinity t_smp_exit t_smp_overcommit t_smp_machines t_sysfs_cpu t_fuzz t_oom t_fragment t_initrd t_bomb t_tail_follow t_inplace t_lazyclock t_notsc t_config t_epipe t_ewrite t_kvm"}
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose
