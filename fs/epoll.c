@@ -208,7 +208,8 @@ static void ep_release(struct file *f)
     kfree(ep);
 }
 
-const struct file_ops epoll_ops = { .poll = ep_poll, .release = ep_release, .poll_chan = ep_poll_chan };
+const struct file_ops epoll_ops = { .poll = ep_poll, .release = ep_release, .poll_chan = ep_poll_chan,
+                                   .lseek_noop = true };
 
 struct file *epoll_create_file(u32 flags)
 {

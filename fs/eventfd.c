@@ -73,7 +73,7 @@ static const void *efd_chan(struct file *f)
 }
 
 static const struct file_ops eventfd_ops = { .read = efd_read, .write = efd_write, .poll = efd_poll,
-                                             .release = efd_release, .poll_chan = efd_chan };
+                                             .release = efd_release, .poll_chan = efd_chan, .lseek_noop = true };
 
 struct file *eventfd_create(u64 initval, u32 flags)
 {

@@ -263,7 +263,7 @@ static const void *in_chan(struct file *f)
 }
 
 static const struct file_ops inotify_ops = { .read = in_read, .poll = in_poll, .ioctl = in_ioctl,
-                                             .release = in_release, .poll_chan = in_chan };
+                                             .release = in_release, .poll_chan = in_chan, .lseek_noop = true };
 
 struct file *inotify_create(u32 flags, int *err)
 {

@@ -40,7 +40,8 @@ static const void *pidfd_poll_chan(struct file *f)
 }
 
 /* No read or write: read(2) on a pidfd is EINVAL on Linux too. */
-static const struct file_ops pidfd_ops = { .poll = pidfd_poll_op, .poll_chan = pidfd_poll_chan };
+static const struct file_ops pidfd_ops = { .poll = pidfd_poll_op, .poll_chan = pidfd_poll_chan,
+                                            .pread_ok = true };
 
 struct file *pidfd_create(int pid, u32 flags)
 {

@@ -90,7 +90,7 @@ static const void *sfd_chan(struct file *f)
 }
 
 static const struct file_ops signalfd_ops = { .read = sfd_read, .poll = sfd_poll, .release = sfd_release,
-                                              .poll_chan = sfd_chan };
+                                              .poll_chan = sfd_chan, .lseek_noop = true };
 
 struct file *signalfd_create(u64 mask, u32 flags)
 {

@@ -109,7 +109,7 @@ static const void *tfd_chan(struct file *f)
 }
 
 static const struct file_ops timerfd_ops = { .read = tfd_read, .poll = tfd_poll, .release = tfd_release,
-                                             .poll_chan = tfd_chan };
+                                             .poll_chan = tfd_chan, .lseek_noop = true };
 
 struct file *timerfd_create(int clock, u32 flags)
 {

@@ -65,6 +65,10 @@ struct file_ops {
      * sched_kick_chan; absent: pollers of this file wait on the any-event queue */
     const void *(*poll_chan)(struct file *f);
     void (*flush)(struct file *f);  /* optional: every close of a descriptor for it (Linux's f_op->flush) */
+    /* Where the inode's type does not decide seeking (syscalls/fd.c): lseek_noop, lseek succeeds and moves
+     * nothing, pread ESPIPE (Linux's noop_llseek: eventfd, timerfd, signalfd, epoll, inotify); pread_ok,
+     * pread/pwrite go on to the read/write checks (a pidfd's EINVAL) while lseek is ESPIPE */
+    bool lseek_noop, pread_ok;
 };
 #define POLLIN 0x001
 #define POLLPRI 0x002

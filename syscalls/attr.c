@@ -202,6 +202,16 @@ SYSCALL(utime) /* (path, struct utimbuf { actime, modtime }) */
     return do_utimes(AT_FDCWD, (const char *)a0, t, 0);
 }
 
+/* Linux's inode_newsize_ok: growing a file past RLIMIT_FSIZE is EFBIG, with SIGXFSZ (truncate, fallocate) */
+long fsize_newsize_ok(const struct inode *ino, u64 size)
+{
+    if (size > ino->size && size > current_proc()->rlimits[RLIMIT_FSIZE].cur) {
+        signal_send(current, 25 /* SIGXFSZ */);
+        return -EFBIG;
+    }
+    return 0;
+}
+
 static long do_truncate(struct inode *ino, i64 len)
 {
     if (len < 0)
@@ -210,12 +220,10 @@ static long do_truncate(struct inode *ino, i64 len)
         return -EISDIR;
     if (!S_ISREG(ino->mode))
         return -EINVAL;
-    /* Linux's inode_newsize_ok: growing past RLIMIT_FSIZE is EFBIG, with SIGXFSZ, before the seals */
-    if ((u64)len > ino->size && (u64)len > current_proc()->rlimits[RLIMIT_FSIZE].cur) {
-        signal_send(current, 25 /* SIGXFSZ */);
-        return -EFBIG;
-    }
-    long sealed = seals_check_size(ino, (u64)len);
+    long sealed = fsize_newsize_ok(ino, (u64)len); /* before the seals, as Linux */
+    if (sealed)
+        return sealed;
+    sealed = seals_check_size(ino, (u64)len);
     if (sealed)
         return sealed;
     long rc = vfs_truncate(ino, (u64)len);

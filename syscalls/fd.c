@@ -26,12 +26,16 @@ static struct file *open_for(struct file *f, bool write, long *err)
     return f->ops && (write ? f->ops->write != NULL : f->ops->read != NULL) ? f : NULL;
 }
 
-static struct file *readable(int fd, long *err) { return open_for(fd_file(fd), false, err); }
-static struct file *writable(int fd, long *err) { return open_for(fd_file(fd), true, err); }
 
+/* Whether pread/pwrite/preadv may name an offset (Linux's FMODE_PREAD): regular files, directories, and
+ * character devices but the terminal (/dev/null, zero, full, random read and write at any offset). */
 static bool seekable(struct file *f)
 {
-    return f->inode && (S_ISREG(f->inode->mode) || S_ISDIR(f->inode->mode));
+    if (f->ops && f->ops->pread_ok)
+        return true;
+    if (!f->inode)
+        return false;
+    return S_ISREG(f->inode->mode) || S_ISDIR(f->inode->mode) || (S_ISCHR(f->inode->mode) && f->ops != &console_ops);
 }
 
 /* Linux's vfs_read/vfs_write order: the file (EBADF, EINVAL), then the buffer (access_ok: EFAULT), then the
@@ -94,18 +98,21 @@ SYSCALL(write)
     return moved(f, f->ops->write(f, (const void *)a1, (u64)n, &f->off), true);
 }
 
+/* pread64/pwrite64's checks in Linux's order: the offset, the descriptor, ESPIPE, then the access mode and
+ * the buffer as read/write check them. */
+static struct file *positional(u64 fd, u64 buf, u64 count, i64 pos, bool write, long *err)
+{
+    struct file *f = fd_file_io((int)fd);
+    *err = pos < 0 ? -EINVAL : !f ? -EBADF : !seekable(f) ? -ESPIPE : 0;
+    return *err ? NULL : rw_file(f, write, buf, count, err);
+}
+
 SYSCALL(pread64)
 {
     long err;
-    struct file *f = readable((int)a0, &err);
+    struct file *f = positional(a0, a1, a2, (i64)a3, false, &err);
     if (!f)
         return err;
-    if (!seekable(f))
-        return -ESPIPE;
-    if ((i64)a3 < 0)
-        return -EINVAL;
-    if (!access_ok(a1, a2))
-        return -EFAULT;
     u64 off = a3;
     return moved(f, f->ops->read(f, (void *)a1, MIN(a2, MAX_RW), &off), false);
 }
@@ -113,15 +120,9 @@ SYSCALL(pread64)
 SYSCALL(pwrite64)
 {
     long err;
-    struct file *f = writable((int)a0, &err);
+    struct file *f = positional(a0, a1, a2, (i64)a3, true, &err);
     if (!f)
         return err;
-    if (!seekable(f))
-        return -ESPIPE;
-    if ((i64)a3 < 0)
-        return -EINVAL;
-    if (!access_ok(a1, a2))
-        return -EFAULT;
     u64 off = a3; /* with O_APPEND the write still goes to the end, as on Linux (pwrite(2), BUGS) */
     long n = fsize_cap(f, off, MIN(a2, MAX_RW));
     return n > 0 ? moved(f, f->ops->write(f, (const void *)a1, (u64)n, &off), true) : n;
@@ -266,8 +267,10 @@ SYSCALL(lseek)
     struct file *f = fd_file_io((int)a0);
     if (!f)
         return -EBADF;
+    if (f->ops && f->ops->lseek_noop)
+        return (long)f->off; /* Linux's noop_llseek: the position, unchanged (it never moves) */
     if (!f->inode || (f->inode->mode & S_IFMT) == S_IFSOCK || (f->inode->mode & S_IFMT) == S_IFIFO)
-        return -ESPIPE; /* a pipe, a socket, an eventfd or epoll file */
+        return -ESPIPE; /* a pipe, a socket, a pidfd */
     if (S_ISCHR(f->inode->mode))
         return f->ops == &console_ops ? -ESPIPE : 0; /* devices: the tty cannot seek, others ignore it */
     i64 off = (i64)a1, size = (i64)f->inode->size, pos;

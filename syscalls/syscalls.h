@@ -66,6 +66,7 @@ long seals_fcntl(struct file *f, int cmd, u64 arg, bool *handled);  /* F_ADD_SEA
 long rwhint_fcntl(struct file *f, int cmd, u64 arg);                /* F_GET_RW_HINT, F_SET_RW_HINT */
 long seals_check_write(struct inode *ino, u64 pos, u64 count);
 long seals_check_size(struct inode *ino, u64 size);
+long fsize_newsize_ok(const struct inode *ino, u64 size); /* attr.c: RLIMIT_FSIZE (EFBIG, SIGXFSZ) */
 long seals_check_map(struct inode *ino, bool shared, bool writable);
 bool seals_hugetlb(const struct inode *ino);     /* a MFD_HUGETLB memfd */
 /* mseal (syscalls/mseal.c): whether a sealed area forbids the change (EPERM) */

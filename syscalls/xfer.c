@@ -184,6 +184,10 @@ SYSCALL(fallocate) /* (fd, mode, offset, len) */
     if (ino->iops != &ramfs_iops)
         return -EOPNOTSUPP; /* as Linux's 9p client, which has no fallocate */
     u64 end = (u64)(off + len);
+    /* tmpfs checks RLIMIT_FSIZE for an allocation even with FALLOC_FL_KEEP_SIZE; a punched hole grows nothing */
+    long big = (mode & FALLOC_FL_PUNCH_HOLE) ? 0 : fsize_newsize_ok(ino, end);
+    if (big)
+        return big;
     if (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) {
         long rc = zero_range(ino, (u64)off, end);
         if (rc)

@@ -122,6 +122,20 @@ static void test_sizes(void)
     T_ERR("truncate past RLIMIT_FSIZE", truncate("big", 8192), EFBIG);
     T_OK("truncate up to RLIMIT_FSIZE", truncate("big", 4096), 0);
     T_OK("ftruncate down below RLIMIT_FSIZE", ftruncate(fd, 100), 0);
+    T_ERR("fallocate past RLIMIT_FSIZE", fallocate(fd, 0, 0, 8192), EFBIG);
+    T_OK("fallocate up to RLIMIT_FSIZE", fallocate(fd, 0, 0, 4096), 0);
+    sigset_t xfsz, pending;
+    sigemptyset(&xfsz);
+    sigaddset(&xfsz, SIGXFSZ);
+    signal(SIGXFSZ, SIG_DFL);
+    sigprocmask(SIG_BLOCK, &xfsz, NULL); /* held pending, so that it can be seen */
+    T_ERR("fallocate past RLIMIT_FSIZE (SIGXFSZ blocked)", fallocate(fd, 0, 4096, 4096), EFBIG);
+    sigpending(&pending);
+    T_EQ("fallocate past RLIMIT_FSIZE raises SIGXFSZ", sigismember(&pending, SIGXFSZ), 1);
+    struct timespec zero = { 0, 0 };
+    sigtimedwait(&xfsz, NULL, &zero);
+    sigprocmask(SIG_UNBLOCK, &xfsz, NULL);
+    signal(SIGXFSZ, SIG_IGN);
     rl.rlim_cur = rl.rlim_max = RLIM_INFINITY;
     setrlimit(RLIMIT_FSIZE, &rl);
     close(fd);
