@@ -165,7 +165,37 @@ static size_t put_escaped(char *buf, size_t at, size_t size, const char *s)
     return at;
 }
 
-int mounts_text(char *buf, size_t size)
+/* The ids /proc/PID/mountinfo gives a mount and its parent: the superblock's anonymous device number, unique
+ * and kept while mounted (Linux's mount ids are another counter; programs only match them to each other). */
+static u64 mount_id(const struct super_block *sb)
+{
+    return sb ? sb->dev : 1;
+}
+
+/* One line of /proc/PID/mountinfo (proc(5)): ids, st_dev as major:minor, the mount's root in its filesystem
+ * (always "/": no bind mounts of subtrees), the mount point, the per-mount options, no optional fields (every
+ * mount is private), then type, source and the superblock's options. */
+static size_t mountinfo_line(char *buf, size_t at, size_t size, struct super_block *sb, const char *path)
+{
+    unsigned f = sb->flags;
+    u64 parent = sb->covered ? mount_id(sb->covered->sb) : 1;
+    u32 major = (u32)(((sb->dev >> 8) & 0xfff) | ((sb->dev >> 32) & ~0xfffull));
+    u32 minor = (u32)((sb->dev & 0xff) | ((sb->dev >> 12) & ~0xffull));
+    at += (size_t)ksnprintf(buf + at, size - at, "%lu %lu %u:%u / ", mount_id(sb), parent, major, minor);
+    at = put_escaped(buf, MIN(at, size - 1), size, path);
+    at += (size_t)ksnprintf(buf + MIN(at, size - 1), size - MIN(at, size - 1), " %s%s%s%s%s%s%s - %s ",
+                            (f & SB_RDONLY) ? "ro" : "rw", (f & SB_NOSUID) ? ",nosuid" : "",
+                            (f & SB_NODEV) ? ",nodev" : "", (f & SB_NOEXEC) ? ",noexec" : "",
+                            (f & SB_NOATIME) ? ",noatime" : "", (f & SB_NODIRATIME) ? ",nodiratime" : "",
+                            (f & (SB_NOATIME | SB_STRICTATIME)) ? "" : ",relatime", sb->type->name);
+    at = put_escaped(buf, MIN(at, size - 1), size, sb->source);
+    at += (size_t)ksnprintf(buf + MIN(at, size - 1), size - MIN(at, size - 1), " %s%s%s\n",
+                            (f & SB_RDONLY) ? "ro" : "rw", (f & SB_SYNCHRONOUS) ? ",sync" : "", sb->opts);
+    return MIN(at, size - 1);
+}
+
+/* /proc/mounts ("source target type options 0 0") or, with info, /proc/PID/mountinfo, in mount order. */
+static int mount_table_text(char *buf, size_t size, bool info)
 {
     size_t at = 0;
     buf[0] = 0;
@@ -185,6 +215,10 @@ int mounts_text(char *buf, size_t size)
             strcpy_k(path, "/");
         else if (vfs_path_of(sb->root, path, PATH_MAX) < 0)
             continue;
+        if (info) {
+            at = mountinfo_line(buf, at, size, sb, path);
+            continue;
+        }
         at = put_escaped(buf, at, size, sb->source);
         at += (size_t)ksnprintf(buf + at, size - at, " ");
         at = put_escaped(buf, MIN(at, size - 1), size, path);
@@ -194,6 +228,16 @@ int mounts_text(char *buf, size_t size)
     }
     kfree(path);
     return (int)at;
+}
+
+int mounts_text(char *buf, size_t size)
+{
+    return mount_table_text(buf, size, false);
+}
+
+int mountinfo_text(char *buf, size_t size)
+{
+    return mount_table_text(buf, size, true);
 }
 
 static const char *find_opt(const char *data, const char *key)

@@ -196,10 +196,16 @@ static int gen_pid_mounts(struct proc *p, char *buf, size_t size)
     return mounts_text(buf, size); /* fs/mount.c: one mount table for every process */
 }
 
+static int gen_pid_mountinfo(struct proc *p, char *buf, size_t size)
+{
+    (void)p;
+    return mountinfo_text(buf, size);
+}
+
 typedef int (*pid_gen)(struct proc *p, char *buf, size_t size);
 static const struct { const char *name; pid_gen gen; } pid_files[] = {
     { "maps", procfs_gen_maps }, { "cmdline", procfs_gen_cmdline }, { "environ", procfs_gen_environ },
-    { "mounts", gen_pid_mounts }, { "auxv", procfs_gen_auxv },
+    { "mounts", gen_pid_mounts }, { "auxv", procfs_gen_auxv }, { "mountinfo", gen_pid_mountinfo },
 };
 
 static int pid_open(struct file *f)

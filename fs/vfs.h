@@ -266,6 +266,7 @@ int vfs_umount(struct inode *root, int flags);   /* flags VFS_UMOUNT_CHECK: only
 #define VFS_UMOUNT_CHECK 0x100
 extern bool vfs_walk_keeps_marks;               /* umount2's own lookup does not count as a use (MNT_EXPIRE) */
 int mounts_text(char *buf, size_t size);                        /* /proc/mounts */
+int mountinfo_text(char *buf, size_t size);                     /* /proc/PID/mountinfo */
 void vfs_sync_all(void);                                        /* every superblock's sync (exit, poweroff) */
 int vfs_move_mount(struct super_block *sb, const char *path);
 struct super_block *vfs_mounted_type(const char *name);         /* the first mount of a type, or NULL */
