@@ -9,10 +9,10 @@
 
 enum { KCMP_FILE, KCMP_VM, KCMP_FILES, KCMP_FS, KCMP_SIGHAND, KCMP_IO, KCMP_SYSVSEM, KCMP_EPOLL_TFD, KCMP_TYPES };
 
-struct kcmp_epoll_slot {
-    u32 efd, tfd;
-    u64 toff;
+struct kcmp_epoll_slot { /* <linux/kcmp.h>: three 32-bit words (reading 16 bytes took what follows as toff) */
+    u32 efd, tfd, toff;
 };
+_Static_assert(sizeof(struct kcmp_epoll_slot) == 12, "struct kcmp_epoll_slot");
 
 static u64 cookies[KCMP_TYPES][2];
 

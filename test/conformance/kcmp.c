@@ -19,7 +19,7 @@
 #define SYS_kcmp 312
 #endif
 enum { KCMP_FILE, KCMP_VM, KCMP_FILES, KCMP_FS, KCMP_SIGHAND, KCMP_IO, KCMP_SYSVSEM, KCMP_EPOLL_TFD, KCMP_TYPES };
-struct slot { uint32_t efd, tfd; uint64_t toff; };
+struct slot { uint32_t efd, tfd, toff; }; /* <linux/kcmp.h>'s struct kcmp_epoll_slot: 12 bytes */
 #define NOPID 0x3ffffff0
 #define NOBODY 65534
 
@@ -128,6 +128,9 @@ static void test_epoll(pid_t me, pid_t child)
           (unsigned long)&s), EBADF);
     kill(c2, SIGKILL);
     waitpid(c2, NULL, 0);
+    struct { struct slot s; uint32_t after; } g = { s, 0xffffffff };
+    T_OK("kcmp KCMP_EPOLL_TFD reads 12 bytes of slot (what follows it is not toff)",
+         kcmp(me, me, KCMP_EPOLL_TFD, p[0], (unsigned long)&g.s), 0);
     s.toff = 1;
     T_ERR("kcmp KCMP_EPOLL_TFD toff past the entries", kcmp(me, me, KCMP_EPOLL_TFD, p[0], (unsigned long)&s), ENOENT);
     s.toff = 0;
