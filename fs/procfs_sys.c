@@ -191,6 +191,7 @@ const struct procfs_entry procfs_sys_files[] = {
     { "sys/kernel", "ngroups_max", gen_ngroups },
     { "sys/kernel/random", "uuid", gen_uuid },    { "sys/kernel/random", "boot_id", gen_uuid },
     { "sys/vm", "overcommit_memory", gen_zero },
+    { "sys/kernel", "ctrl-alt-del", reboot_cad_text }, /* syscalls/reboot.c: what reboot(CAD_ON/OFF) chose */
     { "sys/fs", "suid_dumpable", gen_zero }, /* what PR_GET_DUMPABLE says after ids changed (syscalls/prctl.c) */
     { "sys/kernel", "tainted", gen_zero },
     { "sys/fs", "pipe-max-size", pipe_sysctl_max_size },

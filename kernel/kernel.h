@@ -78,6 +78,7 @@ void page_free_n(void *pages, size_t n);
 
 /* Powers the VM off with this exit status (kernel/power.c). */
 noreturn void power_off(int status);
+int reboot_cad_text(char *buf, size_t size); /* syscalls/reboot.c: /proc/sys/kernel/ctrl-alt-del */
 
 #define EXIT_PANIC 125   /* skiff error: boot failure or kernel panic */
 #define EXIT_NOEXEC 126  /* PROGRAM is not a loadable x86_64 ELF */
