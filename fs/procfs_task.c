@@ -207,6 +207,37 @@ static int gen_auxv(const struct target *x, char *buf, size_t size)
     return procfs_gen_auxv(x->p, buf, size);
 }
 
+/* /proc/PID/limits: the process's resource limits in Linux's layout (columns of 25, 20, 20 and 10) */
+static int gen_limits(const struct target *x, char *buf, size_t size)
+{
+    static const char *const rows[RLIM_NLIMITS][2] = {
+        { "Max cpu time", "seconds" },      { "Max file size", "bytes" },      { "Max data size", "bytes" },
+        { "Max stack size", "bytes" },      { "Max core file size", "bytes" }, { "Max resident set", "bytes" },
+        { "Max processes", "processes" },   { "Max open files", "files" },     { "Max locked memory", "bytes" },
+        { "Max address space", "bytes" },   { "Max file locks", "locks" },     { "Max pending signals", "signals" },
+        { "Max msgqueue size", "bytes" },   { "Max nice priority", NULL },     { "Max realtime priority", NULL },
+        { "Max realtime timeout", "us" },
+    };
+    size_t n = 0;
+    OUT("%-25s %-20s %-20s %-10s\n", "Limit", "Soft Limit", "Hard Limit", "Units");
+    for (int i = 0; i < RLIM_NLIMITS; i++) {
+        const struct rlimit64 *r = &x->p->rlimits[i];
+        OUT("%-25s ", rows[i][0]);
+        if (r->cur == ~0ull)
+            OUT("%-20s ", "unlimited");
+        else
+            OUT("%-20lu ", r->cur);
+        if (r->max == ~0ull)
+            OUT("%-20s ", "unlimited");
+        else
+            OUT("%-20lu ", r->max);
+        if (rows[i][1])
+            OUT("%-10s", rows[i][1]);
+        OUT("\n");
+    }
+    return (int)n;
+}
+
 typedef int (*task_gen)(const struct target *x, char *buf, size_t size);
 static const struct {
     const char *name;
@@ -215,7 +246,7 @@ static const struct {
 } task_files[] = {
     { "stat", gen_stat, true },       { "status", gen_status, true }, { "statm", gen_statm, true },
     { "comm", gen_comm, true },       { "maps", gen_maps, false },    { "cmdline", gen_cmdline, false },
-    { "environ", gen_environ, false }, { "auxv", gen_auxv, false },
+    { "environ", gen_environ, false }, { "auxv", gen_auxv, false }, { "limits", gen_limits, true },
 };
 #define COMM_IDX 3
 

@@ -70,6 +70,14 @@ static struct task *proc_create_init(void)
     p->rlimits[RLIMIT_STACK] = (struct rlimit64){ USER_STACK_SIZE, ~0ull };
     p->rlimits[RLIMIT_NOFILE] = (struct rlimit64){ 1024, 4096 }; /* Linux's INR_OPEN_CUR/MAX */
     p->rlimits[RLIMIT_NPROC] = (struct rlimit64){ threads_max() / 2, threads_max() / 2 }; /* Linux's default */
+    /* the rest as Linux's INIT_RLIMITS give its first process: no core files, 8 MiB of locked memory (stress-ng
+     * sized a table from an unlimited one: an 18 EB mmap), pending signals as processes, 800 KiB of message
+     * queues, no nice or real-time priority above the default without CAP_SYS_NICE */
+    p->rlimits[RLIMIT_CORE] = (struct rlimit64){ 0, ~0ull };
+    p->rlimits[RLIMIT_MEMLOCK] = (struct rlimit64){ 8u << 20, 8u << 20 };
+    p->rlimits[RLIMIT_SIGPENDING] = p->rlimits[RLIMIT_NPROC];
+    p->rlimits[RLIMIT_MSGQUEUE] = (struct rlimit64){ 819200, 819200 };
+    p->rlimits[RLIMIT_NICE] = p->rlimits[RLIMIT_RTPRIO] = (struct rlimit64){ 0, 0 };
     t->proc = p;
     t->tid = 1;
     cred_init_root(&t->cred);

@@ -119,10 +119,12 @@ struct rlimit64 { u64 cur, max; };
 #define RLIMIT_FSIZE 1
 #define RLIMIT_DATA 2
 #define RLIMIT_STACK 3
+#define RLIMIT_CORE 4
 #define RLIMIT_NPROC 6
 #define RLIMIT_MEMLOCK 8
 #define RLIMIT_AS 9
 #define RLIMIT_SIGPENDING 11
+#define RLIMIT_MSGQUEUE 12
 #define RLIMIT_NICE 13
 #define RLIMIT_RTPRIO 14
 

@@ -509,6 +509,17 @@ t_smp_stress() {
 	expect_status 0 && expect_out_is "$tmp/expected" && pass
 }
 
+# The program is the first process: its limits are those Linux's INIT_RLIMITS give init (stress-ng's mlock stressor
+# sized a table from an unlimited RLIMIT_MEMLOCK and asked mmap for 18 EB).
+t_rlimit_defaults() {
+	name="the first process's resource limits are Linux's defaults for init (core 0, memlock 8 MiB, msgqueue 819200, nice and rtprio 0, nofile 1024/4096)"
+	sk "$BUSYBOX" sh -c 'grep -E "core|locked|msgqueue|nice|realtime prio|open files|stack" /proc/self/limits | tr -s " "'
+	printf '%s\n' "Max stack size 8388608 unlimited bytes " "Max core file size 0 unlimited bytes " \
+		"Max open files 1024 4096 files " "Max locked memory 8388608 8388608 bytes " \
+		"Max msgqueue size 819200 819200 bytes " "Max nice priority 0 0 " "Max realtime priority 0 0 " >"$tmp/expected"
+	expect_status 0 && expect_out_is "$tmp/expected" && pass
+}
+
 # /sys/devices/system/cpu and node as glibc's sysconf, lscpu and libnuma read them (issue 14: "the guest sees N
 # CPUs wherever Linux programs look").
 t_sysfs_cpu() {
@@ -765,7 +776,7 @@ t_ewrite() {
 # Left out until its hang is found (issue 14, docs/tasks.md "SMP"): t_smp_stress (SKIFF_GUEST_TESTS=t_smp_stress).
 TESTS=${SKIFF_GUEST_TESTS:-"t_missing_host t_usage t_demo t_echo t_false t_stdin t_ls t_cat t_wc
 t_sha t_sort t_argv_glibc t_argv_musl t_segv t_abort t_notelf t_rootfs
-t_hostname t_date t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_pollcost t_firmware t_smp t_smp_tlb t_smp_affinity t_smp_exit t_smp_overcommit t_smp_machines t_sysfs_cpu t_fuzz t_oom t_fragment t_initrd t_bomb t_tail_follow t_inplace t_lazyclock t_notsc t_config t_epipe t_ewrite t_kvm"}
+t_hostname t_date t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_pollcost t_firmware t_smp t_smp_tlb t_smp_affinity t_smp_exit t_smp_overcommit t_smp_machines t_sysfs_cpu t_rlimit_defaults t_fuzz t_oom t_fragment t_initrd t_bomb t_tail_follow t_inplace t_lazyclock t_notsc t_config t_epipe t_ewrite t_kvm"}
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose
