@@ -375,6 +375,8 @@ static unsigned sock_poll(struct file *f)
 static long sock_ioctl(struct file *f, unsigned cmd, u64 arg)
 {
     struct socket *s = f->priv;
+    if (net_if_ioctl_cmd(cmd))
+        return net_if_ioctl(s->family, cmd, (void *)arg); /* net/ifioctl.c: the interfaces, on any socket */
     if (cmd != FIONREAD && cmd != SIOCOUTQ && !(cmd == SIOCATMARK && s->family == AF_UNIX))
         return -ENOTTY;
     if (!s->ops->ioctl)

@@ -110,6 +110,9 @@ extern const struct sock_family inet6_family;                   /* net/inet.c an
 
 /* socket.c */
 extern const struct file_ops sock_file_ops;
+/* net/ifioctl.c: netdevice(7)'s SIOCGIF* (and SIOCSIF*: EPERM or EOPNOTSUPP) on any socket */
+bool net_if_ioctl_cmd(unsigned cmd);
+long net_if_ioctl(int family, unsigned cmd, void *uarg);
 struct socket *sock_of(struct file *f);                 /* NULL unless f is a socket */
 /* A new socket of family/type/protocol (type may carry SOCK_NONBLOCK), wrapped in a new file. */
 int sock_create(int family, int type, int protocol, struct socket **out);
