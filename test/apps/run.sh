@@ -597,9 +597,28 @@ a_man() {
 	judge
 }
 
+a_stressng() {
+	# Debian's stress-ng: 24 stressors at once for 3 s (files, /dev/full, RLIMIT_FSIZE, kcmp, interface ioctls,
+	# mlock, signals, timers, pipes, futexes, fork, epoll, SysV and POSIX IPC...), each checking its own results.
+	# These found: pread on /dev/full (ESPIPE), fallocate past RLIMIT_FSIZE, kcmp's 12-byte epoll slot,
+	# SIOCGIFCONF, an unlimited RLIMIT_MEMLOCK. It must end as natively: status 0, "successful run".
+	name="stress-ng: 24 stressors at once for 3 s (files, limits, IPC, signals, timers, fork, ioctls), status 0"
+	need /usr/bin/stress-ng || return
+	set -- --full 1 --fsize 1 --kcmp 1 --netdev 1 --mlock 1 --dup 1 --get 1 --sigq 1 --timer 1 --pipe 1 --futex 1 \
+		--fork 1 --epoll 1 --seek 1 --dir 1 --dentry 1 --eventfd 1 --msg 1 --sem-sysv 1 --mq 1 --clock 1 --rlimit 1 \
+		--prctl 1 --sysinfo 1 -t 3
+	(mkdir -p "$tmp/sng" && cd "$tmp/sng" && native /usr/bin/stress-ng "$@" && exit "$nst")
+	nst=$?
+	[ "$nst" -eq 0 ] || { fail "natively: status $nst, $(tail -c 300 "$tmp/native.err")"; return; }
+	sk /usr/bin/stress-ng "$@"
+	[ "$st" -eq 0 ] && grep -q "successful run completed" "$tmp/err" ||
+		{ fail "status $st: $(grep -v "info:" "$tmp/err" | head -c 400)"; return; }
+	pass
+}
+
 APPS_ALL="a_ls a_ls_etc a_cat a_head a_sort a_wc a_sha a_date a_grep a_grep_etc a_gzip a_bzip2
 a_xz a_sqlite a_lua a_perl a_python a_python_files a_python_socket a_bc a_musl a_shell a_exec a_make a_tar
-a_ps a_top a_time a_java a_man"
+a_ps a_top a_time a_java a_man a_stressng"
 
 main() {
 	# shellcheck disable=SC2086 # split the lists into words on purpose
