@@ -4,6 +4,7 @@
  * unmounting. mount(2) makes tmpfs and 9p instances (syscalls/mount.c). Touched only from task context. */
 #include "vfs.h"
 #include "../kernel/errno.h"
+#include "../kernel/mm.h"
 
 #define MOUNTS_MAX 64
 static struct super_block *mounts[MOUNTS_MAX];
@@ -249,8 +250,8 @@ static const char *find_opt(const char *data, const char *key)
     return NULL;
 }
 
-/* A tmpfs size option's number: digits and an optional k, m or g (a % of memory is not taken: 0). */
-static u64 opt_number(const char *v)
+/* A tmpfs size option's number: digits and an optional k, m or g, or a % of memory (of pages: *pct set). */
+static u64 opt_number(const char *v, bool *pct)
 {
     u64 n = 0;
     for (; *v >= '0' && *v <= '9'; v++)
@@ -259,20 +260,25 @@ static u64 opt_number(const char *v)
     case 'k': case 'K': return n << 10;
     case 'm': case 'M': return n << 20;
     case 'g': case 'G': return n << 30;
-    case '%': return 0;
+    case '%': *pct = true; return n;
     default: return n;
     }
 }
 
-/* size= (bytes, rounded up to pages) and nr_inodes=: what the instance may hold; 0 (or absent) is no limit. */
+/* size= (bytes rounded up to pages, or N% of memory) and nr_inodes=: what the instance may hold; 0 is no limit.
+ * Absent, each is half the VM's pages, as Linux's tmpfs: a program that fills it gets ENOSPC, not the OOM
+ * killer (stress-ng's copy-file was killed filling memory). */
 static void tmpfs_limits(struct super_block *sb, const char *data)
 {
+    u64 half = pmm_total_pages() / 2;
+    bool pct = false;
     const char *v = data ? find_opt(data, "size=") : NULL;
-    if (v)
-        sb->max_pages = (opt_number(v) + 4095) / 4096;
+    u64 n = v ? opt_number(v, &pct) : 0;
+    sb->max_pages = !v ? half : pct ? pmm_total_pages() * MIN(n, 100) / 100 : (n + 4095) / 4096;
     v = data ? find_opt(data, "nr_inodes=") : NULL;
-    if (v)
-        sb->max_inodes = opt_number(v);
+    pct = false;
+    n = v ? opt_number(v, &pct) : 0;
+    sb->max_inodes = !v ? half : n;
 }
 
 /* tmpfs: a fresh ramfs tree. Options: mode= sets the root's; size= and nr_inodes= bound it (ENOSPC past

@@ -7,6 +7,8 @@
 #include "tap.h"
 #include <sys/mount.h>
 #include <sys/sysmacros.h>
+#include <sys/statfs.h>
+#include <sys/sysinfo.h>
 
 #ifndef RENAME_WHITEOUT
 #define RENAME_WHITEOUT 4
@@ -21,8 +23,15 @@ static void full(void)
 {
     static char buf[20000];
     memset(buf, 'a', sizeof buf);
+    struct statfs sf;
+    T_OK("statfs a tmpfs with size=16k,nr_inodes=4", statfs("m", &sf), 0);
+    T_TRUE("statfs size=16k: 4 blocks of 4096, all free", sf.f_bsize == 4096 && sf.f_blocks == 4 && sf.f_bfree == 4 &&
+           sf.f_bavail == 4);
+    T_TRUE("statfs nr_inodes=4: 4 files, 3 free (the root has one)", sf.f_files == 4 && sf.f_ffree == 3);
     int fd = open("m/f", O_CREAT | O_RDWR, 0644);
     T_OK("write past size= stops at the limit", write(fd, buf, sizeof buf), 16384);
+    statfs("m", &sf);
+    T_TRUE("statfs a full tmpfs: no block free, 2 files free", sf.f_bfree == 0 && sf.f_bavail == 0 && sf.f_ffree == 2);
     T_ERR("write to a full tmpfs", write(fd, buf, 1), ENOSPC);
     T_ERR("pwrite64 past the end of a full tmpfs", pwrite(fd, buf, 1, 16384), ENOSPC);
     T_OK("pwrite64 inside a page the file has", pwrite(fd, "b", 1, 100), 1);
@@ -50,6 +59,30 @@ static void full(void)
     close(fd);
 }
 
+/* Without size= and nr_inodes=, Linux's tmpfs takes half the memory and half as many inodes as pages; size=N%
+ * is a share of memory. */
+static void defaults(void)
+{
+    struct sysinfo si;
+    sysinfo(&si);
+    unsigned long pages = si.totalram * si.mem_unit / 4096;
+    struct statfs sf;
+    mkdir("d", 0755);
+    if (mount("skiffdef", "d", "tmpfs", 0, NULL))
+        return;
+    T_OK("statfs a tmpfs mounted without options", statfs("d", &sf), 0);
+    T_TRUE("tmpfs without size=: half the memory", sf.f_blocks >= pages / 2 - pages / 100 &&
+           sf.f_blocks <= pages / 2 + pages / 100);
+    T_TRUE("tmpfs without nr_inodes=: as many inodes as half the pages", sf.f_files >= pages / 2 - pages / 100 &&
+           sf.f_files <= pages / 2 + pages / 100);
+    umount2("d", MNT_DETACH);
+    mount("skiffdef", "d", "tmpfs", 0, "size=25%");
+    statfs("d", &sf);
+    T_TRUE("tmpfs size=25%: a quarter of the memory", sf.f_blocks >= pages / 4 - pages / 100 &&
+           sf.f_blocks <= pages / 4 + pages / 100);
+    umount2("d", MNT_DETACH);
+}
+
 int main(void)
 {
     tap_scratch("tmpfsfull");
@@ -60,6 +93,7 @@ int main(void)
     }
     full();
     umount2("m", MNT_DETACH);
+    defaults();
     tap_finish_dir();
     return tap_done();
 }

@@ -10,6 +10,7 @@ void kfree(void *p) { free(p); }
 void *krealloc(void *p, size_t n) { return realloc(p, n); }
 void *page_alloc(void) { return calloc(1, 4096); }
 void page_free(void *p) { free(p); }
+u64 pmm_total_pages(void) { return 32768; } /* a 128 MiB machine: tmpfs sizes default to half */
 char *kstrndup(const char *s, size_t n) { return strndup(s, n); }
 char *kstrdup(const char *s) { return strdup(s); }
 char *strcat_k(char *d, const char *s) { return strcat(d, s); }
