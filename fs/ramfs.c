@@ -98,6 +98,7 @@ static void inode_free(struct inode *ino)
         uncharge_inode(ino->sb);
     kfree(ino->pages);
     kfree(ino->target);
+    xattr_ram_free(ino);
     kfree(ino);
 }
 

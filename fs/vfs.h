@@ -172,6 +172,7 @@ struct inode {
     void *watches;                  /* inotify watches on it (fs/inotify.c), NULL when none */
     void *dnotify;                  /* directories: fcntl F_NOTIFY entries (fs/dnotify.c), NULL when none */
     void *leases;                   /* regular files: fcntl F_SETLEASE leases (fs/lease.c), NULL when none */
+    void *xattrs;                   /* RAM filesystems: extended attributes (fs/xattr.c), NULL when none */
     int readers;                    /* regular files open read-only (Linux's i_readcount: write leases) */
     u32 iflags;                     /* FS_IOC_SETFLAGS: FS_*_FL (RAM filesystems; syscalls/iflags.c) */
     int mapcount;                   /* shared mappings of its pages (truncate must not free them) */
@@ -343,6 +344,12 @@ long inotify_unwatch(struct file *f, int wd);
 /* ramfs.c — the in-memory filesystem that is the root (and tmpfs, /dev, /proc). */
 extern struct inode *vfs_root;
 extern const struct inode_ops ramfs_iops;
+/* xattr.c: a RAM inode's extended attributes (names checked by syscalls/xattr.c); -errno or a length */
+long xattr_ram_get(struct inode *ino, const char *name, void *ubuf, size_t size);
+long xattr_ram_set(struct inode *ino, const char *name, u8 *value, size_t len, int flags); /* keeps value */
+long xattr_ram_remove(struct inode *ino, const char *name);
+long xattr_ram_list(struct inode *ino, char *ubuf, size_t size, bool trusted);
+void xattr_ram_free(struct inode *ino);
 void ramfs_init(void);
 struct inode *ramfs_new_inode(u32 mode);
 struct inode *ramfs_new_root(struct super_block *sb);          /* a tmpfs instance's root directory */

@@ -1,6 +1,6 @@
 /* syscalls/attr.c — changing what stat reports: chmod and chown (recorded: there is one user, root),
- * utimensat, truncate; links and symlinks; extended attributes (none are stored: reads say ENODATA, lists
- * are empty, writes are refused with EOPNOTSUPP); fsync and friends (everything is already in memory). */
+ * utimensat, truncate; links and symlinks; fsync and friends (everything is already in memory). Extended
+ * attributes are syscalls/xattr.c's. */
 #include "syscalls.h"
 
 static long fd_inode(int fd, struct inode **out)
@@ -343,42 +343,3 @@ static long do_linkat(int olddir, const char *uold, int newdir, const char *unew
 SYSCALL(link) { return do_linkat(AT_FDCWD, (const char *)a0, AT_FDCWD, (const char *)a1, 0); }
 SYSCALL(linkat) { return do_linkat((int)a0, (const char *)a1, (int)a2, (const char *)a3, (u32)a4); }
 
-/* Extended attributes: the ramfs stores none. */
-static long xattr_get(long lookup_rc) { return lookup_rc ? lookup_rc : -ENODATA; }
-static long xattr_list(long lookup_rc) { return lookup_rc ? lookup_rc : 0; }
-static struct inode *xattr_ino; /* what path_ok or fd_ok found last (one CPU, no sleep in between) */
-/* setxattr and removexattr: a read-only filesystem first (Linux's mnt_want_write), then what is missing */
-static long xattr_change(long lookup_rc, long missing)
-{
-    if (lookup_rc)
-        return lookup_rc;
-    return xattr_ino && vfs_readonly(xattr_ino) ? -EROFS : missing;
-}
-static long xattr_set(long lookup_rc) { return xattr_change(lookup_rc, -EOPNOTSUPP); }
-static long xattr_remove(long lookup_rc) { return xattr_change(lookup_rc, -ENODATA); }
-
-static long path_ok(const char *upath, bool follow)
-{
-    xattr_ino = NULL;
-    return at_lookup(AT_FDCWD, upath, follow ? WALK_FOLLOW : 0, &xattr_ino);
-}
-
-static long fd_ok(int fd)
-{
-    struct file *f = fd_file_io(fd);
-    xattr_ino = f ? f->inode : NULL;
-    return f ? 0 : -EBADF;
-}
-
-SYSCALL(getxattr) { return xattr_get(path_ok((const char *)a0, true)); }
-SYSCALL(lgetxattr) { return xattr_get(path_ok((const char *)a0, false)); }
-SYSCALL(fgetxattr) { return xattr_get(fd_ok((int)a0)); }
-SYSCALL(listxattr) { return xattr_list(path_ok((const char *)a0, true)); }
-SYSCALL(llistxattr) { return xattr_list(path_ok((const char *)a0, false)); }
-SYSCALL(flistxattr) { return xattr_list(fd_ok((int)a0)); }
-SYSCALL(setxattr) { return xattr_set(path_ok((const char *)a0, true)); }
-SYSCALL(lsetxattr) { return xattr_set(path_ok((const char *)a0, false)); }
-SYSCALL(fsetxattr) { return xattr_set(fd_ok((int)a0)); }
-SYSCALL(removexattr) { return xattr_remove(path_ok((const char *)a0, true)); }
-SYSCALL(lremovexattr) { return xattr_remove(path_ok((const char *)a0, false)); }
-SYSCALL(fremovexattr) { return xattr_remove(fd_ok((int)a0)); }

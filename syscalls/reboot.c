@@ -53,8 +53,8 @@ SYSCALL(reboot) /* (magic1, magic2, cmd, arg) */
     case LINUX_REBOOT_CMD_HALT: reboot_power_off("HALT");
     case LINUX_REBOOT_CMD_RESTART: reboot_power_off("RESTART");
     case LINUX_REBOOT_CMD_RESTART2: /* its argument, a command for the firmware, is read first, as Linux */
-        if (strncpy_from_user(reason, (const char *)a3, sizeof(reason)) < 0)
-            return -EFAULT;
+        if (strncpy_from_user(reason, (const char *)a3, sizeof(reason)) == -EFAULT)
+            return -EFAULT; /* a longer one is cut, as Linux */
         reboot_power_off("RESTART2");
     case LINUX_REBOOT_CMD_KEXEC: return -EINVAL;
     case LINUX_REBOOT_CMD_SW_SUSPEND:

@@ -1,0 +1,110 @@
+/* fs/xattr.c — extended attributes of the RAM filesystems' inodes (tmpfs, the packed root, /dev), as Linux's
+ * tmpfs keeps them: a list of name/value pairs on the inode, freed with it. Names arrive checked by
+ * syscalls/xattr.c (namespace, length, permission); here only the store's own errors: EEXIST for XATTR_CREATE
+ * over an existing name, ENODATA for XATTR_REPLACE or a get/remove of a missing one, ERANGE for a buffer too
+ * small. Listing gives the names in byte order (tmpfs keeps them sorted), trusted.* only for CAP_SYS_ADMIN. */
+#include "vfs.h"
+#include "../kernel/errno.h"
+#include "../kernel/mm.h"
+
+#define XATTR_CREATE 1
+#define XATTR_REPLACE 2
+
+struct xattr_ent {
+    struct xattr_ent *next; /* in name order */
+    char *name;
+    u8 *value;
+    size_t len;
+};
+
+static struct xattr_ent **xattr_slot(struct inode *ino, const char *name, bool *found)
+{
+    struct xattr_ent **pp = (struct xattr_ent **)&ino->xattrs;
+    int c = 1;
+    while (*pp && (c = strcmp((*pp)->name, name)) < 0)
+        pp = &(*pp)->next;
+    *found = *pp && c == 0;
+    return pp;
+}
+
+/* The value's length; with size, the value copied to the user's buffer (ERANGE when it does not fit). */
+long xattr_ram_get(struct inode *ino, const char *name, void *ubuf, size_t size)
+{
+    bool found;
+    struct xattr_ent *e = *xattr_slot(ino, name, &found);
+    if (!found)
+        return -ENODATA;
+    if (!size)
+        return (long)e->len;
+    if (size < e->len)
+        return -ERANGE;
+    return copy_to_user(ubuf, e->value, e->len) ? -EFAULT : (long)e->len;
+}
+
+/* value: a kernel copy (len bytes), kept by the store on success. */
+long xattr_ram_set(struct inode *ino, const char *name, u8 *value, size_t len, int flags)
+{
+    bool found;
+    struct xattr_ent **pp = xattr_slot(ino, name, &found);
+    if (found && (flags & XATTR_CREATE))
+        return -EEXIST;
+    if (!found && (flags & XATTR_REPLACE))
+        return -ENODATA;
+    if (found) {
+        kfree((*pp)->value);
+        (*pp)->value = value;
+        (*pp)->len = len;
+        return 0;
+    }
+    struct xattr_ent *e = kzalloc(sizeof(*e));
+    char *kname = kstrdup(name);
+    if (!e || !kname) {
+        kfree(e);
+        kfree(kname);
+        return -ENOMEM;
+    }
+    *e = (struct xattr_ent){ *pp, kname, value, len };
+    *pp = e;
+    return 0;
+}
+
+long xattr_ram_remove(struct inode *ino, const char *name)
+{
+    bool found;
+    struct xattr_ent **pp = xattr_slot(ino, name, &found), *e = *pp;
+    if (!found)
+        return -ENODATA;
+    *pp = e->next;
+    kfree(e->name);
+    kfree(e->value);
+    kfree(e);
+    return 0;
+}
+
+/* The names, each NUL-ended, into the user's buffer; the length they take (size 0: only that). */
+long xattr_ram_list(struct inode *ino, char *ubuf, size_t size, bool trusted)
+{
+    size_t total = 0;
+    for (struct xattr_ent *e = ino->xattrs; e; e = e->next) {
+        if (!trusted && !strncmp(e->name, "trusted.", 8))
+            continue;
+        size_t n = strlen(e->name) + 1;
+        if (size && total + n > size)
+            return -ERANGE;
+        if (size && copy_to_user(ubuf + total, e->name, n))
+            return -EFAULT;
+        total += n;
+    }
+    return (long)total;
+}
+
+void xattr_ram_free(struct inode *ino)
+{
+    for (struct xattr_ent *e = ino->xattrs, *next; e; e = next) {
+        next = e->next;
+        kfree(e->name);
+        kfree(e->value);
+        kfree(e);
+    }
+    ino->xattrs = NULL;
+}
