@@ -417,7 +417,8 @@ const struct inode_ops p9fs_iops = {
     .lookup = p9fs_lookup, .create = p9fs_create, .symlink = p9fs_symlink, .link = p9fs_link,
     .unlink = p9fs_unlink, .rename = p9fs_rename, .readdir = p9fs_readdir, .readlink = p9fs_readlink,
     .getattr = p9fs_getattr, .setattr = p9fs_setattr, .kread = p9fs_kread, .page = p9fs_page,
-    .writeback = p9fs_writeback, .fsync = p9fs_fsync,
+    .writeback = p9fs_writeback, .fsync = p9fs_fsync, .getxattr = p9fs_getxattr, .listxattr = p9fs_listxattr,
+    .setxattr = p9fs_setxattr,
 };
 
 /* ---- mounting ---- */

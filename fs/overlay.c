@@ -296,10 +296,31 @@ static struct inode *ovl_real(struct inode *ino)
     return ovl_layer(ino);
 }
 
+/* Extended attributes: read from the layer that holds the file; a change copies it up first, as overlayfs */
+static long ovl_getxattr(struct inode *ino, const char *name, void *kbuf, size_t size)
+{
+    struct inode *r = ovl_layer(ino);
+    return r->iops->getxattr ? r->iops->getxattr(r, name, kbuf, size) : -EOPNOTSUPP;
+}
+
+static long ovl_listxattr(struct inode *ino, char *kbuf, size_t size)
+{
+    struct inode *r = ovl_layer(ino);
+    return r->iops->listxattr ? r->iops->listxattr(r, kbuf, size) : 0;
+}
+
+static int ovl_setxattr(struct inode *ino, const char *name, const void *value, size_t len, int flags)
+{
+    int rc = ovl_copy_up(ino); /* the lower file's own attributes are not copied up (partial) */
+    struct inode *r = rc ? NULL : ovl_layer(ino);
+    return rc ? rc : r->iops->setxattr(r, name, value, len, flags); /* upper: a ramfs inode */
+}
+
 const struct inode_ops ovl_iops = {
     .lookup = ovl_lookup, .create = ovl_create, .symlink = ovl_symlink, .link = ovl_link,
     .unlink = ovl_unlink, .rename = ovl_rename, .readdir = ovl_readdir, .readlink = ovl_readlink,
     .getattr = ovl_getattr, .setattr = ovl_setattr, .kread = ovl_kread, .page = ovl_page, .real = ovl_real,
+    .getxattr = ovl_getxattr, .listxattr = ovl_listxattr, .setxattr = ovl_setxattr,
 };
 
 /* Opening a file opens the real one: writing first copies a lower file up. */

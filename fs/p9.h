@@ -23,6 +23,8 @@ enum p9_type {
     P9_TREADLINK = 22, P9_RREADLINK = 23,
     P9_TGETATTR = 24, P9_RGETATTR = 25,
     P9_TSETATTR = 26, P9_RSETATTR = 27,
+    P9_TXATTRWALK = 30, P9_RXATTRWALK = 31,
+    P9_TXATTRCREATE = 32, P9_RXATTRCREATE = 33,
     P9_TREADDIR = 40, P9_RREADDIR = 41,
     P9_TFSYNC = 50, P9_RFSYNC = 51,
     P9_TLINK = 70, P9_RLINK = 71,
@@ -127,6 +129,10 @@ int p9_tlink(struct p9_buf *b, u16 tag, u32 dfid, u32 fid, const char *name);
 int p9_tmknod(struct p9_buf *b, u16 tag, u32 dfid, const char *name, u32 mode, u32 major, u32 minor, u32 gid);
 int p9_tfsync(struct p9_buf *b, u16 tag, u32 fid, u32 datasync);
 int p9_tflush(struct p9_buf *b, u16 tag, u16 oldtag);
+/* xattrs: Txattrwalk makes newfid read name's value (name "": the list of names); Txattrcreate turns fid into
+ * one whose writes make the value, set (size 0: removed) when it is clunked */
+int p9_txattrwalk(struct p9_buf *b, u16 tag, u32 fid, u32 newfid, const char *name);
+int p9_txattrcreate(struct p9_buf *b, u16 tag, u32 fid, const char *name, u64 size, u32 flags);
 /* Treadlink, Tstatfs, Tclunk: a fid and nothing else. */
 int p9_tfid(struct p9_buf *b, u8 type, u16 tag, u32 fid);
 
@@ -142,6 +148,7 @@ int p9_rread(struct p9_buf *b, u32 *count, const u8 **data); /* Rread and Rreadd
 int p9_rwrite(struct p9_buf *b, u32 *count);
 int p9_rgetattr(struct p9_buf *b, struct p9_attr *a);
 int p9_rstatfs(struct p9_buf *b, struct p9_statfs *s);
+int p9_rxattrwalk(struct p9_buf *b, u64 *size);
 int p9_rreadlink(struct p9_buf *b, char *target, u32 cap); /* NUL-terminated; -ENAMETOOLONG past cap */
 int p9_rempty(struct p9_buf *b);                       /* a reply with no fields (Rclunk, Rsetattr, ...) */
 /* The next entry of Rreaddir's data (data, len): 1 and *e, 0 at the end, -EPROTO for a damaged entry. */
@@ -200,6 +207,8 @@ int p9_mknod(struct p9_client *c, u32 dfid, const char *name, u32 mode, u32 rdev
 int p9_readlink(struct p9_client *c, u32 fid, char *buf, u32 cap);
 int p9_fsync(struct p9_client *c, u32 fid, bool datasync);
 int p9_statfs(struct p9_client *c, u32 fid, struct p9_statfs *s);
+int p9_xattrwalk(struct p9_client *c, u32 fid, u32 newfid, const char *name, u64 *size);
+int p9_xattrcreate(struct p9_client *c, u32 fid, const char *name, u64 size, u32 flags);
 int p9_clunk(struct p9_client *c, u32 fid);          /* the fid is free afterwards, whatever the server says */
 /* A fid other tasks may have read and be about to use (an inode's fid replaced while they wait for the
  * session): clunked, and its number freed, only when the session is next idle with nobody waiting. */
@@ -234,6 +243,10 @@ extern const struct inode_ops p9fs_iops;
 extern const struct file_ops p9fs_file_ops, p9fs_dir_ops;
 int p9fs_open_fid(struct inode *ino, u32 flags, u32 *out);   /* an extra fid on ino, opened with flags */
 int p9fs_getattr(struct inode *ino);
+/* 9pfs_xattr.c: extended attributes on the host (inode_ops) */
+long p9fs_getxattr(struct inode *ino, const char *name, void *kbuf, size_t size);
+long p9fs_listxattr(struct inode *ino, char *kbuf, size_t size);
+int p9fs_setxattr(struct inode *ino, const char *name, const void *value, size_t len, int flags);
 void p9fs_cache_truncate(struct inode *ino, u64 size);
 ssize_t p9fs_kread(struct inode *ino, void *kbuf, size_t n, u64 off);
 u8 *p9fs_page(struct inode *ino, u64 pos);

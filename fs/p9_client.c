@@ -406,6 +406,24 @@ int p9_statfs(struct p9_client *c, u32 fid, struct p9_statfs *s)
     return finish(c, rc);
 }
 
+/* Txattrwalk: newfid reads name's value (name "": the list of names), *size bytes of it */
+int p9_xattrwalk(struct p9_client *c, u32 fid, u32 newfid, const char *name, u64 *size)
+{
+    struct p9_buf tb, rb;
+    int rc = start(c, &tb);
+    if (rc)
+        return rc;
+    rc = call(c, p9_txattrwalk(&tb, c->cur_tag, fid, newfid, name), P9_RXATTRWALK, &rb);
+    if (!rc)
+        rc = decoded(c, p9_rxattrwalk(&rb, size));
+    return finish(c, rc);
+}
+
+int p9_xattrcreate(struct p9_client *c, u32 fid, const char *name, u64 size, u32 flags)
+{
+    QID_CALL(c, p9_txattrcreate(&tb, c->cur_tag, fid, name, size, flags), P9_RXATTRCREATE, (struct p9_qid *)NULL);
+}
+
 /* Whatever the answer, the server forgets the fid (the protocol says so even for an error): it is free. */
 static int clunk_call(struct p9_client *c, u32 fid)
 {

@@ -147,6 +147,12 @@ int p9_rgetattr(struct p9_buf *b, struct p9_attr *a)
     return end(b);
 }
 
+int p9_rxattrwalk(struct p9_buf *b, u64 *size)
+{
+    *size = get64(b);
+    return end(b);
+}
+
 int p9_rstatfs(struct p9_buf *b, struct p9_statfs *s)
 {
     s->type = get32(b);

@@ -244,6 +244,25 @@ int p9_tfsync(struct p9_buf *b, u16 tag, u32 fid, u32 datasync)
     return finish(b);
 }
 
+int p9_txattrwalk(struct p9_buf *b, u16 tag, u32 fid, u32 newfid, const char *name)
+{
+    begin(b, P9_TXATTRWALK, tag);
+    put32(b, fid);
+    put32(b, newfid);
+    put_str(b, name);
+    return finish(b);
+}
+
+int p9_txattrcreate(struct p9_buf *b, u16 tag, u32 fid, const char *name, u64 size, u32 flags)
+{
+    begin(b, P9_TXATTRCREATE, tag);
+    put32(b, fid);
+    put_str(b, name);
+    put64(b, size);
+    put32(b, flags);
+    return finish(b);
+}
+
 int p9_tflush(struct p9_buf *b, u16 tag, u16 oldtag)
 {
     begin(b, P9_TFLUSH, tag);

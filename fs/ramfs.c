@@ -501,5 +501,6 @@ static u8 *rf_page(struct inode *ino, u64 pos)
 const struct inode_ops ramfs_iops = {
     .lookup = rf_lookup, .create = rf_create, .symlink = ramfs_symlink, .link = ramfs_link,
     .unlink = ramfs_unlink, .rename = ramfs_rename, .readdir = rf_readdir, .readlink = rf_readlink,
-    .setattr = rf_setattr, .kread = ramfs_pread, .page = rf_page,
+    .setattr = rf_setattr, .kread = ramfs_pread, .page = rf_page, .getxattr = xattr_ram_get,
+    .listxattr = xattr_ram_list, .setxattr = xattr_ram_set,
 };

@@ -146,6 +146,12 @@ struct inode_ops {
     int (*writeback)(struct inode *ino);          /* optional: shared-mapped pages back to the store */
     int (*fsync)(struct inode *ino, bool datasync); /* optional */
     struct inode *(*real)(struct inode *ino);     /* optional: the inode that holds the data (overlay) */
+    /* optional: extended attributes, names checked by syscalls/xattr.c, buffers in the kernel. get: the
+     * value's length, copied when size holds it (size 0: the length only; ERANGE); list: the names, each
+     * NUL-ended, the same way; set: XATTR_CREATE/XATTR_REPLACE flags, value NULL removes. Absent: EOPNOTSUPP */
+    long (*getxattr)(struct inode *ino, const char *name, void *kbuf, size_t size);
+    long (*listxattr)(struct inode *ino, char *kbuf, size_t size);
+    int (*setxattr)(struct inode *ino, const char *name, const void *value, size_t len, int flags);
 };
 
 struct dirent_node {
@@ -344,11 +350,10 @@ long inotify_unwatch(struct file *f, int wd);
 /* ramfs.c — the in-memory filesystem that is the root (and tmpfs, /dev, /proc). */
 extern struct inode *vfs_root;
 extern const struct inode_ops ramfs_iops;
-/* xattr.c: a RAM inode's extended attributes (names checked by syscalls/xattr.c); -errno or a length */
-long xattr_ram_get(struct inode *ino, const char *name, void *ubuf, size_t size);
-long xattr_ram_set(struct inode *ino, const char *name, u8 *value, size_t len, int flags); /* keeps value */
-long xattr_ram_remove(struct inode *ino, const char *name);
-long xattr_ram_list(struct inode *ino, char *ubuf, size_t size, bool trusted);
+/* xattr.c: a RAM inode's extended attributes (ramfs_iops' getxattr, setxattr, listxattr) */
+long xattr_ram_get(struct inode *ino, const char *name, void *kbuf, size_t size);
+int xattr_ram_set(struct inode *ino, const char *name, const void *kvalue, size_t len, int flags);
+long xattr_ram_list(struct inode *ino, char *kbuf, size_t size);
 void xattr_ram_free(struct inode *ino);
 void ramfs_init(void);
 struct inode *ramfs_new_inode(u32 mode);

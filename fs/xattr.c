@@ -2,10 +2,10 @@
  * tmpfs keeps them: a list of name/value pairs on the inode, freed with it. Names arrive checked by
  * syscalls/xattr.c (namespace, length, permission); here only the store's own errors: EEXIST for XATTR_CREATE
  * over an existing name, ENODATA for XATTR_REPLACE or a get/remove of a missing one, ERANGE for a buffer too
- * small. Listing gives the names in byte order (tmpfs keeps them sorted), trusted.* only for CAP_SYS_ADMIN. */
+ * small. Listing gives the names in byte order (tmpfs keeps them sorted); syscalls/xattr.c hides trusted.*
+ * from those without CAP_SYS_ADMIN. These are ramfs's inode_ops (fs/ramfs.c). */
 #include "vfs.h"
 #include "../kernel/errno.h"
-#include "../kernel/mm.h"
 
 #define XATTR_CREATE 1
 #define XATTR_REPLACE 2
@@ -27,8 +27,8 @@ static struct xattr_ent **xattr_slot(struct inode *ino, const char *name, bool *
     return pp;
 }
 
-/* The value's length; with size, the value copied to the user's buffer (ERANGE when it does not fit). */
-long xattr_ram_get(struct inode *ino, const char *name, void *ubuf, size_t size)
+/* The value's length; with size, the value copied to kbuf (ERANGE when it does not fit). */
+long xattr_ram_get(struct inode *ino, const char *name, void *kbuf, size_t size)
 {
     bool found;
     struct xattr_ent *e = *xattr_slot(ino, name, &found);
@@ -38,18 +38,27 @@ long xattr_ram_get(struct inode *ino, const char *name, void *ubuf, size_t size)
         return (long)e->len;
     if (size < e->len)
         return -ERANGE;
-    return copy_to_user(ubuf, e->value, e->len) ? -EFAULT : (long)e->len;
+    memcpy(kbuf, e->value, e->len);
+    return (long)e->len;
 }
 
-/* value: a kernel copy (len bytes), kept by the store on success. */
-long xattr_ram_set(struct inode *ino, const char *name, u8 *value, size_t len, int flags)
+static long xattr_ram_remove(struct inode *ino, const char *name);
+
+/* value NULL: remove it */
+int xattr_ram_set(struct inode *ino, const char *name, const void *kvalue, size_t len, int flags)
 {
+    if (!kvalue)
+        return (int)xattr_ram_remove(ino, name);
     bool found;
     struct xattr_ent **pp = xattr_slot(ino, name, &found);
     if (found && (flags & XATTR_CREATE))
         return -EEXIST;
     if (!found && (flags & XATTR_REPLACE))
         return -ENODATA;
+    u8 *value = kmalloc(len ? len : 1);
+    if (!value)
+        return -ENOMEM;
+    memcpy(value, kvalue, len);
     if (found) {
         kfree((*pp)->value);
         (*pp)->value = value;
@@ -61,6 +70,7 @@ long xattr_ram_set(struct inode *ino, const char *name, u8 *value, size_t len, i
     if (!e || !kname) {
         kfree(e);
         kfree(kname);
+        kfree(value);
         return -ENOMEM;
     }
     *e = (struct xattr_ent){ *pp, kname, value, len };
@@ -68,7 +78,7 @@ long xattr_ram_set(struct inode *ino, const char *name, u8 *value, size_t len, i
     return 0;
 }
 
-long xattr_ram_remove(struct inode *ino, const char *name)
+static long xattr_ram_remove(struct inode *ino, const char *name)
 {
     bool found;
     struct xattr_ent **pp = xattr_slot(ino, name, &found), *e = *pp;
@@ -81,18 +91,16 @@ long xattr_ram_remove(struct inode *ino, const char *name)
     return 0;
 }
 
-/* The names, each NUL-ended, into the user's buffer; the length they take (size 0: only that). */
-long xattr_ram_list(struct inode *ino, char *ubuf, size_t size, bool trusted)
+/* The names, each NUL-ended, into kbuf; the length they take (size 0: only that). */
+long xattr_ram_list(struct inode *ino, char *kbuf, size_t size)
 {
     size_t total = 0;
     for (struct xattr_ent *e = ino->xattrs; e; e = e->next) {
-        if (!trusted && !strncmp(e->name, "trusted.", 8))
-            continue;
         size_t n = strlen(e->name) + 1;
         if (size && total + n > size)
             return -ERANGE;
-        if (size && copy_to_user(ubuf + total, e->name, n))
-            return -EFAULT;
+        if (size)
+            memcpy(kbuf + total, e->name, n);
         total += n;
     }
     return (long)total;

@@ -7,8 +7,9 @@
  *   trusted.*  CAP_SYS_ADMIN (a set EPERM, a get ENODATA; a list hides them)
  *   security.* anyone may read; setting needs what a write does not: nothing more (no security module)
  *   system.*   POSIX ACLs, which skiff does not keep: EOPNOTSUPP; any other prefix EOPNOTSUPP too.
- * The RAM filesystems keep them (fs/xattr.c); 9p volumes, the overlay root, /proc and /sys have none (a set is
- * EOPNOTSUPP, a get ENODATA, a list empty: partial for 9p, whose host files may have some). */
+ * Filesystems keep them behind inode_ops: the RAM ones in memory (fs/xattr.c), 9p volumes on the host
+ * (fs/9pfs_xattr.c), the overlay root in the layer that holds the file (a change copies it up); /proc and
+ * /sys have none (EOPNOTSUPP; a list is empty). */
 #include "syscalls.h"
 
 #define XATTR_NAME_MAX 255
@@ -47,9 +48,27 @@ static long xattr_ns(const char *name, enum xattr_ns *ns)
     return 0;
 }
 
-static bool xattr_ram(const struct inode *ino)
+/* The value or the names, size bytes at most, through a kernel buffer to the user's */
+static long xattr_out(long n, const void *kbuf, void *ubuf, size_t size)
 {
-    return ino->iops == &ramfs_iops;
+    if (n <= 0 || !size)
+        return n;
+    return copy_to_user(ubuf, kbuf, (size_t)n) ? -EFAULT : n;
+}
+
+/* Drops trusted.* names from a list of n bytes (for callers without CAP_SYS_ADMIN): the new length */
+static long xattr_hide_trusted(char *list, long n)
+{
+    long out = 0;
+    for (long at = 0; at < n;) {
+        long len = (long)strnlen(list + at, (size_t)(n - at)) + 1;
+        if (strncmp(list + at, "trusted.", 8)) {
+            memmove(list + out, list + at, (size_t)len);
+            out += len;
+        }
+        at += len;
+    }
+    return out;
 }
 
 /* Linux's xattr_permission for mask MAY_READ or MAY_WRITE: 0 or -errno. */
@@ -99,9 +118,15 @@ static long do_getxattr(const char *upath, int fd, bool follow, const char *unam
         return -EOPNOTSUPP;
     if ((rc = xattr_allowed(ino, ns, MAY_READ)))
         return rc;
-    if (!xattr_ram(ino))
-        return -ENODATA;
-    return xattr_ram_get(ino, name, ubuf, MIN(size, XATTR_SIZE_MAX));
+    if (!ino->iops || !ino->iops->getxattr)
+        return -EOPNOTSUPP;
+    size = MIN(size, XATTR_SIZE_MAX);
+    void *kbuf = size ? kmalloc(size) : NULL;
+    if (size && !kbuf)
+        return -ENOMEM;
+    rc = xattr_out(ino->iops->getxattr(ino, name, kbuf, size), kbuf, ubuf, size);
+    kfree(kbuf);
+    return rc;
 }
 
 static long do_setxattr(const char *upath, int fd, bool follow, const char *uname, const void *uval, size_t size,
@@ -129,12 +154,11 @@ static long do_setxattr(const char *upath, int fd, bool follow, const char *unam
         rc = -EOPNOTSUPP;
     if (!rc)
         rc = xattr_allowed(ino, ns, MAY_WRITE);
-    if (!rc && !xattr_ram(ino))
+    if (!rc && (!ino->iops || !ino->iops->setxattr))
         rc = -EOPNOTSUPP;
-    if (!rc && !(rc = xattr_ram_set(ino, name, value, size, flags))) {
+    if (!rc && !(rc = ino->iops->setxattr(ino, name, value, size, flags))) {
         ino->ctime = vfs_now();
         fsnotify(NULL, NULL, ino, FSN_ATTRIB, 0); /* IN_ATTRIB, as Linux for an xattr change */
-        return 0;
     }
     kfree(value);
     return rc;
@@ -144,9 +168,17 @@ static long do_listxattr(const char *upath, int fd, bool follow, char *ubuf, siz
 {
     struct inode *ino;
     long rc = xattr_target(upath, fd, follow, &ino);
-    if (rc)
+    if (rc || !ino->iops || !ino->iops->listxattr)
         return rc;
-    return xattr_ram(ino) ? xattr_ram_list(ino, ubuf, MIN(size, XATTR_LIST_MAX), capable(CAP_SYS_ADMIN)) : 0;
+    char *kbuf = kmalloc(XATTR_LIST_MAX); /* the whole list: trusted.* may have to go before it is measured */
+    if (!kbuf)
+        return -ENOMEM;
+    long n = ino->iops->listxattr(ino, kbuf, XATTR_LIST_MAX);
+    if (n > 0 && !capable(CAP_SYS_ADMIN))
+        n = xattr_hide_trusted(kbuf, n);
+    rc = n < 0 ? n : size && (size_t)n > size ? -ERANGE : xattr_out(n, kbuf, ubuf, size ? (size_t)n : 0);
+    kfree(kbuf);
+    return rc;
 }
 
 static long do_removexattr(const char *upath, int fd, bool follow, const char *uname)
@@ -164,7 +196,7 @@ static long do_removexattr(const char *upath, int fd, bool follow, const char *u
     if (!rc)
         rc = xattr_allowed(ino, ns, MAY_WRITE);
     if (!rc)
-        rc = xattr_ram(ino) ? xattr_ram_remove(ino, name) : -ENODATA;
+        rc = ino->iops && ino->iops->setxattr ? ino->iops->setxattr(ino, name, NULL, 0, XATTR_REPLACE) : -EOPNOTSUPP;
     if (!rc) {
         ino->ctime = vfs_now();
         fsnotify(NULL, NULL, ino, FSN_ATTRIB, 0); /* IN_ATTRIB, as Linux for an xattr change */

@@ -138,9 +138,6 @@ static int unprivileged(void)
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
-    /* skiff's 9P volumes keep no xattrs (test/conformance/partial): under run.sh --volume this test still works in
-     * the RAM filesystem, as natively on the host's disk */
-    unsetenv("SKIFF_CONF_SCRATCH");
     tap_scratch("xattr");
     values();
     names();

@@ -67,6 +67,27 @@ v_sqlite_timeout() {
 	pass
 }
 
+# Extended attributes on a volume are the host file's (9P Txattrwalk/Txattrcreate): each side reads what the
+# other set; on the live root a set copies the file up and leaves the host's untouched.
+v_xattr() {
+	name="xattrs on a volume: the guest reads the host's and the host the guest's; on the live root a set copies up"
+	need /usr/bin/python3 || return
+	mkdir -p "$tmp/xa" && echo host >"$tmp/xa/h" && rm -f "$tmp/xa/g" || return
+	python3 -c "import os; os.setxattr('$tmp/xa/h', 'user.host', b'fromhost')" 2>/dev/null ||
+		{ skip "the host filesystem keeps no user xattrs"; return; }
+	sk --rootfs / -v "$tmp/xa:/data" /usr/bin/python3 -c "
+import os
+open('/data/g', 'w').write('x')
+os.setxattr('/data/g', 'user.skiff', b'fromguest')
+print(os.getxattr('/data/h', 'user.host').decode(), os.listxattr('/data/h'))
+os.setxattr('/etc/hostname', 'user.layer', b'1')
+print(os.getxattr('/etc/hostname', 'user.layer').decode())"
+	expect_status 0 && expect_out_has "fromhost ['user.host']" || return
+	got=$(python3 -c "import os; print(os.getxattr('$tmp/xa/g', 'user.skiff').decode(), os.listxattr('/etc/hostname'))")
+	[ "$got" = "fromguest []" ] || { fail "the host reads: $got"; return; }
+	pass
+}
+
 # reboot(2) (busybox poweroff -f, reboot -f) ends the VM with status 0; what the program wrote to a volume, through
 # the page cache and a shared mapping, is on the host first (Linux's reboot leaves that to the caller).
 v_poweroff() {
@@ -339,7 +360,7 @@ v_iso() {
 	pass
 }
 
-CASES_ALL="v_host_change v_iso v_live_sys v_live_python v_live_untouched v_live_layer v_live_rw v_live_cwd v_packed_args v_sqlite v_sqlite_timeout v_poweroff v_tar_x v_tar_c v_shell_ops v_readonly v_escape v_exec_mmap v_p9_signals"
+CASES_ALL="v_host_change v_iso v_live_sys v_live_python v_live_untouched v_live_layer v_live_rw v_live_cwd v_packed_args v_sqlite v_sqlite_timeout v_poweroff v_xattr v_tar_x v_tar_c v_shell_ops v_readonly v_escape v_exec_mmap v_p9_signals"
 for c in ${CASES:-$CASES_ALL}; do
 	"$c"
 done
