@@ -102,6 +102,9 @@ void sched_init(struct task *first)
     sched_set_runnable(first);
     first->running_on = (u8)(this_cpu()->id + 1);
     first->proc->nthreads = 1;
+    /* The boot CPU's idle stack, now: its first idle may come only once the program has used up memory (two
+     * stress-ng bigheap workers at --cpus 2 met "no memory for an idle stack") */
+    idle_context(this_cpu());
 }
 
 void sched_add(struct task *t)
