@@ -105,7 +105,7 @@ static long futex_wake_bits(u64 uaddr, int n, u32 bitset)
             woken++;
         }
     }
-    return woken;
+    return woken < n ? woken + futexv_wake(uaddr, space, n - woken) : woken;
 }
 
 /* Moves up to n waiters from uaddr to uaddr2 (they are woken by uaddr2's wakes from now on). */
