@@ -202,6 +202,7 @@ static struct proc *proc_copy(struct proc *parent, bool share_vm, bool share_fil
 
 #define CLONE_VM 0x00000100
 #define CLONE_FILES 0x00000400
+#define CLONE_NEWUTS 0x04000000
 #define CLONE_VFORK 0x00004000
 #define CLONE_SETTLS 0x00080000
 #define CLONE_PARENT_SETTID 0x00100000
@@ -220,7 +221,7 @@ long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls, struct pidfd_r
         return limit;
     struct proc *p = proc_copy(parent, flags & CLONE_VM, flags & CLONE_FILES);
     struct task *t = p ? task_alloc() : NULL;
-    if (!t || procfs_add_pid(p->pid)) {
+    if (!t || ((flags & CLONE_NEWUTS) && uts_new(p)) || procfs_add_pid(p->pid)) {
         if (p) {
             proc_list_del(p);
             proc_discard(p, flags & CLONE_VM);

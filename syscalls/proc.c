@@ -57,16 +57,17 @@ void uts_put(struct uts_ns *u)
         kfree(u);
 }
 
-/* unshare CLONE_NEWUTS: the caller's own copy of the names it sees now. */
-long uts_unshare(void)
+/* unshare or clone CLONE_NEWUTS: p's own copy of the names the caller sees now (p: the caller, or its new child
+ * that holds a reference to the caller's namespace). */
+long uts_new(struct proc *p)
 {
     struct uts_ns *u = kmalloc(sizeof(*u));
     if (!u)
         return -ENOMEM;
     *u = *uts_current();
     u->refs = 1;
-    uts_put(current_proc()->uts);
-    current_proc()->uts = u;
+    uts_put(p->uts);
+    p->uts = u;
     return 0;
 }
 

@@ -114,7 +114,7 @@ SYSCALL(unshare) /* (flags) */
             return -ENOMEM;
         p->fdt = t;
     }
-    if ((f & CLONE_NEWUTS) && (rc = uts_unshare()))
+    if ((f & CLONE_NEWUTS) && (rc = uts_new(p)))
         return rc;
     if (f & CLONE_SYSVSEM) { /* "equivalent to exit" for the undo list (Linux's comment on exit_sem) */
         sem_exit(p->pid);

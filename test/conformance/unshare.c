@@ -4,10 +4,11 @@
  * what other threads share (CLONE_THREAD, CLONE_SIGHAND, CLONE_VM, CLONE_NEWUSER's implied CLONE_THREAD) and for
  * CLONE_VM while a CLONE_VM child uses the memory, and EPERM for every namespace flag without CAP_SYS_ADMIN (in a
  * child that dropped root). CLONE_FILES gives a process that shares its table with a clone CLONE_FILES child a
- * copy (kcmp KCMP_FILES tells), as close_range CLOSE_RANGE_UNSHARE does. CLONE_NEWUTS is made in a child,
- * which names itself there (its children see the name, its parent does not): the host is never changed. The
- * other namespaces, which skiff does not have, are tried only without privileges. */
-/* covers: unshare close_range */
+ * copy (kcmp KCMP_FILES tells), as close_range CLOSE_RANGE_UNSHARE does and as exec does before closing the
+ * close-on-exec files. CLONE_NEWUTS (unshare, and clone) is made in a child, which names itself there (its
+ * children see the name, its parent does not): the host is never changed. The other namespaces, which skiff
+ * does not have, are tried only without privileges. */
+/* covers: unshare close_range clone */
 #include "tap.h"
 #include <grp.h>
 #include <pthread.h>
@@ -236,6 +237,17 @@ static void uts_child(void)
     T_OK("unshare CLONE_NEWUTS|CLONE_FILES|CLONE_SYSVSEM", unsh(CLONE_NEWUTS | CLONE_FILES | CLONE_SYSVSEM), 0);
 }
 
+/* clone CLONE_NEWUTS: the child names its own namespace (it runs only if the namespace was made). */
+static int uts_clone_child(void *arg)
+{
+    struct utsname u;
+    (void)arg;
+    if (sethostname("sys17-clone", 11))
+        return 1;
+    uname(&u);
+    return strcmp(u.nodename, "sys17-clone") != 0;
+}
+
 static void test_uts(void)
 {
     struct utsname after;
@@ -243,6 +255,60 @@ static void test_uts(void)
     tap_in_child(uts_child);
     uname(&after);
     T_TRUE("unshare CLONE_NEWUTS: the parent's host name is unchanged", !strcmp(after.nodename, uts_before.nodename));
+    size_t sz = 64 * 1024;
+    char *stack = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    fflush(stdout);
+    pid_t c = clone(uts_clone_child, stack + sz, CLONE_NEWUTS | SIGCHLD, NULL);
+    int st = 1;
+    if (c > 0)
+        waitpid(c, &st, 0);
+    T_TRUE("clone CLONE_NEWUTS: the child names its own namespace", c > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    uname(&after);
+    T_TRUE("clone CLONE_NEWUTS: the parent's host name is unchanged", !strcmp(after.nodename, uts_before.nodename));
+    munmap(stack, sz);
+}
+
+/* A raw clone with flags that should fail: the result (a child, if made, exits at once). */
+static long clone_flags(unsigned long flags)
+{
+    fflush(stdout);
+    long r = syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
+    if (r == 0)
+        _exit(0);
+    if (r > 0)
+        waitpid((pid_t)r, NULL, 0);
+    return r;
+}
+
+/* exec in a CLONE_FILES child: Linux gives the exec'ing process its own table first, so the close-on-exec
+ * files close in its copy only. */
+static int exec_child(void *arg)
+{
+    execl((const char *)arg, (const char *)arg, "--exit", (char *)NULL);
+    return 127;
+}
+
+static void test_exec_child(void)
+{
+    size_t sz = 64 * 1024;
+    char *stack = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    static char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0) {
+        T_SKIP("unshare: exec in a CLONE_FILES child", "no /proc/self/exe");
+        return;
+    }
+    self[n] = 0;
+    int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+    fflush(stdout);
+    pid_t c = clone(exec_child, stack + sz, CLONE_FILES | SIGCHLD, self);
+    int st = 0;
+    waitpid(c, &st, 0);
+    T_TRUE("unshare: the CLONE_FILES child exec'ed and exited 0", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    T_OK("unshare: its exec closed the close-on-exec fd in its own copy, not in the parent", fcntl(fd, F_GETFD),
+         FD_CLOEXEC);
+    close(fd);
+    munmap(stack, sz);
 }
 
 static void as_nobody(void)
@@ -260,6 +326,10 @@ static void as_nobody(void)
     T_ERR("unshare CLONE_NEWTIME without CAP_SYS_ADMIN", unsh(CLONE_NEWTIME), EPERM);
     T_ERR("unshare CLONE_NEWUTS with an unknown flag: EINVAL first", unsh(CLONE_NEWUTS | CLONE_PARENT), EINVAL);
     T_OK("unshare CLONE_FILES|CLONE_FS without privileges", unsh(CLONE_FILES | CLONE_FS), 0);
+    T_ERR("clone CLONE_NEWUTS without CAP_SYS_ADMIN", clone_flags(CLONE_NEWUTS), EPERM);
+    T_ERR("clone CLONE_NEWNET without CAP_SYS_ADMIN", clone_flags(CLONE_NEWNET), EPERM);
+    T_ERR("clone CLONE_NEWPID without CAP_SYS_ADMIN", clone_flags(CLONE_NEWPID), EPERM);
+    T_ERR("clone CLONE_NEWIPC without CAP_SYS_ADMIN", clone_flags(CLONE_NEWIPC), EPERM);
     int id = semget(IPC_PRIVATE, 1, 0600);
     if (id >= 0) {
         sem_add(id, 1, SEM_UNDO);
@@ -269,13 +339,16 @@ static void as_nobody(void)
     }
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], "--exit"))
+        return 0;
     test_single();
     test_sysvsem();
     test_threads();
     test_vm_child();
     test_files_child();
+    test_exec_child();
     test_uts();
     tap_in_child(as_nobody);
     return tap_done();
