@@ -16,6 +16,7 @@ struct task *futex_first_waiter(u64 uaddr); /* the longest-waiting task blocked 
 
 /* futex_waitv.c: wakes up to n vector waiters' entries for the word at uaddr of space; how many */
 int futexv_wake(u64 uaddr, const void *space, int n);
+int futexv_requeue(u64 uaddr, const void *space, u64 uaddr2, const void *space2, int n); /* how many moved */
 
 /* futex_pi.c */
 long futex_wait_requeue_pi(u32 *uaddr, u32 val, const void *utimeout, u64 uaddr2, bool realtime);

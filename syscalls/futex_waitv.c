@@ -3,8 +3,8 @@
  * entry's index. A task sleeps on one wait key only, so a vector waiter sleeps on its own record's address
  * and sits on futexv_waiters, which futex_wake_bits (futex.c) walks after the words' queues. The big kernel
  * lock serialises the values' check, the registration and the sleep against every waker.
- * Not done: FUTEX2_NUMA and FUTEX2_MPOL entries (EINVAL, test/conformance/partial); FUTEX_REQUEUE does not
- * move a vector waiter to the second word. */
+ * FUTEX_REQUEUE moves entries to the second word (they keep their index).
+ * Not done: FUTEX2_NUMA and FUTEX2_MPOL entries (EINVAL, test/conformance/partial). */
 #include "futex.h"
 #include "../kernel/boot.h"
 
@@ -67,6 +67,22 @@ int futexv_wake(u64 uaddr, const void *space, int n)
         pp = &w->next;
     }
     return woken;
+}
+
+/* FUTEX_REQUEUE, FUTEX_CMP_REQUEUE: up to n entries waiting on uaddr now wait on uaddr2; how many moved. */
+int futexv_requeue(u64 uaddr, const void *space, u64 uaddr2, const void *space2, int n)
+{
+    int moved = 0;
+    for (struct futexv_wait *w = futexv_waiters; w && moved < n; w = w->next)
+        for (int i = 0; i < w->n && moved < n; i++) {
+            struct futexv_entry *e = &w->e[i];
+            if (e->woken || e->uaddr != uaddr || e->space != space || task_by_tid(w->tid) != w->task)
+                continue;
+            e->uaddr = uaddr2;
+            e->space = space2;
+            moved++;
+        }
+    return moved;
 }
 
 /* Linux's futex_parse_waitv: each entry in turn, EFAULT to read it, EINVAL for its flags, reserved word and

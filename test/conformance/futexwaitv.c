@@ -3,7 +3,8 @@
  * value, the words' alignment and mapping), EAGAIN for a word that differs, ETIMEDOUT for an absolute
  * deadline on CLOCK_MONOTONIC and CLOCK_REALTIME, and wakes by plain FUTEX_WAKE and FUTEX_WAKE_BITSET on any
  * of the words (the index of the woken entry is returned), from another process on shared memory and from
- * another thread with FUTEX2_PRIVATE. A signal ends the wait with EINTR, or restarts it under SA_RESTART.
+ * another thread with FUTEX2_PRIVATE; FUTEX_REQUEUE and FUTEX_CMP_REQUEUE move an entry to another word, where
+ * a wake finds it (its index is kept). A signal ends the wait with EINTR, or restarts it under SA_RESTART.
  * Waiters' sleep is seen in /proc/PID/stat, never guessed from timing. */
 /* covers: futex_waitv */
 #include "tap.h"
@@ -18,6 +19,8 @@
 #define SYS_futex_waitv 449
 #endif
 #define FUTEX_WAKE 1
+#define FUTEX_REQUEUE 3
+#define FUTEX_CMP_REQUEUE 4
 #define FUTEX_WAKE_BITSET 10
 #define FUTEX_PRIVATE_FLAG 128
 #define FUTEX2_SIZE_U8 0
@@ -183,6 +186,23 @@ static void test_wake(void)
     T_OK("futex_waitv FUTEX_WAKE after both left wakes nothing", wake(&w[0], FUTEX_WAKE, INT_MAX, 0), 0);
 }
 
+static void test_requeue(void)
+{
+    w[0] = 1, w[1] = 2, w[4] = 9;
+    pid_t c = waiter(2);
+    T_OK("futex_waitv FUTEX_CMP_REQUEUE moves the entry of the first word to a third",
+         syscall(SYS_futex, &w[0], FUTEX_CMP_REQUEUE, 0, (void *)1, &w[4], 1), 1);
+    T_OK("futex_waitv FUTEX_WAKE on the first word finds nobody now", wake(&w[0], FUTEX_WAKE, 1, 0), 0);
+    T_OK("futex_waitv FUTEX_WAKE on the third word wakes it", wake(&w[4], FUTEX_WAKE, 1, 0), 1);
+    T_EQ("futex_waitv the moved entry keeps its index 0", status_of(c), 0);
+    c = waiter(2);
+    T_OK("futex_waitv FUTEX_REQUEUE with nr_requeue 0 moves nothing",
+         syscall(SYS_futex, &w[1], FUTEX_REQUEUE, 0, (void *)0, &w[4], 0), 0);
+    T_OK("futex_waitv FUTEX_REQUEUE wakes 1 and moves the rest",
+         syscall(SYS_futex, &w[1], FUTEX_REQUEUE, 1, (void *)5, &w[4], 0), 1);
+    T_EQ("futex_waitv woken by FUTEX_REQUEUE: index 1", status_of(c), 1);
+}
+
 static void on_usr1(int sig) { (void)sig; }
 
 /* A child whose wait a SIGUSR1 handler interrupts; with SA_RESTART the wait goes on until a wake. */
@@ -267,6 +287,7 @@ int main(void)
     test_args();
     test_values();
     test_wake();
+    test_requeue();
     test_signal();
     test_private();
     return tap_done();
