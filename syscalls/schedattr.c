@@ -165,7 +165,8 @@ SYSCALL(sched_getattr) /* (pid, attr, size, flags) */
 }
 
 #define RR_INTERVAL_NS 100000000ull /* SCHED_RR's round (kernel.sched_rr_timeslice_ms) */
-#define JIFFY_NS 4000000ull         /* Linux answers in whole ticks: CONFIG_HZ=250, as the distribution kernels */
+#define JIFFY_NS 4000000ull         /* Linux answers in whole ticks: those of the reference host's CONFIG_HZ=250
+                                       (skiff's own timer and /proc/config.gz's CONFIG_HZ are another matter) */
 
 /* sched_rr_get_interval(2) of a thread (0: the caller): Linux's answer for a fair policy is the thread's slice
  * (its sched_runtime, else the base slice) rounded down to whole ticks, so 0 for the base slice of up to 8
