@@ -101,6 +101,16 @@ static void *spin(void *arg)
     return NULL;
 }
 
+/* /proc/self/status's Threads: the joined thread may still be on its way out (musl's join returns when the
+ * kernel clears its tid, before the thread has left the group). */
+static int nthreads(void)
+{
+    char buf[4096] = { 0 };
+    tap_read_file("/proc/self/status", buf, sizeof buf);
+    char *t = strstr(buf, "\nThreads:");
+    return t ? atoi(t + 9) : -1;
+}
+
 static void test_threads(void)
 {
     pthread_t th;
@@ -116,6 +126,8 @@ static void test_threads(void)
     T_ERR("unshare an unknown flag with a second thread", unsh(CLONE_PARENT), EINVAL);
     stop_thread = 1;
     pthread_join(th, NULL);
+    for (int i = 0; i < 2000 && nthreads() != 1; i++)
+        usleep(1000);
     T_OK("unshare CLONE_VM once the thread ended", unsh(CLONE_VM), 0);
 }
 
