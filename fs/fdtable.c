@@ -25,6 +25,7 @@ struct fdtable *fdtable_create(void)
         return NULL;
     }
     t->cap = FDT_FIRST;
+    t->refs = 1;
     return t;
 }
 
@@ -193,6 +194,24 @@ struct fdtable *fdtable_dup(struct fdtable *src)
     }
     t->next = src->next;
     return t;
+}
+
+void fdtable_put(struct fdtable *t)
+{
+    if (t && --t->refs == 0) {
+        fdtable_close_all(t);
+        fdtable_free(t);
+    }
+}
+
+struct fdtable *fdtable_unshare(struct fdtable *t)
+{
+    if (t->refs == 1)
+        return t;
+    struct fdtable *c = fdtable_dup(t);
+    if (c)
+        t->refs--;
+    return c;
 }
 
 void fdtable_close_all(struct fdtable *t)

@@ -439,6 +439,7 @@ struct fdtable {
     u64 *used;                /* bitmap: the fds in use */
     int cap;                  /* a power of two, at least 64 */
     int next;                 /* no free fd below it */
+    int refs;                 /* processes using it (clone CLONE_FILES shares it); big kernel lock */
 };
 struct file *file_open_inode(struct inode *ino, u32 flags);
 struct file *file_open(struct inode *ino, u32 flags, int *err);  /* the same, with the open op's error */
@@ -458,6 +459,9 @@ struct fdtable *fdtable_create(void);
 struct fdtable *fdtable_dup(struct fdtable *src);  /* fork: the same files, one more reference each */
 void fdtable_close_all(struct fdtable *t);
 void fdtable_free(struct fdtable *t);              /* the table itself (close_all first) */
+void fdtable_put(struct fdtable *t);               /* one process less: the last closes the files and frees it */
+struct fdtable *fdtable_unshare(struct fdtable *t); /* unshare, exec: t if no other process uses it, else a copy
+                                                     (t loses that reference); NULL: no memory, t kept */
 int fd_install(struct fdtable *t, struct file *f, int min, bool cloexec);  /* lowest free fd >= min, EMFILE */
 int fd_install_at(struct fdtable *t, int fd, struct file *f, bool cloexec); /* dup2: fd (closing what was there) */
 int fd_limit(struct fdtable *t);           /* RLIMIT_NOFILE: every fd is below it */

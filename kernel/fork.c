@@ -130,10 +130,8 @@ void task_free(struct task *t)
 /* Undoes proc_copy for a process that never ran (not on proc_list). */
 static void proc_discard(struct proc *p, bool share_vm)
 {
-    if (p->fdt) {
-        fdtable_close_all(p->fdt);
-        fdtable_free(p->fdt);
-    }
+    fdtable_put(p->fdt);
+    uts_put(p->uts);
     if (p->vm && !share_vm)
         vm_space_destroy(p->vm);
     else if (p->vm)
@@ -145,7 +143,8 @@ static void proc_discard(struct proc *p, bool share_vm)
     kfree(p);
 }
 
-static struct proc *proc_copy(struct proc *parent, bool share_vm)
+/* A copy of parent for a new process; with share_files (CLONE_FILES) the two use one fd table. */
+static struct proc *proc_copy(struct proc *parent, bool share_vm, bool share_files)
 {
     struct proc *p = kzalloc(sizeof(*p));
     if (!p)
@@ -180,10 +179,13 @@ static struct proc *proc_copy(struct proc *parent, bool share_vm)
     p->alarm_at = p->alarm_interval = 0; /* alarms are not inherited */
     p->alarm_next = p->alarm_prev = NULL;
     p->exe = parent->exe ? kstrdup(parent->exe) : NULL;
+    uts_get(p->uts);
     inode_get(p->cwd);
     if (p->root)
         inode_get(p->root);
-    p->fdt = fdtable_dup(parent->fdt);
+    p->fdt = share_files ? parent->fdt : fdtable_dup(parent->fdt);
+    if (share_files)
+        p->fdt->refs++;
     if (share_vm) {
         p->vm = parent->vm;
         p->vm->refs++;
@@ -199,6 +201,8 @@ static struct proc *proc_copy(struct proc *parent, bool share_vm)
 }
 
 #define CLONE_VM 0x00000100
+#define CLONE_FILES 0x00000400
+#define CLONE_NEWUTS 0x04000000
 #define CLONE_VFORK 0x00004000
 #define CLONE_SETTLS 0x00080000
 #define CLONE_PARENT_SETTID 0x00100000
@@ -215,9 +219,9 @@ long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls, struct pidfd_r
     long limit = task_limit_check();
     if (limit)
         return limit;
-    struct proc *p = proc_copy(parent, flags & CLONE_VM);
+    struct proc *p = proc_copy(parent, flags & CLONE_VM, flags & CLONE_FILES);
     struct task *t = p ? task_alloc() : NULL;
-    if (!t || procfs_add_pid(p->pid)) {
+    if (!t || ((flags & CLONE_NEWUTS) && uts_new(p)) || procfs_add_pid(p->pid)) {
         if (p) {
             proc_list_del(p);
             proc_discard(p, flags & CLONE_VM);
@@ -309,9 +313,10 @@ static noreturn void proc_end(int code, int sig)
     ktimer_cancel(&p->itimer_cpu[0]);
     ktimer_cancel(&p->itimer_cpu[1]);
     ktimer_cancel(&p->rlimit_cpu);
-    fdtable_close_all(p->fdt);
-    fdtable_free(p->fdt);
+    fdtable_put(p->fdt); /* the files close unless a CLONE_FILES process still uses the table */
     p->fdt = NULL;
+    uts_put(p->uts);
+    p->uts = NULL;
     sem_exit(p->pid); /* its SEM_UNDO adjustments */
     inode_put(p->cwd);
     if (p->root)

@@ -178,6 +178,7 @@ struct proc {
     struct ktimer itimer_cpu[2];    /* ITIMER_VIRTUAL, ITIMER_PROF (syscalls/itimer.c) */
     struct ktimer rlimit_cpu;       /* RLIMIT_CPU's SIGXCPU and SIGKILL (syscalls/itimer.c) */
     int ptimer_next_id;
+    struct uts_ns *uts;             /* its UTS namespace (uname's names; NULL: the first), shared by children */
     bool sem_undo_list;             /* Linux's sysvsem undo list exists: a SEM_UNDO semop, or a thread made with
                                        CLONE_SYSVSEM (kcmp KCMP_SYSVSEM compares it; a fork starts without) */
 };
@@ -375,6 +376,10 @@ extern char deadline_note[];                 /* what the first process was doing
 struct task *proc_first_task(struct proc *p);
 const char *uts_nodename(void);              /* syscalls/proc.c: uname's nodename (sethostname) */
 const char *uts_domainname(void);            /* and its domainname (setdomainname) */
+struct uts_ns;
+void uts_get(struct uts_ns *u);               /* syscalls/proc.c: a process's UTS namespace (NULL: the first) */
+void uts_put(struct uts_ns *u);
+long uts_new(struct proc *p);                 /* CLONE_NEWUTS: p's own copy of the caller's names */
 u64 threads_max(void);                        /* kernel.threads-max, from memory as Linux sizes it */
 long task_limit_check(void);                  /* -EAGAIN when no task may be created (fork, clone) */
 /* kernel/ucount.c: tasks per real uid, for RLIMIT_NPROC */

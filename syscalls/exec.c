@@ -78,7 +78,11 @@ static long copy_strv(char *const *uv, char ***out, struct arg_budget *b, size_t
 
 static void after_exec(struct proc *p)
 {
-    struct fdtable *t = p->fdt;
+    struct fdtable *t = fdtable_unshare(p->fdt); /* as Linux: a CLONE_FILES sharer keeps the cloexec files */
+    if (t)
+        p->fdt = t;
+    else
+        t = p->fdt; /* no memory for the copy: past the point of no return, the shared table is used */
     for (int fd = fd_next_open(t, 0); fd >= 0; fd = fd_next_open(t, fd + 1))
         if (fd_cloexec(t, fd))
             fd_close(t, fd);

@@ -302,8 +302,8 @@ SYSCALL(close)
 #define CLOSE_RANGE_UNSHARE 2
 #define CLOSE_RANGE_CLOEXEC 4
 
-/* close_range: every open fd in [first, last] closed, or marked close-on-exec. Processes never share an fd
- * table here (threads of one process do), so UNSHARE has nothing to unshare for a single-threaded caller. */
+/* close_range: every open fd in [first, last] closed, or marked close-on-exec. UNSHARE first gives a process
+ * that shares its table with a CLONE_FILES process a copy; threads of one process keep sharing theirs. */
 SYSCALL(close_range) /* (first, last, flags) */
 {
     u32 first = (u32)a0, last = (u32)a1, flags = (u32)a2;
@@ -312,6 +312,12 @@ SYSCALL(close_range) /* (first, last, flags) */
     struct proc *p = current_proc();
     if ((flags & CLOSE_RANGE_UNSHARE) && p->nthreads > 1)
         kerr("skiff: close_range CLOSE_RANGE_UNSHARE with threads: the table stays shared by the threads\n");
+    if (flags & CLOSE_RANGE_UNSHARE) {
+        struct fdtable *t = fdtable_unshare(p->fdt);
+        if (!t)
+            return -ENOMEM;
+        p->fdt = t;
+    }
     for (int fd = fd_next_open(p->fdt, (int)MIN(first, (u32)INT32_MAX)); fd >= 0 && (u32)fd <= last;
          fd = fd_next_open(p->fdt, fd + 1)) {
         if (flags & CLOSE_RANGE_CLOEXEC)

@@ -105,7 +105,7 @@ static long futex_wake_bits(u64 uaddr, int n, u32 bitset)
             woken++;
         }
     }
-    return woken;
+    return woken < n ? woken + futexv_wake(uaddr, space, n - woken) : woken;
 }
 
 /* Moves up to n waiters from uaddr to uaddr2 (they are woken by uaddr2's wakes from now on). */
@@ -121,7 +121,7 @@ static long futex_requeue(u64 uaddr, u64 uaddr2, int n)
             moved++;
         }
     }
-    return moved;
+    return moved < n ? moved + futexv_requeue(uaddr, space, uaddr2, space2, n - moved) : moved;
 }
 
 /* A second word (FUTEX_REQUEUE, FUTEX_CMP_REQUEUE): Linux makes its key before it looks at anything else. */

@@ -14,6 +14,10 @@ long futex_deadline(const void *utimeout, bool absolute, bool realtime, u64 *dea
 long futex_lock_pi(u32 *uaddr, bool try, u64 deadline, bool realtime);
 struct task *futex_first_waiter(u64 uaddr); /* the longest-waiting task blocked on uaddr, or NULL */
 
+/* futex_waitv.c: wakes up to n vector waiters' entries for the word at uaddr of space; how many */
+int futexv_wake(u64 uaddr, const void *space, int n);
+int futexv_requeue(u64 uaddr, const void *space, u64 uaddr2, const void *space2, int n); /* how many moved */
+
 /* futex_pi.c */
 long futex_wait_requeue_pi(u32 *uaddr, u32 val, const void *utimeout, u64 uaddr2, bool realtime);
 long futex_cmp_requeue_pi(u32 *uaddr, int nr_wake, int nr_requeue, u64 uaddr2, u32 val3);

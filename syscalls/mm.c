@@ -225,14 +225,15 @@ SYSCALL(mprotect)
     return vm_protect(current_vm(), a0, len, prot & VM_PROT_MASK);
 }
 
-SYSCALL(madvise)
+/* madvise(2) on vs (the caller's, or another process's for process_madvise's hints). */
+long mm_advise(struct vm_space *vs, u64 start, u64 len_in, int advice)
 {
-    if (a0 % PAGE_SIZE)
+    if (start % PAGE_SIZE)
         return -EINVAL;
-    u64 len = ALIGN_UP(a1, PAGE_SIZE);
-    if (len < a1 || !vm_range_ok(a0, len))
+    u64 len = ALIGN_UP(len_in, PAGE_SIZE);
+    if (len < len_in || !vm_range_ok(start, len))
         return -EINVAL;
-    switch ((int)a2) {
+    switch (advice) {
     case 0: case 1: case 2: case 3: case 8: case 9: case 10: case 11: case 12: case 13: case 14: case 15:
     case 16: case 17: case 18: case 19: case 20: case 21: case 22: case 23: /* 22, 23: MADV_POPULATE_* */
     case MADV_DONTNEED:
@@ -242,21 +243,25 @@ SYSCALL(madvise)
     }
     if (!len)
         return 0;
-    struct vm_space *vs = current_vm();
-    if (mseal_blocks_advice(vs, a0, a0 + len, (int)a2))
+    if (mseal_blocks_advice(vs, start, start + len, advice))
         return -EPERM;
-    if (((int)a2 == MADV_DONTNEED || (int)a2 == 8 /* MADV_FREE */ || (int)a2 == 9 /* MADV_REMOVE */) &&
-        vm_flag_bytes(vs, a0, a0 + len, VM_LOCKED))
+    if ((advice == MADV_DONTNEED || advice == 8 /* MADV_FREE */ || advice == 9 /* MADV_REMOVE */) &&
+        vm_flag_bytes(vs, start, start + len, VM_LOCKED))
         return -EINVAL; /* locked memory stays */
     bool handled;
-    long rc = mm_madvise(vs, a0, len, (int)a2, &handled);
+    long rc = mm_madvise(vs, start, len, advice, &handled);
     if (handled)
         return rc;
-    if ((int)a2 == MADV_DONTNEED)
-        vm_discard(vs, a0, a0 + len); /* anonymous pages read back as zeros, as on Linux */
+    if (advice == MADV_DONTNEED)
+        vm_discard(vs, start, start + len); /* anonymous pages read back as zeros, as on Linux */
     /* advice only otherwise: nothing to do for an in-memory kernel without swap or huge pages. As Linux, the
      * mapped parts get the advice and a hole anywhere in the range makes the call fail with ENOMEM. */
-    return vm_fully_mapped(vs, a0, a0 + len) ? 0 : -ENOMEM;
+    return vm_fully_mapped(vs, start, start + len) ? 0 : -ENOMEM;
+}
+
+SYSCALL(madvise)
+{
+    return mm_advise(current_vm(), a0, a1, (int)a2);
 }
 
 /* mincore: a byte per page, 1 when the page is in memory. A touched page is; an untouched anonymous one is

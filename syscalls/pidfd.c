@@ -11,7 +11,7 @@
 
 /* The process a pidfd names (a zombie included): NULL with *err -ESRCH once it was reaped, -EBADF for an fd
  * that is not a pidfd. */
-static struct proc *pidfd_proc(int fd, long *err)
+struct proc *pidfd_proc(int fd, long *err)
 {
     int pid = pidfd_pid(fd_file(fd));
     *err = pid < 0 ? pid : -ESRCH;

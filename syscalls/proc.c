@@ -22,24 +22,53 @@ SYSCALL(exit)
 struct utsname_k { char f[6][65]; };
 
 #define UTS_LEN 64 /* Linux's __NEW_UTS_LEN */
-/* The machine's names: the host name from tools/skiff run --hostname until sethostname changes it; the NIS
- * domain name "(none)" until setdomainname does. Syscall context only. */
-static char uts_host[UTS_LEN + 1], uts_domain[UTS_LEN + 1];
+/* The machine's names, per UTS namespace: the host name from tools/skiff run --hostname until sethostname
+ * changes it; the NIS domain name "(none)" until setdomainname does. unshare CLONE_NEWUTS gives a process a
+ * copy of its own, which its later children share (proc->uts; NULL: the first namespace). Syscall context
+ * only; the big kernel lock guards refs. */
+struct uts_ns {
+    int refs;
+    char host[UTS_LEN + 1], domain[UTS_LEN + 1];
+};
+static struct uts_ns uts_first;
 
-const char *uts_nodename(void)
+static struct uts_ns *uts_current(void)
 {
-    if (!uts_host[0]) {
+    if (!uts_first.host[0]) {
         const char *h = boot_arg("hostname");
-        ksnprintf(uts_host, sizeof(uts_host), "%s", h && *h ? h : "skiff");
+        ksnprintf(uts_first.host, sizeof(uts_first.host), "%s", h && *h ? h : "skiff");
+        ksnprintf(uts_first.domain, sizeof(uts_first.domain), "(none)");
     }
-    return uts_host;
+    return current_proc()->uts ? current_proc()->uts : &uts_first;
 }
 
-const char *uts_domainname(void)
+const char *uts_nodename(void) { return uts_current()->host; }
+const char *uts_domainname(void) { return uts_current()->domain; }
+
+void uts_get(struct uts_ns *u)
 {
-    if (!uts_domain[0])
-        ksnprintf(uts_domain, sizeof(uts_domain), "(none)");
-    return uts_domain;
+    if (u)
+        u->refs++;
+}
+
+void uts_put(struct uts_ns *u)
+{
+    if (u && --u->refs == 0)
+        kfree(u);
+}
+
+/* unshare or clone CLONE_NEWUTS: p's own copy of the names the caller sees now (p: the caller, or its new child
+ * that holds a reference to the caller's namespace). */
+long uts_new(struct proc *p)
+{
+    struct uts_ns *u = kmalloc(sizeof(*u));
+    if (!u)
+        return -ENOMEM;
+    *u = *uts_current();
+    u->refs = 1;
+    uts_put(p->uts);
+    p->uts = u;
+    return 0;
 }
 
 /* sethostname(2), setdomainname: CAP_SYS_ADMIN (EPERM), then the length (EINVAL past 64 bytes), then the
@@ -59,14 +88,12 @@ static long set_uts(char *dst, const char *uname, u64 len)
 
 SYSCALL(sethostname)
 {
-    uts_nodename();
-    return set_uts(uts_host, (const char *)a0, a1);
+    return set_uts(uts_current()->host, (const char *)a0, a1);
 }
 
 SYSCALL(setdomainname)
 {
-    uts_domainname();
-    return set_uts(uts_domain, (const char *)a0, a1);
+    return set_uts(uts_current()->domain, (const char *)a0, a1);
 }
 
 SYSCALL(uname)

@@ -163,3 +163,26 @@ SYSCALL(sched_getattr) /* (pid, attr, size, flags) */
         return -EFAULT;
     return usize > sizeof(k) ? clear_user((u8 *)a1 + sizeof(k), usize - sizeof(k)) : 0;
 }
+
+#define RR_INTERVAL_NS 100000000ull /* SCHED_RR's round (kernel.sched_rr_timeslice_ms) */
+#define JIFFY_NS 4000000ull         /* Linux answers in whole ticks: those of the reference host's CONFIG_HZ=250
+                                       (skiff's own timer and /proc/config.gz's CONFIG_HZ are another matter) */
+
+/* sched_rr_get_interval(2) of a thread (0: the caller): Linux's answer for a fair policy is the thread's slice
+ * (its sched_runtime, else the base slice) rounded down to whole ticks, so 0 for the base slice of up to 8
+ * CPUs; SCHED_RR's would be its 100 ms round (skiff refuses real-time policies). */
+SYSCALL(sched_rr_get_interval) /* (pid, struct timespec *) */
+{
+    if ((int)a0 < 0)
+        return -EINVAL;
+    struct task *t = attr_task((int)a0);
+    if (!t)
+        return -ESRCH;
+    u64 ns = 0;
+    if (t->policy == SCHED_RR)
+        ns = RR_INTERVAL_NS;
+    else if (t->policy != SCHED_FIFO)
+        ns = (t->slice_ns ? t->slice_ns : base_slice()) / JIFFY_NS * JIFFY_NS;
+    i64 ts[2] = { (i64)(ns / 1000000000ull), (i64)(ns % 1000000000ull) };
+    return copy_to_user((void *)a1, ts, sizeof(ts)) ? -EFAULT : 0;
+}

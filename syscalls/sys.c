@@ -152,8 +152,6 @@ static struct proc *target(int pid)
     return pid == 0 ? current_proc() : pid > 0 ? proc_by_pid(pid) : NULL;
 }
 
-static bool exists(int pid) { return target(pid) != NULL; }
-
 SYSCALL(getpgid) { struct proc *p = target((int)a0); return p ? p->pgid : -ESRCH; }
 SYSCALL(getpgrp) { return current_proc()->pgid; }
 SYSCALL(getsid) { struct proc *p = target((int)a0); return p ? p->sid : -ESRCH; }
@@ -271,16 +269,6 @@ SYSCALL(sched_get_priority_min)
 }
 
 /* The time slice: the scheduler's 1 ms tick (sched.c) while other tasks want the CPU. */
-SYSCALL(sched_rr_get_interval) /* (pid, struct timespec *) */
-{
-    if ((int)a0 < 0)
-        return -EINVAL;
-    if (!exists((int)a0))
-        return -ESRCH;
-    i64 ts[2] = { 0, 1000000 };
-    return copy_to_user((void *)a1, ts, sizeof(ts));
-}
-
 /* personality: kept per process and inherited; skiff has no execution domains, so a persona changes
  * nothing else (ADDR_NO_RANDOMIZE, the one programs set, holds anyway: skiff does not randomize). */
 SYSCALL(personality)

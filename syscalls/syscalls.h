@@ -78,6 +78,8 @@ u64 mm_find_32bit(struct vm_space *vs, u64 len);
 void mm_populate(struct vm_space *vs, u64 start, u64 end, bool write);
 void mm_mark(struct vm_space *vs, u64 start, u64 len, u32 flags);  /* adds flags to the areas of a new mapping */
 long mm_madvise(struct vm_space *vs, u64 start, u64 len, int advice, bool *handled);
+struct proc *pidfd_proc(int fd, long *err); /* syscalls/pidfd.c: its process; NULL: *err EBADF/ESRCH */
+long mm_advise(struct vm_space *vs, u64 start, u64 len, int advice); /* syscalls/mm.c: madvise(2) on vs */
 long zero_range(struct inode *ino, u64 off, u64 end); /* xfer.c: zeros over a RAM file's range */
 bool mm_mlock_room(struct vm_space *vs, u64 more); /* mm.c: may vs lock more bytes (RLIMIT_MEMLOCK)? */
 bool mm_brk_fits(struct vm_space *vs, u64 new_brk);

@@ -22,6 +22,14 @@
                      CLONE_DETACHED | CLONE_CHILD_SETTID)
 
 #define CLONE_NEWNS 0x00020000
+#define CLONE_NEWCGROUP 0x02000000
+#define CLONE_NEWUTS 0x04000000
+#define CLONE_NEWIPC 0x08000000
+#define CLONE_NEWUSER 0x10000000
+#define CLONE_NEWPID 0x20000000
+#define CLONE_NEWNET 0x40000000
+#define CLONE_NS (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | \
+                  CLONE_NEWNET)
 
 /* The combinations Linux refuses outright (EINVAL), checked before anything else. */
 static bool flags_invalid(u64 flags)
@@ -33,6 +41,26 @@ static bool flags_invalid(u64 flags)
     if ((flags & CLONE_NEWNS) && (flags & CLONE_FS))
         return true;
     return false;
+}
+
+/* A new process's namespaces: only a UTS one is made (kernel/fork.c); CAP_SYS_ADMIN first (EPERM), the rest
+ * EINVAL as a kernel without them (CLONE_NEWUSER at once: Linux lets anyone make one). */
+static long clone_ns_check(u64 flags)
+{
+    if (!(flags & CLONE_NS))
+        return 0;
+    if (flags & CLONE_NEWUSER) {
+        kerr("skiff: clone CLONE_NEWUSER is not implemented: EINVAL\n");
+        return -EINVAL;
+    }
+    if (!capable(CAP_SYS_ADMIN))
+        return -EPERM;
+    if (flags & CLONE_NS & ~(u64)CLONE_NEWUTS) {
+        kerr("skiff: clone namespace flags %#lx are not implemented: EINVAL\n",
+             (unsigned long)(flags & CLONE_NS & ~(u64)CLONE_NEWUTS));
+        return -EINVAL;
+    }
+    return 0;
 }
 
 /* A new process with CLONE_PIDFD: its pidfd goes to *pidfd_uaddr. */
@@ -60,6 +88,9 @@ static long do_clone(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls, u64 pidf
         kerr("skiff: clone CLONE_PIDFD|CLONE_THREAD (a thread's pidfd) is not implemented: EINVAL\n");
         return -EINVAL;
     }
+    long ns = (flags & CLONE_THREAD) ? 0 : clone_ns_check(flags);
+    if (ns)
+        return ns;
     if (!(flags & CLONE_THREAD) && (flags & CLONE_PIDFD))
         return fork_pidfd(flags, stack, ptid, ctid, tls, pidfd_uaddr);
     if (!(flags & CLONE_THREAD))
