@@ -200,14 +200,6 @@ static struct proc *proc_copy(struct proc *parent, bool share_vm, bool share_fil
     return p;
 }
 
-#define CLONE_VM 0x00000100
-#define CLONE_FILES 0x00000400
-#define CLONE_NEWUTS 0x04000000
-#define CLONE_VFORK 0x00004000
-#define CLONE_SETTLS 0x00080000
-#define CLONE_PARENT_SETTID 0x00100000
-#define CLONE_CHILD_CLEARTID 0x00200000
-#define CLONE_CHILD_SETTID 0x01000000
 
 /* fork, vfork, and clone without CLONE_THREAD: a new process whose one task resumes the caller's
  * user frame with rax = 0. With CLONE_VM it shares the caller's memory (posix_spawn's vfork); with

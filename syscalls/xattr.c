@@ -102,6 +102,34 @@ static long xattr_target(const char *upath, int fd, bool follow, struct inode **
     return 0;
 }
 
+/* A set or a removal: the file, then EROFS, the namespace and the permission, then whether the filesystem keeps
+ * xattrs at all; with *ino the inode to change. */
+static long xattr_writable(const char *upath, int fd, bool follow, const char *name, struct inode **ino)
+{
+    enum xattr_ns ns;
+    long rc = xattr_target(upath, fd, follow, ino);
+    if (!rc)
+        rc = vfs_readonly(*ino) ? -EROFS : xattr_ns(name, &ns);
+    if (!rc && ns == XNS_OTHER)
+        rc = -EOPNOTSUPP;
+    if (!rc)
+        rc = xattr_allowed(*ino, ns, MAY_WRITE);
+    if (!rc && (!(*ino)->iops || !(*ino)->iops->setxattr))
+        rc = -EOPNOTSUPP;
+    return rc;
+}
+
+/* The change itself (value NULL: removal), then ctime and IN_ATTRIB, as Linux for an xattr change */
+static long xattr_apply(struct inode *ino, const char *name, const void *value, size_t size, int flags)
+{
+    long rc = ino->iops->setxattr(ino, name, value, size, flags);
+    if (!rc) {
+        ino->ctime = vfs_now();
+        fsnotify(NULL, NULL, ino, FSN_ATTRIB, 0);
+    }
+    return rc;
+}
+
 static long do_getxattr(const char *upath, int fd, bool follow, const char *uname, void *ubuf, size_t size)
 {
     char name[XATTR_NAME_MAX + 1];
@@ -133,7 +161,6 @@ static long do_setxattr(const char *upath, int fd, bool follow, const char *unam
                         int flags)
 {
     char name[XATTR_NAME_MAX + 1];
-    enum xattr_ns ns;
     struct inode *ino;
     if (flags & ~(XATTR_CREATE | XATTR_REPLACE))
         return -EINVAL;
@@ -147,19 +174,9 @@ static long do_setxattr(const char *upath, int fd, bool follow, const char *unam
         return -ENOMEM;
     rc = size && copy_from_user(value, uval, size) ? -EFAULT : 0;
     if (!rc)
-        rc = xattr_target(upath, fd, follow, &ino);
+        rc = xattr_writable(upath, fd, follow, name, &ino);
     if (!rc)
-        rc = vfs_readonly(ino) ? -EROFS : xattr_ns(name, &ns);
-    if (!rc && ns == XNS_OTHER)
-        rc = -EOPNOTSUPP;
-    if (!rc)
-        rc = xattr_allowed(ino, ns, MAY_WRITE);
-    if (!rc && (!ino->iops || !ino->iops->setxattr))
-        rc = -EOPNOTSUPP;
-    if (!rc && !(rc = ino->iops->setxattr(ino, name, value, size, flags))) {
-        ino->ctime = vfs_now();
-        fsnotify(NULL, NULL, ino, FSN_ATTRIB, 0); /* IN_ATTRIB, as Linux for an xattr change */
-    }
+        rc = xattr_apply(ino, name, value, size, flags);
     kfree(value);
     return rc;
 }
@@ -184,24 +201,11 @@ static long do_listxattr(const char *upath, int fd, bool follow, char *ubuf, siz
 static long do_removexattr(const char *upath, int fd, bool follow, const char *uname)
 {
     char name[XATTR_NAME_MAX + 1];
-    enum xattr_ns ns;
     struct inode *ino;
     long rc = xattr_name(uname, name);
     if (!rc)
-        rc = xattr_target(upath, fd, follow, &ino);
-    if (!rc)
-        rc = vfs_readonly(ino) ? -EROFS : xattr_ns(name, &ns);
-    if (!rc && ns == XNS_OTHER)
-        rc = -EOPNOTSUPP;
-    if (!rc)
-        rc = xattr_allowed(ino, ns, MAY_WRITE);
-    if (!rc)
-        rc = ino->iops && ino->iops->setxattr ? ino->iops->setxattr(ino, name, NULL, 0, XATTR_REPLACE) : -EOPNOTSUPP;
-    if (!rc) {
-        ino->ctime = vfs_now();
-        fsnotify(NULL, NULL, ino, FSN_ATTRIB, 0); /* IN_ATTRIB, as Linux for an xattr change */
-    }
-    return rc;
+        rc = xattr_writable(upath, fd, follow, name, &ino);
+    return rc ? rc : xattr_apply(ino, name, NULL, 0, XATTR_REPLACE);
 }
 
 SYSCALL(getxattr) { return do_getxattr((const char *)a0, -1, true, (const char *)a1, (void *)a2, a3); }
