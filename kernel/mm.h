@@ -88,6 +88,7 @@ bool vmap_contains(const void *p);          /* pages mapped in the user half, ta
 #define PTE_SOFT_COW (1ull << 11)    /* a private page fork may have shared: W stays clear until a write copies it */
 
 struct inode;
+struct aio_ctx;
 struct vm_area {
     u64 start, end;       /* page aligned, end exclusive */
     u32 flags;            /* VM_READ|VM_WRITE|VM_EXEC|VM_STACK|VM_HEAP|VM_SHARED */
@@ -127,9 +128,13 @@ struct vm_space {
     u64 rss, rss_file;    /* resident pages: user entries that hold a page (a file's: rss_file), as Linux's RSS */
     u64 hiwater_rss;      /* the most rss ever was (VmHWM, getrusage's ru_maxrss) */
     struct inode *exe;    /* the program it runs (held; its execs count makes writes to it ETXTBSY) */
+    struct aio_ctx *aio;  /* io_setup's contexts (syscalls/aio.c): fork does not pass them on */
 };
 
 struct vm_space *vm_space_create(void);
+void aio_vm_exit(struct vm_space *vs);         /* syscalls/aio.c: its AIO contexts end (exit, execve) */
+int aio_sysctl_nr(char *buf, size_t size);     /* /proc/sys/fs/aio-nr and aio-max-nr */
+int aio_sysctl_max_nr(char *buf, size_t size);
 void vm_space_destroy(struct vm_space *vs);
 void vm_space_put(struct vm_space *vs);        /* drop a reference; the last one destroys */
 void vm_set_exe(struct vm_space *vs, struct inode *ino); /* the program vs runs (NULL: none) */

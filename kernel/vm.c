@@ -187,6 +187,7 @@ void vm_space_destroy(struct vm_space *vs)
     if (vs == active)
         vm_activate(NULL);
     tlb_shootdown(vs, true); /* no CPU keeps its tables loaded */
+    aio_vm_exit(vs);
     vm_set_exe(vs, NULL);
     pt_free_user(vs->pml4);
     pmm_free(virt_to_phys(vs->pml4));
