@@ -129,6 +129,7 @@ struct vm_space {
     u64 hiwater_rss;      /* the most rss ever was (VmHWM, getrusage's ru_maxrss) */
     struct inode *exe;    /* the program it runs (held; its execs count makes writes to it ETXTBSY) */
     struct aio_ctx *aio;  /* io_setup's contexts (syscalls/aio.c): fork does not pass them on */
+    bool pkey0_spent;     /* pkey_alloc's first call took key 0 (syscalls/pkey.c): kept across fork */
 };
 
 struct vm_space *vm_space_create(void);

@@ -102,6 +102,7 @@ struct vm_space *vm_space_fork(struct vm_space *parent)
     c->rss_file = parent->rss_file;
     c->undumpable = parent->undumpable;
     c->thp_disable = parent->thp_disable;
+    c->pkey0_spent = parent->pkey0_spent;
     c->arg_start = parent->arg_start;
     c->arg_end = parent->arg_end;
     c->env_end = parent->env_end;
