@@ -89,6 +89,16 @@ bool vmap_contains(const void *p);          /* pages mapped in the user half, ta
 
 struct inode;
 struct aio_ctx;
+/* A NUMA memory policy (syscalls/mempolicy.c), a thread's or an area's; all zero is MPOL_DEFAULT. nodes: the
+ * nodemask get_mempolicy reports (the user's own with MPOL_F_STATIC_NODES/RELATIVE_NODES, nodes 0..63). */
+struct mpol {
+    u16 mode, flags;
+    u64 nodes;
+};
+static inline bool mpol_same(const struct mpol *a, const struct mpol *b)
+{
+    return a->mode == b->mode && a->flags == b->flags && a->nodes == b->nodes;
+}
 struct vm_area {
     u64 start, end;       /* page aligned, end exclusive */
     u32 flags;            /* VM_READ|VM_WRITE|VM_EXEC|VM_STACK|VM_HEAP|VM_SHARED */
@@ -99,6 +109,7 @@ struct vm_area {
     struct vm_area *t_left, *t_right, *t_parent; /* vm_tree.c's AVL tree over the same areas */
     int t_height;
     u64 t_gap;            /* the largest free gap just below any area of this subtree */
+    struct mpol mpol;     /* mbind's policy for it (split and fork copy it; areas with different ones stay apart) */
 };
 
 /* Where the program's parts are, as execve laid them out (or prctl PR_SET_MM moved them): /proc/PID/stat's
@@ -180,6 +191,7 @@ struct vm_area *vm_tree_above(struct vm_space *vs, u64 addr); /* the first area 
 u64 vm_tree_gap_below(struct vm_space *vs, u64 len, u64 top); /* the highest free range's start (0: none) */
 int vm_move_pages(struct vm_space *vs, u64 from, u64 to, u64 len);  /* vm_remap.c: PTEs move, pages stay */
 bool vm_fully_mapped(struct vm_space *vs, u64 start, u64 end);      /* [start, end) covered by areas */
+int vm_set_mpol(struct vm_space *vs, u64 start, u64 end, const struct mpol *p); /* mbind: the areas of a range */
 
 /* User memory access (uaccess.c): the only way handlers touch user pointers. */
 long copy_from_user(void *dst, const void *usrc, size_t n);
