@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/time.h>
@@ -325,6 +326,49 @@ static void test_poll(aio_ctx ctx)
     close(p[0]), close(efd);
 }
 
+/* A completion that another process causes: the poll's wakeup runs in the writer's context and must reach
+ * this process's ring, its io_getevents and an epoll on its eventfd. */
+static void test_remote(aio_ctx ctx)
+{
+    int p[2], efd = eventfd(0, EFD_NONBLOCK), ep = epoll_create1(0);
+    pipe(p);
+    struct epoll_event ee = { .events = EPOLLIN };
+    epoll_ctl(ep, EPOLL_CTL_ADD, efd, &ee);
+    struct iocb_k pc = { .opcode = CMD_POLL, .fildes = p[0], .buf = POLLIN, .data = 41, .flags = FLAG_RESFD,
+                         .resfd = efd };
+    T_OK("io_submit IOCB_CMD_POLL another process will end", submit1(ctx, &pc), 1);
+    fflush(stdout);
+    pid_t c = fork();
+    if (c == 0) {
+        usleep(50000);
+        _exit(write(p[1], "z", 1) == 1 ? 0 : 1);
+    }
+    T_OK("io_submit epoll on the eventfd sees the completion", epoll_wait(ep, &ee, 1, 5000), 1);
+    struct io_event_k ev[2];
+    T_OK("io_getevents the completion another process caused", getev(ctx, 1, 2, ev, NULL), 1);
+    T_EQ("io_getevents its data", ev[0].data, 41);
+    waitpid(c, NULL, 0);
+    pc.data = 42;
+    pc.flags = 0;
+    char ch;
+    read(p[0], &ch, 1);
+    T_OK("io_submit IOCB_CMD_POLL again", submit1(ctx, &pc), 1);
+    fflush(stdout);
+    c = fork();
+    if (c == 0) {
+        usleep(50000);
+        _exit(write(p[1], "z", 1) == 1 ? 0 : 1);
+    }
+    T_OK("io_getevents waits for another process's write", getev(ctx, 1, 2, ev, NULL), 1);
+    T_EQ("io_getevents that poll's data", ev[0].data, 42);
+    waitpid(c, NULL, 0);
+    struct iocb_k rd = cb_rw(CMD_PREAD, p[0], &ch, 1, 12345, 43);
+    T_OK("io_submit IOCB_CMD_PREAD from a pipe (no offset)", submit1(ctx, &rd), 1);
+    T_OK("io_getevents the pipe read", getev(ctx, 1, 2, ev, NULL), 1);
+    T_TRUE("io_getevents a byte from the pipe", ev[0].res == 1 && ch == 'z');
+    close(p[0]), close(p[1]), close(efd), close(ep);
+}
+
 static void on_sig(int s) { (void)s; }
 
 static void test_signals(aio_ctx ctx)
@@ -383,6 +427,17 @@ static void test_process(void)
     waitpid(c, &st, 0);
     T_EQ("io_setup in a child that then exits", st, 0);
     T_EQ("io_destroy at exit: aio-nr back", aio_nr(), nr0);
+    c = fork();
+    if (c == 0) {
+        aio_ctx cc = 0;
+        char arg[32];
+        snprintf(arg, sizeof arg, "%ld", nr0);
+        setup(200, &cc);
+        execl("/proc/self/exe", "aio", "exec", arg, (char *)NULL);
+        _exit(3);
+    }
+    waitpid(c, &st, 0);
+    T_EQ("io_destroy at execve: the new image sees aio-nr back", st, 0);
     /* full: io_submit refuses once every slot holds a pending request */
     ctx = 0;
     setup(1, &ctx);
@@ -403,8 +458,10 @@ static void test_process(void)
     close(p[0]), close(p[1]);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    if (argc > 2 && !strcmp(argv[1], "exec")) /* after execve: the contexts went with the old image */
+        return aio_nr() == atol(argv[2]) ? 0 : 1;
     tap_scratch("aio");
     test_setup();
     aio_ctx ctx = 0;
@@ -417,6 +474,7 @@ int main(void)
     test_errors(ctx);
     test_resfd(ctx);
     test_poll(ctx);
+    test_remote(ctx);
     test_signals(ctx);
     destroy(ctx);
     test_process();
