@@ -7,35 +7,20 @@
  * and the kernel can write it from any context through the file's own pages, whatever address space is loaded.
  * The kernel owns tail; the program and io_getevents advance head, which is read back from the ring each time.
  *
- * skiff has no asynchronous block I/O: reads, writes and syncs are done at submit time and their completions
- * are in the ring when io_submit returns, in submission order. IOCB_CMD_POLL waits on the file's poll channel
- * and completes when the file becomes ready (or io_cancel, io_destroy, exit or exec end it). */
+ * io_submit is in aio_submit.c (reads, writes and syncs done at submit time), IOCB_CMD_POLL in aio_poll.c.
+ * Contexts belong to an address space (vm_space.aio): threads share them, fork does not pass them on, exit and
+ * execve destroy them (aio_vm_exit). */
 #include "syscalls.h"
 #include "aio.h"
 #include "../kernel/boot.h"
 #include "../arch/x86_64/smp.h"
 
-SYSCALL(fsync);
-SYSCALL(fdatasync);
-
-struct iovec_k { u64 base, len; };
-
 #define AIO_RING_MAGIC 0xa10a10a1u
 #define AIO_RING_HDR 32u      /* sizeof(struct aio_ring) */
 #define AIO_EVENT 32u         /* sizeof(struct io_event) */
 #define AIO_MAX_NR 65536u     /* /proc/sys/fs/aio-max-nr's default */
-#define KIOCB_KEY 0
-#define IOCB_FLAG_RESFD 1
-#define IOCB_FLAG_IOPRIO 2
-#define RWF_KNOWN_AIO 0xffu   /* HIPRI DSYNC SYNC NOWAIT APPEND NOAPPEND ATOMIC DONTCACHE */
-#define RWF_APPEND 0x10
-#define RWF_ATOMIC 0x40
-#define RWF_DONTCACHE 0x80
 
-enum { CMD_PREAD = 0, CMD_PWRITE = 1, CMD_FSYNC = 2, CMD_FDSYNC = 3, CMD_POLL = 5, CMD_NOOP = 6, CMD_PREADV = 7,
-       CMD_PWRITEV = 8 };
-
-u64 aio_nr; /* the events all live contexts asked for (/proc/sys/fs/aio-nr) */
+static u64 aio_nr; /* the events all live contexts asked for (/proc/sys/fs/aio-nr) */
 
 int aio_sysctl_nr(char *buf, size_t size) { return ksnprintf(buf, size, "%lu\n", aio_nr); }
 int aio_sysctl_max_nr(char *buf, size_t size) { return ksnprintf(buf, size, "%u\n", AIO_MAX_NR); }
@@ -46,7 +31,7 @@ static u32 *ring_word(struct aio_ctx *c, u32 byte) { return (u32 *)(c->pages[byt
 static u32 ring_head(struct aio_ctx *c) { return *ring_word(c, 8) % c->nr; }
 
 /* Completions waiting in the ring, as its head (the program's) and tail (ours) say. */
-static u32 ring_avail(struct aio_ctx *c) { return (c->tail + c->nr - ring_head(c)) % c->nr; }
+u32 aio_ring_avail(struct aio_ctx *c) { return (c->tail + c->nr - ring_head(c)) % c->nr; }
 
 /* One completion into the ring; the eventfd of IOCB_FLAG_RESFD counts it; io_getevents waiters look. */
 void aio_complete(struct aio_ctx *c, const struct aio_event *ev, struct file *resfd)
@@ -154,7 +139,7 @@ SYSCALL(io_setup) /* (unsigned nr_events, aio_context_t *ctxp) */
     return 0;
 }
 
-static struct aio_ctx *ctx_lookup(u64 user)
+struct aio_ctx *aio_ctx_lookup(u64 user)
 {
     struct vm_space *vs = current_vm();
     for (struct aio_ctx *c = vs ? vs->aio : NULL; c; c = c->next)
@@ -178,7 +163,7 @@ static void ctx_kill(struct vm_space *vs, struct aio_ctx *c)
 
 SYSCALL(io_destroy) /* (aio_context_t ctx) */
 {
-    struct aio_ctx *c = ctx_lookup(a0);
+    struct aio_ctx *c = aio_ctx_lookup(a0);
     if (!c)
         return -EINVAL;
     struct vm_space *vs = current_vm();
@@ -200,160 +185,13 @@ void aio_vm_exit(struct vm_space *vs)
     }
 }
 
-/* ---- io_submit ---- */
-
-struct iocb_k {
-    u64 data;
-    u32 key, rw_flags;
-    u16 opcode;
-    i16 reqprio;
-    u32 fildes;
-    u64 buf, nbytes;
-    i64 offset;
-    u64 reserved2;
-    u32 flags, resfd;
-};
-
-/* aio_rw_flags as Linux's kiocb_set_rw_flags takes them on a RAM file: ATOMIC and DONTCACHE are not offered. */
-static long rw_flags_check(u32 rwf, bool write)
-{
-    if (rwf & ~RWF_KNOWN_AIO)
-        return -EOPNOTSUPP;
-    if ((rwf & RWF_ATOMIC) && !write)
-        return -EOPNOTSUPP;
-    return (rwf & (RWF_ATOMIC | RWF_DONTCACHE)) ? -EOPNOTSUPP : 0;
-}
-
-/* PREAD/PWRITE/PREADV/PWRITEV: the checks Linux makes before the transfer fail the submission; the transfer's
- * own result (bytes, or -EFAULT for unmapped memory, -EFBIG...) is the completion's res. */
-static long submit_rw(struct aio_ctx *c, const struct iocb_k *cb, struct file *f, struct aio_event *ev)
-{
-    bool write = cb->opcode == CMD_PWRITE || cb->opcode == CMD_PWRITEV;
-    bool vec = cb->opcode == CMD_PREADV || cb->opcode == CMD_PWRITEV;
-    long rc = rw_flags_check(cb->rw_flags, write);
-    if (!rc)
-        rc = iov_file_check(f, write);
-    if (rc)
-        return rc;
-    if (vec && cb->nbytes > 1024)
-        return -EINVAL; /* UIO_MAXIOV */
-    int cnt = vec ? (int)cb->nbytes : 1;
-    struct iovec_k one = { cb->buf, cb->nbytes }, *iov = &one;
-    if (vec && !(iov = kmalloc(MAX(cnt, 1) * sizeof(*iov))))
-        return -ENOMEM;
-    rc = vec ? iov_import_user(iov, (const struct iovec_k *)cb->buf, cnt) : access_ok(cb->buf, cb->nbytes) ? 0 : -EFAULT;
-    bool seek = iov_file_seekable(f);
-    if (!rc && seek && cb->offset < 0)
-        rc = -EINVAL;
-    if (!rc) {
-        u32 rwf = cb->rw_flags & (RWF_APPEND | 8 /* RWF_NOWAIT */);
-        ev->res = iov_transfer(f, iov, cnt, write, seek ? cb->offset : -1, rwf);
-    }
-    if (iov != &one)
-        kfree(iov);
-    (void)c;
-    return rc;
-}
-
-/* FSYNC/FDSYNC: no other field may be set; files without a sync operation (pipes, sockets...) are EINVAL. */
-static long submit_sync(const struct iocb_k *cb, struct aio_event *ev)
-{
-    if (cb->buf || cb->offset || cb->nbytes || cb->rw_flags)
-        return -EINVAL;
-    long rc = cb->opcode == CMD_FSYNC ? sys_fsync(cb->fildes, 0, 0, 0, 0, 0) : sys_fdatasync(cb->fildes, 0, 0, 0, 0, 0);
-    if (rc == -EINVAL)
-        return rc;
-    ev->res = rc;
-    return 0;
-}
-
-/* The eventfd IOCB_FLAG_RESFD names: EBADF when closed, EINVAL when not an eventfd. Held for the request. */
-static long resfd_get(const struct iocb_k *cb, struct file **out)
-{
-    *out = NULL;
-    if (!(cb->flags & IOCB_FLAG_RESFD))
-        return 0;
-    struct file *e = fd_file_io((int)cb->resfd);
-    if (!e)
-        return -EBADF;
-    if (!eventfd_is(e))
-        return -EINVAL;
-    file_get(e);
-    *out = e;
-    return 0;
-}
-
-/* Free slots: the ring less one, less what it holds and what is pending (a completion always has a place). */
-static bool slot_free(struct aio_ctx *c) { return ring_avail(c) + c->npending < c->nr - 1; }
-
-static long submit_one(struct aio_ctx *c, u64 uiocb)
-{
-    struct iocb_k cb;
-    if (copy_from_user(&cb, (void *)uiocb, sizeof(cb)))
-        return -EFAULT;
-    if (cb.reserved2 || (i64)cb.nbytes < 0)
-        return -EINVAL;
-    aio_poll_reap(c);
-    if (!slot_free(c))
-        return -EAGAIN;
-    struct file *f = fd_file_io((int)cb.fildes), *resfd;
-    if (!f)
-        return -EBADF;
-    long rc = resfd_get(&cb, &resfd);
-    if (rc)
-        return rc;
-    u32 key = KIOCB_KEY;
-    struct aio_event ev = { .data = cb.data, .obj = uiocb };
-    if (copy_to_user((void *)(uiocb + 8), &key, sizeof(key)))
-        rc = -EFAULT;
-    else if (cb.opcode == CMD_PREAD || cb.opcode == CMD_PWRITE || cb.opcode == CMD_PREADV || cb.opcode == CMD_PWRITEV)
-        rc = submit_rw(c, &cb, f, &ev);
-    else if (cb.opcode == CMD_FSYNC || cb.opcode == CMD_FDSYNC)
-        rc = submit_sync(&cb, &ev);
-    else if (cb.opcode == CMD_POLL)
-        rc = aio_poll_submit(c, f, cb.buf, cb.offset || cb.nbytes || cb.rw_flags, &ev, &resfd);
-    else
-        rc = -EINVAL; /* IOCB_CMD_NOOP and unknown opcodes */
-    if (!rc)
-        aio_complete(c, &ev, resfd);
-    if (rc > 0) /* a poll that waits: its completion comes later */
-        rc = 0;
-    if (resfd)
-        file_put(resfd);
-    return rc;
-}
-
-SYSCALL(io_submit) /* (aio_context_t ctx, long nr, struct iocb **iocbpp) */
-{
-    i64 nr = (i64)a1;
-    if (nr < 0)
-        return -EINVAL;
-    struct aio_ctx *c = ctx_lookup(a0);
-    if (!c)
-        return -EINVAL;
-    if ((u64)nr > c->nr)
-        nr = c->nr;
-    i64 i;
-    long rc = 0;
-    for (i = 0; i < nr; i++) {
-        u64 uiocb;
-        if (copy_from_user(&uiocb, (const u64 *)a2 + i, sizeof(uiocb))) {
-            rc = -EFAULT;
-            break;
-        }
-        if ((rc = submit_one(c, uiocb)))
-            break;
-    }
-    return i ? i : rc;
-}
-
 /* ---- io_getevents ---- */
 
 /* Up to nr completions from the ring to the user's array: how many, or -EFAULT (the ring left as it was). */
 static long ring_take(struct aio_ctx *c, u64 uev, long nr)
 {
     long got = 0;
-    while (got < nr && ring_avail(c)) {
+    while (got < nr && aio_ring_avail(c)) {
         u32 head = ring_head(c), at = AIO_RING_HDR + head * AIO_EVENT;
         if (copy_to_user((void *)(uev + got * AIO_EVENT), c->pages[at / PAGE_SIZE] + at % PAGE_SIZE, AIO_EVENT))
             return got ? got : -EFAULT;
@@ -374,7 +212,7 @@ static long get_events(u64 ctx, i64 min_nr, i64 nr, u64 uev, const void *uts)
             return -EFAULT;
         ns = ts.sec < 0 || ts.nsec < 0 ? ~0ull : (u64)ts.sec * 1000000000 + (u64)ts.nsec; /* Linux never ends those */
     }
-    struct aio_ctx *c = ctx_lookup(ctx);
+    struct aio_ctx *c = aio_ctx_lookup(ctx);
     if (!c || min_nr < 0 || min_nr > nr)
         return -EINVAL;
     u64 deadline = ns == ~0ull ? ~0ull : clock_monotonic_ns() + ns;
@@ -396,7 +234,7 @@ static long get_events(u64 ctx, i64 min_nr, i64 nr, u64 uev, const void *uts)
             break;
         }
         sched_wait_on(deadline == ~0ull ? ~0ull : deadline - now, c);
-        if (signal_pending() && !ring_avail(c)) {
+        if (signal_pending() && !aio_ring_avail(c)) {
             got = got ? got : -EINTR;
             break;
         }
@@ -426,13 +264,13 @@ SYSCALL(io_pgetevents) /* (ctx, min_nr, nr, events, timeout, const struct __aio_
 
 SYSCALL(io_cancel) /* (ctx, struct iocb *iocb, struct io_event *result) */
 {
-    struct aio_ctx *c = ctx_lookup(a0);
+    struct aio_ctx *c = aio_ctx_lookup(a0);
     if (!c)
         return -EINVAL;
     u32 key;
     if (copy_from_user(&key, (const void *)(a1 + 8), sizeof(key)))
         return -EFAULT;
-    if (key != KIOCB_KEY)
+    if (key != AIO_KIOCB_KEY)
         return -EINVAL;
     /* only a waiting poll can be cancelled: its completion (res 0) goes to the ring, as Linux's */
     return aio_poll_cancel(c, a1) ? -EINPROGRESS : -EINVAL;

@@ -33,7 +33,11 @@ struct aio_ctx {
     struct aio_ctx *next;
 };
 
+#define AIO_KIOCB_KEY 0    /* what io_submit writes into aio_key, and io_cancel wants there */
+
 void aio_complete(struct aio_ctx *c, const struct aio_event *ev, struct file *resfd);
+struct aio_ctx *aio_ctx_lookup(u64 user);   /* the caller's context at that ring address, NULL: none */
+u32 aio_ring_avail(struct aio_ctx *c);      /* completions in the ring not yet taken */
 /* aio_poll.c */
 long aio_poll_submit(struct aio_ctx *c, struct file *f, u64 events, bool bad, struct aio_event *ev,
                      struct file **resfd); /* 0: completed into *ev; 1: waiting (takes *resfd); or -errno */
