@@ -101,6 +101,12 @@ static void test_setup(void)
     T_ERR("io_setup 0x7fffffff events", setup(0x7fffffff, &c3), EINVAL);
     T_ERR("io_setup a bad pointer", setup(4, BADUPTR), EFAULT);
     T_ERR("io_setup a kernel pointer", setup(4, KADDR), EFAULT);
+    long room = 65536 - aio_nr();
+    T_ERR("io_setup more than aio-max-nr less what live contexts hold", setup(room + 1, &c3), EAGAIN);
+    T_OK("io_setup all that is left of aio-max-nr", setup(room, &c3), 0);
+    T_ERR("io_setup one more with none left", setup(1, &(aio_ctx){ 0 }), EAGAIN);
+    T_OK("io_destroy the big one", destroy(c3), 0);
+    c3 = 0;
     T_OK("io_setup a second context", setup(1, &c3), 0);
     T_TRUE("io_setup the second ring has its own id", ((struct aio_ring_k *)c3)->id != r->id);
     T_OK("io_destroy the second", destroy(c3), 0);
@@ -190,6 +196,8 @@ static void test_ring(aio_ctx ctx)
     T_OK("io_getevents an empty ring with a zero timeout", getev(ctx, 0, 2, ev, &zero_ts), 0);
     struct timespec ts = { 0, 20000000 };
     T_OK("io_getevents min_nr 1 times out", getev(ctx, 1, 2, ev, &ts), 0);
+    T_OK("io_submit one write", submit1(ctx, &w1), 1);
+    T_OK("io_getevents min_nr 2 with one there: the one, at the timeout", getev(ctx, 2, 2, ev, &ts), 1);
     close(fd);
 }
 
