@@ -149,6 +149,10 @@ static void test_get(char *m)
     T_ERR("get_mempolicy flags 8", getp(8, NULL), EINVAL);
     T_OK("get_mempolicy MPOL_F_MEMS_ALLOWED", getp(G_MEMS, NULL), 0);
     T_TRUE("get_mempolicy MPOL_F_MEMS_ALLOWED: node 0, mode 0", gmode == 0 && gmask[0] == 1 && gmask[1] == 0);
+    char status[8192], *ms;
+    T_TRUE("get_mempolicy /proc/self/status Mems_allowed: node 0 of 1024, as MPOL_F_MEMS_ALLOWED says",
+           tap_read_file("/proc/self/status", status, sizeof status) > 0 && (ms = strstr(status, "Mems_allowed:\t")) &&
+           strlen(ms) > 14 + 32 * 9 && !strncmp(ms + 14 + 31 * 9, "00000001\nMems_allowed_list:\t0\n", 30));
     T_ERR("get_mempolicy MPOL_F_MEMS_ALLOWED|MPOL_F_NODE", getp(G_MEMS | G_NODE, NULL), EINVAL);
     T_ERR("get_mempolicy MPOL_F_MEMS_ALLOWED|MPOL_F_ADDR", getp(G_MEMS | G_ADDR, NULL), EINVAL);
     T_ERR("get_mempolicy an address without MPOL_F_ADDR", getp(0, m), EINVAL);
