@@ -60,11 +60,13 @@ static u32 ring_pages(u32 nr_events)
 static long ring_map(struct vm_space *vs, struct aio_ctx *c, u32 npages)
 {
     u64 len = (u64)npages * PAGE_SIZE;
-    c->pages = kzalloc(npages * sizeof(u8 *));
     c->ring = ramfs_new_inode(S_IFREG | 0600);
-    if (!c->pages || !c->ring)
+    if (!c->ring)
         return -ENOMEM;
-    inode_get(c->ring); /* ours, besides the mapping's */
+    inode_get(c->ring); /* ours, besides the mapping's (ctx_free drops it) */
+    c->pages = kzalloc(npages * sizeof(u8 *));
+    if (!c->pages)
+        return -ENOMEM;
     c->ring->size = len;
     for (u32 i = 0; i < npages; i++)
         if (!(c->pages[i] = vfs_page(c->ring, (u64)i * PAGE_SIZE)))
