@@ -75,6 +75,17 @@ static const void *efd_chan(struct file *f)
 static const struct file_ops eventfd_ops = { .read = efd_read, .write = efd_write, .poll = efd_poll,
                                              .release = efd_release, .poll_chan = efd_chan, .lseek_noop = true };
 
+bool eventfd_is(struct file *f) { return f && f->ops == &eventfd_ops; }
+
+/* From a kick callback too: short, never sleeps; a count at its maximum stays there, as Linux's. */
+void eventfd_signal(struct file *f)
+{
+    struct eventfd *e = f->priv;
+    if (e->count < COUNT_MAX)
+        e->count++;
+    sched_kick_chan(e);
+}
+
 struct file *eventfd_create(u64 initval, u32 flags)
 {
     struct eventfd *e = kzalloc(sizeof(*e));

@@ -195,7 +195,8 @@ const struct procfs_entry procfs_sys_files[] = {
     { "sys/fs", "suid_dumpable", gen_zero }, /* what PR_GET_DUMPABLE says after ids changed (syscalls/prctl.c) */
     { "sys/kernel", "tainted", gen_zero },
     { "sys/fs", "pipe-max-size", pipe_sysctl_max_size },
-    { "sys/fs", "file-nr", files_sysctl_nr }, /* fs/file.c; file-max is a sysctl one may set (procfs.c) */
+    { "sys/fs", "file-nr", files_sysctl_nr },
+    { "sys/fs", "aio-nr", aio_sysctl_nr },  { "sys/fs", "aio-max-nr", aio_sysctl_max_nr }, /* syscalls/aio.c */ /* fs/file.c; file-max is a sysctl one may set (procfs.c) */
     { "sys/kernel", "msgmax", ipc_sysctl_msgmax }, { "sys/kernel", "msgmnb", ipc_sysctl_msgmnb },
     { "sys/kernel", "msgmni", ipc_sysctl_msgmni }, { "sys/kernel", "shmmax", ipc_sysctl_shmmax },
     { "sys/kernel", "shmall", ipc_sysctl_shmall }, { "sys/kernel", "shmmni", ipc_sysctl_shmmni },

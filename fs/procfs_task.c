@@ -175,6 +175,12 @@ static int gen_status(const struct target *x, char *buf, size_t size)
     /* what prctl(PR_GET_SPECULATION_CTRL) says (syscalls/prctl_cpu.c): no mitigation a program controls */
     OUT("Speculation_Store_Bypass:\tvulnerable\nSpeculationIndirectBranch:\talways enabled\n");
     OUT("Cpus_allowed:\t1\nCpus_allowed_list:\t0\n");
+    /* the memory nodes it may use (get_mempolicy MPOL_F_MEMS_ALLOWED): node 0 of MAX_NUMNODES (1024), in
+     * 32-bit groups as Linux prints a nodemask; libnuma reads its size from here */
+    OUT("Mems_allowed:\t");
+    for (int i = 0; i < 31; i++)
+        OUT("00000000,");
+    OUT("00000001\nMems_allowed_list:\t0\n");
     OUT("voluntary_ctxt_switches:\t%lu\nnonvoluntary_ctxt_switches:\t%lu\n", t->nvcsw, t->nivcsw);
     return (int)n;
 }

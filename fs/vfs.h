@@ -489,6 +489,8 @@ extern const struct file_ops fifo_ops;      /* a named FIFO's file ops (any file
 
 /* eventfd.c, epoll.c */
 struct file *eventfd_create(u64 initval, u32 flags);
+bool eventfd_is(struct file *f);
+void eventfd_signal(struct file *f);     /* adds 1 (an AIO completion with IOCB_FLAG_RESFD); never waits */
 extern const struct file_ops epoll_ops;
 struct file *epoll_create_file(u32 flags);
 long epoll_control(struct file *epf, int op, int fd, struct file *target, u32 events, u64 data);

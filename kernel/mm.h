@@ -88,6 +88,17 @@ bool vmap_contains(const void *p);          /* pages mapped in the user half, ta
 #define PTE_SOFT_COW (1ull << 11)    /* a private page fork may have shared: W stays clear until a write copies it */
 
 struct inode;
+struct aio_ctx;
+/* A NUMA memory policy (syscalls/mempolicy.c), a thread's or an area's; all zero is MPOL_DEFAULT. nodes: the
+ * nodemask get_mempolicy reports (the user's own with MPOL_F_STATIC_NODES/RELATIVE_NODES, nodes 0..63). */
+struct mpol {
+    u16 mode, flags;
+    u64 nodes;
+};
+static inline bool mpol_same(const struct mpol *a, const struct mpol *b)
+{
+    return a->mode == b->mode && a->flags == b->flags && a->nodes == b->nodes;
+}
 struct vm_area {
     u64 start, end;       /* page aligned, end exclusive */
     u32 flags;            /* VM_READ|VM_WRITE|VM_EXEC|VM_STACK|VM_HEAP|VM_SHARED */
@@ -98,6 +109,7 @@ struct vm_area {
     struct vm_area *t_left, *t_right, *t_parent; /* vm_tree.c's AVL tree over the same areas */
     int t_height;
     u64 t_gap;            /* the largest free gap just below any area of this subtree */
+    struct mpol mpol;     /* mbind's policy for it (split and fork copy it; areas with different ones stay apart) */
 };
 
 /* Where the program's parts are, as execve laid them out (or prctl PR_SET_MM moved them): /proc/PID/stat's
@@ -127,9 +139,14 @@ struct vm_space {
     u64 rss, rss_file;    /* resident pages: user entries that hold a page (a file's: rss_file), as Linux's RSS */
     u64 hiwater_rss;      /* the most rss ever was (VmHWM, getrusage's ru_maxrss) */
     struct inode *exe;    /* the program it runs (held; its execs count makes writes to it ETXTBSY) */
+    struct aio_ctx *aio;  /* io_setup's contexts (syscalls/aio.c): fork does not pass them on */
+    bool pkey0_spent;     /* pkey_alloc's first call took key 0 (syscalls/pkey.c): kept across fork */
 };
 
 struct vm_space *vm_space_create(void);
+void aio_vm_exit(struct vm_space *vs);         /* syscalls/aio.c: its AIO contexts end (exit, execve) */
+int aio_sysctl_nr(char *buf, size_t size);     /* /proc/sys/fs/aio-nr and aio-max-nr */
+int aio_sysctl_max_nr(char *buf, size_t size);
 void vm_space_destroy(struct vm_space *vs);
 void vm_space_put(struct vm_space *vs);        /* drop a reference; the last one destroys */
 void vm_set_exe(struct vm_space *vs, struct inode *ino); /* the program vs runs (NULL: none) */
@@ -174,6 +191,7 @@ struct vm_area *vm_tree_above(struct vm_space *vs, u64 addr); /* the first area 
 u64 vm_tree_gap_below(struct vm_space *vs, u64 len, u64 top); /* the highest free range's start (0: none) */
 int vm_move_pages(struct vm_space *vs, u64 from, u64 to, u64 len);  /* vm_remap.c: PTEs move, pages stay */
 bool vm_fully_mapped(struct vm_space *vs, u64 start, u64 end);      /* [start, end) covered by areas */
+int vm_set_mpol(struct vm_space *vs, u64 start, u64 end, const struct mpol *p); /* mbind: the areas of a range */
 
 /* User memory access (uaccess.c): the only way handlers touch user pointers. */
 long copy_from_user(void *dst, const void *usrc, size_t n);

@@ -260,6 +260,7 @@ struct task {
     u32 slice_ns;                   /* sched_setattr's sched_runtime for a fair policy (0: the base slice); reported */
     u16 ioprio;                     /* ioprio_set (syscalls/ioprio.c): class << 13 | data; recorded, not weighed */
     bool has_ioc;                   /* Linux's io_context exists: ioprio_set made one (kcmp KCMP_IO compares it) */
+    struct mpol mpol;               /* set_mempolicy's policy (syscalls/mempolicy.c): fork, clone and execve keep it */
     u64 utime_tsc, stime_tsc;       /* CPU time it used, in TSC ticks (kernel/cputime.c) */
     u64 acct_mark;                  /* TSC of the last user/kernel boundary or switch-in */
     u64 nvcsw, nivcsw;              /* switches away while waiting (voluntary) and while runnable (preempted) */

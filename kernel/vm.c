@@ -102,6 +102,7 @@ struct vm_space *vm_space_fork(struct vm_space *parent)
     c->rss_file = parent->rss_file;
     c->undumpable = parent->undumpable;
     c->thp_disable = parent->thp_disable;
+    c->pkey0_spent = parent->pkey0_spent;
     c->arg_start = parent->arg_start;
     c->arg_end = parent->arg_end;
     c->env_end = parent->env_end;
@@ -187,6 +188,7 @@ void vm_space_destroy(struct vm_space *vs)
     if (vs == active)
         vm_activate(NULL);
     tlb_shootdown(vs, true); /* no CPU keeps its tables loaded */
+    aio_vm_exit(vs);
     vm_set_exe(vs, NULL);
     pt_free_user(vs->pml4);
     pmm_free(virt_to_phys(vs->pml4));
@@ -285,7 +287,7 @@ static void merge_around(struct vm_space *vs, u64 start, u64 end)
     struct vm_area *a = vm_tree_above(vs, start ? start - 1 : 0); /* one ending at start, if any */
     while (a && a->next && a->start <= end) {
         struct vm_area *b = a->next;
-        if (a->end == b->start && a->flags == b->flags && !a->file && !b->file) {
+        if (a->end == b->start && a->flags == b->flags && !a->file && !b->file && mpol_same(&a->mpol, &b->mpol)) {
             a->end = b->end;
             vm_tree_remove(vs, b); /* the gap below b's successor is now measured from a's new end */
             area_gen++; /* b may be vm_find's remembered area */
@@ -367,6 +369,16 @@ int vm_set_flag(struct vm_space *vs, u64 start, u64 end, u32 flag, bool on)
         return -ENOMEM;
     for (struct vm_area *a = vm_tree_above(vs, start); a && a->start < end; a = a->next)
         a->flags = on ? a->flags | flag : a->flags & ~flag; /* the splits made start and end boundaries */
+    merge_around(vs, start, end);
+    return 0;
+}
+
+int vm_set_mpol(struct vm_space *vs, u64 start, u64 end, const struct mpol *p)
+{
+    if (split_at(vs, start) || split_at(vs, end))
+        return -ENOMEM;
+    for (struct vm_area *a = vm_tree_above(vs, start); a && a->start < end; a = a->next)
+        a->mpol = *p;
     merge_around(vs, start, end);
     return 0;
 }

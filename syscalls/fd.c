@@ -160,40 +160,68 @@ static long do_iov(int fd, const struct iovec_k *uiov, int cnt, bool is_write, i
         return -EOPNOTSUPP;
     if ((rwf & RWF_NOWAIT) && f->inode && f->inode->sb && !strcmp(f->inode->sb->type->name, "proc"))
         return -EOPNOTSUPP; /* as Linux: /proc's files have no non-blocking mode */
-    u64 at = pos == POS_FILE ? 0 : (u64)pos, *off = pos == POS_FILE ? &f->off : &at;
-    if (is_write && (rwf & RWF_APPEND) && f->inode)
-        off = &at, at = f->inode->size;
     if (!cnt)
         return 0;
     struct iovec_k *iov = kmalloc(cnt * sizeof(*iov));
     if (!iov)
         return -ENOMEM;
-    long rc = copy_from_user(iov, uiov, cnt * sizeof(*iov));
-    for (int i = 0; !rc && i < cnt; i++)
+    long rc = iov_import_user(iov, uiov, cnt);
+    if (!rc)
+        rc = iov_transfer(f, iov, cnt, is_write, pos, rwf);
+    kfree(iov);
+    return rc;
+}
+
+/* For syscalls/aio.c: 0 when f can be read (or written), else do_iov's errno; whether it has a position. */
+long iov_file_check(struct file *f, bool write)
+{
+    long err;
+    return open_for(f, write, &err) ? 0 : err;
+}
+
+bool iov_file_seekable(struct file *f) { return seekable(f); }
+
+/* cnt iovecs from user memory into iov, checked as Linux's import_iovec: a negative length is EINVAL, a base
+ * outside user space (even with length 0) EFAULT. */
+long iov_import_user(struct iovec_k *iov, const struct iovec_k *uiov, int cnt)
+{
+    if (copy_from_user(iov, uiov, cnt * sizeof(*iov)))
+        return -EFAULT;
+    for (int i = 0; i < cnt; i++)
         if ((i64)iov[i].len < 0)
-            rc = -EINVAL;
+            return -EINVAL;
+    for (int i = 0; i < cnt; i++)
+        if (!access_ok(iov[i].base, iov[i].len))
+            return -EFAULT; /* checked at its full length, then capped */
+    return 0;
+}
+
+/* The transfer itself, the iovecs imported (iov_import_user) and f checked for the direction: bytes moved or
+ * -errno. pos: an offset or POS_FILE; rwf: RWF_APPEND and RWF_NOWAIT act (syscalls/aio.c calls it too). */
+long iov_transfer(struct file *f, struct iovec_k *iov, int cnt, bool is_write, i64 pos, u32 rwf)
+{
+    u64 at = pos == POS_FILE ? 0 : (u64)pos, *off = pos == POS_FILE ? &f->off : &at;
+    if (is_write && (rwf & RWF_APPEND) && f->inode)
+        off = &at, at = f->inode->size;
     u64 room = MAX_RW;
-    if (is_write && !rc) { /* RLIMIT_FSIZE caps the total (EFBIG at or past it) */
+    if (is_write) { /* RLIMIT_FSIZE caps the total (EFBIG at or past it) */
         u64 want = 0;
         for (int i = 0; i < cnt; i++)
             want += MIN(iov[i].len, MAX_RW);
         long cap = fsize_cap(f, *off, MIN(want, MAX_RW));
         if (cap < 0)
-            rc = cap;
-        else
-            room = (u64)cap;
+            return cap;
+        room = (u64)cap;
     }
-    for (int i = 0; !rc && i < cnt; i++) {
-        if (!access_ok(iov[i].base, iov[i].len))
-            rc = -EFAULT; /* checked at its full length, then capped */
+    for (int i = 0; i < cnt; i++) {
         iov[i].len = MIN(iov[i].len, room);
         room -= iov[i].len;
     }
-    long total = 0;
+    long total = 0, rc = 0;
     u32 saved = f->flags;
     if (rwf & RWF_NOWAIT)
         f->flags |= O_NONBLOCK; /* for this call only */
-    for (int i = 0; !rc && i < cnt; i++) {
+    for (int i = 0; i < cnt; i++) {
         if (!iov[i].len)
             continue;
         long n = is_write ? f->ops->write(f, (const void *)iov[i].base, iov[i].len, off)
@@ -209,7 +237,6 @@ static long do_iov(int fd, const struct iovec_k *uiov, int cnt, bool is_write, i
     }
     if (rwf & RWF_NOWAIT)
         f->flags = (f->flags & ~O_NONBLOCK) | (saved & O_NONBLOCK);
-    kfree(iov);
     return rc ? rc : moved(f, total, is_write);
 }
 

@@ -168,6 +168,7 @@ void sched_fork_policy(struct task *child, const struct task *parent)
     /* Linux's copy_io: an I/O context with a class is copied, one without is not made */
     child->has_ioc = parent->has_ioc && (parent->ioprio >> 13);
     child->ioprio = child->has_ioc ? parent->ioprio : 0;
+    child->mpol = parent->mpol; /* Linux: the memory policy too (syscalls/mempolicy.c) */
     if (parent->sched_reset_on_fork) {
         child->slice_ns = 0;
         if (child->policy == SCHED_FIFO || child->policy == SCHED_RR)

@@ -45,6 +45,12 @@ long fd_install_new(struct file *f, bool cloexec);        /* a made file's descr
 #define SPLICE_F_MORE 4
 #define SPLICE_F_GIFT 8
 #define SPLICE_F_ALL 15
+/* syscalls/fd.c: readv/writev's parts, for syscalls/aio.c (struct iovec_k: { u64 base, len; }) */
+struct iovec_k;
+long iov_file_check(struct file *f, bool write);
+bool iov_file_seekable(struct file *f);
+long iov_import_user(struct iovec_k *iov, const struct iovec_k *uiov, int cnt);
+long iov_transfer(struct file *f, struct iovec_k *iov, int cnt, bool is_write, i64 pos, u32 rwf);
 int user_path(const char *upath, char *kpath);            /* kpath has PATH_MAX bytes */
 int dirfd_inode(int dirfd, const char *path, struct inode **dir); /* where a relative path starts */
 int at_walk(int dirfd, const char *upath, unsigned walk_flags, struct walk *w, char *kpath);

@@ -724,7 +724,8 @@ t_config() {
 		KCMP:kcmp FHANDLE:name_to_handle_at CROSS_MEMORY_ATTACH:process_vm_readv PERF_EVENTS:perf_event_open \
 		KEYS:keyctl SECCOMP:seccomp FANOTIFY:fanotify_init INOTIFY_USER:inotify_init1 SIGNALFD:signalfd4 \
 		TIMERFD:timerfd_create EVENTFD:eventfd2 EPOLL:epoll_create1 FILE_LOCKING:flock MEMBARRIER:membarrier \
-		RSEQ:rseq SYSVIPC:shmget MEMFD_CREATE:memfd_create FUTEX:futex NAMESPACES:unshare; do
+		RSEQ:rseq SYSVIPC:shmget MEMFD_CREATE:memfd_create FUTEX:futex NAMESPACES:unshare NUMA:mbind \
+		CACHESTAT_SYSCALL:cachestat; do
 		opt=${pair%%:*} call=${pair#*:}
 		h=$(awk -v c="$call" '$2 == c { print $3 }' "$top/syscalls/syscall_64.tbl")
 		if grep -qx "CONFIG_$opt=y" "$tmp/cfg"; then
