@@ -3,6 +3,7 @@
  * Pure data structures: this file also builds on the host for the unit tests. */
 #include "vfs.h"
 #include "../kernel/errno.h"
+#include "../kernel/mm.h"
 
 #define PG 4096ull
 
@@ -71,6 +72,14 @@ struct inode *ramfs_new_root(struct super_block *sb)
         r->refs = 1; /* the mount's */
     }
     return r;
+}
+
+/* Once the packed files are in: the root may grow by half the memory left, as a tmpfs root takes half the
+ * memory on Linux. A program that fills it gets ENOSPC rather than the OOM killer (stress-ng's aiol and
+ * copy-file stressors were killed writing into /), and the rest stays for the processes. */
+void ramfs_root_cap(void)
+{
+    root_sb->max_pages = root_sb->used_pages + pmm_free_pages() / 2;
 }
 
 void ramfs_init(void)

@@ -356,6 +356,7 @@ int xattr_ram_set(struct inode *ino, const char *name, const void *kvalue, size_
 long xattr_ram_list(struct inode *ino, char *kbuf, size_t size);
 void xattr_ram_free(struct inode *ino);
 void ramfs_init(void);
+void ramfs_root_cap(void);    /* after unpacking: the root's room to grow, half the free memory */
 struct inode *ramfs_new_inode(u32 mode);
 struct inode *ramfs_new_root(struct super_block *sb);          /* a tmpfs instance's root directory */
 void inode_get(struct inode *ino);

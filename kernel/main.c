@@ -62,6 +62,7 @@ static void initrd_unpack(void)
         boot_fail("skiff: the initrd is malformed: %s", err);
     }
     initrd_consumed(len);
+    ramfs_root_cap();
     klog("skiff: initrd at %lx: %lu KiB unpacked, %lu KiB of it used in place\n", boot.initrd_start, len / 1024,
          initrd_inplace * 4);
 }

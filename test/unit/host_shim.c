@@ -11,7 +11,8 @@ void *krealloc(void *p, size_t n) { return realloc(p, n); }
 void *page_alloc(void) { return calloc(1, 4096); }
 void page_free(void *p) { free(p); }
 long copy_to_user(void *udst, const void *src, size_t n) { memcpy(udst, src, n); return 0; } /* the host: one address space */
-u64 pmm_total_pages(void) { return 32768; } /* a 128 MiB machine: tmpfs sizes default to half */
+u64 pmm_total_pages(void) { return 32768; }
+u64 pmm_free_pages(void) { return 16384; } /* a 128 MiB machine: tmpfs sizes default to half */
 char *kstrndup(const char *s, size_t n) { return strndup(s, n); }
 char *kstrdup(const char *s) { return strdup(s); }
 char *strcat_k(char *d, const char *s) { return strcat(d, s); }
