@@ -327,6 +327,7 @@ void sched_set_affinity(struct task *t, u64 mask);  /* sched_setaffinity: mask h
 bool sched_others_runnable(void);
 int sched_nr_running(void);              /* tasks on the run queue (the running one included) */
 bool sched_alone(void);                  /* no other task exists (a wait could never end) */
+void sched_dump(void);                   /* kernel/sched_dump.c: every CPU and task, to the kernel log */
 void sched_tick(void);                   /* timer interrupt: time slice over */
 void timer_check_needed(void);           /* the tick runs while 2+ tasks exist or an alarm is armed */
 void alarms_fire(void);                  /* SIGALRM for every process whose alarm is due */
