@@ -181,7 +181,6 @@ const struct procfs_entry procfs_sys_files[] = {
     { "", "config.gz", procfs_gen_config },
     { "skiff", "boot_phases", gen_boot_phases },
     { "skiff", "poll", epoll_proc_stats }, /* epoll's and poll's work: what a wake examined (fs/epoll.c) */
-    { "skiff", "smp", smp_proc_stats },    /* TLB shootdowns and wake-up IPIs (arch/x86_64/smp_lock.c) */
     { "sys/kernel", "osrelease", gen_osrelease }, { "sys/kernel", "ostype", gen_ostype },
     { "sys/kernel", "hostname", gen_hostname },   { "sys/kernel", "pid_max", gen_pid_max },
     { "sys/kernel", "domainname", gen_domainname },

@@ -27,6 +27,11 @@ int sched_nr_running(void)
     return rq_len;
 }
 
+const struct task *sched_rq_head(void)
+{
+    return rq_head;
+}
+
 static void rq_add(struct task *t)
 {
     if (t->on_rq)
