@@ -21,7 +21,7 @@ static void dump_cpus(void)
         struct percpu *c = &cpus[i];
         struct task *t = __atomic_load_n(&c->curr, __ATOMIC_RELAXED);
         kerr("skiff: sched: cpu%d task %d halted %d resched %d flush %u tick %d irqs %lu%s\n", i, t ? t->tid : 0,
-             c->halted, c->need_resched, c->flush_pending, c->lapic_tick, c->irqs,
+             c->halted, c->need_resched, c->flush_req - c->flush_done, c->lapic_tick, c->irqs,
              bkl_owner_cpu() == i ? " (holds the lock)" : "");
     }
 }

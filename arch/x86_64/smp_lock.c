@@ -45,19 +45,24 @@ static void tlb_flush_all_local(void)
 }
 
 /* Does what a shootdown asked of this CPU, if anything: called by the IPI's handler, and by a CPU spinning for
- * the lock (its interrupts are off, and the sender waits for it while holding the lock). */
+ * the lock (its interrupts are off, and the sender waits for it while holding the lock). Requests are counted
+ * (flush_req, bumped by the sender after it wrote dying_vm) and answered by count (flush_done): with one flag, an
+ * answer to an earlier request still pending here (one a halted CPU was left to do) could read dying_vm before
+ * the next sender wrote it and then clear that sender's flag too, which would then free page tables this CPU's
+ * CR3 still held. */
 static void flush_answer(void)
 {
     struct percpu *c = this_cpu();
-    if (!__atomic_load_n(&c->flush_pending, __ATOMIC_ACQUIRE))
+    u32 req = __atomic_load_n(&c->flush_req, __ATOMIC_ACQUIRE);
+    if (req == c->flush_done)
         return;
-    if (c->dying_vm && c->dying_vm == c->active_vm) { /* its tables are about to be freed: off them */
+    struct vm_space *dying = __atomic_load_n(&c->dying_vm, __ATOMIC_RELAXED);
+    if (dying && dying == c->active_vm) { /* its tables are about to be freed: off them */
         write_cr3(virt_to_phys(paging_kernel_pml4()));
         c->active_vm = NULL;
     }
-    c->dying_vm = NULL;
     tlb_flush_all_local();
-    __atomic_store_n(&c->flush_pending, 0, __ATOMIC_RELEASE);
+    __atomic_store_n(&c->flush_done, req, __ATOMIC_RELEASE);
 }
 
 void bkl_lock(void)
@@ -104,13 +109,14 @@ void tlb_shootdown(struct vm_space *vs, bool dying)
     if (!smp_active)
         return;
     struct percpu *me = this_cpu();
-    u32 sent = 0;
+    u32 sent = 0, want[MAX_CPUS];
     for (int i = 0; i < ncpus_online; i++) {
         struct percpu *c = &cpus[i];
         if (c == me || (vs && c->active_vm != vs))
             continue;
-        c->dying_vm = dying ? vs : NULL;
-        __atomic_store_n(&c->flush_pending, 1, __ATOMIC_RELEASE);
+        __atomic_store_n(&c->dying_vm, dying ? vs : NULL, __ATOMIC_RELAXED);
+        want[i] = c->flush_req + 1; /* written by the lock holder alone */
+        __atomic_store_n(&c->flush_req, want[i], __ATOMIC_RELEASE);
         if (!dying && __atomic_load_n(&c->halted, __ATOMIC_ACQUIRE))
             continue; /* it flushes when it takes the lock */
         lapic_send_ipi(c->apic_id, IPI_FLUSH);
@@ -123,7 +129,7 @@ void tlb_shootdown(struct vm_space *vs, bool dying)
     u64 t0 = rdtsc();
     for (int i = 0; i < ncpus_online; i++)
         if (sent & (1u << i))
-            while (__atomic_load_n(&cpus[i].flush_pending, __ATOMIC_ACQUIRE))
+            while ((i32)(__atomic_load_n(&cpus[i].flush_done, __ATOMIC_ACQUIRE) - want[i]) < 0)
                 cpu_relax();
     stats.waited++;
     stats.kind[!vs ? 0 : dying ? 1 : 2]++;
