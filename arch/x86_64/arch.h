@@ -73,6 +73,7 @@ struct percpu {
     struct vm_space *dying_vm;  /* a shootdown asks it to leave this space (it is being freed); the sender's */
     u64 idle_ksp;       /* an AP's idle context, saved while it runs a task */
     u64 idle_tsc;       /* TSC ticks it spent halted with nothing to run */
+    u64 idle_since;     /* TSC at which its current idle halt began (0: not in one); read with the lock */
     u64 irqs;           /* interrupts it took (irq.c): an AP's timed irq_wait ends at the next one */
     u64 gdt[GDT_ENTRIES] __attribute__((aligned(8)));
     struct tss tss __attribute__((aligned(16)));
