@@ -10,6 +10,7 @@
 #include "../kernel/boot.h"
 #include "../kernel/proc.h"
 #include "../arch/x86_64/arch.h"
+#include "../arch/x86_64/smp.h"
 #include "../net/net.h"
 
 /* Keeps n bytes of generated text (in buf, GEN_SIZE long, now owned here) for the reads of f. */
@@ -87,6 +88,7 @@ typedef int (*proc_set)(const char *text, size_t n);
 static const struct { const char *dir, *name; proc_gen gen; proc_set set; } proc_sysctls[] = {
     { "sys/net/ipv4", "ping_group_range", icmp_ping_group_range, icmp_ping_group_set }, /* net/icmp_sock.c */
     { "sys/fs", "file-max", files_sysctl_max, files_sysctl_set_max },                    /* fs/file.c */
+    { "skiff", "smp", smp_proc_stats, sched_dump_set }, /* shootdown counts; "dump" logs every CPU and task */
 };
 
 static ssize_t sysctl_write(struct file *f, const void *ubuf, size_t n, u64 *off)

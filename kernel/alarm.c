@@ -39,6 +39,7 @@ static bool deadline_fire(u64 now)
     struct proc *p = proc_by_pid(1);
     struct task *t = p ? proc_first_task(p) : NULL;
     note_timeout(t);
+    sched_dump(); /* the kernel log says who waited on what (a hang's first clue) */
     if (t)
         signal_send_to(t, SIGKILL, 0x80 /* SI_KERNEL */, false);
     return false;

@@ -61,7 +61,7 @@ void pt_for_each(u64 *pml4, u64 start, u64 end, pt_fn fn, void *ctx);
 void pt_free_user(u64 *pml4);                /* free the user half's tables and the pages they map */
 u64 pt_count_user(const u64 *pml4);
 int paging_map_kernel(u64 va, u64 pa);      /* one page of the vmap area: 0, or -1 when out of memory */
-u64 paging_unmap_kernel(u64 va);            /* its physical page (0 if none), the TLB entry dropped */
+u64 paging_unmap_kernel(u64 va);            /* its physical page (0 if none), this CPU's TLB entry dropped */
 
 /* The vmap area (vmap.c): kernel blocks contiguous in virtual addresses only. */
 #define VMAP_BASE 0xffffc00000000000ull

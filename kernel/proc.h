@@ -352,8 +352,11 @@ void sched_block(u64 key);               /* waits for sched_interrupt/sched_wake
 u64 sched_affinity(const struct task *t);           /* the CPUs t may run on (sched_getaffinity) */
 void sched_set_affinity(struct task *t, u64 mask);  /* sched_setaffinity: mask holds online CPUs */
 bool sched_others_runnable(void);
+const struct task *sched_rq_head(void); /* the run queue's first task (sched_dump) */
 int sched_nr_running(void);              /* tasks on the run queue (the running one included) */
 bool sched_alone(void);                  /* no other task exists (a wait could never end) */
+void sched_dump(void);                   /* kernel/sched_dump.c: every CPU and task, to the kernel log */
+int sched_dump_set(const char *text, size_t n); /* a write to /proc/skiff/smp: "dump" calls sched_dump */
 void sched_tick(void);                   /* timer interrupt: time slice over */
 void timer_check_needed(void);           /* the tick runs while 2+ tasks exist or an alarm is armed */
 void alarms_fire(void);                  /* SIGALRM for every process whose alarm is due */

@@ -27,6 +27,11 @@ int sched_nr_running(void)
     return rq_len;
 }
 
+const struct task *sched_rq_head(void)
+{
+    return rq_head;
+}
+
 static void rq_add(struct task *t)
 {
     if (t->on_rq)
@@ -234,18 +239,28 @@ static void switch_in(struct task *t)
     free_reaped();
 }
 
-/* Time the CPUs spent halted with nothing to run (each CPU's idle_tsc): /proc/stat's idle time. */
+/* Time a CPU spent halted with nothing to run: what its past halts added up to (idle_tsc), and the halt it is in
+ * now, if any (an AP may stay halted for as long as nothing runs: counted only when it woke, a sleeping guest's
+ * idle time grew by one CPU's worth, not N; test/guest t_loadavg at SKIFF_CPUS=2). Called with the lock, which
+ * a halted CPU takes before it moves its halt into idle_tsc. */
+static u64 cpu_idle_tsc(const struct percpu *c)
+{
+    u64 since = __atomic_load_n(&c->idle_since, __ATOMIC_ACQUIRE);
+    return c->idle_tsc + (since ? rdtsc_now() - since : 0);
+}
+
+/* /proc/stat's and /proc/uptime's idle time: every CPU's. */
 u64 sched_idle_ns(void)
 {
     u64 sum = 0;
     for (int i = 0; i < ncpus_online; i++)
-        sum += cpus[i].idle_tsc;
+        sum += cpu_idle_tsc(&cpus[i]);
     return clock_tsc_to_ns(sum);
 }
 
 u64 sched_cpu_idle_ns(int cpu)
 {
-    return clock_tsc_to_ns(cpus[cpu].idle_tsc);
+    return clock_tsc_to_ns(cpu_idle_tsc(&cpus[cpu]));
 }
 
 void schedule(void)
@@ -461,8 +476,10 @@ static noreturn void sched_idle_loop(void)
             if (ns == ~0ull && timer_is_periodic() && !net_timer_needed() && lapic_timers_on())
                 ns = 50000000ull;
         }
+        __atomic_store_n(&c->idle_since, t0, __ATOMIC_RELEASE); /* before the lock goes: sched_idle_ns sees it */
         irq_wait_idle(ns);
         c->idle_tsc += rdtsc_now() - t0;
+        __atomic_store_n(&c->idle_since, 0, __ATOMIC_RELEASE);
     }
 }
 

@@ -48,6 +48,39 @@ static void tlb_flush_page(struct vm_space *vs, u64 va)
     tlb_shootdown(vs, false); /* other CPUs running in vs (nothing with one CPU) */
 }
 
+/* A range's changes, flushed once (one shootdown for a whole munmap or mprotect, not one per page; as Linux's
+ * mmu_gather). The pages it drops are freed only after the other CPUs' TLBs have forgotten them: until then a
+ * thread there may still write to one through a stale entry, and the kernel may already have handed it out. */
+#define TLB_BATCH_PAGES 64
+struct tlb_batch {
+    struct vm_space *vs;
+    bool changed;                 /* an entry changed: the other CPUs must flush */
+    int n;
+    u64 free[TLB_BATCH_PAGES];    /* physical pages to free after the flush */
+};
+
+static void batch_flush(struct tlb_batch *b)
+{
+    if (b->changed)
+        tlb_shootdown(b->vs, false);
+    for (int i = 0; i < b->n; i++)
+        pmm_free(b->free[i]);
+    b->changed = false;
+    b->n = 0;
+}
+
+/* The entry for va changed (this CPU's TLB entry goes now); pa, if not 0, is freed once the others' go too. */
+static void batch_add(struct tlb_batch *b, u64 va, u64 pa)
+{
+    if (b->vs == active)
+        invlpg(va);
+    b->changed = true;
+    if (pa)
+        b->free[b->n++] = pa;
+    if (b->n == TLB_BATCH_PAGES)
+        batch_flush(b);
+}
+
 bool vm_range_ok(u64 addr, u64 len)
 {
     return addr + len >= addr && addr + len <= USER_TOP;
@@ -241,16 +274,18 @@ static int split_at(struct vm_space *vs, u64 addr)
 
 static void discard_one(u64 *pte, u64 va, void *ctx)
 {
-    rss_add(ctx, *pte, -1);
-    if (!(*pte & PTE_SOFT_SHARED))
-        pmm_free(*pte & PTE_ADDR); /* a file's page stays with the file */
+    struct tlb_batch *b = ctx;
+    rss_add(b->vs, *pte, -1);
+    u64 pa = (*pte & PTE_SOFT_SHARED) ? 0 : *pte & PTE_ADDR; /* a file's page stays with the file */
     *pte = 0;
-    tlb_flush_page(ctx, va);
+    batch_add(b, va, pa);
 }
 
 void vm_discard(struct vm_space *vs, u64 start, u64 end)
 {
-    pt_for_each(vs->pml4, start, end, discard_one, vs);
+    struct tlb_batch b = { .vs = vs };
+    pt_for_each(vs->pml4, start, end, discard_one, &b);
+    batch_flush(&b);
 }
 
 int vm_unmap(struct vm_space *vs, u64 start, u64 len)
@@ -258,13 +293,15 @@ int vm_unmap(struct vm_space *vs, u64 start, u64 len)
     u64 end = start + len;
     if (split_at(vs, start) || split_at(vs, end))
         return -ENOMEM;
+    struct tlb_batch b = { .vs = vs }; /* one shootdown for the whole range, whatever its areas */
     for (struct vm_area *a = vm_tree_above(vs, start), *next; a && a->start < end; a = next) {
         next = a->next;
         KASSERT(a->start >= start && a->end <= end); /* the splits made the range's ends area boundaries */
-        vm_discard(vs, a->start, a->end);
+        pt_for_each(vs->pml4, a->start, a->end, discard_one, &b);
         vm_tree_remove(vs, a);
         area_free(a);
     }
+    batch_flush(&b);
     return 0;
 }
 
@@ -348,7 +385,7 @@ bool vm_fully_mapped(struct vm_space *vs, u64 start, u64 end)
 }
 
 struct reprotect {
-    struct vm_space *vs;
+    struct tlb_batch b;
     u32 flags;
 };
 
@@ -356,11 +393,11 @@ static void reprotect_one(u64 *pte, u64 va, void *ctx)
 {
     struct reprotect *r = ctx;
     if ((*pte & PTE_SOFT_SHARED) && !(r->flags & VM_SHARED) && (r->flags & VM_WRITE)) {
-        rss_add(r->vs, *pte, -1);
+        rss_add(r->b.vs, *pte, -1);
         *pte = 0; /* the file's page: the next touch makes the private copy (vm_fault) */
     } else
         *pte = pte_reprotect(*pte, r->flags);
-    tlb_flush_page(r->vs, va);
+    batch_add(&r->b, va, 0);
 }
 
 int vm_set_flag(struct vm_space *vs, u64 start, u64 end, u32 flag, bool on)
@@ -399,11 +436,13 @@ int vm_protect(struct vm_space *vs, u64 start, u64 len, u32 prot)
         return -ENOMEM;
     if (split_at(vs, start) || split_at(vs, end))
         return -ENOMEM;
+    struct reprotect r = { .b = { .vs = vs } };
     for (struct vm_area *a = vm_tree_above(vs, start); a && a->start < end; a = a->next) {
         a->flags = (a->flags & ~VM_PROT_MASK) | (prot & VM_PROT_MASK);
-        struct reprotect r = { vs, a->flags };
+        r.flags = a->flags;
         pt_for_each(vs->pml4, a->start, a->end, reprotect_one, &r);
     }
+    batch_flush(&r.b); /* one shootdown for the whole range */
     merge_around(vs, start, end);
     return 0;
 }

@@ -55,17 +55,24 @@ const void *futex_space(u64 uaddr)
     return a && (a->flags & VM_SHARED) ? NULL : vs;
 }
 
-/* Blocks on uaddr until woken (0), the deadline (ETIMEDOUT) or a signal (EINTR or a restart). */
+/* Blocks on uaddr until woken (0), the deadline (ETIMEDOUT) or a signal (EINTR or a restart). Ended by none of
+ * these (a process-wide signal interrupted the wait, but another thread took it), it looks at the word again
+ * before it waits again, as Linux's futex_wait retries: the wake may have come while it was off the queue, and
+ * a word that is no longer val ends the wait with EAGAIN. (It waited again blindly: a pthread_join whose thread
+ * ended meanwhile slept for good; test/progs/smpstress's futex mode.) */
 long futex_block(u32 *uaddr, u32 val, u64 deadline_ns, bool realtime, u32 bitset)
 {
     current->wait_bitset = bitset;
-    current->wait_space = futex_space((u64)uaddr);
-    for (;;) {
+    for (bool again = false;; again = true) {
+        u32 cur;
+        if (again && (get_word(uaddr, &cur) || cur != val))
+            return -EAGAIN;
         if (signal_pending()) /* untimed: restarted after an SA_RESTART handler (signal(7)); timed: see below */
             return deadline_ns == ~0ull ? -ERESTARTSYS : futex_interrupted(uaddr, val, deadline_ns, realtime, bitset);
         u64 now = realtime ? clock_realtime_ns() : clock_monotonic_ns();
         if (now >= deadline_ns)
             return -ETIMEDOUT;
+        current->wait_space = futex_space((u64)uaddr);
         sched_wait_key(deadline_ns == ~0ull ? ~0ull : deadline_ns - now, (u64)uaddr);
         if (current->woken)
             return 0;
@@ -252,7 +259,9 @@ long futex_lock_pi(u32 *uaddr, bool try, u64 deadline, bool realtime)
         u32 nv = cur | FUTEX_WAITERS;
         if (copy_to_user(uaddr, &nv, sizeof(nv)))
             return -EFAULT;
-        rc = futex_block(uaddr, 0, deadline, realtime, ~0u);
+        rc = futex_block(uaddr, nv, deadline, realtime, ~0u);
+        if (rc == -EAGAIN)
+            continue; /* the word changed while a signal had it off the queue: look at the lock again */
         if (!rc && !get_word(uaddr, &cur) && (cur & FUTEX_TID_MASK) == tid)
             return 0; /* FUTEX_UNLOCK_PI handed it over */
         if (rc == -ERESTARTSYS || rc == -ERESTART_RESTARTBLOCK) {

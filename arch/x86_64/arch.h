@@ -67,11 +67,13 @@ struct percpu {
     bool halted;        /* in irq_wait's hlt, without the big lock: a wake-up IPI gets it going */
     bool irq_took_lock; /* an interrupt that came in ring 0 took the big lock (irq.c) */
     bool lapic_tick;    /* an AP's local APIC timer ticks (irq.c, lapic_timer_tick) */
-    u32 flush_pending;  /* a TLB-shootdown request not yet done (smp_lock.c) */
+    u32 flush_req;      /* TLB-shootdown requests asked of it (smp_lock.c: a count, bumped by the lock holder) */
+    u32 flush_done;     /* the last request it answered: one is pending while the two differ */
     struct vm_space *active_vm; /* the address space its CR3 holds (kernel/vm.c) */
-    struct vm_space *dying_vm;  /* a shootdown asks it to leave this space (it is being freed) */
+    struct vm_space *dying_vm;  /* a shootdown asks it to leave this space (it is being freed); the sender's */
     u64 idle_ksp;       /* an AP's idle context, saved while it runs a task */
     u64 idle_tsc;       /* TSC ticks it spent halted with nothing to run */
+    u64 idle_since;     /* TSC at which its current idle halt began (0: not in one); read with the lock */
     u64 irqs;           /* interrupts it took (irq.c): an AP's timed irq_wait ends at the next one */
     u64 gdt[GDT_ENTRIES] __attribute__((aligned(8)));
     struct tss tss __attribute__((aligned(16)));

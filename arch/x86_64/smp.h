@@ -34,9 +34,11 @@ extern bool smp_active;         /* the APs run tasks: the big lock is in force *
 void bkl_lock(void);
 void bkl_unlock(void);
 bool bkl_held(void);            /* by this CPU (always true without SMP) */
+int bkl_owner_cpu(void);        /* the CPU holding it, -1: none (a diagnostic's snapshot) */
 struct vm_space;
 void tlb_shootdown(struct vm_space *vs, bool dying);
 void smp_wake_idle(void);
+int smp_proc_stats(char *buf, size_t size); /* /proc/skiff/smp: shootdown and wake-up counts */
 void smp_tick_others(void);
 void smp_kick_boot_cpu(void);   /* an AP set a deadline: the boot CPU, halted until a later one, looks again */
 void lapic_eoi(void);           /* irq.c */

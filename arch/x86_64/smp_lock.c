@@ -4,6 +4,7 @@
 #include "arch.h"
 #include "smp.h"
 #include "../../kernel/mm.h"
+#include "../../kernel/boot.h"
 
 bool smp_active; /* read by syscall.asm and trap.asm: take the big lock on entry, drop it on the way out */
 
@@ -17,6 +18,16 @@ static struct {
     u32 locked;
 } bkl __attribute__((aligned(64)));
 static int bkl_owner = -1; /* written by the holder alone */
+
+/* /proc/skiff/smp: what the shootdowns and wake-ups cost (changed with the lock held). */
+static struct {
+    u64 shootdowns;    /* tlb_shootdown calls while SMP runs */
+    u64 waited;        /* those that sent IPIs and waited for acknowledgements */
+    u64 flush_ipis;    /* IPI_FLUSH sent */
+    u64 wait_tsc;      /* TSC ticks spent waiting for acknowledgements */
+    u64 wake_ipis;     /* IPI_WAKE sent */
+    u64 kind[3];       /* the waited ones by kind: the kernel's mappings, a space being freed, a user space */
+} stats;
 
 static u64 read_cr4_now(void) { u64 v; __asm__ volatile("mov %%cr4, %0" : "=r"(v)); return v; }
 static void write_cr4_now(u64 v) { __asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory"); }
@@ -34,19 +45,24 @@ static void tlb_flush_all_local(void)
 }
 
 /* Does what a shootdown asked of this CPU, if anything: called by the IPI's handler, and by a CPU spinning for
- * the lock (its interrupts are off, and the sender waits for it while holding the lock). */
+ * the lock (its interrupts are off, and the sender waits for it while holding the lock). Requests are counted
+ * (flush_req, bumped by the sender after it wrote dying_vm) and answered by count (flush_done): with one flag, an
+ * answer to an earlier request still pending here (one a halted CPU was left to do) could read dying_vm before
+ * the next sender wrote it and then clear that sender's flag too, which would then free page tables this CPU's
+ * CR3 still held. */
 static void flush_answer(void)
 {
     struct percpu *c = this_cpu();
-    if (!__atomic_load_n(&c->flush_pending, __ATOMIC_ACQUIRE))
+    u32 req = __atomic_load_n(&c->flush_req, __ATOMIC_ACQUIRE);
+    if (req == c->flush_done)
         return;
-    if (c->dying_vm && c->dying_vm == c->active_vm) { /* its tables are about to be freed: off them */
+    struct vm_space *dying = __atomic_load_n(&c->dying_vm, __ATOMIC_RELAXED);
+    if (dying && dying == c->active_vm) { /* its tables are about to be freed: off them */
         write_cr3(virt_to_phys(paging_kernel_pml4()));
         c->active_vm = NULL;
     }
-    c->dying_vm = NULL;
     tlb_flush_all_local();
-    __atomic_store_n(&c->flush_pending, 0, __ATOMIC_RELEASE);
+    __atomic_store_n(&c->flush_done, req, __ATOMIC_RELEASE);
 }
 
 void bkl_lock(void)
@@ -63,6 +79,11 @@ void bkl_unlock(void)
 {
     bkl_owner = -1;
     __atomic_store_n(&bkl.locked, 0, __ATOMIC_RELEASE);
+}
+
+int bkl_owner_cpu(void)
+{
+    return bkl_owner;
 }
 
 bool bkl_held(void)
@@ -88,22 +109,40 @@ void tlb_shootdown(struct vm_space *vs, bool dying)
     if (!smp_active)
         return;
     struct percpu *me = this_cpu();
-    u32 sent = 0;
+    u32 sent = 0, want[MAX_CPUS];
     for (int i = 0; i < ncpus_online; i++) {
         struct percpu *c = &cpus[i];
         if (c == me || (vs && c->active_vm != vs))
             continue;
-        c->dying_vm = dying ? vs : NULL;
-        __atomic_store_n(&c->flush_pending, 1, __ATOMIC_RELEASE);
+        __atomic_store_n(&c->dying_vm, dying ? vs : NULL, __ATOMIC_RELAXED);
+        want[i] = c->flush_req + 1; /* written by the lock holder alone */
+        __atomic_store_n(&c->flush_req, want[i], __ATOMIC_RELEASE);
         if (!dying && __atomic_load_n(&c->halted, __ATOMIC_ACQUIRE))
             continue; /* it flushes when it takes the lock */
         lapic_send_ipi(c->apic_id, IPI_FLUSH);
+        stats.flush_ipis++;
         sent |= 1u << i;
     }
+    stats.shootdowns++;
+    if (!sent)
+        return;
+    u64 t0 = rdtsc();
     for (int i = 0; i < ncpus_online; i++)
         if (sent & (1u << i))
-            while (__atomic_load_n(&cpus[i].flush_pending, __ATOMIC_ACQUIRE))
+            while ((i32)(__atomic_load_n(&cpus[i].flush_done, __ATOMIC_ACQUIRE) - want[i]) < 0)
                 cpu_relax();
+    stats.waited++;
+    stats.kind[!vs ? 0 : dying ? 1 : 2]++;
+    stats.wait_tsc += rdtsc() - t0;
+}
+
+int smp_proc_stats(char *buf, size_t size)
+{
+    return ksnprintf(buf, size,
+                     "shootdowns %lu\nshootdowns_waited %lu\nwaited_kernel %lu\nwaited_dying %lu\nwaited_user %lu\n"
+                     "flush_ipis %lu\nshootdown_wait_us %lu\nwake_ipis %lu\n",
+                     stats.shootdowns, stats.waited, stats.kind[0], stats.kind[1], stats.kind[2], stats.flush_ipis,
+                     clock_tsc_to_ns(stats.wait_tsc) / 1000, stats.wake_ipis);
 }
 
 /* A task became runnable: every halted CPU looks at the run queue again. */
@@ -113,8 +152,10 @@ void smp_wake_idle(void)
         return;
     struct percpu *me = this_cpu();
     for (int i = 0; i < ncpus_online; i++)
-        if (&cpus[i] != me && __atomic_load_n(&cpus[i].halted, __ATOMIC_ACQUIRE))
+        if (&cpus[i] != me && __atomic_load_n(&cpus[i].halted, __ATOMIC_ACQUIRE)) {
             lapic_send_ipi(cpus[i].apic_id, IPI_WAKE);
+            stats.wake_ipis++;
+        }
 }
 
 /* A deadline, timer or alarm was set on an AP: the boot CPU, which watches them all, may be halted until a later

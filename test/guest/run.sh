@@ -462,6 +462,25 @@ t_smp_tlb() {
 	expect_status 0 && expect_out_is "$tmp/expected" && pass
 }
 
+t_futexintr() {
+	name="a futex wake is not lost while a process-wide signal that another thread took has the waiter off the queue (1 and 2 CPUs)"
+	need_bin futexintr || return
+	for n in 1 2; do
+		sk --cpus "$n" "$BIN/futexintr" 300
+		printf 'rounds 300 lost 0\n' >"$tmp/expected"
+		expect_status 0 && expect_out_is "$tmp/expected" || return
+	done
+	pass
+}
+
+t_smp_shootdown() {
+	name="--cpus 2: one munmap or mprotect of 64 pages is one TLB shootdown, 50 threads' ends none (/proc/skiff/smp), with a thread running on the other CPU"
+	need_bin smpshoot || return
+	sk --cpus 2 "$BIN/smpshoot"
+	printf 'munmap ok\nmprotect ok\nthreads ok\napart yes\n' >"$tmp/expected"
+	expect_status 0 && expect_out_is "$tmp/expected" && pass
+}
+
 t_smp_affinity() {
 	name="--cpus 2: sched_setaffinity pins threads (getcpu stays on the pinned CPU with a third thread competing), sched_getaffinity gives the mask back, fork inherits it"
 	sk --cpus 2 "$BIN/smpaffinity"
@@ -787,7 +806,7 @@ t_ewrite() {
 # Left out until its hang is found (issue 14, docs/tasks.md "SMP"): t_smp_stress (SKIFF_GUEST_TESTS=t_smp_stress).
 TESTS=${SKIFF_GUEST_TESTS:-"t_missing_host t_usage t_demo t_echo t_false t_stdin t_ls t_cat t_wc
 t_sha t_sort t_argv_glibc t_argv_musl t_segv t_abort t_notelf t_rootfs
-t_hostname t_date t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_pollcost t_firmware t_smp t_smp_tlb t_smp_affinity t_smp_exit t_smp_overcommit t_smp_machines t_sysfs_cpu t_rlimit_defaults t_rootfull t_fuzz t_oom t_fragment t_initrd t_bomb t_tail_follow t_inplace t_lazyclock t_notsc t_config t_epipe t_ewrite t_kvm"}
+t_hostname t_date t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_pollcost t_firmware t_smp t_futexintr t_smp_tlb t_smp_shootdown t_smp_affinity t_smp_exit t_smp_overcommit t_smp_machines t_sysfs_cpu t_rlimit_defaults t_rootfull t_fuzz t_oom t_fragment t_initrd t_bomb t_tail_follow t_inplace t_lazyclock t_notsc t_config t_epipe t_ewrite t_kvm"}
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose

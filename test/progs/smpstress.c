@@ -112,6 +112,12 @@ static void proc_line(const char *path, char *out, size_t n)
 static void report_stall(struct worker *w)
 {
     char path[64], line[300];
+    int k = open("/proc/skiff/smp", O_WRONLY); /* under skiff: the kernel log lists every CPU and task too */
+    if (k >= 0) {
+        if (write(k, "dump", 4) != 4)
+            fprintf(stderr, "smpstress: /proc/skiff/smp: %s\n", strerror(errno));
+        close(k);
+    }
     snprintf(path, sizeof path, "/proc/self/task/%d/stat", atomic_load(&w->tid));
     proc_line(path, line, sizeof line);
     fprintf(stderr, "smpstress: %s: thread %s\n", w->name, line);

@@ -37,13 +37,17 @@ static void *reader(void *arg)
 {
     (void)arg;
     volatile int sum = 0;
-    while (atomic_load(&phase) == 0) { /* keep the translation hot */
-        sum += *page;
-        atomic_store(&reader_cpu, cpu_now());
-        atomic_fetch_add(&reads, 1);
-    }
-    if (!sigsetjmp(jb, 1))
+    /* Set before the loop: the page may go while the loop still reads it (the main thread takes it away, then
+     * says so), and that read's fault must land here too. Set after it, such a fault longjmp'ed through a buffer
+     * never filled: a jump to a garbage address ("SIGSEGV at rip 0x...", about one run in six at --cpus 2). */
+    if (!sigsetjmp(jb, 1)) {
+        while (atomic_load(&phase) == 0) { /* keep the translation hot */
+            sum += *page;
+            atomic_store(&reader_cpu, cpu_now());
+            atomic_fetch_add(&reads, 1);
+        }
         sum += *page; /* unmapped by now: must fault */
+    }
     atomic_store(&phase, 2);
     return (void *)(long)sum;
 }
