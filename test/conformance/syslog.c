@@ -18,7 +18,12 @@ static int lines_ok(const char *b, long n)
 {
     long i = 0;
     while (i < n) {
-        if (b[i] != '<' || b[i + 1] < '0' || b[i + 1] > '7' || b[i + 2] != '>' || b[i + 3] != '[')
+        /* "<N>[": N is the record's whole syslog prefix, facility * 8 + level (a process writing to /dev/kmsg
+         * may give a facility: "<12>" on a host where one did) */
+        long j = i + 1;
+        while (j < n && b[j] >= '0' && b[j] <= '9' && j - i <= 4)
+            j++;
+        if (b[i] != '<' || j == i + 1 || j + 1 >= n || b[j] != '>' || b[j + 1] != '[')
             return 0;
         const char *nl = memchr(b + i, '\n', n - i);
         if (!nl)
