@@ -125,6 +125,7 @@ void devfs_init(void)
     devfs_add("full", 0666, MKDEV(1, 7), &full_ops, NULL);
     devfs_add("random", 0666, MKDEV(1, 8), &random_ops, NULL);
     devfs_add("urandom", 0666, MKDEV(1, 9), &random_ops, NULL);
+    devfs_add("kmsg", 0644, MKDEV(1, 11), &kmsg_ops, NULL); /* fs/devkmsg.c: the kernel log, a record a read */
     /* /dev/console and /dev/tty come from the console driver (console_init). */
     struct inode *dev = dev_dir();
     const char *links[][2] = { { "stdin", "/proc/self/fd/0" }, { "stdout", "/proc/self/fd/1" },

@@ -503,7 +503,9 @@ int epoll_proc_stats(char *buf, size_t size); /* /proc/skiff/poll */
 
 /* procfs.c — /proc: files whose text is generated when they are opened. */
 void procfs_init(void);
-void sysfs_init(void);      /* sysfs.c: /sys/devices/system/{cpu,node} */
+void sysfs_init(void);
+extern const struct file_ops kmsg_ops;     /* devkmsg.c: /dev/kmsg */
+long kmsg_seek(struct file *f, i64 off, int whence);      /* sysfs.c: /sys/devices/system/{cpu,node} */
 int procfs_add_pid(int pid);   /* -ENOMEM when out of memory */
 void procfs_remove_pid(int pid);
 

@@ -46,6 +46,8 @@ void klog_ring_add(int level, const char *s, size_t n);
 u64 klog_ring_head(void);             /* bytes ever written: the position the next byte gets */
 u64 klog_ring_tail(void);             /* the oldest position still held (at a line's start) */
 char klog_ring_byte(u64 pos);         /* tail <= pos < head */
+u64 klog_ring_tail_seq(void);         /* the record number of the line at tail (/dev/kmsg) */
+u64 klog_ring_end(u64 *seq);          /* where the next whole line starts, and its record number */
 
 noreturn void panic_at(const char *file, int line, const char *func, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -8,6 +8,8 @@
 static char ring[LOG_RING_SIZE];
 static u64 head, tail;          /* [tail, head) is held; tail is always at a line's start */
 static bool mid_line;           /* the last byte written was not a newline */
+static u64 line_start;          /* where the line being written began (while mid_line) */
+static u64 tail_seq, lines;     /* /dev/kmsg's record numbers: the line at tail's, and whole lines ever written */
 
 static void put(char c)
 {
@@ -15,8 +17,10 @@ static void put(char c)
         do
             tail++;
         while (tail < head && ring[(tail - 1) % LOG_RING_SIZE] != '\n');
+        tail_seq++;
     }
     ring[head++ % LOG_RING_SIZE] = c;
+    lines += c == '\n';
 }
 
 static void put_prefix(int level)
@@ -31,8 +35,10 @@ static void put_prefix(int level)
 void klog_ring_add(int level, const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        if (!mid_line)
+        if (!mid_line) {
+            line_start = head;
             put_prefix(level);
+        }
         put(s[i]);
         mid_line = s[i] != '\n';
     }
@@ -40,4 +46,12 @@ void klog_ring_add(int level, const char *s, size_t n)
 
 u64 klog_ring_head(void) { return head; }
 u64 klog_ring_tail(void) { return tail; }
+u64 klog_ring_tail_seq(void) { return tail_seq; }
+
+/* Where the next whole line will start (a line still being written is not there yet), and its number */
+u64 klog_ring_end(u64 *seq)
+{
+    *seq = lines;
+    return mid_line ? line_start : head;
+}
 char klog_ring_byte(u64 pos) { return ring[pos % LOG_RING_SIZE]; }

@@ -298,6 +298,8 @@ SYSCALL(lseek)
         return (long)f->off; /* Linux's noop_llseek: the position, unchanged (it never moves) */
     if (!f->inode || (f->inode->mode & S_IFMT) == S_IFSOCK || (f->inode->mode & S_IFMT) == S_IFIFO)
         return -ESPIPE; /* a pipe, a socket, a pidfd */
+    if (S_ISCHR(f->inode->mode) && f->ops == &kmsg_ops)
+        return kmsg_seek(f, (i64)a1, (int)a2);
     if (S_ISCHR(f->inode->mode))
         return f->ops == &console_ops ? -ESPIPE : 0; /* devices: the tty cannot seek, others ignore it */
     i64 off = (i64)a1, size = (i64)f->inode->size, pos;
