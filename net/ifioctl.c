@@ -78,7 +78,7 @@ static bool if_desc(int i, struct ifdesc *d)
 
 static bool if_by_name(const char *name, struct ifdesc *d)
 {
-    for (int i = 0; if_desc(i, d) || i == 0; i++)
+    for (int i = 0; if_desc(i, d); i++)
         if (!strcmp(d->name, name))
             return true;
     return false;
@@ -175,7 +175,7 @@ long net_if_ioctl(int family, unsigned cmd, void *uarg)
     r.name[IFNAMSIZ - 1] = 0;
     struct ifdesc d;
     if (cmd == SIOCGIFNAME) {
-        if (!if_desc(r.ivalue - 1, &d) || r.ivalue < 1)
+        if (r.ivalue < 1 || !if_desc(r.ivalue - 1, &d))
             return -ENODEV;
         memset(r.name, 0, sizeof(r.name));
         strcpy_k(r.name, d.name);
