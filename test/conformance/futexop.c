@@ -71,16 +71,6 @@ static pid_t waiter(int i, uint32_t b)
     return c;
 }
 
-static struct timespec in_ns(clockid_t clk, long ns)
-{
-    struct timespec t;
-    clock_gettime(clk, &t);
-    t.tv_nsec += ns;
-    t.tv_sec += t.tv_nsec / 1000000000;
-    t.tv_nsec %= 1000000000;
-    return t;
-}
-
 static void test_wait(void)
 {
     struct timespec zero = { 0, 0 }, bad = { 0, 1000000000 }, neg = { -1, 0 }, short_ = { 0, 1000000 };
@@ -96,12 +86,12 @@ static void test_wait(void)
     T_ERR("futex FUTEX_WAIT a misaligned word", fx((char *)&w[0] + 1, FUTEX_WAIT, 5, &zero, NULL, 0), EINVAL);
     T_ERR("futex FUTEX_WAIT an unmapped word", fx(BADUPTR, FUTEX_WAIT, 5, &zero, NULL, 0), EFAULT);
     T_ERR("futex FUTEX_WAIT a kernel address", fx(KADDR, FUTEX_WAIT, 5, &zero, NULL, 0), EFAULT);
-    struct timespec past = { 1, 0 }, soon = in_ns(CLOCK_MONOTONIC, 1000000);
+    struct timespec past = { 1, 0 }, soon = tap_after_ns(CLOCK_MONOTONIC, 1000000);
     T_ERR("futex FUTEX_WAIT_BITSET an absolute time in the past",
           fx(&w[0], FUTEX_WAIT_BITSET, 5, &past, NULL, ~0u), ETIMEDOUT);
     T_ERR("futex FUTEX_WAIT_BITSET an absolute CLOCK_MONOTONIC time 1 ms ahead",
           fx(&w[0], FUTEX_WAIT_BITSET, 5, &soon, NULL, ~0u), ETIMEDOUT);
-    soon = in_ns(CLOCK_REALTIME, 1000000);
+    soon = tap_after_ns(CLOCK_REALTIME, 1000000);
     T_ERR("futex FUTEX_WAIT_BITSET FUTEX_CLOCK_REALTIME 1 ms ahead",
           fx(&w[0], FUTEX_WAIT_BITSET | FUTEX_CLOCK_REALTIME, 5, &soon, NULL, ~0u), ETIMEDOUT);
     /* the man page says FUTEX_WAIT takes it since Linux 4.5; Linux 6.x refuses it */
@@ -253,12 +243,12 @@ static void test_pi(void)
           EAGAIN);
     T_ERR("futex FUTEX_UNLOCK_PI a lock another process holds", fx(&w[2], FUTEX_UNLOCK_PI, 0, NULL, NULL, 0),
           EPERM);
-    struct timespec rt = in_ns(CLOCK_REALTIME, 2000000), mono = in_ns(CLOCK_MONOTONIC, 2000000);
+    struct timespec rt = tap_after_ns(CLOCK_REALTIME, 2000000), mono = tap_after_ns(CLOCK_MONOTONIC, 2000000);
     T_ERR("futex FUTEX_LOCK_PI with an absolute CLOCK_REALTIME timeout", fx(&w[2], FUTEX_LOCK_PI, 0, &rt, NULL, 0),
           ETIMEDOUT);
     T_ERR("futex FUTEX_LOCK_PI2 with an absolute CLOCK_MONOTONIC timeout",
           fx(&w[2], FUTEX_LOCK_PI2, 0, &mono, NULL, 0), ETIMEDOUT);
-    rt = in_ns(CLOCK_REALTIME, 2000000);
+    rt = tap_after_ns(CLOCK_REALTIME, 2000000);
     T_ERR("futex FUTEX_LOCK_PI2 FUTEX_CLOCK_REALTIME timeout",
           fx(&w[2], FUTEX_LOCK_PI2 | FUTEX_CLOCK_REALTIME, 0, &rt, NULL, 0), ETIMEDOUT);
     struct timespec bad = { 0, -1 };

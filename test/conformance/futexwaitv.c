@@ -48,16 +48,6 @@ static struct waitv ent(uint32_t *word, uint64_t val, uint32_t flags)
     return (struct waitv){ .val = val, .uaddr = (uintptr_t)word, .flags = flags };
 }
 
-static struct timespec in_ns(clockid_t clk, long ns)
-{
-    struct timespec t;
-    clock_gettime(clk, &t);
-    t.tv_nsec += ns;
-    t.tv_sec += t.tv_nsec / 1000000000;
-    t.tv_nsec %= 1000000000;
-    return t;
-}
-
 static void test_args(void)
 {
     struct waitv v[129];
@@ -127,7 +117,7 @@ static void test_values(void)
     T_ERR("futex_waitv words that match, a past deadline",
           waitv((struct waitv[]){ ent(&w[0], 5, FUTEX2_SIZE_U32), ent(&w[1], 6, FUTEX2_SIZE_U32) }, 2, 0, &past,
                 CLOCK_MONOTONIC), ETIMEDOUT);
-    struct timespec soon = in_ns(CLOCK_MONOTONIC, 2000000);
+    struct timespec soon = tap_after_ns(CLOCK_MONOTONIC, 2000000);
     T_ERR("futex_waitv CLOCK_MONOTONIC 2 ms ahead",
           waitv((struct waitv[]){ ent(&w[0], 5, FUTEX2_SIZE_U32 | FUTEX2_PRIVATE) }, 1, 0, &soon, CLOCK_MONOTONIC),
           ETIMEDOUT);
@@ -135,7 +125,7 @@ static void test_values(void)
     clock_gettime(CLOCK_MONOTONIC, &now);
     T_TRUE("futex_waitv the CLOCK_MONOTONIC deadline had passed",
            now.tv_sec > soon.tv_sec || (now.tv_sec == soon.tv_sec && now.tv_nsec >= soon.tv_nsec));
-    soon = in_ns(CLOCK_REALTIME, 2000000);
+    soon = tap_after_ns(CLOCK_REALTIME, 2000000);
     T_ERR("futex_waitv CLOCK_REALTIME 2 ms ahead",
           waitv((struct waitv[]){ ent(&w[0], 5, FUTEX2_SIZE_U32) }, 1, 0, &soon, CLOCK_REALTIME), ETIMEDOUT);
     T_ERR("futex_waitv a CLOCK_MONOTONIC-sized deadline on CLOCK_REALTIME is long past",

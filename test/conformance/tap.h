@@ -29,6 +29,7 @@
 #include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 
 static int tap_n, tap_failed;
 static const char *tap_cov; /* T_COVERS: for the next result only */
@@ -87,6 +88,17 @@ static __attribute__((unused)) int tap_read_file(const char *path, char *buf, si
         return -1;
     buf[n] = 0;
     return (int)n;
+}
+
+/* clk's time now plus ns: an absolute deadline (FUTEX_CLOCK_REALTIME, futex_waitv, clock_nanosleep) */
+static __attribute__((unused)) struct timespec tap_after_ns(clockid_t clk, long ns)
+{
+    struct timespec t;
+    clock_gettime(clk, &t);
+    t.tv_nsec += ns;
+    t.tv_sec += t.tv_nsec / 1000000000;
+    t.tv_nsec %= 1000000000;
+    return t;
 }
 
 /* Runs fn in a child (one that drops privileges, say); its checks print with the parent's numbers and their
