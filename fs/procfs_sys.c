@@ -161,6 +161,10 @@ static int gen_in_instances(char *buf, size_t size) { return ksnprintf(buf, size
 static int gen_in_queued(char *buf, size_t size) { return ksnprintf(buf, size, "16384\n"); }
 static int gen_threads_max(char *buf, size_t size) { return ksnprintf(buf, size, "%lu\n", threads_max()); }
 static int gen_zero(char *buf, size_t size) { return ksnprintf(buf, size, "0\n"); }
+/* kernel/sched.c's real-time throttling and SCHED_RR round (Linux's defaults; read-only here) */
+static int gen_rt_period(char *buf, size_t size) { return ksnprintf(buf, size, "1000000\n"); }
+static int gen_rt_runtime(char *buf, size_t size) { return ksnprintf(buf, size, "950000\n"); }
+static int gen_rr_slice(char *buf, size_t size) { return ksnprintf(buf, size, "100\n"); }
 static int gen_ngroups(char *buf, size_t size) { return ksnprintf(buf, size, "65536\n"); }
 static int gen_uuid(char *buf, size_t size)
 {
@@ -194,6 +198,8 @@ const struct procfs_entry procfs_sys_files[] = {
     { "sys/kernel", "ctrl-alt-del", reboot_cad_text }, /* syscalls/reboot.c: what reboot(CAD_ON/OFF) chose */
     { "sys/fs", "suid_dumpable", gen_zero }, /* what PR_GET_DUMPABLE says after ids changed (syscalls/prctl.c) */
     { "sys/kernel", "tainted", gen_zero },
+    { "sys/kernel", "sched_rt_period_us", gen_rt_period }, { "sys/kernel", "sched_rt_runtime_us", gen_rt_runtime },
+    { "sys/kernel", "sched_rr_timeslice_ms", gen_rr_slice },
     { "sys/fs", "pipe-max-size", pipe_sysctl_max_size },
     { "sys/fs", "file-nr", files_sysctl_nr },
     { "sys/fs", "aio-nr", aio_sysctl_nr },  { "sys/fs", "aio-max-nr", aio_sysctl_max_nr }, /* syscalls/aio.c */ /* fs/file.c; file-max is a sysctl one may set (procfs.c) */
