@@ -515,6 +515,8 @@ void procfs_init(void)
     proc_root = proc;
     for (size_t i = 0; i < procfs_sys_nfiles; i++)
         proc_add(procfs_dir(proc, procfs_sys_files[i].dir), procfs_sys_files[i].name, procfs_sys_files[i].gen);
+    for (size_t i = 0; i < procfs_stat_nfiles; i++)
+        proc_add(procfs_dir(proc, procfs_stat_files[i].dir), procfs_stat_files[i].name, procfs_stat_files[i].gen);
     for (size_t i = 0; i < ARRAY_SIZE(proc_sysctls); i++) {
         struct inode *d = procfs_dir(proc, proc_sysctls[i].dir);
         proc_add(d, proc_sysctls[i].name, proc_sysctls[i].gen);

@@ -38,6 +38,8 @@ struct procfs_entry {
 };
 extern const struct procfs_entry procfs_sys_files[];
 extern const size_t procfs_sys_nfiles;
+extern const struct procfs_entry procfs_stat_files[]; /* procfs_stats.c */
+extern const size_t procfs_stat_nfiles;
 
 /* The whole process's files, shown for a thread too (procfs.c) */
 int procfs_gen_maps(struct proc *p, char *buf, size_t size);

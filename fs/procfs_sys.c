@@ -113,9 +113,9 @@ static int gen_stat_all(char *buf, size_t size)
     int running;
     acct_system(&un, &sn, &running);
     u64 user = MIN(un, up * ncpus_online - idle) / 10000000, sys = (up * ncpus_online - idle) / 10000000 - user;
-    int nproc = 0;
-    for (struct proc *p = proc_list; p; p = p->next_proc)
-        nproc++;
+    u64 intr = 0;
+    for (int i = 0; i < ncpus_online; i++)
+        intr += cpus[i].irqs;
     u64 btime = (clock_realtime_ns() - up) / 1000000000;
     size_t n = 0;
     OUT("cpu  %lu 0 %lu %lu 0 0 0 0 0 0\n", user, sys, idle / 10000000);
@@ -126,8 +126,9 @@ static int gen_stat_all(char *buf, size_t size)
         u64 cu = user + sys ? busy * user / (user + sys) : 0;
         OUT("cpu%d %lu 0 %lu %lu 0 0 0 0 0 0\n", i, cu, busy - cu, ci / 10000000);
     }
-    OUT("intr 0\nctxt 0\nbtime %lu\nprocesses %d\nprocs_running %d\nprocs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n",
-        btime, nproc, running);
+    /* processes: tasks made since boot (Linux's total_forks), not how many there are */
+    OUT("intr %lu\nctxt %lu\nbtime %lu\nprocesses %lu\nprocs_running %d\nprocs_blocked 0\n"
+        "softirq 0 0 0 0 0 0 0 0 0 0 0\n", intr, kstat.ctxt, btime, kstat.forks, running);
     return (int)n;
 }
 

@@ -518,5 +518,6 @@ void procfs_remove_pid(int pid);
 void devfs_init(void);
 struct inode *devfs_add(const char *name, u32 mode, u64 rdev, const struct file_ops *ops, void *priv);
 const struct file_ops *devfs_driver(u64 rdev, void **priv); /* a character device's driver, or NULL */
+bool devfs_has_major(u32 major);
 
 #endif

@@ -43,6 +43,7 @@ void oom_kill(void)
         kerr("skiff: Out of memory: Killed process %d (%s) total-vm:%lukB, rss:%lukB\n", victim->pid,
              t ? t->comm : "?", total_vm_kb(victim->vm), (u64)(best * (PAGE_SIZE / 1024)));
         victim->oom_killed = true;
+        kstat.oom_kills++;
         if (victim != current->proc && t)
             signal_send(t, SIGKILL);
     }

@@ -295,6 +295,17 @@ extern struct percpu_current __seg_gs percpu_gs_current;
 extern struct task *task_list;
 
 /* sched.c — round-robin between the runnable tasks; the kernel itself is never preempted. */
+/* Kernel-wide event counts since boot (/proc/stat's ctxt and processes, /proc/vmstat): changed in process
+ * context under the kernel lock, never from an interrupt handler. */
+struct kstat {
+    u64 ctxt;        /* context switches (to another task or to a CPU's idle context) */
+    u64 forks;       /* tasks made: fork, vfork, clone (threads too), as Linux's total_forks */
+    u64 pgfault;     /* page faults served, major ones too */
+    u64 pgmajfault;  /* those that read from the host */
+    u64 oom_kills;   /* processes the OOM killer chose */
+};
+extern struct kstat kstat;
+
 /* Scheduling policies (sched_setscheduler(2), sched_setattr(2): syscalls/schedprio.c, schedattr.c, ioprio.c;
  * kernel/sched.c runs SCHED_FIFO and SCHED_RR first) */
 #define SCHED_OTHER 0

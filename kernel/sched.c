@@ -372,6 +372,7 @@ void schedule(void)
             smp_wake_idle(); /* it may not run here (sched_setaffinity): a halted CPU it may use takes it */
         arch_fpu_save(prev->fpu);
         prev->running_on = 0;
+        kstat.ctxt++;
         switch_stacks(&prev->ksp, idle_context(this_cpu()));
         switch_in(prev); /* back from the idle loop: prev runs again, here or on another CPU */
         acct_resume();
@@ -397,6 +398,8 @@ void schedule(void)
      * or at the end of a slice while it could go on (involuntary) */
     if (waits && (halted || next != current))
         current->nvcsw++;
+    if (halted)
+        kstat.ctxt += next == current ? 2 : 1; /* to the idle wait and back, as Linux's idle task counts */
     else if (next != current && current->state == TASK_RUNNABLE)
         current->nivcsw++;
     if (next == current) {
@@ -411,6 +414,7 @@ void schedule(void)
     prev->running_on = 0;
     next->running_on = (u8)(this_cpu()->id + 1);
     current_next = next;
+    kstat.ctxt++;
     switch_stacks(&prev->ksp, next->ksp);
     switch_in(prev); /* back on prev's stack: prev runs again */
     acct_resume();

@@ -646,10 +646,13 @@ int vm_fault(struct vm_space *vs, u64 addr, int access, const char **why)
     u64 reads = p9fs_pages_read;
     int rc = fault_in(vs, addr, access, why);
     if (rc == 0 && current) {
-        if (p9fs_pages_read != reads)
+        kstat.pgfault++;
+        if (p9fs_pages_read != reads) {
             current->maj_flt++;
-        else
+            kstat.pgmajfault++;
+        } else {
             current->min_flt++;
+        }
     }
     return rc;
 }
