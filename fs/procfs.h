@@ -49,6 +49,7 @@ int procfs_gen_auxv(struct proc *p, char *buf, size_t size);
 int procfs_gen_config(char *buf, size_t size); /* procfs_config.c: /proc/config.gz */
 
 int procfs_pagemap_add(struct inode *d, int pid); /* procfs_pagemap.c: /proc/<pid>/pagemap; 0 or -ENOMEM */
+int procfs_fdinfo_add(struct inode *d, int pid);  /* procfs_fdinfo.c: /proc/<pid>/fdinfo/; 0 or -ENOMEM */
 
 /* procfs_task.c: stat, status, statm, comm and task/ in the new /proc/<pid> d; 0 or -ENOMEM */
 int procfs_task_files(struct inode *d, int pid);

@@ -162,6 +162,15 @@ static int gen_in_instances(char *buf, size_t size) { return ksnprintf(buf, size
 static int gen_in_queued(char *buf, size_t size) { return ksnprintf(buf, size, "16384\n"); }
 static int gen_threads_max(char *buf, size_t size) { return ksnprintf(buf, size, "%lu\n", threads_max()); }
 static int gen_zero(char *buf, size_t size) { return ksnprintf(buf, size, "0\n"); }
+/* Limits skiff keeps as Linux's defaults: listen's backlog cap (net/tcp.c), the ephemeral ports TCP and UDP
+ * choose from (net/tcp.h, net/udp.c), the RLIMIT_NOFILE ceiling (fs/vfs.h), the last capability (cred.h); no
+ * address-space randomisation (every program's layout is the same: 0, as randomize_va_space=0), no swap. */
+static int gen_somaxconn(char *buf, size_t size) { return ksnprintf(buf, size, "4096\n"); }
+static int gen_port_range(char *buf, size_t size) { return ksnprintf(buf, size, "49152\t65535\n"); }
+static int gen_nr_open(char *buf, size_t size) { return ksnprintf(buf, size, "%d\n", FD_NR_OPEN); }
+static int gen_cap_last(char *buf, size_t size) { return ksnprintf(buf, size, "%d\n", CAP_LAST_CAP); }
+static int gen_swappiness(char *buf, size_t size) { return ksnprintf(buf, size, "60\n"); }
+static int gen_overcommit_ratio(char *buf, size_t size) { return ksnprintf(buf, size, "50\n"); }
 /* kernel/sched.c's real-time throttling and SCHED_RR round (Linux's defaults; read-only here) */
 static int gen_rt_period(char *buf, size_t size) { return ksnprintf(buf, size, "1000000\n"); }
 static int gen_rt_runtime(char *buf, size_t size) { return ksnprintf(buf, size, "950000\n"); }
@@ -201,6 +210,10 @@ const struct procfs_entry procfs_sys_files[] = {
     { "sys/kernel", "tainted", gen_zero },
     { "sys/kernel", "sched_rt_period_us", gen_rt_period }, { "sys/kernel", "sched_rt_runtime_us", gen_rt_runtime },
     { "sys/kernel", "sched_rr_timeslice_ms", gen_rr_slice },
+    { "sys/net/core", "somaxconn", gen_somaxconn },  { "sys/net/ipv4", "ip_local_port_range", gen_port_range },
+    { "sys/fs", "nr_open", gen_nr_open },            { "sys/kernel", "cap_last_cap", gen_cap_last },
+    { "sys/kernel", "randomize_va_space", gen_zero }, { "sys/vm", "swappiness", gen_swappiness },
+    { "sys/vm", "overcommit_ratio", gen_overcommit_ratio },
     { "sys/fs", "pipe-max-size", pipe_sysctl_max_size },
     { "sys/fs", "file-nr", files_sysctl_nr },
     { "sys/fs", "aio-nr", aio_sysctl_nr },  { "sys/fs", "aio-max-nr", aio_sysctl_max_nr }, /* syscalls/aio.c */ /* fs/file.c; file-max is a sysctl one may set (procfs.c) */
