@@ -50,6 +50,7 @@ int procfs_gen_config(char *buf, size_t size); /* procfs_config.c: /proc/config.
 
 int procfs_pagemap_add(struct inode *d, int pid); /* procfs_pagemap.c: /proc/<pid>/pagemap; 0 or -ENOMEM */
 int procfs_fdinfo_add(struct inode *d, int pid);  /* procfs_fdinfo.c: /proc/<pid>/fdinfo/; 0 or -ENOMEM */
+int procfs_oom_add(struct inode *d, int pid);     /* procfs_oom.c: oom_score_adj, oom_score; 0 or -ENOMEM */
 
 /* procfs_task.c: stat, status, statm, comm and task/ in the new /proc/<pid> d; 0 or -ENOMEM */
 int procfs_task_files(struct inode *d, int pid);

@@ -165,6 +165,8 @@ struct proc {
     bool autoreap;                  /* a zombie its parent will not wait for (SIGCHLD ignored or SA_NOCLDWAIT):
                                        freed once its last task is (sched.c), never reported by wait4 */
     bool oom_killed;                /* the OOM killer sent it SIGKILL: not chosen again while it dies */
+    i16 oom_score_adj;              /* /proc/PID/oom_score_adj, -1000..1000 (kernel/oom.c weighs it); fork copies */
+    i16 oom_score_adj_min;          /* the least an unprivileged write may set (a privileged write sets it) */
     int exit_code, term_sig;
     bool vfork_done;                /* the vfork child exec'ed or exited: its parent may go on */
     int pdeathsig;                  /* prctl PR_SET_PDEATHSIG: sent to it when its parent exits (0: none) */
@@ -407,6 +409,9 @@ void proc_start_init(void);         /* loads the program named by the initrd and
 noreturn void proc_exit(int status);          /* exit_group: the whole process ends with this status */
 noreturn void proc_die(int sig);              /* a signal ended it */
 void oom_kill(void);
+#define OOM_SCORE_ADJ_MIN (-1000)
+#define OOM_SCORE_ADJ_MAX 1000
+long oom_badness(const struct proc *p); /* kernel/oom.c: the OOM killer's measure; -1: never chosen */
 noreturn void boot_fail(const char *fmt, ...); /* proc.c: the host's input is unusable: one line, 125 */                          /* oom.c: out of memory on a user page fault */
 int id_alloc(void);                           /* a new pid/tid */
 struct proc *proc_by_pid(int pid);
