@@ -228,5 +228,7 @@ const struct procfs_entry procfs_sys_files[] = {
     { "net", "route", net_proc_route },     { "net", "dev", net_proc_dev },
     { "sysvipc", "shm", ipc_proc_shm },     { "sysvipc", "sem", ipc_proc_sem }, { "sysvipc", "msg", ipc_proc_msg },
     { "net", "if_inet6", net_proc_if_inet6 },
+    { "net", "tcp", net_proc_tcp },         { "net", "tcp6", net_proc_tcp6 }, /* net/procnet.c */
+    { "net", "udp", net_proc_udp },         { "net", "udp6", net_proc_udp6 },   { "net", "unix", net_proc_unix },
 };
 const size_t procfs_sys_nfiles = ARRAY_SIZE(procfs_sys_files);
