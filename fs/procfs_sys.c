@@ -171,19 +171,43 @@ static int gen_nr_open(char *buf, size_t size) { return ksnprintf(buf, size, "%d
 static int gen_cap_last(char *buf, size_t size) { return ksnprintf(buf, size, "%d\n", CAP_LAST_CAP); }
 static int gen_swappiness(char *buf, size_t size) { return ksnprintf(buf, size, "60\n"); }
 static int gen_overcommit_ratio(char *buf, size_t size) { return ksnprintf(buf, size, "50\n"); }
+/* Linux 5.18+: the input pool is always full and 256 bits (random(4)) */
+static int gen_entropy(char *buf, size_t size) { return ksnprintf(buf, size, "256\n"); }
 /* kernel/sched.c's real-time throttling and SCHED_RR round (Linux's defaults; read-only here) */
 static int gen_rt_period(char *buf, size_t size) { return ksnprintf(buf, size, "1000000\n"); }
 static int gen_rt_runtime(char *buf, size_t size) { return ksnprintf(buf, size, "950000\n"); }
 static int gen_rr_slice(char *buf, size_t size) { return ksnprintf(buf, size, "100\n"); }
 static int gen_ngroups(char *buf, size_t size) { return ksnprintf(buf, size, "65536\n"); }
+static int uuid_text(char *buf, size_t size, const u8 r[16])
+{
+    return ksnprintf(buf, size, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x\n", r[0], r[1],
+                     r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15]);
+}
+
+static void uuid_new(u8 r[16])
+{
+    random_fill(r, 16);
+    r[6] = (r[6] & 0x0f) | 0x40; /* version 4 */
+    r[8] = (r[8] & 0x3f) | 0x80; /* RFC 4122 variant */
+}
+
+/* random/uuid: a new one at each read; random/boot_id: one for the whole boot (made at its first read). */
 static int gen_uuid(char *buf, size_t size)
 {
     u8 r[16];
-    random_fill(r, sizeof(r));
-    r[6] = (r[6] & 0x0f) | 0x40;
-    r[8] = (r[8] & 0x3f) | 0x80;
-    return ksnprintf(buf, size, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x\n", r[0], r[1],
-                     r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15]);
+    uuid_new(r);
+    return uuid_text(buf, size, r);
+}
+
+static int gen_boot_id(char *buf, size_t size)
+{
+    static u8 id[16];
+    static bool made;
+    if (!made) {
+        uuid_new(id);
+        made = true;
+    }
+    return uuid_text(buf, size, id);
 }
 
 /* The files of /proc that do not belong to a process: directory (under /proc), name, generator. */
@@ -203,7 +227,8 @@ const struct procfs_entry procfs_sys_files[] = {
     { "sys/fs/inotify", "max_queued_events", gen_in_queued },
     { "sys/kernel", "threads-max", gen_threads_max },
     { "sys/kernel", "ngroups_max", gen_ngroups },
-    { "sys/kernel/random", "uuid", gen_uuid },    { "sys/kernel/random", "boot_id", gen_uuid },
+    { "sys/kernel/random", "uuid", gen_uuid },    { "sys/kernel/random", "boot_id", gen_boot_id },
+    { "sys/kernel/random", "entropy_avail", gen_entropy }, { "sys/kernel/random", "poolsize", gen_entropy },
     { "sys/vm", "overcommit_memory", gen_zero },
     { "sys/kernel", "ctrl-alt-del", reboot_cad_text }, /* syscalls/reboot.c: what reboot(CAD_ON/OFF) chose */
     { "sys/fs", "suid_dumpable", gen_zero }, /* what PR_GET_DUMPABLE says after ids changed (syscalls/prctl.c) */

@@ -1,7 +1,8 @@
 /* test/conformance/procstats.c — the system-wide counters of proc(5) that monitoring tools read: /proc/stat's
  * processes (forks since boot: it grows by one per fork, it is not the number of processes), ctxt (grows
  * when a task sleeps), intr; /proc/vmstat's "name value" lines with pgfault growing as new pages are touched;
- * the headers of /proc/swaps and /proc/partitions; /proc/cmdline one line. */
+ * the headers of /proc/swaps and /proc/partitions; /proc/cmdline one line; random/boot_id the same at every
+ * read, random/uuid new each time, entropy_avail 256; /sys/dev/block there. */
 /* covers: fork nanosleep */
 #include "tap.h"
 #include <string.h>
@@ -77,10 +78,26 @@ static void test_tables(void)
     T_TRUE("/proc/devices lists the block devices after", strstr(buf, "\nBlock devices:\n") != NULL);
 }
 
+static void test_random(void)
+{
+    char a[64] = "", b[64] = "", c[64] = "", d[64] = "";
+    tap_read_file("/proc/sys/kernel/random/boot_id", a, sizeof a);
+    tap_read_file("/proc/sys/kernel/random/boot_id", b, sizeof b);
+    tap_read_file("/proc/sys/kernel/random/uuid", c, sizeof c);
+    tap_read_file("/proc/sys/kernel/random/uuid", d, sizeof d);
+    T_TRUE("random/boot_id is a UUID", strlen(a) == 37 && a[8] == '-' && a[14] == '4');
+    T_TRUE("random/boot_id is the same at every read", !strcmp(a, b));
+    T_TRUE("random/uuid is new at every read", strlen(c) == 37 && strcmp(c, d) != 0);
+    T_TRUE("random/entropy_avail reads 256", tap_read_file("/proc/sys/kernel/random/entropy_avail", a, sizeof a) > 0 &&
+                                                 !strcmp(a, "256\n"));
+    T_TRUE("/sys/dev/block is a directory", access("/sys/dev/block", F_OK) == 0);
+}
+
 int main(void)
 {
     test_stat();
     test_vmstat();
     test_tables();
+    test_random();
     return tap_done();
 }
