@@ -4,6 +4,7 @@
 #include "procfs.h"
 #include "../kernel/boot.h"
 #include "../kernel/mm.h"
+#include "lock.h"
 
 /* /proc/vmstat: one "name value" line each; what skiff does not have (swap, disks, reclaim) is 0. */
 static int gen_vmstat(char *buf, size_t size)
@@ -69,6 +70,6 @@ static int gen_devices(char *buf, size_t size)
 const struct procfs_entry procfs_stat_files[] = {
     { "", "vmstat", gen_vmstat },         { "", "cmdline", gen_cmdline },   { "", "swaps", gen_swaps },
     { "", "partitions", gen_partitions }, { "", "diskstats", gen_empty },   { "", "modules", gen_empty },
-    { "", "devices", gen_devices },
+    { "", "devices", gen_devices },         { "", "locks", lock_proc_text }, /* fs/lock.c */
 };
 const size_t procfs_stat_nfiles = ARRAY_SIZE(procfs_stat_files);
