@@ -144,32 +144,38 @@ static const char *area_name(const struct vm_area *a, bool *deleted)
          : (a->flags & VM_VVAR) ? "[vvar]" : NULL;
 }
 
-/* Linux's layout: start-end perms offset major:minor inode and a space, then the name from column 73 (the line
- * padded to 72 characters and one space), or nothing. */
+/* One line of maps for a, in Linux's layout: start-end perms offset major:minor inode and a space, then the
+ * name from column 73 (the line padded to 72 characters and one space), or nothing. Returns ksnprintf's count
+ * (also for /proc/PID/smaps: procfs_smaps.c). */
+size_t procfs_maps_line(const struct vm_area *a, char *buf, size_t size)
+{
+    size_t n = 0;
+    u64 dev = 0, ino = 0, off = 0;
+    if (a->file) {
+        dev = vfs_st_dev(a->file);
+        ino = a->file->ino;
+        off = a->file_off;
+    }
+    OUT("%08lx-%08lx %c%c%c%c %08lx %02lx:%02lx %lu ", a->start, a->end, (a->flags & VM_READ) ? 'r' : '-',
+        (a->flags & VM_WRITE) ? 'w' : '-', (a->flags & VM_EXEC) ? 'x' : '-', (a->flags & VM_SHARED) ? 's' : 'p',
+        off, (dev >> 8) & 0xfff, (dev & 0xff) | ((dev >> 12) & 0xfff00), ino);
+    bool deleted;
+    const char *name = area_name(a, &deleted);
+    if (name) {
+        while (n < 72)
+            OUT(" ");
+        OUT(" %s%s", name, deleted ? " (deleted)" : "");
+    }
+    OUT("\n");
+    return n;
+}
+
 int procfs_gen_maps(struct proc *p, char *buf, size_t size)
 {
     size_t n = 0;
-    for (struct vm_area *a = p->vm ? p->vm->areas : NULL; a; a = a->next) {
-        u64 dev = 0, ino = 0, off = 0;
-        if (a->file) {
-            dev = vfs_st_dev(a->file);
-            ino = a->file->ino;
-            off = a->file_off;
-        }
-        size_t line = n;
-        OUT("%08lx-%08lx %c%c%c%c %08lx %02lx:%02lx %lu ", a->start, a->end, (a->flags & VM_READ) ? 'r' : '-',
-            (a->flags & VM_WRITE) ? 'w' : '-', (a->flags & VM_EXEC) ? 'x' : '-', (a->flags & VM_SHARED) ? 's' : 'p',
-            off, (dev >> 8) & 0xfff, (dev & 0xff) | ((dev >> 12) & 0xfff00), ino);
-        bool deleted;
-        const char *name = area_name(a, &deleted);
-        if (name) {
-            while (n - line < 72)
-                OUT(" ");
-            OUT(" %s%s", name, deleted ? " (deleted)" : "");
-        }
-        OUT("\n");
-    }
-    return (int)n;
+    for (struct vm_area *a = p->vm ? p->vm->areas : NULL; a; a = a->next)
+        n += procfs_maps_line(a, buf + MIN(n, size), n < size ? size - n : 0);
+    return (int)MIN(n, size);
 }
 
 /* The argument strings where the program keeps them (a zombie has none: empty, as on Linux). A program that
@@ -438,6 +444,7 @@ static int make_pid_dir(struct inode *proc, int pid)
     ok = ok && procfs_pagemap_add(d, pid) == 0;
     ok = ok && procfs_fdinfo_add(d, pid) == 0;
     ok = ok && procfs_oom_add(d, pid) == 0;
+    ok = ok && procfs_smaps_add(d, pid) == 0;
     if (!ok)
         procfs_remove_tree(proc, name);
     return ok ? 0 : -ENOMEM;
