@@ -244,6 +244,24 @@ static int gen_limits(const struct target *x, char *buf, size_t size)
     return (int)n;
 }
 
+/* /proc/PID/io: the process's threads and its ended ones; task/TID/io: the thread's. No block devices: nothing
+ * is read from or written to storage (read_bytes, write_bytes 0), as on Linux's tmpfs. */
+static int gen_io(const struct target *x, char *buf, size_t size)
+{
+    struct task_io s = x->whole ? x->p->dead_ioac : (struct task_io){ 0 };
+    for (struct task *t = x->whole ? x->p->threads : x->t; t; t = x->whole ? t->proc_next : NULL) {
+        s.rchar += t->ioac.rchar, s.wchar += t->ioac.wchar, s.syscr += t->ioac.syscr, s.syscw += t->ioac.syscw;
+    }
+    return ksnprintf(buf, size, "rchar: %lu\nwchar: %lu\nsyscr: %lu\nsyscw: %lu\nread_bytes: 0\nwrite_bytes: 0\n"
+                     "cancelled_write_bytes: 0\n", s.rchar, s.wchar, s.syscr, s.syscw);
+}
+
+/* /proc/PID/personality: personality(2)'s value, in hex */
+static int gen_personality(const struct target *x, char *buf, size_t size)
+{
+    return ksnprintf(buf, size, "%08x\n", x->p->persona);
+}
+
 typedef int (*task_gen)(const struct target *x, char *buf, size_t size);
 static const struct {
     const char *name;
@@ -253,6 +271,7 @@ static const struct {
     { "stat", gen_stat, true },       { "status", gen_status, true }, { "statm", gen_statm, true },
     { "comm", gen_comm, true },       { "maps", gen_maps, false },    { "cmdline", gen_cmdline, false },
     { "environ", gen_environ, false }, { "auxv", gen_auxv, false }, { "limits", gen_limits, true },
+    { "io", gen_io, true },           { "personality", gen_personality, true },
 };
 #define COMM_IDX 3
 
@@ -294,7 +313,11 @@ static const struct file_ops comm_ops = { .open = task_open, .read = procfs_read
 static bool add_file(struct inode *d, u32 idx, int id, bool whole)
 {
     /* comm is written by its owner; environ read by its owner alone (it may hold secrets), as on Linux */
-    u32 mode = idx == COMM_IDX ? 0644 : !strcmp(task_files[idx].name, "environ") || !strcmp(task_files[idx].name, "auxv") ? 0400 : 0444;
+    static const char *const own[] = { "environ", "auxv", "io", "personality" }; /* Linux's S_IRUSR ones */
+    u32 mode = idx == COMM_IDX ? 0644 : 0444;
+    for (size_t i = 0; i < ARRAY_SIZE(own); i++)
+        if (!strcmp(task_files[idx].name, own[i]))
+            mode = 0400;
     struct inode *ino = ramfs_new_inode(S_IFREG | mode);
     if (!ino)
         return false;

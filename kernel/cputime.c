@@ -83,6 +83,9 @@ void acct_task_exit(struct task *t)
     t->proc->dead_minflt += t->min_flt;
     t->proc->dead_majflt += t->maj_flt;
     t->min_flt = t->maj_flt = 0;
+    struct task_io *d = &t->proc->dead_ioac;
+    d->rchar += t->ioac.rchar, d->wchar += t->ioac.wchar, d->syscr += t->ioac.syscr, d->syscw += t->ioac.syscw;
+    t->ioac = (struct task_io){ 0 };
 }
 
 /* The parent collects a child: the child's time and its children's become the parent's children's time. */

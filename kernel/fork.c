@@ -174,6 +174,7 @@ static struct proc *proc_copy(struct proc *parent, bool share_vm, bool share_fil
     p->dead_utime_tsc = p->dead_stime_tsc = p->cutime_tsc = p->cstime_tsc = 0;
     p->dead_nvcsw = p->dead_nivcsw = p->c_nvcsw = p->c_nivcsw = 0; /* a new process's usage starts at zero */
     p->dead_minflt = p->dead_majflt = p->cminflt = p->cmajflt = 0;
+    p->dead_ioac = (struct task_io){ 0 };
     p->maxrss = p->cmaxrss = 0;
     p->start_ns = clock_monotonic_ns();
     p->stopped = false;

@@ -151,6 +151,11 @@ struct rlimit64 { u64 cur, max; };
 #define RLIMIT_NICE 13
 #define RLIMIT_RTPRIO 14
 
+/* /proc/PID/io's counts (proc(5)): bytes read and written through read/write-type calls and the calls made. */
+struct task_io {
+    u64 rchar, wchar, syscr, syscw;
+};
+
 struct proc {
     int pid, ppid, pgid, sid;
     int nthreads;                   /* live tasks */
@@ -193,6 +198,7 @@ struct proc {
     u64 dead_nvcsw, dead_nivcsw;    /* context switches of its ended threads (getrusage) */
     u64 c_nvcsw, c_nivcsw;          /* of the children it collected, theirs included */
     u64 dead_minflt, dead_majflt;   /* page faults of its ended threads (kernel/rusage.c) */
+    struct task_io dead_ioac;       /* the read/write counts of its ended threads (/proc/PID/io) */
     u64 cminflt, cmajflt;           /* of the children it collected, theirs included */
     u64 maxrss, cmaxrss;            /* pages: the most resident of the address spaces it left (exec, exit);
                                        the most of any child it collected (theirs included) */
@@ -270,6 +276,7 @@ struct task {
     u64 acct_mark;                  /* TSC of the last user/kernel boundary or switch-in */
     u64 nvcsw, nivcsw;              /* switches away while waiting (voluntary) and while runnable (preempted) */
     u64 min_flt, maj_flt;           /* page faults it took: served from memory, or read from the host */
+    struct task_io ioac;            /* /proc/PID/io: what its read and write calls moved (syscalls/fd.c) */
     u64 start_ns;                   /* monotonic time it was created (/proc/PID/task/TID/stat starttime) */
     bool uaccess_kernel;            /* file_kernel_read/write: copy_*_user also takes kernel buffers */
     u64 rseq_addr;                  /* rseq(2): its struct rseq (0: none), length and signature */
