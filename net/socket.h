@@ -6,8 +6,8 @@
  * it again.
  *
  * Families: AF_UNIX (net/unix.c: stream, datagram and seqpacket, path and abstract names, socketpair) and
- * AF_INET and AF_INET6 (net/inet.c, net/inet6.c, over net/net.h's UDP and TCP). Any other family is
- * EAFNOSUPPORT. */
+ * AF_INET and AF_INET6 (net/inet.c, net/inet6.c, over net/net.h's UDP and TCP), AF_NETLINK (net/netlink.c:
+ * NETLINK_ROUTE). Any other family is EAFNOSUPPORT. */
 #pragma once
 #include "../fs/vfs.h"
 
@@ -107,6 +107,7 @@ struct sock_family {
 extern const struct sock_family unix_family;
 extern const struct sock_family inet_family;
 extern const struct sock_family inet6_family;                   /* net/inet.c and net/inet6.c */
+extern const struct sock_family netlink_family;                 /* net/netlink.c */
 
 /* socket.c */
 extern const struct file_ops sock_file_ops;
