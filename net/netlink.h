@@ -1,6 +1,7 @@
 /* net/netlink.h — AF_NETLINK (netlink(7)) internals shared by net/netlink.c (the sockets: ports, queues,
  * options), net/netlink_msg.c (building replies: messages, attributes, acks, NLMSG_DONE) and the NETLINK_ROUTE
- * requests (rtnetlink(7): net/netlink_route.c links and dispatch, net/netlink_addr.c addresses and routes).
+ * requests (rtnetlink(7): net/netlink_route.c links and dispatch, net/netlink_addr.c addresses and routes,
+ * net/netlink_rtget.c one route's lookup).
  *
  * The kernel answers a request while the program's sendmsg runs, as Linux does: every reply is queued on the
  * sender's socket before sendmsg returns. Dumps are built whole at that moment (skiff has two interfaces) and
@@ -103,6 +104,7 @@ int rtnl_request(struct nl_sock *k, const struct nlmsghdr_k *req);
 /* netlink_addr.c */
 int rtnl_dump_addr(struct nl_sock *k, const struct nlmsghdr_k *req);
 int rtnl_dump_route(struct nl_sock *k, const struct nlmsghdr_k *req);
+int rtnl_get_route(struct nl_sock *k, const struct nlmsghdr_k *req);  /* netlink_rtget.c: `ip route get` */
 /* The interfaces (netlink_route.c): lo is index 1, eth0 index 2 when there is a card. */
 int rtnl_if_count(void);
 const char *rtnl_if_name(int index);

@@ -228,6 +228,8 @@ int rtnl_request(struct nl_sock *k, const struct nlmsghdr_k *req)
         }
     } else if (type == RTM_GETLINK) {
         return get_link(k, req);
+    } else if (type == RTM_GETROUTE) {
+        return rtnl_get_route(k, req); /* net/netlink_rtget.c */
     } else if (type == RTM_NEWLINK || type == RTM_SETLINK) {
         return set_link(req);
     }

@@ -55,7 +55,7 @@ enum { RTM_NEWLINK = 16, RTM_DELLINK, RTM_GETLINK, RTM_NEWADDR = 20, RTM_GETADDR
        RTM_GETROUTE = 26 };
 enum { IFLA_ADDRESS = 1, IFLA_IFNAME = 3, IFLA_MTU = 4, IFLA_TXQLEN = 13, IFLA_OPERSTATE = 16, IFLA_STATS64 = 23 };
 enum { IFA_ADDRESS = 1, IFA_LOCAL, IFA_LABEL, IFA_BROADCAST, IFA_CACHEINFO = 6, IFA_F_PERMANENT = 0x80 };
-enum { RTA_DST = 1, RTA_OIF = 4, RTA_TABLE = 15 };
+enum { RTA_DST = 1, RTA_OIF = 4, RTA_PREFSRC = 7, RTA_TABLE = 15, RTM_F_CLONED = 0x200, RT_TABLE_MAIN = 254 };
 enum { RT_SCOPE_LINK = 253, RT_SCOPE_HOST = 254, RT_TABLE_LOCAL = 255, RTPROT_KERNEL = 2, RTN_LOCAL = 2,
        RTN_BROADCAST = 3 };
 enum { RTMGRP_LINK = 1, RTMGRP_IPV4_IFADDR = 0x10, RTMGRP_IPV6_IFADDR = 0x100, RTNLGRP_LINK = 1,
@@ -449,6 +449,24 @@ static void routes(void)
     }
     T_TRUE("recvmsg RTM_GETROUTE dump AF_INET6: NLMSG_DONE, only IPv6", d.done && !d.done_err && !wrong && !d.bad_seq);
     T_EQ("recvmsg RTM_GETROUTE dump AF_INET6: local ::1 on lo", local, 1);
+    struct rtmsg q = { .rtm_family = AF_INET };
+    unsigned char at[8];
+    struct rtattr *a = (struct rtattr *)at;
+    a->rta_len = RTA_LENGTH(4);
+    a->rta_type = RTA_DST;
+    unsigned dst = htonl(0x7f000005);
+    memcpy(RTA_DATA(a), &dst, 4);
+    req(s, RTM_GETROUTE, NLM_F_REQUEST, 32, &q, sizeof(q), at, 8);
+    long r = recv(s, buf, BUFSZ, MSG_DONTWAIT);
+    struct nlmsghdr *h = (struct nlmsghdr *)buf;
+    struct rtmsg *m = NLMSG_DATA(h);
+    struct rtattr *oif = r > 0 ? attr(h, sizeof(*m), RTA_OIF) : NULL, *src = r > 0 ? attr(h, sizeof(*m), RTA_PREFSRC) : NULL;
+    struct rtattr *da = r > 0 ? attr(h, sizeof(*m), RTA_DST) : NULL;
+    T_TRUE("recv RTM_GETROUTE of 127.0.0.5: local, cloned, via lo, from 127.0.0.1",
+           r > 16 && h->nlmsg_type == RTM_NEWROUTE && h->nlmsg_seq == 32 && !(h->nlmsg_flags & NLM_F_MULTI) &&
+           m->rtm_type == RTN_LOCAL && m->rtm_dst_len == 32 && (m->rtm_flags & RTM_F_CLONED) &&
+           m->rtm_table == RT_TABLE_MAIN && oif && *(int *)RTA_DATA(oif) == 1 && src &&
+           *(unsigned *)RTA_DATA(src) == htonl(0x7f000001) && da && *(unsigned *)RTA_DATA(da) == dst);
     close(s);
 }
 
