@@ -361,7 +361,7 @@ SYSCALL(mq_notify) /* (mqdes, const struct sigevent *) */
         return 0;
     }
     if (ev.notify == SIGEV_THREAD)
-        return -EINVAL; /* glibc's SIGEV_THREAD hands the kernel a netlink socket, which skiff does not have */
+        return -EINVAL; /* glibc's SIGEV_THREAD: a netlink socket to send a cookie to, not done (docs/ipc.md) */
     if (q->notify_pid)
         return -EBUSY; /* one registration at a time, even the same process's */
     q->notify = ev;
