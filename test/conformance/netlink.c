@@ -11,6 +11,7 @@
 #include "tap.h"
 #include <poll.h>
 #include <sys/epoll.h>
+#include <sys/time.h>
 #include <sys/socket.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -639,6 +640,23 @@ static void peers(void)
     T_TRUE("getpeername: the connected port", !getpeername(a, (struct sockaddr *)&from, &fl) && from.nl_pid == port_of(b));
     T_OK("send to the connected port", send(a, &m, 16, 0), 16);
     T_EQ("recv it", recv(b, buf, BUFSZ, MSG_DONTWAIT), 16);
+    /* a blocking receive woken by another process's send */
+    unsigned bp = port_of(b);
+    pid_t c = fork();
+    if (c == 0) {
+        int x = nl_open();
+        struct sockaddr_nl dst = { .nl_family = AF_NETLINK, .nl_pid = bp };
+        usleep(100000);
+        _exit(sendto(x, &m, 16, 0, (struct sockaddr *)&dst, sizeof(dst)) == 16 ? 0 : 1);
+    }
+    struct timeval tv = { 10, 0 };
+    setsockopt(b, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    fl = sizeof(from);
+    r = recvfrom(b, buf, BUFSZ, 0, (struct sockaddr *)&from, &fl);
+    int st = -1;
+    waitpid(c, &st, 0);
+    T_TRUE("recvfrom blocks until another process sends, from that process's port (its pid)",
+           r == 16 && from.nl_pid == (unsigned)c && st == 0);
     close(a);
     close(b);
 }
