@@ -11,19 +11,7 @@
 #include "../kernel/cred.h"
 
 #define CAP_NET_ADMIN 12
-#define CAP_NET_BROADCAST 11
 #define NL_ADDR_LEN 12                /* sizeof(struct sockaddr_nl) */
-#define NETLINK_ADD_MEMBERSHIP 1
-#define NETLINK_DROP_MEMBERSHIP 2
-#define NETLINK_PKTINFO 3
-#define NETLINK_BROADCAST_ERROR 4
-#define NETLINK_NO_ENOBUFS 5
-#define NETLINK_LISTEN_ALL_NSID 8
-#define NETLINK_LIST_MEMBERSHIPS 9
-#define NETLINK_CAP_ACK 10
-#define NETLINK_EXT_ACK 11
-#define NETLINK_GET_STRICT_CHK 12
-#define RTNLGRP_MAX 32                /* the groups skiff keeps: every one a u32 nl_groups can name */
 
 struct sockaddr_nl_k { u16 family, pad; u32 pid, groups; };
 _Static_assert(sizeof(struct sockaddr_nl_k) == NL_ADDR_LEN, "struct sockaddr_nl");
@@ -110,11 +98,6 @@ static void addr_out(void *kaddr, u32 *alen, u32 pid, u32 groups)
     *alen = sizeof(a);
 }
 
-static u32 group_mask(u32 group)
-{
-    return group && group <= 32 ? 1u << (group - 1) : 0;
-}
-
 static bool may_send_to_others(void)
 {
     return capable(CAP_NET_ADMIN); /* NETLINK_ROUTE lets only CAP_NET_ADMIN address other sockets or groups */
@@ -169,7 +152,7 @@ static int nl_getname(struct socket *s, void *kaddr, u32 *alen, bool peer)
 {
     struct nl_sock *k = nk(s);
     if (peer)
-        addr_out(kaddr, alen, k->dst_port, group_mask(k->dst_group));
+        addr_out(kaddr, alen, k->dst_port, nl_group_mask(k->dst_group));
     else
         addr_out(kaddr, alen, k->bound ? k->port : 0, k->groups);
     return 0;
@@ -201,7 +184,7 @@ static void nl_kernel_input(struct nl_sock *k, const u8 *buf, u32 n)
 static void nl_broadcast(struct nl_sock *from, const void *buf, u32 n, u32 group, u32 skip_port)
 {
     for (struct nl_sock *k = nl_socks; k; k = k->next)
-        if (k != from && k->bound && k->protocol == from->protocol && (k->groups & group_mask(group)) &&
+        if (k != from && k->bound && k->protocol == from->protocol && (k->groups & nl_group_mask(group)) &&
             k->port != skip_port)
             nl_deliver(k, buf, n, from->port, group);
 }
@@ -263,7 +246,7 @@ static ssize_t nl_recv(struct socket *s, void *kbuf, size_t n, void *kaddr, u32 
     memcpy(kbuf, d->data, c);
     *full = d->len;
     if (kaddr)
-        addr_out(kaddr, alen, d->from, group_mask(d->group));
+        addr_out(kaddr, alen, d->from, nl_group_mask(d->group));
     k->last_group = d->group;
     k->last_cred = d->cred;
     if (!(flags & MSG_PEEK)) {
@@ -275,24 +258,6 @@ static ssize_t nl_recv(struct socket *s, void *kbuf, size_t n, void *kaddr, u32 
         sched_kick_io(); /* a sender waiting for room in this queue */
     }
     return (ssize_t)c;
-}
-
-/* NETLINK_PKTINFO's group, then SO_PASSCRED's credentials of the sender (the kernel's are 0, 0, 0). */
-static int nl_recv_ctl(struct socket *s, void *kctl, u32 *len, int *mflags, int flags)
-{
-    struct nl_sock *k = nk(s);
-    (void)flags;
-    u32 room = kctl ? *len : 0, used = 0;
-    if (k->pktinfo) {
-        u32 g = k->last_group;
-        used += sock_put_cmsg(kctl, room, SOL_NETLINK, NETLINK_PKTINFO, &g, sizeof(g), mflags);
-    }
-    if (s->opts & (1u << SO_PASSCRED)) {
-        used += sock_put_cmsg(kctl ? (u8 *)kctl + used : NULL, room - used, SOL_SOCKET, SCM_CREDENTIALS,
-                              &k->last_cred, sizeof(k->last_cred), mflags);
-    }
-    *len = used;
-    return 0;
 }
 
 static unsigned nl_poll(struct socket *s)
@@ -314,78 +279,6 @@ static int nl_ioctl(struct socket *s, unsigned cmd, int *val)
         return 0;
     }
     return -ENOTTY;
-}
-
-/* ---- options (SOL_NETLINK) ---- */
-
-static bool *flag_of(struct nl_sock *k, int name)
-{
-    switch (name) {
-    case NETLINK_PKTINFO: return &k->pktinfo;
-    case NETLINK_BROADCAST_ERROR: return &k->broadcast_error;
-    case NETLINK_NO_ENOBUFS: return &k->no_enobufs;
-    case NETLINK_LISTEN_ALL_NSID: return &k->listen_all_nsid;
-    case NETLINK_CAP_ACK: return &k->cap_ack;
-    case NETLINK_EXT_ACK: return &k->ext_ack;
-    case NETLINK_GET_STRICT_CHK: return &k->strict;
-    }
-    return NULL;
-}
-
-static int nl_setsockopt(struct socket *s, int level, int name, const void *kval, u32 len)
-{
-    struct nl_sock *k = nk(s);
-    if (level != SOL_NETLINK)
-        return -ENOPROTOOPT;
-    int val = 0; /* Linux reads the int only when there is room for one: a shorter value is 0 */
-    if (len >= sizeof(int))
-        memcpy(&val, kval, sizeof(val));
-    if (name == NETLINK_ADD_MEMBERSHIP || name == NETLINK_DROP_MEMBERSHIP) {
-        if (!val || (u32)val > RTNLGRP_MAX) {
-            if (val > RTNLGRP_MAX)
-                klog("netlink: group %d: skiff keeps groups 1 to 32 only: EINVAL\n", val);
-            return -EINVAL;
-        }
-        k->had_groups = true;
-        if (name == NETLINK_ADD_MEMBERSHIP)
-            k->groups |= group_mask((u32)val);
-        else
-            k->groups &= ~group_mask((u32)val);
-        return 0;
-    }
-    if (name == NETLINK_LISTEN_ALL_NSID && !capable(CAP_NET_BROADCAST))
-        return -EPERM;
-    bool *f = flag_of(k, name);
-    if (!f)
-        return -ENOPROTOOPT;
-    *f = val != 0;
-    if (name == NETLINK_NO_ENOBUFS && val)
-        k->err = k->err == ENOBUFS ? 0 : k->err;
-    return 0;
-}
-
-static int nl_getsockopt(struct socket *s, int level, int name, void *kval, u32 *len)
-{
-    struct nl_sock *k = nk(s);
-    if (level != SOL_NETLINK)
-        return -ENOPROTOOPT;
-    if (name == NETLINK_LIST_MEMBERSHIPS) {
-        /* Linux sizes the bitmap by the protocol's group count (over 32 for NETLINK_ROUTE: two u32s) once a
-         * group was asked for, and fills whole u32s that fit */
-        u32 bits[2] = { k->groups, 0 }, room = *len, size = k->had_groups ? sizeof(bits) : 0;
-        memcpy(kval, bits, MIN(room, size) & ~3u);
-        *len = size;
-        return 0;
-    }
-    bool *f = flag_of(k, name);
-    if (!f)
-        return -ENOPROTOOPT;
-    if (*len < sizeof(int))
-        return -EINVAL;
-    int v = *f;
-    memcpy(kval, &v, sizeof(v));
-    *len = sizeof(int);
-    return 0;
 }
 
 static void nl_release(struct socket *s)

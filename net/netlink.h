@@ -64,6 +64,13 @@ struct nl_sock {
     bool pktinfo, broadcast_error, no_enobufs, listen_all_nsid, cap_ack, ext_ack, strict;
 };
 
+static inline u32 nl_group_mask(u32 group) { return group && group <= 32 ? 1u << (group - 1) : 0; }
+
+/* netlink_opt.c: the socket ops for SOL_NETLINK options and a receive's control messages */
+int nl_setsockopt(struct socket *s, int level, int name, const void *kval, u32 len);
+int nl_getsockopt(struct socket *s, int level, int name, void *kval, u32 *len);
+int nl_recv_ctl(struct socket *s, void *kctl, u32 *len, int *mflags, int flags);
+
 /* netlink.c: queue a datagram of len bytes on k (a copy), from port `from` to group `group` (0: unicast).
  * Returns 0, or -ENOBUFS when the receive buffer is full (k->err is set to report it). */
 int nl_deliver(struct nl_sock *k, const void *data, u32 len, u32 from, u32 group);
