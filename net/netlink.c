@@ -58,9 +58,9 @@ static int nl_autobind(struct nl_sock *k)
     return -EADDRINUSE;
 }
 
-int nl_deliver(struct nl_sock *k, const void *data, u32 len, u32 from, u32 group)
+int nl_deliver(struct nl_sock *k, const void *data, u32 len, u32 from, u32 group, bool dump)
 {
-    if (k->queued >= (u32)k->s->rcvbuf) {
+    if (!dump && k->queued >= (u32)k->s->rcvbuf) {
         if (!k->no_enobufs)
             k->err = ENOBUFS;
         sock_kick(k->s);
@@ -186,7 +186,7 @@ static void nl_broadcast(struct nl_sock *from, const void *buf, u32 n, u32 group
     for (struct nl_sock *k = nl_socks; k; k = k->next)
         if (k != from && k->bound && k->protocol == from->protocol && (k->groups & nl_group_mask(group)) &&
             k->port != skip_port)
-            nl_deliver(k, buf, n, from->port, group);
+            nl_deliver(k, buf, n, from->port, group, false);
 }
 
 static ssize_t nl_send(struct socket *s, const void *kbuf, size_t n, const void *kaddr, u32 alen, int flags)
@@ -221,7 +221,7 @@ static ssize_t nl_send(struct socket *s, const void *kbuf, size_t n, const void 
     struct nl_sock *to = nl_find(k->protocol, dport);
     if (!to)
         return -ECONNREFUSED;
-    rc = nl_deliver(to, kbuf, (u32)n, k->port, 0);
+    rc = nl_deliver(to, kbuf, (u32)n, k->port, 0, false);
     return rc == -ENOBUFS ? -EAGAIN : (rc ? rc : (ssize_t)n);
 }
 

@@ -72,8 +72,9 @@ int nl_getsockopt(struct socket *s, int level, int name, void *kval, u32 *len);
 int nl_recv_ctl(struct socket *s, void *kctl, u32 *len, int *mflags, int flags);
 
 /* netlink.c: queue a datagram of len bytes on k (a copy), from port `from` to group `group` (0: unicast).
- * Returns 0, or -ENOBUFS when the receive buffer is full (k->err is set to report it). */
-int nl_deliver(struct nl_sock *k, const void *data, u32 len, u32 from, u32 group);
+ * Returns 0, or -ENOBUFS when the receive buffer is full (k->err is set to report it) — except for a dump's
+ * datagrams, which Linux never drops (its dumps wait for room): they are queued regardless. */
+int nl_deliver(struct nl_sock *k, const void *data, u32 len, u32 from, u32 group, bool dump);
 
 /* netlink_msg.c: a reply being built. Messages go into the current datagram until it would pass `limit`;
  * then that datagram is queued and the next one starts. */

@@ -21,7 +21,7 @@ void nl_reply_init(struct nl_reply *r, struct nl_sock *k, const struct nlmsghdr_
 
 static int queue_bytes(struct nl_reply *r, u32 n)
 {
-    int rc = n ? nl_deliver(r->k, r->buf, n, 0, 0) : 0;
+    int rc = n ? nl_deliver(r->k, r->buf, n, 0, 0, (r->flags & NLM_F_MULTI) != 0) : 0;
     memmove(r->buf, r->buf + n, r->len - n);
     r->len -= n;
     r->msg -= MIN(r->msg, n);
@@ -122,7 +122,7 @@ void nl_ack(struct nl_sock *k, const struct nlmsghdr_k *req, int err)
     memcpy(buf, &h, sizeof(h));
     memcpy(buf + NL_HDRLEN, &err, 4);
     memcpy(buf + NL_HDRLEN + 4, req, NL_HDRLEN + payload);
-    nl_deliver(k, buf, NL_ALIGN(len), 0, 0);
+    nl_deliver(k, buf, NL_ALIGN(len), 0, 0, false);
     kfree(buf);
 }
 
