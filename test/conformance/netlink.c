@@ -607,6 +607,7 @@ static void io(void)
            c->cmsg_type == NETLINK_PKTINFO && c->cmsg_len == CMSG_LEN(sizeof(struct nl_pktinfo)) &&
            ((struct nl_pktinfo *)CMSG_DATA(c))->group == 0);
     struct sockaddr_nl k = { .nl_family = AF_NETLINK };
+    memset(buf, 0, 8192); /* what a send below takes, should it be taken: no message (nlmsg_len 0) */
     T_ERR("sendto with a short address -> EINVAL", sendto(s, buf, 16, 0, (struct sockaddr *)&k, 8), EINVAL);
     k.nl_family = AF_INET;
     T_ERR("sendto another family -> EINVAL", sendto(s, buf, 16, 0, (struct sockaddr *)&k, sizeof(k)), EINVAL);
@@ -661,7 +662,8 @@ static void peers(void)
     close(b);
 }
 
-/* Without CAP_NET_ADMIN: changes are EPERM, reading is allowed, other ports and groups are closed. */
+/* Without CAP_NET_ADMIN: changes are EPERM, reading is allowed, other ports and groups are closed. The change
+ * requests are made only after setuid to nobody: natively, as root, they would change the host's network. */
 static void unprivileged(void)
 {
     int fd[2];
