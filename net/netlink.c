@@ -9,6 +9,7 @@
 #include "../kernel/errno.h"
 #include "../kernel/proc.h"
 #include "../kernel/cred.h"
+#include "../syscalls/syscalls.h" /* fd_file_io */
 
 #define CAP_NET_ADMIN 12
 #define NL_ADDR_LEN 12                /* sizeof(struct sockaddr_nl) */
@@ -87,6 +88,28 @@ int nl_deliver(struct nl_sock *k, const void *data, u32 len, u32 from, u32 group
     k->queued += len;
     sock_kick(k->s);
     return 0;
+}
+
+/* ---- mq_notify's SIGEV_THREAD (ipc/mqueue.c): the notification is a datagram to a netlink socket ---- */
+
+int netlink_sock_get(int fd, struct file **out)
+{
+    struct file *f = fd_file_io(fd);
+    if (!f)
+        return -EBADF;
+    struct socket *s = sock_of(f);
+    if (!s)
+        return -ENOTSOCK;
+    if (s->family != AF_NETLINK)
+        return -EINVAL;
+    file_get(f);
+    *out = f;
+    return 0;
+}
+
+void netlink_sock_send(struct file *f, const void *data, u32 len)
+{
+    nl_deliver(sock_of(f)->priv, data, len, 0, 0, false);
 }
 
 /* ---- addresses ---- */

@@ -6,12 +6,15 @@
  * local table's lo entries), every reply's sequence number and port, NLMSG_DONE, acknowledgements (capped or
  * not), errors (EOPNOTSUPP for an unknown type, ENODEV, EINVAL, EPERM without CAP_NET_ADMIN), strict checking,
  * truncation (MSG_TRUNC), MSG_PEEK, the sender's address, poll and epoll, messages between two sockets. Other
- * interfaces differ between machines: only lo is compared. */
-/* covers: socket bind getsockname getpeername connect sendto recvfrom sendmsg recvmsg setsockopt getsockopt */
+ * interfaces differ between machines: only lo is compared. Also mq_notify's SIGEV_THREAD, whose notification is a
+ * datagram from the kernel to a netlink socket. */
+/* covers: socket bind getsockname getpeername connect sendto recvfrom sendmsg recvmsg setsockopt getsockopt mq_notify */
 #include "tap.h"
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/time.h>
+#include <mqueue.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -709,6 +712,73 @@ static void unprivileged(void)
     T_TRUE("connect to another port without CAP_NET_ADMIN -> EPERM", got && res[5] == EPERM);
 }
 
+/* mq_notify's SIGEV_THREAD: glibc and musl hand the kernel a netlink socket and a 32-byte cookie, and a thread
+ * of theirs runs the function when the cookie comes back. */
+static int mq_pipe[2];
+
+static void mq_fired(union sigval v)
+{
+    char c = (char)v.sival_int;
+    if (write(mq_pipe[1], &c, 1) != 1)
+        _exit(3);
+}
+
+static void mq_thread(void)
+{
+    char name[64];
+    snprintf(name, sizeof(name), "/skiff-nl-%d", (int)getpid());
+    mqd_t q = mq_open(name, O_CREAT | O_RDWR, 0600, NULL);
+    if (q == (mqd_t)-1 || pipe(mq_pipe)) {
+        T_SKIP("mq_notify SIGEV_THREAD", "no message queue");
+        return;
+    }
+    struct sigevent ev = { .sigev_notify = SIGEV_THREAD, .sigev_notify_function = mq_fired,
+                           .sigev_value.sival_int = 42 };
+    T_OK("mq_notify SIGEV_THREAD (libc's netlink socket)", mq_notify(q, &ev), 0);
+    T_OK("mq_send to the empty queue", mq_send(q, "x", 1, 0), 0);
+    struct pollfd p = { mq_pipe[0], POLLIN, 0 };
+    char c = 0;
+    T_TRUE("mq_notify SIGEV_THREAD: the function runs with its value", poll(&p, 1, 10000) == 1 &&
+           read(mq_pipe[0], &c, 1) == 1 && c == 42);
+    char m[8192];
+    T_OK("mq_receive empties the queue", mq_receive(q, m, sizeof(m), NULL), 1);
+    T_OK("mq_notify SIGEV_THREAD again", mq_notify(q, &ev), 0);
+    T_ERR("mq_notify a second registration -> EBUSY", mq_notify(q, &ev), EBUSY);
+    T_OK("mq_notify NULL removes it", mq_notify(q, NULL), 0);
+    unsigned char cookie[32] = { 0 };
+    struct { long value; int signo, notify; char pad[48]; } raw = { (long)cookie, mq_pipe[0], SIGEV_THREAD, { 0 } };
+    T_ERR("mq_notify SIGEV_THREAD with a pipe for the socket -> ENOTSOCK", syscall(SYS_mq_notify, q, &raw), ENOTSOCK);
+    int u = socket(AF_UNIX, SOCK_DGRAM, 0), nl = nl_open();
+    raw.signo = u;
+    T_ERR("mq_notify SIGEV_THREAD with an AF_UNIX socket -> EINVAL", syscall(SYS_mq_notify, q, &raw), EINVAL);
+    raw.signo = 999;
+    T_ERR("mq_notify SIGEV_THREAD with no socket -> EBADF", syscall(SYS_mq_notify, q, &raw), EBADF);
+    raw.signo = nl;
+    raw.value = (long)BADUPTR;
+    T_ERR("mq_notify SIGEV_THREAD with a bad cookie -> EFAULT", syscall(SYS_mq_notify, q, &raw), EFAULT);
+    raw.value = (long)cookie;
+    cookie[0] = 0x5a;
+    T_OK("mq_notify SIGEV_THREAD with our own netlink socket", syscall(SYS_mq_notify, q, &raw), 0);
+    T_OK("mq_send to the empty queue again", mq_send(q, "y", 1, 0), 0);
+    unsigned char got[64] = { 0 };
+    struct sockaddr_nl from;
+    socklen_t fl = sizeof(from);
+    long r = recvfrom(nl, got, sizeof(got), MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
+    T_TRUE("recvfrom: the cookie, its last byte NOTIFY_WOKENUP, from the kernel", r == 32 && got[0] == 0x5a &&
+           got[31] == 1 && from.nl_pid == 0);
+    mq_receive(q, m, sizeof(m), NULL);
+    T_OK("mq_notify SIGEV_THREAD once more", syscall(SYS_mq_notify, q, &raw), 0);
+    T_OK("mq_notify NULL", mq_notify(q, NULL), 0);
+    r = recv(nl, got, sizeof(got), MSG_DONTWAIT);
+    T_TRUE("recv: the cookie, its last byte NOTIFY_REMOVED", r == 32 && got[0] == 0x5a && got[31] == 2);
+    close(u);
+    close(nl);
+    mq_close(q);
+    mq_unlink(name);
+    close(mq_pipe[0]);
+    close(mq_pipe[1]);
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -723,5 +793,6 @@ int main(void)
     io();
     peers();
     unprivileged();
+    mq_thread();
     return tap_done();
 }
