@@ -14,6 +14,7 @@
 #define RTM_NEWLINK 16
 #define RTM_GETLINK 18
 #define RTM_SETLINK 19
+#define NLM_F_CREATE 0x400
 #define RTM_GETADDR 22
 #define RTM_GETROUTE 26
 #define RTM_MAX 123                   /* (((__RTM_MAX + 3) & ~3) - 1) */
@@ -188,25 +189,47 @@ static int get_link(struct nl_sock *k, const struct nlmsghdr_k *req)
     return nl_reply_flush(&r);
 }
 
-/* RTM_NEWLINK/RTM_SETLINK on an existing link that asks for no change (the flags it names already set, no
- * attributes but the name): `ip link set lo up`. Anything else is not supported. */
+/* The link a change names, as Linux finds it: ifi_index (negative: EINVAL), else IFLA_IFNAME; -1 when neither. */
+static int link_named(const struct ifinfomsg_k *ifi, const struct nlattr_k *const *tb)
+{
+    if (ifi->index < 0)
+        return -EINVAL;
+    if (ifi->index > 0)
+        return rtnl_if_name(ifi->index) ? ifi->index : -ENODEV;
+    if (!tb[IFLA_IFNAME])
+        return -1;
+    int index = if_by_name(tb[IFLA_IFNAME]);
+    return index ? index : -ENODEV;
+}
+
+/* RTM_NEWLINK/RTM_SETLINK on an existing link that changes nothing (no attribute but the name, the flags Linux
+ * lets a program set as they are; ifi_change 0 means every flag): `ip link set lo up`. Creating a link
+ * (NLM_F_CREATE) or changing one is not supported; a link nobody has is ENODEV, as Linux says without
+ * NLM_F_CREATE, and RTM_SETLINK naming none EINVAL. */
+#define IFF_SETTABLE 0xf3a5u /* UP DEBUG NOTRAILERS NOARP PROMISC ALLMULTI MULTICAST PORTSEL AUTOMEDIA DYNAMIC */
 static int set_link(const struct nlmsghdr_k *req)
 {
     const struct nlattr_k *tb[IFLA_MAX_K];
     const struct ifinfomsg_k *ifi = (const void *)(req + 1);
     if (nl_parse(req, sizeof(*ifi), tb, IFLA_MAX_K, false))
         return -EINVAL;
-    int index = ifi->index > 0 ? (rtnl_if_name(ifi->index) ? ifi->index : 0) : tb[IFLA_IFNAME] ? if_by_name(tb[IFLA_IFNAME]) : -1;
-    if (!index)
+    int index = link_named(ifi, tb);
+    bool create = req->type == RTM_NEWLINK && (req->flags & NLM_F_CREATE);
+    if (index == -1 && req->type == RTM_SETLINK)
+        return -EINVAL;
+    if ((index == -1 || index == -ENODEV) && !create)
         return -ENODEV;
+    if (index == -EINVAL)
+        return -EINVAL;
     bool other = false;
     for (int t = 0; t < IFLA_MAX_K; t++)
         other |= tb[t] && t != IFLA_IFNAME;
-    u32 now = index == 1 ? IFF_UP | IFF_LOOPBACK | IFF_RUNNING : IFF_UP | IFF_BROADCAST | IFF_RUNNING | IFF_MULTICAST;
-    u32 change = ifi->change ? ifi->change : 0xffffffffu;
-    if (index > 0 && !other && ((ifi->flags ^ now) & change & IFF_UP) == 0)
+    u32 now = index == 1 ? IFF_UP | IFF_LOOPBACK : IFF_UP | IFF_BROADCAST | IFF_MULTICAST;
+    u32 want = ifi->change ? (ifi->flags & ifi->change) | (now & ~ifi->change) : ifi->flags;
+    bool same = (!ifi->flags && !ifi->change) || !((want ^ now) & IFF_SETTABLE);
+    if (index > 0 && !other && same)
         return 0;
-    kerr("netlink: changing a link (type %u) is not supported: EOPNOTSUPP\n", req->type);
+    kerr("netlink: %s a link is not supported: EOPNOTSUPP\n", index > 0 ? "changing" : "creating");
     return -EOPNOTSUPP;
 }
 

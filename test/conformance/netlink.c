@@ -55,7 +55,7 @@ enum { NETLINK_ROUTE = 0, NETLINK_ADD_MEMBERSHIP = 1, NETLINK_DROP_MEMBERSHIP, N
        NETLINK_CAP_ACK, NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK };
 enum { NLM_F_REQUEST = 1, NLM_F_MULTI = 2, NLM_F_ACK = 4, NLM_F_DUMP_FILTERED = 0x20, NLM_F_DUMP = 0x300,
        NLM_F_CREATE = 0x400, NLM_F_CAPPED = 0x100, NLMSG_NOOP = 1, NLMSG_ERROR = 2, NLMSG_DONE = 3 };
-enum { RTM_NEWLINK = 16, RTM_DELLINK, RTM_GETLINK, RTM_NEWADDR = 20, RTM_GETADDR = 22, RTM_NEWROUTE = 24,
+enum { RTM_NEWLINK = 16, RTM_DELLINK, RTM_GETLINK, RTM_SETLINK, RTM_NEWADDR = 20, RTM_GETADDR = 22, RTM_NEWROUTE = 24,
        RTM_GETROUTE = 26 };
 enum { IFLA_ADDRESS = 1, IFLA_IFNAME = 3, IFLA_MTU = 4, IFLA_TXQLEN = 13, IFLA_OPERSTATE = 16, IFLA_STATS64 = 23 };
 enum { IFA_ADDRESS = 1, IFA_LOCAL, IFA_LABEL, IFA_BROADCAST, IFA_CACHEINFO = 6, IFA_F_PERMANENT = 0x80 };
@@ -375,6 +375,32 @@ static void links(void)
     r = recv(s, buf, BUFSZ, MSG_DONTWAIT);
     T_TRUE("recv RTM_GETLINK with a short ifinfomsg -> EINVAL", r >= 36 && h->nlmsg_type == NLMSG_ERROR &&
            e->error == -EINVAL && h->nlmsg_len == NLMSG_LENGTH(sizeof(*e)) + 4);
+    if (geteuid() != 0) { /* the rest are changes that change nothing: only root gets past EPERM */
+        close(s);
+        return;
+    }
+    /* Requests that cannot change the host: a link nobody has, without NLM_F_CREATE; lo up, which it is. */
+    ifi = (struct ifinfomsg){ .ifi_index = 99999 };
+    req(s, RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, 11, &ifi, sizeof(ifi), NULL, 0);
+    r = recv(s, buf, BUFSZ, MSG_DONTWAIT);
+    T_TRUE("recv RTM_NEWLINK of no such index -> ENODEV", r >= 36 && h->nlmsg_type == NLMSG_ERROR && e->error == -ENODEV);
+    ifi.ifi_index = 0;
+    memcpy(RTA_DATA(a), "zz", 3);
+    req(s, RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, 12, &ifi, sizeof(ifi), nm, 8);
+    r = recv(s, buf, BUFSZ, MSG_DONTWAIT);
+    T_TRUE("recv RTM_NEWLINK of no such name without NLM_F_CREATE -> ENODEV", r >= 36 && e->error == -ENODEV);
+    req(s, RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 13, &ifi, sizeof(ifi), NULL, 0);
+    r = recv(s, buf, BUFSZ, MSG_DONTWAIT);
+    T_TRUE("recv RTM_SETLINK naming no link -> EINVAL", r >= 36 && e->error == -EINVAL);
+    ifi.ifi_index = -1;
+    req(s, RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, 14, &ifi, sizeof(ifi), NULL, 0);
+    r = recv(s, buf, BUFSZ, MSG_DONTWAIT);
+    T_TRUE("recv RTM_NEWLINK of a negative index -> EINVAL", r >= 36 && e->error == -EINVAL);
+    ifi = (struct ifinfomsg){ .ifi_index = 1, .ifi_flags = IFF_UP, .ifi_change = IFF_UP };
+    req(s, RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, 15, &ifi, sizeof(ifi), NULL, 0);
+    r = recv(s, buf, BUFSZ, MSG_DONTWAIT);
+    T_TRUE("recv RTM_NEWLINK lo up (ip link set lo up), which it is: acknowledged", r == 36 &&
+           h->nlmsg_type == NLMSG_ERROR && e->error == 0 && h->nlmsg_seq == 15);
     close(s);
 }
 
