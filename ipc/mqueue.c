@@ -1,6 +1,7 @@
 /* ipc/mqueue.c — POSIX message queues (mq_overview(7)): named queues of prioritised messages, opened as
  * descriptors (mq_open, always close-on-exec), sent to and received from (highest priority first, in order
- * within one priority), watched by poll and by one process's mq_notify. A queue lives while it has a name or
+ * within one priority), watched by poll and by one process's mq_notify (a signal, or SIGEV_THREAD's cookie to a
+ * netlink socket). A queue lives while it has a name or
  * an open descriptor. The limits are Linux's defaults (/proc/sys/fs/mqueue: 10 messages of 8 KiB for a queue
  * made without attributes or by an unprivileged caller, 256 queues); RLIMIT_MSGQUEUE is not charged and there is
  * no mqueue filesystem to list them (test/conformance/partial). Syscall context only: nothing here is touched
@@ -8,6 +9,7 @@
 #include "ipc.h"
 #include "../syscalls/syscalls.h"
 #include "../kernel/boot.h"
+#include "../net/socket.h" /* netlink_sock_get/send: SIGEV_THREAD */
 
 #define MQ_PRIO_MAX 32768
 #define MQ_MSG_DEFAULT 10       /* /proc/sys/fs/mqueue/msg_default and msg_max */
@@ -19,6 +21,9 @@
 #define SIGEV_NONE 1
 #define SIGEV_THREAD 2
 #define SI_MESGQ (-3)
+#define NOTIFY_COOKIE_LEN 32    /* SIGEV_THREAD: the cookie sent to the netlink socket, its last byte saying why */
+#define NOTIFY_WOKENUP 1
+#define NOTIFY_REMOVED 2
 
 struct mq_attr_k { i64 flags, maxmsg, msgsize, curmsgs, pad[4]; };
 struct sigevent_mq { u64 value; i32 signo, notify; u8 pad[48]; };
@@ -42,6 +47,8 @@ struct mqueue {
     struct mq_msg *head;      /* highest priority first, oldest first within one */
     int notify_pid;           /* 0: no registration */
     struct sigevent_mq notify;
+    struct file *notify_sock; /* SIGEV_THREAD: the netlink socket (a reference) the cookie goes to */
+    u8 cookie[NOTIFY_COOKIE_LEN];
     int receivers;            /* tasks blocked in mq_timedreceive (a notification waits for none) */
 };
 
@@ -56,10 +63,25 @@ static struct mqueue *mq_find(const char *name)
     return NULL;
 }
 
+/* The registration ends: SIGEV_THREAD's socket hears why (NOTIFY_WOKENUP, NOTIFY_REMOVED; 0: nothing is sent,
+ * the queue itself is going) and is let go. glibc's and musl's helper thread reads the cookie from it. */
+static void mq_notify_end(struct mqueue *q, u8 why)
+{
+    if (q->notify_sock) {
+        q->cookie[NOTIFY_COOKIE_LEN - 1] = why;
+        if (why)
+            netlink_sock_send(q->notify_sock, q->cookie, NOTIFY_COOKIE_LEN);
+        file_put(q->notify_sock);
+        q->notify_sock = NULL;
+    }
+    q->notify_pid = 0;
+}
+
 static void mq_put(struct mqueue *q)
 {
     if (q->named || q->opens)
         return;
+    mq_notify_end(q, 0);
     while (q->head) {
         struct mq_msg *m = q->head;
         q->head = m->next;
@@ -109,7 +131,7 @@ static void mq_flush(struct file *f)
 {
     struct mqueue *q = f->priv;
     if (q->notify_pid && current && q->notify_pid == current_proc()->pid)
-        q->notify_pid = 0;
+        mq_notify_end(q, NOTIFY_REMOVED);
 }
 
 static void mq_release(struct file *f)
@@ -266,7 +288,7 @@ static void mq_notify_now(struct mqueue *q)
                                   .uid = cred_current()->uid, .value = q->notify.value };
         signal_send_info(t, &info, false);
     }
-    q->notify_pid = 0;
+    mq_notify_end(q, NOTIFY_WOKENUP); /* SIGEV_THREAD: its socket hears it (whatever became of the process) */
 }
 
 SYSCALL(mq_timedsend) /* (mqdes, msg, len, prio, abs_timeout) */
@@ -341,6 +363,15 @@ SYSCALL(mq_timedreceive) /* (mqdes, msg, len, prio *, abs_timeout) */
     return rc;
 }
 
+/* SIGEV_THREAD, as glibc and musl use it: sigev_value points at a 32-byte cookie and sigev_signo is a netlink
+ * socket; Linux takes both before it looks at the queue (EFAULT, EBADF, ENOTSOCK, EINVAL). */
+static long mq_thread_sock(const struct sigevent_mq *ev, u8 *cookie, struct file **sock)
+{
+    if (copy_from_user(cookie, (const void *)ev->value, NOTIFY_COOKIE_LEN))
+        return -EFAULT;
+    return netlink_sock_get(ev->signo, sock);
+}
+
 SYSCALL(mq_notify) /* (mqdes, const struct sigevent *) */
 {
     struct sigevent_mq ev;
@@ -350,22 +381,29 @@ SYSCALL(mq_notify) /* (mqdes, const struct sigevent *) */
         return -EINVAL;
     if (a1 && ev.notify == SIGEV_SIGNAL && (ev.signo < 1 || ev.signo > NSIG))
         return -EINVAL;
+    u8 cookie[NOTIFY_COOKIE_LEN];
+    struct file *sock = NULL;
+    long rc = a1 && ev.notify == SIGEV_THREAD ? mq_thread_sock(&ev, cookie, &sock) : 0;
+    if (rc)
+        return rc;
     struct file *f = fd_file_io((int)a0);
     struct mqueue *q = f && f->ops == &mq_ops ? f->priv : NULL;
-    if (!q)
-        return -EBADF;
     int me = current_proc()->pid;
-    if (!a1) {
-        if (q->notify_pid == me)
-            q->notify_pid = 0;
-        return 0;
+    if (!q)
+        rc = -EBADF;
+    else if (!a1 && q->notify_pid == me)
+        mq_notify_end(q, NOTIFY_REMOVED);
+    else if (a1 && q->notify_pid)
+        rc = -EBUSY; /* one registration at a time, even the same process's */
+    if (rc || !a1) {
+        if (sock)
+            file_put(sock);
+        return rc;
     }
-    if (ev.notify == SIGEV_THREAD)
-        return -EINVAL; /* glibc's SIGEV_THREAD hands the kernel a netlink socket, which skiff does not have */
-    if (q->notify_pid)
-        return -EBUSY; /* one registration at a time, even the same process's */
     q->notify = ev;
     q->notify_pid = me;
+    q->notify_sock = sock;
+    memcpy(q->cookie, cookie, sizeof(cookie));
     return 0;
 }
 

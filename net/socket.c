@@ -14,7 +14,7 @@
 #define RECV_MAX (256 * 1024)      /* one stream receive (or peek) moves at most this much per op call */
 #define DGRAM_MAX (1024 * 1024)    /* skiff's largest datagram (Linux: SO_SNDBUF - 32, up to 8 MiB) */
 
-static const struct sock_family *const families[] = { &unix_family, &inet_family, &inet6_family };
+static const struct sock_family *const families[] = { &unix_family, &inet_family, &inet6_family, &netlink_family };
 
 static const struct sock_family *family_of(int family)
 {

@@ -6,8 +6,8 @@
  * it again.
  *
  * Families: AF_UNIX (net/unix.c: stream, datagram and seqpacket, path and abstract names, socketpair) and
- * AF_INET and AF_INET6 (net/inet.c, net/inet6.c, over net/net.h's UDP and TCP). Any other family is
- * EAFNOSUPPORT. */
+ * AF_INET and AF_INET6 (net/inet.c, net/inet6.c, over net/net.h's UDP and TCP), AF_NETLINK (net/netlink.c:
+ * NETLINK_ROUTE). Any other family is EAFNOSUPPORT. */
 #pragma once
 #include "../fs/vfs.h"
 
@@ -107,6 +107,7 @@ struct sock_family {
 extern const struct sock_family unix_family;
 extern const struct sock_family inet_family;
 extern const struct sock_family inet6_family;                   /* net/inet.c and net/inet6.c */
+extern const struct sock_family netlink_family;                 /* net/netlink.c */
 
 /* socket.c */
 extern const struct file_ops sock_file_ops;
@@ -114,6 +115,10 @@ extern const struct file_ops sock_file_ops;
 bool net_if_ioctl_cmd(unsigned cmd);
 long net_if_ioctl(int family, unsigned cmd, void *uarg);
 struct socket *sock_of(struct file *f);                 /* NULL unless f is a socket */
+/* net/netlink.c, for mq_notify's SIGEV_THREAD: the netlink socket open as fd (a reference: file_put it), or
+ * -EBADF, -ENOTSOCK, -EINVAL (another family), as Linux's netlink_getsockbyfd; a datagram from the kernel to it. */
+int netlink_sock_get(int fd, struct file **out);
+void netlink_sock_send(struct file *f, const void *data, u32 len);
 /* A new socket of family/type/protocol (type may carry SOCK_NONBLOCK), wrapped in a new file. */
 int sock_create(int family, int type, int protocol, struct socket **out);
 /* The generic wait for an op that said -EAGAIN: 0 to try again, or -EAGAIN/-EINTR/-ETIMEDOUT(->EAGAIN)/

@@ -93,7 +93,7 @@ int sock_setsockopt(struct socket *s, int level, int name, const void *kval, u32
         return sock_set_more(s, name, kval, len); /* SO_BINDTODEVICE takes any length; the rest EINVAL */
     int val;
     memcpy(&val, kval, sizeof(val));
-    if (name == SO_PASSCRED && s->family != AF_UNIX)
+    if (name == SO_PASSCRED && s->family != AF_UNIX && s->family != AF_NETLINK)
         return -EOPNOTSUPP; /* Linux 6.16+: AF_UNIX and AF_NETLINK only */
     if (name == SO_REUSEPORT && val && s->family != AF_INET && s->family != AF_INET6)
         return -EOPNOTSUPP; /* Linux 6.9+: SO_REUSEPORT is for inet sockets only */
@@ -158,7 +158,7 @@ int sock_getsockopt(struct socket *s, int level, int name, void *kval, u32 *len)
     int v;
     u32 room = *len;
     *len = sizeof(int);
-    if (name == SO_PASSCRED && s->family != AF_UNIX)
+    if (name == SO_PASSCRED && s->family != AF_UNIX && s->family != AF_NETLINK)
         return -EOPNOTSUPP;
     if (is_flag(name)) {
         v = (s->opts >> name) & 1;

@@ -433,7 +433,43 @@ EOF
 		expect_out_has "reach fec0::2:$uport6: Permission denied" && expect_out_has "reach fec0::3:53: sent" && pass
 }
 
-tap_plan 14
+t_netlink() {
+	name="netlink (NETLINK_ROUTE) in the guest: glibc's getifaddrs and if_nameindex, Debian's ip addr, ip link,"
+	name="$name ip route, ip -6 route and ip link set lo up (live root), python3 socket.if_nameindex(), node's"
+	name="$name os.networkInterfaces(); without --net lo alone"
+	need_bin ifaddrs || return
+	if [ ! -x /usr/sbin/ip ]; then
+		skip "iproute2 (/usr/sbin/ip) is not installed"
+		return
+	fi
+	sk --add "$BIN/ifaddrs" "$BIN/ifaddrs"
+	expect_status 0 && expect_out_has "link lo flags 0x10049 stats" && expect_out_has "inet lo 127.0.0.1/255.0.0.0" &&
+		expect_out_has "inet6 lo ::1/ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff" && expect_out_has "index 1 lo" || return
+	if grep -q eth0 "$tmp/out"; then
+		fail "eth0 listed without --net"
+		return
+	fi
+	node='command -v node >/dev/null || { echo node absent; exit 0; }; node -e "for (const [n, l] of Object.entries(require(\"os\").networkInterfaces())) for (const a of l) console.log(\"node\", n, a.cidr, a.mac)"'
+	sk --net --rootfs / -v "$BIN:/skiff-progs:ro" /bin/sh -c "/skiff-progs/ifaddrs; ip addr; ip link; ip route; ip -6 route;
+ip link set lo up && echo set ok; python3 -c 'import socket; print(socket.if_nameindex())'; $node"
+	expect_status 0 && expect_out_has "link eth0 flags 0x11043 stats" &&
+		expect_out_has "inet eth0 10.0.2.15/255.255.255.0 brd 10.0.2.255" &&
+		expect_out_has "inet6 eth0 fe80::5054:ff:fe12:3456/ffff:ffff:ffff:ffff::" && expect_out_has "index 2 eth0" &&
+		expect_out_has "inet 127.0.0.1/8 scope host lo" && expect_out_has "inet6 ::1/128 scope host" &&
+		expect_out_has "inet 10.0.2.15/24 brd 10.0.2.255 scope global eth0" &&
+		expect_out_has "2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500" &&
+		expect_out_has "link/ether 52:54:00:12:34:56 brd ff:ff:ff:ff:ff:ff" &&
+		expect_out_has "default via 10.0.2.2 dev eth0" &&
+		expect_out_has "10.0.2.0/24 dev eth0 proto kernel scope link src 10.0.2.15" &&
+		expect_out_has "fe80::/64 dev eth0 proto kernel metric 256" && expect_out_has "set ok" &&
+		expect_out_has "[(1, 'lo'), (2, 'eth0')]" || return
+	if ! grep -q "node absent" "$tmp/out"; then
+		expect_out_has "node lo 127.0.0.1/8 00:00:00:00:00:00" && expect_out_has "node eth0 10.0.2.15/24 52:54:00:12:34:56" || return
+	fi
+	pass
+}
+
+tap_plan 15
 make_payload || { echo "Bail out! cannot make the payload"; exit 1; }
 t_no_net
 t_dhcp
@@ -449,4 +485,5 @@ t_python
 t_ipv6
 t_ipv6_wire
 t_ping
+t_netlink
 tap_done

@@ -6,7 +6,7 @@ MUSL_LIB  := /usr/lib/x86_64-linux-musl
 PCFLAGS   := -O2 -Wall -Wextra
 
 PROGS := $(PROGS_DIR)/hello $(PROGS_DIR)/segv $(PROGS_DIR)/abort $(PROGS_DIR)/spin $(PROGS_DIR)/streams \
-         $(PROGS_DIR)/sighandler $(PROGS_DIR)/fuzz $(PROGS_DIR)/cow $(PROGS_DIR)/vdso $(PROGS_DIR)/pgrp $(PROGS_DIR)/killall $(PROGS_DIR)/procpid $(PROGS_DIR)/netprobe $(PROGS_DIR)/oomfill $(PROGS_DIR)/fragment $(PROGS_DIR)/bomb $(PROGS_DIR)/tostop $(PROGS_DIR)/sysfuzz $(PROGS_DIR)/mapwrite $(PROGS_DIR)/twmem $(PROGS_DIR)/p9sig $(PROGS_DIR)/majflt $(PROGS_DIR)/stopme $(PROGS_DIR)/inplace $(PROGS_DIR)/notsc $(PROGS_DIR)/pollcost $(PROGS_DIR)/smpsum $(PROGS_DIR)/smptlb $(PROGS_DIR)/smpexit $(PROGS_DIR)/smpstress $(PROGS_DIR)/smpaffinity $(PROGS_DIR)/smpshoot $(PROGS_DIR)/futexintr \
+         $(PROGS_DIR)/sighandler $(PROGS_DIR)/fuzz $(PROGS_DIR)/cow $(PROGS_DIR)/vdso $(PROGS_DIR)/pgrp $(PROGS_DIR)/killall $(PROGS_DIR)/procpid $(PROGS_DIR)/netprobe $(PROGS_DIR)/oomfill $(PROGS_DIR)/fragment $(PROGS_DIR)/bomb $(PROGS_DIR)/tostop $(PROGS_DIR)/sysfuzz $(PROGS_DIR)/mapwrite $(PROGS_DIR)/twmem $(PROGS_DIR)/p9sig $(PROGS_DIR)/majflt $(PROGS_DIR)/stopme $(PROGS_DIR)/inplace $(PROGS_DIR)/notsc $(PROGS_DIR)/pollcost $(PROGS_DIR)/smpsum $(PROGS_DIR)/smptlb $(PROGS_DIR)/smpexit $(PROGS_DIR)/smpstress $(PROGS_DIR)/smpaffinity $(PROGS_DIR)/smpshoot $(PROGS_DIR)/futexintr $(PROGS_DIR)/ifaddrs \
          $(PROGS_DIR)/argv_env-glibc $(PROGS_DIR)/argv_env-musl
 
 progs: $(PROGS)
