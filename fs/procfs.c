@@ -88,6 +88,7 @@ typedef int (*proc_set)(const char *text, size_t n);
 static const struct { const char *dir, *name; proc_gen gen; proc_set set; } proc_sysctls[] = {
     { "sys/net/ipv4", "ping_group_range", icmp_ping_group_range, icmp_ping_group_set }, /* net/icmp_sock.c */
     { "sys/fs", "file-max", files_sysctl_max, files_sysctl_set_max },                    /* fs/file.c */
+    { "sys/vm", "max_map_count", vm_sysctl_max_map_count, vm_sysctl_set_max_map_count }, /* kernel/vm.c */
     { "skiff", "smp", smp_proc_stats, sched_dump_set }, /* shootdown counts; "dump" logs every CPU and task */
 };
 

@@ -135,6 +135,7 @@ struct vm_space {
     u64 *pml4;            /* kernel virtual address of the top table */
     struct vm_area *areas;  /* the first (lowest) area; ->next walks up */
     struct vm_area *tree;   /* the root of vm_tree.c's index over them */
+    u32 nareas;             /* how many (vm_tree.c counts them): vm.max_map_count bounds it */
     u64 brk_start, brk;   /* the heap: [brk_start, brk) */
     u64 mmap_top;
     u64 vdso_base;        /* where the vDSO is mapped (0: none) */
@@ -175,6 +176,11 @@ int vm_map(struct vm_space *vs, u64 start, u64 len, u32 flags);    /* replaces w
 int vm_map_file(struct vm_space *vs, u64 start, u64 len, u32 prot, struct inode *ino, u64 off, u64 file_end,
                 bool shared, const char *name);
 int vm_unmap(struct vm_space *vs, u64 start, u64 len);
+/* vm.max_map_count (Linux's DEFAULT_MAX_MAP_COUNT 65530; root may set it): a split past it, or an mmap
+ * while the process has more, is ENOMEM. kernel/vm.c */
+extern u32 vm_max_map_count;
+int vm_sysctl_max_map_count(char *buf, size_t size);
+int vm_sysctl_set_max_map_count(const char *text, size_t n);
 int vm_protect(struct vm_space *vs, u64 start, u64 len, u32 prot);
 u64 vm_find_free(struct vm_space *vs, u64 len, u64 hint);          /* 0 when none */
 struct vm_area *vm_find(struct vm_space *vs, u64 addr);

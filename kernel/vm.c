@@ -261,11 +261,34 @@ static void area_hold(struct vm_area *n)
         n->name->refs++;
 }
 
+u32 vm_max_map_count = 65530;
+
+int vm_sysctl_max_map_count(char *buf, size_t size) { return ksnprintf(buf, size, "%u\n", vm_max_map_count); }
+
+int vm_sysctl_set_max_map_count(const char *text, size_t n)
+{
+    u64 v = 0;
+    size_t i = 0;
+    while (i < n && (text[i] == ' ' || text[i] == '\t'))
+        i++;
+    size_t d = i;
+    for (; i < n && text[i] >= '0' && text[i] <= '9' && v <= 0x7fffffff; i++)
+        v = v * 10 + (u64)(text[i] - '0');
+    while (i < n && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n'))
+        i++;
+    if (i == d || i < n || v > 0x7fffffff)
+        return -EINVAL; /* an int, as Linux's proc_dointvec_minmax with 0 as its least */
+    vm_max_map_count = (u32)v;
+    return 0;
+}
+
 static int split_at(struct vm_space *vs, u64 addr)
 {
     struct vm_area *a = vm_find(vs, addr);
     if (!a || a->start == addr)
         return 0;
+    if (vs->nareas >= vm_max_map_count)
+        return -ENOMEM; /* Linux's __split_vma */
     struct vm_area *b = kmalloc(sizeof(*b));
     if (!b)
         return -ENOMEM;

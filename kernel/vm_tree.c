@@ -117,6 +117,7 @@ void vm_tree_insert(struct vm_space *vs, struct vm_area *n)
     n->t_left = n->t_right = NULL;
     n->t_parent = parent;
     *link = n;
+    vs->nareas++;
     n->prev = prev;
     n->next = next;
     if (prev)
@@ -133,6 +134,7 @@ void vm_tree_insert(struct vm_space *vs, struct vm_area *n)
 void vm_tree_remove(struct vm_space *vs, struct vm_area *a)
 {
     struct vm_area *next = a->next, *from;
+    vs->nareas--;
     if (a->prev)
         a->prev->next = next;
     else

@@ -144,6 +144,8 @@ SYSCALL(mmap)
         if (off > (u64)INT64_MAX || len > (u64)INT64_MAX - off)
             return -EOVERFLOW;
     }
+    if (vs->nareas > vm_max_map_count)
+        return -ENOMEM; /* Linux's do_mmap: too many mappings (vm.max_map_count) */
     if ((flags & 0x2000 /* MAP_LOCKED */) && !can_mlock())
         return -EPERM;
     if ((flags & 0x2000) && !mm_mlock_room(vs, len))
