@@ -9,6 +9,7 @@
 #include "boot.h"
 #include "proc.h"
 #include "../arch/x86_64/arch.h"
+#include "tsc_cal.h"
 
 static u64 tsc_hz;
 static u64 ns_mult;        /* ns = ticks * ns_mult >> 32: no 128-bit division on the read path */
@@ -109,9 +110,16 @@ static u16 pit1_count(void)
     return (u16)(lo | inb(0x41) << 8);
 }
 
-/* The calibration's start: PIT channel 1's count and the TSC read together (cal_t0 0: not started). */
-static u16 cal_c0;
-static u64 cal_t0;
+/* A reading of PIT channel 1 with the TSC just before and after it. */
+static struct tsc_cal_sample cal_read(void *ctx)
+{
+    (void)ctx;
+    u64 t0 = rdtsc();
+    u16 c = pit1_count();
+    return (struct tsc_cal_sample){ .count = c, .tsc = t0, .slop = rdtsc() - t0 };
+}
+
+static struct tsc_cal_sample cal_start; /* the calibration's start (tsc 0: not started) */
 
 /* Starts PIT channel 1 counting down from 65536 over and over (mode 2) and notes where it and the TSC are.
  * Channel 1 because its gate is always on: channel 2's gate and output sit behind port 0x61, which QEMU's
@@ -121,32 +129,20 @@ static void calibrate_start(void)
     outb(0x43, 0x74);                         /* channel 1, lobyte/hibyte, mode 2 (rate generator) */
     outb(0x41, 0);
     outb(0x41, 0);                            /* 0: 65536, so that counts subtract modulo 2^16 */
-    cal_c0 = pit1_count();
-    cal_t0 = rdtsc();
+    cal_start = cal_read(NULL);
 }
 
-/* Counts TSC ticks over at least 5 ms of PIT channel 1, read back. The span starts at clock_init, so the
- * boot's own time counts and the first clock read rarely waits. The count wraps every 55 ms, which only
- * reads at least that often can tell: when the TSC says that much may have passed (it ticks at 1 GHz or
- * more on any x86-64 this runs on), the count starts afresh here. */
+/* At least 5 ms of PIT channel 1 against the TSC (kernel/tsc_cal.c). The span starts at clock_init, so the
+ * boot's own time counts and the first clock read rarely waits; a span that may hide a wrap of the count (the
+ * first read too long after clock_init, or this CPU away too long between two reads) starts again. */
 static void calibrate(void)
 {
-    const u32 pit_hz = 1193182, want = pit_hz / 200; /* 5 ms */
-    const u64 wrap_safe_ticks = 45000000;            /* 45 ms at 1 GHz: less than one wrap at any faster TSC */
-    if (!cal_t0 || rdtsc() - cal_t0 > wrap_safe_ticks)
+    if (!cal_start.tsc)
         calibrate_start();
-    u16 prev = cal_c0;
-    u64 t0 = cal_t0;
-    u32 elapsed = 0;
-    for (u64 spin = 0; elapsed < want && spin < 100000000; spin++) {
-        u16 now = pit1_count();
-        elapsed += (u16)(prev - now);         /* counting down, reloading at the bottom */
-        prev = now;
-    }
-    u64 t1 = rdtsc();
-    if (elapsed < want)
+    const struct tsc_cal_src src = { .read = cal_read };
+    tsc_hz = tsc_cal_measure(&src, cal_start, TSC_CAL_PIT_HZ / 200, 100000000);
+    if (!tsc_hz)
         panic("TSC calibration: the PIT is not counting");
-    tsc_hz = (t1 - t0) * pit_hz / elapsed;
     klog("skiff: TSC %lu kHz\n", tsc_hz / 1000);
 }
 

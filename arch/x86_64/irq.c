@@ -61,6 +61,7 @@ void irq_init(void)
     for (int i = 0; i < NIRQ + 192; i++)
         idt_set_gate(IRQ_BASE + i, irq_stubs[i]);
     idt_set_gate(IPI_FLUSH, (u64)ipi_flush_stub); /* answered without the big lock */
+    idt_set_gate(IPI_LOCK, (u64)ipi_flush_stub);  /* wakes a CPU halted in bkl_lock: any flush owed, and EOI */
     idt_set_gate(IPI_WAKE, (u64)ipi_wake_stub);   /* in the idle wait: without it too (smp_wake_fast) */
     idt_set_gate(LAPIC_TIMER_VEC, (u64)lapic_timer_stub);
 }
@@ -150,7 +151,7 @@ bool irq_was_tick(void)
  * False: the CPU is in a driver's wait, holding the lock: the usual path (irq_dispatch). */
 bool smp_wake_fast(void)
 {
-    if (!percpu_gs.halted)
+    if (!percpu_gs.halted && !percpu_gs.lock_sleep) /* halted in bkl_lock: the lock is next, as in the idle wait */
         return false;
     percpu_gs.irqs++;
     percpu_gs.need_resched = true;
@@ -384,10 +385,10 @@ void irq_wait_idle(u64 ns)
  * driver's wait), and lets it go on the way back only if it took it. */
 void irq_enter_kernel(void)
 {
-    struct percpu *c = this_cpu();
-    c->irq_took_lock = smp_active && !bkl_held();
-    if (c->irq_took_lock)
+    bool take = smp_active && !bkl_held();
+    if (take)
         bkl_lock();
+    this_cpu()->irq_took_lock = take; /* once it holds: an interrupt in bkl_lock's halt (lock_sleep) nests here */
 }
 
 void irq_exit_kernel(void)

@@ -219,8 +219,8 @@ u64 pt_count_user(const u64 *pml4)
 }
 
 /* The vmap area (kernel/vmap.c). Its top-level entry is made at boot, so every address space (which copies the
- * kernel half of the top table when it is created) shares the tables below it. The invlpg on this
- * CPU, then tlb_shootdown for the others (the entries are global). */
+ * kernel half of the top table when it is created) shares the tables below it. An unmap drops this CPU's
+ * TLB entry; the others' (the entries are global) go in vmap.c's batched shootdown. */
 int paging_map_kernel(u64 va, u64 pa)
 {
     u64 *pte = pt_walk(kernel_pml4, va, true);
@@ -237,7 +237,6 @@ u64 paging_unmap_kernel(u64 va)
         return 0;
     u64 pa = *pte & PTE_ADDR;
     *pte = 0;
-    invlpg(va);
-    tlb_shootdown(NULL, false); /* every CPU: the kernel half is shared */
+    invlpg(va); /* the other CPUs: kernel/vmap.c flushes before the address is used again */
     return pa;
 }

@@ -206,6 +206,7 @@ void smp_finish(void)
     }
     ap_pending = NULL;
     if (ncpus_online > 1) {
+        smp_lock_init();
         bkl_lock(); /* the boot CPU runs the kernel from here on with the lock, as every CPU will */
         smp_active = true;
         vdso_set_ncpus(ncpus_online);

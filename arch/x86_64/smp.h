@@ -28,10 +28,16 @@ void idt_load(void);            /* idt.c: the shared IDT on this CPU */
 void cpu_enable_features(void); /* cpu.c: CR0/CR4/XCR0/EFER as on the boot CPU */
 
 /* smp_lock.c: the big kernel lock, IPIs, TLB shootdown (docs/tasks.md, "SMP") */
-#define IPI_WAKE 0xf0           /* a halted CPU looks at the run queue; a running one ends its slice */
+/* Priority classes (vector >> 4): while a vector's handler runs, its class and those below wait. Those that take
+ * the big lock are below 0xf (IPI_WAKE's and the AP tick's from ring 3, devices), so that a CPU halted in bkl_lock
+ * inside one of them still takes IPI_FLUSH and IPI_LOCK, which never take the lock (with IPI_WAKE at 0xf0 such a
+ * CPU slept through both for good: the holder waited for its flush, every other CPU for the lock). */
+#define IPI_WAKE 0xee           /* a halted CPU looks at the run queue; a running one ends its slice */
 #define IPI_FLUSH 0xf1          /* TLB shootdown: handled without the big lock (trap.asm) */
+#define IPI_LOCK 0xf2           /* the big lock came free: a CPU halted waiting for it looks again (flush stub) */
 extern bool smp_active;         /* the APs run tasks: the big lock is in force */
 void bkl_lock(void);
+void smp_lock_init(void);       /* the spin before a waiter halts (bklspin= on the command line) */
 void bkl_unlock(void);
 bool bkl_held(void);            /* by this CPU (always true without SMP) */
 int bkl_owner_cpu(void);        /* the CPU holding it, -1: none (a diagnostic's snapshot) */

@@ -15,9 +15,18 @@ bool smp_active; /* read by syscall.asm and trap.asm: take the big lock on entry
  * way, and 30,000 or more with this lock (test/guest t_smp_overcommit). Linux does the same as a guest with no
  * paravirtual spinlocks. */
 static struct {
-    u32 locked;
+    u32 word; /* BKL_HELD, and bit 1 + i while CPU i sleeps for it (halted until the holder's IPI_LOCK) */
 } bkl __attribute__((aligned(64)));
+#define BKL_HELD 1u
+_Static_assert(MAX_CPUS <= 31, "a sleeper's bit for every CPU in the lock word");
+_Static_assert(IPI_WAKE >> 4 < IPI_FLUSH >> 4 && IPI_WAKE >> 4 < IPI_LOCK >> 4 && LAPIC_TIMER_VEC >> 4 < IPI_LOCK >> 4,
+               "a CPU halted in bkl_lock inside a lock-taking interrupt's handler must still take IPI_FLUSH and IPI_LOCK");
 static int bkl_owner = -1; /* written by the holder alone */
+
+/* /proc/skiff/smp: how often a CPU halted waiting for the lock, and the wake-ups the holders sent. */
+static struct {
+    u64 sleeps, wakes;
+} bkl_stats;
 
 /* /proc/skiff/smp: what the shootdowns and wake-ups cost (changed with the lock held). */
 static struct {
@@ -65,20 +74,84 @@ static void flush_answer(void)
     __atomic_store_n(&c->flush_done, req, __ATOMIC_RELEASE);
 }
 
+static bool bkl_try(void)
+{
+    return !(__atomic_load_n(&bkl.word, __ATOMIC_RELAXED) & BKL_HELD) &&
+           !(__atomic_fetch_or(&bkl.word, BKL_HELD, __ATOMIC_ACQUIRE) & BKL_HELD);
+}
+
+/* How many times a CPU looks at the lock before it halts until the holder lets go (smp_lock_init; the kernel
+ * command line's bklspin=N sets it, bklspin=off spins for good as before): under TCG on a busy host, or with
+ * more vCPUs than host cores, the holder's vCPU may have no core while the waiters' spinning takes them (two
+ * stress-ng dentry workers at --cpus 2 on 2 loaded cores made a file in ~1 ms, one alone in ~20 us); a halted
+ * vCPU gives its host core back. Most holds end within the spin. */
+#define BKL_SPIN_DEFAULT 256
+static u32 bkl_spin = BKL_SPIN_DEFAULT;
+static bool bkl_spin_only;
+
+void smp_lock_init(void)
+{
+    const char *v = boot_arg("bklspin");
+    if (!v)
+        return;
+    if (!strcmp(v, "off")) {
+        bkl_spin_only = true;
+        return;
+    }
+    u32 n = 0;
+    for (; *v >= '0' && *v <= '9'; v++)
+        n = n * 10 + (u32)(*v - '0');
+    bkl_spin = n;
+}
+
+/* Halts until the holder's IPI_LOCK, unless the lock came free meanwhile. The sleeper's bit goes into the lock
+ * word itself, so the holder's release (an exchange of the same word) either comes after it and sees the bit,
+ * or came before it and the fetch sees the lock free: no lost wake-up (an IPI that comes before the hlt stays
+ * pending, and sti;hlt takes it). Interrupts are on only in the sti;hlt pair: a
+ * shootdown's IPI_FLUSH is answered there, IPI_WAKE and a tick are noted (smp_wake_fast), and on the boot CPU a
+ * device's interrupt runs its handler, whose own bkl_lock spins (lock_sleep) rather than nesting a halt. */
+static void bkl_sleep(struct percpu *c)
+{
+    u32 bit = 2u << c->id;
+    c->lock_sleep = true;
+    if (__atomic_fetch_or(&bkl.word, bit, __ATOMIC_SEQ_CST) & BKL_HELD) {
+        flush_answer();
+        __asm__ volatile("sti; hlt; cli" ::: "memory");
+    }
+    __atomic_fetch_and(&bkl.word, ~bit, __ATOMIC_RELAXED);
+    c->lock_sleep = false;
+    __atomic_fetch_add(&bkl_stats.sleeps, 1, __ATOMIC_RELAXED);
+}
+
 void bkl_lock(void)
 {
-    while (__atomic_load_n(&bkl.locked, __ATOMIC_RELAXED) || __atomic_exchange_n(&bkl.locked, 1, __ATOMIC_ACQUIRE)) {
-        flush_answer();
-        cpu_relax();
+    struct percpu *c = this_cpu();
+    while (!bkl_try()) {
+        for (u32 n = 0; __atomic_load_n(&bkl.word, __ATOMIC_RELAXED) & BKL_HELD; n++) {
+            flush_answer();
+            cpu_relax();
+            if (n >= bkl_spin && !c->lock_sleep && !bkl_spin_only) {
+                bkl_sleep(c);
+                break;
+            }
+        }
     }
-    bkl_owner = (int)this_cpu()->id;
+    bkl_owner = (int)c->id;
     flush_answer(); /* one asked while this CPU was halted (tlb_shootdown does not wake it for that) */
 }
 
 void bkl_unlock(void)
 {
     bkl_owner = -1;
-    __atomic_store_n(&bkl.locked, 0, __ATOMIC_RELEASE);
+    /* The sleepers' bits go too, so that the next release does not wake them again before they have run; the
+     * word holds nothing else while the lock is held (a waiter's fetch_or of BKL_HELD changes nothing) */
+    u32 sleepers = __atomic_exchange_n(&bkl.word, 0, __ATOMIC_RELEASE) >> 1;
+    sleepers &= ~(1u << this_cpu()->id); /* an interrupt's handler in this CPU's own sleep (lock_sleep) */
+    for (int i = 0; sleepers; i++, sleepers >>= 1)
+        if (sleepers & 1) {
+            lapic_send_ipi(cpus[i].apic_id, IPI_LOCK);
+            __atomic_fetch_add(&bkl_stats.wakes, 1, __ATOMIC_RELAXED);
+        }
 }
 
 int bkl_owner_cpu(void)
@@ -140,9 +213,9 @@ int smp_proc_stats(char *buf, size_t size)
 {
     return ksnprintf(buf, size,
                      "shootdowns %lu\nshootdowns_waited %lu\nwaited_kernel %lu\nwaited_dying %lu\nwaited_user %lu\n"
-                     "flush_ipis %lu\nshootdown_wait_us %lu\nwake_ipis %lu\n",
+                     "flush_ipis %lu\nshootdown_wait_us %lu\nwake_ipis %lu\nlock_sleeps %lu\nlock_wakes %lu\n",
                      stats.shootdowns, stats.waited, stats.kind[0], stats.kind[1], stats.kind[2], stats.flush_ipis,
-                     clock_tsc_to_ns(stats.wait_tsc) / 1000, stats.wake_ipis);
+                     clock_tsc_to_ns(stats.wait_tsc) / 1000, stats.wake_ipis, bkl_stats.sleeps, bkl_stats.wakes);
 }
 
 /* A task became runnable: every halted CPU looks at the run queue again. */

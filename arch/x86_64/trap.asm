@@ -198,7 +198,7 @@ ipi_flush_stub:
     jmp irq_common
 %endmacro
 ipi_wake_stub:
-    wakestub 0xf0                       ; IPI_WAKE (smp.h)
+    wakestub 0xee                       ; IPI_WAKE (smp.h)
 lapic_timer_stub:
     wakestub 0xef                       ; LAPIC_TIMER_VEC (smp.h)
 

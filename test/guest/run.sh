@@ -474,10 +474,10 @@ t_futexintr() {
 }
 
 t_smp_shootdown() {
-	name="--cpus 2: one munmap or mprotect of 64 pages is one TLB shootdown (/proc/skiff/smp), with a thread running on the other CPU"
+	name="--cpus 2: one munmap or mprotect of 64 pages is one TLB shootdown, 50 threads' ends none (/proc/skiff/smp), with a thread running on the other CPU"
 	need_bin smpshoot || return
 	sk --cpus 2 "$BIN/smpshoot"
-	printf 'munmap ok\nmprotect ok\napart yes\n' >"$tmp/expected"
+	printf 'munmap ok\nmprotect ok\nthreads ok\napart yes\n' >"$tmp/expected"
 	expect_status 0 && expect_out_is "$tmp/expected" && pass
 }
 
@@ -517,9 +517,13 @@ t_smp_overcommit() {
 # whose workers at 4 vCPUs on this 2-core machine sometimes make no progress for 20 s (and once the run hung
 # after that): fork is ~40 times slower at --cpus 2 than at 1 here (22 against 827 forks in 10 s), and
 # whether the stalls are that slowness or a lost wake-up is not known yet. `smpstress 60 fork` shows it.
+# It runs in the one-CPU pass only (its --cpus 4 is its own; make test's guest-cpus2 pass would repeat the minute).
+# Its "whole-guest stall" (about one run in ten under load) was the TSC's calibration losing PIT wraps while the boot
+# vCPU waited for a host core: the guest's clock ran 2.5-25 times slow (kernel/tsc_cal.c, test/unit test_tsccal).
 t_smp_stress() {
 	name="--cpus 4: a minute of futexes, pipes, signals and munmap races: every count right, no stale read"
 	need_bin smpstress || return
+	case ${SKIFF_CPUS:-1} in 1) ;; *) skip "runs in the one-CPU pass (it asks for --cpus 4 itself)"; return ;; esac
 	saved=$TIMEOUT
 	TIMEOUT=150
 	sk --cpus 4 "$BIN/smpstress" 60 futex,pipe,signal,mmap
@@ -816,10 +820,9 @@ t_ewrite() {
 	pass
 }
 
-# Left out until its hang is found (issue 14, docs/tasks.md "SMP"): t_smp_stress (SKIFF_GUEST_TESTS=t_smp_stress).
 TESTS=${SKIFF_GUEST_TESTS:-"t_missing_host t_usage t_demo t_echo t_false t_stdin t_ls t_cat t_wc
 t_sha t_sort t_argv_glibc t_argv_musl t_segv t_abort t_notelf t_rootfs
-t_hostname t_date t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_pollcost t_firmware t_smp t_futexintr t_smp_tlb t_smp_shootdown t_smp_affinity t_smp_exit t_smp_overcommit t_smp_machines t_sysfs_cpu t_rlimit_defaults t_rootfull t_fuzz t_oom t_oom_adj t_fragment t_initrd t_bomb t_tail_follow t_inplace t_lazyclock t_notsc t_config t_epipe t_ewrite t_kvm"}
+t_hostname t_date t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_pollcost t_firmware t_smp t_futexintr t_smp_tlb t_smp_shootdown t_smp_affinity t_smp_exit t_smp_overcommit t_smp_stress t_smp_machines t_sysfs_cpu t_rlimit_defaults t_rootfull t_fuzz t_oom t_oom_adj t_fragment t_initrd t_bomb t_tail_follow t_inplace t_lazyclock t_notsc t_config t_epipe t_ewrite t_kvm"}
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose

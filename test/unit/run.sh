@@ -35,5 +35,7 @@ echo "# unit: an address space's areas (list, AVL tree, free gaps) against a mod
 run "$B/unit/test_vmtree"
 echo "# unit: the PIT's port writes against a model of the chip (no fast periodic window)"
 run "$B/unit/test_pit"
+echo "# unit: the TSC's rate against the PIT, with the reader away for up to a second (a vCPU without a host core)"
+run "$B/unit/test_tsccal"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -5,7 +5,7 @@ UNIT_SRCS := loader/elf.c fs/cpio_parse.c fs/cpio.c fs/ramfs.c fs/ramfs_dir.c fs
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined -fno-builtin-printf
 UNIT_TESTS := $(UNIT_DIR)/test_elf $(UNIT_DIR)/test_cpio $(UNIT_DIR)/test_namei $(UNIT_DIR)/test_net \
               $(UNIT_DIR)/test_tcp $(UNIT_DIR)/test_p9 $(UNIT_DIR)/test_vmmio \
-              $(UNIT_DIR)/test_vmtree $(UNIT_DIR)/test_pit
+              $(UNIT_DIR)/test_vmtree $(UNIT_DIR)/test_pit $(UNIT_DIR)/test_tsccal
 # The network's lower layers (test_net fakes the NIC and the few kernel calls they make).
 NET_UNIT_SRCS := net/csum.c net/eth.c net/arp.c net/ip.c net/icmp.c net/udp.c net/tcp.c net/tcp_demux.c net/tcp_in.c net/tcp_out.c \
                  net/tcp_timer.c net/ip6.c net/ip6_map.c net/nd6.c net/slaac6.c net/icmp6.c kernel/printf.c \
@@ -25,7 +25,14 @@ VMTREE_UNIT_SRCS := kernel/vm_tree.c
 # The PIT's port writes (arch/x86_64/pit.c): pure code.
 PIT_UNIT_SRCS := arch/x86_64/pit.c
 
+# The TSC's calibration against the PIT (kernel/tsc_cal.c): pure code.
+TSCCAL_UNIT_SRCS := kernel/tsc_cal.c
+
 unit-bin: $(UNIT_TESTS)
+
+$(UNIT_DIR)/test_tsccal: test/unit/test_tsccal.c $(TSCCAL_UNIT_SRCS) kernel/tsc_cal.h test/unit/unit.h | deps-build
+	@mkdir -p $(UNIT_DIR)
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $(TSCCAL_UNIT_SRCS)
 
 $(UNIT_DIR)/test_pit: test/unit/test_pit.c $(PIT_UNIT_SRCS) arch/x86_64/pit.h test/unit/unit.h | deps-build
 	@mkdir -p $(UNIT_DIR)
