@@ -363,6 +363,23 @@ void procfs_add_file(struct inode *dir, const char *name, const struct file_ops 
     ino->priv = priv;
 }
 
+/* A generated file of /proc/PID (its priv: PID_PRIV(pid, 0)); -ENOMEM and nothing left behind when memory runs
+ * out (a process's directory is built at fork, which must then fail rather than panic). */
+int procfs_pid_file(struct inode *d, const char *name, u32 mode, const struct file_ops *ops, int pid)
+{
+    struct inode *ino = ramfs_new_inode(S_IFREG | mode);
+    if (!ino || ramfs_link(d, name, ino)) {
+        if (ino) {
+            inode_get(ino);
+            inode_put(ino); /* never linked: this frees it */
+        }
+        return -ENOMEM;
+    }
+    ino->fops = ops;
+    ino->priv = PID_PRIV(pid, 0);
+    return 0;
+}
+
 static void proc_add(struct inode *dir, const char *name, proc_gen gen)
 {
     procfs_add_file(dir, name, &proc_ops, (void *)gen);

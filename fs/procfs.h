@@ -28,6 +28,7 @@ struct inode *procfs_magic_link(struct inode *dir, const char *name, const char 
                                 struct inode *(*resolve)(struct inode *), void (*refresh)(struct inode *));
 void procfs_remove_tree(struct inode *dir, const char *name);
 void procfs_add_file(struct inode *dir, const char *name, const struct file_ops *ops, void *priv);
+int procfs_pid_file(struct inode *d, const char *name, u32 mode, const struct file_ops *ops, int pid); /* or -ENOMEM */
 struct inode *procfs_dir(struct inode *root, const char *path);   /* made where missing */
 
 /* A system file's generator: its text into buf (size bytes); the length it wanted. procfs_sys.c's table. */

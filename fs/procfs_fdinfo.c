@@ -42,15 +42,9 @@ static void refresh_fdinfo_dir(struct inode *dir)
     for (int fd = t ? fd_next_open(t, 0) : -1; fd >= 0; fd = fd_next_open(t, fd + 1)) {
         char name[16];
         ksnprintf(name, sizeof(name), "%d", fd);
-        struct inode *ino = ramfs_new_inode(S_IFREG | 0444);
-        if (!ino || ramfs_link(dir, name, ino)) {
-            if (ino) {
-                inode_get(ino);
-                inode_put(ino); /* never linked: this frees it */
-            }
+        if (procfs_pid_file(dir, name, 0444, &fdinfo_ops, p->pid))
             break; /* out of memory: the listing is cut short, as a failed readdir would be */
-        }
-        ino->fops = &fdinfo_ops;
+        struct inode *ino = ramfs_lookup(dir, name, strlen(name));
         ino->priv = PID_PRIV(p->pid, fd);
         ino->uid = dir->uid, ino->gid = dir->gid;
     }

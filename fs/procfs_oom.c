@@ -93,23 +93,8 @@ static const struct file_ops adj_ops = { .open = adj_open, .read = procfs_read, 
                                          .release = procfs_release };
 static const struct file_ops score_ops = { .open = score_open, .read = procfs_read, .release = procfs_release };
 
-static int add(struct inode *d, const char *name, u32 mode, const struct file_ops *ops, int pid)
-{
-    struct inode *ino = ramfs_new_inode(S_IFREG | mode);
-    if (!ino || ramfs_link(d, name, ino)) {
-        if (ino) {
-            inode_get(ino);
-            inode_put(ino); /* never linked: this frees it */
-        }
-        return -ENOMEM;
-    }
-    ino->fops = ops;
-    ino->priv = PID_PRIV(pid, 0);
-    return 0;
-}
-
 int procfs_oom_add(struct inode *d, int pid)
 {
-    int rc = add(d, "oom_score_adj", 0644, &adj_ops, pid);
-    return rc ? rc : add(d, "oom_score", 0444, &score_ops, pid);
+    int rc = procfs_pid_file(d, "oom_score_adj", 0644, &adj_ops, pid);
+    return rc ? rc : procfs_pid_file(d, "oom_score", 0444, &score_ops, pid);
 }

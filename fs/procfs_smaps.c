@@ -157,23 +157,8 @@ static int rollup_open(struct file *f) { return smaps_gen(f, true); }
 static const struct file_ops smaps_ops = { .open = smaps_open, .read = procfs_read, .release = procfs_release };
 static const struct file_ops rollup_ops = { .open = rollup_open, .read = procfs_read, .release = procfs_release };
 
-static int add(struct inode *d, const char *name, const struct file_ops *ops, int pid)
-{
-    struct inode *ino = ramfs_new_inode(S_IFREG | 0444);
-    if (!ino || ramfs_link(d, name, ino)) {
-        if (ino) {
-            inode_get(ino);
-            inode_put(ino); /* never linked: this frees it */
-        }
-        return -ENOMEM;
-    }
-    ino->fops = ops;
-    ino->priv = PID_PRIV(pid, 0);
-    return 0;
-}
-
 int procfs_smaps_add(struct inode *d, int pid)
 {
-    int rc = add(d, "smaps", &smaps_ops, pid);
-    return rc ? rc : add(d, "smaps_rollup", &rollup_ops, pid);
+    int rc = procfs_pid_file(d, "smaps", 0444, &smaps_ops, pid);
+    return rc ? rc : procfs_pid_file(d, "smaps_rollup", 0444, &rollup_ops, pid);
 }

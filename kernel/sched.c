@@ -197,25 +197,26 @@ static u64 next_deadline(void)
 /* Real-time policies, as sched(7): a runnable SCHED_FIFO or SCHED_RR task runs before every fair one, the
  * highest priority first, equals in queue order; SCHED_FIFO keeps the CPU until it waits or yields (a higher
  * priority preempts it, and it stays first among its equals), SCHED_RR passes it to its equals every 100 ms.
- * As Linux's default sched_rt_runtime_us/sched_rt_period_us, real-time tasks get at most 950 ms of each second
- * on a CPU while fair tasks wait there, so a spinning one cannot lock out a shell. The accounting runs only
- * while real-time tasks exist (it reads the clock, which the fair path never does). */
-#define RT_PERIOD_NS 1000000000ull
-#define RT_RUNTIME_NS 950000000ull
+ * So that a spinning real-time task cannot lock out a shell, fair tasks that waited on a CPU behind real-time
+ * ones for 950 ms get it for 50 ms (Linux 6.12+'s deferred fair server, with the defaults of
+ * sched_rt_runtime_us/sched_rt_period_us). The accounting runs only while real-time tasks exist (it reads the
+ * clock, which the fair path never does). */
+#define FAIR_STARVED_NS 950000000ull
+#define FAIR_GRANT_NS 50000000ull
 #define RR_ROUND_NS 100000000ull
 
-/* Whether this CPU's real-time tasks used up their share of the period; charges cur's run since it started. */
-static bool rt_throttled(const struct task *cur, u64 now)
+/* Whether fair tasks go first on this CPU now: they have waited behind real-time ones long enough. */
+static bool fair_granted(u64 now)
 {
     struct percpu *c = this_cpu();
-    if (c->rt_since && cur && cur->rt_prio)
-        c->rt_used += now - c->rt_since;
-    c->rt_since = 0;
-    if (now - c->rt_period >= RT_PERIOD_NS) {
-        c->rt_period = now;
-        c->rt_used = 0;
+    if (now < c->fair_grant_until)
+        return true;
+    if (c->fair_wait_since && now - c->fair_wait_since >= FAIR_STARVED_NS) {
+        c->fair_grant_until = now + FAIR_GRANT_NS;
+        c->fair_wait_since = 0;
+        return true;
     }
-    return c->rt_used >= RT_RUNTIME_NS;
+    return false;
 }
 
 /* Whether the running task goes behind the others at this switch: a fair one always; SCHED_FIFO only when it
@@ -238,22 +239,23 @@ static bool may_pick(const struct task *t, u8 me)
     return !smp_active || ((!t->running_on || t->running_on == me) && may_run_here(t, me - 1u));
 }
 
-/* The run queue's first task this CPU may run: with real-time tasks there (and their share left), the first of
- * the highest priority; else the first fair one, or any when only real-time ones are left. */
-static struct task *pick_from_queue(bool rt_first, u8 me)
+/* What this CPU may run from the queue: the first real-time task of the highest priority, the first fair one. */
+struct picks {
+    struct task *rt, *fair;
+};
+
+static struct picks pick_from_queue(u8 me)
 {
-    struct task *best = NULL, *any = NULL;
-    for (struct task *t = rq_head; t; t = t->rq_next) {
+    struct picks p = { 0 };
+    for (struct task *t = rq_head; t && !(p.fair && !rq_rt); t = t->rq_next) {
         if (!may_pick(t, me))
             continue;
-        if (!rt_first && !t->rt_prio)
-            return t;
-        if (!any)
-            any = t;
-        if (rt_first && t->rt_prio && (!best || t->rt_prio > best->rt_prio))
-            best = t;
+        if (!t->rt_prio && !p.fair)
+            p.fair = t;
+        else if (t->rt_prio && (!p.rt || t->rt_prio > p.rt->rt_prio))
+            p.rt = t;
     }
-    return best ? best : any;
+    return p;
 }
 
 /* The head of the run queue; a running task that can go on goes to the back first, so the others get their
@@ -268,19 +270,23 @@ static struct task *pick_next(void)
             rq_del(cur);
             rq_add(cur);
         }
-        return smp_active ? pick_from_queue(false, me) : rq_head;
+        return smp_active ? pick_from_queue(me).fair : rq_head;
     }
     u64 now = clock_monotonic_ns();
-    bool throttled = rt_throttled(cur, now);
     if (cur && cur->on_rq && cur != rq_tail && rotates(cur, now)) {
         rq_del(cur);
         rq_add(cur);
     }
-    struct task *t = pick_from_queue(rq_rt && !throttled, me);
+    struct percpu *c = this_cpu();
+    struct picks p = pick_from_queue(me);
+    struct task *t = p.rt && !(p.fair && fair_granted(now)) ? p.rt : p.fair;
     if (t && t->rt_prio) {
-        this_cpu()->rt_since = now;
+        if (p.fair && !c->fair_wait_since)
+            c->fair_wait_since = now; /* a fair task starts waiting behind it */
         if (t != cur && t->policy == SCHED_RR && !t->rr_start_ns)
             t->rr_start_ns = now;
+    } else {
+        c->fair_wait_since = 0;
     }
     return t;
 }

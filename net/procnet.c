@@ -73,6 +73,17 @@ static void put_addr(char *buf, size_t size, size_t *np, bool v6, ip4_t a, u16 p
     *np = n;
 }
 
+/* A table line's start: its number (width w) and the local and remote addresses. */
+static void put_ends(char *buf, size_t size, size_t *np, int w, int sl, bool v6, ip4_t la, u16 lp, ip4_t ra, u16 rp)
+{
+    size_t n = *np;
+    OUT("%*d: ", w, sl);
+    put_addr(buf, size, &n, v6, la, lp);
+    OUT(" ");
+    put_addr(buf, size, &n, v6, ra, rp);
+    *np = n;
+}
+
 static const struct held *held_of_tcp(const struct held *h, int k, const struct tcp_pcb *pcb)
 {
     for (int i = 0; i < k; i++)
@@ -98,10 +109,7 @@ static int gen_tcp(char *buf, size_t size, bool v6)
             continue; /* the other family's, or a socket not yet bound (Linux lists it only once bound) */
         const struct held *o = held_of_tcp(h, k, p);
         line = n;
-        OUT("%4d: ", sl++);
-        put_addr(buf, size, &n, v6, p->laddr, p->lport);
-        OUT(" ");
-        put_addr(buf, size, &n, v6, p->raddr, p->rport);
+        put_ends(buf, size, &n, 4, sl++, v6, p->laddr, p->lport, p->raddr, p->rport);
         u32 tx = p->state == TCP_LISTEN ? 0 : p->sbuf_len, rx = p->state == TCP_LISTEN ? (u32)p->pending : p->rbuf_len;
         OUT(" %02X %08X:%08X 00:00000000 00000000 %5u %8d %lu 1 0000000000000000", tcp_state_code(p->state), tx, rx,
             o ? o->uid : 0, 0, o ? o->ino : 0ul);
@@ -135,10 +143,7 @@ static int gen_udp(char *buf, size_t size, bool v6)
         if ((u.fam != NET_FAM_V4) != v6 || !u.lport)
             continue;
         line = n;
-        OUT("%5d: ", sl++);
-        put_addr(buf, size, &n, v6, u.laddr, u.lport);
-        OUT(" ");
-        put_addr(buf, size, &n, v6, u.raddr, u.rport);
+        put_ends(buf, size, &n, 5, sl++, v6, u.laddr, u.lport, u.raddr, u.rport);
         OUT(" %02X 00000000:%08X 00:00000000 00000000 %5u %8d %lu 2 0000000000000000 0", u.raddr ? 1u : 7u,
             (u32)u.queued, h[i].uid, 0, h[i].ino);
         if (!v6)

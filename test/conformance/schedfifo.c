@@ -118,22 +118,32 @@ static void *count_thread(void *arg)
     return NULL;
 }
 
+/* How far a fair thread counts while the caller spins for ns as SCHED_FIFO 10 (then SCHED_OTHER again). */
+static long fair_count_under_fifo(pthread_t *t, long ns, const char *what)
+{
+    char name[96];
+    stop = 0;
+    counter = 0;
+    pthread_create(t, NULL, count_thread, NULL);
+    while (!counter)
+        sched_yield();
+    snprintf(name, sizeof name, "sched_setscheduler SCHED_FIFO 10%s", what);
+    T_OK(name, setsched(0, SCHED_FIFO, 10), 0);
+    long before = counter;
+    spin_ns(ns);
+    long during = counter - before;
+    snprintf(name, sizeof name, "sched_setscheduler SCHED_OTHER%s", what);
+    T_OK(name, setsched(0, SCHED_OTHER, 0), 0);
+    return during;
+}
+
 /* A fair thread counts while the caller, SCHED_FIFO, spins for 200 ms: it gets nothing (the 950 ms of each second
  * Linux leaves real-time tasks are not used up); the same spin as a fair thread lets it count. */
 static void test_fifo_starves_fair(void)
 {
     pthread_t t;
-    stop = 0;
-    counter = 0;
-    pthread_create(&t, NULL, count_thread, NULL);
-    while (!counter)
-        sched_yield();
-    T_OK("sched_setscheduler SCHED_FIFO 10", setsched(0, SCHED_FIFO, 10), 0);
+    long during = fair_count_under_fifo(&t, 200000000, "");
     long before = counter;
-    spin_ns(200000000);
-    long during = counter - before;
-    T_OK("sched_setscheduler SCHED_OTHER", setsched(0, SCHED_OTHER, 0), 0);
-    before = counter;
     spin_ns(200000000);
     long fair = counter - before;
     stop = 1;
@@ -147,16 +157,7 @@ static void test_fifo_starves_fair(void)
 static void test_rt_throttle(void)
 {
     pthread_t t;
-    stop = 0;
-    counter = 0;
-    pthread_create(&t, NULL, count_thread, NULL);
-    while (!counter)
-        sched_yield();
-    T_OK("sched_setscheduler SCHED_FIFO 10 (throttle)", setsched(0, SCHED_FIFO, 10), 0);
-    long before = counter;
-    spin_ns(1300000000);
-    long during = counter - before;
-    T_OK("sched_setscheduler SCHED_OTHER (throttle)", setsched(0, SCHED_OTHER, 0), 0);
+    long during = fair_count_under_fifo(&t, 1300000000, " (throttle)");
     stop = 1;
     pthread_join(t, NULL);
     T_TRUE("a fair thread runs within 1.3 s of a SCHED_FIFO spinner (real-time throttling)", during > 0);
