@@ -153,6 +153,7 @@ struct rlimit64 { u64 cur, max; };
 
 struct proc {
     int pid, ppid, pgid, sid;
+    struct tty *ctty;               /* its controlling terminal (drivers/tty_ioctl.c), NULL: none; fork copies it */
     int nthreads;                   /* live tasks */
     struct proc *parent;            /* NULL for the first process */
     struct proc *next_proc, *prev_proc; /* every process, newest first, for kill and /proc */
