@@ -347,7 +347,7 @@ static ssize_t pts_write(struct file *f, const void *ubuf, size_t n, u64 *off)
         if (copy_from_user(in, (const u8 *)ubuf + done, c))
             return done ? (ssize_t)done : -EFAULT;
         size_t o = tty_output_map(&p->tty, in, c, out, sizeof(out), &used);
-        while (out_room(p) < o) {
+        while (out_room(p) < o || p->tty.stopped) { /* no room, or tcflow(TCOOFF) */
             if (done && (f->flags & O_NONBLOCK))
                 return (ssize_t)done;
             long rc = sched_wait_io_on(f->flags & O_NONBLOCK, "write to a pty slave (master not reading)", p);
@@ -368,7 +368,7 @@ static unsigned pts_poll(struct file *f)
     struct pty *p = f->priv;
     if (p->tty.hungup)
         return POLLIN | POLLOUT | POLLERR | POLLHUP;
-    return (tty_readable(&p->tty) ? POLLIN : 0) | (out_room(p) ? POLLOUT : 0);
+    return (tty_readable(&p->tty) ? POLLIN : 0) | (out_room(p) && !p->tty.stopped ? POLLOUT : 0);
 }
 
 static long pts_ioctl(struct file *f, unsigned cmd, u64 arg)

@@ -37,11 +37,13 @@ struct tty {
     void *dev;                      /* the device's own state (a pty) */
     const void *chan;               /* poll channel kicked at each change (NULL: the any-event queue) */
     struct termios_k termios;
+    struct termios_k locked;        /* TIOCSLCKTRMIOS: bits and characters TCSETS may not change */
     struct winsize_k winsize;
     int pgrp, sid;                  /* foreground process group, the session it controls (0: none) */
     u64 tty_nr;                     /* /proc/PID/stat's tty_nr for processes it controls (0: the console) */
     bool hungup;                    /* the other side went away (a pty's master): reads 0, writes EIO */
     bool host_eof;                  /* the console's host closed the input stream */
+    bool stopped;                   /* tcflow TCOOFF: output waits for TCOON (a pty's slave writes) */
     int eof_marks;                  /* ^D on an empty line: one read returns 0 each */
     size_t q_head, q_len;           /* finished input, ready for read() */
     size_t line_len;                /* the line being edited, canonical mode */

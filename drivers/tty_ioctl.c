@@ -14,7 +14,18 @@
 #define TCSETS 0x5402
 #define TCSETSW 0x5403
 #define TCSETSF 0x5404
+#define TCGETA 0x5405
+#define TCSETA 0x5406
+#define TCSETAW 0x5407
+#define TCSETAF 0x5408
 #define TCSBRK 0x5409
+#define TCXONC 0x540a
+#define TIOCGLCKTRMIOS 0x5456
+#define TIOCSLCKTRMIOS 0x5457
+#define TIOCGETD 0x5424
+#define TIOCSETD 0x5423
+#define VSTART 8
+#define VSTOP 9
 #define TCFLSH 0x540b
 #define TIOCSCTTY 0x540e
 #define TIOCGPGRP 0x540f
@@ -182,19 +193,81 @@ static long set_winsize(struct tty *t, u64 arg)
     return 0;
 }
 
+/* struct termio (TCGETA/TCSETA*): the low 16 bits of each flag word, the line and the first 8 characters. */
+struct termio_k {
+    u16 iflag, oflag, cflag, lflag;
+    u8 line;
+    u8 cc[8];
+};
+
+static long get_termio(struct tty *t, u64 arg)
+{
+    struct termio_k tio = { (u16)t->termios.iflag, (u16)t->termios.oflag, (u16)t->termios.cflag,
+                            (u16)t->termios.lflag, t->termios.line, { 0 } };
+    memcpy(tio.cc, t->termios.cc, sizeof(tio.cc));
+    return copy_to_user((void *)arg, &tio, 17) ? -EFAULT : 0;
+}
+
+/* TIOCSLCKTRMIOS's locked bits and characters keep their old values (Linux's unset_locked_termios). */
+static void apply_locks(const struct tty *t, struct termios_k *n)
+{
+    const struct termios_k *o = &t->termios, *l = &t->locked;
+    n->iflag = (n->iflag & ~l->iflag) | (o->iflag & l->iflag);
+    n->oflag = (n->oflag & ~l->oflag) | (o->oflag & l->oflag);
+    n->cflag = (n->cflag & ~l->cflag) | (o->cflag & l->cflag);
+    n->lflag = (n->lflag & ~l->lflag) | (o->lflag & l->lflag);
+    n->line = l->line ? o->line : n->line;
+    for (size_t i = 0; i < sizeof(n->cc); i++)
+        if (l->cc[i])
+            n->cc[i] = o->cc[i];
+}
+
 static long set_termios(struct tty *t, unsigned cmd, u64 arg)
 {
-    struct termios_k tio;
+    struct termios_k tio = t->termios;
     long bg = tty_check_bg(t, SIGTTOU);
     if (bg)
         return bg;
-    if (copy_from_user(&tio, (void *)arg, sizeof(tio)))
+    if (cmd == TCSETA || cmd == TCSETAW || cmd == TCSETAF) {
+        struct termio_k o;
+        if (copy_from_user(&o, (void *)arg, 17))
+            return -EFAULT;
+        tio.iflag = (tio.iflag & 0xffff0000u) | o.iflag;
+        tio.oflag = (tio.oflag & 0xffff0000u) | o.oflag;
+        tio.cflag = (tio.cflag & 0xffff0000u) | o.cflag;
+        tio.lflag = (tio.lflag & 0xffff0000u) | o.lflag;
+        tio.line = o.line;
+        memcpy(tio.cc, o.cc, sizeof(o.cc));
+    } else if (copy_from_user(&tio, (void *)arg, sizeof(tio))) {
         return -EFAULT;
-    if (cmd == TCSETSF)
+    }
+    if (cmd == TCSETSF || cmd == TCSETAF)
         tty_flush_input(t);
+    apply_locks(t, &tio);
     t->termios = tio;
     tty_kick(t); /* a reader waiting under the old mode looks again */
     return 0;
+}
+
+/* tcflow: TCOOFF/TCOON suspend and resume output (t->stopped; a pty's slave writes wait), TCIOFF/TCION send
+ * the STOP or START character to the device. */
+static long flow(struct tty *t, u64 arg)
+{
+    u8 c;
+    long bg = tty_check_bg(t, SIGTTOU);
+    if (bg)
+        return bg;
+    switch (arg) {
+    case 0: t->stopped = true; return 0;
+    case 1: t->stopped = false; tty_kick(t); return 0;
+    case 2: case 3:
+        c = t->termios.cc[arg == 2 ? VSTOP : VSTART];
+        if (c && t->ops && t->ops->echo)
+            t->ops->echo(t, (const char *)&c, 1);
+        return 0;
+    default:
+        return -EINVAL;
+    }
 }
 
 static long put_int(u64 arg, int v)
@@ -208,8 +281,26 @@ long tty_ioctl(struct tty *t, struct file *f, unsigned cmd, u64 arg, bool master
     switch (cmd) {
     case TCGETS:
         return copy_to_user((void *)arg, &t->termios, sizeof(t->termios)) ? -EFAULT : 0;
-    case TCSETS: case TCSETSW: case TCSETSF:
+    case TCSETS: case TCSETSW: case TCSETSF: case TCSETA: case TCSETAW: case TCSETAF:
         return set_termios(t, cmd, arg);
+    case TCGETA:
+        return get_termio(t, arg);
+    case TCXONC:
+        return flow(t, arg);
+    case TIOCGLCKTRMIOS:
+        return copy_to_user((void *)arg, &t->locked, sizeof(t->locked)) ? -EFAULT : 0;
+    case TIOCSLCKTRMIOS:
+        if (!capable(CAP_SYS_ADMIN))
+            return -EPERM;
+        return copy_from_user(&t->locked, (void *)arg, sizeof(t->locked)) ? -EFAULT : 0;
+    case TIOCGETD: /* the line discipline: N_TTY, the only one */
+        return put_int(arg, 0);
+    case TIOCSETD: {
+        int ld;
+        if (copy_from_user(&ld, (void *)arg, sizeof(ld)))
+            return -EFAULT;
+        return ld == 0 ? 0 : -EINVAL; /* Linux: EINVAL for a discipline number out of range, else its module */
+    }
     case TCSBRK: /* tcdrain (arg != 0) and tcsendbreak: output is never held back, no line to break */
         return 0;
     case TIOCGWINSZ:
