@@ -20,6 +20,8 @@
 #define TIOCSPTLCK 0x40045431
 #define TIOCGPTLCK 0x80045439
 #define TIOCGPTPEER 0x5441
+#define TIOCPKT 0x5420
+#define TIOCGPKT 0x80045438
 #define TCFLSH 0x540b
 #define FIONREAD 0x541b
 #define TIOCSPGRP 0x5410
@@ -185,21 +187,42 @@ int pty_open_ctty(struct file *f)
 
 /* ---------------------------------------------------------------- the master */
 
+/* Packet mode: a pending event is one byte alone; data comes after a 0 byte (TIOCPKT_DATA). */
+static ssize_t ptm_read_status(struct pty *p, void *ubuf)
+{
+    u8 st = p->tty.pktstatus;
+    if (copy_to_user(ubuf, &st, 1))
+        return -EFAULT;
+    p->tty.pktstatus = 0;
+    return 1;
+}
+
 static ssize_t ptm_read(struct file *f, void *ubuf, size_t n, u64 *off)
 {
     (void)off;
     struct pty *p = f->priv;
     if (!n)
         return 0;
-    while (!p->o_len) {
+    for (;;) {
+        if (p->tty.packet && p->tty.pktstatus)
+            return ptm_read_status(p, ubuf);
+        if (p->o_len)
+            break;
         if (p->other_closed)
             return -EIO;
         long rc = sched_wait_io_on(f->flags & O_NONBLOCK, "read from a pty master", p);
         if (rc)
             return rc;
     }
+    size_t done = 0;
+    if (p->tty.packet) {
+        u8 zero = 0;
+        if (copy_to_user(ubuf, &zero, 1))
+            return -EFAULT;
+        done = 1;
+    }
     u8 tmp[256];
-    size_t done = 0, want = MIN(n, p->o_len);
+    size_t want = MIN(n, p->o_len + done);
     while (done < want) {
         size_t c = MIN(want - done, sizeof(tmp));
         for (size_t i = 0; i < c; i++)
@@ -249,6 +272,8 @@ static unsigned ptm_poll(struct file *f)
         m |= POLLIN;
     if (p->other_closed)
         m |= POLLHUP; /* a read says EIO, but poll shows POLLIN only for data, as Linux */
+    if (p->tty.packet && p->tty.pktstatus)
+        m |= POLLIN | POLLPRI;
     return m;
 }
 
@@ -296,6 +321,15 @@ static long ptm_ioctl(struct file *f, unsigned cmd, u64 arg)
         return put_int(arg, p->locked);
     case TIOCGPTPEER:
         return open_peer(p, arg);
+    case TIOCPKT:
+        if (copy_from_user(&v, (const void *)arg, sizeof(v)))
+            return -EFAULT;
+        if (v && !p->tty.packet)
+            p->tty.pktstatus = 0;
+        p->tty.packet = v != 0;
+        return 0;
+    case TIOCGPKT:
+        return put_int(arg, p->tty.packet);
     case FIONREAD:
         return put_int(arg, (int)p->o_len);
     case TCFLSH: /* the master's input is what the slave wrote; its output, once written, is the slave's input

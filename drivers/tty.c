@@ -65,6 +65,14 @@ void tty_kick(struct tty *t)
         sched_kick_io(); /* input is an I/O event (edge-triggered epoll counts them) */
 }
 
+void tty_pkt_event(struct tty *t, u8 bits)
+{
+    if (!t->packet)
+        return;
+    t->pktstatus |= bits;
+    tty_kick(t);
+}
+
 /* Bytes that can still arrive without being dropped: the device holds the rest back until read() drains. */
 size_t tty_room(const struct tty *t)
 {
@@ -169,6 +177,7 @@ void tty_input(struct tty *t, u8 c)
             if (!(t->termios.lflag & NOFLSH)) { /* what was typed before it goes */
                 t->q_head = t->q_len = t->line_len = 0;
                 t->l_head = t->l_count = 0;
+                tty_pkt_event(t, TIOCPKT_FLUSHREAD | TIOCPKT_FLUSHWRITE);
             }
             echo_char(t, c);
             if (t == &tty_console)
@@ -219,6 +228,7 @@ void tty_flush_input(struct tty *t)
     t->q_head = t->q_len = t->line_len = 0;
     t->l_head = t->l_count = 0;
     t->eof_marks = 0;
+    tty_pkt_event(t, TIOCPKT_FLUSHREAD);
     tty_kick(t);
 }
 

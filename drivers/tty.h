@@ -44,6 +44,8 @@ struct tty {
     bool hungup;                    /* the other side went away (a pty's master): reads 0, writes EIO */
     bool host_eof;                  /* the console's host closed the input stream */
     bool stopped;                   /* tcflow TCOOFF: output waits for TCOON (a pty's slave writes) */
+    bool packet;                    /* a pty's master is in packet mode (TIOCPKT) */
+    u8 pktstatus;                   /* TIOCPKT_* events its master's next read reports */
     int eof_marks;                  /* ^D on an empty line: one read returns 0 each */
     size_t q_head, q_len;           /* finished input, ready for read() */
     size_t line_len;                /* the line being edited, canonical mode */
@@ -68,6 +70,14 @@ void tty_flush_input(struct tty *t);      /* TCIFLUSH, TCSETSF */
 size_t tty_output_map(const struct tty *t, const char *in, size_t n, char *out, size_t cap,
                       size_t *consumed); /* OPOST/ONLCR */
 void tty_kick(struct tty *t);             /* its readers, writers and pollers look again */
+#define TIOCPKT_FLUSHREAD 1
+#define TIOCPKT_FLUSHWRITE 2
+#define TIOCPKT_STOP 4
+#define TIOCPKT_START 8
+#define TIOCPKT_NOSTOP 16
+#define TIOCPKT_DOSTOP 32
+#define TIOCPKT_IOCTL 64
+void tty_pkt_event(struct tty *t, u8 bits); /* packet mode: an event for the master's next read */
 
 /* tty_ioctl.c: the ioctls every terminal answers (master: the call came through a pty's master, which acts
  * on its slave's settings). -ENOTTY for a command that is not a terminal's. */

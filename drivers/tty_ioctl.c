@@ -222,6 +222,24 @@ static void apply_locks(const struct tty *t, struct termios_k *n)
             n->cc[i] = o->cc[i];
 }
 
+/* Packet mode: the master learns whether ^S/^Q flow control is on (telnet and rlogin servers pass it on). */
+static bool flow_chars(const struct termios_k *tio)
+{
+    return (tio->iflag & 02000 /* IXON */) && tio->cc[VSTOP] == 023 && tio->cc[VSTART] == 021;
+}
+
+static void pkt_flow_change(struct tty *t, const struct termios_k *n)
+{
+    bool was = flow_chars(&t->termios), now = flow_chars(n);
+    bool extproc = (t->termios.lflag | n->lflag) & 0200000; /* EXTPROC */
+    if (was != now) {
+        t->pktstatus &= (u8)~(TIOCPKT_DOSTOP | TIOCPKT_NOSTOP);
+        tty_pkt_event(t, now ? TIOCPKT_DOSTOP : TIOCPKT_NOSTOP);
+    }
+    if (extproc)
+        tty_pkt_event(t, TIOCPKT_IOCTL);
+}
+
 static long set_termios(struct tty *t, unsigned cmd, u64 arg)
 {
     struct termios_k tio = t->termios;
@@ -244,6 +262,7 @@ static long set_termios(struct tty *t, unsigned cmd, u64 arg)
     if (cmd == TCSETSF || cmd == TCSETAF)
         tty_flush_input(t);
     apply_locks(t, &tio);
+    pkt_flow_change(t, &tio);
     t->termios = tio;
     tty_kick(t); /* a reader waiting under the old mode looks again */
     return 0;
@@ -258,8 +277,17 @@ static long flow(struct tty *t, u64 arg)
     if (bg)
         return bg;
     switch (arg) {
-    case 0: t->stopped = true; return 0;
-    case 1: t->stopped = false; tty_kick(t); return 0;
+    case 0:
+        t->stopped = true;
+        t->pktstatus &= (u8)~TIOCPKT_START;
+        tty_pkt_event(t, TIOCPKT_STOP);
+        return 0;
+    case 1:
+        t->stopped = false;
+        t->pktstatus &= (u8)~TIOCPKT_STOP;
+        tty_pkt_event(t, TIOCPKT_START);
+        tty_kick(t);
+        return 0;
     case 2: case 3:
         c = t->termios.cc[arg == 2 ? VSTOP : VSTART];
         if (c && t->ops && t->ops->echo)
@@ -332,6 +360,8 @@ long tty_ioctl(struct tty *t, struct file *f, unsigned cmd, u64 arg, bool master
             return -EINVAL;
         if (arg != TCOFLUSH)
             tty_flush_input(t);
+        if (arg != TCIFLUSH)
+            tty_pkt_event(t, TIOCPKT_FLUSHWRITE);
         return 0;
     default:
         return -ENOTTY;

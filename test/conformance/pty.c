@@ -16,6 +16,24 @@
 #include <sys/sysmacros.h>
 #include <termios.h>
 
+struct termio_k { /* struct termio (musl has no <termio.h>) */
+    unsigned short c_iflag, c_oflag, c_cflag, c_lflag;
+    unsigned char c_line, c_cc[8];
+};
+#ifndef TCGETA
+#define TCGETA 0x5405
+#define TCSETA 0x5406
+#endif
+#ifndef TIOCGPKT
+#define TIOCGPKT _IOR('T', 0x38, int)
+#endif
+#ifndef TIOCPKT_FLUSHREAD
+#define TIOCPKT_FLUSHREAD 1
+#define TIOCPKT_FLUSHWRITE 2
+#define TIOCPKT_STOP 4
+#define TIOCPKT_START 8
+#define TIOCPKT_NOSTOP 16
+#endif
 #ifndef TIOCGPTPEER
 #define TIOCGPTPEER _IO('T', 0x41)
 #endif
@@ -202,6 +220,81 @@ static void discipline(int m, int s)
     T_OK("write to the slave in raw mode", write(s, "1\n2", 3), 3);
     T_TRUE("read the master in raw mode: no ONLCR", !strcmp(drain(m, buf, sizeof buf), "1\n2"));
     T_OK("ioctl TCSETSF back to canonical", tcsetattr(s, TCSAFLUSH, &saved), 0);
+}
+
+/* TIOCPKT: the master's reads carry a leading byte, 0 before data, else the events since the last read. */
+static void packet_mode(int m, int s)
+{
+    char buf[64];
+    int on = 1, got = -1;
+    T_OK("ioctl TIOCPKT on", ioctl(m, TIOCPKT, &on), 0);
+    T_OK("ioctl TIOCGPKT", ioctl(m, TIOCGPKT, &got), 0);
+    T_EQ("ioctl TIOCGPKT: on", got, 1);
+    T_ERR("ioctl TIOCPKT from a bad pointer", ioctl(m, TIOCPKT, BADUPTR), EFAULT);
+    T_ERR("ioctl TIOCPKT on the slave", ioctl(s, TIOCPKT, &on), ENOTTY);
+    write(s, "ab", 2);
+    struct pollfd pf = { m, POLLIN, 0 };
+    poll(&pf, 1, 1000);
+    T_OK("read the master in packet mode: TIOCPKT_DATA, then the data", read(m, buf, sizeof buf), 3);
+    T_TRUE("read the master in packet mode: \\0ab", !memcmp(buf, "\0ab", 3));
+    T_OK("ioctl TCFLSH TCIFLUSH on the slave", tcflush(s, TCIFLUSH), 0);
+    T_EQ("poll the master: the event is urgent (POLLPRI)", revents(m, POLLIN | POLLPRI), POLLIN | POLLPRI);
+    T_OK("read the master: one byte of events", read(m, buf, sizeof buf), 1);
+    T_EQ("read the master: TIOCPKT_FLUSHREAD", buf[0], TIOCPKT_FLUSHREAD);
+    tcflush(s, TCOFLUSH);
+    T_OK("read the master after the slave's TCOFLUSH", read(m, buf, sizeof buf), 1);
+    T_EQ("read the master: TIOCPKT_FLUSHWRITE", buf[0], TIOCPKT_FLUSHWRITE);
+    T_OK("ioctl TCXONC TCOOFF (tcflow) on the slave", tcflow(s, TCOOFF), 0);
+    T_OK("read the master after tcflow TCOOFF", read(m, buf, sizeof buf), 1);
+    T_EQ("read the master: TIOCPKT_STOP", buf[0], TIOCPKT_STOP);
+    int fl = fcntl(s, F_GETFL);
+    fcntl(s, F_SETFL, fl | O_NONBLOCK);
+    T_ERR("write to a stopped slave, O_NONBLOCK", write(s, "x", 1), EAGAIN);
+    fcntl(s, F_SETFL, fl);
+    tcflow(s, TCOON);
+    T_OK("read the master after tcflow TCOON", read(m, buf, sizeof buf), 1);
+    T_EQ("read the master: TIOCPKT_START", buf[0], TIOCPKT_START);
+    T_ERR("ioctl TCXONC with a bad action", ioctl(s, TCXONC, 9), EINVAL);
+    struct termios t;
+    tcgetattr(s, &t);
+    t.c_iflag &= ~IXON;
+    tcsetattr(s, TCSANOW, &t);
+    T_OK("read the master after IXON went off", read(m, buf, sizeof buf), 1);
+    T_EQ("read the master: TIOCPKT_NOSTOP", buf[0], TIOCPKT_NOSTOP);
+    t.c_iflag |= IXON;
+    tcsetattr(s, TCSANOW, &t);
+    read(m, buf, sizeof buf);
+    on = 0;
+    T_OK("ioctl TIOCPKT off", ioctl(m, TIOCPKT, &on), 0);
+    write(s, "cd", 2);
+    T_TRUE("read the master out of packet mode: the data alone", !strcmp(drain(m, buf, sizeof buf), "cd"));
+    /* struct termio, locked termios */
+    struct termio_k io;
+    T_OK("ioctl TCGETA", ioctl(s, TCGETA, &io), 0);
+    T_EQ("ioctl TCGETA: the low bits of c_lflag", io.c_lflag, (unsigned short)t.c_lflag);
+    io.c_lflag &= ~ECHO;
+    T_OK("ioctl TCSETA without ECHO", ioctl(s, TCSETA, &io), 0);
+    tcgetattr(s, &t);
+    T_EQ("ioctl TCSETA: ECHO off in the termios", !!(t.c_lflag & ECHO), 0);
+    struct termios lk;
+    memset(&lk, 0, sizeof lk);
+    T_OK("ioctl TIOCGLCKTRMIOS", ioctl(s, TIOCGLCKTRMIOS, &lk), 0);
+    T_EQ("ioctl TIOCGLCKTRMIOS: nothing locked", lk.c_lflag | lk.c_iflag, 0);
+    lk.c_lflag = ECHO;
+    T_OK("ioctl TIOCSLCKTRMIOS locks ECHO", ioctl(s, TIOCSLCKTRMIOS, &lk), 0);
+    t.c_lflag |= ECHO;
+    tcsetattr(s, TCSANOW, &t);
+    tcgetattr(s, &t);
+    T_EQ("ioctl TCSETS cannot change a locked bit", !!(t.c_lflag & ECHO), 0);
+    lk.c_lflag = 0;
+    ioctl(s, TIOCSLCKTRMIOS, &lk);
+    t.c_lflag |= ECHO;
+    tcsetattr(s, TCSANOW, &t);
+    tcgetattr(s, &t);
+    T_EQ("ioctl TCSETS after unlocking", !!(t.c_lflag & ECHO), 1);
+    int ld = -1;
+    T_OK("ioctl TIOCGETD", ioctl(s, TIOCGETD, &ld), 0);
+    T_EQ("ioctl TIOCGETD: N_TTY", ld, 0);
 }
 
 /* The caller is a session leader with s as its terminal and its own group in the foreground. */
@@ -413,6 +506,7 @@ static int run(void)
     termios_checks(m, s);
     discipline(m, s);
     full_buffers(m, s);
+    packet_mode(m, s);
     int s2 = open(ptsname(m), O_RDWR);
     T_TRUE("open the slave again without O_NOCTTY", s2 >= 0);
     close(s2);
