@@ -646,6 +646,16 @@ a_pty_python() {
 	compare "$name" $py_opts --add "$top/test/apps/progs/ptyspawn.py" -- "$PYTHON" "$top/test/apps/progs/ptyspawn.py"
 }
 
+a_pty_tmux() {
+	# tmux: a server (fork, a unix socket) runs a shell command on a pseudo-terminal of its own; capture-pane
+	# reads what the command wrote to it.
+	name="tmux new -d 'echo ...' then capture-pane -p: the pane shows the command's output as natively"
+	need /usr/bin/tmux /usr/bin/sleep /usr/bin/head || return
+	sock=/tmp/skiff-apps-tmux-$$.sock # a path the guest has too
+	compare "$name" --add /usr/bin/tmux --add /usr/bin/sleep --add /usr/bin/head -- /bin/sh -c \
+		"tmux -S $sock new -d -x 60 -y 10 'echo hello from tmux; sleep 5'; sleep 2; tmux -S $sock capture-pane -p | head -3; tmux -S $sock kill-server; echo done"
+}
+
 a_stressng_pty() {
 	# stress-ng's pty stressor: as many pairs as it can open, each slave's termios, termio, locked termios,
 	# window size, FIONREAD, TIOCOUTQ and tcflow ioctls, then all closed, for 2 s; at one CPU and at two.
@@ -664,7 +674,7 @@ a_stressng_pty() {
 
 APPS_ALL="a_ls a_ls_etc a_cat a_head a_sort a_wc a_sha a_date a_grep a_grep_etc a_gzip a_bzip2
 a_xz a_sqlite a_lua a_perl a_python a_python_files a_python_socket a_bc a_musl a_shell a_exec a_make a_tar
-a_ps a_top a_time a_java a_man a_stressng a_stressng_oom a_pty_script a_pty_python a_stressng_pty"
+a_ps a_top a_time a_java a_man a_stressng a_stressng_oom a_pty_script a_pty_python a_pty_tmux a_stressng_pty"
 
 main() {
 	# shellcheck disable=SC2086 # split the lists into words on purpose
