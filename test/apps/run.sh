@@ -656,6 +656,15 @@ a_pty_tmux() {
 		"tmux -S $sock new -d -x 60 -y 10 'echo hello from tmux; sleep 5'; sleep 2; tmux -S $sock capture-pane -p | head -3; tmux -S $sock kill-server; echo done"
 }
 
+a_pty_jobs() {
+	name="bash -i on a pty (python pty.fork): sleep 100, ^Z Stopped, jobs, fg, ^C (130), exit 7, as natively"
+	need "$PYTHON" /bin/bash /bin/sleep || return
+	py_opts=$(python_opts) || { skip "no python standard library found"; return; }
+	# shellcheck disable=SC2086
+	compare "$name" $py_opts --add /bin/bash --add /bin/sleep --add "$top/test/apps/progs/ptyjobs.py" -- \
+		"$PYTHON" "$top/test/apps/progs/ptyjobs.py"
+}
+
 a_stressng_pty() {
 	# stress-ng's pty stressor: as many pairs as it can open, each slave's termios, termio, locked termios,
 	# window size, FIONREAD, TIOCOUTQ and tcflow ioctls, then all closed, for 2 s; at one CPU and at two.
@@ -674,7 +683,7 @@ a_stressng_pty() {
 
 APPS_ALL="a_ls a_ls_etc a_cat a_head a_sort a_wc a_sha a_date a_grep a_grep_etc a_gzip a_bzip2
 a_xz a_sqlite a_lua a_perl a_python a_python_files a_python_socket a_bc a_musl a_shell a_exec a_make a_tar
-a_ps a_top a_time a_java a_man a_stressng a_stressng_oom a_pty_script a_pty_python a_pty_tmux a_stressng_pty"
+a_ps a_top a_time a_java a_man a_stressng a_stressng_oom a_pty_script a_pty_python a_pty_tmux a_pty_jobs a_stressng_pty"
 
 main() {
 	# shellcheck disable=SC2086 # split the lists into words on purpose
