@@ -21,6 +21,10 @@
 #define TIOCGPTLCK 0x80045439
 #define TIOCGPTPEER 0x5441
 #define TIOCPKT 0x5420
+#define TIOCEXCL 0x540c
+#define TIOCNXCL 0x540d
+#define TIOCGEXCL 0x80045440
+#define CAP_SYS_ADMIN 21
 #define TIOCGPKT 0x80045438
 #define TCFLSH 0x540b
 #define FIONREAD 0x541b
@@ -34,6 +38,7 @@ struct pty {
     bool locked;                    /* TIOCSPTLCK: the slave cannot be opened (EIO) */
     bool master_open;
     bool other_closed;              /* every slave file was closed: the master's read says EIO */
+    bool excl, master_excl;         /* TIOCEXCL on the slave (its opens: EBUSY without CAP_SYS_ADMIN), the master */
     int slaves;                     /* open slave files */
     struct inode *node;             /* /dev/pts/N (held until the pty is freed) */
     size_t o_head, o_len;
@@ -153,6 +158,8 @@ static int pts_open(struct file *f)
     struct pty *p = f->priv;
     if (!p || !p->master_open || p->locked)
         return -EIO;
+    if (p->excl && !capable(CAP_SYS_ADMIN))
+        return -EBUSY;
     p->slaves++;
     p->other_closed = false;
     tty_open_ctty(&p->tty, f);
@@ -178,6 +185,8 @@ int pty_open_ctty(struct file *f)
     if (!t || t == &tty_console)
         return 0;
     struct pty *p = t->dev;
+    if (p->excl && !capable(CAP_SYS_ADMIN))
+        return -EBUSY;
     p->slaves++;
     p->other_closed = false;
     f->ops = &pts_ops;
@@ -330,6 +339,11 @@ static long ptm_ioctl(struct file *f, unsigned cmd, u64 arg)
         return 0;
     case TIOCGPKT:
         return put_int(arg, p->tty.packet);
+    case TIOCEXCL: case TIOCNXCL: /* the master cannot be opened again: kept only for TIOCGEXCL */
+        p->master_excl = cmd == TIOCEXCL;
+        return 0;
+    case TIOCGEXCL:
+        return put_int(arg, p->master_excl);
     case FIONREAD:
         return put_int(arg, (int)p->o_len);
     case TCFLSH: /* the master's input is what the slave wrote; its output, once written, is the slave's input
@@ -410,7 +424,15 @@ static long pts_ioctl(struct file *f, unsigned cmd, u64 arg)
     struct pty *p = f->priv;
     if (p->tty.hungup)
         return cmd == TIOCSPGRP ? -ENOTTY : -EIO; /* Linux's hung-up file */
-    return tty_ioctl(&p->tty, f, cmd, arg, false);
+    switch (cmd) {
+    case TIOCEXCL: case TIOCNXCL: /* exclusive mode: further opens of the slave EBUSY (but for CAP_SYS_ADMIN) */
+        p->excl = cmd == TIOCEXCL;
+        return 0;
+    case TIOCGEXCL:
+        return put_int(arg, p->excl);
+    default:
+        return tty_ioctl(&p->tty, f, cmd, arg, false);
+    }
 }
 
 static const struct file_ops pts_ops = { .open = pts_open, .read = pts_read, .write = pts_write,

@@ -24,6 +24,9 @@ struct termio_k { /* struct termio (musl has no <termio.h>) */
 #define TCGETA 0x5405
 #define TCSETA 0x5406
 #endif
+#ifndef TIOCGEXCL
+#define TIOCGEXCL _IOR('T', 0x40, int)
+#endif
 #ifndef TIOCGPKT
 #define TIOCGPKT _IOR('T', 0x38, int)
 #endif
@@ -297,6 +300,38 @@ static void packet_mode(int m, int s)
     T_EQ("ioctl TIOCGETD: N_TTY", ld, 0);
 }
 
+/* TIOCEXCL: another open of the slave is EBUSY, except for CAP_SYS_ADMIN (the caller, root, keeps it). */
+static void exclusive(int m, int s)
+{
+    int x = -1;
+    T_OK("ioctl TIOCEXCL on the slave", ioctl(s, TIOCEXCL), 0);
+    T_OK("ioctl TIOCGEXCL", ioctl(s, TIOCGEXCL, &x), 0);
+    T_EQ("ioctl TIOCGEXCL: exclusive", x, 1);
+    const char *name = ptsname(m);
+    int s2 = open(name, O_RDWR | O_NOCTTY);
+    T_TRUE("open of an exclusive slave with CAP_SYS_ADMIN", s2 >= 0);
+    close(s2);
+    if (getuid() == 0) {
+        chmod(name, 0666);
+        pid_t c = fork();
+        if (c == 0) {
+            if (setgid(65534) || setuid(65534))
+                _exit(100);
+            int r = open(name, O_RDWR | O_NOCTTY);
+            _exit(r >= 0 ? 0 : errno);
+        }
+        int st = 0;
+        waitpid(c, &st, 0);
+        T_EQ("open of an exclusive slave by another user -> EBUSY", WEXITSTATUS(st), EBUSY);
+        chmod(name, 0620);
+    } else {
+        T_SKIP("open of an exclusive slave by another user -> EBUSY", "not root");
+    }
+    T_OK("ioctl TIOCNXCL", ioctl(s, TIOCNXCL), 0);
+    T_OK("ioctl TIOCGEXCL after TIOCNXCL", ioctl(s, TIOCGEXCL, &x), 0);
+    T_EQ("ioctl TIOCGEXCL: not exclusive", x, 0);
+}
+
 /* The caller is a session leader with s as its terminal and its own group in the foreground. */
 static void job_control(int m, int s, unsigned n)
 {
@@ -507,6 +542,7 @@ static int run(void)
     discipline(m, s);
     full_buffers(m, s);
     packet_mode(m, s);
+    exclusive(m, s);
     int s2 = open(ptsname(m), O_RDWR);
     T_TRUE("open the slave again without O_NOCTTY", s2 >= 0);
     close(s2);
