@@ -61,7 +61,7 @@ static const char *drain(int m, char *buf, size_t n)
     fcntl(m, F_SETFL, fl | O_NONBLOCK);
     size_t got = 0;
     struct pollfd p = { m, POLLIN, 0 };
-    for (int r; got + 1 < n && poll(&p, 1, got ? 50 : 300) == 1 && (r = (int)read(m, buf + got, n - 1 - got)) > 0;)
+    for (int r; got + 1 < n && poll(&p, 1, got ? 100 : 1000) == 1 && (r = (int)read(m, buf + got, n - 1 - got)) > 0;)
         got += (size_t)r;
     buf[got] = 0;
     fcntl(m, F_SETFL, fl);
