@@ -5,16 +5,14 @@
  * what the slave writes goes through its OPOST/ONLCR to the master's read, and so do its echoes. The master's
  * last close hangs the slave up (reads 0, writes and ioctls EIO, SIGHUP and SIGCONT to the session leader)
  * and removes /dev/pts/N; with every slave file closed the master's read fails with EIO. Both sides wake on
- * one poll channel, the pty. Big kernel lock, process context only. */
-#include "pty.h"
-#include "tty.h"
+ * one poll channel, the pty. The slave's file ops are drivers/pty_slave.c. Big kernel lock, process context only. */
+#include "pty_int.h"
 #include "../kernel/errno.h"
 #include "../kernel/mm.h"
 #include "../kernel/proc.h"
 #include "../kernel/cred.h"
 
 #define PTY_MAX 4096                /* Linux's kernel.pty.max default */
-#define PTY_OSIZE 8192              /* what the slave wrote and the master has not read */
 #define PTS_GID 5                   /* the tty group, as devpts is mounted with gid=5,mode=620 */
 #define TIOCGPTN 0x80045430
 #define TIOCSPTLCK 0x40045431
@@ -24,39 +22,18 @@
 #define TIOCEXCL 0x540c
 #define TIOCNXCL 0x540d
 #define TIOCGEXCL 0x80045440
-#define CAP_SYS_ADMIN 21
 #define TIOCGPKT 0x80045438
 #define TCFLSH 0x540b
 #define FIONREAD 0x541b
-#define TIOCSPGRP 0x5410
-#define TOSTOP 0000400
 #define MKDEV(ma, mi) (((u64)(ma) << 8) | (mi))
-
-struct pty {
-    struct tty tty;                 /* the slave's terminal; first, so the pty is also its poll channel */
-    int index;                      /* N of /dev/pts/N */
-    bool locked;                    /* TIOCSPTLCK: the slave cannot be opened (EIO) */
-    bool master_open;
-    bool other_closed;              /* every slave file was closed: the master's read says EIO */
-    bool excl, master_excl;         /* TIOCEXCL on the slave (its opens: EBUSY without CAP_SYS_ADMIN), the master */
-    int slaves;                     /* open slave files */
-    struct inode *node;             /* /dev/pts/N (held until the pty is freed) */
-    size_t o_head, o_len;
-    u8 out[PTY_OSIZE];
-};
 
 static struct pty *ptys[PTY_MAX];
 static struct inode *pts_root;
-static const struct file_ops ptm_ops, pts_ops;
+static const struct file_ops ptm_ops;
 
 /* ---------------------------------------------------------------- the slave's output, the master's input */
 
-static size_t out_room(const struct pty *p)
-{
-    return PTY_OSIZE - p->o_len;
-}
-
-static void out_push(struct pty *p, const char *s, size_t n)
+void pty_out_push(struct pty *p, const char *s, size_t n)
 {
     for (size_t i = 0; i < n && p->o_len < PTY_OSIZE; i++)
         p->out[(p->o_head + p->o_len++) % PTY_OSIZE] = (u8)s[i];
@@ -69,7 +46,7 @@ static void pty_echo(struct tty *t, const char *s, size_t n)
     char buf[128];
     while (n) {
         size_t used, o = tty_output_map(t, s, n, buf, sizeof(buf), &used);
-        out_push(p, buf, o);
+        pty_out_push(p, buf, o);
         s += used;
         n -= used;
     }
@@ -80,7 +57,7 @@ static const struct tty_ops pty_tty_ops = { .echo = pty_echo };
 
 /* ---------------------------------------------------------------- life */
 
-static void pty_free(struct pty *p)
+void pty_free(struct pty *p)
 {
     ptys[p->index] = NULL;
     p->node->priv = NULL; /* an O_PATH descriptor may still reopen it: EIO */
@@ -104,7 +81,7 @@ static struct inode *pts_node(struct pty *p)
     perm_init_owner(ino);
     ino->gid = PTS_GID;
     ino->rdev = MKDEV(136 + p->index / 256, p->index % 256);
-    ino->fops = &pts_ops;
+    ino->fops = &pty_slave_ops;
     ino->priv = p;
     ino->refs = 1; /* the pty's */
     if (ramfs_link(pts_root, name, ino)) {
@@ -151,47 +128,6 @@ static void ptm_release(struct file *f)
     sched_kick_chan(p);
     if (!p->slaves)
         pty_free(p);
-}
-
-static int pts_open(struct file *f)
-{
-    struct pty *p = f->priv;
-    if (!p || !p->master_open || p->locked)
-        return -EIO;
-    if (p->excl && !capable(CAP_SYS_ADMIN))
-        return -EBUSY;
-    p->slaves++;
-    p->other_closed = false;
-    tty_open_ctty(&p->tty, f);
-    return 0;
-}
-
-static void pts_release(struct file *f)
-{
-    struct pty *p = f->priv;
-    if (--p->slaves)
-        return;
-    if (!p->master_open) {
-        pty_free(p);
-        return;
-    }
-    p->other_closed = true;
-    sched_kick_chan(p);
-}
-
-int pty_open_ctty(struct file *f)
-{
-    struct tty *t = current_proc()->ctty;
-    if (!t || t == &tty_console)
-        return 0;
-    struct pty *p = t->dev;
-    if (p->excl && !capable(CAP_SYS_ADMIN))
-        return -EBUSY;
-    p->slaves++;
-    p->other_closed = false;
-    f->ops = &pts_ops;
-    f->priv = p;
-    return 0;
 }
 
 /* ---------------------------------------------------------------- the master */
@@ -286,7 +222,7 @@ static unsigned ptm_poll(struct file *f)
     return m;
 }
 
-static long put_int(u64 arg, int v)
+long pty_put_int(u64 arg, int v)
 {
     return copy_to_user((void *)arg, &v, sizeof(v)) ? -EFAULT : 0;
 }
@@ -308,7 +244,7 @@ static long open_peer(struct pty *p, u64 flags)
     return fd;
 }
 
-static void flush_out(struct pty *p)
+void pty_flush_out(struct pty *p)
 {
     p->o_head = p->o_len = 0;
     sched_kick_chan(p);
@@ -320,14 +256,14 @@ static long ptm_ioctl(struct file *f, unsigned cmd, u64 arg)
     int v;
     switch (cmd) {
     case TIOCGPTN:
-        return put_int(arg, p->index);
+        return pty_put_int(arg, p->index);
     case TIOCSPTLCK:
         if (copy_from_user(&v, (const void *)arg, sizeof(v)))
             return -EFAULT;
         p->locked = v != 0;
         return 0;
     case TIOCGPTLCK:
-        return put_int(arg, p->locked);
+        return pty_put_int(arg, p->locked);
     case TIOCGPTPEER:
         return open_peer(p, arg);
     case TIOCPKT:
@@ -338,106 +274,33 @@ static long ptm_ioctl(struct file *f, unsigned cmd, u64 arg)
         p->tty.packet = v != 0;
         return 0;
     case TIOCGPKT:
-        return put_int(arg, p->tty.packet);
+        return pty_put_int(arg, p->tty.packet);
     case TIOCEXCL: case TIOCNXCL: /* the master cannot be opened again: kept only for TIOCGEXCL */
         p->master_excl = cmd == TIOCEXCL;
         return 0;
     case TIOCGEXCL:
-        return put_int(arg, p->master_excl);
+        return pty_put_int(arg, p->master_excl);
     case FIONREAD:
-        return put_int(arg, (int)p->o_len);
+        return pty_put_int(arg, (int)p->o_len);
     case TCFLSH: /* the master's input is what the slave wrote; its output, once written, is the slave's input
                   * and stays (Linux's pty_flush_buffer discards nothing) */
         if (arg > 2)
             return -EINVAL;
         if (arg != 1)
-            flush_out(p);
+            pty_flush_out(p);
         return 0;
     default:
         return tty_ioctl(&p->tty, f, cmd, arg, true);
     }
 }
 
-static const void *pty_chan(struct file *f)
+const void *pty_chan(struct file *f)
 {
     return f->priv;
 }
 
 static const struct file_ops ptm_ops = { .read = ptm_read, .write = ptm_write, .ioctl = ptm_ioctl,
                                          .poll = ptm_poll, .release = ptm_release, .poll_chan = pty_chan };
-
-/* ---------------------------------------------------------------- the slave */
-
-static ssize_t pts_read(struct file *f, void *ubuf, size_t n, u64 *off)
-{
-    (void)off;
-    struct pty *p = f->priv;
-    if (p->tty.hungup)
-        return 0;
-    return tty_read(&p->tty, ubuf, n, f->flags & O_NONBLOCK);
-}
-
-static ssize_t pts_write(struct file *f, const void *ubuf, size_t n, u64 *off)
-{
-    (void)off;
-    struct pty *p = f->priv;
-    if (p->tty.hungup)
-        return -EIO;
-    if (p->tty.termios.lflag & TOSTOP) { /* a background writer stops (SIGTTOU) */
-        long bg = tty_check_bg(&p->tty, SIGTTOU);
-        if (bg)
-            return bg;
-    }
-    char in[128], out[256];
-    size_t done = 0;
-    while (done < n) {
-        size_t c = MIN(n - done, sizeof(in)), used;
-        if (copy_from_user(in, (const u8 *)ubuf + done, c))
-            return done ? (ssize_t)done : -EFAULT;
-        size_t o = tty_output_map(&p->tty, in, c, out, sizeof(out), &used);
-        while (out_room(p) < o || p->tty.stopped) { /* no room, or tcflow(TCOOFF) */
-            if (done && (f->flags & O_NONBLOCK))
-                return (ssize_t)done;
-            long rc = sched_wait_io_on(f->flags & O_NONBLOCK, "write to a pty slave (master not reading)", p);
-            if (!rc && p->tty.hungup)
-                rc = -EIO;
-            if (rc)
-                return done ? (ssize_t)done : rc;
-        }
-        out_push(p, out, o);
-        sched_kick_chan(p);
-        done += used;
-    }
-    return (ssize_t)done;
-}
-
-static unsigned pts_poll(struct file *f)
-{
-    struct pty *p = f->priv;
-    if (p->tty.hungup)
-        return POLLIN | POLLOUT | POLLERR | POLLHUP;
-    return (tty_readable(&p->tty) ? POLLIN : 0) | (out_room(p) && !p->tty.stopped ? POLLOUT : 0);
-}
-
-static long pts_ioctl(struct file *f, unsigned cmd, u64 arg)
-{
-    struct pty *p = f->priv;
-    if (p->tty.hungup)
-        return cmd == TIOCSPGRP ? -ENOTTY : -EIO; /* Linux's hung-up file */
-    switch (cmd) {
-    case TIOCEXCL: case TIOCNXCL: /* exclusive mode: further opens of the slave EBUSY (but for CAP_SYS_ADMIN) */
-        p->excl = cmd == TIOCEXCL;
-        return 0;
-    case TIOCGEXCL:
-        return put_int(arg, p->excl);
-    default:
-        return tty_ioctl(&p->tty, f, cmd, arg, false);
-    }
-}
-
-static const struct file_ops pts_ops = { .open = pts_open, .read = pts_read, .write = pts_write,
-                                         .ioctl = pts_ioctl, .poll = pts_poll, .release = pts_release,
-                                         .poll_chan = pty_chan };
 
 /* ---------------------------------------------------------------- devpts */
 
