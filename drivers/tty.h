@@ -58,7 +58,7 @@ struct tty {
 extern struct tty tty_console;
 extern const struct termios_k tty_std_termios;
 
-void tty_init(struct tty *t, const struct tty_ops *ops, void *dev); /* Linux's standard termios, 24x80: no */
+void tty_init(struct tty *t, const struct tty_ops *ops, void *dev); /* standard termios, window 0x0 (a pty's) */
 long tty_check_bg(struct tty *t, int sig); /* SIGTTIN/SIGTTOU for a background process: 0, -EIO or -ERESTARTSYS */
 void tty_input(struct tty *t, u8 c);      /* a byte from the device (the console's: interrupt context) */
 void tty_host_eof(struct tty *t);         /* the host closed the input stream */

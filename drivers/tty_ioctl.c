@@ -41,7 +41,7 @@
 #define TCIOFLUSH 2
 #define CAP_SYS_ADMIN 21
 
-/* Every process of session sid that has t as its terminal lets go of it. */
+/* Every process that has t as its terminal (all of one session) lets go of it; t has no session. */
 static void release_session(struct tty *t)
 {
     for (struct proc *p = proc_list; p; p = p->next_proc)
@@ -67,7 +67,8 @@ void tty_open_ctty(struct tty *t, struct file *f)
     set_ctty(t, p);
 }
 
-/* The session leader t's session has ends, or its terminal ended: Linux's tty_signal_session_leader. */
+/* The terminal's device is gone (a pty's master closed): its session leader gets SIGHUP and SIGCONT and the
+ * session loses it, as Linux's tty_signal_session_leader. */
 void tty_hangup(struct tty *t)
 {
     t->hungup = true;
