@@ -30,6 +30,15 @@ static struct inode *dev_dir(void)
 static struct { u64 rdev; const struct file_ops *ops; void *priv; } devices[MAX_DEVICES];
 static int ndevices;
 
+/* Whether a character device of this major number was added (/proc/devices lists those). */
+bool devfs_has_major(u32 major)
+{
+    for (int i = 0; i < ndevices; i++)
+        if ((devices[i].rdev >> 8 & 0xfff) == major)
+            return true;
+    return false;
+}
+
 /* The driver of character device rdev, or NULL (open: ENXIO, as Linux for a number without a driver). */
 const struct file_ops *devfs_driver(u64 rdev, void **priv)
 {

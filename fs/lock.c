@@ -289,3 +289,29 @@ void lock_release_file(struct file *f)
 {
     remove_owned(lock_key(f), f, false);
 }
+
+/* /proc/locks (proc(5)): one line per lock held, as Linux's: its number, FLOCK, POSIX or OFDLCK, ADVISORY,
+ * READ or WRITE, the pid that took it (-1 for an OFD lock), major:minor:inode of the file, and the byte range
+ * (a flock lock: 0 EOF). Waiting requests (Linux's " ->" lines) are not listed. */
+int lock_proc_text(char *buf, size_t size)
+{
+    size_t n = 0;
+    int id = 0;
+    for (int b = 0; b < LOCK_BUCKETS; b++)
+        for (struct file_lock *l = buckets[b]; l; l = l->next) {
+            const struct file *f = l->ofd || l->kind == LK_FLOCK ? l->owner : NULL;
+            struct inode *ino = f ? f->inode : l->key; /* a POSIX lock's key is its inode */
+            u64 dev = ino ? vfs_st_dev(ino) : 0;
+            const char *kind = l->kind == LK_FLOCK ? "FLOCK " : l->ofd ? "OFDLCK" : "POSIX ";
+            n += (size_t)ksnprintf(buf + MIN(n, size), n < size ? size - n : 0,
+                                   "%d: %s ADVISORY  %s %d %02lx:%02lx:%lu %ld ", ++id, kind,
+                                   l->r.type == F_WRLCK ? "WRITE" : "READ", l->r.pid, (dev >> 8) & 0xfff,
+                                   (dev & 0xff) | ((dev >> 12) & 0xfff00), ino ? ino->ino : 0ul,
+                                   l->kind == LK_FLOCK ? 0 : l->r.start);
+            if (l->kind == LK_FLOCK || l->r.end == LOCK_OFFSET_MAX)
+                n += (size_t)ksnprintf(buf + MIN(n, size), n < size ? size - n : 0, "EOF\n");
+            else
+                n += (size_t)ksnprintf(buf + MIN(n, size), n < size ? size - n : 0, "%ld\n", l->r.end);
+        }
+    return (int)MIN(n, size);
+}

@@ -33,6 +33,7 @@ long lock_flock(struct file *f, int type, bool wait);            /* 0, -EAGAIN, 
  * description's flock and OFD locks). */
 void lock_close_posix(struct fdtable *t, struct file *f);
 void lock_release_file(struct file *f);
+int lock_proc_text(char *buf, size_t size); /* /proc/locks */
 
 /* syscalls/flock.c: the F_GETLK/F_SETLK(W)/F_OFD_* commands of fcntl, with arg a user struct flock. */
 long fcntl_lock(struct file *f, int cmd, void *uarg);

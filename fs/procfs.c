@@ -130,20 +130,43 @@ static struct task *leader(struct proc *p)
     return t ? t : current;
 }
 
+/* What /proc/PID/maps names an area: its file's path (" (deleted)" once the file has no links, as Linux's
+ * d_path), or the kind of anonymous memory it is; NULL for none. */
+static const char *area_name(const struct vm_area *a, bool *deleted)
+{
+    *deleted = false;
+    if (a->name) {
+        size_t len = strlen(a->name->s), d = sizeof(" (deleted)") - 1;
+        *deleted = a->file && !a->file->nlink && !(len >= d && !strcmp(a->name->s + len - d, " (deleted)"));
+        return a->name->s;
+    }
+    return (a->flags & VM_STACK) ? "[stack]" : (a->flags & VM_HEAP) ? "[heap]" : (a->flags & VM_VDSO) ? "[vdso]"
+         : (a->flags & VM_VVAR) ? "[vvar]" : NULL;
+}
+
+/* Linux's layout: start-end perms offset major:minor inode and a space, then the name from column 73 (the line
+ * padded to 72 characters and one space), or nothing. */
 int procfs_gen_maps(struct proc *p, char *buf, size_t size)
 {
     size_t n = 0;
     for (struct vm_area *a = p->vm ? p->vm->areas : NULL; a; a = a->next) {
-        OUT("%08lx-%08lx %c%c%cp 00000000 00:00 0", a->start, a->end, (a->flags & VM_READ) ? 'r' : '-',
-            (a->flags & VM_WRITE) ? 'w' : '-', (a->flags & VM_EXEC) ? 'x' : '-');
-        if (a->flags & VM_STACK)
-            OUT("                          [stack]");
-        else if (a->flags & VM_HEAP)
-            OUT("                          [heap]");
-        else if (a->flags & VM_VDSO)
-            OUT("                          [vdso]");
-        else if (a->flags & VM_VVAR)
-            OUT("                          [vvar]");
+        u64 dev = 0, ino = 0, off = 0;
+        if (a->file) {
+            dev = vfs_st_dev(a->file);
+            ino = a->file->ino;
+            off = a->file_off;
+        }
+        size_t line = n;
+        OUT("%08lx-%08lx %c%c%c%c %08lx %02lx:%02lx %lu ", a->start, a->end, (a->flags & VM_READ) ? 'r' : '-',
+            (a->flags & VM_WRITE) ? 'w' : '-', (a->flags & VM_EXEC) ? 'x' : '-', (a->flags & VM_SHARED) ? 's' : 'p',
+            off, (dev >> 8) & 0xfff, (dev & 0xff) | ((dev >> 12) & 0xfff00), ino);
+        bool deleted;
+        const char *name = area_name(a, &deleted);
+        if (name) {
+            while (n - line < 72)
+                OUT(" ");
+            OUT(" %s%s", name, deleted ? " (deleted)" : "");
+        }
         OUT("\n");
     }
     return (int)n;
@@ -413,6 +436,8 @@ static int make_pid_dir(struct inode *proc, int pid)
     }
     ok = ok && procfs_task_files(d, pid) == 0; /* stat, status, statm, comm and task/ (procfs_task.c) */
     ok = ok && procfs_pagemap_add(d, pid) == 0;
+    ok = ok && procfs_fdinfo_add(d, pid) == 0;
+    ok = ok && procfs_oom_add(d, pid) == 0;
     if (!ok)
         procfs_remove_tree(proc, name);
     return ok ? 0 : -ENOMEM;
@@ -492,6 +517,8 @@ void procfs_init(void)
     proc_root = proc;
     for (size_t i = 0; i < procfs_sys_nfiles; i++)
         proc_add(procfs_dir(proc, procfs_sys_files[i].dir), procfs_sys_files[i].name, procfs_sys_files[i].gen);
+    for (size_t i = 0; i < procfs_stat_nfiles; i++)
+        proc_add(procfs_dir(proc, procfs_stat_files[i].dir), procfs_stat_files[i].name, procfs_stat_files[i].gen);
     for (size_t i = 0; i < ARRAY_SIZE(proc_sysctls); i++) {
         struct inode *d = procfs_dir(proc, proc_sysctls[i].dir);
         proc_add(d, proc_sysctls[i].name, proc_sysctls[i].gen);

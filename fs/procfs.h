@@ -38,6 +38,8 @@ struct procfs_entry {
 };
 extern const struct procfs_entry procfs_sys_files[];
 extern const size_t procfs_sys_nfiles;
+extern const struct procfs_entry procfs_stat_files[]; /* procfs_stats.c */
+extern const size_t procfs_stat_nfiles;
 
 /* The whole process's files, shown for a thread too (procfs.c) */
 int procfs_gen_maps(struct proc *p, char *buf, size_t size);
@@ -47,6 +49,8 @@ int procfs_gen_auxv(struct proc *p, char *buf, size_t size);
 int procfs_gen_config(char *buf, size_t size); /* procfs_config.c: /proc/config.gz */
 
 int procfs_pagemap_add(struct inode *d, int pid); /* procfs_pagemap.c: /proc/<pid>/pagemap; 0 or -ENOMEM */
+int procfs_fdinfo_add(struct inode *d, int pid);  /* procfs_fdinfo.c: /proc/<pid>/fdinfo/; 0 or -ENOMEM */
+int procfs_oom_add(struct inode *d, int pid);     /* procfs_oom.c: oom_score_adj, oom_score; 0 or -ENOMEM */
 
 /* procfs_task.c: stat, status, statm, comm and task/ in the new /proc/<pid> d; 0 or -ENOMEM */
 int procfs_task_files(struct inode *d, int pid);

@@ -113,9 +113,9 @@ static int gen_stat_all(char *buf, size_t size)
     int running;
     acct_system(&un, &sn, &running);
     u64 user = MIN(un, up * ncpus_online - idle) / 10000000, sys = (up * ncpus_online - idle) / 10000000 - user;
-    int nproc = 0;
-    for (struct proc *p = proc_list; p; p = p->next_proc)
-        nproc++;
+    u64 intr = 0;
+    for (int i = 0; i < ncpus_online; i++)
+        intr += cpus[i].irqs;
     u64 btime = (clock_realtime_ns() - up) / 1000000000;
     size_t n = 0;
     OUT("cpu  %lu 0 %lu %lu 0 0 0 0 0 0\n", user, sys, idle / 10000000);
@@ -126,8 +126,9 @@ static int gen_stat_all(char *buf, size_t size)
         u64 cu = user + sys ? busy * user / (user + sys) : 0;
         OUT("cpu%d %lu 0 %lu %lu 0 0 0 0 0 0\n", i, cu, busy - cu, ci / 10000000);
     }
-    OUT("intr 0\nctxt 0\nbtime %lu\nprocesses %d\nprocs_running %d\nprocs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n",
-        btime, nproc, running);
+    /* processes: tasks made since boot (Linux's total_forks), not how many there are */
+    OUT("intr %lu\nctxt %lu\nbtime %lu\nprocesses %lu\nprocs_running %d\nprocs_blocked 0\n"
+        "softirq 0 0 0 0 0 0 0 0 0 0 0\n", intr, kstat.ctxt, btime, kstat.forks, running);
     return (int)n;
 }
 
@@ -161,15 +162,52 @@ static int gen_in_instances(char *buf, size_t size) { return ksnprintf(buf, size
 static int gen_in_queued(char *buf, size_t size) { return ksnprintf(buf, size, "16384\n"); }
 static int gen_threads_max(char *buf, size_t size) { return ksnprintf(buf, size, "%lu\n", threads_max()); }
 static int gen_zero(char *buf, size_t size) { return ksnprintf(buf, size, "0\n"); }
+/* Limits skiff keeps as Linux's defaults: listen's backlog cap (net/tcp.c), the ephemeral ports TCP and UDP
+ * choose from (net/tcp.h, net/udp.c), the RLIMIT_NOFILE ceiling (fs/vfs.h), the last capability (cred.h); no
+ * address-space randomisation (every program's layout is the same: 0, as randomize_va_space=0), no swap. */
+static int gen_somaxconn(char *buf, size_t size) { return ksnprintf(buf, size, "4096\n"); }
+static int gen_port_range(char *buf, size_t size) { return ksnprintf(buf, size, "49152\t65535\n"); }
+static int gen_nr_open(char *buf, size_t size) { return ksnprintf(buf, size, "%d\n", FD_NR_OPEN); }
+static int gen_cap_last(char *buf, size_t size) { return ksnprintf(buf, size, "%d\n", CAP_LAST_CAP); }
+static int gen_swappiness(char *buf, size_t size) { return ksnprintf(buf, size, "60\n"); }
+static int gen_overcommit_ratio(char *buf, size_t size) { return ksnprintf(buf, size, "50\n"); }
+/* Linux 5.18+: the input pool is always full and 256 bits (random(4)) */
+static int gen_entropy(char *buf, size_t size) { return ksnprintf(buf, size, "256\n"); }
+/* kernel/sched.c's real-time throttling and SCHED_RR round (Linux's defaults; read-only here) */
+static int gen_rt_period(char *buf, size_t size) { return ksnprintf(buf, size, "1000000\n"); }
+static int gen_rt_runtime(char *buf, size_t size) { return ksnprintf(buf, size, "950000\n"); }
+static int gen_rr_slice(char *buf, size_t size) { return ksnprintf(buf, size, "100\n"); }
 static int gen_ngroups(char *buf, size_t size) { return ksnprintf(buf, size, "65536\n"); }
+static int uuid_text(char *buf, size_t size, const u8 r[16])
+{
+    return ksnprintf(buf, size, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x\n", r[0], r[1],
+                     r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15]);
+}
+
+static void uuid_new(u8 r[16])
+{
+    random_fill(r, 16);
+    r[6] = (r[6] & 0x0f) | 0x40; /* version 4 */
+    r[8] = (r[8] & 0x3f) | 0x80; /* RFC 4122 variant */
+}
+
+/* random/uuid: a new one at each read; random/boot_id: one for the whole boot (made at its first read). */
 static int gen_uuid(char *buf, size_t size)
 {
     u8 r[16];
-    random_fill(r, sizeof(r));
-    r[6] = (r[6] & 0x0f) | 0x40;
-    r[8] = (r[8] & 0x3f) | 0x80;
-    return ksnprintf(buf, size, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x\n", r[0], r[1],
-                     r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15]);
+    uuid_new(r);
+    return uuid_text(buf, size, r);
+}
+
+static int gen_boot_id(char *buf, size_t size)
+{
+    static u8 id[16];
+    static bool made;
+    if (!made) {
+        uuid_new(id);
+        made = true;
+    }
+    return uuid_text(buf, size, id);
 }
 
 /* The files of /proc that do not belong to a process: directory (under /proc), name, generator. */
@@ -189,11 +227,18 @@ const struct procfs_entry procfs_sys_files[] = {
     { "sys/fs/inotify", "max_queued_events", gen_in_queued },
     { "sys/kernel", "threads-max", gen_threads_max },
     { "sys/kernel", "ngroups_max", gen_ngroups },
-    { "sys/kernel/random", "uuid", gen_uuid },    { "sys/kernel/random", "boot_id", gen_uuid },
+    { "sys/kernel/random", "uuid", gen_uuid },    { "sys/kernel/random", "boot_id", gen_boot_id },
+    { "sys/kernel/random", "entropy_avail", gen_entropy }, { "sys/kernel/random", "poolsize", gen_entropy },
     { "sys/vm", "overcommit_memory", gen_zero },
     { "sys/kernel", "ctrl-alt-del", reboot_cad_text }, /* syscalls/reboot.c: what reboot(CAD_ON/OFF) chose */
     { "sys/fs", "suid_dumpable", gen_zero }, /* what PR_GET_DUMPABLE says after ids changed (syscalls/prctl.c) */
     { "sys/kernel", "tainted", gen_zero },
+    { "sys/kernel", "sched_rt_period_us", gen_rt_period }, { "sys/kernel", "sched_rt_runtime_us", gen_rt_runtime },
+    { "sys/kernel", "sched_rr_timeslice_ms", gen_rr_slice },
+    { "sys/net/core", "somaxconn", gen_somaxconn },  { "sys/net/ipv4", "ip_local_port_range", gen_port_range },
+    { "sys/fs", "nr_open", gen_nr_open },            { "sys/kernel", "cap_last_cap", gen_cap_last },
+    { "sys/kernel", "randomize_va_space", gen_zero }, { "sys/vm", "swappiness", gen_swappiness },
+    { "sys/vm", "overcommit_ratio", gen_overcommit_ratio },
     { "sys/fs", "pipe-max-size", pipe_sysctl_max_size },
     { "sys/fs", "file-nr", files_sysctl_nr },
     { "sys/fs", "aio-nr", aio_sysctl_nr },  { "sys/fs", "aio-max-nr", aio_sysctl_max_nr }, /* syscalls/aio.c */ /* fs/file.c; file-max is a sysctl one may set (procfs.c) */
@@ -208,5 +253,7 @@ const struct procfs_entry procfs_sys_files[] = {
     { "net", "route", net_proc_route },     { "net", "dev", net_proc_dev },
     { "sysvipc", "shm", ipc_proc_shm },     { "sysvipc", "sem", ipc_proc_sem }, { "sysvipc", "msg", ipc_proc_msg },
     { "net", "if_inet6", net_proc_if_inet6 },
+    { "net", "tcp", net_proc_tcp },         { "net", "tcp6", net_proc_tcp6 }, /* net/procnet.c */
+    { "net", "udp", net_proc_udp },         { "net", "udp6", net_proc_udp6 },   { "net", "unix", net_proc_unix },
 };
 const size_t procfs_sys_nfiles = ARRAY_SIZE(procfs_sys_files);

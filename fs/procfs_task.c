@@ -131,14 +131,14 @@ static int gen_stat(const struct target *x, char *buf, size_t size)
     const struct vm_layout L = p->vm ? p->vm->layout : none;
     size_t n = 0;
     OUT("%d (%s) %c %d %d %d %lu %d 4194560 %lu %lu %lu %lu %lu %lu %lu %lu %d %d %d 0 %lu %lu %lu "
-        "18446744073709551615 %lu %lu %lu 0 0 %lu %lu %lu %lu 0 0 0 %d 0 0 %d 0 0 0 %lu %lu %lu %lu %lu %lu %lu 0\n",
+        "18446744073709551615 %lu %lu %lu 0 0 %lu %lu %lu %lu 0 0 0 %d 0 %u %d 0 0 0 %lu %lu %lu %lu %lu %lu %lu 0\n",
         x->whole ? p->pid : t->tid, task_comm(t), task_state(p, t), p->ppid, p->pgid, p->sid, tty_nr_of(p),
         tty_tpgid_of(p), mi, p->cminflt, ma,
         p->cmajflt, un / tick, sn / tick, clock_tsc_to_ns(p->cutime_tsc) / tick, clock_tsc_to_ns(p->cstime_tsc) / tick,
-        20 + t->nice, t->nice, /* priority: 20 + nice for the normal policies */
+        t->rt_prio ? -1 - t->rt_prio : 20 + t->nice, t->nice, /* priority: 20 + nice, or -1 - the real-time one */
         MAX(p->nthreads, 1), (x->whole ? p->start_ns : t->start_ns) / tick, vm_bytes(p->vm, 0, 0), rss_of(p),
         L.start_code, L.end_code, L.start_stack, t->sig_pending_task & 0x7fffffff, t->sig_blocked & 0x7fffffff,
-        ign & 0x7fffffff, cgt & 0x7fffffff, t->tid == p->pid ? SIGCHLD : -1, t->policy, L.start_data, L.end_data,
+        ign & 0x7fffffff, cgt & 0x7fffffff, t->tid == p->pid ? SIGCHLD : -1, t->rt_prio, t->policy, L.start_data, L.end_data,
         p->vm ? p->vm->brk_start : 0, p->vm ? p->vm->arg_start : 0, p->vm ? p->vm->arg_end : 0, L.env_start,
         p->vm ? p->vm->env_end : 0);
     return (int)n;

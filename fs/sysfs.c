@@ -108,4 +108,9 @@ void sysfs_init(void)
     sys_file(node0, "cpulist", SYS_ALL_LIST, 0);
     sys_file(node0, "cpumap", SYS_ALL_MASK, 0);
     sys_file(node0, "distance", SYS_DISTANCE, 0);
+    /* no disks: the block device lists exist and are empty, as on a Linux without any (lsblk lists nothing) */
+    procfs_dir(sys, "dev/block");
+    procfs_dir(sys, "dev/char");
+    procfs_dir(sys, "block");
+    procfs_dir(sys, "class/block");
 }

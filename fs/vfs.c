@@ -276,6 +276,12 @@ const char *vfs_readlink(struct inode *ino)
     return ino->target;
 }
 
+u64 vfs_st_dev(struct inode *ino)
+{
+    struct inode *d = S_ISDIR(ino->mode) ? ino : vfs_real(ino);
+    return d->sb ? d->sb->dev : VFS_RAMFS_DEV;
+}
+
 int vfs_getattr(struct inode *ino)
 {
     return ino->iops && ino->iops->getattr ? ino->iops->getattr(ino) : 0;

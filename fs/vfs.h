@@ -292,6 +292,11 @@ int vfs_rename(struct inode *odir, const char *oname, struct inode *ndir, const 
 int vfs_readdir(struct inode *dir, struct dir_context *ctx);
 const char *vfs_readlink(struct inode *ino);                   /* the target, or NULL */
 int vfs_getattr(struct inode *ino);
+/* What stat's st_dev says for ino: its filesystem's device (a non-directory of an overlay: its real layer's, as
+ * Linux's overlayfs with layers on different filesystems); a pipe's is VFS_PIPEFS_DEV (syscalls/stat.c). */
+#define VFS_RAMFS_DEV 0x15  /* the root filesystem's (an anonymous device, as tmpfs has) */
+#define VFS_PIPEFS_DEV 0xd
+u64 vfs_st_dev(struct inode *ino);
 int vfs_setattr(struct inode *ino, const struct iattr *ia);
 int vfs_truncate(struct inode *ino, u64 size);
 ssize_t vfs_kread(struct inode *ino, void *kbuf, size_t n, u64 off);
@@ -513,5 +518,6 @@ void procfs_remove_pid(int pid);
 void devfs_init(void);
 struct inode *devfs_add(const char *name, u32 mode, u64 rdev, const struct file_ops *ops, void *priv);
 const struct file_ops *devfs_driver(u64 rdev, void **priv); /* a character device's driver, or NULL */
+bool devfs_has_major(u32 major);
 
 #endif

@@ -146,7 +146,9 @@ SYSCALL(shmat)
     } else if (!(addr = vm_find_free(vs, len, 0))) {
         return -ENOMEM;
     }
-    rc = vm_map_file(vs, addr, len, prot, s->ino, 0, ~0ull, true);
+    char name[24]; /* Linux's name for it: /SYSV and the key in 8 hex digits, "(deleted)" */
+    ksnprintf(name, sizeof(name), "/SYSV%08x", (u32)s->perm.key);
+    rc = vm_map_file(vs, addr, len, prot, s->ino, 0, ~0ull, true, name);
     if (rc) {
         vm_unmap(vs, addr, len);
         return rc;

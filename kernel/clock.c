@@ -3,7 +3,9 @@
  * the first clock read (at least 5 ms later), so that the boot and programs which never ask the time never
  * wait for it, and those that do rarely. Wall time is the CMOS RTC read at boot plus the
  * monotonic clock, until clock_settime/settimeofday/adjtimex set it (realtime_base_ns moves; the monotonic
- * clock never does). */
+ * clock never does). The RTC counts whole seconds, and QEMU's starts its seconds at its own start, so it lags
+ * the host by up to a second: `walltime=S.N` (the host's clock just before tools/skiff started QEMU) is a
+ * closer lower bound, and the later of the two is taken. */
 #include "boot.h"
 #include "proc.h"
 #include "../arch/x86_64/arch.h"
@@ -56,10 +58,38 @@ static u64 rtc_read_epoch(void)
 
 static void calibrate_start(void);
 
+/* `walltime=S.N` from the command line in ns since the epoch, or 0 when absent or malformed. */
+static u64 walltime_arg_ns(void)
+{
+    const char *s = boot_arg("walltime");
+    if (!s)
+        return 0;
+    u64 sec = 0, ns = 0;
+    unsigned digits = 0;
+    for (; *s >= '0' && *s <= '9'; s++, digits++)
+        sec = sec * 10 + (u64)(*s - '0');
+    if (!digits || digits > 12)
+        return 0;
+    if (*s == '.') {
+        unsigned places = 0;
+        for (s++; *s >= '0' && *s <= '9'; s++)
+            if (places < 9) {
+                ns = ns * 10 + (u64)(*s - '0');
+                places++;
+            }
+        for (; places < 9; places++)
+            ns *= 10;
+    }
+    return *s ? 0 : sec * 1000000000ull + ns;
+}
+
 void clock_init(void)
 {
     rtc_boot_sec = rtc_read_epoch();
     realtime_base_ns = rtc_boot_sec * 1000000000ull;
+    u64 host = walltime_arg_ns(); /* earlier than now, as the RTC's second is: the later bound wins */
+    if (host > realtime_base_ns)
+        realtime_base_ns = host;
     u32 a, b, c, d;
     cpuid(0, 0, &a, &b, &c, &d);
     if (a >= 0x15) {

@@ -68,6 +68,7 @@ struct task *proc_first_task(struct proc *p)
 }
 
 static u64 nr_tasks = 1; /* the first task; every task_alloc'ed one until task_free */
+struct kstat kstat = { .forks = 1 }; /* the first process counts, as Linux's init */
 
 /* kernel.threads-max as Linux sizes it: a kernel stack's worth (16 KiB) of every 8 of memory, at least 20. */
 u64 threads_max(void)
@@ -114,6 +115,7 @@ struct task *task_alloc(void)
         prctl_cpu_fork(t, current);
     t->start_ns = clock_monotonic_ns();
     nr_tasks++;
+    kstat.forks++;
     return t;
 }
 

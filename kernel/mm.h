@@ -99,12 +99,22 @@ static inline bool mpol_same(const struct mpol *a, const struct mpol *b)
 {
     return a->mode == b->mode && a->flags == b->flags && a->nodes == b->nodes;
 }
+/* A file mapping's path as /proc/PID/maps shows it, shared (counted) by the areas split or copied from one
+ * mapping (kernel/vm.c). */
+struct vm_name {
+    int refs;
+    char s[];
+};
+struct vm_name *vm_name_new(const char *s); /* NULL: no memory */
+void vm_name_put(struct vm_name *n);
+
 struct vm_area {
     u64 start, end;       /* page aligned, end exclusive */
     u32 flags;            /* VM_READ|VM_WRITE|VM_EXEC|VM_STACK|VM_HEAP|VM_SHARED */
     struct inode *file;   /* a file mapping: its pages appear on first touch */
     u64 file_off;         /* file offset of start */
     u64 file_end;         /* private mappings: file bytes at or past this offset read as zeros */
+    struct vm_name *name; /* the mapped file's path (NULL: none known) */
     struct vm_area *next, *prev; /* sorted by start */
     struct vm_area *t_left, *t_right, *t_parent; /* vm_tree.c's AVL tree over the same areas */
     int t_height;
@@ -160,9 +170,10 @@ int pt_copy_user(u64 *dst_pml4, u64 *src_pml4);  /* paging.c: the user half, pag
 void vm_activate(struct vm_space *vs);
 int vm_map(struct vm_space *vs, u64 start, u64 len, u32 flags);    /* replaces what was there */
 /* A file mapping. Shared: the file's own pages, writes reach the file. Private: read-only pages that lie
- * wholly inside [off, file_end) are the file's own (no copy); anything else is a copy made on first touch. */
+ * wholly inside [off, file_end) are the file's own (no copy); anything else is a copy made on first touch.
+ * name: the file's path for /proc/PID/maps (NULL: none). */
 int vm_map_file(struct vm_space *vs, u64 start, u64 len, u32 prot, struct inode *ino, u64 off, u64 file_end,
-                bool shared);
+                bool shared, const char *name);
 int vm_unmap(struct vm_space *vs, u64 start, u64 len);
 int vm_protect(struct vm_space *vs, u64 start, u64 len, u32 prot);
 u64 vm_find_free(struct vm_space *vs, u64 len, u64 hint);          /* 0 when none */

@@ -1,6 +1,6 @@
 /* kernel/oom.c — out of memory when a program touches a page. As Linux's OOM killer: the process with the
- * most memory (resident pages and page tables: Linux's badness without oom_score_adj) gets SIGKILL and one
- * kernel log line names it; the task that faulted tries again once the victim's memory is back. skiff's first
+ * highest badness (resident pages and page tables, plus oom_score_adj thousandths of the memory; never one at
+ * -1000) gets SIGKILL and one kernel log line names it; the task that faulted tries again once the victim's memory is back. skiff's first
  * process may be chosen (it is the user's program, as a container's init is killable from outside). */
 #include "proc.h"
 #include "mm.h"
@@ -18,6 +18,16 @@ static u64 total_vm_kb(const struct vm_space *vs)
     return bytes / 1024;
 }
 
+/* Linux's oom_badness: the pages the process holds, moved by oom_score_adj/1000 of all pages; at least 1 for a
+ * process that may be chosen, -1 for one that may not (-1000). */
+long oom_badness(const struct proc *p)
+{
+    if (p->oom_score_adj <= OOM_SCORE_ADJ_MIN || p->zombie || !p->vm)
+        return -1;
+    long points = (long)proc_pages(p) + (long)p->oom_score_adj * (long)(pmm_total_pages() / 1000);
+    return points > 0 ? points : 1;
+}
+
 /* The faulting task's page could not be had. Returns when it should try again; ends it when it is the victim. */
 void oom_kill(void)
 {
@@ -30,9 +40,9 @@ void oom_kill(void)
             victim = p; /* one victim at a time: wait for it to go */
             break;
         }
-        u64 n = proc_pages(p);
-        if (n > best) {
-            best = n;
+        long n = oom_badness(p);
+        if (n > 0 && (u64)n > best) {
+            best = (u64)n;
             victim = p;
         }
     }
@@ -41,8 +51,9 @@ void oom_kill(void)
     if (!victim->oom_killed) {
         struct task *t = proc_first_task(victim);
         kerr("skiff: Out of memory: Killed process %d (%s) total-vm:%lukB, rss:%lukB\n", victim->pid,
-             t ? t->comm : "?", total_vm_kb(victim->vm), (u64)(best * (PAGE_SIZE / 1024)));
+             t ? t->comm : "?", total_vm_kb(victim->vm), (u64)(proc_pages(victim) * (PAGE_SIZE / 1024)));
         victim->oom_killed = true;
+        kstat.oom_kills++;
         if (victim != current->proc && t)
             signal_send(t, SIGKILL);
     }

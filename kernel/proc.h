@@ -166,6 +166,8 @@ struct proc {
     bool autoreap;                  /* a zombie its parent will not wait for (SIGCHLD ignored or SA_NOCLDWAIT):
                                        freed once its last task is (sched.c), never reported by wait4 */
     bool oom_killed;                /* the OOM killer sent it SIGKILL: not chosen again while it dies */
+    i16 oom_score_adj;              /* /proc/PID/oom_score_adj, -1000..1000 (kernel/oom.c weighs it); fork copies */
+    i16 oom_score_adj_min;          /* the least an unprivileged write may set (a privileged write sets it) */
     int exit_code, term_sig;
     bool vfork_done;                /* the vfork child exec'ed or exited: its parent may go on */
     int pdeathsig;                  /* prctl PR_SET_PDEATHSIG: sent to it when its parent exits (0: none) */
@@ -256,7 +258,10 @@ struct task {
     struct regs *frame;             /* the user frame of the syscall in progress */
     char comm[16];                  /* prctl(PR_SET_NAME) */
     i8 nice;                        /* setpriority: -20..19 (syscalls/schedprio.c; the scheduler ignores it) */
-    u8 policy;                      /* sched_setscheduler: SCHED_OTHER, SCHED_BATCH or SCHED_IDLE */
+    u8 policy;                      /* sched_setscheduler: SCHED_OTHER, SCHED_BATCH, SCHED_IDLE, SCHED_FIFO, SCHED_RR */
+    u8 rt_prio;                     /* SCHED_FIFO/SCHED_RR's priority 1..99 (0: a fair policy): kernel/sched.c */
+    bool rt_yield;                  /* sched_yield: a real-time task goes behind its equals this once */
+    u64 rr_start_ns;                /* SCHED_RR: when its current 100 ms round began */
     bool sched_reset_on_fork;       /* SCHED_RESET_ON_FORK */
     u32 slice_ns;                   /* sched_setattr's sched_runtime for a fair policy (0: the base slice); reported */
     u16 ioprio;                     /* ioprio_set (syscalls/ioprio.c): class << 13 | data; recorded, not weighed */
@@ -293,6 +298,26 @@ extern struct percpu_current __seg_gs percpu_gs_current;
 extern struct task *task_list;
 
 /* sched.c — round-robin between the runnable tasks; the kernel itself is never preempted. */
+/* Kernel-wide event counts since boot (/proc/stat's ctxt and processes, /proc/vmstat): changed in process
+ * context under the kernel lock, never from an interrupt handler. */
+struct kstat {
+    u64 ctxt;        /* context switches (to another task or to a CPU's idle context) */
+    u64 forks;       /* tasks made: fork, vfork, clone (threads too), as Linux's total_forks */
+    u64 pgfault;     /* page faults served, major ones too */
+    u64 pgmajfault;  /* those that read from the host */
+    u64 oom_kills;   /* processes the OOM killer chose */
+};
+extern struct kstat kstat;
+
+/* Scheduling policies (sched_setscheduler(2), sched_setattr(2): syscalls/schedprio.c, schedattr.c, ioprio.c;
+ * kernel/sched.c runs SCHED_FIFO and SCHED_RR first) */
+#define SCHED_OTHER 0
+#define SCHED_FIFO 1
+#define SCHED_RR 2
+#define SCHED_BATCH 3
+#define SCHED_IDLE 5
+#define SCHED_DEADLINE 6
+
 void sched_init(struct task *first);
 void schedule(void);                     /* run another task if one is runnable */
 void sched_add(struct task *t);
@@ -352,6 +377,8 @@ void sched_interrupt(struct task *t);     /* a signal: a waiting task looks agai
 void sched_block(u64 key);               /* waits for sched_interrupt/sched_wake only, signals or not (a stop) */
 u64 sched_affinity(const struct task *t);           /* the CPUs t may run on (sched_getaffinity) */
 void sched_set_affinity(struct task *t, u64 mask);  /* sched_setaffinity: mask holds online CPUs */
+void sched_set_rt(struct task *t, int policy, int prio); /* sched_setscheduler's change of policy and priority */
+void sched_yield_current(void);          /* sched_yield(2) */
 bool sched_others_runnable(void);
 const struct task *sched_rq_head(void); /* the run queue's first task (sched_dump) */
 int sched_nr_running(void);              /* tasks on the run queue (the running one included) */
@@ -383,6 +410,9 @@ void proc_start_init(void);         /* loads the program named by the initrd and
 noreturn void proc_exit(int status);          /* exit_group: the whole process ends with this status */
 noreturn void proc_die(int sig);              /* a signal ended it */
 void oom_kill(void);
+#define OOM_SCORE_ADJ_MIN (-1000)
+#define OOM_SCORE_ADJ_MAX 1000
+long oom_badness(const struct proc *p); /* kernel/oom.c: the OOM killer's measure; -1: never chosen */
 noreturn void boot_fail(const char *fmt, ...); /* proc.c: the host's input is unusable: one line, 125 */                          /* oom.c: out of memory on a user page fault */
 int id_alloc(void);                           /* a new pid/tid */
 struct proc *proc_by_pid(int pid);

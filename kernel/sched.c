@@ -20,6 +20,7 @@ static struct task *task_tail;
  * with interrupts off except in irq_wait; with SMP it needs the scheduler's lock. */
 static struct task *rq_head, *rq_tail;
 static int rq_len;
+static int rq_rt;   /* how many of them have a real-time policy: none, and picking costs what it did without */
 
 /* How many tasks can run now (the running one included): the load average's sample. */
 int sched_nr_running(void)
@@ -38,6 +39,7 @@ static void rq_add(struct task *t)
         return;
     acct_load_update(); /* the 5-second samples up to now saw the count before this change */
     rq_len++;
+    rq_rt += t->rt_prio != 0;
     t->rq_next = NULL;
     t->rq_prev = rq_tail;
     if (rq_tail)
@@ -54,6 +56,7 @@ static void rq_del(struct task *t)
         return;
     acct_load_update();
     rq_len--;
+    rq_rt -= t->rt_prio != 0;
     if (t->rq_prev)
         t->rq_prev->rq_next = t->rq_next;
     else
@@ -70,6 +73,8 @@ void sched_set_runnable(struct task *t)
     waitheap_remove(t);
     t->state = TASK_RUNNABLE;
     rq_add(t);
+    if (t->rt_prio && (!current || t->rt_prio > current->rt_prio))
+        percpu_gs.need_resched = true; /* it preempts this CPU's task on its way back to ring 3 */
     smp_wake_idle(); /* several CPUs: a halted one may take it */
 }
 
@@ -189,24 +194,113 @@ static u64 next_deadline(void)
     return t ? t->wake_deadline : ~0ull;
 }
 
+/* Real-time policies, as sched(7): a runnable SCHED_FIFO or SCHED_RR task runs before every fair one, the
+ * highest priority first, equals in queue order; SCHED_FIFO keeps the CPU until it waits or yields (a higher
+ * priority preempts it, and it stays first among its equals), SCHED_RR passes it to its equals every 100 ms.
+ * As Linux's default sched_rt_runtime_us/sched_rt_period_us, real-time tasks get at most 950 ms of each second
+ * on a CPU while fair tasks wait there, so a spinning one cannot lock out a shell. The accounting runs only
+ * while real-time tasks exist (it reads the clock, which the fair path never does). */
+#define RT_PERIOD_NS 1000000000ull
+#define RT_RUNTIME_NS 950000000ull
+#define RR_ROUND_NS 100000000ull
+
+/* Whether this CPU's real-time tasks used up their share of the period; charges cur's run since it started. */
+static bool rt_throttled(const struct task *cur, u64 now)
+{
+    struct percpu *c = this_cpu();
+    if (c->rt_since && cur && cur->rt_prio)
+        c->rt_used += now - c->rt_since;
+    c->rt_since = 0;
+    if (now - c->rt_period >= RT_PERIOD_NS) {
+        c->rt_period = now;
+        c->rt_used = 0;
+    }
+    return c->rt_used >= RT_RUNTIME_NS;
+}
+
+/* Whether the running task goes behind the others at this switch: a fair one always; SCHED_FIFO only when it
+ * yields; SCHED_RR when it yields or its round is over. */
+static bool rotates(struct task *cur, u64 now)
+{
+    bool yield = cur->rt_yield;
+    cur->rt_yield = false;
+    if (!cur->rt_prio)
+        return true;
+    if (cur->policy == SCHED_RR && now - cur->rr_start_ns >= RR_ROUND_NS) {
+        cur->rr_start_ns = now;
+        return true;
+    }
+    return yield;
+}
+
+static bool may_pick(const struct task *t, u8 me)
+{
+    return !smp_active || ((!t->running_on || t->running_on == me) && may_run_here(t, me - 1u));
+}
+
+/* The run queue's first task this CPU may run: with real-time tasks there (and their share left), the first of
+ * the highest priority; else the first fair one, or any when only real-time ones are left. */
+static struct task *pick_from_queue(bool rt_first, u8 me)
+{
+    struct task *best = NULL, *any = NULL;
+    for (struct task *t = rq_head; t; t = t->rq_next) {
+        if (!may_pick(t, me))
+            continue;
+        if (!rt_first && !t->rt_prio)
+            return t;
+        if (!any)
+            any = t;
+        if (rt_first && t->rt_prio && (!best || t->rt_prio > best->rt_prio))
+            best = t;
+    }
+    return best ? best : any;
+}
+
 /* The head of the run queue; a running task that can go on goes to the back first, so the others get their
  * turn (itself again when it is alone). */
 static struct task *pick_next(void)
 {
     expire_waits();
     struct task *cur = current;
-    if (cur && cur->on_rq && cur != rq_tail) {
+    u8 me = (u8)(this_cpu()->id + 1);
+    if (!rq_rt && !(cur && cur->rt_prio)) { /* the fair path: no clock read, no scan on one CPU */
+        if (cur && cur->on_rq && cur != rq_tail) {
+            rq_del(cur);
+            rq_add(cur);
+        }
+        return smp_active ? pick_from_queue(false, me) : rq_head;
+    }
+    u64 now = clock_monotonic_ns();
+    bool throttled = rt_throttled(cur, now);
+    if (cur && cur->on_rq && cur != rq_tail && rotates(cur, now)) {
         rq_del(cur);
         rq_add(cur);
     }
-    if (!smp_active)
-        return rq_head;
-    /* several CPUs: not a task another CPU runs (its kernel stack is in use there) */
-    u8 me = (u8)(this_cpu()->id + 1);
-    for (struct task *t = rq_head; t; t = t->rq_next)
-        if ((!t->running_on || t->running_on == me) && may_run_here(t, me - 1u))
-            return t;
-    return NULL;
+    struct task *t = pick_from_queue(rq_rt && !throttled, me);
+    if (t && t->rt_prio) {
+        this_cpu()->rt_since = now;
+        if (t != cur && t->policy == SCHED_RR && !t->rr_start_ns)
+            t->rr_start_ns = now;
+    }
+    return t;
+}
+
+/* sched_setscheduler/sched_setattr: the task's new policy and priority (0 for a fair policy). A change on the
+ * run queue moves nothing: the next switch on any CPU picks by the new priority; this CPU looks at once. */
+void sched_set_rt(struct task *t, int policy, int prio)
+{
+    if (t->on_rq)
+        rq_rt += (prio != 0) - (t->rt_prio != 0);
+    t->policy = (u8)policy;
+    t->rt_prio = (u8)prio;
+    t->rr_start_ns = 0;
+    percpu_gs.need_resched = true;
+}
+
+void sched_yield_current(void)
+{
+    current->rt_yield = true;
+    schedule();
 }
 
 static void free_reaped(void)
@@ -278,6 +372,7 @@ void schedule(void)
             smp_wake_idle(); /* it may not run here (sched_setaffinity): a halted CPU it may use takes it */
         arch_fpu_save(prev->fpu);
         prev->running_on = 0;
+        kstat.ctxt++;
         switch_stacks(&prev->ksp, idle_context(this_cpu()));
         switch_in(prev); /* back from the idle loop: prev runs again, here or on another CPU */
         acct_resume();
@@ -303,6 +398,8 @@ void schedule(void)
      * or at the end of a slice while it could go on (involuntary) */
     if (waits && (halted || next != current))
         current->nvcsw++;
+    if (halted)
+        kstat.ctxt += next == current ? 2 : 1; /* to the idle wait and back, as Linux's idle task counts */
     else if (next != current && current->state == TASK_RUNNABLE)
         current->nivcsw++;
     if (next == current) {
@@ -317,6 +414,7 @@ void schedule(void)
     prev->running_on = 0;
     next->running_on = (u8)(this_cpu()->id + 1);
     current_next = next;
+    kstat.ctxt++;
     switch_stacks(&prev->ksp, next->ksp);
     switch_in(prev); /* back on prev's stack: prev runs again */
     acct_resume();

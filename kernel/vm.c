@@ -13,6 +13,7 @@
 
 #define active (percpu_gs.active_vm) /* the space this CPU's CR3 holds */
 static void area_free(struct vm_area *a);
+static void area_hold(struct vm_area *n);
 
 static u64 prot_pte(u32 flags)
 {
@@ -149,10 +150,7 @@ struct vm_space *vm_space_fork(struct vm_space *parent)
         }
         *n = *a;
         n->flags &= ~(u32)VM_LOCKED; /* memory locks are not inherited (mlock(2)) */
-        if (n->file) {
-            inode_get(n->file);
-            n->file->mapcount++;
-        }
+        area_hold(n);
         vm_tree_insert(c, n);
     }
     int rc = pt_copy_user(c->pml4, parent->pml4);
@@ -252,6 +250,17 @@ struct vm_area *vm_find(struct vm_space *vs, u64 addr)
 }
 
 /* Makes addr an area boundary if an area straddles it. */
+/* A new area copied from another (fork, a split, a mapping's template) holds what that one holds. */
+static void area_hold(struct vm_area *n)
+{
+    if (n->file) {
+        inode_get(n->file);
+        n->file->mapcount++;
+    }
+    if (n->name)
+        n->name->refs++;
+}
+
 static int split_at(struct vm_space *vs, u64 addr)
 {
     struct vm_area *a = vm_find(vs, addr);
@@ -262,11 +271,9 @@ static int split_at(struct vm_space *vs, u64 addr)
         return -ENOMEM;
     *b = *a;
     b->start = addr;
-    if (b->file) {
+    if (b->file)
         b->file_off += addr - a->start;
-        inode_get(b->file);
-        b->file->mapcount++;
-    }
+    area_hold(b);
     a->end = addr;
     vm_tree_insert(vs, b);
     return 0;
@@ -314,6 +321,7 @@ static void area_free(struct vm_area *a)
         a->file->mapcount--;
         inode_put(a->file);
     }
+    vm_name_put(a->name);
     kfree(a);
 }
 
@@ -349,10 +357,7 @@ static int map_area(struct vm_space *vs, const struct vm_area *tmpl)
     if (!n)
         return -ENOMEM;
     *n = *tmpl;
-    if (n->file) {
-        inode_get(n->file);
-        n->file->mapcount++;
-    }
+    area_hold(n);
     vm_tree_insert(vs, n);
     merge_around(vs, start, start + len);
     return 0;
@@ -365,11 +370,33 @@ int vm_map(struct vm_space *vs, u64 start, u64 len, u32 flags)
 }
 
 int vm_map_file(struct vm_space *vs, u64 start, u64 len, u32 prot, struct inode *ino, u64 off, u64 file_end,
-                bool shared)
+                bool shared, const char *name)
 {
+    struct vm_name *nm = name ? vm_name_new(name) : NULL;
+    if (name && !nm)
+        return -ENOMEM;
     struct vm_area a = { .start = start, .end = start + len, .flags = (prot & VM_PROT_MASK) | (shared ? VM_SHARED : 0),
-                         .file = ino, .file_off = off, .file_end = file_end };
-    return map_area(vs, &a);
+                         .file = ino, .file_off = off, .file_end = file_end, .name = nm };
+    int rc = map_area(vs, &a);
+    vm_name_put(nm);
+    return rc;
+}
+
+struct vm_name *vm_name_new(const char *s)
+{
+    size_t len = strlen(s);
+    struct vm_name *n = kmalloc(sizeof(*n) + len + 1);
+    if (n) {
+        n->refs = 1;
+        memcpy(n->s, s, len + 1);
+    }
+    return n;
+}
+
+void vm_name_put(struct vm_name *n)
+{
+    if (n && --n->refs == 0)
+        kfree(n);
 }
 
 /* Linux's mprotect fails with ENOMEM unless the whole range is mapped. */
@@ -619,10 +646,13 @@ int vm_fault(struct vm_space *vs, u64 addr, int access, const char **why)
     u64 reads = p9fs_pages_read;
     int rc = fault_in(vs, addr, access, why);
     if (rc == 0 && current) {
-        if (p9fs_pages_read != reads)
+        kstat.pgfault++;
+        if (p9fs_pages_read != reads) {
             current->maj_flt++;
-        else
+            kstat.pgmajfault++;
+        } else {
             current->min_flt++;
+        }
     }
     return rc;
 }

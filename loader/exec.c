@@ -29,7 +29,8 @@ static int pad_zero(struct vm_space *vs, u64 addr)
  * may overlap and come in any order): its file pages as a private mapping (text straight from the file's
  * pages), the rest of the last file page zeroed when memsz > filesz, and anonymous read-write pages for the
  * remaining bss. Returns 0, -ENOMEM, or EXEC_KILLED with *why for what Linux cannot map once committed. */
-static int load_segment(struct vm_space *vs, struct inode *ino, const Elf64_Phdr *ph, u64 base, const char **why)
+static int load_segment(struct vm_space *vs, struct inode *ino, const char *name, const Elf64_Phdr *ph, u64 base,
+                        const char **why)
 {
     if (!ph->filesz && !ph->memsz)
         return ph->vaddr >= ELF_USER_LIMIT ? (*why = "a PT_LOAD segment outside user space", EXEC_KILLED) : 0;
@@ -40,7 +41,7 @@ static int load_segment(struct vm_space *vs, struct inode *ino, const Elf64_Phdr
     u64 anon_from = start;
     if (ph->filesz) {
         u64 end = ALIGN_UP(va + ph->filesz, PAGE_SIZE);
-        if (vm_map_file(vs, start, end - start, flags, vfs_real(ino), ph->offset - (va - start), ~0ull, false))
+        if (vm_map_file(vs, start, end - start, flags, vfs_real(ino), ph->offset - (va - start), ~0ull, false, name))
             return -ENOMEM;
         anon_from = end;
         /* a read-only segment keeps the file's bytes there: Linux ignores that failure, not a writable one's */
@@ -83,13 +84,14 @@ static int read_header(struct inode *ino, struct elf_info *ei, bool interp, cons
     return rc;
 }
 
-static int load_image(struct vm_space *vs, struct inode *ino, const struct elf_info *ei, u64 base, const char **why)
+static int load_image(struct vm_space *vs, struct inode *ino, const char *name, const struct elf_info *ei, u64 base,
+                      const char **why)
 {
     for (int i = 0; i < ei->phnum; i++) {
         const Elf64_Phdr *ph = &ei->phdrs[i];
         if (ph->type != PT_LOAD)
             continue;
-        int rc = load_segment(vs, ino, ph, base, why);
+        int rc = load_segment(vs, ino, name, ph, base, why);
         if (rc)
             return rc;
     }
@@ -107,10 +109,17 @@ static int check_file(struct inode *ino, const char **why)
     return 0;
 }
 
+/* The absolute path a walk from cwd finds for path (symbolic links followed), kmalloc'ed, or NULL. */
+static char *resolved_path(struct inode *cwd, const char *path)
+{
+    struct walk w;
+    return !vfs_walk(cwd, path, WALK_FOLLOW, &w) && w.node ? vfs_walk_path(&w) : NULL;
+}
+
 /* Finds and checks the interpreter that PT_INTERP names (glibc's or musl's ld.so), before exec commits: the
  * errors Linux gives here are the execve's (EIO, ENOEXEC, ENOENT, EACCES, ELIBBAD). */
-static int open_interp(struct inode *cwd, struct inode *prog, const struct elf_info *pei, struct inode **out, struct elf_info *iei,
-                       const char **why)
+static int open_interp(struct inode *cwd, struct inode *prog, const struct elf_info *pei, struct inode **out,
+                       char **ipath, struct elf_info *iei, const char **why)
 {
     char *path = kmalloc(pei->interp_len);
     if (!path)
@@ -128,6 +137,8 @@ static int open_interp(struct inode *cwd, struct inode *prog, const struct elf_i
         ksnprintf(msg, sizeof(msg), "its interpreter %.80s is not in the image", path);
         *why = msg;
     }
+    if (!rc && path[0])
+        *ipath = resolved_path(cwd, path); /* for /proc/PID/maps */
     kfree(path);
     if (!rc && !(rc = check_file(ino, why)) && !(ino->mode & 0111))
         rc = (*why = "its interpreter is not executable", -EACCES);
@@ -139,8 +150,8 @@ static int open_interp(struct inode *cwd, struct inode *prog, const struct elf_i
 
 /* Loads the interpreter as an image of its own, top-down in the mmap area as Linux does (an ET_EXEC one at its
  * link address); the program starts there, with AT_BASE telling it where. After exec has committed. */
-static int load_interp(struct vm_space *vs, struct inode *ino, const struct elf_info *ei, u64 *ibase, u64 *ientry,
-                       const char **why)
+static int load_interp(struct vm_space *vs, struct inode *ino, const char *name, const struct elf_info *ei, u64 *ibase,
+                       u64 *ientry, const char **why)
 {
     if (ei->type != ET_DYN && ei->type != ET_EXEC)
         return *why = "its interpreter is neither ET_EXEC nor ET_DYN", EXEC_KILLED;
@@ -151,7 +162,7 @@ static int load_interp(struct vm_space *vs, struct inode *ino, const struct elf_
         return *why = "no room for the interpreter", EXEC_KILLED;
     *ibase = at - ei->lo;
     *ientry = *ibase + ei->entry;
-    int rc = load_image(vs, ino, ei, *ibase, why);
+    int rc = load_image(vs, ino, name, ei, *ibase, why);
     if (!rc && *ientry >= USER_TOP)
         rc = (*why = "the interpreter's entry point lies outside user space", EXEC_KILLED);
     return rc;
@@ -183,17 +194,24 @@ static void record_layout(struct vm_space *vs, const struct elf_info *ei, u64 ba
     vs->layout.start_data = start_data + base, vs->layout.end_data = end_data + base;
 }
 
-static void record_program(struct proc *p, const char *path)
+/* What /proc/self/exe will name for the program at path: its absolute path, but when it was reached through
+ * /proc/self/exe, the real path the process had. kmalloc'ed, or NULL. */
+static char *program_path(struct proc *p, const char *path)
 {
-    struct walk w;
-    char *abs = NULL;
-    if (!vfs_walk(p->cwd, path, WALK_FOLLOW, &w) && w.node)
-        abs = vfs_walk_path(&w);
+    char *abs = resolved_path(p->cwd, path);
     if (abs && !strncmp(abs, "/proc/", 6) && p->exe) {
-        kfree(abs); /* reached through /proc/self/exe: the program's real path stays what it was */
-    } else {
+        kfree(abs);
+        return kstrdup(p->exe);
+    }
+    return abs ? abs : kstrdup(path);
+}
+
+/* The program's path (exe: program_path's, now the process's) and its name (comm). */
+static void record_program(struct proc *p, const char *path, char *exe)
+{
+    if (exe) {
         kfree(p->exe);
-        p->exe = abs ? abs : kstrdup(path);
+        p->exe = exe;
     }
     const char *base = path;
     for (const char *c = path; *c; c++)
@@ -224,6 +242,7 @@ int exec_load(struct proc *p, const char *path, const char *execfn, char *const 
               struct regs *frame, const char **why)
 {
     struct inode *ino, *interp = NULL;
+    char *ipath = NULL, *exe = NULL; /* the interpreter's and the program's paths */
     int rc = vfs_lookup(p->cwd, path, WALK_FOLLOW, &ino);
     if (rc)
         return *why = "no such file", rc;
@@ -236,7 +255,7 @@ int exec_load(struct proc *p, const char *path, const char *execfn, char *const 
         return -ENOMEM;
     rc = read_header(ino, ei, false, why);
     if (!rc && ei->has_interp)
-        rc = open_interp(p->cwd, ino, ei, &interp, iei, why);
+        rc = open_interp(p->cwd, ino, ei, &interp, &ipath, iei, why);
     boot_mark("exec_headers"); /* while booting: /proc/skiff/boot_phases */
     struct cred nc; /* what the program runs as: committed with the new image */
     cred_exec(&current->cred, ino, ino->sb && (ino->sb->flags & SB_NOSUID), &nc, &ei->at_secure);
@@ -251,12 +270,13 @@ int exec_load(struct proc *p, const char *path, const char *execfn, char *const 
         rc = (*why = "no loadable segment", EXEC_KILLED);
     u64 base = (!rc && ei->type == ET_DYN) ? USER_PIE_BASE - ei->lo : 0, ibase = 0, entry = 0;
     if (!rc)
-        rc = load_image(vs, ino, ei, base, why);
+        rc = (exe = program_path(p, path)) ? load_image(vs, ino, exe, ei, base, why) : -ENOMEM;
     entry = base + ei->entry;
     if (!rc && entry >= USER_TOP)
         rc = (*why = "the entry point lies outside user space", EXEC_KILLED);
     if (!rc && interp)
-        rc = load_interp(vs, interp, iei, &ibase, &entry, why);
+        rc = load_interp(vs, interp, ipath, iei, &ibase, &entry, why);
+    kfree(ipath);
     boot_mark("exec_map_segments");
     u64 stack = stack_initial(execfn, argv, envp);
     if (!rc)
@@ -281,6 +301,7 @@ int exec_load(struct proc *p, const char *path, const char *execfn, char *const 
         if (vs)
             vm_space_destroy(vs);
         kfree(ei);
+        kfree(exe);
         if (rc == -ENOMEM)
             *why = "out of memory";
         return rc;
@@ -293,7 +314,7 @@ int exec_load(struct proc *p, const char *path, const char *execfn, char *const 
     vm_space_put(old); /* a vfork parent may still share it */
     cred_release(&current->cred);
     current->cred = nc;
-    record_program(p, path);
+    record_program(p, path, exe);
     vs->brk_start = vs->brk = ei->any_load ? base + ei->hi : 0;
     record_layout(vs, ei, base);
     memset(frame, 0, sizeof(*frame));

@@ -394,3 +394,9 @@ static int inet_create(struct socket *s, int type, int protocol)
 
 const struct sock_family inet_family = { .family = AF_INET, .create = inet_create };
 const struct sock_family inet6_family = { .family = AF_INET6, .create = inet_create };
+
+/* The UDP block of an AF_INET or AF_INET6 datagram socket, else NULL (/proc/net/udp: net/procnet.c). */
+struct udp_pcb *inet_dgram_pcb(struct socket *s)
+{
+    return s->ops == &dgram_ops ? ((struct inet_dgram *)s->priv)->pcb : NULL;
+}

@@ -96,3 +96,5 @@ int inet_setsockopt(struct socket *s, int level, int name, const void *kval, u32
 int inet_getsockopt(struct socket *s, int level, int name, void *kval, u32 *len);
 /* net/inet_cmsg.c: IP_PKTINFO/IPV6_PKTINFO for a datagram from src to dst, into kctl (room bytes): bytes used. */
 u32 inet_put_pktinfo(struct socket *s, ip4_t src, ip4_t dst, u8 tos, void *kctl, u32 room, int *mflags);
+struct tcp_pcb *inet_stream_pcb(struct socket *s);        /* net/inet_tcp.c: NULL unless an inet stream socket */
+struct udp_pcb *inet_dgram_pcb(struct socket *s);         /* net/inet.c: NULL unless an inet datagram socket */

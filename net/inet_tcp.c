@@ -332,3 +332,9 @@ int inet_stream_create(struct socket *s, int protocol)
     s->ops = &stream_ops;
     return 0;
 }
+
+/* The connection block of an AF_INET or AF_INET6 stream socket, else NULL (/proc/net/tcp: net/procnet.c). */
+struct tcp_pcb *inet_stream_pcb(struct socket *s)
+{
+    return s->ops == &stream_ops ? stream_of(s)->pcb : NULL;
+}

@@ -157,6 +157,12 @@ int net_proc_counters(char *buf, size_t size);  /* /proc/net/skiff */
 int net_proc_route(char *buf, size_t size);     /* /proc/net/route */
 int net_proc_dev(char *buf, size_t size);       /* /proc/net/dev */
 int net_proc_if_inet6(char *buf, size_t size);  /* /proc/net/if_inet6 */
+/* net/procnet.c: the socket tables netstat, lsof and ss read */
+int net_proc_tcp(char *buf, size_t size);
+int net_proc_tcp6(char *buf, size_t size);
+int net_proc_udp(char *buf, size_t size);
+int net_proc_udp6(char *buf, size_t size);
+int net_proc_unix(char *buf, size_t size);
 int ip6_proc_if_inet6(char *buf, size_t size);  /* its eth0 lines (net/ip6_sock.c) */
 int ip6_proc_state(char *buf, size_t size);      /* /proc/net/skiff's IPv6 lines (net/ip6_sock.c) */
 /* For a socket call that needs the interface: 0 once it is up (waiting up to timeout_ns for DHCP),
@@ -218,6 +224,8 @@ bool tcp_timer_needed(void);
 /* ---- UDP (net/udp.c), for the socket layer. Datagrams queue on the pcb until read; calls never block. */
 struct udp_pcb;
 struct udp_pcb *udp_new(void);
+struct udp_pcb_info { ip4_t laddr, raddr; u16 lport, rport; u8 fam; size_t queued; };
+void udp_pcb_info(const struct udp_pcb *pcb, struct udp_pcb_info *out); /* for /proc/net/udp */
 int udp_bind(struct udp_pcb *pcb, ip4_t addr, u16 port);       /* port 0: an ephemeral one */
 int udp_set_family(struct udp_pcb *pcb, u8 fam);               /* enum net_fam; -EINVAL once bound */
 int udp_connect(struct udp_pcb *pcb, ip4_t addr, u16 port);    /* the default peer; addr 0, port 0: none */

@@ -362,3 +362,9 @@ void udp_input(ip4_t src, ip4_t dst, const u8 *seg, size_t len)
     p->queued += n;
     sched_kick_chan(p); /* the receive path (interrupt context): the socket's readers and poll channel */
 }
+
+void udp_pcb_info(const struct udp_pcb *pcb, struct udp_pcb_info *out)
+{
+    *out = (struct udp_pcb_info){ .laddr = pcb->laddr, .raddr = pcb->raddr, .lport = pcb->lport,
+                                  .rport = pcb->rport, .fam = pcb->fam, .queued = pcb->queued };
+}

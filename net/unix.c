@@ -445,3 +445,25 @@ static int unix_create(struct socket *s, int type, int protocol)
 }
 
 const struct sock_family unix_family = { .family = AF_UNIX, .create = unix_create };
+
+/* One line of /proc/net/unix for s (a Unix socket, else nothing): Num, RefCount, Protocol, Flags (__SO_ACCEPTCON
+ * for a listener), Type, St (SS_UNCONNECTED 1, SS_CONNECTED 3), Inode, and the bound name (@ for an abstract
+ * one, whose leading NUL Linux shows so). Returns the bytes written (ksnprintf's count). */
+size_t unix_proc_line(struct socket *s, u64 ino, char *buf, size_t size)
+{
+    if (s->ops != &unix_stream_ops && s->ops != &unix_dgram_ops)
+        return 0;
+    struct usock *u = s->priv;
+    size_t n = (size_t)ksnprintf(buf, size, "0000000000000000: %08X %08X %08X %04X %02X %5lu", (u32)u->refs + 1,
+                                 0u, u->state == U_LISTEN ? 0x10000u : 0u, (u32)u->type,
+                                 u->state == U_CONN ? 3u : 1u, ino);
+    if (u->alen > UNIX_PATH_OFF) {
+        const char *name = (const char *)u->addr + UNIX_PATH_OFF;
+        u32 len = u->alen - UNIX_PATH_OFF;
+        bool abstract = name[0] == 0;
+        n += (size_t)ksnprintf(buf + MIN(n, size), n < size ? size - n : 0, " %s%.*s", abstract ? "@" : "",
+                               (int)(abstract ? len - 1 : strnlen(name, len)), abstract ? name + 1 : name);
+    }
+    n += (size_t)ksnprintf(buf + MIN(n, size), n < size ? size - n : 0, "\n");
+    return n;
+}

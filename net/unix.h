@@ -78,3 +78,4 @@ int unix_recv_ctl(struct socket *s, void *kctl, u32 *len, int *mflags, int flags
 void unix_purge(struct usock *u);
 void unix_kick(struct usock *u);                /* u's readiness may have changed: its poll channel */
 void unix_fds_put(struct file **fds, int n);
+size_t unix_proc_line(struct socket *s, u64 ino, char *buf, size_t size); /* unix.c: /proc/net/unix */

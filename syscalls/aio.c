@@ -75,7 +75,7 @@ static long ring_map(struct vm_space *vs, struct aio_ctx *c, u32 npages)
     c->user = vm_find_free(vs, len, 0);
     if (!c->user)
         return -ENOMEM;
-    long rc = vm_map_file(vs, c->user, len, VM_READ | VM_WRITE, c->ring, 0, ~0ull, true);
+    long rc = vm_map_file(vs, c->user, len, VM_READ | VM_WRITE, c->ring, 0, ~0ull, true, "/[aio]");
     if (rc) {
         vm_unmap(vs, c->user, len);
         c->user = 0;

@@ -78,7 +78,7 @@ static long map_shared_anon(struct vm_space *vs, u64 addr, u64 len, u32 vmflags)
         return -ENOMEM;
     ino->size = len;
     inode_get(ino); /* ours until the mapping holds its own */
-    long rc = vm_map_file(vs, addr, len, vmflags, ino, 0, ~0ull, true);
+    long rc = vm_map_file(vs, addr, len, vmflags, ino, 0, ~0ull, true, "/dev/zero"); /* as Linux names it */
     inode_put(ino);
     return rc;
 }
@@ -173,7 +173,7 @@ SYSCALL(mmap)
         return -ENOMEM; /* RLIMIT_AS or RLIMIT_DATA */
     long rc;
     if (f)
-        rc = vm_map_file(vs, addr, len, vmflags, f->inode, off, ~0ull, type != MAP_PRIVATE);
+        rc = vm_map_file(vs, addr, len, vmflags, f->inode, off, ~0ull, type != MAP_PRIVATE, f->path);
     else if (type != MAP_PRIVATE)
         rc = map_shared_anon(vs, addr, len, vmflags);
     else

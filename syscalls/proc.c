@@ -7,7 +7,7 @@
 SYSCALL(getpid) { return current_proc()->pid; }
 SYSCALL(getppid) { return current_proc()->ppid; }
 SYSCALL(gettid) { return current->tid; }
-SYSCALL(sched_yield) { schedule(); return 0; } /* another runnable thread goes first */
+SYSCALL(sched_yield) { sched_yield_current(); return 0; } /* another runnable thread goes first */
 
 SYSCALL(exit_group)
 {

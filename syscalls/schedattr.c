@@ -107,14 +107,14 @@ static long attr_apply(struct task *t, struct sched_attr_k *a, int policy)
         kerr("skiff: sched_setattr utilization clamping is not implemented: EOPNOTSUPP\n");
         return -EOPNOTSUPP;
     }
-    if (rt(policy) || policy == SCHED_DEADLINE) {
-        kerr("skiff: real-time and deadline scheduling are not implemented: EPERM\n");
+    if (policy == SCHED_DEADLINE) {
+        kerr("skiff: deadline scheduling is not implemented: EPERM\n");
         return -EPERM;
     }
     t->sched_reset_on_fork = reset;
     if (a->flags & F_KEEP_PARAMS)
         return 0; /* as Linux 6.18: only the reset-on-fork flag changes */
-    t->policy = (u8)policy;
+    sched_set_rt(t, policy, rt(policy) ? (int)a->priority : 0);
     if (fair(policy)) {
         t->nice = (i8)a->nice;
         t->slice_ns = !a->runtime ? 0 : (u32)MIN(MAX(a->runtime, SLICE_MIN), SLICE_MAX);
@@ -156,7 +156,8 @@ SYSCALL(sched_getattr) /* (pid, attr, size, flags) */
     struct task *t = attr_task(pid);
     if (!t || t->state == TASK_DEAD)
         return -ESRCH;
-    struct sched_attr_k k = { .size = (u32)MIN(usize, sizeof(k)), .policy = t->policy, .nice = t->nice };
+    struct sched_attr_k k = { .size = (u32)MIN(usize, sizeof(k)), .policy = t->policy, .nice = t->nice,
+                              .priority = t->rt_prio };
     k.flags = t->sched_reset_on_fork ? F_RESET_ON_FORK : 0;
     k.runtime = t->slice_ns ? t->slice_ns : base_slice();
     if (copy_to_user((void *)a1, &k, k.size))
@@ -170,7 +171,7 @@ SYSCALL(sched_getattr) /* (pid, attr, size, flags) */
 
 /* sched_rr_get_interval(2) of a thread (0: the caller): Linux's answer for a fair policy is the thread's slice
  * (its sched_runtime, else the base slice) rounded down to whole ticks, so 0 for the base slice of up to 8
- * CPUs; SCHED_RR's would be its 100 ms round (skiff refuses real-time policies). */
+ * CPUs; SCHED_RR's is its 100 ms round (kernel/sched.c), SCHED_FIFO's 0. */
 SYSCALL(sched_rr_get_interval) /* (pid, struct timespec *) */
 {
     if ((int)a0 < 0)

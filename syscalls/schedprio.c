@@ -2,9 +2,9 @@
  * sched_setscheduler(2), sched_setaffinity(2)). Each thread keeps its nice value and policy, fork and
  * clone copy them (kernel/fork.c, syscalls/thread.c: sched_fork_policy), and the permission rules are Linux's:
  * lowering a nice value needs CAP_SYS_NICE or RLIMIT_NICE room (EACCES), another user's thread CAP_SYS_NICE
- * (EPERM). skiff's scheduler gives every runnable thread the same turn, so a nice value, SCHED_BATCH and
- * SCHED_IDLE are recorded and reported but weigh nothing; the real-time policies (SCHED_FIFO, SCHED_RR), whose
- * promise a round-robin cannot keep, are refused with EPERM once Linux's checks pass. One CPU: CPU 0. */
+ * (EPERM). skiff's scheduler gives every fair thread the same turn, so a nice value, SCHED_BATCH and
+ * SCHED_IDLE are recorded and reported but weigh nothing; the real-time policies (SCHED_FIFO, SCHED_RR) run
+ * before the fair ones by priority (kernel/sched.c). */
 #include "syscalls.h"
 #include "../arch/x86_64/smp.h"
 
@@ -107,11 +107,7 @@ static long set_policy(struct task *t, int policy, int prio)
         if (!sched_same_owner(t) || (t->sched_reset_on_fork && !reset))
             return -EPERM;
     }
-    if (rt) {
-        kerr("skiff: real-time scheduling (SCHED_FIFO, SCHED_RR) is not implemented: EPERM\n");
-        return -EPERM;
-    }
-    t->policy = (u8)policy;
+    sched_set_rt(t, policy, prio);
     t->sched_reset_on_fork = reset;
     return 0;
 }
@@ -150,9 +146,10 @@ SYSCALL(sched_getparam)
 {
     if (!a1 || (int)a0 < 0)
         return -EINVAL;
-    if (!task_of((int)a0))
+    struct task *t = task_of((int)a0);
+    if (!t)
         return -ESRCH;
-    int prio = 0; /* no real-time policy is ever set */
+    int prio = t->rt_prio;
     return copy_to_user((void *)a1, &prio, sizeof(prio));
 }
 
@@ -162,6 +159,8 @@ void sched_fork_policy(struct task *child, const struct task *parent)
 {
     child->nice = parent->nice;
     child->policy = parent->policy;
+    child->rt_prio = parent->rt_prio;
+    child->rr_start_ns = 0;
     child->cpus_allowed = parent->cpus_allowed; /* Linux: the affinity mask is inherited too */
     child->sched_reset_on_fork = false;
     child->slice_ns = parent->slice_ns;
@@ -171,8 +170,10 @@ void sched_fork_policy(struct task *child, const struct task *parent)
     child->mpol = parent->mpol; /* Linux: the memory policy too (syscalls/mempolicy.c) */
     if (parent->sched_reset_on_fork) {
         child->slice_ns = 0;
-        if (child->policy == SCHED_FIFO || child->policy == SCHED_RR)
+        if (child->policy == SCHED_FIFO || child->policy == SCHED_RR) {
             child->policy = SCHED_OTHER;
+            child->rt_prio = 0;
+        }
         if (child->nice < 0)
             child->nice = 0;
     }

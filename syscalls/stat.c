@@ -1,8 +1,6 @@
 /* syscalls/stat.c — stat, fstat, lstat, newfstatat, statx and getdents64. */
 #include "syscalls.h"
 
-#define RAMFS_DEV 0x15           /* st_dev of the root filesystem (an anonymous device, as tmpfs has) */
-#define PIPEFS_DEV 0xd
 
 struct stat_k {                  /* struct stat on x86_64 */
     u64 dev, ino, nlink;
@@ -39,14 +37,13 @@ static void fill_stat(struct inode *ino, struct stat_k *st)
     if (!ino) {
         st->mode = S_IFIFO | 0600;
         st->nlink = 1;
-        st->dev = PIPEFS_DEV;
+        st->dev = VFS_PIPEFS_DEV;
         return;
     }
     /* An overlay (a live --rootfs) shows a non-directory with its real layer's st_dev, as Linux's overlayfs
      * does when its layers are on different filesystems (xino=off), and as fstat of it open (open files use
      * the real inode) does: glibc's tzset compares the two for /etc/localtime and reread it on every call. */
-    struct inode *d = S_ISDIR(ino->mode) ? ino : vfs_real(ino);
-    st->dev = pipe_inode(ino) ? PIPEFS_DEV : d->sb ? d->sb->dev : RAMFS_DEV;
+    st->dev = pipe_inode(ino) ? VFS_PIPEFS_DEV : vfs_st_dev(ino);
     st->ino = ino->ino;
     st->nlink = pipe_inode(ino) ? 1 : ino->nlink;
     st->mode = ino->mode;

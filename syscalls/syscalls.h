@@ -25,14 +25,6 @@ extern const char *const syscall_argfmt[];
 long syscall_invoke(u64 nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5, bool *known);
 int syscall_dispatch(struct regs *r);
 
-/* Scheduling policies (sched_setscheduler(2), sched_setattr(2): syscalls/schedprio.c, schedattr.c, ioprio.c) */
-#define SCHED_OTHER 0
-#define SCHED_FIFO 1
-#define SCHED_RR 2
-#define SCHED_BATCH 3
-#define SCHED_IDLE 5
-#define SCHED_DEADLINE 6
-
 /* Clocks (syscalls/time.c, syscalls/clockset.c). */
 long clock_id_check(int clk);                             /* 0: a clock clock_gettime reads */
 

@@ -1870,6 +1870,8 @@ cmd_run() {
 	fi
 	# microvm lists no CPUs (no ACPI, no MP table): the kernel is told how many
 	[ "$cpus" -gt 1 ] && cmdline="$cmdline cpus=$cpus"
+	# the host's clock: the guest's RTC lags it by up to a second (kernel/clock.c takes the later)
+	cmdline="$cmdline walltime=$(date +%s.%N)"
 	cmdline=${cmdline# }
 	size_memory
 	[ -n "$iso" ] && make_iso "$cmdline"

@@ -75,6 +75,7 @@ struct percpu {
     u64 idle_tsc;       /* TSC ticks it spent halted with nothing to run */
     u64 idle_since;     /* TSC at which its current idle halt began (0: not in one); read with the lock */
     u64 irqs;           /* interrupts it took (irq.c): an AP's timed irq_wait ends at the next one */
+    u64 rt_period, rt_used, rt_since; /* real-time tasks' share of this CPU (kernel/sched.c: ns; with the lock) */
     u64 gdt[GDT_ENTRIES] __attribute__((aligned(8)));
     struct tss tss __attribute__((aligned(16)));
 };

@@ -86,6 +86,24 @@ c_cpus_env() {
 	pass
 }
 
+# The guest's clock: QEMU's RTC counts whole seconds from QEMU's own start, so the guest lagged the host by up
+# to a second (make on a volume warned "Clock skew detected" about the files it had just written). The CLI
+# passes the host's clock (walltime=S.N); the guest's time is never before the moment the CLI started.
+c_walltime() {
+	name="the guest's CLOCK_REALTIME is not behind the host's (walltime=S.N from the CLI, not the RTC's second)"
+	dry /bin/true
+	grep -q ' walltime=[0-9]*\.[0-9]\{9\}' "$tmp/qemu.args" || { fail "no walltime= on the kernel command line"; return; }
+	for wt_i in 1 2 3; do # the RTC alone passes one boot in ten or so: three boots
+		wt_t0=$(date +%s%N)
+		sk /bin/date +%s%N
+		[ "$st" -eq 0 ] || { fail "exit status $st"; return; }
+		wt_g=$(cat "$tmp/out")
+		[ "${#wt_g}" -eq "${#wt_t0}" ] && ! expr "$wt_g" "<" "$wt_t0" >/dev/null ||
+			{ fail "boot $wt_i: the guest's clock $wt_g is before the host's $wt_t0 (taken before the CLI started)"; return; }
+	done
+	pass
+}
+
 # ---------------------------------------------------------------- -v
 
 c_volume_args() {
@@ -491,7 +509,7 @@ c_pack_input() {
 # SKIFF_NO_FALLBACK=1, so it checks build/skiff's own path (tools/cli).
 SHELL_CASES="c_volume_iso"
 
-CASES_ALL="c_default_machine c_cpus_env c_live_rootfs c_volume_off c_volume_args c_volume_iso c_volume_errors c_volume_boot c_path_ls c_shebang_perl c_shebang_env
+CASES_ALL="c_default_machine c_cpus_env c_walltime c_live_rootfs c_volume_off c_volume_args c_volume_iso c_volume_errors c_volume_boot c_path_ls c_shebang_perl c_shebang_env
 c_python c_no_runtime_libs c_python_script c_perl c_lua c_ruby c_tcl c_node
 c_passwd c_user_id c_user_denied c_user_volume c_user_errors c_mem_refused c_mem_default c_add_broken c_pack_cache c_pack_input
 c_stop_handler c_stop_kill c_stop_qemu_killed c_stop_sigint c_same_as_shell c_shebang_sh"

@@ -1,7 +1,7 @@
 # test/cli/same.sh — sourced by test/cli/run.sh: build/skiff (tools/cli, C) against tools/skiff.sh (the shell
 # implementation it replaces on the common path): for each command line below, both with the fake QEMU, the same
 # exit status, the same messages, the same QEMU command line and the same files in the initrd. Paths that differ
-# by nature are normalised: the work directory (WORK), the cache key (KEY), and the "running:" line of --verbose
+# by nature are normalised: the work directory (WORK), the cache key (KEY), the host's clock (walltime=T), and the "running:" line of --verbose
 # (the shell's starts with setsid and timeout, which the C program does itself).
 
 # same_run IMPL ARGS...: one implementation (c or sh), into $tmp/same.IMPL.{st,err,args,list,skiff}.
@@ -17,7 +17,7 @@ same_run() {
 	SKIFF_CACHE_DIR=$tmp/same-cache-$sr_impl FAKE_QEMU_LOG=$tmp/qemu.args FAKE_QEMU_IMAGE=$tmp/image \
 		SKIFF_QEMU=$FAKE_QEMU "$@" </dev/null >"$tmp/same.out" 2>"$tmp/same.err"
 	echo "$?" >"$tmp/same.$sr_impl.st"
-	norm='s|same-cache-[a-z]*|CACHE|g; s|[^ ,=]*/skiff\.[A-Za-z0-9]\{6\}|WORK|g; s|[0-9a-f]\{32\}\.cpio|KEY.cpio|g'
+	norm='s|same-cache-[a-z]*|CACHE|g; s|[^ ,=]*/skiff\.[A-Za-z0-9]\{6\}|WORK|g; s|[0-9a-f]\{32\}\.cpio|KEY.cpio|g; s|walltime=[0-9.]*|walltime=T|g'
 	grep -v '^skiff: running: ' "$tmp/same.err" | sed "$norm" >"$tmp/same.$sr_impl.err"
 	sed "$norm" "$tmp/qemu.args" >"$tmp/same.$sr_impl.args" 2>/dev/null || : >"$tmp/same.$sr_impl.args"
 	: >"$tmp/same.$sr_impl.list"

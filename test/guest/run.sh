@@ -689,6 +689,19 @@ t_oom() {
 	pass
 }
 
+t_oom_adj() {
+	name="the OOM killer weighs /proc/PID/oom_score_adj: a small process at 1000 goes before a filler at -500"
+	need_bin oomfill || return
+	sk --mem 64M --verbose "$BIN/oomfill" adj
+	expect_status 0 && expect_out_has "the oom_score_adj 1000 child was killed by signal 9" &&
+		expect_out_has "the filler was killed by signal 9" || return
+	first=$(grep -m1 "Out of memory" "$tmp/err")
+	case $first in
+	*"Killed process 2 (oomfill)"*) pass ;;
+	*) fail "the first OOM victim was not the oom_score_adj 1000 child (pid 2): $first" ;;
+	esac
+}
+
 t_kvm() {
 	name="kvm"
 	if [ ! -e /dev/kvm ]; then
@@ -806,7 +819,7 @@ t_ewrite() {
 # Left out until its hang is found (issue 14, docs/tasks.md "SMP"): t_smp_stress (SKIFF_GUEST_TESTS=t_smp_stress).
 TESTS=${SKIFF_GUEST_TESTS:-"t_missing_host t_usage t_demo t_echo t_false t_stdin t_ls t_cat t_wc
 t_sha t_sort t_argv_glibc t_argv_musl t_segv t_abort t_notelf t_rootfs
-t_hostname t_date t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_pollcost t_firmware t_smp t_futexintr t_smp_tlb t_smp_shootdown t_smp_affinity t_smp_exit t_smp_overcommit t_smp_machines t_sysfs_cpu t_rlimit_defaults t_rootfull t_fuzz t_oom t_fragment t_initrd t_bomb t_tail_follow t_inplace t_lazyclock t_notsc t_config t_epipe t_ewrite t_kvm"}
+t_hostname t_date t_missing_rootfs t_strace t_timeout t_iso t_panic t_kfault t_sighandler t_processes t_cow t_vdso t_bigroot t_pgrp t_kill t_timeout_cmd t_loadavg t_majflt t_procpid t_pollcost t_firmware t_smp t_futexintr t_smp_tlb t_smp_shootdown t_smp_affinity t_smp_exit t_smp_overcommit t_smp_machines t_sysfs_cpu t_rlimit_defaults t_rootfull t_fuzz t_oom t_oom_adj t_fragment t_initrd t_bomb t_tail_follow t_inplace t_lazyclock t_notsc t_config t_epipe t_ewrite t_kvm"}
 
 main() {
 	# shellcheck disable=SC2086 # split the list into words on purpose

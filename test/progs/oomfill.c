@@ -2,7 +2,9 @@
  * out (run it only in a small guest: `--mem 64M`). Linux's answer, which skiff must give: opens that cannot
  * get memory fail with ENOMEM (never a kernel panic), and when touched memory runs out the OOM killer sends
  * SIGKILL to the process with the most memory — the child, not this small parent — and logs one line.
- * Prints what happened; exits 0 when the child died of SIGKILL and /proc can be read again afterwards. */
+ * Prints what happened; exits 0 when the child died of SIGKILL and /proc can be read again afterwards.
+ * `oomfill adj`: the filler sets its oom_score_adj to -500 and a small sleeping child to 1000: the sleeper must
+ * die first (oom_score_adj weighs in, as Linux's badness), then the filler. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -50,8 +52,49 @@ static void fill(void)
     }
 }
 
-int main(void)
+static void set_adj(const char *v)
 {
+    int fd = open("/proc/self/oom_score_adj", O_WRONLY);
+    if (fd < 0 || write(fd, v, strlen(v)) != (ssize_t)strlen(v))
+        _exit(5);
+    close(fd);
+}
+
+static int adj_order(void)
+{
+    int ready[2];
+    if (pipe(ready))
+        return 2;
+    pid_t b = fork();
+    if (b == 0) {
+        set_adj("1000");
+        if (write(ready[1], "x", 1) != 1)
+            _exit(6);
+        for (;;)
+            pause();
+    }
+    char c;
+    if (read(ready[0], &c, 1) != 1)
+        return 2;
+    pid_t a = fork();
+    if (a == 0) {
+        set_adj("-500");
+        fill();
+    }
+    int sb = 0, sa = 0; /* which went first the kernel log says (test/guest t_oom_adj) */
+    waitpid(b, &sb, 0);
+    waitpid(a, &sa, 0);
+    printf("parent: the oom_score_adj 1000 child %s by signal %d\n", WIFSIGNALED(sb) ? "was killed" : "ended",
+           WIFSIGNALED(sb) ? WTERMSIG(sb) : 0);
+    printf("parent: the filler %s by signal %d\n", WIFSIGNALED(sa) ? "was killed" : "ended",
+           WIFSIGNALED(sa) ? WTERMSIG(sa) : 0);
+    return WIFSIGNALED(sb) && WTERMSIG(sb) == SIGKILL && WIFSIGNALED(sa) ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && !strcmp(argv[1], "adj"))
+        return adj_order();
     fflush(stdout);
     pid_t pid = fork();
     if (pid == 0)

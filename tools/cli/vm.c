@@ -276,16 +276,20 @@ static void wait_qemu(struct run *r, pid_t pid, const sigset_t *none, struct vm_
         e->qstatus = killed ? 137 : 124;
 }
 
-/* The kernel's command line: --kernel-arg words, then what the options and the terminals ask for. */
+/* The kernel's command line: --kernel-arg words, then what the options and the terminals ask for, and the
+ * host's clock now (`walltime`: the guest's RTC counts whole seconds from QEMU's start, so it lags the host by
+ * up to a second, and `make` on a volume saw the files it had just written as from the future). */
 static void make_cmdline(struct run *r)
 {
     char *tty = term_cmdline();
     char cpus[32] = ""; /* microvm lists no CPUs (no ACPI, no MP table): the kernel is told how many */
     if (r->cpus > 1)
         snprintf(cpus, sizeof(cpus), " cpus=%d", r->cpus);
-    char *c = xasprintf("%s%s%s%s%s%s%s%s", r->kernel_args, r->verbose ? " verbose" : "", r->strace ? " strace" : "",
-                        r->timeout ? " deadline=" : "", r->timeout ? r->timeout : "",
-                        r->allow_host ? " net_host=1" : "", tty, cpus);
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    char *c = xasprintf("%s%s%s%s%s%s%s%s walltime=%lld.%09ld", r->kernel_args, r->verbose ? " verbose" : "",
+                        r->strace ? " strace" : "", r->timeout ? " deadline=" : "", r->timeout ? r->timeout : "",
+                        r->allow_host ? " net_host=1" : "", tty, cpus, (long long)now.tv_sec, now.tv_nsec);
     r->cmdline = xstrdup(c[0] == ' ' ? c + 1 : c);
     free(c);
     free(tty);
