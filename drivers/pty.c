@@ -91,9 +91,19 @@ static struct inode *pts_node(struct pty *p)
     return ino;
 }
 
+/* A pair costs ~27 KiB; past this, ptmx says ENOMEM and leaves the rest of memory to everything else (a program
+ * that opens all it can, as stress-ng's pty stressor, otherwise took the last pages its own stack needed). */
+static bool pty_memory_left(void)
+{
+    u64 keep = MAX(pmm_total_pages() / 8, (u64)2048);
+    return pmm_free_pages() > keep + (sizeof(struct pty) + PAGE_SIZE - 1) / PAGE_SIZE;
+}
+
 /* open of /dev/ptmx: a new pair; this file becomes its master. */
 static int ptmx_open(struct file *f)
 {
+    if (!pty_memory_left())
+        return -ENOMEM;
     int index = 0;
     while (index < PTY_MAX && ptys[index])
         index++;
