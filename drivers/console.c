@@ -7,6 +7,7 @@
 #include "console.h"
 #include "serial.h"
 #include "tty.h"
+#include "pty.h"
 #include "vcon.h"
 #include "../kernel/boot.h"
 #include "../kernel/errno.h"
@@ -14,21 +15,10 @@
 #include "../kernel/proc.h"
 #include "../arch/x86_64/arch.h"
 
-#define TCGETS 0x5401
-#define TCSETS 0x5402
-#define TCSETSW 0x5403
-#define TCSETSF 0x5404
-#define TIOCGPGRP 0x540f
-#define TIOCSPGRP 0x5410
-#define TIOCGWINSZ 0x5413
-#define TIOCSWINSZ 0x5414
-#define FIONREAD 0x541b
 #define COM1_IRQ 4
 
-struct winsize_k { u16 rows, cols, xpixel, ypixel; };
-
 static bool is_tty[3];
-static struct winsize_k winsize = { 24, 80, 0, 0 };
+static const struct file_ops devtty_ops; /* /dev/tty, below */
 static struct inode *stream_inode[3];
 
 static unsigned parse_uint(const char **p)
@@ -52,7 +42,7 @@ static void parse_cmdline(void)
             w++;
             unsigned cols = parse_uint(&w);
             if (rows && cols)
-                winsize = (struct winsize_k){ rows, cols, 0, 0 };
+                tty_console.winsize = (struct winsize_k){ rows, cols, 0, 0 };
         }
     }
 }
@@ -80,24 +70,42 @@ static void stream_write(enum console_stream s, const char *buf, size_t n)
     }
     char out[1024];
     while (n) {
-        size_t used, o = tty_output_map(buf, n, out, sizeof(out), &used);
+        size_t used, o = tty_output_map(&tty_console, buf, n, out, sizeof(out), &used);
         stream_out(s, out, o);
         buf += used;
         n -= used;
     }
 }
 
-static void echo_sink(const char *s, size_t n)
+static void echo_sink(struct tty *t, const char *s, size_t n)
 {
+    (void)t;
     stream_write(CONSOLE_STDOUT, s, n);
 }
+
+static void (*source_poll)(void);
+
+/* virtio-console: pulls input it held back while the tty's queue was full */
+void console_set_source_poll(void (*poll)(void))
+{
+    source_poll = poll;
+}
+
+static void console_source_poll(struct tty *t)
+{
+    (void)t;
+    if (source_poll)
+        source_poll();
+}
+
+static const struct tty_ops console_tty_ops = { .echo = echo_sink, .source_poll = console_source_poll };
 
 static void serial_rx_irq(void *ctx)
 {
     (void)ctx;
     int c;
     while ((c = serial_getc(SERIAL_STDOUT)) >= 0)
-        tty_input((u8)c);
+        tty_input(&tty_console, (u8)c);
 }
 
 /* One inode per stream, so stdio can be stat'ed and reopened through /proc/self/fd like any file:
@@ -118,16 +126,16 @@ void console_init(void)
 {
     parse_cmdline();
     if (!is_tty[CONSOLE_STDIN]) {
-        tty_termios.lflag = 0;  /* not a terminal: bytes pass unchanged, no echo, no signals */
-        tty_termios.iflag = 0;
+        tty_console.termios.lflag = 0;  /* not a terminal: bytes pass unchanged, no echo, no signals */
+        tty_console.termios.iflag = 0;
     }
-    tty_set_echo_sink(echo_sink);
+    tty_console.ops = &console_tty_ops;
     if (!vcon_has(VCON_STDIN) && serial_enable_rx_irq(SERIAL_STDOUT))
         irq_register(COM1_IRQ, serial_rx_irq, NULL);
     stream_inode[CONSOLE_STDIN] = stream_new(CONSOLE_STDIN);
     stream_inode[CONSOLE_STDERR] = stream_new(CONSOLE_STDERR);
     stream_inode[CONSOLE_STDOUT] = devfs_add("console", 0620, (5 << 8) | 1, &console_ops, (void *)CONSOLE_STDOUT);
-    devfs_add("tty", 0666, (5 << 8) | 0, &console_ops, (void *)CONSOLE_STDOUT);
+    devfs_add("tty", 0666, (5 << 8) | 0, &devtty_ops, (void *)CONSOLE_STDOUT);
 }
 
 void console_write_kernel(enum console_stream s, const char *buf, size_t n)
@@ -171,8 +179,8 @@ static ssize_t con_write(struct file *f, const void *ubuf, size_t n, u64 *off)
     }
     if (host_err[s] && !is_tty[s])
         return host_err[s]; /* every later write fails as the host's did, as writes to /dev/full all do */
-    if (is_tty[s] && (tty_termios.lflag & TOSTOP)) { /* as Linux's tty_write: stop a background writer */
-        long bg = tty_check_bg(SIGTTOU);
+    if (is_tty[s] && (tty_console.termios.lflag & TOSTOP)) { /* as Linux's tty_write: stop a background writer */
+        long bg = tty_check_bg(&tty_console, SIGTTOU);
         if (bg)
             return bg;
     }
@@ -191,35 +199,7 @@ static ssize_t con_write(struct file *f, const void *ubuf, size_t n, u64 *off)
 static ssize_t con_read(struct file *f, void *ubuf, size_t n, u64 *off)
 {
     (void)off;
-    return tty_read(ubuf, n, f->flags & O_NONBLOCK);
-}
-
-/* tcsetpgrp: a group of the caller's session becomes the foreground (a shell's fg, or its own group back). */
-static long con_set_pgrp(const int *upgrp)
-{
-    int pgrp;
-    struct proc *me = current_proc();
-    if (me->sid != tty_sid)
-        return -ENOTTY;
-    long bg = tty_check_bg(SIGTTOU);
-    if (bg)
-        return bg;
-    if (copy_from_user(&pgrp, upgrp, sizeof(pgrp)))
-        return -EFAULT;
-    if (pgrp < 0)
-        return -EINVAL;
-    bool found = false;
-    for (struct proc *p = proc_list; p; p = p->next_proc) {
-        if (p->pgid == pgrp && !p->zombie) {
-            if (p->sid != me->sid)
-                return -EPERM;
-            found = true;
-        }
-    }
-    if (!found)
-        return -ESRCH;
-    tty_pgrp = pgrp;
-    return 0;
+    return tty_read(&tty_console, ubuf, n, f->flags & O_NONBLOCK);
 }
 
 static long con_ioctl(struct file *f, unsigned cmd, u64 arg)
@@ -227,31 +207,7 @@ static long con_ioctl(struct file *f, unsigned cmd, u64 arg)
     enum console_stream s = (enum console_stream)(u64)f->priv;
     if (!is_tty[s])
         return -ENOTTY;
-    long bg;
-    switch (cmd) {
-    case TCGETS:
-        return copy_to_user((void *)arg, &tty_termios, sizeof(tty_termios));
-    case TCSETS: case TCSETSW: case TCSETSF:
-        if ((bg = tty_check_bg(SIGTTOU)))
-            return bg;
-        return copy_from_user(&tty_termios, (void *)arg, sizeof(tty_termios));
-    case TIOCGWINSZ:
-        return copy_to_user((void *)arg, &winsize, sizeof(winsize));
-    case TIOCSWINSZ:
-        return copy_from_user(&winsize, (void *)arg, sizeof(winsize));
-    case TIOCGPGRP:
-        if (current_proc()->sid != tty_sid)
-            return -ENOTTY; /* not the caller's controlling terminal */
-        return copy_to_user((void *)arg, &tty_pgrp, sizeof(tty_pgrp));
-    case TIOCSPGRP:
-        return con_set_pgrp((const int *)arg);
-    case FIONREAD: {
-        int n = tty_readable() ? 1 : 0;
-        return copy_to_user((void *)arg, &n, sizeof(n));
-    }
-    default:
-        return -ENOTTY;
-    }
+    return tty_ioctl(&tty_console, f, cmd, arg, false);
 }
 
 static unsigned con_poll(struct file *f)
@@ -259,10 +215,20 @@ static unsigned con_poll(struct file *f)
     enum console_stream s = (enum console_stream)(u64)f->priv;
     if (s != CONSOLE_STDIN)
         return POLLOUT;
-    return (tty_readable() ? POLLIN : 0) | POLLOUT;
+    return (tty_readable(&tty_console) ? POLLIN : 0) | POLLOUT;
 }
 
 const struct file_ops console_ops = { .read = con_read, .write = con_write, .ioctl = con_ioctl, .poll = con_poll };
+
+/* /dev/tty: the caller's controlling terminal. A pseudo-terminal's slave when that is it (drivers/pty.c);
+ * otherwise the console, as before there were others (Linux: ENXIO without one). */
+static int devtty_open(struct file *f)
+{
+    return pty_open_ctty(f);
+}
+
+static const struct file_ops devtty_ops = { .open = devtty_open, .read = con_read, .write = con_write,
+                                            .ioctl = con_ioctl, .poll = con_poll };
 
 struct file *console_open(enum console_stream s)
 {

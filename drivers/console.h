@@ -12,6 +12,7 @@ void console_write_kernel(enum console_stream s, const char *buf, size_t n);
 void console_host_gone(enum console_stream s); /* the host's reader of stdout/stderr is gone (EPIPE) */
 void console_host_error(enum console_stream s, int err); /* the host's stdout/stderr failed with errno err */
 void console_flush(void);
+void console_set_source_poll(void (*poll)(void)); /* virtio-console: input it held back */
 extern const struct file_ops console_ops;
 
 #endif

@@ -1,13 +1,13 @@
-/* drivers/tty.c — the line discipline. Input bytes are processed as they arrive (so ^C acts at once, even
- * while the program computes): signals, CR/NL mapping, canonical editing with echo. Finished input waits in
- * a queue that read() drains; in canonical mode one read returns at most one line. */
+/* drivers/tty.c — the line discipline, one instance per terminal (struct tty). Input bytes are processed as
+ * they arrive (so ^C acts at once, even while the program computes): signals, CR/NL mapping, canonical
+ * editing with echo. Finished input waits in a queue that read() drains; in canonical mode one read returns
+ * at most one line. */
 #include "tty.h"
 #include "../kernel/errno.h"
 #include "../kernel/mm.h"
 #include "../kernel/proc.h"
 #include "../kernel/boot.h"
 #include "../arch/x86_64/arch.h"
-
 
 #define IGNCR 0000200
 #define ICRNL 0000400
@@ -21,6 +21,7 @@
 #define ECHOK 0000040
 #define ECHONL 0000100
 #define ECHOCTL 0001000
+#define NOFLSH 0000200
 #define VINTR 0
 #define VQUIT 1
 #define VERASE 2
@@ -30,123 +31,130 @@
 #define VMIN 6
 #define VSUSP 10
 #define VWERASE 14
-#define QSIZE 8192
 
-struct termios_k tty_termios = {
+/* Linux's tty_std_termios (a pty slave's, which has no HUPCL: B38400 | CS8 | CREAD) */
+const struct termios_k tty_std_termios = {
     .iflag = ICRNL | 02000 /* IXON */,
     .oflag = OPOST | ONLCR,
-    .cflag = 0xbf,    /* B38400 | CS8 | CREAD | HUPCL */
+    .cflag = 0xbf,    /* B38400 | CS8 | CREAD */
     .lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | 04000 /* ECHOKE */ | 0100000 /* IEXTEN */,
     .cc = { 3, 0x1c, 0x7f, 0x15, 4, 0, 1, 0, 0x11, 0x13, 0x1a, 0, 0x12, 0x0f, 0x17, 0x16, 0 },
 };
 
-static u8 queue[QSIZE];           /* finished input, ready for read() */
-static size_t q_head, q_len;
-#define MAX_LINES 256
-static size_t line_left[MAX_LINES]; /* canonical mode: bytes left of each finished line in the queue */
-static int l_head, l_count;
-static u8 line[QSIZE];            /* the line being edited, canonical mode */
-static size_t line_len;
-static bool host_eof;
-static int eof_marks;             /* ^D on an empty line: one read returns 0 */
-static void (*echo_sink)(const char *s, size_t n);
-static void (*source_poll)(void);
+/* The console: the first process's session and group own it from the start (kernel/proc.c). */
+struct tty tty_console = {
+    .termios = tty_std_termios,
+    .winsize = { 24, 80, 0, 0 },
+    .pgrp = 1,
+    .sid = 1,
+};
 
-void tty_set_source_poll(void (*poll)(void))
+void tty_init(struct tty *t, const struct tty_ops *ops, void *dev)
 {
-    source_poll = poll;
+    memset(t, 0, sizeof(*t));
+    t->ops = ops;
+    t->dev = dev;
+    t->termios = tty_std_termios;
+}
+
+void tty_kick(struct tty *t)
+{
+    if (t->chan)
+        sched_kick_chan(t->chan);
+    else
+        sched_kick_io(); /* input is an I/O event (edge-triggered epoll counts them) */
+}
+
+void tty_pkt_event(struct tty *t, u8 bits)
+{
+    if (!t->packet)
+        return;
+    t->pktstatus |= bits;
+    tty_kick(t);
 }
 
 /* Bytes that can still arrive without being dropped: the device holds the rest back until read() drains. */
-size_t tty_room(void)
+size_t tty_room(const struct tty *t)
 {
-    return QSIZE - q_len - line_len;
+    return TTY_QSIZE - t->q_len - t->line_len;
 }
 
-void tty_set_echo_sink(void (*sink)(const char *s, size_t n))
+static void echo(struct tty *t, const char *s, size_t n)
 {
-    echo_sink = sink;
+    if ((t->termios.lflag & ECHO) && t->ops && t->ops->echo)
+        t->ops->echo(t, s, n);
 }
 
-static void echo(const char *s, size_t n)
+static void push(struct tty *t, u8 c)
 {
-    if ((tty_termios.lflag & ECHO) && echo_sink)
-        echo_sink(s, n);
+    if (t->q_len < TTY_QSIZE)
+        t->queue[(t->q_head + t->q_len++) % TTY_QSIZE] = c;
 }
 
-static void push(u8 c)
+static void echo_char(struct tty *t, u8 c)
 {
-    if (q_len < QSIZE)
-        queue[(q_head + q_len++) % QSIZE] = c;
-}
-
-static void echo_char(u8 c)
-{
-    if (c < 32 && c != '\n' && c != '\t' && (tty_termios.lflag & ECHOCTL)) {
+    if (c < 32 && c != '\n' && c != '\t' && (t->termios.lflag & ECHOCTL)) {
         char ctl[2] = { '^', (char)(c + '@') };
-        echo(ctl, 2);
+        echo(t, ctl, 2);
     } else {
-        echo((const char *)&c, 1);
+        echo(t, (const char *)&c, 1);
     }
 }
 
-static void finish_line(void)
+static void finish_line(struct tty *t)
 {
-    if (l_count == MAX_LINES || q_len + line_len > QSIZE)
+    if (t->l_count == TTY_MAX_LINES || t->q_len + t->line_len > TTY_QSIZE)
         return; /* the program is not reading: drop the line, as a full tty queue does */
-    for (size_t i = 0; i < line_len; i++)
-        push(line[i]);
-    line_left[(l_head + l_count++) % MAX_LINES] = line_len;
-    line_len = 0;
+    for (size_t i = 0; i < t->line_len; i++)
+        push(t, t->line[i]);
+    t->line_left[(t->l_head + t->l_count++) % TTY_MAX_LINES] = t->line_len;
+    t->line_len = 0;
 }
 
-static void erase_one(void)
+static void erase_one(struct tty *t)
 {
-    if (!line_len)
+    if (!t->line_len)
         return;
-    line_len--;
-    if (tty_termios.lflag & ECHOE)
-        echo("\b \b", 3);
+    t->line_len--;
+    if (t->termios.lflag & ECHOE)
+        echo(t, "\b \b", 3);
 }
 
-static void canonical_input(u8 c)
+static void canonical_input(struct tty *t, u8 c)
 {
-    const u8 *cc = tty_termios.cc;
+    const u8 *cc = t->termios.cc;
     if (c == cc[VERASE] || c == '\b') {
-        erase_one();
+        erase_one(t);
     } else if (c == cc[VKILL]) {
-        while (line_len)
-            erase_one();
+        while (t->line_len)
+            erase_one(t);
     } else if (c == cc[VWERASE]) {
-        while (line_len && line[line_len - 1] == ' ')
-            erase_one();
-        while (line_len && line[line_len - 1] != ' ')
-            erase_one();
+        while (t->line_len && t->line[t->line_len - 1] == ' ')
+            erase_one(t);
+        while (t->line_len && t->line[t->line_len - 1] != ' ')
+            erase_one(t);
     } else if (c == cc[VEOF]) {
-        if (line_len == 0)
-            eof_marks++;
+        if (t->line_len == 0)
+            t->eof_marks++;
         else
-            finish_line();
+            finish_line(t);
     } else {
-        if (line_len < QSIZE - 1)
-            line[line_len++] = c;
-        echo_char(c);
+        if (t->line_len < TTY_QSIZE - 1)
+            t->line[t->line_len++] = c;
+        echo_char(t, c);
         if (c == '\n')
-            finish_line();
+            finish_line(t);
     }
 }
-
-/* Job control: the terminal belongs to the first process's session; tty_pgrp is its foreground group
- * (TIOCSPGRP), which ^C, ^\ and ^Z signal. Interrupt context writes nothing here but reads tty_pgrp. */
-int tty_pgrp = 1, tty_sid = 1;
 
 /* A process of the terminal's session outside the foreground group reads (SIGTTIN) or changes the terminal
  * (SIGTTOU): its group gets the signal and the call is restarted once it is continued; when it blocks or
- * ignores the signal, a read fails with EIO and a change goes ahead, as on Linux. */
-long tty_check_bg(int sig)
+ * ignores the signal, a read fails with EIO and a change goes ahead, as on Linux. Only for processes whose
+ * controlling terminal this is. */
+long tty_check_bg(struct tty *t, int sig)
 {
     struct proc *p = current_proc();
-    if (p->sid != tty_sid || p->pgid == tty_pgrp || !tty_pgrp)
+    if (p->ctty != t || p->pgid == t->pgrp || !t->pgrp)
         return 0;
     bool refused = (current->sig_blocked & SIGBIT(sig)) || p->sigactions[sig].handler == SIG_IGN;
     if (refused)
@@ -159,119 +167,160 @@ long tty_check_bg(int sig)
     return -ERESTARTSYS;
 }
 
-void tty_input(u8 c)
+/* Interrupt context for the console (it reads t->pgrp, writes only the queues). */
+void tty_input(struct tty *t, u8 c)
 {
-    const u8 *cc = tty_termios.cc;
-    if (tty_termios.lflag & ISIG) {
+    const u8 *cc = t->termios.cc;
+    if (t->termios.lflag & ISIG) {
         int sig = c == cc[VINTR] ? SIGINT : c == cc[VQUIT] ? SIGQUIT : c == cc[VSUSP] ? SIGTSTP : 0;
         if (sig && c) {
-            echo_char(c);
-            echo("\n", 1);
-            line_len = 0;
-            if (current)
-                signal_send_pgrp(tty_pgrp, sig, SI_KERNEL);
+            if (!(t->termios.lflag & NOFLSH)) { /* what was typed before it goes */
+                t->q_head = t->q_len = t->line_len = 0;
+                t->l_head = t->l_count = 0;
+                tty_pkt_event(t, TIOCPKT_FLUSHREAD | TIOCPKT_FLUSHWRITE);
+            }
+            echo_char(t, c);
+            if (t == &tty_console)
+                echo(t, "\n", 1); /* the console's own habit (Linux echoes "^C" alone) */
+            if (current && t->pgrp > 0)
+                signal_send_pgrp(t->pgrp, sig, SI_KERNEL);
+            tty_kick(t);
             return;
         }
     }
-    if (c == '\r' && (tty_termios.iflag & IGNCR))
+    if (c == '\r' && (t->termios.iflag & IGNCR))
         return;
-    if (c == '\r' && (tty_termios.iflag & ICRNL))
+    if (c == '\r' && (t->termios.iflag & ICRNL))
         c = '\n';
-    else if (c == '\n' && (tty_termios.iflag & INLCR))
+    else if (c == '\n' && (t->termios.iflag & INLCR))
         c = '\r';
-    if (tty_termios.lflag & ICANON) {
-        canonical_input(c);
+    if (t->termios.lflag & ICANON) {
+        canonical_input(t, c);
     } else {
-        push(c);
-        echo_char(c);
+        push(t, c);
+        echo_char(t, c);
     }
-    sched_kick_io(); /* input is an I/O event (edge-triggered epoll counts them) */
+    tty_kick(t);
 }
 
-void tty_host_eof(void)
+void tty_host_eof(struct tty *t)
 {
-    host_eof = true;
-    sched_kick_io();
+    t->host_eof = true;
+    tty_kick(t);
 }
 
 /* How many bytes a read may take now: canonical mode, what is left of the first finished line. */
-static size_t available(void)
+static size_t available(const struct tty *t)
 {
-    if (!(tty_termios.lflag & ICANON))
-        return q_len;
-    return l_count ? line_left[l_head] : 0;
+    if (!(t->termios.lflag & ICANON))
+        return t->q_len;
+    return t->l_count ? t->line_left[t->l_head] : 0;
 }
 
-bool tty_readable(void)
+/* FIONREAD: in canonical mode the finished lines (the queue holds nothing else), else everything queued. */
+size_t tty_inq(const struct tty *t)
 {
-    if (source_poll)
-        source_poll();
-    return available() || eof_marks || host_eof;
+    return t->q_len;
 }
 
-static ssize_t take(void *ubuf, size_t n)
+void tty_flush_input(struct tty *t)
+{
+    t->q_head = t->q_len = t->line_len = 0;
+    t->l_head = t->l_count = 0;
+    t->eof_marks = 0;
+    tty_pkt_event(t, TIOCPKT_FLUSHREAD);
+    tty_kick(t);
+}
+
+bool tty_readable(struct tty *t)
+{
+    if (t->ops && t->ops->source_poll)
+        t->ops->source_poll(t);
+    return available(t) || t->eof_marks || t->host_eof || t->hungup;
+}
+
+static ssize_t take(struct tty *t, void *ubuf, size_t n)
 {
     u8 tmp[256];
-    size_t want = MIN(n, available()), done = 0;
+    size_t want = MIN(n, available(t)), done = 0;
     while (done < want) {
         size_t c = MIN(want - done, sizeof(tmp));
         for (size_t i = 0; i < c; i++)
-            tmp[i] = queue[(q_head + i) % QSIZE];
+            tmp[i] = t->queue[(t->q_head + i) % TTY_QSIZE];
         if (copy_to_user((u8 *)ubuf + done, tmp, c))
             break;
-        q_head = (q_head + c) % QSIZE;
-        q_len -= c;
+        t->q_head = (t->q_head + c) % TTY_QSIZE;
+        t->q_len -= c;
         done += c;
     }
-    if ((tty_termios.lflag & ICANON) && l_count && done) {
-        line_left[l_head] -= done;
-        if (!line_left[l_head]) {
-            l_head = (l_head + 1) % MAX_LINES;
-            l_count--;
+    if ((t->termios.lflag & ICANON) && t->l_count && done) {
+        t->line_left[t->l_head] -= done;
+        if (!t->line_left[t->l_head]) {
+            t->l_head = (t->l_head + 1) % TTY_MAX_LINES;
+            t->l_count--;
         }
     }
+    if (done && t->chan)
+        sched_kick_chan(t->chan); /* a pty master waiting for room */
     return done ? (ssize_t)done : -EFAULT;
 }
 
-ssize_t tty_read(void *ubuf, size_t n, bool nonblock)
+static void tty_sleep(struct tty *t, u64 deadline)
 {
-    long bg = tty_check_bg(SIGTTIN);
+    u64 ns = deadline == ~0ull ? ~0ull : deadline - MIN(deadline, clock_monotonic_ns());
+    if (t->chan)
+        sched_wait_on(ns, t->chan);
+    else
+        sched_wait(ns);
+}
+
+ssize_t tty_read(struct tty *t, void *ubuf, size_t n, bool nonblock)
+{
+    long bg = tty_check_bg(t, SIGTTIN);
     if (bg)
         return bg;
     if (!n)
         return 0;
-    bool canon = tty_termios.lflag & ICANON;
-    u8 vmin = tty_termios.cc[VMIN], vtime = tty_termios.cc[VTIME];
-    u64 deadline = (!canon && vtime) ? clock_monotonic_ns() + (u64)vtime * 100000000 : ~0ull;
     for (;;) {
-        if (source_poll)
-            source_poll(); /* input the device held back while the queue was full */
-        size_t avail = available();
-        if (avail && (canon || avail >= MIN((size_t)MAX(vmin, 1), n) || (vtime && !vmin)))
-            return take(ubuf, n);
-        if (canon && eof_marks && !l_count) {
-            eof_marks--;
-            return 0;
+        bool canon = t->termios.lflag & ICANON; /* again each time: TCSETS may come while it waits */
+        u8 vmin = t->termios.cc[VMIN], vtime = t->termios.cc[VTIME];
+        static const u64 tenth = 100000000;
+        u64 deadline = (!canon && vtime) ? clock_monotonic_ns() + (u64)vtime * tenth : ~0ull;
+        for (;;) {
+            if (t->hungup)
+                return 0;
+            if (t->ops && t->ops->source_poll)
+                t->ops->source_poll(t); /* input the device held back while the queue was full */
+            size_t avail = available(t);
+            if (avail && (canon || avail >= MIN((size_t)MAX(vmin, 1), n) || (vtime && !vmin)))
+                return take(t, ubuf, n);
+            if (canon && t->eof_marks && !t->l_count) {
+                t->eof_marks--;
+                return 0;
+            }
+            if (t->host_eof)
+                return avail ? take(t, ubuf, n) : 0;
+            if (!canon && !vmin && !vtime)
+                return avail ? take(t, ubuf, n) : 0;
+            if (!canon && avail && vtime && clock_monotonic_ns() >= deadline)
+                return take(t, ubuf, n);
+            if (!canon && !vmin && clock_monotonic_ns() >= deadline)
+                return 0;
+            if (nonblock)
+                return -EAGAIN;
+            if (signal_pending())
+                return -EINTR;
+            bool was_canon = canon;
+            tty_sleep(t, deadline);
+            if ((bool)(t->termios.lflag & ICANON) != was_canon)
+                break; /* the mode changed while it slept: start over with the new one */
         }
-        if (host_eof)
-            return avail ? take(ubuf, n) : 0;
-        if (!canon && !vmin && !vtime)
-            return avail ? take(ubuf, n) : 0;
-        if (!canon && avail && vtime && clock_monotonic_ns() >= deadline)
-            return take(ubuf, n);
-        if (!canon && !vmin && clock_monotonic_ns() >= deadline)
-            return 0;
-        if (nonblock)
-            return -EAGAIN;
-        if (signal_pending())
-            return -EINTR;
-        sched_wait(deadline == ~0ull ? ~0ull : deadline - MIN(deadline, clock_monotonic_ns()));
     }
 }
 
-size_t tty_output_map(const char *in, size_t n, char *out, size_t cap, size_t *consumed)
+size_t tty_output_map(const struct tty *t, const char *in, size_t n, char *out, size_t cap, size_t *consumed)
 {
-    bool map = (tty_termios.oflag & OPOST) && (tty_termios.oflag & ONLCR);
+    bool map = (t->termios.oflag & OPOST) && (t->termios.oflag & ONLCR);
     size_t o = 0, i = 0;
     for (; i < n && o + 2 <= cap; i++) {
         if (map && in[i] == '\n')

@@ -9,6 +9,7 @@
 #include "virtio.h"
 #include "vcon.h"
 #include "tty.h"
+#include "console.h"
 #include "../kernel/mm.h"
 #include "../arch/x86_64/arch.h"
 
@@ -104,7 +105,7 @@ static void handle_ctrl(const u8 *buf, u32 len)
         break;
     case CTRL_PORT_OPEN:
         if (!m->value && p == by_role[VCON_STDIN])
-            tty_host_eof(); /* the host's stdin ended */
+            tty_host_eof(&tty_console); /* the host's stdin ended */
         break;
     }
 }
@@ -129,9 +130,9 @@ static void poll_stdin(void)
         return;
     u32 len;
     u8 *buf;
-    while (tty_room() >= RX_BUF && (buf = virtq_used(&p->rx, &len))) {
+    while (tty_room(&tty_console) >= RX_BUF && (buf = virtq_used(&p->rx, &len))) {
         for (u32 i = 0; i < len && i < RX_BUF; i++)
-            tty_input(buf[i]);
+            tty_input(&tty_console, buf[i]);
         virtq_add(&p->rx, buf, RX_BUF, true, buf);
         virtq_kick(&p->rx);
     }
@@ -211,7 +212,7 @@ static int vcon_probe(struct virtio_dev *found)
             ctrl_send(id, CTRL_PORT_OPEN, 1);
         p->opened = true;
     }
-    tty_set_source_poll(vcon_poll_input);
+    console_set_source_poll(vcon_poll_input);
     ready = true;
     klog("skiff: virtio-console: stdin %s, stdout %s, stderr %s, signal %s, %s\n", by_role[VCON_STDIN] ? "yes" : "no",
          by_role[VCON_STDOUT] ? "yes" : "no", by_role[VCON_STDERR] ? "yes" : "no",

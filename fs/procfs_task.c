@@ -7,6 +7,7 @@
 #include "procfs.h"
 #include "../kernel/errno.h"
 #include "../kernel/boot.h"
+#include "../drivers/tty.h"
 #include "../syscalls/seccomp.h"
 
 /* A file's inode priv: the pid (whole process) or tid (one thread), a whole-process flag, its index in
@@ -129,9 +130,10 @@ static int gen_stat(const struct target *x, char *buf, size_t size)
     static const struct vm_layout none; /* a zombie's: its memory is gone, all 0 as on Linux */
     const struct vm_layout L = p->vm ? p->vm->layout : none;
     size_t n = 0;
-    OUT("%d (%s) %c %d %d %d 0 -1 4194560 %lu %lu %lu %lu %lu %lu %lu %lu %d %d %d 0 %lu %lu %lu "
+    OUT("%d (%s) %c %d %d %d %lu %d 4194560 %lu %lu %lu %lu %lu %lu %lu %lu %d %d %d 0 %lu %lu %lu "
         "18446744073709551615 %lu %lu %lu 0 0 %lu %lu %lu %lu 0 0 0 %d 0 %u %d 0 0 0 %lu %lu %lu %lu %lu %lu %lu 0\n",
-        x->whole ? p->pid : t->tid, task_comm(t), task_state(p, t), p->ppid, p->pgid, p->sid, mi, p->cminflt, ma,
+        x->whole ? p->pid : t->tid, task_comm(t), task_state(p, t), p->ppid, p->pgid, p->sid, tty_nr_of(p),
+        tty_tpgid_of(p), mi, p->cminflt, ma,
         p->cmajflt, un / tick, sn / tick, clock_tsc_to_ns(p->cutime_tsc) / tick, clock_tsc_to_ns(p->cstime_tsc) / tick,
         t->rt_prio ? -1 - t->rt_prio : 20 + t->nice, t->nice, /* priority: 20 + nice, or -1 - the real-time one */
         MAX(p->nthreads, 1), (x->whole ? p->start_ns : t->start_ns) / tick, vm_bytes(p->vm, 0, 0), rss_of(p),

@@ -6,6 +6,7 @@
 #include "boot.h"
 #include "../arch/x86_64/arch.h"
 #include "../drivers/console.h"
+#include "../drivers/tty.h"
 #include "../syscalls/syscalls.h"
 #include "../syscalls/seccomp.h"
 #include "../ipc/ipc.h"
@@ -310,6 +311,7 @@ static noreturn void proc_end(int code, int sig)
     ktimer_cancel(&p->rlimit_cpu);
     fdtable_put(p->fdt); /* the files close unless a CLONE_FILES process still uses the table */
     p->fdt = NULL;
+    tty_proc_exit(p); /* a session leader's terminal: SIGHUP to its foreground group */
     uts_put(p->uts);
     p->uts = NULL;
     sem_exit(p->pid); /* its SEM_UNDO adjustments */

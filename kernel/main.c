@@ -9,6 +9,7 @@
 #include "../arch/x86_64/smp.h"
 #include "../drivers/serial.h"
 #include "../drivers/console.h"
+#include "../drivers/pty.h"
 #include "../drivers/pci.h"
 #include "../drivers/virtio.h"
 #include "../fs/vfs.h"
@@ -108,6 +109,7 @@ noreturn void kmain(u32 magic, u32 info)
     BOOT_STEP(pci_init());               /* PCI devices and their drivers (virtio-console); none on microvm */
     BOOT_STEP(net_init());               /* the network interface, configured by DHCP in the background */
     BOOT_STEP(console_init());           /* stdio: virtio-console ports or the serial line */
+    BOOT_STEP(pty_init());               /* pseudo-terminals: /dev/ptmx, devpts on /dev/pts */
     BOOT_STEP(strace_init());            /* `strace` on the command line */
     BOOT_STEP(selftest());               /* `selftest=panic|fault`: the failure paths, on demand */
     BOOT_STEP(smp_finish());             /* the last AP, started by smp_init, is up: the big lock comes on */

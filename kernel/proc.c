@@ -5,6 +5,7 @@
 #include "errno.h"
 #include "../arch/x86_64/arch.h"
 #include "../drivers/console.h"
+#include "../drivers/tty.h"
 #include "../drivers/serial.h"
 #include "../drivers/vcon.h"
 #include "../syscalls/syscalls.h"
@@ -62,6 +63,7 @@ static struct task *proc_create_init(void)
     t->kstack_base = (u64)kstack;
     t->fpu = fpu;
     p->pid = p->pgid = p->sid = 1;
+    p->ctty = &tty_console;  /* the console is its terminal (drivers/tty.c: session 1, group 1) */
     p->umask = 022;
     p->cwd = vfs_covering(vfs_root);
     inode_get(p->cwd);

@@ -158,6 +158,7 @@ struct task_io {
 
 struct proc {
     int pid, ppid, pgid, sid;
+    struct tty *ctty;               /* its controlling terminal (drivers/tty_ioctl.c), NULL: none; fork copies it */
     int nthreads;                   /* live tasks */
     struct proc *parent;            /* NULL for the first process */
     struct proc *next_proc, *prev_proc; /* every process, newest first, for kill and /proc */

@@ -146,10 +146,11 @@ long do_openat(int dirfd, const char *upath, u32 flags, u32 mode, unsigned resol
         return rc;
     }
     int err;
-    u32 keep = (flags & O_PATH) ? flags & OPEN_PATH_KEEP : (flags & OPEN_KEEP) | O_LARGEFILE;
-    struct file *f = file_open(w.node, keep, &err);
+    u32 keep = (flags & O_PATH) ? flags & OPEN_PATH_KEEP : (flags & (OPEN_KEEP | O_NOCTTY)) | O_LARGEFILE;
+    struct file *f = file_open(w.node, keep, &err); /* a terminal's open sees O_NOCTTY (drivers/tty_ioctl.c) */
     if (!f)
         return err; /* ENOMEM, or the open op's own error (a FIFO: ENXIO, EDEADLK, EINTR) */
+    f->flags &= ~O_NOCTTY; /* F_GETFL does not show it, as on Linux */
     f->path = vfs_walk_path(&w);
     f->dir = w.dir; /* inotify reports the file's events to its directory's watches too */
     inode_get(w.dir);

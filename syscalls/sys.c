@@ -4,6 +4,7 @@
 #include "syscalls.h"
 #include "seccomp.h"
 #include "../kernel/boot.h"
+#include "../drivers/tty.h"
 #include "../arch/x86_64/smp.h"
 
 struct sysinfo_k {
@@ -191,6 +192,7 @@ SYSCALL(setsid)
     if (p->pgid == p->pid)
         return -EPERM; /* already a process group leader, as Linux's init is */
     p->sid = p->pgid = p->pid;
+    tty_proc_setsid(p); /* a new session starts without a controlling terminal */
     return p->sid;
 }
 

@@ -630,9 +630,60 @@ a_stressng_oom() {
 	pass
 }
 
+a_pty_script() {
+	# util-linux script(1): openpty, a child in its own session with the slave as its controlling terminal
+	# (TIOCSCTTY), the shell's output through the slave's ONLCR to the master, and the end (EIO) when it exits.
+	name="script -qc 'echo hi' /dev/null: a shell on a pseudo-terminal, its output as natively (hi\\r\\n)"
+	need /usr/bin/script || return
+	compare "$name" -- /usr/bin/script -qc 'echo hi' /dev/null
+}
+
+a_pty_python() {
+	name="python3 os.openpty, pty.fork and pty.spawn (test/apps/progs/ptyspawn.py) print as natively"
+	need "$PYTHON" || return
+	py_opts=$(python_opts) || { skip "no python standard library found"; return; }
+	# shellcheck disable=SC2086
+	compare "$name" $py_opts --add "$top/test/apps/progs/ptyspawn.py" -- "$PYTHON" "$top/test/apps/progs/ptyspawn.py"
+}
+
+a_pty_tmux() {
+	# tmux: a server (fork, a unix socket) runs a shell command on a pseudo-terminal of its own; capture-pane
+	# reads what the command wrote to it.
+	name="tmux new -d 'echo ...' then capture-pane -p: the pane shows the command's output as natively"
+	need /usr/bin/tmux /usr/bin/sleep /usr/bin/head || return
+	sock=/tmp/skiff-apps-tmux-$$.sock # a path the guest has too
+	compare "$name" --add /usr/bin/tmux --add /usr/bin/sleep --add /usr/bin/head -- /bin/sh -c \
+		"tmux -S $sock new -d -x 60 -y 10 'echo hello from tmux; sleep 5'; sleep 2; tmux -S $sock capture-pane -p | head -3; tmux -S $sock kill-server; echo done"
+}
+
+a_pty_jobs() {
+	name="bash -i on a pty (python pty.fork): sleep 100, ^Z Stopped, jobs, fg, ^C (130), exit 7, as natively"
+	need "$PYTHON" /bin/bash /bin/sleep || return
+	py_opts=$(python_opts) || { skip "no python standard library found"; return; }
+	# shellcheck disable=SC2086
+	compare "$name" $py_opts --add /bin/bash --add /bin/sleep --add "$top/test/apps/progs/ptyjobs.py" -- \
+		"$PYTHON" "$top/test/apps/progs/ptyjobs.py"
+}
+
+a_stressng_pty() {
+	# stress-ng's pty stressor: as many pairs as it can open, each slave's termios, termio, locked termios,
+	# window size, FIONREAD, TIOCOUTQ and tcflow ioctls, then all closed, for 2 s; at one CPU and at two.
+	name="stress-ng --pty 1 -t 2 ends with a successful run, at --cpus 1 and --cpus 2"
+	need /usr/bin/stress-ng || return
+	(mkdir -p "$tmp/sng" && cd "$tmp/sng" && native /usr/bin/stress-ng --pty 1 -t 2 && exit "$nst")
+	nst=$?
+	[ "$nst" -eq 0 ] || { fail "natively: status $nst, $(tail -c 300 "$tmp/native.err")"; return; }
+	for c in 1 2; do
+		sk --cpus "$c" /usr/bin/stress-ng --pty 1 -t 2
+		[ "$st" -eq 0 ] && grep -q "successful run completed" "$tmp/err" ||
+			{ fail "--cpus $c: status $st: $(grep -v "info:" "$tmp/err" | head -c 400)"; return; }
+	done
+	pass
+}
+
 APPS_ALL="a_ls a_ls_etc a_cat a_head a_sort a_wc a_sha a_date a_grep a_grep_etc a_gzip a_bzip2
 a_xz a_sqlite a_lua a_perl a_python a_python_files a_python_socket a_bc a_musl a_shell a_exec a_make a_tar
-a_ps a_top a_time a_java a_man a_stressng a_stressng_oom"
+a_ps a_top a_time a_java a_man a_stressng a_stressng_oom a_pty_script a_pty_python a_pty_tmux a_pty_jobs a_stressng_pty"
 
 main() {
 	# shellcheck disable=SC2086 # split the lists into words on purpose
