@@ -52,14 +52,15 @@ static int gen_devices(char *buf, size_t size)
 {
     static const struct { u32 major; int minor; const char *name; } names[] = { /* minor -1: any */
         { 1, -1, "mem" }, { 4, -1, "tty" }, { 5, 0, "/dev/tty" }, { 5, 1, "/dev/console" }, { 5, 2, "/dev/ptmx" },
-        { 10, -1, "misc" }, { 136, -1, "pts" },
+        { 10, -1, "misc" }, { 136, -1, "pts" }, /* pts: the slaves of /dev/ptmx's pseudo-terminals */
     };
     size_t n = 0;
     OUT("Character devices:\n");
     for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
         void *priv;
-        bool has = names[i].minor < 0 ? devfs_has_major(names[i].major)
-                                      : devfs_driver((u64)names[i].major << 8 | (u32)names[i].minor, &priv) != NULL;
+        u32 major = names[i].major == 136 ? 5 : names[i].major; /* pts slaves exist as /dev/ptmx does */
+        int minor = names[i].major == 136 ? 2 : names[i].minor;
+        bool has = minor < 0 ? devfs_has_major(major) : devfs_driver((u64)major << 8 | (u32)minor, &priv) != NULL;
         if (has)
             OUT("%3u %s\n", names[i].major, names[i].name);
     }
