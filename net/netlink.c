@@ -126,14 +126,20 @@ static bool may_send_to_others(void)
     return capable(CAP_NET_ADMIN); /* NETLINK_ROUTE lets only CAP_NET_ADMIN address other sockets or groups */
 }
 
+/* A sockaddr_nl from the program (bind, sendto): long enough and of AF_NETLINK, else EINVAL. */
+static int nl_addr_in(const void *kaddr, u32 alen, struct sockaddr_nl_k *a)
+{
+    if (alen < NL_ADDR_LEN)
+        return -EINVAL;
+    memcpy(a, kaddr, sizeof(*a));
+    return a->family == AF_NETLINK ? 0 : -EINVAL;
+}
+
 static int nl_bind(struct socket *s, const void *kaddr, u32 alen)
 {
     struct nl_sock *k = nk(s);
     struct sockaddr_nl_k a;
-    if (alen < NL_ADDR_LEN)
-        return -EINVAL;
-    memcpy(&a, kaddr, sizeof(a));
-    if (a.family != AF_NETLINK)
+    if (nl_addr_in(kaddr, alen, &a))
         return -EINVAL;
     if (k->bound && a.pid != k->port)
         return -EINVAL;
@@ -220,10 +226,7 @@ static ssize_t nl_send(struct socket *s, const void *kbuf, size_t n, const void 
         return -EOPNOTSUPP;
     if (kaddr) {
         struct sockaddr_nl_k a;
-        if (alen < NL_ADDR_LEN)
-            return -EINVAL;
-        memcpy(&a, kaddr, sizeof(a));
-        if (a.family != AF_NETLINK)
+        if (nl_addr_in(kaddr, alen, &a))
             return -EINVAL;
         dport = a.pid;
         dgroup = a.groups ? (u32)__builtin_ffs((int)a.groups) : 0;

@@ -15,18 +15,6 @@
 
 static char text[1 << 22]; /* a busy host (other tests' TIME-WAIT connections) has long tables */
 
-/* The whole file: Linux's seq_file may stop a read short of it. */
-static int read_all(const char *path)
-{
-    int fd = open(path, O_RDONLY), n = 0;
-    if (fd < 0)
-        return -1;
-    for (ssize_t r; n < (int)sizeof text - 1 && (r = read(fd, text + n, sizeof text - 1 - (size_t)n)) > 0;)
-        n += (int)r;
-    close(fd);
-    text[n] = 0;
-    return n;
-}
 
 static unsigned long ino_of(int fd)
 {
@@ -37,7 +25,7 @@ static unsigned long ino_of(int fd)
 /* The line of path whose inode column (tcp/udp: the 10th field; unix: the 7th) is ino, into line. */
 static int find(const char *path, unsigned long ino, int col, char *line, size_t size)
 {
-    if (read_all(path) < 0)
+    if (tap_read_all(path, text, sizeof text) < 0)
         return 0;
     for (char *l = strchr(text, '\n'); l && l[1]; l = strchr(l + 1, '\n')) {
         char *s = l + 1, *e = strchr(s, '\n');

@@ -12,23 +12,11 @@
 
 static char text[1 << 19];
 
-/* The whole file: Linux's seq_file may give it a page or so per read. */
-static int read_all(const char *path)
-{
-    int fd = open(path, O_RDONLY), n = 0;
-    if (fd < 0)
-        return -1;
-    for (ssize_t r; n < (int)sizeof text - 1 && (r = read(fd, text + n, sizeof text - 1 - (size_t)n)) > 0;)
-        n += (int)r;
-    close(fd);
-    text[n] = 0;
-    return n;
-}
 
 /* The value (kB) of key in the smaps block of the area starting at addr, or -1; flags gets its VmFlags. */
 static long smaps_field(const void *addr, const char *key, char *flags, size_t fsize)
 {
-    if (read_all("/proc/self/smaps") < 0)
+    if (tap_read_all("/proc/self/smaps", text, sizeof text) < 0)
         return -1;
     char head[32];
     snprintf(head, sizeof head, "%lx-", (unsigned long)addr);
@@ -112,7 +100,7 @@ static void test_file(void)
 
 static void test_rollup(void)
 {
-    int n = read_all("/proc/self/smaps_rollup");
+    int n = tap_read_all("/proc/self/smaps_rollup", text, sizeof text);
     char *nl = n > 0 ? strchr(text, '\n') : NULL;
     T_TRUE("smaps_rollup: the first line ends in [rollup]", nl && nl - text > 8 && !strncmp(nl - 8, "[rollup]", 8));
     T_TRUE("smaps_rollup: Rss, Pss_Anon, Pss_File", strstr(text, "\nRss:") && strstr(text, "\nPss_Anon:") &&

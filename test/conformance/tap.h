@@ -90,6 +90,20 @@ static __attribute__((unused)) int tap_read_file(const char *path, char *buf, si
     return (int)n;
 }
 
+/* The whole of path into buf (NUL-terminated): Linux's seq_file may stop one read short of the end. Its length,
+ * or -1. */
+static __attribute__((unused)) int tap_read_all(const char *path, char *buf, size_t size)
+{
+    int fd = open(path, O_RDONLY), n = 0;
+    if (fd < 0)
+        return -1;
+    for (ssize_t r; n < (int)size - 1 && (r = read(fd, buf + n, size - 1 - (size_t)n)) > 0;)
+        n += (int)r;
+    close(fd);
+    buf[n] = 0;
+    return n;
+}
+
 /* clk's time now plus ns: an absolute deadline (FUTEX_CLOCK_REALTIME, futex_waitv, clock_nanosleep) */
 static __attribute__((unused)) struct timespec tap_after_ns(clockid_t clk, long ns)
 {
