@@ -137,18 +137,20 @@ static long fair_count_under_fifo(pthread_t *t, long ns, const char *what)
     return during;
 }
 
-/* A fair thread counts while the caller, SCHED_FIFO, spins for 200 ms: it gets nothing (the 950 ms of each second
- * Linux leaves real-time tasks are not used up); the same spin as a fair thread lets it count. */
+/* A fair thread counts while the caller, SCHED_FIFO, spins for 300 ms, then while it spins as a fair thread: the
+ * real-time spinner keeps the CPU (skiff: entirely; Linux: but for a fair-server slice), the fair one shares it. */
 static void test_fifo_starves_fair(void)
 {
     pthread_t t;
-    long during = fair_count_under_fifo(&t, 200000000, "");
+    long during = fair_count_under_fifo(&t, 300000000, "");
     long before = counter;
-    spin_ns(200000000);
+    spin_ns(300000000);
     long fair = counter - before;
     stop = 1;
     pthread_join(t, NULL);
-    T_EQ("a fair thread does not run while a SCHED_FIFO one spins", during, 0);
+    /* Linux 6.12+'s fair server may hand the fair thread one 50 ms slice in any window (when its 950 ms of
+     * starvation began earlier): not nothing, but far less than its half beside a fair spinner */
+    T_TRUE("a fair thread gets less than half its fair share while a SCHED_FIFO one spins", during * 2 < fair);
     T_TRUE("a fair thread runs beside a fair spinner", fair > 0);
 }
 
