@@ -28,7 +28,7 @@ static void dump_cpus(void)
 
 void sched_dump(void)
 {
-    kerr("skiff: sched: %d runnable; the tasks (tid pid state cpu queue syscall key chan):\n", sched_nr_running());
+    kerr("skiff: sched: %d runnable; the tasks (tid pid state cpu queue syscall key chan cpus signals pending/blocked):\n", sched_nr_running());
     if (smp_active)
         dump_cpus();
     char line[200];
@@ -39,9 +39,10 @@ void sched_dump(void)
     for (struct task *t = task_list; t && n < DUMP_TASKS; t = t->next, n++) {
         u64 nr = t->frame ? t->frame->rax : ~0ull;
         const char *sc = nr < syscall_count && syscall_names[nr] ? syscall_names[nr] : "-";
-        kerr("skiff: sched: %d %d %s cpu %d rq %d %s key %lx chan %p mask %x%s\n", t->tid, t->proc ? t->proc->pid : 0,
+        kerr("skiff: sched: %d %d %s cpu %d rq %d %s key %lx chan %p mask %x sig %lx/%lx%s\n", t->tid, t->proc ? t->proc->pid : 0,
              task_state_name(t), t->running_on - 1, t->on_rq, t->state == TASK_BLOCKED ? sc : "-", t->wait_key,
-             t->wait_chan, t->cpus_allowed, t->wake_deadline != ~0ull && t->state == TASK_BLOCKED ? " (timed)" : "");
+             t->wait_chan, t->cpus_allowed,
+             (t->proc ? t->proc->sig_pending : 0) | t->sig_pending_task, t->sig_blocked, t->wake_deadline != ~0ull && t->state == TASK_BLOCKED ? " (timed)" : "");
     }
 }
 

@@ -457,8 +457,7 @@ static void hangups(void)
         int s = open(name, O_RDWR); /* a session leader without a terminal: this one becomes it */
         char ok = s >= 0 && tcgetpgrp(s) == getpid();
         write(p[1], &ok, 1);
-        while (!got_hup)
-            pause();
+        tap_wait_flag(&got_hup, SIGHUP);
         char r[4];
         r[0] = (char)read(s, buf, sizeof buf);
         errno = 0;
@@ -506,8 +505,7 @@ static void hangups(void)
             signal(SIGHUP, on_hup);
             char go = 1;
             write(p[1], &go, 1);
-            while (!got_hup)
-                pause();
+            tap_wait_flag(&got_hup, SIGHUP);
             char h = sl >= 0 && tcgetpgrp(sl) < 0 ? (char)errno : 0; /* its session lost the terminal */
             write(p[1], &h, 1);
             _exit(0);

@@ -72,8 +72,7 @@ static void senders(void)
     timer_t t;
     struct itimerspec its = { { 0, 0 }, { 0, 1000000 } };
     if (timer_create(CLOCK_MONOTONIC, &ev, &t) == 0 && timer_settime(t, 0, &its, NULL) == 0)
-        while (!got_count)
-            pause();
+        tap_wait_flag(&got_count, SIGUSR1);
     T_COVERS("SI_TIMER");
     T_EQ("rt_sigaction a POSIX timer's signal: si_code SI_TIMER", got_code, SI_TIMER);
     timer_delete(t);

@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <signal.h>
 
 static int tap_n, tap_failed;
 static const char *tap_cov; /* T_COVERS: for the next result only */
@@ -102,6 +103,22 @@ static __attribute__((unused)) int tap_read_all(const char *path, char *buf, siz
     close(fd);
     buf[n] = 0;
     return n;
+}
+
+/* Waits until *flag (set by sig's handler) is non-zero, without the race of `while (!flag) pause();`: a signal
+ * that lands after the check but before pause() has already run its handler, and pause() then waits forever (the
+ * CI run of 2026-12-07 hung twice so). sig is blocked around the check; sigsuspend opens it atomically. */
+static __attribute__((unused)) void tap_wait_flag(volatile int *flag, int sig)
+{
+    sigset_t block, old, open_;
+    sigemptyset(&block);
+    sigaddset(&block, sig);
+    sigprocmask(SIG_BLOCK, &block, &old);
+    open_ = old;
+    sigdelset(&open_, sig);
+    while (!*flag)
+        sigsuspend(&open_);
+    sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 /* clk's time now plus ns: an absolute deadline (FUTEX_CLOCK_REALTIME, futex_waitv, clock_nanosleep) */
