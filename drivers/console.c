@@ -122,6 +122,33 @@ static struct inode *stream_new(enum console_stream s)
     return ino;
 }
 
+/* The console in a terminal is /dev/pts/0, as a container's terminal is (docker run -t): ttyname(), tty(1) and ps
+ * name it. The streams that are terminals share this one inode, so fstat of each matches stat of /dev/pts/0 as
+ * glibc's ttyname checks (st_dev, st_ino, st_rdev); console_open gives each file its own stream. Opened by name,
+ * the node reads the terminal and writes to the stream the terminal shows (stdout's, else stderr's). */
+static struct inode *pts_node;
+
+static void pts_node_init(void)
+{
+    if (!is_tty[CONSOLE_STDIN] && !is_tty[CONSOLE_STDOUT] && !is_tty[CONSOLE_STDERR])
+        return;
+    enum console_stream shown = is_tty[CONSOLE_STDOUT]   ? CONSOLE_STDOUT
+                                : is_tty[CONSOLE_STDERR] ? CONSOLE_STDERR
+                                                         : CONSOLE_STDIN;
+    pts_node = stream_new(shown);
+    pts_node->gid = 5; /* group tty, as devpts makes its nodes */
+    for (int s = 0; s < 3; s++)
+        if (is_tty[s])
+            stream_inode[s] = pts_node;
+    if (is_tty[CONSOLE_STDIN])
+        tty_console.tty_nr = (136 << 8) | 0; /* the controlling terminal ps shows (pts/0) */
+}
+
+struct inode *console_pts_node(void)
+{
+    return pts_node;
+}
+
 void console_init(void)
 {
     parse_cmdline();
@@ -136,6 +163,7 @@ void console_init(void)
     stream_inode[CONSOLE_STDERR] = stream_new(CONSOLE_STDERR);
     stream_inode[CONSOLE_STDOUT] = devfs_add("console", 0620, (5 << 8) | 1, &console_ops, (void *)CONSOLE_STDOUT);
     devfs_add("tty", 0666, (5 << 8) | 0, &devtty_ops, (void *)CONSOLE_STDOUT);
+    pts_node_init();
 }
 
 void console_write_kernel(enum console_stream s, const char *buf, size_t n)
@@ -213,8 +241,8 @@ static long con_ioctl(struct file *f, unsigned cmd, u64 arg)
 static unsigned con_poll(struct file *f)
 {
     enum console_stream s = (enum console_stream)(u64)f->priv;
-    if (s != CONSOLE_STDIN)
-        return POLLOUT;
+    if (s != CONSOLE_STDIN && !is_tty[s])
+        return POLLOUT; /* a terminal's input shows on every file of it (/dev/tty, fd 1), as on Linux */
     return (tty_readable(&tty_console) ? POLLIN : 0) | POLLOUT;
 }
 
@@ -232,5 +260,8 @@ static const struct file_ops devtty_ops = { .open = devtty_open, .read = con_rea
 
 struct file *console_open(enum console_stream s)
 {
-    return file_open_inode(stream_inode[s], O_RDWR | 0100000 /* O_LARGEFILE */);
+    struct file *f = file_open_inode(stream_inode[s], O_RDWR | 0100000 /* O_LARGEFILE */);
+    if (f)
+        f->priv = (void *)(u64)s; /* its own stream, the inode perhaps shared (pts_node) */
+    return f;
 }

@@ -8,6 +8,7 @@ enum console_stream { CONSOLE_STDIN, CONSOLE_STDOUT, CONSOLE_STDERR };
 
 void console_init(void);
 struct file *console_open(enum console_stream s);
+struct inode *console_pts_node(void); /* the console as /dev/pts/0 when it is a terminal, else NULL */
 void console_write_kernel(enum console_stream s, const char *buf, size_t n);
 void console_host_gone(enum console_stream s); /* the host's reader of stdout/stderr is gone (EPIPE) */
 void console_host_error(enum console_stream s, int err); /* the host's stdout/stderr failed with errno err */

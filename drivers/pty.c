@@ -7,6 +7,7 @@
  * and removes /dev/pts/N; with every slave file closed the master's read fails with EIO. Both sides wake on
  * one poll channel, the pty. The slave's file ops are drivers/pty_slave.c. Big kernel lock, process context only. */
 #include "pty_int.h"
+#include "console.h"
 #include "../kernel/errno.h"
 #include "../kernel/mm.h"
 #include "../kernel/proc.h"
@@ -104,7 +105,7 @@ static int ptmx_open(struct file *f)
 {
     if (!pty_memory_left())
         return -ENOMEM;
-    int index = 0;
+    int index = console_pts_node() ? 1 : 0; /* 0 is the console's when it is a terminal (pty_init) */
     while (index < PTY_MAX && ptys[index])
         index++;
     if (index == PTY_MAX)
@@ -335,4 +336,7 @@ void pty_init(void)
     ptmx->rdev = MKDEV(5, 2);
     ptmx->fops = &ptmx_ops;
     devfs_add("ptmx", 0666, MKDEV(5, 2), &ptmx_ops, NULL);
+    struct inode *con = console_pts_node(); /* the console in a terminal: /dev/pts/0 (drivers/console.c) */
+    if (con && ramfs_link(pts_root, "0", con))
+        panic("cannot create /dev/pts/0 for the console");
 }

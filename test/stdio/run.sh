@@ -10,7 +10,7 @@ SKIFF=tools/skiff
 B=build/progs
 T=$(mktemp -d)
 trap 'tmux -L "skifftest.$$" kill-server 2>/dev/null; rm -rf "$T"' EXIT INT TERM
-tap_plan 19
+tap_plan 22
 
 # check NAME CONDITION-STATUS REASON
 check() {
@@ -152,6 +152,25 @@ if [ -x /usr/bin/htop ]; then
 else
     tap_skip "htop at a terminal" "htop is not installed"
     tap_skip "htop at a terminal: CPU shares" "htop is not installed"
+fi
+
+# the console at a terminal is /dev/pts/0, as a container's terminal (docker run -t): tty(1), ps and ttyname()
+# name it (glibc's ttyname compares fstat of the fd with stat of the name /proc/self/fd gives), and a new pty
+# is /dev/pts/1. Before, tty said "not a tty" while isatty() was true, and ps showed "?".
+if [ -x /usr/bin/python3 ] && [ -x /usr/bin/ps ]; then
+    start_pane "$SKIFF run --timeout 120 --rootfs / /bin/sh -c 'tty; ps -o tty= -p 1; python3 -c \"import os; print(*[os.ttyname(i) for i in (0, 1, 2)], os.ttyname(os.openpty()[1]))\"'"
+    pane_wait 'EXIT=' 100
+    grep -q '^/dev/pts/0$' "$T/pane" && grep -q '^pts/0 *$' "$T/pane" &&
+        grep -q '^/dev/pts/0 /dev/pts/0 /dev/pts/0 /dev/pts/1$' "$T/pane" && grep -q 'EXIT=0' "$T/pane"
+    check "at a terminal: tty, ps and ttyname() name the console /dev/pts/0; the next pty is /dev/pts/1" $? "$(grep -v '^$' "$T/pane" | head -5 | tr '\n' '|')"
+    # input typed at the terminal makes /dev/tty readable to poll/select (it answered only POLLOUT: a program
+    # that waits on /dev/tty, as fzf does, never saw a key)
+    start_pane "$SKIFF run --timeout 120 --rootfs / /usr/bin/python3 -c 'import os, select; f = os.open(\"/dev/tty\", os.O_RDONLY); print(\"waiting\", flush=True); print(\"readable\" if select.select([f], [], [], 60)[0] else \"timeout\")'"
+    pane_wait '^waiting' 100 && sleep 1 && $TM send-keys -t s 'x' Enter && pane_wait '^readable' 30 && pane_wait 'EXIT=0' 30
+    check "at a terminal: a key typed makes /dev/tty readable to select()" $? "$(grep -v '^$' "$T/pane" | tail -3 | tr '\n' '|')"
+else
+    tap_skip "at a terminal: the console is /dev/pts/0" "python3 or ps is not installed"
+    tap_skip "at a terminal: /dev/tty readable to select()" "python3 or ps is not installed"
 fi
 
 # job control at an interactive shell: ^Z stops the foreground job (SIGTSTP to the terminal's foreground
