@@ -41,7 +41,8 @@ deps-test: deps-run deps-iso
 	    procps:/usr/bin/ps time:/usr/bin/time manpages-dev:/usr/share/man/man2/open.2.gz \
 	    postgresql:/usr/lib/postgresql/15/bin/initdb postgresql-client:/usr/bin/pgbench \
 	    default-jdk-headless:/usr/bin/javac apache2-utils:/usr/bin/ab \
-	    iputils-ping:/usr/bin/ping man-db:/usr/bin/man stress-ng:/usr/bin/stress-ng
+	    iputils-ping:/usr/bin/ping man-db:/usr/bin/man stress-ng:/usr/bin/stress-ng \
+	    openssh-server:/usr/sbin/sshd openssh-client:/usr/bin/ssh
 
 $(BUILD)/skiff.elf: $(KERNEL_OBJS) linker.ld | deps-build
 	$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS)

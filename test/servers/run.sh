@@ -3,7 +3,8 @@
 # guest answering redis-cli on the host (--port), nginx in the guest serving files to curl on the host (with
 # sendfile and edge-triggered epoll; and Debian's nginx with its own config on the live root, reloaded with
 # `nginx -s reload` under 10,000 requests from ab -c 20), and curl in the guest fetching from a server on the host
-# (--net); PostgreSQL (initdb, psql and pgbench from the host, a clean shutdown on SIGTERM to tools/skiff).
+# (--net); PostgreSQL (initdb, psql and pgbench from the host, a clean shutdown on SIGTERM to tools/skiff); OpenSSH's
+# sshd on the live root (ssh with a pseudo-terminal, scp and sftp from the host).
 #
 # Prints TAP and ends with one line "N passed, N failed, N skipped"; exits non-zero if any test failed. A case
 # is skipped when the host lacks the program (.ci/run installs them all). Every guest runs under --timeout and
@@ -364,8 +365,60 @@ t_postgres() {
 	pass
 }
 
+t_sshd() {
+	name="Debian's sshd in the guest, ssh on the host: a command, a pty (tty, job control), scp both ways, sftp, SIGTERM"
+	need /usr/sbin/sshd /usr/bin/ssh /usr/bin/ssh-keygen /usr/bin/scp /usr/bin/sftp || return
+	d=$tmp/sshd
+	mkdir -p "$d"
+	ssh-keygen -q -t ed25519 -N "" -f "$d/hostkey" && ssh-keygen -q -t ed25519 -N "" -f "$d/userkey" &&
+		cp "$d/userkey.pub" "$d/authorized_keys" || { fail "ssh-keygen failed"; return; }
+	# the packaged sshd with what a test needs set: its keys on the volume; the rest as Debian's defaults
+	cat >"$d/sshd_config" <<EOF
+HostKey /vol/hostkey
+AuthorizedKeysFile /vol/authorized_keys
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+UsePAM no
+StrictModes no
+Subsystem sftp /usr/lib/openssh/sftp-server
+EOF
+	hport=$(free_port)
+	# /run/sshd is the privilege-separation directory Debian's service makes before it starts sshd
+	guest --rootfs / --port "$hport:22" -v "$d:/vol" /bin/sh -c 'mkdir -p /run/sshd && exec /usr/sbin/sshd -D -e -f /vol/sshd_config'
+	o="-i $d/userkey -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o BatchMode=yes -o ConnectTimeout=20"
+	# shellcheck disable=SC2086 # $o splits into options on purpose
+	s() { timeout 60 ssh -p "$hport" $o root@127.0.0.1 "$@"; }
+	i=0
+	while [ "$(s echo up 2>/dev/null)" != up ] && [ $i -lt 60 ]; do
+		sleep 1
+		i=$((i + 1))
+	done
+	s 'id -u; echo $((6 * 7))' >"$tmp/got" 2>&1
+	# -tt: a pseudo-terminal from the guest's /dev/ptmx, the shell's controlling terminal
+	s -tt 'tty; ps -o tty= -p $$; sleep 0.1 & jobs' 2>&1 | tr -d '\r' | sed 's/ *$//' >>"$tmp/got"
+	head -c 1000000 /dev/urandom >"$d/up"
+	# shellcheck disable=SC2086
+	timeout 60 scp -P "$hport" $o "$d/up" root@127.0.0.1:/tmp/up >>"$tmp/got" 2>&1 &&
+		timeout 60 scp -P "$hport" $o root@127.0.0.1:/tmp/up "$d/down" >>"$tmp/got" 2>&1
+	cmp -s "$d/up" "$d/down" && echo "scp round trip intact" >>"$tmp/got"
+	# shellcheck disable=SC2086
+	echo 'ls /vol/authorized_keys' | timeout 60 sftp -P "$hport" $o root@127.0.0.1 2>&1 | grep -v -e '^sftp>' -e '^Connected to' |
+		sed 's/ *$//' >>"$tmp/got"
+	kill -TERM "$vm" # docker stop: skiff passes it on to sshd
+	wait "$vm" 2>/dev/null
+	st=$?
+	printf '%s\n' 0 42 /dev/pts/0 pts/0 "[1]+  Running                 sleep 0.1 &" "scp round trip intact" \
+		/vol/authorized_keys >"$tmp/expected"
+	if ! cmp -s "$tmp/expected" "$tmp/got"; then
+		fail "got: $(tr '\n' '|' <"$tmp/got") (guest: $(tail -n 4 "$tmp/err" | tr '\n' '|'))"
+		return
+	fi
+	[ "$st" = 143 ] || [ "$st" = 0 ] || { fail "skiff exited $st after SIGTERM"; return; }
+	pass
+}
+
 # shellcheck disable=SC2086 # the list splits into words on purpose
-set -- ${SERVERS:-t_redis t_nginx t_nginx_debian t_nginx_reload t_curl t_postgres}
+set -- ${SERVERS:-t_redis t_nginx t_nginx_debian t_nginx_reload t_curl t_postgres t_sshd}
 tap_plan $#
 make_payload || { echo "Bail out! cannot make the payload"; exit 1; }
 for t in "$@"; do
