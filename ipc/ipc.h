@@ -86,7 +86,9 @@ int ipc_proc_shm(char *buf, size_t size);
 int ipc_proc_sem(char *buf, size_t size);
 int ipc_proc_msg(char *buf, size_t size);
 /* sem.c: a process's SEM_UNDO adjustments are applied when it exits (hook in kernel/fork.c) */
-void sem_exit(int pid);
+struct proc;
+void sem_exit(struct proc *p);       /* p ends or unshares CLONE_SYSVSEM: it lets go of its undo list */
+int sem_undo_key(struct proc *p);   /* p's undo list, made if it has none (SEM_UNDO, CLONE_SYSVSEM) */
 
 /* sem.c's sets, which semctl.c reads and sets */
 #define SEMVMX 32767                 /* the largest value */
@@ -105,7 +107,7 @@ struct sem_set {
 extern struct ipc_table sem_table;
 struct sem_set *sem_lookup(int id);
 void sem_undo_clear(int id, int num);           /* SETVAL/SETALL: the adjustments of num (-1: all) go */
-void sem_undo_drop(int pid, int id);            /* entries of pid (0: any) for id (-1: any) go */
+void sem_undo_drop(int key, int id);            /* entries of undo list key (0: any) for id (-1: any) go */
 int sem_count_waiters(int id, int num, bool zero); /* GETNCNT (zero false) and GETZCNT */
 
 #endif

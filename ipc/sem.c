@@ -16,10 +16,11 @@ struct sem_waiter {
     bool zero;
 };
 
-/* One process's SEM_UNDO adjustments for one set. */
+/* One undo list's SEM_UNDO adjustments for one set. A list (its key) is a process's, or shared by the processes
+ * a clone with CLONE_SYSVSEM made (proc->sem_undo); it is applied when the last of them lets go. */
 struct sem_undo {
     struct sem_undo *next;
-    int pid, id, nsems;
+    int key, id, nsems;
     int adj[];
 };
 
@@ -61,15 +62,24 @@ SYSCALL(semget)
     return s->perm.id;
 }
 
-static struct sem_undo *undo_get(int pid, struct sem_set *s)
+static int undo_keys; /* the last list key given */
+
+int sem_undo_key(struct proc *p)
+{
+    if (!p->sem_undo)
+        p->sem_undo = ++undo_keys;
+    return p->sem_undo;
+}
+
+static struct sem_undo *undo_get(int key, struct sem_set *s)
 {
     for (struct sem_undo *u = undos; u; u = u->next)
-        if (u->pid == pid && u->id == s->perm.id)
+        if (u->key == key && u->id == s->perm.id)
             return u;
     struct sem_undo *u = kzalloc(sizeof(*u) + (size_t)s->nsems * sizeof(int));
     if (!u)
         return NULL;
-    *u = (struct sem_undo){ .next = undos, .pid = pid, .id = s->perm.id, .nsems = s->nsems };
+    *u = (struct sem_undo){ .next = undos, .key = key, .id = s->perm.id, .nsems = s->nsems };
     undos = u;
     return u;
 }
@@ -83,12 +93,12 @@ void sem_undo_clear(int id, int num)
                 u->adj[i] = 0;
 }
 
-/* Frees the undo entries that match pid (any if 0) and id (any if -1). */
-void sem_undo_drop(int pid, int id)
+/* Frees the undo entries that match key (any if 0) and id (any if -1). */
+void sem_undo_drop(int key, int id)
 {
     for (struct sem_undo **pp = &undos; *pp;) {
         struct sem_undo *u = *pp;
-        if ((!pid || u->pid == pid) && (id < 0 || u->id == id)) {
+        if ((!key || u->key == key) && (id < 0 || u->id == id)) {
             *pp = u->next;
             kfree(u);
         } else {
@@ -160,7 +170,7 @@ static long sem_run(int id, const struct sembuf_k *ops, int n, u64 deadline)
         alter |= ops[i].op != 0;
     }
     if (undo)
-        current_proc()->sem_undo_list = true; /* as Linux, made before the set is looked up (kcmp KCMP_SYSVSEM) */
+        sem_undo_key(current_proc()); /* as Linux, made before the set is looked up (kcmp KCMP_SYSVSEM) */
     struct sem_set *s = sem_lookup(id);
     if (!s)
         return -EINVAL;
@@ -168,7 +178,7 @@ static long sem_run(int id, const struct sembuf_k *ops, int n, u64 deadline)
         return -EFBIG;
     long rc = ipc_perm_check(&s->perm, alter ? 0222 : 0444);
     for (int blocking = 0; !rc;) {
-        struct sem_undo *u = undo ? undo_get(current_proc()->pid, s) : NULL;
+        struct sem_undo *u = undo ? undo_get(current_proc()->sem_undo, s) : NULL;
         if (undo && !u)
             return -ENOMEM;
         rc = try_ops(s, ops, n, u, &blocking);
@@ -214,11 +224,24 @@ SYSCALL(semop)
     return sys_semtimedop(a0, a1, a2, 0, 0, 0);
 }
 
-/* A process ends: its adjustments go into the values (clamped to [0, SEMVMX]), and its entries go. */
-void sem_exit(int pid)
+static bool undo_shared(const struct proc *p, int key)
 {
+    for (const struct proc *q = proc_list; q; q = q->next_proc)
+        if (q != p && q->sem_undo == key)
+            return true;
+    return false;
+}
+
+/* A process ends (or unshares CLONE_SYSVSEM): it lets go of its undo list. The last to let go puts the list's
+ * adjustments into the values (clamped to [0, SEMVMX]), and its entries go. */
+void sem_exit(struct proc *p)
+{
+    int key = p->sem_undo, pid = p->pid;
+    p->sem_undo = 0;
+    if (!key || undo_shared(p, key))
+        return;
     for (struct sem_undo *u = undos; u; u = u->next) {
-        struct sem_set *s = u->pid == pid ? sem_lookup(u->id) : NULL;
+        struct sem_set *s = u->key == key ? sem_lookup(u->id) : NULL;
         for (int i = 0; s && i < u->nsems; i++) {
             if (!u->adj[i])
                 continue;
@@ -229,7 +252,7 @@ void sem_exit(int pid)
         if (s)
             ipc_wake(s);
     }
-    sem_undo_drop(pid, -1);
+    sem_undo_drop(key, -1);
 }
 
 int sem_count_waiters(int id, int num, bool zero)

@@ -146,16 +146,17 @@ static void proc_discard(struct proc *p, bool share_vm)
     kfree(p);
 }
 
-/* A copy of parent for a new process; with share_files (CLONE_FILES) the two use one fd table. */
-static struct proc *proc_copy(struct proc *parent, bool share_vm, bool share_files)
+/* A copy of parent for a new process, the child of real_parent (parent itself, or its parent with CLONE_PARENT);
+ * with share_files (CLONE_FILES) the two use one fd table. */
+static struct proc *proc_copy(struct proc *parent, struct proc *real_parent, bool share_vm, bool share_files)
 {
     struct proc *p = kzalloc(sizeof(*p));
     if (!p)
         return NULL;
     *p = *parent;
     p->pid = id_alloc();
-    p->ppid = parent->pid;
-    p->parent = parent;
+    p->ppid = real_parent->pid;
+    p->parent = real_parent;
     p->children = p->sib_next = p->sib_prev = NULL; /* the copy's tree and list links are set by proc_list_add */
     p->next_proc = p->prev_proc = p->pid_hnext = NULL;
     p->threads = p->threads_tail = NULL;
@@ -171,7 +172,7 @@ static struct proc *proc_copy(struct proc *parent, bool share_vm, bool share_fil
     memset(p->itimer_cpu, 0, sizeof(p->itimer_cpu));
     memset(&p->rlimit_cpu, 0, sizeof(p->rlimit_cpu)); /* armed for the child once it exists (proc_fork) */
     p->ptimer_next_id = 0;
-    p->sem_undo_list = false;         /* skiff's undo adjustments are per process, never shared */
+    p->sem_undo = 0;                  /* a list of its own when it needs one; CLONE_SYSVSEM: proc_fork shares */
     p->dead_utime_tsc = p->dead_stime_tsc = p->cutime_tsc = p->cstime_tsc = 0;
     p->dead_nvcsw = p->dead_nivcsw = p->c_nvcsw = p->c_nivcsw = 0; /* a new process's usage starts at zero */
     p->dead_minflt = p->dead_majflt = p->cminflt = p->cmajflt = 0;
@@ -212,10 +213,13 @@ static struct proc *proc_copy(struct proc *parent, bool share_vm, bool share_fil
 long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls, struct pidfd_req *pidfd)
 {
     struct proc *parent = current->proc;
+    if ((flags & CLONE_PARENT) && (parent->pid == 1 || !parent->parent))
+        return -EINVAL; /* init has no parent to give its child (Linux: SIGNAL_UNKILLABLE) */
     long limit = task_limit_check();
     if (limit)
         return limit;
-    struct proc *p = proc_copy(parent, flags & CLONE_VM, flags & CLONE_FILES);
+    struct proc *p = proc_copy(parent, (flags & CLONE_PARENT) ? parent->parent : parent, flags & CLONE_VM,
+                               flags & CLONE_FILES);
     struct task *t = p ? task_alloc() : NULL;
     if (!t || ((flags & CLONE_NEWUTS) && uts_new(p)) || procfs_add_pid(p->pid)) {
         if (p) {
@@ -228,6 +232,12 @@ long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls, struct pidfd_r
     }
     t->proc = p;
     t->tid = p->pid;
+    /* CLONE_PARENT: a sibling ends as its creator would, with the creator's exit signal (Linux's copy_process) */
+    p->exit_signal = (flags & CLONE_PARENT) ? parent->exit_signal : (int)(flags & 0xff);
+    if (flags & CLONE_SYSVSEM)
+        p->sem_undo = sem_undo_key(parent); /* one undo list for both, made now if the caller had none */
+    if (flags & CLONE_CLEAR_SIGHAND)
+        signal_clear_handlers(p);
     t->fs_base = (flags & CLONE_SETTLS) ? tls : current->fs_base;
     t->sig_blocked = current->sig_blocked;
     t->altstack = current->altstack;
@@ -267,6 +277,19 @@ long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls, struct pidfd_r
     return pid;
 }
 
+/* CLONE_CHILD_CLEARTID of a task whose process ends: its tid word is cleared and one waiter woken, if another
+ * process shares the memory (a CLONE_VM child: the one who cares reads it there), before the parent hears of
+ * the end (Linux's mm_release). */
+static void clear_tid_at_end(struct task *t, struct proc *p)
+{
+    if (!t->clear_child_tid || !p->vm || p->vm->refs < 2)
+        return;
+    u32 zero = 0;
+    (void)copy_to_user((void *)t->clear_child_tid, &zero, sizeof(zero)); /* p's memory: current's */
+    futex_wake_addr(t->clear_child_tid, 1);
+    t->clear_child_tid = 0;
+}
+
 /* The process ends: its threads, files and memory go; it stays as a zombie for its parent's wait4. The
  * first process powers the VM off instead, with its status (128+N for signal N). */
 static noreturn void proc_end(int code, int sig)
@@ -296,6 +319,7 @@ static noreturn void proc_end(int code, int sig)
         n = t->proc_next;
         if (t != current) {
             futex_robust_exit(t); /* its locks, in the address space we still share */
+            clear_tid_at_end(t, p);
             signal_flush_task(t);
             acct_task_exit(t);
             sched_remove(t);
@@ -304,6 +328,7 @@ static noreturn void proc_end(int code, int sig)
     }
     p->nthreads = 0;
     futex_robust_exit(current);
+    clear_tid_at_end(current, p);
     acct_task_exit(current);
     ptimers_destroy(p);
     ktimer_cancel(&p->itimer_cpu[0]);
@@ -314,7 +339,7 @@ static noreturn void proc_end(int code, int sig)
     tty_proc_exit(p); /* a session leader's terminal: SIGHUP to its foreground group */
     uts_put(p->uts);
     p->uts = NULL;
-    sem_exit(p->pid); /* its SEM_UNDO adjustments */
+    sem_exit(p); /* its SEM_UNDO adjustments, unless a CLONE_SYSVSEM sharer lives on */
     inode_put(p->cwd);
     if (p->root)
         inode_put(p->root);
@@ -333,13 +358,14 @@ static noreturn void proc_end(int code, int sig)
         next = c->sib_next;
         proc_set_parent(c, heir);
         c->ppid = heir ? heir->pid : 1;
+        c->exit_signal = SIGCHLD; /* its new parent hears of its end as of any child's (Linux's reparent_leader) */
         struct task *ct = c->pdeathsig && !c->zombie ? proc_first_task(c) : NULL;
         if (ct)
             signal_send(ct, c->pdeathsig); /* PR_SET_PDEATHSIG */
         else if (c->zombie && heir && heir != p) {
             signal_notify_parent(c, c->term_sig ? CLD_KILLED : CLD_EXITED,
                                  c->term_sig ? c->term_sig : c->exit_code & 0xff); /* the heir may reap it */
-            if (signal_autoreap(heir))
+            if (signal_autoreap(heir, c))
                 proc_reap(c); /* or not: it ignores its children's ends (its tasks are long gone) */
         }
     }
@@ -354,7 +380,7 @@ static noreturn void proc_end(int code, int sig)
     p->stopped = false;
     signal_flush(p, ~0ull);
     signal_notify_parent(p, sig ? CLD_KILLED : CLD_EXITED, sig ? sig : code & 0xff); /* wakes wait4 and vfork */
-    p->autoreap = signal_autoreap(p->parent); /* freed with this task (sched.c), not by a wait4 */
+    p->autoreap = signal_autoreap(p->parent, p); /* freed with this task (sched.c), not by a wait4 */
     sched_exit_current();
 }
 

@@ -63,6 +63,7 @@ static struct task *proc_create_init(void)
     t->kstack_base = (u64)kstack;
     t->fpu = fpu;
     p->pid = p->pgid = p->sid = 1;
+    p->exit_signal = SIGCHLD;
     p->ctty = &tty_console;  /* the console is its terminal (drivers/tty.c: session 1, group 1) */
     p->umask = 022;
     p->cwd = vfs_covering(vfs_root);

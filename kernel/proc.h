@@ -114,12 +114,15 @@ struct sigq {
 
 /* clone(2)'s and unshare(2)'s flags (<linux/sched.h>): kernel/fork.c, syscalls/thread.c, syscalls/unshare.c */
 #define CLONE_NEWTIME 0x00000080
+#define CLONE_CLEAR_SIGHAND 0x100000000ull /* clone3 only */
+#define CLONE_INTO_CGROUP 0x200000000ull /* clone3 only; skiff has no cgroups */
 #define CLONE_VM 0x00000100
 #define CLONE_FS 0x00000200
 #define CLONE_FILES 0x00000400
 #define CLONE_SIGHAND 0x00000800
 #define CLONE_PIDFD 0x00001000
 #define CLONE_VFORK 0x00004000
+#define CLONE_PARENT 0x00008000
 #define CLONE_THREAD 0x00010000
 #define CLONE_NEWNS 0x00020000
 #define CLONE_SYSVSEM 0x00040000
@@ -211,8 +214,11 @@ struct proc {
     struct ktimer rlimit_cpu;       /* RLIMIT_CPU's SIGXCPU and SIGKILL (syscalls/itimer.c) */
     int ptimer_next_id;
     struct uts_ns *uts;             /* its UTS namespace (uname's names; NULL: the first), shared by children */
-    bool sem_undo_list;             /* Linux's sysvsem undo list exists: a SEM_UNDO semop, or a thread made with
-                                       CLONE_SYSVSEM (kcmp KCMP_SYSVSEM compares it; a fork starts without) */
+    int sem_undo;                   /* its SysV semaphore undo list (ipc/sem.c; 0: none yet): made by a SEM_UNDO
+                                       semop or a clone with CLONE_SYSVSEM, shared by the processes that clone made
+                                       (kcmp KCMP_SYSVSEM compares it; a plain fork starts without) */
+    int exit_signal;                /* sent to the parent at its end: clone's CSIGNAL byte (fork: SIGCHLD; 0: none;
+                                       another: a "clone" child, which wait4 sees only with __WCLONE or __WALL) */
 };
 extern struct proc *proc_list;
 
@@ -479,7 +485,8 @@ int signal_send_info(struct task *t, const struct k_siginfo *info, bool thread);
 int signal_send_pgrp(int pgid, int sig, int code);            /* every process of a group: 0 or -ESRCH */
 int signal_dequeue(u64 mask, struct k_siginfo *out);          /* takes a pending signal in mask: its number */
 void signal_notify_parent(struct proc *p, int code, int status); /* SIGCHLD and a wake for wait4 */
-bool signal_autoreap(const struct proc *parent);              /* its children's ends are not for wait4 */
+bool signal_autoreap(const struct proc *parent, const struct proc *child); /* child's end is not for wait4 */
+void signal_clear_handlers(struct proc *p);    /* CLONE_CLEAR_SIGHAND: handled signals back to default */
 bool signal_ignored_by(struct proc *p, int sig);              /* its action is to ignore it (SIG_IGN or default) */
 void signal_flush(struct proc *p, u64 mask);                  /* discards pending signals in mask */
 void signal_flush_task(struct task *t);                       /* a thread's own queue, when it ends */

@@ -160,15 +160,16 @@ static void wake_all(struct proc *p)
 }
 
 /* SIGCHLD to p's parent (unless SA_NOCLDSTOP says not for stops and continues), and parents in wait4 or
- * waitid look again. */
+ * waitid look again. Its end is told by its exit signal instead (clone's CSIGNAL: none if 0), as on Linux. */
 void signal_notify_parent(struct proc *p, int code, int status)
 {
     struct proc *pp = p->parent;
     struct task *pt = pp && !pp->zombie ? proc_first_task(pp) : NULL;
-    bool quiet = pt && (code == CLD_STOPPED || code == CLD_CONTINUED) &&
-                 (pp->sigactions[SIGCHLD].flags & SA_NOCLDSTOP);
+    bool ends = code != CLD_STOPPED && code != CLD_CONTINUED;
+    int signo = ends ? p->exit_signal : SIGCHLD;
+    bool quiet = signo < 1 || signo > NSIG || (!ends && (pp && (pp->sigactions[SIGCHLD].flags & SA_NOCLDSTOP)));
     if (pt && !quiet) {
-        struct k_siginfo info = { .signo = SIGCHLD, .code = code, .pid = p->pid, .value = (u64)status };
+        struct k_siginfo info = { .signo = signo, .code = code, .pid = p->pid, .value = (u64)status };
         signal_send_info(pt, &info, false);
     }
     sched_kick_chan(pp); /* its wait4 and vfork waits, and every poller (pidfds) */
@@ -176,12 +177,24 @@ void signal_notify_parent(struct proc *p, int code, int status)
 
 /* A parent that ignores SIGCHLD, or set SA_NOCLDWAIT, leaves no zombies: its children are freed as they end
  * (with SA_NOCLDWAIT its handler still gets the SIGCHLD) and its wait4 waits for them all, then ECHILD. */
-bool signal_autoreap(const struct proc *parent)
+bool signal_autoreap(const struct proc *parent, const struct proc *child)
 {
-    if (!parent || parent->zombie)
-        return false;
+    if (!parent || parent->zombie || child->exit_signal != SIGCHLD)
+        return false; /* a child with another exit signal stays for __WCLONE (Linux's do_notify_parent) */
     const struct k_sigaction *a = &parent->sigactions[SIGCHLD];
     return a->handler == SIG_IGN || (a->flags & SA_NOCLDWAIT);
+}
+
+/* clone3's CLONE_CLEAR_SIGHAND: the new process's handled signals go back to their default actions; ignored ones
+ * stay ignored (Linux's flush_signal_handlers without force_default). */
+void signal_clear_handlers(struct proc *p)
+{
+    for (int s = 1; s <= NSIG; s++) {
+        struct k_sigaction *a = &p->sigactions[s];
+        if (a->handler != SIG_IGN)
+            a->handler = SIG_DFL;
+        a->flags = a->restorer = a->mask = 0;
+    }
 }
 
 /* SIGCONT, whatever its action: pending stops are discarded and a stopped process runs again. */

@@ -47,7 +47,7 @@ static long kcmp_epoll(const struct task *t1, const struct task *t2, u64 idx1, c
 }
 
 /* What an absent resource compares as (both absent: equal, as Linux's NULL pointers). */
-static const void *sysvsem_of(const struct task *t) { return t->proc->sem_undo_list ? t->proc : NULL; }
+static const void *sysvsem_of(const struct task *t) { return (const void *)(u64)t->proc->sem_undo; }
 static const void *ioc_of(const struct task *t) { return t->has_ioc ? t : NULL; }
 
 SYSCALL(kcmp) /* (pid1, pid2, type, idx1, idx2) */

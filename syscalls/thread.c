@@ -3,6 +3,7 @@
  * wait4 collects an ended child. */
 #include "syscalls.h"
 #include "../arch/x86_64/arch.h"
+#include "../ipc/ipc.h"
 
 #define THREAD_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD)
 #define KNOWN_FLAGS (THREAD_FLAGS | CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | \
@@ -94,7 +95,7 @@ static long do_clone(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls, u64 pidf
     memcpy(t->comm, current->comm, sizeof(t->comm));
     sched_fork_policy(t, current);
     if (flags & CLONE_SYSVSEM)
-        t->proc->sem_undo_list = true; /* Linux makes the list the two will share (kcmp KCMP_SYSVSEM) */
+        sem_undo_key(t->proc); /* Linux makes the list the two will share (kcmp KCMP_SYSVSEM) */
     if (flags & CLONE_CHILD_CLEARTID)
         t->clear_child_tid = ctid;
     int tid = t->tid;
@@ -116,8 +117,9 @@ static long do_clone(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls, u64 pidf
 
 SYSCALL(clone)
 {
-    /* x86_64: flags, stack, parent_tid, child_tid, tls; CLONE_PIDFD's fd goes to parent_tid */
-    return do_clone(a0, a1, a2, a3, a4, a2);
+    /* x86_64: flags, stack, parent_tid, child_tid, tls; CLONE_PIDFD's fd goes to parent_tid. Only the low 32
+     * bits are flags (Linux's lower_32_bits): clone3's own flags (CLONE_CLEAR_SIGHAND) cannot come this way. */
+    return do_clone(a0 & 0xffffffffu, a1, a2, a3, a4, a2);
 }
 
 struct clone_args_k {
@@ -143,8 +145,15 @@ SYSCALL(clone3)
     }
     if (flags_invalid(ca.flags))
         return -EINVAL;
-    if ((ca.exit_signal && (ca.flags & CLONE_THREAD)) || ca.exit_signal > 64)
+    if ((ca.exit_signal && (ca.flags & (CLONE_THREAD | CLONE_PARENT))) || ca.exit_signal > 64)
         return -EINVAL;
+    if (ca.flags & ~(0xffffffffull | CLONE_CLEAR_SIGHAND)) { /* Linux's clone3_args_valid: unknown flags */
+        if (ca.flags & CLONE_INTO_CGROUP)
+            kerr("skiff: clone3 CLONE_INTO_CGROUP is not implemented (no cgroups): EINVAL\n");
+        return -EINVAL;
+    }
+    if ((ca.flags & CLONE_CLEAR_SIGHAND) && (ca.flags & CLONE_SIGHAND))
+        return -EINVAL; /* handlers shared cannot be reset for one */
     if (ca.set_tid || ca.set_tid_size) {
         kerr("skiff: clone3 set_tid is not implemented: EINVAL\n");
         return -EINVAL;

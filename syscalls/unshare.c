@@ -52,7 +52,7 @@ static long unshare_threaded(struct proc *p, u64 f)
         kerr("skiff: unshare CLONE_FS/CLONE_FILES in a multi-threaded process is not implemented: EINVAL\n");
         return -EINVAL;
     }
-    if ((f & CLONE_SYSVSEM) && p->sem_undo_list) {
+    if ((f & CLONE_SYSVSEM) && p->sem_undo) {
         kerr("skiff: unshare CLONE_SYSVSEM of a list threads share is not implemented: EINVAL\n");
         return -EINVAL;
     }
@@ -103,8 +103,7 @@ SYSCALL(unshare) /* (flags) */
     if ((f & CLONE_NEWUTS) && (rc = uts_new(p)))
         return rc;
     if (f & CLONE_SYSVSEM) { /* "equivalent to exit" for the undo list (Linux's comment on exit_sem) */
-        sem_exit(p->pid);
-        p->sem_undo_list = false;
+        sem_exit(p); /* the list's last holder applies it; others sharing it keep it */
     }
     return 0; /* CLONE_FS: a clone without CLONE_THREAD gets copies of cwd, root and umask in skiff */
 }

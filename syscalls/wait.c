@@ -27,9 +27,9 @@ static bool matches(struct proc *me, struct proc *c, int idtype, int id, u32 opt
 {
     if (c->parent != me)
         return false;
-    /* __WCLONE alone waits for "clone" children only: those whose exit signal is not SIGCHLD. Every child of
-     * skiff reports with SIGCHLD (it records no other exit signal), so none is one. */
-    if ((options & WCLONE) && !(options & WALL))
+    /* Without __WALL: __WCLONE waits for "clone" children only (an exit signal other than SIGCHLD, or none),
+     * and without it only for the others (Linux's eligible_child) */
+    if (!(options & WALL) && ((c->exit_signal != SIGCHLD) != !!(options & WCLONE)))
         return false;
     if (idtype == P_PID)
         return c->pid == id;
