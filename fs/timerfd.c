@@ -102,6 +102,27 @@ static void tfd_release(struct file *f)
     kfree(t);
 }
 
+#define TFD_IOC_SET_TICKS 0x40085400 /* _IOW('T', 0, u64) */
+
+/* TFD_IOC_SET_TICKS (Linux with CONFIG_CHECKPOINT_RESTORE, as Debian builds it): the count of expirations a
+ * restored timer had, readable at once. */
+static long tfd_ioctl(struct file *f, unsigned cmd, u64 arg)
+{
+    struct timerfd *t = f->priv;
+    u64 ticks;
+    if (cmd != TFD_IOC_SET_TICKS)
+        return -ENOTTY;
+    if (copy_from_user(&ticks, (const void *)arg, sizeof(ticks)))
+        return -EFAULT;
+    if (!ticks)
+        return -EINVAL;
+    if (t->canceled)
+        return -ECANCELED;
+    t->count = ticks;
+    sched_kick_chan(&t->k);
+    return 0;
+}
+
 /* Only an expiry makes it readable, kicked on the timer (tfd_fire); a read or settime only ends readiness. */
 static const void *tfd_chan(struct file *f)
 {
@@ -109,7 +130,7 @@ static const void *tfd_chan(struct file *f)
 }
 
 static const struct file_ops timerfd_ops = { .read = tfd_read, .poll = tfd_poll, .release = tfd_release,
-                                             .poll_chan = tfd_chan, .lseek_noop = true };
+                                             .ioctl = tfd_ioctl, .poll_chan = tfd_chan, .lseek_noop = true };
 
 struct file *timerfd_create(int clock, u32 flags)
 {

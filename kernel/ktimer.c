@@ -2,6 +2,7 @@
  * in some clock's time, an optional interval, and what to do when it passes. They are checked on the scheduler
  * tick, which runs while any is armed (timer_check_needed), so they fire within a tick (1 ms) of their time.
  * An interval timer that fell behind fires once with the count of the periods that passed (overruns). */
+#include "errno.h"
 #include "proc.h"
 #include "boot.h"
 #include "ktimer.h"
@@ -17,6 +18,60 @@ bool ktimer_clock_ok(int clock, bool cpu_clocks)
         return cpu_clocks;
     default:
         return false;
+    }
+}
+
+/* An encoded CPU-time clock (negative clockid) for k: the caller's process (SCHED and PROF: all its time,
+ * VIRT: user time) or one of its threads. Another process's clock is not implemented (EINVAL, logged). */
+static long cpu_clock_set(struct ktimer *k, int clock)
+{
+    int kind = clock & 7, id = ~(clock >> 3);
+    if ((kind & 3) == 3)
+        return -EINVAL;
+    if (kind & CPUCLOCK_PERTHREAD) {
+        struct task *t = id == 0 ? current : task_by_tid(id);
+        if (!t || t->proc != current_proc())
+            return -EINVAL;
+        if ((kind & 3) == CPUCLOCK_VIRT) {
+            kerr("skiff: timer_create on a thread's user-time clock is not implemented: EINVAL\n");
+            return -EINVAL;
+        }
+        k->clock = CLOCK_THREAD_CPUTIME_ID;
+        k->task = t;
+        return 0;
+    }
+    struct proc *p = id == 0 ? current_proc() : proc_by_pid(id);
+    if (!p || p->zombie)
+        return -EINVAL;
+    if (p != current_proc()) {
+        kerr("skiff: timer_create on another process's CPU clock is not implemented: EINVAL\n");
+        return -EINVAL;
+    }
+    k->clock = (kind & 3) == CPUCLOCK_VIRT ? KCLOCK_PROCESS_VIRT : CLOCK_PROCESS_CPUTIME_ID;
+    return 0;
+}
+
+long ktimer_clock_set(struct ktimer *k, int clock)
+{
+    k->clock = clock;
+    k->proc = current_proc();
+    k->task = current;
+    return clock < 0 ? cpu_clock_set(k, clock) : ktimer_clock_check(clock, true);
+}
+
+/* A clock timer_create or clock_nanosleep cannot use: EOPNOTSUPP for those Linux knows but cannot arm (the raw
+ * and coarse clocks have no timers; the alarm clocks need a wake-up RTC, which this machine has not), EINVAL
+ * for the rest of what ktimer_clock_ok refuses; 0 if it can be armed. */
+long ktimer_clock_check(int clock, bool cpu_clocks)
+{
+    if (ktimer_clock_ok(clock, cpu_clocks))
+        return 0;
+    switch (clock) {
+    case CLOCK_MONOTONIC_RAW: case CLOCK_REALTIME_COARSE: case CLOCK_MONOTONIC_COARSE:
+    case CLOCK_REALTIME_ALARM: case CLOCK_BOOTTIME_ALARM:
+        return -EOPNOTSUPP;
+    default:
+        return -EINVAL;
     }
 }
 

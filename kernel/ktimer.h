@@ -7,8 +7,20 @@
 #define CLOCK_MONOTONIC 1
 #define CLOCK_PROCESS_CPUTIME_ID 2
 #define CLOCK_THREAD_CPUTIME_ID 3
+#define CLOCK_MONOTONIC_RAW 4
+#define CLOCK_REALTIME_COARSE 5
+#define CLOCK_MONOTONIC_COARSE 6
 #define CLOCK_BOOTTIME 7
+#define CLOCK_REALTIME_ALARM 8
+#define CLOCK_BOOTTIME_ALARM 9
 #define CLOCK_TAI 11
+/* CPU-time clocks: clock_getcpuclockid and pthread_getcpuclockid encode ~pid << 3 | kind (PROF: user +
+ * system, VIRT: user, SCHED: all), with bit 2 for a thread; pid 0 is the caller. glibc and musl pass the
+ * CLOCK_*_CPUTIME_ID constants to timer_create and clock_nanosleep as pid 0's encoded clocks. */
+#define CPUCLOCK_PROF 0
+#define CPUCLOCK_VIRT 1
+#define CPUCLOCK_SCHED 2
+#define CPUCLOCK_PERTHREAD 4
 #define KCLOCK_PROCESS_VIRT (-1) /* the process's user time alone (ITIMER_VIRTUAL); no clockid names it */
 
 struct proc;
@@ -25,6 +37,8 @@ struct ktimer {
 };
 
 bool ktimer_clock_ok(int clock, bool cpu_clocks);
+long ktimer_clock_check(int clock, bool cpu_clocks); /* 0, or why it cannot be armed: EINVAL, EOPNOTSUPP */
+long ktimer_clock_set(struct ktimer *k, int clock); /* timer_create: k's clock and whose time, from a clockid */
 u64 ktimer_now(const struct ktimer *k);
 void ktimer_set(struct ktimer *k, u64 expires, u64 interval);
 void ktimer_cancel(struct ktimer *k);

@@ -197,6 +197,7 @@ SYSCALL(setrlimit)
 #define ARCH_GET_FS 0x1003
 #define ARCH_GET_GS 0x1004
 #define ARCH_GET_CPUID 0x1011
+#define ARCH_SET_CPUID 0x1012
 
 SYSCALL(arch_prctl)
 {
@@ -220,6 +221,8 @@ SYSCALL(arch_prctl)
         return copy_to_user((void *)a1, &v, sizeof(v));
     case ARCH_GET_CPUID:
         return 1;
+    case ARCH_SET_CPUID:
+        return -ENODEV; /* no CPUID faulting here: Linux on a CPU without it says the same */
     default:
         return -EINVAL;
     }

@@ -3,28 +3,14 @@
  * what the program has used, less time spent waiting. */
 #include "syscalls.h"
 #include "../kernel/boot.h"
+#include "../kernel/ktimer.h"
 
-#define CLOCK_REALTIME 0
-#define CLOCK_MONOTONIC 1
-#define CLOCK_PROCESS_CPUTIME_ID 2
-#define CLOCK_THREAD_CPUTIME_ID 3
-#define CLOCK_MONOTONIC_RAW 4
-#define CLOCK_REALTIME_COARSE 5
-#define CLOCK_MONOTONIC_COARSE 6
-#define CLOCK_BOOTTIME 7
-#define CLOCK_TAI 11
 #define TIMER_ABSTIME 1
 #define NSEC 1000000000ll
 
 struct timespec_k { i64 sec, nsec; };
 struct timeval_k { i64 sec, usec; };
 
-/* CPU-time clocks: clock_getcpuclockid and pthread_getcpuclockid encode ~pid << 3 | kind (PROF: user +
- * system, VIRT: user, SCHED: all), with bit 2 for a thread; pid 0 is the caller. */
-#define CPUCLOCK_PROF 0
-#define CPUCLOCK_VIRT 1
-#define CPUCLOCK_SCHED 2
-#define CPUCLOCK_PERTHREAD 4
 
 static long cpu_clock_read(int kind, int id, u64 *ns)
 {
@@ -180,7 +166,12 @@ SYSCALL(clock_nanosleep)
 {
     int clk = (int)a0;
     u64 now;
-    if (clk == CLOCK_THREAD_CPUTIME_ID || clock_read(clk, &now))
+    if (clk == CLOCK_THREAD_CPUTIME_ID || (clk < 0 && (clk & CPUCLOCK_PERTHREAD)))
+        return -EINVAL; /* no sleeping on a thread's own CPU time */
+    long bad = clk < 0 ? 0 : ktimer_clock_check(clk, true);
+    if (bad)
+        return bad; /* before the timespec is read, as Linux */
+    if (clock_read(clk, &now))
         return -EINVAL;
     /* flag bits other than TIMER_ABSTIME are ignored, as on Linux */
     struct timespec_k req;

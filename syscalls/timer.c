@@ -96,8 +96,10 @@ SYSCALL(timer_create)
     struct sigevent_k ev = { .value = (u64)p->ptimer_next_id, .signo = SIGALRM, .notify = SIGEV_SIGNAL };
     if (a1 && copy_from_user(&ev, (const void *)a1, sizeof(ev)))
         return -EFAULT;
-    if (!ktimer_clock_ok(clk, true))
-        return -EINVAL;
+    struct ktimer k = { .fire = fire };
+    long bad = ktimer_clock_set(&k, clk); /* glibc and musl pass CPU-time clocks encoded (negative) */
+    if (bad)
+        return bad;
     if (ev.notify == SIGEV_THREAD_ID) {
         struct task *t = task_by_tid(ev.tid);
         if (!t || t->proc != p)
@@ -110,7 +112,7 @@ SYSCALL(timer_create)
     struct ptimer *t = kzalloc(sizeof(*t));
     if (!t)
         return -EAGAIN;
-    *t = (struct ptimer){ .k = { .clock = clk, .proc = p, .task = current, .fire = fire },
+    *t = (struct ptimer){ .k = k,
                           .id = p->ptimer_next_id, .notify = ev.notify, .signo = ev.signo, .tid = ev.tid,
                           .value = ev.value };
     if (copy_to_user((void *)a2, &t->id, sizeof(int))) {

@@ -4,8 +4,6 @@
 
 #define TFD_TIMER_ABSTIME 1
 #define TFD_TIMER_CANCEL_ON_SET 2
-#define CLOCK_REALTIME_ALARM 8
-#define CLOCK_BOOTTIME_ALARM 9
 #define NSEC 1000000000ull
 
 struct itimerspec_k { i64 isec, insec, vsec, vnsec; };
