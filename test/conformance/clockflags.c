@@ -140,13 +140,13 @@ static void timerfd_flags(void)
     uint64_t v = 0;
     T_OK("timerfd_create CLOCK_BOOTTIME: it expires once", read(fd, &v, 8) == 8 ? (long)v : -1, 1);
     v = 5;
-    T_OK("timerfd_create, then ioctl TFD_IOC_SET_TICKS 5", ioctl(fd, TFD_IOC_SET_TICKS, &v), 0);
+    T_OK("timerfd_create then ioctl TFD_IOC_SET_TICKS 5", ioctl(fd, TFD_IOC_SET_TICKS, &v), 0);
     v = 0;
-    T_OK("timerfd_create, then read after TFD_IOC_SET_TICKS gives the ticks", read(fd, &v, 8) == 8 ? (long)v : -1, 5);
+    T_OK("timerfd_create then read after TFD_IOC_SET_TICKS gives the ticks", read(fd, &v, 8) == 8 ? (long)v : -1, 5);
     v = 0;
-    T_ERR("timerfd_create, then ioctl TFD_IOC_SET_TICKS 0", ioctl(fd, TFD_IOC_SET_TICKS, &v), EINVAL);
-    T_ERR("timerfd_create, then ioctl TFD_IOC_SET_TICKS from a bad pointer", ioctl(fd, TFD_IOC_SET_TICKS, BADUPTR), EFAULT);
-    T_ERR("timerfd_create, then another ioctl", ioctl(fd, _IOW('T', 1, uint64_t), &v), ENOTTY);
+    T_ERR("timerfd_create then ioctl TFD_IOC_SET_TICKS 0", ioctl(fd, TFD_IOC_SET_TICKS, &v), EINVAL);
+    T_ERR("timerfd_create then ioctl TFD_IOC_SET_TICKS from a bad pointer", ioctl(fd, TFD_IOC_SET_TICKS, BADUPTR), EFAULT);
+    T_ERR("timerfd_create then another ioctl", ioctl(fd, _IOW('T', 1, uint64_t), &v), ENOTTY);
     close(fd);
 }
 
