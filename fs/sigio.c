@@ -29,6 +29,7 @@
 #define POLLWRNORM 0x100
 #define POLLWRBAND 0x200
 #define POLLMSG 0x400
+#define POLLRDHUP 0x2000
 #define SIGIO 29
 
 struct sigio {
@@ -42,7 +43,7 @@ struct sigio {
 static unsigned band_of(int reason)
 {
     switch (reason) {
-    case POLL_IN:
+    case POLL_IN: return POLLIN | POLLRDNORM;
     case POLL_MSG: return POLLIN | POLLRDNORM | POLLMSG;
     case POLL_OUT: return POLLOUT | POLLWRNORM | POLLWRBAND;
     case POLL_PRI: return POLLPRI | POLLRDBAND;
@@ -86,6 +87,13 @@ static void sigio_kick(struct poll_entry *pe)
         return; /* no owner: nobody to tell */
     unsigned now = f->ops->poll(f), fresh = now & ~s->last;
     s->last = now;
+    /* Linux tells a reader of the other end's going as input: a pipe's last writer closing (pipe_release) and a
+     * socket peer's shutdown for writing (RCV_SHUTDOWN) are POLL_IN; a socket closed outright is POLL_HUP */
+    bool fifo = f->inode && (f->inode->mode & S_IFMT) == S_IFIFO;
+    if (fifo && (fresh & POLLHUP))
+        fresh = (fresh & ~(unsigned)POLLHUP) | POLLIN;
+    if ((fresh & POLLRDHUP) && !(fresh & POLLHUP))
+        fresh |= POLLIN;
     if (fresh & POLLIN)
         send(s, POLL_IN);
     if (fresh & POLLOUT)
