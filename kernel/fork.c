@@ -234,6 +234,8 @@ long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls, struct pidfd_r
     t->tid = p->pid;
     /* CLONE_PARENT: a sibling ends as its creator would, with the creator's exit signal (Linux's copy_process) */
     p->exit_signal = (flags & CLONE_PARENT) ? parent->exit_signal : (int)(flags & 0xff);
+    p->exec_count = 0;
+    p->parent_exec_count = p->parent->exec_count;
     if (flags & CLONE_SYSVSEM)
         p->sem_undo = sem_undo_key(parent); /* one undo list for both, made now if the caller had none */
     if (flags & CLONE_CLEAR_SIGHAND)

@@ -217,6 +217,8 @@ struct proc {
     int sem_undo;                   /* its SysV semaphore undo list (ipc/sem.c; 0: none yet): made by a SEM_UNDO
                                        semop or a clone with CLONE_SYSVSEM, shared by the processes that clone made
                                        (kcmp KCMP_SYSVSEM compares it; a plain fork starts without) */
+    u32 exec_count, parent_exec_count; /* execs done; its parent's when it was made (an exit signal other than
+                                       SIGCHLD is sent as SIGCHLD to a parent that has exec'd since, as Linux) */
     int exit_signal;                /* sent to the parent at its end: clone's CSIGNAL byte (fork: SIGCHLD; 0: none;
                                        another: a "clone" child, which wait4 sees only with __WCLONE or __WALL) */
 };

@@ -167,6 +167,8 @@ void signal_notify_parent(struct proc *p, int code, int status)
     struct task *pt = pp && !pp->zombie ? proc_first_task(pp) : NULL;
     bool ends = code != CLD_STOPPED && code != CLD_CONTINUED;
     int signo = ends ? p->exit_signal : SIGCHLD;
+    if (signo != SIGCHLD && pp && p->parent_exec_count != pp->exec_count)
+        signo = SIGCHLD; /* the parent runs another program now: it hears of the end as of any child's */
     bool quiet = signo < 1 || signo > NSIG || (!ends && (pp && (pp->sigactions[SIGCHLD].flags & SA_NOCLDSTOP)));
     if (pt && !quiet) {
         struct k_siginfo info = { .signo = signo, .code = code, .pid = p->pid, .value = (u64)status };

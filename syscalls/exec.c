@@ -208,6 +208,7 @@ static long do_execveat(int dirfd, const char *upath, char *const *uargv, char *
     }
     if (!rc) {
         after_exec(p);
+        p->exec_count++; /* its "clone" children end with SIGCHLD now (signal_notify_parent) */
         p->vfork_done = true; /* a vfork parent goes on */
         sched_kick_chan(p->parent);
     }

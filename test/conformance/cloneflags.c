@@ -267,8 +267,48 @@ static void exit_signal(void)
     signal(SIGCHLD, SIG_DFL);
 }
 
-int main(void)
+/* Run as the exec'd program of exit_signal_exec: which signal the clone child's end brings (both blocked since
+ * before the exec, so sigtimedwait takes it whenever it came). */
+static int exec_reaper(void)
 {
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, SIGCHLD);
+    sigaddset(&s, SIGUSR1);
+    struct timespec t = { 20, 0 };
+    int sig = sigtimedwait(&s, NULL, &t);
+    while (waitpid(-1, NULL, __WALL) > 0)
+        ;
+    return sig == SIGCHLD ? 0 : sig == SIGUSR1 ? 1 : 2;
+}
+
+/* A parent that execs after making a "clone" child hears of its end by SIGCHLD, not the exit signal asked for
+ * (Linux's do_notify_parent: the parent changed programs). */
+static void exit_signal_exec(void)
+{
+    pid_t mid = fork();
+    if (mid == 0) {
+        sigset_t s;
+        sigemptyset(&s);
+        sigaddset(&s, SIGCHLD);
+        sigaddset(&s, SIGUSR1);
+        sigprocmask(SIG_BLOCK, &s, NULL);
+        long c = SYS(SYS_clone, (unsigned long)SIGUSR1, 0, 0, 0, 0);
+        if (c == 0) {
+            struct timespec ts = { 0, 300000000 };
+            nanosleep(&ts, NULL);
+            _exit(0);
+        }
+        execl("/proc/self/exe", "cloneflags", "exec-reaper", (char *)NULL);
+        _exit(3);
+    }
+    T_EQ("clone exit signal SIGUSR1, the parent execs: it gets SIGCHLD at the child's end", wait_status(mid), 0);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && !strcmp(argv[1], "exec-reaper"))
+        return exec_reaper();
     cleartid();
     files();
     parent();
@@ -278,5 +318,6 @@ int main(void)
     clear_sighand();
     quiet_flags();
     exit_signal();
+    exit_signal_exec();
     return tap_done();
 }
