@@ -463,6 +463,7 @@ static int make_pid_dir(struct inode *proc, int pid)
     ok = ok && procfs_fdinfo_add(d, pid) == 0;
     ok = ok && procfs_oom_add(d, pid) == 0;
     ok = ok && procfs_smaps_add(d, pid) == 0;
+    ok = ok && procfs_ns_add(d, pid) == 0;
     if (!ok)
         procfs_remove_tree(proc, name);
     return ok ? 0 : -ENOMEM;

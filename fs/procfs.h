@@ -54,6 +54,7 @@ int procfs_pagemap_add(struct inode *d, int pid); /* procfs_pagemap.c: /proc/<pi
 int procfs_fdinfo_add(struct inode *d, int pid);  /* procfs_fdinfo.c: /proc/<pid>/fdinfo/; 0 or -ENOMEM */
 int procfs_oom_add(struct inode *d, int pid);     /* procfs_oom.c: oom_score_adj, oom_score; 0 or -ENOMEM */
 int procfs_smaps_add(struct inode *d, int pid);   /* procfs_smaps.c: smaps, smaps_rollup; 0 or -ENOMEM */
+int procfs_ns_add(struct inode *d, int pid);      /* procfs_ns.c: ns/mnt, ns/uts; 0 or -ENOMEM */
 
 /* procfs_task.c: stat, status, statm, comm and task/ in the new /proc/<pid> d; 0 or -ENOMEM */
 int procfs_task_files(struct inode *d, int pid);

@@ -364,6 +364,8 @@ void ramfs_init(void);
 void ramfs_root_cap(void);    /* after unpacking: the root's room to grow, half the free memory */
 struct inode *ramfs_new_inode(u32 mode);
 struct inode *ramfs_new_root(struct super_block *sb);          /* a tmpfs instance's root directory */
+struct inode *nsfs_inode(const char *kind, u32 inum);          /* fs/nsfs.c: a namespace's inode ("uts", N) */
+void nsfs_forget(const char *kind, u32 inum);                  /* the namespace is gone */
 void inode_get(struct inode *ino);
 void inode_put(struct inode *ino);
 struct inode *ramfs_lookup(struct inode *dir, const char *name, size_t len);

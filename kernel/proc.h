@@ -452,6 +452,7 @@ const char *uts_domainname(void);            /* and its domainname (setdomainnam
 struct uts_ns;
 void uts_get(struct uts_ns *u);               /* syscalls/proc.c: a process's UTS namespace (NULL: the first) */
 void uts_put(struct uts_ns *u);
+u32 uts_inum(const struct proc *p);              /* its UTS namespace's number (/proc/PID/ns/uts) */
 long uts_new(struct proc *p);                 /* CLONE_NEWUTS: p's own copy of the caller's names */
 u64 threads_max(void);                        /* kernel.threads-max, from memory as Linux sizes it */
 long task_limit_check(void);                  /* -EAGAIN when no task may be created (fork, clone) */

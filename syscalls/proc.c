@@ -28,9 +28,16 @@ struct utsname_k { char f[6][65]; };
  * only; the big kernel lock guards refs. */
 struct uts_ns {
     int refs;
+    u32 inum; /* /proc/PID/ns/uts's number: Linux's PROC_UTS_INIT_INO for the first, then its dynamic ones */
     char host[UTS_LEN + 1], domain[UTS_LEN + 1];
 };
-static struct uts_ns uts_first;
+static struct uts_ns uts_first = { .inum = 0xeffffffeu };
+static u32 uts_last_inum = 0xf0000001u; /* after the mount namespace's (fs/procfs_ns.c) */
+
+u32 uts_inum(const struct proc *p)
+{
+    return p->uts ? p->uts->inum : uts_first.inum;
+}
 
 static struct uts_ns *uts_current(void)
 {
@@ -53,8 +60,10 @@ void uts_get(struct uts_ns *u)
 
 void uts_put(struct uts_ns *u)
 {
-    if (u && --u->refs == 0)
+    if (u && --u->refs == 0) {
+        nsfs_forget("uts", u->inum);
         kfree(u);
+    }
 }
 
 /* unshare or clone CLONE_NEWUTS: p's own copy of the names the caller sees now (p: the caller, or its new child
@@ -66,6 +75,7 @@ long uts_new(struct proc *p)
         return -ENOMEM;
     *u = *uts_current();
     u->refs = 1;
+    u->inum = ++uts_last_inum;
     uts_put(p->uts);
     p->uts = u;
     return 0;
