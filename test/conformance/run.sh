@@ -13,8 +13,9 @@
 # builds of each test/conformance/*.c; --builds picks some of them) natively and under skiff (tools/skiff run --timeout CONF_TIMEOUT, one boot per program, N boots
 # at a time, default 2), compares the TAP lines, prints a table per program, one line per divergence naming the
 # syscall (the first word of the test name) and the difference, writes docs/syscalls.md, and ends with exactly
-# one line `N passed, N failed, N skipped; documented errnos covered: N of M (P%), flags covered: N of M (P%)`
-# (the man pages' errnos and flags that agreeing checks cover; per family on the `# coverage` lines before it:
+# one line `N passed, N failed, N skipped; documented errnos covered: N of M (P%; Q% of the provokable), flags
+# covered: N of M (P%; Q%)` (the man pages' errnos and flags that agreeing checks cover; Q leaves out what
+# test/conformance/unprovokable says one program cannot provoke; per family on the `# coverage` lines before it:
 # test/conformance/families, gendoc.sh). A program that runs past CONF_TIMEOUT seconds (default 120), natively or
 # under skiff, is killed and the check that blocked is named. A test that fails natively is a broken test (counted as failed).
 # Divergences listed in test/conformance/allowlist are counted apart, not as failures.
@@ -271,10 +272,14 @@ if [ -n "$all" ] && [ -z "$CPUS" ]; then # the coverage is the default run's
         untested=$(head -n 1 "$tmp/gendoc") && [ -n "$untested" ] && grep -q '^coverage all ' "$tmp/gendoc"; then
         echo "# docs/syscalls.md written; implemented syscalls without a success and an error-path test: $untested"
         # the documented errnos and flags the checks cover (man pages of manpages-dev, test/conformance/families)
-        cover=$(awk '$1 == "coverage" {
-            pe = $4 ? int(100 * $3 / $4) : 0; pf = $6 ? int(100 * $5 / $6) : 0
-            if ($2 == "all") all = sprintf("documented errnos covered: %d of %d (%d%%), flags covered: %d of %d (%d%%)", $3, $4, pe, $5, $6, pf)
-            printf "# coverage %-8s documented errnos covered: %d of %d (%d%%), flags covered: %d of %d (%d%%)\n", $2 ":", $3, $4, pe, $5, $6, pf > "/dev/stderr"
+        # (in parentheses: the share of what one program can provoke, test/conformance/unprovokable aside)
+        cover=$(awk 'function pc(a, b) { return b > 0 ? int(100 * a / b) : 0 }
+        $1 == "coverage" {
+            pe = pc($3, $4); pf = pc($5, $6); qe = pc($3, $4 - $7); qf = pc($5, $6 - $8)
+            line = sprintf("documented errnos covered: %d of %d (%d%%; %d%% of the provokable), flags covered: %d of %d (%d%%; %d%%)",
+                $3, $4, pe, qe, $5, $6, pf, qf)
+            if ($2 == "all") all = line
+            printf "# coverage %-8s %s\n", $2 ":", line > "/dev/stderr"
         } END { print all }' "$tmp/gendoc" 2>&1 >"$tmp/cover.all")
         echo "$cover"
         summary_cover="; $(cat "$tmp/cover.all")"
