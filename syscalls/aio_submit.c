@@ -10,6 +10,7 @@ SYSCALL(fdatasync);
 struct iovec_k { u64 base, len; };
 
 #define IOCB_FLAG_RESFD 1
+#define IOCB_FLAG_IOPRIO 2
 #define RWF_KNOWN_AIO 0xffu   /* HIPRI DSYNC SYNC NOWAIT APPEND NOAPPEND ATOMIC DONTCACHE */
 #define RWF_NOWAIT 0x08
 #define RWF_APPEND 0x10
@@ -48,7 +49,11 @@ static long submit_rw(const struct iocb_k *cb, struct file *f, struct aio_event 
 {
     bool write = cb->opcode == CMD_PWRITE || cb->opcode == CMD_PWRITEV;
     bool vec = cb->opcode == CMD_PREADV || cb->opcode == CMD_PWRITEV;
-    long rc = rw_flags_check(cb->rw_flags, write);
+    /* IOCB_FLAG_IOPRIO: a class ioprio_set would take (EINVAL, EPERM for RT without the capability); recorded
+     * nowhere, as skiff's I/O has no queue */
+    long rc = (cb->flags & IOCB_FLAG_IOPRIO) ? ioprio_check(cb->reqprio) : 0;
+    if (!rc)
+        rc = rw_flags_check(cb->rw_flags, write);
     if (!rc)
         rc = iov_file_check(f, write);
     if (rc)

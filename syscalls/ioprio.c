@@ -16,8 +16,9 @@
 
 static int prio_class(int v) { return (v >> 13) & 7; }
 
-/* ioprio_check_cap: known classes, a NONE without a level, RT only with CAP_SYS_ADMIN or CAP_SYS_NICE. */
-static long prio_check(int v)
+/* ioprio_check_cap: known classes, a NONE without a level, RT only with CAP_SYS_ADMIN or CAP_SYS_NICE. Also
+ * io_submit's IOCB_FLAG_IOPRIO (syscalls/aio_submit.c). */
+long ioprio_check(int v)
 {
     switch (prio_class(v)) {
     case CLASS_RT: return capable(CAP_SYS_ADMIN) || capable(CAP_SYS_NICE) ? 0 : -EPERM;
@@ -59,7 +60,7 @@ static long prio_set_task(struct task *t, int v)
 SYSCALL(ioprio_set) /* (which, who, ioprio) */
 {
     int which = (int)a0, who = (int)a1, v = (int)a2;
-    long rc = prio_check(v);
+    long rc = ioprio_check(v);
     if (rc)
         return rc;
     if (which == WHO_PROCESS) {

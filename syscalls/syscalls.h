@@ -27,6 +27,7 @@ int syscall_dispatch(struct regs *r);
 
 /* Clocks (syscalls/time.c, syscalls/clockset.c). */
 long clock_id_check(int clk);                             /* 0: a clock clock_gettime reads */
+long ioprio_check(int v);                                 /* 0: a class and level ioprio_set takes (ioprio.c) */
 
 /* Shared helpers (syscalls/path.c). */
 struct file *fd_file(int fd);                             /* borrowed; NULL when fd is not open */

@@ -44,6 +44,7 @@ struct aio_sigset_k { const sigset_t *mask; size_t size; };
 #define CMD_PREADV 7
 #define CMD_PWRITEV 8
 #define FLAG_RESFD 1
+#define FLAG_IOPRIO 2
 #define RING_MAGIC 0xa10a10a1u
 
 static long setup(unsigned nr, aio_ctx *ctx) { return SYS(SYS_io_setup, nr, ctx); }
@@ -249,6 +250,13 @@ static void test_errors(aio_ctx ctx)
     T_ERR("io_submit IOCB_FLAG_RESFD with a closed fd", submit1(ctx, &c), EBADF);
     c = cb, c.flags = FLAG_RESFD, c.resfd = fd;
     T_ERR("io_submit IOCB_FLAG_RESFD with a regular file", submit1(ctx, &c), EINVAL);
+    c = cb, c.flags = FLAG_IOPRIO, c.reqprio = 7 << 13;
+    T_ERR("io_submit IOCB_FLAG_IOPRIO with class 7 (none such)", submit1(ctx, &c), EINVAL);
+    c.reqprio = 0 << 13 | 3;
+    T_ERR("io_submit IOCB_FLAG_IOPRIO with IOPRIO_CLASS_NONE and a level", submit1(ctx, &c), EINVAL);
+    c.reqprio = 2 << 13 | 4;
+    T_OK("io_submit IOCB_FLAG_IOPRIO with IOPRIO_CLASS_BE level 4", submit1(ctx, &c), 1);
+    T_OK("io_getevents the IOCB_FLAG_IOPRIO request", getev(ctx, 1, 1, ev, NULL), 1);
     c = cb;
     struct iocb_k bad = cb, *two[2] = { &c, &bad };
     bad.fildes = 999;
