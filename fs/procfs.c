@@ -529,12 +529,17 @@ void procfs_remove_pid(int pid)
         procfs_remove_tree(proc_root, name);
 }
 
-/* The tree under /proc, built the first time anything looks inside (procfs_init leaves this hook on the root):
- * a program that never reads /proc, such as a static hello, does not wait at boot for its ~200 nodes. The
- * processes that exist by then, zombies included, get their directories here; later ones from fork. */
-static void procfs_populate(struct inode *proc)
+void procfs_init(void)
 {
-    proc->refresh = NULL;
+    /* its own superblock, mounted over /proc (anything packed there is hidden, as on Linux) */
+    struct super_block *sb = sb_new("proc", "proc");
+    struct inode *proc = sb ? ramfs_new_root(sb) : NULL;
+    if (!proc || (sb->root = proc, proc->mode = S_IFDIR | 0555, vfs_mount_path("/proc", sb)))
+        panic("cannot mount /proc");
+    kfree(sb->opts);
+    sb->flags |= SB_NOSUID | SB_NODEV | SB_NOEXEC; /* as Linux mounts it: rw,nosuid,nodev,noexec,relatime */
+    sb->opts = kstrdup("");
+    proc_root = proc;
     for (size_t i = 0; i < procfs_sys_nfiles; i++)
         proc_add(procfs_dir(proc, procfs_sys_files[i].dir), procfs_sys_files[i].name, procfs_sys_files[i].gen);
     for (size_t i = 0; i < procfs_stat_nfiles; i++)
@@ -546,27 +551,7 @@ static void procfs_populate(struct inode *proc)
         ino->mode = S_IFREG | 0644;
         ino->fops = &sysctl_ops;
     }
-    struct proc *oldest = proc_list;
-    while (oldest && oldest->next_proc) /* the list is newest first: pids in the order they were made */
-        oldest = oldest->next_proc;
-    if (!oldest)
-        make_pid_dir(proc, 1); /* looked at by the kernel before process 1 exists: its directory, as ever */
-    for (struct proc *p = oldest; p; p = p->prev_proc)
-        make_pid_dir(proc, p->pid); /* out of memory: that one is missing, as a fork would have failed */
+    make_pid_dir(proc, 1);
     procfs_magic_link(proc, "self", "1", NULL, refresh_self);
     procfs_magic_link(proc, "thread-self", "1/task/1", NULL, refresh_thread_self);
-    proc_root = proc; /* from now on fork and reaping keep the pid directories */
-}
-
-void procfs_init(void)
-{
-    /* its own superblock, mounted over /proc (anything packed there is hidden, as on Linux) */
-    struct super_block *sb = sb_new("proc", "proc");
-    struct inode *proc = sb ? ramfs_new_root(sb) : NULL;
-    if (!proc || (sb->root = proc, proc->mode = S_IFDIR | 0555, vfs_mount_path("/proc", sb)))
-        panic("cannot mount /proc");
-    kfree(sb->opts);
-    sb->flags |= SB_NOSUID | SB_NODEV | SB_NOEXEC; /* as Linux mounts it: rw,nosuid,nodev,noexec,relatime */
-    sb->opts = kstrdup("");
-    proc->refresh = procfs_populate;
 }

@@ -389,6 +389,7 @@ void ramfs_set_page(struct inode *ino, u64 idx, u8 *page); /* adopt a page (the 
 extern const struct file_ops ramfs_file_ops;
 extern const struct file_ops ramfs_dir_ops;
 struct timespec64 vfs_now(void);
+void vfs_now_fixed(const struct timespec64 *t); /* vfs_now gives *t until called with NULL (fs/file.c) */
 /* sigio.c — O_ASYNC: SIGIO (or F_SETSIG's signal) to the owner when the file becomes ready */
 void sigio_update(struct file *f, int fd); /* O_ASYNC changed, through descriptor fd */
 void sigio_release(struct file *f);
