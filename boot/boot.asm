@@ -7,7 +7,7 @@
 ; passes PVH_MAGIC on for kmain to tell the two apart.
 ; Both then check for long mode, build boot page tables (identity 0-4 GiB, the same at the direct map base and
 ; the first GiB at KERNEL_VMA), enable PAE + LME (+NXE) + paging, and jump to the higher-half kernel:
-;   kmain(rdi = magic, rsi = info physical address).
+;   kmain(rdi = magic, rsi = info physical address, rdx = the TSC at the entry's first instructions).
 ; kmain replaces these tables with its own (arch/x86_64/paging.c).
 
 KERNEL_VMA  equ 0xFFFFFFFF80000000
@@ -48,6 +48,9 @@ global _start32, _start_pvh
 _start_pvh:
     cli
     cld
+    rdtsc
+    mov [boot_entry_tsc], eax           ; the kernel's first instruction: the boot figure starts here
+    mov [boot_entry_tsc + 4], edx
     mov esp, boot_stack32_top           ; esp = a small identity-mapped stack
     mov edi, PVH_MAGIC                  ; edi = which entry, kept for kmain
     mov esi, ebx                        ; esi = hvm_start_info physical address, kept for kmain
@@ -56,8 +59,11 @@ _start_pvh:
 _start32:
     cli
     cld
-    mov esp, boot_stack32_top           ; esp = a small identity-mapped stack
     mov edi, eax                        ; edi = multiboot magic, kept for kmain
+    rdtsc
+    mov [boot_entry_tsc], eax           ; the kernel's first instruction: the boot figure starts here
+    mov [boot_entry_tsc + 4], edx
+    mov esp, boot_stack32_top           ; esp = a small identity-mapped stack
     mov esi, ebx                        ; esi = mbi physical address, kept for kmain
 
 boot_common:
@@ -145,6 +151,7 @@ long_entry:
     mov gs, ax
     mov edi, edi                        ; rdi = magic (upper halves are undefined after the mode switch)
     mov esi, esi                        ; rsi = mbi physical address
+    mov rdx, [boot_entry_tsc]           ; rdx = the TSC at the entry (still identity-mapped)
     mov rax, higher_half
     jmp rax                             ; leave the identity map
 
@@ -160,6 +167,8 @@ boot_gdt_end:
 boot_gdt_ptr:
     dw boot_gdt_end - boot_gdt - 1
     dd boot_gdt
+align 8
+boot_entry_tsc: dq 0
 align 4096
 boot_pml4:      times 4096 db 0
 boot_pdpt_lo:   times 4096 db 0
@@ -173,7 +182,7 @@ bits 64
 higher_half:
     mov rsp, boot_kstack + 16384        ; rsp = top of the boot kernel stack (kernel/main.c, higher half)
     xor ebp, ebp                        ; rbp = 0 ends backtraces here
-    call kmain                          ; kmain(rdi = magic, rsi = mbi) never returns
+    call kmain                          ; kmain(rdi = magic, rsi = mbi, rdx = entry TSC) never returns
 .hang:
     cli
     hlt

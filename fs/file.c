@@ -9,8 +9,19 @@
 #include "lock.h"
 #include "../kernel/cred.h"
 
+static const struct timespec64 *now_fixed;
+
+/* While a synthetic tree is built at its first use (/sys), its nodes take the time of its root, made at boot:
+ * reading the clock there would calibrate the TSC (5 ms) in a program that never asked for the time. */
+void vfs_now_fixed(const struct timespec64 *t)
+{
+    now_fixed = t;
+}
+
 struct timespec64 vfs_now(void)
 {
+    if (now_fixed)
+        return *now_fixed;
     u64 ns = clock_realtime_coarse_ns();
     return (struct timespec64){ (i64)(ns / 1000000000u), (i64)(ns % 1000000000u) };
 }

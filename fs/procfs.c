@@ -530,17 +530,14 @@ void procfs_remove_pid(int pid)
         procfs_remove_tree(proc_root, name);
 }
 
-void procfs_init(void)
+/* The files of /proc that belong to no process (meminfo, sys/..., the kernel's statistics): made at the first
+ * lookup in /proc that finds nothing or its first listing (super_block.fill_root), not at boot. Their times
+ * are /proc's own, from boot: reading the clock here would calibrate the TSC (5 ms). */
+static void procfs_fill_fixed(struct super_block *sb)
 {
-    /* its own superblock, mounted over /proc (anything packed there is hidden, as on Linux) */
-    struct super_block *sb = sb_new("proc", "proc");
-    struct inode *proc = sb ? ramfs_new_root(sb) : NULL;
-    if (!proc || (sb->root = proc, proc->mode = S_IFDIR | 0555, vfs_mount_path("/proc", sb)))
-        panic("cannot mount /proc");
-    kfree(sb->opts);
-    sb->flags |= SB_NOSUID | SB_NODEV | SB_NOEXEC; /* as Linux mounts it: rw,nosuid,nodev,noexec,relatime */
-    sb->opts = kstrdup("");
-    proc_root = proc;
+    struct inode *proc = sb->root;
+    struct timespec64 made = proc->mtime;
+    vfs_now_fixed(&made);
     for (size_t i = 0; i < procfs_sys_nfiles; i++)
         proc_add(procfs_dir(proc, procfs_sys_files[i].dir), procfs_sys_files[i].name, procfs_sys_files[i].gen);
     for (size_t i = 0; i < procfs_stat_nfiles; i++)
@@ -552,6 +549,23 @@ void procfs_init(void)
         ino->mode = S_IFREG | 0644;
         ino->fops = &sysctl_ops;
     }
+    vfs_now_fixed(NULL);
+}
+
+/* At boot: the mount, process 1's directory and self (static glibc reads /proc/self/exe at its first
+ * syscalls); the rest when first looked for (procfs_fill_fixed). */
+void procfs_init(void)
+{
+    /* its own superblock, mounted over /proc (anything packed there is hidden, as on Linux) */
+    struct super_block *sb = sb_new("proc", "proc");
+    struct inode *proc = sb ? ramfs_new_root(sb) : NULL;
+    if (!proc || (sb->root = proc, proc->mode = S_IFDIR | 0555, vfs_mount_path("/proc", sb)))
+        panic("cannot mount /proc");
+    kfree(sb->opts);
+    sb->flags |= SB_NOSUID | SB_NODEV | SB_NOEXEC; /* as Linux mounts it: rw,nosuid,nodev,noexec,relatime */
+    sb->opts = kstrdup("");
+    sb->fill_root = procfs_fill_fixed;
+    proc_root = proc;
     make_pid_dir(proc, 1);
     procfs_magic_link(proc, "self", "1", NULL, refresh_self);
     procfs_magic_link(proc, "thread-self", "1/task/1", NULL, refresh_thread_self);

@@ -134,7 +134,7 @@ static int gen_stat_all(char *buf, size_t size)
 
 static int gen_boot_us(char *buf, size_t size)
 {
-    return ksnprintf(buf, size, "%lu\n", clock_tsc_to_ns(boot.user_entry_tsc - boot.boot_tsc) / 1000);
+    return ksnprintf(buf, size, "%lu\n", clock_tsc_to_ns(boot.user_entry_tsc - boot.entry_tsc) / 1000);
 }
 
 /* Where the boot time went: each init step of kmain, then loading the program, in microseconds. */
@@ -142,12 +142,13 @@ static int gen_boot_phases(char *buf, size_t size)
 {
     size_t n = 0;
     u64 prev = boot.boot_tsc;
+    OUT("%-28s %6lu\n", "entry_to_kmain", clock_tsc_to_ns(boot.boot_tsc - boot.entry_tsc) / 1000);
     for (int i = 0; i < boot.nphases; i++) {
         OUT("%-28s %6lu\n", boot.phase_name[i], clock_tsc_to_ns(boot.phase_tsc[i] - prev) / 1000);
         prev = boot.phase_tsc[i];
     }
     OUT("%-28s %6lu\n", "enter the program", clock_tsc_to_ns(boot.user_entry_tsc - prev) / 1000);
-    OUT("%-28s %6lu\n", "total", clock_tsc_to_ns(boot.user_entry_tsc - boot.boot_tsc) / 1000);
+    OUT("%-28s %6lu\n", "total", clock_tsc_to_ns(boot.user_entry_tsc - boot.entry_tsc) / 1000);
     return (int)n;
 }
 

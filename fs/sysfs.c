@@ -85,13 +85,13 @@ static void sys_cpu_dir(struct inode *cpus, int cpu)
         sys_file(t, topo[i].name, topo[i].kind, cpu);
 }
 
-void sysfs_init(void)
+/* The tree under /sys, built the first time anything looks inside (sysfs_init leaves this hook on the root): a
+ * program that never reads /sys does not wait for it at boot. */
+static void sysfs_populate(struct inode *sys)
 {
-    struct super_block *sb = sb_new("sysfs", "sysfs");
-    struct inode *sys = sb ? ramfs_new_root(sb) : NULL;
-    if (!sys || (sb->root = sys, sys->mode = S_IFDIR | 0555, vfs_mount_path("/sys", sb)))
-        panic("cannot mount /sys");
-    sb->flags |= SB_NOSUID | SB_NODEV | SB_NOEXEC; /* as Linux mounts it: rw,nosuid,nodev,noexec,relatime */
+    sys->refresh = NULL;
+    struct timespec64 made = sys->mtime;
+    vfs_now_fixed(&made);
     struct inode *cpus = procfs_dir(sys, "devices/system/cpu"), *node = procfs_dir(sys, "devices/system/node");
     sys_file(cpus, "online", SYS_ONLINE, 0);
     sys_file(cpus, "possible", SYS_PRESENT, 0);
@@ -113,4 +113,15 @@ void sysfs_init(void)
     procfs_dir(sys, "dev/char");
     procfs_dir(sys, "block");
     procfs_dir(sys, "class/block");
+    vfs_now_fixed(NULL);
+}
+
+void sysfs_init(void)
+{
+    struct super_block *sb = sb_new("sysfs", "sysfs");
+    struct inode *sys = sb ? ramfs_new_root(sb) : NULL;
+    if (!sys || (sb->root = sys, sys->mode = S_IFDIR | 0555, vfs_mount_path("/sys", sb)))
+        panic("cannot mount /sys");
+    sb->flags |= SB_NOSUID | SB_NODEV | SB_NOEXEC; /* as Linux mounts it: rw,nosuid,nodev,noexec,relatime */
+    sys->refresh = sysfs_populate;
 }

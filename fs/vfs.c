@@ -59,13 +59,28 @@ bool vfs_emit_dots(struct inode *dir, struct dir_context *ctx)
     return true;
 }
 
+/* A root whose entries are made on demand (super_block.fill_root) gets them now. */
+static bool fill_root(struct inode *dir)
+{
+    struct super_block *sb = dir->sb;
+    if (!sb || !sb->fill_root || sb->root != dir)
+        return false;
+    void (*fill)(struct super_block *) = sb->fill_root;
+    sb->fill_root = NULL;
+    fill(sb);
+    return true;
+}
+
 int vfs_child(struct inode *dir, const char *name, size_t len, struct inode **out)
 {
     if (dir->refresh)
         dir->refresh(dir);
     if (!dir->iops || !dir->iops->lookup)
         return -ENOENT;
-    return dir->iops->lookup(dir, name, len, out);
+    int rc = dir->iops->lookup(dir, name, len, out);
+    if (rc == -ENOENT && fill_root(dir))
+        rc = dir->iops->lookup(dir, name, len, out);
+    return rc;
 }
 
 static bool is_dots(const char *name)
@@ -264,6 +279,7 @@ int vfs_readdir(struct inode *dir, struct dir_context *ctx)
 {
     if (dir->refresh)
         dir->refresh(dir);
+    fill_root(dir);
     return dir->iops && dir->iops->readdir ? dir->iops->readdir(dir, ctx) : -ENOTDIR;
 }
 

@@ -254,6 +254,9 @@ struct super_block {
     bool expiry_mark;               /* umount2 MNT_EXPIRE marked it; a path walk into it clears the mark */
     int (*statfs)(struct super_block *sb, u64 *out);  /* optional: the struct statfs words as Linux's */
     void (*sync)(struct super_block *sb);             /* optional: write back what it holds */
+    /* optional, cleared once called: makes more of the root's entries, at the first lookup there that finds
+     * nothing or the first listing of the root (/proc's fixed files, which a static hello never reads) */
+    void (*fill_root)(struct super_block *sb);
     void *priv;
     /* tmpfs size= and nr_inodes= (fs/ramfs.c): 0 is no limit; each inode counts once, and each extra hard
      * link to a non-directory once more, as Linux's tmpfs; pages are the regular files' data pages */
@@ -391,6 +394,7 @@ void ramfs_set_page(struct inode *ino, u64 idx, u8 *page); /* adopt a page (the 
 extern const struct file_ops ramfs_file_ops;
 extern const struct file_ops ramfs_dir_ops;
 struct timespec64 vfs_now(void);
+void vfs_now_fixed(const struct timespec64 *t); /* vfs_now gives *t until called with NULL (fs/file.c) */
 /* sigio.c — O_ASYNC: SIGIO (or F_SETSIG's signal) to the owner when the file becomes ready */
 void sigio_update(struct file *f, int fd); /* O_ASYNC changed, through descriptor fd */
 void sigio_release(struct file *f);

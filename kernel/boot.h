@@ -11,7 +11,8 @@ struct boot_info {
     bool multiboot;                 /* booted by a multiboot loader (else PVH) */
     struct boot_mmap_entry mmap[64];
     int nmmap;
-    u64 boot_tsc;                   /* TSC at the kernel's first C instruction */
+    u64 entry_tsc;                  /* TSC at the kernel's first instructions (boot/boot.asm): the boot figure's start */
+    u64 boot_tsc;                   /* TSC at the kernel's first C instruction: the monotonic clock's zero */
     u64 user_entry_tsc;             /* TSC just before the program's first instruction */
     const char *phase_name[40];     /* kmain's init steps and the TSC when each ended */
     u64 phase_tsc[40];

@@ -1,6 +1,6 @@
 /* kernel/main.c — kmain: the boot sequence, one init call per step. Entered from boot/boot.asm on the boot
- * stack with the multiboot magic (or PVH's) and the physical address of the multiboot information (or of
- * the PVH start info). */
+ * stack with the multiboot magic (or PVH's), the physical address of the multiboot information (or of
+ * the PVH start info) and the TSC read by the entry's first instructions. */
 #include "kernel.h"
 #include "boot.h"
 #include "mm.h"
@@ -88,9 +88,10 @@ static void selftest(void)
         boot_mark(#call);                                                          \
     } while (0)
 
-noreturn void kmain(u32 magic, u32 info)
+noreturn void kmain(u32 magic, u32 info, u64 entry_tsc)
 {
-    boot.boot_tsc = rdtsc();  /* the boot-time figure starts here */
+    boot.boot_tsc = rdtsc();  /* the monotonic clock's zero */
+    boot.entry_tsc = entry_tsc && entry_tsc <= boot.boot_tsc ? entry_tsc : boot.boot_tsc; /* the boot figure's */
     BOOT_STEP(serial_init());            /* COM1-4: stdout, stderr, kernel log, control */
     BOOT_STEP(cpu_init());               /* CPU features, GDT/TSS, IDT, SYSCALL MSRs */
     BOOT_STEP(irq_init());               /* device interrupts: the PICs, remapped */

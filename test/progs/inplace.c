@@ -11,8 +11,11 @@
  *                        header through a private mapping and re-execs itself: the new image and the file
  *                        still hold the original bytes;
  *   inplace clock        (in the guest, first thing) the boot did not calibrate the TSC: the kernel log has no
- *                        "TSC" line until the program reads a clock (kernel/clock.c, kernel/cputime.c). */
+ *                        "TSC" line until the program reads a clock (kernel/clock.c, kernel/cputime.c), not even
+ *                        after a read of /sys, whose tree is built at that first lookup (fs/sysfs.c), or a
+ *                        listing of /proc, whose fixed files are made then (fs/procfs.c procfs_fill_fixed). */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <elf.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -108,6 +111,18 @@ static int reexec_check(int before)
 static void used_in_place(void)
 {
     static char log[1 << 16];
+    char online[16] = "";
+    int fd = open("/sys/devices/system/cpu/online", O_RDONLY); /* the first look into /sys builds it */
+    check(fd >= 0 && read(fd, online, sizeof(online) - 1) > 0 && online[0] == '0', "read /sys/devices/system/cpu/online");
+    if (fd >= 0)
+        close(fd);
+    DIR *proc = opendir("/proc");
+    int listed = 0;
+    for (struct dirent *e; proc && (e = readdir(proc));)
+        listed |= (strcmp(e->d_name, "meminfo") ? 0 : 1) | (strcmp(e->d_name, "self") ? 0 : 2);
+    check(listed == 3, "/proc lists meminfo and self");
+    if (proc)
+        closedir(proc);
     int n = klogctl(3, log, sizeof(log) - 1);
     log[n > 0 ? n : 0] = 0;
     const char *s = strstr(log, "KiB unpacked, ");
@@ -207,6 +222,18 @@ static int self_write_reexec(void)
 static int clock_check(void)
 {
     static char log[1 << 16];
+    char online[16] = "";
+    int fd = open("/sys/devices/system/cpu/online", O_RDONLY); /* the first look into /sys builds it */
+    check(fd >= 0 && read(fd, online, sizeof(online) - 1) > 0 && online[0] == '0', "read /sys/devices/system/cpu/online");
+    if (fd >= 0)
+        close(fd);
+    DIR *proc = opendir("/proc");
+    int listed = 0;
+    for (struct dirent *e; proc && (e = readdir(proc));)
+        listed |= (strcmp(e->d_name, "meminfo") ? 0 : 1) | (strcmp(e->d_name, "self") ? 0 : 2);
+    check(listed == 3, "/proc lists meminfo and self");
+    if (proc)
+        closedir(proc);
     int n = klogctl(3, log, sizeof(log) - 1); /* SYSLOG_ACTION_READ_ALL: reads no clock */
     log[n > 0 ? n : 0] = 0;
     check(n > 0 && strstr(log, "skiff: memory"), "read the kernel log");
