@@ -239,7 +239,9 @@ static void unix_checks(void)
     struct unix_find f;
     int l = socket(AF_UNIX, SOCK_STREAM, 0);
     struct sockaddr_un a = { .sun_family = AF_UNIX };
-    snprintf(a.sun_path, sizeof a.sun_path, "%s/listener", tap_dir);
+    /* in /tmp, not the scratch directory: a 9P volume (run.sh --volume) makes no socket nodes */
+    snprintf(a.sun_path, sizeof a.sun_path, "/tmp/skiff-sockdiag-%d", (int)getpid());
+    unlink(a.sun_path);
     bind(l, (struct sockaddr *)&a, sizeof a);
     listen(l, 4);
     unsigned show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID;
