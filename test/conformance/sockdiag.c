@@ -131,9 +131,11 @@ static void inet_checks(void)
     struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
     bind(l, (struct sockaddr *)&a, sizeof a);
     listen(l, 5);
-    T_OK("sendto SOCK_DIAG_BY_FAMILY: a dump of TCP over IPv4", inet_dump(AF_INET, IPPROTO_TCP, 1 << ST_LISTEN, l, &f), 0);
+    T_OK("sendto SOCK_DIAG_BY_FAMILY: a dump of TCP over IPv4", inet_dump(AF_INET, IPPROTO_TCP, 1 << ST_LISTEN, l, &f),
+         0);
     T_EQ("recvfrom the TCP dump: the test's listener, once", f.found, 1);
-    T_EQ("recvfrom the TCP dump: family AF_INET, state LISTEN", f.m.family * 100 + f.m.state, AF_INET * 100 + ST_LISTEN);
+    T_EQ("recvfrom the TCP dump: family AF_INET, state LISTEN", f.m.family * 100 + f.m.state,
+         AF_INET * 100 + ST_LISTEN);
     T_EQ("recvfrom the TCP dump: its port", f.m.id.sport, port_of(l));
     T_EQ("recvfrom the TCP dump: its address", f.m.id.src[0], htonl(INADDR_LOOPBACK));
     T_EQ("recvfrom the TCP dump: no peer", f.m.id.dport + f.m.id.dst[0], 0);
@@ -166,7 +168,8 @@ static void inet_checks(void)
     a.sin_port = 0;
     bind(u, (struct sockaddr *)&a, sizeof a);
     T_OK("sendto SOCK_DIAG_BY_FAMILY: a dump of UDP over IPv4", inet_dump(AF_INET, IPPROTO_UDP, ALL_STATES, u, &f), 0);
-    T_EQ("recvfrom the UDP dump: the bound socket, state CLOSE (unconnected)", f.found * 100 + f.m.state, 100 + ST_CLOSE);
+    T_EQ("recvfrom the UDP dump: the bound socket, state CLOSE (unconnected)", f.found * 100 + f.m.state,
+         100 + ST_CLOSE);
     T_EQ("recvfrom the UDP dump: its port", f.m.id.sport, port_of(u));
     close(u);
     /* IPv6 */
@@ -174,7 +177,8 @@ static void inet_checks(void)
     struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
     bind(l6, (struct sockaddr *)&a6, sizeof a6);
     listen(l6, 3);
-    T_OK("sendto SOCK_DIAG_BY_FAMILY: a dump of TCP over IPv6", inet_dump(AF_INET6, IPPROTO_TCP, ALL_STATES, l6, &f), 0);
+    T_OK("sendto SOCK_DIAG_BY_FAMILY: a dump of TCP over IPv6", inet_dump(AF_INET6, IPPROTO_TCP, ALL_STATES, l6, &f),
+         0);
     T_EQ("recvfrom the TCP6 dump: the listener, family AF_INET6", f.found * 100 + f.m.family, 100 + AF_INET6);
     T_TRUE("recvfrom the TCP6 dump: its port and address ::1", f.m.id.sport == port_of(l6) &&
            !memcmp(f.m.id.src, &in6addr_loopback, 16));
@@ -268,8 +272,8 @@ static void unix_checks(void)
     T_OK("sendto SOCK_DIAG_BY_FAMILY: one Unix socket by inode", unix_ask(0, 0, ino_of(l), show, l, &f), 0);
     T_EQ("recvfrom the answer by inode: that socket, once", f.found * 100 + f.m.state, 100 + ST_LISTEN);
     T_EQ("sendto SOCK_DIAG_BY_FAMILY: a Unix socket of inode 0", unix_ask(0, 0, 0, show, l, &f), -EINVAL);
-    T_EQ("sendto SOCK_DIAG_BY_FAMILY: a Unix socket of an inode no socket has", unix_ask(0, 0, 0x7ffffff0u, show, l, &f),
-         -ENOENT);
+    T_EQ("sendto SOCK_DIAG_BY_FAMILY: a Unix socket of an inode no socket has",
+         unix_ask(0, 0, 0x7ffffff0u, show, l, &f), -ENOENT);
     close(sv[0]);
     close(sv[1]);
     close(l);
@@ -287,7 +291,8 @@ static void error_checks(void)
     request(SOCK_DIAG_BY_FAMILY, NLM_F_DUMP, &r, 1);
     T_EQ("sendto SOCK_DIAG_BY_FAMILY shorter than struct sock_diag_req", answer(inet_pick, &f, &n), -EINVAL);
     request(SOCK_DIAG_BY_FAMILY, NLM_F_DUMP, &r, 20);
-    T_EQ("sendto SOCK_DIAG_BY_FAMILY: an inet request shorter than inet_diag_req_v2", answer(inet_pick, &f, &n), -EINVAL);
+    T_EQ("sendto SOCK_DIAG_BY_FAMILY: an inet request shorter than inet_diag_req_v2", answer(inet_pick, &f, &n),
+         -EINVAL);
     r.family = 200;
     request(SOCK_DIAG_BY_FAMILY, NLM_F_DUMP, &r, sizeof r);
     T_EQ("sendto SOCK_DIAG_BY_FAMILY of a family past AF_MAX", answer(inet_pick, &f, &n), -EINVAL);
