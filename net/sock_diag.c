@@ -4,7 +4,8 @@
  * by inode. ss(8) lists sockets this way. The data is /proc/net's (net/procnet.c): every TCP connection
  * block, the UDP and Unix sockets the processes hold.
  * Not done (test/conformance/partial): inet replies carry INET_DIAG_SHUTDOWN only (no tcp_info, memory or
- * congestion attributes); INET_DIAG_REQ_BYTECODE filters and the lookup of one inet socket are EOPNOTSUPP;
+ * congestion attributes); INET_DIAG_REQ_BYTECODE filters, the lookup of one inet socket, the old
+ * TCPDIAG_GETSOCK/DCCPDIAG_GETSOCK requests and SOCK_DESTROY are EOPNOTSUPP;
  * timers and retransmits are 0; a listener's UNIX_DIAG_ICONS is empty and UNIX_DIAG_MEMINFO is not given;
  * other families (netlink, packet) and protocols ENOENT, as Linux without their diag module. */
 #include "netlink.h"
@@ -18,7 +19,10 @@
 
 #define ESTALE_K 116
 
+#define TCPDIAG_GETSOCK 18
+#define DCCPDIAG_GETSOCK 19
 #define SOCK_DIAG_BY_FAMILY 20
+#define SOCK_DESTROY 21
 #define AF_MAX_K 46
 #define IPPROTO_TCP 6
 #define IPPROTO_UDP 17
@@ -247,10 +251,13 @@ static int unix_diag(struct diag_dump *d, const struct nlmsghdr_k *req)
 
 int sock_diag_request(struct nl_sock *k, const struct nlmsghdr_k *req)
 {
-    if (req->type != SOCK_DIAG_BY_FAMILY) {
-        kerr("sock_diag: message type %u is not implemented: EINVAL\n", req->type);
-        return -EINVAL; /* Linux: TCPDIAG_GETSOCK/DCCPDIAG_GETSOCK (the old requests) and SOCK_DESTROY aside */
+    if (req->type == TCPDIAG_GETSOCK || req->type == DCCPDIAG_GETSOCK || req->type == SOCK_DESTROY) {
+        kerr("sock_diag: message type %u (the old inet_diag_req, or SOCK_DESTROY) is not implemented: EOPNOTSUPP\n",
+             req->type);
+        return -EOPNOTSUPP;
     }
+    if (req->type != SOCK_DIAG_BY_FAMILY)
+        return -EINVAL; /* as Linux for a type sock_diag does not know */
     if (req->len < NL_HDRLEN + 2)
         return -EINVAL;
     const u8 *fam = (const u8 *)(req + 1);
