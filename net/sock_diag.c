@@ -3,12 +3,13 @@
  * unix_diag_req, struct unix_diag_msg and the UNIX_DIAG_* attributes, linux/unix_diag.h), and one Unix socket
  * by inode. ss(8) lists sockets this way. The data is /proc/net's (net/procnet.c): every TCP connection
  * block, the UDP and Unix sockets the processes hold.
+ * A dump's filter program (INET_DIAG_REQ_BYTECODE) is net/sock_diag_bc.c's.
  * Not done (test/conformance/partial): inet replies carry INET_DIAG_SHUTDOWN only (no tcp_info, memory or
- * congestion attributes); INET_DIAG_REQ_BYTECODE filters, the lookup of one inet socket, the old
+ * congestion attributes); the lookup of one inet socket, the old
  * TCPDIAG_GETSOCK/DCCPDIAG_GETSOCK requests and SOCK_DESTROY are EOPNOTSUPP;
  * timers and retransmits are 0; a listener's UNIX_DIAG_ICONS is empty and UNIX_DIAG_MEMINFO is not given;
  * other families (netlink, packet) and protocols ENOENT, as Linux without their diag module. */
-#include "netlink.h"
+#include "sock_diag.h"
 #include "inet.h"
 #include "ip6.h"
 #include "tcp.h"
@@ -59,6 +60,8 @@ struct diag_dump {
     struct held *h;
     int nheld;
     int done_err;                     /* what NLMSG_DONE reports */
+    const u8 *bc;                     /* the filter program (INET_DIAG_REQ_BYTECODE), or NULL */
+    int bc_len;
 };
 
 static const struct held *held_of(const struct diag_dump *d, const struct socket *s)
@@ -88,6 +91,14 @@ static void put_cookie(u32 c[2], u64 ino)
 static void inet_msg(struct diag_dump *d, bool v6, unsigned state, ip4_t la, u16 lp, ip4_t ra, u16 rp, u32 rq,
                      u32 wq, const struct held *o, u8 shutdown, bool full)
 {
+    if (d->bc) {
+        struct sock_diag_entry e = { .family = v6 ? AF_INET6 : AF_INET, .sport = net_ntohs(lp), .dport = net_ntohs(rp),
+                                     .mark = o ? (u32)o->s->mark : 0, .ifindex = o ? (u32)o->s->bound_if : 0 };
+        put_addr(e.saddr, v6, la);
+        put_addr(e.daddr, v6, ra);
+        if (!sock_diag_bc_run(d->bc, d->bc_len, &e))
+            return;
+    }
     struct inet_diag_msg_k *m = nl_msg_begin(&d->r, SOCK_DIAG_BY_FAMILY, sizeof(*m));
     if (!m)
         return;
@@ -154,9 +165,14 @@ static int inet_diag(struct diag_dump *d, const struct nlmsghdr_k *req)
         return -EOPNOTSUPP;
     }
     const struct nlattr_k *tb[INET_DIAG_REQ_BYTECODE + 1];
-    if (!nl_parse(req, sizeof(*q), tb, INET_DIAG_REQ_BYTECODE + 1, false) && tb[INET_DIAG_REQ_BYTECODE]) {
-        kerr("sock_diag: INET_DIAG_REQ_BYTECODE filters are not implemented: EOPNOTSUPP\n");
-        return -EOPNOTSUPP;
+    if (req->len > NL_HDRLEN + sizeof(*q)) { /* attributes: a filter program, checked before the dump (EINVAL) */
+        if (nl_parse(req, sizeof(*q), tb, INET_DIAG_REQ_BYTECODE + 1, false) || !tb[INET_DIAG_REQ_BYTECODE])
+            return -EINVAL;
+        int rc = sock_diag_bc_audit(nla_data(tb[INET_DIAG_REQ_BYTECODE]), (int)nla_len(tb[INET_DIAG_REQ_BYTECODE]));
+        if (rc)
+            return rc;
+        d->bc = nla_data(tb[INET_DIAG_REQ_BYTECODE]);
+        d->bc_len = (int)nla_len(tb[INET_DIAG_REQ_BYTECODE]);
     }
     bool v6 = q->family == AF_INET6;
     if (!known)
@@ -271,6 +287,8 @@ int sock_diag_request(struct nl_sock *k, const struct nlmsghdr_k *req)
         return -ENOMEM;
     d.nheld = held_sockets(d.h);
     d.done_err = 0;
+    d.bc = NULL;
+    d.bc_len = 0;
     bool dump = (req->flags & NLM_F_DUMP) != 0;
     nl_reply_init(&d.r, k, req, dump);
     int rc = *fam == AF_UNIX ? unix_diag(&d, req) : inet_diag(&d, req);

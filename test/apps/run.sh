@@ -687,9 +687,10 @@ a_ss() {
 	py_opts=$(python_opts) || { skip "no python standard library found"; return; }
 	# A TCP listener on 127.0.0.1 and a Unix one on a path, then ss -tlnp and ss -xl: ss asks NETLINK_SOCK_DIAG
 	# (without it, it says "Cannot open netlink socket" and reads /proc/net). Only these two sockets' lines are
-	# compared (the host has others), with the port, pid and inode numbers made words.
+	# compared (the host has others), with the port, pid and inode numbers made words; ss's filters (sport =, src)
+	# go to the kernel as a filter program (INET_DIAG_REQ_BYTECODE).
 	# shellcheck disable=SC2086
-	compare "iproute2 ss -tlnp and ss -xl list a TCP and a Unix listener, through NETLINK_SOCK_DIAG" \
+	compare "iproute2 ss -tlnp, ss -tln with filters and ss -xl list a TCP and a Unix listener, through NETLINK_SOCK_DIAG" \
 		$py_opts --add /usr/bin/ss -- "$PYTHON" -c '
 import socket, subprocess, os, re
 t = socket.socket()
@@ -709,9 +710,11 @@ def ss(args, key):
             line = line.replace(":" + port + " ", ":PORT ")
             line = re.sub(r"pid=\d+", "pid=PID", line)
             w = line.split()
-            print(" ".join(w[:5] + (w[5:] if args == ["-tlnp"] else [])))
-    print("ss", " ".join(args), "status", r.returncode, "stderr", repr(r.stderr.strip()))
+            print(" ".join(w[:5] + (w[5:] if "-tlnp" in args else [])))
+    print("ss", " ".join(args).replace(port, "PORT"), "status", r.returncode, "stderr", repr(r.stderr.strip()))
 ss(["-tlnp"], "127.0.0.1:" + port)
+ss(["-tln", "sport", "=", ":" + port], "127.0.0.1:" + port)
+ss(["-tln", "src", "10.0.0.0/8"], "127.0.0.1:" + port)
 ss(["-xl"], path)
 os.unlink(path)'
 }

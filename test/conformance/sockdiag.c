@@ -1,6 +1,7 @@
 /* test/conformance/sockdiag.c — NETLINK_SOCK_DIAG (sock_diag(7)), read only: SOCK_DIAG_BY_FAMILY dumps of TCP
  * and UDP over IPv4 and IPv6 (struct inet_diag_req_v2 / inet_diag_msg) and of Unix sockets (unix_diag_req /
- * unix_diag_msg with UNIX_DIAG_NAME, RQLEN, PEER, SHUTDOWN, UID), the state filter, one Unix socket by inode, and
+ * unix_diag_msg with UNIX_DIAG_NAME, RQLEN, PEER, SHUTDOWN, UID), the state filter, filter programs
+ * (INET_DIAG_REQ_BYTECODE: a port, an address prefix, a jump; malformed ones EINVAL), one Unix socket by inode, and
  * the errors (a short request, a family past AF_MAX, a protocol without a handler, an unknown message type, inode 0
  * or one that does not exist). The host has sockets of its own: only the test's, found by inode, are compared. */
 /* covers: socket sendto recvfrom */
@@ -102,18 +103,69 @@ static unsigned ino_of(int fd)
     return fstat(fd, &st) ? 0 : (unsigned)st.st_ino;
 }
 
-/* Dumps family/protocol with the states mask; the message about fd's socket into *f (f->found: how many). */
-static int inet_dump(int family, int protocol, unsigned states, int fd, struct inet_find *f)
+/* Dumps family/protocol with the states mask and, if bc, a filter program of bclen bytes (INET_DIAG_REQ_BYTECODE);
+ * the message about fd's socket into *f (f->found: how many). */
+static int inet_dump_bc(int family, int protocol, unsigned states, int fd, struct inet_find *f, const void *bc,
+                        unsigned bclen)
 {
+    char m[200];
     struct inet_req r;
     memset(&r, 0, sizeof r);
     r.family = (unsigned char)family;
     r.protocol = (unsigned char)protocol;
     r.states = states;
+    memcpy(m, &r, sizeof r);
+    unsigned n = sizeof r;
+    if (bc) {
+        unsigned short a[2] = { (unsigned short)(4 + bclen), 1 }; /* INET_DIAG_REQ_BYTECODE */
+        memcpy(m + n, a, 4);
+        memcpy(m + n + 4, bc, bclen);
+        n += 4 + ((bclen + 3) & ~3u);
+    }
     memset(f, 0, sizeof *f);
     f->ino = ino_of(fd);
-    int n, rc = request(SOCK_DIAG_BY_FAMILY, NLM_F_DUMP, &r, sizeof r);
-    return rc ? rc : answer(inet_pick, f, &n);
+    int cnt, rc = request(SOCK_DIAG_BY_FAMILY, NLM_F_DUMP, m, n);
+    return rc ? rc : answer(inet_pick, f, &cnt);
+}
+
+static int inet_dump(int family, int protocol, unsigned states, int fd, struct inet_find *f)
+{
+    return inet_dump_bc(family, protocol, states, fd, f, NULL, 0);
+}
+
+/* Filter programs (struct inet_diag_bc_op { u8 code, yes; u16 no; }, then the op's operands): a port
+ * comparison (INET_DIAG_BC_S_EQ 11: the port in the next op's `no`), an address prefix (INET_DIAG_BC_S_COND 7:
+ * struct inet_diag_hostcond { u8 family, prefix_len; int port; addr }), a jump (INET_DIAG_BC_JMP 1). */
+static void filter_checks(int l, unsigned short port)
+{
+    struct inet_find f;
+    unsigned char eq[8] = { 11, 8, 12, 0, 0, 0, 0, 0 };
+    memcpy(eq + 6, &port, 2); /* host order, as Linux compares it */
+    T_OK("sendto SOCK_DIAG_BY_FAMILY with a filter program (sport == the listener's)",
+         inet_dump_bc(AF_INET, IPPROTO_TCP, 1 << ST_LISTEN, l, &f, eq, 8), 0);
+    T_EQ("recvfrom the filtered dump: the listener", f.found, 1);
+    unsigned short other = (unsigned short)(port ^ 1);
+    memcpy(eq + 6, &other, 2);
+    inet_dump_bc(AF_INET, IPPROTO_TCP, 1 << ST_LISTEN, l, &f, eq, 8);
+    T_EQ("recvfrom a dump filtered on another port: not the listener", f.found, 0);
+    unsigned char cond[16] = { 7, 16, 20, 0, AF_INET, 8, 0, 0, 0xff, 0xff, 0xff, 0xff, 127, 0, 0, 0 };
+    inet_dump_bc(AF_INET, IPPROTO_TCP, 1 << ST_LISTEN, l, &f, cond, 16);
+    T_EQ("recvfrom a dump filtered on src 127.0.0.0/8: the listener", f.found, 1);
+    cond[12] = 10;
+    inet_dump_bc(AF_INET, IPPROTO_TCP, 1 << ST_LISTEN, l, &f, cond, 16);
+    T_EQ("recvfrom a dump filtered on src 10.0.0.0/8: not the listener", f.found, 0);
+    unsigned char jmp[4] = { 1, 4, 8, 0 };
+    inet_dump_bc(AF_INET, IPPROTO_TCP, ALL_STATES, l, &f, jmp, 4);
+    T_EQ("recvfrom a dump filtered by a jump past the end: nothing", f.found, 0);
+    unsigned char bad[4] = { 99, 4, 8, 0 };
+    T_EQ("sendto SOCK_DIAG_BY_FAMILY with an unknown filter op",
+         inet_dump_bc(AF_INET, IPPROTO_TCP, ALL_STATES, l, &f, bad, 4), -EINVAL);
+    unsigned char odd[8] = { 11, 6, 12, 0, 0, 0, 0, 0 };
+    T_EQ("sendto SOCK_DIAG_BY_FAMILY with a filter op's yes not a multiple of 4",
+         inet_dump_bc(AF_INET, IPPROTO_TCP, ALL_STATES, l, &f, odd, 8), -EINVAL);
+    unsigned char shortop[4] = { 11, 4, 8, 0 };
+    T_EQ("sendto SOCK_DIAG_BY_FAMILY with a port comparison cut short",
+         inet_dump_bc(AF_INET, IPPROTO_TCP, ALL_STATES, l, &f, shortop, 4), -EINVAL);
 }
 
 static unsigned short port_of(int fd)
@@ -145,6 +197,7 @@ static void inet_checks(void)
     T_EQ("sendto SOCK_DIAG_BY_FAMILY: idiag_states leaves out what it does not name", f.found, 0);
     inet_dump(AF_INET6, IPPROTO_TCP, ALL_STATES, l, &f);
     T_EQ("sendto SOCK_DIAG_BY_FAMILY: an IPv4 socket is not in the IPv6 dump", f.found, 0);
+    filter_checks(l, ntohs(port_of(l)));
     /* a connection: both ends, ESTABLISHED */
     int c = socket(AF_INET, SOCK_STREAM, 0);
     socklen_t al = sizeof a;
