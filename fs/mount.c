@@ -169,10 +169,17 @@ bool vfs_is_bound(const struct inode *ino)
     return false;
 }
 
-int vfs_unbind(struct inode *ino)
+/* named: the inode the unmounted name holds in its directory (its own, under the binds), or NULL: then the
+ * last bind showing ino goes, wherever it is. */
+int vfs_unbind(struct inode *ino, struct inode *named)
 {
     for (int i = nbinds - 1; i >= 0; i--) {
         if (binds[i].bound != ino || binds[i].covered->mounted != ino)
+            continue;
+        bool here = !named;
+        for (struct inode *x = named; x && !here; x = x->mounted)
+            here = x == binds[i].covered;
+        if (!here)
             continue;
         binds[i].covered->mounted = NULL;
         inode_put(binds[i].covered);

@@ -273,7 +273,7 @@ int vfs_umount(struct inode *root, int flags);   /* flags VFS_UMOUNT_CHECK: only
 #define VFS_UMOUNT_CHECK 0x100
 int vfs_bind_file(struct inode *target, struct inode *source); /* a bind mount of a non-directory: ENOTDIR */
 bool vfs_is_bound(const struct inode *ino);      /* what a file bind mount shows */
-int vfs_unbind(struct inode *ino);               /* undo the last file bind mount showing ino (EINVAL: none) */
+int vfs_unbind(struct inode *ino, struct inode *named); /* undo the file bind showing ino (EINVAL: none) */
 extern bool vfs_walk_keeps_marks;               /* umount2's own lookup does not count as a use (MNT_EXPIRE) */
 int mounts_text(char *buf, size_t size);                        /* /proc/mounts */
 int mountinfo_text(char *buf, size_t size);                     /* /proc/PID/mountinfo */

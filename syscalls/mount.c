@@ -164,6 +164,21 @@ SYSCALL(mount) /* (source, target, filesystemtype, mountflags, data) */
     return rc;
 }
 
+/* umount2 of a file bind mount: the bind on the name the path gives (the same file may be bound elsewhere too). */
+static long unbind(const char *upath, struct inode *shown)
+{
+    char *kpath = kmalloc(PATH_MAX);
+    if (!kpath)
+        return -ENOMEM;
+    struct walk w;
+    struct inode *named = NULL;
+    if (at_walk(AT_FDCWD, upath, 0, &w, kpath) || !w.dir || vfs_child(w.dir, w.name, strlen(w.name), &named) ||
+        S_ISLNK(named->mode))
+        named = NULL; /* a symlink to the mount point (followed): the last bind of its file */
+    kfree(kpath);
+    return vfs_unbind(shown, named);
+}
+
 SYSCALL(umount2) /* (target, flags) */
 {
     u32 flags = (u32)a1;
@@ -176,7 +191,7 @@ SYSCALL(umount2) /* (target, flags) */
     long rc = mount_root((const char *)a0, !(flags & UMOUNT_NOFOLLOW), &root);
     vfs_walk_keeps_marks = false;
     if (rc == -EINVAL && vfs_is_bound(root)) /* a file bind mount */
-        return capable(CAP_SYS_ADMIN) ? vfs_unbind(root) : -EPERM;
+        return capable(CAP_SYS_ADMIN) ? unbind((const char *)a0, root) : -EPERM;
     if (rc)
         return rc == -EINVAL && !capable(CAP_SYS_ADMIN) ? -EPERM : rc;
     if (!capable(CAP_SYS_ADMIN))

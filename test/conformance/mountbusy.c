@@ -41,6 +41,15 @@ static void file_bind(void)
     T_ERR("mount MS_BIND of a file onto a directory", mount("src", "dir", NULL, MS_BIND, NULL), ENOTDIR);
     T_ERR("mount MS_BIND of a directory onto a file", mount("dir", "other", NULL, MS_BIND, NULL), ENOTDIR);
     T_ERR("mount MS_BIND of a missing file", mount("nosuch", "other", NULL, MS_BIND, NULL), ENOENT);
+    put("pt2", "second\n");
+    T_OK("mount MS_BIND of the same file onto a second file", mount("src", "pt2", NULL, MS_BIND, NULL), 0);
+    T_OK("umount2 the first of two binds of one file", umount2("pt", 0), 0);
+    T_TRUE("read the first name after its umount2: its own file", holds("pt", "covered\n"));
+    T_TRUE("read the second name: still the bound file", holds("pt2", "source\n"));
+    T_OK("umount2 the second bind", umount2("pt2", 0), 0);
+    T_TRUE("read the second name after its umount2: its own file", holds("pt2", "second\n"));
+    unlink("pt2");
+    T_OK("mount MS_BIND again", mount("src", "pt", NULL, MS_BIND, NULL), 0);
     T_OK("unlink the source of a bind mount", unlink("src"), 0);
     T_TRUE("read the bind mount point after its source's unlink", holds("pt", "source\n"));
     T_OK("umount2 a file bind mount", umount2("pt", 0), 0);
