@@ -135,6 +135,63 @@ int vfs_umount(struct inode *root, int flags)
     return 0;
 }
 
+/* Bind mounts of a non-directory onto a non-directory (mount --bind FILE FILE): the covered file's `mounted`
+ * names the bound inode, so a walk that reaches the target's name goes on to the source's inode (namei.c's
+ * cover) and the covered name cannot be unlinked or renamed over (vfs.c's busy: EBUSY, as Linux for a mount
+ * point). They are not superblocks: /proc/self/mounts does not list them. */
+#define BINDS_MAX 32
+static struct { struct inode *covered, *bound; } binds[BINDS_MAX];
+static int nbinds;
+
+int vfs_bind_file(struct inode *target, struct inode *source)
+{
+    if (S_ISDIR(target->mode) || S_ISDIR(source->mode))
+        return -ENOTDIR; /* as Linux when the kinds differ (directories: EINVAL before this, mount.c) */
+    if (nbinds >= BINDS_MAX)
+        return -ENOMEM;
+    while (target->mounted) /* on top of an earlier bind of the same name */
+        target = target->mounted;
+    inode_get(target);
+    inode_get(source);
+    target->mounted = source;
+    binds[nbinds].covered = target;
+    binds[nbinds].bound = source;
+    nbinds++;
+    return 0;
+}
+
+/* Whether ino is what a file bind mount shows; the last such bind is undone (umount2). */
+bool vfs_is_bound(const struct inode *ino)
+{
+    for (int i = 0; i < nbinds; i++)
+        if (binds[i].bound == ino && binds[i].covered->mounted == ino)
+            return true;
+    return false;
+}
+
+/* named: the inode the unmounted name holds in its directory (its own, under the binds), or NULL: then the
+ * last bind showing ino goes, wherever it is. */
+int vfs_unbind(struct inode *ino, struct inode *named)
+{
+    for (int i = nbinds - 1; i >= 0; i--) {
+        if (binds[i].bound != ino || binds[i].covered->mounted != ino)
+            continue;
+        bool here = !named;
+        for (struct inode *x = named; x && !here; x = x->mounted)
+            here = x == binds[i].covered;
+        if (!here)
+            continue;
+        binds[i].covered->mounted = NULL;
+        inode_put(binds[i].covered);
+        inode_put(binds[i].bound);
+        for (int j = i; j + 1 < nbinds; j++)
+            binds[j] = binds[j + 1];
+        nbinds--;
+        return 0;
+    }
+    return -EINVAL;
+}
+
 void vfs_sync_all(void)
 {
     for (int i = 0; i < nmounts; i++)

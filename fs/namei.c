@@ -85,7 +85,7 @@ struct inode *vfs_covering(struct inode *dir)
 {
     while (dir->mounted) {
         dir = dir->mounted;
-        if (dir->sb && !vfs_walk_keeps_marks)
+        if (dir->sb && dir == dir->sb->root && !vfs_walk_keeps_marks) /* not a file bind's inode */
             dir->sb->expiry_mark = false; /* used: a MNT_EXPIRE mark starts over (Linux's mntput) */
     }
     return dir;

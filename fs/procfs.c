@@ -460,6 +460,7 @@ static int make_pid_dir(struct inode *proc, int pid)
     }
     ok = ok && procfs_task_files(d, pid) == 0; /* stat, status, statm, comm and task/ (procfs_task.c) */
     ok = ok && procfs_pagemap_add(d, pid) == 0;
+    ok = ok && procfs_mem_add(d, pid) == 0;
     ok = ok && procfs_fdinfo_add(d, pid) == 0;
     ok = ok && procfs_oom_add(d, pid) == 0;
     ok = ok && procfs_smaps_add(d, pid) == 0;

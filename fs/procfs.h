@@ -51,6 +51,7 @@ int procfs_gen_auxv(struct proc *p, char *buf, size_t size);
 int procfs_gen_config(char *buf, size_t size); /* procfs_config.c: /proc/config.gz */
 
 int procfs_pagemap_add(struct inode *d, int pid); /* procfs_pagemap.c: /proc/<pid>/pagemap; 0 or -ENOMEM */
+int procfs_mem_add(struct inode *d, int pid);     /* procfs_mem.c: /proc/<pid>/mem; 0 or -ENOMEM */
 int procfs_fdinfo_add(struct inode *d, int pid);  /* procfs_fdinfo.c: /proc/<pid>/fdinfo/; 0 or -ENOMEM */
 int procfs_oom_add(struct inode *d, int pid);     /* procfs_oom.c: oom_score_adj, oom_score; 0 or -ENOMEM */
 int procfs_smaps_add(struct inode *d, int pid);   /* procfs_smaps.c: smaps, smaps_rollup; 0 or -ENOMEM */

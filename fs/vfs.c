@@ -204,6 +204,9 @@ int vfs_unlink(struct inode *dir, const char *name, bool want_dir)
     int denied = may_delete(dir, name);
     if (denied)
         return denied;
+    struct inode *c;
+    if (!vfs_child(dir, name, strlen(name), &c) && S_ISDIR(c->mode) != want_dir)
+        return want_dir ? -ENOTDIR : -EISDIR; /* before EBUSY, as Linux's may_delete */
     if (busy(dir, name))
         return -EBUSY;
     if (!dir->iops || !dir->iops->unlink)

@@ -274,6 +274,9 @@ int vfs_mount_at(struct inode *dir, struct super_block *sb);    /* dir: an exist
 int vfs_mount_path(const char *path, struct super_block *sb);  /* path made (mkdir -p) if missing */
 int vfs_umount(struct inode *root, int flags);   /* flags VFS_UMOUNT_CHECK: only whether it could (0, EBUSY) */
 #define VFS_UMOUNT_CHECK 0x100
+int vfs_bind_file(struct inode *target, struct inode *source); /* a bind mount of a non-directory: ENOTDIR */
+bool vfs_is_bound(const struct inode *ino);      /* what a file bind mount shows */
+int vfs_unbind(struct inode *ino, struct inode *named); /* undo the file bind showing ino (EINVAL: none) */
 extern bool vfs_walk_keeps_marks;               /* umount2's own lookup does not count as a use (MNT_EXPIRE) */
 int mounts_text(char *buf, size_t size);                        /* /proc/mounts */
 int mountinfo_text(char *buf, size_t size);                     /* /proc/PID/mountinfo */

@@ -1,7 +1,7 @@
 /* net/netlink.c — AF_NETLINK sockets (netlink(7)): SOCK_RAW and SOCK_DGRAM (the same thing), protocol
- * NETLINK_ROUTE only (the others EPROTONOSUPPORT, as Linux says for a protocol nobody registered). Ports
- * (nl_pid) are unique: 0 in bind asks the kernel for one, which is the process's pid if free, else a negative
- * number; a send or connect before bind does the same. Messages to port 0 go to the kernel (net/netlink_route.c
+ * NETLINK_ROUTE and NETLINK_SOCK_DIAG (net/sock_diag.c) only (the others EPROTONOSUPPORT, as Linux says for a
+ * protocol nobody registered). Ports (nl_pid) are unique: 0 in bind asks the kernel for one, which is the
+ * process's pid if free, else a negative number; a send or connect before bind does the same. Messages to port 0 go to the kernel (net/netlink_route.c
  * answers them at once), to another port to that socket; multicast groups can be subscribed (bind's nl_groups,
  * NETLINK_ADD_MEMBERSHIP) and receive what other sockets send to them, but skiff's kernel sends no events: its
  * interfaces and addresses never change after boot except by DHCP and SLAAC, which are not announced. */
@@ -141,6 +141,11 @@ static int nl_bind(struct socket *s, const void *kaddr, u32 alen)
     struct sockaddr_nl_k a;
     if (nl_addr_in(kaddr, alen, &a))
         return -EINVAL;
+    if (k->protocol == NETLINK_SOCK_DIAG) { /* its 4 groups (SKNLGRP_*) are for CAP_NET_ADMIN only, as Linux */
+        if (a.groups && !capable(CAP_NET_ADMIN))
+            return -EPERM;
+        a.groups &= 0xf;
+    }
     if (k->bound && a.pid != k->port)
         return -EINVAL;
     if (!k->bound) {
@@ -200,7 +205,8 @@ static void nl_kernel_input(struct nl_sock *k, const u8 *buf, u32 n)
             return;
         int err = 0;
         if ((h.flags & NLM_F_REQUEST) && h.type >= NLMSG_MIN_TYPE)
-            err = rtnl_request(k, (const struct nlmsghdr_k *)buf);
+            err = k->protocol == NETLINK_SOCK_DIAG ? sock_diag_request(k, (const struct nlmsghdr_k *)buf)
+                                                   : rtnl_request(k, (const struct nlmsghdr_k *)buf);
         if (err < 0 || (err == 0 && (h.flags & NLM_F_ACK)))
             nl_ack(k, (const struct nlmsghdr_k *)buf, err);
         u32 step = MIN(NL_ALIGN(h.len), n);
@@ -365,8 +371,9 @@ static int nl_create(struct socket *s, int type, int protocol)
         return -ESOCKTNOSUPPORT;
     if (protocol < 0 || protocol >= MAX_LINKS)
         return -EPROTONOSUPPORT;
-    if (protocol != NETLINK_ROUTE) {
-        klog("netlink: protocol %d is not implemented (only NETLINK_ROUTE): EPROTONOSUPPORT\n", protocol);
+    if (protocol != NETLINK_ROUTE && protocol != NETLINK_SOCK_DIAG) {
+        klog("netlink: protocol %d is not implemented (NETLINK_ROUTE and NETLINK_SOCK_DIAG only): EPROTONOSUPPORT\n",
+             protocol);
         return -EPROTONOSUPPORT;
     }
     struct nl_sock *k = kzalloc(sizeof(*k));

@@ -12,6 +12,7 @@
 
 #define NETLINK_ROUTE 0
 #define NETLINK_USERSOCK 2
+#define NETLINK_SOCK_DIAG 4
 #define MAX_LINKS 32                  /* protocols 0..31 */
 #define SOL_NETLINK 270
 
@@ -109,6 +110,8 @@ static inline u32 nla_len(const struct nlattr_k *a) { return a->len - 4u; }
 /* netlink_route.c: one NETLINK_ROUTE request from k: 0 (acknowledged if NLM_F_ACK), -errno (an
  * NLMSG_ERROR), or 1 for a dump, which answers for itself (never acknowledged, as Linux). */
 int rtnl_request(struct nl_sock *k, const struct nlmsghdr_k *req);
+/* sock_diag.c: one NETLINK_SOCK_DIAG request, answered as rtnl_request's */
+int sock_diag_request(struct nl_sock *k, const struct nlmsghdr_k *req);
 /* netlink_addr.c */
 int rtnl_dump_addr(struct nl_sock *k, const struct nlmsghdr_k *req);
 int rtnl_dump_route(struct nl_sock *k, const struct nlmsghdr_k *req);

@@ -8,14 +8,11 @@
 #include "ip6.h"
 #include "tcp.h"
 #include "unix.h"
+#include "procnet.h"
 
 #define OUT(...) (n += (size_t)ksnprintf(buf + MIN(n, size), n < size ? size - n : 0, __VA_ARGS__))
 
-/* The sockets the processes hold, each once: its file's inode number and owner. */
-struct held { struct socket *s; u64 ino; u32 uid; };
-#define HELD_MAX 512
-
-static int held_sockets(struct held *h)
+int held_sockets(struct held *h)
 {
     int k = 0;
     for (struct proc *p = proc_list; p; p = p->next_proc) {
@@ -35,8 +32,7 @@ static int held_sockets(struct held *h)
     return k;
 }
 
-/* Linux's TCP state numbers (include/net/tcp_states.h) for skiff's. */
-static unsigned tcp_state_code(enum tcp_state st)
+unsigned tcp_state_code(enum tcp_state st)
 {
     static const u8 code[] = { [TCP_CLOSED] = 7,     [TCP_LISTEN] = 10,     [TCP_SYN_SENT] = 2,
                                [TCP_SYN_RCVD] = 3,   [TCP_ESTABLISHED] = 1, [TCP_FIN_WAIT_1] = 4,
@@ -45,8 +41,7 @@ static unsigned tcp_state_code(enum tcp_state st)
     return st < ARRAY_SIZE(code) ? code[st] : 7;
 }
 
-/* An address as /proc/net/tcp6 prints it: the 16 bytes as four host-order words; IPv4 ones v4-mapped. */
-static void addr6_words(ip4_t a, u32 w[4])
+void addr6_words(ip4_t a, u32 w[4])
 {
     u8 b[16] = { 0 };
     if (a == NET_LOOP6) {

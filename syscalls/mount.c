@@ -1,6 +1,7 @@
 /* syscalls/mount.c — mount(2) and umount2(2): new tmpfs and 9p instances (fs/mount.c), remounting one
  * read-only or read-write, and the propagation flags (every mount is private here, so MS_PRIVATE and
- * friends change nothing and succeed). Bind and move mounts are not implemented: EINVAL, logged. */
+ * friends change nothing and succeed), bind mounts of a file onto a file (fs/mount.c). Bind mounts of
+ * directories and move mounts are not implemented: EINVAL, logged. */
 #include "syscalls.h"
 
 #define MS_RDONLY 1
@@ -111,6 +112,22 @@ static long new_mount(const char *type, const char *source, const char *data, u3
     return rc ? rc : vfs_mount_at(dir, sb);
 }
 
+/* MS_BIND: both paths followed, as Linux; a file onto a file, ENOTDIR when one of them is a directory. */
+static long bind_mount(const char *usource, const char *utarget)
+{
+    struct inode *src, *dst;
+    long rc = at_lookup(AT_FDCWD, usource, WALK_FOLLOW, &src);
+    if (!rc)
+        rc = at_lookup(AT_FDCWD, utarget, WALK_FOLLOW, &dst);
+    if (rc)
+        return rc;
+    if (S_ISDIR(src->mode) && S_ISDIR(dst->mode)) {
+        kerr("skiff: mount: bind mounts of directories are not implemented: EINVAL\n");
+        return -EINVAL;
+    }
+    return vfs_bind_file(dst, src);
+}
+
 SYSCALL(mount) /* (source, target, filesystemtype, mountflags, data) */
 {
     u32 flags = (u32)a3;
@@ -131,8 +148,10 @@ SYSCALL(mount) /* (source, target, filesystemtype, mountflags, data) */
         rc = -EPERM;
     } else if (flags & MS_REMOUNT) {
         rc = remount((const char *)a1, flags);
-    } else if (flags & (MS_BIND | MS_MOVE)) {
-        kerr("skiff: mount: bind and move mounts are not implemented: EINVAL\n");
+    } else if (flags & MS_BIND) {
+        rc = bind_mount((const char *)a0, (const char *)a1);
+    } else if (flags & MS_MOVE) {
+        kerr("skiff: mount: move mounts are not implemented: EINVAL\n");
         rc = -EINVAL;
     } else if (flags & MS_PROPAGATION) {
         rc = at_lookup(AT_FDCWD, (const char *)a1, WALK_FOLLOW, &root); /* every mount is private already */
@@ -143,6 +162,21 @@ SYSCALL(mount) /* (source, target, filesystemtype, mountflags, data) */
     kfree(type);
     kfree(data);
     return rc;
+}
+
+/* umount2 of a file bind mount: the bind on the name the path gives (the same file may be bound elsewhere too). */
+static long unbind(const char *upath, struct inode *shown)
+{
+    char *kpath = kmalloc(PATH_MAX);
+    if (!kpath)
+        return -ENOMEM;
+    struct walk w;
+    struct inode *named = NULL;
+    if (at_walk(AT_FDCWD, upath, 0, &w, kpath) || !w.dir || vfs_child(w.dir, w.name, strlen(w.name), &named) ||
+        S_ISLNK(named->mode))
+        named = NULL; /* a symlink to the mount point (followed): the last bind of its file */
+    kfree(kpath);
+    return vfs_unbind(shown, named);
 }
 
 SYSCALL(umount2) /* (target, flags) */
@@ -156,6 +190,8 @@ SYSCALL(umount2) /* (target, flags) */
     vfs_walk_keeps_marks = true;
     long rc = mount_root((const char *)a0, !(flags & UMOUNT_NOFOLLOW), &root);
     vfs_walk_keeps_marks = false;
+    if (rc == -EINVAL && vfs_is_bound(root)) /* a file bind mount */
+        return capable(CAP_SYS_ADMIN) ? unbind((const char *)a0, root) : -EPERM;
     if (rc)
         return rc == -EINVAL && !capable(CAP_SYS_ADMIN) ? -EPERM : rc;
     if (!capable(CAP_SYS_ADMIN))

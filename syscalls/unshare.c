@@ -3,11 +3,12 @@
  * CLONE_SIGHAND, CLONE_VM with other threads; CLONE_VM with a CLONE_VM child), EPERM for a namespace without
  * CAP_SYS_ADMIN, and only then the work. CLONE_SYSVSEM runs the semaphore undo exit path (as Linux's
  * exit_sem): the adjustments are applied now and the list is gone. CLONE_NEWUTS gives the process its own
- * host and domain names (syscalls/proc.c).
- * Not done (test/conformance/partial): the other namespaces (EINVAL, as a kernel built without them), and
- * CLONE_FS, CLONE_FILES, CLONE_NEWUTS and a shared CLONE_SYSVSEM list in a multi-threaded process (skiff keeps
- * them per process, so a thread cannot take a copy of its own: EINVAL). A single-threaded process shares only its fd table, with a
- * child made by clone CLONE_FILES: CLONE_FILES gives it a copy. */
+ * host and domain names (syscalls/proc.c). CLONE_NEWNS is granted to a process alone in the system (alone()).
+ * Not done (test/conformance/partial): CLONE_NEWNS with other processes alive, the other namespaces (EINVAL, as
+ * a kernel built without them), and CLONE_FS, CLONE_FILES, CLONE_NEWUTS and a shared CLONE_SYSVSEM list in a
+ * multi-threaded process (skiff keeps them per process, so a thread cannot take a copy of its own: EINVAL). A
+ * single-threaded process shares only its fd table, with a child made by clone CLONE_FILES: CLONE_FILES gives
+ * it a copy. */
 #include "syscalls.h"
 #include "../ipc/ipc.h"
 
@@ -59,6 +60,16 @@ static long unshare_threaded(struct proc *p, u64 f)
     return 0;
 }
 
+/* Whether p is the only live process. skiff has one mount table; a new mount namespace for a process alone
+ * is that table: every process after it descends from it, so none can see a difference. */
+static bool alone(const struct proc *p)
+{
+    for (struct proc *q = proc_list; q; q = q->next_proc)
+        if (q != p && !q->zombie)
+            return false;
+    return true;
+}
+
 /* Namespaces: CAP_SYS_ADMIN first (EPERM), as Linux; skiff makes only UTS ones (the rest EINVAL, as a kernel
  * without CONFIG_*_NS says). A new user namespace needs no capability on Linux: EINVAL here at once. */
 static long unshare_ns(struct proc *p, u64 f)
@@ -71,7 +82,11 @@ static long unshare_ns(struct proc *p, u64 f)
         return 0;
     if (!capable(CAP_SYS_ADMIN))
         return -EPERM;
-    u64 other = f & UNSHARE_NS & ~(u64)CLONE_NEWUTS;
+    u64 other = f & UNSHARE_NS & ~(u64)(CLONE_NEWUTS | CLONE_NEWNS);
+    if ((f & CLONE_NEWNS) && !alone(p)) {
+        kerr("skiff: unshare CLONE_NEWNS while other processes live is not implemented: EINVAL\n");
+        return -EINVAL;
+    }
     if (other) {
         kerr("skiff: unshare of namespace flags %#lx is not implemented: EINVAL\n", (unsigned long)other);
         return -EINVAL;

@@ -681,9 +681,47 @@ a_stressng_pty() {
 	pass
 }
 
+a_ss() {
+	name="iproute2 ss"
+	need "$PYTHON" /usr/bin/ss || return
+	py_opts=$(python_opts) || { skip "no python standard library found"; return; }
+	# A TCP listener on 127.0.0.1 and a Unix one on a path, then ss -tlnp and ss -xl: ss asks NETLINK_SOCK_DIAG
+	# (without it, it says "Cannot open netlink socket" and reads /proc/net). Only these two sockets' lines are
+	# compared (the host has others), with the port, pid and inode numbers made words; ss's filters (sport =, src)
+	# go to the kernel as a filter program (INET_DIAG_REQ_BYTECODE).
+	# shellcheck disable=SC2086
+	compare "iproute2 ss -tlnp, ss -tln with filters and ss -xl list a TCP and a Unix listener, through NETLINK_SOCK_DIAG" \
+		$py_opts --add /usr/bin/ss -- "$PYTHON" -c '
+import socket, subprocess, os, re
+t = socket.socket()
+t.bind(("127.0.0.1", 0))
+t.listen(7)
+port = str(t.getsockname()[1])
+path = "/tmp/skiff-ss-test.sock"
+if os.path.exists(path):
+    os.unlink(path)
+u = socket.socket(socket.AF_UNIX)
+u.bind(path)
+u.listen(3)
+def ss(args, key):
+    r = subprocess.run(["/usr/bin/ss"] + args, capture_output=True, text=True)
+    for line in r.stdout.splitlines():
+        if key in line.split():
+            line = line.replace(":" + port + " ", ":PORT ")
+            line = re.sub(r"pid=\d+", "pid=PID", line)
+            w = line.split()
+            print(" ".join(w[:5] + (w[5:] if "-tlnp" in args else [])))
+    print("ss", " ".join(args).replace(port, "PORT"), "status", r.returncode, "stderr", repr(r.stderr.strip()))
+ss(["-tlnp"], "127.0.0.1:" + port)
+ss(["-tln", "sport", "=", ":" + port], "127.0.0.1:" + port)
+ss(["-tln", "src", "10.0.0.0/8"], "127.0.0.1:" + port)
+ss(["-xl"], path)
+os.unlink(path)'
+}
+
 APPS_ALL="a_ls a_ls_etc a_cat a_head a_sort a_wc a_sha a_date a_grep a_grep_etc a_gzip a_bzip2
 a_xz a_sqlite a_lua a_perl a_python a_python_files a_python_socket a_bc a_musl a_shell a_exec a_make a_tar
-a_ps a_top a_time a_java a_man a_stressng a_stressng_oom a_pty_script a_pty_python a_pty_tmux a_pty_jobs a_stressng_pty"
+a_ps a_top a_time a_java a_man a_stressng a_stressng_oom a_pty_script a_pty_python a_pty_tmux a_pty_jobs a_stressng_pty a_ss"
 
 main() {
 	# shellcheck disable=SC2086 # split the lists into words on purpose

@@ -5,7 +5,7 @@
  * sets file-max to 0, tries pipe, socket, socketpair, memfd_create, a shared anonymous mmap (Linux backs it
  * with a shmem file) and open, then restores the limit; the parent restores it again whatever happened. The
  * host's limit is 0 only for the few microseconds of those calls, and root's processes never feel it. */
-/* covers: pipe pipe2 socket socketpair memfd_create mmap eventfd2 epoll_create1 timerfd_create signalfd4 inotify_init1 pidfd_open */
+/* covers: pipe pipe2 socket socketpair memfd_create mmap open eventfd2 epoll_create1 timerfd_create signalfd4 inotify_init1 pidfd_open */
 #include "tap.h"
 #include <sys/mman.h>
 #include <sys/epoll.h>
@@ -44,8 +44,8 @@ static void limited(void)
     T_OK("write 0 to /proc/sys/fs/file-max", pwrite(fm, "0\n", 2, 0), 2);
     /* each result is kept and checked after the limit is back, so the checks print in any case */
     errno = 0;
-    long r[12];
-    int e[12];
+    long r[13];
+    int e[13];
     sigset_t ss;
     sigemptyset(&ss);
     r[0] = pipe(p), e[0] = errno;
@@ -60,9 +60,10 @@ static void limited(void)
     r[9] = signalfd(-1, &ss, 0), e[9] = errno;
     r[10] = inotify_init1(0), e[10] = errno;
     r[11] = SYS(SYS_pidfd_open, getpid(), 0), e[11] = errno;
+    r[12] = open("/dev/null", O_RDONLY), e[12] = errno;
     void *priv = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     T_OK("restore /proc/sys/fs/file-max", pwrite(fm, old_max, strlen(old_max), 0), (long)strlen(old_max));
-    const char *names[12] = { "pipe with no file left in the system", "pipe2 O_CLOEXEC with no file left in the system",
+    const char *names[13] = { "pipe with no file left in the system", "pipe2 O_CLOEXEC with no file left in the system",
                              "socket AF_UNIX with no file left in the system",
                              "socketpair with no file left in the system",
                              "memfd_create with no file left in the system",
@@ -71,8 +72,8 @@ static void limited(void)
                              "timerfd_create with no file left in the system",
                              "signalfd4 with no file left in the system",
                              "inotify_init1 with no file left in the system",
-                             "pidfd_open with no file left in the system" };
-    for (int i = 0; i < 12; i++)
+                             "pidfd_open with no file left in the system", "open with no file left in the system" };
+    for (int i = 0; i < 13; i++)
         tap_err_check(names[i], r[i], e[i], ENFILE, "ENFILE");
     T_TRUE("mmap MAP_PRIVATE|MAP_ANONYMOUS needs no file: it works at the limit", priv != MAP_FAILED);
     int q[2];

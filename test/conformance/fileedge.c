@@ -130,7 +130,8 @@ static void dtypes(void)
     T_EQ("getdents64 d_type of a socket: DT_SOCK", dtype_of("types", "sock"), DT_SOCK);
 }
 
-/* Device nodes made by mknod open their driver by number; a number without one is ENXIO. */
+/* Device nodes made by mknod open their driver by number; a number without one is ENXIO (ENODEV in the misc
+ * major, whose driver is there but not the minor's). */
 static void device_nodes(void)
 {
     struct stat st;
@@ -145,6 +146,9 @@ static void device_nodes(void)
     close(fd);
     mknod("nodev", S_IFCHR | 0644, makedev(1, 200));
     T_ERR("open of a character device number without a driver", open("nodev", O_RDONLY), ENXIO);
+    /* the misc major's own open finds no device of that minor: ENODEV (10:99 is no misc device on Linux) */
+    mknod("nomisc", S_IFCHR | 0644, makedev(10, 99));
+    T_ERR("open of a misc character device minor without a driver", open("nomisc", O_RDONLY), ENODEV);
 }
 
 static void direct_io(void)

@@ -1,11 +1,14 @@
 /* test/conformance/kmsg.c — /dev/kmsg (Documentation/ABI/testing/dev-kmsg): one record per read as
  * "PREFIX,SEQ,MICROSECONDS,FLAGS;TEXT\n", records written by a process read back (LOG_USER and level 4 by
  * default, a "<N>" prefix's level and facility otherwise, a backslash as \x5c), EINVAL for a buffer smaller
- * than the record, EAGAIN at the end with O_NONBLOCK, lseek's rules (offset 0 only: ESPIPE; SEEK_SET, SEEK_END,
+ * than the record, EAGAIN at the end with O_NONBLOCK (read and pread64), EINTR for a blocking one a handler
+ * interrupts, lseek's rules (offset 0 only: ESPIPE; SEEK_SET, SEEK_END,
  * SEEK_DATA; SEEK_CUR and SEEK_HOLE EINVAL), EINVAL for a write over 1 KiB. The host's own records are not
  * compared, only the ones this test writes. */
-/* covers: read write lseek */
+/* covers: read write lseek pread64 */
 #include "tap.h"
+#include <signal.h>
+#include <sys/time.h>
 
 static char rec[8192];
 
@@ -29,6 +32,32 @@ static const char *find(int fd, const char *tag, int *prefix)
     return NULL;
 }
 
+static void on_alarm(int sig) { (void)sig; }
+
+/* A blocking pread64 at the end waits for a record; a handler without SA_RESTART ends the wait with EINTR. A
+ * record the host logs meanwhile (natively) is read instead: then the wait starts again. */
+static void interrupted(void)
+{
+    int fd = open("/dev/kmsg", O_RDONLY);
+    lseek(fd, 0, SEEK_END);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm;
+    sigaction(SIGALRM, &sa, NULL);
+    long r;
+    int e, tries = 0;
+    do {
+        struct itimerval it = { { 0, 0 }, { 0, 50000 } };
+        setitimer(ITIMER_REAL, &it, NULL);
+        errno = 0;
+        r = pread(fd, rec, sizeof(rec), 0);
+        e = errno;
+    } while (r > 0 && ++tries < 20);
+    tap_err_check("pread64 at the end, blocking, interrupted by a handler", r, e, EINTR, "EINTR");
+    signal(SIGALRM, SIG_DFL);
+    close(fd);
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -45,6 +74,8 @@ int main(void)
     T_ERR("lseek whence 9 -> EINVAL", lseek(fd, 0, 9), EINVAL);
     T_OK("lseek SEEK_END 0", lseek(fd, 0, SEEK_END), 0);
     T_ERR("read at the end, O_NONBLOCK -> EAGAIN", read(fd, rec, sizeof(rec)), EAGAIN);
+    T_ERR("pread64 at the end, O_NONBLOCK (the offset is not used)", pread(fd, rec, sizeof(rec), 0), EAGAIN);
+    interrupted();
     char tag[64], msg[128];
     snprintf(tag, sizeof(tag), "skiff-kmsg-%d-", (int)getpid());
     snprintf(msg, sizeof(msg), "%sa\n", tag);
