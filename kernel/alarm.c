@@ -87,6 +87,14 @@ void alarms_fire(void)
         timer_check_needed(); /* a one-shot that ended a wait: nothing timed, so no clock to read (or calibrate) */
         return;
     }
+    /* --timeout's deadline alone, and no clock read yet: count the ticks (1 kHz, kept while it is armed) rather
+     * than calibrate the TSC for a figure in seconds; calibrating here cost the program a 5 ms wait at its
+     * first tick. From the timer interrupt, as the rest. */
+    static u64 uncalibrated_ticks;
+    if (!clock_ready() && !alarm_list && !ktimers_armed()) {
+        deadline_fire(++uncalibrated_ticks * 1000000ull);
+        return;
+    }
     u64 now = clock_monotonic_ns();
     bool armed = deadline_fire(now);
     for (struct proc *p = alarm_list, *next; p; p = next) {
