@@ -1,7 +1,8 @@
 /* fs/procfs_ns.c — /proc/PID/ns: a link per namespace the process is in, read as "uts:[N]" and followed to that
  * namespace's nsfs inode (fs/nsfs.c), as lsns and container tools compare them. skiff has one mount namespace
  * and UTS namespaces (unshare CLONE_NEWUTS); /proc/config.gz says the other kinds are not built, so, as on
- * such a Linux, they have no link here. Numbers: Linux's fixed one for the first UTS namespace
+ * such a Linux, they have no link here. unshare(CLONE_NEWNS), which skiff allows a process alone, keeps the one
+ * mount table, so ns/mnt keeps its number. Numbers: Linux's fixed one for the first UTS namespace
  * (PROC_UTS_INIT_INO), its first dynamic ones for the mount namespace and new UTS namespaces. */
 #include "procfs.h"
 #include "../kernel/errno.h"
