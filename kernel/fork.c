@@ -241,6 +241,7 @@ long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls, struct pidfd_r
     if (flags & CLONE_CLEAR_SIGHAND)
         signal_clear_handlers(p);
     t->fs_base = (flags & CLONE_SETTLS) ? tls : current->fs_base;
+    t->gs_base = current->gs_base; /* CLONE_SETTLS is FS's alone */
     t->sig_blocked = current->sig_blocked;
     t->altstack = current->altstack;
     if (!(flags & CLONE_VM)) { /* a copy of the memory keeps the thread's rseq registration; a sharer does not */

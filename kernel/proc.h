@@ -263,6 +263,8 @@ struct task {
     struct task *wq_next, *wq_prev; /* the wait queue of what it waits for (kernel/waitq.c), while waiting */
     struct waitq *wq;               /* that queue (NULL: on none) */
     u64 fs_base;
+    u64 gs_base;                    /* the user's GS base (ARCH_SET_GS): per thread as on Linux; in the kernel it sits
+                                       in MSR_KERNEL_GS_BASE (swapgs), so switch_in loads it there */
     u64 sig_blocked;                /* the signal mask is per thread */
     struct k_stack altstack;
     u64 clear_child_tid;

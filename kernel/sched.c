@@ -326,7 +326,7 @@ static void free_reaped(void)
     }
 }
 
-/* The part of a switch that the new task runs: its stack for ring-3 entries, its FS base, its FPU state. */
+/* The part of a switch that the new task runs: its stack for ring-3 entries, its FS and GS bases, its FPU state. */
 static void switch_in(struct task *t)
 {
     if (!current || current->state == TASK_DEAD || current->proc->vm != t->proc->vm)
@@ -334,6 +334,9 @@ static void switch_in(struct task *t)
     current = t;
     arch_set_kstack(t->kstack_top);
     wrmsr(MSR_FS_BASE, t->fs_base);
+    /* The user's GS base: while the kernel runs, swapgs keeps it in KERNEL_GS_BASE; the way out swaps it in.
+     * Not saved on the way out: without CR4.FSGSBASE only arch_prctl changes it, and that updates gs_base. */
+    wrmsr(MSR_KERNEL_GS_BASE, t->gs_base);
     arch_set_tsd(t->tsc_sigsegv); /* prctl PR_SET_TSC: nothing to write unless it differs from the last task's */
     arch_fpu_restore(t->fpu);
     free_reaped();

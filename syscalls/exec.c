@@ -94,8 +94,9 @@ static void after_exec(struct proc *p)
     current->rseq_len = current->rseq_sig = 0;
     current->robust_list = 0; /* it pointed into the old image (Linux walks it first; skiff does not yet) */
     ptimers_destroy(p); /* POSIX timers do not survive exec */
-    current->fs_base = 0;
+    current->fs_base = current->gs_base = 0; /* a new image starts with both bases 0, as on Linux */
     wrmsr(MSR_FS_BASE, 0);
+    wrmsr(MSR_KERNEL_GS_BASE, 0); /* the user's GS while we run (swapgs) */
     arch_user_fpu_init();
 }
 

@@ -211,7 +211,6 @@ SYSCALL(setrlimit)
 
 SYSCALL(arch_prctl)
 {
-    u64 v;
     switch ((int)a0) {
     case ARCH_SET_FS:
         if (a1 >= USER_TOP)
@@ -224,11 +223,11 @@ SYSCALL(arch_prctl)
     case ARCH_SET_GS:
         if (a1 >= USER_TOP)
             return -EPERM;
+        current->gs_base = a1; /* the thread's own: switch_in loads it (it was once only this CPU's MSR) */
         wrmsr(MSR_KERNEL_GS_BASE, a1); /* the user's GS base while we run on the kernel's */
         return 0;
     case ARCH_GET_GS:
-        v = rdmsr(MSR_KERNEL_GS_BASE);
-        return copy_to_user((void *)a1, &v, sizeof(v));
+        return copy_to_user((void *)a1, &current->gs_base, sizeof(u64));
     case ARCH_GET_CPUID:
         return 1;
     case ARCH_SET_CPUID:

@@ -91,6 +91,7 @@ static long do_clone(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls, u64 pidf
     t->proc = current->proc;
     t->tid = id_alloc();
     t->fs_base = (flags & CLONE_SETTLS) ? tls : current->fs_base;
+    t->gs_base = current->gs_base; /* CLONE_SETTLS is FS's alone */
     t->sig_blocked = current->sig_blocked;
     memcpy(t->comm, current->comm, sizeof(t->comm));
     sched_fork_policy(t, current);

@@ -19,7 +19,7 @@ enum { SGDT, SIDT, SLDT, SMSW, STR };
 
 struct insn {
     const u8 *p, *end;
-    bool opsize, rex_w, rex_r, rex_x, rex_b, fs;
+    bool opsize, rex_w, rex_r, rex_x, rex_b, fs, gs;
 };
 
 static u64 *reg_slot(struct regs *r, int n)
@@ -76,7 +76,8 @@ static bool modrm_address(struct insn *in, struct regs *r, u8 modrm, const u8 *s
         disp = d;
     }
     u64 next_rip = rip + (u64)(in->p - start);
-    *ea = (rip_rel ? next_rip : base + (index << scale)) + (u64)disp + (in->fs ? current->fs_base : 0);
+    *ea = (rip_rel ? next_rip : base + (index << scale)) + (u64)disp + (in->fs ? current->fs_base : 0) +
+          (in->gs ? current->gs_base : 0); /* the segment overrides that have a base in long mode */
     return true;
 }
 
@@ -95,6 +96,8 @@ bool umip_emulate(struct regs *r)
             in.opsize = true;
         else if (b == 0x64)
             in.fs = true;
+        else if (b == 0x65)
+            in.gs = true;
         else if (b == 0x2e || b == 0x36 || b == 0x3e || b == 0x26 || b == 0xf2 || b == 0xf3)
             continue;
         else
