@@ -240,6 +240,7 @@ long proc_fork(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls, struct pidfd_r
         p->sem_undo = sem_undo_key(parent); /* one undo list for both, made now if the caller had none */
     if (flags & CLONE_CLEAR_SIGHAND)
         signal_clear_handlers(p);
+    arch_user_bases_save(&current->fs_base, &current->gs_base); /* the live ones: a WRFSBASE's, a WRGSBASE's */
     t->fs_base = (flags & CLONE_SETTLS) ? tls : current->fs_base;
     t->gs_base = current->gs_base; /* CLONE_SETTLS is FS's alone */
     t->sig_blocked = current->sig_blocked;

@@ -335,7 +335,7 @@ static void switch_in(struct task *t)
     arch_set_kstack(t->kstack_top);
     wrmsr(MSR_FS_BASE, t->fs_base);
     /* The user's GS base: while the kernel runs, swapgs keeps it in KERNEL_GS_BASE; the way out swaps it in.
-     * Not saved on the way out: without CR4.FSGSBASE only arch_prctl changes it, and that updates gs_base. */
+     * schedule() saved the old task's live bases (CR4.FSGSBASE lets a program move them itself). */
     wrmsr(MSR_KERNEL_GS_BASE, t->gs_base);
     arch_set_tsd(t->tsc_sigsegv); /* prctl PR_SET_TSC: nothing to write unless it differs from the last task's */
     arch_fpu_restore(t->fpu);
@@ -380,6 +380,7 @@ void schedule(void)
         else if (prev->state == TASK_RUNNABLE)
             smp_wake_idle(); /* it may not run here (sched_setaffinity): a halted CPU it may use takes it */
         arch_fpu_save(prev->fpu);
+        arch_user_bases_save(&prev->fs_base, &prev->gs_base); /* a WRFSBASE/WRGSBASE of its own survives */
         prev->running_on = 0;
         kstat.ctxt++;
         switch_stacks(&prev->ksp, idle_context(this_cpu()));
@@ -419,6 +420,7 @@ void schedule(void)
     if (prev->state == TASK_RUNNABLE)
         smp_wake_idle(); /* it could go on: a halted CPU may take it */
     arch_fpu_save(prev->fpu);
+    arch_user_bases_save(&prev->fs_base, &prev->gs_base); /* a WRFSBASE/WRGSBASE of its own survives */
     /* the big lock is held until next runs on its own stack: no CPU sees prev free before it is */
     prev->running_on = 0;
     next->running_on = (u8)(this_cpu()->id + 1);

@@ -26,6 +26,7 @@
 #define AT_SECURE 23
 #define AT_RANDOM 25
 #define AT_HWCAP2 26
+#define HWCAP2_FSGSBASE (1u << 1) /* the kernel set CR4.FSGSBASE (arch/x86_64/cpu.c) */
 #define AT_EXECFN 31
 #define AT_SYSINFO_EHDR 33
 #define AT_MINSIGSTKSZ 51
@@ -87,7 +88,7 @@ int exec_build_stack(struct vm_space *vs, const struct elf_info *ei, u64 base, u
         { AT_PAGESZ, PAGE_SIZE }, { AT_BASE, interp_base }, { AT_FLAGS, 0 }, { AT_ENTRY, base + ei->entry },
         { AT_UID, ei->at_ids[0] }, { AT_EUID, ei->at_ids[1] }, { AT_GID, ei->at_ids[2] }, { AT_EGID, ei->at_ids[3] },
         { AT_SECURE, ei->at_secure },
-        { AT_RANDOM, random }, { AT_HWCAP, cpu.hwcap }, { AT_HWCAP2, 0 }, { AT_CLKTCK, 100 },
+        { AT_RANDOM, random }, { AT_HWCAP, cpu.hwcap }, { AT_HWCAP2, cpu.fsgsbase ? HWCAP2_FSGSBASE : 0 }, { AT_CLKTCK, 100 },
         { AT_PLATFORM, platform }, { AT_EXECFN, execfn }, { AT_MINSIGSTKSZ, cpu.xsave_size + 1024 },
         { vs->vdso_base ? AT_SYSINFO_EHDR : AT_IGNORE, vs->vdso_base }, { AT_NULL, 0 },
     };

@@ -211,6 +211,7 @@ SYSCALL(setrlimit)
 
 SYSCALL(arch_prctl)
 {
+    arch_user_bases_save(&current->fs_base, &current->gs_base); /* ARCH_GET_*: a WRFSBASE's or WRGSBASE's too */
     switch ((int)a0) {
     case ARCH_SET_FS:
         if (a1 >= USER_TOP)

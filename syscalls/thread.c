@@ -90,6 +90,7 @@ static long do_clone(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls, u64 pidf
         return -ENOMEM;
     t->proc = current->proc;
     t->tid = id_alloc();
+    arch_user_bases_save(&current->fs_base, &current->gs_base); /* the live ones: a WRFSBASE's, a WRGSBASE's */
     t->fs_base = (flags & CLONE_SETTLS) ? tls : current->fs_base;
     t->gs_base = current->gs_base; /* CLONE_SETTLS is FS's alone */
     t->sig_blocked = current->sig_blocked;

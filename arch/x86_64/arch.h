@@ -102,6 +102,9 @@ extern struct cpu_features cpu;
 extern bool umip_enabled;
 bool umip_emulate(struct regs *r);
 void arch_set_tsd(bool on); /* cpu.c: CR4.TSD (rdtsc faults in ring 3): written only when it changes */
+/* cpu.c: with CR4.FSGSBASE a program moves its FS and GS bases itself (WRFSBASE, WRGSBASE), unseen by the kernel:
+ * brings *fs and *gs (the running task's record) up to the CPU's live values; nothing to do without it. */
+void arch_user_bases_save(u64 *fs, u64 *gs);
 extern u8 cpu_has_smap;   /* read by copy_user.asm to decide on stac/clac */
 
 static inline void outb(u16 port, u8 v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }

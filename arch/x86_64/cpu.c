@@ -17,6 +17,7 @@ u8 cpu_has_smap;
 #define CR0_AM (1ull << 18)   /* alignment checks in ring 3 when the program sets EFLAGS.AC, as Linux */
 #define CR4_UMIP (1ull << 11) /* sgdt/sidt/sldt/smsw/str fault in ring 3 (umip.c emulates them) */
 #define CR4_PGE (1ull << 7)
+#define CR4_FSGSBASE (1ull << 16) /* rdfsbase/wrfsbase/rdgsbase/wrgsbase in ring 3 (AT_HWCAP2 says so) */
 #define CR4_OSFXSR (1ull << 9)
 #define CR4_OSXMMEXCPT (1ull << 10)
 #define CR4_OSXSAVE (1ull << 18)
@@ -68,6 +69,14 @@ void arch_set_tsd(bool on)
     write_cr4(on ? read_cr4() | CR4_TSD : read_cr4() & ~CR4_TSD);
 }
 
+void arch_user_bases_save(u64 *fs, u64 *gs)
+{
+    if (!cpu.fsgsbase)
+        return; /* only arch_prctl moves them, and it records what it wrote */
+    *fs = rdmsr(MSR_FS_BASE);
+    *gs = rdmsr(MSR_KERNEL_GS_BASE); /* the user's GS while the kernel runs (swapgs) */
+}
+
 static void cpu_enable_xsave(void)
 {
     u32 a, b, c, d;
@@ -91,6 +100,7 @@ void cpu_enable_features(void)
     if (cpu.smep) cr4 |= CR4_SMEP;
     if (cpu.smap) cr4 |= CR4_SMAP;
     if (cpu.umip) cr4 |= CR4_UMIP;
+    if (cpu.fsgsbase) cr4 |= CR4_FSGSBASE; /* as Linux 5.9+; each task's bases are saved on switch-out */
     umip_enabled = cpu.umip;
     write_cr4(cr4);
     cpu_has_smap = cpu.smap;

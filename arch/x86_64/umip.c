@@ -88,6 +88,7 @@ bool umip_emulate(struct regs *r)
     if (!umip_enabled || !n)
         return false;
     struct insn in = { .p = buf, .end = buf + n };
+    arch_user_bases_save(&current->fs_base, &current->gs_base); /* a segment override adds the live base */
     for (;; in.p++) {   /* legacy prefixes; a REX prefix must come last */
         if (in.p >= in.end)
             return false;
