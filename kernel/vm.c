@@ -49,6 +49,30 @@ static void tlb_flush_page(struct vm_space *vs, u64 va)
     tlb_shootdown(vs, false); /* other CPUs running in vs (nothing with one CPU) */
 }
 
+/* Does the entry new only add rights to old's page (the same page; P, W, U kept or gained; NX kept or dropped)?
+ * Then what another CPU may have cached of old can only make it fault, a page fault drops the faulting CPU's
+ * entries for that address (Intel SDM vol. 3, 4.10.4.3), and vm_fault finds the entry right and returns: this
+ * CPU's invlpg is all it takes, as Linux's spurious-fault handling. Each COW write after a fork shot down every
+ * other CPU in the space before, even when the page was ours alone by then (smpstress fork at --cpus 4). */
+static bool pte_only_adds_rights(u64 old, u64 new)
+{
+    if (!(old & PTE_P))
+        return true; /* nothing is cached of a not-present entry */
+    const u64 rights = PTE_P | PTE_W | PTE_U;
+    return (old & PTE_ADDR) == (new & PTE_ADDR) && !(old & rights & ~new) && !(new & PTE_NX & ~old);
+}
+
+/* *pte becomes new: the other CPUs' TLBs are flushed only when they could hold more than new allows. */
+static void pte_update(struct vm_space *vs, u64 va, u64 *pte, u64 new)
+{
+    u64 old = *pte;
+    *pte = new;
+    if (!pte_only_adds_rights(old, new))
+        tlb_flush_page(vs, va);
+    else if (vs == active)
+        invlpg(va);
+}
+
 /* A range's changes, flushed once (one shootdown for a whole munmap or mprotect, not one per page; as Linux's
  * mmu_gather). The pages it drops are freed only after the other CPUs' TLBs have forgotten them: until then a
  * thread there may still write to one through a stale entry, and the kernel may already have handed it out. */
@@ -570,8 +594,7 @@ static int cow_break(struct vm_space *vs, u64 va, u64 *pte, u32 flags, const cha
         memcpy(phys_to_virt(pa), phys_to_virt(old), PAGE_SIZE);
         pmm_free(old); /* our reference to the shared page */
     }
-    *pte = pa | prot_pte(flags);
-    tlb_flush_page(vs, va);
+    pte_update(vs, va, pte, pa | prot_pte(flags)); /* ours alone already (pa == old): W added, no shootdown */
     return 0;
 }
 
@@ -621,9 +644,9 @@ static int fault_in(struct vm_space *vs, u64 addr, int access, const char **why)
     if (*pte && (*pte & PTE_SOFT_COW) && (access & VM_WRITE))
         return cow_break(vs, va, pte, a->flags, why);
     if (*pte) {
-        /* Present already (another path mapped it) or kept under PROT_NONE: refresh the permissions. */
-        *pte = pte_reprotect(*pte, a->flags);
-        tlb_flush_page(vs, va);
+        /* Present already (another path mapped it, or a CPU's stale entry faulted) or kept under PROT_NONE:
+         * refresh the permissions. */
+        pte_update(vs, va, pte, pte_reprotect(*pte, a->flags));
         return 0;
     }
     if (a->file && (a->flags & VM_SHARED)) {

@@ -68,6 +68,7 @@ struct percpu {
     bool irq_took_lock; /* an interrupt that came in ring 0 took the big lock (irq.c) */
     bool lapic_tick;    /* an AP's local APIC timer ticks (irq.c, lapic_timer_tick) */
     bool lock_sleep;    /* halted in bkl_lock until the holder's IPI_LOCK (smp_lock.c); interrupts come meanwhile */
+    bool lock_wait;     /* in bkl_lock's wait (spinning or halted): it flushes as it takes the lock (smp_lock.c) */
     u32 flush_req;      /* TLB-shootdown requests asked of it (smp_lock.c: a count, bumped by the lock holder) */
     u32 flush_done;     /* the last request it answered: one is pending while the two differ */
     struct vm_space *active_vm; /* the address space its CR3 holds (kernel/vm.c) */

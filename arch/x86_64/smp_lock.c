@@ -126,6 +126,11 @@ static void bkl_sleep(struct percpu *c)
 void bkl_lock(void)
 {
     struct percpu *c = this_cpu();
+    /* Seen by a lock holder's tlb_shootdown, which then need not wait for this CPU (the flush_answer below comes
+     * before anything here uses a mapping again). Restored, not cleared: an interrupt in bkl_sleep's halt nests
+     * a bkl_lock (irq_enter_kernel) inside the outer wait. */
+    bool outer = c->lock_wait;
+    __atomic_store_n(&c->lock_wait, true, __ATOMIC_SEQ_CST); /* a full barrier: membarrier skips it too */
     while (!bkl_try()) {
         for (u32 n = 0; __atomic_load_n(&bkl.word, __ATOMIC_RELAXED) & BKL_HELD; n++) {
             flush_answer();
@@ -137,7 +142,8 @@ void bkl_lock(void)
         }
     }
     bkl_owner = (int)c->id;
-    flush_answer(); /* one asked while this CPU was halted (tlb_shootdown does not wake it for that) */
+    flush_answer(); /* one asked while this CPU was halted or waited here (tlb_shootdown does not wait for those) */
+    __atomic_store_n(&c->lock_wait, outer, __ATOMIC_RELAXED);
 }
 
 void bkl_unlock(void)
@@ -176,7 +182,10 @@ void smp_flush_ipi(void)
  * caller holds the big lock, so no CPU changes its CR3 meanwhile. A CPU halted in the scheduler's idle wait is
  * neither woken nor waited for (unless its CR3 must go): it runs no code that uses those mappings before it has
  * the lock again, and it flushes as it takes the lock (bkl_lock). Waking it for every vmap unmap made each
- * open+close ~60 times slower under TCG. */
+ * open+close ~60 times slower under TCG. Nor is one waiting in bkl_lock, for the same reason: with more vCPUs
+ * than host cores its vCPU often has no core, and the holder waited for the host to run it (smpstress fork at
+ * --cpus 4: most of the 10 s went in such waits). It cannot take the lock, so cannot stop waiting, before the
+ * holder lets go, and the holder's release orders the request before that. */
 void tlb_shootdown(struct vm_space *vs, bool dying)
 {
     if (!smp_active)
@@ -190,7 +199,7 @@ void tlb_shootdown(struct vm_space *vs, bool dying)
         __atomic_store_n(&c->dying_vm, dying ? vs : NULL, __ATOMIC_RELAXED);
         want[i] = c->flush_req + 1; /* written by the lock holder alone */
         __atomic_store_n(&c->flush_req, want[i], __ATOMIC_RELEASE);
-        if (!dying && __atomic_load_n(&c->halted, __ATOMIC_ACQUIRE))
+        if (!dying && (__atomic_load_n(&c->halted, __ATOMIC_ACQUIRE) || __atomic_load_n(&c->lock_wait, __ATOMIC_ACQUIRE)))
             continue; /* it flushes when it takes the lock */
         lapic_send_ipi(c->apic_id, IPI_FLUSH);
         stats.flush_ipis++;

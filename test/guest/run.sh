@@ -474,10 +474,10 @@ t_futexintr() {
 }
 
 t_smp_shootdown() {
-	name="--cpus 2: one munmap or mprotect of 64 pages is one TLB shootdown, 50 threads' ends none (/proc/skiff/smp), with a thread running on the other CPU"
+	name="--cpus 2: one munmap or mprotect of 64 pages is one TLB shootdown, 50 threads' ends none, 64 copy-on-write faults on pages no longer shared none (/proc/skiff/smp), with a thread running on the other CPU"
 	need_bin smpshoot || return
 	sk --cpus 2 "$BIN/smpshoot"
-	printf 'munmap ok\nmprotect ok\nthreads ok\napart yes\n' >"$tmp/expected"
+	printf 'munmap ok\nmprotect ok\nthreads ok\ncow ok\napart yes\n' >"$tmp/expected"
 	expect_status 0 && expect_out_is "$tmp/expected" && pass
 }
 
