@@ -29,7 +29,19 @@ static struct vm_space *mem_space(struct file *f)
     return p && p->vm && !p->zombie ? p->vm : NULL;
 }
 
-static ssize_t mem_read(struct file *f, void *ubuf, size_t n, u64 *off)
+/* One page's piece at addr: read into or written from the bounce page; the bytes moved. */
+static size_t mem_piece(struct vm_space *vs, u64 addr, u8 *page, size_t c, bool write)
+{
+    if (addr >= USER_TOP)
+        return 0;
+    if (write)
+        return vm_poke(vs, addr, page, c) ? 0 : c;
+    return vm_peek(vs, addr, page, c);
+}
+
+/* read and write: page by page through a bounce page, stopping at the first page that is not there; EIO when
+ * nothing moved, 0 once the process is gone. */
+static ssize_t mem_xfer(struct file *f, u8 *ubuf, size_t n, u64 *off, bool write)
 {
     struct vm_space *vs = mem_space(f);
     if (!vs)
@@ -40,9 +52,13 @@ static ssize_t mem_read(struct file *f, void *ubuf, size_t n, u64 *off)
     size_t done = 0;
     while (done < n) {
         u64 addr = *off + done;
-        size_t c = MIN(n - done, PAGE_SIZE - addr % PAGE_SIZE);
-        size_t got = addr < USER_TOP ? vm_peek(vs, addr, page, c) : 0;
-        if (got && copy_to_user((u8 *)ubuf + done, page, got)) {
+        size_t c = MIN(n - done, PAGE_SIZE - addr % PAGE_SIZE), got;
+        if (write && copy_from_user(page, ubuf + done, c)) {
+            kfree(page);
+            return done ? (ssize_t)done : -EFAULT;
+        }
+        got = mem_piece(vs, addr, page, c, write);
+        if (!write && got && copy_to_user(ubuf + done, page, got)) {
             kfree(page);
             return done ? (ssize_t)done : -EFAULT;
         }
@@ -57,31 +73,14 @@ static ssize_t mem_read(struct file *f, void *ubuf, size_t n, u64 *off)
     return (ssize_t)done;
 }
 
+static ssize_t mem_read(struct file *f, void *ubuf, size_t n, u64 *off)
+{
+    return mem_xfer(f, ubuf, n, off, false);
+}
+
 static ssize_t mem_write(struct file *f, const void *ubuf, size_t n, u64 *off)
 {
-    struct vm_space *vs = mem_space(f);
-    if (!vs)
-        return 0;
-    u8 *page = kmalloc(PAGE_SIZE);
-    if (!page)
-        return -ENOMEM;
-    size_t done = 0;
-    while (done < n) {
-        u64 addr = *off + done;
-        size_t c = MIN(n - done, PAGE_SIZE - addr % PAGE_SIZE);
-        if (copy_from_user(page, (const u8 *)ubuf + done, c)) {
-            kfree(page);
-            return done ? (ssize_t)done : -EFAULT;
-        }
-        if (addr >= USER_TOP || vm_poke(vs, addr, page, c))
-            break;
-        done += c;
-    }
-    kfree(page);
-    if (!done)
-        return -EIO;
-    *off += done;
-    return (ssize_t)done;
+    return mem_xfer(f, (u8 *)ubuf, n, off, true);
 }
 
 static const struct file_ops mem_ops = { .open = mem_open, .read = mem_read, .write = mem_write };
