@@ -87,11 +87,14 @@ static void sigio_kick(struct poll_entry *pe)
         return; /* no owner: nobody to tell */
     unsigned now = f->ops->poll(f), fresh = now & ~s->last;
     s->last = now;
-    /* Linux tells a reader of the other end's going as input: a pipe's last writer closing (pipe_release) and a
-     * socket peer's shutdown for writing (RCV_SHUTDOWN) are POLL_IN; a socket closed outright is POLL_HUP */
+    /* Linux tells a reader of the other end's going as input and a writer as output: a pipe's last writer or
+     * reader closing (pipe_release) is POLL_IN to readers, POLL_OUT to writers; a socket peer's shutdown for
+     * writing (RCV_SHUTDOWN) is POLL_IN; a socket closed outright is POLL_HUP */
     bool fifo = f->inode && (f->inode->mode & S_IFMT) == S_IFIFO;
     if (fifo && (fresh & POLLHUP))
         fresh = (fresh & ~(unsigned)POLLHUP) | POLLIN;
+    if (fifo && (fresh & POLLERR))
+        fresh = (fresh & ~(unsigned)POLLERR) | POLLOUT;
     if ((fresh & POLLRDHUP) && !(fresh & POLLHUP))
         fresh |= POLLIN;
     if (fresh & POLLIN)

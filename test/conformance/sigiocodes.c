@@ -60,6 +60,14 @@ static void pipes(void)
 
     pipe(p);
     async_fd(p[1]);
+    reset();
+    close(p[0]);
+    wait_sig();
+    T_EQ("rt_sigaction F_SETSIG, the pipe's reader closed: the writer gets POLL_OUT", code, POLL_OUT);
+    close(p[1]);
+
+    pipe(p);
+    async_fd(p[1]);
     static char big[1 << 16], sink[1 << 16];
     while (write(p[1], big, sizeof big) > 0)
         ;
