@@ -43,16 +43,20 @@ static int child_prio(void) { return (int)(ioget(WHO_PROCESS, 0) >> 13); }
 static void test_process(void)
 {
     T_OK("ioprio_get a process that never set one", ioget(WHO_PROCESS, 0), 0);
+    T_COVERS("IOPRIO_WHO_PROCESS");
     T_OK("ioprio_get by pid", ioget(WHO_PROCESS, getpid()), 0);
     pid_t other = spawn(), other2 = spawn();
     T_OK("kcmp KCMP_IO: two processes without an I/O context", SYS(SYS_kcmp, other, other2, 5, 0, 0), 0);
     T_OK("ioprio_set IOPRIO_CLASS_BE level 3", ioset(WHO_PROCESS, 0, V(CLASS_BE, 3)), 0);
+    T_COVERS("IOPRIO_PRIO_VALUE"); /* V() is its encoding: class << 13 | data */
     T_OK("ioprio_get IOPRIO_CLASS_BE level 3", ioget(WHO_PROCESS, 0), V(CLASS_BE, 3));
     T_TRUE("kcmp KCMP_IO: ioprio_set made us an I/O context", SYS(SYS_kcmp, getpid(), other, 5, 0, 0) > 0);
+    T_COVERS("IOPRIO_PRIO_CLASS"); /* child_prio: the class of the child's value (>> 13) */
     T_EQ("ioprio_set a forked child inherits the class", child_prio(), CLASS_BE);
     T_OK("ioprio_set IOPRIO_CLASS_RT level 7 as root", ioset(WHO_PROCESS, 0, V(CLASS_RT, 7)), 0);
     T_OK("ioprio_get IOPRIO_CLASS_RT level 7", ioget(WHO_PROCESS, 0), V(CLASS_RT, 7));
     T_OK("ioprio_set IOPRIO_CLASS_IDLE with data 5", ioset(WHO_PROCESS, 0, V(CLASS_IDLE, 5)), 0);
+    T_COVERS("IOPRIO_PRIO_DATA");
     T_OK("ioprio_get IOPRIO_CLASS_IDLE keeps the data", ioget(WHO_PROCESS, 0), V(CLASS_IDLE, 5));
     T_OK("ioprio_set a BE level with hint bits", ioset(WHO_PROCESS, 0, V(CLASS_BE, 0x10)), 0);
     T_OK("ioprio_get the hint bits kept", ioget(WHO_PROCESS, 0), V(CLASS_BE, 0x10));
