@@ -56,15 +56,15 @@ long ktimer_clock_set(struct ktimer *k, int clock)
     k->clock = clock;
     k->proc = current_proc();
     k->task = current;
-    return clock < 0 ? cpu_clock_set(k, clock) : ktimer_clock_check(clock, true);
+    return clock < 0 ? cpu_clock_set(k, clock) : ktimer_clock_check(clock);
 }
 
 /* A clock timer_create or clock_nanosleep cannot use: EOPNOTSUPP for those Linux knows but cannot arm (the raw
  * and coarse clocks have no timers; the alarm clocks need a wake-up RTC, which this machine has not), EINVAL
  * for the rest of what ktimer_clock_ok refuses; 0 if it can be armed. */
-long ktimer_clock_check(int clock, bool cpu_clocks)
+long ktimer_clock_check(int clock)
 {
-    if (ktimer_clock_ok(clock, cpu_clocks))
+    if (ktimer_clock_ok(clock, true))
         return 0;
     switch (clock) {
     case CLOCK_MONOTONIC_RAW: case CLOCK_REALTIME_COARSE: case CLOCK_MONOTONIC_COARSE:

@@ -37,7 +37,7 @@ struct ktimer {
 };
 
 bool ktimer_clock_ok(int clock, bool cpu_clocks);
-long ktimer_clock_check(int clock, bool cpu_clocks); /* 0, or why it cannot be armed: EINVAL, EOPNOTSUPP */
+long ktimer_clock_check(int clock); /* 0, or why timer_create/clock_nanosleep cannot arm it: EINVAL, EOPNOTSUPP */
 long ktimer_clock_set(struct ktimer *k, int clock); /* timer_create: k's clock and whose time, from a clockid */
 u64 ktimer_now(const struct ktimer *k);
 void ktimer_set(struct ktimer *k, u64 expires, u64 interval);

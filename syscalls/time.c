@@ -168,7 +168,7 @@ SYSCALL(clock_nanosleep)
     u64 now;
     if (clk == CLOCK_THREAD_CPUTIME_ID || (clk < 0 && (clk & CPUCLOCK_PERTHREAD)))
         return -EINVAL; /* no sleeping on a thread's own CPU time */
-    long bad = clk < 0 ? 0 : ktimer_clock_check(clk, true);
+    long bad = clk < 0 ? 0 : ktimer_clock_check(clk);
     if (bad)
         return bad; /* before the timespec is read, as Linux */
     if (clock_read(clk, &now))
