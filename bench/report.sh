@@ -51,6 +51,7 @@ sys.clock_gettime|clock_gettime(MONOTONIC) through libc (vDSO on Linux)|ns|1||
 sys.clock_gettime_sys|clock_gettime as a real syscall|ns|1||
 sys.mmap_touch_munmap|mmap 64 KiB + touch 16 pages + munmap|ns|1||
 sys.page_fault|first-touch page fault (4 MiB anonymous mapping, per page)|ns|1||skiff ≤ Linux
+sys.rand_read|a byte read at a random place of 24 MiB (TCG's software TLB: refreshed every 50 ms under TCG)|ns|1||
 sys.shm_cycle|System V shm: shmget 64 KiB + shmat + touch 16 pages + shmdt + IPC_RMID|ns|1||
 sys.reserve_64t|mmap 64 TiB PROT_NONE (MAP_NORESERVE) + munmap|ns|1||
 sys.timer_expiry|timer_create + arm 1 µs + sigwaitinfo + timer_delete|ns|1||

@@ -563,6 +563,8 @@ static noreturn void sched_idle_loop(void)
             ;
         if (t) {
             lapic_timer_tick(true); /* an AP's time slices (the boot CPU's: the PIT) */
+            if (c->id == 0)
+                timer_task_runs(true);
             t->running_on = (u8)(c->id + 1);
             current_next = t;
             switch_stacks(&c->idle_ksp, t->ksp);
@@ -570,6 +572,8 @@ static noreturn void sched_idle_loop(void)
         }
         u64 ns = ~0ull, t0 = rdtsc_now();
         lapic_timer_tick(false); /* nothing to slice: an idle AP wakes for an IPI only */
+        if (c->id == 0)
+            timer_task_runs(false);
         if (c->id == 0) { /* the PIT is the boot CPU's: it wakes for deadlines and serves the network */
             if (net_idle())
                 continue;

@@ -68,6 +68,7 @@ struct percpu {
     bool irq_took_lock; /* an interrupt that came in ring 0 took the big lock (irq.c) */
     bool lapic_tick;    /* an AP's local APIC timer ticks (irq.c, lapic_timer_tick) */
     bool lock_sleep;    /* halted in bkl_lock until the holder's IPI_LOCK (smp_lock.c); interrupts come meanwhile */
+    u16 tlb_ms;         /* under TCG: ms of ticks since it last reloaded CR3 (irq.c, tlb_refresh_after) */
     bool lock_wait;     /* in bkl_lock's wait (spinning or halted): it flushes as it takes the lock (smp_lock.c) */
     u32 flush_req;      /* TLB-shootdown requests asked of it (smp_lock.c: a count, bumped by the lock holder) */
     u32 flush_done;     /* the last request it answered: one is pending while the two differ */
@@ -94,6 +95,7 @@ static inline struct percpu *this_cpu(void) { return percpu_gs.self; }
 /* CPU features, filled by cpu_init. */
 struct cpu_features {
     bool nx, xsave, avx, smep, smap, umip, rdrand, rdseed, fsgsbase, pge, invariant_tsc;
+    bool tcg;             /* QEMU's TCG emulates this CPU (its hypervisor leaf says "TCGTCGTCGTCG"): irq.c */
     u32 hwcap;            /* CPUID.1:EDX, as Linux reports AT_HWCAP on x86_64 */
     u32 xsave_size;       /* bytes XSAVE needs for the enabled components */
     u64 xcr0;
@@ -172,6 +174,7 @@ int irq_alloc_msi(void (*fn)(void *), void *ctx, u64 *addr, u32 *data); /* -1 wi
 void irq_wait(u64 ns);               /* halt until an interrupt or ~ns pass (~0: no timer); a driver's wait */
 void irq_wait_idle(u64 ns);          /* the same for the scheduler with nothing to run (drops the big lock) */
 bool timer_is_periodic(void);         /* the 1 kHz tick runs */
+void timer_task_runs(bool on);        /* the boot CPU runs a task (on) or goes idle: TCG's TLB refresh, irq.c */
 void irq_return_check(struct regs *r); /* trap.c: deliver signals when an IRQ interrupted ring 3 */
 bool irq_was_tick(void);               /* the interrupt being handled was the timer's */
 

@@ -36,6 +36,7 @@ static void cpu_detect(void)
     cpu.xsave = c & (1u << 26);
     cpu.avx = c & (1u << 28);
     cpu.rdrand = c & (1u << 30);
+    bool hypervisor = c & (1u << 31); /* CPUID.1:ECX.31: its leaf 0x40000000 names it */
     if (max >= 7) {
         cpuid(7, 0, &a, &b, &c, &d);
         cpu.fsgsbase = b & (1u << 0);
@@ -43,6 +44,10 @@ static void cpu_detect(void)
         cpu.rdseed = b & (1u << 18);
         cpu.smap = b & (1u << 20);
         cpu.umip = c & (1u << 2);
+    }
+    if (hypervisor) {
+        cpuid(0x40000000, 0, &a, &b, &c, &d);
+        cpu.tcg = b == 0x54474354 && c == 0x43544743 && d == 0x47435447; /* "TCGT" "CGTC" "GTCG" */
     }
     cpuid(0x80000000, 0, &max, &b, &c, &d);
     if (max >= 0x80000001) {
