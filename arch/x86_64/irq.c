@@ -215,8 +215,8 @@ static bool periodic;
 /* QEMU's TCG keeps a software TLB per vCPU and sizes it only when the guest flushes it whole: it starts at 256
  * entries and doubles at a full flush after a stretch in which most were in use. A program alone on its CPU
  * never switches address space, so nothing flushes and it keeps 256 entries however much memory it touches:
- * `xz -6` (a ~94 MiB working set) took 1.4 times the Linux guest's time, all of it user time, since Linux reloads
- * CR3 at each kernel entry (page-table isolation). So under TCG a CPU that runs a task reloads CR3 every
+ * `xz -6` (a ~94 MiB working set) took 1.4 times the Linux guest's time, all of it user time, and random reads
+ * over 96 MiB 4-6 times as long as with a grown TLB. So under TCG a CPU that runs a task reloads CR3 every
  * TLB_REFRESH_MS: counted in the 1 kHz ticks when they run, else by the PIT at 20 Hz while the boot CPU runs its
  * task alone (pit_slow). xz with a reload every 5 ms: 11.3 s (refills), 20 ms 8.6 s, 50 ms 8.2 s, 100 ms 9.2 s,
  * none 15.0 s. A hardware or KVM TLB needs none of it: nothing of this runs there. From interrupts only (each
