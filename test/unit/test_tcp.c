@@ -23,6 +23,9 @@ u64 clock_realtime_ns(void) { return now_ns; } /* SO_TIMESTAMP stamps on receive
 void sched_kick_io(void) {}
 void sched_kick_chan(const void *chan) { (void)chan; }
 void net_timer_poke(void) {}
+/* the socket layer's side of urgent data: no sockets here */
+bool tcp_sock_oobinline(const struct socket *s) { (void)s; return false; }
+void tcp_sock_sigurg(struct socket *s) { (void)s; }
 void klog(const char *fmt, ...) { (void)fmt; }
 
 static bool rand_fixed;
