@@ -417,6 +417,40 @@ static void sigurg(void)
     close(r), close(w);
 }
 
+static volatile int got_pri, pri_fd;
+static volatile long pri_band;
+
+static void on_rt(int s, siginfo_t *si, void *uc)
+{
+    (void)s, (void)uc;
+    if (si->si_code == POLL_PRI)
+        got_pri = 1, pri_band = si->si_band, pri_fd = si->si_fd;
+}
+
+/* O_ASYNC with F_SETSIG: urgent data is also a POLL_PRI signal (with the POLL_IN of its arrival) */
+static void setsig(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_rt;
+    sa.sa_flags = SA_SIGINFO | SA_RESTART;
+    sigaction(SIGRTMIN, &sa, NULL);
+    int r, w;
+    pair(&r, &w);
+    fcntl(r, F_SETOWN, getpid());
+    fcntl(r, F_SETSIG, SIGRTMIN);
+    fcntl(r, F_SETFL, fcntl(r, F_GETFL) | O_ASYNC);
+    got_pri = 0, pri_band = 0, pri_fd = -1, got_urg = 0;
+    send(w, "ab", 2, MSG_OOB);
+    for (int i = 0; i < 200 && !(got_pri && got_urg); i++)
+        usleep(10000);
+    T_OK(N("fcntl F_SETSIG with O_ASYNC: a POLL_PRI signal for urgent data"), got_pri, 1);
+    T_EQ(N("fcntl F_SETSIG POLL_PRI: si_band POLLPRI|POLLRDBAND"), pri_band, POLLPRI | POLLRDBAND);
+    T_EQ(N("fcntl F_SETSIG POLL_PRI: si_fd"), pri_fd, r);
+    T_OK(N("fcntl F_SETSIG with O_ASYNC: SIGURG as well"), got_urg, 1);
+    close(r), close(w);
+}
+
 /* AF_UNIX stream MSG_OOB also sends SIGURG (once per family pass is enough: only IPv4's runs it) */
 static void unix_sigurg(void)
 {
@@ -484,6 +518,7 @@ static void run(void)
     msgflags();
     waiters();
     sigurg();
+    setsig();
 }
 
 int main(void)
