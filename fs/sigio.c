@@ -9,6 +9,7 @@
  * second signal, where Linux sends one per write; a program that reads until EAGAIN, as signal-driven I/O
  * programs do, sees no difference. A file without a poll channel (the console) sends none (said once on the
  * kernel log).
+ * sigio_urgent sends SIGURG for urgent data, which needs no O_ASYNC.
  * Interrupt context: the entry's callback runs from the network's receive path and timers, like epoll's. */
 #include "vfs.h"
 #include "../kernel/proc.h"
@@ -52,6 +53,21 @@ static unsigned band_of(int reason)
     }
 }
 
+/* info to f's owner: a process (its first thread), one thread (F_OWNER_TID) or a process group */
+static void send_to_owner(struct file *f, const struct k_siginfo *info)
+{
+    if (f->own_type == F_OWNER_PGRP) {
+        signal_send_pgrp(f->own_id, info->signo, info->code);
+        return;
+    }
+    struct task *t = f->own_type == F_OWNER_TID ? task_by_tid(f->own_id) : NULL;
+    struct proc *p = f->own_type == F_OWNER_PID ? proc_by_pid(f->own_id) : NULL;
+    if (p && !p->zombie)
+        t = proc_first_task(p);
+    if (t)
+        signal_send_info(t, info, f->own_type == F_OWNER_TID);
+}
+
 /* One signal to f's owner: SIGIO (SI_KERNEL), or F_SETSIG's with the reason, si_band and si_fd. */
 void sigio_notify(struct file *f, int fd, int reason)
 {
@@ -62,16 +78,16 @@ void sigio_notify(struct file *f, int fd, int reason)
         info.addr = band_of(reason); /* si_band */
         info.pid = fd;               /* si_fd */
     }
-    if (f->own_type == F_OWNER_PGRP) {
-        signal_send_pgrp(f->own_id, sig, info.code);
-        return;
-    }
-    struct task *t = f->own_type == F_OWNER_TID ? task_by_tid(f->own_id) : NULL;
-    struct proc *p = f->own_type == F_OWNER_PID ? proc_by_pid(f->own_id) : NULL;
-    if (p && !p->zombie)
-        t = proc_first_task(p);
-    if (t)
-        signal_send_info(t, &info, f->own_type == F_OWNER_TID);
+    send_to_owner(f, &info);
+}
+
+/* Urgent data came (TCP's urgent pointer, a unix stream's MSG_OOB): SIGURG to f's owner, with or without
+ * O_ASYNC, as Linux's send_sigurg (SI_KERNEL, no si_fd). Called from the network's receive path too. */
+void sigio_urgent(struct file *f)
+{
+    struct k_siginfo info = { .signo = SIGURG, .code = SI_KERNEL };
+    if (f->own_id)
+        send_to_owner(f, &info);
 }
 
 static void send(struct sigio *s, int reason)

@@ -402,6 +402,7 @@ void vfs_now_fixed(const struct timespec64 *t); /* vfs_now gives *t until called
 void sigio_update(struct file *f, int fd); /* O_ASYNC changed, through descriptor fd */
 void sigio_release(struct file *f);
 void sigio_notify(struct file *f, int fd, int reason); /* one signal to f's owner now (dnotify: POLL_MSG) */
+void sigio_urgent(struct file *f);           /* SIGURG to f's owner: urgent data came (TCP, unix MSG_OOB) */
 
 /* perm.c — permission checks (path_resolution(7)): the caller's fsuid, fsgid, groups and capabilities against
  * an inode's owner, group and mode. 0 or -EACCES/-EPERM. */

@@ -177,8 +177,8 @@ static ssize_t dgram_send(struct socket *s, const void *kbuf, size_t n, const vo
     struct inet_dgram *d = s->priv;
     ip4_t addr = 0, raddr;
     u16 port = 0, rport;
-    if (flags & MSG_OOB)
-        return -EOPNOTSUPP;
+    if ((flags & MSG_OOB) && s->family == AF_INET)
+        return -EOPNOTSUPP; /* Linux's udp_sendmsg; udpv6_sendmsg ignores the flag */
     if (d->shut_wr)
         return -EPIPE;
     int err = dgram_take_error(s);
@@ -216,8 +216,7 @@ static ssize_t dgram_recv(struct socket *s, void *kbuf, size_t n, void *kaddr, u
     struct inet_dgram *d = s->priv;
     ip4_t addr;
     u16 port;
-    if (flags & MSG_OOB)
-        return -EINVAL;
+    /* MSG_OOB: ignored, as Linux's udp_recvmsg */
     int err = dgram_take_error(s);
     if (err)
         return err;

@@ -1,10 +1,13 @@
 /* net/inet_tcp.c — SOCK_STREAM sockets of the AF_INET family over net/tcp.c. Connection state as the socket
  * sees it (Linux's SS_* states): new, connecting (a non-blocking connect in progress), connected, listening.
  * TCP's pending errors (connection refused, reset, timed out) become SO_ERROR when poll or connect sees them.
- * Not implemented: urgent data (MSG_OOB: EOPNOTSUPP to send, EINVAL to receive); a new connect after a failed
+ * Urgent data (send/recv MSG_OOB, SO_OOBINLINE, SIOCATMARK, POLLPRI, SIGURG) is net/tcp_urg.c's.
+ * Not implemented: a new connect after a failed
  * one (it reports the failure once, then ECONNABORTED: Linux would try again); AF_UNSPEC connect to dissolve a
  * connection (EAFNOSUPPORT). */
 #include "inet.h"
+
+#define SIOCATMARK 0x8905
 
 enum stream_state { ST_NEW, ST_CONNECTING, ST_CONNECTED, ST_LISTENING, ST_FAILED };
 
@@ -140,9 +143,11 @@ static int stream_accept(struct socket *s, struct socket *newsock)
         return err ? err : -EAGAIN;
     /* newsock was made by our create (sock_create of the listener's type): its fresh pcb gives way. */
     struct inet_stream *n = newsock->priv;
+    tcp_set_sock(n->pcb, NULL);
     tcp_close(n->pcb);
     n->opts = t->opts; /* Linux: an accepted socket inherits the listener's options */
     n->pcb = pcb;
+    tcp_set_sock(pcb, newsock);
     n->st = ST_CONNECTED;
     n->bound = true;
     n->reported = true;
@@ -155,8 +160,6 @@ static ssize_t stream_send(struct socket *s, const void *kbuf, size_t n, const v
     (void)kaddr; /* Linux ignores a destination given to a TCP send */
     (void)alen;
     struct inet_stream *t = stream_of(s);
-    if (flags & MSG_OOB)
-        return -EOPNOTSUPP;
     stream_update(s);
     if (t->st == ST_CONNECTING)
         return -EAGAIN; /* Linux waits for the connection to finish */
@@ -172,7 +175,7 @@ static ssize_t stream_send(struct socket *s, const void *kbuf, size_t n, const v
         s->so_error = 0;
         return -e;
     }
-    ssize_t r = tcp_send(t->pcb, kbuf, n);
+    ssize_t r = tcp_send_urg(t->pcb, kbuf, n, flags & MSG_OOB);
     if (r == -EPIPE || r == -ECONNRESET)
         take_error(s);
     return r;
@@ -184,8 +187,8 @@ static ssize_t stream_recv(struct socket *s, void *kbuf, size_t n, void *kaddr, 
     struct inet_stream *t = stream_of(s);
     if (alen)
         *alen = 0; /* a stream has no sender address to give */
-    if (flags & MSG_OOB)
-        return -EINVAL;
+    if (flags & MSG_OOB) /* net/socket.c calls once, with the program's flags (recv_urgent) */
+        return t->st == ST_LISTENING ? -ENOTCONN : tcp_recv_oob(t->pcb, kbuf, n, flags & MSG_PEEK, flags & MSG_TRUNC, full);
     stream_update(s);
     if (t->st == ST_CONNECTING)
         return -EAGAIN;
@@ -196,6 +199,8 @@ static ssize_t stream_recv(struct socket *s, void *kbuf, size_t n, void *kaddr, 
     }
     if (t->st != ST_CONNECTED)
         return -ENOTCONN;
+    if ((flags & MSG_SKIFF_CONT) && tcp_at_mark(t->pcb))
+        return 0; /* a read that has bytes already stops at the urgent mark, MSG_WAITALL or not */
     if (!tcp_rx_queued(t->pcb)) {
         /* After the data, a pending error (a reset), reported once even to a peek, as Linux's sock_error():
          * the socket layer peeks before it reads. */
@@ -259,11 +264,15 @@ static int stream_getname(struct socket *s, void *kaddr, u32 *alen, bool peer)
 static int stream_ioctl(struct socket *s, unsigned cmd, int *val)
 {
     struct inet_stream *t = stream_of(s);
+    if (cmd == SIOCATMARK) {
+        *val = tcp_at_mark(t->pcb); /* a listener too: 0 */
+        return 0;
+    }
     if (cmd != FIONREAD && cmd != SIOCOUTQ)
         return -ENOTTY;
     if (t->st == ST_LISTENING)
         return -EINVAL; /* as Linux for a listener */
-    size_t n = cmd == FIONREAD ? tcp_rx_queued(t->pcb) : tcp_tx_queued(t->pcb);
+    size_t n = cmd == FIONREAD ? tcp_rx_inq(t->pcb) : tcp_tx_queued(t->pcb);
     *val = (int)MIN(n, (size_t)0x7fffffff);
     return 0;
 }
@@ -271,6 +280,7 @@ static int stream_ioctl(struct socket *s, unsigned cmd, int *val)
 static void stream_release(struct socket *s)
 {
     struct inet_stream *t = stream_of(s);
+    tcp_set_sock(t->pcb, NULL);
     tcp_close(t->pcb);
     kfree(t);
 }
@@ -330,7 +340,18 @@ int inet_stream_create(struct socket *s, int protocol)
     }
     s->priv = t;
     s->ops = &stream_ops;
+    tcp_set_sock(t->pcb, s);
     return 0;
+}
+
+/* TCP asks, for urgent data (net/tcp_urg.c; from the receive path too) */
+#define SO_OOBINLINE 10
+bool tcp_sock_oobinline(const struct socket *s) { return s->opts & (1u << SO_OOBINLINE); }
+
+void tcp_sock_sigurg(struct socket *s)
+{
+    if (s->file)
+        sigio_urgent(s->file);
 }
 
 /* The connection block of an AF_INET or AF_INET6 stream socket, else NULL (/proc/net/tcp: net/procnet.c). */

@@ -217,6 +217,13 @@ size_t tcp_rx_queued(const struct tcp_pcb *pcb);  /* bytes ready to read (FIONRE
 size_t tcp_tx_queued(const struct tcp_pcb *pcb);  /* bytes sent but unacknowledged, or unsent (SIOCOUTQ) */
 u64 tcp_rx_stamp(const struct tcp_pcb *pcb);      /* realtime ns of the newest data received (SO_TIMESTAMP) */
 void tcp_set_syn_retries(struct tcp_pcb *pcb, int n); /* TCP_SYNCNT for the next connect, 0: the default */
+/* Urgent data (net/tcp_urg.c) */
+struct socket;
+ssize_t tcp_send_urg(struct tcp_pcb *pcb, const void *kbuf, size_t n, bool urgent); /* urgent: MSG_OOB */
+ssize_t tcp_recv_oob(struct tcp_pcb *pcb, void *kbuf, size_t n, bool peek, bool trunc, size_t *full);
+bool tcp_at_mark(const struct tcp_pcb *pcb);      /* SIOCATMARK */
+size_t tcp_rx_inq(const struct tcp_pcb *pcb);     /* FIONREAD: the bytes up to the urgent mark */
+void tcp_set_sock(struct tcp_pcb *pcb, struct socket *s); /* the socket that holds it (SO_OOBINLINE, SIGURG) */
 /* TCP's part of net_timer (net/tcp_timer.c): retransmissions, persist probes, delayed ACKs, TIME-WAIT. */
 void tcp_timer(u64 now_ns);
 bool tcp_timer_needed(void);

@@ -178,7 +178,7 @@ static ssize_t do_sendmsg(struct socket *s, struct sock_msg *m)
             }
         }
         int fl = m->flags;
-        if (stream && s->family == AF_UNIX && done + want < m->total)
+        if (stream && done + want < m->total)
             fl &= ~MSG_OOB; /* only the message's last byte goes out of band */
         rc = s->ops->send(s, kbuf, want, m->kaddr, m->alen, fl);
         if (rc == -EAGAIN) {
@@ -243,7 +243,7 @@ static ssize_t recv_stream(struct socket *s, struct sock_msg *m, u8 *kbuf, size_
         if (rc == -EAGAIN) {
             if (done && !(m->flags & MSG_WAITALL))
                 return done;
-            if (!peek && s->family == AF_UNIX) /* a read of nothing: it still drops the marks it passes over */
+            if (!peek) /* a read of nothing: it still passes over the marks (a unix stream's, TCP's urgent byte) */
                 s->ops->recv(s, kbuf, 0, NULL, &alen, m->flags | cont, &full);
             rc = sock_wait(s, nb, deadline, "a receive from an empty socket");
             if (!rc)
@@ -289,6 +289,27 @@ static ssize_t recv_dgram(struct socket *s, struct sock_msg *m, u8 *kbuf, size_t
     }
 }
 
+/* TCP's recv(MSG_OOB): one call with the program's flags, which takes the urgent byte (or says why not) at
+ * once, never waits, and takes it even into no room (MSG_TRUNC then), as Linux's tcp_recv_urg. */
+static ssize_t recv_urgent(struct socket *s, struct sock_msg *m, u8 *kbuf)
+{
+    size_t full = 0;
+    u32 alen = 0;
+    ssize_t rc = s->ops->recv(s, kbuf, m->total, NULL, &alen, m->flags, &full);
+    if (rc < 0)
+        return rc;
+    if (full) /* the byte was there: a result of 0 had no room for it */
+        m->mflags |= MSG_OOB | (full > (size_t)rc ? MSG_TRUNC : 0);
+    if (rc > 0 && !(m->flags & MSG_TRUNC) && iov_copy(m, 0, kbuf, (size_t)rc, true) < (size_t)rc)
+        return -EFAULT;
+    return rc;
+}
+
+static bool tcp_urgent(const struct socket *s, int flags)
+{
+    return (flags & MSG_OOB) && s->type == SOCK_STREAM && (s->family == AF_INET || s->family == AF_INET6);
+}
+
 static ssize_t do_recvmsg(struct socket *s, struct sock_msg *m)
 {
     size_t cap = MIN(m->total, (size_t)(s->type == SOCK_STREAM ? RECV_MAX : DGRAM_MAX));
@@ -300,8 +321,9 @@ static ssize_t do_recvmsg(struct socket *s, struct sock_msg *m)
     bool nb = nonblocking(s, m->flags);
     u64 deadline = deadline_of(s->rcvtimeo_ns);
     s->rx_stamp = 0; /* the family sets it to when what it hands over arrived */
-    ssize_t rc = s->type == SOCK_STREAM ? recv_stream(s, m, kbuf, cap, nb, deadline)
-                                        : recv_dgram(s, m, kbuf, cap, nb, deadline);
+    ssize_t rc = tcp_urgent(s, m->flags)     ? recv_urgent(s, m, kbuf)
+                 : s->type == SOCK_STREAM ? recv_stream(s, m, kbuf, cap, nb, deadline)
+                                          : recv_dgram(s, m, kbuf, cap, nb, deadline);
     kfree(kbuf);
     if ((m->flags & MSG_OOB) && rc > 0)
         m->mflags |= MSG_OOB; /* what it read was the out-of-band byte */
@@ -377,7 +399,7 @@ static long sock_ioctl(struct file *f, unsigned cmd, u64 arg)
     struct socket *s = f->priv;
     if (net_if_ioctl_cmd(cmd))
         return net_if_ioctl(s->family, cmd, (void *)arg); /* net/ifioctl.c: the interfaces, on any socket */
-    if (cmd != FIONREAD && cmd != SIOCOUTQ && !(cmd == SIOCATMARK && s->family == AF_UNIX))
+    if (cmd != FIONREAD && cmd != SIOCOUTQ && !(cmd == SIOCATMARK && (s->family == AF_UNIX || s->type == SOCK_STREAM)))
         return -ENOTTY;
     if (!s->ops->ioctl)
         return -ENOTTY;

@@ -248,6 +248,8 @@ void tcp_init_conn(struct tcp_pcb *pcb, u32 iss)
     pcb->dupacks = 0;
     pcb->in_recovery = false;
     pcb->recover = iss;
+    pcb->snd_urg = false;
+    pcb->urg_state = TCP_URG_NONE;
     pcb->ever_connected = true;
 }
 
@@ -288,7 +290,9 @@ int tcp_connect(struct tcp_pcb *pcb, ip4_t addr, u16 port)
     return -EINPROGRESS;
 }
 
-ssize_t tcp_send(struct tcp_pcb *pcb, const void *kbuf, size_t n)
+ssize_t tcp_send(struct tcp_pcb *pcb, const void *kbuf, size_t n) { return tcp_send_urg(pcb, kbuf, n, false); }
+
+ssize_t tcp_send_urg(struct tcp_pcb *pcb, const void *kbuf, size_t n, bool urgent)
 {
     if (pcb->err)
         return tcp_error(pcb);
@@ -308,30 +312,42 @@ ssize_t tcp_send(struct tcp_pcb *pcb, const void *kbuf, size_t n)
     memcpy(pcb->sbuf, (const u8 *)kbuf + first, take - first);
     pcb->sbuf_len += take;
     pcb->snd_end += take;
+    if (urgent && take)
+        tcp_urg_mark(pcb);
     tcp_output(pcb);
     tcp_kick(pcb);
     return take;
 }
 
+/* Reading stops at the urgent mark and passes over the urgent byte (tcp_urg.c). n 0 without peek (the
+ * socket layer's read of nothing before it waits): only that passing over. */
 ssize_t tcp_recv(struct tcp_pcb *pcb, void *kbuf, size_t n, bool peek)
 {
     if (pcb->state == TCP_LISTEN || !pcb->ever_connected)
         return -ENOTCONN;
-    if (!pcb->rbuf_len) {
+    u32 skip, avail = tcp_urg_avail(pcb, &skip);
+    if (skip && !peek) {
+        pcb->rbuf_head = (pcb->rbuf_head + skip) % TCP_RBUF;
+        pcb->rbuf_len -= skip;
+        tcp_urg_consumed(pcb);
+    }
+    if (!avail) {
         if (pcb->err)
             return peek ? pcb->err : tcp_error(pcb);
         if (pcb->fin_rcvd || pcb->rd_shut || pcb->state == TCP_CLOSED)
             return 0;
         return -EAGAIN;
     }
-    u32 take = (u32)MIN((size_t)pcb->rbuf_len, n);
-    u32 first = MIN(take, TCP_RBUF - pcb->rbuf_head);
-    memcpy(kbuf, pcb->rbuf + pcb->rbuf_head, first);
+    u32 take = (u32)MIN((size_t)avail, n);
+    u32 head = (pcb->rbuf_head + (peek ? skip : 0)) % TCP_RBUF;
+    u32 first = MIN(take, TCP_RBUF - head);
+    memcpy(kbuf, pcb->rbuf + head, first);
     memcpy((u8 *)kbuf + first, pcb->rbuf, take - first);
     if (peek)
         return take;
     pcb->rbuf_head = (pcb->rbuf_head + take) % TCP_RBUF;
     pcb->rbuf_len -= take;
+    tcp_urg_consumed(pcb);
     /* A window update when the window we offer grows from small: the peer may be waiting on it. */
     u32 before = pcb->rcv_adv - pcb->rcv_nxt;
     if (pcb->state >= TCP_ESTABLISHED && !pcb->fin_rcvd) {
@@ -434,8 +450,11 @@ unsigned tcp_poll(const struct tcp_pcb *pcb)
         m |= POLLHUP;
     if (pcb->state == TCP_SYN_SENT || pcb->state == TCP_SYN_RCVD)
         return m;
-    if (pcb->rbuf_len || rd_done)
-        m |= POLLIN;
+    u32 skip;
+    if (tcp_urg_avail(pcb, &skip) || rd_done)
+        m |= POLLIN; /* not for an urgent byte alone, which a read passes over */
+    if (pcb->urg_state == TCP_URG_VALID)
+        m |= POLLPRI;
     if (rd_done)
         m |= POLLRDHUP;
     if (closed || pcb->fin_queued || pcb->sbuf_len < TCP_SBUF)

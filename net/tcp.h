@@ -100,7 +100,17 @@ struct tcp_pcb {
     u64 rtt_start;
     bool ack_now;                  /* an ACK is owed now (tcp_output sends one even without data) */
     u64 invalid_ack_at;            /* when we last answered a segment out of sync with us */
+
+    /* Urgent data (net/tcp_urg.c). Send: snd_up is one past the urgent byte, announced while snd_urg.
+     * Receive: the urgent byte at urg_seq stays in rbuf (a read passes over it unless SO_OOBINLINE); urg_state
+     * says whether its pointer came, the byte too (urg_byte, for recv MSG_OOB), or it was read. */
+    u32 snd_up, urg_seq;
+    bool snd_urg;
+    u8 urg_state, urg_byte;
+    struct socket *sock;           /* the socket that holds it (net/inet_tcp.c), NULL before accept, after close */
 };
+
+enum { TCP_URG_NONE, TCP_URG_NOTYET, TCP_URG_VALID, TCP_URG_READ };
 
 extern struct tcp_pcb *tcp_pcbs;
 
@@ -140,6 +150,19 @@ void tcp_send_ack(struct tcp_pcb *pcb);
 void tcp_reset_reply(ip4_t src, ip4_t dst, const u8 *seg, u32 seglen); /* RST for a segment nobody owns */
 u16 tcp_window(struct tcp_pcb *pcb);           /* the window to advertise now (receiver SWS avoidance) */
 u16 tcp_our_mss(ip4_t raddr);
+
+/* tcp_urg.c: urgent data */
+void tcp_urg_mark(struct tcp_pcb *pcb);         /* send(MSG_OOB): the last byte queued is urgent */
+void tcp_urg_out(const struct tcp_pcb *pcb, u32 seq, u8 *hdr); /* URG and the pointer into a header for seq */
+void tcp_urg_acked(struct tcp_pcb *pcb);        /* snd_una moved: the peer may have the urgent byte now */
+void tcp_urg_input(struct tcp_pcb *pcb, u32 seq, u8 flags, u16 up, const u8 *data, u32 len);
+u32 tcp_urg_avail(const struct tcp_pcb *pcb, u32 *skip); /* readable bytes after *skip, up to the mark */
+void tcp_urg_consumed(struct tcp_pcb *pcb);     /* the reader moved: past the urgent byte, it is done with */
+static inline u32 tcp_copied_seq(const struct tcp_pcb *pcb) { return pcb->rcv_nxt - pcb->rbuf_len; }
+/* net/inet_tcp.c: what TCP asks of the socket that holds a pcb */
+struct socket;
+bool tcp_sock_oobinline(const struct socket *s); /* SO_OOBINLINE */
+void tcp_sock_sigurg(struct socket *s);          /* SIGURG to its owner */
 
 /* Counters of what the stack dropped or refused (read by tests and, later, /proc). */
 struct tcp_stats {

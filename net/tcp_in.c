@@ -10,6 +10,7 @@ struct seg {
     u32 seq, ack;
     u8 flags;
     u16 wnd, mss;     /* mss 0: no option */
+    u16 up;           /* the urgent pointer (with TCP_URG) */
     const u8 *data;
     u32 len;          /* data bytes */
 };
@@ -30,6 +31,7 @@ static bool tcp_parse(const u8 *p, size_t n, struct seg *s)
     s->ack = get32(p + 8);
     s->flags = p[13] & 0x3f;
     s->wnd = get16(p + 14);
+    s->up = get16(p + 18);
     s->mss = 0;
     for (u32 i = TCP_HLEN; i < hl;) {
         if (p[i] == 0)
@@ -215,6 +217,7 @@ static void tcp_new_ack(struct tcp_pcb *pcb, u32 ack)
     pcb->sbuf_head = (pcb->sbuf_head + data) % TCP_SBUF;
     pcb->sbuf_len -= data;
     pcb->snd_una = ack;
+    tcp_urg_acked(pcb);
     if (seq_lt(pcb->snd_nxt, ack))
         pcb->snd_nxt = ack;
     pcb->retries = 0;
@@ -487,7 +490,10 @@ static void tcp_conn_input(struct tcp_pcb *pcb, struct seg *s)
         tcp_output(pcb);
         return;
     }
-    if ((s->len || (s->flags & TCP_FIN)) && pcb->state >= TCP_ESTABLISHED && pcb->state <= TCP_FIN_WAIT_2)
+    bool open = pcb->state >= TCP_ESTABLISHED && pcb->state <= TCP_FIN_WAIT_2;
+    if (open && ((s->flags & TCP_URG) || pcb->urg_state == TCP_URG_NOTYET))
+        tcp_urg_input(pcb, s->seq, s->flags, s->up, s->data, s->len);
+    if ((s->len || (s->flags & TCP_FIN)) && open)
         if (!tcp_data_input(pcb, s))
             return;
     tcp_output(pcb);

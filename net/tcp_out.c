@@ -45,6 +45,8 @@ static void tcp_xmit(struct tcp_pcb *pcb, u32 seq, u8 flags, u32 len)
     buf[12] = (u8)((hl / 4) << 4);
     buf[13] = flags;
     put16(buf + 14, (flags & TCP_RST) ? 0 : tcp_window(pcb));
+    if (!(flags & (TCP_SYN | TCP_RST)))
+        tcp_urg_out(pcb, seq, buf);
     if (flags & TCP_SYN) {
         buf[20] = 2; /* MSS */
         buf[21] = 4;

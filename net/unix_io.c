@@ -9,7 +9,7 @@
  * as the mark; an ordinary read stops before the mark and, when it starts there, passes over it (an OOB byte
  * not yet taken is then lost, unless SO_OOBINLINE reads it as data). A newer OOB byte makes the older one
  * ordinary data. SIOCATMARK says whether the next read starts at the mark; poll says POLLPRI while one is
- * pending. No SIGURG is sent. */
+ * pending; the receiver's owner (F_SETOWN) gets SIGURG. */
 #include "unix.h"
 #include "../kernel/errno.h"
 #include "../kernel/proc.h"
@@ -90,9 +90,12 @@ static size_t sndbuf(const struct usock *u)
 static int queue_oob(struct usock *u, const u8 *byte)
 {
     int rc = enqueue(u, u->peer, byte, 1);
-    if (!rc)
-        u->peer->oob = u->peer->rq_tail;
-    return rc;
+    if (rc)
+        return rc;
+    u->peer->oob = u->peer->rq_tail;
+    if (u->peer->sock && u->peer->sock->file)
+        sigio_urgent(u->peer->sock->file); /* as Linux's queue_oob: SIGURG to the receiver's owner */
+    return 0;
 }
 
 ssize_t unix_stream_send(struct socket *s, const void *kbuf, size_t n, const void *kaddr, u32 alen, int flags)

@@ -194,6 +194,8 @@ static int select_pass(int nfds, u64 *const in[3], u64 *const out[3], struct pol
             out[0][fd / 64] |= bit, ready++;
         if ((in[1][fd / 64] & bit) && (r & (POLLOUT | POLLERR)))
             out[1][fd / 64] |= bit, ready++;
+        if ((in[2][fd / 64] & bit) && (r & POLLPRI)) /* Linux's POLLEX_SET: TCP urgent data, a pty packet... */
+            out[2][fd / 64] |= bit, ready++;
     }
     return ready;
 }

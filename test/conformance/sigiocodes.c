@@ -1,6 +1,6 @@
 /* test/conformance/sigiocodes.c — the si_code, si_band and si_fd of signal-driven I/O with F_SETSIG (POLL_IN,
- * POLL_OUT, POLL_HUP, POLL_MSG from dnotify, POLL_ERR from TCP on the loopback; TCP's urgent data, SIGURG, is
- * left out: skiff's TCP has no MSG_OOB), and the codes of two library notifications: SI_MESGQ (mq_notify) and
+ * POLL_OUT, POLL_HUP, POLL_MSG from dnotify, POLL_ERR from TCP on the loopback; TCP's urgent data, SIGURG and
+ * POLL_PRI, is tcpurg.c's), and the codes of two library notifications: SI_MESGQ (mq_notify) and
  * SI_ASYNCIO (aio_read). Each handler records what came. */
 /* covers: rt_sigaction */
 #include "tap.h"

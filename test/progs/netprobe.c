@@ -10,6 +10,9 @@
  *   netprobe v6errors             bind, connect and sendto of link-scope, multicast and foreign IPv6 addresses
  *                                 with and without sin6_scope_id: one line each, "ok" or the errno's name
  *                                 (on a Linux host with IPv6 on an interface, the same lines as in the guest)
+ *   netprobe urg HOST PORT        TCP urgent data with a server on HOST:PORT (IPv4 or IPv6): sends "abc" with
+ *                                 MSG_OOB (c urgent), then reads the server's answer, "xyz" with z urgent, up to
+ *                                 the mark ("urg read: xy") and the urgent byte ("urg oob: z")
  *   netprobe loop-udp             a datagram to itself over 127.0.0.1
  *   netprobe loop-tcp BYTES       a TCP connection to itself over 127.0.0.1 (non-blocking connect, accept,
  *                                 BYTES each way, checked), then ECONNREFUSED from a closed port
@@ -26,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -301,6 +305,32 @@ static int mode_refused(const char *host, int port)
     return 0;
 }
 
+static int mode_urg(const char *host, int port)
+{
+    struct sockaddr_storage to;
+    socklen_t tolen = addr_of(host, port, &to);
+    int fd = socket(to.ss_family, SOCK_STREAM, 0), mark = 0;
+    if (fd < 0 || connect(fd, (struct sockaddr *)&to, tolen)) {
+        perror("netprobe urg: connect");
+        return 1;
+    }
+    check(send(fd, "abc", 3, MSG_OOB) == 3, "send \"abc\" with MSG_OOB");
+    check(wait_fd(fd, POLLPRI, 10000) & POLLPRI, "POLLPRI: the server's urgent byte came");
+    char buf[16] = { 0 }, c = 0;
+    size_t got = 0;
+    while (got < 8 && !ioctl(fd, SIOCATMARK, &mark) && !mark) {
+        ssize_t n = recv(fd, buf + got, 8 - got, 0);
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    printf("urg read: %s\n", buf);
+    check(recv(fd, &c, 1, MSG_OOB) == 1, "recv MSG_OOB");
+    printf("urg oob: %c\n", c);
+    close(fd);
+    return failures != 0;
+}
+
 /* One IPv6 socket call on a fresh socket: "what ok" or "what ENAME". */
 static void v6_try(const char *what, int type, char op, const char *ip, unsigned scope)
 {
@@ -352,6 +382,8 @@ int main(int argc, char **argv)
         return mode_refused(argv[2], atoi(argv[3]));
     if (argc >= 5 && !strcmp(argv[1], "reach"))
         return mode_reach(argv[2], argv[3], atoi(argv[4]));
+    if (argc >= 4 && !strcmp(argv[1], "urg"))
+        return mode_urg(argv[2], atoi(argv[3]));
     if (argc >= 2 && !strcmp(argv[1], "loop-udp"))
         return mode_loop_udp();
     if (argc >= 3 && !strcmp(argv[1], "loop-tcp"))

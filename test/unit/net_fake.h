@@ -17,6 +17,9 @@ void sched_kick_chan(const void *chan) { (void)chan; }
 void timer_check_needed(void) {}
 void net_timer_arm(void) {}
 void net_timer_poke(void) {}
+/* the socket layer's side of urgent data: no sockets here */
+bool tcp_sock_oobinline(const struct socket *s) { (void)s; return false; }
+void tcp_sock_sigurg(struct socket *s) { (void)s; }
 void klog(const char *fmt, ...) { (void)fmt; }
 void kerr(const char *fmt, ...) { (void)fmt; }
 /* ICMP sockets (net/icmp_rx.c, net/icmp_err.c): what net/ip.c and net/icmp.c hand them, recorded. */

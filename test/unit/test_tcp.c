@@ -23,6 +23,9 @@ u64 clock_realtime_ns(void) { return now_ns; } /* SO_TIMESTAMP stamps on receive
 void sched_kick_io(void) {}
 void sched_kick_chan(const void *chan) { (void)chan; }
 void net_timer_poke(void) {}
+/* the socket layer's side of urgent data: no sockets here */
+bool tcp_sock_oobinline(const struct socket *s) { (void)s; return false; }
+void tcp_sock_sigurg(struct socket *s) { (void)s; }
 void klog(const char *fmt, ...) { (void)fmt; }
 
 static bool rand_fixed;
@@ -909,6 +912,46 @@ static void test_fuzz(void)
     CHECK(pcb_count() == 0, "fuzz: all freed");
 }
 
+static u16 pkt_urgptr(const struct pkt *p) { return (u16)(p->data[18] << 8 | p->data[19]); }
+
+/* Urgent data (net/tcp_urg.c): URG and the pointer one past the urgent byte on every segment before it, the
+ * receiver's mark, and a pointer that arrives before its byte (which loopback between two Linux sockets never
+ * shows: one segment carries both there). */
+static void test_urgent(void)
+{
+    struct tcp_pcb *c, *s;
+    CHECK(connect_pair(&c, &s), "urgent: connected");
+    CHECK(tcp_send_urg(c, "abc", 3, true) == 3 && q_head, "urgent: a send of 3 bytes, c urgent");
+    CHECK((pkt_flags(q_head) & TCP_URG) && pkt_urgptr(q_head) == 3, "urgent: URG, pointer 3 (one past c)");
+    run_idle();
+    CHECK(!c->snd_urg, "urgent: acknowledged, no more URG");
+    CHECK((tcp_poll(s) & (POLLIN | POLLPRI)) == (POLLIN | POLLPRI), "urgent: POLLIN|POLLPRI at the receiver");
+    CHECK(tcp_rx_inq(s) == 2 && !tcp_at_mark(s), "urgent: FIONREAD 2, not at the mark");
+    char buf[8] = { 0 };
+    size_t full = 0;
+    CHECK(tcp_recv(s, buf, sizeof(buf), false) == 2 && !memcmp(buf, "ab", 2), "urgent: a read stops at the mark");
+    CHECK(tcp_at_mark(s) && (tcp_poll(s) & (POLLIN | POLLPRI)) == POLLPRI, "urgent: at the mark, POLLPRI alone");
+    CHECK(tcp_recv_oob(s, buf, 1, false, false, &full) == 1 && buf[0] == 'c', "urgent: MSG_OOB reads c");
+    CHECK(tcp_recv_oob(s, buf, 1, false, false, &full) == -EINVAL, "urgent: a second MSG_OOB is EINVAL");
+    CHECK(tcp_recv(s, buf, sizeof(buf), false) == -EAGAIN && !tcp_at_mark(s), "urgent: a read passes over c");
+
+    /* 3000 bytes, the last urgent: the first segment's pointer lies beyond it */
+    u8 *d = pattern(3000, 7);
+    CHECK(tcp_send_urg(c, d, 3000, true) == 3000, "urgent: 3000 bytes queued");
+    CHECK(q_head && (pkt_flags(q_head) & TCP_URG) && pkt_urgptr(q_head) == 3000, "urgent: the first segment points 3000 on");
+    deliver(q_pop());
+    CHECK(s->urg_state == TCP_URG_NOTYET && !(tcp_poll(s) & POLLPRI), "urgent: the pointer came, not its byte");
+    CHECK(tcp_recv_oob(s, buf, 1, false, false, &full) == -EAGAIN, "urgent: MSG_OOB before the byte: EAGAIN");
+    run_idle();
+    CHECK(s->urg_state == TCP_URG_VALID && s->urg_byte == d[2999] && (tcp_poll(s) & POLLPRI),
+          "urgent: the byte came with a later segment");
+    u8 got[3000];
+    ssize_t n = tcp_recv(s, got, sizeof(got), false);
+    CHECK(n == 2999 && !memcmp(got, d, 2999), "urgent: a read of everything stops before the urgent byte");
+    free(d);
+    close_pair(c, s);
+}
+
 int main(void)
 {
     trace = getenv("TCP_TRACE") != NULL;
@@ -935,6 +978,7 @@ int main(void)
     test_no_ack_war();
     test_api_errors();
     test_fuzz();
+    test_urgent();
     q_flush();
     return unit_done();
 }

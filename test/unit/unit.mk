@@ -8,10 +8,10 @@ UNIT_TESTS := $(UNIT_DIR)/test_elf $(UNIT_DIR)/test_cpio $(UNIT_DIR)/test_namei 
               $(UNIT_DIR)/test_vmtree $(UNIT_DIR)/test_pit $(UNIT_DIR)/test_tsccal
 # The network's lower layers (test_net fakes the NIC and the few kernel calls they make).
 NET_UNIT_SRCS := net/csum.c net/eth.c net/arp.c net/ip.c net/icmp.c net/udp.c net/tcp.c net/tcp_demux.c net/tcp_in.c net/tcp_out.c \
-                 net/tcp_timer.c net/ip6.c net/ip6_map.c net/nd6.c net/slaac6.c net/icmp6.c kernel/printf.c \
+                 net/tcp_timer.c net/tcp_urg.c net/ip6.c net/ip6_map.c net/nd6.c net/slaac6.c net/icmp6.c kernel/printf.c \
                  test/unit/host_shim.c
 # TCP against a fake IP layer and clock that the test itself provides.
-TCP_UNIT_SRCS := net/tcp.c net/tcp_demux.c net/tcp_in.c net/tcp_out.c net/tcp_timer.c test/unit/host_shim.c
+TCP_UNIT_SRCS := net/tcp.c net/tcp_demux.c net/tcp_in.c net/tcp_out.c net/tcp_timer.c net/tcp_urg.c test/unit/host_shim.c
 
 # The 9P2000.L encoder and decoder: pure code, nothing else needed.
 P9_UNIT_SRCS := fs/p9_proto.c fs/p9_decode.c
