@@ -401,9 +401,12 @@ void schedule(void)
             d = timer_is_periodic() ? ~0ull : d;
         else
             d = MIN(d, MIN(ktimers_next(), alarms_next()));
+        timer_task_runs(false); /* under TCG: no 20 Hz TLB refresh while halted (irq.c) */
         irq_wait_idle(d == ~0ull ? ~0ull : d > now ? MIN(d - now, 50000000ull) : 0);
         percpu_gs.idle_tsc += rdtsc_now() - t0;
     }
+    if (halted)
+        timer_task_runs(true);
     /* getrusage's switches: away while it waits (the CPU halting counts: Linux switches to its idle task),
      * or at the end of a slice while it could go on (involuntary) */
     if (waits && (halted || next != current))
