@@ -50,6 +50,18 @@ sys.exit(1)
 PY
 }
 
+# wait_ready LOG...: until each host server's LOG says "ready" (it is bound), 10 s at most in all: a guest booted
+# by a CLI that packs in milliseconds may otherwise send before a loaded host has started python3
+wait_ready() {
+	w=0
+	for f in "$@"; do
+		while [ "$w" -lt 100 ] && ! grep -q '^ready$' "$f" 2>/dev/null; do
+			sleep 0.1
+			w=$((w + 1))
+		done
+	done
+}
+
 # A file of a few hundred KiB of varied bytes: enough to fill TCP's window many times over.
 make_payload() {
 	mkdir -p "$tmp/www" &&
@@ -156,11 +168,7 @@ PY
 	pids="$pids $!"
 	# the server must be bound before the guest sends: a datagram to a closed port is lost (a CLI that packs in
 	# milliseconds boots the guest before a loaded host has started python3)
-	w=0
-	while [ "$w" -lt 100 ] && ! grep -q '^ready$' "$tmp/udp.log" 2>/dev/null; do
-		sleep 0.1
-		w=$((w + 1))
-	done
+	wait_ready "$tmp/udp.log"
 	sk --allow-host "$BIN/netprobe" udp 10.0.2.2 "$uport" hello-from-skiff
 	expect_status 0 && expect_out_has "reply from 10.0.2.2:$uport: echo:hello-from-skiff" && pass
 }
@@ -239,11 +247,7 @@ t_urgent() {
 		port=$(free_port)
 		urg_server "$fam" "$port" >"$tmp/urg$fam.log" 2>&1 &
 		pids="$pids $!"
-		w=0
-		while [ "$w" -lt 100 ] && ! grep -q '^ready$' "$tmp/urg$fam.log" 2>/dev/null; do
-			sleep 0.1
-			w=$((w + 1))
-		done
+		wait_ready "$tmp/urg$fam.log"
 		host=10.0.2.2
 		[ "$fam" = 6 ] && host=fec0::2
 		sk --allow-host "$BIN/netprobe" urg "$host" "$port"
@@ -436,12 +440,8 @@ while True:
     c.close()
 PY
 	pids="$pids $!"
-	w=0
 	# both servers listening before the guest starts (the upload once met a sink not yet bound: refused)
-	while [ "$w" -lt 100 ] && ! { grep -q '^ready$' "$tmp/udp6.log" && grep -q '^ready$' "$tmp/sink6.log"; } 2>/dev/null; do
-		sleep 0.1
-		w=$((w + 1))
-	done
+	wait_ready "$tmp/udp6.log" "$tmp/sink6.log"
 	echo v6-page >"$tmp/www/v6.txt"
 	up="import socket; c = socket.create_connection(('fec0::2', $sport6), timeout=30)
 c.sendall(open('/www/payload.bin', 'rb').read()); c.shutdown(socket.SHUT_WR); print('upload', c.recv(99).decode())"
