@@ -180,6 +180,7 @@ void perm_file_written(struct inode *ino)
     u32 kill = 0;
     if (!S_ISREG(ino->mode))
         return;
+    xattr_kill_priv(ino); /* file capabilities go whatever the writer's capabilities */
     if (ino->mode & S_ISUID)
         kill |= S_ISUID;
     if ((ino->mode & (S_ISGID | 0010)) == (S_ISGID | 0010))

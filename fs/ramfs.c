@@ -11,10 +11,18 @@ struct inode *vfs_root;
 static u64 next_ino = 1;
 static struct super_block *root_sb;
 
+/* nr_inodes= is a space of 1 KiB an inode, as Linux's tmpfs (BOGO_INODE_SIZE): inodes and extra links take
+ * 1 KiB each, extended attributes their own size (fs/xattr.c), and statfs's f_ffree is what is left over 1 KiB. */
+u64 ramfs_free_ispace(const struct super_block *sb)
+{
+    u64 used = sb->used_inodes * RAMFS_INODE_SPACE + sb->used_xattr, all = sb->max_inodes * RAMFS_INODE_SPACE;
+    return used < all ? all - used : 0;
+}
+
 /* An inode's (or an extra link's) place under the filesystem's nr_inodes=: false when it is full. */
 static bool charge_inode(struct super_block *sb)
 {
-    if (sb->max_inodes && sb->used_inodes >= sb->max_inodes)
+    if (sb->max_inodes && ramfs_free_ispace(sb) < RAMFS_INODE_SPACE)
         return false;
     sb->used_inodes++;
     return true;
@@ -180,6 +188,7 @@ int ramfs_link(struct inode *dir, const char *name, struct inode *child)
             uncharge_inode(child->sb);
             child->sb->used_pages -= MIN(held, child->sb->used_pages);
         }
+        xattr_ram_move(child, dir->sb);
         child->sb = dir->sb;
         dir->sb->used_pages += held;
     }

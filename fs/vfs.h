@@ -259,8 +259,9 @@ struct super_block {
     void (*fill_root)(struct super_block *sb);
     void *priv;
     /* tmpfs size= and nr_inodes= (fs/ramfs.c): 0 is no limit; each inode counts once, and each extra hard
-     * link to a non-directory once more, as Linux's tmpfs; pages are the regular files' data pages */
-    u64 max_pages, used_pages, max_inodes, used_inodes;
+     * link to a non-directory once more, as Linux's tmpfs; pages are the regular files' data pages.
+     * used_xattr: bytes of extended attributes, taken from the same nr_inodes= space (fs/xattr.c) */
+    u64 max_pages, used_pages, max_inodes, used_inodes, used_xattr;
 };
 struct fs_type {
     const char *name;               /* as mount -t and /proc/mounts say it */
@@ -366,6 +367,10 @@ long xattr_ram_get(struct inode *ino, const char *name, void *kbuf, size_t size)
 int xattr_ram_set(struct inode *ino, const char *name, const void *kvalue, size_t len, int flags);
 long xattr_ram_list(struct inode *ino, char *kbuf, size_t size);
 void xattr_ram_free(struct inode *ino);
+void xattr_ram_move(struct inode *ino, struct super_block *to); /* its bytes now counted on another filesystem */
+void xattr_kill_priv(struct inode *ino); /* a write, truncate or chown: security.capability goes (RAM inodes) */
+#define RAMFS_INODE_SPACE 1024ull /* what an inode takes of nr_inodes='s space (ramfs.c) */
+u64 ramfs_free_ispace(const struct super_block *sb);
 void ramfs_init(void);
 void ramfs_root_cap(void);    /* after unpacking: the root's room to grow, half the free memory */
 struct inode *ramfs_new_inode(u32 mode);

@@ -51,6 +51,8 @@ static long open_existing(struct walk *w, u32 flags)
         rc = lease_break(ino, (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC), flags & O_NONBLOCK);
     if (!rc && (flags & O_TRUNC) && S_ISREG(ino->mode) && !(flags & O_PATH))
         rc = vfs_truncate(ino, 0); /* even with O_RDONLY, as Linux does (write permission is all it needs) */
+    if (!rc && (flags & O_TRUNC) && S_ISREG(ino->mode) && !(flags & O_PATH))
+        perm_file_written(ino); /* set-ID bits and file capabilities go, as for truncate(2) */
     return rc;
 }
 
