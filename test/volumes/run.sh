@@ -88,6 +88,30 @@ print(os.getxattr('/etc/hostname', 'user.layer').decode())"
 	pass
 }
 
+# The live root's copy-up takes the lower file's extended attributes along (a set of another name, a write):
+# the guest still reads the host's; the host's file keeps only its own. Under /var/tmp: the guest's /tmp is
+# its own, so a host file there would be out of its sight.
+v_live_xattr() {
+	name="--rootfs / (live): a copy-up (setxattr, a write) keeps the lower file's xattrs; the host's file is unchanged"
+	need /usr/bin/python3 || return
+	lx=$(mktemp -d /var/tmp/skiff-lx.XXXXXX) || return
+	echo lower >"$lx/f" && echo lower >"$lx/g" || return
+	python3 -c "import os; [os.setxattr('$lx/' + n, 'user.lower', n.encode()) for n in 'fg']" 2>/dev/null ||
+		{ rm -rf "$lx"; skip "the host filesystem keeps no user xattrs"; return; }
+	sk --rootfs / /usr/bin/python3 -c "
+import os
+os.setxattr('$lx/f', 'user.up', b'1')
+print('f', sorted(os.listxattr('$lx/f')), os.getxattr('$lx/f', 'user.lower').decode())
+open('$lx/g', 'a').write('more')
+print('g', os.listxattr('$lx/g'), os.getxattr('$lx/g', 'user.lower').decode(), open('$lx/g').read().split())"
+	got=$(python3 -c "import os; print(os.listxattr('$lx/f'), open('$lx/g').read().strip())")
+	rm -rf "$lx"
+	expect_status 0 || return
+	expect_out_has "f ['user.lower', 'user.up'] f" && expect_out_has "g ['user.lower'] g ['lower', 'more']" || return
+	[ "$got" = "['user.lower'] lower" ] || { fail "the host's files changed: $got"; return; }
+	pass
+}
+
 # reboot(2) (busybox poweroff -f, reboot -f) ends the VM with status 0; what the program wrote to a volume, through
 # the page cache and a shared mapping, is on the host first (Linux's reboot leaves that to the caller).
 v_poweroff() {
@@ -360,7 +384,7 @@ v_iso() {
 	pass
 }
 
-CASES_ALL="v_host_change v_iso v_live_sys v_live_python v_live_untouched v_live_layer v_live_rw v_live_cwd v_packed_args v_sqlite v_sqlite_timeout v_poweroff v_xattr v_tar_x v_tar_c v_shell_ops v_readonly v_escape v_exec_mmap v_p9_signals"
+CASES_ALL="v_host_change v_iso v_live_sys v_live_python v_live_untouched v_live_layer v_live_rw v_live_cwd v_packed_args v_sqlite v_sqlite_timeout v_poweroff v_xattr v_live_xattr v_tar_x v_tar_c v_shell_ops v_readonly v_escape v_exec_mmap v_p9_signals"
 for c in ${CASES:-$CASES_ALL}; do
 	"$c"
 done
