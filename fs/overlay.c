@@ -132,6 +132,8 @@ static void copy_xattrs(struct inode *to, struct inode *from)
     if (value)
         n = from->iops->listxattr(from, names, (size_t)n);
     for (long at = 0; value && at < n; at += (long)strlen(names + at) + 1) {
+        if (!strncmp(names + at, "system.", 7))
+            continue; /* POSIX ACLs are kept apart from the attributes (fs/acl.c): not copied (partial) */
         long len = from->iops->getxattr(from, names + at, value, COPY_XATTR_MAX);
         if (len >= 0)
             xattr_ram_set(to, names + at, value, (size_t)len, 0);

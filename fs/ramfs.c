@@ -119,6 +119,7 @@ static void inode_free(struct inode *ino)
     kfree(ino->pages);
     kfree(ino->target);
     xattr_ram_free(ino);
+    acl_free(ino);
     kfree(ino);
 }
 
@@ -337,6 +338,7 @@ static struct inode *create_node(struct inode *dir, const char *name, u32 mode, 
         return NULL;
     }
     perm_new_inode(dir, ino);
+    acl_inherit(dir, ino); /* the directory's default ACL, if any */
     *err = ramfs_link(dir, name, ino);
     if (*err) {
         inode_free(ino);
@@ -511,6 +513,8 @@ static int rf_setattr(struct inode *ino, const struct iattr *ia)
 {
     if (ia->valid & ATTR_SIZE)
         ramfs_truncate(ino, ia->size);
+    if (ia->valid & ATTR_MODE)
+        acl_chmod(ino, ia->mode); /* the ACL's owner, mask and other entries follow the mode */
     return 0; /* the generic fields are set by the VFS */
 }
 
@@ -523,5 +527,5 @@ const struct inode_ops ramfs_iops = {
     .lookup = rf_lookup, .create = rf_create, .symlink = ramfs_symlink, .link = ramfs_link,
     .unlink = ramfs_unlink, .rename = ramfs_rename, .readdir = rf_readdir, .readlink = rf_readlink,
     .setattr = rf_setattr, .kread = ramfs_pread, .page = rf_page, .getxattr = xattr_ram_get,
-    .listxattr = xattr_ram_list, .setxattr = xattr_ram_set,
+    .listxattr = xattr_ram_list, .setxattr = xattr_ram_set, .posix_acl = true,
 };

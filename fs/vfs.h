@@ -152,6 +152,7 @@ struct inode_ops {
     long (*getxattr)(struct inode *ino, const char *name, void *kbuf, size_t size);
     long (*listxattr)(struct inode *ino, char *kbuf, size_t size);
     int (*setxattr)(struct inode *ino, const char *name, const void *value, size_t len, int flags);
+    bool posix_acl;                 /* keeps POSIX ACLs in acl_access/acl_default (fs/acl.c): RAM filesystems */
 };
 
 struct dirent_node {
@@ -179,6 +180,7 @@ struct inode {
     void *dnotify;                  /* directories: fcntl F_NOTIFY entries (fs/dnotify.c), NULL when none */
     void *leases;                   /* regular files: fcntl F_SETLEASE leases (fs/lease.c), NULL when none */
     void *xattrs;                   /* RAM filesystems: extended attributes (fs/xattr.c), NULL when none */
+    struct posix_acl *acl_access, *acl_default; /* RAM filesystems: POSIX ACLs (fs/acl.c), NULL when none */
     int readers;                    /* regular files open read-only (Linux's i_readcount: write leases) */
     u32 iflags;                     /* FS_IOC_SETFLAGS: FS_*_FL (RAM filesystems; syscalls/iflags.c) */
     int mapcount;                   /* shared mappings of its pages (truncate must not free them) */
@@ -369,6 +371,32 @@ long xattr_ram_list(struct inode *ino, char *kbuf, size_t size);
 void xattr_ram_free(struct inode *ino);
 void xattr_ram_move(struct inode *ino, struct super_block *to); /* its bytes now counted on another filesystem */
 void xattr_kill_priv(struct inode *ino); /* a write, truncate or chown: security.capability goes (RAM inodes) */
+
+/* acl.c: POSIX ACLs (acl(5)) of RAM inodes, seen as system.posix_acl_access/_default; an entry is laid out
+ * as in the attribute's value */
+#define ACL_USER_OBJ 0x01
+#define ACL_USER 0x02
+#define ACL_GROUP_OBJ 0x04
+#define ACL_GROUP 0x08
+#define ACL_MASK 0x10
+#define ACL_OTHER 0x20
+#define ACL_TYPE_ACCESS 0
+#define ACL_TYPE_DEFAULT 1
+struct acl_entry {
+    u16 tag, perm;
+    u32 id;                         /* a uid or gid for ACL_USER and ACL_GROUP, else 0xffffffff */
+};
+struct posix_acl {
+    u32 count;
+    struct acl_entry e[];
+};
+int acl_from_xattr(const void *value, size_t size, struct posix_acl **out); /* *out NULL: remove */
+int acl_valid(const struct posix_acl *acl);
+void acl_set(struct inode *ino, int type, struct posix_acl *acl, bool keep_sgid);
+long acl_get(struct inode *ino, int type, void *kbuf, size_t size);
+void acl_chmod(struct inode *ino, u32 mode);
+void acl_inherit(struct inode *dir, struct inode *ino);
+void acl_free(struct inode *ino);
 #define RAMFS_INODE_SPACE 1024ull /* what an inode takes of nr_inodes='s space (ramfs.c) */
 u64 ramfs_free_ispace(const struct super_block *sb);
 void ramfs_init(void);

@@ -2,9 +2,9 @@
  * tmpfs keeps them: a list of name/value pairs on the inode, freed with it. Names arrive checked by
  * syscalls/xattr.c (namespace, length, permission); here only the store's own errors: EEXIST for XATTR_CREATE
  * over an existing name, ENODATA for XATTR_REPLACE or a get/remove of a missing one, ERANGE for a buffer too
- * small, ENOSPC past a tmpfs's nr_inodes= space. Listing gives the names in descending byte order, as Linux
- * 6.18's tmpfs lists them; syscalls/xattr.c hides trusted.* from those without CAP_SYS_ADMIN. These are
- * ramfs's inode_ops (fs/ramfs.c). */
+ * small, ENOSPC past a tmpfs's nr_inodes= space. Listing gives the POSIX ACLs' names first (fs/acl.c keeps
+ * the ACLs themselves), then the names in descending byte order, as Linux 6.18's tmpfs lists them;
+ * syscalls/xattr.c hides trusted.* from those without CAP_SYS_ADMIN. These are ramfs's inode_ops (fs/ramfs.c). */
 #include "vfs.h"
 #include "../kernel/errno.h"
 
@@ -140,6 +140,17 @@ static long xattr_ram_remove(struct inode *ino, const char *name)
 long xattr_ram_list(struct inode *ino, char *kbuf, size_t size)
 {
     size_t total = 0;
+    static const char *const acl_names[] = { "system.posix_acl_access", "system.posix_acl_default" };
+    for (int t = 0; t < 2; t++) { /* the ACLs first, as Linux's tmpfs lists them */
+        size_t n = strlen(acl_names[t]) + 1;
+        if (!(t ? ino->acl_default : ino->acl_access))
+            continue;
+        if (size && total + n > size)
+            return -ERANGE;
+        if (size)
+            memcpy(kbuf + total, acl_names[t], n);
+        total += n;
+    }
     for (struct xattr_ent *e = ino->xattrs; e; e = e->next) {
         size_t n = strlen(e->name) + 1;
         if (size && total + n > size)

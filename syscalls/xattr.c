@@ -9,7 +9,8 @@
  *   security.* anyone may read; a change needs CAP_SYS_ADMIN (the capability module's rule), except
  *              security.capability: a v2 or v3 value (EINVAL), CAP_SETFCAP (EPERM); a v3 value for root is
  *              kept as v2, as Linux does in the initial user namespace
- *   system.*   POSIX ACLs, which skiff does not keep: EOPNOTSUPP (a kernel without ACL support); no check first
+ *   system.*   the POSIX ACLs system.posix_acl_access/_default, with checks of their own (syscalls/xattr_acl.c);
+ *              other names EOPNOTSUPP, with no check first
  *   others     the file's permission, then EOPNOTSUPP
  * and last the handler's: a bare known prefix EINVAL. Filesystems keep them behind inode_ops: the RAM ones in
  * memory (fs/xattr.c), 9p volumes on the host (fs/9pfs_xattr.c), the overlay root in the layer that holds the
@@ -114,7 +115,7 @@ static long xattr_allowed(struct inode *ino, const char *name, enum xattr_ns ns,
 static long xattr_handled(struct inode *ino, enum xattr_ns ns, bool bare, bool set)
 {
     if (ns == XNS_OTHER || ns == XNS_SYSTEM)
-        return -EOPNOTSUPP; /* system.*: POSIX ACLs, not kept (partial) */
+        return -EOPNOTSUPP; /* system.*: other than the ACLs (xattr_acl.c), none */
     if (bare)
         return -EINVAL;
     if (!ino->iops || !(set ? (void *)ino->iops->setxattr : (void *)ino->iops->getxattr))
@@ -171,6 +172,8 @@ static long xattr_target(const struct xattr_at *at, struct inode **ino)
     return 0;
 }
 
+#define XATTR_ACL 1 /* xattr_writable: a POSIX ACL's name, for syscalls/xattr_acl.c */
+
 /* A set or a removal: the file, then EROFS, security.capability's value, the namespace and the permission,
  * then the name; with *ino the inode to change. value NULL: a removal. */
 static long xattr_writable(const struct xattr_at *at, const char *name, u8 *value, size_t *size,
@@ -181,6 +184,8 @@ static long xattr_writable(const struct xattr_at *at, const char *name, u8 *valu
     long rc = xattr_target(at, ino);
     if (!rc && vfs_readonly(*ino))
         rc = -EROFS;
+    if (!rc && xattr_acl_type(name) >= 0)
+        return XATTR_ACL;
     if (!rc && value && !strcmp(name, "security.capability"))
         rc = xattr_caps_value(value, size);
     if (!rc)
@@ -208,9 +213,10 @@ static long do_getxattr(const struct xattr_at *at, const char *uname, void *ubuf
     if (!rc)
         rc = xattr_target(at, &ino);
     enum xattr_ns ns = rc ? XNS_OTHER : xattr_ns(name, &bare);
-    if (!rc)
+    int acl = xattr_acl_type(name); /* a POSIX ACL: no check but the filesystem's (xattr_acl.c) */
+    if (!rc && acl < 0)
         rc = xattr_allowed(ino, name, ns, MAY_READ);
-    if (!rc)
+    if (!rc && acl < 0)
         rc = xattr_handled(ino, ns, bare, false);
     if (rc)
         return rc;
@@ -218,7 +224,8 @@ static long do_getxattr(const struct xattr_at *at, const char *uname, void *ubuf
     void *kbuf = size ? kmalloc(size) : NULL;
     if (size && !kbuf)
         return -ENOMEM;
-    rc = xattr_out(ino->iops->getxattr(ino, name, kbuf, size), kbuf, ubuf, size);
+    long n = acl >= 0 ? xattr_acl_get(ino, acl, kbuf, size) : ino->iops->getxattr(ino, name, kbuf, size);
+    rc = xattr_out(n, kbuf, ubuf, size);
     kfree(kbuf);
     return rc;
 }
@@ -240,7 +247,9 @@ static long do_setxattr(const struct xattr_at *at, const char *uname, const void
     rc = size && copy_from_user(value, uval, size) ? -EFAULT : 0;
     if (!rc)
         rc = xattr_writable(at, name, value, &size, &ino);
-    if (!rc)
+    if (rc == XATTR_ACL)
+        rc = xattr_acl_change(ino, xattr_acl_type(name), value, size, false);
+    else if (!rc)
         rc = xattr_apply(ino, name, value, size, flags);
     kfree(value);
     return rc;
@@ -280,6 +289,8 @@ static long do_removexattr(const struct xattr_at *at, const char *uname)
     long rc = xattr_name(uname, name);
     if (!rc)
         rc = xattr_writable(at, name, NULL, &none, &ino);
+    if (rc == XATTR_ACL)
+        return xattr_acl_change(ino, xattr_acl_type(name), NULL, 0, true);
     return rc ? rc : xattr_apply(ino, name, NULL, 0, XATTR_REPLACE);
 }
 
