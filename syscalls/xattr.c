@@ -14,8 +14,8 @@
  *   others     the file's permission, then EOPNOTSUPP
  * and last the handler's: a bare known prefix EINVAL. Filesystems keep them behind inode_ops: the RAM ones in
  * memory (fs/xattr.c), 9p volumes on the host (fs/9pfs_xattr.c), the overlay root in the layer that holds the
- * file (a change copies it up, with the lower file's attributes); /proc and /sys have none (EOPNOTSUPP; a list
- * is empty). */
+ * file (a change copies it up, with the lower file's attributes); which namespaces each filesystem has at all
+ * (pipes, sockets, /proc, sysfs, anonymous inodes) is syscalls/xattr_fs.c's. */
 #include "syscalls.h"
 
 #define XATTR_NAME_MAX 255
@@ -111,10 +111,21 @@ static long xattr_allowed(struct inode *ino, const char *name, enum xattr_ns ns,
     return perm_inode(ino, mask);
 }
 
+/* The file a call acts on: its inode (a descriptor without one: xattr_fs.c's anonymous inode), the descriptor
+ * when it came by one, and what its filesystem keeps */
+struct xattr_file {
+    struct inode *ino;
+    struct file *f;
+    enum xattr_fs fs;
+};
+
 /* After the permission: what the filesystem's handler says of the name itself */
-static long xattr_handled(struct inode *ino, enum xattr_ns ns, bool bare, bool set)
+static long xattr_handled(const struct xattr_file *x, const char *name, enum xattr_ns ns, bool bare, bool set)
 {
-    if (ns == XNS_OTHER || ns == XNS_SYSTEM)
+    struct inode *ino = x->ino;
+    if (x->fs == XFS_SOCKET)
+        return xattr_fs_takes(x->fs, name, set) ? 0 : -EOPNOTSUPP; /* system.sockprotoname, read-only */
+    if (ns == XNS_OTHER || ns == XNS_SYSTEM || !xattr_fs_takes(x->fs, name, set))
         return -EOPNOTSUPP; /* system.*: other than the ACLs (xattr_acl.c), none */
     if (bare)
         return -EINVAL;
@@ -152,7 +163,7 @@ static long xattr_caps_value(u8 *value, size_t *size)
 
 /* The file: by path from dfd (AT_SYMLINK_NOFOLLOW: not through a last symlink; AT_EMPTY_PATH with an empty or
  * NULL path: dfd itself), or a descriptor's, which must be open for I/O (O_PATH: EBADF, as fdget). */
-static long xattr_target(const struct xattr_at *at, struct inode **ino)
+static long xattr_lookup(const struct xattr_at *at, struct inode **ino, struct file **fp)
 {
     bool by_fd = !at->upath && (at->at_flags & AT_EMPTY_PATH);
     if (!by_fd && (at->at_flags & AT_EMPTY_PATH)) {
@@ -166,10 +177,20 @@ static long xattr_target(const struct xattr_at *at, struct inode **ino)
         return at_lookup(at->dfd, at->upath, walk, ino);
     }
     struct file *f = fd_file_io(at->dfd);
-    if (!f || !f->inode)
+    if (!f)
         return -EBADF;
-    *ino = f->inode;
+    *fp = f;
+    *ino = f->inode ? f->inode : xattr_anon_inode();
     return 0;
+}
+
+static long xattr_target(const struct xattr_at *at, struct xattr_file *x)
+{
+    *x = (struct xattr_file){ NULL, NULL, XFS_NONE };
+    long rc = xattr_lookup(at, &x->ino, &x->f);
+    if (!rc)
+        x->fs = xattr_fs_of(x->ino, x->f);
+    return rc;
 }
 
 #define XATTR_ACL 1 /* xattr_writable: a POSIX ACL's name, for syscalls/xattr_acl.c */
@@ -177,20 +198,20 @@ static long xattr_target(const struct xattr_at *at, struct inode **ino)
 /* A set or a removal: the file, then EROFS, security.capability's value, the namespace and the permission,
  * then the name; with *ino the inode to change. value NULL: a removal. */
 static long xattr_writable(const struct xattr_at *at, const char *name, u8 *value, size_t *size,
-                           struct inode **ino)
+                           struct xattr_file *x)
 {
     bool bare;
     enum xattr_ns ns = xattr_ns(name, &bare);
-    long rc = xattr_target(at, ino);
-    if (!rc && vfs_readonly(*ino))
+    long rc = xattr_target(at, x);
+    if (!rc && x->ino->sb && vfs_readonly(x->ino))
         rc = -EROFS;
     if (!rc && xattr_acl_type(name) >= 0)
         return XATTR_ACL;
     if (!rc && value && !strcmp(name, "security.capability"))
         rc = xattr_caps_value(value, size);
     if (!rc)
-        rc = xattr_allowed(*ino, name, ns, MAY_WRITE);
-    return rc ? rc : xattr_handled(*ino, ns, bare, true);
+        rc = xattr_allowed(x->ino, name, ns, MAY_WRITE);
+    return rc ? rc : xattr_handled(x, name, ns, bare, true);
 }
 
 /* The change itself (value NULL: removal), then ctime and IN_ATTRIB, as Linux for an xattr change */
@@ -207,24 +228,25 @@ static long xattr_apply(struct inode *ino, const char *name, const void *value, 
 static long do_getxattr(const struct xattr_at *at, const char *uname, void *ubuf, size_t size)
 {
     char name[XATTR_NAME_MAX + 1];
-    struct inode *ino;
+    struct xattr_file x;
     bool bare = false;
     long rc = xattr_name(uname, name);
     if (!rc)
-        rc = xattr_target(at, &ino);
+        rc = xattr_target(at, &x);
     enum xattr_ns ns = rc ? XNS_OTHER : xattr_ns(name, &bare);
     int acl = xattr_acl_type(name); /* a POSIX ACL: no check but the filesystem's (xattr_acl.c) */
     if (!rc && acl < 0)
-        rc = xattr_allowed(ino, name, ns, MAY_READ);
+        rc = xattr_allowed(x.ino, name, ns, MAY_READ);
     if (!rc && acl < 0)
-        rc = xattr_handled(ino, ns, bare, false);
+        rc = xattr_handled(&x, name, ns, bare, false);
     if (rc)
         return rc;
     size = MIN(size, XATTR_SIZE_MAX);
     void *kbuf = size ? kmalloc(size) : NULL;
     if (size && !kbuf)
         return -ENOMEM;
-    long n = acl >= 0 ? xattr_acl_get(ino, acl, kbuf, size) : ino->iops->getxattr(ino, name, kbuf, size);
+    long n = acl >= 0 ? xattr_acl_get(x.ino, x.fs == XFS_ALL, acl, kbuf, size)
+           : x.fs == XFS_SOCKET ? xattr_sock_get(x.f, kbuf, size) : x.ino->iops->getxattr(x.ino, name, kbuf, size);
     rc = xattr_out(n, kbuf, ubuf, size);
     kfree(kbuf);
     return rc;
@@ -233,7 +255,7 @@ static long do_getxattr(const struct xattr_at *at, const char *uname, void *ubuf
 static long do_setxattr(const struct xattr_at *at, const char *uname, const void *uval, size_t size, int flags)
 {
     char name[XATTR_NAME_MAX + 1];
-    struct inode *ino;
+    struct xattr_file x;
     if (flags & ~(XATTR_CREATE | XATTR_REPLACE))
         return -EINVAL;
     long rc = xattr_name(uname, name);
@@ -246,11 +268,11 @@ static long do_setxattr(const struct xattr_at *at, const char *uname, const void
         return -ENOMEM;
     rc = size && copy_from_user(value, uval, size) ? -EFAULT : 0;
     if (!rc)
-        rc = xattr_writable(at, name, value, &size, &ino);
+        rc = xattr_writable(at, name, value, &size, &x);
     if (rc == XATTR_ACL)
-        rc = xattr_acl_change(ino, xattr_acl_type(name), value, size, false);
+        rc = xattr_acl_change(x.ino, x.fs == XFS_ALL, xattr_acl_type(name), value, size, false);
     else if (!rc)
-        rc = xattr_apply(ino, name, value, size, flags);
+        rc = xattr_apply(x.ino, name, value, size, flags);
     kfree(value);
     return rc;
 }
@@ -260,15 +282,19 @@ static long do_setxattr(const struct xattr_at *at, const char *uname, const void
  * or E2BIG when the buffer was already the largest a list may fill (XATTR_LIST_MAX). */
 static long do_listxattr(const struct xattr_at *at, char *ubuf, size_t size)
 {
-    struct inode *ino;
-    long rc = xattr_target(at, &ino);
-    if (rc || !ino->iops || !ino->iops->listxattr)
+    struct xattr_file x;
+    long rc = xattr_target(at, &x);
+    struct inode *ino = x.ino;
+    if (rc || x.fs == XFS_NONE || (x.fs != XFS_SOCKET && (!ino->iops || !ino->iops->listxattr)))
         return rc;
-    long n = ino->iops->listxattr(ino, NULL, 0);
+    static const char sock_name[] = "system.sockprotoname"; /* a socket's one attribute */
+    long n = x.fs == XFS_SOCKET ? (long)sizeof(sock_name) : ino->iops->listxattr(ino, NULL, 0);
     char *kbuf = n > 0 ? kmalloc((size_t)n) : NULL;
     if (n > 0 && !kbuf)
         return -ENOMEM;
-    if (n > 0)
+    if (x.fs == XFS_SOCKET)
+        memcpy(kbuf, sock_name, sizeof(sock_name));
+    else if (n > 0)
         n = ino->iops->listxattr(ino, kbuf, (size_t)n);
     if (n > 0 && !capable(CAP_SYS_ADMIN))
         n = xattr_hide_trusted(kbuf, n);
@@ -284,14 +310,14 @@ static long do_listxattr(const struct xattr_at *at, char *ubuf, size_t size)
 static long do_removexattr(const struct xattr_at *at, const char *uname)
 {
     char name[XATTR_NAME_MAX + 1];
-    struct inode *ino;
+    struct xattr_file x;
     size_t none = 0;
     long rc = xattr_name(uname, name);
     if (!rc)
-        rc = xattr_writable(at, name, NULL, &none, &ino);
+        rc = xattr_writable(at, name, NULL, &none, &x);
     if (rc == XATTR_ACL)
-        return xattr_acl_change(ino, xattr_acl_type(name), NULL, 0, true);
-    return rc ? rc : xattr_apply(ino, name, NULL, 0, XATTR_REPLACE);
+        return xattr_acl_change(x.ino, x.fs == XFS_ALL, xattr_acl_type(name), NULL, 0, true);
+    return rc ? rc : xattr_apply(x.ino, name, NULL, 0, XATTR_REPLACE);
 }
 
 #define BY_PATH(p) (&(struct xattr_at){ AT_FDCWD, (const char *)(p), 0 })

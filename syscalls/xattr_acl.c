@@ -1,8 +1,8 @@
 /* syscalls/xattr_acl.c — the POSIX ACL attributes, system.posix_acl_access and system.posix_acl_default
  * (acl(5)), which syscalls/xattr.c hands here: Linux keeps them apart from the other attributes, with checks
- * of their own and none of xattr_permission's. Where the filesystem keeps ACLs (inode_ops.posix_acl: the RAM
- * ones, fs/acl.c) they are stored and enforced; elsewhere (9p volumes, the overlay root, /proc) EOPNOTSUPP,
- * as a filesystem without ACL support. */
+ * of their own and none of xattr_permission's. Where the filesystem keeps ACLs (tmpfs and devtmpfs: RAM inodes,
+ * inode_ops.posix_acl, fs/acl.c) they are stored and enforced; elsewhere (9p volumes, the overlay root, /proc,
+ * pipes, sockets) EOPNOTSUPP, as a filesystem without ACL support. */
 #include "syscalls.h"
 
 /* ACL_TYPE_ACCESS or ACL_TYPE_DEFAULT for the two names, -1 for any other */
@@ -13,11 +13,11 @@ int xattr_acl_type(const char *name)
     return strcmp(name, "system.posix_acl_default") ? -1 : ACL_TYPE_DEFAULT;
 }
 
-/* tmpfs and devtmpfs keep ACLs; /proc, /sys and devpts are made of RAM inodes too but, as on Linux, keep none */
-static bool acl_kept(const struct inode *ino)
+/* kept: the filesystem keeps ACLs (tmpfs and devtmpfs: xattr_fs_of says XFS_ALL, and inode_ops.posix_acl);
+ * symlinks never have one */
+static bool acl_kept(const struct inode *ino, bool kept)
 {
-    const char *fs = ino->sb && ino->sb->type ? ino->sb->type->name : "";
-    return ino->iops && ino->iops->posix_acl && !S_ISLNK(ino->mode) && (!strcmp(fs, "tmpfs") || !strcmp(fs, "devtmpfs"));
+    return kept && ino->iops && ino->iops->posix_acl && !S_ISLNK(ino->mode);
 }
 
 /* A set (value, size; size 0 or a header alone removes) or a removal (removal true) on ino, found and not on a
@@ -25,13 +25,13 @@ static bool acl_kept(const struct inode *ino)
  * or append-only file (EPERM), a file without ACLs (EOPNOTSUPP: symlinks too), a default ACL on a
  * non-directory (EACCES; removing one succeeds), the owner or CAP_FOWNER (EPERM), the ACL's structure (EINVAL).
  * XATTR_CREATE and XATTR_REPLACE mean nothing here. */
-long xattr_acl_change(struct inode *ino, int type, const void *value, size_t size, bool removal)
+long xattr_acl_change(struct inode *ino, bool kept, int type, const void *value, size_t size, bool removal)
 {
     struct posix_acl *acl = NULL;
     long rc = removal ? 0 : acl_from_xattr(value, size, &acl);
     if (!rc && (ino->iflags & (FS_IMMUTABLE_FL | FS_APPEND_FL)))
         rc = -EPERM;
-    if (!rc && !acl_kept(ino))
+    if (!rc && !acl_kept(ino, kept))
         rc = -EOPNOTSUPP;
     if (!rc && type == ACL_TYPE_DEFAULT && !S_ISDIR(ino->mode))
         rc = acl ? -EACCES : 1; /* 1: nothing to remove, and no error */
@@ -50,7 +50,7 @@ long xattr_acl_change(struct inode *ino, int type, const void *value, size_t siz
 }
 
 /* A get: anyone may read an ACL; EOPNOTSUPP where none are kept, ENODATA where there is none. */
-long xattr_acl_get(struct inode *ino, int type, void *kbuf, size_t size)
+long xattr_acl_get(struct inode *ino, bool kept, int type, void *kbuf, size_t size)
 {
-    return acl_kept(ino) ? acl_get(ino, type, kbuf, size) : -EOPNOTSUPP;
+    return acl_kept(ino, kept) ? acl_get(ino, type, kbuf, size) : -EOPNOTSUPP;
 }
