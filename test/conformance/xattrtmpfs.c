@@ -155,6 +155,9 @@ static void file_caps(void)
     T_ERR("setxattr security.capability version 1 -> EINVAL", setxattr("c", "security.capability", v1, 12, 0), EINVAL);
     T_ERR("setxattr security.capability with an unknown flag -> EINVAL", setxattr("c", "security.capability", badflag, 20, 0), EINVAL);
     T_ERR("setxattr security.capability version 2 in 24 bytes -> EINVAL", setxattr("c", "security.capability", v2long, 24, 0), EINVAL);
+    uint32_t flag100[5] = { 0x02000100, 1, 0, 0, 0 }, v3none[6] = { 0x03000001, 1, 0, 0, 0, 0xffffffff };
+    T_ERR("setxattr security.capability with a flag in the third byte -> EINVAL", setxattr("c", "security.capability", flag100, 20, 0), EINVAL);
+    T_ERR("setxattr security.capability version 3 for uid -1 -> EINVAL", setxattr("c", "security.capability", v3none, 24, 0), EINVAL);
     T_OK("setxattr security.capability version 3 for uid 0", setxattr("c", "security.capability", v3root, 24, 0), 0);
     T_OK("getxattr security.capability: kept as version 2 (20 bytes)", getxattr("c", "security.capability", buf, 64), 20);
     T_EQ("getxattr security.capability: its magic says version 2", *(uint32_t *)buf, 0x02000001);
