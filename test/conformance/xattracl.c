@@ -118,6 +118,20 @@ static void forms(void)
     T_ERR("getxattr a file's default ACL -> ENODATA", getxattr("f", DEFAULT, NULL, 0), ENODATA);
     T_OK("removexattr a file's default ACL (nothing to do)", removexattr("f", DEFAULT), 0);
     T_OK("setxattr an empty default ACL on a file (a removal)", setxattr("f", DEFAULT, "", 0, 0), 0);
+    size_t big = 4 + 8 * 8000;
+    uint32_t *many = calloc(1, big);
+    struct ent *e = (struct ent *)(many + 1);
+    many[0] = 2;
+    e[0] = (struct ent){ UO, 6, NONE };
+    for (int i = 0; i < 7996; i++)
+        e[1 + i] = (struct ent){ U, 4, 2000 + (uint32_t)i };
+    e[7997] = (struct ent){ GO, 4, NONE };
+    e[7998] = (struct ent){ M, 4, NONE };
+    e[7999] = (struct ent){ O, 0, NONE };
+    T_OK("setxattr an ACL of 8000 entries (64,004 bytes)", setxattr("f", ACCESS, many, big, 0), 0);
+    T_OK("getxattr it back: its length", getxattr("f", ACCESS, NULL, 0), (long)big);
+    free(many);
+    removexattr("f", ACCESS);
     symlink("f", "ln");
     T_ERR("lsetxattr an ACL on a symlink -> EOPNOTSUPP", lsetxattr("ln", ACCESS, &named, acl_size(5), 0), EOPNOTSUPP);
     T_ERR("lgetxattr a symlink's ACL -> EOPNOTSUPP", lgetxattr("ln", ACCESS, NULL, 0), EOPNOTSUPP);
