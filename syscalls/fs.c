@@ -49,10 +49,11 @@ static long open_existing(struct walk *w, u32 flags)
         rc = -ETXTBSY; /* a program some process runs */
     if (!rc && ino->leases && !(flags & O_PATH)) /* a lease holder must let go first (fs/lease.c) */
         rc = lease_break(ino, (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC), flags & O_NONBLOCK);
-    if (!rc && (flags & O_TRUNC) && S_ISREG(ino->mode) && !(flags & O_PATH))
+    if (!rc && (flags & O_TRUNC) && S_ISREG(ino->mode) && !(flags & O_PATH)) {
         rc = vfs_truncate(ino, 0); /* even with O_RDONLY, as Linux does (write permission is all it needs) */
-    if (!rc && (flags & O_TRUNC) && S_ISREG(ino->mode) && !(flags & O_PATH))
-        perm_file_written(ino); /* set-ID bits and file capabilities go, as for truncate(2) */
+        if (!rc)
+            perm_file_written(ino); /* set-ID bits and file capabilities go, as for truncate(2) */
+    }
     return rc;
 }
 
