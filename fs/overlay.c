@@ -346,6 +346,7 @@ const struct inode_ops ovl_iops = {
     .unlink = ovl_unlink, .rename = ovl_rename, .readdir = ovl_readdir, .readlink = ovl_readlink,
     .getattr = ovl_getattr, .setattr = ovl_setattr, .kread = ovl_kread, .page = ovl_page, .real = ovl_real,
     .getxattr = ovl_getxattr, .listxattr = ovl_listxattr, .setxattr = ovl_setxattr,
+    .posix_acl = true, .copy_up = ovl_copy_up, /* ACLs live on the upper layer's RAM inode (syscalls/xattr_acl.c) */
 };
 
 /* Opening a file opens the real one: writing first copies a lower file up. */

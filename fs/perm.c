@@ -10,9 +10,8 @@
 /* An access ACL's answer (acl(5)'s algorithm) for someone other than the owner: a named user's entry, else
  * the group entries that match (one granting all of want is enough), else, when none matched, the other entry;
  * named and group entries count only within the mask. */
-static bool acl_grants(const struct inode *ino, const struct cred *c, u32 want)
+static bool acl_grants(const struct inode *ino, const struct posix_acl *acl, const struct cred *c, u32 want)
 {
-    const struct posix_acl *acl = ino->acl_access;
     u32 limit = 7;
     bool group_matched = false;
     for (u32 i = 0; i < acl->count; i++)
@@ -38,13 +37,14 @@ int perm_inode(struct inode *ino, int mask)
 {
     const struct cred *c = cred_current();
     u32 mode = ino->mode, have;
+    const struct posix_acl *acl = vfs_real(ino)->acl_access; /* an overlay's: its layer's */
     mask &= MAY_READ | MAY_WRITE | MAY_EXEC;
     if ((mask & MAY_WRITE) && (ino->iflags & FS_IMMUTABLE_FL))
         return -EPERM; /* no capability lifts it, as Linux's inode_permission */
     if (c->fsuid == ino->uid)
         have = mode >> 6;
-    else if (ino->acl_access && (mode & 070)) /* Linux reads the ACL only while the mask grants something */
-        have = acl_grants(ino, c, (u32)mask) ? (u32)mask : 0;
+    else if (acl && (mode & 070)) /* Linux reads the ACL only while the mask grants something */
+        have = acl_grants(ino, acl, c, (u32)mask) ? (u32)mask : 0;
     else if (cred_in_group(c, ino->gid))
         have = mode >> 3;
     else

@@ -152,7 +152,9 @@ struct inode_ops {
     long (*getxattr)(struct inode *ino, const char *name, void *kbuf, size_t size);
     long (*listxattr)(struct inode *ino, char *kbuf, size_t size);
     int (*setxattr)(struct inode *ino, const char *name, const void *value, size_t len, int flags);
-    bool posix_acl;                 /* keeps POSIX ACLs in acl_access/acl_default (fs/acl.c): RAM filesystems */
+    bool posix_acl;                 /* keeps POSIX ACLs in acl_access/acl_default (fs/acl.c): RAM filesystems, and
+                                     * the overlay in its real layer (vfs_real) */
+    int (*copy_up)(struct inode *ino); /* optional: before a change made on vfs_real(ino) (overlay: copy-up) */
 };
 
 struct dirent_node {

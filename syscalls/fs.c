@@ -74,9 +74,9 @@ static char *unnamed_path(struct inode *tmpdir, u64 ino, const char *memfd_name)
 
 /* A new name's permission bits: less the umask, unless dir has a default ACL, which masks them instead when the
  * inode is made (fs/acl.c), as Linux skips the umask there */
-static u32 create_mode(const struct inode *dir, u32 mode)
+static u32 create_mode(struct inode *dir, u32 mode)
 {
-    return (dir && dir->acl_default ? mode : mode & ~current_proc()->umask) & 07777;
+    return (dir && vfs_real(dir)->acl_default ? mode : mode & ~current_proc()->umask) & 07777;
 }
 
 /* A regular file with no name (O_TMPFILE in tmpdir, or memfd_create's memfd_name): it lives while a

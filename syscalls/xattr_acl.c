@@ -1,8 +1,8 @@
 /* syscalls/xattr_acl.c — the POSIX ACL attributes, system.posix_acl_access and system.posix_acl_default
  * (acl(5)), which syscalls/xattr.c hands here: Linux keeps them apart from the other attributes, with checks
  * of their own and none of xattr_permission's. Where the filesystem keeps ACLs (tmpfs and devtmpfs: RAM inodes,
- * inode_ops.posix_acl, fs/acl.c) they are stored and enforced; elsewhere (9p volumes, the overlay root, /proc,
- * pipes, sockets) EOPNOTSUPP, as a filesystem without ACL support. */
+ * inode_ops.posix_acl, fs/acl.c; the overlay root in its upper layer, a change copying the file up) they are
+ * stored and enforced; elsewhere (9p volumes, /proc, pipes, sockets) EOPNOTSUPP, as a filesystem without ACLs. */
 #include "syscalls.h"
 
 /* ACL_TYPE_ACCESS or ACL_TYPE_DEFAULT for the two names, -1 for any other */
@@ -39,18 +39,27 @@ long xattr_acl_change(struct inode *ino, bool kept, int type, const void *value,
         rc = -EPERM;
     if (!rc && acl)
         rc = acl_valid(acl);
+    struct inode *holder = ino; /* the overlay's: its upper layer's inode, once copied up */
+    if (!rc && ino->iops->copy_up && !(rc = ino->iops->copy_up(ino)))
+        holder = vfs_real(ino);
     if (rc) {
         kfree(acl);
         return rc < 0 ? rc : 0;
     }
-    acl_set(ino, type, acl, cred_in_group(cred_current(), ino->gid) || capable(CAP_FSETID));
-    ino->ctime = vfs_now();
+    acl_set(holder, type, acl, cred_in_group(cred_current(), ino->gid) || capable(CAP_FSETID));
+    holder->ctime = vfs_now();
+    if (holder != ino)
+        vfs_getattr(ino); /* the overlay's inode takes the layer's new mode and ctime */
     fsnotify(NULL, NULL, ino, FSN_ATTRIB, 0);
     return 0;
 }
 
-/* A get: anyone may read an ACL; EOPNOTSUPP where none are kept, ENODATA where there is none. */
+/* A get: anyone may read an ACL; EOPNOTSUPP where none are kept, ENODATA where there is none (an overlay's
+ * file not copied up shows none: the lower layer's ACLs are not read). */
 long xattr_acl_get(struct inode *ino, bool kept, int type, void *kbuf, size_t size)
 {
-    return acl_kept(ino, kept) ? acl_get(ino, type, kbuf, size) : -EOPNOTSUPP;
+    if (!acl_kept(ino, kept))
+        return -EOPNOTSUPP;
+    struct inode *holder = vfs_real(ino);
+    return holder->iops && holder->iops->posix_acl ? acl_get(holder, type, kbuf, size) : -ENODATA;
 }
