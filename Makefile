@@ -42,7 +42,7 @@ deps-test: deps-run deps-iso
 	    postgresql:/usr/lib/postgresql/15/bin/initdb postgresql-client:/usr/bin/pgbench \
 	    default-jdk-headless:/usr/bin/javac apache2-utils:/usr/bin/ab \
 	    iputils-ping:/usr/bin/ping man-db:/usr/bin/man stress-ng:/usr/bin/stress-ng \
-	    openssh-server:/usr/sbin/sshd openssh-client:/usr/bin/ssh
+	    openssh-server:/usr/sbin/sshd openssh-client:/usr/bin/ssh attr:/usr/bin/setfattr acl:/bin/setfacl
 
 $(BUILD)/skiff.elf: $(KERNEL_OBJS) linker.ld | deps-build
 	$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS)

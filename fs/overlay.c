@@ -108,6 +108,8 @@ int ovl_lookup(struct inode *dir, const char *name, size_t len, struct inode **o
 
 /* ---- copy-up ---- */
 
+#define COPY_XATTR_MAX 65536 /* the largest value an attribute may have (XATTR_SIZE_MAX) */
+
 static int copy_attrs(struct inode *to, struct inode *from)
 {
     to->mode = (to->mode & S_IFMT) | (from->mode & 07777);
@@ -118,12 +120,35 @@ static int copy_attrs(struct inode *to, struct inode *from)
     return 0;
 }
 
+/* The lower file's extended attributes go up with it, as overlayfs copies them: best effort, a name the upper
+ * layer refuses (none it keeps in memory but past its space) is left behind. */
+static void copy_xattrs(struct inode *to, struct inode *from)
+{
+    if (!from->iops || !from->iops->listxattr || !from->iops->getxattr)
+        return;
+    long n = from->iops->listxattr(from, NULL, 0);
+    char *names = n > 0 ? kmalloc((size_t)n) : NULL;
+    u8 *value = names ? kmalloc(COPY_XATTR_MAX) : NULL;
+    if (value)
+        n = from->iops->listxattr(from, names, (size_t)n);
+    for (long at = 0; value && at < n; at += (long)strlen(names + at) + 1) {
+        if (!strncmp(names + at, "system.", 7))
+            continue; /* POSIX ACLs are kept apart from the attributes (fs/acl.c): not copied (partial) */
+        long len = from->iops->getxattr(from, names + at, value, COPY_XATTR_MAX);
+        if (len >= 0)
+            xattr_ram_set(to, names + at, value, (size_t)len, 0);
+    }
+    kfree(value);
+    kfree(names);
+}
+
 /* The copy u in upper takes the lower file's place: its attributes, and the cache key (inodes with an upper
  * layer are found by it). */
 static void take_upper(struct inode *ino, struct inode *u)
 {
     struct ovl_sb *s = ovl_sb_of(ino);
     copy_attrs(u, ovl_of(ino)->lower);
+    copy_xattrs(u, ovl_of(ino)->lower);
     ovl_hash_del(s, ino);
     ovl_of(ino)->upper = u;
     ovl_hash_add(s, ino);
@@ -311,7 +336,7 @@ static long ovl_listxattr(struct inode *ino, char *kbuf, size_t size)
 
 static int ovl_setxattr(struct inode *ino, const char *name, const void *value, size_t len, int flags)
 {
-    int rc = ovl_copy_up(ino); /* the lower file's own attributes are not copied up (partial) */
+    int rc = ovl_copy_up(ino); /* with the lower file's own attributes */
     struct inode *r = rc ? NULL : ovl_layer(ino);
     return rc ? rc : r->iops->setxattr(r, name, value, len, flags); /* upper: a ramfs inode */
 }
@@ -321,6 +346,7 @@ const struct inode_ops ovl_iops = {
     .unlink = ovl_unlink, .rename = ovl_rename, .readdir = ovl_readdir, .readlink = ovl_readlink,
     .getattr = ovl_getattr, .setattr = ovl_setattr, .kread = ovl_kread, .page = ovl_page, .real = ovl_real,
     .getxattr = ovl_getxattr, .listxattr = ovl_listxattr, .setxattr = ovl_setxattr,
+    .posix_acl = true, .copy_up = ovl_copy_up, /* ACLs live on the upper layer's RAM inode (syscalls/xattr_acl.c) */
 };
 
 /* Opening a file opens the real one: writing first copies a lower file up. */

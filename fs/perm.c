@@ -7,15 +7,44 @@
 #include "../kernel/cred.h"
 #include "../kernel/errno.h"
 
+/* An access ACL's answer (acl(5)'s algorithm) for someone other than the owner: a named user's entry, else
+ * the group entries that match (one granting all of want is enough), else, when none matched, the other entry;
+ * named and group entries count only within the mask. */
+static bool acl_grants(const struct inode *ino, const struct posix_acl *acl, const struct cred *c, u32 want)
+{
+    u32 limit = 7;
+    bool group_matched = false;
+    for (u32 i = 0; i < acl->count; i++)
+        if (acl->e[i].tag == ACL_MASK)
+            limit = acl->e[i].perm;
+    for (u32 i = 0; i < acl->count; i++) {
+        const struct acl_entry *e = &acl->e[i];
+        if (e->tag == ACL_USER && e->id == c->fsuid)
+            return (e->perm & limit & want) == want;
+        if ((e->tag == ACL_GROUP_OBJ || e->tag == ACL_GROUP) &&
+            cred_in_group(c, e->tag == ACL_GROUP ? e->id : ino->gid)) {
+            group_matched = true;
+            if ((e->perm & limit & want) == want)
+                return true;
+        }
+        if (e->tag == ACL_OTHER)
+            return !group_matched && (e->perm & want) == want;
+    }
+    return false;
+}
+
 int perm_inode(struct inode *ino, int mask)
 {
     const struct cred *c = cred_current();
     u32 mode = ino->mode, have;
+    const struct posix_acl *acl = vfs_real(ino)->acl_access; /* an overlay's: its layer's */
     mask &= MAY_READ | MAY_WRITE | MAY_EXEC;
     if ((mask & MAY_WRITE) && (ino->iflags & FS_IMMUTABLE_FL))
         return -EPERM; /* no capability lifts it, as Linux's inode_permission */
     if (c->fsuid == ino->uid)
         have = mode >> 6;
+    else if (acl && (mode & 070)) /* Linux reads the ACL only while the mask grants something */
+        have = acl_grants(ino, acl, c, (u32)mask) ? (u32)mask : 0;
     else if (cred_in_group(c, ino->gid))
         have = mode >> 3;
     else
@@ -180,6 +209,7 @@ void perm_file_written(struct inode *ino)
     u32 kill = 0;
     if (!S_ISREG(ino->mode))
         return;
+    xattr_kill_priv(ino); /* file capabilities go whatever the writer's capabilities */
     if (ino->mode & S_ISUID)
         kill |= S_ISUID;
     if ((ino->mode & (S_ISGID | 0010)) == (S_ISGID | 0010))

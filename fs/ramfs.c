@@ -11,10 +11,18 @@ struct inode *vfs_root;
 static u64 next_ino = 1;
 static struct super_block *root_sb;
 
+/* nr_inodes= is a space of 1 KiB an inode, as Linux's tmpfs (BOGO_INODE_SIZE): inodes and extra links take
+ * 1 KiB each, extended attributes their own size (fs/xattr.c), and statfs's f_ffree is what is left over 1 KiB. */
+u64 ramfs_free_ispace(const struct super_block *sb)
+{
+    u64 used = sb->used_inodes * RAMFS_INODE_SPACE + sb->used_xattr, all = sb->max_inodes * RAMFS_INODE_SPACE;
+    return used < all ? all - used : 0;
+}
+
 /* An inode's (or an extra link's) place under the filesystem's nr_inodes=: false when it is full. */
 static bool charge_inode(struct super_block *sb)
 {
-    if (sb->max_inodes && sb->used_inodes >= sb->max_inodes)
+    if (sb->max_inodes && ramfs_free_ispace(sb) < RAMFS_INODE_SPACE)
         return false;
     sb->used_inodes++;
     return true;
@@ -111,6 +119,7 @@ static void inode_free(struct inode *ino)
     kfree(ino->pages);
     kfree(ino->target);
     xattr_ram_free(ino);
+    acl_free(ino);
     kfree(ino);
 }
 
@@ -180,6 +189,7 @@ int ramfs_link(struct inode *dir, const char *name, struct inode *child)
             uncharge_inode(child->sb);
             child->sb->used_pages -= MIN(held, child->sb->used_pages);
         }
+        xattr_ram_move(child, dir->sb);
         child->sb = dir->sb;
         dir->sb->used_pages += held;
     }
@@ -328,6 +338,7 @@ static struct inode *create_node(struct inode *dir, const char *name, u32 mode, 
         return NULL;
     }
     perm_new_inode(dir, ino);
+    acl_inherit(dir, ino); /* the directory's default ACL, if any */
     *err = ramfs_link(dir, name, ino);
     if (*err) {
         inode_free(ino);
@@ -502,6 +513,8 @@ static int rf_setattr(struct inode *ino, const struct iattr *ia)
 {
     if (ia->valid & ATTR_SIZE)
         ramfs_truncate(ino, ia->size);
+    if (ia->valid & ATTR_MODE)
+        acl_chmod(ino, ia->mode); /* the ACL's owner, mask and other entries follow the mode */
     return 0; /* the generic fields are set by the VFS */
 }
 
@@ -514,5 +527,5 @@ const struct inode_ops ramfs_iops = {
     .lookup = rf_lookup, .create = rf_create, .symlink = ramfs_symlink, .link = ramfs_link,
     .unlink = ramfs_unlink, .rename = ramfs_rename, .readdir = rf_readdir, .readlink = rf_readlink,
     .setattr = rf_setattr, .kread = ramfs_pread, .page = rf_page, .getxattr = xattr_ram_get,
-    .listxattr = xattr_ram_list, .setxattr = xattr_ram_set,
+    .listxattr = xattr_ram_list, .setxattr = xattr_ram_set, .posix_acl = true,
 };

@@ -152,6 +152,9 @@ struct inode_ops {
     long (*getxattr)(struct inode *ino, const char *name, void *kbuf, size_t size);
     long (*listxattr)(struct inode *ino, char *kbuf, size_t size);
     int (*setxattr)(struct inode *ino, const char *name, const void *value, size_t len, int flags);
+    bool posix_acl;                 /* keeps POSIX ACLs in acl_access/acl_default (fs/acl.c): RAM filesystems, and
+                                     * the overlay in its real layer (vfs_real) */
+    int (*copy_up)(struct inode *ino); /* optional: before a change made on vfs_real(ino) (overlay: copy-up) */
 };
 
 struct dirent_node {
@@ -179,6 +182,7 @@ struct inode {
     void *dnotify;                  /* directories: fcntl F_NOTIFY entries (fs/dnotify.c), NULL when none */
     void *leases;                   /* regular files: fcntl F_SETLEASE leases (fs/lease.c), NULL when none */
     void *xattrs;                   /* RAM filesystems: extended attributes (fs/xattr.c), NULL when none */
+    struct posix_acl *acl_access, *acl_default; /* RAM filesystems: POSIX ACLs (fs/acl.c), NULL when none */
     int readers;                    /* regular files open read-only (Linux's i_readcount: write leases) */
     u32 iflags;                     /* FS_IOC_SETFLAGS: FS_*_FL (RAM filesystems; syscalls/iflags.c) */
     int mapcount;                   /* shared mappings of its pages (truncate must not free them) */
@@ -259,8 +263,9 @@ struct super_block {
     void (*fill_root)(struct super_block *sb);
     void *priv;
     /* tmpfs size= and nr_inodes= (fs/ramfs.c): 0 is no limit; each inode counts once, and each extra hard
-     * link to a non-directory once more, as Linux's tmpfs; pages are the regular files' data pages */
-    u64 max_pages, used_pages, max_inodes, used_inodes;
+     * link to a non-directory once more, as Linux's tmpfs; pages are the regular files' data pages.
+     * used_xattr: bytes of extended attributes, taken from the same nr_inodes= space (fs/xattr.c) */
+    u64 max_pages, used_pages, max_inodes, used_inodes, used_xattr;
 };
 struct fs_type {
     const char *name;               /* as mount -t and /proc/mounts say it */
@@ -366,6 +371,36 @@ long xattr_ram_get(struct inode *ino, const char *name, void *kbuf, size_t size)
 int xattr_ram_set(struct inode *ino, const char *name, const void *kvalue, size_t len, int flags);
 long xattr_ram_list(struct inode *ino, char *kbuf, size_t size);
 void xattr_ram_free(struct inode *ino);
+void xattr_ram_move(struct inode *ino, struct super_block *to); /* its bytes now counted on another filesystem */
+void xattr_kill_priv(struct inode *ino); /* a write, truncate or chown: security.capability goes (RAM inodes) */
+
+/* acl.c: POSIX ACLs (acl(5)) of RAM inodes, seen as system.posix_acl_access/_default; an entry is laid out
+ * as in the attribute's value */
+#define ACL_USER_OBJ 0x01
+#define ACL_USER 0x02
+#define ACL_GROUP_OBJ 0x04
+#define ACL_GROUP 0x08
+#define ACL_MASK 0x10
+#define ACL_OTHER 0x20
+#define ACL_TYPE_ACCESS 0
+#define ACL_TYPE_DEFAULT 1
+struct acl_entry {
+    u16 tag, perm;
+    u32 id;                         /* a uid or gid for ACL_USER and ACL_GROUP, else 0xffffffff */
+};
+struct posix_acl {
+    u32 count;
+    struct acl_entry e[];
+};
+int acl_from_xattr(const void *value, size_t size, struct posix_acl **out); /* *out NULL: remove */
+int acl_valid(const struct posix_acl *acl);
+void acl_set(struct inode *ino, int type, struct posix_acl *acl, bool keep_sgid);
+long acl_get(struct inode *ino, int type, void *kbuf, size_t size);
+void acl_chmod(struct inode *ino, u32 mode);
+void acl_inherit(struct inode *dir, struct inode *ino);
+void acl_free(struct inode *ino);
+#define RAMFS_INODE_SPACE 1024ull /* what an inode takes of nr_inodes='s space (ramfs.c) */
+u64 ramfs_free_ispace(const struct super_block *sb);
 void ramfs_init(void);
 void ramfs_root_cap(void);    /* after unpacking: the root's room to grow, half the free memory */
 struct inode *ramfs_new_inode(u32 mode);

@@ -439,3 +439,22 @@ void sock_kick(struct socket *s)
 
 const struct file_ops sock_file_ops = { .read = sock_read, .write = sock_write, .ioctl = sock_ioctl,
                                         .poll = sock_poll, .release = sock_release, .poll_chan = sock_chan };
+
+/* The name Linux gives a socket's protocol (its struct proto), which sockfs shows as the read-only extended
+ * attribute system.sockprotoname (syscalls/xattr.c): "UNIX-STREAM" and "UNIX", "TCP", "UDP", "PING", "RAW",
+ * their "v6" forms, "NETLINK". */
+const char *sock_proto_name(const struct socket *s)
+{
+    bool v6 = s->family == AF_INET6;
+    if (s->family == AF_UNIX)
+        return s->type == SOCK_STREAM ? "UNIX-STREAM" : "UNIX";
+    if (s->family == AF_NETLINK)
+        return "NETLINK";
+    if (s->type == SOCK_STREAM)
+        return v6 ? "TCPv6" : "TCP";
+    if (s->type == SOCK_RAW)
+        return v6 ? "RAWv6" : "RAW";
+    if (s->protocol == (v6 ? 58 : 1)) /* IPPROTO_ICMPV6, IPPROTO_ICMP: a ping socket */
+        return v6 ? "PINGv6" : "PING";
+    return v6 ? "UDPv6" : "UDP";
+}

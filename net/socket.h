@@ -115,6 +115,7 @@ extern const struct file_ops sock_file_ops;
 bool net_if_ioctl_cmd(unsigned cmd);
 long net_if_ioctl(int family, unsigned cmd, void *uarg);
 struct socket *sock_of(struct file *f);                 /* NULL unless f is a socket */
+const char *sock_proto_name(const struct socket *s);     /* its protocol as Linux names it: system.sockprotoname */
 /* net/netlink.c, for mq_notify's SIGEV_THREAD: the netlink socket open as fd (a reference: file_put it), or
  * -EBADF, -ENOTSOCK, -EINVAL (another family), as Linux's netlink_getsockbyfd; a datagram from the kernel to it. */
 int netlink_sock_get(int fd, struct file **out);

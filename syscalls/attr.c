@@ -73,7 +73,10 @@ static long set_owner(struct inode *ino, u32 uid, u32 gid)
         ia.valid |= ATTR_UID;
     if (gid != (u32)-1)
         ia.valid |= ATTR_GID;
-    return setattr_checked(ino, &ia);
+    long rc = setattr_checked(ino, &ia);
+    if (!rc)
+        xattr_kill_priv(ino); /* a file's capabilities do not survive a chown (Linux's ATTR_KILL_PRIV) */
+    return rc;
 }
 
 SYSCALL(chown)

@@ -49,8 +49,11 @@ static long open_existing(struct walk *w, u32 flags)
         rc = -ETXTBSY; /* a program some process runs */
     if (!rc && ino->leases && !(flags & O_PATH)) /* a lease holder must let go first (fs/lease.c) */
         rc = lease_break(ino, (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC), flags & O_NONBLOCK);
-    if (!rc && (flags & O_TRUNC) && S_ISREG(ino->mode) && !(flags & O_PATH))
+    if (!rc && (flags & O_TRUNC) && S_ISREG(ino->mode) && !(flags & O_PATH)) {
         rc = vfs_truncate(ino, 0); /* even with O_RDONLY, as Linux does (write permission is all it needs) */
+        if (!rc)
+            perm_file_written(ino); /* set-ID bits and file capabilities go, as for truncate(2) */
+    }
     return rc;
 }
 
@@ -69,6 +72,13 @@ static char *unnamed_path(struct inode *tmpdir, u64 ino, const char *memfd_name)
     return p;
 }
 
+/* A new name's permission bits: less the umask, unless dir has a default ACL, which masks them instead when the
+ * inode is made (fs/acl.c), as Linux skips the umask there */
+static u32 create_mode(struct inode *dir, u32 mode)
+{
+    return (dir && vfs_real(dir)->acl_default ? mode : mode & ~current_proc()->umask) & 07777;
+}
+
 /* A regular file with no name (O_TMPFILE in tmpdir, or memfd_create's memfd_name): it lives while a
  * descriptor holds it. */
 static long open_unnamed(u32 mode, u32 flags, bool cloexec, struct inode *tmpdir, const char *memfd_name)
@@ -76,6 +86,8 @@ static long open_unnamed(u32 mode, u32 flags, bool cloexec, struct inode *tmpdir
     struct inode *ino = ramfs_new_inode(S_IFREG | (mode & 07777));
     if (!ino)
         return -ENOMEM;
+    if (tmpdir)
+        acl_inherit(tmpdir, ino); /* O_TMPFILE: the directory's default ACL, as for a named file */
     inode_get(ino); /* held across the open: a failed open then frees it */
     struct file *f = file_open_inode(ino, flags);
     inode_put(ino);
@@ -115,7 +127,7 @@ static long open_tmpfile(int dirfd, const char *upath, u32 flags, u32 mode, unsi
     if (dir->iops != &ramfs_iops || !strcmp(dir->sb->type->name, "proc"))
         return -EOPNOTSUPP; /* as Linux's 9p and proc: only RAM filesystems make unnamed files */
     u32 keep = (flags & OPEN_KEEP & ~O_DIRECTORY) | O_LARGEFILE;
-    return open_unnamed(mode & ~current_proc()->umask, keep, flags & O_CLOEXEC, dir, NULL);
+    return open_unnamed(create_mode(dir, mode), keep, flags & O_CLOEXEC, dir, NULL);
 }
 
 /* resolve: openat2's RESOLVE_* restrictions on the walk, 0 for open, openat and creat. */
@@ -141,7 +153,7 @@ long do_openat(int dirfd, const char *upath, u32 flags, u32 mode, unsigned resol
         if (w.trailing_slash)
             return -EISDIR;
         int err;
-        w.node = vfs_create(w.dir, w.name, S_IFREG | (mode & ~p->umask & 07777), &err);
+        w.node = vfs_create(w.dir, w.name, S_IFREG | create_mode(w.dir, mode), &err);
         if (!w.node)
             return err;
     } else if ((rc = open_existing(&w, flags))) {
@@ -237,7 +249,7 @@ static long do_mkdirat(int dirfd, const char *upath, u32 mode)
     if (rc)
         return rc;
     int err;
-    return vfs_create(w.dir, w.name, S_IFDIR | (mode & ~current_proc()->umask & 07777), &err) ? 0 : err;
+    return vfs_create(w.dir, w.name, S_IFDIR | create_mode(w.dir, mode), &err) ? 0 : err;
 }
 
 SYSCALL(mkdir) { return do_mkdirat(AT_FDCWD, (const char *)a0, (u32)a1); }
@@ -257,7 +269,7 @@ static long do_mknodat(int dirfd, const char *upath, u32 mode, u32 dev)
     long rc = new_name(dirfd, upath, &w);
     if (rc)
         return rc;
-    u32 perm = mode & ~current_proc()->umask & 07777;
+    u32 perm = create_mode(w.dir, mode);
     int err = 0;
     bool device = type == S_IFCHR || type == S_IFBLK;
     if (device && !(rc = perm_may_create(w.dir)) && !capable(CAP_MKNOD))

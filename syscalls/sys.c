@@ -66,7 +66,7 @@ static long fill_statfs(struct inode *ino, void *ubuf)
     if (sb && sb->max_pages) /* a tmpfs with size=: its own room, as Linux's shmem_statfs */
         st.blocks = sb->max_pages, st.bfree = st.bavail = sb->max_pages - MIN(sb->used_pages, sb->max_pages);
     if (sb && sb->max_inodes)
-        st.files = sb->max_inodes, st.ffree = sb->max_inodes - MIN(sb->used_inodes, sb->max_inodes);
+        st.files = sb->max_inodes, st.ffree = ramfs_free_ispace(sb) / RAMFS_INODE_SPACE; /* xattrs take from it */
     st.namelen = NAME_MAX;
     st.flags = vfs_statfs_flags(sb);
     return copy_to_user(ubuf, &st, sizeof(st));

@@ -59,6 +59,18 @@ int at_lookup(int dirfd, const char *upath, unsigned walk_flags, struct inode **
  * *out is NULL for an open file without an inode (a pipe). */
 int at_lookup_flags(int dirfd, const char *upath, u32 at_flags, unsigned walk_flags, struct inode **out);
 
+/* What a file's filesystem has of extended attributes (syscalls/xattr_fs.c) */
+enum xattr_fs { XFS_ALL, XFS_NONE, XFS_SECURE, XFS_SOCKET }; /* XFS_SECURE: trusted.* and security.* only */
+enum xattr_fs xattr_fs_of(const struct inode *ino, struct file *f);
+bool xattr_fs_takes(enum xattr_fs k, const char *name, bool set);
+struct inode *xattr_anon_inode(void);
+long xattr_sock_get(struct file *f, void *kbuf, size_t size);
+
+/* POSIX ACLs as attributes (syscalls/xattr_acl.c) */
+int xattr_acl_type(const char *name); /* ACL_TYPE_ACCESS/_DEFAULT for system.posix_acl_*, else -1 */
+long xattr_acl_change(struct inode *ino, bool kept, int type, const void *value, size_t size, bool removal);
+long xattr_acl_get(struct inode *ino, bool kept, int type, void *kbuf, size_t size);
+
 /* File seals (syscalls/seals.c): memfd_create sets them up; each check returns 0 or -EPERM. */
 void seals_init_memfd(struct inode *ino, bool allow, bool noexec, bool hugetlb);
 long seals_fcntl(struct file *f, int cmd, u64 arg, bool *handled);  /* F_ADD_SEALS, F_GET_SEALS */

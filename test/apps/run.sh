@@ -463,6 +463,61 @@ a_tar() {
 		/bin/sh -c "tar -C '$data' -czf $tmp/t.tgz passwd numbers.txt && tar -tzf $tmp/t.tgz"
 }
 
+# cp -a and tar --xattrs keep user.* extended attributes (libattr's copy, tar's SCHILY.xattr records): on
+# the host's disk natively, on the guest's tmpfs under skiff; the attributes each copy holds are printed.
+a_xattr_tools() {
+	name="cp -a and tar --xattrs keep user.* xattrs of files and directories"
+	need /usr/bin/tar /usr/bin/cp "$PYTHON" || return
+	compare "cp -a, tar --xattrs -c then -x" --add /usr/bin/cp --add /usr/bin/tar -- "$PYTHON" -c '
+import os, shutil, subprocess, tempfile, zlib
+d = tempfile.mkdtemp(dir="/tmp")
+os.chdir(d)
+os.makedirs("src/sub")
+open("src/f", "w").write("data\n")
+open("src/sub/g", "w").write("g\n")
+os.symlink("f", "src/ln")
+os.setxattr("src/f", "user.mime_type", b"text/plain")
+os.setxattr("src/f", "user.empty", b"")
+os.setxattr("src/sub", "user.dir", b"1")
+os.setxattr("src/sub/g", "user.big", b"x" * 3000)
+run = lambda *a: subprocess.run(a, check=True)
+run("cp", "-a", "src", "copy")
+run("tar", "--xattrs", "--xattrs-include=user.*", "-cf", "t.tar", "-C", "src", ".")
+os.mkdir("untar")
+run("tar", "--xattrs", "--xattrs-include=user.*", "-xf", "t.tar", "-C", "untar")
+for top in ("copy", "untar"):
+    for root, dirs, files in sorted(os.walk(top)):
+        for p in [root] + sorted(os.path.join(root, n) for n in files):
+            for n in sorted(os.listxattr(p, follow_symlinks=False)):
+                v = os.getxattr(p, n, follow_symlinks=False)
+                print(p, n, len(v), zlib.crc32(v))
+shutil.rmtree(d)'
+}
+
+# setfattr/getfattr (package attr) and setfacl/getfacl (package acl): attributes set, dumped and removed; an
+# access ACL with a named user and group, a default ACL inherited by a new file and directory (masked by their
+# modes), chmod narrowing the mask, setfacl -b, cp -a carrying the ACLs; the host's disk against the guest's tmpfs.
+a_acl_tools() {
+	name="setfattr/getfattr and setfacl/getfacl: attributes, access and default ACLs, chmod, cp -a"
+	need /usr/bin/setfattr /usr/bin/getfattr /bin/setfacl /bin/getfacl /usr/bin/cp || return
+	compare "setfattr, getfattr, setfacl, getfacl" --add /usr/bin/setfattr --add /usr/bin/getfattr --add /bin/setfacl \
+		--add /bin/getfacl --add /usr/bin/cp --add /usr/bin/stat --add /usr/bin/touch --add /usr/bin/mkdir \
+		--add /usr/bin/chmod --add /usr/bin/rm -- /bin/sh -c '
+d=/tmp/skiff-apps-acl; rm -rf $d; mkdir $d && cd $d || exit 9
+echo hi >f
+setfattr -n user.color -v blue f; setfattr -n user.empty f; setfattr -n trusted.t -v 1 f
+getfattr -d -m - f; getfattr -n user.color --only-values f; echo
+setfattr -x user.color f; getfattr -d f
+setfattr -n user.x -v 1 missing; echo "status $?"
+mkdir d; setfacl -m u:1000:rx,g:1001:rwx d; setfacl -d -m u:1000:rwx d; getfacl -n d
+touch d/new; mkdir d/sub; getfacl -n d/new d/sub
+chmod 750 d/new; getfacl -n d/new
+setfacl -b d/new; getfacl -n d/new; stat -c %a d/new
+getfattr -d -m - d
+cp -a d d2 && getfacl -n d2/new d2/sub
+cd / && rm -rf $d'
+}
+
 # ps_run: one guest that ps and top look at: a busy loop (B), a sleeper (S) and a process of three threads
 # (T, test/apps/progs/threads.c), three seconds after they started; its stdout in $tmp/procs.out.
 ps_run() {
@@ -720,7 +775,7 @@ os.unlink(path)'
 }
 
 APPS_ALL="a_ls a_ls_etc a_cat a_head a_sort a_wc a_sha a_date a_grep a_grep_etc a_gzip a_bzip2
-a_xz a_sqlite a_lua a_perl a_python a_python_files a_python_socket a_bc a_musl a_shell a_exec a_make a_tar
+a_xz a_sqlite a_lua a_perl a_python a_python_files a_python_socket a_bc a_musl a_shell a_exec a_make a_tar a_xattr_tools a_acl_tools
 a_ps a_top a_time a_java a_man a_stressng a_stressng_oom a_pty_script a_pty_python a_pty_tmux a_pty_jobs a_stressng_pty a_ss"
 
 main() {

@@ -46,6 +46,64 @@ static void test_mounts(void)
     CHECK(look("/mnt/hidden", 0, &rc) != NULL, "the directory's own file is back");
 }
 
+/* Extended attributes of RAM inodes (fs/xattr.c): tmpfs's order, the nr_inodes= space they take; POSIX ACLs
+ * (fs/acl.c): the value's form, validity, the mode an ACL sets, inheritance of a default ACL. */
+static void test_xattrs(void)
+{
+    int err;
+    struct super_block *sb;
+    CHECK(tmpfs_type.mount("tmpfs", "nr_inodes=4", 0, &sb) == 0, "a tmpfs of nr_inodes=4");
+    struct inode *f = vfs_create(sb->root, "f", S_IFREG | 0644, &err);
+    CHECK(ramfs_free_ispace(sb) == 2048, "root and file take 1 KiB each (%llu left)", (unsigned long long)ramfs_free_ispace(sb));
+    static char big[3000];
+    CHECK(xattr_ram_set(f, "user.a", big, 2002, 0) == 0 && ramfs_free_ispace(sb) == 0, "40 + name + value fill it");
+    CHECK(xattr_ram_set(f, "user.b", "", 0, 0) == -ENOSPC, "then ENOSPC");
+    CHECK(xattr_ram_set(f, "user.a", "x", 1, 1) == -ENOSPC, "XATTR_CREATE of a name there when full: ENOSPC first");
+    CHECK(xattr_ram_set(f, "user.a", NULL, 0, 0) == 0 && ramfs_free_ispace(sb) == 2048, "removal gives the space back");
+    CHECK(xattr_ram_set(f, "user.a", "x", 1, 0) == 0 && ramfs_free_ispace(sb) == 2048 - 47, "a 1-byte value: 47 bytes");
+    CHECK(xattr_ram_set(f, "user.a", "y", 1, 1) == -EEXIST && ramfs_free_ispace(sb) == 2048 - 47,
+          "XATTR_CREATE of a name there: EEXIST, its reservation returned");
+    xattr_ram_set(f, "user.c", "1", 1, 0);
+    xattr_ram_set(f, "trusted.z", "1", 1, 0);
+    char list[64];
+    long n = xattr_ram_list(f, list, sizeof(list));
+    CHECK(n == 24 && !strcmp(list, "user.c") && !strcmp(list + 7, "user.a") && !strcmp(list + 14, "trusted.z"),
+          "listed in descending order");
+    CHECK(xattr_ram_set(f, "user.c", NULL, 0, 0) == 0 && xattr_ram_get(f, "user.c", list, 64) == -ENODATA, "removal");
+    struct { u32 v; struct acl_entry e[5]; } val = { 2, { { ACL_USER_OBJ, 6, 9 }, { ACL_USER, 6, 1000 },
+        { ACL_GROUP_OBJ, 4, 9 }, { ACL_MASK, 4, 9 }, { ACL_OTHER, 0, 9 } } };
+    struct posix_acl *acl;
+    CHECK(acl_from_xattr(&val, 44, &acl) == 0 && acl && acl->count == 5 && acl->e[0].id == 0xffffffffu,
+          "an ACL's value: unnamed entries' ids become -1");
+    CHECK(acl_valid(acl) == 0, "a valid ACL");
+    acl->e[3].tag = ACL_OTHER;
+    CHECK(acl_valid(acl) == -EINVAL, "two other entries: EINVAL");
+    acl->e[3].tag = ACL_MASK;
+    acl_set(f, ACL_TYPE_ACCESS, acl, true);
+    CHECK((f->mode & 0777) == 0640 && f->acl_access == acl, "set: the mode shows owner, mask, other");
+    acl_chmod(f, 0751);
+    CHECK(acl->e[0].perm == 7 && acl->e[3].perm == 5 && acl->e[4].perm == 1, "chmod rewrites owner, mask, other");
+    val.v = 1;
+    CHECK(acl_from_xattr(&val, 44, &acl) == -EOPNOTSUPP, "another version: EOPNOTSUPP");
+    val.v = 2;
+    CHECK(acl_from_xattr(&val, 43, &acl) == -EINVAL && acl_from_xattr(&val, 4, &acl) == 0 && !acl,
+          "a cut entry: EINVAL; a header alone: no ACL");
+    struct inode *d = vfs_create(sb->root, "d", S_IFDIR | 0755, &err);
+    CHECK(d != NULL, "a directory in the space left (%d)", err);
+    if (!d)
+        return;
+    acl_from_xattr(&val, 44, &acl);
+    acl_set(d, ACL_TYPE_DEFAULT, acl, true);
+    struct inode *g = vfs_create(d, "g", S_IFREG | 0604, &err);
+    CHECK(!g, "no inode space left for another file (%d)", err);
+    xattr_ram_set(f, "user.a", NULL, 0, 0);
+    xattr_ram_set(f, "trusted.z", NULL, 0, 0);
+    g = vfs_create(d, "g", S_IFREG | 0604, &err);
+    CHECK(g && g->acl_access && (g->mode & 0777) == 0600 && g->acl_access->e[3].perm == 0 &&
+          g->acl_access->e[4].perm == 0, "a new file takes the default ACL masked by its mode");
+    CHECK(!g->acl_default, "and no default ACL of its own");
+}
+
 int main(void)
 {
     int rc, err;
@@ -132,5 +190,6 @@ int main(void)
     ramfs_truncate(f, 8192);
     CHECK(ramfs_pread(f, back, 16, 4) == 16 && back[0] == 0, "truncate then extend reads zeros");
     test_mounts();
+    test_xattrs();
     return unit_done();
 }

@@ -1,7 +1,7 @@
 # test/unit/unit.mk — host-built unit tests of the kernel's pure parts (ELF validation, cpio parsing, ramfs and
 # path lookup), linked against the very same source files the kernel uses.
 UNIT_DIR  := $(BUILD)/unit
-UNIT_SRCS := loader/elf.c fs/cpio_parse.c fs/cpio.c fs/ramfs.c fs/ramfs_dir.c fs/namei.c fs/vfs.c fs/mount.c fs/xattr.c kernel/printf.c test/unit/host_shim.c
+UNIT_SRCS := loader/elf.c fs/cpio_parse.c fs/cpio.c fs/ramfs.c fs/ramfs_dir.c fs/namei.c fs/vfs.c fs/mount.c fs/xattr.c fs/acl.c kernel/printf.c test/unit/host_shim.c
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined -fno-builtin-printf
 UNIT_TESTS := $(UNIT_DIR)/test_elf $(UNIT_DIR)/test_cpio $(UNIT_DIR)/test_namei $(UNIT_DIR)/test_net \
               $(UNIT_DIR)/test_tcp $(UNIT_DIR)/test_p9 $(UNIT_DIR)/test_vmmio \

@@ -88,6 +88,68 @@ print(os.getxattr('/etc/hostname', 'user.layer').decode())"
 	pass
 }
 
+# The live root's copy-up takes the lower file's extended attributes along (a set of another name, a write):
+# the guest still reads the host's; the host's file keeps only its own. Under /var/tmp: the guest's /tmp is
+# its own, so a host file there would be out of its sight.
+v_live_xattr() {
+	name="--rootfs / (live): a copy-up (setxattr, a write) keeps the lower file's xattrs; the host's file is unchanged"
+	need /usr/bin/python3 || return
+	lx=$(mktemp -d /var/tmp/skiff-lx.XXXXXX) || return
+	echo lower >"$lx/f" && echo lower >"$lx/g" || return
+	python3 -c "import os; [os.setxattr('$lx/' + n, 'user.lower', n.encode()) for n in 'fg']" 2>/dev/null ||
+		{ rm -rf "$lx"; skip "the host filesystem keeps no user xattrs"; return; }
+	sk --rootfs / /usr/bin/python3 -c "
+import os
+os.setxattr('$lx/f', 'user.up', b'1')
+print('f', sorted(os.listxattr('$lx/f')), os.getxattr('$lx/f', 'user.lower').decode())
+open('$lx/g', 'a').write('more')
+print('g', os.listxattr('$lx/g'), os.getxattr('$lx/g', 'user.lower').decode(), open('$lx/g').read().split())"
+	got=$(python3 -c "import os; print(os.listxattr('$lx/f'), open('$lx/g').read().strip())")
+	rm -rf "$lx"
+	expect_status 0 || return
+	expect_out_has "f ['user.lower', 'user.up'] f" && expect_out_has "g ['user.lower'] g ['lower', 'more']" || return
+	[ "$got" = "['user.lower'] lower" ] || { fail "the host's files changed: $got"; return; }
+	pass
+}
+
+# POSIX ACLs on the live root: setting one copies the file up and keeps it there, where it decides access
+# (a named user may write a 0600 root file) and a directory's default ACL shapes what is made in it; the host's
+# files get none.
+v_live_acl() {
+	name="--rootfs / (live): POSIX ACLs set on host files live in the copy-up: enforced, inherited; the host's files unchanged"
+	need /usr/bin/python3 || return
+	la=$(mktemp -d /var/tmp/skiff-la.XXXXXX) || return
+	chmod 755 "$la" && echo lower >"$la/f" && chmod 600 "$la/f" && mkdir "$la/d" || return
+	sk --rootfs / /usr/bin/python3 -c "
+import os, struct
+acl = struct.pack('<I', 2) + b''.join(struct.pack('<HHI', t, p, i) for t, p, i in
+    [(1, 6, 2**32 - 1), (2, 6, 1000), (4, 4, 2**32 - 1), (0x10, 6, 2**32 - 1), (0x20, 0, 2**32 - 1)])
+f, d = '$la/f', '$la/d'
+print('before', os.listxattr(f), flush=True)
+os.setxattr(f, 'system.posix_acl_access', acl)
+print('mode', oct(os.stat(f).st_mode & 0o777), len(os.getxattr(f, 'system.posix_acl_access')), os.listxattr(f), flush=True)
+pid = os.fork()
+if pid == 0:
+    os.setgid(1000); os.setuid(1000)
+    try:
+        open(f, 'r+').write('x'); print('user 1000 writes', flush=True)
+    except OSError as e:
+        print('user 1000', e.errno, flush=True)
+    os._exit(0)
+os.waitpid(pid, 0)
+os.setxattr(d, 'system.posix_acl_default', acl)
+os.umask(0o077)
+open(d + '/new', 'w').close()
+print('new', oct(os.stat(d + '/new').st_mode & 0o777), len(os.getxattr(d + '/new', 'system.posix_acl_access')))"
+	got=$(python3 -c "import os; print(os.listxattr('$la/f'), os.listxattr('$la/d'), oct(os.stat('$la/f').st_mode & 0o777), os.path.exists('$la/d/new'))")
+	rm -rf "$la"
+	expect_status 0 || return
+	expect_out_has "before []" && expect_out_has "mode 0o660 44 ['system.posix_acl_access']" || return
+	expect_out_has "user 1000 writes" && expect_out_has "new 0o660 44" || return
+	[ "$got" = "[] [] 0o600 False" ] || { fail "the host's files changed: $got"; return; }
+	pass
+}
+
 # reboot(2) (busybox poweroff -f, reboot -f) ends the VM with status 0; what the program wrote to a volume, through
 # the page cache and a shared mapping, is on the host first (Linux's reboot leaves that to the caller).
 v_poweroff() {
@@ -360,7 +422,7 @@ v_iso() {
 	pass
 }
 
-CASES_ALL="v_host_change v_iso v_live_sys v_live_python v_live_untouched v_live_layer v_live_rw v_live_cwd v_packed_args v_sqlite v_sqlite_timeout v_poweroff v_xattr v_tar_x v_tar_c v_shell_ops v_readonly v_escape v_exec_mmap v_p9_signals"
+CASES_ALL="v_host_change v_iso v_live_sys v_live_python v_live_untouched v_live_layer v_live_rw v_live_cwd v_packed_args v_sqlite v_sqlite_timeout v_poweroff v_xattr v_live_xattr v_live_acl v_tar_x v_tar_c v_shell_ops v_readonly v_escape v_exec_mmap v_p9_signals"
 for c in ${CASES:-$CASES_ALL}; do
 	"$c"
 done
