@@ -147,12 +147,15 @@ int vfs_link(struct inode *dir, const char *name, struct inode *target)
     int rc = may_create(dir, name);
     if (rc)
         return rc;
-    if (target->sb != dir->sb)
-        return -EXDEV;
+    if (target->sb != dir->sb || (target->seals & SEALS_SEALABLE))
+        return -EXDEV; /* a memfd lives on a filesystem of its own (Linux's internal shmem mount) */
     if ((rc = perm_may_link(target)))
         return rc;
+    if (!target->nlink && !target->linkable && !S_ISDIR(target->mode))
+        return -ENOENT; /* an unlinked file stays so: only an O_TMPFILE file may be named (once) */
     rc = dir->iops->link ? dir->iops->link(dir, name, target) : -EPERM;
     if (!rc) {
+        target->linkable = false;
         created(dir, name, target);
         notify_change(target, FSN_ATTRIB); /* its link count */
     }

@@ -190,6 +190,8 @@ struct inode {
     int writers, execs;
     u32 seals;                      /* memfd seals (syscalls/seals.c): SEALS_SEALABLE | F_SEAL_* bits; 0 otherwise */
     u8 write_hint;                  /* fcntl F_SET_RW_HINT: RWH_WRITE_LIFE_* (syscalls/rwhint.c) */
+    bool linkable;                  /* an O_TMPFILE file opened without O_EXCL, not yet named: linkat may name
+                                     * it though it has no link (any other inode without one: ENOENT) */
     const struct file_ops *fops;    /* what open() gives: ramfs ops for files, a driver's for devices */
     struct inode *parent;           /* directories: for ".." */
     struct dirent_node *children;   /* directories, in creation order */

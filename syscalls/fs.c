@@ -81,13 +81,16 @@ static u32 create_mode(struct inode *dir, u32 mode)
 
 /* A regular file with no name (O_TMPFILE in tmpdir, or memfd_create's memfd_name): it lives while a
  * descriptor holds it. */
-static long open_unnamed(u32 mode, u32 flags, bool cloexec, struct inode *tmpdir, const char *memfd_name)
+static long open_unnamed(u32 mode, u32 flags, bool cloexec, struct inode *tmpdir, bool linkable,
+                         const char *memfd_name)
 {
     struct inode *ino = ramfs_new_inode(S_IFREG | (mode & 07777));
     if (!ino)
         return -ENOMEM;
-    if (tmpdir)
+    if (tmpdir) {
         acl_inherit(tmpdir, ino); /* O_TMPFILE: the directory's default ACL, as for a named file */
+        ino->linkable = linkable; /* O_TMPFILE without O_EXCL: linkat may name it */
+    }
     inode_get(ino); /* held across the open: a failed open then frees it */
     struct file *f = file_open_inode(ino, flags);
     inode_put(ino);
@@ -127,7 +130,7 @@ static long open_tmpfile(int dirfd, const char *upath, u32 flags, u32 mode, unsi
     if (dir->iops != &ramfs_iops || !strcmp(dir->sb->type->name, "proc"))
         return -EOPNOTSUPP; /* as Linux's 9p and proc: only RAM filesystems make unnamed files */
     u32 keep = (flags & OPEN_KEEP & ~O_DIRECTORY) | O_LARGEFILE;
-    return open_unnamed(create_mode(dir, mode), keep, flags & O_CLOEXEC, dir, NULL);
+    return open_unnamed(create_mode(dir, mode), keep, flags & O_CLOEXEC, dir, !(flags & O_EXCL), NULL);
 }
 
 /* resolve: openat2's RESOLVE_* restrictions on the walk, 0 for open, openat and creat. */
@@ -224,7 +227,7 @@ SYSCALL(memfd_create) /* (name, flags) */
     if ((flags & MFD_HUGETLB) && huge && huge != 21)
         return -ENODEV; /* only the 2 MiB size exists (Linux: no hstate of that size) */
     u32 mode = (flags & MFD_NOEXEC_SEAL) ? 0666 : 0777;
-    long fd = open_unnamed(mode, O_RDWR | O_LARGEFILE, flags & MFD_CLOEXEC, NULL, name);
+    long fd = open_unnamed(mode, O_RDWR | O_LARGEFILE, flags & MFD_CLOEXEC, NULL, false, name);
     if (fd >= 0)
         seals_init_memfd(fd_file((int)fd)->inode, flags & MFD_ALLOW_SEALING, flags & MFD_NOEXEC_SEAL,
                          flags & MFD_HUGETLB);
