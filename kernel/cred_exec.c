@@ -3,14 +3,16 @@
  * capabilities during execve()":
  *   P'(permitted) = (P(inheritable) & F(inheritable)) | (F(permitted) & P(bounding)) | P'(ambient)
  *   P'(effective) = F(effective) ? P'(permitted) : P'(ambient)
- * with the file's sets from its security.capability attribute (any filesystem whose inode_ops read xattrs: the
- * RAM ones, the overlay root, 9p volumes as the host gives them). A file with capabilities clears the ambient
- * set. As Linux in the initial user namespace: a version 3 value whose rootid is not 0 counts as no value; a
- * malformed one fails the exec with EINVAL; a nosuid mount ignores the attribute; with the effective bit, a
- * file permitted capability not gained fails it with EPERM ("capability-dumb" programs). Root's special case
- * (skiff has no securebits but KEEP_CAPS, so SECBIT_NOROOT is always unset): when the real or effective uid
- * becomes 0 the file's sets count as full, and an effective uid 0 sets the effective bit, except for a
- * set-user-ID-root file with capabilities run by a non-root user, which gets the file's capabilities.
+ * with the file's sets from its security.capability attribute, through the inode's getxattr (the RAM
+ * filesystems, the overlay root; 9p volumes would pass the host's on, but QEMU's server under skiff's
+ * security_model=none keeps no security.*: EOPNOTSUPP, so files there have none). A file with capabilities
+ * clears the ambient set. As Linux in the initial user namespace: a v3 value whose rootid is not 0 counts as
+ * no value; a malformed one fails the exec with EINVAL (another read error with that error); a nosuid mount
+ * ignores the attribute; with the effective bit, a file permitted capability not gained fails the exec with
+ * EPERM ("capability-dumb" programs). Root's special case (skiff's only securebit is KEEP_CAPS, so
+ * SECBIT_NOROOT is always unset): when the real or effective uid becomes 0 the file's sets count as full, and
+ * an effective uid 0 sets the effective bit (a real uid 0 alone keeps the file's), except for a
+ * set-user-ID-root file with capabilities run by a non-root, which gets the file's capabilities.
  * PR_SET_NO_NEW_PRIVS still reads the attribute (it clears ambient) but keeps what is gained to the old
  * permitted set. Not done: Linux's ptrace downgrade (a traced exec that would gain privileges). */
 #include "cred.h"
@@ -31,7 +33,7 @@ static u64 le32_at(const u8 *p)
 }
 
 /* The file's capability sets: 1 when it has some, 0 when none (no value, or a v3 value for a root other than
- * uid 0), -EINVAL for a value Linux cannot read (bad version or size). */
+ * uid 0), -EINVAL for a value Linux cannot read (bad version or size), or the filesystem's error. */
 static int fcaps_read(const struct inode *ino, struct fcaps *fc)
 {
     u8 v[24];
@@ -39,10 +41,12 @@ static int fcaps_read(const struct inode *ino, struct fcaps *fc)
     if (!i->iops || !i->iops->getxattr)
         return 0;
     long n = i->iops->getxattr(i, XATTR_CAPS, v, sizeof(v));
-    if (n == -ERANGE)
-        return -EINVAL; /* longer than any version */
+    if (n == -ENODATA || n == -EOPNOTSUPP)
+        return 0; /* none, or a filesystem without security.* (a 9p volume under QEMU's security_model=none) */
+    if (n < 0)
+        return (int)n; /* as Linux: the exec fails (ERANGE for a value longer than any version, EIO) */
     if (n < 4)
-        return n < 0 ? 0 : -EINVAL;
+        return -EINVAL;
     u32 magic = (u32)le32_at(v), ver = magic >> 24;
     if (!(ver == 1 && n == 12) && !(ver == 2 && n == 20) && !(ver == 3 && n == 24))
         return -EINVAL;
