@@ -75,8 +75,10 @@ bool cred_in_egroup(const struct cred *c, u32 gid);        /* egid or a suppleme
 struct task;
 bool cred_may_signal(const struct task *t, int sig);       /* kill(2)'s permission check */
 /* What execve gives the program in ino: ids from its set-user/group-ID bits (unless nosuid or
- * no_new_privs), capabilities by capabilities(7)'s rules; *secure: AT_SECURE. new starts as a copy. */
-void cred_exec(const struct cred *old, const struct inode *ino, bool nosuid, struct cred *new, bool *secure);
+ * no_new_privs), capabilities by capabilities(7)'s rules with its file capabilities; *secure: AT_SECURE. new
+ * starts as a copy. 0, or the exec's error: EINVAL (a malformed security.capability), EPERM (file capabilities
+ * it cannot have with the effective bit). */
+int cred_exec(const struct cred *old, const struct inode *ino, bool nosuid, struct cred *new, bool *secure);
 struct group_info *groups_new(u32 n);            /* refs 1, n entries to fill; NULL when out of memory */
 void groups_put(struct group_info *g);
 void groups_sort(struct group_info *g);

@@ -258,7 +258,9 @@ int exec_load(struct proc *p, const char *path, const char *execfn, char *const 
         rc = open_interp(p->cwd, ino, ei, &interp, &ipath, iei, why);
     boot_mark("exec_headers"); /* while booting: /proc/skiff/boot_phases */
     struct cred nc; /* what the program runs as: committed with the new image */
-    cred_exec(&current->cred, ino, ino->sb && (ino->sb->flags & SB_NOSUID), &nc, &ei->at_secure);
+    int crc = cred_exec(&current->cred, ino, ino->sb && (ino->sb->flags & SB_NOSUID), &nc, &ei->at_secure);
+    if (!rc && crc)
+        rc = (*why = "its file capabilities (security.capability) cannot be granted", crc);
     ei->at_ids[0] = nc.uid, ei->at_ids[1] = nc.euid, ei->at_ids[2] = nc.gid, ei->at_ids[3] = nc.egid;
     /* Linux commits here: what follows cannot be mapped kills the process (EXEC_KILLED) */
     struct vm_space *vs = rc ? NULL : vm_space_create();
@@ -308,7 +310,8 @@ int exec_load(struct proc *p, const char *path, const char *execfn, char *const 
     }
     acct_mm_release(p, old); /* Linux keeps the old image's peak resident set in the process's ru_maxrss */
     vs->thp_disable = old && old->thp_disable;
-    vs->undumpable = nc.euid != nc.uid || nc.egid != nc.gid; /* a set-ID program: not dumpable (suid_dumpable 0) */
+    /* a set-ID program, or one that gained file capabilities: not dumpable (suid_dumpable 0, commit_creds) */
+    vs->undumpable = nc.euid != nc.uid || nc.egid != nc.gid || (nc.cap_prm & ~current->cred.cap_prm);
     if (vs->undumpable)
         p->persona &= ~(u32)PER_CLEAR_ON_SETID; /* and none of the personality's unsafe layout flags */
     vm_space_put(old); /* a vfork parent may still share it */
