@@ -6,7 +6,7 @@
  * default ACLs inherited by new files and directories in place of the umask, symlinks without ACLs. The tmpfs
  * is mounted for the test (natively in a private mount namespace). */
 /* covers: setxattr getxattr listxattr removexattr lsetxattr lgetxattr */
-#include "tap.h"
+#include "tmpfs_scratch.h"
 #include <stdint.h>
 #include <sched.h>
 #include <sys/mount.h>
@@ -271,24 +271,11 @@ static void defaults(void)
 
 int main(void)
 {
-    setvbuf(stdout, NULL, _IOLBF, 0);
-    tap_scratch("xattracl");
-    if (unshare(CLONE_NEWNS) || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
-        printf("Bail out! no private mount namespace\n");
-        return 2;
-    }
-    mkdir("m", 0755);
-    if (mount("skifftest", "m", "tmpfs", 0, NULL) || chdir("m")) {
-        printf("Bail out! cannot mount a tmpfs\n");
-        return 2;
-    }
-    chmod(".", 0777);
+    tmpfs_scratch("xattracl");
     access_acl();
     forms();
     enforce();
     defaults();
-    chdir("..");
-    umount2("m", MNT_DETACH);
-    tap_finish_dir();
+    tmpfs_scratch_done();
     return tap_done();
 }

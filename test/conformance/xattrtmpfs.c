@@ -7,7 +7,7 @@
  * and rename and on an unlinked open file; the nr_inodes= space the attributes take (ENOSPC, statfs); the
  * *xattrat calls of Linux 6.13 (struct xattr_args, AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW); O_PATH descriptors. */
 /* covers: setxattr lsetxattr fsetxattr getxattr lgetxattr fgetxattr listxattr llistxattr flistxattr removexattr lremovexattr fremovexattr setxattrat getxattrat listxattrat removexattrat */
-#include "tap.h"
+#include "tmpfs_scratch.h"
 #include <stdint.h>
 #include <sched.h>
 #include <sys/mount.h>
@@ -335,18 +335,7 @@ static void space(void)
 
 int main(void)
 {
-    setvbuf(stdout, NULL, _IOLBF, 0);
-    tap_scratch("xattrtmpfs");
-    if (unshare(CLONE_NEWNS) || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
-        printf("Bail out! no private mount namespace\n");
-        return 2;
-    }
-    mkdir("m", 0755);
-    if (mount("skifftest", "m", "tmpfs", 0, NULL) || chdir("m")) {
-        printf("Bail out! cannot mount a tmpfs\n");
-        return 2;
-    }
-    chmod(".", 0777);
+    tmpfs_scratch("xattrtmpfs");
     memset(buf, 'v', sizeof(buf));
     close(open("f", O_CREAT | O_RDWR, 0644));
     kinds();
@@ -361,8 +350,6 @@ int main(void)
     tap_in_child(without_admin);
     tap_in_child(as_user);
     space();
-    chdir("..");
-    umount2("m", MNT_DETACH);
-    tap_finish_dir();
+    tmpfs_scratch_done();
     return tap_done();
 }
