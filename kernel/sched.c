@@ -401,12 +401,9 @@ void schedule(void)
             d = timer_is_periodic() ? ~0ull : d;
         else
             d = MIN(d, MIN(ktimers_next(), alarms_next()));
-        timer_task_runs(false); /* under TCG: no 20 Hz TLB refresh while halted (irq.c) */
         irq_wait_idle(d == ~0ull ? ~0ull : d > now ? MIN(d - now, 50000000ull) : 0);
         percpu_gs.idle_tsc += rdtsc_now() - t0;
     }
-    if (halted)
-        timer_task_runs(true);
     /* getrusage's switches: away while it waits (the CPU halting counts: Linux switches to its idle task),
      * or at the end of a slice while it could go on (involuntary) */
     if (waits && (halted || next != current))
@@ -566,8 +563,6 @@ static noreturn void sched_idle_loop(void)
             ;
         if (t) {
             lapic_timer_tick(true); /* an AP's time slices (the boot CPU's: the PIT) */
-            if (c->id == 0)
-                timer_task_runs(true);
             t->running_on = (u8)(c->id + 1);
             current_next = t;
             switch_stacks(&c->idle_ksp, t->ksp);
@@ -575,8 +570,6 @@ static noreturn void sched_idle_loop(void)
         }
         u64 ns = ~0ull, t0 = rdtsc_now();
         lapic_timer_tick(false); /* nothing to slice: an idle AP wakes for an IPI only */
-        if (c->id == 0)
-            timer_task_runs(false);
         if (c->id == 0) { /* the PIT is the boot CPU's: it wakes for deadlines and serves the network */
             if (net_idle())
                 continue;

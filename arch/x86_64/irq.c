@@ -217,13 +217,13 @@ static bool periodic;
  * never switches address space, so nothing flushes and it keeps 256 entries however much memory it touches:
  * `xz -6` (a ~94 MiB working set) took 1.4 times the Linux guest's time, all of it user time, and random reads
  * over 96 MiB 4-6 times as long as with a grown TLB. So under TCG a CPU that runs a task reloads CR3 every
- * TLB_REFRESH_MS: counted in the 1 kHz ticks when they run, else by the PIT at 20 Hz while the boot CPU runs its
- * task alone (pit_slow). xz with a reload every 5 ms: 11.3 s (refills), 20 ms 8.6 s, 50 ms 8.2 s, 100 ms 9.2 s,
+ * TLB_REFRESH_MS: counted in the 1 kHz ticks when they run, else by the PIT at 20 Hz from the first program's
+ * start until its first wait (pit_slow, timer_task_runs). xz with a reload every 5 ms: 11.3 s (refills), 20 ms 8.6 s, 50 ms 8.2 s, 100 ms 9.2 s,
  * none 15.0 s. A hardware or KVM TLB needs none of it: nothing of this runs there. From interrupts only (each
  * CPU's own field). */
 #define TLB_REFRESH_MS 50
 static bool pit_slow;     /* the PIT runs at 20 Hz for the TLB refresh (mode 2), not at 1 kHz nor one-shot */
-static bool task_runs;    /* the boot CPU runs a task (timer_task_runs): it wants pit_slow when not periodic */
+static bool task_runs;    /* the first program has started (timer_task_runs): pit_slow when not periodic */
 
 static void tlb_refresh_after(u32 ms)
 {
@@ -314,8 +314,11 @@ void timer_set_periodic(bool on)
                           : pit_seq_oneshot(0xffff, w));
 }
 
-/* The boot CPU starts running a task (on) or has none (off): under TCG, with no 1 kHz tick, the PIT runs at
- * 20 Hz for the TLB refresh only while a task runs, so that an idle CPU stays quiet. */
+/* The first program starts (on): under TCG, while there is no 1 kHz tick, the PIT runs at 20 Hz for the TLB
+ * refresh. Only until a wait's one-shot replaces it: re-arming it after every wait cost a lone task ~30 us per
+ * sleep (a 50 us nanosleep loop: 87-98 -> 100-128 us per sleep), so a lone program that sleeps keeps 256 entries
+ * from then on, as before; one that computes without waiting (xz, a compiler) and every task while several
+ * exist (the 1 kHz tick counts) get the refresh. */
 void timer_task_runs(bool on)
 {
     task_runs = on;
@@ -416,9 +419,6 @@ static void wait_common(u64 ns, bool idle)
     if (ns != ~0ull && periodic) { /* the halt used the PIT for its one-shot: the tick goes on */
         periodic = false;
         timer_set_periodic(true);
-    } else if (ns != ~0ull && task_runs && cpu.tcg) { /* a driver's wait in a task: so does the 20 Hz one */
-        periodic = true;
-        timer_set_periodic(false);
     }
 }
 
