@@ -198,7 +198,7 @@ static noreturn void proc_run_first(struct task *t, char **argv, char **envp)
     klog("skiff: starting %s (entry %lx)\n", argv[0], frame->rip);
     arch_user_fpu_init();
     wrmsr(MSR_FS_BASE, 0);
-    timer_task_runs(true); /* the boot CPU runs process 1 (under TCG: its TLB refresh, irq.c) */
+    timer_program_starts(); /* the boot CPU runs process 1 (under TCG: its TLB refresh, irq.c) */
     boot.user_entry_tsc = rdtsc();
     arch_enter_user(frame);
 }

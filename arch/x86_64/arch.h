@@ -174,7 +174,7 @@ int irq_alloc_msi(void (*fn)(void *), void *ctx, u64 *addr, u32 *data); /* -1 wi
 void irq_wait(u64 ns);               /* halt until an interrupt or ~ns pass (~0: no timer); a driver's wait */
 void irq_wait_idle(u64 ns);          /* the same for the scheduler with nothing to run (drops the big lock) */
 bool timer_is_periodic(void);         /* the 1 kHz tick runs */
-void timer_task_runs(bool on);        /* the first program starts: under TCG the 20 Hz TLB refresh (irq.c) */
+void timer_program_starts(void);      /* the first program starts: under TCG the 20 Hz TLB refresh (irq.c) */
 void irq_return_check(struct regs *r); /* trap.c: deliver signals when an IRQ interrupted ring 3 */
 bool irq_was_tick(void);               /* the interrupt being handled was the timer's */
 

@@ -218,12 +218,12 @@ static bool periodic;
  * `xz -6` (a ~94 MiB working set) took 1.4 times the Linux guest's time, all of it user time, and random reads
  * over 96 MiB 4-6 times as long as with a grown TLB. So under TCG a CPU that runs a task reloads CR3 every
  * TLB_REFRESH_MS: counted in the 1 kHz ticks when they run, else by the PIT at 20 Hz from the first program's
- * start until its first wait (pit_slow, timer_task_runs). xz with a reload every 5 ms: 11.3 s (refills), 20 ms 8.6 s, 50 ms 8.2 s, 100 ms 9.2 s,
+ * start until its first wait (pit_slow, timer_program_starts). xz with a reload every 5 ms: 11.3 s (refills), 20 ms 8.6 s, 50 ms 8.2 s, 100 ms 9.2 s,
  * none 15.0 s. A hardware or KVM TLB needs none of it: nothing of this runs there. From interrupts only (each
  * CPU's own field). */
 #define TLB_REFRESH_MS 50
 static bool pit_slow;     /* the PIT runs at 20 Hz for the TLB refresh (mode 2), not at 1 kHz nor one-shot */
-static bool task_runs;    /* the first program has started (timer_task_runs): pit_slow when not periodic */
+static bool program_started; /* timer_program_starts ran: pit_slow whenever the 1 kHz tick stops */
 
 static void tlb_refresh_after(u32 ms)
 {
@@ -308,21 +308,21 @@ void timer_set_periodic(bool on)
     struct pit_write w[PIT_SEQ_MAX];
     /* mode 2 at 1 kHz, or back to mode 0: one last interrupt, then quiet until re-armed (under TCG with a task
      * running: 20 Hz) */
-    pit_slow = !on && cpu.tcg && task_runs;
+    pit_slow = !on && cpu.tcg && program_started;
     pit_out(w, on         ? pit_seq_periodic(PIT_HZ / 1000, w)
                : pit_slow ? pit_seq_periodic(PIT_HZ / (1000 / TLB_REFRESH_MS), w)
                           : pit_seq_oneshot(0xffff, w));
 }
 
-/* The first program starts (on): under TCG, while there is no 1 kHz tick, the PIT runs at 20 Hz for the TLB
+/* The first program starts: under TCG, while there is no 1 kHz tick, the PIT runs at 20 Hz for the TLB
  * refresh. Only until a wait's one-shot replaces it: re-arming it after every wait cost a lone task ~30 us per
  * sleep (a 50 us nanosleep loop: 87-98 -> 100-128 us per sleep), so a lone program that sleeps keeps 256 entries
  * from then on, as before; one that computes without waiting (xz, a compiler) and every task while several
  * exist (the 1 kHz tick counts) get the refresh. */
-void timer_task_runs(bool on)
+void timer_program_starts(void)
 {
-    task_runs = on;
-    if (!cpu.tcg || periodic || pit_slow == on)
+    program_started = true;
+    if (!cpu.tcg || periodic)
         return;
     periodic = true; /* timer_set_periodic(false) reprograms the PIT for the new state */
     timer_set_periodic(false);
